@@ -1,0 +1,109 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { DestinationStream } from 'pino';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Config } from './config.ts';
+import { registerAuth } from './auth/auth-hook.ts';
+import { IdentityStore } from './auth/identity-store.ts';
+import { IdentityService } from './auth/identity-service.ts';
+import { SecretBox, loadMasterKey } from './auth/secret-box.ts';
+import { tokenRoutes } from './auth/token-routes.ts';
+import { hexId } from './core/ids.ts';
+import { QuotaUsage } from './core/quota-usage.ts';
+import { systemClock, type Clock } from './core/time.ts';
+import { openDatabase, type Database } from './db/database.ts';
+import { migrateToLatest } from './db/migrate.ts';
+import { registerBodyParsers } from './http/body-parsers.ts';
+import { registerErrorHandler } from './http/error-handler.ts';
+import { registerMetrics } from './http/metrics.ts';
+import { validatorCompiler } from './http/validation.ts';
+import './http/route-config.ts';
+import { platformRoutes } from './http/platform-routes.ts';
+import { createObjectStore, type ObjectStore } from './storage/index.ts';
+import { registerModules } from './modules/index.ts';
+
+/** What modules receive: the ports of the outside world, picked once from the config. */
+export interface AppContext {
+  config: Config;
+  database: Database;
+  objectStore: ObjectStore;
+  identity: IdentityService;
+  secrets: SecretBox;
+  clock: Clock;
+  quotaUsage: QuotaUsage;
+}
+
+export interface AtelierApp {
+  app: FastifyInstance;
+  context: AppContext;
+  close(): Promise<void>;
+}
+
+export interface BuildOptions {
+  clock?: Clock;
+  /** Where logs go (default: stdout). */
+  logStream?: DestinationStream;
+}
+
+/** Builds the Fastify app from a Config: database migrated, routes registered. Never listens. */
+export async function buildApp(config: Config, options: BuildOptions = {}): Promise<AtelierApp> {
+  const clock = options.clock ?? systemClock;
+  const database = openDatabase(config.databaseUrl);
+  await migrateToLatest(database.db);
+  const secrets = new SecretBox(loadMasterKey(config.dataDir, config.masterKey));
+  const identity = new IdentityService(new IdentityStore(database.db), secrets, clock, config.tokenTtlSeconds * 1000);
+  const objectStore = createObjectStore(config.objectStore);
+  const context: AppContext = { config, database, objectStore, identity, secrets, clock, quotaUsage: new QuotaUsage() };
+
+  const app = Fastify({
+    logger: {
+      level: config.logLevel,
+      ...(options.logStream ? { stream: options.logStream } : {}),
+      redact: { paths: ['req.headers.authorization', 'req.headers["x-auth-token"]'], censor: '[redacted]' },
+    },
+    bodyLimit: config.bodyLimit,
+    genReqId: () => hexId(),
+    routerOptions: { ignoreTrailingSlash: true },
+    ajv: { customOptions: { strict: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.addHook('onRequest', async (req, reply) => {
+    reply.header('X-Request-Id', req.id);
+  });
+  registerBodyParsers(app, config.bodyLimit);
+  registerErrorHandler(app, config.bodyLimit);
+  const metrics = registerMetrics(app);
+
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Atelier (ModelArts API)', version: '1' },
+      components: {
+        securitySchemes: {
+          token: { type: 'apiKey', in: 'header', name: 'X-Auth-Token' },
+          aksk: { type: 'apiKey', in: 'header', name: 'Authorization', description: 'SDK-HMAC-SHA256 signature' },
+        },
+      },
+      security: [{ token: [] }, { aksk: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  registerAuth(app, { identity, clock, signatureWindowSeconds: config.signatureWindowSeconds });
+  await app.register(platformRoutes, { metrics });
+  await app.register(tokenRoutes, { identity });
+  await registerModules(app, context);
+
+  let closed = false;
+  return {
+    app,
+    context,
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      await app.close();
+      await database.close();
+    },
+  };
+}

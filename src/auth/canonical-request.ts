@@ -1,0 +1,127 @@
+// The SDK-HMAC-SHA256 canonical request (spec/SIGNING.md), shared by the server's verifier and the
+// typed client's signer so both always agree.
+import { createHash, createHmac } from 'node:crypto';
+
+export const ALGORITHM = 'SDK-HMAC-SHA256';
+export const EMPTY_BODY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
+
+/** Python's quote(s, safe='~'): only A-Z a-z 0-9 - _ . ~ stay literal. */
+export function encodeComponent(s: string): string {
+  return encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+/** Percent-decodes; a malformed escape throws URIError. */
+function decode(s: string): string {
+  return decodeURIComponent(s);
+}
+
+/** Decoded path, split on '/', each segment re-encoded, always ending in '/'. */
+export function canonicalUri(rawPath: string): string {
+  const encoded = decode(rawPath).split('/').map(encodeComponent).join('/');
+  return encoded.endsWith('/') ? encoded : `${encoded}/`;
+}
+
+export type QueryPairs = Array<[string, string]>;
+
+/** Pairs of a raw query string, decoded ('+' stays '+': the SDKs encode spaces as %20). */
+export function parseQuery(rawQuery: string): QueryPairs {
+  if (rawQuery === '') return [];
+  return rawQuery
+    .split('&')
+    .filter((p) => p !== '')
+    .map((p) => {
+      const eq = p.indexOf('=');
+      return eq < 0 ? [decode(p), ''] : [decode(p.slice(0, eq)), decode(p.slice(eq + 1))];
+    });
+}
+
+const byKeyThenValue = (a: [string, string], b: [string, string]): number =>
+  a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0;
+
+/** Sorted by key then value, each encoded; also the query string the client puts on the wire. */
+export function canonicalQuery(pairs: QueryPairs): string {
+  return [...pairs]
+    .sort(byKeyThenValue)
+    .map(([k, v]) => `${encodeComponent(k)}=${encodeComponent(v)}`)
+    .join('&');
+}
+
+export type HeaderBag = Record<string, string | string[] | undefined>;
+
+function headerValue(headers: HeaderBag, name: string): string {
+  const v = headers[name];
+  return (Array.isArray(v) ? v.join(',') : (v ?? '')).trim();
+}
+
+export function sha256Hex(data: string | Uint8Array): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+export interface CanonicalInput {
+  method: string;
+  /** Path as sent, still percent-encoded, without the query. */
+  rawPath: string;
+  query: QueryPairs;
+  /** Header names in lower case. */
+  headers: HeaderBag;
+  /** Lower-case names, in the order of the SignedHeaders list. */
+  signedHeaders: readonly string[];
+  body: Uint8Array | string | undefined;
+}
+
+export function payloadHash(headers: HeaderBag, body: Uint8Array | string | undefined): string {
+  const empty = body === undefined || body.length === 0;
+  const declared = headerValue(headers, 'x-sdk-content-sha256');
+  if (declared !== '' && !empty) return declared;
+  return empty ? EMPTY_BODY_SHA256 : sha256Hex(body);
+}
+
+export function canonicalRequest(input: CanonicalInput): string {
+  const headerLines = input.signedHeaders.map((n) => `${n}:${headerValue(input.headers, n)}\n`).join('');
+  return [
+    input.method.toUpperCase(),
+    canonicalUri(input.rawPath),
+    canonicalQuery(input.query),
+    headerLines,
+    input.signedHeaders.join(';'),
+    payloadHash(input.headers, input.body),
+  ].join('\n');
+}
+
+export function stringToSign(sdkDate: string, canonical: string): string {
+  return `${ALGORITHM}\n${sdkDate}\n${sha256Hex(canonical)}`;
+}
+
+export function signature(secretKey: string, toSign: string): string {
+  return createHmac('sha256', Buffer.from(secretKey, 'utf8')).update(toSign).digest('hex');
+}
+
+/** `YYYYMMDDTHHMMSSZ` of a date. */
+export function formatSdkDate(d: Date): string {
+  return d.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+}
+
+/** Parses `YYYYMMDDTHHMMSSZ`; undefined when malformed. */
+export function parseSdkDate(s: string): Date | undefined {
+  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(s);
+  if (!m) return undefined;
+  const t = Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!);
+  return Number.isNaN(t) ? undefined : new Date(t);
+}
+
+export interface AuthorizationHeader {
+  access: string;
+  signedHeaders: string[];
+  signature: string;
+}
+
+/** `SDK-HMAC-SHA256 Access=<AK>, SignedHeaders=<a;b>, Signature=<hex>`; undefined when malformed. */
+export function parseAuthorization(value: string): AuthorizationHeader | undefined {
+  const m = /^SDK-HMAC-SHA256\s+Access=([^,\s]+),\s*SignedHeaders=([^,\s]+),\s*Signature=([0-9a-f]{64})\s*$/.exec(value);
+  if (!m) return undefined;
+  return { access: m[1]!, signedHeaders: m[2]!.split(';').map((h) => h.toLowerCase()), signature: m[3]! };
+}
+
+export function formatAuthorization(h: AuthorizationHeader): string {
+  return `${ALGORITHM} Access=${h.access}, SignedHeaders=${h.signedHeaders.join(';')}, Signature=${h.signature}`;
+}

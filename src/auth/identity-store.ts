@@ -1,0 +1,111 @@
+import type { Db } from '#src/db/database.ts';
+import type { AccessKeyRow, DomainRow, ProjectRow, TokenRow, UserRow } from './tables.ts';
+
+export interface UserWithDomain extends UserRow {
+  domain_name: string;
+}
+
+/** SQL over the identity tables (domains, users, projects, members, access keys, tokens). */
+export class IdentityStore {
+  constructor(private readonly db: Db) {}
+
+  insertDomain(row: DomainRow) {
+    return this.db.insertInto('domains').values(row).execute();
+  }
+  domainByName(name: string) {
+    return this.db.selectFrom('domains').selectAll().where('name', '=', name).executeTakeFirst();
+  }
+  domainById(id: string) {
+    return this.db.selectFrom('domains').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+  countDomains() {
+    return this.db.selectFrom('domains').select((e) => e.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  }
+
+  insertUser(row: UserRow) {
+    return this.db.insertInto('users').values(row).execute();
+  }
+  private usersWithDomain() {
+    return this.db
+      .selectFrom('users')
+      .innerJoin('domains', 'domains.id', 'users.domain_id')
+      .selectAll('users')
+      .select('domains.name as domain_name');
+  }
+  userById(id: string): Promise<UserWithDomain | undefined> {
+    return this.usersWithDomain().where('users.id', '=', id).executeTakeFirst();
+  }
+  userByName(domainId: string, name: string): Promise<UserWithDomain | undefined> {
+    return this.usersWithDomain().where('users.domain_id', '=', domainId).where('users.name', '=', name).executeTakeFirst();
+  }
+  usersOfDomain(domainId: string): Promise<UserWithDomain[]> {
+    return this.usersWithDomain().where('users.domain_id', '=', domainId).orderBy('users.name').execute();
+  }
+  allUsers(): Promise<UserWithDomain[]> {
+    return this.usersWithDomain().orderBy('domains.name').orderBy('users.name').execute();
+  }
+
+  insertProject(row: ProjectRow) {
+    return this.db.insertInto('projects').values(row).execute();
+  }
+  projectById(id: string) {
+    return this.db.selectFrom('projects').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+  projectByName(domainId: string, name: string) {
+    return this.db.selectFrom('projects').selectAll().where('domain_id', '=', domainId).where('name', '=', name).executeTakeFirst();
+  }
+  allProjects() {
+    return this.db
+      .selectFrom('projects')
+      .innerJoin('domains', 'domains.id', 'projects.domain_id')
+      .selectAll('projects')
+      .select('domains.name as domain_name')
+      .orderBy('domains.name')
+      .orderBy('projects.name')
+      .execute();
+  }
+
+  addMember(projectId: string, userId: string) {
+    return this.db.insertInto('project_members').values({ project_id: projectId, user_id: userId }).execute();
+  }
+  async isMember(projectId: string, userId: string): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('project_members')
+      .select('user_id')
+      .where('project_id', '=', projectId)
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+  membersOf(projectId: string) {
+    return this.db.selectFrom('project_members').select('user_id').where('project_id', '=', projectId).execute();
+  }
+
+  insertAccessKey(row: AccessKeyRow) {
+    return this.db.insertInto('access_keys').values(row).execute();
+  }
+  accessKey(ak: string) {
+    return this.db.selectFrom('access_keys').selectAll().where('ak', '=', ak).executeTakeFirst();
+  }
+  allAccessKeys() {
+    return this.db
+      .selectFrom('access_keys')
+      .innerJoin('users', 'users.id', 'access_keys.user_id')
+      .select(['access_keys.ak', 'access_keys.description', 'access_keys.created_at', 'users.name as user_name'])
+      .orderBy('access_keys.created_at')
+      .execute();
+  }
+  deleteAccessKey(ak: string) {
+    return this.db.deleteFrom('access_keys').where('ak', '=', ak).executeTakeFirst();
+  }
+
+  insertToken(row: TokenRow) {
+    return this.db.insertInto('tokens').values(row).execute();
+  }
+  token(hash: string) {
+    return this.db.selectFrom('tokens').selectAll().where('token_hash', '=', hash).executeTakeFirst();
+  }
+  deleteExpiredTokens(now: number) {
+    return this.db.deleteFrom('tokens').where('expires_at', '<', now).executeTakeFirst();
+  }
+}

@@ -1,0 +1,25 @@
+import { HttpClient, type ClientAuth } from './http-client.ts';
+import { authorizationsClient } from './families/authorizations.ts';
+import { iamClient } from './families/iam.ts';
+import { resourceConfigClient } from './families/resource-config.ts';
+
+export { ApiClientError, HttpClient, type ClientAuth, type PreparedRequest, type RawResponse, type RequestOptions } from './http-client.ts';
+
+/** Typed client for the APIs Atelier serves; every call is signed (AK/SK) or carries a token. */
+export class AtelierClient {
+  readonly http: HttpClient;
+  readonly iam;
+  readonly authorizations;
+  readonly resourceConfig;
+
+  constructor(endpoint: string, auth: ClientAuth) {
+    this.http = new HttpClient(endpoint, auth);
+    this.iam = iamClient(this.http);
+    this.authorizations = authorizationsClient(this.http);
+    this.resourceConfig = resourceConfigClient(this.http);
+  }
+
+  get projectId(): string {
+    return this.http.projectId;
+  }
+}

@@ -1,0 +1,141 @@
+import { resolve, join } from 'node:path';
+import type { ObjectStoreConfig } from '#src/storage/config.ts';
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export interface QuotaLimits {
+  pool: number;
+  network: number;
+}
+
+export interface Config {
+  host: string;
+  port: number;
+  dataDir: string;
+  /** `sqlite:<file>` (default: <dataDir>/atelier.db) or `postgres://...`. */
+  databaseUrl: string;
+  objectStore: ObjectStoreConfig;
+  logLevel: LogLevel;
+  /** Largest accepted request body, bytes. */
+  bodyLimit: number;
+  /** Accepted clock difference for X-Sdk-Date, seconds. */
+  signatureWindowSeconds: number;
+  tokenTtlSeconds: number;
+  /** Key that encrypts stored secret keys; default: <dataDir>/master.key, created on first start. */
+  masterKey?: string;
+  /** os-user-config values. */
+  networkCidrs: string[];
+  quotas: QuotaLimits;
+  /** Period of the reconciler loop, ms. */
+  reconcileIntervalMs: number;
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Config fields settable from the environment (ATELIER_*) and from `--flag value` arguments. */
+export const settings = [
+  { flag: 'host', env: 'ATELIER_HOST', about: 'address to listen on', default: '127.0.0.1' },
+  { flag: 'port', env: 'ATELIER_PORT', about: 'port to listen on', default: '8000' },
+  { flag: 'data-dir', env: 'ATELIER_DATA_DIR', about: 'data directory (database, objects, logs)', default: './.atelier' },
+  { flag: 'database-url', env: 'ATELIER_DATABASE_URL', about: 'sqlite:<file> or postgres://user:pass@host:port/db', default: 'sqlite:<data-dir>/atelier.db' },
+  { flag: 'object-store', env: 'ATELIER_OBJECT_STORE', about: 'fs or s3', default: 'fs' },
+  { flag: 's3-endpoint', env: 'ATELIER_S3_ENDPOINT', about: 'S3-compatible endpoint URL (OBS, MinIO, ...)', default: '' },
+  { flag: 's3-region', env: 'ATELIER_S3_REGION', about: 'S3 region', default: 'us-east-1' },
+  { flag: 's3-access-key', env: 'ATELIER_S3_ACCESS_KEY', about: 'S3 access key id', default: '' },
+  { flag: 's3-secret-key', env: 'ATELIER_S3_SECRET_KEY', about: 'S3 secret access key', default: '' },
+  { flag: 's3-path-style', env: 'ATELIER_S3_PATH_STYLE', about: 'path-style bucket addressing (true/false)', default: 'true' },
+  { flag: 's3-bucket-map', env: 'ATELIER_S3_BUCKET_MAP', about: 'name=real-bucket pairs, comma separated', default: '' },
+  { flag: 'log-level', env: 'ATELIER_LOG_LEVEL', about: 'fatal, error, warn, info, debug, trace or silent', default: 'info' },
+  { flag: 'body-limit', env: 'ATELIER_BODY_LIMIT', about: 'largest request body in bytes', default: String(12 * 1024 * 1024) },
+  { flag: 'signature-window', env: 'ATELIER_SIGNATURE_WINDOW', about: 'accepted X-Sdk-Date skew, seconds', default: '900' },
+  { flag: 'token-ttl', env: 'ATELIER_TOKEN_TTL', about: 'token lifetime, seconds', default: '86400' },
+  { flag: 'master-key', env: 'ATELIER_MASTER_KEY', about: 'base64 32-byte key encrypting stored secrets', default: '<data-dir>/master.key' },
+  { flag: 'network-cidrs', env: 'ATELIER_NETWORK_CIDRS', about: 'CIDRs offered for networks, comma separated', default: '192.168.0.0/16,172.16.0.0/12' },
+  { flag: 'pool-quota', env: 'ATELIER_POOL_QUOTA', about: 'resource pools a project may create', default: '15' },
+  { flag: 'network-quota', env: 'ATELIER_NETWORK_QUOTA', about: 'networks a project may create', default: '15' },
+] as const;
+
+export type SettingName = (typeof settings)[number]['flag'];
+
+export class ConfigError extends Error {}
+
+/** Reads `--name value` / `--name=value` pairs; unknown flags are an error. */
+export function parseFlags(argv: readonly string[]): Partial<Record<SettingName, string>> {
+  const known = new Set<string>(settings.map((s) => s.flag));
+  const out: Partial<Record<SettingName, string>> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? '';
+    if (!arg.startsWith('--')) throw new ConfigError(`unexpected argument "${arg}"`);
+    const eq = arg.indexOf('=');
+    const name = eq > 0 ? arg.slice(2, eq) : arg.slice(2);
+    if (!known.has(name)) throw new ConfigError(`unknown option --${name}`);
+    const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
+    if (value === undefined) throw new ConfigError(`--${name} needs a value`);
+    out[name as SettingName] = value;
+  }
+  return out;
+}
+
+function integer(name: string, raw: string, min: number, max: number): number {
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(`${name} must be an integer in ${min}..${max}, got "${raw}"`);
+  return n;
+}
+
+function list(raw: string): string[] {
+  return raw.split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+/** Environment and flags -> Config. Flags win over the environment, which wins over defaults. */
+export function loadConfig(env: Env = process.env, flags: Partial<Record<SettingName, string>> = {}): Config {
+  const get = (name: SettingName): string => {
+    const s = settings.find((x) => x.flag === name)!;
+    return flags[name] ?? env[s.env] ?? s.default;
+  };
+  const dataDir = resolve(get('data-dir'));
+  const dbRaw = flags['database-url'] ?? env.ATELIER_DATABASE_URL ?? '';
+  const databaseUrl = dbRaw === '' ? `sqlite:${join(dataDir, 'atelier.db')}` : dbRaw;
+  if (!/^(sqlite:|postgres(ql)?:\/\/)/.test(databaseUrl)) throw new ConfigError('database url must start with sqlite: or postgres://');
+
+  const storeKind = get('object-store');
+  let objectStore: ObjectStoreConfig;
+  if (storeKind === 'fs') objectStore = { kind: 'fs', root: join(dataDir, 'obs') };
+  else if (storeKind === 's3') {
+    const bucketMap: Record<string, string> = {};
+    for (const pair of list(get('s3-bucket-map'))) {
+      const [from, to] = pair.split('=');
+      if (!from || !to) throw new ConfigError(`bad bucket map entry "${pair}" (want name=real-bucket)`);
+      bucketMap[from] = to;
+    }
+    objectStore = {
+      kind: 's3',
+      endpoint: get('s3-endpoint') || undefined,
+      region: get('s3-region'),
+      accessKeyId: get('s3-access-key') || undefined,
+      secretAccessKey: get('s3-secret-key') || undefined,
+      forcePathStyle: get('s3-path-style') !== 'false',
+      bucketMap,
+    };
+  } else throw new ConfigError(`object store must be fs or s3, got "${storeKind}"`);
+
+  const logLevel = get('log-level');
+  const levels: LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+  if (!levels.includes(logLevel as LogLevel)) throw new ConfigError(`log level must be one of ${levels.join(', ')}`);
+  const masterKey = flags['master-key'] ?? env.ATELIER_MASTER_KEY;
+
+  return {
+    host: get('host'),
+    port: integer('port', get('port'), 0, 65535),
+    dataDir,
+    databaseUrl,
+    objectStore,
+    logLevel: logLevel as LogLevel,
+    bodyLimit: integer('body limit', get('body-limit'), 1024, 1024 ** 3),
+    signatureWindowSeconds: integer('signature window', get('signature-window'), 1, 86400),
+    tokenTtlSeconds: integer('token ttl', get('token-ttl'), 60, 30 * 86400),
+    ...(masterKey ? { masterKey } : {}),
+    networkCidrs: list(get('network-cidrs')),
+    quotas: { pool: integer('pool quota', get('pool-quota'), 0, 10000), network: integer('network quota', get('network-quota'), 0, 10000) },
+    reconcileIntervalMs: 2000,
+  };
+}

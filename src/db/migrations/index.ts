@@ -1,0 +1,10 @@
+// Append-only: a new migration gets the next number; a landed migration is never edited.
+import * as identity from './0001_identity.ts';
+import * as tasks from './0002_tasks.ts';
+import * as authorizations from './0003_authorizations.ts';
+
+export const migrations = {
+  '0001_identity': identity,
+  '0002_tasks': tasks,
+  '0003_authorizations': authorizations,
+};

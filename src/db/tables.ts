@@ -1,0 +1,7 @@
+// Every table of the database, composed from the modules that own them. A module's store is the
+// only code that queries its tables.
+import type { IdentityTables } from '#src/auth/tables.ts';
+import type { AuthorizationTables } from '#src/modules/authorizations/tables.ts';
+import type { TaskTables } from '#src/runtime/task-tables.ts';
+
+export interface Tables extends IdentityTables, AuthorizationTables, TaskTables {}

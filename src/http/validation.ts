@@ -1,0 +1,55 @@
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import type { FastifySchemaCompiler } from 'fastify';
+
+// ajv-formats is CommonJS; its default export arrives wrapped under ESM interop.
+const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
+
+function makeAjv(coerce: boolean): Ajv {
+  const ajv = new Ajv({
+    coerceTypes: coerce ? 'array' : false,
+    useDefaults: true,
+    removeAdditional: false,
+    allErrors: false,
+    strict: false,
+  });
+  addFormats(ajv);
+  return ajv;
+}
+
+// Query strings, path parameters and headers arrive as text and are coerced to their schema types;
+// a JSON body must already have the right types ("1" for an integer field is a 400).
+const coercing = makeAjv(true);
+const exact = makeAjv(false);
+
+export const validatorCompiler: FastifySchemaCompiler<object> = ({ schema, httpPart }) => {
+  const validate: ValidateFunction = (httpPart === 'body' ? exact : coercing).compile(schema);
+  return (data: unknown) => (validate(data) ? { value: data } : { error: new ValidationFailure(httpPart ?? 'body', validate.errors ?? []) });
+};
+
+const partNames: Record<string, string> = { querystring: 'query', params: 'path', headers: 'header', body: 'body' };
+
+/** One Ajv error as "<part>.<field> <problem>", e.g. "body.content is required". */
+export function describeValidationError(part: string, e: ErrorObject): string {
+  const path = e.instancePath.split('/').filter(Boolean).join('.');
+  const where = [partNames[part] ?? part, path].filter(Boolean).join('.');
+  switch (e.keyword) {
+    case 'required':
+      return `${where}.${String(e.params.missingProperty)} is required`;
+    case 'enum':
+      return `${where} must be one of ${(e.params.allowedValues as unknown[]).map(String).join(', ')}`;
+    case 'additionalProperties':
+      return `${where}.${String(e.params.additionalProperty)} is not allowed`;
+    default:
+      return `${where} ${e.message ?? 'is invalid'}`;
+  }
+}
+
+export class ValidationFailure extends Error {
+  constructor(
+    readonly part: string,
+    readonly details: ErrorObject[],
+  ) {
+    super(details.length > 0 ? describeValidationError(part, details[0]!) : `${part} is invalid`);
+  }
+}

@@ -1,0 +1,104 @@
+import type { IdentityService } from '#src/auth/identity-service.ts';
+import type { Principal } from '#src/auth/principal.ts';
+import type { SecretBox } from '#src/auth/secret-box.ts';
+import { apiError, errors } from '#src/core/errors.ts';
+import type { Clock } from '#src/core/time.ts';
+import type {
+  AuthorizationResponse,
+  CreateAuthorizationRequest,
+  ListAuthorizationsQuery,
+} from './schemas.ts';
+import type { AuthorizationStore } from './store.ts';
+import type { AuthorizationRow } from './tables.ts';
+
+const ALL_USERS = 'all';
+const MASKED_SECRET = '********';
+
+/** ModelArts authorizations: which agency or AK/SK the platform uses on a user's behalf. */
+export class AuthorizationService {
+  constructor(
+    private readonly store: AuthorizationStore,
+    private readonly identity: IdentityService,
+    private readonly secrets: SecretBox,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Only an administrator may act for other users. */
+  private requireSelfOrAdmin(caller: Principal, userId: string): void {
+    if (caller.role !== 'admin' && userId !== caller.userId) {
+      throw errors.forbidden(`authorization of user ${userId}`);
+    }
+  }
+
+  async configure(caller: Principal, req: CreateAuthorizationRequest): Promise<void> {
+    const type = req.type ?? 'agency';
+    const userId = req.user_id?.trim() || (type === 'credential' ? caller.userId : '');
+    if (userId === '') throw apiError(400, 'ModelArts.6377');
+    if (req.content.trim() === '') {
+      if (type === 'agency') throw apiError(400, 'ModelArts.6378');
+      throw errors.badParam('body.content must hold the access key id');
+    }
+    this.requireSelfOrAdmin(caller, userId);
+
+    let secretEnc: string | null = null;
+    if (type === 'agency') {
+      if (req.secret_key !== undefined) throw errors.badParam('body.secret_key is only for type credential');
+      if (!(await this.store.agencyExists(caller.projectId, req.content))) throw apiError(400, 'ModelArts.6376', `(${req.content})`);
+    } else {
+      if (userId === ALL_USERS) throw errors.badParam('body.user_id cannot be "all" for type credential');
+      if (!req.secret_key) throw errors.badParam('body.secret_key is required for type credential');
+      const owner = await this.identity.accessKeyOwner(req.content);
+      if (!owner || owner.secretKey !== req.secret_key) throw apiError(400, 'ModelArts.6353');
+      if (owner.user.id !== userId) throw apiError(400, 'ModelArts.6354');
+      secretEnc = this.secrets.seal(req.secret_key);
+    }
+
+    const users =
+      userId === ALL_USERS
+        ? await this.identity.usersOfDomain(caller.domainId)
+        : [await this.identity.userById(userId)].filter((u) => u !== undefined && u.domain_id === caller.domainId);
+    if (users.length === 0) throw errors.badParam(`body.user_id: no user ${userId} in this account`);
+
+    const now = this.clock.now();
+    const rows: AuthorizationRow[] = users.map((u) => ({
+      project_id: caller.projectId,
+      user_id: u!.id,
+      user_name: u!.name,
+      type,
+      content: req.content,
+      secret_enc: secretEnc,
+      create_time: now,
+    }));
+    await this.store.upsertAll(rows);
+  }
+
+  async list(caller: Principal, q: ListAuthorizationsQuery): Promise<{ total_count: number; auth: AuthorizationResponse[] }> {
+    const total = await this.store.count(caller.projectId);
+    // The spec calls offset the "start page", so it counts pages of `limit` records.
+    const rows = await this.store.page(caller.projectId, q.sort_by ?? 'create_time', q.order ?? 'desc', q.limit, q.offset * q.limit);
+    return {
+      total_count: total,
+      auth: rows.map((r) => ({
+        user_id: r.user_id,
+        type: r.type,
+        content: r.content,
+        ...(r.secret_enc ? { secret_key: MASKED_SECRET } : {}),
+        user_name: r.user_name,
+        create_time: r.create_time,
+      })),
+    };
+  }
+
+  async remove(caller: Principal, userId: string | undefined): Promise<void> {
+    const target = userId ?? caller.userId;
+    this.requireSelfOrAdmin(caller, target);
+    const deleted = await this.store.delete(caller.projectId, target === ALL_USERS ? undefined : target);
+    if (deleted === 0) throw apiError(400, 'ModelArts.0429');
+  }
+
+  async createAgency(caller: Principal, suffix: string | undefined): Promise<string> {
+    const name = suffix ? `ma_agency_${suffix}` : 'modelarts_agency';
+    await this.store.insertAgencyIfAbsent(caller.projectId, name, caller.userId, this.clock.now());
+    return name;
+  }
+}

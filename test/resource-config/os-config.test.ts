@@ -1,0 +1,46 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { apiFailure, startTestApp, type TestApp } from '../helpers/app.ts';
+
+describe('os-user-config (#137) and quotas (#138)', () => {
+  let t: TestApp;
+  before(async () => {
+    t = await startTestApp({ ATELIER_NETWORK_CIDRS: '10.8.0.0/16, 10.9.0.0/16', ATELIER_POOL_QUOTA: '3', ATELIER_NETWORK_QUOTA: '4' });
+  });
+  after(() => t.close());
+
+  test('os-user-config reports the configured values in the spec shape', async () => {
+    const res = await t.client.resourceConfig.osUserConfig();
+    assert.deepEqual(res, { networkCidrs: ['10.8.0.0/16', '10.9.0.0/16'], networkQuota: 4, poolQuota: 3, pooHighAvailable: false });
+  });
+
+  test('quotas: configured limits and usage per resource type', async () => {
+    const res = await t.client.resourceConfig.quotas();
+    assert.deepEqual(res, {
+      quotas: {
+        resources: [
+          { type: 'pool', quota: 3, used: 0 },
+          { type: 'network', quota: 4, used: 0 },
+        ],
+      },
+    });
+  });
+
+  test('usage comes from the counter the owning family registers, per project', async () => {
+    const counted: string[] = [];
+    t.atelier.context.quotaUsage.register('network', async (projectId) => {
+      counted.push(projectId);
+      return 2;
+    });
+    const res = await t.client.resourceConfig.quotas();
+    assert.deepEqual(res.quotas.resources.find((r) => r.type === 'network'), { type: 'network', quota: 4, used: 2 });
+    assert.deepEqual(counted, [t.creds.project_id]);
+  });
+
+  test('another project cannot read them through this project id', async () => {
+    const other = await t.newTenant('tenant-q');
+    const intruder = other.http.withAuth({ ...(other.http.auth as { kind: 'aksk'; ak: string; sk: string }), kind: 'aksk', projectId: t.creds.project_id });
+    await assert.rejects(intruder.call('GET', '/v1/{project_id}/quotas'), apiFailure(403, 'ModelArts.0210'));
+    await assert.rejects(intruder.call('GET', '/v1/{project_id}/os-user-config'), apiFailure(403, 'ModelArts.0210'));
+  });
+});
