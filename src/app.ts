@@ -22,6 +22,7 @@ import './http/route-config.ts';
 import { platformRoutes } from './http/platform-routes.ts';
 import { createObjectStore, type ObjectStore } from './storage/index.ts';
 import { registerModules } from './modules/index.ts';
+import { ReconcilerLoop, TaskQueue, TaskWorker } from './runtime/index.ts';
 
 /** What modules receive: the ports of the outside world, picked once from the config. */
 export interface AppContext {
@@ -32,11 +33,18 @@ export interface AppContext {
   secrets: SecretBox;
   clock: Clock;
   quotaUsage: QuotaUsage;
+  /** Durable background work: families enqueue here and register their task classes with the worker. */
+  tasks: TaskQueue;
+  worker: TaskWorker;
+  /** Families with a status register their reconciler here. */
+  reconcilers: ReconcilerLoop;
 }
 
 export interface AtelierApp {
   app: FastifyInstance;
   context: AppContext;
+  /** Starts the task worker and the reconciler loop (which first reconciles every resource). */
+  startBackground(): void;
   close(): Promise<void>;
 }
 
@@ -54,8 +62,6 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const secrets = new SecretBox(loadMasterKey(config.dataDir, config.masterKey));
   const identity = new IdentityService(new IdentityStore(database.db), secrets, clock, config.tokenTtlSeconds * 1000);
   const objectStore = createObjectStore(config.objectStore);
-  const context: AppContext = { config, database, objectStore, identity, secrets, clock, quotaUsage: new QuotaUsage() };
-
   const app = Fastify({
     logger: {
       level: config.logLevel,
@@ -65,8 +71,23 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     bodyLimit: config.bodyLimit,
     genReqId: () => hexId(),
     routerOptions: { ignoreTrailingSlash: true },
-    ajv: { customOptions: { strict: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
+
+  const tasks = new TaskQueue(database.db, clock);
+  const worker = new TaskWorker({ database, definitions: [], clock, logger: app.log });
+  tasks.onEnqueue(() => worker.notify());
+  const context: AppContext = {
+    config,
+    database,
+    objectStore,
+    identity,
+    secrets,
+    clock,
+    quotaUsage: new QuotaUsage(),
+    tasks,
+    worker,
+    reconcilers: new ReconcilerLoop(config.reconcileIntervalMs, app.log),
+  };
 
   app.setValidatorCompiler(validatorCompiler);
   app.addHook('onRequest', async (req, reply) => {
@@ -99,10 +120,16 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   return {
     app,
     context,
+    startBackground: () => {
+      worker.start();
+      context.reconcilers.start();
+    },
     close: async () => {
       if (closed) return;
       closed = true;
       await app.close();
+      await worker.stop();
+      await context.reconcilers.stop();
       await database.close();
     },
   };

@@ -77,6 +77,7 @@ async function serve(values: Values): Promise<void> {
   const created = await bootstrap(atelier.context);
   if (created) printBootstrap(created, config);
   await atelier.app.listen({ host: config.host, port: config.port });
+  atelier.startBackground();
   const stop = async () => {
     await atelier.close();
     process.exit(0);

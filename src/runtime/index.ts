@@ -1,0 +1,5 @@
+export { defineTask, type TaskContext, type TaskDefinition } from './task-definition.ts';
+export { TaskQueue, TaskPayloadError, type EnqueueOptions } from './task-queue.ts';
+export { TaskWorker, type TaskWorkerOptions } from './task-worker.ts';
+export { ReconcilerLoop, type Reconciler } from './reconciler.ts';
+export type { TaskRow, TaskStatus } from './task-tables.ts';
