@@ -1,4 +1,5 @@
 import type { Db } from '#src/db/database.ts';
+import { pageLiterals } from '#src/db/paging.ts';
 import type { AuthorizationRow } from './tables.ts';
 
 export type SortField = 'user_name' | 'create_time';
@@ -38,14 +39,15 @@ export class AuthorizationStore {
   }
 
   page(projectId: string, sortBy: SortField, order: 'asc' | 'desc', limit: number, offset: number) {
+    const page = pageLiterals(limit, offset);
     return this.db
       .selectFrom('authorizations')
       .selectAll()
       .where('project_id', '=', projectId)
       .orderBy(sortBy, order)
       .orderBy('user_id', 'asc')
-      .limit(limit)
-      .offset(offset)
+      .limit(page.limit)
+      .offset(page.offset)
       .execute();
   }
 
