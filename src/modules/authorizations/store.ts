@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from '#src/db/database.ts';
 import { pageLiterals } from '#src/db/paging.ts';
 import type { AuthorizationRow } from './tables.ts';
@@ -29,26 +30,19 @@ export class AuthorizationStore {
     });
   }
 
+  // The list is on every console page load (and in bench/): its two queries are SQL templates,
+  // which Kysely compiles about three times faster than the query builder.
   async count(projectId: string): Promise<number> {
-    const r = await this.db
-      .selectFrom('authorizations')
-      .select((e) => e.fn.countAll<number>().as('n'))
-      .where('project_id', '=', projectId)
-      .executeTakeFirstOrThrow();
-    return Number(r.n);
+    const r = await sql<{ n: number }>`select count(*) as n from authorizations where project_id = ${projectId}`.execute(this.db);
+    return Number(r.rows[0]?.n ?? 0);
   }
 
-  page(projectId: string, sortBy: SortField, order: 'asc' | 'desc', limit: number, offset: number) {
+  async page(projectId: string, sortBy: SortField, order: 'asc' | 'desc', limit: number, offset: number): Promise<AuthorizationRow[]> {
     const page = pageLiterals(limit, offset);
-    return this.db
-      .selectFrom('authorizations')
-      .selectAll()
-      .where('project_id', '=', projectId)
-      .orderBy(sortBy, order)
-      .orderBy('user_id', 'asc')
-      .limit(page.limit)
-      .offset(page.offset)
-      .execute();
+    const direction = order === 'asc' ? sql`asc` : sql`desc`;
+    const r = await sql<AuthorizationRow>`select * from authorizations where project_id = ${projectId}
+      order by ${sql.ref(sortBy)} ${direction}, user_id asc limit ${page.limit} offset ${page.offset}`.execute(this.db);
+    return r.rows;
   }
 
   /** Deletes one user's authorization, or every one of the project when userId is undefined. */
