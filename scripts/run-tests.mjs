@@ -16,8 +16,5 @@ if (files.length === 0) {
   console.error('no test files matched');
   process.exit(1);
 }
-// s3rver (the in-process S3 of the storage tests) makes list continuation tokens with DES, which
-// OpenSSL 3 only offers through its legacy provider.
-const env = { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --openssl-legacy-provider`.trim() };
-const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], { stdio: 'inherit', env });
+const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], { stdio: 'inherit' });
 process.exit(r.status ?? 1);

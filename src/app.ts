@@ -130,6 +130,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       await app.close();
       await worker.stop();
       await context.reconcilers.stop();
+      await objectStore.close();
       await database.close();
     },
   };

@@ -1,64 +1,99 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { copyFile, mkdir, readdir, realpath, rename, rm, rmdir, stat } from 'node:fs/promises';
-import { dirname, join, sep } from 'node:path';
+import { createWriteStream, type Stats } from 'node:fs';
+import { copyFile, lstat, mkdir, open, realpath, rename, rm, rmdir, stat } from 'node:fs/promises';
+import { dirname, join, resolve, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { errors } from '#src/core/errors.ts';
-import { checkObjectPath } from './obs-path.ts';
-import { contentTypeOf } from './content-types.ts';
-import { ObjectNotFoundError, decodeListToken, encodeListToken, type Body, type ByteRange, type ListOptions, type ListResult, type ObjectInfo, type ObjectStore } from './object-store.ts';
+import { FOLDER_CONTENT_TYPE, contentTypeOf } from './content-types.ts';
+import { listFolder, PLACING_PREFIX } from './fs-list.ts';
+import { FsMetaStore } from './fs-meta.ts';
+import { checkObjectKey, checkObjectPath } from './obs-path.ts';
+import {
+  BaseObjectStore,
+  ObjectNotFoundError,
+  checkRange,
+  clampMaxKeys,
+  toStream,
+  type Body,
+  type ByteRange,
+  type ListOptions,
+  type ListResult,
+  type ObjectInfo,
+  type ObjectRef,
+  type PutOptions,
+} from './object-store.ts';
 
-const MAX_KEYS = 1000;
+const EMPTY_MD5 = createHash('md5').digest('hex');
 
-function isNotFound(e: unknown): boolean {
-  const code = (e as NodeJS.ErrnoException).code;
-  return code === 'ENOENT' || code === 'ENOTDIR';
+function errnoOf(e: unknown): string | undefined {
+  return (e as NodeJS.ErrnoException | undefined)?.code;
 }
 
-/** A weak ETag from the file's identity, so files users drop in need no sidecar. */
-function etagOf(size: number, mtimeMs: number, ino: number): string {
-  return createHash('md5').update(`${size}:${mtimeMs}:${ino}`).digest('hex');
-}
+const isNotFound = (e: unknown): boolean => errnoOf(e) === 'ENOENT' || errnoOf(e) === 'ENOTDIR';
 
+/** File-system refusals a key can cause, as 400s; anything else is rethrown. */
+function keyClash(e: unknown, key: string): unknown {
+  const code = errnoOf(e) ?? '';
+  if (code === 'ENOTDIR' || code === 'EEXIST') {
+    return errors.badParam(`object key: a folder on the way to "${key}" is an object (the fs store cannot hold both)`);
+  }
+  if (code === 'EISDIR' || code === 'ENOTEMPTY' || code === 'ERR_FS_EISDIR') {
+    return errors.badParam(`object key: "${key}" is a folder (the fs store cannot hold both)`);
+  }
+  if (code === 'ENAMETOOLONG') return errors.badParam(`object key: a segment of "${key}" is too long for the file system`);
+  return e;
+}
 
 /**
  * Bucket B is the folder <root>/B and object key K the file <root>/B/K, so files dropped there are
- * objects at once. Writes go to <root>/.tmp first (no bucket can be named that) and are renamed into
- * place, so a reader never sees half an object.
+ * objects at once and a folder is a prefix. Writes go to <root>/.tmp first (no bucket name can start
+ * with '.') and are renamed into place, so a reader never sees half an object.
  */
-export class FsObjectStore implements ObjectStore {
+export class FsObjectStore extends BaseObjectStore {
   readonly kind = 'fs' as const;
+  private readonly root: string;
   private readonly tmpDir: string;
+  private readonly meta: FsMetaStore;
 
-  constructor(private readonly root: string) {
-    this.tmpDir = join(root, '.tmp');
+  constructor(root: string) {
+    super();
+    this.root = resolve(root);
+    this.tmpDir = join(this.root, '.tmp');
+    this.meta = new FsMetaStore(join(this.root, '.meta'), this.tmpDir);
   }
 
   private bucketDir(bucket: string): string {
     return join(this.root, bucket);
   }
 
-  /** The file of a key, after refusing unsafe keys and anything that resolves outside the bucket. */
+  /**
+   * The path of a key. Keys are already checked, so the path is lexically inside the bucket folder;
+   * this also refuses symlinks on the way that lead out of it (the bucket folder itself may be a
+   * symlink: its target is the bucket).
+   */
   private async pathOf(bucket: string, key: string): Promise<string> {
-    checkObjectPath(bucket, key, 'object key');
     const bucketDir = this.bucketDir(bucket);
     const file = join(bucketDir, key);
-    // Symlinks inside the bucket must not lead out of it: resolve the deepest existing ancestor.
-    let probe = file;
-    for (;;) {
+    const realBucket = await realpath(bucketDir).catch((e: unknown) => {
+      if (isNotFound(e)) return undefined;
+      throw e;
+    });
+    if (realBucket === undefined) return file;
+    for (let probe = file; probe.length > bucketDir.length; probe = dirname(probe)) {
+      let real: string;
       try {
-        const real = await realpath(probe);
-        const realBucket = await realpath(bucketDir).catch(() => bucketDir);
-        if (real !== realBucket && !real.startsWith(realBucket + sep)) throw errors.badParam('object key leads outside its bucket');
-        return file;
+        real = await realpath(probe);
       } catch (e) {
-        if (!isNotFound(e)) throw e;
-        const parent = dirname(probe);
-        if (parent === probe || probe === bucketDir) return file;
-        probe = parent;
+        if (!isNotFound(e)) throw keyClash(e, key);
+        // A dangling symlink could be made to point anywhere before it is written through.
+        if ((await lstat(probe).catch(() => undefined))?.isSymbolicLink()) throw errors.badParam(`object key: "${key}" passes a broken symlink`);
+        continue;
       }
+      if (real !== realBucket && !real.startsWith(realBucket + sep)) throw errors.badParam(`object key: "${key}" leads outside its bucket`);
+      return file;
     }
+    return file;
   }
 
   async ensureBucket(bucket: string): Promise<void> {
@@ -66,161 +101,196 @@ export class FsObjectStore implements ObjectStore {
     await mkdir(this.bucketDir(bucket), { recursive: true });
   }
 
-  private async info(key: string, file: string, contentType?: string): Promise<ObjectInfo | undefined> {
+  private async infoOf(bucket: string, key: string, st: Stats): Promise<ObjectInfo | null> {
+    if (key.endsWith('/')) {
+      return st.isDirectory() ? { key, size: 0, etag: EMPTY_MD5, lastModified: st.mtime, contentType: FOLDER_CONTENT_TYPE } : null;
+    }
+    if (!st.isFile()) return null;
+    const m = await this.meta.read(bucket, key, st);
+    return { key, size: st.size, etag: m.etag, lastModified: st.mtime, contentType: m.contentType ?? contentTypeOf(key) };
+  }
+
+  private async statOf(file: string): Promise<Stats | null> {
     try {
-      const st = await stat(file);
-      if (!st.isFile()) return undefined;
-      return {
-        key,
-        size: st.size,
-        etag: etagOf(st.size, st.mtimeMs, st.ino),
-        lastModified: st.mtime,
-        contentType: contentType ?? contentTypeOf(key),
-      };
+      return await stat(file);
     } catch (e) {
-      if (isNotFound(e)) return undefined;
+      if (isNotFound(e)) return null;
       throw e;
     }
   }
 
-  async put(bucket: string, key: string, body: Body, opts: { contentType?: string } = {}): Promise<ObjectInfo> {
-    const file = await this.pathOf(bucket, key);
-    if (key === '' || key.endsWith('/')) {
-      await mkdir(file, { recursive: true });
-      return { key, size: 0, etag: etagOf(0, 0, 0), lastModified: new Date(), contentType: 'application/x-directory' };
+  private async mkdirs(dir: string, key: string): Promise<void> {
+    await mkdir(dir, { recursive: true }).catch((e: unknown) => {
+      throw keyClash(e, key);
+    });
+  }
+
+  /** Renames a finished temp file to its key; returns the placed file's identity. */
+  private async place(tmp: string, file: string, key: string): Promise<Stats> {
+    await this.mkdirs(dirname(file), key);
+    try {
+      const st = await stat(tmp);
+      await rename(tmp, file);
+      return st;
+    } catch (e) {
+      if (errnoOf(e) !== 'EXDEV') throw keyClash(e, key);
     }
+    // The bucket folder is a symlink to another file system: copy next to the target, then rename.
+    const near = join(dirname(file), `${PLACING_PREFIX}${randomUUID()}`);
+    try {
+      await copyFile(tmp, near);
+      const st = await stat(near);
+      await rename(near, file);
+      return st;
+    } catch (e) {
+      await rm(near, { force: true });
+      throw keyClash(e, key);
+    } finally {
+      await rm(tmp, { force: true });
+    }
+  }
+
+  private async putFolder(bucket: string, key: string, file: string, body: Body): Promise<ObjectInfo> {
+    const source = toStream(body);
+    for await (const chunk of source) {
+      if ((chunk as Buffer | string).length > 0) {
+        source.destroy();
+        throw errors.badParam(`object key: "${key}" ends with "/", a folder, and cannot hold data`);
+      }
+    }
+    await this.mkdirs(file, key);
+    return (await this.infoOf(bucket, key, await stat(file)))!;
+  }
+
+  async put(bucket: string, key: string, body: Body, opts: PutOptions = {}): Promise<ObjectInfo> {
+    checkObjectKey(bucket, key, 'object key');
+    const file = await this.pathOf(bucket, key);
+    if (key.endsWith('/')) return this.putFolder(bucket, key, file, body);
     await mkdir(this.tmpDir, { recursive: true });
     const tmp = join(this.tmpDir, randomUUID());
+    const hash = createHash('md5');
+    let st: Stats;
     try {
-      const source = typeof body === 'string' || Buffer.isBuffer(body) ? Readable.from([Buffer.from(body)]) : body;
-      await pipeline(source, createWriteStream(tmp));
-      await mkdir(dirname(file), { recursive: true });
-      await rename(tmp, file);
+      await pipeline(
+        toStream(body),
+        async function* (source: AsyncIterable<Buffer | string>) {
+          for await (const chunk of source) {
+            const b = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+            hash.update(b);
+            yield b;
+          }
+        },
+        createWriteStream(tmp, { flags: 'wx' }),
+      );
+      st = await this.place(tmp, file, key);
     } catch (e) {
       await rm(tmp, { force: true });
       throw e;
     }
-    return (await this.info(key, file, opts.contentType))!;
+    const md5 = hash.digest('hex');
+    await this.meta.write(bucket, key, st, md5, opts.contentType);
+    return { key, size: st.size, etag: md5, lastModified: st.mtime, contentType: opts.contentType ?? contentTypeOf(key) };
   }
 
   async get(bucket: string, key: string, range?: ByteRange): Promise<Readable> {
+    checkObjectKey(bucket, key, 'object key');
+    checkRange(range);
     const file = await this.pathOf(bucket, key);
-    if (!(await this.info(key, file))) throw new ObjectNotFoundError(bucket, key);
-    return createReadStream(file, range ? { start: range.start, ...(range.end !== undefined ? { end: range.end } : {}) } : {});
+    // stat before open: opening a FIFO a user left in the folder would block.
+    const st = await this.statOf(file);
+    if (!st || !(await this.infoOf(bucket, key, st))) throw new ObjectNotFoundError(bucket, key);
+    if (st.isDirectory() || (range && range.start >= st.size)) return Readable.from([]);
+    const handle = await open(file, 'r').catch((e: unknown) => {
+      throw isNotFound(e) ? new ObjectNotFoundError(bucket, key) : e;
+    });
+    return handle.createReadStream(range ? { start: range.start, ...(range.end !== undefined ? { end: range.end } : {}) } : {});
   }
 
-  async head(bucket: string, key: string): Promise<ObjectInfo | undefined> {
-    return this.info(key, await this.pathOf(bucket, key));
+  async head(bucket: string, key: string): Promise<ObjectInfo | null> {
+    checkObjectKey(bucket, key, 'object key');
+    const st = await this.statOf(await this.pathOf(bucket, key));
+    return st ? this.infoOf(bucket, key, st) : null;
   }
 
   async list(bucket: string, opts: ListOptions = {}): Promise<ListResult> {
     const prefix = opts.prefix ?? '';
     checkObjectPath(bucket, prefix, 'prefix');
-    const max = Math.min(Math.max(opts.maxKeys ?? MAX_KEYS, 1), MAX_KEYS);
-    const after = opts.continuationToken ? decodeListToken(opts.continuationToken) : '';
-    const delimiter = opts.delimiter;
-    const objects: ObjectInfo[] = [];
-    const commonPrefixes: string[] = [];
-    let last = '';
-    let more = false;
+    const maxKeys = clampMaxKeys(opts.maxKeys);
+    // The folder the walk starts in must not be reached through a symlink leading out.
+    await this.pathOf(bucket, prefix.slice(0, prefix.lastIndexOf('/') + 1));
     const bucketDir = this.bucketDir(bucket);
-
-    const emit = (key: string): boolean => {
-      if (objects.length + commonPrefixes.length >= max) {
-        more = true;
-        return false;
-      }
-      last = key;
-      return true;
-    };
-
-    // Depth-first, entries ordered as their keys sort (a folder sorts as "name/"), so keys come out
-    // in the same lexicographic order S3 lists them.
-    const walk = async (dirKey: string): Promise<boolean> => {
-      let entries;
-      try {
-        entries = await readdir(join(bucketDir, dirKey), { withFileTypes: true });
-      } catch (e) {
-        if (isNotFound(e)) return true;
-        throw e;
-      }
-      const named = entries
-        .filter((d) => d.isFile() || d.isDirectory())
-        .map((d) => ({ key: dirKey + d.name + (d.isDirectory() ? '/' : ''), dir: d.isDirectory() }))
-        .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-      for (const e of named) {
-        if (!e.key.startsWith(prefix) && !prefix.startsWith(e.key)) continue;
-        if (e.dir) {
-          if (delimiter === '/' && e.key.length > prefix.length && e.key.startsWith(prefix)) {
-            if (e.key <= after) continue;
-            if (!emit(e.key)) return false;
-            commonPrefixes.push(e.key);
-            continue;
-          }
-          // Skip folders whose every key sorts before the continuation point.
-          if (after !== '' && e.key < after && !after.startsWith(e.key)) continue;
-          if (!(await walk(e.key))) return false;
-        } else {
-          if (e.key <= after || !e.key.startsWith(prefix)) continue;
-          const info = await this.info(e.key, join(bucketDir, e.key));
-          if (!info) continue;
-          if (!emit(e.key)) return false;
-          objects.push(info);
-        }
-      }
-      return true;
-    };
-
-    const startDir = prefix.includes('/') ? prefix.slice(0, prefix.lastIndexOf('/') + 1) : '';
-    await walk(startDir);
-    return { objects, commonPrefixes, ...(more ? { nextContinuationToken: encodeListToken(last) } : {}) };
+    return listFolder({
+      bucketDir,
+      prefix,
+      delimiter: opts.delimiter || undefined,
+      maxKeys,
+      continuationToken: opts.continuationToken || undefined,
+      info: async (key) => {
+        const st = await this.statOf(join(bucketDir, key));
+        return st ? this.infoOf(bucket, key, st) : null;
+      },
+    });
   }
 
   async delete(bucket: string, key: string): Promise<void> {
+    checkObjectKey(bucket, key, 'object key');
     const file = await this.pathOf(bucket, key);
     try {
       if (key.endsWith('/')) await rmdir(file);
       else await rm(file);
     } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (isNotFound(e) || code === 'ENOTEMPTY' || code === 'EISDIR') return;
+      // A missing key, or a folder where an object was named (or a marker with content): no object to delete.
+      if (isNotFound(e) || ['ENOTEMPTY', 'EISDIR', 'ERR_FS_EISDIR', 'EEXIST'].includes(errnoOf(e) ?? '')) return;
       throw e;
     }
-    await this.pruneEmptyParents(bucket, dirname(file));
-  }
-
-  /** Removes folders left empty by a delete, up to (not including) the bucket folder. */
-  private async pruneEmptyParents(bucket: string, dir: string): Promise<void> {
-    const bucketDir = this.bucketDir(bucket);
-    while (dir.startsWith(bucketDir + sep)) {
-      try {
-        await rmdir(dir);
-      } catch {
-        return;
-      }
-      dir = dirname(dir);
-    }
+    await this.meta.remove(bucket, key);
+    await pruneEmptyFolders(this.bucketDir(bucket), dirname(file));
+    await pruneEmptyFolders(this.meta.bucketDir(bucket), this.meta.dirOf(bucket, key));
   }
 
   async deletePrefix(bucket: string, prefix: string): Promise<number> {
     let n = 0;
-    for (;;) {
-      const page = await this.list(bucket, { prefix });
+    let token: string | undefined;
+    do {
+      const page = await this.list(bucket, { prefix, ...(token ? { continuationToken: token } : {}) });
       for (const o of page.objects) await this.delete(bucket, o.key);
       n += page.objects.length;
-      if (!page.nextContinuationToken) return n;
-    }
+      token = page.nextContinuationToken;
+    } while (token);
+    return n;
   }
 
-  async copy(from: { bucket: string; key: string }, to: { bucket: string; key: string }): Promise<ObjectInfo> {
+  async copy(from: ObjectRef, to: ObjectRef): Promise<ObjectInfo> {
+    checkObjectKey(from.bucket, from.key, 'source key');
+    checkObjectKey(to.bucket, to.key, 'target key');
+    if (from.key.endsWith('/') || to.key.endsWith('/')) throw errors.badParam('copy: folders cannot be copied, only the objects in them');
     const src = await this.pathOf(from.bucket, from.key);
     const dst = await this.pathOf(to.bucket, to.key);
-    if (!(await this.info(from.key, src))) throw new ObjectNotFoundError(from.bucket, from.key);
+    const srcSt = await this.statOf(src);
+    if (!srcSt?.isFile()) throw new ObjectNotFoundError(from.bucket, from.key);
     await mkdir(this.tmpDir, { recursive: true });
     const tmp = join(this.tmpDir, randomUUID());
-    await copyFile(src, tmp);
-    await mkdir(dirname(dst), { recursive: true });
-    await rename(tmp, dst);
-    return (await this.info(to.key, dst))!;
+    let st: Stats;
+    try {
+      await copyFile(src, tmp);
+      st = await this.place(tmp, dst, to.key);
+    } catch (e) {
+      await rm(tmp, { force: true });
+      throw isNotFound(e) ? new ObjectNotFoundError(from.bucket, from.key) : e;
+    }
+    await this.meta.copy({ bucket: from.bucket, key: from.key, st: srcSt }, { bucket: to.bucket, key: to.key, st });
+    return (await this.infoOf(to.bucket, to.key, st))!;
+  }
+}
+
+/** Removes folders left empty, from `dir` up to (not including) `top`. */
+async function pruneEmptyFolders(top: string, dir: string): Promise<void> {
+  while (dir.startsWith(top + sep)) {
+    try {
+      await rmdir(dir);
+    } catch {
+      return;
+    }
+    dir = dirname(dir);
   }
 }

@@ -4,6 +4,9 @@ import type { ObjectStore } from './object-store.ts';
 import { S3ObjectStore } from './s3-store.ts';
 
 export type { ObjectStoreConfig } from './config.ts';
+export { contentTypeOf, FOLDER_CONTENT_TYPE } from './content-types.ts';
+export { FsObjectStore } from './fs-store.ts';
+export { S3ObjectStore } from './s3-store.ts';
 export * from './object-store.ts';
 export * from './obs-path.ts';
 

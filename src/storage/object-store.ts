@@ -1,23 +1,29 @@
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
+import { ApiError, apiError, errors } from '#src/core/errors.ts';
 
 export interface ObjectInfo {
   key: string;
   size: number;
+  /** MD5 hex of the content for single-part writes; S3 multipart uploads and fs files written outside the API have other opaque values. */
   etag: string;
   lastModified: Date;
+  /** Always set by head; list sets it only where the backend knows it cheaply (fs). */
   contentType?: string;
 }
 
 export interface ListOptions {
+  /** Key prefix, not necessarily on a '/' boundary ('' or absent: the whole bucket). */
   prefix?: string;
-  /** With '/', keys below the next '/' after the prefix are folded into commonPrefixes. */
+  /** Keys whose rest after the prefix contains the delimiter are folded into commonPrefixes. */
   delimiter?: string;
-  /** At most 1000. */
+  /** 1..1000, default 1000. A page may hold fewer entries even when more follow. */
   maxKeys?: number;
+  /** nextContinuationToken of the previous page, opaque. */
   continuationToken?: string;
 }
 
 export interface ListResult {
+  /** In lexicographic (UTF-8 byte) key order. */
   objects: ObjectInfo[];
   commonPrefixes: string[];
   /** Present when more keys follow. */
@@ -26,60 +32,146 @@ export interface ListResult {
 
 export interface ByteRange {
   start: number;
-  /** Inclusive; to the end when absent. */
+  /** Inclusive; to the end when absent. A range starting past the end reads nothing. */
   end?: number;
+}
+
+export interface ObjectRef {
+  bucket: string;
+  key: string;
 }
 
 export type Body = Readable | Buffer | string;
 
-/** Continuation tokens name the last key (or common prefix) of the previous page, in both backends. */
-export const encodeListToken = (lastKey: string): string => Buffer.from(lastKey, 'utf8').toString('base64url');
-export const decodeListToken = (token: string): string => Buffer.from(token, 'base64url').toString('utf8');
+export interface PutOptions {
+  /** Guessed from the key's extension when absent. */
+  contentType?: string;
+}
 
-/** A missing object; families turn it into their own API error. */
-export class ObjectNotFoundError extends Error {
+export const MAX_LIST_KEYS = 1000;
+
+/** A missing object: an ApiError (404 ModelArts.6624) that callers can also catch by type. */
+export class ObjectNotFoundError extends ApiError {
   constructor(
     readonly bucket: string,
     readonly key: string,
   ) {
-    super(`object /${bucket}/${key} does not exist`);
+    const e = apiError(404, 'ModelArts.6624', `(/${bucket}/${key})`);
+    super(e.status, e.code, e.message);
     this.name = 'ObjectNotFoundError';
+  }
+}
+
+/** An object too large to read whole (readBuffer/readText): a 400 naming the path. */
+export class ObjectTooLargeError extends ApiError {
+  constructor(bucket: string, key: string, maxBytes: number) {
+    const e = errors.badParam(`/${bucket}/${key}: larger than ${maxBytes} bytes`);
+    super(e.status, e.code, e.message);
+    this.name = 'ObjectTooLargeError';
   }
 }
 
 /**
  * The object store port: the fs backend (a folder per bucket) or any S3-compatible endpoint.
- * Keys are checked against traversal by every backend; bodies are streamed.
+ * Every backend validates buckets and keys with the obs-path rules (bad ones are a 400) and streams
+ * bodies. Writing to a bucket that does not exist is backend-specific: call ensureBucket first.
  */
 export interface ObjectStore {
   readonly kind: 'fs' | 's3';
   ensureBucket(bucket: string): Promise<void>;
-  put(bucket: string, key: string, body: Body, opts?: { contentType?: string }): Promise<ObjectInfo>;
+  put(bucket: string, key: string, body: Body, opts?: PutOptions): Promise<ObjectInfo>;
+  /** Throws ObjectNotFoundError when missing. */
   get(bucket: string, key: string, range?: ByteRange): Promise<Readable>;
-  head(bucket: string, key: string): Promise<ObjectInfo | undefined>;
+  /** null when missing. */
+  head(bucket: string, key: string): Promise<ObjectInfo | null>;
+  /** For a folder key ('dir/'): whether the marker or anything under it exists. */
+  exists(bucket: string, key: string): Promise<boolean>;
   list(bucket: string, opts?: ListOptions): Promise<ListResult>;
+  /** Idempotent: deleting a missing object succeeds. */
   delete(bucket: string, key: string): Promise<void>;
-  /** Deletes every key under the prefix; returns how many. */
+  /** Deletes every key starting with the prefix ('' empties the bucket); returns how many. */
   deletePrefix(bucket: string, prefix: string): Promise<number>;
-  copy(from: { bucket: string; key: string }, to: { bucket: string; key: string }): Promise<ObjectInfo>;
+  /** Throws ObjectNotFoundError when the source is missing. */
+  copy(from: ObjectRef, to: ObjectRef): Promise<ObjectInfo>;
+  /** The whole object; ObjectTooLargeError past maxBytes, ObjectNotFoundError when missing. */
+  readBuffer(bucket: string, key: string, maxBytes: number): Promise<Buffer>;
+  readText(bucket: string, key: string, maxBytes: number): Promise<string>;
+  /** Releases connections; the store is unusable afterwards. */
+  close(): Promise<void>;
+}
+
+/** The conveniences both backends share, written once over the primitive operations. */
+export abstract class BaseObjectStore implements ObjectStore {
+  abstract readonly kind: 'fs' | 's3';
+  abstract ensureBucket(bucket: string): Promise<void>;
+  abstract put(bucket: string, key: string, body: Body, opts?: PutOptions): Promise<ObjectInfo>;
+  abstract get(bucket: string, key: string, range?: ByteRange): Promise<Readable>;
+  abstract head(bucket: string, key: string): Promise<ObjectInfo | null>;
+  abstract list(bucket: string, opts?: ListOptions): Promise<ListResult>;
+  abstract delete(bucket: string, key: string): Promise<void>;
+  abstract deletePrefix(bucket: string, prefix: string): Promise<number>;
+  abstract copy(from: ObjectRef, to: ObjectRef): Promise<ObjectInfo>;
+
+  async exists(bucket: string, key: string): Promise<boolean> {
+    if ((await this.head(bucket, key)) !== null) return true;
+    if (!key.endsWith('/')) return false;
+    const page = await this.list(bucket, { prefix: key, maxKeys: 1 });
+    return page.objects.length > 0 || page.commonPrefixes.length > 0;
+  }
+
+  async readBuffer(bucket: string, key: string, maxBytes: number): Promise<Buffer> {
+    const info = await this.head(bucket, key);
+    if (!info) throw new ObjectNotFoundError(bucket, key);
+    if (info.size > maxBytes) throw new ObjectTooLargeError(bucket, key, maxBytes);
+    if (info.size === 0) return Buffer.alloc(0);
+    // Counted again while reading: the object may have grown since the head.
+    const stream = await this.get(bucket, key);
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of stream) {
+      const b = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
+      size += b.length;
+      if (size > maxBytes) {
+        stream.destroy();
+        throw new ObjectTooLargeError(bucket, key, maxBytes);
+      }
+      chunks.push(b);
+    }
+    return Buffer.concat(chunks);
+  }
+
+  async readText(bucket: string, key: string, maxBytes: number): Promise<string> {
+    return (await this.readBuffer(bucket, key, maxBytes)).toString('utf8');
+  }
+
+  async close(): Promise<void> {}
 }
 
 /** Every object under a prefix, page after page. */
-export async function* listAll(store: ObjectStore, bucket: string, prefix: string): AsyncGenerator<ObjectInfo> {
+export async function* listAll(store: ObjectStore, bucket: string, prefix = ''): AsyncGenerator<ObjectInfo> {
   let token: string | undefined;
   do {
-    const page = await store.list(bucket, { prefix, maxKeys: 1000, ...(token ? { continuationToken: token } : {}) });
+    const page = await store.list(bucket, { prefix, ...(token ? { continuationToken: token } : {}) });
     yield* page.objects;
     token = page.nextContinuationToken;
   } while (token);
 }
 
-/** Reads a whole (small) object; refuses one larger than maxBytes. */
-export async function readBuffer(store: ObjectStore, bucket: string, key: string, maxBytes: number): Promise<Buffer> {
-  const info = await store.head(bucket, key);
-  if (!info) throw new ObjectNotFoundError(bucket, key);
-  if (info.size > maxBytes) throw new Error(`object /${bucket}/${key} is larger than ${maxBytes} bytes`);
-  const chunks: Buffer[] = [];
-  for await (const c of await store.get(bucket, key)) chunks.push(Buffer.isBuffer(c) ? c : Buffer.from(c as string));
-  return Buffer.concat(chunks);
+/** A 400 unless 0 <= start <= end, whole numbers. */
+export function checkRange(range: ByteRange | undefined): void {
+  if (!range) return;
+  const ok = Number.isSafeInteger(range.start) && range.start >= 0 && (range.end === undefined || (Number.isSafeInteger(range.end) && range.end >= range.start));
+  if (!ok) throw errors.badParam(`range: want 0 <= start <= end, got ${range.start}-${range.end ?? ''}`);
+}
+
+/** A string or Buffer body as a stream; streams pass through. */
+export function toStream(body: Body): Readable {
+  return typeof body === 'string' || Buffer.isBuffer(body) ? Readable.from([Buffer.from(body)]) : body;
+}
+
+/** maxKeys within 1..1000 (larger asks get 1000); a 400 for nonsense. */
+export function clampMaxKeys(maxKeys: number | undefined): number {
+  if (maxKeys === undefined) return MAX_LIST_KEYS;
+  if (!Number.isInteger(maxKeys) || maxKeys < 1) throw errors.badParam(`maxKeys: want 1..${MAX_LIST_KEYS}, got ${maxKeys}`);
+  return Math.min(maxKeys, MAX_LIST_KEYS);
 }

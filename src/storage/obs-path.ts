@@ -1,5 +1,6 @@
 // OBS-style object paths as the API carries them: `/bucket/dir/file.jpg`, `obs://bucket/dir/`,
-// `s3://bucket/key`. Parsed and checked in this one place.
+// `s3://bucket/key`. Parsed and checked in this one place; the stores re-check every key with the
+// same rules.
 import { errors } from '#src/core/errors.ts';
 
 export interface ObjectPath {
@@ -8,40 +9,63 @@ export interface ObjectPath {
   key: string;
 }
 
-const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+/** S3 and OBS both cap keys at 1024 bytes of UTF-8. */
+export const MAX_KEY_BYTES = 1024;
 
-/** Why a key is unsafe, or undefined when it is fine. */
+const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+const IPV4 = /^\d+\.\d+\.\d+\.\d+$/;
+
+function hasControlCharacter(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c === 0x7f) return true;
+  }
+  return false;
+}
+
+/** Why a key (or key prefix) is unsafe, or undefined when it is fine. '' (the bucket root) is fine. */
 export function keyProblem(key: string): string | undefined {
   if (key.includes('\0')) return 'contains NUL';
+  // Control characters are legal in S3 keys but break XML listings and shell tools alike.
+  if (hasControlCharacter(key)) return 'contains a control character';
   if (key.includes('\\')) return 'contains a backslash';
   if (key.startsWith('/')) return 'is absolute';
+  if (Buffer.byteLength(key, 'utf8') > MAX_KEY_BYTES) return `is longer than ${MAX_KEY_BYTES} bytes`;
   const segments = key.split('/');
   // A trailing '/' (folder) leaves one empty last segment; any other empty segment is '//'.
   for (let i = 0; i < segments.length; i++) {
     const s = segments[i]!;
     if (s === '..' || s === '.') return `has a "${s}" segment`;
-    if (s === '' && i !== segments.length - 1 && key !== '') return 'has an empty segment (//)';
+    if (s === '' && i !== segments.length - 1) return 'has an empty segment (//)';
   }
   return undefined;
 }
 
+/** Why a bucket name breaks the OBS naming rules, or undefined when it is fine. */
 export function bucketProblem(bucket: string): string | undefined {
-  if (!BUCKET.test(bucket) || bucket.includes('..')) {
-    return 'bucket names have 3-63 lowercase letters, digits, "-" or ".", starting and ending with a letter or digit';
+  if (bucket === '') return 'names no bucket';
+  if (!BUCKET.test(bucket) || /\.\.|\.-|-\./.test(bucket) || IPV4.test(bucket)) {
+    return `has bucket name "${bucket}"; bucket names have 3-63 lowercase letters, digits, "-" or ".", start and end with a letter or digit, and are not IP addresses`;
   }
   return undefined;
 }
 
-/** Throws a 400 naming `field` when the bucket or key is unsafe. */
+/** Throws a 400 naming `field` when the bucket or the key (or prefix) is unsafe. */
 export function checkObjectPath(bucket: string, key: string, field: string): void {
   const problem = bucketProblem(bucket) ?? keyProblem(key);
-  if (problem) throw errors.badParam(`${field} ${problem}`);
+  if (problem) throw errors.badParam(`${field}: ${problem}`);
 }
 
-/** Parses `/bucket/key`, `obs://bucket/key` or `s3://bucket/key`; 400 naming `field` if unsafe. */
+/** As checkObjectPath, and the key must name an object (not the bucket root). */
+export function checkObjectKey(bucket: string, key: string, field: string): void {
+  checkObjectPath(bucket, key, field);
+  if (key === '') throw errors.badParam(`${field}: names a bucket, not an object`);
+}
+
+/** Parses `/bucket/key`, `obs://bucket/key` or `s3://bucket/key`; a 400 naming `field` if unsafe. */
 export function parseObsPath(path: string, field: string): ObjectPath {
   const m = /^(?:(?:obs|s3):\/\/|\/)([^/]*)(?:\/(.*))?$/s.exec(path);
-  if (!m) throw errors.badParam(`${field} must look like /bucket/path or obs://bucket/path`);
+  if (!m) throw errors.badParam(`${field}: must look like /bucket/path or obs://bucket/path`);
   const bucket = m[1] ?? '';
   const key = m[2] ?? '';
   checkObjectPath(bucket, key, field);
@@ -49,27 +73,37 @@ export function parseObsPath(path: string, field: string): ObjectPath {
 }
 
 /** `/bucket/key`, the form the API answers with. */
-export function formatObsPath(p: ObjectPath): string {
-  return `/${p.bucket}/${p.key}`;
+export function formatObsPath(path: ObjectPath): string;
+export function formatObsPath(bucket: string, key: string): string;
+export function formatObsPath(a: ObjectPath | string, key?: string): string {
+  return typeof a === 'string' ? `/${a}/${key ?? ''}` : `/${a.bucket}/${a.key}`;
 }
 
-/** Joins key parts with single '/' (parts are not re-validated; check the result if it came from input). */
+/**
+ * Joins key parts with single '/', keeping a trailing '/' of the last part (a folder). Parts are not
+ * re-validated; check the result when a part came from input.
+ */
 export function joinKey(...parts: string[]): string {
-  return parts
-    .filter((p) => p !== '')
-    .map((p, i, all) => {
+  const kept = parts.filter((p) => p !== '');
+  return kept
+    .map((p, i) => {
       let s = i === 0 ? p : p.replace(/^\/+/, '');
-      if (i < all.length - 1) s = s.replace(/\/+$/, '');
+      if (i < kept.length - 1) s = s.replace(/\/+$/, '');
       return s;
     })
+    .filter((p) => p !== '')
     .join('/');
 }
 
-/** Whether `child` is `parent` or lies under it, on whole segments. */
-export function isInside(parent: ObjectPath, child: ObjectPath): boolean {
-  if (parent.bucket !== child.bucket) return false;
-  const base = parent.key.replace(/\/+$/, '');
+/** Whether key `child` is key `parent` or lies under it, on whole segments ('' holds every key). */
+export function isKeyInside(parent: string, child: string): boolean {
+  const base = parent.replace(/\/+$/, '');
   if (base === '') return true;
-  const key = child.key.replace(/\/+$/, '');
+  const key = child.replace(/\/+$/, '');
   return key === base || key.startsWith(`${base}/`);
+}
+
+/** Whether `child` is `parent` or lies under it: same bucket, key prefix on whole segments. */
+export function isInside(parent: ObjectPath, child: ObjectPath): boolean {
+  return parent.bucket === child.bucket && isKeyInside(parent.key, child.key);
 }

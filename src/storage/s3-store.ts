@@ -6,35 +6,57 @@ import {
   GetObjectCommand,
   HeadBucketCommand,
   HeadObjectCommand,
-  ListObjectsV2Command,
+  ListObjectsCommand,
   S3Client,
   S3ServiceException,
+  type ListObjectsCommandOutput,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { Readable } from 'node:stream';
+import { errors } from '#src/core/errors.ts';
 import type { ObjectStoreConfig } from './config.ts';
 import { contentTypeOf } from './content-types.ts';
-import { checkObjectPath } from './obs-path.ts';
-import { ObjectNotFoundError, decodeListToken, encodeListToken, type Body, type ByteRange, type ListOptions, type ListResult, type ObjectInfo, type ObjectStore } from './object-store.ts';
+import { compareKeys, decodeListToken, encodeListToken, listedBefore, type ListPosition } from './list-position.ts';
+import { checkObjectKey, checkObjectPath } from './obs-path.ts';
+import {
+  BaseObjectStore,
+  ObjectNotFoundError,
+  checkRange,
+  clampMaxKeys,
+  toStream,
+  type Body,
+  type ByteRange,
+  type ListOptions,
+  type ListResult,
+  type ObjectInfo,
+  type ObjectRef,
+  type PutOptions,
+} from './object-store.ts';
 
-type S3Config = Extract<ObjectStoreConfig, { kind: 's3' }>;
+export type S3StoreConfig = Extract<ObjectStoreConfig, { kind: 's3' }>;
+
+const statusOf = (e: unknown): number | undefined => (e instanceof S3ServiceException ? e.$metadata.httpStatusCode : undefined);
 
 function isMissing(e: unknown): boolean {
-  if (e instanceof S3ServiceException) return e.$metadata.httpStatusCode === 404 || e.name === 'NoSuchKey' || e.name === 'NotFound';
-  return false;
+  return statusOf(e) === 404 || (e instanceof S3ServiceException && ['NoSuchKey', 'NotFound', 'NoSuchBucket'].includes(e.name));
 }
 
-const unquote = (etag: string | undefined) => (etag ?? '').replace(/^"|"$/g, '');
+const unquote = (etag: string | undefined): string => (etag ?? '').replace(/^"|"$/g, '');
 
 /** The object store over any S3-compatible endpoint (OBS, MinIO, AWS), through the AWS SDK. */
-export class S3ObjectStore implements ObjectStore {
+export class S3ObjectStore extends BaseObjectStore {
   readonly kind = 's3' as const;
   private readonly client: S3Client;
 
-  constructor(private readonly config: S3Config) {
+  constructor(private readonly config: S3StoreConfig) {
+    super();
     this.client = new S3Client({
       region: config.region,
       forcePathStyle: config.forcePathStyle,
+      // The SDK's default CRC checksums on every upload are not understood by all S3-compatible
+      // servers; send them only where the API requires one.
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
       ...(config.endpoint ? { endpoint: config.endpoint } : {}),
       ...(config.accessKeyId && config.secretAccessKey
         ? { credentials: { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey } }
@@ -42,26 +64,45 @@ export class S3ObjectStore implements ObjectStore {
     });
   }
 
-  /** The real bucket behind an API bucket name. */
-  private real(bucket: string, key: string): string {
-    checkObjectPath(bucket, key, 'object key');
+  /** The real bucket behind an API bucket name (already checked). */
+  private real(bucket: string): string {
     return this.config.bucketMap[bucket] ?? bucket;
   }
 
   async ensureBucket(bucket: string): Promise<void> {
-    const Bucket = this.real(bucket, '');
+    checkObjectPath(bucket, '', 'bucket');
+    const Bucket = this.real(bucket);
     try {
       await this.client.send(new HeadBucketCommand({ Bucket }));
     } catch (e) {
       if (!isMissing(e)) throw e;
-      await this.client.send(new CreateBucketCommand({ Bucket }));
+      try {
+        await this.client.send(new CreateBucketCommand({ Bucket }));
+      } catch (e2) {
+        // Someone else created it meanwhile.
+        if (!(e2 instanceof S3ServiceException && ['BucketAlreadyOwnedByYou', 'BucketAlreadyExists'].includes(e2.name))) throw e2;
+      }
     }
   }
 
-  async put(bucket: string, key: string, body: Body, opts: { contentType?: string } = {}): Promise<ObjectInfo> {
+  async put(bucket: string, key: string, body: Body, opts: PutOptions = {}): Promise<ObjectInfo> {
+    checkObjectKey(bucket, key, 'object key');
+    if (key.endsWith('/')) {
+      // Folder markers hold no data, as in the fs store.
+      const source = toStream(body);
+      for await (const chunk of source) {
+        if ((chunk as Buffer | string).length > 0) {
+          source.destroy();
+          throw errors.badParam(`object key: "${key}" ends with "/", a folder, and cannot hold data`);
+        }
+      }
+      body = '';
+    }
+    // Upload sends one PutObject for small bodies and a multipart upload, part by part, for large
+    // or unknown-length streams.
     const upload = new Upload({
       client: this.client,
-      params: { Bucket: this.real(bucket, key), Key: key, Body: body, ContentType: opts.contentType ?? contentTypeOf(key) },
+      params: { Bucket: this.real(bucket), Key: key, Body: body, ContentType: opts.contentType ?? contentTypeOf(key) },
     });
     await upload.done();
     const info = await this.head(bucket, key);
@@ -70,87 +111,128 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   async get(bucket: string, key: string, range?: ByteRange): Promise<Readable> {
+    checkObjectKey(bucket, key, 'object key');
+    checkRange(range);
     try {
       const res = await this.client.send(
         new GetObjectCommand({
-          Bucket: this.real(bucket, key),
+          Bucket: this.real(bucket),
           Key: key,
           ...(range ? { Range: `bytes=${range.start}-${range.end ?? ''}` } : {}),
         }),
       );
-      return res.Body as Readable;
+      if (!(res.Body instanceof Readable)) throw new Error('the S3 client returned a body that is not a Node stream');
+      return res.Body;
     } catch (e) {
       if (isMissing(e)) throw new ObjectNotFoundError(bucket, key);
+      // A range starting past the end (416) reads nothing, as in the fs store.
+      if (range && statusOf(e) === 416 && (await this.head(bucket, key))) return Readable.from([]);
       throw e;
     }
   }
 
-  async head(bucket: string, key: string): Promise<ObjectInfo | undefined> {
+  async head(bucket: string, key: string): Promise<ObjectInfo | null> {
+    checkObjectKey(bucket, key, 'object key');
     try {
-      const res = await this.client.send(new HeadObjectCommand({ Bucket: this.real(bucket, key), Key: key }));
+      const res = await this.client.send(new HeadObjectCommand({ Bucket: this.real(bucket), Key: key }));
       return {
         key,
         size: res.ContentLength ?? 0,
         etag: unquote(res.ETag),
         lastModified: res.LastModified ?? new Date(0),
-        ...(res.ContentType ? { contentType: res.ContentType } : {}),
+        contentType: res.ContentType ?? contentTypeOf(key),
       };
     } catch (e) {
-      if (isMissing(e)) return undefined;
+      if (isMissing(e)) return null;
       throw e;
     }
   }
 
   async list(bucket: string, opts: ListOptions = {}): Promise<ListResult> {
-    // StartAfter instead of S3's opaque tokens: portable across S3 implementations, and the same
-    // token format as the fs backend. After a common prefix, skip everything under it.
-    const after = opts.continuationToken ? decodeListToken(opts.continuationToken) : undefined;
-    const startAfter = after !== undefined && opts.delimiter && after.endsWith(opts.delimiter) ? `${after}\u{10FFFF}` : after;
-    const res = await this.client.send(
-      new ListObjectsV2Command({
-        Bucket: this.real(bucket, opts.prefix ?? ''),
-        Prefix: opts.prefix ?? '',
-        MaxKeys: Math.min(Math.max(opts.maxKeys ?? 1000, 1), 1000),
-        ...(opts.delimiter ? { Delimiter: opts.delimiter } : {}),
-        ...(startAfter !== undefined ? { StartAfter: startAfter } : {}),
-      }),
-    );
-    const last = [...(res.Contents ?? []).map((o) => o.Key ?? ''), ...(res.CommonPrefixes ?? []).map((p) => p.Prefix ?? '')].sort().pop();
-    return {
-      objects: (res.Contents ?? []).map((o) => ({
-        key: o.Key ?? '',
-        size: o.Size ?? 0,
-        etag: unquote(o.ETag),
-        lastModified: o.LastModified ?? new Date(0),
-      })),
-      commonPrefixes: (res.CommonPrefixes ?? []).map((p) => p.Prefix ?? ''),
-      ...(res.IsTruncated && last !== undefined ? { nextContinuationToken: encodeListToken(last) } : {}),
-    };
+    const prefix = opts.prefix ?? '';
+    checkObjectPath(bucket, prefix, 'prefix');
+    const from = opts.continuationToken ? decodeListToken(opts.continuationToken) : undefined;
+    // After a common prefix, continue past every key under it (no key holds U+10FFFF in practice).
+    const marker = from ? (from.folded ? `${from.after}\u{10FFFF}` : from.after) : undefined;
+    let res: ListObjectsCommandOutput;
+    try {
+      res = await this.client.send(
+        new ListObjectsCommand({
+          Bucket: this.real(bucket),
+          MaxKeys: clampMaxKeys(opts.maxKeys),
+          ...(prefix ? { Prefix: prefix } : {}),
+          ...(opts.delimiter ? { Delimiter: opts.delimiter } : {}),
+          ...(marker !== undefined ? { Marker: marker } : {}),
+        }),
+      );
+    } catch (e) {
+      // A bucket that does not exist holds nothing, as an fs bucket folder that does not exist.
+      if (isMissing(e)) return { objects: [], commonPrefixes: [] };
+      throw e;
+    }
+    const objects: ObjectInfo[] = (res.Contents ?? []).map((o) => ({
+      key: o.Key ?? '',
+      size: o.Size ?? 0,
+      etag: unquote(o.ETag),
+      lastModified: o.LastModified ?? new Date(0),
+    }));
+    // Some servers repeat a common prefix of the previous page.
+    const commonPrefixes = (res.CommonPrefixes ?? []).map((p) => p.Prefix ?? '').filter((p) => !listedBefore(from, p));
+    let last: ListPosition | undefined;
+    for (const o of objects) if (!last || compareKeys(o.key, last.after) > 0) last = { after: o.key, folded: false };
+    for (const p of commonPrefixes) if (!last || compareKeys(p, last.after) > 0) last = { after: p, folded: true };
+    if (res.IsTruncated && !last) throw new Error(`the S3 server cut a listing of /${bucket}/${prefix} short without returning anything`);
+    return { objects, commonPrefixes, ...(res.IsTruncated && last ? { nextContinuationToken: encodeListToken(last) } : {}) };
   }
 
   async delete(bucket: string, key: string): Promise<void> {
-    await this.client.send(new DeleteObjectCommand({ Bucket: this.real(bucket, key), Key: key }));
-  }
-
-  async deletePrefix(bucket: string, prefix: string): Promise<number> {
-    const Bucket = this.real(bucket, prefix);
-    let n = 0;
-    for (;;) {
-      const page = await this.list(bucket, { prefix });
-      if (page.objects.length === 0) return n;
-      await this.client.send(new DeleteObjectsCommand({ Bucket, Delete: { Objects: page.objects.map((o) => ({ Key: o.key })), Quiet: true } }));
-      n += page.objects.length;
+    checkObjectKey(bucket, key, 'object key');
+    try {
+      await this.client.send(new DeleteObjectCommand({ Bucket: this.real(bucket), Key: key }));
+    } catch (e) {
+      if (!isMissing(e)) throw e;
     }
   }
 
-  async copy(from: { bucket: string; key: string }, to: { bucket: string; key: string }): Promise<ObjectInfo> {
-    const source = `${this.real(from.bucket, from.key)}/${from.key.split('/').map(encodeURIComponent).join('/')}`;
+  async deletePrefix(bucket: string, prefix: string): Promise<number> {
+    const Bucket = this.real(bucket);
+    let n = 0;
+    let token: string | undefined;
+    do {
+      const page = await this.list(bucket, { prefix, ...(token ? { continuationToken: token } : {}) });
+      if (page.objects.length > 0) {
+        const res = await this.client.send(
+          new DeleteObjectsCommand({ Bucket, Delete: { Objects: page.objects.map((o) => ({ Key: o.key })), Quiet: true } }),
+        );
+        const failed = res.Errors ?? [];
+        if (failed.length > 0) {
+          const first = failed[0]!;
+          throw new Error(`could not delete ${failed.length} objects under /${bucket}/${prefix}: ${first.Key}: ${first.Code} ${first.Message ?? ''}`);
+        }
+      }
+      n += page.objects.length;
+      token = page.nextContinuationToken;
+    } while (token);
+    return n;
+  }
+
+  async copy(from: ObjectRef, to: ObjectRef): Promise<ObjectInfo> {
+    checkObjectKey(from.bucket, from.key, 'source key');
+    checkObjectKey(to.bucket, to.key, 'target key');
+    if (from.key.endsWith('/') || to.key.endsWith('/')) throw errors.badParam('copy: folders cannot be copied, only the objects in them');
+    const source = `${this.real(from.bucket)}/${from.key.split('/').map(encodeURIComponent).join('/')}`;
     try {
-      await this.client.send(new CopyObjectCommand({ Bucket: this.real(to.bucket, to.key), Key: to.key, CopySource: source }));
+      await this.client.send(new CopyObjectCommand({ Bucket: this.real(to.bucket), Key: to.key, CopySource: source }));
     } catch (e) {
       if (isMissing(e)) throw new ObjectNotFoundError(from.bucket, from.key);
       throw e;
     }
-    return (await this.head(to.bucket, to.key))!;
+    const info = await this.head(to.bucket, to.key);
+    if (!info) throw new Error(`object /${to.bucket}/${to.key} vanished right after copy`);
+    return info;
+  }
+
+  override async close(): Promise<void> {
+    this.client.destroy();
   }
 }

@@ -41,7 +41,7 @@ export class AuthorizationStore {
     const page = pageLiterals(limit, offset);
     const direction = order === 'asc' ? sql`asc` : sql`desc`;
     const r = await sql<AuthorizationRow>`select * from authorizations where project_id = ${projectId}
-      order by ${sql.ref(sortBy)} ${direction}, user_id asc limit ${page.limit} offset ${page.offset}`.execute(this.db);
+      order by ${sql.ref(sortBy)} ${direction}, user_id ${direction} limit ${page.limit} offset ${page.offset}`.execute(this.db);
     return r.rows;
   }
 
