@@ -1,7 +1,9 @@
 import { HttpClient, type ClientAuth } from './http-client.ts';
 import { authorizationsClient } from './families/authorizations.ts';
+import { datasetsClient } from './families/datasets.ts';
 import { iamClient } from './families/iam.ts';
 import { resourceConfigClient } from './families/resource-config.ts';
+import { samplesClient } from './families/samples.ts';
 
 export { ApiClientError, HttpClient, type ClientAuth, type PreparedRequest, type RawResponse, type RequestOptions } from './http-client.ts';
 
@@ -11,12 +13,16 @@ export class AtelierClient {
   readonly iam;
   readonly authorizations;
   readonly resourceConfig;
+  readonly datasets;
+  readonly samples;
 
   constructor(endpoint: string, auth: ClientAuth) {
     this.http = new HttpClient(endpoint, auth);
     this.iam = iamClient(this.http);
     this.authorizations = authorizationsClient(this.http);
     this.resourceConfig = resourceConfigClient(this.http);
+    this.datasets = datasetsClient(this.http);
+    this.samples = samplesClient(this.http);
   }
 
   get projectId(): string {

@@ -2,6 +2,7 @@
 // only code that queries its tables.
 import type { IdentityTables } from '#src/auth/tables.ts';
 import type { AuthorizationTables } from '#src/modules/authorizations/tables.ts';
+import type { DatasetTables } from '#src/modules/datasets/tables.ts';
 import type { TaskTables } from '#src/runtime/task-tables.ts';
 
-export interface Tables extends IdentityTables, AuthorizationTables, TaskTables {}
+export interface Tables extends IdentityTables, AuthorizationTables, DatasetTables, TaskTables {}

@@ -1,10 +1,16 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '#src/app.ts';
 import { authorizationsModule } from './authorizations/routes.ts';
+import { createDataManagement } from './data-management.ts';
+import { datasetsModule } from './datasets/routes.ts';
 import { resourceConfigModule } from './resource-config/routes.ts';
+import { samplesModule } from './samples/routes.ts';
 
 /** Every API family; each registers its routes with the ports it needs. */
 export async function registerModules(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  const data = createDataManagement(ctx);
   await app.register(authorizationsModule, { ctx });
   await app.register(resourceConfigModule, { ctx });
+  await app.register(datasetsModule, { ctx, data });
+  await app.register(samplesModule, { ctx, data });
 }

@@ -2,9 +2,11 @@
 import * as identity from './0001_identity.ts';
 import * as tasks from './0002_tasks.ts';
 import * as authorizations from './0003_authorizations.ts';
+import * as datasets from './0004_datasets.ts';
 
 export const migrations = {
   '0001_identity': identity,
   '0002_tasks': tasks,
   '0003_authorizations': authorizations,
+  '0004_datasets': datasets,
 };

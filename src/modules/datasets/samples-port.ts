@@ -1,0 +1,85 @@
+// What the datasets family needs of the samples family (implemented by samples/service.ts).
+// Datasets create samples when they scan their input, show label and sample counts, and freeze
+// samples into versions; the samples family owns every sample and label table.
+import type { DatasetRecord } from './dataset-directory.ts';
+
+/** A label of the dataset (the spec's Label object). */
+export interface LabelDefinition {
+  name: string;
+  type: number;
+  property?: Record<string, unknown>;
+  attributes?: Record<string, unknown>[];
+}
+
+/** A label on one sample (the spec's SampleLabel object). */
+export interface SampleLabel {
+  id?: string;
+  name: string;
+  type: number;
+  property?: Record<string, unknown>;
+  score?: number;
+  annotated_by?: string;
+}
+
+/** A sample found in the object store (or a manifest) to add to a dataset. */
+export interface NewSample {
+  /** Object path of the file, `/bucket/key`. */
+  source: string;
+  name: string;
+  size: number;
+  /** Last-modified time of the file, epoch ms. */
+  sampleTime: number;
+  labels?: SampleLabel[];
+  metadata?: Record<string, unknown>;
+  /** TRAIN, EVAL, TEST or INFERENCE, as in manifests. */
+  usage?: string;
+}
+
+export interface SampleCounts {
+  total: number;
+  /** Samples with at least one final (manual) label. */
+  annotated: number;
+  /** Samples with auto-labeling results to confirm. */
+  unconfirmed: number;
+}
+
+/** One sample of a frozen version, as the manifest writer needs it. */
+export interface SnapshotSample {
+  id: string;
+  source: string;
+  sampleType: number;
+  usage?: string;
+  labels: SampleLabel[];
+  metadata: Record<string, unknown>;
+  /** Time the labels were last changed, epoch ms; 0 when never labeled. */
+  labeledTime: number;
+}
+
+export interface VersionSnapshot {
+  total: number;
+  annotated: number;
+  /** Per label: name, type, property, count of annotations and of samples carrying it. */
+  labelStats: { name: string; type: number; property: Record<string, unknown>; count: number; sample_count: number }[];
+  /** "multi" when some sample has more than one label, else "single". */
+  labelType: 'multi' | 'single';
+}
+
+export interface DatasetSamplesPort {
+  /** Adds labels to the dataset's label list; existing names are left as they are. */
+  addLabels(dataset: DatasetRecord, labels: LabelDefinition[]): Promise<void>;
+  listLabels(datasetId: string): Promise<LabelDefinition[]>;
+  /**
+   * Adds samples found by a scan or import, in one transaction; a source already in the dataset is
+   * skipped; labels not yet defined are created. Returns how many were added.
+   */
+  importSamples(dataset: DatasetRecord, samples: NewSample[]): Promise<number>;
+  counts(datasetId: string): Promise<SampleCounts>;
+  /**
+   * Freezes the dataset's current samples and labels under versionId: an immutable copy that later
+   * label changes do not touch. Labeled samples get usage TRAIN or EVAL by trainRatio (0..1).
+   */
+  freezeVersion(datasetId: string, versionId: string, trainRatio: number): Promise<VersionSnapshot>;
+  /** The frozen samples of a version, in a stable order, read in pages (never all in memory). */
+  streamVersion(versionId: string): AsyncIterable<SnapshotSample>;
+  dropVersion(versionId: string): Promise<void>;
+}
