@@ -60,14 +60,18 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const database = openDatabase(config.databaseUrl);
   await migrateToLatest(database.db);
   const secrets = new SecretBox(loadMasterKey(config.dataDir, config.masterKey));
-  const identity = new IdentityService(new IdentityStore(database.db), secrets, clock, config.tokenTtlSeconds * 1000);
+  const identity = new IdentityService(new IdentityStore(database.db), secrets, clock, config.tokenTtlSeconds * 1000, database);
   const objectStore = createObjectStore(config.objectStore);
   const app = Fastify({
-    logger: {
-      level: config.logLevel,
-      ...(options.logStream ? { stream: options.logStream } : {}),
-      redact: { paths: ['req.headers.authorization', 'req.headers["x-auth-token"]'], censor: '[redacted]' },
-    },
+    // A silent logger would still make a child logger per request; no logger makes none.
+    logger:
+      config.logLevel === 'silent'
+        ? false
+        : {
+            level: config.logLevel,
+            ...(options.logStream ? { stream: options.logStream } : {}),
+            redact: { paths: ['req.headers.authorization', 'req.headers["x-auth-token"]'], censor: '[redacted]' },
+          },
     bodyLimit: config.bodyLimit,
     genReqId: () => hexId(),
     routerOptions: { ignoreTrailingSlash: true },
@@ -90,8 +94,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   };
 
   app.setValidatorCompiler(validatorCompiler);
-  app.addHook('onRequest', async (req, reply) => {
+  // Hooks on every request take the callback form: an async hook costs a promise per request.
+  app.addHook('onRequest', (req, reply, done) => {
     reply.header('X-Request-Id', req.id);
+    done();
   });
   registerBodyParsers(app, config.bodyLimit);
   registerErrorHandler(app, config.bodyLimit);

@@ -1,6 +1,7 @@
 // The SDK-HMAC-SHA256 canonical request (spec/SIGNING.md), shared by the server's verifier and the
 // typed client's signer so both always agree.
-import { createHash, createHmac } from 'node:crypto';
+import * as crypto from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 
 export const ALGORITHM = 'SDK-HMAC-SHA256';
 export const EMPTY_BODY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
@@ -59,8 +60,12 @@ function headerValue(headers: HeaderBag, name: string): string {
   return (Array.isArray(v) ? v.join(',') : (v ?? '')).trim();
 }
 
+// The one-shot crypto.hash (Node 20.12+) costs far less per call than a Hash or Hmac object.
+type OneShotHash = (algorithm: string, data: string | Uint8Array, encoding: 'hex' | 'buffer') => string | Buffer;
+const oneShotHash = (crypto as { hash?: OneShotHash }).hash;
+
 export function sha256Hex(data: string | Uint8Array): string {
-  return createHash('sha256').update(data).digest('hex');
+  return oneShotHash ? (oneShotHash('sha256', data, 'hex') as string) : createHash('sha256').update(data).digest('hex');
 }
 
 export interface CanonicalInput {
@@ -100,6 +105,49 @@ export function stringToSign(sdkDate: string, canonical: string): string {
 
 export function signature(secretKey: string, toSign: string): string {
   return createHmac('sha256', Buffer.from(secretKey, 'utf8')).update(toSign).digest('hex');
+}
+
+const BLOCK = 64;
+
+/**
+ * An SK ready to check signatures: HMAC-SHA256 (RFC 2104) with the key's inner and outer pads
+ * computed once, each signature then two one-shot hashes. A fresh Hmac object per request costs
+ * several times more (an OpenSSL context and a stream object each time). Falls back to createHmac
+ * where crypto.hash is missing.
+ */
+export class SigningKey {
+  private readonly innerPad: Buffer;
+  private readonly outerPad: Buffer;
+
+  constructor(private readonly secretKey: string) {
+    let key = Buffer.from(secretKey, 'utf8');
+    if (key.length > BLOCK) key = createHash('sha256').update(key).digest();
+    this.innerPad = Buffer.alloc(BLOCK, 0x36);
+    this.outerPad = Buffer.alloc(BLOCK, 0x5c);
+    for (let i = 0; i < key.length; i++) {
+      this.innerPad[i]! ^= key[i]!;
+      this.outerPad[i]! ^= key[i]!;
+    }
+  }
+
+  /** HMAC-SHA256 of the text. */
+  digest(text: string): Buffer {
+    if (!oneShotHash) return createHmac('sha256', Buffer.from(this.secretKey, 'utf8')).update(text).digest();
+    const inner = Buffer.allocUnsafe(BLOCK + Buffer.byteLength(text, 'utf8'));
+    this.innerPad.copy(inner);
+    inner.write(text, BLOCK, 'utf8');
+    const outer = Buffer.allocUnsafe(BLOCK + 32);
+    this.outerPad.copy(outer);
+    (oneShotHash('sha256', inner, 'buffer') as Buffer).copy(outer, BLOCK);
+    return oneShotHash('sha256', outer, 'buffer') as Buffer;
+  }
+
+  /** Whether `signatureHex` (64 hex digits, as parseAuthorization ensures) signs the text; constant time. */
+  matches(text: string, signatureHex: string): boolean {
+    const given = Buffer.from(signatureHex, 'hex');
+    const expected = this.digest(text);
+    return given.length === expected.length && timingSafeEqual(given, expected);
+  }
 }
 
 /** `YYYYMMDDTHHMMSSZ` of a date. */

@@ -1,6 +1,7 @@
 import { accessKeyId, hexId, opaqueToken, secretAccessKey } from '#src/core/ids.ts';
 import type { Clock } from '#src/core/time.ts';
-import { sha256Hex } from './canonical-request.ts';
+import { ResultCache, type Database } from '#src/db/database.ts';
+import { SigningKey, sha256Hex } from './canonical-request.ts';
 import type { IdentityStore, UserWithDomain } from './identity-store.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
 import type { SecretBox } from './secret-box.ts';
@@ -18,24 +19,47 @@ export interface IssuedToken {
 
 export interface AccessKeyOwner {
   secretKey: string;
+  /** The SK ready to check signatures, made once per cache entry. */
+  signingKey: SigningKey;
   user: UserWithDomain;
 }
 
 const NAME = /^[A-Za-z0-9_.-]{1,64}$/;
-const CACHE_MS = 5000;
+
+/**
+ * How long a cached access key or membership may outlive its deletion by another PostgreSQL
+ * replica. On SQLite a deletion by another process (the CLI) is seen at once, and this process's
+ * own writes always clear the cache.
+ */
+export const IDENTITY_CACHE_MS = 5000;
+const OWNERS = 'access-keys';
+const isTrue = (v: boolean) => v;
+const isDefined = <T>(v: T | undefined) => v !== undefined;
 
 /** Domains, users, projects, access keys and tokens: the IAM stand-in. */
 export class IdentityService {
-  // SK lookups happen on every signed request; a short cache keeps them off the database.
-  private readonly akCache = new Map<string, { value: AccessKeyOwner | undefined; until: number }>();
-  private readonly memberCache = new Map<string, number>();
+  // Every signed request needs the SK (decrypted) and the caller's membership: both are cached,
+  // positive answers only, so the hot path stays off the database and the cipher.
+  private readonly owners: ResultCache<AccessKeyOwner | undefined>;
+  private readonly members: ResultCache<boolean>;
 
   constructor(
     private readonly store: IdentityStore,
     private readonly secrets: SecretBox,
     private readonly clock: Clock,
     private readonly tokenTtlMs: number,
-  ) {}
+    database: Database,
+  ) {
+    const options = { maxEntries: 10_000, maxAgeMs: IDENTITY_CACHE_MS, unseenWriters: 'bounded' } as const;
+    this.owners = new ResultCache(database, options);
+    this.members = new ResultCache(database, options);
+  }
+
+  /** After any write to the identity tables: what the caches hold may have changed. */
+  private changed(): void {
+    this.owners.invalidate();
+    this.members.invalidate();
+  }
 
   private checkName(kind: string, name: string): void {
     if (!NAME.test(name)) throw new IdentityError(`${kind} name must be 1-64 letters, digits, '_', '-' or '.'`);
@@ -50,6 +74,7 @@ export class IdentityService {
     if (await this.store.domainByName(name)) throw new IdentityError(`domain ${name} already exists`);
     const row = { id: hexId(), name, created_at: this.clock.now() };
     await this.store.insertDomain(row);
+    this.changed();
     return row;
   }
 
@@ -72,6 +97,7 @@ export class IdentityService {
       role,
       created_at: this.clock.now(),
     });
+    this.changed();
     return (await this.store.userByName(d.id, name))!;
   }
 
@@ -98,6 +124,7 @@ export class IdentityService {
     if (await this.store.projectById(id)) throw new IdentityError(`project id ${id} is taken`);
     const row = { id, domain_id: d.id, name, created_at: this.clock.now() };
     await this.store.insertProject(row);
+    this.changed();
     return row;
   }
 
@@ -115,16 +142,24 @@ export class IdentityService {
   async addMember(project: ProjectRow, user: UserWithDomain): Promise<void> {
     if (project.domain_id !== user.domain_id) throw new IdentityError('user and project belong to different domains');
     if (!(await this.store.isMember(project.id, user.id))) await this.store.addMember(project.id, user.id);
+    this.changed();
   }
 
-  /** Whether the user may act in the project; positive answers are cached briefly. */
+  /** Takes the user out of the project; false when they were not a member. */
+  async removeMember(projectId: string, userId: string): Promise<boolean> {
+    const r = await this.store.removeMember(projectId, userId);
+    this.changed();
+    return Number(r.numDeletedRows) > 0;
+  }
+
+  /** A cached "yes, a member" (see isMember), or undefined when the database has to be asked. */
+  cachedMembership(projectId: string, userId: string): true | undefined {
+    return this.members.peek(projectId, userId) ? true : undefined;
+  }
+
+  /** Whether the user may act in the project. Only "yes" is cached: a refusal is an error path. */
   async isMember(projectId: string, userId: string): Promise<boolean> {
-    const key = `${projectId}/${userId}`;
-    const now = this.clock.now();
-    if ((this.memberCache.get(key) ?? 0) > now) return true;
-    const member = await this.store.isMember(projectId, userId);
-    if (member) this.memberCache.set(key, now + CACHE_MS);
-    return member;
+    return this.members.get(projectId, userId, () => this.store.isMember(projectId, userId), isTrue);
   }
 
   async createAccessKey(user: UserWithDomain, description = ''): Promise<{ ak: string; sk: string }> {
@@ -137,12 +172,13 @@ export class IdentityService {
       description,
       created_at: this.clock.now(),
     });
+    this.changed();
     return { ak, sk };
   }
 
   async deleteAccessKey(ak: string): Promise<boolean> {
-    this.akCache.delete(ak);
     const r = await this.store.deleteAccessKey(ak);
+    this.changed();
     return Number(r.numDeletedRows) > 0;
   }
 
@@ -156,16 +192,22 @@ export class IdentityService {
     return this.store.allAccessKeys();
   }
 
-  /** The SK and owner of an AK, or undefined for an unknown AK. */
-  async accessKeyOwner(ak: string): Promise<AccessKeyOwner | undefined> {
-    const now = this.clock.now();
-    const hit = this.akCache.get(ak);
-    if (hit && hit.until > now) return hit.value;
+  /** A cached owner of the AK (see accessKeyOwner), or undefined when the database has to be asked. */
+  cachedAccessKeyOwner(ak: string): AccessKeyOwner | undefined {
+    return this.owners.peek(OWNERS, ak)?.value;
+  }
+
+  /** The SK and owner of an AK, or undefined for an unknown AK (not cached: it may appear any time). */
+  accessKeyOwner(ak: string): Promise<AccessKeyOwner | undefined> {
+    return this.owners.get(OWNERS, ak, () => this.readAccessKeyOwner(ak), isDefined);
+  }
+
+  private async readAccessKeyOwner(ak: string): Promise<AccessKeyOwner | undefined> {
     const row = await this.store.accessKey(ak);
     const user = row ? await this.store.userById(row.user_id) : undefined;
-    const value = row && user ? { secretKey: this.secrets.open(row.secret_enc), user } : undefined;
-    this.akCache.set(ak, { value, until: now + CACHE_MS });
-    return value;
+    if (!row || !user) return undefined;
+    const secretKey = this.secrets.open(row.secret_enc);
+    return { secretKey, signingKey: new SigningKey(secretKey), user };
   }
 
   /** Password login scoped to a project of the user's domain (the IAM POST /v3/auth/tokens). */

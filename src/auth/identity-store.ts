@@ -68,6 +68,9 @@ export class IdentityStore {
   addMember(projectId: string, userId: string) {
     return this.db.insertInto('project_members').values({ project_id: projectId, user_id: userId }).execute();
   }
+  removeMember(projectId: string, userId: string) {
+    return this.db.deleteFrom('project_members').where('project_id', '=', projectId).where('user_id', '=', userId).executeTakeFirst();
+  }
   async isMember(projectId: string, userId: string): Promise<boolean> {
     const row = await this.db
       .selectFrom('project_members')

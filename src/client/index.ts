@@ -2,8 +2,11 @@ import { HttpClient, type ClientAuth } from './http-client.ts';
 import { authorizationsClient } from './families/authorizations.ts';
 import { datasetsClient } from './families/datasets.ts';
 import { iamClient } from './families/iam.ts';
+import { modelsClient } from './families/models.ts';
 import { resourceConfigClient } from './families/resource-config.ts';
 import { samplesClient } from './families/samples.ts';
+import { servicesClient } from './families/services.ts';
+import { trainingClient } from './families/training.ts';
 
 export { ApiClientError, HttpClient, type ClientAuth, type PreparedRequest, type RawResponse, type RequestOptions } from './http-client.ts';
 
@@ -15,6 +18,9 @@ export class AtelierClient {
   readonly resourceConfig;
   readonly datasets;
   readonly samples;
+  readonly training;
+  readonly models;
+  readonly services;
 
   constructor(endpoint: string, auth: ClientAuth) {
     this.http = new HttpClient(endpoint, auth);
@@ -23,6 +29,9 @@ export class AtelierClient {
     this.resourceConfig = resourceConfigClient(this.http);
     this.datasets = datasetsClient(this.http);
     this.samples = samplesClient(this.http);
+    this.training = trainingClient(this.http);
+    this.models = modelsClient(this.http);
+    this.services = servicesClient(this.http);
   }
 
   get projectId(): string {

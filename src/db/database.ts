@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase } from 'kysely';
@@ -11,6 +12,13 @@ export type DialectName = 'sqlite' | 'postgres';
 export interface Database {
   db: Db;
   dialect: DialectName;
+  /**
+   * A number that changes once another connection (another process on the same SQLite file, the CLI
+   * say) has committed, within FOREIGN_WRITES_POLL_MS; this process's own writes leave it alone.
+   * Undefined where other writers cannot be seen without a round trip (PostgreSQL replicas). Result
+   * caches use it to notice writes they did not make.
+   */
+  foreignWrites(): number | undefined;
   close(): Promise<void>;
 }
 
@@ -39,6 +47,27 @@ function withStatementCache(sqlite: SQLite.Database, max = 1000): SqliteDatabase
   };
 }
 
+/**
+ * How stale Database.foreignWrites() may be on SQLite. Reading `PRAGMA data_version` costs a read
+ * transaction (two file-lock system calls and a statement); with a cache lookup or more on every
+ * request it is read at most this often instead, so another process's commit is seen within it.
+ */
+export const FOREIGN_WRITES_POLL_MS = 10;
+
+function dataVersionReader(sqlite: SQLite.Database): () => number {
+  const stmt = sqlite.prepare('pragma data_version').pluck();
+  let value = 0;
+  let readAt = -Infinity;
+  return () => {
+    const now = performance.now();
+    if (now - readAt >= FOREIGN_WRITES_POLL_MS) {
+      value = stmt.get() as number;
+      readAt = now;
+    }
+    return value;
+  };
+}
+
 /** Opens the database named by `sqlite:<file>` or `postgres://...`. */
 export function openDatabase(url: string): Database {
   if (url.startsWith('sqlite:')) {
@@ -50,9 +79,98 @@ export function openDatabase(url: string): Database {
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('synchronous = NORMAL');
     const db = new Kysely<Tables>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
-    return { db, dialect: 'sqlite', close: () => db.destroy() };
+    return { db, dialect: 'sqlite', foreignWrites: dataVersionReader(sqlite), close: () => db.destroy() };
   }
   const pool = new pg.Pool({ connectionString: url, max: 10 });
   const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
-  return { db, dialect: 'postgres', close: () => db.destroy() };
+  return { db, dialect: 'postgres', foreignWrites: () => undefined, close: () => db.destroy() };
+}
+
+export interface ResultCacheOptions {
+  /** Entries kept at most; the oldest go first. */
+  maxEntries: number;
+  /** Age after which an entry is read again even when nothing says it changed. */
+  maxAgeMs: number;
+  /**
+   * Where other writers cannot be seen (PostgreSQL replicas): 'bounded' keeps entries `maxAgeMs`
+   * at most (a revocation elsewhere takes that long), 'off' caches nothing.
+   */
+  unseenWriters: 'bounded' | 'off';
+}
+
+interface Entry<V> {
+  value: V;
+  version: number | undefined;
+  expires: number;
+}
+
+/**
+ * Query results kept in memory while they are known to be current. The writes of this process
+ * call invalidate() (a group, e.g. one project, or everything); writes of other processes on the
+ * same SQLite file are seen through Database.foreignWrites(). A read that overlaps an invalidation
+ * is returned but not kept, so an entry never holds data older than the last write.
+ */
+export class ResultCache<V> {
+  private readonly groups = new Map<string, Map<string, Entry<V>>>();
+  private size = 0;
+  private generation = 0;
+
+  constructor(
+    private readonly database: Database,
+    private readonly options: ResultCacheOptions,
+  ) {}
+
+  /** The cached value, wrapped (a cached value may itself be undefined), or undefined on a miss. */
+  peek(group: string, key: string): { value: V } | undefined {
+    const entry = this.groups.get(group)?.get(key);
+    if (!entry) return undefined;
+    if (entry.expires <= performance.now() || entry.version !== this.database.foreignWrites()) {
+      this.drop(group, key);
+      return undefined;
+    }
+    return entry;
+  }
+
+  /** The cached value, or `read()`'s, kept when `keep` agrees and no write happened meanwhile. */
+  async get(group: string, key: string, read: () => Promise<V>, keep: (value: V) => boolean = () => true): Promise<V> {
+    const hit = this.peek(group, key);
+    if (hit) return hit.value;
+    const generation = this.generation;
+    const version = this.database.foreignWrites();
+    const value = await read();
+    if (generation === this.generation && (version !== undefined || this.options.unseenWriters === 'bounded') && keep(value)) {
+      this.put(group, key, { value, version, expires: performance.now() + this.options.maxAgeMs });
+    }
+    return value;
+  }
+
+  /** Forgets a group, or everything; call after this process has written what the entries derive from. */
+  invalidate(group?: string): void {
+    this.generation++;
+    if (group === undefined) {
+      this.groups.clear();
+      this.size = 0;
+    } else {
+      this.size -= this.groups.get(group)?.size ?? 0;
+      this.groups.delete(group);
+    }
+  }
+
+  private put(group: string, key: string, entry: Entry<V>): void {
+    let entries = this.groups.get(group);
+    if (!entries) this.groups.set(group, (entries = new Map()));
+    if (!entries.has(key)) this.size++;
+    entries.set(key, entry);
+    while (this.size > this.options.maxEntries) {
+      const [oldestGroup, oldest] = this.groups.entries().next().value!;
+      this.drop(oldestGroup, oldest.keys().next().value!);
+    }
+  }
+
+  private drop(group: string, key: string): void {
+    const entries = this.groups.get(group);
+    if (!entries?.delete(key)) return;
+    this.size--;
+    if (entries.size === 0) this.groups.delete(group);
+  }
 }

@@ -3,6 +3,10 @@
 import type { IdentityTables } from '#src/auth/tables.ts';
 import type { AuthorizationTables } from '#src/modules/authorizations/tables.ts';
 import type { DatasetTables } from '#src/modules/datasets/tables.ts';
+import type { SampleTables } from '#src/modules/samples/tables.ts';
 import type { TaskTables } from '#src/runtime/task-tables.ts';
+import type { TrainingTables } from '#src/modules/training-jobs/tables.ts';
+import type { ModelTables } from '#src/modules/models/tables.ts';
+import type { ServiceTables } from '#src/modules/services/tables.ts';
 
-export interface Tables extends IdentityTables, AuthorizationTables, DatasetTables, TaskTables {}
+export interface Tables extends IdentityTables, AuthorizationTables, DatasetTables, SampleTables, TaskTables, TrainingTables, ModelTables, ServiceTables {}

@@ -4,7 +4,7 @@ import { errors } from '#src/core/errors.ts';
 declare module 'fastify' {
   interface FastifyRequest {
     /** The body exactly as received; the AK/SK signature is computed over these bytes. */
-    rawBody?: Buffer;
+    rawBody: Buffer | undefined;
   }
 }
 
@@ -30,7 +30,10 @@ export function registerBodyParsers(app: FastifyInstance, bodyLimit: number): vo
     if (body.length === 0) return done(null, undefined);
     done(errors.badParam(`header.content-type ${req.headers['content-type'] ?? '(none)'} is not supported; send application/json`), undefined);
   });
-  app.addHook('preValidation', async (req) => {
-    if (req.body === undefined && req.routeOptions.schema?.body) req.body = {};
+  app.decorateRequest('rawBody', undefined);
+  app.addHook('preValidation', (req, _reply, done) => {
+    // GET and HEAD routes cannot have a body schema (Fastify refuses them).
+    if (req.body === undefined && req.method !== 'GET' && req.method !== 'HEAD' && req.routeOptions.schema?.body) req.body = {};
+    done();
   });
 }

@@ -14,19 +14,25 @@ export function registerMetrics(app: FastifyInstance): Registry {
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [registry],
   });
-  // Label children per (method, route, status): prom-client would otherwise hash the labels on every request.
-  const children = new Map<string, { count: ReturnType<typeof requests.labels>; time: ReturnType<typeof latency.labels> }>();
-  app.addHook('onResponse', async (req, reply) => {
-    const route = req.routeOptions.url ?? 'unmatched';
-    const key = `${req.method} ${route} ${reply.statusCode}`;
-    let child = children.get(key);
+  // Label children made once per route, method and status; a route is known by the config object
+  // Fastify keeps for it, so nothing is built per request but the "method status" key.
+  type Child = { count: ReturnType<typeof requests.labels>; time: ReturnType<typeof latency.labels> };
+  const children = new WeakMap<object, Map<string, Child>>();
+  app.addHook('onResponse', (req, reply, done) => {
+    const route = req.routeOptions;
+    let byStatus = children.get(route.config);
+    if (!byStatus) children.set(route.config, (byStatus = new Map()));
+    // A route may serve several methods (and the not-found handler serves them all).
+    const key = `${req.method} ${reply.statusCode}`;
+    let child = byStatus.get(key);
     if (!child) {
-      const labels = { method: req.method, route, operation: req.routeOptions.schema?.operationId ?? '', status: String(reply.statusCode) };
+      const labels = { method: req.method, route: route.url ?? 'unmatched', operation: route.schema?.operationId ?? '', status: String(reply.statusCode) };
       child = { count: requests.labels(labels), time: latency.labels(labels) };
-      children.set(key, child);
+      byStatus.set(key, child);
     }
     child.count.inc();
     child.time.observe(reply.elapsedTime / 1000);
+    done();
   });
   return registry;
 }

@@ -14,6 +14,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     /** JSON: the request's data_sources array. */
     .addColumn('data_sources', 'text', (c) => c.notNull())
     .addColumn('work_path', 'text', (c) => c.notNull())
+    /** The dataset's own folder, <work_path><name>-<id>/, fixed at creation (a rename keeps it). */
+    .addColumn('inner_path', 'text', (c) => c.notNull())
     .addColumn('work_path_type', 'integer', (c) => c.notNull())
     .addColumn('workspace_id', 'text', (c) => c.notNull())
     .addColumn('import_annotations', 'integer', (c) => c.notNull())
@@ -24,6 +26,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('schema', 'text')
     .addColumn('extra', 'text')
     .addColumn('import_task_id', 'text')
+    /** The background scan of the input path while the dataset is being created. */
+    .addColumn('scan_task_id', 'text')
     .addColumn('current_version_id', 'text')
     .addColumn('next_version_num', 'integer', (c) => c.notNull())
     .addColumn('create_time', 'bigint', (c) => c.notNull())
@@ -42,16 +46,25 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     /** 0 creating, 1 normal, 2 deleting, 3 deleted, 4 error (the spec's version status). */
     .addColumn('status', 'integer', (c) => c.notNull())
     .addColumn('message', 'text')
+    /** Default, CarbonData or CSV. */
+    .addColumn('version_format', 'text', (c) => c.notNull())
+    /** train_evaluate_sample_ratio as a number, for the list filters. */
+    .addColumn('train_ratio', 'double precision', (c) => c.notNull())
+    /** The background publishing task. */
+    .addColumn('task_id', 'text')
     /** JSON: the request options (split ratio, export_images, clear_hard_property, ...). */
     .addColumn('options', 'text', (c) => c.notNull())
     /** JSON: counts and label statistics computed when the snapshot froze. */
     .addColumn('stats', 'text')
     .addColumn('manifest_path', 'text')
+    /** Folder of the files written beside the manifest (exported samples, CSV), when any. */
+    .addColumn('data_path', 'text')
     .addColumn('previous_version_id', 'text')
     .addColumn('create_time', 'bigint', (c) => c.notNull())
     .addColumn('update_time', 'bigint', (c) => c.notNull())
     .execute();
   await db.schema.createIndex('dataset_versions_name').unique().on('dataset_versions').columns(['dataset_id', 'name']).execute();
+  await db.schema.createIndex('dataset_versions_by_time').on('dataset_versions').columns(['dataset_id', 'create_time']).execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {

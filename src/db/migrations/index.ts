@@ -3,10 +3,16 @@ import * as identity from './0001_identity.ts';
 import * as tasks from './0002_tasks.ts';
 import * as authorizations from './0003_authorizations.ts';
 import * as datasets from './0004_datasets.ts';
+import * as samples from './0005_samples.ts';
+import * as training from './0006_training.ts';
+import * as modelsServices from './0007_models_services.ts';
 
 export const migrations = {
   '0001_identity': identity,
   '0002_tasks': tasks,
   '0003_authorizations': authorizations,
   '0004_datasets': datasets,
+  '0005_samples': samples,
+  '0006_training': training,
+  '0007_models_services': modelsServices,
 };

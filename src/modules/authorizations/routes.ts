@@ -16,7 +16,7 @@ import { AuthorizationStore } from './store.ts';
 const tags = ['Authorization Management'];
 
 export const authorizationsModule: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
-  const service = new AuthorizationService(new AuthorizationStore(ctx.database.db), ctx.identity, ctx.secrets, ctx.clock);
+  const service = new AuthorizationService(new AuthorizationStore(ctx.database.db), ctx.identity, ctx.secrets, ctx.clock, ctx.database);
 
   app.get(
     '/v2/:project_id/authorizations',
@@ -30,7 +30,8 @@ export const authorizationsModule: FastifyPluginAsyncTypebox<{ ctx: AppContext }
         response: withErrors({ 200: ListAuthorizationsResponse }),
       },
     },
-    async (req) => service.list(principal(req), req.query),
+    // A cached page is answered synchronously, without a promise.
+    (req) => service.cachedList(principal(req), req.query) ?? service.list(principal(req), req.query),
   );
 
   app.post(

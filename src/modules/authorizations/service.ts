@@ -3,6 +3,7 @@ import type { Principal } from '#src/auth/principal.ts';
 import type { SecretBox } from '#src/auth/secret-box.ts';
 import { apiError, errors } from '#src/core/errors.ts';
 import type { Clock } from '#src/core/time.ts';
+import { ResultCache, type Database } from '#src/db/database.ts';
 import type {
   AuthorizationResponse,
   CreateAuthorizationRequest,
@@ -14,14 +15,27 @@ import type { AuthorizationRow } from './tables.ts';
 const ALL_USERS = 'all';
 const MASKED_SECRET = '********';
 
+export interface AuthorizationList {
+  total_count: number;
+  auth: AuthorizationResponse[];
+}
+
 /** ModelArts authorizations: which agency or AK/SK the platform uses on a user's behalf. */
 export class AuthorizationService {
+  // The list is read on every console page and by every SDK start-up; pages are kept per project
+  // until this process writes that project's authorizations (nothing else writes them). Without a
+  // way to see other replicas' writes (PostgreSQL) nothing is kept.
+  private readonly pages: ResultCache<AuthorizationList>;
+
   constructor(
     private readonly store: AuthorizationStore,
     private readonly identity: IdentityService,
     private readonly secrets: SecretBox,
     private readonly clock: Clock,
-  ) {}
+    database: Database,
+  ) {
+    this.pages = new ResultCache(database, { maxEntries: 2000, maxAgeMs: 60_000, unseenWriters: 'off' });
+  }
 
   /** Only an administrator may act for other users. */
   private requireSelfOrAdmin(caller: Principal, userId: string): void {
@@ -70,12 +84,22 @@ export class AuthorizationService {
       create_time: now,
     }));
     await this.store.upsertAll(rows);
+    this.pages.invalidate(caller.projectId);
   }
 
-  async list(caller: Principal, q: ListAuthorizationsQuery): Promise<{ total_count: number; auth: AuthorizationResponse[] }> {
-    const total = await this.store.count(caller.projectId);
+  /** The page when it is cached, else undefined (then call list). */
+  cachedList(caller: Principal, q: ListAuthorizationsQuery): AuthorizationList | undefined {
+    return this.pages.peek(caller.projectId, pageKey(q))?.value;
+  }
+
+  list(caller: Principal, q: ListAuthorizationsQuery): Promise<AuthorizationList> {
+    return this.pages.get(caller.projectId, pageKey(q), () => this.readList(caller.projectId, q));
+  }
+
+  private async readList(projectId: string, q: ListAuthorizationsQuery): Promise<AuthorizationList> {
+    const total = await this.store.count(projectId);
     // The spec calls offset the "start page", so it counts pages of `limit` records.
-    const rows = await this.store.page(caller.projectId, q.sort_by ?? 'create_time', q.order ?? 'desc', q.limit, q.offset * q.limit);
+    const rows = await this.store.page(projectId, q.sort_by ?? 'create_time', q.order ?? 'desc', q.limit, q.offset * q.limit);
     return {
       total_count: total,
       auth: rows.map((r) => ({
@@ -93,6 +117,7 @@ export class AuthorizationService {
     const target = userId ?? caller.userId;
     this.requireSelfOrAdmin(caller, target);
     const deleted = await this.store.delete(caller.projectId, target === ALL_USERS ? undefined : target);
+    this.pages.invalidate(caller.projectId);
     if (deleted === 0) throw apiError(400, 'ModelArts.0429');
   }
 
@@ -102,3 +127,5 @@ export class AuthorizationService {
     return name;
   }
 }
+
+const pageKey = (q: ListAuthorizationsQuery): string => `${q.sort_by ?? 'create_time'} ${q.order ?? 'desc'} ${q.limit} ${q.offset}`;

@@ -28,9 +28,13 @@ export interface DatasetRecord {
   status: number;
   /** Where the dataset writes: versions, uploaded sample files, annotations. */
   workPath: ObjectPath;
+  /** The dataset's own folder under the work path, `<work_path><name>-<id>/` (inner_work_path). */
+  innerPath?: ObjectPath;
   /** The input folders (data_sources[].data_path), parsed. */
   inputPaths: ObjectPath[];
   labelFormat?: { label_type?: string; text_label_separator?: string; text_sample_separator?: string };
+  /** Whether labels found beside the input files are imported with them (import_annotations; default true). */
+  importAnnotations?: boolean;
 }
 
 export const datasetNotFound = (id: string) => apiError(404, 'ModelArts.6623', `(dataset ${id})`);
@@ -59,6 +63,18 @@ export class DatasetDirectory {
     return d;
   }
 
+  /**
+   * The object path of a published version's manifest (what a training job reads as its input).
+   * 404 for an invisible dataset, 400 ModelArts.4353 for a missing or unfinished version.
+   */
+  async versionManifest(projectId: string, datasetId: string, versionId: string): Promise<string> {
+    await this.require(projectId, datasetId);
+    const version = await this.store.getVersion(datasetId, versionId);
+    if (!version) throw apiError(400, 'ModelArts.4353', `(${versionId})`);
+    if (!version.manifest_path) throw apiError(400, 'ModelArts.4353', `(${versionId} is still being published)`);
+    return version.manifest_path;
+  }
+
   /** Records that samples or labels changed (data_update_time). */
   async touch(datasetId: string): Promise<void> {
     await this.store.touch(datasetId, this.clock.now());
@@ -75,7 +91,9 @@ export function toRecord(row: DatasetRow): DatasetRecord {
     info: datasetTypes[row.type],
     status: row.status,
     workPath: parseObsPath(row.work_path, 'work_path'),
+    innerPath: parseObsPath(row.inner_path, 'inner_work_path'),
     inputPaths: sources.filter((s) => s.data_path).map((s) => parseObsPath(s.data_path!, 'data_sources.data_path')),
+    importAnnotations: row.import_annotations === 1,
     ...(row.label_format ? { labelFormat: JSON.parse(row.label_format) as DatasetRecord['labelFormat'] } : {}),
   };
 }

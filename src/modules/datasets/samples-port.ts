@@ -64,6 +64,10 @@ export interface VersionSnapshot {
   labelType: 'multi' | 'single';
 }
 
+export interface FreezeOptions {
+  keepUsage?: boolean;
+}
+
 export interface DatasetSamplesPort {
   /** Adds labels to the dataset's label list; existing names are left as they are. */
   addLabels(dataset: DatasetRecord, labels: LabelDefinition[]): Promise<void>;
@@ -77,8 +81,10 @@ export interface DatasetSamplesPort {
   /**
    * Freezes the dataset's current samples and labels under versionId: an immutable copy that later
    * label changes do not touch. Labeled samples get usage TRAIN or EVAL by trainRatio (0..1).
+   * options.keepUsage (the request's remove_sample_usage = false): a sample's own usage is kept and
+   * only samples without one are split; otherwise (the default) every labeled sample is split anew.
    */
-  freezeVersion(datasetId: string, versionId: string, trainRatio: number): Promise<VersionSnapshot>;
+  freezeVersion(datasetId: string, versionId: string, trainRatio: number, options?: FreezeOptions): Promise<VersionSnapshot>;
   /** The frozen samples of a version, in a stable order, read in pages (never all in memory). */
   streamVersion(versionId: string): AsyncIterable<SnapshotSample>;
   dropVersion(versionId: string): Promise<void>;

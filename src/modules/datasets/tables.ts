@@ -9,6 +9,8 @@ export interface DatasetRow {
   data_format: string;
   data_sources: string;
   work_path: string;
+  /** `<work_path><name>-<id>/`, fixed at creation. */
+  inner_path: string;
   work_path_type: number;
   workspace_id: string;
   import_annotations: number;
@@ -18,6 +20,8 @@ export interface DatasetRow {
   schema: string | null;
   extra: string | null;
   import_task_id: string | null;
+  /** The background scan of the input path (status 0 while it runs). */
+  scan_task_id: string | null;
   current_version_id: string | null;
   next_version_num: number;
   create_time: number;
@@ -30,11 +34,17 @@ export interface DatasetVersionRow {
   dataset_id: string;
   name: string;
   description: string;
+  /** 0 creating, 1 normal, 2 deleting, 3 deleted, 4 error. */
   status: number;
   message: string | null;
+  /** Default, CarbonData or CSV. */
+  version_format: string;
+  train_ratio: number;
+  task_id: string | null;
   options: string;
   stats: string | null;
   manifest_path: string | null;
+  data_path: string | null;
   previous_version_id: string | null;
   create_time: number;
   update_time: number;

@@ -1,0 +1,135 @@
+// Checks shared by algorithms and training jobs: the code directory and boot file in the object
+// store, the engine, the parameters and their constraints.
+import { errors } from '#src/core/errors.ts';
+import type { ObjectStore } from '#src/storage/object-store.ts';
+import { formatObsPath, isInside, parseObsPath, type ObjectPath } from '#src/storage/obs-path.ts';
+import type { TrainingEngine } from '#src/modules/training-jobs/engines.ts';
+import { trainingErrors } from './algorithm-errors.ts';
+import type { CodeTreeNode, Engine, Parameter } from './schemas.ts';
+
+export interface CheckedCode {
+  codeDir: ObjectPath;
+  bootFile: ObjectPath;
+  /** Bytes of the code directory (first MAX_TREE_FILES files). */
+  size: number;
+  tree: CodeTreeNode[];
+}
+
+const MAX_TREE_FILES = 1000;
+
+/** code_dir must be an existing folder and boot_file an existing object inside it. */
+export async function checkCode(store: ObjectStore, codeDir: string | undefined, bootFile: string | undefined, field: string): Promise<CheckedCode> {
+  if (!codeDir || !bootFile) throw errors.badParam(`${field}.code_dir and ${field}.boot_file are both required`);
+  const dir = parseObsPath(codeDir, `${field}.code_dir`);
+  if (dir.key === '') throw errors.badParam(`${field}.code_dir: must be a folder inside a bucket, not a bucket`);
+  if (!dir.key.endsWith('/')) dir.key += '/';
+  const boot = parseObsPath(bootFile, `${field}.boot_file`);
+  if (boot.key === '' || boot.key.endsWith('/')) throw errors.badParam(`${field}.boot_file: must name a file`);
+  if (!isInside(dir, boot)) throw errors.badParam(`${field}.boot_file: must lie inside ${field}.code_dir`);
+  if (!(await store.exists(dir.bucket, dir.key))) throw trainingErrors.pathMissing(`${field}.code_dir`, formatObsPath(dir));
+  if (!(await store.head(boot.bucket, boot.key))) throw trainingErrors.pathMissing(`${field}.boot_file`, formatObsPath(boot));
+
+  const rootName = `${dir.key.split('/').filter(Boolean).pop() ?? dir.bucket}/`;
+  const root: CodeTreeNode = { name: rootName, children: [] };
+  let size = 0;
+  let files = 0;
+  let token: string | undefined;
+  do {
+    const page = await store.list(dir.bucket, { prefix: dir.key, ...(token ? { continuationToken: token } : {}) });
+    for (const o of page.objects) {
+      if (files >= MAX_TREE_FILES) break;
+      const rel = o.key.slice(dir.key.length);
+      if (rel === '') continue;
+      size += o.size;
+      files++;
+      addToTree(root, rel.split('/'));
+    }
+    token = files >= MAX_TREE_FILES ? undefined : page.nextContinuationToken;
+  } while (token);
+  return { codeDir: dir, bootFile: boot, size, tree: [root] };
+}
+
+function addToTree(node: CodeTreeNode, parts: string[]): void {
+  const [head, ...rest] = parts;
+  if (head === undefined || head === '') return;
+  node.children ??= [];
+  if (rest.length === 0 || (rest.length === 1 && rest[0] === '')) {
+    const name = rest.length === 0 ? head : `${head}/`;
+    if (!node.children.some((c) => c.name === name)) node.children.push(rest.length === 0 ? { name } : { name, children: [] });
+    return;
+  }
+  let child = node.children.find((c) => c.name === `${head}/`);
+  if (!child) {
+    child = { name: `${head}/`, children: [] };
+    node.children.push(child);
+  }
+  addToTree(child, rest);
+}
+
+/** The engine asked for, by engine_id or engine_name + engine_version; custom images are refused. */
+export function resolveEngine(engines: readonly TrainingEngine[], engine: Engine | undefined, field: string): TrainingEngine {
+  if (engine?.image_url) throw trainingErrors.customImage(`${field}.image_url`);
+  if (engine?.engine_id) {
+    const e = engines.find((x) => x.response.engine_id === engine.engine_id);
+    if (!e) throw trainingErrors.unknownEngine(`${field}.engine_id`, engine.engine_id);
+    return e;
+  }
+  if (engine?.engine_name) {
+    const candidates = engines.filter((x) => x.response.engine_name === engine.engine_name);
+    const e = engine.engine_version ? candidates.find((x) => x.response.engine_version === engine.engine_version) : candidates[0];
+    if (!e) throw trainingErrors.unknownEngine(`${field}.engine_name`, `${engine.engine_name} ${engine.engine_version ?? ''}`.trim());
+    return e;
+  }
+  throw errors.badParam(`${field}: engine_id, or engine_name and engine_version, is required`);
+}
+
+export function checkBootFileRuntime(engine: TrainingEngine, boot: ObjectPath, field: string): void {
+  if (!engine.extensions.some((ext) => boot.key.endsWith(ext))) {
+    throw errors.badParam(`${field}.boot_file: engine ${engine.response.engine_id} runs ${engine.extensions.join(', ')} files`);
+  }
+}
+
+const INT = /^[+-]?\d+$/;
+const FLOAT = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/** Names present and unique; each value within its constraint. `final`: values are about to be used. */
+export function checkParameters(params: readonly Parameter[], field: string, final: boolean): void {
+  const seen = new Set<string>();
+  params.forEach((p, i) => {
+    const where = `${field}[${i}]`;
+    if (!p.name || !/^[A-Za-z0-9_.-]+$/.test(p.name)) throw errors.badParam(`${where}.name: 1-128 letters, digits, "_", "-" or "."`);
+    if (seen.has(p.name)) throw errors.badParam(`${where}.name: ${p.name} appears twice`);
+    seen.add(p.name);
+    const value = p.value ?? '';
+    const c = p.constraint;
+    if (value === '') {
+      if (final && c?.required) throw errors.badParam(`${where}.value: parameter ${p.name} is required`);
+      return;
+    }
+    const type = (c?.type ?? 'String').toLowerCase();
+    if (type === 'integer' && !INT.test(value)) throw errors.badParam(`${where}.value: ${p.name} must be an integer`);
+    if (type === 'float' && !FLOAT.test(value)) throw errors.badParam(`${where}.value: ${p.name} must be a number`);
+    if (type === 'boolean' && value !== 'true' && value !== 'false') throw errors.badParam(`${where}.value: ${p.name} must be true or false`);
+    const range = c?.valid_range ?? [];
+    const validType = (c?.valid_type ?? 'None').toLowerCase();
+    if (validType === 'choice' && range.length > 0 && !range.includes(value)) {
+      throw errors.badParam(`${where}.value: ${p.name} must be one of ${range.join(', ')}`);
+    }
+    if (validType === 'range' && range.length === 2) {
+      const [lo, hi] = range.map(Number) as [number, number];
+      const v = Number(value);
+      if (!Number.isFinite(v) || v < lo || v > hi) throw errors.badParam(`${where}.value: ${p.name} must lie in [${lo}, ${hi}]`);
+    }
+  });
+}
+
+/** Channel names unique within inputs and outputs together (they become --name=path arguments). */
+export function checkChannels(inputs: readonly { name: string }[], outputs: readonly { name: string }[], field: string): void {
+  const seen = new Set<string>();
+  for (const [kind, list] of [['inputs', inputs], ['outputs', outputs]] as const) {
+    list.forEach((c, i) => {
+      if (seen.has(c.name)) throw errors.badParam(`${field}.${kind}[${i}].name: ${c.name} appears twice`);
+      seen.add(c.name);
+    });
+  }
+}

@@ -1,0 +1,272 @@
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Type } from 'typebox';
+import type { Principal } from '#src/auth/principal.ts';
+import { ApiError, apiError, errors } from '#src/core/errors.ts';
+import { uuid } from '#src/core/ids.ts';
+import type { Clock } from '#src/core/time.ts';
+import { isUniqueViolation } from '#src/db/driver-errors.ts';
+import { defineTask, type TaskQueue } from '#src/runtime/index.ts';
+import type { ObjectStore } from '#src/storage/object-store.ts';
+import { copyPackage, listPackage, parseSourceLocation, readPackageConfig } from './model-package.ts';
+import { inferParamsOf, ONNX_RUNTIME, parsePackageConfig, weightsProblem, type PackageConfig } from './package-config.ts';
+import type { CreateModelRequest, DeleteModelResponse, ListModelsQuery, ModelDetail, ModelListItem } from './schemas.ts';
+import type { ModelStore } from './store.ts';
+import type { ModelRow } from './tables.ts';
+
+/** What the services family tells the models family: which models a live service uses. */
+export interface ModelUsage {
+  modelsInUse(projectId: string, modelIds: string[]): Promise<Set<string>>;
+}
+
+/** What the services family needs of a model to deploy it. */
+export interface DeployableModel {
+  id: string;
+  name: string;
+  version: string;
+  modelType: string;
+  runtime: string;
+  status: string;
+  /** Local folder holding model/ (the package copy). */
+  dir: string;
+  config: PackageConfig;
+}
+
+const MAX_CASCADE = 20;
+
+export const publishModelTask = defineTask({
+  name: 'models.publish',
+  payload: Type.Object({ modelId: Type.String() }),
+  maxAttempts: 3,
+  // Replaced in ModelService's constructor (the definition needs the service's ports).
+  run: async () => undefined,
+});
+
+/** Model management: import (validate, copy the package, publish), list, details, delete. */
+export class ModelService {
+  readonly publishTask;
+  private usage: ModelUsage | undefined;
+
+  constructor(
+    private readonly store: ModelStore,
+    private readonly objects: ObjectStore,
+    private readonly tasks: TaskQueue,
+    private readonly clock: Clock,
+    private readonly dataDir: string,
+  ) {
+    this.publishTask = defineTask({ ...publishModelTask, run: (p, ctx) => this.publish(p.modelId, ctx.signal) });
+  }
+
+  /** The services family registers itself here, so deletes can refuse models in use. */
+  setUsage(usage: ModelUsage): void {
+    this.usage = usage;
+  }
+
+  dirOf(modelId: string): string {
+    return join(this.dataDir, 'models', modelId);
+  }
+
+  async create(caller: Principal, req: CreateModelRequest): Promise<string> {
+    if (req.model_type === 'Template') {
+      if (!req.template) throw apiError(400, 'ModelArts.3034');
+      throw apiError(404, 'ModelArts.3021', req.template.template_id);
+    }
+    const folder = parseSourceLocation(req.source_location);
+    const listing = await listPackage(this.objects, folder);
+    const config = parsePackageConfig(await readPackageConfig(this.objects, listing));
+    const runtime = req.runtime ?? config.runtime ?? (config.model_type === 'Image' ? '' : 'python3.6');
+    const onnx = runtime === ONNX_RUNTIME;
+    if (!onnx && config.model_type !== req.model_type) {
+      throw apiError(400, 'ModelArts.3037', 'model_type', `${req.model_type} (config.json says ${config.model_type})`);
+    }
+    const hasCode = listing.files.includes('customize_service.py');
+    const problem = weightsProblem(config.model_type, runtime, listing.files, hasCode);
+    if (problem) throw apiError(400, 'ModelArts.3017', `(${problem})`);
+    if (await this.store.exists(caller.projectId, req.model_name, req.model_version)) {
+      throw apiError(409, 'ModelArts.3002', req.model_name, req.model_version);
+    }
+
+    const id = uuid();
+    const apis = config.apis;
+    const row: ModelRow = {
+      id,
+      project_id: caller.projectId,
+      tenant: caller.domainId,
+      owner: caller.userId,
+      model_name: req.model_name,
+      model_version: req.model_version,
+      model_type: onnx ? req.model_type : config.model_type,
+      runtime,
+      description: req.description ?? '',
+      workspace_id: req.workspace_id ?? '0',
+      source_location: req.source_location,
+      source_job_id: req.source_job_id ?? null,
+      source_job_version: req.source_job_version ?? null,
+      source_type: req.source_type ?? null,
+      execution_code: hasCode ? `/${folder.bucket}/${folder.key}model/customize_service.py` : (req.execution_code ?? null),
+      model_algorithm: config.model_algorithm,
+      model_metrics: req.model_metrics ?? (config.metrics ? JSON.stringify(config.metrics) : null),
+      apis: JSON.stringify(apis),
+      config: JSON.stringify(config),
+      dependencies: JSON.stringify(config.dependencies.length > 0 ? config.dependencies : (req.dependencies ?? [])),
+      input_params: JSON.stringify(req.input_params ?? inferParamsOf(apis, 'request')),
+      output_params: JSON.stringify(req.output_params ?? inferParamsOf(apis, 'response')),
+      install_type: JSON.stringify(req.install_type ?? ['real-time', 'batch']),
+      model_docs: JSON.stringify(req.model_docs ?? []),
+      health: config.health ? JSON.stringify(config.health) : null,
+      swr_location: config.swr_location ?? null,
+      model_status: 'publishing',
+      error_msg: null,
+      model_size: listing.size,
+      create_at: this.clock.now(),
+    };
+    try {
+      await this.store.insert(row);
+    } catch (e) {
+      if (isUniqueViolation(e)) throw apiError(409, 'ModelArts.3002', req.model_name, req.model_version);
+      throw e;
+    }
+    await this.tasks.enqueue(this.publishTask, { modelId: id }, { projectId: caller.projectId, dedupeKey: `model-publish:${id}` });
+    return id;
+  }
+
+  /** Copies the package next to the server, then marks the model published (or failed with the reason). */
+  async publish(modelId: string, signal?: AbortSignal): Promise<void> {
+    const row = await this.store.byId(modelId);
+    if (!row || row.model_status !== 'publishing') return;
+    try {
+      const listing = await listPackage(this.objects, parseSourceLocation(row.source_location));
+      await copyPackage(this.objects, listing, this.dirOf(modelId), signal);
+      await this.store.setStatus(modelId, 'published', null);
+    } catch (e) {
+      if (signal?.aborted) throw e;
+      const reason = e instanceof ApiError ? e.message : `copying the package failed: ${e instanceof Error ? e.message : String(e)}`;
+      await this.store.setStatus(modelId, 'failed', reason);
+    }
+  }
+
+  async list(caller: Principal, q: ListModelsQuery): Promise<{ models: ModelListItem[]; total_count: number; count: number }> {
+    if (q.model_type !== undefined && q.not_model_type !== undefined) throw errors.badParam('query.model_type and query.not_model_type cannot be used together');
+    const [total, rows] = await Promise.all([this.store.count(caller.projectId, q), this.store.page(caller.projectId, q)]);
+    return { models: rows.map(listItem), total_count: total, count: rows.length };
+  }
+
+  async require(projectId: string, modelId: string): Promise<ModelRow> {
+    const row = await this.store.get(projectId, modelId);
+    if (!row) throw apiError(404, 'ModelArts.3001', modelId);
+    return row;
+  }
+
+  async show(caller: Principal, modelId: string): Promise<ModelDetail> {
+    return detail(await this.require(caller.projectId, modelId));
+  }
+
+  /** For deployments: the model of this project, or undefined. */
+  async deployable(projectId: string, modelId: string): Promise<DeployableModel | undefined> {
+    const row = await this.store.get(projectId, modelId);
+    if (!row) return undefined;
+    return {
+      id: row.id,
+      name: row.model_name,
+      version: row.model_version,
+      modelType: row.model_type,
+      runtime: row.runtime,
+      status: row.model_status,
+      dir: this.dirOf(row.id),
+      config: JSON.parse(row.config) as PackageConfig,
+    };
+  }
+
+  async delete(caller: Principal, modelId: string, cascade: boolean): Promise<DeleteModelResponse> {
+    const row = await this.require(caller.projectId, modelId);
+    const targets = cascade ? (await this.store.versionsOf(caller.projectId, row.model_name)).slice(0, MAX_CASCADE) : [row];
+    const inUse = (await this.usage?.modelsInUse(caller.projectId, targets.map((t) => t.id))) ?? new Set<string>();
+    const out: DeleteModelResponse = { delete_success_list: [], delete_failed_list: [] };
+    for (const t of targets) {
+      if (inUse.has(t.id)) {
+        const e = apiError(500, 'ModelArts.3009', t.id);
+        out.delete_failed_list.push({ model_id: t.id, error_code: e.code, error_msg: e.message });
+        continue;
+      }
+      await this.store.delete(t.id);
+      await rm(this.dirOf(t.id), { recursive: true, force: true });
+      out.delete_success_list.push(t.id);
+    }
+    return out;
+  }
+
+  /** Models left publishing by a stopped server get their publish task again. */
+  async resumePublishing(): Promise<void> {
+    for (const row of await this.store.publishing()) {
+      await this.tasks.enqueue(this.publishTask, { modelId: row.id }, { projectId: row.project_id, dedupeKey: `model-publish:${row.id}` });
+    }
+  }
+}
+
+const parse = <T>(text: string | null, fallback: T): T => (text ? (JSON.parse(text) as T) : fallback);
+
+function listItem(r: ModelRow): ModelListItem {
+  return {
+    owner: r.owner,
+    model_version: r.model_version,
+    model_type: r.model_type,
+    description: r.description,
+    project: r.project_id,
+    ...(r.source_type ? { source_type: r.source_type } : {}),
+    model_id: r.id,
+    model_source: r.source_type === 'auto' ? 'auto' : 'custom',
+    install_type: parse<string[]>(r.install_type, []),
+    model_size: Number(r.model_size),
+    workspace_id: r.workspace_id,
+    model_status: r.model_status,
+    market_flag: false,
+    tunable: false,
+    model_name: r.model_name,
+    create_at: Number(r.create_at),
+    publishable_flag: false,
+    tenant: r.tenant,
+    specification: {},
+  };
+}
+
+function detail(r: ModelRow): ModelDetail {
+  const base = listItem(r);
+  return {
+    model_id: r.id,
+    model_name: r.model_name,
+    model_version: r.model_version,
+    runtime: r.runtime,
+    tenant: r.tenant,
+    project: r.project_id,
+    owner: r.owner,
+    source_location: r.source_location,
+    ...(r.source_job_id ? { source_job_id: r.source_job_id } : {}),
+    ...(r.source_job_version ? { source_job_version: r.source_job_version } : {}),
+    ...(r.source_type ? { source_type: r.source_type } : {}),
+    description: r.description,
+    workspace_id: r.workspace_id,
+    model_algorithm: r.model_algorithm,
+    model_docs: parse(r.model_docs, []),
+    ...(r.execution_code ? { execution_code: r.execution_code } : {}),
+    input_params: parse(r.input_params, []),
+    output_params: parse(r.output_params, []),
+    ...(r.health ? { health: parse(r.health, {}) } : {}),
+    ...(r.model_metrics ? { model_metrics: r.model_metrics } : {}),
+    model_type: r.model_type,
+    dependencies: parse(r.dependencies, []),
+    model_size: Number(r.model_size),
+    model_status: r.model_status,
+    ...(r.error_msg ? { error_msg: r.error_msg } : {}),
+    apis: r.apis,
+    model_source: base.model_source,
+    tunable: false,
+    market_flag: false,
+    publishable_flag: false,
+    model_labels: [],
+    labels_map: { labels: [] },
+    install_type: base.install_type,
+    config: r.config,
+    specification: {},
+    create_at: Number(r.create_at),
+  };
+}

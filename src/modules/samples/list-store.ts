@@ -1,0 +1,76 @@
+// The sample list's SQL: pages in list order and their total, over the live samples or a version copy.
+import { sql, type RawBuilder } from 'kysely';
+import type { Database } from '#src/db/database.ts';
+import { pageLiterals } from '#src/db/paging.ts';
+import type { Cond } from './sample-filter.ts';
+import { numericSample } from './sample-row-codec.ts';
+import type { SampleRow } from './tables.ts';
+
+export interface ListScope {
+  datasetId: string;
+  /** A version's frozen copy instead of the live samples. */
+  versionId?: string;
+}
+
+export interface ListRequest {
+  scope: ListScope;
+  conds: readonly Cond[];
+  /** Walk the label index of this label (live samples): pages in order without a sort. */
+  viaLabel?: number;
+  order: 'asc' | 'desc';
+  limit: number;
+  offset: number;
+}
+
+export class ListStore {
+  constructor(private readonly database: Database) {}
+
+  private from(req: Pick<ListRequest, 'scope' | 'viaLabel'>): { from: RawBuilder<unknown>; where: Cond[]; time: RawBuilder<unknown>; id: RawBuilder<unknown> } {
+    const { scope } = req;
+    if (scope.versionId !== undefined) {
+      return {
+        from: sql`version_samples s`,
+        where: [sql`s.version_id = ${scope.versionId}`, sql`s.dataset_id = ${scope.datasetId}`],
+        time: sql`s.sample_time`,
+        id: sql`s.sample_id`,
+      };
+    }
+    if (req.viaLabel !== undefined) {
+      return {
+        from: sql`sample_label_index i join samples s on s.id = i.sample_id`,
+        where: [sql`i.dataset_id = ${scope.datasetId}`, sql`i.label_no = ${req.viaLabel}`],
+        time: sql`i.sample_time`,
+        id: sql`i.sample_id`,
+      };
+    }
+    return { from: sql`samples s`, where: [sql`s.dataset_id = ${scope.datasetId}`], time: sql`s.sample_time`, id: sql`s.id` };
+  }
+
+  /**
+   * The page's keys first (off an index, skipping `offset` entries without touching the rows), then
+   * the rows of just those keys.
+   */
+  async page(req: ListRequest): Promise<SampleRow[]> {
+    const f = this.from(req);
+    const dir = req.order === 'asc' ? sql`asc` : sql`desc`;
+    const page = pageLiterals(req.limit, req.offset);
+    const keys = sql`select ${f.time} as t, ${f.id} as k from ${f.from} where ${sql.join([...f.where, ...req.conds], sql` and `)}
+      order by ${f.time} ${dir}, ${f.id} ${dir} limit ${page.limit} offset ${page.offset}`;
+    const version = req.scope.versionId;
+    const rows =
+      version !== undefined
+        ? sql`(${keys}) p join version_samples s on s.version_id = ${version} and s.sample_time = p.t and s.sample_id = p.k`
+        : sql`(${keys}) p join samples s on s.id = p.k`;
+    const idColumns = version !== undefined ? sql`s.sample_id as id, ${req.scope.datasetId} as dataset_id, 0 as create_time` : sql`s.id, s.dataset_id, s.create_time`;
+    const r = await sql<SampleRow>`select ${idColumns}, s.source, s.name, s.dir, s.size, s.sample_type, s.sample_time, s.state, s.labels,
+        s.label_set, s.metadata, s.usage, s.hard, s.score, s.labeler, s.labeled_time
+      from ${rows} order by p.t ${dir}, p.k ${dir}`.execute(this.database.db);
+    return r.rows.map(numericSample);
+  }
+
+  async count(req: Pick<ListRequest, 'scope' | 'viaLabel' | 'conds'>): Promise<number> {
+    const f = this.from(req);
+    const r = await sql<{ n: number }>`select count(*) as n from ${f.from} where ${sql.join([...f.where, ...req.conds], sql` and `)}`.execute(this.database.db);
+    return Number(r.rows[0]?.n ?? 0);
+  }
+}

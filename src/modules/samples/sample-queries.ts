@@ -1,0 +1,125 @@
+// Reading samples: the list (#12), details (#15), search conditions (#16).
+import { sql } from 'kysely';
+import { apiError, errors } from '#src/core/errors.ts';
+import type { DatasetDirectory } from '#src/modules/datasets/dataset-directory.ts';
+import { ListStore, type ListRequest } from './list-store.ts';
+import type { LabelRef } from './sample-model.ts';
+import { sampleView } from './sample-view.ts';
+import { allOf, FilterBuilder, hasLabel, stateCondition, type Cond } from './sample-filter.ts';
+import { parseSearchConditions } from './search-conditions.ts';
+import { labelResponse } from './label-service.ts';
+import type { DescribeSampleResp, ListSamplesQuery, ListSamplesResponse, ListSearchResponse } from './schemas.ts';
+import type { SampleStore } from './store.ts';
+import type { Clock } from '#src/core/time.ts';
+
+const sampleTypeIs = (value: number): Cond => sql`s.sample_type = ${value}`;
+const scoreBetween = (low: number, high: number): Cond => sql`s.score between ${low} and ${high}`;
+
+function score(v: string | undefined, field: string): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (v.trim() === '' || !(n >= 0 && n <= 1)) throw errors.badParam(`${field} must be a number within [0,1]`);
+  return n;
+}
+
+export class SampleQueries {
+  private readonly lists: ListStore;
+
+  constructor(
+    private readonly store: SampleStore,
+    private readonly directory: DatasetDirectory,
+    private readonly clock: Clock,
+  ) {
+    this.lists = new ListStore(store.database);
+  }
+
+  async list(projectId: string, datasetId: string, q: ListSamplesQuery): Promise<ListSamplesResponse> {
+    const dataset = await this.directory.require(projectId, datasetId);
+    const versionId = q.version_id;
+    if (versionId !== undefined && !(await this.store.versionExists(dataset.id, versionId))) {
+      throw apiError(400, 'ModelArts.4353', `(query.version_id: ${versionId})`);
+    }
+    const refs = versionId !== undefined ? await this.store.versionLabels(versionId) : await this.store.labels(dataset.id);
+    const byName = new Map(refs.map((l) => [l.name, l]));
+    const filters = new FilterBuilder(this.store.database.dialect, byName, this.clock.now());
+
+    const conds: Cond[] = [];
+    let viaLabel: number | undefined;
+    let label: LabelRef | undefined;
+    if (q.label_name !== undefined) {
+      label = filters.labelNamed(q.label_name);
+      if (!label) return { sample_count: 0, samples: [] };
+      if (versionId === undefined) viaLabel = label.no;
+      else conds.push(hasLabel(label.no));
+    }
+    if (q.sample_state !== undefined) conds.push(stateCondition(q.sample_state));
+    if (q.label_type !== undefined) conds.push(filters.labelsOfType(q.label_type));
+    if (q.sample_type !== undefined) conds.push(sampleTypeIs(q.sample_type));
+    const low = score(q.low_score, 'query.low_score');
+    const high = score(q.high_score, 'query.high_score');
+    if (low !== undefined || high !== undefined) conds.push(scoreBetween(low ?? 0, high ?? 1));
+    if (q.search_conditions !== undefined) {
+      // The conditions of the list are ANDed (the export's are ORed).
+      const parsed = parseSearchConditions(q.search_conditions);
+      conds.push(allOf(parsed.map((c, i) => filters.condition(c, `query.search_conditions[${i}]`))));
+    }
+
+    const req: ListRequest = {
+      scope: { datasetId: dataset.id, ...(versionId !== undefined ? { versionId } : {}) },
+      conds,
+      ...(viaLabel !== undefined ? { viaLabel } : {}),
+      order: q.order ?? 'desc',
+      limit: q.limit,
+      // offset is the start page, as everywhere in this API family.
+      offset: q.offset * q.limit,
+    };
+    const [total, rows] = await Promise.all([this.count(req, dataset.id, label, q), this.lists.page(req)]);
+    const byNo = new Map(refs.map((l) => [l.no, l]));
+    return { sample_count: total, samples: rows.map((r) => sampleView(r, byNo)) };
+  }
+
+  /** The total of a list: from the counters when the filter is one they keep, else counted. */
+  private async count(req: ListRequest, datasetId: string, label: LabelRef | undefined, q: ListSamplesQuery): Promise<number> {
+    const onlyState = q.sample_state !== undefined && req.conds.length === 1;
+    if (req.scope.versionId === undefined && (req.conds.length === 0 || onlyState)) {
+      if (label) {
+        const row = (await this.store.labelRows(datasetId)).find((l) => l.label_no === label.no);
+        if (!row) return 0;
+        if (!onlyState) return row.samples_manual + row.samples_auto;
+        if (q.sample_state === '__ALL__') return row.samples_manual;
+        if (q.sample_state === '__AUTO_ANNOTATION__') return row.samples_auto;
+        return 0;
+      }
+      const c = await this.store.counters(datasetId);
+      if (!onlyState) return c.total;
+      if (q.sample_state === '__ALL__') return c.manual;
+      if (q.sample_state === '__AUTO_ANNOTATION__') return c.auto;
+      if (q.sample_state === '__NONE__') return c.total - c.manual - c.auto;
+      return 0;
+    }
+    return this.lists.count(req);
+  }
+
+  async describe(projectId: string, datasetId: string, sampleId: string): Promise<DescribeSampleResp> {
+    const dataset = await this.directory.require(projectId, datasetId);
+    const row = await this.store.sample(dataset.id, sampleId);
+    if (!row) throw apiError(400, 'ModelArts.4420', `(${sampleId})`);
+    const labels = await this.store.labels(dataset.id);
+    return sampleView(row, new Map(labels.map((l) => [l.no, l])));
+  }
+
+  /** What the samples can be searched by: the labels they carry, their labelers and metadata values. */
+  async searchConditions(projectId: string, datasetId: string): Promise<ListSearchResponse> {
+    const dataset = await this.directory.require(projectId, datasetId);
+    const [labels, labelers, metadata] = await Promise.all([
+      this.store.labelRows(dataset.id),
+      this.store.labelers(dataset.id),
+      this.store.metadataCounts(dataset.id),
+    ]);
+    const refs = await this.store.labels(dataset.id);
+    const inUse = new Set(labels.filter((l) => l.samples_manual + l.samples_auto > 0).map((l) => l.label_no));
+    const meta: Record<string, string[]> = {};
+    for (const m of metadata) (meta[m.key] ??= []).push(m.value);
+    return { labels: refs.filter((l) => inUse.has(l.no)).map(labelResponse), metadata: meta, labelers };
+  }
+}

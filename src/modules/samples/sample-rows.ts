@@ -1,0 +1,153 @@
+// Building sample rows and resolving the labels a write names.
+import { apiError } from '#src/core/errors.ts';
+import { randomBytes } from 'node:crypto';
+import type { DatasetRecord } from '#src/modules/datasets/dataset-directory.ts';
+import { isHard } from './annotation-rules.ts';
+import { labelSetOf, maxScore, type LabelRef, type StoredAnnotation } from './sample-model.ts';
+import type { SampleDraft, SampleTx } from './sample-tx.ts';
+import type { SampleRow } from './tables.ts';
+
+export interface RowInput {
+  source: string;
+  name: string;
+  size: number;
+  sampleTime: number;
+  state: number;
+  annotations: StoredAnnotation[];
+  metadata: Record<string, unknown>;
+  usage: string | null;
+  labeler: string | null;
+}
+
+/**
+ * A sample id: 32 hex characters like ModelArts', time-ordered (12 of milliseconds, then 20 random)
+ * so a big import appends to the id index instead of writing all over it.
+ */
+export function sampleId(now: number): string {
+  if (poolAt + 10 > pool.length) {
+    pool = randomBytes(4096);
+    poolAt = 0;
+  }
+  poolAt += 10;
+  return now.toString(16).padStart(12, '0').slice(-12) + pool.toString('hex', poolAt - 10, poolAt);
+}
+
+// Random bytes drawn 4 KB at a time: one call per sample costs more than the rest of building its row.
+let pool = Buffer.alloc(0);
+let poolAt = 0;
+
+/** `/bucket/dir/` of `/bucket/dir/file`. */
+export const dirOf = (source: string): string => source.slice(0, source.lastIndexOf('/') + 1);
+
+/** A row to insert with the parsed parts the counters need (see SampleTx.insertSamples). */
+export function sampleDraft(dataset: DatasetRecord, input: RowInput, now: number): SampleDraft {
+  return { row: sampleRow(dataset, input, now), annotations: input.annotations, metadata: input.metadata };
+}
+
+export function sampleRow(dataset: DatasetRecord, input: RowInput, now: number): SampleRow {
+  return {
+    id: sampleId(now),
+    dataset_id: dataset.id,
+    source: input.source,
+    name: input.name,
+    dir: dirOf(input.source),
+    size: input.size,
+    sample_type: dataset.info.sampleType,
+    sample_time: input.sampleTime,
+    state: input.state,
+    labels: JSON.stringify(input.annotations),
+    label_set: labelSetOf(input.annotations),
+    metadata: JSON.stringify(input.metadata),
+    usage: input.usage,
+    hard: isHard(input.metadata) ? 1 : 0,
+    score: maxScore(input.annotations),
+    labeler: input.labeler,
+    labeled_time: input.annotations.length > 0 ? now : 0,
+    create_time: now,
+  };
+}
+
+/** A label as requests and imports give it (the name may be missing: that is an error). */
+export interface LabelInput {
+  id?: string;
+  name?: string;
+  type?: number;
+  property?: Record<string, unknown>;
+  score?: number;
+  annotated_by?: string;
+}
+
+export interface ResolveOptions {
+  /** Create labels the dataset does not have yet (false: refuse them with 4410). */
+  create: boolean;
+}
+
+/**
+ * Turns the labels a request names into stored annotations, creating missing labels when allowed.
+ * A label's type defaults to its definition's, or for a new label to the dataset's only label type;
+ * a type the dataset cannot carry, or other than the existing label's, is refused.
+ */
+export class LabelResolver {
+  private readonly pending = new Map<string, Omit<LabelRef, 'no'>>();
+
+  constructor(
+    private readonly dataset: DatasetRecord,
+    private readonly known: Map<string, LabelRef>,
+    private readonly opts: ResolveOptions,
+  ) {}
+
+  /** The label (existing or to be created) and its type; throws naming `field`. */
+  private resolve(label: LabelInput, field: string): { name: string; type: number } {
+    const name = typeof label.name === 'string' ? label.name.trim() : '';
+    if (name === '') throw apiError(400, 'ModelArts.4410', `(${field}.name is required)`);
+    const existing = this.known.get(name) ?? this.pending.get(name);
+    if (existing) {
+      if (label.type !== undefined && label.type !== existing.type) {
+        throw apiError(400, 'ModelArts.4413', `(${field}.type: label "${name}" has type ${existing.type}, not ${label.type})`);
+      }
+      return { name, type: existing.type };
+    }
+    if (!this.opts.create) throw apiError(400, 'ModelArts.4410', `(${field}.name: the dataset has no label "${name}")`);
+    const allowed = this.dataset.info.labelTypes as readonly number[];
+    const type = label.type ?? (allowed.length === 1 ? allowed[0] : undefined);
+    if (type === undefined) {
+      throw apiError(400, 'ModelArts.4413', `(${field}.type is needed to create label "${name}"; this dataset takes types ${allowed.join(', ') || 'none'})`);
+    }
+    if (!allowed.includes(type)) {
+      throw apiError(400, 'ModelArts.4413', `(${field}.type: ${type} does not fit a dataset of type ${this.dataset.info.type}; allowed: ${allowed.join(', ') || 'none'})`);
+    }
+    this.pending.set(name, { name, type, property: {} });
+    return { name, type };
+  }
+
+  /** Checks a sample's labels and returns their types (for the per-type rules). */
+  typesOf(labels: readonly LabelInput[], field: string): number[] {
+    return labels.map((l, i) => this.resolve(l, `${field}[${i}]`).type);
+  }
+
+  /** The definition of a label, existing or about to be created. */
+  definition(name: string): Omit<LabelRef, 'no'> | undefined {
+    return this.known.get(name) ?? this.pending.get(name);
+  }
+
+  /** Creates the labels met so far that the dataset lacked. */
+  async createPending(tx: SampleTx): Promise<void> {
+    await tx.createLabels([...this.pending.values()]);
+    this.pending.clear();
+  }
+
+  /** After createPending: the labels as stored annotations. */
+  toAnnotations(labels: readonly LabelInput[]): StoredAnnotation[] {
+    return labels.map((l) => {
+      const ref = this.known.get((l.name ?? '').trim());
+      if (!ref) throw new Error(`label ${l.name} was not created`);
+      return {
+        label: ref.no,
+        ...(l.property && Object.keys(l.property).length > 0 ? { property: l.property } : {}),
+        ...(l.score !== undefined ? { score: l.score } : {}),
+        ...(l.annotated_by !== undefined ? { annotated_by: l.annotated_by } : {}),
+        ...(l.id !== undefined ? { id: l.id } : {}),
+      };
+    });
+  }
+}

@@ -1,0 +1,296 @@
+// The writes of one transaction on one dataset's samples and labels. Every change goes through here
+// so the label index, the counters and the metrics move with the samples, all or nothing.
+import { sql, type Kysely } from 'kysely';
+import type { DialectName } from '#src/db/database.ts';
+import type { Tables } from '#src/db/tables.ts';
+import { CounterDelta, distinctLabels, labelSetOf, maxScore, summaryFromParts, summaryOf, type LabelRef, type StoredAnnotation } from './sample-model.ts';
+import { bulkInsert, type SqlValue } from './sql-bulk.ts';
+import { numericSample } from './sample-row-codec.ts';
+import type { LabelRow, SampleRow } from './tables.ts';
+
+export const SAMPLE_COLUMNS = [
+  'id', 'dataset_id', 'source', 'name', 'dir', 'size', 'sample_type', 'sample_time', 'state', 'labels',
+  'label_set', 'metadata', 'usage', 'hard', 'score', 'labeler', 'labeled_time', 'create_time',
+] as const satisfies readonly (keyof SampleRow)[];
+
+export const sampleValues = (r: SampleRow): SqlValue[] => SAMPLE_COLUMNS.map((c) => r[c]);
+
+/** One minute per metrics point. */
+export const METRIC_BUCKET_MS = 60_000;
+
+export const toLabelRef = (r: LabelRow): LabelRef => ({
+  no: r.label_no,
+  name: r.name,
+  type: r.type,
+  property: JSON.parse(r.property) as Record<string, unknown>,
+  ...(r.attributes ? { attributes: JSON.parse(r.attributes) as Record<string, unknown>[] } : {}),
+});
+
+/** A sample row to insert, with the parsed labels and metadata its JSON columns hold. */
+export interface SampleDraft {
+  row: SampleRow;
+  annotations: StoredAnnotation[];
+  metadata: Record<string, unknown>;
+}
+
+/** The new label fields of a sample. */
+export interface LabelChange {
+  state: number;
+  annotations: StoredAnnotation[];
+  metadata: Record<string, unknown>;
+  usage: string | null;
+  labeler: string | null;
+  labeledTime: number;
+}
+
+export class SampleTx {
+  readonly delta = new CounterDelta();
+  private labelCache: Map<string, LabelRef> | undefined;
+
+  constructor(
+    readonly db: Kysely<Tables>,
+    readonly dialect: DialectName,
+    readonly datasetId: string,
+    readonly now: number,
+  ) {}
+
+  /**
+   * Makes sure the dataset's counter row exists and, on PostgreSQL, locks it: writes to one dataset
+   * take turns (as every write does on SQLite), so labels read at the start are still the labels
+   * when new ones are numbered and inserted.
+   */
+  async ensureCounters(): Promise<void> {
+    await this.db
+      .insertInto('sample_counters')
+      .values({ dataset_id: this.datasetId, total: 0, manual: 0, auto: 0, hard: 0, multi_label: 0, deleted: 0, next_label_no: 1 })
+      .onConflict((oc) => oc.column('dataset_id').doNothing())
+      .execute();
+    if (this.dialect === 'postgres') {
+      await this.db.selectFrom('sample_counters').select('dataset_id').where('dataset_id', '=', this.datasetId).forUpdate().execute();
+    }
+  }
+
+  /** The dataset's labels by name (read once per transaction). */
+  async labels(): Promise<Map<string, LabelRef>> {
+    if (!this.labelCache) {
+      const rows = await this.db.selectFrom('dataset_labels').selectAll().where('dataset_id', '=', this.datasetId).orderBy('label_no').execute();
+      this.labelCache = new Map(rows.map((r) => [r.name, toLabelRef(r)]));
+    }
+    return this.labelCache;
+  }
+
+  /** Creates labels (names not yet taken), numbering them from the dataset's counter. */
+  async createLabels(defs: readonly Omit<LabelRef, 'no'>[]): Promise<LabelRef[]> {
+    if (defs.length === 0) return [];
+    const known = await this.labels();
+    const r = await this.db
+      .updateTable('sample_counters')
+      .set({ next_label_no: sql`next_label_no + ${defs.length}` })
+      .where('dataset_id', '=', this.datasetId)
+      .returning('next_label_no')
+      .executeTakeFirstOrThrow();
+    const first = Number(r.next_label_no) - defs.length;
+    const created = defs.map((d, i) => ({ ...d, no: first + i }));
+    await this.db
+      .insertInto('dataset_labels')
+      .values(
+        created.map((l) => ({
+          dataset_id: this.datasetId,
+          label_no: l.no,
+          name: l.name,
+          type: l.type,
+          property: JSON.stringify(l.property),
+          attributes: l.attributes ? JSON.stringify(l.attributes) : null,
+          count_manual: 0,
+          samples_manual: 0,
+          count_auto: 0,
+          samples_auto: 0,
+          create_time: this.now,
+        })),
+      )
+      .execute();
+    for (const l of created) known.set(l.name, l);
+    return created;
+  }
+
+  async updateLabel(no: number, fields: { name?: string; property?: Record<string, unknown>; attributes?: Record<string, unknown>[] | null }): Promise<void> {
+    await this.db
+      .updateTable('dataset_labels')
+      .set({
+        ...(fields.name !== undefined ? { name: fields.name } : {}),
+        ...(fields.property !== undefined ? { property: JSON.stringify(fields.property) } : {}),
+        ...(fields.attributes !== undefined ? { attributes: fields.attributes === null ? null : JSON.stringify(fields.attributes) } : {}),
+      })
+      .where('dataset_id', '=', this.datasetId)
+      .where('label_no', '=', no)
+      .execute();
+    this.labelCache = undefined;
+  }
+
+  async deleteLabel(no: number): Promise<void> {
+    await this.db.deleteFrom('dataset_labels').where('dataset_id', '=', this.datasetId).where('label_no', '=', no).execute();
+    this.labelCache = undefined;
+  }
+
+  /** Samples of the dataset by id, locked for this transaction (PostgreSQL) so counters stay exact. */
+  async samplesByIds(ids: readonly string[]): Promise<SampleRow[]> {
+    const out: SampleRow[] = [];
+    for (let i = 0; i < ids.length; i += 500) {
+      let q = this.db.selectFrom('samples').selectAll().where('dataset_id', '=', this.datasetId).where('id', 'in', ids.slice(i, i + 500));
+      if (this.dialect === 'postgres') q = q.forUpdate();
+      out.push(...(await q.execute()).map(numericSample));
+    }
+    return out;
+  }
+
+  /** Up to `limit` samples carrying a label (the first ones in list order), locked as above. */
+  async samplesWithLabel(no: number, limit: number): Promise<SampleRow[]> {
+    let q = this.db
+      .selectFrom('sample_label_index as i')
+      .innerJoin('samples as s', 's.id', 'i.sample_id')
+      .selectAll('s')
+      .where('i.dataset_id', '=', this.datasetId)
+      .where('i.label_no', '=', no)
+      .orderBy('i.sample_time')
+      .orderBy('i.sample_id')
+      .limit(limit);
+    if (this.dialect === 'postgres') q = q.forUpdate();
+    return (await q.execute()).map(numericSample);
+  }
+
+  /** Inserts samples; a source already in the dataset is skipped. Returns the ids inserted. */
+  async insertSamples(drafts: readonly SampleDraft[]): Promise<Set<string>> {
+    if (drafts.length === 0) return new Set();
+    const inserted = await bulkInsert<{ id: string }>(
+      this.db,
+      this.dialect,
+      'samples',
+      SAMPLE_COLUMNS,
+      drafts.map((d) => sampleValues(d.row)),
+      'on conflict (dataset_id, source) do nothing returning id',
+    );
+    const ids = new Set(inserted.map((r) => r.id));
+    const index: SqlValue[][] = [];
+    for (const { row, annotations, metadata } of drafts) {
+      if (!ids.has(row.id)) continue;
+      this.delta.add(summaryFromParts(row.state, annotations, metadata), 1);
+      for (const no of distinctLabels(annotations)) index.push([this.datasetId, no, row.sample_time, row.id]);
+    }
+    if (index.length > 0) await bulkInsert(this.db, this.dialect, 'sample_label_index', ['dataset_id', 'label_no', 'sample_time', 'sample_id'], index);
+    return ids;
+  }
+
+  /** Rewrites a sample's labels, state and metadata; the index and counters follow. */
+  async changeLabels(before: SampleRow, change: LabelChange): Promise<void> {
+    const beforeSummary = summaryOf(before);
+    const after = summaryFromParts(change.state, change.annotations, change.metadata);
+    this.delta.change(beforeSummary, after);
+    await this.db
+      .updateTable('samples')
+      .set({
+        state: change.state,
+        labels: JSON.stringify(change.annotations),
+        label_set: labelSetOf(change.annotations),
+        metadata: JSON.stringify(change.metadata),
+        usage: change.usage,
+        hard: after.hard ? 1 : 0,
+        score: maxScore(change.annotations),
+        labeler: change.labeler,
+        labeled_time: change.labeledTime,
+      })
+      .where('id', '=', before.id)
+      .execute();
+    const was = new Set(distinctLabels(beforeSummary.annotations));
+    const now = new Set(distinctLabels(change.annotations));
+    const removed = [...was].filter((n) => !now.has(n));
+    const added = [...now].filter((n) => !was.has(n));
+    if (removed.length > 0) {
+      await this.db
+        .deleteFrom('sample_label_index')
+        .where('dataset_id', '=', this.datasetId)
+        .where('label_no', 'in', removed)
+        .where('sample_time', '=', before.sample_time)
+        .where('sample_id', '=', before.id)
+        .execute();
+    }
+    if (added.length > 0) {
+      await this.db
+        .insertInto('sample_label_index')
+        .values(added.map((no) => ({ dataset_id: this.datasetId, label_no: no, sample_time: before.sample_time, sample_id: before.id })))
+        .execute();
+    }
+  }
+
+  async deleteSamples(rows: readonly SampleRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    for (const row of rows) {
+      const s = summaryOf(row);
+      this.delta.add(s, -1);
+      this.delta.deleted++;
+      const nos = distinctLabels(s.annotations);
+      if (nos.length > 0) {
+        await this.db
+          .deleteFrom('sample_label_index')
+          .where('dataset_id', '=', this.datasetId)
+          .where('label_no', 'in', nos)
+          .where('sample_time', '=', row.sample_time)
+          .where('sample_id', '=', row.id)
+          .execute();
+      }
+    }
+    const ids = rows.map((r) => r.id);
+    for (let i = 0; i < ids.length; i += 500) {
+      await this.db.deleteFrom('samples').where('dataset_id', '=', this.datasetId).where('id', 'in', ids.slice(i, i + 500)).execute();
+    }
+  }
+
+  /** Applies the summed counter changes and records the metrics point of this minute. */
+  async finish(): Promise<void> {
+    const d = this.delta;
+    if (d.isEmpty) return;
+    await this.db
+      .updateTable('sample_counters')
+      .set({
+        total: sql`total + ${d.total}`,
+        manual: sql`manual + ${d.manual}`,
+        auto: sql`auto + ${d.auto}`,
+        hard: sql`hard + ${d.hard}`,
+        multi_label: sql`multi_label + ${d.multi}`,
+        deleted: sql`deleted + ${d.deleted}`,
+      })
+      .where('dataset_id', '=', this.datasetId)
+      .execute();
+    for (const [no, l] of d.labels) {
+      if (l.countManual === 0 && l.samplesManual === 0 && l.countAuto === 0 && l.samplesAuto === 0) continue;
+      await this.db
+        .updateTable('dataset_labels')
+        .set({
+          count_manual: sql`count_manual + ${l.countManual}`,
+          samples_manual: sql`samples_manual + ${l.samplesManual}`,
+          count_auto: sql`count_auto + ${l.countAuto}`,
+          samples_auto: sql`samples_auto + ${l.samplesAuto}`,
+        })
+        .where('dataset_id', '=', this.datasetId)
+        .where('label_no', '=', no)
+        .execute();
+    }
+    const meta = [...d.metadata.values()].filter((m) => m.n !== 0);
+    if (meta.length > 0) {
+      await bulkInsert(
+        this.db,
+        this.dialect,
+        'sample_metadata_counts',
+        ['dataset_id', 'key', 'value', 'count'],
+        meta.map((m) => [this.datasetId, m.key, m.value, m.n]),
+        'on conflict (dataset_id, key, value) do update set count = sample_metadata_counts.count + excluded.count',
+      );
+      await this.db.deleteFrom('sample_metadata_counts').where('dataset_id', '=', this.datasetId).where('count', '<=', 0).execute();
+    }
+    const bucket = Math.floor(this.now / METRIC_BUCKET_MS) * METRIC_BUCKET_MS;
+    await sql`insert into dataset_metrics (dataset_id, bucket, total, manual, auto, unlabeled)
+      select dataset_id, ${bucket}, total, manual, auto, total - manual - auto from sample_counters where dataset_id = ${this.datasetId}
+      on conflict (dataset_id, bucket) do update set total = excluded.total, manual = excluded.manual, auto = excluded.auto, unlabeled = excluded.unlabeled`.execute(
+      this.db,
+    );
+  }
+}

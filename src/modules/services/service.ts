@@ -1,0 +1,426 @@
+import { join } from 'node:path';
+import type { Principal } from '#src/auth/principal.ts';
+import { apiError, errors } from '#src/core/errors.ts';
+import { uuid } from '#src/core/ids.ts';
+import type { Clock } from '#src/core/time.ts';
+import { isUniqueViolation } from '#src/db/driver-errors.ts';
+import type { DeployableModel, ModelService } from '#src/modules/models/service.ts';
+import { ServingHost, type ModelDeployment } from '#src/runtime/serving/serving-host.ts';
+import { amountOf, LOCAL_CLUSTER_ID, type LocalPool } from './flavors.ts';
+import { instanceFactory, unservable } from './instances.ts';
+import type { CreateServiceRequest, EventsQuery, ListServicesQuery, ServiceConfig, UpdateServiceRequest } from './schemas.ts';
+import type { ServiceStore } from './store.ts';
+import type { ServiceEventRow, ServiceRow, ServiceStatus, ServiceUpdateLogRow } from './tables.ts';
+import { detailOf, eventView, listItemOf, logConfigOf, type StoredConfig } from './views.ts';
+import { InferenceStats } from './inference-stats.ts';
+
+const UNIT_MS = { MINUTES: 60_000, HOURS: 3_600_000, DAYS: 86_400_000 } as const;
+
+let eventSeq = 0;
+/** Event ids sort in the order the events happened, even within one millisecond. */
+const eventId = (now: number) => `${String(now).padStart(15, '0')}-${String(eventSeq++ % 1e9).padStart(9, '0')}`;
+
+/** Real-time services: deploy, update, stop/start, delete; the instances run on the ServingHost. */
+export class ServiceManager {
+  readonly host: ServingHost;
+  readonly stats = new InferenceStats();
+  private readonly ops = new Map<string, Promise<void>>();
+  private pendingEvents: ServiceEventRow[] = [];
+
+  constructor(
+    private readonly store: ServiceStore,
+    private readonly models: ModelService,
+    private readonly pool: LocalPool,
+    private readonly clock: Clock,
+    private readonly dataDir: string,
+  ) {
+    this.host = new ServingHost({
+      event: (serviceId, type, info) => this.event(serviceId, type, info),
+      health: (serviceId, healthy) => {
+        void this.serialize(serviceId, async () => {
+          const row = await this.store.byId(serviceId);
+          if (!row || row.desired !== 'running' || !this.host.has(serviceId)) return;
+          const status: ServiceStatus = healthy ? 'running' : 'concerning';
+          if (row.status !== status) await this.store.update(serviceId, { status, transition_at: this.clock.now() });
+        });
+      },
+    });
+  }
+
+  /** Runs service operations one after the other per service. */
+  private serialize(serviceId: string, op: () => Promise<void>): Promise<void> {
+    const prev = this.ops.get(serviceId) ?? Promise.resolve();
+    const next = prev.then(op, op);
+    const tracked = next.catch(() => undefined);
+    this.ops.set(serviceId, tracked);
+    void tracked.then(() => {
+      if (this.ops.get(serviceId) === tracked) this.ops.delete(serviceId);
+    });
+    return next;
+  }
+
+  /** Waits for the operations queued on a service (tests and shutdown). */
+  async settled(serviceId: string): Promise<void> {
+    await this.ops.get(serviceId);
+  }
+
+  private event(serviceId: string, type: 'normal' | 'abnormal', info: string): void {
+    const now = this.clock.now();
+    this.pendingEvents.push({ id: eventId(now), service_id: serviceId, event_type: type, event_info: info, occur_time: now });
+    if (this.pendingEvents.length === 1) queueMicrotask(() => void this.flushEvents());
+  }
+
+  async flushEvents(): Promise<void> {
+    const rows = this.pendingEvents;
+    this.pendingEvents = [];
+    // A service deleted meanwhile takes its events with it.
+    for (const r of rows) await this.store.addEvents([r]).catch(() => undefined);
+  }
+
+  async requireService(projectId: string, id: string): Promise<ServiceRow> {
+    const row = await this.store.get(projectId, id);
+    if (!row) throw apiError(404, 'ModelArts.3502', id);
+    return row;
+  }
+
+  /** Checks a config list against the models and the pool; returns the stored form. */
+  private async resolveConfigs(projectId: string, configs: ServiceConfig[], clusterId: string | undefined): Promise<{ stored: StoredConfig[]; cpu: number; memoryMb: number }> {
+    const weights = configs.map((c, i) => {
+      if (c.weight === undefined) throw errors.badParam(`body.config[${i}].weight is required for a real-time service`);
+      return c.weight;
+    });
+    const sum = weights.reduce((a, b) => a + b, 0);
+    if (sum !== 100) throw errors.badParam(`body.config[].weight must sum to 100, got ${sum}`);
+    const seen = new Set<string>();
+    const stored: StoredConfig[] = [];
+    let cpu = 0;
+    let memoryMb = 0;
+    for (const [i, c] of configs.entries()) {
+      const cluster = c.cluster_id ?? clusterId;
+      if (cluster !== undefined && cluster !== LOCAL_CLUSTER_ID) throw apiError(400, 'ModelArts.3547', cluster);
+      const model = await this.models.deployable(projectId, c.model_id);
+      if (!model) throw apiError(404, 'ModelArts.3507', c.model_id);
+      const versionKey = `${model.name} ${model.version}`;
+      if (seen.has(versionKey)) throw apiError(400, 'ModelArts.3516');
+      seen.add(versionKey);
+      if (model.status === 'publishing') throw apiError(400, 'ModelArts.3515', model.id);
+      if (model.status !== 'published') throw apiError(400, 'ModelArts.3589', model.id, 'real-time', `(model status ${model.status})`);
+      const why = unservable(model);
+      if (why) throw apiError(400, 'ModelArts.3589', model.id, 'real-time', `(${why})`);
+      const amount = amountOf(c.specification, c.custom_spec);
+      if (typeof amount === 'string') throw errors.badParam(`body.config[${i}].specification: ${amount}`);
+      cpu += amount.cpu * c.instance_count;
+      memoryMb += amount.memoryMb * c.instance_count;
+      stored.push({
+        model_id: model.id,
+        model_name: model.name,
+        model_version: model.version,
+        specification: c.specification,
+        ...(c.custom_spec ? { custom_spec: c.custom_spec } : {}),
+        weight: weights[i]!,
+        instance_count: c.instance_count,
+        envs: c.envs ?? {},
+        ...(cluster ? { cluster_id: cluster } : {}),
+      });
+    }
+    return { stored, cpu, memoryMb };
+  }
+
+  private reserve(serviceId: string, amount: { cpu: number; memoryMb: number }): void {
+    if (!this.pool.reserve(serviceId, amount)) {
+      const free = this.pool.capacity.cpu - this.pool.used(serviceId).cpu;
+      throw apiError(400, 'ModelArts.3952', `(asked ${amount.cpu} cores and ${amount.memoryMb} MB; ${free} cores free in the local pool)`);
+    }
+  }
+
+  async create(caller: Principal, req: CreateServiceRequest): Promise<{ service_id: string; resource_ids: string[] }> {
+    if (req.infer_type !== 'real-time') throw apiError(400, 'ModelArts.3518', req.infer_type);
+    const cluster = req.cluster_id ?? req.pool_name;
+    const { stored, cpu, memoryMb } = await this.resolveConfigs(caller.projectId, req.config, cluster);
+    if (await this.store.nameTaken(caller.projectId, req.service_name)) throw apiError(409, 'ModelArts.3503', req.service_name);
+    const id = uuid();
+    const now = this.clock.now();
+    const schedule = req.schedule?.[0];
+    const row: ServiceRow = {
+      id,
+      project_id: caller.projectId,
+      tenant: caller.domainId,
+      owner: caller.userId,
+      service_name: req.service_name,
+      description: req.description ?? '',
+      infer_type: req.infer_type,
+      workspace_id: req.workspace_id ?? '0',
+      cluster_id: cluster ?? null,
+      status: 'deploying',
+      desired: 'running',
+      error_msg: null,
+      config: JSON.stringify(stored),
+      schedule: req.schedule ? JSON.stringify(req.schedule) : null,
+      additional_properties: JSON.stringify(req.additional_properties ?? {}),
+      invocation_times: 0,
+      failed_times: 0,
+      publish_at: now,
+      update_time: now,
+      transition_at: now,
+      due_time: schedule ? now + schedule.duration * UNIT_MS[schedule.time_unit] : null,
+    };
+    this.reserve(id, { cpu, memoryMb });
+    const log: ServiceUpdateLogRow = { id: uuid(), service_id: id, update_time: now, result: 'RUNNING', config: row.config };
+    try {
+      await this.store.insert(row, log);
+    } catch (e) {
+      this.pool.release(id);
+      if (isUniqueViolation(e)) throw apiError(409, 'ModelArts.3503', req.service_name);
+      throw e;
+    }
+    this.event(id, 'normal', 'start to deploy service');
+    void this.serialize(id, () => this.bringUp(id, log.id));
+    return { service_id: id, resource_ids: [`INF-${id}`] };
+  }
+
+  private deployments(row: ServiceRow, models: Map<string, DeployableModel>): ModelDeployment[] {
+    const configs = JSON.parse(row.config) as StoredConfig[];
+    return configs.map((c) => ({
+      modelId: c.model_id,
+      weight: c.weight ?? 100,
+      instanceCount: c.instance_count,
+      key: JSON.stringify([c.envs, c.specification, c.custom_spec ?? null]),
+      start: instanceFactory(models.get(c.model_id)!, c.envs, join(this.dataDir, 'services', row.id)),
+    }));
+  }
+
+  private async modelsOf(row: ServiceRow): Promise<Map<string, DeployableModel>> {
+    const out = new Map<string, DeployableModel>();
+    for (const c of JSON.parse(row.config) as StoredConfig[]) {
+      const m = await this.models.deployable(row.project_id, c.model_id);
+      if (!m) throw new Error(`model ${c.model_id} no longer exists`);
+      out.set(c.model_id, m);
+    }
+    return out;
+  }
+
+  /** Starts (or rolls) the service's instances to its stored config; records the outcome. */
+  private async bringUp(id: string, logId: string | undefined): Promise<void> {
+    const row = await this.store.byId(id);
+    if (!row || row.desired !== 'running') return;
+    const wasUp = this.host.has(id);
+    try {
+      const models = await this.modelsOf(row);
+      for (const c of JSON.parse(row.config) as StoredConfig[]) this.event(id, 'normal', `[${c.model_name} ${c.model_version}] preparing ${c.instance_count} instance(s) of ${c.specification}`);
+      await this.host.apply(id, this.deployments(row, models));
+    } catch (e) {
+      const reason = e instanceof Error ? e.message : String(e);
+      this.event(id, 'abnormal', `deployment failed: ${reason}`);
+      if (logId) await this.store.setLogResult(logId, 'FAIL');
+      if (wasUp) {
+        // A failed rolling change leaves the previous instances serving.
+        await this.store.update(id, { status: 'running', transition_at: this.clock.now() });
+      } else {
+        this.pool.release(id);
+        await this.store.update(id, { status: 'failed', error_msg: reason, transition_at: this.clock.now() });
+      }
+      await this.flushEvents();
+      return;
+    }
+    this.event(id, 'normal', wasUp ? 'service updated' : 'service is running');
+    if (logId) await this.store.setLogResult(logId, 'SUCCESS');
+    await this.store.update(id, { status: 'running', error_msg: null, transition_at: this.clock.now() });
+    await this.flushEvents();
+  }
+
+  private async bringDown(id: string, reason: string): Promise<void> {
+    await this.host.remove(id);
+    this.pool.release(id);
+    this.event(id, 'normal', reason);
+    await this.store.update(id, { status: 'stopped', desired: 'stopped', transition_at: this.clock.now() });
+    await this.flushEvents();
+  }
+
+  async update(caller: Principal, id: string, req: UpdateServiceRequest): Promise<void> {
+    const row = await this.requireService(caller.projectId, id);
+    const now = this.clock.now();
+    const patch: Partial<ServiceRow> = { update_time: now };
+    if (req.description !== undefined) patch.description = req.description;
+    if (req.additional_properties !== undefined) patch.additional_properties = JSON.stringify(req.additional_properties);
+    if (req.schedule !== undefined) {
+      const s = req.schedule[0];
+      patch.schedule = req.schedule.length > 0 ? JSON.stringify(req.schedule) : null;
+      patch.due_time = s ? now + s.duration * UNIT_MS[s.time_unit] : null;
+    }
+
+    // The spec: with both status and config, only status is changed.
+    if (req.status !== undefined) {
+      await this.store.update(id, patch);
+      if (req.status === 'stopped') {
+        if (row.desired === 'stopped' && row.status === 'stopped') throw apiError(400, 'ModelArts.6307');
+        await this.store.update(id, { desired: 'stopped' });
+        await this.serialize(id, () => this.bringDown(id, 'service stopped'));
+        return;
+      }
+      if (row.desired === 'running' && (row.status === 'running' || row.status === 'deploying' || row.status === 'concerning')) throw apiError(400, 'ModelArts.6305');
+      const configs = JSON.parse(row.config) as StoredConfig[];
+      this.reserveStored(id, configs);
+      await this.store.update(id, { desired: 'running', status: 'deploying', error_msg: null, transition_at: now });
+      this.event(id, 'normal', 'start to run service');
+      void this.serialize(id, () => this.bringUp(id, undefined));
+      return;
+    }
+
+    if (req.config !== undefined) {
+      const { stored, cpu, memoryMb } = await this.resolveConfigs(caller.projectId, req.config, row.cluster_id ?? undefined);
+      const running = row.desired === 'running';
+      if (running) this.reserve(id, { cpu, memoryMb });
+      patch.config = JSON.stringify(stored);
+      const log: ServiceUpdateLogRow = { id: uuid(), service_id: id, update_time: now, result: running ? 'RUNNING' : 'SUCCESS', config: patch.config };
+      if (running) {
+        patch.status = 'deploying';
+        patch.transition_at = now;
+      }
+      await this.store.updateWithLog(id, patch, log);
+      this.event(id, 'normal', `start to update service (${stored.map((c) => `${c.model_name} ${c.model_version}: weight ${c.weight}, ${c.instance_count} instance(s)`).join('; ')})`);
+      if (running) {
+        void this.serialize(id, async () => {
+          await this.bringUp(id, log.id);
+          const after = await this.store.byId(id);
+          // A failed update keeps the old config serving: store it back.
+          if (after && after.status === 'running' && (await this.isFailedLog(id, log.id))) await this.store.update(id, { config: row.config });
+        });
+      }
+      return;
+    }
+    await this.store.update(id, patch);
+  }
+
+  private async isFailedLog(serviceId: string, logId: string): Promise<boolean> {
+    const logs = await this.store.updateLogs(serviceId, undefined);
+    return logs.some((l) => l.id === logId && l.result === 'FAIL');
+  }
+
+  private reserveStored(id: string, configs: StoredConfig[]): void {
+    let cpu = 0;
+    let memoryMb = 0;
+    for (const c of configs) {
+      const a = amountOf(c.specification, c.custom_spec);
+      if (typeof a === 'string') throw errors.badParam(`config.specification: ${a}`);
+      cpu += a.cpu * c.instance_count;
+      memoryMb += a.memoryMb * c.instance_count;
+    }
+    this.reserve(id, { cpu, memoryMb });
+  }
+
+  async delete(caller: Principal, ids: string[]): Promise<void> {
+    const rows = await Promise.all(ids.map((id) => this.requireService(caller.projectId, id)));
+    for (const row of rows) {
+      await this.store.update(row.id, { desired: 'stopped' });
+      await this.serialize(row.id, async () => {
+        await this.host.remove(row.id);
+        this.pool.release(row.id);
+        this.stats.forget(row.id);
+        await this.flushEvents();
+        await this.store.delete(row.id);
+      });
+    }
+  }
+
+  async list(caller: Principal, q: ListServicesQuery) {
+    const [total, rows] = await Promise.all([this.store.count(caller.projectId, q), this.store.page(caller.projectId, q)]);
+    const now = this.clock.now();
+    return { total_count: total, count: rows.length, services: rows.map((r) => listItemOf(r, this.stats.pending(r.id), now)) };
+  }
+
+  async show(caller: Principal, id: string, baseUrl: string) {
+    const row = await this.requireService(caller.projectId, id);
+    return detailOf(row, this.stats.pending(row.id), this.clock.now(), baseUrl);
+  }
+
+  async monitor(caller: Principal, id: string) {
+    const row = await this.requireService(caller.projectId, id);
+    const usage = await this.host.usage(id);
+    const configs = JSON.parse(row.config) as StoredConfig[];
+    return {
+      service_name: row.service_name,
+      service_id: row.id,
+      monitors: configs.map((c) => {
+        const u = usage.get(c.model_id);
+        const s = this.stats.ofModel(row.id, c.model_id);
+        const a = amountOf(c.specification, c.custom_spec);
+        const per = typeof a === 'string' ? { cpu: 0, memoryMb: 0 } : a;
+        const running = u?.instances ?? 0;
+        return {
+          failed_times: s.failures,
+          model_version: c.model_version,
+          cpu_memory_total: Math.round(per.memoryMb * running),
+          gpu_usage: 0,
+          gpu_total: 0,
+          model_id: c.model_id,
+          invocation_times: s.invocations,
+          cpu_core_usage: Math.round((u?.cpuCores ?? 0) * 1000) / 1000,
+          cpu_core_total: per.cpu * running,
+          model_name: c.model_name,
+          cpu_memory_usage: u?.memoryMb ?? 0,
+          ...(s.medianMs !== undefined ? { latency_ms: s.medianMs } : {}),
+        };
+      }),
+    };
+  }
+
+  async updateLogs(caller: Principal, id: string, updateTime: number | undefined) {
+    const row = await this.requireService(caller.projectId, id);
+    const logs = await this.store.updateLogs(id, updateTime);
+    return {
+      service_name: row.service_name,
+      service_id: row.id,
+      logs: logs.map((l) => ({ update_time: Number(l.update_time), result: l.result, config: logConfigOf(l.config) })),
+    };
+  }
+
+  async events(caller: Principal, id: string, q: EventsQuery) {
+    const row = await this.requireService(caller.projectId, id);
+    await this.flushEvents();
+    const { total, rows } = await this.store.events(id, q);
+    return { service_name: row.service_name, service_id: row.id, total_count: total, count: rows.length, events: rows.map(eventView) };
+  }
+
+  /** Which of these models a service of the project uses (for model deletes). */
+  async modelsInUse(projectId: string, modelIds: string[]): Promise<Set<string>> {
+    const used = new Set<string>();
+    for (const row of await this.store.ofProject(projectId)) {
+      for (const c of JSON.parse(row.config) as StoredConfig[]) if (modelIds.includes(c.model_id)) used.add(c.model_id);
+    }
+    return used;
+  }
+
+  /**
+   * One reconcile pass: saves request counts, stops services past their due time, and brings up
+   * services that should run but have no instances here (after a restart of Atelier).
+   */
+  async reconcile(): Promise<void> {
+    for (const [id, c] of this.stats.drain()) await this.store.addCounts(id, c.invocations, c.failures);
+    const now = this.clock.now();
+    for (const row of await this.store.wantRunning()) {
+      if (this.ops.has(row.id)) continue;
+      if (row.due_time !== null && Number(row.due_time) <= now) {
+        await this.store.update(row.id, { desired: 'stopped' });
+        await this.serialize(row.id, () => this.bringDown(row.id, 'service stopped by its schedule'));
+        continue;
+      }
+      if (this.host.has(row.id)) continue;
+      try {
+        this.reserveStored(row.id, JSON.parse(row.config) as StoredConfig[]);
+      } catch (e) {
+        await this.store.update(row.id, { status: 'failed', error_msg: e instanceof Error ? e.message : String(e), transition_at: now });
+        continue;
+      }
+      await this.store.update(row.id, { status: 'deploying', transition_at: now });
+      this.event(row.id, 'normal', 'Atelier restarted: redeploying the service');
+      void this.serialize(row.id, () => this.bringUp(row.id, undefined));
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.ops.values()]);
+    await this.host.close();
+    for (const [id, c] of this.stats.drain()) await this.store.addCounts(id, c.invocations, c.failures).catch(() => undefined);
+    await this.flushEvents();
+  }
+}

@@ -1,0 +1,233 @@
+// A create request checked against what exists here and turned into a job row (phase Creating).
+import type { Principal } from '#src/auth/principal.ts';
+import { apiError, errors } from '#src/core/errors.ts';
+import { uuid } from '#src/core/ids.ts';
+import type { Clock } from '#src/core/time.ts';
+import type { ObjectStore } from '#src/storage/object-store.ts';
+import { formatObsPath, parseObsPath } from '#src/storage/obs-path.ts';
+import { trainingErrors } from '#src/modules/algorithms/algorithm-errors.ts';
+import { checkBootFileRuntime, checkChannels, checkCode, checkParameters, resolveEngine } from '#src/modules/algorithms/code-checks.ts';
+import type { Parameter } from '#src/modules/algorithms/schemas.ts';
+import type { AlgorithmRecord, AlgorithmService } from '#src/modules/algorithms/service.ts';
+import { planSearch } from './auto-search.ts';
+import type { DatasetManifests } from './dataset-inputs.ts';
+import type { CreateTrainingJobRequest, JobAlgorithmResponse, JobInput, JobSpecResponse } from './schemas.ts';
+import type { TrainingJobRow } from './tables.ts';
+import type { TrainingRuntime } from './training-runtime.ts';
+
+const F = 'body.algorithm';
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+export class JobBuilder {
+  constructor(
+    private readonly runtime: TrainingRuntime,
+    private readonly algorithms: AlgorithmService,
+    private readonly objects: ObjectStore,
+    private readonly datasets: DatasetManifests,
+    private readonly clock: Clock,
+  ) {}
+
+  async build(caller: Principal, req: CreateTrainingJobRequest): Promise<TrainingJobRow> {
+    if (req.tasks && req.tasks.length > 0) throw errors.badParam('body.tasks: heterogeneous jobs are not available here; describe the job with algorithm and spec');
+    const a = req.algorithm;
+    if (!a) throw errors.badParam(`${F} is required`);
+    if (a.autosearch_config_path || a.autosearch_framework_path) throw trainingErrors.autoSearch(`${F}.autosearch_config_path`);
+    if (a.subscription_id || a.item_version_id) throw errors.badParam(`${F}.subscription_id: subscribed algorithms are not available here; use id or code_dir and boot_file`);
+    if (a.command) throw trainingErrors.customImage(`${F}.command`);
+    if (a.engine?.image_url) throw trainingErrors.customImage(`${F}.engine.image_url`);
+    if (req.spec?.volumes && req.spec.volumes.length > 0) throw errors.badParam('body.spec.volumes: NFS volumes cannot be attached by the local executor');
+
+    let algo: AlgorithmRecord | undefined;
+    let codeDir: string | undefined = a.code_dir;
+    let bootFile: string | undefined = a.boot_file;
+    let engineAsked = a.engine;
+    let parameters: Parameter[] = a.parameters ?? [];
+    if (a.id) {
+      if (a.code_dir || a.boot_file) throw errors.badParam(`${F}: give either id or code_dir and boot_file, not both`);
+      if (a.engine) throw errors.badParam(`${F}.engine: leave it out when the job uses an algorithm id (the algorithm's engine is used)`);
+      algo = await this.algorithms.record(caller, a.id);
+      codeDir = algo.jobConfig.code_dir;
+      bootFile = algo.jobConfig.boot_file;
+      engineAsked = algo.jobConfig.engine;
+      parameters = mergeParameters(algo, parameters);
+    }
+    const engine = resolveEngine(this.runtime.engines, engineAsked, `${F}.engine`);
+    const code = await checkCode(this.objects, codeDir, bootFile, F);
+    checkBootFileRuntime(engine, code.bootFile, F);
+    checkParameters(parameters, `${F}.parameters`, true);
+    const search = a.policies?.auto_search
+      ? planSearch(a.policies.auto_search, new Map(parameters.map((p) => [p.name ?? '', p.constraint?.type ?? 'String'])))
+      : undefined;
+
+    const id = uuid();
+    const { layout } = this.runtime;
+    const inputs = a.inputs ?? [];
+    const outputs = a.outputs ?? [];
+    checkChannels(inputs, outputs, F);
+    if (algo) checkDeclaredChannels(algo, inputs, outputs);
+    const paramNames = new Set(parameters.map((p) => p.name));
+    for (const c of [...inputs, ...outputs]) {
+      if (paramNames.has(c.name)) throw errors.badParam(`${F}: channel ${c.name} has the name of a parameter`);
+    }
+    const resolvedInputs: JobInput[] = [];
+    for (const [i, input] of inputs.entries()) resolvedInputs.push(await this.resolveInput(caller, input, i, layout.inputDir(id, input.name)));
+    const resolvedOutputs = outputs.map((o, i) => {
+      const p = parseObsPath(o.remote.obs.obs_url, `${F}.outputs[${i}].remote.obs.obs_url`);
+      if (p.key !== '' && !p.key.endsWith('/')) p.key += '/';
+      return { ...o, local_dir: layout.outputDir(id, o.name), remote: { obs: { obs_url: formatObsPath(p) } } };
+    });
+
+    const { flavor, nodeCount } = this.pickFlavor(req, algo);
+    const logExport = this.logExportPath(req);
+    const environments = normalizeEnvironments(a.environments);
+
+    const algorithm: JobAlgorithmResponse = {
+      ...(algo ? { id: algo.id, name: algo.name } : {}),
+      code_dir: formatObsPath(code.codeDir),
+      boot_file: formatObsPath(code.bootFile),
+      parameters,
+      policies: a.policies?.auto_search ? { auto_search: a.policies.auto_search } : {},
+      inputs: resolvedInputs,
+      outputs: resolvedOutputs,
+      engine: { engine_id: engine.response.engine_id, engine_name: engine.response.engine_name, engine_version: engine.response.engine_version },
+      ...(a.local_code_dir ? { local_code_dir: a.local_code_dir } : {}),
+      ...(a.working_dir ? { working_dir: a.working_dir } : {}),
+      environments,
+    };
+    const spec: JobSpecResponse = {
+      resource: {
+        policy: 'regular',
+        flavor_id: flavor.response.flavor_id,
+        flavor_name: flavor.response.flavor_name,
+        node_count: nodeCount,
+        flavor_detail: { flavor_type: flavor.response.flavor_type, billing: flavor.response.billing, flavor_info: flavor.response.flavor_info },
+      },
+      log_export_path: logExport ? { obs_url: logExport } : {},
+    };
+    const now = this.clock.now();
+    return {
+      id,
+      project_id: caller.projectId,
+      name: req.metadata.name,
+      description: req.metadata.description ?? '',
+      workspace_id: req.metadata.workspace_id ?? '0',
+      kind: req.kind,
+      user_id: caller.userId,
+      user_name: caller.userName,
+      algorithm_id: algo?.id ?? null,
+      algorithm_name: algo?.name ?? '',
+      algorithm: JSON.stringify(algorithm),
+      spec: JSON.stringify(spec),
+      engine_id: engine.response.engine_id,
+      flavor_id: flavor.response.flavor_id,
+      node_count: nodeCount,
+      cpu: flavor.amount.cpu * nodeCount,
+      memory_mb: flavor.amount.memoryMb * nodeCount,
+      phase: 'Creating',
+      secondary_phase: 'Creating',
+      create_time: now,
+      start_time: null,
+      end_time: null,
+      update_time: now,
+      task_statuses: '[]',
+      processes: '[]',
+      terminate_requested: 0,
+      search: search ? JSON.stringify({ plan: search, results: [] }) : null,
+    };
+  }
+
+  private async resolveInput(caller: Principal, input: JobInput, i: number, localDir: string): Promise<JobInput> {
+    const field = `${F}.inputs[${i}].remote`;
+    const { obs, dataset } = input.remote;
+    if ((obs ? 1 : 0) + (dataset ? 1 : 0) !== 1) throw errors.badParam(`${field}: give exactly one of obs and dataset`);
+    if (obs) {
+      const p = parseObsPath(obs.obs_url, `${field}.obs.obs_url`);
+      if (!(await this.objects.exists(p.bucket, p.key)) && !(p.key !== '' && !p.key.endsWith('/') && (await this.objects.exists(p.bucket, `${p.key}/`)))) {
+        throw trainingErrors.pathMissing(`${field}.obs.obs_url`, formatObsPath(p));
+      }
+      return { ...input, local_dir: localDir, remote: { obs: { obs_url: formatObsPath(p) } } };
+    }
+    const manifest = await this.datasets.manifestOf(caller.projectId, dataset!.id, dataset!.version_id);
+    return { ...input, local_dir: localDir, remote: { dataset: { id: dataset!.id, version_id: dataset!.version_id, obs_url: manifest } } };
+  }
+
+  private pickFlavor(req: CreateTrainingJobRequest, algo: AlgorithmRecord | undefined) {
+    const r = req.spec?.resource;
+    if (r?.pool_id) throw errors.badParam('body.spec.resource.pool_id: jobs run in the local pool here; leave pool_id out');
+    if (!r?.flavor_id) throw errors.badParam('body.spec.resource.flavor_id is required (see GET training-job-flavors)');
+    const flavor = this.runtime.flavors.find((f) => f.response.flavor_id === r.flavor_id);
+    if (!flavor) {
+      const cores = Number(/^modelarts\.vm\.cpu\.(\d+)u$/.exec(r.flavor_id)?.[1] ?? 0);
+      if (cores > this.runtime.capacity.cpu) {
+        throw apiError(400, 'ModelArts.6323', `(${r.flavor_id} needs ${cores} cores and is larger than this host, which has ${this.runtime.capacity.cpu})`);
+      }
+      throw apiError(400, 'ModelArts.6323', `(body.spec.resource.flavor_id ${r.flavor_id}; see GET training-job-flavors)`);
+    }
+    const nodeCount = r.node_count ?? 1;
+    if (flavor.amount.cpu * nodeCount > this.runtime.capacity.cpu || flavor.amount.memoryMb * nodeCount > this.runtime.capacity.memoryMb) {
+      throw apiError(400, 'ModelArts.6323', `(${nodeCount} x ${r.flavor_id} is larger than this host: at most ${flavor.response.max_num} nodes)`);
+    }
+    for (const req of algo?.resourceRequirements ?? []) {
+      const values = req.values ?? [];
+      if (req.key === 'flavor_type' && values.length > 0 && !values.includes(flavor.response.flavor_type)) {
+        throw errors.badParam(`body.spec.resource.flavor_id: the algorithm needs a ${values.join(' or ')} flavor`);
+      }
+      if (req.key === 'host_distributed_mode' && values.length > 0 && !values.includes('multiple') && nodeCount > 1) {
+        throw errors.badParam('body.spec.resource.node_count: the algorithm does not support distributed training');
+      }
+    }
+    return { flavor, nodeCount };
+  }
+
+  private logExportPath(req: CreateTrainingJobRequest): string | undefined {
+    const l = req.spec?.log_export_path;
+    if (l?.host_path) throw errors.badParam('body.spec.log_export_path.host_path: not available; use obs_url');
+    if (!l?.obs_url) return undefined;
+    const p = parseObsPath(l.obs_url, 'body.spec.log_export_path.obs_url');
+    if (p.key !== '' && !p.key.endsWith('/')) p.key += '/';
+    return formatObsPath(p);
+  }
+}
+
+/** The algorithm's parameters with the job's values; new names only when the algorithm allows customization. */
+function mergeParameters(algo: AlgorithmRecord, given: Parameter[]): Parameter[] {
+  const merged = algo.jobConfig.parameters.map((p) => ({ ...p }));
+  given.forEach((g, i) => {
+    const existing = merged.find((p) => p.name === g.name);
+    if (!existing) {
+      if (!algo.jobConfig.parameters_customization) throw errors.badParam(`${F}.parameters[${i}].name: the algorithm has no parameter ${g.name ?? ''} and allows no others`);
+      merged.push(g);
+      return;
+    }
+    if (existing.constraint?.editable === false && g.value !== undefined && g.value !== existing.value) {
+      throw errors.badParam(`${F}.parameters[${i}].value: parameter ${g.name ?? ''} is not editable`);
+    }
+    if (g.value !== undefined) existing.value = g.value;
+  });
+  return merged;
+}
+
+/** With an algorithm, the job feeds exactly its declared channels. */
+function checkDeclaredChannels(algo: AlgorithmRecord, inputs: readonly JobInput[], outputs: readonly { name: string }[]): void {
+  for (const [kind, declared, given] of [
+    ['inputs', algo.jobConfig.inputs, inputs],
+    ['outputs', algo.jobConfig.outputs, outputs],
+  ] as const) {
+    for (const c of given) {
+      if (!declared.some((d) => d.name === c.name)) throw errors.badParam(`${F}.${kind}: the algorithm declares no channel ${c.name}`);
+    }
+    for (const d of declared) {
+      if (!given.some((c) => c.name === d.name)) throw errors.badParam(`${F}.${kind}: the algorithm's channel ${d.name} needs a location`);
+    }
+  }
+}
+
+function normalizeEnvironments(env: Record<string, string>[] | Record<string, string> | undefined): Record<string, string>[] {
+  const list = env === undefined ? [] : Array.isArray(env) ? env : [env];
+  for (const map of list) {
+    for (const key of Object.keys(map)) {
+      if (!ENV_NAME.test(key)) throw errors.badParam(`${F}.environments: ${key} is not a valid variable name`);
+    }
+  }
+  return list.filter((m) => Object.keys(m).length > 0);
+}

@@ -1,0 +1,52 @@
+import { Type, type Static } from 'typebox';
+import { StringEnum } from '#src/core/schemas.ts';
+
+export const FlavorInfo = Type.Object({
+  max_num: Type.Optional(Type.Integer()),
+  cpu: Type.Optional(Type.Object({ arch: Type.String(), core_num: Type.Integer() })),
+  gpu: Type.Optional(Type.Object({ unit_num: Type.Integer(), product_name: Type.String(), memory: Type.String() })),
+  npu: Type.Optional(Type.Object({ unit_num: Type.String(), product_name: Type.String(), memory: Type.String() })),
+  memory: Type.Optional(Type.Object({ size: Type.Integer(), unit: Type.String() })),
+  disk: Type.Optional(Type.Object({ size: Type.Integer(), unit: Type.String() })),
+});
+
+export const Billing = Type.Object({ code: Type.String(), unit_num: Type.Integer() });
+
+export const FlavorResponse = Type.Object({
+  flavor_id: Type.String(),
+  flavor_name: Type.String(),
+  max_num: Type.Integer(),
+  flavor_type: StringEnum(['CPU', 'GPU'] as const),
+  billing: Billing,
+  flavor_info: FlavorInfo,
+  attributes: Type.Optional(Type.Record(Type.String(), Type.String())),
+});
+export type FlavorResponse = Static<typeof FlavorResponse>;
+
+export const ListFlavorsQuery = Type.Object({
+  flavor_type: Type.Optional(StringEnum(['CPU', 'GPU'] as const)),
+});
+
+export const ListFlavorsResponse = Type.Object({
+  total_count: Type.Integer(),
+  flavors: Type.Array(FlavorResponse),
+});
+
+export const EngineResponse = Type.Object({
+  engine_id: Type.String(),
+  engine_name: Type.String(),
+  engine_version: Type.String(),
+  v1_compatible: Type.Boolean(),
+  run_user: Type.String(),
+  image_info: Type.Object({
+    cpu_image_url: Type.String({ description: 'Here: "local:" and the runtime the engine runs with' }),
+    gpu_image_url: Type.String(),
+    image_version: Type.String(),
+  }),
+});
+export type EngineResponse = Static<typeof EngineResponse>;
+
+export const ListEnginesResponse = Type.Object({
+  total: Type.Integer(),
+  items: Type.Array(EngineResponse),
+});

@@ -1,0 +1,76 @@
+// First come, first served admission into the local pool: waiting jobs start in creation order while
+// their share (cores and memory of all their nodes) fits next to the running ones; the first that
+// does not fit holds the others back, so a big job is not overtaken forever by small ones.
+import type { Clock } from '#src/core/time.ts';
+import { fitsIn } from '#src/runtime/local/host-resources.ts';
+import type { Logger } from '#src/runtime/logger.ts';
+import type { JobRunner } from './job-runner.ts';
+import { ACTIVE_PHASES, WAITING_PHASES, type TrainingJobStore } from './store.ts';
+import type { TrainingRuntime } from './training-runtime.ts';
+
+export class JobScheduler {
+  private running = false;
+  private again = false;
+  private idle: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly runtime: TrainingRuntime,
+    private readonly store: TrainingJobStore,
+    private readonly runner: JobRunner,
+    private readonly clock: Clock,
+    private readonly log: Logger,
+  ) {}
+
+  /** Asks for a scheduling pass; passes never overlap, and a kick during one causes another. */
+  kick(): void {
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = true;
+    this.idle = this.loop();
+  }
+
+  /** Resolves when no pass is under way. */
+  settled(): Promise<void> {
+    return this.idle;
+  }
+
+  private async loop(): Promise<void> {
+    try {
+      do {
+        this.again = false;
+        try {
+          await this.pass();
+        } catch (err) {
+          this.log.error({ err }, 'training scheduling pass failed');
+        }
+      } while (this.again);
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private async pass(): Promise<void> {
+    const used = { cpu: 0, memoryMb: 0 };
+    for (const j of await this.store.inPhases(ACTIVE_PHASES)) {
+      used.cpu += j.cpu;
+      used.memoryMb += Number(j.memory_mb);
+    }
+    let blocked = false;
+    for (const job of await this.store.inPhases(WAITING_PHASES)) {
+      const share = { cpu: job.cpu, memoryMb: Number(job.memory_mb) };
+      const now = this.clock.now();
+      if (!blocked && fitsIn(this.runtime.capacity, used, share)) {
+        const admitted = await this.store.update(job.id, { phase: 'Running', secondary_phase: 'Running', start_time: now, update_time: now }, WAITING_PHASES);
+        if (!admitted) continue; // terminated or deleted meanwhile
+        used.cpu += share.cpu;
+        used.memoryMb += share.memoryMb;
+        this.runner.start({ ...job, phase: 'Running', secondary_phase: 'Running', start_time: now, update_time: now });
+        continue;
+      }
+      blocked = true;
+      if (job.phase === 'Creating') await this.store.update(job.id, { phase: 'Pending', secondary_phase: 'Queuing', update_time: now }, ['Creating']);
+    }
+  }
+}

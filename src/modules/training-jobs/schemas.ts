@@ -1,0 +1,221 @@
+import { Type, type Static } from 'typebox';
+import { StringEnum } from '#src/core/schemas.ts';
+import { Description, Engine, JobAutoSearch, Parameter, ResourceName } from '#src/modules/algorithms/schemas.ts';
+import { Billing, FlavorInfo } from './resource-schemas.ts';
+
+const ObsLocation = Type.Object({ obs_url: Type.String({ minLength: 1, maxLength: 1024 }) });
+
+export const JobInput = Type.Object({
+  name: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' }),
+  description: Type.Optional(Type.String({ maxLength: 256 })),
+  local_dir: Type.Optional(Type.String({ maxLength: 1024 })),
+  remote: Type.Object({
+    dataset: Type.Optional(
+      Type.Object({
+        id: Type.String({ minLength: 1, maxLength: 64 }),
+        version_id: Type.String({ minLength: 1, maxLength: 64 }),
+        obs_url: Type.Optional(Type.String({ maxLength: 1024 })),
+      }),
+    ),
+    obs: Type.Optional(ObsLocation),
+  }),
+  remote_constraint: Type.Optional(Type.Array(Type.Object({ data_type: Type.Optional(Type.String()), attributes: Type.Optional(Type.String()) }))),
+});
+export type JobInput = Static<typeof JobInput>;
+
+export const JobOutput = Type.Object({
+  name: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' }),
+  description: Type.Optional(Type.String({ maxLength: 256 })),
+  local_dir: Type.Optional(Type.String({ maxLength: 1024 })),
+  remote: Type.Object({ obs: ObsLocation }),
+});
+export type JobOutput = Static<typeof JobOutput>;
+
+const Environments = Type.Array(Type.Record(Type.String(), Type.String()));
+
+export const JobAlgorithmRequest = Type.Object({
+  id: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+  name: Type.Optional(Type.String({ maxLength: 64 })),
+  subscription_id: Type.Optional(Type.String({ maxLength: 64 })),
+  item_version_id: Type.Optional(Type.String({ maxLength: 64 })),
+  code_dir: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })),
+  boot_file: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })),
+  autosearch_config_path: Type.Optional(Type.String({ maxLength: 1024 })),
+  autosearch_framework_path: Type.Optional(Type.String({ maxLength: 1024 })),
+  command: Type.Optional(Type.String({ maxLength: 4096 })),
+  parameters: Type.Optional(Type.Array(Parameter, { maxItems: 100 })),
+  policies: Type.Optional(Type.Object({ auto_search: Type.Optional(Type.Union([JobAutoSearch, Type.Null()])) })),
+  inputs: Type.Optional(Type.Array(JobInput, { maxItems: 20 })),
+  outputs: Type.Optional(Type.Array(JobOutput, { maxItems: 20 })),
+  engine: Type.Optional(Engine),
+  local_code_dir: Type.Optional(Type.String({ maxLength: 1024 })),
+  working_dir: Type.Optional(Type.String({ maxLength: 1024 })),
+  // The table says an array of maps; the spec's examples send one map. Both are taken.
+  environments: Type.Optional(Type.Union([Environments, Type.Record(Type.String(), Type.String())])),
+});
+export type JobAlgorithmRequest = Static<typeof JobAlgorithmRequest>;
+
+export const CreateTrainingJobRequest = Type.Object({
+  kind: StringEnum(['job'] as const, { default: 'job' }),
+  metadata: Type.Object({
+    id: Type.Optional(Type.String()),
+    name: ResourceName,
+    workspace_id: Type.Optional(Type.String({ maxLength: 64 })),
+    description: Type.Optional(Description),
+    create_time: Type.Optional(Type.Integer()),
+    user_name: Type.Optional(Type.String()),
+    annotations: Type.Optional(Type.Record(Type.String(), Type.String())),
+  }),
+  algorithm: Type.Optional(JobAlgorithmRequest),
+  tasks: Type.Optional(Type.Array(Type.Unknown())),
+  spec: Type.Optional(
+    Type.Object({
+      resource: Type.Optional(
+        Type.Object({
+          flavor_id: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
+          node_count: Type.Optional(Type.Integer({ minimum: 1, maximum: 64 })),
+          pool_id: Type.Optional(Type.String({ maxLength: 64 })),
+        }),
+      ),
+      volumes: Type.Optional(Type.Array(Type.Unknown())),
+      log_export_path: Type.Optional(Type.Object({ obs_url: Type.Optional(Type.String({ maxLength: 1024 })), host_path: Type.Optional(Type.String({ maxLength: 1024 })) })),
+    }),
+  ),
+});
+export type CreateTrainingJobRequest = Static<typeof CreateTrainingJobRequest>;
+
+export const JobPhases = ['Creating', 'Pending', 'Running', 'Failed', 'Completed', 'Terminating', 'Terminated', 'Abnormal'] as const;
+
+export const JobStatus = Type.Object({
+  phase: StringEnum(JobPhases),
+  secondary_phase: Type.String(),
+  duration: Type.Integer({ description: 'Running time, ms' }),
+  node_count_metrics: Type.Optional(Type.Array(Type.Array(Type.Integer()))),
+  tasks: Type.Array(Type.String()),
+  // The tables type start_time as a String (timestamp); the examples show a number. Tables win.
+  start_time: Type.String({ description: 'Epoch ms as a string; "0" before the job starts' }),
+  task_statuses: Type.Optional(Type.Array(Type.Object({ task: Type.String(), exit_code: Type.Integer(), message: Type.String() }))),
+});
+export type JobStatus = Static<typeof JobStatus>;
+
+export const JobAlgorithmResponse = Type.Object({
+  id: Type.Optional(Type.String()),
+  name: Type.Optional(Type.String()),
+  code_dir: Type.Optional(Type.String()),
+  boot_file: Type.Optional(Type.String()),
+  command: Type.Optional(Type.String()),
+  parameters: Type.Optional(Type.Array(Parameter)),
+  policies: Type.Optional(Type.Object({ auto_search: Type.Optional(JobAutoSearch) })),
+  inputs: Type.Optional(Type.Array(JobInput)),
+  outputs: Type.Optional(Type.Array(Type.Object({ ...JobOutput.properties, mode: Type.Optional(Type.String()), period: Type.Optional(Type.String()) }))),
+  engine: Type.Optional(Engine),
+  local_code_dir: Type.Optional(Type.String()),
+  working_dir: Type.Optional(Type.String()),
+  environments: Type.Optional(Environments),
+});
+export type JobAlgorithmResponse = Static<typeof JobAlgorithmResponse>;
+
+export const JobSpecResponse = Type.Object({
+  resource: Type.Object({
+    policy: Type.String(),
+    flavor_id: Type.String(),
+    flavor_name: Type.String(),
+    node_count: Type.Integer(),
+    pool_id: Type.Optional(Type.String()),
+    flavor_detail: Type.Object({ flavor_type: Type.String(), billing: Billing, flavor_info: FlavorInfo }),
+  }),
+  log_export_path: Type.Optional(Type.Object({ obs_url: Type.Optional(Type.String()), host_path: Type.Optional(Type.String()) })),
+});
+export type JobSpecResponse = Static<typeof JobSpecResponse>;
+
+export const TrainingJobResponse = Type.Object({
+  kind: Type.String(),
+  metadata: Type.Object({
+    id: Type.String(),
+    name: Type.String(),
+    workspace_id: Type.String(),
+    description: Type.String(),
+    create_time: Type.Integer(),
+    user_name: Type.String(),
+    annotations: Type.Optional(Type.Record(Type.String(), Type.String())),
+  }),
+  status: JobStatus,
+  algorithm: JobAlgorithmResponse,
+  spec: JobSpecResponse,
+});
+export type TrainingJobResponse = Static<typeof TrainingJobResponse>;
+
+export const TrainingJobParams = Type.Object({
+  project_id: Type.String({ minLength: 1, maxLength: 64 }),
+  training_job_id: Type.String({ minLength: 1, maxLength: 64 }),
+});
+
+export const TaskParams = Type.Object({
+  project_id: Type.String({ minLength: 1, maxLength: 64 }),
+  training_job_id: Type.String({ minLength: 1, maxLength: 64 }),
+  task_id: Type.String({ minLength: 1, maxLength: 64 }),
+});
+
+export const ChangeDescriptionRequest = Type.Object({ description: Type.Optional(Description) });
+
+export const JobActionRequest = Type.Object({ action_type: Type.Optional(StringEnum(['terminate'] as const)) });
+
+export const JobSortFields = ['create_time', 'name', 'phase', 'update_time'] as const;
+
+export const ListTrainingJobsRequest = Type.Object({
+  offset: Type.Integer({ minimum: 0, default: 0, description: 'Records to skip' }),
+  limit: Type.Integer({ minimum: 1, maximum: 50, default: 50 }),
+  sort_by: StringEnum(JobSortFields, { default: 'create_time' }),
+  order: StringEnum(['asc', 'desc'] as const, { default: 'desc' }),
+  group_by: Type.Optional(Type.String({ maxLength: 64 })),
+  filters: Type.Optional(
+    Type.Array(
+      Type.Object({
+        key: Type.Optional(StringEnum(['name', 'create_time', 'phase', 'algorithm_name', 'kind', 'user_id'] as const)),
+        operator: Type.Optional(StringEnum(['between', 'like', 'in', 'not'] as const)),
+        value: Type.Optional(Type.Array(Type.String({ maxLength: 256 }), { maxItems: 100 })),
+      }),
+      { maxItems: 20 },
+    ),
+  ),
+});
+export type ListTrainingJobsRequest = Static<typeof ListTrainingJobsRequest>;
+
+export const ListTrainingJobsResponse = Type.Object({
+  total: Type.Integer(),
+  count: Type.Integer(),
+  limit: Type.Integer(),
+  offset: Type.Integer(),
+  sort_by: Type.String(),
+  order: Type.String(),
+  group_by: Type.String(),
+  workspace_id: Type.String(),
+  ai_project: Type.String(),
+  items: Type.Array(TrainingJobResponse),
+});
+
+export const LogPreviewResponse = Type.Object({
+  content: Type.String(),
+  current_size: Type.Integer({ description: 'Bytes returned' }),
+  full_size: Type.Integer({ description: 'Bytes of the whole log' }),
+});
+
+export const LogUrlQuery = Type.Object({
+  'Content-Type': Type.Optional(StringEnum(['text/plain', 'application/octet-stream'] as const)),
+});
+
+export const LogUrlResponse = Type.Object({ obs_url: Type.String({ description: 'Signed, time-limited download link' }) });
+
+export const MetricsResponse = Type.Object({
+  metrics: Type.Array(Type.Object({ metric: Type.String(), value: Type.Array(Type.Number()) })),
+});
+
+export const LogDownloadParams = Type.Object({
+  training_job_id: Type.String({ minLength: 1, maxLength: 64 }),
+  task_id: Type.String({ minLength: 1, maxLength: 64 }),
+});
+export const LogDownloadQuery = Type.Object({
+  expires: Type.Integer({ description: 'Epoch seconds' }),
+  signature: Type.String({ maxLength: 128 }),
+  disposition: Type.Optional(StringEnum(['inline', 'attachment'] as const)),
+});

@@ -1,0 +1,197 @@
+import type { Principal } from '#src/auth/principal.ts';
+import { apiError, errors } from '#src/core/errors.ts';
+import type { Clock } from '#src/core/time.ts';
+import { readTail, type LogTail } from '#src/runtime/local/log-tail.ts';
+import { resourceNotFound } from '#src/modules/algorithms/algorithm-errors.ts';
+import type { JobBuilder } from './job-builder.ts';
+import { taskNames } from './job-layout.ts';
+import type { JobRunner, TaskStatus } from './job-runner.ts';
+import type { Disposition, LogUrlSigner } from './log-url.ts';
+import type { JobScheduler } from './scheduler.ts';
+import type { CreateTrainingJobRequest, JobAlgorithmResponse, JobSpecResponse, ListTrainingJobsRequest, TrainingJobResponse } from './schemas.ts';
+import { ACTIVE_PHASES, TERMINAL_PHASES, WAITING_PHASES, type JobFilter, type TrainingJobStore } from './store.ts';
+import type { JobPhase, TrainingJobRow } from './tables.ts';
+import { taskMetrics } from './task-metrics.ts';
+import type { TrainingRuntime } from './training-runtime.ts';
+
+/** The spec's preview cap is 5 MB; 1 MB keeps the answer quick and is plenty to read. */
+const PREVIEW_BYTES = 1024 * 1024;
+
+const notFound = (id: string) => resourceNotFound('training job', id);
+
+export class TrainingJobService {
+  constructor(
+    private readonly runtime: TrainingRuntime,
+    private readonly store: TrainingJobStore,
+    private readonly builder: JobBuilder,
+    private readonly runner: JobRunner,
+    private readonly scheduler: JobScheduler,
+    private readonly signer: LogUrlSigner,
+    private readonly clock: Clock,
+  ) {}
+
+  async create(caller: Principal, req: CreateTrainingJobRequest): Promise<TrainingJobResponse> {
+    const row = await this.builder.build(caller, req);
+    await this.store.insert(row);
+    this.scheduler.kick();
+    return this.toResponse(row);
+  }
+
+  private async require(caller: Principal, id: string): Promise<TrainingJobRow> {
+    const row = await this.store.get(caller.projectId, id);
+    if (!row) throw notFound(id);
+    return row;
+  }
+
+  async get(caller: Principal, id: string): Promise<TrainingJobResponse> {
+    return this.toResponse(await this.require(caller, id));
+  }
+
+  async changeDescription(caller: Principal, id: string, description: string | undefined): Promise<void> {
+    const row = await this.require(caller, id);
+    await this.store.update(row.id, { description: description ?? '', update_time: this.clock.now() });
+  }
+
+  /** Removes the job, its processes and its local files. */
+  async delete(caller: Principal, id: string): Promise<void> {
+    const row = await this.require(caller, id);
+    await this.store.delete(row.id);
+    if (this.runner.isTracked(row.id)) {
+      // The runner removes the folder once the processes have ended.
+      this.runner.kill(row.id);
+      return;
+    }
+    if (ACTIVE_PHASES.includes(row.phase)) this.runner.killRecorded(row);
+    await this.runner.removeFiles(row.id);
+    this.scheduler.kick();
+  }
+
+  async terminate(caller: Principal, id: string): Promise<TrainingJobResponse> {
+    const row = await this.require(caller, id);
+    if (TERMINAL_PHASES.includes(row.phase)) {
+      throw apiError(400, 'ModelArts.0107', 'action_type', 'terminate', `The job has already ended (${row.phase}).`);
+    }
+    if (row.phase === 'Terminating') return this.toResponse(row);
+    const now = this.clock.now();
+    if (WAITING_PHASES.includes(row.phase)) {
+      const done = { phase: 'Terminated' as const, secondary_phase: 'Terminated', terminate_requested: 1, end_time: now, update_time: now };
+      if (await this.store.update(row.id, done, WAITING_PHASES)) {
+        this.scheduler.kick();
+        return this.toResponse({ ...row, ...done });
+      }
+    }
+    const terminating = { phase: 'Terminating' as const, secondary_phase: 'Terminating', terminate_requested: 1, update_time: now };
+    await this.store.update(row.id, terminating, ['Running', 'Creating', 'Pending']);
+    if (this.runner.isTracked(row.id)) this.runner.kill(row.id);
+    else this.runner.killRecorded(row);
+    return this.toResponse({ ...row, ...terminating });
+  }
+
+  async list(caller: Principal, req: ListTrainingJobsRequest) {
+    const filters = parseFilters(req.filters ?? []);
+    const [total, count, rows] = await Promise.all([
+      this.store.count(caller.projectId),
+      this.store.countMatching(caller.projectId, filters),
+      this.store.page(caller.projectId, { filters, sortBy: req.sort_by, order: req.order, limit: req.limit, offset: req.offset }),
+    ]);
+    return {
+      total,
+      count,
+      limit: req.limit,
+      offset: req.offset,
+      sort_by: req.sort_by,
+      order: req.order,
+      group_by: req.group_by ?? '',
+      workspace_id: '0',
+      ai_project: 'default-ai-project',
+      items: rows.map((r) => this.toResponse(r)),
+    };
+  }
+
+  private async requireTask(caller: Principal, id: string, task: string): Promise<TrainingJobRow> {
+    const row = await this.require(caller, id);
+    const tasks = taskNames(row.node_count);
+    if (!tasks.includes(task)) throw errors.badParam(`path.task_id: job ${id} has tasks ${tasks.join(', ')}`);
+    return row;
+  }
+
+  async logPreview(caller: Principal, id: string, task: string): Promise<LogTail> {
+    const row = await this.requireTask(caller, id, task);
+    return readTail(this.runtime.layout.logFile(row.id, task), PREVIEW_BYTES);
+  }
+
+  async logUrl(caller: Principal, id: string, task: string, baseUrl: string, disposition: Disposition): Promise<string> {
+    const row = await this.requireTask(caller, id, task);
+    return `${baseUrl}${this.signer.link(row.id, task, this.clock.now(), disposition)}`;
+  }
+
+  /** The log file a signed link names, once the signature checks out. */
+  async signedLogFile(id: string, task: string, expires: number, disposition: Disposition, signature: string): Promise<string> {
+    const verdict = this.signer.verify(id, task, expires, disposition, signature, this.clock.now());
+    if (verdict !== 'ok') throw errors.forbidden(verdict === 'expired' ? 'download of an expired log link' : 'download with a bad log link signature');
+    const row = await this.store.getById(id);
+    if (!row) throw notFound(id);
+    return this.runtime.layout.logFile(row.id, task);
+  }
+
+  async metrics(caller: Principal, id: string, task: string) {
+    const row = await this.requireTask(caller, id, task);
+    return { metrics: await taskMetrics(this.runtime.layout.metricsFile(row.id, task), Number(row.start_time ?? row.create_time)) };
+  }
+
+  toResponse(row: TrainingJobRow): TrainingJobResponse {
+    const start = row.start_time === null ? null : Number(row.start_time);
+    const end = row.end_time === null ? null : Number(row.end_time);
+    const duration = start === null ? 0 : Math.max(0, (end ?? this.clock.now()) - start);
+    const statuses = JSON.parse(row.task_statuses) as TaskStatus[];
+    const nodeMetrics: number[][] = [];
+    if (start !== null) nodeMetrics.push([start, row.node_count]);
+    if (start !== null && end !== null) nodeMetrics.push([end, 0]);
+    return {
+      kind: row.kind,
+      metadata: {
+        id: row.id,
+        name: row.name,
+        workspace_id: row.workspace_id,
+        description: row.description,
+        create_time: Number(row.create_time),
+        user_name: row.user_name,
+        annotations: { job_template: 'Template DL' },
+      },
+      status: {
+        phase: row.phase,
+        secondary_phase: row.secondary_phase,
+        duration,
+        node_count_metrics: nodeMetrics,
+        tasks: taskNames(row.node_count),
+        start_time: String(start ?? 0),
+        ...(statuses.length > 0 ? { task_statuses: statuses } : {}),
+      },
+      algorithm: JSON.parse(row.algorithm) as JobAlgorithmResponse,
+      spec: JSON.parse(row.spec) as JobSpecResponse,
+    };
+  }
+}
+
+const PHASES: readonly JobPhase[] = ['Creating', 'Pending', 'Running', 'Failed', 'Completed', 'Terminating', 'Terminated', 'Abnormal'];
+
+/** The spec's filters; empty values (as in its example) filter nothing. */
+function parseFilters(input: NonNullable<ListTrainingJobsRequest['filters']>): JobFilter[] {
+  const out: JobFilter[] = [];
+  input.forEach((f, i) => {
+    const values = (f.value ?? []).filter((v) => v !== '');
+    if (!f.key || values.length === 0) return;
+    const where = `body.filters[${i}]`;
+    const operator = f.operator ?? (f.key === 'create_time' ? 'between' : f.key === 'name' || f.key === 'algorithm_name' ? 'like' : 'in');
+    if (f.key === 'create_time') {
+      if (operator !== 'between') throw errors.badParam(`${where}.operator: create_time takes between`);
+      if (values.some((v) => !/^\d+$/.test(v))) throw errors.badParam(`${where}.value: create_time bounds are epoch milliseconds`);
+      out.push({ key: f.key, operator, values: f.value ?? [] });
+      return;
+    }
+    if (operator === 'between') throw errors.badParam(`${where}.operator: between applies to create_time only`);
+    if (f.key === 'phase' && values.some((v) => !PHASES.includes(v as JobPhase))) throw errors.badParam(`${where}.value: phases are ${PHASES.join(', ')}`);
+    out.push({ key: f.key, operator, values });
+  });
+  return out;
+}

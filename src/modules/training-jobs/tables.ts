@@ -1,0 +1,67 @@
+// Tables of the algorithms and training-jobs families. JSON columns hold the wire objects as text.
+
+export interface AlgorithmRow {
+  id: string;
+  project_id: string;
+  name: string;
+  description: string;
+  workspace_id: string;
+  ai_project: string;
+  user_name: string;
+  domain_id: string;
+  /** Bytes of the code directory when last checked. */
+  size: number;
+  /** JSON: code_dir, boot_file, command, parameters, inputs, outputs, engine, parameters_customization. */
+  job_config: string;
+  /** JSON array of CodeTreeNode. */
+  code_tree: string;
+  resource_requirements: string;
+  advanced_config: string;
+  create_time: number;
+  update_time: number;
+}
+
+/** Level-1 status of a training job. */
+export type JobPhase = 'Creating' | 'Pending' | 'Running' | 'Failed' | 'Completed' | 'Terminating' | 'Terminated' | 'Abnormal';
+
+export interface TrainingJobRow {
+  id: string;
+  project_id: string;
+  name: string;
+  description: string;
+  workspace_id: string;
+  kind: string;
+  user_id: string;
+  user_name: string;
+  algorithm_id: string | null;
+  algorithm_name: string;
+  /** JSON: the resolved job algorithm (code, boot file, engine, parameters, inputs, outputs, environments). */
+  algorithm: string;
+  /** JSON: the spec as answered (resource with flavor detail, log_export_path). */
+  spec: string;
+  engine_id: string;
+  flavor_id: string;
+  node_count: number;
+  /** Pool share taken while running: cores and memory of every node together. */
+  cpu: number;
+  memory_mb: number;
+  phase: JobPhase;
+  secondary_phase: string;
+  create_time: number;
+  start_time: number | null;
+  end_time: number | null;
+  update_time: number;
+  /** JSON array of {task, exit_code, message}. */
+  task_statuses: string;
+  /** JSON array of {task, pid, start_ticks}: the processes to adopt after a restart. */
+  processes: string;
+  /** 1 once a terminate was asked for. */
+  terminate_requested: number;
+  /** JSON {plan, results} of a hyperparameter search job; null for a plain job. */
+  search: string | null;
+}
+
+export interface TrainingTables {
+  algorithms: AlgorithmRow;
+  training_jobs: TrainingJobRow;
+}

@@ -1,0 +1,41 @@
+import { hostResources, type HostResources, type PoolAmount } from '#src/runtime/local/host-resources.ts';
+import { LocalExecutor } from '#src/runtime/local/local-executor.ts';
+import { detectEngines, type EngineSpec, type TrainingEngine } from './engines.ts';
+import { hostFlavors, type TrainingFlavor } from './flavors.ts';
+import { JobLayout } from './job-layout.ts';
+
+/** What this installation offers training, found once at start-up. */
+export interface TrainingRuntime {
+  host: HostResources;
+  /** The local pool: the host's cores and memory, or less when configured so. */
+  capacity: PoolAmount;
+  flavors: TrainingFlavor[];
+  engines: TrainingEngine[];
+  executor: LocalExecutor;
+  layout: JobLayout;
+}
+
+export interface TrainingOptions {
+  /** Interpreters or virtual environments to offer besides the ones found on the host. */
+  engines?: EngineSpec[];
+  /** Cores and memory the local pool may use (default and upper bound: the host's). */
+  poolCpu?: number;
+  poolMemoryMb?: number;
+}
+
+export function createTrainingRuntime(dataDir: string, opts: TrainingOptions = {}): TrainingRuntime {
+  const host = hostResources();
+  const pool: HostResources = {
+    ...host,
+    cpuCores: Math.max(1, Math.min(host.cpuCores, opts.poolCpu ?? host.cpuCores)),
+    memoryMb: Math.max(1, Math.min(host.memoryMb, opts.poolMemoryMb ?? host.memoryMb)),
+  };
+  return {
+    host,
+    capacity: { cpu: pool.cpuCores, memoryMb: pool.memoryMb },
+    flavors: hostFlavors(pool, dataDir),
+    engines: detectEngines(opts.engines),
+    executor: new LocalExecutor(),
+    layout: new JobLayout(dataDir),
+  };
+}

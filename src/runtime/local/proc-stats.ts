@@ -1,0 +1,69 @@
+// Process facts read from /proc (Linux): identity (start time) and CPU and memory of a process group.
+import { readdirSync, readFileSync } from 'node:fs';
+
+const PAGE_BYTES = 4096;
+const CLOCK_TICKS = 100;
+
+interface StatFields {
+  pgrp: number;
+  /** utime + stime, clock ticks. */
+  cpuTicks: number;
+  /** Since boot, clock ticks: with the pid it identifies a process across pid reuse. */
+  startTicks: number;
+  rssBytes: number;
+  state: string;
+}
+
+function readStat(pid: number): StatFields | undefined {
+  let text: string;
+  try {
+    text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return undefined;
+  }
+  // The command name (field 2) may hold spaces and parentheses: fields resume after the last ')'.
+  const rest = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  const n = (i: number) => Number(rest[i] ?? 0);
+  return { state: rest[0] ?? '?', pgrp: n(2), cpuTicks: n(11) + n(12), startTicks: n(19), rssBytes: n(21) * PAGE_BYTES };
+}
+
+/** The process's start time in clock ticks since boot, or undefined when it does not exist. */
+export function processStartTicks(pid: number): number | undefined {
+  return readStat(pid)?.startTicks;
+}
+
+/** Whether the process `pid` that started at `startTicks` still runs (a zombie counts as ended). */
+export function isSameProcessAlive(pid: number, startTicks: number): boolean {
+  const s = readStat(pid);
+  return s !== undefined && s.startTicks === startTicks && s.state !== 'Z';
+}
+
+export interface GroupUsage {
+  /** CPU seconds consumed so far by the group's live processes. */
+  cpuSeconds: number;
+  rssBytes: number;
+  processes: number;
+}
+
+/** Sums CPU time and resident memory of every live process in process group `pgid`. */
+export function groupUsage(pgid: number): GroupUsage {
+  let ticks = 0;
+  let rss = 0;
+  let processes = 0;
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return { cpuSeconds: 0, rssBytes: 0, processes: 0 };
+  }
+  for (const name of entries) {
+    const c = name.charCodeAt(0);
+    if (c < 48 || c > 57) continue;
+    const s = readStat(Number(name));
+    if (!s || s.pgrp !== pgid || s.state === 'Z') continue;
+    ticks += s.cpuTicks;
+    rss += s.rssBytes;
+    processes++;
+  }
+  return { cpuSeconds: ticks / CLOCK_TICKS, rssBytes: rss, processes };
+}

@@ -1,0 +1,1 @@
+"""ModelArts-compatible model_service package served by Atelier's model server."""

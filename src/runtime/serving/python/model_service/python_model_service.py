@@ -1,0 +1,27 @@
+import pickle
+
+from model_service.model_service import BaseService
+
+
+class XgSklServingBaseService(BaseService):
+    """XGBoost / Scikit_Learn: model_path is the model file (.m, .pkl or .joblib)."""
+
+    def _load(self):
+        if getattr(self, "_model", None) is None:
+            path = self.model_path
+            try:
+                import joblib  # lazy
+
+                self._model = joblib.load(path)
+            except ImportError:
+                with open(path, "rb") as f:
+                    self._model = pickle.load(f)
+        return self._model
+
+    def _inference(self, data):
+        model = self._load()
+        rows = data.get("data", {}).get("req_data", []) if isinstance(data, dict) else data
+        features = [list(r.values()) if isinstance(r, dict) else r for r in rows]
+        result = model.predict(features)
+        result = result.tolist() if hasattr(result, "tolist") else list(result)
+        return {"data": {"resp_data": [{"predict_result": r} for r in result]}}

@@ -1,0 +1,42 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import assert from 'node:assert/strict';
+import type { AtelierClient } from '#src/client/index.ts';
+import { detectEngines } from '#src/modules/training-jobs/engines.ts';
+import type { TestApp } from '../helpers/app.ts';
+
+export const BUCKET = 'train-bucket';
+
+/** Writes an object straight into the fs object store: bucket B key K lives at <dataDir>/obs/B/K. */
+export function putObject(t: TestApp, key: string, body: string | Buffer, bucket = BUCKET): string {
+  const file = join(t.config.dataDir, 'obs', bucket, key);
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, body);
+  return `/${bucket}/${key}`;
+}
+
+/** A code folder with one boot file; returns the code_dir and boot_file paths. */
+export function putCode(t: TestApp, folder: string, file: string, source: string): { code_dir: string; boot_file: string } {
+  putObject(t, `${folder}/${file}`, source);
+  return { code_dir: `/${BUCKET}/${folder}/`, boot_file: `/${BUCKET}/${folder}/${file}` };
+}
+
+export type Job = Awaited<ReturnType<AtelierClient['training']['getJob']>>;
+
+/** Polls the job until `done(job)` holds; fails after `timeoutMs` (a bound, not a timing assertion). */
+export async function waitForJob(client: AtelierClient, id: string, done: (j: Job) => boolean, timeoutMs = 20_000): Promise<Job> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const job = await client.training.getJob(id);
+    if (done(job)) return job;
+    if (Date.now() > until) assert.fail(`job ${id} stayed ${job.status.phase}/${job.status.secondary_phase}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export const ended = (j: Job) => ['Completed', 'Failed', 'Terminated', 'Abnormal'].includes(j.status.phase);
+export const phaseIs = (...phases: string[]) => (j: Job) => phases.includes(j.status.phase);
+
+/** The first Python engine this host offers (python3 on PATH). */
+export const PY_ENGINE = detectEngines().find((e) => e.response.engine_name === 'Python')!.response.engine_id;
+export const CPU1 = 'modelarts.vm.cpu.1u';
