@@ -2,11 +2,12 @@
 // The dataset is seeded in this process through the samples port (importSamples, big batches); a
 // fresh server process then publishes it through the API and reports the time from the request to
 // the version being normal (manifest written) and its own peak RSS.
-// Targets: publish <= 20 s, peak RSS of the publishing process <= 300 MB.
+// Targets: publish <= 20 s, peak RSS of the publishing process <= 300 MB. The machine's load average
+// is printed beside the figures (on a shared 2-core machine they move with it).
 //   npx tsx bench/datasets.bench.ts            (DATASETS_BENCH_SAMPLES to change the size)
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { buildApp } from '#src/app.ts';
@@ -153,7 +154,7 @@ async function main(): Promise<void> {
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
     if (code !== 0) throw new Error(`the publishing process exited with ${code}`);
     const r = JSON.parse(out.trim().split('\n').pop()!) as PublishResult;
-    console.log(`\nPublishing a version of ${fmt(SAMPLES)} samples (ratio 0.8), fresh server process:`);
+    console.log(`\nPublishing a version of ${fmt(SAMPLES)} samples (ratio 0.8), fresh server process (load average ${loadavg()[0]!.toFixed(2)}):`);
     line('version status', String(r.status), '1 (normal)', r.status === 1);
     if (r.message) console.log(`      message: ${r.message}`);
     line('manifest lines', fmt(r.manifestLines), fmt(SAMPLES), r.manifestLines === SAMPLES);

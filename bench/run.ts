@@ -1,61 +1,28 @@
-// npm run bench: a signed AK/SK GET /v2/{project_id}/authorizations through Atelier against a bare
-// Fastify route returning the same bytes, each server in its own process on this machine, in one
-// run. Prints requests/s of both and their ratio (target >= 0.6).
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// npm run bench: every bench/*.bench.ts, one after another, each in its own process (they are
+// standalone scripts, bounded in time, printing their figures next to their targets).
+// `npm run bench -- authorizations samples` runs those whose file name contains one of the words.
+import { spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import autocannon from 'autocannon';
-import type { PreparedRequest } from '#src/client/index.ts';
 
-const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
-const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
-
-interface Started<T> {
-  child: ChildProcess;
-  info: T;
+const filters = process.argv.slice(2);
+const scripts = readdirSync(import.meta.dirname)
+  .filter((f) => f.endsWith('.bench.ts'))
+  .filter((f) => filters.length === 0 || filters.some((w) => f.includes(w)))
+  .sort();
+if (scripts.length === 0) {
+  console.error(`no benchmark matches ${filters.join(', ')}`);
+  process.exit(1);
 }
 
-async function startServer<T>(...args: string[]): Promise<Started<T>> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'serve.ts'), ...args], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const first = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).once('line', resolve);
-    child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
-  });
-  return { child, info: JSON.parse(first) as T };
+const results: Array<{ script: string; seconds: number; ok: boolean }> = [];
+for (const script of scripts) {
+  console.log(`\n=== ${script} ===\n`);
+  const started = Date.now();
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, script)], { stdio: 'inherit' });
+  results.push({ script, seconds: (Date.now() - started) / 1000, ok: r.status === 0 });
 }
 
-async function load(url: string, headers: Record<string, string>) {
-  // Warm-up, then the measured run.
-  await autocannon({ url, headers, connections: CONNECTIONS, duration: 2 });
-  const r = await autocannon({ url, headers, connections: CONNECTIONS, duration: DURATION });
-  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx };
-}
-
-const tmp = mkdtempSync(join(tmpdir(), 'atelier-bench-run-'));
-const servers: ChildProcess[] = [];
-try {
-  const atelier = await startServer<{ port: number; signed: PreparedRequest; body: string }>('atelier');
-  servers.push(atelier.child);
-  const bytesFile = join(tmp, 'body.json');
-  writeFileSync(bytesFile, atelier.info.body);
-  const bare = await startServer<{ port: number }>('bare', bytesFile);
-  servers.push(bare.child);
-
-  const { signed } = atelier.info;
-  console.log(`autocannon: ${CONNECTIONS} connections, ${DURATION} s each, body ${Buffer.byteLength(atelier.info.body)} bytes\n`);
-  const base = await load(signed.url.replace(`:${atelier.info.port}/`, `:${bare.info.port}/`), signed.headers);
-  const ours = await load(signed.url, signed.headers);
-  const row = (name: string, r: typeof base) =>
-    `${name.padEnd(28)} ${r.rps.toFixed(0).padStart(8)} req/s   p50 ${r.p50} ms   p99 ${r.p99} ms   errors ${r.errors}`;
-  console.log(row('bare Fastify, same bytes', base));
-  console.log(row('Atelier, AK/SK signed', ours));
-  const ratio = ours.rps / base.rps;
-  console.log(`\nratio ${ratio.toFixed(2)} (target >= 0.6)${ratio >= 0.6 ? '' : '  BELOW TARGET'}`);
-} finally {
-  for (const s of servers) s.kill('SIGTERM');
-  rmSync(tmp, { recursive: true, force: true });
-}
+console.log('\n=== summary ===');
+for (const r of results) console.log(`${r.ok ? 'ran   ' : 'FAILED'} ${r.script.padEnd(32)} ${r.seconds.toFixed(0).padStart(4)} s`);
+process.exit(results.every((r) => r.ok) ? 0 : 1);

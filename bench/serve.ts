@@ -1,4 +1,4 @@
-// A server for bench/run.ts, in its own process so the load generator does not share its core.
+// A server for bench/authorizations.bench.ts, in its own process so the load generator does not share its core.
 // `serve.ts atelier` prints {port, signed request} once listening; `serve.ts bare <bytes file>`
 // serves the same bytes from a plain Fastify route.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';

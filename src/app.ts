@@ -23,6 +23,7 @@ import { platformRoutes } from './http/platform-routes.ts';
 import { createObjectStore, type ObjectStore } from './storage/index.ts';
 import { registerModules } from './modules/index.ts';
 import { ReconcilerLoop, TaskQueue, TaskWorker } from './runtime/index.ts';
+import { LocalPool } from './runtime/local/local-pool.ts';
 
 /** What modules receive: the ports of the outside world, picked once from the config. */
 export interface AppContext {
@@ -38,6 +39,8 @@ export interface AppContext {
   worker: TaskWorker;
   /** Families with a status register their reconciler here. */
   reconcilers: ReconcilerLoop;
+  /** The host capacity training jobs and service instances share. */
+  localPool: LocalPool;
 }
 
 export interface AtelierApp {
@@ -91,6 +94,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     tasks,
     worker,
     reconcilers: new ReconcilerLoop(config.reconcileIntervalMs, app.log),
+    localPool: new LocalPool(config.localPool),
   };
 
   app.setValidatorCompiler(validatorCompiler);

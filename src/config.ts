@@ -28,6 +28,10 @@ export interface Config {
   quotas: QuotaLimits;
   /** Period of the reconciler loop, ms. */
   reconcileIntervalMs: number;
+  /** Extra training engines, `id=Name@/path/to/interpreter,...` (e.g. a virtual environment holding a framework). */
+  trainingEngines: string;
+  /** The share of this host that training jobs and service instances use together; default: all of it. */
+  localPool: { cpu?: number; memoryMb?: number };
 }
 
 type Env = Record<string, string | undefined>;
@@ -53,6 +57,9 @@ export const settings = [
   { flag: 'network-cidrs', env: 'ATELIER_NETWORK_CIDRS', about: 'CIDRs offered for networks, comma separated', default: '192.168.0.0/16,172.16.0.0/12' },
   { flag: 'pool-quota', env: 'ATELIER_POOL_QUOTA', about: 'resource pools a project may create', default: '15' },
   { flag: 'network-quota', env: 'ATELIER_NETWORK_QUOTA', about: 'networks a project may create', default: '15' },
+  { flag: 'training-engines', env: 'ATELIER_TRAINING_ENGINES', about: 'extra training engines: id=Name@/path/to/interpreter, comma separated', default: '' },
+  { flag: 'local-pool-cpu', env: 'ATELIER_LOCAL_POOL_CPU', about: 'CPU cores training jobs and services use together (default: all)', default: '' },
+  { flag: 'local-pool-memory-mb', env: 'ATELIER_LOCAL_POOL_MEMORY_MB', about: 'memory training jobs and services use together, MB (default: all)', default: '' },
 ] as const;
 
 export type SettingName = (typeof settings)[number]['flag'];
@@ -137,5 +144,10 @@ export function loadConfig(env: Env = process.env, flags: Partial<Record<Setting
     networkCidrs: list(get('network-cidrs')),
     quotas: { pool: integer('pool quota', get('pool-quota'), 0, 10000), network: integer('network quota', get('network-quota'), 0, 10000) },
     reconcileIntervalMs: 2000,
+    trainingEngines: get('training-engines'),
+    localPool: {
+      ...(get('local-pool-cpu') ? { cpu: integer('local pool cpu', get('local-pool-cpu'), 1, 4096) } : {}),
+      ...(get('local-pool-memory-mb') ? { memoryMb: integer('local pool memory', get('local-pool-memory-mb'), 64, 1 << 30) } : {}),
+    },
   };
 }

@@ -1,7 +1,7 @@
 // The SDK-HMAC-SHA256 canonical request (spec/SIGNING.md), shared by the server's verifier and the
 // typed client's signer so both always agree.
 import * as crypto from 'node:crypto';
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 
 export const ALGORITHM = 'SDK-HMAC-SHA256';
 export const EMPTY_BODY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
@@ -47,6 +47,7 @@ const byKeyThenValue = (a: [string, string], b: [string, string]): number =>
 
 /** Sorted by key then value, each encoded; also the query string the client puts on the wire. */
 export function canonicalQuery(pairs: QueryPairs): string {
+  if (pairs.length === 0) return '';
   return [...pairs]
     .sort(byKeyThenValue)
     .map(([k, v]) => `${encodeComponent(k)}=${encodeComponent(v)}`)
@@ -61,11 +62,11 @@ function headerValue(headers: HeaderBag, name: string): string {
 }
 
 // The one-shot crypto.hash (Node 20.12+) costs far less per call than a Hash or Hmac object.
-type OneShotHash = (algorithm: string, data: string | Uint8Array, encoding: 'hex' | 'buffer') => string | Buffer;
+type OneShotHash = (algorithm: string, data: string | Uint8Array, encoding: 'hex' | 'latin1') => string;
 const oneShotHash = (crypto as { hash?: OneShotHash }).hash;
 
 export function sha256Hex(data: string | Uint8Array): string {
-  return oneShotHash ? (oneShotHash('sha256', data, 'hex') as string) : createHash('sha256').update(data).digest('hex');
+  return oneShotHash ? oneShotHash('sha256', data, 'hex') : createHash('sha256').update(data).digest('hex');
 }
 
 export interface CanonicalInput {
@@ -88,15 +89,9 @@ export function payloadHash(headers: HeaderBag, body: Uint8Array | string | unde
 }
 
 export function canonicalRequest(input: CanonicalInput): string {
-  const headerLines = input.signedHeaders.map((n) => `${n}:${headerValue(input.headers, n)}\n`).join('');
-  return [
-    input.method.toUpperCase(),
-    canonicalUri(input.rawPath),
-    canonicalQuery(input.query),
-    headerLines,
-    input.signedHeaders.join(';'),
-    payloadHash(input.headers, input.body),
-  ].join('\n');
+  let headerLines = '';
+  for (const name of input.signedHeaders) headerLines += `${name}:${headerValue(input.headers, name)}\n`;
+  return `${input.method.toUpperCase()}\n${canonicalUri(input.rawPath)}\n${canonicalQuery(input.query)}\n${headerLines}\n${input.signedHeaders.join(';')}\n${payloadHash(input.headers, input.body)}`;
 }
 
 export function stringToSign(sdkDate: string, canonical: string): string {
@@ -108,12 +103,14 @@ export function signature(secretKey: string, toSign: string): string {
 }
 
 const BLOCK = 64;
+// The padded texts are built here: verification is synchronous, so one area serves every request.
+let scratch = Buffer.allocUnsafe(1024);
 
 /**
  * An SK ready to check signatures: HMAC-SHA256 (RFC 2104) with the key's inner and outer pads
- * computed once, each signature then two one-shot hashes. A fresh Hmac object per request costs
- * several times more (an OpenSSL context and a stream object each time). Falls back to createHmac
- * where crypto.hash is missing.
+ * computed once, each signature then two one-shot hashes over a reused buffer. A fresh Hmac object
+ * per request costs several times more (an OpenSSL context and a stream object each time). Falls
+ * back to createHmac where crypto.hash is missing.
  */
 export class SigningKey {
   private readonly innerPad: Buffer;
@@ -130,23 +127,29 @@ export class SigningKey {
     }
   }
 
-  /** HMAC-SHA256 of the text. */
-  digest(text: string): Buffer {
-    if (!oneShotHash) return createHmac('sha256', Buffer.from(this.secretKey, 'utf8')).update(text).digest();
-    const inner = Buffer.allocUnsafe(BLOCK + Buffer.byteLength(text, 'utf8'));
-    this.innerPad.copy(inner);
-    inner.write(text, BLOCK, 'utf8');
-    const outer = Buffer.allocUnsafe(BLOCK + 32);
-    this.outerPad.copy(outer);
-    (oneShotHash('sha256', inner, 'buffer') as Buffer).copy(outer, BLOCK);
-    return oneShotHash('sha256', outer, 'buffer') as Buffer;
+  /** HMAC-SHA256 of the text, in lower-case hex. */
+  hex(text: string): string {
+    if (!oneShotHash) return createHmac('sha256', Buffer.from(this.secretKey, 'utf8')).update(text).digest('hex');
+    // Room for the inner text (UTF-8 takes at most 3 bytes per UTF-16 unit) and the outer one.
+    const room = BLOCK + text.length * 3 + BLOCK + 32;
+    if (scratch.length < room) scratch = Buffer.allocUnsafe(room);
+    this.innerPad.copy(scratch, 0);
+    const innerEnd = BLOCK + scratch.write(text, BLOCK, 'utf8');
+    // The inner digest as a latin1 string (one character per byte): a Buffer made by the native
+    // side would cost an allocation outside the heap on every request.
+    const innerHash = oneShotHash('sha256', scratch.subarray(0, innerEnd), 'latin1');
+    this.outerPad.copy(scratch, innerEnd);
+    scratch.write(innerHash, innerEnd + BLOCK, 'latin1');
+    return oneShotHash('sha256', scratch.subarray(innerEnd, innerEnd + BLOCK + 32), 'hex');
   }
 
-  /** Whether `signatureHex` (64 hex digits, as parseAuthorization ensures) signs the text; constant time. */
+  /** Whether `signatureHex` (lower-case hex, as parseAuthorization ensures) signs the text; constant time. */
   matches(text: string, signatureHex: string): boolean {
-    const given = Buffer.from(signatureHex, 'hex');
-    const expected = this.digest(text);
-    return given.length === expected.length && timingSafeEqual(given, expected);
+    const expected = this.hex(text);
+    if (expected.length !== signatureHex.length) return false;
+    let diff = 0;
+    for (let i = 0; i < expected.length; i++) diff |= expected.charCodeAt(i) ^ signatureHex.charCodeAt(i);
+    return diff === 0;
   }
 }
 
@@ -177,14 +180,17 @@ function field(part: string | undefined, name: string): string | undefined {
 }
 
 /** `SDK-HMAC-SHA256 Access=<AK>, SignedHeaders=<a;b>, Signature=<hex>`; undefined when malformed. */
+const AUTHORIZATION_PREFIX = `${ALGORITHM} `;
+const WHITESPACE = /\s/;
+
 export function parseAuthorization(value: string): AuthorizationHeader | undefined {
-  if (!value.startsWith(`${ALGORITHM} `)) return undefined;
-  const parts = value.slice(ALGORITHM.length + 1).split(',');
+  if (!value.startsWith(AUTHORIZATION_PREFIX)) return undefined;
+  const parts = value.slice(AUTHORIZATION_PREFIX.length).split(',');
   if (parts.length !== 3) return undefined;
   const access = field(parts[0], 'Access=');
   const signed = field(parts[1], 'SignedHeaders=');
   const sig = field(parts[2], 'Signature=');
-  if (!access || !signed || !sig || !SIGNATURE_HEX.test(sig) || /\s/.test(access + signed)) return undefined;
+  if (!access || !signed || !sig || !SIGNATURE_HEX.test(sig) || WHITESPACE.test(access) || WHITESPACE.test(signed)) return undefined;
   return { access, signedHeaders: signed.split(';').map((h) => h.toLowerCase()), signature: sig };
 }
 

@@ -28,8 +28,8 @@ const NAME = /^[A-Za-z0-9_.-]{1,64}$/;
 
 /**
  * How long a cached access key or membership may outlive its deletion by another PostgreSQL
- * replica. On SQLite a deletion by another process (the CLI) is seen at once, and this process's
- * own writes always clear the cache.
+ * replica. On SQLite a deletion by another process (the CLI) is seen within
+ * FOREIGN_WRITES_POLL_MS, and this process's own writes clear the cache at once.
  */
 export const IDENTITY_CACHE_MS = 5000;
 const OWNERS = 'access-keys';

@@ -82,6 +82,10 @@ export function openDatabase(url: string): Database {
     return { db, dialect: 'sqlite', foreignWrites: dataVersionReader(sqlite), close: () => db.destroy() };
   }
   const pool = new pg.Pool({ connectionString: url, max: 10 });
+  // An idle client whose connection the server ended (a restart, an administrator) emits 'error';
+  // without a listener that would crash the process. The pool drops the client and the next query
+  // connects anew, so there is nothing else to do.
+  pool.on('error', () => undefined);
   const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
   return { db, dialect: 'postgres', foreignWrites: () => undefined, close: () => db.destroy() };
 }

@@ -1,38 +1,102 @@
 import type { FastifyInstance } from 'fastify';
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Registry, collectDefaultMetrics } from 'prom-client';
 
-/** Prometheus request counts and latency per route, on a registry of this app (tests build many apps). */
-export function registerMetrics(app: FastifyInstance): Registry {
+const BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+interface Series {
+  labels: string;
+  count: number;
+  sum: number;
+  /** Observations per bucket (not cumulative), the last one past every bound (+Inf). */
+  buckets: Float64Array;
+}
+
+/**
+ * Request count and latency per route, method, operation and status, in the Prometheus text format.
+ * They are plain numbers updated on every response and formatted on scrape: prom-client's histogram
+ * rebuilds and checks the label set on each observation, which cost more than the rest of a cached
+ * request.
+ */
+export class RequestMetrics {
+  private readonly series: Series[] = [];
+
+  /** A series for one label set; keep it and call observe() on it. */
+  seriesFor(labels: { method: string; route: string; operation: string; status: string }): Series {
+    const text = Object.entries(labels)
+      .map(([k, v]) => `${k}="${escapeLabel(v)}"`)
+      .join(',');
+    const series = { labels: text, count: 0, sum: 0, buckets: new Float64Array(BUCKETS.length + 1) };
+    this.series.push(series);
+    return series;
+  }
+
+  observe(series: Series, seconds: number): void {
+    series.count++;
+    series.sum += seconds;
+    let i = 0;
+    while (i < BUCKETS.length && seconds > BUCKETS[i]!) i++;
+    series.buckets[i]!++;
+  }
+
+  text(): string {
+    const requests = ['# HELP atelier_http_requests_total HTTP requests', '# TYPE atelier_http_requests_total counter'];
+    const latency = ['# HELP atelier_http_request_duration_seconds HTTP request latency', '# TYPE atelier_http_request_duration_seconds histogram'];
+    for (const s of this.series) {
+      requests.push(`atelier_http_requests_total{${s.labels}} ${s.count}`);
+      let cumulative = 0;
+      BUCKETS.forEach((bound, i) => {
+        cumulative += s.buckets[i]!;
+        latency.push(`atelier_http_request_duration_seconds_bucket{le="${bound}",${s.labels}} ${cumulative}`);
+      });
+      latency.push(`atelier_http_request_duration_seconds_bucket{le="+Inf",${s.labels}} ${s.count}`);
+      latency.push(`atelier_http_request_duration_seconds_sum{${s.labels}} ${s.sum}`);
+      latency.push(`atelier_http_request_duration_seconds_count{${s.labels}} ${s.count}`);
+    }
+    return `${requests.join('\n')}\n\n${latency.join('\n')}\n`;
+  }
+}
+
+function escapeLabel(v: string): string {
+  return v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
+}
+
+export interface Metrics {
+  /** The process metrics (prom-client's defaults). */
+  registry: Registry;
+  requests: RequestMetrics;
+}
+
+/** Prometheus metrics of this app (tests build many apps, so nothing global). */
+export function registerMetrics(app: FastifyInstance): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
-  const labelNames = ['method', 'route', 'operation', 'status'] as const;
-  const requests = new Counter({ name: 'atelier_http_requests_total', help: 'HTTP requests', labelNames, registers: [registry] });
-  const latency = new Histogram({
-    name: 'atelier_http_request_duration_seconds',
-    help: 'HTTP request latency',
-    labelNames,
-    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-    registers: [registry],
-  });
-  // Label children made once per route, method and status; a route is known by the config object
-  // Fastify keeps for it, so nothing is built per request but the "method status" key.
-  type Child = { count: ReturnType<typeof requests.labels>; time: ReturnType<typeof latency.labels> };
-  const children = new WeakMap<object, Map<string, Child>>();
+  const requests = new RequestMetrics();
+  // A route is known by the config object Fastify keeps for it; its series are made once per
+  // method and status, so a response costs a map lookup and a few additions.
+  const seriesByRoute = new WeakMap<object, Map<string, Series>>();
   app.addHook('onResponse', (req, reply, done) => {
     const route = req.routeOptions;
-    let byStatus = children.get(route.config);
-    if (!byStatus) children.set(route.config, (byStatus = new Map()));
+    let byStatus = seriesByRoute.get(route.config);
+    if (!byStatus) seriesByRoute.set(route.config, (byStatus = new Map()));
     // A route may serve several methods (and the not-found handler serves them all).
     const key = `${req.method} ${reply.statusCode}`;
-    let child = byStatus.get(key);
-    if (!child) {
-      const labels = { method: req.method, route: route.url ?? 'unmatched', operation: route.schema?.operationId ?? '', status: String(reply.statusCode) };
-      child = { count: requests.labels(labels), time: latency.labels(labels) };
-      byStatus.set(key, child);
+    let series = byStatus.get(key);
+    if (!series) {
+      series = requests.seriesFor({
+        method: req.method,
+        route: route.url ?? 'unmatched',
+        operation: route.schema?.operationId ?? '',
+        status: String(reply.statusCode),
+      });
+      byStatus.set(key, series);
     }
-    child.count.inc();
-    child.time.observe(reply.elapsedTime / 1000);
+    requests.observe(series, reply.elapsedTime / 1000);
     done();
   });
-  return registry;
+  return { registry, requests };
+}
+
+/** The whole exposition: process metrics, then request metrics. */
+export async function metricsText(metrics: Metrics): Promise<string> {
+  return `${await metrics.registry.metrics()}\n${metrics.requests.text()}`;
 }

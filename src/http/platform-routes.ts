@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { Registry } from 'prom-client';
 import { Type } from 'typebox';
+import { metricsText, type Metrics } from './metrics.ts';
 
 /** Health, Prometheus metrics and the OpenAPI document: public, outside the ModelArts surface. */
-export const platformRoutes: FastifyPluginAsyncTypebox<{ metrics: Registry }> = async (app, { metrics }) => {
+export const platformRoutes: FastifyPluginAsyncTypebox<{ metrics: Metrics }> = async (app, { metrics }) => {
   app.get(
     '/health',
     {
@@ -13,8 +13,8 @@ export const platformRoutes: FastifyPluginAsyncTypebox<{ metrics: Registry }> = 
     async () => ({ status: 'ok' }),
   );
   app.get('/metrics', { config: { public: true }, schema: { operationId: 'Metrics', hide: true } }, async (_req, reply) => {
-    reply.type(metrics.contentType);
-    return metrics.metrics();
+    reply.type(metrics.registry.contentType);
+    return metricsText(metrics);
   });
   app.get('/openapi.json', { config: { public: true }, schema: { operationId: 'OpenApi', hide: true } }, async () => app.swagger());
 };

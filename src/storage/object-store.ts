@@ -11,6 +11,15 @@ export interface ObjectInfo {
   contentType?: string;
 }
 
+/** What statMany tells of an object: head's answer without the ETag and content type. */
+export interface ObjectStat {
+  size: number;
+  lastModified: Date;
+}
+
+/** Keys stat'ed at a time by the default statMany (each a HEAD or a few system calls). */
+export const STAT_CONCURRENCY = 32;
+
 export interface ListOptions {
   /** Key prefix, not necessarily on a '/' boundary ('' or absent: the whole bucket). */
   prefix?: string;
@@ -84,6 +93,12 @@ export interface ObjectStore {
   get(bucket: string, key: string, range?: ByteRange): Promise<Readable>;
   /** null when missing. */
   head(bucket: string, key: string): Promise<ObjectInfo | null>;
+  /**
+   * Size and time of each key, in the order given; null where head would give null. For existence
+   * checks of many objects: backends skip what head must also read (the fs store's ETag sidecars)
+   * and work on several keys at once.
+   */
+  statMany(bucket: string, keys: readonly string[]): Promise<(ObjectStat | null)[]>;
   /** For a folder key ('dir/'): whether the marker or anything under it exists. */
   exists(bucket: string, key: string): Promise<boolean>;
   list(bucket: string, opts?: ListOptions): Promise<ListResult>;
@@ -111,6 +126,13 @@ export abstract class BaseObjectStore implements ObjectStore {
   abstract delete(bucket: string, key: string): Promise<void>;
   abstract deletePrefix(bucket: string, prefix: string): Promise<number>;
   abstract copy(from: ObjectRef, to: ObjectRef): Promise<ObjectInfo>;
+
+  async statMany(bucket: string, keys: readonly string[]): Promise<(ObjectStat | null)[]> {
+    return mapLimit(keys, STAT_CONCURRENCY, async (key) => {
+      const info = await this.head(bucket, key);
+      return info && { size: info.size, lastModified: info.lastModified };
+    });
+  }
 
   async exists(bucket: string, key: string): Promise<boolean> {
     if ((await this.head(bucket, key)) !== null) return true;
@@ -174,4 +196,18 @@ export function clampMaxKeys(maxKeys: number | undefined): number {
   if (maxKeys === undefined) return MAX_LIST_KEYS;
   if (!Number.isInteger(maxKeys) || maxKeys < 1) throw errors.badParam(`maxKeys: want 1..${MAX_LIST_KEYS}, got ${maxKeys}`);
   return Math.min(maxKeys, MAX_LIST_KEYS);
+}
+
+/** Maps with at most `limit` calls in flight; results in input order; the first failure rejects. */
+export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!, i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
 }

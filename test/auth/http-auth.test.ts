@@ -29,6 +29,15 @@ describe('authentication', () => {
     assert.match(res.headers.get('x-request-id') ?? '', /^[0-9a-f]{32}$/);
   });
 
+  test('HEAD of an API needs credentials like its GET; request ids differ per request', async () => {
+    const head = await fetch(`${t.url}/v2/${t.creds.project_id}/authorizations`, { method: 'HEAD' });
+    assert.equal(head.status, 401);
+    const ids = new Set<string>();
+    for (let i = 0; i < 3; i++) ids.add((await t.client.http.raw('GET', LIST)).headers.get('x-request-id') ?? '');
+    assert.equal(ids.size, 3);
+    for (const id of ids) assert.match(id, /^[0-9a-f]{32}$/);
+  });
+
   test('no credentials: 401 with a ModelArts error body', async () => {
     const res = await fetch(`${t.url}/v2/${t.creds.project_id}/authorizations`);
     assert.equal(res.status, 401);

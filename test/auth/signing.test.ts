@@ -1,7 +1,9 @@
 // The worked examples of spec/SIGNING.md, reproduced from the "request as sent" blocks alone.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHmac, randomBytes } from 'node:crypto';
 import {
+  SigningKey,
   canonicalRequest,
   parseAuthorization,
   parseQuery,
@@ -41,6 +43,9 @@ function verify(opts: {
   const sts = stringToSign(opts.headers['x-sdk-date']!, canonical);
   if (opts.expectStringToSign) assert.equal(sts, opts.expectStringToSign);
   assert.equal(signature(opts.sk, sts), auth.signature);
+  // The server's verifier agrees, and refuses the signature of a different text.
+  assert.ok(new SigningKey(opts.sk).matches(sts, auth.signature));
+  assert.ok(!new SigningKey(opts.sk).matches(`${sts} `, auth.signature));
 }
 
 const pyHeaders = (ct: string) => ({
@@ -151,4 +156,20 @@ test('encoding follows quote(safe="~"), not encodeURIComponent', () => {
 test('a malformed Authorization header does not parse', () => {
   assert.equal(parseAuthorization('SDK-HMAC-SHA256 Access=AK'), undefined);
   assert.equal(parseAuthorization('Bearer xyz'), undefined);
+});
+
+test("the verifier's HMAC-SHA256: RFC 4231 vectors and agreement with createHmac", () => {
+  // RFC 4231 test cases 1 and 2 (their keys are text).
+  assert.equal(new SigningKey('\x0b'.repeat(20)).hex('Hi There'), 'b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7');
+  assert.equal(new SigningKey('Jefe').hex('what do ya want for nothing?'), '5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843');
+  // Keys shorter than, as long as and longer than the 64-byte block (hashed first), non-ASCII text.
+  for (const keyLength of [0, 1, 40, 63, 64, 65, 200]) {
+    const key = randomBytes(keyLength).toString('base64').slice(0, keyLength) + (keyLength > 100 ? 'é' : '');
+    for (const text of ['', 'SDK-HMAC-SHA256\n20250101T000000Z\nabc', 'ünïcödé ✓ '.repeat(20), 'x'.repeat(5000)]) {
+      const expected = createHmac('sha256', Buffer.from(key, 'utf8')).update(text).digest('hex');
+      assert.equal(new SigningKey(key).hex(text), expected, `key of ${keyLength}`);
+      assert.ok(new SigningKey(key).matches(text, expected));
+      assert.ok(!new SigningKey(`${key}x`).matches(text, expected));
+    }
+  }
 });

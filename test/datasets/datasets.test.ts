@@ -337,6 +337,20 @@ describe('datasets: create, details, list, modify, delete (#1-#5)', () => {
     await datasetReady(t.client, again.dataset_id);
   });
 
+  test('delete with delete_work_path removes the dataset folder under the work path, and only it', async () => {
+    putFile(t, '/test-obs/delw/in/a.png', PNG);
+    putFile(t, '/test-obs/delw/out/keep.txt', 'not the dataset\'s');
+    const { dataset_id } = await t.client.datasets.create(createBody('to-delete-files', '/test-obs/delw/in/', '/test-obs/delw/out/'));
+    await datasetReady(t.client, dataset_id);
+    const inner = (await t.client.datasets.describe(dataset_id)).inner_work_path!;
+    const folder = inner.replace(/^\/test-obs\//, '');
+    assert.ok(await t.atelier.context.objectStore.exists('test-obs', folder), 'the dataset folder exists');
+    await t.client.datasets.delete(dataset_id, { delete_work_path: true });
+    assert.equal(await t.atelier.context.objectStore.exists('test-obs', folder), false, 'the dataset folder is gone');
+    assert.ok(await t.atelier.context.objectStore.exists('test-obs', 'delw/out/keep.txt'), 'other files of the work path stay');
+    assert.ok(await t.atelier.context.objectStore.exists('test-obs', 'delw/in/a.png'), 'the input stays');
+  });
+
   test('unknown ids are 404 ModelArts.6623', async () => {
     await assert.rejects(t.client.datasets.describe('noSuchDataset'), apiFailure(404, 'ModelArts.6623'));
     await assert.rejects(t.client.datasets.update('noSuchDataset', { description: '' }), apiFailure(404, 'ModelArts.6623'));

@@ -32,6 +32,13 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     drop: async () => {
       const c = new pg.Client({ connectionString: admin });
       await c.connect();
+      // Let the app's closed pool finish disconnecting first: FORCE would otherwise kill a
+      // connection that is still saying goodbye, and its client would report the error.
+      for (let i = 0; i < 50; i++) {
+        const r = await c.query<{ n: number }>('select count(*)::int as n from pg_stat_activity where datname = $1', [name]);
+        if ((r.rows[0]?.n ?? 0) === 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
       await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await c.end();
     },

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { Value } from 'typebox/value';
 import { ListModelsResponse, ModelDetail, CreateModelResponse, DeleteModelResponse } from '#src/modules/models/schemas.ts';
 import { apiFailure, startTestApp, type TestApp } from '../helpers/app.ts';
-import { examplePackage, importModel, onnxPackage, putPackage } from './fixtures.ts';
+import { eventually, examplePackage, importModel, onnxPackage, putPackage } from './fixtures.ts';
 
 let t: TestApp;
 
@@ -106,6 +106,23 @@ test('bad packages are refused with a 4xx and nothing is stored', async () => {
   assert.equal((await t.client.models.list()).total_count, before);
 });
 
+test('initial_config stands for a missing config.json, and is checked the same way', async () => {
+  const files = Object.fromEntries(Object.entries(onnxPackage()).filter(([k]) => k !== 'model/config.json'));
+  const config = String(onnxPackage()['model/config.json']);
+  const source = await putPackage(t, 'models-a', 'initial', files);
+  await assert.rejects(t.client.models.create({ ...base, model_name: 'initial-none', source_location: source }), apiFailure(400, 'ModelArts.3017', 'config.json'));
+  await assert.rejects(
+    t.client.models.create({ ...base, model_name: 'initial-bad', source_location: source, initial_config: config.replace('predict_analysis', '9x') }),
+    apiFailure(400, 'ModelArts.3015'),
+  );
+  const { model_id } = await t.client.models.create({ ...base, model_name: 'initial-ok', source_location: source, initial_config: config });
+  const m = await eventually('published', async () => {
+    const d = await t.client.models.show(model_id);
+    return d.model_status === 'published' ? d : undefined;
+  });
+  assert.equal(m.runtime, 'onnxruntime');
+});
+
 test('an OBS URL as in the spec example names the bucket in its host', async () => {
   await putPackage(t, 'models-url', 'pkg', onnxPackage());
   const id = await importModel(t.client, 'https://models-url.obs.region.example.com/pkg', 'from-url');
@@ -135,4 +152,24 @@ test('delete one version, or every version with cascade', async () => {
   assert.deepEqual(new Set(all.delete_success_list), new Set([b, c]));
   assert.equal((await t.client.models.list({ model_name: 'casc' })).total_count, 0);
   await assert.rejects(t.client.models.delete(b), apiFailure(404, 'ModelArts.3001'));
+});
+
+test('a package that vanishes before it is copied leaves the model failed, with the reason', async () => {
+  const t2 = await startTestApp();
+  try {
+    const source = await putPackage(t2, 'models-gone', 'pkg', onnxPackage());
+    // No background work yet: the model stays publishing until the worker starts.
+    const { model_id } = await t2.client.models.create({ ...base, model_name: 'gone', source_location: source });
+    assert.equal((await t2.client.models.show(model_id)).model_status, 'publishing');
+    await t2.atelier.context.objectStore.deletePrefix('models-gone', 'pkg/');
+    t2.atelier.startBackground();
+    const m = await eventually('failed', async () => {
+      const d = await t2.client.models.show(model_id);
+      return d.model_status === 'failed' ? d : undefined;
+    });
+    assert.match(m.error_msg ?? '', /model\/ folder/);
+    assert.equal((await t2.client.models.list({ model_status: 'failed' })).total_count, 1);
+  } finally {
+    await t2.close();
+  }
 });

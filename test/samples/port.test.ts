@@ -90,6 +90,12 @@ describe('the samples port (DatasetSamplesPort)', () => {
     const labeled = frozen.filter((s) => s.labels.length > 0);
     const train = labeled.filter((s) => s.usage === 'TRAIN').length;
     assert.equal(train, Math.round(labeled.length * 0.8));
+    // The split follows the random part of the ids: the first 80% of that order train.
+    const shuffled = labeled.map((s) => ({ key: s.id.slice(12) + s.id, usage: s.usage })).sort((a, b) => (a.key < b.key ? -1 : 1));
+    assert.deepEqual(
+      shuffled.map((s) => s.usage),
+      shuffled.map((_, i) => (i < train ? 'TRAIN' : 'EVAL')),
+    );
     assert.equal(labeled.length - train, labeled.filter((s) => s.usage === 'EVAL').length);
     assert.ok(frozen.filter((s) => s.labels.length === 0).every((s) => s.usage === undefined));
     const one = frozen.find((s) => s.source.endsWith('img-00002.jpg'))!;
@@ -129,6 +135,13 @@ describe('the samples port (DatasetSamplesPort)', () => {
     assert.ok(!frozen.some((s) => s.labels.some((l) => l.name === 'auto')));
     const labels = await t.client.samples.listLabels(dataset.id, { version_id: 'version-a' });
     assert.ok(labels.labels.some((l) => l.name === 'car'));
+    // The whole version lists in the order it streams (list order when it froze), page by page.
+    const ids = (page: { samples: { sample_id: string }[] }) => page.samples.map((x) => x.sample_id);
+    const first = await t.client.samples.list(dataset.id, { version_id: 'version-a', limit: 3, order: 'asc' });
+    assert.equal(first.sample_count, frozen.length);
+    assert.deepEqual(ids(first), frozen.slice(0, 3).map((x) => x.id));
+    assert.deepEqual(ids(await t.client.samples.list(dataset.id, { version_id: 'version-a', limit: 3, offset: 1, order: 'asc' })), frozen.slice(3, 6).map((x) => x.id));
+    assert.deepEqual(ids(await t.client.samples.list(dataset.id, { version_id: 'version-a', limit: 3 })), frozen.slice(-3).reverse().map((x) => x.id));
     const v = await t.client.samples.list(dataset.id, { version_id: 'version-a', label_name: 'car', limit: 5 });
     assert.equal(v.sample_count, 1250 + 417);
     assert.ok(v.samples.every((s) => s.labels.some((l) => l.name === 'car')));

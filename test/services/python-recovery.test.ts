@@ -139,3 +139,33 @@ test('a running service comes back after Atelier restarts', async () => {
     await t.close();
   }
 });
+
+test('a model whose code cannot start leaves the service failed, with events saying why', async () => {
+  const t = await startTestApp();
+  try {
+    t.atelier.startBackground();
+    const broken = {
+      'model/config.json': JSON.stringify({ model_type: 'Scikit_Learn', model_algorithm: 'broken' }),
+      'model/model.m': '{}',
+      'model/customize_service.py': 'raise RuntimeError("weights are corrupt")\n',
+    };
+    const modelId = await importModel(t.client, await putPackage(t, 'broken-models', 'b', broken), 'broken', '1.0.0', 'Scikit_Learn');
+    const { service_id } = await t.client.services.create({
+      service_name: 'broken',
+      infer_type: 'real-time',
+      config: [{ model_id: modelId, weight: 100, instance_count: 1, ...small }],
+    });
+    const s = await eventually('failed', async () => {
+      const d = await t.client.services.show(service_id);
+      return d.status === 'failed' ? d : undefined;
+    });
+    assert.match(s.error_msg ?? '', /weights are corrupt/);
+    const abnormal = await t.client.services.events(service_id, { event_type: 'abnormal' });
+    assert.ok(abnormal.events.some((e) => e.event_info.includes('weights are corrupt')));
+    assert.equal((await t.client.services.updateLogs(service_id)).logs[0]?.result, 'FAIL');
+    await assert.rejects(t.client.services.predict(service_id, { body: {} }), apiFailure(400, 'ModelArts.6327'));
+    assert.deepEqual(modelServerPids(t.config.dataDir), []);
+  } finally {
+    await t.close();
+  }
+});

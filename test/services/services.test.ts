@@ -168,6 +168,12 @@ test('stop and start through update; a stopped service refuses predictions', asy
   assert.deepEqual((await t.client.services.predict<{ label: number[] }>(service_id, { body: { x: [[1, 2]] } })).label, [0]);
   const infos = (await t.client.services.events(service_id, { order: 'asc' })).events.map((e) => e.event_info);
   assert.ok(infos.includes('service stopped'));
+  // deploy, stop, start: each is an update log entry, newest first.
+  assert.deepEqual((await t.client.services.updateLogs(service_id)).logs.map((l) => l.result), ['SUCCESS', 'SUCCESS', 'SUCCESS']);
+  await t.client.services.update(service_id, { description: 'renamed' });
+  const logs = (await t.client.services.updateLogs(service_id)).logs;
+  assert.equal(logs.length, 4);
+  assert.equal((await t.client.services.updateLogs(service_id, { update_time: logs[0]!.update_time })).logs.length >= 1, true);
   assert.ok(infos.includes('start to run service'));
   await t.client.services.delete(service_id);
 });
@@ -190,7 +196,7 @@ test('bad deployments are refused with a 4xx and leave no service behind', async
   await assert.rejects(create(one({ model_id: 'no-such-model' })), apiFailure(404, 'ModelArts.3507'));
   await assert.rejects(create(one({ cluster_id: 'elsewhere' })), apiFailure(400, 'ModelArts.3547'));
   await assert.rejects(create(one({})).then(() => create(one({}))), apiFailure(409, 'ModelArts.3503'));
-  await assert.rejects(create(one({}), { infer_type: 'batch' }), apiFailure(400, 'ModelArts.3518'));
+  await assert.rejects(create(one({}), { infer_type: 'edge' }), apiFailure(400, 'ModelArts.3518'));
   await assert.rejects(create(one({}), { service_name: '' }), apiFailure(400, 'ModelArts.0104'));
   const listed = await t.client.services.list({ service_name: 'bad' });
   assert.equal(listed.total_count, 1);

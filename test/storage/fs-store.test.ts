@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createObjectStore, listAll, type ObjectStore } from '#src/storage/index.ts';
+import { createObjectStore, FsObjectStore, listAll, type ObjectStore } from '#src/storage/index.ts';
 import { B, isApiError, md5, objectStoreContract, text } from './store-contract.ts';
 
 objectStoreContract('fs', async () => {
@@ -102,6 +102,27 @@ describe('fs object store: the folder on disk', () => {
     await store.put(B, 'real/inside.txt', 'inside');
     symlinkSync(join(root, B, 'real'), join(root, B, 'alias'));
     assert.equal(await store.readText(B, 'alias/inside.txt', 100), 'inside');
+
+    // statMany as head, on its quick way (synchronous lstat) and on the thread pool's.
+    for (const s of [store, new FsObjectStore(root, { syncStatBudgetMs: 0 })]) {
+      for (const key of ['link/secret.txt', 'secret-link.txt', 'link/', 'dangling']) {
+        await assert.rejects(s.statMany(B, ['real/inside.txt', key]), isApiError(400), key);
+      }
+      const [alias, real, missing] = await s.statMany(B, ['alias/inside.txt', 'real/inside.txt', 'real/missing.txt']);
+      assert.equal(alias?.size, 6);
+      assert.equal(real?.size, 6);
+      assert.equal(missing, null);
+    }
+  });
+
+  test('statMany without its synchronous budget answers as head does', async () => {
+    const slow = new FsObjectStore(root, { syncStatBudgetMs: 0 });
+    await store.put(B, 'budget/a.txt', 'abc');
+    mkdirSync(join(root, B, 'budget', 'dir'), { recursive: true });
+    const keys = ['budget/a.txt', 'budget/dir', 'budget/dir/', 'budget/none.txt'];
+    const quick = await store.statMany(B, keys);
+    assert.deepEqual(await slow.statMany(B, keys), quick);
+    assert.deepEqual(quick.map((st) => st?.size ?? null), [3, null, 0, null]);
   });
 
   test('a bucket folder may itself be a symlink to another place', async () => {

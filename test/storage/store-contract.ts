@@ -154,6 +154,33 @@ export function objectStoreContract(name: string, open: () => Promise<OpenedStor
       assert.deepEqual(await store.list('bucket-never-made', { prefix: 'a/' }), { objects: [], commonPrefixes: [] });
     });
 
+    test("statMany: head's size and time for many keys at once, in order, null where head gives null", async () => {
+      await store.put(B, 'stat/a.txt', 'hello');
+      await store.put(B, 'stat/deep/b.bin', Buffer.alloc(300));
+      await store.put(B, 'stat/folder/', '');
+      const keys = ['stat/a.txt', 'stat/missing.txt', 'stat/deep/b.bin', 'stat/folder/', 'stat/deep', 'nope/x.txt', 'stat/a.txt'];
+      const got = await store.statMany(B, keys);
+      assert.equal(got.length, keys.length);
+      for (const [i, key] of keys.entries()) {
+        const head = await store.head(B, key);
+        assert.deepEqual(got[i], head && { size: head.size, lastModified: head.lastModified }, key);
+      }
+      assert.equal(got[0]?.size, 5);
+      assert.equal(got[2]?.size, 300);
+      assert.equal(got[1], null);
+      assert.equal(got[5], null);
+
+      // More keys than are stat'ed at a time: every answer in its place.
+      const many = Array.from({ length: 120 }, (_, i) => `stat/many/${i}.txt`);
+      for (const [i, k] of many.entries()) if (i % 3 !== 0) await store.put(B, k, k);
+      const manyStats = await store.statMany(B, many);
+      assert.deepEqual(manyStats.map((st) => st?.size ?? null), many.map((k, i) => (i % 3 === 0 ? null : k.length)));
+      assert.ok(manyStats.every((st) => st === null || st.lastModified instanceof Date));
+
+      assert.deepEqual(await store.statMany(B, []), []);
+      assert.deepEqual(await store.statMany('bucket-never-made', ['a.txt']), [null]);
+    });
+
     test('a failing upload stream leaves no object behind', async () => {
       await store.put(B, 'fail/kept.txt', 'old');
       for (const key of ['fail/new.txt', 'fail/kept.txt']) {
@@ -266,6 +293,7 @@ export function objectStoreContract(name: string, open: () => Promise<OpenedStor
         await assert.rejects(store.put(B, key, 'x'), isApiError(400, 'ModelArts.0104'), msg);
         await assert.rejects(store.get(B, key), isApiError(400, 'ModelArts.0104'), msg);
         await assert.rejects(store.head(B, key), isApiError(400, 'ModelArts.0104'), msg);
+        await assert.rejects(store.statMany(B, ['docs/a.txt', key]), isApiError(400, 'ModelArts.0104'), msg);
         await assert.rejects(store.delete(B, key), isApiError(400, 'ModelArts.0104'), msg);
         await assert.rejects(store.copy({ bucket: B, key: 'docs/a.txt' }, { bucket: B, key }), isApiError(400, 'ModelArts.0104'), msg);
         if (key !== '') {
@@ -276,6 +304,7 @@ export function objectStoreContract(name: string, open: () => Promise<OpenedStor
       for (const bucket of ['Bad_Bucket', '..', '.tmp', '.meta', 'ab', '', 'a/b', '192.168.0.1', '-bucket']) {
         await assert.rejects(store.put(bucket, 'x.txt', 'x'), isApiError(400, 'ModelArts.0104'), bucket);
         await assert.rejects(store.list(bucket), isApiError(400, 'ModelArts.0104'), bucket);
+        await assert.rejects(store.statMany(bucket, ['x.txt']), isApiError(400, 'ModelArts.0104'), bucket);
         await assert.rejects(store.ensureBucket(bucket), isApiError(400, 'ModelArts.0104'), bucket);
       }
       const everything: string[] = [];

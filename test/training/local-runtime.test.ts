@@ -1,4 +1,5 @@
 // Unit tests of the local executor's pieces: process groups, log tails, configured engines, the pool.
+import { LocalPool } from '#src/runtime/local/local-pool.ts';
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -99,7 +100,7 @@ describe('local runtime', () => {
   test('the pool: configured smaller than the host, flavors follow it', () => {
     const dir = mkdtempSync(join(tmpdir(), 'atelier-pool-'));
     try {
-      const rt = createTrainingRuntime(dir, { poolCpu: 1, poolMemoryMb: 2048 });
+      const rt = createTrainingRuntime(dir, { capacity: new LocalPool({ cpu: 1, memoryMb: 2048 }).capacity });
       assert.deepEqual(rt.capacity, { cpu: 1, memoryMb: 2048 });
       assert.deepEqual(rt.flavors.map((f) => f.response.flavor_id), ['modelarts.vm.cpu.1u']);
       assert.equal(rt.flavors[0]!.response.flavor_info.memory!.size, 2);

@@ -53,4 +53,24 @@ describe('scheduling on the local pool', () => {
     assert.ok(Number(jc.status.start_time) >= Number(jb.status.start_time), 'c after b: first come, first served');
     await assert.rejects(t.client.training.terminateJob(d), apiFailure(400, 'ModelArts.0107'));
   });
+
+  test('the pool is shared: capacity held by another workload (a service instance) keeps a job queued until it is released', async () => {
+    const pool = t.atelier.context.localPool;
+    assert.ok(pool.reserve('service:test-holder', pool.capacity), 'another workload holds the whole pool');
+    try {
+      const id = await create('shared-pool', 0, 'modelarts.vm.cpu.1u', 1);
+      await waitForJob(t.client, id, phaseIs('Pending'));
+      await new Promise((r) => setTimeout(r, 300));
+      assert.equal((await t.client.training.getJob(id)).status.secondary_phase, 'Queuing');
+      pool.release('service:test-holder');
+      assert.equal((await waitForJob(t.client, id, ended)).status.phase, 'Completed');
+    } finally {
+      pool.release('service:test-holder');
+    }
+    // While a job runs, the pool shows training's share to everyone else.
+    const long = await create('shared-pool-long', 2, 'modelarts.vm.cpu.1u', 1);
+    await waitForJob(t.client, long, phaseIs('Running'));
+    assert.ok(pool.used('service:x').cpu >= 1, 'the running job holds a core in the shared pool');
+    await waitForJob(t.client, long, ended);
+  });
 });

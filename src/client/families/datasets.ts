@@ -3,6 +3,7 @@ import type {
   CreateDatasetRequest,
   CreateDatasetResponse,
   DatasetResponse,
+  DeleteDatasetQuery,
   DescDatasetQuery,
   ListDatasetsQuery,
   ListDatasetsResponse,
@@ -30,7 +31,8 @@ export const datasetsClient = (http: HttpClient) => ({
     http.call<Static<typeof DatasetResponse>>('GET', DATASET, { params: { dataset_id: datasetId }, query }),
   update: (datasetId: string, body: Static<typeof UpdateDatasetRequest>) =>
     http.call<Static<typeof UpdateDatasetResponse>>('PUT', DATASET, { params: { dataset_id: datasetId }, body }),
-  delete: (datasetId: string) => http.call<undefined>('DELETE', DATASET, { params: { dataset_id: datasetId } }),
+  delete: (datasetId: string, query: Static<typeof DeleteDatasetQuery> = {}) =>
+    http.call<undefined>('DELETE', DATASET, { params: { dataset_id: datasetId }, query }),
 
   listVersions: (datasetId: string, query: Partial<Static<typeof ListDatasetVersionsQuery>> = {}) =>
     http.call<Static<typeof ListDatasetVersionsResponse>>('GET', VERSIONS, { params: { dataset_id: datasetId }, query }),

@@ -89,10 +89,18 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('create_time', 'bigint', (c) => c.notNull())
     .execute();
 
-  await sampleColumns(datasetColumn(db.schema.createTable('version_samples').addColumn('version_id', 'text', (c) => c.notNull())))
-    .addColumn('sample_id', 'text', (c) => c.notNull())
-    // One index serves both the version's sample list order and the keyset pages of streamVersion.
-    .addPrimaryKeyConstraint('version_samples_pk', ['version_id', 'sample_time', 'sample_id'])
+  // A version's frozen samples, numbered (seq) in the list order of the moment they froze: the list
+  // by version and the publish stream both page on the key alone. No dataset_id: the rows go with
+  // their version (and so with the dataset); keyed, since every read is by version and seq.
+  await sampleColumns(
+    db.schema
+      .createTable('version_samples')
+      .addColumn('version_id', 'text', (c) => c.notNull().references('sample_versions.version_id').onDelete('cascade'))
+      .addColumn('seq', 'integer', (c) => c.notNull())
+      .addColumn('sample_id', 'text', (c) => c.notNull()),
+  )
+    .addPrimaryKeyConstraint('version_samples_pk', ['version_id', 'seq'])
+    .modifyEnd(keyed)
     .execute();
 
   await datasetColumn(db.schema.createTable('version_labels').addColumn('version_id', 'text', (c) => c.notNull()))

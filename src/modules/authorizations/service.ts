@@ -1,3 +1,4 @@
+import { timingSafeEqual } from 'node:crypto';
 import type { IdentityService } from '#src/auth/identity-service.ts';
 import type { Principal } from '#src/auth/principal.ts';
 import type { SecretBox } from '#src/auth/secret-box.ts';
@@ -22,9 +23,9 @@ export interface AuthorizationList {
 
 /** ModelArts authorizations: which agency or AK/SK the platform uses on a user's behalf. */
 export class AuthorizationService {
-  // The list is read on every console page and by every SDK start-up; pages are kept per project
-  // until this process writes that project's authorizations (nothing else writes them). Without a
-  // way to see other replicas' writes (PostgreSQL) nothing is kept.
+  // Listed far more often than written: pages are kept per project until this process writes that
+  // project's authorizations, or another process commits to the same SQLite file (seen within
+  // FOREIGN_WRITES_POLL_MS). Where other replicas' writes cannot be seen (PostgreSQL), none are kept.
   private readonly pages: ResultCache<AuthorizationList>;
 
   constructor(
@@ -34,7 +35,7 @@ export class AuthorizationService {
     private readonly clock: Clock,
     database: Database,
   ) {
-    this.pages = new ResultCache(database, { maxEntries: 2000, maxAgeMs: 60_000, unseenWriters: 'off' });
+    this.pages = new ResultCache(database, { maxEntries: 1000, maxAgeMs: 60_000, unseenWriters: 'off' });
   }
 
   /** Only an administrator may act for other users. */
@@ -62,7 +63,7 @@ export class AuthorizationService {
       if (userId === ALL_USERS) throw errors.badParam('body.user_id cannot be "all" for type credential');
       if (!req.secret_key) throw errors.badParam('body.secret_key is required for type credential');
       const owner = await this.identity.accessKeyOwner(req.content);
-      if (!owner || owner.secretKey !== req.secret_key) throw apiError(400, 'ModelArts.6353');
+      if (!owner || !sameSecret(owner.secretKey, req.secret_key)) throw apiError(400, 'ModelArts.6353');
       if (owner.user.id !== userId) throw apiError(400, 'ModelArts.6354');
       secretEnc = this.secrets.seal(req.secret_key);
     }
@@ -93,7 +94,7 @@ export class AuthorizationService {
   }
 
   list(caller: Principal, q: ListAuthorizationsQuery): Promise<AuthorizationList> {
-    return this.pages.get(caller.projectId, pageKey(q), () => this.readList(caller.projectId, q));
+    return this.pages.get(caller.projectId, pageKey(q), () => this.readList(caller.projectId, q), isSmall);
   }
 
   private async readList(projectId: string, q: ListAuthorizationsQuery): Promise<AuthorizationList> {
@@ -127,5 +128,16 @@ export class AuthorizationService {
     return name;
   }
 }
+
+/** Compares an SK without leaking through timing how much of it matched. */
+function sameSecret(a: string, b: string): boolean {
+  const x = Buffer.from(a, 'utf8');
+  const y = Buffer.from(b, 'utf8');
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+// Pages of at most this many records are kept, so the cache stays within a few megabytes.
+const CACHED_PAGE_MAX = 100;
+const isSmall = (list: AuthorizationList): boolean => list.auth.length <= CACHED_PAGE_MAX;
 
 const pageKey = (q: ListAuthorizationsQuery): string => `${q.sort_by ?? 'create_time'} ${q.order ?? 'desc'} ${q.limit} ${q.offset}`;

@@ -6,7 +6,7 @@ import { isUniqueViolation } from '#src/db/driver-errors.ts';
 import { textLabelLayout } from '#src/modules/data-transfer/formats/label-format.ts';
 import type { TaskQueue } from '#src/runtime/index.ts';
 import type { ObjectStore } from '#src/storage/object-store.ts';
-import { formatObsPath } from '#src/storage/obs-path.ts';
+import { formatObsPath, parseObsPath } from '#src/storage/obs-path.ts';
 import { DatasetStatus, datasetNotFound, toRecord } from './dataset-directory.ts';
 import { checkWorkOutsideInput, parseFolder, parseWorkPath } from './dataset-paths.ts';
 import { datasetTypes } from './dataset-types.ts';
@@ -249,15 +249,20 @@ export class DatasetService {
     return { dataset_id: row.id };
   }
 
-  async remove(caller: Principal, datasetId: string): Promise<void> {
+  async remove(caller: Principal, datasetId: string, deleteWorkPath: boolean): Promise<void> {
     const row = await this.require(caller.projectId, datasetId);
     await this.store.changeStatus(row.id, [row.status], DatasetStatus.deleting, { update_time: this.deps.clock.now() });
     if (row.scan_task_id) await this.deps.tasks.cancel(row.scan_task_id);
     const versions = await this.store.creatingVersions(row.id);
     for (const v of versions) if (v.task_id) await this.deps.tasks.cancel(v.task_id);
     // Frozen version copies are the samples family's; every other sample and label row goes with the
-    // dataset (ON DELETE CASCADE). The files in the input and work paths stay, as the guide says.
+    // dataset (ON DELETE CASCADE). The files in the input and work paths stay, as the guide says,
+    // unless the caller asks for the dataset's own folder under the work path to go too.
     for (const id of await this.store.allVersionIds(row.id)) await this.deps.samples.dropVersion(id);
     await this.store.delete(row.id);
+    if (deleteWorkPath) {
+      const inner = parseObsPath(row.inner_path, 'inner_path');
+      await this.deps.objectStore.deletePrefix(inner.bucket, inner.key);
+    }
   }
 }

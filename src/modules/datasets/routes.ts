@@ -14,6 +14,7 @@ import {
   CreateDatasetRequest,
   CreateDatasetResponse,
   DatasetIdParams,
+  DeleteDatasetQuery,
   DatasetResponse,
   DescDatasetQuery,
   ListDatasetsQuery,
@@ -120,11 +121,12 @@ export const datasetsModule: FastifyPluginAsyncTypebox<{ ctx: AppContext; data: 
         tags,
         summary: 'Deleting a Dataset',
         params: DatasetIdParams,
+        querystring: DeleteDatasetQuery,
         response: withErrors({ 204: NoContent }),
       },
     },
     async (req, reply) => {
-      await datasets.remove(principal(req), req.params.dataset_id);
+      await datasets.remove(principal(req), req.params.dataset_id, req.query.delete_work_path ?? false);
       return reply.code(204).send(null);
     },
   );

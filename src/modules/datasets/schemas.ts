@@ -104,6 +104,12 @@ export const DatasetIdParams = Type.Object({
   dataset_id: Type.String({ minLength: 1, maxLength: 64 }),
 });
 
+// Not in the ModelArts spec (which always keeps the files): Atelier can also remove the dataset's own
+// folder under its work path (<work_path>/<name>-<id>/: versions, annotations, logs) when asked.
+export const DeleteDatasetQuery = Type.Object({
+  delete_work_path: Type.Optional(Type.Boolean({ default: false, description: "Also delete the dataset's folder under its work path (Atelier extension)" })),
+});
+
 const RUNNING_TASK_TYPES = [0, 1, 2, 3, 4, 5, 6, 7] as const;
 
 export const DescDatasetQuery = Type.Object({

@@ -4,7 +4,7 @@
 import { Readable } from 'node:stream';
 import type { ObjectStore } from '#src/storage/object-store.ts';
 import { formatObsPath, parseObsPath, type ObjectPath } from '#src/storage/obs-path.ts';
-import { manifestLines, type ManifestOptions } from './version-manifest.ts';
+import { manifestBlocks, type ManifestOptions } from './version-manifest.ts';
 import type { SnapshotSample } from './samples-port.ts';
 import { csvRows, type CsvOptions } from './version-csv.ts';
 
@@ -80,7 +80,7 @@ export async function writeVersionFiles(store: ObjectStore, req: VersionFilesReq
   // The guide names generated manifests <dataset name>-<version name>.manifest (the API examples show
   // only <version>.manifest); we follow the guide.
   const manifestKey = `${folder.key}${req.datasetName}-${req.versionName}.manifest`;
-  await store.put(folder.bucket, manifestKey, Readable.from(chunked(manifestLines(store, samples, { ...req.manifest, vocFolder: { bucket: folder.bucket, key: `${folder.key}annotation/` } }, req.signal))), {
+  await store.put(folder.bucket, manifestKey, Readable.from(manifestBlocks(store, samples, { ...req.manifest, vocFolder: { bucket: folder.bucket, key: `${folder.key}annotation/` } }, req.signal)), {
     contentType: 'application/jsonlines',
   });
   return { manifestPath: formatObsPath(folder.bucket, manifestKey), ...(dataWritten ? { dataPath: formatObsPath(dataFolder) } : {}) };

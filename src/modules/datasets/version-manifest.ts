@@ -16,7 +16,11 @@ export interface ManifestOptions {
 
 const hasShapes = (s: SnapshotSample): boolean => s.labels.some((l) => (l.type === 1 || l.type === 600) && l.property?.[SHAPE_KEY] !== undefined);
 
+const hasHardMarks = (m: ManifestSample): boolean =>
+  m.hard !== undefined || m['hard-coefficient'] !== undefined || (m.annotation?.some((a) => a.hard !== undefined || a['hard-coefficient'] !== undefined) ?? false);
+
 function withoutHard(m: ManifestSample): ManifestSample {
+  if (!hasHardMarks(m)) return m;
   const { hard: _h, 'hard-coefficient': _c, ...rest } = m;
   if (rest.annotation) rest.annotation = rest.annotation.map(({ hard: _ah, 'hard-coefficient': _ac, ...a }) => a);
   return rest;
@@ -33,13 +37,29 @@ async function writeSampleVoc(store: ObjectStore, s: SnapshotSample, folder: Obj
   return formatObsPath(folder.bucket, vocKey);
 }
 
-/** One manifest line (with its newline) per sample, in the samples' order. */
-export async function* manifestLines(store: ObjectStore, samples: AsyncIterable<SnapshotSample>, opts: ManifestOptions, signal: AbortSignal): AsyncGenerator<string> {
+/** Bytes handed on at once: the lines are encoded straight into blocks of this size. */
+const BLOCK_BYTES = 256 * 1024;
+
+/**
+ * The manifest, one line (with its newline) per sample in the samples' order, as blocks of whole
+ * lines (UTF-8): written straight into a buffer, no joined strings to flatten and encode again.
+ */
+export async function* manifestBlocks(store: ObjectStore, samples: AsyncIterable<SnapshotSample>, opts: ManifestOptions, signal: AbortSignal): AsyncGenerator<Buffer> {
   let n = 0;
+  let block = Buffer.allocUnsafe(BLOCK_BYTES);
+  let used = 0;
   for await (const s of samples) {
     if (++n % 1000 === 0) signal.throwIfAborted();
     const annotationLoc = hasShapes(s) ? await writeSampleVoc(store, s, opts.vocFolder) : undefined;
     const line = snapshotToManifestLine(s, annotationLoc ? { annotationLoc } : {});
-    yield `${JSON.stringify(opts.clearHard ? withoutHard(line) : line)}\n`;
+    const text = `${JSON.stringify(opts.clearHard ? withoutHard(line) : line)}\n`;
+    // A UTF-8 character takes at most 3 bytes per UTF-16 unit.
+    if (used + text.length * 3 > block.length) {
+      if (used > 0) yield block.subarray(0, used);
+      block = Buffer.allocUnsafe(Math.max(BLOCK_BYTES, text.length * 3));
+      used = 0;
+    }
+    used += block.write(text, used);
   }
+  if (used > 0) yield block.subarray(0, used);
 }

@@ -146,9 +146,12 @@ export class VersionService {
   }
 
   private async requireVersion(caller: Principal, datasetId: string, versionId: string): Promise<{ dataset: DatasetRow; version: NonNullable<Awaited<ReturnType<DatasetStore['getVersion']>>> }> {
-    const dataset = await this.deps.datasets.require(caller.projectId, datasetId);
-    const version = await this.store.getVersion(dataset.id, versionId);
+    const visible = await this.deps.datasets.require(caller.projectId, datasetId);
+    const version = await this.store.getVersion(visible.id, versionId);
     if (!version) throw versionNotFound(versionId);
+    // The dataset is read again after the version: a publish settles both in one transaction, so a
+    // version seen as done is then also seen as current.
+    const dataset = await this.deps.datasets.require(caller.projectId, datasetId);
     return { dataset, version };
   }
 

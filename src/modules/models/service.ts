@@ -73,7 +73,8 @@ export class ModelService {
     }
     const folder = parseSourceLocation(req.source_location);
     const listing = await listPackage(this.objects, folder);
-    const config = parsePackageConfig(await readPackageConfig(this.objects, listing));
+    // initial_config, when given, stands for model/config.json (the spec: the configuration file as a string).
+    const config = parsePackageConfig(req.initial_config ?? (await readPackageConfig(this.objects, listing)));
     const runtime = req.runtime ?? config.runtime ?? (config.model_type === 'Image' ? '' : 'python3.6');
     const onnx = runtime === ONNX_RUNTIME;
     if (!onnx && config.model_type !== req.model_type) {

@@ -25,25 +25,21 @@ export interface ListRequest {
 export class ListStore {
   constructor(private readonly database: Database) {}
 
-  private from(req: Pick<ListRequest, 'scope' | 'viaLabel'>): { from: RawBuilder<unknown>; where: Cond[]; time: RawBuilder<unknown>; id: RawBuilder<unknown> } {
+  /** The rows to list, the filter that scopes them and their order (ending with a unique key). */
+  private from(req: Pick<ListRequest, 'scope' | 'viaLabel'>): { from: RawBuilder<unknown>; where: Cond[]; order: RawBuilder<unknown>[] } {
     const { scope } = req;
     if (scope.versionId !== undefined) {
-      return {
-        from: sql`version_samples s`,
-        where: [sql`s.version_id = ${scope.versionId}`, sql`s.dataset_id = ${scope.datasetId}`],
-        time: sql`s.sample_time`,
-        id: sql`s.sample_id`,
-      };
+      // seq numbers the frozen samples in list order, so it alone is the order.
+      return { from: sql`version_samples s`, where: [sql`s.version_id = ${scope.versionId}`], order: [sql`s.seq`] };
     }
     if (req.viaLabel !== undefined) {
       return {
         from: sql`sample_label_index i join samples s on s.id = i.sample_id`,
         where: [sql`i.dataset_id = ${scope.datasetId}`, sql`i.label_no = ${req.viaLabel}`],
-        time: sql`i.sample_time`,
-        id: sql`i.sample_id`,
+        order: [sql`i.sample_time`, sql`i.sample_id`],
       };
     }
-    return { from: sql`samples s`, where: [sql`s.dataset_id = ${scope.datasetId}`], time: sql`s.sample_time`, id: sql`s.id` };
+    return { from: sql`samples s`, where: [sql`s.dataset_id = ${scope.datasetId}`], order: [sql`s.sample_time`, sql`s.id`] };
   }
 
   /**
@@ -54,17 +50,27 @@ export class ListStore {
     const f = this.from(req);
     const dir = req.order === 'asc' ? sql`asc` : sql`desc`;
     const page = pageLiterals(req.limit, req.offset);
-    const keys = sql`select ${f.time} as t, ${f.id} as k from ${f.from} where ${sql.join([...f.where, ...req.conds], sql` and `)}
-      order by ${f.time} ${dir}, ${f.id} ${dir} limit ${page.limit} offset ${page.offset}`;
+    const where = sql.join([...f.where, ...req.conds], sql` and `);
+    const orderBy = (cols: RawBuilder<unknown>[]) => sql.join(cols.map((c) => sql`${c} ${dir}`));
     const version = req.scope.versionId;
-    const rows =
-      version !== undefined
-        ? sql`(${keys}) p join version_samples s on s.version_id = ${version} and s.sample_time = p.t and s.sample_id = p.k`
-        : sql`(${keys}) p join samples s on s.id = p.k`;
-    const idColumns = version !== undefined ? sql`s.sample_id as id, ${req.scope.datasetId} as dataset_id, 0 as create_time` : sql`s.id, s.dataset_id, s.create_time`;
+    let rows: RawBuilder<unknown>;
+    let idColumns: RawBuilder<unknown>;
+    let outer: RawBuilder<unknown>[];
+    if (version !== undefined) {
+      const keys = sql`select s.seq as q from ${f.from} where ${where} order by ${orderBy(f.order)} limit ${page.limit} offset ${page.offset}`;
+      rows = sql`(${keys}) p join version_samples s on s.version_id = ${version} and s.seq = p.q`;
+      idColumns = sql`s.sample_id as id, ${req.scope.datasetId} as dataset_id, 0 as create_time`;
+      outer = [sql`p.q`];
+    } else {
+      const [time, id] = f.order as [RawBuilder<unknown>, RawBuilder<unknown>];
+      const keys = sql`select ${time} as t, ${id} as k from ${f.from} where ${where} order by ${orderBy(f.order)} limit ${page.limit} offset ${page.offset}`;
+      rows = sql`(${keys}) p join samples s on s.id = p.k`;
+      idColumns = sql`s.id, s.dataset_id, s.create_time`;
+      outer = [sql`p.t`, sql`p.k`];
+    }
     const r = await sql<SampleRow>`select ${idColumns}, s.source, s.name, s.dir, s.size, s.sample_type, s.sample_time, s.state, s.labels,
         s.label_set, s.metadata, s.usage, s.hard, s.score, s.labeler, s.labeled_time
-      from ${rows} order by p.t ${dir}, p.k ${dir}`.execute(this.database.db);
+      from ${rows} order by ${orderBy(outer)}`.execute(this.database.db);
     return r.rows.map(numericSample);
   }
 

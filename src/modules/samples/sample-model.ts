@@ -47,6 +47,7 @@ export function countedMetadata(m: Record<string, unknown>): { key: string; valu
 }
 
 export const labelSetOf = (annotations: readonly StoredAnnotation[]): string => {
+  if (annotations.length === 0) return '';
   const nos = [...new Set(annotations.map((a) => a.label))].sort((a, b) => a - b);
   return nos.length === 0 ? '' : `,${nos.join(',')},`;
 };

@@ -80,6 +80,8 @@ export class SampleQueries {
 
   /** The total of a list: from the counters when the filter is one they keep, else counted. */
   private async count(req: ListRequest, datasetId: string, label: LabelRef | undefined, q: ListSamplesQuery): Promise<number> {
+    // A version's whole list: the total kept when it froze.
+    if (req.scope.versionId !== undefined && req.conds.length === 0) return this.store.versionTotal(req.scope.versionId);
     const onlyState = q.sample_state !== undefined && req.conds.length === 1;
     if (req.scope.versionId === undefined && (req.conds.length === 0 || onlyState)) {
       if (label) {

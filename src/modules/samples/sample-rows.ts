@@ -36,6 +36,11 @@ export function sampleId(now: number): string {
 let pool = Buffer.alloc(0);
 let poolAt = 0;
 
+function isEmpty(o: Record<string, unknown>): boolean {
+  for (const _ in o) return false;
+  return true;
+}
+
 /** `/bucket/dir/` of `/bucket/dir/file`. */
 export const dirOf = (source: string): string => source.slice(0, source.lastIndexOf('/') + 1);
 
@@ -55,9 +60,9 @@ export function sampleRow(dataset: DatasetRecord, input: RowInput, now: number):
     sample_type: dataset.info.sampleType,
     sample_time: input.sampleTime,
     state: input.state,
-    labels: JSON.stringify(input.annotations),
+    labels: input.annotations.length === 0 ? '[]' : JSON.stringify(input.annotations),
     label_set: labelSetOf(input.annotations),
-    metadata: JSON.stringify(input.metadata),
+    metadata: isEmpty(input.metadata) ? '{}' : JSON.stringify(input.metadata),
     usage: input.usage,
     hard: isHard(input.metadata) ? 1 : 0,
     score: maxScore(input.annotations),

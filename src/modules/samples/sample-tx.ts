@@ -4,7 +4,7 @@ import { sql, type Kysely } from 'kysely';
 import type { DialectName } from '#src/db/database.ts';
 import type { Tables } from '#src/db/tables.ts';
 import { CounterDelta, distinctLabels, labelSetOf, maxScore, summaryFromParts, summaryOf, type LabelRef, type StoredAnnotation } from './sample-model.ts';
-import { bulkInsert, type SqlValue } from './sql-bulk.ts';
+import { bulkInsert, bulkInsertWith, type SqlValue } from './sql-bulk.ts';
 import { numericSample } from './sample-row-codec.ts';
 import type { LabelRow, SampleRow } from './tables.ts';
 
@@ -13,7 +13,19 @@ export const SAMPLE_COLUMNS = [
   'label_set', 'metadata', 'usage', 'hard', 'score', 'labeler', 'labeled_time', 'create_time',
 ] as const satisfies readonly (keyof SampleRow)[];
 
-export const sampleValues = (r: SampleRow): SqlValue[] => SAMPLE_COLUMNS.map((c) => r[c]);
+/** Pushes a row's values in SAMPLE_COLUMNS order (spelt out: a loop over the names reads each by a dynamic key). */
+export function pushSampleValues(r: SampleRow, out: SqlValue[]): void {
+  out.push(
+    r.id, r.dataset_id, r.source, r.name, r.dir, r.size, r.sample_type, r.sample_time, r.state, r.labels,
+    r.label_set, r.metadata, r.usage, r.hard, r.score, r.labeler, r.labeled_time, r.create_time,
+  );
+}
+
+export function sampleValues(r: SampleRow): SqlValue[] {
+  const out: SqlValue[] = [];
+  pushSampleValues(r, out);
+  return out;
+}
 
 /** One minute per metrics point. */
 export const METRIC_BUCKET_MS = 60_000;
@@ -143,6 +155,16 @@ export class SampleTx {
     return out;
   }
 
+  /** Which of these sample ids are in the dataset. */
+  private async existingIds(ids: readonly string[]): Promise<Set<string>> {
+    const found = new Set<string>();
+    for (let i = 0; i < ids.length; i += 500) {
+      const rows = await this.db.selectFrom('samples').select('id').where('dataset_id', '=', this.datasetId).where('id', 'in', ids.slice(i, i + 500)).execute();
+      for (const r of rows) found.add(r.id);
+    }
+    return found;
+  }
+
   /** Up to `limit` samples carrying a label (the first ones in list order), locked as above. */
   async samplesWithLabel(no: number, limit: number): Promise<SampleRow[]> {
     let q = this.db
@@ -161,20 +183,22 @@ export class SampleTx {
   /** Inserts samples; a source already in the dataset is skipped. Returns the ids inserted. */
   async insertSamples(drafts: readonly SampleDraft[]): Promise<Set<string>> {
     if (drafts.length === 0) return new Set();
-    const inserted = await bulkInsert<{ id: string }>(
+    const { affected } = await bulkInsertWith(
       this.db,
       this.dialect,
       'samples',
       SAMPLE_COLUMNS,
-      drafts.map((d) => sampleValues(d.row)),
-      'on conflict (dataset_id, source) do nothing returning id',
+      drafts.length,
+      (i, out) => pushSampleValues(drafts[i]!.row, out),
+      'on conflict (dataset_id, source) do nothing',
     );
-    const ids = new Set(inserted.map((r) => r.id));
+    // The ids are new: when some source was already there, the rows found by id are the ones inserted.
+    const ids = affected === drafts.length ? new Set(drafts.map((d) => d.row.id)) : await this.existingIds(drafts.map((d) => d.row.id));
     const index: SqlValue[][] = [];
     for (const { row, annotations, metadata } of drafts) {
       if (!ids.has(row.id)) continue;
       this.delta.add(summaryFromParts(row.state, annotations, metadata), 1);
-      for (const no of distinctLabels(annotations)) index.push([this.datasetId, no, row.sample_time, row.id]);
+      if (annotations.length > 0) for (const no of distinctLabels(annotations)) index.push([this.datasetId, no, row.sample_time, row.id]);
     }
     if (index.length > 0) await bulkInsert(this.db, this.dialect, 'sample_label_index', ['dataset_id', 'label_no', 'sample_time', 'sample_id'], index);
     return ids;

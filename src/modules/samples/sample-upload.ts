@@ -7,10 +7,10 @@ import { acceptsFile } from '#src/modules/datasets/dataset-types.ts';
 import { textLabelLayout } from '#src/modules/data-transfer/formats/label-format.ts';
 import { textFileSamples } from '#src/modules/data-transfer/formats/text-samples.ts';
 import type { NewSample } from '#src/modules/datasets/samples-port.ts';
+import { mapLimit } from '#src/storage/object-store.ts';
 import { checkObjectKey, formatObsPath, joinKey, parseObsPath, type ObjectPath } from '#src/storage/obs-path.ts';
 import { checkMetadata } from './annotation-rules.ts';
 import { checkLabelList } from './label-checks.ts';
-import { mapLimit } from './map-limit.ts';
 import { LabelResolver, sampleDraft } from './sample-rows.ts';
 import type { UploadSample, UploadSamplesRequest, UploadSamplesResponse } from './schemas.ts';
 import type { SampleStore } from './store.ts';
@@ -21,7 +21,6 @@ const MB = 1024 * 1024;
 const FILE_LIMITS: Record<number, number> = { 0: 5 * MB, 2: 4 * MB };
 const DEFAULT_FILE_LIMIT = 8 * MB;
 export const BATCH_DATA_LIMIT = 8 * MB;
-const HEAD_CONCURRENCY = 32;
 
 /** No path separators, no "." or "..", none of the characters the spec forbids: ! < > = & " ' */
 const NAME_FORBIDDEN = /[!<>=&"'/\\\p{Cc}]/u;
@@ -112,8 +111,17 @@ export class SampleUploads {
   private async plan(dataset: DatasetRecord, samples: readonly UploadSample[]): Promise<Planned[]> {
     const folder = this.uploadFolder(dataset);
     let inlineBytes = 0;
+    const planned = new Array<Planned>(samples.length);
+    const inline: number[] = [];
+    // Files named by path, by bucket: their existence, size and time are asked for together.
+    const byBucket = new Map<string, { index: number; path: ObjectPath; source: string; name: string }[]>();
     const seen = new Set<string>();
-    const planned = await mapLimit(samples, HEAD_CONCURRENCY, async (s, i): Promise<Planned> => {
+    const once = (source: string, i: number): string => {
+      if (seen.has(source)) throw apiError(400, 'ModelArts.4422', `(body.samples[${i}]: ${source} appears twice in the batch)`);
+      seen.add(source);
+      return source;
+    };
+    samples.forEach((s, i) => {
       const field = `body.samples[${i}]`;
       if (s.sample_type !== undefined && s.sample_type !== dataset.info.sampleType && dataset.info.type !== 900) {
         throw errors.badParam(`${field}.sample_type: a dataset of type ${dataset.info.type} holds samples of type ${dataset.info.sampleType}`);
@@ -132,10 +140,9 @@ export class SampleUploads {
         if (inlineBytes > BATCH_DATA_LIMIT) throw apiError(400, 'ModelArts.4656', `(body.samples: more than ${BATCH_DATA_LIMIT} bytes of data in one request)`);
         const target = { bucket: folder.bucket, key: joinKey(folder.key, name) };
         checkObjectKey(target.bucket, target.key, `${field}.name`);
-        if (await this.ctx.objectStore.exists(target.bucket, target.key)) {
-          throw apiError(400, 'ModelArts.4422', `(${field}.name: ${formatObsPath(target)} exists; nothing is overwritten)`);
-        }
-        return { path: target, source: formatObsPath(target), name, size: data.length, sampleTime: this.ctx.clock.now(), data, input: s };
+        planned[i] = { path: target, source: once(formatObsPath(target), i), name, size: data.length, sampleTime: this.ctx.clock.now(), data, input: s };
+        inline.push(i);
+        return;
       }
       if ((s.data_source?.data_type ?? 0) !== 0) throw errors.badParam(`${field}.data_source.data_type: only 0 (OBS) is served here`);
       const p = parseObsPath(path!, `${field}.data_source.data_path`);
@@ -143,18 +150,27 @@ export class SampleUploads {
       const name = s.name ?? p.key.slice(p.key.lastIndexOf('/') + 1);
       checkSampleName(name, `${field}.name`);
       if (!acceptsFile(dataset.info, p.key)) throw badExtension(dataset, `${field}.data_source.data_path`, p.key);
-      const info = await this.ctx.objectStore.head(p.bucket, p.key);
-      if (!info) throw apiError(400, 'ModelArts.4651', `(${field}.data_source.data_path: ${formatObsPath(p)} does not exist)`);
-      return { path: p, source: formatObsPath(p), name, size: info.size, sampleTime: info.lastModified.getTime(), input: s };
+      let refs = byBucket.get(p.bucket);
+      if (!refs) byBucket.set(p.bucket, (refs = []));
+      refs.push({ index: i, path: p, source: once(formatObsPath(p), i), name });
     });
-    planned.forEach((p, i) => {
-      if (seen.has(p.source)) throw apiError(400, 'ModelArts.4422', `(body.samples[${i}]: ${p.source} appears twice in the batch)`);
-      seen.add(p.source);
-    });
-    // Files about to be written are checked now; files named by path are checked by the insert itself
-    // (a clash there rolls the batch back), which spares a query per batch.
-    const inline = planned.filter((p) => p.data !== undefined);
-    const existing = inline.length > 0 ? await this.store.existingSources(dataset.id, inline.map((p) => p.source)) : new Set<string>();
+    for (const [bucket, refs] of byBucket) {
+      const stats = await this.ctx.objectStore.statMany(bucket, refs.map((r) => r.path.key));
+      refs.forEach(({ index, path, source, name }, j) => {
+        const st = stats[j];
+        if (!st) throw apiError(400, 'ModelArts.4651', `(body.samples[${index}].data_source.data_path: ${source} does not exist)`);
+        planned[index] = { path, source, name, size: st.size, sampleTime: st.lastModified.getTime(), input: samples[index]! };
+      });
+    }
+    // Files about to be written are checked now (in the store and in the dataset); files named by path
+    // are checked by the insert itself (a clash there rolls the batch back), which spares a query.
+    const writes = inline.map((i) => planned[i]!);
+    const taken = writes.length > 0 ? await this.ctx.objectStore.statMany(folder.bucket, writes.map((p) => p.path.key)) : [];
+    const overwrite = taken.findIndex((st) => st !== null);
+    if (overwrite >= 0) {
+      throw apiError(400, 'ModelArts.4422', `(body.samples[${inline[overwrite]}].name: ${writes[overwrite]!.source} exists; nothing is overwritten)`);
+    }
+    const existing = writes.length > 0 ? await this.store.existingSources(dataset.id, writes.map((p) => p.source)) : new Set<string>();
     const clash = planned.findIndex((p) => existing.has(p.source));
     if (clash >= 0) throw apiError(400, 'ModelArts.4422', `(body.samples[${clash}]: ${planned[clash]!.source} is already a sample of this dataset)`);
     return planned;

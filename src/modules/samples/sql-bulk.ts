@@ -33,10 +33,41 @@ function placeholders(dialect: DialectName, rows: number, columns: number): stri
 /** Rows per statement for a table of this many columns. */
 export const chunkRows = (columns: number): number => Math.max(1, Math.min(MAX_ROWS, Math.floor(MAX_PARAMS / columns)));
 
+export interface BulkResult<R> {
+  /** What the tail's RETURNING clause gave, if any. */
+  rows: R[];
+  /** Rows the statements inserted (or changed, with an upsert tail). */
+  affected: number;
+}
+
 /**
- * `insert into <table> (<columns>) values (...),(...) <tail>` in chunks; returns the rows the tail's
- * RETURNING clause gave, if any.
+ * `insert into <table> (<columns>) values (...),(...) <tail>` for n rows in chunks; `fill(i, out)`
+ * pushes row i's values (columns order) onto `out`, so the bound values are built flat at once.
  */
+export async function bulkInsertWith<R = unknown>(
+  db: Kysely<Tables>,
+  dialect: DialectName,
+  table: string,
+  columns: readonly string[],
+  n: number,
+  fill: (i: number, out: SqlValue[]) => void,
+  tail = '',
+): Promise<BulkResult<R>> {
+  const out: BulkResult<R> = { rows: [], affected: 0 };
+  const size = chunkRows(columns.length);
+  for (let start = 0; start < n; start += size) {
+    const rows = Math.min(size, n - start);
+    const values: SqlValue[] = [];
+    for (let i = start; i < start + rows; i++) fill(i, values);
+    const text = `insert into ${table} (${columns.join(',')}) values ${placeholders(dialect, rows, columns.length)} ${tail}`;
+    const r = await db.executeQuery<R>(CompiledQuery.raw(text, values));
+    for (const row of r.rows) out.rows.push(row);
+    out.affected += Number(r.numAffectedRows ?? r.rows.length);
+  }
+  return out;
+}
+
+/** bulkInsert of rows given as arrays; returns the rows the tail's RETURNING clause gave, if any. */
 export async function bulkInsert<R = unknown>(
   db: Kysely<Tables>,
   dialect: DialectName,
@@ -45,15 +76,10 @@ export async function bulkInsert<R = unknown>(
   rows: readonly SqlValue[][],
   tail = '',
 ): Promise<R[]> {
-  const out: R[] = [];
-  const size = chunkRows(columns.length);
-  for (let i = 0; i < rows.length; i += size) {
-    const chunk = rows.slice(i, i + size);
-    const text = `insert into ${table} (${columns.join(',')}) values ${placeholders(dialect, chunk.length, columns.length)} ${tail}`;
-    const r = await db.executeQuery<R>(CompiledQuery.raw(text, chunk.flat()));
-    out.push(...r.rows);
-  }
-  return out;
+  const fill = (i: number, out: SqlValue[]) => {
+    for (const v of rows[i]!) out.push(v);
+  };
+  return (await bulkInsertWith<R>(db, dialect, table, columns, rows.length, fill, tail)).rows;
 }
 
 /** `?` or `$n` placeholders for a list of n values starting after `offset` others. */

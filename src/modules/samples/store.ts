@@ -65,6 +65,11 @@ export class SampleStore {
     }));
   }
 
+  async versionTotal(versionId: string): Promise<number> {
+    const r = await this.db.selectFrom('sample_versions').select('total').where('version_id', '=', versionId).executeTakeFirst();
+    return Number(r?.total ?? 0);
+  }
+
   async versionExists(datasetId: string, versionId: string): Promise<boolean> {
     const r = await this.db
       .selectFrom('sample_versions')

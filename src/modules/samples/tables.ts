@@ -98,7 +98,8 @@ export interface SampleVersionRow {
 /** The frozen copy of a sample in a dataset version. */
 export interface VersionSampleRow extends Omit<SampleRow, 'id' | 'dataset_id' | 'create_time'> {
   version_id: string;
-  dataset_id: string;
+  /** 1.. in the list order (sample_time, sample id) when the version froze. */
+  seq: number;
   sample_id: string;
 }
 

@@ -1,5 +1,5 @@
 // Deployment flavors and the local pool that instances take their capacity from.
-import { fitsIn, hostResources, type PoolAmount } from '#src/runtime/local/host-resources.ts';
+import { hostResources, type PoolAmount } from '#src/runtime/local/host-resources.ts';
 import type { CustomSpec } from './schemas.ts';
 
 export interface Flavor {
@@ -37,37 +37,4 @@ export function amountOf(specification: string, custom: CustomSpec | undefined):
   const f = servableFlavors().find((x) => x.specification === specification);
   if (!f) return `flavor ${specification} is not offered by this host (see GET /v1/{project_id}/services/specifications)`;
   return { cpu: f.cpu, memoryMb: f.memoryMb };
-}
-
-/** In-process accounting of the host's capacity held by service instances. */
-export class LocalPool {
-  readonly capacity: PoolAmount;
-  private readonly held = new Map<string, PoolAmount>();
-
-  constructor() {
-    const host = hostResources();
-    this.capacity = { cpu: host.cpuCores, memoryMb: host.memoryMb };
-  }
-
-  used(except?: string): PoolAmount {
-    let cpu = 0;
-    let memoryMb = 0;
-    for (const [k, a] of this.held) {
-      if (k === except) continue;
-      cpu += a.cpu;
-      memoryMb += a.memoryMb;
-    }
-    return { cpu, memoryMb };
-  }
-
-  /** Holds `amount` for `key` (replacing what it held); false when it does not fit. */
-  reserve(key: string, amount: PoolAmount): boolean {
-    if (!fitsIn(this.capacity, this.used(key), amount)) return false;
-    this.held.set(key, amount);
-    return true;
-  }
-
-  release(key: string): void {
-    this.held.delete(key);
-  }
 }

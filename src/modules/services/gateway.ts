@@ -94,11 +94,14 @@ export function registerGateway(
     manager.stats.record(serviceId, route.modelId, res.status < 400, performance.now() - started);
     if (res.status >= 500) throw apiError(500, 'ModelArts.6102', `(${String(res.body)})`);
     if (res.status >= 400) throw errors.badParam(String(res.body));
-    return reply.header('x-model-id', route.modelId).send(res.body);
+    reply.header('x-model-id', route.modelId);
+    if (res.jsonText !== undefined) return reply.type('application/json; charset=utf-8').send(res.jsonText);
+    return reply.send(res.body);
   };
 
-  const schema = { operationId: 'Infer', tags: ['Service Management'], summary: 'Calling a real-time service', params: InferParams, response: withErrors({}) };
-  for (const url of ['/v1/infers/:service_id', '/v1/infers/:service_id/*']) {
-    app.route({ method: ['POST', 'PUT', 'GET'], url, schema, handler });
-  }
+  // Not an API of the spec's index: the address the spec's access_address names. Predictions are
+  // POSTs; the path below the service id is the model's api url ("/" for the built-in runtimes).
+  const schema = (operationId: string) => ({ operationId, tags: ['Service Management'], summary: 'Calling a real-time service', params: InferParams, response: withErrors({}) });
+  app.post('/v1/infers/:service_id', { schema: schema('InferService') }, handler);
+  app.post('/v1/infers/:service_id/*', { schema: schema('InferServicePath') }, handler);
 }

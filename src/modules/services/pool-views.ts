@@ -1,7 +1,8 @@
 // Specifications (#135) and clusters (#136): what this host can serve, and its one pool.
 import type { Principal } from '#src/auth/principal.ts';
 import { hostResources } from '#src/runtime/local/host-resources.ts';
-import { LOCAL_CLUSTER_ID, servableFlavors, type LocalPool } from './flavors.ts';
+import type { LocalPool } from '#src/runtime/local/local-pool.ts';
+import { LOCAL_CLUSTER_ID, servableFlavors } from './flavors.ts';
 import type { Cluster, ClustersQuery } from './schemas.ts';
 
 export function specifications(q: { limit?: string; offset?: string }) {

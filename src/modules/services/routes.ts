@@ -5,7 +5,6 @@ import { principal } from '#src/auth/auth-hook.ts';
 import { ProjectParams, withErrors } from '#src/core/schemas.ts';
 import { modelServiceOf } from '#src/modules/models/context.ts';
 import { clusters, specifications } from './pool-views.ts';
-import { LocalPool } from './flavors.ts';
 import { registerGateway } from './gateway.ts';
 import {
   ClustersQuery,
@@ -27,6 +26,7 @@ import {
   UpdateServiceRequest,
 } from './schemas.ts';
 import { ServiceManager } from './service.ts';
+import { ServiceReader } from './service-reader.ts';
 import { ServiceStore } from './store.ts';
 
 const tags = ['Service Management'];
@@ -39,8 +39,9 @@ function baseUrl(req: FastifyRequest): string {
 export const servicesModule: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
   const store = new ServiceStore(ctx.database.db);
   const models = modelServiceOf(ctx);
-  const pool = new LocalPool();
-  const manager = new ServiceManager(store, models, pool, ctx.clock, ctx.config.dataDir);
+  const pool = ctx.localPool;
+  const manager = new ServiceManager(store, models, pool, ctx.clock, ctx.config.dataDir, ctx.objectStore);
+  const reader = new ServiceReader(store, manager, ctx.clock);
   models.setUsage(manager);
   ctx.reconcilers.add({ name: 'services', reconcile: () => manager.reconcile() });
   app.addHook('onClose', async () => manager.close());
@@ -72,7 +73,7 @@ export const servicesModule: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = as
         response: withErrors({ 200: ListServicesResponse }),
       },
     },
-    (req) => manager.list(principal(req), req.query),
+    (req) => reader.list(principal(req), req.query),
   );
 
   // Registered before /services/:service_id; find-my-way prefers the static segment anyway.
@@ -102,7 +103,7 @@ export const servicesModule: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = as
         response: withErrors({ 200: ServiceDetail }),
       },
     },
-    (req) => manager.show(principal(req), req.params.service_id, baseUrl(req)),
+    (req) => reader.show(principal(req), req.params.service_id, baseUrl(req)),
   );
 
   app.put(
@@ -152,7 +153,7 @@ export const servicesModule: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = as
         response: withErrors({ 200: MonitorResponse }),
       },
     },
-    (req) => manager.monitor(principal(req), req.params.service_id),
+    (req) => reader.monitor(principal(req), req.params.service_id),
   );
 
   app.get(
@@ -167,7 +168,7 @@ export const servicesModule: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = as
         response: withErrors({ 200: UpdateLogsResponse }),
       },
     },
-    (req) => manager.updateLogs(principal(req), req.params.service_id, req.query.update_time),
+    (req) => reader.updateLogs(principal(req), req.params.service_id, req.query.update_time),
   );
 
   app.get(
@@ -182,7 +183,7 @@ export const servicesModule: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = as
         response: withErrors({ 200: EventsResponse }),
       },
     },
-    (req) => manager.events(principal(req), req.params.service_id, req.query),
+    (req) => reader.events(principal(req), req.params.service_id, req.query),
   );
 
   app.get(

@@ -100,6 +100,8 @@ const ServiceCommon = {
   is_free: Type.Boolean(),
   additional_properties: Type.Record(Type.String(), Type.Unknown()),
   progress: Type.Optional(Type.Integer()),
+  start_time: Type.Optional(Type.Integer({ description: 'Batch services: when the run started' })),
+  finished_time: Type.Optional(Type.Integer({ description: 'Batch services: when the run ended' })),
 };
 
 export const ServiceListItem = Type.Object({ ...ServiceCommon, is_opened_sample_collection: Type.String() });
@@ -129,6 +131,10 @@ export const QueryServiceConfig = Type.Object({
   dest_path: Type.Optional(Type.String()),
   req_uri: Type.Optional(Type.String()),
   mapping_type: Type.Optional(Type.String()),
+  mapping_rule: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+  src_type: Type.Optional(Type.String()),
+  start_time: Type.Optional(Type.Integer()),
+  finished_time: Type.Optional(Type.Integer()),
 });
 export type QueryServiceConfig = Static<typeof QueryServiceConfig>;
 

@@ -3,16 +3,20 @@ import type { Principal } from '#src/auth/principal.ts';
 import { apiError, errors } from '#src/core/errors.ts';
 import { uuid } from '#src/core/ids.ts';
 import type { Clock } from '#src/core/time.ts';
+import type { ObjectStore } from '#src/storage/object-store.ts';
 import { isUniqueViolation } from '#src/db/driver-errors.ts';
 import type { DeployableModel, ModelService } from '#src/modules/models/service.ts';
 import { ServingHost, type ModelDeployment } from '#src/runtime/serving/serving-host.ts';
-import { amountOf, LOCAL_CLUSTER_ID, type LocalPool } from './flavors.ts';
+import type { LocalPool } from '#src/runtime/local/local-pool.ts';
+import { amountOf, LOCAL_CLUSTER_ID } from './flavors.ts';
 import { instanceFactory, unservable } from './instances.ts';
-import type { CreateServiceRequest, EventsQuery, ListServicesQuery, ServiceConfig, UpdateServiceRequest } from './schemas.ts';
+import type { CreateServiceRequest, ServiceConfig, UpdateServiceRequest } from './schemas.ts';
 import type { ServiceStore } from './store.ts';
 import type { ServiceEventRow, ServiceRow, ServiceStatus, ServiceUpdateLogRow } from './tables.ts';
-import { detailOf, eventView, listItemOf, logConfigOf, type StoredConfig } from './views.ts';
+import type { StoredConfig } from './views.ts';
 import { InferenceStats } from './inference-stats.ts';
+import { BatchRunner } from './batch-service.ts';
+import { checkBatchConfig } from './batch-runner.ts';
 
 const UNIT_MS = { MINUTES: 60_000, HOURS: 3_600_000, DAYS: 86_400_000 } as const;
 
@@ -26,6 +30,7 @@ export class ServiceManager {
   readonly stats = new InferenceStats();
   private readonly ops = new Map<string, Promise<void>>();
   private pendingEvents: ServiceEventRow[] = [];
+  private readonly batch: BatchRunner;
 
   constructor(
     private readonly store: ServiceStore,
@@ -33,7 +38,9 @@ export class ServiceManager {
     private readonly pool: LocalPool,
     private readonly clock: Clock,
     private readonly dataDir: string,
+    objects: ObjectStore,
   ) {
+    this.batch = new BatchRunner({ store, models, pool, clock, objects, dataDir, event: (id, type, info) => this.event(id, type, info), flush: () => this.flushEvents() });
     this.host = new ServingHost({
       event: (serviceId, type, info) => this.event(serviceId, type, info),
       health: (serviceId, healthy) => {
@@ -84,13 +91,21 @@ export class ServiceManager {
   }
 
   /** Checks a config list against the models and the pool; returns the stored form. */
-  private async resolveConfigs(projectId: string, configs: ServiceConfig[], clusterId: string | undefined): Promise<{ stored: StoredConfig[]; cpu: number; memoryMb: number }> {
+  private async resolveConfigs(
+    projectId: string,
+    configs: ServiceConfig[],
+    clusterId: string | undefined,
+    inferType: string,
+  ): Promise<{ stored: StoredConfig[]; cpu: number; memoryMb: number }> {
+    const batch = inferType === 'batch';
+    if (batch && configs.length !== 1) throw errors.badParam('body.config must hold exactly one model for a batch service');
     const weights = configs.map((c, i) => {
+      if (batch) return undefined;
       if (c.weight === undefined) throw errors.badParam(`body.config[${i}].weight is required for a real-time service`);
       return c.weight;
     });
-    const sum = weights.reduce((a, b) => a + b, 0);
-    if (sum !== 100) throw errors.badParam(`body.config[].weight must sum to 100, got ${sum}`);
+    const sum = weights.reduce<number>((a, b) => a + (b ?? 0), 0);
+    if (!batch && sum !== 100) throw errors.badParam(`body.config[].weight must sum to 100, got ${sum}`);
     const seen = new Set<string>();
     const stored: StoredConfig[] = [];
     let cpu = 0;
@@ -104,9 +119,11 @@ export class ServiceManager {
       if (seen.has(versionKey)) throw apiError(400, 'ModelArts.3516');
       seen.add(versionKey);
       if (model.status === 'publishing') throw apiError(400, 'ModelArts.3515', model.id);
-      if (model.status !== 'published') throw apiError(400, 'ModelArts.3589', model.id, 'real-time', `(model status ${model.status})`);
+      if (model.status !== 'published') throw apiError(400, 'ModelArts.3589', model.id, inferType, `(model status ${model.status})`);
       const why = unservable(model);
-      if (why) throw apiError(400, 'ModelArts.3589', model.id, 'real-time', `(${why})`);
+      if (why) throw apiError(400, 'ModelArts.3589', model.id, inferType, `(${why})`);
+      if (batch && model.config.apis.length === 0) throw apiError(400, 'ModelArts.3514');
+      const batchFields = batch ? checkBatchConfig(c, model.config.apis[0]) : undefined;
       const amount = amountOf(c.specification, c.custom_spec);
       if (typeof amount === 'string') throw errors.badParam(`body.config[${i}].specification: ${amount}`);
       cpu += amount.cpu * c.instance_count;
@@ -117,10 +134,11 @@ export class ServiceManager {
         model_version: model.version,
         specification: c.specification,
         ...(c.custom_spec ? { custom_spec: c.custom_spec } : {}),
-        weight: weights[i]!,
+        ...(weights[i] !== undefined ? { weight: weights[i] } : {}),
         instance_count: c.instance_count,
         envs: c.envs ?? {},
         ...(cluster ? { cluster_id: cluster } : {}),
+        ...(batchFields ? { ...batchFields, req_uri: c.req_uri! } : {}),
       });
     }
     return { stored, cpu, memoryMb };
@@ -134,9 +152,9 @@ export class ServiceManager {
   }
 
   async create(caller: Principal, req: CreateServiceRequest): Promise<{ service_id: string; resource_ids: string[] }> {
-    if (req.infer_type !== 'real-time') throw apiError(400, 'ModelArts.3518', req.infer_type);
+    if (req.infer_type === 'edge') throw apiError(400, 'ModelArts.3518', req.infer_type);
     const cluster = req.cluster_id ?? req.pool_name;
-    const { stored, cpu, memoryMb } = await this.resolveConfigs(caller.projectId, req.config, cluster);
+    const { stored, cpu, memoryMb } = await this.resolveConfigs(caller.projectId, req.config, cluster, req.infer_type);
     if (await this.store.nameTaken(caller.projectId, req.service_name)) throw apiError(409, 'ModelArts.3503', req.service_name);
     const id = uuid();
     const now = this.clock.now();
@@ -174,7 +192,8 @@ export class ServiceManager {
       throw e;
     }
     this.event(id, 'normal', 'start to deploy service');
-    void this.serialize(id, () => this.bringUp(id, log.id));
+    if (req.infer_type === 'batch') this.batch.start(id, log.id);
+    else void this.serialize(id, () => this.bringUp(id, log.id));
     return { service_id: id, resource_ids: [`INF-${id}`] };
   }
 
@@ -229,6 +248,7 @@ export class ServiceManager {
   }
 
   private async bringDown(id: string, reason: string): Promise<void> {
+    await this.batch.stop(id);
     await this.host.remove(id);
     this.pool.release(id);
     this.event(id, 'normal', reason);
@@ -249,29 +269,33 @@ export class ServiceManager {
     }
 
     // The spec: with both status and config, only status is changed.
+    // Every accepted change is an update log entry, holding the config in force after it.
+    const logOf = (result: ServiceUpdateLogRow['result'], config = row.config): ServiceUpdateLogRow => ({ id: uuid(), service_id: id, update_time: now, result, config });
     if (req.status !== undefined) {
-      await this.store.update(id, patch);
       if (req.status === 'stopped') {
         if (row.desired === 'stopped' && row.status === 'stopped') throw apiError(400, 'ModelArts.6307');
-        await this.store.update(id, { desired: 'stopped' });
+        await this.store.updateWithLog(id, { ...patch, desired: 'stopped' }, logOf('SUCCESS'));
         await this.serialize(id, () => this.bringDown(id, 'service stopped'));
         return;
       }
       if (row.desired === 'running' && (row.status === 'running' || row.status === 'deploying' || row.status === 'concerning')) throw apiError(400, 'ModelArts.6305');
       const configs = JSON.parse(row.config) as StoredConfig[];
       this.reserveStored(id, configs);
-      await this.store.update(id, { desired: 'running', status: 'deploying', error_msg: null, transition_at: now });
+      const log = logOf('RUNNING');
+      await this.store.updateWithLog(id, { ...patch, desired: 'running', status: 'deploying', error_msg: null, transition_at: now }, log);
       this.event(id, 'normal', 'start to run service');
-      void this.serialize(id, () => this.bringUp(id, undefined));
+      if (row.infer_type === 'batch') this.batch.start(id, log.id);
+      else void this.serialize(id, () => this.bringUp(id, log.id));
       return;
     }
 
     if (req.config !== undefined) {
-      const { stored, cpu, memoryMb } = await this.resolveConfigs(caller.projectId, req.config, row.cluster_id ?? undefined);
-      const running = row.desired === 'running';
+      const { stored, cpu, memoryMb } = await this.resolveConfigs(caller.projectId, req.config, row.cluster_id ?? undefined, row.infer_type);
+      // A batch service takes a new config at its next run.
+      const running = row.desired === 'running' && row.infer_type !== 'batch';
       if (running) this.reserve(id, { cpu, memoryMb });
       patch.config = JSON.stringify(stored);
-      const log: ServiceUpdateLogRow = { id: uuid(), service_id: id, update_time: now, result: running ? 'RUNNING' : 'SUCCESS', config: patch.config };
+      const log = logOf(running ? 'RUNNING' : 'SUCCESS', patch.config);
       if (running) {
         patch.status = 'deploying';
         patch.transition_at = now;
@@ -283,12 +307,15 @@ export class ServiceManager {
           await this.bringUp(id, log.id);
           const after = await this.store.byId(id);
           // A failed update keeps the old config serving: store it back.
-          if (after && after.status === 'running' && (await this.isFailedLog(id, log.id))) await this.store.update(id, { config: row.config });
+          if (after && after.status === 'running' && (await this.isFailedLog(id, log.id))) {
+            await this.store.update(id, { config: row.config });
+            this.reserveStored(id, JSON.parse(row.config) as StoredConfig[]);
+          }
         });
       }
       return;
     }
-    await this.store.update(id, patch);
+    await this.store.updateWithLog(id, patch, logOf('SUCCESS'));
   }
 
   private async isFailedLog(serviceId: string, logId: string): Promise<boolean> {
@@ -313,6 +340,7 @@ export class ServiceManager {
     for (const row of rows) {
       await this.store.update(row.id, { desired: 'stopped' });
       await this.serialize(row.id, async () => {
+        await this.batch.stop(row.id);
         await this.host.remove(row.id);
         this.pool.release(row.id);
         this.stats.forget(row.id);
@@ -320,65 +348,6 @@ export class ServiceManager {
         await this.store.delete(row.id);
       });
     }
-  }
-
-  async list(caller: Principal, q: ListServicesQuery) {
-    const [total, rows] = await Promise.all([this.store.count(caller.projectId, q), this.store.page(caller.projectId, q)]);
-    const now = this.clock.now();
-    return { total_count: total, count: rows.length, services: rows.map((r) => listItemOf(r, this.stats.pending(r.id), now)) };
-  }
-
-  async show(caller: Principal, id: string, baseUrl: string) {
-    const row = await this.requireService(caller.projectId, id);
-    return detailOf(row, this.stats.pending(row.id), this.clock.now(), baseUrl);
-  }
-
-  async monitor(caller: Principal, id: string) {
-    const row = await this.requireService(caller.projectId, id);
-    const usage = await this.host.usage(id);
-    const configs = JSON.parse(row.config) as StoredConfig[];
-    return {
-      service_name: row.service_name,
-      service_id: row.id,
-      monitors: configs.map((c) => {
-        const u = usage.get(c.model_id);
-        const s = this.stats.ofModel(row.id, c.model_id);
-        const a = amountOf(c.specification, c.custom_spec);
-        const per = typeof a === 'string' ? { cpu: 0, memoryMb: 0 } : a;
-        const running = u?.instances ?? 0;
-        return {
-          failed_times: s.failures,
-          model_version: c.model_version,
-          cpu_memory_total: Math.round(per.memoryMb * running),
-          gpu_usage: 0,
-          gpu_total: 0,
-          model_id: c.model_id,
-          invocation_times: s.invocations,
-          cpu_core_usage: Math.round((u?.cpuCores ?? 0) * 1000) / 1000,
-          cpu_core_total: per.cpu * running,
-          model_name: c.model_name,
-          cpu_memory_usage: u?.memoryMb ?? 0,
-          ...(s.medianMs !== undefined ? { latency_ms: s.medianMs } : {}),
-        };
-      }),
-    };
-  }
-
-  async updateLogs(caller: Principal, id: string, updateTime: number | undefined) {
-    const row = await this.requireService(caller.projectId, id);
-    const logs = await this.store.updateLogs(id, updateTime);
-    return {
-      service_name: row.service_name,
-      service_id: row.id,
-      logs: logs.map((l) => ({ update_time: Number(l.update_time), result: l.result, config: logConfigOf(l.config) })),
-    };
-  }
-
-  async events(caller: Principal, id: string, q: EventsQuery) {
-    const row = await this.requireService(caller.projectId, id);
-    await this.flushEvents();
-    const { total, rows } = await this.store.events(id, q);
-    return { service_name: row.service_name, service_id: row.id, total_count: total, count: rows.length, events: rows.map(eventView) };
   }
 
   /** Which of these models a service of the project uses (for model deletes). */
@@ -399,6 +368,19 @@ export class ServiceManager {
     const now = this.clock.now();
     for (const row of await this.store.wantRunning()) {
       if (this.ops.has(row.id)) continue;
+      if (row.infer_type === 'batch') {
+        // A batch cut short by a restart runs again from its first file.
+        if (!this.batch.isRunning(row.id) && (row.status === 'running' || row.status === 'deploying')) {
+          try {
+            this.reserveStored(row.id, JSON.parse(row.config) as StoredConfig[]);
+          } catch {
+            continue;
+          }
+          this.event(row.id, 'normal', 'Atelier restarted: running the batch again');
+          this.batch.start(row.id, undefined);
+        }
+        continue;
+      }
       if (row.due_time !== null && Number(row.due_time) <= now) {
         await this.store.update(row.id, { desired: 'stopped' });
         await this.serialize(row.id, () => this.bringDown(row.id, 'service stopped by its schedule'));
@@ -418,6 +400,7 @@ export class ServiceManager {
   }
 
   async close(): Promise<void> {
+    await this.batch.close();
     await Promise.all([...this.ops.values()]);
     await this.host.close();
     for (const [id, c] of this.stats.drain()) await this.store.addCounts(id, c.invocations, c.failures).catch(() => undefined);

@@ -52,7 +52,7 @@ export class ServiceStore {
 
   /** Services whose instances should be up on this host. */
   async wantRunning(): Promise<ServiceRow[]> {
-    return this.db.selectFrom('services').selectAll().where('desired', '=', 'running').where('infer_type', '=', 'real-time').execute();
+    return this.db.selectFrom('services').selectAll().where('desired', '=', 'running').execute();
   }
 
   async nameTaken(projectId: string, name: string): Promise<boolean> {

@@ -13,11 +13,25 @@ export interface StoredConfig {
   instance_count: number;
   envs: Record<string, string>;
   cluster_id?: string;
+  // Batch services only.
+  src_path?: string;
+  dest_path?: string;
+  req_uri?: string;
+  mapping_type?: 'file' | 'csv';
+  mapping_rule?: Record<string, unknown>;
+  src_type?: string;
+  start_time?: number;
+  finished_time?: number;
 }
 
 const configsOf = (row: ServiceRow) => JSON.parse(row.config) as StoredConfig[];
 
-function common(row: ServiceRow, pending: { invocations: number; failures: number }, now: number) {
+const batchTimes = (c: StoredConfig | undefined) => ({
+  ...(c?.start_time !== undefined ? { start_time: c.start_time } : {}),
+  ...(c?.finished_time !== undefined ? { finished_time: c.finished_time } : {}),
+});
+
+function common(row: ServiceRow, pending: { invocations: number; failures: number }, now: number, progress?: number) {
   return {
     service_id: row.id,
     service_name: row.service_name,
@@ -39,15 +53,17 @@ function common(row: ServiceRow, pending: { invocations: number; failures: numbe
     transition_at: Number(row.transition_at),
     is_free: configsOf(row).every((c) => c.specification === 'modelarts.vm.cpu.free'),
     additional_properties: JSON.parse(row.additional_properties) as Record<string, unknown>,
-    ...(row.status === 'deploying' ? { progress: 50 } : row.status === 'running' ? { progress: 100 } : {}),
+    // Deploying: the share of instances already answering (0 until the models are being started).
+    ...(row.status === 'deploying' ? { progress: progress ?? 0 } : row.status === 'running' ? { progress: 100 } : {}),
+    ...(row.infer_type === 'batch' ? batchTimes(configsOf(row)[0]) : {}),
   };
 }
 
-export function listItemOf(row: ServiceRow, pending: { invocations: number; failures: number }, now: number): ServiceListItem {
-  return { ...common(row, pending, now), is_opened_sample_collection: 'false' };
+export function listItemOf(row: ServiceRow, pending: { invocations: number; failures: number }, now: number, progress?: number): ServiceListItem {
+  return { ...common(row, pending, now, progress), is_opened_sample_collection: 'false' };
 }
 
-export function detailOf(row: ServiceRow, pending: { invocations: number; failures: number }, now: number, baseUrl: string): ServiceDetail {
+export function detailOf(row: ServiceRow, pending: { invocations: number; failures: number }, now: number, baseUrl: string, progress?: number): ServiceDetail {
   const modelStatus = row.status === 'running' || row.status === 'concerning' ? 'running' : row.status === 'stopped' ? 'stopped' : row.status === 'failed' ? 'failed' : 'notReady';
   const config: QueryServiceConfig[] = configsOf(row).map((c) => ({
     model_id: c.model_id,
@@ -63,9 +79,17 @@ export function detailOf(row: ServiceRow, pending: { invocations: number; failur
     support_debug: false,
     additional_properties: {},
     ...(c.cluster_id ? { cluster_id: c.cluster_id } : {}),
+    ...(c.src_path !== undefined ? { src_path: c.src_path } : {}),
+    ...(c.dest_path !== undefined ? { dest_path: c.dest_path } : {}),
+    ...(c.req_uri !== undefined ? { req_uri: c.req_uri } : {}),
+    ...(c.mapping_type !== undefined ? { mapping_type: c.mapping_type } : {}),
+    ...(c.mapping_rule !== undefined ? { mapping_rule: c.mapping_rule } : {}),
+    ...(c.src_type !== undefined ? { src_type: c.src_type } : {}),
+    ...(c.start_time !== undefined ? { start_time: c.start_time } : {}),
+    ...(c.finished_time !== undefined ? { finished_time: c.finished_time } : {}),
   }));
   return {
-    ...common(row, pending, now),
+    ...common(row, pending, now, progress),
     ...(row.cluster_id ? { cluster_id: row.cluster_id } : {}),
     ...(row.error_msg ? { error_msg: row.error_msg } : {}),
     config,

@@ -33,20 +33,25 @@ import {
 } from './schemas.ts';
 import { TrainingJobService } from './service.ts';
 import { TrainingJobStore } from './store.ts';
+import { parseEngineSpecs } from './engines.ts';
 import { createTrainingRuntime } from './training-runtime.ts';
 
 const tags = ['Training Job Management'];
 const resourceTags = ['Resource and Engine Specifications'];
 
 export const trainingModule: FastifyPluginAsyncTypebox<{ ctx: AppContext; data: DataManagement }> = async (app, { ctx, data }) => {
-  const runtime = createTrainingRuntime(ctx.config.dataDir);
+  const runtime = createTrainingRuntime(ctx.config.dataDir, {
+    engines: parseEngineSpecs(ctx.config.trainingEngines),
+    capacity: ctx.localPool.capacity,
+  });
   const algorithms = new AlgorithmService(new AlgorithmStore(ctx.database.db), ctx.objectStore, runtime.engines, ctx.clock);
   const manifests = datasetManifests(data.directory);
   const store = new TrainingJobStore(ctx.database.db);
   // The runner and the scheduler call each other: a job's end frees capacity for the next one.
   const released = { kick: (): void => undefined };
   const runner = new JobRunner(runtime, store, ctx.objectStore, ctx.clock, app.log, () => released.kick());
-  const scheduler = new JobScheduler(runtime, store, runner, ctx.clock, app.log);
+  const scheduler = new JobScheduler(runtime, ctx.localPool, store, runner, ctx.clock, app.log);
+  ctx.localPool.onRelease(() => scheduler.kick());
   released.kick = () => scheduler.kick();
   const jobs = new TrainingJobService(
     runtime,

@@ -2,11 +2,14 @@
 // their share (cores and memory of all their nodes) fits next to the running ones; the first that
 // does not fit holds the others back, so a big job is not overtaken forever by small ones.
 import type { Clock } from '#src/core/time.ts';
-import { fitsIn } from '#src/runtime/local/host-resources.ts';
+import type { LocalPool } from '#src/runtime/local/local-pool.ts';
 import type { Logger } from '#src/runtime/logger.ts';
 import type { JobRunner } from './job-runner.ts';
 import { ACTIVE_PHASES, WAITING_PHASES, type TrainingJobStore } from './store.ts';
 import type { TrainingRuntime } from './training-runtime.ts';
+
+/** The key training's jobs hold the shared pool under. */
+const POOL_KEY = 'training';
 
 export class JobScheduler {
   private running = false;
@@ -15,6 +18,7 @@ export class JobScheduler {
 
   constructor(
     private readonly runtime: TrainingRuntime,
+    private readonly pool: LocalPool,
     private readonly store: TrainingJobStore,
     private readonly runner: JobRunner,
     private readonly clock: Clock,
@@ -52,20 +56,24 @@ export class JobScheduler {
   }
 
   private async pass(): Promise<void> {
-    const used = { cpu: 0, memoryMb: 0 };
+    // Training's own share comes from the jobs table (it survives restarts); the shared pool holds
+    // it under one key, so service instances and jobs never take the same cores.
+    let used = { cpu: 0, memoryMb: 0 };
     for (const j of await this.store.inPhases(ACTIVE_PHASES)) {
-      used.cpu += j.cpu;
-      used.memoryMb += Number(j.memory_mb);
+      used = { cpu: used.cpu + j.cpu, memoryMb: used.memoryMb + Number(j.memory_mb) };
     }
+    this.pool.set(POOL_KEY, used);
     let blocked = false;
     for (const job of await this.store.inPhases(WAITING_PHASES)) {
-      const share = { cpu: job.cpu, memoryMb: Number(job.memory_mb) };
       const now = this.clock.now();
-      if (!blocked && fitsIn(this.runtime.capacity, used, share)) {
+      const withJob = { cpu: used.cpu + job.cpu, memoryMb: used.memoryMb + Number(job.memory_mb) };
+      if (!blocked && this.pool.reserve(POOL_KEY, withJob)) {
         const admitted = await this.store.update(job.id, { phase: 'Running', secondary_phase: 'Running', start_time: now, update_time: now }, WAITING_PHASES);
-        if (!admitted) continue; // terminated or deleted meanwhile
-        used.cpu += share.cpu;
-        used.memoryMb += share.memoryMb;
+        if (!admitted) {
+          this.pool.set(POOL_KEY, used); // terminated or deleted meanwhile
+          continue;
+        }
+        used = withJob;
         this.runner.start({ ...job, phase: 'Running', secondary_phase: 'Running', start_time: now, update_time: now });
         continue;
       }

@@ -18,17 +18,16 @@ export interface TrainingRuntime {
 export interface TrainingOptions {
   /** Interpreters or virtual environments to offer besides the ones found on the host. */
   engines?: EngineSpec[];
-  /** Cores and memory the local pool may use (default and upper bound: the host's). */
-  poolCpu?: number;
-  poolMemoryMb?: number;
+  /** Cores and memory of the local pool (default: the host's). */
+  capacity?: PoolAmount;
 }
 
 export function createTrainingRuntime(dataDir: string, opts: TrainingOptions = {}): TrainingRuntime {
   const host = hostResources();
   const pool: HostResources = {
     ...host,
-    cpuCores: Math.max(1, Math.min(host.cpuCores, opts.poolCpu ?? host.cpuCores)),
-    memoryMb: Math.max(1, Math.min(host.memoryMb, opts.poolMemoryMb ?? host.memoryMb)),
+    cpuCores: opts.capacity?.cpu ?? host.cpuCores,
+    memoryMb: opts.capacity?.memoryMb ?? host.memoryMb,
   };
   return {
     host,

@@ -13,6 +13,8 @@ export interface PredictResponse {
   status: number;
   /** JSON-serializable answer, or an error message for status >= 400. */
   body: unknown;
+  /** The answer already serialized as JSON text (then `body` is undefined). */
+  jsonText?: string;
 }
 
 export interface InstanceUsage {

@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { InstanceStartError, type InstanceUsage, type PredictRequest, type PredictResponse, type ServingInstance } from './instance.ts';
 
-type Reply = { id: number; ok: true; body: unknown } | { id: number; ok: false; status: number; message: string };
+type Reply = { id: number; ok: true; text: string } | { id: number; ok: false; status: number; message: string };
 
 // Workers load TypeScript through tsx, registered inside the worker before the entry is imported
 // (a worker does not inherit the parent's --import loader).
@@ -51,7 +51,7 @@ export class OnnxInstance implements ServingInstance {
     });
   }
 
-  private call(msg: { body?: unknown; stats?: true }): Promise<Reply> {
+  private call(msg: { text?: string; stats?: true }): Promise<Reply> {
     const id = this.nextId++;
     return new Promise((resolve) => {
       this.pending.set(id, resolve);
@@ -63,14 +63,14 @@ export class OnnxInstance implements ServingInstance {
     if (!req.contentType.startsWith('application/json')) {
       return { status: 400, body: 'header.content-type must be application/json for an ONNX model' };
     }
-    const r = await this.call({ body: req.json });
-    return r.ok ? { status: 200, body: r.body } : { status: r.status, body: r.message };
+    const r = await this.call({ text: req.raw.length > 0 ? req.raw.toString('utf8') : '{}' });
+    return r.ok ? { status: 200, body: undefined, jsonText: r.text } : { status: r.status, body: r.message };
   }
 
   async usage(): Promise<InstanceUsage> {
     const r = await this.call({ stats: true });
     if (!r.ok) return { cpuCores: 0, memoryMb: 0 };
-    const s = r.body as { busyMs: number; heapBytes: number };
+    const s = JSON.parse(r.text) as { busyMs: number; heapBytes: number };
     const now = performance.now();
     // Inference time over wall time: the session runs single-threaded, so this is its core use.
     const cores = now > this.lastAt ? (s.busyMs - this.lastBusy) / (now - this.lastAt) : 0;

@@ -1,5 +1,5 @@
 // One ONNX instance: a worker thread holding an onnxruntime-node session. Messages in:
-// {id, body}; out: {id, ok, body} or {id, ok: false, status, message}. Started by OnnxInstance.
+// {id, text}; out: {id, ok, text} or {id, ok: false, status, message}. Started by OnnxInstance.
 import { parentPort, workerData } from 'node:worker_threads';
 import { getHeapStatistics } from 'node:v8';
 import ort from 'onnxruntime-node';
@@ -17,15 +17,17 @@ let busyMs = 0;
 try {
   const session = await ort.InferenceSession.create(modelFile, { intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential' });
   const specs = inputSpecs(session);
-  port.on('message', (msg: { id: number; body?: unknown; stats?: true }) => {
+  // Bodies travel as JSON text both ways: a string crosses the thread boundary far cheaper than
+  // a structured clone of nested arrays.
+  port.on('message', (msg: { id: number; text?: string; stats?: true }) => {
     if (msg.stats) {
-      port.postMessage({ id: msg.id, ok: true, body: { busyMs, heapBytes: getHeapStatistics().used_heap_size } });
+      port.postMessage({ id: msg.id, ok: true, text: JSON.stringify({ busyMs, heapBytes: getHeapStatistics().used_heap_size }) });
       return;
     }
     const started = performance.now();
     let feeds;
     try {
-      feeds = encodeInputs(msg.body, specs, ort.Tensor);
+      feeds = encodeInputs(JSON.parse(msg.text ?? '{}') as unknown, specs, ort.Tensor);
     } catch (e) {
       port.postMessage({ id: msg.id, ok: false, status: 400, message: e instanceof Error ? e.message : String(e) });
       return;
@@ -33,7 +35,7 @@ try {
     session.run(feeds).then(
       (outputs) => {
         busyMs += performance.now() - started;
-        port.postMessage({ id: msg.id, ok: true, body: decodeOutputs(outputs) });
+        port.postMessage({ id: msg.id, ok: true, text: JSON.stringify(decodeOutputs(outputs)) });
       },
       (e: unknown) => {
         busyMs += performance.now() - started;

@@ -38,7 +38,8 @@ export class PythonInstance implements ServingInstance {
     this.log = createWriteStream(opts.logFile, { flags: 'a' });
     this.child = spawn(opts.python, ['-u', SERVER, '--model-dir', opts.modelDir, '--model-type', opts.modelType, '--model-name', opts.modelName], {
       cwd: opts.modelDir,
-      env: { ...process.env, ...opts.env, PYTHONPATH: [PYTHONPATH, process.env.PYTHONPATH].filter(Boolean).join(':') },
+      // No .pyc files next to the shipped model_service sources or in the model's copy.
+      env: { ...process.env, ...opts.env, PYTHONDONTWRITEBYTECODE: '1', PYTHONPATH: [PYTHONPATH, process.env.PYTHONPATH].filter(Boolean).join(':') },
       detached: true,
       stdio: ['pipe', 'pipe', 'pipe'],
     });

@@ -50,6 +50,8 @@ const MAX_RESTARTS = 5;
 
 export class ServingHost {
   private readonly live = new Map<string, Live>();
+  /** Instances started and ready of a service's apply in progress. */
+  private readonly starting = new Map<string, { total: number; ready: number }>();
   private closed = false;
 
   constructor(private readonly listener: HostListener) {}
@@ -68,6 +70,8 @@ export class ServingHost {
     const started: Slot[] = [];
     const retired: Slot[] = [];
     const nextModels: LiveModel[] = [];
+    const progress = { total: 0, ready: 0 };
+    this.starting.set(serviceId, progress);
     try {
       for (const spec of models) {
         const old = current?.models.find((m) => m.spec.modelId === spec.modelId && m.spec.key === spec.key);
@@ -80,13 +84,16 @@ export class ServingHost {
           fresh.push(slot);
           this.event(serviceId, 'normal', `[${spec.modelId}] starting instance ${slot.instance.id}`);
         }
-        await Promise.all(fresh.map((s) => s.instance.ready));
+        progress.total += fresh.length;
+        await Promise.all(fresh.map((s) => s.instance.ready.then(() => progress.ready++)));
         for (const s of fresh) this.event(serviceId, 'normal', `[${spec.modelId}] instance ${s.instance.id} is running`);
         nextModels.push({ spec, slots: [...keep, ...fresh], next: 0 });
       }
     } catch (e) {
       await Promise.all(started.map((s) => s.instance.stop()));
       throw e;
+    } finally {
+      this.starting.delete(serviceId);
     }
     for (const m of current?.models ?? []) {
       if (!nextModels.some((n) => n.spec.modelId === m.spec.modelId && n.spec.key === m.spec.key)) retired.push(...m.slots);
@@ -95,6 +102,13 @@ export class ServingHost {
     this.live.set(serviceId, live);
     for (const m of nextModels) for (const s of m.slots) this.watch(serviceId, m, s);
     await Promise.all(retired.map((s) => this.drainAndStop(s)));
+  }
+
+  /** Percent of the instances being started that answer, while a deployment is in progress. */
+  progress(serviceId: string): number | undefined {
+    const p = this.starting.get(serviceId);
+    if (!p) return undefined;
+    return p.total === 0 ? 0 : Math.floor((100 * p.ready) / p.total);
   }
 
   /** Stops every instance of the service (after in-flight requests end). */

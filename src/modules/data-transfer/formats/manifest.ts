@@ -58,12 +58,17 @@ export function labelTypeFor(annotationType: keyof typeof ANNOTATION_TYPES, info
   return (info.labelTypes as readonly number[]).includes(type) ? type : undefined;
 }
 
+const TYPE_NAMES = new Map<number, string>([
+  ...Object.entries(ANNOTATION_TYPES).map(([name, type]): [number, string] => [type, `modelarts/${name}`]),
+  [103, 'modelarts/text_entity'],
+  [600, 'modelarts/object_detection'],
+]);
+
 /** The manifest annotation type of a label type (the `modelarts/` form ModelArts writes). */
 export function annotationTypeName(labelType: number): string {
-  const bare =
-    labelType === 103 ? 'text_entity' : labelType === 600 ? 'object_detection' : Object.entries(ANNOTATION_TYPES).find(([, t]) => t === labelType)?.[0];
-  if (!bare) throw new Error(`no manifest annotation type for label type ${labelType}`);
-  return `modelarts/${bare}`;
+  const name = TYPE_NAMES.get(labelType);
+  if (!name) throw new Error(`no manifest annotation type for label type ${labelType}`);
+  return name;
 }
 
 export interface ManifestToSampleOptions {
@@ -148,9 +153,21 @@ export async function manifestToNewSample(store: ObjectStore, m: ManifestSample,
   return sample;
 }
 
+// Formatting a date costs more than the rest of a manifest line, and the samples of a version share
+// few labeling times (a batch labels many at once): the strings are kept by second.
+const times = new Map<number, string>();
+const MAX_TIMES = 4096;
+
 /** `2019-01-23 11:30:30`, the creation-time form of the guide, in UTC. */
 export function manifestTime(epochMs: number): string {
-  return new Date(epochMs).toISOString().replace('T', ' ').slice(0, 19);
+  const second = Math.floor(epochMs / 1000);
+  let text = times.get(second);
+  if (text === undefined) {
+    text = new Date(second * 1000).toISOString().replace('T', ' ').slice(0, 19);
+    if (times.size >= MAX_TIMES) times.clear();
+    times.set(second, text);
+  }
+  return text;
 }
 
 export interface SnapshotLineOptions {

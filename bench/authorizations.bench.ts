@@ -1,0 +1,62 @@
+// The signed-request path: a signed AK/SK GET /v2/{project_id}/authorizations through Atelier against
+// a bare Fastify route returning the same bytes, each server in its own process (bench/serve.ts) on
+// this machine, in one run. Prints requests/s of both and their ratio (target >= 0.6).
+//   npx tsx bench/authorizations.bench.ts     (BENCH_SECONDS, BENCH_CONNECTIONS to change the load)
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import autocannon from 'autocannon';
+import type { PreparedRequest } from '#src/client/index.ts';
+
+const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
+
+interface Started<T> {
+  child: ChildProcess;
+  info: T;
+}
+
+async function startServer<T>(...args: string[]): Promise<Started<T>> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'serve.ts'), ...args], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const first = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout! }).once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
+  });
+  return { child, info: JSON.parse(first) as T };
+}
+
+async function load(url: string, headers: Record<string, string>) {
+  // Warm-up, then the measured run.
+  await autocannon({ url, headers, connections: CONNECTIONS, duration: 2 });
+  const r = await autocannon({ url, headers, connections: CONNECTIONS, duration: DURATION });
+  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx };
+}
+
+const tmp = mkdtempSync(join(tmpdir(), 'atelier-bench-run-'));
+const servers: ChildProcess[] = [];
+try {
+  const atelier = await startServer<{ port: number; signed: PreparedRequest; body: string }>('atelier');
+  servers.push(atelier.child);
+  const bytesFile = join(tmp, 'body.json');
+  writeFileSync(bytesFile, atelier.info.body);
+  const bare = await startServer<{ port: number }>('bare', bytesFile);
+  servers.push(bare.child);
+
+  const { signed } = atelier.info;
+  console.log(`autocannon: ${CONNECTIONS} connections, ${DURATION} s each, body ${Buffer.byteLength(atelier.info.body)} bytes\n`);
+  const base = await load(signed.url.replace(`:${atelier.info.port}/`, `:${bare.info.port}/`), signed.headers);
+  const ours = await load(signed.url, signed.headers);
+  const row = (name: string, r: typeof base) =>
+    `${name.padEnd(28)} ${r.rps.toFixed(0).padStart(8)} req/s   p50 ${r.p50} ms   p99 ${r.p99} ms   errors ${r.errors}`;
+  console.log(row('bare Fastify, same bytes', base));
+  console.log(row('Atelier, AK/SK signed', ours));
+  const ratio = ours.rps / base.rps;
+  console.log(`\nratio ${ratio.toFixed(2)} (target >= 0.6)${ratio >= 0.6 ? '' : '  BELOW TARGET'}`);
+} finally {
+  for (const s of servers) s.kill('SIGTERM');
+  rmSync(tmp, { recursive: true, force: true });
+}

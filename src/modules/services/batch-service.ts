@@ -1,0 +1,102 @@
+// The life of a batch service run: start its instances, run the batch, record the outcome
+// (finished with counts, failed with the reason, or stopped when asked to).
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import type { ModelService } from '#src/modules/models/service.ts';
+import type { ServingInstance } from '#src/runtime/serving/instance.ts';
+import type { ObjectStore } from '#src/storage/object-store.ts';
+import type { Clock } from '#src/core/time.ts';
+import { runBatch, type BatchConfig } from './batch-runner.ts';
+import type { LocalPool } from '#src/runtime/local/local-pool.ts';
+import { instanceFactory } from './instances.ts';
+import type { ServiceStore } from './store.ts';
+import type { StoredConfig } from './views.ts';
+
+interface Deps {
+  store: ServiceStore;
+  models: ModelService;
+  pool: LocalPool;
+  clock: Clock;
+  objects: ObjectStore;
+  dataDir: string;
+  event(serviceId: string, type: 'normal' | 'abnormal', info: string): void;
+  flush(): Promise<void>;
+}
+
+export class BatchRunner {
+  private readonly runs = new Map<string, { abort: AbortController; done: Promise<void> }>();
+
+  constructor(private readonly deps: Deps) {}
+
+  isRunning(serviceId: string): boolean {
+    return this.runs.has(serviceId);
+  }
+
+  start(serviceId: string, logId: string | undefined): void {
+    if (this.runs.has(serviceId)) return;
+    const abort = new AbortController();
+    const done = this.run(serviceId, logId, abort.signal)
+      .catch(() => undefined)
+      .finally(() => this.runs.delete(serviceId));
+    this.runs.set(serviceId, { abort, done });
+  }
+
+  /** Stops a run (its current files finish first) and waits for it. */
+  async stop(serviceId: string): Promise<void> {
+    const r = this.runs.get(serviceId);
+    if (!r) return;
+    r.abort.abort();
+    await r.done;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.runs.keys()].map((id) => this.stop(id)));
+  }
+
+  private async saveConfig(serviceId: string, patch: Partial<StoredConfig>): Promise<void> {
+    const row = await this.deps.store.byId(serviceId);
+    if (!row) return;
+    const [c, ...rest] = JSON.parse(row.config) as StoredConfig[];
+    if (c) await this.deps.store.update(serviceId, { config: JSON.stringify([{ ...c, ...patch }, ...rest]) });
+  }
+
+  private async run(serviceId: string, logId: string | undefined, signal: AbortSignal): Promise<void> {
+    const { store, models, clock, event } = this.deps;
+    const row = await store.byId(serviceId);
+    const config = row ? (JSON.parse(row.config) as StoredConfig[])[0] : undefined;
+    if (!row || !config) return;
+    const instances: ServingInstance[] = [];
+    try {
+      const model = await models.deployable(row.project_id, config.model_id);
+      if (!model) throw new Error(`model ${config.model_id} no longer exists`);
+      const start = instanceFactory(model, config.envs, join(this.deps.dataDir, 'services', serviceId));
+      event(serviceId, 'normal', `[${config.model_name} ${config.model_version}] starting ${config.instance_count} instance(s)`);
+      for (let i = 0; i < config.instance_count; i++) instances.push(start(randomUUID()));
+      await Promise.all(instances.map((i) => i.ready));
+      const startedAt = clock.now();
+      await this.saveConfig(serviceId, { start_time: startedAt });
+      await store.update(serviceId, { status: 'running', error_msg: null, transition_at: startedAt });
+      if (logId) await store.setLogResult(logId, 'SUCCESS');
+      event(serviceId, 'normal', 'batch inference started');
+      const counts = await runBatch(this.deps.objects, config as StoredConfig & BatchConfig, model.config.apis[0], instances, signal);
+      await store.addCounts(serviceId, counts.total, counts.failed);
+      if (signal.aborted) {
+        event(serviceId, 'normal', `batch inference stopped after ${counts.total} file(s): ${counts.succeeded} succeeded, ${counts.failed} failed`);
+        return;
+      }
+      const now = clock.now();
+      await this.saveConfig(serviceId, { finished_time: now });
+      event(serviceId, counts.failed > 0 ? 'abnormal' : 'normal', `batch inference finished: ${counts.total} file(s), ${counts.succeeded} succeeded, ${counts.failed} failed`);
+      await store.update(serviceId, { status: 'finished', desired: 'stopped', transition_at: now });
+    } catch (e) {
+      const reason = e instanceof Error ? e.message : String(e);
+      event(serviceId, 'abnormal', `batch inference failed: ${reason}`);
+      if (logId) await store.setLogResult(logId, 'FAIL');
+      if (!signal.aborted) await store.update(serviceId, { status: 'failed', desired: 'stopped', error_msg: reason, transition_at: clock.now() });
+    } finally {
+      await Promise.all(instances.map((i) => i.stop()));
+      this.deps.pool.release(serviceId);
+      await this.deps.flush();
+    }
+  }
+}
