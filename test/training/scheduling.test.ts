@@ -37,7 +37,8 @@ describe('scheduling on the local pool', () => {
     const d = await create('pool-d', 60, small.flavor_id, 1);
     await waitForJob(t.client, a, phaseIs('Running'));
     for (const id of [b, c, d]) {
-      const waiting = await t.client.training.getJob(id);
+      // The scheduling pass that queues a job may still be under way when `a` is seen running.
+      const waiting = await waitForJob(t.client, id, (j) => j.status.phase !== 'Creating');
       assert.equal(waiting.status.phase, 'Pending', `${waiting.metadata.name} ${waiting.status.phase}`);
       assert.equal(waiting.status.secondary_phase, 'Queuing');
       assert.equal(waiting.status.start_time, '0');
