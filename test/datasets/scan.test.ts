@@ -1,10 +1,7 @@
 // The input scan is durable background work: it survives a restart and stops when its dataset goes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildApp } from '#src/app.ts';
-import { AtelierClient } from '#src/client/index.ts';
-import type { AddressInfo } from 'node:net';
-import { apiFailure, startTestApp } from '../helpers/app.ts';
+import { apiFailure, restartedApp, startTestApp } from '../helpers/app.ts';
 import { createBody, datasetReady, eventually, PNG, putFile } from './fixtures.ts';
 
 test('a scan queued before a restart runs in the next process', async () => {
@@ -19,12 +16,8 @@ test('a scan queued before a restart runs in the next process', async () => {
     assert.equal(first.running_tasks_id?.length, 1);
     await t.atelier.close();
 
-    const next = await buildApp(t.config);
+    const { atelier: next, client } = await restartedApp(t);
     try {
-      await next.app.listen({ host: '127.0.0.1', port: 0 });
-      next.startBackground();
-      const url = `http://127.0.0.1:${(next.app.server.address() as AddressInfo).port}`;
-      const client = new AtelierClient(url, { kind: 'aksk', ak: t.creds.ak, sk: t.creds.sk, projectId: t.creds.project_id });
       const d = await datasetReady(client, dataset_id);
       assert.equal(d.total_sample_count, 5);
       const checked = await client.datasets.describe(dataset_id, { check_running_task: true });

@@ -6,14 +6,11 @@ import {
   csvCell,
   csvLine,
   planSampleExport,
-  readManifest,
   readLines,
   runExportPlan,
   scanDirectory,
   UniqueNames,
-  versionPaths,
   writeCsv,
-  writeVersionManifest,
 } from '#src/modules/data-transfer/formats/index.ts';
 import { listAll } from '#src/storage/index.ts';
 import { B, collect, isApiError, openFixture, type Fixture } from './fixtures.ts';
@@ -89,58 +86,6 @@ describe('export to a folder, in the layouts the import reads back', () => {
     const free = planSampleExport(snap('s7', `/${B}/src/a/1.jpg`, []), datasetTypes[900], { bucket: B, key: 'out-free' }, 'tile', new UniqueNames());
     assert.deepEqual(free, { copies: [{ from: { bucket: B, key: 'src/a/1.jpg' }, to: { bucket: B, key: 'out-free/1.jpg' } }], writes: [] });
     assert.throws(() => planSampleExport(samples[0]!, datasetTypes[100], { bucket: B, key: 'x' }, 'tile', names), isApiError(400, 'ModelArts.4384', /type 100/));
-  });
-});
-
-describe('version manifest', () => {
-  let f: Fixture;
-  before(async () => {
-    f = await openFixture();
-    f.file('in/car.jpg', 'car');
-    f.file('in/none.jpg', 'none');
-  });
-  after(async () => {
-    await f.close();
-  });
-
-  test('paths follow the guide; detection labels go to VOC files that the manifest references', async () => {
-    const paths = versionPaths({ bucket: B, key: 'output' }, 'dataset-f9e8', 'gfghHSokody6AJigS5A', 'V002');
-    assert.equal(paths.manifest.key, 'output/dataset-f9e8-gfghHSokody6AJigS5A/annotation/V002/V002.manifest');
-    assert.equal(paths.annotations.key, 'output/dataset-f9e8-gfghHSokody6AJigS5A/annotation/V002/annotation/');
-    assert.throws(() => versionPaths({ bucket: B, key: 'output' }, '..', 'x', '..'), isApiError(400, 'ModelArts.0104', /work_path/));
-    const box = { name: 'car', type: 1, property: { '@modelarts:shape': 'bndbox', '@modelarts:feature': [[1, 2], [3, 4]] }, annotated_by: 'human' };
-    async function* samples(): AsyncGenerator<SnapshotSample> {
-      yield { ...snap('id1', `/${B}/in/car.jpg`, [box], { '@modelarts:size': [5, 5, 3] }), usage: 'TRAIN' };
-      yield snap('id2', `/${B}/in/none.jpg`, []);
-    }
-    const { lines, manifest } = await writeVersionManifest(f.store, samples(), datasetTypes[1], paths);
-    assert.equal(lines, 2);
-    assert.ok(manifest.size > 0);
-    const read = [];
-    for await (const m of readManifest(f.store, paths.manifest)) read.push(m);
-    assert.deepEqual(read[0], {
-      source: `s3://${B}/in/car.jpg`,
-      id: 'id1',
-      usage: 'TRAIN',
-      'sample-type': 0,
-      annotation: [
-        {
-          type: 'modelarts/object_detection',
-          'annotation-loc': `s3://${B}/output/dataset-f9e8-gfghHSokody6AJigS5A/annotation/V002/annotation/id1.xml`,
-          'annotation-format': 'PASCAL VOC',
-          'annotated-by': 'human',
-          'creation-time': '1970-01-01 00:00:00',
-        },
-      ],
-    });
-    assert.deepEqual(read[1], { source: `s3://${B}/in/none.jpg`, id: 'id2', 'sample-type': 0 });
-    assert.match(await f.store.readText(B, `${paths.annotations.key}id1.xml`, 10_000), /<filename>car\.jpg<\/filename>/);
-    const obs = versionPaths({ bucket: B, key: 'output/' }, 'd', 'i', 'V003');
-    async function* one(): AsyncGenerator<SnapshotSample> {
-      yield snap('id3', `/${B}/in/none.jpg`, [{ name: 'x', type: 0 }]);
-    }
-    await writeVersionManifest(f.store, one(), datasetTypes[0], obs, { sourceScheme: 'obs://' });
-    for await (const m of readManifest(f.store, obs.manifest)) assert.equal(m.source, `obs://${B}/in/none.jpg`);
   });
 });
 

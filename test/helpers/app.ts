@@ -82,6 +82,18 @@ export async function startTestApp(
   }
 }
 
+/**
+ * A second app on the same data directory and database, as after a restart (close the first one
+ * before), with its background work started and a client of the bootstrap credential.
+ */
+export async function restartedApp(t: TestApp): Promise<{ atelier: AtelierApp; client: AtelierClient }> {
+  const atelier = await buildApp(t.config);
+  await atelier.app.listen({ host: '127.0.0.1', port: 0 });
+  atelier.startBackground();
+  const url = `http://127.0.0.1:${(atelier.app.server.address() as AddressInfo).port}`;
+  return { atelier, client: new AtelierClient(url, { kind: 'aksk', ak: t.creds.ak, sk: t.creds.sk, projectId: t.creds.project_id }) };
+}
+
 /** For assert.rejects: the call failed with this HTTP status and ModelArts error code. */
 export function apiFailure(status: number, code: string, msgIncludes?: string) {
   return (err: unknown): boolean => {

@@ -3,10 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { buildApp } from '#src/app.ts';
-import { AtelierClient } from '#src/client/index.ts';
-import { apiFailure, startTestApp } from '../helpers/app.ts';
+import type { AtelierClient } from '#src/client/index.ts';
+import { apiFailure, restartedApp, startTestApp } from '../helpers/app.ts';
 import { eventually, examplePackage, importModel, onnxPackage, putPackage } from '../models/fixtures.ts';
 
 const small = { specification: 'custom', custom_spec: { cpu: 0.1, memory: 128 } };
@@ -120,12 +118,8 @@ test('a running service comes back after Atelier restarts', async () => {
     await t.client.services.predict(service_id, { body: { x: [[1, 2]] } });
     await t.atelier.close();
 
-    const next = await buildApp(t.config);
+    const { atelier: next, client } = await restartedApp(t);
     try {
-      await next.app.listen({ host: '127.0.0.1', port: 0 });
-      next.startBackground();
-      const url = `http://127.0.0.1:${(next.app.server.address() as AddressInfo).port}`;
-      const client = new AtelierClient(url, { kind: 'aksk', ak: t.creds.ak, sk: t.creds.sk, projectId: t.creds.project_id });
       const s = await running(client, service_id);
       // The count of the first process was saved when it closed.
       assert.equal(s.invocation_times, 1);

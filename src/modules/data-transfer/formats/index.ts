@@ -9,4 +9,3 @@ export * from './voc.ts';
 export * from './voc-labels.ts';
 export * from './export-writer.ts';
 export * from './csv.ts';
-export * from './version-manifest.ts';
