@@ -96,6 +96,13 @@ export class TaskWorker {
           this.log.error({ err }, 'claiming a task failed');
         }
         if (!row) break;
+        if (this.stopped) {
+          // Claimed while stop() ran: stop no longer aborts new work, so hand it back untouched.
+          await this.guarded(row.id, { status: 'queued', lease_owner: null, lease_expires_at: null, attempts: row.attempts - 1, run_at: this.clock.now() }).catch(
+            (err: unknown) => this.log.error({ err, task: row.id }, 'handing back a task failed'),
+          );
+          break;
+        }
         this.launch(row);
       }
       await new Promise<void>((resolve) => {
