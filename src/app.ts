@@ -4,12 +4,12 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Config } from './config.ts';
-import { registerAuth } from './auth/auth-hook.ts';
+import { requestAuth } from './auth/auth-hook.ts';
 import { IdentityStore } from './auth/identity-store.ts';
 import { IdentityService } from './auth/identity-service.ts';
 import { SecretBox, loadMasterKey } from './auth/secret-box.ts';
 import { tokenRoutes } from './auth/token-routes.ts';
-import { hexId } from './core/ids.ts';
+import { requestIds } from './core/ids.ts';
 import { QuotaUsage } from './core/quota-usage.ts';
 import { systemClock, type Clock } from './core/time.ts';
 import { openDatabase, type Database } from './db/database.ts';
@@ -17,6 +17,7 @@ import { migrateToLatest } from './db/migrate.ts';
 import { registerBodyParsers } from './http/body-parsers.ts';
 import { registerErrorHandler } from './http/error-handler.ts';
 import { registerMetrics } from './http/metrics.ts';
+import { registerRequestHooks } from './http/request-hooks.ts';
 import { validatorCompiler } from './http/validation.ts';
 import './http/route-config.ts';
 import { platformRoutes } from './http/platform-routes.ts';
@@ -76,7 +77,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
             redact: { paths: ['req.headers.authorization', 'req.headers["x-auth-token"]'], censor: '[redacted]' },
           },
     bodyLimit: config.bodyLimit,
-    genReqId: () => hexId(),
+    genReqId: requestIds(),
     routerOptions: { ignoreTrailingSlash: true },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
@@ -98,11 +99,6 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   };
 
   app.setValidatorCompiler(validatorCompiler);
-  // Hooks on every request take the callback form: an async hook costs a promise per request.
-  app.addHook('onRequest', (req, reply, done) => {
-    reply.header('X-Request-Id', req.id);
-    done();
-  });
   registerBodyParsers(app, config.bodyLimit);
   registerErrorHandler(app, config.bodyLimit);
   const metrics = registerMetrics(app);
@@ -121,7 +117,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
-  registerAuth(app, { identity, clock, signatureWindowSeconds: config.signatureWindowSeconds });
+  registerRequestHooks(app, requestAuth(app, { identity, clock, signatureWindowSeconds: config.signatureWindowSeconds }));
   await app.register(platformRoutes, { metrics });
   await app.register(tokenRoutes, { identity });
   await registerModules(app, context);

@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ApiError, errors } from '#src/core/errors.ts';
 import type { Clock } from '#src/core/time.ts';
@@ -9,12 +10,18 @@ declare module 'fastify' {
   interface FastifyRequest {
     principal: Principal | undefined;
     /** Set in onRequest when the request is AK/SK-signed; the signature is checked once the body is read. */
-    pendingSignature: { auth: AuthorizationHeader; signingKey: SigningKey } | undefined;
+    pendingSignature: PendingSignature | undefined;
   }
 }
 
-function header(req: FastifyRequest, name: string): string | undefined {
-  const v = req.headers[name];
+interface PendingSignature {
+  auth: AuthorizationHeader;
+  sdkDate: string;
+  signingKey: SigningKey;
+}
+
+function header(headers: IncomingHttpHeaders, name: string): string | undefined {
+  const v = headers[name];
   return Array.isArray(v) ? v[0] : v;
 }
 
@@ -24,31 +31,34 @@ export interface AuthOptions {
   signatureWindowSeconds: number;
 }
 
+/** The two steps of authentication, which the request hooks (src/http/request-hooks.ts) run. */
+export interface RequestAuth {
+  /** Sets req.principal. Throws the ApiError of a refusal; returns a promise only when it had to wait. */
+  authenticate(req: FastifyRequest): Promise<void> | undefined;
+  /** Checks a pending AK/SK signature over the raw body, once it is read. Throws on a mismatch. */
+  verify(req: FastifyRequest): void;
+}
+
 /**
- * Authenticates every non-public route: X-Auth-Token, or an SDK-HMAC-SHA256 signature (checked in
- * preValidation, over the raw body). Then the caller must belong to the project the request names.
- *
- * The hooks take Fastify's callback form: with the access key and the membership in the identity
- * cache a signed request is authenticated without a promise or a database round trip.
+ * Authentication of every non-public route: X-Auth-Token, or an SDK-HMAC-SHA256 signature (checked
+ * once the body is read). Then the caller must belong to the project the request names. With the
+ * access key and the membership in the identity cache, a signed request is authenticated without a
+ * promise or a database round trip.
  */
-export function registerAuth(app: FastifyInstance, opts: AuthOptions): void {
+export function requestAuth(app: FastifyInstance, opts: AuthOptions): RequestAuth {
   app.decorateRequest('principal', undefined);
   app.decorateRequest('pendingSignature', undefined);
-
-  app.addHook('onRequest', (req, _reply, done) => {
-    if (req.is404) return done();
-    const route = req.routeOptions;
-    if (route.config.public || route.url?.startsWith('/docs')) return done();
-    // Throws (Fastify turns that into the error reply) or returns a promise when it had to wait.
-    const waiting = authenticate(req, opts);
-    if (waiting) waiting.then(() => done(), done);
-    else done();
-  });
-
-  app.addHook('preValidation', (req, _reply, done) => {
-    if (req.pendingSignature) verifySignature(req, req.pendingSignature);
-    done();
-  });
+  return {
+    authenticate(req) {
+      if (req.is404) return undefined;
+      const route = req.routeOptions;
+      if (route.config.public || route.url?.startsWith('/docs')) return undefined;
+      return authenticate(req, opts);
+    },
+    verify(req) {
+      if (req.pendingSignature) verifySignature(req, req.pendingSignature);
+    },
+  };
 }
 
 /**
@@ -56,9 +66,10 @@ export function registerAuth(app: FastifyInstance, opts: AuthOptions): void {
  * the ApiError of a refusal; returns a promise only when it has to ask the database.
  */
 function authenticate(req: FastifyRequest, opts: AuthOptions): Promise<void> | undefined {
-  const token = header(req, 'x-auth-token');
-  const authorization = header(req, 'authorization');
-  const xProject = header(req, 'x-project-id');
+  const headers = req.raw.headers;
+  const token = header(headers, 'x-auth-token');
+  const authorization = header(headers, 'authorization');
+  const xProject = header(headers, 'x-project-id');
   const pathProject = (req.params as Record<string, string> | undefined)?.project_id;
   if (xProject !== undefined && pathProject !== undefined && xProject !== pathProject) {
     throw errors.projectMismatch('X-Project-Id does not match the project in the path.');
@@ -73,15 +84,16 @@ function authenticate(req: FastifyRequest, opts: AuthOptions): Promise<void> | u
   for (const required of ['host', 'x-sdk-date']) {
     if (!auth.signedHeaders.includes(required)) throw errors.badAuthHeader(`SignedHeaders must include ${required}.`);
   }
-  const date = parseSdkDate(header(req, 'x-sdk-date') ?? '');
-  if (!date) throw errors.badAuthHeader('X-Sdk-Date must look like 20250101T000000Z.');
-  if (Math.abs(opts.clock.now() - date.getTime()) > opts.signatureWindowSeconds * 1000) {
+  const sdkDate = header(headers, 'x-sdk-date') ?? '';
+  const date = parseSdkDate(sdkDate);
+  if (date === undefined) throw errors.badAuthHeader('X-Sdk-Date must look like 20250101T000000Z.');
+  if (Math.abs(opts.clock.now() - date) > opts.signatureWindowSeconds * 1000) {
     throw errors.badSignature(`X-Sdk-Date is more than ${opts.signatureWindowSeconds} s away from the server's clock.`);
   }
 
   const cached = opts.identity.cachedAccessKeyOwner(auth.access);
   if (cached && (project === undefined || opts.identity.cachedMembership(project, cached.user.id))) {
-    acceptSigned(req, auth, cached, project);
+    acceptSigned(req, auth, sdkDate, cached, project);
     return undefined;
   }
   return (async () => {
@@ -90,7 +102,7 @@ function authenticate(req: FastifyRequest, opts: AuthOptions): Promise<void> | u
     if (project !== undefined && !(await opts.identity.isMember(project, owner.user.id))) {
       throw errors.projectMismatch(`The caller is not a member of project ${project}.`);
     }
-    acceptSigned(req, auth, owner, project);
+    acceptSigned(req, auth, sdkDate, owner, project);
   })();
 }
 
@@ -104,12 +116,12 @@ async function authenticateToken(req: FastifyRequest, opts: AuthOptions, token: 
   req.principal = principalOf(r.user, r.projectId, 'token');
 }
 
-function acceptSigned(req: FastifyRequest, auth: AuthorizationHeader, owner: AccessKeyOwner, project: string | undefined): void {
+function acceptSigned(req: FastifyRequest, auth: AuthorizationHeader, sdkDate: string, owner: AccessKeyOwner, project: string | undefined): void {
   req.principal = principalOf(owner.user, project ?? '', 'aksk');
-  req.pendingSignature = { auth, signingKey: owner.signingKey };
+  req.pendingSignature = { auth, sdkDate, signingKey: owner.signingKey };
 }
 
-function verifySignature(req: FastifyRequest, pending: { auth: AuthorizationHeader; signingKey: SigningKey }): void {
+function verifySignature(req: FastifyRequest, pending: PendingSignature): void {
   const [rawPath = '/', rawQuery = ''] = splitUrl(req.raw.url ?? '/');
   let canonical: string;
   try {
@@ -117,7 +129,7 @@ function verifySignature(req: FastifyRequest, pending: { auth: AuthorizationHead
       method: req.method,
       rawPath,
       query: parseQuery(rawQuery),
-      headers: req.headers,
+      headers: req.raw.headers,
       signedHeaders: pending.auth.signedHeaders,
       body: req.rawBody,
     });
@@ -125,7 +137,7 @@ function verifySignature(req: FastifyRequest, pending: { auth: AuthorizationHead
     if (e instanceof URIError) throw errors.badSignature('The URL has a malformed percent-escape.');
     throw e;
   }
-  const toSign = stringToSign(String(req.headers['x-sdk-date']), canonical);
+  const toSign = stringToSign(pending.sdkDate, canonical);
   if (!pending.signingKey.matches(toSign, pending.auth.signature)) throw errors.badSignature('The signature does not match.');
 }
 

@@ -108,39 +108,45 @@ let scratch = Buffer.allocUnsafe(1024);
 
 /**
  * An SK ready to check signatures: HMAC-SHA256 (RFC 2104) with the key's inner and outer pads
- * computed once, each signature then two one-shot hashes over a reused buffer. A fresh Hmac object
- * per request costs several times more (an OpenSSL context and a stream object each time). Falls
- * back to createHmac where crypto.hash is missing.
+ * computed once, each signature then two one-shot hashes. A fresh Hmac object per request costs
+ * several times more (an OpenSSL context and a stream object each time). Falls back to createHmac
+ * where crypto.hash is missing.
  */
 export class SigningKey {
   private readonly innerPad: Buffer;
-  private readonly outerPad: Buffer;
+  /** The outer pad followed by room for the inner digest: the outer hash's whole input. */
+  private readonly outer: Buffer;
+  /** The inner pad as text when the key is ASCII (every SK Atelier issues): its UTF-8 bytes are the pad. */
+  private readonly innerPadText: string | undefined;
 
   constructor(private readonly secretKey: string) {
     let key = Buffer.from(secretKey, 'utf8');
     if (key.length > BLOCK) key = createHash('sha256').update(key).digest();
     this.innerPad = Buffer.alloc(BLOCK, 0x36);
-    this.outerPad = Buffer.alloc(BLOCK, 0x5c);
+    this.outer = Buffer.alloc(BLOCK + 32, 0x5c);
     for (let i = 0; i < key.length; i++) {
       this.innerPad[i]! ^= key[i]!;
-      this.outerPad[i]! ^= key[i]!;
+      this.outer[i]! ^= key[i]!;
     }
+    this.innerPadText = this.innerPad.every((b) => b < 0x80) ? this.innerPad.toString('latin1') : undefined;
   }
 
   /** HMAC-SHA256 of the text, in lower-case hex. */
   hex(text: string): string {
     if (!oneShotHash) return createHmac('sha256', Buffer.from(this.secretKey, 'utf8')).update(text).digest('hex');
-    // Room for the inner text (UTF-8 takes at most 3 bytes per UTF-16 unit) and the outer one.
-    const room = BLOCK + text.length * 3 + BLOCK + 32;
-    if (scratch.length < room) scratch = Buffer.allocUnsafe(room);
-    this.innerPad.copy(scratch, 0);
-    const innerEnd = BLOCK + scratch.write(text, BLOCK, 'utf8');
     // The inner digest as a latin1 string (one character per byte): a Buffer made by the native
     // side would cost an allocation outside the heap on every request.
-    const innerHash = oneShotHash('sha256', scratch.subarray(0, innerEnd), 'latin1');
-    this.outerPad.copy(scratch, innerEnd);
-    scratch.write(innerHash, innerEnd + BLOCK, 'latin1');
-    return oneShotHash('sha256', scratch.subarray(innerEnd, innerEnd + BLOCK + 32), 'hex');
+    const innerHash = oneShotHash('sha256', this.innerPadText !== undefined ? this.innerPadText + text : this.padded(text), 'latin1');
+    this.outer.write(innerHash, BLOCK, 'latin1');
+    return oneShotHash('sha256', this.outer, 'hex');
+  }
+
+  /** The inner pad and the text's UTF-8 bytes, for keys whose pad is not ASCII. */
+  private padded(text: string): Buffer {
+    const room = BLOCK + text.length * 3;
+    if (scratch.length < room) scratch = Buffer.allocUnsafe(room);
+    this.innerPad.copy(scratch, 0);
+    return scratch.subarray(0, BLOCK + scratch.write(text, BLOCK, 'utf8'));
   }
 
   /** Whether `signatureHex` (lower-case hex, as parseAuthorization ensures) signs the text; constant time. */
@@ -158,40 +164,75 @@ export function formatSdkDate(d: Date): string {
   return d.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
 }
 
-/** Parses `YYYYMMDDTHHMMSSZ`; undefined when malformed. */
-export function parseSdkDate(s: string): Date | undefined {
-  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(s);
-  if (!m) return undefined;
-  const t = Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!);
-  return Number.isNaN(t) ? undefined : new Date(t);
+/** Parses `YYYYMMDDTHHMMSSZ` to epoch milliseconds; undefined when malformed. */
+export function parseSdkDate(s: string): number | undefined {
+  // Every request a client signs within one second carries the same date: one entry saves the parse.
+  if (s === lastDate.text) return lastDate.ms;
+  if (s.length !== 16 || s.charCodeAt(8) !== 0x54 /* T */ || s.charCodeAt(15) !== 0x5a /* Z */) return undefined;
+  const n = (from: number, to: number): number => {
+    let v = 0;
+    for (let i = from; i < to; i++) {
+      const d = s.charCodeAt(i) - 0x30;
+      if (d < 0 || d > 9) return NaN;
+      v = v * 10 + d;
+    }
+    return v;
+  };
+  const month = n(4, 6);
+  const day = n(6, 8);
+  const hour = n(9, 11);
+  const minute = n(11, 13);
+  const second = n(13, 15);
+  const ms = Date.UTC(n(0, 4), month - 1, day, hour, minute, second);
+  // Date.UTC rolls over (month 13, second 61); a date that does not read back the same is malformed.
+  if (Number.isNaN(ms) || month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59) return undefined;
+  if (new Date(ms).getUTCDate() !== day) return undefined;
+  lastDate = { text: s, ms };
+  return ms;
 }
+
+let lastDate: { text: string; ms: number } = { text: '', ms: 0 };
 
 export interface AuthorizationHeader {
   access: string;
-  signedHeaders: string[];
+  signedHeaders: readonly string[];
   signature: string;
 }
 
-const SIGNATURE_HEX = /^[0-9a-f]{64}$/;
+const AUTHORIZATION_PREFIX = `${ALGORITHM} `;
 
-function field(part: string | undefined, name: string): string | undefined {
-  const p = part?.trim();
-  return p?.startsWith(name) && p.length > name.length ? p.slice(name.length) : undefined;
+const isSpace = (c: number): boolean => c === 0x20 || c === 0x09;
+const SIGNATURE_HEX = /^[0-9a-f]{64}$/;
+const BLANK_OR_CONTROL = /[\x00-\x20\x7f]/;
+
+/** The value of `name=` in value[from, to), surrounding blanks ignored; undefined when the part is not that field or is empty. */
+function field(value: string, from: number, to: number, name: string): string | undefined {
+  while (from < to && isSpace(value.charCodeAt(from))) from++;
+  while (to > from && isSpace(value.charCodeAt(to - 1))) to--;
+  if (!value.startsWith(name, from) || to - from <= name.length) return undefined;
+  return value.slice(from + name.length, to);
 }
 
 /** `SDK-HMAC-SHA256 Access=<AK>, SignedHeaders=<a;b>, Signature=<hex>`; undefined when malformed. */
-const AUTHORIZATION_PREFIX = `${ALGORITHM} `;
-const WHITESPACE = /\s/;
-
 export function parseAuthorization(value: string): AuthorizationHeader | undefined {
   if (!value.startsWith(AUTHORIZATION_PREFIX)) return undefined;
-  const parts = value.slice(AUTHORIZATION_PREFIX.length).split(',');
-  if (parts.length !== 3) return undefined;
-  const access = field(parts[0], 'Access=');
-  const signed = field(parts[1], 'SignedHeaders=');
-  const sig = field(parts[2], 'Signature=');
-  if (!access || !signed || !sig || !SIGNATURE_HEX.test(sig) || WHITESPACE.test(access) || WHITESPACE.test(signed)) return undefined;
-  return { access, signedHeaders: signed.split(';').map((h) => h.toLowerCase()), signature: sig };
+  const first = value.indexOf(',', AUTHORIZATION_PREFIX.length);
+  const second = first < 0 ? -1 : value.indexOf(',', first + 1);
+  if (second < 0 || value.indexOf(',', second + 1) >= 0) return undefined;
+  const access = field(value, AUTHORIZATION_PREFIX.length, first, 'Access=');
+  const signed = field(value, first + 1, second, 'SignedHeaders=');
+  const sig = field(value, second + 1, value.length, 'Signature=');
+  if (!access || !signed || !sig || !SIGNATURE_HEX.test(sig) || BLANK_OR_CONTROL.test(access) || BLANK_OR_CONTROL.test(signed)) return undefined;
+  return { access, signedHeaders: signedHeaderList(signed), signature: sig };
+}
+
+// A client sends the same SignedHeaders on every request. Reusing the list saves the split, and
+// its names, once used to look headers up, are already in V8's string table.
+let lastSigned: { text: string; names: string[] } = { text: '', names: [] };
+
+function signedHeaderList(text: string): string[] {
+  if (text !== lastSigned.text) lastSigned = { text, names: Object.freeze(text.toLowerCase().split(';')) as string[] };
+  return lastSigned.names;
 }
 
 export function formatAuthorization(h: AuthorizationHeader): string {

@@ -24,4 +24,13 @@ export const shortId = (length = 19): string => randomFrom(ALNUM, length);
 export const accessKeyId = (): string => randomFrom(UPPER_ALNUM, 20);
 /** A secret access key: 40 mixed-case letters and digits. */
 export const secretAccessKey = (): string => randomFrom(ALNUM, 40);
+/**
+ * Request ids in the hex-id shape: a random prefix per process and a counter, unique without a
+ * random draw per request.
+ */
+export function requestIds(): () => string {
+  const prefix = randomBytes(8).toString('hex');
+  let counter = 0;
+  return () => prefix + (counter++).toString(16).padStart(16, '0');
+}
 export const opaqueToken = (): string => `ATL${randomBytes(48).toString('base64url')}`;

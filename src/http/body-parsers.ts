@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { errors } from '#src/core/errors.ts';
 
 declare module 'fastify' {
@@ -31,9 +31,9 @@ export function registerBodyParsers(app: FastifyInstance, bodyLimit: number): vo
     done(errors.badParam(`header.content-type ${req.headers['content-type'] ?? '(none)'} is not supported; send application/json`), undefined);
   });
   app.decorateRequest('rawBody', undefined);
-  app.addHook('preValidation', (req, _reply, done) => {
-    // GET and HEAD routes cannot have a body schema (Fastify refuses them).
-    if (req.body === undefined && req.method !== 'GET' && req.method !== 'HEAD' && req.routeOptions.schema?.body) req.body = {};
-    done();
-  });
+}
+
+/** A route with a body schema sees a missing body as {} (GET and HEAD routes cannot have one). */
+export function defaultEmptyBody(req: FastifyRequest): void {
+  if (req.body === undefined && req.method !== 'GET' && req.method !== 'HEAD' && req.routeOptions.schema?.body) req.body = {};
 }

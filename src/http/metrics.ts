@@ -72,23 +72,20 @@ export function registerMetrics(app: FastifyInstance): Metrics {
   collectDefaultMetrics({ register: registry });
   const requests = new RequestMetrics();
   // A route is known by the config object Fastify keeps for it; its series are made once per
-  // method and status, so a response costs a map lookup and a few additions.
-  const seriesByRoute = new WeakMap<object, Map<string, Series>>();
+  // method and status, so a response costs two lookups and a few additions.
+  const seriesByRoute = new WeakMap<object, Map<string, Series[]>>();
   app.addHook('onResponse', (req, reply, done) => {
     const route = req.routeOptions;
-    let byStatus = seriesByRoute.get(route.config);
-    if (!byStatus) seriesByRoute.set(route.config, (byStatus = new Map()));
+    let byMethod = seriesByRoute.get(route.config);
+    if (!byMethod) seriesByRoute.set(route.config, (byMethod = new Map()));
     // A route may serve several methods (and the not-found handler serves them all).
-    const key = `${req.method} ${reply.statusCode}`;
-    let series = byStatus.get(key);
+    let byStatus = byMethod.get(req.method);
+    if (!byStatus) byMethod.set(req.method, (byStatus = []));
+    const status = reply.statusCode;
+    let series = byStatus[status];
     if (!series) {
-      series = requests.seriesFor({
-        method: req.method,
-        route: route.url ?? 'unmatched',
-        operation: route.schema?.operationId ?? '',
-        status: String(reply.statusCode),
-      });
-      byStatus.set(key, series);
+      series = requests.seriesFor({ method: req.method, route: route.url ?? 'unmatched', operation: route.schema?.operationId ?? '', status: String(status) });
+      byStatus[status] = series;
     }
     requests.observe(series, reply.elapsedTime / 1000);
     done();
