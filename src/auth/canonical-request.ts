@@ -203,7 +203,7 @@ const AUTHORIZATION_PREFIX = `${ALGORITHM} `;
 
 const isSpace = (c: number): boolean => c === 0x20 || c === 0x09;
 const SIGNATURE_HEX = /^[0-9a-f]{64}$/;
-const BLANK_OR_CONTROL = /[\x00-\x20\x7f]/;
+const WHITESPACE = /\s/;
 
 /** The value of `name=` in value[from, to), surrounding blanks ignored; undefined when the part is not that field or is empty. */
 function field(value: string, from: number, to: number, name: string): string | undefined {
@@ -222,7 +222,7 @@ export function parseAuthorization(value: string): AuthorizationHeader | undefin
   const access = field(value, AUTHORIZATION_PREFIX.length, first, 'Access=');
   const signed = field(value, first + 1, second, 'SignedHeaders=');
   const sig = field(value, second + 1, value.length, 'Signature=');
-  if (!access || !signed || !sig || !SIGNATURE_HEX.test(sig) || BLANK_OR_CONTROL.test(access) || BLANK_OR_CONTROL.test(signed)) return undefined;
+  if (!access || !signed || !sig || !SIGNATURE_HEX.test(sig) || WHITESPACE.test(access) || WHITESPACE.test(signed)) return undefined;
   return { access, signedHeaders: signedHeaderList(signed), signature: sig };
 }
 
