@@ -250,7 +250,8 @@ export class FsObjectStore extends BaseObjectStore {
       }
       let st: Stats | undefined;
       try {
-        st = lstatSync(join(bucketDir, key), { throwIfNoEntry: false });
+        // The key is checked (no '.', '..' or empty segments), so joining needs no normalizing.
+        st = lstatSync(`${bucketDir}/${key}`, { throwIfNoEntry: false });
       } catch {
         st = undefined; // head tells what the matter is
       }
@@ -258,7 +259,8 @@ export class FsObjectStore extends BaseObjectStore {
         rest.push(i);
         return;
       }
-      out[i] = { size: st.size, lastModified: st.mtime };
+      // From mtimeMs (rounded, as Stats rounds it): Stats builds its Date fields lazily, at a cost.
+      out[i] = { size: st.size, lastModified: new Date(Math.round(st.mtimeMs)) };
       folders.add(folderOf(key));
     });
     for (const folder of folders) await inside(folder);

@@ -15,30 +15,44 @@ export const MAX_KEY_BYTES = 1024;
 const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const IPV4 = /^\d+\.\d+\.\d+\.\d+$/;
 
-function hasControlCharacter(s: string): boolean {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x20 || c === 0x7f) return true;
-  }
-  return false;
-}
+const SLASH = 0x2f;
+const DOT = 0x2e;
 
-/** Why a key (or key prefix) is unsafe, or undefined when it is fine. '' (the bucket root) is fine. */
+/**
+ * Why a key (or key prefix) is unsafe, or undefined when it is fine. '' (the bucket root) is fine.
+ * One pass over the characters: every sample path goes through here, often twice.
+ */
 export function keyProblem(key: string): string | undefined {
-  if (key.includes('\0')) return 'contains NUL';
-  // Control characters are legal in S3 keys but break XML listings and shell tools alike.
-  if (hasControlCharacter(key)) return 'contains a control character';
-  if (key.includes('\\')) return 'contains a backslash';
-  if (key.startsWith('/')) return 'is absolute';
-  if (Buffer.byteLength(key, 'utf8') > MAX_KEY_BYTES) return `is longer than ${MAX_KEY_BYTES} bytes`;
-  const segments = key.split('/');
-  // A trailing '/' (folder) leaves one empty last segment; any other empty segment is '//'.
-  for (let i = 0; i < segments.length; i++) {
-    const s = segments[i]!;
-    if (s === '..' || s === '.') return `has a "${s}" segment`;
-    if (s === '' && i !== segments.length - 1) return 'has an empty segment (//)';
+  let nul = false;
+  let control = false;
+  let backslash = false;
+  let segment: string | undefined;
+  let segmentStart = 0;
+  for (let i = 0; i <= key.length; i++) {
+    // The end of the key closes the last segment as a '/' would.
+    const c = i < key.length ? key.charCodeAt(i) : SLASH;
+    if (c === SLASH) {
+      const length = i - segmentStart;
+      // A trailing '/' (folder) leaves one empty last segment; any other empty segment is '//'.
+      if (length === 0 && i < key.length && i > 0) segment ??= 'has an empty segment (//)';
+      else if (key.charCodeAt(segmentStart) === DOT && (length === 1 || (length === 2 && key.charCodeAt(segmentStart + 1) === DOT))) {
+        segment ??= `has a "${key.slice(segmentStart, i)}" segment`;
+      }
+      segmentStart = i + 1;
+    } else if (c < 0x20 || c === 0x7f) {
+      // Control characters are legal in S3 keys but break XML listings and shell tools alike.
+      if (c === 0) nul = true;
+      else control = true;
+    } else if (c === 0x5c) {
+      backslash = true;
+    }
   }
-  return undefined;
+  if (nul) return 'contains NUL';
+  if (control) return 'contains a control character';
+  if (backslash) return 'contains a backslash';
+  if (key.charCodeAt(0) === SLASH) return 'is absolute';
+  if (key.length * 3 > MAX_KEY_BYTES && Buffer.byteLength(key, 'utf8') > MAX_KEY_BYTES) return `is longer than ${MAX_KEY_BYTES} bytes`;
+  return segment;
 }
 
 // A server meets few bucket names, each many times (every sample path names one).

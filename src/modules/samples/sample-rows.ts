@@ -24,17 +24,20 @@ export interface RowInput {
  * so a big import appends to the id index instead of writing all over it.
  */
 export function sampleId(now: number): string {
-  if (poolAt + 10 > pool.length) {
-    pool = randomBytes(4096);
+  if (now !== time.now) time = { now, hex: now.toString(16).padStart(12, '0').slice(-12) };
+  if (poolAt + 20 > pool.length) {
+    pool = randomBytes(4096).toString('hex');
     poolAt = 0;
   }
-  poolAt += 10;
-  return now.toString(16).padStart(12, '0').slice(-12) + pool.toString('hex', poolAt - 10, poolAt);
+  poolAt += 20;
+  return time.hex + pool.slice(poolAt - 20, poolAt);
 }
 
-// Random bytes drawn 4 KB at a time: one call per sample costs more than the rest of building its row.
-let pool = Buffer.alloc(0);
+// Random hex drawn 4 KB at a time: one call per sample costs more than the rest of building its row.
+let pool = '';
 let poolAt = 0;
+// A batch's samples share their time.
+let time = { now: -1, hex: '' };
 
 function isEmpty(o: Record<string, unknown>): boolean {
   for (const _ in o) return false;

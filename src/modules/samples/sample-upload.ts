@@ -12,6 +12,8 @@ import { checkObjectKey, formatObsPath, joinKey, parseObsPath, type ObjectPath }
 import { checkMetadata } from './annotation-rules.ts';
 import { checkLabelList } from './label-checks.ts';
 import { LabelResolver, sampleDraft } from './sample-rows.ts';
+import type { SampleDraft } from './sample-tx.ts';
+import type { StoredAnnotation } from './sample-model.ts';
 import type { UploadSample, UploadSamplesRequest, UploadSamplesResponse } from './schemas.ts';
 import type { SampleStore } from './store.ts';
 import { SampleState } from './tables.ts';
@@ -209,37 +211,32 @@ export class SampleUploads {
         p.lines?.forEach((l) => l.labels && resolver.typesOf(l.labels, `body.samples[${i}] (${p.source})`));
       });
       await resolver.createPending(tx);
-      const units = planned.map((p) => {
+      // One draft per planned file, or per line of a text file; `owner` maps each back to its item.
+      const drafts: SampleDraft[] = [];
+      const owner: number[] = [];
+      const draft = (i: number, p: Planned, source: string, size: number, annotations: StoredAnnotation[]) => {
+        const labeled = annotations.length > 0;
+        const state = labeled ? labeledState : SampleState.none;
+        const metadata = p.input.metadata ?? {};
+        const row = { source, name: p.name, size, sampleTime: p.sampleTime, state, annotations, metadata, usage: null, labeler: labeled ? labeler : null };
+        drafts.push(sampleDraft(dataset, row, now));
+        owner.push(i);
+      };
+      planned.forEach((p, i) => {
         const given = p.input.labels && p.input.labels.length > 0 ? resolver.toAnnotations(p.input.labels) : [];
-        const parts = p.lines
-          ? p.lines.map((l) => ({ source: l.source, size: l.size, annotations: l.labels && l.labels.length > 0 ? resolver.toAnnotations(l.labels) : given }))
-          : [{ source: p.source, size: p.size, annotations: given }];
-        return parts.map((part) =>
-          sampleDraft(
-            dataset,
-            {
-              source: part.source,
-              name: p.name,
-              size: part.size,
-              sampleTime: p.sampleTime,
-              state: part.annotations.length > 0 ? labeledState : SampleState.none,
-              annotations: part.annotations,
-              metadata: p.input.metadata ?? {},
-              usage: null,
-              labeler: part.annotations.length > 0 ? labeler : null,
-            },
-            now,
-          ),
-        );
+        if (!p.lines) return draft(i, p, p.source, p.size, given);
+        for (const l of p.lines) draft(i, p, l.source, l.size, l.labels && l.labels.length > 0 ? resolver.toAnnotations(l.labels) : given);
       });
-      const inserted = await tx.insertSamples(units.flat());
-      return units.map((drafts, i) => {
-        const lost = drafts.find((d) => !inserted.has(d.row.id));
+      const inserted = await tx.insertSamples(drafts);
+      const ids = planned.map((): string[] => []);
+      drafts.forEach((d, j) => {
+        const i = owner[j]!;
+        if (inserted.has(d.row.id)) ids[i]!.push(d.row.id);
         // A file already in the dataset (or added by another request meanwhile): the transaction rolls
         // back. A text line already present is skipped, as the input scan does.
-        if (lost && !planned[i]!.lines) throw apiError(400, 'ModelArts.4422', `(body.samples[${i}]: ${lost.row.source} is already a sample of this dataset)`);
-        return drafts.filter((d) => inserted.has(d.row.id)).map((d) => d.row.id);
+        else if (!planned[i]!.lines) throw apiError(400, 'ModelArts.4422', `(body.samples[${i}]: ${d.row.source} is already a sample of this dataset)`);
       });
+      return ids;
     });
   }
 }

@@ -12,18 +12,23 @@ const MAX_ROWS = 500;
 
 const texts = new Map<string, string>();
 
-function placeholders(dialect: DialectName, rows: number, columns: number): string {
-  const key = `${dialect}:${rows}:${columns}`;
+/**
+ * `insert into <table> (<columns>) values (...),... <tail>` for a number of rows. The same string is
+ * handed out each time: the statement cache then finds it by a hash V8 keeps on the string, instead
+ * of hashing and comparing tens of kilobytes of SQL per statement.
+ */
+function insertText(dialect: DialectName, table: string, columns: readonly string[], rows: number, tail: string): string {
+  const key = `${dialect}:${table}:${columns.join(',')}:${rows}:${tail}`;
   let text = texts.get(key);
   if (text === undefined) {
     const parts: string[] = [];
     let n = 0;
     for (let r = 0; r < rows; r++) {
       const cells: string[] = [];
-      for (let c = 0; c < columns; c++) cells.push(dialect === 'postgres' ? `$${++n}` : '?');
+      for (let c = 0; c < columns.length; c++) cells.push(dialect === 'postgres' ? `$${++n}` : '?');
       parts.push(`(${cells.join(',')})`);
     }
-    text = parts.join(',');
+    text = `insert into ${table} (${columns.join(',')}) values ${parts.join(',')} ${tail}`;
     if (texts.size > 200) texts.clear();
     texts.set(key, text);
   }
@@ -59,8 +64,7 @@ export async function bulkInsertWith<R = unknown>(
     const rows = Math.min(size, n - start);
     const values: SqlValue[] = [];
     for (let i = start; i < start + rows; i++) fill(i, values);
-    const text = `insert into ${table} (${columns.join(',')}) values ${placeholders(dialect, rows, columns.length)} ${tail}`;
-    const r = await db.executeQuery<R>(CompiledQuery.raw(text, values));
+    const r = await db.executeQuery<R>(CompiledQuery.raw(insertText(dialect, table, columns, rows, tail), values));
     for (const row of r.rows) out.rows.push(row);
     out.affected += Number(r.numAffectedRows ?? r.rows.length);
   }
