@@ -24,7 +24,8 @@ export async function openFixture(): Promise<Fixture> {
       const p = join(root, B, key);
       mkdirSync(dirname(p), { recursive: true });
       writeFileSync(p, content);
-      return Math.floor(statSync(p).mtimeMs);
+      // What the store reports: Stats rounds mtimeMs to the millisecond.
+      return statSync(p).mtime.getTime();
     },
     async close() {
       await store.close();
