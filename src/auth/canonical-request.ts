@@ -166,9 +166,9 @@ export function formatSdkDate(d: Date): string {
 
 /** Parses `YYYYMMDDTHHMMSSZ` to epoch milliseconds; undefined when malformed. */
 export function parseSdkDate(s: string): number | undefined {
+  if (s.length !== 16 || s.charCodeAt(8) !== 0x54 /* T */ || s.charCodeAt(15) !== 0x5a /* Z */) return undefined;
   // Every request a client signs within one second carries the same date: one entry saves the parse.
   if (s === lastDate.text) return lastDate.ms;
-  if (s.length !== 16 || s.charCodeAt(8) !== 0x54 /* T */ || s.charCodeAt(15) !== 0x5a /* Z */) return undefined;
   const n = (from: number, to: number): number => {
     let v = 0;
     for (let i = from; i < to; i++) {

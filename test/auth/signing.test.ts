@@ -7,6 +7,7 @@ import {
   canonicalRequest,
   parseAuthorization,
   parseQuery,
+  parseSdkDate,
   signature,
   stringToSign,
   canonicalQuery,
@@ -154,8 +155,31 @@ test('encoding follows quote(safe="~"), not encodeURIComponent', () => {
 });
 
 test('a malformed Authorization header does not parse', () => {
+  const sig = 'a'.repeat(64);
   assert.equal(parseAuthorization('SDK-HMAC-SHA256 Access=AK'), undefined);
   assert.equal(parseAuthorization('Bearer xyz'), undefined);
+  assert.equal(parseAuthorization(`SDK-HMAC-SHA256 Access=AK, SignedHeaders=host, Signature=${'A'.repeat(64)}`), undefined, 'upper-case hex');
+  assert.equal(parseAuthorization(`SDK-HMAC-SHA256 Access=AK, SignedHeaders=host, Signature=${sig.slice(1)}`), undefined, 'short signature');
+  assert.equal(parseAuthorization(`SDK-HMAC-SHA256 Access=A K, SignedHeaders=host, Signature=${sig}`), undefined, 'blank in the key');
+  assert.equal(parseAuthorization(`SDK-HMAC-SHA256 Access=AK, SignedHeaders=host, Signature=${sig}, x=y`), undefined, 'a fourth part');
+  assert.equal(parseAuthorization(`SDK-HMAC-SHA256 SignedHeaders=host, Access=AK, Signature=${sig}`), undefined, 'parts out of order');
+  assert.equal(parseAuthorization(`SDK-HMAC-SHA256 Access=, SignedHeaders=host, Signature=${sig}`), undefined, 'empty key');
+  assert.deepEqual(parseAuthorization(`SDK-HMAC-SHA256 Access=AK ,  SignedHeaders=Host;X-Sdk-Date,Signature=${sig}`), {
+    access: 'AK',
+    signedHeaders: ['host', 'x-sdk-date'],
+    signature: sig,
+  });
+});
+
+test('X-Sdk-Date: exactly YYYYMMDDTHHMMSSZ of a real UTC time', () => {
+  assert.equal(parseSdkDate('20250101T000000Z'), Date.UTC(2025, 0, 1));
+  assert.equal(parseSdkDate('20241231T235959Z'), Date.UTC(2024, 11, 31, 23, 59, 59));
+  // The same text again (served from the one-entry memo) and a leap day.
+  assert.equal(parseSdkDate('20241231T235959Z'), Date.UTC(2024, 11, 31, 23, 59, 59));
+  assert.equal(parseSdkDate('20240229T120000Z'), Date.UTC(2024, 1, 29, 12));
+  for (const bad of ['', '20250101T000000', '20250101 000000Z', '2025010XT000000Z', '20251301T000000Z', '20250230T000000Z', '20250101T240000Z', '20250101T006000Z', '20250101T000060Z', '20250100T000000Z', '+2025010T000000Z']) {
+    assert.equal(parseSdkDate(bad), undefined, bad);
+  }
 });
 
 test("the verifier's HMAC-SHA256: RFC 4231 vectors and agreement with createHmac", () => {
