@@ -228,10 +228,10 @@ export function parseAuthorization(value: string): AuthorizationHeader | undefin
 
 // A client sends the same SignedHeaders on every request. Reusing the list saves the split, and
 // its names, once used to look headers up, are already in V8's string table.
-let lastSigned: { text: string; names: string[] } = { text: '', names: [] };
+let lastSigned: { text: string; names: readonly string[] } = { text: '', names: [] };
 
-function signedHeaderList(text: string): string[] {
-  if (text !== lastSigned.text) lastSigned = { text, names: Object.freeze(text.toLowerCase().split(';')) as string[] };
+function signedHeaderList(text: string): readonly string[] {
+  if (text !== lastSigned.text) lastSigned = { text, names: Object.freeze(text.toLowerCase().split(';')) };
   return lastSigned.names;
 }
 

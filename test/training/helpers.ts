@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import assert from 'node:assert/strict';
 import type { AtelierClient } from '#src/client/index.ts';
@@ -6,6 +6,16 @@ import { detectEngines } from '#src/modules/training-jobs/engines.ts';
 import type { TestApp } from '../helpers/app.ts';
 
 export const BUCKET = 'train-bucket';
+
+/** Whether the process runs; a zombie (ended, not yet reaped by its new parent) counts as gone. */
+export function alive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return false;
+  }
+}
 
 /** Writes an object straight into the fs object store: bucket B key K lives at <dataDir>/obs/B/K. */
 export function putObject(t: TestApp, key: string, body: string | Buffer, bucket = BUCKET): string {

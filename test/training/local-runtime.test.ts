@@ -10,15 +10,7 @@ import { LocalExecutor, recordedExit } from '#src/runtime/local/local-executor.t
 import { readTail } from '#src/runtime/local/log-tail.ts';
 import { detectEngines, parseEngineSpecs } from '#src/modules/training-jobs/engines.ts';
 import { createTrainingRuntime } from '#src/modules/training-jobs/training-runtime.ts';
-
-const alive = (pid: number) => {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return false;
-  }
-};
+import { alive } from './helpers.ts';
 
 describe('local runtime', () => {
   test('a workload runs in its own process group; killing it ends every process it started', async () => {

@@ -11,7 +11,7 @@ import {
 } from '#src/modules/training-jobs/schemas.ts';
 import type { AtelierClient } from '#src/client/index.ts';
 import { apiFailure, startTestApp, type TestApp } from '../helpers/app.ts';
-import { BUCKET, CPU1, PY_ENGINE, ended, phaseIs, putCode, putObject, waitForJob } from './helpers.ts';
+import { BUCKET, CPU1, PY_ENGINE, alive, ended, phaseIs, putCode, putObject, waitForJob } from './helpers.ts';
 
 const SCRIPT = `
 import os, sys, time
@@ -61,15 +61,6 @@ describe('training jobs (#112-120)', () => {
   });
 
   const pidOf = (log: string) => Number(/pid (\d+)/.exec(log)?.[1]);
-  // A zombie (ended, not yet reaped by its new parent) counts as gone.
-  const alive = (pid: number) => {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-    } catch {
-      return false;
-    }
-  };
 
   test('a job runs: Creating -> Running -> Completed, with inputs staged, parameters, environment and outputs uploaded', async () => {
     const created = await t.client.training.createJob(job('TestModelArtsJob', { lr: '0.01', epochs: '3', sleep: '1.2', spin: '3000000' }, { environments: { MY_FLAG: 'on' } }));

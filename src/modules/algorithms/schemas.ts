@@ -189,7 +189,8 @@ export const ListAlgorithmsQuery = Type.Object({
 });
 export type ListAlgorithmsQuery = Static<typeof ListAlgorithmsQuery>;
 
-export const ListAlgorithmsResponse = Type.Object({
+/** The paging fields the v2 training lists (algorithms, training jobs) answer with. */
+export const TrainingPageFields = {
   total: Type.Integer(),
   count: Type.Integer(),
   limit: Type.Integer(),
@@ -197,5 +198,9 @@ export const ListAlgorithmsResponse = Type.Object({
   sort_by: Type.String(),
   order: Type.String(),
   group_by: Type.String(),
+};
+
+export const ListAlgorithmsResponse = Type.Object({
+  ...TrainingPageFields,
   items: Type.Array(AlgorithmResponse),
 });

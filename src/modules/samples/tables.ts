@@ -104,14 +104,8 @@ export interface VersionSampleRow extends Omit<SampleRow, 'id' | 'dataset_id' | 
 }
 
 /** The labels of a version as they were when it froze. */
-export interface VersionLabelRow {
+export interface VersionLabelRow extends Pick<LabelRow, 'dataset_id' | 'label_no' | 'name' | 'type' | 'property' | 'attributes'> {
   version_id: string;
-  dataset_id: string;
-  label_no: number;
-  name: string;
-  type: number;
-  property: string;
-  attributes: string | null;
 }
 
 /** One point of a dataset's sample counts per minute (the latest value of the minute wins). */

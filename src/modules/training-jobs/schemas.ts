@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { StringEnum } from '#src/core/schemas.ts';
-import { Description, Engine, JobAutoSearch, Parameter, ResourceName } from '#src/modules/algorithms/schemas.ts';
+import { Description, Engine, JobAutoSearch, Parameter, ResourceName, TrainingPageFields } from '#src/modules/algorithms/schemas.ts';
 import { Billing, FlavorInfo } from './resource-schemas.ts';
 
 const ObsLocation = Type.Object({ obs_url: Type.String({ minLength: 1, maxLength: 1024 }) });
@@ -182,13 +182,7 @@ export const ListTrainingJobsRequest = Type.Object({
 export type ListTrainingJobsRequest = Static<typeof ListTrainingJobsRequest>;
 
 export const ListTrainingJobsResponse = Type.Object({
-  total: Type.Integer(),
-  count: Type.Integer(),
-  limit: Type.Integer(),
-  offset: Type.Integer(),
-  sort_by: Type.String(),
-  order: Type.String(),
-  group_by: Type.String(),
+  ...TrainingPageFields,
   workspace_id: Type.String(),
   ai_project: Type.String(),
   items: Type.Array(TrainingJobResponse),
