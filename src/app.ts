@@ -15,8 +15,8 @@ import { systemClock, type Clock } from './core/time.ts';
 import { openDatabase, type Database } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { registerBodyParsers } from './http/body-parsers.ts';
-import { registerErrorHandler } from './http/error-handler.ts';
-import { registerMetrics } from './http/metrics.ts';
+import { frameworkErrors, registerErrorHandler } from './http/error-handler.ts';
+import { createMetrics } from './http/metrics.ts';
 import { registerRequestHooks } from './http/request-hooks.ts';
 import { validatorCompiler } from './http/validation.ts';
 import './http/route-config.ts';
@@ -77,6 +77,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
             redact: { paths: ['req.headers.authorization', 'req.headers["x-auth-token"]'], censor: '[redacted]' },
           },
     bodyLimit: config.bodyLimit,
+    frameworkErrors,
     genReqId: requestIds(),
     routerOptions: { ignoreTrailingSlash: true },
   }).withTypeProvider<TypeBoxTypeProvider>();
@@ -101,7 +102,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   app.setValidatorCompiler(validatorCompiler);
   registerBodyParsers(app, config.bodyLimit);
   registerErrorHandler(app, config.bodyLimit);
-  const metrics = registerMetrics(app);
+  const metrics = createMetrics();
+  // Before any route is added: each route gets its hooks as it is added.
+  registerRequestHooks(app, requestAuth(app, { identity, clock, signatureWindowSeconds: config.signatureWindowSeconds }), metrics.requests);
 
   await app.register(swagger, {
     openapi: {
@@ -117,7 +120,6 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
-  registerRequestHooks(app, requestAuth(app, { identity, clock, signatureWindowSeconds: config.signatureWindowSeconds }));
   await app.register(platformRoutes, { metrics });
   await app.register(tokenRoutes, { identity });
   await registerModules(app, context);

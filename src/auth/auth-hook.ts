@@ -31,7 +31,7 @@ export interface AuthOptions {
   signatureWindowSeconds: number;
 }
 
-/** The two steps of authentication, which the request hooks (src/http/request-hooks.ts) run. */
+/** The two steps of authentication, which the request hooks (src/http/request-hooks.ts) run on every route that is not public. */
 export interface RequestAuth {
   /** Sets req.principal. Throws the ApiError of a refusal; returns a promise only when it had to wait. */
   authenticate(req: FastifyRequest): Promise<void> | undefined;
@@ -40,21 +40,16 @@ export interface RequestAuth {
 }
 
 /**
- * Authentication of every non-public route: X-Auth-Token, or an SDK-HMAC-SHA256 signature (checked
- * once the body is read). Then the caller must belong to the project the request names. With the
- * access key and the membership in the identity cache, a signed request is authenticated without a
- * promise or a database round trip.
+ * Authentication: X-Auth-Token, or an SDK-HMAC-SHA256 signature (checked once the body is read).
+ * Then the caller must belong to the project the request names. With the access key and the
+ * membership in the identity cache, a signed request is authenticated without a promise or a
+ * database round trip.
  */
 export function requestAuth(app: FastifyInstance, opts: AuthOptions): RequestAuth {
   app.decorateRequest('principal', undefined);
   app.decorateRequest('pendingSignature', undefined);
   return {
-    authenticate(req) {
-      if (req.is404) return undefined;
-      const route = req.routeOptions;
-      if (route.config.public || route.url?.startsWith('/docs')) return undefined;
-      return authenticate(req, opts);
-    },
+    authenticate: (req) => authenticate(req, opts),
     verify(req) {
       if (req.pendingSignature) verifySignature(req, req.pendingSignature);
     },

@@ -58,7 +58,9 @@ export type HeaderBag = Record<string, string | string[] | undefined>;
 
 function headerValue(headers: HeaderBag, name: string): string {
   const v = headers[name];
-  return (Array.isArray(v) ? v.join(',') : (v ?? '')).trim();
+  const s = Array.isArray(v) ? v.join(',') : (v ?? '');
+  // Node already strips a value's surrounding blanks; trim() is for values built otherwise.
+  return s.length > 0 && (s.charCodeAt(0) <= 0x20 || s.charCodeAt(s.length - 1) <= 0x20) ? s.trim() : s;
 }
 
 // The one-shot crypto.hash (Node 20.12+) costs far less per call than a Hash or Hmac object.
@@ -91,7 +93,7 @@ export function payloadHash(headers: HeaderBag, body: Uint8Array | string | unde
 export function canonicalRequest(input: CanonicalInput): string {
   let headerLines = '';
   for (const name of input.signedHeaders) headerLines += `${name}:${headerValue(input.headers, name)}\n`;
-  return `${input.method.toUpperCase()}\n${canonicalUri(input.rawPath)}\n${canonicalQuery(input.query)}\n${headerLines}\n${input.signedHeaders.join(';')}\n${payloadHash(input.headers, input.body)}`;
+  return `${input.method.toUpperCase()}\n${canonicalUri(input.rawPath)}\n${canonicalQuery(input.query)}\n${headerLines}\n${joinSigned(input.signedHeaders)}\n${payloadHash(input.headers, input.body)}`;
 }
 
 export function stringToSign(sdkDate: string, canonical: string): string {
@@ -199,40 +201,33 @@ export interface AuthorizationHeader {
   signature: string;
 }
 
-const AUTHORIZATION_PREFIX = `${ALGORITHM} `;
-
-const isSpace = (c: number): boolean => c === 0x20 || c === 0x09;
-const SIGNATURE_HEX = /^[0-9a-f]{64}$/;
-const WHITESPACE = /\s/;
-
-/** The value of `name=` in value[from, to), surrounding blanks ignored; undefined when the part is not that field or is empty. */
-function field(value: string, from: number, to: number, name: string): string | undefined {
-  while (from < to && isSpace(value.charCodeAt(from))) from++;
-  while (to > from && isSpace(value.charCodeAt(to - 1))) to--;
-  if (!value.startsWith(name, from) || to - from <= name.length) return undefined;
-  return value.slice(from + name.length, to);
-}
+// One pass of a compiled expression costs half of splitting, trimming and checking the parts in
+// script. Blanks around each part are allowed; values hold no blank or comma.
+const AUTHORIZATION = new RegExp(
+  `^${ALGORITHM} [ \\t]*Access=([^\\s,]+)[ \\t]*,[ \\t]*SignedHeaders=([^\\s,]+)[ \\t]*,[ \\t]*Signature=([0-9a-f]{64})[ \\t]*$`,
+);
 
 /** `SDK-HMAC-SHA256 Access=<AK>, SignedHeaders=<a;b>, Signature=<hex>`; undefined when malformed. */
 export function parseAuthorization(value: string): AuthorizationHeader | undefined {
-  if (!value.startsWith(AUTHORIZATION_PREFIX)) return undefined;
-  const first = value.indexOf(',', AUTHORIZATION_PREFIX.length);
-  const second = first < 0 ? -1 : value.indexOf(',', first + 1);
-  if (second < 0 || value.indexOf(',', second + 1) >= 0) return undefined;
-  const access = field(value, AUTHORIZATION_PREFIX.length, first, 'Access=');
-  const signed = field(value, first + 1, second, 'SignedHeaders=');
-  const sig = field(value, second + 1, value.length, 'Signature=');
-  if (!access || !signed || !sig || !SIGNATURE_HEX.test(sig) || WHITESPACE.test(access) || WHITESPACE.test(signed)) return undefined;
-  return { access, signedHeaders: signedHeaderList(signed), signature: sig };
+  const m = AUTHORIZATION.exec(value);
+  return m ? { access: m[1]!, signedHeaders: signedHeaderList(m[2]!), signature: m[3]! } : undefined;
 }
 
 // A client sends the same SignedHeaders on every request. Reusing the list saves the split, and
 // its names, once used to look headers up, are already in V8's string table.
-let lastSigned: { text: string; names: readonly string[] } = { text: '', names: [] };
+let lastSigned: { text: string; names: readonly string[]; joined: string } = { text: '', names: [], joined: '' };
 
 function signedHeaderList(text: string): readonly string[] {
-  if (text !== lastSigned.text) lastSigned = { text, names: Object.freeze(text.toLowerCase().split(';')) };
+  if (text !== lastSigned.text) {
+    const names = Object.freeze(text.toLowerCase().split(';'));
+    lastSigned = { text, names, joined: names.join(';') };
+  }
   return lastSigned.names;
+}
+
+/** The names joined with ';', as in the canonical request. */
+function joinSigned(names: readonly string[]): string {
+  return names === lastSigned.names ? lastSigned.joined : names.join(';');
 }
 
 export function formatAuthorization(h: AuthorizationHeader): string {

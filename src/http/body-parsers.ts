@@ -33,7 +33,7 @@ export function registerBodyParsers(app: FastifyInstance, bodyLimit: number): vo
   app.decorateRequest('rawBody', undefined);
 }
 
-/** A route with a body schema sees a missing body as {} (GET and HEAD routes cannot have one). */
+/** For a route with a body schema: a missing body is {} (GET and HEAD requests have none). */
 export function defaultEmptyBody(req: FastifyRequest): void {
-  if (req.body === undefined && req.method !== 'GET' && req.method !== 'HEAD' && req.routeOptions.schema?.body) req.body = {};
+  if (req.body === undefined && req.method !== 'GET' && req.method !== 'HEAD') req.body = {};
 }

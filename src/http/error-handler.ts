@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError, errors } from '#src/core/errors.ts';
 import { ValidationFailure } from './validation.ts';
 
@@ -19,6 +19,15 @@ function fromFramework(err: FastifyError, bodyLimit: number): ApiError | undefin
   }
 }
 
+/**
+ * Fastify's answer to a request it cannot route at all (a malformed percent-escape in the path, an
+ * over-long parameter), in the same form as every other error.
+ */
+export const frameworkErrors = (err: FastifyError, req: FastifyRequest, reply: FastifyReply): void => {
+  const apiErr = errors.badParam(err.message);
+  void reply.header('X-Request-Id', req.id).status(apiErr.status).type('application/json').send(apiErr.toBody());
+};
+
 /** One renderer for every failure: {error_code, error_msg}; never a stack trace. */
 export function registerErrorHandler(app: FastifyInstance, bodyLimit: number): void {
   app.setErrorHandler((err: FastifyError, req, reply) => {
@@ -29,10 +38,7 @@ export function registerErrorHandler(app: FastifyInstance, bodyLimit: number): v
     else apiErr = fromFramework(err, bodyLimit) ?? errors.internal(req.id);
     if (apiErr.status >= 500) req.log.error({ err }, 'request failed');
     else req.log.info({ code: apiErr.code, msg: apiErr.message }, 'request refused');
-    return reply.status(apiErr.status).type('application/json').send(apiErr.toBody());
-  });
-  app.setNotFoundHandler((req, reply) => {
-    const e = errors.routeNotFound(req.method, req.url.split('?')[0] ?? '');
-    return reply.status(e.status).send(e.toBody());
+    // Set again: a request can fail before its route's first hook (a body on an unknown route, say).
+    return reply.header('X-Request-Id', req.id).status(apiErr.status).type('application/json').send(apiErr.toBody());
   });
 }

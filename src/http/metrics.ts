@@ -1,4 +1,3 @@
-import type { FastifyInstance } from 'fastify';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 
 const BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -30,6 +29,20 @@ export class RequestMetrics {
     return series;
   }
 
+  /**
+   * What one route (or the requests no route matches) records each response with. Its series are
+   * made once per method and status, so a response costs two lookups and a few additions.
+   */
+  recorder(route: string, operation: string): (method: string, status: number, seconds: number) => void {
+    const byMethod = new Map<string, Series[]>();
+    return (method, status, seconds) => {
+      let byStatus = byMethod.get(method);
+      if (!byStatus) byMethod.set(method, (byStatus = []));
+      const series = (byStatus[status] ??= this.seriesFor({ method, route, operation, status: String(status) }));
+      this.observe(series, seconds);
+    };
+  }
+
   observe(series: Series, seconds: number): void {
     series.count++;
     series.sum += seconds;
@@ -40,7 +53,7 @@ export class RequestMetrics {
 
   text(): string {
     const requests = ['# HELP atelier_http_requests_total HTTP requests', '# TYPE atelier_http_requests_total counter'];
-    const latency = ['# HELP atelier_http_request_duration_seconds HTTP request latency', '# TYPE atelier_http_request_duration_seconds histogram'];
+    const latency = ['# HELP atelier_http_request_duration_seconds HTTP request latency, until the response is handed to the socket', '# TYPE atelier_http_request_duration_seconds histogram'];
     for (const s of this.series) {
       requests.push(`atelier_http_requests_total{${s.labels}} ${s.count}`);
       let cumulative = 0;
@@ -67,30 +80,10 @@ export interface Metrics {
 }
 
 /** Prometheus metrics of this app (tests build many apps, so nothing global). */
-export function registerMetrics(app: FastifyInstance): Metrics {
+export function createMetrics(): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
-  const requests = new RequestMetrics();
-  // A route is known by the config object Fastify keeps for it; its series are made once per
-  // method and status, so a response costs two lookups and a few additions.
-  const seriesByRoute = new WeakMap<object, Map<string, Series[]>>();
-  app.addHook('onResponse', (req, reply, done) => {
-    const route = req.routeOptions;
-    let byMethod = seriesByRoute.get(route.config);
-    if (!byMethod) seriesByRoute.set(route.config, (byMethod = new Map()));
-    // A route may serve several methods (and the not-found handler serves them all).
-    let byStatus = byMethod.get(req.method);
-    if (!byStatus) byMethod.set(req.method, (byStatus = []));
-    const status = reply.statusCode;
-    let series = byStatus[status];
-    if (!series) {
-      series = requests.seriesFor({ method: req.method, route: route.url ?? 'unmatched', operation: route.schema?.operationId ?? '', status: String(status) });
-      byStatus[status] = series;
-    }
-    requests.observe(series, reply.elapsedTime / 1000);
-    done();
-  });
-  return { registry, requests };
+  return { registry, requests: new RequestMetrics() };
 }
 
 /** The whole exposition: process metrics, then request metrics. */

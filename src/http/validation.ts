@@ -24,8 +24,22 @@ const exact = makeAjv(false);
 
 export const validatorCompiler: FastifySchemaCompiler<object> = ({ schema, httpPart }) => {
   const validate: ValidateFunction = (httpPart === 'body' ? exact : coercing).compile(schema);
-  return (data: unknown) => (validate(data) ? { value: data } : { error: new ValidationFailure(httpPart ?? 'body', validate.errors ?? []) });
+  const check = (data: unknown) => (validate(data) ? { value: data } : { error: new ValidationFailure(httpPart ?? 'body', validate.errors ?? []) });
+  if (httpPart !== 'querystring') return check;
+  // Most requests send no query string. What an empty one validates to (its defaults) is worked
+  // out here once and each such request gets a copy; a schema that refuses it is checked as usual.
+  const defaults: Record<string, unknown> = {};
+  if (!validate(defaults) || !Object.values(defaults).every(isScalar)) return check;
+  return (data: unknown) => (isEmptyObject(data) ? { value: { ...defaults } } : check(data));
 };
+
+const isScalar = (v: unknown): boolean => v === null || typeof v !== 'object';
+
+function isEmptyObject(data: unknown): boolean {
+  if (typeof data !== 'object' || data === null) return false;
+  for (const _ in data) return false;
+  return true;
+}
 
 const partNames: Record<string, string> = { querystring: 'query', params: 'path', headers: 'header', body: 'body' };
 

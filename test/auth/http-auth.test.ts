@@ -153,6 +153,23 @@ describe('authentication', () => {
     const res = await t.client.http.raw('GET', '/v2/{project_id}/no-such-api');
     assert.equal(res.status, 404);
     assert.equal((res.json as { error_code: string }).error_code, 'ModelArts.4901');
+    assert.match(res.headers.get('x-request-id') ?? '', /^[0-9a-f]{32}$/);
+  });
+
+  test('a body that fails to parse on an unknown route still gets an X-Request-Id', async () => {
+    const res = await fetch(`${t.url}/v2/${t.creds.project_id}/no-such-api`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a": ' });
+    assert.equal(res.status, 400);
+    assert.equal(((await res.json()) as { error_code: string }).error_code, 'ModelArts.4105');
+    assert.match(res.headers.get('x-request-id') ?? '', /^[0-9a-f]{32}$/);
+  });
+
+  test('a path Fastify cannot route (a malformed percent-escape): 400 in the ModelArts form', async () => {
+    const res = await fetch(`${t.url}/v2/%zz/authorizations`);
+    assert.equal(res.status, 400);
+    const body = (await res.json()) as Record<string, string>;
+    assert.deepEqual(Object.keys(body).sort(), ['error_code', 'error_msg']);
+    assert.equal(body.error_code, 'ModelArts.0104');
+    assert.match(res.headers.get('x-request-id') ?? '', /^[0-9a-f]{32}$/);
   });
 
   test('invalid JSON: 400; over the body limit: 413', async () => {

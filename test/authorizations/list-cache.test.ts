@@ -49,6 +49,18 @@ describe('authorization list cache', () => {
     assert.equal(second.total_count, second.auth.length);
   });
 
+  test('a page answered from the cache is sent as the same bytes and media type as when it was read', async () => {
+    await t.client.authorizations.create({ user_id: 'all', content: 'modelarts_agency' });
+    const replies = [];
+    for (let i = 0; i < 3; i++) replies.push(await t.client.http.raw('GET', '/v2/{project_id}/authorizations'));
+    for (const r of replies) {
+      assert.equal(r.status, 200);
+      assert.equal(r.headers.get('content-type'), 'application/json; charset=utf-8');
+      assert.equal(r.text, replies[0]!.text);
+    }
+    assert.ok(Value.Check(ListAuthorizationsResponse, JSON.parse(replies[0]!.text)));
+  });
+
   test("another project's writes neither show here nor disturb this project's list", async () => {
     const before = await names();
     const other = await t.newTenant('cache-tenant');

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppContext } from '#src/app.ts';
 import { principal } from '#src/auth/auth-hook.ts';
+import { sendCachedJson } from '#src/http/cached-json.ts';
 import { ProjectParams, ResultBody, withErrors } from '#src/core/schemas.ts';
 import {
   CreateAgencyRequest,
@@ -30,8 +31,14 @@ export const authorizationsModule: FastifyPluginAsyncTypebox<{ ctx: AppContext }
         response: withErrors({ 200: ListAuthorizationsResponse }),
       },
     },
-    // A cached page is answered synchronously, without a promise.
-    (req) => service.cachedList(principal(req), req.query) ?? service.list(principal(req), req.query),
+    // A cached page is answered synchronously, without a promise, with the JSON it was sent as before.
+    (req, reply) => {
+      const caller = principal(req);
+      const page = service.cachedList(caller, req.query);
+      if (!page) return service.list(caller, req.query);
+      sendCachedJson(reply, page);
+      return undefined;
+    },
   );
 
   app.post(
