@@ -2,10 +2,10 @@
 // a bare Fastify route returning the same bytes, each server in its own process (bench/serve.ts) on
 // this machine, in one run. Prints requests/s of both and their ratio (target >= 0.6).
 //   npx tsx bench/authorizations.bench.ts     (BENCH_SECONDS, BENCH_ROUNDS, BENCH_CONNECTIONS change the load;
-//   BENCH_SETTLE_MS the pause after each round; BENCH_PIN=0 leaves CPU placement to the scheduler)
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+//   BENCH_SETTLE_MS the pause after each round)
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -19,30 +19,15 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 // otherwise run during the next round, which measures the other server.
 const SETTLE_MS = Number(process.env.BENCH_SETTLE_MS ?? 1500);
 
-/**
- * With two or more CPUs and taskset at hand, the load generator (this process) keeps CPU 0 and the
- * servers share CPU 1, one of them busy at a time: each server then gets a core of its own in every
- * round instead of whatever the scheduler hands out. Undefined when pinning is not possible.
- */
-function pinning(): string[] | undefined {
-  if (availableParallelism() < 2 || process.env.BENCH_PIN === '0') return undefined;
-  try {
-    execFileSync('taskset', ['-a', '-p', '-c', '0', String(process.pid)], { stdio: 'ignore' });
-    return ['taskset', '-c', '1'];
-  } catch {
-    return undefined;
-  }
-}
-const pinned = pinning();
-
 interface Started<T> {
   child: ChildProcess;
   info: T;
 }
 
 async function startServer<T>(...args: string[]): Promise<Started<T>> {
-  const command = [...(pinned ?? []), process.execPath, '--import', 'tsx', join(import.meta.dirname, 'serve.ts'), ...args];
-  const child = spawn(command[0]!, command.slice(1), { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'serve.ts'), ...args], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const first = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout! }).once('line', resolve);
     child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
@@ -80,7 +65,7 @@ try {
   console.log(
     `autocannon: ${CONNECTIONS} connections, ${ROUNDS} alternating rounds of ${DURATION} s each (medians shown), body ${Buffer.byteLength(atelier.info.body)} bytes`,
   );
-  console.log(`${pinned ? 'load generator on CPU 0, servers on CPU 1' : 'not pinned to CPUs'}; ${SETTLE_MS} ms pause after each round\n`);
+  console.log(`${SETTLE_MS} ms pause after each round\n`);
   const bareUrl = signed.url.replace(`:${atelier.info.port}/`, `:${bare.info.port}/`);
   // Warm-up, then rounds taking turns, so a slow spell of the machine weighs on both servers.
   await load(bareUrl, signed.headers, 2);
