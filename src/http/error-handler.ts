@@ -24,9 +24,13 @@ function fromFramework(err: FastifyError, bodyLimit: number): ApiError | undefin
  * over-long parameter), in the same form as every other error.
  */
 export const frameworkErrors = (err: FastifyError, req: FastifyRequest, reply: FastifyReply): void => {
-  const apiErr = errors.badParam(err.message);
-  void reply.header('X-Request-Id', req.id).status(apiErr.status).type('application/json').send(apiErr.toBody());
+  void sendError(req, reply, errors.badParam(err.message));
 };
+
+// The X-Request-Id is set here too: a request can fail before its route's first hook (a body on an
+// unknown route, say), or without any route at all.
+const sendError = (req: FastifyRequest, reply: FastifyReply, apiErr: ApiError): FastifyReply =>
+  reply.header('X-Request-Id', req.id).status(apiErr.status).type('application/json').send(apiErr.toBody());
 
 /** One renderer for every failure: {error_code, error_msg}; never a stack trace. */
 export function registerErrorHandler(app: FastifyInstance, bodyLimit: number): void {
@@ -38,7 +42,6 @@ export function registerErrorHandler(app: FastifyInstance, bodyLimit: number): v
     else apiErr = fromFramework(err, bodyLimit) ?? errors.internal(req.id);
     if (apiErr.status >= 500) req.log.error({ err }, 'request failed');
     else req.log.info({ code: apiErr.code, msg: apiErr.message }, 'request refused');
-    // Set again: a request can fail before its route's first hook (a body on an unknown route, say).
-    return reply.header('X-Request-Id', req.id).status(apiErr.status).type('application/json').send(apiErr.toBody());
+    return sendError(req, reply, apiErr);
   });
 }

@@ -76,12 +76,16 @@ export function registerRequestHooks(app: FastifyInstance, auth: RequestAuth, me
     route.onSend = [...hooks(route.onSend), observe];
   });
 
-  // A request no route matches gets none of the above; its reply is made here.
+  // A request no route matches gets none of the above: its context has no hooks of its own to add.
+  // It is timed from the not-found handler's first step until its reply is written.
   const recordUnmatched = metrics.recorder('unmatched', '');
-  app.setNotFoundHandler((req, reply) => {
+  const beginUnmatched = (req: FastifyRequest, reply: FastifyReply, done: Done): void => {
     begin(req, reply);
+    reply.raw.once('finish', () => recordUnmatched(req.method, reply.statusCode, (performance.now() - req.startedAt) / 1000));
+    done();
+  };
+  app.setNotFoundHandler({ preValidation: beginUnmatched }, (req, reply) => {
     const e = errors.routeNotFound(req.method, req.url.split('?')[0] ?? '');
-    recordUnmatched(req.method, e.status, (performance.now() - req.startedAt) / 1000);
     return reply.status(e.status).send(e.toBody());
   });
 }

@@ -61,6 +61,7 @@ describe('request metrics', () => {
     const text = await scrape();
     assert.equal(samples(text, 'atelier_http_requests_total', { route: '/v2/:project_id/authorizations', status: '401' })[0]?.[1], 1);
     assert.equal(samples(text, 'atelier_http_requests_total', { route: 'unmatched', method: 'GET', status: '404' })[0]?.[1], 1);
+    assert.ok(samples(text, 'atelier_http_request_duration_seconds_sum', { route: 'unmatched', method: 'GET', status: '404' })[0]![1] > 0, 'an unmatched request is timed');
   });
 });
 
