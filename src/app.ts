@@ -1,3 +1,4 @@
+import './core/tick-shapes.ts';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
 import swagger from '@fastify/swagger';
