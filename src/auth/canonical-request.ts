@@ -91,8 +91,10 @@ export function payloadHash(headers: HeaderBag, body: Uint8Array | string | unde
 }
 
 export function canonicalRequest(input: CanonicalInput): string {
+  const names = input.signedHeaders;
   let headerLines = '';
-  for (const name of input.signedHeaders) headerLines += `${name}:${headerValue(input.headers, name)}\n`;
+  // An index loop: the iterator of a for-of over the list was allocated on every request.
+  for (let i = 0; i < names.length; i++) headerLines += `${names[i]!}:${headerValue(input.headers, names[i]!)}\n`;
   return `${input.method.toUpperCase()}\n${canonicalUri(input.rawPath)}\n${canonicalQuery(input.query)}\n${headerLines}\n${joinSigned(input.signedHeaders)}\n${payloadHash(input.headers, input.body)}`;
 }
 
