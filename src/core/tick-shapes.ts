@@ -1,5 +1,6 @@
-// Imported for its effect, first thing in app.ts: it must run before the process's first full
-// garbage collection, so before the rest of the module graph loads.
+// Imported for its effect, first thing in every entry point (main.ts, app.ts for the tests, the
+// bench server): it must run before the process's first full garbage collection, so before the
+// rest of the module graph loads.
 //
 // process.nextTick builds each queued tick with an object literal whose first keys are computed
 // (two symbols). For such keys V8 remembers the map of the first object it saw and gives up on the
