@@ -94,8 +94,11 @@ export function canonicalRequest(input: CanonicalInput): string {
   const names = input.signedHeaders;
   let headerLines = '';
   // An index loop: the iterator of a for-of over the list was allocated on every request.
-  for (let i = 0; i < names.length; i++) headerLines += `${names[i]!}:${headerValue(input.headers, names[i]!)}\n`;
-  return `${input.method.toUpperCase()}\n${canonicalUri(input.rawPath)}\n${canonicalQuery(input.query)}\n${headerLines}\n${joinSigned(input.signedHeaders)}\n${payloadHash(input.headers, input.body)}`;
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i]!;
+    headerLines += `${name}:${headerValue(input.headers, name)}\n`;
+  }
+  return `${input.method.toUpperCase()}\n${canonicalUri(input.rawPath)}\n${canonicalQuery(input.query)}\n${headerLines}\n${joinSigned(names)}\n${payloadHash(input.headers, input.body)}`;
 }
 
 export function stringToSign(sdkDate: string, canonical: string): string {
