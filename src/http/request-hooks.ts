@@ -84,9 +84,9 @@ export function registerRequestHooks(app: FastifyInstance, auth: RequestAuth, me
     reply.raw.once('finish', () => recordUnmatched(req.method, reply.statusCode, (performance.now() - req.startedAt) / 1000));
     done();
   };
-  app.setNotFoundHandler({ preValidation: beginUnmatched }, (req, reply) => {
-    const e = errors.routeNotFound(req.method, req.url.split('?')[0] ?? '');
-    return reply.status(e.status).send(e.toBody());
+  // Thrown, so the error handler renders it like every other failure.
+  app.setNotFoundHandler({ preValidation: beginUnmatched }, (req) => {
+    throw errors.routeNotFound(req.method, req.url.split('?')[0] ?? '');
   });
 }
 
