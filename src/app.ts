@@ -1,4 +1,4 @@
-import './core/tick-shapes.ts';
+import './core/v8-setup.ts';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
 import swagger from '@fastify/swagger';

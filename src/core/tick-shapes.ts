@@ -1,6 +1,5 @@
-// Imported for its effect, first thing in every entry point (main.ts, app.ts for the tests, the
-// bench server): it must run before the process's first full garbage collection, so before the
-// rest of the module graph loads.
+// Imported for its effect, first thing in every entry point (see src/core/v8-setup.ts): it must run
+// before the process's first full garbage collection.
 //
 // process.nextTick builds each queued tick with an object literal whose first keys are computed
 // (two symbols). For each such key V8 remembers the map of the first object it saw, and gives up on
