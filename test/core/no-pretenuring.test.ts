@@ -2,11 +2,10 @@
 // trace shows whether it weighs pretenuring feedback, so each case runs in a child process.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { nodeOutput } from '../helpers/v8-child.ts';
 
 const setting = fileURLToPath(new URL('../../src/core/no-pretenuring.ts', import.meta.url));
 
@@ -19,22 +18,12 @@ for (let i = 0; i < 600000; i++) keep.push(make(i));
 
 /** The lines V8 traces when it weighs allocation-site feedback after a collection. */
 function pretenuringTrace(withSetting: boolean): string[] {
-  const dir = mkdtempSync(join(tmpdir(), 'atelier-pretenure-'));
-  // V8 prints to a file: on a pipe, which Node makes non-blocking, part of its trace can be lost.
-  const out = openSync(join(dir, 'out'), 'w');
-  try {
+  const output = nodeOutput((dir) => {
     const file = join(dir, 'keep.cjs');
     writeFileSync(file, script);
-    const preload = ['--import', 'tsx', ...(withSetting ? ['--import', setting] : [])];
-    const r = spawnSync(process.execPath, ['--trace-pretenuring-statistics', ...preload, file], { stdio: ['ignore', out, 'pipe'], encoding: 'utf8' });
-    assert.equal(r.status, 0, r.stderr);
-    return readFileSync(join(dir, 'out'), 'utf8')
-      .split('\n')
-      .filter((l) => l.includes('pretenuring:'));
-  } finally {
-    closeSync(out);
-    rmSync(dir, { recursive: true, force: true });
-  }
+    return ['--trace-pretenuring-statistics', '--import', 'tsx', ...(withSetting ? ['--import', setting] : []), file];
+  });
+  return output.split('\n').filter((l) => l.includes('pretenuring:'));
 }
 
 test('by default V8 weighs pretenuring feedback after minor collections', () => {

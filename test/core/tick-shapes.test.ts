@@ -3,11 +3,8 @@
 // a child process with natives syntax and an exposed gc().
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { nodeOutput } from '../helpers/v8-child.ts';
 
 const retainer = fileURLToPath(new URL('../../src/core/tick-shapes.ts', import.meta.url));
 
@@ -25,18 +22,8 @@ function literalKeyStates(withRetention: boolean): string[] {
     for (let j = 0; j < 50; j++) process.nextTick(() => {});
     await turn();
     new Function('f', '%DebugPrint(f)')(process.nextTick);`;
-  // V8 prints to a file: on a pipe, which Node makes non-blocking, part of its report can be lost.
-  const dir = mkdtempSync(join(tmpdir(), 'atelier-ticks-'));
-  const out = openSync(join(dir, 'out'), 'w');
-  try {
-    const args = ['--allow-natives-syntax', '--expose-gc', '--no-flush-bytecode', '--import', 'tsx', '--input-type=module', '--eval', script];
-    const r = spawnSync(process.execPath, args, { stdio: ['ignore', out, 'pipe'], encoding: 'utf8' });
-    assert.equal(r.status, 0, r.stderr);
-    return [...readFileSync(join(dir, 'out'), 'utf8').matchAll(/DefineKeyedOwnPropertyInLiteral (\w+)/g)].map((m) => m[1]!);
-  } finally {
-    closeSync(out);
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const args = ['--allow-natives-syntax', '--expose-gc', '--no-flush-bytecode', '--import', 'tsx', '--input-type=module', '--eval', script];
+  return [...nodeOutput(() => args).matchAll(/DefineKeyedOwnPropertyInLiteral (\w+)/g)].map((m) => m[1]!);
 }
 
 test('without a retained tick, a full GC sends the tick literal keys megamorphic', () => {
