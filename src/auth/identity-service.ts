@@ -43,6 +43,8 @@ export class IdentityService {
   private readonly owners: ResultCache<AccessKeyOwner | undefined>;
   private readonly members: ResultCache<boolean>;
 
+  private ownerDomain: string | undefined;
+
   constructor(
     private readonly store: IdentityStore,
     private readonly secrets: SecretBox,
@@ -67,6 +69,15 @@ export class IdentityService {
 
   async hasDomains(): Promise<boolean> {
     return Number((await this.store.countDomains()).n) > 0;
+  }
+
+  /**
+   * The account that owns this server: the first domain created (the bootstrap account). It owns
+   * bucket folders that have no recorded owner, and its workloads may run without a sandbox.
+   */
+  async ownerDomainId(): Promise<string | undefined> {
+    this.ownerDomain ??= (await this.store.firstDomain())?.id;
+    return this.ownerDomain;
   }
 
   async createDomain(name: string): Promise<{ id: string; name: string }> {

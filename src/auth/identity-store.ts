@@ -22,6 +22,10 @@ export class IdentityStore {
     return this.db.selectFrom('domains').select((e) => e.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   }
 
+  firstDomain() {
+    return this.db.selectFrom('domains').select('id').orderBy('created_at').orderBy('id').limit(1).executeTakeFirst();
+  }
+
   insertUser(row: UserRow) {
     return this.db.insertInto('users').values(row).execute();
   }
