@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', '.atelier/', 'src/core/error-catalog.ts'] },
+  { ignores: ['node_modules/', 'dist/', '.atelier/', '.cache/', 'src/core/error-catalog.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

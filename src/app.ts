@@ -16,22 +16,28 @@ import { systemClock, type Clock } from './core/time.ts';
 import { openDatabase, type Database } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { registerBodyParsers } from './http/body-parsers.ts';
-import { frameworkErrors, registerErrorHandler } from './http/error-handler.ts';
+import { clientErrorHandler, frameworkErrors, registerErrorHandler } from './http/error-handler.ts';
 import { createMetrics } from './http/metrics.ts';
 import { registerRequestHooks } from './http/request-hooks.ts';
+import type { ResponseCheck } from './http/response-check.ts';
 import { validatorCompiler } from './http/validation.ts';
 import './http/route-config.ts';
 import { platformRoutes } from './http/platform-routes.ts';
 import { createObjectStore, type ObjectStore } from './storage/index.ts';
+import { BucketAccess } from './storage/bucket-access.ts';
+import { BucketStore } from './storage/bucket-store.ts';
 import { registerModules } from './modules/index.ts';
 import { ReconcilerLoop, TaskQueue, TaskWorker } from './runtime/index.ts';
 import { LocalPool } from './runtime/local/local-pool.ts';
+import { createSandbox, securePrivateDir, type Sandbox } from './runtime/sandbox/index.ts';
 
 /** What modules receive: the ports of the outside world, picked once from the config. */
 export interface AppContext {
   config: Config;
   database: Database;
   objectStore: ObjectStore;
+  /** Who may use which bucket: every API that names an object path checks here. */
+  buckets: BucketAccess;
   identity: IdentityService;
   secrets: SecretBox;
   clock: Clock;
@@ -43,6 +49,8 @@ export interface AppContext {
   reconcilers: ReconcilerLoop;
   /** The host capacity training jobs and service instances share. */
   localPool: LocalPool;
+  /** Confines every workload (training processes, model servers) and enforces its CPU and memory. */
+  sandbox: Sandbox;
 }
 
 export interface AtelierApp {
@@ -57,16 +65,24 @@ export interface BuildOptions {
   clock?: Clock;
   /** Where logs go (default: stdout). */
   logStream?: DestinationStream;
+  /** Tests only: checks every 2xx answer against its route's response schema (src/http/response-check.ts). */
+  responseCheck?: ResponseCheck;
 }
 
 /** Builds the Fastify app from a Config: database migrated, routes registered. Never listens. */
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<AtelierApp> {
   const clock = options.clock ?? systemClock;
+  securePrivateDir(config.dataDir);
   const database = openDatabase(config.databaseUrl);
   await migrateToLatest(database.db);
   const secrets = new SecretBox(loadMasterKey(config.dataDir, config.masterKey));
   const identity = new IdentityService(new IdentityStore(database.db), secrets, clock, config.tokenTtlSeconds * 1000, database);
   const objectStore = createObjectStore(config.objectStore);
+  const sandbox = await createSandbox(
+    { setting: config.sandbox, user: config.sandboxUser, dataDir: config.dataDir },
+    { ownerDomainId: () => identity.ownerDomainId(), domainOfProject: async (id) => (await identity.projectById(id))?.domain_id },
+  );
+  await sandbox.prime();
   const app = Fastify({
     // A silent logger would still make a child logger per request; no logger makes none.
     logger:
@@ -79,6 +95,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
           },
     bodyLimit: config.bodyLimit,
     frameworkErrors,
+    clientErrorHandler,
     genReqId: requestIds(),
     routerOptions: { ignoreTrailingSlash: true },
   }).withTypeProvider<TypeBoxTypeProvider>();
@@ -90,6 +107,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     config,
     database,
     objectStore,
+    buckets: new BucketAccess(new BucketStore(database.db), objectStore, identity, database, clock),
     identity,
     secrets,
     clock,
@@ -98,14 +116,17 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     worker,
     reconcilers: new ReconcilerLoop(config.reconcileIntervalMs, app.log),
     localPool: new LocalPool(config.localPool),
+    sandbox,
   };
+  app.log.info(sandbox.describe());
 
   app.setValidatorCompiler(validatorCompiler);
   registerBodyParsers(app, config.bodyLimit);
   registerErrorHandler(app, config.bodyLimit);
   const metrics = createMetrics();
   // Before any route is added: each route gets its hooks as it is added.
-  registerRequestHooks(app, requestAuth(app, { identity, clock, signatureWindowSeconds: config.signatureWindowSeconds }), metrics.requests);
+  registerRequestHooks(app, requestAuth(app, { identity, clock, signatureWindowSeconds: config.signatureWindowSeconds, failureLimits: config.authFailures }), metrics.requests);
+  options.responseCheck?.attach(app);
 
   await app.register(swagger, {
     openapi: {
@@ -122,7 +143,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   await app.register(platformRoutes, { metrics });
-  await app.register(tokenRoutes, { identity });
+  await app.register(tokenRoutes, { identity, clock, failureLimits: config.authFailures });
   await registerModules(app, context);
 
   let closed = false;

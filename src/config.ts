@@ -20,7 +20,11 @@ export interface Config {
   bodyLimit: number;
   /** Accepted clock difference for X-Sdk-Date, seconds. */
   signatureWindowSeconds: number;
+  /** Bad signatures per AK, and failed password logins per domain and user, allowed in a window before 429. */
+  authFailures: { limit: number; windowSeconds: number };
   tokenTtlSeconds: number;
+  /** Lifetime of signed object URLs (sample sources and previews), seconds. */
+  objectUrlTtlSeconds: number;
   /** Key that encrypts stored secret keys; default: <dataDir>/master.key, created on first start. */
   masterKey?: string;
   /** os-user-config values. */
@@ -28,10 +32,16 @@ export interface Config {
   quotas: QuotaLimits;
   /** Period of the reconciler loop, ms. */
   reconcileIntervalMs: number;
+  /** A prediction without an answer after this long gets a 504 and is dropped. */
+  inferTimeoutSeconds: number;
   /** Extra training engines, `id=Name@/path/to/interpreter,...` (e.g. a virtual environment holding a framework). */
   trainingEngines: string;
   /** The share of this host that training jobs and service instances use together; default: all of it. */
   localPool: { cpu?: number; memoryMb?: number };
+  /** How workloads (training processes, model servers) are confined: auto = bubblewrap when it works here. */
+  sandbox: 'auto' | 'bwrap' | 'none';
+  /** The user workloads run as when the server runs as root (a name, uid or uid:gid). */
+  sandboxUser: string;
 }
 
 type Env = Record<string, string | undefined>;
@@ -52,14 +62,20 @@ export const settings = [
   { flag: 'log-level', env: 'ATELIER_LOG_LEVEL', about: 'fatal, error, warn, info, debug, trace or silent', default: 'info' },
   { flag: 'body-limit', env: 'ATELIER_BODY_LIMIT', about: 'largest request body in bytes', default: String(12 * 1024 * 1024) },
   { flag: 'signature-window', env: 'ATELIER_SIGNATURE_WINDOW', about: 'accepted X-Sdk-Date skew, seconds', default: '900' },
+  { flag: 'auth-failure-limit', env: 'ATELIER_AUTH_FAILURE_LIMIT', about: 'bad signatures per AK, or failed logins per user, before 429 (0: no limit)', default: '20' },
+  { flag: 'auth-failure-window', env: 'ATELIER_AUTH_FAILURE_WINDOW', about: 'window of the auth failure limit, seconds', default: '60' },
   { flag: 'token-ttl', env: 'ATELIER_TOKEN_TTL', about: 'token lifetime, seconds', default: '86400' },
+  { flag: 'object-url-ttl', env: 'ATELIER_OBJECT_URL_TTL', about: 'lifetime of signed object URLs (sample sources, previews), seconds', default: '3600' },
   { flag: 'master-key', env: 'ATELIER_MASTER_KEY', about: 'base64 32-byte key encrypting stored secrets', default: '<data-dir>/master.key' },
   { flag: 'network-cidrs', env: 'ATELIER_NETWORK_CIDRS', about: 'CIDRs offered for networks, comma separated', default: '192.168.0.0/16,172.16.0.0/12' },
   { flag: 'pool-quota', env: 'ATELIER_POOL_QUOTA', about: 'resource pools a project may create', default: '15' },
   { flag: 'network-quota', env: 'ATELIER_NETWORK_QUOTA', about: 'networks a project may create', default: '15' },
   { flag: 'training-engines', env: 'ATELIER_TRAINING_ENGINES', about: 'extra training engines: id=Name@/path/to/interpreter, comma separated', default: '' },
+  { flag: 'infer-timeout', env: 'ATELIER_INFER_TIMEOUT', about: 'seconds a prediction may take before it is dropped with a 504', default: '60' },
   { flag: 'local-pool-cpu', env: 'ATELIER_LOCAL_POOL_CPU', about: 'CPU cores training jobs and services use together (default: all)', default: '' },
   { flag: 'local-pool-memory-mb', env: 'ATELIER_LOCAL_POOL_MEMORY_MB', about: 'memory training jobs and services use together, MB (default: all)', default: '' },
+  { flag: 'sandbox', env: 'ATELIER_SANDBOX', about: 'workload sandbox: auto (bubblewrap when it works), bwrap or none', default: 'auto' },
+  { flag: 'sandbox-user', env: 'ATELIER_SANDBOX_USER', about: 'user workloads run as when the server runs as root (name, uid or uid:gid)', default: 'nobody' },
 ] as const;
 
 export type SettingName = (typeof settings)[number]['flag'];
@@ -87,6 +103,11 @@ function integer(name: string, raw: string, min: number, max: number): number {
   const n = Number(raw);
   if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(`${name} must be an integer in ${min}..${max}, got "${raw}"`);
   return n;
+}
+
+function oneOf<T extends string>(name: string, raw: string, values: readonly T[]): T {
+  if (!(values as readonly string[]).includes(raw)) throw new ConfigError(`${name} must be one of ${values.join(', ')}, got "${raw}"`);
+  return raw as T;
 }
 
 function list(raw: string): string[] {
@@ -139,15 +160,20 @@ export function loadConfig(env: Env = process.env, flags: Partial<Record<Setting
     logLevel: logLevel as LogLevel,
     bodyLimit: integer('body limit', get('body-limit'), 1024, 1024 ** 3),
     signatureWindowSeconds: integer('signature window', get('signature-window'), 1, 86400),
+    authFailures: { limit: integer('auth failure limit', get('auth-failure-limit'), 0, 1_000_000), windowSeconds: integer('auth failure window', get('auth-failure-window'), 1, 86400) },
     tokenTtlSeconds: integer('token ttl', get('token-ttl'), 60, 30 * 86400),
+    objectUrlTtlSeconds: integer('object url ttl', get('object-url-ttl'), 60, 7 * 86400),
     ...(masterKey ? { masterKey } : {}),
     networkCidrs: list(get('network-cidrs')),
     quotas: { pool: integer('pool quota', get('pool-quota'), 0, 10000), network: integer('network quota', get('network-quota'), 0, 10000) },
     reconcileIntervalMs: 2000,
+    inferTimeoutSeconds: integer('infer timeout', get('infer-timeout'), 1, 3600),
     trainingEngines: get('training-engines'),
     localPool: {
       ...(get('local-pool-cpu') ? { cpu: integer('local pool cpu', get('local-pool-cpu'), 1, 4096) } : {}),
       ...(get('local-pool-memory-mb') ? { memoryMb: integer('local pool memory', get('local-pool-memory-mb'), 64, 1 << 30) } : {}),
     },
+    sandbox: oneOf('sandbox', get('sandbox'), ['auto', 'bwrap', 'none'] as const),
+    sandboxUser: get('sandbox-user'),
   };
 }

@@ -9,6 +9,8 @@ import { bootstrap, credentialsFile, type BootstrapCredentials } from './bootstr
 import { ConfigError, loadConfig, settings, type Config, type SettingName } from './config.ts';
 import { IdentityError } from './auth/identity-service.ts';
 import { AtelierClient } from './client/index.ts';
+import { securePrivateDir } from './runtime/sandbox/private-files.ts';
+import { bucketCommand, bucketUsage } from './cli/bucket-commands.ts';
 
 const usage = `atelier <command> [options]
 
@@ -19,11 +21,18 @@ Commands:
   user list
   project create --domain D --name N [--id HEX32] [--user U]...
   project add-member --domain D --project P --user U
+  project remove-member --domain D --project P --user U
   project list
   credential create --domain D --user U [--description T]   print a new AK/SK
   credential list
   credential delete --ak AK
-  call METHOD PATH [--body JSON]          signed request with the credentials in credentials.json
+${bucketUsage}
+  call METHOD PATH[?QUERY] [--body JSON]  signed request with the credentials in credentials.json
+
+Buckets belong to an account (domain): only it, and the accounts it is granted to, may name the
+bucket in an API path. A bucket that exists without a recorded owner (a folder dropped into
+<data dir>/obs/) belongs to the server's account, the first one; a new bucket belongs to the first
+account that writes to it.
 
 Server options (also ATELIER_* environment variables):
 ${settings.map((s) => `  --${s.flag.padEnd(18)} ${s.env.padEnd(26)} ${s.about} (default ${s.default})`).join('\n')}
@@ -40,6 +49,7 @@ const commandOptions = {
   description: { type: 'string' },
   ak: { type: 'string' },
   body: { type: 'string' },
+  bucket: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -69,10 +79,12 @@ function configFrom(values: Values, logLevel?: Config['logLevel']): Config {
 
 async function serve(values: Values): Promise<void> {
   const config = configFrom(values);
-  mkdirSync(join(config.dataDir, 'logs'), { recursive: true });
+  // The data directory and its secret files are the server's alone (0700 / 0600).
+  securePrivateDir(config.dataDir);
+  mkdirSync(join(config.dataDir, 'logs'), { recursive: true, mode: 0o700 });
   const logStream = pino.multistream([
     { stream: process.stdout },
-    { stream: createWriteStream(join(config.dataDir, 'logs', 'atelier.log'), { flags: 'a' }) },
+    { stream: createWriteStream(join(config.dataDir, 'logs', 'atelier.log'), { flags: 'a', mode: 0o600 }) },
   ]);
   const atelier = await buildApp(config, { logStream });
   const created = await bootstrap(atelier.context);
@@ -132,6 +144,13 @@ async function admin(noun: string, verb: string, values: Values): Promise<void> 
         await identity.addMember(await identity.project(domain, need(values, 'project')), await identity.user(domain, need(values, 'user')));
         return print({ result: 'ok' });
       }
+      case 'project remove-member': {
+        const domain = need(values, 'domain');
+        const project = await identity.project(domain, need(values, 'project'));
+        const user = await identity.user(domain, need(values, 'user'));
+        if (!(await identity.removeMember(project.id, user.id))) throw new IdentityError(`${user.name} is not a member of project ${project.name}`);
+        return print({ result: 'ok' });
+      }
       case 'project list':
         return print(await identity.listProjects());
       case 'credential create': {
@@ -173,12 +192,13 @@ async function main(argv: string[]): Promise<void> {
     if (rest.length !== 2) throw new ConfigError('usage: atelier call METHOD PATH [--body JSON]');
     return call(rest[0]!, rest[1]!, values);
   }
+  if (command === 'bucket') return withApp(values, async ({ context }) => print(await bucketCommand(rest, values, context)));
   if (rest.length !== 1) throw new ConfigError(usage);
   return admin(command, rest[0]!, values);
 }
 
 main(process.argv.slice(2)).catch((e: unknown) => {
-  const known = e instanceof ConfigError || e instanceof IdentityError || (e instanceof TypeError && 'code' in e);
+  const known = e instanceof ConfigError || e instanceof IdentityError || e instanceof URIError || (e instanceof TypeError && 'code' in e);
   process.stderr.write(`atelier: ${e instanceof Error ? (known ? e.message : (e.stack ?? e.message)) : String(e)}\n`);
   process.exit(2);
 });

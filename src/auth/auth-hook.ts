@@ -1,8 +1,21 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ApiError, errors } from '#src/core/errors.ts';
+import { secretAccessKey } from '#src/core/ids.ts';
 import type { Clock } from '#src/core/time.ts';
-import { canonicalRequest, parseAuthorization, parseQuery, parseSdkDate, stringToSign, type AuthorizationHeader, type SigningKey } from './canonical-request.ts';
+import {
+  SigningKey,
+  canonicalRequest,
+  isPayloadRefusal,
+  parseAuthorization,
+  parseQuery,
+  parseSdkDate,
+  stringToSign,
+  verifiedPayloadHash,
+  type AuthorizationHeader,
+  type PayloadRefusal,
+} from './canonical-request.ts';
+import { FailureLimiter, tooManyFailures, type FailureLimits } from './failure-limiter.ts';
 import type { AccessKeyOwner, IdentityService } from './identity-service.ts';
 import type { Principal } from './principal.ts';
 
@@ -17,8 +30,19 @@ declare module 'fastify' {
 interface PendingSignature {
   auth: AuthorizationHeader;
   sdkDate: string;
+  /** The SK's key; for an unknown AK a key of no one's, so that refusal costs the same work. */
   signingKey: SigningKey;
+  known: boolean;
+  /** Thrown once the signature is found good (the caller is not a member of the project). */
+  refusal: ApiError | undefined;
 }
+
+// Unknown AKs and bad signatures get one answer: which AKs exist is not told, by message or by time.
+const SIGNATURE_REFUSED = 'The access key is unknown or the signature does not match.';
+const PAYLOAD_REFUSALS: Record<PayloadRefusal, string> = {
+  'content-sha256-mismatch': 'X-Sdk-Content-Sha256 is signed but is not the SHA-256 of the body.',
+  'unsigned-payload-not-allowed': 'X-Sdk-Content-Sha256: UNSIGNED-PAYLOAD is accepted only when signed, on a route whose body is a stream.',
+};
 
 function header(headers: IncomingHttpHeaders, name: string): string | undefined {
   const v = headers[name];
@@ -29,14 +53,19 @@ export interface AuthOptions {
   identity: IdentityService;
   clock: Clock;
   signatureWindowSeconds: number;
+  /** Bad signatures allowed per AK in a window before they are answered with 429. */
+  failureLimits: FailureLimits;
 }
 
 /** The two steps of authentication, which the request hooks (src/http/request-hooks.ts) run on every route that is not public. */
 export interface RequestAuth {
   /** Sets req.principal. Throws the ApiError of a refusal; returns a promise only when it had to wait. */
   authenticate(req: FastifyRequest): Promise<void> | undefined;
-  /** Checks a pending AK/SK signature over the raw body, once it is read. Throws on a mismatch. */
-  verify(req: FastifyRequest): void;
+  /**
+   * Checks a pending AK/SK signature over the raw body, once it is read. Throws on a mismatch.
+   * `streamBody`: the route takes a stream, where a signed UNSIGNED-PAYLOAD stands for the body.
+   */
+  verify(req: FastifyRequest, streamBody: boolean): void;
 }
 
 /**
@@ -48,19 +77,26 @@ export interface RequestAuth {
 export function requestAuth(app: FastifyInstance, opts: AuthOptions): RequestAuth {
   app.decorateRequest('principal', undefined);
   app.decorateRequest('pendingSignature', undefined);
+  const limiter = new FailureLimiter(opts.failureLimits, opts.clock);
+  const nobodysKey = new SigningKey(secretAccessKey());
   return {
-    authenticate: (req) => authenticate(req, opts),
-    verify(req) {
-      if (req.pendingSignature) verifySignature(req, req.pendingSignature);
+    authenticate: (req) => authenticate(req, opts, limiter, nobodysKey),
+    verify(req, streamBody) {
+      if (req.pendingSignature) verifySignature(req, req.pendingSignature, streamBody, limiter);
     },
   };
+}
+
+/** The 401 of a bad signature, or the 429 once the AK has had too many. */
+function signatureFailure(limiter: FailureLimiter, ak: string, message: string): ApiError {
+  return limiter.fail(ak) ? tooManyFailures(`access key ${ak}`, limiter.retryAfterSeconds(ak)) : errors.badSignature(message);
 }
 
 /**
  * Sets the principal of the request, acting in the path's {project_id}, else X-Project-Id. Throws
  * the ApiError of a refusal; returns a promise only when it has to ask the database.
  */
-function authenticate(req: FastifyRequest, opts: AuthOptions): Promise<void> | undefined {
+function authenticate(req: FastifyRequest, opts: AuthOptions, limiter: FailureLimiter, nobodysKey: SigningKey): Promise<void> | undefined {
   const headers = req.raw.headers;
   const token = header(headers, 'x-auth-token');
   const authorization = header(headers, 'authorization');
@@ -83,7 +119,7 @@ function authenticate(req: FastifyRequest, opts: AuthOptions): Promise<void> | u
   const date = parseSdkDate(sdkDate);
   if (date === undefined) throw errors.badAuthHeader('X-Sdk-Date must look like 20250101T000000Z.');
   if (Math.abs(opts.clock.now() - date) > opts.signatureWindowSeconds * 1000) {
-    throw errors.badSignature(`X-Sdk-Date is more than ${opts.signatureWindowSeconds} s away from the server's clock.`);
+    throw signatureFailure(limiter, auth.access, `X-Sdk-Date is more than ${opts.signatureWindowSeconds} s away from the server's clock.`);
   }
 
   const cached = opts.identity.cachedAccessKeyOwner(auth.access);
@@ -91,11 +127,18 @@ function authenticate(req: FastifyRequest, opts: AuthOptions): Promise<void> | u
     acceptSigned(req, auth, sdkDate, cached, project);
     return undefined;
   }
+  // An unknown AK and a non-member are refused only after the signature check, like a bad
+  // signature of a member: a refusal before it would tell which AKs exist.
   return (async () => {
     const owner = await opts.identity.accessKeyOwner(auth.access);
-    if (!owner) throw errors.badSignature('Unknown access key.');
+    if (!owner) {
+      req.pendingSignature = { auth, sdkDate, signingKey: nobodysKey, known: false, refusal: undefined };
+      return;
+    }
     if (project !== undefined && !(await opts.identity.isMember(project, owner.user.id))) {
-      throw errors.projectMismatch(`The caller is not a member of project ${project}.`);
+      const refusal = errors.projectMismatch(`The caller is not a member of project ${project}.`);
+      req.pendingSignature = { auth, sdkDate, signingKey: owner.signingKey, known: true, refusal };
+      return;
     }
     acceptSigned(req, auth, sdkDate, owner, project);
   })();
@@ -113,27 +156,26 @@ async function authenticateToken(req: FastifyRequest, opts: AuthOptions, token: 
 
 function acceptSigned(req: FastifyRequest, auth: AuthorizationHeader, sdkDate: string, owner: AccessKeyOwner, project: string | undefined): void {
   req.principal = principalOf(owner.user, project ?? '', 'aksk');
-  req.pendingSignature = { auth, sdkDate, signingKey: owner.signingKey };
+  req.pendingSignature = { auth, sdkDate, signingKey: owner.signingKey, known: true, refusal: undefined };
 }
 
-function verifySignature(req: FastifyRequest, pending: PendingSignature): void {
+function verifySignature(req: FastifyRequest, pending: PendingSignature, streamBody: boolean, limiter: FailureLimiter): void {
+  const { auth } = pending;
+  const headers = req.raw.headers;
+  const payloadHash = verifiedPayloadHash(headers, auth.signedHeaders, req.rawBody, streamBody);
+  if (isPayloadRefusal(payloadHash)) throw signatureFailure(limiter, auth.access, PAYLOAD_REFUSALS[payloadHash]);
   const [rawPath = '/', rawQuery = ''] = splitUrl(req.raw.url ?? '/');
   let canonical: string;
   try {
-    canonical = canonicalRequest({
-      method: req.method,
-      rawPath,
-      query: parseQuery(rawQuery),
-      headers: req.raw.headers,
-      signedHeaders: pending.auth.signedHeaders,
-      body: req.rawBody,
-    });
+    canonical = canonicalRequest({ method: req.method, rawPath, query: parseQuery(rawQuery), headers, signedHeaders: auth.signedHeaders, payloadHash });
   } catch (e) {
-    if (e instanceof URIError) throw errors.badSignature('The URL has a malformed percent-escape.');
+    if (e instanceof URIError) throw signatureFailure(limiter, auth.access, 'The URL has a malformed percent-escape.');
     throw e;
   }
   const toSign = stringToSign(pending.sdkDate, canonical);
-  if (!pending.signingKey.matches(toSign, pending.auth.signature)) throw errors.badSignature('The signature does not match.');
+  // `&&` after the HMAC: an unknown AK does the same work as a known one.
+  if (!(pending.signingKey.matches(toSign, auth.signature) && pending.known)) throw signatureFailure(limiter, auth.access, SIGNATURE_REFUSED);
+  if (pending.refusal) throw pending.refusal;
 }
 
 function splitUrl(url: string): [string, string] {

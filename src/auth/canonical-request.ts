@@ -80,15 +80,47 @@ export interface CanonicalInput {
   headers: HeaderBag;
   /** Lower-case names, in the order of the SignedHeaders list. */
   signedHeaders: readonly string[];
-  body: Uint8Array | string | undefined;
+  /** The HashedPayload line: signedPayloadHash() for a signer, verifiedPayloadHash() for a verifier. */
+  payloadHash: string;
 }
 
-export function payloadHash(headers: HeaderBag, body: Uint8Array | string | undefined): string {
-  const empty = body === undefined || body.length === 0;
-  const declared = headerValue(headers, 'x-sdk-content-sha256');
-  if (declared !== '' && !empty) return declared;
-  return empty ? EMPTY_BODY_SHA256 : sha256Hex(body);
+export const CONTENT_SHA256 = 'x-sdk-content-sha256';
+export const UNSIGNED_PAYLOAD = 'UNSIGNED-PAYLOAD';
+
+const isEmpty = (body: Uint8Array | string | undefined): body is undefined => body === undefined || body.length === 0;
+
+/** The signer's HashedPayload, as the SDKs compute it: a declared X-Sdk-Content-Sha256 wins over a non-empty body. */
+export function signedPayloadHash(headers: HeaderBag, body: Uint8Array | string | undefined): string {
+  if (isEmpty(body)) return EMPTY_BODY_SHA256;
+  const declared = headerValue(headers, CONTENT_SHA256);
+  return declared !== '' ? declared : sha256Hex(body);
 }
+
+export type PayloadRefusal = 'content-sha256-mismatch' | 'unsigned-payload-not-allowed';
+
+/**
+ * The verifier's HashedPayload, or why the declared one is refused. A declared X-Sdk-Content-Sha256
+ * counts only when it is itself signed, and then only as the SHA-256 of the body received, or as
+ * UNSIGNED-PAYLOAD on a route whose body is a stream. An unsigned one is ignored: the body's own hash
+ * goes into the canonical request, so a signature made over another body's hash cannot match.
+ * An empty body needs no header lookup at all (every GET).
+ */
+export function verifiedPayloadHash(
+  headers: HeaderBag,
+  signedHeaders: readonly string[],
+  body: Uint8Array | string | undefined,
+  streamBody: boolean,
+): string | PayloadRefusal {
+  if (isEmpty(body)) return EMPTY_BODY_SHA256;
+  if (!signedHeaders.includes(CONTENT_SHA256)) return sha256Hex(body);
+  const declared = headerValue(headers, CONTENT_SHA256);
+  if (declared === UNSIGNED_PAYLOAD) return streamBody ? declared : 'unsigned-payload-not-allowed';
+  return declared.length === 64 && declared.toLowerCase() === sha256Hex(body) ? declared : 'content-sha256-mismatch';
+}
+
+/** Whether verifiedPayloadHash() refused the declared hash. */
+export const isPayloadRefusal = (hash: string): hash is PayloadRefusal =>
+  hash === 'content-sha256-mismatch' || hash === 'unsigned-payload-not-allowed';
 
 export function canonicalRequest(input: CanonicalInput): string {
   const names = input.signedHeaders;
@@ -98,7 +130,7 @@ export function canonicalRequest(input: CanonicalInput): string {
     const name = names[i]!;
     headerLines += `${name}:${headerValue(input.headers, name)}\n`;
   }
-  return `${input.method.toUpperCase()}\n${canonicalUri(input.rawPath)}\n${canonicalQuery(input.query)}\n${headerLines}\n${joinSigned(names)}\n${payloadHash(input.headers, input.body)}`;
+  return `${input.method.toUpperCase()}\n${canonicalUri(input.rawPath)}\n${canonicalQuery(input.query)}\n${headerLines}\n${joinSigned(names)}\n${input.payloadHash}`;
 }
 
 export function stringToSign(sdkDate: string, canonical: string): string {
@@ -207,9 +239,10 @@ export interface AuthorizationHeader {
 }
 
 // One pass of a compiled expression costs half of splitting, trimming and checking the parts in
-// script. Blanks around each part are allowed; values hold no blank or comma.
+// script. Blanks around each part are allowed; values hold no blank or comma. An access key is at
+// most 128 characters (Atelier issues 20), which bounds what the failure limiter keeps per key.
 const AUTHORIZATION = new RegExp(
-  `^${ALGORITHM} [ \\t]*Access=([^\\s,]+)[ \\t]*,[ \\t]*SignedHeaders=([^\\s,]+)[ \\t]*,[ \\t]*Signature=([0-9a-f]{64})[ \\t]*$`,
+  `^${ALGORITHM} [ \\t]*Access=([^\\s,]{1,128})[ \\t]*,[ \\t]*SignedHeaders=([^\\s,]+)[ \\t]*,[ \\t]*Signature=([0-9a-f]{64})[ \\t]*$`,
 );
 
 /** `SDK-HMAC-SHA256 Access=<AK>, SignedHeaders=<a;b>, Signature=<hex>`; undefined when malformed. */

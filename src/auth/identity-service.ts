@@ -42,6 +42,11 @@ export class IdentityService {
   // positive answers only, so the hot path stays off the database and the cipher.
   private readonly owners: ResultCache<AccessKeyOwner | undefined>;
   private readonly members: ResultCache<boolean>;
+  // Unknown AKs apart, so a stream of made-up keys cannot push real ones out of `owners`. Keeping
+  // them spares the database a read per refused request, which would otherwise tell an unknown AK
+  // from a known one by its time. AKs are random: one cannot exist before it was issued, and an
+  // issue here clears this cache at once.
+  private readonly unknownKeys: ResultCache<boolean>;
 
   private ownerDomain: string | undefined;
 
@@ -55,12 +60,14 @@ export class IdentityService {
     const options = { maxEntries: 10_000, maxAgeMs: IDENTITY_CACHE_MS, unseenWriters: 'bounded' } as const;
     this.owners = new ResultCache(database, options);
     this.members = new ResultCache(database, options);
+    this.unknownKeys = new ResultCache(database, options);
   }
 
   /** After any write to the identity tables: what the caches hold may have changed. */
   private changed(): void {
     this.owners.invalidate();
     this.members.invalidate();
+    this.unknownKeys.invalidate();
   }
 
   private checkName(kind: string, name: string): void {
@@ -208,9 +215,18 @@ export class IdentityService {
     return this.owners.peek(OWNERS, ak)?.value;
   }
 
-  /** The SK and owner of an AK, or undefined for an unknown AK (not cached: it may appear any time). */
-  accessKeyOwner(ak: string): Promise<AccessKeyOwner | undefined> {
-    return this.owners.get(OWNERS, ak, () => this.readAccessKeyOwner(ak), isDefined);
+  /** The SK and owner of an AK, or undefined for an unknown AK; both answers are cached. */
+  async accessKeyOwner(ak: string): Promise<AccessKeyOwner | undefined> {
+    const hit = this.owners.peek(OWNERS, ak);
+    if (hit) return hit.value;
+    let owner: AccessKeyOwner | undefined;
+    const unknown = await this.unknownKeys.get(
+      OWNERS,
+      ak,
+      async () => (owner = await this.owners.get(OWNERS, ak, () => this.readAccessKeyOwner(ak), isDefined)) === undefined,
+      isTrue,
+    );
+    return unknown ? undefined : owner;
   }
 
   private async readAccessKeyOwner(ak: string): Promise<AccessKeyOwner | undefined> {
@@ -230,7 +246,9 @@ export class IdentityService {
   }): Promise<IssuedToken | undefined> {
     const d = await this.store.domainByName(input.domainName);
     const user = d ? await this.store.userByName(d.id, input.userName) : undefined;
-    if (!d || !user || !(await verifyPassword(input.password, user.password_hash))) return undefined;
+    // An unknown domain or user costs the same scrypt work as a wrong password (see verifyPassword).
+    const passwordOk = await verifyPassword(input.password, user?.password_hash);
+    if (!d || !user || !passwordOk) return undefined;
     const project = input.project.id
       ? await this.store.projectById(input.project.id)
       : await this.store.projectByName(d.id, input.project.name ?? '');

@@ -1,7 +1,7 @@
 // Secrets that must be recoverable (SKs, to recompute signatures) are stored encrypted with
 // AES-256-GCM under the installation's master key.
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 export class SecretBox {
@@ -30,8 +30,10 @@ export function loadMasterKey(dataDir: string, configured?: string): Buffer {
   if (configured) return Buffer.from(configured, 'base64');
   const file = join(dataDir, 'master.key');
   if (!existsSync(file)) {
-    mkdirSync(dataDir, { recursive: true });
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600, flag: 'wx' });
+  } else {
+    chmodSync(file, 0o600);
   }
   return Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
 }

@@ -1,11 +1,25 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { errors } from '#src/core/errors.ts';
 import { withErrors } from '#src/core/schemas.ts';
+import type { Clock } from '#src/core/time.ts';
+import { FailureLimiter, tooManyFailures, type FailureLimits } from './failure-limiter.ts';
 import type { IdentityService } from './identity-service.ts';
 import { TokenRequest, TokenResponse } from './token-schemas.ts';
 
-/** IAM's password login, so clients that fetch a token first work unchanged. */
-export const tokenRoutes: FastifyPluginAsyncTypebox<{ identity: IdentityService }> = async (app, { identity }) => {
+interface TokenRouteOptions {
+  identity: IdentityService;
+  clock: Clock;
+  /** Failed logins allowed per domain and user name in a window; then 429 until it ends. */
+  failureLimits: FailureLimits;
+}
+
+/**
+ * IAM's password login, so clients that fetch a token first work unchanged. Failures are counted
+ * per domain and user name whether or not the user exists, and a name over its limit is refused
+ * before the password is checked, even a right one: guessing stops there.
+ */
+export const tokenRoutes: FastifyPluginAsyncTypebox<TokenRouteOptions> = async (app, { identity, clock, failureLimits }) => {
+  const failures = new FailureLimiter(failureLimits, clock);
   app.post(
     '/v3/auth/tokens',
     {
@@ -21,13 +35,19 @@ export const tokenRoutes: FastifyPluginAsyncTypebox<{ identity: IdentityService 
       const { identity: id, scope } = req.body.auth;
       if (!id.methods.includes('password')) throw errors.badParam('body.auth.identity.methods must include password');
       if (!scope.project.id && !scope.project.name) throw errors.badParam('body.auth.scope.project needs a name or an id');
+      const { user } = id.password;
+      const key = JSON.stringify([user.domain.name, user.name]);
+      if (failures.exhausted(key)) throw tooManyFailures(`user ${user.name} of domain ${user.domain.name}`, failures.retryAfterSeconds(key));
       const issued = await identity.issueToken({
-        domainName: id.password.user.domain.name,
-        userName: id.password.user.name,
-        password: id.password.user.password,
+        domainName: user.domain.name,
+        userName: user.name,
+        password: user.password,
         project: scope.project,
       });
-      if (!issued) throw errors.badSignature('The user name, password, domain or project is wrong.');
+      if (!issued) {
+        failures.fail(key);
+        throw errors.badSignature('The user name, password, domain or project is wrong.');
+      }
       const domain = { id: issued.user.domain_id, name: issued.user.domain_name };
       reply.header('X-Subject-Token', issued.token);
       return reply.status(201).send({

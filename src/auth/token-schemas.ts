@@ -5,7 +5,7 @@ const NamedDomain = Type.Object({ name: Type.String({ minLength: 1, maxLength: 6
 export const TokenRequest = Type.Object({
   auth: Type.Object({
     identity: Type.Object({
-      methods: Type.Array(Type.String(), { minItems: 1 }),
+      methods: Type.Array(Type.String({ maxLength: 64 }), { minItems: 1, maxItems: 8 }),
       password: Type.Object({
         user: Type.Object({
           name: Type.String({ minLength: 1, maxLength: 64 }),

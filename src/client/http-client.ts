@@ -4,7 +4,9 @@ import {
   encodeComponent,
   formatAuthorization,
   formatSdkDate,
+  parseQuery,
   signature,
+  signedPayloadHash,
   stringToSign,
   type QueryPairs,
 } from '#src/auth/canonical-request.ts';
@@ -97,10 +99,15 @@ export class HttpClient {
     });
   }
 
-  /** The URL, headers and body of a request, signed or carrying the token, ready to send. */
-  prepare(method: string, pathTemplate: string, opts: RequestOptions = {}): PreparedRequest {
-    const path = this.path(pathTemplate, opts.params ?? {});
-    const pairs = queryPairs(opts.query);
+  /**
+   * The URL, headers and body of a request, signed or carrying the token, ready to send. A query
+   * written into the path (`/v2/{project_id}/datasets?limit=1`) joins `opts.query`: it is signed as
+   * a query, not as part of the path.
+   */
+  prepare(method: string, pathAndQuery: string, opts: RequestOptions = {}): PreparedRequest {
+    const q = pathAndQuery.indexOf('?');
+    const path = this.path(q < 0 ? pathAndQuery : pathAndQuery.slice(0, q), opts.params ?? {});
+    const pairs = [...(q < 0 ? [] : parseQuery(pathAndQuery.slice(q + 1))), ...queryPairs(opts.query)];
     const query = canonicalQuery(pairs);
     const body = opts.rawBody ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body));
     const headers: Record<string, string> = {
@@ -113,7 +120,8 @@ export class HttpClient {
     if (this.auth.kind === 'aksk') {
       headers['x-sdk-date'] ??= formatSdkDate(opts.date ?? new Date());
       const signedHeaders = Object.keys(headers).filter((h) => !h.includes('_') && h !== 'authorization').sort();
-      const canonical = canonicalRequest({ method, rawPath: path, query: pairs, headers, signedHeaders, body });
+      const payloadHash = signedPayloadHash(headers, body);
+      const canonical = canonicalRequest({ method, rawPath: path, query: pairs, headers, signedHeaders, payloadHash });
       const sig = signature(this.auth.sk, stringToSign(headers['x-sdk-date'], canonical));
       headers.authorization ??= formatAuthorization({ access: this.auth.ak, signedHeaders, signature: sig });
     }

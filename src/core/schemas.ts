@@ -21,3 +21,6 @@ export const StringEnum = <const T extends readonly string[]>(values: T, options
 export const ProjectParams = Type.Object({
   project_id: Type.String({ minLength: 1, maxLength: 64, description: 'Project ID' }),
 });
+
+/** The `{}` body of an answer the spec shows as empty or null (the official Node.js SDK fails on null). */
+export const EmptyObject = Type.Object({}, { description: 'An empty object' });

@@ -3,10 +3,12 @@
 import type { IdentityTables } from '#src/auth/tables.ts';
 import type { AuthorizationTables } from '#src/modules/authorizations/tables.ts';
 import type { DatasetTables } from '#src/modules/datasets/tables.ts';
+import type { DataTransferTables } from '#src/modules/data-transfer/tables.ts';
 import type { SampleTables } from '#src/modules/samples/tables.ts';
 import type { TaskTables } from '#src/runtime/task-tables.ts';
 import type { TrainingTables } from '#src/modules/training-jobs/tables.ts';
 import type { ModelTables } from '#src/modules/models/tables.ts';
 import type { ServiceTables } from '#src/modules/services/tables.ts';
+import type { BucketTables } from '#src/storage/bucket-tables.ts';
 
-export interface Tables extends IdentityTables, AuthorizationTables, DatasetTables, SampleTables, TaskTables, TrainingTables, ModelTables, ServiceTables {}
+export interface Tables extends IdentityTables, AuthorizationTables, DatasetTables, SampleTables, TaskTables, TrainingTables, ModelTables, ServiceTables, BucketTables, DataTransferTables {}

@@ -1,5 +1,8 @@
+import { randomBytes } from 'node:crypto';
+import { STATUS_CODES, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { ApiError, errors } from '#src/core/errors.ts';
+import { ApiError, apiError, errors } from '#src/core/errors.ts';
 import { ValidationFailure } from './validation.ts';
 
 /** Fastify's own errors for malformed requests, mapped to ModelArts errors. */
@@ -44,4 +47,37 @@ export function registerErrorHandler(app: FastifyInstance, bodyLimit: number): v
     else req.log.info({ code: apiErr.code, msg: apiErr.message }, 'request refused');
     return sendError(req, reply, apiErr);
   });
+}
+
+/** What Node's HTTP parser reports on a connection it cannot read a request from, as a ModelArts error. */
+function fromParser(err: NodeJS.ErrnoException): ApiError {
+  if (err.code === 'HPE_HEADER_OVERFLOW') {
+    // The catalogue has no code of its own for 431: the parameter error, with HTTP's status.
+    const e = errors.badParam('The request line and headers are larger than the server accepts.');
+    return new ApiError(431, e.code, e.message);
+  }
+  if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') return apiError(408, 'ModelArts.4205');
+  return errors.badParam(`The request is not valid HTTP (${err.code ?? err.message}).`);
+}
+
+/**
+ * Node's parser answers a request it cannot read (headers too large, a malformed request line)
+ * before Fastify sees it, so no route or error handler runs. This answers it in the ModelArts form,
+ * with an X-Request-Id, then closes the connection as Node does. Nothing is written once a response
+ * on this connection has started, which would corrupt it.
+ */
+export function clientErrorHandler(this: FastifyInstance, err: NodeJS.ErrnoException, socket: Socket): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const inFlight = (socket as Socket & { _httpMessage?: ServerResponse | null })._httpMessage;
+  if (socket.writable && !inFlight?.headersSent) {
+    const apiErr = fromParser(err);
+    const body = JSON.stringify(apiErr.toBody());
+    const requestId = randomBytes(16).toString('hex');
+    this.log.info({ code: apiErr.code, requestId, parserError: err.code }, 'request refused by the HTTP parser');
+    socket.write(
+      `HTTP/1.1 ${apiErr.status} ${STATUS_CODES[apiErr.status] ?? ''}\r\nContent-Type: application/json\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nX-Request-Id: ${requestId}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(err);
 }

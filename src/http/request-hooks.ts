@@ -35,7 +35,7 @@ export function registerRequestHooks(app: FastifyInstance, auth: RequestAuth, me
   // authenticate() throws (Fastify turns that into the error reply) or returns a promise when it had to wait.
   const verifyThen = (req: FastifyRequest, done: Done): void => {
     try {
-      auth.verify(req);
+      auth.verify(req, false);
     } catch (e) {
       done(e instanceof Error ? e : new Error(String(e)));
       return;
@@ -61,9 +61,10 @@ export function registerRequestHooks(app: FastifyInstance, auth: RequestAuth, me
     route.onRequest = [open ? publicRoute : bodyless ? signedBodyless : signed, ...hooks(route.onRequest)];
     if (!bodyless) {
       const withBodySchema = route.schema?.body !== undefined;
+      const streamBody = route.config?.streamBody === true;
       const afterBody = (req: FastifyRequest, _reply: FastifyReply, done: Done): void => {
         if (withBodySchema) defaultEmptyBody(req);
-        auth.verify(req);
+        auth.verify(req, streamBody);
         done();
       };
       route.preValidation = [afterBody, ...hooks(route.preValidation)];

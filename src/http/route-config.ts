@@ -2,6 +2,11 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** No credentials needed (health, metrics, OpenAPI, token issue). */
     public?: boolean;
+    /**
+     * The body is a stream (a file upload): a signed `X-Sdk-Content-Sha256: UNSIGNED-PAYLOAD` may
+     * stand for its hash, as the SDKs send for bodies that are not JSON. Elsewhere it is refused.
+     */
+    streamBody?: boolean;
   }
 }
 export {};

@@ -2,10 +2,12 @@
 // kept in a sidecar at <root>/.meta/<bucket>/<key>. A sidecar counts only while it describes the
 // file's current inode, size and mtime, so files replaced or written by users outside the API fall
 // back to an ETag derived from that identity.
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { Stats } from 'node:fs';
-import { lstat, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readFile, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { threadPool, type FsIo } from './fs-io.ts';
+import { tempName } from './fs-temp.ts';
 
 interface Sidecar {
   md5: string;
@@ -53,15 +55,15 @@ export class FsMetaStore {
   }
 
   /** Best effort: without a sidecar the file still works, with an identity ETag. */
-  async write(bucket: string, key: string, st: Stats, md5: string, contentType: string | undefined): Promise<void> {
+  async write(bucket: string, key: string, st: Stats, md5: string, contentType: string | undefined, io: FsIo = threadPool): Promise<void> {
     const s: Sidecar = { md5, size: st.size, mtimeMs: st.mtimeMs, ino: st.ino, ...(contentType ? { contentType } : {}) };
     const file = this.pathOf(bucket, key);
-    const tmp = join(this.tmpDir, `${randomUUID()}.meta`);
+    const tmp = join(this.tmpDir, `${tempName()}.meta`);
     try {
-      await writeFile(tmp, JSON.stringify(s));
+      await io.writeFile(tmp, JSON.stringify(s));
       try {
-        await mkdir(dirname(file), { recursive: true });
-        await rename(tmp, file);
+        await io.mkdir(dirname(file), { recursive: true });
+        await io.rename(tmp, file);
       } catch {
         // A stale sidecar of a file that has since become a folder (or the other way round) is in
         // the way; the data tree is the truth, so clear the way and try once more.

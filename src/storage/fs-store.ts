@@ -1,16 +1,19 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createWriteStream, lstat as lstatCallback, lstatSync, type Stats } from 'node:fs';
-import { copyFile, lstat, mkdir, open, realpath, rename, rm, rmdir, stat } from 'node:fs/promises';
+import { copyFile, mkdir, open, rm, rmdir, stat } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { errors } from '#src/core/errors.ts';
 import { FOLDER_CONTENT_TYPE, contentTypeOf } from './content-types.ts';
 import { listFolder, PLACING_PREFIX } from './fs-list.ts';
+import { inline, INLINE_PUT_BYTES, threadPool, type FsIo } from './fs-io.ts';
 import { FsMetaStore } from './fs-meta.ts';
+import { removeTempLeftovers, tempName } from './fs-temp.ts';
 import { checkObjectKey, checkObjectPath } from './obs-path.ts';
 import {
   BaseObjectStore,
+  ObjectExistsError,
   ObjectNotFoundError,
   checkRange,
   clampMaxKeys,
@@ -50,7 +53,9 @@ function keyClash(e: unknown, key: string): unknown {
 /**
  * Bucket B is the folder <root>/B and object key K the file <root>/B/K, so files dropped there are
  * objects at once and a folder is a prefix. Writes go to <root>/.tmp first (no bucket name can start
- * with '.') and are renamed into place, so a reader never sees half an object.
+ * with '.') and are renamed into place, so a reader never sees half an object; a create-only put
+ * (ifAbsent) is linked into place instead, which fails when the name is taken. Temp files a stopped
+ * process left behind are removed when a store opens the folder.
  */
 export class FsObjectStore extends BaseObjectStore {
   readonly kind = 'fs' as const;
@@ -66,6 +71,7 @@ export class FsObjectStore extends BaseObjectStore {
     this.root = resolve(root);
     this.tmpDir = join(this.root, '.tmp');
     this.meta = new FsMetaStore(join(this.root, '.meta'), this.tmpDir);
+    removeTempLeftovers(this.tmpDir);
   }
 
   private bucketDir(bucket: string): string {
@@ -77,10 +83,10 @@ export class FsObjectStore extends BaseObjectStore {
    * this also refuses symlinks on the way that lead out of it (the bucket folder itself may be a
    * symlink: its target is the bucket).
    */
-  private async pathOf(bucket: string, key: string): Promise<string> {
+  private async pathOf(bucket: string, key: string, io: FsIo = threadPool): Promise<string> {
     const bucketDir = this.bucketDir(bucket);
     const file = join(bucketDir, key);
-    const realBucket = await realpath(bucketDir).catch((e: unknown) => {
+    const realBucket = await io.realpath(bucketDir).catch((e: unknown) => {
       if (isNotFound(e)) return undefined;
       throw e;
     });
@@ -88,11 +94,11 @@ export class FsObjectStore extends BaseObjectStore {
     for (let probe = file; probe.length > bucketDir.length; probe = dirname(probe)) {
       let real: string;
       try {
-        real = await realpath(probe);
+        real = await io.realpath(probe);
       } catch (e) {
         if (!isNotFound(e)) throw keyClash(e, key);
         // A dangling symlink could be made to point anywhere before it is written through.
-        if ((await lstat(probe).catch(() => undefined))?.isSymbolicLink()) throw errors.badParam(`object key: "${key}" passes a broken symlink`);
+        if ((await io.lstat(probe).catch(() => undefined))?.isSymbolicLink()) throw errors.badParam(`object key: "${key}" passes a broken symlink`);
         continue;
       }
       if (real !== realBucket && !real.startsWith(realBucket + sep)) throw errors.badParam(`object key: "${key}" leads outside its bucket`);
@@ -103,7 +109,12 @@ export class FsObjectStore extends BaseObjectStore {
 
   async ensureBucket(bucket: string): Promise<void> {
     checkObjectPath(bucket, '', 'bucket');
-    await mkdir(this.bucketDir(bucket), { recursive: true });
+    await inline.mkdir(this.bucketDir(bucket), { recursive: true });
+  }
+
+  async bucketExists(bucket: string): Promise<boolean> {
+    checkObjectPath(bucket, '', 'bucket');
+    return (await this.statOf(this.bucketDir(bucket), inline))?.isDirectory() ?? false;
   }
 
   private async infoOf(bucket: string, key: string, st: Stats): Promise<ObjectInfo | null> {
@@ -115,41 +126,56 @@ export class FsObjectStore extends BaseObjectStore {
     return { key, size: st.size, etag: m.etag, lastModified: st.mtime, contentType: m.contentType ?? contentTypeOf(key) };
   }
 
-  private async statOf(file: string): Promise<Stats | null> {
+  private async statOf(file: string, io: FsIo = threadPool): Promise<Stats | null> {
     try {
-      return await stat(file);
+      return await io.stat(file);
     } catch (e) {
       if (isNotFound(e)) return null;
       throw e;
     }
   }
 
-  private async mkdirs(dir: string, key: string): Promise<void> {
-    await mkdir(dir, { recursive: true }).catch((e: unknown) => {
+  private async mkdirs(dir: string, key: string, io: FsIo = threadPool): Promise<void> {
+    await io.mkdir(dir, { recursive: true }).catch((e: unknown) => {
       throw keyClash(e, key);
     });
   }
 
-  /** Renames a finished temp file to its key; returns the placed file's identity. */
-  private async place(tmp: string, file: string, key: string): Promise<Stats> {
-    await this.mkdirs(dirname(file), key);
+  /**
+   * Moves a finished temp file to its key; returns the placed file's identity. Exclusive: a hard link
+   * (which never replaces a name) instead of a rename, so of two writers of one key only the first
+   * succeeds and the other gets ObjectExistsError, its file never having been visible.
+   */
+  private async place(tmp: string, file: string, bucket: string, key: string, exclusive: boolean, io: FsIo = threadPool): Promise<Stats> {
+    await this.mkdirs(dirname(file), key, io);
+    const move = async (from: string): Promise<void> => {
+      if (!exclusive) return io.rename(from, file);
+      try {
+        await io.link(from, file);
+      } catch (e) {
+        if (errnoOf(e) === 'EEXIST') throw new ObjectExistsError(bucket, key);
+        throw e;
+      }
+      await io.rm(from, { force: true });
+    };
     try {
-      const st = await stat(tmp);
-      await rename(tmp, file);
+      const st = await io.stat(tmp);
+      await move(tmp);
       return st;
     } catch (e) {
+      if (e instanceof ObjectExistsError) throw e;
       if (errnoOf(e) !== 'EXDEV') throw keyClash(e, key);
     }
-    // The bucket folder is a symlink to another file system: copy next to the target, then rename.
+    // The bucket folder is a symlink to another file system: copy next to the target, then move.
     const near = join(dirname(file), `${PLACING_PREFIX}${randomUUID()}`);
     try {
       await copyFile(tmp, near);
       const st = await stat(near);
-      await rename(near, file);
+      await move(near);
       return st;
     } catch (e) {
       await rm(near, { force: true });
-      throw keyClash(e, key);
+      throw e instanceof ObjectExistsError ? e : keyClash(e, key);
     } finally {
       await rm(tmp, { force: true });
     }
@@ -169,31 +195,42 @@ export class FsObjectStore extends BaseObjectStore {
 
   async put(bucket: string, key: string, body: Body, opts: PutOptions = {}): Promise<ObjectInfo> {
     checkObjectKey(bucket, key, 'object key');
-    const file = await this.pathOf(bucket, key);
+    // A small body is put without the thread pool (see fs-io.ts); a stream or a big body through it.
+    const bytes = typeof body === 'string' ? Buffer.from(body) : Buffer.isBuffer(body) ? body : undefined;
+    const small = bytes !== undefined && bytes.length <= INLINE_PUT_BYTES ? bytes : undefined;
+    const io = small ? inline : threadPool;
+    const file = await this.pathOf(bucket, key, io);
     if (key.endsWith('/')) return this.putFolder(bucket, key, file, body);
-    await mkdir(this.tmpDir, { recursive: true });
-    const tmp = join(this.tmpDir, randomUUID());
+    // Cheap early answer; the link in place() is what makes it exclusive.
+    if (opts.ifAbsent && (await this.statOf(file, io))) throw new ObjectExistsError(bucket, key);
+    await io.mkdir(this.tmpDir, { recursive: true });
+    const tmp = join(this.tmpDir, tempName());
     const hash = createHash('md5');
     let st: Stats;
     try {
-      await pipeline(
-        toStream(body),
-        async function* (source: AsyncIterable<Buffer | string>) {
-          for await (const chunk of source) {
-            const b = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-            hash.update(b);
-            yield b;
-          }
-        },
-        createWriteStream(tmp, { flags: 'wx' }),
-      );
-      st = await this.place(tmp, file, key);
+      if (small) {
+        hash.update(small);
+        await io.writeFile(tmp, small, { flag: 'wx' });
+      } else {
+        await pipeline(
+          toStream(body),
+          async function* (source: AsyncIterable<Buffer | string>) {
+            for await (const chunk of source) {
+              const b = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+              hash.update(b);
+              yield b;
+            }
+          },
+          createWriteStream(tmp, { flags: 'wx' }),
+        );
+      }
+      st = await this.place(tmp, file, bucket, key, opts.ifAbsent === true, io);
     } catch (e) {
-      await rm(tmp, { force: true });
+      await io.rm(tmp, { force: true });
       throw e;
     }
     const md5 = hash.digest('hex');
-    await this.meta.write(bucket, key, st, md5, opts.contentType);
+    await this.meta.write(bucket, key, st, md5, opts.contentType, io);
     return { key, size: st.size, etag: md5, lastModified: st.mtime, contentType: opts.contentType ?? contentTypeOf(key) };
   }
 
@@ -220,29 +257,29 @@ export class FsObjectStore extends BaseObjectStore {
   /**
    * head's size and time without its sidecar read, and without resolving each file's whole path: a
    * regular file (lstat: not a symlink) is inside the bucket when its folder is, and the folders of
-   * a batch are few. Anything else (missing, a folder, a symlink) takes head's way, so the answers
-   * are head's.
+   * a batch are few; so is the absence of a name. Anything else (a folder, a symlink, an error) takes
+   * head's way, so the answers are head's.
    *
    * Warm file metadata comes from the kernel in microseconds, several times less than a round trip
-   * through the thread pool; so keys are stat'ed synchronously for up to SYNC_STAT_BUDGET_MS per
-   * call (a cold disk cannot hold the event loop longer), the rest asynchronously.
+   * through the thread pool; so keys (and their folders) are stat'ed synchronously for up to
+   * SYNC_STAT_BUDGET_MS per call (a cold disk cannot hold the event loop longer), the rest asynchronously.
    */
   override async statMany(bucket: string, keys: readonly string[]): Promise<(ObjectStat | null)[]> {
     for (const key of keys) checkObjectKey(bucket, key, 'object key');
     const bucketDir = this.bucketDir(bucket);
     const folderOf = (key: string) => key.slice(0, key.lastIndexOf('/') + 1);
     const checked = new Map<string, Promise<string>>();
+    const budget = this.opts.syncStatBudgetMs ?? SYNC_STAT_BUDGET_MS;
+    const started = performance.now();
     // Settles once the folder is known to be inside the bucket (pathOf refuses one a link leads out of).
     const inside = (folder: string): Promise<string> => {
       let done = checked.get(folder);
-      if (!done) checked.set(folder, (done = this.pathOf(bucket, folder)));
+      if (!done) checked.set(folder, (done = this.pathOf(bucket, folder, performance.now() - started < budget ? inline : threadPool)));
       return done;
     };
     const out = new Array<ObjectStat | null>(keys.length).fill(null);
     const folders = new Set<string>();
     const rest: number[] = [];
-    const budget = this.opts.syncStatBudgetMs ?? SYNC_STAT_BUDGET_MS;
-    const started = performance.now();
     keys.forEach((key, i) => {
       if (key.endsWith('/') || performance.now() - started >= budget) {
         rest.push(i);
@@ -253,9 +290,14 @@ export class FsObjectStore extends BaseObjectStore {
         // The key is checked (no '.', '..' or empty segments), so joining needs no normalizing.
         st = lstatSync(`${bucketDir}/${key}`, { throwIfNoEntry: false });
       } catch {
-        st = undefined; // head tells what the matter is
+        rest.push(i); // head tells what the matter is
+        return;
       }
-      if (!st?.isFile()) {
+      if (st === undefined) {
+        folders.add(folderOf(key)); // no such name: null, once the folder is known to be inside
+        return;
+      }
+      if (!st.isFile()) {
         rest.push(i);
         return;
       }
@@ -337,11 +379,11 @@ export class FsObjectStore extends BaseObjectStore {
     const srcSt = await this.statOf(src);
     if (!srcSt?.isFile()) throw new ObjectNotFoundError(from.bucket, from.key);
     await mkdir(this.tmpDir, { recursive: true });
-    const tmp = join(this.tmpDir, randomUUID());
+    const tmp = join(this.tmpDir, tempName());
     let st: Stats;
     try {
       await copyFile(src, tmp);
-      st = await this.place(tmp, dst, to.key);
+      st = await this.place(tmp, dst, to.bucket, to.key, false);
     } catch (e) {
       await rm(tmp, { force: true });
       throw isNotFound(e) ? new ObjectNotFoundError(from.bucket, from.key) : e;

@@ -55,6 +55,11 @@ export type Body = Readable | Buffer | string;
 export interface PutOptions {
   /** Guessed from the key's extension when absent. */
   contentType?: string;
+  /**
+   * Create only: when the key already holds an object (or another writer places one first), the put
+   * fails with ObjectExistsError and nothing is written. What one put creates is then its own.
+   */
+  ifAbsent?: boolean;
 }
 
 export const MAX_LIST_KEYS = 1000;
@@ -68,6 +73,18 @@ export class ObjectNotFoundError extends ApiError {
     const e = apiError(404, 'ModelArts.6624', `(/${bucket}/${key})`);
     super(e.status, e.code, e.message);
     this.name = 'ObjectNotFoundError';
+  }
+}
+
+/** A put with ifAbsent found the key taken: a 400 naming the path; callers can catch it by type. */
+export class ObjectExistsError extends ApiError {
+  constructor(
+    readonly bucket: string,
+    readonly key: string,
+  ) {
+    const e = errors.badParam(`object key: /${bucket}/${key} exists; nothing is overwritten`);
+    super(e.status, e.code, e.message);
+    this.name = 'ObjectExistsError';
   }
 }
 
@@ -88,6 +105,8 @@ export class ObjectTooLargeError extends ApiError {
 export interface ObjectStore {
   readonly kind: 'fs' | 's3';
   ensureBucket(bucket: string): Promise<void>;
+  /** Whether the bucket exists (fs: its folder; s3: the real bucket behind the bucket map). */
+  bucketExists(bucket: string): Promise<boolean>;
   put(bucket: string, key: string, body: Body, opts?: PutOptions): Promise<ObjectInfo>;
   /** Throws ObjectNotFoundError when missing. */
   get(bucket: string, key: string, range?: ByteRange): Promise<Readable>;
@@ -119,6 +138,7 @@ export interface ObjectStore {
 export abstract class BaseObjectStore implements ObjectStore {
   abstract readonly kind: 'fs' | 's3';
   abstract ensureBucket(bucket: string): Promise<void>;
+  abstract bucketExists(bucket: string): Promise<boolean>;
   abstract put(bucket: string, key: string, body: Body, opts?: PutOptions): Promise<ObjectInfo>;
   abstract get(bucket: string, key: string, range?: ByteRange): Promise<Readable>;
   abstract head(bucket: string, key: string): Promise<ObjectInfo | null>;

@@ -20,6 +20,7 @@ import { compareKeys, decodeListToken, encodeListToken, listedBefore, type ListP
 import { checkObjectKey, checkObjectPath } from './obs-path.ts';
 import {
   BaseObjectStore,
+  ObjectExistsError,
   ObjectNotFoundError,
   checkRange,
   clampMaxKeys,
@@ -47,6 +48,8 @@ const unquote = (etag: string | undefined): string => (etag ?? '').replace(/^"|"
 export class S3ObjectStore extends BaseObjectStore {
   readonly kind = 's3' as const;
   private readonly client: S3Client;
+  /** Create-only puts of this process in flight, by bucket and key (see put). */
+  private readonly creating = new Map<string, Promise<unknown>>();
 
   constructor(private readonly config: S3StoreConfig) {
     super();
@@ -66,7 +69,12 @@ export class S3ObjectStore extends BaseObjectStore {
 
   /** The real bucket behind an API bucket name (already checked). */
   private real(bucket: string): string {
-    return this.config.bucketMap[bucket] ?? bucket;
+    const mapped = this.config.bucketMap[bucket];
+    if (mapped !== undefined) return mapped;
+    // A real bucket behind another name is reached only by that name: it has that name's owner.
+    const shown = Object.entries(this.config.bucketMap).find(([, real]) => real === bucket)?.[0];
+    if (shown !== undefined) throw errors.badParam(`bucket "${bucket}" is reached as "${shown}" here`);
+    return bucket;
   }
 
   async ensureBucket(bucket: string): Promise<void> {
@@ -85,6 +93,19 @@ export class S3ObjectStore extends BaseObjectStore {
     }
   }
 
+  async bucketExists(bucket: string): Promise<boolean> {
+    checkObjectPath(bucket, '', 'bucket');
+    try {
+      await this.client.send(new HeadBucketCommand({ Bucket: this.real(bucket) }));
+      return true;
+    } catch (e) {
+      if (isMissing(e)) return false;
+      // 403: the bucket exists, held by other credentials.
+      if (statusOf(e) === 403) return true;
+      throw e;
+    }
+  }
+
   async put(bucket: string, key: string, body: Body, opts: PutOptions = {}): Promise<ObjectInfo> {
     checkObjectKey(bucket, key, 'object key');
     if (key.endsWith('/')) {
@@ -98,6 +119,7 @@ export class S3ObjectStore extends BaseObjectStore {
       }
       body = '';
     }
+    if (opts.ifAbsent && !key.endsWith('/')) return this.putNew(bucket, key, body, opts);
     // Upload sends one PutObject for small bodies and a multipart upload, part by part, for large
     // or unknown-length streams.
     const upload = new Upload({
@@ -108,6 +130,39 @@ export class S3ObjectStore extends BaseObjectStore {
     const info = await this.head(bucket, key);
     if (!info) throw new Error(`object /${bucket}/${key} vanished right after upload`);
     return info;
+  }
+
+  /**
+   * A create-only put: If-None-Match: * makes the server refuse a key that exists (AWS S3, MinIO and
+   * others honour it; servers that ignore it still get the head check). Puts of one key from this
+   * process take turns, so within one server the check and the write are never interleaved.
+   */
+  private async putNew(bucket: string, key: string, body: Body, opts: PutOptions): Promise<ObjectInfo> {
+    const slot = `${bucket}/${key}`;
+    const before = this.creating.get(slot);
+    const run = (async () => {
+      await before?.catch(() => undefined);
+      if (await this.head(bucket, key)) throw new ObjectExistsError(bucket, key);
+      const upload = new Upload({
+        client: this.client,
+        params: { Bucket: this.real(bucket), Key: key, Body: body, ContentType: opts.contentType ?? contentTypeOf(key), IfNoneMatch: '*' },
+      });
+      try {
+        await upload.done();
+      } catch (e) {
+        if (statusOf(e) === 412 || statusOf(e) === 409) throw new ObjectExistsError(bucket, key);
+        throw e;
+      }
+      const info = await this.head(bucket, key);
+      if (!info) throw new Error(`object /${bucket}/${key} vanished right after upload`);
+      return info;
+    })();
+    this.creating.set(slot, run);
+    try {
+      return await run;
+    } finally {
+      if (this.creating.get(slot) === run) this.creating.delete(slot);
+    }
   }
 
   async get(bucket: string, key: string, range?: ByteRange): Promise<Readable> {

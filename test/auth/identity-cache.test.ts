@@ -33,7 +33,7 @@ describe('identity cache', () => {
     for (let i = 0; i < 3; i++) assert.equal((await client.authorizations.list()).total_count, 0);
     assert.ok(identity().cachedAccessKeyOwner(ak), 'the key is cached now');
     assert.equal(await identity().deleteAccessKey(ak), true);
-    await assert.rejects(client.authorizations.list(), apiFailure(401, 'ModelArts.0208', 'Unknown access key'));
+    await assert.rejects(client.authorizations.list(), apiFailure(401, 'ModelArts.0208', 'access key is unknown'));
     assert.equal((await t.client.authorizations.list()).total_count, 0, 'other keys still work');
   });
 
@@ -58,13 +58,13 @@ describe('identity cache', () => {
       other.close();
     }
     await sleep(FOREIGN_WRITES_POLL_MS + 5);
-    await assert.rejects(client.authorizations.list(), apiFailure(401, 'ModelArts.0208', 'Unknown access key'));
+    await assert.rejects(client.authorizations.list(), apiFailure(401, 'ModelArts.0208', 'access key is unknown'));
   });
 
-  test('a key created by another process works at once (unknown keys are not cached)', async () => {
+  test('a key created by another process works at once (an unknown key is remembered, but a new key is a new name)', async () => {
     const ak = 'NOTYETCREATED0000001';
     const early = new AtelierClient(t.url, { kind: 'aksk', ak, sk: 'x'.repeat(40), projectId: t.creds.project_id });
-    await assert.rejects(early.authorizations.list(), apiFailure(401, 'ModelArts.0208', 'Unknown access key'));
+    await assert.rejects(early.authorizations.list(), apiFailure(401, 'ModelArts.0208', 'access key is unknown'));
 
     // Another process: its own connection and identity service over the same database and master key.
     const database = openDatabase(t.config.databaseUrl);

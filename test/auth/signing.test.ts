@@ -1,7 +1,7 @@
 // The worked examples of spec/SIGNING.md, reproduced from the "request as sent" blocks alone.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import {
   SigningKey,
   canonicalRequest,
@@ -13,11 +13,14 @@ import {
   canonicalQuery,
   encodeComponent,
   canonicalUri,
+  signedPayloadHash,
+  verifiedPayloadHash,
 } from '#src/auth/canonical-request.ts';
 
 const PY = { ak: 'HPUAEXAMPLEAK0000001', sk: 'ExampleSecretKey0000000000000000000000001' };
 const NODE = { ak: 'EXAMPLEAK0123456789', sk: 'example-secret-key-not-real' };
 const project = '0123456789abcdef0123456789abcdef';
+const EMPTY = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 
 function verify(opts: {
   sk: string;
@@ -32,13 +35,16 @@ function verify(opts: {
   const u = new URL(opts.url, 'http://placeholder');
   const auth = parseAuthorization(opts.authorization);
   assert.ok(auth);
+  // Signer and verifier agree on the payload hash of these requests.
+  const payloadHash = signedPayloadHash(opts.headers, opts.body);
+  assert.equal(verifiedPayloadHash(opts.headers, auth.signedHeaders, opts.body, false), payloadHash);
   const canonical = canonicalRequest({
     method: opts.method,
     rawPath: opts.url.split('?')[0]!,
     query: parseQuery(u.search.slice(1)),
     headers: opts.headers,
     signedHeaders: auth.signedHeaders,
-    body: opts.body,
+    payloadHash,
   });
   if (opts.expectCanonical) assert.equal(canonical, opts.expectCanonical);
   const sts = stringToSign(opts.headers['x-sdk-date']!, canonical);
@@ -196,4 +202,30 @@ test("the verifier's HMAC-SHA256: RFC 4231 vectors and agreement with createHmac
       assert.ok(!new SigningKey(`${key}x`).matches(text, expected));
     }
   }
+});
+
+test('the verified payload hash: a declared X-Sdk-Content-Sha256 counts only when signed and true', () => {
+  const body = '{"a":1}';
+  const actual = createHash('sha256').update(body).digest('hex');
+  const other = createHash('sha256').update('{"a":2}').digest('hex');
+  const signed = ['content-type', 'host', 'x-sdk-content-sha256', 'x-sdk-date'];
+  const unsigned = ['content-type', 'host', 'x-sdk-date'];
+  const h = (v: string) => ({ 'x-sdk-content-sha256': v });
+  // Unsigned: ignored, the body's own hash is used (a signature over another hash cannot match).
+  assert.equal(verifiedPayloadHash(h(other), unsigned, body, false), actual);
+  assert.equal(verifiedPayloadHash(h('UNSIGNED-PAYLOAD'), unsigned, body, true), actual);
+  // Signed: the body's hash (either case), or UNSIGNED-PAYLOAD on a stream route; nothing else.
+  assert.equal(verifiedPayloadHash(h(actual), signed, body, false), actual);
+  assert.equal(verifiedPayloadHash(h(actual.toUpperCase()), signed, body, false), actual.toUpperCase());
+  assert.equal(verifiedPayloadHash(h(other), signed, body, false), 'content-sha256-mismatch');
+  assert.equal(verifiedPayloadHash(h(''), signed, body, false), 'content-sha256-mismatch');
+  assert.equal(verifiedPayloadHash(h('UNSIGNED-PAYLOAD'), signed, body, false), 'unsigned-payload-not-allowed');
+  assert.equal(verifiedPayloadHash(h('UNSIGNED-PAYLOAD'), signed, body, true), 'UNSIGNED-PAYLOAD');
+  // No body: the empty hash whatever the header says (the SDKs do the same).
+  assert.equal(verifiedPayloadHash(h(other), signed, undefined, false), EMPTY);
+  assert.equal(verifiedPayloadHash(h(other), signed, Buffer.alloc(0), false), EMPTY);
+  // The signer (the SDKs' rule) takes a declared hash as given.
+  assert.equal(signedPayloadHash(h('UNSIGNED-PAYLOAD'), body), 'UNSIGNED-PAYLOAD');
+  assert.equal(signedPayloadHash({}, body), actual);
+  assert.equal(signedPayloadHash(h(other), ''), EMPTY);
 });

@@ -4,6 +4,7 @@ import { Value } from 'typebox/value';
 import { ListAuthorizationsResponse } from '#src/modules/authorizations/schemas.ts';
 import type { AtelierClient } from '#src/client/index.ts';
 import { apiFailure, startTestApp, type TestApp } from '../helpers/app.ts';
+import { assertObjectBodies, recordBodies, routesTagged } from '../training/object-bodies.ts';
 
 describe('authorization management (#159-162)', () => {
   let t: TestApp;
@@ -140,6 +141,28 @@ describe('authorization management (#159-162)', () => {
       assert.equal(res.status, 400, JSON.stringify(query));
       assert.equal((res.json as { error_code: string }).error_code, 'ModelArts.0104');
     }
+    // A huge offset is a 400 naming it, never a 500 (offset × limit would pass 2^53).
+    for (const offset of ['9007199254740993', '1e20', '10000001']) {
+      const res = await t.client.http.raw('GET', '/v2/{project_id}/authorizations', { query: { offset, limit: '1000' } });
+      assert.equal(res.status, 400, `offset=${offset}: ${res.text}`);
+      assert.equal((res.json as { error_code: string }).error_code, 'ModelArts.0104');
+      assert.match((res.json as { error_msg: string }).error_msg, /offset/);
+    }
+    const limit = await t.client.http.raw('GET', '/v2/{project_id}/authorizations', { query: { limit: '1e20' } });
+    assert.equal(limit.status, 400);
+    assert.match((limit.json as { error_msg: string }).error_msg, /limit/);
+    assert.deepEqual((await t.client.authorizations.list({ limit: 1000, offset: 10_000_000 })).auth, [], 'the largest page is served');
+  });
+
+  test('every 2xx body of the authorization routes is a JSON object', async () => {
+    const routes = await routesTagged(t.url, ['Authorization Management']);
+    const recorder = recordBodies(t.client);
+    await t.client.authorizations.createAgency();
+    await t.client.authorizations.create({ user_id: adminId, content: 'modelarts_agency' });
+    await t.client.authorizations.list();
+    await t.client.authorizations.delete({ user_id: adminId });
+    await t.client.authorizations.create({ user_id: 'all', content: 'modelarts_agency' });
+    assertObjectBodies(recorder, routes);
   });
 
   test('a non-admin user manages only their own authorization', async () => {

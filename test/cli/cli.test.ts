@@ -118,6 +118,49 @@ describe('atelier command line', () => {
     assert.equal((await bob.http.raw('GET', '/v1/{project_id}/quotas')).status, 401);
   });
 
+  test('`atelier call` signs a query written into the path as a query', async () => {
+    const { project_id } = JSON.parse(readFileSync(join(dataDir, 'credentials.json'), 'utf8')) as Record<string, string>;
+    for (const path of [`/v2/${project_id}/datasets?limit=1`, `/v2/{project_id}/datasets?offset=0&limit=2`]) {
+      const { stdout } = await cli('call', 'GET', path);
+      assert.match(stdout, /^HTTP 200/, path);
+      assert.match(stdout, /"total_number"/);
+    }
+    // The query is really applied: a limit out of range is the API's 400, not a signature failure.
+    await assert.rejects(cli('call', 'GET', `/v2/${project_id}/datasets?limit=0`), (e: { code: number; stdout: string }) => {
+      assert.equal(e.code, 1);
+      assert.match(e.stdout, /HTTP 400/);
+      assert.match(e.stdout, /limit/);
+      return true;
+    });
+  });
+
+  test('project remove-member takes a user out of a project, and the server refuses them', async () => {
+    await cli('user', 'create', '--domain', 'atelier', '--name', 'carol', '--password', 'password-123');
+    const project = JSON.parse((await cli('project', 'create', '--domain', 'atelier', '--name', 'team-c', '--user', 'carol')).stdout) as { id: string };
+    const key = JSON.parse((await cli('credential', 'create', '--domain', 'atelier', '--user', 'carol')).stdout) as { ak: string; sk: string };
+    const carol = new AtelierClient(url, { kind: 'aksk', ak: key.ak, sk: key.sk, projectId: project.id });
+    assert.equal((await carol.http.raw('GET', '/v1/{project_id}/quotas')).status, 200);
+
+    const { stdout } = await cli('project', 'remove-member', '--domain', 'atelier', '--project', 'team-c', '--user', 'carol');
+    assert.deepEqual(JSON.parse(stdout), { result: 'ok' });
+    // The server sees another process's write within its cache bounds (5 s at most).
+    const deadline = Date.now() + 15_000;
+    let status = 200;
+    while (Date.now() < deadline && (status = (await carol.http.raw('GET', '/v1/{project_id}/quotas')).status) === 200) await new Promise((r) => setTimeout(r, 100));
+    assert.equal(status, 403);
+
+    await assert.rejects(cli('project', 'remove-member', '--domain', 'atelier', '--project', 'team-c', '--user', 'carol'), (e: { code: number; stderr: string }) => {
+      assert.equal(e.code, 2);
+      assert.match(e.stderr, /not a member/);
+      return true;
+    });
+    await assert.rejects(cli('project', 'remove-member', '--domain', 'atelier', '--project', 'team-c'), (e: { code: number; stderr: string }) => {
+      assert.equal(e.code, 2);
+      assert.match(e.stderr, /--user is required/);
+      return true;
+    });
+  });
+
   test('bad admin input exits 2 with a message', async () => {
     await assert.rejects(cli('user', 'create', '--domain', 'atelier', '--name', 'bad name!'), (e: { code: number; stderr: string }) => {
       assert.equal(e.code, 2);

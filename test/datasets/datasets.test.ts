@@ -5,6 +5,7 @@ import { DatasetResponse, ListDatasetsResponse } from '#src/modules/datasets/sch
 import type { AtelierClient } from '#src/client/index.ts';
 import { apiFailure, startTestApp, type TestApp } from '../helpers/app.ts';
 import { createBody, datasetReady, PNG, putFile } from './fixtures.ts';
+import { objectPathOf } from '../samples/fixtures.ts';
 
 // The fields of the spec's DescDataset example that this server fills in.
 const EXAMPLE_FIELDS = [
@@ -12,6 +13,7 @@ const EXAMPLE_FIELDS = [
   'update_time', 'description', 'total_sample_count', 'annotated_sample_count', 'unconfirmed_sample_count', 'work_path',
   'inner_work_path', 'inner_annotation_path', 'inner_data_path', 'inner_log_path', 'inner_temp_path', 'inner_task_path',
   'work_path_type', 'workspace_id', 'enterprise_project_id', 'managed', 'import_data', 'dataset_format', 'dataset_version_count', 'labels',
+  'workforce_task_count', 'feature_supports', 'label_task_count', 'content_labeling',
 ];
 
 describe('datasets: create, details, list, modify, delete (#1-#5)', () => {
@@ -42,14 +44,17 @@ describe('datasets: create, details, list, modify, delete (#1-#5)', () => {
       }),
     });
     assert.equal(res.status, 201);
-    const body = res.json as { dataset_id: string };
-    assert.deepEqual(Object.keys(body), ['dataset_id']);
+    const body = res.json as { dataset_id: string; import_task_id: string };
+    assert.deepEqual(Object.keys(body).sort(), ['dataset_id', 'import_task_id']);
     assert.match(body.dataset_id, /^[A-Za-z0-9]{19}$/);
+    assert.match(body.import_task_id, new RegExp(`^${body.dataset_id}_[A-Za-z0-9]{19}$`), 'the scan is an import with its own task record');
     animals = body.dataset_id;
 
     const d = await datasetReady(t.client, animals);
     assert.ok(Value.Check(DatasetResponse, d), JSON.stringify([...Value.Errors(DatasetResponse, d)][0]));
     for (const f of EXAMPLE_FIELDS) assert.ok(f in d, `details have ${f}`);
+    assert.equal(d.import_task_id, body.import_task_id);
+    assert.deepEqual([d.exist_workforce_task, d.workforce_task_count, d.label_task_count, d.feature_supports, d.content_labeling], [false, 0, 0, ['0'], true]);
     assert.equal(d.dataset_name, 'dataset-457f');
     assert.equal(d.dataset_type, 0);
     assert.equal(d.data_format, 'Default');
@@ -235,7 +240,8 @@ describe('datasets: create, details, list, modify, delete (#1-#5)', () => {
     assert.equal(files.length, 4, 'four preview samples');
     for (const f of files) {
       assert.equal(f.dataset_id, animals);
-      assert.match(f.url, /^\/test-obs\/classify\/input\/animals\/.+\.(png|jpg)$/);
+      assert.match(objectPathOf(f.url), /^\/test-obs\/classify\/input\/animals\/.+\.(png|jpg)$/);
+      assert.equal((await fetch(f.url)).status, 200, 'the preview url serves the file');
       assert.equal(f.size, PNG.length);
       assert.ok(f.file_id && f.file_Name && f.create_time > 0);
     }
@@ -309,7 +315,9 @@ describe('datasets: create, details, list, modify, delete (#1-#5)', () => {
     await assert.rejects(other.datasets.update(animals, { description: 'mine' }), apiFailure(404, 'ModelArts.6623'));
     await assert.rejects(other.datasets.delete(animals), apiFailure(404, 'ModelArts.6623'));
     assert.equal((await t.client.datasets.describe(animals)).description, 'just a test');
-    // The same name is free in another project.
+    // The same name is free in another project (in a bucket of that account: see test/buckets).
+    const { context } = t.atelier;
+    await context.buckets.create((await context.identity.domain('other')).id, 'other-obs');
     putFile(t, '/other-obs/in/1.png', PNG);
     const mine = await other.datasets.create(createBody('animals-renamed', '/other-obs/in/', '/other-obs/out/'));
     await datasetReady(other, mine.dataset_id);

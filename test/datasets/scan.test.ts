@@ -59,12 +59,16 @@ test('the reconciler tells the truth about work that vanished: a lost scan makes
   try {
     putFile(t, '/lost/in/1.png', PNG);
     const { tasks, reconcilers, worker } = t.atelier.context;
-    const { dataset_id } = await t.client.datasets.create(createBody('lost-scan', '/lost/in/', '/lost/out/'));
+    const { dataset_id, import_task_id } = await t.client.datasets.create(createBody('lost-scan', '/lost/in/', '/lost/out/'));
+    assert.equal((await t.client.datasets.describeImportTask(dataset_id, import_task_id!)).status, 'QUEUING');
     const [scanId] = (await t.client.datasets.describe(dataset_id, { check_running_task: true })).running_tasks_id ?? [];
     assert.ok(scanId);
     assert.ok(await tasks.cancel(scanId));
     await reconcilers.runOnce();
     assert.equal((await t.client.datasets.describe(dataset_id)).status, 4, 'abnormal, not "creating" forever');
+    const lost = await t.client.datasets.describeImportTask(dataset_id, import_task_id!);
+    assert.deepEqual([lost.status, lost.error_code], ['FAILED', 'ModelArts.4921'], 'its import says it failed, and why');
+    assert.match(lost.error_msg ?? '', /ended without finishing/);
 
     const ok = (await t.client.datasets.create(createBody('lost-publish', '/lost/in/', '/lost/out2/'))).dataset_id;
     t.atelier.startBackground();

@@ -13,6 +13,7 @@ const EXAMPLE_FIELDS = [
   'version_id', 'version_name', 'version_format', 'status', 'create_time', 'total_sample_count', 'annotated_sample_count',
   'total_sub_sample_count', 'annotated_sub_sample_count', 'manifest_path', 'is_current', 'train_evaluate_sample_ratio',
   'remove_sample_usage', 'export_images', 'description', 'label_stats', 'label_type', 'task_type', 'extract_serial_number',
+  'data_path', 'analysis_status',
 ];
 
 describe('dataset versions: publish, list, details, delete (#8-#11)', () => {
@@ -76,6 +77,11 @@ describe('dataset versions: publish, list, details, delete (#8-#11)', () => {
       ],
     );
     assert.equal(v.manifest_path, `${inner}annotation/V001/pets-V001.manifest`);
+    // No sample files exported: the version's data folder is there, empty.
+    assert.equal(v.data_path, `${inner}annotation/V001/data/`);
+    const dataFolder = v.data_path.slice(1).split('/');
+    assert.ok(await t.atelier.context.objectStore.exists(dataFolder[0]!, `${dataFolder.slice(1).join('/')}`), 'the data folder exists');
+    assert.equal(v.analysis_status, 0, 'no feature analysis has run');
 
     const d = await t.client.datasets.describe(ds);
     assert.equal(d.status, 1);

@@ -1,5 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { chmodSync } from 'node:fs';
+import { join } from 'node:path';
 import { datasetTypes } from '#src/modules/datasets/dataset-types.ts';
 import type { NewSample } from '#src/modules/datasets/samples-port.ts';
 import { scanDirectory, type ScanOptions } from '#src/modules/data-transfer/formats/index.ts';
@@ -102,6 +104,48 @@ describe('scanDirectory: OBS folder layouts of the guide', () => {
     assert.equal(m.get(`/${B}/od/IMG_3.jpg`)!.labels, undefined);
     assert.equal(m.get(`/${B}/od/a.b.jpg`)!.labels, undefined);
     assert.deepEqual(labelNames(m.get(`/${B}/od/a.jpg`)), ['Rabbit', 'Cat']);
+  });
+
+  test('with onFileError, an unreadable or malformed label file is reported (which, why) and its image comes unlabeled', async () => {
+    f.file('od-rep/good.jpg', 'g');
+    f.file('od-rep/good.xml', VOC_BIKE);
+    f.file('od-rep/broken.jpg', 'b');
+    f.file('od-rep/broken.xml', '<annotation><object><name>cat</name><bndbox><xmin>1</xmin></bndbox></object>');
+    f.file('od-rep/huge.jpg', 'h');
+    f.file('od-rep/huge.xml', `<annotation>${' '.repeat(8 * 1024 * 1024 + 1)}</annotation>`);
+    // A file the server may not read (root reads everything: then there is no such file).
+    const canDeny = process.getuid?.() !== 0;
+    if (canDeny) {
+      f.file('od-rep/locked.jpg', 'l');
+      f.file('od-rep/locked.xml', VOC_BIKE);
+      chmodSync(join(f.root, B, 'od-rep', 'locked.xml'), 0);
+    }
+    const errors: [string, string][] = [];
+    const samples = await scan('od-rep', 1, { onFileError: (file, reason) => errors.push([file, reason]) });
+    const m = bySource(samples);
+    const bad = ['broken', 'huge', ...(canDeny ? ['locked'] : [])];
+    assert.equal(samples.length, bad.length + 1, 'every image is a sample');
+    assert.ok(labelNames(m.get(`/${B}/od-rep/good.jpg`)).length > 0);
+    for (const n of bad) assert.equal(m.get(`/${B}/od-rep/${n}.jpg`)!.labels, undefined, n);
+    const byFile = new Map(errors);
+    assert.deepEqual([...byFile.keys()].sort(), bad.map((n) => `/${B}/od-rep/${n}.xml`).sort());
+    assert.match(byFile.get(`/${B}/od-rep/broken.xml`)!, /xml|closed|tag/i);
+    assert.ok(!byFile.get(`/${B}/od-rep/broken.xml`)!.includes('od-rep'), 'the reason does not repeat the file');
+    assert.match(byFile.get(`/${B}/od-rep/huge.xml`)!, /larger than/);
+    if (canDeny) assert.match(byFile.get(`/${B}/od-rep/locked.xml`)!, /cannot be read \(EACCES\)/);
+  });
+
+  test('with onFileError, a text file that stops being readable keeps its lines up to there, and is reported', async () => {
+    f.file('tc-rep/ok.txt', 'fine\tpos\n');
+    f.file('tc-rep/bad.txt', Buffer.concat([Buffer.from('first line\tpos\n'), Buffer.alloc(70 * 1024, 'a'), Buffer.from('\n'), Buffer.from([0xff, 0xfe, 0x0a])]));
+    const errors: [string, string][] = [];
+    const files: string[] = [];
+    const samples = await scan('tc-rep', 100, { onFileError: (file, reason) => errors.push([file, reason]), onFile: (o) => files.push(o.key) });
+    assert.deepEqual(files.sort(), ['tc-rep/bad.txt', 'tc-rep/ok.txt']);
+    assert.ok(samples.some((s) => s.source === 'content://first line'), 'lines before the problem are kept');
+    assert.ok(samples.some((s) => s.source === 'content://fine'));
+    assert.deepEqual(errors.map(([file]) => file), [`/${B}/tc-rep/bad.txt`]);
+    assert.match(errors[0]![1], /neither UTF-8 nor GBK|not UTF-8/);
   });
 
   test('object detection: a malformed label file is a 400 naming it', async () => {

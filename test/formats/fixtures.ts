@@ -9,6 +9,8 @@ export const B = 'formats-bucket';
 
 export interface Fixture {
   store: ObjectStore;
+  /** The store's folder on disk (the bucket is <root>/<B>). */
+  root: string;
   /** Writes bucket key `key` on disk; returns its mtime in epoch ms. */
   file(key: string, content: string | Buffer): number;
   close(): Promise<void>;
@@ -20,6 +22,7 @@ export async function openFixture(): Promise<Fixture> {
   await store.ensureBucket(B);
   return {
     store,
+    root,
     file(key, content) {
       const p = join(root, B, key);
       mkdirSync(dirname(p), { recursive: true });

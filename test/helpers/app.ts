@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import assert from 'node:assert/strict';
 import { buildApp, type AtelierApp, type BuildOptions } from '#src/app.ts';
+import { responseCheckFromEnv, violationLines } from '#src/http/response-check.ts';
 import { bootstrap, type BootstrapCredentials } from '#src/bootstrap.ts';
 import { loadConfig, type Config } from '#src/config.ts';
 import { AtelierClient, ApiClientError } from '#src/client/index.ts';
@@ -39,7 +40,8 @@ export async function startTestApp(
       ATELIER_PORT: '0',
       ...env,
     });
-    const atelier = await buildApp(config, options);
+    const responseCheck = options.responseCheck ?? responseCheckFromEnv(process.env.ATELIER_TEST_RESPONSE_CHECK);
+    const atelier = await buildApp(config, { ...options, ...(responseCheck ? { responseCheck } : {}) });
     await atelier.app.listen({ host: '127.0.0.1', port: 0 });
     const port = (atelier.app.server.address() as AddressInfo).port;
     const url = `http://127.0.0.1:${port}`;
@@ -71,6 +73,9 @@ export async function startTestApp(
       },
       async close() {
         await atelier.close();
+        if (responseCheck && !options.responseCheck && responseCheck.violations.length > 0) {
+          process.stderr.write(`response check:\n  ${violationLines(responseCheck.violations).join('\n  ')}\n`);
+        }
         await db.drop();
         rmSync(dataDir, { recursive: true, force: true });
       },

@@ -1,6 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { apiFailure, startTestApp, type TestApp } from '../helpers/app.ts';
+import { assertObjectBodies, recordBodies, routesTagged } from '../training/object-bodies.ts';
 
 describe('os-user-config (#137) and quotas (#138)', () => {
   let t: TestApp;
@@ -11,7 +12,26 @@ describe('os-user-config (#137) and quotas (#138)', () => {
 
   test('os-user-config reports the configured values in the spec shape', async () => {
     const res = await t.client.resourceConfig.osUserConfig();
-    assert.deepEqual(res, { networkCidrs: ['10.8.0.0/16', '10.9.0.0/16'], networkQuota: 4, poolQuota: 3, pooHighAvailable: false });
+    // pooHighAvailable as the spec spells it, poolHighAvailable as the official SDKs read it.
+    assert.deepEqual(res, { networkCidrs: ['10.8.0.0/16', '10.9.0.0/16'], networkQuota: 4, poolQuota: 3, pooHighAvailable: false, poolHighAvailable: false });
+  });
+
+  test('pooHighAvailable (the spec) and poolHighAvailable (the official SDKs) are both sent, with the same value', async () => {
+    const res = await t.client.http.raw('GET', '/v1/{project_id}/os-user-config');
+    const body = res.json as Record<string, unknown>;
+    assert.equal(typeof body.pooHighAvailable, 'boolean');
+    assert.equal(body.poolHighAvailable, body.pooHighAvailable);
+  });
+
+  test('every 2xx body of these routes is a JSON object', async () => {
+    const all = await routesTagged(t.url, ['Resource Management']);
+    // The tag also covers other resource families; these are this family's two routes.
+    const routes = new Map([...all].filter(([, op]) => op === 'ShowOsConfig' || op === 'ShowOsQuota'));
+    assert.equal(routes.size, 2);
+    const recorder = recordBodies(t.client);
+    await t.client.resourceConfig.osUserConfig();
+    await t.client.resourceConfig.quotas();
+    assertObjectBodies(recorder, routes);
   });
 
   test('quotas: configured limits and usage per resource type', async () => {

@@ -62,3 +62,40 @@ export async function createDataset(
 }
 
 export const b64 = (s: string | Buffer): string => Buffer.from(s).toString('base64');
+
+interface RawAnswer {
+  status: number;
+  json: unknown;
+  text: string;
+}
+
+interface BatchAnswer {
+  success: boolean;
+  error_code?: string;
+  error_msg?: string;
+  results?: { success: boolean; error_code?: string; error_msg?: string; name?: string; info?: string }[];
+}
+
+/**
+ * The batch APIs (#13, #14, #25) answer 200 and fail bad items alone: the error of item `i`, after
+ * checking that the answer says the batch did not all succeed.
+ */
+export function itemError(res: RawAnswer, i = 0): { error_code: string; error_msg: string } {
+  assert.equal(res.status, 200, res.text);
+  const body = res.json as BatchAnswer;
+  assert.equal(body.success, false, res.text);
+  assert.equal(typeof body.error_code, 'string', 'the first failure code is given overall');
+  const item = body.results?.[i];
+  assert.ok(item, `results[${i}] in ${res.text}`);
+  assert.equal(item.success, false, res.text);
+  assert.ok(item.error_code && item.error_msg, res.text);
+  return { error_code: item.error_code, error_msg: item.error_msg };
+}
+
+/** The object path (`/bucket/key`) a signed object URL names. */
+export function objectPathOf(url: string): string {
+  const u = new URL(url);
+  assert.ok(u.pathname.startsWith('/objects/'), url);
+  assert.ok(u.searchParams.get('Signature') && u.searchParams.get('Expires'), url);
+  return decodeURIComponent(u.pathname.slice('/objects'.length));
+}

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { Value } from 'typebox/value';
 import { BatchResult } from '#src/modules/samples/schemas.ts';
 import { apiFailure, startTestApp, type TestApp } from '../helpers/app.ts';
-import { createDataset, PNG } from './fixtures.ts';
+import { createDataset, itemError, PNG } from './fixtures.ts';
 
 describe('manual labeling in batches (#25)', () => {
   let t: TestApp;
@@ -91,8 +91,7 @@ describe('manual labeling in batches (#25)', () => {
     ];
     for (const [property, field] of bad) {
       const res = await update(ds.id, [{ sample_id: id, labels: [{ name: 'car', property }] }]);
-      const err = res.json as { error_code: string; error_msg: string };
-      assert.equal(res.status, 400, JSON.stringify(property));
+      const err = itemError(res);
       assert.ok(['ModelArts.4413', 'ModelArts.0104'].includes(err.error_code), err.error_code);
       assert.ok(err.error_msg.includes(`body.samples[0].labels[0].property.@modelarts:${field}`) || err.error_msg.includes(field), err.error_msg);
     }
@@ -103,10 +102,14 @@ describe('manual labeling in batches (#25)', () => {
     const ner = await createDataset(t, { type: 101, files: { 't.txt': 'Hope is the thing with feathers' } });
     const [nid] = await sampleIds(ner.id);
     await t.client.samples.updateLabels(ner.id, { samples: [{ sample_id: nid!, labels: [{ name: 'Thing', property: { '@modelarts:start_index': 0, '@modelarts:end_index': 4 } }] }] });
-    for (const property of [{ '@modelarts:start_index': 4, '@modelarts:end_index': 4 }, { '@modelarts:start_index': -1, '@modelarts:end_index': 4 }, {}]) {
+    for (const property of [{ '@modelarts:start_index': 4, '@modelarts:end_index': 4 }, {}]) {
       const res = await update(ner.id, [{ sample_id: nid, labels: [{ name: 'Thing', property }] }]);
-      assert.equal(res.status, 400, JSON.stringify(property));
+      assert.equal(itemError(res).error_code.startsWith('ModelArts.'), true, JSON.stringify(property));
     }
+    // A negative offset is outside the schema's range: the request as a whole is refused.
+    const negative = await update(ner.id, [{ sample_id: nid, labels: [{ name: 'Thing', property: { '@modelarts:start_index': -1, '@modelarts:end_index': 4 } }] }]);
+    assert.equal(negative.status, 400);
+    assert.match((negative.json as { error_msg: string }).error_msg, /start_index/);
 
     const tri = await createDataset(t, { type: 102, files: { 't.txt': 'Ann lives in Paris' }, labels: [{ name: 'Person', type: 103 }, { name: 'Place', type: 103 }] });
     await t.client.samples.createLabels(tri.id, { labels: [{ name: 'lives_in', type: 102, property: { '@modelarts:from_type': 'Person', '@modelarts:to_type': 'Place' } }] });
@@ -118,11 +121,11 @@ describe('manual labeling in batches (#25)', () => {
     const s = await t.client.samples.describe(tri.id, tid!);
     assert.deepEqual(s.labels.map((l) => [l.id ?? null, l.name, l.type]), [['e1', 'Person', 103], ['e2', 'Place', 103], [null, 'lives_in', 102]]);
     let res = await update(tri.id, [{ sample_id: tid, labels: [ann, rel('e1', 'e9')] }]);
-    assert.equal((res.json as { error_code: string }).error_code, 'ModelArts.4414');
+    assert.equal(itemError(res).error_code, 'ModelArts.4414');
     res = await update(tri.id, [{ sample_id: tid, labels: [ann, paris, rel('e2', 'e1')] }]);
-    assert.equal((res.json as { error_code: string }).error_code, 'ModelArts.4413', 'from must be a Person');
+    assert.equal(itemError(res).error_code, 'ModelArts.4413', 'from must be a Person');
     res = await update(tri.id, [{ sample_id: tid, labels: [{ name: 'new_relation' }] }]);
-    assert.equal((res.json as { error_code: string }).error_code, 'ModelArts.4413', 'a new label needs its type in a triplet dataset');
+    assert.equal(itemError(res).error_code, 'ModelArts.4413', 'a new label needs its type in a triplet dataset');
   });
 
   test('speech paragraphs need ordered hh:mm:ss.SSS times', async () => {
@@ -132,32 +135,48 @@ describe('manual labeling in batches (#25)', () => {
     await t.client.samples.updateLabels(ds.id, { samples: [{ sample_id: id!, labels: [{ name: 'talk', property: p('00:00:01.000', '00:00:02.500') }] }] });
     for (const [a, b] of [['00:00:02.000', '00:00:01.000'], ['1s', '2s'], ['00:61:00.000', '01:00:00.000']]) {
       const res = await update(ds.id, [{ sample_id: id, labels: [{ name: 'talk', property: p(a!, b!) }] }]);
-      assert.equal(res.status, 400, `${a}-${b}`);
+      assert.match(itemError(res).error_msg, /time/, `${a}-${b}`);
     }
   });
 
-  test('bad batches are refused whole: unknown or foreign samples, missing ids, duplicates, bad usage', async () => {
+  test('bad items fail alone, each with its code and message in results[]; the good ones change', async () => {
     const ds = await createDataset(t, { type: 0, files: { '1.jpg': PNG, '2.jpg': PNG } });
     const other = await createDataset(t, { type: 0, files: { 'o.jpg': PNG } });
     const [a, b] = await sampleIds(ds.id);
     const [foreign] = await sampleIds(other.id);
-    const cases: Array<[unknown[], string, string]> = [
-      [[{ sample_id: a, labels: [{ name: 'kept' }] }, { sample_id: foreign, labels: [{ name: 'x' }] }], 'ModelArts.4420', 'body.samples[1]'],
-      [[{ sample_id: a, labels: [{ name: 'kept' }] }, { labels: [{ name: 'x' }] }], 'ModelArts.0104', 'body.samples[1].sample_id'],
-      [[{ sample_id: a }, { sample_id: a }], 'ModelArts.0104', 'twice'],
-      [[{ sample_id: b, sample_usage: 'PLAY' }], 'ModelArts.0104', 'sample_usage'],
-      [[{ sample_id: b, labels: [{ name: 'kept', type: 1 }] }], 'ModelArts.4413', 'body.samples[0].labels[0].type'],
-      [[], 'ModelArts.0104', 'body.samples'],
+    const cases: Array<[unknown[], number, string, string]> = [
+      [[{ sample_id: b, labels: [{ name: 'never', type: 1 }] }, { sample_id: foreign, labels: [{ name: 'x' }] }], 1, 'ModelArts.4420', 'body.samples[1]'],
+      [[{ sample_id: b }, { labels: [{ name: 'x' }] }], 1, 'ModelArts.0104', 'body.samples[1].sample_id'],
+      [[{ sample_id: b }, { sample_id: b }], 1, 'ModelArts.0104', 'twice'],
+      [[{ sample_id: b, labels: [{ name: 'never', type: 1 }] }], 0, 'ModelArts.4413', 'body.samples[0].labels[0].type'],
+      [[{ sample_id: 'f'.repeat(32), labels: [{ name: 'ghost' }] }], 0, 'ModelArts.4420', 'body.samples[0]'],
     ];
-    for (const [samples, code, msg] of cases) {
+    for (const [samples, i, code, msg] of cases) {
       const res = await update(ds.id, samples);
-      const err = res.json as { error_code: string; error_msg: string };
-      assert.equal(res.status, 400, JSON.stringify(samples));
+      const err = itemError(res, i);
+      assert.ok(Value.Check(BatchResult, res.json));
+      assert.equal((res.json as BatchResult).results!.length, samples.length, 'one result per item');
       assert.equal(err.error_code, code, err.error_msg);
       assert.ok(err.error_msg.includes(msg), `"${err.error_msg}" names ${msg}`);
     }
-    assert.deepEqual((await t.client.samples.describe(ds.id, a!)).labels, [], 'nothing changed');
-    assert.deepEqual((await t.client.samples.listLabels(ds.id)).labels, [], 'no label created');
+    assert.deepEqual((await t.client.samples.listLabels(ds.id)).labels, [], 'no label created for an item that failed');
+
+    // One good item beside a bad one: the good one changes.
+    const res = await update(ds.id, [{ sample_id: a, labels: [{ name: 'kept' }] }, { sample_id: foreign, labels: [{ name: 'x' }] }]);
+    assert.deepEqual((res.json as BatchResult).results!.map((r) => r.success), [true, false]);
+    assert.deepEqual((await t.client.samples.describe(ds.id, a!)).labels.map((l) => l.name), ['kept']);
+    assert.deepEqual((await t.client.samples.describe(other.id, foreign!)).labels, [], 'the other dataset is untouched');
+    assert.deepEqual((await t.client.samples.listLabels(ds.id)).labels.map((l) => l.name), ['kept']);
+
+    // Malformed as a whole: still a 400, nothing changed.
+    for (const [samples, msg] of [[[{ sample_id: b, sample_usage: 'PLAY' }], 'sample_usage'], [[], 'body.samples']] as const) {
+      const r = await update(ds.id, [...samples]);
+      const err = r.json as { error_code: string; error_msg: string };
+      assert.equal(r.status, 400, r.text);
+      assert.equal(err.error_code, 'ModelArts.0104');
+      assert.ok(err.error_msg.includes(msg), err.error_msg);
+    }
+    assert.deepEqual((await t.client.samples.describe(ds.id, b!)).labels, []);
     const tenant = await t.newTenant('labeling-other');
     await assert.rejects(tenant.samples.updateLabels(ds.id, { samples: [{ sample_id: a!, labels: [] }] }), apiFailure(404, 'ModelArts.6623'));
   });

@@ -73,6 +73,24 @@ describe('the samples port (DatasetSamplesPort)', () => {
     assert.ok(!(await data.samples.listLabels(dataset.id)).some((l) => l.name === 'txt'));
   });
 
+  test('importSamples with onRejected: a sample with bad labels comes without them and is reported; the rest of the batch stands', async () => {
+    const own = await data.directory.require(t.creds.project_id, (await createDataset(t, { type: 1 })).id);
+    const before = await data.samples.counts(own.id);
+    const rejected: [string, string][] = [];
+    let annotated = 0;
+    const bad = { ...newSample(21_001), labels: [{ name: 'txt', type: 100 }] };
+    const added = await data.samples.importSamples(own, [newSample(21_000, ['car']), bad, { ...newSample(21_002), metadata: { '@modelarts:size': [0, 0, 3] } }], {
+      onRejected: (source, reason) => rejected.push([source, reason]),
+      onAnnotated: (n) => (annotated += n),
+    });
+    assert.equal(added, 3);
+    assert.equal(annotated, 1);
+    assert.deepEqual(rejected.map(([source]) => source), [bad.source, newSample(21_002).source]);
+    assert.match(rejected[0]![1], /imported without its labels: .*type/);
+    const after = await data.samples.counts(own.id);
+    assert.deepEqual([after.total - before.total, after.annotated - before.annotated], [3, 1]);
+  });
+
   test('freezeVersion: an exact, deterministic TRAIN/EVAL split of labeled samples, and the snapshot statistics', async () => {
     const snap = await data.samples.freezeVersion(dataset.id, 'version-a', 0.8);
     const counts = await data.samples.counts(dataset.id);

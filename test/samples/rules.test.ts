@@ -5,7 +5,7 @@ import { ApiError } from '#src/core/errors.ts';
 import { checkMetadata, checkSampleLabel, checkShape, checkTripletRefs } from '#src/modules/samples/annotation-rules.ts';
 import { CounterDelta, countedMetadata, labelSetOf } from '#src/modules/samples/sample-model.ts';
 import { sampleId } from '#src/modules/samples/sample-rows.ts';
-import { checkSampleName, decodeBase64 } from '#src/modules/samples/sample-upload.ts';
+import { checkSampleName, decodeBase64 } from '#src/modules/samples/upload-plan.ts';
 import { parseRange, parseSearchConditions, parseTimeRange } from '#src/modules/samples/search-conditions.ts';
 import { SampleState } from '#src/modules/samples/tables.ts';
 

@@ -73,7 +73,9 @@ describe('training resources (#121-122) and algorithms (#107-111)', () => {
     assert.equal(created.job_config.boot_file, code.boot_file);
     assert.equal(created.job_config.engine.engine_id, PY_ENGINE);
     assert.equal(created.job_config.engine.engine_name, 'Python');
-    assert.deepEqual(created.job_config.code_tree, [{ name: 'code/', children: [{ name: 'lib/', children: [{ name: 'util.py' }] }, { name: 'train.py' }] }]);
+    // One node, as in the spec's example and the official SDK's CodeTreeNode (not an array).
+    assert.deepEqual(created.job_config.code_tree, { name: 'code/', children: [{ name: 'lib/', children: [{ name: 'util.py' }] }, { name: 'train.py' }] });
+    assert.equal(created.metadata.is_valid, true, 'a boolean');
     assert.deepEqual(await t.client.training.getAlgorithm(created.metadata.id), created);
   });
 
@@ -144,6 +146,149 @@ describe('training resources (#121-122) and algorithms (#107-111)', () => {
     const a = await t.client.training.createAlgorithm({ ...request('with-search'), advanced_config: { auto_search: autoSearch } });
     assert.deepEqual(a.advanced_config, { auto_search: autoSearch });
     assert.deepEqual((await t.client.training.getAlgorithm(a.metadata.id)).advanced_config, { auto_search: autoSearch });
+  });
+
+  test('delete answers 202 with {} (the Node.js SDK fails on a null body)', async () => {
+    const a = await t.client.training.createAlgorithm(request('to-delete'));
+    const res = await t.client.http.raw('DELETE', '/v2/{project_id}/algorithms/{algorithm_id}', { params: { algorithm_id: a.metadata.id } });
+    assert.equal(res.status, 202);
+    assert.equal(res.text, '{}');
+    assert.deepEqual(res.json, {});
+  });
+
+  test('resource_requirements: sent as values (the request table, the SDK) or value, answered as value', async () => {
+    const sdk = await t.client.training.createAlgorithm({ ...request('req-values'), resource_requirements: [{ key: 'flavor_type', values: ['CPU'], operator: 'in' }] });
+    assert.deepEqual(sdk.resource_requirements, [{ key: 'flavor_type', value: ['CPU'], operator: 'in' }]);
+    assert.deepEqual((await t.client.training.getAlgorithm(sdk.metadata.id)).resource_requirements, sdk.resource_requirements);
+    const echoed = await t.client.training.createAlgorithm({ ...request('req-value'), resource_requirements: [{ key: 'host_distributed_mode', value: ['singular'] }] });
+    assert.deepEqual(echoed.resource_requirements, [{ key: 'host_distributed_mode', value: ['singular'], operator: 'in' }]);
+    const cases: [Record<string, unknown>, string][] = [
+      [{ key: 'flavor_type', values: ['CPU'], value: ['GPU'] }, 'not both'],
+      [{ key: 'flavor_type', values: ['TPU'] }, 'resource_requirements[0].values'],
+      [{ key: 'flavor_type', value: ['TPU'] }, 'resource_requirements[0].value'],
+      [{ values: ['CPU'] }, 'resource_requirements[0].key'],
+      [{ key: 'flavor_type', values: Array.from({ length: 11 }, () => 'CPU') }, 'values'],
+    ];
+    for (const [requirement, text] of cases) {
+      await assert.rejects(
+        t.client.training.createAlgorithm({ ...request('req-bad'), resource_requirements: [requirement as never] }),
+        apiFailure(400, 'ModelArts.0104', text),
+        JSON.stringify(requirement),
+      );
+    }
+  });
+
+  test('auto_search discrete_values: an array (as the SDK sends) is answered as the String of the tables', async () => {
+    const a = await t.client.training.createAlgorithm({
+      ...request('discrete'),
+      advanced_config: { auto_search: { search_params: [{ name: 'lr', param_type: 'discrete', discrete_values: ['0.1', '0.2'] }, { name: 'bs', param_type: 'discrete', discrete_values: '8,16' }] } },
+    });
+    assert.deepEqual(a.advanced_config.auto_search?.search_params?.map((p) => p.discrete_values), ['0.1,0.2', '8,16']);
+  });
+
+  test('job_config is optional: an algorithm without code is kept, not valid, and refused by jobs until updated', async () => {
+    const bare = await t.client.training.createAlgorithm({ metadata: { name: 'no-code', description: 'later' } });
+    assert.equal(bare.metadata.is_valid, false);
+    assert.equal(bare.job_config.code_dir, '');
+    assert.equal(bare.job_config.boot_file, '');
+    assert.deepEqual(bare.job_config.engine, {});
+    assert.equal(bare.job_config.code_tree, undefined);
+    assert.equal(bare.metadata.size, 0);
+    await assert.rejects(
+      t.client.training.createJob({ metadata: { name: 'j' }, algorithm: { id: bare.metadata.id }, spec: { resource: { flavor_id: 'modelarts.vm.cpu.1u' } } }),
+      apiFailure(400, 'ModelArts.0104', 'body.algorithm.id'),
+    );
+    // An engine alone (no code) is checked, and still not valid.
+    const engineOnly = await t.client.training.createAlgorithm({ metadata: { name: 'engine-only' }, job_config: { engine: { engine_id: PY_ENGINE } } });
+    assert.equal(engineOnly.metadata.is_valid, false);
+    assert.equal(engineOnly.job_config.engine.engine_id, PY_ENGINE);
+
+    const withCode = await t.client.training.updateAlgorithm(bare.metadata.id, { job_config: request('x').job_config });
+    assert.equal(withCode.metadata.is_valid, true);
+    assert.equal(withCode.metadata.name, 'no-code', 'metadata left out keeps its values');
+    assert.equal(withCode.metadata.description, 'later');
+    assert.equal(withCode.job_config.boot_file, code.boot_file);
+    assert.equal(withCode.job_config.code_tree?.name, 'code/');
+
+    // An update without job_config keeps the code.
+    const renamed = await t.client.training.updateAlgorithm(bare.metadata.id, { metadata: { name: 'renamed', description: 'd2' } });
+    assert.equal(renamed.metadata.name, 'renamed');
+    assert.equal(renamed.metadata.description, 'd2');
+    assert.deepEqual(renamed.job_config, withCode.job_config);
+    assert.equal(renamed.metadata.size, withCode.metadata.size);
+    assert.equal(renamed.metadata.is_valid, true);
+    await assert.rejects(t.client.training.updateAlgorithm(bare.metadata.id, { metadata: { description: 'no name' } as never }), apiFailure(400, 'ModelArts.0104', 'name'));
+  });
+
+  test('group_by puts equal values together, sort_by orders within; an unknown field is a 400', async () => {
+    const member = await t.newMember('algo-grouper');
+    // By name the owners interleave: a1 (admin), a2 (member), b1 (member), b2 (admin).
+    const names: [AtelierClient, string][] = [
+      [t.client, 'grp-a1'],
+      [member.client, 'grp-a2'],
+      [member.client, 'grp-b1'],
+      [t.client, 'grp-b2'],
+    ];
+    for (const [client, name] of names) await client.training.createAlgorithm(request(name));
+    const grouped = await t.client.training.listAlgorithms({ searches: 'name:grp-', group_by: 'user_name', sort_by: 'name', order: 'asc' });
+    assert.equal(grouped.group_by, 'user_name');
+    const users = grouped.items.map((a) => a.metadata.user_name);
+    assert.deepEqual(users, [...users].sort(), 'grouped by user_name');
+    assert.equal(new Set(users).size, 2);
+    for (const user of new Set(users)) {
+      const inGroup = grouped.items.filter((a) => a.metadata.user_name === user).map((a) => a.metadata.name);
+      assert.deepEqual(inGroup, [...inGroup].sort(), 'sorted by name within the group');
+    }
+    const admin = grouped.items.find((a) => a.metadata.name === 'grp-a1')!.metadata.user_name;
+    const adminFirst = users[0] === admin;
+    assert.deepEqual(grouped.items.map((a) => a.metadata.name), adminFirst ? ['grp-a1', 'grp-b2', 'grp-a2', 'grp-b1'] : ['grp-a2', 'grp-b1', 'grp-a1', 'grp-b2']);
+    const descending = await t.client.training.listAlgorithms({ searches: 'name:grp-', group_by: 'user_name', sort_by: 'name', order: 'desc' });
+    assert.deepEqual(descending.items.map((a) => a.metadata.name), adminFirst ? ['grp-b1', 'grp-a2', 'grp-b2', 'grp-a1'] : ['grp-b2', 'grp-a1', 'grp-b1', 'grp-a2']);
+    const plain = await t.client.training.listAlgorithms({ searches: 'name:grp-', sort_by: 'name', order: 'asc' });
+    assert.deepEqual(plain.items.map((a) => a.metadata.name), ['grp-a1', 'grp-a2', 'grp-b1', 'grp-b2']);
+    assert.equal(plain.group_by, '');
+    assert.equal((await t.client.training.listAlgorithms({ searches: 'name:grp-', group_by: '' })).group_by, '');
+    await assert.rejects(t.client.training.listAlgorithms({ group_by: 'colour' as never }), apiFailure(400, 'ModelArts.0104', 'group_by'));
+  });
+
+  test('paging bounds: a huge offset or limit is a 400 naming the field, never a 500', async () => {
+    for (const offset of ['9007199254740993', '1e20', '10000001', '-1', '1.5']) {
+      const res = await t.client.http.raw('GET', '/v2/{project_id}/algorithms', { query: { offset } });
+      assert.equal(res.status, 400, `offset=${offset}: ${res.text}`);
+      assert.equal((res.json as { error_code: string }).error_code, 'ModelArts.0104');
+      assert.match((res.json as { error_msg: string }).error_msg, /offset/);
+    }
+    for (const limit of ['1e20', '0', '51']) {
+      const res = await t.client.http.raw('GET', '/v2/{project_id}/algorithms', { query: { limit } });
+      assert.equal(res.status, 400, `limit=${limit}`);
+      assert.match((res.json as { error_msg: string }).error_msg, /limit/);
+    }
+    assert.equal((await t.client.training.listAlgorithms({ offset: 10_000_000 })).items.length, 0, 'the largest offset is served');
+  });
+
+  test('request bounds: oversized arrays and strings are 400s naming the field, nothing stored', async () => {
+    const before = (await t.client.training.listAlgorithms()).total;
+    const many = <T>(n: number, item: (i: number) => T): T[] => Array.from({ length: n }, (_, i) => item(i));
+    const cases: [Record<string, unknown>, string][] = [
+      [{ parameters: many(101, (i) => ({ name: `p${i}` })) }, 'parameters'],
+      [{ inputs: many(21, (i) => ({ name: `i${i}` })) }, 'inputs'],
+      [{ outputs: many(21, (i) => ({ name: `o${i}` })) }, 'outputs'],
+      [{ parameters: [{ name: 'p', constraint: { valid_range: many(101, (i) => String(i)) } }] }, 'valid_range'],
+      [{ parameters: [{ name: 'p', value: 'v'.repeat(4097) }] }, 'value'],
+      [{ inputs: [{ name: 'i', remote_constraints: many(11, () => ({ data_type: 'obs' })) }] }, 'remote_constraints'],
+      [{ inputs: [{ name: 'i', remote_constraints: [{ attributes: [Object.fromEntries(many(21, (i) => [`k${i}`, 'v']))] }] }] }, 'attributes'],
+      [{ engine: { engine_id: 'e'.repeat(129) } }, 'engine_id'],
+    ];
+    for (const [extra, field] of cases) {
+      await assert.rejects(t.client.training.createAlgorithm(request('bounded', extra)), apiFailure(400, 'ModelArts.0104', field), field);
+    }
+    const search = { search_params: many(21, (i) => ({ name: `s${i}` })) };
+    await assert.rejects(t.client.training.createAlgorithm({ ...request('bounded'), advanced_config: { auto_search: search } }), apiFailure(400, 'ModelArts.0104', 'search_params'));
+    await assert.rejects(
+      t.client.training.createAlgorithm({ ...request('bounded'), resource_requirements: many(11, () => ({ key: 'flavor_type' as const, values: ['CPU'] })) }),
+      apiFailure(400, 'ModelArts.0104', 'resource_requirements'),
+    );
+    assert.equal((await t.client.training.listAlgorithms()).total, before);
   });
 
   test("another project's algorithms are invisible", async () => {

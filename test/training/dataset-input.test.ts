@@ -47,7 +47,15 @@ describe('training job input from a dataset version', () => {
 
   test("a missing version, or another project's dataset, is refused", async () => {
     await assert.rejects(t.client.training.createJob(body({ id: datasetId, version_id: 'noSuchVersion' })), apiFailure(400, 'ModelArts.4353'));
-    await assert.rejects(other.training.createJob(body({ id: datasetId, version_id: versionId })), apiFailure(404, 'ModelArts.6623'));
+    // The other account runs code of its own: BUCKET is this account's (see test/buckets).
+    const { context } = t.atelier;
+    await context.buckets.create((await context.identity.domain('other')).id, 'other-code');
+    putFile(t, '/other-code/c/read.py', 'print(1)\n');
+    const otherBody = body({ id: datasetId, version_id: versionId });
+    await assert.rejects(
+      other.training.createJob({ ...otherBody, algorithm: { ...otherBody.algorithm, code_dir: '/other-code/c/', boot_file: '/other-code/c/read.py' } }),
+      apiFailure(404, 'ModelArts.6623'),
+    );
     await assert.rejects(
       t.client.training.createJob({ ...body({ id: datasetId, version_id: versionId }), algorithm: { ...code, engine: { engine_id: PY_ENGINE }, inputs: [{ name: 'data_url', remote: {} }] } }),
       apiFailure(400, 'ModelArts.0104', 'exactly one'),

@@ -1,5 +1,5 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import assert from 'node:assert/strict';
 import type { AtelierClient } from '#src/client/index.ts';
 import { detectEngines } from '#src/modules/training-jobs/engines.ts';
@@ -15,6 +15,23 @@ export function alive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * The host pid of a job's Python boot script (0 when none runs). The script itself sees another
+ * number: it runs in the sandbox's own pid namespace.
+ */
+export function scriptPid(dataDir: string, jobId: string): number {
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const argv = readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0');
+      if (basename(argv[0] ?? '').startsWith('python') && argv.some((a) => a.startsWith(join(dataDir, 'training', 'jobs', jobId)))) return Number(name);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return 0;
 }
 
 /** Writes an object straight into the fs object store: bucket B key K lives at <dataDir>/obs/B/K. */

@@ -41,7 +41,7 @@ describe('scheduling on the local pool', () => {
       const waiting = await waitForJob(t.client, id, (j) => j.status.phase !== 'Creating');
       assert.equal(waiting.status.phase, 'Pending', `${waiting.metadata.name} ${waiting.status.phase}`);
       assert.equal(waiting.status.secondary_phase, 'Queuing');
-      assert.equal(waiting.status.start_time, '0');
+      assert.equal(waiting.status.start_time, 0);
     }
     // A queued job can be terminated at once; it never runs.
     const stopped = await t.client.training.terminateJob(d);

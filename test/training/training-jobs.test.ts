@@ -11,7 +11,7 @@ import {
 } from '#src/modules/training-jobs/schemas.ts';
 import type { AtelierClient } from '#src/client/index.ts';
 import { apiFailure, startTestApp, type TestApp } from '../helpers/app.ts';
-import { BUCKET, CPU1, PY_ENGINE, alive, ended, phaseIs, putCode, putObject, waitForJob } from './helpers.ts';
+import { BUCKET, CPU1, PY_ENGINE, alive, ended, phaseIs, putCode, putObject, scriptPid, waitForJob } from './helpers.ts';
 
 const SCRIPT = `
 import os, sys, time
@@ -70,7 +70,7 @@ describe('training jobs (#112-120)', () => {
     assert.equal(created.metadata.workspace_id, '0');
     assert.equal(created.status.phase, 'Creating');
     assert.equal(created.status.duration, 0);
-    assert.equal(created.status.start_time, '0');
+    assert.equal(created.status.start_time, 0, 'a number (epoch ms), 0 before the job starts');
     assert.deepEqual(created.status.tasks, ['worker-0']);
     assert.equal(created.algorithm.engine?.engine_id, PY_ENGINE);
     assert.equal(created.spec.resource.flavor_id, CPU1);
@@ -80,13 +80,14 @@ describe('training jobs (#112-120)', () => {
     const id = created.metadata.id;
 
     const running = await waitForJob(t.client, id, phaseIs('Running', 'Completed'));
-    assert.notEqual(running.status.start_time, '0');
+    assert.equal(typeof running.status.start_time, 'number');
+    assert.ok(running.status.start_time >= created.metadata.create_time);
     const done = await waitForJob(t.client, id, ended);
     assert.equal(done.status.phase, 'Completed', JSON.stringify(done.status));
     assert.equal(done.status.secondary_phase, 'Completed');
     assert.deepEqual(done.status.task_statuses, [{ task: 'worker-0', exit_code: 0, message: '' }]);
     assert.ok(done.status.duration >= 1200, `duration ${done.status.duration}`);
-    assert.ok(Number(done.status.start_time) >= created.metadata.create_time);
+    assert.ok(done.status.start_time >= created.metadata.create_time);
 
     const model = join(t.config.dataDir, 'obs', BUCKET, 'jobs/out/TestModelArtsJob/model-0.txt');
     assert.equal(readFileSync(model, 'utf8'), 'trained with lr=0.01');
@@ -221,7 +222,7 @@ describe('training jobs (#112-120)', () => {
     let pid = 0;
     const until = Date.now() + 10_000;
     while (!pid && Date.now() < until) {
-      pid = pidOf((await t.client.training.logPreview(id)).content);
+      pid = pidOf((await t.client.training.logPreview(id)).content) ? scriptPid(t.config.dataDir, id) : 0;
       if (!pid) await new Promise((r) => setTimeout(r, 50));
     }
     assert.ok(pid > 0 && alive(pid), 'the script runs');
@@ -241,12 +242,15 @@ describe('training jobs (#112-120)', () => {
     await waitForJob(t.client, id, ended);
     const put = await t.client.http.raw('PUT', '/v2/{project_id}/training-jobs/{training_job_id}', { params: { training_job_id: id }, body: { description: 'hahaha' } });
     assert.equal(put.status, 200);
+    // The spec shows a null body; the official Node.js SDK fails on null: {} it is.
+    assert.equal(put.text, '{}');
     assert.equal((await t.client.training.getJob(id)).metadata.description, 'hahaha');
     await assert.rejects(t.client.training.changeJobDescription(id, 'x'.repeat(257)), apiFailure(400, 'ModelArts.0104', 'description'));
     const dir = join(t.config.dataDir, 'training', 'jobs', id);
     assert.ok(existsSync(dir));
     const del = await t.client.http.raw('DELETE', '/v2/{project_id}/training-jobs/{training_job_id}', { params: { training_job_id: id } });
     assert.equal(del.status, 202);
+    assert.equal(del.text, '{}');
     assert.ok(!existsSync(dir));
     await assert.rejects(t.client.training.getJob(id), apiFailure(404, 'ModelArts.2755'));
     await assert.rejects(t.client.training.deleteJob(id), apiFailure(404, 'ModelArts.2755'));
@@ -258,7 +262,7 @@ describe('training jobs (#112-120)', () => {
     await waitForJob(t.client, id, phaseIs('Running'));
     let pid = 0;
     const until = Date.now() + 10_000;
-    while (!pid && Date.now() < until) pid = pidOf((await t.client.training.logPreview(id)).content);
+    while (!pid && Date.now() < until) pid = pidOf((await t.client.training.logPreview(id)).content) ? scriptPid(t.config.dataDir, id) : 0;
     await t.client.training.deleteJob(id);
     const gone = Date.now() + 10_000;
     while (alive(pid) && Date.now() < gone) await new Promise((r) => setTimeout(r, 50));
@@ -294,6 +298,74 @@ describe('training jobs (#112-120)', () => {
     assert.ok(all.total >= 3);
     await assert.rejects(t.client.training.listJobs({ filters: [{ key: 'phase', operator: 'in', value: ['Sleeping'] }] }), apiFailure(400, 'ModelArts.0104', 'phase'));
     await assert.rejects(t.client.training.listJobs({ limit: 0 }), apiFailure(400, 'ModelArts.0104', 'limit'));
+  });
+
+  test('list: group_by puts equal values together, sort_by orders within', async () => {
+    const ids: string[] = [];
+    for (const [n, exit] of [['grp-1', '0'], ['grp-2', '1'], ['grp-3', '0']] as const) ids.push((await t.client.training.createJob(job(n, { exit }))).metadata.id);
+    for (const id of ids) await waitForJob(t.client, id, ended);
+    const filters = [{ key: 'name' as const, operator: 'like' as const, value: ['grp-'] }];
+    const plain = await t.client.training.listJobs({ filters, sort_by: 'create_time', order: 'asc' });
+    assert.deepEqual(plain.items.map((j) => [j.metadata.name, j.status.phase]), [['grp-1', 'Completed'], ['grp-2', 'Failed'], ['grp-3', 'Completed']]);
+    const grouped = await t.client.training.listJobs({ filters, sort_by: 'create_time', order: 'asc', group_by: 'phase' });
+    assert.equal(grouped.group_by, 'phase');
+    assert.deepEqual(grouped.items.map((j) => j.metadata.name), ['grp-1', 'grp-3', 'grp-2']);
+    const desc = await t.client.training.listJobs({ filters, sort_by: 'create_time', order: 'desc', group_by: 'phase' });
+    assert.deepEqual(desc.items.map((j) => j.metadata.name), ['grp-2', 'grp-3', 'grp-1']);
+    await assert.rejects(t.client.training.listJobs({ group_by: 'colour' as never }), apiFailure(400, 'ModelArts.0104', 'group_by'));
+  });
+
+  test('types as the official SDK models them: start_time a number, flavor_detail disk.size a string', async () => {
+    const created = await t.client.training.createJob(job('typed'));
+    assert.equal(typeof created.status.start_time, 'number');
+    assert.equal(typeof created.metadata.create_time, 'number');
+    assert.equal(typeof created.status.duration, 'number');
+    const disk = created.spec.resource.flavor_detail.flavor_info.disk;
+    assert.ok(disk, 'the flavor has a disk');
+    assert.equal(typeof disk.size, 'string', 'the job tables and the SDK type flavor_detail disk.size as a String');
+    assert.match(disk.size, /^\d+$/);
+    const listed = (await t.client.training.flavors()).flavors.find((f) => f.flavor_id === CPU1)!;
+    assert.equal(listed.flavor_info.disk?.size, Number(disk.size), 'the flavor list keeps the Integer of its own tables');
+    const shown = await t.client.training.getJob(created.metadata.id);
+    assert.equal(typeof shown.spec.resource.flavor_detail.flavor_info.disk?.size, 'string');
+    const done = await waitForJob(t.client, created.metadata.id, ended);
+    assert.equal(typeof done.status.start_time, 'number');
+    assert.ok(done.status.start_time > 0);
+    for (const [at, nodes] of done.status.node_count_metrics ?? []) {
+      assert.equal(typeof at, 'number');
+      assert.equal(typeof nodes, 'number');
+    }
+  });
+
+  test('bounds: paging and request arrays are 400s naming the field, never a 500; nothing is stored', async () => {
+    // Sent as written: 9007199254740993 is past 2^53 and arrives as 9007199254740992.
+    for (const offset of ['9007199254740993', '1e20', '100000000000000000000', '10000001', '-1', '0.5']) {
+      const res = await t.client.http.raw('POST', '/v2/{project_id}/training-job-searches', { rawBody: `{"offset": ${offset}}` });
+      assert.equal(res.status, 400, `offset=${offset}: ${res.text}`);
+      assert.equal((res.json as { error_code: string }).error_code, 'ModelArts.0104');
+      assert.match((res.json as { error_msg: string }).error_msg, /offset/);
+    }
+    await assert.rejects(t.client.training.listJobs({ limit: 1e20 }), apiFailure(400, 'ModelArts.0104', 'limit'));
+    assert.equal((await t.client.training.listJobs({ offset: 10_000_000 })).items.length, 0, 'the largest offset is served');
+    const many = <T>(n: number, item: (i: number) => T): T[] => Array.from({ length: n }, (_, i) => item(i));
+    await assert.rejects(t.client.training.listJobs({ filters: many(21, () => ({ key: 'name' as const, value: ['x'] })) }), apiFailure(400, 'ModelArts.0104', 'filters'));
+    await assert.rejects(t.client.training.listJobs({ filters: [{ key: 'name', value: many(101, String) }] }), apiFailure(400, 'ModelArts.0104', 'value'));
+
+    const before = (await t.client.training.listJobs()).total;
+    const vars = (n: number) => Object.fromEntries(many(n, (i) => [`V${i}`, 'x']));
+    const cases: [Parameters<AtelierClient['training']['createJob']>[0], string][] = [
+      [job('b', {}, { environments: many(11, () => ({ A: '1' })) }), 'environments'],
+      [job('b', {}, { environments: vars(101) }), 'environments'],
+      [job('b', {}, { parameters: many(101, (i) => ({ name: `p${i}`, value: '1' })) }), 'parameters'],
+      [job('b', {}, { inputs: many(21, (i) => ({ name: `in${i}`, remote: { obs: { obs_url: `/${BUCKET}/jobs/data/` } } })) }), 'inputs'],
+      [job('b', {}, { outputs: many(21, (i) => ({ name: `out${i}`, remote: { obs: { obs_url: `/${BUCKET}/o/` } } })) }), 'outputs'],
+      [{ ...job('b'), metadata: { name: 'b', annotations: vars(21) } }, 'annotations'],
+      [{ ...job('b'), tasks: many(11, () => ({})) }, 'tasks'],
+      [job('b', {}, {}, { volumes: many(11, () => ({})) }), 'volumes'],
+      [{ ...job('b'), metadata: { name: 'b', create_time: 1e20 } }, 'create_time'],
+    ];
+    for (const [body, field] of cases) await assert.rejects(t.client.training.createJob(body), apiFailure(400, 'ModelArts.0104', field), field);
+    assert.equal((await t.client.training.listJobs()).total, before);
   });
 
   test('log_export_path: the logs are also written to the object store', async () => {

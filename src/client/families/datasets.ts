@@ -17,12 +17,14 @@ import type {
   ListDatasetVersionsQuery,
   ListDatasetVersionsResponse,
 } from '#src/modules/datasets/version-schemas.ts';
+import type { ImportTaskStatusResp, ListImportTasksQuery, ListImportTasksResponse } from '#src/modules/data-transfer/schemas.ts';
 import type { HttpClient } from '../http-client.ts';
 
 const DATASETS = '/v2/{project_id}/datasets';
 const DATASET = '/v2/{project_id}/datasets/{dataset_id}';
 const VERSIONS = '/v2/{project_id}/datasets/{dataset_id}/versions';
 const VERSION = '/v2/{project_id}/datasets/{dataset_id}/versions/{version_id}';
+const IMPORT_TASKS = '/v2/{project_id}/datasets/{dataset_id}/import-tasks';
 
 export const datasetsClient = (http: HttpClient) => ({
   list: (query: Partial<Static<typeof ListDatasetsQuery>> = {}) => http.call<Static<typeof ListDatasetsResponse>>('GET', DATASETS, { query }),
@@ -42,4 +44,9 @@ export const datasetsClient = (http: HttpClient) => ({
     http.call<Static<typeof DatasetVersion>>('GET', VERSION, { params: { dataset_id: datasetId, version_id: versionId } }),
   deleteVersion: (datasetId: string, versionId: string) =>
     http.call<undefined>('DELETE', VERSION, { params: { dataset_id: datasetId, version_id: versionId } }),
+
+  listImportTasks: (datasetId: string, query: Partial<Static<typeof ListImportTasksQuery>> = {}) =>
+    http.call<Static<typeof ListImportTasksResponse>>('GET', IMPORT_TASKS, { params: { dataset_id: datasetId }, query }),
+  describeImportTask: (datasetId: string, taskId: string) =>
+    http.call<Static<typeof ImportTaskStatusResp>>('GET', `${IMPORT_TASKS}/{task_id}`, { params: { dataset_id: datasetId, task_id: taskId } }),
 });

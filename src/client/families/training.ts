@@ -2,6 +2,7 @@ import type { Static } from 'typebox';
 import type {
   AlgorithmRequest,
   AlgorithmResponse,
+  ChangeAlgorithmRequest,
   ListAlgorithmsQuery,
   ListAlgorithmsResponse,
 } from '#src/modules/algorithms/schemas.ts';
@@ -27,19 +28,19 @@ export const trainingClient = (http: HttpClient) => ({
     http.call<Static<typeof ListAlgorithmsResponse>>('GET', '/v2/{project_id}/algorithms', { query }),
   getAlgorithm: (algorithmId: string) =>
     http.call<Static<typeof AlgorithmResponse>>('GET', '/v2/{project_id}/algorithms/{algorithm_id}', { params: { algorithm_id: algorithmId } }),
-  updateAlgorithm: (algorithmId: string, body: Static<typeof AlgorithmRequest>) =>
+  updateAlgorithm: (algorithmId: string, body: Static<typeof ChangeAlgorithmRequest>) =>
     http.call<Static<typeof AlgorithmResponse>>('PUT', '/v2/{project_id}/algorithms/{algorithm_id}', { params: { algorithm_id: algorithmId }, body }),
   deleteAlgorithm: (algorithmId: string) =>
-    http.call<null>('DELETE', '/v2/{project_id}/algorithms/{algorithm_id}', { params: { algorithm_id: algorithmId } }),
+    http.call<Record<string, never>>('DELETE', '/v2/{project_id}/algorithms/{algorithm_id}', { params: { algorithm_id: algorithmId } }),
 
   createJob: (body: Optional<Static<typeof CreateTrainingJobRequest>, 'kind'>) =>
     http.call<Static<typeof TrainingJobResponse>>('POST', '/v2/{project_id}/training-jobs', { body }),
   getJob: (jobId: string) =>
     http.call<Static<typeof TrainingJobResponse>>('GET', '/v2/{project_id}/training-jobs/{training_job_id}', { params: { training_job_id: jobId } }),
   changeJobDescription: (jobId: string, description: string) =>
-    http.call<null>('PUT', '/v2/{project_id}/training-jobs/{training_job_id}', { params: { training_job_id: jobId }, body: { description } }),
+    http.call<Record<string, never>>('PUT', '/v2/{project_id}/training-jobs/{training_job_id}', { params: { training_job_id: jobId }, body: { description } }),
   deleteJob: (jobId: string) =>
-    http.call<null>('DELETE', '/v2/{project_id}/training-jobs/{training_job_id}', { params: { training_job_id: jobId } }),
+    http.call<Record<string, never>>('DELETE', '/v2/{project_id}/training-jobs/{training_job_id}', { params: { training_job_id: jobId } }),
   terminateJob: (jobId: string) =>
     http.call<Static<typeof TrainingJobResponse>>('POST', '/v2/{project_id}/training-jobs/{training_job_id}/actions', {
       params: { training_job_id: jobId },

@@ -6,6 +6,8 @@ import * as datasets from './0004_datasets.ts';
 import * as samples from './0005_samples.ts';
 import * as training from './0006_training.ts';
 import * as modelsServices from './0007_models_services.ts';
+import * as buckets from './0008_buckets.ts';
+import * as importTasks from './0009_import_tasks.ts';
 
 export const migrations = {
   '0001_identity': identity,
@@ -15,4 +17,6 @@ export const migrations = {
   '0005_samples': samples,
   '0006_training': training,
   '0007_models_services': modelsServices,
+  '0008_buckets': buckets,
+  '0009_import_tasks': importTasks,
 };

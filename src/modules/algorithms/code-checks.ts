@@ -17,8 +17,11 @@ export interface CheckedCode {
 
 const MAX_TREE_FILES = 1000;
 
-/** code_dir must be an existing folder and boot_file an existing object inside it. */
-export async function checkCode(store: ObjectStore, codeDir: string | undefined, bootFile: string | undefined, field: string): Promise<CheckedCode> {
+/** Refuses a path the caller's account may not use (the bucket-ownership check). */
+export type PathAccess = (path: ObjectPath, field: string) => Promise<void>;
+
+/** code_dir must be an existing folder and boot_file an existing object inside it; `access` is asked before either is read. */
+export async function checkCode(store: ObjectStore, codeDir: string | undefined, bootFile: string | undefined, field: string, access: PathAccess): Promise<CheckedCode> {
   if (!codeDir || !bootFile) throw errors.badParam(`${field}.code_dir and ${field}.boot_file are both required`);
   const dir = parseObsPath(codeDir, `${field}.code_dir`);
   if (dir.key === '') throw errors.badParam(`${field}.code_dir: must be a folder inside a bucket, not a bucket`);
@@ -26,6 +29,7 @@ export async function checkCode(store: ObjectStore, codeDir: string | undefined,
   const boot = parseObsPath(bootFile, `${field}.boot_file`);
   if (boot.key === '' || boot.key.endsWith('/')) throw errors.badParam(`${field}.boot_file: must name a file`);
   if (!isInside(dir, boot)) throw errors.badParam(`${field}.boot_file: must lie inside ${field}.code_dir`);
+  await access(dir, `${field}.code_dir`);
   if (!(await store.exists(dir.bucket, dir.key))) throw trainingErrors.pathMissing(`${field}.code_dir`, formatObsPath(dir));
   if (!(await store.head(boot.bucket, boot.key))) throw trainingErrors.pathMissing(`${field}.boot_file`, formatObsPath(boot));
 

@@ -1,8 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
 import { principal } from '#src/auth/auth-hook.ts';
-import { ProjectParams, withErrors } from '#src/core/schemas.ts';
-import { AlgorithmParams, AlgorithmRequest, AlgorithmResponse, ListAlgorithmsQuery, ListAlgorithmsResponse } from './schemas.ts';
+import { EmptyObject, ProjectParams, withErrors } from '#src/core/schemas.ts';
+import { AlgorithmParams, AlgorithmRequest, AlgorithmResponse, ChangeAlgorithmRequest, ListAlgorithmsQuery, ListAlgorithmsResponse } from './schemas.ts';
 import type { AlgorithmService } from './service.ts';
 
 const tags = ['Algorithm Management'];
@@ -61,7 +60,7 @@ export const algorithmRoutes: FastifyPluginAsyncTypebox<{ service: AlgorithmServ
         tags,
         summary: 'Updating an Algorithm',
         params: AlgorithmParams,
-        body: AlgorithmRequest,
+        body: ChangeAlgorithmRequest,
         // The spec answers an update with 201.
         response: withErrors({ 201: AlgorithmResponse }),
       },
@@ -77,12 +76,13 @@ export const algorithmRoutes: FastifyPluginAsyncTypebox<{ service: AlgorithmServ
         tags,
         summary: 'Deleting an Algorithm',
         params: AlgorithmParams,
-        response: withErrors({ 202: Type.Null() }),
+        // The spec shows a null body; the official Node.js SDK fails on null, so the body is {}.
+        response: withErrors({ 202: EmptyObject }),
       },
     },
     async (req, reply) => {
       await service.delete(principal(req), req.params.algorithm_id);
-      return reply.code(202).send(null);
+      return reply.code(202).send({});
     },
   );
 };

@@ -1,110 +1,145 @@
 import { Type, type Static } from 'typebox';
 import { StringEnum } from '#src/core/schemas.ts';
+import { Closed, ListOf, PageLimit, RecordOffset, StringMap, Text } from '#src/core/request-bounds.ts';
 
 /** Names of algorithms and training jobs: 1-64 letters, digits, "_" and "-". */
 export const ResourceName = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' });
 export const Description = Type.String({ maxLength: 256 });
 
-export const I18nDescription = Type.Object({
-  language: Type.Optional(Type.String()),
-  description: Type.Optional(Type.String()),
+// Objects kept as sent and answered back (parameters, channels, the search template, and in jobs
+// the same parameters and template) take only their declared fields: an undeclared key is a 400.
+// Objects read field by field (metadata, job_config, engine, resource_requirements) drop what they
+// do not declare, so an algorithm fetched and sent back as it is still goes through.
+export const I18nDescription = Closed({
+  language: Type.Optional(Text(32)),
+  description: Type.Optional(Text(256)),
 });
 
-export const ParameterConstraint = Type.Object({
-  type: Type.Optional(Type.String({ description: 'String, Integer, Float or Boolean' })),
+export const ParameterConstraint = Closed({
+  type: Type.Optional(Text(32, 'String, Integer, Float or Boolean')),
   editable: Type.Optional(Type.Boolean()),
   required: Type.Optional(Type.Boolean()),
   sensitive: Type.Optional(Type.Boolean()),
-  valid_type: Type.Optional(Type.String({ description: 'None, Choice or Range' })),
-  valid_range: Type.Optional(Type.Array(Type.String())),
+  valid_type: Type.Optional(Text(32, 'None, Choice or Range')),
+  valid_range: Type.Optional(ListOf(Text(256), 100)),
 });
 export type ParameterConstraint = Static<typeof ParameterConstraint>;
 
-export const Parameter = Type.Object({
-  name: Type.Optional(Type.String({ maxLength: 128 })),
-  value: Type.Optional(Type.String({ maxLength: 4096 })),
-  description: Type.Optional(Type.String({ maxLength: 256 })),
+export const Parameter = Closed({
+  name: Type.Optional(Text(128)),
+  value: Type.Optional(Text(4096)),
+  description: Type.Optional(Text(256)),
   constraint: Type.Optional(ParameterConstraint),
   i18n_description: Type.Optional(I18nDescription),
 });
 export type Parameter = Static<typeof Parameter>;
 
 export const Engine = Type.Object({
-  engine_id: Type.Optional(Type.String({ maxLength: 128 })),
-  engine_name: Type.Optional(Type.String({ maxLength: 128 })),
-  engine_version: Type.Optional(Type.String({ maxLength: 128 })),
-  image_url: Type.Optional(Type.String({ maxLength: 512 })),
+  engine_id: Type.Optional(Text(128)),
+  engine_name: Type.Optional(Text(128)),
+  engine_version: Type.Optional(Text(128)),
+  image_url: Type.Optional(Text(512)),
 });
 export type Engine = Static<typeof Engine>;
 
-export const RewardAttr = Type.Object({
-  name: Type.Optional(Type.String()),
-  mode: Type.Optional(Type.String()),
-  regex: Type.Optional(Type.String()),
+export const RewardAttr = Closed({
+  name: Type.Optional(Text(128)),
+  mode: Type.Optional(Text(16, 'max or min')),
+  regex: Type.Optional(Text(512)),
 });
-export const AlgoConfig = Type.Object({
-  name: Type.Optional(Type.String()),
-  params: Type.Optional(Type.Array(Type.Object({ key: Type.Optional(Type.String()), value: Type.Optional(Type.String()), type: Type.Optional(Type.String()) }))),
+export const AlgoConfig = Closed({
+  name: Type.Optional(Text(128)),
+  params: Type.Optional(ListOf(Closed({ key: Type.Optional(Text(128)), value: Type.Optional(Text(1024)), type: Type.Optional(Text(32)) }), 50)),
 });
 const SearchParamFields = {
-  name: Type.Optional(Type.String()),
-  param_type: Type.Optional(Type.String()),
-  lower_bound: Type.Optional(Type.String()),
-  upper_bound: Type.Optional(Type.String()),
-  discrete_points_num: Type.Optional(Type.String()),
+  name: Type.Optional(Text(128)),
+  param_type: Type.Optional(Text(32, 'continuous or discrete')),
+  lower_bound: Type.Optional(Text(64)),
+  upper_bound: Type.Optional(Text(64)),
+  discrete_points_num: Type.Optional(Text(16)),
 };
-// The algorithm tables give discrete_values as a String, the training-job tables as an array of strings.
-export const AlgorithmAutoSearch = Type.Object({
+const DiscreteValues = ListOf(Text(256), 100);
+const SearchParamsLimit = 20;
+
+// discrete_values: the algorithm tables type it as a String (a comma-separated list), the official
+// SDK sends an array of strings on create. Both are taken; the answer is the String of the tables.
+export const AlgorithmAutoSearch = Closed({
+  skip_search_params: Type.Optional(Text(1024)),
+  reward_attrs: Type.Optional(ListOf(RewardAttr, 10)),
+  search_params: Type.Optional(
+    ListOf(Closed({ ...SearchParamFields, discrete_values: Type.Optional(Type.Union([Text(4096), DiscreteValues])) }), SearchParamsLimit),
+  ),
+  algo_configs: Type.Optional(ListOf(AlgoConfig, 10)),
+});
+export type AlgorithmAutoSearch = Static<typeof AlgorithmAutoSearch>;
+export const AlgorithmAutoSearchResponse = Type.Object({
   skip_search_params: Type.Optional(Type.String()),
   reward_attrs: Type.Optional(Type.Array(RewardAttr)),
   search_params: Type.Optional(Type.Array(Type.Object({ ...SearchParamFields, discrete_values: Type.Optional(Type.String()) }))),
   algo_configs: Type.Optional(Type.Array(AlgoConfig)),
 });
-export const JobAutoSearch = Type.Object({
-  skip_search_params: Type.Optional(Type.String()),
-  reward_attrs: Type.Optional(Type.Array(RewardAttr)),
-  search_params: Type.Optional(Type.Array(Type.Object({ ...SearchParamFields, discrete_values: Type.Optional(Type.Array(Type.String())) }))),
-  algo_configs: Type.Optional(Type.Array(AlgoConfig)),
+export type AlgorithmAutoSearchResponse = Static<typeof AlgorithmAutoSearchResponse>;
+
+// The training-job tables give discrete_values as an array of strings.
+export const JobAutoSearch = Closed({
+  skip_search_params: Type.Optional(Text(1024)),
+  reward_attrs: Type.Optional(ListOf(RewardAttr, 10)),
+  search_params: Type.Optional(ListOf(Closed({ ...SearchParamFields, discrete_values: Type.Optional(DiscreteValues) }), SearchParamsLimit)),
+  algo_configs: Type.Optional(ListOf(AlgoConfig, 10)),
 });
 
-export const RemoteConstraint = Type.Object({
-  data_type: Type.Optional(Type.String()),
-  attributes: Type.Optional(Type.Array(Type.Record(Type.String(), Type.String()))),
+export const RemoteConstraint = Closed({
+  data_type: Type.Optional(Text(64)),
+  attributes: Type.Optional(ListOf(StringMap(20, 256), 10)),
 });
 
-export const AlgorithmInput = Type.Object({
-  name: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' }),
-  description: Type.Optional(Type.String({ maxLength: 256 })),
-  remote_constraints: Type.Optional(Type.Array(RemoteConstraint)),
+const ChannelName = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' });
+export const AlgorithmInput = Closed({
+  name: ChannelName,
+  description: Type.Optional(Text(256)),
+  remote_constraints: Type.Optional(ListOf(RemoteConstraint, 10)),
 });
-export const AlgorithmOutput = Type.Object({
-  name: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' }),
-  description: Type.Optional(Type.String({ maxLength: 256 })),
+export const AlgorithmOutput = Closed({
+  name: ChannelName,
+  description: Type.Optional(Text(256)),
 });
 
+export const RequirementKeys = ['flavor_type', 'device_distributed_mode', 'host_distributed_mode'] as const;
+const RequirementValues = ListOf(Text(32), 10, 'CPU or GPU for flavor_type; multiple or singular for the distributed modes');
+
+// The request tables (and the official SDK) spell the list `values`; the response tables and the
+// SDK's response model spell it `value`. A request may use either.
 export const ResourceRequirement = Type.Object({
-  key: Type.Optional(StringEnum(['flavor_type', 'device_distributed_mode', 'host_distributed_mode'] as const)),
-  values: Type.Optional(Type.Array(Type.String())),
+  key: Type.Optional(StringEnum(RequirementKeys)),
+  values: Type.Optional(RequirementValues),
+  value: Type.Optional(RequirementValues),
   operator: Type.Optional(StringEnum(['in'] as const)),
 });
 export type ResourceRequirement = Static<typeof ResourceRequirement>;
 
+export const ResourceRequirementResponse = Type.Object({
+  key: Type.String(),
+  value: Type.Array(Type.String()),
+  operator: Type.String(),
+});
+export type ResourceRequirementResponse = Static<typeof ResourceRequirementResponse>;
+
 export const AlgorithmMetadataRequest = Type.Object({
-  // The tables type id as Integer while calling it a UUID; ids here are UUID strings (as in the examples).
-  id: Type.Optional(Type.String()),
+  // The tables type id as Integer while calling it a UUID; it is ignored (ids here are UUID strings).
+  id: Type.Optional(Type.Union([Text(64), Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })])),
   name: ResourceName,
   description: Type.Optional(Description),
-  workspace_id: Type.Optional(Type.String({ maxLength: 64 })),
-  ai_project: Type.Optional(Type.String({ maxLength: 64 })),
+  workspace_id: Type.Optional(Text(64)),
+  ai_project: Type.Optional(Text(64)),
 });
 
 export const AlgorithmJobConfigRequest = Type.Object({
   code_dir: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })),
   boot_file: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })),
-  command: Type.Optional(Type.String({ maxLength: 4096 })),
-  parameters: Type.Optional(Type.Array(Parameter, { maxItems: 100 })),
-  inputs: Type.Optional(Type.Array(AlgorithmInput, { maxItems: 20 })),
-  outputs: Type.Optional(Type.Array(AlgorithmOutput, { maxItems: 20 })),
+  command: Type.Optional(Text(4096)),
+  parameters: Type.Optional(ListOf(Parameter, 100)),
+  inputs: Type.Optional(ListOf(AlgorithmInput, 20)),
+  outputs: Type.Optional(ListOf(AlgorithmOutput, 20)),
   engine: Type.Optional(Engine),
   parameters_customization: Type.Optional(Type.Boolean()),
 });
@@ -112,22 +147,29 @@ export type AlgorithmJobConfigRequest = Static<typeof AlgorithmJobConfigRequest>
 
 export const AdvancedConfig = Type.Object({ auto_search: Type.Optional(Type.Union([AlgorithmAutoSearch, Type.Null()])) });
 
-export const AlgorithmRequest = Type.Object({
-  metadata: AlgorithmMetadataRequest,
+const AlgorithmRequestFields = {
   job_config: Type.Optional(AlgorithmJobConfigRequest),
-  resource_requirements: Type.Optional(Type.Array(ResourceRequirement, { maxItems: 10 })),
+  resource_requirements: Type.Optional(ListOf(ResourceRequirement, 10)),
   advanced_config: Type.Optional(AdvancedConfig),
-});
+};
+
+/** Create (#107): the tables make every part optional but metadata.name. */
+export const AlgorithmRequest = Type.Object({ metadata: AlgorithmMetadataRequest, ...AlgorithmRequestFields });
 export type AlgorithmRequest = Static<typeof AlgorithmRequest>;
 
-// The tables' code_tree is an array of {name, children}; the examples show a single object. Tables win.
+/** Update (#110): a part left out keeps its value (resource_requirements and advanced_config: none). */
+export const ChangeAlgorithmRequest = Type.Object({ metadata: Type.Optional(AlgorithmMetadataRequest), ...AlgorithmRequestFields });
+export type ChangeAlgorithmRequest = Static<typeof ChangeAlgorithmRequest>;
+
+// The tables say code_tree is an array of {name, children}; the examples and the official SDK's
+// model (CodeTreeNode) have one object, which the SDK fails to read as an array: one object it is.
 export interface CodeTreeNode {
   name: string;
   children?: CodeTreeNode[];
 }
-export const CodeTree = Type.Array(
-  Type.Object({ name: Type.String(), children: Type.Optional(Type.Array(Type.Unknown())) }),
-  { description: 'The code directory: one node whose children are its files and folders' },
+export const CodeTree = Type.Object(
+  { name: Type.String(), children: Type.Optional(Type.Array(Type.Unknown())) },
+  { description: 'The code directory: its name and, as children, its files and folders (folders with their own children)' },
 );
 
 export const AlgorithmMetadata = Type.Object({
@@ -140,8 +182,8 @@ export const AlgorithmMetadata = Type.Object({
   domain_id: Type.String(),
   source: Type.String(),
   api_version: Type.String(),
-  // The tables type is_valid as String (the examples show a boolean): tables win.
-  is_valid: Type.String(),
+  // The tables type is_valid as a String; the examples and the official SDKs have a boolean.
+  is_valid: Type.Boolean({ description: 'Whether a training job can run it here: it has code, a boot file and an engine this host offers' }),
   state: Type.String(),
   tags: Type.Optional(Type.Array(Type.Record(Type.String(), Type.String()))),
   attr_list: Type.Optional(Type.Array(Type.String())),
@@ -159,15 +201,15 @@ export const AlgorithmJobConfig = Type.Object({
   inputs: Type.Array(AlgorithmInput),
   outputs: Type.Array(AlgorithmOutput),
   engine: Engine,
-  code_tree: CodeTree,
+  code_tree: Type.Optional(CodeTree),
   parameters_customization: Type.Boolean(),
 });
 
 export const AlgorithmResponse = Type.Object({
   metadata: AlgorithmMetadata,
   job_config: AlgorithmJobConfig,
-  resource_requirements: Type.Array(ResourceRequirement),
-  advanced_config: AdvancedConfig,
+  resource_requirements: Type.Array(ResourceRequirementResponse),
+  advanced_config: Type.Object({ auto_search: Type.Optional(AlgorithmAutoSearchResponse) }),
 });
 export type AlgorithmResponse = Static<typeof AlgorithmResponse>;
 
@@ -177,15 +219,21 @@ export const AlgorithmParams = Type.Object({
 });
 
 export const AlgorithmSortFields = ['create_time', 'update_time', 'name'] as const;
+/** What group_by may name: the algorithms with the same value come together, sort_by orders within. */
+export const AlgorithmGroupFields = ['workspace_id', 'ai_project', 'user_name'] as const;
 
 export const ListAlgorithmsQuery = Type.Object({
-  offset: Type.Integer({ minimum: 0, default: 0, description: 'Records to skip' }),
-  limit: Type.Integer({ minimum: 1, maximum: 50, default: 50 }),
+  offset: RecordOffset,
+  limit: PageLimit(50, 50),
   sort_by: StringEnum(AlgorithmSortFields, { default: 'create_time' }),
   order: StringEnum(['asc', 'desc'] as const, { default: 'desc' }),
-  group_by: Type.Optional(Type.String({ maxLength: 64 })),
-  searches: Type.Optional(Type.String({ maxLength: 512, description: 'key:value pairs separated by ";", e.g. name:abc (fuzzy)' })),
-  workspace_id: Type.Optional(Type.String({ maxLength: 64 })),
+  group_by: Type.Optional(
+    StringEnum(['', ...AlgorithmGroupFields] as const, {
+      description: 'Puts the algorithms with the same workspace_id, ai_project or user_name next to each other (the groups in the order asked), sorted by sort_by within each group; empty for none',
+    }),
+  ),
+  searches: Type.Optional(Text(512, 'key:value pairs separated by ";", e.g. name:abc (fuzzy)')),
+  workspace_id: Type.Optional(Text(64)),
 });
 export type ListAlgorithmsQuery = Static<typeof ListAlgorithmsQuery>;
 

@@ -2,13 +2,25 @@ import type { Principal } from '#src/auth/principal.ts';
 import { errors } from '#src/core/errors.ts';
 import { uuid } from '#src/core/ids.ts';
 import type { Clock } from '#src/core/time.ts';
+import type { BucketAccess } from '#src/storage/bucket-access.ts';
 import type { ObjectStore } from '#src/storage/object-store.ts';
 import { formatObsPath } from '#src/storage/obs-path.ts';
 import type { TrainingEngine } from '#src/modules/training-jobs/engines.ts';
 import type { AlgorithmRow } from '#src/modules/training-jobs/tables.ts';
 import { algorithmNotFound, trainingErrors } from './algorithm-errors.ts';
 import { checkBootFileRuntime, checkChannels, checkCode, checkParameters, resolveEngine } from './code-checks.ts';
-import type { AlgorithmRequest, AlgorithmResponse, CodeTreeNode, ListAlgorithmsQuery, ResourceRequirement } from './schemas.ts';
+import type {
+  AlgorithmAutoSearch,
+  AlgorithmAutoSearchResponse,
+  AlgorithmJobConfigRequest,
+  AlgorithmRequest,
+  AlgorithmResponse,
+  ChangeAlgorithmRequest,
+  CodeTreeNode,
+  ListAlgorithmsQuery,
+  ResourceRequirement,
+  ResourceRequirementResponse,
+} from './schemas.ts';
 import type { AlgorithmStore } from './store.ts';
 
 type JobConfig = AlgorithmResponse['job_config'];
@@ -19,11 +31,30 @@ export interface AlgorithmRecord {
   id: string;
   name: string;
   jobConfig: StoredJobConfig;
-  resourceRequirements: ResourceRequirement[];
+  resourceRequirements: ResourceRequirementResponse[];
 }
 
 const FLAVOR_TYPES = ['CPU', 'GPU', 'Ascend'];
 const DISTRIBUTED_MODES = ['multiple', 'singular'];
+
+/** The job config of an algorithm created without one: nothing to run until an update gives code. */
+const NO_JOB_CONFIG: StoredJobConfig = {
+  code_dir: '',
+  boot_file: '',
+  command: '',
+  parameters: [],
+  inputs: [],
+  outputs: [],
+  engine: {},
+  parameters_customization: false,
+};
+
+/** The job_config columns of a row. */
+interface JobConfigColumns {
+  size: number;
+  job_config: string;
+  code_tree: string;
+}
 
 /** Algorithm management: code, boot file, engine, parameters and channels checked against what exists here. */
 export class AlgorithmService {
@@ -32,52 +63,62 @@ export class AlgorithmService {
     private readonly objects: ObjectStore,
     private readonly engines: readonly TrainingEngine[],
     private readonly clock: Clock,
+    private readonly buckets: BucketAccess,
   ) {}
 
-  /** Checks a create or update request and gives the columns it sets. */
-  private async prepare(req: AlgorithmRequest) {
-    const jc = req.job_config ?? {};
-    if (jc.command) throw trainingErrors.customImage('body.job_config.command');
-    const engine = resolveEngine(this.engines, jc.engine, 'body.job_config.engine');
-    const code = await checkCode(this.objects, jc.code_dir, jc.boot_file, 'body.job_config');
-    checkBootFileRuntime(engine, code.bootFile, 'body.job_config');
+  /**
+   * A job_config checked against the object store and the engines. code_dir and boot_file come
+   * together; code needs an engine. Without code the algorithm is kept, but is_valid is false.
+   */
+  private async checkJobConfig(caller: Principal, jc: AlgorithmJobConfigRequest): Promise<JobConfigColumns> {
+    const F = 'body.job_config';
+    if (jc.command) throw trainingErrors.customImage(`${F}.command`);
+    const hasCode = jc.code_dir !== undefined || jc.boot_file !== undefined;
+    const engineNamed = Object.values(jc.engine ?? {}).some((v) => v !== undefined && v !== '');
+    const engine = hasCode || engineNamed ? resolveEngine(this.engines, jc.engine, `${F}.engine`) : undefined;
+    const code = hasCode ? await checkCode(this.objects, jc.code_dir, jc.boot_file, F, (path, field) => this.buckets.check(caller, path, field)) : undefined;
+    if (engine && code) checkBootFileRuntime(engine, code.bootFile, F);
     const parameters = jc.parameters ?? [];
-    checkParameters(parameters, 'body.job_config.parameters', false);
+    checkParameters(parameters, `${F}.parameters`, false);
     const inputs = jc.inputs ?? [];
     const outputs = jc.outputs ?? [];
-    checkChannels(inputs, outputs, 'body.job_config');
-    const requirements = req.resource_requirements ?? [];
-    requirements.forEach((r, i) => {
-      const allowed = r.key === 'flavor_type' ? FLAVOR_TYPES : DISTRIBUTED_MODES;
-      const bad = (r.values ?? []).find((v) => !allowed.includes(v));
-      if (bad !== undefined) throw errors.badParam(`body.resource_requirements[${i}].values: ${bad} is not one of ${allowed.join(', ')}`);
-    });
+    checkChannels(inputs, outputs, F);
     const stored: StoredJobConfig = {
-      code_dir: formatObsPath(code.codeDir),
-      boot_file: formatObsPath(code.bootFile),
+      code_dir: code ? formatObsPath(code.codeDir) : '',
+      boot_file: code ? formatObsPath(code.bootFile) : '',
       command: '',
       parameters,
       inputs,
       outputs,
-      engine: { engine_id: engine.response.engine_id, engine_name: engine.response.engine_name, engine_version: engine.response.engine_version },
+      engine: engine ? { engine_id: engine.response.engine_id, engine_name: engine.response.engine_name, engine_version: engine.response.engine_version } : {},
       parameters_customization: jc.parameters_customization ?? false,
     };
+    return { size: code?.size ?? 0, job_config: JSON.stringify(stored), code_tree: code ? JSON.stringify(code.tree) : '' };
+  }
+
+  /** Checks a create or update request and gives the columns it sets; `before` holds what an update keeps. */
+  private async prepare(caller: Principal, req: ChangeAlgorithmRequest, before?: AlgorithmRow) {
+    const jobColumns: JobConfigColumns = req.job_config
+      ? await this.checkJobConfig(caller, req.job_config)
+      : before
+        ? { size: before.size, job_config: before.job_config, code_tree: before.code_tree }
+        : { size: 0, job_config: JSON.stringify(NO_JOB_CONFIG), code_tree: '' };
+    const requirements = (req.resource_requirements ?? []).map(checkRequirement);
+    const m = req.metadata;
     return {
-      name: req.metadata.name,
-      description: req.metadata.description ?? '',
-      workspace_id: req.metadata.workspace_id ?? '0',
-      ai_project: req.metadata.ai_project ?? 'default-ai-project',
-      size: code.size,
-      job_config: JSON.stringify(stored),
-      code_tree: JSON.stringify(code.tree),
+      name: m?.name ?? before?.name ?? '',
+      description: m ? (m.description ?? '') : (before?.description ?? ''),
+      workspace_id: m?.workspace_id ?? before?.workspace_id ?? '0',
+      ai_project: m?.ai_project ?? before?.ai_project ?? 'default-ai-project',
+      ...jobColumns,
       resource_requirements: JSON.stringify(requirements),
       // A search template: a job runs a search only when its own policies.auto_search asks for one.
-      advanced_config: JSON.stringify(req.advanced_config?.auto_search ? { auto_search: req.advanced_config.auto_search } : {}),
+      advanced_config: JSON.stringify(req.advanced_config?.auto_search ? { auto_search: searchTemplate(req.advanced_config.auto_search) } : {}),
     };
   }
 
   async create(caller: Principal, req: AlgorithmRequest): Promise<AlgorithmResponse> {
-    const cols = await this.prepare(req);
+    const cols = await this.prepare(caller, req);
     const now = this.clock.now();
     const row: AlgorithmRow = {
       id: uuid(),
@@ -89,7 +130,7 @@ export class AlgorithmService {
       update_time: now,
     };
     await this.store.insert(row);
-    return toResponse(row);
+    return this.toResponse(row);
   }
 
   private async require(caller: Principal, id: string, status: 400 | 404 = 404): Promise<AlgorithmRow> {
@@ -99,26 +140,25 @@ export class AlgorithmService {
   }
 
   async get(caller: Principal, id: string): Promise<AlgorithmResponse> {
-    return toResponse(await this.require(caller, id));
+    return this.toResponse(await this.require(caller, id));
   }
 
   /** For training jobs: the algorithm named in a request body (a 400 ModelArts.2755 when missing). */
   async record(caller: Principal, id: string): Promise<AlgorithmRecord> {
     const row = await this.require(caller, id, 400);
-    return {
-      id: row.id,
-      name: row.name,
-      jobConfig: JSON.parse(row.job_config) as StoredJobConfig,
-      resourceRequirements: JSON.parse(row.resource_requirements) as ResourceRequirement[],
-    };
+    const jobConfig = JSON.parse(row.job_config) as StoredJobConfig;
+    if (jobConfig.code_dir === '' || jobConfig.boot_file === '') {
+      throw errors.badParam(`body.algorithm.id: algorithm ${id} has no code yet (job_config.code_dir and boot_file); update it first`);
+    }
+    return { id: row.id, name: row.name, jobConfig, resourceRequirements: storedRequirements(row.resource_requirements) };
   }
 
-  async update(caller: Principal, id: string, req: AlgorithmRequest): Promise<AlgorithmResponse> {
+  async update(caller: Principal, id: string, req: ChangeAlgorithmRequest): Promise<AlgorithmResponse> {
     const before = await this.require(caller, id);
-    const cols = await this.prepare(req);
+    const cols = await this.prepare(caller, req, before);
     const now = this.clock.now();
     await this.store.update(caller.projectId, id, { ...cols, update_time: now });
-    return toResponse({ ...before, ...cols, update_time: now });
+    return this.toResponse({ ...before, ...cols, update_time: now });
   }
 
   async delete(caller: Principal, id: string): Promise<void> {
@@ -130,6 +170,7 @@ export class AlgorithmService {
     const page = {
       ...(nameLike !== undefined ? { nameLike } : {}),
       ...(q.workspace_id !== undefined ? { workspaceId: q.workspace_id } : {}),
+      ...(q.group_by ? { groupBy: q.group_by } : {}),
       sortBy: q.sort_by,
       order: q.order,
       limit: q.limit,
@@ -148,9 +189,79 @@ export class AlgorithmService {
       sort_by: q.sort_by,
       order: q.order,
       group_by: q.group_by ?? '',
-      items: rows.map(toResponse),
+      items: rows.map((r) => this.toResponse(r)),
     };
   }
+
+  /** Runnable here: code, a boot file, and an engine this host still offers. */
+  private isValid(jc: StoredJobConfig): boolean {
+    return jc.code_dir !== '' && jc.boot_file !== '' && this.engines.some((e) => e.response.engine_id === jc.engine.engine_id);
+  }
+
+  private toResponse(row: AlgorithmRow): AlgorithmResponse {
+    const jc = JSON.parse(row.job_config) as StoredJobConfig;
+    const tree = codeTreeOf(row.code_tree);
+    return {
+      metadata: {
+        id: row.id,
+        name: row.name,
+        description: row.description,
+        workspace_id: row.workspace_id,
+        ai_project: row.ai_project,
+        user_name: row.user_name,
+        domain_id: row.domain_id,
+        source: 'custom',
+        api_version: 'v2',
+        is_valid: this.isValid(jc),
+        state: 'normal',
+        version_num: 0,
+        size: Number(row.size),
+        create_time: Number(row.create_time),
+        update_time: Number(row.update_time),
+      },
+      job_config: { ...jc, ...(tree ? { code_tree: tree } : {}) },
+      resource_requirements: storedRequirements(row.resource_requirements),
+      advanced_config: JSON.parse(row.advanced_config) as AlgorithmResponse['advanced_config'],
+    };
+  }
+}
+
+/** One resource requirement checked: a key, values allowed for it (as `values` or `value`), operator in. */
+function checkRequirement(r: ResourceRequirement, i: number): ResourceRequirementResponse {
+  const where = `body.resource_requirements[${i}]`;
+  if (r.key === undefined) throw errors.badParam(`${where}.key is required`);
+  if (r.values !== undefined && r.value !== undefined) throw errors.badParam(`${where}: give values or value, not both`);
+  const field = r.values !== undefined ? 'values' : 'value';
+  const value = r.values ?? r.value ?? [];
+  const allowed = r.key === 'flavor_type' ? FLAVOR_TYPES : DISTRIBUTED_MODES;
+  const bad = value.find((v) => !allowed.includes(v));
+  if (bad !== undefined) throw errors.badParam(`${where}.${field}: ${bad} is not one of ${allowed.join(', ')}`);
+  return { key: r.key, value, operator: r.operator ?? 'in' };
+}
+
+/** Requirements as stored; rows written before the answer was spelled `value` hold `values`. */
+function storedRequirements(text: string): ResourceRequirementResponse[] {
+  return (JSON.parse(text) as (ResourceRequirement & { key: string })[]).map((r) => ({
+    key: r.key,
+    value: r.value ?? r.values ?? [],
+    operator: r.operator ?? 'in',
+  }));
+}
+
+/** The code tree as stored: one node (rows written before held it in a one-item array); none without code. */
+function codeTreeOf(text: string): CodeTreeNode | undefined {
+  if (text === '') return undefined;
+  const stored = JSON.parse(text) as CodeTreeNode | CodeTreeNode[];
+  return Array.isArray(stored) ? stored[0] : stored;
+}
+
+/** The search template as answered: discrete_values (an array from the official SDK) as one comma-separated string. */
+function searchTemplate({ search_params: params, ...rest }: AlgorithmAutoSearch): AlgorithmAutoSearchResponse {
+  if (!params) return rest;
+  return {
+    ...rest,
+    search_params: params.map(({ discrete_values: d, ...p }) => ({ ...p, ...(d === undefined ? {} : { discrete_values: Array.isArray(d) ? d.join(',') : d }) })),
+  };
 }
 
 /** `searches` holds key:value pairs separated by ";" (e.g. name:abc); only name (a fuzzy match) is searchable. */
@@ -164,30 +275,4 @@ function parseSearches(searches: string | undefined): string | undefined {
     name = part.slice(colon + 1).trim();
   }
   return name;
-}
-
-function toResponse(row: AlgorithmRow): AlgorithmResponse {
-  const jc = JSON.parse(row.job_config) as StoredJobConfig;
-  return {
-    metadata: {
-      id: row.id,
-      name: row.name,
-      description: row.description,
-      workspace_id: row.workspace_id,
-      ai_project: row.ai_project,
-      user_name: row.user_name,
-      domain_id: row.domain_id,
-      source: 'custom',
-      api_version: 'v2',
-      is_valid: 'true',
-      state: 'normal',
-      version_num: 0,
-      size: Number(row.size),
-      create_time: Number(row.create_time),
-      update_time: Number(row.update_time),
-    },
-    job_config: { ...jc, code_tree: JSON.parse(row.code_tree) as CodeTreeNode[] },
-    resource_requirements: JSON.parse(row.resource_requirements) as ResourceRequirement[],
-    advanced_config: JSON.parse(row.advanced_config) as AlgorithmResponse['advanced_config'],
-  };
 }

@@ -5,6 +5,8 @@ import type { AlgorithmRow } from '#src/modules/training-jobs/tables.ts';
 export interface AlgorithmPage {
   nameLike?: string;
   workspaceId?: string;
+  /** Rows with the same value of this column come together, sortBy orders within each group. */
+  groupBy?: 'workspace_id' | 'ai_project' | 'user_name';
   sortBy: 'create_time' | 'update_time' | 'name';
   order: 'asc' | 'desc';
   limit: number;
@@ -50,7 +52,9 @@ export class AlgorithmStore {
   }
 
   page(projectId: string, q: AlgorithmPage): Promise<AlgorithmRow[]> {
-    return this.filtered(projectId, q).selectAll().orderBy(q.sortBy, q.order).orderBy('id', q.order).limit(q.limit).offset(q.offset).execute();
+    let query = this.filtered(projectId, q).selectAll();
+    if (q.groupBy) query = query.orderBy(q.groupBy, q.order);
+    return query.orderBy(q.sortBy, q.order).orderBy('id', q.order).limit(q.limit).offset(q.offset).execute();
   }
 }
 

@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { StringEnum } from '#src/core/schemas.ts';
+import { PageLimit, PageOffset } from '#src/core/request-bounds.ts';
 
 export const AuthorizationTypes = ['agency', 'credential'] as const;
 
@@ -25,8 +26,9 @@ export type AuthorizationResponse = Static<typeof AuthorizationResponse>;
 export const ListAuthorizationsQuery = Type.Object({
   sort_by: Type.Optional(StringEnum(['user_name', 'create_time'] as const)),
   order: Type.Optional(StringEnum(['asc', 'desc'] as const)),
-  limit: Type.Integer({ minimum: 1, maximum: 1000, default: 1000 }),
-  offset: Type.Integer({ minimum: 0, default: 0, description: 'Start page (0-based)' }),
+  limit: PageLimit(1000, 1000),
+  // The spec: "start page".
+  offset: PageOffset,
 });
 export type ListAuthorizationsQuery = Static<typeof ListAuthorizationsQuery>;
 

@@ -5,12 +5,15 @@ import type { Clock } from '#src/core/time.ts';
 import { isUniqueViolation } from '#src/db/driver-errors.ts';
 import { textLabelLayout } from '#src/modules/data-transfer/formats/label-format.ts';
 import type { TaskQueue } from '#src/runtime/index.ts';
+import type { BucketAccess } from '#src/storage/bucket-access.ts';
 import type { ObjectStore } from '#src/storage/object-store.ts';
 import { formatObsPath, parseObsPath } from '#src/storage/obs-path.ts';
 import { DatasetStatus, datasetNotFound, toRecord } from './dataset-directory.ts';
 import { checkWorkOutsideInput, parseFolder, parseWorkPath } from './dataset-paths.ts';
 import { datasetTypes } from './dataset-types.ts';
+import { pageStart } from './paging.ts';
 import { datasetView, typeInfo, type StoredDataSource } from './dataset-view.ts';
+import type { DatasetImportsPort } from './import-port.ts';
 import type { LabelChanges, LabelChangeSet } from './label-changes.ts';
 import { checkNewLabels } from './label-rules.ts';
 import type { DatasetSamplesPort } from './samples-port.ts';
@@ -27,8 +30,8 @@ const PUBLISHING_TASK_TYPE = 6;
 const TABLE_TYPE = 400;
 const TEXT_TYPES: readonly number[] = [100, 101, 102];
 
-/** The first samples of a dataset, for the list's file_preview. */
-export type SamplePreview = (projectId: string, datasetId: string, count: number) => Promise<AnnotationFile[]>;
+/** The first samples of a dataset, for the list's file_preview; their URLs for `origin` (the address the client used). */
+export type SamplePreview = (projectId: string, datasetId: string, count: number, origin: string) => Promise<AnnotationFile[]>;
 
 /** Samples the list shows per dataset with file_preview (the spec: four). */
 const PREVIEW_COUNT = 4;
@@ -39,8 +42,10 @@ export interface DatasetServiceDeps {
   labels: LabelChanges;
   preview: SamplePreview;
   objectStore: ObjectStore;
+  buckets: BucketAccess;
   tasks: TaskQueue;
   scan: ReturnType<typeof scanTask>;
+  imports: DatasetImportsPort;
   clock: Clock;
 }
 
@@ -65,7 +70,7 @@ export class DatasetService {
     return row;
   }
 
-  async create(caller: Principal, req: CreateDatasetRequest): Promise<{ dataset_id: string }> {
+  async create(caller: Principal, req: CreateDatasetRequest): Promise<{ dataset_id: string; import_task_id?: string }> {
     const type = req.dataset_type ?? 0;
     const info = datasetTypes[type];
     if (req.data_format === 'CarbonData') throw errors.badParam('body.data_format: CarbonData is not available here; use Default');
@@ -83,6 +88,8 @@ export class DatasetService {
     const isText = TEXT_TYPES.includes(type);
     if (req.label_format && isText) textLabelLayout(req.label_format);
     if (await this.store.nameTaken(caller.projectId, req.dataset_name)) throw apiError(400, 'ModelArts.4351', `(${req.dataset_name})`);
+    await this.deps.buckets.check(caller, input, 'body.data_sources[0].data_path');
+    await this.deps.buckets.check(caller, work, 'body.work_path', 'write');
     if (!(await this.deps.objectStore.exists(input.bucket, input.key))) {
       throw apiError(400, 'ModelArts.4312', `(body.data_sources[0].data_path ${formatObsPath(input)})`);
     }
@@ -90,6 +97,8 @@ export class DatasetService {
     const id = shortId();
     const now = this.deps.clock.now();
     const scans = type !== TABLE_TYPE || req.import_data === true;
+    // The scan is the dataset's import: its record's id, shaped like ModelArts' (<dataset id>_<random>).
+    const importTaskId = scans ? `${id}_${shortId()}` : null;
     const innerPath = { bucket: work.bucket, key: `${work.key}${req.dataset_name}-${id}/` };
     const stored: StoredDataSource = {
       data_type: 0,
@@ -116,7 +125,7 @@ export class DatasetService {
       label_format: req.label_format && isText ? JSON.stringify(req.label_format) : null,
       schema: req.schema ? JSON.stringify(req.schema) : null,
       extra: null,
-      import_task_id: null,
+      import_task_id: importTaskId,
       scan_task_id: null,
       current_version_id: null,
       next_version_num: 1,
@@ -134,15 +143,26 @@ export class DatasetService {
       if (labels.length > 0) await this.deps.samples.addLabels(toRecord(row), labels);
       await this.deps.objectStore.ensureBucket(innerPath.bucket);
       await this.deps.objectStore.put(innerPath.bucket, innerPath.key, '');
-      if (scans) {
+      if (importTaskId) {
+        await this.deps.imports.create({
+          id: importTaskId,
+          datasetId: id,
+          projectId: caller.projectId,
+          importPath: formatObsPath(input),
+          importType: 0,
+          options: {
+            import_annotations: row.import_annotations === 1,
+            ...(req.label_format && isText ? { label_format: req.label_format } : {}),
+          },
+        });
         const taskId = await this.deps.tasks.enqueue(this.deps.scan, { datasetId: id }, { projectId: caller.projectId, dedupeKey: `dataset-scan:${id}` });
         await this.store.update(id, { scan_task_id: taskId });
       }
     } catch (e) {
-      await this.store.delete(id); // labels go with it (ON DELETE CASCADE)
+      await this.store.delete(id); // labels and the import record go with it (ON DELETE CASCADE)
       throw e;
     }
-    return { dataset_id: id };
+    return { dataset_id: id, ...(importTaskId ? { import_task_id: importTaskId } : {}) };
   }
 
   private async runningTasks(row: DatasetRow, taskType: number | undefined): Promise<string[]> {
@@ -154,7 +174,8 @@ export class DatasetService {
     return ids;
   }
 
-  private async view(row: DatasetRow, opts: { labels: boolean; taskType?: number; preview?: boolean }): Promise<DatasetResponse> {
+  /** opts.preview: the origin of the preview URLs, when the caller asked for a preview. */
+  private async view(row: DatasetRow, opts: { labels: boolean; taskType?: number; preview?: string }): Promise<DatasetResponse> {
     const [counts, versionCount, current, labels, runningTasks, preview] = await Promise.all([
       this.deps.samples.counts(row.id),
       this.store.countVersions(row.id),
@@ -162,7 +183,7 @@ export class DatasetService {
       opts.labels ? this.deps.samples.listLabels(row.id) : undefined,
       // The spec's examples show the running tasks even unasked, so they are always checked (it is cheap).
       this.runningTasks(row, opts.taskType),
-      opts.preview ? this.deps.preview(row.project_id, row.id, PREVIEW_COUNT) : undefined,
+      opts.preview !== undefined ? this.deps.preview(row.project_id, row.id, PREVIEW_COUNT, opts.preview) : undefined,
     ]);
     return datasetView(row, {
       counts,
@@ -182,7 +203,7 @@ export class DatasetService {
     });
   }
 
-  async list(caller: Principal, q: ListDatasetsQuery): Promise<{ total_number: number; datasets: DatasetResponse[] }> {
+  async list(caller: Principal, q: ListDatasetsQuery, origin: string): Promise<{ total_number: number; datasets: DatasetResponse[] }> {
     const filter: DatasetFilter = { projectId: caller.projectId };
     if (q.dataset_type !== undefined) filter.type = q.dataset_type;
     if (q.support_export) filter.types = EXPORTABLE_TYPES;
@@ -195,13 +216,12 @@ export class DatasetService {
     // dataset_version (v1/v2/all) tells datasets made before and after ModelArts decoupled them from
     // labeling tasks; every Atelier dataset is of the one kind, so each value lists them all.
     const total = await this.store.count(filter);
-    // The spec calls offset the "start page", so it counts pages of `limit` records.
-    const rows = await this.store.page(filter, q.sort_by === 'dataset_name' ? 'name' : 'create_time', q.order ?? 'desc', q.limit, q.offset * q.limit);
+    const rows = await this.store.page(filter, q.sort_by === 'dataset_name' ? 'name' : 'create_time', q.order ?? 'desc', q.limit, pageStart(q.offset, q.limit));
     const datasets = await Promise.all(
       rows.map((r) =>
         this.view(r, {
           labels: q.with_labels === true,
-              preview: q.file_preview === true,
+          ...(q.file_preview === true ? { preview: origin } : {}),
           ...(q.running_task_type !== undefined ? { taskType: q.running_task_type } : {}),
         }),
       ),
@@ -251,6 +271,8 @@ export class DatasetService {
 
   async remove(caller: Principal, datasetId: string, deleteWorkPath: boolean): Promise<void> {
     const row = await this.require(caller.projectId, datasetId);
+    const inner = parseObsPath(row.inner_path, 'inner_path');
+    if (deleteWorkPath) await this.deps.buckets.check(caller, inner, 'delete_work_path', 'delete');
     await this.store.changeStatus(row.id, [row.status], DatasetStatus.deleting, { update_time: this.deps.clock.now() });
     if (row.scan_task_id) await this.deps.tasks.cancel(row.scan_task_id);
     const versions = await this.store.creatingVersions(row.id);
@@ -260,9 +282,6 @@ export class DatasetService {
     // unless the caller asks for the dataset's own folder under the work path to go too.
     for (const id of await this.store.allVersionIds(row.id)) await this.deps.samples.dropVersion(id);
     await this.store.delete(row.id);
-    if (deleteWorkPath) {
-      const inner = parseObsPath(row.inner_path, 'inner_path');
-      await this.deps.objectStore.deletePrefix(inner.bucket, inner.key);
-    }
+    if (deleteWorkPath) await this.deps.objectStore.deletePrefix(inner.bucket, inner.key);
   }
 }

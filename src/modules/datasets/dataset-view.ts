@@ -37,6 +37,8 @@ export function versionView(v: DatasetVersionRow, dataset: DatasetRow): DatasetV
   return {
     version_id: v.id,
     version_name: v.name,
+    // No feature analysis has been started for any version here: its analysis is in its initial state.
+    analysis_status: 0,
     version_format: v.version_format as VersionFormat,
     ...(v.previous_version_id ? { previous_version_id: v.previous_version_id } : {}),
     status: v.status,
@@ -115,5 +117,14 @@ export function datasetView(row: DatasetRow, x: DatasetExtras): DatasetResponse 
     ...(x.preview ? { samples: x.preview } : {}),
     exist_running_task: x.runningTasks.length > 0,
     running_tasks_id: x.runningTasks,
+    // Team labeling tasks are not served yet, so a dataset has none, and no other labeling task: it is
+    // labeled directly (#19-#25).
+    exist_workforce_task: false,
+    workforce_task_count: 0,
+    label_task_count: 0,
+    // "0": the size of the files a dataset takes is limited (the upload limits of #13).
+    feature_supports: ['0'],
+    // Speech paragraph labels carry their content (@modelarts:content); nothing turns that off.
+    content_labeling: true,
   };
 }

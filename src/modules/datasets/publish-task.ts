@@ -5,11 +5,12 @@ import { Type } from 'typebox';
 import { ApiError } from '#src/core/errors.ts';
 import type { Clock } from '#src/core/time.ts';
 import { defineTask, type TaskContext } from '#src/runtime/index.ts';
+import { bucketForbidden, type BucketAccess, type BucketUser } from '#src/storage/bucket-access.ts';
 import type { ObjectStore } from '#src/storage/object-store.ts';
 import { parseObsPath } from '#src/storage/obs-path.ts';
 import { versionFolder } from './dataset-paths.ts';
 import type { StoredDataSource, VersionOptions, VersionStats } from './dataset-view.ts';
-import type { DatasetSamplesPort } from './samples-port.ts';
+import type { DatasetSamplesPort, SnapshotSample } from './samples-port.ts';
 import type { DatasetStore } from './store.ts';
 import type { DatasetRow, DatasetVersionRow } from './tables.ts';
 import type { CsvOptions } from './version-csv.ts';
@@ -23,6 +24,7 @@ export interface PublishDeps {
   store: DatasetStore;
   samples: DatasetSamplesPort;
   objectStore: ObjectStore;
+  buckets: BucketAccess;
   clock: Clock;
 }
 
@@ -54,15 +56,26 @@ async function publish(deps: PublishDeps, datasetId: string, versionId: string, 
   const options = JSON.parse(version.options) as VersionOptions;
   const folder = versionFolder(parseObsPath(dataset.inner_path, 'inner_path'), version.name);
   try {
+    // The account may have lost the bucket since the request (a revoked grant): nothing is written there.
+    await deps.buckets.check({ projectId: dataset.project_id }, folder, 'work_path', 'write');
+  } catch (err) {
+    if (!(err instanceof ApiError)) throw err;
+    await failVersion(store, clock, version, err.message);
+    return 'failed';
+  }
+  try {
     // A retry starts from a clean copy: the first attempt may have frozen part of it.
     if (ctx.attempt > 1) await samples.dropVersion(versionId);
     const snapshot = await samples.freezeVersion(datasetId, versionId, version.train_ratio, { keepUsage: !options.remove_sample_usage });
     ctx.signal.throwIfAborted();
+    // Copied files and CSV rows are read from each sample's source: only from buckets the account may use.
+    const readsSources = options.export_images || version.version_format === 'CSV';
+    const user = { projectId: dataset.project_id };
     const files = await writeVersionFiles(deps.objectStore, {
       folder,
       datasetName: dataset.name,
       versionName: version.name,
-      samples: () => samples.streamVersion(versionId),
+      samples: () => (readsSources ? readableOnly(deps.buckets, user, samples.streamVersion(versionId)) : samples.streamVersion(versionId)),
       exportImages: options.export_images,
       manifest: { clearHard: options.clear_hard_property },
       ...(version.version_format === 'CSV' ? { csv: csvOptions(dataset, options.with_column_header ?? true) } : {}),
@@ -79,7 +92,7 @@ async function publish(deps: PublishDeps, datasetId: string, versionId: string, 
     // The newest version becomes the current one, as on the console.
     await store.settleVersion(
       version,
-      { status: VersionStatus.normal, stats: JSON.stringify(stats), manifest_path: files.manifestPath, data_path: files.dataPath ?? null, update_time: now },
+      { status: VersionStatus.normal, stats: JSON.stringify(stats), manifest_path: files.manifestPath, data_path: files.dataPath, update_time: now },
       { current_version_id: versionId, update_time: now },
     );
     return `published ${snapshot.total} samples`;
@@ -92,6 +105,15 @@ async function publish(deps: PublishDeps, datasetId: string, versionId: string, 
     await samples.dropVersion(versionId).catch(() => undefined);
     await failVersion(store, clock, version, err instanceof Error ? err.message : String(err));
     return 'failed';
+  }
+}
+
+/** The samples, failing on the first whose file lies in a bucket of another account (never read). */
+async function* readableOnly(buckets: BucketAccess, user: BucketUser, all: AsyncIterable<SnapshotSample>): AsyncGenerator<SnapshotSample> {
+  for await (const s of all) {
+    const m = /^(?:(?:obs|s3):\/\/|\/)([^/]+)\//.exec(s.source);
+    if (m && !(await buckets.allows(user, m[1]!))) throw bucketForbidden(`sample ${s.id} source`, m[1]!);
+    yield s;
   }
 }
 

@@ -5,6 +5,7 @@ import type { Clock } from '#src/core/time.ts';
 import type { Reconciler, TaskQueue } from '#src/runtime/index.ts';
 import { DatasetStatus } from './dataset-directory.ts';
 import { failVersion } from './publish-task.ts';
+import type { DatasetImportsPort } from './import-port.ts';
 import type { DatasetSamplesPort } from './samples-port.ts';
 import type { scanTask } from './scan-task.ts';
 import type { DatasetStore } from './store.ts';
@@ -15,6 +16,7 @@ const CREATE_GRACE_MS = 60_000;
 export interface DatasetReconcilerDeps {
   store: DatasetStore;
   samples: DatasetSamplesPort;
+  imports: DatasetImportsPort;
   tasks: TaskQueue;
   scan: ReturnType<typeof scanTask>;
   clock: Clock;
@@ -45,6 +47,7 @@ export function datasetReconciler(deps: DatasetReconcilerDeps): Reconciler {
             await store.update(row.id, { scan_task_id: taskId });
           } else if (await ended(row.scan_task_id)) {
             await store.changeStatus(row.id, [DatasetStatus.creating], DatasetStatus.abnormal, { update_time: now });
+            if (row.import_task_id) await deps.imports.abandoned(row.import_task_id, 'the import task ended without finishing the import');
           }
         } else {
           const creating = await store.creatingVersions(row.id);

@@ -4,6 +4,7 @@ import type { AppContext } from '#src/app.ts';
 import { principal } from '#src/auth/auth-hook.ts';
 import { ProjectParams, withErrors } from '#src/core/schemas.ts';
 import type { DataManagement } from '#src/modules/data-management.ts';
+import { requestOrigin } from '#src/modules/object-urls/index.ts';
 import { DatasetService } from './dataset-service.ts';
 import { LabelChanges } from './label-changes.ts';
 import { publishTask } from './publish-task.ts';
@@ -38,16 +39,17 @@ const NoContent = Type.Null({ description: 'No Content' });
 
 export const datasetsModule: FastifyPluginAsyncTypebox<{ ctx: AppContext; data: DataManagement }> = async (app, { ctx, data }) => {
   const store = data.datasetStore;
-  const common = { store, samples: data.samples, objectStore: ctx.objectStore, clock: ctx.clock };
-  const scan = scanTask(common);
+  const common = { store, samples: data.samples, objectStore: ctx.objectStore, buckets: ctx.buckets, clock: ctx.clock };
+  const scan = scanTask({ ...common, imports: data.imports });
   const publish = publishTask(common);
   ctx.worker.register(scan);
   ctx.worker.register(publish);
-  ctx.reconcilers.add(datasetReconciler({ store, samples: data.samples, tasks: ctx.tasks, scan, clock: ctx.clock }));
+  ctx.reconcilers.add(datasetReconciler({ store, samples: data.samples, imports: data.imports, tasks: ctx.tasks, scan, clock: ctx.clock }));
   const datasets = new DatasetService({
     ...common,
     tasks: ctx.tasks,
     scan,
+    imports: data.imports,
     labels: new LabelChanges(samplesLabelEditor(data.samples)),
     preview: samplesPreview(data.samples),
   });
@@ -65,7 +67,7 @@ export const datasetsModule: FastifyPluginAsyncTypebox<{ ctx: AppContext; data: 
         response: withErrors({ 200: ListDatasetsResponse }),
       },
     },
-    async (req) => datasets.list(principal(req), req.query),
+    async (req) => datasets.list(principal(req), req.query, requestOrigin(req)),
   );
 
   app.post(

@@ -18,8 +18,8 @@ export function samplesLabelEditor(samples: SampleService): LabelEditor {
 
 /** The newest samples as the list's AnnotationFile objects; width/height/depth when the sample knows them. */
 export function samplesPreview(samples: SampleService): SamplePreview {
-  return async (projectId, datasetId, count) => {
-    const page = await samples.queries.list(projectId, datasetId, { limit: count, offset: 0 });
+  return async (projectId, datasetId, count, origin) => {
+    const page = await samples.queries.list(projectId, datasetId, { limit: count, offset: 0 }, origin);
     return page.samples.map((s) => {
       const size = s.metadata[SIZE_KEY];
       const [width, height, depth] = Array.isArray(size) ? size.map((n) => (Number.isInteger(n) ? (n as number) : undefined)) : [];

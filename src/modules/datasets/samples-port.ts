@@ -64,6 +64,16 @@ export interface VersionSnapshot {
   labelType: 'multi' | 'single';
 }
 
+export interface ImportOptions {
+  /**
+   * A sample whose labels or metadata cannot be imported: with this, the sample is imported without
+   * them and reported here (source, reason); without it, the whole batch is refused.
+   */
+  onRejected?: (source: string, reason: string) => void;
+  /** How many of the samples added carry labels. */
+  onAnnotated?: (count: number) => void;
+}
+
 export interface FreezeOptions {
   keepUsage?: boolean;
 }
@@ -76,7 +86,7 @@ export interface DatasetSamplesPort {
    * Adds samples found by a scan or import, in one transaction; a source already in the dataset is
    * skipped; labels not yet defined are created. Returns how many were added.
    */
-  importSamples(dataset: DatasetRecord, samples: NewSample[]): Promise<number>;
+  importSamples(dataset: DatasetRecord, samples: NewSample[], options?: ImportOptions): Promise<number>;
   counts(datasetId: string): Promise<SampleCounts>;
   /**
    * Freezes the dataset's current samples and labels under versionId: an immutable copy that later

@@ -2,7 +2,11 @@
 import { Type, type Static } from 'typebox';
 import { StringEnum } from '#src/core/schemas.ts';
 import { DATASET_TYPES, LABEL_TYPES } from './dataset-types.ts';
+import { PageOffset } from './paging.ts';
 import { DatasetVersion, RATIO_RANGE_PATTERN } from './version-schemas.ts';
+
+/** Labels one request may name (a dataset's label list, its additions, changes or deletions). */
+export const MAX_LABELS = 10_000;
 
 /** The spec forbids these characters in descriptions: ^ ! < > = & " ' */
 export const DESCRIPTION_PATTERN = '^[^\\^!<>=&"\']*$';
@@ -20,14 +24,14 @@ export const LabelAttribute = Type.Object({
   id: Type.Optional(Type.String({ maxLength: 64 })),
   name: Type.Optional(Type.String({ maxLength: 64 })),
   type: Type.Optional(StringEnum(['text', 'select'] as const)),
-  values: Type.Optional(Type.Array(LabelAttributeValue, { maxItems: 1000 })),
+  values: Type.Optional(Type.Array(LabelAttributeValue, { maxItems: 1000, description: 'At most 1,000 values' })),
 });
 
 /** Key-value pairs such as @modelarts:color, @modelarts:shortcut, @modelarts:from_type. */
 export const LabelProperty = Type.Record(Type.String(), Type.Unknown());
 
 export const Label = Type.Object({
-  attributes: Type.Optional(Type.Array(LabelAttribute, { maxItems: 100 })),
+  attributes: Type.Optional(Type.Array(LabelAttribute, { maxItems: 100, description: 'At most 100 attributes' })),
   name: Type.Optional(Type.String({ maxLength: 256, description: 'Label name (1-32 letters, digits, _ or -)' })),
   property: Type.Optional(LabelProperty),
   type: Type.Optional(IntEnum(LABEL_TYPES, 'Label type; defaults to the type of the dataset')),
@@ -45,7 +49,7 @@ export const SourceInfo = Type.Record(Type.String(), Type.Unknown());
 export const DataSource = Type.Object({
   data_path: Type.Optional(Type.String({ maxLength: 1024, description: 'Input folder, /bucket/dir/' })),
   data_type: Type.Optional(IntEnum([0, 1, 2, 3, 4, 5, 6] as const, '0 OBS (the only type served here)')),
-  schema_maps: Type.Optional(Type.Array(SchemaMap, { maxItems: 1000 })),
+  schema_maps: Type.Optional(Type.Array(SchemaMap, { maxItems: 1000, description: 'At most 1,000 column mappings' })),
   source_info: Type.Optional(SourceInfo),
   with_column_header: Type.Optional(Type.Boolean()),
 });
@@ -68,7 +72,7 @@ export type LabelFormat = Static<typeof LabelFormat>;
 export const Field = Type.Object({
   description: Type.Optional(Type.String({ maxLength: 256 })),
   name: Type.Optional(Type.String({ maxLength: 256 })),
-  schema_id: Type.Optional(Type.Integer()),
+  schema_id: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000 })),
   type: Type.Optional(Type.String({ maxLength: 64 })),
 });
 
@@ -83,9 +87,9 @@ export const CreateDatasetRequest = Type.Object({
   import_annotations: Type.Optional(Type.Boolean({ description: 'Import labels found beside the files (default true)' })),
   import_data: Type.Optional(Type.Boolean({ description: 'Table datasets: import the data at creation (default false)' })),
   label_format: Type.Optional(LabelFormat),
-  labels: Type.Optional(Type.Array(Label, { maxItems: 10000 })),
+  labels: Type.Optional(Type.Array(Label, { maxItems: MAX_LABELS, description: `At most ${MAX_LABELS} labels` })),
   managed: Type.Optional(Type.Boolean()),
-  schema: Type.Optional(Type.Array(Field, { maxItems: 10000 })),
+  schema: Type.Optional(Type.Array(Field, { maxItems: 10000, description: 'Table datasets: at most 10,000 columns' })),
   // The 3..700 character rule is checked by the service (ModelArts.4350 for too long).
   work_path: Type.String({ maxLength: 4096, description: 'Output folder, /bucket/dir/' }),
   work_path_type: IntEnum([0] as const, '0: OBS'),
@@ -124,7 +128,7 @@ export const ListDatasetsQuery = Type.Object({
   dataset_type: Type.Optional(IntEnum(DATASET_TYPES)),
   file_preview: Type.Optional(Type.Boolean()),
   limit: Type.Integer({ minimum: 1, maximum: 100, default: 10 }),
-  offset: Type.Integer({ minimum: 0, default: 0, description: 'Start page (0-based)' }),
+  offset: PageOffset,
   order: Type.Optional(StringEnum(['asc', 'desc'] as const)),
   running_task_type: Type.Optional(IntEnum(RUNNING_TASK_TYPES)),
   search_content: Type.Optional(Type.String({ maxLength: 256 })),
@@ -154,7 +158,7 @@ export const AnnotationFile = Type.Object({
   file_id: Type.String(),
   height: Type.Optional(Type.Integer()),
   size: Type.Integer(),
-  url: Type.String({ description: 'OBS path of the sample file' }),
+  url: Type.String({ description: 'Signed, expiring URL of the sample file, served by Atelier' }),
   width: Type.Optional(Type.Integer()),
 });
 export type AnnotationFile = Static<typeof AnnotationFile>;
@@ -163,6 +167,7 @@ export type AnnotationFile = Static<typeof AnnotationFile>;
 export const DatasetResponse = Type.Object({
   annotated_sample_count: Type.Integer(),
   annotated_sub_sample_count: Type.Integer(),
+  content_labeling: Type.Boolean({ description: 'Speech paragraph labeling: whether labels carry the spoken content' }),
   create_time: Type.Integer(),
   current_version_id: Type.Optional(Type.String()),
   current_version_name: Type.Optional(Type.String()),
@@ -178,6 +183,8 @@ export const DatasetResponse = Type.Object({
   description: Type.String(),
   enterprise_project_id: Type.String(),
   exist_running_task: Type.Boolean(),
+  exist_workforce_task: Type.Boolean(),
+  feature_supports: Type.Array(Type.String(), { description: '"0": the size of the files is limited' }),
   import_data: Type.Boolean(),
   import_task_id: Type.Optional(Type.String()),
   inner_annotation_path: Type.String(),
@@ -186,6 +193,7 @@ export const DatasetResponse = Type.Object({
   inner_task_path: Type.String(),
   inner_temp_path: Type.String(),
   inner_work_path: Type.String(),
+  label_task_count: Type.Integer({ description: 'Labeling tasks of the dataset (team labeling tasks)' }),
   labels: Type.Optional(Type.Array(LabelResponse)),
   managed: Type.Boolean(),
   next_version_num: Type.Integer(),
@@ -200,6 +208,7 @@ export const DatasetResponse = Type.Object({
   versions: Type.Optional(Type.Array(DatasetVersion)),
   work_path: Type.String(),
   work_path_type: Type.Integer(),
+  workforce_task_count: Type.Integer(),
   workspace_id: Type.String(),
 });
 export type DatasetResponse = Static<typeof DatasetResponse>;
@@ -210,12 +219,12 @@ export const ListDatasetsResponse = Type.Object({
 });
 
 export const UpdateDatasetRequest = Type.Object({
-  add_labels: Type.Optional(Type.Array(Label, { maxItems: 10000 })),
+  add_labels: Type.Optional(Type.Array(Label, { maxItems: MAX_LABELS, description: `At most ${MAX_LABELS} labels` })),
   current_version_id: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
   dataset_name: Type.Optional(Type.String({ minLength: 1, maxLength: 100, pattern: '^[\\p{L}\\p{N}_-]+$' })),
-  delete_labels: Type.Optional(Type.Array(Label, { maxItems: 10000 })),
+  delete_labels: Type.Optional(Type.Array(Label, { maxItems: MAX_LABELS, description: `At most ${MAX_LABELS} labels` })),
   description: Type.Optional(Type.String({ maxLength: 256, pattern: DESCRIPTION_PATTERN })),
-  update_labels: Type.Optional(Type.Array(Label, { maxItems: 10000 })),
+  update_labels: Type.Optional(Type.Array(Label, { maxItems: MAX_LABELS, description: `At most ${MAX_LABELS} labels` })),
 });
 export type UpdateDatasetRequest = Static<typeof UpdateDatasetRequest>;
 

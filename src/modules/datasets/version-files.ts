@@ -22,8 +22,8 @@ export interface VersionFilesRequest {
 
 export interface VersionFiles {
   manifestPath: string;
-  /** The folder of copied samples or of the CSV, when written. */
-  dataPath?: string;
+  /** The version's data folder: the copied samples or the CSV when written, else an empty folder. */
+  dataPath: string;
 }
 
 const CHUNK_BYTES = 256 * 1024;
@@ -83,5 +83,7 @@ export async function writeVersionFiles(store: ObjectStore, req: VersionFilesReq
   await store.put(folder.bucket, manifestKey, Readable.from(manifestBlocks(store, samples, { ...req.manifest, vocFolder: { bucket: folder.bucket, key: `${folder.key}annotation/` } }, req.signal)), {
     contentType: 'application/jsonlines',
   });
-  return { manifestPath: formatObsPath(folder.bucket, manifestKey), ...(dataWritten ? { dataPath: formatObsPath(dataFolder) } : {}) };
+  // The data folder exists either way, so the version's data_path names a real folder.
+  if (!dataWritten) await store.put(dataFolder.bucket, dataFolder.key, '');
+  return { manifestPath: formatObsPath(folder.bucket, manifestKey), dataPath: formatObsPath(dataFolder) };
 }

@@ -1,6 +1,7 @@
 // Wire objects of the dataset version APIs (#8-#11), named as in the spec's tables.
 import { Type, type Static } from 'typebox';
 import { StringEnum } from '#src/core/schemas.ts';
+import { PageOffset } from './paging.ts';
 
 export const VERSION_FORMATS = ['Default', 'CarbonData', 'CSV'] as const;
 export type VersionFormat = (typeof VERSION_FORMATS)[number];
@@ -19,11 +20,12 @@ export const LabelStats = Type.Object({
 
 /** The DatasetVersion object (fields this server can state truthfully). */
 export const DatasetVersion = Type.Object({
+  analysis_status: Type.Integer({ description: 'Feature analysis: 0 initialized, 1 running, 2 completed, 3 failed' }),
   annotated_sample_count: Type.Integer(),
   annotated_sub_sample_count: Type.Integer(),
   clear_hard_property: Type.Boolean(),
   create_time: Type.Integer(),
-  data_path: Type.Optional(Type.String()),
+  data_path: Type.Optional(Type.String({ description: "The version's data folder (exported samples, the CSV); set once published" })),
   description: Type.String(),
   export_images: Type.Boolean(),
   extract_serial_number: Type.Boolean(),
@@ -82,7 +84,7 @@ export const ListDatasetVersionsQuery = Type.Object({
     Type.String({ pattern: RATIO_RANGE_PATTERN, description: '"min,max", e.g. 0.0,1.0' }),
   ),
   version_format: Type.Optional(Type.Unsafe<0 | 1 | 2>({ type: 'integer', enum: [0, 1, 2], description: '0 Default, 1 CarbonData, 2 CSV' })),
-  offset: Type.Integer({ minimum: 0, default: 0, description: 'Start page (0-based)' }),
+  offset: PageOffset,
   limit: Type.Integer({ minimum: 1, maximum: 1000, default: 1000 }),
 });
 export type ListDatasetVersionsQuery = Static<typeof ListDatasetVersionsQuery>;

@@ -3,10 +3,12 @@ import { apiError, errors, type ApiError } from '#src/core/errors.ts';
 import { shortId } from '#src/core/ids.ts';
 import type { Clock } from '#src/core/time.ts';
 import type { TaskQueue } from '#src/runtime/index.ts';
+import type { BucketAccess } from '#src/storage/bucket-access.ts';
 import type { ObjectStore } from '#src/storage/object-store.ts';
 import { parseObsPath } from '#src/storage/obs-path.ts';
 import { DatasetStatus } from './dataset-directory.ts';
 import { versionFolder } from './dataset-paths.ts';
+import { pageStart } from './paging.ts';
 import type { DatasetService } from './dataset-service.ts';
 import { parseRatioRange } from './dataset-service.ts';
 import { versionView, type VersionOptions } from './dataset-view.ts';
@@ -31,6 +33,7 @@ export interface VersionServiceDeps {
   store: DatasetStore;
   samples: DatasetSamplesPort;
   objectStore: ObjectStore;
+  buckets: BucketAccess;
   tasks: TaskQueue;
   publish: ReturnType<typeof publishTask>;
   clock: Clock;
@@ -83,6 +86,8 @@ export class VersionService {
       }
     }
     if (dataset.status !== DatasetStatus.normal) throw busy(dataset.status);
+    // The version's files go to the dataset's folder under its work path.
+    await this.deps.buckets.check(caller, parseObsPath(dataset.inner_path, 'inner_path'), 'work_path', 'write');
 
     const options: VersionOptions = {
       clear_hard_property: req.clear_hard_property ?? true,
@@ -140,8 +145,7 @@ export class VersionService {
     const ratio = parseRatioRange(q.train_evaluate_ratio);
     if (ratio) filter.ratio = ratio;
     const total = await this.store.countVersions(dataset.id, filter);
-    // offset is the start page, as in the other lists.
-    const rows = await this.store.pageVersions(dataset.id, filter, q.limit, q.offset * q.limit);
+    const rows = await this.store.pageVersions(dataset.id, filter, q.limit, pageStart(q.offset, q.limit));
     return { total_number: total, versions: rows.map((v) => versionView(v, dataset)) };
   }
 
@@ -163,9 +167,10 @@ export class VersionService {
   async remove(caller: Principal, datasetId: string, versionId: string): Promise<void> {
     const { dataset, version } = await this.requireVersion(caller, datasetId, versionId);
     if (version.status === VersionStatus.creating) throw apiError(400, 'ModelArts.4343', `(version ${version.name} is still being published)`);
+    const folder = versionFolder(parseObsPath(dataset.inner_path, 'inner_path'), version.name);
+    await this.deps.buckets.check(caller, folder, 'work_path', 'delete');
     await this.store.updateVersion(version.id, { status: VersionStatus.deleting, update_time: this.deps.clock.now() });
     await this.deps.samples.dropVersion(version.id);
-    const folder = versionFolder(parseObsPath(dataset.inner_path, 'inner_path'), version.name);
     await this.deps.objectStore.deletePrefix(folder.bucket, folder.key);
     await this.store.deleteVersion(version.id);
     if (dataset.current_version_id === version.id) {

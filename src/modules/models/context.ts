@@ -1,4 +1,5 @@
 import type { AppContext } from '#src/app.ts';
+import { trainingJobsOf } from '#src/modules/training-jobs/index.ts';
 import { ModelService } from './service.ts';
 import { ModelStore } from './store.ts';
 
@@ -9,7 +10,7 @@ const services = new WeakMap<AppContext, ModelService>();
 export function modelServiceOf(ctx: AppContext): ModelService {
   let s = services.get(ctx);
   if (!s) {
-    s = new ModelService(new ModelStore(ctx.database.db), ctx.objectStore, ctx.tasks, ctx.clock, ctx.config.dataDir);
+    s = new ModelService(new ModelStore(ctx.database.db), ctx.objectStore, ctx.tasks, ctx.clock, ctx.config.dataDir, ctx.buckets, trainingJobsOf(ctx));
     services.set(ctx, s);
     ctx.worker.register(s.publishTask);
     const service = s;

@@ -1,52 +1,58 @@
 import { Type, type Static } from 'typebox';
 import { StringEnum } from '#src/core/schemas.ts';
+import { Closed, FreeMap, ListOf, PageLimit, PageOffset, Text } from '#src/core/request-bounds.ts';
 
 export const ModelTypes = ['TensorFlow', 'MXNet', 'Caffe', 'Spark_MLlib', 'Scikit_Learn', 'XGBoost', 'Image', 'PyTorch', 'MindSpore', 'Template'] as const;
 export const ModelStatuses = ['publishing', 'published', 'failed', 'building', 'building_failed'] as const;
 
 const NoSpecial = '^[^&!\'"<>=]*$';
 
-export const GuideDoc = Type.Object({
-  doc_url: Type.String({ maxLength: 1024 }),
+// The objects kept as sent and answered back by ShowModel (model_docs, dependencies, input_params,
+// output_params) take only their declared fields. apis and template are read, not kept.
+export const GuideDoc = Closed({
+  doc_url: Text(1024),
   doc_name: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z]' }),
 });
 
-export const ModelPackage = Type.Object({
+export const ModelPackage = Closed({
   package_name: Type.String({ minLength: 1, maxLength: 128 }),
-  package_version: Type.Optional(Type.String({ maxLength: 64 })),
-  restraint: Type.Optional(Type.String({ maxLength: 16 })),
+  package_version: Type.Optional(Text(64)),
+  restraint: Type.Optional(Text(16, 'EXACT, ATLEAST or ATMOST')),
 });
 
-export const ModelDependency = Type.Object({
-  installer: Type.String(),
-  packages: Type.Array(ModelPackage),
+export const ModelDependency = Closed({
+  installer: Text(32, 'pip'),
+  packages: ListOf(ModelPackage, 100),
 });
 
-export const InferParam = Type.Object({
-  protocol: Type.String(),
-  method: Type.String(),
-  url: Type.String(),
-  param_name: Type.String({ maxLength: 128 }),
-  param_type: Type.String(),
-  min: Type.Optional(Type.Number()),
-  max: Type.Optional(Type.Number()),
-  param_desc: Type.Optional(Type.String()),
+/** A bound for the numeric limits of an inference parameter: any finite value a client would send. */
+const Limit = Type.Number({ minimum: -1e15, maximum: 1e15 });
+
+export const InferParam = Closed({
+  protocol: Text(16),
+  method: Text(16),
+  url: Text(1024),
+  param_name: Text(128),
+  param_type: Text(32, 'int, string, float, timestamp, date or file'),
+  min: Type.Optional(Limit),
+  max: Type.Optional(Limit),
+  param_desc: Type.Optional(Text(4096)),
 });
 
 const InOutParams = Type.Object({
-  type: Type.Optional(Type.String()),
-  properties: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+  type: Type.Optional(Text(32)),
+  properties: Type.Optional(FreeMap(100, 'JSON Schema properties')),
 });
 
 export const RequestModelApi = Type.Object({
-  protocol: Type.Optional(Type.String()),
-  method: Type.Optional(Type.String()),
-  url: Type.Optional(Type.String()),
+  protocol: Type.Optional(Text(16)),
+  method: Type.Optional(Text(16)),
+  url: Type.Optional(Text(1024)),
   input_params: Type.Optional(InOutParams),
   output_params: Type.Optional(InOutParams),
 });
 
-export const TemplateInput = Type.Object({ input: Type.String(), input_id: Type.String() });
+export const TemplateInput = Type.Object({ input: Text(1024), input_id: Text(64) });
 
 export const CreateModelRequest = Type.Object({
   model_name: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_\\-]+$' }),
@@ -54,25 +60,25 @@ export const CreateModelRequest = Type.Object({
   model_version: Type.String({ pattern: '^(0|[1-9][0-9]?)\\.(0|[1-9][0-9]?)\\.(0|[1-9][0-9]?)$' }),
   source_location: Type.String({ minLength: 1, maxLength: 1024 }),
   model_type: StringEnum(ModelTypes),
-  source_copy: Type.Optional(Type.String()),
-  source_job_id: Type.Optional(Type.String({ maxLength: 64 })),
-  source_job_version: Type.Optional(Type.String({ maxLength: 64 })),
-  source_type: Type.Optional(Type.String({ maxLength: 16 })),
-  initial_config: Type.Optional(Type.String()),
-  execution_code: Type.Optional(Type.String({ maxLength: 1024 })),
-  runtime: Type.Optional(Type.String({ maxLength: 64 })),
+  source_copy: Type.Optional(Text(8, 'true or false (images only)')),
+  source_job_id: Type.Optional(Text(64)),
+  source_job_version: Type.Optional(Text(64)),
+  source_type: Type.Optional(Text(16)),
+  initial_config: Type.Optional(Text(1024 * 1024, 'The text of config.json; at most 1 MiB')),
+  execution_code: Type.Optional(Text(1024)),
+  runtime: Type.Optional(Text(64)),
   description: Type.Optional(Type.String({ maxLength: 100, pattern: NoSpecial })),
-  model_metrics: Type.Optional(Type.String()),
-  model_algorithm: Type.Optional(Type.String({ maxLength: 36 })),
-  dependencies: Type.Optional(Type.Array(ModelDependency)),
-  apis: Type.Optional(Type.Array(RequestModelApi)),
-  input_params: Type.Optional(Type.Array(InferParam)),
-  output_params: Type.Optional(Type.Array(InferParam)),
-  install_type: Type.Optional(Type.Array(StringEnum(['real-time', 'batch', 'edge'] as const))),
-  workspace_id: Type.Optional(Type.String({ maxLength: 64 })),
-  model_docs: Type.Optional(Type.Array(GuideDoc, { maxItems: 3 })),
+  model_metrics: Type.Optional(Text(4096)),
+  model_algorithm: Type.Optional(Text(36)),
+  dependencies: Type.Optional(ListOf(ModelDependency, 20)),
+  apis: Type.Optional(ListOf(RequestModelApi, 20)),
+  input_params: Type.Optional(ListOf(InferParam, 100)),
+  output_params: Type.Optional(ListOf(InferParam, 100)),
+  install_type: Type.Optional(ListOf(StringEnum(['real-time', 'batch', 'edge'] as const), 3)),
+  workspace_id: Type.Optional(Text(64)),
+  model_docs: Type.Optional(ListOf(GuideDoc, 3, 'The spec allows three documents')),
   template: Type.Optional(
-    Type.Object({ template_id: Type.String(), infer_format: Type.Optional(Type.String()), template_inputs: Type.Array(TemplateInput) }),
+    Type.Object({ template_id: Text(64), infer_format: Type.Optional(Text(64)), template_inputs: ListOf(TemplateInput, 20) }),
   ),
 });
 export type CreateModelRequest = Static<typeof CreateModelRequest>;
@@ -87,18 +93,19 @@ export const ModelSpecification = Type.Object({
 });
 
 export const ListModelsQuery = Type.Object({
-  model_name: Type.Optional(Type.String({ maxLength: 64 })),
+  model_name: Type.Optional(Text(64)),
   exact_match: Type.Optional(StringEnum(['true', 'false'] as const)),
-  model_version: Type.Optional(Type.String({ maxLength: 16 })),
+  model_version: Type.Optional(Text(16)),
   model_status: Type.Optional(StringEnum(ModelStatuses)),
-  description: Type.Optional(Type.String({ maxLength: 100 })),
-  offset: Type.Integer({ minimum: 0, default: 0, description: 'Page index (0-based)' }),
-  limit: Type.Integer({ minimum: 1, maximum: 1000, default: 1000 }),
+  description: Type.Optional(Text(100)),
+  // The spec: "index of the query page".
+  offset: PageOffset,
+  limit: PageLimit(1000, 1000),
   sort_by: Type.Optional(StringEnum(['create_at', 'model_version', 'model_size'] as const)),
   order: Type.Optional(StringEnum(['asc', 'desc'] as const)),
-  workspace_id: Type.Optional(Type.String({ maxLength: 64 })),
-  model_type: Type.Optional(Type.String({ maxLength: 32 })),
-  not_model_type: Type.Optional(Type.String({ maxLength: 32 })),
+  workspace_id: Type.Optional(Text(64)),
+  model_type: Type.Optional(Text(32)),
+  not_model_type: Type.Optional(Text(32)),
 });
 export type ListModelsQuery = Static<typeof ListModelsQuery>;
 

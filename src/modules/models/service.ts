@@ -7,7 +7,10 @@ import { uuid } from '#src/core/ids.ts';
 import type { Clock } from '#src/core/time.ts';
 import { isUniqueViolation } from '#src/db/driver-errors.ts';
 import { defineTask, type TaskQueue } from '#src/runtime/index.ts';
+import type { BucketAccess } from '#src/storage/bucket-access.ts';
 import type { ObjectStore } from '#src/storage/object-store.ts';
+import { parseObsPath, type ObjectPath } from '#src/storage/obs-path.ts';
+import { trainingJobNotFound, type TrainingJobs } from '#src/modules/training-jobs/index.ts';
 import { copyPackage, listPackage, parseSourceLocation, readPackageConfig } from './model-package.ts';
 import { inferParamsOf, ONNX_RUNTIME, parsePackageConfig, weightsProblem, type PackageConfig } from './package-config.ts';
 import type { CreateModelRequest, DeleteModelResponse, ListModelsQuery, ModelDetail, ModelListItem } from './schemas.ts';
@@ -53,6 +56,8 @@ export class ModelService {
     private readonly tasks: TaskQueue,
     private readonly clock: Clock,
     private readonly dataDir: string,
+    private readonly buckets: BucketAccess,
+    private readonly jobs: TrainingJobs,
   ) {
     this.publishTask = defineTask({ ...publishModelTask, run: (p, ctx) => this.publish(p.modelId, ctx.signal) });
   }
@@ -72,6 +77,8 @@ export class ModelService {
       throw apiError(404, 'ModelArts.3021', req.template.template_id);
     }
     const folder = parseSourceLocation(req.source_location);
+    await this.buckets.check(caller, folder, 'body.source_location');
+    const sourceJob = await this.sourceJob(caller, req, folder);
     const listing = await listPackage(this.objects, folder);
     // initial_config, when given, stands for model/config.json (the spec: the configuration file as a string).
     const config = parsePackageConfig(req.initial_config ?? (await readPackageConfig(this.objects, listing)));
@@ -101,8 +108,8 @@ export class ModelService {
       description: req.description ?? '',
       workspace_id: req.workspace_id ?? '0',
       source_location: req.source_location,
-      source_job_id: req.source_job_id ?? null,
-      source_job_version: req.source_job_version ?? null,
+      source_job_id: sourceJob?.id ?? null,
+      source_job_version: sourceJob?.version ?? null,
       source_type: req.source_type ?? null,
       execution_code: hasCode ? `/${folder.bucket}/${folder.key}model/customize_service.py` : (req.execution_code ?? null),
       model_algorithm: config.model_algorithm,
@@ -131,12 +138,41 @@ export class ModelService {
     return id;
   }
 
+  /**
+   * The training job a model says it comes from (source_job_id, and source_job_version with it): a
+   * job of the caller's project that has completed, whose output holds the package. A blank id, the
+   * spec's default, names none.
+   */
+  private async sourceJob(caller: Principal, req: CreateModelRequest, folder: ObjectPath): Promise<{ id: string; version: string | null } | undefined> {
+    const id = req.source_job_id || undefined;
+    const version = req.source_job_version || undefined;
+    if (id === undefined) {
+      if (version !== undefined) throw errors.badParam('body.source_job_version names a version of the job in source_job_id, which is missing');
+      return undefined;
+    }
+    const job = await this.jobs.source(caller.projectId, id);
+    if (!job) throw trainingJobNotFound('body.source_job_id', id);
+    if (job.phase !== 'Completed') throw apiError(400, 'ModelArts.3037', 'source_job_id', id, `(the job is ${job.phase}; a model is imported from a completed job)`);
+    const inOutput = job.outputs.some((o) => {
+      const out = parseObsPath(o.obs_url, 'obs_url');
+      return out.bucket === folder.bucket && folder.key.startsWith(out.key);
+    });
+    if (!inOutput) {
+      const outputs = job.outputs.map((o) => o.obs_url).join(', ') || 'none';
+      throw apiError(400, 'ModelArts.3037', 'source_location', req.source_location, `(not inside an output of training job ${id}; its outputs: ${outputs})`);
+    }
+    return { id, version: version ?? null };
+  }
+
   /** Copies the package next to the server, then marks the model published (or failed with the reason). */
   async publish(modelId: string, signal?: AbortSignal): Promise<void> {
     const row = await this.store.byId(modelId);
     if (!row || row.model_status !== 'publishing') return;
     try {
-      const listing = await listPackage(this.objects, parseSourceLocation(row.source_location));
+      const folder = parseSourceLocation(row.source_location);
+      // The account may have lost the bucket since the request (a revoked grant).
+      await this.buckets.check({ domainId: row.tenant }, folder, 'source_location');
+      const listing = await listPackage(this.objects, folder);
       await copyPackage(this.objects, listing, this.dirOf(modelId), signal);
       await this.store.setStatus(modelId, 'published', null);
     } catch (e) {

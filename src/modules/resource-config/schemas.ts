@@ -4,7 +4,9 @@ export const OsUserConfigResponse = Type.Object({
   networkCidrs: Type.Array(Type.String()),
   networkQuota: Type.Integer(),
   poolQuota: Type.Integer(),
-  pooHighAvailable: Type.Boolean({ description: 'Spelled as in the spec' }),
+  // The spec spells it pooHighAvailable; the official SDKs read poolHighAvailable. Both are sent.
+  pooHighAvailable: Type.Boolean({ description: 'Whether HA pools can be created here (spelled as in the spec)' }),
+  poolHighAvailable: Type.Boolean({ description: 'The same, spelled as the official SDKs read it' }),
 });
 
 export const QuotaResource = Type.Object({

@@ -11,12 +11,14 @@ export class ResourceConfigService {
   ) {}
 
   osUserConfig(): Static<typeof OsUserConfigResponse> {
+    // One host (or one cluster without a standby control plane) cannot offer HA pools.
+    const highAvailable = false;
     return {
       networkCidrs: this.config.networkCidrs,
       networkQuota: this.config.quotas.network,
       poolQuota: this.config.quotas.pool,
-      // One host (or one cluster without a standby control plane) cannot offer HA pools.
-      pooHighAvailable: false,
+      pooHighAvailable: highAvailable,
+      poolHighAvailable: highAvailable,
     };
   }
 

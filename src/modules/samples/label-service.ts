@@ -3,6 +3,7 @@ import type { AppContext } from '#src/app.ts';
 import { apiError, errors } from '#src/core/errors.ts';
 import type { DatasetDirectory, DatasetRecord } from '#src/modules/datasets/dataset-directory.ts';
 import { checkNewLabels } from '#src/modules/datasets/label-rules.ts';
+import { pageStart } from '#src/modules/datasets/paging.ts';
 import type { Label } from '#src/modules/datasets/schemas.ts';
 import { parseObsPath } from '#src/storage/obs-path.ts';
 import { LabelType } from './annotation-rules.ts';
@@ -39,8 +40,7 @@ export class LabelService {
       if (!(await this.store.versionExists(dataset.id, q.version_id))) throw apiError(400, 'ModelArts.4353', `(${q.version_id})`);
       labels = await this.store.versionLabels(q.version_id);
     } else labels = await this.store.labels(dataset.id);
-    // offset counts pages of `limit`, as everywhere in this API family.
-    const start = q.offset * q.limit;
+    const start = pageStart(q.offset, q.limit);
     return { total_number: labels.length, labels: labels.slice(start, start + q.limit).map(labelResponse) };
   }
 
@@ -87,7 +87,7 @@ export class LabelService {
     await tx.updateLabel(current.no, { name, property, ...(label.attributes ? { attributes: label.attributes } : {}) });
     if (name !== current.name && current.type === LabelType.tripletEntity) {
       // Relations name their entity labels by name: they follow the rename.
-      for (const rel of (await tx.labels()).values()) {
+      for (const rel of [...(await tx.labels()).values()]) {
         if (rel.type !== LabelType.tripletRelation) continue;
         const p = { ...rel.property };
         let changed = false;
@@ -106,6 +106,11 @@ export class LabelService {
   async delete(projectId: string, datasetId: string, labels: readonly Label[], policy: DeletePolicy, field = 'body.labels'): Promise<void> {
     const dataset = await this.directory.requireWritable(projectId, datasetId);
     if (labels.length === 0) throw errors.badParam(`${field} must hold at least one label`);
+    if (policy === 2 && dataset.info.sampleType !== 1) {
+      // The dataset's own folders hold its files: refused before anything changes when the account lost them.
+      const own = [...dataset.inputPaths, dataset.innerPath ?? dataset.workPath].map((path) => ({ path, field: 'delete_source' }));
+      await this.ctx.buckets.checkAll({ projectId: dataset.projectId }, own, 'delete');
+    }
     const doomedFiles = await this.store.write(dataset.id, this.ctx.clock.now(), async (tx) => {
       const known = await tx.labels();
       const targets = labels.map((l, i) => requireLabel(known, l, `${field}[${i}]`));
@@ -121,7 +126,7 @@ export class LabelService {
       }
       const files: string[] = [];
       for (const target of targets) files.push(...(await this.removeFromSamples(tx, target.no, policy)));
-      for (const target of targets) await tx.deleteLabel(target.no);
+      await tx.deleteLabels(targets.map((t) => t.no));
       return files;
     });
     await this.directory.touch(dataset.id);
@@ -166,6 +171,8 @@ export class LabelService {
     if (dataset.info.sampleType === 1) return;
     for (const source of new Set(sources)) {
       const p = parseObsPath(source, 'source');
+      // A file in a bucket of another account (named by path, the grant since revoked) stays.
+      if (!(await this.ctx.buckets.allows({ projectId: dataset.projectId }, p.bucket))) continue;
       await this.ctx.objectStore.delete(p.bucket, p.key);
     }
   }

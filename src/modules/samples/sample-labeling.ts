@@ -1,9 +1,12 @@
-// Deleting samples (#14) and manual labeling (#25): batches in one transaction each.
+// Deleting samples (#14) and manual labeling (#25): each item succeeds or fails on its own; the items
+// that stand are changed in one transaction. The answer is {success: true} when all did, else
+// results[] holds every item's outcome, in request order.
 import type { AppContext } from '#src/app.ts';
 import { apiError, errors } from '#src/core/errors.ts';
 import type { DatasetDirectory } from '#src/modules/datasets/dataset-directory.ts';
 import { parseObsPath } from '#src/storage/obs-path.ts';
 import { checkMetadata } from './annotation-rules.ts';
+import { attempt, attemptAsync, failure, overall, pending, type BatchItem } from './batch-items.ts';
 import { checkLabelList } from './label-checks.ts';
 import { LabelResolver } from './sample-rows.ts';
 import type { BatchResult, DeleteSamplesRequest, UpdateSamplesRequest } from './schemas.ts';
@@ -12,24 +15,39 @@ import { SampleState, type SampleRow } from './tables.ts';
 
 const TEXT_SAMPLES = 1;
 
-function uniqueIds(ids: readonly (string | undefined)[], field: string): string[] {
-  const seen = new Set<string>();
-  ids.forEach((id, i) => {
-    if (id === undefined || id === '') throw errors.badParam(`${field}[${i}]${field.endsWith('samples') ? '.sample_id' : ''} is required`);
-    if (seen.has(id)) throw errors.badParam(`${field}[${i}]: sample ${id} appears twice`);
-    seen.add(id);
-  });
-  return [...seen];
+interface IdItem extends BatchItem {
+  id: string;
+  field: string;
+  row?: SampleRow;
 }
 
-/** The rows of these ids, in the order asked; any id that is no sample of the dataset refuses the batch. */
-function inOrder(ids: readonly string[], rows: readonly SampleRow[], field: string): SampleRow[] {
-  const byId = new Map(rows.map((r) => [r.id, r]));
-  return ids.map((id, i) => {
-    const row = byId.get(id);
-    if (!row) throw apiError(400, 'ModelArts.4420', `(${field}[${i}]: ${id} is no sample of this dataset)`);
-    return row;
+/** One item per id given; a missing or repeated id fails its item. */
+function idItems(ids: readonly (string | undefined)[], field: string, idField: string): IdItem[] {
+  const seen = new Set<string>();
+  return ids.map((id, index) => {
+    const item: IdItem = { index, id: id ?? '', field: `${field}[${index}]` };
+    attempt(item, (it) => {
+      if (it.id === '') throw errors.badParam(`${it.field}${idField} is required`);
+      if (seen.has(it.id)) throw errors.badParam(`${it.field}: sample ${it.id} appears twice`);
+      seen.add(it.id);
+    });
+    return item;
   });
+}
+
+/** Gives each standing item its row; an id that is no sample of the dataset fails its item. */
+function attachRows(items: readonly IdItem[], rows: readonly SampleRow[]): void {
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  for (const it of pending(items)) {
+    it.row = byId.get(it.id);
+    if (!it.row) it.error = apiError(400, 'ModelArts.4420', `(${it.field}: ${it.id} is no sample of this dataset)`);
+  }
+}
+
+function answer(items: readonly IdItem[]): BatchResult {
+  const head = overall(items, 'samples');
+  if (head.success) return head;
+  return { ...head, results: items.map((it) => (it.error ? failure(it.error) : { success: true })) };
 }
 
 export class SampleLabeling {
@@ -41,57 +59,82 @@ export class SampleLabeling {
 
   async delete(projectId: string, datasetId: string, req: DeleteSamplesRequest): Promise<BatchResult> {
     const dataset = await this.directory.requireWritable(projectId, datasetId);
-    const ids = uniqueIds(req.samples ?? [], 'body.samples');
-    if (ids.length === 0) throw errors.badParam('body.samples must hold at least one sample id');
+    const items = idItems(req.samples ?? [], 'body.samples', '');
+    if (items.length === 0) throw errors.badParam('body.samples must hold at least one sample id');
+    const deleteFiles = req.delete_source === true && dataset.info.sampleType !== TEXT_SAMPLES;
+    if (deleteFiles) {
+      // Each file's bucket is checked before anything changes (a sample's source never changes): a
+      // sample whose file the account may not delete stays, and its item says why.
+      const rows = new Map((await this.store.samplesByIds(dataset.id, pending(items).map((it) => it.id))).map((r) => [r.id, r]));
+      for (const it of pending(items)) {
+        const source = rows.get(it.id)?.source;
+        if (source === undefined || source.startsWith('content://')) continue;
+        await attemptAsync(it, () => this.ctx.buckets.check({ projectId: dataset.projectId }, parseObsPath(source, 'source'), 'body.delete_source', 'delete'));
+      }
+    }
     const deleted = await this.store.write(dataset.id, this.ctx.clock.now(), async (tx) => {
-      const rows = inOrder(ids, await tx.samplesByIds(ids), 'body.samples');
+      attachRows(items, await tx.samplesByIds(pending(items).map((it) => it.id)));
+      const rows = pending(items).map((it) => it.row!);
       await tx.deleteSamples(rows);
       return rows;
     });
-    await this.directory.touch(dataset.id);
+    if (deleted.length > 0) await this.directory.touch(dataset.id);
     // A text file holds many samples: deleting one sample never deletes the file.
-    if (req.delete_source && dataset.info.sampleType !== TEXT_SAMPLES) {
+    if (deleteFiles) {
       for (const source of new Set(deleted.map((r) => r.source))) {
         const p = parseObsPath(source, 'source');
         await this.ctx.objectStore.delete(p.bucket, p.key);
       }
     }
-    return { success: true };
+    return answer(items);
   }
 
   /** Each sample's label list is replaced by the one given; an empty or missing list unlabels it. */
   async update(projectId: string, datasetId: string, req: UpdateSamplesRequest, labeler: string): Promise<BatchResult> {
     const dataset = await this.directory.requireWritable(projectId, datasetId);
-    const items = req.samples ?? [];
-    if (items.length === 0) throw errors.badParam('body.samples must hold at least one sample');
-    const ids = uniqueIds(items.map((s) => s.sample_id), 'body.samples');
+    const given = req.samples ?? [];
+    if (given.length === 0) throw errors.badParam('body.samples must hold at least one sample');
+    const items = idItems(given.map((s) => s.sample_id), 'body.samples', '.sample_id');
     const known = new Map((await this.store.labels(dataset.id)).map((l) => [l.name, l]));
     const check = new LabelResolver(dataset, known, { create: true });
-    items.forEach((s, i) => {
-      if (s.labels && s.labels.length > 0) checkLabelList(check, s.labels, `body.samples[${i}].labels`);
-      if (s.metadata) checkMetadata(s.metadata, `body.samples[${i}].metadata`);
-    });
+    for (const item of items) {
+      attempt(item, (it) => {
+        const s = given[it.index]!;
+        if (s.labels && s.labels.length > 0) checkLabelList(check, s.labels, `${it.field}.labels`);
+        if (s.metadata) checkMetadata(s.metadata, `${it.field}.metadata`);
+      });
+    }
     const now = this.ctx.clock.now();
-    await this.store.write(dataset.id, now, async (tx) => {
+    const changed = await this.store.write(dataset.id, now, async (tx) => {
+      attachRows(items, await tx.samplesByIds(pending(items).map((it) => it.id)));
+      // Labels are created only for items that will change (the labels read now may differ from the
+      // check's, when another request changed them meanwhile).
       const resolver = new LabelResolver(dataset, await tx.labels(), { create: true });
-      items.forEach((s, i) => s.labels && resolver.typesOf(s.labels, `body.samples[${i}].labels`));
+      for (const item of pending(items)) {
+        attempt(item, (it) => {
+          const labels = given[it.index]!.labels;
+          if (labels) resolver.typesOf(labels, `${it.field}.labels`);
+        });
+      }
       await resolver.createPending(tx);
-      const rows = inOrder(ids, await tx.samplesByIds(ids), 'body.samples');
-      for (const [i, item] of items.entries()) {
-        const row = rows[i]!;
-        const annotations = item.labels && item.labels.length > 0 ? resolver.toAnnotations(item.labels) : [];
-        const metadata = item.metadata ? { ...(JSON.parse(row.metadata) as Record<string, unknown>), ...item.metadata } : (JSON.parse(row.metadata) as Record<string, unknown>);
+      const standing = pending(items);
+      for (const it of standing) {
+        const s = given[it.index]!;
+        const row = it.row!;
+        const annotations = s.labels && s.labels.length > 0 ? resolver.toAnnotations(s.labels) : [];
+        const stored = JSON.parse(row.metadata) as Record<string, unknown>;
         await tx.changeLabels(row, {
           state: annotations.length > 0 ? SampleState.manual : SampleState.none,
           annotations,
-          metadata,
-          usage: item.sample_usage ?? row.usage,
+          metadata: s.metadata ? { ...stored, ...s.metadata } : stored,
+          usage: s.sample_usage ?? row.usage,
           labeler: annotations.length > 0 ? labeler : null,
           labeledTime: now,
         });
       }
+      return standing.length;
     });
-    await this.directory.touch(dataset.id);
-    return { success: true };
+    if (changed > 0) await this.directory.touch(dataset.id);
+    return answer(items);
   }
 }

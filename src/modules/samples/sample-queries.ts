@@ -2,6 +2,8 @@
 import { sql } from 'kysely';
 import { apiError, errors } from '#src/core/errors.ts';
 import type { DatasetDirectory } from '#src/modules/datasets/dataset-directory.ts';
+import { pageStart } from '#src/modules/datasets/paging.ts';
+import { parseImageProcess, PREVIEW_PROCESS, type ObjectUrls, type UrlOrigin } from '#src/modules/object-urls/index.ts';
 import { ListStore, type ListRequest } from './list-store.ts';
 import type { LabelRef } from './sample-model.ts';
 import { sampleView } from './sample-view.ts';
@@ -10,9 +12,12 @@ import { parseSearchConditions } from './search-conditions.ts';
 import { labelResponse } from './label-service.ts';
 import type { DescribeSampleResp, ListSamplesQuery, ListSamplesResponse, ListSearchResponse } from './schemas.ts';
 import type { SampleStore } from './store.ts';
+import type { SampleRow } from './tables.ts';
 import type { Clock } from '#src/core/time.ts';
 
 const sampleTypeIs = (value: number): Cond => sql`s.sample_type = ${value}`;
+/** Images get previews (resized copies); other samples are shown as they are. */
+const IMAGE_SAMPLE = 0;
 const scoreBetween = (low: number, high: number): Cond => sql`s.score between ${low} and ${high}`;
 
 function score(v: string | undefined, field: string): number | undefined {
@@ -29,12 +34,27 @@ export class SampleQueries {
     private readonly store: SampleStore,
     private readonly directory: DatasetDirectory,
     private readonly clock: Clock,
+    private readonly urls: ObjectUrls,
   ) {
     this.lists = new ListStore(store.database);
   }
 
-  async list(projectId: string, datasetId: string, q: ListSamplesQuery): Promise<ListSamplesResponse> {
+  /**
+   * The list's image process: process_parameter as given (checked), or the default thumbnail when
+   * preview is asked for; '' for the files themselves.
+   */
+  private imageProcess(q: ListSamplesQuery): string {
+    if (q.process_parameter !== undefined && q.process_parameter !== '') {
+      parseImageProcess(q.process_parameter, 'query.process_parameter');
+      return q.process_parameter;
+    }
+    return q.preview === true ? PREVIEW_PROCESS : '';
+  }
+
+  /** Sample sources come as signed URLs for `origin` (the address the client used; '' gives URLs relative to the server). */
+  async list(projectId: string, datasetId: string, q: ListSamplesQuery, origin: UrlOrigin = ''): Promise<ListSamplesResponse> {
     const dataset = await this.directory.require(projectId, datasetId);
+    const process = this.imageProcess(q);
     const versionId = q.version_id;
     if (versionId !== undefined && !(await this.store.versionExists(dataset.id, versionId))) {
       throw apiError(400, 'ModelArts.4353', `(query.version_id: ${versionId})`);
@@ -70,12 +90,12 @@ export class SampleQueries {
       ...(viaLabel !== undefined ? { viaLabel } : {}),
       order: q.order ?? 'desc',
       limit: q.limit,
-      // offset is the start page, as everywhere in this API family.
-      offset: q.offset * q.limit,
+      offset: pageStart(q.offset, q.limit),
     };
     const [total, rows] = await Promise.all([this.count(req, dataset.id, label, q), this.lists.page(req)]);
     const byNo = new Map(refs.map((l) => [l.no, l]));
-    return { sample_count: total, samples: rows.map((r) => sampleView(r, byNo)) };
+    const source = (r: SampleRow) => this.urls.forSource(origin, r.source, r.sample_type === IMAGE_SAMPLE ? process : '');
+    return { sample_count: total, samples: rows.map((r) => sampleView(r, byNo, source(r))) };
   }
 
   /** The total of a list: from the counters when the filter is one they keep, else counted. */
@@ -102,12 +122,12 @@ export class SampleQueries {
     return this.lists.count(req);
   }
 
-  async describe(projectId: string, datasetId: string, sampleId: string): Promise<DescribeSampleResp> {
+  async describe(projectId: string, datasetId: string, sampleId: string, origin: UrlOrigin): Promise<DescribeSampleResp> {
     const dataset = await this.directory.require(projectId, datasetId);
     const row = await this.store.sample(dataset.id, sampleId);
     if (!row) throw apiError(400, 'ModelArts.4420', `(${sampleId})`);
     const labels = await this.store.labels(dataset.id);
-    return sampleView(row, new Map(labels.map((l) => [l.no, l])));
+    return sampleView(row, new Map(labels.map((l) => [l.no, l])), this.urls.forSource(origin, row.source));
   }
 
   /** What the samples can be searched by: the labels they carry, their labelers and metadata values. */

@@ -1,6 +1,6 @@
 // The writes of one transaction on one dataset's samples and labels. Every change goes through here
 // so the label index, the counters and the metrics move with the samples, all or nothing.
-import { sql, type Kysely } from 'kysely';
+import { CompiledQuery, sql, type Kysely } from 'kysely';
 import type { DialectName } from '#src/db/database.ts';
 import type { Tables } from '#src/db/tables.ts';
 import { CounterDelta, distinctLabels, labelSetOf, maxScore, summaryFromParts, summaryOf, type LabelRef, type StoredAnnotation } from './sample-model.ts';
@@ -26,6 +26,13 @@ export function sampleValues(r: SampleRow): SqlValue[] {
   pushSampleValues(r, out);
   return out;
 }
+
+const LABEL_COLUMNS = [
+  'dataset_id', 'label_no', 'name', 'type', 'property', 'attributes', 'count_manual', 'samples_manual', 'count_auto', 'samples_auto', 'create_time',
+] as const;
+const INDEX_COLUMNS = ['dataset_id', 'label_no', 'sample_time', 'sample_id'] as const;
+/** Label counter changes per statement (5 bound values each). */
+const COUNTER_ROWS = 2000;
 
 /** One minute per metrics point. */
 export const METRIC_BUCKET_MS = 60_000;
@@ -103,24 +110,14 @@ export class SampleTx {
       .executeTakeFirstOrThrow();
     const first = Number(r.next_label_no) - defs.length;
     const created = defs.map((d, i) => ({ ...d, no: first + i }));
-    await this.db
-      .insertInto('dataset_labels')
-      .values(
-        created.map((l) => ({
-          dataset_id: this.datasetId,
-          label_no: l.no,
-          name: l.name,
-          type: l.type,
-          property: JSON.stringify(l.property),
-          attributes: l.attributes ? JSON.stringify(l.attributes) : null,
-          count_manual: 0,
-          samples_manual: 0,
-          count_auto: 0,
-          samples_auto: 0,
-          create_time: this.now,
-        })),
-      )
-      .execute();
+    // In chunks: a long list would pass the databases' bound-parameter limits in one statement.
+    await bulkInsert(
+      this.db,
+      this.dialect,
+      'dataset_labels',
+      LABEL_COLUMNS,
+      created.map((l) => [this.datasetId, l.no, l.name, l.type, JSON.stringify(l.property), l.attributes ? JSON.stringify(l.attributes) : null, 0, 0, 0, 0, this.now]),
+    );
     for (const l of created) known.set(l.name, l);
     return created;
   }
@@ -136,12 +133,24 @@ export class SampleTx {
       .where('dataset_id', '=', this.datasetId)
       .where('label_no', '=', no)
       .execute();
-    this.labelCache = undefined;
+    // The cached labels follow (re-reading them after each of many updates would read n labels n times).
+    const cache = this.labelCache;
+    const old = cache && [...cache.values()].find((l) => l.no === no);
+    if (!cache || !old) return;
+    const next: LabelRef = { no, name: fields.name ?? old.name, type: old.type, property: fields.property ?? old.property };
+    const attributes = fields.attributes === undefined ? old.attributes : fields.attributes;
+    if (attributes) next.attributes = attributes;
+    cache.delete(old.name);
+    cache.set(next.name, next);
   }
 
-  async deleteLabel(no: number): Promise<void> {
-    await this.db.deleteFrom('dataset_labels').where('dataset_id', '=', this.datasetId).where('label_no', '=', no).execute();
-    this.labelCache = undefined;
+  async deleteLabels(nos: readonly number[]): Promise<void> {
+    for (let i = 0; i < nos.length; i += 1000) {
+      await this.db.deleteFrom('dataset_labels').where('dataset_id', '=', this.datasetId).where('label_no', 'in', nos.slice(i, i + 1000)).execute();
+    }
+    const gone = new Set(nos);
+    const cache = this.labelCache;
+    if (cache) for (const [name, l] of cache) if (gone.has(l.no)) cache.delete(name);
   }
 
   /** Samples of the dataset by id, locked for this transaction (PostgreSQL) so counters stay exact. */
@@ -200,7 +209,7 @@ export class SampleTx {
       this.delta.add(summaryFromParts(row.state, annotations, metadata), 1);
       if (annotations.length > 0) for (const no of distinctLabels(annotations)) index.push([this.datasetId, no, row.sample_time, row.id]);
     }
-    if (index.length > 0) await bulkInsert(this.db, this.dialect, 'sample_label_index', ['dataset_id', 'label_no', 'sample_time', 'sample_id'], index);
+    if (index.length > 0) await bulkInsert(this.db, this.dialect, 'sample_label_index', INDEX_COLUMNS, index);
     return ids;
   }
 
@@ -238,10 +247,7 @@ export class SampleTx {
         .execute();
     }
     if (added.length > 0) {
-      await this.db
-        .insertInto('sample_label_index')
-        .values(added.map((no) => ({ dataset_id: this.datasetId, label_no: no, sample_time: before.sample_time, sample_id: before.id })))
-        .execute();
+      await bulkInsert(this.db, this.dialect, 'sample_label_index', INDEX_COLUMNS, added.map((no) => [this.datasetId, no, before.sample_time, before.id]));
     }
   }
 
@@ -268,6 +274,28 @@ export class SampleTx {
     }
   }
 
+  /**
+   * Adds counter changes to labels: one UPDATE ... FROM (VALUES ...) per chunk of labels, so a batch
+   * that touches thousands of labels takes a few statements, not one each.
+   */
+  private async applyLabelCounts(changes: readonly [number, { countManual: number; samplesManual: number; countAuto: number; samplesAuto: number }][]): Promise<void> {
+    for (let start = 0; start < changes.length; start += COUNTER_ROWS) {
+      const chunk = changes.slice(start, start + COUNTER_ROWS);
+      const values: SqlValue[] = [];
+      let n = 0;
+      const p = () => (this.dialect === 'postgres' ? `$${++n}` : '?');
+      const rows = chunk.map(([no, l]) => {
+        values.push(no, l.countManual, l.samplesManual, l.countAuto, l.samplesAuto);
+        return `(cast(${p()} as integer), cast(${p()} as bigint), cast(${p()} as bigint), cast(${p()} as bigint), cast(${p()} as bigint))`;
+      });
+      values.push(this.datasetId);
+      const text = `update dataset_labels set count_manual = dataset_labels.count_manual + d.column2, samples_manual = dataset_labels.samples_manual + d.column3,
+        count_auto = dataset_labels.count_auto + d.column4, samples_auto = dataset_labels.samples_auto + d.column5
+        from (values ${rows.join(',')}) as d where dataset_labels.dataset_id = ${p()} and dataset_labels.label_no = d.column1`;
+      await this.db.executeQuery(CompiledQuery.raw(text, values));
+    }
+  }
+
   /** Applies the summed counter changes and records the metrics point of this minute. */
   async finish(): Promise<void> {
     const d = this.delta;
@@ -284,20 +312,7 @@ export class SampleTx {
       })
       .where('dataset_id', '=', this.datasetId)
       .execute();
-    for (const [no, l] of d.labels) {
-      if (l.countManual === 0 && l.samplesManual === 0 && l.countAuto === 0 && l.samplesAuto === 0) continue;
-      await this.db
-        .updateTable('dataset_labels')
-        .set({
-          count_manual: sql`count_manual + ${l.countManual}`,
-          samples_manual: sql`samples_manual + ${l.samplesManual}`,
-          count_auto: sql`count_auto + ${l.countAuto}`,
-          samples_auto: sql`samples_auto + ${l.samplesAuto}`,
-        })
-        .where('dataset_id', '=', this.datasetId)
-        .where('label_no', '=', no)
-        .execute();
-    }
+    await this.applyLabelCounts([...d.labels].filter(([, l]) => l.countManual !== 0 || l.samplesManual !== 0 || l.countAuto !== 0 || l.samplesAuto !== 0));
     const meta = [...d.metadata.values()].filter((m) => m.n !== 0);
     if (meta.length > 0) {
       await bulkInsert(

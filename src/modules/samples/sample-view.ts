@@ -28,15 +28,15 @@ function hardDetails(row: SampleRow, metadata: Record<string, unknown>): Describ
   return out;
 }
 
-export function sampleView(row: SampleRow, labels: ReadonlyMap<number, LabelRef>): DescribeSampleResp {
+/** `source` is the wire form of the row's source: a signed URL of its file, or its inline text. */
+export function sampleView(row: SampleRow, labels: ReadonlyMap<number, LabelRef>, source: string): DescribeSampleResp {
   const metadata = JSON.parse(row.metadata) as Record<string, unknown>;
   const hard = hardDetails(row, metadata);
   return {
     sample_id: row.id,
     sample_type: row.sample_type,
     labels: annotationsToLabels(JSON.parse(row.labels) as StoredAnnotation[], labels),
-    // The object path as stored: there is no signed download URL here (see the report).
-    source: row.source,
+    source,
     metadata,
     sample_time: row.sample_time,
     sample_status: STATUS_NAMES[row.state] ?? 'UN_ANNOTATION',

@@ -2,7 +2,8 @@
 import { Type, type Static } from 'typebox';
 import { StringEnum } from '#src/core/schemas.ts';
 import { LABEL_TYPES, SAMPLE_TYPES } from '#src/modules/datasets/dataset-types.ts';
-import { Label, LabelAttribute, LabelFormat, LabelProperty, SchemaMap } from '#src/modules/datasets/schemas.ts';
+import { PageOffset } from '#src/modules/datasets/paging.ts';
+import { Label, LabelAttribute, LabelFormat, LabelProperty, MAX_LABELS, SchemaMap } from '#src/modules/datasets/schemas.ts';
 
 export const IntEnum = <T extends readonly number[]>(values: T, description?: string) =>
   Type.Unsafe<T[number]>({ type: 'integer', enum: [...values], ...(description ? { description } : {}) });
@@ -24,11 +25,22 @@ export const SampleStateQuery = StringEnum(SAMPLE_STATES, { description: 'Sample
 
 export const USAGES = ['TRAIN', 'EVAL', 'TEST', 'INFERENCE'] as const;
 
+/** Character offsets in a text sample: a text line holds at most 16 Mi characters. */
+const TEXT_INDEX_MAX = 16 * 1024 * 1024;
+
+/** Labels on one sample (objects of a detection image, entities of a text, ...). */
+export const MAX_SAMPLE_LABELS = 10_000;
+
+/** Samples one batch request (#13, #14, #25) may name. */
+export const MAX_UPLOAD_BATCH = 10_000;
+
+const sampleLabelBounds = (description = `At most ${MAX_SAMPLE_LABELS} labels`) => ({ maxItems: MAX_SAMPLE_LABELS, description });
+
 /** Attributes of a label on a sample; the @modelarts keys of the spec are typed, others pass. */
 export const SampleLabelProperty = Type.Intersect([
   Type.Object({
     '@modelarts:content': Type.Optional(Type.String()),
-    '@modelarts:end_index': Type.Optional(Type.Integer()),
+    '@modelarts:end_index': Type.Optional(Type.Integer({ minimum: 0, maximum: TEXT_INDEX_MAX })),
     '@modelarts:end_time': Type.Optional(Type.String()),
     '@modelarts:feature': Type.Optional(Type.Unknown({ description: 'Shape points, e.g. [[0,10],[50,95]] for a bndbox' })),
     '@modelarts:from': Type.Optional(Type.String()),
@@ -37,7 +49,7 @@ export const SampleLabelProperty = Type.Intersect([
     '@modelarts:hard_reasons': Type.Optional(Type.String({ description: 'Reason ids joined by "-", e.g. 3-20-21-19' })),
     '@modelarts:shape': Type.Optional(Type.String({ description: 'bndbox, polygon, circle, line, dashed, point or polyline' })),
     '@modelarts:source': Type.Optional(Type.String()),
-    '@modelarts:start_index': Type.Optional(Type.Integer()),
+    '@modelarts:start_index': Type.Optional(Type.Integer({ minimum: 0, maximum: TEXT_INDEX_MAX })),
     '@modelarts:start_time': Type.Optional(Type.String()),
     '@modelarts:to': Type.Optional(Type.String()),
   }),
@@ -65,11 +77,11 @@ export const SampleLabelResponse = Type.Object({
 
 export const SampleMetadata = Type.Intersect([
   Type.Object({
-    '@modelarts:import_origin': Type.Optional(Type.Integer()),
-    '@modelarts:hard': Type.Optional(Type.Number({ description: '0 or 1' })),
+    '@modelarts:import_origin': Type.Optional(Type.Integer({ minimum: 0, maximum: 1000 })),
+    '@modelarts:hard': Type.Optional(Type.Number({ minimum: 0, maximum: 1, description: '0 or 1' })),
     '@modelarts:hard_coefficient': Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
     '@modelarts:hard_reasons': Type.Optional(Type.Array(Type.Integer({ minimum: 0, maximum: 30 }), { maxItems: 31 })),
-    '@modelarts:size': Type.Optional(Type.Array(Type.Integer({ minimum: 1 }), { minItems: 2, maxItems: 3 })),
+    '@modelarts:size': Type.Optional(Type.Array(Type.Integer({ minimum: 1, maximum: 1_000_000 }), { minItems: 2, maxItems: 3, description: 'width, height[, depth]' })),
   }),
   Type.Record(Type.String(), Type.Unknown()),
 ]);
@@ -77,28 +89,26 @@ export const SampleMetadata = Type.Intersect([
 export const SampleDataSource = Type.Object({
   data_path: Type.Optional(Type.String({ maxLength: 2048, description: 'Object path of the file, /bucket/dir/file' })),
   data_type: Type.Optional(IntEnum([0, 1, 2, 3, 4, 5, 6] as const, '0 OBS (the only type served here)')),
-  schema_maps: Type.Optional(Type.Array(SchemaMap, { maxItems: 1000 })),
+  schema_maps: Type.Optional(Type.Array(SchemaMap, { maxItems: 1000, description: 'At most 1,000 column mappings' })),
   source_info: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
   with_column_header: Type.Optional(Type.Boolean()),
 });
 
 export const UploadSample = Type.Object({
-  data: Type.Optional(Type.String({ description: 'The file content, base64' })),
+  data: Type.Optional(Type.String({ maxLength: 16 * 1024 * 1024, description: 'The file content, base64 (a file takes at most 8 MB, the batch 8 MB in all)' })),
   data_source: Type.Optional(SampleDataSource),
   encoding: Type.Optional(StringEnum(['UTF-8', 'GBK', 'GB2312'] as const)),
-  labels: Type.Optional(Type.Array(SampleLabel, { maxItems: 10000 })),
+  labels: Type.Optional(Type.Array(SampleLabel, sampleLabelBounds())),
   metadata: Type.Optional(SampleMetadata),
   name: Type.Optional(Type.String({ maxLength: 1024 })),
   sample_type: Type.Optional(IntEnum(SAMPLE_TYPES)),
 });
 export type UploadSample = Static<typeof UploadSample>;
 
-export const MAX_UPLOAD_BATCH = 10_000;
-
 export const UploadSamplesRequest = Type.Object({
   final_annotation: Type.Optional(Type.Boolean({ description: 'true (default): labels are final; false: they await confirmation' })),
   label_format: Type.Optional(LabelFormat),
-  samples: Type.Optional(Type.Array(UploadSample, { maxItems: MAX_UPLOAD_BATCH })),
+  samples: Type.Optional(Type.Array(UploadSample, { maxItems: MAX_UPLOAD_BATCH, description: `At most ${MAX_UPLOAD_BATCH} samples` })),
 });
 export type UploadSamplesRequest = Static<typeof UploadSamplesRequest>;
 
@@ -134,7 +144,7 @@ export type BatchResult = Static<typeof BatchResult>;
 
 export const DeleteSamplesRequest = Type.Object({
   delete_source: Type.Optional(Type.Boolean({ description: 'Also delete the files (not for text datasets)' })),
-  samples: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: MAX_UPLOAD_BATCH })),
+  samples: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: MAX_UPLOAD_BATCH, description: `At most ${MAX_UPLOAD_BATCH} sample ids` })),
 });
 export type DeleteSamplesRequest = Static<typeof DeleteSamplesRequest>;
 
@@ -146,7 +156,7 @@ export const ListSamplesQuery = Type.Object({
   limit: Type.Integer({ minimum: 1, maximum: 100, default: 10 }),
   locale: Type.Optional(Type.String({ maxLength: 32 })),
   low_score: Type.Optional(Type.String({ maxLength: 32, description: 'Lower confidence limit (default 0)' })),
-  offset: Type.Integer({ minimum: 0, default: 0, description: 'Start page (0-based), in pages of limit' }),
+  offset: PageOffset,
   order: Type.Optional(StringEnum(['asc', 'desc'] as const)),
   preview: Type.Optional(Type.Boolean()),
   process_parameter: Type.Optional(Type.String({ maxLength: 256 })),
@@ -208,7 +218,7 @@ export type ListSearchResponse = Static<typeof ListSearchResponse>;
 
 export const ListLabelsQuery = Type.Object({
   version_id: Type.Optional(Type.String({ maxLength: 64 })),
-  offset: Type.Integer({ minimum: 0, default: 0, description: 'Start page (0-based), in pages of limit' }),
+  offset: PageOffset,
   limit: Type.Integer({ minimum: 1, maximum: 100000, default: 100000 }),
 });
 export type ListLabelsQuery = Static<typeof ListLabelsQuery>;
@@ -220,7 +230,7 @@ export const ListLabelsResponse = Type.Object({
 export type ListLabelsResponse = Static<typeof ListLabelsResponse>;
 
 export const LabelsRequest = Type.Object({
-  labels: Type.Optional(Type.Array(Label, { maxItems: 10000 })),
+  labels: Type.Optional(Type.Array(Label, { maxItems: MAX_LABELS, description: `At most ${MAX_LABELS} labels` })),
 });
 export type LabelsRequest = Static<typeof LabelsRequest>;
 
@@ -246,7 +256,7 @@ export const DeleteLabelQuery = Type.Object({
 });
 
 export const SampleLabels = Type.Object({
-  labels: Type.Optional(Type.Array(SampleLabel, { maxItems: 10000 })),
+  labels: Type.Optional(Type.Array(SampleLabel, sampleLabelBounds(`At most ${MAX_SAMPLE_LABELS} labels; none or an empty list unlabels the sample`))),
   metadata: Type.Optional(SampleMetadata),
   sample_id: Type.Optional(Type.String({ maxLength: 64 })),
   sample_type: Type.Optional(IntEnum(SAMPLE_TYPES)),
@@ -257,7 +267,7 @@ export const SampleLabels = Type.Object({
 
 export const UpdateSamplesRequest = Type.Object({
   email: Type.Optional(Type.String({ maxLength: 256 })),
-  samples: Type.Optional(Type.Array(SampleLabels, { maxItems: MAX_UPLOAD_BATCH })),
+  samples: Type.Optional(Type.Array(SampleLabels, { maxItems: MAX_UPLOAD_BATCH, description: `At most ${MAX_UPLOAD_BATCH} samples` })),
 });
 export type UpdateSamplesRequest = Static<typeof UpdateSamplesRequest>;
 
@@ -290,9 +300,12 @@ export const StatsResponse = Type.Object({
 });
 export type StatsResponse = Static<typeof StatsResponse>;
 
+/** The last millisecond of the year 9999. */
+const MAX_EPOCH_MS = 253_402_300_799_999;
+
 export const MetricsQuery = Type.Object({
-  end_time: Type.Integer({ minimum: 0, description: 'Epoch ms' }),
-  start_time: Type.Integer({ minimum: 0, description: 'Epoch ms' }),
+  end_time: Type.Integer({ minimum: 0, maximum: MAX_EPOCH_MS, description: 'Epoch ms' }),
+  start_time: Type.Integer({ minimum: 0, maximum: MAX_EPOCH_MS, description: 'Epoch ms' }),
   workforce_task_id: Type.Optional(Type.String({ maxLength: 64 })),
 });
 

@@ -27,7 +27,7 @@ export const SearchProp = Type.Object({
 
 export const SearchCondition = Type.Object({
   coefficient: Type.Optional(Type.String({ maxLength: 64 })),
-  frame_in_video: Type.Optional(Type.Integer()),
+  frame_in_video: Type.Optional(Type.Integer({ minimum: 0, maximum: 100_000_000 })),
   hard: Type.Optional(StringEnum(['0', '1'] as const)),
   import_origin: Type.Optional(Type.String({ maxLength: 64 })),
   kvp: Type.Optional(Type.String({ maxLength: 64 })),

@@ -1,16 +1,18 @@
 import type { AppContext } from '#src/app.ts';
-import { apiError } from '#src/core/errors.ts';
+import { ApiError, apiError } from '#src/core/errors.ts';
 import type { DatasetDirectory, DatasetRecord } from '#src/modules/datasets/dataset-directory.ts';
 import type { Label } from '#src/modules/datasets/schemas.ts';
 import type {
   DatasetSamplesPort,
   FreezeOptions,
+  ImportOptions,
   LabelDefinition,
   NewSample,
   SampleCounts,
   SnapshotSample,
   VersionSnapshot,
 } from '#src/modules/datasets/samples-port.ts';
+import type { ObjectUrls } from '#src/modules/object-urls/index.ts';
 import { checkMetadata } from './annotation-rules.ts';
 import { LabelService } from './label-service.ts';
 import { SampleLabeling } from './sample-labeling.ts';
@@ -35,12 +37,13 @@ export class SampleService implements DatasetSamplesPort {
     private readonly store: SampleStore,
     readonly directory: DatasetDirectory,
     private readonly ctx: AppContext,
+    urls: ObjectUrls,
   ) {
     this.versions = new VersionStore(store.database, store);
     this.labels = new LabelService(store, directory, ctx);
     this.uploads = new SampleUploads(store, directory, ctx);
     this.labeling = new SampleLabeling(store, directory, ctx);
-    this.queries = new SampleQueries(store, directory, ctx.clock);
+    this.queries = new SampleQueries(store, directory, ctx.clock, urls);
     this.stats = new StatsService(store, directory);
   }
 
@@ -78,17 +81,26 @@ export class SampleService implements DatasetSamplesPort {
     }));
   }
 
-  async importSamples(dataset: DatasetRecord, samples: NewSample[]): Promise<number> {
+  async importSamples(dataset: DatasetRecord, samples: NewSample[], opts: ImportOptions = {}): Promise<number> {
     if (samples.length === 0) return 0;
     const now = this.ctx.clock.now();
-    const added = await this.store.write(dataset.id, now, async (tx) => {
+    const { added, annotated } = await this.store.write(dataset.id, now, async (tx) => {
       const resolver = new LabelResolver(dataset, await tx.labels(), { create: true });
-      samples.forEach((s, i) => {
-        if (s.labels && s.labels.length > 0) resolver.typesOf(s.labels, `samples[${i}] (${s.source}).labels`);
-        if (s.metadata) checkMetadata(s.metadata, `samples[${i}] (${s.source}).metadata`);
+      const kept = samples.map((s, i): NewSample => {
+        try {
+          if (s.labels && s.labels.length > 0) resolver.typesOf(s.labels, `samples[${i}] (${s.source}).labels`);
+          if (s.metadata) checkMetadata(s.metadata, `samples[${i}] (${s.source}).metadata`);
+          return s;
+        } catch (e) {
+          // Without a report to make, a bad label refuses the batch; with one, the sample comes unlabeled.
+          if (!(e instanceof ApiError) || !opts.onRejected) throw e;
+          opts.onRejected(s.source, `imported without its labels: ${e.message}`);
+          const { labels: _labels, metadata: _metadata, ...bare } = s;
+          return bare;
+        }
       });
       await resolver.createPending(tx);
-      const drafts = samples.map((s) => {
+      const drafts = kept.map((s) => {
         const annotations = s.labels && s.labels.length > 0 ? resolver.toAnnotations(s.labels) : [];
         return sampleDraft(
           dataset,
@@ -106,8 +118,10 @@ export class SampleService implements DatasetSamplesPort {
           now,
         );
       });
-      return (await tx.insertSamples(drafts)).size;
+      const inserted = await tx.insertSamples(drafts);
+      return { added: inserted.size, annotated: drafts.filter((d) => inserted.has(d.row.id) && d.annotations.length > 0).length };
     });
+    opts.onAnnotated?.(annotated);
     if (added > 0) await this.directory.touch(dataset.id);
     return added;
   }

@@ -7,6 +7,7 @@ import { errors } from '#src/core/errors.ts';
 import type { ConfigApi } from '#src/modules/models/package-config.ts';
 import type { ServingInstance } from '#src/runtime/serving/instance.ts';
 import type { ObjectStore } from '#src/storage/object-store.ts';
+import { bucketForbidden } from '#src/storage/bucket-access.ts';
 import { formatObsPath, type ObjectPath } from '#src/storage/obs-path.ts';
 import { parseSourceLocation } from '#src/modules/models/model-package.ts';
 
@@ -26,13 +27,24 @@ export interface BatchCounts {
   total: number;
   succeeded: number;
   failed: number;
+  /** Manifest sources in buckets the service's account may not use: skipped, counted as failed. */
+  forbidden: number;
 }
+
+/** Whether the service's account may read a bucket (the bucket-ownership check). */
+export type BucketReadable = (bucket: string) => Promise<boolean>;
 
 /** An OBS object path, accepting the forms CreateService takes. */
 function objectPathOf(text: string, field: string): ObjectPath {
   const clean = text.replace(/\?.*$/, '');
   const folder = parseSourceLocation(clean, field);
   return { bucket: folder.bucket, key: folder.key.replace(/\/$/, '') };
+}
+
+/** The input (a folder or a manifest) and the output folder of a checked batch config. */
+export function batchPaths(c: BatchConfig): { src: ObjectPath; dest: ObjectPath } {
+  const src = c.src_type === 'ManifestFile' ? objectPathOf(c.src_path, 'src_path') : parseSourceLocation(c.src_path, 'src_path');
+  return { src, dest: parseSourceLocation(c.dest_path, 'dest_path') };
 }
 
 /** Checks the batch fields of a config; a 400 naming the field. */
@@ -121,10 +133,11 @@ export async function runBatch(
   api: ConfigApi | undefined,
   instances: ServingInstance[],
   signal: AbortSignal,
+  readable: BucketReadable,
 ): Promise<BatchCounts> {
   const dest = parseSourceLocation(c.dest_path, 'dest_path');
   const source = inputs(store, c);
-  const counts: BatchCounts = { total: 0, succeeded: 0, failed: 0 };
+  const counts: BatchCounts = { total: 0, succeeded: 0, failed: 0, forbidden: 0 };
   const multipartApi = api?.request['Content-type'] === 'multipart/form-data';
   const field = fileField(api);
 
@@ -140,6 +153,11 @@ export async function runBatch(
     let ok = true;
     let text: string;
     try {
+      // A manifest may name any bucket: one of another account is reported, never read.
+      if (!(await readable(input.bucket))) {
+        counts.forbidden++;
+        throw bucketForbidden('manifest source', input.bucket);
+      }
       const data = await store.readBuffer(input.bucket, input.key, INPUT_LIMIT);
       if (c.mapping_type === 'csv') {
         const lines: string[] = [];

@@ -4,11 +4,13 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { ModelService } from '#src/modules/models/service.ts';
 import type { ServingInstance } from '#src/runtime/serving/instance.ts';
+import type { BucketAccess } from '#src/storage/bucket-access.ts';
 import type { ObjectStore } from '#src/storage/object-store.ts';
 import type { Clock } from '#src/core/time.ts';
-import { runBatch, type BatchConfig } from './batch-runner.ts';
+import { batchPaths, runBatch, type BatchConfig } from './batch-runner.ts';
 import type { LocalPool } from '#src/runtime/local/local-pool.ts';
 import { instanceFactory } from './instances.ts';
+import type { Sandbox } from '#src/runtime/sandbox/sandbox.ts';
 import type { ServiceStore } from './store.ts';
 import type { StoredConfig } from './views.ts';
 
@@ -18,6 +20,8 @@ interface Deps {
   pool: LocalPool;
   clock: Clock;
   objects: ObjectStore;
+  buckets: BucketAccess;
+  sandbox: Sandbox;
   dataDir: string;
   event(serviceId: string, type: 'normal' | 'abnormal', info: string): void;
   flush(): Promise<void>;
@@ -66,10 +70,15 @@ export class BatchRunner {
     const config = row ? (JSON.parse(row.config) as StoredConfig[])[0] : undefined;
     if (!row || !config) return;
     const instances: ServingInstance[] = [];
+    const user = { projectId: row.project_id };
     try {
+      // The account may have lost a bucket since the request (a revoked grant).
+      const paths = batchPaths(config as StoredConfig & BatchConfig);
+      await this.deps.buckets.check(user, paths.src, 'src_path');
+      await this.deps.buckets.check(user, paths.dest, 'dest_path', 'write');
       const model = await models.deployable(row.project_id, config.model_id);
       if (!model) throw new Error(`model ${config.model_id} no longer exists`);
-      const start = instanceFactory(model, config.envs, join(this.deps.dataDir, 'services', serviceId));
+      const start = instanceFactory(model, config, join(this.deps.dataDir, 'services', serviceId), { sandbox: this.deps.sandbox, domainId: row.tenant });
       event(serviceId, 'normal', `[${config.model_name} ${config.model_version}] starting ${config.instance_count} instance(s)`);
       for (let i = 0; i < config.instance_count; i++) instances.push(start(randomUUID()));
       await Promise.all(instances.map((i) => i.ready));
@@ -78,8 +87,10 @@ export class BatchRunner {
       await store.update(serviceId, { status: 'running', error_msg: null, transition_at: startedAt });
       if (logId) await store.setLogResult(logId, 'SUCCESS');
       event(serviceId, 'normal', 'batch inference started');
-      const counts = await runBatch(this.deps.objects, config as StoredConfig & BatchConfig, model.config.apis[0], instances, signal);
+      const readable = (bucket: string) => this.deps.buckets.allows(user, bucket);
+      const counts = await runBatch(this.deps.objects, config as StoredConfig & BatchConfig, model.config.apis[0], instances, signal, readable);
       await store.addCounts(serviceId, counts.total, counts.failed);
+      if (counts.forbidden > 0) event(serviceId, 'abnormal', `${counts.forbidden} manifest source(s) skipped: their buckets belong to another account`);
       if (signal.aborted) {
         event(serviceId, 'normal', `batch inference stopped after ${counts.total} file(s): ${counts.succeeded} succeeded, ${counts.failed} failed`);
         return;

@@ -1,15 +1,17 @@
 // The inference gateway: /v1/infers/{service_id}[/...] with the same authentication as every API.
 // A request is checked against the chosen model's apis schema, sent to one of its instances and
-// answered with what the model returned.
+// answered with what the model returned, or with a 504 when the model takes longer than the
+// configured timeout (--infer-timeout).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { principal } from '#src/auth/auth-hook.ts';
 import type { IdentityService } from '#src/auth/identity-service.ts';
 import { apiError, errors } from '#src/core/errors.ts';
-import { withErrors } from '#src/core/schemas.ts';
+import { ErrorBody, withErrors } from '#src/core/schemas.ts';
 import { describeValidationError } from '#src/http/validation.ts';
 import { jsonSchemaOf, type PackageConfig } from '#src/modules/models/package-config.ts';
 import type { ModelService } from '#src/modules/models/service.ts';
+import { PredictTimeoutError, UNREACHABLE, type PredictResponse } from '#src/runtime/serving/instance.ts';
 import { InferParams } from './schemas.ts';
 import type { ServiceManager } from './service.ts';
 import type { ServiceStore } from './store.ts';
@@ -90,8 +92,28 @@ export function registerGateway(
       manager.stats.record(serviceId, route.modelId, false, performance.now() - started);
       throw e;
     }
-    const res = await route.predict({ contentType, raw, ...(isJson ? { json: req.body ?? {} } : {}) });
+    // A client that goes away before its answer drops the request to the instance too.
+    const client = new AbortController();
+    const onClose = () => {
+      if (!reply.raw.writableFinished) client.abort(new Error('the client closed the connection'));
+    };
+    reply.raw.once('close', onClose);
+    // It may have gone already, while the request was authenticated and parsed.
+    if (reply.raw.socket?.destroyed !== false) onClose();
+    let res: PredictResponse;
+    try {
+      res = await route.predict({ contentType, raw, ...(isJson ? { json: req.body ?? {} } : {}) }, client.signal);
+    } catch (e) {
+      manager.stats.record(serviceId, route.modelId, false, performance.now() - started);
+      if (e instanceof PredictTimeoutError) throw apiError(504, 'ModelArts.4503', e.message);
+      // Nobody is left to answer.
+      if (client.signal.aborted) return reply.hijack();
+      throw e;
+    } finally {
+      reply.raw.off('close', onClose);
+    }
     manager.stats.record(serviceId, route.modelId, res.status < 400, performance.now() - started);
+    if (res.status === UNREACHABLE) throw apiError(500, 'ModelArts.4503', String(res.body));
     if (res.status >= 500) throw apiError(500, 'ModelArts.6102', `(${String(res.body)})`);
     if (res.status >= 400) throw errors.badParam(String(res.body));
     reply.header('x-model-id', route.modelId);
@@ -101,7 +123,7 @@ export function registerGateway(
 
   // Not an API of the spec's index: the address the spec's access_address names. Predictions are
   // POSTs; the path below the service id is the model's api url ("/" for the built-in runtimes).
-  const schema = (operationId: string) => ({ operationId, tags: ['Service Management'], summary: 'Calling a real-time service', params: InferParams, response: withErrors({}) });
-  app.post('/v1/infers/:service_id', { schema: schema('InferService') }, handler);
-  app.post('/v1/infers/:service_id/*', { schema: schema('InferServicePath') }, handler);
+  const schema = (operationId: string) => ({ operationId, tags: ['Service Management'], summary: 'Calling a real-time service', params: InferParams, response: withErrors({ 504: ErrorBody }) });
+  app.post('/v1/infers/:service_id', { config: { streamBody: true }, schema: schema('InferService') }, handler);
+  app.post('/v1/infers/:service_id/*', { config: { streamBody: true }, schema: schema('InferServicePath') }, handler);
 }

@@ -1,12 +1,18 @@
 // Builds the serving instances of a model version: the native ONNX server or the Python model
-// server, per the model's runtime. Image models need a container runtime, which this host lacks.
+// server, per the model's runtime. A Python model server is user code: it runs in the workload
+// sandbox with its flavor's CPU and memory. Image models need a container runtime, which this host
+// lacks.
 import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DeployableModel } from '#src/modules/models/service.ts';
 import { ONNX_RUNTIME } from '#src/modules/models/package-config.ts';
-import type { ServingInstance } from '#src/runtime/serving/instance.ts';
+import { InstanceStartError, type ServingInstance } from '#src/runtime/serving/instance.ts';
 import { OnnxInstance } from '#src/runtime/serving/onnx-instance.ts';
-import { PythonInstance } from '#src/runtime/serving/python-instance.ts';
+import { modelServerWorkload, PythonInstance } from '#src/runtime/serving/python-instance.ts';
+import { probePython } from '#src/runtime/sandbox/interpreters.ts';
+import type { Sandbox } from '#src/runtime/sandbox/sandbox.ts';
+import { amountOf } from './flavors.ts';
+import type { CustomSpec } from './schemas.ts';
 
 /**
  * The interpreter for a model runtime: ATELIER_PYTHON_<RUNTIME> (runtime upper-cased, other
@@ -37,7 +43,51 @@ export function unservable(model: DeployableModel): string | undefined {
   return undefined;
 }
 
-export function instanceFactory(model: DeployableModel, envs: Record<string, string>, logDir: string): (id: string) => ServingInstance {
+/** Whether the model's instances run the model's own code (then in the sandbox). */
+export function runsUserCode(model: DeployableModel): boolean {
+  return model.runtime !== ONNX_RUNTIME;
+}
+
+/** An instance that could not be started: it reports why through `ready`. */
+class FailedInstance implements ServingInstance {
+  readonly ready: Promise<void>;
+
+  constructor(
+    readonly id: string,
+    reason: string,
+  ) {
+    this.ready = Promise.reject(new InstanceStartError(reason));
+    this.ready.catch(() => undefined);
+  }
+
+  predict(): never {
+    throw new InstanceStartError('the instance did not start');
+  }
+
+  async usage() {
+    return { cpuCores: 0, memoryMb: 0 };
+  }
+
+  async stop(): Promise<void> {}
+
+  onExit(): void {}
+}
+
+/** What an instance is started with: the service's config entry and where it runs. */
+export interface InstanceConfig {
+  envs: Record<string, string>;
+  specification: string;
+  custom_spec?: CustomSpec;
+}
+
+export interface InstanceHost {
+  sandbox: Sandbox;
+  /** The account of the service. */
+  domainId: string;
+}
+
+/** `serviceDir`: the service's folder (instance logs, and each Python instance's own folder). */
+export function instanceFactory(model: DeployableModel, config: InstanceConfig, serviceDir: string, host: InstanceHost): (id: string) => ServingInstance {
   const modelDir = join(model.dir, 'model');
   if (model.runtime === ONNX_RUNTIME) {
     return (id) => {
@@ -46,14 +96,30 @@ export function instanceFactory(model: DeployableModel, envs: Record<string, str
     };
   }
   return (id) => {
-    mkdirSync(logDir, { recursive: true });
-    return new PythonInstance(id, {
-      python: pythonFor(model.runtime),
-      modelDir,
-      modelType: model.config.model_type,
-      modelName: model.name,
-      env: envs,
-      logFile: join(logDir, `${id}.log`),
-    });
+    try {
+      const limits = amountOf(config.specification, config.custom_spec);
+      if (typeof limits === 'string') throw new Error(limits);
+      const command = pythonFor(model.runtime);
+      const python = probePython(command);
+      if (!python) throw new Error(`the Python interpreter ${command} does not answer`);
+      const scratchDir = join(serviceDir, 'instances', id);
+      mkdirSync(scratchDir, { recursive: true });
+      const launch = host.sandbox.launch(
+        modelServerWorkload({
+          name: `svc-${id}`,
+          python,
+          modelDir,
+          modelType: model.config.model_type,
+          modelName: model.name,
+          env: config.envs,
+          scratchDir,
+          limits,
+          domainId: host.domainId,
+        }),
+      );
+      return new PythonInstance(id, { launch, resources: host.sandbox.resources, scratchDir, logFile: join(serviceDir, `${id}.log`) });
+    } catch (e) {
+      return new FailedInstance(id, e instanceof Error ? e.message : String(e));
+    }
   };
 }

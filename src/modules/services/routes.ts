@@ -40,7 +40,7 @@ export const servicesModule: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = as
   const store = new ServiceStore(ctx.database.db);
   const models = modelServiceOf(ctx);
   const pool = ctx.localPool;
-  const manager = new ServiceManager(store, models, pool, ctx.clock, ctx.config.dataDir, ctx.objectStore);
+  const manager = new ServiceManager(store, models, pool, ctx.clock, ctx.config.dataDir, ctx.objectStore, ctx.buckets, ctx.sandbox, { predictTimeoutMs: ctx.config.inferTimeoutSeconds * 1000 });
   const reader = new ServiceReader(store, manager, ctx.clock);
   models.setUsage(manager);
   ctx.reconcilers.add({ name: 'services', reconcile: () => manager.reconcile() });

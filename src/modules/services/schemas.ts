@@ -1,59 +1,67 @@
 import { Type, type Static } from 'typebox';
 import { StringEnum } from '#src/core/schemas.ts';
+import { Closed, FreeMap, ListOf, PageLimit, PageOffset, StringMap, Text } from '#src/core/request-bounds.ts';
 
 export const InferTypes = ['real-time', 'batch', 'edge'] as const;
 export const ServiceStatuses = ['running', 'deploying', 'concerning', 'failed', 'stopped', 'finished'] as const;
 
-export const Schedule = Type.Object({
-  duration: Type.Integer({ minimum: 1 }),
+// Schedule and custom_spec are kept as sent and answered back: an undeclared key is refused. The
+// other objects are read field by field (ServiceConfig), so what they do not declare is dropped.
+export const Schedule = Closed({
+  duration: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
   time_unit: StringEnum(['DAYS', 'HOURS', 'MINUTES'] as const),
   type: StringEnum(['stop'] as const),
 });
 export type Schedule = Static<typeof Schedule>;
 
-export const CustomSpec = Type.Object({
-  gpu_p4: Type.Optional(Type.Number({ minimum: 0 })),
-  memory: Type.Integer({ minimum: 1 }),
-  cpu: Type.Number({ minimum: 0.01 }),
-  ascend_a310: Type.Optional(Type.Integer({ minimum: 0 })),
+export const CustomSpec = Closed({
+  gpu_p4: Type.Optional(Type.Number({ minimum: 0, maximum: 64 })),
+  memory: Type.Integer({ minimum: 1, maximum: 16 * 1024 * 1024, description: 'MB' }),
+  cpu: Type.Number({ minimum: 0.01, maximum: 1024 }),
+  ascend_a310: Type.Optional(Type.Integer({ minimum: 0, maximum: 64 })),
 });
 export type CustomSpec = Static<typeof CustomSpec>;
+
+// The tables type weight as an Integer; the spec's own examples send it as a string ("70").
+export const Weight = Type.Union(
+  [Type.Integer({ minimum: 0, maximum: 100 }), Type.String({ pattern: '^(100|[1-9]?[0-9])$' })],
+  { description: 'Share of the traffic, 0 to 100, as an integer or a string of digits ("70"); the weights of a real-time service sum to 100' },
+);
 
 export const ServiceConfig = Type.Object({
   model_id: Type.String({ minLength: 1, maxLength: 64 }),
   specification: Type.String({ minLength: 1, maxLength: 64 }),
   custom_spec: Type.Optional(CustomSpec),
-  // The spec's examples send weight as a string ("70"); its tables say Integer, which is followed.
-  weight: Type.Optional(Type.Integer({ minimum: 0, maximum: 100 })),
+  weight: Type.Optional(Weight),
   // The spec caps instances at 5 per model.
   instance_count: Type.Integer({ minimum: 1, maximum: 5 }),
-  envs: Type.Optional(Type.Record(Type.String(), Type.String())),
-  src_path: Type.Optional(Type.String()),
-  req_uri: Type.Optional(Type.String()),
+  envs: Type.Optional(StringMap(100, 4096, 'Environment variables')),
+  src_path: Type.Optional(Text(1024)),
+  req_uri: Type.Optional(Text(1024)),
   mapping_type: Type.Optional(StringEnum(['file', 'csv'] as const)),
-  mapping_rule: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
-  src_type: Type.Optional(Type.String()),
-  dest_path: Type.Optional(Type.String()),
-  cluster_id: Type.Optional(Type.String()),
-  pool_name: Type.Optional(Type.String()),
-  nodes: Type.Optional(Type.Array(Type.String())),
-  additional_properties: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+  mapping_rule: Type.Optional(FreeMap(100)),
+  src_type: Type.Optional(Text(32)),
+  dest_path: Type.Optional(Text(1024)),
+  cluster_id: Type.Optional(Text(64)),
+  pool_name: Type.Optional(Text(64)),
+  nodes: Type.Optional(ListOf(Text(64), 100)),
+  additional_properties: Type.Optional(FreeMap(50)),
 });
 export type ServiceConfig = Static<typeof ServiceConfig>;
 
 export const CreateServiceRequest = Type.Object({
   service_name: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_\\-]+$' }),
   infer_type: StringEnum(InferTypes),
-  config: Type.Array(ServiceConfig, { minItems: 1, maxItems: 10 }),
+  config: Type.Array(ServiceConfig, { minItems: 1, maxItems: 10, description: 'The models of the service: 1 to 10' }),
   description: Type.Optional(Type.String({ maxLength: 100, pattern: '^[^&!\'"<>=]*$' })),
-  workspace_id: Type.Optional(Type.String({ maxLength: 64 })),
-  schedule: Type.Optional(Type.Array(Schedule, { maxItems: 1 })),
-  cluster_id: Type.Optional(Type.String()),
-  pool_name: Type.Optional(Type.String()),
-  vpc_id: Type.Optional(Type.String()),
-  security_group_id: Type.Optional(Type.String()),
-  subnet_network_id: Type.Optional(Type.String()),
-  additional_properties: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+  workspace_id: Type.Optional(Text(64)),
+  schedule: Type.Optional(ListOf(Schedule, 1)),
+  cluster_id: Type.Optional(Text(64)),
+  pool_name: Type.Optional(Text(64)),
+  vpc_id: Type.Optional(Text(64)),
+  security_group_id: Type.Optional(Text(64)),
+  subnet_network_id: Type.Optional(Text(64)),
+  additional_properties: Type.Optional(FreeMap(50)),
 });
 export type CreateServiceRequest = Static<typeof CreateServiceRequest>;
 
@@ -65,14 +73,15 @@ export const ServiceParams = Type.Object({
 });
 
 export const ListServicesQuery = Type.Object({
-  service_id: Type.Optional(Type.String()),
-  service_name: Type.Optional(Type.String()),
-  model_id: Type.Optional(Type.String()),
-  workspace_id: Type.Optional(Type.String()),
+  service_id: Type.Optional(Text(64)),
+  service_name: Type.Optional(Text(64)),
+  model_id: Type.Optional(Text(64)),
+  workspace_id: Type.Optional(Text(64)),
   infer_type: Type.Optional(StringEnum(InferTypes)),
   status: Type.Optional(StringEnum(ServiceStatuses)),
-  offset: Type.Integer({ minimum: 0, default: 0, description: 'Start page (0-based)' }),
-  limit: Type.Integer({ minimum: 1, maximum: 1000, default: 1000 }),
+  // The spec: "start page".
+  offset: PageOffset,
+  limit: PageLimit(1000, 1000),
   sort_by: Type.Optional(StringEnum(['publish_at', 'service_name'] as const)),
   order: Type.Optional(StringEnum(['asc', 'desc'] as const)),
 });
@@ -150,10 +159,10 @@ export type ServiceDetail = Static<typeof ServiceDetail>;
 
 export const UpdateServiceRequest = Type.Object({
   description: Type.Optional(Type.String({ maxLength: 100, pattern: '^[^&!\'"<>=]*$' })),
-  config: Type.Optional(Type.Array(ServiceConfig, { minItems: 1, maxItems: 10 })),
+  config: Type.Optional(Type.Array(ServiceConfig, { minItems: 1, maxItems: 10, description: 'The models of the service: 1 to 10' })),
   status: Type.Optional(StringEnum(['running', 'stopped'] as const)),
-  schedule: Type.Optional(Type.Array(Schedule, { maxItems: 1 })),
-  additional_properties: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+  schedule: Type.Optional(ListOf(Schedule, 1)),
+  additional_properties: Type.Optional(FreeMap(50)),
 });
 export type UpdateServiceRequest = Static<typeof UpdateServiceRequest>;
 
@@ -182,7 +191,10 @@ export const MonitorResponse = Type.Object({
 });
 export type MonitorResponse = Static<typeof MonitorResponse>;
 
-export const UpdateLogsQuery = Type.Object({ update_time: Type.Optional(Type.Number()) });
+/** An epoch-milliseconds bound of a query (the spec types these as Numbers). */
+const EpochMs = (description: string) => Type.Number({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description });
+
+export const UpdateLogsQuery = Type.Object({ update_time: Type.Optional(EpochMs('Logs at or after this time, epoch ms')) });
 
 export const UpdateLogConfig = Type.Object({
   model_id: Type.String(),
@@ -204,10 +216,11 @@ export const UpdateLogsResponse = Type.Object({
 
 export const EventsQuery = Type.Object({
   event_type: Type.Optional(StringEnum(['normal', 'abnormal'] as const)),
-  start_time: Type.Optional(Type.Number()),
-  end_time: Type.Optional(Type.Number()),
-  offset: Type.Integer({ minimum: 0, default: 0 }),
-  limit: Type.Integer({ minimum: 1, maximum: 1000, default: 1000 }),
+  start_time: Type.Optional(EpochMs('Events at or after this time, epoch ms')),
+  end_time: Type.Optional(EpochMs('Events at or before this time, epoch ms')),
+  // The spec: "start page".
+  offset: PageOffset,
+  limit: PageLimit(1000, 1000),
   sort_by: Type.Optional(StringEnum(['occur_time'] as const)),
   order: Type.Optional(StringEnum(['asc', 'desc'] as const)),
 });
@@ -221,11 +234,12 @@ export const EventsResponse = Type.Object({
   events: Type.Array(Type.Object({ event_type: Type.String(), event_info: Type.String(), occur_time: Type.Integer() })),
 });
 
+// The spec types limit and offset as Strings here, and offset is a record offset ("start offset of the data").
 export const SpecificationsQuery = Type.Object({
   is_personal_cluster: Type.Optional(Type.Boolean()),
   infer_type: Type.Optional(StringEnum(['real-time', 'batch'] as const)),
-  limit: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
-  offset: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
+  limit: Type.Optional(Type.String({ pattern: '^([1-9][0-9]{0,2}|1000)$', description: 'Records per page, "1" to "1000"' })),
+  offset: Type.Optional(Type.String({ pattern: '^(0|[1-9][0-9]{0,6}|10000000)$', description: 'Records to skip, "0" to "10000000"' })),
 });
 
 export const SpecificationsResponse = Type.Object({
@@ -246,10 +260,11 @@ export const SpecificationsResponse = Type.Object({
 });
 
 export const ClustersQuery = Type.Object({
-  cluster_name: Type.Optional(Type.String()),
-  status: Type.Optional(Type.String()),
-  offset: Type.Integer({ minimum: 0, default: 0 }),
-  limit: Type.Integer({ minimum: 1, maximum: 1000, default: 1000 }),
+  cluster_name: Type.Optional(Text(64)),
+  status: Type.Optional(Text(32)),
+  // The spec: "start page".
+  offset: PageOffset,
+  limit: PageLimit(1000, 1000),
   sort_by: Type.Optional(StringEnum(['created_at', 'cluster_name'] as const)),
   order: Type.Optional(StringEnum(['asc', 'desc'] as const)),
 });

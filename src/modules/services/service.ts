@@ -3,20 +3,22 @@ import type { Principal } from '#src/auth/principal.ts';
 import { apiError, errors } from '#src/core/errors.ts';
 import { uuid } from '#src/core/ids.ts';
 import type { Clock } from '#src/core/time.ts';
+import type { BucketAccess } from '#src/storage/bucket-access.ts';
 import type { ObjectStore } from '#src/storage/object-store.ts';
 import { isUniqueViolation } from '#src/db/driver-errors.ts';
 import type { DeployableModel, ModelService } from '#src/modules/models/service.ts';
-import { ServingHost, type ModelDeployment } from '#src/runtime/serving/serving-host.ts';
+import { DEFAULT_HEALTH, DeployCancelledError, ServingHost, type HealthCheck, type HostOptions, type ModelDeployment } from '#src/runtime/serving/serving-host.ts';
 import type { LocalPool } from '#src/runtime/local/local-pool.ts';
 import { amountOf, LOCAL_CLUSTER_ID } from './flavors.ts';
-import { instanceFactory, unservable } from './instances.ts';
+import { instanceFactory, runsUserCode, unservable } from './instances.ts';
+import type { Sandbox } from '#src/runtime/sandbox/sandbox.ts';
 import type { CreateServiceRequest, ServiceConfig, UpdateServiceRequest } from './schemas.ts';
 import type { ServiceStore } from './store.ts';
 import type { ServiceEventRow, ServiceRow, ServiceStatus, ServiceUpdateLogRow } from './tables.ts';
 import type { StoredConfig } from './views.ts';
 import { InferenceStats } from './inference-stats.ts';
 import { BatchRunner } from './batch-service.ts';
-import { checkBatchConfig } from './batch-runner.ts';
+import { batchPaths, checkBatchConfig } from './batch-runner.ts';
 
 const UNIT_MS = { MINUTES: 60_000, HOURS: 3_600_000, DAYS: 86_400_000 } as const;
 
@@ -31,6 +33,7 @@ export class ServiceManager {
   private readonly ops = new Map<string, Promise<void>>();
   private pendingEvents: ServiceEventRow[] = [];
   private readonly batch: BatchRunner;
+  private closing = false;
 
   constructor(
     private readonly store: ServiceStore,
@@ -39,8 +42,11 @@ export class ServiceManager {
     private readonly clock: Clock,
     private readonly dataDir: string,
     objects: ObjectStore,
+    private readonly buckets: BucketAccess,
+    private readonly sandbox: Sandbox,
+    serving: Partial<HostOptions> = {},
   ) {
-    this.batch = new BatchRunner({ store, models, pool, clock, objects, dataDir, event: (id, type, info) => this.event(id, type, info), flush: () => this.flushEvents() });
+    this.batch = new BatchRunner({ store, models, pool, clock, objects, buckets, sandbox, dataDir, event: (id, type, info) => this.event(id, type, info), flush: () => this.flushEvents() });
     this.host = new ServingHost({
       event: (serviceId, type, info) => this.event(serviceId, type, info),
       health: (serviceId, healthy) => {
@@ -51,7 +57,7 @@ export class ServiceManager {
           if (row.status !== status) await this.store.update(serviceId, { status, transition_at: this.clock.now() });
         });
       },
-    });
+    }, serving);
   }
 
   /** Runs service operations one after the other per service. */
@@ -102,7 +108,7 @@ export class ServiceManager {
     const weights = configs.map((c, i) => {
       if (batch) return undefined;
       if (c.weight === undefined) throw errors.badParam(`body.config[${i}].weight is required for a real-time service`);
-      return c.weight;
+      return Number(c.weight);
     });
     const sum = weights.reduce<number>((a, b) => a + (b ?? 0), 0);
     if (!batch && sum !== 100) throw errors.badParam(`body.config[].weight must sum to 100, got ${sum}`);
@@ -122,8 +128,14 @@ export class ServiceManager {
       if (model.status !== 'published') throw apiError(400, 'ModelArts.3589', model.id, inferType, `(model status ${model.status})`);
       const why = unservable(model);
       if (why) throw apiError(400, 'ModelArts.3589', model.id, inferType, `(${why})`);
+      if (runsUserCode(model)) await this.sandbox.admitProject(projectId);
       if (batch && model.config.apis.length === 0) throw apiError(400, 'ModelArts.3514');
       const batchFields = batch ? checkBatchConfig(c, model.config.apis[0]) : undefined;
+      if (batchFields) {
+        const paths = batchPaths(batchFields);
+        await this.buckets.check({ projectId }, paths.src, `body.config[${i}].src_path`);
+        await this.buckets.check({ projectId }, paths.dest, `body.config[${i}].dest_path`, 'write');
+      }
       const amount = amountOf(c.specification, c.custom_spec);
       if (typeof amount === 'string') throw errors.badParam(`body.config[${i}].specification: ${amount}`);
       cpu += amount.cpu * c.instance_count;
@@ -204,7 +216,8 @@ export class ServiceManager {
       weight: c.weight ?? 100,
       instanceCount: c.instance_count,
       key: JSON.stringify([c.envs, c.specification, c.custom_spec ?? null]),
-      start: instanceFactory(models.get(c.model_id)!, c.envs, join(this.dataDir, 'services', row.id)),
+      start: instanceFactory(models.get(c.model_id)!, c, join(this.dataDir, 'services', row.id), { sandbox: this.sandbox, domainId: row.tenant }),
+      health: healthCheckOf(models.get(c.model_id)!),
     }));
   }
 
@@ -228,6 +241,14 @@ export class ServiceManager {
       for (const c of JSON.parse(row.config) as StoredConfig[]) this.event(id, 'normal', `[${c.model_name} ${c.model_version}] preparing ${c.instance_count} instance(s) of ${c.specification}`);
       await this.host.apply(id, this.deployments(row, models));
     } catch (e) {
+      if (e instanceof DeployCancelledError) {
+        // Stopped or deleted meanwhile: that operation records the outcome. On close, the next start redeploys.
+        if (this.closing) return;
+        this.event(id, 'normal', e.message);
+        if (logId) await this.store.setLogResult(logId, 'FAIL');
+        await this.flushEvents();
+        return;
+      }
       const reason = e instanceof Error ? e.message : String(e);
       this.event(id, 'abnormal', `deployment failed: ${reason}`);
       if (logId) await this.store.setLogResult(logId, 'FAIL');
@@ -247,9 +268,10 @@ export class ServiceManager {
     await this.flushEvents();
   }
 
+  /** Stopped at once; the instances finish in the background (a short grace, then killed). */
   private async bringDown(id: string, reason: string): Promise<void> {
     await this.batch.stop(id);
-    await this.host.remove(id);
+    void this.host.remove(id);
     this.pool.release(id);
     this.event(id, 'normal', reason);
     await this.store.update(id, { status: 'stopped', desired: 'stopped', transition_at: this.clock.now() });
@@ -275,6 +297,8 @@ export class ServiceManager {
       if (req.status === 'stopped') {
         if (row.desired === 'stopped' && row.status === 'stopped') throw apiError(400, 'ModelArts.6307');
         await this.store.updateWithLog(id, { ...patch, desired: 'stopped' }, logOf('SUCCESS'));
+        // Out of service now, even while a deployment of it is starting (which this cancels).
+        void this.host.remove(id);
         await this.serialize(id, () => this.bringDown(id, 'service stopped'));
         return;
       }
@@ -339,9 +363,10 @@ export class ServiceManager {
     const rows = await Promise.all(ids.map((id) => this.requireService(caller.projectId, id)));
     for (const row of rows) {
       await this.store.update(row.id, { desired: 'stopped' });
+      void this.host.remove(row.id);
       await this.serialize(row.id, async () => {
         await this.batch.stop(row.id);
-        await this.host.remove(row.id);
+        void this.host.remove(row.id);
         this.pool.release(row.id);
         this.stats.forget(row.id);
         await this.flushEvents();
@@ -400,10 +425,24 @@ export class ServiceManager {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     await this.batch.close();
-    await Promise.all([...this.ops.values()]);
+    // Closing the host first cancels deployments in progress, so the queued operations end soon.
     await this.host.close();
+    await Promise.all([...this.ops.values()]);
     for (const [id, c] of this.stats.drain()) await this.store.addCounts(id, c.invocations, c.failures).catch(() => undefined);
     await this.flushEvents();
   }
+}
+
+/** The package's health check settings (config.json `health`), where it declares them. */
+function healthCheckOf(model: DeployableModel): HealthCheck | undefined {
+  const h = model.config.health;
+  if (!h) return undefined;
+  const seconds = (v: string | undefined, max: number) => {
+    const n = Number(v);
+    return v !== undefined && v.trim() !== '' && Number.isFinite(n) && n >= 0 ? Math.min(n, max) : undefined;
+  };
+  const timeout = seconds(h.timeout_seconds, 300);
+  return { timeoutMs: timeout !== undefined && timeout > 0 ? timeout * 1000 : DEFAULT_HEALTH.timeoutMs, initialDelayMs: (seconds(h.initial_delay_seconds, 3600) ?? 0) * 1000 };
 }

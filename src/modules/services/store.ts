@@ -101,8 +101,9 @@ export class ServiceStore {
   private eventsFiltered(serviceId: string, q: EventsQuery) {
     let query = this.db.selectFrom('service_events').where('service_id', '=', serviceId);
     if (q.event_type !== undefined) query = query.where('event_type', '=', q.event_type);
-    if (q.start_time !== undefined) query = query.where('occur_time', '>=', q.start_time);
-    if (q.end_time !== undefined) query = query.where('occur_time', '<=', q.end_time);
+    // Times are whole milliseconds: a fractional bound is rounded inward (PostgreSQL compares bigints only with integers).
+    if (q.start_time !== undefined) query = query.where('occur_time', '>=', Math.ceil(q.start_time));
+    if (q.end_time !== undefined) query = query.where('occur_time', '<=', Math.floor(q.end_time));
     return query;
   }
 
@@ -116,7 +117,7 @@ export class ServiceStore {
 
   async updateLogs(serviceId: string, updateTime: number | undefined): Promise<ServiceUpdateLogRow[]> {
     let q = this.db.selectFrom('service_update_logs').selectAll().where('service_id', '=', serviceId);
-    if (updateTime !== undefined) q = q.where('update_time', '>=', updateTime);
+    if (updateTime !== undefined) q = q.where('update_time', '>=', Math.ceil(updateTime));
     return q.orderBy('update_time', 'desc').orderBy('id', 'desc').execute();
   }
 }

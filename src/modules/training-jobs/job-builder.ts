@@ -3,6 +3,7 @@ import type { Principal } from '#src/auth/principal.ts';
 import { apiError, errors } from '#src/core/errors.ts';
 import { uuid } from '#src/core/ids.ts';
 import type { Clock } from '#src/core/time.ts';
+import type { BucketAccess } from '#src/storage/bucket-access.ts';
 import type { ObjectStore } from '#src/storage/object-store.ts';
 import { formatObsPath, parseObsPath } from '#src/storage/obs-path.ts';
 import { trainingErrors } from '#src/modules/algorithms/algorithm-errors.ts';
@@ -12,6 +13,7 @@ import type { AlgorithmRecord, AlgorithmService } from '#src/modules/algorithms/
 import { planSearch } from './auto-search.ts';
 import type { DatasetManifests } from './dataset-inputs.ts';
 import type { CreateTrainingJobRequest, JobAlgorithmResponse, JobInput, JobSpecResponse } from './schemas.ts';
+import { jobFlavorInfo } from './resource-schemas.ts';
 import type { TrainingJobRow } from './tables.ts';
 import type { TrainingRuntime } from './training-runtime.ts';
 
@@ -25,6 +27,7 @@ export class JobBuilder {
     private readonly objects: ObjectStore,
     private readonly datasets: DatasetManifests,
     private readonly clock: Clock,
+    private readonly buckets: BucketAccess,
   ) {}
 
   async build(caller: Principal, req: CreateTrainingJobRequest): Promise<TrainingJobRow> {
@@ -52,7 +55,7 @@ export class JobBuilder {
       parameters = mergeParameters(algo, parameters);
     }
     const engine = resolveEngine(this.runtime.engines, engineAsked, `${F}.engine`);
-    const code = await checkCode(this.objects, codeDir, bootFile, F);
+    const code = await checkCode(this.objects, codeDir, bootFile, F, (path, field) => this.buckets.check(caller, path, field));
     checkBootFileRuntime(engine, code.bootFile, F);
     checkParameters(parameters, `${F}.parameters`, true);
     const search = a.policies?.auto_search
@@ -74,12 +77,17 @@ export class JobBuilder {
     const resolvedOutputs = outputs.map((o, i) => {
       const p = parseObsPath(o.remote.obs.obs_url, `${F}.outputs[${i}].remote.obs.obs_url`);
       if (p.key !== '' && !p.key.endsWith('/')) p.key += '/';
-      return { ...o, local_dir: layout.outputDir(id, o.name), remote: { obs: { obs_url: formatObsPath(p) } } };
+      return { ...o, local_dir: o.local_dir ?? layout.outputDir(id, o.name), remote: { obs: { obs_url: formatObsPath(p) } } };
     });
 
     const { flavor, nodeCount } = this.pickFlavor(req, algo);
     const logExport = this.logExportPath(req);
     const environments = normalizeEnvironments(a.environments);
+    // Last, once the request is otherwise valid: writing to a bucket nobody has claims it.
+    for (const [i, o] of resolvedOutputs.entries()) {
+      await this.buckets.check(caller, parseObsPath(o.remote.obs.obs_url, 'obs_url'), `${F}.outputs[${i}].remote.obs.obs_url`, 'write');
+    }
+    if (logExport) await this.buckets.check(caller, parseObsPath(logExport, 'obs_url'), 'body.spec.log_export_path.obs_url', 'write');
 
     const algorithm: JobAlgorithmResponse = {
       ...(algo ? { id: algo.id, name: algo.name } : {}),
@@ -100,7 +108,7 @@ export class JobBuilder {
         flavor_id: flavor.response.flavor_id,
         flavor_name: flavor.response.flavor_name,
         node_count: nodeCount,
-        flavor_detail: { flavor_type: flavor.response.flavor_type, billing: flavor.response.billing, flavor_info: flavor.response.flavor_info },
+        flavor_detail: { flavor_type: flavor.response.flavor_type, billing: flavor.response.billing, flavor_info: jobFlavorInfo(flavor.response.flavor_info) },
       },
       log_export_path: logExport ? { obs_url: logExport } : {},
     };
@@ -142,13 +150,15 @@ export class JobBuilder {
     if ((obs ? 1 : 0) + (dataset ? 1 : 0) !== 1) throw errors.badParam(`${field}: give exactly one of obs and dataset`);
     if (obs) {
       const p = parseObsPath(obs.obs_url, `${field}.obs.obs_url`);
+      await this.buckets.check(caller, p, `${field}.obs.obs_url`);
       if (!(await this.objects.exists(p.bucket, p.key)) && !(p.key !== '' && !p.key.endsWith('/') && (await this.objects.exists(p.bucket, `${p.key}/`)))) {
         throw trainingErrors.pathMissing(`${field}.obs.obs_url`, formatObsPath(p));
       }
-      return { ...input, local_dir: localDir, remote: { obs: { obs_url: formatObsPath(p) } } };
+      return { ...input, local_dir: input.local_dir ?? localDir, remote: { obs: { obs_url: formatObsPath(p) } } };
     }
     const manifest = await this.datasets.manifestOf(caller.projectId, dataset!.id, dataset!.version_id);
-    return { ...input, local_dir: localDir, remote: { dataset: { id: dataset!.id, version_id: dataset!.version_id, obs_url: manifest } } };
+    await this.buckets.check(caller, parseObsPath(manifest, 'manifest_path'), `${field}.dataset`);
+    return { ...input, local_dir: input.local_dir ?? localDir, remote: { dataset: { id: dataset!.id, version_id: dataset!.version_id, obs_url: manifest } } };
   }
 
   private pickFlavor(req: CreateTrainingJobRequest, algo: AlgorithmRecord | undefined) {
@@ -168,7 +178,7 @@ export class JobBuilder {
       throw apiError(400, 'ModelArts.6323', `(${nodeCount} x ${r.flavor_id} is larger than this host: at most ${flavor.response.max_num} nodes)`);
     }
     for (const req of algo?.resourceRequirements ?? []) {
-      const values = req.values ?? [];
+      const values = req.value;
       if (req.key === 'flavor_type' && values.length > 0 && !values.includes(flavor.response.flavor_type)) {
         throw errors.badParam(`body.spec.resource.flavor_id: the algorithm needs a ${values.join(' or ')} flavor`);
       }

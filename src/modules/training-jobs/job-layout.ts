@@ -17,6 +17,11 @@ export class JobLayout {
     return join(this.jobDir(jobId), 'job');
   }
 
+  /** HOME of the job's processes. */
+  homeDir(jobId: string): string {
+    return join(this.jobDir(jobId), 'home');
+  }
+
   inputDir(jobId: string, channel: string): string {
     return join(this.jobDir(jobId), 'inputs', channel);
   }

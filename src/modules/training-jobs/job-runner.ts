@@ -9,12 +9,13 @@ import { join } from 'node:path';
 import type { Clock } from '#src/core/time.ts';
 import type { Logger } from '#src/runtime/logger.ts';
 import { readTail } from '#src/runtime/local/log-tail.ts';
-import { recordedExit, type ProcessExit, type ProcessHandle, type UsageSample } from '#src/runtime/local/local-executor.ts';
+import type { ProcessExit, ProcessHandle, UsageSample } from '#src/runtime/local/local-executor.ts';
 import { fileSize, uploadFrom } from '#src/runtime/local/staging.ts';
+import type { BucketAccess } from '#src/storage/bucket-access.ts';
 import type { ObjectStore } from '#src/storage/object-store.ts';
 import { joinKey, parseObsPath } from '#src/storage/obs-path.ts';
 import { bestTrial, readReward, type SearchPlan, type TrialResult } from './auto-search.ts';
-import { launchTasks, outputDirs, stageJob, type ProcessRecord, type StagedJob } from './job-launch.ts';
+import { launchTasks, outputDirs, stageJob, type ChannelDir, type ProcessRecord, type StagedJob } from './job-launch.ts';
 import { taskNames } from './job-layout.ts';
 import type { JobAlgorithmResponse, JobSpecResponse } from './schemas.ts';
 import { ACTIVE_PHASES, type TrainingJobStore } from './store.ts';
@@ -33,8 +34,8 @@ interface SearchState {
 }
 
 interface Outcome {
-  /** Local folder of each output channel to upload on success. */
-  outputs: Map<string, string>;
+  /** Folder of each output channel to upload on success. */
+  outputs: Map<string, ChannelDir>;
   /** A search's trials, written next to each output as autosearch/trials.json. */
   search?: SearchState & { best?: TrialResult };
 }
@@ -62,6 +63,7 @@ export class JobRunner {
     private readonly log: Logger,
     /** Called whenever a job releases its share of the pool. */
     private readonly onRelease: () => void,
+    private readonly buckets: BucketAccess,
   ) {}
 
   isTracked(jobId: string): boolean {
@@ -93,7 +95,10 @@ export class JobRunner {
   private async run(row: TrainingJobRow): Promise<void> {
     await mkdir(join(this.runtime.layout.jobDir(row.id), 'logs'), { recursive: true });
     const log = (line: string) => this.serviceLog(row, line);
-    const staged = await stageJob(this.runtime, this.objects, row, log);
+    await this.checkReads(row);
+    // Without a sandbox only the owner account's jobs run (the account may have changed since creation).
+    const domainId = await this.runtime.sandbox.admitProject(row.project_id);
+    const staged = await stageJob(this.runtime, this.objects, row, domainId, log);
     if (await this.terminateAsked(row.id)) return this.finish(row.id, new Map(), { outputs: new Map() });
     if (row.search) return this.runSearch(row, staged, JSON.parse(row.search) as SearchState);
     const outputs = outputDirs(this.runtime, row, staged.algorithm);
@@ -103,7 +108,7 @@ export class JobRunner {
   }
 
   /** Starts the processes, records them for adoption, and honours a terminate that came meanwhile. */
-  private async launch(row: TrainingJobRow, staged: StagedJob, outputs: Map<string, string>, overrides: Record<string, string>) {
+  private async launch(row: TrainingJobRow, staged: StagedJob, outputs: Map<string, ChannelDir>, overrides: Record<string, string>) {
     const { handles, records } = await launchTasks(this.runtime, row, staged, outputs, overrides, (line) => this.serviceLog(row, line));
     const tracked = this.active.get(row.id);
     tracked?.clear();
@@ -128,11 +133,15 @@ export class JobRunner {
           });
           appendFile(file, `${line}\n`).catch(() => undefined);
         });
+        let exit: ProcessExit;
         try {
-          exits.set(task, await Promise.race([h.exited, this.closing]));
+          exit = await Promise.race([h.exited, this.closing]);
+          exits.set(task, exit);
         } finally {
           this.runtime.executor.unsample(h.pid);
         }
+        const usage = usageLine(task, exit);
+        if (usage) await this.serviceLog(row, usage).catch(() => undefined);
       }),
     );
     return exits;
@@ -162,7 +171,7 @@ export class JobRunner {
     }
     const best = bestTrial(results, plan.reward.mode);
     if (best) await this.serviceLog(row, `best trial ${best.trial + 1}: ${Object.entries(best.parameters).map(([k, v]) => `${k}=${v}`).join(' ')} ${plan.reward.name}=${best.reward}`);
-    const outputs = best ? outputDirs(this.runtime, row, staged.algorithm, best.trial) : new Map<string, string>();
+    const outputs = best ? outputDirs(this.runtime, row, staged.algorithm, best.trial) : new Map<string, ChannelDir>();
     await this.finish(row.id, exits, { outputs, search: { plan, results, ...(best ? { best } : {}) } });
   }
 
@@ -182,7 +191,7 @@ export class JobRunner {
       .map(([task, e]) => ({
         task,
         exit_code: e.code ?? -1,
-        message: e.code === 0 ? '' : e.signal ? `killed by ${e.signal}` : e.code === null ? 'the process ended without an exit status' : `exited with code ${e.code}`,
+        message: exitMessage(e),
       }));
     let phase: 'Completed' | 'Failed' | 'Terminated';
     if (row.terminate_requested) phase = 'Terminated';
@@ -240,11 +249,23 @@ export class JobRunner {
     this.onRelease();
   }
 
+  /** The account may have lost a bucket since the job was created (a revoked grant): nothing of it is read. */
+  private async checkReads(row: TrainingJobRow): Promise<void> {
+    const algorithm = JSON.parse(row.algorithm) as JobAlgorithmResponse;
+    const user = { projectId: row.project_id };
+    await this.buckets.check(user, parseObsPath(algorithm.code_dir ?? '', 'code_dir'), 'code_dir');
+    for (const input of algorithm.inputs ?? []) {
+      const url = input.remote.obs?.obs_url ?? input.remote.dataset?.obs_url ?? '';
+      await this.buckets.check(user, parseObsPath(url, `inputs.${input.name}`), `inputs.${input.name}`);
+    }
+  }
+
   private async uploadOutputs(row: TrainingJobRow, outcome: Outcome): Promise<void> {
     const algorithm = JSON.parse(row.algorithm) as JobAlgorithmResponse;
     for (const o of algorithm.outputs ?? []) {
       const dest = parseObsPath(o.remote.obs.obs_url, `outputs.${o.name}`);
-      const dir = outcome.outputs.get(o.name);
+      await this.buckets.check({ projectId: row.project_id }, dest, `outputs.${o.name}`, 'write');
+      const dir = outcome.outputs.get(o.name)?.host;
       if (!dir) continue;
       const n = await uploadFrom(this.objects, dir, dest.bucket, dest.key);
       if (outcome.search) {
@@ -261,6 +282,7 @@ export class JobRunner {
     const url = spec.log_export_path?.obs_url;
     if (!url) return;
     const dest = parseObsPath(url, 'log_export_path');
+    await this.buckets.check({ projectId: row.project_id }, dest, 'log_export_path', 'write');
     await this.objects.ensureBucket(dest.bucket);
     for (const task of taskNames(row.node_count)) {
       const file = createReadStream(this.runtime.layout.logFile(row.id, task));
@@ -306,7 +328,7 @@ export class JobRunner {
       for (const r of records) {
         const dir = this.runtime.layout.taskDir(row.id, r.task);
         const h = this.runtime.executor.adopt(r.pid, r.start_ticks, dir);
-        handles.set(r.task, h ?? { pid: r.pid, startTicks: r.start_ticks, exited: Promise.resolve(recordedExit(dir) ?? { code: null, signal: null }) });
+        handles.set(r.task, h ?? { pid: r.pid, startTicks: r.start_ticks, exited: this.runtime.executor.endedExit(dir) });
       }
       this.active.set(row.id, handles);
       await this.serviceLog(row, 'server restarted; job adopted').catch(() => undefined);
@@ -336,4 +358,20 @@ export class JobRunner {
 }
 
 const round = (n: number) => Math.round(n * 1000) / 1000;
+
+function exitMessage(e: ProcessExit): string {
+  if (e.overMemory) return `exceeded its memory limit of ${e.overMemory.limitMb} MB and was killed`;
+  if (e.code === 0) return '';
+  if (e.signal) return `killed by ${e.signal}`;
+  return e.code === null ? 'the process ended without an exit status' : `exited with code ${e.code}`;
+}
+
+/** A service-log line of what a task's limits saw, or undefined. */
+function usageLine(task: string, e: ProcessExit): string | undefined {
+  const parts: string[] = [];
+  if (e.overMemory) parts.push(`exceeded its memory limit of ${e.overMemory.limitMb} MB and was killed`);
+  if (e.usage?.peakMemoryMb !== undefined) parts.push(`peak memory ${e.usage.peakMemoryMb} MB`);
+  if (e.usage?.throttledSeconds !== undefined) parts.push(`held back by its CPU quota for ${e.usage.throttledSeconds} s`);
+  return parts.length > 0 ? `${task}: ${parts.join('; ')}` : undefined;
+}
 const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));

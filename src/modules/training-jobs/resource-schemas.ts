@@ -1,14 +1,26 @@
 import { Type, type Static } from 'typebox';
 import { StringEnum } from '#src/core/schemas.ts';
 
-export const FlavorInfo = Type.Object({
+const FlavorInfoFields = {
   max_num: Type.Optional(Type.Integer()),
   cpu: Type.Optional(Type.Object({ arch: Type.String(), core_num: Type.Integer() })),
   gpu: Type.Optional(Type.Object({ unit_num: Type.Integer(), product_name: Type.String(), memory: Type.String() })),
   npu: Type.Optional(Type.Object({ unit_num: Type.String(), product_name: Type.String(), memory: Type.String() })),
   memory: Type.Optional(Type.Object({ size: Type.Integer(), unit: Type.String() })),
-  disk: Type.Optional(Type.Object({ size: Type.Integer(), unit: Type.String() })),
-});
+};
+
+/** A flavor as the flavor list (#121) answers it: disk.size is an Integer there. */
+export const FlavorInfo = Type.Object({ ...FlavorInfoFields, disk: Type.Optional(Type.Object({ size: Type.Integer(), unit: Type.String() })) });
+export type FlavorInfo = Static<typeof FlavorInfo>;
+
+/** A flavor inside a job's spec.resource.flavor_detail: the job tables and the official SDK type disk.size as a String. */
+export const JobFlavorInfo = Type.Object({ ...FlavorInfoFields, disk: Type.Optional(Type.Object({ size: Type.String(), unit: Type.String() })) });
+export type JobFlavorInfo = Static<typeof JobFlavorInfo>;
+
+/** The flavor-list form of a flavor as a job's flavor_detail holds it. */
+export function jobFlavorInfo({ disk, ...rest }: FlavorInfo | JobFlavorInfo): JobFlavorInfo {
+  return { ...rest, ...(disk ? { disk: { size: String(disk.size), unit: disk.unit } } : {}) };
+}
 
 export const Billing = Type.Object({ code: Type.String(), unit_num: Type.Integer() });
 

@@ -1,15 +1,15 @@
 import { createReadStream } from 'node:fs';
 import { access } from 'node:fs/promises';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
 import type { AppContext } from '#src/app.ts';
 import { principal } from '#src/auth/auth-hook.ts';
-import { ProjectParams, withErrors } from '#src/core/schemas.ts';
+import { EmptyObject, ProjectParams, withErrors } from '#src/core/schemas.ts';
 import { algorithmRoutes } from '#src/modules/algorithms/routes.ts';
 import { AlgorithmService } from '#src/modules/algorithms/service.ts';
 import { AlgorithmStore } from '#src/modules/algorithms/store.ts';
 import type { DataManagement } from '#src/modules/data-management.ts';
 import { datasetManifests } from './dataset-inputs.ts';
+import { publishTrainingJobs } from './index.ts';
 import { JobBuilder } from './job-builder.ts';
 import { JobRunner } from './job-runner.ts';
 import { LogUrlSigner } from './log-url.ts';
@@ -43,25 +43,27 @@ export const trainingModule: FastifyPluginAsyncTypebox<{ ctx: AppContext; data: 
   const runtime = createTrainingRuntime(ctx.config.dataDir, {
     engines: parseEngineSpecs(ctx.config.trainingEngines),
     capacity: ctx.localPool.capacity,
+    sandbox: ctx.sandbox,
   });
-  const algorithms = new AlgorithmService(new AlgorithmStore(ctx.database.db), ctx.objectStore, runtime.engines, ctx.clock);
+  const algorithms = new AlgorithmService(new AlgorithmStore(ctx.database.db), ctx.objectStore, runtime.engines, ctx.clock, ctx.buckets);
   const manifests = datasetManifests(data.directory);
   const store = new TrainingJobStore(ctx.database.db);
   // The runner and the scheduler call each other: a job's end frees capacity for the next one.
   const released = { kick: (): void => undefined };
-  const runner = new JobRunner(runtime, store, ctx.objectStore, ctx.clock, app.log, () => released.kick());
+  const runner = new JobRunner(runtime, store, ctx.objectStore, ctx.clock, app.log, () => released.kick(), ctx.buckets);
   const scheduler = new JobScheduler(runtime, ctx.localPool, store, runner, ctx.clock, app.log);
   ctx.localPool.onRelease(() => scheduler.kick());
   released.kick = () => scheduler.kick();
   const jobs = new TrainingJobService(
     runtime,
     store,
-    new JobBuilder(runtime, algorithms, ctx.objectStore, manifests, ctx.clock),
+    new JobBuilder(runtime, algorithms, ctx.objectStore, manifests, ctx.clock, ctx.buckets),
     runner,
     scheduler,
     new LogUrlSigner(ctx.config.dataDir),
     ctx.clock,
   );
+  publishTrainingJobs(ctx, jobs);
   ctx.reconcilers.add({
     name: 'training-jobs',
     reconcile: async () => {
@@ -147,12 +149,13 @@ export const trainingModule: FastifyPluginAsyncTypebox<{ ctx: AppContext; data: 
         summary: 'Modifying the Description of a Training Job',
         params: TrainingJobParams,
         body: ChangeDescriptionRequest,
-        response: withErrors({ 200: Type.Null() }),
+        // The spec shows a null body; the official Node.js SDK fails on null, so the body is {}.
+        response: withErrors({ 200: EmptyObject }),
       },
     },
     async (req) => {
       await jobs.changeDescription(principal(req), req.params.training_job_id, req.body?.description);
-      return null;
+      return {};
     },
   );
 
@@ -164,12 +167,13 @@ export const trainingModule: FastifyPluginAsyncTypebox<{ ctx: AppContext; data: 
         tags,
         summary: 'Deleting a Training Job',
         params: TrainingJobParams,
-        response: withErrors({ 202: Type.Null() }),
+        // The spec shows an empty string; the official Node.js SDK expects an object, so the body is {}.
+        response: withErrors({ 202: EmptyObject }),
       },
     },
     async (req, reply) => {
       await jobs.delete(principal(req), req.params.training_job_id);
-      return reply.code(202).send(null);
+      return reply.code(202).send({});
     },
   );
 

@@ -1,11 +1,16 @@
 import { Type, type Static } from 'typebox';
 import { StringEnum } from '#src/core/schemas.ts';
+import { Closed, ListOf, PageLimit, RecordOffset, StringMap, Text } from '#src/core/request-bounds.ts';
 import { Description, Engine, JobAutoSearch, Parameter, ResourceName, TrainingPageFields } from '#src/modules/algorithms/schemas.ts';
-import { Billing, FlavorInfo } from './resource-schemas.ts';
+import { Billing, JobFlavorInfo } from './resource-schemas.ts';
 
 const ObsLocation = Type.Object({ obs_url: Type.String({ minLength: 1, maxLength: 1024 }) });
 
-export const JobInput = Type.Object({
+// Channels are kept as sent (with local_dir and remote filled in) and answered back: an undeclared
+// key is a 400, as in parameters and policies.auto_search (see the algorithms' schemas). What is read
+// field by field (metadata, remote, engine, spec) drops what it does not declare, so a job fetched
+// and sent back as it is still goes through.
+export const JobInput = Closed({
   name: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' }),
   description: Type.Optional(Type.String({ maxLength: 256 })),
   local_dir: Type.Optional(Type.String({ maxLength: 1024 })),
@@ -19,11 +24,11 @@ export const JobInput = Type.Object({
     ),
     obs: Type.Optional(ObsLocation),
   }),
-  remote_constraint: Type.Optional(Type.Array(Type.Object({ data_type: Type.Optional(Type.String()), attributes: Type.Optional(Type.String()) }))),
+  remote_constraint: Type.Optional(ListOf(Closed({ data_type: Type.Optional(Text(64)), attributes: Type.Optional(Text(1024)) }), 10)),
 });
 export type JobInput = Static<typeof JobInput>;
 
-export const JobOutput = Type.Object({
+export const JobOutput = Closed({
   name: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' }),
   description: Type.Optional(Type.String({ maxLength: 256 })),
   local_dir: Type.Optional(Type.String({ maxLength: 1024 })),
@@ -32,6 +37,8 @@ export const JobOutput = Type.Object({
 export type JobOutput = Static<typeof JobOutput>;
 
 const Environments = Type.Array(Type.Record(Type.String(), Type.String()));
+const EnvironmentMap = StringMap(100, 4096, 'Environment variables');
+const EnvironmentsRequest = ListOf(EnvironmentMap, 10);
 
 export const JobAlgorithmRequest = Type.Object({
   id: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
@@ -51,23 +58,25 @@ export const JobAlgorithmRequest = Type.Object({
   local_code_dir: Type.Optional(Type.String({ maxLength: 1024 })),
   working_dir: Type.Optional(Type.String({ maxLength: 1024 })),
   // The table says an array of maps; the spec's examples send one map. Both are taken.
-  environments: Type.Optional(Type.Union([Environments, Type.Record(Type.String(), Type.String())])),
+  environments: Type.Optional(Type.Union([EnvironmentsRequest, EnvironmentMap])),
 });
 export type JobAlgorithmRequest = Static<typeof JobAlgorithmRequest>;
 
 export const CreateTrainingJobRequest = Type.Object({
   kind: StringEnum(['job'] as const, { default: 'job' }),
+  // id, create_time and user_name are the server's: a value sent is ignored.
   metadata: Type.Object({
-    id: Type.Optional(Type.String()),
+    id: Type.Optional(Text(64)),
     name: ResourceName,
-    workspace_id: Type.Optional(Type.String({ maxLength: 64 })),
+    workspace_id: Type.Optional(Text(64)),
     description: Type.Optional(Description),
-    create_time: Type.Optional(Type.Integer()),
-    user_name: Type.Optional(Type.String()),
-    annotations: Type.Optional(Type.Record(Type.String(), Type.String())),
+    create_time: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })),
+    user_name: Type.Optional(Text(64)),
+    annotations: Type.Optional(StringMap(20, 256)),
   }),
   algorithm: Type.Optional(JobAlgorithmRequest),
-  tasks: Type.Optional(Type.Array(Type.Unknown())),
+  // Heterogeneous jobs are refused (see JobBuilder); the bound keeps a refused body small.
+  tasks: Type.Optional(ListOf(Type.Unknown(), 10, 'Not available here: leave it out or empty')),
   spec: Type.Optional(
     Type.Object({
       resource: Type.Optional(
@@ -77,7 +86,7 @@ export const CreateTrainingJobRequest = Type.Object({
           pool_id: Type.Optional(Type.String({ maxLength: 64 })),
         }),
       ),
-      volumes: Type.Optional(Type.Array(Type.Unknown())),
+      volumes: Type.Optional(ListOf(Type.Unknown(), 10, 'NFS volumes: not available here; leave it out or empty')),
       log_export_path: Type.Optional(Type.Object({ obs_url: Type.Optional(Type.String({ maxLength: 1024 })), host_path: Type.Optional(Type.String({ maxLength: 1024 })) })),
     }),
   ),
@@ -92,8 +101,8 @@ export const JobStatus = Type.Object({
   duration: Type.Integer({ description: 'Running time, ms' }),
   node_count_metrics: Type.Optional(Type.Array(Type.Array(Type.Integer()))),
   tasks: Type.Array(Type.String()),
-  // The tables type start_time as a String (timestamp); the examples show a number. Tables win.
-  start_time: Type.String({ description: 'Epoch ms as a string; "0" before the job starts' }),
+  // The tables type start_time as a String; the examples and the official SDKs have a number.
+  start_time: Type.Integer({ description: 'Epoch milliseconds; 0 before the job starts' }),
   task_statuses: Type.Optional(Type.Array(Type.Object({ task: Type.String(), exit_code: Type.Integer(), message: Type.String() }))),
 });
 export type JobStatus = Static<typeof JobStatus>;
@@ -122,7 +131,7 @@ export const JobSpecResponse = Type.Object({
     flavor_name: Type.String(),
     node_count: Type.Integer(),
     pool_id: Type.Optional(Type.String()),
-    flavor_detail: Type.Object({ flavor_type: Type.String(), billing: Billing, flavor_info: FlavorInfo }),
+    flavor_detail: Type.Object({ flavor_type: Type.String(), billing: Billing, flavor_info: JobFlavorInfo }),
   }),
   log_export_path: Type.Optional(Type.Object({ obs_url: Type.Optional(Type.String()), host_path: Type.Optional(Type.String()) })),
 });
@@ -158,24 +167,31 @@ export const TaskParams = Type.Object({
 
 export const ChangeDescriptionRequest = Type.Object({ description: Type.Optional(Description) });
 
+/** What the training lists' group_by may name: equal values come together, sort_by orders within. */
+export const JobGroupFields = ['phase', 'algorithm_name', 'kind', 'user_id', 'workspace_id'] as const;
+
 export const JobActionRequest = Type.Object({ action_type: Type.Optional(StringEnum(['terminate'] as const)) });
 
 export const JobSortFields = ['create_time', 'name', 'phase', 'update_time'] as const;
 
 export const ListTrainingJobsRequest = Type.Object({
-  offset: Type.Integer({ minimum: 0, default: 0, description: 'Records to skip' }),
-  limit: Type.Integer({ minimum: 1, maximum: 50, default: 50 }),
+  offset: RecordOffset,
+  limit: PageLimit(50, 50),
   sort_by: StringEnum(JobSortFields, { default: 'create_time' }),
   order: StringEnum(['asc', 'desc'] as const, { default: 'desc' }),
-  group_by: Type.Optional(Type.String({ maxLength: 64 })),
+  group_by: Type.Optional(
+    StringEnum(['', ...JobGroupFields] as const, {
+      description: 'Puts the jobs with the same phase, algorithm_name, kind, user_id or workspace_id next to each other (the groups in the order asked), sorted by sort_by within each group; empty for none',
+    }),
+  ),
   filters: Type.Optional(
-    Type.Array(
+    ListOf(
       Type.Object({
         key: Type.Optional(StringEnum(['name', 'create_time', 'phase', 'algorithm_name', 'kind', 'user_id'] as const)),
         operator: Type.Optional(StringEnum(['between', 'like', 'in', 'not'] as const)),
-        value: Type.Optional(Type.Array(Type.String({ maxLength: 256 }), { maxItems: 100 })),
+        value: Type.Optional(ListOf(Text(256), 100)),
       }),
-      { maxItems: 20 },
+      20,
     ),
   ),
 });
@@ -209,7 +225,7 @@ export const LogDownloadParams = Type.Object({
   task_id: Type.String({ minLength: 1, maxLength: 64 }),
 });
 export const LogDownloadQuery = Type.Object({
-  expires: Type.Integer({ description: 'Epoch seconds' }),
+  expires: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: 'Epoch seconds' }),
   signature: Type.String({ maxLength: 128 }),
   disposition: Type.Optional(StringEnum(['inline', 'attachment'] as const)),
 });

@@ -4,10 +4,12 @@ import type { Clock } from '#src/core/time.ts';
 import { readTail, type LogTail } from '#src/runtime/local/log-tail.ts';
 import { resourceNotFound } from '#src/modules/algorithms/algorithm-errors.ts';
 import type { JobBuilder } from './job-builder.ts';
+import { checkLocalDirs } from './job-launch.ts';
 import { taskNames } from './job-layout.ts';
 import type { JobRunner, TaskStatus } from './job-runner.ts';
 import type { Disposition, LogUrlSigner } from './log-url.ts';
 import type { JobScheduler } from './scheduler.ts';
+import { jobFlavorInfo } from './resource-schemas.ts';
 import type { CreateTrainingJobRequest, JobAlgorithmResponse, JobSpecResponse, ListTrainingJobsRequest, TrainingJobResponse } from './schemas.ts';
 import { ACTIVE_PHASES, TERMINAL_PHASES, WAITING_PHASES, type JobFilter, type TrainingJobStore } from './store.ts';
 import type { JobPhase, TrainingJobRow } from './tables.ts';
@@ -18,6 +20,15 @@ import type { TrainingRuntime } from './training-runtime.ts';
 const PREVIEW_BYTES = 1024 * 1024;
 
 const notFound = (id: string) => resourceNotFound('training job', id);
+
+/** What another family may know of a job (a model imported from its output names it). */
+export interface TrainingJobSource {
+  id: string;
+  name: string;
+  phase: JobPhase;
+  /** The job's output channels and the OBS folder each is uploaded to ("/bucket/dir/"). */
+  outputs: { name: string; obs_url: string }[];
+}
 
 export class TrainingJobService {
   constructor(
@@ -31,6 +42,9 @@ export class TrainingJobService {
   ) {}
 
   async create(caller: Principal, req: CreateTrainingJobRequest): Promise<TrainingJobResponse> {
+    // Without a sandbox only the owner account runs user code; local_dir needs the sandbox.
+    await this.runtime.sandbox.admit(caller.domainId);
+    checkLocalDirs(this.runtime, req.algorithm);
     const row = await this.builder.build(caller, req);
     await this.store.insert(row);
     this.scheduler.kick();
@@ -41,6 +55,15 @@ export class TrainingJobService {
     const row = await this.store.get(caller.projectId, id);
     if (!row) throw notFound(id);
     return row;
+  }
+
+  /** A job of the project, for other families; undefined when the project has none with this id. */
+  async source(projectId: string, id: string): Promise<TrainingJobSource | undefined> {
+    const row = await this.store.get(projectId, id);
+    if (!row) return undefined;
+    const algorithm = JSON.parse(row.algorithm) as JobAlgorithmResponse;
+    const outputs = (algorithm.outputs ?? []).map((o) => ({ name: o.name, obs_url: o.remote.obs.obs_url }));
+    return { id: row.id, name: row.name, phase: row.phase, outputs };
   }
 
   async get(caller: Principal, id: string): Promise<TrainingJobResponse> {
@@ -92,7 +115,14 @@ export class TrainingJobService {
     const [total, count, rows] = await Promise.all([
       this.store.count(caller.projectId),
       this.store.countMatching(caller.projectId, filters),
-      this.store.page(caller.projectId, { filters, sortBy: req.sort_by, order: req.order, limit: req.limit, offset: req.offset }),
+      this.store.page(caller.projectId, {
+        filters,
+        ...(req.group_by ? { groupBy: req.group_by } : {}),
+        sortBy: req.sort_by,
+        order: req.order,
+        limit: req.limit,
+        offset: req.offset,
+      }),
     ]);
     return {
       total,
@@ -164,13 +194,20 @@ export class TrainingJobService {
         duration,
         node_count_metrics: nodeMetrics,
         tasks: taskNames(row.node_count),
-        start_time: String(start ?? 0),
+        start_time: start ?? 0,
         ...(statuses.length > 0 ? { task_statuses: statuses } : {}),
       },
       algorithm: JSON.parse(row.algorithm) as JobAlgorithmResponse,
-      spec: JSON.parse(row.spec) as JobSpecResponse,
+      spec: specOf(row.spec),
     };
   }
+}
+
+/** The stored spec; jobs created before flavor_detail held disk.size as a String have a number there. */
+function specOf(text: string): JobSpecResponse {
+  const spec = JSON.parse(text) as JobSpecResponse;
+  const detail = spec.resource.flavor_detail;
+  return { ...spec, resource: { ...spec.resource, flavor_detail: { ...detail, flavor_info: jobFlavorInfo(detail.flavor_info) } } };
 }
 
 const PHASES: readonly JobPhase[] = ['Creating', 'Pending', 'Running', 'Failed', 'Completed', 'Terminating', 'Terminated', 'Abnormal'];

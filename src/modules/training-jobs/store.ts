@@ -14,6 +14,8 @@ export interface JobFilter {
 
 export interface JobPage {
   filters: JobFilter[];
+  /** Rows with the same value of this column come together, sortBy orders within each group. */
+  groupBy?: 'phase' | 'algorithm_name' | 'kind' | 'user_id' | 'workspace_id';
   sortBy: 'create_time' | 'name' | 'phase' | 'update_time';
   order: 'asc' | 'desc';
   limit: number;
@@ -99,10 +101,9 @@ export class TrainingJobStore {
   }
 
   page(projectId: string, q: JobPage): Promise<TrainingJobRow[]> {
-    return this.db
-      .selectFrom('training_jobs')
-      .selectAll()
-      .where(this.where(projectId, q.filters))
+    let query = this.db.selectFrom('training_jobs').selectAll().where(this.where(projectId, q.filters));
+    if (q.groupBy) query = query.orderBy(q.groupBy, q.order);
+    return query
       .orderBy(q.sortBy, q.order)
       .orderBy('id', q.order)
       .limit(q.limit)

@@ -13,8 +13,9 @@ export interface AlgorithmRow {
   size: number;
   /** JSON: code_dir, boot_file, command, parameters, inputs, outputs, engine, parameters_customization. */
   job_config: string;
-  /** JSON array of CodeTreeNode. */
+  /** JSON CodeTreeNode of the code directory (rows written before held a one-item array); '' without code. */
   code_tree: string;
+  /** JSON array of {key, value, operator} (rows written before spelled value as values). */
   resource_requirements: string;
   advanced_config: string;
   create_time: number;

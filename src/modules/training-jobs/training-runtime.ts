@@ -1,11 +1,14 @@
 import { hostResources, type HostResources, type PoolAmount } from '#src/runtime/local/host-resources.ts';
 import { LocalExecutor } from '#src/runtime/local/local-executor.ts';
+import { ResourceControl } from '#src/runtime/sandbox/resource-control.ts';
+import { Sandbox } from '#src/runtime/sandbox/sandbox.ts';
 import { detectEngines, type EngineSpec, type TrainingEngine } from './engines.ts';
 import { hostFlavors, type TrainingFlavor } from './flavors.ts';
 import { JobLayout } from './job-layout.ts';
 
 /** What this installation offers training, found once at start-up. */
 export interface TrainingRuntime {
+  dataDir: string;
   host: HostResources;
   /** The local pool: the host's cores and memory, or less when configured so. */
   capacity: PoolAmount;
@@ -13,6 +16,8 @@ export interface TrainingRuntime {
   engines: TrainingEngine[];
   executor: LocalExecutor;
   layout: JobLayout;
+  /** Confines each node's process and enforces its flavor's CPU and memory. */
+  sandbox: Sandbox;
 }
 
 export interface TrainingOptions {
@@ -20,6 +25,8 @@ export interface TrainingOptions {
   engines?: EngineSpec[];
   /** Cores and memory of the local pool (default: the host's). */
   capacity?: PoolAmount;
+  /** The app's sandbox (default: none, which runs no account's jobs). */
+  sandbox?: Sandbox;
 }
 
 export function createTrainingRuntime(dataDir: string, opts: TrainingOptions = {}): TrainingRuntime {
@@ -29,12 +36,15 @@ export function createTrainingRuntime(dataDir: string, opts: TrainingOptions = {
     cpuCores: opts.capacity?.cpu ?? host.cpuCores,
     memoryMb: opts.capacity?.memoryMb ?? host.memoryMb,
   };
+  const sandbox = opts.sandbox ?? new Sandbox('none', new ResourceControl(undefined, undefined), { ownerDomainId: async () => undefined, domainOfProject: async () => undefined }, { missing: 'no sandbox was given' });
   return {
+    dataDir,
     host,
     capacity: { cpu: pool.cpuCores, memoryMb: pool.memoryMb },
     flavors: hostFlavors(pool, dataDir),
-    engines: detectEngines(opts.engines),
-    executor: new LocalExecutor(),
+    engines: detectEngines(opts.engines, sandbox.runAsUid),
+    executor: new LocalExecutor({ resources: sandbox.resources }),
     layout: new JobLayout(dataDir),
+    sandbox,
   };
 }

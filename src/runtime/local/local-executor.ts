@@ -1,11 +1,15 @@
 // The local executor: runs a workload's processes on this host, each replica in its own process
 // group (so a kill reaches every process it started), with stdout and stderr going straight to a log
 // file and the exit code written by a small shell wrapper. Nothing ties a process to the server, so
-// a restarted server can adopt it again by pid and start time.
+// a restarted server can adopt it again by pid and start time. A replica's CPU and memory limits
+// (a ResourceGroup, made by the sandbox) are joined before it starts; one that goes over its memory
+// is killed and its exit says so.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { groupUsage, isSameProcessAlive, processStartTicks } from './proc-stats.ts';
+import type { GroupRecord, GroupReport, ResourceControl, ResourceGroup } from '#src/runtime/sandbox/resource-control.ts';
+import { wrapperArgv } from '#src/runtime/sandbox/wrapper.ts';
+import { groupUsage, isSameProcessAlive, processStartTicks, processTable } from './proc-stats.ts';
 
 export interface ProcessSpec {
   /** The replica's own folder: pid, exit code and metrics files go here. */
@@ -16,12 +20,18 @@ export interface ProcessSpec {
   env: Record<string, string>;
   /** Appended to; receives stdout and stderr. */
   logFile: string;
+  /** CPU and memory limits, entered before the command starts (released when it ends). */
+  group?: ResourceGroup;
 }
 
 /** How a process ended: its exit code, or the signal that killed it, or unknown (adopted and gone). */
 export interface ProcessExit {
   code: number | null;
   signal: string | null;
+  /** Set when it went over its memory limit and was killed for it. */
+  overMemory?: { limitMb: number };
+  /** What its limits saw (with a ResourceGroup). */
+  usage?: GroupReport;
 }
 
 export interface ProcessHandle {
@@ -39,19 +49,27 @@ export interface UsageSample {
   rssBytes: number;
 }
 
-// The wrapper stays the group leader and records the exit code, even when the server is gone.
-const WRAPPER = '"$@"; code=$?; printf "%s" "$code" > "$ATELIER_EXIT_FILE"; exit $code';
-
 export const exitFileOf = (dir: string) => join(dir, 'exit_code');
+const limitsFileOf = (dir: string) => join(dir, 'limits.json');
+/** Written when the executor killed the replica for its memory (read again after a restart). */
+const overMemoryFileOf = (dir: string) => join(dir, 'over_memory');
 
-/** Reads the exit code a finished wrapper recorded, if any. */
-export function recordedExit(dir: string): ProcessExit | undefined {
+function readOr(file: string): string | undefined {
   try {
-    const code = Number(readFileSync(exitFileOf(dir), 'utf8').trim());
-    return Number.isInteger(code) ? { code, signal: null } : undefined;
+    return readFileSync(file, 'utf8');
   } catch {
     return undefined;
   }
+}
+
+/** Reads the exit code a finished wrapper recorded, if any (and whether it was killed for its memory). */
+export function recordedExit(dir: string): ProcessExit | undefined {
+  const limitMb = Number(readOr(overMemoryFileOf(dir)));
+  const overMemory = Number.isFinite(limitMb) && limitMb > 0 ? { overMemory: { limitMb } } : {};
+  const text = readOr(exitFileOf(dir));
+  const code = Number(text?.trim());
+  if (text !== undefined && text.trim() !== '' && Number.isInteger(code)) return { code, signal: null, ...overMemory };
+  return 'overMemory' in overMemory ? { code: null, signal: 'SIGKILL', ...overMemory } : undefined;
 }
 
 export class LocalExecutor {
@@ -62,33 +80,41 @@ export class LocalExecutor {
   private sampleTimer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly opts: { pollMs?: number; sampleMs?: number } = {},
+    private readonly opts: { pollMs?: number; sampleMs?: number; resources?: ResourceControl } = {},
   ) {}
 
   /** Starts the process in a new process group; throws when the executable cannot be started. */
   async spawn(spec: ProcessSpec): Promise<ProcessHandle> {
     mkdirSync(spec.dir, { recursive: true });
+    rmSync(overMemoryFileOf(spec.dir), { force: true });
+    if (spec.group) writeFileSync(limitsFileOf(spec.dir), JSON.stringify(spec.group.record));
+    else rmSync(limitsFileOf(spec.dir), { force: true });
+    const argv = wrapperArgv(spec.command, spec.group?.joinSteps ?? [], exitFileOf(spec.dir));
     const log = openSync(spec.logFile, 'a');
     let child;
     try {
-      child = spawn('/bin/sh', ['-c', WRAPPER, 'atelier-task', ...spec.command], {
-        cwd: spec.cwd,
-        env: { ...spec.env, ATELIER_EXIT_FILE: exitFileOf(spec.dir) },
-        detached: true,
-        stdio: ['ignore', log, log],
-      });
+      child = spawn(argv[0]!, argv.slice(1), { cwd: spec.cwd, env: spec.env, detached: true, stdio: ['ignore', log, log] });
     } finally {
       closeSync(log);
     }
-    const pid = await new Promise<number>((resolve, reject) => {
-      child.once('spawn', () => resolve(child.pid!));
-      child.once('error', reject);
-    });
+    let pid: number;
+    try {
+      pid = await new Promise<number>((resolve, reject) => {
+        child.once('spawn', () => resolve(child.pid!));
+        child.once('error', reject);
+      });
+    } catch (e) {
+      await spec.group?.release();
+      throw e;
+    }
     this.children.add(child);
+    const limits = this.limit(pid, spec.dir, spec.group);
     const exited = new Promise<ProcessExit>((resolve) => {
       child.once('exit', (code, signal) => {
         this.children.delete(child);
-        void endGroup(pid).then(() => resolve({ code, signal }));
+        void endGroup(pid)
+          .then(() => limits.settle({ code, signal }))
+          .then(resolve);
       });
     });
     const startTicks = processStartTicks(pid) ?? 0;
@@ -97,12 +123,62 @@ export class LocalExecutor {
   }
 
   /**
+   * Watches the replica's memory (killing its group when it goes over) and, once it has ended,
+   * adds what its limits saw to its exit and gives the limits back.
+   */
+  private limit(pid: number, dir: string, group: ResourceGroup | undefined): { settle: (exit: ProcessExit) => Promise<ProcessExit> } {
+    if (!group) return { settle: async (exit) => exit };
+    const limitMb = group.record.limits.memoryMb;
+    let over = false;
+    const unwatch = this.opts.resources?.watch(pid, group, () => {
+      over = true;
+      writeFileSync(overMemoryFileOf(dir), String(limitMb));
+      signalGroup(pid, 'SIGKILL');
+    });
+    return {
+      settle: async (exit) => {
+        unwatch?.();
+        if (!over && group.overMemory(pid, processTable)) {
+          over = true;
+          writeFileSync(overMemoryFileOf(dir), String(limitMb));
+        }
+        const usage = group.report();
+        await group.release();
+        return { ...exit, ...(over ? { overMemory: { limitMb } } : {}), usage };
+      },
+    };
+  }
+
+  /** The limits recorded in a replica's folder, found again (after a restart). */
+  private restoreGroup(dir: string): ResourceGroup | undefined {
+    const text = readOr(limitsFileOf(dir));
+    if (!text || !this.opts.resources) return undefined;
+    try {
+      return this.opts.resources.restore(JSON.parse(text) as GroupRecord);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** How a replica that ended while no server watched it went (its limits given back). */
+  async endedExit(dir: string): Promise<ProcessExit> {
+    const exit = recordedExit(dir) ?? { code: null, signal: null };
+    const group = this.restoreGroup(dir);
+    if (!group) return exit;
+    const over = exit.overMemory !== undefined || group.overMemory(0, () => new Map());
+    const usage = group.report();
+    await group.release();
+    return { ...exit, ...(over ? { overMemory: { limitMb: group.record.limits.memoryMb } } : {}), usage };
+  }
+
+  /**
    * Watches a process this server did not start (or started before a restart). Its end is noticed by
    * polling; the exit code comes from the wrapper's file. Undefined when it is no longer running.
    */
   adopt(pid: number, startTicks: number, dir: string): ProcessHandle | undefined {
     if (!isSameProcessAlive(pid, startTicks)) return undefined;
-    const exited = new Promise<ProcessExit>((resolve) => this.watched.set(pid, { startTicks, resolve, dir }));
+    const limits = this.limit(pid, dir, this.restoreGroup(dir));
+    const exited = new Promise<ProcessExit>((resolve) => this.watched.set(pid, { startTicks, resolve: (e) => void limits.settle(e).then(resolve), dir }));
     this.pollTimer ??= setInterval(() => this.poll(), this.opts.pollMs ?? 250);
     return { pid, startTicks, exited };
   }
@@ -111,8 +187,7 @@ export class LocalExecutor {
     for (const [pid, w] of this.watched) {
       if (isSameProcessAlive(pid, w.startTicks)) continue;
       this.watched.delete(pid);
-      const exit = recordedExit(w.dir) ?? { code: null, signal: null };
-      void endGroup(pid).then(() => w.resolve(exit));
+      void endGroup(pid).then(() => w.resolve(recordedExit(w.dir) ?? { code: null, signal: null }));
     }
     if (this.watched.size === 0) {
       clearInterval(this.pollTimer);

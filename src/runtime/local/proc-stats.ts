@@ -5,6 +5,7 @@ const PAGE_BYTES = 4096;
 const CLOCK_TICKS = 100;
 
 interface StatFields {
+  ppid: number;
   pgrp: number;
   /** utime + stime, clock ticks. */
   cpuTicks: number;
@@ -24,7 +25,7 @@ function readStat(pid: number): StatFields | undefined {
   // The command name (field 2) may hold spaces and parentheses: fields resume after the last ')'.
   const rest = text.slice(text.lastIndexOf(')') + 2).split(' ');
   const n = (i: number) => Number(rest[i] ?? 0);
-  return { state: rest[0] ?? '?', pgrp: n(2), cpuTicks: n(11) + n(12), startTicks: n(19), rssBytes: n(21) * PAGE_BYTES };
+  return { state: rest[0] ?? '?', ppid: n(1), pgrp: n(2), cpuTicks: n(11) + n(12), startTicks: n(19), rssBytes: n(21) * PAGE_BYTES };
 }
 
 /** The process's start time in clock ticks since boot, or undefined when it does not exist. */
@@ -66,4 +67,49 @@ export function groupUsage(pgid: number): GroupUsage {
     processes++;
   }
   return { cpuSeconds: ticks / CLOCK_TICKS, rssBytes: rss, processes };
+}
+
+/** One reading of every live process: parent, group and resident memory. */
+export type ProcessTable = Map<number, { ppid: number; pgrp: number; rssBytes: number }>;
+
+export function processTable(): ProcessTable {
+  const table: ProcessTable = new Map();
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return table;
+  }
+  for (const name of entries) {
+    const c = name.charCodeAt(0);
+    if (c < 48 || c > 57) continue;
+    const s = readStat(Number(name));
+    if (s && s.state !== 'Z') table.set(Number(name), { ppid: s.ppid, pgrp: s.pgrp, rssBytes: s.rssBytes });
+  }
+  return table;
+}
+
+/**
+ * Resident memory of a workload: every process of the group led by `leader` and every descendant
+ * of the leader (a process that left the group, e.g. by setsid, still counts while it descends).
+ */
+export function workloadRss(leader: number, table: ProcessTable): number {
+  const children = new Map<number, number[]>();
+  for (const [pid, p] of table) {
+    const list = children.get(p.ppid);
+    if (list) list.push(pid);
+    else children.set(p.ppid, [pid]);
+  }
+  const counted = new Set<number>();
+  const stack = table.has(leader) ? [leader] : [];
+  for (const [pid, p] of table) if (p.pgrp === leader) stack.push(pid);
+  let rss = 0;
+  while (stack.length > 0) {
+    const pid = stack.pop()!;
+    if (counted.has(pid)) continue;
+    counted.add(pid);
+    rss += table.get(pid)?.rssBytes ?? 0;
+    stack.push(...(children.get(pid) ?? []));
+  }
+  return rss;
 }

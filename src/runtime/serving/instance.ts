@@ -7,6 +7,8 @@ export interface PredictRequest {
   raw: Buffer;
   /** The parsed JSON body (application/json only). */
   json?: unknown;
+  /** Aborting it drops the request: the instance stops waiting for the answer and frees its connection. */
+  signal?: AbortSignal;
 }
 
 export interface PredictResponse {
@@ -27,12 +29,52 @@ export interface ServingInstance {
   readonly id: string;
   /** Resolves when the instance answers; rejects with the reason when it cannot start. */
   readonly ready: Promise<void>;
+  /** Rejects with `req.signal`'s reason once it aborts. */
   predict(req: PredictRequest): Promise<PredictResponse>;
   usage(): Promise<InstanceUsage>;
-  /** Stops the instance; exit listeners are not called for a requested stop. */
-  stop(): Promise<void>;
+  /** Resolves when the instance answers its health check within `timeoutMs`; rejects with why not. */
+  probe?(timeoutMs: number): Promise<void>;
+  /**
+   * Stops the instance; exit listeners are not called for a requested stop. `graceMs`: how long it
+   * may take to exit on its own before it is killed (0: killed at once).
+   */
+  stop(graceMs?: number): Promise<void>;
   /** Called once if the instance dies on its own (crash, killed). */
   onExit(listener: (reason: string) => void): void;
 }
 
 export class InstanceStartError extends Error {}
+
+/** A prediction that got no answer within the gateway's timeout (the request to the instance was dropped). */
+export class PredictTimeoutError extends Error {
+  constructor(readonly timeoutMs: number) {
+    super(`the model did not answer within ${formatSeconds(timeoutMs)}`);
+  }
+}
+
+/** The instance does not answer at all (connection refused or cut): the answer a PredictResponse carries. */
+export const UNREACHABLE = 503;
+
+export function formatSeconds(ms: number): string {
+  return `${Number((ms / 1000).toFixed(3))} s`;
+}
+
+/** Resolves or rejects as `work` does, or rejects with the signal's reason as soon as it aborts. */
+export function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return work;
+  if (signal.aborted) return Promise.reject(signal.reason as Error);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason as Error);
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e as Error);
+      },
+    );
+  });
+}

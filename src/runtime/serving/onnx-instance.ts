@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { InstanceStartError, type InstanceUsage, type PredictRequest, type PredictResponse, type ServingInstance } from './instance.ts';
+import { formatSeconds, InstanceStartError, UNREACHABLE, untilAborted, type InstanceUsage, type PredictRequest, type PredictResponse, type ServingInstance } from './instance.ts';
 
 type Reply = { id: number; ok: true; text: string } | { id: number; ok: false; status: number; message: string };
 
@@ -45,31 +45,46 @@ export class OnnxInstance implements ServingInstance {
     });
     this.worker.on('error', () => undefined);
     this.worker.on('exit', (code) => {
-      for (const done of this.pending.values()) done({ id: 0, ok: false, status: 503, message: 'the instance stopped' });
+      for (const done of this.pending.values()) done({ id: 0, ok: false, status: UNREACHABLE, message: 'the instance stopped' });
       this.pending.clear();
       if (!this.stopping) this.exitListener?.(`the ONNX worker exited with code ${code}`);
     });
   }
 
-  private call(msg: { text?: string; stats?: true }): Promise<Reply> {
+  /** Posts a message to the worker; an abort drops the pending answer (the worker cannot be interrupted). */
+  private call(msg: { text?: string; stats?: true }, signal?: AbortSignal): Promise<Reply> {
+    if (signal?.aborted) return Promise.reject(signal.reason as Error);
     const id = this.nextId++;
-    return new Promise((resolve) => {
+    const answer = new Promise<Reply>((resolve) => {
       this.pending.set(id, resolve);
       this.worker.postMessage({ id, ...msg });
     });
+    if (!signal) return answer;
+    const onAbort = () => this.pending.delete(id);
+    signal.addEventListener('abort', onAbort, { once: true });
+    return untilAborted(answer, signal).finally(() => signal.removeEventListener('abort', onAbort));
   }
 
   async predict(req: PredictRequest): Promise<PredictResponse> {
     if (!req.contentType.startsWith('application/json')) {
       return { status: 400, body: 'header.content-type must be application/json for an ONNX model' };
     }
-    const r = await this.call({ text: req.raw.length > 0 ? req.raw.toString('utf8') : '{}' });
+    const r = await this.call({ text: req.raw.length > 0 ? req.raw.toString('utf8') : '{}' }, req.signal);
     return r.ok ? { status: 200, body: undefined, jsonText: r.text } : { status: r.status, body: r.message };
   }
 
+  /** The worker's message loop answers a stats request in time. */
+  async probe(timeoutMs: number): Promise<void> {
+    const r = await this.call({ stats: true }, AbortSignal.timeout(timeoutMs)).catch(() => {
+      throw new Error(`the ONNX worker did not answer within ${formatSeconds(timeoutMs)}`);
+    });
+    if (!r.ok) throw new Error(r.message);
+  }
+
   async usage(): Promise<InstanceUsage> {
-    const r = await this.call({ stats: true });
-    if (!r.ok) return { cpuCores: 0, memoryMb: 0 };
+    // A busy or stuck worker must not hold the monitor API.
+    const r = await this.call({ stats: true }, AbortSignal.timeout(5000)).catch(() => undefined);
+    if (!r?.ok) return { cpuCores: 0, memoryMb: 0 };
     const s = JSON.parse(r.text) as { busyMs: number; heapBytes: number };
     const now = performance.now();
     // Inference time over wall time: the session runs single-threaded, so this is its core use.
@@ -79,7 +94,8 @@ export class OnnxInstance implements ServingInstance {
     return { cpuCores: Math.max(0, Math.min(1, cores)), memoryMb: Math.round(s.heapBytes / 1024 / 1024) };
   }
 
-  async stop(): Promise<void> {
+  /** A worker thread is terminated at once: there is nothing for it to finish. */
+  async stop(_graceMs?: number): Promise<void> {
     this.stopping = true;
     await this.worker.terminate();
   }

@@ -1,21 +1,59 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { createWriteStream, rmSync, type WriteStream } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import { groupUsage } from '#src/runtime/local/proc-stats.ts';
-import { InstanceStartError, type InstanceUsage, type PredictRequest, type PredictResponse, type ServingInstance } from './instance.ts';
+import { groupUsage, processTable } from '#src/runtime/local/proc-stats.ts';
+import type { ResourceControl } from '#src/runtime/sandbox/resource-control.ts';
+import type { Launch, WorkloadSpec } from '#src/runtime/sandbox/sandbox.ts';
+import { wrapperArgv } from '#src/runtime/sandbox/wrapper.ts';
+import type { Interpreter } from '#src/runtime/sandbox/interpreters.ts';
+import { formatSeconds, InstanceStartError, UNREACHABLE, type InstanceUsage, type PredictRequest, type PredictResponse, type ServingInstance } from './instance.ts';
 
 const SERVER = fileURLToPath(new URL('./python/model_server.py', import.meta.url));
 const PYTHONPATH = fileURLToPath(new URL('./python', import.meta.url));
 const START_TIMEOUT_MS = 60_000;
 
-export interface PythonInstanceOptions {
-  python: string;
-  /** The package's model/ folder. */
+export interface ModelServerOptions {
+  /** Unique on this host: names the instance's limits. */
+  name: string;
+  python: Interpreter;
+  /** The package's model/ folder (read-only for the server). */
   modelDir: string;
   modelType: string;
   modelName: string;
+  /** The service's environment variables. */
   env: Record<string, string>;
+  /** The instance's own folder: its HOME, the one place it writes. */
+  scratchDir: string;
+  limits: WorkloadSpec['limits'];
+  domainId: string;
+}
+
+/** The model server as a sandbox workload: what it runs, reads and writes, and its environment. */
+export function modelServerWorkload(o: ModelServerOptions): WorkloadSpec {
+  // The environment is built here, never passed through: the server's own holds its secrets.
+  const base: Record<string, string> = { HOME: o.scratchDir };
+  for (const k of ['PATH', 'LANG', 'LC_ALL', 'TZ']) if (process.env[k] !== undefined) base[k] = process.env[k]!;
+  return {
+    name: o.name,
+    command: [o.python.executable, '-u', SERVER, '--model-dir', o.modelDir, '--model-type', o.modelType, '--model-name', o.modelName],
+    cwd: o.modelDir,
+    // No .pyc files next to the shipped model_service sources or in the model's copy.
+    env: { ...base, ...o.env, PYTHONDONTWRITEBYTECODE: '1', PYTHONPATH: [PYTHONPATH, o.env.PYTHONPATH].filter(Boolean).join(':') },
+    writable: [o.scratchDir],
+    readable: [o.modelDir, PYTHONPATH, ...o.python.paths],
+    limits: o.limits,
+    domainId: o.domainId,
+  };
+}
+
+export interface PythonInstanceOptions {
+  /** The confined model server (Sandbox.launch of modelServerWorkload). */
+  launch: Launch;
+  /** Watches the instance's memory. */
+  resources: ResourceControl;
+  /** Removed once the server has ended. */
+  scratchDir?: string;
   logFile: string;
 }
 
@@ -36,13 +74,30 @@ export class PythonInstance implements ServingInstance {
     opts: PythonInstanceOptions,
   ) {
     this.log = createWriteStream(opts.logFile, { flags: 'a' });
-    this.child = spawn(opts.python, ['-u', SERVER, '--model-dir', opts.modelDir, '--model-type', opts.modelType, '--model-name', opts.modelName], {
-      cwd: opts.modelDir,
-      // No .pyc files next to the shipped model_service sources or in the model's copy.
-      env: { ...process.env, ...opts.env, PYTHONDONTWRITEBYTECODE: '1', PYTHONPATH: [PYTHONPATH, process.env.PYTHONPATH].filter(Boolean).join(':') },
-      detached: true,
-      stdio: ['pipe', 'pipe', 'pipe'],
+    const { launch } = opts;
+    const argv = wrapperArgv(launch.command, launch.group.joinSteps);
+    this.child = spawn(argv[0]!, argv.slice(1), { cwd: launch.cwd, env: launch.env, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
+    // Over its memory the instance is killed (a cgroup or the watchdog), and its exit says so.
+    let overMemory = false;
+    const memoryReason = () => `the model server exceeded its memory limit of ${launch.group.record.limits.memoryMb} MB and was killed`;
+    const leader = this.child.pid;
+    const unwatch = leader === undefined ? () => undefined : opts.resources.watch(leader, launch.group, () => {
+      overMemory = true;
+      try {
+        process.kill(-leader, 'SIGKILL');
+      } catch {
+        // already gone
+      }
     });
+    const ended = () => {
+      unwatch();
+      if (!overMemory && leader !== undefined && launch.group.overMemory(leader, processTable)) overMemory = true;
+      void launch.group.release().then(() => {
+        if (opts.scratchDir) rmSync(opts.scratchDir, { recursive: true, force: true });
+      });
+    };
+    this.child.once('exit', ended);
+    this.child.once('error', ended);
     this.child.stderr?.pipe(this.log, { end: false });
     let stderrTail = '';
     this.child.stderr?.on('data', (d: Buffer) => {
@@ -66,18 +121,18 @@ export class PythonInstance implements ServingInstance {
       });
       this.child.once('error', (e) => {
         clearTimeout(timer);
-        reject(new InstanceStartError(`${opts.python} cannot be started: ${e.message}`));
+        reject(new InstanceStartError(`${launch.command[0]} cannot be started: ${e.message}`));
       });
       this.child.once('exit', (code) => {
         clearTimeout(timer);
         const last = stderrTail.trim().split('\n').slice(-1)[0] ?? '';
-        reject(new InstanceStartError(`the model server exited with code ${code} while starting${last ? `: ${last}` : ''}`));
+        reject(new InstanceStartError(overMemory ? `${memoryReason()} while starting` : `the model server exited with code ${code} while starting${last ? `: ${last}` : ''}`));
       });
     });
     this.ready.catch(() => undefined);
     this.child.on('exit', (code, signal) => {
       this.agent.destroy();
-      if (!this.stopping && this.port !== 0) this.exitListener?.(`the model server process exited (${signal ?? `code ${code}`})`);
+      if (!this.stopping && this.port !== 0) this.exitListener?.(overMemory ? memoryReason() : `the model server process exited (${signal ?? `code ${code}`})`);
     });
   }
 
@@ -86,12 +141,20 @@ export class PythonInstance implements ServingInstance {
   }
 
   predict(req: PredictRequest): Promise<PredictResponse> {
-    return new Promise((resolve) => {
+    const { signal } = req;
+    if (signal?.aborted) return Promise.reject(signal.reason as Error);
+    return new Promise((resolve, reject) => {
+      // An abort destroys the request with its socket, so the agent's slot serves the next request.
+      const failed = (e: Error) => (signal?.aborted ? reject(signal.reason as Error) : resolve({ status: UNREACHABLE, body: `the instance did not answer: ${e.message}` }));
       const r = request(
-        { host: '127.0.0.1', port: this.port, path: '/', method: 'POST', agent: this.agent, headers: { 'content-type': req.contentType, 'content-length': req.raw.length } },
+        { host: '127.0.0.1', port: this.port, path: '/', method: 'POST', agent: this.agent, signal, headers: { 'content-type': req.contentType, 'content-length': req.raw.length } },
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('error', failed);
+          res.on('close', () => {
+            if (!res.complete) failed(new Error('the answer was cut short'));
+          });
           res.on('end', () => {
             const text = Buffer.concat(chunks).toString('utf8');
             let body: unknown = text;
@@ -106,8 +169,22 @@ export class PythonInstance implements ServingInstance {
           });
         },
       );
-      r.on('error', (e) => resolve({ status: 503, body: `the instance did not answer: ${e.message}` }));
+      r.on('error', failed);
       r.end(req.raw);
+    });
+  }
+
+  /** GET /health on a connection of its own, so busy prediction sockets never delay it. */
+  probe(timeoutMs: number): Promise<void> {
+    const signal = AbortSignal.timeout(timeoutMs);
+    return new Promise((resolve, reject) => {
+      const r = request({ host: '127.0.0.1', port: this.port, path: '/health', method: 'GET', agent: false, signal }, (res) => {
+        res.resume();
+        res.on('error', () => undefined);
+        res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`GET /health answered ${res.statusCode}`))));
+      });
+      r.on('error', (e) => reject(new Error(signal.aborted ? `GET /health got no answer within ${formatSeconds(timeoutMs)}` : `GET /health failed: ${e.message}`)));
+      r.end();
     });
   }
 
@@ -122,24 +199,23 @@ export class PythonInstance implements ServingInstance {
     return { cpuCores: Math.max(0, cores), memoryMb: Math.round(u.rssBytes / 1024 / 1024) };
   }
 
-  async stop(): Promise<void> {
+  async stop(graceMs = 3000): Promise<void> {
     this.stopping = true;
     this.agent.destroy();
     const pid = this.child.pid;
     if (pid === undefined || this.child.exitCode !== null || this.child.signalCode !== null) return;
     const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
-    try {
-      process.kill(-pid, 'SIGTERM');
-    } catch {
-      return;
-    }
-    const timer = setTimeout(() => {
+    const kill = (signal: NodeJS.Signals): boolean => {
       try {
-        process.kill(-pid, 'SIGKILL');
+        process.kill(-pid, signal);
+        return true;
       } catch {
-        // already gone
+        return false; // already gone
       }
-    }, 3000);
+    };
+    // A process that hangs (or was stopped) ignores SIGTERM: SIGKILL follows after the grace.
+    if (!kill(graceMs > 0 ? 'SIGTERM' : 'SIGKILL')) return;
+    const timer = graceMs > 0 ? setTimeout(() => kill('SIGKILL'), graceMs) : undefined;
     await exited;
     clearTimeout(timer);
     this.log.end();

@@ -1,8 +1,26 @@
 // The running side of real-time services on this host: each service's models with their
-// instances, the weighted routing between models, rolling changes, and restarts of crashed
-// instances. The services family drives it and records what it reports.
+// instances, the weighted routing between models, rolling changes, a timeout on every prediction,
+// health checks of running instances, and restarts of instances that crash or stop answering.
+// The services family drives it and records what it reports.
 import { randomUUID } from 'node:crypto';
-import type { InstanceUsage, PredictRequest, PredictResponse, ServingInstance } from './instance.ts';
+import {
+  formatSeconds,
+  PredictTimeoutError,
+  UNREACHABLE,
+  untilAborted,
+  type InstanceUsage,
+  type PredictRequest,
+  type PredictResponse,
+  type ServingInstance,
+} from './instance.ts';
+
+/** How the instances of a model are checked (the package's config.json `health`, where it has one). */
+export interface HealthCheck {
+  /** A check that gets no answer within this time fails. */
+  timeoutMs: number;
+  /** Checks start this long after an instance answers. */
+  initialDelayMs: number;
+}
 
 export interface ModelDeployment {
   modelId: string;
@@ -12,6 +30,7 @@ export interface ModelDeployment {
   /** Same key = same instances can be kept across an update. */
   key: string;
   start(instanceId: string): ServingInstance;
+  health?: HealthCheck;
 }
 
 export interface HostListener {
@@ -20,10 +39,43 @@ export interface HostListener {
   health(serviceId: string, healthy: boolean): void;
 }
 
+export interface HostOptions {
+  /** A prediction without an answer after this long is dropped and answered with PredictTimeoutError. */
+  predictTimeoutMs: number;
+  /** Period of the health checks of each running instance. */
+  healthIntervalMs: number;
+  /** How long the instances of a stopped or deleted service may finish in-flight requests. */
+  stopGraceMs: number;
+}
+
+export const DEFAULT_HOST_OPTIONS: HostOptions = { predictTimeoutMs: 60_000, healthIntervalMs: 10_000, stopGraceMs: 5_000 };
+export const DEFAULT_HEALTH: HealthCheck = { timeoutMs: 5_000, initialDelayMs: 0 };
+
+/** Thrown by apply() when the service was stopped or deleted while its instances were starting. */
+export class DeployCancelledError extends Error {
+  constructor() {
+    super('the deployment was cancelled: the service was stopped');
+  }
+}
+
 interface Slot {
   instance: ServingInstance;
   inFlight: number;
   idle?: () => void;
+  /** Out of service: no more checks; being (or already) stopped. */
+  retired: boolean;
+  serviceId: string;
+  model?: LiveModel;
+  timer?: NodeJS.Timeout;
+  probing: boolean;
+  /** When checks may start (the model's initial delay). */
+  checkFrom: number;
+  /** Health checks failed in a row. */
+  failures: number;
+  /** Predictions timed out in a row. */
+  timeouts: number;
+  /** Restarts of this slot's line of instances. */
+  restarts: number;
 }
 
 interface LiveModel {
@@ -37,24 +89,50 @@ interface Live {
   /** Cumulative weights, for the pick. */
   cumulative: number[];
   down: number;
+  /** Replacement instances still starting. */
+  restarting: Set<Slot>;
+}
+
+interface Deploy {
+  total: number;
+  ready: number;
+  cancel: AbortController;
 }
 
 export interface Routed {
   modelId: string;
-  predict(req: PredictRequest): Promise<PredictResponse>;
+  /**
+   * Sends the request to the instance. Rejects with PredictTimeoutError when it does not answer in
+   * time, or with `signal`'s reason when the caller aborts; either way the instance's request is
+   * dropped.
+   */
+  predict(req: Omit<PredictRequest, 'signal'>, signal?: AbortSignal): Promise<PredictResponse>;
 }
 
-const DRAIN_TIMEOUT_MS = 30_000;
 const RESTART_DELAY_MS = 500;
 const MAX_RESTARTS = 5;
+/** Failed health checks in a row that make an instance count as hung. */
+const FAILURES_TO_RESTART = 2;
+/** Wait before checking again after a failed check. */
+const RECHECK_MS = 1_000;
+/** Time a stopped instance has to exit after SIGTERM, before SIGKILL. */
+const EXIT_GRACE_MS = 2_000;
 
 export class ServingHost {
   private readonly live = new Map<string, Live>();
-  /** Instances started and ready of a service's apply in progress. */
-  private readonly starting = new Map<string, { total: number; ready: number }>();
+  /** Deployments in progress, with the share of their instances that answer. */
+  private readonly starting = new Map<string, Deploy>();
+  /** Per service: instances being drained and stopped. */
+  private readonly retiring = new Map<string, Promise<void>>();
+  private readonly options: HostOptions;
   private closed = false;
 
-  constructor(private readonly listener: HostListener) {}
+  constructor(
+    private readonly listener: HostListener,
+    options: Partial<HostOptions> = {},
+  ) {
+    this.options = { ...DEFAULT_HOST_OPTIONS, ...options };
+  }
 
   has(serviceId: string): boolean {
     return this.live.has(serviceId);
@@ -62,46 +140,53 @@ export class ServingHost {
 
   /**
    * Brings the service to these models: instances of unchanged models stay, new ones are started
-   * and must all answer before traffic moves; old ones are drained, then stopped. On a start
-   * failure nothing changes and the error is thrown.
+   * and must all answer before traffic moves; old ones are drained, then stopped, in the
+   * background. On a start failure nothing changes and the error is thrown; remove() during the
+   * start cancels it (DeployCancelledError).
    */
   async apply(serviceId: string, models: ModelDeployment[]): Promise<void> {
-    const current = this.live.get(serviceId);
+    if (this.closed) throw new DeployCancelledError();
+    const deploy: Deploy = { total: 0, ready: 0, cancel: new AbortController() };
+    this.starting.set(serviceId, deploy);
     const started: Slot[] = [];
     const retired: Slot[] = [];
     const nextModels: LiveModel[] = [];
-    const progress = { total: 0, ready: 0 };
-    this.starting.set(serviceId, progress);
+    let current: Live | undefined;
     try {
+      // The instances of a stopped service are gone before new ones take their place.
+      if (!this.live.has(serviceId)) await untilAborted(this.retiring.get(serviceId) ?? Promise.resolve(), deploy.cancel.signal);
+      current = this.live.get(serviceId);
       for (const spec of models) {
+        if (deploy.cancel.signal.aborted) throw deploy.cancel.signal.reason as Error;
         const old = current?.models.find((m) => m.spec.modelId === spec.modelId && m.spec.key === spec.key);
         const keep = old ? old.slots.slice(0, spec.instanceCount) : [];
         if (old) retired.push(...old.slots.slice(spec.instanceCount));
         const fresh: Slot[] = [];
         for (let i = keep.length; i < spec.instanceCount; i++) {
-          const slot: Slot = { instance: spec.start(randomUUID()), inFlight: 0 };
+          const slot = newSlot(serviceId, spec.start(randomUUID()));
           started.push(slot);
           fresh.push(slot);
           this.event(serviceId, 'normal', `[${spec.modelId}] starting instance ${slot.instance.id}`);
         }
-        progress.total += fresh.length;
-        await Promise.all(fresh.map((s) => s.instance.ready.then(() => progress.ready++)));
+        deploy.total += fresh.length;
+        await untilAborted(Promise.all(fresh.map((s) => s.instance.ready.then(() => deploy.ready++))), deploy.cancel.signal);
         for (const s of fresh) this.event(serviceId, 'normal', `[${spec.modelId}] instance ${s.instance.id} is running`);
         nextModels.push({ spec, slots: [...keep, ...fresh], next: 0 });
       }
     } catch (e) {
-      await Promise.all(started.map((s) => s.instance.stop()));
+      await this.retire(serviceId, started, 0);
       throw e;
     } finally {
-      this.starting.delete(serviceId);
+      if (this.starting.get(serviceId) === deploy) this.starting.delete(serviceId);
     }
     for (const m of current?.models ?? []) {
       if (!nextModels.some((n) => n.spec.modelId === m.spec.modelId && n.spec.key === m.spec.key)) retired.push(...m.slots);
     }
-    const live: Live = { models: nextModels, cumulative: cumulativeOf(nextModels), down: 0 };
+    const live: Live = { models: nextModels, cumulative: cumulativeOf(nextModels), down: 0, restarting: new Set() };
     this.live.set(serviceId, live);
     for (const m of nextModels) for (const s of m.slots) this.watch(serviceId, m, s);
-    await Promise.all(retired.map((s) => this.drainAndStop(s)));
+    // Requests in flight on the old instances end by their timeout at the latest.
+    void this.retire(serviceId, [...retired, ...(current?.restarting ?? [])], this.options.predictTimeoutMs);
   }
 
   /** Percent of the instances being started that answer, while a deployment is in progress. */
@@ -111,17 +196,25 @@ export class ServingHost {
     return p.total === 0 ? 0 : Math.floor((100 * p.ready) / p.total);
   }
 
-  /** Stops every instance of the service (after in-flight requests end). */
-  async remove(serviceId: string): Promise<void> {
+  /**
+   * Takes the service out of service at once: routing ends, a deployment in progress is cancelled.
+   * Its instances get a short grace for in-flight requests and are then stopped; the promise
+   * resolves when they are gone (callers need not wait for it).
+   */
+  remove(serviceId: string): Promise<void> {
+    this.starting.get(serviceId)?.cancel.abort(new DeployCancelledError());
     const live = this.live.get(serviceId);
     this.live.delete(serviceId);
-    if (!live) return;
-    await Promise.all(live.models.flatMap((m) => m.slots.map((s) => this.drainAndStop(s))));
+    const slots = live ? [...live.models.flatMap((m) => m.slots), ...live.restarting] : [];
+    if (slots.length === 0) return this.retiring.get(serviceId) ?? Promise.resolve();
+    return this.retire(serviceId, slots, this.options.stopGraceMs);
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    await Promise.all([...this.live.keys()].map((id) => this.remove(id)));
+    const ids = new Set([...this.live.keys(), ...this.starting.keys()]);
+    for (const id of ids) void this.remove(id);
+    await Promise.all([...this.retiring.values()]);
   }
 
   /** Picks a model by weight and one of its instances round-robin; undefined when none is up. */
@@ -135,18 +228,7 @@ export class ServingHost {
     const model = live.models[i]!;
     if (model.slots.length === 0) return undefined;
     const slot = model.slots[model.next++ % model.slots.length]!;
-    return {
-      modelId: model.spec.modelId,
-      predict: async (req) => {
-        slot.inFlight++;
-        try {
-          return await slot.instance.predict(req);
-        } finally {
-          slot.inFlight--;
-          if (slot.inFlight === 0) slot.idle?.();
-        }
-      },
-    };
+    return { modelId: model.spec.modelId, predict: (req, signal) => this.predictOn(slot, req, signal) };
   }
 
   /** CPU and memory summed per model. */
@@ -163,58 +245,176 @@ export class ServingHost {
     return out;
   }
 
+  private async predictOn(slot: Slot, req: Omit<PredictRequest, 'signal'>, caller: AbortSignal | undefined): Promise<PredictResponse> {
+    slot.inFlight++;
+    const drop = new AbortController();
+    const timeout = new PredictTimeoutError(this.options.predictTimeoutMs);
+    const timer = setTimeout(() => drop.abort(timeout), this.options.predictTimeoutMs);
+    const onCaller = () => drop.abort(caller?.reason);
+    if (caller?.aborted) onCaller();
+    else caller?.addEventListener('abort', onCaller, { once: true });
+    try {
+      // Raced here too, so an instance that ignores the signal cannot hold the caller.
+      const res = await untilAborted(slot.instance.predict({ ...req, signal: drop.signal }), drop.signal);
+      if (res.status === UNREACHABLE) this.checkSoon(slot);
+      else slot.timeouts = 0;
+      return res;
+    } catch (e) {
+      if (drop.signal.reason === timeout) {
+        slot.timeouts++;
+        this.checkSoon(slot);
+      }
+      throw e;
+    } finally {
+      clearTimeout(timer);
+      caller?.removeEventListener('abort', onCaller);
+      slot.inFlight--;
+      if (slot.inFlight === 0) slot.idle?.();
+    }
+  }
+
   private event(serviceId: string, type: 'normal' | 'abnormal', info: string): void {
     this.listener.event(serviceId, type, info);
   }
 
-  private watch(serviceId: string, model: LiveModel, slot: Slot, restarts = 0): void {
-    slot.instance.onExit((reason) => {
-      const live = this.live.get(serviceId);
-      if (!live || !live.models.includes(model) || !model.slots.includes(slot)) return;
-      model.slots = model.slots.filter((s) => s !== slot);
-      live.down++;
-      this.event(serviceId, 'abnormal', `[${model.spec.modelId}] instance ${slot.instance.id} failed: ${reason}`);
-      this.listener.health(serviceId, false);
-      void this.restart(serviceId, model, restarts + 1);
-    });
+  /** Reacts to the instance's exit and checks its health periodically (again after an update). */
+  private watch(serviceId: string, model: LiveModel, slot: Slot): void {
+    slot.model = model;
+    slot.instance.onExit((reason) => this.lost(slot, `failed: ${reason}`));
+    if (!slot.instance.probe) return;
+    const delay = model.spec.health?.initialDelayMs ?? 0;
+    if (slot.checkFrom === 0) slot.checkFrom = Date.now() + delay;
+    if (slot.timer === undefined) this.schedule(slot, Math.max(delay, this.options.healthIntervalMs));
+  }
+
+  private schedule(slot: Slot, delayMs: number): void {
+    clearTimeout(slot.timer);
+    slot.timer = undefined;
+    if (slot.retired || this.closed) return;
+    slot.timer = setTimeout(() => void this.check(slot), delayMs);
+    slot.timer.unref();
+  }
+
+  /** A prediction timed out (or found no instance): check now rather than at the next period. */
+  private checkSoon(slot: Slot): void {
+    if (slot.probing || slot.retired || !slot.instance.probe || Date.now() < slot.checkFrom) return;
+    this.schedule(slot, 0);
+  }
+
+  private async check(slot: Slot): Promise<void> {
+    const probe = slot.instance.probe?.bind(slot.instance);
+    if (!probe || slot.probing || slot.retired) return;
+    slot.probing = true;
+    let failure: string | undefined;
+    try {
+      await probe(slot.model?.spec.health?.timeoutMs ?? DEFAULT_HEALTH.timeoutMs);
+    } catch (e) {
+      failure = e instanceof Error ? e.message : String(e);
+    } finally {
+      slot.probing = false;
+    }
+    if (slot.retired) return;
+    if (failure === undefined) {
+      slot.failures = 0;
+      this.schedule(slot, this.options.healthIntervalMs);
+      return;
+    }
+    // A model busy with predictions may hold its server (a session run, the GIL) past a check:
+    // busy, not hung. Those predictions end by the timeout; checks count again after that.
+    if (slot.inFlight > 0) {
+      this.schedule(slot, RECHECK_MS);
+      return;
+    }
+    slot.failures++;
+    if (slot.failures < FAILURES_TO_RESTART) {
+      this.schedule(slot, RECHECK_MS);
+      return;
+    }
+    const timeouts = slot.timeouts > 0 ? `; ${slot.timeouts} prediction(s) in a row got no answer within ${formatSeconds(this.options.predictTimeoutMs)}` : '';
+    this.lost(slot, `stopped answering (${slot.failures} health checks in a row failed: ${failure}${timeouts}); it is killed and replaced`);
+  }
+
+  /** The instance crashed or hangs: out of routing, killed, and a new one started in its place. */
+  private lost(slot: Slot, reason: string): void {
+    const model = slot.model;
+    const live = this.live.get(slot.serviceId);
+    if (slot.retired || !model || !live || !live.models.includes(model) || !model.slots.includes(slot)) return;
+    model.slots = model.slots.filter((s) => s !== slot);
+    live.down++;
+    void this.retire(slot.serviceId, [slot], 0);
+    this.event(slot.serviceId, 'abnormal', `[${model.spec.modelId}] instance ${slot.instance.id} ${reason}`);
+    this.listener.health(slot.serviceId, false);
+    void this.restart(slot.serviceId, model, slot.restarts + 1);
   }
 
   private async restart(serviceId: string, model: LiveModel, attempt: number): Promise<void> {
-    await new Promise((r) => setTimeout(r, RESTART_DELAY_MS * attempt));
+    await new Promise((r) => setTimeout(r, RESTART_DELAY_MS * Math.min(attempt, 10)));
     const live = this.live.get(serviceId);
     if (this.closed || !live || !live.models.includes(model)) return;
-    const slot: Slot = { instance: model.spec.start(randomUUID()), inFlight: 0 };
+    const slot = newSlot(serviceId, model.spec.start(randomUUID()));
+    slot.restarts = attempt;
+    live.restarting.add(slot);
     try {
       await slot.instance.ready;
     } catch (e) {
-      await slot.instance.stop();
-      this.event(serviceId, 'abnormal', `[${model.spec.modelId}] restarting an instance failed: ${e instanceof Error ? e.message : String(e)}`);
-      if (attempt < MAX_RESTARTS) void this.restart(serviceId, model, attempt + 1);
+      live.restarting.delete(slot);
+      await this.retire(serviceId, [slot], 0);
+      if (this.live.get(serviceId) !== live) return;
+      const more = attempt < MAX_RESTARTS;
+      this.event(serviceId, 'abnormal', `[${model.spec.modelId}] restarting an instance failed: ${e instanceof Error ? e.message : String(e)}${more ? '' : `; no more attempts after ${MAX_RESTARTS}`}`);
+      if (more) void this.restart(serviceId, model, attempt + 1);
       return;
     }
+    live.restarting.delete(slot);
+    if (slot.retired) return;
     if (this.live.get(serviceId) !== live || !live.models.includes(model)) {
-      await slot.instance.stop();
+      void this.retire(serviceId, [slot], 0);
       return;
     }
     model.slots.push(slot);
-    this.watch(serviceId, model, slot, attempt);
+    this.watch(serviceId, model, slot);
     live.down--;
     this.event(serviceId, 'normal', `[${model.spec.modelId}] instance ${slot.instance.id} restarted and running`);
     if (live.down === 0) this.listener.health(serviceId, true);
   }
 
-  private async drainAndStop(slot: Slot): Promise<void> {
-    if (slot.inFlight > 0) {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, DRAIN_TIMEOUT_MS);
-        slot.idle = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
+  /**
+   * Drains these instances (in-flight requests get `graceMs`), then stops them, in the background;
+   * the service's next apply() waits for it.
+   */
+  private retire(serviceId: string, slots: Slot[], graceMs: number): Promise<void> {
+    const fresh = slots.filter((s) => !s.retired);
+    if (fresh.length === 0) return Promise.resolve();
+    for (const s of fresh) {
+      s.retired = true;
+      clearTimeout(s.timer);
     }
-    await slot.instance.stop();
+    const done = Promise.all(fresh.map((s) => drainAndStop(s, graceMs))).then(() => undefined);
+    const all = Promise.all([this.retiring.get(serviceId), done]).then(() => undefined);
+    this.retiring.set(serviceId, all);
+    void all.then(() => {
+      if (this.retiring.get(serviceId) === all) this.retiring.delete(serviceId);
+    });
+    return done;
   }
+}
+
+function newSlot(serviceId: string, instance: ServingInstance): Slot {
+  return { instance, inFlight: 0, retired: false, serviceId, probing: false, checkFrom: 0, failures: 0, timeouts: 0, restarts: 0 };
+}
+
+async function drainAndStop(slot: Slot, graceMs: number): Promise<void> {
+  if (slot.inFlight > 0 && graceMs > 0) {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, graceMs);
+      slot.idle = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+  // A hung instance (no grace) is killed at once; others may exit on their own first.
+  await slot.instance.stop(graceMs > 0 ? EXIT_GRACE_MS : 0).catch(() => undefined);
 }
 
 function cumulativeOf(models: LiveModel[]): number[] {

@@ -12,6 +12,8 @@ import { acceptsFile } from '#src/modules/datasets/dataset-types.ts';
 import type { NewSample, SampleLabel } from '#src/modules/datasets/samples-port.ts';
 import type { ObjectInfo, ObjectStore } from '#src/storage/object-store.ts';
 import { MAX_LIST_KEYS } from '#src/storage/object-store.ts';
+import { ApiError } from '#src/core/errors.ts';
+import { FormatError } from './format-error.ts';
 import { checkObjectPath, formatObsPath, keyProblem, type ObjectPath } from '#src/storage/obs-path.ts';
 import { splitLabels, textLabelLayout, type LabelFormat } from './label-format.ts';
 import { asFolderKey, extensionOf, fileNameOf, folderOf, stemOf } from './sample-paths.ts';
@@ -29,9 +31,26 @@ export interface ScanOptions {
   /** Keys per listing page (1..1000, default 1000). */
   pageSize?: number;
   signal?: AbortSignal;
+  /**
+   * A file that cannot be imported as it is: a label file unreadable or malformed (its samples come
+   * without labels), a text file that stops being readable (its lines up to there are kept), a key
+   * the store refuses. Without it, such a file fails the whole scan.
+   */
+  onFileError?: (file: string, reason: string) => void;
+  /** Each data file the scan turns into samples (for counts). */
+  onFile?: (file: ObjectInfo) => void;
 }
 
 export const DEFAULT_BATCH_SIZE = 500;
+
+/** Why a file could not be read, for a person: the format's own message, or the system's reason. */
+export function fileProblem(e: unknown): string {
+  if (e instanceof FormatError) return e.problem;
+  if (e instanceof ApiError) return e.message;
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  if (code) return `cannot be read (${code})`;
+  return e instanceof Error ? e.message : String(e);
+}
 /** Image classification .txt label files are a few names; a larger one is refused. */
 const MAX_LABEL_TXT_BYTES = 1024 * 1024;
 
@@ -78,9 +97,10 @@ interface StemGroup {
 /**
  * The samples of the folder `root` for a dataset of type `info`, in batches of at most batchSize.
  * Keys the store refuses (`..`, control characters, backslashes) and folder markers are skipped; a
- * malformed label file is a FormatError (400 ModelArts.4362) naming it; an unsafe root a 400
- * (ModelArts.0104). A missing folder gives nothing. Throws the signal's reason
- * when aborted (checked between pages and batches).
+ * malformed label file is a FormatError (400 ModelArts.4362) naming it, or, with onFileError, is
+ * reported there and its samples come unlabeled; an unsafe root is a 400 (ModelArts.0104). A
+ * missing folder gives nothing. Throws the signal's reason when aborted (checked between pages and
+ * batches).
  */
 export async function* scanDirectory(store: ObjectStore, root: ObjectPath, info: DatasetTypeInfo, opts: ScanOptions): AsyncGenerator<NewSample[]> {
   checkObjectPath(root.bucket, root.key, 'path');
@@ -92,6 +112,18 @@ export async function* scanDirectory(store: ObjectStore, root: ObjectPath, info:
   const signal = opts.signal;
   let batch: NewSample[] = [];
   const groups: StemGroup[] = [];
+  const onFileError = opts.onFileError;
+  /** Runs a read of `file`; a failure goes to onFileError when there is one (undefined comes back), else up. */
+  const reading = async <T>(file: string, read: () => Promise<T>): Promise<T | undefined> => {
+    if (!onFileError) return read();
+    try {
+      return await read();
+    } catch (e) {
+      if (signal?.aborted) throw e;
+      onFileError(file, fileProblem(e));
+      return undefined;
+    }
+  };
 
   const fileSample = (o: ObjectInfo): NewSample => ({
     source: formatObsPath(bucket, o.key),
@@ -114,12 +146,12 @@ export async function* scanDirectory(store: ObjectStore, root: ObjectPath, info:
     if (g.labelFile && g.samples.length > 0) {
       const path = { bucket, key: g.labelFile.key };
       if (layout.labelExtension === '.xml') {
-        const parts = vocToSampleParts(await readVoc(store, path), layout.labelType);
-        labels = parts.labels;
-        metadata = parts.metadata;
+        const parts = await reading(formatObsPath(path), async () => vocToSampleParts(await readVoc(store, path), layout.labelType));
+        labels = parts?.labels;
+        metadata = parts?.metadata;
       } else {
-        const names = splitLabels((await store.readText(bucket, g.labelFile.key, MAX_LABEL_TXT_BYTES)).replace(/\r/g, ''), '\n');
-        labels = names.map((name) => ({ name, type: layout.labelType, annotated_by: 'human' }));
+        const text = await reading(formatObsPath(path), () => store.readText(bucket, path.key, MAX_LABEL_TXT_BYTES));
+        if (text !== undefined) labels = splitLabels(text.replace(/\r/g, ''), '\n').map((name) => ({ name, type: layout.labelType, annotated_by: 'human' }));
       }
     }
     return g.samples.map((o) => {
@@ -154,29 +186,51 @@ export async function* scanDirectory(store: ObjectStore, root: ObjectPath, info:
     const name = fileNameOf(o.key);
     switch (layout.kind) {
       case 'files':
-        if (acceptsFile(info, name)) yield fileSample(o);
+        if (acceptsFile(info, name)) {
+          opts.onFile?.(o);
+          yield fileSample(o);
+        }
         return;
       case 'folder-labels': {
         if (!acceptsFile(info, name)) return;
+        opts.onFile?.(o);
         const s = fileSample(o);
         const labels = folderLabel(o.key, layout.labelType);
         if (labels) s.labels = labels;
         yield s;
         return;
       }
-      case 'text-lines':
+      case 'text-lines': {
         if (!acceptsFile(info, name) || (textLayout!.separateFiles && isResultFile(o.key))) return;
-        yield* textFileSamples(store, bucket, o, { layout: textLayout!, importAnnotations: opts.importAnnotations, labelType: layout.labelType, signal });
+        opts.onFile?.(o);
+        const lines = textFileSamples(store, bucket, o, { layout: textLayout!, importAnnotations: opts.importAnnotations, labelType: layout.labelType, signal });
+        if (!onFileError) {
+          yield* lines;
+          return;
+        }
+        // Lines read before a problem are kept; the report says where the file stopped being readable.
+        try {
+          yield* lines;
+        } catch (e) {
+          if (signal?.aborted) throw e;
+          onFileError(formatObsPath(bucket, o.key), fileProblem(e));
+        }
         return;
+      }
       case 'siblings': {
         yield* await closeGroupsBefore(o.key);
         // A stem without a dot ('README') has no group: it can neither carry nor be a label file.
         if (stemOf(name) === name) {
-          if (acceptsFile(info, name)) yield* await closeGroup({ prefix: '', samples: [o] });
+          if (acceptsFile(info, name)) {
+            opts.onFile?.(o);
+            yield* await closeGroup({ prefix: '', samples: [o] });
+          }
           return;
         }
-        if (acceptsFile(info, name)) groupOf(o.key).samples.push(o);
-        else if (extensionOf(name) === layout.labelExtension) groupOf(o.key).labelFile = o;
+        if (acceptsFile(info, name)) {
+          opts.onFile?.(o);
+          groupOf(o.key).samples.push(o);
+        } else if (extensionOf(name) === layout.labelExtension) groupOf(o.key).labelFile = o;
         return;
       }
     }
@@ -192,7 +246,13 @@ export async function* scanDirectory(store: ObjectStore, root: ObjectPath, info:
     });
     for (const o of page.objects) {
       // Folder markers, and keys the store would refuse to read (written to disk by other means).
-      if (o.key.endsWith('/') || keyProblem(o.key) !== undefined) continue;
+      if (o.key.endsWith('/')) continue;
+      const problem = keyProblem(o.key);
+      if (problem !== undefined) {
+        // Reported when it would have been a sample; other files are not the dataset's business.
+        if (acceptsFile(info, fileNameOf(o.key))) onFileError?.(`/${bucket}/${o.key}`, `skipped: the name ${problem}`);
+        continue;
+      }
       for await (const s of samplesOf(o)) {
         batch.push(s);
         if (batch.length >= batchSize) {

@@ -14,6 +14,8 @@ export interface FormatLocation {
 
 export class FormatError extends ApiError {
   readonly location: FormatLocation;
+  /** What is wrong, and where inside the file (line, field), without the file's name. */
+  readonly problem: string;
 
   constructor(location: FormatLocation, problem: string) {
     const where = [location.file, location.line !== undefined ? `line ${location.line}` : undefined, location.field]
@@ -23,5 +25,7 @@ export class FormatError extends ApiError {
     super(e.status, e.code, e.message);
     this.name = 'FormatError';
     this.location = location;
+    const inside = [location.line !== undefined ? `line ${location.line}` : undefined, location.field].filter((p) => p !== undefined && p !== '').join(', ');
+    this.problem = inside ? `${inside}: ${problem}` : problem;
   }
 }

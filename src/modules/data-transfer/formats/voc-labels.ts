@@ -62,7 +62,10 @@ export function labelToVocObject(label: SampleLabel): VocObject | undefined {
 /** Labels and metadata of a sample from its VOC file. */
 export function vocToSampleParts(a: VocAnnotation, labelType: number): { labels: SampleLabel[]; metadata: Record<string, unknown> } {
   const metadata: Record<string, unknown> = {};
-  if (a.size) metadata[SIZE_KEY] = [a.size.width, a.size.height, a.size.depth ?? 3];
+  // VOC writes 0 for a size it does not know: no size then (the metadata's sizes are positive).
+  if (a.size && a.size.width > 0 && a.size.height > 0) {
+    metadata[SIZE_KEY] = [a.size.width, a.size.height, a.size.depth !== undefined && a.size.depth > 0 ? a.size.depth : 3];
+  }
   return { labels: a.objects.map((o) => vocObjectToLabel(o, labelType)), metadata };
 }
 

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { principal } from '#src/auth/auth-hook.ts';
 import { withErrors } from '#src/core/schemas.ts';
+import { requestOrigin } from '#src/modules/object-urls/index.ts';
 import {
   BatchResult,
   DatasetParams,
@@ -36,7 +37,7 @@ export const sampleRoutes: FastifyPluginAsyncTypebox<{ samples: SampleService }>
         response: withErrors({ 200: ListSamplesResponse }),
       },
     },
-    async (req) => samples.queries.list(principal(req).projectId, req.params.dataset_id, req.query),
+    async (req) => samples.queries.list(principal(req).projectId, req.params.dataset_id, req.query, requestOrigin(req)),
   );
 
   app.post(
@@ -84,7 +85,7 @@ export const sampleRoutes: FastifyPluginAsyncTypebox<{ samples: SampleService }>
         response: withErrors({ 200: DescribeSampleResp }),
       },
     },
-    async (req) => samples.queries.describe(principal(req).projectId, req.params.dataset_id, req.params.sample_id),
+    async (req) => samples.queries.describe(principal(req).projectId, req.params.dataset_id, req.params.sample_id, requestOrigin(req)),
   );
 
   app.get(

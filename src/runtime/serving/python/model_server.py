@@ -150,6 +150,18 @@ def make_handler(service):
     return Handler
 
 
+class Server(ThreadingHTTPServer):
+    # One thread per connection: a prediction stuck in the model's code never delays GET /health.
+    daemon_threads = True
+    # Atelier opens up to 64 connections at once; the default backlog of 5 would make some wait.
+    request_queue_size = 128
+
+    def handle_error(self, request, client_address):
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return  # Atelier dropped the request (a timeout, or its caller went away)
+        super().handle_error(request, client_address)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--model-dir", required=True)
@@ -159,8 +171,7 @@ def main():
     sys.path.insert(0, args.model_dir)
     os.chdir(args.model_dir)
     service = load_service(args.model_type, args.model_dir, args.model_name)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(service))
-    server.daemon_threads = True
+    server = Server(("127.0.0.1", 0), make_handler(service))
     # The server stops when Atelier goes away: its end of stdin closes.
     threading.Thread(target=lambda: (sys.stdin.read(), os._exit(0)), daemon=True).start()
     print("ATELIER_READY %d" % server.server_address[1], flush=True)

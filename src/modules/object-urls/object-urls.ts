@@ -1,0 +1,121 @@
+// Signed, expiring URLs of objects, served by Atelier itself: what sample `source`s (and the dataset
+// list's preview `url`s) are on the wire, as ModelArts answers with signed OBS URLs. A URL names one
+// object, optionally resized (x-image-process), and an expiry; its signature is the credential, so
+// a browser or an SDK user fetches it without AK/SK. The host is the one the client used.
+import type { Readable } from 'node:stream';
+import { apiError, errors } from '#src/core/errors.ts';
+import type { Clock } from '#src/core/time.ts';
+import { ObjectNotFoundError, type ByteRange, type ObjectStore } from '#src/storage/object-store.ts';
+import { checkObjectKey, parseObsPath, type ObjectPath } from '#src/storage/obs-path.ts';
+import { parseImageProcess } from './image-process.ts';
+import type { ThumbnailCache } from './thumbnails.ts';
+import { expiryOf, type UrlSigner } from './url-signer.ts';
+
+/** The path every object URL starts with. */
+export const OBJECTS_PREFIX = '/objects';
+
+/** `scheme://host[:port]` of the request the URLs answer (what the client used to reach the server). */
+export type UrlOrigin = string;
+
+/** The parts of a request for an object URL. */
+export interface ObjectUrlRequest {
+  bucket: string;
+  key: string;
+  expires: number;
+  signature: string;
+  process?: string;
+  range?: string;
+  ifNoneMatch?: string;
+}
+
+export interface ObjectAnswer {
+  status: 200 | 206 | 304;
+  headers: Record<string, string>;
+  body?: Readable | Buffer;
+}
+
+const encodeKey = (key: string): string => key.split('/').map(encodeURIComponent).join('/');
+
+/** A single `bytes=a-b` / `bytes=a-` / `bytes=-n` range within `size`; undefined for anything else (the whole object is sent). */
+function byteRange(header: string | undefined, size: number): ByteRange | undefined {
+  const m = header && /^bytes=(\d*)-(\d*)$/.exec(header.trim());
+  if (!m || (m[1] === '' && m[2] === '') || size === 0) return undefined;
+  if (m[1] === '') return { start: Math.max(0, size - Number(m[2])), end: size - 1 };
+  const start = Number(m[1]);
+  const end = m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1);
+  return Number.isSafeInteger(start) && start <= end ? { start, end } : undefined;
+}
+
+export class ObjectUrls {
+  constructor(
+    private readonly signer: UrlSigner,
+    private readonly ttlSeconds: number,
+    private readonly clock: Clock,
+    private readonly store: ObjectStore,
+    private readonly thumbnails: ThumbnailCache,
+  ) {}
+
+  /** The signed URL of an object, resized by `process` when given (a checked x-image-process). */
+  url(origin: UrlOrigin, path: ObjectPath, process = ''): string {
+    const expires = expiryOf(this.clock.now(), this.ttlSeconds);
+    const signature = this.signer.sign({ bucket: path.bucket, key: path.key, process, expires });
+    const query = new URLSearchParams({ Expires: String(expires), ...(process ? { 'x-image-process': process } : {}), Signature: signature });
+    return `${origin}${OBJECTS_PREFIX}/${encodeURIComponent(path.bucket)}/${encodeKey(path.key)}?${query.toString()}`;
+  }
+
+  /**
+   * A sample source as the wire shows it: an object path becomes its signed URL; inline text
+   * (`content://...`) stays as it is, as in the spec's examples.
+   */
+  forSource(origin: UrlOrigin, source: string, process = ''): string {
+    if (!source.startsWith('/') && !/^(obs|s3):\/\//.test(source)) return source;
+    return this.url(origin, parseObsPath(source, 'source'), process);
+  }
+
+  /** Answers a request for a URL: the object (or its resized image) when the signature names it and has not expired. */
+  async open(req: ObjectUrlRequest): Promise<ObjectAnswer> {
+    const process = req.process ?? '';
+    if (!this.signer.verify({ bucket: req.bucket, key: req.key, process, expires: req.expires }, req.signature)) {
+      throw apiError(403, 'ModelArts.0108', 'read object', '(the URL signature does not match what it names)');
+    }
+    const left = req.expires - Math.floor(this.clock.now() / 1000);
+    if (left < 0) throw apiError(403, 'ModelArts.0108', 'read object', `(the URL expired at ${new Date(req.expires * 1000).toISOString()})`);
+    checkObjectKey(req.bucket, req.key, 'path');
+    if (req.key === '' || req.key.endsWith('/')) throw errors.badParam('path: a folder is no object');
+    const info = await this.store.head(req.bucket, req.key);
+    if (!info) throw new ObjectNotFoundError(req.bucket, req.key);
+    const common: Record<string, string> = {
+      'cache-control': `private, max-age=${left}`,
+      // Objects are user content: never run as a page of this origin, never sniffed into another type.
+      'content-security-policy': 'sandbox',
+      'x-content-type-options': 'nosniff',
+    };
+
+    if (process) {
+      const thumb = await this.thumbnails.get(req.bucket, info, parseImageProcess(process, 'query.x-image-process'));
+      const etag = `"${info.etag}-${Buffer.from(process).toString('base64url')}"`;
+      if (req.ifNoneMatch === etag) return { status: 304, headers: { ...common, etag } };
+      return { status: 200, headers: { ...common, etag, 'content-type': thumb.contentType, 'content-length': String(thumb.data.length) }, body: thumb.data };
+    }
+
+    const etag = `"${info.etag}"`;
+    if (req.ifNoneMatch === etag) return { status: 304, headers: { ...common, etag } };
+    const headers = {
+      ...common,
+      etag,
+      'accept-ranges': 'bytes',
+      'last-modified': info.lastModified.toUTCString(),
+      'content-type': info.contentType ?? 'application/octet-stream',
+    };
+    const range = byteRange(req.range, info.size);
+    if (range) {
+      const body = await this.store.get(req.bucket, req.key, range);
+      return {
+        status: 206,
+        headers: { ...headers, 'content-range': `bytes ${range.start}-${range.end}/${info.size}`, 'content-length': String(range.end! - range.start + 1) },
+        body,
+      };
+    }
+    return { status: 200, headers: { ...headers, 'content-length': String(info.size) }, body: await this.store.get(req.bucket, req.key) };
+  }
+}

@@ -1,0 +1,138 @@
+// Resized images (sample previews), made by sharp and kept in a disk cache under the data directory.
+// An entry is named by the object's identity (ETag, size, time) and the resize, so a changed object
+// gets a new thumbnail and the old one ages out. The cache holds at most CACHE_BUDGET_BYTES: past
+// that, the entries used longest ago go. Requests for one thumbnail share its making, and at most
+// MAX_JOBS are made at once, so a page of previews cannot take every core.
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { apiError } from '#src/core/errors.ts';
+import type { ObjectInfo, ObjectStore } from '#src/storage/object-store.ts';
+import type { Resize } from './image-process.ts';
+import { resizeKey } from './image-process.ts';
+
+export const CACHE_BUDGET_BYTES = 256 * 1024 * 1024;
+/** Images larger than this are not read to make a thumbnail. */
+export const MAX_SOURCE_BYTES = 64 * 1024 * 1024;
+/** Decoded pixels sharp may allocate for one source (about 8k x 6k). */
+const MAX_SOURCE_PIXELS = 50_000_000;
+const MAX_JOBS = 2;
+/** A cache hit refreshes an entry's time at most this often (its time orders the eviction). */
+const TOUCH_AFTER_MS = 3_600_000;
+
+export interface Thumbnail {
+  data: Buffer;
+  contentType: 'image/jpeg' | 'image/png';
+}
+
+const typeOf = (data: Buffer): Thumbnail['contentType'] => (data[0] === 0x89 && data[1] === 0x50 ? 'image/png' : 'image/jpeg');
+
+export class ThumbnailCache {
+  private readonly making = new Map<string, Promise<Thumbnail>>();
+  private readonly waiting: Array<() => void> = [];
+  private running = 0;
+  /** Bytes in the cache folder, once counted (lazily, on the first write). */
+  private bytes: number | undefined;
+
+  constructor(
+    private readonly dir: string,
+    private readonly store: ObjectStore,
+    private readonly budget = CACHE_BUDGET_BYTES,
+  ) {}
+
+  /** The resized image of the object `info` (head's answer) in `bucket`. */
+  async get(bucket: string, info: ObjectInfo, resize: Resize): Promise<Thumbnail> {
+    const name = createHash('sha256').update([bucket, info.key, info.etag, info.size, info.lastModified.getTime(), resizeKey(resize)].join('\n')).digest('hex');
+    const file = join(this.dir, name);
+    const cached = await this.read(file);
+    if (cached) return cached;
+    let job = this.making.get(name);
+    if (!job) {
+      job = this.queued(() => this.make(bucket, info, resize, file)).finally(() => this.making.delete(name));
+      this.making.set(name, job);
+    }
+    return job;
+  }
+
+  private async read(file: string): Promise<Thumbnail | undefined> {
+    try {
+      const [data, st] = await Promise.all([readFile(file), stat(file)]);
+      if (Date.now() - st.mtimeMs > TOUCH_AFTER_MS) await utimes(file, new Date(), new Date()).catch(() => undefined);
+      return { data, contentType: typeOf(data) };
+    } catch {
+      return undefined;
+    }
+  }
+
+  private async queued<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.running >= MAX_JOBS) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.running++;
+    try {
+      return await fn();
+    } finally {
+      this.running--;
+      this.waiting.shift()?.();
+    }
+  }
+
+  private async make(bucket: string, info: ObjectInfo, resize: Resize, file: string): Promise<Thumbnail> {
+    if (info.size > MAX_SOURCE_BYTES) throw apiError(400, 'ModelArts.4651', `(/${bucket}/${info.key}: ${info.size} bytes is too large to make a preview of)`);
+    const source = await this.store.readBuffer(bucket, info.key, MAX_SOURCE_BYTES);
+    let thumb: Thumbnail;
+    try {
+      const image = sharp(source, { limitInputPixels: MAX_SOURCE_PIXELS, failOn: 'error' });
+      const meta = await image.metadata();
+      const fit = { lfit: 'inside', mfit: 'outside', fill: 'cover', fixed: 'fill' } as const;
+      const resized = image.rotate().resize({
+        ...(resize.width !== undefined ? { width: resize.width } : {}),
+        ...(resize.height !== undefined ? { height: resize.height } : {}),
+        fit: fit[resize.mode],
+        withoutEnlargement: resize.mode === 'lfit' || resize.mode === 'mfit',
+      });
+      thumb = meta.hasAlpha
+        ? { data: await resized.png({ compressionLevel: 6 }).toBuffer(), contentType: 'image/png' }
+        : { data: await resized.jpeg({ quality: 80 }).toBuffer(), contentType: 'image/jpeg' };
+    } catch (e) {
+      throw apiError(400, 'ModelArts.4651', `(/${bucket}/${info.key} is not an image a preview can be made of: ${e instanceof Error ? e.message : String(e)})`);
+    }
+    await this.keep(file, thumb.data).catch(() => undefined);
+    return thumb;
+  }
+
+  /** Writes an entry (whole, by rename) and trims the cache to its budget. */
+  private async keep(file: string, data: Buffer): Promise<void> {
+    await mkdir(this.dir, { recursive: true });
+    const tmp = join(this.dir, `.tmp-${randomUUID()}`);
+    await writeFile(tmp, data);
+    await rename(tmp, file);
+    this.bytes = (this.bytes ?? (await this.count())) + data.length;
+    if (this.bytes > this.budget) await this.evict();
+  }
+
+  private async entries(): Promise<{ file: string; size: number; mtimeMs: number }[]> {
+    const out: { file: string; size: number; mtimeMs: number }[] = [];
+    for (const name of await readdir(this.dir).catch(() => [] as string[])) {
+      const file = join(this.dir, name);
+      const st = await stat(file).catch(() => undefined);
+      if (st?.isFile()) out.push({ file, size: st.size, mtimeMs: st.mtimeMs });
+    }
+    return out;
+  }
+
+  private async count(): Promise<number> {
+    return (await this.entries()).reduce((n, e) => n + e.size, 0);
+  }
+
+  /** Removes the entries used longest ago until the cache is at 80% of its budget. */
+  private async evict(): Promise<void> {
+    const all = (await this.entries()).sort((a, b) => a.mtimeMs - b.mtimeMs);
+    let total = all.reduce((n, e) => n + e.size, 0);
+    for (const e of all) {
+      if (total <= this.budget * 0.8) break;
+      await rm(e.file, { force: true });
+      total -= e.size;
+    }
+    this.bytes = total;
+  }
+}

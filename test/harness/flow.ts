@@ -1,0 +1,282 @@
+// One valid request per operation of the app, keyed by the spec's operation id, built from the ids
+// of the resources it names and the buckets of the account making it. The wire-shape test makes
+// them as their owner; the isolation sweep replays them as another account with the owner's ids (or
+// the owner's buckets). A route of the route table with no entry here is reported by both, so a new
+// family's routes get a line here the day they land.
+import type { Query } from '#src/client/http-client.ts';
+import type { Slot } from './accounts.ts';
+import { PNG } from './accounts.ts';
+
+/** The resources a request can name, keyed as the path parameters that carry them. */
+export interface Ids {
+  project_id: string;
+  dataset_id: string;
+  version_id: string;
+  sample_id: string;
+  label_name: string;
+  algorithm_id: string;
+  training_job_id: string;
+  /** A job that is still running (it sleeps), for StopTrainingJob. */
+  running_job_id: string;
+  /** A training job's task (a name, not a resource id). */
+  task_id: string;
+  /** The import task the dataset's creation started (a route's `task_id` in data-transfer). */
+  import_task_id: string;
+  model_id: string;
+  service_id: string;
+  user_id: string;
+  /** The rest of an inference path below the service id. */
+  '*': string;
+}
+
+export interface FlowContext {
+  ids: Ids;
+  /** An object path `/<bucket>/<rel>` in the bucket of the slot. */
+  obs(slot: Slot, rel: string): string;
+  login: { domain: string; user: string; password: string; projectId: string };
+  /** A fresh resource name, unique in this run and recognisable as the account's. */
+  name(base: string): string;
+  /** Signed links the server handed out (valid ones for the owner, forged ones for the others). */
+  links: SignedLinks;
+  engineId: string;
+  flavorId: string;
+}
+
+export interface SignedLinks {
+  /** The query of a training log's download link. */
+  log: Query;
+  /** A sample's source and preview links: bucket, key and query. */
+  objects: { bucket: string; key: string; query: Query }[];
+}
+
+export interface FlowCall {
+  /** Path parameters that differ from the ids of the same name. */
+  params?: Record<string, string>;
+  query?: Query;
+  body?: unknown;
+}
+
+/** create: makes a resource (the seed); read: no change; update: changes one; delete: removes one. */
+export type Phase = 'create' | 'read' | 'update' | 'delete';
+
+export interface FlowStep {
+  phase: Phase;
+  calls(c: FlowContext): FlowCall[];
+  /** Also part of the owner's snapshot (a read that is not a GET). */
+  snapshot?: boolean;
+  /** A public route whose credential is a signed link (another account gets forged ones). */
+  signedLink?: boolean;
+}
+
+const one = (call: FlowCall = {}): FlowCall[] => [call];
+
+const datasetBody = (c: FlowContext) => ({
+  dataset_name: c.name('dataset'),
+  dataset_type: 0,
+  description: 'made by the test harness',
+  data_sources: [{ data_type: 0, data_path: c.obs('data', 'in/') }],
+  work_path: c.obs('work', `${c.name('ds-work')}/`),
+  work_path_type: 0,
+});
+
+const algorithmBody = (c: FlowContext, description: string) => ({
+  metadata: { name: c.name('algorithm'), description },
+  job_config: {
+    code_dir: c.obs('code', 'code/'),
+    boot_file: c.obs('code', 'code/train.py'),
+    parameters: [{ name: 'sleep', value: '0', constraint: { type: 'String', editable: true, required: false, sensitive: false, valid_type: 'None', valid_range: [] } }],
+    parameters_customization: true,
+    inputs: [{ name: 'data_url', description: 'images' }],
+    outputs: [{ name: 'train_url', description: 'model output' }],
+    engine: { engine_id: c.engineId },
+  },
+});
+
+/** A training job from code in the code bucket; `sleep` keeps it running. */
+export const jobBody = (c: FlowContext, sleep = 0) => ({
+  kind: 'job',
+  metadata: { name: c.name('job'), description: 'made by the test harness' },
+  algorithm: {
+    code_dir: c.obs('code', 'code/'),
+    boot_file: c.obs('code', 'code/train.py'),
+    engine: { engine_id: c.engineId },
+    parameters: [{ name: 'sleep', value: String(sleep) }],
+    inputs: [{ name: 'data_url', remote: { obs: { obs_url: c.obs('data', 'in/') } } }],
+    outputs: [{ name: 'train_url', remote: { obs: { obs_url: c.obs('out', `${c.name('job-out')}/`) } } }],
+  },
+  spec: { resource: { flavor_id: c.flavorId, node_count: 1 } },
+});
+
+/** A real-time service of one small instance. */
+export const serviceBody = (c: FlowContext) => ({
+  service_name: c.name('service'),
+  infer_type: 'real-time',
+  description: 'made by the test harness',
+  config: [{ model_id: c.ids.model_id, weight: 100, instance_count: 1, specification: 'custom', custom_spec: { cpu: 0.1, memory: 128 } }],
+});
+
+export const modelBody = (c: FlowContext) => ({
+  model_name: c.name('model'),
+  model_version: '1.0.0',
+  source_location: c.obs('models', 'pkg/'),
+  model_type: 'PyTorch',
+  description: 'made by the test harness',
+});
+
+const now = () => Date.now();
+
+export const FLOW: Record<string, FlowStep> = {
+  KeystoneCreateUserTokenByPassword: {
+    phase: 'read',
+    calls: (c) =>
+      one({
+        body: {
+          auth: {
+            identity: { methods: ['password'], password: { user: { name: c.login.user, password: c.login.password, domain: { name: c.login.domain } } } },
+            scope: { project: { id: c.login.projectId } },
+          },
+        },
+      }),
+  },
+
+  // Authorizations and agency (#159-162)
+  CreateModelArtsAgency: { phase: 'create', calls: () => one({ body: {} }) },
+  CreateAuthorization: { phase: 'create', calls: (c) => one({ body: { user_id: c.ids.user_id, type: 'agency', content: 'modelarts_agency' } }) },
+  GetAuthorizations: { phase: 'read', calls: () => [{}, { query: { sort_by: 'user_name', order: 'asc', limit: 10, offset: 0 } }] },
+
+  // Resource configuration
+  ShowOsConfig: { phase: 'read', calls: () => one() },
+  ShowOsQuota: { phase: 'read', calls: () => one() },
+
+  // Datasets and versions
+  CreateDataset: { phase: 'create', calls: (c) => one({ body: datasetBody(c) }) },
+  ListDatasets: { phase: 'read', calls: () => [{}, { query: { with_labels: true, contain_versions: true, check_running_task: true } }] },
+  DescDataset: { phase: 'read', calls: () => [{}, { query: { check_running_task: true } }] },
+  UpdateDataset: { phase: 'update', calls: () => one({ body: { description: 'changed by the test harness' } }) },
+  CreateDatasetVersion: { phase: 'create', calls: () => one({ body: { version_format: 'Default', clear_hard_property: true, description: 'harness' } }) },
+  ListDatasetVersions: { phase: 'read', calls: () => one() },
+  DescribeDatasetVersion: { phase: 'read', calls: () => one() },
+
+  // Samples and labels
+  ListSamples: { phase: 'read', calls: () => [{}, { query: { preview: true, limit: 5 } }] },
+  UploadSamplesJson: {
+    phase: 'create',
+    calls: (c) => [
+      { body: { samples: [{ name: `${c.name('upload')}.png`, data: PNG.toString('base64') }] } },
+      // A sample named by its object path: the file is read from that bucket.
+      { body: { samples: [{ data_source: { data_type: 0, data_path: c.obs('data', 'in/cat/1.png') } }] } },
+    ],
+  },
+  DescribeSample: { phase: 'read', calls: () => one() },
+  ListImportTasks: { phase: 'read', calls: () => one() },
+  DescImportTask: { phase: 'read', calls: (c) => one({ params: { task_id: c.ids.import_task_id } }) },
+  GetSignedObject: {
+    phase: 'read',
+    signedLink: true,
+    calls: (c) => c.links.objects.map((o) => ({ params: { bucket: o.bucket, '*': o.key }, query: o.query })),
+  },
+  ListSearch: { phase: 'read', calls: () => one() },
+  ListLabels: { phase: 'read', calls: () => one() },
+  CreateLabels: { phase: 'create', calls: () => one({ body: { labels: [{ name: 'bird', type: 0 }] } }) },
+  GetDatasetStats: { phase: 'read', calls: () => one() },
+  GetDatasetMetrics: { phase: 'read', calls: () => one({ query: { start_time: now() - 3_600_000, end_time: now() + 60_000 } }) },
+  UpdateSamples: { phase: 'update', calls: (c) => one({ body: { samples: [{ sample_id: c.ids.sample_id, labels: [{ name: 'dog', type: 0 }] }] } }) },
+  UpdateLabels: { phase: 'update', calls: () => one({ body: { labels: [{ name: 'bird', type: 0, property: { '@modelarts:color': '#3399ff' } }] } }) },
+  UpdateLabel: { phase: 'update', calls: () => one({ body: { '@modelarts:color': '#ff0000' } }) },
+
+  // Algorithms, training jobs, flavors and engines
+  CreateAlgorithm: { phase: 'create', calls: (c) => one({ body: algorithmBody(c, 'made by the test harness') }) },
+  ListAlgorithms: { phase: 'read', calls: () => one() },
+  ShowAlgorithmByUuid: { phase: 'read', calls: () => one() },
+  ChangeAlgorithm: { phase: 'update', calls: (c) => one({ body: algorithmBody(c, 'changed by the test harness') }) },
+  ShowTrainingJobFlavors: { phase: 'read', calls: () => one() },
+  ShowTrainingJobEngines: { phase: 'read', calls: () => one() },
+  CreateTrainingJob: {
+    phase: 'create',
+    calls: (c) => [
+      { body: jobBody(c) },
+      // From an algorithm, reading a dataset version.
+      {
+        body: {
+          kind: 'job',
+          metadata: { name: c.name('job-from-algorithm') },
+          algorithm: {
+            id: c.ids.algorithm_id,
+            inputs: [{ name: 'data_url', remote: { dataset: { id: c.ids.dataset_id, version_id: c.ids.version_id } } }],
+            outputs: [{ name: 'train_url', remote: { obs: { obs_url: c.obs('out', `${c.name('algo-out')}/`) } } }],
+          },
+          spec: { resource: { flavor_id: c.flavorId, node_count: 1 } },
+        },
+      },
+    ],
+  },
+  ShowTrainingJobDetails: { phase: 'read', calls: () => one() },
+  ListTrainingJobs: { phase: 'read', snapshot: true, calls: () => one({ body: { offset: 0, limit: 50, sort_by: 'create_time', order: 'desc' } }) },
+  ShowTrainingJobLogsPreview: { phase: 'read', calls: () => one() },
+  ShowObsUrlOfTrainingJobLogs: { phase: 'read', calls: () => one({ query: { 'Content-Type': 'text/plain' } }) },
+  DownloadTrainingJobLog: { phase: 'read', signedLink: true, calls: (c) => one({ query: c.links.log }) },
+  ShowTrainingJobMetrics: { phase: 'read', calls: () => one() },
+  ChangeTrainingJobDescription: { phase: 'update', calls: () => one({ body: { description: 'changed by the test harness' } }) },
+  StopTrainingJob: { phase: 'update', calls: (c) => one({ params: { training_job_id: c.ids.running_job_id }, body: { action_type: 'terminate' } }) },
+
+  // Models
+  CreateModel: {
+    phase: 'create',
+    calls: (c) => [
+      { body: modelBody(c) },
+      // Made from a training job: the job is named in the request.
+      { body: { ...modelBody(c), model_version: '1.0.1', source_job_id: c.ids.training_job_id } },
+    ],
+  },
+  ListModels: { phase: 'read', calls: () => one() },
+  ShowModel: { phase: 'read', calls: () => one() },
+
+  // Services
+  CreateService: {
+    phase: 'create',
+    calls: (c) => [
+      { body: serviceBody(c) },
+      // A batch over a folder of the data bucket, results into the output bucket.
+      {
+        body: {
+          service_name: c.name('batch'),
+          infer_type: 'batch',
+          config: [
+            {
+              model_id: c.ids.model_id,
+              instance_count: 1,
+              specification: 'custom',
+              custom_spec: { cpu: 0.1, memory: 128 },
+              src_path: c.obs('data', 'in/dog/'),
+              dest_path: c.obs('out', `${c.name('batch-out')}/`),
+              req_uri: '/',
+              mapping_type: 'file',
+            },
+          ],
+        },
+      },
+    ],
+  },
+  ListServices: { phase: 'read', calls: () => one() },
+  ShowServiceSpecifications: { phase: 'read', calls: () => one() },
+  ShowService: { phase: 'read', calls: () => one() },
+  ShowServiceMonitorInfo: { phase: 'read', calls: () => one() },
+  ShowServiceUpdateLogs: { phase: 'read', calls: () => one() },
+  ShowServiceEvents: { phase: 'read', calls: () => one() },
+  ListClusters: { phase: 'read', calls: () => one() },
+  InferService: { phase: 'update', calls: () => one({ body: { x: [[3, 1]] } }) },
+  InferServicePath: { phase: 'update', calls: () => one({ body: { x: [[3, 1]] } }) },
+  UpdateService: { phase: 'update', calls: () => one({ body: { description: 'changed by the test harness' } }) },
+
+  // Deletions, children before parents.
+  DeleteLabels: { phase: 'delete', calls: () => one({ body: { labels: [{ name: 'bird' }] } }) },
+  DeleteSamples: { phase: 'delete', calls: (c) => one({ body: { samples: [c.ids.sample_id] } }) },
+  DeleteLabelAndSamples: { phase: 'delete', calls: () => one() },
+  DeleteDatasetVersion: { phase: 'delete', calls: () => one() },
+  DeleteAuthorizations: { phase: 'delete', calls: (c) => one({ query: { user_id: c.ids.user_id } }) },
+  DeleteTrainingJob: { phase: 'delete', calls: () => one() },
+  DeleteAlgorithm: { phase: 'delete', calls: () => one() },
+  DeleteService: { phase: 'delete', calls: () => one() },
+  DeleteModel: { phase: 'delete', calls: () => one() },
+  DeleteDataset: { phase: 'delete', calls: () => one() },
+};
