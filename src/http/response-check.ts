@@ -61,13 +61,21 @@ export class ResponseCheck {
   attach(app: FastifyInstance): void {
     app.addHook('onRoute', (route) => {
       const schema = route.schema;
-      const config = route.config as { public?: boolean } | undefined;
+      const config = route.config as { public?: boolean; passThrough?: boolean } | undefined;
       const hidden = schema?.hide === true || route.url.startsWith('/docs');
       for (const method of [route.method].flat()) {
         if (method === 'HEAD') continue;
         this.routes.push({ method, url: route.url, operationId: schema?.operationId, schema, public: config?.public === true, hidden });
       }
       if (hidden) return;
+      if (config?.passThrough === true) {
+        const counted = (req: FastifyRequest, _reply: FastifyReply, _payload: unknown, done: Done): void => {
+          this.count(req);
+          done();
+        };
+        route.onSend = [counted, ...hooks(route.onSend)];
+        return;
+      }
       const responses = (schema?.response ?? {}) as Record<string, unknown>;
       const validators = new Map<number, ValidateFunction | null>();
       const validatorFor = (status: number): ValidateFunction | null => {
@@ -241,8 +249,8 @@ function hooks<T>(value: T | T[] | undefined): T[] {
 }
 
 /**
- * The check asked for by ATELIER_TEST_RESPONSE_CHECK (tests only): `fail` answers a violating
- * response with a 500, `record` only records; unset, none.
+ * The check asked for by ATELIER_TEST_RESPONSE_CHECK (tests only; test apps default to `fail`):
+ * `fail` answers a violating response with a 500, `record` only records, `off` checks nothing.
  */
 export function responseCheckFromEnv(value: string | undefined): ResponseCheck | undefined {
   if (value === 'fail') return new ResponseCheck({ fail: true });

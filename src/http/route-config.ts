@@ -7,6 +7,11 @@ declare module 'fastify' {
      * stand for its hash, as the SDKs send for bodies that are not JSON. Elsewhere it is refused.
      */
     streamBody?: boolean;
+    /**
+     * A 2xx body is another party's answer sent on as it came (a model's prediction): its shape is
+     * the model's, so the response check does not judge it.
+     */
+    passThrough?: boolean;
   }
 }
 export {};

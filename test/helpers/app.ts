@@ -40,7 +40,7 @@ export async function startTestApp(
       ATELIER_PORT: '0',
       ...env,
     });
-    const responseCheck = options.responseCheck ?? responseCheckFromEnv(process.env.ATELIER_TEST_RESPONSE_CHECK);
+    const responseCheck = options.responseCheck ?? responseCheckFromEnv(process.env.ATELIER_TEST_RESPONSE_CHECK ?? 'fail');
     const atelier = await buildApp(config, { ...options, ...(responseCheck ? { responseCheck } : {}) });
     await atelier.app.listen({ host: '127.0.0.1', port: 0 });
     const port = (atelier.app.server.address() as AddressInfo).port;

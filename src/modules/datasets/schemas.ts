@@ -1,6 +1,7 @@
 // Wire objects of the dataset management APIs (#1-#5), named as in the spec's tables.
 import { Type, type Static } from 'typebox';
 import { StringEnum } from '#src/core/schemas.ts';
+import { FreeMap } from '#src/core/request-bounds.ts';
 import { DATASET_TYPES, LABEL_TYPES } from './dataset-types.ts';
 import { PageOffset } from './paging.ts';
 import { DatasetVersion, RATIO_RANGE_PATTERN } from './version-schemas.ts';
@@ -28,7 +29,7 @@ export const LabelAttribute = Type.Object({
 });
 
 /** Key-value pairs such as @modelarts:color, @modelarts:shortcut, @modelarts:from_type. */
-export const LabelProperty = Type.Record(Type.String(), Type.Unknown());
+export const LabelProperty = FreeMap(64, 'Label properties');
 
 export const Label = Type.Object({
   attributes: Type.Optional(Type.Array(LabelAttribute, { maxItems: 100, description: 'At most 100 attributes' })),
@@ -44,7 +45,7 @@ export const SchemaMap = Type.Object({
 });
 
 /** Connection details of non-OBS sources; accepted on input, never stored or returned (it holds passwords). */
-export const SourceInfo = Type.Record(Type.String(), Type.Unknown());
+export const SourceInfo = FreeMap(64);
 
 export const DataSource = Type.Object({
   data_path: Type.Optional(Type.String({ maxLength: 1024, description: 'Input folder, /bucket/dir/' })),
@@ -76,7 +77,7 @@ export const Field = Type.Object({
   type: Type.Optional(Type.String({ maxLength: 64 })),
 });
 
-export const WorkforceInformation = Type.Record(Type.String(), Type.Unknown());
+export const WorkforceInformation = FreeMap(64);
 
 export const CreateDatasetRequest = Type.Object({
   data_format: Type.Optional(StringEnum(['Default', 'CarbonData'] as const)),

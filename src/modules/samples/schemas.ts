@@ -1,6 +1,7 @@
 // Wire objects of the sample, label, labeling and statistics APIs, named as in the spec's tables.
 import { Type, type Static } from 'typebox';
 import { StringEnum } from '#src/core/schemas.ts';
+import { FreeMap } from '#src/core/request-bounds.ts';
 import { LABEL_TYPES, SAMPLE_TYPES } from '#src/modules/datasets/dataset-types.ts';
 import { PageOffset } from '#src/modules/datasets/paging.ts';
 import { Label, LabelAttribute, LabelFormat, LabelProperty, MAX_LABELS, SchemaMap } from '#src/modules/datasets/schemas.ts';
@@ -39,21 +40,21 @@ const sampleLabelBounds = (description = `At most ${MAX_SAMPLE_LABELS} labels`) 
 /** Attributes of a label on a sample; the @modelarts keys of the spec are typed, others pass. */
 export const SampleLabelProperty = Type.Intersect([
   Type.Object({
-    '@modelarts:content': Type.Optional(Type.String()),
+    '@modelarts:content': Type.Optional(Type.String({ maxLength: 65536 })),
     '@modelarts:end_index': Type.Optional(Type.Integer({ minimum: 0, maximum: TEXT_INDEX_MAX })),
-    '@modelarts:end_time': Type.Optional(Type.String()),
+    '@modelarts:end_time': Type.Optional(Type.String({ maxLength: 64 })),
     '@modelarts:feature': Type.Optional(Type.Unknown({ description: 'Shape points, e.g. [[0,10],[50,95]] for a bndbox' })),
-    '@modelarts:from': Type.Optional(Type.String()),
+    '@modelarts:from': Type.Optional(Type.String({ maxLength: 1024 })),
     '@modelarts:hard': Type.Optional(Type.Unknown({ description: '0/false or 1/true' })),
     '@modelarts:hard_coefficient': Type.Optional(Type.Unknown({ description: 'Within [0,1]' })),
-    '@modelarts:hard_reasons': Type.Optional(Type.String({ description: 'Reason ids joined by "-", e.g. 3-20-21-19' })),
-    '@modelarts:shape': Type.Optional(Type.String({ description: 'bndbox, polygon, circle, line, dashed, point or polyline' })),
-    '@modelarts:source': Type.Optional(Type.String()),
+    '@modelarts:hard_reasons': Type.Optional(Type.String({ maxLength: 1024, description: 'Reason ids joined by "-", e.g. 3-20-21-19' })),
+    '@modelarts:shape': Type.Optional(Type.String({ maxLength: 32, description: 'bndbox, polygon, circle, line, dashed, point or polyline' })),
+    '@modelarts:source': Type.Optional(Type.String({ maxLength: 1024 })),
     '@modelarts:start_index': Type.Optional(Type.Integer({ minimum: 0, maximum: TEXT_INDEX_MAX })),
-    '@modelarts:start_time': Type.Optional(Type.String()),
-    '@modelarts:to': Type.Optional(Type.String()),
+    '@modelarts:start_time': Type.Optional(Type.String({ maxLength: 64 })),
+    '@modelarts:to': Type.Optional(Type.String({ maxLength: 1024 })),
   }),
-  Type.Record(Type.String(), Type.Unknown()),
+  FreeMap(64),
 ]);
 
 export const SampleLabel = Type.Object({
@@ -83,14 +84,14 @@ export const SampleMetadata = Type.Intersect([
     '@modelarts:hard_reasons': Type.Optional(Type.Array(Type.Integer({ minimum: 0, maximum: 30 }), { maxItems: 31 })),
     '@modelarts:size': Type.Optional(Type.Array(Type.Integer({ minimum: 1, maximum: 1_000_000 }), { minItems: 2, maxItems: 3, description: 'width, height[, depth]' })),
   }),
-  Type.Record(Type.String(), Type.Unknown()),
+  FreeMap(64),
 ]);
 
 export const SampleDataSource = Type.Object({
   data_path: Type.Optional(Type.String({ maxLength: 2048, description: 'Object path of the file, /bucket/dir/file' })),
   data_type: Type.Optional(IntEnum([0, 1, 2, 3, 4, 5, 6] as const, '0 OBS (the only type served here)')),
   schema_maps: Type.Optional(Type.Array(SchemaMap, { maxItems: 1000, description: 'At most 1,000 column mappings' })),
-  source_info: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+  source_info: Type.Optional(FreeMap(64)),
   with_column_header: Type.Optional(Type.Boolean()),
 });
 

@@ -124,6 +124,6 @@ export function registerGateway(
   // Not an API of the spec's index: the address the spec's access_address names. Predictions are
   // POSTs; the path below the service id is the model's api url ("/" for the built-in runtimes).
   const schema = (operationId: string) => ({ operationId, tags: ['Service Management'], summary: 'Calling a real-time service', params: InferParams, response: withErrors({ 504: ErrorBody }) });
-  app.post('/v1/infers/:service_id', { config: { streamBody: true }, schema: schema('InferService') }, handler);
-  app.post('/v1/infers/:service_id/*', { config: { streamBody: true }, schema: schema('InferServicePath') }, handler);
+  app.post('/v1/infers/:service_id', { config: { streamBody: true, passThrough: true }, schema: schema('InferService') }, handler);
+  app.post('/v1/infers/:service_id/*', { config: { streamBody: true, passThrough: true }, schema: schema('InferServicePath') }, handler);
 }

@@ -288,4 +288,4 @@ export type Cluster = Static<typeof Cluster>;
 
 export const ClustersResponse = Type.Object({ total_count: Type.Integer(), count: Type.Integer(), clusters: Type.Array(Cluster) });
 
-export const InferParams = Type.Object({ service_id: Type.String({ minLength: 1, maxLength: 64 }), '*': Type.Optional(Type.String()) });
+export const InferParams = Type.Object({ service_id: Type.String({ minLength: 1, maxLength: 64 }), '*': Type.Optional(Type.String({ maxLength: 2048 })) });
