@@ -30,10 +30,10 @@ test('a dataset scan and a model import queued before a revoke stop, and say why
   await t.atelier.context.buckets.revoke('bg-shared', b.domainId);
   t.atelier.startBackground();
 
-  const d = await eventually('scan settles', () => b.client.datasets.describe(dataset_id), (x) => x.status !== 0);
+  const d = await eventually('scan settles', () => b.client.datasets.describe(dataset_id), (x) => x.status !== 0, 30_000);
   assert.equal(d.status, 4, 'abnormal');
   assert.equal(d.total_sample_count, 0, 'no file of the bucket was read');
-  const m = await eventually('publish settles', () => b.client.models.show(model_id), (x) => x.model_status !== 'publishing');
+  const m = await eventually('publish settles', () => b.client.models.show(model_id), (x) => x.model_status !== 'publishing', 30_000);
   assert.equal(m.model_status, 'failed');
   assert.match(m.error_msg ?? '', /source_location: bucket "bg-shared"/);
 });

@@ -3,7 +3,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import assert from 'node:assert/strict';
 import type { AtelierClient } from '#src/client/index.ts';
 import type { TestApp } from '../helpers/app.ts';
 
@@ -61,13 +60,4 @@ export async function ownerOf(t: TestApp, bucket: string): Promise<string | unde
   return (await t.atelier.context.buckets.list()).find((b) => b.name === bucket)?.owner_domain_id;
 }
 
-/** Polls until `check` passes, failing after `ms`. */
-export async function eventually<T>(what: string, get: () => Promise<T>, check: (v: T) => boolean, ms = 30_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await get();
-    if (check(v)) return v;
-    assert.ok(Date.now() < deadline, `${what}: still ${JSON.stringify(v).slice(0, 400)}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+export { eventually } from '../datasets/fixtures.ts';

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { errors } from '#src/core/errors.ts';
 import type { ConfigApi } from '#src/modules/models/package-config.ts';
-import type { ServingInstance } from '#src/runtime/serving/instance.ts';
+import { PredictTimeoutError, type ServingInstance } from '#src/runtime/serving/instance.ts';
 import type { ObjectStore } from '#src/storage/object-store.ts';
 import { bucketForbidden } from '#src/storage/bucket-access.ts';
 import { formatObsPath, type ObjectPath } from '#src/storage/obs-path.ts';
@@ -134,6 +134,7 @@ export async function runBatch(
   instances: ServingInstance[],
   signal: AbortSignal,
   readable: BucketReadable,
+  predictTimeoutMs?: number,
 ): Promise<BatchCounts> {
   const dest = parseSourceLocation(c.dest_path, 'dest_path');
   const source = inputs(store, c);
@@ -142,7 +143,15 @@ export async function runBatch(
   const field = fileField(api);
 
   const predictOne = async (instance: ServingInstance, body: { contentType: string; raw: Buffer; json?: unknown }) => {
-    const r = await instance.predict(body);
+    // A model that hangs fails its file after the timeout, as a gateway caller would, instead of holding up the run.
+    const drop = new AbortController();
+    const timer = predictTimeoutMs === undefined ? undefined : setTimeout(() => drop.abort(new PredictTimeoutError(predictTimeoutMs)), predictTimeoutMs);
+    let r;
+    try {
+      r = await instance.predict({ ...body, signal: drop.signal });
+    } finally {
+      clearTimeout(timer);
+    }
     if (r.status >= 400) return { ok: false, value: { error_msg: String(r.body) } };
     return { ok: true, value: r.jsonText !== undefined ? (JSON.parse(r.jsonText) as unknown) : r.body };
   };

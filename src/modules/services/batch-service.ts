@@ -23,6 +23,8 @@ interface Deps {
   buckets: BucketAccess;
   sandbox: Sandbox;
   dataDir: string;
+  /** How long one prediction may take (the gateway's timeout); none when absent. */
+  predictTimeoutMs: number | undefined;
   event(serviceId: string, type: 'normal' | 'abnormal', info: string): void;
   flush(): Promise<void>;
 }
@@ -88,7 +90,7 @@ export class BatchRunner {
       if (logId) await store.setLogResult(logId, 'SUCCESS');
       event(serviceId, 'normal', 'batch inference started');
       const readable = (bucket: string) => this.deps.buckets.allows(user, bucket);
-      const counts = await runBatch(this.deps.objects, config as StoredConfig & BatchConfig, model.config.apis[0], instances, signal, readable);
+      const counts = await runBatch(this.deps.objects, config as StoredConfig & BatchConfig, model.config.apis[0], instances, signal, readable, this.deps.predictTimeoutMs);
       await store.addCounts(serviceId, counts.total, counts.failed);
       if (counts.forbidden > 0) event(serviceId, 'abnormal', `${counts.forbidden} manifest source(s) skipped: their buckets belong to another account`);
       if (signal.aborted) {

@@ -46,7 +46,7 @@ export class ServiceManager {
     private readonly sandbox: Sandbox,
     serving: Partial<HostOptions> = {},
   ) {
-    this.batch = new BatchRunner({ store, models, pool, clock, objects, buckets, sandbox, dataDir, event: (id, type, info) => this.event(id, type, info), flush: () => this.flushEvents() });
+    this.batch = new BatchRunner({ store, models, pool, clock, objects, buckets, sandbox, dataDir, predictTimeoutMs: serving.predictTimeoutMs, event: (id, type, info) => this.event(id, type, info), flush: () => this.flushEvents() });
     this.host = new ServingHost({
       event: (serviceId, type, info) => this.event(serviceId, type, info),
       health: (serviceId, healthy) => {
