@@ -25,6 +25,8 @@ export function percentile(xs: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
 }
 export const median = (xs: readonly number[]) => percentile(xs, 50);
+/** Math.max without spreading (a spread of 100,000 values overflows the stack). */
+export const highest = (xs: readonly number[]) => xs.reduce((a, b) => (b > a ? b : a), -Infinity);
 /** "median (min-max)" of several runs. */
 export const spread = (xs: readonly number[], digits = 1) =>
   `${median(xs).toFixed(digits)} (${Math.min(...xs).toFixed(digits)}-${Math.max(...xs).toFixed(digits)})`;

@@ -6,8 +6,11 @@
 // AK/SK by the typed client, each with its own date, on keep-alive sockets, as an SDK sends them.
 // Targets: 0 errors, p99 <= 500 ms over all requests, RSS flat after warm-up (sampled every 5 s;
 // the highest RSS of the last two thirds of the run is within 10% of the RSS after the first third).
-// Before it, for reference: the describe alone at 25 connections, then the mix at 25 connections.
-// The server's event-loop delay is printed per interval, latency per operation.
+// Before it, for reference: the server's event-loop delay when idle, the describe alone at 25
+// connections, then the mix at 25 connections. The server's RSS and event-loop delay are printed per
+// interval, latency per operation, and when the requests over a second were sent: the first requests
+// of the CONNECTIONS new sockets wait to be accepted, and Node 20's libuv accepts one connection per
+// turn of the event loop, which under this load lasts 50-100 ms.
 //   npx tsx bench/mixed-load.bench.ts
 //   MIXED_CONNECTIONS, MIXED_SECONDS, MIXED_SAMPLES (per dataset), MIXED_DATASETS change the load;
 //   MIXED_ONLY="upload sample,infer ONNX" keeps only those operations in the mix;
@@ -24,7 +27,7 @@ import { loadConfig } from '#src/config.ts';
 import { AtelierClient, type RequestOptions } from '#src/client/index.ts';
 import { createDataManagement } from '#src/modules/data-management.ts';
 import { buildLinearModel, EXAMPLE_BIAS, EXAMPLE_WEIGHTS } from '../examples/models/onnx-linear/build-model.ts';
-import { fmt, line, load, percentile, seedSamples, Sender, sleep, startServer, TimeoutError, type ServerStats } from './load-kit.ts';
+import { fmt, highest, line, load, percentile, seedSamples, Sender, sleep, startServer, TimeoutError, type ServerStats } from './load-kit.ts';
 
 const CONNECTIONS = Number(process.env.MIXED_CONNECTIONS ?? 200);
 const SECONDS = Number(process.env.MIXED_SECONDS ?? 60);
@@ -237,6 +240,8 @@ try {
   async function run(connections: number, seconds: number, choose: () => Op, onTick?: (elapsedS: number) => Promise<void>) {
     const sender = new Sender(client, connections);
     const tallies = new Map<string, Tally>(ops.map((o) => [o.name, { ms: [], errors: 0, timeouts: 0 }]));
+    /** Requests slower than a second: when they started (s into the run) and what they were. */
+    const slow: { at: number; op: string; ms: number }[] = [];
     const started = performance.now();
     const end = started + seconds * 1000;
     let ticking = true;
@@ -256,16 +261,21 @@ try {
           const t = tallies.get(op.name)!;
           const { method, path, opts } = op.make();
           const s = performance.now();
+          const took = () => {
+            const ms = performance.now() - s;
+            t.ms.push(ms);
+            if (ms > 1000) slow.push({ at: (s - started) / 1000, op: op.name, ms });
+          };
           try {
             const r = await sender.send(method, path, opts);
-            t.ms.push(performance.now() - s);
+            took();
             // A batch answer may be 200 with success false (an item failed): that is an error too.
             if (r.status >= 400 || (r.status === 200 && r.body.length < 4096 && /"success":\s*false/.test(r.body.toString()))) {
               t.errors++;
               t.firstError ??= `HTTP ${r.status} ${r.body.toString().slice(0, 300)}`;
             }
           } catch (e) {
-            t.ms.push(performance.now() - s);
+            took();
             t.errors++;
             if (e instanceof TimeoutError) t.timeouts++;
             t.firstError ??= String(e);
@@ -277,21 +287,21 @@ try {
     await ticker;
     sender.close();
     const elapsed = (performance.now() - started) / 1000;
-    return { tallies, elapsed };
+    return { tallies, elapsed, slow };
   }
 
   const summarize = (tallies: Map<string, Tally>, elapsed: number) => {
     const all = [...tallies.values()].flatMap((t) => t.ms);
     const errors = [...tallies.values()].reduce((n, t) => n + t.errors, 0);
     const timeouts = [...tallies.values()].reduce((n, t) => n + t.timeouts, 0);
-    return { count: all.length, rps: all.length / elapsed, p50: percentile(all, 50), p99: percentile(all, 99), max: Math.max(...all), errors, timeouts };
+    return { count: all.length, rps: all.length / elapsed, p50: percentile(all, 50), p99: percentile(all, 99), max: highest(all), errors, timeouts };
   };
   const perOp = (tallies: Map<string, Tally>) => {
     console.log(`      ${'operation'.padEnd(24)} ${'count'.padStart(7)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'max ms'.padStart(8)} ${'errors'.padStart(7)}`);
     for (const [name, t] of tallies) {
       if (t.ms.length === 0) continue;
       console.log(
-        `      ${name.padEnd(24)} ${String(t.ms.length).padStart(7)} ${percentile(t.ms, 50).toFixed(1).padStart(8)} ${percentile(t.ms, 99).toFixed(1).padStart(8)} ${Math.max(...t.ms).toFixed(0).padStart(8)} ${String(t.errors).padStart(7)}`,
+        `      ${name.padEnd(24)} ${String(t.ms.length).padStart(7)} ${percentile(t.ms, 50).toFixed(1).padStart(8)} ${percentile(t.ms, 99).toFixed(1).padStart(8)} ${highest(t.ms).toFixed(0).padStart(8)} ${String(t.errors).padStart(7)}`,
       );
       if (t.firstError) console.log(`        first error: ${t.firstError}`);
     }
@@ -341,6 +351,10 @@ try {
   }
   console.log(`\nPer operation, ${CONNECTIONS} connections:`);
   perOp(main.tallies);
+  if (main.slow.length > 0) {
+    const at = main.slow.map((x) => x.at);
+    console.log(`      over 1 s: ${main.slow.length} requests, sent between ${Math.min(...at).toFixed(1)} and ${Math.max(...at).toFixed(1)} s into the run`);
+  }
   const warm = samples.filter((x) => x.t >= SECONDS / 3);
   const rssAtWarm = warm[0]?.s.rssMb ?? NaN;
   const rssPeak = Math.max(...warm.map((x) => x.s.rssMb));

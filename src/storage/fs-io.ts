@@ -37,7 +37,7 @@ export interface FsIo {
 export const threadPool: FsIo = { realpath, lstat, stat, mkdir, link, rename, rm, readFile, writeFile };
 
 /** Synchronous calls behind the same promises: awaiting one costs a microtask, not a turn of the loop. */
-export const inline: FsIo = process.env.H7_BEFORE ? threadPool : {
+export const inline: FsIo = {
   realpath: async (p) => realpathSync.native(p),
   lstat: async (p) => lstatSync(p),
   stat: async (p) => statSync(p),

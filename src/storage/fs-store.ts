@@ -293,11 +293,11 @@ export class FsObjectStore extends BaseObjectStore {
         rest.push(i); // head tells what the matter is
         return;
       }
-      if (st === undefined && !process.env.H7_BEFORE) {
+      if (st === undefined) {
         folders.add(folderOf(key)); // no such name: null, once the folder is known to be inside
         return;
       }
-      if (!st?.isFile()) {
+      if (!st.isFile()) {
         rest.push(i);
         return;
       }
