@@ -58,6 +58,12 @@ export interface AtelierApp {
   context: AppContext;
   /** Starts the task worker and the reconciler loop (which first reconciles every resource). */
   startBackground(): void;
+  /**
+   * One pass of every reconciler, for before the server answers after a restart: stored states
+   * that claim work this process is not doing (a service "running" with no model server) are
+   * corrected first.
+   */
+  recover(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -154,6 +160,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       worker.start();
       context.reconcilers.start();
     },
+    recover: () => context.reconcilers.runOnce(),
     close: async () => {
       if (closed) return;
       closed = true;

@@ -89,6 +89,7 @@ async function serve(values: Values): Promise<void> {
   const atelier = await buildApp(config, { logStream });
   const created = await bootstrap(atelier.context);
   if (created) printBootstrap(created, config);
+  await atelier.recover();
   await atelier.app.listen({ host: config.host, port: config.port });
   atelier.startBackground();
   const stop = async () => {

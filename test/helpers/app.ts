@@ -93,6 +93,7 @@ export async function startTestApp(
  */
 export async function restartedApp(t: TestApp): Promise<{ atelier: AtelierApp; client: AtelierClient }> {
   const atelier = await buildApp(t.config);
+  await atelier.recover();
   await atelier.app.listen({ host: '127.0.0.1', port: 0 });
   atelier.startBackground();
   const url = `http://127.0.0.1:${(atelier.app.server.address() as AddressInfo).port}`;
