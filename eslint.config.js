@@ -21,6 +21,41 @@ export default tseslint.config(
     },
   },
   {
+    // A family reaches another family only through its index.ts (ARCHITECTURE.md, "the import rule").
+    files: ['src/modules/*/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^#src/modules/[^/]+/(?!index\\.ts$)',
+              message: "Another family's internals: import its index.ts. Within a family, import relatively.",
+            },
+            { regex: '^\\.\\./\\.\\./', message: 'Leaves the family: use a #src/ import.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/modules/*/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^#src/modules/[^/]+/(?!index\\.ts$)',
+              message: "Another family's internals: import its index.ts. Within a family, import relatively.",
+            },
+            { regex: '^\\.\\./', message: 'Leaves the family: use a #src/ import.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.mjs', '**/*.js'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
   },

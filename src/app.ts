@@ -13,7 +13,7 @@ import { tokenRoutes } from './auth/token-routes.ts';
 import { requestIds } from './core/ids.ts';
 import { QuotaUsage } from './core/quota-usage.ts';
 import { systemClock, type Clock } from './core/time.ts';
-import { openDatabase, type Database } from './db/database.ts';
+import { openDatabase } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { registerBodyParsers } from './http/body-parsers.ts';
 import { clientErrorHandler, frameworkErrors, registerErrorHandler } from './http/error-handler.ts';
@@ -23,35 +23,14 @@ import type { ResponseCheck } from './http/response-check.ts';
 import { validatorCompiler } from './http/validation.ts';
 import './http/route-config.ts';
 import { platformRoutes } from './http/platform-routes.ts';
-import { createObjectStore, type ObjectStore } from './storage/index.ts';
+import { createObjectStore } from './storage/index.ts';
 import { BucketAccess } from './storage/bucket-access.ts';
 import { BucketStore } from './storage/bucket-store.ts';
 import { registerModules } from './modules/index.ts';
+import type { AppContext } from './context.ts';
 import { ReconcilerLoop, TaskQueue, TaskWorker } from './runtime/index.ts';
 import { LocalPool } from './runtime/local/local-pool.ts';
-import { createSandbox, securePrivateDir, type Sandbox } from './runtime/sandbox/index.ts';
-
-/** What modules receive: the ports of the outside world, picked once from the config. */
-export interface AppContext {
-  config: Config;
-  database: Database;
-  objectStore: ObjectStore;
-  /** Who may use which bucket: every API that names an object path checks here. */
-  buckets: BucketAccess;
-  identity: IdentityService;
-  secrets: SecretBox;
-  clock: Clock;
-  quotaUsage: QuotaUsage;
-  /** Durable background work: families enqueue here and register their task classes with the worker. */
-  tasks: TaskQueue;
-  worker: TaskWorker;
-  /** Families with a status register their reconciler here. */
-  reconcilers: ReconcilerLoop;
-  /** The host capacity training jobs and service instances share. */
-  localPool: LocalPool;
-  /** Confines every workload (training processes, model servers) and enforces its CPU and memory. */
-  sandbox: Sandbox;
-}
+import { createSandbox, securePrivateDir } from './runtime/sandbox/index.ts';
 
 export interface AtelierApp {
   app: FastifyInstance;

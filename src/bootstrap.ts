@@ -1,7 +1,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import type { AppContext } from './app.ts';
+import type { AppContext } from './context.ts';
 import { isUniqueViolation } from './db/driver-errors.ts';
 
 export interface BootstrapCredentials {

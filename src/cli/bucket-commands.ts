@@ -1,5 +1,5 @@
 // `atelier bucket ...`: who owns which bucket, and which other accounts may use it.
-import type { AppContext } from '#src/app.ts';
+import type { AppContext } from '#src/context.ts';
 import { ConfigError } from '#src/config.ts';
 import { BucketError } from '#src/storage/bucket-access.ts';
 

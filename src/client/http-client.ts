@@ -10,6 +10,14 @@ import {
   stringToSign,
   type QueryPairs,
 } from '#src/auth/canonical-request.ts';
+import { clientPath, type Operation, type OperationBody, type OperationParams, type OperationQuery, type OperationResult } from '#src/core/operation.ts';
+
+/** What a caller gives an operation: path parameters, query, body; headers or a raw body for special cases. */
+export interface OperationParts<O extends Operation> extends Pick<RequestOptions, 'rawBody' | 'headers' | 'date'> {
+  params?: OperationParams<O>;
+  query?: OperationQuery<O> | Query;
+  body?: OperationBody<O>;
+}
 
 export type ClientAuth =
   | { kind: 'aksk'; ak: string; sk: string; projectId: string }
@@ -149,6 +157,12 @@ export class HttpClient {
       json = undefined;
     }
     return { status: res.status, headers: res.headers, text, json };
+  }
+
+  /** Calls an operation of the API (src/core/operation.ts); the parts and the answer are typed by its schemas. */
+  op<O extends Operation>(operation: O, parts: OperationParts<O> = {}): Promise<OperationResult<O>> {
+    const { params, ...rest } = parts;
+    return this.call<OperationResult<O>>(operation.method, clientPath(operation), { ...rest, ...(params ? { params: params as Record<string, string> } : {}) });
   }
 
   /** Sends the request; resolves with the JSON body on success, rejects with ApiClientError otherwise. */

@@ -1,4 +1,4 @@
-import type { AppContext } from '#src/app.ts';
+import type { AppContext } from '#src/context.ts';
 import { DatasetDirectory } from './datasets/dataset-directory.ts';
 import { DatasetStore } from './datasets/store.ts';
 import { ImportTasks, ImportTaskStore } from './data-transfer/index.ts';

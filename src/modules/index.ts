@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import type { AppContext } from '#src/app.ts';
-import { authorizationsModule } from './authorizations/routes.ts';
+import type { AppContext, FamilyModule } from '#src/context.ts';
+import { authorizationsModule } from './authorizations/module.ts';
 import { modelsModule } from './models/routes.ts';
 import { servicesModule } from './services/routes.ts';
 import { createDataManagement } from './data-management.ts';
@@ -11,11 +11,28 @@ import { resourceConfigModule } from './resource-config/routes.ts';
 import { samplesModule } from './samples/routes.ts';
 import { trainingModule } from './training-jobs/routes.ts';
 
-/** Every API family; each registers its routes with the ports it needs. */
+/** Hands a family's background work to the worker and the reconciler loop, then registers its routes. */
+async function install(app: FastifyInstance, ctx: AppContext, family: FamilyModule): Promise<void> {
+  for (const task of family.tasks ?? []) ctx.worker.register(task);
+  for (const reconciler of family.reconcilers ?? []) ctx.reconcilers.add(reconciler);
+  if (family.close) app.addHook('onClose', family.close);
+  await family.register(app);
+}
+
+/** Builds every API family from the ports it needs, in dependency order, then registers its routes. */
 export async function registerModules(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  // -- platform families
+  const authorizations = authorizationsModule(ctx);
+
+  // -- data management (datasets, samples, import and export, object URLs)
   const data = createDataManagement(ctx);
+
+  // -- training (algorithms, training jobs)
+
+  // -- models and services
+
+  await install(app, ctx, authorizations);
   await app.register(objectUrlRoutes, { urls: data.urls });
-  await app.register(authorizationsModule, { ctx });
   await app.register(resourceConfigModule, { ctx });
   await app.register(datasetsModule, { ctx, data });
   await app.register(samplesModule, { ctx, data });

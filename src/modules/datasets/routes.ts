@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import type { AppContext } from '#src/app.ts';
+import type { AppContext } from '#src/context.ts';
 import { principal } from '#src/auth/auth-hook.ts';
 import { ProjectParams, withErrors } from '#src/core/schemas.ts';
 import type { DataManagement } from '#src/modules/data-management.ts';

@@ -1,4 +1,4 @@
-import type { AppContext } from '#src/app.ts';
+import type { AppContext } from '#src/context.ts';
 import { trainingJobsOf } from '#src/modules/training-jobs/index.ts';
 import { ModelService } from './service.ts';
 import { ModelStore } from './store.ts';

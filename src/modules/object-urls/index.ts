@@ -4,7 +4,7 @@
 // call, a signing key and a thumbnail cache, as a family does.
 import { join } from 'node:path';
 import type { FastifyRequest } from 'fastify';
-import type { AppContext } from '#src/app.ts';
+import type { AppContext } from '#src/context.ts';
 import { loadMasterKey } from '#src/auth/secret-box.ts';
 import { ObjectUrls, type UrlOrigin } from './object-urls.ts';
 import { ThumbnailCache } from './thumbnails.ts';

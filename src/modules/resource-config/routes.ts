@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { AppContext } from '#src/app.ts';
+import type { AppContext } from '#src/context.ts';
 import { principal } from '#src/auth/auth-hook.ts';
 import { ProjectParams, withErrors } from '#src/core/schemas.ts';
 import { OsQuotaResponse, OsUserConfigResponse } from './schemas.ts';

@@ -1,5 +1,5 @@
 // Dataset labels (#19-#24): a change to a label reaches every sample carrying it.
-import type { AppContext } from '#src/app.ts';
+import type { AppContext } from '#src/context.ts';
 import { apiError, errors } from '#src/core/errors.ts';
 import type { DatasetDirectory, DatasetRecord } from '#src/modules/datasets/dataset-directory.ts';
 import { checkNewLabels } from '#src/modules/datasets/label-rules.ts';

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { AppContext } from '#src/app.ts';
+import type { AppContext } from '#src/context.ts';
 import type { DataManagement } from '#src/modules/data-management.ts';
 import { labelRoutes } from './routes/label-routes.ts';
 import { sampleRoutes } from './routes/sample-routes.ts';

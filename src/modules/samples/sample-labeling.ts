@@ -1,7 +1,7 @@
 // Deleting samples (#14) and manual labeling (#25): each item succeeds or fails on its own; the items
 // that stand are changed in one transaction. The answer is {success: true} when all did, else
 // results[] holds every item's outcome, in request order.
-import type { AppContext } from '#src/app.ts';
+import type { AppContext } from '#src/context.ts';
 import { apiError, errors } from '#src/core/errors.ts';
 import type { DatasetDirectory } from '#src/modules/datasets/dataset-directory.ts';
 import { parseObsPath } from '#src/storage/obs-path.ts';

@@ -3,7 +3,7 @@
 // written create-only, so two requests naming one file never overwrite each other, and an item that
 // fails after its file was written removes that file only: a request never deletes what it did not
 // create.
-import type { AppContext } from '#src/app.ts';
+import type { AppContext } from '#src/context.ts';
 import { ApiError, apiError, errors } from '#src/core/errors.ts';
 import type { DatasetDirectory, DatasetRecord } from '#src/modules/datasets/dataset-directory.ts';
 import { textLabelLayout } from '#src/modules/data-transfer/formats/label-format.ts';

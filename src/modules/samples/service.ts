@@ -1,4 +1,4 @@
-import type { AppContext } from '#src/app.ts';
+import type { AppContext } from '#src/context.ts';
 import { ApiError, apiError } from '#src/core/errors.ts';
 import type { DatasetDirectory, DatasetRecord } from '#src/modules/datasets/dataset-directory.ts';
 import type { Label } from '#src/modules/datasets/schemas.ts';

@@ -1,6 +1,6 @@
 // The training-jobs family: what other families may use. The family is built when its routes are
 // registered; it hands its job lookup to the app here, and other families read it at request time.
-import type { AppContext } from '#src/app.ts';
+import type { AppContext } from '#src/context.ts';
 import type { ApiError } from '#src/core/errors.ts';
 import { resourceNotFound } from '#src/modules/algorithms/algorithm-errors.ts';
 import type { TrainingJobSource } from './service.ts';

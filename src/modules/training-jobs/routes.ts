@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { access } from 'node:fs/promises';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { AppContext } from '#src/app.ts';
+import type { AppContext } from '#src/context.ts';
 import { principal } from '#src/auth/auth-hook.ts';
 import { EmptyObject, ProjectParams, withErrors } from '#src/core/schemas.ts';
 import { algorithmRoutes } from '#src/modules/algorithms/routes.ts';
