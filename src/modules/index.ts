@@ -7,7 +7,7 @@ import { createDataManagement } from './data-management.ts';
 import { datasetsModule } from './datasets/routes.ts';
 import { dataTransferRoutes } from './data-transfer/index.ts';
 import { objectUrlRoutes } from './object-urls/index.ts';
-import { resourceConfigModule } from './resource-config/routes.ts';
+import { resourceConfigModule } from './resource-config/index.ts';
 import { samplesModule } from './samples/routes.ts';
 import { trainingModule } from './training-jobs/routes.ts';
 
@@ -23,6 +23,7 @@ async function install(app: FastifyInstance, ctx: AppContext, family: FamilyModu
 export async function registerModules(app: FastifyInstance, ctx: AppContext): Promise<void> {
   // -- platform families
   const authorizations = authorizationsModule(ctx);
+  const resourceConfig = resourceConfigModule(ctx);
 
   // -- data management (datasets, samples, import and export, object URLs)
   const data = createDataManagement(ctx);
@@ -33,7 +34,7 @@ export async function registerModules(app: FastifyInstance, ctx: AppContext): Pr
 
   await install(app, ctx, authorizations);
   await app.register(objectUrlRoutes, { urls: data.urls });
-  await app.register(resourceConfigModule, { ctx });
+  await install(app, ctx, resourceConfig);
   await app.register(datasetsModule, { ctx, data });
   await app.register(samplesModule, { ctx, data });
   await app.register(dataTransferRoutes, { imports: data.imports });
