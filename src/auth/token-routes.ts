@@ -1,10 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { errors } from '#src/core/errors.ts';
-import { withErrors } from '#src/core/schemas.ts';
 import type { Clock } from '#src/core/time.ts';
+import { routeOf } from '#src/http/operation-route.ts';
 import { FailureLimiter, tooManyFailures, type FailureLimits } from './failure-limiter.ts';
 import type { IdentityService } from './identity-service.ts';
-import { TokenRequest, TokenResponse } from './token-schemas.ts';
+import { tokenOperations as ops } from './token-operations.ts';
 
 interface TokenRouteOptions {
   identity: IdentityService;
@@ -20,18 +20,10 @@ interface TokenRouteOptions {
  */
 export const tokenRoutes: FastifyPluginAsyncTypebox<TokenRouteOptions> = async (app, { identity, clock, failureLimits }) => {
   const failures = new FailureLimiter(failureLimits, clock);
-  app.post(
-    '/v3/auth/tokens',
-    {
-      config: { public: true },
-      schema: { operationId: 'KeystoneCreateUserTokenByPassword',
-        tags: ['IAM'],
-        summary: 'Obtain a user token (password method)',
-        body: TokenRequest,
-        response: withErrors({ 201: TokenResponse }),
-      },
-    },
-    async (req, reply) => {
+  app.route({
+    ...routeOf(ops.KeystoneCreateUserTokenByPassword),
+    config: { public: true },
+    handler: async (req, reply) => {
       const { identity: id, scope } = req.body.auth;
       if (!id.methods.includes('password')) throw errors.badParam('body.auth.identity.methods must include password');
       if (!scope.project.id && !scope.project.name) throw errors.badParam('body.auth.scope.project needs a name or an id');
@@ -62,5 +54,5 @@ export const tokenRoutes: FastifyPluginAsyncTypebox<TokenRouteOptions> = async (
         },
       });
     },
-  );
+  });
 };
