@@ -15,9 +15,9 @@ import { bootstrap } from '#src/bootstrap.ts';
 import { loadConfig } from '#src/config.ts';
 import { AtelierClient } from '#src/client/index.ts';
 import { createDataManagement } from '#src/modules/data-management.ts';
-import type { NewSample } from '#src/modules/datasets/samples-port.ts';
+import type { NewSample } from '#src/formats/sample-records.ts';
 import { writeVersionFiles } from '#src/modules/datasets/version-files.ts';
-import type { SnapshotSample } from '#src/modules/datasets/samples-port.ts';
+import type { SnapshotSample } from '#src/formats/sample-records.ts';
 import { createObjectStore } from '#src/storage/index.ts';
 import { parseObsPath } from '#src/storage/obs-path.ts';
 

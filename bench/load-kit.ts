@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { AtelierClient, RequestOptions } from '#src/client/index.ts';
 import type { DataManagement } from '#src/modules/data-management.ts';
 import type { DatasetRecord } from '#src/modules/datasets/dataset-directory.ts';
-import type { NewSample } from '#src/modules/datasets/samples-port.ts';
+import type { NewSample } from '#src/formats/sample-records.ts';
 
 export const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

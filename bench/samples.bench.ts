@@ -15,7 +15,7 @@ import { bootstrap } from '#src/bootstrap.ts';
 import { loadConfig } from '#src/config.ts';
 import { AtelierClient } from '#src/client/index.ts';
 import { createDataManagement } from '#src/modules/data-management.ts';
-import type { NewSample } from '#src/modules/datasets/samples-port.ts';
+import type { NewSample } from '#src/formats/sample-records.ts';
 import { sampleRow } from '#src/modules/samples/sample-rows.ts';
 import { SAMPLE_COLUMNS, sampleValues } from '#src/modules/samples/sample-tx.ts';
 import { SampleState } from '#src/modules/samples/tables.ts';

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ApiError } from '#src/core/errors.ts';
 import { checkWorkOutsideInput, parseFolder, parseWorkPath } from '#src/modules/datasets/dataset-paths.ts';
-import { datasetTypes } from '#src/modules/datasets/dataset-types.ts';
+import { datasetTypes } from '#src/formats/dataset-types.ts';
 import { checkNewLabels } from '#src/modules/datasets/label-rules.ts';
 import { csvField, endOfFirstRecord } from '#src/modules/datasets/version-csv.ts';
 

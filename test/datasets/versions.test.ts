@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Value } from 'typebox/value';
 import type { AtelierClient } from '#src/client/index.ts';
-import { readManifest, type ManifestSample } from '#src/modules/data-transfer/formats/index.ts';
+import { readManifest, type ManifestSample } from '#src/formats/index.ts';
 import { DatasetVersion, ListDatasetVersionsResponse } from '#src/modules/datasets/version-schemas.ts';
 import { parseObsPath } from '#src/storage/obs-path.ts';
 import { apiFailure, startTestApp, type TestApp } from '../helpers/app.ts';

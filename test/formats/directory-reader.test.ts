@@ -2,9 +2,9 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmodSync } from 'node:fs';
 import { join } from 'node:path';
-import { datasetTypes } from '#src/modules/datasets/dataset-types.ts';
-import type { NewSample } from '#src/modules/datasets/samples-port.ts';
-import { scanDirectory, type ScanOptions } from '#src/modules/data-transfer/formats/index.ts';
+import { datasetTypes } from '#src/formats/dataset-types.ts';
+import type { NewSample } from '#src/formats/sample-records.ts';
+import { scanDirectory, type ScanOptions } from '#src/formats/index.ts';
 import type { ListOptions, ListResult, ObjectStore } from '#src/storage/index.ts';
 import { B, collect, isApiError, openFixture, VOC_BIKE, VOC_SHAPES, type Fixture } from './fixtures.ts';
 

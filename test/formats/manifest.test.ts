@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { datasetTypes } from '#src/modules/datasets/dataset-types.ts';
-import type { SampleLabel, SnapshotSample } from '#src/modules/datasets/samples-port.ts';
+import { datasetTypes } from '#src/formats/dataset-types.ts';
+import type { SampleLabel, SnapshotSample } from '#src/formats/sample-records.ts';
 import {
   FormatError,
   manifestTime,
@@ -14,7 +14,7 @@ import {
   writeManifest,
   writeVoc,
   type ManifestSample,
-} from '#src/modules/data-transfer/formats/index.ts';
+} from '#src/formats/index.ts';
 import { B, isApiError, openFixture, VOC_SHAPES, type Fixture } from './fixtures.ts';
 
 // The guide's examples, one per line.

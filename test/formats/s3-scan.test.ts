@@ -5,8 +5,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import S3rver from 's3rver';
-import { datasetTypes } from '#src/modules/datasets/dataset-types.ts';
-import { readManifest, scanDirectory, snapshotToManifestLine, writeManifest } from '#src/modules/data-transfer/formats/index.ts';
+import { datasetTypes } from '#src/formats/dataset-types.ts';
+import { readManifest, scanDirectory, snapshotToManifestLine, writeManifest } from '#src/formats/index.ts';
 import { createObjectStore, type ObjectStore } from '#src/storage/index.ts';
 import { collect, VOC_BIKE } from './fixtures.ts';
 

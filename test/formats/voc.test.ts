@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { labelToVocObject, parseVoc, sampleToVoc, vocObjectToLabel, vocToSampleParts, writeVoc, type VocAnnotation } from '#src/modules/data-transfer/formats/index.ts';
+import { labelToVocObject, parseVoc, sampleToVoc, vocObjectToLabel, vocToSampleParts, writeVoc, type VocAnnotation } from '#src/formats/index.ts';
 import { isApiError, VOC_BIKE, VOC_SHAPES } from './fixtures.ts';
 
 describe('PASCAL VOC', () => {

@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { datasetTypes } from '#src/modules/datasets/dataset-types.ts';
-import type { SnapshotSample } from '#src/modules/datasets/samples-port.ts';
+import { datasetTypes } from '#src/formats/dataset-types.ts';
+import type { SnapshotSample } from '#src/formats/sample-records.ts';
 import {
   csvCell,
   csvLine,
@@ -11,7 +11,7 @@ import {
   scanDirectory,
   UniqueNames,
   writeCsv,
-} from '#src/modules/data-transfer/formats/index.ts';
+} from '#src/formats/index.ts';
 import { listAll } from '#src/storage/index.ts';
 import { B, collect, isApiError, openFixture, type Fixture } from './fixtures.ts';
 

@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createDataManagement, type DataManagement } from '#src/modules/data-management.ts';
 import type { DatasetRecord } from '#src/modules/datasets/dataset-directory.ts';
-import type { NewSample, SnapshotSample } from '#src/modules/datasets/samples-port.ts';
+import type { NewSample, SnapshotSample } from '#src/formats/sample-records.ts';
 import { apiFailure, startTestApp, type TestApp } from '../helpers/app.ts';
 import { createDataset } from './fixtures.ts';
 

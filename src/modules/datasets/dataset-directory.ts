@@ -2,7 +2,7 @@ import { apiError } from '#src/core/errors.ts';
 import type { Clock } from '#src/core/time.ts';
 import type { ObjectPath } from '#src/storage/obs-path.ts';
 import { parseObsPath } from '#src/storage/obs-path.ts';
-import { datasetTypes, isDatasetType, type DatasetTypeInfo } from './dataset-types.ts';
+import { datasetTypes, isDatasetType, type DatasetTypeInfo } from '#src/formats/dataset-types.ts';
 import type { DatasetStore } from './store.ts';
 import type { DatasetRow } from './tables.ts';
 

@@ -1,5 +1,5 @@
 // Database rows -> the spec's Dataset and DatasetVersion objects.
-import { datasetTypes, isDatasetType, type DatasetTypeInfo } from './dataset-types.ts';
+import { datasetTypes, isDatasetType, type DatasetTypeInfo } from '#src/formats/dataset-types.ts';
 import { innerFolders } from './dataset-paths.ts';
 import type { LabelDefinition, SampleCounts, VersionSnapshot } from './samples-port.ts';
 import type { AnnotationFile, DataSource, DatasetResponse } from './schemas.ts';

@@ -2,7 +2,7 @@
 // out by the samples family, which owns the label tables.
 import { apiError } from '#src/core/errors.ts';
 import type { DatasetRecord } from './dataset-directory.ts';
-import type { DatasetTypeInfo } from './dataset-types.ts';
+import type { DatasetTypeInfo } from '#src/formats/dataset-types.ts';
 import type { LabelDefinition } from './samples-port.ts';
 import type { Label } from './schemas.ts';
 

@@ -1,6 +1,6 @@
 // The rules a dataset's label list follows, checked before anything is stored.
 import { apiError, errors } from '#src/core/errors.ts';
-import type { DatasetTypeInfo } from './dataset-types.ts';
+import type { DatasetTypeInfo } from '#src/formats/dataset-types.ts';
 import type { LabelDefinition } from './samples-port.ts';
 import type { Label } from './schemas.ts';
 

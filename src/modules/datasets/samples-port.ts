@@ -1,6 +1,7 @@
 // What the datasets family needs of the samples family (implemented by samples/service.ts).
 // Datasets create samples when they scan their input, show label and sample counts, and freeze
 // samples into versions; the samples family owns every sample and label table.
+import type { NewSample, SnapshotSample } from '#src/formats/index.ts';
 import type { DatasetRecord } from './dataset-directory.ts';
 
 /** A label of the dataset (the spec's Label object). */
@@ -11,48 +12,12 @@ export interface LabelDefinition {
   attributes?: Record<string, unknown>[];
 }
 
-/** A label on one sample (the spec's SampleLabel object). */
-export interface SampleLabel {
-  id?: string;
-  name: string;
-  type: number;
-  property?: Record<string, unknown>;
-  score?: number;
-  annotated_by?: string;
-}
-
-/** A sample found in the object store (or a manifest) to add to a dataset. */
-export interface NewSample {
-  /** Object path of the file, `/bucket/key`. */
-  source: string;
-  name: string;
-  size: number;
-  /** Last-modified time of the file, epoch ms. */
-  sampleTime: number;
-  labels?: SampleLabel[];
-  metadata?: Record<string, unknown>;
-  /** TRAIN, EVAL, TEST or INFERENCE, as in manifests. */
-  usage?: string;
-}
-
 export interface SampleCounts {
   total: number;
   /** Samples with at least one final (manual) label. */
   annotated: number;
   /** Samples with auto-labeling results to confirm. */
   unconfirmed: number;
-}
-
-/** One sample of a frozen version, as the manifest writer needs it. */
-export interface SnapshotSample {
-  id: string;
-  source: string;
-  sampleType: number;
-  usage?: string;
-  labels: SampleLabel[];
-  metadata: Record<string, unknown>;
-  /** Time the labels were last changed, epoch ms; 0 when never labeled. */
-  labeledTime: number;
 }
 
 export interface VersionSnapshot {

@@ -7,7 +7,7 @@
 import { Type } from 'typebox';
 import { ApiError } from '#src/core/errors.ts';
 import type { Clock } from '#src/core/time.ts';
-import { scanDirectory } from '#src/modules/data-transfer/formats/directory-reader.ts';
+import { scanDirectory } from '#src/formats/directory-reader.ts';
 import { defineTask, type TaskContext } from '#src/runtime/index.ts';
 import type { BucketAccess } from '#src/storage/bucket-access.ts';
 import type { ObjectStore } from '#src/storage/object-store.ts';

@@ -2,7 +2,7 @@
 import { Type, type Static } from 'typebox';
 import { StringEnum } from '#src/core/schemas.ts';
 import { FreeMap } from '#src/core/request-bounds.ts';
-import { DATASET_TYPES, LABEL_TYPES } from './dataset-types.ts';
+import { DATASET_TYPES, LABEL_TYPES } from '#src/formats/dataset-types.ts';
 import { PageOffset } from './paging.ts';
 import { DatasetVersion, RATIO_RANGE_PATTERN } from './version-schemas.ts';
 

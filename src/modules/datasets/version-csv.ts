@@ -3,7 +3,7 @@
 import { StringDecoder } from 'node:string_decoder';
 import type { ObjectStore } from '#src/storage/object-store.ts';
 import { parseObsPath } from '#src/storage/obs-path.ts';
-import type { SnapshotSample } from './samples-port.ts';
+import type { SnapshotSample } from '#src/formats/sample-records.ts';
 
 export interface CsvOptions {
   /** The sample files start with a line of column names (the data source's with_column_header). */

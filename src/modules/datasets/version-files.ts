@@ -5,7 +5,7 @@ import { Readable } from 'node:stream';
 import type { ObjectStore } from '#src/storage/object-store.ts';
 import { formatObsPath, parseObsPath, type ObjectPath } from '#src/storage/obs-path.ts';
 import { manifestBlocks, type ManifestOptions } from './version-manifest.ts';
-import type { SnapshotSample } from './samples-port.ts';
+import type { SnapshotSample } from '#src/formats/sample-records.ts';
 import { csvRows, type CsvOptions } from './version-csv.ts';
 
 export interface VersionFilesRequest {

@@ -1,11 +1,11 @@
 // A version's samples as manifest lines, with the formats library's line model. Shape labels (object
 // detection, video) go to one PASCAL VOC file per sample, referenced by annotation-loc, as the
 // publishing guide lays them out (`<version>/annotation/<file>.xml`).
-import { fileNameOf, folderOf, sampleToVoc, SHAPE_KEY, snapshotToManifestLine, writeVoc } from '#src/modules/data-transfer/formats/index.ts';
-import type { ManifestSample } from '#src/modules/data-transfer/formats/index.ts';
+import { fileNameOf, folderOf, sampleToVoc, SHAPE_KEY, snapshotToManifestLine, writeVoc } from '#src/formats/index.ts';
+import type { ManifestSample } from '#src/formats/index.ts';
 import type { ObjectStore } from '#src/storage/object-store.ts';
 import { formatObsPath, parseObsPath, type ObjectPath } from '#src/storage/obs-path.ts';
-import type { SnapshotSample } from './samples-port.ts';
+import type { SnapshotSample } from '#src/formats/sample-records.ts';
 
 export interface ManifestOptions {
   /** Leave hard-example marks out (clear_hard_property). */

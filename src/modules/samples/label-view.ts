@@ -1,5 +1,5 @@
 // Stored annotations (label numbers) as the wire's SampleLabel objects (label names and types).
-import type { SampleLabel } from '#src/modules/datasets/samples-port.ts';
+import type { SampleLabel } from '#src/formats/sample-records.ts';
 import type { LabelRef, StoredAnnotation } from './sample-model.ts';
 
 /** A SampleLabel that always has its property (the wire shows {} when empty). */

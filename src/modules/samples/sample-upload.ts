@@ -6,8 +6,8 @@
 import type { AppContext } from '#src/context.ts';
 import { ApiError, apiError, errors } from '#src/core/errors.ts';
 import type { DatasetDirectory, DatasetRecord } from '#src/modules/datasets/dataset-directory.ts';
-import { textLabelLayout } from '#src/modules/data-transfer/formats/label-format.ts';
-import { textFileSamples } from '#src/modules/data-transfer/formats/text-samples.ts';
+import { textLabelLayout } from '#src/formats/label-format.ts';
+import { textFileSamples } from '#src/formats/text-samples.ts';
 import { mapLimit, ObjectExistsError } from '#src/storage/object-store.ts';
 import type { ObjectPath } from '#src/storage/obs-path.ts';
 import { checkMetadata } from './annotation-rules.ts';

@@ -2,7 +2,7 @@
 import { Type, type Static } from 'typebox';
 import { StringEnum } from '#src/core/schemas.ts';
 import { FreeMap } from '#src/core/request-bounds.ts';
-import { LABEL_TYPES, SAMPLE_TYPES } from '#src/modules/datasets/dataset-types.ts';
+import { LABEL_TYPES, SAMPLE_TYPES } from '#src/formats/dataset-types.ts';
 import { PageOffset } from '#src/modules/datasets/paging.ts';
 import { Label, LabelAttribute, LabelFormat, LabelProperty, MAX_LABELS, SchemaMap } from '#src/modules/datasets/schemas.ts';
 

@@ -2,7 +2,7 @@
 import { Type, type Static } from 'typebox';
 import { Value } from 'typebox/value';
 import { errors } from '#src/core/errors.ts';
-import { LABEL_TYPES } from '#src/modules/datasets/dataset-types.ts';
+import { LABEL_TYPES } from '#src/formats/dataset-types.ts';
 import { StringEnum } from '#src/core/schemas.ts';
 import { IntEnum } from './schemas.ts';
 

@@ -7,11 +7,10 @@ import type {
   FreezeOptions,
   ImportOptions,
   LabelDefinition,
-  NewSample,
   SampleCounts,
-  SnapshotSample,
   VersionSnapshot,
 } from '#src/modules/datasets/samples-port.ts';
+import type { NewSample, SnapshotSample } from '#src/formats/sample-records.ts';
 import type { ObjectUrls } from '#src/modules/object-urls/index.ts';
 import { checkMetadata } from './annotation-rules.ts';
 import { LabelService } from './label-service.ts';

@@ -2,8 +2,8 @@
 // checked on its own, so a bad item fails alone.
 import { apiError, errors, type ApiError } from '#src/core/errors.ts';
 import type { DatasetRecord } from '#src/modules/datasets/dataset-directory.ts';
-import { acceptsFile } from '#src/modules/datasets/dataset-types.ts';
-import type { NewSample } from '#src/modules/datasets/samples-port.ts';
+import { acceptsFile } from '#src/formats/dataset-types.ts';
+import type { NewSample } from '#src/formats/sample-records.ts';
 import { checkObjectKey, formatObsPath, joinKey, parseObsPath, type ObjectPath } from '#src/storage/obs-path.ts';
 import type { BatchItem } from './batch-items.ts';
 import type { UploadSample } from './schemas.ts';

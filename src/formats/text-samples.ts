@@ -1,7 +1,7 @@
 // Text classification files: every non-blank line of a .txt/.csv file is one sample, its text carried
 // as a `content://` source (the manifest form for text). Labels sit on the same line after the sample
 // separator, or on the same line number of the `<name>_result.txt` file beside it.
-import type { NewSample, SampleLabel } from '#src/modules/datasets/samples-port.ts';
+import type { NewSample, SampleLabel } from './sample-records.ts';
 import { ObjectNotFoundError, type ObjectInfo, type ObjectStore } from '#src/storage/object-store.ts';
 import { RESULT_SUFFIX, splitLabels, splitTextLine, type TextLabelLayout } from './label-format.ts';
 import { CONTENT_SCHEME } from './sample-paths.ts';

@@ -1,7 +1,7 @@
 // The manifest line of the guide ("Specifications for Importing the Manifest File"): one JSON object
 // per line, fields named as in the file (hyphenated), and the check of one line with errors naming
 // the line and the field.
-import { SAMPLE_TYPES } from '#src/modules/datasets/dataset-types.ts';
+import { SAMPLE_TYPES } from './dataset-types.ts';
 import { FormatError, type FormatLocation } from './format-error.ts';
 
 export const USAGES = ['TRAIN', 'EVAL', 'TEST', 'INFERENCE'] as const;

@@ -2,8 +2,8 @@
 // tree (a folder per label) or tiles (image + .txt of its labels), object detection as tiles (image +
 // PASCAL VOC .xml), free format as the files alone. The guide allows export for these three types only.
 import { apiError } from '#src/core/errors.ts';
-import type { DatasetTypeInfo } from '#src/modules/datasets/dataset-types.ts';
-import type { SnapshotSample } from '#src/modules/datasets/samples-port.ts';
+import type { DatasetTypeInfo } from './dataset-types.ts';
+import type { SnapshotSample } from './sample-records.ts';
 import type { ObjectStore } from '#src/storage/object-store.ts';
 import { joinKey, parseObsPath, type ObjectPath } from '#src/storage/obs-path.ts';
 import { asFolderKey, fileNameOf, folderOf, safeSegment, stemOf, UniqueNames } from './sample-paths.ts';

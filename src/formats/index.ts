@@ -1,4 +1,7 @@
-// The data-management file formats: OBS folder scans, manifests, PASCAL VOC, label files, CSV.
+// The data-management file formats: OBS folder scans, manifests, PASCAL VOC, label files, CSV; the
+// dataset types they are read for and the sample records they yield. A library: it knows no family.
+export * from './dataset-types.ts';
+export * from './sample-records.ts';
 export * from './format-error.ts';
 export * from './label-format.ts';
 export * from './sample-paths.ts';

@@ -1,6 +1,6 @@
 // VOC objects <-> sample labels: a shape becomes @modelarts:shape and @modelarts:feature (the
 // SampleLabelProperty keys), the image size becomes the sample's @modelarts:size metadata.
-import type { SampleLabel } from '#src/modules/datasets/samples-port.ts';
+import type { SampleLabel } from './sample-records.ts';
 import { SHAPES, type Shape, type VocAnnotation, type VocObject } from './voc.ts';
 
 export const SHAPE_KEY = '@modelarts:shape';

@@ -7,9 +7,9 @@
 // ("dir/a.jpg", "dir/a.xml"), and every key starting with "dir/a." is contiguous in key order, so a
 // stem's group is complete as soon as a key outside "dir/a." arrives: only the open groups (nested
 // stems such as "a" and "a.b") wait in memory, never the folder.
-import type { DatasetTypeInfo } from '#src/modules/datasets/dataset-types.ts';
-import { acceptsFile } from '#src/modules/datasets/dataset-types.ts';
-import type { NewSample, SampleLabel } from '#src/modules/datasets/samples-port.ts';
+import type { DatasetTypeInfo } from './dataset-types.ts';
+import { acceptsFile } from './dataset-types.ts';
+import type { NewSample, SampleLabel } from './sample-records.ts';
 import type { ObjectInfo, ObjectStore } from '#src/storage/object-store.ts';
 import { MAX_LIST_KEYS } from '#src/storage/object-store.ts';
 import { ApiError } from '#src/core/errors.ts';

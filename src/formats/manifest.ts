@@ -1,8 +1,8 @@
 // Manifests: read line by line from the object store, turned into samples, and written back from the
 // frozen samples of a version, streamed both ways.
 import { Readable } from 'node:stream';
-import type { DatasetTypeInfo } from '#src/modules/datasets/dataset-types.ts';
-import type { NewSample, SampleLabel, SnapshotSample } from '#src/modules/datasets/samples-port.ts';
+import type { DatasetTypeInfo } from './dataset-types.ts';
+import type { NewSample, SampleLabel, SnapshotSample } from './sample-records.ts';
 import type { ObjectInfo, ObjectStore } from '#src/storage/object-store.ts';
 import { formatObsPath, type ObjectPath } from '#src/storage/obs-path.ts';
 import { FormatError, type FormatLocation } from './format-error.ts';
