@@ -4,7 +4,7 @@ import { Value } from 'typebox/value';
 import { ListAuthorizationsResponse } from '#src/modules/authorizations/schemas.ts';
 import type { AtelierClient } from '#src/client/index.ts';
 import { apiFailure, startTestApp, type TestApp } from '../helpers/app.ts';
-import { assertObjectBodies, recordBodies, routesTagged } from '../training/object-bodies.ts';
+import { assertObjectBodies, recordBodies, routesTagged } from '../helpers/object-bodies.ts';
 
 describe('authorization management (#159-162)', () => {
   let t: TestApp;

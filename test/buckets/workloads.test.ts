@@ -4,7 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { apiFailure, startTestApp, type TestApp } from '../helpers/app.ts';
 import { eventually as published, importModel, onnxPackage, putPackage } from '../models/fixtures.ts';
-import { PY_ENGINE } from '../training/helpers.ts';
+import { PY_ENGINE } from '../training-jobs/helpers.ts';
 import { dropFile, eventually, onDisk, ownerAccount, ownerOf, snapshot, tenant, type Account } from './fixtures.ts';
 
 const FORBIDDEN = 'ModelArts.4310';

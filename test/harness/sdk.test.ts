@@ -11,7 +11,7 @@ import { serverAccount, type Account } from './accounts.ts';
 import { judge, type Finding } from './findings.ts';
 import { toolPython } from './python-tools.ts';
 import { HARNESS_ENV } from './seed.ts';
-import { CPU1, PY_ENGINE } from '../training/helpers.ts';
+import { CPU1, PY_ENGINE } from '../training-jobs/helpers.ts';
 
 // Known findings, each with why, until the fix lands (the lead empties this list).
 // A key is "<operation>: <field path>" or "<operation>: the SDK raised <exception>".

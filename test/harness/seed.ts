@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import type { Account, Slot } from './accounts.ts';
 import { FLOW, jobBody, type FlowCall, type FlowContext, type Ids, type SignedLinks } from './flow.ts';
 import { send, type Route, type Sent } from './routes.ts';
-import { CPU1, PY_ENGINE } from '../training/helpers.ts';
+import { CPU1, PY_ENGINE } from '../training-jobs/helpers.ts';
 
 export const TASK_ID = 'worker-0';
 

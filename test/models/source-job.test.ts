@@ -4,7 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AtelierClient } from '#src/client/index.ts';
 import { apiFailure, startTestApp, type TestApp } from '../helpers/app.ts';
-import { BUCKET, CPU1, PY_ENGINE, ended, putCode, putObject, waitForJob } from '../training/helpers.ts';
+import { BUCKET, CPU1, PY_ENGINE, ended, putCode, putObject, waitForJob } from '../training-jobs/helpers.ts';
 import { eventually, onnxPackage, putPackage } from './fixtures.ts';
 
 // The job "trains" by copying its input (a model package) into its output, as a real one writes model/.

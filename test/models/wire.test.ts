@@ -2,7 +2,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AtelierClient } from '#src/client/index.ts';
 import { apiFailure, startTestApp, type TestApp } from '../helpers/app.ts';
-import { assertObjectBodies, recordBodies, routesTagged } from '../training/object-bodies.ts';
+import { assertObjectBodies, recordBodies, routesTagged } from '../helpers/object-bodies.ts';
 import { importModel, onnxPackage, putPackage } from './fixtures.ts';
 
 let t: TestApp;

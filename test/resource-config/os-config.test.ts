@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { apiFailure, startTestApp, type TestApp } from '../helpers/app.ts';
-import { assertObjectBodies, recordBodies, routesTagged } from '../training/object-bodies.ts';
+import { assertObjectBodies, recordBodies, routesTagged } from '../helpers/object-bodies.ts';
 
 describe('os-user-config (#137) and quotas (#138)', () => {
   let t: TestApp;

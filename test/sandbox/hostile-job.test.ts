@@ -9,7 +9,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AtelierClient } from '#src/client/index.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
-import { BUCKET, CPU1, PY_ENGINE, ended, putObject, waitForJob } from '../training/helpers.ts';
+import { BUCKET, CPU1, PY_ENGINE, ended, putObject, waitForJob } from '../training-jobs/helpers.ts';
 import { assertNoSecret, dataDirSecrets, PROBE_PY, secretEnv, serverFiles, snapshot, type Secrets } from './hostile.ts';
 
 const HOSTILE = 'hostile-bucket';

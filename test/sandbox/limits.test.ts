@@ -5,7 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { eventually, importModel, putPackage } from '../models/fixtures.ts';
-import { BUCKET, CPU1, PY_ENGINE, ended, putCode, waitForJob } from '../training/helpers.ts';
+import { BUCKET, CPU1, PY_ENGINE, ended, putCode, waitForJob } from '../training-jobs/helpers.ts';
 
 const HOG = `
 import sys, time

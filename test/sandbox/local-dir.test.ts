@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { apiFailure, startTestApp, type TestApp } from '../helpers/app.ts';
-import { BUCKET, CPU1, PY_ENGINE, ended, putCode, putObject, waitForJob } from '../training/helpers.ts';
+import { BUCKET, CPU1, PY_ENGINE, ended, putCode, putObject, waitForJob } from '../training-jobs/helpers.ts';
 
 const BOOT = `
 import os, sys

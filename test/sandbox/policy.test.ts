@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import type { AtelierClient } from '#src/client/index.ts';
 import { apiFailure, startTestApp, type TestApp } from '../helpers/app.ts';
 import { eventually, examplePackage, importModel, onnxPackage, putPackage } from '../models/fixtures.ts';
-import { BUCKET, CPU1, PY_ENGINE, ended, putCode, putObject, waitForJob } from '../training/helpers.ts';
+import { BUCKET, CPU1, PY_ENGINE, ended, putCode, putObject, waitForJob } from '../training-jobs/helpers.ts';
 
 const OTHER = 'other-bucket';
 const small = { specification: 'custom', custom_spec: { cpu: 0.5, memory: 256 } };

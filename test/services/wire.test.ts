@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { AtelierClient } from '#src/client/index.ts';
 import { apiFailure, startTestApp, type TestApp } from '../helpers/app.ts';
 import { eventually, importModel, onnxPackage, putPackage } from '../models/fixtures.ts';
-import { assertObjectBodies, recordBodies, routesTagged } from '../training/object-bodies.ts';
+import { assertObjectBodies, recordBodies, routesTagged } from '../helpers/object-bodies.ts';
 
 // The wire as the official SDKs and the spec's own examples use it: weight as "70", every 2xx body a
 // JSON object, and bounded paging and arrays answered with a 400 naming the field.

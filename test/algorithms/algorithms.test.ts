@@ -6,7 +6,7 @@ import { AlgorithmResponse, ListAlgorithmsResponse } from '#src/modules/algorith
 import { ListEnginesResponse, ListFlavorsResponse } from '#src/modules/training-jobs/resource-schemas.ts';
 import type { AtelierClient } from '#src/client/index.ts';
 import { apiFailure, startTestApp, type TestApp } from '../helpers/app.ts';
-import { BUCKET, PY_ENGINE, putCode, putObject } from './helpers.ts';
+import { BUCKET, PY_ENGINE, putCode, putObject } from '../training-jobs/helpers.ts';
 
 describe('training resources (#121-122) and algorithms (#107-111)', () => {
   let t: TestApp;

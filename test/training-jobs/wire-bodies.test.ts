@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { BUCKET, CPU1, PY_ENGINE, ended, putCode, waitForJob } from './helpers.ts';
-import { assertObjectBodies, recordBodies, routesTagged } from './object-bodies.ts';
+import { assertObjectBodies, recordBodies, routesTagged } from '../helpers/object-bodies.ts';
 
 // Every route of the algorithm and training families answers its 2xx with a JSON object (never null,
 // an empty body, an array or a string), as the official Node.js SDK needs.

@@ -5,7 +5,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { apiFailure, startTestApp, type TestApp } from '../helpers/app.ts';
-import { BUCKET, CPU1, PY_ENGINE, putCode, putObject } from './helpers.ts';
+import { BUCKET, CPU1, PY_ENGINE, putCode, putObject } from '../training-jobs/helpers.ts';
 
 type Json = Record<string, unknown>;
 
