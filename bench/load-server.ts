@@ -3,7 +3,7 @@
 // listens on a free port and says so over IPC ({kind: 'ready', port}). {kind: 'stats'} is answered
 // with its RSS, heap, CPU time and event-loop delay since the last such answer; {kind: 'stop'} closes
 // it (a --cpu-prof profile is written on that exit).
-import '#src/core/v8-setup.ts';
+import '#src/v8-workarounds/index.ts';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';

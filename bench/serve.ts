@@ -1,7 +1,7 @@
 // A server for bench/authorizations.bench.ts, in its own process so the load generator does not share its core.
 // `serve.ts atelier` prints {port, signed request} once listening; `serve.ts bare <bytes file>`
 // serves the same bytes from a plain Fastify route.
-import '#src/core/v8-setup.ts';
+import '#src/v8-workarounds/index.ts';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,4 +1,4 @@
-import './core/v8-setup.ts';
+import './v8-workarounds/index.ts';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
 import swagger from '@fastify/swagger';

@@ -1,5 +1,5 @@
 // The `atelier` command line: `serve`, and admin commands over the same data directory / database.
-import './core/v8-setup.ts';
+import './v8-workarounds/index.ts';
 import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';

@@ -1,5 +1,5 @@
-// Imported for its effect, first thing in every entry point (see src/core/v8-setup.ts), before any
-// allocation-site feedback exists.
+// Imported for its effect, first thing in every entry point (see src/v8-workarounds/index.ts),
+// before any allocation-site feedback exists.
 //
 // V8 watches object and array literals: when nearly all objects from one literal survive a minor
 // collection, later ones are allocated straight into the old generation ("pretenured"). Start-up
@@ -9,8 +9,8 @@
 // so on down each request's objects. Measured in about one fresh server in five: old space grew by
 // some 5 KB per request (40 to 178 MB between full collections), minor collections took 7-10 ms
 // instead of under 1 ms, V8's helper threads marked full time, and throughput halved. With this
-// feedback off, none of 22 measured servers did so (test/core/no-pretenuring.test.ts checks the flag
-// takes effect).
+// feedback off, none of 22 measured servers did so (test/v8-workarounds/no-pretenuring.test.ts
+// checks the flag takes effect).
 import { setFlagsFromString } from 'node:v8';
 
 setFlagsFromString('--no-allocation-site-pretenuring');

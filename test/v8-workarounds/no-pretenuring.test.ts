@@ -1,4 +1,4 @@
-// Allocation-site pretenuring is off in Atelier's processes (src/core/no-pretenuring.ts). Only V8's
+// Allocation-site pretenuring is off in Atelier's processes (src/v8-workarounds/no-pretenuring.ts). Only V8's
 // trace shows whether it weighs pretenuring feedback, so each case runs in a child process.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { nodeOutput } from '../helpers/v8-child.ts';
 
-const setting = fileURLToPath(new URL('../../src/core/no-pretenuring.ts', import.meta.url));
+const setting = fileURLToPath(new URL('../../src/v8-workarounds/no-pretenuring.ts', import.meta.url));
 
 // Arrays from one literal, all kept: minor collections find their allocation mementos.
 const script = `
@@ -27,7 +27,7 @@ function pretenuringTrace(withSetting: boolean): string[] {
 }
 
 test('by default V8 weighs pretenuring feedback after minor collections', () => {
-  assert.ok(pretenuringTrace(false).length > 0, 'V8 no longer traces pretenuring here: this test cannot show src/core/no-pretenuring.ts acting');
+  assert.ok(pretenuringTrace(false).length > 0, 'V8 no longer traces pretenuring here: this test cannot show src/v8-workarounds/no-pretenuring.ts acting');
 });
 
 test('with the setting, V8 weighs none', () => {

@@ -1,4 +1,4 @@
-// process.nextTick stays on V8's fast path after full garbage collections (src/core/tick-shapes.ts).
+// process.nextTick stays on V8's fast path after full garbage collections (src/v8-workarounds/tick-shapes.ts).
 // V8's own report of nextTick's feedback is the only place the state shows, so each case runs in
 // a child process with natives syntax and an exposed gc().
 import { test } from 'node:test';
@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { nodeOutput } from '../helpers/v8-child.ts';
 
-const retainer = fileURLToPath(new URL('../../src/core/tick-shapes.ts', import.meta.url));
+const retainer = fileURLToPath(new URL('../../src/v8-workarounds/tick-shapes.ts', import.meta.url));
 
 /** The states of the feedback slots nextTick's computed keys use, after ticks queued around full GCs. */
 function literalKeyStates(withRetention: boolean): string[] {
@@ -30,7 +30,7 @@ test('without a retained tick, a full GC sends the tick literal keys megamorphic
   const states = literalKeyStates(false);
   assert.ok(
     states.length > 0,
-    'nextTick no longer builds its ticks from a literal with computed keys: src/core/tick-shapes.ts has nothing left to do',
+    'nextTick no longer builds its ticks from a literal with computed keys: src/v8-workarounds/tick-shapes.ts has nothing left to do',
   );
   assert.ok(states.includes('MEGAMORPHIC'), `states: ${states.join(' ')}`);
 });
