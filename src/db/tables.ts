@@ -6,9 +6,10 @@ import type { DatasetTables } from '#src/modules/datasets/tables.ts';
 import type { DataTransferTables } from '#src/modules/data-transfer/tables.ts';
 import type { SampleTables } from '#src/modules/samples/tables.ts';
 import type { TaskTables } from '#src/runtime/task-tables.ts';
+import type { AlgorithmTables } from '#src/modules/algorithms/tables.ts';
 import type { TrainingTables } from '#src/modules/training-jobs/tables.ts';
 import type { ModelTables } from '#src/modules/models/tables.ts';
 import type { ServiceTables } from '#src/modules/services/tables.ts';
 import type { BucketTables } from '#src/storage/bucket-tables.ts';
 
-export interface Tables extends IdentityTables, AuthorizationTables, DatasetTables, SampleTables, TaskTables, TrainingTables, ModelTables, ServiceTables, BucketTables, DataTransferTables {}
+export interface Tables extends IdentityTables, AuthorizationTables, DatasetTables, SampleTables, TaskTables, AlgorithmTables, TrainingTables, ModelTables, ServiceTables, BucketTables, DataTransferTables {}

@@ -9,7 +9,8 @@ import { dataTransferRoutes } from './data-transfer/index.ts';
 import { objectUrlRoutes } from './object-urls/index.ts';
 import { resourceConfigModule } from './resource-config/index.ts';
 import { samplesModule } from './samples/routes.ts';
-import { trainingModule } from './training-jobs/routes.ts';
+import { algorithmsModule } from './algorithms/index.ts';
+import { publishTrainingJobs, trainingEngines, trainingJobsModule } from './training-jobs/index.ts';
 
 /** Hands a family's background work to the worker and the reconciler loop, then registers its routes. */
 async function install(app: FastifyInstance, ctx: AppContext, family: FamilyModule): Promise<void> {
@@ -28,7 +29,11 @@ export async function registerModules(app: FastifyInstance, ctx: AppContext): Pr
   // -- data management (datasets, samples, import and export, object URLs)
   const data = createDataManagement(ctx);
 
-  // -- training (algorithms, training jobs)
+  // -- training (algorithms, training jobs); the engines found on the host serve both
+  const engines = trainingEngines(ctx);
+  const algorithms = algorithmsModule({ ...ctx, engines });
+  const trainingJobs = trainingJobsModule({ ...ctx, engines, algorithms: algorithms.service, datasets: data.directory, log: app.log });
+  publishTrainingJobs(ctx, trainingJobs.jobs); // temporary, until models takes trainingJobs.jobs in its deps
 
   // -- models and services
 
@@ -38,7 +43,8 @@ export async function registerModules(app: FastifyInstance, ctx: AppContext): Pr
   await app.register(datasetsModule, { ctx, data });
   await app.register(samplesModule, { ctx, data });
   await app.register(dataTransferRoutes, { imports: data.imports });
-  await app.register(trainingModule, { ctx, data });
+  await install(app, ctx, algorithms);
+  await install(app, ctx, trainingJobs);
   await app.register(modelsModule, { ctx });
   await app.register(servicesModule, { ctx });
 }

@@ -3,8 +3,7 @@
 import { errors } from '#src/core/errors.ts';
 import type { ObjectStore } from '#src/storage/object-store.ts';
 import { formatObsPath, isInside, parseObsPath, type ObjectPath } from '#src/storage/obs-path.ts';
-import type { TrainingEngine } from '#src/modules/training-jobs/engines.ts';
-import { trainingErrors } from './algorithm-errors.ts';
+import { codeErrors } from './errors.ts';
 import type { CodeTreeNode, Engine, Parameter } from './schemas.ts';
 
 export interface CheckedCode {
@@ -16,6 +15,15 @@ export interface CheckedCode {
 }
 
 const MAX_TREE_FILES = 1000;
+
+/**
+ * An engine as the checks see it: the names a request gives it by, and the boot files its runtime
+ * runs. The engines training finds on the host are these (the port algorithms take them through).
+ */
+export interface CodeEngine {
+  response: { engine_id: string; engine_name: string; engine_version: string };
+  extensions: readonly string[];
+}
 
 /** Refuses a path the caller's account may not use (the bucket-ownership check). */
 export type PathAccess = (path: ObjectPath, field: string) => Promise<void>;
@@ -30,8 +38,8 @@ export async function checkCode(store: ObjectStore, codeDir: string | undefined,
   if (boot.key === '' || boot.key.endsWith('/')) throw errors.badParam(`${field}.boot_file: must name a file`);
   if (!isInside(dir, boot)) throw errors.badParam(`${field}.boot_file: must lie inside ${field}.code_dir`);
   await access(dir, `${field}.code_dir`);
-  if (!(await store.exists(dir.bucket, dir.key))) throw trainingErrors.pathMissing(`${field}.code_dir`, formatObsPath(dir));
-  if (!(await store.head(boot.bucket, boot.key))) throw trainingErrors.pathMissing(`${field}.boot_file`, formatObsPath(boot));
+  if (!(await store.exists(dir.bucket, dir.key))) throw codeErrors.pathMissing(`${field}.code_dir`, formatObsPath(dir));
+  if (!(await store.head(boot.bucket, boot.key))) throw codeErrors.pathMissing(`${field}.boot_file`, formatObsPath(boot));
 
   const rootName = `${dir.key.split('/').filter(Boolean).pop() ?? dir.bucket}/`;
   const root: CodeTreeNode = { name: rootName, children: [] };
@@ -71,23 +79,23 @@ function addToTree(node: CodeTreeNode, parts: string[]): void {
 }
 
 /** The engine asked for, by engine_id or engine_name + engine_version; custom images are refused. */
-export function resolveEngine(engines: readonly TrainingEngine[], engine: Engine | undefined, field: string): TrainingEngine {
-  if (engine?.image_url) throw trainingErrors.customImage(`${field}.image_url`);
+export function resolveEngine<E extends CodeEngine>(engines: readonly E[], engine: Engine | undefined, field: string): E {
+  if (engine?.image_url) throw codeErrors.customImage(`${field}.image_url`);
   if (engine?.engine_id) {
     const e = engines.find((x) => x.response.engine_id === engine.engine_id);
-    if (!e) throw trainingErrors.unknownEngine(`${field}.engine_id`, engine.engine_id);
+    if (!e) throw codeErrors.unknownEngine(`${field}.engine_id`, engine.engine_id);
     return e;
   }
   if (engine?.engine_name) {
     const candidates = engines.filter((x) => x.response.engine_name === engine.engine_name);
     const e = engine.engine_version ? candidates.find((x) => x.response.engine_version === engine.engine_version) : candidates[0];
-    if (!e) throw trainingErrors.unknownEngine(`${field}.engine_name`, `${engine.engine_name} ${engine.engine_version ?? ''}`.trim());
+    if (!e) throw codeErrors.unknownEngine(`${field}.engine_name`, `${engine.engine_name} ${engine.engine_version ?? ''}`.trim());
     return e;
   }
   throw errors.badParam(`${field}: engine_id, or engine_name and engine_version, is required`);
 }
 
-export function checkBootFileRuntime(engine: TrainingEngine, boot: ObjectPath, field: string): void {
+export function checkBootFileRuntime(engine: CodeEngine, boot: ObjectPath, field: string): void {
   if (!engine.extensions.some((ext) => boot.key.endsWith(ext))) {
     throw errors.badParam(`${field}.boot_file: engine ${engine.response.engine_id} runs ${engine.extensions.join(', ')} files`);
   }

@@ -5,10 +5,8 @@ import type { Clock } from '#src/core/time.ts';
 import type { BucketAccess } from '#src/storage/bucket-access.ts';
 import type { ObjectStore } from '#src/storage/object-store.ts';
 import { formatObsPath } from '#src/storage/obs-path.ts';
-import type { TrainingEngine } from '#src/modules/training-jobs/engines.ts';
-import type { AlgorithmRow } from '#src/modules/training-jobs/tables.ts';
-import { algorithmNotFound, trainingErrors } from './algorithm-errors.ts';
-import { checkBootFileRuntime, checkChannels, checkCode, checkParameters, resolveEngine } from './code-checks.ts';
+import { checkBootFileRuntime, checkChannels, checkCode, checkParameters, resolveEngine, type CodeEngine } from './code-checks.ts';
+import { algorithmNotFound, codeErrors } from './errors.ts';
 import type {
   AlgorithmAutoSearch,
   AlgorithmAutoSearchResponse,
@@ -22,6 +20,7 @@ import type {
   ResourceRequirementResponse,
 } from './schemas.ts';
 import type { AlgorithmStore } from './store.ts';
+import type { AlgorithmRow } from './tables.ts';
 
 type JobConfig = AlgorithmResponse['job_config'];
 type StoredJobConfig = Omit<JobConfig, 'code_tree'>;
@@ -61,7 +60,7 @@ export class AlgorithmService {
   constructor(
     private readonly store: AlgorithmStore,
     private readonly objects: ObjectStore,
-    private readonly engines: readonly TrainingEngine[],
+    private readonly engines: readonly CodeEngine[],
     private readonly clock: Clock,
     private readonly buckets: BucketAccess,
   ) {}
@@ -72,7 +71,7 @@ export class AlgorithmService {
    */
   private async checkJobConfig(caller: Principal, jc: AlgorithmJobConfigRequest): Promise<JobConfigColumns> {
     const F = 'body.job_config';
-    if (jc.command) throw trainingErrors.customImage(`${F}.command`);
+    if (jc.command) throw codeErrors.customImage(`${F}.command`);
     const hasCode = jc.code_dir !== undefined || jc.boot_file !== undefined;
     const engineNamed = Object.values(jc.engine ?? {}).some((v) => v !== undefined && v !== '');
     const engine = hasCode || engineNamed ? resolveEngine(this.engines, jc.engine, `${F}.engine`) : undefined;

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '#src/db/database.ts';
-import type { AlgorithmRow } from '#src/modules/training-jobs/tables.ts';
+import { likeContains } from '#src/db/like.ts';
+import type { AlgorithmRow } from './tables.ts';
 
 export interface AlgorithmPage {
   nameLike?: string;
@@ -56,9 +57,4 @@ export class AlgorithmStore {
     if (q.groupBy) query = query.orderBy(q.groupBy, q.order);
     return query.orderBy(q.sortBy, q.order).orderBy('id', q.order).limit(q.limit).offset(q.offset).execute();
   }
-}
-
-/** A case-insensitive "contains" LIKE pattern with %, _ and \\ taken literally (use with escape '\\'). */
-export function likeContains(text: string): string {
-  return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }

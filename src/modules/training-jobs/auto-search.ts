@@ -3,7 +3,7 @@
 // points. Each trial's reward is read from its log with the reward_attrs regex; the best trial is the
 // one with the largest (mode max) or smallest (mode min) reward.
 import { errors } from '#src/core/errors.ts';
-import type { JobAutoSearch } from '#src/modules/algorithms/schemas.ts';
+import type { JobAutoSearch } from '#src/modules/algorithms/index.ts';
 import type { Static } from 'typebox';
 
 type AutoSearch = Static<typeof JobAutoSearch>;

@@ -1,11 +1,7 @@
-// A dataset version as a job input: its manifest, found through the datasets family.
-import type { DatasetDirectory } from '#src/modules/datasets/dataset-directory.ts';
+// A dataset version as a job input: the one lookup training needs from the datasets family, which
+// the wiring (modules/index.ts) provides.
 
-export interface DatasetManifests {
+export interface DatasetManifestSource {
   /** The object path of the version's manifest; 404 for an invisible dataset, 400 for a missing or unfinished version. */
-  manifestOf(projectId: string, datasetId: string, versionId: string): Promise<string>;
+  versionManifest(projectId: string, datasetId: string, versionId: string): Promise<string>;
 }
-
-export const datasetManifests = (directory: DatasetDirectory): DatasetManifests => ({
-  manifestOf: (projectId, datasetId, versionId) => directory.versionManifest(projectId, datasetId, versionId),
-});

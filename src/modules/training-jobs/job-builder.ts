@@ -1,31 +1,43 @@
 // A create request checked against what exists here and turned into a job row (phase Creating).
 import type { Principal } from '#src/auth/principal.ts';
-import { apiError, errors } from '#src/core/errors.ts';
+import { errors } from '#src/core/errors.ts';
 import { uuid } from '#src/core/ids.ts';
 import type { Clock } from '#src/core/time.ts';
 import type { BucketAccess } from '#src/storage/bucket-access.ts';
 import type { ObjectStore } from '#src/storage/object-store.ts';
 import { formatObsPath, parseObsPath } from '#src/storage/obs-path.ts';
-import { trainingErrors } from '#src/modules/algorithms/algorithm-errors.ts';
-import { checkBootFileRuntime, checkChannels, checkCode, checkParameters, resolveEngine } from '#src/modules/algorithms/code-checks.ts';
-import type { Parameter } from '#src/modules/algorithms/schemas.ts';
-import type { AlgorithmRecord, AlgorithmService } from '#src/modules/algorithms/service.ts';
+import {
+  checkBootFileRuntime,
+  checkChannels,
+  checkCode,
+  checkParameters,
+  codeErrors,
+  resolveEngine,
+  type AlgorithmRecord,
+  type Parameter,
+} from '#src/modules/algorithms/index.ts';
 import { planSearch } from './auto-search.ts';
-import type { DatasetManifests } from './dataset-inputs.ts';
+import type { DatasetManifestSource } from './dataset-inputs.ts';
+import { jobErrors } from './errors.ts';
 import type { CreateTrainingJobRequest, JobAlgorithmResponse, JobInput, JobSpecResponse } from './schemas.ts';
 import { jobFlavorInfo } from './resource-schemas.ts';
 import type { TrainingJobRow } from './tables.ts';
 import type { TrainingRuntime } from './training-runtime.ts';
 
 const F = 'body.algorithm';
+
+/** The algorithm a job names by id, as the algorithms family gives it (a 400 when the project has none). */
+export interface AlgorithmSource {
+  record(caller: Principal, id: string): Promise<AlgorithmRecord>;
+}
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 export class JobBuilder {
   constructor(
     private readonly runtime: TrainingRuntime,
-    private readonly algorithms: AlgorithmService,
+    private readonly algorithms: AlgorithmSource,
     private readonly objects: ObjectStore,
-    private readonly datasets: DatasetManifests,
+    private readonly datasets: DatasetManifestSource,
     private readonly clock: Clock,
     private readonly buckets: BucketAccess,
   ) {}
@@ -34,10 +46,10 @@ export class JobBuilder {
     if (req.tasks && req.tasks.length > 0) throw errors.badParam('body.tasks: heterogeneous jobs are not available here; describe the job with algorithm and spec');
     const a = req.algorithm;
     if (!a) throw errors.badParam(`${F} is required`);
-    if (a.autosearch_config_path || a.autosearch_framework_path) throw trainingErrors.autoSearch(`${F}.autosearch_config_path`);
+    if (a.autosearch_config_path || a.autosearch_framework_path) throw jobErrors.autoSearch(`${F}.autosearch_config_path`);
     if (a.subscription_id || a.item_version_id) throw errors.badParam(`${F}.subscription_id: subscribed algorithms are not available here; use id or code_dir and boot_file`);
-    if (a.command) throw trainingErrors.customImage(`${F}.command`);
-    if (a.engine?.image_url) throw trainingErrors.customImage(`${F}.engine.image_url`);
+    if (a.command) throw codeErrors.customImage(`${F}.command`);
+    if (a.engine?.image_url) throw codeErrors.customImage(`${F}.engine.image_url`);
     if (req.spec?.volumes && req.spec.volumes.length > 0) throw errors.badParam('body.spec.volumes: NFS volumes cannot be attached by the local executor');
 
     let algo: AlgorithmRecord | undefined;
@@ -152,11 +164,11 @@ export class JobBuilder {
       const p = parseObsPath(obs.obs_url, `${field}.obs.obs_url`);
       await this.buckets.check(caller, p, `${field}.obs.obs_url`);
       if (!(await this.objects.exists(p.bucket, p.key)) && !(p.key !== '' && !p.key.endsWith('/') && (await this.objects.exists(p.bucket, `${p.key}/`)))) {
-        throw trainingErrors.pathMissing(`${field}.obs.obs_url`, formatObsPath(p));
+        throw codeErrors.pathMissing(`${field}.obs.obs_url`, formatObsPath(p));
       }
       return { ...input, local_dir: input.local_dir ?? localDir, remote: { obs: { obs_url: formatObsPath(p) } } };
     }
-    const manifest = await this.datasets.manifestOf(caller.projectId, dataset!.id, dataset!.version_id);
+    const manifest = await this.datasets.versionManifest(caller.projectId, dataset!.id, dataset!.version_id);
     await this.buckets.check(caller, parseObsPath(manifest, 'manifest_path'), `${field}.dataset`);
     return { ...input, local_dir: input.local_dir ?? localDir, remote: { dataset: { id: dataset!.id, version_id: dataset!.version_id, obs_url: manifest } } };
   }
@@ -169,13 +181,13 @@ export class JobBuilder {
     if (!flavor) {
       const cores = Number(/^modelarts\.vm\.cpu\.(\d+)u$/.exec(r.flavor_id)?.[1] ?? 0);
       if (cores > this.runtime.capacity.cpu) {
-        throw apiError(400, 'ModelArts.6323', `(${r.flavor_id} needs ${cores} cores and is larger than this host, which has ${this.runtime.capacity.cpu})`);
+        throw jobErrors.flavorUnavailable(`(${r.flavor_id} needs ${cores} cores and is larger than this host, which has ${this.runtime.capacity.cpu})`);
       }
-      throw apiError(400, 'ModelArts.6323', `(body.spec.resource.flavor_id ${r.flavor_id}; see GET training-job-flavors)`);
+      throw jobErrors.flavorUnavailable(`(body.spec.resource.flavor_id ${r.flavor_id}; see GET training-job-flavors)`);
     }
     const nodeCount = r.node_count ?? 1;
     if (flavor.amount.cpu * nodeCount > this.runtime.capacity.cpu || flavor.amount.memoryMb * nodeCount > this.runtime.capacity.memoryMb) {
-      throw apiError(400, 'ModelArts.6323', `(${nodeCount} x ${r.flavor_id} is larger than this host: at most ${flavor.response.max_num} nodes)`);
+      throw jobErrors.flavorUnavailable(`(${nodeCount} x ${r.flavor_id} is larger than this host: at most ${flavor.response.max_num} nodes)`);
     }
     for (const req of algo?.resourceRequirements ?? []) {
       const values = req.value;

@@ -48,6 +48,7 @@ export class JobRunner {
   private readonly active = new Map<string, Map<string, ProcessHandle>>();
   /** The bookkeeping of every job this server drives; close() lets them settle. */
   private readonly chains = new Set<Promise<void>>();
+  private readonly releaseListeners: (() => void)[] = [];
   private closed = false;
   private stopWaiting: (reason: Error) => void = () => undefined;
   /** Rejects on close, so no chain keeps waiting for processes that outlive the server. */
@@ -61,10 +62,17 @@ export class JobRunner {
     private readonly objects: ObjectStore,
     private readonly clock: Clock,
     private readonly log: Logger,
-    /** Called whenever a job releases its share of the pool. */
-    private readonly onRelease: () => void,
     private readonly buckets: BucketAccess,
   ) {}
+
+  /** Listens for jobs releasing their share of the pool (the scheduler admits the next one). */
+  onRelease(listener: () => void): void {
+    this.releaseListeners.push(listener);
+  }
+
+  private released(): void {
+    for (const listener of this.releaseListeners) listener();
+  }
 
   isTracked(jobId: string): boolean {
     return this.active.has(jobId);
@@ -183,7 +191,7 @@ export class JobRunner {
       this.active.delete(jobId);
       // Deleted while running: nothing to record, only files to remove.
       if (!row) await rm(this.runtime.layout.jobDir(jobId), { recursive: true, force: true });
-      this.onRelease();
+      this.released();
       return;
     }
     const statuses: TaskStatus[] = [...exits]
@@ -220,7 +228,7 @@ export class JobRunner {
     await this.store.update(row.id, { phase, secondary_phase: phase, end_time: now, update_time: now, task_statuses: JSON.stringify(statuses) }, ACTIVE_PHASES);
     // Tracked until recorded, so the reconciler never takes it for a job to adopt.
     this.active.delete(jobId);
-    this.onRelease();
+    this.released();
   }
 
   private async finishWithError(row: TrainingJobRow, err: unknown): Promise<void> {
@@ -246,7 +254,7 @@ export class JobRunner {
       )
       .catch((e: unknown) => this.log.error({ err: e, job: row.id }, 'recording a job failure failed'));
     this.active.delete(row.id);
-    this.onRelease();
+    this.released();
   }
 
   /** The account may have lost a bucket since the job was created (a revoked grant): nothing of it is read. */

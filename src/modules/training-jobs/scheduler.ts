@@ -23,7 +23,12 @@ export class JobScheduler {
     private readonly runner: JobRunner,
     private readonly clock: Clock,
     private readonly log: Logger,
-  ) {}
+  ) {
+    // Capacity freed by a job's end, or by another workload of the pool (a service instance), may
+    // admit the next waiting job.
+    runner.onRelease(() => this.kick());
+    pool.onRelease(() => this.kick());
+  }
 
   /** Asks for a scheduling pass; passes never overlap, and a kick during one causes another. */
   kick(): void {
@@ -38,6 +43,12 @@ export class JobScheduler {
   /** Resolves when no pass is under way. */
   settled(): Promise<void> {
     return this.idle;
+  }
+
+  /** A pass now (or right after the one under way), resolved when passes are done: the reconciler's guarantee. */
+  async schedule(): Promise<void> {
+    this.kick();
+    await this.idle;
   }
 
   private async loop(): Promise<void> {

@@ -1,7 +1,7 @@
 import { Type, type Static } from 'typebox';
 import { StringEnum } from '#src/core/schemas.ts';
 import { Closed, ListOf, PageLimit, RecordOffset, StringMap, Text } from '#src/core/request-bounds.ts';
-import { Description, Engine, JobAutoSearch, Parameter, ResourceName, TrainingPageFields } from '#src/modules/algorithms/schemas.ts';
+import { Description, Engine, JobAutoSearch, Parameter, ResourceName, TrainingPageFields } from '#src/modules/algorithms/index.ts';
 import { Billing, JobFlavorInfo } from './resource-schemas.ts';
 
 const ObsLocation = Type.Object({ obs_url: Type.String({ minLength: 1, maxLength: 1024 }) });

@@ -1,8 +1,8 @@
 import type { Principal } from '#src/auth/principal.ts';
-import { apiError, errors } from '#src/core/errors.ts';
+import { errors } from '#src/core/errors.ts';
 import type { Clock } from '#src/core/time.ts';
 import { readTail, type LogTail } from '#src/runtime/local/log-tail.ts';
-import { resourceNotFound } from '#src/modules/algorithms/algorithm-errors.ts';
+import { jobErrors } from './errors.ts';
 import type { JobBuilder } from './job-builder.ts';
 import { checkLocalDirs } from './job-launch.ts';
 import { taskNames } from './job-layout.ts';
@@ -19,8 +19,6 @@ import type { TrainingRuntime } from './training-runtime.ts';
 /** The spec's preview cap is 5 MB; 1 MB keeps the answer quick and is plenty to read. */
 const PREVIEW_BYTES = 1024 * 1024;
 
-const notFound = (id: string) => resourceNotFound('training job', id);
-
 /** What another family may know of a job (a model imported from its output names it). */
 export interface TrainingJobSource {
   id: string;
@@ -30,7 +28,13 @@ export interface TrainingJobSource {
   outputs: { name: string; obs_url: string }[];
 }
 
-export class TrainingJobService {
+/** The jobs of a project as other families see them. */
+export interface TrainingJobs {
+  /** The job of this project with this id; undefined when there is none (another project's job included). */
+  source(projectId: string, jobId: string): Promise<TrainingJobSource | undefined>;
+}
+
+export class TrainingJobService implements TrainingJobs {
   constructor(
     private readonly runtime: TrainingRuntime,
     private readonly store: TrainingJobStore,
@@ -53,7 +57,7 @@ export class TrainingJobService {
 
   private async require(caller: Principal, id: string): Promise<TrainingJobRow> {
     const row = await this.store.get(caller.projectId, id);
-    if (!row) throw notFound(id);
+    if (!row) throw jobErrors.notFound(id);
     return row;
   }
 
@@ -92,7 +96,7 @@ export class TrainingJobService {
   async terminate(caller: Principal, id: string): Promise<TrainingJobResponse> {
     const row = await this.require(caller, id);
     if (TERMINAL_PHASES.includes(row.phase)) {
-      throw apiError(400, 'ModelArts.0107', 'action_type', 'terminate', `The job has already ended (${row.phase}).`);
+      throw jobErrors.alreadyEnded(row.phase);
     }
     if (row.phase === 'Terminating') return this.toResponse(row);
     const now = this.clock.now();
@@ -160,7 +164,7 @@ export class TrainingJobService {
     const verdict = this.signer.verify(id, task, expires, disposition, signature, this.clock.now());
     if (verdict !== 'ok') throw errors.forbidden(verdict === 'expired' ? 'download of an expired log link' : 'download with a bad log link signature');
     const row = await this.store.getById(id);
-    if (!row) throw notFound(id);
+    if (!row) throw jobErrors.notFound(id);
     return this.runtime.layout.logFile(row.id, task);
   }
 

@@ -1,7 +1,7 @@
 import { sql, type ExpressionBuilder } from 'kysely';
 import type { Db } from '#src/db/database.ts';
 import type { Tables } from '#src/db/tables.ts';
-import { likeContains } from '#src/modules/algorithms/store.ts';
+import { likeContains } from '#src/db/like.ts';
 import type { JobPhase, TrainingJobRow } from './tables.ts';
 
 export type JobPatch = Partial<Omit<TrainingJobRow, 'id' | 'project_id'>>;

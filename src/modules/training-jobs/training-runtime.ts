@@ -2,7 +2,7 @@ import { hostResources, type HostResources, type PoolAmount } from '#src/runtime
 import { LocalExecutor } from '#src/runtime/local/local-executor.ts';
 import { ResourceControl } from '#src/runtime/sandbox/resource-control.ts';
 import { Sandbox } from '#src/runtime/sandbox/sandbox.ts';
-import { detectEngines, type EngineSpec, type TrainingEngine } from './engines.ts';
+import { detectEngines, type TrainingEngine } from './engines.ts';
 import { hostFlavors, type TrainingFlavor } from './flavors.ts';
 import { JobLayout } from './job-layout.ts';
 
@@ -21,8 +21,8 @@ export interface TrainingRuntime {
 }
 
 export interface TrainingOptions {
-  /** Interpreters or virtual environments to offer besides the ones found on the host. */
-  engines?: EngineSpec[];
+  /** The engines to offer (default: the ones found on the host, none configured). */
+  engines?: TrainingEngine[];
   /** Cores and memory of the local pool (default: the host's). */
   capacity?: PoolAmount;
   /** The app's sandbox (default: none, which runs no account's jobs). */
@@ -42,7 +42,7 @@ export function createTrainingRuntime(dataDir: string, opts: TrainingOptions = {
     host,
     capacity: { cpu: pool.cpuCores, memoryMb: pool.memoryMb },
     flavors: hostFlavors(pool, dataDir),
-    engines: detectEngines(opts.engines, sandbox.runAsUid),
+    engines: opts.engines ?? detectEngines([], sandbox.runAsUid),
     executor: new LocalExecutor({ resources: sandbox.resources }),
     layout: new JobLayout(dataDir),
     sandbox,

@@ -8,10 +8,10 @@ export const resourceNotFound = (what: 'algorithm' | 'training job', id: string,
   new ApiError(status, 'ModelArts.2755', `${what} not found. (${id})`);
 export const algorithmNotFound = (id: string, status: 400 | 404 = 404) => resourceNotFound('algorithm', id, status);
 
-export const trainingErrors = {
+/** Errors of the code checks algorithms and training jobs share (code-checks.ts). */
+export const codeErrors = {
   customImage: (field: string) =>
     apiError(400, 'ModelArts.4907', `${field}: custom images need a container runtime and none is configured here; use a preset engine (GET training-job-engines)`),
-  autoSearch: (field: string) => errors.badParam(`${field}: hyperparameter search is not available on this installation yet`),
   pathMissing: (field: string, path: string) => apiError(400, 'ModelArts.4312', `(${field}: ${path})`),
   unknownEngine: (field: string, what: string) => errors.badParam(`${field}: no engine ${what} here; see GET training-job-engines`),
 };

@@ -1,0 +1,22 @@
+import type { Reconciler } from '#src/runtime/index.ts';
+import type { JobRunner } from './job-runner.ts';
+import type { JobScheduler } from './scheduler.ts';
+
+/**
+ * Start-up and periodic pass over training jobs: the runner adopts or ends the running jobs it does
+ * not track, then the scheduler admits what fits. Kicks after each create, end or release make this
+ * quick; this pass is what guarantees it.
+ */
+export class TrainingJobReconciler implements Reconciler {
+  readonly name = 'training-jobs';
+
+  constructor(
+    private readonly runner: JobRunner,
+    private readonly scheduler: JobScheduler,
+  ) {}
+
+  async reconcile(): Promise<void> {
+    await this.runner.reconcile();
+    await this.scheduler.schedule();
+  }
+}

@@ -1,0 +1,52 @@
+import type { AppContext, FamilyModule } from '#src/context.ts';
+import type { Logger } from '#src/runtime/logger.ts';
+import type { DatasetManifestSource } from './dataset-inputs.ts';
+import { detectEngines, parseEngineSpecs, type TrainingEngine } from './engines.ts';
+import { JobBuilder, type AlgorithmSource } from './job-builder.ts';
+import { TrainingJobReconciler } from './job-reconciler.ts';
+import { JobRunner } from './job-runner.ts';
+import { LogUrlSigner } from './log-url.ts';
+import { jobRoutes } from './routes/job-routes.ts';
+import { logRoutes } from './routes/log-routes.ts';
+import { resourceRoutes } from './routes/resource-routes.ts';
+import { JobScheduler } from './scheduler.ts';
+import type { TrainingJobs } from './service.ts';
+import { TrainingJobService } from './service.ts';
+import { TrainingJobStore } from './store.ts';
+import { createTrainingRuntime } from './training-runtime.ts';
+
+export type TrainingJobsDeps = Pick<AppContext, 'config' | 'database' | 'objectStore' | 'clock' | 'buckets' | 'localPool' | 'sandbox'> & {
+  /** The engines found on this host (trainingEngines), the same list algorithms check against. */
+  engines: TrainingEngine[];
+  algorithms: AlgorithmSource;
+  datasets: DatasetManifestSource;
+  log: Logger;
+};
+
+/** The preset engines of this installation: the runtimes found on the host and the configured ones that start. */
+export function trainingEngines(deps: Pick<AppContext, 'config' | 'sandbox'>): TrainingEngine[] {
+  return detectEngines(parseEngineSpecs(deps.config.trainingEngines), deps.sandbox.runAsUid);
+}
+
+/** Training jobs, and the flavors and engines they run on; `jobs` is what other families read jobs through. */
+export function trainingJobsModule(deps: TrainingJobsDeps): FamilyModule & { jobs: TrainingJobs } {
+  const runtime = createTrainingRuntime(deps.config.dataDir, { engines: deps.engines, capacity: deps.localPool.capacity, sandbox: deps.sandbox });
+  const store = new TrainingJobStore(deps.database.db);
+  const runner = new JobRunner(runtime, store, deps.objectStore, deps.clock, deps.log, deps.buckets);
+  const scheduler = new JobScheduler(runtime, deps.localPool, store, runner, deps.clock, deps.log);
+  const builder = new JobBuilder(runtime, deps.algorithms, deps.objectStore, deps.datasets, deps.clock, deps.buckets);
+  const jobs = new TrainingJobService(runtime, store, builder, runner, scheduler, new LogUrlSigner(deps.config.dataDir), deps.clock);
+  return {
+    jobs,
+    reconcilers: [new TrainingJobReconciler(runner, scheduler)],
+    close: async () => {
+      await scheduler.settled();
+      await runner.close();
+    },
+    register: async (app) => {
+      await app.register(resourceRoutes, { flavors: runtime.flavors, engines: runtime.engines });
+      await app.register(jobRoutes, { jobs });
+      await app.register(logRoutes, { jobs });
+    },
+  };
+}
