@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext, FamilyModule } from '#src/context.ts';
 import { authorizationsModule } from './authorizations/module.ts';
-import { modelsModule } from './models/routes.ts';
-import { servicesModule } from './services/routes.ts';
+import { modelsModule } from './models/index.ts';
+import { modelUsage, servicesModule } from './services/index.ts';
 import { createDataManagement } from './data-management.ts';
 import { datasetsModule } from './datasets/routes.ts';
 import { dataTransferRoutes } from './data-transfer/index.ts';
@@ -10,7 +10,7 @@ import { objectUrlRoutes } from './object-urls/index.ts';
 import { resourceConfigModule } from './resource-config/index.ts';
 import { samplesModule } from './samples/routes.ts';
 import { algorithmsModule } from './algorithms/index.ts';
-import { publishTrainingJobs, trainingEngines, trainingJobsModule } from './training-jobs/index.ts';
+import { trainingEngines, trainingJobsModule } from './training-jobs/index.ts';
 
 /** Hands a family's background work to the worker and the reconciler loop, then registers its routes. */
 async function install(app: FastifyInstance, ctx: AppContext, family: FamilyModule): Promise<void> {
@@ -33,9 +33,10 @@ export async function registerModules(app: FastifyInstance, ctx: AppContext): Pr
   const engines = trainingEngines(ctx);
   const algorithms = algorithmsModule({ ...ctx, engines });
   const trainingJobs = trainingJobsModule({ ...ctx, engines, algorithms: algorithms.service, datasets: data.directory, log: app.log });
-  publishTrainingJobs(ctx, trainingJobs.jobs); // temporary, until models takes trainingJobs.jobs in its deps
 
-  // -- models and services
+  // -- models and services: models learn from the services table which models are in use
+  const models = modelsModule({ ...ctx, trainingJobs: trainingJobs.jobs, usage: modelUsage(ctx.database) });
+  const services = servicesModule({ ...ctx, models: models.service });
 
   await install(app, ctx, authorizations);
   await app.register(objectUrlRoutes, { urls: data.urls });
@@ -45,6 +46,6 @@ export async function registerModules(app: FastifyInstance, ctx: AppContext): Pr
   await app.register(dataTransferRoutes, { imports: data.imports });
   await install(app, ctx, algorithms);
   await install(app, ctx, trainingJobs);
-  await app.register(modelsModule, { ctx });
-  await app.register(servicesModule, { ctx });
+  await install(app, ctx, models);
+  await install(app, ctx, services);
 }

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import ort from 'onnxruntime-node';
-import { rowBody } from '#src/modules/services/batch-runner.ts';
+import { rowBody } from '#src/modules/services/batch-service.ts';
 import { CodecError, decodeOutputs, encodeInputs } from '#src/runtime/serving/onnx-codec.ts';
 import { ServingHost } from '#src/runtime/serving/serving-host.ts';
 import type { ServingInstance } from '#src/runtime/serving/instance.ts';

@@ -3,9 +3,10 @@ import { createWriteStream } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { apiError, errors } from '#src/core/errors.ts';
+import { errors } from '#src/core/errors.ts';
 import type { ObjectStore } from '#src/storage/object-store.ts';
 import { parseObsPath, type ObjectPath } from '#src/storage/obs-path.ts';
+import { modelErrors } from './errors.ts';
 
 /** Largest config.json read. */
 const CONFIG_LIMIT = 1024 * 1024;
@@ -18,6 +19,9 @@ export interface PackageListing {
   files: string[];
   size: number;
 }
+
+/** Where a published model's package copy lives on this host. */
+export const modelDir = (dataDir: string, modelId: string): string => join(dataDir, 'models', modelId);
 
 /**
  * `/bucket/dir`, `obs://bucket/dir`, `s3://bucket/dir`, or an OBS URL such as
@@ -43,7 +47,7 @@ export async function listPackage(store: ObjectStore, folder: ObjectPath): Promi
     try {
       page = await store.list(folder.bucket, { prefix, ...(token ? { continuationToken: token } : {}) });
     } catch {
-      throw apiError(400, 'ModelArts.3017', `(${folder.bucket}/${folder.key} cannot be listed)`);
+      throw modelErrors.badPackage(`${folder.bucket}/${folder.key} cannot be listed`);
     }
     for (const o of page.objects) {
       const rel = o.key.slice(prefix.length);
@@ -53,14 +57,14 @@ export async function listPackage(store: ObjectStore, folder: ObjectPath): Promi
     }
     token = page.nextContinuationToken;
   } while (token);
-  if (files.length === 0) throw apiError(400, 'ModelArts.3017', `(no model/ folder under /${folder.bucket}/${folder.key})`);
-  if (size > SIZE_LIMIT) throw apiError(500, 'ModelArts.3044', `/${folder.bucket}/${folder.key}`);
+  if (files.length === 0) throw modelErrors.badPackage(`no model/ folder under /${folder.bucket}/${folder.key}`);
+  if (size > SIZE_LIMIT) throw modelErrors.tooLarge(`/${folder.bucket}/${folder.key}`);
   return { folder, files, size };
 }
 
 export async function readPackageConfig(store: ObjectStore, p: PackageListing): Promise<string> {
   const configs = p.files.filter((f) => f === 'config.json');
-  if (configs.length === 0) throw apiError(400, 'ModelArts.3017', '(model/config.json is missing)');
+  if (configs.length === 0) throw modelErrors.badPackage('model/config.json is missing');
   try {
     return await store.readText(p.folder.bucket, `${p.folder.key}model/config.json`, CONFIG_LIMIT);
   } catch {

@@ -1,7 +1,7 @@
 // The model package's config.json, checked against the rules of the guide ("Specifications for
 // Compiling the Model Configuration File"). Pure: text in, a normalized config or an ApiError out.
 import { Ajv } from 'ajv';
-import { apiError, type ApiError } from '#src/core/errors.ts';
+import { modelErrors } from './errors.ts';
 
 export const PACKAGE_MODEL_TYPES = ['TensorFlow', 'MXNet', 'Caffe', 'Spark_MLlib', 'Scikit_Learn', 'XGBoost', 'PyTorch', 'MindSpore', 'Image'] as const;
 export type PackageModelType = (typeof PACKAGE_MODEL_TYPES)[number];
@@ -43,8 +43,8 @@ const EXTRA_TYPES = new Set(['file', 'box']);
 
 const schemaChecker = new Ajv({ strict: false, allErrors: false, validateSchema: true });
 
-const bad = (detail: string): ApiError => apiError(400, 'ModelArts.3015', `config.json: ${detail}`);
-const unsupported = (field: string, detail: string): ApiError => apiError(400, 'ModelArts.3016', field, detail);
+const bad = modelErrors.badConfig;
+const unsupported = modelErrors.unsupportedConfig;
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 

@@ -1,26 +1,22 @@
 import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
-import { Type } from 'typebox';
 import type { Principal } from '#src/auth/principal.ts';
-import { ApiError, apiError, errors } from '#src/core/errors.ts';
+import { errors } from '#src/core/errors.ts';
 import { uuid } from '#src/core/ids.ts';
 import type { Clock } from '#src/core/time.ts';
 import { isUniqueViolation } from '#src/db/driver-errors.ts';
-import { defineTask, type TaskQueue } from '#src/runtime/index.ts';
+import type { TaskQueue } from '#src/runtime/index.ts';
 import type { BucketAccess } from '#src/storage/bucket-access.ts';
 import type { ObjectStore } from '#src/storage/object-store.ts';
 import { parseObsPath, type ObjectPath } from '#src/storage/obs-path.ts';
-import { trainingJobNotFound, type TrainingJobs } from '#src/modules/training-jobs/index.ts';
-import { copyPackage, listPackage, parseSourceLocation, readPackageConfig } from './model-package.ts';
+import { trainingJobNotFound } from '#src/modules/training-jobs/index.ts';
+import { modelErrors } from './errors.ts';
+import { listPackage, modelDir, parseSourceLocation, readPackageConfig } from './model-package.ts';
 import { inferParamsOf, ONNX_RUNTIME, parsePackageConfig, weightsProblem, type PackageConfig } from './package-config.ts';
+import type { ModelUsage, SourceJobs } from './ports.ts';
+import { PublishModelTask } from './publish-model-task.ts';
 import type { CreateModelRequest, DeleteModelResponse, ListModelsQuery, ModelDetail, ModelListItem } from './schemas.ts';
 import type { ModelStore } from './store.ts';
 import type { ModelRow } from './tables.ts';
-
-/** What the services family tells the models family: which models a live service uses. */
-export interface ModelUsage {
-  modelsInUse(projectId: string, modelIds: string[]): Promise<Set<string>>;
-}
 
 /** What the services family needs of a model to deploy it. */
 export interface DeployableModel {
@@ -37,44 +33,38 @@ export interface DeployableModel {
 
 const MAX_CASCADE = 20;
 
-export const publishModelTask = defineTask({
-  name: 'models.publish',
-  payload: Type.Object({ modelId: Type.String() }),
-  maxAttempts: 3,
-  // Replaced in ModelService's constructor (the definition needs the service's ports).
-  run: async () => undefined,
-});
+export interface ModelServiceDeps {
+  store: ModelStore;
+  objects: ObjectStore;
+  buckets: BucketAccess;
+  clock: Clock;
+  dataDir: string;
+  tasks: TaskQueue;
+  publish: PublishModelTask;
+  jobs: SourceJobs;
+  usage: ModelUsage;
+}
 
-/** Model management: import (validate, copy the package, publish), list, details, delete. */
+/** Model management: import (validate, then publish in the background), list, details, delete. */
 export class ModelService {
-  readonly publishTask;
-  private usage: ModelUsage | undefined;
+  private readonly store: ModelStore;
+  private readonly objects: ObjectStore;
+  private readonly buckets: BucketAccess;
 
-  constructor(
-    private readonly store: ModelStore,
-    private readonly objects: ObjectStore,
-    private readonly tasks: TaskQueue,
-    private readonly clock: Clock,
-    private readonly dataDir: string,
-    private readonly buckets: BucketAccess,
-    private readonly jobs: TrainingJobs,
-  ) {
-    this.publishTask = defineTask({ ...publishModelTask, run: (p, ctx) => this.publish(p.modelId, ctx.signal) });
+  constructor(private readonly deps: ModelServiceDeps) {
+    this.store = deps.store;
+    this.objects = deps.objects;
+    this.buckets = deps.buckets;
   }
 
-  /** The services family registers itself here, so deletes can refuse models in use. */
-  setUsage(usage: ModelUsage): void {
-    this.usage = usage;
-  }
-
-  dirOf(modelId: string): string {
-    return join(this.dataDir, 'models', modelId);
+  private dirOf(modelId: string): string {
+    return modelDir(this.deps.dataDir, modelId);
   }
 
   async create(caller: Principal, req: CreateModelRequest): Promise<string> {
     if (req.model_type === 'Template') {
-      if (!req.template) throw apiError(400, 'ModelArts.3034');
-      throw apiError(404, 'ModelArts.3021', req.template.template_id);
+      if (!req.template) throw modelErrors.templateRequired();
+      throw modelErrors.templateNotFound(req.template.template_id);
     }
     const folder = parseSourceLocation(req.source_location);
     await this.buckets.check(caller, folder, 'body.source_location');
@@ -85,13 +75,13 @@ export class ModelService {
     const runtime = req.runtime ?? config.runtime ?? (config.model_type === 'Image' ? '' : 'python3.6');
     const onnx = runtime === ONNX_RUNTIME;
     if (!onnx && config.model_type !== req.model_type) {
-      throw apiError(400, 'ModelArts.3037', 'model_type', `${req.model_type} (config.json says ${config.model_type})`);
+      throw modelErrors.invalidParam('model_type', `${req.model_type} (config.json says ${config.model_type})`);
     }
     const hasCode = listing.files.includes('customize_service.py');
     const problem = weightsProblem(config.model_type, runtime, listing.files, hasCode);
-    if (problem) throw apiError(400, 'ModelArts.3017', `(${problem})`);
+    if (problem) throw modelErrors.badPackage(problem);
     if (await this.store.exists(caller.projectId, req.model_name, req.model_version)) {
-      throw apiError(409, 'ModelArts.3002', req.model_name, req.model_version);
+      throw modelErrors.exists(req.model_name, req.model_version);
     }
 
     const id = uuid();
@@ -126,15 +116,15 @@ export class ModelService {
       model_status: 'publishing',
       error_msg: null,
       model_size: listing.size,
-      create_at: this.clock.now(),
+      create_at: this.deps.clock.now(),
     };
     try {
       await this.store.insert(row);
     } catch (e) {
-      if (isUniqueViolation(e)) throw apiError(409, 'ModelArts.3002', req.model_name, req.model_version);
+      if (isUniqueViolation(e)) throw modelErrors.exists(req.model_name, req.model_version);
       throw e;
     }
-    await this.tasks.enqueue(this.publishTask, { modelId: id }, { projectId: caller.projectId, dedupeKey: `model-publish:${id}` });
+    await this.deps.tasks.enqueue(this.deps.publish, { modelId: id }, { projectId: caller.projectId, dedupeKey: PublishModelTask.dedupeKey(id) });
     return id;
   }
 
@@ -150,36 +140,18 @@ export class ModelService {
       if (version !== undefined) throw errors.badParam('body.source_job_version names a version of the job in source_job_id, which is missing');
       return undefined;
     }
-    const job = await this.jobs.source(caller.projectId, id);
+    const job = await this.deps.jobs.source(caller.projectId, id);
     if (!job) throw trainingJobNotFound('body.source_job_id', id);
-    if (job.phase !== 'Completed') throw apiError(400, 'ModelArts.3037', 'source_job_id', id, `(the job is ${job.phase}; a model is imported from a completed job)`);
+    if (job.phase !== 'Completed') throw modelErrors.invalidParam('source_job_id', id, `(the job is ${job.phase}; a model is imported from a completed job)`);
     const inOutput = job.outputs.some((o) => {
       const out = parseObsPath(o.obs_url, 'obs_url');
       return out.bucket === folder.bucket && folder.key.startsWith(out.key);
     });
     if (!inOutput) {
       const outputs = job.outputs.map((o) => o.obs_url).join(', ') || 'none';
-      throw apiError(400, 'ModelArts.3037', 'source_location', req.source_location, `(not inside an output of training job ${id}; its outputs: ${outputs})`);
+      throw modelErrors.invalidParam('source_location', req.source_location, `(not inside an output of training job ${id}; its outputs: ${outputs})`);
     }
     return { id, version: version ?? null };
-  }
-
-  /** Copies the package next to the server, then marks the model published (or failed with the reason). */
-  async publish(modelId: string, signal?: AbortSignal): Promise<void> {
-    const row = await this.store.byId(modelId);
-    if (!row || row.model_status !== 'publishing') return;
-    try {
-      const folder = parseSourceLocation(row.source_location);
-      // The account may have lost the bucket since the request (a revoked grant).
-      await this.buckets.check({ domainId: row.tenant }, folder, 'source_location');
-      const listing = await listPackage(this.objects, folder);
-      await copyPackage(this.objects, listing, this.dirOf(modelId), signal);
-      await this.store.setStatus(modelId, 'published', null);
-    } catch (e) {
-      if (signal?.aborted) throw e;
-      const reason = e instanceof ApiError ? e.message : `copying the package failed: ${e instanceof Error ? e.message : String(e)}`;
-      await this.store.setStatus(modelId, 'failed', reason);
-    }
   }
 
   async list(caller: Principal, q: ListModelsQuery): Promise<{ models: ModelListItem[]; total_count: number; count: number }> {
@@ -190,7 +162,7 @@ export class ModelService {
 
   async require(projectId: string, modelId: string): Promise<ModelRow> {
     const row = await this.store.get(projectId, modelId);
-    if (!row) throw apiError(404, 'ModelArts.3001', modelId);
+    if (!row) throw modelErrors.notFound(modelId);
     return row;
   }
 
@@ -217,11 +189,11 @@ export class ModelService {
   async delete(caller: Principal, modelId: string, cascade: boolean): Promise<DeleteModelResponse> {
     const row = await this.require(caller.projectId, modelId);
     const targets = cascade ? (await this.store.versionsOf(caller.projectId, row.model_name)).slice(0, MAX_CASCADE) : [row];
-    const inUse = (await this.usage?.modelsInUse(caller.projectId, targets.map((t) => t.id))) ?? new Set<string>();
+    const inUse = await this.deps.usage.modelsInUse(caller.projectId, targets.map((t) => t.id));
     const out: DeleteModelResponse = { delete_success_list: [], delete_failed_list: [] };
     for (const t of targets) {
       if (inUse.has(t.id)) {
-        const e = apiError(500, 'ModelArts.3009', t.id);
+        const e = modelErrors.inUse(t.id);
         out.delete_failed_list.push({ model_id: t.id, error_code: e.code, error_msg: e.message });
         continue;
       }
@@ -230,13 +202,6 @@ export class ModelService {
       out.delete_success_list.push(t.id);
     }
     return out;
-  }
-
-  /** Models left publishing by a stopped server get their publish task again. */
-  async resumePublishing(): Promise<void> {
-    for (const row of await this.store.publishing()) {
-      await this.tasks.enqueue(this.publishTask, { modelId: row.id }, { projectId: row.project_id, dedupeKey: `model-publish:${row.id}` });
-    }
   }
 }
 

@@ -4,8 +4,7 @@
 // lacks.
 import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { DeployableModel } from '#src/modules/models/service.ts';
-import { ONNX_RUNTIME } from '#src/modules/models/package-config.ts';
+import { ONNX_RUNTIME, type DeployableModel } from '#src/modules/models/index.ts';
 import { InstanceStartError, type ServingInstance } from '#src/runtime/serving/instance.ts';
 import { OnnxInstance } from '#src/runtime/serving/onnx-instance.ts';
 import { modelServerWorkload, PythonInstance } from '#src/runtime/serving/python-instance.ts';

@@ -3,7 +3,7 @@ import type { Principal } from '#src/auth/principal.ts';
 import type { Clock } from '#src/core/time.ts';
 import { amountOf } from './flavors.ts';
 import type { EventsQuery, ListServicesQuery } from './schemas.ts';
-import type { ServiceManager } from './service.ts';
+import type { ServiceManager } from './service-manager.ts';
 import type { ServiceStore } from './store.ts';
 import { detailOf, eventView, listItemOf, logConfigOf, type StoredConfig } from './views.ts';
 

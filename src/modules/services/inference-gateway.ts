@@ -1,0 +1,119 @@
+// The inference gateway behind /v1/infers/{service_id}[/...]: a request is checked against the
+// chosen model's apis schema, sent to one of its instances and answered with what the model
+// returned, or with a 504 when the model takes longer than the configured timeout (--infer-timeout).
+import { Ajv, type ValidateFunction } from 'ajv';
+import type { IdentityService } from '#src/auth/identity-service.ts';
+import type { Principal } from '#src/auth/principal.ts';
+import { errors } from '#src/core/errors.ts';
+import { describeValidationError } from '#src/http/validation.ts';
+import { jsonSchemaOf } from '#src/modules/models/index.ts';
+import { PredictTimeoutError, UNREACHABLE, type PredictRequest, type PredictResponse } from '#src/runtime/serving/instance.ts';
+import { serviceErrors } from './errors.ts';
+import type { DeployableModels } from './ports.ts';
+import type { ServiceManager } from './service-manager.ts';
+import type { ServiceStore } from './store.ts';
+
+interface ApiCheck {
+  contentType: string;
+  validate: ValidateFunction | undefined;
+}
+
+/** A prediction admitted by the gateway: the service, the model its traffic split chose, and how to call it. */
+export interface Admitted {
+  serviceId: string;
+  modelId: string;
+  started: number;
+  predict(request: PredictRequest, signal: AbortSignal): Promise<PredictResponse>;
+}
+
+const ajv = new Ajv({ strict: false, allErrors: false });
+
+export class InferenceGateway {
+  private readonly owners = new Map<string, string>();
+  private readonly checks = new Map<string, ApiCheck | null>();
+
+  constructor(
+    private readonly manager: ServiceManager,
+    private readonly store: ServiceStore,
+    private readonly models: DeployableModels,
+    private readonly identity: IdentityService,
+  ) {}
+
+  private async ownerOf(serviceId: string): Promise<string | undefined> {
+    const known = this.owners.get(serviceId);
+    if (known) return known;
+    const row = await this.store.byId(serviceId);
+    if (row) this.owners.set(serviceId, row.project_id);
+    return row?.project_id;
+  }
+
+  private async checkOf(projectId: string, modelId: string): Promise<ApiCheck | null> {
+    if (this.checks.has(modelId)) return this.checks.get(modelId)!;
+    const m = await this.models.deployable(projectId, modelId);
+    const api = m?.config.apis[0];
+    let check: ApiCheck | null = null;
+    if (api) {
+      const schema = jsonSchemaOf(api.request.data) as object;
+      check = { contentType: api.request['Content-type'], validate: Object.keys(schema).length > 0 ? ajv.compile(schema) : undefined };
+    }
+    this.checks.set(modelId, check);
+    return check;
+  }
+
+  /** Finds the caller's running service and checks the request against the chosen model's input schema. */
+  async admit(caller: Principal, serviceId: string, contentType: string, body: unknown): Promise<Admitted> {
+    const projectId = await this.ownerOf(serviceId);
+    // Another project's service is invisible, as if absent.
+    if (projectId === undefined) throw serviceErrors.notFound(serviceId);
+    if (caller.projectId !== projectId && (caller.projectId !== '' || !(await this.identity.isMember(projectId, caller.userId)))) {
+      throw serviceErrors.notFound(serviceId);
+    }
+    const started = performance.now();
+    const route = this.manager.host.route(serviceId);
+    if (!route) {
+      const row = await this.store.byId(serviceId);
+      if (!row) {
+        this.owners.delete(serviceId);
+        throw serviceErrors.notFound(serviceId);
+      }
+      throw serviceErrors.notRunning(`service ${row.service_name} is ${row.status}`);
+    }
+    const isJson = contentType.startsWith('application/json');
+    const check = await this.checkOf(projectId, route.modelId);
+    try {
+      if (!isJson && !contentType.startsWith('multipart/form-data')) throw errors.badParam(`header.content-type ${contentType} is not supported; send application/json or multipart/form-data`);
+      // The declared schema describes JSON requests; a multipart body goes to the model as files (the
+      // guide lets _preprocess take either form).
+      if (isJson && check?.contentType === 'application/json' && check.validate && !check.validate(body ?? {})) {
+        const first = check.validate.errors?.[0];
+        throw errors.badParam(first ? describeValidationError('body', first) : 'body does not match the model input schema');
+      }
+    } catch (e) {
+      this.manager.stats.record(serviceId, route.modelId, false, performance.now() - started);
+      throw e;
+    }
+    return { serviceId, modelId: route.modelId, started, predict: (request, signal) => route.predict(request, signal) };
+  }
+
+  /**
+   * Sends an admitted request to its instance and returns the model's answer, or throws the error
+   * the client gets. Undefined when the client went away before the answer (nobody is left to answer).
+   */
+  async predict(call: Admitted, request: PredictRequest, signal: AbortSignal): Promise<PredictResponse | undefined> {
+    const { serviceId, modelId, started } = call;
+    let res: PredictResponse;
+    try {
+      res = await call.predict(request, signal);
+    } catch (e) {
+      this.manager.stats.record(serviceId, modelId, false, performance.now() - started);
+      if (e instanceof PredictTimeoutError) throw serviceErrors.predictionTimeout(e.message);
+      if (signal.aborted) return undefined;
+      throw e;
+    }
+    this.manager.stats.record(serviceId, modelId, res.status < 400, performance.now() - started);
+    if (res.status === UNREACHABLE) throw serviceErrors.modelUnreachable(String(res.body));
+    if (res.status >= 500) throw serviceErrors.modelFailed(String(res.body));
+    if (res.status >= 400) throw errors.badParam(String(res.body));
+    return res;
+  }
+}

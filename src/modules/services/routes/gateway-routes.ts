@@ -1,0 +1,46 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { principal } from '#src/auth/auth-hook.ts';
+import { routeOf } from '#src/http/operation-route.ts';
+import { serviceOperations as ops } from '../operations.ts';
+import type { ServiceRouteDeps } from './deps.ts';
+
+/**
+ * The inference gateway: /v1/infers/{service_id}[/...] with the same authentication as every API.
+ * The body reaches the model as it was sent (streamBody), and the model's answer goes back as it
+ * came, outside the response check (passThrough).
+ */
+export function gatewayRoutes(app: FastifyInstance, { gateway }: Pick<ServiceRouteDeps, 'gateway'>): void {
+  app.addContentTypeParser('multipart/form-data', { parseAs: 'buffer' }, (req, body: Buffer, done) => {
+    req.rawBody = body;
+    done(null, body);
+  });
+
+  const handler = async (req: FastifyRequest<{ Params: { service_id: string } }>, reply: FastifyReply) => {
+    const contentType = String(req.headers['content-type'] ?? 'application/json');
+    const call = await gateway.admit(principal(req), req.params.service_id, contentType, req.body);
+    const raw = req.rawBody ?? Buffer.alloc(0);
+    const isJson = contentType.startsWith('application/json');
+    // A client that goes away before its answer drops the request to the instance too.
+    const client = new AbortController();
+    const onClose = () => {
+      if (!reply.raw.writableFinished) client.abort(new Error('the client closed the connection'));
+    };
+    reply.raw.once('close', onClose);
+    // It may have gone already, while the request was authenticated and parsed.
+    if (reply.raw.socket?.destroyed !== false) onClose();
+    let res;
+    try {
+      res = await gateway.predict(call, { contentType, raw, ...(isJson ? { json: req.body ?? {} } : {}) }, client.signal);
+    } finally {
+      reply.raw.off('close', onClose);
+    }
+    // Nobody is left to answer.
+    if (!res) return reply.hijack();
+    reply.header('x-model-id', call.modelId);
+    if (res.jsonText !== undefined) return reply.type('application/json; charset=utf-8').send(res.jsonText);
+    return reply.send(res.body);
+  };
+
+  app.route({ ...routeOf(ops.InferService), config: { streamBody: true, passThrough: true }, handler });
+  app.route({ ...routeOf(ops.InferServicePath), config: { streamBody: true, passThrough: true }, handler });
+}
