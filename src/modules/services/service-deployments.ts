@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import type { DeployableModel } from '#src/modules/models/index.ts';
 import type { Sandbox } from '#src/runtime/sandbox/sandbox.ts';
-import { DEFAULT_HEALTH, type HealthCheck, type ModelDeployment } from '#src/runtime/serving/serving-host.ts';
+import { DEFAULT_HEALTH, type HealthCheck, type ModelDeployment } from '#src/runtime/serving/deployment.ts';
 import { instanceFactory } from './instances.ts';
 import type { DeployableModels } from './ports.ts';
 import type { ServiceRow } from './tables.ts';

@@ -3,110 +3,26 @@
 // health checks of running instances, and restarts of instances that crash or stop answering.
 // The services family drives it and records what it reports.
 import { randomUUID } from 'node:crypto';
-import {
-  formatSeconds,
-  PredictTimeoutError,
-  UNREACHABLE,
-  untilAborted,
-  type InstanceUsage,
-  type PredictRequest,
-  type PredictResponse,
-  type ServingInstance,
-} from './instance.ts';
+import { DEFAULT_HEALTH, DEFAULT_HOST_OPTIONS, DeployCancelledError, type HostListener, type HostOptions, type ModelDeployment, type Routed } from './deployment.ts';
+import { formatSeconds, PredictTimeoutError, UNREACHABLE, untilAborted, type InstanceUsage, type PredictRequest, type PredictResponse } from './instance.ts';
+import { cumulativeOf, drainAndStop, newSlot, type Live, type LiveModel, type Slot } from './slots.ts';
 
-/** How the instances of a model are checked (the package's config.json `health`, where it has one). */
-export interface HealthCheck {
-  /** A check that gets no answer within this time fails. */
-  timeoutMs: number;
-  /** Checks start this long after an instance answers. */
-  initialDelayMs: number;
-}
-
-export interface ModelDeployment {
-  modelId: string;
-  /** Percent of the traffic; the weights of a service sum to 100. */
-  weight: number;
-  instanceCount: number;
-  /** Same key = same instances can be kept across an update. */
-  key: string;
-  start(instanceId: string): ServingInstance;
-  health?: HealthCheck;
-}
-
-export interface HostListener {
-  event(serviceId: string, type: 'normal' | 'abnormal', info: string): void;
-  /** Every instance of the service answers again (true) or one is down (false). */
-  health(serviceId: string, healthy: boolean): void;
-}
-
-export interface HostOptions {
-  /** A prediction without an answer after this long is dropped and answered with PredictTimeoutError. */
-  predictTimeoutMs: number;
-  /** Period of the health checks of each running instance. */
-  healthIntervalMs: number;
-  /** How long the instances of a stopped or deleted service may finish in-flight requests. */
-  stopGraceMs: number;
-}
-
-export const DEFAULT_HOST_OPTIONS: HostOptions = { predictTimeoutMs: 60_000, healthIntervalMs: 10_000, stopGraceMs: 5_000 };
-export const DEFAULT_HEALTH: HealthCheck = { timeoutMs: 5_000, initialDelayMs: 0 };
-
-/** Thrown by apply() when the service was stopped or deleted while its instances were starting. */
-export class DeployCancelledError extends Error {
-  constructor() {
-    super('the deployment was cancelled: the service was stopped');
-  }
-}
-
-interface Slot {
-  instance: ServingInstance;
-  inFlight: number;
-  idle?: () => void;
-  /** Out of service: no more checks; being (or already) stopped. */
-  retired: boolean;
-  serviceId: string;
-  model?: LiveModel;
-  timer?: NodeJS.Timeout;
-  probing: boolean;
-  /** When checks may start (the model's initial delay). */
-  checkFrom: number;
-  /** Health checks failed in a row. */
-  failures: number;
-  /** Predictions timed out in a row. */
-  timeouts: number;
-  /** Restarts of this slot's line of instances. */
-  restarts: number;
-}
-
-interface LiveModel {
-  spec: ModelDeployment;
-  slots: Slot[];
-  next: number;
-}
-
-interface Live {
-  models: LiveModel[];
-  /** Cumulative weights, for the pick. */
-  cumulative: number[];
-  down: number;
-  /** Replacement instances still starting. */
-  restarting: Set<Slot>;
-}
+// The host's public types, so that its callers import one file.
+export {
+  DEFAULT_HEALTH,
+  DEFAULT_HOST_OPTIONS,
+  DeployCancelledError,
+  type HealthCheck,
+  type HostListener,
+  type HostOptions,
+  type ModelDeployment,
+  type Routed,
+} from './deployment.ts';
 
 interface Deploy {
   total: number;
   ready: number;
   cancel: AbortController;
-}
-
-export interface Routed {
-  modelId: string;
-  /**
-   * Sends the request to the instance. Rejects with PredictTimeoutError when it does not answer in
-   * time, or with `signal`'s reason when the caller aborts; either way the instance's request is
-   * dropped.
-   */
-  predict(req: Omit<PredictRequest, 'signal'>, signal?: AbortSignal): Promise<PredictResponse>;
 }
 
 const RESTART_DELAY_MS = 500;
@@ -115,8 +31,6 @@ const MAX_RESTARTS = 5;
 const FAILURES_TO_RESTART = 2;
 /** Wait before checking again after a failed check. */
 const RECHECK_MS = 1_000;
-/** Time a stopped instance has to exit after SIGTERM, before SIGKILL. */
-const EXIT_GRACE_MS = 2_000;
 
 export class ServingHost {
   private readonly live = new Map<string, Live>();
@@ -397,27 +311,4 @@ export class ServingHost {
     });
     return done;
   }
-}
-
-function newSlot(serviceId: string, instance: ServingInstance): Slot {
-  return { instance, inFlight: 0, retired: false, serviceId, probing: false, checkFrom: 0, failures: 0, timeouts: 0, restarts: 0 };
-}
-
-async function drainAndStop(slot: Slot, graceMs: number): Promise<void> {
-  if (slot.inFlight > 0 && graceMs > 0) {
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, graceMs);
-      slot.idle = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
-  }
-  // A hung instance (no grace) is killed at once; others may exit on their own first.
-  await slot.instance.stop(graceMs > 0 ? EXIT_GRACE_MS : 0).catch(() => undefined);
-}
-
-function cumulativeOf(models: LiveModel[]): number[] {
-  let sum = 0;
-  return models.map((m) => (sum += m.spec.weight));
 }
