@@ -15,7 +15,7 @@ import { buildApp } from '#src/app.ts';
 import { bootstrap } from '#src/bootstrap.ts';
 import { loadConfig } from '#src/config.ts';
 import { AtelierClient, type RequestOptions } from '#src/client/index.ts';
-import { createDataManagement } from '#src/modules/data-management.ts';
+import { createDataManagement } from '../test/helpers/data-management.ts';
 import { fmt, line, load, median, percentile, seedSamples, Sender, sleep, spread, startServer } from './load-kit.ts';
 
 const BIG = Number(process.env.DATASETS_READ_BIG ?? 1_000_000);

@@ -14,7 +14,7 @@ import { buildApp } from '#src/app.ts';
 import { bootstrap } from '#src/bootstrap.ts';
 import { loadConfig } from '#src/config.ts';
 import { AtelierClient } from '#src/client/index.ts';
-import { createDataManagement } from '#src/modules/data-management.ts';
+import { createDataManagement } from '../test/helpers/data-management.ts';
 import type { NewSample } from '#src/formats/sample-records.ts';
 import { writeVersionFiles } from '#src/modules/datasets/version-files.ts';
 import type { SnapshotSample } from '#src/formats/sample-records.ts';

@@ -7,7 +7,7 @@ import http from 'node:http';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import type { AtelierClient, RequestOptions } from '#src/client/index.ts';
-import type { DataManagement } from '#src/modules/data-management.ts';
+import type { DataManagement } from '../test/helpers/data-management.ts';
 import type { DatasetRecord } from '#src/modules/datasets/dataset-directory.ts';
 import type { NewSample } from '#src/formats/sample-records.ts';
 

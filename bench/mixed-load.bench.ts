@@ -25,7 +25,7 @@ import { buildApp } from '#src/app.ts';
 import { bootstrap } from '#src/bootstrap.ts';
 import { loadConfig } from '#src/config.ts';
 import { AtelierClient, type RequestOptions } from '#src/client/index.ts';
-import { createDataManagement } from '#src/modules/data-management.ts';
+import { createDataManagement } from '../test/helpers/data-management.ts';
 import { buildLinearModel, EXAMPLE_BIAS, EXAMPLE_WEIGHTS } from '../examples/models/onnx-linear/build-model.ts';
 import { fmt, highest, line, load, percentile, seedSamples, Sender, sleep, startServer, TimeoutError, type ServerStats } from './load-kit.ts';
 

@@ -14,7 +14,7 @@ import { buildApp } from '#src/app.ts';
 import { bootstrap } from '#src/bootstrap.ts';
 import { loadConfig } from '#src/config.ts';
 import { AtelierClient } from '#src/client/index.ts';
-import { createDataManagement } from '#src/modules/data-management.ts';
+import { createDataManagement } from '../test/helpers/data-management.ts';
 import type { NewSample } from '#src/formats/sample-records.ts';
 import { sampleRow } from '#src/modules/samples/sample-rows.ts';
 import { SAMPLE_COLUMNS, sampleValues } from '#src/modules/samples/sample-tx.ts';
@@ -207,7 +207,7 @@ const plain = get(SAMPLES, { dataset_id: bigId }, { limit: 100 });
 report('list 100 unfiltered', await timed(LIST_RUNS, () => plain()), undefined);
 const statsCall = get('/v2/{project_id}/datasets/{dataset_id}/data-annotations/stats', { dataset_id: bigId }, {});
 report('statistics', await timed(STATS_RUNS, () => statsCall()), 50);
-const direct = await timed(LIST_RUNS, () => data.samples.queries.list(creds.project_id, bigId, { label_name: 'dog', limit: 100, offset: 0 }));
+const direct = await timed(LIST_RUNS, () => data.samples.listSamples(creds.project_id, bigId, { label_name: 'dog', limit: 100, offset: 0 }));
 report('  list by label, the service alone (no HTTP)', direct, undefined);
 agent.destroy();
 

@@ -3,12 +3,11 @@ import type { AppContext, FamilyModule } from '#src/context.ts';
 import { authorizationsModule } from './authorizations/module.ts';
 import { modelsModule } from './models/index.ts';
 import { modelUsage, servicesModule } from './services/index.ts';
-import { createDataManagement } from './data-management.ts';
-import { datasetsModule } from './datasets/routes.ts';
-import { dataTransferRoutes } from './data-transfer/index.ts';
-import { objectUrlRoutes } from './object-urls/index.ts';
+import { createDatasetDirectory, datasetsModule } from './datasets/module.ts';
+import { dataTransferModule } from './data-transfer/module.ts';
+import { objectUrlsModule } from './object-urls/module.ts';
 import { resourceConfigModule } from './resource-config/index.ts';
-import { samplesModule } from './samples/routes.ts';
+import { samplesModule } from './samples/module.ts';
 import { algorithmsModule } from './algorithms/index.ts';
 import { trainingEngines, trainingJobsModule } from './training-jobs/index.ts';
 
@@ -26,24 +25,29 @@ export async function registerModules(app: FastifyInstance, ctx: AppContext): Pr
   const authorizations = authorizationsModule(ctx);
   const resourceConfig = resourceConfigModule(ctx);
 
-  // -- data management (datasets, samples, import and export, object URLs)
-  const data = createDataManagement(ctx);
+  // -- data management: the dataset directory first (samples, import tasks and training find
+  // datasets through it), then samples and import tasks, then datasets with them as its ports
+  const objectUrls = objectUrlsModule(ctx);
+  const datasetDirectory = createDatasetDirectory(ctx);
+  const samples = samplesModule({ ...ctx, datasets: datasetDirectory, urls: objectUrls.urls });
+  const dataTransfer = dataTransferModule({ ...ctx, datasets: datasetDirectory });
+  const datasets = datasetsModule({ ...ctx, samples: samples.service, imports: dataTransfer.imports });
 
   // -- training (algorithms, training jobs); the engines found on the host serve both
   const engines = trainingEngines(ctx);
   const algorithms = algorithmsModule({ ...ctx, engines });
-  const trainingJobs = trainingJobsModule({ ...ctx, engines, algorithms: algorithms.service, datasets: data.directory, log: app.log });
+  const trainingJobs = trainingJobsModule({ ...ctx, engines, algorithms: algorithms.service, datasets: datasetDirectory, log: app.log });
 
   // -- models and services: models learn from the services table which models are in use
   const models = modelsModule({ ...ctx, trainingJobs: trainingJobs.jobs, usage: modelUsage(ctx.database) });
   const services = servicesModule({ ...ctx, models: models.service });
 
   await install(app, ctx, authorizations);
-  await app.register(objectUrlRoutes, { urls: data.urls });
+  await install(app, ctx, objectUrls);
   await install(app, ctx, resourceConfig);
-  await app.register(datasetsModule, { ctx, data });
-  await app.register(samplesModule, { ctx, data });
-  await app.register(dataTransferRoutes, { imports: data.imports });
+  await install(app, ctx, datasets);
+  await install(app, ctx, samples);
+  await install(app, ctx, dataTransfer);
   await install(app, ctx, algorithms);
   await install(app, ctx, trainingJobs);
   await install(app, ctx, models);

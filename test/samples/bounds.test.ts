@@ -3,7 +3,7 @@
 // admit works on SQLite and PostgreSQL alike (long label lists are inserted in chunks).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { MAX_PAGE_OFFSET } from '#src/modules/datasets/paging.ts';
+import { MAX_PAGE_OFFSET } from '#src/core/start-page.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { b64, createDataset, PNG } from './fixtures.ts';
 

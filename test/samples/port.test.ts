@@ -1,7 +1,7 @@
 // The samples port as the datasets family uses it: import, counts, labels, frozen versions.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createDataManagement, type DataManagement } from '#src/modules/data-management.ts';
+import { createDataManagement, type DataManagement } from '../helpers/data-management.ts';
 import type { DatasetRecord } from '#src/modules/datasets/dataset-directory.ts';
 import type { NewSample, SnapshotSample } from '#src/formats/sample-records.ts';
 import { apiFailure, startTestApp, type TestApp } from '../helpers/app.ts';

@@ -4,10 +4,10 @@
 // in error_msg, while the task still completes with the rest.
 import { apiError } from '#src/core/errors.ts';
 import type { Clock } from '#src/core/time.ts';
-import type { DatasetDirectory } from '#src/modules/datasets/dataset-directory.ts';
-import type { DatasetImportsPort, ImportCounts, ImportErrorLog, ImportFileError, NewImport } from '#src/modules/datasets/import-port.ts';
-import { pageStart } from '#src/modules/datasets/paging.ts';
+import type { DatasetImportsPort, ImportCounts, ImportErrorLog, ImportFileError, NewImport } from '#src/modules/datasets/index.ts';
+import { pageStart } from '#src/core/start-page.ts';
 import type { ImportTaskStore } from './import-store.ts';
+import type { ImportDatasets } from './ports.ts';
 import type { ImportStatus, ImportTaskStatusResp, ListImportTasksQuery, ListImportTasksResponse } from './schemas.ts';
 import type { ImportTaskRow } from './tables.ts';
 
@@ -70,7 +70,7 @@ export function importTaskView(r: ImportTaskRow, now: number): ImportTaskStatusR
 export class ImportTasks implements DatasetImportsPort {
   constructor(
     private readonly store: ImportTaskStore,
-    private readonly directory: DatasetDirectory,
+    private readonly directory: ImportDatasets,
     private readonly clock: Clock,
   ) {}
 

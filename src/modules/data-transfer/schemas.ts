@@ -1,7 +1,7 @@
 // Wire objects of the import task APIs (#54, #56), named as in the spec's tables.
 import { Type, type Static } from 'typebox';
 import { StringEnum } from '#src/core/schemas.ts';
-import { PageOffset } from '#src/modules/datasets/paging.ts';
+import { PageOffset } from '#src/core/request-bounds.ts';
 
 export const IMPORT_STATUSES = ['QUEUING', 'STARTING', 'RUNNING', 'COMPLETED', 'FAILED', 'NOT_EXIST'] as const;
 export type ImportStatus = (typeof IMPORT_STATUSES)[number];

@@ -3,6 +3,7 @@ import type { Clock } from '#src/core/time.ts';
 import type { ObjectPath } from '#src/storage/obs-path.ts';
 import { parseObsPath } from '#src/storage/obs-path.ts';
 import { datasetTypes, isDatasetType, type DatasetTypeInfo } from '#src/formats/dataset-types.ts';
+import { datasetErrors } from './errors.ts';
 import type { DatasetStore } from './store.ts';
 import type { DatasetRow } from './tables.ts';
 
@@ -37,8 +38,6 @@ export interface DatasetRecord {
   importAnnotations?: boolean;
 }
 
-export const datasetNotFound = (id: string) => apiError(404, 'ModelArts.6623', `(dataset ${id})`);
-
 /**
  * Finds datasets for the families that work inside one (samples, labels, import, export). A dataset
  * of another project is reported missing, exactly as one that does not exist.
@@ -51,14 +50,14 @@ export class DatasetDirectory {
 
   async require(projectId: string, datasetId: string): Promise<DatasetRecord> {
     const row = await this.store.get(projectId, datasetId);
-    if (!row || row.status === DatasetStatus.deleted) throw datasetNotFound(datasetId);
+    if (!row || row.status === DatasetStatus.deleted) throw datasetErrors.notFound(datasetId);
     return toRecord(row);
   }
 
   /** As require, for changes to samples and labels: refused while the dataset is being deleted or published. */
   async requireWritable(projectId: string, datasetId: string): Promise<DatasetRecord> {
     const d = await this.require(projectId, datasetId);
-    if (d.status === DatasetStatus.deleting) throw apiError(400, 'ModelArts.4344');
+    if (d.status === DatasetStatus.deleting) throw datasetErrors.deleting();
     if (d.status === DatasetStatus.releasing) throw apiError(400, 'ModelArts.4381');
     return d;
   }
@@ -70,8 +69,8 @@ export class DatasetDirectory {
   async versionManifest(projectId: string, datasetId: string, versionId: string): Promise<string> {
     await this.require(projectId, datasetId);
     const version = await this.store.getVersion(datasetId, versionId);
-    if (!version) throw apiError(400, 'ModelArts.4353', `(${versionId})`);
-    if (!version.manifest_path) throw apiError(400, 'ModelArts.4353', `(${versionId} is still being published)`);
+    if (!version) throw datasetErrors.versionNotFound(versionId);
+    if (!version.manifest_path) throw datasetErrors.versionNotFound(`${versionId} is still being published`);
     return version.manifest_path;
   }
 

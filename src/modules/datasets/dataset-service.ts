@@ -8,17 +8,19 @@ import type { TaskQueue } from '#src/runtime/index.ts';
 import type { BucketAccess } from '#src/storage/bucket-access.ts';
 import type { ObjectStore } from '#src/storage/object-store.ts';
 import { formatObsPath, parseObsPath } from '#src/storage/obs-path.ts';
-import { DatasetStatus, datasetNotFound, toRecord } from './dataset-directory.ts';
+import { DatasetStatus, toRecord } from './dataset-directory.ts';
+import { datasetErrors } from './errors.ts';
 import { checkWorkOutsideInput, parseFolder, parseWorkPath } from './dataset-paths.ts';
 import { datasetTypes } from '#src/formats/dataset-types.ts';
-import { pageStart } from './paging.ts';
+import { pageStart } from '#src/core/start-page.ts';
 import { datasetView, typeInfo, type StoredDataSource } from './dataset-view.ts';
 import type { DatasetImportsPort } from './import-port.ts';
 import type { LabelChanges, LabelChangeSet } from './label-changes.ts';
 import { checkNewLabels } from './label-rules.ts';
 import type { DatasetSamplesPort } from './samples-port.ts';
-import type { scanTask } from './scan-task.ts';
-import type { AnnotationFile, CreateDatasetRequest, DatasetResponse, DescDatasetQuery, ListDatasetsQuery, UpdateDatasetRequest } from './schemas.ts';
+import type { SamplePreview } from './dataset-preview.ts';
+import { ScanInputTask } from './scan-task.ts';
+import type { CreateDatasetRequest, DatasetResponse, DescDatasetQuery, ListDatasetsQuery, UpdateDatasetRequest } from './schemas.ts';
 import type { DatasetFilter, DatasetStore } from './store.ts';
 import type { DatasetRow } from './tables.ts';
 import { VERSION_FORMATS, VersionStatus } from './version-schemas.ts';
@@ -29,9 +31,6 @@ const EXPORTABLE_TYPES = [0, 1, 900] as const;
 const PUBLISHING_TASK_TYPE = 6;
 const TABLE_TYPE = 400;
 const TEXT_TYPES: readonly number[] = [100, 101, 102];
-
-/** The first samples of a dataset, for the list's file_preview; their URLs for `origin` (the address the client used). */
-export type SamplePreview = (projectId: string, datasetId: string, count: number, origin: string) => Promise<AnnotationFile[]>;
 
 /** Samples the list shows per dataset with file_preview (the spec: four). */
 const PREVIEW_COUNT = 4;
@@ -44,7 +43,7 @@ export interface DatasetServiceDeps {
   objectStore: ObjectStore;
   buckets: BucketAccess;
   tasks: TaskQueue;
-  scan: ReturnType<typeof scanTask>;
+  scan: ScanInputTask;
   imports: DatasetImportsPort;
   clock: Clock;
 }
@@ -66,7 +65,7 @@ export class DatasetService {
 
   async require(projectId: string, datasetId: string): Promise<DatasetRow> {
     const row = await this.store.get(projectId, datasetId);
-    if (!row || row.status === DatasetStatus.deleted) throw datasetNotFound(datasetId);
+    if (!row || row.status === DatasetStatus.deleted) throw datasetErrors.notFound(datasetId);
     return row;
   }
 
@@ -87,7 +86,7 @@ export class DatasetService {
     const labels = checkNewLabels(info, req.labels ?? [], 'body.labels');
     const isText = TEXT_TYPES.includes(type);
     if (req.label_format && isText) textLabelLayout(req.label_format);
-    if (await this.store.nameTaken(caller.projectId, req.dataset_name)) throw apiError(400, 'ModelArts.4351', `(${req.dataset_name})`);
+    if (await this.store.nameTaken(caller.projectId, req.dataset_name)) throw datasetErrors.nameTaken(req.dataset_name);
     await this.deps.buckets.check(caller, input, 'body.data_sources[0].data_path');
     await this.deps.buckets.check(caller, work, 'body.work_path', 'write');
     if (!(await this.deps.objectStore.exists(input.bucket, input.key))) {
@@ -136,7 +135,7 @@ export class DatasetService {
     try {
       await this.store.insert(row);
     } catch (e) {
-      if (isUniqueViolation(e)) throw apiError(400, 'ModelArts.4351', `(${req.dataset_name})`);
+      if (isUniqueViolation(e)) throw datasetErrors.nameTaken(req.dataset_name);
       throw e;
     }
     try {
@@ -155,7 +154,7 @@ export class DatasetService {
             ...(req.label_format && isText ? { label_format: req.label_format } : {}),
           },
         });
-        const taskId = await this.deps.tasks.enqueue(this.deps.scan, { datasetId: id }, { projectId: caller.projectId, dedupeKey: `dataset-scan:${id}` });
+        const taskId = await this.deps.tasks.enqueue(this.deps.scan, { datasetId: id }, { projectId: caller.projectId, dedupeKey: ScanInputTask.dedupeKey(id) });
         await this.store.update(id, { scan_task_id: taskId });
       }
     } catch (e) {
@@ -231,20 +230,20 @@ export class DatasetService {
 
   async update(caller: Principal, datasetId: string, req: UpdateDatasetRequest): Promise<{ dataset_id: string }> {
     const row = await this.require(caller.projectId, datasetId);
-    if (row.status === DatasetStatus.deleting) throw apiError(400, 'ModelArts.4344');
+    if (row.status === DatasetStatus.deleting) throw datasetErrors.deleting();
     const info = typeInfo(row);
     const labelChange = (req.add_labels?.length ?? 0) + (req.update_labels?.length ?? 0) + (req.delete_labels?.length ?? 0) > 0;
-    if ((labelChange || req.current_version_id !== undefined) && row.status === DatasetStatus.releasing) throw apiError(400, 'ModelArts.4343');
+    if ((labelChange || req.current_version_id !== undefined) && row.status === DatasetStatus.releasing) throw datasetErrors.releasing();
 
     const patch: Partial<DatasetRow> = {};
     if (req.dataset_name !== undefined && req.dataset_name !== row.name) {
-      if (await this.store.nameTaken(caller.projectId, req.dataset_name, row.id)) throw apiError(400, 'ModelArts.4351', `(${req.dataset_name})`);
+      if (await this.store.nameTaken(caller.projectId, req.dataset_name, row.id)) throw datasetErrors.nameTaken(req.dataset_name);
       patch.name = req.dataset_name;
     }
     if (req.description !== undefined) patch.description = req.description;
     if (req.current_version_id !== undefined) {
       const v = await this.store.getVersion(row.id, req.current_version_id);
-      if (!v) throw apiError(400, 'ModelArts.4353', `(body.current_version_id ${req.current_version_id})`);
+      if (!v) throw datasetErrors.versionNotFound(`body.current_version_id ${req.current_version_id}`);
       if (v.status !== VersionStatus.normal) throw errors.badParam(`body.current_version_id: version ${v.name} is not in the normal state (status ${v.status})`);
       patch.current_version_id = v.id;
     }
@@ -263,7 +262,7 @@ export class DatasetService {
     try {
       await this.store.update(row.id, { ...patch, update_time: this.deps.clock.now() });
     } catch (e) {
-      if (isUniqueViolation(e)) throw apiError(400, 'ModelArts.4351', `(${req.dataset_name ?? ''})`);
+      if (isUniqueViolation(e)) throw datasetErrors.nameTaken(req.dataset_name ?? '');
       throw e;
     }
     return { dataset_id: row.id };

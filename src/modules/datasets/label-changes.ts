@@ -1,9 +1,9 @@
 // The label edits of UpdateDataset (add_labels, update_labels, delete_labels): checked here, carried
 // out by the samples family, which owns the label tables.
-import { apiError } from '#src/core/errors.ts';
+import { labelErrors } from './errors.ts';
 import type { DatasetRecord } from './dataset-directory.ts';
 import type { DatasetTypeInfo } from '#src/formats/dataset-types.ts';
-import type { LabelDefinition } from './samples-port.ts';
+import type { DatasetSamplesPort, LabelDefinition } from './samples-port.ts';
 import type { Label } from './schemas.ts';
 
 export interface LabelChangeSet {
@@ -13,13 +13,7 @@ export interface LabelChangeSet {
 }
 
 /** What the samples family does for these edits. */
-export interface LabelEditor {
-  addLabels(dataset: DatasetRecord, labels: LabelDefinition[]): Promise<void>;
-  /** Changes the property/attributes of labels found by name (a property "@modelarts:rename_to" renames). */
-  updateLabels(dataset: DatasetRecord, labels: Label[]): Promise<void>;
-  /** Deletes labels by name; they leave every sample (the samples stay). */
-  deleteLabels(dataset: DatasetRecord, labels: Label[]): Promise<void>;
-}
+export type LabelEditor = Pick<DatasetSamplesPort, 'addLabels' | 'updateLabels' | 'deleteLabels'>;
 
 export class LabelChanges {
   constructor(private readonly editor: LabelEditor) {}
@@ -29,13 +23,13 @@ export class LabelChanges {
     const byName = new Map(existing.map((l) => [l.name, l]));
     const requireExisting = (l: Label, where: string): LabelDefinition => {
       const found = l.name === undefined ? undefined : byName.get(l.name);
-      if (!found) throw apiError(400, 'ModelArts.4410', `(${where}.name: ${JSON.stringify(l.name ?? null)})`);
+      if (!found) throw labelErrors.notFound(`${where}.name: ${JSON.stringify(l.name ?? null)}`);
       return found;
     };
     changes.update.forEach((l, i) => {
       const found = requireExisting(l, `body.update_labels[${i}]`);
       if (l.type !== undefined && l.type !== found.type) {
-        throw apiError(400, 'ModelArts.4413', `(body.update_labels[${i}].type: label "${found.name}" is of type ${found.type}; a dataset of type ${info.type} cannot change it)`);
+        throw labelErrors.badType(`body.update_labels[${i}].type: label "${found.name}" is of type ${found.type}; a dataset of type ${info.type} cannot change it`);
       }
     });
     changes.remove.forEach((l, i) => requireExisting(l, `body.delete_labels[${i}]`));

@@ -1,5 +1,6 @@
 // The rules a dataset's label list follows, checked before anything is stored.
-import { apiError, errors } from '#src/core/errors.ts';
+import { errors } from '#src/core/errors.ts';
+import { labelErrors } from './errors.ts';
 import type { DatasetTypeInfo } from '#src/formats/dataset-types.ts';
 import type { LabelDefinition } from './samples-port.ts';
 import type { Label } from './schemas.ts';
@@ -23,15 +24,15 @@ export function checkNewLabels(info: DatasetTypeInfo, labels: readonly Label[], 
     const where = `${field}[${i}]`;
     const name = label.name?.trim() ?? '';
     if (!LABEL_NAME.test(name)) throw errors.badParam(`${where}.name must have 1 to 32 letters, digits, "_" or "-"`);
-    if (seen.has(name)) throw apiError(400, 'ModelArts.4411', `(${field}: "${name}" appears more than once)`);
-    if (taken.has(name)) throw apiError(400, 'ModelArts.4411', `(${where}.name: the dataset already has label "${name}")`);
+    if (seen.has(name)) throw labelErrors.nameTaken(`${field}: "${name}" appears more than once`);
+    if (taken.has(name)) throw labelErrors.nameTaken(`${where}.name: the dataset already has label "${name}"`);
     seen.add(name);
     const type = label.type ?? info.labelTypes[0];
     if (type === undefined) {
-      throw apiError(400, 'ModelArts.4413', `(${where}: a dataset of type ${info.type} (${info.tags.join(', ')}) has no labels)`);
+      throw labelErrors.badType(`${where}: a dataset of type ${info.type} (${info.tags.join(', ')}) has no labels`);
     }
     if (!(info.labelTypes as readonly number[]).includes(type)) {
-      throw apiError(400, 'ModelArts.4413', `(${where}.type: ${type} does not fit a dataset of type ${info.type}; allowed: ${info.labelTypes.join(', ')})`);
+      throw labelErrors.badType(`${where}.type: ${type} does not fit a dataset of type ${info.type}; allowed: ${info.labelTypes.join(', ')}`);
     }
     out.push({
       name,
@@ -46,7 +47,7 @@ export function checkNewLabels(info: DatasetTypeInfo, labels: readonly Label[], 
     for (const key of ['@modelarts:from_type', '@modelarts:to_type']) {
       const ref = l.property?.[key];
       if (typeof ref !== 'string' || !entities.has(ref)) {
-        throw apiError(400, 'ModelArts.4414', `(${field}[${i}].property.${key} must name an entity label (type 103), got ${JSON.stringify(ref ?? null)})`);
+        throw labelErrors.badTripletRef(`${field}[${i}].property.${key} must name an entity label (type 103), got ${JSON.stringify(ref ?? null)}`);
       }
     }
   });

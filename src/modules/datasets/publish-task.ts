@@ -4,7 +4,7 @@
 import { Type } from 'typebox';
 import { ApiError } from '#src/core/errors.ts';
 import type { Clock } from '#src/core/time.ts';
-import { defineTask, type TaskContext } from '#src/runtime/index.ts';
+import type { TaskContext, TaskDefinition } from '#src/runtime/index.ts';
 import { bucketForbidden, type BucketAccess, type BucketUser } from '#src/storage/bucket-access.ts';
 import type { ObjectStore } from '#src/storage/object-store.ts';
 import { parseObsPath } from '#src/storage/obs-path.ts';
@@ -18,8 +18,9 @@ import type { CsvOptions } from './version-csv.ts';
 import { writeVersionFiles } from './version-files.ts';
 import { VersionStatus } from './version-schemas.ts';
 
-export const PUBLISH_TASK = 'datasets.publish-version';
 const MAX_ATTEMPTS = 3;
+
+const PublishPayload = Type.Object({ datasetId: Type.String(), versionId: Type.String() });
 
 export interface PublishDeps {
   store: DatasetStore;
@@ -29,13 +30,17 @@ export interface PublishDeps {
   clock: Clock;
 }
 
-export function publishTask(deps: PublishDeps) {
-  return defineTask({
-    name: PUBLISH_TASK,
-    payload: Type.Object({ datasetId: Type.String(), versionId: Type.String() }),
-    maxAttempts: MAX_ATTEMPTS,
-    run: (p, ctx) => publish(deps, p.datasetId, p.versionId, ctx),
-  });
+/** Publishes a version: freezes its samples, writes its files, then makes it the current version. */
+export class PublishVersionTask implements TaskDefinition<typeof PublishPayload> {
+  readonly name = 'datasets.publish-version';
+  readonly payload = PublishPayload;
+  readonly maxAttempts = MAX_ATTEMPTS;
+
+  constructor(private readonly deps: PublishDeps) {}
+
+  run({ datasetId, versionId }: { datasetId: string; versionId: string }, ctx: TaskContext): Promise<string> {
+    return publish(this.deps, datasetId, versionId, ctx);
+  }
 }
 
 /** The CSV layout of a table dataset's version, from its schema and data source. */

@@ -1,8 +1,10 @@
-// What the datasets family needs of the samples family (implemented by samples/service.ts).
-// Datasets create samples when they scan their input, show label and sample counts, and freeze
-// samples into versions; the samples family owns every sample and label table.
+// What the datasets family needs of the samples family (the wiring passes the samples family's
+// service). Datasets create samples when they scan their input, edit labels, show label and sample
+// counts and the first samples, and freeze samples into versions; the samples family owns every
+// sample and label table.
 import type { NewSample, SnapshotSample } from '#src/formats/index.ts';
 import type { DatasetRecord } from './dataset-directory.ts';
+import type { Label } from './schemas.ts';
 
 /** A label of the dataset (the spec's Label object). */
 export interface LabelDefinition {
@@ -43,9 +45,24 @@ export interface FreezeOptions {
   keepUsage?: boolean;
 }
 
+/** A sample of a dataset as the dataset list's preview shows it. */
+export interface PreviewSample {
+  sample_id: string;
+  sample_name: string;
+  sample_size: number;
+  sample_time: number;
+  /** A URL the client can fetch the file from. */
+  source: string;
+  metadata: Record<string, unknown>;
+}
+
 export interface DatasetSamplesPort {
   /** Adds labels to the dataset's label list; existing names are left as they are. */
   addLabels(dataset: DatasetRecord, labels: LabelDefinition[]): Promise<void>;
+  /** Changes the property/attributes of labels found by name (a property "@modelarts:rename_to" renames). */
+  updateLabels(dataset: DatasetRecord, labels: readonly Label[]): Promise<void>;
+  /** Deletes labels by name; they leave every sample (the samples stay). */
+  deleteLabels(dataset: DatasetRecord, labels: readonly Label[]): Promise<void>;
   listLabels(datasetId: string): Promise<LabelDefinition[]>;
   /**
    * Adds samples found by a scan or import, in one transaction; a source already in the dataset is
@@ -63,4 +80,6 @@ export interface DatasetSamplesPort {
   /** The frozen samples of a version, in a stable order, read in pages (never all in memory). */
   streamVersion(versionId: string): AsyncIterable<SnapshotSample>;
   dropVersion(versionId: string): Promise<void>;
+  /** The newest samples first, their sources as URLs for `origin` (the address the client used). */
+  listSamples(projectId: string, datasetId: string, page: { limit: number; offset: number }, origin: string): Promise<{ samples: PreviewSample[] }>;
 }

@@ -7,8 +7,8 @@
 import { Type } from 'typebox';
 import { ApiError } from '#src/core/errors.ts';
 import type { Clock } from '#src/core/time.ts';
-import { scanDirectory } from '#src/formats/directory-reader.ts';
-import { defineTask, type TaskContext } from '#src/runtime/index.ts';
+import { scanDirectory } from '#src/formats/index.ts';
+import type { TaskContext, TaskDefinition } from '#src/runtime/index.ts';
 import type { BucketAccess } from '#src/storage/bucket-access.ts';
 import type { ObjectStore } from '#src/storage/object-store.ts';
 import { DatasetStatus, toRecord } from './dataset-directory.ts';
@@ -16,9 +16,10 @@ import { ImportErrorLog, type DatasetImportsPort, type ImportCounts } from './im
 import type { DatasetSamplesPort } from './samples-port.ts';
 import type { DatasetStore } from './store.ts';
 
-export const SCAN_TASK = 'datasets.scan-input';
 const MAX_ATTEMPTS = 3;
 const BATCH_SIZE = 1000;
+
+const ScanPayload = Type.Object({ datasetId: Type.String() });
 
 export interface ScanDeps {
   store: DatasetStore;
@@ -29,13 +30,22 @@ export interface ScanDeps {
   clock: Clock;
 }
 
-export function scanTask(deps: ScanDeps) {
-  return defineTask({
-    name: SCAN_TASK,
-    payload: Type.Object({ datasetId: Type.String() }),
-    maxAttempts: MAX_ATTEMPTS,
-    run: (payload, ctx) => scan(deps, payload.datasetId, ctx),
-  });
+/** Scans a new dataset's input folder into samples (the dataset's import). */
+export class ScanInputTask implements TaskDefinition<typeof ScanPayload> {
+  readonly name = 'datasets.scan-input';
+  readonly payload = ScanPayload;
+  readonly maxAttempts = MAX_ATTEMPTS;
+
+  constructor(private readonly deps: ScanDeps) {}
+
+  /** The queue's dedupe key: one scan of a dataset at a time. */
+  static dedupeKey(datasetId: string): string {
+    return `dataset-scan:${datasetId}`;
+  }
+
+  run({ datasetId }: { datasetId: string }, ctx: TaskContext): Promise<{ imported: number; errors: number } | string> {
+    return scan(this.deps, datasetId, ctx);
+  }
 }
 
 async function scan(deps: ScanDeps, datasetId: string, ctx: TaskContext): Promise<{ imported: number; errors: number } | string> {

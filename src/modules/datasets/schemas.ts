@@ -3,7 +3,7 @@ import { Type, type Static } from 'typebox';
 import { StringEnum } from '#src/core/schemas.ts';
 import { FreeMap } from '#src/core/request-bounds.ts';
 import { DATASET_TYPES, LABEL_TYPES } from '#src/formats/dataset-types.ts';
-import { PageOffset } from './paging.ts';
+import { PageOffset } from '#src/core/request-bounds.ts';
 import { DatasetVersion, RATIO_RANGE_PATTERN } from './version-schemas.ts';
 
 /** Labels one request may name (a dataset's label list, its additions, changes or deletions). */

@@ -1,7 +1,7 @@
 // Wire objects of the dataset version APIs (#8-#11), named as in the spec's tables.
 import { Type, type Static } from 'typebox';
 import { StringEnum } from '#src/core/schemas.ts';
-import { PageOffset } from './paging.ts';
+import { PageOffset } from '#src/core/request-bounds.ts';
 
 export const VERSION_FORMATS = ['Default', 'CarbonData', 'CSV'] as const;
 export type VersionFormat = (typeof VERSION_FORMATS)[number];

@@ -8,11 +8,12 @@ import type { ObjectStore } from '#src/storage/object-store.ts';
 import { parseObsPath } from '#src/storage/obs-path.ts';
 import { DatasetStatus } from './dataset-directory.ts';
 import { versionFolder } from './dataset-paths.ts';
-import { pageStart } from './paging.ts';
+import { datasetErrors } from './errors.ts';
+import { pageStart } from '#src/core/start-page.ts';
 import type { DatasetService } from './dataset-service.ts';
 import { parseRatioRange } from './dataset-service.ts';
 import { versionView, type VersionOptions } from './dataset-view.ts';
-import { csvOptions, type publishTask } from './publish-task.ts';
+import { csvOptions, type PublishVersionTask } from './publish-task.ts';
 import type { DatasetSamplesPort } from './samples-port.ts';
 import { VersionNameTaken, type DatasetStore, type VersionFilter } from './store.ts';
 import type { DatasetRow } from './tables.ts';
@@ -35,11 +36,9 @@ export interface VersionServiceDeps {
   objectStore: ObjectStore;
   buckets: BucketAccess;
   tasks: TaskQueue;
-  publish: ReturnType<typeof publishTask>;
+  publish: PublishVersionTask;
   clock: Clock;
 }
-
-export const versionNotFound = (id: string) => apiError(400, 'ModelArts.4353', `(version ${id})`);
 
 /** Why a dataset in this state cannot publish. */
 function busy(status: number): ApiError {
@@ -48,13 +47,13 @@ function busy(status: number): ApiError {
     case DatasetStatus.importing:
       return apiError(400, 'ModelArts.4356');
     case DatasetStatus.deleting:
-      return apiError(400, 'ModelArts.4344');
+      return datasetErrors.deleting();
     case DatasetStatus.synchronizing:
       return apiError(400, 'ModelArts.4355');
     case DatasetStatus.switching:
       return apiError(400, 'ModelArts.4349');
     case DatasetStatus.releasing:
-      return apiError(400, 'ModelArts.4343');
+      return datasetErrors.releasing();
     default:
       return errors.badParam(`dataset status ${status}: only a normal dataset (status 1) can publish a version`);
   }
@@ -119,7 +118,7 @@ export class VersionService {
         update_time: now,
       }));
     } catch (e) {
-      if (e instanceof VersionNameTaken) throw apiError(400, 'ModelArts.4371', `(${e.versionName})`);
+      if (e instanceof VersionNameTaken) throw datasetErrors.versionNameTaken(e.versionName);
       throw e;
     }
     if (!row) {
@@ -152,7 +151,7 @@ export class VersionService {
   private async requireVersion(caller: Principal, datasetId: string, versionId: string): Promise<{ dataset: DatasetRow; version: NonNullable<Awaited<ReturnType<DatasetStore['getVersion']>>> }> {
     const visible = await this.deps.datasets.require(caller.projectId, datasetId);
     const version = await this.store.getVersion(visible.id, versionId);
-    if (!version) throw versionNotFound(versionId);
+    if (!version) throw datasetErrors.versionNotFound(`version ${versionId}`);
     // The dataset is read again after the version: a publish settles both in one transaction, so a
     // version seen as done is then also seen as current.
     const dataset = await this.deps.datasets.require(caller.projectId, datasetId);
@@ -166,7 +165,7 @@ export class VersionService {
 
   async remove(caller: Principal, datasetId: string, versionId: string): Promise<void> {
     const { dataset, version } = await this.requireVersion(caller, datasetId, versionId);
-    if (version.status === VersionStatus.creating) throw apiError(400, 'ModelArts.4343', `(version ${version.name} is still being published)`);
+    if (version.status === VersionStatus.creating) throw datasetErrors.releasing(`version ${version.name} is still being published`);
     const folder = versionFolder(parseObsPath(dataset.inner_path, 'inner_path'), version.name);
     await this.deps.buckets.check(caller, folder, 'work_path', 'delete');
     await this.store.updateVersion(version.id, { status: VersionStatus.deleting, update_time: this.deps.clock.now() });

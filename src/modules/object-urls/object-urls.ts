@@ -3,10 +3,11 @@
 // object, optionally resized (x-image-process), and an expiry; its signature is the credential, so
 // a browser or an SDK user fetches it without AK/SK. The host is the one the client used.
 import type { Readable } from 'node:stream';
-import { apiError, errors } from '#src/core/errors.ts';
+import { errors } from '#src/core/errors.ts';
 import type { Clock } from '#src/core/time.ts';
 import { ObjectNotFoundError, type ByteRange, type ObjectStore } from '#src/storage/object-store.ts';
 import { checkObjectKey, parseObsPath, type ObjectPath } from '#src/storage/obs-path.ts';
+import { objectUrlErrors } from './errors.ts';
 import { parseImageProcess } from './image-process.ts';
 import type { ThumbnailCache } from './thumbnails.ts';
 import { expiryOf, type UrlSigner } from './url-signer.ts';
@@ -76,10 +77,10 @@ export class ObjectUrls {
   async open(req: ObjectUrlRequest): Promise<ObjectAnswer> {
     const process = req.process ?? '';
     if (!this.signer.verify({ bucket: req.bucket, key: req.key, process, expires: req.expires }, req.signature)) {
-      throw apiError(403, 'ModelArts.0108', 'read object', '(the URL signature does not match what it names)');
+      throw objectUrlErrors.refused('the URL signature does not match what it names');
     }
     const left = req.expires - Math.floor(this.clock.now() / 1000);
-    if (left < 0) throw apiError(403, 'ModelArts.0108', 'read object', `(the URL expired at ${new Date(req.expires * 1000).toISOString()})`);
+    if (left < 0) throw objectUrlErrors.refused(`the URL expired at ${new Date(req.expires * 1000).toISOString()}`);
     checkObjectKey(req.bucket, req.key, 'path');
     if (req.key === '' || req.key.endsWith('/')) throw errors.badParam('path: a folder is no object');
     const info = await this.store.head(req.bucket, req.key);

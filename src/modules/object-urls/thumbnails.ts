@@ -7,7 +7,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { apiError } from '#src/core/errors.ts';
+import { objectUrlErrors } from './errors.ts';
 import type { ObjectInfo, ObjectStore } from '#src/storage/object-store.ts';
 import type { Resize } from './image-process.ts';
 import { resizeKey } from './image-process.ts';
@@ -77,7 +77,7 @@ export class ThumbnailCache {
   }
 
   private async make(bucket: string, info: ObjectInfo, resize: Resize, file: string): Promise<Thumbnail> {
-    if (info.size > MAX_SOURCE_BYTES) throw apiError(400, 'ModelArts.4651', `(/${bucket}/${info.key}: ${info.size} bytes is too large to make a preview of)`);
+    if (info.size > MAX_SOURCE_BYTES) throw objectUrlErrors.unreadableSample(`/${bucket}/${info.key}: ${info.size} bytes is too large to make a preview of`);
     const source = await this.store.readBuffer(bucket, info.key, MAX_SOURCE_BYTES);
     let thumb: Thumbnail;
     try {
@@ -94,7 +94,7 @@ export class ThumbnailCache {
         ? { data: await resized.png({ compressionLevel: 6 }).toBuffer(), contentType: 'image/png' }
         : { data: await resized.jpeg({ quality: 80 }).toBuffer(), contentType: 'image/jpeg' };
     } catch (e) {
-      throw apiError(400, 'ModelArts.4651', `(/${bucket}/${info.key} is not an image a preview can be made of: ${e instanceof Error ? e.message : String(e)})`);
+      throw objectUrlErrors.unreadableSample(`/${bucket}/${info.key} is not an image a preview can be made of: ${e instanceof Error ? e.message : String(e)}`);
     }
     await this.keep(file, thumb.data).catch(() => undefined);
     return thumb;

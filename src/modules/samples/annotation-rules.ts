@@ -1,7 +1,8 @@
 // What a label on a sample must look like for its label type: object shapes and their points,
 // text offsets, triplet references, speech times, hard-example attributes. Pure checks; each failure
 // is a 400 naming the field.
-import { apiError, errors } from '#src/core/errors.ts';
+import { errors } from '#src/core/errors.ts';
+import { labelErrors } from '#src/modules/datasets/index.ts';
 
 export const LabelType = {
   imageClassification: 0,
@@ -25,7 +26,7 @@ export const MAX_HARD_REASON = 30;
 
 const TIME = /^(\d{2}):([0-5]\d):([0-5]\d)\.(\d{3})$/;
 
-const bad = (field: string, why: string) => apiError(400, 'ModelArts.4413', `(${field}: ${why})`);
+const bad = (field: string, why: string) => labelErrors.badType(`${field}: ${why}`);
 
 function isPoint(p: unknown): p is [number, number] {
   return Array.isArray(p) && p.length === 2 && p.every((v) => typeof v === 'number' && Number.isFinite(v) && v >= 0);
@@ -165,7 +166,7 @@ export function checkTripletRefs(
     ] as const) {
       const id = l.property?.[ref] as string;
       const entity = entities.get(id);
-      if (!entity) throw apiError(400, 'ModelArts.4414', `(${field}[${i}].property.${ref}: no entity label with id "${id}" on this sample)`);
+      if (!entity) throw labelErrors.badTripletRef(`${field}[${i}].property.${ref}: no entity label with id "${id}" on this sample`);
       const want = def[typeKey];
       if (typeof want === 'string' && entity.name !== want) {
         throw bad(`${field}[${i}].property.${ref}`, `the relation "${l.name}" links a "${want}" entity, not "${entity.name}"`);

@@ -1,17 +1,16 @@
 // Dataset labels (#19-#24): a change to a label reaches every sample carrying it.
-import type { AppContext } from '#src/context.ts';
-import { apiError, errors } from '#src/core/errors.ts';
-import type { DatasetDirectory, DatasetRecord } from '#src/modules/datasets/dataset-directory.ts';
-import { checkNewLabels } from '#src/modules/datasets/label-rules.ts';
-import { pageStart } from '#src/modules/datasets/paging.ts';
-import type { Label } from '#src/modules/datasets/schemas.ts';
+import { errors } from '#src/core/errors.ts';
+import { pageStart } from '#src/core/start-page.ts';
+import { checkNewLabels, datasetErrors, labelErrors, type DatasetRecord, type Label } from '#src/modules/datasets/index.ts';
 import { parseObsPath } from '#src/storage/obs-path.ts';
 import { LabelType } from './annotation-rules.ts';
 import { distinctLabels, type LabelRef, type StoredAnnotation } from './sample-model.ts';
 import type { SampleTx } from './sample-tx.ts';
 import type { LabelResponse, ListLabelsQuery, ListLabelsResponse, UpdateLabelRequest } from './schemas.ts';
+import type { SampleDatasets, SampleWriterPorts } from './ports.ts';
 import type { SampleStore } from './store.ts';
 import { SampleState, type SampleRow } from './tables.ts';
+import { sampleErrors } from './errors.ts';
 
 const LABEL_NAME = /^[\p{L}\p{N}_-]{1,32}$/u;
 const REWRITE_PAGE = 500;
@@ -29,15 +28,15 @@ export const labelResponse = (l: LabelRef): LabelResponse => ({
 export class LabelService {
   constructor(
     private readonly store: SampleStore,
-    private readonly directory: DatasetDirectory,
-    private readonly ctx: AppContext,
+    private readonly directory: SampleDatasets,
+    private readonly ports: SampleWriterPorts,
   ) {}
 
   async list(projectId: string, datasetId: string, q: ListLabelsQuery): Promise<ListLabelsResponse> {
     const dataset = await this.directory.require(projectId, datasetId);
     let labels: LabelRef[];
     if (q.version_id !== undefined) {
-      if (!(await this.store.versionExists(dataset.id, q.version_id))) throw apiError(400, 'ModelArts.4353', `(${q.version_id})`);
+      if (!(await this.store.versionExists(dataset.id, q.version_id))) throw datasetErrors.versionNotFound(`${q.version_id}`);
       labels = await this.store.versionLabels(q.version_id);
     } else labels = await this.store.labels(dataset.id);
     const start = pageStart(q.offset, q.limit);
@@ -47,7 +46,7 @@ export class LabelService {
   async create(projectId: string, datasetId: string, labels: readonly Label[]): Promise<void> {
     const dataset = await this.directory.requireWritable(projectId, datasetId);
     if (labels.length === 0) throw errors.badParam('body.labels must hold at least one label');
-    await this.store.write(dataset.id, this.ctx.clock.now(), async (tx) => {
+    await this.store.write(dataset.id, this.ports.clock.now(), async (tx) => {
       const known = [...(await tx.labels()).values()];
       const defs = checkNewLabels(dataset.info, labels, 'body.labels', known);
       checkShortcuts([...known, ...defs.map((d) => ({ name: d.name, property: d.property ?? {} }))], 'body.labels');
@@ -60,7 +59,7 @@ export class LabelService {
   async update(projectId: string, datasetId: string, labels: readonly Label[], field = 'body.labels'): Promise<void> {
     const dataset = await this.directory.requireWritable(projectId, datasetId);
     if (labels.length === 0) throw errors.badParam(`${field} must hold at least one label`);
-    await this.store.write(dataset.id, this.ctx.clock.now(), async (tx) => {
+    await this.store.write(dataset.id, this.ports.clock.now(), async (tx) => {
       for (const [i, label] of labels.entries()) await this.updateOne(tx, label, `${field}[${i}]`);
       checkShortcuts([...(await tx.labels()).values()], field);
     });
@@ -80,7 +79,7 @@ export class LabelService {
       if (typeof renameTo !== 'string' || !LABEL_NAME.test(renameTo)) {
         throw errors.badParam(`${field}.property.@modelarts:rename_to must have 1 to 32 letters, digits, "_" or "-"`);
       }
-      if (known.has(renameTo)) throw apiError(400, 'ModelArts.4411', `(${field}.property.@modelarts:rename_to: "${renameTo}" is taken)`);
+      if (known.has(renameTo)) throw labelErrors.nameTaken(`${field}.property.@modelarts:rename_to: "${renameTo}" is taken`);
       name = renameTo;
     }
     const property = { ...current.property, ...props };
@@ -109,9 +108,9 @@ export class LabelService {
     if (policy === 2 && dataset.info.sampleType !== 1) {
       // The dataset's own folders hold its files: refused before anything changes when the account lost them.
       const own = [...dataset.inputPaths, dataset.innerPath ?? dataset.workPath].map((path) => ({ path, field: 'delete_source' }));
-      await this.ctx.buckets.checkAll({ projectId: dataset.projectId }, own, 'delete');
+      await this.ports.buckets.checkAll({ projectId: dataset.projectId }, own, 'delete');
     }
-    const doomedFiles = await this.store.write(dataset.id, this.ctx.clock.now(), async (tx) => {
+    const doomedFiles = await this.store.write(dataset.id, this.ports.clock.now(), async (tx) => {
       const known = await tx.labels();
       const targets = labels.map((l, i) => requireLabel(known, l, `${field}[${i}]`));
       const names = new Set(targets.map((t) => t.name));
@@ -120,7 +119,7 @@ export class LabelService {
         for (const k of ['@modelarts:from_type', '@modelarts:to_type']) {
           const entity = rel.property[k];
           if (typeof entity === 'string' && names.has(entity)) {
-            throw apiError(400, 'ModelArts.4415', `(label "${entity}" is the ${k.slice(11)} of relation "${rel.name}")`);
+            throw sampleErrors.entityInUse(`label "${entity}" is the ${k.slice(11)} of relation "${rel.name}"`);
           }
         }
       }
@@ -172,8 +171,8 @@ export class LabelService {
     for (const source of new Set(sources)) {
       const p = parseObsPath(source, 'source');
       // A file in a bucket of another account (named by path, the grant since revoked) stays.
-      if (!(await this.ctx.buckets.allows({ projectId: dataset.projectId }, p.bucket))) continue;
-      await this.ctx.objectStore.delete(p.bucket, p.key);
+      if (!(await this.ports.buckets.allows({ projectId: dataset.projectId }, p.bucket))) continue;
+      await this.ports.objectStore.delete(p.bucket, p.key);
     }
   }
 }
@@ -183,7 +182,7 @@ function requireLabel(known: Map<string, LabelRef>, label: Label, field: string)
   if (name === '') throw errors.badParam(`${field}.name is required`);
   const ref = known.get(name);
   if (!ref || (label.type !== undefined && label.type !== ref.type)) {
-    throw apiError(400, 'ModelArts.4410', `(${field}.name: "${name}"${label.type !== undefined ? ` of type ${label.type}` : ''})`);
+    throw labelErrors.notFound(`${field}.name: "${name}"${label.type !== undefined ? ` of type ${label.type}` : ''}`);
   }
   return ref;
 }
@@ -195,7 +194,7 @@ function checkShortcuts(labels: readonly { name: string; property?: Record<strin
     const key = l.property?.['@modelarts:shortcut'];
     if (typeof key !== 'string' || key === '') continue;
     const other = seen.get(key.toLowerCase());
-    if (other !== undefined) throw apiError(400, 'ModelArts.4412', `(${field}: "${key}" is the shortcut of both "${other}" and "${l.name}")`);
+    if (other !== undefined) throw sampleErrors.shortcutTaken(`${field}: "${key}" is the shortcut of both "${other}" and "${l.name}"`);
     seen.set(key.toLowerCase(), l.name);
   }
 }

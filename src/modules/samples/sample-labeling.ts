@@ -1,9 +1,8 @@
 // Deleting samples (#14) and manual labeling (#25): each item succeeds or fails on its own; the items
 // that stand are changed in one transaction. The answer is {success: true} when all did, else
 // results[] holds every item's outcome, in request order.
-import type { AppContext } from '#src/context.ts';
-import { apiError, errors } from '#src/core/errors.ts';
-import type { DatasetDirectory } from '#src/modules/datasets/dataset-directory.ts';
+import { errors } from '#src/core/errors.ts';
+import type { SampleDatasets, SampleWriterPorts } from './ports.ts';
 import { parseObsPath } from '#src/storage/obs-path.ts';
 import { checkMetadata } from './annotation-rules.ts';
 import { attempt, attemptAsync, failure, overall, pending, type BatchItem } from './batch-items.ts';
@@ -12,6 +11,7 @@ import { LabelResolver } from './sample-rows.ts';
 import type { BatchResult, DeleteSamplesRequest, UpdateSamplesRequest } from './schemas.ts';
 import type { SampleStore } from './store.ts';
 import { SampleState, type SampleRow } from './tables.ts';
+import { sampleErrors } from './errors.ts';
 
 const TEXT_SAMPLES = 1;
 
@@ -40,7 +40,7 @@ function attachRows(items: readonly IdItem[], rows: readonly SampleRow[]): void 
   const byId = new Map(rows.map((r) => [r.id, r]));
   for (const it of pending(items)) {
     it.row = byId.get(it.id);
-    if (!it.row) it.error = apiError(400, 'ModelArts.4420', `(${it.field}: ${it.id} is no sample of this dataset)`);
+    if (!it.row) it.error = sampleErrors.notFound(`${it.field}: ${it.id} is no sample of this dataset`);
   }
 }
 
@@ -53,8 +53,8 @@ function answer(items: readonly IdItem[]): BatchResult {
 export class SampleLabeling {
   constructor(
     private readonly store: SampleStore,
-    private readonly directory: DatasetDirectory,
-    private readonly ctx: AppContext,
+    private readonly directory: SampleDatasets,
+    private readonly ports: SampleWriterPorts,
   ) {}
 
   async delete(projectId: string, datasetId: string, req: DeleteSamplesRequest): Promise<BatchResult> {
@@ -69,10 +69,10 @@ export class SampleLabeling {
       for (const it of pending(items)) {
         const source = rows.get(it.id)?.source;
         if (source === undefined || source.startsWith('content://')) continue;
-        await attemptAsync(it, () => this.ctx.buckets.check({ projectId: dataset.projectId }, parseObsPath(source, 'source'), 'body.delete_source', 'delete'));
+        await attemptAsync(it, () => this.ports.buckets.check({ projectId: dataset.projectId }, parseObsPath(source, 'source'), 'body.delete_source', 'delete'));
       }
     }
-    const deleted = await this.store.write(dataset.id, this.ctx.clock.now(), async (tx) => {
+    const deleted = await this.store.write(dataset.id, this.ports.clock.now(), async (tx) => {
       attachRows(items, await tx.samplesByIds(pending(items).map((it) => it.id)));
       const rows = pending(items).map((it) => it.row!);
       await tx.deleteSamples(rows);
@@ -83,7 +83,7 @@ export class SampleLabeling {
     if (deleteFiles) {
       for (const source of new Set(deleted.map((r) => r.source))) {
         const p = parseObsPath(source, 'source');
-        await this.ctx.objectStore.delete(p.bucket, p.key);
+        await this.ports.objectStore.delete(p.bucket, p.key);
       }
     }
     return answer(items);
@@ -104,7 +104,7 @@ export class SampleLabeling {
         if (s.metadata) checkMetadata(s.metadata, `${it.field}.metadata`);
       });
     }
-    const now = this.ctx.clock.now();
+    const now = this.ports.clock.now();
     const changed = await this.store.write(dataset.id, now, async (tx) => {
       attachRows(items, await tx.samplesByIds(pending(items).map((it) => it.id)));
       // Labels are created only for items that will change (the labels read now may differ from the

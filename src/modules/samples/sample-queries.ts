@@ -1,8 +1,8 @@
 // Reading samples: the list (#12), details (#15), search conditions (#16).
 import { sql } from 'kysely';
-import { apiError, errors } from '#src/core/errors.ts';
-import type { DatasetDirectory } from '#src/modules/datasets/dataset-directory.ts';
-import { pageStart } from '#src/modules/datasets/paging.ts';
+import { errors } from '#src/core/errors.ts';
+import type { SampleDatasets } from './ports.ts';
+import { pageStart } from '#src/core/start-page.ts';
 import { parseImageProcess, PREVIEW_PROCESS, type ObjectUrls, type UrlOrigin } from '#src/modules/object-urls/index.ts';
 import { ListStore, type ListRequest } from './list-store.ts';
 import type { LabelRef } from './sample-model.ts';
@@ -14,6 +14,8 @@ import type { DescribeSampleResp, ListSamplesQuery, ListSamplesResponse, ListSea
 import type { SampleStore } from './store.ts';
 import type { SampleRow } from './tables.ts';
 import type { Clock } from '#src/core/time.ts';
+import { datasetErrors } from '#src/modules/datasets/index.ts';
+import { sampleErrors } from './errors.ts';
 
 const sampleTypeIs = (value: number): Cond => sql`s.sample_type = ${value}`;
 /** Images get previews (resized copies); other samples are shown as they are. */
@@ -32,7 +34,7 @@ export class SampleQueries {
 
   constructor(
     private readonly store: SampleStore,
-    private readonly directory: DatasetDirectory,
+    private readonly directory: SampleDatasets,
     private readonly clock: Clock,
     private readonly urls: ObjectUrls,
   ) {
@@ -57,7 +59,7 @@ export class SampleQueries {
     const process = this.imageProcess(q);
     const versionId = q.version_id;
     if (versionId !== undefined && !(await this.store.versionExists(dataset.id, versionId))) {
-      throw apiError(400, 'ModelArts.4353', `(query.version_id: ${versionId})`);
+      throw datasetErrors.versionNotFound(`query.version_id: ${versionId}`);
     }
     const refs = versionId !== undefined ? await this.store.versionLabels(versionId) : await this.store.labels(dataset.id);
     const byName = new Map(refs.map((l) => [l.name, l]));
@@ -125,7 +127,7 @@ export class SampleQueries {
   async describe(projectId: string, datasetId: string, sampleId: string, origin: UrlOrigin): Promise<DescribeSampleResp> {
     const dataset = await this.directory.require(projectId, datasetId);
     const row = await this.store.sample(dataset.id, sampleId);
-    if (!row) throw apiError(400, 'ModelArts.4420', `(${sampleId})`);
+    if (!row) throw sampleErrors.notFound(`${sampleId}`);
     const labels = await this.store.labels(dataset.id);
     return sampleView(row, new Map(labels.map((l) => [l.no, l])), this.urls.forSource(origin, row.source));
   }

@@ -1,7 +1,6 @@
 // Building sample rows and resolving the labels a write names.
-import { apiError } from '#src/core/errors.ts';
 import { randomBytes } from 'node:crypto';
-import type { DatasetRecord } from '#src/modules/datasets/dataset-directory.ts';
+import { labelErrors, type DatasetRecord } from '#src/modules/datasets/index.ts';
 import { isHard } from './annotation-rules.ts';
 import { labelSetOf, maxScore, type LabelRef, type StoredAnnotation } from './sample-model.ts';
 import type { SampleDraft, SampleTx } from './sample-tx.ts';
@@ -107,22 +106,22 @@ export class LabelResolver {
   /** The label (existing or to be created) and its type; throws naming `field`. */
   private resolve(label: LabelInput, field: string): { name: string; type: number } {
     const name = typeof label.name === 'string' ? label.name.trim() : '';
-    if (name === '') throw apiError(400, 'ModelArts.4410', `(${field}.name is required)`);
+    if (name === '') throw labelErrors.notFound(`${field}.name is required`);
     const existing = this.known.get(name) ?? this.pending.get(name);
     if (existing) {
       if (label.type !== undefined && label.type !== existing.type) {
-        throw apiError(400, 'ModelArts.4413', `(${field}.type: label "${name}" has type ${existing.type}, not ${label.type})`);
+        throw labelErrors.badType(`${field}.type: label "${name}" has type ${existing.type}, not ${label.type}`);
       }
       return { name, type: existing.type };
     }
-    if (!this.opts.create) throw apiError(400, 'ModelArts.4410', `(${field}.name: the dataset has no label "${name}")`);
+    if (!this.opts.create) throw labelErrors.notFound(`${field}.name: the dataset has no label "${name}"`);
     const allowed = this.dataset.info.labelTypes as readonly number[];
     const type = label.type ?? (allowed.length === 1 ? allowed[0] : undefined);
     if (type === undefined) {
-      throw apiError(400, 'ModelArts.4413', `(${field}.type is needed to create label "${name}"; this dataset takes types ${allowed.join(', ') || 'none'})`);
+      throw labelErrors.badType(`${field}.type is needed to create label "${name}"; this dataset takes types ${allowed.join(', ') || 'none'}`);
     }
     if (!allowed.includes(type)) {
-      throw apiError(400, 'ModelArts.4413', `(${field}.type: ${type} does not fit a dataset of type ${this.dataset.info.type}; allowed: ${allowed.join(', ') || 'none'})`);
+      throw labelErrors.badType(`${field}.type: ${type} does not fit a dataset of type ${this.dataset.info.type}; allowed: ${allowed.join(', ') || 'none'}`);
     }
     this.pending.set(name, { name, type, property: {} });
     return { name, type };

@@ -3,9 +3,9 @@
 // written create-only, so two requests naming one file never overwrite each other, and an item that
 // fails after its file was written removes that file only: a request never deletes what it did not
 // create.
-import type { AppContext } from '#src/context.ts';
-import { ApiError, apiError, errors } from '#src/core/errors.ts';
-import type { DatasetDirectory, DatasetRecord } from '#src/modules/datasets/dataset-directory.ts';
+import { ApiError, errors } from '#src/core/errors.ts';
+import type { DatasetRecord } from '#src/modules/datasets/index.ts';
+import type { SampleDatasets, SampleWriterPorts } from './ports.ts';
 import { textLabelLayout } from '#src/formats/label-format.ts';
 import { textFileSamples } from '#src/formats/text-samples.ts';
 import { mapLimit, ObjectExistsError } from '#src/storage/object-store.ts';
@@ -20,6 +20,8 @@ import type { UploadSamplesRequest, UploadSamplesResponse } from './schemas.ts';
 import type { SampleStore } from './store.ts';
 import { SampleState } from './tables.ts';
 import { BATCH_DATA_LIMIT, planItem, resultName, uploadFolder, uploadItems, type UploadItem } from './upload-plan.ts';
+import { sampleErrors } from './errors.ts';
+import { objectUrlErrors } from '#src/modules/object-urls/index.ts';
 
 export { checkSampleName, decodeBase64 } from './upload-plan.ts';
 
@@ -29,7 +31,7 @@ const UNCONFIRMED_TYPES = new Set([0, 1]);
 /** Text classification keeps one sample per line of a file (as the input scan does), not per file. */
 const TEXT_LINES_TYPE = 100;
 
-const exists = (item: UploadItem, what: string) => apiError(400, 'ModelArts.4422', `(${item.field}: ${item.source} ${what})`);
+const exists = (item: UploadItem, what: string) => sampleErrors.exists(`${item.field}: ${item.source} ${what}`);
 
 /** The standing items that name a file by path, by bucket. */
 function byBucket(items: readonly UploadItem[]): Map<string, UploadItem[]> {
@@ -46,8 +48,8 @@ function byBucket(items: readonly UploadItem[]): Map<string, UploadItem[]> {
 export class SampleUploads {
   constructor(
     private readonly store: SampleStore,
-    private readonly directory: DatasetDirectory,
-    private readonly ctx: AppContext,
+    private readonly directory: SampleDatasets,
+    private readonly ports: SampleWriterPorts,
   ) {}
 
   async upload(projectId: string, datasetId: string, req: UploadSamplesRequest, labeler: string): Promise<UploadSamplesResponse> {
@@ -60,14 +62,14 @@ export class SampleUploads {
     }
     const items = uploadItems(samples);
     const folder = uploadFolder(dataset);
-    const now = this.ctx.clock.now();
+    const now = this.ports.clock.now();
     for (const item of items) attempt(item, (it) => planItem(dataset, folder, it, now));
     const inlineBytes = items.reduce((n, it) => n + (it.error ? 0 : (it.data?.length ?? 0)), 0);
-    if (inlineBytes > BATCH_DATA_LIMIT) throw apiError(400, 'ModelArts.4656', `(body.samples: more than ${BATCH_DATA_LIMIT} bytes of data in one request)`);
+    if (inlineBytes > BATCH_DATA_LIMIT) throw sampleErrors.tooLarge(`body.samples: more than ${BATCH_DATA_LIMIT} bytes of data in one request`);
     const seen = new Set<string>();
     for (const item of items) {
       attempt(item, (it) => {
-        if (seen.has(it.source!)) throw apiError(400, 'ModelArts.4422', `(${it.field}: ${it.source} appears twice in the batch)`);
+        if (seen.has(it.source!)) throw sampleErrors.exists(`${it.field}: ${it.source} appears twice in the batch`);
         seen.add(it.source!);
       });
     }
@@ -109,7 +111,7 @@ export class SampleUploads {
     const inline = pending(items).filter((it) => it.data !== undefined);
     if (inline.length > 0) {
       const field = dataset.inputPaths[0] ? 'data_sources[0].data_path' : 'work_path';
-      const denied = await this.ctx.buckets.check(user, folder, field, 'write').then(
+      const denied = await this.ports.buckets.check(user, folder, field, 'write').then(
         () => undefined,
         (e: unknown) => e,
       );
@@ -117,7 +119,7 @@ export class SampleUploads {
       if (denied) for (const it of inline) it.error = denied;
     }
     for (const [bucket, refs] of byBucket(items)) {
-      for (const it of refs) await attemptAsync(it, () => this.ctx.buckets.check(user, bucket, `${it.field}.data_source.data_path`));
+      for (const it of refs) await attemptAsync(it, () => this.ports.buckets.check(user, bucket, `${it.field}.data_source.data_path`));
     }
   }
 
@@ -128,18 +130,18 @@ export class SampleUploads {
    */
   private async checkFiles(dataset: DatasetRecord, folder: ObjectPath, items: UploadItem[]): Promise<void> {
     for (const [bucket, refs] of byBucket(items)) {
-      const stats = await this.ctx.objectStore.statMany(bucket, refs.map((r) => r.path!.key));
+      const stats = await this.ports.objectStore.statMany(bucket, refs.map((r) => r.path!.key));
       refs.forEach((it, j) => {
         const st = stats[j];
-        if (!st) it.error = apiError(400, 'ModelArts.4651', `(${it.field}.data_source.data_path: ${it.source} does not exist)`);
+        if (!st) it.error = objectUrlErrors.unreadableSample(`${it.field}.data_source.data_path: ${it.source} does not exist`);
         else Object.assign(it, { size: st.size, sampleTime: st.lastModified.getTime() });
       });
     }
     const writes = pending(items).filter((it) => it.data !== undefined);
     if (writes.length === 0) return;
-    const taken = await this.ctx.objectStore.statMany(folder.bucket, writes.map((it) => it.path!.key));
+    const taken = await this.ports.objectStore.statMany(folder.bucket, writes.map((it) => it.path!.key));
     writes.forEach((it, j) => {
-      if (taken[j]) it.error = apiError(400, 'ModelArts.4422', `(${it.field}.name: ${it.source} exists; nothing is overwritten)`);
+      if (taken[j]) it.error = sampleErrors.exists(`${it.field}.name: ${it.source} exists; nothing is overwritten`);
     });
     const inDataset = await this.store.existingSources(dataset.id, pending(writes).map((it) => it.source!));
     for (const it of pending(writes)) if (inDataset.has(it.source!)) it.error = exists(it, 'is already a sample of this dataset');
@@ -149,14 +151,14 @@ export class SampleUploads {
   private async writeFiles(folder: ObjectPath, items: UploadItem[]): Promise<void> {
     const inline = pending(items).filter((it) => it.data !== undefined);
     if (inline.length === 0) return;
-    await this.ctx.objectStore.ensureBucket(folder.bucket);
+    await this.ports.objectStore.ensureBucket(folder.bucket);
     await mapLimit(inline, 8, async (it) => {
       try {
-        const info = await this.ctx.objectStore.put(it.path!.bucket, it.path!.key, it.data!, { ifAbsent: true });
+        const info = await this.ports.objectStore.put(it.path!.bucket, it.path!.key, it.data!, { ifAbsent: true });
         it.written = true;
         it.sampleTime = info.lastModified.getTime();
       } catch (e) {
-        if (e instanceof ObjectExistsError) it.error = apiError(400, 'ModelArts.4422', `(${it.field}.name: ${it.source} exists; nothing is overwritten)`);
+        if (e instanceof ObjectExistsError) it.error = sampleErrors.exists(`${it.field}.name: ${it.source} exists; nothing is overwritten`);
         else if (e instanceof ApiError) it.error = e; // e.g. a folder of that name is in the way
         else throw e;
       }
@@ -170,7 +172,7 @@ export class SampleUploads {
       await attemptAsync(item, async (it) => {
         const file = { key: it.path!.key, size: it.size, etag: '', lastModified: new Date(it.sampleTime) };
         const lines = [];
-        for await (const line of textFileSamples(this.ctx.objectStore, it.path!.bucket, file, { layout, importAnnotations: true, labelType: TEXT_LINES_TYPE })) {
+        for await (const line of textFileSamples(this.ports.objectStore, it.path!.bucket, file, { layout, importAnnotations: true, labelType: TEXT_LINES_TYPE })) {
           lines.push(line);
         }
         it.lines = lines;
@@ -180,7 +182,7 @@ export class SampleUploads {
 
   /** Inserts the samples of each item still standing (one, or a text file's lines); records their ids. */
   private async insert(dataset: DatasetRecord, items: UploadItem[], labeledState: number, labeler: string): Promise<void> {
-    const now = this.ctx.clock.now();
+    const now = this.ports.clock.now();
     await this.store.write(dataset.id, now, async (tx) => {
       const resolver = new LabelResolver(dataset, await tx.labels(), { create: true });
       // The labels may have changed since the check (another request): an item they no longer fit fails.
@@ -225,6 +227,6 @@ export class SampleUploads {
   }
 
   private async removeWritten(items: readonly UploadItem[]): Promise<void> {
-    await Promise.allSettled(items.map((it) => this.ctx.objectStore.delete(it.path!.bucket, it.path!.key)));
+    await Promise.allSettled(items.map((it) => this.ports.objectStore.delete(it.path!.bucket, it.path!.key)));
   }
 }

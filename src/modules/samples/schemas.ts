@@ -3,8 +3,8 @@ import { Type, type Static } from 'typebox';
 import { StringEnum } from '#src/core/schemas.ts';
 import { FreeMap } from '#src/core/request-bounds.ts';
 import { LABEL_TYPES, SAMPLE_TYPES } from '#src/formats/dataset-types.ts';
-import { PageOffset } from '#src/modules/datasets/paging.ts';
-import { Label, LabelAttribute, LabelFormat, LabelProperty, MAX_LABELS, SchemaMap } from '#src/modules/datasets/schemas.ts';
+import { PageOffset } from '#src/core/request-bounds.ts';
+import { Label, LabelAttribute, LabelFormat, LabelProperty, MAX_LABELS, SchemaMap } from '#src/modules/datasets/index.ts';
 
 export const IntEnum = <T extends readonly number[]>(values: T, description?: string) =>
   Type.Unsafe<T[number]>({ type: 'integer', enum: [...values], ...(description ? { description } : {}) });

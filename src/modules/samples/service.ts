@@ -1,53 +1,43 @@
-import type { AppContext } from '#src/context.ts';
 import { ApiError, apiError } from '#src/core/errors.ts';
-import type { DatasetDirectory, DatasetRecord } from '#src/modules/datasets/dataset-directory.ts';
-import type { Label } from '#src/modules/datasets/schemas.ts';
+import type { NewSample, SnapshotSample } from '#src/formats/index.ts';
 import type {
+  DatasetRecord,
   DatasetSamplesPort,
   FreezeOptions,
   ImportOptions,
+  Label,
   LabelDefinition,
   SampleCounts,
   VersionSnapshot,
-} from '#src/modules/datasets/samples-port.ts';
-import type { NewSample, SnapshotSample } from '#src/formats/sample-records.ts';
-import type { ObjectUrls } from '#src/modules/object-urls/index.ts';
+} from '#src/modules/datasets/index.ts';
+import type { Clock } from '#src/core/time.ts';
+import type { UrlOrigin } from '#src/modules/object-urls/index.ts';
 import { checkMetadata } from './annotation-rules.ts';
-import { LabelService } from './label-service.ts';
-import { SampleLabeling } from './sample-labeling.ts';
-import { SampleQueries } from './sample-queries.ts';
+import type { LabelService } from './label-service.ts';
+import type { SampleDatasets } from './ports.ts';
+import type { SampleQueries } from './sample-queries.ts';
 import { LabelResolver, sampleDraft } from './sample-rows.ts';
-import { SampleUploads } from './sample-upload.ts';
-import { StatsService } from './stats-service.ts';
+import type { ListSamplesQuery, ListSamplesResponse } from './schemas.ts';
 import type { SampleStore } from './store.ts';
 import { SampleState } from './tables.ts';
-import { VersionStore } from './version-store.ts';
+import type { VersionStore } from './version-store.ts';
 
-/** Samples, labels and manual labeling of a dataset; also what the datasets family uses of them. */
+/** delete_labels of UpdateDataset removes the labels only; their samples stay (policy 0). */
+const LABEL_ONLY = 0;
+
+/** What the datasets family uses of samples (its DatasetSamplesPort): imports, labels, counts, frozen versions. */
 export class SampleService implements DatasetSamplesPort {
-  readonly versions: VersionStore;
-  readonly labels: LabelService;
-  readonly uploads: SampleUploads;
-  readonly labeling: SampleLabeling;
-  readonly queries: SampleQueries;
-  readonly stats: StatsService;
-
   constructor(
     private readonly store: SampleStore,
-    readonly directory: DatasetDirectory,
-    private readonly ctx: AppContext,
-    urls: ObjectUrls,
-  ) {
-    this.versions = new VersionStore(store.database, store);
-    this.labels = new LabelService(store, directory, ctx);
-    this.uploads = new SampleUploads(store, directory, ctx);
-    this.labeling = new SampleLabeling(store, directory, ctx);
-    this.queries = new SampleQueries(store, directory, ctx.clock, urls);
-    this.stats = new StatsService(store, directory);
-  }
+    private readonly versions: VersionStore,
+    private readonly labels: LabelService,
+    private readonly queries: SampleQueries,
+    private readonly directory: SampleDatasets,
+    private readonly clock: Clock,
+  ) {}
 
   async addLabels(dataset: DatasetRecord, labels: LabelDefinition[]): Promise<void> {
-    const created = await this.store.write(dataset.id, this.ctx.clock.now(), async (tx) => {
+    const created = await this.store.write(dataset.id, this.clock.now(), async (tx) => {
       const known = await tx.labels();
       const seen = new Set<string>();
       const fresh = labels.filter((l) => !known.has(l.name) && !seen.has(l.name) && seen.add(l.name));
@@ -57,18 +47,13 @@ export class SampleService implements DatasetSamplesPort {
   }
 
   /** UpdateDataset's update_labels: property merged, attributes replaced, "@modelarts:rename_to" renames. */
-  async updateLabels(dataset: DatasetRecord, labels: LabelDefinition[]): Promise<void> {
-    await this.labels.update(
-      dataset.projectId,
-      dataset.id,
-      labels.map((l) => ({ name: l.name, ...(l.property ? { property: l.property } : {}), ...(l.attributes ? { attributes: l.attributes as Label['attributes'] } : {}) })),
-      'body.update_labels',
-    );
+  async updateLabels(dataset: DatasetRecord, labels: readonly Label[]): Promise<void> {
+    await this.labels.update(dataset.projectId, dataset.id, labels, 'body.update_labels');
   }
 
   /** UpdateDataset's delete_labels: the labels leave every sample (samples stay). */
-  async deleteLabels(dataset: DatasetRecord, names: string[]): Promise<void> {
-    await this.labels.delete(dataset.projectId, dataset.id, names.map((name) => ({ name })), 0, 'body.delete_labels');
+  async deleteLabels(dataset: DatasetRecord, labels: readonly Label[]): Promise<void> {
+    await this.labels.delete(dataset.projectId, dataset.id, labels, LABEL_ONLY, 'body.delete_labels');
   }
 
   async listLabels(datasetId: string): Promise<LabelDefinition[]> {
@@ -82,7 +67,7 @@ export class SampleService implements DatasetSamplesPort {
 
   async importSamples(dataset: DatasetRecord, samples: NewSample[], opts: ImportOptions = {}): Promise<number> {
     if (samples.length === 0) return 0;
-    const now = this.ctx.clock.now();
+    const now = this.clock.now();
     const { added, annotated } = await this.store.write(dataset.id, now, async (tx) => {
       const resolver = new LabelResolver(dataset, await tx.labels(), { create: true });
       const kept = samples.map((s, i): NewSample => {
@@ -132,7 +117,7 @@ export class SampleService implements DatasetSamplesPort {
 
   async freezeVersion(datasetId: string, versionId: string, trainRatio: number, options: FreezeOptions = {}): Promise<VersionSnapshot> {
     if (!(trainRatio >= 0 && trainRatio <= 1)) throw apiError(400, 'ModelArts.0104', `train ratio ${trainRatio}: want 0..1`);
-    return this.versions.freeze(datasetId, versionId, trainRatio, this.ctx.clock.now(), options.keepUsage ?? false);
+    return this.versions.freeze(datasetId, versionId, trainRatio, this.clock.now(), options.keepUsage ?? false);
   }
 
   streamVersion(versionId: string): AsyncIterable<SnapshotSample> {
@@ -141,5 +126,10 @@ export class SampleService implements DatasetSamplesPort {
 
   async dropVersion(versionId: string): Promise<void> {
     await this.versions.drop(versionId);
+  }
+
+  /** A page of the sample list (ListSamples), its sources signed for `origin`. */
+  listSamples(projectId: string, datasetId: string, q: ListSamplesQuery, origin: UrlOrigin = ''): Promise<ListSamplesResponse> {
+    return this.queries.list(projectId, datasetId, q, origin);
   }
 }

@@ -1,6 +1,6 @@
 // Dataset statistics (#6) from the counters kept with the samples, and the metrics history (#7).
 import { errors } from '#src/core/errors.ts';
-import type { DatasetDirectory } from '#src/modules/datasets/dataset-directory.ts';
+import type { SampleDatasets } from './ports.ts';
 import { formatObsPath } from '#src/storage/obs-path.ts';
 import { hardReason } from './hard-reasons.ts';
 import type { MetricsResponse, SampleStateFilter, StatsResponse } from './schemas.ts';
@@ -23,7 +23,7 @@ function labelCounts(l: LabelRow, state: SampleStateFilter | undefined): { count
 export class StatsService {
   constructor(
     private readonly store: SampleStore,
-    private readonly directory: DatasetDirectory,
+    private readonly directory: SampleDatasets,
   ) {}
 
   async stats(projectId: string, datasetId: string, state: SampleStateFilter | undefined): Promise<StatsResponse> {

@@ -1,12 +1,13 @@
 // What one item of an upload batch (#13) names: an inline file to write, or a file given by path;
 // checked on its own, so a bad item fails alone.
-import { apiError, errors, type ApiError } from '#src/core/errors.ts';
-import type { DatasetRecord } from '#src/modules/datasets/dataset-directory.ts';
+import { errors, type ApiError } from '#src/core/errors.ts';
+import type { DatasetRecord } from '#src/modules/datasets/index.ts';
 import { acceptsFile } from '#src/formats/dataset-types.ts';
 import type { NewSample } from '#src/formats/sample-records.ts';
 import { checkObjectKey, formatObsPath, joinKey, parseObsPath, type ObjectPath } from '#src/storage/obs-path.ts';
 import type { BatchItem } from './batch-items.ts';
 import type { UploadSample } from './schemas.ts';
+import { sampleErrors } from './errors.ts';
 
 /** The guide's limits for one uploaded file, by sample type; the batch as a whole takes 8 MB. */
 const MB = 1024 * 1024;
@@ -89,7 +90,7 @@ export function planItem(dataset: DatasetRecord, folder: ObjectPath, item: Uploa
     let data = decodeBase64(s.data, `${field}.data`);
     if (s.encoding && s.encoding !== 'UTF-8') data = Buffer.from(new TextDecoder(s.encoding.toLowerCase()).decode(data), 'utf8');
     const limit = FILE_LIMITS[dataset.info.sampleType] ?? DEFAULT_FILE_LIMIT;
-    if (data.length > limit) throw apiError(400, 'ModelArts.4656', `(${field}.data: ${data.length} bytes, the limit is ${limit})`);
+    if (data.length > limit) throw sampleErrors.tooLarge(`${field}.data: ${data.length} bytes, the limit is ${limit}`);
     const target = { bucket: folder.bucket, key: joinKey(folder.key, name) };
     checkObjectKey(target.bucket, target.key, `${field}.name`);
     Object.assign(item, { path: target, source: formatObsPath(target), name, size: data.length, sampleTime: now, data });

@@ -4,7 +4,7 @@ import { sql, type RawBuilder, type Transaction } from 'kysely';
 import type { Tables } from '#src/db/tables.ts';
 import type { Database } from '#src/db/database.ts';
 import type { SnapshotSample } from '#src/formats/sample-records.ts';
-import type { VersionSnapshot } from '#src/modules/datasets/samples-port.ts';
+import type { VersionSnapshot } from '#src/modules/datasets/index.ts';
 import { annotationsToLabels } from './label-view.ts';
 import type { LabelRef, StoredAnnotation } from './sample-model.ts';
 import { SampleState } from './tables.ts';

@@ -1,8 +1,0 @@
-// Paging of the data-management lists (datasets, versions, samples, labels, import tasks): their
-// specs call offset the "start page", so it is a 0-based page index and a page skips offset x limit
-// records. The bound is the project's one (src/core/request-bounds.ts); with the largest limit of
-// these lists (100,000 labels) the product still fits a safe integer.
-export { MAX_OFFSET as MAX_PAGE_OFFSET, PageOffset } from '#src/core/request-bounds.ts';
-
-/** Records a page skips. */
-export const pageStart = (offset: number, limit: number): number => offset * limit;

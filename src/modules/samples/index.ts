@@ -1,0 +1,5 @@
+// The samples family's public face. No family imports samples: the datasets family uses them
+// through its DatasetSamplesPort, which the wiring (modules/index.ts) fills with the service
+// samplesModule returns. What samples need of datasets is their SampleDatasets port.
+export type { SampleDatasets, SampleWriterPorts } from './ports.ts';
+export type { SampleService } from './service.ts';
