@@ -1,15 +1,15 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext, FamilyModule } from '#src/context.ts';
+import { algorithmsModule } from './algorithms/module.ts';
 import { authorizationsModule } from './authorizations/module.ts';
-import { modelsModule } from './models/index.ts';
-import { modelUsage, servicesModule } from './services/index.ts';
-import { createDatasetDirectory, datasetsModule } from './datasets/module.ts';
 import { dataTransferModule } from './data-transfer/module.ts';
+import { createDatasetDirectory, datasetsModule } from './datasets/module.ts';
+import { modelsModule } from './models/module.ts';
 import { objectUrlsModule } from './object-urls/module.ts';
-import { resourceConfigModule } from './resource-config/index.ts';
+import { resourceConfigModule } from './resource-config/module.ts';
 import { samplesModule } from './samples/module.ts';
-import { algorithmsModule } from './algorithms/index.ts';
-import { trainingEngines, trainingJobsModule } from './training-jobs/index.ts';
+import { modelUsage, servicesModule } from './services/module.ts';
+import { trainingEngines, trainingJobsModule } from './training-jobs/module.ts';
 
 /** Hands a family's background work to the worker and the reconciler loop, then registers its routes. */
 async function install(app: FastifyInstance, ctx: AppContext, family: FamilyModule): Promise<void> {
@@ -19,7 +19,10 @@ async function install(app: FastifyInstance, ctx: AppContext, family: FamilyModu
   await family.register(app);
 }
 
-/** Builds every API family from the ports it needs, in dependency order, then registers its routes. */
+/**
+ * Builds every API family from the ports it needs, in dependency order, then registers its routes.
+ * The wiring imports each family's module.ts; families meet each other only through index.ts.
+ */
 export async function registerModules(app: FastifyInstance, ctx: AppContext): Promise<void> {
   // -- platform families
   const authorizations = authorizationsModule(ctx);

@@ -1,5 +1,4 @@
-// The models family's public face: the wiring builds it from its ports; services deploy its models.
-export { modelsModule, type ModelsDeps } from './module.ts';
+// The models family's public face: what services need to deploy its models, and the ports models take.
 export type { ModelUsage, SourceJob, SourceJobs } from './ports.ts';
 export type { DeployableModel } from './service.ts';
 export type { ConfigApi, PackageConfig } from './package-config.ts';

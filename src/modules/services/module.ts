@@ -6,6 +6,9 @@ import { ServiceManager } from './service-manager.ts';
 import { ServiceReader } from './service-reader.ts';
 import { ServiceStore } from './store.ts';
 
+/** Which models services use: the wiring gives it to the models family, which is built first. */
+export { modelUsage } from './model-usage.ts';
+
 export type ServicesDeps = Pick<AppContext, 'database' | 'objectStore' | 'buckets' | 'identity' | 'clock' | 'config' | 'localPool' | 'sandbox'> & {
   /** The models services deploy. */
   models: DeployableModels;

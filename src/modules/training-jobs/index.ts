@@ -1,5 +1,4 @@
-// The training-jobs family: what other families and the wiring may use.
-export { trainingEngines, trainingJobsModule, type TrainingJobsDeps } from './module.ts';
+// The training-jobs family's public face: the ports it takes and what models read of its jobs.
 export type { TrainingJobs, TrainingJobSource } from './service.ts';
 export type { AlgorithmSource } from './job-builder.ts';
 export type { DatasetManifestSource } from './dataset-inputs.ts';
