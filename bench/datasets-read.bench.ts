@@ -29,7 +29,9 @@ const dataDir = mkdtempSync(join(tmpdir(), 'atelier-datasets-read-'));
 process.on('exit', () => rmSync(dataDir, { recursive: true, force: true }));
 
 // --- seeding, in this process; the server then opens the same data directory -------------------------
-const atelier = await buildApp(loadConfig({ ATELIER_DATA_DIR: dataDir, ATELIER_LOG_LEVEL: 'silent', ATELIER_PORT: '0', ATELIER_DATABASE_URL: `sqlite:${join(dataDir, 'atelier.db')}` }));
+const atelier = await buildApp(
+  loadConfig({ ATELIER_DATA_DIR: dataDir, ATELIER_LOG_LEVEL: 'silent', ATELIER_PORT: '0', ATELIER_DATABASE_URL: `sqlite:${join(dataDir, 'atelier.db')}` }),
+);
 await atelier.app.listen({ host: '127.0.0.1', port: 0 });
 atelier.startBackground();
 const creds = (await bootstrap(atelier.context))!;
@@ -55,7 +57,9 @@ for (let d = 0; d < DATASETS; d++) {
 await atelier.close();
 const seeded = BIG + (DATASETS - 1) * EACH;
 const seedSeconds = (performance.now() - t0) / 1000;
-console.log(`Seeded ${DATASETS} datasets (one of ${fmt(BIG)} samples, ${DATASETS - 1} of ${fmt(EACH)}) through importSamples: ${fmt(seeded)} samples in ${seedSeconds.toFixed(0)} s.`);
+console.log(
+  `Seeded ${DATASETS} datasets (one of ${fmt(BIG)} samples, ${DATASETS - 1} of ${fmt(EACH)}) through importSamples: ${fmt(seeded)} samples in ${seedSeconds.toFixed(0)} s.`,
+);
 
 // --- measuring, against a server in its own process -----------------------------------------------------
 const server = await startServer(dataDir);
@@ -110,7 +114,9 @@ try {
 
   const DESCRIBE = '/v2/{project_id}/datasets/{dataset_id}';
   const describeOpts = { params: { dataset_id: ids[0]! } };
-  await check(DESCRIBE, describeOpts, (b) => ((b as { total_sample_count: number }).total_sample_count === BIG ? undefined : `total_sample_count is not ${BIG}`));
+  await check(DESCRIBE, describeOpts, (b) =>
+    (b as { total_sample_count: number }).total_sample_count === BIG ? undefined : `total_sample_count is not ${BIG}`,
+  );
   const LIST = '/v2/{project_id}/datasets';
   const listOpts = { query: { limit: DATASETS } };
   await check(LIST, listOpts, (b) => {

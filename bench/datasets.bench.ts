@@ -37,7 +37,8 @@ interface PublishResult {
 }
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
-const line = (what: string, value: string, target: string, ok: boolean) => console.log(`${ok ? 'PASS' : 'FAIL'}  ${what.padEnd(44)} ${value.padStart(14)}   target ${target}`);
+const line = (what: string, value: string, target: string, ok: boolean) =>
+  console.log(`${ok ? 'PASS' : 'FAIL'}  ${what.padEnd(44)} ${value.padStart(14)}   target ${target}`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function start(dataDir: string) {

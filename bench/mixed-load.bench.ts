@@ -47,7 +47,9 @@ const obs = (bucket: string, key: string, body: string | Uint8Array) => {
 };
 
 // --- seeding, in this process: datasets and their samples through the port ----------------------------
-const seeder = await buildApp(loadConfig({ ATELIER_DATA_DIR: dataDir, ATELIER_LOG_LEVEL: 'silent', ATELIER_PORT: '0', ATELIER_DATABASE_URL: `sqlite:${join(dataDir, 'atelier.db')}` }));
+const seeder = await buildApp(
+  loadConfig({ ATELIER_DATA_DIR: dataDir, ATELIER_LOG_LEVEL: 'silent', ATELIER_PORT: '0', ATELIER_DATABASE_URL: `sqlite:${join(dataDir, 'atelier.db')}` }),
+);
 await seeder.app.listen({ host: '127.0.0.1', port: 0 });
 seeder.startBackground();
 const creds = (await bootstrap(seeder.context))!;
@@ -83,7 +85,11 @@ obs('bench-bucket', 'onnx/model/config.json', readFileSync(join(import.meta.dirn
 const pyModel = join(import.meta.dirname, '../examples/models/py-threshold/model');
 for (const f of readdirSync(pyModel)) obs('bench-bucket', `py/model/${f}`, readFileSync(join(pyModel, f)));
 obs('bench-bucket', 'code/quick.py', 'print("done")\n');
-const jpeg = (await sharp({ create: { width: 32, height: 32, channels: 3, background: { r: 200, g: 80, b: 40 } } }).jpeg().toBuffer()).toString('base64');
+const jpeg = (
+  await sharp({ create: { width: 32, height: 32, channels: 3, background: { r: 200, g: 80, b: 40 } } })
+    .jpeg()
+    .toBuffer()
+).toString('base64');
 
 // --- the server, in its own process; services and a training job through the API ----------------------
 const serverArgs = (process.env.MIXED_SERVER_ARGS ?? '').split(' ').filter(Boolean);
@@ -100,7 +106,12 @@ try {
     }
   };
   const deploy = async (name: string, folder: string, modelType: 'PyTorch' | 'Scikit_Learn') => {
-    const { model_id } = await client.models.create({ model_name: name, model_version: '1.0.0', source_location: `/bench-bucket/${folder}/`, model_type: modelType });
+    const { model_id } = await client.models.create({
+      model_name: name,
+      model_version: '1.0.0',
+      source_location: `/bench-bucket/${folder}/`,
+      model_type: modelType,
+    });
     await until(`model ${name}`, async () => {
       const m = await client.models.show(model_id);
       if (m.model_status === 'failed') throw new Error(`model ${name} failed`);
@@ -144,13 +155,22 @@ try {
   }
   const ds = () => pick(datasets);
   const ops: Op[] = [
-    { name: 'describe dataset', kind: 'read', weight: 12, make: () => ({ method: 'GET', path: '/v2/{project_id}/datasets/{dataset_id}', opts: { params: { dataset_id: ds().id } } }) },
+    {
+      name: 'describe dataset',
+      kind: 'read',
+      weight: 12,
+      make: () => ({ method: 'GET', path: '/v2/{project_id}/datasets/{dataset_id}', opts: { params: { dataset_id: ds().id } } }),
+    },
     { name: 'list datasets', kind: 'read', weight: 6, make: () => ({ method: 'GET', path: '/v2/{project_id}/datasets', opts: {} }) },
     {
       name: 'list samples',
       kind: 'read',
       weight: 10,
-      make: () => ({ method: 'GET', path: `${ANN}/samples`, opts: { params: { dataset_id: ds().id }, query: { limit: 20, offset: Math.floor(Math.random() * 5) } } }),
+      make: () => ({
+        method: 'GET',
+        path: `${ANN}/samples`,
+        opts: { params: { dataset_id: ds().id }, query: { limit: 20, offset: Math.floor(Math.random() * 5) } },
+      }),
     },
     {
       name: 'describe sample',
@@ -168,7 +188,12 @@ try {
       weight: 4,
       make: () => ({ method: 'GET', path: '/v2/{project_id}/training-jobs/{training_job_id}', opts: { params: { training_job_id: job.metadata.id } } }),
     },
-    { name: 'list training jobs', kind: 'read', weight: 2, make: () => ({ method: 'POST', path: '/v2/{project_id}/training-job-searches', opts: { body: { limit: 10 } } }) },
+    {
+      name: 'list training jobs',
+      kind: 'read',
+      weight: 2,
+      make: () => ({ method: 'POST', path: '/v2/{project_id}/training-job-searches', opts: { body: { limit: 10 } } }),
+    },
     {
       name: 'describe service',
       kind: 'read',
@@ -183,7 +208,14 @@ try {
       make: () => ({
         method: 'PUT',
         path: `${ANN}/labels/{label_name}`,
-        opts: { params: { dataset_id: ds().id, label_name: pick(LABELS) }, body: { '@modelarts:color': `#${Math.floor(Math.random() * 0xffffff).toString(16).padStart(6, '0')}` } },
+        opts: {
+          params: { dataset_id: ds().id, label_name: pick(LABELS) },
+          body: {
+            '@modelarts:color': `#${Math.floor(Math.random() * 0xffffff)
+              .toString(16)
+              .padStart(6, '0')}`,
+          },
+        },
       }),
     },
     {
@@ -192,14 +224,22 @@ try {
       weight: 7,
       make: () => {
         const d = ds();
-        return { method: 'PUT', path: `${ANN}/samples`, opts: { params: { dataset_id: d.id }, body: { samples: [{ sample_id: pick(d.samples), labels: [{ name: pick(LABELS) }] }] } } };
+        return {
+          method: 'PUT',
+          path: `${ANN}/samples`,
+          opts: { params: { dataset_id: d.id }, body: { samples: [{ sample_id: pick(d.samples), labels: [{ name: pick(LABELS) }] }] } },
+        };
       },
     },
     {
       name: 'update dataset',
       kind: 'write',
       weight: 4,
-      make: () => ({ method: 'PUT', path: '/v2/{project_id}/datasets/{dataset_id}', opts: { params: { dataset_id: ds().id }, body: { description: `changed ${Date.now()}` } } }),
+      make: () => ({
+        method: 'PUT',
+        path: '/v2/{project_id}/datasets/{dataset_id}',
+        opts: { params: { dataset_id: ds().id }, body: { description: `changed ${Date.now()}` } },
+      }),
     },
     {
       name: 'upload sample',
@@ -208,15 +248,27 @@ try {
       make: () => ({
         method: 'POST',
         path: `${ANN}/samples`,
-        opts: { params: { dataset_id: ds().id }, body: { samples: [{ name: `up-${process.pid}-${++uploads}.jpg`, data: jpeg, labels: [{ name: pick(LABELS) }] }] } },
+        opts: {
+          params: { dataset_id: ds().id },
+          body: { samples: [{ name: `up-${process.pid}-${++uploads}.jpg`, data: jpeg, labels: [{ name: pick(LABELS) }] }] },
+        },
       }),
     },
-    { name: 'infer ONNX', kind: 'inference', weight: 17, make: () => ({ method: 'POST', path: '/v1/infers/{service_id}', opts: { params: { service_id: onnxService }, body: { x: [[1, 0]] } } }) },
+    {
+      name: 'infer ONNX',
+      kind: 'inference',
+      weight: 17,
+      make: () => ({ method: 'POST', path: '/v1/infers/{service_id}', opts: { params: { service_id: onnxService }, body: { x: [[1, 0]] } } }),
+    },
     {
       name: 'infer Python',
       kind: 'inference',
       weight: 6,
-      make: () => ({ method: 'POST', path: '/v1/infers/{service_id}', opts: { params: { service_id: pyService }, body: { data: { req_data: [{ petal_length: 1.4 }] } } } }),
+      make: () => ({
+        method: 'POST',
+        path: '/v1/infers/{service_id}',
+        opts: { params: { service_id: pyService }, body: { data: { req_data: [{ petal_length: 1.4 }] } } },
+      }),
     },
   ];
   // MIXED_ONLY="upload sample,infer ONNX" narrows the mix to those operations (to find a culprit).
@@ -297,7 +349,9 @@ try {
     return { count: all.length, rps: all.length / elapsed, p50: percentile(all, 50), p99: percentile(all, 99), max: highest(all), errors, timeouts };
   };
   const perOp = (tallies: Map<string, Tally>) => {
-    console.log(`      ${'operation'.padEnd(24)} ${'count'.padStart(7)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'max ms'.padStart(8)} ${'errors'.padStart(7)}`);
+    console.log(
+      `      ${'operation'.padEnd(24)} ${'count'.padStart(7)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'max ms'.padStart(8)} ${'errors'.padStart(7)}`,
+    );
     for (const [name, t] of tallies) {
       if (t.ms.length === 0) continue;
       console.log(

@@ -30,7 +30,9 @@ const STATS_RUNS = 50;
 const dataDir = mkdtempSync(join(tmpdir(), 'atelier-samples-bench-'));
 process.on('exit', () => rmSync(dataDir, { recursive: true, force: true }));
 const dbFile = join(dataDir, 'atelier.db');
-const atelier = await buildApp(loadConfig({ ATELIER_DATA_DIR: dataDir, ATELIER_LOG_LEVEL: 'silent', ATELIER_PORT: '0', ATELIER_DATABASE_URL: `sqlite:${dbFile}` }));
+const atelier = await buildApp(
+  loadConfig({ ATELIER_DATA_DIR: dataDir, ATELIER_LOG_LEVEL: 'silent', ATELIER_PORT: '0', ATELIER_DATABASE_URL: `sqlite:${dbFile}` }),
+);
 await atelier.app.listen({ host: '127.0.0.1', port: 0 });
 atelier.startBackground();
 const port = (atelier.app.server.address() as AddressInfo).port;
@@ -42,12 +44,19 @@ const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Ma
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 /** The 1-minute load average: on a shared 2-core machine the figures move with it. */
 const load = () => `load average ${loadavg()[0]!.toFixed(2)}`;
-const line = (what: string, value: string, target: string, ok: boolean) => console.log(`${ok ? 'PASS' : 'FAIL'}  ${what.padEnd(52)} ${value.padStart(16)}   target ${target}`);
+const line = (what: string, value: string, target: string, ok: boolean) =>
+  console.log(`${ok ? 'PASS' : 'FAIL'}  ${what.padEnd(52)} ${value.padStart(16)}   target ${target}`);
 
 async function dataset(name: string, input: string): Promise<string> {
   mkdirSync(join(dataDir, 'obs', input), { recursive: true });
   const r = await client.http.call<{ dataset_id: string }>('POST', '/v2/{project_id}/datasets', {
-    body: { dataset_name: name, dataset_type: 1, data_sources: [{ data_type: 0, data_path: input }], work_path: `/bench-bucket/${name}-out/`, work_path_type: 0 },
+    body: {
+      dataset_name: name,
+      dataset_type: 1,
+      data_sources: [{ data_type: 0, data_path: input }],
+      work_path: `/bench-bucket/${name}-out/`,
+      work_path_type: 0,
+    },
   });
   for (;;) {
     const d = await client.http.call<{ status: number }>('GET', '/v2/{project_id}/datasets/{dataset_id}', { params: { dataset_id: r.dataset_id } });
@@ -89,10 +98,13 @@ const signedBatch = (dataset: string, batch: string[]) =>
 const send = (req: ReturnType<typeof signedBatch>) =>
   new Promise<void>((resolve, reject) => {
     const url = new URL(req.url);
-    const r = http.request({ method: req.method, host: url.hostname, port: url.port, path: url.pathname + url.search, headers: req.headers, agent: postAgent }, (res) => {
-      res.resume();
-      res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`HTTP ${res.statusCode}`))));
-    });
+    const r = http.request(
+      { method: req.method, host: url.hostname, port: url.port, path: url.pathname + url.search, headers: req.headers, agent: postAgent },
+      (res) => {
+        res.resume();
+        res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`HTTP ${res.statusCode}`))));
+      },
+    );
     r.on('error', reject);
     r.end(req.body);
   });
@@ -111,7 +123,21 @@ const rawBatch = (batch: string[], prefix = '') => {
   insertBatch(
     batch.map((p) =>
       sampleValues(
-        sampleRow(record, { source: prefix + p, name: p.slice(p.lastIndexOf('/') + 1), size: 1, sampleTime: now, state: SampleState.none, annotations: [], metadata: {}, usage: null, labeler: null }, now),
+        sampleRow(
+          record,
+          {
+            source: prefix + p,
+            name: p.slice(p.lastIndexOf('/') + 1),
+            size: 1,
+            sampleTime: now,
+            state: SampleState.none,
+            annotations: [],
+            metadata: {},
+            usage: null,
+            labeler: null,
+          },
+          now,
+        ),
       ),
     ),
   );
@@ -146,7 +172,13 @@ const big = await data.directory.require(creds.project_id, bigId);
 const LABELS = ['cat', 'dog', 'bird', 'fish', 'horse', 'cow', 'sheep', 'goat', 'duck', 'rare'];
 const t0 = performance.now();
 const SEED_BATCH = 10_000;
-const box = { '@modelarts:shape': 'bndbox', '@modelarts:feature': [[1, 2], [30, 40]] };
+const box = {
+  '@modelarts:shape': 'bndbox',
+  '@modelarts:feature': [
+    [1, 2],
+    [30, 40],
+  ],
+};
 for (let start = 0; start < BIG; start += SEED_BATCH) {
   const batch: NewSample[] = [];
   for (let i = start; i < Math.min(BIG, start + SEED_BATCH); i++) {
@@ -177,7 +209,9 @@ function get(path: string, params: Record<string, string>, query: Record<string,
       const r = http.request({ host: url.hostname, port: url.port, path: url.pathname + url.search, headers: req.headers, agent }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => (res.statusCode === 200 ? resolve(JSON.parse(Buffer.concat(chunks).toString('utf8'))) : reject(new Error(`HTTP ${res.statusCode}`))));
+        res.on('end', () =>
+          res.statusCode === 200 ? resolve(JSON.parse(Buffer.concat(chunks).toString('utf8'))) : reject(new Error(`HTTP ${res.statusCode}`)),
+        );
       });
       r.on('error', reject);
       r.end();
@@ -196,9 +230,18 @@ const timed = async (runs: number, fn: (i: number) => Promise<unknown>) => {
 };
 const report = (what: string, ms: number[], target: number | undefined) => {
   const p99 = percentile(ms, 99);
-  line(`${what} p99 (p50 ${percentile(ms, 50).toFixed(1)})`, `${p99.toFixed(1)} ms`, target === undefined ? '(reference)' : `<= ${target} ms`, target === undefined || p99 <= target);
+  line(
+    `${what} p99 (p50 ${percentile(ms, 50).toFixed(1)})`,
+    `${p99.toFixed(1)} ms`,
+    target === undefined ? '(reference)' : `<= ${target} ms`,
+    target === undefined || p99 <= target,
+  );
 };
-for (const [label, pages] of [['dog', 1], ['dog', 50], ['rare', 1]] as const) {
+for (const [label, pages] of [
+  ['dog', 1],
+  ['dog', 50],
+  ['rare', 1],
+] as const) {
   const calls = Array.from({ length: pages }, (_, p) => get(SAMPLES, { dataset_id: bigId }, { label_name: label, limit: 100, offset: p }));
   await calls[0]!();
   report(`list 100 by label "${label}"${pages > 1 ? `, pages 0-${pages - 1}` : ', first page'}`, await timed(LIST_RUNS, (i) => calls[i % pages]!()), 20);

@@ -39,7 +39,10 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 // The example package, in the object store.
 const onnxBytes = buildLinearModel(EXAMPLE_WEIGHTS, EXAMPLE_BIAS);
 const config = (await import('../examples/models/onnx-linear/model/config.json', { with: { type: 'json' } })).default;
-for (const [rel, body] of [['model/model.onnx', Buffer.from(onnxBytes)], ['model/config.json', JSON.stringify(config)]] as const) {
+for (const [rel, body] of [
+  ['model/model.onnx', Buffer.from(onnxBytes)],
+  ['model/config.json', JSON.stringify(config)],
+] as const) {
   const file = join(dataDir, 'obs', 'bench', 'linear', rel);
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, body);
@@ -117,7 +120,9 @@ for (const c of [1, 32]) {
   const d = await load(directUrl, c, {});
   const g = await load(gatewayUrl, c, auth);
   const ratio = g.rps / d.rps;
-  console.log(`concurrency ${c}: gateway ${g.rps.toFixed(0)} req/s (p50 ${g.p50} ms), direct HTTP ${d.rps.toFixed(0)} req/s (p50 ${d.p50} ms), bare session.run ${(await bare(c)).toFixed(0)} runs/s`);
+  console.log(
+    `concurrency ${c}: gateway ${g.rps.toFixed(0)} req/s (p50 ${g.p50} ms), direct HTTP ${d.rps.toFixed(0)} req/s (p50 ${d.p50} ms), bare session.run ${(await bare(c)).toFixed(0)} runs/s`,
+  );
   line(`concurrency ${c}: gateway errors`, String(g.errors), '0', g.errors === 0);
   if (c === 32) line('concurrency 32: gateway / direct throughput', ratio.toFixed(2), '>= 0.70', ratio >= 0.7);
   // autocannon's percentiles are whole milliseconds: the p50 difference is printed, and the mean

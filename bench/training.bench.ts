@@ -36,7 +36,8 @@ const client = new AtelierClient(`http://127.0.0.1:${port}`, { kind: 'aksk', ak:
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(0.95 * xs.length))]!;
-const line = (what: string, value: string, target: string, ok: boolean) => console.log(`${ok ? 'PASS' : 'FAIL'}  ${what.padEnd(56)} ${value.padStart(14)}   target ${target}`);
+const line = (what: string, value: string, target: string, ok: boolean) =>
+  console.log(`${ok ? 'PASS' : 'FAIL'}  ${what.padEnd(56)} ${value.padStart(14)}   target ${target}`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function put(key: string, body: string): void {
@@ -102,7 +103,13 @@ const pool = cpus().length;
 const t0 = performance.now();
 const ids = await Promise.all(Array.from({ length: BURST }, (_, i) => create(`burst-${i}`, 'quick.py')));
 for (;;) {
-  const open = await client.training.listJobs({ limit: 1, filters: [{ key: 'name', operator: 'like', value: ['burst-'] }, { key: 'phase', operator: 'in', value: ['Creating', 'Pending', 'Running', 'Terminating'] }] });
+  const open = await client.training.listJobs({
+    limit: 1,
+    filters: [
+      { key: 'name', operator: 'like', value: ['burst-'] },
+      { key: 'phase', operator: 'in', value: ['Creating', 'Pending', 'Running', 'Terminating'] },
+    ],
+  });
   if (open.count === 0) break;
   if (performance.now() - t0 > 120_000) throw new Error('burst did not finish in 2 minutes');
   await sleep(5);

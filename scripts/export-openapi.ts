@@ -35,7 +35,11 @@ const isObject = (v: Json | undefined): v is JsonObject => typeof v === 'object'
 function canonical(v: Json): Json {
   if (Array.isArray(v)) return v.map(canonical);
   if (!isObject(v)) return v;
-  return Object.fromEntries(Object.keys(v).sort().map((k) => [k, canonical(v[k]!)]));
+  return Object.fromEntries(
+    Object.keys(v)
+      .sort()
+      .map((k) => [k, canonical(v[k]!)]),
+  );
 }
 
 const same = (a: Json | undefined, b: Json | undefined): boolean =>
@@ -60,7 +64,9 @@ function summary(served: JsonObject, saved: JsonObject): string[] {
   for (const path of new Set([...Object.keys(isObject(served.paths) ? served.paths : {}), ...Object.keys(isObject(saved.paths) ? saved.paths : {})])) {
     const a = isObject(served.paths) ? served.paths[path] : undefined;
     const b = isObject(saved.paths) ? saved.paths[path] : undefined;
-    lines.push(...entryDiff(a, b, (method, op) => `${method.toUpperCase()} ${path}${isObject(op) && typeof op.operationId === 'string' ? ` (${op.operationId})` : ''}`));
+    lines.push(
+      ...entryDiff(a, b, (method, op) => `${method.toUpperCase()} ${path}${isObject(op) && typeof op.operationId === 'string' ? ` (${op.operationId})` : ''}`),
+    );
   }
   const components = (d: JsonObject) => (isObject(d.components) ? d.components : {});
   for (const kind of new Set([...Object.keys(components(served)), ...Object.keys(components(saved))])) {

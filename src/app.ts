@@ -110,7 +110,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   registerErrorHandler(app, config.bodyLimit);
   const metrics = createMetrics();
   // Before any route is added: each route gets its hooks as it is added.
-  registerRequestHooks(app, requestAuth(app, { identity, clock, signatureWindowSeconds: config.signatureWindowSeconds, failureLimits: config.authFailures }), metrics.requests);
+  registerRequestHooks(
+    app,
+    requestAuth(app, { identity, clock, signatureWindowSeconds: config.signatureWindowSeconds, failureLimits: config.authFailures }),
+    metrics.requests,
+  );
   options.responseCheck?.attach(app);
 
   await app.register(swagger, {

@@ -62,7 +62,12 @@ export const settings = [
   { flag: 'log-level', env: 'ATELIER_LOG_LEVEL', about: 'fatal, error, warn, info, debug, trace or silent', default: 'info' },
   { flag: 'body-limit', env: 'ATELIER_BODY_LIMIT', about: 'largest request body in bytes', default: String(12 * 1024 * 1024) },
   { flag: 'signature-window', env: 'ATELIER_SIGNATURE_WINDOW', about: 'accepted X-Sdk-Date skew, seconds', default: '900' },
-  { flag: 'auth-failure-limit', env: 'ATELIER_AUTH_FAILURE_LIMIT', about: 'bad signatures per AK, or failed logins per user, before 429 (0: no limit)', default: '20' },
+  {
+    flag: 'auth-failure-limit',
+    env: 'ATELIER_AUTH_FAILURE_LIMIT',
+    about: 'bad signatures per AK, or failed logins per user, before 429 (0: no limit)',
+    default: '20',
+  },
   { flag: 'auth-failure-window', env: 'ATELIER_AUTH_FAILURE_WINDOW', about: 'window of the auth failure limit, seconds', default: '60' },
   { flag: 'token-ttl', env: 'ATELIER_TOKEN_TTL', about: 'token lifetime, seconds', default: '86400' },
   { flag: 'object-url-ttl', env: 'ATELIER_OBJECT_URL_TTL', about: 'lifetime of signed object URLs (sample sources, previews), seconds', default: '3600' },
@@ -73,7 +78,12 @@ export const settings = [
   { flag: 'training-engines', env: 'ATELIER_TRAINING_ENGINES', about: 'extra training engines: id=Name@/path/to/interpreter, comma separated', default: '' },
   { flag: 'infer-timeout', env: 'ATELIER_INFER_TIMEOUT', about: 'seconds a prediction may take before it is dropped with a 504', default: '60' },
   { flag: 'local-pool-cpu', env: 'ATELIER_LOCAL_POOL_CPU', about: 'CPU cores training jobs and services use together (default: all)', default: '' },
-  { flag: 'local-pool-memory-mb', env: 'ATELIER_LOCAL_POOL_MEMORY_MB', about: 'memory training jobs and services use together, MB (default: all)', default: '' },
+  {
+    flag: 'local-pool-memory-mb',
+    env: 'ATELIER_LOCAL_POOL_MEMORY_MB',
+    about: 'memory training jobs and services use together, MB (default: all)',
+    default: '',
+  },
   { flag: 'sandbox', env: 'ATELIER_SANDBOX', about: 'workload sandbox: auto (bubblewrap when it works), bwrap or none', default: 'auto' },
   { flag: 'sandbox-user', env: 'ATELIER_SANDBOX_USER', about: 'user workloads run as when the server runs as root (name, uid or uid:gid)', default: 'nobody' },
 ] as const;
@@ -111,7 +121,10 @@ function oneOf<T extends string>(name: string, raw: string, values: readonly T[]
 }
 
 function list(raw: string): string[] {
-  return raw.split(',').map((s) => s.trim()).filter(Boolean);
+  return raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 /** Environment and flags -> Config. Flags win over the environment, which wins over defaults. */
@@ -160,7 +173,10 @@ export function loadConfig(env: Env = process.env, flags: Partial<Record<Setting
     logLevel: logLevel as LogLevel,
     bodyLimit: integer('body limit', get('body-limit'), 1024, 1024 ** 3),
     signatureWindowSeconds: integer('signature window', get('signature-window'), 1, 86400),
-    authFailures: { limit: integer('auth failure limit', get('auth-failure-limit'), 0, 1_000_000), windowSeconds: integer('auth failure window', get('auth-failure-window'), 1, 86400) },
+    authFailures: {
+      limit: integer('auth failure limit', get('auth-failure-limit'), 0, 1_000_000),
+      windowSeconds: integer('auth failure window', get('auth-failure-window'), 1, 86400),
+    },
     tokenTtlSeconds: integer('token ttl', get('token-ttl'), 60, 30 * 86400),
     objectUrlTtlSeconds: integer('object url ttl', get('object-url-ttl'), 60, 7 * 86400),
     ...(masterKey ? { masterKey } : {}),

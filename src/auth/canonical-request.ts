@@ -42,8 +42,7 @@ export function parseQuery(rawQuery: string): QueryPairs {
     });
 }
 
-const byKeyThenValue = (a: [string, string], b: [string, string]): number =>
-  a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0;
+const byKeyThenValue = (a: [string, string], b: [string, string]): number => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0);
 
 /** Sorted by key then value, each encoded; also the query string the client puts on the wire. */
 export function canonicalQuery(pairs: QueryPairs): string {
@@ -119,8 +118,7 @@ export function verifiedPayloadHash(
 }
 
 /** Whether verifiedPayloadHash() refused the declared hash. */
-export const isPayloadRefusal = (hash: string): hash is PayloadRefusal =>
-  hash === 'content-sha256-mismatch' || hash === 'unsigned-payload-not-allowed';
+export const isPayloadRefusal = (hash: string): hash is PayloadRefusal => hash === 'content-sha256-mismatch' || hash === 'unsigned-payload-not-allowed';
 
 export function canonicalRequest(input: CanonicalInput): string {
   const names = input.signedHeaders;
@@ -200,7 +198,10 @@ export class SigningKey {
 
 /** `YYYYMMDDTHHMMSSZ` of a date. */
 export function formatSdkDate(d: Date): string {
-  return d.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  return d
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 }
 
 /** Parses `YYYYMMDDTHHMMSSZ` to epoch milliseconds; undefined when malformed. */

@@ -249,9 +249,7 @@ export class IdentityService {
     // An unknown domain or user costs the same scrypt work as a wrong password (see verifyPassword).
     const passwordOk = await verifyPassword(input.password, user?.password_hash);
     if (!d || !user || !passwordOk) return undefined;
-    const project = input.project.id
-      ? await this.store.projectById(input.project.id)
-      : await this.store.projectByName(d.id, input.project.name ?? '');
+    const project = input.project.id ? await this.store.projectById(input.project.id) : await this.store.projectByName(d.id, input.project.name ?? '');
     if (!project || project.domain_id !== d.id || !(await this.store.isMember(project.id, user.id))) return undefined;
     const token = opaqueToken();
     const issuedAt = this.clock.now();

@@ -19,7 +19,10 @@ export class IdentityStore {
     return this.db.selectFrom('domains').selectAll().where('id', '=', id).executeTakeFirst();
   }
   countDomains() {
-    return this.db.selectFrom('domains').select((e) => e.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    return this.db
+      .selectFrom('domains')
+      .select((e) => e.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
   }
 
   firstDomain() {
@@ -30,11 +33,7 @@ export class IdentityStore {
     return this.db.insertInto('users').values(row).execute();
   }
   private usersWithDomain() {
-    return this.db
-      .selectFrom('users')
-      .innerJoin('domains', 'domains.id', 'users.domain_id')
-      .selectAll('users')
-      .select('domains.name as domain_name');
+    return this.db.selectFrom('users').innerJoin('domains', 'domains.id', 'users.domain_id').selectAll('users').select('domains.name as domain_name');
   }
   userById(id: string): Promise<UserWithDomain | undefined> {
     return this.usersWithDomain().where('users.id', '=', id).executeTakeFirst();

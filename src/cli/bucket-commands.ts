@@ -46,7 +46,12 @@ export async function bucketCommand(args: readonly string[], opts: BucketOptions
         return { bucket, revoked: domain.name };
       }
       case 'list':
-        return (await buckets.list()).map((b) => ({ bucket: b.name, owner: b.owner_domain, created_at: new Date(b.created_at).toISOString(), grants: b.grantees.map((g) => g.domain) }));
+        return (await buckets.list()).map((b) => ({
+          bucket: b.name,
+          owner: b.owner_domain,
+          created_at: new Date(b.created_at).toISOString(),
+          grants: b.grantees.map((g) => g.domain),
+        }));
       default:
         throw new ConfigError(`unknown command "bucket ${verb}"\n\n${bucketUsage}`);
     }

@@ -20,9 +20,7 @@ export interface OperationParts<O extends Operation> extends Pick<RequestOptions
 }
 
 export type ClientAuth =
-  | { kind: 'aksk'; ak: string; sk: string; projectId: string }
-  | { kind: 'token'; token: string; projectId: string }
-  | { kind: 'none'; projectId: string };
+  { kind: 'aksk'; ak: string; sk: string; projectId: string } | { kind: 'token'; token: string; projectId: string } | { kind: 'none'; projectId: string };
 
 export type QueryValue = string | number | boolean | undefined | null | ReadonlyArray<string | number | boolean>;
 export type Query = Record<string, QueryValue>;
@@ -127,7 +125,9 @@ export class HttpClient {
     if (this.auth.kind === 'token') headers['x-auth-token'] = this.auth.token;
     if (this.auth.kind === 'aksk') {
       headers['x-sdk-date'] ??= formatSdkDate(opts.date ?? new Date());
-      const signedHeaders = Object.keys(headers).filter((h) => !h.includes('_') && h !== 'authorization').sort();
+      const signedHeaders = Object.keys(headers)
+        .filter((h) => !h.includes('_') && h !== 'authorization')
+        .sort();
       const payloadHash = signedPayloadHash(headers, body);
       const canonical = canonicalRequest({ method, rawPath: path, query: pairs, headers, signedHeaders, payloadHash });
       const sig = signature(this.auth.sk, stringToSign(headers['x-sdk-date'], canonical));

@@ -55,7 +55,6 @@ export const errors = {
   expiredToken: () => apiError(401, 'ModelArts.0202'),
   projectMismatch: (detail: string) => apiError(403, 'ModelArts.0210', detail),
   forbidden: (action: string) => apiError(403, 'ModelArts.0108', action),
-  routeNotFound: (method: string, url: string) =>
-    apiError(404, 'ModelArts.4901', `No API matches ${method} ${url}.`),
+  routeNotFound: (method: string, url: string) => apiError(404, 'ModelArts.4901', `No API matches ${method} ${url}.`),
   internal: (requestId: string) => apiError(500, 'ModelArts.0010', `Request id: ${requestId}.`),
 };

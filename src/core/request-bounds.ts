@@ -55,4 +55,5 @@ export const Text = (maxLength: number, description?: string) => Type.String({ m
  * A request object that takes only its declared fields: an undeclared key is a 400 naming it. For
  * nested objects the server keeps as sent and answers back (an unknown key would be stored and echoed).
  */
-export const Closed = <T extends TProperties>(properties: T, options: TObjectOptions = {}) => Type.Object(properties, { ...options, additionalProperties: false });
+export const Closed = <T extends TProperties>(properties: T, options: TObjectOptions = {}) =>
+  Type.Object(properties, { ...options, additionalProperties: false });

@@ -1,10 +1,7 @@
 import { Type, type TSchema } from 'typebox';
 
 /** The error body of every failure: {"error_code": "ModelArts.XXXX", "error_msg": "..."}. */
-export const ErrorBody = Type.Object(
-  { error_code: Type.String(), error_msg: Type.String() },
-  { $id: 'ErrorBody', description: 'ModelArts error' },
-);
+export const ErrorBody = Type.Object({ error_code: Type.String(), error_msg: Type.String() }, { $id: 'ErrorBody', description: 'ModelArts error' });
 
 /** Adds the error responses every authenticated API can give, for the OpenAPI document. */
 export function withErrors<R extends Record<number, TSchema>>(responses: R) {

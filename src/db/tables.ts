@@ -12,4 +12,16 @@ import type { ModelTables } from '#src/modules/models/tables.ts';
 import type { ServiceTables } from '#src/modules/services/tables.ts';
 import type { BucketTables } from '#src/storage/bucket-tables.ts';
 
-export interface Tables extends IdentityTables, AuthorizationTables, DatasetTables, SampleTables, TaskTables, AlgorithmTables, TrainingTables, ModelTables, ServiceTables, BucketTables, DataTransferTables {}
+export interface Tables
+  extends
+    IdentityTables,
+    AuthorizationTables,
+    DatasetTables,
+    SampleTables,
+    TaskTables,
+    AlgorithmTables,
+    TrainingTables,
+    ModelTables,
+    ServiceTables,
+    BucketTables,
+    DataTransferTables {}

@@ -203,7 +203,12 @@ export async function* scanDirectory(store: ObjectStore, root: ObjectPath, info:
       case 'text-lines': {
         if (!acceptsFile(info, name) || (textLayout!.separateFiles && isResultFile(o.key))) return;
         opts.onFile?.(o);
-        const lines = textFileSamples(store, bucket, o, { layout: textLayout!, importAnnotations: opts.importAnnotations, labelType: layout.labelType, signal });
+        const lines = textFileSamples(store, bucket, o, {
+          layout: textLayout!,
+          importAnnotations: opts.importAnnotations,
+          labelType: layout.labelType,
+          signal,
+        });
         if (!onFileError) {
           yield* lines;
           return;

@@ -24,7 +24,11 @@ export interface ExportPlan {
 /** A 400 (ModelArts.4384) unless samples of this dataset type can be exported to a folder. */
 export function checkExportable(info: DatasetTypeInfo): void {
   if (!EXPORTABLE_TYPES.includes(info.type)) {
-    throw apiError(400, 'ModelArts.4384', `(datasets of type ${info.type}, ${info.tags.join(' / ')}, cannot be exported to a folder; only image classification, object detection and free format can)`);
+    throw apiError(
+      400,
+      'ModelArts.4384',
+      `(datasets of type ${info.type}, ${info.tags.join(' / ')}, cannot be exported to a folder; only image classification, object detection and free format can)`,
+    );
   }
 }
 

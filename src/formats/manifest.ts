@@ -226,7 +226,11 @@ export function snapshotToManifestLine(s: SnapshotSample, opts: SnapshotLineOpti
   const creationTime = s.labeledTime > 0 ? manifestTime(s.labeledTime) : undefined;
   const annotation: ManifestAnnotation[] = [];
   if (shapes.length > 0) {
-    const a: ManifestAnnotation = { type: annotationTypeName(1), 'annotation-loc': manifestSource(opts.annotationLoc!, opts.sourceScheme), 'annotation-format': 'PASCAL VOC' };
+    const a: ManifestAnnotation = {
+      type: annotationTypeName(1),
+      'annotation-loc': manifestSource(opts.annotationLoc!, opts.sourceScheme),
+      'annotation-format': 'PASCAL VOC',
+    };
     a['annotated-by'] = shapes[0]!.annotated_by ?? 'human';
     if (creationTime) a['creation-time'] = creationTime;
     annotation.push(a);
@@ -240,7 +244,11 @@ export function snapshotToManifestLine(s: SnapshotSample, opts: SnapshotLineOpti
  * Writes a manifest (JSON Lines) to `path` from lines or line objects, streamed into the store: the
  * whole file is never held. Returns the stored object's info.
  */
-export async function writeManifest(store: ObjectStore, path: ObjectPath, lines: AsyncIterable<string | ManifestSample | Record<string, unknown>>): Promise<ObjectInfo> {
+export async function writeManifest(
+  store: ObjectStore,
+  path: ObjectPath,
+  lines: AsyncIterable<string | ManifestSample | Record<string, unknown>>,
+): Promise<ObjectInfo> {
   async function* body(): AsyncGenerator<Buffer> {
     for await (const l of lines) {
       const text = typeof l === 'string' ? l : JSON.stringify(l);

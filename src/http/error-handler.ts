@@ -16,9 +16,7 @@ function fromFramework(err: FastifyError, bodyLimit: number): ApiError | undefin
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return errors.badParam(err.message);
     default:
-      return err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500
-        ? errors.badParam(err.message)
-        : undefined;
+      return err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500 ? errors.badParam(err.message) : undefined;
   }
 }
 

@@ -53,7 +53,10 @@ export class RequestMetrics {
 
   text(): string {
     const requests = ['# HELP atelier_http_requests_total HTTP requests', '# TYPE atelier_http_requests_total counter'];
-    const latency = ['# HELP atelier_http_request_duration_seconds HTTP request latency, until the response is handed to the socket', '# TYPE atelier_http_request_duration_seconds histogram'];
+    const latency = [
+      '# HELP atelier_http_request_duration_seconds HTTP request latency, until the response is handed to the socket',
+      '# TYPE atelier_http_request_duration_seconds histogram',
+    ];
     for (const s of this.series) {
       requests.push(`atelier_http_requests_total{${s.labels}} ${s.count}`);
       let cumulative = 0;

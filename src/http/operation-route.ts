@@ -16,5 +16,9 @@ export function routeOf<const O extends Operation>(op: O) {
     response: withErrors(op.responses),
   };
   // The parts an operation leaves out are absent from the schema, not undefined.
-  return { method: op.method, url: op.path, schema: schema as typeof schema & Pick<O, 'params' | 'querystring' | 'body'> & { response: ReturnType<typeof withErrors<O['responses']>> } };
+  return {
+    method: op.method,
+    url: op.path,
+    schema: schema as typeof schema & Pick<O, 'params' | 'querystring' | 'body'> & { response: ReturnType<typeof withErrors<O['responses']>> },
+  };
 }

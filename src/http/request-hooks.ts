@@ -95,4 +95,3 @@ export function registerRequestHooks(app: FastifyInstance, auth: RequestAuth, me
 function hooks<T>(value: T | T[] | undefined): T[] {
   return value === undefined ? [] : Array.isArray(value) ? value : [value];
 }
-

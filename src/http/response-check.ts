@@ -205,9 +205,12 @@ function closed(schema: unknown, inAllOf = false): unknown {
 }
 
 function pointer(e: ErrorObject): string {
-  const extra = e.keyword === 'additionalProperties' || e.keyword === 'unevaluatedProperties'
-    ? String(e.params.additionalProperty ?? e.params.unevaluatedProperty)
-    : e.keyword === 'required' ? String(e.params.missingProperty) : undefined;
+  const extra =
+    e.keyword === 'additionalProperties' || e.keyword === 'unevaluatedProperties'
+      ? String(e.params.additionalProperty ?? e.params.unevaluatedProperty)
+      : e.keyword === 'required'
+        ? String(e.params.missingProperty)
+        : undefined;
   return extra === undefined ? e.instancePath : `${e.instancePath}/${extra}`;
 }
 

@@ -73,12 +73,7 @@ export class TaskQueue {
   }
 
   private unfinishedByKey(key: string) {
-    return this.db
-      .selectFrom('tasks')
-      .select('id')
-      .where('dedupe_key', '=', key)
-      .where('status', 'in', ['queued', 'running'])
-      .executeTakeFirst();
+    return this.db.selectFrom('tasks').select('id').where('dedupe_key', '=', key).where('status', 'in', ['queued', 'running']).executeTakeFirst();
   }
 
   get(id: string): Promise<TaskRow | undefined> {

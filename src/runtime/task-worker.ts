@@ -98,9 +98,13 @@ export class TaskWorker {
         if (!row) break;
         if (this.stopped) {
           // Claimed while stop() ran: stop no longer aborts new work, so hand it back untouched.
-          await this.guarded(row.id, { status: 'queued', lease_owner: null, lease_expires_at: null, attempts: row.attempts - 1, run_at: this.clock.now() }).catch(
-            (err: unknown) => this.log.error({ err, task: row.id }, 'handing back a task failed'),
-          );
+          await this.guarded(row.id, {
+            status: 'queued',
+            lease_owner: null,
+            lease_expires_at: null,
+            attempts: row.attempts - 1,
+            run_at: this.clock.now(),
+          }).catch((err: unknown) => this.log.error({ err, task: row.id }, 'handing back a task failed'));
           break;
         }
         this.launch(row);
@@ -133,10 +137,7 @@ export class TaskWorker {
     return (eb: ExpressionBuilder<Tables, 'tasks'>) =>
       eb.and([
         eb('name', 'in', names),
-        eb.or([
-          eb.and([eb('status', '=', 'queued'), eb('run_at', '<=', now)]),
-          eb.and([eb('status', '=', 'running'), eb('lease_expires_at', '<', now)]),
-        ]),
+        eb.or([eb.and([eb('status', '=', 'queued'), eb('run_at', '<=', now)]), eb.and([eb('status', '=', 'running'), eb('lease_expires_at', '<', now)])]),
       ]);
   }
 
@@ -154,15 +155,7 @@ export class TaskWorker {
     if (this.opts.database.dialect === 'postgres') {
       // Replicas share the table: SKIP LOCKED lets each take a different row without waiting.
       return this.db.transaction().execute(async (trx) => {
-        const row = await trx
-          .selectFrom('tasks')
-          .select('id')
-          .where(this.due(now))
-          .orderBy('run_at')
-          .limit(1)
-          .forUpdate()
-          .skipLocked()
-          .executeTakeFirst();
+        const row = await trx.selectFrom('tasks').select('id').where(this.due(now)).orderBy('run_at').limit(1).forUpdate().skipLocked().executeTakeFirst();
         if (!row) return undefined;
         return trx.updateTable('tasks').set(claimed).where('id', '=', row.id).returningAll().executeTakeFirst();
       });
@@ -191,7 +184,12 @@ export class TaskWorker {
   private async execute(row: TaskRow, controller: AbortController): Promise<void> {
     const def = this.defs.get(row.name)!;
     if (row.attempts > row.max_attempts) {
-      await this.guarded(row.id, { status: 'failed', lease_owner: null, lease_expires_at: null, last_error: row.last_error ?? 'its worker stopped responding too often' });
+      await this.guarded(row.id, {
+        status: 'failed',
+        lease_owner: null,
+        lease_expires_at: null,
+        last_error: row.last_error ?? 'its worker stopped responding too often',
+      });
       return;
     }
     const heartbeat = async (): Promise<void> => {
@@ -200,9 +198,12 @@ export class TaskWorker {
         controller.abort(new Error('lease lost or task cancelled'));
       }
     };
-    const timer = setInterval(() => {
-      heartbeat().catch((err: unknown) => this.log.warn({ err, task: row.id }, 'heartbeat failed'));
-    }, Math.max(10, Math.floor(this.leaseMs / 3)));
+    const timer = setInterval(
+      () => {
+        heartbeat().catch((err: unknown) => this.log.warn({ err, task: row.id }, 'heartbeat failed'));
+      },
+      Math.max(10, Math.floor(this.leaseMs / 3)),
+    );
     const ctx: TaskContext = { taskId: row.id, attempt: row.attempts, signal: controller.signal, heartbeat };
     try {
       const result = await def.run(JSON.parse(row.payload) as never, ctx);

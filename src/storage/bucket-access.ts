@@ -35,8 +35,7 @@ export const BUCKET_CACHE_MS = 5000;
 const GROUP = 'buckets';
 const MAX_PROJECTS = 10_000;
 
-export const bucketForbidden = (field: string, bucket: string) =>
-  apiError(403, 'ModelArts.4310', `(${field}: bucket "${bucket}" belongs to another account)`);
+export const bucketForbidden = (field: string, bucket: string) => apiError(403, 'ModelArts.4310', `(${field}: bucket "${bucket}" belongs to another account)`);
 
 /** The bucket-ownership port: "may this account use bucket B", "claim B", and the admin commands. */
 export class BucketAccess {

@@ -15,8 +15,7 @@ export function compareKeys(a: string, b: string): number {
   return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
 }
 
-export const encodeListToken = (p: ListPosition): string =>
-  Buffer.from(JSON.stringify([p.after, p.folded ? 1 : 0]), 'utf8').toString('base64url');
+export const encodeListToken = (p: ListPosition): string => Buffer.from(JSON.stringify([p.after, p.folded ? 1 : 0]), 'utf8').toString('base64url');
 
 export function decodeListToken(token: string): ListPosition {
   try {

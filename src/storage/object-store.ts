@@ -202,7 +202,8 @@ export async function* listAll(store: ObjectStore, bucket: string, prefix = ''):
 /** A 400 unless 0 <= start <= end, whole numbers. */
 export function checkRange(range: ByteRange | undefined): void {
   if (!range) return;
-  const ok = Number.isSafeInteger(range.start) && range.start >= 0 && (range.end === undefined || (Number.isSafeInteger(range.end) && range.end >= range.start));
+  const ok =
+    Number.isSafeInteger(range.start) && range.start >= 0 && (range.end === undefined || (Number.isSafeInteger(range.end) && range.end >= range.start));
   if (!ok) throw errors.badParam(`range: want 0 <= start <= end, got ${range.start}-${range.end ?? ''}`);
 }
 

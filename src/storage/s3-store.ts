@@ -61,9 +61,7 @@ export class S3ObjectStore extends BaseObjectStore {
       requestChecksumCalculation: 'WHEN_REQUIRED',
       responseChecksumValidation: 'WHEN_REQUIRED',
       ...(config.endpoint ? { endpoint: config.endpoint } : {}),
-      ...(config.accessKeyId && config.secretAccessKey
-        ? { credentials: { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey } }
-        : {}),
+      ...(config.accessKeyId && config.secretAccessKey ? { credentials: { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey } } : {}),
     });
   }
 
@@ -256,9 +254,7 @@ export class S3ObjectStore extends BaseObjectStore {
     do {
       const page = await this.list(bucket, { prefix, ...(token ? { continuationToken: token } : {}) });
       if (page.objects.length > 0) {
-        const res = await this.client.send(
-          new DeleteObjectsCommand({ Bucket, Delete: { Objects: page.objects.map((o) => ({ Key: o.key })), Quiet: true } }),
-        );
+        const res = await this.client.send(new DeleteObjectsCommand({ Bucket, Delete: { Objects: page.objects.map((o) => ({ Key: o.key })), Quiet: true } }));
         const failed = res.Errors ?? [];
         if (failed.length > 0) {
           const first = failed[0]!;

@@ -25,7 +25,13 @@ describe('training resources (#121-122) and algorithms (#107-111)', () => {
     metadata: { name, description: 'This is a ModelArts algorithm' },
     job_config: {
       ...code,
-      parameters: [{ name: 'test-parameter', value: '10', constraint: { type: 'String', editable: true, required: false, sensitive: false, valid_type: 'None', valid_range: [] } }],
+      parameters: [
+        {
+          name: 'test-parameter',
+          value: '10',
+          constraint: { type: 'String', editable: true, required: false, sensitive: false, valid_type: 'None', valid_range: [] },
+        },
+      ],
       parameters_customization: true,
       inputs: [{ name: 'data_url', description: 'data source.' }],
       outputs: [{ name: 'train_url', description: 'model output.' }],
@@ -85,9 +91,15 @@ describe('training resources (#121-122) and algorithms (#107-111)', () => {
     assert.ok(Value.Check(ListAlgorithmsResponse, page));
     assert.equal(page.count, 3);
     assert.ok(page.total >= 3);
-    assert.deepEqual(page.items.map((a) => a.metadata.name), ['list-a', 'list-b']);
+    assert.deepEqual(
+      page.items.map((a) => a.metadata.name),
+      ['list-a', 'list-b'],
+    );
     const next = await t.client.training.listAlgorithms({ searches: 'name:list-', limit: 2, offset: 2, sort_by: 'name', order: 'asc' });
-    assert.deepEqual(next.items.map((a) => a.metadata.name), ['list-c']);
+    assert.deepEqual(
+      next.items.map((a) => a.metadata.name),
+      ['list-c'],
+    );
     const newest = await t.client.training.listAlgorithms({ searches: 'name:LIST', limit: 1 });
     assert.equal(newest.items[0]!.metadata.name, 'list-c');
     assert.equal(newest.sort_by, 'create_time');
@@ -141,8 +153,11 @@ describe('training resources (#121-122) and algorithms (#107-111)', () => {
     assert.equal((await t.client.training.listAlgorithms()).total, before);
   });
 
-  test('advanced_config.auto_search is kept as the algorithm\'s search template', async () => {
-    const autoSearch = { reward_attrs: [{ name: 'acc', mode: 'max', regex: 'acc=([0-9.]+)' }], search_params: [{ name: 'lr', param_type: 'continuous', lower_bound: '0.1', upper_bound: '0.9' }] };
+  test("advanced_config.auto_search is kept as the algorithm's search template", async () => {
+    const autoSearch = {
+      reward_attrs: [{ name: 'acc', mode: 'max', regex: 'acc=([0-9.]+)' }],
+      search_params: [{ name: 'lr', param_type: 'continuous', lower_bound: '0.1', upper_bound: '0.9' }],
+    };
     const a = await t.client.training.createAlgorithm({ ...request('with-search'), advanced_config: { auto_search: autoSearch } });
     assert.deepEqual(a.advanced_config, { auto_search: autoSearch });
     assert.deepEqual((await t.client.training.getAlgorithm(a.metadata.id)).advanced_config, { auto_search: autoSearch });
@@ -157,10 +172,16 @@ describe('training resources (#121-122) and algorithms (#107-111)', () => {
   });
 
   test('resource_requirements: sent as values (the request table, the SDK) or value, answered as value', async () => {
-    const sdk = await t.client.training.createAlgorithm({ ...request('req-values'), resource_requirements: [{ key: 'flavor_type', values: ['CPU'], operator: 'in' }] });
+    const sdk = await t.client.training.createAlgorithm({
+      ...request('req-values'),
+      resource_requirements: [{ key: 'flavor_type', values: ['CPU'], operator: 'in' }],
+    });
     assert.deepEqual(sdk.resource_requirements, [{ key: 'flavor_type', value: ['CPU'], operator: 'in' }]);
     assert.deepEqual((await t.client.training.getAlgorithm(sdk.metadata.id)).resource_requirements, sdk.resource_requirements);
-    const echoed = await t.client.training.createAlgorithm({ ...request('req-value'), resource_requirements: [{ key: 'host_distributed_mode', value: ['singular'] }] });
+    const echoed = await t.client.training.createAlgorithm({
+      ...request('req-value'),
+      resource_requirements: [{ key: 'host_distributed_mode', value: ['singular'] }],
+    });
     assert.deepEqual(echoed.resource_requirements, [{ key: 'host_distributed_mode', value: ['singular'], operator: 'in' }]);
     const cases: [Record<string, unknown>, string][] = [
       [{ key: 'flavor_type', values: ['CPU'], value: ['GPU'] }, 'not both'],
@@ -181,9 +202,19 @@ describe('training resources (#121-122) and algorithms (#107-111)', () => {
   test('auto_search discrete_values: an array (as the SDK sends) is answered as the String of the tables', async () => {
     const a = await t.client.training.createAlgorithm({
       ...request('discrete'),
-      advanced_config: { auto_search: { search_params: [{ name: 'lr', param_type: 'discrete', discrete_values: ['0.1', '0.2'] }, { name: 'bs', param_type: 'discrete', discrete_values: '8,16' }] } },
+      advanced_config: {
+        auto_search: {
+          search_params: [
+            { name: 'lr', param_type: 'discrete', discrete_values: ['0.1', '0.2'] },
+            { name: 'bs', param_type: 'discrete', discrete_values: '8,16' },
+          ],
+        },
+      },
     });
-    assert.deepEqual(a.advanced_config.auto_search?.search_params?.map((p) => p.discrete_values), ['0.1,0.2', '8,16']);
+    assert.deepEqual(
+      a.advanced_config.auto_search?.search_params?.map((p) => p.discrete_values),
+      ['0.1,0.2', '8,16'],
+    );
   });
 
   test('job_config is optional: an algorithm without code is kept, not valid, and refused by jobs until updated', async () => {
@@ -217,7 +248,10 @@ describe('training resources (#121-122) and algorithms (#107-111)', () => {
     assert.deepEqual(renamed.job_config, withCode.job_config);
     assert.equal(renamed.metadata.size, withCode.metadata.size);
     assert.equal(renamed.metadata.is_valid, true);
-    await assert.rejects(t.client.training.updateAlgorithm(bare.metadata.id, { metadata: { description: 'no name' } as never }), apiFailure(400, 'ModelArts.0104', 'name'));
+    await assert.rejects(
+      t.client.training.updateAlgorithm(bare.metadata.id, { metadata: { description: 'no name' } as never }),
+      apiFailure(400, 'ModelArts.0104', 'name'),
+    );
   });
 
   test('group_by puts equal values together, sort_by orders within; an unknown field is a 400', async () => {
@@ -241,11 +275,20 @@ describe('training resources (#121-122) and algorithms (#107-111)', () => {
     }
     const admin = grouped.items.find((a) => a.metadata.name === 'grp-a1')!.metadata.user_name;
     const adminFirst = users[0] === admin;
-    assert.deepEqual(grouped.items.map((a) => a.metadata.name), adminFirst ? ['grp-a1', 'grp-b2', 'grp-a2', 'grp-b1'] : ['grp-a2', 'grp-b1', 'grp-a1', 'grp-b2']);
+    assert.deepEqual(
+      grouped.items.map((a) => a.metadata.name),
+      adminFirst ? ['grp-a1', 'grp-b2', 'grp-a2', 'grp-b1'] : ['grp-a2', 'grp-b1', 'grp-a1', 'grp-b2'],
+    );
     const descending = await t.client.training.listAlgorithms({ searches: 'name:grp-', group_by: 'user_name', sort_by: 'name', order: 'desc' });
-    assert.deepEqual(descending.items.map((a) => a.metadata.name), adminFirst ? ['grp-b1', 'grp-a2', 'grp-b2', 'grp-a1'] : ['grp-b2', 'grp-a1', 'grp-b1', 'grp-a2']);
+    assert.deepEqual(
+      descending.items.map((a) => a.metadata.name),
+      adminFirst ? ['grp-b1', 'grp-a2', 'grp-b2', 'grp-a1'] : ['grp-b2', 'grp-a1', 'grp-b1', 'grp-a2'],
+    );
     const plain = await t.client.training.listAlgorithms({ searches: 'name:grp-', sort_by: 'name', order: 'asc' });
-    assert.deepEqual(plain.items.map((a) => a.metadata.name), ['grp-a1', 'grp-a2', 'grp-b1', 'grp-b2']);
+    assert.deepEqual(
+      plain.items.map((a) => a.metadata.name),
+      ['grp-a1', 'grp-a2', 'grp-b1', 'grp-b2'],
+    );
     assert.equal(plain.group_by, '');
     assert.equal((await t.client.training.listAlgorithms({ searches: 'name:grp-', group_by: '' })).group_by, '');
     await assert.rejects(t.client.training.listAlgorithms({ group_by: 'colour' as never }), apiFailure(400, 'ModelArts.0104', 'group_by'));
@@ -283,7 +326,10 @@ describe('training resources (#121-122) and algorithms (#107-111)', () => {
       await assert.rejects(t.client.training.createAlgorithm(request('bounded', extra)), apiFailure(400, 'ModelArts.0104', field), field);
     }
     const search = { search_params: many(21, (i) => ({ name: `s${i}` })) };
-    await assert.rejects(t.client.training.createAlgorithm({ ...request('bounded'), advanced_config: { auto_search: search } }), apiFailure(400, 'ModelArts.0104', 'search_params'));
+    await assert.rejects(
+      t.client.training.createAlgorithm({ ...request('bounded'), advanced_config: { auto_search: search } }),
+      apiFailure(400, 'ModelArts.0104', 'search_params'),
+    );
     await assert.rejects(
       t.client.training.createAlgorithm({ ...request('bounded'), resource_requirements: many(11, () => ({ key: 'flavor_type' as const, values: ['CPU'] })) }),
       apiFailure(400, 'ModelArts.0104', 'resource_requirements'),

@@ -60,7 +60,12 @@ describe('undeclared keys in the objects algorithms and training jobs keep', () 
     ['search_params', {}, { advanced_config: { auto_search: autoSearch({}, { extra: 'x' }) } }, 'body.advanced_config.auto_search.search_params.0.extra'],
     ['reward_attrs', {}, { advanced_config: { auto_search: autoSearch({ reward_attrs: [{ name: 'a', mode: 'max', weight: 1 }] }) } }, 'reward_attrs.0.weight'],
     ['algo_configs', {}, { advanced_config: { auto_search: autoSearch({ algo_configs: [{ name: 'bayes', kind: 'x' }] }) } }, 'algo_configs.0.kind'],
-    ['algo_configs.params', {}, { advanced_config: { auto_search: autoSearch({ algo_configs: [{ name: 'bayes', params: [{ key: 'k', note: 'x' }] }] }) } }, 'params.0.note'],
+    [
+      'algo_configs.params',
+      {},
+      { advanced_config: { auto_search: autoSearch({ algo_configs: [{ name: 'bayes', params: [{ key: 'k', note: 'x' }] }] }) } },
+      'params.0.note',
+    ],
     ['parameters', { parameters: [parameter({ extra: 'x' })] }, {}, 'body.job_config.parameters.0.extra'],
     ['constraint', { parameters: [parameter({ constraint: { type: 'Float', min: 0 } })] }, {}, 'body.job_config.parameters.0.constraint.min'],
     ['i18n_description', { parameters: [parameter({ i18n_description: { language: 'en', tone: 'x' } })] }, {}, 'i18n_description.tone'],
@@ -75,7 +80,11 @@ describe('undeclared keys in the objects algorithms and training jobs keep', () 
     const before = await t.client.training.getAlgorithm(id);
     const total = (await t.client.training.listAlgorithms()).total;
     for (const [what, jobConfig, rest, field] of cases) {
-      await assert.rejects(createAlgorithm(algorithm(`bad-${what.replace('.', '-')}`, jobConfig, rest)), apiFailure(400, 'ModelArts.0104', field), `create: ${what}`);
+      await assert.rejects(
+        createAlgorithm(algorithm(`bad-${what.replace('.', '-')}`, jobConfig, rest)),
+        apiFailure(400, 'ModelArts.0104', field),
+        `create: ${what}`,
+      );
       await assert.rejects(changeAlgorithm(id, algorithm('kept', jobConfig, rest)), apiFailure(400, 'ModelArts.0104', field), `change: ${what}`);
     }
     assert.equal((await t.client.training.listAlgorithms()).total, total);
@@ -116,8 +125,16 @@ describe('undeclared keys in the objects algorithms and training jobs keep', () 
         { inputs: [{ name: 'data_url', remote: { obs: { obs_url: `/${BUCKET}/objects/data/` } }, remote_constraint: [{ data_type: 'obs', x: 1 }] }] },
         'remote_constraint.0.x',
       ],
-      ['outputs', { outputs: [{ name: 'train_url', remote: { obs: { obs_url: `/${BUCKET}/objects/out/x/` } }, mode: 'upload' }] }, 'body.algorithm.outputs.0.mode'],
-      ['auto_search', { policies: { auto_search: { ...autoSearch(), search_params: [searchParam], surprise: 1 } } }, 'body.algorithm.policies.auto_search.surprise'],
+      [
+        'outputs',
+        { outputs: [{ name: 'train_url', remote: { obs: { obs_url: `/${BUCKET}/objects/out/x/` } }, mode: 'upload' }] },
+        'body.algorithm.outputs.0.mode',
+      ],
+      [
+        'auto_search',
+        { policies: { auto_search: { ...autoSearch(), search_params: [searchParam], surprise: 1 } } },
+        'body.algorithm.policies.auto_search.surprise',
+      ],
       ['search_params', { policies: { auto_search: { ...autoSearch(), search_params: [{ ...searchParam, extra: 'x' }] } } }, 'search_params.0.extra'],
     ];
     for (const [what, patch, field] of jobCases) {

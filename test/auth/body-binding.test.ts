@@ -21,7 +21,9 @@ describe('the signature binds the body', () => {
   /** Whether the agency with this suffix exists: an authorization may name only an existing agency. */
   async function agencyCreated(suffix: string): Promise<boolean> {
     const admin = await t.atelier.context.identity.user(t.creds.domain_name, t.creds.user_name);
-    const res = await t.client.http.raw('POST', '/v2/{project_id}/authorizations', { body: { user_id: admin.id, type: 'agency', content: `ma_agency_${suffix}` } });
+    const res = await t.client.http.raw('POST', '/v2/{project_id}/authorizations', {
+      body: { user_id: admin.id, type: 'agency', content: `ma_agency_${suffix}` },
+    });
     if (res.status !== 200) assert.equal(errorOf(res).error_code, 'ModelArts.6376', 'refused for the missing agency');
     return res.status === 200;
   }
@@ -58,7 +60,7 @@ describe('the signature binds the body', () => {
     });
   }
 
-  test('a replay with another body and the first body\'s hash in an unsigned header is refused; nothing is stored', async () => {
+  test("a replay with another body and the first body's hash in an unsigned header is refused; nothing is stored", async () => {
     const first = JSON.stringify({ agency_name_suffix: 'first' });
     const signed = t.client.http.prepare('POST', AGENCY, { rawBody: first });
     assert.ok(!signed.headers.authorization!.includes('x-sdk-content-sha256'));
@@ -85,7 +87,10 @@ describe('the signature binds the body', () => {
   });
 
   test('a signed X-Sdk-Content-Sha256 equal to the hash of the body is accepted (either case)', async () => {
-    for (const [suffix, hash] of [['lower', (b: string) => sha256(b)], ['upper', (b: string) => sha256(b).toUpperCase()]] as const) {
+    for (const [suffix, hash] of [
+      ['lower', (b: string) => sha256(b)],
+      ['upper', (b: string) => sha256(b).toUpperCase()],
+    ] as const) {
       const body = JSON.stringify({ agency_name_suffix: suffix });
       const signed = t.client.http.prepare('POST', AGENCY, { rawBody: body, headers: { 'X-Sdk-Content-Sha256': hash(body) } });
       assert.match(signed.headers.authorization!, /x-sdk-content-sha256/);

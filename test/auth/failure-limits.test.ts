@@ -26,7 +26,8 @@ describe('authentication failure limits', () => {
   });
   after(() => t.close());
 
-  const withSk = (client: AtelierClient, sk: string) => client.http.withAuth({ ...(client.http.auth as { kind: 'aksk'; ak: string; sk: string; projectId: string }), sk });
+  const withSk = (client: AtelierClient, sk: string) =>
+    client.http.withAuth({ ...(client.http.auth as { kind: 'aksk'; ak: string; sk: string; projectId: string }), sk });
 
   test('bad signatures of one AK: 401 up to the limit, then 429; its good requests and other keys still work', async () => {
     const victim = await t.newTenant('limited-ak');
@@ -55,7 +56,10 @@ describe('authentication failure limits', () => {
     const login = (user: string, password: string, domain = t.creds.domain_name) =>
       t.client.iam.issueToken({ domain, user, password, project: { name: t.creds.project_name } });
     await t.atelier.context.identity.createUser(t.creds.domain_name, 'guessed', 'right-password', 'user');
-    await t.atelier.context.identity.addMember(await t.atelier.context.identity.project(t.creds.domain_name, t.creds.project_name), await t.atelier.context.identity.user(t.creds.domain_name, 'guessed'));
+    await t.atelier.context.identity.addMember(
+      await t.atelier.context.identity.project(t.creds.domain_name, t.creds.project_name),
+      await t.atelier.context.identity.user(t.creds.domain_name, 'guessed'),
+    );
     assert.ok((await login('guessed', 'right-password')).token, 'a success does not count');
 
     for (let i = 0; i < LIMIT; i++) await assert.rejects(login('guessed', `wrong-${i}`), apiFailure(401, 'ModelArts.0208'));
@@ -75,7 +79,12 @@ describe('authentication failure limits', () => {
 
 describe('FailureLimiter', () => {
   test('counts per key in a window that starts with the first failure', () => {
-    const clock = { t: 0, now() { return this.t; } };
+    const clock = {
+      t: 0,
+      now() {
+        return this.t;
+      },
+    };
     const limiter = new FailureLimiter({ limit: 2, windowSeconds: 10 }, clock);
     assert.equal(limiter.exhausted('a'), false);
     assert.equal(limiter.fail('a'), false);
@@ -98,7 +107,12 @@ describe('FailureLimiter', () => {
   });
 
   test('memory is bounded: expired windows go first, then the oldest', () => {
-    const clock = { t: 0, now() { return this.t; } };
+    const clock = {
+      t: 0,
+      now() {
+        return this.t;
+      },
+    };
     const limiter = new FailureLimiter({ limit: 1, windowSeconds: 10 }, clock, 100);
     for (let i = 0; i < 1000; i++) limiter.fail(`key-${i}`);
     assert.equal(limiter.size, 100);

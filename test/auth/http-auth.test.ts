@@ -142,7 +142,9 @@ describe('authentication', () => {
   });
 
   test('token request validation: missing fields are a 400 naming the field', async () => {
-    const res = await t.client.http.raw('POST', '/v3/auth/tokens', { body: { auth: { identity: { methods: ['password'] }, scope: { project: { name: 'default' } } } } });
+    const res = await t.client.http.raw('POST', '/v3/auth/tokens', {
+      body: { auth: { identity: { methods: ['password'] }, scope: { project: { name: 'default' } } } },
+    });
     assert.equal(res.status, 400);
     const body = res.json as { error_code: string; error_msg: string };
     assert.equal(body.error_code, 'ModelArts.0104');
@@ -157,7 +159,11 @@ describe('authentication', () => {
   });
 
   test('a body that fails to parse on an unknown route still gets an X-Request-Id', async () => {
-    const res = await fetch(`${t.url}/v2/${t.creds.project_id}/no-such-api`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a": ' });
+    const res = await fetch(`${t.url}/v2/${t.creds.project_id}/no-such-api`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"a": ',
+    });
     assert.equal(res.status, 400);
     assert.equal(((await res.json()) as { error_code: string }).error_code, 'ModelArts.4105');
     assert.match(res.headers.get('x-request-id') ?? '', /^[0-9a-f]{32}$/);
@@ -216,4 +222,3 @@ describe('unexpected failures', () => {
 async function adminId(t: TestApp): Promise<string> {
   return (await t.atelier.context.identity.user(t.creds.domain_name, t.creds.user_name)).id;
 }
-

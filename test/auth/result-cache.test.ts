@@ -22,7 +22,10 @@ function counter() {
 
 describe('ResultCache', () => {
   test('keeps a read and serves it until its group is invalidated', async () => {
-    const cache = new ResultCache<number>(fakeDatabase(() => 1), options);
+    const cache = new ResultCache<number>(
+      fakeDatabase(() => 1),
+      options,
+    );
     const a = counter();
     assert.equal(cache.peek('p1', 'k'), undefined);
     assert.equal(await cache.get('p1', 'k', a.read), 1);
@@ -40,7 +43,10 @@ describe('ResultCache', () => {
   });
 
   test('values refused by `keep` are returned but not kept', async () => {
-    const cache = new ResultCache<boolean>(fakeDatabase(() => 1), options);
+    const cache = new ResultCache<boolean>(
+      fakeDatabase(() => 1),
+      options,
+    );
     let reads = 0;
     const read = async () => (++reads, false);
     assert.equal(await cache.get('p', 'k', read, (v) => v), false);
@@ -50,7 +56,10 @@ describe('ResultCache', () => {
   });
 
   test('a read that overlaps an invalidation is not kept (it may predate the write)', async () => {
-    const cache = new ResultCache<string>(fakeDatabase(() => 1), options);
+    const cache = new ResultCache<string>(
+      fakeDatabase(() => 1),
+      options,
+    );
     let finish!: (v: string) => void;
     const pending = cache.get('p', 'k', () => new Promise<string>((resolve) => (finish = resolve)));
     cache.invalidate('other-project'); // any write counts: the read cannot tell what it saw
@@ -63,7 +72,10 @@ describe('ResultCache', () => {
 
   test("another process's commit (a new data version) empties it", async () => {
     let version = 1;
-    const cache = new ResultCache<number>(fakeDatabase(() => version), options);
+    const cache = new ResultCache<number>(
+      fakeDatabase(() => version),
+      options,
+    );
     const a = counter();
     await cache.get('p', 'k', a.read);
     version = 2;
@@ -73,25 +85,37 @@ describe('ResultCache', () => {
   });
 
   test('where other writers cannot be seen: nothing kept, or kept for maxAgeMs when bounded', async () => {
-    const off = new ResultCache<number>(fakeDatabase(() => undefined), options);
+    const off = new ResultCache<number>(
+      fakeDatabase(() => undefined),
+      options,
+    );
     const a = counter();
     await off.get('p', 'k', a.read);
     await off.get('p', 'k', a.read);
     assert.equal(a.reads, 2);
 
-    const bounded = new ResultCache<number>(fakeDatabase(() => undefined), { ...options, unseenWriters: 'bounded' });
+    const bounded = new ResultCache<number>(
+      fakeDatabase(() => undefined),
+      { ...options, unseenWriters: 'bounded' },
+    );
     const b = counter();
     await bounded.get('p', 'k', b.read);
     await bounded.get('p', 'k', b.read);
     assert.equal(b.reads, 1);
 
-    const expired = new ResultCache<number>(fakeDatabase(() => undefined), { ...options, unseenWriters: 'bounded', maxAgeMs: 0 });
+    const expired = new ResultCache<number>(
+      fakeDatabase(() => undefined),
+      { ...options, unseenWriters: 'bounded', maxAgeMs: 0 },
+    );
     await expired.get('p', 'k', b.read);
     assert.equal(expired.peek('p', 'k'), undefined, 'older than maxAgeMs');
   });
 
   test('holds at most maxEntries, dropping the oldest', async () => {
-    const cache = new ResultCache<number>(fakeDatabase(() => 1), { ...options, maxEntries: 3 });
+    const cache = new ResultCache<number>(
+      fakeDatabase(() => 1),
+      { ...options, maxEntries: 3 },
+    );
     for (let i = 0; i < 5; i++) await cache.get(`p${i % 2}`, `k${i}`, async () => i);
     const kept = [0, 1, 2, 3, 4].filter((i) => cache.peek(`p${i % 2}`, `k${i}`) !== undefined);
     assert.equal(kept.length, 3);
@@ -110,7 +134,10 @@ describe('Database.foreignWrites on SQLite', () => {
       await sleep(FOREIGN_WRITES_POLL_MS + 5);
       const start = database.foreignWrites();
       assert.equal(typeof start, 'number');
-      await database.db.insertInto('t' as never).values({ x: 1 } as never).execute();
+      await database.db
+        .insertInto('t' as never)
+        .values({ x: 1 } as never)
+        .execute();
       await sleep(FOREIGN_WRITES_POLL_MS + 5);
       assert.equal(database.foreignWrites(), start, 'our own commit');
       other.prepare('insert into t (x) values (2)').run();

@@ -183,7 +183,19 @@ test('X-Sdk-Date: exactly YYYYMMDDTHHMMSSZ of a real UTC time', () => {
   // The same text again (served from the one-entry memo) and a leap day.
   assert.equal(parseSdkDate('20241231T235959Z'), Date.UTC(2024, 11, 31, 23, 59, 59));
   assert.equal(parseSdkDate('20240229T120000Z'), Date.UTC(2024, 1, 29, 12));
-  for (const bad of ['', '20250101T000000', '20250101 000000Z', '2025010XT000000Z', '20251301T000000Z', '20250230T000000Z', '20250101T240000Z', '20250101T006000Z', '20250101T000060Z', '20250100T000000Z', '+2025010T000000Z']) {
+  for (const bad of [
+    '',
+    '20250101T000000',
+    '20250101 000000Z',
+    '2025010XT000000Z',
+    '20251301T000000Z',
+    '20250230T000000Z',
+    '20250101T240000Z',
+    '20250101T006000Z',
+    '20250101T000060Z',
+    '20250100T000000Z',
+    '+2025010T000000Z',
+  ]) {
     assert.equal(parseSdkDate(bad), undefined, bad);
   }
 });

@@ -32,14 +32,8 @@ describe('authorization management (#159-162)', () => {
   });
 
   test('create agency: bad suffixes are refused naming the field', async () => {
-    await assert.rejects(
-      t.client.authorizations.createAgency({ agency_name_suffix: 'x'.repeat(51) }),
-      apiFailure(400, 'ModelArts.0104', 'agency_name_suffix'),
-    );
-    await assert.rejects(
-      t.client.authorizations.createAgency({ agency_name_suffix: 'a/b' }),
-      apiFailure(400, 'ModelArts.0104', 'agency_name_suffix'),
-    );
+    await assert.rejects(t.client.authorizations.createAgency({ agency_name_suffix: 'x'.repeat(51) }), apiFailure(400, 'ModelArts.0104', 'agency_name_suffix'));
+    await assert.rejects(t.client.authorizations.createAgency({ agency_name_suffix: 'a/b' }), apiFailure(400, 'ModelArts.0104', 'agency_name_suffix'));
     const wrongType = await t.client.http.raw('POST', '/v2/{project_id}/agency', { body: { agency_name_suffix: 5 } });
     assert.equal(wrongType.status, 400);
   });
@@ -69,10 +63,7 @@ describe('authorization management (#159-162)', () => {
 
   test('documented errors: agency missing (6376), user id missing (6377), agency name blank (6378)', async () => {
     const before = await total();
-    await assert.rejects(
-      t.client.authorizations.create({ user_id: adminId, type: 'agency', content: 'no_such_agency' }),
-      apiFailure(400, 'ModelArts.6376'),
-    );
+    await assert.rejects(t.client.authorizations.create({ user_id: adminId, type: 'agency', content: 'no_such_agency' }), apiFailure(400, 'ModelArts.6376'));
     await assert.rejects(t.client.authorizations.create({ type: 'agency', content: 'modelarts_agency' }), apiFailure(400, 'ModelArts.6377'));
     await assert.rejects(t.client.authorizations.create({ user_id: adminId, content: '  ' }), apiFailure(400, 'ModelArts.6378'));
     assert.equal(await total(), before, 'nothing stored');
@@ -100,10 +91,7 @@ describe('authorization management (#159-162)', () => {
   });
 
   test('credential authorizations check the AK/SK and never return the SK', async () => {
-    await assert.rejects(
-      t.client.authorizations.create({ type: 'credential', content: t.creds.ak, secret_key: 'wrong' }),
-      apiFailure(400, 'ModelArts.6353'),
-    );
+    await assert.rejects(t.client.authorizations.create({ type: 'credential', content: t.creds.ak, secret_key: 'wrong' }), apiFailure(400, 'ModelArts.6353'));
     await assert.rejects(t.client.authorizations.create({ type: 'credential', content: t.creds.ak }), apiFailure(400, 'ModelArts.0104', 'secret_key'));
     const memberKey = await t.atelier.context.identity.createAccessKey((await t.atelier.context.identity.userById(member.userId))!);
     await assert.rejects(
@@ -128,12 +116,21 @@ describe('authorization management (#159-162)', () => {
 
   test('list: sort and paging (offset counts pages) and their bounds', async () => {
     const asc = await t.client.authorizations.list({ sort_by: 'user_name', order: 'asc' });
-    assert.deepEqual(asc.auth.map((a) => a.user_name), ['admin', 'iam-user01']);
+    assert.deepEqual(
+      asc.auth.map((a) => a.user_name),
+      ['admin', 'iam-user01'],
+    );
     const desc = await t.client.authorizations.list({ sort_by: 'user_name', order: 'desc' });
-    assert.deepEqual(desc.auth.map((a) => a.user_name), ['iam-user01', 'admin']);
+    assert.deepEqual(
+      desc.auth.map((a) => a.user_name),
+      ['iam-user01', 'admin'],
+    );
     const page2 = await t.client.authorizations.list({ sort_by: 'user_name', order: 'asc', limit: 1, offset: 1 });
     assert.equal(page2.total_count, 2);
-    assert.deepEqual(page2.auth.map((a) => a.user_name), ['iam-user01']);
+    assert.deepEqual(
+      page2.auth.map((a) => a.user_name),
+      ['iam-user01'],
+    );
     const beyond = await t.client.authorizations.list({ limit: 1, offset: 5 });
     assert.deepEqual(beyond.auth, []);
     for (const query of [{ limit: 0 }, { limit: 1001 }, { offset: -1 }, { sort_by: 'content' }, { order: 'up' }, { limit: 'ten' }]) {
@@ -166,10 +163,7 @@ describe('authorization management (#159-162)', () => {
   });
 
   test('a non-admin user manages only their own authorization', async () => {
-    await assert.rejects(
-      member.client.authorizations.create({ user_id: adminId, content: 'modelarts_agency' }),
-      apiFailure(403, 'ModelArts.0108'),
-    );
+    await assert.rejects(member.client.authorizations.create({ user_id: adminId, content: 'modelarts_agency' }), apiFailure(403, 'ModelArts.0108'));
     await assert.rejects(member.client.authorizations.delete({ user_id: 'all' }), apiFailure(403, 'ModelArts.0108'));
     await member.client.authorizations.create({ user_id: member.userId, content: 'ma_agency_iam-user01' });
     assert.deepEqual(await member.client.authorizations.delete(), { result: 'true' });

@@ -24,7 +24,12 @@ describe('authorization list cache', () => {
     (await t.client.authorizations.list(query)).auth.map((a) => `${a.user_name}:${a.content}`);
 
   test('every sort and page shows each write at once', async () => {
-    const shapes = [{}, { sort_by: 'user_name', order: 'asc' }, { sort_by: 'user_name', order: 'desc' }, { limit: 1, offset: 1, sort_by: 'user_name', order: 'asc' }] as const;
+    const shapes = [
+      {},
+      { sort_by: 'user_name', order: 'asc' },
+      { sort_by: 'user_name', order: 'desc' },
+      { limit: 1, offset: 1, sort_by: 'user_name', order: 'asc' },
+    ] as const;
     for (const q of shapes) assert.deepEqual(await names(q), []);
 
     await t.client.authorizations.create({ user_id: 'all', content: 'modelarts_agency' });
@@ -67,7 +72,10 @@ describe('authorization list cache', () => {
     await other.authorizations.createAgency();
     await other.authorizations.list();
     await other.authorizations.create({ user_id: 'all', content: 'modelarts_agency' });
-    assert.deepEqual((await other.authorizations.list()).auth.map((a) => a.user_name), ['cache-tenant-admin']);
+    assert.deepEqual(
+      (await other.authorizations.list()).auth.map((a) => a.user_name),
+      ['cache-tenant-admin'],
+    );
     assert.deepEqual(await names(), before);
     await other.authorizations.delete({ user_id: 'all' });
     assert.deepEqual(await other.authorizations.list(), { total_count: 0, auth: [] });

@@ -76,19 +76,37 @@ describe('atelier bucket commands', () => {
     assert.equal(await ownerReads('dropped-bkt'), 'ModelArts.3017', 'the server account reads it (no model folder there)');
     await cli('create', '--domain', 'cli-b', '--name', 'dropped-bkt');
     assert.equal(await ownerOf(t, 'dropped-bkt'), cliDomain);
-    await eventually('the server sees the new owner', () => ownerReads('dropped-bkt'), (code) => code === 'ModelArts.4310', 10_000);
+    await eventually(
+      'the server sees the new owner',
+      () => ownerReads('dropped-bkt'),
+      (code) => code === 'ModelArts.4310',
+      10_000,
+    );
   });
 
   test('grant lets the other account in, revoke stops it; list shows both', async () => {
-    await assert.rejects(t.client.models.create({ model_name: 'g', model_version: '1.0.0', source_location: '/cli-bkt/pkg/', model_type: 'PyTorch' }), apiFailure(403, 'ModelArts.4310', 'bucket "cli-bkt"'));
+    await assert.rejects(
+      t.client.models.create({ model_name: 'g', model_version: '1.0.0', source_location: '/cli-bkt/pkg/', model_type: 'PyTorch' }),
+      apiFailure(403, 'ModelArts.4310', 'bucket "cli-bkt"'),
+    );
     assert.deepEqual(await cli('grant', '--bucket', 'cli-bkt', '--domain', t.creds.domain_name), { bucket: 'cli-bkt', granted: t.creds.domain_name });
-    await eventually('the grant reaches the server', () => ownerReads('cli-bkt'), (code) => code === 'ModelArts.3017', 10_000);
+    await eventually(
+      'the grant reaches the server',
+      () => ownerReads('cli-bkt'),
+      (code) => code === 'ModelArts.3017',
+      10_000,
+    );
     const listed = (await cli('list')) as { bucket: string; owner: string; grants: string[] }[];
     const entry = listed.find((b) => b.bucket === 'cli-bkt');
     assert.deepEqual({ owner: entry?.owner, grants: entry?.grants }, { owner: 'cli-b', grants: [t.creds.domain_name] });
 
     assert.deepEqual(await cli('revoke', '--bucket', 'cli-bkt', '--domain', t.creds.domain_name), { bucket: 'cli-bkt', revoked: t.creds.domain_name });
-    await eventually('the revoke reaches the server', () => ownerReads('cli-bkt'), (code) => code === 'ModelArts.4310', 10_000);
+    await eventually(
+      'the revoke reaches the server',
+      () => ownerReads('cli-bkt'),
+      (code) => code === 'ModelArts.4310',
+      10_000,
+    );
     await assert.rejects(cli('revoke', '--bucket', 'cli-bkt', '--domain', t.creds.domain_name), fails(/has no grant on bucket cli-bkt/));
     await assert.rejects(cli('grant', '--bucket', 'cli-bkt', '--domain', 'cli-b'), fails(/already owns bucket cli-bkt/));
     await assert.rejects(cli('grant', '--bucket', 'no-such-bkt', '--domain', 'cli-b'), fails(/no bucket no-such-bkt/));

@@ -31,7 +31,10 @@ describe('bucket ownership: datasets, versions, samples, labels', () => {
 
   test("a folder dropped into the data directory belongs to the server's account", async () => {
     const before = snapshot(t, 'owner-obs');
-    await assert.rejects(b.client.datasets.create(createBody('steal', '/owner-obs/in/', '/b-fresh/out/')), forbidden('body.data_sources[0].data_path', 'owner-obs'));
+    await assert.rejects(
+      b.client.datasets.create(createBody('steal', '/owner-obs/in/', '/b-fresh/out/')),
+      forbidden('body.data_sources[0].data_path', 'owner-obs'),
+    );
     assert.equal(await datasetCount(b), 0, 'nothing stored');
     assert.deepEqual(snapshot(t, 'owner-obs'), before, 'nothing written');
     assert.equal(await ownerOf(t, 'b-fresh'), undefined, 'a refused request claims no bucket');
@@ -49,7 +52,10 @@ describe('bucket ownership: datasets, versions, samples, labels', () => {
     // The server's account is an account like any other for a bucket someone else owns.
     const ownerBefore = await datasetCount(owner);
     await assert.rejects(owner.client.datasets.create(createBody('intrude', '/owner-obs/in/', '/b-work/owner/')), forbidden('body.work_path', 'b-work'));
-    await assert.rejects(owner.client.datasets.create(createBody('peek', '/b-data/in/', '/owner-obs/peek/')), forbidden('body.data_sources[0].data_path', 'b-data'));
+    await assert.rejects(
+      owner.client.datasets.create(createBody('peek', '/b-data/in/', '/owner-obs/peek/')),
+      forbidden('body.data_sources[0].data_path', 'b-data'),
+    );
     assert.equal(await datasetCount(owner), ownerBefore);
     assert.ok(!onDisk(t, '/b-work/owner'));
   });
@@ -86,7 +92,10 @@ describe('bucket ownership: datasets, versions, samples, labels', () => {
     });
 
     test('before the grant: 403; with it: B creates a dataset and publishes a version there', async () => {
-      await assert.rejects(b.client.datasets.create(createBody('shared', '/shared-obs/in/', '/shared-obs/b/')), forbidden('body.data_sources[0].data_path', 'shared-obs'));
+      await assert.rejects(
+        b.client.datasets.create(createBody('shared', '/shared-obs/in/', '/shared-obs/b/')),
+        forbidden('body.data_sources[0].data_path', 'shared-obs'),
+      );
       await t.atelier.context.buckets.grant('shared-obs', b.domainId);
       assert.equal(await ownerOf(t, 'shared-obs'), owner.domainId, 'granting records the server account as the owner');
       ({ dataset_id: shared } = await b.client.datasets.create(createBody('shared', '/shared-obs/in/', '/shared-obs/b/', { labels: [{ name: 'cat' }] })));
@@ -120,7 +129,10 @@ describe('bucket ownership: datasets, versions, samples, labels', () => {
       assert.equal(del.success, false);
       assert.equal(del.results?.[0]?.error_code, FORBIDDEN);
       assert.match(del.results?.[0]?.error_msg ?? '', /body\.delete_source: bucket "shared-obs"/);
-      await assert.rejects(b.client.samples.deleteLabels(shared, { labels: [{ name: 'cat' }] }, { delete_policy: 2 }), forbidden('delete_source', 'shared-obs'));
+      await assert.rejects(
+        b.client.samples.deleteLabels(shared, { labels: [{ name: 'cat' }] }, { delete_policy: 2 }),
+        forbidden('delete_source', 'shared-obs'),
+      );
       await assert.rejects(b.client.samples.deleteLabel(shared, 'cat', { delete_source: true }), forbidden('delete_source', 'shared-obs'));
       await assert.rejects(b.client.datasets.delete(shared, { delete_work_path: true }), forbidden('delete_work_path', 'shared-obs'));
 
@@ -128,7 +140,10 @@ describe('bucket ownership: datasets, versions, samples, labels', () => {
       assert.equal(after.status, describe.status);
       assert.equal(after.total_sample_count, 2);
       assert.equal(after.annotated_sample_count, 1);
-      assert.deepEqual(after.labels?.map((l) => l.name), ['cat']);
+      assert.deepEqual(
+        after.labels?.map((l) => l.name),
+        ['cat'],
+      );
       assert.deepEqual(snapshot(t, 'shared-obs'), disk, 'no file written or deleted');
 
       // What needs no file still works: the samples and labels live in the database.
@@ -141,7 +156,11 @@ describe('bucket ownership: datasets, versions, samples, labels', () => {
       assert.equal(v.status, 4, 'error');
       assert.match(v.message ?? '', /ModelArts|forbidden/i);
       assert.match(v.message ?? '', /bucket "shared-obs"/);
-      assert.deepEqual(Object.keys(snapshot(t, 'b-data')).filter((k) => k.includes('/annotation/V001/')), [], 'nothing written');
+      assert.deepEqual(
+        Object.keys(snapshot(t, 'b-data')).filter((k) => k.includes('/annotation/V001/')),
+        [],
+        'nothing written',
+      );
       // Without copies the manifest only names the files, and publishing works.
       const plain = await b.client.datasets.createVersion(sharedInput, { version_name: 'V002' });
       assert.equal((await versionDone(b.client, sharedInput, plain.version_id)).status, 1);

@@ -24,7 +24,15 @@ describe('bucket ownership on the s3 backend', () => {
     server = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory: s3dir });
     const { port } = (await server.run()) as { port: number };
     const endpoint = `http://127.0.0.1:${port}`;
-    raw = createObjectStore({ kind: 's3', endpoint, region: 'us-east-1', accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER', forcePathStyle: true, bucketMap: {} });
+    raw = createObjectStore({
+      kind: 's3',
+      endpoint,
+      region: 'us-east-1',
+      accessKeyId: 'S3RVER',
+      secretAccessKey: 'S3RVER',
+      forcePathStyle: true,
+      bucketMap: {},
+    });
     // Buckets the administrator made outside Atelier: one named in the bucket map, one not.
     await raw.ensureBucket('real-shared');
     await raw.put('real-shared', 'pkg/readme.txt', 'x');
@@ -76,6 +84,9 @@ describe('bucket ownership on the s3 backend', () => {
       apiFailure(403, 'ModelArts.4310', 'body.work_path: bucket "ghost"'),
     );
     // Nor is the real bucket's own name a way in.
-    await assert.rejects(t.client.datasets.create(createBody('real-ghost', '/real-ghost/work/', '/shared/out/')), apiFailure(400, 'ModelArts.0104', 'bucket "real-ghost" is reached as "ghost"'));
+    await assert.rejects(
+      t.client.datasets.create(createBody('real-ghost', '/real-ghost/work/', '/shared/out/')),
+      apiFailure(400, 'ModelArts.0104', 'bucket "real-ghost" is reached as "ghost"'),
+    );
   });
 });

@@ -30,7 +30,11 @@ describe('bucket ownership: algorithms, training jobs, models, services', () => 
     await putPackage(t, 'owner-models', 'onnx', onnxPackage());
     // B's own bucket, made for it by an administrator.
     await t.atelier.context.buckets.create(b.domainId, 'b-train');
-    dropFile(t, '/b-train/code/train.py', 'import os, sys\nout = [a.split("=", 1)[1] for a in sys.argv if a.startswith("--train_url=")][0]\nopen(os.path.join(out, "model.txt"), "w").write("trained")\n');
+    dropFile(
+      t,
+      '/b-train/code/train.py',
+      'import os, sys\nout = [a.split("=", 1)[1] for a in sys.argv if a.startswith("--train_url=")][0]\nopen(os.path.join(out, "model.txt"), "w").write("trained")\n',
+    );
     dropFile(t, '/b-train/data/d.csv', 'x\n2\n');
   });
   after(() => t.close());
@@ -93,7 +97,11 @@ describe('bucket ownership: algorithms, training jobs, models, services', () => 
   test('a job writing its output to a new bucket claims it for its account and writes there', async () => {
     const created = await b.client.training.createJob(job('claim', { outputs: [{ name: 'train_url', remote: { obs: { obs_url: '/b-fresh-out/run/' } } }] }));
     assert.equal(await ownerOf(t, 'b-fresh-out'), b.domainId, 'claimed at the request');
-    const done = await eventually('job ends', () => b.client.training.getJob(created.metadata.id), (j) => ['Completed', 'Failed'].includes(j.status.phase));
+    const done = await eventually(
+      'job ends',
+      () => b.client.training.getJob(created.metadata.id),
+      (j) => ['Completed', 'Failed'].includes(j.status.phase),
+    );
     assert.equal(done.status.phase, 'Completed', JSON.stringify(done.status));
     assert.ok(onDisk(t, '/b-fresh-out/run/model.txt'));
     // Now it is B's: the server's account may not use it.
@@ -141,28 +149,45 @@ describe('bucket ownership: algorithms, training jobs, models, services', () => 
       const data = snapshot(t, 'owner-data');
       await assert.rejects(batch('src', { src_path: '/owner-data/', dest_path: '/b-batch/out/' }), forbidden('body.config[0].src_path', 'owner-data'));
       await assert.rejects(batch('dest', { src_path: '/b-batch/in/', dest_path: '/owner-data/out/' }), forbidden('body.config[0].dest_path', 'owner-data'));
-      await assert.rejects(batch('manifest', { src_path: '/owner-data/list.manifest', src_type: 'ManifestFile', dest_path: '/b-batch/out/' }), forbidden('body.config[0].src_path', 'owner-data'));
+      await assert.rejects(
+        batch('manifest', { src_path: '/owner-data/list.manifest', src_type: 'ManifestFile', dest_path: '/b-batch/out/' }),
+        forbidden('body.config[0].src_path', 'owner-data'),
+      );
       assert.equal((await b.client.services.list()).total_count, 0);
       assert.deepEqual(snapshot(t, 'owner-data'), data);
     });
 
     test("a manifest source in another account's bucket is skipped and reported, not read", async () => {
-      dropFile(t, '/b-batch/list.manifest', `${JSON.stringify({ source: '/b-batch/in/a.json' })}\n${JSON.stringify({ source: 's3://owner-data/secret.json' })}\n`);
+      dropFile(
+        t,
+        '/b-batch/list.manifest',
+        `${JSON.stringify({ source: '/b-batch/in/a.json' })}\n${JSON.stringify({ source: 's3://owner-data/secret.json' })}\n`,
+      );
       const data = snapshot(t, 'owner-data');
       const { service_id } = await batch('skips', { src_path: '/b-batch/list.manifest', src_type: 'ManifestFile', dest_path: '/b-batch/out/' });
-      await published(`batch ${service_id} finished`, async () => {
-        const s = await b.client.services.show(service_id);
-        if (s.status === 'failed') throw new Error(`batch failed: ${s.error_msg}`);
-        return s.status === 'finished' ? s : undefined;
-      }, 30_000);
+      await published(
+        `batch ${service_id} finished`,
+        async () => {
+          const s = await b.client.services.show(service_id);
+          if (s.status === 'failed') throw new Error(`batch failed: ${s.error_msg}`);
+          return s.status === 'finished' ? s : undefined;
+        },
+        30_000,
+      );
       const read = (key: string) => t.atelier.context.objectStore.readText('b-batch', key, 1 << 20);
       assert.deepEqual(JSON.parse(await read('out/infer-result/a.json_result.txt')), { scores: [[-2, 2]], label: [1] });
       const skipped = JSON.parse(await read('out/infer-result/secret.json_result.txt')) as { error_msg: string };
       assert.match(skipped.error_msg, /ModelArts|forbidden/i);
       assert.match(skipped.error_msg, /bucket "owner-data"/);
       const events = await b.client.services.events(service_id);
-      assert.ok(events.events.some((e) => /1 manifest source\(s\) skipped/.test(e.event_info)), JSON.stringify(events.events));
-      assert.ok(events.events.some((e) => /1 succeeded, 1 failed/.test(e.event_info)), JSON.stringify(events.events));
+      assert.ok(
+        events.events.some((e) => /1 manifest source\(s\) skipped/.test(e.event_info)),
+        JSON.stringify(events.events),
+      );
+      assert.ok(
+        events.events.some((e) => /1 succeeded, 1 failed/.test(e.event_info)),
+        JSON.stringify(events.events),
+      );
       assert.deepEqual(snapshot(t, 'owner-data'), data);
     });
   });

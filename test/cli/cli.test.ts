@@ -52,7 +52,9 @@ describe('atelier command line', () => {
     const deadline = Date.now() + 30_000;
     while (Date.now() < deadline) {
       if (child.exitCode !== null) throw new Error(`server exited: ${out}`);
-      const ok = await fetch(`${url}/health`).then((r) => r.status === 200).catch(() => false);
+      const ok = await fetch(`${url}/health`)
+        .then((r) => r.status === 200)
+        .catch(() => false);
       if (ok) return out;
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -146,14 +148,18 @@ describe('atelier command line', () => {
     // The server sees another process's write within its cache bounds (5 s at most).
     const deadline = Date.now() + 15_000;
     let status = 200;
-    while (Date.now() < deadline && (status = (await carol.http.raw('GET', '/v1/{project_id}/quotas')).status) === 200) await new Promise((r) => setTimeout(r, 100));
+    while (Date.now() < deadline && (status = (await carol.http.raw('GET', '/v1/{project_id}/quotas')).status) === 200)
+      await new Promise((r) => setTimeout(r, 100));
     assert.equal(status, 403);
 
-    await assert.rejects(cli('project', 'remove-member', '--domain', 'atelier', '--project', 'team-c', '--user', 'carol'), (e: { code: number; stderr: string }) => {
-      assert.equal(e.code, 2);
-      assert.match(e.stderr, /not a member/);
-      return true;
-    });
+    await assert.rejects(
+      cli('project', 'remove-member', '--domain', 'atelier', '--project', 'team-c', '--user', 'carol'),
+      (e: { code: number; stderr: string }) => {
+        assert.equal(e.code, 2);
+        assert.match(e.stderr, /not a member/);
+        return true;
+      },
+    );
     await assert.rejects(cli('project', 'remove-member', '--domain', 'atelier', '--project', 'team-c'), (e: { code: number; stderr: string }) => {
       assert.equal(e.code, 2);
       assert.match(e.stderr, /--user is required/);

@@ -9,11 +9,38 @@ import { objectPathOf } from '../samples/fixtures.ts';
 
 // The fields of the spec's DescDataset example that this server fills in.
 const EXAMPLE_FIELDS = [
-  'dataset_id', 'dataset_name', 'dataset_type', 'data_format', 'next_version_num', 'status', 'data_sources', 'create_time',
-  'update_time', 'description', 'total_sample_count', 'annotated_sample_count', 'unconfirmed_sample_count', 'work_path',
-  'inner_work_path', 'inner_annotation_path', 'inner_data_path', 'inner_log_path', 'inner_temp_path', 'inner_task_path',
-  'work_path_type', 'workspace_id', 'enterprise_project_id', 'managed', 'import_data', 'dataset_format', 'dataset_version_count', 'labels',
-  'workforce_task_count', 'feature_supports', 'label_task_count', 'content_labeling',
+  'dataset_id',
+  'dataset_name',
+  'dataset_type',
+  'data_format',
+  'next_version_num',
+  'status',
+  'data_sources',
+  'create_time',
+  'update_time',
+  'description',
+  'total_sample_count',
+  'annotated_sample_count',
+  'unconfirmed_sample_count',
+  'work_path',
+  'inner_work_path',
+  'inner_annotation_path',
+  'inner_data_path',
+  'inner_log_path',
+  'inner_temp_path',
+  'inner_task_path',
+  'work_path_type',
+  'workspace_id',
+  'enterprise_project_id',
+  'managed',
+  'import_data',
+  'dataset_format',
+  'dataset_version_count',
+  'labels',
+  'workforce_task_count',
+  'feature_supports',
+  'label_task_count',
+  'content_labeling',
 ];
 
 describe('datasets: create, details, list, modify, delete (#1-#5)', () => {
@@ -95,7 +122,9 @@ describe('datasets: create, details, list, modify, delete (#1-#5)', () => {
     for (const n of [1, 2]) putFile(t, `/test-obs/labeled/input/cat/${n}.png`, PNG);
     putFile(t, '/test-obs/labeled/input/dog/3.png', PNG);
     const on = await t.client.datasets.create(createBody('labeled-on', '/test-obs/labeled/input/', '/test-obs/labeled/out-on/'));
-    const off = await t.client.datasets.create(createBody('labeled-off', '/test-obs/labeled/input/', '/test-obs/labeled/out-off/', { import_annotations: false }));
+    const off = await t.client.datasets.create(
+      createBody('labeled-off', '/test-obs/labeled/input/', '/test-obs/labeled/out-off/', { import_annotations: false }),
+    );
     const dOn = await datasetReady(t.client, on.dataset_id);
     assert.equal(dOn.total_sample_count, 3);
     assert.equal(dOn.annotated_sample_count, 3);
@@ -128,7 +157,10 @@ describe('datasets: create, details, list, modify, delete (#1-#5)', () => {
     const di = await datasetReady(t.client, imported.dataset_id);
     assert.equal(di.total_sample_count, 1);
     assert.equal(di.import_data, true);
-    assert.deepEqual(di.schema?.map((f) => f.name), ['a', 'b']);
+    assert.deepEqual(
+      di.schema?.map((f) => f.name),
+      ['a', 'b'],
+    );
   });
 
   test('documented errors: name taken (4351), bucket as path (4205), work path in input (4374), input missing (4312), work path too long (4350)', async () => {
@@ -171,12 +203,26 @@ describe('datasets: create, details, list, modify, delete (#1-#5)', () => {
       [{ ...base, work_path_type: 1 }, 'ModelArts.0104', 'body.work_path_type'],
       [{ ...base, data_format: 'CarbonData' }, 'ModelArts.0104', 'data_format'],
       [{ ...base, workforce_information: { task_name: 'x' } }, 'ModelArts.0104', 'workforce_information'],
-      [{ ...base, labels: [{ name: 'a', type: 0 }, { name: 'a', type: 0 }] }, 'ModelArts.4411', 'body.labels'],
+      [
+        {
+          ...base,
+          labels: [
+            { name: 'a', type: 0 },
+            { name: 'a', type: 0 },
+          ],
+        },
+        'ModelArts.4411',
+        'body.labels',
+      ],
       [{ ...base, labels: [{ name: 'box', type: 1 }] }, 'ModelArts.4413', 'body.labels[0].type'],
       [{ ...base, labels: [{ name: 'bad name!' }] }, 'ModelArts.0104', 'body.labels[0].name'],
       [{ ...base, labels: [{ type: 0 }] }, 'ModelArts.0104', 'body.labels[0].name'],
       [{ ...base, dataset_type: 900, labels: [{ name: 'x' }] }, 'ModelArts.4413', 'body.labels[0]'],
-      [{ ...base, dataset_type: 102, labels: [{ name: 'Author', type: 102, property: { '@modelarts:from_type': 'Person', '@modelarts:to_type': 'Book' } }] }, 'ModelArts.4414', 'from_type'],
+      [
+        { ...base, dataset_type: 102, labels: [{ name: 'Author', type: 102, property: { '@modelarts:from_type': 'Person', '@modelarts:to_type': 'Book' } }] },
+        'ModelArts.4414',
+        'from_type',
+      ],
       [{ ...base, dataset_type: 100, label_format: { label_type: '1', text_label_separator: ',,' } }, 'ModelArts.0104', 'text_label_separator'],
       [{ ...base, dataset_name: undefined }, 'ModelArts.0104', 'body.dataset_name is required'],
       [{ ...base, work_path: undefined }, 'ModelArts.0104', 'body.work_path is required'],
@@ -201,7 +247,14 @@ describe('datasets: create, details, list, modify, delete (#1-#5)', () => {
       }),
     );
     const d = await datasetReady(t.client, triplet.dataset_id);
-    assert.deepEqual(d.labels?.map((l) => [l.name, l.type]), [['Person', 103], ['Book', 103], ['Author', 102]]);
+    assert.deepEqual(
+      d.labels?.map((l) => [l.name, l.type]),
+      [
+        ['Person', 103],
+        ['Book', 103],
+        ['Author', 102],
+      ],
+    );
   });
 
   test('list: the spec envelope, filters, sort and paging (offset counts pages)', async () => {
@@ -211,8 +264,14 @@ describe('datasets: create, details, list, modify, delete (#1-#5)', () => {
     assert.ok(all.datasets.length >= 6);
     // Newest first by default.
     const times = all.datasets.map((d) => d.create_time);
-    assert.deepEqual(times, [...times].sort((a, b) => b - a));
-    assert.ok(all.datasets.every((d) => d.labels === undefined), 'labels only with with_labels');
+    assert.deepEqual(
+      times,
+      [...times].sort((a, b) => b - a),
+    );
+    assert.ok(
+      all.datasets.every((d) => d.labels === undefined),
+      'labels only with with_labels',
+    );
 
     const images = await t.client.datasets.list({ dataset_type: 0, limit: 100 });
     assert.ok(images.datasets.length >= 3 && images.datasets.every((d) => d.dataset_type === 0));
@@ -227,13 +286,19 @@ describe('datasets: create, details, list, modify, delete (#1-#5)', () => {
 
     const page1 = await t.client.datasets.list({ sort_by: 'dataset_name', order: 'asc', limit: 2, offset: 1 });
     assert.equal(page1.total_number, all.total_number);
-    assert.deepEqual(page1.datasets.map((d) => d.dataset_name), names.slice(2, 4));
+    assert.deepEqual(
+      page1.datasets.map((d) => d.dataset_name),
+      names.slice(2, 4),
+    );
     const beyond = await t.client.datasets.list({ limit: 10, offset: 50 });
     assert.deepEqual(beyond.datasets, []);
     assert.equal(beyond.total_number, all.total_number);
 
     const withLabels = await t.client.datasets.list({ with_labels: true, search_content: '457f' });
-    assert.deepEqual(withLabels.datasets[0]?.labels?.map((l) => l.name), ['Rabbits', 'Bees', 'deeper']);
+    assert.deepEqual(
+      withLabels.datasets[0]?.labels?.map((l) => l.name),
+      ['Rabbits', 'Bees', 'deeper'],
+    );
 
     const preview = await t.client.datasets.list({ file_preview: true, search_content: '457f' });
     const files = preview.datasets[0]?.samples ?? [];
@@ -245,7 +310,10 @@ describe('datasets: create, details, list, modify, delete (#1-#5)', () => {
       assert.equal(f.size, PNG.length);
       assert.ok(f.file_id && f.file_Name && f.create_time > 0);
     }
-    assert.ok(all.datasets.every((d) => d.samples === undefined), 'samples only with file_preview');
+    assert.ok(
+      all.datasets.every((d) => d.samples === undefined),
+      'samples only with file_preview',
+    );
 
     const exportable = await t.client.datasets.list({ support_export: true, limit: 100 });
     assert.ok(exportable.datasets.every((d) => [0, 1, 900].includes(d.dataset_type)));
@@ -256,7 +324,18 @@ describe('datasets: create, details, list, modify, delete (#1-#5)', () => {
     assert.deepEqual(checked.datasets[0]?.running_tasks_id, []);
     assert.equal(checked.datasets[0]?.exist_running_task, false);
 
-    for (const query of [{ limit: 0 }, { limit: 101 }, { offset: -1 }, { sort_by: 'status' }, { order: 'up' }, { dataset_type: 2 }, { train_evaluate_ratio: '0.1' }, { train_evaluate_ratio: '0.9,0.1' }, { version_format: 3 }, { dataset_version: 'v3' }]) {
+    for (const query of [
+      { limit: 0 },
+      { limit: 101 },
+      { offset: -1 },
+      { sort_by: 'status' },
+      { order: 'up' },
+      { dataset_type: 2 },
+      { train_evaluate_ratio: '0.1' },
+      { train_evaluate_ratio: '0.9,0.1' },
+      { version_format: 3 },
+      { dataset_version: 'v3' },
+    ]) {
       const res = await t.client.http.raw('GET', '/v2/{project_id}/datasets', { query });
       assert.equal(res.status, 400, JSON.stringify(query));
       assert.equal((res.json as { error_code: string }).error_code, 'ModelArts.0104');
@@ -273,7 +352,10 @@ describe('datasets: create, details, list, modify, delete (#1-#5)', () => {
     );
     let d = await t.client.datasets.describe(animals);
     assert.equal(d.description, 'just a test');
-    assert.deepEqual(d.labels?.map((l) => l.name), ['Rabbits', 'Bees', 'deeper', 'Ants']);
+    assert.deepEqual(
+      d.labels?.map((l) => l.name),
+      ['Rabbits', 'Bees', 'deeper', 'Ants'],
+    );
     assert.ok(d.update_time >= d.create_time);
 
     await t.client.datasets.update(animals, {
@@ -281,7 +363,14 @@ describe('datasets: create, details, list, modify, delete (#1-#5)', () => {
       delete_labels: [{ name: 'Rabbits' }],
     });
     d = await t.client.datasets.describe(animals);
-    assert.deepEqual(d.labels?.map((l) => [l.name, l.property?.['@modelarts:color']]), [['Bees', '#000000'], ['deeper', undefined], ['Ants', '#3399ff']]);
+    assert.deepEqual(
+      d.labels?.map((l) => [l.name, l.property?.['@modelarts:color']]),
+      [
+        ['Bees', '#000000'],
+        ['deeper', undefined],
+        ['Ants', '#3399ff'],
+      ],
+    );
     // delete_labels takes the label off its samples; the samples stay.
     await t.client.datasets.update(animals, { delete_labels: [{ name: 'deeper' }] });
     d = await t.client.datasets.describe(animals);
@@ -306,7 +395,10 @@ describe('datasets: create, details, list, modify, delete (#1-#5)', () => {
     d = await t.client.datasets.describe(animals);
     assert.equal(d.dataset_name, 'animals-renamed');
     assert.equal(d.description, 'just a test');
-    assert.deepEqual(d.labels?.map((l) => l.name), ['Bees', 'Ants', 'Rabbits']);
+    assert.deepEqual(
+      d.labels?.map((l) => l.name),
+      ['Bees', 'Ants', 'Rabbits'],
+    );
   });
 
   test('another project sees nothing: list, details, modify, delete answer as if absent', async () => {
@@ -347,7 +439,7 @@ describe('datasets: create, details, list, modify, delete (#1-#5)', () => {
 
   test('delete with delete_work_path removes the dataset folder under the work path, and only it', async () => {
     putFile(t, '/test-obs/delw/in/a.png', PNG);
-    putFile(t, '/test-obs/delw/out/keep.txt', 'not the dataset\'s');
+    putFile(t, '/test-obs/delw/out/keep.txt', "not the dataset's");
     const { dataset_id } = await t.client.datasets.create(createBody('to-delete-files', '/test-obs/delw/in/', '/test-obs/delw/out/'));
     await datasetReady(t.client, dataset_id);
     const inner = (await t.client.datasets.describe(dataset_id)).inner_work_path!;

@@ -10,10 +10,7 @@ import type { DatasetVersion } from '#src/modules/datasets/version-schemas.ts';
 import type { TestApp } from '../helpers/app.ts';
 
 /** A 1x1 PNG: a real image, for any reader that looks inside. */
-export const PNG = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
-  'base64',
-);
+export const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
 
 /** Writes `/bucket/key` straight into the fs object store's folder. */
 export function putFile(t: TestApp, path: string, content: string | Buffer): void {
@@ -49,9 +46,17 @@ export async function eventually<T>(what: string, get: () => Promise<T>, check: 
 }
 
 export function datasetReady(client: AtelierClient, id: string): Promise<Static<typeof DatasetResponse>> {
-  return eventually(`dataset ${id} normal`, () => client.datasets.describe(id), (d) => d.status === 1);
+  return eventually(
+    `dataset ${id} normal`,
+    () => client.datasets.describe(id),
+    (d) => d.status === 1,
+  );
 }
 
 export function versionDone(client: AtelierClient, datasetId: string, versionId: string): Promise<Static<typeof DatasetVersion>> {
-  return eventually(`version ${versionId} done`, () => client.datasets.describeVersion(datasetId, versionId), (v) => v.status !== 0);
+  return eventually(
+    `version ${versionId} done`,
+    () => client.datasets.describeVersion(datasetId, versionId),
+    (v) => v.status !== 0,
+  );
 }

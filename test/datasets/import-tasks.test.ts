@@ -59,7 +59,10 @@ describe('import tasks: the scan of a new dataset (#54, #56)', () => {
     assert.ok(task.create_time > 0 && task.update_ms >= task.create_time && task.elapsed_time >= 0);
     const samples = (await t.client.samples.list(datasetId, { limit: 10 })).samples;
     assert.deepEqual(samples.find((s) => s.sample_name === 'broken.jpg')!.labels, []);
-    assert.deepEqual(samples.find((s) => s.sample_name === 'unknown-size.jpg')!.labels.map((l) => l.name), ['car']);
+    assert.deepEqual(
+      samples.find((s) => s.sample_name === 'unknown-size.jpg')!.labels.map((l) => l.name),
+      ['car'],
+    );
   });
 
   test('the list holds the import; paging follows the page rule; a task of another dataset or project is not found', async () => {

@@ -43,7 +43,11 @@ test('deleting a dataset while its scan runs stops the scan cleanly and leaves n
     await t.client.datasets.delete(dataset_id);
     await assert.rejects(t.client.datasets.describe(dataset_id), apiFailure(404, 'ModelArts.6623'));
     const { tasks } = t.atelier.context;
-    const task = await eventually('scan task ended', () => tasks.get(scanTaskId), (r) => r !== undefined && r.status !== 'running' && r.status !== 'queued');
+    const task = await eventually(
+      'scan task ended',
+      () => tasks.get(scanTaskId),
+      (r) => r !== undefined && r.status !== 'running' && r.status !== 'queued',
+    );
     assert.equal(task?.status, 'cancelled');
     const { db } = t.atelier.context.database;
     // A batch the scan was writing when the dataset went cannot land: samples reference their dataset.

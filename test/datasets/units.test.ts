@@ -31,7 +31,13 @@ test('label rules: names, duplicates, types that fit, triplet relations', () => 
   const triplet = datasetTypes[102];
   const relation = { name: 'Author', type: 102 as const, property: { '@modelarts:from_type': 'Person', '@modelarts:to_type': 'Book' } };
   assert.throws(() => checkNewLabels(triplet, [relation], 'labels'), code('ModelArts.4414'));
-  assert.equal(checkNewLabels(triplet, [relation], 'labels', [{ name: 'Person', type: 103 }, { name: 'Book', type: 103 }]).length, 1);
+  assert.equal(
+    checkNewLabels(triplet, [relation], 'labels', [
+      { name: 'Person', type: 103 },
+      { name: 'Book', type: 103 },
+    ]).length,
+    1,
+  );
 });
 
 test('path rules: folders below a bucket, 3..700 characters, output outside the input', () => {

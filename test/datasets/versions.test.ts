@@ -10,10 +10,27 @@ import { createBody, datasetReady, PNG, putFile, versionDone } from './fixtures.
 
 // The fields of the spec's DescribeDatasetVersion example that this server fills in.
 const EXAMPLE_FIELDS = [
-  'version_id', 'version_name', 'version_format', 'status', 'create_time', 'total_sample_count', 'annotated_sample_count',
-  'total_sub_sample_count', 'annotated_sub_sample_count', 'manifest_path', 'is_current', 'train_evaluate_sample_ratio',
-  'remove_sample_usage', 'export_images', 'description', 'label_stats', 'label_type', 'task_type', 'extract_serial_number',
-  'data_path', 'analysis_status',
+  'version_id',
+  'version_name',
+  'version_format',
+  'status',
+  'create_time',
+  'total_sample_count',
+  'annotated_sample_count',
+  'total_sub_sample_count',
+  'annotated_sub_sample_count',
+  'manifest_path',
+  'is_current',
+  'train_evaluate_sample_ratio',
+  'remove_sample_usage',
+  'export_images',
+  'description',
+  'label_stats',
+  'label_type',
+  'task_type',
+  'extract_serial_number',
+  'data_path',
+  'analysis_status',
 ];
 
 describe('dataset versions: publish, list, details, delete (#8-#11)', () => {
@@ -69,13 +86,10 @@ describe('dataset versions: publish, list, details, delete (#8-#11)', () => {
     assert.equal(v.task_type, 0);
     assert.deepEqual(v.tags, ['Image', 'Image classification']);
     assert.equal(v.label_type, 'single');
-    assert.deepEqual(
-      v.label_stats?.map((s) => [s.name, s.count, s.sample_count]).sort(),
-      [
-        ['cat', 6, 6],
-        ['dog', 4, 4],
-      ],
-    );
+    assert.deepEqual(v.label_stats?.map((s) => [s.name, s.count, s.sample_count]).sort(), [
+      ['cat', 6, 6],
+      ['dog', 4, 4],
+    ]);
     assert.equal(v.manifest_path, `${inner}annotation/V001/pets-V001.manifest`);
     // No sample files exported: the version's data folder is there, empty.
     assert.equal(v.data_path, `${inner}annotation/V001/data/`);
@@ -89,16 +103,25 @@ describe('dataset versions: publish, list, details, delete (#8-#11)', () => {
     assert.equal(d.current_version_name, 'V001');
     assert.equal(d.next_version_num, 2);
     assert.equal(d.dataset_version_count, 1);
-    assert.deepEqual(d.versions?.map((x) => x.version_id), [v1]);
+    assert.deepEqual(
+      d.versions?.map((x) => x.version_id),
+      [v1],
+    );
 
     const lines = await manifestOf(v.manifest_path!);
     assert.equal(lines.length, 11);
     const bySource = new Map(lines.map((m) => [m.source, m]));
-    for (const [label, n] of [['cat', 6], ['dog', 4]] as const) {
+    for (const [label, n] of [
+      ['cat', 6],
+      ['dog', 4],
+    ] as const) {
       for (let i = 1; i <= n; i++) {
         const m = bySource.get(`s3://ver-obs/in/${label}/${i}.png`);
         assert.ok(m, `manifest has ${label}/${i}.png`);
-        assert.deepEqual(m.annotation?.map((a) => [a.type, a.name]), [['modelarts/image_classification', label]]);
+        assert.deepEqual(
+          m.annotation?.map((a) => [a.type, a.name]),
+          [['modelarts/image_classification', label]],
+        );
         assert.equal(m.usage, 'TRAIN', 'ratio 1.00: every labeled sample trains');
       }
     }
@@ -133,18 +156,30 @@ describe('dataset versions: publish, list, details, delete (#8-#11)', () => {
     const all = await t.client.datasets.listVersions(ds);
     assert.ok(Value.Check(ListDatasetVersionsResponse, all));
     assert.equal(all.total_number, 2);
-    assert.deepEqual(all.versions.map((v) => v.version_name), ['split_v2', 'V001']);
+    assert.deepEqual(
+      all.versions.map((v) => v.version_name),
+      ['split_v2', 'V001'],
+    );
     assert.equal((await t.client.datasets.listVersions(ds, { status: 1 })).total_number, 2);
     assert.equal((await t.client.datasets.listVersions(ds, { status: 4 })).total_number, 0);
     assert.equal((await t.client.datasets.listVersions(ds, { version_format: 0 })).total_number, 2);
     assert.equal((await t.client.datasets.listVersions(ds, { version_format: 2 })).total_number, 0);
-    assert.deepEqual((await t.client.datasets.listVersions(ds, { train_evaluate_ratio: '0.4,0.6' })).versions.map((v) => v.version_id), [v2]);
+    assert.deepEqual(
+      (await t.client.datasets.listVersions(ds, { train_evaluate_ratio: '0.4,0.6' })).versions.map((v) => v.version_id),
+      [v2],
+    );
     const page = await t.client.datasets.listVersions(ds, { limit: 1, offset: 1 });
     assert.equal(page.total_number, 2);
-    assert.deepEqual(page.versions.map((v) => v.version_id), [v1]);
+    assert.deepEqual(
+      page.versions.map((v) => v.version_id),
+      [v1],
+    );
     assert.deepEqual((await t.client.datasets.listVersions(ds, { limit: 1, offset: 9 })).versions, []);
     // Datasets list by their versions too.
-    assert.deepEqual((await t.client.datasets.list({ contain_versions: true })).datasets.map((d) => d.dataset_id), [ds]);
+    assert.deepEqual(
+      (await t.client.datasets.list({ contain_versions: true })).datasets.map((d) => d.dataset_id),
+      [ds],
+    );
     assert.equal((await t.client.datasets.list({ train_evaluate_ratio: '0.9,1.0' })).total_number, 1);
     assert.equal((await t.client.datasets.list({ version_format: 2 })).total_number, 0);
     for (const query of [{ limit: 0 }, { limit: 1001 }, { offset: -1 }, { status: 5 }, { version_format: 3 }, { train_evaluate_ratio: 'a,b' }]) {
@@ -186,7 +221,10 @@ describe('dataset versions: publish, list, details, delete (#8-#11)', () => {
     putFile(t, '/ver-obs/free/x.bin', 'x');
     const free = (await t.client.datasets.create(createBody('free', '/ver-obs/free/', '/ver-obs/free-out/', { dataset_type: 900 }))).dataset_id;
     await datasetReady(t.client, free);
-    await assert.rejects(t.client.datasets.createVersion(free, { train_evaluate_sample_ratio: '0.8' }), apiFailure(400, 'ModelArts.0104', 'train_evaluate_sample_ratio'));
+    await assert.rejects(
+      t.client.datasets.createVersion(free, { train_evaluate_sample_ratio: '0.8' }),
+      apiFailure(400, 'ModelArts.0104', 'train_evaluate_sample_ratio'),
+    );
     // A version of one dataset is not found through another.
     await assert.rejects(t.client.datasets.describeVersion(free, v1), apiFailure(400, 'ModelArts.4353'));
   });
@@ -230,7 +268,9 @@ describe('dataset versions: publish, list, details, delete (#8-#11)', () => {
     const before = await t.client.datasets.describeVersion(ds, v2);
     const folder = parseObsPath(before.manifest_path!, 'manifest');
     assert.ok(await t.atelier.context.objectStore.head(folder.bucket, folder.key));
-    const res = await t.client.http.raw('DELETE', '/v2/{project_id}/datasets/{dataset_id}/versions/{version_id}', { params: { dataset_id: ds, version_id: v2 } });
+    const res = await t.client.http.raw('DELETE', '/v2/{project_id}/datasets/{dataset_id}/versions/{version_id}', {
+      params: { dataset_id: ds, version_id: v2 },
+    });
     assert.equal(res.status, 204);
     assert.equal(await t.atelier.context.objectStore.head(folder.bucket, folder.key), null, 'its files are gone');
     await assert.rejects(t.client.datasets.describeVersion(ds, v2), apiFailure(400, 'ModelArts.4353'));
@@ -307,7 +347,11 @@ describe('dataset versions: publish, list, details, delete (#8-#11)', () => {
     assert.equal((await t.client.datasets.listVersions(table, { version_format: 2 })).total_number, 1);
 
     await t.atelier.context.objectStore.delete('ver-obs', 'table/b.csv');
-    const broken = await versionDone(t.client, table, (await t.client.datasets.createVersion(table, { version_format: 'CSV', with_column_header: false })).version_id);
+    const broken = await versionDone(
+      t.client,
+      table,
+      (await t.client.datasets.createVersion(table, { version_format: 'CSV', with_column_header: false })).version_id,
+    );
     assert.equal(broken.status, 4);
     assert.match(broken.message ?? '', /table\/b\.csv/);
     assert.equal(broken.manifest_path, undefined);

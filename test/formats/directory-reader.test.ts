@@ -32,7 +32,16 @@ describe('scanDirectory: OBS folder layouts of the guide', () => {
     f.file('ic-dirs/Cat/notes.md', 'not an image');
     const samples = await scan('ic-dirs', 0);
     const m = bySource(samples);
-    assert.deepEqual([...m.keys()].sort(), [`/${B}/ic-dirs/Cat/10.jpg`, `/${B}/ic-dirs/Cat/11.JPEG`, `/${B}/ic-dirs/Rabbit/1.png`, `/${B}/ic-dirs/deep/er/Dog/2.bmp`, `/${B}/ic-dirs/top.jpg`].sort());
+    assert.deepEqual(
+      [...m.keys()].sort(),
+      [
+        `/${B}/ic-dirs/Cat/10.jpg`,
+        `/${B}/ic-dirs/Cat/11.JPEG`,
+        `/${B}/ic-dirs/Rabbit/1.png`,
+        `/${B}/ic-dirs/deep/er/Dog/2.bmp`,
+        `/${B}/ic-dirs/top.jpg`,
+      ].sort(),
+    );
     assert.deepEqual(m.get(`/${B}/ic-dirs/Cat/10.jpg`), {
       source: `/${B}/ic-dirs/Cat/10.jpg`,
       name: '10.jpg',
@@ -86,17 +95,60 @@ describe('scanDirectory: OBS folder layouts of the guide', () => {
     const one = m.get(`/${B}/od/IMG_1.jpg`)!;
     assert.deepEqual(one.metadata, { '@modelarts:size': [554, 606, 3] });
     assert.deepEqual(one.labels, [
-      { name: 'Rabbit', type: 1, property: { '@modelarts:shape': 'bndbox', '@modelarts:feature': [[279, 52], [474, 278]] } },
-      { name: 'Cat', type: 1, property: { '@modelarts:shape': 'bndbox', '@modelarts:feature': [[279, 198], [456, 421]] } },
+      {
+        name: 'Rabbit',
+        type: 1,
+        property: {
+          '@modelarts:shape': 'bndbox',
+          '@modelarts:feature': [
+            [279, 52],
+            [474, 278],
+          ],
+        },
+      },
+      {
+        name: 'Cat',
+        type: 1,
+        property: {
+          '@modelarts:shape': 'bndbox',
+          '@modelarts:feature': [
+            [279, 198],
+            [456, 421],
+          ],
+        },
+      },
     ]);
     const two = m.get(`/${B}/od/sub/IMG_2.png`)!;
     assert.deepEqual(
       two.labels!.map((l) => [l.name, l.property!['@modelarts:shape'], l.property!['@modelarts:feature']]),
       [
         ['point', 'point', [[456, 596]]],
-        ['line', 'line', [[133, 651], [229, 561]]],
-        ['bag', 'bndbox', [[108, 101], [251, 238]]],
-        ['boots', 'polygon', [[373, 264], [500, 198], [437, 76], [310, 142]]],
+        [
+          'line',
+          'line',
+          [
+            [133, 651],
+            [229, 561],
+          ],
+        ],
+        [
+          'bag',
+          'bndbox',
+          [
+            [108, 101],
+            [251, 238],
+          ],
+        ],
+        [
+          'boots',
+          'polygon',
+          [
+            [373, 264],
+            [500, 198],
+            [437, 76],
+            [310, 142],
+          ],
+        ],
         ['circle', 'circle', [[405, 170], [100]]],
       ],
     );
@@ -137,23 +189,38 @@ describe('scanDirectory: OBS folder layouts of the guide', () => {
 
   test('with onFileError, a text file that stops being readable keeps its lines up to there, and is reported', async () => {
     f.file('tc-rep/ok.txt', 'fine\tpos\n');
-    f.file('tc-rep/bad.txt', Buffer.concat([Buffer.from('first line\tpos\n'), Buffer.alloc(70 * 1024, 'a'), Buffer.from('\n'), Buffer.from([0xff, 0xfe, 0x0a])]));
+    f.file(
+      'tc-rep/bad.txt',
+      Buffer.concat([Buffer.from('first line\tpos\n'), Buffer.alloc(70 * 1024, 'a'), Buffer.from('\n'), Buffer.from([0xff, 0xfe, 0x0a])]),
+    );
     const errors: [string, string][] = [];
     const files: string[] = [];
     const samples = await scan('tc-rep', 100, { onFileError: (file, reason) => errors.push([file, reason]), onFile: (o) => files.push(o.key) });
     assert.deepEqual(files.sort(), ['tc-rep/bad.txt', 'tc-rep/ok.txt']);
-    assert.ok(samples.some((s) => s.source === 'content://first line'), 'lines before the problem are kept');
+    assert.ok(
+      samples.some((s) => s.source === 'content://first line'),
+      'lines before the problem are kept',
+    );
     assert.ok(samples.some((s) => s.source === 'content://fine'));
-    assert.deepEqual(errors.map(([file]) => file), [`/${B}/tc-rep/bad.txt`]);
+    assert.deepEqual(
+      errors.map(([file]) => file),
+      [`/${B}/tc-rep/bad.txt`],
+    );
     assert.match(errors[0]![1], /neither UTF-8 nor GBK|not UTF-8/);
   });
 
   test('object detection: a malformed label file is a 400 naming it', async () => {
     f.file('od-bad/x.jpg', 'x');
     f.file('od-bad/x.xml', '<annotation><object><name>cat</name><bndbox><xmin>1</xmin></bndbox></object>');
-    await assert.rejects(collect(scanDirectory(f.store, { bucket: B, key: 'od-bad/' }, datasetTypes[1], { importAnnotations: true })), isApiError(400, 'ModelArts.4362', /od-bad\/x\.xml/));
+    await assert.rejects(
+      collect(scanDirectory(f.store, { bucket: B, key: 'od-bad/' }, datasetTypes[1], { importAnnotations: true })),
+      isApiError(400, 'ModelArts.4362', /od-bad\/x\.xml/),
+    );
     f.file('od-bad2/y.jpg', 'y');
-    f.file('od-bad2/y.xml', '<annotation><object><name>cat</name><bndbox><xmin>1</xmin><ymin>a</ymin><xmax>2</xmax><ymax>3</ymax></bndbox></object></annotation>');
+    f.file(
+      'od-bad2/y.xml',
+      '<annotation><object><name>cat</name><bndbox><xmin>1</xmin><ymin>a</ymin><xmax>2</xmax><ymax>3</ymax></bndbox></object></annotation>',
+    );
     await assert.rejects(scan('od-bad2', 1), isApiError(400, 'ModelArts.4362', /object\[0\]\.bndbox\.ymin\): not a number: "a"/));
     // Without importAnnotations the label files are not read at all.
     assert.equal((await scan('od-bad2', 1, { importAnnotations: false })).length, 1);
@@ -182,20 +249,32 @@ describe('scanDirectory: OBS folder layouts of the guide', () => {
       ],
     );
     const plain = await scan('tc', 100, { importAnnotations: false });
-    assert.deepEqual(plain.map((s) => [s.source, s.labels]), samples.map((s) => [s.source, undefined]));
+    assert.deepEqual(
+      plain.map((s) => [s.source, s.labels]),
+      samples.map((s) => [s.source, undefined]),
+    );
   });
 
   test('text classification: custom separators, escaped tab, GBK text', async () => {
     f.file('tc-sep/a.csv', 'good phone|pos;new\nbad|neg\n');
     const samples = await scan('tc-sep', 100, { labelFormat: { text_sample_separator: '|', text_label_separator: ';' } });
-    assert.deepEqual(samples.map((s) => [s.source, labelNames(s)]), [
-      ['content://good phone', ['pos', 'new']],
-      ['content://bad', ['neg']],
-    ]);
+    assert.deepEqual(
+      samples.map((s) => [s.source, labelNames(s)]),
+      [
+        ['content://good phone', ['pos', 'new']],
+        ['content://bad', ['neg']],
+      ],
+    );
     f.file('tc-gbk/g.txt', Buffer.concat([Buffer.from([0xc4, 0xe3, 0xba, 0xc3]), Buffer.from('\tpositive\n')]));
     const gbk = await scan('tc-gbk', 100, { labelFormat: { label_type: '1', text_sample_separator: '\\t' } });
-    assert.deepEqual(gbk.map((s) => [s.source, labelNames(s)]), [['content://你好', ['positive']]]);
-    await assert.rejects(scan('tc-sep', 100, { labelFormat: { text_label_separator: '::' } }), isApiError(400, 'ModelArts.0104', /label_format\.text_label_separator/));
+    assert.deepEqual(
+      gbk.map((s) => [s.source, labelNames(s)]),
+      [['content://你好', ['positive']]],
+    );
+    await assert.rejects(
+      scan('tc-sep', 100, { labelFormat: { text_label_separator: '::' } }),
+      isApiError(400, 'ModelArts.0104', /label_format\.text_label_separator/),
+    );
     await assert.rejects(scan('tc-sep', 100, { labelFormat: { label_type: '2' } }), isApiError(400, 'ModelArts.0104', /label_format\.label_type/));
   });
 
@@ -204,13 +283,16 @@ describe('scanDirectory: OBS folder layouts of the guide', () => {
     f.file('tc-res/COMMENTS_1_result.txt', 'positive\nnegative\nnegative\n');
     f.file('tc-res/COMMENTS_10.txt', 'Alone\n');
     const samples = await scan('tc-res', 100, { labelFormat: { label_type: '0' } });
-    assert.deepEqual(samples.map((s) => [s.source, labelNames(s)]), [
-      ['content://It touches good.', ['positive']],
-      ['content://Three months ago.', ['negative']],
-      ['content://Why does it heat up?', ['negative']],
-      ['content://A gift.', []],
-      ['content://Alone', []],
-    ]);
+    assert.deepEqual(
+      samples.map((s) => [s.source, labelNames(s)]),
+      [
+        ['content://It touches good.', ['positive']],
+        ['content://Three months ago.', ['negative']],
+        ['content://Why does it heat up?', ['negative']],
+        ['content://A gift.', []],
+        ['content://Alone', []],
+      ],
+    );
   });
 
   test('sound classification: folder per label', async () => {
@@ -218,10 +300,13 @@ describe('scanDirectory: OBS folder layouts of the guide', () => {
     f.file('snd/Rabbit/1.wav', 'riff');
     f.file('snd/Rabbit/1.mp3', 'not accepted');
     const samples = await scan('snd', 200);
-    assert.deepEqual(samples.map((s) => [s.name, labelNames(s), s.labels?.[0]?.type]), [
-      ['10.wav', ['Cat'], 200],
-      ['1.wav', ['Rabbit'], 200],
-    ]);
+    assert.deepEqual(
+      samples.map((s) => [s.name, labelNames(s), s.labels?.[0]?.type]),
+      [
+        ['10.wav', ['Cat'], 200],
+        ['1.wav', ['Rabbit'], 200],
+      ],
+    );
   });
 
   test('other types take files alone: free format takes every file, NER takes whole text files', async () => {
@@ -229,9 +314,19 @@ describe('scanDirectory: OBS folder layouts of the guide', () => {
     f.file('free/c.txt', 'text');
     f.file('free/Cat/d.jpg', 'jpg');
     const free = await scan('free', 900);
-    assert.deepEqual(free.map((s) => [s.name, s.labels]), [['d.jpg', undefined], ['b.bin', undefined], ['c.txt', undefined]]);
+    assert.deepEqual(
+      free.map((s) => [s.name, s.labels]),
+      [
+        ['d.jpg', undefined],
+        ['b.bin', undefined],
+        ['c.txt', undefined],
+      ],
+    );
     const ner = await scan('tc', 101);
-    assert.deepEqual(ner.map((s) => s.source), [`/${B}/tc/comments.txt`]);
+    assert.deepEqual(
+      ner.map((s) => s.source),
+      [`/${B}/tc/comments.txt`],
+    );
   });
 
   test('folder markers and keys the store would refuse are skipped; a bad root is a 400', async () => {
@@ -240,7 +335,10 @@ describe('scanDirectory: OBS folder layouts of the guide', () => {
     f.file('odd/ctl\u0001.jpg', 'bad');
     f.file('odd/empty/.keep', '');
     const samples = await scan('odd', 0, { importAnnotations: false });
-    assert.deepEqual(samples.map((s) => s.source), [`/${B}/odd/ok.jpg`]);
+    assert.deepEqual(
+      samples.map((s) => s.source),
+      [`/${B}/odd/ok.jpg`],
+    );
     await assert.rejects(scan('../odd/', 0), isApiError(400, 'ModelArts.0104'));
     assert.deepEqual(await scan('does/not/exist', 0), []);
   });
@@ -280,7 +378,9 @@ describe('scanDirectory: large folders, paging, abort', () => {
   test('2,500 files over 25 pages come out once each, in batches of at most batchSize', async () => {
     const calls: ListOptions[] = [];
     const store = countingStore(f.store, calls);
-    const { items, batches } = await collect(scanDirectory(store, { bucket: B, key: 'big' }, datasetTypes[0], { importAnnotations: true, pageSize: 100, batchSize: 300 }));
+    const { items, batches } = await collect(
+      scanDirectory(store, { bucket: B, key: 'big' }, datasetTypes[0], { importAnnotations: true, pageSize: 100, batchSize: 300 }),
+    );
     assert.equal(items.length, 2500);
     assert.equal(new Set(items.map((s) => s.source)).size, 2500);
     assert.ok(batches.every((n) => n <= 300));
@@ -292,9 +392,14 @@ describe('scanDirectory: large folders, paging, abort', () => {
 
   test('a label file on the page after its image still pairs', async () => {
     for (const pageSize of [1, 3, 7]) {
-      const { items } = await collect(scanDirectory(f.store, { bucket: B, key: 'pairs/' }, datasetTypes[1], { importAnnotations: true, pageSize, batchSize: 8 }));
+      const { items } = await collect(
+        scanDirectory(f.store, { bucket: B, key: 'pairs/' }, datasetTypes[1], { importAnnotations: true, pageSize, batchSize: 8 }),
+      );
       assert.equal(items.length, 40);
-      assert.ok(items.every((s) => s.labels?.length === 2), `pageSize ${pageSize}`);
+      assert.ok(
+        items.every((s) => s.labels?.length === 2),
+        `pageSize ${pageSize}`,
+      );
     }
   });
 
@@ -305,7 +410,12 @@ describe('scanDirectory: large folders, paging, abort', () => {
     const seen: number[] = [];
     await assert.rejects(
       (async () => {
-        for await (const b of scanDirectory(store, { bucket: B, key: 'big/' }, datasetTypes[0], { importAnnotations: false, pageSize: 100, batchSize: 100, signal: ac.signal })) {
+        for await (const b of scanDirectory(store, { bucket: B, key: 'big/' }, datasetTypes[0], {
+          importAnnotations: false,
+          pageSize: 100,
+          batchSize: 100,
+          signal: ac.signal,
+        })) {
           seen.push(b.length);
           ac.abort();
         }
@@ -316,6 +426,8 @@ describe('scanDirectory: large folders, paging, abort', () => {
     assert.ok(calls.length <= 2);
     const before = new AbortController();
     before.abort();
-    await assert.rejects(collect(scanDirectory(f.store, { bucket: B, key: 'big/' }, datasetTypes[0], { importAnnotations: false, signal: before.signal })), { name: 'AbortError' });
+    await assert.rejects(collect(scanDirectory(f.store, { bucket: B, key: 'big/' }, datasetTypes[0], { importAnnotations: false, signal: before.signal })), {
+      name: 'AbortError',
+    });
   });
 });

@@ -26,25 +26,61 @@ const EXAMPLES = {
     'hard-coefficient': 0.8,
     id: '0162005993f8065ef47eefb59d1e4970',
     annotation: [
-      { type: 'modelarts/image_classification', name: 'cat', property: { color: 'white', kind: 'Persian cat' }, hard: 'true', 'hard-coefficient': 0.8, 'annotated-by': 'human', 'creation-time': '2019-01-23 11:30:30' },
-      { type: 'modelarts/image_classification', name: 'animal', 'annotated-by': 'modelarts/active-learning', confidence: 0.8, 'creation-time': '2019-01-23 11:30:30' },
+      {
+        type: 'modelarts/image_classification',
+        name: 'cat',
+        property: { color: 'white', kind: 'Persian cat' },
+        hard: 'true',
+        'hard-coefficient': 0.8,
+        'annotated-by': 'human',
+        'creation-time': '2019-01-23 11:30:30',
+      },
+      {
+        type: 'modelarts/image_classification',
+        name: 'animal',
+        'annotated-by': 'modelarts/active-learning',
+        confidence: 0.8,
+        'creation-time': '2019-01-23 11:30:30',
+      },
     ],
     'inference-loc': '/path/to/inference-output',
   },
-  textClassification: { source: 'content://I like this product ', id: 'XGDVGS', annotation: [{ type: 'modelarts/text_classification', name: ' positive', 'annotated-by': 'human', 'creation-time': '2019-01-23 11:30:30' }] },
+  textClassification: {
+    source: 'content://I like this product ',
+    id: 'XGDVGS',
+    annotation: [{ type: 'modelarts/text_classification', name: ' positive', 'annotated-by': 'human', 'creation-time': '2019-01-23 11:30:30' }],
+  },
   ner: {
     source: 'content://Michael Jordan is the most famous basketball player in the world.',
     usage: 'TRAIN',
     annotation: [
-      { type: 'modelarts/text_entity', name: 'Person', property: { '@modelarts:start_index': 0, '@modelarts:end_index': 14 }, 'annotated-by': 'human', 'creation-time': '2019-01-23 11:30:30' },
-      { type: 'modelarts/text_entity', name: 'Category', property: { '@modelarts:start_index': 34, '@modelarts:end_index': 44 }, 'annotated-by': 'human', 'creation-time': '2019-01-23 11:30:30' },
+      {
+        type: 'modelarts/text_entity',
+        name: 'Person',
+        property: { '@modelarts:start_index': 0, '@modelarts:end_index': 14 },
+        'annotated-by': 'human',
+        'creation-time': '2019-01-23 11:30:30',
+      },
+      {
+        type: 'modelarts/text_entity',
+        name: 'Category',
+        property: { '@modelarts:start_index': 34, '@modelarts:end_index': 44 },
+        'annotated-by': 'human',
+        'creation-time': '2019-01-23 11:30:30',
+      },
     ],
   },
   triplet: {
     source: 'content://"Three Body" is a series of long science fiction novels created by Liu Cix.',
     usage: 'TRAIN',
     annotation: [
-      { type: 'modelarts/text_entity', name: 'Person', id: 'E1', property: { '@modelarts:start_index': 67, '@modelarts:end_index': 74 }, 'annotated-by': 'human' },
+      {
+        type: 'modelarts/text_entity',
+        name: 'Person',
+        id: 'E1',
+        property: { '@modelarts:start_index': 67, '@modelarts:end_index': 74 },
+        'annotated-by': 'human',
+      },
       { type: 'modelarts/text_entity', name: 'Book', id: 'E2', property: { '@modelarts:start_index': 0, '@modelarts:end_index': 12 }, 'annotated-by': 'human' },
       { type: 'modelarts/text_triplet', name: 'Author', id: 'R1', property: { '@modelarts:from': 'E1', '@modelarts:to': 'E2' }, 'annotated-by': 'human' },
     ],
@@ -54,19 +90,50 @@ const EXAMPLES = {
     usage: 'TRAIN',
     hard: 'true',
     'hard-coefficient': 0.8,
-    annotation: [{ type: 'modelarts/object_detection', 'annotation-loc': 's3://path/to/annotation1.xml', 'annotation-format': 'PASCAL VOC', 'annotated-by': 'human', 'creation-time': '2019-01-23 11:30:30' }],
+    annotation: [
+      {
+        type: 'modelarts/object_detection',
+        'annotation-loc': 's3://path/to/annotation1.xml',
+        'annotation-format': 'PASCAL VOC',
+        'annotated-by': 'human',
+        'creation-time': '2019-01-23 11:30:30',
+      },
+    ],
   },
-  sound: { source: 's3://path/to/pets.wav', annotation: [{ type: 'modelarts/audio_classification', name: 'cat', 'annotated-by': 'human', 'creation-time': '2019-01-23 11:30:30' }] },
-  speech: { source: 's3://path/to/audio1.wav', annotation: [{ type: 'modelarts/audio_content', property: { '@modelarts:content': 'Today is a good day.' }, 'annotated-by': 'human' }] },
+  sound: {
+    source: 's3://path/to/pets.wav',
+    annotation: [{ type: 'modelarts/audio_classification', name: 'cat', 'annotated-by': 'human', 'creation-time': '2019-01-23 11:30:30' }],
+  },
+  speech: {
+    source: 's3://path/to/audio1.wav',
+    annotation: [{ type: 'modelarts/audio_content', property: { '@modelarts:content': 'Today is a good day.' }, 'annotated-by': 'human' }],
+  },
   speechParagraph: {
     source: 's3://path/to/audio1.wav',
     usage: 'TRAIN',
     annotation: [
-      { type: 'modelarts/audio_segmentation', property: { '@modelarts:start_time': '00:01:10.123', '@modelarts:end_time': '00:01:15.456', '@modelarts:source': 'Tom', '@modelarts:content': 'How are you?' }, 'annotated-by': 'human' },
+      {
+        type: 'modelarts/audio_segmentation',
+        property: {
+          '@modelarts:start_time': '00:01:10.123',
+          '@modelarts:end_time': '00:01:15.456',
+          '@modelarts:source': 'Tom',
+          '@modelarts:content': 'How are you?',
+        },
+        'annotated-by': 'human',
+      },
     ],
   },
   video: {
-    annotation: [{ 'annotation-format': 'PASCAL VOC', type: 'modelarts/object_detection', 'annotation-loc': 's3://path/to/annotation1_t1.473722.xml', 'creation-time': '2020-10-09 14:08:24', 'annotated-by': 'human' }],
+    annotation: [
+      {
+        'annotation-format': 'PASCAL VOC',
+        type: 'modelarts/object_detection',
+        'annotation-loc': 's3://path/to/annotation1_t1.473722.xml',
+        'creation-time': '2020-10-09 14:08:24',
+        'annotated-by': 'human',
+      },
+    ],
     usage: 'train',
     property: { '@modelarts:parent_duration': 8, '@modelarts:parent_source': 's3://path/to/annotation1.mp4', '@modelarts:time_in_video': 1.473722 },
     source: 's3://input/path/to/annotation1_t1.473722.jpg',
@@ -91,13 +158,30 @@ describe('parseManifestLine', () => {
       'hard-coefficient': 0.8,
       'inference-loc': '/path/to/inference-output',
       annotation: [
-        { type: 'modelarts/image_classification', name: 'cat', property: { color: 'white', kind: 'Persian cat' }, hard: true, 'hard-coefficient': 0.8, 'annotated-by': 'human', 'creation-time': '2019-01-23 11:30:30' },
-        { type: 'modelarts/image_classification', name: 'animal', 'annotated-by': 'modelarts/active-learning', confidence: 0.8, 'creation-time': '2019-01-23 11:30:30' },
+        {
+          type: 'modelarts/image_classification',
+          name: 'cat',
+          property: { color: 'white', kind: 'Persian cat' },
+          hard: true,
+          'hard-coefficient': 0.8,
+          'annotated-by': 'human',
+          'creation-time': '2019-01-23 11:30:30',
+        },
+        {
+          type: 'modelarts/image_classification',
+          name: 'animal',
+          'annotated-by': 'modelarts/active-learning',
+          confidence: 0.8,
+          'creation-time': '2019-01-23 11:30:30',
+        },
       ],
     });
     assert.equal(parseManifestLine(JSON.stringify(EXAMPLES.video)).usage, 'TRAIN');
     // The table's bare type names are read as well as the examples' prefixed ones.
-    assert.equal(parseManifestLine('{"source":"/b/x.jpg","annotation":[{"type":"image_classification","name":"a"}]}').annotation![0]!.type, 'image_classification');
+    assert.equal(
+      parseManifestLine('{"source":"/b/x.jpg","annotation":[{"type":"image_classification","name":"a"}]}').annotation![0]!.type,
+      'image_classification',
+    );
   });
 
   test('bad lines: a 400 (ModelArts.4362) naming the line and the field', () => {
@@ -115,7 +199,10 @@ describe('parseManifestLine', () => {
       ['{"source":"/b/x","annotation":[{"type":"modelarts/unknown"}]}', /annotation\[0\]\.type\): unknown annotation type/],
       ['{"source":"/b/x","annotation":[{"type":"modelarts/image_classification"}]}', /annotation\[0\]\.name\): missing/],
       ['{"source":"/b/x","annotation":[{"type":"modelarts/object_detection"}]}', /annotation\[0\]\.annotation-loc\): missing/],
-      ['{"source":"/b/x","annotation":[{"type":"modelarts/object_detection","annotation-loc":"/b/x.xml","annotation-format":"COCO"}]}', /annotation-format\): only "PASCAL VOC"/],
+      [
+        '{"source":"/b/x","annotation":[{"type":"modelarts/object_detection","annotation-loc":"/b/x.xml","annotation-format":"COCO"}]}',
+        /annotation-format\): only "PASCAL VOC"/,
+      ],
       ['{"source":"/b/x","annotation":[{"type":"image_classification","name":"a","confidence":-1}]}', /annotation\[0\]\.confidence\)/],
       ['{"source":"/b/x","annotation":[{"type":"image_classification","name":"a","property":[1]}]}', /annotation\[0\]\.property\): must be an object/],
       ['{"source":"/b/x","sample-type":3}', /sample-type\): must be one of/],
@@ -142,12 +229,18 @@ describe('manifests in the object store', () => {
     const bad: FormatError[] = [];
     const entries = [];
     for await (const e of readManifestEntries(f.store, { bucket: B, key: 'm/a.manifest' }, { onError: (e) => bad.push(e) })) entries.push(e);
-    assert.deepEqual(entries.map((e) => [e.line, e.sample.source, e.sample.usage]), [
-      [1, `s3://${B}/x.jpg`, undefined],
-      [3, `/${B}/y.jpg`, 'EVAL'],
-      [5, 'content://hello', undefined],
-    ]);
-    assert.deepEqual(bad.map((e) => e.location.line), [4]);
+    assert.deepEqual(
+      entries.map((e) => [e.line, e.sample.source, e.sample.usage]),
+      [
+        [1, `s3://${B}/x.jpg`, undefined],
+        [3, `/${B}/y.jpg`, 'EVAL'],
+        [5, 'content://hello', undefined],
+      ],
+    );
+    assert.deepEqual(
+      bad.map((e) => e.location.line),
+      [4],
+    );
     await assert.rejects(collectAll(readManifest(f.store, { bucket: B, key: 'm/none.manifest' })), isApiError(404, 'ModelArts.6624'));
     f.file('m/latin1.manifest', Buffer.from([0x7b, 0x22, 0xe9, 0x22, 0x7d]));
     await assert.rejects(collectAll(readManifest(f.store, { bucket: B, key: 'm/latin1.manifest' })), isApiError(400, 'ModelArts.4362', /not UTF-8/));
@@ -155,7 +248,12 @@ describe('manifests in the object store', () => {
 
   test('manifestToNewSample: object sources get size and time from the store, content sources their text', async () => {
     const t = f.file('img/cat.jpg', 'meow!');
-    const ic = await manifestToNewSample(f.store, parseManifestLine(JSON.stringify({ ...EXAMPLES.imageClassification, source: `s3://${B}/img/cat.jpg` })), datasetTypes[0], { now });
+    const ic = await manifestToNewSample(
+      f.store,
+      parseManifestLine(JSON.stringify({ ...EXAMPLES.imageClassification, source: `s3://${B}/img/cat.jpg` })),
+      datasetTypes[0],
+      { now },
+    );
     assert.deepEqual(ic, {
       source: `/${B}/img/cat.jpg`,
       name: 'cat.jpg',
@@ -164,54 +262,102 @@ describe('manifests in the object store', () => {
       usage: 'TRAIN',
       metadata: { '@modelarts:hard': 1, '@modelarts:hard_coefficient': 0.8 },
       labels: [
-        { name: 'cat', type: 0, annotated_by: 'human', property: { color: 'white', kind: 'Persian cat', '@modelarts:hard': 'true', '@modelarts:hard_coefficient': '0.8' } },
+        {
+          name: 'cat',
+          type: 0,
+          annotated_by: 'human',
+          property: { color: 'white', kind: 'Persian cat', '@modelarts:hard': 'true', '@modelarts:hard_coefficient': '0.8' },
+        },
         { name: 'animal', type: 0, annotated_by: 'modelarts/active-learning', score: 0.8 },
       ],
     });
-    const text = await manifestToNewSample(f.store, parseManifestLine(JSON.stringify(EXAMPLES.textClassification)), datasetTypes[100], { now, at: { file: `/${B}/m/t.manifest` } });
-    assert.deepEqual(text, { source: 'content://I like this product ', name: 't.manifest', size: 20, sampleTime: now, labels: [{ name: ' positive', type: 100, annotated_by: 'human' }] });
-    const bare = await manifestToNewSample(f.store, parseManifestLine(JSON.stringify({ ...EXAMPLES.imageClassification, source: `/${B}/img/cat.jpg` })), datasetTypes[0], { now, importAnnotations: false });
+    const text = await manifestToNewSample(f.store, parseManifestLine(JSON.stringify(EXAMPLES.textClassification)), datasetTypes[100], {
+      now,
+      at: { file: `/${B}/m/t.manifest` },
+    });
+    assert.deepEqual(text, {
+      source: 'content://I like this product ',
+      name: 't.manifest',
+      size: 20,
+      sampleTime: now,
+      labels: [{ name: ' positive', type: 100, annotated_by: 'human' }],
+    });
+    const bare = await manifestToNewSample(
+      f.store,
+      parseManifestLine(JSON.stringify({ ...EXAMPLES.imageClassification, source: `/${B}/img/cat.jpg` })),
+      datasetTypes[0],
+      { now, importAnnotations: false },
+    );
     assert.equal(bare.labels, undefined);
     // Table and free-format datasets hold no labels: the sample comes alone.
-    assert.equal((await manifestToNewSample(f.store, parseManifestLine(JSON.stringify({ ...EXAMPLES.sound, source: `/${B}/img/cat.jpg` })), datasetTypes[900], { now })).labels, undefined);
+    assert.equal(
+      (await manifestToNewSample(f.store, parseManifestLine(JSON.stringify({ ...EXAMPLES.sound, source: `/${B}/img/cat.jpg` })), datasetTypes[900], { now }))
+        .labels,
+      undefined,
+    );
   });
 
   test('manifestToNewSample: triplets keep ids and entity type 103; video frames take 600 and their properties', async () => {
     const triplet = await manifestToNewSample(f.store, parseManifestLine(JSON.stringify(EXAMPLES.triplet)), datasetTypes[102], { now });
-    assert.deepEqual(triplet.labels!.map((l) => [l.id, l.name, l.type]), [
-      ['E1', 'Person', 103],
-      ['E2', 'Book', 103],
-      ['R1', 'Author', 102],
-    ]);
+    assert.deepEqual(
+      triplet.labels!.map((l) => [l.id, l.name, l.type]),
+      [
+        ['E1', 'Person', 103],
+        ['E2', 'Book', 103],
+        ['R1', 'Author', 102],
+      ],
+    );
     const ner = await manifestToNewSample(f.store, parseManifestLine(JSON.stringify(EXAMPLES.ner)), datasetTypes[101], { now });
-    assert.deepEqual(ner.labels![0], { name: 'Person', type: 101, annotated_by: 'human', property: { '@modelarts:start_index': 0, '@modelarts:end_index': 14 } });
+    assert.deepEqual(ner.labels![0], {
+      name: 'Person',
+      type: 101,
+      annotated_by: 'human',
+      property: { '@modelarts:start_index': 0, '@modelarts:end_index': 14 },
+    });
     f.file('video/frame_t1.jpg', 'frame');
     f.file('video/frame_t1.xml', VOC_SHAPES);
-    const line = { ...EXAMPLES.video, source: `s3://${B}/video/frame_t1.jpg`, annotation: [{ ...EXAMPLES.video.annotation[0]!, 'annotation-loc': `s3://${B}/video/frame_t1.xml` }] };
+    const line = {
+      ...EXAMPLES.video,
+      source: `s3://${B}/video/frame_t1.jpg`,
+      annotation: [{ ...EXAMPLES.video.annotation[0]!, 'annotation-loc': `s3://${B}/video/frame_t1.xml` }],
+    };
     const frame = await manifestToNewSample(f.store, parseManifestLine(JSON.stringify(line)), datasetTypes[600], { now });
     assert.equal(frame.usage, 'TRAIN');
     assert.deepEqual(frame.metadata, { ...EXAMPLES.video.property, '@modelarts:size': [767, 959, 3] });
-    assert.deepEqual(frame.labels!.map((l) => [l.name, l.type, l.property!['@modelarts:shape']]), [
-      ['point', 600, 'point'],
-      ['line', 600, 'line'],
-      ['bag', 600, 'bndbox'],
-      ['boots', 600, 'polygon'],
-      ['circle', 600, 'circle'],
-    ]);
+    assert.deepEqual(
+      frame.labels!.map((l) => [l.name, l.type, l.property!['@modelarts:shape']]),
+      [
+        ['point', 600, 'point'],
+        ['line', 600, 'line'],
+        ['bag', 600, 'bndbox'],
+        ['boots', 600, 'polygon'],
+        ['circle', 600, 'circle'],
+      ],
+    );
   });
 
   test('manifestToNewSample: missing files, bad paths and labels the dataset cannot hold are 400s naming the field', async () => {
-    const run = (line: object, type: keyof typeof datasetTypes) => manifestToNewSample(f.store, parseManifestLine(JSON.stringify(line)), datasetTypes[type], { now, at: { file: '/b/m.manifest', line: 3 } });
-    await assert.rejects(run({ source: `s3://${B}/img/none.jpg` }, 0), isApiError(400, 'ModelArts.4362', /line 3, source\): \/formats-bucket\/img\/none\.jpg does not exist/));
+    const run = (line: object, type: keyof typeof datasetTypes) =>
+      manifestToNewSample(f.store, parseManifestLine(JSON.stringify(line)), datasetTypes[type], { now, at: { file: '/b/m.manifest', line: 3 } });
+    await assert.rejects(
+      run({ source: `s3://${B}/img/none.jpg` }, 0),
+      isApiError(400, 'ModelArts.4362', /line 3, source\): \/formats-bucket\/img\/none\.jpg does not exist/),
+    );
     await assert.rejects(run({ source: `s3://${B}/../etc/passwd` }, 0), isApiError(400, 'ModelArts.4362', /source\).*".."/));
     await assert.rejects(run({ source: 'relative/path.jpg' }, 0), isApiError(400, 'ModelArts.4362', /source\)/));
-    await assert.rejects(run({ ...EXAMPLES.sound, source: `/${B}/img/cat.jpg` }, 0), isApiError(400, 'ModelArts.4362', /annotation\[0\]\.type\): "modelarts\/audio_classification" labels do not fit/));
+    await assert.rejects(
+      run({ ...EXAMPLES.sound, source: `/${B}/img/cat.jpg` }, 0),
+      isApiError(400, 'ModelArts.4362', /annotation\[0\]\.type\): "modelarts\/audio_classification" labels do not fit/),
+    );
     await assert.rejects(
       run({ source: `/${B}/img/cat.jpg`, annotation: [{ type: 'modelarts/object_detection', 'annotation-loc': `/${B}/img/none.xml` }] }, 1),
       isApiError(400, 'ModelArts.4362', /annotation\[0\]\.annotation-loc\): \/formats-bucket\/img\/none\.xml does not exist/),
     );
     f.file('img/bad.xml', '<annotation><object>');
-    await assert.rejects(run({ source: `/${B}/img/cat.jpg`, annotation: [{ type: 'modelarts/object_detection', 'annotation-loc': `/${B}/img/bad.xml` }] }, 1), isApiError(400, 'ModelArts.4362', /img\/bad\.xml.*not well-formed XML/));
+    await assert.rejects(
+      run({ source: `/${B}/img/cat.jpg`, annotation: [{ type: 'modelarts/object_detection', 'annotation-loc': `/${B}/img/bad.xml` }] }, 1),
+      isApiError(400, 'ModelArts.4362', /img\/bad\.xml.*not well-formed XML/),
+    );
   });
 
   test('round trip: frozen samples written as a manifest read back with the same sources, usages and labels', async () => {
@@ -219,8 +365,33 @@ describe('manifests in the object store', () => {
     f.file('rt/dog.png', 'd');
     f.file('rt/car.jpg', 'car');
     f.file('rt/song.wav', 's');
-    const box: SampleLabel = { name: 'car', type: 1, property: { '@modelarts:shape': 'bndbox', '@modelarts:feature': [[1, 2], [30, 40]] }, annotated_by: 'human' };
-    const poly: SampleLabel = { name: 'road', type: 1, property: { '@modelarts:shape': 'polygon', '@modelarts:feature': [[0, 0], [10, 0], [5, 5]], difficult: 1 }, score: 0.5, annotated_by: 'human' };
+    const box: SampleLabel = {
+      name: 'car',
+      type: 1,
+      property: {
+        '@modelarts:shape': 'bndbox',
+        '@modelarts:feature': [
+          [1, 2],
+          [30, 40],
+        ],
+      },
+      annotated_by: 'human',
+    };
+    const poly: SampleLabel = {
+      name: 'road',
+      type: 1,
+      property: {
+        '@modelarts:shape': 'polygon',
+        '@modelarts:feature': [
+          [0, 0],
+          [10, 0],
+          [5, 5],
+        ],
+        difficult: 1,
+      },
+      score: 0.5,
+      annotated_by: 'human',
+    };
     const samples: SnapshotSample[] = [
       {
         id: 's1',
@@ -235,7 +406,15 @@ describe('manifests in the object store', () => {
         labeledTime: Date.UTC(2019, 0, 23, 11, 30, 30),
       },
       { id: 's2', source: `/${B}/rt/dog.png`, sampleType: 0, labels: [], metadata: {}, labeledTime: 0 },
-      { id: 's3', source: `/${B}/rt/car.jpg`, sampleType: 0, usage: 'EVAL', labels: [box, poly], metadata: { '@modelarts:size': [100, 50, 3] }, labeledTime: 1 },
+      {
+        id: 's3',
+        source: `/${B}/rt/car.jpg`,
+        sampleType: 0,
+        usage: 'EVAL',
+        labels: [box, poly],
+        metadata: { '@modelarts:size': [100, 50, 3] },
+        labeledTime: 1,
+      },
     ];
     const detection = samples.slice(2);
     const entity: SnapshotSample = {
@@ -255,7 +434,14 @@ describe('manifests in the object store', () => {
       id: 's5',
       source: `/${B}/rt/song.wav`,
       sampleType: 2,
-      labels: [{ name: '', type: 202, property: { '@modelarts:start_time': '00:00:01.000', '@modelarts:end_time': '00:00:02.500', '@modelarts:source': 'Tom', '@modelarts:content': 'Hi' }, annotated_by: 'human' }],
+      labels: [
+        {
+          name: '',
+          type: 202,
+          property: { '@modelarts:start_time': '00:00:01.000', '@modelarts:end_time': '00:00:02.500', '@modelarts:source': 'Tom', '@modelarts:content': 'Hi' },
+          annotated_by: 'human',
+        },
+      ],
       metadata: {},
       labeledTime: 5,
     };
@@ -317,9 +503,16 @@ describe('manifests in the object store', () => {
     }
     await assert.rejects(writeManifest(f.store, { bucket: B, key: 'w/failed.manifest' }, failing()), /source broke/);
     assert.equal(await f.store.head(B, 'w/failed.manifest'), null);
-    await assert.rejects(writeManifest(f.store, { bucket: B, key: 'w/nl.manifest' }, (async function* () {
-      yield 'a\nb';
-    })()), isApiError(400, 'ModelArts.4362', /line break/));
+    await assert.rejects(
+      writeManifest(
+        f.store,
+        { bucket: B, key: 'w/nl.manifest' },
+        (async function* () {
+          yield 'a\nb';
+        })(),
+      ),
+      isApiError(400, 'ModelArts.4362', /line break/),
+    );
   });
 });
 

@@ -20,7 +20,15 @@ describe('readers over the S3 backend', () => {
     directory = mkdtempSync(join(tmpdir(), 'atelier-formats-s3-'));
     server = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory });
     const { port } = (await server.run()) as { port: number };
-    store = createObjectStore({ kind: 's3', endpoint: `http://127.0.0.1:${port}`, region: 'us-east-1', accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER', forcePathStyle: true, bucketMap: {} });
+    store = createObjectStore({
+      kind: 's3',
+      endpoint: `http://127.0.0.1:${port}`,
+      region: 'us-east-1',
+      accessKeyId: 'S3RVER',
+      secretAccessKey: 'S3RVER',
+      forcePathStyle: true,
+      bucketMap: {},
+    });
     await store.ensureBucket(BUCKET);
   });
   after(async () => {
@@ -38,25 +46,35 @@ describe('readers over the S3 backend', () => {
     await store.put(BUCKET, 'ic/x/2.jpg', 'c');
     await store.put(BUCKET, 'ic/x/2.txt', 'Dog\nPet\n');
     const od = await collect(scanDirectory(store, { bucket: BUCKET, key: 'od/' }, datasetTypes[1], { importAnnotations: true, pageSize: 2 }));
-    assert.deepEqual(od.items.map((s) => [s.name, s.labels?.length ?? 0]), [
-      ['img0.jpg', 2],
-      ['img1.jpg', 0],
-      ['img2.jpg', 2],
-      ['img3.jpg', 0],
-      ['img4.jpg', 2],
-      ['img5.jpg', 0],
-    ]);
+    assert.deepEqual(
+      od.items.map((s) => [s.name, s.labels?.length ?? 0]),
+      [
+        ['img0.jpg', 2],
+        ['img1.jpg', 0],
+        ['img2.jpg', 2],
+        ['img3.jpg', 0],
+        ['img4.jpg', 2],
+        ['img5.jpg', 0],
+      ],
+    );
     const ic = await collect(scanDirectory(store, { bucket: BUCKET, key: 'ic' }, datasetTypes[0], { importAnnotations: true, pageSize: 1 }));
-    assert.deepEqual(ic.items.map((s) => [s.source, (s.labels ?? []).map((l) => l.name)]), [
-      [`/${BUCKET}/ic/Cat/1.jpg`, ['Cat']],
-      [`/${BUCKET}/ic/x/2.jpg`, ['Dog', 'Pet']],
-    ]);
+    assert.deepEqual(
+      ic.items.map((s) => [s.source, (s.labels ?? []).map((l) => l.name)]),
+      [
+        [`/${BUCKET}/ic/Cat/1.jpg`, ['Cat']],
+        [`/${BUCKET}/ic/x/2.jpg`, ['Dog', 'Pet']],
+      ],
+    );
     async function* lines() {
-      for (const s of od.items) yield snapshotToManifestLine({ id: s.name, source: s.source, sampleType: 0, labels: s.labels ?? [], metadata: s.metadata ?? {}, labeledTime: 0 });
+      for (const s of od.items)
+        yield snapshotToManifestLine({ id: s.name, source: s.source, sampleType: 0, labels: s.labels ?? [], metadata: s.metadata ?? {}, labeledTime: 0 });
     }
     await writeManifest(store, { bucket: BUCKET, key: 'out/v.manifest' }, lines());
     const back = [];
     for await (const m of readManifest(store, { bucket: BUCKET, key: 'out/v.manifest' })) back.push(m);
-    assert.deepEqual(back.map((m) => [m.source, m.annotation?.length ?? 0]), od.items.map((s) => [`s3:/${s.source}`, s.labels?.length ?? 0]));
+    assert.deepEqual(
+      back.map((m) => [m.source, m.annotation?.length ?? 0]),
+      od.items.map((s) => [`s3:/${s.source}`, s.labels?.length ?? 0]),
+    );
   });
 });

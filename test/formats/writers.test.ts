@@ -2,16 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { datasetTypes } from '#src/formats/dataset-types.ts';
 import type { SnapshotSample } from '#src/formats/sample-records.ts';
-import {
-  csvCell,
-  csvLine,
-  planSampleExport,
-  readLines,
-  runExportPlan,
-  scanDirectory,
-  UniqueNames,
-  writeCsv,
-} from '#src/formats/index.ts';
+import { csvCell, csvLine, planSampleExport, readLines, runExportPlan, scanDirectory, UniqueNames, writeCsv } from '#src/formats/index.ts';
 import { listAll } from '#src/storage/index.ts';
 import { B, collect, isApiError, openFixture, type Fixture } from './fixtures.ts';
 
@@ -43,10 +34,23 @@ describe('export to a folder, in the layouts the import reads back', () => {
     await f.close();
   });
 
-  const box = { name: 'car', type: 1, property: { '@modelarts:shape': 'bndbox', '@modelarts:feature': [[1, 2], [3, 4]] } };
+  const box = {
+    name: 'car',
+    type: 1,
+    property: {
+      '@modelarts:shape': 'bndbox',
+      '@modelarts:feature': [
+        [1, 2],
+        [3, 4],
+      ],
+    },
+  };
   const samples = [
     snap('s1', `/${B}/src/a/1.jpg`, [{ name: 'Cat', type: 0 }]),
-    snap('s2', `/${B}/src/b/1.jpg`, [{ name: 'Cat', type: 0 }, { name: 'Pet', type: 0 }]),
+    snap('s2', `/${B}/src/b/1.jpg`, [
+      { name: 'Cat', type: 0 },
+      { name: 'Pet', type: 0 },
+    ]),
     snap('s3', `/${B}/src/2.png`, []),
   ];
 
@@ -58,11 +62,14 @@ describe('export to a folder, in the layouts the import reads back', () => {
     assert.deepEqual(await keysUnder(f, 'out-tile/'), ['1.jpg', '1.txt', '1_1.jpg', '1_1.txt', '2.png']);
     assert.equal(await f.store.readText(B, 'out-tile/1_1.txt', 100), 'Cat\nPet\n');
     const { items } = await collect(scanDirectory(f.store, { bucket: B, key: 'out-tile' }, datasetTypes[0], { importAnnotations: true }));
-    assert.deepEqual(items.map((s) => [s.name, (s.labels ?? []).map((l) => l.name)]), [
-      ['1.jpg', ['Cat']],
-      ['1_1.jpg', ['Cat', 'Pet']],
-      ['2.png', []],
-    ]);
+    assert.deepEqual(
+      items.map((s) => [s.name, (s.labels ?? []).map((l) => l.name)]),
+      [
+        ['1.jpg', ['Cat']],
+        ['1_1.jpg', ['Cat', 'Pet']],
+        ['2.png', []],
+      ],
+    );
   });
 
   test('image classification, tree: a folder per label (multi-label images in each); label names cannot escape the folder', async () => {
@@ -85,7 +92,10 @@ describe('export to a folder, in the layouts the import reads back', () => {
     assert.deepEqual(items.find((s) => s.name === '3.jpg')!.metadata, { '@modelarts:size': [10, 10, 3] });
     const free = planSampleExport(snap('s7', `/${B}/src/a/1.jpg`, []), datasetTypes[900], { bucket: B, key: 'out-free' }, 'tile', new UniqueNames());
     assert.deepEqual(free, { copies: [{ from: { bucket: B, key: 'src/a/1.jpg' }, to: { bucket: B, key: 'out-free/1.jpg' } }], writes: [] });
-    assert.throws(() => planSampleExport(samples[0]!, datasetTypes[100], { bucket: B, key: 'x' }, 'tile', names), isApiError(400, 'ModelArts.4384', /type 100/));
+    assert.throws(
+      () => planSampleExport(samples[0]!, datasetTypes[100], { bucket: B, key: 'x' }, 'tile', names),
+      isApiError(400, 'ModelArts.4384', /type 100/),
+    );
   });
 });
 

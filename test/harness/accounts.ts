@@ -23,10 +23,7 @@ export interface Account {
 }
 
 /** A 1x1 PNG. */
-export const PNG = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
-  'base64',
-);
+export const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
 
 /** The boot file of the flows' training jobs: lists its input, writes its output, sleeps if told. */
 export const TRAIN_PY = `import os, sys, time
@@ -48,7 +45,11 @@ function bucketsFor(label: string): Record<Slot, string> {
 async function fillBuckets(t: TestApp, buckets: Record<Slot, string>): Promise<void> {
   const store = t.atelier.context.objectStore;
   for (const bucket of Object.values(buckets)) await store.ensureBucket(bucket);
-  for (const [key, body] of [['in/cat/1.png', PNG], ['in/cat/2.png', PNG], ['in/dog/3.png', PNG]] as const) {
+  for (const [key, body] of [
+    ['in/cat/1.png', PNG],
+    ['in/cat/2.png', PNG],
+    ['in/dog/3.png', PNG],
+  ] as const) {
     await store.put(buckets.data, key, body);
   }
   await store.put(buckets.code, 'code/train.py', TRAIN_PY);

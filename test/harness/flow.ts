@@ -84,7 +84,9 @@ const algorithmBody = (c: FlowContext, description: string) => ({
   job_config: {
     code_dir: c.obs('code', 'code/'),
     boot_file: c.obs('code', 'code/train.py'),
-    parameters: [{ name: 'sleep', value: '0', constraint: { type: 'String', editable: true, required: false, sensitive: false, valid_type: 'None', valid_range: [] } }],
+    parameters: [
+      { name: 'sleep', value: '0', constraint: { type: 'String', editable: true, required: false, sensitive: false, valid_type: 'None', valid_range: [] } },
+    ],
     parameters_customization: true,
     inputs: [{ name: 'data_url', description: 'images' }],
     outputs: [{ name: 'train_url', description: 'model output' }],

@@ -88,7 +88,9 @@ describe('fuzz: every route of /openapi.json, schema-driven (schemathesis)', () 
   });
 
   test(`schemathesis finds no 5xx, no malformed error, no hang (profile and seed in the diagnostics)`, { timeout: 45 * 60_000 }, async (tt) => {
-    tt.diagnostic(`profile ${profile.name}: ${profile.maxExamples} examples per operation, seed ${profile.seed} (ATELIER_FUZZ_SEED=${profile.seed} replays it)`);
+    tt.diagnostic(
+      `profile ${profile.name}: ${profile.maxExamples} examples per operation, seed ${profile.seed} (ATELIER_FUZZ_SEED=${profile.seed} replays it)`,
+    );
     for (const [op, why] of Object.entries(EXCLUDED)) tt.diagnostic(`left out: ${op}: ${why}`);
     const { ids } = a;
     const object = a.ctx.links.objects[0];
@@ -122,7 +124,11 @@ describe('fuzz: every route of /openapi.json, schema-driven (schemathesis)', () 
     runs.push(await runSchemathesis(python, { ...target, include: { excludeMethod: 'DELETE' } }, profile, join(outDir, profile.name, 'main')));
     runs.push(await runSchemathesis(python, { ...target, include: { method: 'DELETE' } }, profile, join(outDir, profile.name, 'deletions')));
     for (const run of runs) {
-      const summary = run.output.split('\n').filter((l) => /generated|Seed:|passed|failed|Test cases|=====/.test(l)).slice(-6).join(' | ');
+      const summary = run.output
+        .split('\n')
+        .filter((l) => /generated|Seed:|passed|failed|Test cases|=====/.test(l))
+        .slice(-6)
+        .join(' | ');
       tt.diagnostic(`${run.dir}: exit ${run.exitCode}, ${run.seconds.toFixed(0)} s: ${summary}`);
     }
     const templates = routes.filter((r) => !r.hidden).map(routeKey);
@@ -142,7 +148,10 @@ describe('fuzz: every route of /openapi.json, schema-driven (schemathesis)', () 
 
   test("the fuzz's 2xx answers match their response schemas, taken as exact (the wire-shape check)", (tt) => {
     tt.diagnostic(`${violationLines(check.violations).length} wire-shape violation(s) among the fuzz's 2xx answers`);
-    const findings = check.violations.map((v) => ({ key: violationKey(v), detail: `${v.status} ${v.problem} at ${v.path} (${v.method} ${v.url.split('?')[0]})` }));
+    const findings = check.violations.map((v) => ({
+      key: violationKey(v),
+      detail: `${v.status} ${v.problem} at ${v.path} (${v.method} ${v.url.split('?')[0]})`,
+    }));
     judge(tt, findings, KNOWN_SHAPES);
   });
 });

@@ -20,7 +20,16 @@ const KNOWN_BUCKET_SWEEP: Record<string, string> = {};
 
 /** Ids that name A's resources (a label name or a task id is not one: B has the same). */
 const RESOURCE_IDS: (keyof Ids)[] = [
-  'dataset_id', 'version_id', 'sample_id', 'import_task_id', 'algorithm_id', 'training_job_id', 'running_job_id', 'model_id', 'service_id', 'user_id',
+  'dataset_id',
+  'version_id',
+  'sample_id',
+  'import_task_id',
+  'algorithm_id',
+  'training_job_id',
+  'running_job_id',
+  'model_id',
+  'service_id',
+  'user_id',
 ];
 
 /** The routes of the sweep: every route but the hidden platform ones (health, metrics, the OpenAPI document, /docs), which hold no account's data. */
@@ -81,7 +90,9 @@ describe('isolation sweep: account B against account A', () => {
   const leaked = (text: string): string[] => markers.filter((m) => text.includes(m));
 
   test('every route of the table has a request in flow.ts (a new route needs one)', () => {
-    const missing = swept(routes).filter((r) => !FLOW[r.operationId]).map((r) => `${r.operationId} (${r.method} ${r.path})`);
+    const missing = swept(routes)
+      .filter((r) => !FLOW[r.operationId])
+      .map((r) => `${r.operationId} (${r.method} ${r.path})`);
     assert.deepEqual(missing, [], 'routes the sweep can only call with an empty request');
   });
 
@@ -95,13 +106,18 @@ describe('isolation sweep: account B against account A', () => {
         const s = await sendOr(findings, route, i, () => send(B.client, route, call, a.ids));
         if (!s) continue;
         sent++;
-        answers.push(`${route.operationId}#${i} ${s.status}${s.json && typeof s.json === 'object' && 'error_code' in s.json ? ` ${String(s.json.error_code)}` : ''}`);
+        answers.push(
+          `${route.operationId}#${i} ${s.status}${s.json && typeof s.json === 'object' && 'error_code' in s.json ? ` ${String(s.json.error_code)}` : ''}`,
+        );
         const key = `${route.operationId}#${i}`;
-        const inPath = route.params.filter((p) => (RESOURCE_IDS as string[]).includes(p) || (call.params?.[p] !== undefined && Object.values(a.ids).includes(call.params[p])));
+        const inPath = route.params.filter(
+          (p) => (RESOURCE_IDS as string[]).includes(p) || (call.params?.[p] !== undefined && Object.values(a.ids).includes(call.params[p])),
+        );
         const inRequest = RESOURCE_IDS.filter((k) => JSON.stringify([call.body, call.query, call.params]).includes(a.ids[k]));
         if (s.status >= 500) findings.push({ key: `${key} server-error`, detail: describeSent(s) });
         else if (s.status < 400) {
-          if (inPath.length > 0 || inRequest.length > 0) findings.push({ key: `${key} accepted`, detail: `A's ${[...inPath, ...inRequest].join(', ')}: ${describeSent(s)}` });
+          if (inPath.length > 0 || inRequest.length > 0)
+            findings.push({ key: `${key} accepted`, detail: `A's ${[...inPath, ...inRequest].join(', ')}: ${describeSent(s)}` });
           const shown = leaked(s.text);
           if (shown.length > 0) findings.push({ key: `${key} shows`, detail: `A's ${shown.join(', ')} in: ${describeSent(s)}` });
         } else if (inPath.length > 0 && s.status !== 403 && s.status !== 404) {
@@ -117,7 +133,9 @@ describe('isolation sweep: account B against account A', () => {
       }
     }
     tt.diagnostic(`${sent} requests as B with A's ids: ${answers.join(', ')}`);
-    tt.diagnostic(`A's snapshot: ${baseline.size} values from ${new Set([...baseline.keys()].map((k) => k.split(/[ .#[]/)[0])).size} reads, ${moving.size} of them moving by themselves`);
+    tt.diagnostic(
+      `A's snapshot: ${baseline.size} values from ${new Set([...baseline.keys()].map((k) => k.split(/[ .#[]/)[0])).size} reads, ${moving.size} of them moving by themselves`,
+    );
     const changes = snapshotChanges(baseline, await snapshot(), moving);
     for (const c of changes) findings.push({ key: `changed ${c.split(' ')[0]}`, detail: c });
     judge(tt, findings, KNOWN_ID_SWEEP);
@@ -176,7 +194,11 @@ describe('isolation sweep: account B against account A', () => {
     for (const [i, bucket] of Object.values(A.buckets).entries()) {
       const gone = filesBefore[i]!.filter((f) => !filesAfter[i]!.includes(f));
       const added = filesAfter[i]!.filter((f) => !filesBefore[i]!.includes(f));
-      if (gone.length + added.length > 0) findings.push({ key: `files ${bucket.replace(/^hx-a-\w+-/, 'A-')}`, detail: `removed or changed: ${gone.join(', ') || '-'}; added: ${added.join(', ') || '-'}` });
+      if (gone.length + added.length > 0)
+        findings.push({
+          key: `files ${bucket.replace(/^hx-a-\w+-/, 'A-')}`,
+          detail: `removed or changed: ${gone.join(', ') || '-'}; added: ${added.join(', ') || '-'}`,
+        });
     }
     const changes = snapshotChanges(baseline, await snapshot(), moving);
     for (const c of changes) findings.push({ key: `changed ${c.split(' ')[0]}`, detail: c });

@@ -9,7 +9,10 @@ export function toolPython(tool: PythonTool): string {
     return ensurePythonTool(tool);
   } catch (e) {
     const why = e instanceof PythonToolError ? e.message : String(e);
-    throw new Error(`the ${tool} virtualenv cannot be made (it needs python3 with venv, and PyPI the first time): ${why}\n` +
-      `Make it with: node scripts/python-tools/setup.mjs ${tool}`, { cause: e });
+    throw new Error(
+      `the ${tool} virtualenv cannot be made (it needs python3 with venv, and PyPI the first time): ${why}\n` +
+        `Make it with: node scripts/python-tools/setup.mjs ${tool}`,
+      { cause: e },
+    );
   }
 }

@@ -23,7 +23,10 @@ describe('response check', () => {
     const check = new ResponseCheck();
     const app = await appWith(check, (a) => {
       a.get('/items', { schema: { operationId: 'ListItems', response: { 200: Type.Object({ items: Type.Array(Item) }) } } }, async () => ({
-        items: [{ id: 'a', size: 1 }, { id: 'b', size: '2', extra: true }],
+        items: [
+          { id: 'a', size: 1 },
+          { id: 'b', size: '2', extra: true },
+        ],
         total: 2,
       }));
       a.get('/item', { schema: { operationId: 'ShowItem', response: { 200: Item } } }, async () => ({ size: 3 }));
@@ -31,7 +34,12 @@ describe('response check', () => {
     const res = await app.inject({ method: 'GET', url: '/items' });
     assert.equal(res.statusCode, 200, 'record mode does not change the answer');
     // What the serializer made of it: the extra fields dropped, "2" turned into 2. A client never sees the fault.
-    assert.deepEqual(JSON.parse(res.body), { items: [{ id: 'a', size: 1 }, { id: 'b', size: 2 }] });
+    assert.deepEqual(JSON.parse(res.body), {
+      items: [
+        { id: 'a', size: 1 },
+        { id: 'b', size: 2 },
+      ],
+    });
     await app.inject({ method: 'GET', url: '/item' });
     assert.deepEqual(violationLines(check.violations), [
       'ListItems 200 /items/1/extra: undeclared field',
@@ -53,7 +61,15 @@ describe('response check', () => {
       a.get('/missing', { schema: { operationId: 'GetMissing' } }, async (_r, reply) => reply.code(404).send({ anything: 1 }));
       a.get('/file', { schema: { operationId: 'GetFile' } }, async (_r, reply) => reply.type('text/plain').send('a log line\n'));
     });
-    for (const [method, url] of [['DELETE', '/null'], ['DELETE', '/empty'], ['GET', '/list'], ['GET', '/text'], ['DELETE', '/gone'], ['GET', '/missing'], ['GET', '/file']] as const) {
+    for (const [method, url] of [
+      ['DELETE', '/null'],
+      ['DELETE', '/empty'],
+      ['GET', '/list'],
+      ['GET', '/text'],
+      ['DELETE', '/gone'],
+      ['GET', '/missing'],
+      ['GET', '/file'],
+    ] as const) {
       await app.inject({ method, url });
     }
     assert.deepEqual(violationLines(check.violations), [

@@ -38,7 +38,8 @@ export function routeTable(check: ResponseCheck): Route[] {
 export function fillPath(route: Route, values: Record<string, string>): string {
   return route.path.replace(/\{([^}]+)\}/g, (_m, name: string) => {
     const v = values[name];
-    if (v === undefined) throw new UnfilledPath(`${route.operationId}: no value for path parameter {${name}}; add the resource to test/harness/flow.ts Ids and seed.ts`);
+    if (v === undefined)
+      throw new UnfilledPath(`${route.operationId}: no value for path parameter {${name}}; add the resource to test/harness/flow.ts Ids and seed.ts`);
     return name === '*' ? v.split('/').map(encodeComponent).join('/') : encodeComponent(v);
   });
 }

@@ -107,7 +107,11 @@ export async function seedAccount(acct: Account, route: Finder, full: boolean): 
   // The agency first: without it, an authorization is refused before anything else is looked at.
   await ok('CreateModelArtsAgency', first('CreateModelArtsAgency'));
   ids.dataset_id = ((await ok('CreateDataset', first('CreateDataset'))).json as { dataset_id: string }).dataset_id;
-  await eventually(`${acct.label}'s dataset scanned`, () => get<{ status: number }>('DescDataset'), (d) => d.status === 1);
+  await eventually(
+    `${acct.label}'s dataset scanned`,
+    () => get<{ status: number }>('DescDataset'),
+    (d) => d.status === 1,
+  );
   const samples = await get<{ samples: { sample_id: string }[] }>('ListSamples', { query: { limit: 10 } });
   assert.ok(samples.samples.length >= 3, `${acct.label}'s dataset has its images`);
   ids.sample_id = samples.samples[0]!.sample_id;
@@ -120,9 +124,17 @@ export async function seedAccount(acct: Account, route: Finder, full: boolean): 
   ids.algorithm_id = ((await ok('CreateAlgorithm', first('CreateAlgorithm'))).json as { metadata: { id: string } }).metadata.id;
   ids.model_id = ((await ok('CreateModel', first('CreateModel'))).json as { model_id: string }).model_id;
   ids.version_id = ((await ok('CreateDatasetVersion', first('CreateDatasetVersion'))).json as { version_id: string }).version_id;
-  await eventually(`${acct.label}'s version published`, () => get<{ status: number }>('DescribeDatasetVersion'), (v) => v.status !== 0);
+  await eventually(
+    `${acct.label}'s version published`,
+    () => get<{ status: number }>('DescribeDatasetVersion'),
+    (v) => v.status !== 0,
+  );
   if (!full) {
-    await eventually(`${acct.label}'s model published`, () => get<{ model_status: string }>('ShowModel'), (m) => ['published', 'failed'].includes(m.model_status));
+    await eventually(
+      `${acct.label}'s model published`,
+      () => get<{ model_status: string }>('ShowModel'),
+      (m) => ['published', 'failed'].includes(m.model_status),
+    );
     return { ids, ctx, made };
   }
 
@@ -133,14 +145,30 @@ export async function seedAccount(acct: Account, route: Finder, full: boolean): 
   ids.training_job_id = ((await ok('CreateTrainingJob', { body: jobBody(ctx) })).json as { metadata: { id: string } }).metadata.id;
   ids.running_job_id = ((await ok('CreateTrainingJob', { body: jobBody(ctx, LONG_JOB_SECONDS) })).json as { metadata: { id: string } }).metadata.id;
 
-  await eventually(`${acct.label}'s model published`, () => get<{ model_status: string }>('ShowModel'), (m) => m.model_status === 'published');
+  await eventually(
+    `${acct.label}'s model published`,
+    () => get<{ model_status: string }>('ShowModel'),
+    (m) => m.model_status === 'published',
+  );
   const phase = (id: string) => get<{ status: { phase: string } }>('ShowTrainingJobDetails', { params: { training_job_id: id } });
-  await eventually(`${acct.label}'s job ended`, () => phase(ids.training_job_id), (j) => ['Completed', 'Failed', 'Terminated', 'Abnormal'].includes(j.status.phase));
+  await eventually(
+    `${acct.label}'s job ended`,
+    () => phase(ids.training_job_id),
+    (j) => ['Completed', 'Failed', 'Terminated', 'Abnormal'].includes(j.status.phase),
+  );
   ids.service_id = ((await ok('CreateService', first('CreateService'))).json as { service_id: string }).service_id;
 
   // Running, or ended if it could not run (StopTrainingJob then meets an ended job, which the flows report).
-  await eventually(`${acct.label}'s long job started`, () => phase(ids.running_job_id), (j) => !['Creating', 'Pending'].includes(j.status.phase));
-  await eventually(`${acct.label}'s service running`, () => get<{ status: string }>('ShowService'), (s) => s.status === 'running');
+  await eventually(
+    `${acct.label}'s long job started`,
+    () => phase(ids.running_job_id),
+    (j) => !['Creating', 'Pending'].includes(j.status.phase),
+  );
+  await eventually(
+    `${acct.label}'s service running`,
+    () => get<{ status: string }>('ShowService'),
+    (s) => s.status === 'running',
+  );
 
   const link = await get<{ obs_url: string }>('ShowObsUrlOfTrainingJobLogs', { query: { 'Content-Type': 'text/plain' } });
   ctx.links.log = Object.fromEntries(new URL(link.obs_url).searchParams);

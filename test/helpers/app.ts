@@ -25,10 +25,7 @@ export interface TestApp {
 }
 
 /** Starts Atelier on a free loopback port with a fresh data directory and database, bootstrapped. */
-export async function startTestApp(
-  env: Record<string, string> = {},
-  options: BuildOptions = {},
-): Promise<TestApp> {
+export async function startTestApp(env: Record<string, string> = {}, options: BuildOptions = {}): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'atelier-test-'));
   let database: TestDatabase | undefined;
   try {

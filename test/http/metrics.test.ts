@@ -39,7 +39,11 @@ describe('request metrics', () => {
     const buckets = samples(text, 'atelier_http_request_duration_seconds_bucket', route);
     assert.equal(buckets.length, 14, '13 bounds and +Inf');
     const values = buckets.map(([, v]) => v);
-    assert.deepEqual(values, [...values].sort((a, b) => a - b), 'cumulative');
+    assert.deepEqual(
+      values,
+      [...values].sort((a, b) => a - b),
+      'cumulative',
+    );
     assert.ok(buckets.at(-1)![0].includes('le="+Inf"'));
     assert.equal(values.at(-1), before + 7);
     assert.equal(samples(text, 'atelier_http_request_duration_seconds_count', route)[0]?.[1], before + 7);
@@ -61,7 +65,10 @@ describe('request metrics', () => {
     const text = await scrape();
     assert.equal(samples(text, 'atelier_http_requests_total', { route: '/v2/:project_id/authorizations', status: '401' })[0]?.[1], 1);
     assert.equal(samples(text, 'atelier_http_requests_total', { route: 'unmatched', method: 'GET', status: '404' })[0]?.[1], 1);
-    assert.ok(samples(text, 'atelier_http_request_duration_seconds_sum', { route: 'unmatched', method: 'GET', status: '404' })[0]![1] > 0, 'an unmatched request is timed');
+    assert.ok(
+      samples(text, 'atelier_http_request_duration_seconds_sum', { route: 'unmatched', method: 'GET', status: '404' })[0]![1] > 0,
+      'an unmatched request is timed',
+    );
   });
 });
 

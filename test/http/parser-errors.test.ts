@@ -60,7 +60,11 @@ describe('errors of the HTTP parser', () => {
   });
 
   test('a request that is not HTTP: 400 with {error_code, error_msg}', async () => {
-    for (const bytes of ['NOT-A-METHOD / HTTP/1.1\r\nHost: x\r\n\r\n', 'GET / HTTP/1.1\r\nBad Header\r\n\r\n', 'POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n']) {
+    for (const bytes of [
+      'NOT-A-METHOD / HTTP/1.1\r\nHost: x\r\n\r\n',
+      'GET / HTTP/1.1\r\nBad Header\r\n\r\n',
+      'POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n',
+    ]) {
       const a = await exchange(t.url, bytes);
       assert.equal(a.status, 400, JSON.stringify(bytes));
       assert.equal(modelArtsError(a).error_code, 'ModelArts.0104');

@@ -51,7 +51,13 @@ export async function eventually<T>(what: string, probe: () => Promise<T | undef
 }
 
 /** Imports a package and waits until the model is published. */
-export async function importModel(client: AtelierClient, source: string, name: string, version = '1.0.0', modelType: 'PyTorch' | 'Scikit_Learn' = 'PyTorch'): Promise<string> {
+export async function importModel(
+  client: AtelierClient,
+  source: string,
+  name: string,
+  version = '1.0.0',
+  modelType: 'PyTorch' | 'Scikit_Learn' = 'PyTorch',
+): Promise<string> {
   const { model_id } = await client.models.create({ model_name: name, model_version: version, source_location: source, model_type: modelType });
   await eventually(`model ${name} published`, async () => {
     const m = await client.models.show(model_id);

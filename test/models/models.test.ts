@@ -42,7 +42,10 @@ test('import an ONNX package: publishing -> published, details and list as the s
   assert.equal(list.models[0]?.model_version, '1.0.1');
   const paged = await t.client.models.list({ model_name: 'linear', limit: 1, offset: 1, sort_by: 'model_version', order: 'asc' });
   assert.equal(paged.total_count, 2);
-  assert.deepEqual(paged.models.map((x) => x.model_version), ['1.0.1']);
+  assert.deepEqual(
+    paged.models.map((x) => x.model_version),
+    ['1.0.1'],
+  );
   assert.equal((await t.client.models.list({ model_name: 'linear', model_version: '1.0.1' })).total_count, 1);
   assert.equal((await t.client.models.list({ model_name: 'linear', not_model_type: 'PyTorch' })).total_count, 0);
   assert.equal((await t.client.models.list({ model_name: 'linear', model_type: 'PyTorch', model_status: 'published' })).total_count >= 1, true);
@@ -81,7 +84,11 @@ test('bad packages are refused with a 4xx and nothing is stored', async () => {
     ['two-apis', config({ apis: [{ url: '/' }, { url: '/' }] }), 'ModelArts.3015'],
     ['api-url', config({ apis: [{ url: '/predict' }] }), 'ModelArts.3015'],
     ['api-ctype', config({ apis: [{ url: '/', request: { 'Content-type': 'text/plain', data: {} } }] }), 'ModelArts.3015'],
-    ['bad-schema', config({ apis: [{ url: '/', request: { 'Content-type': 'application/json', data: { type: 'object', required: 'x' } } }] }), 'ModelArts.3015'],
+    [
+      'bad-schema',
+      config({ apis: [{ url: '/', request: { 'Content-type': 'application/json', data: { type: 'object', required: 'x' } } }] }),
+      'ModelArts.3015',
+    ],
     ['restraint', config({ dependencies: [{ installer: 'pip', packages: [{ package_name: 'numpy', package_version: '1.0' }] }] }), 'ModelArts.3015'],
     ['installer', config({ dependencies: [{ installer: 'conda', packages: [] }] }), 'ModelArts.3015'],
     ['unknown-field', config({ flavour: 1 }), 'ModelArts.3016'],
@@ -94,13 +101,19 @@ test('bad packages are refused with a 4xx and nothing is stored', async () => {
   await assert.rejects(t.client.models.create({ ...base, model_name: 'nowhere', source_location: '/models-bad/absent/' }), apiFailure(400, 'ModelArts.3017'));
   await assert.rejects(t.client.models.create({ ...base, model_name: 'dots', source_location: '/models-bad/../x/' }), apiFailure(400, 'ModelArts.0104'));
   const src = await putPackage(t, 'models-bad', 'fine', ok);
-  await assert.rejects(t.client.models.create({ ...base, model_name: 'v', model_version: '01.01.01', source_location: src }), apiFailure(400, 'ModelArts.0104', 'model_version'));
+  await assert.rejects(
+    t.client.models.create({ ...base, model_name: 'v', model_version: '01.01.01', source_location: src }),
+    apiFailure(400, 'ModelArts.0104', 'model_version'),
+  );
   await assert.rejects(t.client.models.create({ ...base, model_name: 'v', model_version: '1.0', source_location: src }), apiFailure(400, 'ModelArts.0104'));
   // A Python package whose config names another model type than the request.
   const py = await putPackage(t, 'models-bad', 'py', examplePackage('py-threshold'));
   await assert.rejects(t.client.models.create({ ...base, model_name: 'mismatch', source_location: py }), apiFailure(400, 'ModelArts.3037'));
   // PyTorch packages need customize_service.py.
-  const pt = await putPackage(t, 'models-bad', 'pt', { 'model/config.json': JSON.stringify({ model_type: 'PyTorch', model_algorithm: 'a' }), 'model/w.pth': 'x' });
+  const pt = await putPackage(t, 'models-bad', 'pt', {
+    'model/config.json': JSON.stringify({ model_type: 'PyTorch', model_algorithm: 'a' }),
+    'model/w.pth': 'x',
+  });
   await assert.rejects(t.client.models.create({ ...base, model_name: 'pt', source_location: pt }), apiFailure(400, 'ModelArts.3017', 'customize_service.py'));
   await assert.rejects(t.client.models.create({ ...base, model_name: 'tpl', model_type: 'Template', source_location: src }), apiFailure(400, 'ModelArts.3034'));
   assert.equal((await t.client.models.list()).total_count, before);
@@ -110,7 +123,10 @@ test('initial_config stands for a missing config.json, and is checked the same w
   const files = Object.fromEntries(Object.entries(onnxPackage()).filter(([k]) => k !== 'model/config.json'));
   const config = String(onnxPackage()['model/config.json']);
   const source = await putPackage(t, 'models-a', 'initial', files);
-  await assert.rejects(t.client.models.create({ ...base, model_name: 'initial-none', source_location: source }), apiFailure(400, 'ModelArts.3017', 'config.json'));
+  await assert.rejects(
+    t.client.models.create({ ...base, model_name: 'initial-none', source_location: source }),
+    apiFailure(400, 'ModelArts.3017', 'config.json'),
+  );
   await assert.rejects(
     t.client.models.create({ ...base, model_name: 'initial-bad', source_location: source, initial_config: config.replace('predict_analysis', '9x') }),
     apiFailure(400, 'ModelArts.3015'),

@@ -86,7 +86,10 @@ describe('CreateModel from a training job', () => {
       apiFailure(400, 'ModelArts.3037', 'Failed'),
     );
     const elsewhere = await putPackage(t, 'models-src', 'pkg', onnxPackage());
-    await assert.rejects(t.client.models.create(body('elsewhere', { source_job_id: completed, source_location: elsewhere })), apiFailure(400, 'ModelArts.3037', 'source_location'));
+    await assert.rejects(
+      t.client.models.create(body('elsewhere', { source_job_id: completed, source_location: elsewhere })),
+      apiFailure(400, 'ModelArts.3037', 'source_location'),
+    );
     // Another job's output is not this job's.
     await assert.rejects(
       t.client.models.create(body('other-output', { source_job_id: completed, source_location: output('copy-fail') })),
@@ -104,10 +107,16 @@ describe('CreateModel from a training job', () => {
     await buckets.create(user.domain_id, 'models-src-other');
     const own = await putPackage(t, 'models-src-other', 'pkg', onnxPackage());
     for (const extra of [{ source_job_id: completed }, { source_job_id: completed, source_job_version: 'V001' }, { source_job_id: failed }]) {
-      await assert.rejects(other.models.create(body('stolen', { ...extra, source_location: own })), apiFailure(400, 'ModelArts.2755', completed === extra.source_job_id ? completed : failed));
+      await assert.rejects(
+        other.models.create(body('stolen', { ...extra, source_location: own })),
+        apiFailure(400, 'ModelArts.2755', completed === extra.source_job_id ? completed : failed),
+      );
     }
     // Naming the job by its version alone is no way round.
-    await assert.rejects(other.models.create(body('stolen', { source_job_version: completed, source_location: own })), apiFailure(400, 'ModelArts.0104', 'source_job_version'));
+    await assert.rejects(
+      other.models.create(body('stolen', { source_job_version: completed, source_location: own })),
+      apiFailure(400, 'ModelArts.0104', 'source_job_version'),
+    );
     assert.equal(await count(other), 0);
     // Without a job the same request goes through: the refusal was the job's.
     await other.models.create(body('own', { source_location: own }));

@@ -41,7 +41,11 @@ test('paging bounds: a huge offset or limit is a 400 naming the field; offset is
   assert.equal((await t.client.models.list({ offset: 10_000_000, limit: 1000 })).count, 0, 'the largest page is served');
   for (const v of ['2.0.0', '2.0.1', '2.0.2']) await importModel(t.client, source, 'paged', v);
   const page = await t.client.models.list({ model_name: 'paged', sort_by: 'model_version', order: 'asc', limit: 2, offset: 1 });
-  assert.deepEqual(page.models.map((m) => m.model_version), ['2.0.2'], 'page 1 of 2 records: the third record');
+  assert.deepEqual(
+    page.models.map((m) => m.model_version),
+    ['2.0.2'],
+    'page 1 of 2 records: the third record',
+  );
   assert.equal(page.total_count, 3);
 });
 

@@ -53,7 +53,10 @@ describe('os-user-config (#137) and quotas (#138)', () => {
       return 2;
     });
     const res = await t.client.resourceConfig.quotas();
-    assert.deepEqual(res.quotas.resources.find((r) => r.type === 'network'), { type: 'network', quota: 4, used: 2 });
+    assert.deepEqual(
+      res.quotas.resources.find((r) => r.type === 'network'),
+      { type: 'network', quota: 4, used: 2 },
+    );
     assert.deepEqual(counted, [t.creds.project_id]);
   });
 

@@ -58,9 +58,15 @@ describe('durable task queue', () => {
 
   test('a bad payload is refused at enqueue and nothing is stored', async () => {
     const typed = defineTask({ name: 'typed', payload: Type.Object({ path: Type.String() }), run: async () => undefined });
-    const before = await database.db.selectFrom('tasks').select((e) => e.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const before = await database.db
+      .selectFrom('tasks')
+      .select((e) => e.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     await assert.rejects(queue.enqueue(typed, { path: 5 } as never), TaskPayloadError);
-    const afterCount = await database.db.selectFrom('tasks').select((e) => e.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const afterCount = await database.db
+      .selectFrom('tasks')
+      .select((e) => e.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     assert.equal(Number(afterCount.n), Number(before.n));
   });
 
@@ -104,7 +110,7 @@ describe('durable task queue', () => {
     await w.stop();
   });
 
-  test("a task whose worker died is taken again after its lease expires, and not before", async () => {
+  test('a task whose worker died is taken again after its lease expires, and not before', async () => {
     const ran: string[] = [];
     const job = defineTask({ name: 'orphaned', payload: Type.Object({}), run: async () => void ran.push('second worker') });
     const id = await queue.enqueue(job, {});
@@ -148,15 +154,26 @@ describe('durable task queue', () => {
     });
     const ids: string[] = [];
     for (let i = 0; i < 60; i++) ids.push(await queue.enqueue(work, { id: `t${i}` }));
-    const ws = [worker([work], { workerId: 'w1', concurrency: 3 }), worker([work], { workerId: 'w2', concurrency: 3 }), worker([work], { workerId: 'w3', concurrency: 3 })];
+    const ws = [
+      worker([work], { workerId: 'w1', concurrency: 3 }),
+      worker([work], { workerId: 'w2', concurrency: 3 }),
+      worker([work], { workerId: 'w3', concurrency: 3 }),
+    ];
     for (const w of ws) w.start();
-    await until('all done', async () => {
-      const rows = await database.db.selectFrom('tasks').select('status').where('id', 'in', ids).execute();
-      return rows.every((r) => r.status === 'succeeded');
-    }, 30_000);
+    await until(
+      'all done',
+      async () => {
+        const rows = await database.db.selectFrom('tasks').select('status').where('id', 'in', ids).execute();
+        return rows.every((r) => r.status === 'succeeded');
+      },
+      30_000,
+    );
     await Promise.all(ws.map((w) => w.stop()));
     assert.equal(runs.size, 60);
-    assert.ok([...runs.values()].every((n) => n === 1), 'each task ran exactly once');
+    assert.ok(
+      [...runs.values()].every((n) => n === 1),
+      'each task ran exactly once',
+    );
     const byId = new Map<string, Array<{ start: number; end: number }>>();
     for (const iv of intervals) byId.set(iv.id, [...(byId.get(iv.id) ?? []), iv]);
     for (const [id, list] of byId) assert.equal(list.length, 1, `${id} has one execution`);

@@ -19,8 +19,17 @@ describe('bounds of the data-management requests', () => {
   });
   after(() => t.close());
 
-  const refused = async (method: string, path: string, opts: { query?: Record<string, string>; body?: unknown; params?: Record<string, string> }, field: string) => {
-    const res = await t.client.http.raw(method, path, { params: { dataset_id: ds.id, ...opts.params }, ...(opts.query ? { query: opts.query } : {}), ...(opts.body !== undefined ? { body: opts.body } : {}) });
+  const refused = async (
+    method: string,
+    path: string,
+    opts: { query?: Record<string, string>; body?: unknown; params?: Record<string, string> },
+    field: string,
+  ) => {
+    const res = await t.client.http.raw(method, path, {
+      params: { dataset_id: ds.id, ...opts.params },
+      ...(opts.query ? { query: opts.query } : {}),
+      ...(opts.body !== undefined ? { body: opts.body } : {}),
+    });
     assert.equal(res.status, 400, `${method} ${path} ${JSON.stringify(opts.query ?? '')}: ${res.text.slice(0, 300)}`);
     const err = res.json as { error_code: string; error_msg: string };
     assert.equal(err.error_code, 'ModelArts.0104');
@@ -36,7 +45,8 @@ describe('bounds of the data-management requests', () => {
       '/v2/{project_id}/datasets/{dataset_id}/import-tasks',
     ];
     for (const path of lists) {
-      for (const offset of ['9007199254740993', '1e20', String(MAX_PAGE_OFFSET + 1), '-1', '1.5', 'x']) await refused('GET', path, { query: { offset } }, 'query.offset');
+      for (const offset of ['9007199254740993', '1e20', String(MAX_PAGE_OFFSET + 1), '-1', '1.5', 'x'])
+        await refused('GET', path, { query: { offset } }, 'query.offset');
       for (const limit of ['0', '100001', '1e20']) await refused('GET', path, { query: { limit } }, 'query.limit');
       const last = await t.client.http.raw('GET', path, { params: { dataset_id: ds.id }, query: { offset: String(MAX_PAGE_OFFSET), limit: '1' } });
       assert.equal(last.status, 200, `${path}: the largest offset is a page, empty (${last.text.slice(0, 200)})`);
@@ -51,13 +61,19 @@ describe('bounds of the data-management requests', () => {
     assert.deepEqual(created, { success: true });
     const listed = await t.client.samples.listLabels(d.id);
     assert.equal(listed.total_number, 3000);
-    assert.deepEqual(listed.labels.map((l) => l.name), many);
+    assert.deepEqual(
+      listed.labels.map((l) => l.name),
+      many,
+    );
     const started = Date.now();
     await t.client.samples.modifyLabels(d.id, { labels: many.map((name) => ({ name, property: { '@modelarts:color': '#00ff00' } })) });
     const changeMs = Date.now() - started;
     assert.ok((await t.client.samples.listLabels(d.id)).labels.every((l) => l.property['@modelarts:color'] === '#00ff00'));
     await t.client.samples.deleteLabels(d.id, { labels: many.slice(0, 2999).map((name) => ({ name })) });
-    assert.deepEqual((await t.client.samples.listLabels(d.id)).labels.map((l) => l.name), ['L2999']);
+    assert.deepEqual(
+      (await t.client.samples.listLabels(d.id)).labels.map((l) => l.name),
+      ['L2999'],
+    );
     assert.ok(changeMs < 30_000, `changing 3,000 labels took ${changeMs} ms`);
   });
 
@@ -80,7 +96,16 @@ describe('bounds of the data-management requests', () => {
 
   test('a sample uploaded with 10,000 labels (each new); 10,001 is a 400 naming the field', async () => {
     const d = await createDataset(t, { type: 1 });
-    const box = (i: number) => ({ name: `obj${i}`, property: { '@modelarts:shape': 'bndbox', '@modelarts:feature': [[i % 100, 0], [i % 100 + 1, 1]] } });
+    const box = (i: number) => ({
+      name: `obj${i}`,
+      property: {
+        '@modelarts:shape': 'bndbox',
+        '@modelarts:feature': [
+          [i % 100, 0],
+          [(i % 100) + 1, 1],
+        ],
+      },
+    });
     const labels = Array.from({ length: 10_000 }, (_, i) => box(i));
     const metadata = { '@modelarts:size': [200, 200, 3] };
     const res = await t.client.samples.upload(d.id, { samples: [{ name: 'crowd.jpg', data: b64(PNG), labels, metadata }] });
@@ -97,17 +122,52 @@ describe('bounds of the data-management requests', () => {
     assert.deepEqual(upd, { success: true });
     assert.deepEqual((await t.client.samples.describe(d.id, s.sample_id)).labels.map((l) => l.name).slice(0, 2), ['new0', 'new1']);
 
-    await refused('POST', '/v2/{project_id}/datasets/{dataset_id}/data-annotations/samples', { body: { samples: [{ name: 'x.jpg', data: b64(PNG), labels: [...labels, box(1)] }] } }, 'body.samples.0.labels');
-    await refused('PUT', '/v2/{project_id}/datasets/{dataset_id}/data-annotations/samples', { body: { samples: [{ sample_id: s.sample_id, labels: [...labels, box(1)] }] } }, 'body.samples.0.labels');
+    await refused(
+      'POST',
+      '/v2/{project_id}/datasets/{dataset_id}/data-annotations/samples',
+      { body: { samples: [{ name: 'x.jpg', data: b64(PNG), labels: [...labels, box(1)] }] } },
+      'body.samples.0.labels',
+    );
+    await refused(
+      'PUT',
+      '/v2/{project_id}/datasets/{dataset_id}/data-annotations/samples',
+      { body: { samples: [{ sample_id: s.sample_id, labels: [...labels, box(1)] }] } },
+      'body.samples.0.labels',
+    );
   });
 
   test('batches past 10,000 samples, and numbers out of range, are 400s naming the field', async () => {
     const ids = Array.from({ length: 10_001 }, (_, i) => `id${i}`);
     await refused('POST', '/v2/{project_id}/datasets/{dataset_id}/data-annotations/samples/delete', { body: { samples: ids } }, 'body.samples');
-    await refused('PUT', '/v2/{project_id}/datasets/{dataset_id}/data-annotations/samples', { body: { samples: ids.map((sample_id) => ({ sample_id })) } }, 'body.samples');
-    await refused('POST', '/v2/{project_id}/datasets/{dataset_id}/data-annotations/samples', { body: { samples: ids.map(() => ({ data_source: { data_path: '/b/x.jpg' } })) } }, 'body.samples');
-    await refused('POST', '/v2/{project_id}/datasets/{dataset_id}/data-annotations/samples', { body: { samples: [{ name: 'x.jpg', data: b64(PNG), metadata: { '@modelarts:size': [0, 10] } }] } }, '@modelarts:size');
-    await refused('POST', '/v2/{project_id}/datasets/{dataset_id}/data-annotations/samples', { body: { samples: [{ name: 'x.jpg', data: b64(PNG), metadata: { '@modelarts:hard': 7 } }] } }, '@modelarts:hard');
-    await refused('POST', '/v2/{project_id}/datasets/{dataset_id}/data-annotations/samples', { body: { samples: [{ name: 'x.jpg', data: b64(PNG), labels: [{ name: 'a', score: 1e20 }] }] } }, 'score');
+    await refused(
+      'PUT',
+      '/v2/{project_id}/datasets/{dataset_id}/data-annotations/samples',
+      { body: { samples: ids.map((sample_id) => ({ sample_id })) } },
+      'body.samples',
+    );
+    await refused(
+      'POST',
+      '/v2/{project_id}/datasets/{dataset_id}/data-annotations/samples',
+      { body: { samples: ids.map(() => ({ data_source: { data_path: '/b/x.jpg' } })) } },
+      'body.samples',
+    );
+    await refused(
+      'POST',
+      '/v2/{project_id}/datasets/{dataset_id}/data-annotations/samples',
+      { body: { samples: [{ name: 'x.jpg', data: b64(PNG), metadata: { '@modelarts:size': [0, 10] } }] } },
+      '@modelarts:size',
+    );
+    await refused(
+      'POST',
+      '/v2/{project_id}/datasets/{dataset_id}/data-annotations/samples',
+      { body: { samples: [{ name: 'x.jpg', data: b64(PNG), metadata: { '@modelarts:hard': 7 } }] } },
+      '@modelarts:hard',
+    );
+    await refused(
+      'POST',
+      '/v2/{project_id}/datasets/{dataset_id}/data-annotations/samples',
+      { body: { samples: [{ name: 'x.jpg', data: b64(PNG), labels: [{ name: 'a', score: 1e20 }] }] } },
+      'score',
+    );
   });
 });

@@ -7,10 +7,7 @@ import type { AtelierClient } from '#src/client/index.ts';
 import type { TestApp } from '../helpers/app.ts';
 
 /** A 1x1 PNG. */
-export const PNG = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
-  'base64',
-);
+export const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
 
 export const objectFile = (t: TestApp, path: string): string => join(t.config.dataDir, 'obs', path);
 
@@ -34,7 +31,12 @@ let seq = 0;
  */
 export async function createDataset(
   t: TestApp,
-  opts: { type?: number; client?: AtelierClient; labels?: { name: string; type?: number; property?: Record<string, unknown> }[]; files?: Record<string, string | Buffer> } = {},
+  opts: {
+    type?: number;
+    client?: AtelierClient;
+    labels?: { name: string; type?: number; property?: Record<string, unknown> }[];
+    files?: Record<string, string | Buffer>;
+  } = {},
 ): Promise<{ id: string; input: string }> {
   const client = opts.client ?? t.client;
   const name = `ds-${++seq}-${Date.now() % 100000}`;

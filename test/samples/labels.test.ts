@@ -28,18 +28,29 @@ describe('dataset labels (#19-#24)', () => {
   }
 
   test('create labels as the spec example; list them in the spec shape', async () => {
-    const r = await t.client.samples.createLabels(ds.id, { labels: [{ name: 'Cat', property: { '@modelarts:color': '#3399ff' } }, { name: 'Bees', type: 0 }] });
+    const r = await t.client.samples.createLabels(ds.id, {
+      labels: [
+        { name: 'Cat', property: { '@modelarts:color': '#3399ff' } },
+        { name: 'Bees', type: 0 },
+      ],
+    });
     assert.ok(Value.Check(BatchResult, r));
     assert.deepEqual(r, { success: true });
     const list = await t.client.samples.listLabels(ds.id);
     assert.ok(Value.Check(ListLabelsResponse, list));
     assert.equal(list.total_number, 3);
     assert.deepEqual(list.labels[0], { name: 'Rabbits', type: 0, property: { '@modelarts:color': '#3399ff' } });
-    assert.deepEqual(list.labels.map((l) => l.name), ['Rabbits', 'Cat', 'Bees']);
+    assert.deepEqual(
+      list.labels.map((l) => l.name),
+      ['Rabbits', 'Cat', 'Bees'],
+    );
   });
 
   test('list paging: offset counts pages of limit; bounds refused', async () => {
-    assert.deepEqual((await t.client.samples.listLabels(ds.id, { limit: 2, offset: 1 })).labels.map((l) => l.name), ['Bees']);
+    assert.deepEqual(
+      (await t.client.samples.listLabels(ds.id, { limit: 2, offset: 1 })).labels.map((l) => l.name),
+      ['Bees'],
+    );
     assert.equal((await t.client.samples.listLabels(ds.id, { limit: 2, offset: 1 })).total_number, 3);
     for (const query of [{ limit: 0 }, { limit: 100001 }, { offset: -1 }]) {
       const res = await t.client.http.raw('GET', '/v2/{project_id}/datasets/{dataset_id}/data-annotations/labels', { params: { dataset_id: ds.id }, query });
@@ -56,7 +67,16 @@ describe('dataset labels (#19-#24)', () => {
       [{ labels: [{ name: 'x'.repeat(33) }] }, 'ModelArts.0104', 'body.labels[0].name'],
       [{ labels: [{ name: 'Dog', type: 1 }] }, 'ModelArts.4413', 'body.labels[0].type'],
       [{ labels: [{ name: 'Dog', type: 5 }] }, 'ModelArts.0104', 'body.labels.0.type'],
-      [{ labels: [{ name: 'Dog', property: { '@modelarts:shortcut': 'D' } }, { name: 'Duck', property: { '@modelarts:shortcut': 'd' } }] }, 'ModelArts.4412', 'D'],
+      [
+        {
+          labels: [
+            { name: 'Dog', property: { '@modelarts:shortcut': 'D' } },
+            { name: 'Duck', property: { '@modelarts:shortcut': 'd' } },
+          ],
+        },
+        'ModelArts.4412',
+        'D',
+      ],
       [{ labels: [] }, 'ModelArts.0104', 'body.labels'],
       [{}, 'ModelArts.0104', 'body.labels'],
     ];
@@ -71,13 +91,24 @@ describe('dataset labels (#19-#24)', () => {
   });
 
   test('modify in batches: property merged, rename reaches every sample carrying the label', async () => {
-    const [s1, s2] = await addSamples(ds.id, [['r1.jpg', ['Cat']], ['r2.jpg', ['Cat', 'Bees']]]);
-    const r = await t.client.samples.modifyLabels(ds.id, { labels: [{ name: 'Cat', property: { '@modelarts:color': '#8a1524', '@modelarts:rename_to': 'pussycat' } }] });
+    const [s1, s2] = await addSamples(ds.id, [
+      ['r1.jpg', ['Cat']],
+      ['r2.jpg', ['Cat', 'Bees']],
+    ]);
+    const r = await t.client.samples.modifyLabels(ds.id, {
+      labels: [{ name: 'Cat', property: { '@modelarts:color': '#8a1524', '@modelarts:rename_to': 'pussycat' } }],
+    });
     assert.deepEqual(r, { success: true });
     const l = (await t.client.samples.listLabels(ds.id)).labels.find((x) => x.name === 'pussycat')!;
     assert.deepEqual(l.property, { '@modelarts:color': '#8a1524' });
-    assert.deepEqual((await t.client.samples.describe(ds.id, s1!)).labels.map((x) => x.name), ['pussycat']);
-    assert.deepEqual((await t.client.samples.describe(ds.id, s2!)).labels.map((x) => x.name), ['pussycat', 'Bees']);
+    assert.deepEqual(
+      (await t.client.samples.describe(ds.id, s1!)).labels.map((x) => x.name),
+      ['pussycat'],
+    );
+    assert.deepEqual(
+      (await t.client.samples.describe(ds.id, s2!)).labels.map((x) => x.name),
+      ['pussycat', 'Bees'],
+    );
     assert.equal((await t.client.samples.list(ds.id, { label_name: 'pussycat' })).sample_count, 2);
     assert.equal((await t.client.samples.list(ds.id, { label_name: 'Cat' })).sample_count, 0);
     const stats = await t.client.samples.stats(ds.id);
@@ -114,13 +145,19 @@ describe('dataset labels (#19-#24)', () => {
 
   test('delete in batches, policy 0: the label leaves its samples, which stay (unlabeled when nothing is left)', async () => {
     const d = await createDataset(t, { type: 0 });
-    const [only, both] = await addSamples(d.id, [['o.jpg', ['strawberry']], ['b.jpg', ['strawberry', 'apple']]]);
+    const [only, both] = await addSamples(d.id, [
+      ['o.jpg', ['strawberry']],
+      ['b.jpg', ['strawberry', 'apple']],
+    ]);
     const r = await t.client.samples.deleteLabels(d.id, { labels: [{ name: 'strawberry' }] });
     assert.deepEqual(r, { success: true });
     assert.deepEqual(await labelNames(d.id), ['apple']);
     const o = await t.client.samples.describe(d.id, only!);
     assert.deepEqual([o.labels, o.sample_status], [[], 'UN_ANNOTATION']);
-    assert.deepEqual((await t.client.samples.describe(d.id, both!)).labels.map((l) => l.name), ['apple']);
+    assert.deepEqual(
+      (await t.client.samples.describe(d.id, both!)).labels.map((l) => l.name),
+      ['apple'],
+    );
     const stats = await t.client.samples.stats(d.id);
     assert.equal(stats.sample_stats.manual_annotation, 1);
     assert.equal(stats.sample_stats.un_annotation, 1);
@@ -129,11 +166,18 @@ describe('dataset labels (#19-#24)', () => {
 
   test('delete in batches, policies 1 and 2: samples carrying only the label go, with their files for 2', async () => {
     const d = await createDataset(t, { type: 0 });
-    const [only1, both, only2] = await addSamples(d.id, [['p1.jpg', ['pear']], ['pb.jpg', ['pear', 'plum']], ['p2.jpg', ['plum']]]);
+    const [only1, both, only2] = await addSamples(d.id, [
+      ['p1.jpg', ['pear']],
+      ['pb.jpg', ['pear', 'plum']],
+      ['p2.jpg', ['plum']],
+    ]);
     await t.client.samples.deleteLabels(d.id, { labels: [{ name: 'pear' }] }, { delete_policy: 1 });
     await assert.rejects(t.client.samples.describe(d.id, only1!), apiFailure(400, 'ModelArts.4420'));
     assert.ok(existsSync(objectFile(t, `/label-bucket/${d.id}/p1.jpg`)), 'policy 1 keeps the file');
-    assert.deepEqual((await t.client.samples.describe(d.id, both!)).labels.map((l) => l.name), ['plum']);
+    assert.deepEqual(
+      (await t.client.samples.describe(d.id, both!)).labels.map((l) => l.name),
+      ['plum'],
+    );
     await t.client.samples.deleteLabels(d.id, { labels: [{ name: 'plum' }] }, { delete_policy: 2 });
     await assert.rejects(t.client.samples.describe(d.id, only2!), apiFailure(400, 'ModelArts.4420'));
     await assert.rejects(t.client.samples.describe(d.id, both!), apiFailure(400, 'ModelArts.4420'));
@@ -150,7 +194,10 @@ describe('dataset labels (#19-#24)', () => {
 
   test('delete by name (URL-encoded): the label and the samples with only it; delete_source removes files', async () => {
     const d = await createDataset(t, { type: 0 });
-    const [a, b] = await addSamples(d.id, [['s1.jpg', ['草莓']], ['s2.jpg', ['草莓', 'kiwi']]]);
+    const [a, b] = await addSamples(d.id, [
+      ['s1.jpg', ['草莓']],
+      ['s2.jpg', ['草莓', 'kiwi']],
+    ]);
     const res = await t.client.http.raw('DELETE', '/v2/{project_id}/datasets/{dataset_id}/data-annotations/labels/{label_name}', {
       params: { dataset_id: d.id, label_name: '草莓' },
       query: { delete_source: true },
@@ -158,7 +205,10 @@ describe('dataset labels (#19-#24)', () => {
     assert.equal(res.status, 204);
     await assert.rejects(t.client.samples.describe(d.id, a!), apiFailure(400, 'ModelArts.4420'));
     assert.ok(!existsSync(objectFile(t, `/label-bucket/${d.id}/s1.jpg`)));
-    assert.deepEqual((await t.client.samples.describe(d.id, b!)).labels.map((l) => l.name), ['kiwi']);
+    assert.deepEqual(
+      (await t.client.samples.describe(d.id, b!)).labels.map((l) => l.name),
+      ['kiwi'],
+    );
     await assert.rejects(t.client.samples.deleteLabel(d.id, '草莓'), apiFailure(400, 'ModelArts.4410'));
   });
 
@@ -170,9 +220,13 @@ describe('dataset labels (#19-#24)', () => {
         { name: 'Place', type: 103 },
       ],
     });
-    await t.client.samples.createLabels(d.id, { labels: [{ name: 'lives_in', type: 102, property: { '@modelarts:from_type': 'Person', '@modelarts:to_type': 'Place' } }] });
+    await t.client.samples.createLabels(d.id, {
+      labels: [{ name: 'lives_in', type: 102, property: { '@modelarts:from_type': 'Person', '@modelarts:to_type': 'Place' } }],
+    });
     await assert.rejects(
-      t.client.samples.createLabels(d.id, { labels: [{ name: 'born_in', type: 102, property: { '@modelarts:from_type': 'Ghost', '@modelarts:to_type': 'Place' } }] }),
+      t.client.samples.createLabels(d.id, {
+        labels: [{ name: 'born_in', type: 102, property: { '@modelarts:from_type': 'Ghost', '@modelarts:to_type': 'Place' } }],
+      }),
       apiFailure(400, 'ModelArts.4414'),
     );
     await assert.rejects(t.client.samples.deleteLabels(d.id, { labels: [{ name: 'Place' }] }), apiFailure(400, 'ModelArts.4415', 'lives_in'));

@@ -16,11 +16,32 @@ describe('listing samples, details and search conditions (#12, #15, #16)', () =>
     t = await startTestApp();
     t.atelier.startBackground();
     ds = await createDataset(t, { type: 1 });
-    const bndbox = { '@modelarts:shape': 'bndbox', '@modelarts:feature': [[0, 10], [50, 95]] };
+    const bndbox = {
+      '@modelarts:shape': 'bndbox',
+      '@modelarts:feature': [
+        [0, 10],
+        [50, 95],
+      ],
+    };
     const files: [string, object][] = [
       ['a.jpg', { labels: [{ name: 'car', property: bndbox }], metadata: { '@modelarts:size': [100, 200, 3], group: 'g1' } }],
-      ['b.jpg', { labels: [{ name: 'car', property: bndbox }, { name: 'bus', property: { '@modelarts:shape': 'point', '@modelarts:feature': [[5, 5]] } }], metadata: { group: 'g2' } }],
-      ['c.jpg', { labels: [{ name: 'bus', property: { '@modelarts:shape': 'circle', '@modelarts:feature': [[100, 100], [50]] } }], metadata: { '@modelarts:hard': 1, '@modelarts:hard_reasons': [1, 3], '@modelarts:hard_coefficient': 0.8 } }],
+      [
+        'b.jpg',
+        {
+          labels: [
+            { name: 'car', property: bndbox },
+            { name: 'bus', property: { '@modelarts:shape': 'point', '@modelarts:feature': [[5, 5]] } },
+          ],
+          metadata: { group: 'g2' },
+        },
+      ],
+      [
+        'c.jpg',
+        {
+          labels: [{ name: 'bus', property: { '@modelarts:shape': 'circle', '@modelarts:feature': [[100, 100], [50]] } }],
+          metadata: { '@modelarts:hard': 1, '@modelarts:hard_reasons': [1, 3], '@modelarts:hard_coefficient': 0.8 },
+        },
+      ],
       ['d.jpg', {}],
       ['sub/e.jpg', { metadata: { group: 'g1' } }],
     ];
@@ -31,7 +52,10 @@ describe('listing samples, details and search conditions (#12, #15, #16)', () =>
       await new Promise((res) => setTimeout(res, 5)); // distinct sample times, in this order
     }
     putFile(t, '/list-bucket/src/auto.jpg', PNG);
-    const auto = await t.client.samples.upload(ds.id, { final_annotation: false, samples: [{ data_source: { data_path: '/list-bucket/src/auto.jpg' }, labels: [{ name: 'car', score: 0.4, property: bndbox }] }] });
+    const auto = await t.client.samples.upload(ds.id, {
+      final_annotation: false,
+      samples: [{ data_source: { data_path: '/list-bucket/src/auto.jpg' }, labels: [{ name: 'car', score: 0.4, property: bndbox }] }],
+    });
     ids['auto.jpg'] = auto.results![0]!.info!;
   });
   after(() => t.close());
@@ -43,12 +67,27 @@ describe('listing samples, details and search conditions (#12, #15, #16)', () =>
     const list = await t.client.samples.list(ds.id);
     assert.ok(Value.Check(ListSamplesResponse, list));
     assert.equal(list.sample_count, 6);
-    assert.deepEqual(list.samples.map((s) => s.sample_name), ['auto.jpg', 'e.jpg', 'd.jpg', 'c.jpg', 'b.jpg', 'a.jpg']);
+    assert.deepEqual(
+      list.samples.map((s) => s.sample_name),
+      ['auto.jpg', 'e.jpg', 'd.jpg', 'c.jpg', 'b.jpg', 'a.jpg'],
+    );
     const a = list.samples.find((s) => s.sample_name === 'a.jpg')!;
     // The fields of the spec example.
     for (const k of ['sample_id', 'sample_type', 'labels', 'source', 'metadata', 'sample_time', 'sample_status']) assert.ok(k in a, k);
     assert.equal(a.sample_status, 'MANUAL_ANNOTATION');
-    assert.deepEqual(a.labels, [{ name: 'car', type: 1, property: { '@modelarts:shape': 'bndbox', '@modelarts:feature': [[0, 10], [50, 95]] } }]);
+    assert.deepEqual(a.labels, [
+      {
+        name: 'car',
+        type: 1,
+        property: {
+          '@modelarts:shape': 'bndbox',
+          '@modelarts:feature': [
+            [0, 10],
+            [50, 95],
+          ],
+        },
+      },
+    ]);
     assert.deepEqual(await names({ order: 'asc' }), ['a.jpg', 'b.jpg', 'c.jpg', 'd.jpg', 'e.jpg', 'auto.jpg']);
   });
 
@@ -58,7 +97,16 @@ describe('listing samples, details and search conditions (#12, #15, #16)', () =>
     assert.deepEqual(await names({ order: 'asc', limit: 2, offset: 9 }), []);
     assert.equal((await t.client.samples.list(ds.id, { limit: 2, offset: 9 })).sample_count, 6);
     assert.equal((await t.client.samples.list(ds.id)).samples.length, 6, 'default limit 10');
-    for (const query of [{ limit: 0 }, { limit: 101 }, { offset: -1 }, { order: 'up' }, { limit: 'x' }, { sample_state: '__SOME__' }, { label_type: 7 }, { sample_type: 3 }]) {
+    for (const query of [
+      { limit: 0 },
+      { limit: 101 },
+      { offset: -1 },
+      { order: 'up' },
+      { limit: 'x' },
+      { sample_state: '__SOME__' },
+      { label_type: 7 },
+      { sample_type: 3 },
+    ]) {
       const res = await t.client.http.raw('GET', '/v2/{project_id}/datasets/{dataset_id}/data-annotations/samples', { params: { dataset_id: ds.id }, query });
       assert.equal(res.status, 400, JSON.stringify(query));
       assert.equal((res.json as { error_code: string }).error_code, 'ModelArts.0104');
@@ -85,7 +133,8 @@ describe('listing samples, details and search conditions (#12, #15, #16)', () =>
   });
 
   test('search conditions (URL-encoded JSON, ANDed): labels with properties, names, folders, times, hardness, metadata', async () => {
-    const search = async (conds: unknown) => (await t.client.samples.list(ds.id, { order: 'asc', search_conditions: JSON.stringify(conds) })).samples.map((s) => s.sample_name);
+    const search = async (conds: unknown) =>
+      (await t.client.samples.list(ds.id, { order: 'asc', search_conditions: JSON.stringify(conds) })).samples.map((s) => s.sample_name);
     assert.deepEqual(await search([{ label_list: { labels: [{ name: 'car' }, { name: 'bus' }], op: 'AND' } }]), ['b.jpg']);
     assert.deepEqual(await search([{ label_list: { labels: [{ name: 'car' }, { name: 'bus' }], op: 'OR' } }]), ['a.jpg', 'b.jpg', 'c.jpg', 'auto.jpg']);
     assert.deepEqual(await search([{ label_list: { labels: [{ name: 'bus', property: { '@modelarts:shape': ['circle'] } }] } }]), ['c.jpg']);

@@ -17,7 +17,9 @@ async function photo(): Promise<Buffer> {
   const h = 480;
   const raw = Buffer.alloc(w * h * 3);
   for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) raw.set([x % 256, y % 256, (x + y) % 256], (y * w + x) * 3);
-  return sharp(raw, { raw: { width: w, height: h, channels: 3 } }).jpeg().toBuffer();
+  return sharp(raw, { raw: { width: w, height: h, channels: 3 } })
+    .jpeg()
+    .toBuffer();
 }
 
 async function get(url: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Headers; body: Buffer }> {
@@ -81,7 +83,10 @@ describe('signed sample URLs: source, preview and the dataset list url', () => {
     const port = new URL(t.url).port;
     const host = `localhost:${port}`;
     // Signed for that host, sent to the same server with that Host header.
-    const prepared = t.client.http.prepare('GET', '/v2/{project_id}/datasets/{dataset_id}/data-annotations/samples', { params: { dataset_id: ds.id }, headers: { host } });
+    const prepared = t.client.http.prepare('GET', '/v2/{project_id}/datasets/{dataset_id}/data-annotations/samples', {
+      params: { dataset_id: ds.id },
+      headers: { host },
+    });
     const res = await send(prepared.url, { ...prepared.headers, host });
     assert.equal(res.status, 200, res.body);
     const source = (JSON.parse(res.body) as { samples: { source: string }[] }).samples[0]!.source;
@@ -108,7 +113,10 @@ describe('signed sample URLs: source, preview and the dataset list url', () => {
     assert.deepEqual([small.width, small.height], [50, 40]);
 
     for (const bad of ['image/crop,w_10', 'image/resize,w_0', 'image/resize,m_fill,w_10', 'image/resize,w_99999', 'image/resize,h_10,h_20']) {
-      const r = await t.client.http.raw('GET', '/v2/{project_id}/datasets/{dataset_id}/data-annotations/samples', { params: { dataset_id: ds.id }, query: { process_parameter: bad } });
+      const r = await t.client.http.raw('GET', '/v2/{project_id}/datasets/{dataset_id}/data-annotations/samples', {
+        params: { dataset_id: ds.id },
+        query: { process_parameter: bad },
+      });
       assert.equal(r.status, 400, bad);
       assert.equal((r.json as { error_code: string }).error_code, 'ModelArts.0104');
       assert.match((r.json as { error_msg: string }).error_msg, /query\.process_parameter/);

@@ -7,7 +7,13 @@ import type { NewSample, SnapshotSample } from '#src/formats/sample-records.ts';
 import { apiFailure, startTestApp, type TestApp } from '../helpers/app.ts';
 import { createDataset } from './fixtures.ts';
 
-const box = (x: number) => ({ '@modelarts:shape': 'bndbox', '@modelarts:feature': [[x, x], [x + 10, x + 10]] });
+const box = (x: number) => ({
+  '@modelarts:shape': 'bndbox',
+  '@modelarts:feature': [
+    [x, x],
+    [x + 10, x + 10],
+  ],
+});
 
 function newSample(i: number, labels: string[] = [], extra: Partial<NewSample> = {}): NewSample {
   return {
@@ -79,13 +85,20 @@ describe('the samples port (DatasetSamplesPort)', () => {
     const rejected: [string, string][] = [];
     let annotated = 0;
     const bad = { ...newSample(21_001), labels: [{ name: 'txt', type: 100 }] };
-    const added = await data.samples.importSamples(own, [newSample(21_000, ['car']), bad, { ...newSample(21_002), metadata: { '@modelarts:size': [0, 0, 3] } }], {
-      onRejected: (source, reason) => rejected.push([source, reason]),
-      onAnnotated: (n) => (annotated += n),
-    });
+    const added = await data.samples.importSamples(
+      own,
+      [newSample(21_000, ['car']), bad, { ...newSample(21_002), metadata: { '@modelarts:size': [0, 0, 3] } }],
+      {
+        onRejected: (source, reason) => rejected.push([source, reason]),
+        onAnnotated: (n) => (annotated += n),
+      },
+    );
     assert.equal(added, 3);
     assert.equal(annotated, 1);
-    assert.deepEqual(rejected.map(([source]) => source), [bad.source, newSample(21_002).source]);
+    assert.deepEqual(
+      rejected.map(([source]) => source),
+      [bad.source, newSample(21_002).source],
+    );
     assert.match(rejected[0]![1], /imported without its labels: .*type/);
     const after = await data.samples.counts(own.id);
     assert.deepEqual([after.total - before.total, after.annotated - before.annotated], [3, 1]);
@@ -149,7 +162,10 @@ describe('the samples port (DatasetSamplesPort)', () => {
     await t.client.samples.updateLabels(dataset.id, { samples: [{ sample_id: page.samples[0]!.sample_id, labels: [] }] });
 
     const frozen = await collect(data.samples.streamVersion('version-a'));
-    assert.ok(frozen.some((s) => s.labels.some((l) => l.name === 'car')), 'the old name stays in the version');
+    assert.ok(
+      frozen.some((s) => s.labels.some((l) => l.name === 'car')),
+      'the old name stays in the version',
+    );
     assert.ok(!frozen.some((s) => s.labels.some((l) => l.name === 'auto')));
     const labels = await t.client.samples.listLabels(dataset.id, { version_id: 'version-a' });
     assert.ok(labels.labels.some((l) => l.name === 'car'));
@@ -157,9 +173,21 @@ describe('the samples port (DatasetSamplesPort)', () => {
     const ids = (page: { samples: { sample_id: string }[] }) => page.samples.map((x) => x.sample_id);
     const first = await t.client.samples.list(dataset.id, { version_id: 'version-a', limit: 3, order: 'asc' });
     assert.equal(first.sample_count, frozen.length);
-    assert.deepEqual(ids(first), frozen.slice(0, 3).map((x) => x.id));
-    assert.deepEqual(ids(await t.client.samples.list(dataset.id, { version_id: 'version-a', limit: 3, offset: 1, order: 'asc' })), frozen.slice(3, 6).map((x) => x.id));
-    assert.deepEqual(ids(await t.client.samples.list(dataset.id, { version_id: 'version-a', limit: 3 })), frozen.slice(-3).reverse().map((x) => x.id));
+    assert.deepEqual(
+      ids(first),
+      frozen.slice(0, 3).map((x) => x.id),
+    );
+    assert.deepEqual(
+      ids(await t.client.samples.list(dataset.id, { version_id: 'version-a', limit: 3, offset: 1, order: 'asc' })),
+      frozen.slice(3, 6).map((x) => x.id),
+    );
+    assert.deepEqual(
+      ids(await t.client.samples.list(dataset.id, { version_id: 'version-a', limit: 3 })),
+      frozen
+        .slice(-3)
+        .reverse()
+        .map((x) => x.id),
+    );
     const v = await t.client.samples.list(dataset.id, { version_id: 'version-a', label_name: 'car', limit: 5 });
     assert.equal(v.sample_count, 1250 + 417);
     assert.ok(v.samples.every((s) => s.labels.some((l) => l.name === 'car')));
@@ -178,7 +206,10 @@ describe('the samples port (DatasetSamplesPort)', () => {
   test('deleting the dataset removes its samples, labels and versions with it', async () => {
     const ds = await createDataset(t, { type: 1 });
     const rec = await data.directory.require(t.creds.project_id, ds.id);
-    await data.samples.importSamples(rec, [newSample(1, ['car'])].map((s) => ({ ...s, source: '/port-bucket/del/x.jpg' })));
+    await data.samples.importSamples(
+      rec,
+      [newSample(1, ['car'])].map((s) => ({ ...s, source: '/port-bucket/del/x.jpg' })),
+    );
     await data.samples.freezeVersion(ds.id, 'version-del', 1);
     await t.client.datasets.delete(ds.id);
     assert.deepEqual(await data.samples.counts(ds.id), { total: 0, annotated: 0, unconfirmed: 0 });

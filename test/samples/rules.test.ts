@@ -19,14 +19,52 @@ const refused = (fn: () => unknown, code: string, text?: string) =>
 
 describe('label rules', () => {
   test('shapes: the point rules of each shape', () => {
-    checkShape('bndbox', [[0, 10], [50, 95]], 'p');
+    checkShape(
+      'bndbox',
+      [
+        [0, 10],
+        [50, 95],
+      ],
+      'p',
+    );
     checkShape('circle', [[100, 100], [50]], 'p');
-    checkShape('polyline', [[0, 100], [50, 95]], 'p');
+    checkShape(
+      'polyline',
+      [
+        [0, 100],
+        [50, 95],
+      ],
+      'p',
+    );
     refused(() => checkShape('square', [[0, 0]], 'p'), 'ModelArts.4413', 'p.@modelarts:shape');
-    refused(() => checkShape('bndbox', [[0, 10], [0, 95]], 'p'), 'ModelArts.4413', 'upper left');
+    refused(
+      () =>
+        checkShape(
+          'bndbox',
+          [
+            [0, 10],
+            [0, 95],
+          ],
+          'p',
+        ),
+      'ModelArts.4413',
+      'upper left',
+    );
     refused(() => checkShape('line', [[0, 10]], 'p'), 'ModelArts.4413');
     refused(() => checkShape('point', 'x', 'p'), 'ModelArts.4413');
-    refused(() => checkShape('polygon', [[0, 0], [1, 1], [2, 'x']], 'p'), 'ModelArts.4413');
+    refused(
+      () =>
+        checkShape(
+          'polygon',
+          [
+            [0, 0],
+            [1, 1],
+            [2, 'x'],
+          ],
+          'p',
+        ),
+      'ModelArts.4413',
+    );
   });
 
   test('hard-example attributes and scores on any label', () => {
@@ -47,7 +85,10 @@ describe('label rules', () => {
     ];
     checkTripletRefs(labels, (n) => defs.get(n), 'f');
     refused(() => checkTripletRefs([labels[0]!, labels[2]!], (n) => defs.get(n), 'f'), 'ModelArts.4414', 'f[1]');
-    refused(() => checkTripletRefs([...labels.slice(0, 2), { ...labels[2]!, property: { '@modelarts:from': '2', '@modelarts:to': '1' } }], (n) => defs.get(n), 'f'), 'ModelArts.4413');
+    refused(
+      () => checkTripletRefs([...labels.slice(0, 2), { ...labels[2]!, property: { '@modelarts:from': '2', '@modelarts:to': '1' } }], (n) => defs.get(n), 'f'),
+      'ModelArts.4413',
+    );
   });
 
   test('metadata built-ins', () => {
@@ -69,7 +110,8 @@ describe('upload input', () => {
   test('sample names are plain file names', () => {
     checkSampleName('photo 1.jpg', 'n');
     checkSampleName('草莓.png', 'n');
-    for (const bad of ['', '.', '..', 'a/b.jpg', 'a\\b.jpg', 'x<y.jpg', "it's.jpg", 'a\nb.jpg']) refused(() => checkSampleName(bad, 'n'), 'ModelArts.0104', 'n');
+    for (const bad of ['', '.', '..', 'a/b.jpg', 'a\\b.jpg', 'x<y.jpg', "it's.jpg", 'a\nb.jpg'])
+      refused(() => checkSampleName(bad, 'n'), 'ModelArts.0104', 'n');
   });
 });
 
@@ -89,7 +131,8 @@ describe('search conditions', () => {
     const now = Date.UTC(2024, 5, 15);
     assert.deepEqual(parseTimeRange('day', now, 'f'), { from: now - 86_400_000, to: now });
     assert.deepEqual(parseTimeRange('20240601-20240602', now, 'f'), { from: Date.UTC(2024, 5, 1), to: Date.UTC(2024, 5, 3) - 1 });
-    for (const bad of ['20240601-20240801', '20240231-20240301', '20240602-20240601', 'week']) refused(() => parseTimeRange(bad, now, 'f'), 'ModelArts.0104', 'f');
+    for (const bad of ['20240601-20240801', '20240231-20240301', '20240602-20240601', 'week'])
+      refused(() => parseTimeRange(bad, now, 'f'), 'ModelArts.0104', 'f');
   });
 });
 

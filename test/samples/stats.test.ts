@@ -20,18 +20,41 @@ describe('dataset statistics and metrics (#6, #7)', () => {
 
   test('statistics in the shape of the spec, computed from the samples', async () => {
     const ds = await createDataset(t, { type: 1, labels: [{ name: 'Bees', property: { '@modelarts:color': '#3399ff' } }, { name: 'Wasps' }] });
-    const box = (x: number) => ({ '@modelarts:shape': 'bndbox', '@modelarts:feature': [[x, x], [x + 5, x + 5]] });
+    const box = (x: number) => ({
+      '@modelarts:shape': 'bndbox',
+      '@modelarts:feature': [
+        [x, x],
+        [x + 5, x + 5],
+      ],
+    });
     const files = ['1', '2', '3', '4', '5', '6'].map((n) => `/stats-bucket/${ds.id}/${n}.jpg`);
     for (const f of files) putFile(t, f, PNG);
     await t.client.samples.upload(ds.id, {
       samples: [
-        { data_source: { data_path: files[0]! }, labels: [{ name: 'Bees', property: box(1) }, { name: 'Bees', property: box(9) }] },
-        { data_source: { data_path: files[1]! }, labels: [{ name: 'Bees', property: box(1) }], metadata: { '@modelarts:hard': 1, '@modelarts:hard_reasons': [1, 3] } },
-        { data_source: { data_path: files[2]! }, labels: [{ name: 'Wasps', property: box(1) }], metadata: { '@modelarts:hard': 1, '@modelarts:hard_reasons': [3], group: 'x' } },
+        {
+          data_source: { data_path: files[0]! },
+          labels: [
+            { name: 'Bees', property: box(1) },
+            { name: 'Bees', property: box(9) },
+          ],
+        },
+        {
+          data_source: { data_path: files[1]! },
+          labels: [{ name: 'Bees', property: box(1) }],
+          metadata: { '@modelarts:hard': 1, '@modelarts:hard_reasons': [1, 3] },
+        },
+        {
+          data_source: { data_path: files[2]! },
+          labels: [{ name: 'Wasps', property: box(1) }],
+          metadata: { '@modelarts:hard': 1, '@modelarts:hard_reasons': [3], group: 'x' },
+        },
         { data_source: { data_path: files[3]! } },
       ],
     });
-    await t.client.samples.upload(ds.id, { final_annotation: false, samples: [{ data_source: { data_path: files[4]! }, labels: [{ name: 'Bees', score: 0.5, property: box(2) }] }, { data_source: { data_path: files[5]! } }] });
+    await t.client.samples.upload(ds.id, {
+      final_annotation: false,
+      samples: [{ data_source: { data_path: files[4]! }, labels: [{ name: 'Bees', score: 0.5, property: box(2) }] }, { data_source: { data_path: files[5]! } }],
+    });
 
     const s = await t.client.samples.stats(ds.id);
     assert.ok(Value.Check(StatsResponse, s));
@@ -39,7 +62,10 @@ describe('dataset statistics and metrics (#6, #7)', () => {
     assert.deepEqual(s.key_sample_stats, { total: 6, non_key_sample: 4, key_sample: 2 });
     const bees = s.label_stats.find((l) => l.name === 'Bees')!;
     assert.deepEqual(bees, { name: 'Bees', type: 1, property: { '@modelarts:color': '#3399ff' }, count: 4, sample_count: 3 });
-    assert.deepEqual(s.grouped_label_stats['1']!.map((l) => l.name), ['Bees', 'Wasps']);
+    assert.deepEqual(
+      s.grouped_label_stats['1']!.map((l) => l.name),
+      ['Bees', 'Wasps'],
+    );
     assert.deepEqual(Object.keys(s.hard_detail_stats).sort(), ['1', '3']);
     assert.equal(s.hard_detail_stats['3']!.key, 2);
     assert.equal(s.hard_detail_stats['3']!.value.id, 3);
@@ -50,7 +76,13 @@ describe('dataset statistics and metrics (#6, #7)', () => {
     const manual = await t.client.samples.stats(ds.id, { sample_state: '__ALL__' });
     assert.deepEqual(manual.label_stats.find((l) => l.name === 'Bees')!.sample_count, 2);
     const auto = await t.client.samples.stats(ds.id, { sample_state: '__AUTO_ANNOTATION__' });
-    assert.deepEqual(auto.label_stats.map((l) => [l.name, l.count, l.sample_count]), [['Bees', 1, 1], ['Wasps', 0, 0]]);
+    assert.deepEqual(
+      auto.label_stats.map((l) => [l.name, l.count, l.sample_count]),
+      [
+        ['Bees', 1, 1],
+        ['Wasps', 0, 0],
+      ],
+    );
     const none = await t.client.samples.stats(ds.id, { sample_state: '__NONE__' });
     assert.ok(none.label_stats.every((l) => l.count === 0));
 
@@ -63,7 +95,8 @@ describe('dataset statistics and metrics (#6, #7)', () => {
     const ds = await createDataset(t, { type: 0 });
     const start = now;
     const add = async (name: string, labels: string[] = []) =>
-      (await t.client.samples.upload(ds.id, { samples: [{ name, data: PNG.toString('base64'), labels: labels.map((n) => ({ name: n })) }] })).results![0]!.info!;
+      (await t.client.samples.upload(ds.id, { samples: [{ name, data: PNG.toString('base64'), labels: labels.map((n) => ({ name: n })) }] })).results![0]!
+        .info!;
     await add('1.jpg');
     await add('2.jpg', ['cat']);
     now += 2 * MINUTE;
@@ -86,7 +119,10 @@ describe('dataset statistics and metrics (#6, #7)', () => {
     assert.deepEqual(window.metrics.total, { [b1]: 3 }, 'only the points of the window');
 
     await assert.rejects(t.client.samples.metrics(ds.id, { start_time: now, end_time: start }), apiFailure(400, 'ModelArts.0104', 'start_time'));
-    const res = await t.client.http.raw('GET', '/v2/{project_id}/datasets/{dataset_id}/metrics', { params: { dataset_id: ds.id }, query: { start_time: start } });
+    const res = await t.client.http.raw('GET', '/v2/{project_id}/datasets/{dataset_id}/metrics', {
+      params: { dataset_id: ds.id },
+      query: { start_time: start },
+    });
     assert.equal(res.status, 400);
     assert.ok((res.json as { error_msg: string }).error_msg.includes('end_time'));
   });

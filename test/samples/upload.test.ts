@@ -47,13 +47,22 @@ describe('adding and deleting samples in batches (#13, #14)', () => {
         { data_source: { data_type: 0, data_path: 'obs://other-bucket/pics/b.jpg' }, name: 'renamed.jpg', labels: [{ name: 'dog', type: 0 }, { name: 'cat' }] },
       ],
     });
-    assert.deepEqual(res.results!.map((r) => r.name), ['/other-bucket/pics/a.png', '/other-bucket/pics/b.jpg']);
+    assert.deepEqual(
+      res.results!.map((r) => r.name),
+      ['/other-bucket/pics/a.png', '/other-bucket/pics/b.jpg'],
+    );
     const b = await t.client.samples.describe(ds.id, res.results![1]!.info!);
     assert.equal(b.sample_name, 'renamed.jpg');
     assert.equal(b.sample_size, 123);
     assert.equal(b.sample_dir, '/other-bucket/pics/');
     assert.equal(b.sample_status, 'MANUAL_ANNOTATION');
-    assert.deepEqual(b.labels.map((l) => [l.name, l.type]), [['dog', 0], ['cat', 0]]);
+    assert.deepEqual(
+      b.labels.map((l) => [l.name, l.type]),
+      [
+        ['dog', 0],
+        ['cat', 0],
+      ],
+    );
     assert.ok(Math.abs(b.sample_time - Date.now()) < 120_000);
     const labels = await t.client.samples.listLabels(ds.id);
     assert.deepEqual(labels.labels.map((l) => l.name).sort(), ['cat', 'dog']);
@@ -61,7 +70,10 @@ describe('adding and deleting samples in batches (#13, #14)', () => {
 
   test('final_annotation false leaves labels awaiting confirmation', async () => {
     putFile(t, '/other-bucket/pics/auto.jpg', PNG);
-    const res = await t.client.samples.upload(ds.id, { final_annotation: false, samples: [{ data_source: { data_path: '/other-bucket/pics/auto.jpg' }, labels: [{ name: 'cat', score: 0.7 }] }] });
+    const res = await t.client.samples.upload(ds.id, {
+      final_annotation: false,
+      samples: [{ data_source: { data_path: '/other-bucket/pics/auto.jpg' }, labels: [{ name: 'cat', score: 0.7 }] }],
+    });
     const s = await t.client.samples.describe(ds.id, res.results![0]!.info!);
     assert.equal(s.sample_status, 'AUTO_ANNOTATION');
     assert.equal(s.labels[0]!.score, 0.7);
@@ -94,7 +106,10 @@ describe('adding and deleting samples in batches (#13, #14)', () => {
     const added: string[] = [];
     for (const [i, [bad, , code, field]] of cases.entries()) {
       const ok = { name: `fine-${i}.jpg`, data: b64(PNG) };
-      const res = await t.client.http.raw('POST', '/v2/{project_id}/datasets/{dataset_id}/data-annotations/samples', { params: { dataset_id: ds.id }, body: { samples: [ok, bad] } });
+      const res = await t.client.http.raw('POST', '/v2/{project_id}/datasets/{dataset_id}/data-annotations/samples', {
+        params: { dataset_id: ds.id },
+        body: { samples: [ok, bad] },
+      });
       const err = itemError(res, 1);
       const body = res.json as { results: { success: boolean; name?: string }[] };
       assert.ok(Value.Check(UploadSamplesResponse, body), res.text);
@@ -106,7 +121,12 @@ describe('adding and deleting samples in batches (#13, #14)', () => {
     // The same item twice: the second occurrence fails.
     const twice = await t.client.http.raw('POST', '/v2/{project_id}/datasets/{dataset_id}/data-annotations/samples', {
       params: { dataset_id: ds.id },
-      body: { samples: [{ name: 'twin.jpg', data: b64(PNG) }, { name: 'twin.jpg', data: b64(PNG) }] },
+      body: {
+        samples: [
+          { name: 'twin.jpg', data: b64(PNG) },
+          { name: 'twin.jpg', data: b64(PNG) },
+        ],
+      },
     });
     assert.match(itemError(twice, 1).error_msg, /appears twice/);
     added.push('twin.jpg');
@@ -123,7 +143,11 @@ describe('adding and deleting samples in batches (#13, #14)', () => {
       [{ samples: [ok, { name: 'y.jpg', data: b64(PNG), metadata: { '@modelarts:hard_reasons': [99] } }] }, 'ModelArts.0104', 'hard_reasons'],
       [{ final_annotation: false, samples: [] }, 'ModelArts.0104', 'body.samples'],
       [{ samples: 'x' }, 'ModelArts.0104', 'body.samples'],
-      [{ samples: [ok, { name: 'a.jpg', data: b64(Buffer.alloc(4 * 1024 * 1024)) }, { name: 'b.jpg', data: b64(Buffer.alloc(4 * 1024 * 1024)) }] }, 'ModelArts.4656', 'body.samples'],
+      [
+        { samples: [ok, { name: 'a.jpg', data: b64(Buffer.alloc(4 * 1024 * 1024)) }, { name: 'b.jpg', data: b64(Buffer.alloc(4 * 1024 * 1024)) }] },
+        'ModelArts.4656',
+        'body.samples',
+      ],
     ];
     for (const [body, code, field] of cases) {
       const res = await t.client.http.raw('POST', '/v2/{project_id}/datasets/{dataset_id}/data-annotations/samples', { params: { dataset_id: ds.id }, body });
@@ -174,7 +198,7 @@ describe('adding and deleting samples in batches (#13, #14)', () => {
     assert.deepEqual(byText.get('content://boring plot'), ['negative', 'dull']);
     assert.deepEqual(byText.get('content://no label here'), ['unsorted'], 'the request labels go to lines without their own');
     // The same lines again: already samples, skipped.
-    const again = await t.client.samples.upload(text.id, { samples: [{ name: 'more.txt', data: b64('good film\tpositive\nfresh\n')}] });
+    const again = await t.client.samples.upload(text.id, { samples: [{ name: 'more.txt', data: b64('good film\tpositive\nfresh\n') }] });
     assert.equal(again.results![0]!.info!.split(',').length, 1);
     assert.equal((await t.client.samples.list(text.id, { limit: 1 })).sample_count, 4);
   });
@@ -185,7 +209,12 @@ describe('adding and deleting samples in batches (#13, #14)', () => {
     const broken = Buffer.concat([Buffer.alloc(70 * 1024, 'a'), Buffer.from('\n'), Buffer.from([0xff, 0xfe, 0xfd, 0x0a])]);
     const res = await t.client.http.raw('POST', '/v2/{project_id}/datasets/{dataset_id}/data-annotations/samples', {
       params: { dataset_id: text.id },
-      body: { samples: [{ name: 'good.txt', data: b64('fine line\n') }, { name: 'broken.txt', data: b64(broken) }] },
+      body: {
+        samples: [
+          { name: 'good.txt', data: b64('fine line\n') },
+          { name: 'broken.txt', data: b64(broken) },
+        ],
+      },
     });
     const err = itemError(res, 1);
     assert.equal(err.error_code, 'ModelArts.4362', err.error_msg);
@@ -215,10 +244,14 @@ describe('adding and deleting samples in batches (#13, #14)', () => {
     const foreign = (await t.client.samples.list(second.id)).samples[0]!.sample_id;
     const before = await total();
 
-    const raw = (body: unknown) => t.client.http.raw('POST', '/v2/{project_id}/datasets/{dataset_id}/data-annotations/samples/delete', { params: { dataset_id: ds.id }, body });
+    const raw = (body: unknown) =>
+      t.client.http.raw('POST', '/v2/{project_id}/datasets/{dataset_id}/data-annotations/samples/delete', { params: { dataset_id: ds.id }, body });
     const mixed = await raw({ samples: [id3!, foreign, 'f'.repeat(32), id3!] });
     assert.ok(Value.Check(BatchResult, mixed.json), mixed.text);
-    assert.deepEqual((mixed.json as BatchResult).results!.map((r) => r.success), [true, false, false, false]);
+    assert.deepEqual(
+      (mixed.json as BatchResult).results!.map((r) => r.success),
+      [true, false, false, false],
+    );
     assert.equal(itemError(mixed, 1).error_code, 'ModelArts.4420');
     assert.ok(itemError(mixed, 1).error_msg.includes('body.samples[1]'));
     assert.equal(itemError(mixed, 2).error_code, 'ModelArts.4420');

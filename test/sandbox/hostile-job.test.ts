@@ -88,15 +88,23 @@ describe('a hostile training job', () => {
     assert.equal(done.status.phase, 'Completed', `${JSON.stringify(done.status)}\n${log}`);
 
     const outDir = join(t.config.dataDir, 'obs', HOSTILE, 'out');
-    const uploaded = readdirSync(outDir).map((f) => readFileSync(join(outDir, f), 'utf8')).join('\n');
+    const uploaded = readdirSync(outDir)
+      .map((f) => readFileSync(join(outDir, f), 'utf8'))
+      .join('\n');
     assertNoSecret(uploaded, secrets, 'the uploaded output');
     assertNoSecret(log, secrets, 'the job log');
     const found = JSON.parse(readFileSync(join(outDir, 'found.json'), 'utf8')) as Found;
 
     // It ran as the unprivileged sandbox user, with only what the job was given in its environment.
     if (process.getuid?.() === 0) assert.notEqual(found.uid, 0, 'not root');
-    assert.deepEqual(Object.keys(found.env).filter((k) => k.startsWith('ATELIER')), []);
-    assert.ok(found['proc-environ'].every((e) => !e.includes('ATELIER_')), 'no process it can see has the server environment');
+    assert.deepEqual(
+      Object.keys(found.env).filter((k) => k.startsWith('ATELIER')),
+      [],
+    );
+    assert.ok(
+      found['proc-environ'].every((e) => !e.includes('ATELIER_')),
+      'no process it can see has the server environment',
+    );
     for (const k of ['master.key', 'credentials.json', 'atelier.db', 'atelier.db-wal', 'log', 'other', ...serverFiles(t).map((_, i) => `extra-${i}`)]) {
       assert.match(String(found[`read:${k}`]), /^denied: /, `reading ${k}`);
     }
@@ -104,7 +112,10 @@ describe('a hostile training job', () => {
     // Of the data directory it sees its own job folder only.
     assert.deepEqual(found['ls:data'], ['training']);
     assert.deepEqual(found['ls:jobs'], [id]);
-    assert.ok(Object.keys(found.walk).every((p) => !p.startsWith(t.config.dataDir) || p.startsWith(join(t.config.dataDir, 'training', 'jobs', id))), 'it walked its own folder only');
+    assert.ok(
+      Object.keys(found.walk).every((p) => !p.startsWith(t.config.dataDir) || p.startsWith(join(t.config.dataDir, 'training', 'jobs', id))),
+      'it walked its own folder only',
+    );
 
     // Writes outside its folders were refused, or landed in its private /tmp: nothing changed outside.
     for (const k of ['bucket', 'other', 'data', 'jobs', 'root', 'etc']) assert.match(String(found[`write:${k}`]), /^denied: /, `writing ${k}`);
@@ -113,8 +124,15 @@ describe('a hostile training job', () => {
     const after = snapshot(t.config.dataDir);
     const outside = [...after.keys()].filter((p) => !before.has(p) || before.get(p) !== after.get(p));
     const ownOrServer = (p: string) =>
-      p.startsWith(join(t.config.dataDir, 'training', 'jobs', id)) || p.startsWith(outDir) || p.includes('atelier.db') || p.startsWith(join(t.config.dataDir, 'obs', '.'));
-    assert.deepEqual(outside.filter((p) => !ownOrServer(p)), [], 'files changed outside the job folder and its output');
+      p.startsWith(join(t.config.dataDir, 'training', 'jobs', id)) ||
+      p.startsWith(outDir) ||
+      p.includes('atelier.db') ||
+      p.startsWith(join(t.config.dataDir, 'obs', '.'));
+    assert.deepEqual(
+      outside.filter((p) => !ownOrServer(p)),
+      [],
+      'files changed outside the job folder and its output',
+    );
     assert.ok(!readdirSync(victimDir).some((f) => f.includes('pwned')));
   });
 });

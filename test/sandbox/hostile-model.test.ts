@@ -93,18 +93,25 @@ test('a hostile model reveals nothing in its prediction or logs, and writes noth
       },
     ],
   });
-  await eventually('the service running', async () => {
-    const s = await hostile.services.show(service_id);
-    if (s.status === 'failed') throw new Error(`service failed: ${s.error_msg}`);
-    return s.status === 'running' ? s : undefined;
-  }, 60_000);
+  await eventually(
+    'the service running',
+    async () => {
+      const s = await hostile.services.show(service_id);
+      if (s.status === 'failed') throw new Error(`service failed: ${s.error_msg}`);
+      return s.status === 'running' ? s : undefined;
+    },
+    60_000,
+  );
   const answer = await hostile.services.predict<{ load: Found; inference: Found }>(service_id, { body: { data: { req_data: [] } } });
   const text = JSON.stringify(answer);
   assertNoSecret(text, secrets, 'the prediction');
 
   for (const found of [answer.load, answer.inference]) {
     if (process.getuid?.() === 0) assert.notEqual(found.uid, 0, 'not root');
-    assert.deepEqual(Object.keys(found.env).filter((k) => k.startsWith('ATELIER')), []);
+    assert.deepEqual(
+      Object.keys(found.env).filter((k) => k.startsWith('ATELIER')),
+      [],
+    );
     assert.ok(found['proc-environ'].every((e) => !e.includes('ATELIER_')));
     for (const k of ['master.key', 'credentials.json', 'atelier.db', 'log', 'other', ...serverFiles(t).map((_, i) => `extra-${i}`)]) {
       assert.match(String(found[`read:${k}`]), /^denied: /, `reading ${k}`);
@@ -116,7 +123,10 @@ test('a hostile model reveals nothing in its prediction or logs, and writes noth
   assert.ok(!existsSync(`/tmp/atelier-pwned-${marker}-load`) && !existsSync(`/tmp/atelier-pwned-${marker}-inference`));
 
   const logDir = join(t.config.dataDir, 'services', service_id);
-  const logs = readdirSync(logDir).filter((f) => f.endsWith('.log')).map((f) => readFileSync(join(logDir, f), 'utf8')).join('\n');
+  const logs = readdirSync(logDir)
+    .filter((f) => f.endsWith('.log'))
+    .map((f) => readFileSync(join(logDir, f), 'utf8'))
+    .join('\n');
   assert.match(logs, /inference/, 'the instance log was read');
   assertNoSecret(logs, secrets, 'the instance log');
   const events = await hostile.services.events(service_id);
@@ -125,7 +135,11 @@ test('a hostile model reveals nothing in its prediction or logs, and writes noth
   const after = snapshot(t.config.dataDir);
   const changed = [...after.keys()].filter((p) => before.get(p) !== after.get(p));
   const own = (p: string) => p.startsWith(logDir) || p.startsWith(join(t.config.dataDir, 'models', modelId)) || p.includes('atelier.db');
-  assert.deepEqual(changed.filter((p) => !own(p)), [], 'files changed outside the service folder');
+  assert.deepEqual(
+    changed.filter((p) => !own(p)),
+    [],
+    'files changed outside the service folder',
+  );
   assert.ok(!readdirSync(victimDir).some((f) => f.includes('pwned')));
   await hostile.services.delete(service_id);
 });

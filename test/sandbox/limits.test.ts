@@ -102,24 +102,36 @@ describe('resource limits', () => {
   });
 
   test('a model server that goes over its memory is killed, and an abnormal event says so', async () => {
-    const pkg = { 'model/config.json': JSON.stringify({ model_type: 'Scikit_Learn', model_algorithm: 'hog' }), 'model/model.m': '{}', 'model/customize_service.py': HOG_MODEL };
+    const pkg = {
+      'model/config.json': JSON.stringify({ model_type: 'Scikit_Learn', model_algorithm: 'hog' }),
+      'model/model.m': '{}',
+      'model/customize_service.py': HOG_MODEL,
+    };
     const modelId = await importModel(t.client, await putPackage(t, BUCKET, 'hog-model', pkg), 'hog', '1.0.0', 'Scikit_Learn');
     const { service_id } = await t.client.services.create({
       service_name: 'hog',
       infer_type: 'real-time',
       config: [{ model_id: modelId, weight: 100, instance_count: 1, specification: 'custom', custom_spec: { cpu: 0.5, memory: 128 } }],
     });
-    await eventually('the service running', async () => {
-      const s = await t.client.services.show(service_id);
-      if (s.status === 'failed') throw new Error(`service failed: ${s.error_msg}`);
-      return s.status === 'running' ? s : undefined;
-    }, 60_000);
+    await eventually(
+      'the service running',
+      async () => {
+        const s = await t.client.services.show(service_id);
+        if (s.status === 'failed') throw new Error(`service failed: ${s.error_msg}`);
+        return s.status === 'running' ? s : undefined;
+      },
+      60_000,
+    );
     assert.deepEqual(await t.client.services.predict(service_id, { body: { mb: 16 } }), { kept_mb: 16 });
     await t.client.services.predict(service_id, { body: { mb: 512 } }).catch(() => undefined);
-    const events = await eventually('the abnormal event', async () => {
-      const e = await t.client.services.events(service_id, { order: 'asc' });
-      return e.events.some((x) => x.event_type === 'abnormal' && x.event_info.includes('exceeded its memory limit of 128 MB')) ? e : undefined;
-    }, 30_000);
+    const events = await eventually(
+      'the abnormal event',
+      async () => {
+        const e = await t.client.services.events(service_id, { order: 'asc' });
+        return e.events.some((x) => x.event_type === 'abnormal' && x.event_info.includes('exceeded its memory limit of 128 MB')) ? e : undefined;
+      },
+      30_000,
+    );
     assert.ok(events.events.some((x) => x.event_info.includes('was killed')));
     await t.client.services.delete(service_id);
   });

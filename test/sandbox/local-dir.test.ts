@@ -51,7 +51,10 @@ describe('local_dir', () => {
     assert.match(log, /data \['a.csv'\]/);
     assert.equal(readFileSync(join(t.config.dataDir, 'obs', BUCKET, 'ld/out/ld/model.txt'), 'utf8'), 'trained');
     assert.ok(!existsSync('/home/ma-user') && !existsSync('/cache'), 'nothing was written there on the host');
-    assert.ok(existsSync(join(t.config.dataDir, 'training', 'jobs', created.metadata.id, 'inputs', 'data_url', 'a.csv')), 'inputs are staged in the job folder');
+    assert.ok(
+      existsSync(join(t.config.dataDir, 'training', 'jobs', created.metadata.id, 'inputs', 'data_url', 'a.csv')),
+      'inputs are staged in the job folder',
+    );
   });
 
   test('a local_dir the sandbox cannot honour is refused with a 400 naming the field; nothing is stored', async () => {

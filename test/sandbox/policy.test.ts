@@ -49,7 +49,10 @@ describe('without a sandbox', () => {
       other.training.createJob(job({ code_dir: `/${OTHER}/code/`, boot_file: `/${OTHER}/code/run.py` })),
       apiFailure(400, 'ModelArts.6361', 'bubblewrap'),
     );
-    await assert.rejects(other.training.createJob(job({ code_dir: `/${OTHER}/code/`, boot_file: `/${OTHER}/code/run.py` })), apiFailure(400, 'ModelArts.6361', 'ATELIER_SANDBOX'));
+    await assert.rejects(
+      other.training.createJob(job({ code_dir: `/${OTHER}/code/`, boot_file: `/${OTHER}/code/run.py` })),
+      apiFailure(400, 'ModelArts.6361', 'ATELIER_SANDBOX'),
+    );
     assert.equal((await other.training.listJobs({ limit: 10 })).count, 0);
   });
 
@@ -61,20 +64,34 @@ describe('without a sandbox', () => {
     );
     assert.equal((await other.services.list()).services.length, 0);
     const onnx = await importModel(other, await putPackage(t, OTHER, 'onnx', onnxPackage()), 'onnx');
-    const { service_id } = await other.services.create({ service_name: 'onnx', infer_type: 'real-time', config: [{ model_id: onnx, weight: 100, instance_count: 1, ...small }] });
+    const { service_id } = await other.services.create({
+      service_name: 'onnx',
+      infer_type: 'real-time',
+      config: [{ model_id: onnx, weight: 100, instance_count: 1, ...small }],
+    });
     await eventually('the ONNX service running', async () => ((await other.services.show(service_id)).status === 'running' ? true : undefined), 30_000);
     await other.services.delete(service_id);
   });
 
   test("the owner's Python model deploys and answers", async () => {
     const python = await importModel(t.client, await putPackage(t, BUCKET, 'owner-py', examplePackage('py-threshold')), 'owner-py', '1.0.0', 'Scikit_Learn');
-    const { service_id } = await t.client.services.create({ service_name: 'owner-py', infer_type: 'real-time', config: [{ model_id: python, weight: 100, instance_count: 1, ...small }] });
-    await eventually('the service running', async () => {
-      const s = await t.client.services.show(service_id);
-      if (s.status === 'failed') throw new Error(`service failed: ${s.error_msg}`);
-      return s.status === 'running' ? true : undefined;
-    }, 60_000);
-    const answer = await t.client.services.predict<{ data: { resp_data: { predict_result: string }[] } }>(service_id, { body: { data: { req_data: [{ petal_length: 1.4 }] } } });
+    const { service_id } = await t.client.services.create({
+      service_name: 'owner-py',
+      infer_type: 'real-time',
+      config: [{ model_id: python, weight: 100, instance_count: 1, ...small }],
+    });
+    await eventually(
+      'the service running',
+      async () => {
+        const s = await t.client.services.show(service_id);
+        if (s.status === 'failed') throw new Error(`service failed: ${s.error_msg}`);
+        return s.status === 'running' ? true : undefined;
+      },
+      60_000,
+    );
+    const answer = await t.client.services.predict<{ data: { resp_data: { predict_result: string }[] } }>(service_id, {
+      body: { data: { req_data: [{ petal_length: 1.4 }] } },
+    });
     assert.equal(answer.data.resp_data[0]?.predict_result, 'Iris-setosa');
     await t.client.services.delete(service_id);
   });

@@ -13,7 +13,8 @@ import { probePython } from '#src/runtime/sandbox/interpreters.ts';
 import { ResourceControl, type GroupRecord } from '#src/runtime/sandbox/resource-control.ts';
 
 const PYTHON = probePython('python3')!.executable;
-const HOG = 'import time\nkept = []\nfor i in range(40):\n    kept.append(b"x" * (16 << 20))\n    print("allocated", 16 * (i + 1), flush=True)\n    time.sleep(0.05)\n';
+const HOG =
+  'import time\nkept = []\nfor i in range(40):\n    kept.append(b"x" * (16 << 20))\n    print("allocated", 16 * (i + 1), flush=True)\n    time.sleep(0.05)\n';
 const cgroups = ResourceControl.detect(findProgram('taskset'));
 
 function scratch(): string {
@@ -65,7 +66,8 @@ describe('resource limits with cgroups', { skip: cgroups.memory === 'watchdog' ?
   });
 
   test('a CPU quota of 0.3 core holds a busy process to about that', { skip: !cgroups.cpu.startsWith('cgroup') }, async () => {
-    const busy = 'import os, time\ns = time.time()\nwhile time.time() - s < 2.0:\n    pass\nt = os.times()\nprint("ratio %.3f" % ((t.user + t.system) / (time.time() - s)))\n';
+    const busy =
+      'import os, time\ns = time.time()\nwhile time.time() - s < 2.0:\n    pass\nt = os.times()\nprint("ratio %.3f" % ((t.user + t.system) / (time.time() - s)))\n';
     const { exit, log } = await run(cgroups, [PYTHON, '-c', busy], { cpu: 0.3, memoryMb: 256 });
     assert.equal(exit.code, 0, log);
     const ratio = Number(/ratio ([\d.]+)/.exec(log)?.[1]);
@@ -79,7 +81,9 @@ describe('resource limits with cgroups', { skip: cgroups.memory === 'watchdog' ?
     try {
       // The first server starts the workload and is gone at once; this one adopts it.
       const spec = { dir, command: [PYTHON, '-c', `import time\ntime.sleep(1.5)\n${HOG}`], memoryMb: 96 };
-      const out = execFileSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'fixtures', 'spawn-and-exit.ts'), JSON.stringify(spec)], { encoding: 'utf8' });
+      const out = execFileSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'fixtures', 'spawn-and-exit.ts'), JSON.stringify(spec)], {
+        encoding: 'utf8',
+      });
       const started = JSON.parse(out) as { pid: number; startTicks: number; record: GroupRecord };
       const adopted = second.adopt(started.pid, started.startTicks, dir);
       assert.ok(adopted, 'the running workload is adopted');

@@ -25,10 +25,29 @@ test('an unprivileged server sandboxes its workloads too (user namespace, home a
     writeFileSync(join(dataDir, 'secret.txt'), `data-${marker}`, { mode: 0o600 });
     const jobDir = join(dataDir, 'training', 'jobs', 'j1', 'job');
     mkdirSync(jobDir, { recursive: true });
-    for (const p of [dataDir, join(dataDir, 'secret.txt'), join(dataDir, 'training'), join(dataDir, 'training', 'jobs'), join(dataDir, 'training', 'jobs', 'j1'), jobDir, home, join(home, 'secret.txt')]) chownSync(p, NOBODY, NOBODY);
+    for (const p of [
+      dataDir,
+      join(dataDir, 'secret.txt'),
+      join(dataDir, 'training'),
+      join(dataDir, 'training', 'jobs'),
+      join(dataDir, 'training', 'jobs', 'j1'),
+      jobDir,
+      home,
+      join(home, 'secret.txt'),
+    ])
+      chownSync(p, NOBODY, NOBODY);
     const out = execFileSync(
       setpriv!,
-      [`--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', process.execPath, '--import', 'tsx', join(import.meta.dirname, 'fixtures', 'unprivileged-server.ts'), JSON.stringify({ dataDir, jobDir })],
+      [
+        `--reuid=${NOBODY}`,
+        `--regid=${NOBODY}`,
+        '--clear-groups',
+        process.execPath,
+        '--import',
+        'tsx',
+        join(import.meta.dirname, 'fixtures', 'unprivileged-server.ts'),
+        JSON.stringify({ dataDir, jobDir }),
+      ],
       { encoding: 'utf8', env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home }, timeout: 120_000 },
     );
     const r = JSON.parse(out) as { backend: string; exit: { code: number }; found: Record<string, unknown> | null; log: string };

@@ -18,7 +18,15 @@ test('a file the model does not answer within the timeout fails alone; the run f
   const store = t.atelier.context.objectStore;
   // A batch needs the model's api (its input); the sleepy model takes any JSON object.
   const pkg = sleepyPackage();
-  const apis = [{ protocol: 'http', url: '/', method: 'post', request: { 'Content-type': 'application/json', data: { type: 'object' } }, response: { 'Content-type': 'application/json', data: { type: 'object' } } }];
+  const apis = [
+    {
+      protocol: 'http',
+      url: '/',
+      method: 'post',
+      request: { 'Content-type': 'application/json', data: { type: 'object' } },
+      response: { 'Content-type': 'application/json', data: { type: 'object' } },
+    },
+  ];
   pkg['model/config.json'] = JSON.stringify({ ...(JSON.parse(pkg['model/config.json']) as object), apis });
   const model = await importModel(t.client, await putPackage(t, 'batch-slow', 'sleepy', pkg), 'sleepy', '1.0.0', 'Scikit_Learn');
   await store.put('batch-slow', 'in/a-slow.json', JSON.stringify({ sleep: 30 }));
@@ -29,11 +37,15 @@ test('a file the model does not answer within the timeout fails alone; the run f
     infer_type: 'batch',
     config: [{ model_id: model, instance_count: 1, ...small, src_path: '/batch-slow/in/', dest_path: '/batch-slow/out/', req_uri: '/', mapping_type: 'file' }],
   });
-  const s = await eventually('the batch finished', async () => {
-    const x = await t.client.services.show(service_id);
-    if (x.status === 'failed') throw new Error(`batch failed: ${x.error_msg}`);
-    return x.status === 'finished' ? x : undefined;
-  }, 60_000);
+  const s = await eventually(
+    'the batch finished',
+    async () => {
+      const x = await t.client.services.show(service_id);
+      if (x.status === 'failed') throw new Error(`batch failed: ${x.error_msg}`);
+      return x.status === 'finished' ? x : undefined;
+    },
+    60_000,
+  );
   assert.ok(Date.now() - started < 28_000, 'the run did not wait for the 30 s model');
   assert.equal(s.invocation_times, 2);
   assert.equal(s.failed_times, 1);

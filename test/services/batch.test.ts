@@ -21,23 +21,38 @@ after(() => t.close());
 const read = (bucket: string, key: string) => t.atelier.context.objectStore.readText(bucket, key, 1 << 20);
 
 async function finished(id: string, status = 'finished') {
-  return eventually(`batch ${id} ${status}`, async () => {
-    const s = await t.client.services.show(id);
-    if (s.status === 'failed' && status !== 'failed') throw new Error(`batch failed: ${s.error_msg}`);
-    return s.status === status ? s : undefined;
-  }, 30_000);
+  return eventually(
+    `batch ${id} ${status}`,
+    async () => {
+      const s = await t.client.services.show(id);
+      if (s.status === 'failed' && status !== 'failed') throw new Error(`batch failed: ${s.error_msg}`);
+      return s.status === status ? s : undefined;
+    },
+    30_000,
+  );
 }
 
 test('a batch over a folder writes one result per file and a manifest, and finishes with counts', async () => {
   const store = t.atelier.context.objectStore;
   await store.ensureBucket('batch-data');
   await store.put('batch-data', 'in/a.json', JSON.stringify({ x: [[3, 1]] }));
-  await store.put('batch-data', 'in/b.json', JSON.stringify({ x: [[0, 2], [5, 4]] }));
+  await store.put(
+    'batch-data',
+    'in/b.json',
+    JSON.stringify({
+      x: [
+        [0, 2],
+        [5, 4],
+      ],
+    }),
+  );
   await store.put('batch-data', 'in/notes.txt', 'not json');
   const { service_id } = await t.client.services.create({
     service_name: 'batch-files',
     infer_type: 'batch',
-    config: [{ model_id: onnxModel, instance_count: 2, ...small, src_path: '/batch-data/in/', dest_path: '/batch-data/out/', req_uri: '/', mapping_type: 'file' }],
+    config: [
+      { model_id: onnxModel, instance_count: 2, ...small, src_path: '/batch-data/in/', dest_path: '/batch-data/out/', req_uri: '/', mapping_type: 'file' },
+    ],
   });
   const s = await finished(service_id);
   assert.ok(Value.Check(ServiceDetail, s), JSON.stringify([...Value.Errors(ServiceDetail, s)].slice(0, 3)));
@@ -50,11 +65,17 @@ test('a batch over a folder writes one result per file and a manifest, and finis
   assert.deepEqual((JSON.parse(await read('batch-data', 'out/infer-result/b.json_result.txt')) as { label: number[] }).label, [0, 1]);
   assert.match(await read('batch-data', 'out/infer-result/notes.txt_result.txt'), /error_msg/);
   const manifests = (await read('batch-data', 'out/infer-result-0.manifest')) + (await read('batch-data', 'out/infer-result-1.manifest'));
-  const lines = manifests.trim().split('\n').map((l) => JSON.parse(l) as { source: string; 'inference-loc': string });
+  const lines = manifests
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { source: string; 'inference-loc': string });
   assert.deepEqual(lines.map((l) => l.source).sort(), ['/batch-data/in/a.json', '/batch-data/in/b.json', '/batch-data/in/notes.txt']);
   assert.ok(lines.every((l) => l['inference-loc'] === `/batch-data/out/infer-result/${l.source.split('/').pop()}_result.txt`));
   const events = (await t.client.services.events(service_id)).events.map((e) => e.event_info);
-  assert.ok(events.some((e) => e.includes('3 file(s), 2 succeeded, 1 failed')), events.join(' | '));
+  assert.ok(
+    events.some((e) => e.includes('3 file(s), 2 succeeded, 1 failed')),
+    events.join(' | '),
+  );
   // A finished batch has no instances left: predictions are refused, no access address.
   await assert.rejects(t.client.services.predict(service_id, { body: { x: [[1, 2]] } }), apiFailure(400, 'ModelArts.6327'));
 });
@@ -66,21 +87,52 @@ test('csv mapping builds each request from a row with the mapping rule; a manife
   await store.put('batch-csv', 'list.manifest', `${JSON.stringify({ source: 'obs://batch-csv/in/rows.csv' })}\n`);
   const mapping_rule = {
     type: 'object',
-    properties: { data: { type: 'object', properties: { req_data: { type: 'array', items: [{ type: 'object', properties: { petal_length: { type: 'number', index: 0 }, other: { type: 'string', index: -1 } } }] } } } },
+    properties: {
+      data: {
+        type: 'object',
+        properties: {
+          req_data: {
+            type: 'array',
+            items: [{ type: 'object', properties: { petal_length: { type: 'number', index: 0 }, other: { type: 'string', index: -1 } } }],
+          },
+        },
+      },
+    },
   };
   const { service_id } = await t.client.services.create({
     service_name: 'batch-csv',
     infer_type: 'batch',
-    config: [{ model_id: pyModel, instance_count: 1, ...small, src_path: '/batch-csv/list.manifest', src_type: 'ManifestFile', dest_path: '/batch-csv/out/', req_uri: '/', mapping_type: 'csv', mapping_rule }],
+    config: [
+      {
+        model_id: pyModel,
+        instance_count: 1,
+        ...small,
+        src_path: '/batch-csv/list.manifest',
+        src_type: 'ManifestFile',
+        dest_path: '/batch-csv/out/',
+        req_uri: '/',
+        mapping_type: 'csv',
+        mapping_rule,
+      },
+    ],
   });
   await finished(service_id);
-  const rows = (await read('batch-csv', 'out/infer-result/rows.csv_result.txt')).split('\n').map((l) => JSON.parse(l) as { data: { resp_data: { predict_result: string }[] } });
-  assert.deepEqual(rows.map((r) => r.data.resp_data[0]?.predict_result), ['Iris-setosa', 'Iris-versicolor']);
+  const rows = (await read('batch-csv', 'out/infer-result/rows.csv_result.txt'))
+    .split('\n')
+    .map((l) => JSON.parse(l) as { data: { resp_data: { predict_result: string }[] } });
+  assert.deepEqual(
+    rows.map((r) => r.data.resp_data[0]?.predict_result),
+    ['Iris-setosa', 'Iris-versicolor'],
+  );
 });
 
 test('stopping a batch stops its work', async () => {
   const slow = {
-    'model/config.json': JSON.stringify({ model_type: 'Scikit_Learn', model_algorithm: 'slow', apis: [{ url: '/', request: { 'Content-type': 'application/json', data: { type: 'object' } } }] }),
+    'model/config.json': JSON.stringify({
+      model_type: 'Scikit_Learn',
+      model_algorithm: 'slow',
+      apis: [{ url: '/', request: { 'Content-type': 'application/json', data: { type: 'object' } } }],
+    }),
     'model/model.m': '{}',
     'model/customize_service.py':
       'import time\nfrom model_service.python_model_service import XgSklServingBaseService\n\nclass Slow(XgSklServingBaseService):\n    def _inference(self, data):\n        time.sleep(0.3)\n        return {"ok": True}\n',
@@ -106,7 +158,15 @@ test('stopping a batch stops its work', async () => {
 
 test('bad batch configurations are refused and leave nothing', async () => {
   const before = (await t.client.services.list({ infer_type: 'batch' })).total_count;
-  const base = { model_id: onnxModel, instance_count: 1, ...small, src_path: '/batch-data/in/', dest_path: '/batch-data/out2/', req_uri: '/', mapping_type: 'file' as const };
+  const base = {
+    model_id: onnxModel,
+    instance_count: 1,
+    ...small,
+    src_path: '/batch-data/in/',
+    dest_path: '/batch-data/out2/',
+    req_uri: '/',
+    mapping_type: 'file' as const,
+  };
   const create = (config: Record<string, unknown>[]) =>
     t.client.services.create({ service_name: 'bad-batch', infer_type: 'batch', config } as Parameters<typeof t.client.services.create>[0]);
   await assert.rejects(create([{ ...base, dest_path: undefined }]), apiFailure(400, 'ModelArts.0104', 'dest_path'));

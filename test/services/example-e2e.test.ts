@@ -10,7 +10,23 @@ test('examples/models/onnx-linear: import, deploy, predict, split across two ver
   try {
     t.atelier.startBackground();
     const v1 = await importModel(t.client, await putPackage(t, 'example', 'linear-v1', examplePackage('onnx-linear')), 'example-linear', '1.0.0');
-    const v2 = await importModel(t.client, await putPackage(t, 'example', 'linear-v2', onnxPackage([[1, -1], [-1, 1]], [0, 0])), 'example-linear', '1.1.0');
+    const v2 = await importModel(
+      t.client,
+      await putPackage(
+        t,
+        'example',
+        'linear-v2',
+        onnxPackage(
+          [
+            [1, -1],
+            [-1, 1],
+          ],
+          [0, 0],
+        ),
+      ),
+      'example-linear',
+      '1.1.0',
+    );
     const spec = { specification: 'custom', custom_spec: { cpu: 0.1, memory: 128 } };
     const { service_id } = await t.client.services.create({
       service_name: 'example-linear',
@@ -26,12 +42,22 @@ test('examples/models/onnx-linear: import, deploy, predict, split across two ver
 
     // The access address is a real URL: call it with a plain signed request, as an SDK would.
     const path = new URL(s.access_address!).pathname;
-    const res = await t.client.http.raw('POST', path, { body: { x: [[0.9, 0.1], [0.2, 0.8]] } });
+    const res = await t.client.http.raw('POST', path, {
+      body: {
+        x: [
+          [0.9, 0.1],
+          [0.2, 0.8],
+        ],
+      },
+    });
     assert.equal(res.status, 200);
     const out = res.json as { scores: number[][]; label: number[] };
     assert.deepEqual(out.label, [1, 0]);
     // x · W + b computed in float32.
-    [[-0.8, 0.8], [0.6, -0.6]].forEach((row, i) => row.forEach((v, j) => assert.ok(Math.abs(out.scores[i]![j]! - v) < 1e-6)));
+    [
+      [-0.8, 0.8],
+      [0.6, -0.6],
+    ].forEach((row, i) => row.forEach((v, j) => assert.ok(Math.abs(out.scores[i]![j]! - v) < 1e-6)));
 
     await t.client.services.update(service_id, {
       config: [
@@ -53,7 +79,10 @@ test('examples/models/onnx-linear: import, deploy, predict, split across two ver
     assert.ok(fromV1 / n > 0.5 && fromV1 / n < 0.9, `${fromV1}/${n} answered by version 1`);
     const monitor = await t.client.services.monitor(service_id);
     // Every call is counted, the first one (before the split) included.
-    assert.equal(monitor.monitors.reduce((a, m) => a + m.invocation_times, 0), n + 1);
+    assert.equal(
+      monitor.monitors.reduce((a, m) => a + m.invocation_times, 0),
+      n + 1,
+    );
 
     await t.client.services.delete(service_id);
     await assert.rejects(t.client.services.show(service_id), apiFailure(404, 'ModelArts.3502'));

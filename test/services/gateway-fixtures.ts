@@ -90,14 +90,21 @@ export async function running(client: AtelierClient, id: string, timeoutMs = 60_
  * A prediction on a connection of its own (node:http, no keep-alive), so the test can drop it
  * (abort) before the answer and no idle connection stays behind.
  */
-export function sendPrediction(client: AtelierClient, serviceId: string, body: unknown, signal?: AbortSignal): Promise<{ status: number; body: { error_code?: string; error_msg?: string } }> {
+export function sendPrediction(
+  client: AtelierClient,
+  serviceId: string,
+  body: unknown,
+  signal?: AbortSignal,
+): Promise<{ status: number; body: { error_code?: string; error_msg?: string } }> {
   const prepared = client.http.prepare('POST', '/v1/infers/{service_id}', { params: { service_id: serviceId }, body });
   return new Promise((resolve, reject) => {
     const req = request(prepared.url, { method: prepared.method, headers: prepared.headers, agent: false, ...(signal ? { signal } : {}) }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('error', reject);
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as { error_code?: string } }));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as { error_code?: string } }),
+      );
     });
     req.on('error', reject);
     req.end(prepared.body);

@@ -74,7 +74,9 @@ test('stopping or deleting a service whose instance is stuck answers at once; th
     const id = await deploySleepy(t, 'stuck');
     const stuckIn = async () => {
       const caller = sendPrediction(t.client, id, { sleep: 600 });
-      await eventually('the request in the model', async () => ((await t.client.services.predict<Stats>(id, { body: { stats: true } })).in_progress >= 1 ? true : undefined));
+      await eventually('the request in the model', async () =>
+        (await t.client.services.predict<Stats>(id, { body: { stats: true } })).in_progress >= 1 ? true : undefined,
+      );
       // Wrapped: an async function returning the promise itself would wait for it.
       return { caller };
     };
@@ -116,8 +118,18 @@ test('stopping a service while its instance is still starting cancels the deploy
   try {
     t.atelier.startBackground();
     // The model takes 60 s to load; the stop does not wait for it.
-    const modelId = await importModel(t.client, await putPackage(t, 'slow-models', 'slow', sleepyPackage({ loadSeconds: 60 })), 'slow', '1.0.0', 'Scikit_Learn');
-    const { service_id: id } = await t.client.services.create({ service_name: 'slow', infer_type: 'real-time', config: [{ model_id: modelId, weight: 100, instance_count: 1, ...small }] });
+    const modelId = await importModel(
+      t.client,
+      await putPackage(t, 'slow-models', 'slow', sleepyPackage({ loadSeconds: 60 })),
+      'slow',
+      '1.0.0',
+      'Scikit_Learn',
+    );
+    const { service_id: id } = await t.client.services.create({
+      service_name: 'slow',
+      infer_type: 'real-time',
+      config: [{ model_id: modelId, weight: 100, instance_count: 1, ...small }],
+    });
     await eventually('the model server starting', async () => (modelServerPids(t.config.dataDir).length > 0 ? true : undefined));
     const pids = modelServerPids(t.config.dataDir);
     assert.equal((await t.client.services.show(id)).status, 'deploying');
@@ -127,7 +139,10 @@ test('stopping a service while its instance is still starting cancels the deploy
     assert.equal((await t.client.services.show(id)).status, 'stopped');
     await eventually('the starting instance killed', async () => (pids.every((p) => !alive(p)) ? true : undefined), 20_000);
     const events = await infos(t.client, id);
-    assert.ok(events.some((e) => e.event_info?.includes('cancelled')), JSON.stringify(events));
+    assert.ok(
+      events.some((e) => e.event_info?.includes('cancelled')),
+      JSON.stringify(events),
+    );
     assert.ok(!events.some((e) => e.event_info?.includes('deployment failed')), JSON.stringify(events));
   } finally {
     await t.close();

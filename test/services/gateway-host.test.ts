@@ -88,7 +88,9 @@ test('an instance failing two health checks in a row is stopped and replaced; he
   const listener = recorder();
   const instances: Fake[] = [];
   const host = new ServingHost(listener, { predictTimeoutMs: 100, healthIntervalMs: 50 });
-  await host.apply('s', [{ modelId: 'm', weight: 100, instanceCount: 1, key: 'k', start: (id) => (instances.push(fakeInstance(id, { honour: true })), instances.at(-1)!) }]);
+  await host.apply('s', [
+    { modelId: 'm', weight: 100, instanceCount: 1, key: 'k', start: (id) => (instances.push(fakeInstance(id, { honour: true })), instances.at(-1)!) },
+  ]);
   // One failed check is not enough: the next one passes.
   const first = instances[0]!;
   first.failing = 1;
@@ -100,7 +102,10 @@ test('an instance failing two health checks in a row is stopped and replaced; he
   await eventually('the replacement', async () => (instances.length === 2 && listener.healthSeen.at(-1) === true ? true : undefined), 10_000);
   assert.deepEqual(listener.healthSeen, [false, true]);
   assert.ok(instances[0]!.stopped, 'the hung instance was stopped');
-  assert.ok(listener.events.some((e) => e.startsWith('abnormal:') && e.includes('stopped answering (2 health checks in a row failed: no answer)')), listener.events.join('\n'));
+  assert.ok(
+    listener.events.some((e) => e.startsWith('abnormal:') && e.includes('stopped answering (2 health checks in a row failed: no answer)')),
+    listener.events.join('\n'),
+  );
   assert.ok(listener.events.some((e) => e.includes('restarted and running')));
   assert.deepEqual(await host.route('s')!.predict(json({ quick: true })), { status: 200, body: instances[1]!.id });
   await host.close();
@@ -109,8 +114,13 @@ test('an instance failing two health checks in a row is stopped and replaced; he
 test('remove() takes the service out at once; in-flight requests get the grace, then the instance is stopped', async () => {
   const instances: Fake[] = [];
   const host = new ServingHost(recorder(), { predictTimeoutMs: 60_000, healthIntervalMs: 60_000, stopGraceMs: 300 });
-  await host.apply('s', [{ modelId: 'm', weight: 100, instanceCount: 1, key: 'k', start: (id) => (instances.push(fakeInstance(id, { stopMs: 100 })), instances.at(-1)!) }]);
-  void host.route('s')!.predict(json({})).catch(() => undefined);
+  await host.apply('s', [
+    { modelId: 'm', weight: 100, instanceCount: 1, key: 'k', start: (id) => (instances.push(fakeInstance(id, { stopMs: 100 })), instances.at(-1)!) },
+  ]);
+  void host
+    .route('s')!
+    .predict(json({}))
+    .catch(() => undefined);
   const started = Date.now();
   const gone = host.remove('s');
   assert.equal(host.route('s'), undefined, 'no routing once removed');
@@ -127,7 +137,13 @@ test('remove() during a start cancels it: apply rejects with DeployCancelledErro
   const instances: Fake[] = [];
   const host = new ServingHost(recorder());
   const applying = host.apply('s', [
-    { modelId: 'm', weight: 100, instanceCount: 1, key: 'k', start: (id) => (instances.push(fakeInstance(id, { ready: new Promise(() => undefined) })), instances.at(-1)!) },
+    {
+      modelId: 'm',
+      weight: 100,
+      instanceCount: 1,
+      key: 'k',
+      start: (id) => (instances.push(fakeInstance(id, { ready: new Promise(() => undefined) })), instances.at(-1)!),
+    },
   ]);
   await eventually('the start', async () => (instances.length === 1 ? true : undefined));
   assert.equal(host.progress('s'), 0);
@@ -142,7 +158,9 @@ test('failed checks while predictions are in hand count only once those end (bus
   const listener = recorder();
   const instances: Fake[] = [];
   const host = new ServingHost(listener, { predictTimeoutMs: 1500, healthIntervalMs: 50 });
-  await host.apply('s', [{ modelId: 'm', weight: 100, instanceCount: 1, key: 'k', start: (id) => (instances.push(fakeInstance(id, { honour: true })), instances.at(-1)!) }]);
+  await host.apply('s', [
+    { modelId: 'm', weight: 100, instanceCount: 1, key: 'k', start: (id) => (instances.push(fakeInstance(id, { honour: true })), instances.at(-1)!) },
+  ]);
   const first = instances[0]!;
   const started = Date.now();
   const timedOut = assert.rejects(host.route('s')!.predict(json({})), PredictTimeoutError);

@@ -16,7 +16,17 @@ test('a CSV row fills the mapping rule: index picks the column, -1 leaves the fi
         properties: {
           req_data: {
             type: 'array',
-            items: [{ type: 'object', properties: { a: { type: 'number', index: 1 }, b: { type: 'string', index: 0 }, c: { type: 'boolean', index: 2 }, d: { type: 'number', index: -1 } } }],
+            items: [
+              {
+                type: 'object',
+                properties: {
+                  a: { type: 'number', index: 1 },
+                  b: { type: 'string', index: 0 },
+                  c: { type: 'boolean', index: 2 },
+                  d: { type: 'number', index: -1 },
+                },
+              },
+            ],
           },
         },
       },
@@ -27,7 +37,17 @@ test('a CSV row fills the mapping rule: index picks the column, -1 leaves the fi
 
 test('JSON inputs become tensors with the nesting as shape; ragged or misnamed input is refused', () => {
   const specs = [{ name: 'x', type: 'float32' as const, dims: [undefined, 2] }];
-  const feeds = encodeInputs({ x: [[1, 2], [3, 4], [5, 6]] }, specs, ort.Tensor);
+  const feeds = encodeInputs(
+    {
+      x: [
+        [1, 2],
+        [3, 4],
+        [5, 6],
+      ],
+    },
+    specs,
+    ort.Tensor,
+  );
   assert.deepEqual(feeds.x?.dims, [3, 2]);
   assert.deepEqual(Array.from(feeds.x?.data as Float32Array), [1, 2, 3, 4, 5, 6]);
   assert.throws(() => encodeInputs({ x: [[1, 2], [3]] }, specs, ort.Tensor), CodecError);
@@ -35,8 +55,17 @@ test('JSON inputs become tensors with the nesting as shape; ragged or misnamed i
   assert.throws(() => encodeInputs({ x: [[1, 'a']] }, specs, ort.Tensor), /must be a number/);
   assert.throws(() => encodeInputs({ y: [[1, 2]] }, specs, ort.Tensor), /not an input/);
   assert.throws(() => encodeInputs([1, 2], specs, ort.Tensor), /JSON object/);
-  const out = decodeOutputs({ y: new ort.Tensor('int64', BigInt64Array.from([1n, 2n, 3n, 4n, 5n, 6n]), [2, 3]), s: new ort.Tensor('float32', Float32Array.from([7]), []) });
-  assert.deepEqual(out, { y: [[1, 2, 3], [4, 5, 6]], s: 7 });
+  const out = decodeOutputs({
+    y: new ort.Tensor('int64', BigInt64Array.from([1n, 2n, 3n, 4n, 5n, 6n]), [2, 3]),
+    s: new ort.Tensor('float32', Float32Array.from([7]), []),
+  });
+  assert.deepEqual(out, {
+    y: [
+      [1, 2, 3],
+      [4, 5, 6],
+    ],
+    s: 7,
+  });
 });
 
 test('routing follows the weights and skips no model with weight', async () => {

@@ -10,7 +10,6 @@ import { modelServerPids } from './gateway-fixtures.ts';
 const small = { specification: 'custom', custom_spec: { cpu: 0.1, memory: 128 } };
 type Answer = { data: { resp_data: { predict_result: string }[] } };
 
-
 function multipart(boundary: string, field: string, filename: string, content: string): Buffer {
   return Buffer.from(
     `--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="${filename}"\r\nContent-Type: application/json\r\n\r\n${content}\r\n--${boundary}--\r\n`,
@@ -18,11 +17,15 @@ function multipart(boundary: string, field: string, filename: string, content: s
 }
 
 async function running(client: AtelierClient, id: string) {
-  return eventually(`service ${id} running`, async () => {
-    const s = await client.services.show(id);
-    if (s.status === 'failed') throw new Error(`service failed: ${s.error_msg}`);
-    return s.status === 'running' ? s : undefined;
-  }, 30_000);
+  return eventually(
+    `service ${id} running`,
+    async () => {
+      const s = await client.services.show(id);
+      if (s.status === 'failed') throw new Error(`service failed: ${s.error_msg}`);
+      return s.status === 'running' ? s : undefined;
+    },
+    30_000,
+  );
 }
 
 test('a Python package runs through _preprocess, _inference and _postprocess; crashes are restarted and reported', async () => {
@@ -50,7 +53,10 @@ test('a Python package runs through _preprocess, _inference and _postprocess; cr
     });
     assert.deepEqual(viaFile, { data: { resp_data: [{ predict_result: 'Iris-versicolor' }] } });
     // A body the model's code cannot handle is the model's error, reported, not a crash.
-    await assert.rejects(t.client.services.predict(service_id, { body: { data: { req_data: [{ sepal: 1 }] } } }), apiFailure(500, 'ModelArts.6102', 'KeyError'));
+    await assert.rejects(
+      t.client.services.predict(service_id, { body: { data: { req_data: [{ sepal: 1 }] } } }),
+      apiFailure(500, 'ModelArts.6102', 'KeyError'),
+    );
 
     const [pid] = modelServerPids(t.config.dataDir);
     assert.ok(pid, 'the model server runs as its own process');

@@ -27,7 +27,18 @@ before(async () => {
   t.atelier.startBackground();
   const a = await putPackage(t, 'svc-models', 'a', onnxPackage());
   // Version 2 has flipped weights: it answers the other label.
-  const b = await putPackage(t, 'svc-models', 'b', onnxPackage([[1, -1], [-1, 1]], [0, 0]));
+  const b = await putPackage(
+    t,
+    'svc-models',
+    'b',
+    onnxPackage(
+      [
+        [1, -1],
+        [-1, 1],
+      ],
+      [0, 0],
+    ),
+  );
   modelA = await importModel(t.client, a, 'linear', '1.0.0');
   modelB = await importModel(t.client, b, 'linear', '2.0.0');
 });
@@ -58,8 +69,21 @@ test('deploy an ONNX model, predict through the access address, read monitor, lo
   assert.equal(s.config[0]?.status, 'running');
 
   // The answers are the model's: label 1 when x0 > x1.
-  const out = await t.client.services.predict<{ scores: number[][]; label: number[] }>(created.service_id, { body: { x: [[3, 1], [0, 2]] } });
-  assert.deepEqual(out, { scores: [[-2, 2], [2, -2]], label: [1, 0] });
+  const out = await t.client.services.predict<{ scores: number[][]; label: number[] }>(created.service_id, {
+    body: {
+      x: [
+        [3, 1],
+        [0, 2],
+      ],
+    },
+  });
+  assert.deepEqual(out, {
+    scores: [
+      [-2, 2],
+      [2, -2],
+    ],
+    label: [1, 0],
+  });
 
   // A body the model's apis schema rejects is a 400 naming the field, not a 500.
   await assert.rejects(t.client.services.predict(created.service_id, { body: { y: [[1, 2]] } }), apiFailure(400, 'ModelArts.0104', 'x'));
@@ -129,7 +153,13 @@ test('weights split traffic across two versions; an update rolls without failed 
   stop = true;
   await traffic;
   assert.equal(failures, 0);
-  assert.deepEqual(s.config.map((c) => [c.model_version, c.weight]), [['1.0.0', 50], ['2.0.0', 50]]);
+  assert.deepEqual(
+    s.config.map((c) => [c.model_version, c.weight]),
+    [
+      ['1.0.0', 50],
+      ['2.0.0', 50],
+    ],
+  );
 
   const labels = new Map<number, number>();
   for (let i = 0; i < 60; i++) {
@@ -141,7 +171,10 @@ test('weights split traffic across two versions; an update rolls without failed 
 
   const logs = await t.client.services.updateLogs(service_id);
   assert.equal(logs.logs.length, 2);
-  assert.deepEqual(logs.logs.map((l) => l.result), ['SUCCESS', 'SUCCESS']);
+  assert.deepEqual(
+    logs.logs.map((l) => l.result),
+    ['SUCCESS', 'SUCCESS'],
+  );
   assert.equal(logs.logs[0]?.config.length, 2);
 
   // A model in use cannot be deleted.
@@ -169,7 +202,10 @@ test('stop and start through update; a stopped service refuses predictions', asy
   const infos = (await t.client.services.events(service_id, { order: 'asc' })).events.map((e) => e.event_info);
   assert.ok(infos.includes('service stopped'));
   // deploy, stop, start: each is an update log entry, newest first.
-  assert.deepEqual((await t.client.services.updateLogs(service_id)).logs.map((l) => l.result), ['SUCCESS', 'SUCCESS', 'SUCCESS']);
+  assert.deepEqual(
+    (await t.client.services.updateLogs(service_id)).logs.map((l) => l.result),
+    ['SUCCESS', 'SUCCESS', 'SUCCESS'],
+  );
   await t.client.services.update(service_id, { description: 'renamed' });
   const logs = (await t.client.services.updateLogs(service_id)).logs;
   assert.equal(logs.length, 4);
@@ -185,7 +221,10 @@ test('bad deployments are refused with a 4xx and leave no service behind', async
     t.client.services.create({ service_name: 'bad', infer_type: 'real-time', config, ...extra } as Parameters<typeof t.client.services.create>[0]);
   await assert.rejects(create(one({ weight: 60 })), apiFailure(400, 'ModelArts.0104', 'weight'));
   await assert.rejects(
-    create([{ model_id: modelA, weight: 50, instance_count: 1, ...small }, { model_id: modelA, weight: 50, instance_count: 1, ...small }]),
+    create([
+      { model_id: modelA, weight: 50, instance_count: 1, ...small },
+      { model_id: modelA, weight: 50, instance_count: 1, ...small },
+    ]),
     apiFailure(400, 'ModelArts.3516'),
   );
   await assert.rejects(create(one({ specification: 'modelarts.vm.gpu.p4', custom_spec: undefined })), apiFailure(400, 'ModelArts.0104', 'specification'));
@@ -196,7 +235,10 @@ test('bad deployments are refused with a 4xx and leave no service behind', async
   await assert.rejects(create(one({ custom_spec: { cpu: 1000, memory: 128 } })), apiFailure(400, 'ModelArts.3952'));
   await assert.rejects(create(one({ model_id: 'no-such-model' })), apiFailure(404, 'ModelArts.3507'));
   await assert.rejects(create(one({ cluster_id: 'elsewhere' })), apiFailure(400, 'ModelArts.3547'));
-  await assert.rejects(create(one({})).then(() => create(one({}))), apiFailure(409, 'ModelArts.3503'));
+  await assert.rejects(
+    create(one({})).then(() => create(one({}))),
+    apiFailure(409, 'ModelArts.3503'),
+  );
   await assert.rejects(create(one({}), { infer_type: 'edge' }), apiFailure(400, 'ModelArts.3518'));
   await assert.rejects(create(one({}), { service_name: '' }), apiFailure(400, 'ModelArts.0104'));
   const listed = await t.client.services.list({ service_name: 'bad' });

@@ -16,7 +16,23 @@ before(async () => {
   t = await startTestApp();
   t.atelier.startBackground();
   modelA = await importModel(t.client, await putPackage(t, 'wire-models', 'a', onnxPackage()), 'wire-linear', '1.0.0');
-  modelB = await importModel(t.client, await putPackage(t, 'wire-models', 'b', onnxPackage([[1, -1], [-1, 1]], [0, 0])), 'wire-linear', '2.0.0');
+  modelB = await importModel(
+    t.client,
+    await putPackage(
+      t,
+      'wire-models',
+      'b',
+      onnxPackage(
+        [
+          [1, -1],
+          [-1, 1],
+        ],
+        [0, 0],
+      ),
+    ),
+    'wire-linear',
+    '2.0.0',
+  );
 });
 after(() => t.close());
 
@@ -42,12 +58,22 @@ test('weight as in the spec examples ("70", "30", then "100"): taken as numbers,
     ],
   });
   const s = await running(t.client, service_id);
-  assert.deepEqual(s.config.map((c) => c.weight), [70, 30], 'integers, as the detail tables say');
-  assert.deepEqual((await t.client.services.updateLogs(service_id)).logs[0]?.config.map((c) => c.weight), [70, 30]);
+  assert.deepEqual(
+    s.config.map((c) => c.weight),
+    [70, 30],
+    'integers, as the detail tables say',
+  );
+  assert.deepEqual(
+    (await t.client.services.updateLogs(service_id)).logs[0]?.config.map((c) => c.weight),
+    [70, 30],
+  );
   // The update example of #130.
   await t.client.services.update(service_id, { description: '', config: [{ model_id: modelA, weight: '100', instance_count: 1, ...small }] });
   const updated = await running(t.client, service_id);
-  assert.deepEqual(updated.config.map((c) => [c.model_id, c.weight]), [[modelA, 100]]);
+  assert.deepEqual(
+    updated.config.map((c) => [c.model_id, c.weight]),
+    [[modelA, 100]],
+  );
   await t.client.services.delete(service_id);
 });
 
@@ -64,15 +90,26 @@ test('weight: still validated and bounded as text (digits only, 0-100, summing t
   }
   await assert.rejects(create(['70', '20']), apiFailure(400, 'ModelArts.0104', 'sum to 100, got 90'));
   await assert.rejects(create(['70', 20]), apiFailure(400, 'ModelArts.0104', 'sum to 100, got 90'));
-  const { service_id } = await t.client.services.create({ service_name: 'mixed', infer_type: 'real-time', config: [{ model_id: modelA, weight: 100, instance_count: 1, ...small }] });
-  await assert.rejects(t.client.services.update(service_id, { config: [{ model_id: modelA, weight: '99', instance_count: 1, ...small }] }), apiFailure(400, 'ModelArts.0104', 'weight'));
+  const { service_id } = await t.client.services.create({
+    service_name: 'mixed',
+    infer_type: 'real-time',
+    config: [{ model_id: modelA, weight: 100, instance_count: 1, ...small }],
+  });
+  await assert.rejects(
+    t.client.services.update(service_id, { config: [{ model_id: modelA, weight: '99', instance_count: 1, ...small }] }),
+    apiFailure(400, 'ModelArts.0104', 'weight'),
+  );
   await t.client.services.delete(service_id);
   assert.equal((await t.client.services.list()).total_count, before);
 });
 
 test('paging bounds: a huge offset or limit is a 400 naming the field; "start page" offsets count pages', async () => {
   const lists = ['/v1/{project_id}/services', '/v1/{project_id}/clusters'];
-  const { service_id } = await t.client.services.create({ service_name: 'paged', infer_type: 'real-time', config: [{ model_id: modelA, weight: 100, instance_count: 1, ...small }] });
+  const { service_id } = await t.client.services.create({
+    service_name: 'paged',
+    infer_type: 'real-time',
+    config: [{ model_id: modelA, weight: 100, instance_count: 1, ...small }],
+  });
   const events = '/v1/{project_id}/services/{service_id}/events';
   for (const path of [...lists, events]) {
     for (const offset of ['9007199254740993', '1e20', '10000001', '-1']) {
@@ -125,7 +162,15 @@ test('request bounds: oversized arrays, maps and numbers are 400s naming the fie
     [{ config: [one({ envs: { E: 'x'.repeat(4097) } })] }, 'envs'],
     [{ config: [one({ custom_spec: { cpu: 1e20, memory: 128 } })] }, 'cpu'],
     [{ config: [one({ custom_spec: { cpu: 0.1, memory: 1e20 } })] }, 'memory'],
-    [{ schedule: [{ duration: 1, time_unit: 'HOURS', type: 'stop' }, { duration: 2, time_unit: 'HOURS', type: 'stop' }] }, 'schedule'],
+    [
+      {
+        schedule: [
+          { duration: 1, time_unit: 'HOURS', type: 'stop' },
+          { duration: 2, time_unit: 'HOURS', type: 'stop' },
+        ],
+      },
+      'schedule',
+    ],
     [{ schedule: [{ duration: 1e20, time_unit: 'HOURS', type: 'stop' }] }, 'duration'],
     [{ additional_properties: Object.fromEntries(many(51, (i) => [`p${i}`, 1])) }, 'additional_properties'],
     [{ vpc_id: 'v'.repeat(65) }, 'vpc_id'],
@@ -141,7 +186,11 @@ test('every 2xx body of the service routes is a JSON object', async () => {
   const routes = await routesTagged(t.url, ['Service Management']);
   const recorder = recordBodies(t.client);
   const s = t.client.services;
-  const { service_id } = await s.create({ service_name: 'wire', infer_type: 'real-time', config: [{ model_id: modelA, weight: 100, instance_count: 1, ...small }] });
+  const { service_id } = await s.create({
+    service_name: 'wire',
+    infer_type: 'real-time',
+    config: [{ model_id: modelA, weight: 100, instance_count: 1, ...small }],
+  });
   await running(t.client, service_id);
   await s.list();
   await s.show(service_id);

@@ -50,7 +50,10 @@ describe('fs object store: the folder on disk', () => {
     mkdirSync(join(root, B, 'dropped', 'empty'));
     writeFileSync(join(root, B, 'dropped', 'cats', '1.jpg'), 'jpeg bytes');
     const page = await store.list(B, { prefix: 'dropped/' });
-    assert.deepEqual(page.objects.map((o) => o.key), ['dropped/cats/1.jpg', 'dropped/empty/']);
+    assert.deepEqual(
+      page.objects.map((o) => o.key),
+      ['dropped/cats/1.jpg', 'dropped/empty/'],
+    );
     const jpg = page.objects[0]!;
     assert.equal(jpg.contentType, 'image/jpeg');
     assert.equal(jpg.size, 10);
@@ -97,7 +100,10 @@ describe('fs object store: the folder on disk', () => {
     // Listing does not follow links at all.
     const keys: string[] = [];
     for await (const o of listAll(store, B)) keys.push(o.key);
-    assert.ok(keys.every((k) => !k.startsWith('link') && !k.startsWith('secret') && !k.startsWith('dangling')), keys.join(', '));
+    assert.ok(
+      keys.every((k) => !k.startsWith('link') && !k.startsWith('secret') && !k.startsWith('dangling')),
+      keys.join(', '),
+    );
 
     await store.put(B, 'real/inside.txt', 'inside');
     symlinkSync(join(root, B, 'real'), join(root, B, 'alias'));
@@ -123,7 +129,10 @@ describe('fs object store: the folder on disk', () => {
     const keys = ['budget/a.txt', 'budget/dir', 'budget/dir/', 'budget/none.txt'];
     const quick = await store.statMany(B, keys);
     assert.deepEqual(await slow.statMany(B, keys), quick);
-    assert.deepEqual(quick.map((st) => st?.size ?? null), [3, null, 0, null]);
+    assert.deepEqual(
+      quick.map((st) => st?.size ?? null),
+      [3, null, 0, null],
+    );
   });
 
   test('a bucket folder may itself be a symlink to another place', async () => {
@@ -132,7 +141,10 @@ describe('fs object store: the folder on disk', () => {
       symlinkSync(elsewhere, join(root, 'linked-bucket'));
       await store.put('linked-bucket', 'a/b.txt', 'far away');
       assert.equal(readFileSync(join(elsewhere, 'a', 'b.txt'), 'utf8'), 'far away');
-      assert.deepEqual((await store.list('linked-bucket')).objects.map((o) => o.key), ['a/b.txt']);
+      assert.deepEqual(
+        (await store.list('linked-bucket')).objects.map((o) => o.key),
+        ['a/b.txt'],
+      );
     } finally {
       rmSync(elsewhere, { recursive: true, force: true });
     }

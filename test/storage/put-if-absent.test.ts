@@ -50,7 +50,15 @@ describe('create-only puts', () => {
   });
 
   test('s3: one of eight parallel writers of this process wins', async () => {
-    const store = createObjectStore({ kind: 's3', endpoint, region: 'us-east-1', accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER', forcePathStyle: true, bucketMap: {} });
+    const store = createObjectStore({
+      kind: 's3',
+      endpoint,
+      region: 'us-east-1',
+      accessKeyId: 'S3RVER',
+      secretAccessKey: 'S3RVER',
+      forcePathStyle: true,
+      bucketMap: {},
+    });
     try {
       await race(store, 'a/b/race.bin');
     } finally {

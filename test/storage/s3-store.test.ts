@@ -24,17 +24,21 @@ async function startS3rver(): Promise<{ endpoint: string; stop(): Promise<void> 
 const s3Store = (endpoint: string, bucketMap: Record<string, string> = {}): ObjectStore =>
   createObjectStore({ kind: 's3', endpoint, region: 'us-east-1', accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER', forcePathStyle: true, bucketMap });
 
-objectStoreContract('s3 (s3rver)', async () => {
-  const server = await startS3rver();
-  const store = s3Store(server.endpoint);
-  return {
-    store,
-    close: async () => {
-      await store.close();
-      await server.stop();
-    },
-  };
-}, { loosePrefixPages: true });
+objectStoreContract(
+  's3 (s3rver)',
+  async () => {
+    const server = await startS3rver();
+    const store = s3Store(server.endpoint);
+    return {
+      store,
+      close: async () => {
+        await store.close();
+        await server.stop();
+      },
+    };
+  },
+  { loosePrefixPages: true },
+);
 
 describe('s3 object store: bucket map', () => {
   let server: Awaited<ReturnType<typeof startS3rver>>;
@@ -52,7 +56,10 @@ describe('s3 object store: bucket map', () => {
       assert.equal(await plain.readText('real-bucket-7', 'in/x.txt', 100), 'mapped');
       assert.equal(await plain.head('logical-data', 'in/x.txt'), null);
       await mapped.copy({ bucket: 'logical-data', key: 'in/x.txt' }, { bucket: 'logical-data', key: 'in/y.txt' });
-      assert.deepEqual((await plain.list('real-bucket-7')).objects.map((o) => o.key), ['in/x.txt', 'in/y.txt']);
+      assert.deepEqual(
+        (await plain.list('real-bucket-7')).objects.map((o) => o.key),
+        ['in/x.txt', 'in/y.txt'],
+      );
       await mapped.ensureBucket('plain-name');
       await mapped.put('plain-name', 'a.txt', 'same name');
       assert.equal(await plain.readText('plain-name', 'a.txt', 100), 'same name');

@@ -144,7 +144,10 @@ export function objectStoreContract(name: string, open: () => Promise<OpenedStor
       assert.equal(await store.head(B, 'nope.txt'), null);
       assert.equal(await store.exists(B, 'nope.txt'), false);
       assert.equal(await store.exists(B, 'nope/'), false);
-      await assert.rejects(store.get(B, 'nope.txt'), (e: unknown) => e instanceof ObjectNotFoundError && e.status === 404 && e.code === 'ModelArts.6624' && e.bucket === B && e.key === 'nope.txt');
+      await assert.rejects(
+        store.get(B, 'nope.txt'),
+        (e: unknown) => e instanceof ObjectNotFoundError && e.status === 404 && e.code === 'ModelArts.6624' && e.bucket === B && e.key === 'nope.txt',
+      );
       await assert.rejects(store.get(B, 'nope.txt', { start: 3 }), ObjectNotFoundError);
       await assert.rejects(store.copy({ bucket: B, key: 'nope.txt' }, { bucket: B, key: 'x.txt' }), ObjectNotFoundError);
       assert.equal(await store.head(B, 'x.txt'), null);
@@ -174,7 +177,10 @@ export function objectStoreContract(name: string, open: () => Promise<OpenedStor
       const many = Array.from({ length: 120 }, (_, i) => `stat/many/${i}.txt`);
       for (const [i, k] of many.entries()) if (i % 3 !== 0) await store.put(B, k, k);
       const manyStats = await store.statMany(B, many);
-      assert.deepEqual(manyStats.map((st) => st?.size ?? null), many.map((k, i) => (i % 3 === 0 ? null : k.length)));
+      assert.deepEqual(
+        manyStats.map((st) => st?.size ?? null),
+        many.map((k, i) => (i % 3 === 0 ? null : k.length)),
+      );
       assert.ok(manyStats.every((st) => st === null || st.lastModified instanceof Date));
 
       assert.deepEqual(await store.statMany(B, []), []);
@@ -203,7 +209,10 @@ export function objectStoreContract(name: string, open: () => Promise<OpenedStor
 
       const all = await store.list(B, { prefix: 'l/' });
       const sorted = ['l/a/b.txt', 'l/a/c.txt', 'l/a0.txt', 'l/b.txt', 'l/z/x.txt', 'l/z/y/deep.txt', 'l/é.txt'];
-      assert.deepEqual(all.objects.map((o) => o.key), sorted);
+      assert.deepEqual(
+        all.objects.map((o) => o.key),
+        sorted,
+      );
       assert.deepEqual(all.commonPrefixes, []);
       assert.equal(all.nextContinuationToken, undefined);
       const first = all.objects[0]!;
@@ -212,19 +221,34 @@ export function objectStoreContract(name: string, open: () => Promise<OpenedStor
       assert.ok(first.lastModified instanceof Date);
 
       const folded = await store.list(B, { prefix: 'l/', delimiter: '/' });
-      assert.deepEqual(folded.objects.map((o) => o.key), ['l/a0.txt', 'l/b.txt', 'l/é.txt']);
+      assert.deepEqual(
+        folded.objects.map((o) => o.key),
+        ['l/a0.txt', 'l/b.txt', 'l/é.txt'],
+      );
       assert.deepEqual(folded.commonPrefixes, ['l/a/', 'l/z/']);
 
       const top = await store.list(B, { delimiter: '/' });
-      assert.deepEqual(top.objects.map((o) => o.key).filter((k) => k.startsWith('l')), ['l.txt']);
+      assert.deepEqual(
+        top.objects.map((o) => o.key).filter((k) => k.startsWith('l')),
+        ['l.txt'],
+      );
       assert.ok(top.commonPrefixes.includes('l/') && top.commonPrefixes.includes('m/'));
 
       // A prefix that ends inside a name matches keys, not folders.
-      assert.deepEqual((await store.list(B, { prefix: 'l/a' })).objects.map((o) => o.key), ['l/a/b.txt', 'l/a/c.txt', 'l/a0.txt']);
+      assert.deepEqual(
+        (await store.list(B, { prefix: 'l/a' })).objects.map((o) => o.key),
+        ['l/a/b.txt', 'l/a/c.txt', 'l/a0.txt'],
+      );
       const partialFolded = await store.list(B, { prefix: 'l/a', delimiter: '/' });
-      assert.deepEqual(partialFolded.objects.map((o) => o.key), ['l/a0.txt']);
+      assert.deepEqual(
+        partialFolded.objects.map((o) => o.key),
+        ['l/a0.txt'],
+      );
       assert.deepEqual(partialFolded.commonPrefixes, ['l/a/']);
-      assert.deepEqual((await store.list(B, { prefix: 'l/z/y/deep.txt' })).objects.map((o) => o.key), ['l/z/y/deep.txt']);
+      assert.deepEqual(
+        (await store.list(B, { prefix: 'l/z/y/deep.txt' })).objects.map((o) => o.key),
+        ['l/z/y/deep.txt'],
+      );
       assert.deepEqual((await store.list(B, { prefix: 'l/zz' })).objects, []);
 
       const paged = await listPages(store, B, { prefix: 'l/', maxKeys: 3 });
@@ -232,7 +256,10 @@ export function objectStoreContract(name: string, open: () => Promise<OpenedStor
       assert.deepEqual(paged.keys, sorted);
 
       const pagedFolded = await listPages(store, B, { prefix: 'l/', delimiter: '/', maxKeys: 1 }, quirks);
-      assert.deepEqual(pagedFolded.keys, folded.objects.map((o) => o.key));
+      assert.deepEqual(
+        pagedFolded.keys,
+        folded.objects.map((o) => o.key),
+      );
       assert.deepEqual(pagedFolded.prefixes, folded.commonPrefixes);
       assert.deepEqual(pagedFolded.order, ['l/a/', 'l/a0.txt', 'l/b.txt', 'l/z/', 'l/é.txt']);
 
@@ -251,7 +278,10 @@ export function objectStoreContract(name: string, open: () => Promise<OpenedStor
       assert.equal(await store.exists(B, 'made/folder/'), true);
       assert.equal(await text(await store.get(B, 'made/folder/')), '');
       assert.deepEqual((await store.list(B, { prefix: 'made/', delimiter: '/' })).commonPrefixes, ['made/folder/']);
-      assert.deepEqual((await store.list(B, { prefix: 'made/folder/' })).objects.map((o) => o.key), ['made/folder/']);
+      assert.deepEqual(
+        (await store.list(B, { prefix: 'made/folder/' })).objects.map((o) => o.key),
+        ['made/folder/'],
+      );
       await assert.rejects(store.put(B, 'made/data/', 'not empty'), isApiError(400));
       await assert.rejects(store.copy({ bucket: B, key: 'made/folder/' }, { bucket: B, key: 'made/other/' }), isApiError(400));
       await store.delete(B, 'made/folder/');
@@ -281,13 +311,32 @@ export function objectStoreContract(name: string, open: () => Promise<OpenedStor
       await store.put(B, 'gonex.txt', 'stays');
       await store.put(B2, 'gone/other-bucket.txt', 'stays');
       assert.equal(await store.deletePrefix(B, 'gone/'), 6);
-      assert.deepEqual((await store.list(B, { prefix: 'gone' })).objects.map((o) => o.key), ['gonex.txt']);
+      assert.deepEqual(
+        (await store.list(B, { prefix: 'gone' })).objects.map((o) => o.key),
+        ['gonex.txt'],
+      );
       assert.equal(await store.exists(B, 'gone/'), false);
       assert.equal(await store.readText(B2, 'gone/other-bucket.txt', 10), 'stays');
     });
 
     test('traversal and malformed keys and buckets are refused with a 400, nothing stored', async () => {
-      const bad = ['../escape.txt', 'a/../../escape.txt', '..', '/abs.txt', '/etc/passwd', 'a\0b', 'a\nb', 'a\\b', '..\\x', 'a//b', './x', 'x/./y', 'x/..', 'k'.repeat(1025), ''];
+      const bad = [
+        '../escape.txt',
+        'a/../../escape.txt',
+        '..',
+        '/abs.txt',
+        '/etc/passwd',
+        'a\0b',
+        'a\nb',
+        'a\\b',
+        '..\\x',
+        'a//b',
+        './x',
+        'x/./y',
+        'x/..',
+        'k'.repeat(1025),
+        '',
+      ];
       for (const key of bad) {
         const msg = JSON.stringify(key.slice(0, 40));
         await assert.rejects(store.put(B, key, 'x'), isApiError(400, 'ModelArts.0104'), msg);
@@ -309,7 +358,10 @@ export function objectStoreContract(name: string, open: () => Promise<OpenedStor
       }
       const everything: string[] = [];
       for await (const o of listAll(store, B)) everything.push(o.key);
-      assert.ok(everything.every((k) => !k.includes('escape') && !k.includes('abs.txt')), everything.join(', '));
+      assert.ok(
+        everything.every((k) => !k.includes('escape') && !k.includes('abs.txt')),
+        everything.join(', '),
+      );
     });
   });
 }

@@ -34,7 +34,10 @@ describe('hyperparameter search', () => {
     algorithm: {
       ...code,
       engine: { engine_id: PY_ENGINE },
-      parameters: [{ name: 'lr', value: '0.1', constraint: { type: 'Float' } }, { name: 'epochs', value: '2', constraint: { type: 'Integer' } }],
+      parameters: [
+        { name: 'lr', value: '0.1', constraint: { type: 'Float' } },
+        { name: 'epochs', value: '2', constraint: { type: 'Integer' } },
+      ],
       policies: { auto_search: autoSearch },
       outputs: [{ name: 'train_url', remote: { obs: { obs_url: `/${BUCKET}/search/out/${name}/` } } }],
     },
@@ -44,7 +47,11 @@ describe('hyperparameter search', () => {
 
   test('grid search: every point tried, the best kept', async () => {
     const created = await t.client.training.createJob(
-      body('grid', { reward_attrs: reward, search_params: [{ name: 'lr', param_type: 'discrete', discrete_values: ['0.1', '0.5', '0.9'] }], algo_configs: [{ name: 'grid_search' }] }),
+      body('grid', {
+        reward_attrs: reward,
+        search_params: [{ name: 'lr', param_type: 'discrete', discrete_values: ['0.1', '0.5', '0.9'] }],
+        algo_configs: [{ name: 'grid_search' }],
+      }),
     );
     assert.equal(created.algorithm.policies?.auto_search?.algo_configs?.[0]?.name, 'grid_search');
     const done = await waitForJob(t.client, created.metadata.id, ended, 60_000);
@@ -52,8 +59,18 @@ describe('hyperparameter search', () => {
     assert.equal(done.status.task_statuses?.[0]?.message, 'best trial 2 of 3: lr=0.5 accuracy=1');
     const out = join(t.config.dataDir, 'obs', BUCKET, 'search', 'out', 'grid');
     assert.equal(readFileSync(join(out, 'model.txt'), 'utf8'), 'lr=0.5');
-    const report = JSON.parse(readFileSync(join(out, 'autosearch', 'trials.json'), 'utf8')) as { trials: { parameters: { lr: string }; reward: number }[]; best: { trial: number } };
-    assert.deepEqual(report.trials.map((r) => [r.parameters.lr, r.reward]), [['0.1', 0.84], ['0.5', 1], ['0.9', 0.84]]);
+    const report = JSON.parse(readFileSync(join(out, 'autosearch', 'trials.json'), 'utf8')) as {
+      trials: { parameters: { lr: string }; reward: number }[];
+      best: { trial: number };
+    };
+    assert.deepEqual(
+      report.trials.map((r) => [r.parameters.lr, r.reward]),
+      [
+        ['0.1', 0.84],
+        ['0.5', 1],
+        ['0.9', 0.84],
+      ],
+    );
     assert.equal(report.best.trial, 1);
     const log = (await t.client.training.logPreview(created.metadata.id)).content;
     assert.match(log, /grid_search trial 3\/3: lr=0\.9/);
@@ -71,7 +88,10 @@ describe('hyperparameter search', () => {
     const done = await waitForJob(t.client, created.metadata.id, ended, 60_000);
     assert.equal(done.status.phase, 'Completed', JSON.stringify(done.status));
     const out = join(t.config.dataDir, 'obs', BUCKET, 'search', 'out', 'random');
-    const report = JSON.parse(readFileSync(join(out, 'autosearch', 'trials.json'), 'utf8')) as { trials: { parameters: { lr: string }; reward: number }[]; best: { parameters: { lr: string }; reward: number } };
+    const report = JSON.parse(readFileSync(join(out, 'autosearch', 'trials.json'), 'utf8')) as {
+      trials: { parameters: { lr: string }; reward: number }[];
+      best: { parameters: { lr: string }; reward: number };
+    };
     assert.equal(report.trials.length, 3);
     for (const r of report.trials) {
       const lr = Number(r.parameters.lr);
@@ -85,10 +105,23 @@ describe('hyperparameter search', () => {
   test('searches that cannot run are refused, nothing started', async () => {
     const before = (await t.client.training.listJobs()).total;
     const cases: [Record<string, unknown>, string][] = [
-      [{ reward_attrs: reward, search_params: [{ name: 'lr', param_type: 'continuous', lower_bound: '0', upper_bound: '1' }], algo_configs: [{ name: 'bayes_opt_search' }] }, 'bayes_opt_search'],
+      [
+        {
+          reward_attrs: reward,
+          search_params: [{ name: 'lr', param_type: 'continuous', lower_bound: '0', upper_bound: '1' }],
+          algo_configs: [{ name: 'bayes_opt_search' }],
+        },
+        'bayes_opt_search',
+      ],
       [{ reward_attrs: reward, search_params: [{ name: 'momentum', param_type: 'continuous', lower_bound: '0', upper_bound: '1' }] }, 'momentum'],
-      [{ reward_attrs: reward, search_params: [{ name: 'lr', param_type: 'continuous', lower_bound: '0', upper_bound: '1', discrete_points_num: '500' }] }, 'at most'],
-      [{ reward_attrs: [{ name: 'accuracy', mode: 'max', regex: '(' }], search_params: [{ name: 'lr', param_type: 'discrete', discrete_values: ['1'] }] }, 'regex'],
+      [
+        { reward_attrs: reward, search_params: [{ name: 'lr', param_type: 'continuous', lower_bound: '0', upper_bound: '1', discrete_points_num: '500' }] },
+        'at most',
+      ],
+      [
+        { reward_attrs: [{ name: 'accuracy', mode: 'max', regex: '(' }], search_params: [{ name: 'lr', param_type: 'discrete', discrete_values: ['1'] }] },
+        'regex',
+      ],
       [{ search_params: [{ name: 'lr', param_type: 'discrete', discrete_values: ['1'] }] }, 'reward_attrs'],
     ];
     for (const [search, text] of cases) {
@@ -106,13 +139,19 @@ describe('hyperparameter search', () => {
           { name: 'layers', param_type: 'continuous', lower_bound: '1', upper_bound: '2', discrete_points_num: '4' },
         ],
       },
-      new Map([['lr', 'Float'], ['layers', 'Integer']]),
+      new Map([
+        ['lr', 'Float'],
+        ['layers', 'Integer'],
+      ]),
     );
     assert.equal(plan.algorithm, 'grid_search');
     assert.deepEqual(plan.trials, [
-      { lr: '0', layers: '1' }, { lr: '0', layers: '2' },
-      { lr: '0.5', layers: '1' }, { lr: '0.5', layers: '2' },
-      { lr: '1', layers: '1' }, { lr: '1', layers: '2' },
+      { lr: '0', layers: '1' },
+      { lr: '0', layers: '2' },
+      { lr: '0.5', layers: '1' },
+      { lr: '0.5', layers: '2' },
+      { lr: '1', layers: '1' },
+      { lr: '1', layers: '2' },
     ]);
     assert.equal(readReward('loss: 0.9\nloss: 0.4\nloss: x\n', 'loss: ([0-9.]+)'), 0.4);
     assert.equal(readReward('nothing here', 'loss: ([0-9.]+)'), null);

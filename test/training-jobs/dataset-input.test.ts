@@ -22,7 +22,12 @@ describe('training job input from a dataset version', () => {
     await datasetReady(t.client, datasetId);
     versionId = (await t.client.datasets.createVersion(datasetId)).version_id;
     await versionDone(t.client, datasetId, versionId);
-    code = putCode(t, 'ds/code', 'read.py', 'import sys, json\npath = sys.argv[1].split("=", 1)[1]\nlines = [json.loads(l) for l in open(path) if l.strip()]\nprint("manifest", path.rsplit("/", 1)[-1], "samples", len(lines))\nprint("sources", sorted(l["source"].rsplit("/", 1)[-1] for l in lines))\n');
+    code = putCode(
+      t,
+      'ds/code',
+      'read.py',
+      'import sys, json\npath = sys.argv[1].split("=", 1)[1]\nlines = [json.loads(l) for l in open(path) if l.strip()]\nprint("manifest", path.rsplit("/", 1)[-1], "samples", len(lines))\nprint("sources", sorted(l["source"].rsplit("/", 1)[-1] for l in lines))\n',
+    );
   });
   after(() => t.close());
 
@@ -57,7 +62,10 @@ describe('training job input from a dataset version', () => {
       apiFailure(404, 'ModelArts.6623'),
     );
     await assert.rejects(
-      t.client.training.createJob({ ...body({ id: datasetId, version_id: versionId }), algorithm: { ...code, engine: { engine_id: PY_ENGINE }, inputs: [{ name: 'data_url', remote: {} }] } }),
+      t.client.training.createJob({
+        ...body({ id: datasetId, version_id: versionId }),
+        algorithm: { ...code, engine: { engine_id: PY_ENGINE }, inputs: [{ name: 'data_url', remote: {} }] },
+      }),
       apiFailure(400, 'ModelArts.0104', 'exactly one'),
     );
   });

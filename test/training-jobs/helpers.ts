@@ -62,7 +62,10 @@ export async function waitForJob(client: AtelierClient, id: string, done: (j: Jo
 }
 
 export const ended = (j: Job) => ['Completed', 'Failed', 'Terminated', 'Abnormal'].includes(j.status.phase);
-export const phaseIs = (...phases: string[]) => (j: Job) => phases.includes(j.status.phase);
+export const phaseIs =
+  (...phases: string[]) =>
+  (j: Job) =>
+    phases.includes(j.status.phase);
 
 /** The first Python engine this host offers (python3 on PATH). */
 export const PY_ENGINE = detectEngines().find((e) => e.response.engine_name === 'Python')!.response.engine_id;

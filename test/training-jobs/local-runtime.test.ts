@@ -94,7 +94,10 @@ describe('local runtime', () => {
     try {
       const rt = createTrainingRuntime(dir, { capacity: new LocalPool({ cpu: 1, memoryMb: 2048 }).capacity });
       assert.deepEqual(rt.capacity, { cpu: 1, memoryMb: 2048 });
-      assert.deepEqual(rt.flavors.map((f) => f.response.flavor_id), ['modelarts.vm.cpu.1u']);
+      assert.deepEqual(
+        rt.flavors.map((f) => f.response.flavor_id),
+        ['modelarts.vm.cpu.1u'],
+      );
       assert.equal(rt.flavors[0]!.response.flavor_info.memory!.size, 2);
       assert.ok(fitsIn(rt.capacity, { cpu: 0, memoryMb: 0 }, { cpu: 1, memoryMb: 2048 }));
       assert.ok(!fitsIn(rt.capacity, { cpu: 1, memoryMb: 0 }, { cpu: 1, memoryMb: 1 }));

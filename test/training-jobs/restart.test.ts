@@ -33,15 +33,22 @@ describe('restart safety of training jobs', () => {
 
   const start = async (): Promise<AtelierClient> => {
     const port = await freePort();
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'serve', '--data-dir', dataDir, '--database-url', db.url, '--port', String(port), '--log-level', 'warn'], {
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'src/main.ts', 'serve', '--data-dir', dataDir, '--database-url', db.url, '--port', String(port), '--log-level', 'warn'],
+      {
+        stdio: ['ignore', 'ignore', 'inherit'],
+      },
+    );
     server = child;
     const url = `http://127.0.0.1:${port}`;
     const until = Date.now() + 60_000;
     for (;;) {
       if (child.exitCode !== null) assert.fail(`the server exited with ${child.exitCode}`);
-      const ok = await fetch(`${url}/health`).then((r) => r.status < 500, () => false);
+      const ok = await fetch(`${url}/health`).then(
+        (r) => r.status < 500,
+        () => false,
+      );
       if (ok && existsSync(join(dataDir, 'credentials.json'))) break;
       if (Date.now() > until) assert.fail('the server did not start');
       await new Promise((r) => setTimeout(r, 100));
@@ -67,7 +74,10 @@ describe('restart safety of training jobs', () => {
   before(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'atelier-restart-'));
     db = await createTestDatabase();
-    put('code/sleepy.py', 'import sys, time\nprint("started", flush=True)\ntime.sleep(float(sys.argv[1].split("=")[1]))\nprint("woke up", flush=True)\nopen(sys.argv[2].split("=")[1] + "/done.txt", "w").write("ok")\n');
+    put(
+      'code/sleepy.py',
+      'import sys, time\nprint("started", flush=True)\ntime.sleep(float(sys.argv[1].split("=")[1]))\nprint("woke up", flush=True)\nopen(sys.argv[2].split("=")[1] + "/done.txt", "w").write("ok")\n',
+    );
     client = await start();
   });
   after(async () => {

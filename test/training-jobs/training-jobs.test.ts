@@ -3,12 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Value } from 'typebox/value';
-import {
-  ListTrainingJobsResponse,
-  LogPreviewResponse,
-  MetricsResponse,
-  TrainingJobResponse,
-} from '#src/modules/training-jobs/schemas.ts';
+import { ListTrainingJobsResponse, LogPreviewResponse, MetricsResponse, TrainingJobResponse } from '#src/modules/training-jobs/schemas.ts';
 import type { AtelierClient } from '#src/client/index.ts';
 import { apiFailure, startTestApp, type TestApp } from '../helpers/app.ts';
 import { BUCKET, CPU1, PY_ENGINE, alive, ended, phaseIs, putCode, putObject, scriptPid, waitForJob } from './helpers.ts';
@@ -63,7 +58,9 @@ describe('training jobs (#112-120)', () => {
   const pidOf = (log: string) => Number(/pid (\d+)/.exec(log)?.[1]);
 
   test('a job runs: Creating -> Running -> Completed, with inputs staged, parameters, environment and outputs uploaded', async () => {
-    const created = await t.client.training.createJob(job('TestModelArtsJob', { lr: '0.01', epochs: '3', sleep: '1.2', spin: '3000000' }, { environments: { MY_FLAG: 'on' } }));
+    const created = await t.client.training.createJob(
+      job('TestModelArtsJob', { lr: '0.01', epochs: '3', sleep: '1.2', spin: '3000000' }, { environments: { MY_FLAG: 'on' } }),
+    );
     assert.ok(Value.Check(TrainingJobResponse, created));
     assert.equal(created.kind, 'job');
     assert.equal(created.metadata.name, 'TestModelArtsJob');
@@ -104,7 +101,10 @@ describe('training jobs (#112-120)', () => {
 
     const metrics = await t.client.training.metrics(id, 'worker-0');
     assert.ok(Value.Check(MetricsResponse, metrics));
-    assert.deepEqual(metrics.metrics.map((m) => m.metric), ['cpuUsage', 'memUsage', 'gpuUtil', 'gpuMemUsage', 'npuUtil', 'npuMemUsage']);
+    assert.deepEqual(
+      metrics.metrics.map((m) => m.metric),
+      ['cpuUsage', 'memUsage', 'gpuUtil', 'gpuMemUsage', 'npuUtil', 'npuMemUsage'],
+    );
     const [cpu, mem, gpu] = metrics.metrics;
     assert.equal(cpu!.value.length, 1, 'one minute of samples');
     assert.ok(cpu!.value[0]! >= 0 && cpu!.value[0]! <= 100);
@@ -162,7 +162,13 @@ describe('training jobs (#112-120)', () => {
     });
     assert.equal(created.algorithm.id, algo.metadata.id);
     assert.equal(created.algorithm.name, 'algo-for-job');
-    assert.deepEqual(created.algorithm.parameters?.map((p) => [p.name, p.value]), [['lr', '0.25'], ['epochs', '7']]);
+    assert.deepEqual(
+      created.algorithm.parameters?.map((p) => [p.name, p.value]),
+      [
+        ['lr', '0.25'],
+        ['epochs', '7'],
+      ],
+    );
     assert.deepEqual(created.status.tasks, ['worker-0', 'worker-1']);
     const done = await waitForJob(t.client, created.metadata.id, ended);
     assert.equal(done.status.phase, 'Completed', JSON.stringify(done.status));
@@ -172,15 +178,24 @@ describe('training jobs (#112-120)', () => {
     for (const r of [0, 1]) assert.ok(existsSync(join(t.config.dataDir, 'obs', BUCKET, `jobs/out/from-algo/model-${r}.txt`)));
 
     await assert.rejects(
-      t.client.training.createJob({ ...base, algorithm: { id: algo.metadata.id, parameters: [{ name: 'epochs', value: '9' }], inputs: base.algorithm.inputs, outputs: base.algorithm.outputs } }),
+      t.client.training.createJob({
+        ...base,
+        algorithm: { id: algo.metadata.id, parameters: [{ name: 'epochs', value: '9' }], inputs: base.algorithm.inputs, outputs: base.algorithm.outputs },
+      }),
       apiFailure(400, 'ModelArts.0104', 'not editable'),
     );
     await assert.rejects(
-      t.client.training.createJob({ ...base, algorithm: { id: algo.metadata.id, parameters: [{ name: 'lr', value: '' }], inputs: base.algorithm.inputs, outputs: base.algorithm.outputs } }),
+      t.client.training.createJob({
+        ...base,
+        algorithm: { id: algo.metadata.id, parameters: [{ name: 'lr', value: '' }], inputs: base.algorithm.inputs, outputs: base.algorithm.outputs },
+      }),
       apiFailure(400, 'ModelArts.0104', 'required'),
     );
     await assert.rejects(
-      t.client.training.createJob({ ...base, algorithm: { id: algo.metadata.id, parameters: [{ name: 'momentum', value: '1' }], inputs: base.algorithm.inputs, outputs: base.algorithm.outputs } }),
+      t.client.training.createJob({
+        ...base,
+        algorithm: { id: algo.metadata.id, parameters: [{ name: 'momentum', value: '1' }], inputs: base.algorithm.inputs, outputs: base.algorithm.outputs },
+      }),
       apiFailure(400, 'ModelArts.0104', 'momentum'),
     );
     await assert.rejects(
@@ -226,7 +241,10 @@ describe('training jobs (#112-120)', () => {
       if (!pid) await new Promise((r) => setTimeout(r, 50));
     }
     assert.ok(pid > 0 && alive(pid), 'the script runs');
-    const res = await t.client.http.raw('POST', '/v2/{project_id}/training-jobs/{training_job_id}/actions', { params: { training_job_id: id }, body: { action_type: 'terminate' } });
+    const res = await t.client.http.raw('POST', '/v2/{project_id}/training-jobs/{training_job_id}/actions', {
+      params: { training_job_id: id },
+      body: { action_type: 'terminate' },
+    });
     assert.equal(res.status, 202);
     assert.ok(Value.Check(TrainingJobResponse, res.json));
     assert.equal((res.json as { status: { phase: string } }).status.phase, 'Terminating');
@@ -240,7 +258,10 @@ describe('training jobs (#112-120)', () => {
     const created = await t.client.training.createJob(job('to-delete'));
     const id = created.metadata.id;
     await waitForJob(t.client, id, ended);
-    const put = await t.client.http.raw('PUT', '/v2/{project_id}/training-jobs/{training_job_id}', { params: { training_job_id: id }, body: { description: 'hahaha' } });
+    const put = await t.client.http.raw('PUT', '/v2/{project_id}/training-jobs/{training_job_id}', {
+      params: { training_job_id: id },
+      body: { description: 'hahaha' },
+    });
     assert.equal(put.status, 200);
     // The spec shows a null body; the official Node.js SDK fails on null: {} it is.
     assert.equal(put.text, '{}');
@@ -271,21 +292,52 @@ describe('training jobs (#112-120)', () => {
 
   test('list: filters, sort and paging of training-job-searches', async () => {
     const ids: string[] = [];
-    for (const n of ['search-b', 'search-a', 'search-c']) ids.push((await t.client.training.createJob(job(n, { exit: n === 'search-c' ? '1' : '0' }))).metadata.id);
+    for (const n of ['search-b', 'search-a', 'search-c'])
+      ids.push((await t.client.training.createJob(job(n, { exit: n === 'search-c' ? '1' : '0' }))).metadata.id);
     for (const id of ids) await waitForJob(t.client, id, ended);
-    const all = await t.client.training.listJobs({ filters: [{ key: 'name', operator: 'like', value: ['search-'] }, { key: 'phase', operator: 'in', value: [''] }] });
+    const all = await t.client.training.listJobs({
+      filters: [
+        { key: 'name', operator: 'like', value: ['search-'] },
+        { key: 'phase', operator: 'in', value: [''] },
+      ],
+    });
     assert.ok(Value.Check(ListTrainingJobsResponse, all));
     assert.equal(all.count, 3);
-    assert.deepEqual(all.items.map((j) => j.metadata.name), ['search-c', 'search-a', 'search-b']);
+    assert.deepEqual(
+      all.items.map((j) => j.metadata.name),
+      ['search-c', 'search-a', 'search-b'],
+    );
     assert.equal(all.workspace_id, '0');
     assert.equal(all.ai_project, 'default-ai-project');
-    const byName = await t.client.training.listJobs({ sort_by: 'name', order: 'asc', limit: 2, offset: 1, filters: [{ key: 'name', operator: 'like', value: ['SEARCH'] }] });
-    assert.deepEqual(byName.items.map((j) => j.metadata.name), ['search-b', 'search-c']);
+    const byName = await t.client.training.listJobs({
+      sort_by: 'name',
+      order: 'asc',
+      limit: 2,
+      offset: 1,
+      filters: [{ key: 'name', operator: 'like', value: ['SEARCH'] }],
+    });
+    assert.deepEqual(
+      byName.items.map((j) => j.metadata.name),
+      ['search-b', 'search-c'],
+    );
     assert.equal(byName.limit, 2);
     assert.equal(byName.offset, 1);
-    const failed = await t.client.training.listJobs({ filters: [{ key: 'name', operator: 'like', value: ['search-'] }, { key: 'phase', operator: 'in', value: ['Failed'] }] });
-    assert.deepEqual(failed.items.map((j) => j.metadata.name), ['search-c']);
-    const notFailed = await t.client.training.listJobs({ filters: [{ key: 'name', operator: 'like', value: ['search-'] }, { key: 'phase', operator: 'not', value: ['Failed'] }] });
+    const failed = await t.client.training.listJobs({
+      filters: [
+        { key: 'name', operator: 'like', value: ['search-'] },
+        { key: 'phase', operator: 'in', value: ['Failed'] },
+      ],
+    });
+    assert.deepEqual(
+      failed.items.map((j) => j.metadata.name),
+      ['search-c'],
+    );
+    const notFailed = await t.client.training.listJobs({
+      filters: [
+        { key: 'name', operator: 'like', value: ['search-'] },
+        { key: 'phase', operator: 'not', value: ['Failed'] },
+      ],
+    });
     assert.equal(notFailed.count, 2);
     const first = await t.client.training.getJob(ids[0]!);
     const window = await t.client.training.listJobs({
@@ -294,24 +346,48 @@ describe('training jobs (#112-120)', () => {
         { key: 'create_time', operator: 'between', value: [String(first.metadata.create_time), String(first.metadata.create_time)] },
       ],
     });
-    assert.deepEqual(window.items.map((j) => j.metadata.id), [ids[0]]);
+    assert.deepEqual(
+      window.items.map((j) => j.metadata.id),
+      [ids[0]],
+    );
     assert.ok(all.total >= 3);
-    await assert.rejects(t.client.training.listJobs({ filters: [{ key: 'phase', operator: 'in', value: ['Sleeping'] }] }), apiFailure(400, 'ModelArts.0104', 'phase'));
+    await assert.rejects(
+      t.client.training.listJobs({ filters: [{ key: 'phase', operator: 'in', value: ['Sleeping'] }] }),
+      apiFailure(400, 'ModelArts.0104', 'phase'),
+    );
     await assert.rejects(t.client.training.listJobs({ limit: 0 }), apiFailure(400, 'ModelArts.0104', 'limit'));
   });
 
   test('list: group_by puts equal values together, sort_by orders within', async () => {
     const ids: string[] = [];
-    for (const [n, exit] of [['grp-1', '0'], ['grp-2', '1'], ['grp-3', '0']] as const) ids.push((await t.client.training.createJob(job(n, { exit }))).metadata.id);
+    for (const [n, exit] of [
+      ['grp-1', '0'],
+      ['grp-2', '1'],
+      ['grp-3', '0'],
+    ] as const)
+      ids.push((await t.client.training.createJob(job(n, { exit }))).metadata.id);
     for (const id of ids) await waitForJob(t.client, id, ended);
     const filters = [{ key: 'name' as const, operator: 'like' as const, value: ['grp-'] }];
     const plain = await t.client.training.listJobs({ filters, sort_by: 'create_time', order: 'asc' });
-    assert.deepEqual(plain.items.map((j) => [j.metadata.name, j.status.phase]), [['grp-1', 'Completed'], ['grp-2', 'Failed'], ['grp-3', 'Completed']]);
+    assert.deepEqual(
+      plain.items.map((j) => [j.metadata.name, j.status.phase]),
+      [
+        ['grp-1', 'Completed'],
+        ['grp-2', 'Failed'],
+        ['grp-3', 'Completed'],
+      ],
+    );
     const grouped = await t.client.training.listJobs({ filters, sort_by: 'create_time', order: 'asc', group_by: 'phase' });
     assert.equal(grouped.group_by, 'phase');
-    assert.deepEqual(grouped.items.map((j) => j.metadata.name), ['grp-1', 'grp-3', 'grp-2']);
+    assert.deepEqual(
+      grouped.items.map((j) => j.metadata.name),
+      ['grp-1', 'grp-3', 'grp-2'],
+    );
     const desc = await t.client.training.listJobs({ filters, sort_by: 'create_time', order: 'desc', group_by: 'phase' });
-    assert.deepEqual(desc.items.map((j) => j.metadata.name), ['grp-2', 'grp-3', 'grp-1']);
+    assert.deepEqual(
+      desc.items.map((j) => j.metadata.name),
+      ['grp-2', 'grp-3', 'grp-1'],
+    );
     await assert.rejects(t.client.training.listJobs({ group_by: 'colour' as never }), apiFailure(400, 'ModelArts.0104', 'group_by'));
   });
 
@@ -348,7 +424,10 @@ describe('training jobs (#112-120)', () => {
     await assert.rejects(t.client.training.listJobs({ limit: 1e20 }), apiFailure(400, 'ModelArts.0104', 'limit'));
     assert.equal((await t.client.training.listJobs({ offset: 10_000_000 })).items.length, 0, 'the largest offset is served');
     const many = <T>(n: number, item: (i: number) => T): T[] => Array.from({ length: n }, (_, i) => item(i));
-    await assert.rejects(t.client.training.listJobs({ filters: many(21, () => ({ key: 'name' as const, value: ['x'] })) }), apiFailure(400, 'ModelArts.0104', 'filters'));
+    await assert.rejects(
+      t.client.training.listJobs({ filters: many(21, () => ({ key: 'name' as const, value: ['x'] })) }),
+      apiFailure(400, 'ModelArts.0104', 'filters'),
+    );
     await assert.rejects(t.client.training.listJobs({ filters: [{ key: 'name', value: many(101, String) }] }), apiFailure(400, 'ModelArts.0104', 'value'));
 
     const before = (await t.client.training.listJobs()).total;
@@ -388,7 +467,12 @@ describe('training jobs (#112-120)', () => {
       [job('x', {}, { inputs: [{ name: 'data_url', remote: { obs: { obs_url: `/${BUCKET}/nowhere/` } } }] }), 400, 'ModelArts.4312', 'nowhere'],
       [job('x', {}, { inputs: [{ name: 'data_url', remote: { obs: { obs_url: `/${BUCKET}/jobs/../../etc/` } } }] }), 400, 'ModelArts.0104', 'obs_url'],
       [job('x', {}, { outputs: [{ name: 'train_url', remote: { obs: { obs_url: 'obs://Bad_Bucket/x/' } } }] }), 400, 'ModelArts.0104', 'obs_url'],
-      [job('x', {}, { policies: { auto_search: { reward_attrs: [{ name: 'acc', mode: 'max', regex: 'acc=(\\S+)' }] } } }), 400, 'ModelArts.0104', 'auto_search'],
+      [
+        job('x', {}, { policies: { auto_search: { reward_attrs: [{ name: 'acc', mode: 'max', regex: 'acc=(\\S+)' }] } } }),
+        400,
+        'ModelArts.0104',
+        'auto_search',
+      ],
       [job('x', {}, {}, { resource: { flavor_id: 'modelarts.p3.large.public.free', node_count: 1 } }), 400, 'ModelArts.6323', 'flavor'],
       [job('x', {}, {}, { resource: { flavor_id: CPU1, node_count: 64 } }), 400, 'ModelArts.6323', 'larger than this host'],
       [job('x', {}, {}, { resource: { flavor_id: 'modelarts.vm.cpu.512u', node_count: 1 } }), 400, 'ModelArts.6323', 'larger than this host'],
@@ -402,7 +486,11 @@ describe('training jobs (#112-120)', () => {
       [{ ...job('x'), algorithm: undefined }, 400, 'ModelArts.0104', 'algorithm'],
     ];
     for (const [body, status, errorCode, text] of cases) {
-      await assert.rejects(t.client.http.call('POST', '/v2/{project_id}/training-jobs', { body }), apiFailure(status, errorCode, text), JSON.stringify(body).slice(0, 300));
+      await assert.rejects(
+        t.client.http.call('POST', '/v2/{project_id}/training-jobs', { body }),
+        apiFailure(status, errorCode, text),
+        JSON.stringify(body).slice(0, 300),
+      );
     }
     assert.equal((await t.client.training.listJobs()).total, before);
     const dirs = existsSync(jobsDir) ? readdirCount(jobsDir) : 0;

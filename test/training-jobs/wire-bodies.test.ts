@@ -21,7 +21,10 @@ describe('training wire: every 2xx body is a JSON object', () => {
 
     await c.flavors();
     await c.engines();
-    const algo = await c.createAlgorithm({ metadata: { name: 'wire' }, job_config: { ...code, engine: { engine_id: PY_ENGINE }, outputs: [{ name: 'train_url' }] } });
+    const algo = await c.createAlgorithm({
+      metadata: { name: 'wire' },
+      job_config: { ...code, engine: { engine_id: PY_ENGINE }, outputs: [{ name: 'train_url' }] },
+    });
     const id = algo.metadata.id;
     await c.getAlgorithm(id);
     await c.listAlgorithms();
@@ -45,7 +48,11 @@ describe('training wire: every 2xx body is a JSON object', () => {
     assert.match(log.headers.get('content-type') ?? '', /^text\/plain/);
     await c.metrics(jobId);
     await c.changeJobDescription(jobId, 'wire');
-    const sleeper = await c.createJob({ metadata: { name: 'wire-stop' }, algorithm: { ...code, engine: { engine_id: PY_ENGINE } }, spec: { resource: { flavor_id: CPU1 } } });
+    const sleeper = await c.createJob({
+      metadata: { name: 'wire-stop' },
+      algorithm: { ...code, engine: { engine_id: PY_ENGINE } },
+      spec: { resource: { flavor_id: CPU1 } },
+    });
     await c.terminateJob(sleeper.metadata.id);
     await c.deleteJob(jobId);
     await c.deleteAlgorithm((await c.createAlgorithm({ metadata: { name: 'wire-bare' } })).metadata.id);

@@ -23,6 +23,8 @@ export const samplesClient = (http: HttpClient) => ({
   deleteLabel: (datasetId: string, labelName: string, query: OperationQuery<typeof ops.DeleteLabelAndSamples> = {}) =>
     http.op(ops.DeleteLabelAndSamples, { params: { dataset_id: datasetId, label_name: labelName }, query }),
 
-  stats: (datasetId: string, query: OperationQuery<typeof ops.GetDatasetStats> = {}) => http.op(ops.GetDatasetStats, { params: { dataset_id: datasetId }, query }),
-  metrics: (datasetId: string, query: OperationQuery<typeof ops.GetDatasetMetrics>) => http.op(ops.GetDatasetMetrics, { params: { dataset_id: datasetId }, query }),
+  stats: (datasetId: string, query: OperationQuery<typeof ops.GetDatasetStats> = {}) =>
+    http.op(ops.GetDatasetStats, { params: { dataset_id: datasetId }, query }),
+  metrics: (datasetId: string, query: OperationQuery<typeof ops.GetDatasetMetrics>) =>
+    http.op(ops.GetDatasetMetrics, { params: { dataset_id: datasetId }, query }),
 });

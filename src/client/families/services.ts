@@ -12,7 +12,8 @@ export const servicesClient = (http: HttpClient) => ({
   /** One id, or several joined with commas. */
   delete: (serviceId: string) => http.op(ops.DeleteService, one(serviceId)),
   monitor: (serviceId: string) => http.op(ops.ShowServiceMonitorInfo, one(serviceId)),
-  updateLogs: (serviceId: string, query: OperationQuery<typeof ops.ShowServiceUpdateLogs> = {}) => http.op(ops.ShowServiceUpdateLogs, { ...one(serviceId), query }),
+  updateLogs: (serviceId: string, query: OperationQuery<typeof ops.ShowServiceUpdateLogs> = {}) =>
+    http.op(ops.ShowServiceUpdateLogs, { ...one(serviceId), query }),
   events: (serviceId: string, query: OperationQuery<typeof ops.ShowServiceEvents> = {}) => http.op(ops.ShowServiceEvents, { ...one(serviceId), query }),
   specifications: (query: OperationQuery<typeof ops.ShowServiceSpecifications> = {}) => http.op(ops.ShowServiceSpecifications, { query }),
   clusters: (query: OperationQuery<typeof ops.ListClusters> = {}) => http.op(ops.ListClusters, { query }),

@@ -124,7 +124,17 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  for (const t of ['dataset_metrics', 'version_labels', 'version_samples', 'sample_versions', 'sample_metadata_counts', 'sample_counters', 'sample_label_index', 'samples', 'dataset_labels']) {
+  for (const t of [
+    'dataset_metrics',
+    'version_labels',
+    'version_samples',
+    'sample_versions',
+    'sample_metadata_counts',
+    'sample_counters',
+    'sample_label_index',
+    'samples',
+    'dataset_labels',
+  ]) {
     await db.schema.dropTable(t).execute();
   }
 }

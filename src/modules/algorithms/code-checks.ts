@@ -29,7 +29,13 @@ export interface CodeEngine {
 export type PathAccess = (path: ObjectPath, field: string) => Promise<void>;
 
 /** code_dir must be an existing folder and boot_file an existing object inside it; `access` is asked before either is read. */
-export async function checkCode(store: ObjectStore, codeDir: string | undefined, bootFile: string | undefined, field: string, access: PathAccess): Promise<CheckedCode> {
+export async function checkCode(
+  store: ObjectStore,
+  codeDir: string | undefined,
+  bootFile: string | undefined,
+  field: string,
+  access: PathAccess,
+): Promise<CheckedCode> {
   if (!codeDir || !bootFile) throw errors.badParam(`${field}.code_dir and ${field}.boot_file are both required`);
   const dir = parseObsPath(codeDir, `${field}.code_dir`);
   if (dir.key === '') throw errors.badParam(`${field}.code_dir: must be a folder inside a bucket, not a bucket`);
@@ -138,7 +144,10 @@ export function checkParameters(params: readonly Parameter[], field: string, fin
 /** Channel names unique within inputs and outputs together (they become --name=path arguments). */
 export function checkChannels(inputs: readonly { name: string }[], outputs: readonly { name: string }[], field: string): void {
   const seen = new Set<string>();
-  for (const [kind, list] of [['inputs', inputs], ['outputs', outputs]] as const) {
+  for (const [kind, list] of [
+    ['inputs', inputs],
+    ['outputs', outputs],
+  ] as const) {
     list.forEach((c, i) => {
       if (seen.has(c.name)) throw errors.badParam(`${field}.${kind}[${i}].name: ${c.name} appears twice`);
       seen.add(c.name);

@@ -11,7 +11,11 @@ export const algorithmNotFound = (id: string, status: 400 | 404 = 404) => resour
 /** Errors of the code checks algorithms and training jobs share (code-checks.ts). */
 export const codeErrors = {
   customImage: (field: string) =>
-    apiError(400, 'ModelArts.4907', `${field}: custom images need a container runtime and none is configured here; use a preset engine (GET training-job-engines)`),
+    apiError(
+      400,
+      'ModelArts.4907',
+      `${field}: custom images need a container runtime and none is configured here; use a preset engine (GET training-job-engines)`,
+    ),
   pathMissing: (field: string, path: string) => apiError(400, 'ModelArts.4312', `(${field}: ${path})`),
   unknownEngine: (field: string, what: string) => errors.badParam(`${field}: no engine ${what} here; see GET training-job-engines`),
 };

@@ -229,7 +229,8 @@ export const ListAlgorithmsQuery = Type.Object({
   order: StringEnum(['asc', 'desc'] as const, { default: 'desc' }),
   group_by: Type.Optional(
     StringEnum(['', ...AlgorithmGroupFields] as const, {
-      description: 'Puts the algorithms with the same workspace_id, ai_project or user_name next to each other (the groups in the order asked), sorted by sort_by within each group; empty for none',
+      description:
+        'Puts the algorithms with the same workspace_id, ai_project or user_name next to each other (the groups in the order asked), sorted by sort_by within each group; empty for none',
     }),
   ),
   searches: Type.Optional(Text(512, 'key:value pairs separated by ";", e.g. name:abc (fuzzy)')),

@@ -259,7 +259,10 @@ function searchTemplate({ search_params: params, ...rest }: AlgorithmAutoSearch)
   if (!params) return rest;
   return {
     ...rest,
-    search_params: params.map(({ discrete_values: d, ...p }) => ({ ...p, ...(d === undefined ? {} : { discrete_values: Array.isArray(d) ? d.join(',') : d }) })),
+    search_params: params.map(({ discrete_values: d, ...p }) => ({
+      ...p,
+      ...(d === undefined ? {} : { discrete_values: Array.isArray(d) ? d.join(',') : d }),
+    })),
   };
 }
 
@@ -267,7 +270,10 @@ function searchTemplate({ search_params: params, ...rest }: AlgorithmAutoSearch)
 function parseSearches(searches: string | undefined): string | undefined {
   if (!searches) return undefined;
   let name: string | undefined;
-  for (const part of searches.split(';').map((s) => s.trim()).filter(Boolean)) {
+  for (const part of searches
+    .split(';')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const colon = part.indexOf(':');
     const key = colon > 0 ? part.slice(0, colon).trim() : '';
     if (key !== 'name') throw errors.badParam(`query.searches: want name:<text>, got "${part}"`);

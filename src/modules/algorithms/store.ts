@@ -36,7 +36,11 @@ export class AlgorithmStore {
   }
 
   async count(projectId: string): Promise<number> {
-    const r = await this.db.selectFrom('algorithms').select((eb) => eb.fn.countAll<number>().as('n')).where('project_id', '=', projectId).executeTakeFirst();
+    const r = await this.db
+      .selectFrom('algorithms')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('project_id', '=', projectId)
+      .executeTakeFirst();
     return Number(r?.n ?? 0);
   }
 
@@ -48,7 +52,9 @@ export class AlgorithmStore {
   }
 
   async countMatching(projectId: string, q: AlgorithmPage): Promise<number> {
-    const r = await this.filtered(projectId, q).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
+    const r = await this.filtered(projectId, q)
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirst();
     return Number(r?.n ?? 0);
   }
 

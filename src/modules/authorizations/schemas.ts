@@ -42,9 +42,7 @@ export const DeleteAuthorizationsQuery = Type.Object({
 });
 
 export const CreateAgencyRequest = Type.Object({
-  agency_name_suffix: Type.Optional(
-    Type.String({ maxLength: 50, pattern: '^[A-Za-z0-9_.-]*$', description: 'Suffix after "ma_agency_"' }),
-  ),
+  agency_name_suffix: Type.Optional(Type.String({ maxLength: 50, pattern: '^[A-Za-z0-9_.-]*$', description: 'Suffix after "ma_agency_"' })),
 });
 
 export const CreateAgencyResponse = Type.Object({ agency_name: Type.String() });

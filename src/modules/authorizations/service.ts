@@ -5,11 +5,7 @@ import type { SecretBox } from '#src/auth/secret-box.ts';
 import { apiError, errors } from '#src/core/errors.ts';
 import type { Clock } from '#src/core/time.ts';
 import { ResultCache, type Database } from '#src/db/database.ts';
-import type {
-  AuthorizationResponse,
-  CreateAuthorizationRequest,
-  ListAuthorizationsQuery,
-} from './schemas.ts';
+import type { AuthorizationResponse, CreateAuthorizationRequest, ListAuthorizationsQuery } from './schemas.ts';
 import type { AuthorizationStore } from './store.ts';
 import type { AuthorizationRow } from './tables.ts';
 

@@ -54,12 +54,7 @@ export class AuthorizationStore {
   }
 
   async agencyExists(projectId: string, name: string): Promise<boolean> {
-    const r = await this.db
-      .selectFrom('agencies')
-      .select('name')
-      .where('project_id', '=', projectId)
-      .where('name', '=', name)
-      .executeTakeFirst();
+    const r = await this.db.selectFrom('agencies').select('name').where('project_id', '=', projectId).where('name', '=', name).executeTakeFirst();
     return r !== undefined;
   }
 

@@ -6,8 +6,18 @@ import type { ImportTaskRow } from './tables.ts';
 export type ImportTaskPatch = Partial<Omit<ImportTaskRow, 'id' | 'dataset_id' | 'project_id'>>;
 
 const COUNTS = [
-  'total_sample_count', 'imported_sample_count', 'annotated_sample_count', 'total_file_count', 'total_file_size',
-  'finished_file_count', 'finished_file_size', 'error_count', 'create_time', 'update_time', 'start_time', 'end_time',
+  'total_sample_count',
+  'imported_sample_count',
+  'annotated_sample_count',
+  'total_file_count',
+  'total_file_size',
+  'finished_file_count',
+  'finished_file_size',
+  'error_count',
+  'create_time',
+  'update_time',
+  'start_time',
+  'end_time',
 ] as const;
 
 /** bigint columns come back as strings from PostgreSQL. */
@@ -39,7 +49,11 @@ export class ImportTaskStore {
   }
 
   async count(datasetId: string): Promise<number> {
-    const r = await this.db.selectFrom('dataset_import_tasks').select((eb) => eb.fn.countAll<number>().as('n')).where('dataset_id', '=', datasetId).executeTakeFirst();
+    const r = await this.db
+      .selectFrom('dataset_import_tasks')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('dataset_id', '=', datasetId)
+      .executeTakeFirst();
     return Number(r?.n ?? 0);
   }
 

@@ -154,7 +154,11 @@ export class DatasetService {
             ...(req.label_format && isText ? { label_format: req.label_format } : {}),
           },
         });
-        const taskId = await this.deps.tasks.enqueue(this.deps.scan, { datasetId: id }, { projectId: caller.projectId, dedupeKey: ScanInputTask.dedupeKey(id) });
+        const taskId = await this.deps.tasks.enqueue(
+          this.deps.scan,
+          { datasetId: id },
+          { projectId: caller.projectId, dedupeKey: ScanInputTask.dedupeKey(id) },
+        );
         await this.store.update(id, { scan_task_id: taskId });
       }
     } catch (e) {
@@ -244,7 +248,8 @@ export class DatasetService {
     if (req.current_version_id !== undefined) {
       const v = await this.store.getVersion(row.id, req.current_version_id);
       if (!v) throw datasetErrors.versionNotFound(`body.current_version_id ${req.current_version_id}`);
-      if (v.status !== VersionStatus.normal) throw errors.badParam(`body.current_version_id: version ${v.name} is not in the normal state (status ${v.status})`);
+      if (v.status !== VersionStatus.normal)
+        throw errors.badParam(`body.current_version_id: version ${v.name} is not in the normal state (status ${v.status})`);
       patch.current_version_id = v.id;
     }
     let labels: LabelChangeSet | undefined;

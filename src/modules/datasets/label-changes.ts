@@ -29,7 +29,9 @@ export class LabelChanges {
     changes.update.forEach((l, i) => {
       const found = requireExisting(l, `body.update_labels[${i}]`);
       if (l.type !== undefined && l.type !== found.type) {
-        throw labelErrors.badType(`body.update_labels[${i}].type: label "${found.name}" is of type ${found.type}; a dataset of type ${info.type} cannot change it`);
+        throw labelErrors.badType(
+          `body.update_labels[${i}].type: label "${found.name}" is of type ${found.type}; a dataset of type ${info.type} cannot change it`,
+        );
       }
     });
     changes.remove.forEach((l, i) => requireExisting(l, `body.delete_labels[${i}]`));

@@ -92,7 +92,10 @@ async function scan(deps: ScanDeps, datasetId: string, ctx: TaskContext): Promis
     const final = err instanceof ApiError || ctx.attempt >= MAX_ATTEMPTS;
     if (!final) throw err;
     await store.changeStatus(datasetId, [DatasetStatus.creating], DatasetStatus.abnormal, { update_time: deps.clock.now() });
-    const failure = err instanceof ApiError ? { code: err.code, message: err.message } : { code: 'ModelArts.4921', message: err instanceof Error ? err.message : String(err) };
+    const failure =
+      err instanceof ApiError
+        ? { code: err.code, message: err.message }
+        : { code: 'ModelArts.4921', message: err instanceof Error ? err.message : String(err) };
     if (importId) await imports.finished(importId, counts, errors, failure);
     return `failed after ${counts.samplesAdded} samples: ${failure.message}`;
   }

@@ -83,7 +83,11 @@ export class DatasetStore {
 
   /** Datasets of every project in these states (for the reconciler). */
   async inStatus(statuses: readonly number[]): Promise<DatasetRow[]> {
-    return this.db.selectFrom('datasets').selectAll().where('status', 'in', [...statuses]).execute();
+    return this.db
+      .selectFrom('datasets')
+      .selectAll()
+      .where('status', 'in', [...statuses])
+      .execute();
   }
 
   /** Deletes the dataset; its versions go with it (ON DELETE CASCADE). */
@@ -123,7 +127,11 @@ export class DatasetStore {
   }
 
   async count(f: DatasetFilter): Promise<number> {
-    const r = await this.db.selectFrom('datasets').select((eb) => eb.fn.countAll<number>().as('n')).where(this.datasetWhere(f)).executeTakeFirst();
+    const r = await this.db
+      .selectFrom('datasets')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where(this.datasetWhere(f))
+      .executeTakeFirst();
     return Number(r?.n ?? 0);
   }
 

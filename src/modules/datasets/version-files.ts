@@ -45,7 +45,12 @@ async function* chunked(lines: AsyncIterable<string>): AsyncGenerator<Buffer> {
 }
 
 /** The samples with their files copied into `dataFolder`, sources pointing at the copies. */
-async function* exported(store: ObjectStore, samples: AsyncIterable<SnapshotSample>, dataFolder: ObjectPath, signal: AbortSignal): AsyncGenerator<SnapshotSample> {
+async function* exported(
+  store: ObjectStore,
+  samples: AsyncIterable<SnapshotSample>,
+  dataFolder: ObjectPath,
+  signal: AbortSignal,
+): AsyncGenerator<SnapshotSample> {
   for await (const s of samples) {
     signal.throwIfAborted();
     if (!s.source.startsWith('/') && !/^(obs|s3):\/\//.test(s.source)) {
@@ -80,9 +85,14 @@ export async function writeVersionFiles(store: ObjectStore, req: VersionFilesReq
   // The guide names generated manifests <dataset name>-<version name>.manifest (the API examples show
   // only <version>.manifest); we follow the guide.
   const manifestKey = `${folder.key}${req.datasetName}-${req.versionName}.manifest`;
-  await store.put(folder.bucket, manifestKey, Readable.from(manifestBlocks(store, samples, { ...req.manifest, vocFolder: { bucket: folder.bucket, key: `${folder.key}annotation/` } }, req.signal)), {
-    contentType: 'application/jsonlines',
-  });
+  await store.put(
+    folder.bucket,
+    manifestKey,
+    Readable.from(manifestBlocks(store, samples, { ...req.manifest, vocFolder: { bucket: folder.bucket, key: `${folder.key}annotation/` } }, req.signal)),
+    {
+      contentType: 'application/jsonlines',
+    },
+  );
   // The data folder exists either way, so the version's data_path names a real folder.
   if (!dataWritten) await store.put(dataFolder.bucket, dataFolder.key, '');
   return { manifestPath: formatObsPath(folder.bucket, manifestKey), dataPath: formatObsPath(dataFolder) };

@@ -17,7 +17,9 @@ export interface ManifestOptions {
 const hasShapes = (s: SnapshotSample): boolean => s.labels.some((l) => (l.type === 1 || l.type === 600) && l.property?.[SHAPE_KEY] !== undefined);
 
 const hasHardMarks = (m: ManifestSample): boolean =>
-  m.hard !== undefined || m['hard-coefficient'] !== undefined || (m.annotation?.some((a) => a.hard !== undefined || a['hard-coefficient'] !== undefined) ?? false);
+  m.hard !== undefined ||
+  m['hard-coefficient'] !== undefined ||
+  (m.annotation?.some((a) => a.hard !== undefined || a['hard-coefficient'] !== undefined) ?? false);
 
 function withoutHard(m: ManifestSample): ManifestSample {
   if (!hasHardMarks(m)) return m;
@@ -44,7 +46,12 @@ const BLOCK_BYTES = 256 * 1024;
  * The manifest, one line (with its newline) per sample in the samples' order, as blocks of whole
  * lines (UTF-8): written straight into a buffer, no joined strings to flatten and encode again.
  */
-export async function* manifestBlocks(store: ObjectStore, samples: AsyncIterable<SnapshotSample>, opts: ManifestOptions, signal: AbortSignal): AsyncGenerator<Buffer> {
+export async function* manifestBlocks(
+  store: ObjectStore,
+  samples: AsyncIterable<SnapshotSample>,
+  opts: ManifestOptions,
+  signal: AbortSignal,
+): AsyncGenerator<Buffer> {
   let n = 0;
   let block = Buffer.allocUnsafe(BLOCK_BYTES);
   let used = 0;

@@ -60,7 +60,9 @@ export const CreateDatasetVersionRequest = Type.Object({
   description: Type.Optional(Type.String({ maxLength: 256, pattern: '^[^!<>=&"\']*$' })),
   export_images: Type.Optional(Type.Boolean({ description: 'Copy the sample files into the version folder (default false)' })),
   remove_sample_usage: Type.Optional(Type.Boolean({ description: 'Reassign TRAIN/EVAL usage by the ratio (default true)' })),
-  train_evaluate_sample_ratio: Type.Optional(Type.String({ pattern: RATIO_PATTERN, description: 'Share of labeled samples used for training, 0..1 (default 1.00)' })),
+  train_evaluate_sample_ratio: Type.Optional(
+    Type.String({ pattern: RATIO_PATTERN, description: 'Share of labeled samples used for training, 0..1 (default 1.00)' }),
+  ),
   version_format: Type.Optional(StringEnum(VERSION_FORMATS)),
   version_name: Type.Optional(Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' })),
   with_column_header: Type.Optional(Type.Boolean({ description: 'CSV: write the column names first (default true)' })),
@@ -80,9 +82,7 @@ export const RATIO_RANGE_PATTERN = '^\\s*(0(\\.\\d+)?|1(\\.0+)?)\\s*,\\s*(0(\\.\
 
 export const ListDatasetVersionsQuery = Type.Object({
   status: Type.Optional(Type.Unsafe<number>({ type: 'integer', enum: [0, 1, 2, 3, 4] })),
-  train_evaluate_ratio: Type.Optional(
-    Type.String({ pattern: RATIO_RANGE_PATTERN, description: '"min,max", e.g. 0.0,1.0' }),
-  ),
+  train_evaluate_ratio: Type.Optional(Type.String({ pattern: RATIO_RANGE_PATTERN, description: '"min,max", e.g. 0.0,1.0' })),
   version_format: Type.Optional(Type.Unsafe<0 | 1 | 2>({ type: 'integer', enum: [0, 1, 2], description: '0 Default, 1 CarbonData, 2 CSV' })),
   offset: PageOffset,
   limit: Type.Integer({ minimum: 1, maximum: 1000, default: 1000 }),

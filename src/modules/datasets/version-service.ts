@@ -17,13 +17,7 @@ import { csvOptions, type PublishVersionTask } from './publish-task.ts';
 import type { DatasetSamplesPort } from './samples-port.ts';
 import { VersionNameTaken, type DatasetStore, type VersionFilter } from './store.ts';
 import type { DatasetRow } from './tables.ts';
-import {
-  VERSION_FORMATS,
-  VersionStatus,
-  type CreateDatasetVersionRequest,
-  type DatasetVersion,
-  type ListDatasetVersionsQuery,
-} from './version-schemas.ts';
+import { VERSION_FORMATS, VersionStatus, type CreateDatasetVersionRequest, type DatasetVersion, type ListDatasetVersionsQuery } from './version-schemas.ts';
 
 /** Splitting into training and validation sets is for these types only (the publishing guide). */
 const SPLITTABLE_TYPES: readonly number[] = [0, 1, 100, 200];
@@ -148,7 +142,11 @@ export class VersionService {
     return { total_number: total, versions: rows.map((v) => versionView(v, dataset)) };
   }
 
-  private async requireVersion(caller: Principal, datasetId: string, versionId: string): Promise<{ dataset: DatasetRow; version: NonNullable<Awaited<ReturnType<DatasetStore['getVersion']>>> }> {
+  private async requireVersion(
+    caller: Principal,
+    datasetId: string,
+    versionId: string,
+  ): Promise<{ dataset: DatasetRow; version: NonNullable<Awaited<ReturnType<DatasetStore['getVersion']>>> }> {
     const visible = await this.deps.datasets.require(caller.projectId, datasetId);
     const version = await this.store.getVersion(visible.id, versionId);
     if (!version) throw datasetErrors.versionNotFound(`version ${versionId}`);

@@ -35,7 +35,21 @@ export interface PackageConfig {
 }
 
 const SPECIAL = /[&!'"<>=]/;
-const KNOWN_FIELDS = new Set(['model_algorithm', 'model_type', 'runtime', 'swr_location', 'metrics', 'apis', 'dependencies', 'health', 'precision', 'model_source', 'tunable', 'downloadable_flag', 'algorithm']);
+const KNOWN_FIELDS = new Set([
+  'model_algorithm',
+  'model_type',
+  'runtime',
+  'swr_location',
+  'metrics',
+  'apis',
+  'dependencies',
+  'health',
+  'precision',
+  'model_source',
+  'tunable',
+  'downloadable_flag',
+  'algorithm',
+]);
 const CONTENT_TYPES = ['application/json', 'multipart/form-data'];
 
 // Types the guide uses in apis schemas that JSON Schema does not know: "file" is a multipart part.

@@ -77,9 +77,7 @@ export const CreateModelRequest = Type.Object({
   install_type: Type.Optional(ListOf(StringEnum(['real-time', 'batch', 'edge'] as const), 3)),
   workspace_id: Type.Optional(Text(64)),
   model_docs: Type.Optional(ListOf(GuideDoc, 3, 'The spec allows three documents')),
-  template: Type.Optional(
-    Type.Object({ template_id: Text(64), infer_format: Type.Optional(Text(64)), template_inputs: ListOf(TemplateInput, 20) }),
-  ),
+  template: Type.Optional(Type.Object({ template_id: Text(64), infer_format: Type.Optional(Text(64)), template_inputs: ListOf(TemplateInput, 20) })),
 });
 export type CreateModelRequest = Static<typeof CreateModelRequest>;
 

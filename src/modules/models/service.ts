@@ -155,7 +155,8 @@ export class ModelService {
   }
 
   async list(caller: Principal, q: ListModelsQuery): Promise<{ models: ModelListItem[]; total_count: number; count: number }> {
-    if (q.model_type !== undefined && q.not_model_type !== undefined) throw errors.badParam('query.model_type and query.not_model_type cannot be used together');
+    if (q.model_type !== undefined && q.not_model_type !== undefined)
+      throw errors.badParam('query.model_type and query.not_model_type cannot be used together');
     const [total, rows] = await Promise.all([this.store.count(caller.projectId, q), this.store.page(caller.projectId, q)]);
     return { models: rows.map(listItem), total_count: total, count: rows.length };
   }
@@ -189,7 +190,10 @@ export class ModelService {
   async delete(caller: Principal, modelId: string, cascade: boolean): Promise<DeleteModelResponse> {
     const row = await this.require(caller.projectId, modelId);
     const targets = cascade ? (await this.store.versionsOf(caller.projectId, row.model_name)).slice(0, MAX_CASCADE) : [row];
-    const inUse = await this.deps.usage.modelsInUse(caller.projectId, targets.map((t) => t.id));
+    const inUse = await this.deps.usage.modelsInUse(
+      caller.projectId,
+      targets.map((t) => t.id),
+    );
     const out: DeleteModelResponse = { delete_success_list: [], delete_failed_list: [] };
     for (const t of targets) {
       if (inUse.has(t.id)) {

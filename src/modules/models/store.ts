@@ -48,7 +48,10 @@ export class ModelStore {
   }
 
   private filtered(projectId: string, q: ListModelsQuery) {
-    let query = this.db.selectFrom('models').where('project_id', '=', projectId).where('workspace_id', '=', q.workspace_id ?? '0');
+    let query = this.db
+      .selectFrom('models')
+      .where('project_id', '=', projectId)
+      .where('workspace_id', '=', q.workspace_id ?? '0');
     if (q.model_name !== undefined) {
       // Fuzzy by default; with exact_match=true "_" (a LIKE wildcard) is matched literally.
       const name = q.exact_match === 'true' ? q.model_name.replace(/[\\%_]/g, (c) => `\\${c}`) : q.model_name.replace(/[\\%]/g, (c) => `\\${c}`);
@@ -66,7 +69,9 @@ export class ModelStore {
   }
 
   async count(projectId: string, q: ListModelsQuery): Promise<number> {
-    const r = await this.filtered(projectId, q).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
+    const r = await this.filtered(projectId, q)
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirst();
     return Number(r?.n ?? 0);
   }
 
@@ -74,12 +79,6 @@ export class ModelStore {
     const page = pageLiterals(q.limit, q.offset * q.limit);
     const dir = q.order === 'asc' ? 'asc' : 'desc';
     const by = q.sort_by ?? 'create_at';
-    return this.filtered(projectId, q)
-      .selectAll()
-      .orderBy(by, dir)
-      .orderBy('id', dir)
-      .limit(page.limit)
-      .offset(page.offset)
-      .execute();
+    return this.filtered(projectId, q).selectAll().orderBy(by, dir).orderBy('id', dir).limit(page.limit).offset(page.offset).execute();
   }
 }

@@ -43,7 +43,9 @@ export class ThumbnailCache {
 
   /** The resized image of the object `info` (head's answer) in `bucket`. */
   async get(bucket: string, info: ObjectInfo, resize: Resize): Promise<Thumbnail> {
-    const name = createHash('sha256').update([bucket, info.key, info.etag, info.size, info.lastModified.getTime(), resizeKey(resize)].join('\n')).digest('hex');
+    const name = createHash('sha256')
+      .update([bucket, info.key, info.etag, info.size, info.lastModified.getTime(), resizeKey(resize)].join('\n'))
+      .digest('hex');
     const file = join(this.dir, name);
     const cached = await this.read(file);
     if (cached) return cached;

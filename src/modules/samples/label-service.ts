@@ -50,7 +50,9 @@ export class LabelService {
       const known = [...(await tx.labels()).values()];
       const defs = checkNewLabels(dataset.info, labels, 'body.labels', known);
       checkShortcuts([...known, ...defs.map((d) => ({ name: d.name, property: d.property ?? {} }))], 'body.labels');
-      await tx.createLabels(defs.map((d) => ({ name: d.name, type: d.type, property: d.property ?? {}, ...(d.attributes ? { attributes: d.attributes } : {}) })));
+      await tx.createLabels(
+        defs.map((d) => ({ name: d.name, type: d.type, property: d.property ?? {}, ...(d.attributes ? { attributes: d.attributes } : {}) })),
+      );
     });
     await this.directory.touch(dataset.id);
   }

@@ -81,13 +81,21 @@ export class FilterBuilder {
     keys.forEach(([k]) => checkKey(k, field));
     if (this.dialect === 'postgres') {
       const checks = keys.map(([k, values]) =>
-        values === null ? sql`(a -> 'property' -> ${k}::text) is not null` : values.length === 0 ? FALSE : sql`(a -> 'property' ->> ${k}::text) in (${sql.join(values)})`,
+        values === null
+          ? sql`(a -> 'property' -> ${k}::text) is not null`
+          : values.length === 0
+            ? FALSE
+            : sql`(a -> 'property' ->> ${k}::text) in (${sql.join(values)})`,
       );
       return sql`exists (select 1 from jsonb_array_elements(s.labels::jsonb) a where (a ->> 'label')::int = ${no} and ${combine(op, checks, 'AND')})`;
     }
     const checks = keys.map(([k, values]) => {
       const path = `$.property."${k}"`;
-      return values === null ? sql`json_type(a.value, ${path}) is not null` : values.length === 0 ? FALSE : sql`cast(json_extract(a.value, ${path}) as text) in (${sql.join(values)})`;
+      return values === null
+        ? sql`json_type(a.value, ${path}) is not null`
+        : values.length === 0
+          ? FALSE
+          : sql`cast(json_extract(a.value, ${path}) as text) in (${sql.join(values)})`;
     });
     return sql`exists (select 1 from json_each(s.labels) a where json_extract(a.value, '$.label') = ${no} and ${combine(op, checks, 'AND')})`;
   }

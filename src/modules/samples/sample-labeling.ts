@@ -65,11 +65,20 @@ export class SampleLabeling {
     if (deleteFiles) {
       // Each file's bucket is checked before anything changes (a sample's source never changes): a
       // sample whose file the account may not delete stays, and its item says why.
-      const rows = new Map((await this.store.samplesByIds(dataset.id, pending(items).map((it) => it.id))).map((r) => [r.id, r]));
+      const rows = new Map(
+        (
+          await this.store.samplesByIds(
+            dataset.id,
+            pending(items).map((it) => it.id),
+          )
+        ).map((r) => [r.id, r]),
+      );
       for (const it of pending(items)) {
         const source = rows.get(it.id)?.source;
         if (source === undefined || source.startsWith('content://')) continue;
-        await attemptAsync(it, () => this.ports.buckets.check({ projectId: dataset.projectId }, parseObsPath(source, 'source'), 'body.delete_source', 'delete'));
+        await attemptAsync(it, () =>
+          this.ports.buckets.check({ projectId: dataset.projectId }, parseObsPath(source, 'source'), 'body.delete_source', 'delete'),
+        );
       }
     }
     const deleted = await this.store.write(dataset.id, this.ports.clock.now(), async (tx) => {
@@ -94,7 +103,11 @@ export class SampleLabeling {
     const dataset = await this.directory.requireWritable(projectId, datasetId);
     const given = req.samples ?? [];
     if (given.length === 0) throw errors.badParam('body.samples must hold at least one sample');
-    const items = idItems(given.map((s) => s.sample_id), 'body.samples', '.sample_id');
+    const items = idItems(
+      given.map((s) => s.sample_id),
+      'body.samples',
+      '.sample_id',
+    );
     const known = new Map((await this.store.labels(dataset.id)).map((l) => [l.name, l]));
     const check = new LabelResolver(dataset, known, { create: true });
     for (const item of items) {

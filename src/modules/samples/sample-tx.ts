@@ -9,15 +9,47 @@ import { numericSample } from './sample-row-codec.ts';
 import type { LabelRow, SampleRow } from './tables.ts';
 
 export const SAMPLE_COLUMNS = [
-  'id', 'dataset_id', 'source', 'name', 'dir', 'size', 'sample_type', 'sample_time', 'state', 'labels',
-  'label_set', 'metadata', 'usage', 'hard', 'score', 'labeler', 'labeled_time', 'create_time',
+  'id',
+  'dataset_id',
+  'source',
+  'name',
+  'dir',
+  'size',
+  'sample_type',
+  'sample_time',
+  'state',
+  'labels',
+  'label_set',
+  'metadata',
+  'usage',
+  'hard',
+  'score',
+  'labeler',
+  'labeled_time',
+  'create_time',
 ] as const satisfies readonly (keyof SampleRow)[];
 
 /** Pushes a row's values in SAMPLE_COLUMNS order (spelt out: a loop over the names reads each by a dynamic key). */
 export function pushSampleValues(r: SampleRow, out: SqlValue[]): void {
   out.push(
-    r.id, r.dataset_id, r.source, r.name, r.dir, r.size, r.sample_type, r.sample_time, r.state, r.labels,
-    r.label_set, r.metadata, r.usage, r.hard, r.score, r.labeler, r.labeled_time, r.create_time,
+    r.id,
+    r.dataset_id,
+    r.source,
+    r.name,
+    r.dir,
+    r.size,
+    r.sample_type,
+    r.sample_time,
+    r.state,
+    r.labels,
+    r.label_set,
+    r.metadata,
+    r.usage,
+    r.hard,
+    r.score,
+    r.labeler,
+    r.labeled_time,
+    r.create_time,
   );
 }
 
@@ -28,7 +60,17 @@ export function sampleValues(r: SampleRow): SqlValue[] {
 }
 
 const LABEL_COLUMNS = [
-  'dataset_id', 'label_no', 'name', 'type', 'property', 'attributes', 'count_manual', 'samples_manual', 'count_auto', 'samples_auto', 'create_time',
+  'dataset_id',
+  'label_no',
+  'name',
+  'type',
+  'property',
+  'attributes',
+  'count_manual',
+  'samples_manual',
+  'count_auto',
+  'samples_auto',
+  'create_time',
 ] as const;
 const INDEX_COLUMNS = ['dataset_id', 'label_no', 'sample_time', 'sample_id'] as const;
 /** Label counter changes per statement (5 bound values each). */
@@ -116,7 +158,19 @@ export class SampleTx {
       this.dialect,
       'dataset_labels',
       LABEL_COLUMNS,
-      created.map((l) => [this.datasetId, l.no, l.name, l.type, JSON.stringify(l.property), l.attributes ? JSON.stringify(l.attributes) : null, 0, 0, 0, 0, this.now]),
+      created.map((l) => [
+        this.datasetId,
+        l.no,
+        l.name,
+        l.type,
+        JSON.stringify(l.property),
+        l.attributes ? JSON.stringify(l.attributes) : null,
+        0,
+        0,
+        0,
+        0,
+        this.now,
+      ]),
     );
     for (const l of created) known.set(l.name, l);
     return created;
@@ -146,7 +200,11 @@ export class SampleTx {
 
   async deleteLabels(nos: readonly number[]): Promise<void> {
     for (let i = 0; i < nos.length; i += 1000) {
-      await this.db.deleteFrom('dataset_labels').where('dataset_id', '=', this.datasetId).where('label_no', 'in', nos.slice(i, i + 1000)).execute();
+      await this.db
+        .deleteFrom('dataset_labels')
+        .where('dataset_id', '=', this.datasetId)
+        .where('label_no', 'in', nos.slice(i, i + 1000))
+        .execute();
     }
     const gone = new Set(nos);
     const cache = this.labelCache;
@@ -157,7 +215,11 @@ export class SampleTx {
   async samplesByIds(ids: readonly string[]): Promise<SampleRow[]> {
     const out: SampleRow[] = [];
     for (let i = 0; i < ids.length; i += 500) {
-      let q = this.db.selectFrom('samples').selectAll().where('dataset_id', '=', this.datasetId).where('id', 'in', ids.slice(i, i + 500));
+      let q = this.db
+        .selectFrom('samples')
+        .selectAll()
+        .where('dataset_id', '=', this.datasetId)
+        .where('id', 'in', ids.slice(i, i + 500));
       if (this.dialect === 'postgres') q = q.forUpdate();
       out.push(...(await q.execute()).map(numericSample));
     }
@@ -168,7 +230,12 @@ export class SampleTx {
   private async existingIds(ids: readonly string[]): Promise<Set<string>> {
     const found = new Set<string>();
     for (let i = 0; i < ids.length; i += 500) {
-      const rows = await this.db.selectFrom('samples').select('id').where('dataset_id', '=', this.datasetId).where('id', 'in', ids.slice(i, i + 500)).execute();
+      const rows = await this.db
+        .selectFrom('samples')
+        .select('id')
+        .where('dataset_id', '=', this.datasetId)
+        .where('id', 'in', ids.slice(i, i + 500))
+        .execute();
       for (const r of rows) found.add(r.id);
     }
     return found;
@@ -247,7 +314,13 @@ export class SampleTx {
         .execute();
     }
     if (added.length > 0) {
-      await bulkInsert(this.db, this.dialect, 'sample_label_index', INDEX_COLUMNS, added.map((no) => [this.datasetId, no, before.sample_time, before.id]));
+      await bulkInsert(
+        this.db,
+        this.dialect,
+        'sample_label_index',
+        INDEX_COLUMNS,
+        added.map((no) => [this.datasetId, no, before.sample_time, before.id]),
+      );
     }
   }
 
@@ -270,7 +343,11 @@ export class SampleTx {
     }
     const ids = rows.map((r) => r.id);
     for (let i = 0; i < ids.length; i += 500) {
-      await this.db.deleteFrom('samples').where('dataset_id', '=', this.datasetId).where('id', 'in', ids.slice(i, i + 500)).execute();
+      await this.db
+        .deleteFrom('samples')
+        .where('dataset_id', '=', this.datasetId)
+        .where('id', 'in', ids.slice(i, i + 500))
+        .execute();
     }
   }
 
@@ -278,7 +355,9 @@ export class SampleTx {
    * Adds counter changes to labels: one UPDATE ... FROM (VALUES ...) per chunk of labels, so a batch
    * that touches thousands of labels takes a few statements, not one each.
    */
-  private async applyLabelCounts(changes: readonly [number, { countManual: number; samplesManual: number; countAuto: number; samplesAuto: number }][]): Promise<void> {
+  private async applyLabelCounts(
+    changes: readonly [number, { countManual: number; samplesManual: number; countAuto: number; samplesAuto: number }][],
+  ): Promise<void> {
     for (let start = 0; start < changes.length; start += COUNTER_ROWS) {
       const chunk = changes.slice(start, start + COUNTER_ROWS);
       const values: SqlValue[] = [];

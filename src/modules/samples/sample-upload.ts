@@ -130,7 +130,10 @@ export class SampleUploads {
    */
   private async checkFiles(dataset: DatasetRecord, folder: ObjectPath, items: UploadItem[]): Promise<void> {
     for (const [bucket, refs] of byBucket(items)) {
-      const stats = await this.ports.objectStore.statMany(bucket, refs.map((r) => r.path!.key));
+      const stats = await this.ports.objectStore.statMany(
+        bucket,
+        refs.map((r) => r.path!.key),
+      );
       refs.forEach((it, j) => {
         const st = stats[j];
         if (!st) it.error = objectUrlErrors.unreadableSample(`${it.field}.data_source.data_path: ${it.source} does not exist`);
@@ -139,11 +142,17 @@ export class SampleUploads {
     }
     const writes = pending(items).filter((it) => it.data !== undefined);
     if (writes.length === 0) return;
-    const taken = await this.ports.objectStore.statMany(folder.bucket, writes.map((it) => it.path!.key));
+    const taken = await this.ports.objectStore.statMany(
+      folder.bucket,
+      writes.map((it) => it.path!.key),
+    );
     writes.forEach((it, j) => {
       if (taken[j]) it.error = sampleErrors.exists(`${it.field}.name: ${it.source} exists; nothing is overwritten`);
     });
-    const inDataset = await this.store.existingSources(dataset.id, pending(writes).map((it) => it.source!));
+    const inDataset = await this.store.existingSources(
+      dataset.id,
+      pending(writes).map((it) => it.source!),
+    );
     for (const it of pending(writes)) if (inDataset.has(it.source!)) it.error = exists(it, 'is already a sample of this dataset');
   }
 
@@ -159,7 +168,8 @@ export class SampleUploads {
         it.sampleTime = info.lastModified.getTime();
       } catch (e) {
         if (e instanceof ObjectExistsError) it.error = sampleErrors.exists(`${it.field}.name: ${it.source} exists; nothing is overwritten`);
-        else if (e instanceof ApiError) it.error = e; // e.g. a folder of that name is in the way
+        else if (e instanceof ApiError)
+          it.error = e; // e.g. a folder of that name is in the way
         else throw e;
       }
     });
@@ -172,7 +182,11 @@ export class SampleUploads {
       await attemptAsync(item, async (it) => {
         const file = { key: it.path!.key, size: it.size, etag: '', lastModified: new Date(it.sampleTime) };
         const lines = [];
-        for await (const line of textFileSamples(this.ports.objectStore, it.path!.bucket, file, { layout, importAnnotations: true, labelType: TEXT_LINES_TYPE })) {
+        for await (const line of textFileSamples(this.ports.objectStore, it.path!.bucket, file, {
+          layout,
+          importAnnotations: true,
+          labelType: TEXT_LINES_TYPE,
+        })) {
           lines.push(line);
         }
         it.lines = lines;

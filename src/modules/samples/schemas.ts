@@ -17,9 +17,19 @@ export const SampleParams = Type.Object({ ...DatasetParams.properties, sample_id
 export const LabelParams = Type.Object({ ...DatasetParams.properties, label_name: Type.String({ minLength: 1, maxLength: 1024 }) });
 
 export const SAMPLE_STATES = [
-  '__ALL__', '__NONE__', '__UNCHECK__', '__ACCEPTED__', '__REJECTED__', '__UNREVIEWED__', '__REVIEWED__',
-  '__WORKFORCE_SAMPLED__', '__WORKFORCE_SAMPLED_UNCHECK__', '__WORKFORCE_SAMPLED_CHECKED__',
-  '__WORKFORCE_SAMPLED_ACCEPTED__', '__WORKFORCE_SAMPLED_REJECTED__', '__AUTO_ANNOTATION__',
+  '__ALL__',
+  '__NONE__',
+  '__UNCHECK__',
+  '__ACCEPTED__',
+  '__REJECTED__',
+  '__UNREVIEWED__',
+  '__REVIEWED__',
+  '__WORKFORCE_SAMPLED__',
+  '__WORKFORCE_SAMPLED_UNCHECK__',
+  '__WORKFORCE_SAMPLED_CHECKED__',
+  '__WORKFORCE_SAMPLED_ACCEPTED__',
+  '__WORKFORCE_SAMPLED_REJECTED__',
+  '__AUTO_ANNOTATION__',
 ] as const;
 export type SampleStateFilter = (typeof SAMPLE_STATES)[number];
 export const SampleStateQuery = StringEnum(SAMPLE_STATES, { description: 'Sample state filter' });
@@ -82,7 +92,9 @@ export const SampleMetadata = Type.Intersect([
     '@modelarts:hard': Type.Optional(Type.Number({ minimum: 0, maximum: 1, description: '0 or 1' })),
     '@modelarts:hard_coefficient': Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
     '@modelarts:hard_reasons': Type.Optional(Type.Array(Type.Integer({ minimum: 0, maximum: 30 }), { maxItems: 31 })),
-    '@modelarts:size': Type.Optional(Type.Array(Type.Integer({ minimum: 1, maximum: 1_000_000 }), { minItems: 2, maxItems: 3, description: 'width, height[, depth]' })),
+    '@modelarts:size': Type.Optional(
+      Type.Array(Type.Integer({ minimum: 1, maximum: 1_000_000 }), { minItems: 2, maxItems: 3, description: 'width, height[, depth]' }),
+    ),
   }),
   FreeMap(64),
 ]);
@@ -145,7 +157,9 @@ export type BatchResult = Static<typeof BatchResult>;
 
 export const DeleteSamplesRequest = Type.Object({
   delete_source: Type.Optional(Type.Boolean({ description: 'Also delete the files (not for text datasets)' })),
-  samples: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: MAX_UPLOAD_BATCH, description: `At most ${MAX_UPLOAD_BATCH} sample ids` })),
+  samples: Type.Optional(
+    Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: MAX_UPLOAD_BATCH, description: `At most ${MAX_UPLOAD_BATCH} sample ids` }),
+  ),
 });
 export type DeleteSamplesRequest = Static<typeof DeleteSamplesRequest>;
 

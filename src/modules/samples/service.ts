@@ -41,7 +41,9 @@ export class SampleService implements DatasetSamplesPort {
       const known = await tx.labels();
       const seen = new Set<string>();
       const fresh = labels.filter((l) => !known.has(l.name) && !seen.has(l.name) && seen.add(l.name));
-      return tx.createLabels(fresh.map((l) => ({ name: l.name, type: l.type, property: l.property ?? {}, ...(l.attributes ? { attributes: l.attributes } : {}) })));
+      return tx.createLabels(
+        fresh.map((l) => ({ name: l.name, type: l.type, property: l.property ?? {}, ...(l.attributes ? { attributes: l.attributes } : {}) })),
+      );
     });
     if (created.length > 0) await this.directory.touch(dataset.id);
   }

@@ -28,11 +28,7 @@ export class StatsService {
 
   async stats(projectId: string, datasetId: string, state: SampleStateFilter | undefined): Promise<StatsResponse> {
     const dataset = await this.directory.require(projectId, datasetId);
-    const [c, labels, metadata] = await Promise.all([
-      this.store.counters(dataset.id),
-      this.store.labelRows(dataset.id),
-      this.store.metadataCounts(dataset.id),
-    ]);
+    const [c, labels, metadata] = await Promise.all([this.store.counters(dataset.id), this.store.labelRows(dataset.id), this.store.metadataCounts(dataset.id)]);
     const labelStats = labels.map((l) => ({
       ...(l.attributes ? { attributes: JSON.parse(l.attributes) as Record<string, unknown>[] } : {}),
       name: l.name,

@@ -115,16 +115,15 @@ export class SampleStore {
   }
 
   /** Ids of samples carrying a label, after a position, in index order (for batched rewrites). */
-  async sampleIdsWithLabel(datasetId: string, labelNo: number, after: { time: number; id: string } | undefined, limit: number): Promise<{ time: number; id: string }[]> {
-    let q = this.db
-      .selectFrom('sample_label_index')
-      .select(['sample_time', 'sample_id'])
-      .where('dataset_id', '=', datasetId)
-      .where('label_no', '=', labelNo);
+  async sampleIdsWithLabel(
+    datasetId: string,
+    labelNo: number,
+    after: { time: number; id: string } | undefined,
+    limit: number,
+  ): Promise<{ time: number; id: string }[]> {
+    let q = this.db.selectFrom('sample_label_index').select(['sample_time', 'sample_id']).where('dataset_id', '=', datasetId).where('label_no', '=', labelNo);
     if (after) {
-      q = q.where((eb) =>
-        eb.or([eb('sample_time', '>', after.time), eb.and([eb('sample_time', '=', after.time), eb('sample_id', '>', after.id)])]),
-      );
+      q = q.where((eb) => eb.or([eb('sample_time', '>', after.time), eb.and([eb('sample_time', '=', after.time), eb('sample_id', '>', after.id)])]));
     }
     const rows = await q.orderBy('sample_time').orderBy('sample_id').limit(limit).execute();
     return rows.map((r) => ({ time: Number(r.sample_time), id: r.sample_id }));
@@ -163,7 +162,14 @@ export class SampleStore {
       .orderBy('bucket')
       .limit(100_000)
       .execute();
-    return rows.map((r) => ({ ...r, bucket: Number(r.bucket), total: Number(r.total), manual: Number(r.manual), auto: Number(r.auto), unlabeled: Number(r.unlabeled) }));
+    return rows.map((r) => ({
+      ...r,
+      bucket: Number(r.bucket),
+      total: Number(r.total),
+      manual: Number(r.manual),
+      auto: Number(r.auto),
+      unlabeled: Number(r.unlabeled),
+    }));
   }
 }
 

@@ -71,7 +71,13 @@ async function shuffleCutoff(trx: Transaction<Tables>, datasetId: string, splits
     const window = hi < PREFIX_VALUES ? sql`${above} and ${PREFIX} < ${hexPrefix(hi)}` : above;
     const below =
       lo > 0
-        ? Number((await sql<{ n: number }>`select count(*) as n from samples where dataset_id = ${datasetId} and ${splits} and ${PREFIX} < ${hexPrefix(lo)}`.execute(trx)).rows[0]?.n ?? 0)
+        ? Number(
+            (
+              await sql<{
+                n: number;
+              }>`select count(*) as n from samples where dataset_id = ${datasetId} and ${splits} and ${PREFIX} < ${hexPrefix(lo)}`.execute(trx)
+            ).rows[0]?.n ?? 0,
+          )
         : 0;
     const found = below < k ? await rank(window, k - below) : undefined;
     if (found !== undefined) return found;

@@ -90,7 +90,15 @@ export class BatchRunner {
       if (logId) await store.setLogResult(logId, 'SUCCESS');
       event(serviceId, 'normal', 'batch inference started');
       const readable = (bucket: string) => this.deps.buckets.allows(user, bucket);
-      const counts = await runBatch(this.deps.objects, config as StoredConfig & BatchConfig, model.config.apis[0], instances, signal, readable, this.deps.predictTimeoutMs);
+      const counts = await runBatch(
+        this.deps.objects,
+        config as StoredConfig & BatchConfig,
+        model.config.apis[0],
+        instances,
+        signal,
+        readable,
+        this.deps.predictTimeoutMs,
+      );
       await store.addCounts(serviceId, counts.total, counts.failed);
       if (counts.forbidden > 0) event(serviceId, 'abnormal', `${counts.forbidden} manifest source(s) skipped: their buckets belong to another account`);
       if (signal.aborted) {
@@ -99,7 +107,11 @@ export class BatchRunner {
       }
       const now = clock.now();
       await this.saveConfig(serviceId, { finished_time: now });
-      event(serviceId, counts.failed > 0 ? 'abnormal' : 'normal', `batch inference finished: ${counts.total} file(s), ${counts.succeeded} succeeded, ${counts.failed} failed`);
+      event(
+        serviceId,
+        counts.failed > 0 ? 'abnormal' : 'normal',
+        `batch inference finished: ${counts.total} file(s), ${counts.succeeded} succeeded, ${counts.failed} failed`,
+      );
       await store.update(serviceId, { status: 'finished', desired: 'stopped', transition_at: now });
     } catch (e) {
       const reason = e instanceof Error ? e.message : String(e);

@@ -54,11 +54,18 @@ export function checkBatchConfig(c: Partial<BatchConfig> & { req_uri?: string },
   if (api && c.req_uri !== api.url) throw errors.badParam(`body.config[0].req_uri must be an api url of the model (${api.url})`);
   if (c.mapping_type === 'csv' && !c.mapping_rule) throw errors.badParam('body.config[0].mapping_rule is required when mapping_type is csv');
   if (c.src_type !== undefined && c.src_type !== 'ManifestFile') throw errors.badParam('body.config[0].src_type must be ManifestFile or absent');
-  if (c.src_type === 'ManifestFile' && !c.src_path!.endsWith('.manifest')) throw errors.badParam('body.config[0].src_path must name a .manifest file when src_type is ManifestFile');
+  if (c.src_type === 'ManifestFile' && !c.src_path!.endsWith('.manifest'))
+    throw errors.badParam('body.config[0].src_path must name a .manifest file when src_type is ManifestFile');
   parseSourceLocation(c.dest_path!, 'body.config[0].dest_path');
   if (c.src_type === 'ManifestFile') objectPathOf(c.src_path!, 'body.config[0].src_path');
   else parseSourceLocation(c.src_path!, 'body.config[0].src_path');
-  return { src_path: c.src_path!, dest_path: c.dest_path!, mapping_type: c.mapping_type!, ...(c.mapping_rule ? { mapping_rule: c.mapping_rule } : {}), ...(c.src_type ? { src_type: c.src_type } : {}) };
+  return {
+    src_path: c.src_path!,
+    dest_path: c.dest_path!,
+    mapping_type: c.mapping_type!,
+    ...(c.mapping_rule ? { mapping_rule: c.mapping_rule } : {}),
+    ...(c.src_type ? { src_type: c.src_type } : {}),
+  };
 }
 
 async function* inputs(store: ObjectStore, c: BatchConfig): AsyncGenerator<ObjectPath> {
@@ -121,7 +128,9 @@ function fileField(api: ConfigApi | undefined): string {
 
 function multipart(field: string, name: string, body: Buffer): { contentType: string; raw: Buffer } {
   const boundary = `atelier-${randomUUID()}`;
-  const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="${name.replace(/"/g, '')}"\r\nContent-Type: application/octet-stream\r\n\r\n`);
+  const head = Buffer.from(
+    `--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="${name.replace(/"/g, '')}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+  );
   return { contentType: `multipart/form-data; boundary=${boundary}`, raw: Buffer.concat([head, body, Buffer.from(`\r\n--${boundary}--\r\n`)]) };
 }
 
@@ -212,7 +221,9 @@ export async function runBatch(
         if (next.done) break;
         manifest.push(await handle(instance, next.value));
       }
-      await store.put(dest.bucket, `${dest.key}infer-result-${index}.manifest`, manifest.length > 0 ? `${manifest.join('\n')}\n` : '', { contentType: 'text/plain' });
+      await store.put(dest.bucket, `${dest.key}infer-result-${index}.manifest`, manifest.length > 0 ? `${manifest.join('\n')}\n` : '', {
+        contentType: 'text/plain',
+      });
     }),
   );
   return counts;

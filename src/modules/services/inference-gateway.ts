@@ -81,7 +81,8 @@ export class InferenceGateway {
     const isJson = contentType.startsWith('application/json');
     const check = await this.checkOf(projectId, route.modelId);
     try {
-      if (!isJson && !contentType.startsWith('multipart/form-data')) throw errors.badParam(`header.content-type ${contentType} is not supported; send application/json or multipart/form-data`);
+      if (!isJson && !contentType.startsWith('multipart/form-data'))
+        throw errors.badParam(`header.content-type ${contentType} is not supported; send application/json or multipart/form-data`);
       // The declared schema describes JSON requests; a multipart body goes to the model as files (the
       // guide lets _preprocess take either form).
       if (isJson && check?.contentType === 'application/json' && check.validate && !check.validate(body ?? {})) {

@@ -42,7 +42,9 @@ export function clusters(pool: LocalPool, caller: Principal, q: ClustersQuery) {
     allocatable_memory: Math.max(0, Math.round(pool.capacity.memoryMb - used.memoryMb)),
     allocatable_gpus: 0,
   };
-  const matching = [local].filter((c) => (q.cluster_name === undefined || c.cluster_name.includes(q.cluster_name)) && (q.status === undefined || c.status === q.status));
+  const matching = [local].filter(
+    (c) => (q.cluster_name === undefined || c.cluster_name.includes(q.cluster_name)) && (q.status === undefined || c.status === q.status),
+  );
   const page = matching.slice(q.offset * q.limit, q.offset * q.limit + q.limit);
   return { total_count: matching.length, count: page.length, clusters: page };
 }

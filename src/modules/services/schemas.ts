@@ -23,10 +23,9 @@ export const CustomSpec = Closed({
 export type CustomSpec = Static<typeof CustomSpec>;
 
 // The tables type weight as an Integer; the spec's own examples send it as a string ("70").
-export const Weight = Type.Union(
-  [Type.Integer({ minimum: 0, maximum: 100 }), Type.String({ pattern: '^(100|[1-9]?[0-9])$' })],
-  { description: 'Share of the traffic, 0 to 100, as an integer or a string of digits ("70"); the weights of a real-time service sum to 100' },
-);
+export const Weight = Type.Union([Type.Integer({ minimum: 0, maximum: 100 }), Type.String({ pattern: '^(100|[1-9]?[0-9])$' })], {
+  description: 'Share of the traffic, 0 to 100, as an integer or a string of digits ("70"); the weights of a real-time service sum to 100',
+});
 
 export const ServiceConfig = Type.Object({
   model_id: Type.String({ minLength: 1, maxLength: 64 }),

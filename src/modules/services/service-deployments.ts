@@ -41,5 +41,8 @@ function healthCheckOf(model: DeployableModel): HealthCheck | undefined {
     return v !== undefined && v.trim() !== '' && Number.isFinite(n) && n >= 0 ? Math.min(n, max) : undefined;
   };
   const timeout = seconds(h.timeout_seconds, 300);
-  return { timeoutMs: timeout !== undefined && timeout > 0 ? timeout * 1000 : DEFAULT_HEALTH.timeoutMs, initialDelayMs: (seconds(h.initial_delay_seconds, 3600) ?? 0) * 1000 };
+  return {
+    timeoutMs: timeout !== undefined && timeout > 0 ? timeout * 1000 : DEFAULT_HEALTH.timeoutMs,
+    initialDelayMs: (seconds(h.initial_delay_seconds, 3600) ?? 0) * 1000,
+  };
 }

@@ -44,18 +44,33 @@ export class ServiceManager {
   ) {
     this.events = new ServiceEvents(store, clock);
     this.configs = new ServiceConfigs(models, sandbox, buckets);
-    this.batch = new BatchRunner({ store, models, pool, clock, objects, buckets, sandbox, dataDir, predictTimeoutMs: serving.predictTimeoutMs, event: (id, type, info) => this.event(id, type, info), flush: () => this.flushEvents() });
-    this.host = new ServingHost({
-      event: (serviceId, type, info) => this.event(serviceId, type, info),
-      health: (serviceId, healthy) => {
-        void this.serialize(serviceId, async () => {
-          const row = await this.store.byId(serviceId);
-          if (!row || row.desired !== 'running' || !this.host.has(serviceId)) return;
-          const status: ServiceStatus = healthy ? 'running' : 'concerning';
-          if (row.status !== status) await this.store.update(serviceId, { status, transition_at: this.clock.now() });
-        });
+    this.batch = new BatchRunner({
+      store,
+      models,
+      pool,
+      clock,
+      objects,
+      buckets,
+      sandbox,
+      dataDir,
+      predictTimeoutMs: serving.predictTimeoutMs,
+      event: (id, type, info) => this.event(id, type, info),
+      flush: () => this.flushEvents(),
+    });
+    this.host = new ServingHost(
+      {
+        event: (serviceId, type, info) => this.event(serviceId, type, info),
+        health: (serviceId, healthy) => {
+          void this.serialize(serviceId, async () => {
+            const row = await this.store.byId(serviceId);
+            if (!row || row.desired !== 'running' || !this.host.has(serviceId)) return;
+            const status: ServiceStatus = healthy ? 'running' : 'concerning';
+            if (row.status !== status) await this.store.update(serviceId, { status, transition_at: this.clock.now() });
+          });
+        },
       },
-    }, serving);
+      serving,
+    );
   }
 
   /** Runs service operations one after the other per service. */
@@ -149,7 +164,8 @@ export class ServiceManager {
     const wasUp = this.host.has(id);
     try {
       const models = await modelsOf(this.models, row);
-      for (const c of JSON.parse(row.config) as StoredConfig[]) this.event(id, 'normal', `[${c.model_name} ${c.model_version}] preparing ${c.instance_count} instance(s) of ${c.specification}`);
+      for (const c of JSON.parse(row.config) as StoredConfig[])
+        this.event(id, 'normal', `[${c.model_name} ${c.model_version}] preparing ${c.instance_count} instance(s) of ${c.specification}`);
       await this.host.apply(id, deploymentsOf(row, models, { dataDir: this.dataDir, sandbox: this.sandbox }));
     } catch (e) {
       if (e instanceof DeployCancelledError) {
@@ -203,7 +219,13 @@ export class ServiceManager {
 
     // The spec: with both status and config, only status is changed.
     // Every accepted change is an update log entry, holding the config in force after it.
-    const logOf = (result: ServiceUpdateLogRow['result'], config = row.config): ServiceUpdateLogRow => ({ id: uuid(), service_id: id, update_time: now, result, config });
+    const logOf = (result: ServiceUpdateLogRow['result'], config = row.config): ServiceUpdateLogRow => ({
+      id: uuid(),
+      service_id: id,
+      update_time: now,
+      result,
+      config,
+    });
     if (req.status !== undefined) {
       if (req.status === 'stopped') {
         if (row.desired === 'stopped' && row.status === 'stopped') throw serviceErrors.alreadyStopped();
@@ -213,7 +235,8 @@ export class ServiceManager {
         await this.serialize(id, () => this.bringDown(id, 'service stopped'));
         return;
       }
-      if (row.desired === 'running' && (row.status === 'running' || row.status === 'deploying' || row.status === 'concerning')) throw serviceErrors.alreadyRunning();
+      if (row.desired === 'running' && (row.status === 'running' || row.status === 'deploying' || row.status === 'concerning'))
+        throw serviceErrors.alreadyRunning();
       const configs = JSON.parse(row.config) as StoredConfig[];
       this.reserveStored(id, configs);
       const log = logOf('RUNNING');
@@ -236,7 +259,11 @@ export class ServiceManager {
         patch.transition_at = now;
       }
       await this.store.updateWithLog(id, patch, log);
-      this.event(id, 'normal', `start to update service (${stored.map((c) => `${c.model_name} ${c.model_version}: weight ${c.weight}, ${c.instance_count} instance(s)`).join('; ')})`);
+      this.event(
+        id,
+        'normal',
+        `start to update service (${stored.map((c) => `${c.model_name} ${c.model_version}: weight ${c.weight}, ${c.instance_count} instance(s)`).join('; ')})`,
+      );
       if (running) {
         void this.serialize(id, async () => {
           await this.bringUp(id, log.id);

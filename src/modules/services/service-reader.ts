@@ -17,7 +17,11 @@ export class ServiceReader {
   async list(caller: Principal, q: ListServicesQuery) {
     const [total, rows] = await Promise.all([this.store.count(caller.projectId, q), this.store.page(caller.projectId, q)]);
     const now = this.clock.now();
-    return { total_count: total, count: rows.length, services: rows.map((r) => listItemOf(r, this.manager.stats.pending(r.id), now, this.manager.host.progress(r.id))) };
+    return {
+      total_count: total,
+      count: rows.length,
+      services: rows.map((r) => listItemOf(r, this.manager.stats.pending(r.id), now, this.manager.host.progress(r.id))),
+    };
   }
 
   async show(caller: Principal, id: string, baseUrl: string) {

@@ -65,7 +65,10 @@ export class ServiceStore {
   }
 
   private filtered(projectId: string, q: ListServicesQuery) {
-    let query = this.db.selectFrom('services').where('project_id', '=', projectId).where('workspace_id', '=', q.workspace_id ?? '0');
+    let query = this.db
+      .selectFrom('services')
+      .where('project_id', '=', projectId)
+      .where('workspace_id', '=', q.workspace_id ?? '0');
     if (q.service_id !== undefined) query = query.where('id', '=', q.service_id);
     if (q.service_name !== undefined) query = query.where('service_name', '=', q.service_name);
     if (q.infer_type !== undefined) query = query.where('infer_type', '=', q.infer_type);
@@ -78,7 +81,9 @@ export class ServiceStore {
   }
 
   async count(projectId: string, q: ListServicesQuery): Promise<number> {
-    const r = await this.filtered(projectId, q).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
+    const r = await this.filtered(projectId, q)
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirst();
     return Number(r?.n ?? 0);
   }
 
@@ -110,8 +115,16 @@ export class ServiceStore {
   async events(serviceId: string, q: EventsQuery): Promise<{ total: number; rows: ServiceEventRow[] }> {
     const page = pageLiterals(q.limit, q.offset * q.limit);
     const dir = q.order === 'asc' ? 'asc' : 'desc';
-    const total = await this.eventsFiltered(serviceId, q).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
-    const rows = await this.eventsFiltered(serviceId, q).selectAll().orderBy('occur_time', dir).orderBy('id', dir).limit(page.limit).offset(page.offset).execute();
+    const total = await this.eventsFiltered(serviceId, q)
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirst();
+    const rows = await this.eventsFiltered(serviceId, q)
+      .selectAll()
+      .orderBy('occur_time', dir)
+      .orderBy('id', dir)
+      .limit(page.limit)
+      .offset(page.offset)
+      .execute();
     return { total: Number(total?.n ?? 0), rows };
   }
 

@@ -64,7 +64,14 @@ export function listItemOf(row: ServiceRow, pending: { invocations: number; fail
 }
 
 export function detailOf(row: ServiceRow, pending: { invocations: number; failures: number }, now: number, baseUrl: string, progress?: number): ServiceDetail {
-  const modelStatus = row.status === 'running' || row.status === 'concerning' ? 'running' : row.status === 'stopped' ? 'stopped' : row.status === 'failed' ? 'failed' : 'notReady';
+  const modelStatus =
+    row.status === 'running' || row.status === 'concerning'
+      ? 'running'
+      : row.status === 'stopped'
+        ? 'stopped'
+        : row.status === 'failed'
+          ? 'failed'
+          : 'notReady';
   const config: QueryServiceConfig[] = configsOf(row).map((c) => ({
     model_id: c.model_id,
     model_name: c.model_name,

@@ -32,7 +32,10 @@ function points(p: Param, i: number, integer: boolean): number[] | string[] {
   const where = `${F}.search_params[${i}]`;
   const type = p.param_type === 'discreate' ? 'discrete' : p.param_type;
   if (type === 'discrete') {
-    const values = (p.discrete_values ?? []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+    const values = (p.discrete_values ?? [])
+      .flatMap((v) => v.split(','))
+      .map((v) => v.trim())
+      .filter(Boolean);
     if (values.length === 0) throw errors.badParam(`${where}.discrete_values: a discrete parameter needs values`);
     return values;
   }

@@ -16,7 +16,16 @@ export interface TrainingEngine {
   paths: string[];
 }
 
-function engine(user: string, id: string, name: string, version: string, runtime: string, runtimeArgs: string[], extensions: string[], paths: string[]): TrainingEngine {
+function engine(
+  user: string,
+  id: string,
+  name: string,
+  version: string,
+  runtime: string,
+  runtimeArgs: string[],
+  extensions: string[],
+  paths: string[],
+): TrainingEngine {
   return {
     runtime,
     runtimeArgs,
@@ -76,7 +85,10 @@ export function detectEngines(configured: readonly EngineSpec[] = [], runAs?: nu
   const user = String(runAs ?? process.getuid?.() ?? '');
   const engines: TrainingEngine[] = [];
   const seen = new Set<string>();
-  for (const [command, suffix] of [['python3', ''], ['/usr/bin/python3', '-system']] as const) {
+  for (const [command, suffix] of [
+    ['python3', ''],
+    ['/usr/bin/python3', '-system'],
+  ] as const) {
     const p = probePython(command);
     if (!p || seen.has(p.real)) continue;
     seen.add(p.real);
@@ -85,18 +97,34 @@ export function detectEngines(configured: readonly EngineSpec[] = [], runAs?: nu
     engines.push(engine(user, `python${minor}${suffix}`, 'Python', `Python-${p.version}${suffix}`, p.executable, ['-u'], ['.py'], p.paths));
   }
   const node = process.versions.node;
-  engines.push(engine(user, `nodejs${node.split('.')[0]}`, 'Node.js', `Node.js-${node}`, process.execPath, [], ['.js', '.mjs', '.cjs'], executablePaths(process.execPath)));
+  engines.push(
+    engine(user, `nodejs${node.split('.')[0]}`, 'Node.js', `Node.js-${node}`, process.execPath, [], ['.js', '.mjs', '.cjs'], executablePaths(process.execPath)),
+  );
   for (const spec of configured) {
     if (engines.some((e) => e.response.engine_id === spec.id)) throw new Error(`engine ${spec.id} is defined twice`);
     const python = probePython(spec.runtime);
     if (python) {
       // The configured path stays the runtime: a virtual environment's interpreter finds its packages from it.
-      engines.push(engine(user, spec.id, spec.name, `${spec.name}-${spec.id}-python${python.version}`, spec.runtime, ['-u'], ['.py'], [...new Set([...executablePaths(spec.runtime), ...python.paths])]));
+      engines.push(
+        engine(
+          user,
+          spec.id,
+          spec.name,
+          `${spec.name}-${spec.id}-python${python.version}`,
+          spec.runtime,
+          ['-u'],
+          ['.py'],
+          [...new Set([...executablePaths(spec.runtime), ...python.paths])],
+        ),
+      );
       continue;
     }
     const version = probeVersion(spec.runtime);
     // An interpreter that does not start is left out: listing it would promise jobs that cannot run.
-    if (version !== undefined) engines.push(engine(user, spec.id, spec.name, `${spec.name}-${spec.id}-${version}`, spec.runtime, [], ['.js', '.mjs', '.cjs'], executablePaths(spec.runtime)));
+    if (version !== undefined)
+      engines.push(
+        engine(user, spec.id, spec.name, `${spec.name}-${spec.id}-${version}`, spec.runtime, [], ['.js', '.mjs', '.cjs'], executablePaths(spec.runtime)),
+      );
   }
   return engines;
 }

@@ -43,11 +43,13 @@ export class JobBuilder {
   ) {}
 
   async build(caller: Principal, req: CreateTrainingJobRequest): Promise<TrainingJobRow> {
-    if (req.tasks && req.tasks.length > 0) throw errors.badParam('body.tasks: heterogeneous jobs are not available here; describe the job with algorithm and spec');
+    if (req.tasks && req.tasks.length > 0)
+      throw errors.badParam('body.tasks: heterogeneous jobs are not available here; describe the job with algorithm and spec');
     const a = req.algorithm;
     if (!a) throw errors.badParam(`${F} is required`);
     if (a.autosearch_config_path || a.autosearch_framework_path) throw jobErrors.autoSearch(`${F}.autosearch_config_path`);
-    if (a.subscription_id || a.item_version_id) throw errors.badParam(`${F}.subscription_id: subscribed algorithms are not available here; use id or code_dir and boot_file`);
+    if (a.subscription_id || a.item_version_id)
+      throw errors.badParam(`${F}.subscription_id: subscribed algorithms are not available here; use id or code_dir and boot_file`);
     if (a.command) throw codeErrors.customImage(`${F}.command`);
     if (a.engine?.image_url) throw codeErrors.customImage(`${F}.engine.image_url`);
     if (req.spec?.volumes && req.spec.volumes.length > 0) throw errors.badParam('body.spec.volumes: NFS volumes cannot be attached by the local executor');
@@ -217,7 +219,8 @@ function mergeParameters(algo: AlgorithmRecord, given: Parameter[]): Parameter[]
   given.forEach((g, i) => {
     const existing = merged.find((p) => p.name === g.name);
     if (!existing) {
-      if (!algo.jobConfig.parameters_customization) throw errors.badParam(`${F}.parameters[${i}].name: the algorithm has no parameter ${g.name ?? ''} and allows no others`);
+      if (!algo.jobConfig.parameters_customization)
+        throw errors.badParam(`${F}.parameters[${i}].name: the algorithm has no parameter ${g.name ?? ''} and allows no others`);
       merged.push(g);
       return;
     }

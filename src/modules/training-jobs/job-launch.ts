@@ -79,7 +79,13 @@ export function checkLocalDirs(runtime: TrainingRuntime, algorithm: CreateTraini
 }
 
 /** Downloads the code folder and every input into the job's folder and hands them to the job's user. */
-export async function stageJob(runtime: TrainingRuntime, objects: ObjectStore, row: TrainingJobRow, domainId: string, log: (line: string) => Promise<void>): Promise<StagedJob> {
+export async function stageJob(
+  runtime: TrainingRuntime,
+  objects: ObjectStore,
+  row: TrainingJobRow,
+  domainId: string,
+  log: (line: string) => Promise<void>,
+): Promise<StagedJob> {
   const { layout, sandbox } = runtime;
   const algorithm = JSON.parse(row.algorithm) as JobAlgorithmResponse;
   const engine = runtime.engines.find((e) => e.response.engine_id === row.engine_id);

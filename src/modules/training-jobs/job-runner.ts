@@ -163,7 +163,9 @@ export class JobRunner {
     const logFile = this.runtime.layout.logFile(row.id, 'worker-0');
     for (const [i, parameters] of plan.trials.entries()) {
       if (await this.terminateAsked(row.id)) break;
-      const shown = Object.entries(parameters).map(([k, v]) => `${k}=${v}`).join(' ');
+      const shown = Object.entries(parameters)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(' ');
       await this.serviceLog(row, `${plan.algorithm} trial ${i + 1}/${plan.trials.length}: ${shown}`);
       const from = await fileSize(logFile);
       const handles = await this.launch(row, staged, outputDirs(this.runtime, row, staged.algorithm, i), parameters);
@@ -178,7 +180,13 @@ export class JobRunner {
       await this.serviceLog(row, `trial ${i + 1}: exit ${exitCode}, ${plan.reward.name}=${result.reward ?? 'not reported'}`);
     }
     const best = bestTrial(results, plan.reward.mode);
-    if (best) await this.serviceLog(row, `best trial ${best.trial + 1}: ${Object.entries(best.parameters).map(([k, v]) => `${k}=${v}`).join(' ')} ${plan.reward.name}=${best.reward}`);
+    if (best)
+      await this.serviceLog(
+        row,
+        `best trial ${best.trial + 1}: ${Object.entries(best.parameters)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(' ')} ${plan.reward.name}=${best.reward}`,
+      );
     const outputs = best ? outputDirs(this.runtime, row, staged.algorithm, best.trial) : new Map<string, ChannelDir>();
     await this.finish(row.id, exits, { outputs, search: { plan, results, ...(best ? { best } : {}) } });
   }
@@ -210,7 +218,9 @@ export class JobRunner {
       statuses[0] = {
         ...statuses[0],
         message: best
-          ? `best trial ${best.trial + 1} of ${plan.trials.length}: ${Object.entries(best.parameters).map(([k, v]) => `${k}=${v}`).join(' ')} ${plan.reward.name}=${best.reward}`
+          ? `best trial ${best.trial + 1} of ${plan.trials.length}: ${Object.entries(best.parameters)
+              .map(([k, v]) => `${k}=${v}`)
+              .join(' ')} ${plan.reward.name}=${best.reward}`
           : `no trial of ${plan.trials.length} reported ${plan.reward.name}`,
       };
     }

@@ -87,7 +87,9 @@ export const CreateTrainingJobRequest = Type.Object({
         }),
       ),
       volumes: Type.Optional(ListOf(Type.Unknown(), 10, 'NFS volumes: not available here; leave it out or empty')),
-      log_export_path: Type.Optional(Type.Object({ obs_url: Type.Optional(Type.String({ maxLength: 1024 })), host_path: Type.Optional(Type.String({ maxLength: 1024 })) })),
+      log_export_path: Type.Optional(
+        Type.Object({ obs_url: Type.Optional(Type.String({ maxLength: 1024 })), host_path: Type.Optional(Type.String({ maxLength: 1024 })) }),
+      ),
     }),
   ),
 });
@@ -181,7 +183,8 @@ export const ListTrainingJobsRequest = Type.Object({
   order: StringEnum(['asc', 'desc'] as const, { default: 'desc' }),
   group_by: Type.Optional(
     StringEnum(['', ...JobGroupFields] as const, {
-      description: 'Puts the jobs with the same phase, algorithm_name, kind, user_id or workspace_id next to each other (the groups in the order asked), sorted by sort_by within each group; empty for none',
+      description:
+        'Puts the jobs with the same phase, algorithm_name, kind, user_id or workspace_id next to each other (the groups in the order asked), sorted by sort_by within each group; empty for none',
     }),
   ),
   filters: Type.Optional(

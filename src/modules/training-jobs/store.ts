@@ -60,7 +60,11 @@ export class TrainingJobStore {
   }
 
   async count(projectId: string): Promise<number> {
-    const r = await this.db.selectFrom('training_jobs').select((eb) => eb.fn.countAll<number>().as('n')).where('project_id', '=', projectId).executeTakeFirst();
+    const r = await this.db
+      .selectFrom('training_jobs')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('project_id', '=', projectId)
+      .executeTakeFirst();
     return Number(r?.n ?? 0);
   }
 
@@ -103,11 +107,6 @@ export class TrainingJobStore {
   page(projectId: string, q: JobPage): Promise<TrainingJobRow[]> {
     let query = this.db.selectFrom('training_jobs').selectAll().where(this.where(projectId, q.filters));
     if (q.groupBy) query = query.orderBy(q.groupBy, q.order);
-    return query
-      .orderBy(q.sortBy, q.order)
-      .orderBy('id', q.order)
-      .limit(q.limit)
-      .offset(q.offset)
-      .execute();
+    return query.orderBy(q.sortBy, q.order).orderBy('id', q.order).limit(q.limit).offset(q.offset).execute();
   }
 }

@@ -31,10 +31,11 @@ export async function taskMetrics(file: string, since: number): Promise<{ metric
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
   }
-  const average = (slots: number[][]) => Array.from({ length: slots.length }, (_, i) => {
-    const v = slots[i];
-    return v && v.length > 0 ? Math.round((v.reduce((a, b) => a + b, 0) / v.length) * 1000) / 1000 : -1;
-  });
+  const average = (slots: number[][]) =>
+    Array.from({ length: slots.length }, (_, i) => {
+      const v = slots[i];
+      return v && v.length > 0 ? Math.round((v.reduce((a, b) => a + b, 0) / v.length) * 1000) / 1000 : -1;
+    });
   const none = Array.from({ length: cpu.length }, () => -1);
   return [
     { metric: 'cpuUsage', value: average(cpu) },

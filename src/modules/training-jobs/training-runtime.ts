@@ -36,7 +36,14 @@ export function createTrainingRuntime(dataDir: string, opts: TrainingOptions = {
     cpuCores: opts.capacity?.cpu ?? host.cpuCores,
     memoryMb: opts.capacity?.memoryMb ?? host.memoryMb,
   };
-  const sandbox = opts.sandbox ?? new Sandbox('none', new ResourceControl(undefined, undefined), { ownerDomainId: async () => undefined, domainOfProject: async () => undefined }, { missing: 'no sandbox was given' });
+  const sandbox =
+    opts.sandbox ??
+    new Sandbox(
+      'none',
+      new ResourceControl(undefined, undefined),
+      { ownerDomainId: async () => undefined, domainOfProject: async () => undefined },
+      { missing: 'no sandbox was given' },
+    );
   return {
     dataDir,
     host,

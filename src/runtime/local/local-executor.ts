@@ -79,9 +79,7 @@ export class LocalExecutor {
   private pollTimer: NodeJS.Timeout | undefined;
   private sampleTimer: NodeJS.Timeout | undefined;
 
-  constructor(
-    private readonly opts: { pollMs?: number; sampleMs?: number; resources?: ResourceControl } = {},
-  ) {}
+  constructor(private readonly opts: { pollMs?: number; sampleMs?: number; resources?: ResourceControl } = {}) {}
 
   /** Starts the process in a new process group; throws when the executable cannot be started. */
   async spawn(spec: ProcessSpec): Promise<ProcessHandle> {

@@ -34,7 +34,11 @@ export interface BwrapPrograms {
   setpriv?: string;
 }
 
-type Op = { kind: 'tmpfs'; path: string; perms: string } | { kind: 'bind'; path: string; source: string; writable: boolean } | { kind: 'symlink'; path: string; target: string } | { kind: 'proc' | 'dev' | 'dir'; path: string };
+type Op =
+  | { kind: 'tmpfs'; path: string; perms: string }
+  | { kind: 'bind'; path: string; source: string; writable: boolean }
+  | { kind: 'symlink'; path: string; target: string }
+  | { kind: 'proc' | 'dev' | 'dir'; path: string };
 
 const depth = (p: string) => (p === '/' ? 0 : p.split('/').length - 1);
 const isUnder = (p: string, dir: string) => dir === '/' || p === dir || p.startsWith(`${dir}/`);
@@ -149,7 +153,8 @@ export class BwrapPlanner {
         if (ops.has(a)) continue;
         const h = holder(a);
         if (!fromHost(h)) add({ kind: 'dir', path: a });
-        else if (op.kind === 'bind' && op.source !== op.path && !exists(a)) throw new Error(`${op.path} cannot be made inside the sandbox: ${a} is read-only from the host`);
+        else if (op.kind === 'bind' && op.source !== op.path && !exists(a))
+          throw new Error(`${op.path} cannot be made inside the sandbox: ${a} is read-only from the host`);
       }
     }
 

@@ -125,7 +125,9 @@ const STALE_MS = 10 * 60_000;
 function sweepStale(base: string): void {
   let names: string[];
   try {
-    names = readdirSync(base, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+    names = readdirSync(base, { withFileTypes: true })
+      .filter((e) => e.isDirectory())
+      .map((e) => e.name);
   } catch {
     return;
   }

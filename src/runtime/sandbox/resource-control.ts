@@ -4,7 +4,17 @@
 // its memory, so it is reported as such.
 import { readFileSync } from 'node:fs';
 import { processTable, workloadRss, type ProcessTable } from '#src/runtime/local/proc-stats.ts';
-import { detectCgroups, makeCpuGroup, makeMemoryGroup, oomKills, peakMemory, removeGroup, throttledSeconds, type CgroupBases, type CgroupVersion } from './cgroups.ts';
+import {
+  detectCgroups,
+  makeCpuGroup,
+  makeMemoryGroup,
+  oomKills,
+  peakMemory,
+  removeGroup,
+  throttledSeconds,
+  type CgroupBases,
+  type CgroupVersion,
+} from './cgroups.ts';
 
 export interface ResourceLimits {
   /** Cores (may be fractional). */
@@ -86,7 +96,12 @@ export class ResourceControl {
 
   describe(): string {
     const memory = { 'cgroup-v1': 'a cgroup v1 memory limit', 'cgroup-v2': 'a cgroup v2 memory limit', watchdog: 'a resident-memory watchdog' }[this.memory];
-    const cpu = { 'cgroup-v1': 'a cgroup v1 CPU quota', 'cgroup-v2': 'a cgroup v2 CPU quota', affinity: 'CPU affinity', none: 'nothing (no cgroup, no taskset)' }[this.cpu];
+    const cpu = {
+      'cgroup-v1': 'a cgroup v1 CPU quota',
+      'cgroup-v2': 'a cgroup v2 CPU quota',
+      affinity: 'CPU affinity',
+      none: 'nothing (no cgroup, no taskset)',
+    }[this.cpu];
     return `memory enforced by ${memory}, CPU by ${cpu}`;
   }
 
@@ -145,7 +160,10 @@ export class ResourceControl {
 
   /** The `n` least used allowed cores. */
   private pickCores(n: number): number[] {
-    const cores = [...this.coreLoad].sort((a, b) => a[1] - b[1] || a[0] - b[0]).slice(0, Math.max(1, n)).map(([c]) => c);
+    const cores = [...this.coreLoad]
+      .sort((a, b) => a[1] - b[1] || a[0] - b[0])
+      .slice(0, Math.max(1, n))
+      .map(([c]) => c);
     for (const c of cores) this.coreLoad.set(c, (this.coreLoad.get(c) ?? 0) + 1);
     return cores.sort((a, b) => a - b);
   }

@@ -70,7 +70,9 @@ export class Sandbox {
 
   describe(): string {
     const who = this.options.runAs ? `as uid ${this.options.runAs.uid}:${this.options.runAs.gid}` : "as the server's user";
-    const sandbox = this.confined ? `bubblewrap, ${who}` : `none, ${this.options.missing ?? 'it is turned off'}; only the owner account's workloads run, unconfined`;
+    const sandbox = this.confined
+      ? `bubblewrap, ${who}`
+      : `none, ${this.options.missing ?? 'it is turned off'}; only the owner account's workloads run, unconfined`;
     return `workload sandbox: ${sandbox}; ${this.resources.describe()}`;
   }
 

@@ -51,7 +51,8 @@ function flatten(value: unknown, field: string): { values: unknown[]; shape: num
 export function encodeInputs(body: unknown, specs: InputSpec[], Tensor: typeof OrtTensor): Record<string, OrtTensor> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new CodecError('body must be a JSON object mapping input names to arrays');
   const obj = body as Record<string, unknown>;
-  for (const k of Object.keys(obj)) if (!specs.some((s) => s.name === k)) throw new CodecError(`body.${k} is not an input of the model (inputs: ${specs.map((s) => s.name).join(', ')})`);
+  for (const k of Object.keys(obj))
+    if (!specs.some((s) => s.name === k)) throw new CodecError(`body.${k} is not an input of the model (inputs: ${specs.map((s) => s.name).join(', ')})`);
   const feeds: Record<string, OrtTensor> = {};
   for (const spec of specs) {
     const field = `body.${spec.name}`;
@@ -86,7 +87,11 @@ function toTensor(values: unknown[], shape: number[], type: TensorType, field: s
     case 'bool':
       return new Tensor('bool', Uint8Array.from(values.map((v) => (v ? 1 : 0))), shape);
     case 'string':
-      return new Tensor('string', values.map((v) => String(v)), shape);
+      return new Tensor(
+        'string',
+        values.map((v) => String(v)),
+        shape,
+      );
   }
 }
 

@@ -1,5 +1,14 @@
 import { Worker } from 'node:worker_threads';
-import { formatSeconds, InstanceStartError, UNREACHABLE, untilAborted, type InstanceUsage, type PredictRequest, type PredictResponse, type ServingInstance } from './instance.ts';
+import {
+  formatSeconds,
+  InstanceStartError,
+  UNREACHABLE,
+  untilAborted,
+  type InstanceUsage,
+  type PredictRequest,
+  type PredictResponse,
+  type ServingInstance,
+} from './instance.ts';
 
 type Reply = { id: number; ok: true; text: string } | { id: number; ok: false; status: number; message: string };
 

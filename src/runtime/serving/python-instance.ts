@@ -7,7 +7,15 @@ import type { ResourceControl } from '#src/runtime/sandbox/resource-control.ts';
 import type { Launch, WorkloadSpec } from '#src/runtime/sandbox/sandbox.ts';
 import { wrapperArgv } from '#src/runtime/sandbox/wrapper.ts';
 import type { Interpreter } from '#src/runtime/sandbox/interpreters.ts';
-import { formatSeconds, InstanceStartError, UNREACHABLE, type InstanceUsage, type PredictRequest, type PredictResponse, type ServingInstance } from './instance.ts';
+import {
+  formatSeconds,
+  InstanceStartError,
+  UNREACHABLE,
+  type InstanceUsage,
+  type PredictRequest,
+  type PredictResponse,
+  type ServingInstance,
+} from './instance.ts';
 
 const SERVER = fileURLToPath(new URL('./python/model_server.py', import.meta.url));
 const PYTHONPATH = fileURLToPath(new URL('./python', import.meta.url));
@@ -81,14 +89,17 @@ export class PythonInstance implements ServingInstance {
     let overMemory = false;
     const memoryReason = () => `the model server exceeded its memory limit of ${launch.group.record.limits.memoryMb} MB and was killed`;
     const leader = this.child.pid;
-    const unwatch = leader === undefined ? () => undefined : opts.resources.watch(leader, launch.group, () => {
-      overMemory = true;
-      try {
-        process.kill(-leader, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    });
+    const unwatch =
+      leader === undefined
+        ? () => undefined
+        : opts.resources.watch(leader, launch.group, () => {
+            overMemory = true;
+            try {
+              process.kill(-leader, 'SIGKILL');
+            } catch {
+              // already gone
+            }
+          });
     const ended = () => {
       unwatch();
       if (!overMemory && leader !== undefined && launch.group.overMemory(leader, processTable)) overMemory = true;
@@ -126,7 +137,11 @@ export class PythonInstance implements ServingInstance {
       this.child.once('exit', (code) => {
         clearTimeout(timer);
         const last = stderrTail.trim().split('\n').slice(-1)[0] ?? '';
-        reject(new InstanceStartError(overMemory ? `${memoryReason()} while starting` : `the model server exited with code ${code} while starting${last ? `: ${last}` : ''}`));
+        reject(
+          new InstanceStartError(
+            overMemory ? `${memoryReason()} while starting` : `the model server exited with code ${code} while starting${last ? `: ${last}` : ''}`,
+          ),
+        );
       });
     });
     this.ready.catch(() => undefined);
@@ -145,9 +160,18 @@ export class PythonInstance implements ServingInstance {
     if (signal?.aborted) return Promise.reject(signal.reason as Error);
     return new Promise((resolve, reject) => {
       // An abort destroys the request with its socket, so the agent's slot serves the next request.
-      const failed = (e: Error) => (signal?.aborted ? reject(signal.reason as Error) : resolve({ status: UNREACHABLE, body: `the instance did not answer: ${e.message}` }));
+      const failed = (e: Error) =>
+        signal?.aborted ? reject(signal.reason as Error) : resolve({ status: UNREACHABLE, body: `the instance did not answer: ${e.message}` });
       const r = request(
-        { host: '127.0.0.1', port: this.port, path: '/', method: 'POST', agent: this.agent, signal, headers: { 'content-type': req.contentType, 'content-length': req.raw.length } },
+        {
+          host: '127.0.0.1',
+          port: this.port,
+          path: '/',
+          method: 'POST',
+          agent: this.agent,
+          signal,
+          headers: { 'content-type': req.contentType, 'content-length': req.raw.length },
+        },
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
@@ -183,7 +207,9 @@ export class PythonInstance implements ServingInstance {
         res.on('error', () => undefined);
         res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`GET /health answered ${res.statusCode}`))));
       });
-      r.on('error', (e) => reject(new Error(signal.aborted ? `GET /health got no answer within ${formatSeconds(timeoutMs)}` : `GET /health failed: ${e.message}`)));
+      r.on('error', (e) =>
+        reject(new Error(signal.aborted ? `GET /health got no answer within ${formatSeconds(timeoutMs)}` : `GET /health failed: ${e.message}`)),
+      );
       r.end();
     });
   }

@@ -3,7 +3,15 @@
 // health checks of running instances, and restarts of instances that crash or stop answering.
 // The services family drives it and records what it reports.
 import { randomUUID } from 'node:crypto';
-import { DEFAULT_HEALTH, DEFAULT_HOST_OPTIONS, DeployCancelledError, type HostListener, type HostOptions, type ModelDeployment, type Routed } from './deployment.ts';
+import {
+  DEFAULT_HEALTH,
+  DEFAULT_HOST_OPTIONS,
+  DeployCancelledError,
+  type HostListener,
+  type HostOptions,
+  type ModelDeployment,
+  type Routed,
+} from './deployment.ts';
 import { formatSeconds, PredictTimeoutError, UNREACHABLE, untilAborted, type InstanceUsage, type PredictRequest, type PredictResponse } from './instance.ts';
 import { cumulativeOf, drainAndStop, newSlot, type Live, type LiveModel, type Slot } from './slots.ts';
 
@@ -275,7 +283,11 @@ export class ServingHost {
       await this.retire(serviceId, [slot], 0);
       if (this.live.get(serviceId) !== live) return;
       const more = attempt < MAX_RESTARTS;
-      this.event(serviceId, 'abnormal', `[${model.spec.modelId}] restarting an instance failed: ${e instanceof Error ? e.message : String(e)}${more ? '' : `; no more attempts after ${MAX_RESTARTS}`}`);
+      this.event(
+        serviceId,
+        'abnormal',
+        `[${model.spec.modelId}] restarting an instance failed: ${e instanceof Error ? e.message : String(e)}${more ? '' : `; no more attempts after ${MAX_RESTARTS}`}`,
+      );
       if (more) void this.restart(serviceId, model, attempt + 1);
       return;
     }

@@ -60,7 +60,10 @@ export interface FuzzRun {
 
 /** A TOML value: strings as basic strings (JSON's escapes are TOML's), numbers and booleans as such. */
 const toml = (v: string | number | boolean): string => (typeof v === 'string' ? JSON.stringify(v) : String(v));
-const table = (values: Record<string, string>): string => `{ ${Object.entries(values).map(([k, v]) => `${toml(k)} = ${toml(v)}`).join(', ')} }`;
+const table = (values: Record<string, string>): string =>
+  `{ ${Object.entries(values)
+    .map(([k, v]) => `${toml(k)} = ${toml(v)}`)
+    .join(', ')} }`;
 
 export interface FuzzTarget {
   baseUrl: string;
@@ -95,19 +98,34 @@ export async function runSchemathesis(python: string, target: FuzzTarget, profil
   ];
   writeFileSync(join(dir, 'schemathesis.toml'), `${lines.join('\n')}\n`);
   const args = [
-    '-m', 'schemathesis.cli', '--config-file', join(dir, 'schemathesis.toml'), 'run', `${target.baseUrl}/openapi.json`,
-    '--header', `X-Auth-Token: ${target.token}`,
-    '--max-examples', String(profile.maxExamples),
-    '--phases', profile.phases,
-    '--request-timeout', String(profile.requestTimeout),
-    '--checks', process.env.ATELIER_FUZZ_CHECKS ?? CHECKS.join(','),
-    '--workers', '1',
-    '--generation-database', 'none',
+    '-m',
+    'schemathesis.cli',
+    '--config-file',
+    join(dir, 'schemathesis.toml'),
+    'run',
+    `${target.baseUrl}/openapi.json`,
+    '--header',
+    `X-Auth-Token: ${target.token}`,
+    '--max-examples',
+    String(profile.maxExamples),
+    '--phases',
+    profile.phases,
+    '--request-timeout',
+    String(profile.requestTimeout),
+    '--checks',
+    process.env.ATELIER_FUZZ_CHECKS ?? CHECKS.join(','),
+    '--workers',
+    '1',
+    '--generation-database',
+    'none',
     '--continue-on-failure',
-    '--suppress-health-check', 'all',
+    '--suppress-health-check',
+    'all',
     '--no-color',
-    '--report', 'junit',
-    '--report-junit-path', join(dir, 'junit.xml'),
+    '--report',
+    'junit',
+    '--report-junit-path',
+    join(dir, 'junit.xml'),
     ...(target.include?.method ? ['--include-method', target.include.method] : []),
     ...(target.include?.excludeMethod ? ['--exclude-method', target.include.excludeMethod] : []),
     ...Object.keys(target.excluded).flatMap((op) => ['--exclude-operation-id', op]),

@@ -40,7 +40,10 @@ export function serviceRoutes(fastify: FastifyInstance, { manager, reader }: Pic
   app.route({
     ...routeOf(ops.DeleteService),
     handler: async (req) => {
-      const ids = req.params.service_id.split(',').map((s) => s.trim()).filter(Boolean);
+      const ids = req.params.service_id
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
       await manager.delete(principal(req), ids);
       return {};
     },

@@ -37,7 +37,10 @@ export const logRoutes: FastifyPluginAsyncTypebox<{ jobs: TrainingJobService }> 
       const { training_job_id: id, task_id: task } = req.params;
       const disposition = req.query.disposition ?? 'inline';
       const file = await jobs.signedLogFile(id, task, req.query.expires, disposition, req.query.signature);
-      const exists = await access(file).then(() => true, () => false);
+      const exists = await access(file).then(
+        () => true,
+        () => false,
+      );
       reply.header('Content-Type', disposition === 'attachment' ? 'application/octet-stream' : 'text/plain; charset=utf-8');
       if (disposition === 'attachment') reply.header('Content-Disposition', `attachment; filename="${id}-${task}.log"`);
       return reply.send(exists ? createReadStream(file) : '');

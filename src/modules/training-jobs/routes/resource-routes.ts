@@ -5,7 +5,10 @@ import type { TrainingFlavor } from '../flavors.ts';
 import { trainingJobOperations as ops } from '../operations.ts';
 
 /** The flavors and engines training jobs run on (#121-122), as found on this host at start-up. */
-export const resourceRoutes: FastifyPluginAsyncTypebox<{ flavors: readonly TrainingFlavor[]; engines: readonly TrainingEngine[] }> = async (app, { flavors, engines }) => {
+export const resourceRoutes: FastifyPluginAsyncTypebox<{ flavors: readonly TrainingFlavor[]; engines: readonly TrainingEngine[] }> = async (
+  app,
+  { flavors, engines },
+) => {
   app.route({
     ...routeOf(ops.ShowTrainingJobFlavors),
     handler: async (req) => {
