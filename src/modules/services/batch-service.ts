@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { errors } from '#src/core/errors.ts';
 import { parseSourceLocation, type ConfigApi } from '#src/modules/models/index.ts';
-import { PredictTimeoutError, type ServingInstance } from '#src/runtime/serving/instance.ts';
+import { PredictTimeoutError, untilAborted, type ServingInstance } from '#src/runtime/serving/instance.ts';
 import type { ObjectStore } from '#src/storage/object-store.ts';
 import { bucketForbidden } from '#src/storage/bucket-access.ts';
 import { formatObsPath, type ObjectPath } from '#src/storage/obs-path.ts';
@@ -156,7 +156,7 @@ export async function runBatch(
     const timer = predictTimeoutMs === undefined ? undefined : setTimeout(() => drop.abort(new PredictTimeoutError(predictTimeoutMs)), predictTimeoutMs);
     let r;
     try {
-      r = await instance.predict({ ...body, signal: drop.signal });
+      r = await untilAborted(instance.predict({ ...body, signal: drop.signal }), drop.signal);
     } finally {
       clearTimeout(timer);
     }

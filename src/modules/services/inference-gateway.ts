@@ -7,7 +7,7 @@ import type { Principal } from '#src/auth/principal.ts';
 import { errors } from '#src/core/errors.ts';
 import { describeValidationError } from '#src/http/validation.ts';
 import { jsonSchemaOf } from '#src/modules/models/index.ts';
-import { PredictTimeoutError, UNREACHABLE, type PredictRequest, type PredictResponse } from '#src/runtime/serving/instance.ts';
+import { PredictTimeoutError, UNREACHABLE, type PredictCaller, type PredictRequest, type PredictResponse } from '#src/runtime/serving/instance.ts';
 import { serviceErrors } from './errors.ts';
 import type { DeployableModels } from './ports.ts';
 import type { ServiceManager } from './service-manager.ts';
@@ -23,7 +23,7 @@ export interface Admitted {
   serviceId: string;
   modelId: string;
   started: number;
-  predict(request: PredictRequest, signal: AbortSignal): Promise<PredictResponse>;
+  predict(request: PredictRequest, caller: PredictCaller): Promise<PredictResponse>;
 }
 
 const ajv = new Ajv({ strict: false, allErrors: false });
@@ -100,15 +100,15 @@ export class InferenceGateway {
    * Sends an admitted request to its instance and returns the model's answer, or throws the error
    * the client gets. Undefined when the client went away before the answer (nobody is left to answer).
    */
-  async predict(call: Admitted, request: PredictRequest, signal: AbortSignal): Promise<PredictResponse | undefined> {
+  async predict(call: Admitted, request: PredictRequest, caller: PredictCaller): Promise<PredictResponse | undefined> {
     const { serviceId, modelId, started } = call;
     let res: PredictResponse;
     try {
-      res = await call.predict(request, signal);
+      res = await call.predict(request, caller);
     } catch (e) {
       this.manager.stats.record(serviceId, modelId, false, performance.now() - started);
       if (e instanceof PredictTimeoutError) throw serviceErrors.predictionTimeout(e.message);
-      if (signal.aborted) return undefined;
+      if (caller.aborted) return undefined;
       throw e;
     }
     this.manager.stats.record(serviceId, modelId, res.status < 400, performance.now() - started);

@@ -1,6 +1,6 @@
 // What the ServingHost is asked to run (a service's models, their instances and health checks),
 // what it reports back, and what a caller gets to send a prediction to.
-import type { PredictRequest, PredictResponse, ServingInstance } from './instance.ts';
+import type { PredictCaller, PredictRequest, PredictResponse, ServingInstance } from './instance.ts';
 
 /** How the instances of a model are checked (the package's config.json `health`, where it has one). */
 export interface HealthCheck {
@@ -53,5 +53,5 @@ export interface Routed {
    * time, or with `signal`'s reason when the caller aborts; either way the instance's request is
    * dropped.
    */
-  predict(req: Omit<PredictRequest, 'signal'>, signal?: AbortSignal): Promise<PredictResponse>;
+  predict(req: Omit<PredictRequest, 'signal'>, caller?: PredictCaller): Promise<PredictResponse>;
 }

@@ -19,6 +19,15 @@ export interface PredictResponse {
   jsonText?: string;
 }
 
+/**
+ * Whether the caller of a prediction is still there. An AbortSignal is one; the gateway uses a plain
+ * object it marks when the client goes, as a signal per prediction costs throughput.
+ */
+export interface PredictCaller {
+  readonly aborted: boolean;
+  readonly reason?: unknown;
+}
+
 export interface InstanceUsage {
   /** Cores busy since the previous call (1 = one core). */
   cpuCores: number;
@@ -29,7 +38,11 @@ export interface ServingInstance {
   readonly id: string;
   /** Resolves when the instance answers; rejects with the reason when it cannot start. */
   readonly ready: Promise<void>;
-  /** Rejects with `req.signal`'s reason once it aborts. */
+  /**
+   * Answers the request. An instance that can drop it (an HTTP request to a model server) does so
+   * when `req.signal` aborts; one that cannot (an ONNX worker) ignores it, so callers race the answer
+   * with the signal (untilAborted).
+   */
   predict(req: PredictRequest): Promise<PredictResponse>;
   usage(): Promise<InstanceUsage>;
   /** Resolves when the instance answers its health check within `timeoutMs`; rejects with why not. */

@@ -78,7 +78,9 @@ export class OnnxInstance implements ServingInstance {
     if (!req.contentType.startsWith('application/json')) {
       return { status: 400, body: 'header.content-type must be application/json for an ONNX model' };
     }
-    const r = await this.call({ text: req.raw.length > 0 ? req.raw.toString('utf8') : '{}' }, req.signal);
+    // req.signal is not read: the worker cannot be interrupted, callers race the answer with their
+    // signal, and a late answer only settles a promise nobody waits for.
+    const r = await this.call({ text: req.raw.length > 0 ? req.raw.toString('utf8') : '{}' });
     return r.ok ? { status: 200, body: undefined, jsonText: r.text } : { status: r.status, body: r.message };
   }
 

@@ -12,7 +12,8 @@ import {
   type ModelDeployment,
   type Routed,
 } from './deployment.ts';
-import { formatSeconds, PredictTimeoutError, UNREACHABLE, untilAborted, type InstanceUsage, type PredictRequest, type PredictResponse } from './instance.ts';
+import { PredictDeadlines } from './predict-deadlines.ts';
+import { formatSeconds, UNREACHABLE, untilAborted, type PredictCaller, type InstanceUsage, type PredictRequest, type PredictResponse } from './instance.ts';
 import { cumulativeOf, drainAndStop, newSlot, type Live, type LiveModel, type Slot } from './slots.ts';
 
 // The host's public types, so that its callers import one file.
@@ -47,6 +48,7 @@ export class ServingHost {
   /** Per service: instances being drained and stopped. */
   private readonly retiring = new Map<string, Promise<void>>();
   private readonly options: HostOptions;
+  private readonly deadlines: PredictDeadlines;
   private closed = false;
 
   constructor(
@@ -54,6 +56,7 @@ export class ServingHost {
     options: Partial<HostOptions> = {},
   ) {
     this.options = { ...DEFAULT_HOST_OPTIONS, ...options };
+    this.deadlines = new PredictDeadlines(this.options.predictTimeoutMs);
   }
 
   has(serviceId: string): boolean {
@@ -134,6 +137,7 @@ export class ServingHost {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.deadlines.close();
     const ids = new Set([...this.live.keys(), ...this.starting.keys()]);
     for (const id of ids) void this.remove(id);
     await Promise.all([...this.retiring.values()]);
@@ -167,29 +171,30 @@ export class ServingHost {
     return out;
   }
 
-  private async predictOn(slot: Slot, req: Omit<PredictRequest, 'signal'>, caller: AbortSignal | undefined): Promise<PredictResponse> {
+  private async predictOn(slot: Slot, req: Omit<PredictRequest, 'signal'>, caller: PredictCaller | undefined): Promise<PredictResponse> {
     slot.inFlight++;
-    const drop = new AbortController();
-    const timeout = new PredictTimeoutError(this.options.predictTimeoutMs);
-    const timer = setTimeout(() => drop.abort(timeout), this.options.predictTimeoutMs);
-    const onCaller = () => drop.abort(caller?.reason);
-    if (caller?.aborted) onCaller();
-    else caller?.addEventListener('abort', onCaller, { once: true });
+    const call = this.deadlines.begin(caller);
     try {
-      // Raced here too, so an instance that ignores the signal cannot hold the caller.
-      const res = await untilAborted(slot.instance.predict({ ...req, signal: drop.signal }), drop.signal);
+      // The instance's signal is made only if it asks for one (an HTTP request to a model server
+      // does, an ONNX worker does not). Raced here, so an instance that ignores it cannot hold the caller.
+      const request: PredictRequest = {
+        ...req,
+        get signal() {
+          return call.signal;
+        },
+      };
+      const res = await Promise.race([slot.instance.predict(request), call.dropped]);
       if (res.status === UNREACHABLE) this.checkSoon(slot);
       else slot.timeouts = 0;
       return res;
     } catch (e) {
-      if (drop.signal.reason === timeout) {
+      if (call.timedOut) {
         slot.timeouts++;
         this.checkSoon(slot);
       }
       throw e;
     } finally {
-      clearTimeout(timer);
-      caller?.removeEventListener('abort', onCaller);
+      this.deadlines.end(call);
       slot.inFlight--;
       if (slot.inFlight === 0) slot.idle?.();
     }

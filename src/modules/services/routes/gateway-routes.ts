@@ -21,16 +21,18 @@ export function gatewayRoutes(app: FastifyInstance, { gateway }: Pick<ServiceRou
     const raw = req.rawBody ?? Buffer.alloc(0);
     const isJson = contentType.startsWith('application/json');
     // A client that goes away before its answer drops the request to the instance too.
-    const client = new AbortController();
+    const client: { aborted: boolean; reason?: Error } = { aborted: false };
     const onClose = () => {
-      if (!reply.raw.writableFinished) client.abort(new Error('the client closed the connection'));
+      if (reply.raw.writableFinished) return;
+      client.aborted = true;
+      client.reason = new Error('the client closed the connection');
     };
     reply.raw.once('close', onClose);
     // It may have gone already, while the request was authenticated and parsed.
     if (reply.raw.socket?.destroyed !== false) onClose();
     let res;
     try {
-      res = await gateway.predict(call, { contentType, raw, ...(isJson ? { json: req.body ?? {} } : {}) }, client.signal);
+      res = await gateway.predict(call, { contentType, raw, ...(isJson ? { json: req.body ?? {} } : {}) }, client);
     } finally {
       reply.raw.off('close', onClose);
     }
