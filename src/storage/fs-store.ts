@@ -23,6 +23,7 @@ import {
   type ByteRange,
   type ListOptions,
   type ListResult,
+  type LocalFile,
   type ObjectInfo,
   type ObjectRef,
   type ObjectStat,
@@ -322,6 +323,41 @@ export class FsObjectStore extends BaseObjectStore {
     return out;
   }
 
+  /**
+   * The file of each key (see ObjectStore.localFiles): a regular file (lstat: not a symlink) whose
+   * folder is inside the bucket (checked once per folder, as statMany does). As in statMany, keys
+   * are lstat'ed synchronously for up to SYNC_STAT_BUDGET_MS per call, the rest through the pool.
+   */
+  async localFiles(bucket: string, keys: readonly string[]): Promise<(LocalFile | null)[]> {
+    for (const key of keys) checkObjectKey(bucket, key, 'object key');
+    const bucketDir = this.bucketDir(bucket);
+    const folders = new Map<string, Promise<boolean>>();
+    const budget = this.opts.syncStatBudgetMs ?? SYNC_STAT_BUDGET_MS;
+    const started = performance.now();
+    // A folder is inside when pathOf takes it (it refuses one a symlink leads out of).
+    const inside = (folder: string): Promise<boolean> => {
+      const known = folders.get(folder);
+      if (known) return known;
+      const io = performance.now() - started < budget ? inline : threadPool;
+      const check = this.pathOf(bucket, folder, io).then(isInside, notInside);
+      folders.set(folder, check);
+      return check;
+    };
+    return mapLimit(keys, FS_STAT_CONCURRENCY, async (key) => {
+      if (key.endsWith('/')) return null;
+      // The key is checked (no '.', '..' or empty segments), so joining needs no normalizing.
+      const path = `${bucketDir}/${key}`;
+      let st: Stats | null | undefined;
+      try {
+        st = performance.now() - started < budget ? (lstatSync(path, { throwIfNoEntry: false }) ?? null) : await lstatOrNull(path);
+      } catch {
+        return null;
+      }
+      if (!st?.isFile() || !(await inside(key.slice(0, key.lastIndexOf('/') + 1)))) return null;
+      return { path, size: st.size, mode: st.mode };
+    });
+  }
+
   async list(bucket: string, opts: ListOptions = {}): Promise<ListResult> {
     const prefix = opts.prefix ?? '';
     checkObjectPath(bucket, prefix, 'prefix');
@@ -397,6 +433,9 @@ export class FsObjectStore extends BaseObjectStore {
 const FS_STAT_CONCURRENCY = 32;
 /** How long one statMany may stat synchronously. */
 const SYNC_STAT_BUDGET_MS = 10;
+
+const isInside = () => true;
+const notInside = () => false;
 
 /** lstat through the callback API (a promise per call costs more than the call); null when missing. */
 function lstatOrNull(file: string): Promise<Stats | null> {

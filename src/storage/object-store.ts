@@ -17,6 +17,13 @@ export interface ObjectStat {
   lastModified: Date;
 }
 
+/** An object kept as a file on this host (the fs backend): where, how big, and its permission bits. */
+export interface LocalFile {
+  path: string;
+  size: number;
+  mode: number;
+}
+
 /** Keys stat'ed at a time by the default statMany (each a HEAD or a few system calls). */
 export const STAT_CONCURRENCY = 32;
 
@@ -118,6 +125,12 @@ export interface ObjectStore {
    * and work on several keys at once.
    */
   statMany(bucket: string, keys: readonly string[]): Promise<(ObjectStat | null)[]>;
+  /**
+   * Backends that keep objects as files on this host (fs): the file of each key, in the order
+   * given, so that local workloads can be handed objects without a copy (a hard link); null where
+   * the key names no regular file inside its bucket. Absent on backends without local files.
+   */
+  localFiles?(bucket: string, keys: readonly string[]): Promise<(LocalFile | null)[]>;
   /** For a folder key ('dir/'): whether the marker or anything under it exists. */
   exists(bucket: string, key: string): Promise<boolean>;
   list(bucket: string, opts?: ListOptions): Promise<ListResult>;

@@ -2,15 +2,21 @@
 // one per node, in the workload sandbox with the flavor's CPU and memory, with the parameters as
 // --name=value arguments and the environment a ModelArts job sees (MA_JOB_DIR, MA_VJ_NAME,
 // MA_TASK_NAME, MA_TASK_INDEX / VC_TASK_INDEX, MA_NUM_HOSTS). Every file the server writes is in the
-// job's folder; a channel's local_dir is where the sandbox shows that channel's folder.
+// job's folder; a channel's local_dir is where the sandbox shows that channel's folder. Each
+// channel's location reaches the job both ways ModelArts offers: as --<name>=<path>, and as the
+// environment variable <name> (e.g. data_url), when the name can be one.
+// A dataset channel gets the version's manifest, the files it references (dataset-inputs.ts) and
+// a manifest beside it whose sources are those files' local paths: --data_url names that one.
 import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
+import type { BucketAccess } from '#src/storage/bucket-access.ts';
 import { errors } from '#src/core/errors.ts';
 import type { ProcessHandle } from '#src/runtime/local/local-executor.ts';
 import { downloadTo } from '#src/runtime/local/staging.ts';
 import type { ObjectStore } from '#src/storage/object-store.ts';
 import { parseObsPath } from '#src/storage/obs-path.ts';
+import { localManifestName, stageDatasetFiles } from './dataset-inputs.ts';
 import type { TrainingEngine } from './engines.ts';
 import { taskNames } from './job-layout.ts';
 import type { CreateTrainingJobRequest, JobAlgorithmResponse } from './schemas.ts';
@@ -24,8 +30,12 @@ export interface StagedJob {
   bootLocal: string;
   /** --input=<path seen by the job> arguments. */
   inputArgs: string[];
+  /** The same locations as environment variables named after the channels. */
+  inputEnv: Record<string, string>;
   /** Folders the processes write, shown at their own path: the work folder, HOME, inputs. */
   writable: string[];
+  /** Folders shown read-only at their own path: the files of dataset inputs. */
+  readable: string[];
   /** Channel folders shown at the local_dir the job asked for. */
   mounts: { source: string; target: string }[];
   /** The account the job belongs to. */
@@ -82,6 +92,7 @@ export function checkLocalDirs(runtime: TrainingRuntime, algorithm: CreateTraini
 export async function stageJob(
   runtime: TrainingRuntime,
   objects: ObjectStore,
+  buckets: Pick<BucketAccess, 'allows'>,
   row: TrainingJobRow,
   domainId: string,
   log: (line: string) => Promise<void>,
@@ -96,7 +107,9 @@ export async function stageJob(
   await log(`staging code ${algorithm.code_dir} into ${localCode}`);
   await downloadTo(objects, codeDir.bucket, codeDir.key, localCode);
   const inputArgs: string[] = [];
+  const inputEnv: Record<string, string> = {};
   const writable = [layout.workDir(row.id), layout.homeDir(row.id)];
+  const readable: string[] = [];
   const mounts: StagedJob['mounts'] = [];
   for (const input of algorithm.inputs ?? []) {
     const url = input.remote.obs?.obs_url ?? input.remote.dataset?.obs_url ?? '';
@@ -107,14 +120,59 @@ export async function stageJob(
     await downloadTo(objects, src.bucket, src.key, dir.host);
     if (dir.inside === dir.host) writable.push(dir.host);
     else mounts.push({ source: dir.host, target: dir.inside });
-    inputArgs.push(`--${input.name}=${isFile ? join(dir.inside, basename(src.key)) : dir.inside}`);
+    let path = isFile ? join(dir.inside, basename(src.key)) : dir.inside;
+    if (input.remote.dataset && isFile) {
+      const filesDir = layout.datasetFilesDir(row.id, input.name);
+      const local = localManifestName(basename(src.key));
+      const started = performance.now();
+      const staged = await stageDatasetFiles({
+        objects,
+        manifest: join(dir.host, basename(src.key)),
+        localManifest: join(dir.host, local),
+        filesDir,
+        mayRead: (bucket) => buckets.allows({ projectId: row.project_id }, bucket),
+        otherUser: sandbox.runAsUid !== process.getuid?.(),
+      });
+      readable.push(filesDir);
+      path = join(dir.inside, local);
+      const mb = (staged.bytes / 1024 / 1024).toFixed(1);
+      const how = `${staged.linked} linked, ${staged.copied} copied`;
+      await log(
+        `staged ${staged.files} file(s) of dataset input ${input.name} (${mb} MB; ${how}) in ${((performance.now() - started) / 1000).toFixed(2)} s, read-only in ${filesDir}; ${path} lists ${staged.samples} sample(s) by local path`,
+      );
+      if (staged.missing > 0) await log(`left out ${staged.missing} sample(s) of ${input.name} whose file is no longer in the object store`);
+    }
+    inputArgs.push(`--${input.name}=${path}`);
+    if (channelVariable(input.name)) inputEnv[input.name] = path;
   }
   await sandbox.handOver([...writable, ...mounts.map((m) => m.source)]);
   const limits = perNode(row);
   await log(
     `each node runs ${sandbox.confined ? 'in the bubblewrap sandbox' : 'without a sandbox'}, limited to ${limits.cpu} core(s) and ${limits.memoryMb} MB (${sandbox.resources.describe()})`,
   );
-  return { engine, algorithm, localCode, bootLocal: join(localCode, bootFile.key.slice(codeDir.key.length)), inputArgs, writable, mounts, domainId };
+  return {
+    engine,
+    algorithm,
+    localCode,
+    bootLocal: join(localCode, bootFile.key.slice(codeDir.key.length)),
+    inputArgs,
+    inputEnv,
+    writable,
+    readable,
+    mounts,
+    domainId,
+  };
+}
+
+/**
+ * Whether a channel's location is also passed as an environment variable of its name: a valid
+ * name that sets nothing the process or the platform relies on (PATH, HOME, LD_*, PYTHON*, MA_*, VC_*).
+ */
+export function channelVariable(name: string): boolean {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) return false;
+  const upper = name.toUpperCase();
+  if (['PATH', 'HOME', 'LANG', 'LC_ALL', 'TZ', 'TMPDIR', 'SHELL', 'USER'].includes(upper)) return false;
+  return !['LD_', 'PYTHON', 'MA_', 'VC_'].some((p) => upper.startsWith(p));
 }
 
 /** The flavor's share of one node. */
@@ -147,6 +205,7 @@ export async function launchTasks(
   for (const [k, v] of Object.entries(overrides)) values.set(k, v);
   const args = [...values].filter(([k, v]) => k !== '' && v !== '').map(([k, v]) => `--${k}=${v}`);
   args.push(...staged.inputArgs);
+  const channelEnv = { ...staged.inputEnv };
   const writable = [...staged.writable];
   const mounts = [...staged.mounts];
   for (const [name, dir] of outputs) {
@@ -154,6 +213,7 @@ export async function launchTasks(
     if (dir.inside === dir.host) writable.push(dir.host);
     else mounts.push({ source: dir.host, target: dir.inside });
     args.push(`--${name}=${dir.inside}`);
+    if (channelVariable(name)) channelEnv[name] = dir.inside;
   }
   await sandbox.handOver([...outputs.values()].map((d) => d.host));
   // The environment is built here, never passed through: the server's own holds its secrets.
@@ -172,6 +232,7 @@ export async function launchTasks(
         cwd: staged.localCode,
         env: {
           ...baseEnv,
+          ...channelEnv,
           ...userEnv,
           MA_JOB_DIR: layout.workDir(row.id),
           MA_JOB_ID: row.id,
@@ -183,7 +244,7 @@ export async function launchTasks(
           PYTHONUNBUFFERED: '1',
         },
         writable,
-        readable: staged.engine.paths,
+        readable: [...staged.engine.paths, ...staged.readable],
         mounts,
         limits: perNode(row),
         domainId: staged.domainId,

@@ -26,6 +26,11 @@ export class JobLayout {
     return join(this.jobDir(jobId), 'inputs', channel);
   }
 
+  /** The files a dataset input's manifest references, as <bucket>/<key>; shown read-only to the job. */
+  datasetFilesDir(jobId: string, channel: string): string {
+    return join(this.jobDir(jobId), 'datasets', channel);
+  }
+
   outputDir(jobId: string, channel: string): string {
     return join(this.jobDir(jobId), 'outputs', channel);
   }

@@ -106,7 +106,7 @@ export class JobRunner {
     await this.checkReads(row);
     // Without a sandbox only the owner account's jobs run (the account may have changed since creation).
     const domainId = await this.runtime.sandbox.admitProject(row.project_id);
-    const staged = await stageJob(this.runtime, this.objects, row, domainId, log);
+    const staged = await stageJob(this.runtime, this.objects, this.buckets, row, domainId, log);
     if (await this.terminateAsked(row.id)) return this.finish(row.id, new Map(), { outputs: new Map() });
     if (row.search) return this.runSearch(row, staged, JSON.parse(row.search) as SearchState);
     const outputs = outputDirs(this.runtime, row, staged.algorithm);
