@@ -1,5 +1,5 @@
 // Types of setup.mjs, for the test harness (TypeScript) that calls it.
-export declare const TOOLS: Record<'schemathesis' | 'modelarts-sdk', { requirements: string; probe: string[] }>;
+export declare const TOOLS: Record<'schemathesis' | 'modelarts-sdk' | 'image-classifier', { requirements: string; probe: string[] }>;
 export type PythonTool = keyof typeof TOOLS;
 export declare function toolsDir(): string;
 export declare class PythonToolError extends Error {}

@@ -22,6 +22,8 @@ const root = resolve(here, '..', '..');
 export const TOOLS = {
   schemathesis: { requirements: join(here, 'requirements', 'schemathesis.txt'), probe: ['schemathesis'] },
   'modelarts-sdk': { requirements: join(here, 'requirements', 'modelarts-sdk.txt'), probe: ['huaweicloudsdkcore', 'huaweicloudsdkmodelarts'] },
+  // Also a runtime: examples/image-classifier's training engine and model server, in test/loop/.
+  'image-classifier': { requirements: join(here, 'requirements', 'image-classifier.txt'), probe: ['sklearn', 'PIL', 'numpy', 'joblib'] },
 };
 
 export const toolsDir = () => resolve(process.env.ATELIER_PYTHON_TOOLS_DIR ?? join(root, '.cache', 'python-tools'));
