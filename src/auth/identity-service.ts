@@ -26,6 +26,18 @@ export interface AccessKeyOwner {
 
 const NAME = /^[A-Za-z0-9_.-]{1,64}$/;
 
+function checkPassword(password: string): void {
+  if (password.length < 8) throw new IdentityError('password must have at least 8 characters');
+}
+
+/**
+ * Tables whose rows of a project go with it when it is deleted: the identity's own (memberships,
+ * tokens), the task queue's records, and the project's settings (authorizations, agencies). Rows
+ * anywhere else (datasets, jobs, models, services, ...) are the project's work: a project holding
+ * any is not deleted.
+ */
+const GOES_WITH_PROJECT = new Set(['project_members', 'tokens', 'tasks', 'authorizations', 'agencies']);
+
 /**
  * How long a cached access key or membership may outlive its deletion by another PostgreSQL
  * replica. On SQLite a deletion by another process (the CLI) is seen within
@@ -104,7 +116,7 @@ export class IdentityService {
 
   async createUser(domainName: string, name: string, password: string, role: Role): Promise<UserWithDomain> {
     this.checkName('user', name);
-    if (password.length < 8) throw new IdentityError('password must have at least 8 characters');
+    checkPassword(password);
     const d = await this.domain(domainName);
     if (await this.store.userByName(d.id, name)) throw new IdentityError(`user ${name} already exists in ${domainName}`);
     await this.store.insertUser({
@@ -123,6 +135,24 @@ export class IdentityService {
     const d = await this.domain(domainName);
     const u = await this.store.userByName(d.id, name);
     if (!u) throw new IdentityError(`no user ${name} in ${domainName}`);
+    return u;
+  }
+
+  /** A new password for the user; their tokens end with it (a token outliving a reset would keep the old password's access). */
+  async resetPassword(domainName: string, userName: string, password: string): Promise<UserWithDomain> {
+    checkPassword(password);
+    const u = await this.user(domainName, userName);
+    await this.store.setPasswordHash(u.id, await hashPassword(password));
+    await this.store.deleteTokensOfUser(u.id);
+    this.changed();
+    return u;
+  }
+
+  /** Deletes the user with everything that lets them in: access keys, tokens, project memberships. */
+  async deleteUser(domainName: string, userName: string): Promise<UserWithDomain> {
+    const u = await this.user(domainName, userName);
+    await this.store.deleteUser(u.id);
+    this.changed();
     return u;
   }
 
@@ -151,6 +181,28 @@ export class IdentityService {
     const p = (await this.store.projectByName(d.id, nameOrId)) ?? (await this.store.projectById(nameOrId));
     if (!p || p.domain_id !== d.id) throw new IdentityError(`no project ${nameOrId} in ${domainName}`);
     return p;
+  }
+
+  /**
+   * Deletes an empty project with its memberships and tokens. A project that still holds work
+   * (datasets, jobs, models, services, ...) is refused, naming what it holds: deleting those is
+   * the API's job, which stops what runs and cleans up after it.
+   */
+  async deleteProject(domainName: string, nameOrId: string): Promise<ProjectRow> {
+    const p = await this.project(domainName, nameOrId);
+    const held = await this.store.projectHoldings(p.id, GOES_WITH_PROJECT);
+    if (held.length > 0) {
+      const what = held.map((h) => `${h.table}: ${h.rows}`).join(', ');
+      throw new IdentityError(`project ${p.name} still holds ${what}; delete those through the API first`);
+    }
+    await this.store.deleteProject(p.id);
+    this.changed();
+    return p;
+  }
+
+  /** The projects the user is a member of, by name. */
+  projectsOfUser(userId: string): Promise<ProjectRow[]> {
+    return this.store.projectsOfUser(userId);
   }
 
   projectById(id: string): Promise<ProjectRow | undefined> {

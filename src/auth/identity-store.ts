@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from '#src/db/database.ts';
 import type { AccessKeyRow, DomainRow, ProjectRow, TokenRow, UserRow } from './tables.ts';
 
@@ -47,6 +48,18 @@ export class IdentityStore {
   allUsers(): Promise<UserWithDomain[]> {
     return this.usersWithDomain().orderBy('domains.name').orderBy('users.name').execute();
   }
+  setPasswordHash(userId: string, passwordHash: string) {
+    return this.db.updateTable('users').set({ password_hash: passwordHash }).where('id', '=', userId).executeTakeFirst();
+  }
+  /** The user with their access keys, tokens and memberships (deleted explicitly: not every driver enforces the cascade). */
+  async deleteUser(userId: string): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await trx.deleteFrom('tokens').where('user_id', '=', userId).execute();
+      await trx.deleteFrom('access_keys').where('user_id', '=', userId).execute();
+      await trx.deleteFrom('project_members').where('user_id', '=', userId).execute();
+      await trx.deleteFrom('users').where('id', '=', userId).execute();
+    });
+  }
 
   insertProject(row: ProjectRow) {
     return this.db.insertInto('projects').values(row).execute();
@@ -64,6 +77,39 @@ export class IdentityStore {
       .selectAll('projects')
       .select('domains.name as domain_name')
       .orderBy('domains.name')
+      .orderBy('projects.name')
+      .execute();
+  }
+
+  /** The project with its tokens and memberships. */
+  async deleteProject(projectId: string): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await trx.deleteFrom('tokens').where('project_id', '=', projectId).execute();
+      await trx.deleteFrom('project_members').where('project_id', '=', projectId).execute();
+      await trx.deleteFrom('projects').where('id', '=', projectId).execute();
+    });
+  }
+  /**
+   * Rows that other tables hold for the project, by table: every table with a project_id column
+   * except those named in `except` (found by looking at the schema, so new families count too).
+   */
+  async projectHoldings(projectId: string, except: ReadonlySet<string>): Promise<Array<{ table: string; rows: number }>> {
+    const tables = await this.db.introspection.getTables();
+    const out: Array<{ table: string; rows: number }> = [];
+    for (const t of tables) {
+      if (except.has(t.name) || !t.columns.some((c) => c.name === 'project_id')) continue;
+      const { rows } = await sql<{ n: number | string }>`select count(*) as n from ${sql.table(t.name)} where project_id = ${projectId}`.execute(this.db);
+      const n = Number(rows[0]?.n ?? 0);
+      if (n > 0) out.push({ table: t.name, rows: n });
+    }
+    return out;
+  }
+  projectsOfUser(userId: string): Promise<ProjectRow[]> {
+    return this.db
+      .selectFrom('projects')
+      .innerJoin('project_members', 'project_members.project_id', 'projects.id')
+      .selectAll('projects')
+      .where('project_members.user_id', '=', userId)
       .orderBy('projects.name')
       .execute();
   }
@@ -110,6 +156,9 @@ export class IdentityStore {
   }
   token(hash: string) {
     return this.db.selectFrom('tokens').selectAll().where('token_hash', '=', hash).executeTakeFirst();
+  }
+  deleteTokensOfUser(userId: string) {
+    return this.db.deleteFrom('tokens').where('user_id', '=', userId).executeTakeFirst();
   }
   deleteExpiredTokens(now: number) {
     return this.db.deleteFrom('tokens').where('expires_at', '<', now).executeTakeFirst();
