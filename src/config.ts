@@ -36,8 +36,11 @@ export interface Config {
   inferTimeoutSeconds: number;
   /** Extra training engines, `id=Name@/path/to/interpreter,...` (e.g. a virtual environment holding a framework). */
   trainingEngines: string;
-  /** The share of this host that training jobs and service instances use together; default: all of it. */
-  localPool: { cpu?: number; memoryMb?: number };
+  /**
+   * The share of this host that training jobs and service instances use together (default: all of
+   * it), and how many times its cores are handed out (memory never is).
+   */
+  localPool: { cpu?: number; memoryMb?: number; cpuOvercommit: number };
   /** How workloads (training processes, model servers) are confined: auto = bubblewrap when it works here. */
   sandbox: 'auto' | 'bwrap' | 'none';
   /** The user workloads run as when the server runs as root (a name, uid or uid:gid). */
@@ -84,6 +87,12 @@ export const settings = [
     about: 'memory training jobs and services use together, MB (default: all)',
     default: '',
   },
+  {
+    flag: 'local-pool-cpu-overcommit',
+    env: 'ATELIER_LOCAL_POOL_CPU_OVERCOMMIT',
+    about: 'how many times its cores the local pool hands out (1: none over-committed; memory never is)',
+    default: '2',
+  },
   { flag: 'sandbox', env: 'ATELIER_SANDBOX', about: 'workload sandbox: auto (bubblewrap when it works), bwrap or none', default: 'auto' },
   { flag: 'sandbox-user', env: 'ATELIER_SANDBOX_USER', about: 'user workloads run as when the server runs as root (name, uid or uid:gid)', default: 'nobody' },
 ] as const;
@@ -112,6 +121,12 @@ export function parseFlags(argv: readonly string[]): Partial<Record<SettingName,
 function integer(name: string, raw: string, min: number, max: number): number {
   const n = Number(raw);
   if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(`${name} must be an integer in ${min}..${max}, got "${raw}"`);
+  return n;
+}
+
+function decimal(name: string, raw: string, min: number, max: number): number {
+  const n = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(n) || n < min || n > max) throw new ConfigError(`${name} must be a number in ${min}..${max}, got "${raw}"`);
   return n;
 }
 
@@ -188,6 +203,7 @@ export function loadConfig(env: Env = process.env, flags: Partial<Record<Setting
     localPool: {
       ...(get('local-pool-cpu') ? { cpu: integer('local pool cpu', get('local-pool-cpu'), 1, 4096) } : {}),
       ...(get('local-pool-memory-mb') ? { memoryMb: integer('local pool memory', get('local-pool-memory-mb'), 64, 1 << 30) } : {}),
+      cpuOvercommit: decimal('local pool cpu overcommit', get('local-pool-cpu-overcommit'), 1, 64),
     },
     sandbox: oneOf('sandbox', get('sandbox'), ['auto', 'bwrap', 'none'] as const),
     sandboxUser: get('sandbox-user'),

@@ -35,7 +35,22 @@ describe('restart safety of training jobs', () => {
     const port = await freePort();
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', 'src/main.ts', 'serve', '--data-dir', dataDir, '--database-url', db.url, '--port', String(port), '--log-level', 'warn'],
+      [
+        '--import',
+        'tsx',
+        'src/main.ts',
+        'serve',
+        '--data-dir',
+        dataDir,
+        '--database-url',
+        db.url,
+        '--port',
+        String(port),
+        '--log-level',
+        'warn',
+        '--local-pool-cpu-overcommit',
+        '1',
+      ],
       {
         stdio: ['ignore', 'ignore', 'inherit'],
       },

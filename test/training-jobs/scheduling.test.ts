@@ -10,7 +10,8 @@ describe('scheduling on the local pool', () => {
   let code: { code_dir: string; boot_file: string };
 
   before(async () => {
-    t = await startTestApp();
+    // Strict reservations: the pool's cores are not over-committed, so a full pool queues jobs.
+    t = await startTestApp({ ATELIER_LOCAL_POOL_CPU_OVERCOMMIT: '1' });
     code = putCode(t, 'sched/code', 'sleep.py', 'import sys, time\ntime.sleep(float(sys.argv[1].split("=")[1]))\n');
   });
   after(() => t.close());

@@ -104,10 +104,13 @@ export class ServiceManager {
     return row;
   }
 
-  private reserve(serviceId: string, amount: { cpu: number; memoryMb: number }): void {
-    if (!this.pool.reserve(serviceId, amount)) {
-      const free = this.pool.capacity.cpu - this.pool.used(serviceId).cpu;
-      throw serviceErrors.insufficientResources(`asked ${amount.cpu} cores and ${amount.memoryMb} MB; ${free} cores free in the local pool`);
+  /** Takes the service's share of the local pool, saying whose it is (a queued training job of the project names it). */
+  private reserve(row: Pick<ServiceRow, 'id' | 'service_name' | 'project_id'>, amount: { cpu: number; memoryMb: number }): void {
+    if (!this.pool.reserve(row.id, amount, { kind: 'service', id: row.id, name: row.service_name, projectId: row.project_id })) {
+      const free = this.pool.free(row.id);
+      throw serviceErrors.insufficientResources(
+        `asked ${amount.cpu} cores and ${amount.memoryMb} MB; ${free.cpu} cores and ${free.memoryMb} MB free in the local pool`,
+      );
     }
   }
 
@@ -142,7 +145,7 @@ export class ServiceManager {
       transition_at: now,
       due_time: schedule ? now + schedule.duration * UNIT_MS[schedule.time_unit] : null,
     };
-    this.reserve(id, { cpu, memoryMb });
+    this.reserve(row, { cpu, memoryMb });
     const log: ServiceUpdateLogRow = { id: uuid(), service_id: id, update_time: now, result: 'RUNNING', config: row.config };
     try {
       await this.store.insert(row, log);
@@ -238,7 +241,7 @@ export class ServiceManager {
       if (row.desired === 'running' && (row.status === 'running' || row.status === 'deploying' || row.status === 'concerning'))
         throw serviceErrors.alreadyRunning();
       const configs = JSON.parse(row.config) as StoredConfig[];
-      this.reserveStored(id, configs);
+      this.reserveStored(row, configs);
       const log = logOf('RUNNING');
       await this.store.updateWithLog(id, { ...patch, desired: 'running', status: 'deploying', error_msg: null, transition_at: now }, log);
       this.event(id, 'normal', 'start to run service');
@@ -251,7 +254,7 @@ export class ServiceManager {
       const { stored, cpu, memoryMb } = await this.configs.resolve(caller.projectId, req.config, row.cluster_id ?? undefined, row.infer_type);
       // A batch service takes a new config at its next run.
       const running = row.desired === 'running' && row.infer_type !== 'batch';
-      if (running) this.reserve(id, { cpu, memoryMb });
+      if (running) this.reserve(row, { cpu, memoryMb });
       patch.config = JSON.stringify(stored);
       const log = logOf(running ? 'RUNNING' : 'SUCCESS', patch.config);
       if (running) {
@@ -271,7 +274,7 @@ export class ServiceManager {
           // A failed update keeps the old config serving: store it back.
           if (after && after.status === 'running' && (await this.isFailedLog(id, log.id))) {
             await this.store.update(id, { config: row.config });
-            this.reserveStored(id, JSON.parse(row.config) as StoredConfig[]);
+            this.reserveStored(row, JSON.parse(row.config) as StoredConfig[]);
           }
         });
       }
@@ -285,8 +288,8 @@ export class ServiceManager {
     return logs.some((l) => l.id === logId && l.result === 'FAIL');
   }
 
-  private reserveStored(id: string, configs: StoredConfig[]): void {
-    this.reserve(id, storedAmount(configs));
+  private reserveStored(row: Pick<ServiceRow, 'id' | 'service_name' | 'project_id'>, configs: StoredConfig[]): void {
+    this.reserve(row, storedAmount(configs));
   }
 
   async delete(caller: Principal, ids: string[]): Promise<void> {
@@ -318,7 +321,7 @@ export class ServiceManager {
         // A batch cut short by a restart runs again from its first file.
         if (!this.batch.isRunning(row.id) && (row.status === 'running' || row.status === 'deploying')) {
           try {
-            this.reserveStored(row.id, JSON.parse(row.config) as StoredConfig[]);
+            this.reserveStored(row, JSON.parse(row.config) as StoredConfig[]);
           } catch {
             continue;
           }
@@ -334,7 +337,7 @@ export class ServiceManager {
       }
       if (this.host.has(row.id)) continue;
       try {
-        this.reserveStored(row.id, JSON.parse(row.config) as StoredConfig[]);
+        this.reserveStored(row, JSON.parse(row.config) as StoredConfig[]);
       } catch (e) {
         await this.store.update(row.id, { status: 'failed', error_msg: e instanceof Error ? e.message : String(e), transition_at: now });
         continue;

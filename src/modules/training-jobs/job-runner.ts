@@ -20,6 +20,7 @@ import { taskNames } from './job-layout.ts';
 import type { JobAlgorithmResponse, JobSpecResponse } from './schemas.ts';
 import { ACTIVE_PHASES, type TrainingJobStore } from './store.ts';
 import type { TrainingJobRow } from './tables.ts';
+import type { MetricSample } from './task-metrics.ts';
 import type { TrainingRuntime } from './training-runtime.ts';
 
 export interface TaskStatus {
@@ -90,7 +91,9 @@ export class JobRunner {
     this.chains.add(tracked);
   }
 
-  private async serviceLog(row: TrainingJobRow, line: string): Promise<void> {
+  /** A line of the job's events: the service log lines in every task's log (a queued job's too). */
+  async serviceLog(row: Pick<TrainingJobRow, 'id' | 'node_count'>, line: string): Promise<void> {
+    await mkdir(join(this.runtime.layout.jobDir(row.id), 'logs'), { recursive: true });
     const text = `${SERVICE} ${new Date(this.clock.now()).toISOString()} ${line}\n`;
     await Promise.all(taskNames(row.node_count).map((t) => appendFile(this.runtime.layout.logFile(row.id, t), text)));
   }
@@ -118,6 +121,7 @@ export class JobRunner {
   /** Starts the processes, records them for adoption, and honours a terminate that came meanwhile. */
   private async launch(row: TrainingJobRow, staged: StagedJob, outputs: Map<string, ChannelDir>, overrides: Record<string, string>) {
     const { handles, records } = await launchTasks(this.runtime, row, staged, outputs, overrides, (line) => this.serviceLog(row, line));
+    this.sampleTasks(row, handles);
     const tracked = this.active.get(row.id);
     tracked?.clear();
     for (const [task, h] of handles) tracked?.set(task, h);
@@ -126,21 +130,37 @@ export class JobRunner {
     return handles;
   }
 
-  /** Waits for every task's processes, sampling their CPU and memory meanwhile. */
-  private async waitTasks(row: TrainingJobRow, handles: Map<string, ProcessHandle>): Promise<Map<string, ProcessExit>> {
+  /**
+   * Samples each task's CPU, memory and I/O into its metrics file: at once (so even a task shorter
+   * than the sampling interval has a sample), then every interval until waitTasks sees it end.
+   */
+  private sampleTasks(row: TrainingJobRow, handles: Map<string, ProcessHandle>): void {
     const perNode = { cpu: row.cpu / row.node_count, memoryMb: row.memory_mb / row.node_count };
+    for (const [task, h] of handles) {
+      const file = this.runtime.layout.metricsFile(row.id, task);
+      // I/O is kept as bytes since the previous sample (the first: since the process started).
+      let io = { readBytes: 0, writeBytes: 0 };
+      this.runtime.executor.sample(h.pid, (s: UsageSample) => {
+        const sample: MetricSample = {
+          at: s.at,
+          cpu: round((s.cores / perNode.cpu) * 100),
+          mem: round((s.rssBytes / (perNode.memoryMb * 1024 * 1024)) * 100),
+        };
+        if (s.io) {
+          sample.rd = Math.max(0, s.io.readBytes - io.readBytes);
+          sample.wr = Math.max(0, s.io.writeBytes - io.writeBytes);
+          io = { readBytes: Math.max(io.readBytes, s.io.readBytes), writeBytes: Math.max(io.writeBytes, s.io.writeBytes) };
+        }
+        appendFile(file, `${JSON.stringify(sample)}\n`).catch(() => undefined);
+      });
+    }
+  }
+
+  /** Waits for every task's processes (sampleTasks samples them meanwhile). */
+  private async waitTasks(row: TrainingJobRow, handles: Map<string, ProcessHandle>): Promise<Map<string, ProcessExit>> {
     const exits = new Map<string, ProcessExit>();
     await Promise.all(
       [...handles].map(async ([task, h]) => {
-        const file = this.runtime.layout.metricsFile(row.id, task);
-        this.runtime.executor.sample(h.pid, (s: UsageSample) => {
-          const line = JSON.stringify({
-            at: s.at,
-            cpu: round((s.cores / perNode.cpu) * 100),
-            mem: round((s.rssBytes / (perNode.memoryMb * 1024 * 1024)) * 100),
-          });
-          appendFile(file, `${line}\n`).catch(() => undefined);
-        });
         let exit: ProcessExit;
         try {
           exit = await Promise.race([h.exited, this.closing]);
@@ -352,6 +372,7 @@ export class JobRunner {
       await this.serviceLog(row, 'server restarted; job adopted').catch(() => undefined);
       if (row.terminate_requested) this.kill(row.id, records);
       const algorithm = JSON.parse(row.algorithm) as JobAlgorithmResponse;
+      this.sampleTasks(row, handles);
       this.track(
         this.waitTasks(row, handles)
           .then((exits) => this.finish(row.id, exits, { outputs: outputDirs(this.runtime, row, algorithm) }))

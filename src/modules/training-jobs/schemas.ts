@@ -220,7 +220,45 @@ export const LogUrlQuery = Type.Object({
 export const LogUrlResponse = Type.Object({ obs_url: Type.String({ description: 'Signed, time-limited download link' }) });
 
 export const MetricsResponse = Type.Object({
-  metrics: Type.Array(Type.Object({ metric: Type.String(), value: Type.Array(Type.Number()) })),
+  metrics: Type.Array(
+    Type.Object({
+      metric: Type.String({
+        description:
+          'cpuUsage and memUsage: percent of the CPU cores and memory of one node of the flavor; gpuUtil, gpuMemUsage, npuUtil, npuMemUsage: percent of the devices',
+      }),
+      value: Type.Array(Type.Number(), {
+        description:
+          "One value per minute since the job started, the average of that minute's samples; -1 where nothing was measured (a device this job does not have)",
+      }),
+    }),
+  ),
+  time_series: Type.Object(
+    {
+      start_time: Type.Integer({ description: 'Where the first step starts, epoch milliseconds (the start of the job)' }),
+      step_seconds: Type.Number({
+        description: 'Seconds between two values: the sampling interval, or a multiple of it that keeps a series within 720 values',
+      }),
+      items: Type.Array(
+        Type.Object({
+          metric: Type.String({
+            description:
+              'cpuUsage and memUsage (as in metrics), ioReadBytes and ioWriteBytes (bytes the processes of the task read and wrote during the step through read and write calls: files, cached or not, pipes, sockets); GPU series only for a job that has GPUs',
+          }),
+          unit: Type.String({ description: 'Percent or Bytes' }),
+          value: Type.Array(Type.Number(), { description: 'One value per step from start_time; -1 for a step without a sample' }),
+        }),
+      ),
+    },
+    { description: 'Atelier extension: the same samples at a finer step, with I/O' },
+  ),
+  log_metrics: Type.Array(
+    Type.Object({
+      metric: Type.String({ description: 'A name the script printed in a metric line (name=number pairs)' }),
+      every: Type.Integer({ description: 'value holds every n-th value printed (1 until a series outgrows 2000 values, then 2, 4, ...)' }),
+      value: Type.Array(Type.Number(), { description: 'The values printed under this name, in the order printed' }),
+    }),
+    { description: "Atelier extension: the metrics the task's script printed in its log, e.g. a line `epoch=3 loss=0.31 accuracy=0.9`" },
+  ),
 });
 
 export const LogDownloadParams = Type.Object({

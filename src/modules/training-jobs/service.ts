@@ -7,6 +7,7 @@ import type { JobBuilder } from './job-builder.ts';
 import { checkLocalDirs } from './job-launch.ts';
 import { taskNames } from './job-layout.ts';
 import type { JobRunner, TaskStatus } from './job-runner.ts';
+import { LogMetricsReader } from './log-metrics.ts';
 import type { Disposition, LogUrlSigner } from './log-url.ts';
 import type { JobScheduler } from './scheduler.ts';
 import { jobFlavorInfo } from './resource-schemas.ts';
@@ -35,6 +36,8 @@ export interface TrainingJobs {
 }
 
 export class TrainingJobService implements TrainingJobs {
+  private readonly logMetrics = new LogMetricsReader();
+
   constructor(
     private readonly runtime: TrainingRuntime,
     private readonly store: TrainingJobStore,
@@ -83,6 +86,7 @@ export class TrainingJobService implements TrainingJobs {
   async delete(caller: Principal, id: string): Promise<void> {
     const row = await this.require(caller, id);
     await this.store.delete(row.id);
+    for (const task of taskNames(row.node_count)) this.logMetrics.forget(this.runtime.layout.logFile(row.id, task));
     if (this.runner.isTracked(row.id)) {
       // The runner removes the folder once the processes have ended.
       this.runner.kill(row.id);
@@ -101,7 +105,15 @@ export class TrainingJobService implements TrainingJobs {
     if (row.phase === 'Terminating') return this.toResponse(row);
     const now = this.clock.now();
     if (WAITING_PHASES.includes(row.phase)) {
-      const done = { phase: 'Terminated' as const, secondary_phase: 'Terminated', terminate_requested: 1, end_time: now, update_time: now };
+      // The queue's explanation goes: the job never ran, so it has no task status.
+      const done = {
+        phase: 'Terminated' as const,
+        secondary_phase: 'Terminated',
+        terminate_requested: 1,
+        end_time: now,
+        update_time: now,
+        task_statuses: '[]',
+      };
       if (await this.store.update(row.id, done, WAITING_PHASES)) {
         this.scheduler.kick();
         return this.toResponse({ ...row, ...done });
@@ -168,9 +180,15 @@ export class TrainingJobService implements TrainingJobs {
     return this.runtime.layout.logFile(row.id, task);
   }
 
+  /** The spec's per-minute metrics, with the finer time series and the metrics the script printed (Atelier extensions). */
   async metrics(caller: Principal, id: string, task: string) {
     const row = await this.requireTask(caller, id, task);
-    return { metrics: await taskMetrics(this.runtime.layout.metricsFile(row.id, task), Number(row.start_time ?? row.create_time)) };
+    const since = Number(row.start_time ?? row.create_time);
+    const [samples, printed] = await Promise.all([
+      taskMetrics(this.runtime.layout.metricsFile(row.id, task), since, this.runtime.executor.sampleMs),
+      this.logMetrics.read(this.runtime.layout.logFile(row.id, task)),
+    ]);
+    return { ...samples, log_metrics: printed };
   }
 
   toResponse(row: TrainingJobRow): TrainingJobResponse {

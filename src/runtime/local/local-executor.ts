@@ -9,7 +9,7 @@ import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } f
 import { join } from 'node:path';
 import type { GroupRecord, GroupReport, ResourceControl, ResourceGroup } from '#src/runtime/sandbox/resource-control.ts';
 import { wrapperArgv } from '#src/runtime/sandbox/wrapper.ts';
-import { groupUsage, isSameProcessAlive, processStartTicks, processTable } from './proc-stats.ts';
+import { groupUsage, isSameProcessAlive, processAgeSeconds, processStartTicks, processTable } from './proc-stats.ts';
 
 export interface ProcessSpec {
   /** The replica's own folder: pid, exit code and metrics files go here. */
@@ -44,9 +44,11 @@ export interface ProcessHandle {
 export interface UsageSample {
   /** Epoch ms. */
   at: number;
-  /** Cores in use since the last sample (1.0 = one core busy). */
+  /** Cores in use since the last sample (1.0 = one core busy); the first sample: since the process started. */
   cores: number;
   rssBytes: number;
+  /** Bytes read and written since the process started: files, pipes, sockets (undefined when they cannot be read). */
+  io?: { readBytes: number; writeBytes: number };
 }
 
 export const exitFileOf = (dir: string) => join(dir, 'exit_code');
@@ -79,7 +81,12 @@ export class LocalExecutor {
   private pollTimer: NodeJS.Timeout | undefined;
   private sampleTimer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly opts: { pollMs?: number; sampleMs?: number; resources?: ResourceControl } = {}) {}
+  /** Milliseconds between two samples of a sampled workload. */
+  readonly sampleMs: number;
+
+  constructor(private readonly opts: { pollMs?: number; sampleMs?: number; resources?: ResourceControl } = {}) {
+    this.sampleMs = opts.sampleMs ?? 1000;
+  }
 
   /** Starts the process in a new process group; throws when the executable cannot be started. */
   async spawn(spec: ProcessSpec): Promise<ProcessHandle> {
@@ -203,10 +210,19 @@ export class LocalExecutor {
     }, graceMs).unref();
   }
 
-  /** Samples CPU and memory of the group led by `pid` every sampleMs until unsampled. */
+  /**
+   * Samples CPU, memory and I/O of the group led by `pid` at once, then every sampleMs until
+   * unsampled: a workload shorter than one step still has its sample.
+   */
   sample(pid: number, onSample: (s: UsageSample) => void): void {
-    this.samplers.set(pid, { lastCpu: groupUsage(pid).cpuSeconds, lastAt: Date.now(), onSample });
-    this.sampleTimer ??= setInterval(() => this.takeSamples(), this.opts.sampleMs ?? 1000);
+    const now = Date.now();
+    const u = groupUsage(pid, true);
+    this.samplers.set(pid, { lastCpu: u.cpuSeconds, lastAt: now, onSample });
+    if (u.processes > 0) {
+      const age = Math.max(0.01, processAgeSeconds(pid) ?? 0);
+      onSample({ at: now, cores: u.cpuSeconds / age, rssBytes: u.rssBytes, ...(u.io ? { io: u.io } : {}) });
+    }
+    this.sampleTimer ??= setInterval(() => this.takeSamples(), this.sampleMs);
   }
 
   unsample(pid: number): void {
@@ -220,13 +236,13 @@ export class LocalExecutor {
   private takeSamples(): void {
     const now = Date.now();
     for (const [pid, s] of this.samplers) {
-      const u = groupUsage(pid);
+      const u = groupUsage(pid, true);
       if (u.processes === 0) continue;
       const elapsed = (now - s.lastAt) / 1000;
       const cores = elapsed > 0 ? Math.max(0, u.cpuSeconds - s.lastCpu) / elapsed : 0;
-      s.lastCpu = u.cpuSeconds;
+      s.lastCpu = Math.max(s.lastCpu, u.cpuSeconds);
       s.lastAt = now;
-      s.onSample({ at: now, cores, rssBytes: u.rssBytes });
+      s.onSample({ at: now, cores, rssBytes: u.rssBytes, ...(u.io ? { io: u.io } : {}) });
     }
   }
 

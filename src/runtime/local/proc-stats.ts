@@ -9,6 +9,8 @@ interface StatFields {
   pgrp: number;
   /** utime + stime, clock ticks. */
   cpuTicks: number;
+  /** cutime + cstime: the children it has waited for, clock ticks. */
+  childTicks: number;
   /** Since boot, clock ticks: with the pid it identifies a process across pid reuse. */
   startTicks: number;
   rssBytes: number;
@@ -25,7 +27,45 @@ function readStat(pid: number): StatFields | undefined {
   // The command name (field 2) may hold spaces and parentheses: fields resume after the last ')'.
   const rest = text.slice(text.lastIndexOf(')') + 2).split(' ');
   const n = (i: number) => Number(rest[i] ?? 0);
-  return { state: rest[0] ?? '?', ppid: n(1), pgrp: n(2), cpuTicks: n(11) + n(12), startTicks: n(19), rssBytes: n(21) * PAGE_BYTES };
+  return {
+    state: rest[0] ?? '?',
+    ppid: n(1),
+    pgrp: n(2),
+    cpuTicks: n(11) + n(12),
+    childTicks: n(13) + n(14),
+    startTicks: n(19),
+    rssBytes: n(21) * PAGE_BYTES,
+  };
+}
+
+/**
+ * Bytes the process (with the children it has waited for) has read and written through read and
+ * write calls: files (cached or not), pipes and sockets (`rchar`, `wchar` of /proc/<pid>/io).
+ * Undefined when the file cannot be read (another user's process, for a server not running as root).
+ */
+function readIo(pid: number): { readBytes: number; writeBytes: number } | undefined {
+  let text: string;
+  try {
+    text = readFileSync(`/proc/${pid}/io`, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const field = (name: string) => Number(new RegExp(`^${name}:\\s*(\\d+)`, 'm').exec(text)?.[1] ?? NaN);
+  const readBytes = field('rchar');
+  const writeBytes = field('wchar');
+  return Number.isFinite(readBytes) && Number.isFinite(writeBytes) ? { readBytes, writeBytes } : undefined;
+}
+
+/** Seconds since the process started; undefined when it does not exist. */
+export function processAgeSeconds(pid: number): number | undefined {
+  const s = readStat(pid);
+  if (!s) return undefined;
+  try {
+    const uptime = Number(readFileSync('/proc/uptime', 'utf8').split(' ')[0]);
+    return Number.isFinite(uptime) ? Math.max(0, uptime - s.startTicks / CLOCK_TICKS) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The process's start time in clock ticks since boot, or undefined when it does not exist. */
@@ -40,17 +80,23 @@ export function isSameProcessAlive(pid: number, startTicks: number): boolean {
 }
 
 export interface GroupUsage {
-  /** CPU seconds consumed so far by the group's live processes. */
+  /**
+   * CPU seconds consumed so far by the group's live processes and the children they waited for (a
+   * process that ended and was waited for moves into its parent's count, so the sum grows steadily).
+   */
   cpuSeconds: number;
   rssBytes: number;
   processes: number;
+  /** Bytes read and written so far (files, pipes, sockets), counted the same way; undefined when no process's counters can be read. */
+  io?: { readBytes: number; writeBytes: number };
 }
 
-/** Sums CPU time and resident memory of every live process in process group `pgid`. */
-export function groupUsage(pgid: number): GroupUsage {
+/** Sums CPU time, resident memory (and, with `withIo`, bytes read and written) of every live process in process group `pgid`. */
+export function groupUsage(pgid: number, withIo = false): GroupUsage {
   let ticks = 0;
   let rss = 0;
   let processes = 0;
+  let io: GroupUsage['io'];
   let entries: string[];
   try {
     entries = readdirSync('/proc');
@@ -62,11 +108,13 @@ export function groupUsage(pgid: number): GroupUsage {
     if (c < 48 || c > 57) continue;
     const s = readStat(Number(name));
     if (!s || s.pgrp !== pgid || s.state === 'Z') continue;
-    ticks += s.cpuTicks;
+    ticks += s.cpuTicks + s.childTicks;
     rss += s.rssBytes;
     processes++;
+    const p = withIo ? readIo(Number(name)) : undefined;
+    if (p) io = { readBytes: (io?.readBytes ?? 0) + p.readBytes, writeBytes: (io?.writeBytes ?? 0) + p.writeBytes };
   }
-  return { cpuSeconds: ticks / CLOCK_TICKS, rssBytes: rss, processes };
+  return { cpuSeconds: ticks / CLOCK_TICKS, rssBytes: rss, processes, ...(io ? { io } : {}) };
 }
 
 /** One reading of every live process: parent, group and resident memory. */
