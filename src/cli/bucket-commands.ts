@@ -2,11 +2,7 @@
 import type { AppContext } from '#src/context.ts';
 import { ConfigError } from '#src/config.ts';
 import { BucketError } from '#src/storage/bucket-access.ts';
-
-export const bucketUsage = `  bucket create --domain D --name B       create bucket B for account D (refused when another account owns it)
-  bucket grant --bucket B --domain D      let account D use bucket B (read and write)
-  bucket revoke --bucket B --domain D     take that grant back
-  bucket list                             buckets with a recorded owner, and their grants`;
+import { bucketUsage } from './usage.ts';
 
 export interface BucketOptions {
   name?: string | undefined;
@@ -21,7 +17,7 @@ function need(opts: BucketOptions, name: keyof BucketOptions): string {
 }
 
 /** Runs one bucket command; returns what to print. */
-export async function bucketCommand(args: readonly string[], opts: BucketOptions, ctx: AppContext): Promise<unknown> {
+export async function bucketCommand(args: readonly string[], opts: BucketOptions, ctx: Pick<AppContext, 'buckets' | 'identity'>): Promise<unknown> {
   const { buckets, identity } = ctx;
   const [verb] = args;
   if (args.length !== 1 || verb === undefined) throw new ConfigError(`usage:\n${bucketUsage}`);
