@@ -22,6 +22,9 @@ const root = resolve(here, '..', '..');
 export const TOOLS = {
   schemathesis: { requirements: join(here, 'requirements', 'schemathesis.txt'), probe: ['schemathesis'] },
   'modelarts-sdk': { requirements: join(here, 'requirements', 'modelarts-sdk.txt'), probe: ['huaweicloudsdkcore', 'huaweicloudsdkmodelarts'] },
+  // Not a tool but a model runtime: the interpreter test/services/guide-examples.test.ts gives the
+  // model servers (ATELIER_PYTHON_<RUNTIME>) to run the guide's Scikit_Learn and XGBoost examples.
+  'ml-frameworks': { requirements: join(here, 'requirements', 'ml-frameworks.txt'), probe: ['sklearn', 'xgboost', 'numpy', 'joblib'] },
   // Also a runtime: examples/image-classifier's training engine and model server, in test/loop/.
   'image-classifier': { requirements: join(here, 'requirements', 'image-classifier.txt'), probe: ['sklearn', 'PIL', 'numpy', 'joblib'] },
 };
@@ -102,6 +105,19 @@ function withLock(dir, fn) {
   } finally {
     rmSync(lock, { recursive: true, force: true });
   }
+}
+
+/** The python of `tool`'s venv when it is made and whole, else undefined; never makes it. */
+export function readyPythonTool(tool) {
+  if (!(tool in TOOLS)) throw new PythonToolError(`unknown Python tool ${tool}; known: ${Object.keys(TOOLS).join(', ')}`);
+  const dir = join(toolsDir(), tool);
+  let stamp;
+  try {
+    stamp = stampOf(tool);
+  } catch {
+    return undefined; // no base python3: the venv cannot be whole either
+  }
+  return isReady(tool, dir, stamp) ? venvPython(dir) : undefined;
 }
 
 /**

@@ -265,6 +265,7 @@ export const FLOW: Record<string, FlowStep> = {
   ShowServiceMonitorInfo: { phase: 'read', calls: () => one() },
   ShowServiceUpdateLogs: { phase: 'read', calls: () => one() },
   ShowServiceEvents: { phase: 'read', calls: () => one() },
+  ShowServiceInstanceLogs: { phase: 'read', calls: () => one() },
   ListClusters: { phase: 'read', calls: () => one() },
   InferService: { phase: 'update', calls: () => one({ body: { x: [[3, 1]] } }) },
   InferServicePath: { phase: 'update', calls: () => one({ body: { x: [[3, 1]] } }) },

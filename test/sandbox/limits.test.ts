@@ -45,9 +45,6 @@ class HogService(XgSklServingBaseService):
         self.model_path = model_path
         self.kept = []
 
-    def _preprocess(self, data):
-        return data
-
     def _inference(self, data):
         for _ in range(int(data.get("mb", 0)) // 16):
             self.kept.append(b"x" * (16 * 1024 * 1024))

@@ -199,6 +199,7 @@ test('every 2xx body of the service routes is a JSON object', async () => {
   await s.monitor(service_id);
   await s.updateLogs(service_id);
   await s.events(service_id);
+  await s.instanceLogs(service_id);
   await s.predict(service_id, { body: { x: [[3, 1]] } });
   await s.update(service_id, { description: 'wire' });
   await s.delete(service_id);

@@ -15,6 +15,9 @@ export const servicesClient = (http: HttpClient) => ({
   updateLogs: (serviceId: string, query: OperationQuery<typeof ops.ShowServiceUpdateLogs> = {}) =>
     http.op(ops.ShowServiceUpdateLogs, { ...one(serviceId), query }),
   events: (serviceId: string, query: OperationQuery<typeof ops.ShowServiceEvents> = {}) => http.op(ops.ShowServiceEvents, { ...one(serviceId), query }),
+  /** An Atelier extension: the end of each model server instance's log, newest first. */
+  instanceLogs: (serviceId: string, query: OperationQuery<typeof ops.ShowServiceInstanceLogs> = {}) =>
+    http.op(ops.ShowServiceInstanceLogs, { ...one(serviceId), query }),
   specifications: (query: OperationQuery<typeof ops.ShowServiceSpecifications> = {}) => http.op(ops.ShowServiceSpecifications, { query }),
   clusters: (query: OperationQuery<typeof ops.ListClusters> = {}) => http.op(ops.ListClusters, { query }),
   /** A prediction through the service's access address (JSON body, or rawBody with its content-type header); the answer is the model's. */

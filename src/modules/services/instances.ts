@@ -11,6 +11,7 @@ import { modelServerWorkload, PythonInstance } from '#src/runtime/serving/python
 import { probePython } from '#src/runtime/sandbox/interpreters.ts';
 import type { Sandbox } from '#src/runtime/sandbox/sandbox.ts';
 import { amountOf } from './flavors.ts';
+import { instanceLogFile, writeInstanceMeta } from './instance-logs.ts';
 import type { CustomSpec } from './schemas.ts';
 
 /**
@@ -116,7 +117,8 @@ export function instanceFactory(model: DeployableModel, config: InstanceConfig, 
           domainId: host.domainId,
         }),
       );
-      return new PythonInstance(id, { launch, resources: host.sandbox.resources, scratchDir, logFile: join(serviceDir, `${id}.log`) });
+      writeInstanceMeta(serviceDir, { instance_id: id, model_id: model.id, model_name: model.name, model_version: model.version, started_at: Date.now() });
+      return new PythonInstance(id, { launch, resources: host.sandbox.resources, scratchDir, logFile: instanceLogFile(serviceDir, id) });
     } catch (e) {
       return new FailedInstance(id, e instanceof Error ? e.message : String(e));
     }

@@ -20,7 +20,7 @@ export function servicesModule(deps: ServicesDeps): FamilyModule {
   const manager = new ServiceManager(store, deps.models, pool, deps.clock, deps.config.dataDir, deps.objectStore, deps.buckets, deps.sandbox, {
     predictTimeoutMs: deps.config.inferTimeoutSeconds * 1000,
   });
-  const reader = new ServiceReader(store, manager, deps.clock);
+  const reader = new ServiceReader(store, manager, deps.clock, deps.config.dataDir);
   const gateway = new InferenceGateway(manager, store, deps.models, deps.identity);
   return {
     reconcilers: [{ name: 'services', reconcile: () => manager.reconcile() }],

@@ -20,6 +20,7 @@ import {
   UpdateLogsResponse,
   UpdateServiceRequest,
 } from './schemas.ts';
+import { InstanceLogsQuery, InstanceLogsResponse } from './instance-log-schemas.ts';
 
 const tags = ['Service Management'];
 
@@ -110,6 +111,17 @@ export const serviceOperations = {
     params: ServiceParams,
     querystring: EventsQuery,
     responses: { 200: EventsResponse },
+  }),
+  // An Atelier extension, not in the spec: the end of each model server instance's log.
+  ShowServiceInstanceLogs: operation({
+    id: 'ShowServiceInstanceLogs',
+    method: 'GET',
+    path: '/v1/:project_id/services/:service_id/instance-logs',
+    tags,
+    summary: "Reading the logs of a service's instances (an Atelier extension: what the model's code printed, with tracebacks)",
+    params: ServiceParams,
+    querystring: InstanceLogsQuery,
+    responses: { 200: InstanceLogsResponse },
   }),
   ListClusters: operation({
     id: 'ListClusters',

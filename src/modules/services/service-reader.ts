@@ -1,7 +1,10 @@
-// The read side of services: list, details, monitor, update logs and events.
+// The read side of services: list, details, monitor, update logs, events and instance logs.
+import { join } from 'node:path';
 import type { Principal } from '#src/auth/principal.ts';
 import type { Clock } from '#src/core/time.ts';
 import { amountOf } from './flavors.ts';
+import type { InstanceLogsQuery, InstanceLogsResponse } from './instance-log-schemas.ts';
+import { readInstanceLogs } from './instance-logs.ts';
 import type { EventsQuery, ListServicesQuery } from './schemas.ts';
 import type { ServiceManager } from './service-manager.ts';
 import type { ServiceStore } from './store.ts';
@@ -12,6 +15,8 @@ export class ServiceReader {
     private readonly store: ServiceStore,
     private readonly manager: ServiceManager,
     private readonly clock: Clock,
+    /** Holds each service's folder (services/<id>/), where its instances' logs are. */
+    private readonly dataDir: string,
   ) {}
 
   async list(caller: Principal, q: ListServicesQuery) {
@@ -68,6 +73,13 @@ export class ServiceReader {
       service_id: row.id,
       logs: logs.map((l) => ({ update_time: Number(l.update_time), result: l.result, config: logConfigOf(l.config) })),
     };
+  }
+
+  /** An Atelier extension: the end of each model server instance's log, newest instance first. */
+  async instanceLogs(caller: Principal, id: string, q: InstanceLogsQuery): Promise<InstanceLogsResponse> {
+    const row = await this.manager.requireService(caller.projectId, id);
+    const { total, instances } = await readInstanceLogs(join(this.dataDir, 'services', row.id), q, this.manager.host.servingIds(row.id));
+    return { service_id: row.id, service_name: row.service_name, total_count: total, count: instances.length, instances };
   }
 
   async events(caller: Principal, id: string, q: EventsQuery) {

@@ -109,6 +109,10 @@ export class PythonInstance implements ServingInstance {
     };
     this.child.once('exit', ended);
     this.child.once('error', ended);
+    // Its output is all written once the process and its pipes are gone, however it ended.
+    this.child.once('close', () => {
+      this.log.end();
+    });
     this.child.stderr?.pipe(this.log, { end: false });
     let stderrTail = '';
     this.child.stderr?.on('data', (d: Buffer) => {
@@ -118,10 +122,9 @@ export class PythonInstance implements ServingInstance {
       let out = '';
       const timer = setTimeout(() => reject(new InstanceStartError('the model server did not start within 60 s')), START_TIMEOUT_MS);
       this.child.stdout?.on('data', (d: Buffer) => {
-        if (this.port !== 0) {
-          this.log.write(d);
-          return;
-        }
+        // What the model's code prints, while it loads too, goes to the instance's log.
+        this.log.write(d);
+        if (this.port !== 0) return;
         out += d.toString('utf8');
         const m = /ATELIER_READY (\d+)/.exec(out);
         if (m) {

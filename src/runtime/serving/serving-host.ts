@@ -157,6 +157,11 @@ export class ServingHost {
     return { modelId: model.spec.modelId, predict: (req, signal) => this.predictOn(slot, req, signal) };
   }
 
+  /** The ids of the service's instances that take predictions now. */
+  servingIds(serviceId: string): Set<string> {
+    return new Set((this.live.get(serviceId)?.models ?? []).flatMap((m) => m.slots.map((s) => s.instance.id)));
+  }
+
   /** CPU and memory summed per model. */
   async usage(serviceId: string): Promise<Map<string, InstanceUsage & { instances: number }>> {
     const out = new Map<string, InstanceUsage & { instances: number }>();

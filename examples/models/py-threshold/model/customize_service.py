@@ -15,8 +15,10 @@ class ThresholdService(XgSklServingBaseService):
         self.folder = os.path.dirname(os.path.realpath(model_path))
 
     def _preprocess(self, data):
-        if isinstance(data, dict) and "data" in data:
-            return data["data"]["req_data"]
+        # XgSklServingBaseService hands a JSON request over as its text, as the guide's
+        # Scikit_Learn example expects: the code parses it.
+        if isinstance(data, str):
+            return json.loads(data)["data"]["req_data"]
         # multipart/form-data: {"file field": {"name.json": <file io>}}, each file a JSON list of rows
         rows = []
         for files in data.values():

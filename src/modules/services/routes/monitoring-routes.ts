@@ -5,7 +5,7 @@ import { routeOf } from '#src/http/operation-route.ts';
 import { serviceOperations as ops } from '../operations.ts';
 import type { ServiceRouteDeps } from './deps.ts';
 
-/** A service's monitoring, update logs and events. */
+/** A service's monitoring, update logs, events and instance logs. */
 export function monitoringRoutes(fastify: FastifyInstance, { reader }: Pick<ServiceRouteDeps, 'reader'>): void {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
 
@@ -22,5 +22,10 @@ export function monitoringRoutes(fastify: FastifyInstance, { reader }: Pick<Serv
   app.route({
     ...routeOf(ops.ShowServiceEvents),
     handler: (req) => reader.events(principal(req), req.params.service_id, req.query),
+  });
+
+  app.route({
+    ...routeOf(ops.ShowServiceInstanceLogs),
+    handler: (req) => reader.instanceLogs(principal(req), req.params.service_id, req.query),
   });
 }

@@ -1,6 +1,7 @@
 """Atelier's model server for ModelArts model packages: loads model/customize_service.py (or the
 model type's default base class), then answers POST / through _preprocess, _inference and
-_postprocess, and GET /health. Prints "ATELIER_READY <port>" once it listens."""
+_postprocess, and GET /health. Prints "ATELIER_READY <port>" once it listens. What the model's
+code prints, and the traceback of a prediction that fails, go to the instance's log."""
 import argparse
 import importlib.util
 import inspect
@@ -9,6 +10,7 @@ import json
 import os
 import sys
 import threading
+import time
 import traceback
 from email.parser import BytesParser
 from email.policy import HTTP
@@ -93,6 +95,16 @@ def parse_multipart(content_type, body):
     return data
 
 
+def request_data(service, content_type, body):
+    """What _preprocess gets: the form's files, or for JSON the parsed body or its text, as the
+    service's base class declares (json_body_as_text). A body that is not JSON raises."""
+    if content_type.startswith("multipart/form-data"):
+        return parse_multipart(content_type, body)
+    text = body.decode("utf-8") if body else "{}"
+    parsed = json.loads(text)
+    return text if getattr(service, "json_body_as_text", False) else parsed
+
+
 def to_json(value):
     def default(o):
         if hasattr(o, "tolist"):
@@ -132,17 +144,18 @@ def make_handler(service):
             body = self.rfile.read(length) if length else b""
             ctype = self.headers.get("Content-Type") or "application/json"
             try:
-                if ctype.startswith("multipart/form-data"):
-                    data = parse_multipart(ctype, body)
-                else:
-                    data = json.loads(body.decode("utf-8")) if body else {}
+                data = request_data(service, ctype, body)
             except Exception as e:  # noqa: BLE001 - any parse failure is the caller's
                 self.reply(400, {"error_msg": "the request body cannot be parsed: %s" % e})
                 return
             try:
                 result = service.inference(data)
             except Exception as e:  # noqa: BLE001 - the user's code failed
+                # The traceback goes to the instance log (the owner reads it through the API); the
+                # caller gets the exception's class and message only.
+                sys.stderr.write("%s prediction failed:\n" % time.strftime("%Y-%m-%dT%H:%M:%S%z"))
                 traceback.print_exc()
+                sys.stderr.flush()
                 self.reply(500, {"error_msg": "%s: %s" % (type(e).__name__, e)})
                 return
             self.reply(200, result)

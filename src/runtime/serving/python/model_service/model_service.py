@@ -7,6 +7,11 @@ logger = logging.getLogger(__name__)
 
 
 class BaseService(object):
+    # What _preprocess gets for a JSON request: the parsed body (False), or the body's JSON text
+    # (True), as the guide's example for each base class expects. A multipart/form-data request
+    # always arrives as {field: {file name: file object}} (plain fields as {field: text}).
+    json_body_as_text = False
+
     def __init__(self, model_name=None, model_path=None):
         self.model_name = model_name
         self.model_path = model_path

@@ -1,10 +1,15 @@
+import collections
+import json
 import pickle
 
 from model_service.model_service import BaseService
 
 
 class XgSklServingBaseService(BaseService):
-    """XGBoost / Scikit_Learn: model_path is the model file (.m, .pkl or .joblib)."""
+    """XGBoost / Scikit_Learn: model_path is the model file (.m, .pkl or .joblib). As in the guide's
+    examples, a JSON request reaches _preprocess as its text: the code calls json.loads on it."""
+
+    json_body_as_text = True
 
     def _load(self):
         if getattr(self, "_model", None) is None:
@@ -17,6 +22,11 @@ class XgSklServingBaseService(BaseService):
                 with open(path, "rb") as f:
                     self._model = pickle.load(f)
         return self._model
+
+    def _preprocess(self, data):
+        if isinstance(data, (str, bytes, bytearray)):
+            return json.loads(data, object_pairs_hook=collections.OrderedDict)
+        return data
 
     def _inference(self, data):
         model = self._load()
