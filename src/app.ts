@@ -19,6 +19,7 @@ import { registerBodyParsers } from './http/body-parsers.ts';
 import { clientErrorHandler, frameworkErrors, registerErrorHandler } from './http/error-handler.ts';
 import { createMetrics } from './http/metrics.ts';
 import { registerRequestHooks } from './http/request-hooks.ts';
+import { RequestLog, decorateRequestLog } from './http/request-log.ts';
 import type { ResponseCheck } from './http/response-check.ts';
 import { validatorCompiler } from './http/validation.ts';
 import './http/route-config.ts';
@@ -54,6 +55,27 @@ export interface BuildOptions {
   responseCheck?: ResponseCheck;
 }
 
+/** The text at the top of /docs: what this is, and how to call the APIs from the page itself. */
+const API_DESCRIPTION = `The ModelArts REST API as Atelier serves it.
+
+**Calling the APIs from this page.** Every API but the token one needs credentials. A browser cannot compute the
+SDK-HMAC-SHA256 signature (the \`aksk\` scheme), so take a token:
+
+1. Open **POST /v3/auth/tokens** (under IAM), choose **Try it out**, and send a password login. On a fresh server the
+   first start saved a user, its password and a project in \`credentials.json\` in the data directory:
+
+   \`\`\`json
+   {"auth": {"identity": {"methods": ["password"],
+                          "password": {"user": {"name": "admin", "password": "<password>", "domain": {"name": "atelier"}}}},
+             "scope": {"project": {"name": "default"}}}}
+   \`\`\`
+2. The 201 answer carries the token in its **X-Subject-Token** header. Copy it.
+3. Choose **Authorize** at the top of this page, paste the token into **token (apiKey)**, and close the dialog. The page
+   then sends it as **X-Auth-Token** with every call, until the token expires or the page is reloaded.
+
+Paths with \`{project_id}\` take the id of the token's project (\`project_id\` in \`credentials.json\`).
+Scripts and SDKs sign with an AK/SK instead; \`npx atelier call\` does that from a shell.`;
+
 /** Builds the Fastify app from a Config: database migrated, routes registered. Never listens. */
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<AtelierApp> {
   const clock = options.clock ?? systemClock;
@@ -78,6 +100,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
             ...(options.logStream ? { stream: options.logStream } : {}),
             redact: { paths: ['req.headers.authorization', 'req.headers["x-auth-token"]'], censor: '[redacted]' },
           },
+    // One line per request, written when its response is finished (src/http/request-log.ts).
+    logController: new RequestLog(config.logLevel !== 'silent'),
     bodyLimit: config.bodyLimit,
     frameworkErrors,
     clientErrorHandler,
@@ -106,6 +130,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   app.log.info(sandbox.describe());
 
   app.setValidatorCompiler(validatorCompiler);
+  decorateRequestLog(app);
   registerBodyParsers(app, config.bodyLimit);
   registerErrorHandler(app, config.bodyLimit);
   const metrics = createMetrics();
@@ -119,10 +144,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 
   await app.register(swagger, {
     openapi: {
-      info: { title: 'Atelier (ModelArts API)', version: '1' },
+      info: { title: 'Atelier (ModelArts API)', version: '1', description: API_DESCRIPTION },
       components: {
         securitySchemes: {
-          token: { type: 'apiKey', in: 'header', name: 'X-Auth-Token' },
+          token: { type: 'apiKey', in: 'header', name: 'X-Auth-Token', description: 'The X-Subject-Token header of a POST /v3/auth/tokens answer' },
           aksk: { type: 'apiKey', in: 'header', name: 'Authorization', description: 'SDK-HMAC-SHA256 signature' },
         },
       },

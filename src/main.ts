@@ -1,10 +1,11 @@
 // `atelier serve`, the server; every other command is in src/cli/ (program.ts), which bin/atelier.mjs
 // runs without loading the server's code.
 import './v8-workarounds/index.ts';
-import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import pino from 'pino';
+import { performance } from 'node:perf_hooks';
 import { buildApp } from './app.ts';
+import { serverLogOutput } from './http/log-output.ts';
 import { bootstrap, credentialsFile, type BootstrapCredentials } from './bootstrap.ts';
 import type { Config } from './config.ts';
 import { securePrivateDir } from './runtime/sandbox/private-files.ts';
@@ -20,23 +21,29 @@ async function serve(values: Values): Promise<void> {
   // The data directory and its secret files are the server's alone (0700 / 0600).
   securePrivateDir(config.dataDir);
   mkdirSync(join(config.dataDir, 'logs'), { recursive: true, mode: 0o700 });
-  const logStream = pino.multistream([
-    { stream: process.stdout },
-    { stream: createWriteStream(join(config.dataDir, 'logs', 'atelier.log'), { flags: 'a', mode: 0o600 }) },
-  ]);
-  const atelier = await buildApp(config, { logStream });
+  // Readable lines on a terminal, JSON lines otherwise; the log file is JSON lines either way.
+  const logs = await serverLogOutput({
+    dataDir: config.dataDir,
+    level: config.logLevel === 'silent' ? 'fatal' : config.logLevel,
+    pretty: process.stdout.isTTY === true,
+  });
+  const atelier = await buildApp(config, { logStream: logs.stream });
   const created = await bootstrap(atelier.context);
   if (created) printBootstrap(created, config);
   await atelier.recover();
   await atelier.app.listen({ host: config.host, port: config.port });
   recordEndpoint(config, endpointOf(config, atelier.app.server.address()));
   atelier.startBackground();
-  const stop = async () => {
+  const stop = async (signal: NodeJS.Signals) => {
+    const started = performance.now();
+    atelier.app.log.info({ signal }, 'shutting down');
     await atelier.close();
+    atelier.app.log.info({ signal, ms: Math.round(performance.now() - started) }, 'stopped');
+    logs.flush();
     process.exit(0);
   };
-  process.once('SIGINT', () => void stop());
-  process.once('SIGTERM', () => void stop());
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
 }
 
 function printBootstrap(c: BootstrapCredentials, config: Config): void {

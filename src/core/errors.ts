@@ -55,6 +55,7 @@ export const errors = {
   expiredToken: () => apiError(401, 'ModelArts.0202'),
   projectMismatch: (detail: string) => apiError(403, 'ModelArts.0210', detail),
   forbidden: (action: string) => apiError(403, 'ModelArts.0108', action),
-  routeNotFound: (method: string, url: string) => apiError(404, 'ModelArts.4901', `No API matches ${method} ${url}.`),
+  /** The catalogue's 4901 speaks of APIG app-auth APIs; the code is kept, in plain words. */
+  routeNotFound: (method: string, url: string) => new ApiError(404, 'ModelArts.4901', `No such API: ${method} ${url}. The APIs served are listed at /docs.`),
   internal: (requestId: string) => apiError(500, 'ModelArts.0010', `Request id: ${requestId}.`),
 };

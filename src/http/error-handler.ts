@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { STATUS_CODES, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError, apiError, errors } from '#src/core/errors.ts';
+import { logRequest } from './request-log.ts';
 import { ValidationFailure } from './validation.ts';
 
 /** Fastify's own errors for malformed requests, mapped to ModelArts errors. */
@@ -25,13 +27,18 @@ function fromFramework(err: FastifyError, bodyLimit: number): ApiError | undefin
  * over-long parameter), in the same form as every other error.
  */
 export const frameworkErrors = (err: FastifyError, req: FastifyRequest, reply: FastifyReply): void => {
+  // No route, so Fastify does not follow this reply to its end: its log line is written here.
+  const started = performance.now();
+  reply.raw.once('finish', () => logRequest(req, reply, performance.now() - started));
   void sendError(req, reply, errors.badParam(err.message));
 };
 
 // The X-Request-Id is set here too: a request can fail before its route's first hook (a body on an
-// unknown route, say), or without any route at all.
-const sendError = (req: FastifyRequest, reply: FastifyReply, apiErr: ApiError): FastifyReply =>
-  reply.header('X-Request-Id', req.id).status(apiErr.status).type('application/json').send(apiErr.toBody());
+// unknown route, say), or without any route at all. The error goes into the request's log line.
+const sendError = (req: FastifyRequest, reply: FastifyReply, apiErr: ApiError): FastifyReply => {
+  req.apiError = apiErr;
+  return reply.header('X-Request-Id', req.id).status(apiErr.status).type('application/json').send(apiErr.toBody());
+};
 
 /** One renderer for every failure: {error_code, error_msg}; never a stack trace. */
 export function registerErrorHandler(app: FastifyInstance, bodyLimit: number): void {
@@ -41,8 +48,8 @@ export function registerErrorHandler(app: FastifyInstance, bodyLimit: number): v
     else if (err instanceof ValidationFailure) apiErr = errors.badParam(err.message);
     else if (err.validation) apiErr = errors.badParam(err.message);
     else apiErr = fromFramework(err, bodyLimit) ?? errors.internal(req.id);
-    if (apiErr.status >= 500) req.log.error({ err }, 'request failed');
-    else req.log.info({ code: apiErr.code, msg: apiErr.message }, 'request refused');
+    // The request's one log line (request-log.ts) names the answer, and for a 5xx carries the error.
+    if (apiErr.status >= 500) req.failure = err;
     return sendError(req, reply, apiErr);
   });
 }
@@ -71,7 +78,7 @@ export function clientErrorHandler(this: FastifyInstance, err: NodeJS.ErrnoExcep
     const apiErr = fromParser(err);
     const body = JSON.stringify(apiErr.toBody());
     const requestId = randomBytes(16).toString('hex');
-    this.log.info({ code: apiErr.code, requestId, parserError: err.code }, 'request refused by the HTTP parser');
+    this.log.info({ status: apiErr.status, errorCode: apiErr.code, parserError: err.code, reqId: requestId }, 'request refused by the HTTP parser');
     socket.write(
       `HTTP/1.1 ${apiErr.status} ${STATUS_CODES[apiErr.status] ?? ''}\r\nContent-Type: application/json\r\n` +
         `Content-Length: ${Buffer.byteLength(body)}\r\nX-Request-Id: ${requestId}\r\nConnection: close\r\n\r\n${body}`,

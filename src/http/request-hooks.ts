@@ -69,8 +69,11 @@ export function registerRequestHooks(app: FastifyInstance, auth: RequestAuth, me
       };
       route.preValidation = [afterBody, ...hooks(route.preValidation)];
     }
-    const record = metrics.recorder(route.url, route.schema?.operationId ?? '');
+    const operationId = route.schema?.operationId ?? '';
+    const record = metrics.recorder(route.url, operationId);
+    // The operation id is also what the request's log line names (request-log.ts).
     const observe = (req: FastifyRequest, reply: FastifyReply, _payload: unknown, done: Done): void => {
+      req.operationId = operationId;
       record(req.method, reply.statusCode, (performance.now() - req.startedAt) / 1000);
       done();
     };
