@@ -21,11 +21,15 @@ import os
 import shutil
 import sys
 
-import joblib
-import numpy as np
-from sklearn.ensemble import RandomForestClassifier
+# The sandbox gives no shared memory for joblib's process pool: say at once that there is none,
+# rather than have joblib find out and warn.
+os.environ.setdefault("JOBLIB_MULTIPROCESSING", "0")
 
-from features import features
+import joblib  # noqa: E402
+import numpy as np  # noqa: E402
+from sklearn.ensemble import RandomForestClassifier  # noqa: E402
+
+from features import features  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 

@@ -7,9 +7,12 @@ import sys
 import base64
 import io
 
-import joblib
+# No shared memory for joblib's process pool in the sandbox (see train.py).
+os.environ.setdefault("JOBLIB_MULTIPROCESSING", "0")
 
-from model_service.python_model_service import XgSklServingBaseService
+import joblib  # noqa: E402
+
+from model_service.python_model_service import XgSklServingBaseService  # noqa: E402
 
 # features.py sits beside this file in model/.
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
