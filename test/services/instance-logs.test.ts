@@ -111,7 +111,8 @@ test('a model that cannot load leaves its traceback in the log of the failed ser
   });
   await eventually('service failed', async () => ((await t.client.services.show(service_id)).status === 'failed' ? true : undefined), 30_000);
   const logs = await t.client.services.instanceLogs(service_id);
-  assert.equal(logs.count, 1);
+  // Each attempt to start it leaves a log (a restart may have been tried before it was given up); the newest comes first.
+  assert.ok(logs.count >= 1, `logs of ${logs.count} instances`);
   const [inst] = logs.instances;
   assert.equal(inst?.serving, false);
   assert.match(inst?.content ?? '', /loading the weights/, 'what the code printed while loading');
