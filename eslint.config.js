@@ -1,6 +1,22 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+/** Files of a family import no other family's internals, and do not leave the family with `leaving` (a relative path). */
+const familyImports = (files, leaving) => ({
+  files,
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      {
+        patterns: [
+          { regex: '^#src/modules/[^/]+/(?!index\\.ts$)', message: "Another family's internals: import its index.ts. Within a family, import relatively." },
+          { regex: leaving, message: 'Leaves the family: use a #src/ import.' },
+        ],
+      },
+    ],
+  },
+});
+
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', '.atelier/', '.cache/', 'src/core/error-catalog.ts'] },
   js.configs.recommended,
@@ -20,41 +36,9 @@ export default tseslint.config(
       'no-console': 'off',
     },
   },
-  {
-    // A family reaches another family only through its index.ts (ARCHITECTURE.md, "the import rule").
-    files: ['src/modules/*/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              regex: '^#src/modules/[^/]+/(?!index\\.ts$)',
-              message: "Another family's internals: import its index.ts. Within a family, import relatively.",
-            },
-            { regex: '^\\.\\./\\.\\./', message: 'Leaves the family: use a #src/ import.' },
-          ],
-        },
-      ],
-    },
-  },
-  {
-    files: ['src/modules/*/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              regex: '^#src/modules/[^/]+/(?!index\\.ts$)',
-              message: "Another family's internals: import its index.ts. Within a family, import relatively.",
-            },
-            { regex: '^\\.\\./', message: 'Leaves the family: use a #src/ import.' },
-          ],
-        },
-      ],
-    },
-  },
+  // A family reaches another family only through its index.ts (ARCHITECTURE.md, "the import rule").
+  familyImports(['src/modules/*/**/*.ts'], '^\\.\\./\\.\\./'),
+  familyImports(['src/modules/*/*.ts'], '^\\.\\./'),
   {
     files: ['**/*.mjs', '**/*.js'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },

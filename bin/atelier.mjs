@@ -2,9 +2,10 @@
 // `atelier`: every command but `serve` runs from the compiled bundle in dist/cli/ (built at install
 // by scripts/build-cli.mjs, through npm's prepare script) when it is newer than every source file;
 // otherwise, and for `serve`, from the TypeScript sources through tsx.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { sourcesMtimeMs } from './sources-mtime.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const args = process.argv.slice(2);
@@ -24,22 +25,11 @@ function commandOf(argv) {
   return undefined;
 }
 
-/** The newest modification time of the TypeScript files under the folder, ms (what else lives there, Python caches say, is not compiled). */
-function newest(dir) {
-  let max = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, entry.name);
-    if (entry.isDirectory()) max = Math.max(max, newest(p));
-    else if (entry.name.endsWith('.ts')) max = Math.max(max, statSync(p).mtimeMs);
-  }
-  return max;
-}
-
 /** The bundle, when it was built from the sources as they are now. */
 function bundle() {
   try {
     const built = JSON.parse(readFileSync(join(root, 'dist', 'cli', 'build.json'), 'utf8'));
-    const sources = Math.max(newest(join(root, 'src')), statSync(join(root, 'package.json')).mtimeMs);
+    const sources = sourcesMtimeMs(root);
     return typeof built.sourcesMtimeMs === 'number' && built.sourcesMtimeMs >= sources ? join(root, 'dist', 'cli', 'entry.js') : undefined;
   } catch {
     return undefined;

@@ -7,10 +7,11 @@
 // esbuild comes with tsx (a dependency): resolved from there. Packages stay imports (native modules
 // such as better-sqlite3 must); the project's own files, `#src/*` included, are bundled; dynamic
 // imports become chunks loaded only by the commands that need them.
-import { existsSync, mkdirSync, readdirSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { sourcesMtimeMs as sourcesMtimeMsOf } from '../bin/sources-mtime.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 // --out DIR builds elsewhere (tests); it must lie inside the project, where node_modules is found.
@@ -26,16 +27,6 @@ const packageOf = (specifier) =>
     .split('/')
     .slice(0, specifier.startsWith('@') ? 2 : 1)
     .join('/');
-
-function newest(dir) {
-  let max = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, entry.name);
-    if (entry.isDirectory()) max = Math.max(max, newest(p));
-    else if (entry.name.endsWith('.ts')) max = Math.max(max, statSync(p).mtimeMs);
-  }
-  return max;
-}
 
 /**
  * `npx atelier` runs node_modules/.bin/atelier at once when it is there. The package.json of the
@@ -66,7 +57,7 @@ try {
 
 try {
   // Read before building: a source changed during the build makes the bundle stale, not wrongly fresh.
-  const sourcesMtimeMs = Math.max(newest(join(root, 'src')), statSync(join(root, 'package.json')).mtimeMs);
+  const sourcesMtimeMs = sourcesMtimeMsOf(root);
   const fromTsx = createRequire(createRequire(import.meta.url).resolve('tsx/package.json'));
   const esbuild = await import(pathToFileURL(fromTsx.resolve('esbuild')).href);
   const started = Date.now();
