@@ -2,34 +2,11 @@
 // --check compares the two and fails on a difference (`npm run openapi:check`, run by CI): the
 // checked-in contract cannot drift from the routes. The app is built on a throwaway data directory
 // and asked for /openapi.json as a client would, so the file is exactly what is served.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { buildApp } from '#src/app.ts';
-import { loadConfig } from '#src/config.ts';
-
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-type JsonObject = { [key: string]: Json };
+import { readFileSync, writeFileSync } from 'node:fs';
+import { isObject, servedDocument, type Json, type JsonObject } from './lib/served-openapi.ts';
 
 const file = new URL('../spec/openapi.json', import.meta.url);
 const check = process.argv.includes('--check');
-
-async function servedDocument(): Promise<JsonObject> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'atelier-openapi-'));
-  // Only these settings: the document must not depend on the caller's environment.
-  const atelier = await buildApp(loadConfig({ ATELIER_DATA_DIR: dataDir, ATELIER_LOG_LEVEL: 'silent' }));
-  try {
-    await atelier.app.ready();
-    const res = await atelier.app.inject({ method: 'GET', url: '/openapi.json' });
-    if (res.statusCode !== 200) throw new Error(`GET /openapi.json answered ${res.statusCode}`);
-    return res.json<JsonObject>();
-  } finally {
-    await atelier.close();
-    rmSync(dataDir, { recursive: true, force: true });
-  }
-}
-
-const isObject = (v: Json | undefined): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Object keys sorted at every level; array order kept (it means something: enums, required, tags). */
 function canonical(v: Json): Json {

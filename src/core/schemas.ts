@@ -1,7 +1,13 @@
 import { Type, type TSchema } from 'typebox';
 
 /** The error body of every failure: {"error_code": "ModelArts.XXXX", "error_msg": "..."}. */
-export const ErrorBody = Type.Object({ error_code: Type.String(), error_msg: Type.String() }, { $id: 'ErrorBody', description: 'ModelArts error' });
+export const ErrorBody = Type.Object(
+  {
+    error_code: Type.String({ description: 'Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message' }),
+    error_msg: Type.String({ description: 'What went wrong, for a person: names the field or resource concerned' }),
+  },
+  { $id: 'ErrorBody', description: 'ModelArts error' },
+);
 
 /** Adds the error responses every authenticated API can give, for the OpenAPI document. */
 export function withErrors<R extends Record<number, TSchema>>(responses: R) {
@@ -9,9 +15,9 @@ export function withErrors<R extends Record<number, TSchema>>(responses: R) {
 }
 
 /** The spec's {"result": "true"} acknowledgement. */
-export const ResultBody = Type.Object({ result: Type.String({ examples: ['true'] }) });
+export const ResultBody = Type.Object({ result: Type.String({ examples: ['true'], description: '"true" when the request was carried out' }) });
 
-/** A string enum validated as {enum: [...]}, so errors list the allowed values. */
+/** A string enum validated as {enum: [...]}, so errors list the allowed values. Use StringCodes where the values need explaining. */
 export const StringEnum = <const T extends readonly string[]>(values: T, options: { description?: string; default?: T[number] } = {}) =>
   Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...options });
 
@@ -21,3 +27,30 @@ export const ProjectParams = Type.Object({
 
 /** The `{}` body of an answer the spec shows as empty or null (the official Node.js SDK fails on null). */
 export const EmptyObject = Type.Object({}, { description: 'An empty object' });
+
+/** "lead. 0: meaning; 1: meaning", the description of a coded field, so each value is explained where it is declared. */
+function codesDescription(meanings: Record<string | number, string>, lead: string): string {
+  const list = Object.entries(meanings)
+    .map(([value, meaning]) => `${value}: ${meaning}`)
+    .join('; ');
+  return `${lead}. ${list}`;
+}
+
+/**
+ * An integer code field (dataset_type, label_type, status numbers): validated as {enum: [...]} and
+ * described with what each value means. `meanings` must name every value: the type checker sees to it.
+ */
+export const IntCodes = <const T extends readonly number[]>(
+  values: T,
+  meanings: Record<T[number], string>,
+  lead: string,
+  options: { default?: T[number] } = {},
+) => Type.Unsafe<T[number]>({ type: 'integer', enum: [...values], description: codesDescription(meanings, lead), ...options });
+
+/** A string code field whose values need explaining (status, phase, kind), described like IntCodes. */
+export const StringCodes = <const T extends readonly string[]>(
+  values: T,
+  meanings: Record<T[number], string>,
+  lead: string,
+  options: { default?: T[number] } = {},
+) => Type.Unsafe<T[number]>({ type: 'string', enum: [...values], description: codesDescription(meanings, lead), ...options });

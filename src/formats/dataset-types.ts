@@ -44,6 +44,39 @@ export const datasetTypes: Record<DatasetType, DatasetTypeInfo> = {
   900: { type: 900, tags: ['Free format'], sampleType: 9, extensions: [], labelTypes: [], format: 0 },
 };
 
+/** What each code means, for the API reference (a field that takes these codes is described with them). */
+export const DATASET_TYPE_MEANINGS: Record<DatasetType, string> = {
+  0: 'image classification',
+  1: 'object detection',
+  3: 'image segmentation',
+  100: 'text classification',
+  101: 'named entity recognition',
+  102: 'text triplet (entities and the relations between them)',
+  200: 'sound classification',
+  201: 'speech content (transcription)',
+  202: 'speech paragraph labeling',
+  400: 'table',
+  600: 'video labeling',
+  900: 'free format (files of any kind, not labeled)',
+};
+
+export const LABEL_TYPE_MEANINGS: Record<LabelType, string> = {
+  ...(Object.fromEntries(LABEL_TYPES.filter((t) => t !== 103).map((t) => [t, DATASET_TYPE_MEANINGS[t as DatasetType]])) as Record<
+    Exclude<LabelType, 103>,
+    string
+  >),
+  103: 'triplet relation (links two entities of a text triplet)',
+};
+
+export const SAMPLE_TYPE_MEANINGS: Record<SampleType, string> = {
+  0: 'image',
+  1: 'text',
+  2: 'audio',
+  4: 'table',
+  6: 'video',
+  9: 'custom format',
+};
+
 export function isDatasetType(t: number): t is DatasetType {
   return (DATASET_TYPES as readonly number[]).includes(t);
 }
