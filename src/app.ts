@@ -21,6 +21,8 @@ import { createMetrics } from './http/metrics.ts';
 import { registerRequestHooks } from './http/request-hooks.ts';
 import { RequestLog, decorateRequestLog } from './http/request-log.ts';
 import type { ResponseCheck } from './http/response-check.ts';
+import type { ExampleRecorder } from './http/example-recorder.ts';
+import { addExamples } from './http/openapi-examples.ts';
 import { validatorCompiler } from './http/validation.ts';
 import './http/route-config.ts';
 import { platformRoutes } from './http/platform-routes.ts';
@@ -53,6 +55,8 @@ export interface BuildOptions {
   logStream?: DestinationStream;
   /** Tests only: checks every 2xx answer against its route's response schema (src/http/response-check.ts). */
   responseCheck?: ResponseCheck;
+  /** Tests only: records successful calls, for the API reference's examples (src/http/example-recorder.ts). */
+  exampleRecorder?: ExampleRecorder;
 }
 
 /** The text at the top of /docs: what this is, and how to call the APIs from the page itself. */
@@ -141,6 +145,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     metrics.requests,
   );
   options.responseCheck?.attach(app);
+  options.exampleRecorder?.attach(app);
 
   await app.register(swagger, {
     openapi: {
@@ -153,6 +158,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       },
       security: [{ token: [] }, { aksk: [] }],
     },
+    transformObject: (document) => ('openapiObject' in document ? addExamples(document.openapiObject) : document.swaggerObject),
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import assert from 'node:assert/strict';
 import { buildApp, type AtelierApp, type BuildOptions } from '#src/app.ts';
 import { responseCheckFromEnv, violationLines } from '#src/http/response-check.ts';
+import { ExampleRecorder } from '#src/http/example-recorder.ts';
 import { bootstrap, type BootstrapCredentials } from '#src/bootstrap.ts';
 import { loadConfig, type Config } from '#src/config.ts';
 import { AtelierClient, ApiClientError } from '#src/client/index.ts';
@@ -38,7 +39,10 @@ export async function startTestApp(env: Record<string, string> = {}, options: Bu
       ...env,
     });
     const responseCheck = options.responseCheck ?? responseCheckFromEnv(process.env.ATELIER_TEST_RESPONSE_CHECK ?? 'fail');
-    const atelier = await buildApp(config, { ...options, ...(responseCheck ? { responseCheck } : {}) });
+    // npm run openapi:examples runs the suite with this set, to take the API reference's examples from it.
+    const recordDir = process.env.ATELIER_TEST_RECORD_EXAMPLES;
+    const exampleRecorder = options.exampleRecorder ?? (recordDir ? new ExampleRecorder(recordDir) : undefined);
+    const atelier = await buildApp(config, { ...options, ...(responseCheck ? { responseCheck } : {}), ...(exampleRecorder ? { exampleRecorder } : {}) });
     await atelier.app.listen({ host: '127.0.0.1', port: 0 });
     const port = (atelier.app.server.address() as AddressInfo).port;
     const url = `http://127.0.0.1:${port}`;
@@ -70,6 +74,7 @@ export async function startTestApp(env: Record<string, string> = {}, options: Bu
       },
       async close() {
         await atelier.close();
+        exampleRecorder?.flush();
         if (responseCheck && !options.responseCheck && responseCheck.violations.length > 0) {
           process.stderr.write(`response check:\n  ${violationLines(responseCheck.violations).join('\n  ')}\n`);
         }
