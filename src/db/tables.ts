@@ -11,6 +11,7 @@ import type { TrainingTables } from '#src/modules/training-jobs/tables.ts';
 import type { ModelTables } from '#src/modules/models/tables.ts';
 import type { ServiceTables } from '#src/modules/services/tables.ts';
 import type { BucketTables } from '#src/storage/bucket-tables.ts';
+import type { ImageTables } from '#src/modules/images/tables.ts';
 
 export interface Tables
   extends
@@ -24,4 +25,5 @@ export interface Tables
     ModelTables,
     ServiceTables,
     BucketTables,
-    DataTransferTables {}
+    DataTransferTables,
+    ImageTables {}

@@ -8,6 +8,7 @@ import * as training from './0006_training.ts';
 import * as modelsServices from './0007_models_services.ts';
 import * as buckets from './0008_buckets.ts';
 import * as importTasks from './0009_import_tasks.ts';
+import * as images from './0010_images.ts';
 
 export const migrations = {
   '0001_identity': identity,
@@ -19,4 +20,5 @@ export const migrations = {
   '0007_models_services': modelsServices,
   '0008_buckets': buckets,
   '0009_import_tasks': importTasks,
+  '0010_images': images,
 };
