@@ -51,3 +51,12 @@ export const hardReason = (id: number): HardReason | undefined => {
   const r = REASONS[id];
   return r && { id, alo_name: r[0], reason: r[1], suggestion: r[2] };
 };
+
+/** The reason ids 0-30 in a few words each, for the API reference (hard_details give the full text). */
+export const HARD_REASON_CODES =
+  '0: no object found; 1: low confidence; 2: clustering disagrees with the prediction; 3: unlike training samples of its class; ' +
+  '4: similar consecutive images predicted differently; 5 to 10: the resolution, aspect ratio, brightness, saturation, color richness or ' +
+  'sharpness of the image (in that order) is far from the training data; 11 to 18: the number, spread of areas, aspect ratio, share of the image, ' +
+  'position near the edges, brightness, sharpness or overlap of its boxes (in that order) is far from the training data; 19 to 29: the prediction ' +
+  'changes when the image is blurred, flipped left to right, cropped, flipped upside down, scaled, shifted, sheared, turned into superpixels, ' +
+  'sharpened, brightened or darkened, or inverted (in that order); 30: predicted abnormal';

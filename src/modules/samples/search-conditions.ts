@@ -2,9 +2,8 @@
 import { Type, type Static } from 'typebox';
 import { Value } from 'typebox/value';
 import { errors } from '#src/core/errors.ts';
-import { LABEL_TYPES } from '#src/formats/dataset-types.ts';
-import { StringEnum } from '#src/core/schemas.ts';
-import { IntEnum } from './schemas.ts';
+import { LABEL_TYPE_MEANINGS, LABEL_TYPES } from '#src/formats/dataset-types.ts';
+import { IntCodes, StringEnum } from '#src/core/schemas.ts';
 
 const Op = StringEnum(['AND', 'OR'] as const);
 
@@ -12,7 +11,7 @@ export const SearchLabel = Type.Object({
   name: Type.Optional(Type.String({ maxLength: 1024 })),
   op: Type.Optional(Op),
   property: Type.Optional(Type.Record(Type.String(), Type.Union([Type.Array(Type.String({ maxLength: 1024 }), { maxItems: 1000 }), Type.Null()]))),
-  type: Type.Optional(IntEnum(LABEL_TYPES)),
+  type: Type.Optional(IntCodes(LABEL_TYPES, LABEL_TYPE_MEANINGS, 'Only labels of this type')),
 });
 
 export const SearchLabels = Type.Object({
