@@ -1,38 +1,83 @@
 import { Type } from 'typebox';
 
-const NamedDomain = Type.Object({ name: Type.String({ minLength: 1, maxLength: 64 }) });
+const NamedDomain = Type.Object(
+  { name: Type.String({ minLength: 1, maxLength: 64, description: 'Account (domain) name' }) },
+  { description: "The user's account (domain)" },
+);
 
 export const TokenRequest = Type.Object({
-  auth: Type.Object({
-    identity: Type.Object({
-      methods: Type.Array(Type.String({ maxLength: 64 }), { minItems: 1, maxItems: 8 }),
-      password: Type.Object({
-        user: Type.Object({
-          name: Type.String({ minLength: 1, maxLength: 64 }),
-          password: Type.String({ minLength: 1, maxLength: 256 }),
-          domain: NamedDomain,
-        }),
-      }),
-    }),
-    scope: Type.Object({
-      project: Type.Object({
-        name: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
-        id: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
-      }),
-    }),
-  }),
+  auth: Type.Object(
+    {
+      identity: Type.Object(
+        {
+          methods: Type.Array(Type.String({ maxLength: 64 }), { minItems: 1, maxItems: 8, description: 'Login methods; must include "password"' }),
+          password: Type.Object(
+            {
+              user: Type.Object(
+                {
+                  name: Type.String({ minLength: 1, maxLength: 64, description: 'User name' }),
+                  password: Type.String({ minLength: 1, maxLength: 256, description: 'Password' }),
+                  domain: NamedDomain,
+                },
+                { description: 'Who logs in' },
+              ),
+            },
+            { description: 'Password credentials' },
+          ),
+        },
+        { description: 'How the user proves who they are' },
+      ),
+      scope: Type.Object(
+        {
+          project: Type.Object(
+            {
+              name: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'Project name (give name or id)' })),
+              id: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'Project ID (give name or id)' })),
+            },
+            { description: 'The project the token acts in; the user must be a member' },
+          ),
+        },
+        { description: 'What the token is for' },
+      ),
+    },
+    { description: 'Password login scoped to a project' },
+  ),
 });
 
-const Ref = Type.Object({ id: Type.String(), name: Type.String() });
+const DomainRef = (description: string) =>
+  Type.Object({ id: Type.String({ description: 'Account (domain) ID' }), name: Type.String({ description: 'Account (domain) name' }) }, { description });
 
 export const TokenResponse = Type.Object({
-  token: Type.Object({
-    methods: Type.Array(Type.String()),
-    expires_at: Type.String(),
-    issued_at: Type.String(),
-    user: Type.Object({ id: Type.String(), name: Type.String(), domain: Ref }),
-    project: Type.Object({ id: Type.String(), name: Type.String(), domain: Ref }),
-    roles: Type.Array(Ref),
-    catalog: Type.Array(Type.Object({})),
-  }),
+  token: Type.Object(
+    {
+      methods: Type.Array(Type.String(), { description: 'Always ["password"]' }),
+      expires_at: Type.String({ description: 'When the token expires, ISO 8601 UTC (lifetime --token-ttl, default 24 hours)' }),
+      issued_at: Type.String({ description: 'When the token was issued, ISO 8601 UTC' }),
+      user: Type.Object(
+        {
+          id: Type.String({ description: 'User ID' }),
+          name: Type.String({ description: 'User name' }),
+          domain: DomainRef("The user's account (domain)"),
+        },
+        { description: 'Who the token is for' },
+      ),
+      project: Type.Object(
+        {
+          id: Type.String({ description: 'Project ID' }),
+          name: Type.String({ description: 'Project name' }),
+          domain: DomainRef("The project's account (domain)"),
+        },
+        { description: 'The project the token acts in' },
+      ),
+      roles: Type.Array(
+        Type.Object({
+          id: Type.String({ description: "The user's role in Atelier: admin or user" }),
+          name: Type.String({ description: 'te_admin for an admin, te_agency otherwise' }),
+        }),
+        { description: "The user's one role" },
+      ),
+      catalog: Type.Array(Type.Object({}), { description: 'Always empty: no service catalog is served' }),
+    },
+    { description: 'What the token grants; the token itself is in the X-Subject-Token header' },
+  ),
 });
