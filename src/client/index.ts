@@ -2,6 +2,8 @@ import { HttpClient, type ClientAuth } from './http-client.ts';
 import { authorizationsClient } from './families/authorizations.ts';
 import { datasetsClient } from './families/datasets.ts';
 import { iamClient } from './families/iam.ts';
+import { imagesClient } from './families/images.ts';
+import { notebooksClient } from './families/notebooks.ts';
 import { modelsClient } from './families/models.ts';
 import { resourceConfigClient } from './families/resource-config.ts';
 import { samplesClient } from './families/samples.ts';
@@ -21,6 +23,8 @@ export class AtelierClient {
   readonly training;
   readonly models;
   readonly services;
+  readonly images;
+  readonly notebooks;
 
   constructor(endpoint: string, auth: ClientAuth) {
     this.http = new HttpClient(endpoint, auth);
@@ -32,6 +36,8 @@ export class AtelierClient {
     this.training = trainingClient(this.http);
     this.models = modelsClient(this.http);
     this.services = servicesClient(this.http);
+    this.images = imagesClient(this.http);
+    this.notebooks = notebooksClient(this.http);
   }
 
   get projectId(): string {

@@ -4,7 +4,10 @@ import { algorithmsModule } from './algorithms/module.ts';
 import { authorizationsModule } from './authorizations/module.ts';
 import { dataTransferModule } from './data-transfer/module.ts';
 import { createDatasetDirectory, datasetsModule } from './datasets/module.ts';
+import { imagesModule } from './images/module.ts';
 import { modelsModule } from './models/module.ts';
+import { BuiltinImages } from './notebooks/index.ts';
+import { notebooksModule } from './notebooks/module.ts';
 import { objectUrlsModule } from './object-urls/module.ts';
 import { resourceConfigModule } from './resource-config/module.ts';
 import { samplesModule } from './samples/module.ts';
@@ -45,6 +48,15 @@ export async function registerModules(app: FastifyInstance, ctx: AppContext): Pr
   const models = modelsModule({ ...ctx, trainingJobs: trainingJobs.jobs, usage: modelUsage(ctx.database) });
   const services = servicesModule({ ...ctx, models: models.service });
 
+  // -- DevEnviron images: the Python training engines are the built-in images.
+  // TEMPORARY (issue 16, N3): no image counts as in use until the notebooks family provides ImageUsage.
+  const pythonEngines = engines.filter((e) => e.extensions.includes('.py')).map((e) => ({ id: e.response.engine_id, runtime: e.runtime }));
+  const images = imagesModule({ ...ctx, interpreters: pythonEngines, usage: { inUse: async () => false } });
+
+  // -- notebooks. TEMPORARY (issue 16, N1): built-in images from the host's interpreters, until the
+  // images family's service is wired in as the NotebookImages port.
+  const notebooks = notebooksModule({ ...ctx, images: new BuiltinImages(), log: app.log });
+
   await install(app, ctx, authorizations);
   await install(app, ctx, objectUrls);
   await install(app, ctx, resourceConfig);
@@ -55,4 +67,6 @@ export async function registerModules(app: FastifyInstance, ctx: AppContext): Pr
   await install(app, ctx, trainingJobs);
   await install(app, ctx, models);
   await install(app, ctx, services);
+  await install(app, ctx, images);
+  await install(app, ctx, notebooks);
 }

@@ -1,0 +1,41 @@
+// What the images family offers other families, and what it needs of them.
+
+/** Whether a notebook instance uses an image: an image in use is not deleted. The notebooks family answers it. */
+export interface ImageUsage {
+  inUse(projectId: string, imageId: string): Promise<boolean>;
+}
+
+/** An image as a runtime a notebook (or training job) starts from. */
+export interface ImageEnvironment {
+  id: string;
+  name: string;
+  swr_path: string;
+  type: 'BUILD_IN' | 'DEDICATED';
+  /** Absolute path of the environment's python interpreter. */
+  python: string;
+  /** The venv/conda prefix that holds its packages, when it is not a bare host interpreter. */
+  prefix?: string;
+}
+
+/** What a saved notebook environment becomes: a DEDICATED image of origin IMAGE_SAVE. */
+export interface SnapshotInput {
+  name: string;
+  description?: string;
+  /** The environment folder to copy (the instance's own virtualenv). */
+  sourcePrefix: string;
+  /** Image tag, default latest. */
+  tag?: string;
+  /** Organization, default local. */
+  namespace?: string;
+  workspaceId?: string;
+}
+
+/** The images other families start from, and the snapshot of a notebook's environment. */
+export interface Images {
+  /** A built-in image, or the project's own ACTIVE one; undefined otherwise (another project's included). */
+  image(projectId: string, imageId: string): Promise<ImageEnvironment | undefined>;
+  /** The first built-in image (python3 on PATH), undefined when the host has no Python. */
+  defaultImage(): Promise<ImageEnvironment | undefined>;
+  /** Records a DEDICATED image in status CREATING and copies the environment in a durable task; ACTIVE or CREATE_FAILED after. */
+  snapshot(projectId: string, input: SnapshotInput): Promise<{ id: string }>;
+}
