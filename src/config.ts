@@ -45,6 +45,8 @@ export interface Config {
   sandbox: 'auto' | 'bwrap' | 'none';
   /** The user workloads run as when the server runs as root (a name, uid or uid:gid). */
   sandboxUser: string;
+  /** Notebook instances: where the Jupyter runtime venv lives, whether it is made on first use, and the shortest idle lease. */
+  notebooks: { runtimeDir: string; runtimeInstall: 'auto' | 'off'; minIdleMs: number };
 }
 
 type Env = Record<string, string | undefined>;
@@ -95,6 +97,19 @@ export const settings = [
   },
   { flag: 'sandbox', env: 'ATELIER_SANDBOX', about: 'workload sandbox: auto (bubblewrap when it works), bwrap or none', default: 'auto' },
   { flag: 'sandbox-user', env: 'ATELIER_SANDBOX_USER', about: 'user workloads run as when the server runs as root (name, uid or uid:gid)', default: 'nobody' },
+  {
+    flag: 'notebook-runtime-dir',
+    env: 'ATELIER_NOTEBOOK_RUNTIME_DIR',
+    about: 'the Jupyter runtime (JupyterLab venv) of notebook instances',
+    default: '<data-dir>/runtimes/jupyter',
+  },
+  {
+    flag: 'notebook-runtime-install',
+    env: 'ATELIER_NOTEBOOK_RUNTIME_INSTALL',
+    about: 'auto: the first notebook installs JupyterLab from PyPI when it is missing; off: only `atelier notebook prepare` does',
+    default: 'auto',
+  },
+  { flag: 'notebook-min-idle', env: 'ATELIER_NOTEBOOK_MIN_IDLE_MS', about: 'shortest idle-stop lease of a notebook instance, ms', default: '900000' },
 ] as const;
 
 export type SettingName = (typeof settings)[number]['flag'];
@@ -207,5 +222,10 @@ export function loadConfig(env: Env = process.env, flags: Partial<Record<Setting
     },
     sandbox: oneOf('sandbox', get('sandbox'), ['auto', 'bwrap', 'none'] as const),
     sandboxUser: get('sandbox-user'),
+    notebooks: {
+      runtimeDir: get('notebook-runtime-dir') === '<data-dir>/runtimes/jupyter' ? join(dataDir, 'runtimes', 'jupyter') : resolve(get('notebook-runtime-dir')),
+      runtimeInstall: oneOf('notebook runtime install', get('notebook-runtime-install'), ['auto', 'off'] as const),
+      minIdleMs: integer('notebook min idle', get('notebook-min-idle'), 1000, 86_400_000),
+    },
   };
 }

@@ -11,6 +11,7 @@ import type { TrainingTables } from '#src/modules/training-jobs/tables.ts';
 import type { ModelTables } from '#src/modules/models/tables.ts';
 import type { ServiceTables } from '#src/modules/services/tables.ts';
 import type { BucketTables } from '#src/storage/bucket-tables.ts';
+import type { NotebookTables } from '#src/modules/notebooks/tables.ts';
 import type { ImageTables } from '#src/modules/images/tables.ts';
 
 export interface Tables
@@ -26,4 +27,5 @@ export interface Tables
     ServiceTables,
     BucketTables,
     DataTransferTables,
-    ImageTables {}
+    ImageTables,
+    NotebookTables {}

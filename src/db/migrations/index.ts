@@ -9,6 +9,7 @@ import * as modelsServices from './0007_models_services.ts';
 import * as buckets from './0008_buckets.ts';
 import * as importTasks from './0009_import_tasks.ts';
 import * as images from './0010_images.ts';
+import * as notebooks from './0011_notebooks.ts';
 
 export const migrations = {
   '0001_identity': identity,
@@ -21,4 +22,5 @@ export const migrations = {
   '0008_buckets': buckets,
   '0009_import_tasks': importTasks,
   '0010_images': images,
+  '0011_notebooks': notebooks,
 };

@@ -1,0 +1,450 @@
+// The notebook engine: starts an instance's Jupyter Server (volume, pool share, environment, hooks,
+// the sandboxed process, its first answer), stops it, adopts it after a restart, and watches what
+// ends it by itself: its lease (timed or idle), its volume going over capacity, its own exit.
+import { appendFileSync, mkdirSync, rmSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { randomBytes } from 'node:crypto';
+import type { Clock } from '#src/core/time.ts';
+import type { Logger } from '#src/runtime/logger.ts';
+import type { LocalPool } from '#src/runtime/local/local-pool.ts';
+import { LocalExecutor, type ProcessHandle } from '#src/runtime/local/local-executor.ts';
+import type { Sandbox } from '#src/runtime/sandbox/sandbox.ts';
+import {
+  EnvError,
+  failureFromLog,
+  findJupyterRuntime,
+  freePort,
+  INSTALL_HINT,
+  jupyterWorkload,
+  lastActivity,
+  prepareJupyterRuntime,
+  prepareInstanceEnv,
+  askJupyter,
+  type JupyterRuntime,
+} from '#src/runtime/notebooks/index.ts';
+import type { NotebookImages } from './ports.ts';
+import type { NotebookStore } from './store.ts';
+import type { NotebookRow, NotebookStatus } from './tables.ts';
+import type { JobProgress } from './schemas.ts';
+
+const du = promisify(execFile);
+/** Where the volume is seen inside the sandbox, as on ModelArts. */
+export const MOUNT_PATH = '/home/ma-user/work';
+const READY_TIMEOUT_MS = 120_000;
+const HOOK_TIMEOUT_MS = 300_000;
+const WATCH_MS = 1000;
+const CAPACITY_EVERY_MS = 10_000;
+
+export interface NotebookLayout {
+  root: string;
+  work: string;
+  home: string;
+  runtimeDir: string;
+  env: string;
+  proc: string;
+  log: string;
+}
+
+export interface NotebookEngineOptions {
+  dataDir: string;
+  runtimeDir: string;
+  runtimeInstall: 'auto' | 'off';
+}
+
+interface Running {
+  handle: ProcessHandle;
+  port: number;
+  jupyterToken: string;
+  projectId: string;
+  /** The instance's token, which the proxy admits. */
+  token: string;
+}
+
+const STEPS = ['Prepare the volume', 'Take the flavor from the local pool', 'Route the proxy to the instance', 'Prepare the environment and start Jupyter'];
+
+export const progress = (id: string, done: number, failed = false): JobProgress[] =>
+  STEPS.map((d, i) => ({
+    notebook_id: id,
+    step: i + 1,
+    step_description: d,
+    status: i < done ? 'COMPLETED' : i === done ? (failed ? 'FAILED' : 'PROCESSING') : 'WAITING',
+  }));
+
+export class NotebookEngine {
+  private readonly executor: LocalExecutor;
+  private readonly running = new Map<string, Running>();
+  private readonly stopping = new Map<string, Promise<void>>();
+  private readonly starting = new Set<string>();
+  private timer: NodeJS.Timeout | undefined;
+  private lastCapacityCheck = 0;
+  private preparing: Promise<JupyterRuntime> | undefined;
+  private closed = false;
+
+  constructor(
+    private readonly opts: NotebookEngineOptions,
+    private readonly store: NotebookStore,
+    private readonly images: NotebookImages,
+    private readonly pool: LocalPool,
+    private readonly sandbox: Sandbox,
+    private readonly clock: Clock,
+    private readonly log: Logger,
+  ) {
+    this.executor = new LocalExecutor({ resources: sandbox.resources });
+  }
+
+  layout(id: string): NotebookLayout {
+    const root = join(this.opts.dataDir, 'notebooks', id);
+    return {
+      root,
+      work: join(root, 'work'),
+      home: join(root, 'home'),
+      runtimeDir: join(root, 'jupyter-runtime'),
+      env: join(root, 'env'),
+      proc: join(root, 'proc'),
+      log: join(root, 'notebook.log'),
+    };
+  }
+
+  /** The loopback address of a running instance's Jupyter, for the proxy. */
+  upstream(id: string): Omit<Running, 'handle'> | undefined {
+    return this.running.get(id);
+  }
+
+  /** Whether a runtime exists or may be made on first use; the refusal otherwise. */
+  async runtimeProblem(): Promise<string | undefined> {
+    if (this.opts.runtimeInstall === 'auto') return undefined;
+    if (await findJupyterRuntime(this.opts.runtimeDir)) return undefined;
+    return `no Jupyter runtime is installed for notebooks: ${INSTALL_HINT}`;
+  }
+
+  private async runtime(): Promise<JupyterRuntime> {
+    const found = await findJupyterRuntime(this.opts.runtimeDir);
+    if (found) return found;
+    if (this.opts.runtimeInstall === 'off') throw new Error(`no Jupyter runtime is installed: ${INSTALL_HINT}`);
+    this.preparing ??= prepareJupyterRuntime(this.opts.runtimeDir).finally(() => (this.preparing = undefined));
+    try {
+      return await this.preparing;
+    } catch (e) {
+      throw new Error(`${(e as Error).message}; ${INSTALL_HINT}`, { cause: e });
+    }
+  }
+
+  private note(id: string, text: string): void {
+    try {
+      appendFileSync(this.layout(id).log, `[${new Date(this.clock.now()).toISOString()}] atelier: ${text}\n`);
+    } catch {
+      // the folder is gone (deleted)
+    }
+  }
+
+  /** A status change: stored with its event (the status history) and written to the instance log. */
+  async event(id: string, status: string, message: string): Promise<void> {
+    this.note(id, `${status}: ${message}`);
+    await this.store.addEvent(id, this.clock.now(), status, message).catch(() => undefined);
+  }
+
+  /** Holds the flavor's share of the pool; false when it does not fit now. */
+  reserve(row: Pick<NotebookRow, 'id' | 'cpu' | 'memory_mb'>): boolean {
+    return this.pool.reserve(`notebook-${row.id}`, { cpu: row.cpu, memoryMb: row.memory_mb });
+  }
+
+  release(id: string): void {
+    this.pool.release(`notebook-${id}`);
+  }
+
+  /**
+   * Starts the instance whose pool share is already held; runs in the background, moving its status
+   * to RUNNING, or to CREATE_FAILED / START_FAILED with the reason (the share given back).
+   */
+  async start(id: string, first: boolean): Promise<void> {
+    this.starting.add(id);
+    try {
+      await this.startSteps(id, first);
+    } finally {
+      this.starting.delete(id);
+    }
+  }
+
+  startInBackground(id: string, first: boolean): void {
+    void this.start(id, first).catch((err: unknown) => this.log.error({ err, notebook: id }, 'notebook start failed'));
+  }
+
+  /** Whether a start or a stop of the instance is under way in this process. */
+  busy(id: string): boolean {
+    return this.starting.has(id) || this.stopping.has(id);
+  }
+
+  private async startSteps(id: string, first: boolean): Promise<void> {
+    const failed: NotebookStatus = first ? 'CREATE_FAILED' : 'START_FAILED';
+    const L = this.layout(id);
+    let step = 0;
+    const setProgress = (patch: Partial<NotebookRow> = {}) =>
+      this.store.update(id, { action_progress: JSON.stringify(progress(id, step)), update_at: this.clock.now(), ...patch });
+    try {
+      for (const d of [L.work, L.home, L.runtimeDir, L.proc]) mkdirSync(d, { recursive: true });
+      step = 2; // the volume is there; the share was taken by the caller
+      await setProgress();
+      step = 3; // the proxy finds the instance by id once it runs
+      await setProgress();
+      const row = await this.store.getById(id);
+      if (!row) return;
+      const image = await this.images.image(row.project_id, row.image_id);
+      if (!image) throw new Error(`the image ${row.image_id} is no longer available`);
+      const domainId = await this.sandbox.admitProject(row.project_id);
+      const runtime = await this.runtime();
+      const env = await prepareInstanceEnv(L.env, { python: image.python, name: image.name, ...(image.prefix ? { prefix: image.prefix } : {}) }, runtime);
+      await this.sandbox.handOver([L.work, L.home, L.runtimeDir, L.env]);
+      if (this.closed) throw new Error('the server is shutting down');
+      await this.store.update(id, { status: 'STARTING', update_at: this.clock.now() });
+      await this.event(id, 'STARTING', `Jupyter Server (${runtime.kind === 'pypi' ? 'JupyterLab' : "Debian's jupyter-server"}) is starting`);
+      const limits = { cpu: row.cpu, memoryMb: row.memory_mb };
+      const hooks = JSON.parse(row.hooks) as { container_hooks?: { pre_start?: HookSpec; post_start?: HookSpec } };
+      const confined = this.sandbox.confined;
+      const inside = confined ? MOUNT_PATH : L.work;
+      const mounts = confined ? [{ source: L.work, target: MOUNT_PATH }] : [];
+      const pre = hooks.container_hooks?.pre_start;
+      if (pre?.script) await this.runHook(id, 'pre_start', pre, { domainId, limits, mounts, inside, env: env.readable });
+      const port = await freePort();
+      const jupyterToken = randomBytes(24).toString('hex');
+      const baseUrl = proxyBase(row.project_id, id);
+      const spec = jupyterWorkload({
+        name: `notebook-${id}`,
+        port,
+        token: jupyterToken,
+        baseUrl,
+        runtime,
+        env,
+        layout: { work: inside, home: L.home, runtimeDir: L.runtimeDir },
+        limits,
+        domainId,
+      });
+      const workload = { ...spec, writable: spec.writable.filter((p) => p !== inside).concat(confined ? [] : [L.work]), mounts };
+      const launch = this.sandbox.launch(workload);
+      const handle = await this.executor.spawn({ dir: L.proc, command: launch.command, cwd: L.work, env: launch.env, logFile: L.log, group: launch.group });
+      await this.store.update(id, { pid: handle.pid, start_ticks: handle.startTicks, port, jupyter_token: jupyterToken });
+      let exited = false;
+      void handle.exited.then(() => (exited = true));
+      const deadline = Date.now() + READY_TIMEOUT_MS;
+      for (;;) {
+        if (exited) throw new Error(`Jupyter Server exited while starting: ${failureFromLog(L.log) ?? 'no output'}`);
+        if (Date.now() > deadline) {
+          this.executor.kill(handle.pid, handle.startTicks, 0);
+          throw new Error(`Jupyter Server did not answer within ${READY_TIMEOUT_MS / 1000} s: ${failureFromLog(L.log) ?? 'no output'}`);
+        }
+        const ok = await askJupyter(port, baseUrl, jupyterToken, 'status', 1000).then(
+          (r) => r.status === 200,
+          () => false,
+        );
+        if (ok) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      this.running.set(id, { handle, port, jupyterToken, projectId: row.project_id, token: row.token });
+      this.watchExit(id, handle);
+      const post = hooks.container_hooks?.post_start;
+      if (post?.script) await this.runHook(id, 'post_start', post, { domainId, limits, mounts, inside, env: env.readable }).catch(() => undefined);
+      step = 4;
+      const now = this.clock.now();
+      await setProgress({ status: 'RUNNING', fail_reason: '', last_activity: now });
+      await this.event(id, 'RUNNING', `Jupyter Server answers on 127.0.0.1:${port}`);
+      this.ensureTimer();
+    } catch (e) {
+      const reason = e instanceof EnvError || e instanceof Error ? e.message : String(e);
+      const r = this.running.get(id);
+      this.running.delete(id);
+      const row = await this.store.getById(id);
+      if (r) this.executor.kill(r.handle.pid, r.handle.startTicks, 0);
+      else if (row?.pid && row.start_ticks) this.executor.kill(row.pid, row.start_ticks, 0);
+      this.release(id);
+      if (row && row.status !== 'DELETING') {
+        await this.store.update(id, {
+          status: failed,
+          fail_reason: reason.slice(0, 1000),
+          action_progress: JSON.stringify(progress(id, step, true)),
+          pid: null,
+          port: null,
+        });
+        await this.event(id, failed, reason);
+      }
+    }
+  }
+
+  /** Runs a hook in the sandbox, in the volume, its output in the instance log; throws when it fails. */
+  private async runHook(
+    id: string,
+    which: string,
+    hook: HookSpec,
+    o: { domainId: string; limits: { cpu: number; memoryMb: number }; mounts: { source: string; target: string }[]; inside: string; env: string[] },
+  ): Promise<void> {
+    const L = this.layout(id);
+    let command: string[];
+    if ((hook.type ?? 'SCRIPT') === 'COMMAND') command = ['/bin/sh', '-c', Buffer.from(hook.script ?? '', 'base64').toString('utf8')];
+    else command = ['/bin/sh', hook.script ?? ''];
+    this.note(id, `${which} hook starts`);
+    const launch = this.sandbox.launch({
+      name: `notebook-${id}-${which}`,
+      command,
+      cwd: o.inside,
+      env: { HOME: L.home, PATH: `${L.env}/bin:/usr/local/bin:/usr/bin:/bin` },
+      writable: o.mounts.length > 0 ? [L.home, L.env] : [L.work, L.home, L.env],
+      readable: o.env,
+      mounts: o.mounts,
+      limits: o.limits,
+      domainId: o.domainId,
+    });
+    const dir = join(L.proc, which);
+    const h = await this.executor.spawn({ dir, command: launch.command, cwd: L.work, env: launch.env, logFile: L.log, group: launch.group });
+    const timer = setTimeout(() => this.executor.kill(h.pid, h.startTicks, 0), HOOK_TIMEOUT_MS);
+    const exit = await h.exited;
+    clearTimeout(timer);
+    rmSync(dir, { recursive: true, force: true });
+    if (exit.code !== 0) throw new Error(`the ${which} hook failed (exit ${exit.code ?? exit.signal}); see the instance log`);
+    this.note(id, `${which} hook done`);
+  }
+
+  private watchExit(id: string, handle: ProcessHandle): void {
+    void handle.exited.then(async () => {
+      if (this.running.get(id)?.handle !== handle) return;
+      this.running.delete(id);
+      this.release(id);
+      if (this.stopping.has(id) || this.closed) return;
+      const reason = `Jupyter Server ended by itself: ${failureFromLog(this.layout(id).log) ?? 'no output'}`;
+      if (await this.store.update(id, { status: 'ERROR', fail_reason: reason.slice(0, 1000), pid: null, port: null, update_at: this.clock.now() }, ['RUNNING']))
+        await this.event(id, 'ERROR', reason);
+    });
+  }
+
+  /** Stops the instance's Jupyter (when it runs) and marks it STOPPED with the reason as an event. */
+  stop(id: string, reason: string, failReason = ''): Promise<void> {
+    const ongoing = this.stopping.get(id);
+    if (ongoing) return ongoing;
+    const p = (async () => {
+      await this.store.update(id, { status: 'STOPPING', update_at: this.clock.now() });
+      await this.event(id, 'STOPPING', reason);
+      await this.kill(id);
+      this.release(id);
+      await this.store.update(id, { status: 'STOPPED', pid: null, port: null, fail_reason: failReason, update_at: this.clock.now() }, ['STOPPING']);
+      await this.event(id, 'STOPPED', reason);
+    })().finally(() => this.stopping.delete(id));
+    this.stopping.set(id, p);
+    return p;
+  }
+
+  /** Ends the instance's process group and waits for it (or for a stored pid of before a restart). */
+  async kill(id: string): Promise<void> {
+    const r = this.running.get(id);
+    this.running.delete(id);
+    if (r) {
+      this.executor.kill(r.handle.pid, r.handle.startTicks, 2000);
+      await r.handle.exited;
+      return;
+    }
+    const row = await this.store.getById(id);
+    if (row?.pid && row.start_ticks) {
+      const h = this.executor.adopt(row.pid, row.start_ticks, this.layout(id).proc);
+      if (h) {
+        this.executor.kill(h.pid, h.startTicks, 2000);
+        await h.exited;
+      }
+    }
+  }
+
+  /** Removes the instance's folders (volume, environment, log). */
+  removeFiles(id: string): void {
+    rmSync(this.layout(id).root, { recursive: true, force: true });
+  }
+
+  /** After a restart: adopts a live Jupyter of a RUNNING instance; false when there is none. */
+  adopt(row: NotebookRow): boolean {
+    if (this.running.has(row.id)) return true;
+    if (!row.pid || !row.start_ticks || !row.port) return false;
+    const handle = this.executor.adopt(row.pid, row.start_ticks, this.layout(row.id).proc);
+    if (!handle) return false;
+    this.pool.set(`notebook-${row.id}`, { cpu: row.cpu, memoryMb: row.memory_mb });
+    this.running.set(row.id, { handle, port: row.port, jupyterToken: row.jupyter_token, projectId: row.project_id, token: row.token });
+    this.watchExit(row.id, handle);
+    this.ensureTimer();
+    return true;
+  }
+
+  isRunning(id: string): boolean {
+    return this.running.has(id);
+  }
+
+  private ensureTimer(): void {
+    if (this.timer || this.closed) return;
+    this.timer = setInterval(() => void this.watch(), WATCH_MS);
+    this.timer.unref();
+  }
+
+  /** One look at every running instance: its lease, its idleness and its volume's size. */
+  async watch(): Promise<void> {
+    if (this.running.size === 0) {
+      clearInterval(this.timer);
+      this.timer = undefined;
+      return;
+    }
+    const now = this.clock.now();
+    const checkCapacity = now - this.lastCapacityCheck >= CAPACITY_EVERY_MS;
+    if (checkCapacity) this.lastCapacityCheck = now;
+    for (const [id, r] of [...this.running]) {
+      if (this.stopping.has(id)) continue;
+      const row = await this.store.getById(id);
+      if (!row || row.status !== 'RUNNING') continue;
+      if (row.lease_enable && row.lease_type === 'TIMING' && now >= row.lease_create_at + row.lease_duration) {
+        void this.stop(id, `the lease of ${row.lease_duration} ms ran out`, 'Stopped by its lease (timed stop)').catch((err: unknown) =>
+          this.log.error({ err }, 'lease stop'),
+        );
+        continue;
+      }
+      if (row.lease_enable && row.lease_type === 'IDLE') {
+        const seen = await lastActivity(r.port, proxyBase(row.project_id, id), r.jupyterToken);
+        const last = Math.max(row.last_activity, seen ?? 0, row.lease_update_at);
+        if (last > row.last_activity) await this.store.update(id, { last_activity: last });
+        if (now - last >= row.lease_duration) {
+          void this.stop(id, `idle for ${row.lease_duration} ms`, 'Stopped by its lease (idle stop)').catch((err: unknown) =>
+            this.log.error({ err }, 'idle stop'),
+          );
+          continue;
+        }
+      }
+      if (checkCapacity) {
+        const capacityGb = (JSON.parse(row.volume) as { capacity: number }).capacity;
+        const usedKb = await volumeKb(this.layout(id).work);
+        if (usedKb !== undefined && usedKb > capacityGb * 1024 * 1024)
+          void this.stop(
+            id,
+            `the volume holds ${Math.round(usedKb / 1024)} MB, over its capacity of ${capacityGb} GB`,
+            'Stopped: the volume is over its capacity',
+          ).catch((err: unknown) => this.log.error({ err }, 'capacity stop'));
+      }
+    }
+  }
+
+  /** Stops watching; the Jupyter processes keep running and a restarted server adopts them. */
+  async close(): Promise<void> {
+    this.closed = true;
+    clearInterval(this.timer);
+    this.timer = undefined;
+    await Promise.allSettled([...this.stopping.values()]);
+    this.executor.close();
+  }
+}
+
+export interface HookSpec {
+  script?: string;
+  type?: 'COMMAND' | 'SCRIPT';
+}
+
+/** The path the proxy serves an instance's Jupyter at (also Jupyter's base_url). */
+export const proxyBase = (projectId: string, id: string) => `/v1/${projectId}/notebooks/${id}/lab/`;
+
+async function volumeKb(dir: string): Promise<number | undefined> {
+  try {
+    const { stdout } = await du('du', ['-sk', dir], { timeout: 30_000 });
+    return Number(stdout.split('\t')[0]);
+  } catch {
+    return undefined;
+  }
+}

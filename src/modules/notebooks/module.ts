@@ -1,0 +1,45 @@
+import type { AppContext, FamilyModule } from '#src/context.ts';
+import type { Logger } from '#src/runtime/logger.ts';
+import { NotebookEngine } from './engine.ts';
+import { notebookFlavors } from './flavors.ts';
+import type { NotebookImages } from './ports.ts';
+import { NotebookProxy } from './proxy.ts';
+import { NotebookReconciler } from './reconciler.ts';
+import { notebookRoutes } from './routes.ts';
+import { NotebookService } from './service.ts';
+import { NotebookStore } from './store.ts';
+
+export type NotebooksDeps = Pick<AppContext, 'config' | 'database' | 'clock' | 'identity' | 'localPool' | 'sandbox'> & {
+  images: NotebookImages;
+  log: Logger;
+};
+
+/** Notebook instances (the new-version DevEnviron APIs), their engine and their proxy. */
+export function notebooksModule(deps: NotebooksDeps): FamilyModule & { notebooks: NotebookService; engine: NotebookEngine } {
+  const store = new NotebookStore(deps.database.db);
+  const { runtimeDir, runtimeInstall, minIdleMs } = deps.config.notebooks;
+  const engine = new NotebookEngine(
+    { dataDir: deps.config.dataDir, runtimeDir, runtimeInstall },
+    store,
+    deps.images,
+    deps.localPool,
+    deps.sandbox,
+    deps.clock,
+    deps.log,
+  );
+  const notebooks = new NotebookService(store, engine, deps.images, notebookFlavors(deps.localPool), deps.localPool, deps.clock, minIdleMs, deps.log);
+  const proxy = new NotebookProxy({ engine, store, identity: deps.identity, clock: deps.clock, signatureWindowSeconds: deps.config.signatureWindowSeconds });
+  return {
+    notebooks,
+    engine,
+    reconcilers: [new NotebookReconciler(store, engine, deps.clock)],
+    close: async () => {
+      proxy.close();
+      await engine.close();
+    },
+    register: async (app) => {
+      await app.register(notebookRoutes, { notebooks });
+      proxy.register(app);
+    },
+  };
+}

@@ -1,0 +1,85 @@
+// Each notebook instance's own Python environment: a virtualenv made from the image's interpreter,
+// without packages of its own at first. A .pth file in it names, after its own site-packages, the
+// image's site-packages and then the Jupyter runtime's (which hold ipykernel and pip), so the kernel
+// sees the image's packages and what the user `pip install`s lands in the instance's venv, shadowing
+// both. A kernelspec named python3 points Jupyter at this venv's interpreter.
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { probePython, type Interpreter } from '#src/runtime/sandbox/interpreters.ts';
+import type { JupyterRuntime } from './jupyter-runtime.ts';
+
+const run = promisify(execFile);
+const PROBE = 'import json, site, sys, platform; print(json.dumps({"site": site.getsitepackages(), "version": platform.python_version()}))';
+
+export interface InstanceEnv {
+  dir: string;
+  python: string;
+  /** Folder that holds the kernelspec (JUPYTER_PATH). */
+  jupyterPath: string;
+  /** Host folders the kernel reads (the image's interpreter and prefix). */
+  readable: string[];
+}
+
+export class EnvError extends Error {}
+
+const minor = (v: string) => v.split('.').slice(0, 2).join('.');
+
+/** The image's interpreter, probed: its version, site-packages and the folders it needs. */
+async function probeImage(python: string): Promise<{ interp: Interpreter; site: string[]; version: string }> {
+  const interp = probePython(python);
+  if (!interp) throw new EnvError(`the image's interpreter ${python} does not run`);
+  const { stdout } = await run(python, ['-c', PROBE], { timeout: 20_000 });
+  const out = JSON.parse(stdout) as { site: string[]; version: string };
+  return { interp, site: out.site.filter((p) => existsSync(p)), version: out.version };
+}
+
+/**
+ * Makes (or keeps, when it was made from the same image and runtime) the instance's venv in `dir`.
+ * The runtime's ipykernel is layered in only when both are the same Python minor version; an image
+ * of another version must hold ipykernel itself.
+ */
+export async function prepareInstanceEnv(dir: string, image: { python: string; prefix?: string; name: string }, runtime: JupyterRuntime): Promise<InstanceEnv> {
+  const { interp, site, version } = await probeImage(image.python);
+  const sameVersion = minor(version) === minor(runtime.python.version);
+  if (!sameVersion) {
+    try {
+      await run(image.python, ['-c', 'import ipykernel'], { timeout: 20_000 });
+    } catch {
+      throw new EnvError(`the image's Python ${version} has no ipykernel and the Jupyter runtime's is for Python ${runtime.python.version}`);
+    }
+  }
+  const layers = [...site, ...(sameVersion ? runtime.sitePackages.filter((p) => !site.includes(p)) : [])];
+  const stamp = JSON.stringify({ python: image.python, layers });
+  const python = join(dir, 'bin', 'python');
+  const stampFile = join(dir, '.atelier-env');
+  if (!(existsSync(python) && existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp)) {
+    // A venv of another image is remade; what the user installed there belonged to that image.
+    rmSync(dir, { recursive: true, force: true });
+    try {
+      await run(image.python, ['-m', 'venv', '--without-pip', dir], { timeout: 60_000 });
+    } catch (e) {
+      throw new EnvError(`the instance's venv could not be made with ${image.python}: ${(e as Error).message.split('\n')[0]}`);
+    }
+    const { stdout } = await run(python, ['-c', 'import sysconfig; print(sysconfig.get_paths()["purelib"])'], { timeout: 20_000 });
+    writeFileSync(join(stdout.trim(), '_atelier_layers.pth'), `${layers.join('\n')}\n`);
+    writeFileSync(stampFile, stamp);
+  }
+  const kernels = join(dir, 'share', 'jupyter', 'kernels', 'python3');
+  mkdirSync(kernels, { recursive: true });
+  writeFileSync(
+    join(kernels, 'kernel.json'),
+    JSON.stringify({
+      argv: [python, '-m', 'ipykernel_launcher', '-f', '{connection_file}'],
+      display_name: `Python ${version} (${image.name})`,
+      language: 'python',
+    }),
+  );
+  return {
+    dir,
+    python,
+    jupyterPath: join(dir, 'share', 'jupyter'),
+    readable: [...new Set([...interp.paths, ...site, ...(image.prefix ? [image.prefix] : [])])],
+  };
+}
