@@ -61,11 +61,12 @@ export const DATASET_TYPE_MEANINGS: Record<DatasetType, string> = {
 };
 
 export const LABEL_TYPE_MEANINGS: Record<LabelType, string> = {
-  ...(Object.fromEntries(LABEL_TYPES.filter((t) => t !== 103).map((t) => [t, DATASET_TYPE_MEANINGS[t as DatasetType]])) as Record<
-    Exclude<LabelType, 103>,
+  ...(Object.fromEntries(LABEL_TYPES.filter((t) => t !== 102 && t !== 103).map((t) => [t, DATASET_TYPE_MEANINGS[t as DatasetType]])) as Record<
+    Exclude<LabelType, 102 | 103>,
     string
   >),
-  103: 'triplet relation (links two entities of a text triplet)',
+  102: 'text triplet relation (its @modelarts:from_type and @modelarts:to_type name entity labels)',
+  103: 'text triplet entity',
 };
 
 export const SAMPLE_TYPE_MEANINGS: Record<SampleType, string> = {

@@ -2,8 +2,8 @@
 import { Type, type Static } from 'typebox';
 import { IntCodes, ProjectParams, StringCodes } from '#src/core/schemas.ts';
 import { FreeMap, PageLimit, PageOffset } from '#src/core/request-bounds.ts';
-import { DATASET_TYPE_MEANINGS, DATASET_TYPES, LABEL_TYPES } from '#src/formats/dataset-types.ts';
-import { DATASET_TYPE_TEXT, LABEL_MEANINGS, LABEL_TYPE_TEXT } from './type-codes.ts';
+import { DATASET_TYPE_MEANINGS, DATASET_TYPES, LABEL_TYPE_MEANINGS, LABEL_TYPES } from '#src/formats/dataset-types.ts';
+import { DATASET_TYPE_TEXT, LABEL_TYPE_TEXT } from './type-codes.ts';
 import { DatasetVersion, RATIO_RANGE_PATTERN } from './version-schemas.ts';
 
 /** Labels one request may name (a dataset's label list, its additions, changes or deletions). */
@@ -38,7 +38,7 @@ export const Label = Type.Object({
   attributes: Type.Optional(Type.Array(LabelAttribute, { maxItems: 100, description: 'Attributes a labeler fills in for this label, at most 100' })),
   name: Type.Optional(Type.String({ maxLength: 256, description: 'Label name (1-32 letters, digits, _ or -), unique in the dataset' })),
   property: Type.Optional(LabelProperty),
-  type: Type.Optional(IntCodes(LABEL_TYPES, LABEL_MEANINGS, "Label type, one the dataset allows; absent: the dataset's own type")),
+  type: Type.Optional(IntCodes(LABEL_TYPES, LABEL_TYPE_MEANINGS, "Label type, one the dataset allows; absent: the dataset's own type")),
 });
 export type Label = Static<typeof Label>;
 

@@ -3,18 +3,10 @@
 import { IntCodes } from '#src/core/schemas.ts';
 import { DATASET_TYPE_MEANINGS, DATASET_TYPES, LABEL_TYPE_MEANINGS, LABEL_TYPES } from '#src/formats/dataset-types.ts';
 
-// The shared meanings call 103 the relation label; here (label-rules.ts), as in the spec, 102 is the
-// triplet relation and 103 the entity it links.
-export const LABEL_MEANINGS = {
-  ...LABEL_TYPE_MEANINGS,
-  102: 'text triplet relation (its @modelarts:from_type and @modelarts:to_type name entity labels)',
-  103: 'text triplet entity',
-};
-
 const textOf = (schema: object): string => ('description' in schema && typeof schema.description === 'string' ? schema.description : '');
 
 /** "Dataset type. 0: image classification; ..." */
 export const DATASET_TYPE_TEXT = textOf(IntCodes(DATASET_TYPES, DATASET_TYPE_MEANINGS, 'Dataset type'));
 
 /** "Label type. 0: image classification; ..." */
-export const LABEL_TYPE_TEXT = textOf(IntCodes(LABEL_TYPES, LABEL_MEANINGS, 'Label type'));
+export const LABEL_TYPE_TEXT = textOf(IntCodes(LABEL_TYPES, LABEL_TYPE_MEANINGS, 'Label type'));
