@@ -7,7 +7,7 @@ import { Text } from '#src/core/request-bounds.ts';
 export const INSTANCE_LOG_MAX_BYTES = 64 * 1024;
 
 export const InstanceLogsQuery = Type.Object({
-  instance_id: Type.Optional(Text(64, 'Only this instance (an id the service events name)')),
+  instance_id: Type.Optional(Text(64, 'Only this instance: an ID the service events name (real-time services) or an earlier answer gave')),
   model_id: Type.Optional(Text(64, "Only the instances of this model of the service's config")),
   lines: Type.Integer({
     minimum: 1,
@@ -25,7 +25,10 @@ export const InstanceLog = Type.Object({
   model_name: Type.String({ description: 'Name of that model' }),
   model_version: Type.String({ description: 'Version of that model' }),
   started_at: Type.Integer({ description: 'When the instance was started, epoch ms' }),
-  serving: Type.Boolean({ description: "True while the instance takes the real-time service's predictions; false once it ended or was replaced" }),
+  serving: Type.Boolean({
+    description:
+      "True while the instance takes the real-time service's predictions; false once it ended or was replaced, and always for a batch service's instances",
+  }),
   content: Type.String({ description: "The end of the log: what the model server and the model's code wrote to stdout and stderr, tracebacks included" }),
   current_size: Type.Integer({ description: 'Bytes of content' }),
   full_size: Type.Integer({ description: 'Bytes of the whole log' }),
@@ -37,6 +40,8 @@ export const InstanceLogsResponse = Type.Object({
   service_name: Type.String({ description: 'Name of the service' }),
   total_count: Type.Integer({ description: 'Instances with a log that match the query' }),
   count: Type.Integer({ description: 'Instances in this answer' }),
-  instances: Type.Array(InstanceLog, { description: 'Newest instance first' }),
+  instances: Type.Array(InstanceLog, {
+    description: 'Newest instance first; only instances of the Python model server have a log (a model with runtime onnxruntime has none)',
+  }),
 });
 export type InstanceLogsResponse = Static<typeof InstanceLogsResponse>;

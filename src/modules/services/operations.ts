@@ -5,6 +5,7 @@ import {
   ClustersResponse,
   CreateServiceRequest,
   CreateServiceResponse,
+  DeleteServiceParams,
   EmptyBody,
   EventsQuery,
   EventsResponse,
@@ -80,7 +81,7 @@ export const serviceOperations = {
     path: '/v1/:project_id/services/:service_id',
     tags,
     summary: 'Deleting a Service',
-    params: ServiceParams,
+    params: DeleteServiceParams,
     responses: { 200: EmptyBody },
   }),
   ShowServiceMonitorInfo: operation({
