@@ -28,13 +28,14 @@ export const ProjectParams = Type.Object({
 /** The `{}` body of an answer the spec shows as empty or null (the official Node.js SDK fails on null). */
 export const EmptyObject = Type.Object({}, { description: 'An empty object' });
 
-/** "lead. 0: meaning; 1: meaning", the description of a coded field, so each value is explained where it is declared. */
-function codesDescription(meanings: Record<string | number, string>, lead: string): string {
-  const list = Object.entries(meanings)
+/** "0: meaning; 1: meaning": the values of a coded field in words (a response field without an enum lists them so). */
+export const meaningsText = (meanings: Record<string | number, string>): string =>
+  Object.entries(meanings)
     .map(([value, meaning]) => `${value}: ${meaning}`)
     .join('; ');
-  return `${lead}. ${list}`;
-}
+
+/** "lead. 0: meaning; 1: meaning", the description of a coded field, so each value is explained where it is declared. */
+const codesDescription = (meanings: Record<string | number, string>, lead: string): string => `${lead}. ${meaningsText(meanings)}`;
 
 /**
  * An integer code field (dataset_type, label_type, status numbers): validated as {enum: [...]} and

@@ -1,17 +1,14 @@
 // Wire objects of the sample, label, labeling and statistics APIs, named as in the spec's tables.
 import { Type, type Static } from 'typebox';
-import { IntCodes, StringCodes } from '#src/core/schemas.ts';
+import { IntCodes, StringCodes, meaningsText } from '#src/core/schemas.ts';
 import { FreeMap } from '#src/core/request-bounds.ts';
 import { LABEL_TYPE_MEANINGS, LABEL_TYPES, SAMPLE_TYPE_MEANINGS, SAMPLE_TYPES } from '#src/formats/dataset-types.ts';
 import { PageOffset } from '#src/core/request-bounds.ts';
 import { Label, LabelAttribute, LabelFormat, LabelProperty, MAX_LABELS, SchemaMap } from '#src/modules/datasets/index.ts';
 import { HARD_REASON_CODES } from './hard-reasons.ts';
 
-/** "lead: 0 meaning; 1 meaning", for a response field whose values are codes but that has no enum. */
-const codesText = (lead: string, meanings: Record<string | number, string>): string =>
-  `${lead}: ${Object.entries(meanings)
-    .map(([value, meaning]) => `${value} ${meaning}`)
-    .join('; ')}`;
+/** "lead. 0: meaning; 1: meaning", for a response field whose values are codes but that has no enum. */
+const codesText = (lead: string, meanings: Record<string | number, string>): string => `${lead}. ${meaningsText(meanings)}`;
 
 const LABEL_TYPE_TEXT = codesText('Label type', LABEL_TYPE_MEANINGS);
 const labelTypeCodes = (lead: string) => IntCodes(LABEL_TYPES, LABEL_TYPE_MEANINGS, lead);

@@ -10,6 +10,7 @@ import {
   EventsQuery,
   EventsResponse,
   InferParams,
+  InferPathParams,
   ListServicesQuery,
   ListServicesResponse,
   MonitorResponse,
@@ -152,7 +153,7 @@ export const serviceOperations = {
     path: '/v1/infers/:service_id/*',
     tags,
     summary: 'Calling a real-time service',
-    params: InferParams,
+    params: InferPathParams,
     responses: { 504: ErrorBody },
   }),
 };

@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { ProjectParams, StringCodes } from '#src/core/schemas.ts';
+import { ProjectParams, StringCodes, meaningsText } from '#src/core/schemas.ts';
 import { Closed, FreeMap, ListOf, PageLimit, PageOffset, StringMap, Text } from '#src/core/request-bounds.ts';
 
 export const InferTypes = ['real-time', 'batch', 'edge'] as const;
@@ -20,12 +20,6 @@ const SERVICE_STATUS_MEANINGS: Record<(typeof ServiceStatuses)[number], string> 
   stopped: 'stopped by UpdateService or by its schedule; no instance runs',
   finished: 'a batch service whose run went through all its inputs',
 };
-
-/** "value: meaning; ..." for a response field that lists its codes in words (it has no enum). */
-const meaningsText = (meanings: Record<string, string>) =>
-  Object.entries(meanings)
-    .map(([value, meaning]) => `${value}: ${meaning}`)
-    .join('; ');
 
 // Schedule and custom_spec are kept as sent and answered back: an undeclared key is refused. The
 // other objects are read field by field (ServiceConfig), so what they do not declare is dropped.
@@ -458,11 +452,15 @@ export const ClustersResponse = Type.Object({
 
 export const InferParams = Type.Object({
   service_id: Type.String({ minLength: 1, maxLength: 64, description: "A running real-time service of the caller's project" }),
+});
+
+export const InferPathParams = Type.Object({
+  ...InferParams.properties,
   '*': Type.Optional(
     Type.String({
       maxLength: 2048,
       description:
-        "InferServicePath only: the path after the service ID (in ModelArts, the model's API url). Ignored here: the prediction goes to the model the weights pick, and a JSON body is checked against the request schema of its first config.json API",
+        "The path after the service ID (in ModelArts, the model's API url). Ignored here: the prediction goes to the model the weights pick, and a JSON body is checked against the request schema of its first config.json API",
     }),
   ),
 });
