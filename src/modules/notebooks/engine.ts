@@ -18,7 +18,7 @@ import {
   freePort,
   INSTALL_HINT,
   jupyterWorkload,
-  lastActivity,
+  kernelActivity,
   prepareJupyterRuntime,
   prepareInstanceEnv,
   askJupyter,
@@ -77,6 +77,8 @@ export class NotebookEngine {
   private readonly running = new Map<string, Running>();
   private readonly stopping = new Map<string, Promise<void>>();
   private readonly starting = new Set<string>();
+  /** When the proxy last passed a request to each instance, ms. */
+  private readonly touched = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
   private lastCapacityCheck = 0;
   private preparing: Promise<JupyterRuntime> | undefined;
@@ -110,6 +112,11 @@ export class NotebookEngine {
   /** The loopback address of a running instance's Jupyter, for the proxy. */
   upstream(id: string): Omit<Running, 'handle'> | undefined {
     return this.running.get(id);
+  }
+
+  /** The proxy passed a request to the instance (it is not idle). */
+  touch(id: string): void {
+    this.touched.set(id, this.clock.now());
   }
 
   /** Whether a runtime exists or may be made on first use; the refusal otherwise. */
@@ -399,8 +406,8 @@ export class NotebookEngine {
         continue;
       }
       if (row.lease_enable && row.lease_type === 'IDLE') {
-        const seen = await lastActivity(r.port, proxyBase(row.project_id, id), r.jupyterToken);
-        const last = Math.max(row.last_activity, seen ?? 0, row.lease_update_at);
+        const seen = await kernelActivity(r.port, proxyBase(row.project_id, id), r.jupyterToken);
+        const last = Math.max(row.last_activity, seen ?? 0, row.lease_update_at, this.touched.get(id) ?? 0);
         if (last > row.last_activity) await this.store.update(id, { last_activity: last });
         if (now - last >= row.lease_duration) {
           void this.stop(id, `idle for ${row.lease_duration} ms`, 'Stopped by its lease (idle stop)').catch((err: unknown) =>

@@ -53,6 +53,7 @@ function cookies(header: string | undefined): Map<string, string> {
 }
 
 interface Admitted {
+  id: string;
   port: number;
   jupyterToken: string;
   /** Set when the token came in the query: the cookie to leave, and the URL without it. */
@@ -64,7 +65,14 @@ export class NotebookProxy {
   private readonly agent = new Agent({ keepAlive: true, maxSockets: 256 });
   private readonly proxy = createProxyServer({ agent: this.agent, xfwd: true });
 
+  /** The cookie a request with ?token= leaves, added to Jupyter's own Set-Cookie headers. */
+  private readonly cookieFor = new WeakMap<IncomingMessage, string>();
+
   constructor(private readonly deps: ProxyDeps) {
+    this.proxy.on('proxyRes', (proxyRes, req) => {
+      const cookie = this.cookieFor.get(req);
+      if (cookie) proxyRes.headers['set-cookie'] = [...(proxyRes.headers['set-cookie'] ?? []), cookie];
+    });
     this.proxy.on('error', (_err, _req, res) => {
       if (res && 'writeHead' in res && !res.headersSent) {
         const body = JSON.stringify({ error_code: 'ModelArts.6327', error_msg: 'The instance did not answer; it may be stopping.' });
@@ -89,7 +97,7 @@ export class NotebookProxy {
     const queryToken = params.get('token');
     const headerToken = /^token\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
     const cookieToken = cookies(req.headers.cookie).get(cookieName(id));
-    const admitted = { port: up.port, jupyterToken: up.jupyterToken, url: req.url ?? '' };
+    const admitted = { port: up.port, jupyterToken: up.jupyterToken, url: req.url ?? '', id };
     if (queryToken !== null && same(queryToken, up.token)) {
       params.delete('token');
       const rest = params.toString();
@@ -163,7 +171,8 @@ export class NotebookProxy {
       return;
     }
     this.rewrite(req, a);
-    if (a.setCookie) res.setHeader('set-cookie', a.setCookie);
+    this.deps.engine.touch(a.id);
+    if (a.setCookie) this.cookieFor.set(req, a.setCookie);
     this.proxy.web(req, res, { target: `http://127.0.0.1:${a.port}` });
   }
 
@@ -177,6 +186,7 @@ export class NotebookProxy {
       return;
     }
     this.rewrite(req, a);
+    this.deps.engine.touch(a.id);
     this.proxy.ws(req, socket, head, { target: `ws://127.0.0.1:${a.port}` });
   }
 

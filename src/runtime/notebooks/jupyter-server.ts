@@ -113,18 +113,17 @@ export function askJupyter(port: number, baseUrl: string, token: string, path: s
 }
 
 /**
- * When the instance was last busy, ms since the epoch: the later of Jupyter's own last_activity and
- * now when a kernel is executing. Undefined when Jupyter does not answer.
+ * When the instance's kernels were last busy, ms since the epoch (now when one is executing); 0
+ * without kernels; undefined when Jupyter does not answer. Jupyter's own /api/status last_activity
+ * counts every API call, this one's included, so requests are counted by the proxy instead.
  */
-export async function lastActivity(port: number, baseUrl: string, token: string): Promise<number | undefined> {
+export async function kernelActivity(port: number, baseUrl: string, token: string): Promise<number | undefined> {
   try {
-    const [status, kernels] = await Promise.all([askJupyter(port, baseUrl, token, 'status'), askJupyter(port, baseUrl, token, 'kernels')]);
-    if (status.status !== 200) return undefined;
-    const at = Date.parse(String((status.body as { last_activity?: unknown }).last_activity ?? ''));
-    const list = Array.isArray(kernels.body) ? (kernels.body as { execution_state?: string; last_activity?: string }[]) : [];
+    const kernels = await askJupyter(port, baseUrl, token, 'kernels');
+    if (kernels.status !== 200 || !Array.isArray(kernels.body)) return undefined;
+    const list = kernels.body as { execution_state?: string; last_activity?: string }[];
     if (list.some((k) => k.execution_state === 'busy')) return Date.now();
-    const kernelTimes = list.map((k) => Date.parse(k.last_activity ?? '')).filter((t) => Number.isFinite(t));
-    return Math.max(Number.isFinite(at) ? at : 0, ...kernelTimes);
+    return Math.max(0, ...list.map((k) => Date.parse(k.last_activity ?? '')).filter((t) => Number.isFinite(t)));
   } catch {
     return undefined;
   }
