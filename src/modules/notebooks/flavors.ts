@@ -20,9 +20,13 @@ export function notebookFlavors(pool: LocalPool): NotebookFlavorSpec[] {
   return out;
 }
 
-/** The flavor as answered; sold_out when the pool has no room for it beside what `holder` has. */
-export function flavorResponse(f: NotebookFlavorSpec, pool: LocalPool, holder?: string): Static<typeof NotebookFlavor> {
-  const free = pool.free(holder);
+/**
+ * The flavor as answered; sold_out when it is larger than the whole pool. Whether it fits beside
+ * what runs now is told by create and start (ModelArts.6329), so this answer does not move with
+ * other accounts' work.
+ */
+export function flavorResponse(f: NotebookFlavorSpec, pool: LocalPool): Static<typeof NotebookFlavor> {
+  const free = pool.schedulable;
   const gb = Math.max(1, Math.round(f.amount.memoryMb / 1024));
   return {
     arch: hostResources().arch,

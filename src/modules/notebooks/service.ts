@@ -286,10 +286,13 @@ export class NotebookService {
     return page(list, q.offset, q.limit);
   }
 
-  /** Flavors the instance may switch to: those that fit this host, sold_out telling whether they fit now. */
+  /** Flavors the instance may switch to: the others that fit this host. */
   async switchable(projectId: string, id: string, q: { offset?: number; limit?: number }): Promise<Static<typeof ListFlavorsResponse>> {
     const row = await this.row(projectId, id);
-    const list = this.flavors.filter((f) => f.id !== row.flavor).map((f) => flavorResponse(f, this.pool, `notebook-${id}`));
+    const list = this.flavors
+      .filter((f) => f.id !== row.flavor)
+      .map((f) => flavorResponse(f, this.pool))
+      .filter((f) => !f.sold_out);
     return page(list, q.offset, q.limit);
   }
 
