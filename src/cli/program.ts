@@ -47,6 +47,10 @@ export async function runCli(argv: string[]): Promise<void> {
       const { serviceCommand } = await import('./service-commands.ts');
       return print(await serviceCommand(rest, values, configFrom(values)));
     }
+    case 'notebook': {
+      const { notebookCommand } = await import('./notebook-commands.ts');
+      return print(await notebookCommand(rest, configFrom(values)));
+    }
     case 'bucket':
       return admin(command, rest, values);
     default:

@@ -33,6 +33,9 @@ export const serviceUsage = `  service list                            the proje
   service scale --service S --instances N [--id MODEL_ID]
                                           N instances of each model (or of model MODEL_ID); 0 stops the service`;
 
+export const notebookUsage = `  notebook prepare                        install the notebooks' Jupyter runtime (JupyterLab from PyPI, pinned)
+                                          into --notebook-runtime-dir, ahead of the first notebook`;
+
 export const usage = `atelier <command> [options]
 
 Commands:
@@ -42,6 +45,7 @@ ${adminUsage}
 ${bucketUsage}
 ${callUsage}
 ${serviceUsage}
+${notebookUsage}
 
 Every command but serve works on a data directory and database that exist already (the server's:
 pass the same options or environment as to serve), and says on stderr which ones it uses. Commands
