@@ -4,6 +4,7 @@ import { datasetsClient } from './families/datasets.ts';
 import { iamClient } from './families/iam.ts';
 import { imagesClient } from './families/images.ts';
 import { notebooksClient } from './families/notebooks.ts';
+import { devenvClient } from './families/devenv.ts';
 import { modelsClient } from './families/models.ts';
 import { resourceConfigClient } from './families/resource-config.ts';
 import { samplesClient } from './families/samples.ts';
@@ -25,6 +26,7 @@ export class AtelierClient {
   readonly services;
   readonly images;
   readonly notebooks;
+  readonly devenv;
 
   constructor(endpoint: string, auth: ClientAuth) {
     this.http = new HttpClient(endpoint, auth);
@@ -38,6 +40,7 @@ export class AtelierClient {
     this.services = servicesClient(this.http);
     this.images = imagesClient(this.http);
     this.notebooks = notebooksClient(this.http);
+    this.devenv = devenvClient(this.http);
   }
 
   get projectId(): string {

@@ -13,6 +13,7 @@ import type { ServiceTables } from '#src/modules/services/tables.ts';
 import type { BucketTables } from '#src/storage/bucket-tables.ts';
 import type { NotebookTables } from '#src/modules/notebooks/tables.ts';
 import type { ImageTables } from '#src/modules/images/tables.ts';
+import type { DevEnvTables } from '#src/modules/devenv/tables.ts';
 
 export interface Tables
   extends
@@ -28,4 +29,5 @@ export interface Tables
     BucketTables,
     DataTransferTables,
     ImageTables,
-    NotebookTables {}
+    NotebookTables,
+    DevEnvTables {}

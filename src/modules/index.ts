@@ -3,6 +3,7 @@ import type { AppContext, FamilyModule } from '#src/context.ts';
 import { algorithmsModule } from './algorithms/module.ts';
 import { authorizationsModule } from './authorizations/module.ts';
 import { dataTransferModule } from './data-transfer/module.ts';
+import { devenvModule } from './devenv/module.ts';
 import { createDatasetDirectory, datasetsModule } from './datasets/module.ts';
 import { imagesModule } from './images/module.ts';
 import { modelsModule } from './models/module.ts';
@@ -56,6 +57,15 @@ export async function registerModules(app: FastifyInstance, ctx: AppContext): Pr
   // -- notebooks. TEMPORARY (issue 16, N1): built-in images from the host's interpreters, until the
   // images family's service is wired in as the NotebookImages port.
   const notebooks = notebooksModule({ ...ctx, images: new BuiltinImages(), log: app.log });
+  // -- the old DevEnviron API: old instances are notebooks. Its profiles name images of the same
+  // source notebooks are given (change both when the images family is wired in).
+  const devenv = devenvModule({
+    ...ctx,
+    notebooks: notebooks.notebooks,
+    volumes: { workDir: (id) => notebooks.engine.layout(id).work },
+    images: new BuiltinImages(),
+    log: app.log,
+  });
 
   await install(app, ctx, authorizations);
   await install(app, ctx, objectUrls);
@@ -69,4 +79,5 @@ export async function registerModules(app: FastifyInstance, ctx: AppContext): Pr
   await install(app, ctx, services);
   await install(app, ctx, images);
   await install(app, ctx, notebooks);
+  await install(app, ctx, devenv);
 }

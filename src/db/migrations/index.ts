@@ -10,6 +10,7 @@ import * as buckets from './0008_buckets.ts';
 import * as importTasks from './0009_import_tasks.ts';
 import * as images from './0010_images.ts';
 import * as notebooks from './0011_notebooks.ts';
+import * as devenv from './0012_devenv.ts';
 
 export const migrations = {
   '0001_identity': identity,
@@ -23,4 +24,5 @@ export const migrations = {
   '0009_import_tasks': importTasks,
   '0010_images': images,
   '0011_notebooks': notebooks,
+  '0012_devenv': devenv,
 };
