@@ -1,7 +1,7 @@
 // The notebook engine: starts an instance's Jupyter Server (volume, pool share, environment, hooks,
 // the sandboxed process, its first answer), stops it, adopts it after a restart, and watches what
 // ends it by itself: its lease (timed or idle), its volume going over capacity, its own exit.
-import { appendFileSync, mkdirSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -82,6 +82,7 @@ export class NotebookEngine {
   private timer: NodeJS.Timeout | undefined;
   private lastCapacityCheck = 0;
   private preparing: Promise<JupyterRuntime> | undefined;
+  private found: JupyterRuntime | undefined;
   private closed = false;
 
   constructor(
@@ -126,13 +127,15 @@ export class NotebookEngine {
     return `no Jupyter runtime is installed for notebooks: ${INSTALL_HINT}`;
   }
 
+  /** The runtime found, kept for the next start (looked for again when it has gone). */
   private async runtime(): Promise<JupyterRuntime> {
+    if (this.found && existsSync(this.found.server.at(-1)!)) return this.found;
     const found = await findJupyterRuntime(this.opts.runtimeDir);
-    if (found) return found;
+    if (found) return (this.found = found);
     if (this.opts.runtimeInstall === 'off') throw new Error(`no Jupyter runtime is installed: ${INSTALL_HINT}`);
     this.preparing ??= prepareJupyterRuntime(this.opts.runtimeDir).finally(() => (this.preparing = undefined));
     try {
-      return await this.preparing;
+      return (this.found = await this.preparing);
     } catch (e) {
       throw new Error(`${(e as Error).message}; ${INSTALL_HINT}`, { cause: e });
     }
@@ -245,7 +248,7 @@ export class NotebookEngine {
           () => false,
         );
         if (ok) break;
-        await new Promise((r) => setTimeout(r, 50));
+        await new Promise((r) => setTimeout(r, 25));
       }
       this.running.set(id, { handle, port, jupyterToken, projectId: row.project_id, token: row.token });
       this.watchExit(id, handle);

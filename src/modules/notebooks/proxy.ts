@@ -93,12 +93,15 @@ export class NotebookProxy {
       up = this.deps.engine.upstream(id);
       if (!up) throw notebookErrors.notRunning();
     }
-    const params = new URLSearchParams(query?.slice(1) ?? '');
-    const queryToken = params.get('token');
-    const headerToken = /^token\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
-    const cookieToken = cookies(req.headers.cookie).get(cookieName(id));
     const admitted = { port: up.port, jupyterToken: up.jupyterToken, url: req.url ?? '', id };
-    if (queryToken !== null && same(queryToken, up.token)) {
+    // The header (scripts, JupyterLab's own calls) and the cookie first: the query is parsed only when it may hold the token.
+    const headerToken = /^token\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+    if (headerToken && same(headerToken, up.token)) return admitted;
+    const cookieToken = req.headers.cookie ? cookies(req.headers.cookie).get(cookieName(id)) : undefined;
+    if (cookieToken && same(cookieToken, up.token)) return admitted;
+    const params = query?.includes('token=') ? new URLSearchParams(query.slice(1)) : undefined;
+    const queryToken = params?.get('token');
+    if (params && queryToken && same(queryToken, up.token)) {
       params.delete('token');
       const rest = params.toString();
       const base = `/v1/${projectId}/notebooks/${id}/lab/`;
@@ -108,7 +111,6 @@ export class NotebookProxy {
         setCookie: `${cookieName(id)}=${up.token}; Path=${base}; HttpOnly; SameSite=Lax`,
       };
     }
-    if ((headerToken && same(headerToken, up.token)) || (cookieToken && same(cookieToken, up.token))) return admitted;
     await this.apiCredential(req, projectId);
     return admitted;
   }
@@ -157,6 +159,7 @@ export class NotebookProxy {
     req.url = a.url;
     req.headers.authorization = `token ${a.jupyterToken}`;
     delete req.headers['x-auth-token'];
+    if (!req.headers.cookie) return;
     const kept = [...cookies(req.headers.cookie)].filter(([k]) => !k.startsWith('atelier-notebook-'));
     if (kept.length > 0) req.headers.cookie = kept.map(([k, v]) => `${k}=${v}`).join('; ');
     else delete req.headers.cookie;

@@ -1,11 +1,11 @@
-// Each notebook instance's own Python environment: a virtualenv made from the image's interpreter,
+// Each notebook instance's own Python environment: a virtualenv on the image's interpreter,
 // without packages of its own at first. A .pth file in it names, after its own site-packages, the
 // image's site-packages and then the Jupyter runtime's (which hold ipykernel and pip), so the kernel
 // sees the image's packages and what the user `pip install`s lands in the instance's venv, shadowing
 // both. A kernelspec named python3 points Jupyter at this venv's interpreter.
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { probePython, type Interpreter } from '#src/runtime/sandbox/interpreters.ts';
 import type { JupyterRuntime } from './jupyter-runtime.ts';
@@ -26,13 +26,35 @@ export class EnvError extends Error {}
 
 const minor = (v: string) => v.split('.').slice(0, 2).join('.');
 
-/** The image's interpreter, probed: its version, site-packages and the folders it needs. */
+const probed = new Map<string, { interp: Interpreter; site: string[]; version: string }>();
+
+/** The image's interpreter, probed once: its version, site-packages and the folders it needs. */
 async function probeImage(python: string): Promise<{ interp: Interpreter; site: string[]; version: string }> {
+  const known = probed.get(python);
+  if (known) return known;
   const interp = probePython(python);
   if (!interp) throw new EnvError(`the image's interpreter ${python} does not run`);
   const { stdout } = await run(python, ['-c', PROBE], { timeout: 20_000 });
   const out = JSON.parse(stdout) as { site: string[]; version: string };
-  return { interp, site: out.site.filter((p) => existsSync(p)), version: out.version };
+  const found = { interp, site: out.site.filter((p) => existsSync(p)), version: out.version };
+  probed.set(python, found);
+  return found;
+}
+
+/**
+ * A virtual environment as PEP 405 defines it, written directly (python -m venv takes a few hundred
+ * ms to write the same): pyvenv.cfg naming the base interpreter's folder, bin/python links to it,
+ * and its own empty site-packages.
+ */
+function writeVenv(dir: string, interp: Interpreter, version: string): string {
+  const bin = join(dir, 'bin');
+  const mm = minor(version);
+  const site = join(dir, 'lib', `python${mm}`, 'site-packages');
+  mkdirSync(bin, { recursive: true });
+  mkdirSync(site, { recursive: true });
+  writeFileSync(join(dir, 'pyvenv.cfg'), `home = ${dirname(interp.real)}\ninclude-system-site-packages = false\nversion = ${version}\n`);
+  for (const name of ['python', 'python3', `python${mm}`]) symlinkSync(interp.real, join(bin, name));
+  return site;
 }
 
 /**
@@ -57,13 +79,8 @@ export async function prepareInstanceEnv(dir: string, image: { python: string; p
   if (!(existsSync(python) && existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp)) {
     // A venv of another image is remade; what the user installed there belonged to that image.
     rmSync(dir, { recursive: true, force: true });
-    try {
-      await run(image.python, ['-m', 'venv', '--without-pip', dir], { timeout: 60_000 });
-    } catch (e) {
-      throw new EnvError(`the instance's venv could not be made with ${image.python}: ${(e as Error).message.split('\n')[0]}`);
-    }
-    const { stdout } = await run(python, ['-c', 'import sysconfig; print(sysconfig.get_paths()["purelib"])'], { timeout: 20_000 });
-    writeFileSync(join(stdout.trim(), '_atelier_layers.pth'), `${layers.join('\n')}\n`);
+    const own = writeVenv(dir, interp, version);
+    writeFileSync(join(own, '_atelier_layers.pth'), `${layers.join('\n')}\n`);
     writeFileSync(stampFile, stamp);
   }
   const kernels = join(dir, 'share', 'jupyter', 'kernels', 'python3');
