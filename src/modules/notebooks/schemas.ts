@@ -1,6 +1,6 @@
 // Wire shapes of notebook instances (#80-84, #86-91), named as in the spec's tables.
 import { Type, type Static } from 'typebox';
-import { ProjectParams, StringCodes, StringEnum } from '#src/core/schemas.ts';
+import { ProjectParams, StringCodes } from '#src/core/schemas.ts';
 import { Closed, ListOf, RecordOffset, Text } from '#src/core/request-bounds.ts';
 
 /** The longest lease a notebook takes: 30 days. */
@@ -22,6 +22,8 @@ export const NOTEBOOK_STATUSES = [
   'DELETED',
   'FROZEN',
 ] as const;
+
+const SortDir = (lead: string) => StringCodes(['ASC', 'DESC'] as const, { ASC: 'ascending', DESC: 'descending (the default)' }, lead);
 
 export const NotebookStatusField = StringCodes(
   NOTEBOOK_STATUSES,
@@ -256,15 +258,17 @@ export type NotebookResp = Static<typeof NotebookResp>;
 export const NotebookParams = Type.Object({ ...ProjectParams.properties, id: Type.String({ minLength: 1, maxLength: 64, description: 'Instance id' }) });
 
 export const ListNotebooksQuery = Type.Object({
-  feature: Type.Optional(StringEnum(['DEFAULT', 'NOTEBOOK'] as const, { description: 'Only instances of this type (default: all)' })),
+  feature: Type.Optional(
+    StringCodes(['DEFAULT', 'NOTEBOOK'] as const, { DEFAULT: 'free CodeLab instances', NOTEBOOK: 'regular instances' }, 'Only instances of this type (default: all)'),
+  ),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 10, description: 'Records per page, 1 to 500 (default 10)' })),
   name: Type.Optional(Text(128, 'Part of the name (case-insensitive)')),
   pool_id: Type.Optional(Text(64, 'Only instances of this dedicated pool')),
   offset: Type.Optional(RecordOffset),
   owner: Type.Optional(Text(64, 'Only instances of this user id')),
-  sort_dir: Type.Optional(StringEnum(['ASC', 'DESC'] as const, { description: 'Order (default DESC)' })),
+  sort_dir: Type.Optional(SortDir('Order of sort_key')),
   sort_key: Type.Optional(Text(128, 'Fields to sort by, comma separated: create_at, update_at, name, status, flavor (default create_at)')),
-  status: Type.Optional(StringEnum(NOTEBOOK_STATUSES, { description: 'Only instances in this status' })),
+  status: Type.Optional(NotebookStatusField),
   workspaceId: Type.Optional(Text(64, 'Only instances of this workspace')),
 });
 
@@ -278,7 +282,7 @@ export const ListNotebooksResponse = Type.Object({
 
 export const StartQuery = Type.Object({
   duration: Type.Optional({ ...LeaseDuration, description: `Lease of this run, ms (default: the instance's lease); 1 to ${MAX_LEASE_MS}` }),
-  type: Type.Optional(StringEnum(['TIMING', 'IDLE'] as const, { description: 'Lease type of this run (default TIMING when duration is given)' })),
+  type: Type.Optional(LeaseType),
 });
 
 export const RenewLeaseQuery = Type.Object({
@@ -304,11 +308,17 @@ export const NotebookFlavor = Type.Object(
 );
 
 export const ListFlavorsQuery = Type.Object({
-  category: Type.Optional(StringEnum(['CPU', 'GPU', 'ASCEND'] as const, { description: 'Only this processor type' })),
+  category: Type.Optional(
+    StringCodes(
+      ['CPU', 'GPU', 'ASCEND'] as const,
+      { CPU: 'CPU flavors (the only ones here)', GPU: 'GPU flavors (none: the local pool has no GPU)', ASCEND: 'Ascend NPU flavors (none here)' },
+      'Only this processor type',
+    ),
+  ),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, description: 'Records per page, 1 to 500 (default: all)' })),
   offset: Type.Optional(RecordOffset),
   type: Type.Optional(Text(64, 'Cluster type (one here: the local pool)')),
-  sort_dir: Type.Optional(StringEnum(['ASC', 'DESC'] as const, { description: 'Order by cores (default DESC)' })),
+  sort_dir: Type.Optional(SortDir('Order by cores')),
   sort_key: Type.Optional(Text(64, 'Accepted; flavors are ordered by cores')),
 });
 
