@@ -259,7 +259,11 @@ export const NotebookParams = Type.Object({ ...ProjectParams.properties, id: Typ
 
 export const ListNotebooksQuery = Type.Object({
   feature: Type.Optional(
-    StringCodes(['DEFAULT', 'NOTEBOOK'] as const, { DEFAULT: 'free CodeLab instances', NOTEBOOK: 'regular instances' }, 'Only instances of this type (default: all)'),
+    StringCodes(
+      ['DEFAULT', 'NOTEBOOK'] as const,
+      { DEFAULT: 'free CodeLab instances', NOTEBOOK: 'regular instances' },
+      'Only instances of this type (default: all)',
+    ),
   ),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 10, description: 'Records per page, 1 to 500 (default 10)' })),
   name: Type.Optional(Text(128, 'Part of the name (case-insensitive)')),
