@@ -168,6 +168,11 @@ describe('notebook instances', () => {
     assert.equal(jupyterOf(a.id).length, 0, 'no process of a stopped instance');
     assert.equal((await proxied('api/status', { authorization: `token ${a.token}` })).status, 400);
     await assert.rejects(t.client.notebooks.stop(a.id), apiFailure(400, 'ModelArts.6307'));
+    // the flavor changes only while stopped, to one that exists
+    const bigger = (await t.client.notebooks.flavors()).flavors.find((f) => f.id !== FLAVOR)?.id;
+    if (bigger) assert.equal((await t.client.notebooks.update(a.id, { flavor: bigger })).flavor, bigger);
+    await assert.rejects(t.client.notebooks.update(a.id, { flavor: 'modelarts.vm.gpu.t4' }), apiFailure(400, 'ModelArts.6323'));
+    await t.client.notebooks.update(a.id, { flavor: FLAVOR });
 
     await t.client.notebooks.start(a.id);
     await waitFor(t.client, a.id, ['RUNNING']);
