@@ -27,6 +27,12 @@ export interface Ids {
   user_id: string;
   /** The rest of an inference path below the service id. */
   '*': string;
+  /** A notebook instance (the `{id}` of the notebooks routes), running once seeded. */
+  notebook_id: string;
+  /** An image the project registered (the `{id}` of the images routes). */
+  image_id: string;
+  /** An instance of the old DevEnviron API, running once seeded. */
+  instance_id: string;
 }
 
 export interface FlowContext {
@@ -40,6 +46,11 @@ export interface FlowContext {
   links: SignedLinks;
   engineId: string;
   flavorId: string;
+  /** A built-in image of the host (shared by every account): its id, and its name as the old API's profile_id. */
+  notebookImage: { id: string; name: string };
+  notebookFlavor: string;
+  /** A virtualenv on the host, outside the data directory, for RegisterImage. */
+  venv: string;
 }
 
 export interface SignedLinks {
@@ -66,6 +77,8 @@ export interface FlowStep {
   snapshot?: boolean;
   /** A public route whose credential is a signed link (another account gets forged ones). */
   signedLink?: boolean;
+  /** A state the owner's request needs first: the wire-shape flow polls `op` until `until` holds. */
+  ready?: { op: string; call: (c: FlowContext) => FlowCall; until: (answer: unknown) => boolean };
 }
 
 const one = (call: FlowCall = {}): FlowCall[] => [call];
@@ -126,6 +139,33 @@ export const modelBody = (c: FlowContext) => ({
 });
 
 const now = () => Date.now();
+
+/** The notebooks routes' `{id}`: the seeded instance. */
+const notebook = (c: FlowContext, call: Omit<FlowCall, 'params'> = {}): FlowCall[] => [{ ...call, params: { id: c.ids.notebook_id } }];
+const notebookIs = (status: string) => ({
+  op: 'ShowNotebook',
+  call: (c: FlowContext) => ({ params: { id: c.ids.notebook_id } }),
+  until: (answer: unknown) => (answer as { status?: string } | undefined)?.status === status,
+});
+
+/** A notebook on the built-in image, with a timed lease longer than any harness run. */
+export const notebookBody = (c: FlowContext) => ({
+  name: c.name('notebook'),
+  description: 'made by the test harness',
+  flavor: c.notebookFlavor,
+  image_id: c.notebookImage.id,
+  volume: { category: 'EVS', ownership: 'MANAGED', capacity: 5 },
+  lease: { type: 'TIMING', duration: 3_600_000 },
+});
+
+/** An old-API instance whose working directory is a folder of the work bucket. */
+export const devEnvBody = (c: FlowContext) => ({
+  name: c.name('devenv'),
+  description: 'made by the test harness',
+  profile_id: c.notebookImage.name,
+  flavor: c.notebookFlavor,
+  spec: { storage: { type: 'obs', location: { path: c.obs('work', `${c.name('devenv-work')}/`) } }, auto_stop: { enable: true, duration: 3600 } },
+});
 
 export const FLOW: Record<string, FlowStep> = {
   KeystoneCreateUserTokenByPassword: {
@@ -271,6 +311,46 @@ export const FLOW: Record<string, FlowStep> = {
   InferServicePath: { phase: 'update', calls: () => one({ body: { x: [[3, 1]] } }) },
   UpdateService: { phase: 'update', calls: () => one({ body: { description: 'changed by the test harness' } }) },
 
+  // Images (#96-100): the project's registered virtualenv, and a built-in image every account sees.
+  RegisterImage: {
+    phase: 'create',
+    calls: (c) => one({ body: { swr_path: c.venv, description: 'made by the test harness', resource_category: ['CPU'], services: ['NOTEBOOK'] } }),
+  },
+  ListImage: { phase: 'read', calls: () => [{}, { query: { type: 'DEDICATED', sort_key: 'name', sort_dir: 'ASC', limit: 10, offset: 0 } }] },
+  ListImageGroup: { phase: 'read', calls: (c) => [{}, { query: { name: c.venv.split('/').pop(), name_fuzzy_match: false } }] },
+  ShowImage: { phase: 'read', calls: (c) => one({ params: { id: c.ids.image_id } }) },
+
+  // Notebooks (#80-84, #86-91): one instance, running; stopped and started again by the update phase.
+  CreateNotebook: { phase: 'create', calls: (c) => one({ body: notebookBody(c) }) },
+  ListNotebooks: {
+    phase: 'read',
+    calls: () => [{}, { query: { status: 'RUNNING', feature: 'NOTEBOOK', sort_key: 'name', sort_dir: 'ASC', limit: 5, offset: 0 } }],
+  },
+  ShowNotebook: { phase: 'read', calls: (c) => notebook(c) },
+  ListFlavors: { phase: 'read', calls: () => [{}, { query: { category: 'CPU', limit: 10, offset: 0 } }] },
+  ShowSwitchableFlavors: { phase: 'read', calls: (c) => notebook(c) },
+  ShowLease: { phase: 'read', calls: (c) => notebook(c) },
+  RenewLease: { phase: 'update', calls: (c) => notebook(c, { body: { type: 'TIMING', duration: 7_200_000 } }) },
+  UpdateNotebook: { phase: 'update', calls: (c) => notebook(c, { body: { description: 'changed by the test harness' } }) },
+  StopNotebook: { phase: 'update', calls: (c) => notebook(c) },
+  StartNotebook: { phase: 'update', ready: notebookIs('STOPPED'), calls: (c) => notebook(c, { query: { type: 'TIMING', duration: 3_600_000 } }) },
+
+  // The old DevEnviron API (#101-106): one instance, running; stopped by the update phase.
+  CreateDevEnvInstance: { phase: 'create', calls: (c) => one({ body: devEnvBody(c) }) },
+  ListDevEnvInstances: {
+    phase: 'read',
+    calls: () => [
+      { query: { de_type: 'Notebook' } },
+      { query: { de_type: 'Notebook', status: 'RUNNING', sortby: 'creation_timestamp', order: 'desc', offset: 0, limit: 5, show_self: 'false' } },
+    ],
+  },
+  ShowDevEnvInstance: { phase: 'read', calls: () => one() },
+  UpdateDevEnvInstance: {
+    phase: 'update',
+    calls: () => one({ body: { description: 'changed by the test harness', spec: { auto_stop: { enable: true, duration: 7200 } } } }),
+  },
+  ManageDevEnvInstance: { phase: 'update', calls: () => one({ body: { action: 'stop' } }) },
+
   // Deletions, children before parents.
   DeleteLabels: { phase: 'delete', calls: () => one({ body: { labels: [{ name: 'bird' }] } }) },
   DeleteSamples: { phase: 'delete', calls: (c) => one({ body: { samples: [c.ids.sample_id] } }) },
@@ -282,4 +362,7 @@ export const FLOW: Record<string, FlowStep> = {
   DeleteService: { phase: 'delete', calls: () => one() },
   DeleteModel: { phase: 'delete', calls: () => one() },
   DeleteDataset: { phase: 'delete', calls: () => one() },
+  DeleteNotebook: { phase: 'delete', calls: (c) => notebook(c) },
+  DeleteDevEnvInstance: { phase: 'delete', calls: () => one() },
+  DeleteImage: { phase: 'delete', calls: (c) => one({ params: { id: c.ids.image_id } }) },
 };

@@ -18,7 +18,7 @@ import { judge, stablePath, type Finding } from './findings.ts';
 import { fuzzProfile, junitFindings, runSchemathesis, type FuzzRun, type FuzzTarget } from './fuzz/schemathesis.ts';
 import { toolPython } from './python-tools.ts';
 import { routeKey, routeTable, type Route } from './routes.ts';
-import { HARNESS_ENV, seedAccount, stopRunningJob, TASK_ID, type Seeded } from './seed.ts';
+import { assertNoProcessesLeft, deleteNotebooks, harnessEnv, seedAccount, stopRunningJob, TASK_ID, type Seeded } from './seed.ts';
 
 // Known findings, each with why, until the fix lands (the lead empties this list). A key is
 // "<METHOD> <path>: <check>"; "<METHOD> <path>: *" covers every check of that operation.
@@ -63,7 +63,7 @@ describe('fuzz: every route of /openapi.json, schema-driven (schemathesis)', () 
 
   before(async () => {
     python = toolPython('schemathesis');
-    t = await startTestApp(HARNESS_ENV, { responseCheck: check });
+    t = await startTestApp(await harnessEnv(), { responseCheck: check });
     t.atelier.startBackground();
     routes = routeTable(check);
     A = await serverAccount(t);
@@ -83,8 +83,14 @@ describe('fuzz: every route of /openapi.json, schema-driven (schemathesis)', () 
     assert.ok(token);
   });
   after(async () => {
-    if (a) await stopRunningJob(A, findRoute, a.ids);
-    await t?.close();
+    try {
+      if (a) await stopRunningJob(A, findRoute, a.ids);
+      // The seeded notebooks and any the fuzz's creates started.
+      if (A) await deleteNotebooks(A);
+    } finally {
+      await t?.close();
+    }
+    if (t) await assertNoProcessesLeft(t.config.dataDir);
   });
 
   test(`schemathesis finds no 5xx, no malformed error, no hang (profile and seed in the diagnostics)`, { timeout: 45 * 60_000 }, async (tt) => {
@@ -110,8 +116,13 @@ describe('fuzz: every route of /openapi.json, schema-driven (schemathesis)', () 
         model_id: ids.model_id,
         service_id: ids.service_id,
         '*': 'predict',
+        // The notebooks routes' {id}; the images routes take theirs below.
+        id: ids.notebook_id,
+        instance_id: ids.instance_id,
       },
       perOperation: {
+        ShowImage: { id: ids.image_id },
+        DeleteImage: { id: ids.image_id },
         DescImportTask: { task_id: ids.import_task_id },
         StopTrainingJob: { training_job_id: ids.running_job_id },
         // Signed links: a valid signature, so the rest of the request is what gets tried.

@@ -10,7 +10,7 @@ import { SLOTS, serverAccount, tenantAccount, type Account } from './accounts.ts
 import { judge, type Finding } from './findings.ts';
 import { FLOW, type FlowCall, type FlowContext, type Ids } from './flow.ts';
 import { describeSent, routeTable, send, UnfilledPath, type Route, type Sent } from './routes.ts';
-import { flowContext, forgedLinks, HARNESS_ENV, namePrefix, seedAccount, stopRunningJob, type Seeded } from './seed.ts';
+import { assertNoProcessesLeft, deleteNotebooks, flowContext, forgedLinks, harnessEnv, namePrefix, seedAccount, stopRunningJob, type Seeded } from './seed.ts';
 import { movingKeys, snapshotChanges, takeSnapshot, treeDigest, type Snapshot } from './snapshot.ts';
 
 // Known findings, each with why, until the fix lands (the lead empties this list).
@@ -30,6 +30,9 @@ const RESOURCE_IDS: (keyof Ids)[] = [
   'model_id',
   'service_id',
   'user_id',
+  'notebook_id',
+  'image_id',
+  'instance_id',
 ];
 
 /** The routes of the sweep: every route but the hidden platform ones (health, metrics, the OpenAPI document, /docs), which hold no account's data. */
@@ -70,7 +73,7 @@ describe('isolation sweep: account B against account A', () => {
   const snapshot = () => takeSnapshot(A, routes, a.ctx, a.ids);
 
   before(async () => {
-    t = await startTestApp(HARNESS_ENV, { responseCheck: check });
+    t = await startTestApp(await harnessEnv(), { responseCheck: check });
     t.atelier.startBackground();
     routes = routeTable(check);
     A = await serverAccount(t);
@@ -82,8 +85,14 @@ describe('isolation sweep: account B against account A', () => {
     markers = [...RESOURCE_IDS.map((k) => a.ids[k]).filter((v) => v !== 'not-seeded'), namePrefix(A), ...Object.values(A.buckets)];
   });
   after(async () => {
-    if (a) await stopRunningJob(A, findRoute, a.ids);
-    await t?.close();
+    try {
+      if (a) await stopRunningJob(A, findRoute, a.ids);
+      // B's own notebooks too: the sweep's creates as B are real ones (where the pool has room).
+      for (const acct of [A, B]) if (acct) await deleteNotebooks(acct);
+    } finally {
+      await t?.close();
+    }
+    if (t) await assertNoProcessesLeft(t.config.dataDir);
   });
 
   /** A's ids, names or buckets in an answer B got. */

@@ -1,7 +1,8 @@
 // The official ModelArts Python SDK as a client: sdk/drive.py calls every SDK operation of the
 // families served (training jobs, algorithms, flavors, engines, authorizations, agency, quotas,
-// os-config) through the SDK's typed classes, against a test app signed with AK/SK, and reports
-// each answer the SDK cannot read or whose field types differ from the SDK's models.
+// os-config, notebooks, images) through the SDK's typed classes, against a test app signed with
+// AK/SK, and reports each answer the SDK cannot read or whose field types differ from the SDK's
+// models. The old DevEnviron API (#101-106) has no operations in this SDK.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -10,12 +11,17 @@ import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { serverAccount, type Account } from './accounts.ts';
 import { judge, type Finding } from './findings.ts';
 import { toolPython } from './python-tools.ts';
-import { HARNESS_ENV } from './seed.ts';
+import { assertNoProcessesLeft, deleteNotebooks, harnessEnv, harnessVenv, notebookImage } from './seed.ts';
+import { FLAVOR } from '../notebooks/helpers.ts';
 import { CPU1, PY_ENGINE } from '../training-jobs/helpers.ts';
 
 // Known findings, each with why, until the fix lands (the lead empties this list).
 // A key is "<operation>: <field path>" or "<operation>: the SDK raised <exception>".
-const KNOWN: Record<string, string> = {};
+const KNOWN: Record<string, string> = {
+  'create_notebook: the SDK raised ClientRequestException':
+    "the built-in image id ListImage answers is refused by CreateNotebook (400 ModelArts.0104 image_id): the images module's built-in ids " +
+    "(src/modules/images/built-in.ts) are not the notebooks engine's (src/modules/notebooks/builtin-images.ts); drive.py then creates with the latter",
+};
 
 const DRIVER = fileURLToPath(new URL('./sdk/drive.py', import.meta.url));
 
@@ -50,11 +56,19 @@ describe('the official ModelArts Python SDK against Atelier', () => {
 
   before(async () => {
     python = toolPython('modelarts-sdk');
-    t = await startTestApp(HARNESS_ENV);
+    t = await startTestApp(await harnessEnv());
     t.atelier.startBackground();
     A = await serverAccount(t);
   });
-  after(() => t?.close());
+  after(async () => {
+    try {
+      // What drive.py made and could not delete (it deletes its own when it gets that far).
+      if (A) await deleteNotebooks(A);
+    } finally {
+      await t?.close();
+    }
+    if (t) await assertNoProcessesLeft(t.config.dataDir);
+  });
 
   test('every SDK operation of the served families reads its answer, with the types of its models', { timeout: 10 * 60_000 }, async (tt) => {
     const obs = (slot: keyof Account['buckets'], rel: string) => `/${A.buckets[slot]}/${rel}`;
@@ -70,6 +84,9 @@ describe('the official ModelArts Python SDK against Atelier', () => {
       train_url: obs('out', 'sdk/'),
       engine_id: PY_ENGINE,
       flavor_id: CPU1,
+      notebook_flavor: FLAVOR,
+      notebook_image_id: notebookImage().id,
+      venv: harnessVenv(),
     });
     assert.equal(run.code, 0, `drive.py failed:\n${run.stderr.slice(-3000)}`);
     const records = run.lines.map((l) => JSON.parse(l) as CallRecord | Summary);

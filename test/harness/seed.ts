@@ -1,11 +1,17 @@
 // One resource of each kind for an account, made through the API with the requests of flow.ts,
 // waiting for each to settle (dataset scanned, version published, job ended, model published,
-// service running), so reads of them stay the same while nothing changes them.
+// service running, notebooks running), so reads of them stay the same while nothing changes them.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { hostImages } from '#src/modules/notebooks/builtin-images.ts';
 import type { Account, Slot } from './accounts.ts';
 import { FLOW, jobBody, type FlowCall, type FlowContext, type Ids, type SignedLinks } from './flow.ts';
 import { send, type Route, type Sent } from './routes.ts';
+import { FLAVOR, notebookEnv } from '../notebooks/helpers.ts';
 import { CPU1, PY_ENGINE } from '../training-jobs/helpers.ts';
 
 export const TASK_ID = 'worker-0';
@@ -14,10 +20,42 @@ export const TASK_ID = 'worker-0';
 const LONG_JOB_SECONDS = 900;
 
 /**
- * The environment of the harness's apps: local pool room for two jobs and two service instances
- * at once, whatever the host's core count (admission only counts; the work itself is tiny).
+ * The environment of the harness's apps: as much local pool room as the host gives (the pool
+ * takes at most the host's cores, times the CPU overcommit: 4 on a 2-core host, enough for the
+ * owner's running job, service, notebook and old-API instance; admission only counts, the work
+ * itself is tiny). The other account's creates in the sweep may then be refused as sold out.
  */
 export const HARNESS_ENV = { ATELIER_LOCAL_POOL_CPU: '6', ATELIER_LOCAL_POOL_MEMORY_MB: '65536' };
+
+/** HARNESS_ENV with the Jupyter runtime the notebook tests share (prepared once under .cache, not per app). */
+export const harnessEnv = async (): Promise<Record<string, string>> => notebookEnv(HARNESS_ENV);
+
+let builtIn: { id: string; name: string } | undefined;
+/**
+ * The host's first built-in image as the notebooks engine knows it (every account sees the same
+ * ones). Taken from the engine rather than from ListImage: the images API's built-in ids are not
+ * the ones CreateNotebook takes today (see sdk.test.ts KNOWN).
+ */
+export function notebookImage(): { id: string; name: string } {
+  if (!builtIn) {
+    const image = hostImages()[0];
+    assert.ok(image, 'no python3 on this host: the notebooks have no built-in image');
+    builtIn = { id: image.id, name: image.name };
+  }
+  return builtIn;
+}
+
+let venv: string | undefined;
+/** A virtualenv for RegisterImage, made once per test process outside any data directory (removed at exit). */
+export function harnessVenv(): string {
+  if (!venv) {
+    const dir = mkdtempSync(join(tmpdir(), 'atelier-harness-'));
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+    venv = join(dir, 'harness-env');
+    execFileSync('python3', ['-m', 'venv', '--without-pip', venv]);
+  }
+  return venv;
+}
 
 /** The flow context of an account: its login, names, and (unless given others) its own buckets. */
 export function flowContext(acct: Account, ids: Ids, opts: { buckets?: Record<Slot, string>; links?: SignedLinks } = {}): FlowContext {
@@ -31,6 +69,9 @@ export function flowContext(acct: Account, ids: Ids, opts: { buckets?: Record<Sl
     links: opts.links ?? { log: {}, objects: [] },
     engineId: PY_ENGINE,
     flavorId: CPU1,
+    notebookImage: notebookImage(),
+    notebookFlavor: FLAVOR,
+    venv: harnessVenv(),
   };
 }
 
@@ -63,6 +104,9 @@ function placeholderIds(acct: Account): Ids {
     service_id: 'not-seeded',
     user_id: acct.userId,
     '*': 'predict',
+    notebook_id: 'not-seeded',
+    image_id: 'not-seeded',
+    instance_id: 'not-seeded',
   };
 }
 
@@ -106,6 +150,12 @@ export async function seedAccount(acct: Account, route: Finder, full: boolean): 
 
   // The agency first: without it, an authorization is refused before anything else is looked at.
   await ok('CreateModelArtsAgency', first('CreateModelArtsAgency'));
+  ids.image_id = ((await ok('RegisterImage', first('RegisterImage'))).json as { id: string }).id;
+  // The Jupyter servers start while the rest is made (only the owner side gets them: two processes).
+  if (full) {
+    ids.notebook_id = ((await ok('CreateNotebook', first('CreateNotebook'))).json as { id: string }).id;
+    ids.instance_id = ((await ok('CreateDevEnvInstance', first('CreateDevEnvInstance'))).json as { id: string }).id;
+  }
   ids.dataset_id = ((await ok('CreateDataset', first('CreateDataset'))).json as { dataset_id: string }).dataset_id;
   await eventually(
     `${acct.label}'s dataset scanned`,
@@ -170,6 +220,22 @@ export async function seedAccount(acct: Account, route: Finder, full: boolean): 
     (s) => s.status === 'running',
   );
 
+  const starting = ['INIT', 'CREATING', 'STARTING'];
+  const nb = await eventually(
+    `${acct.label}'s notebook started`,
+    () => get<{ status: string; fail_reason?: string }>('ShowNotebook', { params: { id: ids.notebook_id } }),
+    (n) => !starting.includes(n.status),
+    120_000,
+  );
+  assert.equal(nb.status, 'RUNNING', `${acct.label}'s notebook: ${JSON.stringify(nb).slice(0, 400)}`);
+  const old = await eventually(
+    `${acct.label}'s old-API instance started`,
+    () => get<{ status: string }>('ShowDevEnvInstance'),
+    (n) => !starting.includes(n.status),
+    120_000,
+  );
+  assert.equal(old.status, 'RUNNING', `${acct.label}'s old-API instance: ${JSON.stringify(old).slice(0, 400)}`);
+
   const link = await get<{ obs_url: string }>('ShowObsUrlOfTrainingJobLogs', { query: { 'Content-Type': 'text/plain' } });
   ctx.links.log = Object.fromEntries(new URL(link.obs_url).searchParams);
   const sample = await get<{ source?: string; preview?: string }>('DescribeSample');
@@ -204,4 +270,48 @@ export function forgedLinks(links: SignedLinks): SignedLinks {
 export async function stopRunningJob(acct: Account, route: Finder, ids: Ids): Promise<void> {
   if (ids.running_job_id === 'not-seeded') return;
   await send(acct.client, route('StopTrainingJob'), { params: { training_job_id: ids.running_job_id }, body: { action_type: 'terminate' } }, ids);
+}
+
+/**
+ * Deletes every notebook of the account (old-API instances included, and those a sweep or the fuzz
+ * made) and waits until none is left: closing the app leaves Jupyter servers running for a restart
+ * to adopt, so a test that made some ends them here.
+ */
+export async function deleteNotebooks(acct: Account): Promise<void> {
+  const { client } = acct;
+  const old = await client.devenv.list({ de_type: 'Notebook', show_self: 'false', limit: 1000 });
+  for (const i of old.instances) await client.devenv.delete(i.id).catch(() => undefined);
+  const until = Date.now() + 90_000;
+  for (;;) {
+    const left = await client.notebooks.list({ limit: 500 });
+    if (left.total === 0) return;
+    assert.ok(Date.now() < until, `${acct.label}'s notebooks not removed: ${left.data.map((n) => `${n.id} ${n.status}`).join(', ')}`);
+    for (const n of left.data.filter((x) => x.status !== 'DELETING')) await client.notebooks.delete(n.id).catch(() => undefined);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** Processes whose command line names `dir` (an app's Jupyter servers and kernels name its data directory). */
+export function processesNaming(dir: string): string[] {
+  const out: string[] = [];
+  for (const pid of readdirSync('/proc').filter((n) => /^\d+$/.test(n))) {
+    try {
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+      if (cmd.includes(`${dir}/`) && pid !== String(process.pid)) out.push(`${pid} ${cmd.slice(0, 160)}`);
+    } catch {
+      // ended meanwhile
+    }
+  }
+  return out;
+}
+
+/** Asserts that nothing the app started still runs once it is closed (waits a little for the last to end). */
+export async function assertNoProcessesLeft(dir: string): Promise<void> {
+  const until = Date.now() + 10_000;
+  let left = processesNaming(dir);
+  while (left.length > 0 && Date.now() < until) {
+    await new Promise((r) => setTimeout(r, 200));
+    left = processesNaming(dir);
+  }
+  assert.deepEqual(left, [], `processes of the closed app ${dir} still run`);
 }

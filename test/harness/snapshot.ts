@@ -63,8 +63,9 @@ export function movingKeys(a: Snapshot, b: Snapshot): Set<string> {
 // Fields that move by themselves while a job runs or an instance serves, even if two quick
 // snapshots happen to agree on them: durations, resource usage, per-minute metric samples; and the
 // host-wide free capacity of the local pool (ListClusters' allocatable_*), which every account's
-// workloads share, so another account's own jobs legitimately move it.
-const SELF_MOVING = /(duration|usage|util|cpu_memory|latency|\.metrics\[|\.value\[|update_time|\.events\[|allocatable_)/i;
+// workloads share, so another account's own jobs legitimately move it; and the seconds left of an
+// old-API instance's auto_stop (remain_time), which counts down.
+const SELF_MOVING = /(duration|usage|util|cpu_memory|latency|\.metrics\[|\.value\[|update_time|\.events\[|allocatable_|remain_time)/i;
 
 /** The differences between two snapshots, leaving out the moving keys: "<key>: <before> -> <after>". */
 export function snapshotChanges(before: Snapshot, after: Snapshot, moving: Set<string>): string[] {

@@ -6,9 +6,9 @@ import { ResponseCheck } from '#src/http/response-check.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { serverAccount, type Account } from './accounts.ts';
 import { judge, stablePath, type Finding } from './findings.ts';
-import { FLOW, type Phase } from './flow.ts';
+import { FLOW, type FlowStep, type Phase } from './flow.ts';
 import { routeKey, routeTable, send, UnfilledPath, type Route } from './routes.ts';
-import { HARNESS_ENV, seedAccount, stopRunningJob, type Seeded } from './seed.ts';
+import { assertNoProcessesLeft, deleteNotebooks, harnessEnv, seedAccount, stopRunningJob, type Seeded } from './seed.ts';
 
 // Known findings, each with why, until the fix lands (the lead empties this list).
 const KNOWN_SHAPES: Record<string, string> = {};
@@ -29,8 +29,21 @@ describe('wire shape: every 2xx answer of every route, as its schema says', () =
     return r;
   };
 
+  /** Polls the step's read until the state its request needs (a stop under way ends, say); notes it when that never comes. */
+  const waitReady = async (op: string, ready: NonNullable<FlowStep['ready']>): Promise<void> => {
+    const until = Date.now() + 60_000;
+    let last = '';
+    while (Date.now() < until) {
+      const s = await send(A.client, findRoute(ready.op), ready.call(a.ctx), a.ids);
+      if (ready.until(s.json)) return;
+      last = `${s.status} ${s.text.slice(0, 160)}`;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    answers.set(routeKey(findRoute(op)), [`not ready after 60 s: ${ready.op} answered ${last}`]);
+  };
+
   before(async () => {
-    t = await startTestApp(HARNESS_ENV, { responseCheck: check });
+    t = await startTestApp(await harnessEnv(), { responseCheck: check });
     t.atelier.startBackground();
     routes = routeTable(check);
     A = await serverAccount(t);
@@ -41,6 +54,7 @@ describe('wire shape: every 2xx answer of every route, as its schema says', () =
         if (step.phase !== phase) continue;
         const route = routes.find((r) => r.operationId === op);
         if (!route) continue;
+        if (step.ready) await waitReady(op, step.ready);
         for (const [i, call] of step.calls(a.ctx).entries()) {
           if (a.made.has(`${op}#${i}`)) continue;
           try {
@@ -55,8 +69,13 @@ describe('wire shape: every 2xx answer of every route, as its schema says', () =
     }
   });
   after(async () => {
-    if (a) await stopRunningJob(A, findRoute, a.ids);
-    await t?.close();
+    try {
+      if (a) await stopRunningJob(A, findRoute, a.ids);
+      if (A) await deleteNotebooks(A);
+    } finally {
+      await t?.close();
+    }
+    if (t) await assertNoProcessesLeft(t.config.dataDir);
   });
 
   test('every 2xx payload matches its response schema, taken as exact, and is a JSON object', (tt) => {
