@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
 import assert from 'node:assert/strict';
 import { buildApp, type AtelierApp, type BuildOptions } from '#src/app.ts';
@@ -74,6 +75,8 @@ export async function startTestApp(env: Record<string, string> = {}, options: Bu
       },
       async close() {
         await atelier.close();
+        // Workloads outlive a server on purpose (a restart adopts them); a test's end is final.
+        spawnSync('pkill', ['-KILL', '-f', dataDir]);
         exampleRecorder?.flush();
         if (responseCheck && !options.responseCheck && responseCheck.violations.length > 0) {
           process.stderr.write(`response check:\n  ${violationLines(responseCheck.violations).join('\n  ')}\n`);

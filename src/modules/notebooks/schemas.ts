@@ -304,7 +304,10 @@ export const NotebookFlavor = Type.Object(
     id: Type.String({ description: 'Flavor id' }),
     memory: Type.Integer({ description: 'Memory, MB' }),
     name: Type.String({ description: 'Flavor name' }),
-    sold_out: Type.Boolean({ description: 'Whether the local pool lacks room for it now' }),
+    sold_out: Type.Boolean({
+      description:
+        'Whether the flavor is larger than the whole local pool, so it can never run here; room beside running work is checked by create and start (ModelArts.6329)',
+    }),
     storages: Type.Array(Type.String(), { description: 'Storage types: EFS, EVS' }),
     vcpus: Type.Integer({ description: 'Cores' }),
   },
