@@ -11,6 +11,7 @@ import * as importTasks from './0009_import_tasks.ts';
 import * as images from './0010_images.ts';
 import * as notebooks from './0011_notebooks.ts';
 import * as devenv from './0012_devenv.ts';
+import * as notebookStorage from './0013_notebook_storage.ts';
 
 export const migrations = {
   '0001_identity': identity,
@@ -25,4 +26,5 @@ export const migrations = {
   '0010_images': images,
   '0011_notebooks': notebooks,
   '0012_devenv': devenv,
+  '0013_notebook_storage': notebookStorage,
 };

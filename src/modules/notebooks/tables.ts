@@ -1,4 +1,5 @@
 // The notebooks family's tables. JSON columns hold wire objects as text.
+import type { NotebookStorageTables } from './storage/tables.ts';
 
 /** Status of a notebook instance, as the API names it. */
 export type NotebookStatus =
@@ -68,7 +69,7 @@ export interface NotebookEventRow {
   message: string;
 }
 
-export interface NotebookTables {
+export interface NotebookTables extends NotebookStorageTables {
   notebooks: NotebookRow;
   notebook_events: NotebookEventRow;
 }
