@@ -113,6 +113,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     routerOptions: { ignoreTrailingSlash: true },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  const auth = requestAuth(app, { identity, clock, signatureWindowSeconds: config.signatureWindowSeconds, failureLimits: config.authFailures });
   const tasks = new TaskQueue(database.db, clock);
   const worker = new TaskWorker({ database, definitions: [], clock, logger: app.log });
   tasks.onEnqueue(() => worker.notify());
@@ -122,6 +123,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     objectStore,
     buckets: new BucketAccess(new BucketStore(database.db), objectStore, identity, database, clock),
     identity,
+    credentials: auth,
     secrets,
     clock,
     quotaUsage: new QuotaUsage(),
@@ -139,11 +141,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   registerErrorHandler(app, config.bodyLimit);
   const metrics = createMetrics();
   // Before any route is added: each route gets its hooks as it is added.
-  registerRequestHooks(
-    app,
-    requestAuth(app, { identity, clock, signatureWindowSeconds: config.signatureWindowSeconds, failureLimits: config.authFailures }),
-    metrics.requests,
-  );
+  registerRequestHooks(app, auth, metrics.requests);
   options.responseCheck?.attach(app);
   options.exampleRecorder?.attach(app);
 

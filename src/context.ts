@@ -2,6 +2,7 @@
 // it, never the other way round.
 import type { Config } from './config.ts';
 import type { IdentityService } from './auth/identity-service.ts';
+import type { RequestAuth } from './auth/auth-hook.ts';
 import type { SecretBox } from './auth/secret-box.ts';
 import type { QuotaUsage } from './core/quota-usage.ts';
 import type { Clock } from './core/time.ts';
@@ -21,6 +22,8 @@ export interface AppContext {
   /** Who may use which bucket: every API that names an object path checks here. */
   buckets: BucketAccess;
   identity: IdentityService;
+  /** The API credential check of a request outside the API routes (a proxied notebook request, a WebSocket upgrade). */
+  credentials: Pick<RequestAuth, 'rawCredential'>;
   secrets: SecretBox;
   clock: Clock;
   quotaUsage: QuotaUsage;

@@ -1,4 +1,4 @@
-import type { IncomingHttpHeaders } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ApiError, errors } from '#src/core/errors.ts';
 import { secretAccessKey } from '#src/core/ids.ts';
@@ -6,6 +6,8 @@ import type { Clock } from '#src/core/time.ts';
 import {
   SigningKey,
   canonicalRequest,
+  EMPTY_BODY_SHA256,
+  UNSIGNED_PAYLOAD,
   isPayloadRefusal,
   parseAuthorization,
   parseQuery,
@@ -57,6 +59,9 @@ export interface AuthOptions {
   failureLimits: FailureLimits;
 }
 
+/** What authentication reads and sets of a request: a Fastify request, or a bare one adapted (rawCredential). */
+type AuthTarget = Pick<FastifyRequest, 'raw' | 'params' | 'method' | 'rawBody' | 'principal' | 'pendingSignature'>;
+
 /** The two steps of authentication, which the request hooks (src/http/request-hooks.ts) run on every route that is not public. */
 export interface RequestAuth {
   /** Sets req.principal. Throws the ApiError of a refusal; returns a promise only when it had to wait. */
@@ -66,6 +71,12 @@ export interface RequestAuth {
    * `streamBody`: the route takes a stream, where a signed UNSIGNED-PAYLOAD stands for the body.
    */
   verify(req: FastifyRequest, streamBody: boolean): void;
+  /**
+   * Both steps for a request outside Fastify's routes (a proxied one, a WebSocket upgrade) acting in
+   * `projectId`, whose body is not read: signed with UNSIGNED-PAYLOAD, or bodyless. The principal, or
+   * the ApiError of a refusal, with the same rules, messages and failure limits as every API.
+   */
+  rawCredential(raw: IncomingMessage, projectId: string): Promise<Principal>;
 }
 
 /**
@@ -82,7 +93,26 @@ export function requestAuth(app: FastifyInstance, opts: AuthOptions): RequestAut
   return {
     authenticate: (req) => authenticate(req, opts, limiter, nobodysKey),
     verify(req, streamBody) {
-      if (req.pendingSignature) verifySignature(req, req.pendingSignature, streamBody, limiter);
+      const pending = req.pendingSignature;
+      if (pending) verifySignature(req, pending, verifiedPayloadHash(req.raw.headers, pending.auth.signedHeaders, req.rawBody, streamBody), limiter);
+    },
+    async rawCredential(raw, projectId) {
+      const target: AuthTarget = {
+        raw,
+        params: { project_id: projectId },
+        method: raw.method ?? 'GET',
+        rawBody: undefined,
+        principal: undefined,
+        pendingSignature: undefined,
+      };
+      await authenticate(target, opts, limiter, nobodysKey);
+      const pending = target.pendingSignature;
+      if (pending) {
+        const unsigned = pending.auth.signedHeaders.includes('x-sdk-content-sha256') && header(raw.headers, 'x-sdk-content-sha256') === UNSIGNED_PAYLOAD;
+        verifySignature(target, pending, unsigned ? UNSIGNED_PAYLOAD : EMPTY_BODY_SHA256, limiter);
+      }
+      if (!target.principal) throw errors.noCredentials();
+      return target.principal;
     },
   };
 }
@@ -96,7 +126,7 @@ function signatureFailure(limiter: FailureLimiter, ak: string, message: string):
  * Sets the principal of the request, acting in the path's {project_id}, else X-Project-Id. Throws
  * the ApiError of a refusal; returns a promise only when it has to ask the database.
  */
-function authenticate(req: FastifyRequest, opts: AuthOptions, limiter: FailureLimiter, nobodysKey: SigningKey): Promise<void> | undefined {
+function authenticate(req: AuthTarget, opts: AuthOptions, limiter: FailureLimiter, nobodysKey: SigningKey): Promise<void> | undefined {
   const headers = req.raw.headers;
   const token = header(headers, 'x-auth-token');
   const authorization = header(headers, 'authorization');
@@ -144,7 +174,7 @@ function authenticate(req: FastifyRequest, opts: AuthOptions, limiter: FailureLi
   })();
 }
 
-async function authenticateToken(req: FastifyRequest, opts: AuthOptions, token: string, project: string | undefined): Promise<void> {
+async function authenticateToken(req: AuthTarget, opts: AuthOptions, token: string, project: string | undefined): Promise<void> {
   const r = await opts.identity.resolveToken(token);
   if (r === 'unknown') throw errors.invalidToken();
   if (r === 'expired') throw errors.expiredToken();
@@ -154,15 +184,14 @@ async function authenticateToken(req: FastifyRequest, opts: AuthOptions, token: 
   req.principal = principalOf(r.user, r.projectId, 'token');
 }
 
-function acceptSigned(req: FastifyRequest, auth: AuthorizationHeader, sdkDate: string, owner: AccessKeyOwner, project: string | undefined): void {
+function acceptSigned(req: AuthTarget, auth: AuthorizationHeader, sdkDate: string, owner: AccessKeyOwner, project: string | undefined): void {
   req.principal = principalOf(owner.user, project ?? '', 'aksk');
   req.pendingSignature = { auth, sdkDate, signingKey: owner.signingKey, known: true, refusal: undefined };
 }
 
-function verifySignature(req: FastifyRequest, pending: PendingSignature, streamBody: boolean, limiter: FailureLimiter): void {
+function verifySignature(req: AuthTarget, pending: PendingSignature, payloadHash: string | PayloadRefusal, limiter: FailureLimiter): void {
   const { auth } = pending;
   const headers = req.raw.headers;
-  const payloadHash = verifiedPayloadHash(headers, auth.signedHeaders, req.rawBody, streamBody);
   if (isPayloadRefusal(payloadHash)) throw signatureFailure(limiter, auth.access, PAYLOAD_REFUSALS[payloadHash]);
   const [rawPath = '/', rawQuery = ''] = splitUrl(req.raw.url ?? '/');
   let canonical: string;

@@ -9,7 +9,7 @@ import { notebookRoutes } from './routes.ts';
 import { NotebookService } from './service.ts';
 import { NotebookStore } from './store.ts';
 
-export type NotebooksDeps = Pick<AppContext, 'config' | 'database' | 'clock' | 'identity' | 'localPool' | 'sandbox'> & {
+export type NotebooksDeps = Pick<AppContext, 'config' | 'database' | 'clock' | 'credentials' | 'localPool' | 'sandbox'> & {
   images: NotebookImages;
   log: Logger;
 };
@@ -28,7 +28,7 @@ export function notebooksModule(deps: NotebooksDeps): FamilyModule & { notebooks
     deps.log,
   );
   const notebooks = new NotebookService(store, engine, deps.images, notebookFlavors(deps.localPool), deps.localPool, deps.clock, minIdleMs, deps.log);
-  const proxy = new NotebookProxy({ engine, store, identity: deps.identity, clock: deps.clock, signatureWindowSeconds: deps.config.signatureWindowSeconds });
+  const proxy = new NotebookProxy({ engine, store, credentials: deps.credentials });
   return {
     notebooks,
     engine,

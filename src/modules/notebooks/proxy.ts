@@ -10,18 +10,8 @@ import type { Duplex } from 'node:stream';
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { createProxyServer } from 'http-proxy-3';
-import type { IdentityService } from '#src/auth/identity-service.ts';
-import {
-  EMPTY_BODY_SHA256,
-  UNSIGNED_PAYLOAD,
-  canonicalRequest,
-  parseAuthorization,
-  parseQuery,
-  parseSdkDate,
-  stringToSign,
-} from '#src/auth/canonical-request.ts';
+import type { AppContext } from '#src/context.ts';
 import { ApiError, errors } from '#src/core/errors.ts';
-import type { Clock } from '#src/core/time.ts';
 import type { NotebookEngine } from './engine.ts';
 import { notebookErrors } from './errors.ts';
 import type { NotebookStore } from './store.ts';
@@ -32,9 +22,7 @@ const cookieName = (id: string) => `atelier-notebook-${id}`;
 export interface ProxyDeps {
   engine: NotebookEngine;
   store: NotebookStore;
-  identity: IdentityService;
-  clock: Clock;
-  signatureWindowSeconds: number;
+  credentials: AppContext['credentials'];
 }
 
 function same(a: string, b: string): boolean {
@@ -115,43 +103,16 @@ export class NotebookProxy {
     return admitted;
   }
 
-  /** An X-Auth-Token or AK/SK signature of a member of the project; throws otherwise. */
+  /** An X-Auth-Token or AK/SK signature of a member of the project, checked as every API checks it; throws otherwise. */
   private async apiCredential(req: IncomingMessage, projectId: string): Promise<void> {
-    const token = req.headers['x-auth-token'];
-    if (typeof token === 'string') {
-      const r = await this.deps.identity.resolveToken(token);
-      if (r === 'unknown') throw errors.invalidToken();
-      if (r === 'expired') throw errors.expiredToken();
-      if (r.projectId !== projectId) throw errors.projectMismatch(`The token is scoped to project ${r.projectId}.`);
-      return;
-    }
-    const authorization = req.headers.authorization;
-    const auth = authorization ? parseAuthorization(authorization) : undefined;
-    if (!auth)
+    if (req.headers['x-auth-token'] === undefined && req.headers.authorization === undefined) {
       throw new ApiError(
         401,
         'ModelArts.0205',
         "The instance's token (?token=, its cookie or Authorization: token) or an API credential of its project is needed.",
       );
-    const sdkDate = String(req.headers['x-sdk-date'] ?? '');
-    const date = parseSdkDate(sdkDate);
-    if (date === undefined || Math.abs(this.deps.clock.now() - date) > this.deps.signatureWindowSeconds * 1000)
-      throw errors.badSignature('X-Sdk-Date is missing or too far from the server clock.');
-    const declared = String(req.headers['x-sdk-content-sha256'] ?? '');
-    const payloadHash = auth.signedHeaders.includes('x-sdk-content-sha256') && declared === UNSIGNED_PAYLOAD ? UNSIGNED_PAYLOAD : EMPTY_BODY_SHA256;
-    const [rawPath = '/', rawQuery = ''] = (req.url ?? '/').split('?');
-    const canonical = canonicalRequest({
-      method: req.method ?? 'GET',
-      rawPath,
-      query: parseQuery(rawQuery),
-      headers: req.headers,
-      signedHeaders: auth.signedHeaders,
-      payloadHash,
-    });
-    const owner = await this.deps.identity.accessKeyOwner(auth.access);
-    if (!(owner && owner.signingKey.matches(stringToSign(sdkDate, canonical), auth.signature)))
-      throw errors.badSignature('The access key is unknown or the signature does not match.');
-    if (!(await this.deps.identity.isMember(projectId, owner.user.id))) throw errors.projectMismatch(`The caller is not a member of project ${projectId}.`);
+    }
+    await this.deps.credentials.rawCredential(req, projectId);
   }
 
   /** Jupyter sees its own token and none of the caller's credentials. */
