@@ -1,5 +1,6 @@
 import type { OperationBody, OperationQuery } from '#src/core/operation.ts';
 import { notebookOperations as ops } from '#src/modules/notebooks/operations.ts';
+import { storageOperations as storageOps } from '#src/modules/notebooks/storage/operations.ts';
 import type { HttpClient } from '../http-client.ts';
 
 /** Notebook instances (#80-84), flavors (#86-87), leases (#88-89), start and stop (#90-91). */
@@ -17,4 +18,11 @@ export const notebooksClient = (http: HttpClient) => ({
     http.op(ops.RenewLease, { params: { id }, body, query }),
   start: (id: string, query: OperationQuery<typeof ops.StartNotebook> = {}) => http.op(ops.StartNotebook, { params: { id }, query }),
   stop: (id: string) => http.op(ops.StopNotebook, { params: { id } }),
+  /** OBS folders mounted on the instance (#92-95). */
+  storage: {
+    list: (id: string) => http.op(storageOps.ListAttachableObSs, { params: { id } }),
+    attach: (id: string, body: OperationBody<typeof storageOps.AttachObs>) => http.op(storageOps.AttachObs, { params: { id }, body }),
+    get: (id: string, storageId: string) => http.op(storageOps.ShowAttachableObs, { params: { id, storage_id: storageId } }),
+    detach: (id: string, storageId: string) => http.op(storageOps.CancelObs, { params: { id, storage_id: storageId } }),
+  },
 });

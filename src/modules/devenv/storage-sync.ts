@@ -4,22 +4,22 @@
 // answers `ready` (or `failed`, which fails the start). After each stop, the files that are new or
 // changed since the copy-in are uploaded; a file deleted in the volume is not deleted in OBS. The
 // state lives in the table and the volume, so a restart picks up where it was.
-import { createReadStream, createWriteStream, existsSync, lstatSync, mkdirSync, readdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
-import { join, sep } from 'node:path';
-import { pipeline } from 'node:stream/promises';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Clock } from '#src/core/time.ts';
 import type { Logger } from '#src/runtime/logger.ts';
 import type { Reconciler } from '#src/runtime/reconciler.ts';
 import type { Sandbox } from '#src/runtime/sandbox/index.ts';
 import type { BucketAccess } from '#src/storage/bucket-access.ts';
-import { keyProblem, parseObsPath, type ObjectStore } from '#src/storage/index.ts';
+import { parseObsPath, type ObjectStore } from '#src/storage/index.ts';
+import { copyBack, copyIn, type Manifest } from '#src/modules/notebooks/index.ts';
 import type { DevEnvNotebooks, NotebookVolumes } from './ports.ts';
 import type { DevEnvStore } from './store.ts';
 import type { DevEnvRow } from './tables.ts';
 
 /** The hidden folder in the volume where the hook and this loop meet; never copied back. */
 export const HANDSHAKE_DIR = '.atelier-storage';
-const SKIPPED = new Set([HANDSHAKE_DIR, '.ipynb_checkpoints']);
+const SKIPPED = new Set([HANDSHAKE_DIR]);
 const TICK_MS = 200;
 const WAIT_TENTHS = 2400;
 const FIELD = 'spec.storage.location.path';
@@ -41,8 +41,6 @@ export const COPY_IN_HOOK = Buffer.from(
     'echo "atelier: the OBS folder is copied into the working directory"',
   ].join('\n'),
 ).toString('base64');
-
-type Manifest = Record<string, [size: number, mtimeMs: number]>;
 
 export class StorageSync implements Reconciler {
   readonly name = 'devenv-storage';
@@ -127,25 +125,11 @@ export class StorageSync implements Reconciler {
       if (row.sync_pending) manifest = await this.syncBack(row, work);
       const { bucket, key: prefix } = parseObsPath(row.storage_path, FIELD);
       await this.buckets.check({ projectId: row.project_id }, bucket, FIELD, 'read');
-      let token: string | undefined;
-      let copied = 0;
-      do {
-        const page = await this.objects.list(bucket, { prefix, ...(token ? { continuationToken: token } : {}) });
-        for (const o of page.objects) {
-          const rel = o.key.slice(prefix.length);
-          if (rel === '' || rel.endsWith('/') || keyProblem(rel) || SKIPPED.has(rel.split('/')[0] ?? '')) continue;
-          const target = safeTarget(work, rel);
-          if (!target) continue;
-          await pipeline(await this.objects.get(bucket, o.key), createWriteStream(target));
-          const st = lstatSync(target);
-          manifest[rel] = [st.size, st.mtimeMs];
-          copied++;
-        }
-        token = page.nextContinuationToken;
-      } while (token);
+      const got = await copyIn({ objects: this.objects, bucket, prefix, work, base: '', skipTop: SKIPPED });
+      manifest = { ...manifest, ...got.manifest };
       await this.sandbox.handOver([work]);
       await this.store.update(row.id, { synced: JSON.stringify(manifest), sync_pending: 1, sync_error: '', update_at: this.clock.now() });
-      writeFileSync(join(dir, 'ready'), `${copied}\n`);
+      writeFileSync(join(dir, 'ready'), `${got.copied}\n`);
     } catch (e) {
       const reason = `atelier: copying ${row.storage_path} into the working directory failed: ${(e as Error).message}`;
       await this.store.update(row.id, { sync_error: reason.slice(0, 1000) }).catch(() => undefined);
@@ -157,21 +141,12 @@ export class StorageSync implements Reconciler {
   /** Uploads the files that are new or changed since the copy-in; the volume's state becomes the manifest. */
   private async syncBack(row: DevEnvRow, work: string): Promise<Manifest> {
     const before = JSON.parse(row.synced) as Manifest;
-    const now: Manifest = {};
-    const skipped: string[] = [];
+    let now: Manifest;
+    let skipped: string[];
     try {
       const { bucket, key: prefix } = parseObsPath(row.storage_path, FIELD);
       await this.buckets.check({ projectId: row.project_id }, bucket, FIELD, 'write');
-      for (const { rel, size, mtimeMs, path } of walk(work)) {
-        if (keyProblem(rel)) {
-          skipped.push(rel);
-          continue;
-        }
-        now[rel] = [size, mtimeMs];
-        const old = before[rel];
-        if (old && old[0] === size && old[1] === mtimeMs) continue;
-        await this.objects.put(bucket, prefix + rel, createReadStream(path));
-      }
+      ({ manifest: now, skipped } = await copyBack({ objects: this.objects, bucket, prefix, work, base: '', skipTop: SKIPPED }, before, false));
     } catch (e) {
       const reason = `copying the working directory back to ${row.storage_path} failed: ${(e as Error).message}`;
       await this.store.update(row.id, { sync_error: reason.slice(0, 1000), update_at: this.clock.now() });
@@ -180,50 +155,5 @@ export class StorageSync implements Reconciler {
     const note = skipped.length ? `not copied back (names OBS does not take): ${skipped.slice(0, 5).join(', ')}` : '';
     await this.store.update(row.id, { synced: JSON.stringify(now), sync_pending: 0, sync_error: note, update_at: this.clock.now() });
     return now;
-  }
-}
-
-/**
- * The file to write `rel` to inside the volume, its folders made; undefined when a folder on the
- * way is a symbolic link or not a folder (nothing is written through a link the user left). A link
- * in the file's own place is removed.
- */
-function safeTarget(work: string, rel: string): string | undefined {
-  const parts = rel.split('/');
-  let at = work;
-  for (const p of parts.slice(0, -1)) {
-    at = join(at, p);
-    const st = lstatOrUndefined(at);
-    if (!st) mkdirSync(at);
-    else if (!st.isDirectory()) return undefined;
-  }
-  const target = join(at, parts[parts.length - 1] ?? '');
-  if (!target.startsWith(work + sep)) return undefined;
-  const st = lstatOrUndefined(target);
-  if (st?.isSymbolicLink()) unlinkSync(target);
-  else if (st && !st.isFile()) return undefined;
-  return target;
-}
-
-function lstatOrUndefined(path: string) {
-  try {
-    return lstatSync(path);
-  } catch {
-    return undefined;
-  }
-}
-
-/** The regular files of the volume (links and the handshake folder left out), with '/'-separated relative paths. */
-function* walk(root: string, rel = ''): Generator<{ rel: string; path: string; size: number; mtimeMs: number }> {
-  for (const e of readdirSync(join(root, rel), { withFileTypes: true })) {
-    if (rel === '' && SKIPPED.has(e.name)) continue;
-    if (e.name === '.ipynb_checkpoints') continue;
-    const r = rel ? `${rel}/${e.name}` : e.name;
-    if (e.isDirectory()) yield* walk(root, r);
-    else if (e.isFile()) {
-      const path = join(root, r);
-      const st = lstatSync(path);
-      yield { rel: r, path, size: st.size, mtimeMs: st.mtimeMs };
-    }
   }
 }

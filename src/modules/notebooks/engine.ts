@@ -72,8 +72,19 @@ export const progress = (id: string, done: number, failed = false): JobProgress[
     status: i < done ? 'COMPLETED' : i === done ? (failed ? 'FAILED' : 'PROCESSING') : 'WAITING',
   }));
 
+/** Work another part of the family does around an instance's life (its OBS mounts). */
+export interface NotebookLifecycle {
+  /** The volume is ready and Jupyter not yet started. */
+  beforeStart(id: string): Promise<void>;
+  /** Jupyter has ended by a stop; the instance is not yet STOPPED. */
+  stopped(id: string): Promise<void>;
+  /** The volume is about to be removed: nothing may act on it any more. */
+  removing(id: string): void;
+}
+
 export class NotebookEngine {
   private readonly executor: LocalExecutor;
+  private readonly lifecycle: NotebookLifecycle[] = [];
   private readonly running = new Map<string, Running>();
   private readonly stopping = new Map<string, Promise<void>>();
   private readonly starting = new Set<string>();
@@ -95,6 +106,11 @@ export class NotebookEngine {
     private readonly log: Logger,
   ) {
     this.executor = new LocalExecutor({ resources: sandbox.resources });
+  }
+
+  /** Tells `l` of each start, stop and removal. */
+  follow(l: NotebookLifecycle): void {
+    this.lifecycle.push(l);
   }
 
   layout(id: string): NotebookLayout {
@@ -205,6 +221,7 @@ export class NotebookEngine {
       const domainId = await this.sandbox.admitProject(row.project_id);
       const runtime = await this.runtime();
       const env = await prepareInstanceEnv(L.env, { python: image.python, name: image.name, ...(image.prefix ? { prefix: image.prefix } : {}) }, runtime);
+      for (const l of this.lifecycle) await l.beforeStart(id);
       await this.sandbox.handOver([L.work, L.home, L.runtimeDir, L.env]);
       if (this.closed) throw new Error('the server is shutting down');
       await this.store.update(id, { status: 'STARTING', update_at: this.clock.now() });
@@ -334,6 +351,7 @@ export class NotebookEngine {
       await this.event(id, 'STOPPING', reason);
       await this.kill(id);
       this.release(id);
+      for (const l of this.lifecycle) await l.stopped(id).catch((err: unknown) => this.log.error({ err, notebook: id }, 'after-stop step failed'));
       await this.store.update(id, { status: 'STOPPED', pid: null, port: null, fail_reason: failReason, update_at: this.clock.now() }, ['STOPPING']);
       await this.event(id, 'STOPPED', reason);
     })().finally(() => this.stopping.delete(id));
@@ -362,6 +380,7 @@ export class NotebookEngine {
 
   /** Removes the instance's folders (volume, environment, log). */
   removeFiles(id: string): void {
+    for (const l of this.lifecycle) l.removing(id);
     rmSync(this.layout(id).root, { recursive: true, force: true });
   }
 

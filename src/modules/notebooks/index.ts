@@ -2,3 +2,4 @@
 export type { ImageEnvironment, NotebookImages } from './ports.ts';
 export type { NotebookService } from './service.ts';
 export { BuiltinImages } from './builtin-images.ts';
+export { copyBack, copyIn, type CopyScope, type Manifest } from './storage/copier.ts';

@@ -8,8 +8,9 @@ import { NotebookReconciler } from './reconciler.ts';
 import { notebookRoutes } from './routes.ts';
 import { NotebookService } from './service.ts';
 import { NotebookStore } from './store.ts';
+import { notebookStorage } from './storage/module.ts';
 
-export type NotebooksDeps = Pick<AppContext, 'config' | 'database' | 'clock' | 'credentials' | 'localPool' | 'sandbox'> & {
+export type NotebooksDeps = Pick<AppContext, 'config' | 'database' | 'objectStore' | 'buckets' | 'clock' | 'credentials' | 'localPool' | 'sandbox'> & {
   images: NotebookImages;
   log: Logger;
 };
@@ -29,16 +30,19 @@ export function notebooksModule(deps: NotebooksDeps): FamilyModule & { notebooks
   );
   const notebooks = new NotebookService(store, engine, deps.images, notebookFlavors(deps.localPool), deps.localPool, deps.clock, minIdleMs, deps.log);
   const proxy = new NotebookProxy({ engine, store, credentials: deps.credentials });
+  const storage = notebookStorage(deps, engine, store);
   return {
     notebooks,
     engine,
-    reconcilers: [new NotebookReconciler(store, engine, deps.clock)],
+    reconcilers: [new NotebookReconciler(store, engine, deps.clock), storage.reconciler],
     close: async () => {
       proxy.close();
+      await storage.close();
       await engine.close();
     },
     register: async (app) => {
       await app.register(notebookRoutes, { notebooks });
+      await storage.register(app);
       proxy.register(app);
     },
   };
