@@ -14,10 +14,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import WebSocket from 'ws';
-import { hostImages } from '#src/modules/notebooks/builtin-images.ts';
 import { findJupyterRuntime, freePort } from '#src/runtime/notebooks/index.ts';
 import { startTestApp } from '../test/helpers/app.ts';
-import { FLAVOR, notebookEnv, RUNTIME_DIR, startKernel, waitFor, waitGone } from '../test/notebooks/helpers.ts';
+import { FLAVOR, notebookEnv, RUNTIME_DIR, startKernel, waitFor, waitGone, builtInImage } from '../test/notebooks/helpers.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 const STARTS = Number(process.env.BENCH_STARTS ?? 5);
@@ -134,7 +133,7 @@ function processesNaming(text: string): number {
 
 const t = await startTestApp(await notebookEnv({ ATELIER_LOCAL_POOL_CPU_OVERCOMMIT: '8' }));
 try {
-  const body = (name: string) => ({ name, flavor: FLAVOR, image_id: hostImages()[0]!.id, volume: { category: 'EVS' as const, ownership: 'MANAGED' as const } });
+  const body = (name: string) => ({ name, flavor: FLAVOR, image_id: builtInImage().id, volume: { category: 'EVS' as const, ownership: 'MANAGED' as const } });
 
   // 1. create -> RUNNING, against a bare jupyter-server
   const bare: number[] = [];

@@ -7,7 +7,7 @@ import { devenvModule } from './devenv/module.ts';
 import { createDatasetDirectory, datasetsModule } from './datasets/module.ts';
 import { imagesModule } from './images/module.ts';
 import { modelsModule } from './models/module.ts';
-import { BuiltinImages } from './notebooks/index.ts';
+import { notebookImageUsage } from './notebooks/index.ts';
 import { notebooksModule } from './notebooks/module.ts';
 import { objectUrlsModule } from './object-urls/module.ts';
 import { resourceConfigModule } from './resource-config/module.ts';
@@ -49,21 +49,18 @@ export async function registerModules(app: FastifyInstance, ctx: AppContext): Pr
   const models = modelsModule({ ...ctx, trainingJobs: trainingJobs.jobs, usage: modelUsage(ctx.database) });
   const services = servicesModule({ ...ctx, models: models.service });
 
-  // -- DevEnviron images: the Python training engines are the built-in images.
-  // TEMPORARY (issue 16, N3): no image counts as in use until the notebooks family provides ImageUsage.
+  // -- DevEnviron: one image catalogue (the Python training engines as the built-in images, and each
+  // project's registered and saved environments) for notebooks and old instances alike; an image an
+  // instance names is in use (read from the notebooks table, so neither family waits for the other).
   const pythonEngines = engines.filter((e) => e.extensions.includes('.py')).map((e) => ({ id: e.response.engine_id, runtime: e.runtime }));
-  const images = imagesModule({ ...ctx, interpreters: pythonEngines, usage: { inUse: async () => false } });
-
-  // -- notebooks. TEMPORARY (issue 16, N1): built-in images from the host's interpreters, until the
-  // images family's service is wired in as the NotebookImages port.
-  const notebooks = notebooksModule({ ...ctx, images: new BuiltinImages(), log: app.log });
-  // -- the old DevEnviron API: old instances are notebooks. Its profiles name images of the same
-  // source notebooks are given (change both when the images family is wired in).
+  const images = imagesModule({ ...ctx, interpreters: pythonEngines, usage: notebookImageUsage(ctx.database) });
+  const notebooks = notebooksModule({ ...ctx, images: images.images, log: app.log });
+  // -- the old DevEnviron API: old instances are notebooks, and its profiles are the same images.
   const devenv = devenvModule({
     ...ctx,
     notebooks: notebooks.notebooks,
     volumes: { workDir: (id) => notebooks.engine.layout(id).work },
-    images: new BuiltinImages(),
+    images: images.images,
     log: app.log,
   });
 

@@ -4,8 +4,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AtelierClient } from '#src/client/index.ts';
-import { hostImages } from '#src/modules/notebooks/builtin-images.ts';
 import { apiFailure, startTestApp, type TestApp } from '../helpers/app.ts';
+import { builtInImage } from '../notebooks/helpers.ts';
 import { FLAVOR, eventually, notebookEnv, waitFor } from './helpers.ts';
 
 const BUCKET = 'devenv-bucket';
@@ -31,7 +31,7 @@ describe('old DevEnviron API', () => {
   before(async () => {
     t = await startTestApp(await notebookEnv());
     other = await t.newTenant('devenv-other');
-    profile = hostImages()[0]!.name;
+    profile = builtInImage().name;
     await objects().ensureBucket(BUCKET);
     await objects().put(BUCKET, 'work/hello.txt', 'hello from OBS');
     await objects().put(BUCKET, 'work/sub/data.csv', 'a,b\n1,2\n');

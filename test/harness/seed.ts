@@ -7,11 +7,10 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { hostImages } from '#src/modules/notebooks/builtin-images.ts';
 import type { Account, Slot } from './accounts.ts';
 import { FLOW, jobBody, type FlowCall, type FlowContext, type Ids, type SignedLinks } from './flow.ts';
 import { send, type Route, type Sent } from './routes.ts';
-import { FLAVOR, notebookEnv } from '../notebooks/helpers.ts';
+import { builtInImage, FLAVOR, notebookEnv } from '../notebooks/helpers.ts';
 import { CPU1, PY_ENGINE } from '../training-jobs/helpers.ts';
 
 export const TASK_ID = 'worker-0';
@@ -30,20 +29,11 @@ export const HARNESS_ENV = { ATELIER_LOCAL_POOL_CPU: '6', ATELIER_LOCAL_POOL_MEM
 /** HARNESS_ENV with the Jupyter runtime the notebook tests share (prepared once under .cache, not per app). */
 export const harnessEnv = async (): Promise<Record<string, string>> => notebookEnv(HARNESS_ENV);
 
-let builtIn: { id: string; name: string } | undefined;
 /**
- * The host's first built-in image as the notebooks engine knows it (every account sees the same
- * ones). Taken from the engine rather than from ListImage: the images API's built-in ids are not
- * the ones CreateNotebook takes today (see sdk.test.ts KNOWN).
+ * The host's first built-in image as ListImage answers it (every account sees the same ones): its id
+ * for CreateNotebook, and its name, which the old API also takes as profile_id.
  */
-export function notebookImage(): { id: string; name: string } {
-  if (!builtIn) {
-    const image = hostImages()[0];
-    assert.ok(image, 'no python3 on this host: the notebooks have no built-in image');
-    builtIn = { id: image.id, name: image.name };
-  }
-  return builtIn;
-}
+export const notebookImage = builtInImage;
 
 let venv: string | undefined;
 /** A virtualenv for RegisterImage, made once per test process outside any data directory (removed at exit). */
@@ -107,6 +97,7 @@ function placeholderIds(acct: Account): Ids {
     notebook_id: 'not-seeded',
     image_id: 'not-seeded',
     instance_id: 'not-seeded',
+    storage_id: 'not-seeded',
   };
 }
 
@@ -228,6 +219,7 @@ export async function seedAccount(acct: Account, route: Finder, full: boolean): 
     120_000,
   );
   assert.equal(nb.status, 'RUNNING', `${acct.label}'s notebook: ${JSON.stringify(nb).slice(0, 400)}`);
+  ids.storage_id = ((await ok('AttachObs', first('AttachObs'))).json as { id: string }).id;
   const old = await eventually(
     `${acct.label}'s old-API instance started`,
     () => get<{ status: string }>('ShowDevEnvInstance'),

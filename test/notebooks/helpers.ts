@@ -3,6 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import WebSocket from 'ws';
 import type { AtelierClient } from '#src/client/index.ts';
+import { builtInImageId } from '#src/modules/images/index.ts';
+import { detectEngines } from '#src/modules/training-jobs/engines.ts';
 import { prepareJupyterRuntime } from '#src/runtime/notebooks/index.ts';
 
 /** The Jupyter runtime every test app shares (prepared once, like CI does ahead of the tests). */
@@ -14,6 +16,13 @@ export async function notebookEnv(extra: Record<string, string> = {}): Promise<R
 }
 
 export const FLAVOR = 'modelarts.vm.cpu.1u';
+
+/** The host's first built-in image as ListImage answers it (the first Python training engine): its id, and its name. */
+export function builtInImage(): { id: string; name: string } {
+  const engine = detectEngines().find((e) => e.extensions.includes('.py'));
+  assert.ok(engine, 'no Python on this host: no built-in image');
+  return { id: builtInImageId({ id: engine.response.engine_id, runtime: engine.runtime }), name: engine.response.engine_id };
+}
 
 type Notebook = Awaited<ReturnType<AtelierClient['notebooks']['get']>>;
 

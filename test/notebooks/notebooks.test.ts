@@ -7,9 +7,8 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { AtelierClient } from '#src/client/index.ts';
-import { hostImages } from '#src/modules/notebooks/builtin-images.ts';
 import { apiFailure, startTestApp, type TestApp } from '../helpers/app.ts';
-import { FLAVOR, execute, notebookEnv, startKernel, waitFor, waitGone } from './helpers.ts';
+import { FLAVOR, execute, notebookEnv, startKernel, waitFor, waitGone, builtInImage } from './helpers.ts';
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 
@@ -45,7 +44,7 @@ describe('notebook instances', () => {
   before(async () => {
     t = await startTestApp(await notebookEnv());
     other = await t.newTenant('nb-other');
-    imageId = hostImages()[0]!.id;
+    imageId = builtInImage().id;
   });
 
   after(async () => {

@@ -2,15 +2,14 @@
 // died meanwhile is started again (never RUNNING with nothing behind it), and leases keep counting.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { hostImages } from '#src/modules/notebooks/builtin-images.ts';
 import { restartedApp, startTestApp } from '../helpers/app.ts';
-import { FLAVOR, execute, notebookEnv, startKernel, waitFor, waitGone } from './helpers.ts';
+import { FLAVOR, execute, notebookEnv, startKernel, waitFor, waitGone, builtInImage } from './helpers.ts';
 
 test('a restart adopts a live Jupyter, restarts a dead one, and its lease keeps counting', async () => {
   const t = await startTestApp(await notebookEnv());
   let second: Awaited<ReturnType<typeof restartedApp>> | undefined;
   try {
-    const body = { flavor: FLAVOR, image_id: hostImages()[0]!.id, volume: { category: 'EVS' as const, ownership: 'MANAGED' as const } };
+    const body = { flavor: FLAVOR, image_id: builtInImage().id, volume: { category: 'EVS' as const, ownership: 'MANAGED' as const } };
     const live = await t.client.notebooks.create({ ...body, name: 'survives' });
     const dies = await t.client.notebooks.create({ ...body, name: 'dies', lease: { type: 'TIMING', duration: 600_000 } });
     const a = await waitFor(t.client, live.id, ['RUNNING']);

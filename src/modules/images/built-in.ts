@@ -31,6 +31,11 @@ function stableUuid(name: string): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
+/** The ID of the built-in image of an interpreter (the same on every start of Atelier). */
+export function builtInImageId(interpreter: HostInterpreter): string {
+  return stableUuid(`${interpreter.id}:${interpreter.runtime}`);
+}
+
 function modified(path: string): number {
   try {
     return Math.floor(statSync(path).mtimeMs);
@@ -52,6 +57,12 @@ export class BuiltInImages {
 
   async byId(id: string): Promise<BuiltInImage | undefined> {
     return (await this.all()).find((i) => i.detail.id === id);
+  }
+
+  /** By ID, or by name (python3.11): the old API's profile_id may name a built-in image. */
+  async byIdOrName(key: string): Promise<BuiltInImage | undefined> {
+    const all = await this.all();
+    return all.find((i) => i.detail.id === key) ?? all.find((i) => i.detail.name === key);
   }
 
   private one(interpreter: HostInterpreter): Promise<BuiltInImage | undefined> {
@@ -83,7 +94,7 @@ function image(interpreter: HostInterpreter, facts: EnvironmentFacts): BuiltInIm
       update_at: time,
       description: `Python ${facts.version} found on this host at ${interpreter.runtime} (training engine ${interpreter.id})`,
       dev_services: ['NOTEBOOK'],
-      id: stableUuid(`${interpreter.id}:${interpreter.runtime}`),
+      id: builtInImageId(interpreter),
       name: interpreter.id,
       namespace: 'atelier',
       origin: 'CUSTOMIZE',

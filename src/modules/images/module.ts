@@ -16,7 +16,7 @@ export type ImagesDeps = Pick<AppContext, 'config' | 'database' | 'sandbox' | 't
 /** The image catalogue: built-in interpreters and each project's registered or saved environments. */
 export function imagesModule(deps: ImagesDeps): FamilyModule & { images: Images } {
   const store = new ImageStore(deps.database.db);
-  const snapshotTask = new SnapshotImageTask(store, deps.sandbox, deps.clock, deps.config.dataDir);
+  const snapshotTask = new SnapshotImageTask(store, deps.sandbox, deps.clock, deps.config.dataDir, deps.config.notebooks.runtimeDir);
   const service = new ImageService({
     store,
     builtIn: new BuiltInImages(deps.interpreters),

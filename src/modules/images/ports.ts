@@ -1,4 +1,5 @@
 // What the images family offers other families, and what it needs of them.
+import type { ImageDetail } from './schemas.ts';
 
 /** Whether a notebook instance uses an image: an image in use is not deleted. The notebooks family answers it. */
 export interface ImageUsage {
@@ -36,6 +37,10 @@ export interface Images {
   image(projectId: string, imageId: string): Promise<ImageEnvironment | undefined>;
   /** The first built-in image (python3 on PATH), undefined when the host has no Python. */
   defaultImage(): Promise<ImageEnvironment | undefined>;
-  /** Records a DEDICATED image in status CREATING and copies the environment in a durable task; ACTIVE or CREATE_FAILED after. */
-  snapshot(projectId: string, input: SnapshotInput): Promise<{ id: string }>;
+  /**
+   * Records a DEDICATED image in status CREATING (answered as the images API shows it) and copies the
+   * environment in a durable task, flattened so it needs neither the source nor its base image; ACTIVE
+   * or CREATE_FAILED after. A name and tag the project already has are refused.
+   */
+  snapshot(projectId: string, input: SnapshotInput): Promise<ImageDetail>;
 }

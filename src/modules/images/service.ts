@@ -121,7 +121,7 @@ export class ImageService implements Images {
   // -- the Images port
 
   async image(projectId: string, imageId: string): Promise<ImageEnvironment | undefined> {
-    const builtIn = await this.deps.builtIn.byId(imageId);
+    const builtIn = await this.deps.builtIn.byIdOrName(imageId);
     if (builtIn) return { id: builtIn.detail.id, name: builtIn.detail.name, swr_path: builtIn.detail.swr_path, type: 'BUILD_IN', python: builtIn.python };
     const row = await this.deps.store.get(projectId, imageId);
     if (!row || row.status !== 'ACTIVE') return undefined;
@@ -133,7 +133,7 @@ export class ImageService implements Images {
     return first && { id: first.detail.id, name: first.detail.name, swr_path: first.detail.swr_path, type: 'BUILD_IN', python: first.python };
   }
 
-  async snapshot(projectId: string, input: SnapshotInput): Promise<{ id: string }> {
+  async snapshot(projectId: string, input: SnapshotInput): Promise<ImageDetail> {
     if (!input.sourcePrefix.startsWith('/') || input.sourcePrefix.includes('\0')) throw imageErrors.badValue('sourcePrefix', 'must be an absolute path');
     if (input.name.length > 512 || !/^[a-z0-9][a-z0-9._-]*$/.test(input.name)) {
       throw imageErrors.badValue('name', 'at most 512 lowercase letters, digits, -, _ and ., starting with a letter or digit');
@@ -142,14 +142,21 @@ export class ImageService implements Images {
     if (input.tag !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(input.tag)) {
       throw imageErrors.badValue('tag', 'at most 64 letters, digits, -, _ and .');
     }
+    const name = imageName(input.name);
+    const tag = input.tag ?? 'latest';
+    const same = (await this.deps.store.ofProject(projectId)).find((r) => r.name === name && r.tag === tag);
+    if (same) throw imageErrors.badValue('name', `the project already has an image ${name}:${tag} (${same.id}); choose another name or tag`);
+    if ((await this.deps.store.countOfProject(projectId)) >= MAX_IMAGES_PER_PROJECT) {
+      throw imageErrors.badValue('name', `a project holds at most ${MAX_IMAGES_PER_PROJECT} images; delete one first`);
+    }
     const id = uuid();
     const now = this.deps.clock.now();
     const dir = join(snapshotDir(this.deps.dataDir, id), 'env');
-    await this.deps.store.insert({
+    const row: ImageRow = {
       id,
       project_id: projectId,
-      name: imageName(input.name),
-      tag: input.tag ?? 'latest',
+      name,
+      tag,
       namespace: input.namespace ?? 'local',
       description: input.description ?? '',
       arch: hostArch(),
@@ -170,8 +177,9 @@ export class ImageService implements Images {
       source_prefix: input.sourcePrefix,
       create_at: now,
       update_at: now,
-    });
+    };
+    await this.deps.store.insert(row);
     await this.deps.tasks.enqueue(this.deps.snapshotTask, { imageId: id }, { projectId, dedupeKey: SnapshotImageTask.dedupeKey(id) });
-    return { id };
+    return detailOf(row);
   }
 }

@@ -1,5 +1,5 @@
 // Saving a notebook's environment as an image: the environment folder is copied into Atelier's
-// image store, its interpreter run there (sandboxed) for its version and package list, and the
+// image store (made self-contained, see flatten-env.ts), its interpreter run there (sandboxed) for its version and package list, and the
 // image becomes ACTIVE, or CREATE_FAILED with the reason. A durable task, so a restart resumes it.
 import { cp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -9,6 +9,7 @@ import type { Clock } from '#src/core/time.ts';
 import type { Reconciler, TaskContext, TaskDefinition, TaskQueue } from '#src/runtime/index.ts';
 import type { Sandbox } from '#src/runtime/sandbox/index.ts';
 import { folderSizeKb, probeSandboxed, pythonOf, summary } from './environment-probe.ts';
+import { flattenNotebookEnv } from './flatten-env.ts';
 import type { ImageStore } from './store.ts';
 
 /** Where a saved image lives: env/ (the copy) and packages.txt. */
@@ -26,6 +27,8 @@ export class SnapshotImageTask implements TaskDefinition<typeof SnapshotPayload>
     private readonly sandbox: Sandbox,
     private readonly clock: Clock,
     private readonly dataDir: string,
+    /** The Jupyter runtime's folder: its layer is not part of a saved environment. */
+    private readonly runtimeDir: string,
   ) {}
 
   static dedupeKey(imageId: string): string {
@@ -45,6 +48,7 @@ export class SnapshotImageTask implements TaskDefinition<typeof SnapshotPayload>
       // Links stay links: a virtualenv's bin/python points at the Python it was made from.
       await cp(row.source_prefix, env, { recursive: true, verbatimSymlinks: true });
       signal.throwIfAborted();
+      await flattenNotebookEnv(env, row.source_prefix, this.runtimeDir);
       const python = pythonOf(env);
       if (!python) throw new Error('the copy holds no bin/python');
       const domainId = await this.sandbox.admitProject(row.project_id);

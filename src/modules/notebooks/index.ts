@@ -1,5 +1,6 @@
-// The notebooks family's public face: the port it takes for images, and its service.
-export type { ImageEnvironment, NotebookImages } from './ports.ts';
+// The notebooks family's public face: the port it takes for images, its service, and which images
+// its instances use (for the images family).
+export type { ImageEnvironment, NotebookImages, SaveEnvironment } from './ports.ts';
 export type { NotebookService } from './service.ts';
-export { BuiltinImages } from './builtin-images.ts';
+export { notebookImageUsage } from './image-usage.ts';
 export { copyBack, copyIn, type CopyScope, type Manifest } from './storage/copier.ts';

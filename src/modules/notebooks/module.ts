@@ -1,5 +1,6 @@
 import type { AppContext, FamilyModule } from '#src/context.ts';
 import type { Logger } from '#src/runtime/logger.ts';
+import { NotebookImageSaver } from './create-image.ts';
 import { NotebookEngine } from './engine.ts';
 import { notebookFlavors } from './flavors.ts';
 import type { NotebookImages } from './ports.ts';
@@ -41,7 +42,7 @@ export function notebooksModule(deps: NotebooksDeps): FamilyModule & { notebooks
       await engine.close();
     },
     register: async (app) => {
-      await app.register(notebookRoutes, { notebooks });
+      await app.register(notebookRoutes, { notebooks, saver: new NotebookImageSaver(store, engine, deps.images) });
       await storage.register(app);
       proxy.register(app);
     },

@@ -1,6 +1,8 @@
 import { ProjectParams } from '#src/core/schemas.ts';
 import { operation } from '#src/core/operation.ts';
+import { ImageDetail } from '#src/modules/images/index.ts';
 import {
+  CreateImageRequest,
   CreateNotebookRequest,
   Lease,
   LeaseReq,
@@ -126,5 +128,15 @@ export const notebookOperations = {
     summary: 'Stopping a Notebook Instance',
     params: NotebookParams,
     responses: { 200: NotebookResp },
+  }),
+  CreateImage: operation({
+    id: 'CreateImage',
+    method: 'POST',
+    path: '/v1/:project_id/notebooks/:id/create-image',
+    tags,
+    summary: 'Saving a Running Instance as a Container Image',
+    params: NotebookParams,
+    body: CreateImageRequest,
+    responses: { 200: ImageDetail },
   }),
 };

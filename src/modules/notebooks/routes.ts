@@ -3,6 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { principal } from '#src/auth/auth-hook.ts';
 import { routeOf } from '#src/http/operation-route.ts';
 import { notebookOperations as ops } from './operations.ts';
+import type { NotebookImageSaver } from './create-image.ts';
 import type { NotebookService } from './service.ts';
 
 /** Where the caller reached Atelier: the instance's url points back at it. */
@@ -10,8 +11,8 @@ function origin(req: FastifyRequest): string {
   return `${req.protocol}://${req.host}`;
 }
 
-/** Notebook instances (#80-84), flavors (#86-87), leases (#88-89), start and stop (#90-91). */
-export const notebookRoutes: FastifyPluginAsyncTypebox<{ notebooks: NotebookService }> = async (app, { notebooks }) => {
+/** Notebook instances (#80-84), saving one as an image (#85), flavors (#86-87), leases (#88-89), start and stop (#90-91). */
+export const notebookRoutes: FastifyPluginAsyncTypebox<{ notebooks: NotebookService; saver: NotebookImageSaver }> = async (app, { notebooks, saver }) => {
   app.route({
     ...routeOf(ops.ListNotebooks),
     handler: async (req) => notebooks.list({ projectId: principal(req).projectId, userId: principal(req).userId }, req.query, origin(req)),
@@ -32,4 +33,5 @@ export const notebookRoutes: FastifyPluginAsyncTypebox<{ notebooks: NotebookServ
   });
   app.route({ ...routeOf(ops.StartNotebook), handler: async (req) => notebooks.start(principal(req).projectId, req.params.id, req.query, origin(req)) });
   app.route({ ...routeOf(ops.StopNotebook), handler: async (req) => notebooks.stop(principal(req).projectId, req.params.id, origin(req)) });
+  app.route({ ...routeOf(ops.CreateImage), handler: async (req) => saver.createImage(principal(req).projectId, req.params.id, req.body ?? {}) });
 };

@@ -342,3 +342,28 @@ export const ListFlavorsResponse = Type.Object({
   size: Type.Integer({ description: 'Records per page' }),
   total: Type.Integer({ description: 'Flavors that match' }),
 });
+
+export const CreateImageRequest = Closed({
+  description: Type.Optional(Type.String({ maxLength: 512, description: 'Description of the saved image' })),
+  name: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 512,
+      pattern: '^[a-z0-9][a-z0-9._-]*$',
+      description: "Name of the saved image: lowercase letters, digits, -, _ and . (default: the instance's name made to fit)",
+    }),
+  ),
+  namespace: Type.Optional(
+    Type.String({ minLength: 1, maxLength: 64, pattern: '^[a-z0-9][a-z0-9._-]*$', description: 'Organization the image is filed under (default local)' }),
+  ),
+  tag: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 64,
+      pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$',
+      description: 'Image tag: letters, digits, -, _ and . (default latest)',
+    }),
+  ),
+  workspace_id: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'Workspace id (default 0)' })),
+});
+export type CreateImageRequest = Static<typeof CreateImageRequest>;
