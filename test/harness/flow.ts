@@ -334,6 +334,13 @@ export const FLOW: Record<string, FlowStep> = {
   UpdateNotebook: { phase: 'update', calls: (c) => notebook(c, { body: { description: 'changed by the test harness' } }) },
   StopNotebook: { phase: 'update', calls: (c) => notebook(c) },
   StartNotebook: { phase: 'update', ready: notebookIs('STOPPED'), calls: (c) => notebook(c, { query: { type: 'TIMING', duration: 3_600_000 } }) },
+  // CreateImage (#85): the running notebook's environment saved as a DEDICATED image of the project.
+  CreateImage: {
+    phase: 'create',
+    ready: notebookIs('RUNNING'),
+    calls: (c) =>
+      notebook(c, { body: { name: c.name('saved'), tag: 'v1', description: 'saved by the test harness', namespace: 'harness', workspace_id: '0' } }),
+  },
 
   // The old DevEnviron API (#101-106): one instance, running; stopped by the update phase.
   CreateDevEnvInstance: { phase: 'create', calls: (c) => one({ body: devEnvBody(c) }) },

@@ -11,17 +11,13 @@ import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { serverAccount, type Account } from './accounts.ts';
 import { judge, type Finding } from './findings.ts';
 import { toolPython } from './python-tools.ts';
-import { assertNoProcessesLeft, deleteNotebooks, harnessEnv, harnessVenv, notebookImage } from './seed.ts';
+import { assertNoProcessesLeft, deleteNotebooks, harnessEnv, harnessVenv } from './seed.ts';
 import { FLAVOR } from '../notebooks/helpers.ts';
 import { CPU1, PY_ENGINE } from '../training-jobs/helpers.ts';
 
 // Known findings, each with why, until the fix lands (the lead empties this list).
 // A key is "<operation>: <field path>" or "<operation>: the SDK raised <exception>".
-const KNOWN: Record<string, string> = {
-  'create_notebook: the SDK raised ClientRequestException':
-    "the built-in image id ListImage answers is refused by CreateNotebook (400 ModelArts.0104 image_id): the images module's built-in ids " +
-    "(src/modules/images/built-in.ts) are not the notebooks engine's (src/modules/notebooks/builtin-images.ts); drive.py then creates with the latter",
-};
+const KNOWN: Record<string, string> = {};
 
 const DRIVER = fileURLToPath(new URL('./sdk/drive.py', import.meta.url));
 
@@ -85,7 +81,6 @@ describe('the official ModelArts Python SDK against Atelier', () => {
       engine_id: PY_ENGINE,
       flavor_id: CPU1,
       notebook_flavor: FLAVOR,
-      notebook_image_id: notebookImage().id,
       venv: harnessVenv(),
     });
     assert.equal(run.code, 0, `drive.py failed:\n${run.stderr.slice(-3000)}`);
