@@ -33,7 +33,7 @@ export interface SnapshotInput {
 
 /** The images other families start from, and the snapshot of a notebook's environment. */
 export interface Images {
-  /** A built-in image, or the project's own ACTIVE one; undefined otherwise (another project's included). */
+  /** A built-in image (by ID, or by name as the old API's profile_id may give it), or the project's own ACTIVE one; undefined otherwise (another project's included). */
   image(projectId: string, imageId: string): Promise<ImageEnvironment | undefined>;
   /** The first built-in image (python3 on PATH), undefined when the host has no Python. */
   defaultImage(): Promise<ImageEnvironment | undefined>;
