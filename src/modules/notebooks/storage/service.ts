@@ -53,11 +53,13 @@ export class StorageService {
   }
 
   async attach(projectId: string, notebookId: string, req: AttachObsRequest): Promise<DataVolumeRes> {
-    const nb = await this.notebook(projectId, notebookId);
     const { bucket, key } = parseObsPath(req.uri, 'uri');
     const prefix = key === '' || key.endsWith('/') ? key : `${key}/`;
     const uri = `obs://${bucket}/${prefix}`;
     const folder = mountFolder(req.mount_path ?? `${MOUNT_PATH}/data/${prefix.split('/').at(-2) ?? bucket}/`);
+    // A foreign bucket is refused whatever the instance (reading claims nothing; the write check below may).
+    await this.buckets.check({ projectId }, bucket, 'uri', 'read');
+    const nb = await this.notebook(projectId, notebookId);
     if (nb.status !== 'RUNNING') throw E.notRunning();
     const others = await this.store.ofNotebook(notebookId);
     if (others.length >= MAX_MOUNTS) throw errors.badParam(`uri: the instance has ${MAX_MOUNTS} mounts, the most it may have; detach one first`);
