@@ -33,6 +33,8 @@ export interface Ids {
   image_id: string;
   /** An instance of the old DevEnviron API, running once seeded. */
   instance_id: string;
+  /** An OBS folder mounted on the seeded notebook (AttachObs). */
+  storage_id: string;
 }
 
 export interface FlowContext {
@@ -147,6 +149,9 @@ const notebookIs = (status: string) => ({
   call: (c: FlowContext) => ({ params: { id: c.ids.notebook_id } }),
   until: (answer: unknown) => (answer as { status?: string } | undefined)?.status === status,
 });
+
+/** The seeded notebook's seeded mount. */
+const mount = (c: FlowContext): FlowCall[] => [{ params: { id: c.ids.notebook_id, storage_id: c.ids.storage_id } }];
 
 /** A notebook on the built-in image, with a timed lease longer than any harness run. */
 export const notebookBody = (c: FlowContext) => ({
@@ -341,6 +346,13 @@ export const FLOW: Record<string, FlowStep> = {
     calls: (c) =>
       notebook(c, { body: { name: c.name('saved'), tag: 'v1', description: 'saved by the test harness', namespace: 'harness', workspace_id: '0' } }),
   },
+  // OBS storage of notebooks (#92-95): a folder of the work bucket mounted on the running notebook.
+  AttachObs: {
+    phase: 'create',
+    calls: (c) => notebook(c, { body: { category: 'OBS', uri: c.obs('work', `${c.name('mounted')}/`), mount_path: `/home/ma-user/work/${c.name('mount')}/` } }),
+  },
+  ListAttachableObSs: { phase: 'read', calls: (c) => notebook(c) },
+  ShowAttachableObs: { phase: 'read', calls: (c) => mount(c) },
 
   // The old DevEnviron API (#101-106): one instance, running; stopped by the update phase.
   CreateDevEnvInstance: { phase: 'create', calls: (c) => one({ body: devEnvBody(c) }) },
@@ -369,6 +381,7 @@ export const FLOW: Record<string, FlowStep> = {
   DeleteService: { phase: 'delete', calls: () => one() },
   DeleteModel: { phase: 'delete', calls: () => one() },
   DeleteDataset: { phase: 'delete', calls: () => one() },
+  CancelObs: { phase: 'delete', calls: (c) => mount(c) },
   DeleteNotebook: { phase: 'delete', calls: (c) => notebook(c) },
   DeleteDevEnvInstance: { phase: 'delete', calls: () => one() },
   DeleteImage: { phase: 'delete', calls: (c) => one({ params: { id: c.ids.image_id } }) },

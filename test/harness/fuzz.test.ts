@@ -119,6 +119,7 @@ describe('fuzz: every route of /openapi.json, schema-driven (schemathesis)', () 
         // The notebooks routes' {id}; the images routes take theirs below.
         id: ids.notebook_id,
         instance_id: ids.instance_id,
+        storage_id: ids.storage_id,
       },
       perOperation: {
         ShowImage: { id: ids.image_id },

@@ -33,6 +33,7 @@ const RESOURCE_IDS: (keyof Ids)[] = [
   'notebook_id',
   'image_id',
   'instance_id',
+  'storage_id',
 ];
 
 /** The routes of the sweep: every route but the hidden platform ones (health, metrics, the OpenAPI document, /docs), which hold no account's data. */
