@@ -335,9 +335,12 @@ export const FLOW: Record<string, FlowStep> = {
   ListFlavors: { phase: 'read', calls: () => [{}, { query: { category: 'CPU', limit: 10, offset: 0 } }] },
   ShowSwitchableFlavors: { phase: 'read', calls: (c) => notebook(c) },
   ShowLease: { phase: 'read', calls: (c) => notebook(c) },
+  // An Atelier extension: the instance's status history.
+  ListNotebookEvents: { phase: 'read', calls: (c) => [...notebook(c), ...notebook(c, { query: { offset: 1, limit: 2, sort_dir: 'ASC' } })] },
   RenewLease: { phase: 'update', calls: (c) => notebook(c, { body: { type: 'TIMING', duration: 7_200_000 } }) },
   UpdateNotebook: { phase: 'update', calls: (c) => notebook(c, { body: { description: 'changed by the test harness' } }) },
-  StopNotebook: { phase: 'update', calls: (c) => notebook(c) },
+  // Refused while the image CreateImage saves is copied (SNAPSHOTTING): wait until it is RUNNING again.
+  StopNotebook: { phase: 'update', ready: notebookIs('RUNNING'), calls: (c) => notebook(c) },
   StartNotebook: { phase: 'update', ready: notebookIs('STOPPED'), calls: (c) => notebook(c, { query: { type: 'TIMING', duration: 3_600_000 } }) },
   // CreateImage (#85): the running notebook's environment saved as a DEDICATED image of the project.
   CreateImage: {

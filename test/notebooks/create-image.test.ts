@@ -31,6 +31,9 @@ with zipfile.ZipFile(whl, 'w') as z:
 r = subprocess.run([sys.executable, '-m', 'pip', 'install', '--no-index', '--no-deps', '--disable-pip-version-check', whl], capture_output=True, text=True)
 importlib.invalidate_caches()
 import n7pkg
+# ballast: 48 MB in the venv, so the copy lasts long enough to see the instance SNAPSHOTTING
+with open(os.path.join(sys.prefix, 'n7-ballast.bin'), 'wb') as f:
+    for _ in range(48): f.write(os.urandom(1 << 20))
 (r.returncode, n7pkg.__file__.startswith(sys.prefix), n7pkg.ANSWER)
 `;
 
@@ -126,9 +129,28 @@ describe('images and notebooks: one catalogue, CreateImage', () => {
     assert.equal(saved.namespace, 'atelier-auto');
     assert.equal(saved.description, 'saved by the test');
     assert.equal(saved.workspace_id, '0');
-    await assert.rejects(createImage(t.client, source.id, { name: 'n7-saved', tag: 'v1' }), apiFailure(400, 'ModelArts.6336', 'n7-saved:v1'));
+    // SNAPSHOTTING while the copy runs: Jupyter keeps serving; stop, start, delete and another save wait (6357)
+    const saving = await t.client.notebooks.get(source.id);
+    assert.equal(saving.status, 'SNAPSHOTTING', 'the copy of the ballast takes a while');
+    assert.equal(await execute(running.url, running.token, kernel, '6 * 7'), '42', 'the kernel still answers');
+    await assert.rejects(t.client.notebooks.stop(source.id), apiFailure(400, 'ModelArts.6357', 'SNAPSHOTTING'));
+    await assert.rejects(t.client.notebooks.start(source.id), apiFailure(400, 'ModelArts.6357', 'SNAPSHOTTING'));
+    await assert.rejects(t.client.notebooks.delete(source.id), apiFailure(400, 'ModelArts.6357', 'SNAPSHOTTING'));
+    await assert.rejects(createImage(t.client, source.id, { name: 'n7-again' }), apiFailure(400, 'ModelArts.6357', 'SNAPSHOTTING'));
+    await assert.rejects(t.client.notebooks.update(source.id, { flavor: 'modelarts.vm.cpu.8u' }), apiFailure(400, 'ModelArts.6347', 'SNAPSHOTTING'));
+    assert.equal((await t.client.notebooks.update(source.id, { description: 'being saved' })).description, 'being saved');
+    await assert.rejects(createImage(t.client, source.id, { name: 'n7-saved', tag: 'v1' }), apiFailure(400, 'ModelArts.6357'));
     const active = await waitImage(saved.id);
     assert.equal(active.status, 'ACTIVE', active.status_message);
+    // RUNNING again once the image is ACTIVE, both changes in the status history
+    assert.equal((await t.client.notebooks.get(source.id)).status, 'RUNNING');
+    await assert.rejects(createImage(t.client, source.id, { name: 'n7-saved', tag: 'v1' }), apiFailure(400, 'ModelArts.6336', 'n7-saved:v1'));
+    const history = (await t.client.notebooks.events(source.id, { sort_dir: 'ASC' })).events;
+    const at = history.findIndex((e) => e.status === 'SNAPSHOTTING');
+    assert.ok(at >= 0, JSON.stringify(history));
+    assert.match(history[at]?.message ?? '', new RegExp(`n7-saved:v1 \\(${saved.id}\\)`));
+    assert.equal(history[at + 1]?.status, 'RUNNING');
+    assert.match(history[at + 1]?.message ?? '', new RegExp(`image ${saved.id} is saved \\(ACTIVE\\)`));
     assert.match(active.status_message, /^Python 3\.\d+/, 'read from the saved interpreter');
     assert.ok(active.size > 0);
     await assert.rejects(other.images.show(saved.id), apiFailure(404, 'ModelArts.6309'));

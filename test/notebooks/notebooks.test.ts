@@ -183,12 +183,32 @@ describe('notebook instances', () => {
     await t.client.notebooks.renewLease(a.id, { type: 'TIMING', duration: 1500 });
     const stopped = await waitFor(t.client, a.id, ['STOPPED'], 20_000);
     assert.match(stopped.fail_reason ?? '', /lease/);
-    const events = await (t.atelier.context.database.db as unknown as import('kysely').Kysely<import('#src/db/tables.ts').Tables>)
-      .selectFrom('notebook_events')
-      .selectAll()
-      .where('notebook_id', '=', a.id)
-      .execute();
-    assert.ok(events.some((e) => e.status === 'STOPPING' && /lease/.test(e.message)));
+    // The status history (ListNotebookEvents): newest first, the lease named.
+    const history = await t.client.notebooks.events(a.id);
+    assert.equal(history.count, history.events.length);
+    assert.ok(history.total >= 6, `created, started, ran, stopped, started, ran, stopped by the lease: ${history.total}`);
+    const [last, before] = history.events;
+    assert.equal(last?.status, 'STOPPED');
+    assert.match(last?.message ?? '', /the lease of \d+ ms ran out/);
+    assert.equal(before?.status, 'STOPPING');
+    assert.match(before?.message ?? '', /the lease of \d+ ms ran out/);
+    for (let i = 1; i < history.events.length; i++) assert.ok(history.events[i - 1]!.time >= history.events[i]!.time, 'newest first');
+    // paging, both orders
+    const second = await t.client.notebooks.events(a.id, { offset: 1, limit: 1 });
+    assert.deepEqual(second.events, [before]);
+    assert.equal(second.total, history.total);
+    const oldest = await t.client.notebooks.events(a.id, { sort_dir: 'ASC', limit: 2 });
+    assert.equal(oldest.count, 2);
+    assert.equal(oldest.events[0]?.status, 'CREATING');
+    assert.deepEqual(oldest.events, history.events.slice(-2).reverse());
+    assert.equal((await t.client.notebooks.events(a.id, { offset: history.total })).count, 0);
+    // bad input, another project, an unknown instance
+    await assert.rejects(t.client.notebooks.events(a.id, { limit: 0 }), apiFailure(400, 'ModelArts.0104', 'limit'));
+    await assert.rejects(t.client.notebooks.events(a.id, { limit: 501 }), apiFailure(400, 'ModelArts.0104', 'limit'));
+    await assert.rejects(t.client.notebooks.events(a.id, { offset: -1 }), apiFailure(400, 'ModelArts.0104', 'offset'));
+    await assert.rejects(t.client.notebooks.events(a.id, { sort_dir: 'UP' as never }), apiFailure(400, 'ModelArts.0104', 'sort_dir'));
+    await assert.rejects(other.notebooks.events(a.id), apiFailure(404, 'ModelArts.6309'));
+    await assert.rejects(t.client.notebooks.events('00000000-0000-0000-0000-000000000000'), apiFailure(404, 'ModelArts.6309'));
     await assert.rejects(t.client.notebooks.renewLease(a.id, { duration: 1000 }), apiFailure(400, 'ModelArts.6327'));
   });
 

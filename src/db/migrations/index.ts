@@ -12,6 +12,7 @@ import * as images from './0010_images.ts';
 import * as notebooks from './0011_notebooks.ts';
 import * as devenv from './0012_devenv.ts';
 import * as notebookStorage from './0013_notebook_storage.ts';
+import * as notebookSnapshot from './0014_notebook_snapshot.ts';
 
 export const migrations = {
   '0001_identity': identity,
@@ -27,4 +28,5 @@ export const migrations = {
   '0011_notebooks': notebooks,
   '0012_devenv': devenv,
   '0013_notebook_storage': notebookStorage,
+  '0014_notebook_snapshot': notebookSnapshot,
 };

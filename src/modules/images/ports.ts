@@ -1,7 +1,7 @@
 // What the images family offers other families, and what it needs of them.
 import type { ImageDetail } from './schemas.ts';
 
-/** Whether a notebook instance uses an image: an image in use is not deleted. The notebooks family answers it. */
+/** Whether a notebook instance or an unfinished training job uses an image: an image in use is not deleted. Those families answer it. */
 export interface ImageUsage {
   inUse(projectId: string, imageId: string): Promise<boolean>;
 }
@@ -35,6 +35,8 @@ export interface SnapshotInput {
 export interface Images {
   /** A built-in image (by ID, or by name as the old API's profile_id may give it), or the project's own ACTIVE one; undefined otherwise (another project's included). */
   image(projectId: string, imageId: string): Promise<ImageEnvironment | undefined>;
+  /** The same, found by its swr_path as ListImage answers it (a training job's engine.image_url may give either). */
+  imageAt(projectId: string, swrPath: string): Promise<ImageEnvironment | undefined>;
   /** The first built-in image (python3 on PATH), undefined when the host has no Python. */
   defaultImage(): Promise<ImageEnvironment | undefined>;
   /**
@@ -43,4 +45,6 @@ export interface Images {
    * or CREATE_FAILED after. A name and tag the project already has are refused.
    */
   snapshot(projectId: string, input: SnapshotInput): Promise<ImageDetail>;
+  /** The status of a project's own image and its message (CREATING while a snapshot copies); undefined when it is gone. */
+  savingStatus(projectId: string, imageId: string): Promise<{ status: string; message: string } | undefined>;
 }

@@ -128,9 +128,21 @@ export class ImageService implements Images {
     return { id: row.id, name: row.name, swr_path: row.swr_path, type: 'DEDICATED', python: row.python, prefix: row.prefix };
   }
 
+  async imageAt(projectId: string, swrPath: string): Promise<ImageEnvironment | undefined> {
+    const builtIn = (await this.deps.builtIn.all()).find((b) => b.detail.swr_path === swrPath);
+    if (builtIn) return this.image(projectId, builtIn.detail.id);
+    const row = (await this.deps.store.ofProject(projectId)).find((r) => r.swr_path === swrPath && r.status === 'ACTIVE');
+    return row && this.image(projectId, row.id);
+  }
+
   async defaultImage(): Promise<ImageEnvironment | undefined> {
     const first = (await this.deps.builtIn.all())[0];
     return first && { id: first.detail.id, name: first.detail.name, swr_path: first.detail.swr_path, type: 'BUILD_IN', python: first.python };
+  }
+
+  async savingStatus(projectId: string, imageId: string): Promise<{ status: string; message: string } | undefined> {
+    const row = await this.deps.store.get(projectId, imageId);
+    return row && { status: row.status, message: row.status_message };
   }
 
   async snapshot(projectId: string, input: SnapshotInput): Promise<ImageDetail> {

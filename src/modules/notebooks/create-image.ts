@@ -1,6 +1,8 @@
 // CreateImage (#85): a running instance's own virtualenv (what was pip-installed there, over its
 // image) saved as a DEDICATED image of the project. The copy is the images family's durable task;
-// the instance keeps running meanwhile.
+// meanwhile the instance is SNAPSHOTTING (its Jupyter keeps running and serving), and RUNNING again
+// once the image leaves CREATING (NotebookEngine.settle).
+import type { Clock } from '#src/core/time.ts';
 import type { ImageDetail } from '#src/modules/images/index.ts';
 import type { NotebookEngine } from './engine.ts';
 import { notebookErrors as E } from './errors.ts';
@@ -21,15 +23,18 @@ function imageNameOf(instanceName: string): string {
 export class NotebookImageSaver {
   constructor(
     private readonly store: NotebookStore,
-    private readonly engine: Pick<NotebookEngine, 'layout'>,
+    private readonly engine: Pick<NotebookEngine, 'layout' | 'settle' | 'event'>,
     private readonly images: NotebookImages,
+    private readonly clock: Clock,
   ) {}
 
   async createImage(projectId: string, id: string, req: CreateImageRequest): Promise<ImageDetail> {
-    const row = await this.store.get(projectId, id);
-    if (!row || row.status === 'DELETED') throw E.notFound(id);
+    const found = await this.store.get(projectId, id);
+    if (!found || found.status === 'DELETED') throw E.notFound(id);
+    const row = await this.engine.settle(found);
+    if (row.status === 'SNAPSHOTTING') throw E.busy(row.status);
     if (row.status !== 'RUNNING') throw E.notRunning();
-    return this.images.snapshot(projectId, {
+    const image = await this.images.snapshot(projectId, {
       name: req.name ?? imageNameOf(row.name),
       sourcePrefix: this.engine.layout(id).env,
       ...(req.description !== undefined ? { description: req.description } : {}),
@@ -37,5 +42,9 @@ export class NotebookImageSaver {
       ...(req.namespace !== undefined ? { namespace: req.namespace } : {}),
       ...(req.workspace_id !== undefined ? { workspaceId: req.workspace_id } : {}),
     });
+    // Not when the instance stopped meanwhile: the copy reads the venv on disk and needs no Jupyter.
+    if (await this.store.update(id, { status: 'SNAPSHOTTING', snapshot_image_id: image.id, update_at: this.clock.now() }, ['RUNNING']))
+      await this.engine.event(id, 'SNAPSHOTTING', `saving its environment as the image ${image.name}:${image.tag} (${image.id})`);
+    return image;
   }
 }

@@ -171,6 +171,32 @@ export class NotebookEngine {
     await this.store.addEvent(id, this.clock.now(), status, message).catch(() => undefined);
   }
 
+  /**
+   * A SNAPSHOTTING instance whose image has left CREATING (ACTIVE, CREATE_FAILED, or deleted meanwhile)
+   * is RUNNING again, with an event saying how the save ended; answers the row as it now is. Asked on
+   * each read of the instance, by the watch and by the reconciler, so a restart leaves none behind.
+   */
+  async settle(row: NotebookRow): Promise<NotebookRow> {
+    if (row.status !== 'SNAPSHOTTING') return row;
+    const image = row.snapshot_image_id ? await this.images.savingStatus(row.project_id, row.snapshot_image_id) : undefined;
+    if (image?.status === 'CREATING') return row;
+    const now = this.clock.now();
+    // Saving counts as activity: an idle lease starts counting again from here.
+    const patch = { status: 'RUNNING' as const, snapshot_image_id: null, update_at: now, last_activity: now };
+    if (!(await this.store.update(row.id, patch, ['SNAPSHOTTING']))) return (await this.store.getById(row.id)) ?? row;
+    const what = `the image ${row.snapshot_image_id ?? '(unknown)'}`;
+    await this.event(
+      row.id,
+      'RUNNING',
+      !image
+        ? `${what} was deleted before it was saved`
+        : image.status === 'ACTIVE'
+          ? `${what} is saved (ACTIVE)`
+          : `saving ${what} ended ${image.status}: ${image.message}`,
+    );
+    return { ...row, ...patch };
+  }
+
   /** Holds the flavor's share of the pool; false when it does not fit now. */
   reserve(row: Pick<NotebookRow, 'id' | 'cpu' | 'memory_mb'>): boolean {
     return this.pool.reserve(`notebook-${row.id}`, { cpu: row.cpu, memoryMb: row.memory_mb });
@@ -273,7 +299,7 @@ export class NotebookEngine {
       if (post?.script) await this.runHook(id, 'post_start', post, { domainId, limits, mounts, inside, env: env.readable }).catch(() => undefined);
       step = 4;
       const now = this.clock.now();
-      await setProgress({ status: 'RUNNING', fail_reason: '', last_activity: now });
+      await setProgress({ status: 'RUNNING', fail_reason: '', last_activity: now, snapshot_image_id: null });
       await this.event(id, 'RUNNING', `Jupyter Server answers on 127.0.0.1:${port}`);
       this.ensureTimer();
     } catch (e) {
@@ -337,8 +363,15 @@ export class NotebookEngine {
       this.release(id);
       if (this.stopping.has(id) || this.closed) return;
       const reason = `Jupyter Server ended by itself: ${failureFromLog(this.layout(id).log) ?? 'no output'}`;
-      if (await this.store.update(id, { status: 'ERROR', fail_reason: reason.slice(0, 1000), pid: null, port: null, update_at: this.clock.now() }, ['RUNNING']))
-        await this.event(id, 'ERROR', reason);
+      const patch = {
+        status: 'ERROR' as const,
+        fail_reason: reason.slice(0, 1000),
+        pid: null,
+        port: null,
+        snapshot_image_id: null,
+        update_at: this.clock.now(),
+      };
+      if (await this.store.update(id, patch, ['RUNNING', 'SNAPSHOTTING'])) await this.event(id, 'ERROR', reason);
     });
   }
 
@@ -352,7 +385,9 @@ export class NotebookEngine {
       await this.kill(id);
       this.release(id);
       for (const l of this.lifecycle) await l.stopped(id).catch((err: unknown) => this.log.error({ err, notebook: id }, 'after-stop step failed'));
-      await this.store.update(id, { status: 'STOPPED', pid: null, port: null, fail_reason: failReason, update_at: this.clock.now() }, ['STOPPING']);
+      await this.store.update(id, { status: 'STOPPED', pid: null, port: null, snapshot_image_id: null, fail_reason: failReason, update_at: this.clock.now() }, [
+        'STOPPING',
+      ]);
       await this.event(id, 'STOPPED', reason);
     })().finally(() => this.stopping.delete(id));
     this.stopping.set(id, p);
@@ -384,7 +419,7 @@ export class NotebookEngine {
     rmSync(this.layout(id).root, { recursive: true, force: true });
   }
 
-  /** After a restart: adopts a live Jupyter of a RUNNING instance; false when there is none. */
+  /** After a restart: adopts a live Jupyter of a RUNNING (or SNAPSHOTTING) instance; false when there is none. */
   adopt(row: NotebookRow): boolean {
     if (this.running.has(row.id)) return true;
     if (!row.pid || !row.start_ticks || !row.port) return false;
@@ -419,7 +454,9 @@ export class NotebookEngine {
     if (checkCapacity) this.lastCapacityCheck = now;
     for (const [id, r] of [...this.running]) {
       if (this.stopping.has(id)) continue;
-      const row = await this.store.getById(id);
+      const found = await this.store.getById(id);
+      // While the image is saved the lease waits: a stop would take the instance away mid-save.
+      const row = found && (await this.settle(found));
       if (!row || row.status !== 'RUNNING') continue;
       if (row.lease_enable && row.lease_type === 'TIMING' && now >= row.lease_create_at + row.lease_duration) {
         void this.stop(id, `the lease of ${row.lease_duration} ms ran out`, 'Stopped by its lease (timed stop)').catch((err: unknown) =>

@@ -42,7 +42,7 @@ export function notebooksModule(deps: NotebooksDeps): FamilyModule & { notebooks
       await engine.close();
     },
     register: async (app) => {
-      await app.register(notebookRoutes, { notebooks, saver: new NotebookImageSaver(store, engine, deps.images) });
+      await app.register(notebookRoutes, { notebooks, saver: new NotebookImageSaver(store, engine, deps.images, deps.clock) });
       await storage.register(app);
       proxy.register(app);
     },

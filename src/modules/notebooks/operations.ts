@@ -8,6 +8,8 @@ import {
   LeaseReq,
   ListFlavorsQuery,
   ListFlavorsResponse,
+  ListNotebookEventsQuery,
+  ListNotebookEventsResponse,
   ListNotebooksQuery,
   ListNotebooksResponse,
   NotebookParams,
@@ -20,7 +22,7 @@ import {
 
 const tags = ['DevEnviron'];
 
-/** Notebook instances (#80-84), their flavors (#86-87), leases (#88-89), start and stop (#90-91). */
+/** Notebook instances (#80-84), their flavors (#86-87), leases (#88-89), start and stop (#90-91), saving as an image (#85), status history (extension). */
 export const notebookOperations = {
   ListNotebooks: operation({
     id: 'ListNotebooks',
@@ -128,6 +130,17 @@ export const notebookOperations = {
     summary: 'Stopping a Notebook Instance',
     params: NotebookParams,
     responses: { 200: NotebookResp },
+  }),
+  // An Atelier extension, not in the spec: the instance's status history (each change and why).
+  ListNotebookEvents: operation({
+    id: 'ListNotebookEvents',
+    method: 'GET',
+    path: '/v1/:project_id/notebooks/:id/events',
+    tags,
+    summary: "Reading a notebook instance's status history (an Atelier extension: each status change with its reason, e.g. a lease stop)",
+    params: NotebookParams,
+    querystring: ListNotebookEventsQuery,
+    responses: { 200: ListNotebookEventsResponse },
   }),
   CreateImage: operation({
     id: 'CreateImage',

@@ -31,4 +31,6 @@ export interface NotebookImages {
   defaultImage(): Promise<ImageEnvironment | undefined>;
   /** Saves an environment as a DEDICATED image of the project: answered CREATING, ACTIVE once copied. */
   snapshot(projectId: string, input: SaveEnvironment): Promise<ImageDetail>;
+  /** The status of the project's image (CREATING while it is being saved) and its message; undefined once it is gone. */
+  savingStatus(projectId: string, imageId: string): Promise<{ status: string; message: string } | undefined>;
 }

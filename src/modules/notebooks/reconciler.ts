@@ -4,7 +4,7 @@ import type { NotebookEngine } from './engine.ts';
 import type { NotebookStore } from './store.ts';
 
 /**
- * After a restart (and periodically): a RUNNING instance whose Jupyter still lives is adopted; one
+ * After a restart (and periodically): a RUNNING or SNAPSHOTTING instance whose Jupyter still lives is adopted; one
  * whose Jupyter is gone, or one caught mid-start, starts again (its lease keeps counting from when
  * it began); one caught stopping or deleting finishes that. Nothing stays RUNNING with nothing behind it.
  */
@@ -18,10 +18,14 @@ export class NotebookReconciler implements Reconciler {
   ) {}
 
   async reconcile(): Promise<void> {
-    for (const row of await this.store.inStatus(['RUNNING', 'CREATING', 'STARTING', 'STOPPING', 'DELETING', 'INIT'])) {
+    for (const found of await this.store.inStatus(['RUNNING', 'SNAPSHOTTING', 'CREATING', 'STARTING', 'STOPPING', 'DELETING', 'INIT'])) {
+      // An instance whose image was saved (or failed) while the server was down is RUNNING again.
+      const row = await this.engine.settle(found);
       if (this.engine.isRunning(row.id) || this.engine.busy(row.id)) continue;
-      if (row.status === 'RUNNING') {
+      // A SNAPSHOTTING instance's Jupyter runs as a RUNNING one's does; the image's copy is a task of its own.
+      if (row.status === 'RUNNING' || row.status === 'SNAPSHOTTING') {
         if (this.engine.adopt(row)) continue;
+        await this.store.update(row.id, { snapshot_image_id: null });
         await this.engine.event(row.id, 'STARTING', 'its Jupyter Server was gone after a restart: starting it again');
         await this.restart(row.id, false);
       } else if (row.status === 'INIT' || row.status === 'CREATING' || row.status === 'STARTING') {

@@ -11,7 +11,7 @@ function origin(req: FastifyRequest): string {
   return `${req.protocol}://${req.host}`;
 }
 
-/** Notebook instances (#80-84), saving one as an image (#85), flavors (#86-87), leases (#88-89), start and stop (#90-91). */
+/** Notebook instances (#80-84), saving one as an image (#85), flavors (#86-87), leases (#88-89), start and stop (#90-91), the status history (an extension). */
 export const notebookRoutes: FastifyPluginAsyncTypebox<{ notebooks: NotebookService; saver: NotebookImageSaver }> = async (app, { notebooks, saver }) => {
   app.route({
     ...routeOf(ops.ListNotebooks),
@@ -33,5 +33,6 @@ export const notebookRoutes: FastifyPluginAsyncTypebox<{ notebooks: NotebookServ
   });
   app.route({ ...routeOf(ops.StartNotebook), handler: async (req) => notebooks.start(principal(req).projectId, req.params.id, req.query, origin(req)) });
   app.route({ ...routeOf(ops.StopNotebook), handler: async (req) => notebooks.stop(principal(req).projectId, req.params.id, origin(req)) });
+  app.route({ ...routeOf(ops.ListNotebookEvents), handler: async (req) => notebooks.events(principal(req).projectId, req.params.id, req.query) });
   app.route({ ...routeOf(ops.CreateImage), handler: async (req) => saver.createImage(principal(req).projectId, req.params.id, req.body ?? {}) });
 };

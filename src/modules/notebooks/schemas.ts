@@ -367,3 +367,26 @@ export const CreateImageRequest = Closed({
   workspace_id: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'Workspace id (default 0)' })),
 });
 export type CreateImageRequest = Static<typeof CreateImageRequest>;
+
+/** The status history (ListNotebookEvents, an Atelier extension). */
+export const ListNotebookEventsQuery = Type.Object({
+  offset: Type.Optional(RecordOffset),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50, description: 'Events per page, 1 to 500 (default 50)' })),
+  sort_dir: Type.Optional(StringCodes(['ASC', 'DESC'] as const, { ASC: 'oldest first', DESC: 'newest first (the default)' }, 'Order of the events by time')),
+});
+
+export const NotebookEvent = Type.Object(
+  {
+    time: Type.Integer({ description: 'When it happened, epoch ms' }),
+    status: NotebookStatusField,
+    message: Type.String({ description: 'What happened and why, e.g. the lease that ran out or the image being saved' }),
+  },
+  { description: 'One entry of the status history' },
+);
+
+export const ListNotebookEventsResponse = Type.Object({
+  total: Type.Integer({ description: 'Events the instance has, all pages' }),
+  count: Type.Integer({ description: 'Events in this answer' }),
+  events: Type.Array(NotebookEvent, { description: 'The page of events, in the order sort_dir asks (newest first by default)' }),
+});
+export type ListNotebookEventsResponse = Static<typeof ListNotebookEventsResponse>;

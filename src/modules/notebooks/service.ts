@@ -14,6 +14,8 @@ import type {
   Lease,
   LeaseReq,
   ListFlavorsQuery,
+  ListNotebookEventsQuery,
+  ListNotebookEventsResponse,
   ListFlavorsResponse,
   ListNotebooksQuery,
   ListNotebooksResponse,
@@ -48,7 +50,7 @@ export class NotebookService {
   private async row(projectId: string, id: string): Promise<NotebookRow> {
     const row = await this.store.get(projectId, id);
     if (!row || row.status === 'DELETED') throw E.notFound(id);
-    return row;
+    return this.engine.settle(row);
   }
 
   private flavor(id: string): NotebookFlavorSpec {
@@ -119,6 +121,7 @@ export class NotebookService {
       jupyter_token: '',
       cpu: flavor.amount.cpu,
       memory_mb: flavor.amount.memoryMb,
+      snapshot_image_id: null,
     };
     if (!this.engine.reserve(row)) throw E.soldOut(`flavor: ${flavor.id} does not fit in the local pool now (${describeFree(this.pool)})`);
     try {
@@ -160,7 +163,13 @@ export class NotebookService {
       limit,
       offset,
     });
-    return { current: Math.floor(offset / limit), data: rows.map((r) => this.view(r, origin)), pages: Math.ceil(total / limit), size: limit, total };
+    return {
+      current: Math.floor(offset / limit),
+      data: (await Promise.all(rows.map((r) => this.engine.settle(r)))).map((r) => this.view(r, origin)),
+      pages: Math.ceil(total / limit),
+      size: limit,
+      total,
+    };
   }
 
   async show(projectId: string, id: string, origin: string): Promise<NotebookResp> {
@@ -199,7 +208,8 @@ export class NotebookService {
 
   async delete(projectId: string, id: string, origin: string): Promise<NotebookResp> {
     const row = await this.row(projectId, id);
-    if (row.status === 'DELETING') throw E.busy(row.status);
+    // SNAPSHOTTING: one operation at a time (6357); removing the volume would take the venv from under the copy.
+    if (row.status === 'DELETING' || row.status === 'SNAPSHOTTING') throw E.busy(row.status);
     await this.store.update(id, { status: 'DELETING', update_at: this.clock.now() });
     await this.engine.event(id, 'DELETING', 'deleted by request');
     void (async () => {
@@ -255,6 +265,8 @@ export class NotebookService {
     if (row.status === 'STOPPED') throw E.alreadyStopped();
     if (row.status === 'STOPPING') throw E.stopping();
     if (row.status === 'CREATING' || row.status === 'STARTING' || row.status === 'INIT') throw E.starting();
+    // Refused until the image is saved (6357, another operation under way): a stop ends what the save was asked of a running instance.
+    if (row.status === 'SNAPSHOTTING') throw E.busy(row.status);
     if (row.status !== 'RUNNING' && row.status !== 'ERROR') throw E.alreadyStopped();
     void this.engine.stop(id, 'stopped by request').catch((err: unknown) => this.log.error({ err, notebook: id }, 'notebook stop failed'));
     return this.view({ ...row, status: 'STOPPING' }, origin);
@@ -267,7 +279,8 @@ export class NotebookService {
   /** A new lease from now: a timed stop runs `duration` more ms; an idle stop counts idleness from now. */
   async renewLease(projectId: string, id: string, queryDuration: number | undefined, body: Static<typeof LeaseReq>): Promise<Lease> {
     const row = await this.row(projectId, id);
-    if (row.status !== 'RUNNING') throw E.notRunning();
+    // A SNAPSHOTTING instance runs (its lease only waits for the save), so its lease may be renewed.
+    if (row.status !== 'RUNNING' && row.status !== 'SNAPSHOTTING') throw E.notRunning();
     const lease = this.lease(queryDuration, body, { type: row.lease_type, duration: row.lease_duration });
     const now = this.clock.now();
     const patch: Partial<NotebookRow> =
@@ -275,8 +288,16 @@ export class NotebookService {
         ? { lease_type: 'TIMING', lease_duration: now - row.lease_create_at + lease.duration, lease_enable: 1, lease_update_at: now }
         : { lease_type: 'IDLE', lease_duration: lease.duration, lease_enable: 1, lease_update_at: now, last_activity: now };
     await this.store.update(id, patch);
-    await this.engine.event(id, 'RUNNING', `lease renewed: ${lease.type} ${lease.duration} ms from now`);
+    await this.engine.event(id, row.status, `lease renewed: ${lease.type} ${lease.duration} ms from now`);
     return leaseOf({ ...row, ...patch });
+  }
+
+  /** The instance's status history, a page of it (newest first unless sort_dir is ASC). */
+  async events(projectId: string, id: string, q: Static<typeof ListNotebookEventsQuery>): Promise<ListNotebookEventsResponse> {
+    await this.row(projectId, id);
+    const { rows, total } = await this.store.eventPage(id, { limit: q.limit ?? 50, offset: q.offset ?? 0, dir: q.sort_dir === 'ASC' ? 'asc' : 'desc' });
+    const events = rows.map((r) => ({ time: r.at, status: r.status as NotebookStatus, message: r.message }));
+    return { total, count: events.length, events };
   }
 
   flavorsList(q: Static<typeof ListFlavorsQuery>): Static<typeof ListFlavorsResponse> {

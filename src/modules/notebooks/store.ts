@@ -71,10 +71,25 @@ export class NotebookStore {
   }
 
   async addEvent(notebookId: string, at: number, status: string, message: string): Promise<void> {
-    await this.db.insertInto('notebook_events').values({ id: shortId(), notebook_id: notebookId, at, status, message }).execute();
+    const last = await this.db
+      .selectFrom('notebook_events')
+      .select((eb) => eb.fn.max('seq').as('seq'))
+      .where('notebook_id', '=', notebookId)
+      .executeTakeFirst();
+    const seq = Number(last?.seq ?? 0) + 1;
+    await this.db.insertInto('notebook_events').values({ id: shortId(), notebook_id: notebookId, at, seq, status, message }).execute();
+  }
+
+  /** A page of an instance's events by time (ties in insertion order), and how many it has. */
+  async eventPage(notebookId: string, q: { limit: number; offset: number; dir: 'asc' | 'desc' }): Promise<{ rows: NotebookEventRow[]; total: number }> {
+    const base = this.db.selectFrom('notebook_events').where('notebook_id', '=', notebookId);
+    const count = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
+    const page = pageLiterals(q.limit, q.offset);
+    const rows = await base.selectAll().orderBy('at', q.dir).orderBy('seq', q.dir).limit(page.limit).offset(page.offset).execute();
+    return { rows, total: Number(count?.n ?? 0) };
   }
 
   events(notebookId: string): Promise<NotebookEventRow[]> {
-    return this.db.selectFrom('notebook_events').selectAll().where('notebook_id', '=', notebookId).orderBy('at').orderBy('id').execute();
+    return this.db.selectFrom('notebook_events').selectAll().where('notebook_id', '=', notebookId).orderBy('at').orderBy('seq').execute();
   }
 }

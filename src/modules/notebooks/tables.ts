@@ -59,12 +59,16 @@ export interface NotebookRow {
   /** What it holds of the local pool while it runs. */
   cpu: number;
   memory_mb: number;
+  /** The image a SNAPSHOTTING instance is being saved as (CreateImage); null otherwise. */
+  snapshot_image_id: string | null;
 }
 
 export interface NotebookEventRow {
   id: string;
   notebook_id: string;
   at: number;
+  /** Its place in the instance's history (1, 2, ...): orders events of the same ms. */
+  seq: number;
   status: string;
   message: string;
 }

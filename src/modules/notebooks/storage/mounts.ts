@@ -179,7 +179,7 @@ export class MountManager implements NotebookLifecycle, Reconciler {
         continue;
       }
       if (this.engine.busy(nb.id) || this.chains.has(nb.id)) continue;
-      const running = nb.status === 'RUNNING' && this.engine.isRunning(nb.id);
+      const running = (nb.status === 'RUNNING' || nb.status === 'SNAPSHOTTING') && this.engine.isRunning(nb.id);
       if (row.detaching) this.detach(row);
       else if (running && row.status === 'MOUNTING') this.attach(row);
       else if (running && row.status === 'MOUNTED' && this.mode === 'LIVE' && !this.live.has(row.id))

@@ -60,7 +60,8 @@ export class StorageService {
     // A foreign bucket is refused whatever the instance (reading claims nothing; the write check below may).
     await this.buckets.check({ projectId }, bucket, 'uri', 'read');
     const nb = await this.notebook(projectId, notebookId);
-    if (nb.status !== 'RUNNING') throw E.notRunning();
+    // A SNAPSHOTTING instance runs; a mount in its volume does not touch the venv being saved.
+    if (nb.status !== 'RUNNING' && nb.status !== 'SNAPSHOTTING') throw E.notRunning();
     const others = await this.store.ofNotebook(notebookId);
     if (others.length >= MAX_MOUNTS) throw errors.badParam(`uri: the instance has ${MAX_MOUNTS} mounts, the most it may have; detach one first`);
     for (const o of others) {
