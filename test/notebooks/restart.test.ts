@@ -51,3 +51,37 @@ test('a restart adopts a live Jupyter, restarts a dead one, and its lease keeps 
     await t.close().catch(() => undefined);
   }
 });
+
+test('an instance SNAPSHOTTING when the server stops is adopted, and RUNNING again once its image is saved after the restart', async () => {
+  const t = await startTestApp(await notebookEnv());
+  let second: Awaited<ReturnType<typeof restartedApp>> | undefined;
+  try {
+    const body = { flavor: FLAVOR, image_id: builtInImage().id, volume: { category: 'EVS' as const, ownership: 'MANAGED' as const } };
+    const nb = await t.client.notebooks.create({ ...body, name: 'saving' });
+    await waitFor(t.client, nb.id, ['RUNNING']);
+    // No task worker runs in this first server: the copy waits for the restarted one.
+    const image = await t.client.notebooks.createImage(nb.id, { name: 'saved-across-restart' });
+    assert.equal(image.status, 'CREATING');
+    assert.equal((await t.client.notebooks.get(nb.id)).status, 'SNAPSHOTTING');
+    const pid = (await t.atelier.context.database.db.selectFrom('notebooks').select(['pid']).where('id', '=', nb.id).executeTakeFirstOrThrow()).pid;
+    await t.atelier.close();
+
+    second = await restartedApp(t);
+    const c = second.client;
+    const db = second.atelier.context.database.db;
+    assert.equal((await db.selectFrom('notebooks').select(['pid']).where('id', '=', nb.id).executeTakeFirstOrThrow()).pid, pid, 'its Jupyter is adopted');
+    const running = await waitFor(c, nb.id, ['RUNNING'], 60_000);
+    assert.equal((await c.images.show(image.id)).status, 'ACTIVE');
+    const [last] = (await c.notebooks.events(nb.id, { limit: 1 })).events;
+    assert.equal(last?.status, 'RUNNING');
+    assert.match(last?.message ?? '', new RegExp(`image ${image.id} is saved \\(ACTIVE\\)`));
+    assert.equal(running.status, 'RUNNING');
+
+    await c.notebooks.delete(nb.id);
+    await waitGone(c, nb.id);
+    await c.images.delete(image.id);
+  } finally {
+    await second?.atelier.close();
+    await t.close().catch(() => undefined);
+  }
+});
