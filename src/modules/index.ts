@@ -13,6 +13,7 @@ import { objectUrlsModule } from './object-urls/module.ts';
 import { resourceConfigModule } from './resource-config/module.ts';
 import { samplesModule } from './samples/module.ts';
 import { modelUsage, servicesModule } from './services/module.ts';
+import { trainingImageUsage } from './training-jobs/index.ts';
 import { trainingEngines, trainingJobsModule } from './training-jobs/module.ts';
 
 /** Hands a family's background work to the worker and the reconciler loop, then registers its routes. */
@@ -40,20 +41,40 @@ export async function registerModules(app: FastifyInstance, ctx: AppContext): Pr
   const dataTransfer = dataTransferModule({ ...ctx, datasets: datasetDirectory });
   const datasets = datasetsModule({ ...ctx, samples: samples.service, imports: dataTransfer.imports });
 
-  // -- training (algorithms, training jobs); the engines found on the host serve both
+  // -- DevEnviron images first: one catalogue (the Python training engines as the built-in images, and
+  // each project's registered and saved environments) that notebooks, old instances, algorithms and
+  // training jobs start from. An image a notebook instance or an unfinished job names is in use (read
+  // from their tables, so the catalogue is built before the families that use it).
   const engines = trainingEngines(ctx);
-  const algorithms = algorithmsModule({ ...ctx, engines });
-  const trainingJobs = trainingJobsModule({ ...ctx, engines, algorithms: algorithms.service, datasets: datasetDirectory, log: app.log });
+  const pythonEngines = engines.filter((e) => e.extensions.includes('.py')).map((e) => ({ id: e.response.engine_id, runtime: e.runtime }));
+  const notebookUsage = notebookImageUsage(ctx.database);
+  const jobUsage = trainingImageUsage(ctx.database);
+  const images = imagesModule({
+    ...ctx,
+    interpreters: pythonEngines,
+    usage: { inUse: async (projectId, imageId) => (await notebookUsage.inUse(projectId, imageId)) || (await jobUsage.inUse(projectId, imageId)) },
+  });
+  // engine.image_url names an image by ID or by swr_path (an absolute path).
+  const runtimeImages = {
+    image: (projectId: string, ref: string) => (ref.startsWith('/') ? images.images.imageAt(projectId, ref) : images.images.image(projectId, ref)),
+  };
+
+  // -- training (algorithms, training jobs); the engines found on the host serve both
+  const algorithms = algorithmsModule({ ...ctx, engines, images: runtimeImages });
+  const trainingJobs = trainingJobsModule({
+    ...ctx,
+    engines,
+    algorithms: algorithms.service,
+    datasets: datasetDirectory,
+    images: runtimeImages,
+    log: app.log,
+  });
 
   // -- models and services: models learn from the services table which models are in use
   const models = modelsModule({ ...ctx, trainingJobs: trainingJobs.jobs, usage: modelUsage(ctx.database) });
   const services = servicesModule({ ...ctx, models: models.service });
 
-  // -- DevEnviron: one image catalogue (the Python training engines as the built-in images, and each
-  // project's registered and saved environments) for notebooks and old instances alike; an image an
-  // instance names is in use (read from the notebooks table, so neither family waits for the other).
-  const pythonEngines = engines.filter((e) => e.extensions.includes('.py')).map((e) => ({ id: e.response.engine_id, runtime: e.runtime }));
-  const images = imagesModule({ ...ctx, interpreters: pythonEngines, usage: notebookImageUsage(ctx.database) });
+  // -- DevEnviron notebooks, over the image catalogue above
   const notebooks = notebooksModule({ ...ctx, images: images.images, log: app.log });
   // -- the old DevEnviron API: old instances are notebooks, and its profiles are the same images.
   const devenv = devenvModule({

@@ -4,6 +4,7 @@ import { errors } from '#src/core/errors.ts';
 import type { ObjectStore } from '#src/storage/object-store.ts';
 import { formatObsPath, isInside, parseObsPath, type ObjectPath } from '#src/storage/obs-path.ts';
 import { codeErrors } from './errors.ts';
+import type { ImageCatalogue, RuntimeImage } from './ports.ts';
 import type { CodeTreeNode, Engine, Parameter } from './schemas.ts';
 
 export interface CheckedCode {
@@ -84,9 +85,34 @@ function addToTree(node: CodeTreeNode, parts: string[]): void {
   addToTree(child, rest);
 }
 
-/** The engine asked for, by engine_id or engine_name + engine_version; custom images are refused. */
+/** A container image reference (registry/repo:tag), which needs a container runtime this host does not have. */
+const CONTAINER_REFERENCE = /^[a-z0-9][\w.-]*(?::\d+)?(?:\/[\w.-]+)*(?::[\w][\w.-]{0,127})?(?:@sha256:[0-9a-f]{64})?$/i;
+
+/**
+ * engine.image_url when the engine is named by an image; undefined when it is named by engine_id or
+ * engine_name. The spec offers the three as alternatives, so image_url with either of the others is refused.
+ */
+export function imageUrlOf(engine: Engine | undefined, field: string): string | undefined {
+  if (!engine?.image_url) return undefined;
+  if (engine.engine_id || engine.engine_name || engine.engine_version) {
+    throw errors.badParam(`${field}: give engine_id, engine_name and engine_version, or image_url, not both`);
+  }
+  return engine.image_url;
+}
+
+/**
+ * The image image_url names: an image of the project's DevEnviron catalogue by ID or swr_path.
+ * A container reference is refused (4907) as no container runtime runs here; any other unknown value is a 400 naming the field.
+ */
+export async function resolveImage(images: ImageCatalogue, projectId: string, ref: string, field: string): Promise<RuntimeImage> {
+  const image = ref.includes('\0') ? undefined : await images.image(projectId, ref);
+  if (image) return image;
+  if (!ref.startsWith('/') && (ref.includes('/') || ref.includes(':')) && CONTAINER_REFERENCE.test(ref)) throw codeErrors.containerImage(field, ref);
+  throw errors.badParam(`${field}: no image ${ref} in this project; give the id or swr_path of an image GET /v1/{project_id}/images lists`);
+}
+
+/** The engine asked for, by engine_id or engine_name + engine_version; image_url is resolved by resolveImage instead. */
 export function resolveEngine<E extends CodeEngine>(engines: readonly E[], engine: Engine | undefined, field: string): E {
-  if (engine?.image_url) throw codeErrors.customImage(`${field}.image_url`);
   if (engine?.engine_id) {
     const e = engines.find((x) => x.response.engine_id === engine.engine_id);
     if (!e) throw codeErrors.unknownEngine(`${field}.engine_id`, engine.engine_id);
@@ -99,6 +125,11 @@ export function resolveEngine<E extends CodeEngine>(engines: readonly E[], engin
     return e;
   }
   throw errors.badParam(`${field}: engine_id, or engine_name and engine_version, is required`);
+}
+
+/** An image runs Python: its boot file must be a .py file. */
+export function checkImageBootFile(image: RuntimeImage, boot: ObjectPath, field: string): void {
+  if (!boot.key.endsWith('.py')) throw errors.badParam(`${field}.boot_file: image ${image.name} runs .py files with its python`);
 }
 
 export function checkBootFileRuntime(engine: CodeEngine, boot: ObjectPath, field: string): void {

@@ -10,11 +10,17 @@ export const algorithmNotFound = (id: string, status: 400 | 404 = 404) => resour
 
 /** Errors of the code checks algorithms and training jobs share (code-checks.ts). */
 export const codeErrors = {
-  customImage: (field: string) =>
+  containerImage: (field: string, ref: string) =>
     apiError(
       400,
       'ModelArts.4907',
-      `${field}: custom images need a container runtime and none is configured here; use a preset engine (GET training-job-engines)`,
+      `${field}: ${ref} is a container image, and no container runtime is configured here; only local images work: the id or swr_path of an image of GET /v1/{project_id}/images`,
+    ),
+  bootCommand: (field: string) =>
+    apiError(
+      400,
+      'ModelArts.4907',
+      `${field}: a boot command is not run here; give code_dir and boot_file (with engine.image_url the boot file runs with that image's python)`,
     ),
   pathMissing: (field: string, path: string) => apiError(400, 'ModelArts.4312', `(${field}: ${path})`),
   unknownEngine: (field: string, what: string) => errors.badParam(`${field}: no engine ${what} here; see GET training-job-engines`),

@@ -5,11 +5,15 @@ export {
   checkBootFileRuntime,
   checkChannels,
   checkCode,
+  checkImageBootFile,
   checkParameters,
+  imageUrlOf,
   resolveEngine,
+  resolveImage,
   type CheckedCode,
   type CodeEngine,
   type PathAccess,
 } from './code-checks.ts';
+export type { ImageCatalogue, RuntimeImage } from './ports.ts';
 export { codeErrors, resourceNotFound } from './errors.ts';
 export { Description, Engine, JobAutoSearch, Parameter, ResourceName, TrainingPageFields } from './schemas.ts';

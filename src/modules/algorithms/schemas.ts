@@ -47,13 +47,18 @@ export const Parameter = Closed({
 export type Parameter = Static<typeof Parameter>;
 
 const ENGINE =
-  'The AI engine that runs the boot file, one of GET training-job-engines: named by engine_id, or by engine_name and engine_version; answers give all three ({} when none is set)';
+  'What runs the boot file: a preset engine of GET training-job-engines, named by engine_id or by engine_name and engine_version, or else a DevEnviron image named by image_url; answers give the three engine fields, or image_url alone ({} when none is set)';
 export const Engine = Type.Object(
   {
     engine_id: Type.Optional(Text(128, 'Engine ID from GET training-job-engines; when given, engine_name and engine_version are not read')),
     engine_name: Type.Optional(Text(128, 'Engine name (e.g. PyTorch), read when engine_id is left out')),
     engine_version: Type.Optional(Text(128, 'Engine version, with engine_name; left out, the first engine of that name is taken')),
-    image_url: Type.Optional(Text(512, 'Custom image: not available here, a non-empty value is a 400 ModelArts.4907; never answered')),
+    image_url: Type.Optional(
+      Text(
+        512,
+        "A DevEnviron image instead of an engine: the id or swr_path of an image GET /v1/{project_id}/images lists (a built-in one or the project's own ACTIVE one); the boot file (.py) runs with its python. Not with engine_id or engine_name. A container image reference is a 400 ModelArts.4907, as no container runtime runs here",
+      ),
+    ),
   },
   { description: ENGINE },
 );
@@ -243,11 +248,16 @@ export const AlgorithmJobConfigRequest = Type.Object(
         description: 'File the engine runs, /bucket/dir/train.py inside code_dir; it must exist and be of a kind the engine runs (e.g. .py)',
       }),
     ),
-    command: Type.Optional(Text(4096, 'Start command of a custom image: not available here, a non-empty value is a 400 ModelArts.4907')),
+    command: Type.Optional(
+      Text(
+        4096,
+        "Boot command of a custom image: not run here, a non-empty value is a 400 ModelArts.4907; with image_url, code_dir and boot_file run with the image's python",
+      ),
+    ),
     parameters: Type.Optional(ListOf(Parameter, 100, PARAMETERS)),
     inputs: Type.Optional(ListOf(AlgorithmInput, 20, INPUTS)),
     outputs: Type.Optional(ListOf(AlgorithmOutput, 20, OUTPUTS)),
-    engine: Type.Optional({ ...Engine, description: `${ENGINE}; required with code_dir and boot_file` }),
+    engine: Type.Optional({ ...Engine, description: `${ENGINE}; one of them is required with code_dir and boot_file` }),
     parameters_customization: Type.Optional(Type.Boolean({ description: PARAMETERS_CUSTOMIZATION })),
   },
   {

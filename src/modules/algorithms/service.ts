@@ -5,7 +5,17 @@ import type { Clock } from '#src/core/time.ts';
 import type { BucketAccess } from '#src/storage/bucket-access.ts';
 import type { ObjectStore } from '#src/storage/object-store.ts';
 import { formatObsPath } from '#src/storage/obs-path.ts';
-import { checkBootFileRuntime, checkChannels, checkCode, checkParameters, resolveEngine, type CodeEngine } from './code-checks.ts';
+import {
+  checkBootFileRuntime,
+  checkChannels,
+  checkCode,
+  checkImageBootFile,
+  checkParameters,
+  imageUrlOf,
+  resolveEngine,
+  resolveImage,
+  type CodeEngine,
+} from './code-checks.ts';
 import { algorithmNotFound, codeErrors } from './errors.ts';
 import type {
   AlgorithmAutoSearch,
@@ -19,6 +29,7 @@ import type {
   ResourceRequirement,
   ResourceRequirementResponse,
 } from './schemas.ts';
+import type { ImageCatalogue } from './ports.ts';
 import type { AlgorithmStore } from './store.ts';
 import type { AlgorithmRow } from './tables.ts';
 
@@ -63,6 +74,7 @@ export class AlgorithmService {
     private readonly engines: readonly CodeEngine[],
     private readonly clock: Clock,
     private readonly buckets: BucketAccess,
+    private readonly images: ImageCatalogue,
   ) {}
 
   /**
@@ -71,12 +83,15 @@ export class AlgorithmService {
    */
   private async checkJobConfig(caller: Principal, jc: AlgorithmJobConfigRequest): Promise<JobConfigColumns> {
     const F = 'body.job_config';
-    if (jc.command) throw codeErrors.customImage(`${F}.command`);
+    if (jc.command) throw codeErrors.bootCommand(`${F}.command`);
     const hasCode = jc.code_dir !== undefined || jc.boot_file !== undefined;
     const engineNamed = Object.values(jc.engine ?? {}).some((v) => v !== undefined && v !== '');
-    const engine = hasCode || engineNamed ? resolveEngine(this.engines, jc.engine, `${F}.engine`) : undefined;
+    const imageUrl = imageUrlOf(jc.engine, `${F}.engine`);
+    const image = imageUrl ? await resolveImage(this.images, caller.projectId, imageUrl, `${F}.engine.image_url`) : undefined;
+    const engine = !image && (hasCode || engineNamed) ? resolveEngine(this.engines, jc.engine, `${F}.engine`) : undefined;
     const code = hasCode ? await checkCode(this.objects, jc.code_dir, jc.boot_file, F, (path, field) => this.buckets.check(caller, path, field)) : undefined;
     if (engine && code) checkBootFileRuntime(engine, code.bootFile, F);
+    if (image && code) checkImageBootFile(image, code.bootFile, F);
     const parameters = jc.parameters ?? [];
     checkParameters(parameters, `${F}.parameters`, false);
     const inputs = jc.inputs ?? [];
@@ -89,7 +104,11 @@ export class AlgorithmService {
       parameters,
       inputs,
       outputs,
-      engine: engine ? { engine_id: engine.response.engine_id, engine_name: engine.response.engine_name, engine_version: engine.response.engine_version } : {},
+      engine: imageUrl
+        ? { image_url: imageUrl }
+        : engine
+          ? { engine_id: engine.response.engine_id, engine_name: engine.response.engine_name, engine_version: engine.response.engine_version }
+          : {},
       parameters_customization: jc.parameters_customization ?? false,
     };
     return { size: code?.size ?? 0, job_config: JSON.stringify(stored), code_tree: code ? JSON.stringify(code.tree) : '' };
@@ -192,9 +211,10 @@ export class AlgorithmService {
     };
   }
 
-  /** Runnable here: code, a boot file, and an engine this host still offers. */
+  /** Runnable here: code, a boot file, and an engine this host still offers (or an image, checked again when a job starts from it). */
   private isValid(jc: StoredJobConfig): boolean {
-    return jc.code_dir !== '' && jc.boot_file !== '' && this.engines.some((e) => e.response.engine_id === jc.engine.engine_id);
+    const runtime = !!jc.engine.image_url || this.engines.some((e) => e.response.engine_id === jc.engine.engine_id);
+    return jc.code_dir !== '' && jc.boot_file !== '' && runtime;
   }
 
   private toResponse(row: AlgorithmRow): AlgorithmResponse {

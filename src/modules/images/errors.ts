@@ -18,5 +18,5 @@ export const imageErrors = {
   builtIn: (id: string) => apiError(403, 'ModelArts.0108', `delete of the built-in image ${id}, one of the host's interpreters`),
   /** A saved image still being copied cannot be deleted yet. */
   busy: (id: string) => apiError(400, 'ModelArts.6357', `(image ${id} is still being saved)`),
-  inUse: (id: string) => apiError(400, 'ModelArts.6344', `(image ${id} is used by a notebook instance)`),
+  inUse: (id: string) => apiError(400, 'ModelArts.6344', `(image ${id} is used by a notebook instance or a training job that has not ended)`),
 };

@@ -14,6 +14,8 @@ export interface TrainingEngine {
   extensions: string[];
   /** Host folders the runtime needs (its installation), shown read-only to the sandboxed job. */
   paths: string[];
+  /** An environment's bin folder, put first on the job's PATH (an image's venv or conda prefix). */
+  binDir?: string;
 }
 
 function engine(

@@ -3,3 +3,4 @@ export type { TrainingJobs, TrainingJobSource } from './service.ts';
 export type { AlgorithmSource } from './job-builder.ts';
 export type { DatasetManifestSource } from './dataset-inputs.ts';
 export { trainingJobNotFound } from './errors.ts';
+export { trainingImageUsage } from './job-images.ts';

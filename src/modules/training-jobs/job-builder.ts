@@ -10,15 +10,20 @@ import {
   checkBootFileRuntime,
   checkChannels,
   checkCode,
+  checkImageBootFile,
   checkParameters,
   codeErrors,
+  imageUrlOf,
   resolveEngine,
+  resolveImage,
   type AlgorithmRecord,
   type Parameter,
 } from '#src/modules/algorithms/index.ts';
 import { planSearch } from './auto-search.ts';
 import type { DatasetManifestSource } from './dataset-inputs.ts';
+import type { TrainingEngine } from './engines.ts';
 import { jobErrors } from './errors.ts';
+import { imageEngine } from './job-images.ts';
 import type { CreateTrainingJobRequest, JobAlgorithmResponse, JobInput, JobSpecResponse } from './schemas.ts';
 import { jobFlavorInfo } from './resource-schemas.ts';
 import type { TrainingJobRow } from './tables.ts';
@@ -50,8 +55,7 @@ export class JobBuilder {
     if (a.autosearch_config_path || a.autosearch_framework_path) throw jobErrors.autoSearch(`${F}.autosearch_config_path`);
     if (a.subscription_id || a.item_version_id)
       throw errors.badParam(`${F}.subscription_id: subscribed algorithms are not available here; use id or code_dir and boot_file`);
-    if (a.command) throw codeErrors.customImage(`${F}.command`);
-    if (a.engine?.image_url) throw codeErrors.customImage(`${F}.engine.image_url`);
+    if (a.command) throw codeErrors.bootCommand(`${F}.command`);
     if (req.spec?.volumes && req.spec.volumes.length > 0) throw errors.badParam('body.spec.volumes: NFS volumes cannot be attached by the local executor');
 
     let algo: AlgorithmRecord | undefined;
@@ -68,9 +72,16 @@ export class JobBuilder {
       engineAsked = algo.jobConfig.engine;
       parameters = mergeParameters(algo, parameters);
     }
-    const engine = resolveEngine(this.runtime.engines, engineAsked, `${F}.engine`);
+    const imageUrl = imageUrlOf(engineAsked, `${F}.engine`);
+    const image = imageUrl
+      ? await resolveImage(this.runtime.images, caller.projectId, imageUrl, algo ? `${F}.id (its engine.image_url)` : `${F}.engine.image_url`)
+      : undefined;
+    const engine: TrainingEngine = image
+      ? imageEngine(image, this.runtime.engines, String(this.runtime.sandbox.runAsUid))
+      : resolveEngine(this.runtime.engines, engineAsked, `${F}.engine`);
     const code = await checkCode(this.objects, codeDir, bootFile, F, (path, field) => this.buckets.check(caller, path, field));
-    checkBootFileRuntime(engine, code.bootFile, F);
+    if (image) checkImageBootFile(image, code.bootFile, F);
+    else checkBootFileRuntime(engine, code.bootFile, F);
     checkParameters(parameters, `${F}.parameters`, true);
     const search = a.policies?.auto_search
       ? planSearch(a.policies.auto_search, new Map(parameters.map((p) => [p.name ?? '', p.constraint?.type ?? 'String'])))
@@ -111,7 +122,9 @@ export class JobBuilder {
       policies: a.policies?.auto_search ? { auto_search: a.policies.auto_search } : {},
       inputs: resolvedInputs,
       outputs: resolvedOutputs,
-      engine: { engine_id: engine.response.engine_id, engine_name: engine.response.engine_name, engine_version: engine.response.engine_version },
+      engine: imageUrl
+        ? { image_url: imageUrl }
+        : { engine_id: engine.response.engine_id, engine_name: engine.response.engine_name, engine_version: engine.response.engine_version },
       ...(a.local_code_dir ? { local_code_dir: a.local_code_dir } : {}),
       ...(a.working_dir ? { working_dir: a.working_dir } : {}),
       environments,

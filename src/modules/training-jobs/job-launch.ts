@@ -18,6 +18,7 @@ import type { ObjectStore } from '#src/storage/object-store.ts';
 import { parseObsPath } from '#src/storage/obs-path.ts';
 import { localManifestName, stageDatasetFiles } from './dataset-inputs.ts';
 import type { TrainingEngine } from './engines.ts';
+import { imageEngine, imageIdOf } from './job-images.ts';
 import { taskNames } from './job-layout.ts';
 import type { CreateTrainingJobRequest, JobAlgorithmResponse } from './schemas.ts';
 import type { TrainingJobRow } from './tables.ts';
@@ -88,6 +89,19 @@ export function checkLocalDirs(runtime: TrainingRuntime, algorithm: CreateTraini
   }
 }
 
+/** The engine a job runs with: a preset engine, or the image it names, looked up again (it may have been deleted since). */
+async function jobEngine(runtime: TrainingRuntime, row: TrainingJobRow): Promise<TrainingEngine> {
+  const imageId = imageIdOf(row.engine_id);
+  if (imageId === undefined) {
+    const engine = runtime.engines.find((e) => e.response.engine_id === row.engine_id);
+    if (!engine) throw new Error(`engine ${row.engine_id} is no longer available on this host`);
+    return engine;
+  }
+  const image = await runtime.images.image(row.project_id, imageId);
+  if (!image) throw new Error(`image ${imageId} the job starts from no longer exists (or is no longer ACTIVE)`);
+  return imageEngine(image, runtime.engines, String(runtime.sandbox.runAsUid));
+}
+
 /** Downloads the code folder and every input into the job's folder and hands them to the job's user. */
 export async function stageJob(
   runtime: TrainingRuntime,
@@ -99,8 +113,7 @@ export async function stageJob(
 ): Promise<StagedJob> {
   const { layout, sandbox } = runtime;
   const algorithm = JSON.parse(row.algorithm) as JobAlgorithmResponse;
-  const engine = runtime.engines.find((e) => e.response.engine_id === row.engine_id);
-  if (!engine) throw new Error(`engine ${row.engine_id} is no longer available on this host`);
+  const engine = await jobEngine(runtime, row);
   const codeDir = parseObsPath(algorithm.code_dir ?? '', 'code_dir');
   const bootFile = parseObsPath(algorithm.boot_file ?? '', 'boot_file');
   const localCode = join(layout.workDir(row.id), basename(codeDir.key.replace(/\/+$/, '')) || codeDir.bucket);
@@ -219,6 +232,8 @@ export async function launchTasks(
   // The environment is built here, never passed through: the server's own holds its secrets.
   const baseEnv: Record<string, string> = { HOME: layout.homeDir(row.id) };
   for (const k of ['PATH', 'LANG', 'LC_ALL', 'TZ']) if (process.env[k] !== undefined) baseEnv[k] = process.env[k]!;
+  // An image's environment comes first, as when it is activated: its own tools (pip, scripts) are found.
+  if (staged.engine.binDir) baseEnv.PATH = [staged.engine.binDir, baseEnv.PATH].filter(Boolean).join(':');
   const userEnv = Object.assign({}, ...(staged.algorithm.environments ?? [])) as Record<string, string>;
   const tasks = taskNames(row.node_count);
   const handles = new Map<string, ProcessHandle>();

@@ -1,4 +1,5 @@
 import type { AppContext, FamilyModule } from '#src/context.ts';
+import type { ImageCatalogue } from '#src/modules/algorithms/index.ts';
 import type { Logger } from '#src/runtime/logger.ts';
 import type { DatasetManifestSource } from './dataset-inputs.ts';
 import { detectEngines, parseEngineSpecs, type TrainingEngine } from './engines.ts';
@@ -20,6 +21,8 @@ export type TrainingJobsDeps = Pick<AppContext, 'config' | 'database' | 'objectS
   engines: TrainingEngine[];
   algorithms: AlgorithmSource;
   datasets: DatasetManifestSource;
+  /** The DevEnviron images a job may start from (engine.image_url). */
+  images: ImageCatalogue;
   log: Logger;
 };
 
@@ -30,7 +33,12 @@ export function trainingEngines(deps: Pick<AppContext, 'config' | 'sandbox'>): T
 
 /** Training jobs, and the flavors and engines they run on; `jobs` is what other families read jobs through. */
 export function trainingJobsModule(deps: TrainingJobsDeps): FamilyModule & { jobs: TrainingJobs } {
-  const runtime = createTrainingRuntime(deps.config.dataDir, { engines: deps.engines, capacity: deps.localPool.capacity, sandbox: deps.sandbox });
+  const runtime = createTrainingRuntime(deps.config.dataDir, {
+    engines: deps.engines,
+    capacity: deps.localPool.capacity,
+    sandbox: deps.sandbox,
+    images: deps.images,
+  });
   const store = new TrainingJobStore(deps.database.db);
   const runner = new JobRunner(runtime, store, deps.objectStore, deps.clock, deps.log, deps.buckets);
   const scheduler = new JobScheduler(runtime, deps.localPool, store, runner, deps.clock, deps.log);

@@ -87,7 +87,7 @@ const Environments = Type.Array(Type.Record(Type.String(), Type.String()), {
 const EnvironmentMap = StringMap(100, 4096, 'Environment variables');
 const EnvironmentsRequest = ListOf(EnvironmentMap, 10);
 
-const JOB_ENGINE = 'The runtime that runs boot_file, one of those ShowTrainingJobEngines lists';
+const JOB_ENGINE = 'The runtime that runs boot_file: an engine ShowTrainingJobEngines lists, or a DevEnviron image';
 
 const NOT_HERE = 'not available here: leave it out (a value is a 400)';
 
@@ -122,7 +122,12 @@ export const JobAlgorithmRequest = Type.Object(
       Type.String({ maxLength: 1024, description: `YAML file of an auto search job; ${NOT_HERE}. A hyperparameter search is set in policies.auto_search` }),
     ),
     autosearch_framework_path: Type.Optional(Type.String({ maxLength: 1024, description: `Framework code of an auto search job; ${NOT_HERE}` })),
-    command: Type.Optional(Type.String({ maxLength: 4096, description: `Boot command of a custom image; ${NOT_HERE}` })),
+    command: Type.Optional(
+      Type.String({
+        maxLength: 4096,
+        description: `Boot command of a custom image; ${NOT_HERE} (ModelArts.4907). With engine.image_url, code_dir and boot_file run with the image's python`,
+      }),
+    ),
     parameters: Type.Optional(
       Type.Array(Parameter, {
         maxItems: 100,
@@ -151,7 +156,7 @@ export const JobAlgorithmRequest = Type.Object(
     ),
     engine: Type.Optional({
       ...Engine,
-      description: `${JOB_ENGINE}: engine_id, or engine_name and engine_version. Leave it out with id (the algorithm's engine is used); image_url is ${NOT_HERE}`,
+      description: `${JOB_ENGINE}: engine_id, or engine_name and engine_version, or else image_url, a DevEnviron image of the project (its id or swr_path) whose python runs the .py boot file. Leave it out with id (the algorithm's engine or image is used)`,
     }),
     local_code_dir: Type.Optional(
       Type.String({ maxLength: 1024, description: "Kept and answered back, not used: the code is staged in the job's directory (MA_JOB_DIR)" }),
@@ -316,7 +321,10 @@ export const JobAlgorithmResponse = Type.Object(
         { description: 'Output channels, with local_dir filled in' },
       ),
     ),
-    engine: Type.Optional({ ...Engine, description: `${JOB_ENGINE}: its engine_id, engine_name and engine_version` }),
+    engine: Type.Optional({
+      ...Engine,
+      description: `${JOB_ENGINE}: its engine_id, engine_name and engine_version, or image_url alone for a job started from an image`,
+    }),
     local_code_dir: Type.Optional(Type.String({ description: 'As sent; not used here' })),
     working_dir: Type.Optional(Type.String({ description: 'As sent; not used here' })),
     environments: Type.Optional(Environments),

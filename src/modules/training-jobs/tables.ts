@@ -18,6 +18,7 @@ export interface TrainingJobRow {
   algorithm: string;
   /** JSON: the spec as answered (resource with flavor detail, log_export_path). */
   spec: string;
+  /** The engine's ID, or image:<image id> for a job started from a DevEnviron image (job-images.ts). */
   engine_id: string;
   flavor_id: string;
   node_count: number;

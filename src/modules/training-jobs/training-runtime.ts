@@ -2,6 +2,7 @@ import { hostResources, type HostResources, type PoolAmount } from '#src/runtime
 import { LocalExecutor } from '#src/runtime/local/local-executor.ts';
 import { ResourceControl } from '#src/runtime/sandbox/resource-control.ts';
 import { Sandbox } from '#src/runtime/sandbox/sandbox.ts';
+import type { ImageCatalogue } from '#src/modules/algorithms/index.ts';
 import { detectEngines, type TrainingEngine } from './engines.ts';
 import { hostFlavors, type TrainingFlavor } from './flavors.ts';
 import { JobLayout } from './job-layout.ts';
@@ -14,6 +15,8 @@ export interface TrainingRuntime {
   capacity: PoolAmount;
   flavors: TrainingFlavor[];
   engines: TrainingEngine[];
+  /** The DevEnviron images a job's engine.image_url may name. */
+  images: ImageCatalogue;
   executor: LocalExecutor;
   layout: JobLayout;
   /** Confines each node's process and enforces its flavor's CPU and memory. */
@@ -27,6 +30,8 @@ export interface TrainingOptions {
   capacity?: PoolAmount;
   /** The app's sandbox (default: none, which runs no account's jobs). */
   sandbox?: Sandbox;
+  /** The images jobs may start from (default: none). */
+  images?: ImageCatalogue;
 }
 
 export function createTrainingRuntime(dataDir: string, opts: TrainingOptions = {}): TrainingRuntime {
@@ -50,6 +55,7 @@ export function createTrainingRuntime(dataDir: string, opts: TrainingOptions = {
     capacity: { cpu: pool.cpuCores, memoryMb: pool.memoryMb },
     flavors: hostFlavors(pool, dataDir),
     engines: opts.engines ?? detectEngines([], sandbox.runAsUid),
+    images: opts.images ?? { image: async () => undefined },
     executor: new LocalExecutor({ resources: sandbox.resources }),
     layout: new JobLayout(dataDir),
     sandbox,
