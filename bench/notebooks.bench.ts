@@ -28,7 +28,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A bare jupyter-server of the same runtime, by hand: ms from spawn to its first /api answer. */
 async function bareStart(): Promise<{ ms: number; port: number; token: string; stop: () => void }> {
-  const runtime = await findJupyterRuntime(RUNTIME_DIR);
+  const runtime = await findJupyterRuntime(RUNTIME_DIR, '');
   if (!runtime) throw new Error('no Jupyter runtime: run atelier notebook prepare');
   const root = mkdtempSync(join(tmpdir(), 'bare-jupyter-'));
   const port = await freePort();

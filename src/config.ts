@@ -46,7 +46,7 @@ export interface Config {
   /** The user workloads run as when the server runs as root (a name, uid or uid:gid). */
   sandboxUser: string;
   /** Notebook instances: where the Jupyter runtime venv lives, whether it is made on first use, and the shortest idle lease. */
-  notebooks: { runtimeDir: string; runtimeInstall: 'auto' | 'off'; minIdleMs: number };
+  notebooks: { runtimeDir: string; runtimeInstall: 'auto' | 'off'; systemJupyter: string; minIdleMs: number };
 }
 
 type Env = Record<string, string | undefined>;
@@ -113,6 +113,12 @@ export const settings = [
     env: 'ATELIER_NOTEBOOK_RUNTIME_INSTALL',
     about: 'auto: the first notebook installs JupyterLab from PyPI when it is missing; off: only `atelier notebook prepare` does',
     default: 'auto',
+  },
+  {
+    flag: 'notebook-system-jupyter',
+    env: 'ATELIER_NOTEBOOK_SYSTEM_JUPYTER',
+    about: "the system's jupyter-server, used when the runtime folder holds no JupyterLab (Debian's; empty: none)",
+    default: '/usr/bin/jupyter-server',
   },
   { flag: 'notebook-min-idle', env: 'ATELIER_NOTEBOOK_MIN_IDLE_MS', about: 'shortest idle-stop lease of a notebook instance, ms', default: '900000' },
 ] as const;
@@ -230,6 +236,7 @@ export function loadConfig(env: Env = process.env, flags: Partial<Record<Setting
     notebooks: {
       runtimeDir: get('notebook-runtime-dir') === '<data-dir>/runtimes/jupyter' ? join(dataDir, 'runtimes', 'jupyter') : resolve(get('notebook-runtime-dir')),
       runtimeInstall: oneOf('notebook runtime install', get('notebook-runtime-install'), ['auto', 'off'] as const),
+      systemJupyter: get('notebook-system-jupyter'),
       minIdleMs: integer('notebook min idle', get('notebook-min-idle'), 1000, 86_400_000),
     },
   };

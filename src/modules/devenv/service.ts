@@ -208,7 +208,8 @@ export class DevEnvService {
 
   private view(row: DevEnvRow, nb: NotebookView, origin: string): DevEnvInstance {
     const status = oldStatus(nb.status);
-    const running = nb.status === 'RUNNING';
+    // Saving an image leaves Jupyter serving: the old API knows no such status.
+    const running = nb.status === 'RUNNING' || nb.status === 'SNAPSHOTTING';
     const stopAt = nb.lease.create_at + nb.lease.duration;
     const failed = status === 'CREATE_FAILED' || status === 'START_FAILED' || status === 'UNAVAILABLE';
     return {

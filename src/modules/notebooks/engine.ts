@@ -20,6 +20,8 @@ import {
   jupyterWorkload,
   kernelActivity,
   prepareJupyterRuntime,
+  preparedJupyterRuntime,
+  systemJupyterRuntime,
   prepareInstanceEnv,
   askJupyter,
   type JupyterRuntime,
@@ -51,6 +53,8 @@ export interface NotebookEngineOptions {
   dataDir: string;
   runtimeDir: string;
   runtimeInstall: 'auto' | 'off';
+  /** The system's jupyter-server used when the runtime folder holds none ('' for none). */
+  systemJupyter: string;
 }
 
 interface Running {
@@ -139,22 +143,28 @@ export class NotebookEngine {
   /** Whether a runtime exists or may be made on first use; the refusal otherwise. */
   async runtimeProblem(): Promise<string | undefined> {
     if (this.opts.runtimeInstall === 'auto') return undefined;
-    if (await findJupyterRuntime(this.opts.runtimeDir)) return undefined;
+    if (await findJupyterRuntime(this.opts.runtimeDir, this.opts.systemJupyter)) return undefined;
     return `no Jupyter runtime is installed for notebooks: ${INSTALL_HINT}`;
   }
 
   /** The runtime found, kept for the next start (looked for again when it has gone). */
   private async runtime(): Promise<JupyterRuntime> {
     if (this.found && existsSync(this.found.server.at(-1)!)) return this.found;
-    const found = await findJupyterRuntime(this.opts.runtimeDir);
-    if (found) return (this.found = found);
-    if (this.opts.runtimeInstall === 'off') throw new Error(`no Jupyter runtime is installed: ${INSTALL_HINT}`);
-    this.preparing ??= prepareJupyterRuntime(this.opts.runtimeDir).finally(() => (this.preparing = undefined));
-    try {
-      return (this.found = await this.preparing);
-    } catch (e) {
-      throw new Error(`${(e as Error).message}; ${INSTALL_HINT}`, { cause: e });
+    const prepared = await preparedJupyterRuntime(this.opts.runtimeDir);
+    if (prepared) return (this.found = prepared);
+    let why = 'no Jupyter runtime is installed';
+    if (this.opts.runtimeInstall === 'auto') {
+      this.preparing ??= prepareJupyterRuntime(this.opts.runtimeDir).finally(() => (this.preparing = undefined));
+      try {
+        return (this.found = await this.preparing);
+      } catch (e) {
+        why = (e as Error).message;
+      }
     }
+    // JupyterLab could not be had (PyPI out of reach, or installs off): the system's jupyter-server.
+    const system = await systemJupyterRuntime(this.opts.systemJupyter);
+    if (system) return (this.found = system);
+    throw new Error(`${why}; ${INSTALL_HINT}`);
   }
 
   private note(id: string, text: string): void {

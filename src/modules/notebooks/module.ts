@@ -19,9 +19,9 @@ export type NotebooksDeps = Pick<AppContext, 'config' | 'database' | 'objectStor
 /** Notebook instances (the new-version DevEnviron APIs), their engine and their proxy. */
 export function notebooksModule(deps: NotebooksDeps): FamilyModule & { notebooks: NotebookService; engine: NotebookEngine } {
   const store = new NotebookStore(deps.database.db);
-  const { runtimeDir, runtimeInstall, minIdleMs } = deps.config.notebooks;
+  const { runtimeDir, runtimeInstall, systemJupyter, minIdleMs } = deps.config.notebooks;
   const engine = new NotebookEngine(
-    { dataDir: deps.config.dataDir, runtimeDir, runtimeInstall },
+    { dataDir: deps.config.dataDir, runtimeDir, runtimeInstall, systemJupyter },
     store,
     deps.images,
     deps.localPool,

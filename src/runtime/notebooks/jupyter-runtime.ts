@@ -14,7 +14,8 @@ import { probePython, type Interpreter } from '#src/runtime/sandbox/interpreters
 const run = promisify(execFile);
 export const REQUIREMENTS = fileURLToPath(new URL('./requirements.txt', import.meta.url));
 const STAMP = '.atelier-stamp';
-const DEBIAN_SERVER = '/usr/bin/jupyter-server';
+/** Where Debian's jupyter-server package puts its command: the fallback the settings name by default. */
+export const DEBIAN_SERVER = '/usr/bin/jupyter-server';
 const DEBIAN_PYTHON = '/usr/bin/python3';
 
 export interface JupyterRuntime {
@@ -46,7 +47,8 @@ async function sitePackagesOf(python: string): Promise<string[]> {
   return (JSON.parse(stdout) as string[]).filter((p) => existsSync(p));
 }
 
-async function venvRuntime(dir: string): Promise<JupyterRuntime | undefined> {
+/** The JupyterLab venv prepared in `dir`, when it is whole and made from the current requirements. */
+export async function preparedJupyterRuntime(dir: string): Promise<JupyterRuntime | undefined> {
   const python = join(dir, 'bin', 'python');
   const server = join(dir, 'bin', 'jupyter-server');
   let stamp: string;
@@ -61,8 +63,9 @@ async function venvRuntime(dir: string): Promise<JupyterRuntime | undefined> {
   return { kind: 'pypi', server: [python, server], python: interp, sitePackages: await sitePackagesOf(python), paths: [dir], lab: true };
 }
 
-async function debianRuntime(): Promise<JupyterRuntime | undefined> {
-  if (!existsSync(DEBIAN_SERVER)) return undefined;
+/** The system's jupyter-server at `server` (Debian's) with ipykernel; undefined when it is absent or named ''. */
+export async function systemJupyterRuntime(server: string): Promise<JupyterRuntime | undefined> {
+  if (server === '' || !existsSync(server)) return undefined;
   const interp = probePython(DEBIAN_PYTHON);
   if (!interp) return undefined;
   try {
@@ -70,12 +73,15 @@ async function debianRuntime(): Promise<JupyterRuntime | undefined> {
   } catch {
     return undefined;
   }
-  return { kind: 'debian', server: [DEBIAN_PYTHON, DEBIAN_SERVER], python: interp, sitePackages: await sitePackagesOf(DEBIAN_PYTHON), paths: [], lab: false };
+  return { kind: 'debian', server: [DEBIAN_PYTHON, server], python: interp, sitePackages: await sitePackagesOf(DEBIAN_PYTHON), paths: [], lab: false };
 }
 
-/** The runtime ready to use: the prepared venv, else Debian's; undefined when there is neither. */
-export async function findJupyterRuntime(dir: string): Promise<JupyterRuntime | undefined> {
-  return (await venvRuntime(dir)) ?? (await debianRuntime());
+/**
+ * The runtime ready to use: the prepared venv in `dir`, else the system's jupyter-server at
+ * `systemServer` (Debian's; '' looks for none); undefined when there is neither.
+ */
+export async function findJupyterRuntime(dir: string, systemServer: string): Promise<JupyterRuntime | undefined> {
+  return (await preparedJupyterRuntime(dir)) ?? (await systemJupyterRuntime(systemServer));
 }
 
 const alive = (pid: number) => {
@@ -127,10 +133,10 @@ export const INSTALL_HINT =
  * failed (no python3, PyPI unreachable) when it cannot be made.
  */
 export async function prepareJupyterRuntime(dir: string): Promise<JupyterRuntime> {
-  const ready = await venvRuntime(dir);
+  const ready = await preparedJupyterRuntime(dir);
   if (ready) return ready;
   return withLock(dir, async () => {
-    const again = await venvRuntime(dir);
+    const again = await preparedJupyterRuntime(dir);
     if (again) return again;
     let stamp: string;
     try {
@@ -160,7 +166,7 @@ export async function prepareJupyterRuntime(dir: string): Promise<JupyterRuntime
       REQUIREMENTS,
     ]);
     writeFileSync(join(dir, STAMP), stamp);
-    const made = await venvRuntime(dir);
+    const made = await preparedJupyterRuntime(dir);
     if (!made) throw new RuntimeMissing(`the venv in ${dir} was made but does not start Jupyter Server`);
     return made;
   });
