@@ -9,6 +9,7 @@ import {
   EmptyBody,
   EventsQuery,
   EventsResponse,
+  InferAnswer,
   InferParams,
   InferPathParams,
   ListServicesQuery,
@@ -145,7 +146,7 @@ export const serviceOperations = {
     tags,
     summary: 'Calling a real-time service',
     params: InferParams,
-    responses: { 504: ErrorBody },
+    responses: { 200: InferAnswer, 504: ErrorBody },
   }),
   InferServicePath: operation({
     id: 'InferServicePath',
@@ -154,6 +155,6 @@ export const serviceOperations = {
     tags,
     summary: 'Calling a real-time service',
     params: InferPathParams,
-    responses: { 504: ErrorBody },
+    responses: { 200: InferAnswer, 504: ErrorBody },
   }),
 };

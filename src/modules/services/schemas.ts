@@ -450,6 +450,11 @@ export const ClustersResponse = Type.Object({
   clusters: Type.Array(Cluster, { description: 'The page of pools' }),
 });
 
+/** What a prediction answers: the model's own output, passed through as its server gave it. */
+export const InferAnswer = Type.Unknown({
+  description: "The model's answer as its server gave it: JSON (e.g. predicted_label and scores) when the model answers JSON, its bytes otherwise",
+});
+
 export const InferParams = Type.Object({
   service_id: Type.String({ minLength: 1, maxLength: 64, description: "A running real-time service of the caller's project" }),
 });
