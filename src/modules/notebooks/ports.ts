@@ -1,28 +1,11 @@
 // What the notebooks family needs of other families: the images it may start, and where an
 // instance's environment is saved as an image (the images family answers both).
-import type { ImageDetail } from '#src/modules/images/index.ts';
+import type { ImageDetail, ImageEnvironment, SnapshotInput } from '#src/modules/images/index.ts';
 
-export interface ImageEnvironment {
-  id: string;
-  name: string;
-  swr_path: string;
-  type: 'BUILD_IN' | 'DEDICATED';
-  /** Absolute path of the environment's python interpreter. */
-  python: string;
-  /** The venv/conda prefix that holds its packages, when it is not a bare host interpreter. */
-  prefix?: string;
-}
+export type { ImageEnvironment };
 
 /** What CreateImage asks of the images family. */
-export interface SaveEnvironment {
-  name: string;
-  description?: string;
-  /** The instance's own virtualenv. */
-  sourcePrefix: string;
-  tag?: string;
-  namespace?: string;
-  workspaceId?: string;
-}
+export type SaveEnvironment = SnapshotInput;
 
 export interface NotebookImages {
   /** An image the project may use (built-in or its own); undefined when unknown to it. */
