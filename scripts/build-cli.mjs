@@ -7,9 +7,9 @@
 // esbuild comes with tsx (a dependency): resolved from there. Packages stay imports (native modules
 // such as better-sqlite3 must); the project's own files, `#src/*` included, are bundled; dynamic
 // imports become chunks loaded only by the commands that need them.
-import { existsSync, mkdirSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join, relative, resolve } from 'node:path';
+import { basename, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { sourcesMtimeMs as sourcesMtimeMsOf } from '../bin/sources-mtime.mjs';
 
@@ -22,6 +22,9 @@ const out = outArg > 0 && process.argv[outArg + 1] ? resolve(process.argv[outArg
 // start-up (kysely: about 280 files), so they go into the bundle. The rest stay imports (native
 // modules such as better-sqlite3 must; CommonJS ones would need a require shim).
 const INLINED = new Set(['kysely', 'typebox']);
+// Files the bundled code opens beside itself (`new URL('./x', import.meta.url)`): every chunk lands
+// in the one output folder, so each is copied there.
+const ASSETS = ['src/runtime/notebooks/requirements.txt'];
 const packageOf = (specifier) =>
   specifier
     .split('/')
@@ -84,6 +87,7 @@ try {
       },
     ],
   });
+  for (const asset of ASSETS) copyFileSync(join(root, asset), join(out, basename(asset)));
   writeFileSync(join(out, 'build.json'), `${JSON.stringify({ sourcesMtimeMs, builtAt: new Date().toISOString() }, null, 2)}\n`);
   console.log(`atelier: command line compiled to ${out} in ${Date.now() - started} ms`);
 } catch (e) {

@@ -1,6 +1,6 @@
 // The compiled command line (scripts/build-cli.mjs, what bin/atelier.mjs runs after install): built
 // into a folder of its own, it runs the admin commands, a bucket command (a chunk loaded on demand),
-// `call` and `service` against a server, the same as the sources do.
+// `call` and `service` against a server, and `notebook prepare`, the same as the sources do.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -8,6 +8,8 @@ import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
+import { RUNTIME_DIR } from '../notebooks/helpers.ts';
+import { prepareJupyterRuntime } from '#src/runtime/notebooks/index.ts';
 
 const run = promisify(execFile);
 const root = join(import.meta.dirname, '..', '..');
@@ -22,6 +24,9 @@ after(async () => {
   rmSync(out, { recursive: true, force: true });
   await t.close();
 });
+
+/** The tests' shared Jupyter runtime, made (from PyPI) only if CI has not made it already. */
+const prepared = async () => (await prepareJupyterRuntime(RUNTIME_DIR), RUNTIME_DIR);
 
 const bundled = (...args: string[]) =>
   run(process.execPath, [join(out, 'entry.js'), ...args], {
@@ -53,4 +58,10 @@ test('the bundled commands work on the server state', async () => {
     assert.match(e.stderr, /no data directory/);
     return true;
   });
+});
+
+test('the bundled `notebook prepare` finds the pinned requirements beside it (an already prepared runtime: no download)', async () => {
+  const env = { ...process.env, ATELIER_NOTEBOOK_RUNTIME_DIR: await prepared() };
+  const { stdout } = await run(process.execPath, [join(out, 'entry.js'), 'notebook', 'prepare'], { env });
+  assert.equal((JSON.parse(stdout) as { runtime: string }).runtime, 'pypi');
 });

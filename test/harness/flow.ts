@@ -151,7 +151,7 @@ const notebookIs = (status: string) => ({
 });
 
 /** The seeded notebook's seeded mount. */
-const mount = (c: FlowContext): FlowCall[] => [{ params: { id: c.ids.notebook_id, storage_id: c.ids.storage_id } }];
+const mount = (c: FlowContext): FlowCall[] => [{ params: { instance_id: c.ids.notebook_id, storage_id: c.ids.storage_id } }];
 
 /** A notebook on the built-in image, with a timed lease longer than any harness run. */
 export const notebookBody = (c: FlowContext) => ({
@@ -352,9 +352,14 @@ export const FLOW: Record<string, FlowStep> = {
   // OBS storage of notebooks (#92-95): a folder of the work bucket mounted on the running notebook.
   AttachObs: {
     phase: 'create',
-    calls: (c) => notebook(c, { body: { category: 'OBS', uri: c.obs('work', `${c.name('mounted')}/`), mount_path: `/home/ma-user/work/${c.name('mount')}/` } }),
+    calls: (c) => [
+      {
+        params: { instance_id: c.ids.notebook_id },
+        body: { category: 'OBS', uri: c.obs('work', `${c.name('mounted')}/`), mount_path: `/home/ma-user/work/${c.name('mount')}/` },
+      },
+    ],
   },
-  ListAttachableObSs: { phase: 'read', calls: (c) => notebook(c) },
+  ListAttachableObSs: { phase: 'read', calls: (c) => [{ params: { instance_id: c.ids.notebook_id } }] },
   ShowAttachableObs: { phase: 'read', calls: (c) => mount(c) },
 
   // The old DevEnviron API (#101-106): one instance, running; stopped by the update phase.

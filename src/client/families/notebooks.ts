@@ -24,9 +24,9 @@ export const notebooksClient = (http: HttpClient) => ({
   createImage: (id: string, body: OperationBody<typeof ops.CreateImage> = {}) => http.op(ops.CreateImage, { params: { id }, body }),
   /** OBS folders mounted on the instance (#92-95). */
   storage: {
-    list: (id: string) => http.op(storageOps.ListAttachableObSs, { params: { id } }),
-    attach: (id: string, body: OperationBody<typeof storageOps.AttachObs>) => http.op(storageOps.AttachObs, { params: { id }, body }),
-    get: (id: string, storageId: string) => http.op(storageOps.ShowAttachableObs, { params: { id, storage_id: storageId } }),
-    detach: (id: string, storageId: string) => http.op(storageOps.CancelObs, { params: { id, storage_id: storageId } }),
+    list: (id: string) => http.op(storageOps.ListAttachableObSs, { params: { instance_id: id } }),
+    attach: (id: string, body: OperationBody<typeof storageOps.AttachObs>) => http.op(storageOps.AttachObs, { params: { instance_id: id }, body }),
+    get: (id: string, storageId: string) => http.op(storageOps.ShowAttachableObs, { params: { instance_id: id, storage_id: storageId } }),
+    detach: (id: string, storageId: string) => http.op(storageOps.CancelObs, { params: { instance_id: id, storage_id: storageId } }),
   },
 });

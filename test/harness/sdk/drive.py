@@ -315,6 +315,14 @@ def notebook_steps(s, ctx):
     call("show_switchable_flavors", id=nb.id)
     call("show_lease", id=nb.id)
     call("renew_lease", id=nb.id, body={"type": "TIMING", "duration": 7200000})
+    mount = call("attach_dynamic_storage", instance_id=nb.id, body={"category": "OBS", "uri": s["data_url"], "mount_path": "/home/ma-user/work/sdk-mount/"})
+    call("list_dynamic_storages", instance_id=nb.id)
+    if mount:
+        deadline = time.time() + 30
+        while time.time() < deadline and client.show_dynamic_storage(request("show_dynamic_storage", instance_id=nb.id, storage_id=mount.id)).status == "MOUNTING":
+            time.sleep(0.2)
+        call("show_dynamic_storage", instance_id=nb.id, storage_id=mount.id)
+        call("detach_dynamic_storage", instance_id=nb.id, storage_id=mount.id)
     call("update_notebook", id=nb.id, body={"description": "changed by the SDK test"})
     call("stop_notebook", id=nb.id)
     wait_for_notebook(nb.id, lambda st: st not in ("STOPPING",))

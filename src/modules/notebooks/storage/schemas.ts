@@ -1,14 +1,19 @@
 // Wire shapes of the OBS mounts of notebook instances (#92-95), named as in the spec's tables.
 import { Type, type Static } from 'typebox';
-import { StringCodes } from '#src/core/schemas.ts';
+import { ProjectParams, StringCodes } from '#src/core/schemas.ts';
 import { Closed } from '#src/core/request-bounds.ts';
-import { NotebookParams } from '../schemas.ts';
 
 /** The most folders one instance may have mounted at once. */
 export const MAX_MOUNTS = 10;
 
+/** The spec names the instance `instance_id` in these paths (`id` in the others). */
+export const InstanceParams = Type.Object({
+  ...ProjectParams.properties,
+  instance_id: Type.String({ minLength: 1, maxLength: 64, description: 'Instance id, as CreateNotebook answered' }),
+});
+
 export const StorageParams = Type.Object({
-  ...NotebookParams.properties,
+  ...InstanceParams.properties,
   storage_id: Type.String({ minLength: 1, maxLength: 64, description: 'Mount id, as AttachObs answered' }),
 });
 
