@@ -6,6 +6,7 @@ import { imagesClient } from './families/images.ts';
 import { notebooksClient } from './families/notebooks.ts';
 import { devenvClient } from './families/devenv.ts';
 import { modelsClient } from './families/models.ts';
+import { networksClient } from './families/networks.ts';
 import { resourceConfigClient } from './families/resource-config.ts';
 import { samplesClient } from './families/samples.ts';
 import { servicesClient } from './families/services.ts';
@@ -19,6 +20,7 @@ export class AtelierClient {
   readonly iam;
   readonly authorizations;
   readonly resourceConfig;
+  readonly networks;
   readonly datasets;
   readonly samples;
   readonly training;
@@ -33,6 +35,7 @@ export class AtelierClient {
     this.iam = iamClient(this.http);
     this.authorizations = authorizationsClient(this.http);
     this.resourceConfig = resourceConfigClient(this.http);
+    this.networks = networksClient(this.http);
     this.datasets = datasetsClient(this.http);
     this.samples = samplesClient(this.http);
     this.training = trainingClient(this.http);

@@ -14,6 +14,7 @@ import type { BucketTables } from '#src/storage/bucket-tables.ts';
 import type { NotebookTables } from '#src/modules/notebooks/tables.ts';
 import type { ImageTables } from '#src/modules/images/tables.ts';
 import type { DevEnvTables } from '#src/modules/devenv/tables.ts';
+import type { NetworkTables } from '#src/modules/networks/tables.ts';
 
 export interface Tables
   extends
@@ -30,4 +31,5 @@ export interface Tables
     DataTransferTables,
     ImageTables,
     NotebookTables,
-    DevEnvTables {}
+    DevEnvTables,
+    NetworkTables {}

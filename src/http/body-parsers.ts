@@ -16,7 +16,8 @@ declare module 'fastify' {
  */
 export function registerBodyParsers(app: FastifyInstance, bodyLimit: number): void {
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit }, (req, body: Buffer, done) => {
+  // application/merge-patch+json (RFC 7396) is JSON too: PatchNetwork's spec names it.
+  app.addContentTypeParser(['application/json', 'application/merge-patch+json'], { parseAs: 'buffer', bodyLimit }, (req, body: Buffer, done) => {
     req.rawBody = body;
     if (body.length === 0) return done(null, undefined);
     try {

@@ -7,6 +7,7 @@ import { devenvModule } from './devenv/module.ts';
 import { createDatasetDirectory, datasetsModule } from './datasets/module.ts';
 import { imagesModule } from './images/module.ts';
 import { modelsModule } from './models/module.ts';
+import { networksModule } from './networks/module.ts';
 import { notebookImageUsage } from './notebooks/index.ts';
 import { notebooksModule } from './notebooks/module.ts';
 import { objectUrlsModule } from './object-urls/module.ts';
@@ -32,6 +33,7 @@ export async function registerModules(app: FastifyInstance, ctx: AppContext): Pr
   // -- platform families
   const authorizations = authorizationsModule(ctx);
   const resourceConfig = resourceConfigModule(ctx);
+  const networks = networksModule(ctx);
 
   // -- data management: the dataset directory first (samples, import tasks and training find
   // datasets through it), then samples and import tasks, then datasets with them as its ports
@@ -88,6 +90,7 @@ export async function registerModules(app: FastifyInstance, ctx: AppContext): Pr
   await install(app, ctx, authorizations);
   await install(app, ctx, objectUrls);
   await install(app, ctx, resourceConfig);
+  await install(app, ctx, networks);
   await install(app, ctx, datasets);
   await install(app, ctx, samples);
   await install(app, ctx, dataTransfer);

@@ -46,18 +46,20 @@ describe('os-user-config (#137) and quotas (#138)', () => {
     });
   });
 
-  test('usage comes from the counter the owning family registers, per project', async () => {
-    const counted: string[] = [];
-    t.atelier.context.quotaUsage.register('network', async (projectId) => {
-      counted.push(projectId);
-      return 2;
+  test("network usage is the count of the project's real networks (the networks family registers it)", async () => {
+    const network = async (client: typeof t.client) => (await client.resourceConfig.quotas()).quotas.resources.find((r) => r.type === 'network');
+    const created = await t.client.networks.create({
+      apiVersion: 'v1',
+      kind: 'Network',
+      metadata: { labels: { 'os.modelarts/name': 'quota-net' } },
+      spec: { cidr: '10.8.0.0/24' },
     });
-    const res = await t.client.resourceConfig.quotas();
-    assert.deepEqual(
-      res.quotas.resources.find((r) => r.type === 'network'),
-      { type: 'network', quota: 4, used: 2 },
-    );
-    assert.deepEqual(counted, [t.creds.project_id]);
+    assert.deepEqual(await network(t.client), { type: 'network', quota: 4, used: 1 });
+    assert.equal((await network(await t.newTenant('tenant-n')))?.used, 0);
+    await t.client.networks.delete(created.metadata.name);
+    assert.deepEqual(await network(t.client), { type: 'network', quota: 4, used: 0 });
+    // a second counter for a kind is a wiring mistake
+    assert.throws(() => t.atelier.context.quotaUsage.register('network', async () => 0), /already registered/);
   });
 
   test('another project cannot read them through this project id', async () => {

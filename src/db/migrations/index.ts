@@ -13,6 +13,7 @@ import * as notebooks from './0011_notebooks.ts';
 import * as devenv from './0012_devenv.ts';
 import * as notebookStorage from './0013_notebook_storage.ts';
 import * as notebookSnapshot from './0014_notebook_snapshot.ts';
+import * as networks from './0015_networks.ts';
 
 export const migrations = {
   '0001_identity': identity,
@@ -29,4 +30,5 @@ export const migrations = {
   '0012_devenv': devenv,
   '0013_notebook_storage': notebookStorage,
   '0014_notebook_snapshot': notebookSnapshot,
+  '0015_networks': networks,
 };

@@ -12,7 +12,7 @@ export const OsUserConfigResponse = Type.Object({
 export const QuotaResource = Type.Object({
   type: Type.String({ description: 'Resource kind: pool or network' }),
   quota: Type.Integer({ description: 'Most a project may have (--pool-quota, --network-quota)' }),
-  used: Type.Integer({ description: 'How many the project has; 0 while no API of Atelier creates that kind, as today for both' }),
+  used: Type.Integer({ description: 'How many the project has: its networks (#143) for network; 0 for pool while no API of Atelier creates pools' }),
 });
 
 export const OsQuotaResponse = Type.Object({
