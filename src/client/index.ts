@@ -8,6 +8,7 @@ import { devenvClient } from './families/devenv.ts';
 import { modelsClient } from './families/models.ts';
 import { networksClient } from './families/networks.ts';
 import { resourceConfigClient } from './families/resource-config.ts';
+import { resourceFlavorsClient } from './families/resource-flavors.ts';
 import { samplesClient } from './families/samples.ts';
 import { servicesClient } from './families/services.ts';
 import { trainingClient } from './families/training.ts';
@@ -20,6 +21,7 @@ export class AtelierClient {
   readonly iam;
   readonly authorizations;
   readonly resourceConfig;
+  readonly resourceFlavors;
   readonly networks;
   readonly datasets;
   readonly samples;
@@ -35,6 +37,7 @@ export class AtelierClient {
     this.iam = iamClient(this.http);
     this.authorizations = authorizationsClient(this.http);
     this.resourceConfig = resourceConfigClient(this.http);
+    this.resourceFlavors = resourceFlavorsClient(this.http);
     this.networks = networksClient(this.http);
     this.datasets = datasetsClient(this.http);
     this.samples = samplesClient(this.http);

@@ -11,7 +11,9 @@ import { networksModule } from './networks/module.ts';
 import { notebookImageUsage } from './notebooks/index.ts';
 import { notebooksModule } from './notebooks/module.ts';
 import { objectUrlsModule } from './object-urls/module.ts';
+import { pluginTemplatesModule } from './plugin-templates/module.ts';
 import { resourceConfigModule } from './resource-config/module.ts';
+import { resourceFlavorsModule } from './resource-flavors/module.ts';
 import { samplesModule } from './samples/module.ts';
 import { modelUsage, servicesModule } from './services/module.ts';
 import { trainingImageUsage } from './training-jobs/index.ts';
@@ -90,6 +92,8 @@ export async function registerModules(app: FastifyInstance, ctx: AppContext): Pr
   await install(app, ctx, authorizations);
   await install(app, ctx, objectUrls);
   await install(app, ctx, resourceConfig);
+  await install(app, ctx, resourceFlavorsModule(ctx));
+  await install(app, ctx, pluginTemplatesModule());
   await install(app, ctx, networks);
   await install(app, ctx, datasets);
   await install(app, ctx, samples);
