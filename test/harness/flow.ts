@@ -35,6 +35,8 @@ export interface Ids {
   instance_id: string;
   /** An OBS folder mounted on the seeded notebook (AttachObs). */
   storage_id: string;
+  /** A network of the project (metadata.name, the `{network_name}` of the networks routes). */
+  network_name: string;
 }
 
 export interface FlowContext {
@@ -194,6 +196,16 @@ export const FLOW: Record<string, FlowStep> = {
   // Resource configuration
   ShowOsConfig: { phase: 'read', calls: () => one() },
   ShowOsQuota: { phase: 'read', calls: () => one() },
+
+  // Networks (#143-147): one network of the account's; the isolation sweep replays it as another project.
+  CreateNetwork: {
+    phase: 'create',
+    calls: (c) =>
+      one({ body: { apiVersion: 'v1', kind: 'Network', metadata: { labels: { 'os.modelarts/name': 'harness-net' } }, spec: { cidr: '192.168.64.0/18' } } }),
+  },
+  ListNetworks: { phase: 'read', calls: () => [{}, { query: { labelSelector: 'os.modelarts/name=harness-net', limit: 5 } }] },
+  ShowNetwork: { phase: 'read', calls: () => one() },
+  PatchNetwork: { phase: 'update', calls: () => one({ body: { metadata: { annotations: { 'os.modelarts/description': 'changed by the test harness' } } } }) },
 
   // Datasets and versions
   CreateDataset: { phase: 'create', calls: (c) => one({ body: datasetBody(c) }) },
@@ -393,4 +405,5 @@ export const FLOW: Record<string, FlowStep> = {
   DeleteNotebook: { phase: 'delete', calls: (c) => notebook(c) },
   DeleteDevEnvInstance: { phase: 'delete', calls: () => one() },
   DeleteImage: { phase: 'delete', calls: (c) => one({ params: { id: c.ids.image_id } }) },
+  DeleteNetwork: { phase: 'delete', calls: () => one() },
 };

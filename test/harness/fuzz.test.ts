@@ -120,6 +120,7 @@ describe('fuzz: every route of /openapi.json, schema-driven (schemathesis)', () 
         id: ids.notebook_id,
         instance_id: ids.instance_id,
         storage_id: ids.storage_id,
+        network_name: ids.network_name,
       },
       perOperation: {
         ShowImage: { id: ids.image_id },

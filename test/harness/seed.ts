@@ -98,6 +98,7 @@ function placeholderIds(acct: Account): Ids {
     image_id: 'not-seeded',
     instance_id: 'not-seeded',
     storage_id: 'not-seeded',
+    network_name: 'not-seeded',
   };
 }
 
@@ -142,6 +143,7 @@ export async function seedAccount(acct: Account, route: Finder, full: boolean): 
   // The agency first: without it, an authorization is refused before anything else is looked at.
   await ok('CreateModelArtsAgency', first('CreateModelArtsAgency'));
   ids.image_id = ((await ok('RegisterImage', first('RegisterImage'))).json as { id: string }).id;
+  ids.network_name = ((await ok('CreateNetwork', first('CreateNetwork'))).json as { metadata: { name: string } }).metadata.name;
   // The Jupyter servers start while the rest is made (only the owner side gets them: two processes).
   if (full) {
     ids.notebook_id = ((await ok('CreateNotebook', first('CreateNotebook'))).json as { id: string }).id;

@@ -184,6 +184,18 @@ def resource_config_steps(s, ctx):
     call("show_os_quota")
 
 
+def network_steps(s, ctx):
+    labels = {"os.modelarts/name": "sdk-net", "os.modelarts/workspace.id": "0"}
+    created = call("create_network", body={"apiVersion": "v1", "kind": "Network", "metadata": {"labels": labels}, "spec": {"cidr": "192.168.200.0/24"}})
+    call("list_networks")
+    call("list_networks", label_selector="os.modelarts/name=sdk-net", limit=5)
+    if created:
+        name = created.metadata.name
+        call("show_network", network_name=name)
+        call("patch_network", network_name=name, body={"metadata": {"annotations": {"os.modelarts/description": "changed by the SDK test"}}})
+        call("delete_network", network_name=name)
+
+
 def authorization_steps(s, ctx):
     call("create_model_arts_agency", body={})
     call("create_model_arts_agency", body={"agency_name_suffix": "sdk"})
@@ -331,7 +343,7 @@ def notebook_steps(s, ctx):
 
 
 # The families served today, in order. Pools: add a function per family here.
-FAMILIES = [resource_config_steps, authorization_steps, training_steps, image_steps, notebook_steps]
+FAMILIES = [resource_config_steps, network_steps, authorization_steps, training_steps, image_steps, notebook_steps]
 
 
 def sdk_operations():
