@@ -196,6 +196,9 @@ export const FLOW: Record<string, FlowStep> = {
   // Resource configuration
   ShowOsConfig: { phase: 'read', calls: () => one() },
   ShowOsQuota: { phase: 'read', calls: () => one() },
+  // Resource flavors (#156) and plug-in templates (#139): the host's, the same for every project.
+  ListResourceFlavors: { phase: 'read', calls: () => [{}, { query: { labelSelector: 'os.modelarts/scope=Train', limit: 1 } }] },
+  ShowPluginTemplate: { phase: 'read', calls: () => [{ params: { plugintemplate_name: 'gpu-driver' } }, { params: { plugintemplate_name: 'npu-driver' } }] },
 
   // Networks (#143-147): one network of the account's; the isolation sweep replays it as another project.
   CreateNetwork: {

@@ -196,6 +196,15 @@ def network_steps(s, ctx):
         call("delete_network", network_name=name)
 
 
+def resource_flavor_steps(s, ctx):
+    call("list_resource_flavors")
+    first = call("list_resource_flavors", label_selector="os.modelarts/scope=Train", limit=1)
+    if first and first.metadata and first.metadata._continue:
+        call("list_resource_flavors", limit=1, _continue=first.metadata._continue)
+    call("show_plugin_template", plugintemplate_name="gpu-driver")
+    call("show_plugin_template", plugintemplate_name="npu-driver")
+
+
 def authorization_steps(s, ctx):
     call("create_model_arts_agency", body={})
     call("create_model_arts_agency", body={"agency_name_suffix": "sdk"})
@@ -343,7 +352,7 @@ def notebook_steps(s, ctx):
 
 
 # The families served today, in order. Pools: add a function per family here.
-FAMILIES = [resource_config_steps, network_steps, authorization_steps, training_steps, image_steps, notebook_steps]
+FAMILIES = [resource_config_steps, resource_flavor_steps, network_steps, authorization_steps, training_steps, image_steps, notebook_steps]
 
 
 def sdk_operations():
