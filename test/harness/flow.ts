@@ -177,7 +177,7 @@ export const devEnvBody = (c: FlowContext) => ({
 export const FLOW: Record<string, FlowStep> = {
   KeystoneCreateUserTokenByPassword: {
     phase: 'read',
-    calls: (c) =>
+    calls: () =>
       one({
         body: {
           auth: {
@@ -203,7 +203,7 @@ export const FLOW: Record<string, FlowStep> = {
   // Networks (#143-147): one network of the account's; the isolation sweep replays it as another project.
   CreateNetwork: {
     phase: 'create',
-    calls: (c) =>
+    calls: () =>
       one({ body: { apiVersion: 'v1', kind: 'Network', metadata: { labels: { 'os.modelarts/name': 'harness-net' } }, spec: { cidr: '192.168.64.0/18' } } }),
   },
   ListNetworks: { phase: 'read', calls: () => [{}, { query: { labelSelector: 'os.modelarts/name=harness-net', limit: 5 } }] },
@@ -361,7 +361,7 @@ export const FLOW: Record<string, FlowStep> = {
   CreateImage: {
     phase: 'create',
     ready: notebookIs('RUNNING'),
-    calls: (c) =>
+    calls: () =>
       notebook(c, { body: { name: c.name('saved'), tag: 'v1', description: 'saved by the test harness', namespace: 'harness', workspace_id: '0' } }),
   },
   // OBS storage of notebooks (#92-95): a folder of the work bucket mounted on the running notebook.
