@@ -177,7 +177,7 @@ export const devEnvBody = (c: FlowContext) => ({
 export const FLOW: Record<string, FlowStep> = {
   KeystoneCreateUserTokenByPassword: {
     phase: 'read',
-    calls: () =>
+    calls: (c) =>
       one({
         body: {
           auth: {
