@@ -361,7 +361,7 @@ export const FLOW: Record<string, FlowStep> = {
   CreateImage: {
     phase: 'create',
     ready: notebookIs('RUNNING'),
-    calls: () =>
+    calls: (c) =>
       notebook(c, { body: { name: c.name('saved'), tag: 'v1', description: 'saved by the test harness', namespace: 'harness', workspace_id: '0' } }),
   },
   // OBS storage of notebooks (#92-95): a folder of the work bucket mounted on the running notebook.
