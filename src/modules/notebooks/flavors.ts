@@ -1,23 +1,14 @@
-// Notebook flavors of this host: CPU slices of 1, 2, 4... cores up to the local pool's, 4 GB of
-// memory per core (bounded by the pool's memory). No GPU flavors: the local executor has none to give.
+// Notebook flavors of this host: the CPU slices of the local pool (src/runtime/local/cpu-slices.ts).
 import type { LocalPool } from '#src/runtime/local/local-pool.ts';
-import { hostResources, type PoolAmount } from '#src/runtime/local/host-resources.ts';
+import { hostResources } from '#src/runtime/local/host-resources.ts';
+import { cpuSlices, type CpuSlice } from '#src/runtime/local/cpu-slices.ts';
 import type { Static } from 'typebox';
 import type { NotebookFlavor } from './schemas.ts';
 
-export interface NotebookFlavorSpec {
-  id: string;
-  amount: PoolAmount;
-}
-
-const MB_PER_CORE = 4096;
+export type NotebookFlavorSpec = CpuSlice;
 
 export function notebookFlavors(pool: LocalPool): NotebookFlavorSpec[] {
-  const out: NotebookFlavorSpec[] = [];
-  for (let cores = 1; cores <= pool.capacity.cpu; cores *= 2) {
-    out.push({ id: `modelarts.vm.cpu.${cores}u`, amount: { cpu: cores, memoryMb: Math.min(cores * MB_PER_CORE, pool.capacity.memoryMb) } });
-  }
-  return out;
+  return cpuSlices(pool.capacity);
 }
 
 /**

@@ -2,8 +2,8 @@
 // 4 GB of memory per core (bounded by the host's memory). A job's nodes all run on this host, so a
 // flavor's max_num is how many of it the pool holds at once. No GPU flavors: the local executor
 // has no GPU to give.
-import { statfsSync } from 'node:fs';
 import type { HostResources, PoolAmount } from '#src/runtime/local/host-resources.ts';
+import { cpuSlices, dataDiskGb } from '#src/runtime/local/cpu-slices.ts';
 import type { FlavorResponse } from './resource-schemas.ts';
 
 export interface TrainingFlavor {
@@ -12,27 +12,14 @@ export interface TrainingFlavor {
   amount: PoolAmount;
 }
 
-const MB_PER_CORE = 4096;
-const DISK_GB = 50;
-
-function diskGb(dataDir: string): number {
-  try {
-    const s = statfsSync(dataDir);
-    return Math.max(1, Math.min(DISK_GB, Math.floor((s.bavail * s.bsize) / 1024 ** 3)));
-  } catch {
-    return DISK_GB;
-  }
-}
-
 export function hostFlavors(host: HostResources, dataDir: string): TrainingFlavor[] {
-  const disk = diskGb(dataDir);
+  const disk = dataDiskGb(dataDir);
   const flavors: TrainingFlavor[] = [];
-  for (let cores = 1; cores <= host.cpuCores; cores *= 2) {
-    const memoryMb = Math.min(cores * MB_PER_CORE, host.memoryMb);
-    const id = `modelarts.vm.cpu.${cores}u`;
+  for (const { id, amount } of cpuSlices({ cpu: host.cpuCores, memoryMb: host.memoryMb })) {
+    const { cpu: cores, memoryMb } = amount;
     const maxNum = Math.max(1, Math.floor(host.cpuCores / cores));
     flavors.push({
-      amount: { cpu: cores, memoryMb },
+      amount,
       response: {
         flavor_id: id,
         flavor_name: `Computing CPU(${cores}U) instance`,
