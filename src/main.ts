@@ -39,7 +39,7 @@ async function serve(values: Values): Promise<void> {
     atelier.app.log.info({ signal }, 'shutting down');
     await atelier.close();
     atelier.app.log.info({ signal, ms: Math.round(performance.now() - started) }, 'stopped');
-    logs.flush();
+    await logs.flush();
     process.exit(0);
   };
   process.once('SIGINT', () => void stop('SIGINT'));

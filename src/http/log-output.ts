@@ -5,7 +5,7 @@ import { REQUEST_LINE_MESSAGE } from './request-log.ts';
 /** Where the server's log lines go, and how to write out what is still buffered before the process exits. */
 export interface LogOutput {
   stream: DestinationStream;
-  flush(): void;
+  flush(): Promise<void>;
 }
 
 export interface LogOutputOptions {
@@ -18,7 +18,7 @@ export interface LogOutputOptions {
 /**
  * The server's logs: stdout, and `<data dir>/logs/atelier.log` (JSON lines always, mode 0600).
  * The file is written by sonic-boom in the background, so a burst of requests costs no extra trips
- * through libuv's thread pool; flush() writes the rest synchronously at shutdown.
+ * through libuv's thread pool; flush() writes the rest in order and closes the file at shutdown.
  */
 export async function serverLogOutput(options: LogOutputOptions): Promise<LogOutput> {
   const file = pino.destination({ dest: join(options.dataDir, 'logs', 'atelier.log'), append: true, mkdir: true, sync: false, mode: 0o600 });
@@ -29,13 +29,15 @@ export async function serverLogOutput(options: LogOutputOptions): Promise<LogOut
   ]);
   return {
     stream,
-    flush: () => {
-      try {
-        file.flushSync();
-      } catch {
-        // Not open yet: nothing was written to it.
-      }
-    },
+    // end() writes what is buffered after the write in flight, in order, then closes the file
+    // (flushSync() beside a write in flight could put the last lines first). Bounded: a file that
+    // cannot be written must not hold the exit.
+    flush: () =>
+      new Promise<void>((resolve) => {
+        setTimeout(resolve, 2000).unref();
+        file.once('close', () => resolve());
+        file.end();
+      }),
   };
 }
 
