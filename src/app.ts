@@ -32,6 +32,8 @@ import { BucketStore } from './storage/bucket-store.ts';
 import { registerModules } from './modules/index.ts';
 import type { AppContext } from './context.ts';
 import { ReconcilerLoop, TaskQueue, TaskWorker } from './runtime/index.ts';
+import { PoolWorkloads } from './core/pool-workloads.ts';
+import { PoolRegistry } from './runtime/local/pool-registry.ts';
 import { LocalPool } from './runtime/local/local-pool.ts';
 import { createSandbox, securePrivateDir } from './runtime/sandbox/index.ts';
 
@@ -117,6 +119,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const tasks = new TaskQueue(database.db, clock);
   const worker = new TaskWorker({ database, definitions: [], clock, logger: app.log });
   tasks.onEnqueue(() => worker.notify());
+  const localPool = new LocalPool(config.localPool);
   const context: AppContext = {
     config,
     database,
@@ -130,7 +133,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     tasks,
     worker,
     reconcilers: new ReconcilerLoop(config.reconcileIntervalMs, app.log),
-    localPool: new LocalPool(config.localPool),
+    localPool,
+    pools: new PoolRegistry(localPool),
+    poolWorkloads: new PoolWorkloads(),
     sandbox,
   };
   app.log.info(sandbox.describe());

@@ -12,6 +12,8 @@ import type { BucketAccess } from './storage/bucket-access.ts';
 import type { FastifyInstance } from 'fastify';
 import type { Reconciler, ReconcilerLoop, TaskDefinition, TaskQueue, TaskWorker } from './runtime/index.ts';
 import type { LocalPool } from './runtime/local/local-pool.ts';
+import type { PoolWorkloads } from './core/pool-workloads.ts';
+import type { PoolRegistry } from './runtime/local/pool-registry.ts';
 import type { Sandbox } from './runtime/sandbox/index.ts';
 
 /** What modules receive: the ports of the outside world, picked once from the config. */
@@ -33,7 +35,12 @@ export interface AppContext {
   /** Families with a status register their reconciler here. */
   reconcilers: ReconcilerLoop;
   /** The host capacity training jobs and service instances share. */
+  /** The public pool of this host (also `pools.publicPool`). */
   localPool: LocalPool;
+  /** The public pool and the dedicated pools, where workloads are placed. */
+  pools: PoolRegistry;
+  /** What runs in each pool, as the families that run workloads report it. */
+  poolWorkloads: PoolWorkloads;
   /** Confines every workload (training processes, model servers) and enforces its CPU and memory. */
   sandbox: Sandbox;
 }

@@ -1,4 +1,4 @@
-import { arch, cpus, totalmem } from 'node:os';
+import { arch, cpus, networkInterfaces, totalmem } from 'node:os';
 
 /** What this host offers the local executor: CPU cores and memory (no GPU detection: none is used). */
 export interface HostResources {
@@ -29,4 +29,10 @@ export interface PoolAmount {
 /** Whether `request` fits next to `used` within `capacity`. */
 export function fitsIn(capacity: PoolAmount, used: PoolAmount, request: PoolAmount): boolean {
   return used.cpu + request.cpu <= capacity.cpu && used.memoryMb + request.memoryMb <= capacity.memoryMb;
+}
+
+/** The host's first non-internal IPv4 address (what a node of a pool on this host shows), else loopback. */
+export function hostIp(): string {
+  for (const addrs of Object.values(networkInterfaces())) for (const a of addrs ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
+  return '127.0.0.1';
 }
