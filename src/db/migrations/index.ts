@@ -14,6 +14,7 @@ import * as devenv from './0012_devenv.ts';
 import * as notebookStorage from './0013_notebook_storage.ts';
 import * as notebookSnapshot from './0014_notebook_snapshot.ts';
 import * as networks from './0015_networks.ts';
+import * as workloadPools from './0016_workload_pools.ts';
 
 export const migrations = {
   '0001_identity': identity,
@@ -31,4 +32,5 @@ export const migrations = {
   '0013_notebook_storage': notebookStorage,
   '0014_notebook_snapshot': notebookSnapshot,
   '0015_networks': networks,
+  '0016_workload_pools': workloadPools,
 };
