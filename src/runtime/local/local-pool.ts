@@ -218,16 +218,15 @@ export class LocalPool {
 
   /** Lends `amount` of this (public) pool's free capacity to a dedicated pool; false when it is not free. */
   lend(key: string, amount: PoolAmount): boolean {
-    const others = this.lent.get(key);
+    const before = this.lent.get(key);
+    // What `key` has lent already counts as free for its new amount.
     this.lent.delete(key);
-    const free = this.free();
-    const need = { cpu: round2(amount.cpu * this.cpuOvercommit), memoryMb: amount.memoryMb };
-    if (!fits(add(free, others ? { cpu: round2(others.cpu * this.cpuOvercommit), memoryMb: others.memoryMb } : ZERO), need)) {
-      if (others) this.lent.set(key, others);
+    if (!fits(this.free(), { cpu: round2(amount.cpu * this.cpuOvercommit), memoryMb: amount.memoryMb })) {
+      if (before) this.lent.set(key, before);
       return false;
     }
     this.lent.set(key, amount);
-    if (others && (amount.cpu < others.cpu || amount.memoryMb < others.memoryMb)) this.notifyRelease();
+    if (before && (amount.cpu < before.cpu || amount.memoryMb < before.memoryMb)) this.notifyRelease();
     return true;
   }
 
