@@ -34,6 +34,8 @@ export interface Config {
   reconcileIntervalMs: number;
   /** A prediction without an answer after this long gets a 504 and is dropped. */
   inferTimeoutSeconds: number;
+  /** Period of the resource metrics sampler, ms. */
+  metricsIntervalMs: number;
   /** Extra training engines, `id=Name@/path/to/interpreter,...` (e.g. a virtual environment holding a framework). */
   trainingEngines: string;
   /**
@@ -86,6 +88,12 @@ export const settings = [
   { flag: 'pool-quota', env: 'ATELIER_POOL_QUOTA', about: 'resource pools per project, as ShowOsQuota/ShowOsConfig report it', default: '15' },
   { flag: 'network-quota', env: 'ATELIER_NETWORK_QUOTA', about: 'networks per project, as ShowOsQuota/ShowOsConfig report it', default: '15' },
   { flag: 'training-engines', env: 'ATELIER_TRAINING_ENGINES', about: 'extra training engines: id=Name@/path/to/interpreter, comma separated', default: '' },
+  {
+    flag: 'metrics-interval',
+    env: 'ATELIER_METRICS_INTERVAL',
+    about: 'milliseconds between two samples of the host and pool usage (pool metrics)',
+    default: '10000',
+  },
   { flag: 'infer-timeout', env: 'ATELIER_INFER_TIMEOUT', about: 'seconds a prediction may take before it is dropped with a 504', default: '60' },
   { flag: 'local-pool-cpu', env: 'ATELIER_LOCAL_POOL_CPU', about: 'CPU cores training jobs and services use together (default: all)', default: '' },
   {
@@ -225,6 +233,7 @@ export function loadConfig(env: Env = process.env, flags: Partial<Record<Setting
     quotas: { pool: integer('pool quota', get('pool-quota'), 0, 10000), network: integer('network quota', get('network-quota'), 0, 10000) },
     reconcileIntervalMs: 2000,
     inferTimeoutSeconds: integer('infer timeout', get('infer-timeout'), 1, 3600),
+    metricsIntervalMs: integer('metrics interval', get('metrics-interval'), 100, 600_000),
     trainingEngines: get('training-engines'),
     localPool: {
       ...(get('local-pool-cpu') ? { cpu: integer('local pool cpu', get('local-pool-cpu'), 1, 4096) } : {}),

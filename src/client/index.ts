@@ -7,6 +7,7 @@ import { notebooksClient } from './families/notebooks.ts';
 import { devenvClient } from './families/devenv.ts';
 import { modelsClient } from './families/models.ts';
 import { networksClient } from './families/networks.ts';
+import { poolMetricsClient } from './families/pool-metrics.ts';
 import { resourceConfigClient } from './families/resource-config.ts';
 import { resourceFlavorsClient } from './families/resource-flavors.ts';
 import { samplesClient } from './families/samples.ts';
@@ -23,6 +24,7 @@ export class AtelierClient {
   readonly resourceConfig;
   readonly resourceFlavors;
   readonly networks;
+  readonly poolMetrics;
   readonly datasets;
   readonly samples;
   readonly training;
@@ -39,6 +41,7 @@ export class AtelierClient {
     this.resourceConfig = resourceConfigClient(this.http);
     this.resourceFlavors = resourceFlavorsClient(this.http);
     this.networks = networksClient(this.http);
+    this.poolMetrics = poolMetricsClient(this.http);
     this.datasets = datasetsClient(this.http);
     this.samples = samplesClient(this.http);
     this.training = trainingClient(this.http);
