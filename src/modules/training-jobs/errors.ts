@@ -10,6 +10,8 @@ export const jobErrors = {
   alreadyEnded: (phase: string) => apiError(400, 'ModelArts.0107', 'action_type', 'terminate', `The job has already ended (${phase}).`),
   /** The flavor asked for is not one this host offers, or not this many times. */
   flavorUnavailable: (detail: string) => apiError(400, 'ModelArts.6323', detail),
+  /** spec.resource.pool_id names no pool of the project, or one whose scope does not admit training. */
+  badPool: (detail: string) => errors.badParam(`body.spec.resource.pool_id: ${detail}`),
 };
 
 /** A training job named in a request body that the caller's project does not have: 400 ModelArts.2755, as a missing algorithm there. */

@@ -3,6 +3,9 @@ import type { Principal } from '#src/auth/principal.ts';
 import { errors } from '#src/core/errors.ts';
 import { uuid } from '#src/core/ids.ts';
 import type { Clock } from '#src/core/time.ts';
+import type { PoolAmount } from '#src/runtime/local/host-resources.ts';
+import type { PoolNode } from '#src/runtime/local/local-pool.ts';
+import type { PoolRegistry } from '#src/runtime/local/pool-registry.ts';
 import type { BucketAccess } from '#src/storage/bucket-access.ts';
 import type { ObjectStore } from '#src/storage/object-store.ts';
 import { formatObsPath, parseObsPath } from '#src/storage/obs-path.ts';
@@ -45,6 +48,7 @@ export class JobBuilder {
     private readonly datasets: DatasetManifestSource,
     private readonly clock: Clock,
     private readonly buckets: BucketAccess,
+    private readonly pools: PoolRegistry,
   ) {}
 
   async build(caller: Principal, req: CreateTrainingJobRequest): Promise<TrainingJobRow> {
@@ -52,6 +56,7 @@ export class JobBuilder {
       throw errors.badParam('body.tasks: heterogeneous jobs are not available here; describe the job with algorithm and spec');
     const a = req.algorithm;
     if (!a) throw errors.badParam(`${F} is required`);
+    const pool = this.pool(caller, req);
     if (a.autosearch_config_path || a.autosearch_framework_path) throw jobErrors.autoSearch(`${F}.autosearch_config_path`);
     if (a.subscription_id || a.item_version_id)
       throw errors.badParam(`${F}.subscription_id: subscribed algorithms are not available here; use id or code_dir and boot_file`);
@@ -105,7 +110,7 @@ export class JobBuilder {
       return { ...o, local_dir: o.local_dir ?? layout.outputDir(id, o.name), remote: { obs: { obs_url: formatObsPath(p) } } };
     });
 
-    const { flavor, nodeCount } = this.pickFlavor(req, algo);
+    const { flavor, nodeCount, poolName } = this.pickFlavor(req, algo, pool);
     const logExport = this.logExportPath(req);
     const environments = normalizeEnvironments(a.environments);
     // Last, once the request is otherwise valid: writing to a bucket nobody has claims it.
@@ -135,6 +140,7 @@ export class JobBuilder {
         flavor_id: flavor.response.flavor_id,
         flavor_name: flavor.response.flavor_name,
         node_count: nodeCount,
+        ...(poolName ? { pool_id: poolName } : {}),
         flavor_detail: { flavor_type: flavor.response.flavor_type, billing: flavor.response.billing, flavor_info: jobFlavorInfo(flavor.response.flavor_info) },
       },
       log_export_path: logExport ? { obs_url: logExport } : {},
@@ -158,6 +164,7 @@ export class JobBuilder {
       node_count: nodeCount,
       cpu: flavor.amount.cpu * nodeCount,
       memory_mb: flavor.amount.memoryMb * nodeCount,
+      pool_name: poolName ?? null,
       phase: 'Creating',
       secondary_phase: 'Creating',
       create_time: now,
@@ -188,9 +195,17 @@ export class JobBuilder {
     return { ...input, local_dir: input.local_dir ?? localDir, remote: { dataset: { id: dataset!.id, version_id: dataset!.version_id, obs_url: manifest } } };
   }
 
-  private pickFlavor(req: CreateTrainingJobRequest, algo: AlgorithmRecord | undefined) {
+  /** The dedicated pool the job names (of the caller's project, admitting training), or undefined for the public pool. */
+  private pool(caller: Principal, req: CreateTrainingJobRequest): { name: string; nodes: readonly PoolNode[] } | undefined {
+    const name = req.spec?.resource?.pool_id;
+    if (!name) return undefined;
+    const placed = this.pools.placement(caller.projectId, name, 'Train');
+    if (!placed.ok) throw jobErrors.badPool(placed.message);
+    return { name, nodes: placed.pool.nodes() };
+  }
+
+  private pickFlavor(req: CreateTrainingJobRequest, algo: AlgorithmRecord | undefined, pool: { name: string; nodes: readonly PoolNode[] } | undefined) {
     const r = req.spec?.resource;
-    if (r?.pool_id) throw errors.badParam('body.spec.resource.pool_id: jobs run in the local pool here; leave pool_id out');
     if (!r?.flavor_id) throw errors.badParam('body.spec.resource.flavor_id is required (see GET training-job-flavors)');
     const flavor = this.runtime.flavors.find((f) => f.response.flavor_id === r.flavor_id);
     if (!flavor) {
@@ -204,6 +219,10 @@ export class JobBuilder {
     if (flavor.amount.cpu * nodeCount > this.runtime.capacity.cpu || flavor.amount.memoryMb * nodeCount > this.runtime.capacity.memoryMb) {
       throw jobErrors.flavorUnavailable(`(${nodeCount} x ${r.flavor_id} is larger than this host: at most ${flavor.response.max_num} nodes)`);
     }
+    if (pool && !everFits(pool.nodes, flavor.amount, nodeCount))
+      throw jobErrors.flavorUnavailable(
+        `(${nodeCount} x ${r.flavor_id} can never run in resource pool ${pool.name}: each replica is placed whole on one node, and its nodes are ${describeNodes(pool.nodes)})`,
+      );
     for (const req of algo?.resourceRequirements ?? []) {
       const values = req.value;
       if (req.key === 'flavor_type' && values.length > 0 && !values.includes(flavor.response.flavor_type)) {
@@ -213,7 +232,7 @@ export class JobBuilder {
         throw errors.badParam('body.spec.resource.node_count: the algorithm does not support distributed training');
       }
     }
-    return { flavor, nodeCount };
+    return { flavor, nodeCount, poolName: pool?.name };
   }
 
   private logExportPath(req: CreateTrainingJobRequest): string | undefined {
@@ -225,6 +244,20 @@ export class JobBuilder {
     return formatObsPath(p);
   }
 }
+
+/** Whether `replicas` shares of `each` can be placed, first fit, on the pool's nodes when nothing else runs there. */
+function everFits(nodes: readonly PoolNode[], each: PoolAmount, replicas: number): boolean {
+  const free = nodes.map((n) => ({ ...n.capacity }));
+  for (let i = 0; i < replicas; i++) {
+    const node = free.find((f) => each.cpu <= f.cpu + 1e-9 && each.memoryMb <= f.memoryMb);
+    if (!node) return false;
+    node.cpu -= each.cpu;
+    node.memoryMb -= each.memoryMb;
+  }
+  return true;
+}
+
+const describeNodes = (nodes: readonly PoolNode[]) => nodes.map((n) => `${n.name} (${n.capacity.cpu} cores, ${n.capacity.memoryMb} MB)`).join(', ') || 'none';
 
 /** The algorithm's parameters with the job's values; new names only when the algorithm allows customization. */
 function mergeParameters(algo: AlgorithmRecord, given: Parameter[]): Parameter[] {

@@ -50,6 +50,7 @@ export class JobRunner {
   /** The bookkeeping of every job this server drives; close() lets them settle. */
   private readonly chains = new Set<Promise<void>>();
   private readonly releaseListeners: (() => void)[] = [];
+  private processListener: (row: TrainingJobRow, pid: number, running: boolean) => void = () => undefined;
   private closed = false;
   private stopWaiting: (reason: Error) => void = () => undefined;
   /** Rejects on close, so no chain keeps waiting for processes that outlive the server. */
@@ -69,6 +70,11 @@ export class JobRunner {
   /** Listens for jobs releasing their share of the pool (the scheduler admits the next one). */
   onRelease(listener: () => void): void {
     this.releaseListeners.push(listener);
+  }
+
+  /** Listens for a task's process group starting (or being adopted) and ending: its pool measures them. */
+  onProcess(listener: (row: TrainingJobRow, pid: number, running: boolean) => void): void {
+    this.processListener = listener;
   }
 
   private released(): void {
@@ -137,6 +143,7 @@ export class JobRunner {
   private sampleTasks(row: TrainingJobRow, handles: Map<string, ProcessHandle>): void {
     const perNode = { cpu: row.cpu / row.node_count, memoryMb: row.memory_mb / row.node_count };
     for (const [task, h] of handles) {
+      this.processListener(row, h.pid, true);
       const file = this.runtime.layout.metricsFile(row.id, task);
       // I/O is kept as bytes since the previous sample (the first: since the process started).
       let io = { readBytes: 0, writeBytes: 0 };
@@ -167,6 +174,7 @@ export class JobRunner {
           exits.set(task, exit);
         } finally {
           this.runtime.executor.unsample(h.pid);
+          this.processListener(row, h.pid, false);
         }
         const usage = usageLine(task, exit);
         if (usage) await this.serviceLog(row, usage).catch(() => undefined);

@@ -6,6 +6,7 @@ import { detectEngines, parseEngineSpecs, type TrainingEngine } from './engines.
 import { JobBuilder, type AlgorithmSource } from './job-builder.ts';
 import { TrainingJobReconciler } from './job-reconciler.ts';
 import { JobRunner } from './job-runner.ts';
+import { trainingWorkloads } from './pool-workloads.ts';
 import { LogUrlSigner } from './log-url.ts';
 import { jobRoutes } from './routes/job-routes.ts';
 import { logRoutes } from './routes/log-routes.ts';
@@ -16,7 +17,10 @@ import { TrainingJobService } from './service.ts';
 import { TrainingJobStore } from './store.ts';
 import { createTrainingRuntime } from './training-runtime.ts';
 
-export type TrainingJobsDeps = Pick<AppContext, 'config' | 'database' | 'objectStore' | 'clock' | 'buckets' | 'localPool' | 'sandbox'> & {
+export type TrainingJobsDeps = Pick<
+  AppContext,
+  'config' | 'database' | 'objectStore' | 'clock' | 'buckets' | 'localPool' | 'pools' | 'poolWorkloads' | 'sandbox'
+> & {
   /** The engines found on this host (trainingEngines), the same list algorithms check against. */
   engines: TrainingEngine[];
   algorithms: AlgorithmSource;
@@ -41,8 +45,9 @@ export function trainingJobsModule(deps: TrainingJobsDeps): FamilyModule & { job
   });
   const store = new TrainingJobStore(deps.database.db);
   const runner = new JobRunner(runtime, store, deps.objectStore, deps.clock, deps.log, deps.buckets);
-  const scheduler = new JobScheduler(runtime, deps.localPool, store, runner, deps.clock, deps.log);
-  const builder = new JobBuilder(runtime, deps.algorithms, deps.objectStore, deps.datasets, deps.clock, deps.buckets);
+  const scheduler = new JobScheduler(deps.pools, store, runner, deps.clock, deps.log);
+  const builder = new JobBuilder(runtime, deps.algorithms, deps.objectStore, deps.datasets, deps.clock, deps.buckets, deps.pools);
+  deps.poolWorkloads.register('train', (projectId, poolName) => trainingWorkloads(store, projectId, poolName));
   const jobs = new TrainingJobService(runtime, store, builder, runner, scheduler, new LogUrlSigner(deps.config.dataDir), deps.clock);
   return {
     jobs,

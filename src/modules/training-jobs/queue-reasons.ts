@@ -31,9 +31,14 @@ export function holdersText(projectId: string, holdings: Holding[]): string {
   return `held by ${parts.join('; ')}`;
 }
 
-/** The job does not fit in the pool now. */
-export function queueReason(job: QueuedJob, pool: Pick<LocalPool, 'capacity' | 'schedulable' | 'cpuOvercommit'>, shortage: Shortage | undefined): string {
-  if (!shortage) return 'Queuing: waiting for its turn in the local pool';
+/** The job does not fit in the pool now; `where` names the pool (the local pool when left out). */
+export function queueReason(
+  job: QueuedJob,
+  pool: Pick<LocalPool, 'capacity' | 'schedulable' | 'cpuOvercommit'>,
+  shortage: Shortage | undefined,
+  where?: string,
+): string {
+  if (!shortage) return `Queuing: waiting for its turn in ${where ?? 'the local pool'}`;
   const wanted: string[] = [];
   const detail: string[] = [];
   if (shortage.cpu) {
@@ -47,12 +52,13 @@ export function queueReason(job: QueuedJob, pool: Pick<LocalPool, 'capacity' | '
       `it needs ${Math.round(shortage.memoryMb.need)} MB of memory, ${Math.round(shortage.memoryMb.free)} of the pool's ${Math.round(pool.schedulable.memoryMb)} MB are free`,
     );
   }
-  return `Queuing for ${wanted.join(' and ')}: ${detail.join('; ')}; ${holdersText(job.project_id, shortage.holdings)}`;
+  return `Queuing for ${wanted.join(' and ')}${where ? ` in ${where}` : ''}: ${detail.join('; ')}; ${holdersText(job.project_id, shortage.holdings)}`;
 }
 
 /** The job would fit, but an earlier job waits first (first come, first served). */
-export function behindReason(job: QueuedJob, first: QueuedJob): string {
+export function behindReason(job: QueuedJob, first: QueuedJob, where?: string): string {
+  const pool = where ?? 'the pool';
   if (first.project_id === job.project_id)
-    return `Queuing behind training job "${first.name}" (${first.id}), which was queued earlier and waits for the pool first (first come, first served)`;
-  return 'Queuing behind other workloads queued earlier (first come, first served)';
+    return `Queuing behind training job "${first.name}" (${first.id}), which was queued earlier and waits for ${pool} first (first come, first served)`;
+  return `Queuing behind other workloads queued earlier in ${pool} (first come, first served)`;
 }

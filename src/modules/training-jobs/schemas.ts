@@ -219,7 +219,11 @@ export const CreateTrainingJobRequest = Type.Object({
                 }),
               ),
               pool_id: Type.Optional(
-                Type.String({ maxLength: 64, description: 'Dedicated pool; jobs run in the local pool here: leave it out or empty (a value is a 400)' }),
+                Type.String({
+                  maxLength: 64,
+                  description:
+                    "Dedicated resource pool to run in: a pool of this project (its metadata.name) whose scope includes Train; left out or empty, the public pool. The job waits there for the pool's own capacity",
+                }),
               ),
             },
             { description: 'Flavor and node count' },
@@ -246,7 +250,8 @@ export const JobPhases = ['Creating', 'Pending', 'Running', 'Failed', 'Completed
 
 const PHASE_MEANINGS: Record<(typeof JobPhases)[number], string> = {
   Creating: 'created, not yet taken up by the scheduler',
-  Pending: 'waiting for room in the local pool, first come first served (secondary_phase Queuing; task_statuses say why)',
+  Pending:
+    'waiting for room in its pool (the public one or its dedicated one), first come first served within that pool (secondary_phase Queuing; task_statuses say why)',
   Running: 'admitted: code and inputs are staged, then one process per node runs',
   Failed:
     'a task exited with a code other than 0, no search trial reported its reward, or preparing the job, uploading its outputs or taking it up again after a server restart failed',
@@ -341,7 +346,7 @@ export const JobSpecResponse = Type.Object(
         flavor_id: Type.String({ description: 'Flavor of each node' }),
         flavor_name: Type.String({ description: 'Display name of the flavor' }),
         node_count: Type.Integer({ description: 'Nodes of the job, one process (task) each' }),
-        pool_id: Type.Optional(Type.String({ description: 'Dedicated pool; never set here, jobs run in the local pool' })),
+        pool_id: Type.Optional(Type.String({ description: 'The dedicated resource pool the job runs in; absent when it runs in the public pool' })),
         flavor_detail: Type.Object(
           {
             flavor_type: Type.String({ description: 'Flavor type: CPU (the only type here) or GPU' }),

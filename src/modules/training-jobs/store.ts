@@ -59,6 +59,18 @@ export class TrainingJobStore {
     return this.db.selectFrom('training_jobs').selectAll().where('phase', 'in', phases).orderBy('create_time').orderBy('id').execute();
   }
 
+  /** The project's jobs placed in a dedicated pool, oldest first. */
+  inPool(projectId: string, poolName: string): Promise<TrainingJobRow[]> {
+    return this.db
+      .selectFrom('training_jobs')
+      .selectAll()
+      .where('project_id', '=', projectId)
+      .where('pool_name', '=', poolName)
+      .orderBy('create_time')
+      .orderBy('id')
+      .execute();
+  }
+
   async count(projectId: string): Promise<number> {
     const r = await this.db
       .selectFrom('training_jobs')

@@ -25,6 +25,8 @@ export interface TrainingJobRow {
   /** Pool share taken while running: cores and memory of every node together. */
   cpu: number;
   memory_mb: number;
+  /** The dedicated pool the job is placed in (its id, spec.resource.pool_id); null: the public pool. */
+  pool_name: string | null;
   phase: JobPhase;
   secondary_phase: string;
   create_time: number;
