@@ -131,12 +131,20 @@ export class History {
   query(from: number, to: number, stepMs: number): HistoryPoint[] {
     const steps = new Map<number, FieldStats[]>();
     let until = to;
-    for (const tier of this.tiers) {
-      const lower = Math.max(from, tier.oldest());
-      if (lower >= until) continue;
-      // A coarse bucket is taken only when it ends before the finer tier's data begins.
-      const coarseEnd = until === to ? to : until - tier.widthMs + 1;
-      tier.each(lower, coarseEnd, (start, _count, stat) => {
+    this.tiers.forEach((tier, i) => {
+      if (until <= from) return;
+      // A finer tier starts at the first bucket boundary of the next coarser tier, so that each
+      // sample is counted once: the coarser tier covers whole buckets before it.
+      // When the coarser tier holds nothing older than this one (a young history), this tier covers it all.
+      const coarser = this.tiers[i + 1];
+      const oldest = tier.oldest();
+      const complete = !coarser || coarser.oldest() >= Math.floor(oldest / coarser.widthMs) * coarser.widthMs;
+      const lower = complete ? from : Math.max(from, Math.ceil(oldest / coarser.widthMs) * coarser.widthMs);
+      if (lower >= until) {
+        if (complete) until = from;
+        return;
+      }
+      tier.each(lower, until, (start, _count, stat) => {
         const step = Math.floor(start / stepMs) * stepMs;
         let acc = steps.get(step);
         if (!acc) {
@@ -152,9 +160,8 @@ export class History {
           a.max = Math.max(a.max, s.max);
         }
       });
-      until = lower;
-      if (until <= from) break;
-    }
+      until = complete ? from : lower;
+    });
     return [...steps.entries()].sort((a, b) => a[0] - b[0]).map(([time, fields]) => ({ time, fields }));
   }
 }
