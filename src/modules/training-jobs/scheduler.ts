@@ -24,8 +24,8 @@ export class JobScheduler {
 
   constructor(
     private readonly pools: PoolRegistry,
-    private readonly store: TrainingJobStore,
-    private readonly runner: JobRunner,
+    private readonly store: Pick<TrainingJobStore, 'inPhases' | 'update' | 'getById'>,
+    private readonly runner: Pick<JobRunner, 'onRelease' | 'onProcess' | 'serviceLog' | 'removeFiles' | 'start'>,
     private readonly clock: Clock,
     private readonly log: Logger,
   ) {
