@@ -7,6 +7,7 @@ import { notebooksClient } from './families/notebooks.ts';
 import { devenvClient } from './families/devenv.ts';
 import { modelsClient } from './families/models.ts';
 import { networksClient } from './families/networks.ts';
+import { poolWorkloadsClient } from './families/pool-workloads.ts';
 import { poolMetricsClient } from './families/pool-metrics.ts';
 import { resourceConfigClient } from './families/resource-config.ts';
 import { resourceFlavorsClient } from './families/resource-flavors.ts';
@@ -24,6 +25,7 @@ export class AtelierClient {
   readonly resourceConfig;
   readonly resourceFlavors;
   readonly networks;
+  readonly poolWorkloads;
   readonly poolMetrics;
   readonly datasets;
   readonly samples;
@@ -41,6 +43,7 @@ export class AtelierClient {
     this.resourceConfig = resourceConfigClient(this.http);
     this.resourceFlavors = resourceFlavorsClient(this.http);
     this.networks = networksClient(this.http);
+    this.poolWorkloads = poolWorkloadsClient(this.http);
     this.poolMetrics = poolMetricsClient(this.http);
     this.datasets = datasetsClient(this.http);
     this.samples = samplesClient(this.http);

@@ -12,6 +12,7 @@ import { notebookImageUsage } from './notebooks/index.ts';
 import { notebooksModule } from './notebooks/module.ts';
 import { objectUrlsModule } from './object-urls/module.ts';
 import { pluginTemplatesModule } from './plugin-templates/module.ts';
+import { poolWorkloadsModule } from './pool-workloads/module.ts';
 import { poolMetricsModule } from './pool-metrics/module.ts';
 import { resourceConfigModule } from './resource-config/module.ts';
 import { resourceFlavorsModule } from './resource-flavors/module.ts';
@@ -96,6 +97,7 @@ export async function registerModules(app: FastifyInstance, ctx: AppContext): Pr
   await install(app, ctx, resourceFlavorsModule(ctx));
   await install(app, ctx, pluginTemplatesModule());
   await install(app, ctx, networks);
+  await install(app, ctx, poolWorkloadsModule(ctx));
   await install(app, ctx, poolMetricsModule(ctx));
   await install(app, ctx, datasets);
   await install(app, ctx, samples);
