@@ -17,7 +17,8 @@ import type { StoredConfig } from './views.ts';
 interface Deps {
   store: ServiceStore;
   models: DeployableModels;
-  pool: LocalPool;
+  /** Where the batch's share is given back (whichever pool holds it). */
+  pool: Pick<LocalPool, 'release'>;
   clock: Clock;
   objects: ObjectStore;
   buckets: BucketAccess;

@@ -84,7 +84,12 @@ export const ServiceConfig = Type.Object({
       'Batch services: OBS output folder; each result goes to infer-result/<file name>_result.txt in it, and each instance writes infer-result-<n>.manifest',
     ),
   ),
-  cluster_id: Type.Optional(Text(64, 'Resource pool; only local (the pool ListClusters lists) exists here; default the service cluster_id')),
+  cluster_id: Type.Optional(
+    Text(
+      64,
+      "Resource pool of this model: local (the public pool) or a dedicated pool of the project admitting Infer; default the service's pool, and it must be the same",
+    ),
+  ),
   pool_name: Type.Optional(Text(64, 'Accepted and ignored here (the service cluster_id or pool_name applies)')),
   nodes: Type.Optional(ListOf(Text(64), 100, 'Edge nodes; accepted and ignored (no edge services)')),
   additional_properties: Type.Optional(FreeMap(50, 'Accepted and ignored')),
@@ -112,7 +117,12 @@ export const CreateServiceRequest = Type.Object({
   ),
   workspace_id: Type.Optional(Text(64, 'Workspace ID, default "0"; ListServices shows one workspace at a time')),
   schedule: Type.Optional(ListOf(Schedule, 1, SCHEDULE_TEXT)),
-  cluster_id: Type.Optional(Text(64, 'Resource pool for every model; only local (the pool ListClusters lists) exists here, and absent means the same pool')),
+  cluster_id: Type.Optional(
+    Text(
+      64,
+      'Resource pool of every model: local (the public pool, as ListClusters lists it) or the id (metadata.name) of a dedicated pool of the project whose scope includes Infer; absent: the public pool. In a dedicated pool without room now, the service stays deploying until room frees',
+    ),
+  ),
   pool_name: Type.Optional(Text(64, 'Same as cluster_id, used when cluster_id is absent')),
   vpc_id: Type.Optional(Text(64, NO_NETWORKS)),
   security_group_id: Type.Optional(Text(64, NO_NETWORKS)),
@@ -241,7 +251,9 @@ export type QueryServiceConfig = Static<typeof QueryServiceConfig>;
 
 export const ServiceDetail = Type.Object({
   ...ServiceCommon,
-  cluster_id: Type.Optional(Type.String({ description: 'Resource pool named at creation (cluster_id or pool_name), local; absent when none' })),
+  cluster_id: Type.Optional(
+    Type.String({ description: 'Resource pool named at creation (cluster_id or pool_name): local or a dedicated pool id; absent when none' }),
+  ),
   error_msg: Type.Optional(Type.String({ description: 'Why the deployment or the batch run failed; cleared when the service runs again' })),
   config: Type.Array(QueryServiceConfig, { description: 'The models of the service' }),
   access_address: Type.Optional(

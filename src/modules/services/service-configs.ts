@@ -2,6 +2,8 @@
 // service is created or updated, and the capacity they take from the local pool.
 import { errors } from '#src/core/errors.ts';
 import type { PoolAmount } from '#src/runtime/local/host-resources.ts';
+import type { PoolNode } from '#src/runtime/local/local-pool.ts';
+import type { PoolRegistry } from '#src/runtime/local/pool-registry.ts';
 import type { Sandbox } from '#src/runtime/sandbox/sandbox.ts';
 import type { BucketAccess } from '#src/storage/bucket-access.ts';
 import { batchPaths, checkBatchConfig } from './batch-service.ts';
@@ -36,15 +38,16 @@ export class ServiceConfigs {
     private readonly models: DeployableModels,
     private readonly sandbox: Sandbox,
     private readonly buckets: BucketAccess,
+    private readonly pools: PoolRegistry,
   ) {}
 
-  /** Checks a config list against the models and the pool; returns the stored form. */
+  /** Checks a config list against the models and the pool; returns the stored form and the dedicated pool it runs in, if any. */
   async resolve(
     projectId: string,
     configs: ServiceConfig[],
     clusterId: string | undefined,
     inferType: string,
-  ): Promise<{ stored: StoredConfig[]; cpu: number; memoryMb: number }> {
+  ): Promise<{ stored: StoredConfig[]; cpu: number; memoryMb: number; instances: number; pool?: string }> {
     const batch = inferType === 'batch';
     if (batch && configs.length !== 1) throw errors.badParam('body.config must hold exactly one model for a batch service');
     const weights = configs.map((c, i) => {
@@ -58,9 +61,19 @@ export class ServiceConfigs {
     const stored: StoredConfig[] = [];
     let cpu = 0;
     let memoryMb = 0;
+    let instances = 0;
+    const dedicated = new Set<string>();
+    const shares: PoolAmount[] = [];
+    let nodes: readonly PoolNode[] = [];
     for (const [i, c] of configs.entries()) {
       const cluster = c.cluster_id ?? clusterId;
-      if (cluster !== undefined && cluster !== LOCAL_CLUSTER_ID) throw serviceErrors.clusterNotFound(cluster);
+      if (cluster !== undefined && cluster !== LOCAL_CLUSTER_ID) {
+        const placed = this.pools.placement(projectId, cluster, 'Infer');
+        if (!placed.ok && placed.reason === 'not-found') throw serviceErrors.clusterNotFound(cluster);
+        if (!placed.ok) throw errors.badParam(`${c.cluster_id ? `body.config[${i}].cluster_id` : 'body.pool_name'}: ${placed.message}`);
+        dedicated.add(cluster);
+        nodes = placed.pool.nodes();
+      }
       const model = await this.models.deployable(projectId, c.model_id);
       if (!model) throw serviceErrors.modelNotFound(c.model_id);
       const versionKey = `${model.name} ${model.version}`;
@@ -81,6 +94,8 @@ export class ServiceConfigs {
       const amount = instanceAmount(c, `body.config[${i}].specification`);
       cpu += amount.cpu * c.instance_count;
       memoryMb += amount.memoryMb * c.instance_count;
+      instances += c.instance_count;
+      for (let k = 0; k < c.instance_count; k++) shares.push(amount);
       stored.push({
         model_id: model.id,
         model_name: model.name,
@@ -94,6 +109,26 @@ export class ServiceConfigs {
         ...(batchFields ? { ...batchFields, req_uri: c.req_uri! } : {}),
       });
     }
-    return { stored, cpu, memoryMb };
+    const pool = [...dedicated][0];
+    if (pool) {
+      // One pool per service: its instances are placed on that pool's nodes.
+      if (dedicated.size > 1 || configs.some((c) => (c.cluster_id ?? clusterId) !== pool))
+        throw errors.badParam(`body.config[].cluster_id: all models of a service run in one resource pool (${pool})`);
+      if (!everFits(nodes, shares))
+        throw serviceErrors.insufficientResources(`the instances can never all run in resource pool ${pool}: an instance is placed whole on one of its nodes`);
+    }
+    return { stored, cpu, memoryMb, instances, ...(pool ? { pool } : {}) };
   }
+}
+
+/** Whether every share can be placed, first fit, on the nodes when nothing else runs there. */
+function everFits(nodes: readonly PoolNode[], shares: PoolAmount[]): boolean {
+  const free = nodes.map((n) => ({ ...n.capacity }));
+  for (const s of shares) {
+    const node = free.find((f) => s.cpu <= f.cpu + 1e-9 && s.memoryMb <= f.memoryMb);
+    if (!node) return false;
+    node.cpu -= s.cpu;
+    node.memoryMb -= s.memoryMb;
+  }
+  return true;
 }

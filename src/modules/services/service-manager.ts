@@ -5,13 +5,16 @@ import type { BucketAccess } from '#src/storage/bucket-access.ts';
 import type { ObjectStore } from '#src/storage/object-store.ts';
 import { isUniqueViolation } from '#src/db/driver-errors.ts';
 import { DeployCancelledError, ServingHost, type HostOptions } from '#src/runtime/serving/serving-host.ts';
+import type { PoolAmount } from '#src/runtime/local/host-resources.ts';
 import type { LocalPool } from '#src/runtime/local/local-pool.ts';
+import type { PoolRegistry } from '#src/runtime/local/pool-registry.ts';
 import type { Sandbox } from '#src/runtime/sandbox/sandbox.ts';
 import { BatchRunner } from './batch-runner.ts';
 import { serviceErrors } from './errors.ts';
 import { InferenceStats } from './inference-stats.ts';
 import type { DeployableModels } from './ports.ts';
 import type { CreateServiceRequest, UpdateServiceRequest } from './schemas.ts';
+import { LOCAL_CLUSTER_ID } from './flavors.ts';
 import { ServiceConfigs, storedAmount } from './service-configs.ts';
 import { deploymentsOf, modelsOf } from './service-deployments.ts';
 import { ServiceEvents } from './service-events.ts';
@@ -30,11 +33,15 @@ export class ServiceManager {
   private readonly configs: ServiceConfigs;
   private readonly batch: BatchRunner;
   private closing = false;
+  /** Services waiting for room in their dedicated pool, in arrival order, with the update log entry their start completes. */
+  private readonly waiting = new Map<string, string | undefined>();
+  private admitting = false;
+  private admitAgain = false;
 
   constructor(
     private readonly store: ServiceStore,
     private readonly models: DeployableModels,
-    private readonly pool: LocalPool,
+    private readonly pools: PoolRegistry,
     private readonly clock: Clock,
     private readonly dataDir: string,
     objects: ObjectStore,
@@ -43,11 +50,12 @@ export class ServiceManager {
     serving: Partial<HostOptions> = {},
   ) {
     this.events = new ServiceEvents(store, clock);
-    this.configs = new ServiceConfigs(models, sandbox, buckets);
+    this.configs = new ServiceConfigs(models, sandbox, buckets, pools);
+    pools.onRelease(() => this.admitWaiting());
     this.batch = new BatchRunner({
       store,
       models,
-      pool,
+      pool: { release: (id) => this.release(id) },
       clock,
       objects,
       buckets,
@@ -104,20 +112,117 @@ export class ServiceManager {
     return row;
   }
 
-  /** Takes the service's share of the local pool, saying whose it is (a queued training job of the project names it). */
-  private reserve(row: Pick<ServiceRow, 'id' | 'service_name' | 'project_id'>, amount: { cpu: number; memoryMb: number }): void {
-    if (!this.pool.reserve(row.id, amount, { kind: 'service', id: row.id, name: row.service_name, projectId: row.project_id })) {
-      const free = this.pool.free(row.id);
-      throw serviceErrors.insufficientResources(
-        `asked ${amount.cpu} cores and ${amount.memoryMb} MB; ${free.cpu} cores and ${free.memoryMb} MB free in the local pool`,
-      );
+  /** The pool the service's instances run in; undefined when its dedicated pool does not exist (now). */
+  poolOf(row: Pick<ServiceRow, 'cluster_id'>): LocalPool | undefined {
+    return dedicatedName(row) ? this.pools.get(row.cluster_id!)?.pool : this.pools.publicPool;
+  }
+
+  /**
+   * Takes the service's share of its pool, saying whose it is (a queued training job of the project
+   * names it), each instance on one node. The public pool answers at once (a 400 when it has no
+   * room); a dedicated pool that has no room now gives false: the service waits for it.
+   */
+  private place(row: Pick<ServiceRow, 'id' | 'service_name' | 'project_id' | 'cluster_id'>, amount: PoolAmount, instances: number): boolean {
+    const pool = this.poolOf(row);
+    const holder = { kind: 'service' as const, id: row.id, name: row.service_name, projectId: row.project_id };
+    if (pool?.reserve(row.id, amount, holder, instances)) {
+      this.pools.event(dedicatedName(row), 'Normal', 'ServiceScheduled', `service "${row.service_name}" (${row.id}) placed on ${nodesOf(pool, row.id)}`);
+      return true;
     }
+    if (dedicatedName(row)) return false;
+    const free = this.pools.publicPool.free(row.id);
+    throw serviceErrors.insufficientResources(
+      `asked ${amount.cpu} cores and ${amount.memoryMb} MB; ${free.cpu} cores and ${free.memoryMb} MB free in the local pool`,
+    );
+  }
+
+  /** As place, but a dedicated pool without room is a 400 too (a running service's new config). */
+  private reserve(row: Pick<ServiceRow, 'id' | 'service_name' | 'project_id' | 'cluster_id'>, amount: PoolAmount, instances: number): void {
+    if (this.place(row, amount, instances)) return;
+    throw serviceErrors.insufficientResources(
+      `asked ${amount.cpu} cores and ${amount.memoryMb} MB; resource pool ${row.cluster_id ?? ''} has no room for them now`,
+    );
+  }
+
+  /** Gives back the service's share, in whichever pool holds it. */
+  private release(id: string): void {
+    this.pools.publicPool.release(id);
+    for (const d of this.pools.list()) {
+      if (!d.pool.has(id)) continue;
+      const holder = d.pool.holdings().find((h) => h.key === id)?.holder;
+      d.pool.release(id);
+      this.pools.event(d.name, 'Normal', 'ServiceEnded', `service "${holder?.name ?? ''}" (${id}) left the pool`);
+    }
+  }
+
+  /** The service waits (status deploying) until its dedicated pool has room; says so once, in its events and the pool's. */
+  private wait(row: Pick<ServiceRow, 'id' | 'service_name' | 'cluster_id'>, amount: PoolAmount, instances: number, logId: string | undefined): void {
+    const pool = this.poolOf(row);
+    const short = pool?.shortage(row.id, amount, instances);
+    const why = !pool
+      ? `resource pool ${row.cluster_id ?? ''} does not exist now`
+      : `needs ${amount.cpu} cores and ${amount.memoryMb} MB${short?.cpu ? `, ${short.cpu.free} cores free` : ''}${short?.memoryMb ? `, ${short.memoryMb.free} MB free` : ''}`;
+    const text = `waiting for room in resource pool ${row.cluster_id ?? ''}: ${why}`;
+    this.waiting.set(row.id, logId);
+    this.event(row.id, 'normal', text);
+    this.pools.event(dedicatedName(row), 'Warning', 'ServiceQueued', `service "${row.service_name}" (${row.id}) is ${text}`);
+  }
+
+  /** Starts the waiting services that fit now, first come first served within each pool. */
+  private admitWaiting(): void {
+    if (this.admitting) {
+      this.admitAgain = true;
+      return;
+    }
+    this.admitting = true;
+    void (async () => {
+      try {
+        do {
+          this.admitAgain = false;
+          const blocked = new Set<string>();
+          for (const [id, logId] of [...this.waiting]) {
+            const row = await this.store.byId(id);
+            if (!row || row.desired !== 'running') {
+              this.waiting.delete(id);
+              continue;
+            }
+            if (blocked.has(row.cluster_id ?? '')) continue;
+            const configs = JSON.parse(row.config) as StoredConfig[];
+            if (!this.place(row, storedAmount(configs), instanceCount(configs))) {
+              blocked.add(row.cluster_id ?? '');
+              continue;
+            }
+            this.waiting.delete(id);
+            this.launch(row, logId);
+          }
+        } while (this.admitAgain);
+      } catch {
+        // The next release, or the reconciler, tries again.
+      } finally {
+        this.admitting = false;
+      }
+    })();
+  }
+
+  /** Whether the service waits for room in its pool. */
+  isWaiting(id: string): boolean {
+    return this.waiting.has(id);
+  }
+
+  /** The waiting services, first in line first. */
+  waitingIds(): string[] {
+    return [...this.waiting.keys()];
+  }
+
+  private launch(row: Pick<ServiceRow, 'id' | 'infer_type'>, logId: string | undefined): void {
+    if (row.infer_type === 'batch') this.batch.start(row.id, logId);
+    else void this.serialize(row.id, () => this.bringUp(row.id, logId));
   }
 
   async create(caller: Principal, req: CreateServiceRequest): Promise<{ service_id: string; resource_ids: string[] }> {
     if (req.infer_type === 'edge') throw serviceErrors.inferTypeUnavailable(req.infer_type);
     const cluster = req.cluster_id ?? req.pool_name;
-    const { stored, cpu, memoryMb } = await this.configs.resolve(caller.projectId, req.config, cluster, req.infer_type);
+    const { stored, cpu, memoryMb, instances, pool } = await this.configs.resolve(caller.projectId, req.config, cluster, req.infer_type);
     if (await this.store.nameTaken(caller.projectId, req.service_name)) throw serviceErrors.nameTaken(req.service_name);
     const id = uuid();
     const now = this.clock.now();
@@ -131,7 +236,7 @@ export class ServiceManager {
       description: req.description ?? '',
       infer_type: req.infer_type,
       workspace_id: req.workspace_id ?? '0',
-      cluster_id: cluster ?? null,
+      cluster_id: cluster ?? pool ?? null,
       status: 'deploying',
       desired: 'running',
       error_msg: null,
@@ -145,18 +250,18 @@ export class ServiceManager {
       transition_at: now,
       due_time: schedule ? now + schedule.duration * UNIT_MS[schedule.time_unit] : null,
     };
-    this.reserve(row, { cpu, memoryMb });
+    const placed = this.place(row, { cpu, memoryMb }, instances);
     const log: ServiceUpdateLogRow = { id: uuid(), service_id: id, update_time: now, result: 'RUNNING', config: row.config };
     try {
       await this.store.insert(row, log);
     } catch (e) {
-      this.pool.release(id);
+      this.release(id);
       if (isUniqueViolation(e)) throw serviceErrors.nameTaken(req.service_name);
       throw e;
     }
     this.event(id, 'normal', 'start to deploy service');
-    if (req.infer_type === 'batch') this.batch.start(id, log.id);
-    else void this.serialize(id, () => this.bringUp(id, log.id));
+    if (placed) this.launch(row, log.id);
+    else this.wait(row, { cpu, memoryMb }, instances, log.id);
     return { service_id: id, resource_ids: [`INF-${id}`] };
   }
 
@@ -186,7 +291,7 @@ export class ServiceManager {
         // A failed rolling change leaves the previous instances serving.
         await this.store.update(id, { status: 'running', transition_at: this.clock.now() });
       } else {
-        this.pool.release(id);
+        this.release(id);
         await this.store.update(id, { status: 'failed', error_msg: reason, transition_at: this.clock.now() });
       }
       await this.flushEvents();
@@ -202,7 +307,8 @@ export class ServiceManager {
   private async bringDown(id: string, reason: string): Promise<void> {
     await this.batch.stop(id);
     void this.host.remove(id);
-    this.pool.release(id);
+    this.waiting.delete(id);
+    this.release(id);
     this.event(id, 'normal', reason);
     await this.store.update(id, { status: 'stopped', desired: 'stopped', transition_at: this.clock.now() });
     await this.flushEvents();
@@ -241,20 +347,20 @@ export class ServiceManager {
       if (row.desired === 'running' && (row.status === 'running' || row.status === 'deploying' || row.status === 'concerning'))
         throw serviceErrors.alreadyRunning();
       const configs = JSON.parse(row.config) as StoredConfig[];
-      this.reserveStored(row, configs);
+      const placed = this.place(row, storedAmount(configs), instanceCount(configs));
       const log = logOf('RUNNING');
       await this.store.updateWithLog(id, { ...patch, desired: 'running', status: 'deploying', error_msg: null, transition_at: now }, log);
       this.event(id, 'normal', 'start to run service');
-      if (row.infer_type === 'batch') this.batch.start(id, log.id);
-      else void this.serialize(id, () => this.bringUp(id, log.id));
+      if (placed) this.launch(row, log.id);
+      else this.wait(row, storedAmount(configs), instanceCount(configs), log.id);
       return;
     }
 
     if (req.config !== undefined) {
-      const { stored, cpu, memoryMb } = await this.configs.resolve(caller.projectId, req.config, row.cluster_id ?? undefined, row.infer_type);
-      // A batch service takes a new config at its next run.
-      const running = row.desired === 'running' && row.infer_type !== 'batch';
-      if (running) this.reserve(row, { cpu, memoryMb });
+      const { stored, cpu, memoryMb, instances } = await this.configs.resolve(caller.projectId, req.config, row.cluster_id ?? undefined, row.infer_type);
+      // A batch service takes a new config at its next run; a waiting one, when it is placed.
+      const running = row.desired === 'running' && row.infer_type !== 'batch' && !this.waiting.has(id);
+      if (running) this.reserve(row, { cpu, memoryMb }, instances);
       patch.config = JSON.stringify(stored);
       const log = logOf(running ? 'RUNNING' : 'SUCCESS', patch.config);
       if (running) {
@@ -288,8 +394,8 @@ export class ServiceManager {
     return logs.some((l) => l.id === logId && l.result === 'FAIL');
   }
 
-  private reserveStored(row: Pick<ServiceRow, 'id' | 'service_name' | 'project_id'>, configs: StoredConfig[]): void {
-    this.reserve(row, storedAmount(configs));
+  private reserveStored(row: Pick<ServiceRow, 'id' | 'service_name' | 'project_id' | 'cluster_id'>, configs: StoredConfig[]): void {
+    this.reserve(row, storedAmount(configs), instanceCount(configs));
   }
 
   async delete(caller: Principal, ids: string[]): Promise<void> {
@@ -300,7 +406,8 @@ export class ServiceManager {
       await this.serialize(row.id, async () => {
         await this.batch.stop(row.id);
         void this.host.remove(row.id);
-        this.pool.release(row.id);
+        this.waiting.delete(row.id);
+        this.release(row.id);
         this.stats.forget(row.id);
         await this.flushEvents();
         await this.store.delete(row.id);
@@ -316,7 +423,7 @@ export class ServiceManager {
     for (const [id, c] of this.stats.drain()) await this.store.addCounts(id, c.invocations, c.failures);
     const now = this.clock.now();
     for (const row of await this.store.wantRunning()) {
-      if (this.ops.has(row.id)) continue;
+      if (this.ops.has(row.id) || this.waiting.has(row.id)) continue;
       if (row.infer_type === 'batch') {
         // A batch cut short by a restart runs again from its first file.
         if (!this.batch.isRunning(row.id) && (row.status === 'running' || row.status === 'deploying')) {
@@ -336,8 +443,13 @@ export class ServiceManager {
         continue;
       }
       if (this.host.has(row.id)) continue;
+      const configs = JSON.parse(row.config) as StoredConfig[];
       try {
-        this.reserveStored(row, JSON.parse(row.config) as StoredConfig[]);
+        // After a restart, a service of a dedicated pool without room (or not restored yet) waits for it.
+        if (!this.place(row, storedAmount(configs), instanceCount(configs))) {
+          this.wait(row, storedAmount(configs), instanceCount(configs), undefined);
+          continue;
+        }
       } catch (e) {
         await this.store.update(row.id, { status: 'failed', error_msg: e instanceof Error ? e.message : String(e), transition_at: now });
         continue;
@@ -357,4 +469,22 @@ export class ServiceManager {
     for (const [id, c] of this.stats.drain()) await this.store.addCounts(id, c.invocations, c.failures).catch(() => undefined);
     await this.flushEvents();
   }
+}
+
+/** The dedicated pool the service names (its cluster_id), or undefined for the public pool. */
+function dedicatedName(row: Pick<ServiceRow, 'cluster_id'>): string | undefined {
+  return row.cluster_id && row.cluster_id !== LOCAL_CLUSTER_ID ? row.cluster_id : undefined;
+}
+
+const instanceCount = (configs: StoredConfig[]) => configs.reduce((n, c) => n + c.instance_count, 0);
+
+function nodesOf(pool: LocalPool, key: string): string {
+  return [
+    ...new Set(
+      pool
+        .holdings()
+        .find((h) => h.key === key)
+        ?.placement.map((p) => p.node) ?? [],
+    ),
+  ].join(', ');
 }

@@ -55,6 +55,18 @@ export class ServiceStore {
     return this.db.selectFrom('services').selectAll().where('desired', '=', 'running').execute();
   }
 
+  /** The project's services placed in a dedicated pool, oldest first. */
+  async inPool(projectId: string, poolName: string): Promise<ServiceRow[]> {
+    return this.db
+      .selectFrom('services')
+      .selectAll()
+      .where('project_id', '=', projectId)
+      .where('cluster_id', '=', poolName)
+      .orderBy('publish_at')
+      .orderBy('id')
+      .execute();
+  }
+
   async nameTaken(projectId: string, name: string): Promise<boolean> {
     const r = await this.db.selectFrom('services').select('id').where('project_id', '=', projectId).where('service_name', '=', name).executeTakeFirst();
     return r !== undefined;
