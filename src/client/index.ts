@@ -7,6 +7,7 @@ import { notebooksClient } from './families/notebooks.ts';
 import { devenvClient } from './families/devenv.ts';
 import { modelsClient } from './families/models.ts';
 import { networksClient } from './families/networks.ts';
+import { poolsClient } from './families/pools.ts';
 import { poolWorkloadsClient } from './families/pool-workloads.ts';
 import { poolMetricsClient } from './families/pool-metrics.ts';
 import { resourceConfigClient } from './families/resource-config.ts';
@@ -25,6 +26,7 @@ export class AtelierClient {
   readonly resourceConfig;
   readonly resourceFlavors;
   readonly networks;
+  readonly pools;
   readonly poolWorkloads;
   readonly poolMetrics;
   readonly datasets;
@@ -43,6 +45,7 @@ export class AtelierClient {
     this.resourceConfig = resourceConfigClient(this.http);
     this.resourceFlavors = resourceFlavorsClient(this.http);
     this.networks = networksClient(this.http);
+    this.pools = poolsClient(this.http);
     this.poolWorkloads = poolWorkloadsClient(this.http);
     this.poolMetrics = poolMetricsClient(this.http);
     this.datasets = datasetsClient(this.http);

@@ -15,6 +15,7 @@ import type { NotebookTables } from '#src/modules/notebooks/tables.ts';
 import type { ImageTables } from '#src/modules/images/tables.ts';
 import type { DevEnvTables } from '#src/modules/devenv/tables.ts';
 import type { NetworkTables } from '#src/modules/networks/tables.ts';
+import type { PoolTables } from '#src/modules/pools/tables.ts';
 
 export interface Tables
   extends
@@ -32,4 +33,5 @@ export interface Tables
     ImageTables,
     NotebookTables,
     DevEnvTables,
-    NetworkTables {}
+    NetworkTables,
+    PoolTables {}

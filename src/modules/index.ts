@@ -12,6 +12,8 @@ import { notebookImageUsage } from './notebooks/index.ts';
 import { notebooksModule } from './notebooks/module.ts';
 import { objectUrlsModule } from './object-urls/module.ts';
 import { pluginTemplatesModule } from './plugin-templates/module.ts';
+import { networkLookup, poolNetworkUsage } from './pools/index.ts';
+import { poolsModule } from './pools/module.ts';
 import { poolWorkloadsModule } from './pool-workloads/module.ts';
 import { poolMetricsModule } from './pool-metrics/module.ts';
 import { resourceConfigModule } from './resource-config/module.ts';
@@ -37,7 +39,9 @@ export async function registerModules(app: FastifyInstance, ctx: AppContext): Pr
   // -- platform families
   const authorizations = authorizationsModule(ctx);
   const resourceConfig = resourceConfigModule(ctx);
-  const networks = networksModule(ctx);
+  const networks = networksModule({ ...ctx, usage: poolNetworkUsage(ctx.database) });
+  // -- resource pools: registering them reserves the stored pools again, before any scheduler starts
+  const pools = poolsModule({ ...ctx, networks: networkLookup(networks.networks), log: app.log });
 
   // -- data management: the dataset directory first (samples, import tasks and training find
   // datasets through it), then samples and import tasks, then datasets with them as its ports
@@ -97,6 +101,7 @@ export async function registerModules(app: FastifyInstance, ctx: AppContext): Pr
   await install(app, ctx, resourceFlavorsModule(ctx));
   await install(app, ctx, pluginTemplatesModule());
   await install(app, ctx, networks);
+  await install(app, ctx, pools);
   await install(app, ctx, poolWorkloadsModule(ctx));
   await install(app, ctx, poolMetricsModule(ctx));
   await install(app, ctx, datasets);

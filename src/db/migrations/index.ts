@@ -15,6 +15,7 @@ import * as notebookStorage from './0013_notebook_storage.ts';
 import * as notebookSnapshot from './0014_notebook_snapshot.ts';
 import * as networks from './0015_networks.ts';
 import * as workloadPools from './0016_workload_pools.ts';
+import * as pools from './0017_pools.ts';
 
 export const migrations = {
   '0001_identity': identity,
@@ -33,4 +34,5 @@ export const migrations = {
   '0014_notebook_snapshot': notebookSnapshot,
   '0015_networks': networks,
   '0016_workload_pools': workloadPools,
+  '0017_pools': pools,
 };

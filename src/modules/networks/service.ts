@@ -19,6 +19,13 @@ export interface NetworkServiceDeps {
   offeredCidrs: readonly string[];
   /** Networks a project may have (config quotas.network). */
   quota: number;
+  /** Who attaches to a network (the pools family): a network in use is not deleted. */
+  usage?: NetworkUsage;
+}
+
+/** The pools attached to a network of a project. */
+export interface NetworkUsage {
+  poolsUsing(projectId: string, networkName: string): Promise<string[]>;
 }
 
 /**
@@ -119,13 +126,12 @@ export class NetworkService {
     return networkView(row);
   }
 
-  /**
-   * Nothing attaches to a network yet. When resource pools land, a pool's network makes it in use and
-   * delete must refuse it (the issue's rule); that check belongs here, before the row goes.
-   */
+  /** Refused while a pool attaches to the network. */
   async delete(projectId: string, name: string): Promise<Static<typeof Network>> {
     const row = await this.deps.store.get(projectId, name);
     if (!row) throw networkErrors.notFound(name);
+    const pools = (await this.deps.usage?.poolsUsing(projectId, row.id)) ?? [];
+    if (pools.length > 0) throw networkErrors.badRequest(`network ${row.id} is in use by pool ${pools.join(', ')}; delete the pools first`);
     await this.deps.store.delete(row.id);
     return networkView(row, this.deps.clock.now());
   }

@@ -1,0 +1,49 @@
+import type { AppContext, FamilyModule } from '#src/context.ts';
+import { cpuSlices } from '#src/runtime/local/cpu-slices.ts';
+import { PoolEventStore } from './event-store.ts';
+import { PoolEvents } from './events.ts';
+import { PoolNodeService } from './node-service.ts';
+import { PoolReconciler } from './reconciler.ts';
+import { poolRoutes } from './routes.ts';
+import { PoolService, type NetworkLookup } from './service.ts';
+import { PoolStore } from './store.ts';
+
+export type PoolsDeps = Pick<AppContext, 'config' | 'database' | 'clock' | 'quotaUsage' | 'pools' | 'localPool'> & {
+  networks: NetworkLookup;
+  log: { error: (obj: unknown, msg: string) => void };
+};
+
+/**
+ * Dedicated resource pools (#149-153), their nodes (#140-141), events (#142) and statistics (#155).
+ * Registering it reserves the stored pools again (before the families that place workloads start
+ * their schedulers) and makes it the registry's event sink.
+ */
+export function poolsModule(deps: PoolsDeps): FamilyModule & { service: PoolService } {
+  const store = new PoolStore(deps.database.db);
+  const events = new PoolEvents({
+    events: new PoolEventStore(deps.database.db),
+    pools: store,
+    clock: deps.clock,
+    log: (error) => deps.log.error({ err: error }, 'a pool event was not stored'),
+  });
+  const service = new PoolService({
+    store,
+    clock: deps.clock,
+    registry: deps.pools,
+    publicPool: deps.localPool,
+    events,
+    networks: deps.networks,
+    flavors: () => new Map(cpuSlices(deps.localPool.capacity).map((s) => [s.id, s.amount])),
+    quota: deps.config.quotas.pool,
+  });
+  deps.quotaUsage.register('pool', (projectId) => service.countOfProject(projectId));
+  return {
+    service,
+    reconcilers: [new PoolReconciler(store, service, events)],
+    register: async (app) => {
+      deps.pools.setEventSink(events.record);
+      await service.restore();
+      await app.register(poolRoutes, { service, nodes: new PoolNodeService(service), events });
+    },
+  };
+}
