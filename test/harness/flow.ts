@@ -37,6 +37,8 @@ export interface Ids {
   storage_id: string;
   /** A network of the project (metadata.name, the `{network_name}` of the networks routes). */
   network_name: string;
+  /** A dedicated resource pool of the project (metadata.name, the `{pool_name}` of the pools routes). */
+  pool_name: string;
 }
 
 export interface FlowContext {
@@ -208,6 +210,11 @@ export const FLOW: Record<string, FlowStep> = {
   },
   ListNetworks: { phase: 'read', calls: () => [{}, { query: { labelSelector: 'os.modelarts/name=harness-net', limit: 5 } }] },
   ShowNetwork: { phase: 'read', calls: () => one() },
+  ShowPoolRuntimeMetrics: { phase: 'read', calls: () => one() },
+  ShowPoolMonitor: {
+    phase: 'read',
+    calls: () => [{}, { query: { time_range: '-1.-1.120', statistics: 'average', period: '300' } }],
+  },
   PatchNetwork: { phase: 'update', calls: () => one({ body: { metadata: { annotations: { 'os.modelarts/description': 'changed by the test harness' } } } }) },
 
   // Datasets and versions

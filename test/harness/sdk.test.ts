@@ -17,7 +17,9 @@ import { CPU1, PY_ENGINE } from '../training-jobs/helpers.ts';
 
 // Known findings, each with why, until the fix lands (the lead empties this list).
 // A key is "<operation>: <field path>" or "<operation>: the SDK raised <exception>".
-const KNOWN: Record<string, string> = {};
+const KNOWN: Record<string, string> = {
+  'show_pool_monitor: served but not driven': 'no pool to watch until create_pool (#149) is served',
+};
 
 const DRIVER = fileURLToPath(new URL('./sdk/drive.py', import.meta.url));
 

@@ -99,6 +99,7 @@ function placeholderIds(acct: Account): Ids {
     instance_id: 'not-seeded',
     storage_id: 'not-seeded',
     network_name: 'not-seeded',
+    pool_name: 'not-seeded',
   };
 }
 
@@ -144,6 +145,9 @@ export async function seedAccount(acct: Account, route: Finder, full: boolean): 
   await ok('CreateModelArtsAgency', first('CreateModelArtsAgency'));
   ids.image_id = ((await ok('RegisterImage', first('RegisterImage'))).json as { id: string }).id;
   ids.network_name = ((await ok('CreateNetwork', first('CreateNetwork'))).json as { metadata: { name: string } }).metadata.name;
+  // A dedicated pool, once pools can be made over HTTP (CreatePool, #149).
+  if (has('CreatePool') && FLOW.CreatePool)
+    ids.pool_name = ((await ok('CreatePool', first('CreatePool'))).json as { metadata: { name: string } }).metadata.name;
   // The Jupyter servers start while the rest is made (only the owner side gets them: two processes).
   if (full) {
     ids.notebook_id = ((await ok('CreateNotebook', first('CreateNotebook'))).json as { id: string }).id;

@@ -12,7 +12,9 @@ import { assertNoProcessesLeft, deleteNotebooks, harnessEnv, seedAccount, stopRu
 
 // Known findings, each with why, until the fix lands (the lead empties this list).
 const KNOWN_SHAPES: Record<string, string> = {};
-const KNOWN_UNCOVERED: Record<string, string> = {};
+const KNOWN_UNCOVERED: Record<string, string> = {
+  'ShowPoolMonitor uncovered': 'the seed has no pool to watch until CreatePool (#149) is served',
+};
 
 describe('wire shape: every 2xx answer of every route, as its schema says', () => {
   let t: TestApp;

@@ -351,8 +351,16 @@ def notebook_steps(s, ctx):
     call("delete_notebook", id=nb.id)
 
 
+def pool_metrics_steps(s, ctx):
+    call("show_pool_runtime_metrics")
+    # A pool comes from the pools steps (create_pool), once they run before these.
+    if ctx.get("pool_name"):
+        call("show_pool_monitor", pool_name=ctx["pool_name"])
+        call("show_pool_monitor", pool_name=ctx["pool_name"], time_range="-1.-1.120", statistics="average", period="300")
+
+
 # The families served today, in order. Pools: add a function per family here.
-FAMILIES = [resource_config_steps, resource_flavor_steps, network_steps, authorization_steps, training_steps, image_steps, notebook_steps]
+FAMILIES = [resource_config_steps, resource_flavor_steps, network_steps, pool_metrics_steps, authorization_steps, training_steps, image_steps, notebook_steps]
 
 
 def sdk_operations():
