@@ -10,17 +10,26 @@ import { apiFailure, startTestApp, type TestApp } from '../helpers/app.ts';
 
 const BAD = 'ModelArts.50004000';
 const NOT_FOUND = 'ModelArts.50015001';
-const POOL = 'pool-0123456789abcdef0123456789abcdef';
+let POOL = '';
 
 describe('pool metrics (#148, #154)', () => {
   let t: TestApp;
   let busy: ChildProcess | undefined;
   before(async () => {
-    t = await startTestApp({ ATELIER_METRICS_INTERVAL: '200' });
-    const added = t.atelier.context.pools.add({ name: POOL, projectId: t.creds.project_id, displayName: 'metrics-pool', scope: ['Train'] }, [
-      { name: 'host-slice-1', capacity: { cpu: 1, memoryMb: 1024 } },
-    ]);
-    assert.ok(added, 'a one-core slice fits on the host');
+    t = await startTestApp({ ATELIER_METRICS_INTERVAL: '200', ATELIER_LOCAL_POOL_CPU_OVERCOMMIT: '1' });
+    const net = await t.client.networks.create({
+      apiVersion: 'v1',
+      kind: 'Network',
+      metadata: { labels: { 'os.modelarts/name': 'metrics-net' } },
+      spec: { cidr: '192.168.0.0/24' },
+    });
+    const pool = await t.client.pools.create({
+      apiVersion: 'v2',
+      kind: 'Pool',
+      metadata: { labels: { 'os.modelarts/name': 'metrics-pool', 'os.modelarts/workspace.id': '0' } },
+      spec: { type: 'Dedicate', scope: ['Train'], network: { name: net.metadata.name }, resources: [{ flavor: 'modelarts.vm.cpu.1u', count: '1' }] },
+    });
+    POOL = pool.metadata.name;
     // The sampler starts with the app's background work.
     t.atelier.startBackground();
   });
@@ -68,7 +77,8 @@ describe('pool metrics (#148, #154)', () => {
     assert.equal(list.kind, 'PoolMetricsList');
     const item = list.items.find((i) => i.metadata.name === POOL)!;
     assert.equal(item.metadata.labels['os.modelarts/name'], 'metrics-pool');
-    assert.deepEqual(item.table.capacity.value, { cpu: '1', memory: '1024Mi' });
+    const capacity = t.atelier.context.pools.get(POOL)!.pool.capacity;
+    assert.deepEqual(item.table.capacity.value, { cpu: '1', memory: `${capacity.memoryMb}Mi` });
     assert.deepEqual(item.table.capacity.maxValue, item.table.capacity.value);
     assert.deepEqual(item.table.allocated.value, { cpu: '1', memory: '512Mi' });
     assert.match(item.table.allocated.timestamp, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
