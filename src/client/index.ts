@@ -8,6 +8,7 @@ import { devenvClient } from './families/devenv.ts';
 import { modelsClient } from './families/models.ts';
 import { networksClient } from './families/networks.ts';
 import { poolsClient } from './families/pools.ts';
+import { poolTagsClient } from './families/pool-tags.ts';
 import { poolWorkloadsClient } from './families/pool-workloads.ts';
 import { poolMetricsClient } from './families/pool-metrics.ts';
 import { resourceConfigClient } from './families/resource-config.ts';
@@ -27,6 +28,7 @@ export class AtelierClient {
   readonly resourceFlavors;
   readonly networks;
   readonly pools;
+  readonly poolTags;
   readonly poolWorkloads;
   readonly poolMetrics;
   readonly datasets;
@@ -46,6 +48,7 @@ export class AtelierClient {
     this.resourceFlavors = resourceFlavorsClient(this.http);
     this.networks = networksClient(this.http);
     this.pools = poolsClient(this.http);
+    this.poolTags = poolTagsClient(this.http);
     this.poolWorkloads = poolWorkloadsClient(this.http);
     this.poolMetrics = poolMetricsClient(this.http);
     this.datasets = datasetsClient(this.http);

@@ -16,6 +16,7 @@ import type { ImageTables } from '#src/modules/images/tables.ts';
 import type { DevEnvTables } from '#src/modules/devenv/tables.ts';
 import type { NetworkTables } from '#src/modules/networks/tables.ts';
 import type { PoolTables } from '#src/modules/pools/tables.ts';
+import type { PoolTagTables } from '#src/modules/pool-tags/tables.ts';
 
 export interface Tables
   extends
@@ -34,4 +35,5 @@ export interface Tables
     NotebookTables,
     DevEnvTables,
     NetworkTables,
-    PoolTables {}
+    PoolTables,
+    PoolTagTables {}

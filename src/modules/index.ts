@@ -14,6 +14,7 @@ import { objectUrlsModule } from './object-urls/module.ts';
 import { pluginTemplatesModule } from './plugin-templates/module.ts';
 import { networkLookup, poolNetworkUsage } from './pools/index.ts';
 import { poolsModule } from './pools/module.ts';
+import { poolTagsModule } from './pool-tags/module.ts';
 import { poolWorkloadsModule } from './pool-workloads/module.ts';
 import { poolMetricsModule } from './pool-metrics/module.ts';
 import { resourceConfigModule } from './resource-config/module.ts';
@@ -102,6 +103,7 @@ export async function registerModules(app: FastifyInstance, ctx: AppContext): Pr
   await install(app, ctx, pluginTemplatesModule());
   await install(app, ctx, networks);
   await install(app, ctx, pools);
+  await install(app, ctx, poolTagsModule({ ...ctx, log: app.log }));
   await install(app, ctx, poolWorkloadsModule(ctx));
   await install(app, ctx, poolMetricsModule(ctx));
   await install(app, ctx, datasets);

@@ -10,19 +10,29 @@ import { CPU1, PY_ENGINE, ended, phaseIs, putCode, waitForJob } from '../trainin
 
 const NOT_FOUND = 'ModelArts.50015001';
 const SCHEMA = 'ModelArts.0104';
-const POOL = `pool-${'a'.repeat(32)}`;
 
 describe('pool workloads (#157, #158)', () => {
   let t: TestApp;
   let code: { code_dir: string; boot_file: string };
+  /** The one-slice dedicated pool the jobs run in. */
+  let POOL: string;
 
   before(async () => {
     t = await startTestApp({ ATELIER_LOCAL_POOL_CPU_OVERCOMMIT: '1' });
     code = putCode(t, 'workloads/code', 'sleep.py', 'import sys, time\ntime.sleep(float(sys.argv[1].split("=")[1]))\n');
-    const added = t.atelier.context.pools.add({ name: POOL, projectId: t.creds.project_id, displayName: 'pool-workloads', scope: ['Train'] }, [
-      { name: `${POOL}-node-0`, capacity: { cpu: 1, memoryMb: 4096 } },
-    ]);
-    assert.ok(added);
+    const network = await t.client.networks.create({
+      apiVersion: 'v1',
+      kind: 'Network',
+      metadata: { labels: { 'os.modelarts/name': 'workloads-net' } },
+      spec: { cidr: '192.168.0.0/24' },
+    });
+    const pool = await t.client.pools.create({
+      apiVersion: 'v2',
+      kind: 'Pool',
+      metadata: { labels: { 'os.modelarts/name': 'pool-workloads' } },
+      spec: { type: 'Dedicate', scope: ['Train'], network: { name: network.metadata.name }, resources: [{ flavor: 'modelarts.vm.cpu.1u', count: '1' }] },
+    });
+    POOL = pool.metadata.name;
   });
   after(() => t.close());
 

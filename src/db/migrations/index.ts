@@ -16,6 +16,7 @@ import * as notebookSnapshot from './0014_notebook_snapshot.ts';
 import * as networks from './0015_networks.ts';
 import * as workloadPools from './0016_workload_pools.ts';
 import * as pools from './0017_pools.ts';
+import * as poolTags from './0018_pool_tags.ts';
 
 export const migrations = {
   '0001_identity': identity,
@@ -35,4 +36,5 @@ export const migrations = {
   '0015_networks': networks,
   '0016_workload_pools': workloadPools,
   '0017_pools': pools,
+  '0018_pool_tags': poolTags,
 };
