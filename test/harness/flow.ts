@@ -210,6 +210,35 @@ export const FLOW: Record<string, FlowStep> = {
   },
   ListNetworks: { phase: 'read', calls: () => [{}, { query: { labelSelector: 'os.modelarts/name=harness-net', limit: 5 } }] },
   ShowNetwork: { phase: 'read', calls: () => one() },
+  // Resource pools (#149-153, #140-142, #155): one one-slice pool of the account's, on its network.
+  CreatePool: {
+    phase: 'create',
+    calls: (c) =>
+      one({
+        body: {
+          apiVersion: 'v2',
+          kind: 'Pool',
+          metadata: { labels: { 'os.modelarts/name': 'harness-pool' } },
+          spec: {
+            type: 'Dedicate',
+            scope: ['Train', 'Infer', 'Notebook'],
+            network: { name: c.ids.network_name },
+            resources: [{ flavor: 'modelarts.vm.cpu.1u', count: '1' }],
+          },
+        },
+      }),
+  },
+  ListPools: { phase: 'read', calls: () => [{}, { query: { labelSelector: 'os.modelarts/name=harness-pool', status: 'created', workspaceId: '0' } }] },
+  ShowPool: { phase: 'read', calls: () => one() },
+  ListPoolNodes: { phase: 'read', calls: () => [{}, { query: { limit: 1 } }] },
+  ListEvents: {
+    phase: 'read',
+    calls: (c) => [{ query: { resource: 'pools', name: c.ids.pool_name } }, { query: { resource: 'pools', name: c.ids.pool_name, limit: 5, type: 'Normal' } }],
+  },
+  ShowPoolStatistics: { phase: 'read', calls: () => [{}, { query: { workspaceId: '0' } }] },
+  PatchPool: { phase: 'update', calls: () => one({ body: { metadata: { annotations: { 'os.modelarts/description': 'changed by the test harness' } } } }) },
+  // The pool's only node cannot go (a pool keeps one): a 400 here; test/pools covers the release of nodes.
+  BatchDeletePoolNodes: { phase: 'update', calls: () => one({ body: { deleteNodeNames: ['not-a-node'] } }) },
   ShowPoolRuntimeMetrics: { phase: 'read', calls: () => one() },
   ShowPoolMonitor: {
     phase: 'read',
@@ -415,5 +444,6 @@ export const FLOW: Record<string, FlowStep> = {
   DeleteNotebook: { phase: 'delete', calls: (c) => notebook(c) },
   DeleteDevEnvInstance: { phase: 'delete', calls: () => one() },
   DeleteImage: { phase: 'delete', calls: (c) => one({ params: { id: c.ids.image_id } }) },
+  DeletePool: { phase: 'delete', calls: () => one() },
   DeleteNetwork: { phase: 'delete', calls: () => one() },
 };

@@ -13,6 +13,7 @@ import { assertNoProcessesLeft, deleteNotebooks, harnessEnv, seedAccount, stopRu
 // Known findings, each with why, until the fix lands (the lead empties this list).
 const KNOWN_SHAPES: Record<string, string> = {};
 const KNOWN_UNCOVERED: Record<string, string> = {
+  'BatchDeletePoolNodes uncovered': 'the seeded pool has one slice, which it keeps, and a 2-core host has no room for a second; test/pools releases nodes',
   'ShowPoolMonitor uncovered': 'the seed has no pool to watch until CreatePool (#149) is served',
 };
 

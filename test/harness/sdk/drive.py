@@ -351,6 +351,40 @@ def notebook_steps(s, ctx):
     call("delete_notebook", id=nb.id)
 
 
+def pool_steps(s, ctx):
+    """A one-slice pool on its own network (ctx["pool_name"], for the pool families after it), grown to two slices and back."""
+    net = call("create_network", body={"apiVersion": "v1", "kind": "Network", "metadata": {"labels": {"os.modelarts/name": "sdk-pool-net"}}, "spec": {"cidr": "192.168.201.0/24"}})
+    if not net:
+        return
+    ctx["pool_network"] = net.metadata.name
+    spec = {"type": "Dedicate", "scope": ["Train", "Infer", "Notebook"], "network": {"name": net.metadata.name}, "resources": [{"flavor": "modelarts.vm.cpu.1u", "count": "1"}]}
+    pool = call("create_pool", body={"apiVersion": "v2", "kind": "Pool", "metadata": {"labels": {"os.modelarts/name": "sdk-pool"}}, "spec": spec})
+    call("list_pools")
+    call("list_pools", workspace_id="0", label_selector="os.modelarts/name=sdk-pool", status="created")
+    call("show_pool_statistics")
+    call("show_pool_statistics", workspace_id="0")
+    if not pool:
+        return
+    name = pool.metadata.name
+    ctx["pool_name"] = name
+    call("show_pool", pool_name=name)
+    call("patch_pool", pool_name=name, body={"metadata": {"annotations": {"os.modelarts/description": "changed by the SDK test"}}})
+    call("patch_pool", pool_name=name, body={"spec": {"resources": [{"flavor": "modelarts.vm.cpu.1u", "count": 2}]}})
+    nodes = call("list_pool_nodes", pool_name=name)
+    call("list_pool_nodes", pool_name=name, limit=1)
+    if nodes and len(nodes.items) > 1:
+        call("batch_delete_pool_nodes", pool_name=name, body={"deleteNodeNames": [nodes.items[-1].metadata.name]})
+    call("list_events", resource="pools", name=name)
+    call("list_events", resource="pools", name=name, limit=5, type="Normal")
+
+
+def pool_cleanup_steps(s, ctx):
+    if ctx.get("pool_name"):
+        call("delete_pool", pool_name=ctx["pool_name"])
+    if ctx.get("pool_network"):
+        call("delete_network", network_name=ctx["pool_network"])
+
+
 def pool_metrics_steps(s, ctx):
     call("show_pool_runtime_metrics")
     # A pool comes from the pools steps (create_pool), once they run before these.
@@ -360,7 +394,7 @@ def pool_metrics_steps(s, ctx):
 
 
 # The families served today, in order. Pools: add a function per family here.
-FAMILIES = [resource_config_steps, resource_flavor_steps, network_steps, pool_metrics_steps, authorization_steps, training_steps, image_steps, notebook_steps]
+FAMILIES = [resource_config_steps, resource_flavor_steps, network_steps, pool_steps, pool_metrics_steps, pool_cleanup_steps, authorization_steps, training_steps, image_steps, notebook_steps]
 
 
 def sdk_operations():
