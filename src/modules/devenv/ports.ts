@@ -12,6 +12,8 @@ export interface NotebookView {
   url: string;
   token: string;
   lease: { create_at: number; duration: number; enable: boolean; type: string };
+  /** The dedicated pool it runs in; absent in the public pool. */
+  pool?: { id: string; name: string };
 }
 
 /** The create request sent to the notebooks family. */
@@ -22,6 +24,8 @@ export interface NotebookCreate {
   image_id: string;
   volume: { category: 'EVS'; ownership: 'MANAGED' };
   workspace_id?: string;
+  /** The dedicated pool to run in (scope Notebook). */
+  pool_id?: string;
   duration?: number;
   hooks?: { container_hooks?: { pre_start?: { script?: string; type?: 'COMMAND' | 'SCRIPT' } } };
 }

@@ -101,12 +101,15 @@ const NotebookSpecReq = Closed(
 
 const PoolReq = Closed(
   {
-    id: Text(64, 'Dedicated pool id (none exists here: refused)'),
+    id: Text(64, 'Id (metadata.name) of a dedicated pool of the project whose scope includes Notebook'),
     type: Type.Optional(Text(64, 'Pool type')),
     name: Type.Optional(Text(64, 'Pool name')),
     owner: Type.Optional(Closed({ project_id: Type.Optional(Text(64, 'Project owning the pool')) }, { description: 'Owner of the pool' })),
   },
-  { description: 'A dedicated resource pool (none exists here; leave it out to use the local pool)' },
+  {
+    description:
+      'The dedicated resource pool to run in (as the notebook pool_id; a pool without room now keeps the instance starting until room frees); left out, the public pool',
+  },
 );
 
 const WorkspaceReq = Closed({ id: Type.Optional(Text(64, 'Workspace id (default 0)')) }, { description: 'Workspace' });
@@ -281,7 +284,7 @@ export const ListDevEnvQuery = Type.Object({
     StringEnum(['true', 'false'] as const, { description: "true: only the caller's own instances; false: the project's (default true)" }),
   ),
   ai_project: Type.Optional(Text(64, 'AI project id (one here: accepted and not used)')),
-  pool_id: Type.Optional(Text(64, 'Only instances of this dedicated pool (none exists here: the answer is empty)')),
+  pool_id: Type.Optional(Text(64, 'Only instances of this dedicated pool')),
 });
 
 export const ListDevEnvResponse = Type.Object({

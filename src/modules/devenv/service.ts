@@ -76,7 +76,6 @@ export class DevEnvService {
     const image = await this.images.image(p.projectId, req.profile_id);
     if (!image)
       throw E.badValue('profile_id', `no image ${req.profile_id} is available to this project; a profile here is the id or name of an image ListImage answers`);
-    if (req.pool) throw E.badParam(`pool.id: no dedicated pool ${req.pool.id} exists here; leave pool out to use the local pool`);
     const storagePath = await this.storagePath(p, req.spec.storage);
     const autoStop = req.spec.auto_stop ?? {};
     if (autoStop.enable && autoStop.duration === undefined) throw E.durationNeeded();
@@ -89,6 +88,7 @@ export class DevEnvService {
         ...(req.description !== undefined ? { description: req.description } : {}),
         flavor: req.flavor,
         image_id: image.id,
+        ...(req.pool ? { pool_id: req.pool.id } : {}),
         volume: { category: 'EVS', ownership: 'MANAGED' },
         workspace_id: req.workspace?.id ?? '0',
         duration: enable ? duration * 1000 : NO_AUTO_STOP_MS,
@@ -132,13 +132,12 @@ export class DevEnvService {
   }
 
   async list(p: Principal, q: Static<typeof ListDevEnvQuery>, origin: string): Promise<Static<typeof ListDevEnvResponse>> {
-    if (q.pool_id) return { total_count: 0, instances: [] };
     if (q.provision_type && !['Docker', 'LOCAL'].includes(q.provision_type)) return { total_count: 0, instances: [] };
     const rows = await this.store.ofProject(p.projectId);
     const all: DevEnvInstance[] = [];
     for (const row of rows) {
       const nb = await this.notebooks.show(row.project_id, row.id, origin).catch(() => undefined);
-      if (!nb) continue;
+      if (!nb || (q.pool_id && nb.pool?.id !== q.pool_id)) continue;
       all.push(this.view(row, nb, origin));
     }
     const flavors = this.flavors();

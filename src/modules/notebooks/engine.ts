@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import type { Clock } from '#src/core/time.ts';
 import type { Logger } from '#src/runtime/logger.ts';
 import type { LocalPool } from '#src/runtime/local/local-pool.ts';
+import type { PoolRegistry } from '#src/runtime/local/pool-registry.ts';
 import { LocalExecutor, type ProcessHandle } from '#src/runtime/local/local-executor.ts';
 import type { Sandbox } from '#src/runtime/sandbox/sandbox.ts';
 import {
@@ -66,7 +67,15 @@ interface Running {
   token: string;
 }
 
-const STEPS = ['Prepare the volume', 'Take the flavor from the local pool', 'Route the proxy to the instance', 'Prepare the environment and start Jupyter'];
+/** The key an instance holds its pool under. */
+export const poolKey = (id: string) => `notebook-${id}`;
+
+const STEPS = [
+  'Prepare the volume',
+  'Take the flavor from its pool (waiting there for room in a dedicated pool)',
+  'Route the proxy to the instance',
+  'Prepare the environment and start Jupyter',
+];
 
 export const progress = (id: string, done: number, failed = false): JobProgress[] =>
   STEPS.map((d, i) => ({
@@ -99,17 +108,22 @@ export class NotebookEngine {
   private preparing: Promise<JupyterRuntime> | undefined;
   private found: JupyterRuntime | undefined;
   private closed = false;
+  /** Instances waiting for room in their dedicated pool, first in line first: whether it is their first start. */
+  private readonly waiting = new Map<string, boolean>();
+  private admitting = false;
+  private admitAgain = false;
 
   constructor(
     private readonly opts: NotebookEngineOptions,
     private readonly store: NotebookStore,
     private readonly images: NotebookImages,
-    private readonly pool: LocalPool,
+    private readonly pools: PoolRegistry,
     private readonly sandbox: Sandbox,
     private readonly clock: Clock,
     private readonly log: Logger,
   ) {
     this.executor = new LocalExecutor({ resources: sandbox.resources });
+    pools.onRelease(() => this.admitWaiting());
   }
 
   /** Tells `l` of each start, stop and removal. */
@@ -207,13 +221,93 @@ export class NotebookEngine {
     return { ...row, ...patch };
   }
 
-  /** Holds the flavor's share of the pool; false when it does not fit now. */
-  reserve(row: Pick<NotebookRow, 'id' | 'cpu' | 'memory_mb'>): boolean {
-    return this.pool.reserve(`notebook-${row.id}`, { cpu: row.cpu, memoryMb: row.memory_mb });
+  /** The pool the instance runs in; undefined when its dedicated pool does not exist (now). */
+  poolOf(row: Pick<NotebookRow, 'pool_name'>): LocalPool | undefined {
+    return row.pool_name ? this.pools.get(row.pool_name)?.pool : this.pools.publicPool;
   }
 
+  /** Holds the flavor's share of the instance's pool; false when it does not fit now. */
+  reserve(row: Pick<NotebookRow, 'id' | 'cpu' | 'memory_mb' | 'pool_name' | 'name' | 'project_id'>): boolean {
+    const pool = this.poolOf(row);
+    const key = poolKey(row.id);
+    if (!pool?.reserve(key, { cpu: row.cpu, memoryMb: row.memory_mb }, { kind: 'notebook', id: row.id, name: row.name, projectId: row.project_id }))
+      return false;
+    const nodes = [
+      ...new Set(
+        pool
+          .holdings()
+          .find((h) => h.key === key)
+          ?.placement.map((p) => p.node) ?? [],
+      ),
+    ].join(', ');
+    this.pools.event(row.pool_name, 'Normal', 'NotebookScheduled', `notebook "${row.name}" (${row.id}) placed on ${nodes}`);
+    return true;
+  }
+
+  /** Gives back the instance's share, in whichever pool holds it. */
   release(id: string): void {
-    this.pool.release(`notebook-${id}`);
+    this.waiting.delete(id);
+    const key = poolKey(id);
+    this.pools.publicPool.release(key);
+    for (const d of this.pools.list()) {
+      if (!d.pool.has(key)) continue;
+      const holder = d.pool.holdings().find((h) => h.key === key)?.holder;
+      d.pool.release(key);
+      this.pools.event(d.name, 'Normal', 'NotebookEnded', `notebook "${holder?.name ?? ''}" (${id}) left the pool`);
+    }
+  }
+
+  /** The instance (CREATING or STARTING) waits for room in its dedicated pool; started once its share fits. */
+  async waitForPool(row: Pick<NotebookRow, 'id' | 'name' | 'pool_name' | 'status'>, first: boolean): Promise<void> {
+    this.waiting.set(row.id, first);
+    // The volume step is done; taking the flavor from the pool is what it waits in.
+    await this.store.update(row.id, { action_progress: JSON.stringify(progress(row.id, 1)), update_at: this.clock.now() });
+    const what = this.poolOf(row) ? 'has no room for its flavor now' : 'does not exist now';
+    const text = `waiting for room: resource pool ${row.pool_name ?? ''} ${what}`;
+    await this.event(row.id, row.status, text);
+    this.pools.event(row.pool_name, 'Warning', 'NotebookQueued', `notebook "${row.name}" (${row.id}) is ${text}`);
+  }
+
+  /** Whether the instance waits for room in its pool, and its place in line (1 = next) among those of the same pool. */
+  queuePosition(id: string, sameLine: (otherId: string) => boolean): number | undefined {
+    if (!this.waiting.has(id)) return undefined;
+    return [...this.waiting.keys()].filter(sameLine).indexOf(id) + 1;
+  }
+
+  /** Starts the waiting instances whose share fits now, first come first served within each pool. */
+  private admitWaiting(): void {
+    if (this.admitting) {
+      this.admitAgain = true;
+      return;
+    }
+    this.admitting = true;
+    void (async () => {
+      try {
+        do {
+          this.admitAgain = false;
+          const blocked = new Set<string>();
+          for (const [id, first] of [...this.waiting]) {
+            const row = await this.store.getById(id);
+            if (!row || !['INIT', 'CREATING', 'STARTING'].includes(row.status)) {
+              this.waiting.delete(id);
+              continue;
+            }
+            if (this.busy(id)) continue;
+            if (blocked.has(row.pool_name ?? '')) continue;
+            if (!this.reserve(row)) {
+              blocked.add(row.pool_name ?? '');
+              continue;
+            }
+            this.waiting.delete(id);
+            this.startInBackground(id, first);
+          }
+        } while (this.admitAgain);
+      } catch (err) {
+        this.log.error({ err }, 'starting notebooks waiting for their pool failed');
+      } finally {
+        this.admitting = false;
+      }
+    })();
   }
 
   /**
@@ -287,6 +381,7 @@ export class NotebookEngine {
       const launch = this.sandbox.launch(workload);
       const handle = await this.executor.spawn({ dir: L.proc, command: launch.command, cwd: L.work, env: launch.env, logFile: L.log, group: launch.group });
       await this.store.update(id, { pid: handle.pid, start_ticks: handle.startTicks, port, jupyter_token: jupyterToken });
+      this.poolOf(row)?.track(poolKey(id), handle.pid);
       let exited = false;
       void handle.exited.then(() => (exited = true));
       const deadline = Date.now() + READY_TIMEOUT_MS;
@@ -435,7 +530,9 @@ export class NotebookEngine {
     if (!row.pid || !row.start_ticks || !row.port) return false;
     const handle = this.executor.adopt(row.pid, row.start_ticks, this.layout(row.id).proc);
     if (!handle) return false;
-    this.pool.set(`notebook-${row.id}`, { cpu: row.cpu, memoryMb: row.memory_mb });
+    const pool = this.poolOf(row);
+    pool?.set(poolKey(row.id), { cpu: row.cpu, memoryMb: row.memory_mb }, { kind: 'notebook', id: row.id, name: row.name, projectId: row.project_id });
+    pool?.track(poolKey(row.id), handle.pid);
     this.running.set(row.id, { handle, port: row.port, jupyterToken: row.jupyter_token, projectId: row.project_id, token: row.token });
     this.watchExit(row.id, handle);
     this.ensureTimer();

@@ -4,6 +4,7 @@ import { NotebookImageSaver } from './create-image.ts';
 import { NotebookEngine } from './engine.ts';
 import { notebookFlavors } from './flavors.ts';
 import type { NotebookImages } from './ports.ts';
+import { notebookWorkloads } from './pool-workloads.ts';
 import { NotebookProxy } from './proxy.ts';
 import { NotebookReconciler } from './reconciler.ts';
 import { notebookRoutes } from './routes.ts';
@@ -11,7 +12,10 @@ import { NotebookService } from './service.ts';
 import { NotebookStore } from './store.ts';
 import { notebookStorage } from './storage/module.ts';
 
-export type NotebooksDeps = Pick<AppContext, 'config' | 'database' | 'objectStore' | 'buckets' | 'clock' | 'credentials' | 'localPool' | 'sandbox'> & {
+export type NotebooksDeps = Pick<
+  AppContext,
+  'config' | 'database' | 'objectStore' | 'buckets' | 'clock' | 'credentials' | 'localPool' | 'pools' | 'poolWorkloads' | 'sandbox'
+> & {
   images: NotebookImages;
   log: Logger;
 };
@@ -24,12 +28,23 @@ export function notebooksModule(deps: NotebooksDeps): FamilyModule & { notebooks
     { dataDir: deps.config.dataDir, runtimeDir, runtimeInstall, systemJupyter },
     store,
     deps.images,
-    deps.localPool,
+    deps.pools,
     deps.sandbox,
     deps.clock,
     deps.log,
   );
-  const notebooks = new NotebookService(store, engine, deps.images, notebookFlavors(deps.localPool), deps.localPool, deps.clock, minIdleMs, deps.log);
+  const notebooks = new NotebookService(
+    store,
+    engine,
+    deps.images,
+    notebookFlavors(deps.localPool),
+    deps.localPool,
+    deps.pools,
+    deps.clock,
+    minIdleMs,
+    deps.log,
+  );
+  deps.poolWorkloads.register('notebook', (projectId, poolName) => notebookWorkloads(store, engine, projectId, poolName));
   const proxy = new NotebookProxy({ engine, store, credentials: deps.credentials });
   const storage = notebookStorage(deps, engine, store);
   return {

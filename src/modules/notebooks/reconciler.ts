@@ -46,6 +46,13 @@ export class NotebookReconciler implements Reconciler {
     const row = await this.store.getById(id);
     if (!row) return;
     if (!this.engine.reserve(row)) {
+      // A dedicated pool without room (or not restored yet) keeps the instance waiting in its starting state.
+      if (row.pool_name) {
+        const status = first ? 'CREATING' : 'STARTING';
+        await this.store.update(id, { status, update_at: this.clock.now() });
+        await this.engine.waitForPool({ ...row, status }, first);
+        return;
+      }
       await this.store.update(id, {
         status: first ? 'CREATE_FAILED' : 'START_FAILED',
         fail_reason: 'its flavor no longer fits in the local pool',

@@ -148,7 +148,12 @@ export const CreateNotebookRequest = Closed({
   flavor: Type.String({ minLength: 1, maxLength: 128, description: 'Flavor id, as ListFlavors answers' }),
   image_id: Type.String({ minLength: 1, maxLength: 64, description: 'Image id, as the images API answers' }),
   name: NameText,
-  pool_id: Type.Optional(Text(64, 'A dedicated pool (none exists here: refused)')),
+  pool_id: Type.Optional(
+    Text(
+      64,
+      'Dedicated resource pool to run in: the id (metadata.name) of a pool of the project whose scope includes Notebook; left out, the public pool. Without room there now, the instance stays CREATING until room frees',
+    ),
+  ),
   volume: VolumeReq,
   workspace_id: Type.Optional(Type.String({ maxLength: 64, description: 'Workspace id (default 0)' })),
   hooks: Type.Optional(CustomHooks),
@@ -176,7 +181,8 @@ export const JobProgress = Type.Object(
       'State of the step',
     ),
     step: Type.Integer({
-      description: 'Step. 1: prepare the volume; 2: take the flavor from the pool; 3: set up the proxy; 4: prepare the environment and start Jupyter',
+      description:
+        'Step. 1: prepare the volume; 2: take the flavor from its pool (a dedicated pool without room keeps it here); 3: set up the proxy; 4: prepare the environment and start Jupyter',
     }),
     step_description: Type.String({ description: 'What the step does or did' }),
   },
@@ -242,7 +248,10 @@ export const NotebookResp = Type.Object(
     lease: Lease,
     name: Type.String({ description: 'Instance name' }),
     pool: Type.Optional(
-      Type.Object({ id: Type.String({ description: 'Pool id' }), name: Type.String({ description: 'Pool name' }) }, { description: 'Dedicated pool' }),
+      Type.Object(
+        { id: Type.String({ description: 'Pool id (metadata.name)' }), name: Type.String({ description: 'The name its creator gave the pool' }) },
+        { description: 'The dedicated pool the instance runs in; absent in the public pool' },
+      ),
     ),
     status: NotebookStatusField,
     token: Type.String({ description: 'Token the proxy admits: ?token= once (it sets a cookie) or an Authorization: token header' }),

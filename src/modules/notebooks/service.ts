@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { Static } from 'typebox';
 import type { Clock } from '#src/core/time.ts';
 import type { LocalPool } from '#src/runtime/local/local-pool.ts';
+import type { PoolRegistry } from '#src/runtime/local/pool-registry.ts';
 import type { Logger } from '#src/runtime/logger.ts';
 import { MOUNT_PATH, progress, proxyBase, type NotebookEngine } from './engine.ts';
 import { notebookErrors as E } from './errors.ts';
@@ -42,6 +43,7 @@ export class NotebookService {
     private readonly images: NotebookImages,
     private readonly flavors: NotebookFlavorSpec[],
     private readonly pool: LocalPool,
+    private readonly pools: PoolRegistry,
     private readonly clock: Clock,
     private readonly minIdleMs: number,
     private readonly log: Logger,
@@ -79,7 +81,7 @@ export class NotebookService {
   async create(caller: Caller, req: CreateNotebookRequest, origin: string): Promise<NotebookResp> {
     const flavor = this.flavor(req.flavor);
     const image = await this.image(caller.projectId, req.image_id);
-    if (req.pool_id) throw E.badParam(`pool_id: no dedicated pool ${req.pool_id} exists here; leave it out to use the local pool`);
+    const poolName = this.checkPool(caller.projectId, req.pool_id, flavor);
     if (req.volume.ownership.toUpperCase() === 'DEDICATED') throw E.storage('volume.ownership: DEDICATED file systems are not available here; use MANAGED');
     if (req.endpoints?.some((e) => e.dev_service === 'SSH'))
       throw E.badParam('endpoints.dev_service: SSH is not available (no SSH gateway is configured); use NOTEBOOK, the JupyterLab proxy');
@@ -122,17 +124,31 @@ export class NotebookService {
       cpu: flavor.amount.cpu,
       memory_mb: flavor.amount.memoryMb,
       snapshot_image_id: null,
+      pool_name: poolName ?? null,
     };
-    if (!this.engine.reserve(row)) throw E.soldOut(`flavor: ${flavor.id} does not fit in the local pool now (${describeFree(this.pool)})`);
+    // The public pool answers at once; a dedicated pool without room now keeps the instance CREATING until room frees.
+    const placed = this.engine.reserve(row);
+    if (!placed && !poolName) throw E.soldOut(`flavor: ${flavor.id} does not fit in the local pool now (${describeFree(this.pool)})`);
     try {
       await this.store.insert(row);
     } catch (e) {
       this.engine.release(id);
       throw e;
     }
-    await this.engine.event(id, 'CREATING', `created with flavor ${flavor.id} and image ${image.name}`);
-    this.launch(id, true);
+    await this.engine.event(id, 'CREATING', `created with flavor ${flavor.id} and image ${image.name}${poolName ? ` in resource pool ${poolName}` : ''}`);
+    if (placed) this.launch(id, true);
+    else await this.engine.waitForPool(row, true);
     return this.view(row, origin);
+  }
+
+  /** The dedicated pool named by pool_id: the project's, admitting notebooks, with a node the flavor fits on. */
+  private checkPool(projectId: string, poolId: string | undefined, flavor: NotebookFlavorSpec): string | undefined {
+    if (!poolId) return undefined;
+    const placed = this.pools.placement(projectId, poolId, 'Notebook');
+    if (!placed.ok) throw E.badParam(`pool_id: ${placed.message}`);
+    if (!placed.pool.nodes().some((n) => flavor.amount.cpu <= n.capacity.cpu && flavor.amount.memoryMb <= n.capacity.memoryMb))
+      throw E.soldOut(`flavor: ${flavor.id} is larger than every node of resource pool ${poolId}, so it can never run there`);
+    return poolId;
   }
 
   private launch(id: string, first: boolean): void {
@@ -152,12 +168,12 @@ export class NotebookService {
       if (!(SORTABLE as readonly string[]).includes(k)) throw E.badParam(`sort_key: ${k} cannot be sorted on; use ${SORTABLE.join(', ')}`);
       sort.push({ column: k as (typeof SORTABLE)[number], dir });
     }
-    if (q.pool_id) return { current: 0, data: [], pages: 0, size: limit, total: 0 };
     const { rows, total } = await this.store.list(caller.projectId, {
       ...(q.feature ? { feature: q.feature } : {}),
       ...(q.name ? { name: q.name } : {}),
       ...(q.status ? { status: q.status } : {}),
       ...(q.owner ? { owner: q.owner } : {}),
+      ...(q.pool_id ? { poolName: q.pool_id } : {}),
       ...(q.workspaceId ? { workspaceId: q.workspaceId } : {}),
       sort,
       limit,
@@ -238,7 +254,8 @@ export class NotebookService {
         duration: row.lease_duration,
       },
     );
-    if (!this.engine.reserve(row)) throw E.soldOut(`flavor: ${row.flavor} does not fit in the local pool now (${describeFree(this.pool)})`);
+    const placed = this.engine.reserve(row);
+    if (!placed && !row.pool_name) throw E.soldOut(`flavor: ${row.flavor} does not fit in the local pool now (${describeFree(this.pool)})`);
     const now = this.clock.now();
     const patch: Partial<NotebookRow> = {
       status: 'STARTING',
@@ -256,7 +273,8 @@ export class NotebookService {
       throw E.busy(row.status);
     }
     await this.engine.event(id, 'STARTING', 'started by request');
-    this.launch(id, false);
+    if (placed) this.launch(id, false);
+    else await this.engine.waitForPool({ ...row, ...patch }, false);
     return this.view({ ...row, ...patch }, origin);
   }
 
@@ -335,6 +353,7 @@ export class NotebookService {
       volume: { capacity: volume.capacity, category: volume.category, mount_path: `${MOUNT_PATH}/`, ownership: volume.ownership },
       workspace_id: row.workspace_id,
       feature: row.feature,
+      ...(row.pool_name ? { pool: { id: row.pool_name, name: this.pools.get(row.pool_name)?.displayName ?? row.pool_name } } : {}),
     };
   }
 

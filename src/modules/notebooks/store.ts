@@ -13,6 +13,8 @@ export interface NotebookQuery {
   status?: string;
   owner?: string;
   workspaceId?: string;
+  /** Only instances of this dedicated pool. */
+  poolName?: string;
   sort: { column: 'create_at' | 'update_at' | 'name' | 'status' | 'flavor'; dir: 'asc' | 'desc' }[];
   limit: number;
   offset: number;
@@ -61,6 +63,7 @@ export class NotebookStore {
     if (q.status) base = base.where('status', '=', q.status as NotebookStatus);
     if (q.owner) base = base.where('user_id', '=', q.owner);
     if (q.workspaceId) base = base.where('workspace_id', '=', q.workspaceId);
+    if (q.poolName) base = base.where('pool_name', '=', q.poolName);
     if (q.name) base = base.where(sql`lower(name)`, 'like', sql`${likeContains(q.name)} escape '\\'`);
     const count = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
     let rows = base.selectAll();
@@ -68,6 +71,19 @@ export class NotebookStore {
     rows = rows.orderBy('id', 'asc');
     const page = pageLiterals(q.limit, q.offset);
     return { rows: await rows.limit(page.limit).offset(page.offset).execute(), total: Number(count?.n ?? 0) };
+  }
+
+  /** The project's instances placed in a dedicated pool, oldest first. */
+  inPool(projectId: string, poolName: string): Promise<NotebookRow[]> {
+    return this.db
+      .selectFrom('notebooks')
+      .selectAll()
+      .where('project_id', '=', projectId)
+      .where('pool_name', '=', poolName)
+      .where('status', '!=', 'DELETED')
+      .orderBy('create_at')
+      .orderBy('id')
+      .execute();
   }
 
   async addEvent(notebookId: string, at: number, status: string, message: string): Promise<void> {

@@ -61,6 +61,8 @@ export interface NotebookRow {
   memory_mb: number;
   /** The image a SNAPSHOTTING instance is being saved as (CreateImage); null otherwise. */
   snapshot_image_id: string | null;
+  /** The dedicated pool it runs in (the create request's pool_id); null: the public pool. */
+  pool_name: string | null;
 }
 
 export interface NotebookEventRow {
