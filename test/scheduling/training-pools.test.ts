@@ -46,6 +46,13 @@ describe('training jobs in dedicated pools', () => {
     const second = await create(t.client, 'in-pool-2', 0, pool);
     const running = await waitForJob(t.client, first, phaseIs('Running'));
     assert.equal(running.spec?.resource?.pool_id, pool);
+    const dedicated = t.atelier.context.pools.get(pool)!.pool;
+    // Its task's process group is tracked in the pool (what the metrics sampler measures).
+    for (let i = 0; i < 100 && !dedicated.holdings()[0]?.processGroups.length; i++) await new Promise((r) => setTimeout(r, 20));
+    assert.deepEqual(
+      dedicated.holdings().map((h) => [h.key, h.placement.map((p) => p.node), h.processGroups.length]),
+      [[`training-job:${first}`, ['node-1'], 1]],
+    );
     const queued = await waitForJob(t.client, second, (j) => j.status.phase === 'Pending');
     assert.equal(queued.status.secondary_phase, 'Queuing');
     const reason = (queued.status.task_statuses ?? [])[0]?.message ?? '';
