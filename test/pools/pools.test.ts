@@ -1,10 +1,11 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { hostname } from 'node:os';
+import { availableParallelism, hostname } from 'node:os';
 import type { TSchema } from 'typebox';
 import { Value } from 'typebox/value';
 import { EventList, Pool, PoolList, PoolNodeList, PoolStatistics } from '#src/modules/pools/schemas.ts';
 import { hostIp } from '#src/runtime/local/host-resources.ts';
+import { buildApp } from '#src/app.ts';
 import { apiFailure, restartedApp, startTestApp, type TestApp } from '../helpers/app.ts';
 
 const BAD = 'ModelArts.50004000';
@@ -293,6 +294,34 @@ describe('resource pools across a restart', () => {
         assert.equal(atelier.context.localPool.free().cpu, free);
         await client.pools.delete(id);
         assert.equal(atelier.context.localPool.free().cpu, free + 1);
+      } finally {
+        await atelier.close();
+      }
+    } finally {
+      await t.close();
+    }
+  });
+
+  test('a stored pool the host no longer has room for is Abnormal at start, saying why', { skip: availableParallelism() < 2 }, async () => {
+    const t = await startTestApp({ ATELIER_LOCAL_POOL_CPU_OVERCOMMIT: '1', ATELIER_LOCAL_POOL_CPU: '2' });
+    try {
+      const net = await network(t, 'small-net', '192.168.2.0/24');
+      const id = (await t.client.pools.create(poolBody('too-big-later', net, [{ flavor: SLICE, count: '2' }]))).metadata.name;
+      await t.atelier.close();
+      // the next start gives the public pool one core: the pool's two slices no longer fit
+      const atelier = await buildApp({ ...t.config, localPool: { ...t.config.localPool, cpu: 1 } });
+      try {
+        await atelier.recover();
+        const row = await atelier.context.database.db.selectFrom('pools').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+        assert.equal(row.phase, 'Abnormal');
+        assert.match(row.message ?? '', /not the 2 cores/);
+        const events = await atelier.context.database.db
+          .selectFrom('pool_events')
+          .selectAll()
+          .where('pool_id', '=', id)
+          .where('type', '=', 'Warning')
+          .execute();
+        assert.match(events[0]?.message ?? '', /from Running to Abnormal/);
       } finally {
         await atelier.close();
       }

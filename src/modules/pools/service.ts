@@ -144,6 +144,7 @@ export class PoolService {
         this.phaseEvent(row.id, 'Abnormal', 'Running');
       }
     }
+    await this.deps.events.flushed();
   }
 
   async list(projectId: string, query: Static<typeof ListPoolsQuery>): Promise<Static<typeof PoolList>> {
