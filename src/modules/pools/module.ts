@@ -39,7 +39,7 @@ export function poolsModule(deps: PoolsDeps): FamilyModule & { service: PoolServ
   deps.quotaUsage.register('pool', (projectId) => service.countOfProject(projectId));
   return {
     service,
-    reconcilers: [new PoolReconciler(store, service, events)],
+    reconcilers: [new PoolReconciler(service, events)],
     register: async (app) => {
       deps.pools.setEventSink(events.record);
       await service.restore();

@@ -48,6 +48,8 @@ const countText = (nodes: readonly StoredNode[]): string =>
  */
 export class PoolService {
   private readonly creating = new Map<string, Promise<unknown>>();
+  /** Pools a create is making now (the reconciler leaves them to it). */
+  private readonly making = new Set<string>();
 
   constructor(private readonly deps: PoolServiceDeps) {}
 
@@ -98,16 +100,26 @@ export class PoolService {
       message: null,
       created_at: now,
     };
+    this.making.add(id);
     try {
-      await this.deps.store.insert(row);
-    } catch (e) {
-      this.deps.registry.remove(id);
-      throw e;
+      try {
+        await this.deps.store.insert(row);
+      } catch (e) {
+        this.deps.registry.remove(id);
+        throw e;
+      }
+      this.deps.registry.event(id, 'Normal', 'PoolStatusChange', `Pool created in phase Creating, reserving ${countText(nodes)} of host slices.`);
+      // The slices are reserved; nodes that are slices of this host are ready at once. The reconciler
+      // finishes a pool a restart left Creating.
+      return poolView(await this.activate(row));
+    } finally {
+      this.making.delete(id);
     }
-    this.deps.registry.event(id, 'Normal', 'PoolStatusChange', `Pool created in phase Creating, reserving ${countText(nodes)} of host slices.`);
-    // The slices are reserved; nodes that are slices of this host are ready at once. The reconciler
-    // finishes a pool a restart left Creating.
-    return poolView(await this.activate(row));
+  }
+
+  /** Activates the pools a restart left Creating (not those a create is making now). */
+  async finishCreating(): Promise<void> {
+    for (const row of await this.deps.store.inPhase('Creating')) if (!this.making.has(row.id)) await this.activate(row);
   }
 
   /** A Creating pool whose slices are reserved is Running. */
@@ -235,6 +247,7 @@ export class PoolService {
     if (!this.deps.registry.remove(row.id)) {
       await this.deps.store.update(row.id, { phase: row.phase });
       this.refuseBusy(row.id);
+      throw poolErrors.badRequest(`pool ${row.id} runs workloads; stop them before deleting it`);
     }
     await this.deps.events.flushed();
     await this.deps.store.delete(row.id);
