@@ -245,6 +245,23 @@ export const FLOW: Record<string, FlowStep> = {
     calls: () => [{}, { query: { time_range: '-1.-1.120', statistics: 'average', period: '300' } }],
   },
   PatchNetwork: { phase: 'update', calls: () => one({ body: { metadata: { annotations: { 'os.modelarts/description': 'changed by the test harness' } } } }) },
+  // Pool tags (#163-167) and workloads (#157, #158) of the seeded pool.
+  ListPoolTags: { phase: 'read', calls: () => [{}, { query: { limit: 10, offset: 0 } }] },
+  ShowPoolTags: { phase: 'read', calls: () => one() },
+  ListPoolsByTags: {
+    phase: 'read',
+    snapshot: true,
+    calls: () => [
+      { body: {} },
+      { query: { limit: 10 }, body: { tags: [{ key: 'harness', values: [] }], matches: [{ key: 'resource_name', value: 'harness' }] } },
+    ],
+  },
+  ListWorkloads: {
+    phase: 'read',
+    calls: () => [{}, { query: { type: 'train', status: 'Running', sort: 'create_time', ascend: true, offset: '0', limit: 10 } }],
+  },
+  ShowWorkloadStatistics: { phase: 'read', calls: () => one() },
+  BatchCreatePoolTags: { phase: 'update', calls: () => one({ body: { tags: [{ key: 'harness', value: 'pool-tag' }] } }) },
 
   // Datasets and versions
   CreateDataset: { phase: 'create', calls: (c) => one({ body: datasetBody(c) }) },
@@ -444,6 +461,7 @@ export const FLOW: Record<string, FlowStep> = {
   DeleteNotebook: { phase: 'delete', calls: (c) => notebook(c) },
   DeleteDevEnvInstance: { phase: 'delete', calls: () => one() },
   DeleteImage: { phase: 'delete', calls: (c) => one({ params: { id: c.ids.image_id } }) },
+  BatchDeletePoolTags: { phase: 'delete', calls: () => one({ body: { tags: [{ key: 'harness' }] } }) },
   DeletePool: { phase: 'delete', calls: () => one() },
   DeleteNetwork: { phase: 'delete', calls: () => one() },
 };
