@@ -80,6 +80,40 @@ describe('training jobs in dedicated pools', () => {
     assert.ok(t.atelier.context.pools.remove(pool));
   });
 
+  test('over the API: a pool made by CreatePool runs a job and queues the next; ListWorkloads shows both; DeletePool is refused while busy', async () => {
+    const net = (
+      await t.client.networks.create({
+        apiVersion: 'v1',
+        kind: 'Network',
+        metadata: { labels: { 'os.modelarts/name': 'sched-net' } },
+        spec: { cidr: '192.168.8.0/24' },
+      })
+    ).metadata.name;
+    const made = await t.client.pools.create({
+      apiVersion: 'v2',
+      kind: 'Pool',
+      metadata: { labels: { 'os.modelarts/name': 'sched-pool', 'os.modelarts/workspace.id': '0' }, annotations: { 'os.modelarts/billing.mode': '0' } },
+      spec: { type: 'Dedicate', scope: ['Train'], network: { name: net }, resources: [{ flavor: CPU1, count: '1' }] },
+    });
+    const pool = made.metadata.name;
+    const first = await create(t.client, 'api-pool-1', 2, pool);
+    const second = await create(t.client, 'api-pool-2', 0, pool);
+    await waitForJob(t.client, first, phaseIs('Running'));
+    await waitForJob(t.client, second, phaseIs('Pending'));
+    const listed = await t.client.poolWorkloads.list(pool);
+    assert.deepEqual(
+      listed.items.map((w) => [w.jobName, w.status, w.pendingPosition]).sort((x, y) => String(x[0]).localeCompare(String(y[0]))),
+      [
+        ['api-pool-1', 'Running', 0],
+        ['api-pool-2', 'Queue', 1],
+      ],
+      JSON.stringify(listed.items),
+    );
+    await assert.rejects(t.client.pools.delete(pool), apiFailure(400, 'ModelArts.50004000'), 'refused while a job runs in it');
+    assert.equal((await waitForJob(t.client, second, ended)).status.phase, 'Completed');
+    await t.client.pools.delete(pool);
+  });
+
   test('create refuses an unknown pool, another project, a pool without Train, and a flavor bigger than every node', async () => {
     await assert.rejects(create(t.client, 'nowhere', 0, poolId(99)), apiFailure(400, 'ModelArts.0104', 'pool_id'));
     const infer = poolId(2);
