@@ -40,6 +40,9 @@ test('a Python package runs through _preprocess, _inference and _postprocess; cr
       config: [{ model_id: modelId, weight: 100, instance_count: 1, ...small }],
     });
     await running(t.client, service_id);
+    // The pool knows the instance's process group, which pool metrics measure.
+    const groups = () => t.atelier.context.localPool.holdings().find((h) => h.key === service_id)?.processGroups ?? [];
+    assert.equal(groups().length, 1);
 
     const answer = await t.client.services.predict<Answer>(service_id, {
       body: { data: { req_data: [{ petal_length: 1.4 }, { petal_length: 4.7 }] } },
@@ -58,6 +61,7 @@ test('a Python package runs through _preprocess, _inference and _postprocess; cr
       apiFailure(500, 'ModelArts.6102', 'KeyError'),
     );
 
+    const groupsBefore = groups()[0];
     const [pid] = modelServerPids(t.config.dataDir);
     assert.ok(pid, 'the model server runs as its own process');
     process.kill(pid, 'SIGKILL');
@@ -70,6 +74,8 @@ test('a Python package runs through _preprocess, _inference and _postprocess; cr
     const again = await t.client.services.predict<Answer>(service_id, { body: { data: { req_data: [{ petal_length: 9 }] } } });
     assert.equal(again.data.resp_data[0]?.predict_result, 'Iris-versicolor');
     assert.notEqual(modelServerPids(t.config.dataDir)[0], pid);
+    assert.equal(groups().length, 1);
+    assert.ok(groupsBefore !== undefined && !groups().includes(groupsBefore), 'the restarted instance is measured, not the dead one');
     await t.client.services.delete(service_id);
     // A delete answers at once; the instance's process ends in the background.
     await eventually('the model server gone', async () => (modelServerPids(t.config.dataDir).length === 0 ? true : undefined));

@@ -126,6 +126,7 @@ export class ServiceManager {
     const pool = this.poolOf(row);
     const holder = { kind: 'service' as const, id: row.id, name: row.service_name, projectId: row.project_id };
     if (pool?.reserve(row.id, amount, holder, instances)) {
+      pool.trackWith(row.id, () => this.host.processGroups(row.id));
       this.pools.event(dedicatedName(row), 'Normal', 'ServiceScheduled', `service "${row.service_name}" (${row.id}) placed on ${nodesOf(pool, row.id)}`);
       return true;
     }

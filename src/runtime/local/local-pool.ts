@@ -71,6 +71,8 @@ interface Held {
   holder?: PoolHolder;
   placement: NodeShare[];
   processGroups: Set<number>;
+  /** Tells the process groups of a workload whose processes come and go (service instances that restart). */
+  source?: () => readonly number[];
 }
 
 /**
@@ -167,12 +169,24 @@ export class LocalPool {
     this.held.get(key)?.processGroups.delete(processGroup);
   }
 
+  /** As track, for a workload that knows its process groups at any time: `source` is asked at each read. */
+  trackWith(key: string, source: () => readonly number[]): void {
+    const h = this.held.get(key);
+    if (h) h.source = source;
+  }
+
   /** Every holding but `except`'s, the largest CPU share first. */
   holdings(except?: string): Holding[] {
     const out: Holding[] = [];
     for (const [key, h] of this.held)
       if (key !== except)
-        out.push({ key, amount: h.amount, ...(h.holder ? { holder: h.holder } : {}), placement: h.placement, processGroups: [...h.processGroups] });
+        out.push({
+          key,
+          amount: h.amount,
+          ...(h.holder ? { holder: h.holder } : {}),
+          placement: h.placement,
+          processGroups: [...h.processGroups, ...(h.source?.() ?? [])],
+        });
     return out.sort((a, b) => b.amount.cpu - a.amount.cpu || b.amount.memoryMb - a.amount.memoryMb || a.key.localeCompare(b.key));
   }
 
@@ -264,8 +278,14 @@ export class LocalPool {
   }
 
   private store(key: string, amount: PoolAmount, holder: PoolHolder | undefined, placement: NodeShare[]): void {
-    const groups = this.held.get(key)?.processGroups ?? new Set<number>();
-    this.held.set(key, { amount, ...(holder ? { holder } : {}), placement, processGroups: groups });
+    const before = this.held.get(key);
+    this.held.set(key, {
+      amount,
+      ...(holder ? { holder } : {}),
+      placement,
+      processGroups: before?.processGroups ?? new Set<number>(),
+      ...(before?.source ? { source: before.source } : {}),
+    });
   }
 
   private nodeSchedulable(n: PoolNode): PoolAmount {

@@ -45,6 +45,8 @@ export interface ServingInstance {
    */
   predict(req: PredictRequest): Promise<PredictResponse>;
   usage(): Promise<InstanceUsage>;
+  /** The instance's process (the leader of its process group), when it runs in a process of its own. */
+  readonly pid?: number | undefined;
   /** Resolves when the instance answers its health check within `timeoutMs`; rejects with why not. */
   probe?(timeoutMs: number): Promise<void>;
   /**

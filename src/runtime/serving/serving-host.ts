@@ -162,6 +162,13 @@ export class ServingHost {
     return new Set((this.live.get(serviceId)?.models ?? []).flatMap((m) => m.slots.map((s) => s.instance.id)));
   }
 
+  /** The process groups of the service's instances that run as processes of their own (what pool metrics measure). */
+  processGroups(serviceId: string): number[] {
+    const live = this.live.get(serviceId);
+    const slots = live ? [...live.models.flatMap((m) => m.slots), ...live.restarting] : [];
+    return slots.flatMap((s) => (s.instance.pid === undefined ? [] : [s.instance.pid]));
+  }
+
   /** CPU and memory summed per model. */
   async usage(serviceId: string): Promise<Map<string, InstanceUsage & { instances: number }>> {
     const out = new Map<string, InstanceUsage & { instances: number }>();
