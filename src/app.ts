@@ -167,7 +167,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 
   await app.register(platformRoutes, { metrics });
   await app.register(tokenRoutes, { identity, clock, failureLimits: config.authFailures });
-  await registerModules(app, context);
+  const startModules = await registerModules(app, context);
 
   let closed = false;
   return {
@@ -176,6 +176,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     startBackground: () => {
       worker.start();
       context.reconcilers.start();
+      startModules();
     },
     recover: () => context.reconcilers.runOnce(),
     close: async () => {

@@ -54,5 +54,7 @@ export interface FamilyModule {
   register(app: FastifyInstance): Promise<void>;
   tasks?: readonly TaskDefinition[];
   reconcilers?: readonly Reconciler[];
+  /** Starts the family's own background loop (a sampling timer), with the app's background work. */
+  start?(): void;
   close?(): Promise<void>;
 }

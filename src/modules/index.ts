@@ -25,7 +25,8 @@ import { trainingImageUsage } from './training-jobs/index.ts';
 import { trainingEngines, trainingJobsModule } from './training-jobs/module.ts';
 
 /** Hands a family's background work to the worker and the reconciler loop, then registers its routes. */
-async function install(app: FastifyInstance, ctx: AppContext, family: FamilyModule): Promise<void> {
+async function install(app: FastifyInstance, ctx: AppContext, family: FamilyModule, starters: (() => void)[]): Promise<void> {
+  if (family.start) starters.push(() => family.start?.());
   for (const task of family.tasks ?? []) ctx.worker.register(task);
   for (const reconciler of family.reconcilers ?? []) ctx.reconcilers.add(reconciler);
   if (family.close) app.addHook('onClose', family.close);
@@ -36,7 +37,7 @@ async function install(app: FastifyInstance, ctx: AppContext, family: FamilyModu
  * Builds every API family from the ports it needs, in dependency order, then registers its routes.
  * The wiring imports each family's module.ts; families meet each other only through index.ts.
  */
-export async function registerModules(app: FastifyInstance, ctx: AppContext): Promise<void> {
+export async function registerModules(app: FastifyInstance, ctx: AppContext): Promise<() => void> {
   // -- platform families
   const authorizations = authorizationsModule(ctx);
   const resourceConfig = resourceConfigModule(ctx);
@@ -96,24 +97,26 @@ export async function registerModules(app: FastifyInstance, ctx: AppContext): Pr
     log: app.log,
   });
 
-  await install(app, ctx, authorizations);
-  await install(app, ctx, objectUrls);
-  await install(app, ctx, resourceConfig);
-  await install(app, ctx, resourceFlavorsModule(ctx));
-  await install(app, ctx, pluginTemplatesModule());
-  await install(app, ctx, networks);
-  await install(app, ctx, pools);
-  await install(app, ctx, poolTagsModule({ ...ctx, log: app.log }));
-  await install(app, ctx, poolWorkloadsModule(ctx));
-  await install(app, ctx, poolMetricsModule(ctx));
-  await install(app, ctx, datasets);
-  await install(app, ctx, samples);
-  await install(app, ctx, dataTransfer);
-  await install(app, ctx, algorithms);
-  await install(app, ctx, trainingJobs);
-  await install(app, ctx, models);
-  await install(app, ctx, services);
-  await install(app, ctx, images);
-  await install(app, ctx, notebooks);
-  await install(app, ctx, devenv);
+  const starters: (() => void)[] = [];
+  await install(app, ctx, authorizations, starters);
+  await install(app, ctx, objectUrls, starters);
+  await install(app, ctx, resourceConfig, starters);
+  await install(app, ctx, resourceFlavorsModule(ctx), starters);
+  await install(app, ctx, pluginTemplatesModule(), starters);
+  await install(app, ctx, networks, starters);
+  await install(app, ctx, pools, starters);
+  await install(app, ctx, poolTagsModule({ ...ctx, log: app.log }), starters);
+  await install(app, ctx, poolWorkloadsModule(ctx), starters);
+  await install(app, ctx, poolMetricsModule(ctx), starters);
+  await install(app, ctx, datasets, starters);
+  await install(app, ctx, samples, starters);
+  await install(app, ctx, dataTransfer, starters);
+  await install(app, ctx, algorithms, starters);
+  await install(app, ctx, trainingJobs, starters);
+  await install(app, ctx, models, starters);
+  await install(app, ctx, services, starters);
+  await install(app, ctx, images, starters);
+  await install(app, ctx, notebooks, starters);
+  await install(app, ctx, devenv, starters);
+  return () => starters.forEach((start) => start());
 }

@@ -19,16 +19,15 @@ import { CPU1, PY_ENGINE } from '../training-jobs/helpers.ts';
 // A key is "<operation>: <field path>" or "<operation>: the SDK raised <exception>".
 const KNOWN: Record<string, string> = {
   'create_pool: status.resources.available':
-    "the spec's table types status.resources.<state> as one PoolResourceFlavorCount object (so does the SDK), its examples send a list (one per flavor); we send the list, which can hold a pool of several flavors: the lead to decide",
+    "the spec's table types status.resources.<state> as one PoolResourceFlavorCount object (so does the SDK), its examples send a list (one per flavor); we send the list, as the service's examples do (it can hold a pool of several flavors); the SDK reads a list there as an empty object and does not fail",
   'delete_pool: status.resources.deleting':
-    "the spec's table types status.resources.<state> as one PoolResourceFlavorCount object (so does the SDK), its examples send a list (one per flavor); we send the list, which can hold a pool of several flavors: the lead to decide",
+    "the spec's table types status.resources.<state> as one PoolResourceFlavorCount object (so does the SDK), its examples send a list (one per flavor); we send the list, as the service's examples do (it can hold a pool of several flavors); the SDK reads a list there as an empty object and does not fail",
   'list_pools: items[0].status.resources.available':
-    "the spec's table types status.resources.<state> as one PoolResourceFlavorCount object (so does the SDK), its examples send a list (one per flavor); we send the list, which can hold a pool of several flavors: the lead to decide",
+    "the spec's table types status.resources.<state> as one PoolResourceFlavorCount object (so does the SDK), its examples send a list (one per flavor); we send the list, as the service's examples do (it can hold a pool of several flavors); the SDK reads a list there as an empty object and does not fail",
   'patch_pool: status.resources.available':
-    "the spec's table types status.resources.<state> as one PoolResourceFlavorCount object (so does the SDK), its examples send a list (one per flavor); we send the list, which can hold a pool of several flavors: the lead to decide",
+    "the spec's table types status.resources.<state> as one PoolResourceFlavorCount object (so does the SDK), its examples send a list (one per flavor); we send the list, as the service's examples do (it can hold a pool of several flavors); the SDK reads a list there as an empty object and does not fail",
   'show_pool: status.resources.available':
-    "the spec's table types status.resources.<state> as one PoolResourceFlavorCount object (so does the SDK), its examples send a list (one per flavor); we send the list, which can hold a pool of several flavors: the lead to decide",
-  'show_pool_monitor: served but not driven': 'no pool to watch until create_pool (#149) is served',
+    "the spec's table types status.resources.<state> as one PoolResourceFlavorCount object (so does the SDK), its examples send a list (one per flavor); we send the list, as the service's examples do (it can hold a pool of several flavors); the SDK reads a list there as an empty object and does not fail",
 };
 
 const DRIVER = fileURLToPath(new URL('./sdk/drive.py', import.meta.url));

@@ -64,8 +64,9 @@ export function movingKeys(a: Snapshot, b: Snapshot): Set<string> {
 // snapshots happen to agree on them: durations, resource usage, per-minute metric samples; and the
 // host-wide free capacity of the local pool (ListClusters' allocatable_*), which every account's
 // workloads share, so another account's own jobs legitimately move it; and the seconds left of an
-// old-API instance's auto_stop (remain_time), which counts down.
-const SELF_MOVING = /(duration|usage|util|cpu_memory|latency|\.metrics\[|\.value\[|update_time|\.events\[|allocatable_|remain_time)/i;
+// old-API instance's auto_stop (remain_time), which counts down; and the time of a pool's latest
+// resource sample (ShowPoolRuntimeMetrics' table.*.timestamp), which the sampling loop moves on.
+const SELF_MOVING = /(duration|usage|util|cpu_memory|latency|\.metrics\[|\.value\[|update_time|\.events\[|allocatable_|remain_time|\.table\.\w+\.timestamp)/i;
 
 /** The differences between two snapshots, leaving out the moving keys: "<key>: <before> -> <after>". */
 export function snapshotChanges(before: Snapshot, after: Snapshot, moving: Set<string>): string[] {

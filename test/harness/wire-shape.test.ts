@@ -14,7 +14,6 @@ import { assertNoProcessesLeft, deleteNotebooks, harnessEnv, seedAccount, stopRu
 const KNOWN_SHAPES: Record<string, string> = {};
 const KNOWN_UNCOVERED: Record<string, string> = {
   'BatchDeletePoolNodes uncovered': 'the seeded pool has one slice, which it keeps, and a 2-core host has no room for a second; test/pools releases nodes',
-  'ShowPoolMonitor uncovered': 'the seed has no pool to watch until CreatePool (#149) is served',
 };
 
 describe('wire shape: every 2xx answer of every route, as its schema says', () => {

@@ -1,5 +1,4 @@
 import type { AppContext, FamilyModule } from '#src/context.ts';
-import type { Reconciler } from '#src/runtime/index.ts';
 import { MetricsSampler } from '#src/runtime/metrics/sampler.ts';
 import { poolMetricsRoutes } from './routes.ts';
 import { PoolMetricsService } from './service.ts';
@@ -11,11 +10,9 @@ export function poolMetricsModule(deps: PoolMetricsDeps): FamilyModule & { sampl
   const sampler = new MetricsSampler(deps.pools, deps.config.dataDir, deps.config.metricsIntervalMs, deps.clock);
   deps.pools.onRemove((name) => sampler.forget(name));
   const service = new PoolMetricsService(deps.pools, sampler, deps.clock);
-  // The sampler has its own timer; the reconciler loop's first pass (the app's background start) starts it.
-  const starter: Reconciler = { name: 'pool-metrics', reconcile: async () => sampler.start() };
   return {
     sampler,
-    reconcilers: [starter],
+    start: () => sampler.start(),
     close: async () => sampler.stop(),
     register: async (app) => void (await app.register(poolMetricsRoutes, { service })),
   };
