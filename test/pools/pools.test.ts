@@ -142,6 +142,8 @@ describe('resource pools (#149-153, #140-142, #155)', () => {
       [poolBody('no-net', 'network-none'), 400, BAD, 'spec.network.name'],
       [{ ...poolBody('extra', net), extra: 1 }, 400, SCHEMA, ''],
       [{ ...poolBody('kind', net), kind: 'Network' }, 400, SCHEMA, 'kind'],
+      [{ ...poolBody('gpu-driver', net), spec: { ...poolBody('gpu-driver', net).spec, driver: { gpuVersion: '440.31' } } }, 400, BAD, 'spec.driver.gpuVersion'],
+      [{ ...poolBody('shared', net), metadata: { labels: { 'os.modelarts/name': 'shared', 'os.modelarts/sharing': 'shared' } } }, 400, SCHEMA, 'sharing'],
     ];
     for (const [body, status, code, mentions] of cases) {
       const r = await t.client.http.raw('POST', '/v2/{project_id}/pools', { body });
@@ -150,9 +152,17 @@ describe('resource pools (#149-153, #140-142, #155)', () => {
       assert.equal(error.error_code, code, error.error_msg);
       assert.ok(error.error_msg.includes(mentions), `${error.error_msg} mentions ${mentions}`);
     }
-    // the spec example sends count as a number: taken
-    const numeric = await t.client.pools.create(poolBody('numeric', net, [{ flavor: SLICE, count: 1 }]));
+    // The spec's example: apiVersion v1, count as a number, masters and a driver strategy, an unshared pool.
+    const example = poolBody('numeric', net, [{ flavor: SLICE, count: 1 }]);
+    const numeric = await t.client.pools.create({
+      ...example,
+      apiVersion: 'v1',
+      metadata: { ...example.metadata, labels: { ...example.metadata.labels, 'os.modelarts/sharing': 'unshared' } },
+      spec: { ...example.spec, masters: [{ az: 'local-1a' }], driver: { updateStrategy: 'idle' } },
+    });
     assert.equal(numeric.spec.resources[0]?.count, 1);
+    assert.deepEqual([numeric.spec.masters, numeric.spec.driver], [[{ az: 'local-1a' }], { updateStrategy: 'idle' }]);
+    assert.deepEqual((await t.client.pools.show(numeric.metadata.name)).spec.masters, [{ az: 'local-1a' }]);
     await assert.rejects(t.client.pools.create(poolBody('numeric', net)), apiFailure(409, 'ModelArts.50015000', 'numeric'));
     await t.client.pools.delete(numeric.metadata.name);
     assert.equal((await t.client.pools.list()).items.length, 0);

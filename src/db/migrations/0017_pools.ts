@@ -14,6 +14,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('nodes', 'text', (c) => c.notNull())
     .addColumn('phase', 'text', (c) => c.notNull())
     .addColumn('message', 'text')
+    .addColumn('masters', 'text')
+    .addColumn('driver', 'text')
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .execute();
   await db.schema.createIndex('pools_project').on('pools').columns(['project_id', 'created_at']).execute();

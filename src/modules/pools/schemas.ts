@@ -11,6 +11,7 @@ const WORKSPACE_LABEL = 'os.modelarts/workspace.id';
 const RESOURCE_ID_LABEL = 'os.modelarts/resource.id';
 const DESCRIPTION_ANNOTATION = 'os.modelarts/description';
 const BILLING_ANNOTATION = 'os.modelarts/billing.mode';
+const SHARING_LABEL = 'os.modelarts/sharing';
 
 export const labelKeys = {
   name: NAME_LABEL,
@@ -66,6 +67,29 @@ export const SliceCount = Type.Union(
 
 const RequestedResource = Type.Object({ flavor: FlavorName, count: SliceCount }, { ...strict, description: 'Slices of one flavor' });
 
+const Masters = Type.Array(
+  Type.Object(
+    { az: Type.Optional(Type.String({ maxLength: 64, description: 'Availability zone of the master node; this host is one zone, so it is only recorded' })) },
+    { ...strict, description: 'A master node of the pool' },
+  ),
+  { maxItems: 3, description: "Master nodes of the pool: recorded and shown; the pool's control plane is this server" },
+);
+
+const Driver = Type.Object(
+  {
+    gpuVersion: Type.Optional(Type.String({ maxLength: 64, description: 'GPU driver version; refused here: this host gives workloads no GPU' })),
+    npuVersion: Type.Optional(Type.String({ maxLength: 64, description: 'NPU driver version; refused here: this host has no NPU' })),
+    updateStrategy: Type.Optional(
+      StringCodes(
+        ['force', 'idle'],
+        { force: 'upgrade at once, even under running jobs', idle: 'upgrade a node when no job runs on it' },
+        'How node drivers are upgraded (recorded; CPU slices have no driver to upgrade)',
+      ),
+    ),
+  },
+  { ...strict, description: 'Accelerator drivers of the pool' },
+);
+
 const RequestedResources = Type.Array(RequestedResource, { minItems: 1, maxItems: 16, description: 'What the pool reserves, by flavor' });
 
 export const CreatePoolRequest = Type.Object(
@@ -75,7 +99,17 @@ export const CreatePoolRequest = Type.Object(
     metadata: Type.Object(
       {
         labels: Type.Object(
-          { [NAME_LABEL]: PoolNameLabel, [WORKSPACE_LABEL]: Type.Optional(WorkspaceLabel) },
+          {
+            [NAME_LABEL]: PoolNameLabel,
+            [WORKSPACE_LABEL]: Type.Optional(WorkspaceLabel),
+            [SHARING_LABEL]: Type.Optional(
+              StringCodes(
+                ['unshared'],
+                { unshared: "only the project's own work runs in it" },
+                'Whether other tenants may use the pool: unshared, the only choice here',
+              ),
+            ),
+          },
           { ...strict, description: 'Labels of the new pool' },
         ),
         annotations: Type.Optional(
@@ -99,6 +133,8 @@ export const CreatePoolRequest = Type.Object(
           { name: Type.String({ minLength: 1, maxLength: 128, description: 'A network of the project (its metadata.name) the pool attaches to' }) },
           { ...strict, description: 'Network of the pool' },
         ),
+        masters: Type.Optional(Masters),
+        driver: Type.Optional(Driver),
       },
       { ...strict, description: 'What the pool is' },
     ),
@@ -190,6 +226,8 @@ export const Pool = Type.Object({
       scope: Type.Array(PoolScopeValue, { description: `Kinds of work the pool admits. ${meaningsText(SCOPES)}` }),
       resources: Type.Array(FlavorCount, { description: 'Slices the pool reserves, by flavor' }),
       network: Type.Object({ name: Type.String({ description: 'The network the pool attaches to' }) }, { description: 'Network of the pool' }),
+      masters: Type.Optional(Masters),
+      driver: Type.Optional(Driver),
     },
     { description: 'What the pool is' },
   ),

@@ -76,6 +76,11 @@ export class PoolService {
       throw poolErrors.badRequest(`spec.network.name: the project has no network ${body.spec.network.name}`);
     }
 
+    for (const chip of ['gpuVersion', 'npuVersion'] as const) {
+      if (body.spec.driver?.[chip] !== undefined) {
+        throw poolErrors.badRequest(`spec.driver.${chip}: this host's slices have no ${chip === 'gpuVersion' ? 'GPU' : 'NPU'} for a driver to serve`);
+      }
+    }
     const id = `pool-${randomUUID().replaceAll('-', '')}`;
     const now = this.deps.clock.now();
     const nodes = planNodes(id, [], wanted, now);
@@ -98,6 +103,8 @@ export class PoolService {
       nodes: JSON.stringify(nodes),
       phase: 'Creating',
       message: null,
+      masters: body.spec.masters ? JSON.stringify(body.spec.masters) : null,
+      driver: body.spec.driver ? JSON.stringify(body.spec.driver) : null,
       created_at: now,
     };
     this.making.add(id);

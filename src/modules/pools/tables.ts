@@ -18,6 +18,10 @@ export interface PoolRow {
   phase: PoolPhaseValue;
   /** Why the pool is in its phase, when that needs saying (e.g. Abnormal). */
   message: string | null;
+  /** JSON: the masters the create asked for (spec.masters), echoed; null when none. */
+  masters: string | null;
+  /** JSON: the driver settings the create asked for (spec.driver), echoed; null when none. */
+  driver: string | null;
   created_at: number;
 }
 

@@ -39,7 +39,14 @@ export function poolView(row: PoolRow): Static<typeof Pool> {
       },
       annotations: { ...(row.description !== null ? { [labelKeys.description]: row.description } : {}), [labelKeys.billing]: '0' },
     },
-    spec: { type: 'Dedicate', scope, resources: counts, network: { name: row.network_name } },
+    spec: {
+      type: 'Dedicate',
+      scope,
+      resources: counts,
+      network: { name: row.network_name },
+      ...(row.masters !== null ? { masters: JSON.parse(row.masters) as Static<typeof Pool>['spec']['masters'] } : {}),
+      ...(row.driver !== null ? { driver: JSON.parse(row.driver) as Static<typeof Pool>['spec']['driver'] } : {}),
+    },
     status: {
       phase: row.phase,
       ...(row.message !== null ? { message: row.message } : {}),
