@@ -1,3 +1,4 @@
+import { KeyedSerial } from '#src/core/serial.ts';
 import { randomUUID } from 'node:crypto';
 import type { Static } from 'typebox';
 import type { Clock } from '#src/core/time.ts';
@@ -35,21 +36,15 @@ export interface NetworkUsage {
  */
 export class NetworkService {
   private readonly offered: Block[];
-  private readonly creating = new Map<string, Promise<unknown>>();
+  /** Creates of one project run one at a time, so the quota and name checks cannot race. */
+  private readonly creating = new KeyedSerial();
 
   constructor(private readonly deps: NetworkServiceDeps) {
     this.offered = deps.offeredCidrs.map((c) => parseCidr(c)).filter((b): b is Block => typeof b !== 'string');
   }
 
   async create(projectId: string, body: Static<typeof CreateNetworkRequest>): Promise<Static<typeof Network>> {
-    const previous = this.creating.get(projectId) ?? Promise.resolve();
-    const run = previous.catch(() => undefined).then(() => this.createNow(projectId, body));
-    this.creating.set(projectId, run);
-    try {
-      return await run;
-    } finally {
-      if (this.creating.get(projectId) === run) this.creating.delete(projectId);
-    }
+    return this.creating.run(projectId, () => this.createNow(projectId, body));
   }
 
   private async createNow(projectId: string, body: Static<typeof CreateNetworkRequest>): Promise<Static<typeof Network>> {

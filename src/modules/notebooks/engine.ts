@@ -1,6 +1,7 @@
 // The notebook engine: starts an instance's Jupyter Server (volume, pool share, environment, hooks,
 // the sandboxed process, its first answer), stops it, adopts it after a restart, and watches what
 // ends it by itself: its lease (timed or idle), its volume going over capacity, its own exit.
+import { CoalescedPasses } from '#src/core/serial.ts';
 import { appendFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
@@ -110,8 +111,10 @@ export class NotebookEngine {
   private closed = false;
   /** Instances waiting for room in their dedicated pool, first in line first: whether it is their first start. */
   private readonly waiting = new Map<string, boolean>();
-  private admitting = false;
-  private admitAgain = false;
+  private readonly admission = new CoalescedPasses(
+    () => this.admitPass(),
+    (err) => this.log.error({ err }, 'starting notebooks waiting for their pool failed'),
+  );
 
   constructor(
     private readonly opts: NotebookEngineOptions,
@@ -123,7 +126,7 @@ export class NotebookEngine {
     private readonly log: Logger,
   ) {
     this.executor = new LocalExecutor({ resources: sandbox.resources });
-    pools.onRelease(() => this.admitWaiting());
+    pools.onRelease(() => this.admission.request());
   }
 
   /** Tells `l` of each start, stop and removal. */
@@ -275,39 +278,23 @@ export class NotebookEngine {
   }
 
   /** Starts the waiting instances whose share fits now, first come first served within each pool. */
-  private admitWaiting(): void {
-    if (this.admitting) {
-      this.admitAgain = true;
-      return;
-    }
-    this.admitting = true;
-    void (async () => {
-      try {
-        do {
-          this.admitAgain = false;
-          const blocked = new Set<string>();
-          for (const [id, first] of [...this.waiting]) {
-            const row = await this.store.getById(id);
-            if (!row || !['INIT', 'CREATING', 'STARTING'].includes(row.status)) {
-              this.waiting.delete(id);
-              continue;
-            }
-            if (this.busy(id)) continue;
-            if (blocked.has(row.pool_name ?? '')) continue;
-            if (!this.reserve(row)) {
-              blocked.add(row.pool_name ?? '');
-              continue;
-            }
-            this.waiting.delete(id);
-            this.startInBackground(id, first);
-          }
-        } while (this.admitAgain);
-      } catch (err) {
-        this.log.error({ err }, 'starting notebooks waiting for their pool failed');
-      } finally {
-        this.admitting = false;
+  private async admitPass(): Promise<void> {
+    const blocked = new Set<string>();
+    for (const [id, first] of [...this.waiting]) {
+      const row = await this.store.getById(id);
+      if (!row || !['INIT', 'CREATING', 'STARTING'].includes(row.status)) {
+        this.waiting.delete(id);
+        continue;
       }
-    })();
+      if (this.busy(id)) continue;
+      if (blocked.has(row.pool_name ?? '')) continue;
+      if (!this.reserve(row)) {
+        blocked.add(row.pool_name ?? '');
+        continue;
+      }
+      this.waiting.delete(id);
+      this.startInBackground(id, first);
+    }
   }
 
   /**

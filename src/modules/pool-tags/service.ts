@@ -1,3 +1,4 @@
+import { KeyedSerial } from '#src/core/serial.ts';
 import type { Static } from 'typebox';
 import type { Clock } from '#src/core/time.ts';
 import type { DedicatedPool, PoolRegistry } from '#src/runtime/local/pool-registry.ts';
@@ -30,7 +31,7 @@ function refuseDuplicateKeys(tags: readonly { key: string }[], field: string): v
  * sees every tag stored before; a batch is stored in one transaction, all or nothing.
  */
 export class PoolTagService {
-  private readonly writing = new Map<string, Promise<unknown>>();
+  private readonly writing = new KeyedSerial();
 
   constructor(private readonly deps: PoolTagServiceDeps) {}
 
@@ -119,14 +120,7 @@ export class PoolTagService {
     return this.deps.pools.list().filter((p) => p.projectId === projectId);
   }
 
-  private async serially<T>(poolName: string, work: () => Promise<T>): Promise<T> {
-    const previous = this.writing.get(poolName) ?? Promise.resolve();
-    const run = previous.catch(() => undefined).then(work);
-    this.writing.set(poolName, run);
-    try {
-      return await run;
-    } finally {
-      if (this.writing.get(poolName) === run) this.writing.delete(poolName);
-    }
+  private serially<T>(poolName: string, work: () => Promise<T>): Promise<T> {
+    return this.writing.run(poolName, work);
   }
 }

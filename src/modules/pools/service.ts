@@ -1,3 +1,4 @@
+import { KeyedSerial } from '#src/core/serial.ts';
 import { randomUUID } from 'node:crypto';
 import type { Static } from 'typebox';
 import type { Clock } from '#src/core/time.ts';
@@ -47,21 +48,14 @@ const countText = (nodes: readonly StoredNode[]): string =>
  * name checks see every pool recorded before.
  */
 export class PoolService {
-  private readonly creating = new Map<string, Promise<unknown>>();
+  private readonly creating = new KeyedSerial();
   /** Pools a create is making now (the reconciler leaves them to it). */
   private readonly making = new Set<string>();
 
   constructor(private readonly deps: PoolServiceDeps) {}
 
   async create(projectId: string, body: Static<typeof CreatePoolRequest>): Promise<Static<typeof Pool>> {
-    const previous = this.creating.get(projectId) ?? Promise.resolve();
-    const run = previous.catch(() => undefined).then(() => this.createNow(projectId, body));
-    this.creating.set(projectId, run);
-    try {
-      return await run;
-    } finally {
-      if (this.creating.get(projectId) === run) this.creating.delete(projectId);
-    }
+    return this.creating.run(projectId, () => this.createNow(projectId, body));
   }
 
   private async createNow(projectId: string, body: Static<typeof CreatePoolRequest>): Promise<Static<typeof Pool>> {

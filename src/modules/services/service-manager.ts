@@ -1,3 +1,4 @@
+import { CoalescedPasses } from '#src/core/serial.ts';
 import type { Principal } from '#src/auth/principal.ts';
 import { uuid } from '#src/core/ids.ts';
 import type { Clock } from '#src/core/time.ts';
@@ -35,8 +36,11 @@ export class ServiceManager {
   private closing = false;
   /** Services waiting for room in their dedicated pool, in arrival order, with the update log entry their start completes. */
   private readonly waiting = new Map<string, string | undefined>();
-  private admitting = false;
-  private admitAgain = false;
+  // A failed pass is retried by the next release, or by the reconciler.
+  private readonly admission = new CoalescedPasses(
+    () => this.admitPass(),
+    () => undefined,
+  );
 
   constructor(
     private readonly store: ServiceStore,
@@ -51,7 +55,7 @@ export class ServiceManager {
   ) {
     this.events = new ServiceEvents(store, clock);
     this.configs = new ServiceConfigs(models, sandbox, buckets, pools);
-    pools.onRelease(() => this.admitWaiting());
+    pools.onRelease(() => this.admission.request());
     this.batch = new BatchRunner({
       store,
       models,
@@ -170,39 +174,23 @@ export class ServiceManager {
   }
 
   /** Starts the waiting services that fit now, first come first served within each pool. */
-  private admitWaiting(): void {
-    if (this.admitting) {
-      this.admitAgain = true;
-      return;
-    }
-    this.admitting = true;
-    void (async () => {
-      try {
-        do {
-          this.admitAgain = false;
-          const blocked = new Set<string>();
-          for (const [id, logId] of [...this.waiting]) {
-            const row = await this.store.byId(id);
-            if (!row || row.desired !== 'running') {
-              this.waiting.delete(id);
-              continue;
-            }
-            if (blocked.has(row.cluster_id ?? '')) continue;
-            const configs = JSON.parse(row.config) as StoredConfig[];
-            if (!this.place(row, storedAmount(configs), instanceCount(configs))) {
-              blocked.add(row.cluster_id ?? '');
-              continue;
-            }
-            this.waiting.delete(id);
-            this.launch(row, logId);
-          }
-        } while (this.admitAgain);
-      } catch {
-        // The next release, or the reconciler, tries again.
-      } finally {
-        this.admitting = false;
+  private async admitPass(): Promise<void> {
+    const blocked = new Set<string>();
+    for (const [id, logId] of [...this.waiting]) {
+      const row = await this.store.byId(id);
+      if (!row || row.desired !== 'running') {
+        this.waiting.delete(id);
+        continue;
       }
-    })();
+      if (blocked.has(row.cluster_id ?? '')) continue;
+      const configs = JSON.parse(row.config) as StoredConfig[];
+      if (!this.place(row, storedAmount(configs), instanceCount(configs))) {
+        blocked.add(row.cluster_id ?? '');
+        continue;
+      }
+      this.waiting.delete(id);
+      this.launch(row, logId);
+    }
   }
 
   /** Whether the service waits for room in its pool. */

@@ -5,6 +5,7 @@
 // the same pool (so a big job is not overtaken forever by small ones), never those of another pool.
 // A job that waits says why, in its task statuses and as an event in its log (queue-reasons.ts),
 // and a dedicated pool records queued, placed and ended events.
+import { CoalescedPasses } from '#src/core/serial.ts';
 import type { Clock } from '#src/core/time.ts';
 import type { PoolAmount } from '#src/runtime/local/host-resources.ts';
 import type { LocalPool, PoolHolder } from '#src/runtime/local/local-pool.ts';
@@ -18,9 +19,12 @@ import { ACTIVE_PHASES, WAITING_PHASES, type TrainingJobStore } from './store.ts
 import type { TrainingJobRow } from './tables.ts';
 
 export class JobScheduler {
-  private running = false;
-  private again = false;
-  private idle: Promise<void> = Promise.resolve();
+  private readonly passes = new CoalescedPasses(
+    () => this.pass(),
+    (err) => this.log.error({ err }, 'training scheduling pass failed'),
+  );
+  /** Work besides the passes that settled() waits for (failing the queued jobs of a deleted pool). */
+  private sideWork: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly pools: PoolRegistry,
@@ -43,43 +47,23 @@ export class JobScheduler {
 
   /** Asks for a scheduling pass; passes never overlap, and a kick during one causes another. */
   kick(): void {
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = true;
-    this.idle = this.loop();
+    this.passes.request();
   }
 
   /** Resolves when no pass is under way. */
-  settled(): Promise<void> {
-    return this.idle;
+  async settled(): Promise<void> {
+    await Promise.all([this.passes.settled(), this.sideWork]);
   }
 
   /** A pass now (or right after the one under way), resolved when passes are done: the reconciler's guarantee. */
   async schedule(): Promise<void> {
-    this.kick();
-    await this.idle;
+    this.passes.request();
+    await this.settled();
   }
 
   /** The pool a job is placed in; undefined when its dedicated pool no longer exists. */
   poolOf(job: Pick<TrainingJobRow, 'pool_name'>): LocalPool | undefined {
     return job.pool_name ? this.pools.get(job.pool_name)?.pool : this.pools.publicPool;
-  }
-
-  private async loop(): Promise<void> {
-    try {
-      do {
-        this.again = false;
-        try {
-          await this.pass();
-        } catch (err) {
-          this.log.error({ err }, 'training scheduling pass failed');
-        }
-      } while (this.again);
-    } finally {
-      this.running = false;
-    }
   }
 
   private async pass(): Promise<void> {
@@ -185,7 +169,7 @@ export class JobScheduler {
 
   private track(work: Promise<void>): void {
     const done = work.catch((err: unknown) => this.log.error({ err }, 'failing the jobs of a deleted pool failed'));
-    this.idle = this.idle.then(() => done);
+    this.sideWork = this.sideWork.then(() => done);
   }
 }
 
