@@ -94,9 +94,10 @@ describe('resource pools (#149-153, #140-142, #155)', () => {
     check(EventList, events);
     assert.deepEqual(
       events.items.map((e) => e.reason),
-      ['PoolStatusChange', 'PoolResourcesStatusChange', 'PoolStatusChange'],
+      ['PoolStatusChange', 'PoolNetworkAttached', 'PoolResourcesStatusChange', 'PoolStatusChange'],
     );
-    assert.match(events.items[2]?.message ?? '', /from Creating to Running/);
+    assert.equal(events.items[1]?.message, `Pool attached to network ${net}.`);
+    assert.match(events.items[3]?.message ?? '', /from Creating to Running/);
 
     const patched = await t.client.pools.patch(id, { metadata: { annotations: { 'os.modelarts/description': null } }, spec: { scope: ['Train', 'Infer'] } });
     assert.deepEqual(patched.metadata.annotations, { 'os.modelarts/billing.mode': '0' });
@@ -232,7 +233,7 @@ describe('resource pools (#149-153, #140-142, #155)', () => {
     pools.event(id, 'Warning', 'JobQueued', 'training job a waits for 1 core');
     pools.event(id, 'Normal', 'JobPlaced', 'training job a placed');
     const all = await t.client.pools.events({ resource: 'pools', name: id });
-    assert.equal(all.items.length, 5);
+    assert.equal(all.items.length, 6, 'four of its own life, three scheduling events in two rows');
     const queued = all.items.find((e) => e.reason === 'JobQueued');
     assert.equal(queued?.count, 2);
     assert.deepEqual(
@@ -241,12 +242,12 @@ describe('resource pools (#149-153, #140-142, #155)', () => {
     );
     const page = await t.client.pools.events({ resource: 'pools', name: id, limit: 2 });
     assert.equal(page.items.length, 2);
-    assert.equal(page.metadata.remainingItemCount, 3);
+    assert.equal(page.metadata.remainingItemCount, 4);
     const rest = await t.client.pools.events({ resource: 'pools', name: id, limit: 0, continue: page.metadata.continue ?? '' });
     assert.deepEqual([...page.items, ...rest.items], all.items);
     const future = Math.floor(Date.now() / 1000) + 3600;
     assert.equal((await t.client.pools.events({ resource: 'pools', name: id, since: future })).items.length, 0);
-    assert.equal((await t.client.pools.events({ resource: 'pools', name: id, until: future })).items.length, 5);
+    assert.equal((await t.client.pools.events({ resource: 'pools', name: id, until: future })).items.length, 6);
     await assert.rejects(t.client.pools.events({ resource: 'pools', name: id, since: future, until: 1 }), apiFailure(400, BAD, 'since'));
     await assert.rejects(
       t.client.pools.events({ resource: 'pools', name: id, continue: '00000000-0000-0000-0000-000000000000' }),

@@ -110,6 +110,7 @@ export class PoolService {
         throw e;
       }
       this.deps.registry.event(id, 'Normal', 'PoolStatusChange', `Pool created in phase Creating, reserving ${countText(nodes)} of host slices.`);
+      this.deps.registry.event(id, 'Normal', 'PoolNetworkAttached', `Pool attached to network ${row.network_name}.`);
       // The slices are reserved; nodes that are slices of this host are ready at once. The reconciler
       // finishes a pool a restart left Creating.
       return poolView(await this.activate(row));
