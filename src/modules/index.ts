@@ -3,6 +3,7 @@ import type { AppContext, FamilyModule } from '#src/context.ts';
 import { algorithmsModule } from './algorithms/module.ts';
 import { authorizationsModule } from './authorizations/module.ts';
 import { dataTransferModule } from './data-transfer/module.ts';
+import { exportTasksModule } from './data-transfer/export-module.ts';
 import { devenvModule } from './devenv/module.ts';
 import { createDatasetDirectory, datasetsModule } from './datasets/module.ts';
 import { imagesModule } from './images/module.ts';
@@ -50,7 +51,7 @@ export async function registerModules(app: FastifyInstance, ctx: AppContext): Pr
   const objectUrls = objectUrlsModule(ctx);
   const datasetDirectory = createDatasetDirectory(ctx);
   const samples = samplesModule({ ...ctx, datasets: datasetDirectory, urls: objectUrls.urls });
-  const dataTransfer = dataTransferModule({ ...ctx, datasets: datasetDirectory });
+  const dataTransfer = dataTransferModule({ ...ctx, datasets: datasetDirectory, samples: samples.service });
   const datasets = datasetsModule({ ...ctx, samples: samples.service, imports: dataTransfer.imports });
 
   // -- DevEnviron images first: one catalogue (the Python training engines as the built-in images, and
@@ -111,6 +112,7 @@ export async function registerModules(app: FastifyInstance, ctx: AppContext): Pr
   await install(app, ctx, datasets, starters);
   await install(app, ctx, samples, starters);
   await install(app, ctx, dataTransfer, starters);
+  await install(app, ctx, exportTasksModule({ ...ctx, datasets: datasetDirectory, samples: samples.service }), starters);
   await install(app, ctx, algorithms, starters);
   await install(app, ctx, trainingJobs, starters);
   await install(app, ctx, models, starters);

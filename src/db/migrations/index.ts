@@ -17,6 +17,8 @@ import * as networks from './0015_networks.ts';
 import * as workloadPools from './0016_workload_pools.ts';
 import * as pools from './0017_pools.ts';
 import * as poolTags from './0018_pool_tags.ts';
+import * as exportTasks from './0023_export_tasks.ts';
+import * as syncTasks from './0021_sync_tasks.ts';
 
 export const migrations = {
   '0001_identity': identity,
@@ -37,4 +39,6 @@ export const migrations = {
   '0016_workload_pools': workloadPools,
   '0017_pools': pools,
   '0018_pool_tags': poolTags,
+  '0021_sync_tasks': syncTasks,
+  '0023_export_tasks': exportTasks,
 };

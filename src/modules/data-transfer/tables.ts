@@ -32,4 +32,23 @@ export interface ImportTaskRow {
 
 export interface DataTransferTables {
   dataset_import_tasks: ImportTaskRow;
+  dataset_sync_tasks: SyncTaskRow;
+}
+
+export interface SyncTaskRow {
+  id: string;
+  dataset_id: string;
+  project_id: string;
+  /** QUEUING, RUNNING, COMPLETED or FAILED. */
+  status: string;
+  queue_task_id: string | null;
+  add_sample_count: number;
+  deleted_sample_count: number;
+  total_sample_count: number;
+  error_code: string | null;
+  error_msg: string | null;
+  create_time: number;
+  update_time: number;
+  start_time: number | null;
+  end_time: number | null;
 }

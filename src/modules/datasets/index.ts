@@ -2,8 +2,9 @@
 // families work inside a dataset). The wiring builds the family from module.ts; this file holds no
 // implementation, so a family or the client reading these wire schemas does not load it.
 export type { DatasetRecord } from './dataset-directory.ts';
-export type { DatasetImportsPort, ImportCounts, ImportErrorLog, ImportFileError, NewImport } from './import-port.ts';
+export type { DatasetImportsPort, ImportCounts, ImportFileError, NewImport } from './import-port.ts';
+export { ImportErrorLog } from './import-port.ts';
 export type { DatasetSamplesPort, FreezeOptions, ImportOptions, LabelDefinition, PreviewSample, SampleCounts, VersionSnapshot } from './samples-port.ts';
-export { DatasetIdParams, Label, LabelAttribute, LabelFormat, LabelProperty, MAX_LABELS, SchemaMap } from './schemas.ts';
+export { DataSource, DatasetIdParams, Label, LabelAttribute, LabelFormat, LabelProperty, MAX_LABELS, SchemaMap } from './schemas.ts';
 export { checkNewLabels } from './label-rules.ts';
 export { datasetErrors, labelErrors } from './errors.ts';

@@ -3,3 +3,5 @@
 // samplesModule returns. What samples need of datasets is their SampleDatasets port.
 export type { SampleDatasets, SampleWriterPorts } from './ports.ts';
 export type { SampleService } from './service.ts';
+export type { SampleSelection, SelectedSamples } from './sample-selection.ts';
+export { SAMPLE_STATES, type SampleStateFilter } from './schemas.ts';

@@ -112,6 +112,30 @@ export class SampleService implements DatasetSamplesPort {
     return added;
   }
 
+  /** The dataset's samples whose source lies under `prefix` (an input folder), in pages of ids and sources. */
+  async *sourcesUnder(datasetId: string, prefix: string, pageSize = 5000): AsyncGenerator<{ id: string; source: string }[]> {
+    let after = '';
+    for (;;) {
+      const page = await this.store.sourcesFrom(datasetId, prefix, after, pageSize);
+      if (page.length === 0) return;
+      yield page;
+      after = page[page.length - 1]!.source;
+      if (page.length < pageSize) return;
+    }
+  }
+
+  /** Removes samples by id, in one transaction (ids no longer there are passed over); returns how many went. */
+  async removeSamples(dataset: DatasetRecord, ids: readonly string[]): Promise<number> {
+    if (ids.length === 0) return 0;
+    const removed = await this.store.write(dataset.id, this.clock.now(), async (tx) => {
+      const rows = await tx.samplesByIds(ids);
+      await tx.deleteSamples(rows);
+      return rows.length;
+    });
+    if (removed > 0) await this.directory.touch(dataset.id);
+    return removed;
+  }
+
   async counts(datasetId: string): Promise<SampleCounts> {
     const c = await this.store.counters(datasetId);
     return { total: c.total, annotated: c.manual, unconfirmed: c.auto };

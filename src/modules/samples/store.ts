@@ -114,6 +114,20 @@ export class SampleStore {
     return found;
   }
 
+  /** A page of the dataset's samples whose source starts with `prefix`, in source order after `after`. */
+  async sourcesFrom(datasetId: string, prefix: string, after: string, limit: number): Promise<{ id: string; source: string }[]> {
+    return this.db
+      .selectFrom('samples')
+      .select(['id', 'source'])
+      .where('dataset_id', '=', datasetId)
+      .where('source', '>=', prefix)
+      .where('source', '>', after)
+      .where('source', '<', `${prefix}\uffff`)
+      .orderBy('source')
+      .limit(limit)
+      .execute();
+  }
+
   /** Ids of samples carrying a label, after a position, in index order (for batched rewrites). */
   async sampleIdsWithLabel(
     datasetId: string,

@@ -1,0 +1,35 @@
+// What an export request asks for, checked and kept with the task: which samples (the samples
+// family's selection), how the manifest writes paths and hard marks, and the parameters to echo.
+import { apiError } from '#src/core/errors.ts';
+import type { SampleSelection, SampleStateFilter } from '#src/modules/samples/index.ts';
+import { ExportType, type ExportParams, type ExportTaskRequest } from './export-schemas.ts';
+
+export interface ExportChoices {
+  selection: SampleSelection;
+  clearHard: boolean;
+  sourceScheme: 'obs://' | 's3://';
+  /** export_params as the answers show it (the defaults filled in). */
+  params: ExportParams;
+}
+
+const invalid = (detail: string) => apiError(400, 'ModelArts.4384', `(${detail})`);
+
+/** The choices of a request; a value that cannot be served is a 400 naming its field. */
+export function exportChoices(body: ExportTaskRequest): ExportChoices {
+  const params: ExportParams = { clear_hard_property: true, export_dest: 'DIR', ratio_sample_usage: false, train_sample_ratio: '1.00', ...body.export_params };
+  if (params.export_dest === 'NEW_DATASET') throw invalid('export_params.export_dest: NEW_DATASET is not served; export to an OBS folder (DIR)');
+  if (body.version_format !== undefined && body.version_format !== 'Default')
+    throw invalid(`version_format: only Default is served, not ${body.version_format}`);
+  if (body.annotation_format === 'COCO') throw invalid('annotation_format: only VOC is served');
+  const exportType = body.export_type ?? ExportType.all;
+  const selection: SampleSelection = {};
+  if (exportType === ExportType.labeled) selection.labeled = true;
+  if (exportType === ExportType.unlabeled) selection.labeled = false;
+  const state = (exportType === ExportType.search ? params.sample_state : undefined) || body.sample_state;
+  if (state) selection.state = state as SampleStateFilter;
+  if (exportType === ExportType.search) {
+    if (params.samples !== undefined) selection.sampleIds = params.samples;
+    if (params.search_conditions !== undefined) selection.conditions = params.search_conditions;
+  }
+  return { selection, clearHard: params.clear_hard_property !== false, sourceScheme: body.source_type_header ?? 'obs://', params };
+}

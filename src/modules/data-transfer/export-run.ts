@@ -1,0 +1,156 @@
+// The background side of an export: read the chosen samples in pages and write them to the export
+// folder, as one manifest or in a folder layout with the files copied, counting as it goes. A durable
+// queue task: a restart runs it again from the start (the same names are written again).
+import { Readable } from 'node:stream';
+import { Type } from 'typebox';
+import { ApiError, apiError } from '#src/core/errors.ts';
+import type { Clock } from '#src/core/time.ts';
+import { checkExportable, planSampleExport, runExportPlan } from '#src/formats/export-writer.ts';
+import { textLabelLayout } from '#src/formats/label-format.ts';
+import { manifestLineBlocks } from '#src/formats/manifest-writer.ts';
+import type { SnapshotSample } from '#src/formats/sample-records.ts';
+import { safeSegment, UniqueNames } from '#src/formats/sample-paths.ts';
+import { textSampleLine } from '#src/formats/text-writer.ts';
+import type { DatasetRecord } from '#src/modules/datasets/index.ts';
+import type { TaskContext, TaskDefinition } from '#src/runtime/index.ts';
+import { bucketForbidden, type BucketAccess } from '#src/storage/bucket-access.ts';
+import type { ObjectStore } from '#src/storage/object-store.ts';
+import { parseObsPath, type ObjectPath } from '#src/storage/obs-path.ts';
+import type { ExportChoices } from './export-choices.ts';
+import type { ExportDatasets, ExportSamples } from './export-ports.ts';
+import type { ExportTaskStore } from './export-store.ts';
+import type { ExportTaskRow } from './export-tables.ts';
+
+const MAX_ATTEMPTS = 3;
+/** How often the counts are written while the task runs. */
+const PROGRESS_MS = 500;
+
+const ExportPayload = Type.Object({ exportTaskId: Type.String() });
+
+export interface ExportRunDeps {
+  store: ExportTaskStore;
+  datasets: ExportDatasets;
+  samples: ExportSamples;
+  objectStore: ObjectStore;
+  buckets: BucketAccess;
+  clock: Clock;
+}
+
+/** The samples an export writes, and how many there are. */
+export async function exportSource(deps: Pick<ExportRunDeps, 'samples'>, row: ExportTaskRow, choices: ExportChoices) {
+  if (row.version_id !== null) {
+    const versionId = row.version_id;
+    let total = 0;
+    for await (const _ of deps.samples.streamVersion(versionId)) total++;
+    return { total, stream: () => deps.samples.streamVersion(versionId) };
+  }
+  const selected = await deps.samples.select(row.dataset_id, choices.selection, 'body.export_params');
+  return { total: await selected.count(), stream: (signal?: AbortSignal) => selected.stream(signal) };
+}
+
+export class ExportTaskDefinition implements TaskDefinition<typeof ExportPayload> {
+  readonly name = 'data-transfer.export';
+  readonly payload = ExportPayload;
+  readonly maxAttempts = MAX_ATTEMPTS;
+
+  constructor(private readonly deps: ExportRunDeps) {}
+
+  async run({ exportTaskId }: { exportTaskId: string }, ctx: TaskContext): Promise<string> {
+    const { store, clock } = this.deps;
+    const row = await store.getById(exportTaskId);
+    if (!row || row.status === 'SUCCESSED' || row.status === 'FAILED') return 'nothing to do';
+    try {
+      const written = await this.export(row, ctx);
+      const now = clock.now();
+      await store.update(row.id, { status: 'SUCCESSED', finished_sample_count: written, total_sample_count: written, update_time: now });
+      return `exported ${written} samples`;
+    } catch (err) {
+      if (ctx.signal.aborted) throw err;
+      // Bad data stays bad on a retry; other failures (a store hiccup) may pass.
+      if (!(err instanceof ApiError) && ctx.attempt < MAX_ATTEMPTS) throw err;
+      const e = err instanceof ApiError ? err : apiError(400, 'ModelArts.4710', `(${err instanceof Error ? err.message : String(err)})`);
+      await store.update(row.id, { status: 'FAILED', error_code: e.code, error_msg: e.message.slice(0, 2000), update_time: clock.now() });
+      return 'failed';
+    }
+  }
+
+  private async export(row: ExportTaskRow, ctx: TaskContext): Promise<number> {
+    const { store, clock, objectStore } = this.deps;
+    const choices = JSON.parse(row.request) as ExportChoices;
+    const dataset = await this.deps.datasets.require(row.project_id, row.dataset_id);
+    const target = parseObsPath(row.path, 'path');
+    // The account may have lost the bucket since the request: nothing is written there then.
+    await this.deps.buckets.check({ projectId: row.project_id }, target, 'path', 'write');
+    const source = await exportSource(this.deps, row, choices);
+    await store.update(row.id, { status: 'RUNNING', total_sample_count: source.total, finished_sample_count: 0, update_time: clock.now() });
+
+    let done = 0;
+    let reported = clock.now();
+    const counted = async function* (samples: AsyncIterable<SnapshotSample>): AsyncGenerator<SnapshotSample> {
+      for await (const s of samples) {
+        yield s;
+        done++;
+        const now = clock.now();
+        if (now - reported >= PROGRESS_MS) {
+          reported = now;
+          await store.update(row.id, { finished_sample_count: done, update_time: now });
+        }
+      }
+    };
+    await objectStore.ensureBucket(target.bucket);
+    const samples = counted(source.stream(ctx.signal));
+    if (row.export_format === null) {
+      const key = `${target.key}${row.id}.manifest`;
+      const blocks = manifestLineBlocks(samples, {
+        clearHard: choices.clearHard,
+        sourceScheme: choices.sourceScheme,
+        signal: ctx.signal,
+      });
+      await objectStore.put(target.bucket, key, Readable.from(blocks), { contentType: 'application/octet-stream' });
+    } else if (dataset.info.type === 100) {
+      await this.writeText(dataset, target, samples, row.id);
+    } else {
+      await this.writeLayout(dataset, target, samples, row.export_format === 1 ? 'tree' : 'tile', row.project_id, ctx.signal);
+    }
+    return done;
+  }
+
+  /** Text classification: the samples as lines of one text file named for the dataset. */
+  private async writeText(dataset: DatasetRecord, target: ObjectPath, samples: AsyncIterable<SnapshotSample>, taskId: string): Promise<void> {
+    const layout = textLabelLayout({ ...dataset.labelFormat, label_type: '1' });
+    async function* lines(): AsyncGenerator<Buffer> {
+      for await (const s of samples) {
+        const line = textSampleLine(s, layout);
+        if (line !== undefined) yield Buffer.from(line, 'utf8');
+      }
+    }
+    const key = `${target.key}${safeSegment(dataset.name)}-${taskId}.txt`;
+    await this.deps.objectStore.put(target.bucket, key, Readable.from(lines()), { contentType: 'text/plain' });
+  }
+
+  /** The sample files copied into the layout, each with its label file. */
+  private async writeLayout(
+    dataset: DatasetRecord,
+    target: ObjectPath,
+    samples: AsyncIterable<SnapshotSample>,
+    layout: 'tree' | 'tile',
+    projectId: string,
+    signal: AbortSignal,
+  ): Promise<void> {
+    checkExportable(dataset.info);
+    const names = new UniqueNames();
+    const allowed = new Map<string, boolean>();
+    for await (const s of samples) {
+      signal.throwIfAborted();
+      const m = /^\/([^/]+)\//.exec(s.source);
+      if (m) {
+        // Files are copied only out of buckets the account may read.
+        const bucket = m[1]!;
+        let ok = allowed.get(bucket);
+        if (ok === undefined) allowed.set(bucket, (ok = await this.deps.buckets.allows({ projectId }, bucket)));
+        if (!ok) throw bucketForbidden(`sample ${s.id} source`, bucket);
+      }
+      await runExportPlan(this.deps.objectStore, planSampleExport(s, dataset.info, target, layout, names));
+    }
+  }
+}

@@ -1,0 +1,138 @@
+// The samples an import reads, in batches: every file of a folder (the formats library's folder
+// scan, as a new dataset's input scan reads it) or the lines of a manifest. A bad line, a missing
+// file or a sample path in a bucket the caller may not read is reported and passed over.
+import { FormatError, fileProblem, manifestToNewSample, readManifestEntries, scanDirectory, type ManifestEntry, type NewSample } from '#src/formats/index.ts';
+import type { DatasetRecord } from '#src/modules/datasets/index.ts';
+import type { BucketAccess } from '#src/storage/bucket-access.ts';
+import type { ObjectStore } from '#src/storage/object-store.ts';
+import { formatObsPath, parseObsPath, type ObjectPath } from '#src/storage/obs-path.ts';
+import { ApiError } from '#src/core/errors.ts';
+import type { ImportCounts } from '#src/modules/datasets/index.ts';
+
+export const BATCH_SIZE = 1000;
+/** Manifest lines whose files are looked up at once. */
+const HEAD_CONCURRENCY = 64;
+
+/** What the import task keeps of the request (the task's options column). */
+export interface ImportChoices {
+  /** Marks records of ImportTask (the dataset's own input scan writes records without it). */
+  source: 'ImportTask';
+  importType: 'dir' | 'manifest';
+  importAnnotations: boolean;
+  importSamples: boolean;
+  difficultOnly: boolean;
+  includedLabels: string[];
+  excludedLabels: string[];
+  labelFormat?: { label_type?: string; text_label_separator?: string; text_sample_separator?: string };
+  importFolder?: string;
+}
+
+export interface SourceContext {
+  objectStore: ObjectStore;
+  buckets: BucketAccess;
+  dataset: DatasetRecord;
+  path: ObjectPath;
+  choices: ImportChoices;
+  counts: ImportCounts;
+  signal: AbortSignal;
+  now: number;
+  onError(file: string, reason: string): void;
+}
+
+/** Keeps the samples the label filters allow (included: any of them; excluded: none of them). */
+function labelFilter(choices: ImportChoices): (s: NewSample) => boolean {
+  const included = new Set(choices.includedLabels);
+  const excluded = new Set(choices.excludedLabels);
+  if (included.size === 0 && excluded.size === 0) return () => true;
+  return (s) => {
+    const names = (s.labels ?? []).map((l) => l.name);
+    if (included.size > 0 && !names.some((n) => included.has(n))) return false;
+    return !names.some((n) => excluded.has(n));
+  };
+}
+
+export async function* importBatches(ctx: SourceContext): AsyncGenerator<NewSample[]> {
+  const keep = labelFilter(ctx.choices);
+  const batches = ctx.choices.importType === 'dir' ? folderBatches(ctx) : manifestBatches(ctx);
+  for await (const batch of batches) {
+    const kept = batch.filter(keep);
+    yield kept;
+  }
+}
+
+function folderBatches(ctx: SourceContext): AsyncGenerator<NewSample[]> {
+  return scanDirectory(ctx.objectStore, ctx.path, ctx.dataset.info, {
+    importAnnotations: ctx.choices.importAnnotations,
+    ...(ctx.choices.labelFormat ? { labelFormat: ctx.choices.labelFormat } : {}),
+    batchSize: BATCH_SIZE,
+    signal: ctx.signal,
+    onFileError: ctx.onError,
+    onFile: (file) => {
+      ctx.counts.filesFound++;
+      ctx.counts.bytesFound += file.size;
+    },
+  });
+}
+
+async function* manifestBatches(ctx: SourceContext): AsyncGenerator<NewSample[]> {
+  const file = formatObsPath(ctx.path);
+  // Sample paths may name any bucket: each is checked once for the task's project.
+  const readable = new Map<string, Promise<string | undefined>>();
+  const bucketRefusal = (bucket: string): Promise<string | undefined> => {
+    let r = readable.get(bucket);
+    if (!r) {
+      r = ctx.buckets.check({ projectId: ctx.dataset.projectId }, bucket, 'source').then(
+        () => undefined,
+        (e: unknown) => (e instanceof ApiError ? e.message : String(e)),
+      );
+      readable.set(bucket, r);
+    }
+    return r;
+  };
+  const toSample = async ({ line, sample }: ManifestEntry): Promise<NewSample | undefined> => {
+    try {
+      if (!sample.source.startsWith('content://')) {
+        const bucket = parseObsPath(sample.source, 'source').bucket;
+        const refusal = await bucketRefusal(bucket);
+        if (refusal) {
+          ctx.onError(file, `line ${line}: source ${sample.source} refused: ${refusal}`);
+          return undefined;
+        }
+      }
+      const s = await manifestToNewSample(ctx.objectStore, sample, ctx.dataset.info, {
+        importAnnotations: ctx.choices.importAnnotations,
+        at: { file, line },
+        now: ctx.now,
+      });
+      if (!s.source.startsWith('content://')) {
+        ctx.counts.filesFound++;
+        ctx.counts.bytesFound += s.size;
+      }
+      return s;
+    } catch (e) {
+      if (!(e instanceof FormatError) && !(e instanceof ApiError)) throw e;
+      ctx.onError(file, e instanceof FormatError ? e.problem : `line ${line}: ${fileProblem(e)}`);
+      return undefined;
+    }
+  };
+  let pending: ManifestEntry[] = [];
+  const flush = async (): Promise<NewSample[]> => {
+    const out: NewSample[] = [];
+    for (let i = 0; i < pending.length; i += HEAD_CONCURRENCY) {
+      const done = await Promise.all(pending.slice(i, i + HEAD_CONCURRENCY).map(toSample));
+      for (const s of done) if (s) out.push(s);
+    }
+    pending = [];
+    return out;
+  };
+  const entries = readManifestEntries(ctx.objectStore, ctx.path, {
+    signal: ctx.signal,
+    onError: (e) => ctx.onError(file, e.problem),
+  });
+  for await (const entry of entries) {
+    if (ctx.choices.difficultOnly && entry.sample.hard !== true) continue;
+    pending.push(entry);
+    if (pending.length >= BATCH_SIZE) yield await flush();
+  }
+  if (pending.length > 0) yield await flush();
+}
