@@ -16,6 +16,7 @@ import { checkMetadata } from './annotation-rules.ts';
 import type { LabelService } from './label-service.ts';
 import type { SampleDatasets } from './ports.ts';
 import type { SampleQueries } from './sample-queries.ts';
+import { selectSamples, type SampleSelection, type SelectedSamples } from './sample-selection.ts';
 import { LabelResolver, sampleDraft } from './sample-rows.ts';
 import type { ListSamplesQuery, ListSamplesResponse } from './schemas.ts';
 import type { SampleStore } from './store.ts';
@@ -152,6 +153,11 @@ export class SampleService implements DatasetSamplesPort {
 
   async dropVersion(versionId: string): Promise<void> {
     await this.versions.drop(versionId);
+  }
+
+  /** A subset of a dataset's samples to read in full (exports); a bad condition is a 400 naming `field`. */
+  select(datasetId: string, selection: SampleSelection, field: string): Promise<SelectedSamples> {
+    return selectSamples(this.store, this.clock, datasetId, selection, field);
   }
 
   /** A page of the sample list (ListSamples), its sources signed for `origin`. */
