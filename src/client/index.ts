@@ -7,6 +7,7 @@ import { notebooksClient } from './families/notebooks.ts';
 import { devenvClient } from './families/devenv.ts';
 import { modelsClient } from './families/models.ts';
 import { networksClient } from './families/networks.ts';
+import { intelligentTasksClient } from './families/intelligent-tasks.ts';
 import { poolsClient } from './families/pools.ts';
 import { poolTagsClient } from './families/pool-tags.ts';
 import { poolWorkloadsClient } from './families/pool-workloads.ts';
@@ -27,6 +28,7 @@ export class AtelierClient {
   readonly resourceConfig;
   readonly resourceFlavors;
   readonly networks;
+  readonly intelligentTasks;
   readonly pools;
   readonly poolTags;
   readonly poolWorkloads;
@@ -47,6 +49,7 @@ export class AtelierClient {
     this.resourceConfig = resourceConfigClient(this.http);
     this.resourceFlavors = resourceFlavorsClient(this.http);
     this.networks = networksClient(this.http);
+    this.intelligentTasks = intelligentTasksClient(this.http);
     this.pools = poolsClient(this.http);
     this.poolTags = poolTagsClient(this.http);
     this.poolWorkloads = poolWorkloadsClient(this.http);

@@ -7,6 +7,7 @@ import { exportTasksModule } from './data-transfer/export-module.ts';
 import { devenvModule } from './devenv/module.ts';
 import { createDatasetDirectory, datasetsModule } from './datasets/module.ts';
 import { imagesModule } from './images/module.ts';
+import { intelligentTasksModule } from './intelligent-tasks/module.ts';
 import { modelsModule } from './models/module.ts';
 import { networksModule } from './networks/module.ts';
 import { notebookImageUsage } from './notebooks/index.ts';
@@ -111,6 +112,7 @@ export async function registerModules(app: FastifyInstance, ctx: AppContext): Pr
   await install(app, ctx, poolMetricsModule(ctx), starters);
   await install(app, ctx, datasets, starters);
   await install(app, ctx, samples, starters);
+  await install(app, ctx, intelligentTasksModule({ ...ctx, datasets: datasetDirectory, autoLabels: samples.autoLabels, queries: samples.queries }), starters);
   await install(app, ctx, dataTransfer, starters);
   await install(app, ctx, exportTasksModule({ ...ctx, datasets: datasetDirectory, samples: samples.service }), starters);
   await install(app, ctx, algorithms, starters);

@@ -19,6 +19,7 @@ import * as pools from './0017_pools.ts';
 import * as poolTags from './0018_pool_tags.ts';
 import * as exportTasks from './0023_export_tasks.ts';
 import * as syncTasks from './0021_sync_tasks.ts';
+import * as intelligentTasks from './0024_intelligent_tasks.ts';
 
 export const migrations = {
   '0001_identity': identity,
@@ -41,4 +42,5 @@ export const migrations = {
   '0018_pool_tags': poolTags,
   '0021_sync_tasks': syncTasks,
   '0023_export_tasks': exportTasks,
+  '0024_intelligent_tasks': intelligentTasks,
 };

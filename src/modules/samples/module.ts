@@ -1,5 +1,6 @@
 import type { AppContext, FamilyModule } from '#src/context.ts';
 import type { ObjectUrls } from '#src/modules/object-urls/index.ts';
+import { AutoLabels } from './auto-labels.ts';
 import { LabelService } from './label-service.ts';
 import type { SampleDatasets } from './ports.ts';
 import { labelRoutes } from './routes/label-routes.ts';
@@ -24,7 +25,7 @@ export type SamplesDeps = Pick<AppContext, 'database' | 'clock' | 'objectStore' 
  * Samples, labels, manual labeling, dataset statistics and metrics (INDEX #6, #7, #12-16, #19-25).
  * `service` is what the datasets family uses of samples (its DatasetSamplesPort).
  */
-export function samplesModule(deps: SamplesDeps): FamilyModule & { service: SampleService } {
+export function samplesModule(deps: SamplesDeps): FamilyModule & { service: SampleService; autoLabels: AutoLabels; queries: SampleQueries } {
   const { datasets, clock } = deps;
   const writers = { clock, objectStore: deps.objectStore, buckets: deps.buckets };
   const store = new SampleStore(deps.database);
@@ -34,8 +35,11 @@ export function samplesModule(deps: SamplesDeps): FamilyModule & { service: Samp
   const labeling = new SampleLabeling(store, datasets, writers);
   const stats = new StatsService(store, datasets);
   const service = new SampleService(store, new VersionStore(deps.database, store), labels, queries, datasets, clock);
+  const autoLabels = new AutoLabels(store, datasets, clock);
   return {
     service,
+    autoLabels,
+    queries,
     register: async (app) => {
       await app.register(sampleRoutes, { queries, uploads, labeling });
       await app.register(labelRoutes, { labels });

@@ -1,0 +1,109 @@
+// Runs learner.py as a sandboxed workload, in the public pool like a training job: its CPU and
+// memory are reserved before it starts and its process is tracked for the pool's metrics.
+import { existsSync, mkdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { AppContext } from '#src/context.ts';
+import { LocalExecutor } from '#src/runtime/local/local-executor.ts';
+import { probePython } from '#src/runtime/sandbox/index.ts';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const LEARNER = join(HERE, 'learner.py');
+/** The pinned venv with numpy and scikit-learn (scripts/python-tools/setup.mjs ml-frameworks). */
+const DEFAULT_PYTHON = join(HERE, '../../../.cache/python-tools/ml-frameworks/bin/python');
+const AMOUNT = { cpu: 1, memoryMb: 1024 };
+
+export type EngineDeps = Pick<AppContext, 'config' | 'pools' | 'sandbox'>;
+
+export interface LearnerRun {
+  pid: number;
+  startTicks: number;
+  /** Resolves with the output once the learner has ended; rejects when it failed or was killed. */
+  done: Promise<unknown>;
+}
+
+export class LearningEngine {
+  private readonly executor = new LocalExecutor();
+
+  constructor(private readonly deps: EngineDeps) {}
+
+  private workDir(taskId: string): string {
+    return join(this.deps.config.dataDir, 'intelligent-tasks', taskId);
+  }
+
+  /** Starts the learner on `input`; `onProgress` hears its progress lines (0..100). */
+  async start(taskId: string, projectId: string, input: unknown, onProgress: (p: number) => void): Promise<LearnerRun> {
+    const given = process.env.ATELIER_LEARNING_PYTHON ?? DEFAULT_PYTHON;
+    // The venv's own bin folder with links resolved (the sandbox shows real paths), the executable kept as the venv's.
+    const python = existsSync(given) ? join(realpathSync(dirname(given)), basename(given)) : given;
+    const interpreter = existsSync(python) ? probePython(python) : undefined;
+    if (!interpreter) throw new Error(`the learning engine's Python (${python}) is missing: run scripts/python-tools/setup.mjs ml-frameworks`);
+    const domainId = await this.deps.sandbox.admitProject(projectId);
+    const dir = this.workDir(taskId);
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(join(dir, 'proc'), { recursive: true });
+    writeFileSync(join(dir, 'input.json'), JSON.stringify(input));
+    await this.deps.sandbox.handOver([dir]);
+    const pool = this.deps.pools.publicPool;
+    const key = `intelligent-task-${taskId}`;
+    if (!pool.reserve(key, AMOUNT, { kind: 'training job', id: taskId, name: `intelligent task ${taskId}`, projectId }))
+      throw new Error('the public pool has no room for the learner (1 core, 1 GiB) now');
+    try {
+      const launch = this.deps.sandbox.launch({
+        name: `smart-${taskId}`,
+        command: [interpreter.executable, LEARNER, dir],
+        cwd: dir,
+        env: { PATH: '/usr/bin:/bin', PYTHONUNBUFFERED: '1', OMP_NUM_THREADS: '1', HOME: dir },
+        writable: [dir],
+        readable: [...interpreter.paths, HERE],
+        limits: AMOUNT,
+        domainId,
+      });
+      const log = join(dir, 'learner.log');
+      const h = await this.executor.spawn({
+        dir: join(dir, 'proc'),
+        command: launch.command,
+        cwd: launch.cwd,
+        env: launch.env,
+        logFile: log,
+        group: launch.group,
+      });
+      pool.track(key, h.pid);
+      let seen = 0;
+      const timer = setInterval(() => {
+        const m = [...readOr(log).matchAll(/^progress (\d+)/gm)].pop();
+        if (m && Number(m[1]) !== seen) onProgress((seen = Number(m[1])));
+      }, 300);
+      const done = h.exited.then((exit) => {
+        clearInterval(timer);
+        pool.release(key);
+        if (exit.code !== 0) {
+          const tail = readOr(log).split('\n').filter(Boolean).slice(-3).join(' | ');
+          throw new Error(exit.signal ? `the learner was killed (${exit.signal})` : `the learner failed (exit ${exit.code}): ${tail}`);
+        }
+        return JSON.parse(readFileSync(join(dir, 'output.json'), 'utf8')) as unknown;
+      });
+      return { pid: h.pid, startTicks: h.startTicks, done };
+    } catch (e) {
+      pool.release(key);
+      throw e;
+    }
+  }
+
+  /** Kills a learner that runs (also one started before a restart). */
+  kill(pid: number, startTicks: number): void {
+    if (pid > 0) this.executor.kill(pid, startTicks, 0);
+  }
+
+  cleanup(taskId: string): void {
+    rmSync(this.workDir(taskId), { recursive: true, force: true });
+  }
+}
+
+function readOr(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+}

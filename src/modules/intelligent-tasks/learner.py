@@ -1,0 +1,78 @@
+"""The learning engine of intelligent tasks, run as a sandboxed workload.
+
+Reads <work>/input.json: {"mode": "classify" | "group", "algorithm": "fast" | "accurate",
+"labeled": [[features...]], "labels": [int...], "unlabeled": [[features...]], "n_clusters": int,
+"hard_low": float, "hard_high": float}. Writes <work>/output.json and prints "progress <percent>"
+lines as it goes. Uses only numpy and scikit-learn; nothing is downloaded.
+"""
+import json
+import sys
+
+import numpy as np
+from sklearn.cluster import KMeans
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.semi_supervised import SelfTrainingClassifier
+
+
+def progress(p):
+    print(f"progress {p}", flush=True)
+
+
+def classifier():
+    return make_pipeline(StandardScaler(), LogisticRegression(C=0.5, max_iter=2000))
+
+
+def classify(job):
+    x = np.asarray(job["labeled"], dtype=np.float64)
+    y = np.asarray(job["labels"], dtype=np.int64)
+    u = np.asarray(job["unlabeled"], dtype=np.float64)
+    progress(20)
+    if job.get("algorithm") == "accurate" and len(u) > 0:
+        # Self-training: confident predictions on the unlabeled samples join the training set.
+        model = SelfTrainingClassifier(classifier(), threshold=0.8, max_iter=5)
+        model.fit(np.vstack([x, u]), np.concatenate([y, -np.ones(len(u), dtype=np.int64)]))
+    else:
+        model = classifier()
+        model.fit(x, y)
+    progress(70)
+    proba = model.predict_proba(u) if len(u) > 0 else np.zeros((0, 1))
+    classes = model.classes_
+    low, high = float(job.get("hard_low", 0.0)), float(job.get("hard_high", 1.0))
+    out = []
+    for row in proba:
+        order = np.argsort(row)[::-1]
+        best = float(row[order[0]])
+        margin = best - float(row[order[1]]) if len(order) > 1 else best
+        out.append({"label": int(classes[order[0]]), "score": best, "margin": margin, "in_scope": low <= best <= high})
+    progress(95)
+    return {"predictions": out}
+
+
+def group(job):
+    u = np.asarray(job["unlabeled"], dtype=np.float64)
+    k = int(job["n_clusters"])
+    progress(20)
+    z = StandardScaler().fit_transform(u)
+    model = KMeans(n_clusters=k, n_init=10, random_state=0).fit(z)
+    progress(95)
+    return {"groups": [int(g) for g in model.labels_]}
+
+
+def main():
+    work = sys.argv[1]
+    with open(f"{work}/input.json", encoding="utf-8") as f:
+        job = json.load(f)
+    progress(5)
+    result = classify(job) if job["mode"] == "classify" else group(job)
+    with open(f"{work}/output.json.tmp", "w", encoding="utf-8") as f:
+        json.dump(result, f)
+    import os
+
+    os.replace(f"{work}/output.json.tmp", f"{work}/output.json")
+    progress(100)
+
+
+if __name__ == "__main__":
+    main()

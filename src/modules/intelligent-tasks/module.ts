@@ -1,0 +1,29 @@
+import type { AppContext, FamilyModule } from '#src/context.ts';
+import type { AutoLabels, SampleQueries } from '#src/modules/samples/index.ts';
+import { LearningEngine } from './engine.ts';
+import { intelligentTaskRoutes } from './routes.ts';
+import { IntelligentTasks, type TaskDatasets } from './service.ts';
+import { IntelligentTaskStore } from './store.ts';
+
+export type IntelligentTaskDeps = Pick<AppContext, 'database' | 'clock' | 'objectStore' | 'tasks' | 'config' | 'pools' | 'sandbox'> & {
+  datasets: TaskDatasets;
+  autoLabels: AutoLabels;
+  queries: SampleQueries;
+};
+
+/** Auto labeling and auto grouping tasks, and the samples they label (#62-67). */
+export function intelligentTasksModule(deps: IntelligentTaskDeps): FamilyModule {
+  const tasks = new IntelligentTasks(
+    new IntelligentTaskStore(deps.database.db),
+    deps.datasets,
+    deps.autoLabels,
+    deps.objectStore,
+    new LearningEngine(deps),
+    deps.tasks,
+    deps.clock,
+  );
+  return {
+    tasks: [tasks.definition],
+    register: async (app) => void (await app.register(intelligentTaskRoutes, { tasks, queries: deps.queries })),
+  };
+}

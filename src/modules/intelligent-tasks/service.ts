@@ -1,0 +1,323 @@
+// Intelligent tasks (#64-67): checks a request against the dataset, records the task, and runs it
+// as durable work (the task queue): features here, learning in the sandboxed learner, results
+// written to the samples. A stop kills the learner; a restart runs an unfinished task again.
+import { randomBytes } from 'node:crypto';
+import { Type } from 'typebox';
+import type { Clock } from '#src/core/time.ts';
+import { ApiError } from '#src/core/errors.ts';
+import type { DatasetRecord } from '#src/modules/datasets/index.ts';
+import type { AutoLabelPrediction, AutoLabels, LearningSample } from '#src/modules/samples/index.ts';
+import { defineTask, type TaskQueue } from '#src/runtime/index.ts';
+import type { ObjectStore } from '#src/storage/index.ts';
+import type { LearningEngine } from './engine.ts';
+import { taskErrors } from './errors.ts';
+import { imageFeatures, inlineText, textFeatures } from './features.ts';
+import type { CreateTaskRequest, ListTasksQuery, SmartTaskConfig, TaskDetail, TaskType } from './schemas.ts';
+import type { IntelligentTaskStore } from './store.ts';
+import { TaskStatus, type IntelligentTaskRow } from './tables.ts';
+
+/** Each label needs this many samples labeled by hand before auto labeling starts (the guide's rule). */
+export const MIN_PER_LABEL = 5;
+const IMAGE_CLASSIFICATION = 0;
+const TEXT_CLASSIFICATION = 100;
+const GROUPABLE = new Set([0, 1, 3, 100]);
+const TEXT_TYPES = new Set([100]);
+const DEFAULT_HARD_BELOW = 0.8;
+const FINAL: readonly number[] = [TaskStatus.failed, TaskStatus.succeeded, TaskStatus.stopped];
+
+export interface TaskDatasets {
+  require(projectId: string, datasetId: string): Promise<DatasetRecord>;
+}
+
+interface TaskResultRecord {
+  annotated: number;
+  total: number;
+  unconfirmed: number;
+  hard?: number;
+}
+
+const newId = () => randomBytes(10).toString('base64url').replace(/[-_]/g, 'x').slice(0, 19);
+
+export class IntelligentTasks {
+  readonly definition = defineTask({
+    name: 'intelligent-task',
+    payload: Type.Object({ taskId: Type.String() }),
+    maxAttempts: 1,
+    run: async ({ taskId }) => this.run(taskId),
+  });
+
+  constructor(
+    private readonly store: IntelligentTaskStore,
+    private readonly datasets: TaskDatasets,
+    private readonly samples: AutoLabels,
+    private readonly objects: ObjectStore,
+    private readonly engine: LearningEngine,
+    private readonly queue: TaskQueue,
+    private readonly clock: Clock,
+  ) {}
+
+  async create(projectId: string, datasetId: string, body: CreateTaskRequest): Promise<{ task_id: string }> {
+    const dataset = await this.datasets.require(projectId, datasetId);
+    const type: TaskType = body.task_type ?? 'auto-label';
+    const config: SmartTaskConfig = { ...(body.config ?? {}) };
+    const modelId = body.model_id ?? config.model_id;
+    const datasetType = dataset.info.type as number;
+    if (type === 'pre-label') throw taskErrors.unsupported(`pre-label (model ${modelId ?? 'none'}): pre-labeling with a model is not served here`);
+    if (type === 'auto-label') {
+      if (datasetType !== IMAGE_CLASSIFICATION && datasetType !== TEXT_CLASSIFICATION)
+        throw taskErrors.unsupported(`${datasetType}: auto labeling serves image classification (0) and text classification (100) datasets`);
+      if (config.confidence_scope) {
+        const [low, high] = config.confidence_scope.split('-').map(Number) as [number, number];
+        if (low > high) throw taskErrors.badParam(`body.config.confidence_scope: ${config.confidence_scope}: the low end is above the high end`);
+      }
+      const set = await this.samples.learningSet(dataset.id);
+      const counts = labelCounts(set.labeled);
+      if (counts.size === 0) throw taskErrors.noLabels(`dataset ${dataset.id} has no samples labeled by hand`);
+      const short = [...counts].filter(([, n]) => n < MIN_PER_LABEL).map(([l, n]) => `${l} (${n})`);
+      if (short.length > 0 || counts.size < 2)
+        throw taskErrors.tooFewPerLabel(
+          short.length > 0 ? `labels with fewer than ${MIN_PER_LABEL} labeled samples: ${short.join(', ')}` : 'at least two labels must have labeled samples',
+        );
+      if (set.unlabeled.length === 0) throw taskErrors.noUnlabeled(`dataset ${dataset.id} has no unlabeled samples`);
+    } else {
+      if (!GROUPABLE.has(datasetType))
+        throw taskErrors.unsupported(`${datasetType}: auto grouping serves image datasets (0, 1, 3) and text classification (100)`);
+      if (config.n_clusters === undefined) throw taskErrors.badParam('body.config.n_clusters: required for auto-grouping');
+      const set = await this.samples.learningSet(dataset.id);
+      if (set.unlabeled.length < config.n_clusters)
+        throw taskErrors.noUnlabeled(`${set.unlabeled.length} unlabeled samples: fewer than body.config.n_clusters (${config.n_clusters})`);
+    }
+    const now = this.clock.now();
+    const row: IntelligentTaskRow = {
+      id: newId(),
+      project_id: projectId,
+      dataset_id: dataset.id,
+      task_type: type,
+      name: config.name ?? `${type}-${now}`,
+      config: JSON.stringify(config),
+      status: TaskStatus.queued,
+      progress: 0,
+      message: 'queued',
+      error_code: null,
+      error_msg: null,
+      result: JSON.stringify({ annotated: 0, total: 0, unconfirmed: 0 } satisfies TaskResultRecord),
+      pid: 0,
+      start_ticks: 0,
+      create_time: now,
+      start_time: 0,
+      end_time: 0,
+    };
+    await this.store.insert(row);
+    await this.queue.enqueue(this.definition, { taskId: row.id }, { projectId });
+    return { task_id: row.id };
+  }
+
+  async list(projectId: string, datasetId: string, q: ListTasksQuery) {
+    const dataset = await this.datasets.require(projectId, datasetId);
+    const types = q.type ? [q.type] : ['auto-label', 'pre-label'];
+    const rows = await this.store.list(dataset.id, types, q.task_name);
+    const page = rows.slice(q.offset * q.limit, (q.offset + 1) * q.limit);
+    return {
+      exist_running_deploy_task: false,
+      total_count: rows.length,
+      tasks: page.map((r) => {
+        const d = this.detail(r, dataset);
+        const res = JSON.parse(r.result) as TaskResultRecord;
+        return {
+          annotated_sample_count: res.annotated,
+          ...(d.code ? { code: d.code } : {}),
+          config: d.config,
+          create_time: d.create_time,
+          dataset_id: r.dataset_id,
+          elapsed_time: d.elapsed_time,
+          ...(d.error_code ? { error_code: d.error_code, error_msg: d.error_msg } : {}),
+          message: d.message,
+          progress: d.progress,
+          result: d.result,
+          status: d.status,
+          task_id: r.id,
+          task_name: r.name,
+          total_sample_count: res.total,
+          type: r.task_type === 'auto-label' ? (0 as const) : r.task_type === 'pre-label' ? (1 as const) : (2 as const),
+          unconfirmed_sample_count: res.unconfirmed,
+        };
+      }),
+    };
+  }
+
+  async describe(projectId: string, datasetId: string, taskId: string): Promise<TaskDetail> {
+    const dataset = await this.datasets.require(projectId, datasetId);
+    return this.detail(await this.require(dataset.id, taskId), dataset);
+  }
+
+  async stop(projectId: string, datasetId: string, taskId: string): Promise<Record<string, never>> {
+    const dataset = await this.datasets.require(projectId, datasetId);
+    const row = await this.require(dataset.id, taskId);
+    if (FINAL.includes(row.status)) return {};
+    await this.store.updateIf(row.id, [TaskStatus.queued, TaskStatus.init, TaskStatus.running], { status: TaskStatus.stopping, message: 'stopping' });
+    const now = (await this.store.byId(row.id))!;
+    this.engine.kill(now.pid, now.start_ticks);
+    if (now.pid === 0) await this.store.updateIf(row.id, [TaskStatus.stopping], { status: TaskStatus.stopped, message: 'stopped', end_time: this.clock.now() });
+    return {};
+  }
+
+  private async require(datasetId: string, taskId: string): Promise<IntelligentTaskRow> {
+    const row = await this.store.get(datasetId, taskId);
+    if (!row) throw taskErrors.notFound(`task ${taskId} of dataset ${datasetId}`);
+    return row;
+  }
+
+  private detail(r: IntelligentTaskRow, dataset: DatasetRecord): TaskDetail {
+    const res = JSON.parse(r.result) as TaskResultRecord;
+    const config = JSON.parse(r.config) as SmartTaskConfig;
+    const end = r.end_time || (r.start_time ? this.clock.now() : 0);
+    return {
+      ...(r.error_code ? { code: r.error_code, error_code: r.error_code, error_detail: r.error_msg ?? '', error_msg: r.error_msg ?? '' } : {}),
+      config,
+      create_time: String(r.create_time),
+      elapsed_time: r.start_time ? Math.max(0, Math.round((end - r.start_time) / 1000)) : 0,
+      ...(r.task_type === 'auto-grouping' ? { export_type: config.result_type ?? 1 } : {}),
+      message: r.message,
+      progress: r.progress,
+      result: {
+        annotated_sample_count: res.annotated,
+        ...(r.task_type === 'auto-label' ? { confidence_scope: config.confidence_scope ?? `0-${DEFAULT_HARD_BELOW}`, hard_example_count: res.hard ?? 0 } : {}),
+        dataset_name: dataset.name,
+        dataset_type: String(dataset.info.type),
+        total_sample_count: res.total,
+        unconfirmed_sample_count: res.unconfirmed,
+      },
+      status: r.status as TaskDetail['status'],
+      task_id: r.id,
+      task_name: r.name,
+    };
+  }
+
+  /** The durable work: runs the task to its end, or to a stop. */
+  private async run(taskId: string): Promise<void> {
+    const row = await this.store.byId(taskId);
+    if (!row || FINAL.includes(row.status)) return;
+    // A learner of an earlier attempt (before a restart) goes first.
+    this.engine.kill(row.pid, row.start_ticks);
+    if (row.status === TaskStatus.stopping) return void (await this.finishStopped(row.id));
+    const started = this.clock.now();
+    await this.store.update(row.id, { status: TaskStatus.running, progress: 1, message: 'reading samples', start_time: started, pid: 0, start_ticks: 0 });
+    try {
+      const result = await this.work(row);
+      if (
+        await this.store.updateIf(row.id, [TaskStatus.running], {
+          status: TaskStatus.succeeded,
+          progress: 100,
+          message: 'done',
+          result: JSON.stringify(result),
+          pid: 0,
+          end_time: this.clock.now(),
+        })
+      )
+        return;
+      await this.finishStopped(row.id);
+    } catch (e) {
+      const current = await this.store.byId(row.id);
+      if (current?.status === TaskStatus.stopping) return void (await this.finishStopped(row.id));
+      const msg = e instanceof Error ? e.message : String(e);
+      await this.store.update(row.id, {
+        status: TaskStatus.failed,
+        message: 'failed',
+        error_code: e instanceof ApiError ? e.code : 'ModelArts.4392',
+        error_msg: msg.slice(0, 2000),
+        pid: 0,
+        end_time: this.clock.now(),
+      });
+    } finally {
+      this.engine.cleanup(row.id);
+    }
+  }
+
+  private async finishStopped(id: string): Promise<void> {
+    await this.store.update(id, { status: TaskStatus.stopped, message: 'stopped', pid: 0, end_time: this.clock.now() });
+  }
+
+  private async work(row: IntelligentTaskRow): Promise<TaskResultRecord> {
+    const dataset = await this.datasets.require(row.project_id, row.dataset_id);
+    const config = JSON.parse(row.config) as SmartTaskConfig;
+    const set = await this.samples.learningSet(dataset.id);
+    const text = TEXT_TYPES.has(dataset.info.type as number);
+    const toFeatures = async (samples: LearningSample[], from: number, span: number): Promise<number[][]> => {
+      const out: number[][] = [];
+      for (const [i, s] of samples.entries()) {
+        out.push(await this.features(s, text, config));
+        if (i % 20 === 0) await this.progress(row.id, from + (span * i) / samples.length, 'extracting features');
+      }
+      return out;
+    };
+    const stillRunning = async () => (await this.store.byId(row.id))?.status === TaskStatus.running;
+    if (row.task_type === 'auto-grouping') {
+      const u = await toFeatures(set.unlabeled, 1, 40);
+      if (!(await stillRunning())) return { annotated: 0, total: 0, unconfirmed: 0 };
+      const out = (await this.learn(row, { mode: 'group', unlabeled: u, n_clusters: config.n_clusters })) as { groups: number[] };
+      const groups = set.unlabeled.map((s, i) => ({ sampleId: s.id, group: String(out.groups[i]) }));
+      const written = (config.result_type ?? 1) === 1 ? await this.samples.writeGroups(dataset.id, config.property ?? 'group', groups) : groups.length;
+      return { annotated: 0, total: set.unlabeled.length, unconfirmed: written };
+    }
+    const classes = [...labelCounts(set.labeled).keys()].sort();
+    const index = new Map(classes.map((c, i) => [c, i]));
+    const x = await toFeatures(set.labeled, 1, 15);
+    const u = await toFeatures(set.unlabeled, 16, 30);
+    if (!(await stillRunning())) return { annotated: 0, total: 0, unconfirmed: 0 };
+    const [low, high] = config.confidence_scope ? (config.confidence_scope.split('-').map(Number) as [number, number]) : [0, DEFAULT_HARD_BELOW - 1e-9];
+    const out = (await this.learn(row, {
+      mode: 'classify',
+      algorithm: config.algorithm_type ?? 'fast',
+      labeled: x,
+      labels: set.labeled.map((s) => index.get(s.labels[0]!)!),
+      unlabeled: u,
+      hard_low: low,
+      hard_high: high,
+    })) as { predictions: { label: number; score: number; in_scope: boolean }[] };
+    const flag = config.collect_sample ?? true;
+    const predictions: AutoLabelPrediction[] = set.unlabeled.map((s, i) => {
+      const p = out.predictions[i]!;
+      const hard = flag && p.in_scope;
+      return { sampleId: s.id, label: classes[p.label]!, score: p.score, hard, ...(hard ? { hardReasons: [1] } : {}) };
+    });
+    if (!(await stillRunning())) return { annotated: 0, total: 0, unconfirmed: 0 };
+    const written = await this.samples.writePredictions(dataset.id, predictions);
+    return {
+      annotated: set.labeled.length,
+      total: set.labeled.length + set.unlabeled.length,
+      unconfirmed: written,
+      hard: predictions.filter((p) => p.hard).length,
+    };
+  }
+
+  private async features(s: LearningSample, text: boolean, config: SmartTaskConfig): Promise<number[]> {
+    const inline = inlineText(s.source);
+    if (text || inline !== undefined) return textFeatures(inline ?? '');
+    const { vector, extras } = await imageFeatures(this.objects, s.source);
+    const more = [
+      ...(config.image_brightness ? [extras.brightness * 4] : []),
+      ...(config.image_colorfulness ? [extras.colorfulness * 4] : []),
+      ...(config.ambiguity ? [Math.log1p(extras.sharpness * 100)] : []),
+    ];
+    return [...vector, ...more];
+  }
+
+  private async learn(row: IntelligentTaskRow, input: Record<string, unknown>): Promise<unknown> {
+    const run = await this.engine.start(row.id, row.project_id, input, (p) => void this.progress(row.id, 46 + p * 0.5, 'learning'));
+    await this.store.update(row.id, { pid: run.pid, start_ticks: run.startTicks, message: 'learning' });
+    const out = await run.done;
+    await this.store.update(row.id, { pid: 0, start_ticks: 0 });
+    await this.progress(row.id, 97, 'writing results');
+    return out;
+  }
+
+  private async progress(id: string, p: number, message: string): Promise<void> {
+    await this.store.updateIf(id, [TaskStatus.running], { progress: Math.round(p * 10) / 10, message });
+  }
+}
+
+function labelCounts(labeled: readonly LearningSample[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const s of labeled) for (const l of s.labels) counts.set(l, (counts.get(l) ?? 0) + 1);
+  return counts;
+}
