@@ -53,7 +53,14 @@ export class LearningEngine {
         name: `smart-${taskId}`,
         command: [interpreter.executable, LEARNER, dir],
         cwd: dir,
-        env: { PATH: '/usr/bin:/bin', PYTHONUNBUFFERED: '1', OMP_NUM_THREADS: '1', HOME: dir },
+        env: {
+          PATH: '/usr/bin:/bin',
+          PYTHONUNBUFFERED: '1',
+          OMP_NUM_THREADS: '1',
+          HOME: dir,
+          // Tests hold the learner a while to stop it or restart the server under it.
+          ...(process.env.ATELIER_LEARNER_PAUSE_S ? { ATELIER_LEARNER_PAUSE_S: process.env.ATELIER_LEARNER_PAUSE_S } : {}),
+        },
         writable: [dir],
         readable: [...interpreter.paths, HERE],
         limits: AMOUNT,

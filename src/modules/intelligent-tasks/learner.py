@@ -6,7 +6,9 @@ Reads <work>/input.json: {"mode": "classify" | "group", "algorithm": "fast" | "a
 lines as it goes. Uses only numpy and scikit-learn; nothing is downloaded.
 """
 import json
+import os
 import sys
+import time
 
 import numpy as np
 from sklearn.cluster import KMeans
@@ -65,11 +67,12 @@ def main():
     with open(f"{work}/input.json", encoding="utf-8") as f:
         job = json.load(f)
     progress(5)
+    pause = float(os.environ.get("ATELIER_LEARNER_PAUSE_S", "0") or 0)
+    if pause > 0:
+        time.sleep(pause)
     result = classify(job) if job["mode"] == "classify" else group(job)
     with open(f"{work}/output.json.tmp", "w", encoding="utf-8") as f:
         json.dump(result, f)
-    import os
-
     os.replace(f"{work}/output.json.tmp", f"{work}/output.json")
     progress(100)
 

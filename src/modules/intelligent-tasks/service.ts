@@ -7,7 +7,7 @@ import type { Clock } from '#src/core/time.ts';
 import { ApiError } from '#src/core/errors.ts';
 import type { DatasetRecord } from '#src/modules/datasets/index.ts';
 import type { AutoLabelPrediction, AutoLabels, LearningSample } from '#src/modules/samples/index.ts';
-import { defineTask, type TaskQueue } from '#src/runtime/index.ts';
+import { defineTask, type TaskContext, type TaskQueue } from '#src/runtime/index.ts';
 import type { ObjectStore } from '#src/storage/index.ts';
 import type { LearningEngine } from './engine.ts';
 import { taskErrors } from './errors.ts';
@@ -42,8 +42,8 @@ export class IntelligentTasks {
   readonly definition = defineTask({
     name: 'intelligent-task',
     payload: Type.Object({ taskId: Type.String() }),
-    maxAttempts: 1,
-    run: async ({ taskId }) => this.run(taskId),
+    maxAttempts: 2,
+    run: async ({ taskId }, ctx) => this.run(taskId, ctx),
   });
 
   constructor(
@@ -194,7 +194,7 @@ export class IntelligentTasks {
   }
 
   /** The durable work: runs the task to its end, or to a stop. */
-  private async run(taskId: string): Promise<void> {
+  private async run(taskId: string, ctx: TaskContext): Promise<void> {
     const row = await this.store.byId(taskId);
     if (!row || FINAL.includes(row.status)) return;
     // A learner of an earlier attempt (before a restart) goes first.
@@ -203,41 +203,41 @@ export class IntelligentTasks {
     const started = this.clock.now();
     await this.store.update(row.id, { status: TaskStatus.running, progress: 1, message: 'reading samples', start_time: started, pid: 0, start_ticks: 0 });
     try {
-      const result = await this.work(row);
-      if (
-        await this.store.updateIf(row.id, [TaskStatus.running], {
-          status: TaskStatus.succeeded,
-          progress: 100,
-          message: 'done',
-          result: JSON.stringify(result),
-          pid: 0,
-          end_time: this.clock.now(),
-        })
-      )
-        return;
-      await this.finishStopped(row.id);
-    } catch (e) {
-      const current = await this.store.byId(row.id);
-      if (current?.status === TaskStatus.stopping) return void (await this.finishStopped(row.id));
-      const msg = e instanceof Error ? e.message : String(e);
-      await this.store.update(row.id, {
-        status: TaskStatus.failed,
-        message: 'failed',
-        error_code: e instanceof ApiError ? e.code : 'ModelArts.4392',
-        error_msg: msg.slice(0, 2000),
+      const result = await this.work(row, ctx.signal);
+      const done = await this.store.updateIf(row.id, [TaskStatus.running], {
+        status: TaskStatus.succeeded,
+        progress: 100,
+        message: 'done',
+        result: JSON.stringify(result),
         pid: 0,
         end_time: this.clock.now(),
       });
-    } finally {
-      this.engine.cleanup(row.id);
+      if (!done) await this.finishStopped(row.id);
+    } catch (e) {
+      // The server stops: the task stays as it is, and runs again (its learner killed first) when the queue hands it back.
+      if (ctx.signal.aborted) throw e;
+      const current = await this.store.byId(row.id);
+      if (current?.status === TaskStatus.stopping || current?.status === TaskStatus.stopped) await this.finishStopped(row.id);
+      else {
+        const msg = e instanceof Error ? e.message : String(e);
+        await this.store.update(row.id, {
+          status: TaskStatus.failed,
+          message: 'failed',
+          error_code: e instanceof ApiError ? e.code : 'ModelArts.4392',
+          error_msg: msg.slice(0, 2000),
+          pid: 0,
+          end_time: this.clock.now(),
+        });
+      }
     }
+    this.engine.cleanup(row.id);
   }
 
   private async finishStopped(id: string): Promise<void> {
     await this.store.update(id, { status: TaskStatus.stopped, message: 'stopped', pid: 0, end_time: this.clock.now() });
   }
 
-  private async work(row: IntelligentTaskRow): Promise<TaskResultRecord> {
+  private async work(row: IntelligentTaskRow, signal: AbortSignal): Promise<TaskResultRecord> {
     const dataset = await this.datasets.require(row.project_id, row.dataset_id);
     const config = JSON.parse(row.config) as SmartTaskConfig;
     const set = await this.samples.learningSet(dataset.id);
@@ -245,6 +245,7 @@ export class IntelligentTasks {
     const toFeatures = async (samples: LearningSample[], from: number, span: number): Promise<number[][]> => {
       const out: number[][] = [];
       for (const [i, s] of samples.entries()) {
+        signal.throwIfAborted();
         out.push(await this.features(s, text, config));
         if (i % 20 === 0) await this.progress(row.id, from + (span * i) / samples.length, 'extracting features');
       }
@@ -254,7 +255,7 @@ export class IntelligentTasks {
     if (row.task_type === 'auto-grouping') {
       const u = await toFeatures(set.unlabeled, 1, 40);
       if (!(await stillRunning())) return { annotated: 0, total: 0, unconfirmed: 0 };
-      const out = (await this.learn(row, { mode: 'group', unlabeled: u, n_clusters: config.n_clusters })) as { groups: number[] };
+      const out = (await this.learn(row, signal, { mode: 'group', unlabeled: u, n_clusters: config.n_clusters })) as { groups: number[] };
       const groups = set.unlabeled.map((s, i) => ({ sampleId: s.id, group: String(out.groups[i]) }));
       const written = (config.result_type ?? 1) === 1 ? await this.samples.writeGroups(dataset.id, config.property ?? 'group', groups) : groups.length;
       return { annotated: 0, total: set.unlabeled.length, unconfirmed: written };
@@ -265,7 +266,7 @@ export class IntelligentTasks {
     const u = await toFeatures(set.unlabeled, 16, 30);
     if (!(await stillRunning())) return { annotated: 0, total: 0, unconfirmed: 0 };
     const [low, high] = config.confidence_scope ? (config.confidence_scope.split('-').map(Number) as [number, number]) : [0, DEFAULT_HARD_BELOW - 1e-9];
-    const out = (await this.learn(row, {
+    const out = (await this.learn(row, signal, {
       mode: 'classify',
       algorithm: config.algorithm_type ?? 'fast',
       labeled: x,
@@ -302,10 +303,15 @@ export class IntelligentTasks {
     return [...vector, ...more];
   }
 
-  private async learn(row: IntelligentTaskRow, input: Record<string, unknown>): Promise<unknown> {
+  private async learn(row: IntelligentTaskRow, signal: AbortSignal, input: Record<string, unknown>): Promise<unknown> {
+    signal.throwIfAborted();
     const run = await this.engine.start(row.id, row.project_id, input, (p) => void this.progress(row.id, 46 + p * 0.5, 'learning'));
     await this.store.update(row.id, { pid: run.pid, start_ticks: run.startTicks, message: 'learning' });
-    const out = await run.done;
+    const kill = () => this.engine.kill(run.pid, run.startTicks);
+    signal.addEventListener('abort', kill, { once: true });
+    // A stop that came while the learner was starting did not see its pid.
+    if ((await this.store.byId(row.id))?.status !== TaskStatus.running) kill();
+    const out = await run.done.finally(() => signal.removeEventListener('abort', kill));
     await this.store.update(row.id, { pid: 0, start_ticks: 0 });
     await this.progress(row.id, 97, 'writing results');
     return out;

@@ -38,7 +38,10 @@ export class AutoLabels {
     private readonly clock: Clock,
   ) {}
 
-  /** The samples labeled by hand (with their label names) and the unlabeled ones, in list order. */
+  /**
+   * The samples labeled by hand (with their label names), and the others: unlabeled, or labeled by an
+   * earlier task and not confirmed yet (a new run predicts them again).
+   */
   async learningSet(datasetId: string): Promise<LearningSet> {
     const names = new Map((await this.store.labels(datasetId)).map((l) => [l.no, l.name]));
     const out: LearningSet = { labeled: [], unlabeled: [] };
@@ -49,7 +52,6 @@ export class AutoLabels {
         .select(['id', 'source', 'state', 'labels'])
         .where('dataset_id', '=', datasetId)
         .where('id', '>', after)
-        .where('state', 'in', [SampleState.none, SampleState.manual])
         .orderBy('id')
         .limit(PAGE)
         .execute();
@@ -57,7 +59,7 @@ export class AutoLabels {
         const stored = JSON.parse(r.labels) as StoredAnnotation[];
         const labels = [...new Set(stored.map((a) => names.get(a.label)).filter((n): n is string => n !== undefined))];
         if (Number(r.state) === SampleState.manual && labels.length > 0) out.labeled.push({ id: r.id, source: r.source, labels });
-        else if (Number(r.state) === SampleState.none) out.unlabeled.push({ id: r.id, source: r.source, labels: [] });
+        else if (Number(r.state) !== SampleState.manual) out.unlabeled.push({ id: r.id, source: r.source, labels: [] });
       }
       if (rows.length < PAGE) return out;
       after = rows[rows.length - 1]!.id;
