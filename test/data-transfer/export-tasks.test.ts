@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { Value } from 'typebox/value';
 import type { AtelierClient } from '#src/client/index.ts';
 import { exportOperations as ops } from '#src/modules/data-transfer/export-operations.ts';
+import { dataTransferOperations as importOps } from '#src/modules/data-transfer/operations.ts';
 import { ExportTaskStatusResp, ListExportTasksResponse, type ExportTaskRequest } from '#src/modules/data-transfer/export-schemas.ts';
 import { apiFailure, restartedApp, startTestApp, type TestApp } from '../helpers/app.ts';
 import { createBody, datasetReady, eventually, PNG, putFile } from '../datasets/fixtures.ts';
@@ -136,7 +137,7 @@ describe('export tasks (#57-#59)', () => {
     assert.deepEqual(await contents(t.client, copy), before);
   });
 
-  test('round trip, manifest: every line names a sample file with its labels, and a new dataset reads the files back', async () => {
+  test('round trip, manifest: every line names a sample file with its labels, and an import of it into a new dataset gives the same samples', async () => {
     const task = await exportTask(t.client, detect, { path: '/exp/od/manifest/', source_type_header: 's3://' });
     const done = await taskDone(t.client, detect, task.task_id);
     assert.equal(done.status, 'SUCCESSED', done.error_msg);
@@ -147,10 +148,22 @@ describe('export tasks (#57-#59)', () => {
     assert.equal(lines.length, 3);
     const parsed = lines.map((l) => JSON.parse(l) as { source: string; annotation?: { name: string; property: Record<string, unknown> }[] });
     assert.ok(parsed.every((l) => l.source.startsWith('s3://exp/od/in/')));
-    const one = parsed.find((l) => l.source.endsWith('one.jpg'))!;
+    const one = parsed.find((l) => l.source.endsWith('/one.jpg'))!;
     assert.ok(one.annotation, JSON.stringify(parsed));
     assert.deepEqual(one.annotation!.map((a) => a.name).sort(), ['bike', 'car']);
     assert.equal(one.annotation![0]!.property['@modelarts:shape'], 'bndbox');
+    // Imported into a new dataset (ImportTask, #55): the same samples and boxes.
+    putFile(t, '/exp/od/empty/readme.md', 'no images here');
+    const copy = (await t.client.datasets.create(createBody('exp-od-manifest', '/exp/od/empty/', '/exp/od/work3/', { dataset_type: 1 }))).dataset_id;
+    await datasetReady(t.client, copy);
+    const manifest = `/exp/od/manifest/${task.task_id}.manifest`;
+    const imported = await t.client.http.op(importOps.ImportTask, { params: { dataset_id: copy }, body: { import_path: manifest, import_type: 'manifest' } });
+    await eventually(
+      'manifest import',
+      () => t.client.datasets.describeImportTask(copy, imported.task_id),
+      (s) => s.status === 'COMPLETED' || s.status === 'FAILED',
+    );
+    assert.deepEqual(await contents(t.client, copy), await contents(t.client, detect));
   });
 
   test('a chosen part: search conditions (ORed), sample ids and sample state', async () => {

@@ -13,7 +13,7 @@ import type { SampleStore } from './store.ts';
 import { SampleState } from './tables.ts';
 
 /** Rows per page of a selection stream. */
-const PAGE = 5000;
+const PAGE = 1000;
 
 export interface SampleSelection {
   /** true: labeled samples only (labels final); false: unlabeled only; absent: all. */
@@ -84,7 +84,8 @@ export async function selectSamples(store: SampleStore, clock: Clock, datasetId:
       let after: { t: number; id: string } | undefined;
       for (;;) {
         signal?.throwIfAborted();
-        const past = after ? sql`and (s.sample_time > ${after.t} or (s.sample_time = ${after.t} and s.id > ${after.id}))` : sql``;
+        // A row-value bound, so both SQLite and PostgreSQL seek the (dataset_id, sample_time, id) index.
+        const past = after ? sql`and (s.sample_time, s.id) > (${after.t}, ${after.id})` : sql``;
         const r = await sql<StreamRow>`select s.id, s.source, s.sample_type, s.usage, s.labels, s.metadata, s.labeled_time, s.sample_time
           from samples s where ${where} ${past} order by s.sample_time, s.id limit ${PAGE}`.execute(db);
         for (const row of r.rows) yield snapshotOf(row, byNo);
