@@ -9,6 +9,7 @@ import { modelsClient } from './families/models.ts';
 import { networksClient } from './families/networks.ts';
 import { intelligentTasksClient } from './families/intelligent-tasks.ts';
 import { poolsClient } from './families/pools.ts';
+import { processorTasksClient } from './families/processor-tasks.ts';
 import { poolTagsClient } from './families/pool-tags.ts';
 import { poolWorkloadsClient } from './families/pool-workloads.ts';
 import { poolMetricsClient } from './families/pool-metrics.ts';
@@ -30,6 +31,7 @@ export class AtelierClient {
   readonly networks;
   readonly intelligentTasks;
   readonly pools;
+  readonly processorTasks;
   readonly poolTags;
   readonly poolWorkloads;
   readonly poolMetrics;
@@ -51,6 +53,7 @@ export class AtelierClient {
     this.networks = networksClient(this.http);
     this.intelligentTasks = intelligentTasksClient(this.http);
     this.pools = poolsClient(this.http);
+    this.processorTasks = processorTasksClient(this.http);
     this.poolTags = poolTagsClient(this.http);
     this.poolWorkloads = poolWorkloadsClient(this.http);
     this.poolMetrics = poolMetricsClient(this.http);

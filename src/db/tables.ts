@@ -17,6 +17,7 @@ import type { DevEnvTables } from '#src/modules/devenv/tables.ts';
 import type { NetworkTables } from '#src/modules/networks/tables.ts';
 import type { PoolTables } from '#src/modules/pools/tables.ts';
 import type { PoolTagTables } from '#src/modules/pool-tags/tables.ts';
+import type { ProcessorTables } from '#src/modules/processor-tasks/tables.ts';
 import type { IntelligentTaskTables } from '#src/modules/intelligent-tasks/tables.ts';
 import type { ExportTaskTables } from '#src/modules/data-transfer/export-tables.ts';
 
@@ -39,5 +40,6 @@ export interface Tables
     NetworkTables,
     PoolTables,
     PoolTagTables,
+    ProcessorTables,
     ExportTaskTables,
     IntelligentTaskTables {}

@@ -16,6 +16,7 @@ import { objectUrlsModule } from './object-urls/module.ts';
 import { pluginTemplatesModule } from './plugin-templates/module.ts';
 import { networkLookup, poolNetworkUsage } from './pools/index.ts';
 import { poolsModule } from './pools/module.ts';
+import { processorTasksModule } from './processor-tasks/module.ts';
 import { poolTagsModule } from './pool-tags/module.ts';
 import { poolWorkloadsModule } from './pool-workloads/module.ts';
 import { poolMetricsModule } from './pool-metrics/module.ts';
@@ -112,6 +113,7 @@ export async function registerModules(app: FastifyInstance, ctx: AppContext): Pr
   await install(app, ctx, poolMetricsModule(ctx), starters);
   await install(app, ctx, datasets, starters);
   await install(app, ctx, samples, starters);
+  await install(app, ctx, processorTasksModule({ ...ctx, datasets: datasetDirectory }), starters);
   await install(app, ctx, intelligentTasksModule({ ...ctx, datasets: datasetDirectory, autoLabels: samples.autoLabels, queries: samples.queries }), starters);
   await install(app, ctx, dataTransfer, starters);
   await install(app, ctx, exportTasksModule({ ...ctx, datasets: datasetDirectory, samples: samples.service }), starters);

@@ -20,6 +20,7 @@ import * as poolTags from './0018_pool_tags.ts';
 import * as exportTasks from './0023_export_tasks.ts';
 import * as syncTasks from './0021_sync_tasks.ts';
 import * as intelligentTasks from './0024_intelligent_tasks.ts';
+import * as processorTasks from './0025_processor_tasks.ts';
 
 export const migrations = {
   '0001_identity': identity,
@@ -43,4 +44,5 @@ export const migrations = {
   '0021_sync_tasks': syncTasks,
   '0023_export_tasks': exportTasks,
   '0024_intelligent_tasks': intelligentTasks,
+  '0025_processor_tasks': processorTasks,
 };

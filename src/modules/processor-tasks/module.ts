@@ -1,0 +1,29 @@
+import type { AppContext, FamilyModule } from '#src/context.ts';
+import type { ProcessorDatasets } from './inputs.ts';
+import { processorRoutes } from './routes.ts';
+import { RunningVersions, runVersionTask } from './run-version.ts';
+import { ProcessorService } from './service.ts';
+import { ProcessorStore } from './store.ts';
+
+export type ProcessorTasksDeps = Pick<AppContext, 'database' | 'clock' | 'objectStore' | 'buckets' | 'tasks'> & {
+  /** The datasets family's directory: datasets named as inputs or work paths. */
+  datasets: ProcessorDatasets;
+};
+
+/** Data processing tasks and versions (#68-79): each version runs the template's operators over the inputs on the task queue. */
+export function processorTasksModule(deps: ProcessorTasksDeps): FamilyModule & { service: ProcessorService } {
+  const store = new ProcessorStore(deps.database.db);
+  const running = new RunningVersions();
+  const taskOutput = async (projectId: string, taskId: string) => {
+    const task = await store.task(projectId, taskId);
+    if (!task) return undefined;
+    const done = (await store.versions(task.id)).filter((v) => v.status === 2 && v.output_path !== '');
+    const last = done[done.length - 1];
+    if (!last) return undefined;
+    const [, bucket = '', ...rest] = last.output_path.split('/');
+    return { bucket, key: `${rest.join('/')}Data/` };
+  };
+  const runTask = runVersionTask({ store, clock: deps.clock, running, objects: deps.objectStore, buckets: deps.buckets, datasets: deps.datasets, taskOutput });
+  const service = new ProcessorService({ store, clock: deps.clock, buckets: deps.buckets, datasets: deps.datasets, queue: deps.tasks, runTask, running });
+  return { service, tasks: [runTask], register: async (app) => void (await app.register(processorRoutes, { service })) };
+}

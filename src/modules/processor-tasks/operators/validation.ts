@@ -1,0 +1,26 @@
+import { checkImage, type SizeLimits } from './image-check.ts';
+import { forEachLimited, keep, readFile, type InputFile, type OperatorContext } from './context.ts';
+import { num, type ParsedOperator } from './params.ts';
+
+export const validationLimits = (op: ParsedOperator): SizeLimits => ({
+  minWidth: num(op.params, 'image_min_width', 8),
+  minHeight: num(op.params, 'image_min_height', 8),
+  maxWidth: num(op.params, 'image_max_width', 65535),
+  maxHeight: num(op.params, 'image_max_height', 65535),
+});
+
+/** sys_data_validation: valid images are kept (copied to the output), the others reported deleted with their reasons. */
+export async function runValidation(files: readonly InputFile[], ops: readonly ParsedOperator[], ctx: OperatorContext): Promise<void> {
+  const limits = ops.map(validationLimits);
+  await forEachLimited(files, ctx.concurrency, ctx.signal, async (f) => {
+    const data = await readFile(ctx, f).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e))));
+    if (data instanceof Error) return ctx.record({ origin: f, property: 2, description: [[`unreadable: ${data.message}`]] });
+    const reasons: string[][] = [];
+    for (const l of limits) {
+      const check = await checkImage(f.key, data, l);
+      if (check.reasons.length > 0) reasons.push(check.reasons);
+    }
+    if (reasons.length > 0) return ctx.record({ origin: f, property: 2, description: reasons });
+    return ctx.record({ origin: f, newKey: await keep(ctx, f), property: 0, description: [['valid']] });
+  });
+}
