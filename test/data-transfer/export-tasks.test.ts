@@ -11,7 +11,7 @@ import { exportOperations as ops } from '#src/modules/data-transfer/export-opera
 import { dataTransferOperations as importOps } from '#src/modules/data-transfer/operations.ts';
 import { ExportTaskStatusResp, ListExportTasksResponse, type ExportTaskRequest } from '#src/modules/data-transfer/export-schemas.ts';
 import { apiFailure, restartedApp, startTestApp, type TestApp } from '../helpers/app.ts';
-import { createBody, datasetReady, eventually, PNG, putFile } from '../datasets/fixtures.ts';
+import { createBody, datasetReady, eventually, PNG, putFile, versionDone } from '../datasets/fixtures.ts';
 
 const voc = (objects: string) => `<annotation><size><width>100</width><height>100</height><depth>3</depth></size>${objects}</annotation>`;
 const box = (name: string, x = 1) =>
@@ -191,6 +191,20 @@ describe('export tasks (#57-#59)', () => {
       (await exportTask(t.client, classify, { path: '/exp/cls/ids/', export_type: 3, export_params: { samples: some } })).task_id,
     );
     assert.equal(byId.total_sample_count, 2);
+  });
+
+  test('a published version (version_id): its frozen samples, whatever changed since', async () => {
+    const { version_id } = await t.client.datasets.createVersion(classify, {});
+    await versionDone(t.client, classify, version_id);
+    const task = await exportTask(t.client, classify, { path: '/exp/cls/version/', version_id });
+    const done = await taskDone(t.client, classify, task.task_id);
+    assert.equal(done.status, 'SUCCESSED', done.error_msg);
+    assert.equal(done.version_id, version_id);
+    assert.equal(done.total_sample_count, 5);
+    const lines = readFileSync(obs(`/exp/cls/version/${task.task_id}.manifest`), 'utf8')
+      .trim()
+      .split('\n');
+    assert.equal(lines.length, 5);
   });
 
   test('list and status (#57, #59): newest first, by export type, pages', async () => {
