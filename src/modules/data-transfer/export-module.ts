@@ -1,5 +1,6 @@
 import type { AppContext, FamilyModule } from '#src/context.ts';
 import type { ExportDatasets, ExportSamples } from './export-ports.ts';
+import { ExportReconciler } from './export-reconciler.ts';
 import { exportRoutes } from './export-routes.ts';
 import { ExportTaskDefinition } from './export-run.ts';
 import { ExportTaskStore } from './export-store.ts';
@@ -18,5 +19,9 @@ export function exportTasksModule(deps: ExportTasksModuleDeps): FamilyModule {
   const { datasets, samples, objectStore, buckets, clock, tasks } = deps;
   const definition = new ExportTaskDefinition({ store, datasets, samples, objectStore, buckets, clock });
   const exports = new ExportTasks({ store, datasets, samples, buckets, tasks, definition, clock });
-  return { tasks: [definition], register: async (app) => void (await app.register(exportRoutes, { exports })) };
+  return {
+    tasks: [definition],
+    reconcilers: [new ExportReconciler(store, tasks, clock)],
+    register: async (app) => void (await app.register(exportRoutes, { exports })),
+  };
 }

@@ -35,6 +35,11 @@ export class ExportTaskStore {
     await this.db.updateTable('dataset_export_tasks').set(patch).where('id', '=', id).execute();
   }
 
+  /** Applies `patch` only while the task is still INIT or RUNNING. */
+  async finishIfUnfinished(id: string, patch: ExportTaskPatch): Promise<void> {
+    await this.db.updateTable('dataset_export_tasks').set(patch).where('id', '=', id).where('status', 'in', ['INIT', 'RUNNING']).execute();
+  }
+
   /** Tasks not finished: what a restart must see through. */
   async unfinished(): Promise<ExportTaskRow[]> {
     const rows = await this.db.selectFrom('dataset_export_tasks').selectAll().where('status', 'in', ['INIT', 'RUNNING']).execute();
