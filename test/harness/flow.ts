@@ -22,6 +22,8 @@ export interface Ids {
   task_id: string;
   /** The import task the dataset's creation started (a route's `task_id` in data-transfer). */
   import_task_id: string;
+  /** An export task of the dataset (GetExportTaskStatusOfDataset's `task_id`). */
+  export_task_id: string;
   model_id: string;
   service_id: string;
   user_id: string;
@@ -39,6 +41,9 @@ export interface Ids {
   network_name: string;
   /** A dedicated resource pool of the project (metadata.name, the `{pool_name}` of the pools routes). */
   pool_name: string;
+  /** A data processing task of the project, and a version of it (the `{task_id}`, `{version_id}` of #68-79). */
+  processor_task_id: string;
+  processor_version_id: string;
 }
 
 export interface FlowContext {
@@ -263,6 +268,40 @@ export const FLOW: Record<string, FlowStep> = {
   ShowWorkloadStatistics: { phase: 'read', calls: () => one() },
   BatchCreatePoolTags: { phase: 'update', calls: () => one({ body: { tags: [{ key: 'harness', value: 'pool-tag' }] } }) },
 
+  // Data processing (#68-79): a validation task over the dataset, and a version of it, stopped before it is deleted.
+  CreateProcessorTask: {
+    phase: 'create',
+    calls: (c) =>
+      one({
+        body: {
+          name: c.name('proc'),
+          inputs: [{ type: 'DATASET', source: c.ids.dataset_id }],
+          work_path: { type: 'OBS', path: c.obs('data', 'processed/') },
+          template: { id: 'sys_data_validation', operator_params: [{ name: 'MetaValidation', params: { image_max_width: '1920', total_status: '[0,1,2]' } }] },
+        },
+      }),
+  },
+  GetProcessorTaskItems: { phase: 'read', calls: () => [{}, { query: { offset: 1, limit: 2 } }] },
+  ListProcessorTasks: { phase: 'read', calls: () => [{}, { query: { task_type: 'sys_data_validation', sort_by: 'name', order: 'asc', limit: 5 } }] },
+  DescribeProcessorTask: { phase: 'read', calls: (c) => one({ params: { task_id: c.ids.processor_task_id } }) },
+  UpdateProcessorTask: {
+    phase: 'update',
+    calls: (c) => one({ params: { task_id: c.ids.processor_task_id }, body: { description: 'changed by the test harness' } }),
+  },
+  CreateProcessorTaskVersion: {
+    phase: 'create',
+    calls: (c) => one({ params: { task_id: c.ids.processor_task_id }, body: { name: 'harness-run', description: 'harness' } }),
+  },
+  ListProcessorTaskVersions: {
+    phase: 'read',
+    calls: (c) => one({ params: { task_id: c.ids.processor_task_id }, query: { sort_by: 'version_name', limit: 5 } }),
+  },
+  DescProcessorTaskVersion: { phase: 'read', calls: (c) => one({ params: { task_id: c.ids.processor_task_id, version_id: c.ids.processor_version_id } }) },
+  ListProcessorTaskVersionResults: {
+    phase: 'read',
+    calls: (c) => one({ params: { task_id: c.ids.processor_task_id, version_id: c.ids.processor_version_id }, query: { result_property: '-1', limit: 5 } }),
+  },
+  StopProcessorTaskVersion: { phase: 'update', calls: (c) => one({ params: { task_id: c.ids.processor_task_id, version_id: c.ids.processor_version_id } }) },
   // Datasets and versions
   CreateDataset: { phase: 'create', calls: (c) => one({ body: datasetBody(c) }) },
   ListDatasets: { phase: 'read', calls: () => [{}, { query: { with_labels: true, contain_versions: true, check_running_task: true } }] },
@@ -285,6 +324,31 @@ export const FLOW: Record<string, FlowStep> = {
   DescribeSample: { phase: 'read', calls: () => one() },
   ListImportTasks: { phase: 'read', calls: () => one() },
   DescImportTask: { phase: 'read', calls: (c) => one({ params: { task_id: c.ids.import_task_id } }) },
+  ImportTask: {
+    phase: 'create',
+    calls: (c) => [
+      { body: { import_type: 'dir', import_path: c.obs('data', 'in/') } },
+      { body: { import_type: 'dir', import_path: c.obs('data', 'in/cat/'), import_annotations: false, excluded_labels: [{ name: 'dog' }] } },
+    ],
+  },
+  SyncDataSource: { phase: 'update', calls: () => one() },
+  SyncDataSourceState: { phase: 'read', calls: () => one() },
+  ExportTask: {
+    phase: 'create',
+    calls: (c) => [
+      { body: { path: c.obs('data', 'export/'), export_type: 2 } },
+      {
+        body: {
+          path: c.obs('data', 'export-cats/'),
+          export_type: 3,
+          export_format: 1,
+          export_params: { search_conditions: [{ label_list: { labels: [{ name: 'cat' }] } }] },
+        },
+      },
+    ],
+  },
+  GetExportTasksStatusOfDataset: { phase: 'read', calls: () => [{}, { query: { export_type: 2, limit: 5 } }] },
+  GetExportTaskStatusOfDataset: { phase: 'read', calls: (c) => one({ params: { resource_id: c.ids.dataset_id, task_id: c.ids.export_task_id } }) },
   GetSignedObject: {
     phase: 'read',
     signedLink: true,
@@ -447,6 +511,8 @@ export const FLOW: Record<string, FlowStep> = {
   ManageDevEnvInstance: { phase: 'update', calls: () => one({ body: { action: 'stop' } }) },
 
   // Deletions, children before parents.
+  DeleteProcessorTaskVersion: { phase: 'delete', calls: (c) => one({ params: { task_id: c.ids.processor_task_id, version_id: c.ids.processor_version_id } }) },
+  DeleteProcessorTask: { phase: 'delete', calls: (c) => one({ params: { task_id: c.ids.processor_task_id } }) },
   DeleteLabels: { phase: 'delete', calls: () => one({ body: { labels: [{ name: 'bird' }] } }) },
   DeleteSamples: { phase: 'delete', calls: (c) => one({ body: { samples: [c.ids.sample_id] } }) },
   DeleteLabelAndSamples: { phase: 'delete', calls: () => one() },

@@ -126,6 +126,7 @@ describe('fuzz: every route of /openapi.json, schema-driven (schemathesis)', () 
         ShowImage: { id: ids.image_id },
         DeleteImage: { id: ids.image_id },
         DescImportTask: { task_id: ids.import_task_id },
+        GetExportTaskStatusOfDataset: { resource_id: ids.dataset_id, task_id: ids.export_task_id },
         StopTrainingJob: { training_job_id: ids.running_job_id },
         // Signed links: a valid signature, so the rest of the request is what gets tried.
         DownloadTrainingJobLog: { ...prefixed('query.', a.ctx.links.log) },

@@ -24,6 +24,7 @@ const RESOURCE_IDS: (keyof Ids)[] = [
   'version_id',
   'sample_id',
   'import_task_id',
+  'export_task_id',
   'algorithm_id',
   'training_job_id',
   'running_job_id',

@@ -91,6 +91,7 @@ function placeholderIds(acct: Account): Ids {
     running_job_id: 'not-seeded',
     task_id: TASK_ID,
     import_task_id: 'not-seeded',
+    export_task_id: 'not-seeded',
     model_id: 'not-seeded',
     service_id: 'not-seeded',
     user_id: acct.userId,
@@ -101,6 +102,8 @@ function placeholderIds(acct: Account): Ids {
     storage_id: 'not-seeded',
     network_name: 'not-seeded',
     pool_name: 'not-seeded',
+    processor_task_id: 'not-seeded',
+    processor_version_id: 'not-seeded',
   };
 }
 
@@ -167,6 +170,12 @@ export async function seedAccount(acct: Account, route: Finder, full: boolean): 
     const imports = await get<{ import_tasks: { task_id: string }[] }>('ListImportTasks');
     // Left unseeded when the creation made none: DescImportTask then shows up as uncovered.
     if (imports.import_tasks[0]) ids.import_task_id = imports.import_tasks[0].task_id;
+  }
+  if (has('ExportTask') && FLOW.ExportTask) ids.export_task_id = ((await ok('ExportTask', first('ExportTask'))).json as { task_id: string }).task_id;
+
+  if (has('CreateProcessorTask')) {
+    ids.processor_task_id = ((await ok('CreateProcessorTask', first('CreateProcessorTask'))).json as { task_id: string }).task_id;
+    ids.processor_version_id = ((await ok('CreateProcessorTaskVersion', first('CreateProcessorTaskVersion'))).json as { version_id: string }).version_id;
   }
 
   ids.algorithm_id = ((await ok('CreateAlgorithm', first('CreateAlgorithm'))).json as { metadata: { id: string } }).metadata.id;
