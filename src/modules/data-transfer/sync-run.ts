@@ -58,20 +58,27 @@ async function runSync(deps: SyncRunDeps, syncId: string, ctx: TaskContext): Pro
     const input = dataset.inputPaths[0];
     if (input) {
       await deps.buckets.check({ projectId: row.project_id }, input, 'data_sources[0].data_path');
-      const present = new Set<string>();
+      // The samples the folder gave before, by source: a file still there is struck off, so what is
+      // left at the end is the samples whose files are gone. Only files not in it go to the samples
+      // port (a sync of a large folder with few changes writes almost nothing).
+      const known = new Map<string, string>();
+      for await (const page of deps.samples.sourcesUnder(dataset.id, formatObsPath(input))) for (const s of page) known.set(s.source, s.id);
+      const gone = new Map(known);
       const batches = scanDirectory(deps.objectStore, input, dataset.info, {
         importAnnotations: dataset.importAnnotations ?? true,
         ...(dataset.labelFormat ? { labelFormat: dataset.labelFormat } : {}),
         batchSize: BATCH_SIZE,
         signal: ctx.signal,
-        onFile: (file) => present.add(formatObsPath(input.bucket, file.key)),
+        onFile: (file) => gone.delete(formatObsPath(input.bucket, file.key)),
         onFileError: (file, reason) => {
           problemCount++;
           if (problems.length < 20) problems.push(`${file}: ${reason}`);
         },
       });
       for await (const batch of batches) {
-        added += await deps.samples.importSamples(dataset, batch, {
+        const fresh = batch.filter((s) => !known.has(s.source));
+        if (fresh.length === 0) continue;
+        added += await deps.samples.importSamples(dataset, fresh, {
           onRejected: (source, reason) => {
             problemCount++;
             if (problems.length < 20) problems.push(`${source}: ${reason}`);
@@ -79,17 +86,11 @@ async function runSync(deps: SyncRunDeps, syncId: string, ctx: TaskContext): Pro
         });
         await store.update(syncId, { add_sample_count: added, update_time: clock.now() });
       }
-      let gone: string[] = [];
-      const removeGone = async () => {
-        deleted += await deps.samples.removeSamples(dataset, gone);
-        gone = [];
+      const ids = [...gone.values()];
+      for (let i = 0; i < ids.length; i += BATCH_SIZE) {
+        deleted += await deps.samples.removeSamples(dataset, ids.slice(i, i + BATCH_SIZE));
         await store.update(syncId, { deleted_sample_count: deleted, update_time: clock.now() });
-      };
-      for await (const page of deps.samples.sourcesUnder(dataset.id, formatObsPath(input))) {
-        for (const s of page) if (!present.has(s.source)) gone.push(s.id);
-        if (gone.length >= BATCH_SIZE) await removeGone();
       }
-      if (gone.length > 0) await removeGone();
     }
     const total = (await deps.samples.counts(dataset.id)).total;
     const end = clock.now();
