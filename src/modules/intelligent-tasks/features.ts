@@ -25,12 +25,15 @@ export interface ImageExtras {
 }
 
 /** The feature vector of one image and its brightness, colourfulness and sharpness. */
-export async function imageFeatures(store: ObjectStore, source: string): Promise<{ vector: number[]; extras: ImageExtras }> {
+export async function imageFeatures(store: ObjectStore, source: string): Promise<{ vector: number[]; grouping: number[]; extras: ImageExtras }> {
   const { bucket, key } = objectOf(source);
   const bytes = await store.readBuffer(bucket, key, MAX_IMAGE_BYTES);
   const { data } = await sharp(bytes).removeAlpha().resize(SIDE, SIDE, { fit: 'fill' }).raw().toBuffer({ resolveWithObject: true });
   const n = SIDE * SIDE;
   const colour = new Array<number>(64).fill(0);
+  // Hues of the clearly coloured pixels only: what the picture shows, whatever its size or place.
+  const hues = new Array<number>(HUE_BINS).fill(0);
+  let coloured = 0;
   const grey = new Float64Array(n);
   let rg = 0;
   let yb = 0;
@@ -41,6 +44,12 @@ export async function imageFeatures(store: ObjectStore, source: string): Promise
     const g = data[i * 3 + 1]!;
     const b = data[i * 3 + 2]!;
     colour[(r >> 6) * 16 + (g >> 6) * 4 + (b >> 6)]! += 1 / n;
+    const max = Math.max(r, g, b);
+    const min = Math.min(r, g, b);
+    if (max - min > 60) {
+      hues[Math.floor((hueOf(r, g, b, max, min) / 360) * HUE_BINS) % HUE_BINS]! += 1;
+      coloured++;
+    }
     grey[i] = (0.299 * r + 0.587 * g + 0.114 * b) / 255;
     const a = r - g;
     const c = 0.5 * (r + g) - b;
@@ -81,7 +90,20 @@ export async function imageFeatures(store: ObjectStore, source: string): Promise
     colorfulness: (Math.hypot(sdRg, sdYb) + 0.3 * Math.hypot(rg / n, yb / n)) / 255,
     sharpness: laplace / ((SIDE - 2) * (SIDE - 2)),
   };
-  return { vector: [...colour, ...orientNorm, ...thumb, energy / n, extras.colorfulness], extras };
+  const hueShare = hues.map((h) => (coloured > 0 ? h / coloured : 0));
+  return {
+    vector: [...colour, ...hueShare, ...orientNorm, ...thumb, energy / n, extras.colorfulness],
+    grouping: [...hueShare, ...orientNorm.map((v) => v * 0.5)],
+    extras,
+  };
+}
+
+const HUE_BINS = 12;
+
+function hueOf(r: number, g: number, b: number, max: number, min: number): number {
+  const d = max - min;
+  const h = max === r ? ((g - b) / d) % 6 : max === g ? (b - r) / d + 2 : (r - g) / d + 4;
+  return (h * 60 + 360) % 360;
 }
 
 function hash(s: string): number {
@@ -90,7 +112,7 @@ function hash(s: string): number {
   return h >>> 0;
 }
 
-/** The feature vector of one text: hashed words and character trigrams, log-scaled and unit length. */
+/** The counts of one text's hashed words and character trigrams (the learner weighs them by rarity, TF-IDF). */
 export function textFeatures(text: string): number[] {
   const v = new Array<number>(TEXT_DIMS).fill(0);
   const lower = text.toLowerCase();
@@ -98,9 +120,7 @@ export function textFeatures(text: string): number[] {
   for (const w of words) v[hash(`w:${w}`) % TEXT_DIMS]! += 1;
   const padded = ` ${lower} `;
   for (let i = 0; i + 3 <= padded.length; i++) v[hash(`c:${padded.slice(i, i + 3)}`) % TEXT_DIMS]! += 0.3;
-  const scaled = v.map((x) => Math.log1p(x));
-  const norm = Math.hypot(...scaled) || 1;
-  return scaled.map((x) => x / norm);
+  return v.map((x) => Math.round(x * 10) / 10);
 }
 
 /** The text of a text sample (its inline content), or undefined for a file sample. */

@@ -12,17 +12,35 @@ import time
 
 import numpy as np
 from sklearn.cluster import KMeans
+from sklearn.decomposition import TruncatedSVD
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import StandardScaler
+from sklearn.feature_extraction.text import TfidfTransformer
+from sklearn.preprocessing import StandardScaler, normalize
+
+TEXT_DIMS = 1024
 from sklearn.semi_supervised import SelfTrainingClassifier
+
+
+def tfidf(job, *parts):
+    """Texts: terms weighed by rarity over all the samples; a term of one sample only is dropped."""
+    if not job.get("text"):
+        return parts
+    rows = [np.asarray(p, dtype=np.float64).reshape(-1, TEXT_DIMS) for p in parts]
+    both = np.vstack(rows)
+    keep = (both > 0).sum(axis=0) >= 2
+    model = TfidfTransformer(sublinear_tf=True).fit(both[:, keep])
+    return tuple(model.transform(r[:, keep]).toarray() for r in rows)
 
 
 def progress(p):
     print(f"progress {p}", flush=True)
 
 
-def classifier():
+def classifier(text):
+    # TF-IDF rows are already comparable; image features of different kinds are standardised first.
+    if text:
+        return LogisticRegression(C=10.0, max_iter=2000)
     return make_pipeline(StandardScaler(), LogisticRegression(C=0.5, max_iter=2000))
 
 
@@ -30,13 +48,14 @@ def classify(job):
     x = np.asarray(job["labeled"], dtype=np.float64)
     y = np.asarray(job["labels"], dtype=np.int64)
     u = np.asarray(job["unlabeled"], dtype=np.float64)
+    x, u = tfidf(job, x, u)
     progress(20)
     if job.get("algorithm") == "accurate" and len(u) > 0:
         # Self-training: confident predictions on the unlabeled samples join the training set.
-        model = SelfTrainingClassifier(classifier(), threshold=0.8, max_iter=5)
+        model = SelfTrainingClassifier(classifier(job.get("text")), threshold=0.8, max_iter=5)
         model.fit(np.vstack([x, u]), np.concatenate([y, -np.ones(len(u), dtype=np.int64)]))
     else:
-        model = classifier()
+        model = classifier(job.get("text"))
         model.fit(x, y)
     progress(70)
     proba = model.predict_proba(u) if len(u) > 0 else np.zeros((0, 1))
@@ -53,11 +72,15 @@ def classify(job):
 
 
 def group(job):
-    u = np.asarray(job["unlabeled"], dtype=np.float64)
+    (u,) = tfidf(job, np.asarray(job["unlabeled"], dtype=np.float64))
     k = int(job["n_clusters"])
     progress(20)
-    z = StandardScaler().fit_transform(u)
-    model = KMeans(n_clusters=k, n_init=10, random_state=0).fit(z)
+    # Unit-length rows, reduced to their main directions (LSA for texts), then k-means.
+    z = normalize(u)
+    dims = min(20, z.shape[0] - 1, z.shape[1])
+    if dims >= k and z.shape[1] > dims:
+        z = normalize(TruncatedSVD(n_components=dims, random_state=0).fit_transform(z))
+    model = KMeans(n_clusters=k, n_init=20, random_state=0).fit(z)
     progress(95)
     return {"groups": [int(g) for g in model.labels_]}
 

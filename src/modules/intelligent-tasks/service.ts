@@ -246,7 +246,7 @@ export class IntelligentTasks {
       const out: number[][] = [];
       for (const [i, s] of samples.entries()) {
         signal.throwIfAborted();
-        out.push(await this.features(s, text, config));
+        out.push(await this.features(s, text, config, row.task_type === 'auto-grouping'));
         if (i % 20 === 0) await this.progress(row.id, from + (span * i) / samples.length, 'extracting features');
       }
       return out;
@@ -255,7 +255,7 @@ export class IntelligentTasks {
     if (row.task_type === 'auto-grouping') {
       const u = await toFeatures(set.unlabeled, 1, 40);
       if (!(await stillRunning())) return { annotated: 0, total: 0, unconfirmed: 0 };
-      const out = (await this.learn(row, signal, { mode: 'group', unlabeled: u, n_clusters: config.n_clusters })) as { groups: number[] };
+      const out = (await this.learn(row, signal, { mode: 'group', text, unlabeled: u, n_clusters: config.n_clusters })) as { groups: number[] };
       const groups = set.unlabeled.map((s, i) => ({ sampleId: s.id, group: String(out.groups[i]) }));
       const written = (config.result_type ?? 1) === 1 ? await this.samples.writeGroups(dataset.id, config.property ?? 'group', groups) : groups.length;
       return { annotated: 0, total: set.unlabeled.length, unconfirmed: written };
@@ -268,6 +268,7 @@ export class IntelligentTasks {
     const [low, high] = config.confidence_scope ? (config.confidence_scope.split('-').map(Number) as [number, number]) : [0, DEFAULT_HARD_BELOW - 1e-9];
     const out = (await this.learn(row, signal, {
       mode: 'classify',
+      text,
       algorithm: config.algorithm_type ?? 'fast',
       labeled: x,
       labels: set.labeled.map((s) => index.get(s.labels[0]!)!),
@@ -291,10 +292,13 @@ export class IntelligentTasks {
     };
   }
 
-  private async features(s: LearningSample, text: boolean, config: SmartTaskConfig): Promise<number[]> {
+  /** A sample's features: for grouping, the image's colour and edge make-up (not where things are). */
+  private async features(s: LearningSample, text: boolean, config: SmartTaskConfig, grouping: boolean): Promise<number[]> {
     const inline = inlineText(s.source);
     if (text || inline !== undefined) return textFeatures(inline ?? '');
-    const { vector, extras } = await imageFeatures(this.objects, s.source);
+    const image = await imageFeatures(this.objects, s.source);
+    const { extras } = image;
+    const vector = grouping ? image.grouping : image.vector;
     const more = [
       ...(config.image_brightness ? [extras.brightness * 4] : []),
       ...(config.image_colorfulness ? [extras.colorfulness * 4] : []),
