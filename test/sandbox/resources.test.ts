@@ -72,7 +72,8 @@ describe('resource limits with cgroups', { skip: cgroups.memory === 'watchdog' ?
     assert.equal(exit.code, 0, log);
     const ratio = Number(/ratio ([\d.]+)/.exec(log)?.[1]);
     assert.ok(ratio > 0 && ratio <= 0.45, `a busy process used ${ratio} of a core under a 0.3 quota`);
-    assert.ok((exit.usage?.throttledSeconds ?? 0) > 0, 'the quota held it back');
+    // On a loaded machine other processes may leave it less than its quota: then the quota had nothing to hold back.
+    if (ratio >= 0.25) assert.ok((exit.usage?.throttledSeconds ?? 0) > 0, `the quota held it back (it used ${ratio} of a core)`);
   });
 
   test('a workload adopted after a restart keeps its limits: going over its memory is still reported', async () => {
