@@ -3,7 +3,7 @@
 import { Readable } from 'node:stream';
 import type { DatasetTypeInfo } from './dataset-types.ts';
 import type { NewSample, SampleLabel, SnapshotSample } from './sample-records.ts';
-import type { ObjectInfo, ObjectStore } from '#src/storage/object-store.ts';
+import type { ObjectInfo, ObjectStat, ObjectStore } from '#src/storage/object-store.ts';
 import { formatObsPath, type ObjectPath } from '#src/storage/obs-path.ts';
 import { FormatError, type FormatLocation } from './format-error.ts';
 import { ANNOTATION_TYPES, annotationTypeOf, parseManifestLine, type ManifestAnnotation, type ManifestSample } from './manifest-model.ts';
@@ -78,6 +78,11 @@ export interface ManifestToSampleOptions {
   at?: FormatLocation;
   /** epoch ms: the sample time of `content://` samples (no file to date them). */
   now: number;
+  /**
+   * The source file's size and time when the caller looked them up already (statMany for a batch of
+   * lines); null: it does not exist. Absent: looked up here with head.
+   */
+  stat?: ObjectStat | null;
 }
 
 function inlineLabel(a: ManifestAnnotation, type: number): SampleLabel {
@@ -109,7 +114,7 @@ export async function manifestToNewSample(store: ObjectStore, m: ManifestSample,
   if (source.kind === 'content') {
     sample = { source: m.source, name: at.file ? fileNameOf(at.file) : '', size: Buffer.byteLength(source.text, 'utf8'), sampleTime: opts.now };
   } else {
-    const head: ObjectInfo | null = await store.head(source.path.bucket, source.path.key);
+    const head: ObjectStat | null = opts.stat !== undefined ? opts.stat : await store.head(source.path.bucket, source.path.key);
     if (!head) throw new FormatError({ ...at, field: 'source' }, `${formatObsPath(source.path)} does not exist`);
     sample = { source: formatObsPath(source.path), name: fileNameOf(source.path.key), size: head.size, sampleTime: head.lastModified.getTime() };
   }

@@ -4,8 +4,8 @@
 import { FormatError, fileProblem, manifestToNewSample, readManifestEntries, scanDirectory, type ManifestEntry, type NewSample } from '#src/formats/index.ts';
 import type { DatasetRecord } from '#src/modules/datasets/index.ts';
 import type { BucketAccess } from '#src/storage/bucket-access.ts';
-import type { ObjectStore } from '#src/storage/object-store.ts';
-import { formatObsPath, parseObsPath, type ObjectPath } from '#src/storage/obs-path.ts';
+import type { ObjectStat, ObjectStore } from '#src/storage/object-store.ts';
+import { checkObjectKey, formatObsPath, parseObsPath, type ObjectPath } from '#src/storage/obs-path.ts';
 import { ApiError } from '#src/core/errors.ts';
 import type { ImportCounts } from '#src/modules/datasets/index.ts';
 
@@ -89,7 +89,7 @@ async function* manifestBatches(ctx: SourceContext): AsyncGenerator<NewSample[]>
     }
     return r;
   };
-  const toSample = async ({ line, sample }: ManifestEntry): Promise<NewSample | undefined> => {
+  const toSample = async ({ line, sample }: ManifestEntry, stat: ObjectStat | null | undefined): Promise<NewSample | undefined> => {
     try {
       if (!sample.source.startsWith('content://')) {
         const bucket = parseObsPath(sample.source, 'source').bucket;
@@ -103,6 +103,7 @@ async function* manifestBatches(ctx: SourceContext): AsyncGenerator<NewSample[]>
         importAnnotations: ctx.choices.importAnnotations,
         at: { file, line },
         now: ctx.now,
+        ...(stat !== undefined ? { stat } : {}),
       });
       if (!s.source.startsWith('content://')) {
         ctx.counts.filesFound++;
@@ -117,12 +118,42 @@ async function* manifestBatches(ctx: SourceContext): AsyncGenerator<NewSample[]>
   };
   let pending: ManifestEntry[] = [];
   const flush = async (): Promise<NewSample[]> => {
+    const stats = await statsOf(pending);
     const out: NewSample[] = [];
     for (let i = 0; i < pending.length; i += HEAD_CONCURRENCY) {
-      const done = await Promise.all(pending.slice(i, i + HEAD_CONCURRENCY).map(toSample));
+      const done = await Promise.all(pending.slice(i, i + HEAD_CONCURRENCY).map((e, j) => toSample(e, stats[i + j])));
       for (const s of done) if (s) out.push(s);
     }
     pending = [];
+    return out;
+  };
+  /**
+   * The files of a batch of lines, looked up together per bucket (statMany: on the fs store, no
+   * sidecar read and one folder check per folder). Lines whose source does not parse, and buckets
+   * the task may not read, get undefined: toSample reports them.
+   */
+  const statsOf = async (entries: readonly ManifestEntry[]): Promise<(ObjectStat | null | undefined)[]> => {
+    const out: (ObjectStat | null | undefined)[] = entries.map(() => undefined);
+    const byBucket = new Map<string, { at: number[]; keys: string[] }>();
+    entries.forEach(({ sample }, i) => {
+      if (sample.source.startsWith('content://')) return;
+      let path: ObjectPath;
+      try {
+        path = parseObsPath(sample.source, 'source');
+        checkObjectKey(path.bucket, path.key, 'source');
+      } catch {
+        return;
+      }
+      let g = byBucket.get(path.bucket);
+      if (!g) byBucket.set(path.bucket, (g = { at: [], keys: [] }));
+      g.at.push(i);
+      g.keys.push(path.key);
+    });
+    for (const [bucket, g] of byBucket) {
+      if ((await bucketRefusal(bucket)) !== undefined) continue;
+      const stats = await ctx.objectStore.statMany(bucket, g.keys);
+      g.at.forEach((i, j) => (out[i] = stats[j] ?? null));
+    }
     return out;
   };
   const entries = readManifestEntries(ctx.objectStore, ctx.path, {
