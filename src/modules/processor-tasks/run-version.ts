@@ -122,7 +122,8 @@ export function runVersionTask(deps: RunDeps): TaskDefinition {
               seq: seq++,
               sample_id: createHash('md5').update(origin).digest('hex'),
               origin_source: origin,
-              new_source: r.newKey !== undefined ? `obs://${output.bucket}/${r.newKey}` : null,
+              // a file kept without a copy stays where it is
+              new_source: r.newKey !== undefined ? `obs://${output.bucket}/${r.newKey}` : r.property === 0 ? origin : null,
               result_property: r.property,
               result_description: JSON.stringify(r.description),
             });

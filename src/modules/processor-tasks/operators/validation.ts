@@ -1,5 +1,5 @@
 import { checkImage, type SizeLimits } from './image-check.ts';
-import { forEachLimited, keep, readFile, type InputFile, type OperatorContext } from './context.ts';
+import { forEachLimited, readFile, type InputFile, type OperatorContext } from './context.ts';
 import { num, type ParsedOperator } from './params.ts';
 
 export const validationLimits = (op: ParsedOperator): SizeLimits => ({
@@ -9,7 +9,7 @@ export const validationLimits = (op: ParsedOperator): SizeLimits => ({
   maxHeight: num(op.params, 'image_max_height', 65535),
 });
 
-/** sys_data_validation: valid images are kept (copied to the output), the others reported deleted with their reasons. */
+/** sys_data_validation: valid images are kept where they are, the others reported deleted with their reasons. */
 export async function runValidation(files: readonly InputFile[], ops: readonly ParsedOperator[], ctx: OperatorContext): Promise<void> {
   const limits = ops.map(validationLimits);
   await forEachLimited(files, ctx.concurrency, ctx.signal, async (f) => {
@@ -21,6 +21,6 @@ export async function runValidation(files: readonly InputFile[], ops: readonly P
       if (check.reasons.length > 0) reasons.push(check.reasons);
     }
     if (reasons.length > 0) return ctx.record({ origin: f, property: 2, description: reasons });
-    return ctx.record({ origin: f, newKey: await keep(ctx, f), property: 0, description: [['valid']] });
+    return ctx.record({ origin: f, property: 0, description: [['valid']] });
   });
 }
