@@ -7,7 +7,10 @@ import { DataSource, Label, LabelFormat, MAX_LABELS } from '#src/modules/dataset
 export const IMPORT_ORIGINS = ['obs', 'dws', 'dli', 'rds', 'mrs', 'inference'] as const;
 
 export const ImportTaskRequest = Closed({
-  data_source: Type.Optional(DataSource),
+  data_source: Type.Optional({
+    ...DataSource,
+    description: 'Where the data is: only OBS (data_type 0) is served, and import_path names the folder or manifest',
+  }),
   difficult_only: Type.Optional(Type.Boolean({ description: 'Manifest imports: take only the lines marked hard (default false)' })),
   excluded_labels: Type.Optional(ListOf(Label, MAX_LABELS, 'Leave out the samples carrying any of these labels (matched by name)')),
   final_annotation: Type.Optional(
