@@ -1,5 +1,5 @@
 import { checkImage, type SizeLimits } from './image-check.ts';
-import { forEachLimited, readFile, type InputFile, type OperatorContext } from './context.ts';
+import { batchReader, forEachLimited, type InputFile, type OperatorContext } from './context.ts';
 import { num, type ParsedOperator } from './params.ts';
 
 export const validationLimits = (op: ParsedOperator): SizeLimits => ({
@@ -12,8 +12,10 @@ export const validationLimits = (op: ParsedOperator): SizeLimits => ({
 /** sys_data_validation: valid images are kept where they are, the others reported deleted with their reasons. */
 export async function runValidation(files: readonly InputFile[], ops: readonly ParsedOperator[], ctx: OperatorContext): Promise<void> {
   const limits = ops.map(validationLimits);
-  await forEachLimited(files, ctx.concurrency, ctx.signal, async (f) => {
-    const data = await readFile(ctx, f).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e))));
+  const read = batchReader(ctx, files);
+  // header reads wait on I/O more than on the CPU: more in flight than cores keeps both busy
+  await forEachLimited(files, ctx.concurrency * 4, ctx.signal, async (f, i) => {
+    const data = await read(i).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e))));
     if (data instanceof Error) return ctx.record({ origin: f, property: 2, description: [[`unreadable: ${data.message}`]] });
     const reasons: string[][] = [];
     for (const l of limits) {
