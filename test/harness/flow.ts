@@ -44,6 +44,8 @@ export interface Ids {
   /** A data processing task of the project, and a version of it (the `{task_id}`, `{version_id}` of #68-79). */
   processor_task_id: string;
   processor_version_id: string;
+  /** An auto grouping task of the seeded dataset (the `{task_id}` of #64-67). */
+  intelligent_task_id: string;
 }
 
 export interface FlowContext {
@@ -322,6 +324,13 @@ export const FLOW: Record<string, FlowStep> = {
     ],
   },
   DescribeSample: { phase: 'read', calls: () => one() },
+  // Intelligent tasks (#62-67): the seed groups two unlabeled uploads (the seeded images are all labeled, too few to auto-label).
+  CreateTask: { phase: 'create', calls: () => one({ body: { task_type: 'auto-grouping', config: { n_clusters: 2, property: 'harness_group' } } }) },
+  ListTasks: { phase: 'read', calls: () => [{}, { query: { type: 'auto-grouping', limit: 5 } }] },
+  AutoAnnotationProgress: { phase: 'read', calls: (c) => one({ params: { task_id: c.ids.intelligent_task_id } }) },
+  ListAutoAnnotationSamples: { phase: 'read', calls: () => [{}, { query: { limit: 5, low_score: '0.1' } }] },
+  DescribeAutoAnnotationSample: { phase: 'read', calls: () => one() },
+  StopAutoAnnotation: { phase: 'update', calls: (c) => one({ params: { task_id: c.ids.intelligent_task_id } }) },
   ListImportTasks: { phase: 'read', calls: () => one() },
   DescImportTask: { phase: 'read', calls: (c) => one({ params: { task_id: c.ids.import_task_id } }) },
   ImportTask: {

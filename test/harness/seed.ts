@@ -8,6 +8,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Account, Slot } from './accounts.ts';
+import { PNG } from './accounts.ts';
 import { FLOW, jobBody, type FlowCall, type FlowContext, type Ids, type SignedLinks } from './flow.ts';
 import { send, type Route, type Sent } from './routes.ts';
 import { builtInImage, FLAVOR, notebookEnv } from '../notebooks/helpers.ts';
@@ -104,6 +105,7 @@ function placeholderIds(acct: Account): Ids {
     pool_name: 'not-seeded',
     processor_task_id: 'not-seeded',
     processor_version_id: 'not-seeded',
+    intelligent_task_id: 'not-seeded',
   };
 }
 
@@ -173,6 +175,17 @@ export async function seedAccount(acct: Account, route: Finder, full: boolean): 
   }
   if (has('ExportTask') && FLOW.ExportTask) ids.export_task_id = ((await ok('ExportTask', first('ExportTask'))).json as { task_id: string }).task_id;
 
+  if (has('CreateTask')) {
+    const upload = (n: number) => ({ body: { samples: [{ name: `${ctx.name(`group-${n}`)}.png`, data: PNG.toString('base64') }] } });
+    for (const n of [1, 2]) await ok('UploadSamplesJson', upload(n));
+    ids.intelligent_task_id = ((await ok('CreateTask', first('CreateTask'))).json as { task_id: string }).task_id;
+    // Its learner holds a core of the pool while it runs: the services and jobs seeded next need it.
+    await eventually(
+      `${acct.label}'s grouping task done`,
+      () => get<{ status: number }>('AutoAnnotationProgress', { params: { task_id: ids.intelligent_task_id } }),
+      (d) => d.status >= 2 && d.status !== 4,
+    );
+  }
   if (has('CreateProcessorTask')) {
     ids.processor_task_id = ((await ok('CreateProcessorTask', first('CreateProcessorTask'))).json as { task_id: string }).task_id;
     ids.processor_version_id = ((await ok('CreateProcessorTaskVersion', first('CreateProcessorTaskVersion'))).json as { version_id: string }).version_id;

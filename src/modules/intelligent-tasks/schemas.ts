@@ -19,46 +19,49 @@ export const TaskParams = Type.Object({
 const CONFIDENCE_SCOPE = '^(0(\\.\\d+)?|1(\\.0+)?)-(0(\\.\\d+)?|1(\\.0+)?)$';
 
 /** The task configuration (SmartTaskConfig): the fields this server acts on, and a few it keeps as given. */
-export const SmartTaskConfig = Type.Object({
-  algorithm_type: Type.Optional(
-    StringCodes(
-      ['fast', 'accurate'] as const,
-      { fast: 'learn from the labeled samples only (default)', accurate: 'also learn from the unlabeled samples (self-training)' },
-      'How auto labeling learns',
+export const SmartTaskConfig = Type.Object(
+  {
+    algorithm_type: Type.Optional(
+      StringCodes(
+        ['fast', 'accurate'] as const,
+        { fast: 'learn from the labeled samples only (default)', accurate: 'also learn from the unlabeled samples (self-training)' },
+        'How auto labeling learns',
+      ),
     ),
-  ),
-  ambiguity: Type.Optional(Type.Boolean({ description: 'Auto grouping: also group by how blurred images are (sharpness joins the features)' })),
-  collect_rule: Type.Optional(StringCodes(['all'] as const, { all: 'every sample is collected' }, 'Which samples are collected; only all')),
-  collect_sample: Type.Optional(Type.Boolean({ description: 'Whether hard examples are flagged on the predictions (default true)' })),
-  confidence_scope: Type.Optional(
-    Type.String({
-      maxLength: 32,
-      pattern: CONFIDENCE_SCOPE,
-      description: 'Confidences, low-high within [0,1] (e.g. 0.10-0.90), of predictions flagged as hard examples; default: below 0.8',
-    }),
-  ),
-  description: Type.Optional(Type.String({ maxLength: 256, description: 'Description of the task, kept as given' })),
-  image_brightness: Type.Optional(Type.Boolean({ description: 'Auto grouping: also group by image brightness' })),
-  image_colorfulness: Type.Optional(Type.Boolean({ description: 'Auto grouping: also group by how colourful images are' })),
-  model_id: Type.Optional(Type.String({ maxLength: 64, description: 'Pre-labeling: ID of the model that labels the samples' })),
-  n_clusters: Type.Optional(Type.Integer({ minimum: 2, maximum: 100, description: 'Auto grouping: number of groups, 2 to 100 (required there)' })),
-  name: Type.Optional(Type.String({ maxLength: 64, description: 'Name of the task (default: the task type and the start time)' })),
-  property: Type.Optional(
-    Type.String({
-      minLength: 1,
-      maxLength: 64,
-      pattern: '^[^@]',
-      description: 'Auto grouping: the sample attribute (metadata key) the group number is written to (default group); not starting with @',
-    }),
-  ),
-  result_type: Type.Optional(
-    IntCodes(
-      [0, 1] as const,
-      { 0: 'keep the groups in the task result only', 1: 'also write each group into its samples (default)' },
-      'Auto grouping: where groups go',
+    ambiguity: Type.Optional(Type.Boolean({ description: 'Auto grouping: also group by how blurred images are (sharpness joins the features)' })),
+    collect_rule: Type.Optional(StringCodes(['all'] as const, { all: 'every sample is collected' }, 'Which samples are collected; only all')),
+    collect_sample: Type.Optional(Type.Boolean({ description: 'Whether hard examples are flagged on the predictions (default true)' })),
+    confidence_scope: Type.Optional(
+      Type.String({
+        maxLength: 32,
+        pattern: CONFIDENCE_SCOPE,
+        description: 'Confidences, low-high within [0,1] (e.g. 0.10-0.90), of predictions flagged as hard examples; default: below 0.8',
+      }),
     ),
-  ),
-});
+    description: Type.Optional(Type.String({ maxLength: 256, description: 'Description of the task, kept as given' })),
+    image_brightness: Type.Optional(Type.Boolean({ description: 'Auto grouping: also group by image brightness' })),
+    image_colorfulness: Type.Optional(Type.Boolean({ description: 'Auto grouping: also group by how colourful images are' })),
+    model_id: Type.Optional(Type.String({ maxLength: 64, description: 'Pre-labeling: ID of the model that labels the samples' })),
+    n_clusters: Type.Optional(Type.Integer({ minimum: 2, maximum: 100, description: 'Auto grouping: number of groups, 2 to 100 (required there)' })),
+    name: Type.Optional(Type.String({ maxLength: 64, description: 'Name of the task (default: the task type and the start time)' })),
+    property: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 64,
+        pattern: '^[^@]',
+        description: 'Auto grouping: the sample attribute (metadata key) the group number is written to (default group); not starting with @',
+      }),
+    ),
+    result_type: Type.Optional(
+      IntCodes(
+        [0, 1] as const,
+        { 0: 'keep the groups in the task result only', 1: 'also write each group into its samples (default)' },
+        'Auto grouping: where groups go',
+      ),
+    ),
+  },
+  { description: 'How the task runs: the algorithm, the groups, the range of hard examples' },
+);
 export type SmartTaskConfig = Static<typeof SmartTaskConfig>;
 
 export const CreateTaskRequest = Type.Object({
@@ -82,15 +85,18 @@ const STATUS_MEANINGS = {
 } as const;
 const StatusCodes = () => IntCodes([-1, 0, 1, 2, 3, 4, 5] as const, STATUS_MEANINGS, 'Task status');
 
-export const TaskResult = Type.Object({
-  annotated_sample_count: Type.Integer({ description: 'Samples labeled by hand that the task learned from' }),
-  confidence_scope: Type.Optional(Type.String({ description: 'Confidences of predictions flagged as hard examples, low-high' })),
-  dataset_name: Type.String({ description: 'Name of the dataset' }),
-  dataset_type: Type.String({ description: 'Type of the dataset, as its number: 0 image classification, 100 text classification, ...' }),
-  hard_example_count: Type.Optional(Type.Integer({ description: 'Predictions flagged as hard examples' })),
-  total_sample_count: Type.Integer({ description: 'Samples the task worked on: labeled and unlabeled' }),
-  unconfirmed_sample_count: Type.Integer({ description: 'Samples the task labeled that await confirmation (auto labeling) or grouped (auto grouping)' }),
-});
+export const TaskResult = Type.Object(
+  {
+    annotated_sample_count: Type.Integer({ description: 'Samples labeled by hand that the task learned from' }),
+    confidence_scope: Type.Optional(Type.String({ description: 'Confidences of predictions flagged as hard examples, low-high' })),
+    dataset_name: Type.String({ description: 'Name of the dataset' }),
+    dataset_type: Type.String({ description: 'Type of the dataset, as its number: 0 image classification, 100 text classification, ...' }),
+    hard_example_count: Type.Optional(Type.Integer({ description: 'Predictions flagged as hard examples' })),
+    total_sample_count: Type.Integer({ description: 'Samples the task worked on: labeled and unlabeled' }),
+    unconfirmed_sample_count: Type.Integer({ description: 'Samples the task labeled that await confirmation (auto labeling) or grouped (auto grouping)' }),
+  },
+  { description: 'What the task worked on and produced' },
+);
 
 export const TaskDetail = Type.Object({
   code: Type.Optional(Type.String({ description: 'Status code of the run: the error code when it failed' })),
