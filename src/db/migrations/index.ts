@@ -17,10 +17,10 @@ import * as networks from './0015_networks.ts';
 import * as workloadPools from './0016_workload_pools.ts';
 import * as pools from './0017_pools.ts';
 import * as poolTags from './0018_pool_tags.ts';
-import * as exportTasks from './0023_export_tasks.ts';
-import * as syncTasks from './0021_sync_tasks.ts';
-import * as intelligentTasks from './0024_intelligent_tasks.ts';
-import * as processorTasks from './0025_processor_tasks.ts';
+import * as exportTasks from './0020_export_tasks.ts';
+import * as syncTasks from './0019_sync_tasks.ts';
+import * as intelligentTasks from './0021_intelligent_tasks.ts';
+import * as processorTasks from './0022_processor_tasks.ts';
 
 export const migrations = {
   '0001_identity': identity,
@@ -41,8 +41,8 @@ export const migrations = {
   '0016_workload_pools': workloadPools,
   '0017_pools': pools,
   '0018_pool_tags': poolTags,
-  '0021_sync_tasks': syncTasks,
-  '0023_export_tasks': exportTasks,
-  '0024_intelligent_tasks': intelligentTasks,
-  '0025_processor_tasks': processorTasks,
+  '0019_sync_tasks': syncTasks,
+  '0020_export_tasks': exportTasks,
+  '0021_intelligent_tasks': intelligentTasks,
+  '0022_processor_tasks': processorTasks,
 };
