@@ -14,15 +14,14 @@ import { buildApp } from '#src/app.ts';
 import { bootstrap } from '#src/bootstrap.ts';
 import { loadConfig } from '#src/config.ts';
 import { AtelierClient } from '#src/client/index.ts';
+import { seedSamples } from './load-kit.ts';
 import { createDataManagement } from '../test/helpers/data-management.ts';
-import type { NewSample } from '#src/formats/sample-records.ts';
 import { writeVersionFiles } from '#src/modules/datasets/version-files.ts';
 import type { SnapshotSample } from '#src/formats/sample-records.ts';
 import { createObjectStore } from '#src/storage/index.ts';
 import { parseObsPath } from '#src/storage/obs-path.ts';
 
 const SAMPLES = Number(process.env.DATASETS_BENCH_SAMPLES ?? 1_000_000);
-const SEED_BATCH = 10_000;
 const LABELS = ['cat', 'dog', 'bird', 'fish', 'horse'];
 const TARGET_SECONDS = 20;
 const TARGET_RSS_MB = 300;
@@ -128,20 +127,7 @@ async function main(): Promise<void> {
     const data = createDataManagement(atelier.context);
     const record = await data.directory.require(creds.project_id, dataset_id);
     let t0 = performance.now();
-    for (let start = 0; start < SAMPLES; start += SEED_BATCH) {
-      const batch: NewSample[] = [];
-      for (let i = start; i < Math.min(SAMPLES, start + SEED_BATCH); i++) {
-        // Two samples in three labeled, one label each.
-        batch.push({
-          source: `/bench-bucket/input/${Math.floor(i / 1000)}/img-${i}.jpg`,
-          name: `img-${i}.jpg`,
-          size: 10_000 + (i % 1000),
-          sampleTime: 1_700_000_000_000 + i,
-          ...(i % 3 === 0 ? {} : { labels: [{ name: LABELS[i % LABELS.length]!, type: 0, annotated_by: 'human' }] }),
-        });
-      }
-      await data.samples.importSamples(record, batch);
-    }
+    await seedSamples(data, record, SAMPLES, LABELS, '/bench-bucket/input/');
     const seedSeconds = (performance.now() - t0) / 1000;
     await atelier.close();
     console.log(`Seeded ${fmt(SAMPLES)} samples through importSamples in ${seedSeconds.toFixed(1)} s (${fmt(SAMPLES / seedSeconds)} /s).`);
