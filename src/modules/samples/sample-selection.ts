@@ -4,13 +4,13 @@
 import { sql } from 'kysely';
 import type { SnapshotSample } from '#src/formats/sample-records.ts';
 import type { Clock } from '#src/core/time.ts';
-import { annotationsToLabels } from './label-view.ts';
-import type { LabelRef, StoredAnnotation } from './sample-model.ts';
+import type { LabelRef } from './sample-model.ts';
 import { allOf, combine, FilterBuilder, stateCondition, type Cond } from './sample-filter.ts';
 import { checkSearchCondition, type SearchCondition } from './search-conditions.ts';
 import type { SampleStateFilter } from './schemas.ts';
 import type { SampleStore } from './store.ts';
 import { SampleState } from './tables.ts';
+import { snapshotOf, type SnapshotRow } from './snapshot-row.ts';
 
 /** Rows per page of a selection stream. */
 const PAGE = 1000;
@@ -30,28 +30,8 @@ export interface SelectedSamples {
   stream(signal?: AbortSignal): AsyncIterable<SnapshotSample>;
 }
 
-interface StreamRow {
-  id: string;
-  source: string;
-  sample_type: number;
-  usage: string | null;
-  labels: string;
-  metadata: string;
-  labeled_time: number;
+interface StreamRow extends SnapshotRow {
   sample_time: number;
-}
-
-function snapshotOf(r: StreamRow, labels: ReadonlyMap<number, LabelRef>): SnapshotSample {
-  const annotations = r.labels === '[]' ? [] : (JSON.parse(r.labels) as StoredAnnotation[]);
-  return {
-    id: r.id,
-    source: r.source,
-    sampleType: Number(r.sample_type),
-    ...(r.usage ? { usage: r.usage } : {}),
-    labels: annotations.length === 0 ? [] : annotationsToLabels(annotations, labels),
-    metadata: r.metadata === '{}' ? {} : (JSON.parse(r.metadata) as Record<string, unknown>),
-    labeledTime: Number(r.labeled_time),
-  };
 }
 
 /**
@@ -86,12 +66,12 @@ export async function selectSamples(store: SampleStore, clock: Clock, datasetId:
         signal?.throwIfAborted();
         // A row-value bound, so both SQLite and PostgreSQL seek the (dataset_id, sample_time, id) index.
         const past = after ? sql`and (s.sample_time, s.id) > (${after.t}, ${after.id})` : sql``;
-        const r = await sql<StreamRow>`select s.id, s.source, s.sample_type, s.usage, s.labels, s.metadata, s.labeled_time, s.sample_time
+        const r = await sql<StreamRow>`select s.id as sample_id, s.source, s.sample_type, s.usage, s.labels, s.metadata, s.labeled_time, s.sample_time
           from samples s where ${where} ${past} order by s.sample_time, s.id limit ${PAGE}`.execute(db);
         for (const row of r.rows) yield snapshotOf(row, byNo);
         if (r.rows.length < PAGE) return;
         const last = r.rows[r.rows.length - 1]!;
-        after = { t: Number(last.sample_time), id: last.id };
+        after = { t: Number(last.sample_time), id: last.sample_id };
       }
     },
   };

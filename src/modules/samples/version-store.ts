@@ -5,8 +5,8 @@ import type { Tables } from '#src/db/tables.ts';
 import type { Database } from '#src/db/database.ts';
 import type { SnapshotSample } from '#src/formats/sample-records.ts';
 import type { VersionSnapshot } from '#src/modules/datasets/index.ts';
-import { annotationsToLabels } from './label-view.ts';
-import type { LabelRef, StoredAnnotation } from './sample-model.ts';
+import type { LabelRef } from './sample-model.ts';
+import { snapshotOf, type SnapshotRow } from './snapshot-row.ts';
 import { SampleState } from './tables.ts';
 import type { SampleStore } from './store.ts';
 
@@ -14,29 +14,8 @@ import type { SampleStore } from './store.ts';
 const PAGE = 5000;
 
 /** The frozen row as the stream reads it. */
-interface StreamRow {
+interface StreamRow extends SnapshotRow {
   seq: number;
-  sample_id: string;
-  source: string;
-  sample_type: number;
-  usage: string | null;
-  labels: string;
-  metadata: string;
-  labeled_time: number;
-}
-
-function snapshotOf(r: StreamRow, labels: ReadonlyMap<number, LabelRef>): SnapshotSample {
-  // Most samples carry no metadata and many no label: skip the parser for the empty forms.
-  const annotations = r.labels === '[]' ? [] : (JSON.parse(r.labels) as StoredAnnotation[]);
-  return {
-    id: r.sample_id,
-    source: r.source,
-    sampleType: r.sample_type,
-    ...(r.usage ? { usage: r.usage } : {}),
-    labels: annotations.length === 0 ? [] : annotationsToLabels(annotations, labels),
-    metadata: r.metadata === '{}' ? {} : (JSON.parse(r.metadata) as Record<string, unknown>),
-    labeledTime: Number(r.labeled_time),
-  };
 }
 
 /**
