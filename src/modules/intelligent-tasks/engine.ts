@@ -46,7 +46,7 @@ export class LearningEngine {
     await this.deps.sandbox.handOver([dir]);
     const pool = this.deps.pools.publicPool;
     const key = `intelligent-task-${taskId}`;
-    if (!pool.reserve(key, AMOUNT, { kind: 'training job', id: taskId, name: `intelligent task ${taskId}`, projectId }))
+    if (!pool.reserve(key, AMOUNT, { kind: 'labeling task', id: taskId, name: `intelligent task ${taskId}`, projectId }))
       throw new Error('the public pool has no room for the learner (1 core, 1 GiB) now');
     try {
       const launch = this.deps.sandbox.launch({
