@@ -74,13 +74,8 @@ test('an import queued before a stop, then stopped mid-way, is finished by the n
     running.push(third.atelier);
     const done = await finished(third.client, dataset_id, task_id);
     assert.equal(done.status, 'COMPLETED', done.error_msg);
-    // A batch and the task's counts are saved in two steps: a stop between them leaves that batch in the
-    // dataset but uncounted (the next run skips it as present). Known, left for now: at most one batch short.
-    const counted = [done.imported_sample_count, done.annotated_sample_count];
-    assert.ok(
-      counted.every((n) => n <= FILES && n > FILES - 1000),
-      `stopped at ${stoppedAt} of ${FILES}; the rest came in after the restart (counted ${counted.join('/')})`,
-    );
+    // A batch and the task's counts commit together: a stop anywhere leaves them agreeing, so the counts are exact.
+    assert.deepEqual([done.imported_sample_count, done.annotated_sample_count], [FILES, FILES], `stopped at ${stoppedAt}; exact counts after the restart`);
     const d = await third.client.datasets.describe(dataset_id);
     assert.equal(d.total_sample_count, FILES + 1);
     const { count, distinct } = await distinctSources(third.client, dataset_id);

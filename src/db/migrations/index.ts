@@ -21,6 +21,7 @@ import * as exportTasks from './0020_export_tasks.ts';
 import * as syncTasks from './0019_sync_tasks.ts';
 import * as intelligentTasks from './0021_intelligent_tasks.ts';
 import * as processorTasks from './0022_processor_tasks.ts';
+import * as importUnconfirmed from './0023_import_unconfirmed.ts';
 
 export const migrations = {
   '0001_identity': identity,
@@ -45,4 +46,5 @@ export const migrations = {
   '0020_export_tasks': exportTasks,
   '0021_intelligent_tasks': intelligentTasks,
   '0022_processor_tasks': processorTasks,
+  '0023_import_unconfirmed': importUnconfirmed,
 };

@@ -43,7 +43,8 @@ export class ImportRequests {
     if (req.import_origin !== undefined && req.import_origin !== 'obs')
       throw errors.badParam(`body.import_origin ${req.import_origin} is not served: only obs`);
     if ((req.data_source?.data_type ?? 0) !== 0) throw errors.badParam('body.data_source.data_type: only 0 (OBS) is served');
-    if (req.final_annotation === false) throw errors.badParam('body.final_annotation false is not served: imported labels are final');
+    if (req.import_samples === false && req.import_annotations === false)
+      throw errors.badParam('body.import_annotations: with import_samples false an import only brings labels, so it cannot be false too');
     const type = req.import_type ?? (req.import_path.toLowerCase().endsWith('.manifest') ? 'manifest' : 'dir');
     const path = importPath(req.import_path, type);
     await this.deps.buckets.check({ projectId }, path, 'body.import_path');
@@ -54,6 +55,7 @@ export class ImportRequests {
       importType: type,
       importAnnotations: req.import_annotations ?? true,
       importSamples: req.import_samples ?? true,
+      finalAnnotation: req.final_annotation ?? true,
       difficultOnly: req.difficult_only ?? false,
       includedLabels: (req.included_labels ?? []).flatMap((l) => (l.name ? [l.name] : [])),
       excludedLabels: (req.excluded_labels ?? []).flatMap((l) => (l.name ? [l.name] : [])),

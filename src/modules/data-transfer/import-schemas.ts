@@ -14,7 +14,10 @@ export const ImportTaskRequest = Closed({
   difficult_only: Type.Optional(Type.Boolean({ description: 'Manifest imports: take only the lines marked hard (default false)' })),
   excluded_labels: Type.Optional(ListOf(Label, MAX_LABELS, 'Leave out the samples carrying any of these labels (matched by name)')),
   final_annotation: Type.Optional(
-    Type.Boolean({ description: 'Import labels as final (manual) labels (default true); false is refused: imports bring no labels to confirm' }),
+    Type.Boolean({
+      description:
+        'true (default): the labels imported are final, as if given by hand; false: they come in awaiting confirmation, as auto labeling leaves them, and are listed with the auto-labeling samples',
+    }),
   ),
   import_annotations: Type.Optional(Type.Boolean({ description: 'Import the labels found with the samples (default true)' })),
   import_folder: Type.Optional(
@@ -32,7 +35,12 @@ export const ImportTaskRequest = Closed({
     maxLength: 1024,
     description: 'What to import: a folder (/bucket/dir/, s3:// or obs:// accepted) for dir, or a manifest file for manifest',
   }),
-  import_samples: Type.Optional(Type.Boolean({ description: 'Import the samples (default true); false imports nothing but is recorded as done' })),
+  import_samples: Type.Optional(
+    Type.Boolean({
+      description:
+        "true (default): add the samples found; false: add none and put the labels found on the samples the dataset already holds under the same file path (source); other lines are skipped and named in the task's error_msg",
+    }),
+  ),
   import_type: Type.Optional(
     StringCodes(
       ['dir', 'manifest'] as const,

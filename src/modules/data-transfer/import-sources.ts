@@ -19,7 +19,10 @@ export interface ImportChoices {
   source: 'ImportTask';
   importType: 'dir' | 'manifest';
   importAnnotations: boolean;
+  /** false: label the samples already in the dataset (matched by source) instead of adding samples. */
   importSamples: boolean;
+  /** false: labels come in awaiting confirmation, as auto labeling leaves them (absent in older records: true). */
+  finalAnnotation?: boolean;
   difficultOnly: boolean;
   includedLabels: string[];
   excludedLabels: string[];

@@ -9,6 +9,7 @@ const COUNTS = [
   'total_sample_count',
   'imported_sample_count',
   'annotated_sample_count',
+  'unconfirmed_sample_count',
   'total_file_count',
   'total_file_size',
   'finished_file_count',
@@ -44,8 +45,9 @@ export class ImportTaskStore {
     return r && numeric(r);
   }
 
-  async update(id: string, patch: ImportTaskPatch): Promise<void> {
-    await this.db.updateTable('dataset_import_tasks').set(patch).where('id', '=', id).execute();
+  /** `db`: a transaction to write in (an import batch's, so its counts commit with its samples). */
+  async update(id: string, patch: ImportTaskPatch, db: Db = this.db): Promise<void> {
+    await db.updateTable('dataset_import_tasks').set(patch).where('id', '=', id).execute();
   }
 
   async count(datasetId: string): Promise<number> {

@@ -4,6 +4,7 @@
 // in error_msg, while the task still completes with the rest.
 import { apiError } from '#src/core/errors.ts';
 import type { Clock } from '#src/core/time.ts';
+import type { Db } from '#src/db/database.ts';
 import type { DatasetImportsPort, ImportCounts, ImportErrorLog, ImportFileError, NewImport } from '#src/modules/datasets/index.ts';
 import { pageStart } from '#src/core/start-page.ts';
 import type { ImportTaskStore } from './import-store.ts';
@@ -20,8 +21,12 @@ function errorSummary(count: number, first: readonly ImportFileError[]): string 
   return `${count} file${count === 1 ? '' : 's'} could not be imported as given: ${named.join('; ')}${more > 0 ? `; and ${more} more` : ''}`;
 }
 
-function countsPatch(c: ImportCounts) {
+/** An import's counts; samplesUnconfirmed only for ImportTask (the dataset's own scan has none). */
+export type TransferCounts = ImportCounts & { samplesUnconfirmed?: number };
+
+function countsPatch(c: TransferCounts) {
   return {
+    unconfirmed_sample_count: c.samplesUnconfirmed ?? 0,
     total_sample_count: c.samplesFound,
     imported_sample_count: c.samplesAdded,
     annotated_sample_count: c.samplesAnnotated,
@@ -46,7 +51,7 @@ export function importTaskView(r: ImportTaskRow, now: number): ImportTaskStatusR
     total_sample_count: r.total_sample_count,
     imported_sample_count: r.imported_sample_count,
     annotated_sample_count: r.annotated_sample_count,
-    unconfirmed_sample_count: 0,
+    unconfirmed_sample_count: r.unconfirmed_sample_count,
     total_sub_sample_count: 0,
     imported_sub_sample_count: 0,
     total_file_count: r.total_file_count,
@@ -89,6 +94,7 @@ export class ImportTasks implements DatasetImportsPort {
       total_sample_count: 0,
       imported_sample_count: 0,
       annotated_sample_count: 0,
+      unconfirmed_sample_count: 0,
       total_file_count: 0,
       total_file_size: 0,
       finished_file_count: 0,
@@ -104,30 +110,38 @@ export class ImportTasks implements DatasetImportsPort {
     });
   }
 
-  /** The samples an earlier attempt added stay added; what it found is found again. */
-  async started(id: string): Promise<Pick<ImportCounts, 'samplesAdded' | 'samplesAnnotated'>> {
+  /**
+   * The samples an earlier attempt added stay added; what it found is found again. `relabel`: the run
+   * labels samples already there, which a new run does again, so its counts start over.
+   */
+  async started(id: string, relabel = false): Promise<Pick<TransferCounts, 'samplesAdded' | 'samplesAnnotated' | 'samplesUnconfirmed'>> {
     const row = await this.store.getById(id);
-    if (!row) return { samplesAdded: 0, samplesAnnotated: 0 };
+    if (!row) return { samplesAdded: 0, samplesAnnotated: 0, samplesUnconfirmed: 0 };
     const now = this.clock.now();
+    const kept = relabel
+      ? { samplesAdded: 0, samplesAnnotated: 0, samplesUnconfirmed: 0 }
+      : { samplesAdded: row.imported_sample_count, samplesAnnotated: row.annotated_sample_count, samplesUnconfirmed: row.unconfirmed_sample_count };
     await this.store.update(id, {
       status: 'RUNNING',
       start_time: row.start_time ?? now,
       end_time: null,
       update_time: now,
-      ...countsPatch({ samplesFound: 0, samplesAdded: row.imported_sample_count, samplesAnnotated: row.annotated_sample_count, filesFound: 0, bytesFound: 0 }),
+      ...countsPatch({ samplesFound: 0, filesFound: 0, bytesFound: 0, ...kept }),
       error_count: 0,
       errors: '[]',
       error_code: null,
       error_msg: null,
     });
-    return { samplesAdded: row.imported_sample_count, samplesAnnotated: row.annotated_sample_count };
+    return kept;
   }
 
-  async progress(id: string, counts: ImportCounts, errors: ImportErrorLog): Promise<void> {
-    await this.store.update(id, { ...countsPatch(counts), error_count: errors.count, errors: JSON.stringify(errors.first), update_time: this.clock.now() });
+  /** `db`: the transaction of the batch these counts include. */
+  async progress(id: string, counts: TransferCounts, errors: ImportErrorLog, db?: Db): Promise<void> {
+    const patch = { ...countsPatch(counts), error_count: errors.count, errors: JSON.stringify(errors.first), update_time: this.clock.now() };
+    await this.store.update(id, patch, db);
   }
 
-  async finished(id: string, counts: ImportCounts, errors: ImportErrorLog, failure?: { code: string; message: string }): Promise<void> {
+  async finished(id: string, counts: TransferCounts, errors: ImportErrorLog, failure?: { code: string; message: string }): Promise<void> {
     const now = this.clock.now();
     const summary = errors.count > 0 ? errorSummary(errors.count, errors.first) : undefined;
     await this.store.update(id, {

@@ -37,7 +37,7 @@ export const FileCopyProgress = Type.Object(
 );
 
 export const ImportTaskStatusResp = Type.Object({
-  annotated_sample_count: Type.Integer({ description: 'Samples imported with labels' }),
+  annotated_sample_count: Type.Integer({ description: 'Samples the import left with final labels (added, or with import_samples false already there)' }),
   create_time: Type.Integer({ description: 'When the task was created, ms since epoch' }),
   data_source: ImportDataSource,
   dataset_id: Type.String({ description: 'Dataset ID' }),
@@ -52,8 +52,8 @@ export const ImportTaskStatusResp = Type.Object({
   finished_file_count: Type.Integer({ description: 'Files read so far (imports read files in place; nothing is copied)' }),
   finished_file_size: Type.Integer({ description: 'Bytes of the files read so far' }),
   import_path: Type.String({ description: 'The folder imported, /bucket/dir/' }),
-  import_type: Type.Integer({ description: "Import mode. 0: a folder; 1: a manifest (only 0 occurs today: every import is a new dataset's input scan)" }),
-  imported_sample_count: Type.Integer({ description: 'Samples added to the dataset (ones already there are not counted)' }),
+  import_type: Type.Integer({ description: 'Import mode. 0: a folder; 1: a manifest' }),
+  imported_sample_count: Type.Integer({ description: 'Samples added to the dataset (ones already there are not counted; 0 with import_samples false)' }),
   imported_sub_sample_count: Type.Integer({ description: 'Always 0: Atelier makes no sub-samples' }),
   status: StringCodes(
     IMPORT_STATUSES,
@@ -72,7 +72,7 @@ export const ImportTaskStatusResp = Type.Object({
   total_file_size: Type.Integer({ description: 'Bytes of the files found' }),
   total_sample_count: Type.Integer({ description: 'Samples found' }),
   total_sub_sample_count: Type.Integer({ description: 'Always 0: Atelier makes no sub-samples' }),
-  unconfirmed_sample_count: Type.Integer({ description: 'Always 0: imports bring no auto-labeling results to confirm' }),
+  unconfirmed_sample_count: Type.Integer({ description: 'Samples the import left with labels awaiting confirmation (final_annotation false)' }),
   update_ms: Type.Integer({ description: 'Last change of the task, ms since epoch' }),
 });
 export type ImportTaskStatusResp = Static<typeof ImportTaskStatusResp>;

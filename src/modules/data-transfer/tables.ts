@@ -15,6 +15,8 @@ export interface ImportTaskRow {
   total_sample_count: number;
   imported_sample_count: number;
   annotated_sample_count: number;
+  /** Samples left with labels awaiting confirmation (final_annotation false). */
+  unconfirmed_sample_count: number;
   total_file_count: number;
   total_file_size: number;
   finished_file_count: number;

@@ -4,7 +4,16 @@
 export type { DatasetRecord } from './dataset-directory.ts';
 export type { DatasetImportsPort, ImportCounts, ImportFileError, NewImport } from './import-port.ts';
 export { ImportErrorLog } from './import-port.ts';
-export type { DatasetSamplesPort, FreezeOptions, ImportOptions, LabelDefinition, PreviewSample, SampleCounts, VersionSnapshot } from './samples-port.ts';
+export type {
+  DatasetSamplesPort,
+  FreezeOptions,
+  ImportOptions,
+  ImportOutcome,
+  LabelDefinition,
+  PreviewSample,
+  SampleCounts,
+  VersionSnapshot,
+} from './samples-port.ts';
 export { DataSource, DatasetIdParams, Label, LabelAttribute, LabelFormat, LabelProperty, MAX_LABELS, SchemaMap } from './schemas.ts';
 export { checkNewLabels } from './label-rules.ts';
 export { datasetErrors, labelErrors } from './errors.ts';

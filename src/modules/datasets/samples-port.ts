@@ -2,6 +2,7 @@
 // service). Datasets create samples when they scan their input, edit labels, show label and sample
 // counts and the first samples, and freeze samples into versions; the samples family owns every
 // sample and label table.
+import type { Db } from '#src/db/database.ts';
 import type { NewSample, SnapshotSample } from '#src/formats/index.ts';
 import type { DatasetRecord } from './dataset-directory.ts';
 import type { Label } from './schemas.ts';
@@ -39,6 +40,27 @@ export interface ImportOptions {
   onRejected?: (source: string, reason: string) => void;
   /** How many of the samples added carry labels. */
   onAnnotated?: (count: number) => void;
+  /** false: the labels come in awaiting confirmation (state auto, as auto labeling leaves them), not final. Default true. */
+  final?: boolean;
+  /**
+   * Label the samples the dataset already holds under the same source instead of adding samples. A
+   * source the dataset does not hold, one without labels, or (with final false) one labeled by hand is
+   * passed over and reported through onSkipped.
+   */
+  labelExisting?: boolean;
+  onSkipped?: (source: string, reason: string) => void;
+  /** Runs inside the batch's transaction once its samples are written: what it writes commits with them, or not at all. */
+  alsoWrite?: (db: Db, outcome: ImportOutcome) => Promise<void>;
+}
+
+/** What one batch of an import did. */
+export interface ImportOutcome {
+  /** Samples added. */
+  added: number;
+  /** Samples (added or already there) that now carry final labels from the batch. */
+  annotated: number;
+  /** Samples (added or already there) that now carry labels awaiting confirmation from the batch. */
+  unconfirmed: number;
 }
 
 export interface FreezeOptions {

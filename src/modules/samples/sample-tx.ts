@@ -226,6 +226,21 @@ export class SampleTx {
     return out;
   }
 
+  /** Samples of the dataset by source, locked as samplesByIds. */
+  async samplesBySources(sources: readonly string[]): Promise<SampleRow[]> {
+    const out: SampleRow[] = [];
+    for (let i = 0; i < sources.length; i += 500) {
+      let q = this.db
+        .selectFrom('samples')
+        .selectAll()
+        .where('dataset_id', '=', this.datasetId)
+        .where('source', 'in', sources.slice(i, i + 500));
+      if (this.dialect === 'postgres') q = q.forUpdate();
+      out.push(...(await q.execute()).map(numericSample));
+    }
+    return out;
+  }
+
   /** Which of these sample ids are in the dataset. */
   private async existingIds(ids: readonly string[]): Promise<Set<string>> {
     const found = new Set<string>();

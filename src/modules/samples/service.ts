@@ -5,6 +5,7 @@ import type {
   DatasetSamplesPort,
   FreezeOptions,
   ImportOptions,
+  ImportOutcome,
   Label,
   LabelDefinition,
   SampleCounts,
@@ -18,6 +19,7 @@ import type { SampleDatasets } from './ports.ts';
 import type { SampleQueries } from './sample-queries.ts';
 import { selectSamples, type SampleSelection, type SelectedSamples } from './sample-selection.ts';
 import { LabelResolver, sampleDraft } from './sample-rows.ts';
+import { labelExisting } from './import-labels.ts';
 import type { ListSamplesQuery, ListSamplesResponse } from './schemas.ts';
 import type { SampleStore } from './store.ts';
 import { SampleState } from './tables.ts';
@@ -71,7 +73,8 @@ export class SampleService implements DatasetSamplesPort {
   async importSamples(dataset: DatasetRecord, samples: NewSample[], opts: ImportOptions = {}): Promise<number> {
     if (samples.length === 0) return 0;
     const now = this.clock.now();
-    const { added, annotated } = await this.store.write(dataset.id, now, async (tx) => {
+    const labeledState = opts.final === false ? SampleState.auto : SampleState.manual;
+    const outcome = await this.store.write(dataset.id, now, async (tx) => {
       const resolver = new LabelResolver(dataset, await tx.labels(), { create: true });
       const kept = samples.map((s, i): NewSample => {
         try {
@@ -87,30 +90,40 @@ export class SampleService implements DatasetSamplesPort {
         }
       });
       await resolver.createPending(tx);
-      const drafts = kept.map((s) => {
-        const annotations = s.labels && s.labels.length > 0 ? resolver.toAnnotations(s.labels) : [];
-        return sampleDraft(
-          dataset,
-          {
-            source: s.source,
-            name: s.name,
-            size: s.size,
-            sampleTime: s.sampleTime,
-            state: annotations.length > 0 ? SampleState.manual : SampleState.none,
-            annotations,
-            metadata: s.metadata ?? {},
-            usage: s.usage ?? null,
-            labeler: null,
-          },
-          now,
-        );
-      });
-      const inserted = await tx.insertSamples(drafts);
-      return { added: inserted.size, annotated: drafts.filter((d) => inserted.has(d.row.id) && d.annotations.length > 0).length };
+      const out: ImportOutcome = opts.labelExisting
+        ? await labelExisting(tx, kept, (s) => resolver.toAnnotations(s.labels ?? []), labeledState, now, opts)
+        : { added: 0, annotated: 0, unconfirmed: 0 };
+      if (!opts.labelExisting) {
+        const drafts = kept.map((s) => {
+          const annotations = s.labels && s.labels.length > 0 ? resolver.toAnnotations(s.labels) : [];
+          return sampleDraft(
+            dataset,
+            {
+              source: s.source,
+              name: s.name,
+              size: s.size,
+              sampleTime: s.sampleTime,
+              state: annotations.length > 0 ? labeledState : SampleState.none,
+              annotations,
+              metadata: s.metadata ?? {},
+              usage: s.usage ?? null,
+              labeler: annotations.length > 0 && opts.final === false ? 'auto' : null,
+            },
+            now,
+          );
+        });
+        const inserted = await tx.insertSamples(drafts);
+        const labeled = drafts.filter((d) => inserted.has(d.row.id) && d.annotations.length > 0).length;
+        out.added = inserted.size;
+        if (opts.final === false) out.unconfirmed = labeled;
+        else out.annotated = labeled;
+      }
+      await opts.alsoWrite?.(tx.db, out);
+      return out;
     });
-    opts.onAnnotated?.(annotated);
-    if (added > 0) await this.directory.touch(dataset.id);
-    return added;
+    opts.onAnnotated?.(outcome.annotated);
+    if (outcome.added + outcome.annotated + outcome.unconfirmed > 0) await this.directory.touch(dataset.id);
+    return outcome.added;
   }
 
   /** The dataset's samples whose source lies under `prefix` (an input folder), in pages of ids and sources. */
