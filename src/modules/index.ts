@@ -114,7 +114,12 @@ export async function registerModules(app: FastifyInstance, ctx: AppContext): Pr
   await install(app, ctx, datasets, starters);
   await install(app, ctx, samples, starters);
   await install(app, ctx, processorTasksModule({ ...ctx, datasets: datasetDirectory }), starters);
-  await install(app, ctx, intelligentTasksModule({ ...ctx, datasets: datasetDirectory, autoLabels: samples.autoLabels, queries: samples.queries }), starters);
+  await install(
+    app,
+    ctx,
+    intelligentTasksModule({ ...ctx, datasets: datasetDirectory, autoLabels: samples.autoLabels, queries: samples.queries, models: models.service }),
+    starters,
+  );
   await install(app, ctx, dataTransfer, starters);
   await install(app, ctx, exportTasksModule({ ...ctx, datasets: datasetDirectory, samples: samples.service }), starters);
   await install(app, ctx, algorithms, starters);

@@ -34,7 +34,7 @@ describe('intelligent tasks: bad input', () => {
     await assert.rejects(t.client.intelligentTasks.create(none, { task_type: 'auto-label' }), apiFailure(400, 'ModelArts.4405'));
     await assert.rejects(t.client.intelligentTasks.create(allLabeled, {}), apiFailure(400, 'ModelArts.4407'));
     await assert.rejects(t.client.intelligentTasks.create(detection, {}), apiFailure(400, 'ModelArts.4820', '1'));
-    await assert.rejects(t.client.intelligentTasks.create(few, { task_type: 'pre-label', model_id: 'm1' }), apiFailure(400, 'ModelArts.4820', 'pre-label'));
+    await assert.rejects(t.client.intelligentTasks.create(few, { task_type: 'pre-label', model_id: 'm1' }), apiFailure(404, 'ModelArts.3001', 'm1'));
     for (const id of [few, none, allLabeled, detection]) assert.equal((await t.client.intelligentTasks.list(id, { type: 'auto-label' })).total_count, 0);
   });
 

@@ -4,14 +4,25 @@ import { existsSync, mkdirSync, readFileSync, realpathSync, rmSync, writeFileSyn
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AppContext } from '#src/context.ts';
+import type { PoolAmount } from '#src/runtime/local/host-resources.ts';
 import { LocalExecutor } from '#src/runtime/local/local-executor.ts';
+import type { LocalPool } from '#src/runtime/local/local-pool.ts';
 import { probePython } from '#src/runtime/sandbox/index.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const LEARNER = join(HERE, 'learner.py');
 /** The pinned venv with numpy and scikit-learn (scripts/python-tools/setup.mjs ml-frameworks). */
 const DEFAULT_PYTHON = join(HERE, '../../../.cache/python-tools/ml-frameworks/bin/python');
-const AMOUNT = { cpu: 1, memoryMb: 1024 };
+/** The learner's share of its pool when the task names no flavor. */
+export const LEARNER_AMOUNT: PoolAmount = { cpu: 1, memoryMb: 1024 };
+
+/** Where the learner runs: its pool and its share of it. */
+export interface LearnerPlace {
+  pool: LocalPool;
+  amount: PoolAmount;
+  /** The task's name, as the pool shows its holder. */
+  name: string;
+}
 
 export type EngineDeps = Pick<AppContext, 'config' | 'pools' | 'sandbox'>;
 
@@ -32,7 +43,7 @@ export class LearningEngine {
   }
 
   /** Starts the learner on `input`; `onProgress` hears its progress lines (0..100). */
-  async start(taskId: string, projectId: string, input: unknown, onProgress: (p: number) => void): Promise<LearnerRun> {
+  async start(taskId: string, projectId: string, input: unknown, onProgress: (p: number) => void, place: LearnerPlace): Promise<LearnerRun> {
     const given = process.env.ATELIER_LEARNING_PYTHON ?? DEFAULT_PYTHON;
     // The venv's own bin folder with links resolved (the sandbox shows real paths), the executable kept as the venv's.
     const python = existsSync(given) ? join(realpathSync(dirname(given)), basename(given)) : given;
@@ -44,10 +55,10 @@ export class LearningEngine {
     mkdirSync(join(dir, 'proc'), { recursive: true });
     writeFileSync(join(dir, 'input.json'), JSON.stringify(input));
     await this.deps.sandbox.handOver([dir]);
-    const pool = this.deps.pools.publicPool;
+    const { pool, amount } = place;
     const key = `intelligent-task-${taskId}`;
-    if (!pool.reserve(key, AMOUNT, { kind: 'labeling task', id: taskId, name: `intelligent task ${taskId}`, projectId }))
-      throw new Error('the public pool has no room for the learner (1 core, 1 GiB) now');
+    if (!pool.reserve(key, amount, { kind: 'labeling task', id: taskId, name: place.name, projectId }))
+      throw new Error(`the pool has no room for the learner (${amount.cpu} cores, ${amount.memoryMb} MB) now`);
     try {
       const launch = this.deps.sandbox.launch({
         name: `smart-${taskId}`,
@@ -63,7 +74,7 @@ export class LearningEngine {
         },
         writable: [dir],
         readable: [...interpreter.paths, HERE],
-        limits: AMOUNT,
+        limits: amount,
         domainId,
       });
       const log = join(dir, 'learner.log');

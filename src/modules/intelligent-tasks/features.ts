@@ -11,7 +11,7 @@ const SIDE = 64;
 const TEXT_DIMS = 1024;
 
 /** The image's file, `/bucket/key`. */
-function objectOf(source: string): { bucket: string; key: string } {
+export function objectOf(source: string): { bucket: string; key: string } {
   const trimmed = source.replace(/^\/+/, '');
   const slash = trimmed.indexOf('/');
   if (slash <= 0) throw new Error(`${source}: not an object path`);

@@ -2,6 +2,7 @@ import type { AppContext, FamilyModule } from '#src/context.ts';
 import type { AutoLabels, SampleQueries } from '#src/modules/samples/index.ts';
 import { LearningEngine } from './engine.ts';
 import { intelligentTaskRoutes } from './routes.ts';
+import { Prelabeler, type PrelabelModels } from './prelabel.ts';
 import { IntelligentTasks, type TaskDatasets } from './service.ts';
 import { IntelligentTaskStore } from './store.ts';
 
@@ -9,6 +10,8 @@ export type IntelligentTaskDeps = Pick<AppContext, 'database' | 'clock' | 'objec
   datasets: TaskDatasets;
   autoLabels: AutoLabels;
   queries: SampleQueries;
+  /** The project's models, which pre-labeling runs. */
+  models: PrelabelModels;
 };
 
 /** Auto labeling and auto grouping tasks, and the samples they label (#62-67). */
@@ -21,6 +24,9 @@ export function intelligentTasksModule(deps: IntelligentTaskDeps): FamilyModule 
     new LearningEngine(deps),
     deps.tasks,
     deps.clock,
+    new Prelabeler({ ...deps, dataDir: deps.config.dataDir, predictTimeoutMs: deps.config.inferTimeoutSeconds * 1000 }),
+    deps.models,
+    deps.pools,
   );
   return {
     tasks: [tasks.definition],

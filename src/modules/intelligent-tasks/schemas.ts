@@ -6,7 +6,7 @@ export const TASK_TYPES = ['auto-label', 'pre-label', 'auto-grouping'] as const;
 export type TaskType = (typeof TASK_TYPES)[number];
 const TASK_TYPE_MEANINGS: Record<TaskType, string> = {
   'auto-label': 'active learning: a model trained on the labeled samples labels the rest',
-  'pre-label': "pre-labeling: the caller's own model (model_id) labels the samples (not served here)",
+  'pre-label': "pre-labeling: the caller's own model (model_id) labels the unlabeled samples",
   'auto-grouping': 'auto grouping: the unlabeled samples are clustered into n_clusters groups',
 };
 
@@ -15,6 +15,62 @@ export const TaskParams = Type.Object({
   dataset_id: Type.String({ minLength: 1, maxLength: 64, description: 'Dataset ID' }),
   task_id: Type.String({ minLength: 1, maxLength: 64, description: 'ID of the intelligent task' }),
 });
+
+/** One model deployment of an inference task (InfConfig); pre-labeling runs its first entry. */
+export const InfConfig = Type.Object(
+  {
+    envs: Type.Optional(
+      Type.Record(Type.String({ maxLength: 128 }), Type.String({ maxLength: 2048 }), {
+        maxProperties: 64,
+        description: 'Environment variables of the model instance, at most 64',
+      }),
+    ),
+    instance_count: Type.Optional(Type.Integer({ minimum: 1, maximum: 1, description: 'Instances of the model: pre-labeling runs one' })),
+    model_id: Type.Optional(Type.String({ maxLength: 64, description: 'ID of the model; kept as given (config.model_id names the model that runs)' })),
+    specification: Type.Optional(
+      Type.String({ maxLength: 64, description: 'Flavor of the instance (e.g. modelarts.vm.cpu.2u, see the service specifications); default one core, 1 GiB' }),
+    ),
+    weight: Type.Optional(Type.Integer({ minimum: 0, maximum: 100, description: 'Traffic weight, 0 to 100; kept as given (one model runs)' })),
+  },
+  { description: 'How the model instance of a pre-label task runs' },
+);
+
+const SearchCondition = Type.Object(
+  {
+    coefficient: Type.Optional(Type.String({ maxLength: 64, description: 'Difficulty coefficient filter' })),
+    frame_in_video: Type.Optional(Type.Integer({ minimum: 0, maximum: 2147483647, description: 'A frame of a video' })),
+    hard: Type.Optional(StringCodes(['0', '1'] as const, { 0: 'not a hard example', 1: 'a hard example' }, 'Hard example filter')),
+    import_origin: Type.Optional(Type.String({ maxLength: 64, description: 'Data source filter' })),
+    kvp: Type.Optional(Type.String({ maxLength: 64, description: 'Dosage filter' })),
+    labeler: Type.Optional(Type.String({ maxLength: 128, description: 'Labeler filter' })),
+    parent_sample_id: Type.Optional(Type.String({ maxLength: 64, description: 'Parent sample ID filter' })),
+    sample_dir: Type.Optional(Type.String({ maxLength: 1024, description: 'Folder of the samples, ending with a slash' })),
+    sample_name: Type.Optional(Type.String({ maxLength: 1024, description: 'Sample file name filter' })),
+    sample_time: Type.Optional(Type.String({ maxLength: 64, description: 'When samples were added (month, day, or a range)' })),
+    score: Type.Optional(Type.String({ maxLength: 64, description: 'Confidence range filter' })),
+  },
+  { description: 'One condition of the samples to export; conditions are alternatives' },
+);
+
+/** Export parameters (ExportParams): accepted, kept with the task and shown back as given. */
+export const ExportParams = Type.Object(
+  {
+    clear_hard_property: Type.Optional(Type.Boolean({ description: 'Whether hard example marks are cleared (default true)' })),
+    export_dataset_version_format: Type.Optional(Type.String({ maxLength: 64, description: 'Format of the dataset version exported to' })),
+    export_dataset_version_name: Type.Optional(Type.String({ maxLength: 64, description: 'Name of the dataset version exported to' })),
+    export_dest: Type.Optional(
+      StringCodes(['DIR', 'NEW_DATASET'] as const, { DIR: 'to OBS (default)', NEW_DATASET: 'to a new dataset' }, 'Where the export goes'),
+    ),
+    export_new_dataset_name: Type.Optional(Type.String({ maxLength: 100, description: 'Name of the new dataset exported to' })),
+    export_new_dataset_work_path: Type.Optional(Type.String({ maxLength: 1024, description: 'Work folder of the new dataset exported to' })),
+    ratio_sample_usage: Type.Optional(Type.Boolean({ description: 'Whether samples are split into training and validation by train_sample_ratio' })),
+    sample_state: Type.Optional(Type.String({ maxLength: 64, description: 'State of the samples exported (e.g. __ALL__, __NONE__, __AUTO_ANNOTATION__)' })),
+    samples: Type.Optional(Type.Array(Type.String({ maxLength: 64 }), { maxItems: 10000, description: 'IDs of the samples exported, at most 10000' })),
+    search_conditions: Type.Optional(Type.Array(SearchCondition, { maxItems: 32, description: 'Conditions of the samples exported, at most 32' })),
+    train_sample_ratio: Type.Optional(Type.String({ maxLength: 16, description: 'Share of training samples, 0 to 1 (default 1.00)' })),
+  },
+  { description: 'How results would be exported: kept with the task and shown back' },
+);
 
 const CONFIDENCE_SCOPE = '^(0(\\.\\d+)?|1(\\.0+)?)-(0(\\.\\d+)?|1(\\.0+)?)$';
 
@@ -39,11 +95,20 @@ export const SmartTaskConfig = Type.Object(
       }),
     ),
     description: Type.Optional(Type.String({ maxLength: 256, description: 'Description of the task, kept as given' })),
+    export_params: Type.Optional(ExportParams),
+    flavor: Type.Optional(
+      Type.Object(
+        { code: Type.Optional(Type.String({ maxLength: 64, description: 'Resource flavor of the learner, e.g. modelarts.vm.cpu.2u (its cores and memory)' })) },
+        { description: 'Resources of the learner (auto labeling, auto grouping); default one core, 1 GiB' },
+      ),
+    ),
     image_brightness: Type.Optional(Type.Boolean({ description: 'Auto grouping: also group by image brightness' })),
     image_colorfulness: Type.Optional(Type.Boolean({ description: 'Auto grouping: also group by how colourful images are' })),
+    inf_config_list: Type.Optional(Type.Array(InfConfig, { maxItems: 1, description: 'Pre-labeling: how the model instance runs, at most one entry' })),
     model_id: Type.Optional(Type.String({ maxLength: 64, description: 'Pre-labeling: ID of the model that labels the samples' })),
     n_clusters: Type.Optional(Type.Integer({ minimum: 2, maximum: 100, description: 'Auto grouping: number of groups, 2 to 100 (required there)' })),
     name: Type.Optional(Type.String({ maxLength: 64, description: 'Name of the task (default: the task type and the start time)' })),
+    pool_id: Type.Optional(Type.String({ maxLength: 64, description: 'The dedicated resource pool the task runs in; default the public pool' })),
     property: Type.Optional(
       Type.String({
         minLength: 1,

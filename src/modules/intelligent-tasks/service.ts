@@ -9,7 +9,12 @@ import type { DatasetRecord } from '#src/modules/datasets/index.ts';
 import type { AutoLabelPrediction, AutoLabels, LearningSample } from '#src/modules/samples/index.ts';
 import { defineTask, type TaskContext, type TaskQueue } from '#src/runtime/index.ts';
 import type { ObjectStore } from '#src/storage/index.ts';
-import type { LearningEngine } from './engine.ts';
+import { amountOf } from '#src/modules/services/index.ts';
+import type { PoolAmount } from '#src/runtime/local/host-resources.ts';
+import type { LocalPool } from '#src/runtime/local/local-pool.ts';
+import type { PoolRegistry, PoolScope } from '#src/runtime/local/pool-registry.ts';
+import { LEARNER_AMOUNT, type LearningEngine } from './engine.ts';
+import { checkPrelabel, type Prelabeler, type PrelabelModels } from './prelabel.ts';
 import { taskErrors } from './errors.ts';
 import { imageFeatures, inlineText, textFeatures } from './features.ts';
 import type { CreateTaskRequest, ListTasksQuery, SmartTaskConfig, TaskDetail, TaskType } from './schemas.ts';
@@ -21,6 +26,7 @@ export const MIN_PER_LABEL = 5;
 const IMAGE_CLASSIFICATION = 0;
 const TEXT_CLASSIFICATION = 100;
 const GROUPABLE = new Set([0, 1, 3, 100]);
+const PRELABELABLE = new Set([IMAGE_CLASSIFICATION, TEXT_CLASSIFICATION]);
 const TEXT_TYPES = new Set([100]);
 const DEFAULT_HARD_BELOW = 0.8;
 const FINAL: readonly number[] = [TaskStatus.failed, TaskStatus.succeeded, TaskStatus.stopped];
@@ -54,7 +60,28 @@ export class IntelligentTasks {
     private readonly engine: LearningEngine,
     private readonly queue: TaskQueue,
     private readonly clock: Clock,
+    private readonly prelabeler: Prelabeler,
+    private readonly models: PrelabelModels,
+    private readonly pools: Pick<PoolRegistry, 'placement'>,
   ) {}
+
+  /** Pre-label runs of this process, ended by a stop. */
+  private readonly live = new Map<string, AbortController>();
+
+  /** The pool a task runs in (pool_id, else the public pool); a 400 naming the field when it is not one of the project's. */
+  private poolOf(projectId: string, config: SmartTaskConfig, scope: PoolScope): LocalPool {
+    const p = this.pools.placement(projectId, config.pool_id, scope);
+    if (!p.ok) throw taskErrors.badParam(`body.config.pool_id: ${p.message}`);
+    return p.pool;
+  }
+
+  /** The learner's share: flavor.code's cores and memory, else one core and 1 GiB. */
+  private learnerAmount(config: SmartTaskConfig): PoolAmount {
+    if (!config.flavor?.code) return LEARNER_AMOUNT;
+    const a = amountOf(config.flavor.code, undefined);
+    if (typeof a === 'string') throw taskErrors.badParam(`body.config.flavor.code: ${a}`);
+    return a;
+  }
 
   async create(projectId: string, datasetId: string, body: CreateTaskRequest): Promise<{ task_id: string }> {
     const dataset = await this.datasets.require(projectId, datasetId);
@@ -62,8 +89,18 @@ export class IntelligentTasks {
     const config: SmartTaskConfig = { ...(body.config ?? {}) };
     const modelId = body.model_id ?? config.model_id;
     const datasetType = dataset.info.type as number;
-    if (type === 'pre-label') throw taskErrors.unsupported(`pre-label (model ${modelId ?? 'none'}): pre-labeling with a model is not served here`);
-    if (type === 'auto-label') {
+    this.poolOf(projectId, config, type === 'pre-label' ? 'Infer' : 'Train');
+    if (type !== 'pre-label') this.learnerAmount(config);
+    if (type === 'pre-label') {
+      if (!PRELABELABLE.has(datasetType))
+        throw taskErrors.unsupported(`${datasetType}: pre-labeling serves image classification (0) and text classification (100) datasets`);
+      await checkPrelabel(this.models, projectId, modelId, config);
+      if (modelId) config.model_id = modelId;
+      const set = await this.samples.learningSet(dataset.id);
+      if ((await this.samples.labelNames(dataset.id)).length === 0)
+        throw taskErrors.noLabels(`dataset ${dataset.id} has no labels to map the model's answers to`);
+      if (set.unlabeled.length === 0) throw taskErrors.noUnlabeled(`dataset ${dataset.id} has no unlabeled samples`);
+    } else if (type === 'auto-label') {
       if (datasetType !== IMAGE_CLASSIFICATION && datasetType !== TEXT_CLASSIFICATION)
         throw taskErrors.unsupported(`${datasetType}: auto labeling serves image classification (0) and text classification (100) datasets`);
       if (config.confidence_scope) {
@@ -156,6 +193,7 @@ export class IntelligentTasks {
     if (FINAL.includes(row.status)) return {};
     await this.store.updateIf(row.id, [TaskStatus.queued, TaskStatus.init, TaskStatus.running], { status: TaskStatus.stopping, message: 'stopping' });
     const now = (await this.store.byId(row.id))!;
+    this.live.get(row.id)?.abort(new Error('stopped'));
     this.engine.kill(now.pid, now.start_ticks);
     if (now.pid === 0) await this.store.updateIf(row.id, [TaskStatus.stopping], { status: TaskStatus.stopped, message: 'stopped', end_time: this.clock.now() });
     return {};
@@ -181,7 +219,9 @@ export class IntelligentTasks {
       progress: r.progress,
       result: {
         annotated_sample_count: res.annotated,
-        ...(r.task_type === 'auto-label' ? { confidence_scope: config.confidence_scope ?? `0-${DEFAULT_HARD_BELOW}`, hard_example_count: res.hard ?? 0 } : {}),
+        ...(r.task_type !== 'auto-grouping'
+          ? { confidence_scope: config.confidence_scope ?? `0-${DEFAULT_HARD_BELOW}`, hard_example_count: res.hard ?? 0 }
+          : {}),
         dataset_name: dataset.name,
         dataset_type: String(dataset.info.type),
         total_sample_count: res.total,
@@ -252,6 +292,7 @@ export class IntelligentTasks {
       return out;
     };
     const stillRunning = async () => (await this.store.byId(row.id))?.status === TaskStatus.running;
+    if (row.task_type === 'pre-label') return this.prelabel(row, config, set.unlabeled, signal, stillRunning);
     if (row.task_type === 'auto-grouping') {
       const u = await toFeatures(set.unlabeled, 1, 40);
       if (!(await stillRunning())) return { annotated: 0, total: 0, unconfirmed: 0 };
@@ -292,6 +333,57 @@ export class IntelligentTasks {
     };
   }
 
+  /** Runs the model over the unlabeled samples and leaves its answers on them, unconfirmed. */
+  private async prelabel(
+    row: IntelligentTaskRow,
+    config: SmartTaskConfig,
+    unlabeled: LearningSample[],
+    signal: AbortSignal,
+    stillRunning: () => Promise<boolean>,
+  ): Promise<TaskResultRecord> {
+    const pool = this.poolOf(row.project_id, config, 'Infer');
+    const stop = new AbortController();
+    const onAbort = () => stop.abort(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    this.live.set(row.id, stop);
+    try {
+      if (!(await stillRunning())) return { annotated: 0, total: 0, unconfirmed: 0 };
+      const labels = new Set(await this.samples.labelNames(row.dataset_id));
+      const out = await this.prelabeler.run({
+        taskId: row.id,
+        projectId: row.project_id,
+        modelId: config.model_id ?? '',
+        config,
+        samples: unlabeled,
+        labels,
+        signal: stop.signal,
+        place: {
+          reserve: (key, amount) => pool.reserve(key, amount, { kind: 'labeling task', id: row.id, name: row.name, projectId: row.project_id }),
+          track: (key, pid) => pool.track(key, pid),
+          release: (key) => pool.release(key),
+        },
+        onStarted: async (pid, startTicks) => void (await this.store.update(row.id, { pid, start_ticks: startTicks, message: 'predicting' })),
+        onProgress: (done, total) => this.progress(row.id, 5 + (90 * done) / total, 'predicting'),
+        stillRunning,
+      });
+      await this.store.update(row.id, { pid: 0, start_ticks: 0 });
+      if (!(await stillRunning())) return { annotated: 0, total: 0, unconfirmed: 0 };
+      if (out.guesses.length === 0 && out.failed > 0) throw new Error(`the model answered no sample: ${out.firstError ?? ''}`);
+      await this.progress(row.id, 97, 'writing results');
+      const [low, high] = config.confidence_scope ? (config.confidence_scope.split('-').map(Number) as [number, number]) : [0, DEFAULT_HARD_BELOW - 1e-9];
+      const flag = config.collect_sample ?? true;
+      const predictions: AutoLabelPrediction[] = out.guesses.map(({ sampleId, guess }) => {
+        const hard = flag && guess.score >= low && guess.score <= high;
+        return { sampleId, label: guess.label, score: guess.score, hard, ...(hard ? { hardReasons: [1] } : {}) };
+      });
+      const written = await this.samples.writePredictions(row.dataset_id, predictions);
+      return { annotated: 0, total: unlabeled.length, unconfirmed: written, hard: predictions.filter((p) => p.hard).length };
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+      this.live.delete(row.id);
+    }
+  }
+
   /** A sample's features: for grouping, the image's colour and edge make-up (not where things are). */
   private async features(s: LearningSample, text: boolean, config: SmartTaskConfig, grouping: boolean): Promise<number[]> {
     const inline = inlineText(s.source);
@@ -309,7 +401,9 @@ export class IntelligentTasks {
 
   private async learn(row: IntelligentTaskRow, signal: AbortSignal, input: Record<string, unknown>): Promise<unknown> {
     signal.throwIfAborted();
-    const run = await this.engine.start(row.id, row.project_id, input, (p) => void this.progress(row.id, 46 + p * 0.5, 'learning'));
+    const config = JSON.parse(row.config) as SmartTaskConfig;
+    const place = { pool: this.poolOf(row.project_id, config, 'Train'), amount: this.learnerAmount(config), name: row.name };
+    const run = await this.engine.start(row.id, row.project_id, input, (p) => void this.progress(row.id, 46 + p * 0.5, 'learning'), place);
     await this.store.update(row.id, { pid: run.pid, start_ticks: run.startTicks, message: 'learning' });
     const kill = () => this.engine.kill(run.pid, run.startTicks);
     signal.addEventListener('abort', kill, { once: true });

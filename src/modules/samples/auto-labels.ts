@@ -38,6 +38,11 @@ export class AutoLabels {
     private readonly clock: Clock,
   ) {}
 
+  /** The names of the dataset's labels (what a prediction may name). */
+  async labelNames(datasetId: string): Promise<string[]> {
+    return (await this.store.labels(datasetId)).map((l) => l.name);
+  }
+
   /**
    * The samples labeled by hand (with their label names), and the others: unlabeled, or labeled by an
    * earlier task and not confirmed yet (a new run predicts them again).

@@ -1,0 +1,174 @@
+// Pre-labeling (task_type pre-label): the project's own model, on a temporary instance built by the
+// services family (the ONNX server, or the Python model server in the sandbox), predicts each
+// unlabeled sample; the answers, read in the dataset's labels, become labels awaiting confirmation.
+// The instance holds its share of the pool as a labeling task and is ended when the run ends or stops.
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import type { AppContext } from '#src/context.ts';
+import { apiError } from '#src/core/errors.ts';
+import type { ConfigApi, DeployableModel } from '#src/modules/models/index.ts';
+import type { LearningSample } from '#src/modules/samples/index.ts';
+import { amountOf, instanceFactory, unservable, type InstanceConfig } from '#src/modules/services/index.ts';
+import type { PoolAmount } from '#src/runtime/local/host-resources.ts';
+import { processStartTicks } from '#src/runtime/local/proc-stats.ts';
+import { PredictTimeoutError, untilAborted, type PredictRequest, type ServingInstance } from '#src/runtime/serving/instance.ts';
+import { taskErrors } from './errors.ts';
+import { inlineText, objectOf } from './features.ts';
+import { readAnswer, type PrelabelGuess } from './prelabel-answers.ts';
+import type { SmartTaskConfig } from './schemas.ts';
+
+const MAX_INPUT_BYTES = 12 * 1024 * 1024;
+/** What the instance gets when the request names no flavor: one core and 1 GiB, like the learner. */
+const DEFAULT_INSTANCE: InstanceConfig = { envs: {}, specification: 'custom', custom_spec: { cpu: 1, memory: 1024 } };
+
+/** The project's models, as the services family deploys them. */
+export interface PrelabelModels {
+  deployable(projectId: string, modelId: string): Promise<DeployableModel | undefined>;
+}
+
+export type PrelabelDeps = Pick<AppContext, 'sandbox' | 'objectStore'> & {
+  models: PrelabelModels;
+  dataDir: string;
+  predictTimeoutMs: number;
+};
+
+/** Where a pre-label run's instance takes its share, and how it tells the pool about it. */
+export interface PrelabelPlace {
+  reserve(key: string, amount: PoolAmount): boolean;
+  track(key: string, pid: number): void;
+  release(key: string): void;
+}
+
+export interface PrelabelRun {
+  taskId: string;
+  projectId: string;
+  modelId: string;
+  config: SmartTaskConfig;
+  samples: readonly LearningSample[];
+  labels: ReadonlySet<string>;
+  place: PrelabelPlace;
+  signal: AbortSignal;
+  /** Told the instance's process once it runs (kept so a restart can end it), and each sample done. */
+  onStarted(pid: number, startTicks: number): Promise<void>;
+  onProgress(done: number, total: number): Promise<void>;
+  /** Whether the task is still meant to run (a stop turns it false). */
+  stillRunning(): Promise<boolean>;
+}
+
+export interface PrelabelOutcome {
+  guesses: { sampleId: string; guess: PrelabelGuess }[];
+  failed: number;
+  firstError?: string;
+}
+
+/** The instance config of a pre-label task: its first inf_config_list entry, else the default. */
+export function instanceConfigOf(config: SmartTaskConfig): InstanceConfig {
+  const inf = config.inf_config_list?.[0];
+  if (!inf?.specification) return { ...DEFAULT_INSTANCE, envs: inf?.envs ?? {} };
+  return { envs: inf.envs ?? {}, specification: inf.specification };
+}
+
+/** The documented refusals of a pre-label request, before anything is stored. */
+export async function checkPrelabel(models: PrelabelModels, projectId: string, modelId: string | undefined, config: SmartTaskConfig): Promise<DeployableModel> {
+  if (!modelId) throw taskErrors.badParam('body.config.model_id: required for pre-label');
+  const model = await models.deployable(projectId, modelId);
+  if (!model) throw apiError(404, 'ModelArts.3001', modelId);
+  if (model.status !== 'published') throw taskErrors.badParam(`body.config.model_id: model ${modelId} is ${model.status}, not published`);
+  const why = unservable(model);
+  if (why) throw taskErrors.badParam(`body.config.model_id: model ${modelId} cannot run here: ${why}`);
+  if (!model.config.apis[0]) throw taskErrors.badParam(`body.config.model_id: model ${modelId} declares no api to predict with`);
+  const amount = amountOf(instanceConfigOf(config).specification, instanceConfigOf(config).custom_spec);
+  if (typeof amount === 'string') throw taskErrors.badParam(`body.config.inf_config_list[0].specification: ${amount}`);
+  return model;
+}
+
+function fileField(api: ConfigApi): string {
+  const props = (api.request.data as { properties?: Record<string, { type?: string }> }).properties ?? {};
+  return Object.entries(props).find(([, s]) => s.type === 'file')?.[0] ?? 'images';
+}
+
+function textField(api: ConfigApi): string {
+  const props = (api.request.data as { properties?: Record<string, { type?: string }> }).properties ?? {};
+  return Object.entries(props).find(([, s]) => s.type === 'string')?.[0] ?? 'text';
+}
+
+/** The request for one sample: a file goes as the form's file field, text as a JSON string field. */
+async function requestFor(deps: PrelabelDeps, api: ConfigApi, sample: LearningSample): Promise<PredictRequest> {
+  const text = inlineText(sample.source);
+  const multipart = api.request['Content-type'].startsWith('multipart/form-data');
+  if (text !== undefined && !multipart) {
+    const json = { [textField(api)]: text };
+    return { contentType: 'application/json', raw: Buffer.from(JSON.stringify(json)), json };
+  }
+  if (!multipart) throw new Error(`the model takes ${api.request['Content-type']}, and the dataset's samples are files: it needs multipart/form-data`);
+  const { bucket, key } = objectOf(sample.source);
+  const name = (key.split('/').pop() ?? 'sample').replace(/"/g, '');
+  const body = text !== undefined ? Buffer.from(text) : await deps.objectStore.readBuffer(bucket, key, MAX_INPUT_BYTES);
+  const boundary = `atelier-${randomUUID()}`;
+  const head = `--${boundary}\r\nContent-Disposition: form-data; name="${fileField(api)}"; filename="${name}"\r\nContent-Type: application/octet-stream\r\n\r\n`;
+  return { contentType: `multipart/form-data; boundary=${boundary}`, raw: Buffer.concat([Buffer.from(head), body, Buffer.from(`\r\n--${boundary}--\r\n`)]) };
+}
+
+export class Prelabeler {
+  constructor(private readonly deps: PrelabelDeps) {}
+
+  /** Runs the model over the samples; throws (the task fails) when the model does not fit the dataset. */
+  async run(r: PrelabelRun): Promise<PrelabelOutcome> {
+    const model = await checkPrelabel(this.deps.models, r.projectId, r.modelId, r.config);
+    const api = model.config.apis[0]!;
+    const instanceConfig = instanceConfigOf(r.config);
+    const amount = amountOf(instanceConfig.specification, instanceConfig.custom_spec) as PoolAmount;
+    const key = `intelligent-task-${r.taskId}`;
+    if (!r.place.reserve(key, amount)) throw new Error(`the pool has no room for the model's instance (${amount.cpu} cores, ${amount.memoryMb} MB) now`);
+    let instance: ServingInstance | undefined;
+    try {
+      const domainId = await this.deps.sandbox.admitProject(r.projectId);
+      const dir = join(this.deps.dataDir, 'intelligent-tasks', r.taskId, 'prelabel');
+      instance = instanceFactory(model, instanceConfig, dir, { sandbox: this.deps.sandbox, domainId })(randomUUID());
+      const started = instance;
+      const stop = () => void started.stop(0);
+      r.signal.addEventListener('abort', stop, { once: true });
+      try {
+        await untilAborted(instance.ready, r.signal);
+        if (instance.pid) {
+          r.place.track(key, instance.pid);
+          await r.onStarted(instance.pid, processStartTicks(instance.pid) ?? 0);
+        }
+        return await this.predictAll(r, api, instance);
+      } finally {
+        r.signal.removeEventListener('abort', stop);
+      }
+    } finally {
+      await instance?.stop(0);
+      r.place.release(key);
+    }
+  }
+
+  private async predictAll(r: PrelabelRun, api: ConfigApi, instance: ServingInstance): Promise<PrelabelOutcome> {
+    const out: PrelabelOutcome = { guesses: [], failed: 0 };
+    for (const [i, sample] of r.samples.entries()) {
+      r.signal.throwIfAborted();
+      if (i % 5 === 0 && !(await r.stillRunning())) return out;
+      let answer: unknown;
+      try {
+        const drop = new AbortController();
+        const timer = setTimeout(() => drop.abort(new PredictTimeoutError(this.deps.predictTimeoutMs)), this.deps.predictTimeoutMs);
+        const res = await untilAborted(instance.predict({ ...(await requestFor(this.deps, api, sample)), signal: drop.signal }), drop.signal).finally(() =>
+          clearTimeout(timer),
+        );
+        if (res.status >= 400) throw new Error(`the model answered ${res.status}: ${JSON.stringify(res.body)?.slice(0, 300)}`);
+        answer = res.jsonText !== undefined ? (JSON.parse(res.jsonText) as unknown) : res.body;
+      } catch (e) {
+        r.signal.throwIfAborted();
+        out.failed++;
+        out.firstError ??= `sample ${sample.id}: ${e instanceof Error ? e.message : String(e)}`;
+        continue;
+      }
+      const guess = readAnswer(answer, r.labels);
+      if ('reason' in guess) throw taskErrors.unsupported(`model ${r.modelId} does not fit the dataset: ${guess.reason}`);
+      out.guesses.push({ sampleId: sample.id, guess });
+      await r.onProgress(i + 1, r.samples.length);
+    }
+    return out;
+  }
+}
