@@ -49,6 +49,8 @@ export interface Config {
   sandboxUser: string;
   /** Notebook instances: where the Jupyter runtime venv lives, whether it is made on first use, and the shortest idle lease. */
   notebooks: { runtimeDir: string; runtimeInstall: 'auto' | 'off'; systemJupyter: string; minIdleMs: number };
+  /** Intelligent tasks' learner: its Python (empty: the pinned ml-frameworks venv), and a pause before it learns (tests stop or restart under it). */
+  learner: { python: string; pauseSeconds: number };
 }
 
 type Env = Record<string, string | undefined>;
@@ -129,6 +131,8 @@ export const settings = [
     default: '/usr/bin/jupyter-server',
   },
   { flag: 'notebook-min-idle', env: 'ATELIER_NOTEBOOK_MIN_IDLE_MS', about: 'shortest idle-stop lease of a notebook instance, ms', default: '900000' },
+  { flag: 'learning-python', env: 'ATELIER_LEARNING_PYTHON', about: 'Python with scikit-learn of the intelligent tasks (empty: pinned venv)', default: '' },
+  { flag: 'learner-pause', env: 'ATELIER_LEARNER_PAUSE_S', about: 'seconds the learner waits before it learns (tests only)', default: '0' },
 ] as const;
 
 export type SettingName = (typeof settings)[number]['flag'];
@@ -248,5 +252,6 @@ export function loadConfig(env: Env = process.env, flags: Partial<Record<Setting
       systemJupyter: get('notebook-system-jupyter'),
       minIdleMs: integer('notebook min idle', get('notebook-min-idle'), 1000, 86_400_000),
     },
+    learner: { python: get('learning-python'), pauseSeconds: integer('learner pause', get('learner-pause'), 0, 3600) },
   };
 }

@@ -1,6 +1,6 @@
 // The lifecycle of an intelligent task: progress while the learner runs, a stop that kills it, and a
 // server restart under a running task that runs it again to its end. The learner is held a while
-// (ATELIER_LEARNER_PAUSE_S) so there is time to act on it.
+// (the learner-pause setting) so there is time to act on it.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -28,8 +28,7 @@ describe('intelligent task lifecycle (#64, #66, #67)', () => {
   let texts: string;
 
   before(async () => {
-    process.env.ATELIER_LEARNER_PAUSE_S = '4';
-    t = await startTestApp();
+    t = await startTestApp({ ATELIER_LEARNER_PAUSE_S: '4' });
     t.atelier.startBackground();
     const rand = generator(5);
     const lines: string[] = [];
@@ -39,10 +38,7 @@ describe('intelligent task lifecycle (#64, #66, #67)', () => {
     texts = (await t.client.datasets.create(createBody('life', '/life/txt/', '/life/work/', { dataset_type: 100 }))).dataset_id;
     await datasetReady(t.client, texts);
   });
-  after(async () => {
-    delete process.env.ATELIER_LEARNER_PAUSE_S;
-    await t.close();
-  });
+  after(() => t.close());
 
   test('stop while the learner runs: its process is killed, the task ends stopped, no sample changes', async () => {
     const { task_id } = await t.client.intelligentTasks.create(texts, {});

@@ -44,7 +44,7 @@ export class LearningEngine {
 
   /** Starts the learner on `input`; `onProgress` hears its progress lines (0..100). */
   async start(taskId: string, projectId: string, input: unknown, onProgress: (p: number) => void, place: LearnerPlace): Promise<LearnerRun> {
-    const given = process.env.ATELIER_LEARNING_PYTHON ?? DEFAULT_PYTHON;
+    const given = this.deps.config.learner.python || DEFAULT_PYTHON;
     // The venv's own bin folder with links resolved (the sandbox shows real paths), the executable kept as the venv's.
     const python = existsSync(given) ? join(realpathSync(dirname(given)), basename(given)) : given;
     const interpreter = existsSync(python) ? probePython(python) : undefined;
@@ -70,7 +70,7 @@ export class LearningEngine {
           OMP_NUM_THREADS: '1',
           HOME: dir,
           // Tests hold the learner a while to stop it or restart the server under it.
-          ...(process.env.ATELIER_LEARNER_PAUSE_S ? { ATELIER_LEARNER_PAUSE_S: process.env.ATELIER_LEARNER_PAUSE_S } : {}),
+          ...(this.deps.config.learner.pauseSeconds > 0 ? { ATELIER_LEARNER_PAUSE_S: String(this.deps.config.learner.pauseSeconds) } : {}),
         },
         writable: [dir],
         readable: [...interpreter.paths, HERE],
