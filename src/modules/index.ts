@@ -113,7 +113,7 @@ export async function registerModules(app: FastifyInstance, ctx: AppContext): Pr
   await install(app, ctx, poolMetricsModule(ctx), starters);
   await install(app, ctx, datasets, starters);
   await install(app, ctx, samples, starters);
-  await install(app, ctx, processorTasksModule({ ...ctx, datasets: datasetDirectory }), starters);
+  await install(app, ctx, processorTasksModule({ ...ctx, datasets: datasetDirectory, samples: samples.service, versions: datasets.versions }), starters);
   await install(
     app,
     ctx,

@@ -31,7 +31,7 @@ export type DatasetsDeps = Pick<AppContext, 'database' | 'objectStore' | 'bucket
 };
 
 /** Datasets and their versions (#1-#5, #8-#11), the input scan and version publishing tasks, and their reconciler. */
-export function datasetsModule(deps: DatasetsDeps): FamilyModule {
+export function datasetsModule(deps: DatasetsDeps): FamilyModule & { versions: VersionService } {
   const { samples, imports, objectStore, buckets, clock, tasks } = deps;
   const store = new DatasetStore(deps.database.db);
   const scan = new ScanInputTask({ store, samples, imports, objectStore, buckets, clock });
@@ -50,6 +50,7 @@ export function datasetsModule(deps: DatasetsDeps): FamilyModule {
   });
   const versions = new VersionService({ datasets, store, samples, objectStore, buckets, tasks, publish, clock });
   return {
+    versions,
     tasks: [scan, publish],
     reconcilers: [new DatasetReconciler({ store, samples, imports, tasks, scan, clock })],
     register: async (app) => {

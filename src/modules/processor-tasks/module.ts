@@ -1,5 +1,6 @@
 import type { AppContext, FamilyModule } from '#src/context.ts';
-import type { ProcessorDatasets } from './inputs.ts';
+import type { ProcessorVersions } from './dataset-output.ts';
+import type { ProcessorDatasets, ProcessorSamples } from './inputs.ts';
 import { processorRoutes } from './routes.ts';
 import { RunningVersions, runVersionTask } from './run-version.ts';
 import { ProcessorService } from './service.ts';
@@ -8,6 +9,10 @@ import { ProcessorStore } from './store.ts';
 export type ProcessorTasksDeps = Pick<AppContext, 'database' | 'clock' | 'objectStore' | 'buckets' | 'tasks'> & {
   /** The datasets family's directory: datasets named as inputs or work paths. */
   datasets: ProcessorDatasets;
+  /** The samples family: a dataset's samples as inputs, and the run's files added as samples. */
+  samples: ProcessorSamples;
+  /** The datasets family's version publishing, for runs whose work path is a dataset. */
+  versions: ProcessorVersions;
 };
 
 /** Data processing tasks and versions (#68-79): each version runs the template's operators over the inputs on the task queue. */
@@ -23,7 +28,17 @@ export function processorTasksModule(deps: ProcessorTasksDeps): FamilyModule & {
     const [, bucket = '', ...rest] = last.output_path.split('/');
     return { bucket, key: `${rest.join('/')}Data/` };
   };
-  const runTask = runVersionTask({ store, clock: deps.clock, running, objects: deps.objectStore, buckets: deps.buckets, datasets: deps.datasets, taskOutput });
+  const runTask = runVersionTask({
+    store,
+    clock: deps.clock,
+    running,
+    objects: deps.objectStore,
+    buckets: deps.buckets,
+    datasets: deps.datasets,
+    samples: deps.samples,
+    versions: deps.versions,
+    taskOutput,
+  });
   const service = new ProcessorService({ store, clock: deps.clock, buckets: deps.buckets, datasets: deps.datasets, queue: deps.tasks, runTask, running });
   return { service, tasks: [runTask], register: async (app) => void (await app.register(processorRoutes, { service })) };
 }

@@ -4,7 +4,8 @@ import { Type } from 'typebox';
 import type { Clock } from '#src/core/time.ts';
 import { defineTask, type TaskDefinition } from '#src/runtime/index.ts';
 import { parseObsPath } from '#src/storage/obs-path.ts';
-import { inputFolders, listFiles, type InputPorts, type StoredInput } from './inputs.ts';
+import { publishToDataset, type OutputFile, type ProcessorVersions } from './dataset-output.ts';
+import { inputFiles, type InputPorts, type StoredInput } from './inputs.ts';
 import { runAnalyse } from './operators/analyse.ts';
 import { runAugmentation } from './operators/augmentation.ts';
 import { runCleaning } from './operators/cleaning.ts';
@@ -14,7 +15,7 @@ import { runSelection } from './operators/selection.ts';
 import { runValidation } from './operators/validation.ts';
 import type { TemplateId } from './schemas.ts';
 import type { ProcessorStore } from './store.ts';
-import type { ProcessorResultRow } from './tables.ts';
+import type { ProcessorResultRow, ProcessorVersionRow } from './tables.ts';
 
 /** Versions running in this process, so a stop aborts at once instead of at the next heartbeat. */
 export class RunningVersions {
@@ -39,6 +40,7 @@ export interface RunDeps extends InputPorts {
   store: ProcessorStore;
   clock: Clock;
   running: RunningVersions;
+  versions: ProcessorVersions;
   /** Images handled at once (default: the host's cores). */
   concurrency?: number;
 }
@@ -54,6 +56,13 @@ const RUNNERS: Record<TemplateId, Runner> = {
 };
 
 const BATCH = 200;
+
+interface StoredWork {
+  type?: string;
+  path?: string;
+  version_name?: string;
+  [field: string]: unknown;
+}
 
 interface StoredTemplate {
   id: TemplateId;
@@ -78,6 +87,10 @@ export function runVersionTask(deps: RunDeps): TaskDefinition {
       taskCtx.signal.addEventListener('abort', onLost, { once: true });
       const counts = { origin: 0, add: 0, modified: 0, deleted: 0, unmodified: 0 };
       const seen = new Set<string>();
+      const work = version.work_path ? (JSON.parse(version.work_path) as StoredWork) : undefined;
+      const toDataset = work?.type === 'DATASET' && work.path !== undefined && version.output_path !== '';
+      // the files that become samples of the work path's dataset once the run has succeeded
+      const outputFiles: OutputFile[] = [];
       let pending: ProcessorResultRow[] = [];
       let seq = 0;
       const flush = async (): Promise<void> => {
@@ -100,7 +113,7 @@ export function runVersionTask(deps: RunDeps): TaskDefinition {
         const template = JSON.parse(version.template) as StoredTemplate;
         const ops = parseOperators(template.id, template.operator_params ?? [], 'template.operator_params');
         const inputs = JSON.parse(version.inputs) as StoredInput[];
-        const files = await listFiles(deps.objects, await inputFolders(deps, projectId, inputs));
+        const files = await inputFiles(deps, projectId, inputs, controller.signal);
         const output = version.output_path ? parseObsPath(version.output_path, 'output_path') : { bucket: '', key: '' };
         const ctx: OperatorContext = {
           objects: deps.objects,
@@ -117,10 +130,16 @@ export function runVersionTask(deps: RunDeps): TaskDefinition {
               else counts.unmodified++;
             }
             if (r.property === 3) counts.add++;
+            // a sample of the work path's dataset kept as it was is in the dataset already
+            const already = r.property === 0 && r.origin.datasetId !== undefined && r.origin.datasetId === work?.path;
+            if (toDataset && r.property !== 2 && !already) {
+              const path = r.newKey !== undefined ? { bucket: output.bucket, key: r.newKey } : { bucket: r.origin.bucket, key: r.origin.key };
+              outputFiles.push({ path, origin: r.origin, ...(r.labels !== undefined ? { labels: r.labels } : {}) });
+            }
             pending.push({
               version_id: versionId,
               seq: seq++,
-              sample_id: createHash('md5').update(origin).digest('hex'),
+              sample_id: r.origin.sampleId ?? createHash('md5').update(origin).digest('hex'),
               origin_source: origin,
               // a file kept without a copy stays where it is
               new_source: r.newKey !== undefined ? `obs://${output.bucket}/${r.newKey}` : r.property === 0 ? origin : null,
@@ -132,8 +151,15 @@ export function runVersionTask(deps: RunDeps): TaskDefinition {
         };
         const summary = await RUNNERS[template.id](files, ops, ctx);
         await flush();
+        controller.signal.throwIfAborted();
+        const done: Partial<ProcessorVersionRow> = { result: summary === undefined ? null : JSON.stringify(summary) };
+        if (toDataset && work?.path !== undefined) {
+          const target = { datasetId: work.path, description: version.description, ...(work.version_name ? { versionName: work.version_name } : {}) };
+          const published = await publishToDataset(deps, projectId, target, outputFiles);
+          done.work_path = JSON.stringify({ ...work, name: published.dataset.name, version_id: published.versionId });
+        }
         const end = clock.now();
-        await store.transition(versionId, [1], 2, { finished_at: end, update_time: end, result: summary === undefined ? null : JSON.stringify(summary) });
+        await store.transition(versionId, [1], 2, { ...done, finished_at: end, update_time: end });
         return { files: files.length };
       } catch (e) {
         const current = await store.versionById(versionId);

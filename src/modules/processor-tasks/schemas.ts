@@ -23,7 +23,7 @@ const SourceType = StringCodes(
   {
     OBS: 'source is an OBS folder or file (/bucket/path or obs://bucket/path)',
     TASK: 'source is the ID of another processing task of the project: its latest completed output is read',
-    DATASET: 'source is the ID of a dataset of the project: its input files are read',
+    DATASET: "source is the ID of a dataset of the project: its samples are read with their labels (a published version's with version_id)",
     CUSTOM: 'for resource tenants; not offered here and refused',
   },
   'Where the data comes from',
@@ -38,7 +38,7 @@ export const ProcessorDataSource = Type.Object(
     name: Type.Optional(DatasetName),
     source: Type.Optional(Type.String({ minLength: 1, maxLength: 1024, description: 'The OBS path, task ID or dataset ID, after type' })),
     type: Type.Optional(SourceType),
-    version_id: Type.Optional(Id('ID of the dataset version the data is taken from (DATASET sources)')),
+    version_id: Type.Optional(Id('ID of a published version of the dataset: its samples are read instead of the live ones (DATASET sources)')),
     version_name: Type.Optional(VersionName),
   },
   { ...strict, description: 'One input of a processing task' },
@@ -54,12 +54,22 @@ export const WorkPath = Type.Object(
     type: Type.Optional(
       StringCodes(
         ['OBS', 'DATASET'],
-        { OBS: 'path is an OBS folder', DATASET: "path is a dataset ID: output goes under the dataset's work path" },
+        {
+          OBS: 'path is an OBS folder',
+          DATASET:
+            "path is a dataset ID: output goes under the dataset's work path, the kept and new files become its samples and a new version of it is published",
+        },
         'Kind of work path',
       ),
     ),
-    version_id: Type.Optional(Id('ID of the dataset version')),
-    version_name: Type.Optional(VersionName),
+    version_id: Type.Optional(Id('ID of the dataset version the run published (answered for type DATASET once the version completed; ignored in requests)')),
+    version_name: Type.Optional(
+      Type.String({
+        maxLength: 32,
+        pattern: '^[A-Za-z0-9_-]*$',
+        description: 'Name of the dataset version the run publishes (type DATASET): up to 32 letters, digits, "_" or "-"; default the next V00n',
+      }),
+    ),
   },
   { ...strict, description: 'Where a processing task writes its output' },
 );

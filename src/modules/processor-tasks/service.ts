@@ -239,7 +239,10 @@ export class ProcessorService {
       if (input.source === undefined) throw processorErrors.badParam(`${at}.source: required`);
       if (input.type === 'CUSTOM') throw processorErrors.badParam(`${at}.type: CUSTOM sources are for resource tenants, not offered here`);
       if (input.type === 'OBS') await this.deps.buckets.check({ projectId }, parseObsPath(input.source, `${at}.source`), `${at}.source`);
-      if (input.type === 'DATASET') await this.deps.datasets.require(projectId, input.source);
+      if (input.type === 'DATASET') {
+        await this.deps.datasets.require(projectId, input.source);
+        if (input.version_id !== undefined) await this.deps.datasets.versionManifest(projectId, input.source, input.version_id);
+      }
       if (input.type === 'TASK' && !(await this.deps.store.task(projectId, input.source))) throw processorErrors.taskNotFound(input.source);
     }
     return list;

@@ -1,6 +1,5 @@
-import { parseVoc, MAX_VOC_BYTES } from '#src/formats/index.ts';
 import { imageFeatures } from './features.ts';
-import { forEachLimited, readFile, type InputFile, type OperatorContext } from './context.ts';
+import { annotationOf, forEachLimited, readFile, type InputFile, type OperatorContext } from './context.ts';
 import { ANALYSE_FEATURES, type ParsedOperator } from './params.ts';
 
 // sys_data_analyse: the features of every image (and of its boxes), summed up as histograms.
@@ -55,8 +54,8 @@ export async function runAnalyse(files: readonly InputFile[], ops: readonly Pars
         `clarity ${feat.clarity.toFixed(1)}`,
         `colorfulness ${feat.colorfulness.toFixed(1)}`,
       ];
-      if (f.annotationKey) {
-        const voc = parseVoc(await ctx.objects.readText(f.bucket, f.annotationKey, MAX_VOC_BYTES), f.annotationKey);
+      const voc = await annotationOf(ctx, f);
+      if (voc) {
         const boxes = voc.objects.filter((o) => o.shape === 'bndbox');
         add('bbox_count', boxes.length);
         for (const b of boxes) {

@@ -1,7 +1,8 @@
 import sharp from 'sharp';
-import { parseVoc, writeVoc, MAX_VOC_BYTES, type VocAnnotation } from '#src/formats/index.ts';
+import { vocObjectToLabel, writeVoc, SHAPE_KEY, type VocAnnotation } from '#src/formats/index.ts';
+import { shapelessLabels } from '../inputs.ts';
 import { augment } from './augment.ts';
-import { baseName, forEachLimited, keep, outputKey, readFile, type InputFile, type OperatorContext } from './context.ts';
+import { annotationOf, baseName, forEachLimited, keep, outputKey, readFile, type InputFile, type OperatorContext } from './context.ts';
 import { num, type ParsedOperator } from './params.ts';
 
 const FORMATS = new Set<string>(['jpeg', 'png', 'webp', 'gif', 'tiff']);
@@ -22,10 +23,9 @@ export async function runAugmentation(files: readonly InputFile[], ops: readonly
       return ctx.record({ origin: f, property: 2, description: [[`not augmented: ${e instanceof Error ? e.message : String(e)}`]] });
     }
     if (!FORMATS.has(format)) return ctx.record({ origin: f, property: 2, description: [[`not augmented: unsupported format ${format}`]] });
-    let annotation: VocAnnotation | undefined;
-    if (f.annotationKey) {
-      annotation = parseVoc(await ctx.objects.readText(f.bucket, f.annotationKey, MAX_VOC_BYTES), f.annotationKey);
-    }
+    const annotation = await annotationOf(ctx, f);
+    // boxes keep the label type they had (600 on video frames), else object detection's
+    const boxType = f.labels?.find((l) => l.property?.[SHAPE_KEY] !== undefined)?.type ?? 1;
     await ctx.record({ origin: f, newKey: await keep(ctx, f), property: 0, description: [['original kept']] });
     const name = baseName(f.key);
     const dot = name.lastIndexOf('.');
@@ -45,7 +45,8 @@ export async function runAugmentation(files: readonly InputFile[], ops: readonly
         };
         await ctx.objects.put(ctx.output.bucket, outputKey(ctx, `${stem}_${op.name}.xml`), writeVoc(voc));
       }
-      await ctx.record({ origin: f, newKey: key, property: 3, description: [[out.description]] });
+      const labels = [...shapelessLabels(f.labels), ...(out.objects ?? []).map((o) => vocObjectToLabel(o, boxType))];
+      await ctx.record({ origin: f, newKey: key, property: 3, description: [[out.description]], labels });
     }
   });
 }

@@ -1,6 +1,7 @@
 import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { LocalFile, ObjectStore } from '#src/storage/index.ts';
+import { MAX_VOC_BYTES, parseVoc, sampleToVoc, writeVoc, type SampleLabel, type VocAnnotation } from '#src/formats/index.ts';
 
 // What an operator works with: the input files, where it writes, and how it reports each file.
 
@@ -9,6 +10,11 @@ export interface InputFile {
   key: string;
   /** The VOC annotation beside the image (same folder and base name, .xml), when there is one. */
   annotationKey?: string;
+  /** The dataset sample the file is (DATASET inputs), with its labels and metadata. */
+  datasetId?: string;
+  sampleId?: string;
+  labels?: SampleLabel[];
+  metadata?: Record<string, unknown>;
 }
 
 /** 0 kept, 1 modified, 2 deleted, 3 added (the spec's result_property). */
@@ -20,6 +26,8 @@ export interface FileResult {
   newKey?: string;
   property: ResultProperty;
   description: string[][];
+  /** Labels of the new file when they differ from the origin's (a transformed copy). */
+  labels?: SampleLabel[];
 }
 
 export interface OperatorContext {
@@ -36,6 +44,9 @@ export interface OperatorContext {
 export const MAX_IMAGE_BYTES = 64 * 1024 * 1024;
 
 export const baseName = (key: string): string => key.slice(key.lastIndexOf('/') + 1);
+
+/** A file name without its extension. */
+export const stemOf = (name: string): string => (name.lastIndexOf('.') > 0 ? name.slice(0, name.lastIndexOf('.')) : name);
 
 export const outputKey = (ctx: OperatorContext, name: string): string => `${ctx.output.key}Data/${name}`;
 
@@ -92,12 +103,29 @@ async function resolveLocal(
   return out;
 }
 
+/**
+ * The shapes on an image as a VOC document: its sample's shape labels (DATASET inputs), else the VOC
+ * file beside it; undefined when it has neither.
+ */
+export async function annotationOf(ctx: OperatorContext, f: InputFile): Promise<VocAnnotation | undefined> {
+  if (f.labels !== undefined) {
+    const voc = sampleToVoc(baseName(f.key), f.key.slice(0, f.key.lastIndexOf('/') + 1), f.labels, f.metadata ?? {});
+    return voc.objects.length > 0 ? voc : undefined;
+  }
+  if (!f.annotationKey) return undefined;
+  return parseVoc(await ctx.objects.readText(f.bucket, f.annotationKey, MAX_VOC_BYTES), f.annotationKey);
+}
+
 /** Copies an input file unchanged into the output; returns its key there. */
 export async function keep(ctx: OperatorContext, f: InputFile): Promise<string> {
   const key = outputKey(ctx, baseName(f.key));
   await ctx.objects.copy({ bucket: f.bucket, key: f.key }, { bucket: ctx.output.bucket, key });
   if (f.annotationKey) {
     await ctx.objects.copy({ bucket: f.bucket, key: f.annotationKey }, { bucket: ctx.output.bucket, key: outputKey(ctx, baseName(f.annotationKey)) });
+  } else if (f.labels !== undefined) {
+    // a sample's boxes go beside the copy as VOC, as a folder input's would
+    const voc = await annotationOf(ctx, f);
+    if (voc) await ctx.objects.put(ctx.output.bucket, outputKey(ctx, `${stemOf(baseName(f.key))}.xml`), writeVoc({ ...voc, folder: 'Data' }));
   }
   return key;
 }
