@@ -121,7 +121,7 @@ export async function registerModules(app: FastifyInstance, ctx: AppContext): Pr
     starters,
   );
   await install(app, ctx, dataTransfer, starters);
-  await install(app, ctx, exportTasksModule({ ...ctx, datasets: datasetDirectory, samples: samples.service }), starters);
+  await install(app, ctx, exportTasksModule({ ...ctx, datasets: datasetDirectory, samples: samples.service, newDatasets: datasets.creation }), starters);
   await install(app, ctx, algorithms, starters);
   await install(app, ctx, trainingJobs, starters);
   await install(app, ctx, models, starters);

@@ -234,7 +234,7 @@ describe('export tasks (#57-#59)', () => {
     await assert.rejects(exportTask(t.client, classify, { path: '/exp/x/', export_type: 7 as 0 }), apiFailure(400, 'ModelArts.0104', 'export_type'));
     await assert.rejects(
       exportTask(t.client, classify, { path: '/exp/x/', export_params: { export_dest: 'NEW_DATASET' } }),
-      apiFailure(400, 'ModelArts.4384', 'export_dest'),
+      apiFailure(400, 'ModelArts.4384', 'export_new_dataset_name'),
     );
     await assert.rejects(exportTask(t.client, classify, { path: '/exp/x/', version_format: 'CSV' }), apiFailure(400, 'ModelArts.4384', 'version_format'));
     await assert.rejects(exportTask(t.client, classify, { path: '/exp/x/', version_id: 'nope' }), apiFailure(400, 'ModelArts.4353'));

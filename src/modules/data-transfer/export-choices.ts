@@ -10,6 +10,8 @@ export interface ExportChoices {
   sourceScheme: 'obs://' | 's3://';
   /** export_params as the answers show it (the defaults filled in). */
   params: ExportParams;
+  /** export_dest NEW_DATASET: the dataset to make of the exported folder, and its id once made. */
+  newDataset?: { name: string; workPath: string; id?: string };
 }
 
 const invalid = (detail: string) => apiError(400, 'ModelArts.4384', `(${detail})`);
@@ -17,7 +19,12 @@ const invalid = (detail: string) => apiError(400, 'ModelArts.4384', `(${detail})
 /** The choices of a request; a value that cannot be served is a 400 naming its field. */
 export function exportChoices(body: ExportTaskRequest): ExportChoices {
   const params: ExportParams = { clear_hard_property: true, export_dest: 'DIR', ratio_sample_usage: false, train_sample_ratio: '1.00', ...body.export_params };
-  if (params.export_dest === 'NEW_DATASET') throw invalid('export_params.export_dest: NEW_DATASET is not served; export to an OBS folder (DIR)');
+  let newDataset: ExportChoices['newDataset'];
+  if (params.export_dest === 'NEW_DATASET') {
+    if (!params.export_new_dataset_name) throw invalid('export_params.export_new_dataset_name is required with export_dest NEW_DATASET');
+    if (!params.export_new_dataset_work_path) throw invalid('export_params.export_new_dataset_work_path is required with export_dest NEW_DATASET');
+    newDataset = { name: params.export_new_dataset_name, workPath: params.export_new_dataset_work_path };
+  }
   if (body.version_format !== undefined && body.version_format !== 'Default')
     throw invalid(`version_format: only Default is served, not ${body.version_format}`);
   if (body.annotation_format === 'COCO') throw invalid('annotation_format: only VOC is served');
@@ -31,5 +38,11 @@ export function exportChoices(body: ExportTaskRequest): ExportChoices {
     if (params.samples !== undefined) selection.sampleIds = params.samples;
     if (params.search_conditions !== undefined) selection.conditions = params.search_conditions;
   }
-  return { selection, clearHard: params.clear_hard_property !== false, sourceScheme: body.source_type_header ?? 'obs://', params };
+  return {
+    selection,
+    clearHard: params.clear_hard_property !== false,
+    sourceScheme: body.source_type_header ?? 'obs://',
+    params,
+    ...(newDataset ? { newDataset } : {}),
+  };
 }

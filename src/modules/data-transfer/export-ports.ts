@@ -1,7 +1,7 @@
-// What export tasks need from outside: the dataset (the datasets family's directory) and the samples
-// to write (the samples family's service), passed by the wiring.
+// What export tasks need from outside: the dataset (the datasets family's directory), the samples
+// to write (the samples family's service) and the making of a new dataset, passed by the wiring.
 import type { SnapshotSample } from '#src/formats/sample-records.ts';
-import type { DatasetRecord } from '#src/modules/datasets/index.ts';
+import type { CreateDatasetRequest, DatasetRecord } from '#src/modules/datasets/index.ts';
 import type { SampleSelection, SelectedSamples } from '#src/modules/samples/index.ts';
 
 export interface ExportDatasets {
@@ -16,4 +16,9 @@ export interface ExportSamples {
   select(datasetId: string, selection: SampleSelection, field: string): Promise<SelectedSamples>;
   /** The frozen samples of a published version. */
   streamVersion(versionId: string): AsyncIterable<SnapshotSample>;
+}
+
+/** The datasets family's dataset creation (CreateDataset's own code: checks, input scan and all), for export_dest NEW_DATASET. */
+export interface ExportNewDatasets {
+  create(caller: { projectId: string }, req: CreateDatasetRequest): Promise<{ dataset_id: string }>;
 }

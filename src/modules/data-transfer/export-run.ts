@@ -1,6 +1,8 @@
 // The background side of an export: read the chosen samples in pages and write them to the export
-// folder, as one manifest or in a folder layout with the files copied, counting as it goes. A durable
-// queue task: a restart runs it again from the start (the same names are written again).
+// folder, as one manifest or in a folder layout with the files copied, counting as it goes; with
+// export_dest NEW_DATASET the folder then becomes a new dataset's input. A durable queue task: a
+// restart runs it again from the start (the same names are written again). A failed export removes
+// the objects it wrote.
 import { Readable } from 'node:stream';
 import { Type } from 'typebox';
 import { ApiError, apiError } from '#src/core/errors.ts';
@@ -11,17 +13,18 @@ import { manifestLineBlocks } from '#src/formats/manifest-writer.ts';
 import type { SnapshotSample } from '#src/formats/sample-records.ts';
 import { safeSegment, UniqueNames } from '#src/formats/sample-paths.ts';
 import { textSampleLine } from '#src/formats/text-writer.ts';
-import type { DatasetRecord } from '#src/modules/datasets/index.ts';
+import type { CreateDatasetRequest, DatasetRecord } from '#src/modules/datasets/index.ts';
 import type { TaskContext, TaskDefinition } from '#src/runtime/index.ts';
 import { bucketForbidden, type BucketAccess } from '#src/storage/bucket-access.ts';
 import type { ObjectStore } from '#src/storage/object-store.ts';
 import { parseObsPath, type ObjectPath } from '#src/storage/obs-path.ts';
 import type { ExportChoices } from './export-choices.ts';
-import type { ExportDatasets, ExportSamples } from './export-ports.ts';
+import type { ExportDatasets, ExportNewDatasets, ExportSamples } from './export-ports.ts';
 import type { ExportTaskStore } from './export-store.ts';
 import type { ExportTaskRow } from './export-tables.ts';
 
 const MAX_ATTEMPTS = 3;
+const TEXT_CLASSIFICATION = 100;
 /** How often the counts are written while the task runs. */
 const PROGRESS_MS = 500;
 
@@ -31,6 +34,7 @@ export interface ExportRunDeps {
   store: ExportTaskStore;
   datasets: ExportDatasets;
   samples: ExportSamples;
+  newDatasets: ExportNewDatasets;
   objectStore: ObjectStore;
   buckets: BucketAccess;
   clock: Clock;
@@ -59,22 +63,41 @@ export class ExportTaskDefinition implements TaskDefinition<typeof ExportPayload
     const { store, clock } = this.deps;
     const row = await store.getById(exportTaskId);
     if (!row || row.status === 'SUCCESSED' || row.status === 'FAILED') return 'nothing to do';
+    const written: ObjectPath[] = [];
     try {
-      const written = await this.export(row, ctx);
+      const done = await this.export(row, ctx, written);
       const now = clock.now();
-      await store.update(row.id, { status: 'SUCCESSED', finished_sample_count: written, total_sample_count: written, update_time: now });
-      return `exported ${written} samples`;
+      await store.update(row.id, { status: 'SUCCESSED', finished_sample_count: done, total_sample_count: done, update_time: now });
+      return `exported ${done} samples`;
     } catch (err) {
       if (ctx.signal.aborted) throw err;
       // Bad data stays bad on a retry; other failures (a store hiccup) may pass.
       if (!(err instanceof ApiError) && ctx.attempt < MAX_ATTEMPTS) throw err;
       const e = err instanceof ApiError ? err : apiError(400, 'ModelArts.4710', `(${err instanceof Error ? err.message : String(err)})`);
-      await store.update(row.id, { status: 'FAILED', error_code: e.code, error_msg: e.message.slice(0, 2000), update_time: clock.now() });
+      const left = await this.removeWritten(written);
+      const note = left > 0 ? ` (${left} of the ${written.length} objects written could not be removed)` : '';
+      await store.update(row.id, { status: 'FAILED', error_code: e.code, error_msg: `${e.message}${note}`.slice(0, 2000), update_time: clock.now() });
       return 'failed';
     }
   }
 
-  private async export(row: ExportTaskRow, ctx: TaskContext): Promise<number> {
+  /**
+   * A failed export takes back what it wrote, so the folder holds no half export. Returns how many
+   * objects could not be removed. An object it overwrote is not brought back.
+   */
+  private async removeWritten(written: readonly ObjectPath[]): Promise<number> {
+    let left = 0;
+    for (const p of written) {
+      try {
+        await this.deps.objectStore.delete(p.bucket, p.key);
+      } catch {
+        left++;
+      }
+    }
+    return left;
+  }
+
+  private async export(row: ExportTaskRow, ctx: TaskContext, written: ObjectPath[]): Promise<number> {
     const { store, clock, objectStore } = this.deps;
     const choices = JSON.parse(row.request) as ExportChoices;
     const dataset = await this.deps.datasets.require(row.project_id, row.dataset_id);
@@ -106,17 +129,45 @@ export class ExportTaskDefinition implements TaskDefinition<typeof ExportPayload
         sourceScheme: choices.sourceScheme,
         signal: ctx.signal,
       });
+      written.push({ bucket: target.bucket, key });
       await objectStore.put(target.bucket, key, Readable.from(blocks), { contentType: 'application/octet-stream' });
-    } else if (dataset.info.type === 100) {
-      await this.writeText(dataset, target, samples, row.id);
+    } else if (dataset.info.type === TEXT_CLASSIFICATION) {
+      await this.writeText(dataset, target, samples, row.id, written);
     } else {
-      await this.writeLayout(dataset, target, samples, row.export_format === 1 ? 'tree' : 'tile', row.project_id, ctx.signal);
+      await this.writeLayout(dataset, target, samples, row.export_format === 1 ? 'tree' : 'tile', row.project_id, ctx.signal, written);
     }
+    if (choices.newDataset && choices.newDataset.id === undefined) await this.createDataset(row, choices, dataset);
     return done;
   }
 
+  /** export_dest NEW_DATASET: the folder just written becomes the input of a new dataset, made by CreateDataset's own code. */
+  private async createDataset(row: ExportTaskRow, choices: ExportChoices, dataset: DatasetRecord): Promise<void> {
+    const wanted = choices.newDataset!;
+    const isText = dataset.info.type === TEXT_CLASSIFICATION;
+    const { dataset_id } = await this.deps.newDatasets.create(
+      { projectId: row.project_id },
+      {
+        dataset_name: wanted.name,
+        dataset_type: dataset.info.type as CreateDatasetRequest['dataset_type'],
+        data_sources: [{ data_type: 0, data_path: row.path }],
+        work_path: wanted.workPath,
+        work_path_type: 0,
+        description: `Exported from dataset ${dataset.id} by export task ${row.id}`,
+        ...(isText ? { label_format: { ...dataset.labelFormat, label_type: '1' } } : {}),
+      },
+    );
+    choices.newDataset = { ...wanted, id: dataset_id };
+    await this.deps.store.update(row.id, { request: JSON.stringify(choices), update_time: this.deps.clock.now() });
+  }
+
   /** Text classification: the samples as lines of one text file named for the dataset. */
-  private async writeText(dataset: DatasetRecord, target: ObjectPath, samples: AsyncIterable<SnapshotSample>, taskId: string): Promise<void> {
+  private async writeText(
+    dataset: DatasetRecord,
+    target: ObjectPath,
+    samples: AsyncIterable<SnapshotSample>,
+    taskId: string,
+    written: ObjectPath[],
+  ): Promise<void> {
     const layout = textLabelLayout({ ...dataset.labelFormat, label_type: '1' });
     async function* lines(): AsyncGenerator<Buffer> {
       for await (const s of samples) {
@@ -125,6 +176,7 @@ export class ExportTaskDefinition implements TaskDefinition<typeof ExportPayload
       }
     }
     const key = `${target.key}${safeSegment(dataset.name)}-${taskId}.txt`;
+    written.push({ bucket: target.bucket, key });
     await this.deps.objectStore.put(target.bucket, key, Readable.from(lines()), { contentType: 'text/plain' });
   }
 
@@ -136,6 +188,7 @@ export class ExportTaskDefinition implements TaskDefinition<typeof ExportPayload
     layout: 'tree' | 'tile',
     projectId: string,
     signal: AbortSignal,
+    written: ObjectPath[],
   ): Promise<void> {
     checkExportable(dataset.info);
     const names = new UniqueNames();
@@ -150,7 +203,10 @@ export class ExportTaskDefinition implements TaskDefinition<typeof ExportPayload
         if (ok === undefined) allowed.set(bucket, (ok = await this.deps.buckets.allows({ projectId }, bucket)));
         if (!ok) throw bucketForbidden(`sample ${s.id} source`, bucket);
       }
-      await runExportPlan(this.deps.objectStore, planSampleExport(s, dataset.info, target, layout, names));
+      const plan = planSampleExport(s, dataset.info, target, layout, names);
+      for (const c of plan.copies) written.push(c.to);
+      for (const w of plan.writes) written.push(w.to);
+      await runExportPlan(this.deps.objectStore, plan);
     }
   }
 }

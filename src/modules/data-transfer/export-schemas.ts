@@ -120,12 +120,25 @@ export const ExportParams = Type.Object(
     export_dest: Type.Optional(
       StringCodes(
         ['DIR', 'NEW_DATASET'] as const,
-        { DIR: 'to the OBS folder `path` (the default)', NEW_DATASET: 'to a new dataset (not served: refused)' },
+        {
+          DIR: 'to the OBS folder `path` (the default)',
+          NEW_DATASET:
+            'to `path` with the sample files copied (as tiles unless export_format says otherwise), then a new dataset of the project is created with `path` as its input',
+        },
         'Destination',
       ),
     ),
-    export_new_dataset_name: Type.Optional(Type.String({ maxLength: 100, description: 'Kept as given (NEW_DATASET is not served)' })),
-    export_new_dataset_work_path: Type.Optional(Type.String({ maxLength: 1024, description: 'Kept as given (NEW_DATASET is not served)' })),
+    export_new_dataset_name: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 100,
+        pattern: '^[\\p{L}\\p{N}_-]+$',
+        description: 'NEW_DATASET (required there): name of the dataset created, unique in the project: letters, digits, _ and -',
+      }),
+    ),
+    export_new_dataset_work_path: Type.Optional(
+      Type.String({ maxLength: 1024, description: "NEW_DATASET (required there): the new dataset's output folder, /bucket/dir/, outside `path`" }),
+    ),
     ratio_sample_usage: Type.Optional(Type.Boolean({ description: 'Kept as given: samples keep their own usage in the manifest' })),
     sample_state: Type.Optional(sampleStateField('Only samples in this state (export_type 3)')),
     samples: Type.Optional(ListOf(Type.String({ minLength: 1, maxLength: 64 }), 10_000, 'Only these sample IDs (export_type 3)')),

@@ -26,6 +26,8 @@ export interface ExportTasksDeps {
   clock: Clock;
 }
 
+const TEXT_CLASSIFICATION = 100;
+
 const badPath = (detail: string) => apiError(400, 'ModelArts.4358', `(path: ${detail})`);
 
 const asFolder = (p: ObjectPath): ObjectPath => ({ bucket: p.bucket, key: p.key === '' || p.key.endsWith('/') ? p.key : `${p.key}/` });
@@ -68,7 +70,12 @@ export class ExportTasks {
     if (input) throw badPath(`${formatObsPath(target)} lies inside the dataset's input ${formatObsPath(input)}`);
     await this.deps.buckets.check({ projectId }, target, 'path', 'write');
     const choices = exportChoices(body);
-    if (body.export_format !== undefined && dataset.info.type !== 100) checkExportable(dataset.info);
+    if ((body.export_format !== undefined || choices.newDataset) && dataset.info.type !== TEXT_CLASSIFICATION) checkExportable(dataset.info);
+    if (choices.newDataset) {
+      const work = asFolder(parseObsPath(choices.newDataset.workPath, 'export_params.export_new_dataset_work_path'));
+      if (within(work, target) || within(target, work)) throw badPath(`${formatObsPath(work)}: the new dataset's output cannot be its input or hold it`);
+      await this.deps.buckets.check({ projectId }, work, 'export_params.export_new_dataset_work_path', 'write');
+    }
     if (body.version_id !== undefined) await this.deps.datasets.versionManifest(projectId, dataset.id, body.version_id);
     // The conditions are checked now, so a bad one is refused before anything is recorded.
     else await this.deps.samples.select(dataset.id, choices.selection, 'body.export_params');
@@ -81,7 +88,8 @@ export class ExportTasks {
       status: 'INIT',
       path: formatObsPath(target),
       export_type: body.export_type ?? 2,
-      export_format: body.export_format ?? null,
+      // A new dataset reads its samples from files: without a layout asked for, they are written as tiles.
+      export_format: body.export_format ?? (choices.newDataset ? 2 : null),
       version_id: body.version_id ?? null,
       request: JSON.stringify(choices),
       queue_task_id: null,

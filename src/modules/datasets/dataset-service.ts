@@ -69,7 +69,7 @@ export class DatasetService {
     return row;
   }
 
-  async create(caller: Principal, req: CreateDatasetRequest): Promise<{ dataset_id: string; import_task_id?: string }> {
+  async create(caller: Pick<Principal, 'projectId'>, req: CreateDatasetRequest): Promise<{ dataset_id: string; import_task_id?: string }> {
     const type = req.dataset_type ?? 0;
     const info = datasetTypes[type];
     if (req.data_format === 'CarbonData') throw errors.badParam('body.data_format: CarbonData is not available here; use Default');

@@ -14,6 +14,7 @@ export type {
   SampleCounts,
   VersionSnapshot,
 } from './samples-port.ts';
+export type { CreateDatasetRequest } from './schemas.ts';
 export { DataSource, DatasetIdParams, Label, LabelAttribute, LabelFormat, LabelProperty, MAX_LABELS, SchemaMap } from './schemas.ts';
 export { checkNewLabels } from './label-rules.ts';
 export { datasetErrors, labelErrors } from './errors.ts';

@@ -31,7 +31,7 @@ export type DatasetsDeps = Pick<AppContext, 'database' | 'objectStore' | 'bucket
 };
 
 /** Datasets and their versions (#1-#5, #8-#11), the input scan and version publishing tasks, and their reconciler. */
-export function datasetsModule(deps: DatasetsDeps): FamilyModule & { versions: VersionService } {
+export function datasetsModule(deps: DatasetsDeps): FamilyModule & { versions: VersionService; creation: Pick<DatasetService, 'create'> } {
   const { samples, imports, objectStore, buckets, clock, tasks } = deps;
   const store = new DatasetStore(deps.database.db);
   const scan = new ScanInputTask({ store, samples, imports, objectStore, buckets, clock });
@@ -51,6 +51,7 @@ export function datasetsModule(deps: DatasetsDeps): FamilyModule & { versions: V
   const versions = new VersionService({ datasets, store, samples, objectStore, buckets, tasks, publish, clock });
   return {
     versions,
+    creation: datasets,
     tasks: [scan, publish],
     reconcilers: [new DatasetReconciler({ store, samples, imports, tasks, scan, clock })],
     register: async (app) => {
