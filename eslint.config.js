@@ -18,11 +18,11 @@ const familyImports = (files, leaving) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', '.atelier/', '.cache/', 'src/core/error-catalog.ts'] },
+  { ignores: ['node_modules/', 'dist/', '.atelier/', '.cache/', 'src/core/error-catalog.ts', 'web/dist/', 'web/src/api/schema.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: {
       '@typescript-eslint/no-floating-promises': [

@@ -26,6 +26,7 @@ import { addExamples } from './http/openapi-examples.ts';
 import { validatorCompiler } from './http/validation.ts';
 import './http/route-config.ts';
 import { platformRoutes } from './http/platform-routes.ts';
+import { consoleRoutes } from './http/console-routes.ts';
 import { createObjectStore } from './storage/index.ts';
 import { BucketAccess } from './storage/bucket-access.ts';
 import { BucketStore } from './storage/bucket-store.ts';
@@ -168,6 +169,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(platformRoutes, { metrics });
   await app.register(tokenRoutes, { identity, clock, failureLimits: config.authFailures });
   const startModules = await registerModules(app, context);
+  await app.register(consoleRoutes);
 
   let closed = false;
   return {

@@ -1,0 +1,57 @@
+import { lazy, Suspense, useEffect } from 'react';
+import { navigate, useLocation } from './router.ts';
+import { Shell, useSession } from './components/shell.tsx';
+import { tokenOf } from './session.ts';
+
+// Each page is its own chunk: the first load fetches only the shell and the page opened.
+const SignIn = lazy(() => import('./pages/sign-in.tsx'));
+const Datasets = lazy(() => import('./pages/datasets.tsx'));
+const DatasetCreate = lazy(() => import('./pages/dataset-create.tsx'));
+const DatasetDetail = lazy(() => import('./pages/dataset-detail.tsx'));
+const NotFound = lazy(() => import('./pages/not-found.tsx'));
+
+function Redirect({ to }: { to: string }) {
+  useEffect(() => navigate(to, { replace: true }), [to]);
+  return null;
+}
+
+function ProjectPage({ projectId, rest }: { projectId: string; rest: string[] }) {
+  const [family, id, more] = rest;
+  if (family === 'datasets' && id === undefined) return <Datasets projectId={projectId} />;
+  if (family === 'datasets' && id === 'new' && more === undefined) return <DatasetCreate projectId={projectId} />;
+  if (family === 'datasets' && id !== undefined && more === undefined) return <DatasetDetail key={id} projectId={projectId} datasetId={id} />;
+  return <NotFound />;
+}
+
+export function App() {
+  const { pathname, query } = useLocation();
+  const session = useSession();
+  const here = pathname + (query.size > 0 ? `?${query.toString()}` : '');
+  const parts = pathname.split('/').filter(Boolean).map(decodeURIComponent);
+  let page;
+  if (pathname === '/sign-in') page = <SignIn />;
+  else if (pathname === '/') {
+    const first = session?.projects[0];
+    page = <Redirect to={first ? `/projects/${encodeURIComponent(first.id)}/datasets` : '/sign-in'} />;
+  } else if (parts[0] === 'projects' && parts[1]) {
+    const projectId = parts[1];
+    const token = tokenOf(projectId);
+    if (!token || Date.parse(token.expiresAt) <= Date.now()) {
+      const ask = session && !token ? 'add=1&' : token ? 'expired=1&' : '';
+      page = <Redirect to={`/sign-in?${ask}next=${encodeURIComponent(here)}`} />;
+    } else {
+      page = (
+        <Shell projectId={projectId}>
+          <ProjectPage projectId={projectId} rest={parts.slice(2)} />
+        </Shell>
+      );
+    }
+  } else {
+    page = (
+      <main id="content">
+        <NotFound />
+      </main>
+    );
+  }
+  return <Suspense fallback={<p className="muted">Loading…</p>}>{page}</Suspense>;
+}
