@@ -40,8 +40,15 @@ export class PoolWorkloads {
     this.listers.set(type, lister);
   }
 
+  /** Work of a type another family registered, run by a further family (labeling tasks' learners as train). */
+  private readonly more: WorkloadLister[] = [];
+
+  registerMore(lister: WorkloadLister): void {
+    this.more.push(lister);
+  }
+
   async list(projectId: string, poolName: string): Promise<PoolWorkload[]> {
-    const all = await Promise.all([...this.listers.values()].map((l) => l(projectId, poolName)));
+    const all = await Promise.all([...this.listers.values(), ...this.more].map((l) => l(projectId, poolName)));
     return all.flat();
   }
 }

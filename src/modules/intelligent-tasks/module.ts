@@ -4,9 +4,10 @@ import { LearningEngine } from './engine.ts';
 import { intelligentTaskRoutes } from './routes.ts';
 import { Prelabeler, type PrelabelModels } from './prelabel.ts';
 import { IntelligentTasks, type TaskDatasets } from './service.ts';
+import { intelligentTaskWorkloads } from './pool-workloads.ts';
 import { IntelligentTaskStore } from './store.ts';
 
-export type IntelligentTaskDeps = Pick<AppContext, 'database' | 'clock' | 'objectStore' | 'tasks' | 'config' | 'pools' | 'sandbox'> & {
+export type IntelligentTaskDeps = Pick<AppContext, 'database' | 'clock' | 'objectStore' | 'tasks' | 'config' | 'pools' | 'sandbox' | 'poolWorkloads'> & {
   datasets: TaskDatasets;
   autoLabels: AutoLabels;
   queries: SampleQueries;
@@ -16,8 +17,10 @@ export type IntelligentTaskDeps = Pick<AppContext, 'database' | 'clock' | 'objec
 
 /** Auto labeling and auto grouping tasks, and the samples they label (#62-67). */
 export function intelligentTasksModule(deps: IntelligentTaskDeps): FamilyModule {
+  const store = new IntelligentTaskStore(deps.database.db);
+  deps.poolWorkloads.registerMore((projectId, poolName) => intelligentTaskWorkloads(store, projectId, poolName));
   const tasks = new IntelligentTasks(
-    new IntelligentTaskStore(deps.database.db),
+    store,
     deps.datasets,
     deps.autoLabels,
     deps.objectStore,

@@ -13,7 +13,8 @@ import { amountOf } from '#src/modules/services/index.ts';
 import type { PoolAmount } from '#src/runtime/local/host-resources.ts';
 import type { LocalPool } from '#src/runtime/local/local-pool.ts';
 import type { PoolRegistry, PoolScope } from '#src/runtime/local/pool-registry.ts';
-import { LEARNER_AMOUNT, type LearningEngine } from './engine.ts';
+import type { LearningEngine } from './engine.ts';
+import { taskShare } from './pool-workloads.ts';
 import { checkPrelabel, type Prelabeler, type PrelabelModels } from './prelabel.ts';
 import { taskErrors } from './errors.ts';
 import { imageFeatures, inlineText, textFeatures } from './features.ts';
@@ -77,10 +78,9 @@ export class IntelligentTasks {
 
   /** The learner's share: flavor.code's cores and memory, else one core and 1 GiB. */
   private learnerAmount(config: SmartTaskConfig): PoolAmount {
-    if (!config.flavor?.code) return LEARNER_AMOUNT;
-    const a = amountOf(config.flavor.code, undefined);
+    const a = config.flavor?.code ? amountOf(config.flavor.code, undefined) : undefined;
     if (typeof a === 'string') throw taskErrors.badParam(`body.config.flavor.code: ${a}`);
-    return a;
+    return taskShare('auto-label', config).amount;
   }
 
   async create(projectId: string, datasetId: string, body: CreateTaskRequest): Promise<{ task_id: string }> {

@@ -40,6 +40,10 @@ export class IntelligentTaskStore {
     return (await q.orderBy('create_time', 'desc').orderBy('id').execute()).map(numeric);
   }
 
+  async ofProject(projectId: string): Promise<IntelligentTaskRow[]> {
+    return (await this.db.selectFrom('intelligent_tasks').selectAll().where('project_id', '=', projectId).execute()).map(numeric);
+  }
+
   async update(id: string, fields: Partial<Omit<IntelligentTaskRow, 'id'>>): Promise<void> {
     await this.db.updateTable('intelligent_tasks').set(fields).where('id', '=', id).execute();
   }
