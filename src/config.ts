@@ -49,6 +49,8 @@ export interface Config {
   sandboxUser: string;
   /** Notebook instances: where the Jupyter runtime venv lives, whether it is made on first use, and the shortest idle lease. */
   notebooks: { runtimeDir: string; runtimeInstall: 'auto' | 'off'; systemJupyter: string; minIdleMs: number };
+  /** Outgoing mail (labeling team invitations): the SMTP server (empty: none), the sender, where links point, and how long an invitation holds. */
+  mail: { smtpUrl: string; from: string; consoleUrl: string; invitationTtlSeconds: number };
   /** Intelligent tasks' learner: its Python (empty: the pinned ml-frameworks venv), and a pause before it learns (tests stop or restart under it). */
   learner: { python: string; pauseSeconds: number };
 }
@@ -130,6 +132,25 @@ export const settings = [
     about: "the system's jupyter-server, used when the runtime folder holds no JupyterLab (Debian's; empty: none)",
     default: '/usr/bin/jupyter-server',
   },
+  {
+    flag: 'smtp-url',
+    env: 'ATELIER_SMTP_URL',
+    about: 'SMTP server for invitation mail, smtp://user:pass@host:port or smtps://... (empty: no mail)',
+    default: '',
+  },
+  {
+    flag: 'mail-from',
+    env: 'ATELIER_MAIL_FROM',
+    about: 'sender of the mail Atelier sends, e.g. "Atelier <atelier@example.com>"',
+    default: 'atelier@localhost',
+  },
+  {
+    flag: 'console-url',
+    env: 'ATELIER_CONSOLE_URL',
+    about: "the console's address in links sent by mail (empty: the address the request came to)",
+    default: '',
+  },
+  { flag: 'invitation-ttl', env: 'ATELIER_INVITATION_TTL', about: 'how long an invitation link holds, seconds', default: '604800' },
   { flag: 'notebook-min-idle', env: 'ATELIER_NOTEBOOK_MIN_IDLE_MS', about: 'shortest idle-stop lease of a notebook instance, ms', default: '900000' },
   { flag: 'learning-python', env: 'ATELIER_LEARNING_PYTHON', about: 'Python with scikit-learn of the intelligent tasks (empty: pinned venv)', default: '' },
   { flag: 'learner-pause', env: 'ATELIER_LEARNER_PAUSE_S', about: 'seconds the learner waits before it learns (tests only)', default: '0' },
@@ -171,6 +192,13 @@ function decimal(name: string, raw: string, min: number, max: number): number {
 function oneOf<T extends string>(name: string, raw: string, values: readonly T[]): T {
   if (!(values as readonly string[]).includes(raw)) throw new ConfigError(`${name} must be one of ${values.join(', ')}, got "${raw}"`);
   return raw as T;
+}
+
+/** A mail setting: of the given shape, and never with a line break (it ends up in a mail header or a link). */
+function mailSetting(name: string, raw: string, shape: RegExp): string {
+  // The value is not echoed: an SMTP URL may hold a password.
+  if (/[\r\n]/.test(raw) || !shape.test(raw)) throw new ConfigError(`${name} is malformed (want ${shape.source})`);
+  return raw;
 }
 
 function list(raw: string): string[] {
@@ -251,6 +279,12 @@ export function loadConfig(env: Env = process.env, flags: Partial<Record<Setting
       runtimeInstall: oneOf('notebook runtime install', get('notebook-runtime-install'), ['auto', 'off'] as const),
       systemJupyter: get('notebook-system-jupyter'),
       minIdleMs: integer('notebook min idle', get('notebook-min-idle'), 1000, 86_400_000),
+    },
+    mail: {
+      smtpUrl: mailSetting('smtp url', get('smtp-url'), /^(smtps?:\/\/.+)?$/),
+      from: mailSetting('mail from', get('mail-from'), /^.+$/),
+      consoleUrl: mailSetting('console url', get('console-url'), /^(https?:\/\/[^/?#]+(\/[^?#]*)?)?$/).replace(/\/+$/, ''),
+      invitationTtlSeconds: integer('invitation ttl', get('invitation-ttl'), 60, 90 * 86400),
     },
     learner: { python: get('learning-python'), pauseSeconds: integer('learner pause', get('learner-pause'), 0, 3600) },
   };

@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { ApiError, errors } from '#src/core/errors.ts';
+import { ApiError, apiError, errors } from '#src/core/errors.ts';
 import { secretAccessKey } from '#src/core/ids.ts';
 import type { Clock } from '#src/core/time.ts';
 import {
@@ -91,7 +91,12 @@ export function requestAuth(app: FastifyInstance, opts: AuthOptions): RequestAut
   const limiter = new FailureLimiter(opts.failureLimits, opts.clock);
   const nobodysKey = new SigningKey(secretAccessKey());
   return {
-    authenticate: (req) => authenticate(req, opts, limiter, nobodysKey),
+    authenticate(req) {
+      const waiting = authenticate(req, opts, limiter, nobodysKey);
+      if (waiting) return waiting.then(() => refuseWorkerOutsideWorkerRoutes(req));
+      refuseWorkerOutsideWorkerRoutes(req);
+      return undefined;
+    },
     verify(req, streamBody) {
       const pending = req.pendingSignature;
       if (pending) verifySignature(req, pending, verifiedPayloadHash(req.raw.headers, pending.auth.signedHeaders, req.rawBody, streamBody), limiter);
@@ -112,9 +117,22 @@ export function requestAuth(app: FastifyInstance, opts: AuthOptions): RequestAut
         verifySignature(target, pending, unsigned ? UNSIGNED_PAYLOAD : EMPTY_BODY_SHA256, limiter);
       }
       if (!target.principal) throw errors.noCredentials();
+      // No route here is marked for workers (a notebook, a WebSocket): a worker is refused.
+      if (target.principal.role === 'worker') throw workerRefused();
       return target.principal;
     },
   };
+}
+
+const workerRefused = () => apiError(403, 'ModelArts.4600', '(a labeling team member may call only the worker APIs)');
+
+/**
+ * A labeling team member's identity may call only the routes marked `workerRoute`; every other
+ * route refuses it, so a new route is closed to workers unless it says otherwise. The route's
+ * config is read only for a worker: routeOptions is built anew on each read.
+ */
+function refuseWorkerOutsideWorkerRoutes(req: FastifyRequest): void {
+  if (req.principal?.role === 'worker' && req.routeOptions.config.workerRoute !== true) throw workerRefused();
 }
 
 /** The 401 of a bad signature, or the 429 once the AK has had too many. */

@@ -3,7 +3,7 @@ import type { Clock } from '#src/core/time.ts';
 import { ResultCache, type Database } from '#src/db/database.ts';
 import { SigningKey, sha256Hex } from './canonical-request.ts';
 import type { IdentityStore, UserWithDomain } from './identity-store.ts';
-import { hashPassword, verifyPassword } from './passwords.ts';
+import { hashPassword, unusablePasswordHash, verifyPassword } from './passwords.ts';
 import type { SecretBox } from './secret-box.ts';
 import type { ProjectRow, Role } from './tables.ts';
 
@@ -154,6 +154,47 @@ export class IdentityService {
     await this.store.deleteUser(u.id);
     this.changed();
     return u;
+  }
+
+  /**
+   * The sign-in identity of a labeling team member of the domain, named by their e-mail address
+   * (other users' names cannot hold an '@', so the two never meet), made on first use with no
+   * password: their invitation sets one. The caller checks the address.
+   */
+  async workerIdentity(domainId: string, email: string): Promise<UserWithDomain> {
+    const existing = await this.store.userByName(domainId, email);
+    if (existing) {
+      if (existing.role !== 'worker') throw new IdentityError(`user ${email} exists and is not a worker`);
+      return existing;
+    }
+    await this.store.insertUser({
+      id: hexId(),
+      domain_id: domainId,
+      name: email,
+      password_hash: unusablePasswordHash(),
+      role: 'worker',
+      created_at: this.clock.now(),
+    });
+    this.changed();
+    return (await this.store.userByName(domainId, email))!;
+  }
+
+  /** Sets a worker's password (from their invitation); their earlier tokens end with the old one. */
+  async setWorkerPassword(userId: string, password: string): Promise<UserWithDomain> {
+    checkPassword(password);
+    const u = await this.store.userById(userId);
+    if (!u || u.role !== 'worker') throw new IdentityError(`no worker ${userId}`);
+    await this.store.setPasswordHash(u.id, await hashPassword(password));
+    await this.store.deleteTokensOfUser(u.id);
+    this.changed();
+    return u;
+  }
+
+  /** Takes the user out of the project and ends their tokens there: their next request in it is refused. */
+  async revokeProjectAccess(projectId: string, userId: string): Promise<void> {
+    await this.store.removeMember(projectId, userId);
+    await this.store.deleteTokensOfUserInProject(userId, projectId);
+    this.changed();
   }
 
   userById(id: string): Promise<UserWithDomain | undefined> {
@@ -307,6 +348,7 @@ export class IdentityService {
     const issuedAt = this.clock.now();
     const expiresAt = issuedAt + this.tokenTtlMs;
     await this.store.deleteExpiredTokens(issuedAt);
+    if (user.role === 'worker') await this.store.setLastSignIn(user.id, issuedAt);
     await this.store.insertToken({
       token_hash: sha256Hex(token),
       user_id: user.id,

@@ -160,6 +160,12 @@ export class IdentityStore {
   deleteTokensOfUser(userId: string) {
     return this.db.deleteFrom('tokens').where('user_id', '=', userId).executeTakeFirst();
   }
+  deleteTokensOfUserInProject(userId: string, projectId: string) {
+    return this.db.deleteFrom('tokens').where('user_id', '=', userId).where('project_id', '=', projectId).executeTakeFirst();
+  }
+  setLastSignIn(userId: string, at: number) {
+    return this.db.updateTable('users').set({ last_sign_in_at: at }).where('id', '=', userId).executeTakeFirst();
+  }
   deleteExpiredTokens(now: number) {
     return this.db.deleteFrom('tokens').where('expires_at', '<', now).executeTakeFirst();
   }

@@ -27,3 +27,11 @@ export async function verifyPassword(password: string, stored: string | undefine
   const actual = await scryptAsync(password, Buffer.from(salt, 'base64'), expected.length);
   return timingSafeEqual(actual, expected) && stored !== undefined;
 }
+
+/**
+ * A stored hash no password matches, shaped like a real one so a sign-in against it costs the same
+ * work: the password of an identity that has none yet (a worker before their invitation is used).
+ */
+export function unusablePasswordHash(): string {
+  return `scrypt$${randomBytes(SALT_BYTES).toString('base64')}$${randomBytes(HASH_BYTES).toString('base64')}`;
+}

@@ -4,7 +4,8 @@ export interface DomainRow {
   created_at: number;
 }
 
-export type Role = 'admin' | 'user';
+/** 'worker': a labeling team member's identity, which may call only the routes marked for workers. */
+export type Role = 'admin' | 'user' | 'worker';
 
 export interface UserRow {
   id: string;
@@ -13,6 +14,8 @@ export interface UserRow {
   password_hash: string;
   role: Role;
   created_at: number;
+  /** A worker's latest sign-in (their labeling team status shows it); unset for other users. */
+  last_sign_in_at?: number | null;
 }
 
 export interface ProjectRow {

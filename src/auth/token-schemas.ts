@@ -71,7 +71,7 @@ export const TokenResponse = Type.Object({
       ),
       roles: Type.Array(
         Type.Object({
-          id: Type.String({ description: "The user's role in Atelier: admin or user" }),
+          id: Type.String({ description: "The user's role in Atelier: admin, user, or worker (a labeling team member, limited to the worker APIs)" }),
           name: Type.String({ description: 'te_admin for an admin, te_agency otherwise' }),
         }),
         { description: "The user's one role" },

@@ -18,6 +18,7 @@ import { resourceFlavorsClient } from './families/resource-flavors.ts';
 import { samplesClient } from './families/samples.ts';
 import { servicesClient } from './families/services.ts';
 import { trainingClient } from './families/training.ts';
+import { workforcesClient } from './families/workforces.ts';
 
 export { ApiClientError, HttpClient, type ClientAuth, type PreparedRequest, type RawResponse, type RequestOptions } from './http-client.ts';
 
@@ -43,6 +44,7 @@ export class AtelierClient {
   readonly images;
   readonly notebooks;
   readonly devenv;
+  readonly workforces;
 
   constructor(endpoint: string, auth: ClientAuth) {
     this.http = new HttpClient(endpoint, auth);
@@ -65,6 +67,7 @@ export class AtelierClient {
     this.images = imagesClient(this.http);
     this.notebooks = notebooksClient(this.http);
     this.devenv = devenvClient(this.http);
+    this.workforces = workforcesClient(this.http);
   }
 
   get projectId(): string {

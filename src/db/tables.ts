@@ -20,6 +20,7 @@ import type { PoolTagTables } from '#src/modules/pool-tags/tables.ts';
 import type { ProcessorTables } from '#src/modules/processor-tasks/tables.ts';
 import type { IntelligentTaskTables } from '#src/modules/intelligent-tasks/tables.ts';
 import type { ExportTaskTables } from '#src/modules/data-transfer/export-tables.ts';
+import type { WorkforceTables } from '#src/modules/workforces/tables.ts';
 
 export interface Tables
   extends
@@ -42,4 +43,5 @@ export interface Tables
     PoolTagTables,
     ProcessorTables,
     ExportTaskTables,
-    IntelligentTaskTables {}
+    IntelligentTaskTables,
+    WorkforceTables {}

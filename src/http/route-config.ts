@@ -12,6 +12,11 @@ declare module 'fastify' {
      * the model's, so the response check does not judge it.
      */
     passThrough?: boolean;
+    /**
+     * A labeling team member's identity (role 'worker') may call this route. Workers are refused
+     * everywhere else (checked in auth/auth-hook.ts).
+     */
+    workerRoute?: boolean;
   }
 }
 export {};

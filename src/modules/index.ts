@@ -26,6 +26,7 @@ import { samplesModule } from './samples/module.ts';
 import { modelUsage, servicesModule } from './services/module.ts';
 import { trainingImageUsage } from './training-jobs/index.ts';
 import { trainingEngines, trainingJobsModule } from './training-jobs/module.ts';
+import { workforcesModule } from './workforces/index.ts';
 
 /** Hands a family's background work to the worker and the reconciler loop, then registers its routes. */
 async function install(app: FastifyInstance, ctx: AppContext, family: FamilyModule, starters: (() => void)[]): Promise<void> {
@@ -55,6 +56,7 @@ export async function registerModules(app: FastifyInstance, ctx: AppContext): Pr
   const samples = samplesModule({ ...ctx, datasets: datasetDirectory, urls: objectUrls.urls });
   const dataTransfer = dataTransferModule({ ...ctx, datasets: datasetDirectory, samples: samples.service });
   const datasets = datasetsModule({ ...ctx, samples: samples.service, imports: dataTransfer.imports });
+  const workforces = workforcesModule(ctx);
 
   // -- DevEnviron images first: one catalogue (the Python training engines as the built-in images, and
   // each project's registered and saved environments) that notebooks, old instances, algorithms and
@@ -113,6 +115,7 @@ export async function registerModules(app: FastifyInstance, ctx: AppContext): Pr
   await install(app, ctx, poolMetricsModule(ctx), starters);
   await install(app, ctx, datasets, starters);
   await install(app, ctx, samples, starters);
+  await install(app, ctx, workforces, starters);
   await install(app, ctx, processorTasksModule({ ...ctx, datasets: datasetDirectory, samples: samples.service, versions: datasets.versions }), starters);
   await install(
     app,

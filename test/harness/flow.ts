@@ -46,6 +46,10 @@ export interface Ids {
   processor_version_id: string;
   /** An auto grouping task of the seeded dataset (the `{task_id}` of #64-67). */
   intelligent_task_id: string;
+  /** A labeling team of the project, and two of its members (the second one goes by BatchDeleteWorkers). */
+  workforce_id: string;
+  worker_id: string;
+  second_worker_id: string;
 }
 
 export interface FlowContext {
@@ -519,7 +523,29 @@ export const FLOW: Record<string, FlowStep> = {
   },
   ManageDevEnvInstance: { phase: 'update', calls: () => one({ body: { action: 'stop' } }) },
 
+  // Labeling teams and members (#41-45, #47-53): the seed makes a team with two members.
+  CreateWorkforce: { phase: 'create', calls: (c) => one({ body: { workforce_name: c.name('team'), description: 'made by the test harness' } }) },
+  CreateWorker: {
+    phase: 'create',
+    calls: (c) => one({ body: { emails: `${c.name('labeler')}@example.com,${c.name('labeler')}@example.com`, role: 0, description: 'harness' } }),
+  },
+  ListWorkforces: { phase: 'read', calls: () => [{}, { query: { search_content: 'hx', sort_by: 'workforce_name', order: 'asc', limit: 5, offset: 0 } }] },
+  DescWorkforce: { phase: 'read', calls: () => one() },
+  ListWorkers: { phase: 'read', calls: () => [{}, { query: { sort_by: 'email', order: 'asc', limit: 5 } }] },
+  ListAllWorkers: { phase: 'read', calls: () => [{}, { query: { role: 0, limit: 5 } }] },
+  DescWorker: { phase: 'read', calls: () => one() },
+  UpdateWorkforce: { phase: 'update', calls: () => one({ body: { description: 'changed by the test harness' } }) },
+  UpdateWorker: { phase: 'update', calls: () => one({ body: { role: 1, description: 'changed by the test harness' } }) },
+  // The token comes only by mail (test/workforces covers the way through); this one is unknown.
+  AcceptWorkerInvitation: {
+    phase: 'update',
+    calls: () => one({ params: { token: 'hxUnknownInvitationToken0123456789abcdefghi' }, body: { password: 'harness-pass-1' } }),
+  },
+
   // Deletions, children before parents.
+  BatchDeleteWorkers: { phase: 'delete', calls: (c) => one({ body: { workers: [c.ids.second_worker_id] } }) },
+  DeleteWorker: { phase: 'delete', calls: () => one() },
+  DeleteWorkforce: { phase: 'delete', calls: () => one() },
   DeleteProcessorTaskVersion: { phase: 'delete', calls: (c) => one({ params: { task_id: c.ids.processor_task_id, version_id: c.ids.processor_version_id } }) },
   DeleteProcessorTask: { phase: 'delete', calls: (c) => one({ params: { task_id: c.ids.processor_task_id } }) },
   DeleteLabels: { phase: 'delete', calls: () => one({ body: { labels: [{ name: 'bird' }] } }) },

@@ -35,6 +35,8 @@ const RESOURCE_IDS: (keyof Ids)[] = [
   'image_id',
   'instance_id',
   'storage_id',
+  'workforce_id',
+  'worker_id',
 ];
 
 /** The routes of the sweep: every route but the hidden platform ones (health, metrics, the OpenAPI document, /docs), which hold no account's data. */

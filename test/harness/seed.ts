@@ -106,6 +106,9 @@ function placeholderIds(acct: Account): Ids {
     processor_task_id: 'not-seeded',
     processor_version_id: 'not-seeded',
     intelligent_task_id: 'not-seeded',
+    workforce_id: 'not-seeded',
+    worker_id: 'not-seeded',
+    second_worker_id: 'not-seeded',
   };
 }
 
@@ -151,6 +154,13 @@ export async function seedAccount(acct: Account, route: Finder, full: boolean): 
   await ok('CreateModelArtsAgency', first('CreateModelArtsAgency'));
   ids.image_id = ((await ok('RegisterImage', first('RegisterImage'))).json as { id: string }).id;
   ids.network_name = ((await ok('CreateNetwork', first('CreateNetwork'))).json as { metadata: { name: string } }).metadata.name;
+  if (has('CreateWorkforce')) {
+    ids.workforce_id = ((await ok('CreateWorkforce', first('CreateWorkforce'))).json as { workforce_id: string }).workforce_id;
+    await ok('CreateWorker', first('CreateWorker'));
+    const members = await get<{ workers: { worker_id: string }[] }>('ListWorkers', { query: { sort_by: 'email', order: 'asc' } });
+    ids.worker_id = members.workers[0]!.worker_id;
+    ids.second_worker_id = members.workers[1]!.worker_id;
+  }
   // A dedicated pool, once pools can be made over HTTP (CreatePool, #149).
   if (full && has('CreatePool') && FLOW.CreatePool)
     ids.pool_name = ((await ok('CreatePool', first('CreatePool'))).json as { metadata: { name: string } }).metadata.name;

@@ -22,6 +22,7 @@ import * as syncTasks from './0019_sync_tasks.ts';
 import * as intelligentTasks from './0021_intelligent_tasks.ts';
 import * as processorTasks from './0022_processor_tasks.ts';
 import * as importUnconfirmed from './0023_import_unconfirmed.ts';
+import * as workforces from './0024_workforces.ts';
 
 export const migrations = {
   '0001_identity': identity,
@@ -47,4 +48,5 @@ export const migrations = {
   '0021_intelligent_tasks': intelligentTasks,
   '0022_processor_tasks': processorTasks,
   '0023_import_unconfirmed': importUnconfirmed,
+  '0024_workforces': workforces,
 };
