@@ -5,7 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Value } from 'typebox/value';
 import { TaskDetail } from '#src/modules/intelligent-tasks/schemas.ts';
-import { startTestApp, apiFailure, type TestApp } from '../helpers/app.ts';
+import { restartedApp, startTestApp, apiFailure, type TestApp } from '../helpers/app.ts';
 import { createBody, datasetReady, putFile } from '../datasets/fixtures.ts';
 import { eventually, importModel, putPackage } from '../models/fixtures.ts';
 import { COLOURS, generator, taskDone } from './fixtures.ts';
@@ -140,5 +140,33 @@ describe('pre-labeling (#65, task_type pre-label)', () => {
     const s = samples[0]!;
     await t.client.samples.updateLabels(images, { samples: [{ sample_id: s.sample_id!, labels: [{ name: s.labels![0]!.name!, type: 0 }] }] });
     assert.equal((await autoSamples()).length, 29);
+  });
+
+  test('a restart under a running pre-label: the task runs again to its end', async () => {
+    const { task_id } = await t.client.intelligentTasks.create(images, { task_type: 'pre-label', model_id: slow, config: { name: 'pre-restart' } });
+    await eventually(
+      'predicting',
+      async () => {
+        const d = await t.client.intelligentTasks.describe(images, task_id);
+        return d.progress > 5 ? d : undefined;
+      },
+      60_000,
+    );
+    await t.atelier.close();
+    const next = await restartedApp(t);
+    try {
+      const done = await eventually(
+        'pre-label done after the restart',
+        async () => {
+          const d = await next.client.intelligentTasks.describe(images, task_id);
+          return d.status >= 2 && d.status !== 4 ? d : undefined;
+        },
+        90_000,
+      );
+      assert.equal(done.status, 3, JSON.stringify(done));
+      assert.equal(done.result.unconfirmed_sample_count, 29);
+    } finally {
+      await next.atelier.close();
+    }
   });
 });
