@@ -19,6 +19,7 @@ import type { PoolTables } from '#src/modules/pools/tables.ts';
 import type { PoolTagTables } from '#src/modules/pool-tags/tables.ts';
 import type { ProcessorTables } from '#src/modules/processor-tasks/tables.ts';
 import type { IntelligentTaskTables } from '#src/modules/intelligent-tasks/tables.ts';
+import type { WorkforceTaskTables } from '#src/modules/workforce-tasks/tables.ts';
 import type { ExportTaskTables } from '#src/modules/data-transfer/export-tables.ts';
 import type { WorkforceTables } from '#src/modules/workforces/tables.ts';
 
@@ -44,4 +45,5 @@ export interface Tables
     ProcessorTables,
     ExportTaskTables,
     IntelligentTaskTables,
-    WorkforceTables {}
+    WorkforceTables,
+    WorkforceTaskTables {}

@@ -23,6 +23,7 @@ import * as intelligentTasks from './0021_intelligent_tasks.ts';
 import * as processorTasks from './0022_processor_tasks.ts';
 import * as importUnconfirmed from './0023_import_unconfirmed.ts';
 import * as workforces from './0024_workforces.ts';
+import * as workforceTasks from './0025_workforce_tasks.ts';
 
 export const migrations = {
   '0001_identity': identity,
@@ -49,4 +50,5 @@ export const migrations = {
   '0022_processor_tasks': processorTasks,
   '0023_import_unconfirmed': importUnconfirmed,
   '0024_workforces': workforces,
+  '0025_workforce_tasks': workforceTasks,
 };
