@@ -1,0 +1,156 @@
+// The web console in a real Chromium against a real Atelier: sign-in (and a wrong password), creating
+// a dataset from a folder of images and seeing it listed with its thumbnails, publishing a version,
+// another project's dataset, a refused token, sign-out. A screenshot of each page goes to
+// .cache/test-artifacts/web/, and axe-core finds no serious or critical violation on any of them.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import sharp from 'sharp';
+import type { Page } from 'playwright-core';
+import { startTestApp, type TestApp } from '../helpers/app.ts';
+import { createBody, putFile } from '../datasets/fixtures.ts';
+import { browserMissing, buildConsole, openBrowser, screenshot, seriousViolations, type Browser } from './browser.ts';
+
+const missing = browserMissing();
+if (missing) console.log(`# ${missing}`);
+
+/** A small solid-colour PNG, so each thumbnail is a real image. */
+const square = ([r, g, b]: readonly [number, number, number]) =>
+  sharp({ create: { width: 64, height: 48, channels: 3, background: { r, g, b } } })
+    .png()
+    .toBuffer();
+
+describe('web console in Chromium', { skip: missing }, () => {
+  let t: TestApp;
+  let browser: Browser;
+  let page: Page;
+  let datasetUrl = '';
+
+  before(async () => {
+    buildConsole();
+    t = await startTestApp();
+    t.atelier.startBackground();
+    for (const [i, rgb] of [
+      [1, [200, 40, 40]],
+      [2, [40, 160, 60]],
+      [3, [40, 80, 200]],
+    ] as const)
+      putFile(t, `/console-obs/photos/in/${i}.png`, await square(rgb));
+    browser = await openBrowser();
+    page = browser.page;
+  });
+  after(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  /** Checks the page for accessibility and saves its screenshot. */
+  const record = async (name: string) => {
+    await screenshot(page, name);
+    assert.deepEqual(await seriousViolations(page), [], `axe-core on ${name}`);
+  };
+
+  const signIn = async (password: string) => {
+    await page.getByLabel('Domain').fill(t.creds.domain_name);
+    await page.getByLabel('User').fill(t.creds.user_name);
+    await page.getByLabel('Password').fill(password);
+    await page.getByLabel('Project').fill(t.creds.project_name);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+  };
+
+  test('the console opens at / and sends a visitor to sign in; a wrong password is shown with the API error_msg', async () => {
+    await page.goto(t.url + '/');
+    await page.waitForURL(/\/sign-in$/);
+    await record('sign-in');
+    await signIn('not-the-password');
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    assert.match(await alert.innerText(), /The user name, password, domain or project is wrong\./);
+    assert.match(page.url(), /\/sign-in$/);
+    await record('sign-in-refused');
+  });
+
+  test('signing in opens the project datasets, the session in sessionStorage only', async () => {
+    await signIn(t.creds.password);
+    await page.waitForURL(new RegExp(`/projects/${t.creds.project_id}/datasets$`));
+    await page.getByRole('heading', { name: 'Datasets' }).waitFor();
+    await page.getByText('No datasets yet in this project.').waitFor();
+    const stored = await page.evaluate(() => ({ session: sessionStorage.length, local: localStorage.length }));
+    assert.deepEqual(stored, { session: 1, local: 0 });
+    await record('datasets-empty');
+  });
+
+  test('create a dataset from a folder of images: the scan shows without a reload, the samples appear as thumbnails, and it is listed', async () => {
+    await page.getByRole('link', { name: 'Create dataset' }).click();
+    await page.getByRole('heading', { name: 'Create a dataset' }).waitFor();
+    await page.getByLabel('Name', { exact: false }).first().fill('photos');
+    await page.getByLabel('Input folder').fill('/console-obs/photos/in/');
+    await page.getByLabel('Output folder').fill('/console-obs/photos/out/');
+    await record('dataset-create');
+    await page.getByRole('button', { name: 'Create', exact: true }).click();
+    await page.waitForURL(/\/datasets\/(?!new$)[^/]+$/);
+    datasetUrl = page.url();
+    await page.getByTestId('dataset-status').getByText('Ready').waitFor({ timeout: 20_000 });
+    await page.locator('ul.grid img').nth(2).waitFor();
+    const loaded = await page
+      .locator('ul.grid img')
+      .evaluateAll((imgs) => imgs.map((i) => (i as HTMLImageElement).complete && (i as HTMLImageElement).naturalWidth > 0));
+    assert.deepEqual(loaded, [true, true, true], 'three thumbnails, each a loaded image');
+    await record('dataset-samples');
+
+    await page.getByRole('link', { name: '← Datasets' }).click();
+    // The list shows what it had cached at once, and the scan's end once its refetch answers.
+    const row = page.getByRole('row', { name: /photos/ }).filter({ hasText: 'Ready' });
+    await row.waitFor();
+    assert.match(await row.innerText(), /Image classification\s+Ready\s+0 labeled of 3/);
+    await record('datasets-list');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await record('datasets-list-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
+  });
+
+  test('publish a version: its status follows by polling and its manifest path shows', async () => {
+    await page.goto(datasetUrl + '?tab=versions');
+    await page.getByRole('heading', { name: 'Publish a version' }).waitFor();
+    await page.getByRole('button', { name: 'Publish' }).click();
+    const manifest = page.locator('td code');
+    await manifest.waitFor({ timeout: 20_000 });
+    assert.match(await manifest.innerText(), /^\/console-obs\/photos\/out\/.*\.manifest$/);
+    assert.match(await page.getByRole('row', { name: /V001/ }).innerText(), /Published/);
+    await record('dataset-versions');
+  });
+
+  test("another project's dataset id in the URL is a not-found page", async () => {
+    const other = await t.newTenant('elsewhere');
+    const { context } = t.atelier;
+    await context.buckets.create((await context.identity.domain('elsewhere')).id, 'elsewhere-obs');
+    putFile(t, '/elsewhere-obs/in/1.png', await square([1, 2, 3]));
+    const { dataset_id } = await other.datasets.create(createBody('theirs', '/elsewhere-obs/in/', '/elsewhere-obs/out/'));
+    await page.goto(`${t.url}/projects/${t.creds.project_id}/datasets/${dataset_id}`);
+    await page.getByRole('heading', { name: 'Not found' }).waitFor();
+    await record('dataset-not-found');
+  });
+
+  test('a refused token sends the user to sign in, and back to the page after', async () => {
+    await page.evaluate(() => {
+      const key = 'atelier.session';
+      const s = JSON.parse(sessionStorage.getItem(key)!) as { projects: Array<{ token: string }> };
+      for (const p of s.projects) p.token = 'not-a-valid-token';
+      sessionStorage.setItem(key, JSON.stringify(s));
+    });
+    await page.goto(`${t.url}/projects/${t.creds.project_id}/datasets`);
+    await page.waitForURL(/\/sign-in\?expired=1/);
+    await page.getByText('Your session ended or was refused').waitFor();
+    await record('sign-in-expired');
+    await signIn(t.creds.password);
+    await page.waitForURL(new RegExp(`/projects/${t.creds.project_id}/datasets$`));
+    await page.getByRole('row', { name: /photos/ }).waitFor();
+  });
+
+  test('sign out forgets the session: project pages ask to sign in again', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL(/\/sign-in$/);
+    assert.equal(await page.evaluate(() => sessionStorage.length), 0);
+    await page.goto(`${t.url}/projects/${t.creds.project_id}/datasets`);
+    await page.waitForURL(/\/sign-in\?next=/);
+  });
+});
