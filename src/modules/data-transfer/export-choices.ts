@@ -11,7 +11,13 @@ export interface ExportChoices {
   /** export_params as the answers show it (the defaults filled in). */
   params: ExportParams;
   /** export_dest NEW_DATASET: the dataset to make of the exported folder, and its id once made. */
-  newDataset?: { name: string; workPath: string; id?: string };
+  newDataset?: {
+    name: string;
+    workPath: string;
+    /** Set before the dataset is asked for: a later attempt then cannot tell whether an earlier one made it. */
+    asked?: boolean;
+    id?: string;
+  };
 }
 
 const invalid = (detail: string) => apiError(400, 'ModelArts.4384', `(${detail})`);

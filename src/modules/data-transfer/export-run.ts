@@ -74,11 +74,22 @@ export class ExportTaskDefinition implements TaskDefinition<typeof ExportPayload
       // Bad data stays bad on a retry; other failures (a store hiccup) may pass.
       if (!(err instanceof ApiError) && ctx.attempt < MAX_ATTEMPTS) throw err;
       const e = err instanceof ApiError ? err : apiError(400, 'ModelArts.4710', `(${err instanceof Error ? err.message : String(err)})`);
-      const left = await this.removeWritten(written);
-      const note = left > 0 ? ` (${left} of the ${written.length} objects written could not be removed)` : '';
+      // Once a new dataset may have been made of the folder (an earlier attempt stopped after asking
+      // for it), the files may be its input: they stay.
+      const kept = this.mayHaveMadeDataset(row);
+      const left = kept ? 0 : await this.removeWritten(written);
+      const note = kept
+        ? ' (the files written are kept: an earlier attempt may have made the new dataset of them)'
+        : left > 0
+          ? ` (${left} of the ${written.length} objects written could not be removed)`
+          : '';
       await store.update(row.id, { status: 'FAILED', error_code: e.code, error_msg: `${e.message}${note}`.slice(0, 2000), update_time: clock.now() });
       return 'failed';
     }
+  }
+
+  private mayHaveMadeDataset(row: ExportTaskRow): boolean {
+    return (JSON.parse(row.request) as ExportChoices).newDataset?.asked === true;
   }
 
   /**
@@ -144,6 +155,7 @@ export class ExportTaskDefinition implements TaskDefinition<typeof ExportPayload
   private async createDataset(row: ExportTaskRow, choices: ExportChoices, dataset: DatasetRecord): Promise<void> {
     const wanted = choices.newDataset!;
     const isText = dataset.info.type === TEXT_CLASSIFICATION;
+    await this.deps.store.update(row.id, { request: JSON.stringify({ ...choices, newDataset: { ...wanted, asked: true } }) });
     const { dataset_id } = await this.deps.newDatasets.create(
       { projectId: row.project_id },
       {
@@ -156,7 +168,7 @@ export class ExportTaskDefinition implements TaskDefinition<typeof ExportPayload
         ...(isText ? { label_format: { ...dataset.labelFormat, label_type: '1' } } : {}),
       },
     );
-    choices.newDataset = { ...wanted, id: dataset_id };
+    choices.newDataset = { ...wanted, asked: true, id: dataset_id };
     await this.deps.store.update(row.id, { request: JSON.stringify(choices), update_time: this.deps.clock.now() });
   }
 
