@@ -141,6 +141,24 @@ test('a worker token may call no route that is not marked for workers', async ()
   await assert.rejects(worker.training.listJobs(), refused);
   assert.equal((await t.client.workforces.listWorkers(wf)).total_number, 1, "the worker's attempt stored nothing");
 
+  // What the worker APIs will ask: the worker principal's memberships.
+  const wes = await t.atelier.context.identity.user(t.creds.domain_name, 'wes@example.com');
+  const principal = {
+    domainId: wes.domain_id,
+    domainName: wes.domain_name,
+    userId: wes.id,
+    userName: wes.name,
+    role: wes.role,
+    projectId: t.creds.project_id,
+    via: 'token' as const,
+  };
+  const mine = await family.workforces.workerOfPrincipal(principal);
+  assert.deepEqual(
+    mine.map((m) => [m.workforce_id, m.role, m.status]),
+    [[wf, 2, 2]],
+  );
+  assert.deepEqual(await family.workforces.workerOfPrincipal({ ...principal, role: 'admin' }), []);
+
   // The check is the route's flag, read centrally: a marked route lets the worker in, an unmarked one does not.
   const mini = Fastify();
   registerErrorHandler(mini, 1 << 20);
