@@ -67,6 +67,7 @@ class ColourService(XgSklServingBaseService):
         h = abs(int.from_bytes(b[22:26], "little", signed=True))
         stride = (w * 3 + 3) // 4 * 4
         counts = {k: 0 for k in COLOURS}
+        spans = {k: [h, w, -1, -1] for k in COLOURS}
         for y in range(h):
             for x in range(w):
                 i = off + y * stride + x * 3
@@ -75,6 +76,9 @@ class ColourService(XgSklServingBaseService):
                     continue
                 near = min(COLOURS, key=lambda k: (COLOURS[k][0] - r) ** 2 + (COLOURS[k][1] - g) ** 2 + (COLOURS[k][2] - bl) ** 2)
                 counts[near] += 1
+                top = h - 1 - y
+                sp = spans[near]
+                spans[near] = [min(sp[0], top), min(sp[1], x), max(sp[2], top + 1), max(sp[3], x + 1)]
         total = sum(counts.values()) or 1
         scores = sorted(([k, round(v / total, 4)] for k, v in counts.items()), key=lambda s: -s[1])
         ${answer}
@@ -98,5 +102,17 @@ export function zebraModel(): Files {
     'model/config.json': CONFIG,
     'model/model.m': '{}',
     'model/customize_service.py': SERVICE('return {"predicted_label": "zebra", "scores": [["zebra", 0.9]]}', 0),
+  };
+}
+
+/** A detector of the same colours: a box around each colour's pixels, its share of them as the confidence. */
+export function boxModel(): Files {
+  return {
+    'model/config.json': CONFIG,
+    'model/model.m': '{}',
+    'model/customize_service.py': SERVICE(
+      'found = [k for k in COLOURS if counts[k] >= 8]\n        return {"detection_classes": found, "detection_boxes": [spans[k] for k in found], "detection_scores": [round(counts[k] / total, 4) for k in found]}',
+      0,
+    ),
   };
 }

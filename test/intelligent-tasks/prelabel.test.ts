@@ -9,12 +9,14 @@ import { restartedApp, startTestApp, apiFailure, type TestApp } from '../helpers
 import { createBody, datasetReady, putFile } from '../datasets/fixtures.ts';
 import { eventually, importModel, putPackage } from '../models/fixtures.ts';
 import { COLOURS, generator, taskDone } from './fixtures.ts';
-import { colourBmp, colourModel, zebraModel } from './prelabel-fixtures.ts';
+import { boxModel, colourBmp, colourModel, zebraModel } from './prelabel-fixtures.ts';
 
 describe('pre-labeling (#65, task_type pre-label)', () => {
   let t: TestApp;
   let images: string;
   let detection: string;
+  let segmentation: string;
+  let boxes: string;
   let colour: string;
   let slow: string;
   let zebra: string;
@@ -30,13 +32,21 @@ describe('pre-labeling (#65, task_type pre-label)', () => {
       truth.set(`u-${i}.bmp`, cls);
       putFile(t, `/plab/img/u-${i}.bmp`, colourBmp(cls, rand));
     }
-    putFile(t, '/plab/det/a.bmp', colourBmp('red', rand));
+    for (let i = 0; i < 6; i++) putFile(t, `/plab/det/d-${i}.bmp`, colourBmp(classes[i % 3]!, rand));
+    putFile(t, '/plab/seg/a.bmp', colourBmp('red', rand));
     images = (await t.client.datasets.create(createBody('pl-images', '/plab/img/', '/plab/work/', { labels: classes.map((name) => ({ name })) }))).dataset_id;
-    detection = (await t.client.datasets.create(createBody('pl-det', '/plab/det/', '/plab/work-det/', { dataset_type: 1 }))).dataset_id;
+    detection = (
+      await t.client.datasets.create(
+        createBody('pl-det', '/plab/det/', '/plab/work-det/', { dataset_type: 1, labels: classes.map((name) => ({ name, type: 1 })) }),
+      )
+    ).dataset_id;
+    segmentation = (await t.client.datasets.create(createBody('pl-seg', '/plab/seg/', '/plab/work-seg/', { dataset_type: 3 }))).dataset_id;
     await datasetReady(t.client, images);
     await datasetReady(t.client, detection);
+    await datasetReady(t.client, segmentation);
     colour = await importModel(t.client, await putPackage(t, 'plab-models', 'colour', colourModel()), 'colour', '1.0.0', 'Scikit_Learn');
     slow = await importModel(t.client, await putPackage(t, 'plab-models', 'slow', colourModel(0.4)), 'slow-colour', '1.0.0', 'Scikit_Learn');
+    boxes = await importModel(t.client, await putPackage(t, 'plab-models', 'boxes', boxModel()), 'boxes', '1.0.0', 'Scikit_Learn');
     zebra = await importModel(t.client, await putPackage(t, 'plab-models', 'zebra', zebraModel()), 'zebra', '1.0.0', 'Scikit_Learn');
   });
   after(() => t.close());
@@ -57,7 +67,7 @@ describe('pre-labeling (#65, task_type pre-label)', () => {
       t.client.intelligentTasks.create(images, { task_type: 'pre-label', config: { model_id: 'no-such-model' } }),
       apiFailure(404, 'ModelArts.3001'),
     );
-    await assert.rejects(t.client.intelligentTasks.create(detection, { task_type: 'pre-label', model_id: colour }), apiFailure(400, 'ModelArts.4820', '1'));
+    await assert.rejects(t.client.intelligentTasks.create(segmentation, { task_type: 'pre-label', model_id: colour }), apiFailure(400, 'ModelArts.4820', '3'));
     await assert.rejects(
       t.client.intelligentTasks.create(images, {
         task_type: 'pre-label',
@@ -140,6 +150,31 @@ describe('pre-labeling (#65, task_type pre-label)', () => {
     const s = samples[0]!;
     await t.client.samples.updateLabels(images, { samples: [{ sample_id: s.sample_id!, labels: [{ name: s.labels![0]!.name!, type: 0 }] }] });
     assert.equal((await autoSamples()).length, 29);
+  });
+
+  test('object detection: the boxes a detector finds become unconfirmed labels; a classifier does not fit there', async () => {
+    const failed = await taskDone(
+      t.client,
+      detection,
+      (await t.client.intelligentTasks.create(detection, { task_type: 'pre-label', model_id: colour })).task_id,
+    );
+    assert.equal(failed.status, 2, JSON.stringify(failed));
+    assert.match(failed.error_msg ?? '', /detection_boxes/);
+    const { task_id } = await t.client.intelligentTasks.create(detection, { task_type: 'pre-label', model_id: boxes });
+    const done = await taskDone(t.client, detection, task_id);
+    assert.equal(done.status, 3, JSON.stringify(done));
+    assert.equal(done.result.unconfirmed_sample_count, 6);
+    const { samples } = await t.client.intelligentTasks.samples(detection, { limit: 10 });
+    assert.equal(samples.length, 6);
+    for (const s of samples) {
+      const box = s.labels?.[0];
+      assert.equal(s.labels?.length, 1, 'one shape per image');
+      assert.equal(box?.name, classes[Number(/d-(\d)/.exec(s.sample_name!)![1]) % 3]);
+      assert.equal(box?.property?.['@modelarts:shape'], 'bndbox');
+      const [[x1, y1], [x2, y2]] = box?.property?.['@modelarts:feature'] as [[number, number], [number, number]];
+      assert.ok(x1 >= 0 && y1 >= 0 && x2 <= 32 && y2 <= 32 && x2 - x1 >= 8 && y2 - y1 >= 8, JSON.stringify([x1, y1, x2, y2]));
+      assert.ok(typeof box?.score === 'number' && box.score > 0.9);
+    }
   });
 
   test('a restart under a running pre-label: the task runs again to its end', async () => {

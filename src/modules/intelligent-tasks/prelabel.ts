@@ -14,7 +14,7 @@ import { processStartTicks } from '#src/runtime/local/proc-stats.ts';
 import { PredictTimeoutError, untilAborted, type PredictRequest, type ServingInstance } from '#src/runtime/serving/instance.ts';
 import { taskErrors } from './errors.ts';
 import { inlineText, objectOf } from './features.ts';
-import { readAnswer, type PrelabelGuess } from './prelabel-answers.ts';
+import { readAnswer, readDetection, type PrelabelGuess } from './prelabel-answers.ts';
 import type { SmartTaskConfig } from './schemas.ts';
 
 const MAX_INPUT_BYTES = 12 * 1024 * 1024;
@@ -46,6 +46,8 @@ export interface PrelabelRun {
   config: SmartTaskConfig;
   samples: readonly LearningSample[];
   labels: ReadonlySet<string>;
+  /** Object detection: the answers are boxes. */
+  detection: boolean;
   place: PrelabelPlace;
   signal: AbortSignal;
   /** Told the instance's process once it runs (kept so a restart can end it), and each sample done. */
@@ -164,9 +166,9 @@ export class Prelabeler {
         out.firstError ??= `sample ${sample.id}: ${e instanceof Error ? e.message : String(e)}`;
         continue;
       }
-      const guess = readAnswer(answer, r.labels);
-      if ('reason' in guess) throw taskErrors.unsupported(`model ${r.modelId} does not fit the dataset: ${guess.reason}`);
-      out.guesses.push({ sampleId: sample.id, guess });
+      const guess = r.detection ? readDetection(answer, r.labels) : readAnswer(answer, r.labels);
+      if (guess && 'reason' in guess) throw taskErrors.unsupported(`model ${r.modelId} does not fit the dataset: ${guess.reason}`);
+      if (guess) out.guesses.push({ sampleId: sample.id, guess });
       await r.onProgress(i + 1, r.samples.length);
     }
     return out;

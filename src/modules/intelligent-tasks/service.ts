@@ -27,7 +27,8 @@ export const MIN_PER_LABEL = 5;
 const IMAGE_CLASSIFICATION = 0;
 const TEXT_CLASSIFICATION = 100;
 const GROUPABLE = new Set([0, 1, 3, 100]);
-const PRELABELABLE = new Set([IMAGE_CLASSIFICATION, TEXT_CLASSIFICATION]);
+const OBJECT_DETECTION = 1;
+const PRELABELABLE = new Set([IMAGE_CLASSIFICATION, OBJECT_DETECTION, TEXT_CLASSIFICATION]);
 const TEXT_TYPES = new Set([100]);
 const DEFAULT_HARD_BELOW = 0.8;
 const FINAL: readonly number[] = [TaskStatus.failed, TaskStatus.succeeded, TaskStatus.stopped];
@@ -93,7 +94,9 @@ export class IntelligentTasks {
     if (type !== 'pre-label') this.learnerAmount(config);
     if (type === 'pre-label') {
       if (!PRELABELABLE.has(datasetType))
-        throw taskErrors.unsupported(`${datasetType}: pre-labeling serves image classification (0) and text classification (100) datasets`);
+        throw taskErrors.unsupported(
+          `${datasetType}: pre-labeling serves image classification (0), object detection (1) and text classification (100) datasets`,
+        );
       await checkPrelabel(this.models, projectId, modelId, config);
       if (modelId) config.model_id = modelId;
       const set = await this.samples.learningSet(dataset.id);
@@ -356,6 +359,7 @@ export class IntelligentTasks {
         config,
         samples: unlabeled,
         labels,
+        detection: (await this.datasets.require(row.project_id, row.dataset_id)).info.type === OBJECT_DETECTION,
         signal: stop.signal,
         place: {
           reserve: (key, amount) => pool.reserve(key, amount, { kind: 'labeling task', id: row.id, name: row.name, projectId: row.project_id }),
@@ -374,7 +378,14 @@ export class IntelligentTasks {
       const flag = config.collect_sample ?? true;
       const predictions: AutoLabelPrediction[] = out.guesses.map(({ sampleId, guess }) => {
         const hard = flag && guess.score >= low && guess.score <= high;
-        return { sampleId, label: guess.label, score: guess.score, hard, ...(hard ? { hardReasons: [1] } : {}) };
+        return {
+          sampleId,
+          label: guess.label,
+          score: guess.score,
+          hard,
+          ...(hard ? { hardReasons: [1] } : {}),
+          ...(guess.boxes ? { boxes: guess.boxes } : {}),
+        };
       });
       const written = await this.samples.writePredictions(row.dataset_id, predictions);
       return { annotated: 0, total: unlabeled.length, unconfirmed: written, hard: predictions.filter((p) => p.hard).length };

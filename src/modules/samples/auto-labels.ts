@@ -22,6 +22,8 @@ export interface AutoLabelPrediction {
   hard: boolean;
   /** Hard reason ids (see hard-reasons.ts) when hard. */
   hardReasons?: number[];
+  /** Object detection: the boxes found (then they are the sample's labels), corners [[x1, y1], [x2, y2]]. */
+  boxes?: { label: string; score: number; box: [[number, number], [number, number]] }[];
 }
 
 export interface LearningSet {
@@ -95,9 +97,14 @@ export class AutoLabels {
           metadata['@modelarts:hard_coefficient'] = Math.round((1 - p.score) * 1000) / 1000;
           if (p.hard && p.hardReasons && p.hardReasons.length > 0) metadata['@modelarts:hard_reasons'] = p.hardReasons;
           const annotation: StoredAnnotation = { label: label.no, score: Math.round(p.score * 10000) / 10000, annotated_by: 'auto' };
+          const boxes = (p.boxes ?? []).flatMap((b): StoredAnnotation[] => {
+            const no = labels.get(b.label)?.no;
+            const property = { '@modelarts:shape': 'bndbox', '@modelarts:feature': b.box };
+            return no === undefined ? [] : [{ label: no, score: Math.round(b.score * 10000) / 10000, annotated_by: 'auto', property }];
+          });
           await tx.changeLabels(row, {
             state: SampleState.auto,
-            annotations: [annotation],
+            annotations: p.boxes ? boxes : [annotation],
             metadata,
             usage: row.usage,
             labeler: 'auto',
