@@ -7,4 +7,4 @@ export type { SampleSelection, SelectedSamples } from './sample-selection.ts';
 export { SAMPLE_STATES, type SampleStateFilter } from './schemas.ts';
 export type { AutoLabels, AutoLabelPrediction, LearningSample, LearningSet } from './auto-labels.ts';
 export type { SampleQueries } from './sample-queries.ts';
-export { DescribeSampleResp, ListSamplesQuery, ListSamplesResponse } from './schemas.ts';
+export { DescribeSampleResp, ListSamplesQuery, ListSamplesResponse, SampleLabel } from './schemas.ts';
