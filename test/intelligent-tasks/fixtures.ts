@@ -36,7 +36,7 @@ export async function shapeImage(cls: string, rand: () => number): Promise<Buffe
     .toBuffer();
 }
 
-const TOPICS: Record<string, string[]> = {
+export const TOPICS: Record<string, string[]> = {
   sports: 'match goal team player score coach league season referee stadium football tennis win trophy striker'.split(' '),
   cooking: 'recipe oven flour sugar bake salt pepper garlic simmer pan butter dough sauce onion roast'.split(' '),
   computing: 'server code compile bug software database network kernel laptop memory python cloud algorithm disk'.split(' '),

@@ -2,7 +2,7 @@
 // 24-bit BMP, counts the clearly coloured pixels nearest each class colour, and answers as a
 // ModelArts image classifier does (predicted_label, scores). BMP keeps the model's decoding short.
 import type { Files } from '../models/fixtures.ts';
-import { COLOURS } from './fixtures.ts';
+import { COLOURS, TOPICS } from './fixtures.ts';
 
 /** A 32x32 noisy grey BMP with a square of the class's colour at a random place. */
 export function colourBmp(cls: string, rand: () => number): Buffer {
@@ -114,5 +114,45 @@ export function boxModel(): Files {
       'found = [k for k in COLOURS if counts[k] >= 8]\n        return {"detection_classes": found, "detection_boxes": [spans[k] for k in found], "detection_scores": [round(counts[k] / total, 4) for k in found]}',
       0,
     ),
+  };
+}
+
+/** A text classifier over JSON requests ({"text": ...}): the topic whose words the text holds most. */
+export function topicModel(): Files {
+  return {
+    'model/config.json': JSON.stringify({
+      model_type: 'Scikit_Learn',
+      model_algorithm: 'text_classification',
+      apis: [
+        {
+          url: '/',
+          request: { 'Content-type': 'application/json', data: { type: 'object', properties: { text: { type: 'string' } } } },
+          response: { 'Content-type': 'application/json', data: { type: 'object', properties: { predicted_label: { type: 'string' } } } },
+        },
+      ],
+    }),
+    'model/model.m': '{}',
+    'model/customize_service.py': `import json
+from model_service.python_model_service import XgSklServingBaseService
+
+TOPICS = ${JSON.stringify(TOPICS)}
+
+
+class TopicService(XgSklServingBaseService):
+    def __init__(self, model_path):
+        self.model_path = model_path
+
+    def _preprocess(self, data):
+        return (json.loads(data) if isinstance(data, str) else data)["text"].split()
+
+    def _inference(self, words):
+        hits = {k: sum(1 for w in words if w in v) + 0.1 for k, v in TOPICS.items()}
+        total = sum(hits.values())
+        scores = sorted(([k, round(v / total, 4)] for k, v in hits.items()), key=lambda s: -s[1])
+        return {"predicted_label": scores[0][0], "scores": scores}
+
+    def _postprocess(self, data):
+        return data
+`,
   };
 }

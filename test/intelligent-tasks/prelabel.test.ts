@@ -8,8 +8,8 @@ import { TaskDetail } from '#src/modules/intelligent-tasks/schemas.ts';
 import { restartedApp, startTestApp, apiFailure, type TestApp } from '../helpers/app.ts';
 import { createBody, datasetReady, putFile } from '../datasets/fixtures.ts';
 import { eventually, importModel, putPackage } from '../models/fixtures.ts';
-import { COLOURS, generator, taskDone } from './fixtures.ts';
-import { boxModel, colourBmp, colourModel, zebraModel } from './prelabel-fixtures.ts';
+import { COLOURS, generator, sentence, taskDone, TOPIC_NAMES } from './fixtures.ts';
+import { boxModel, colourBmp, colourModel, topicModel, zebraModel } from './prelabel-fixtures.ts';
 
 describe('pre-labeling (#65, task_type pre-label)', () => {
   let t: TestApp;
@@ -175,6 +175,33 @@ describe('pre-labeling (#65, task_type pre-label)', () => {
       assert.ok(x1 >= 0 && y1 >= 0 && x2 <= 32 && y2 <= 32 && x2 - x1 >= 8 && y2 - y1 >= 8, JSON.stringify([x1, y1, x2, y2]));
       assert.ok(typeof box?.score === 'number' && box.score > 0.9);
     }
+  });
+
+  test('text classification: the model gets each text as JSON and its topics become unconfirmed labels', async () => {
+    const rand = generator(3);
+    const truth = new Map<string, string>();
+    const lines: string[] = [];
+    for (const topic of TOPIC_NAMES) lines.push(`${sentence(topic, rand, 0)}\t${topic}`);
+    for (let i = 0; i < 24; i++) {
+      const topic = TOPIC_NAMES[i % 3]!;
+      const s = sentence(topic, rand, 100 + i);
+      truth.set(s, topic);
+      lines.push(s);
+    }
+    putFile(t, '/plab/txt/set.txt', lines.join('\n') + '\n');
+    const texts = (await t.client.datasets.create(createBody('pl-texts', '/plab/txt/', '/plab/work-txt/', { dataset_type: 100 }))).dataset_id;
+    await datasetReady(t.client, texts);
+    const model = await importModel(t.client, await putPackage(t, 'plab-models', 'topics', topicModel()), 'topics', '1.0.0', 'Scikit_Learn');
+    const done = await taskDone(
+      t.client,
+      texts,
+      (await t.client.intelligentTasks.create(texts, { task_type: 'pre-label', config: { model_id: model } })).task_id,
+    );
+    assert.equal(done.status, 3, JSON.stringify(done));
+    assert.equal(done.result.unconfirmed_sample_count, 24);
+    const { samples } = await t.client.intelligentTasks.samples(texts, { limit: 100 });
+    const right = samples.filter((s) => s.labels?.[0]?.name === truth.get(s.source!.replace(/^content:\/\//, ''))).length;
+    assert.ok(right >= 20, `${right} of 24 right`);
   });
 
   test('a restart under a running pre-label: the task runs again to its end', async () => {
