@@ -1,6 +1,7 @@
 import { accessKeyId, hexId, opaqueToken, secretAccessKey } from '#src/core/ids.ts';
 import type { Clock } from '#src/core/time.ts';
 import { ResultCache, type Database } from '#src/db/database.ts';
+import { isUniqueViolation } from '#src/db/driver-errors.ts';
 import { SigningKey, sha256Hex } from './canonical-request.ts';
 import type { IdentityStore, UserWithDomain } from './identity-store.ts';
 import { hashPassword, unusablePasswordHash, verifyPassword } from './passwords.ts';
@@ -167,14 +168,19 @@ export class IdentityService {
       if (existing.role !== 'worker') throw new IdentityError(`user ${email} exists and is not a worker`);
       return existing;
     }
-    await this.store.insertUser({
-      id: hexId(),
-      domain_id: domainId,
-      name: email,
-      password_hash: unusablePasswordHash(),
-      role: 'worker',
-      created_at: this.clock.now(),
-    });
+    try {
+      await this.store.insertUser({
+        id: hexId(),
+        domain_id: domainId,
+        name: email,
+        password_hash: unusablePasswordHash(),
+        role: 'worker',
+        created_at: this.clock.now(),
+      });
+    } catch (e) {
+      // Another replica made the same identity meanwhile: use it.
+      if (!isUniqueViolation(e)) throw e;
+    }
     this.changed();
     return (await this.store.userByName(domainId, email))!;
   }

@@ -4,6 +4,7 @@ import { errors } from '#src/core/errors.ts';
 import { hexId, shortId } from '#src/core/ids.ts';
 import { KeyedSerial } from '#src/core/serial.ts';
 import type { Clock } from '#src/core/time.ts';
+import { isUniqueViolation } from '#src/db/driver-errors.ts';
 import { parseEmails } from './emails.ts';
 import { workforceErrors } from './errors.ts';
 import type { BatchResult, CreateWorkerRequest, ListAllWorkersQuery, ListWorkersQuery, ListWorkforcesQuery, Worker, Workforce } from './schemas.ts';
@@ -81,7 +82,12 @@ export class WorkforceService {
         created_at: now,
         updated_at: now,
       };
-      await this.deps.store.insertWorkforce(row);
+      try {
+        await this.deps.store.insertWorkforce(row);
+      } catch (e) {
+        if (isUniqueViolation(e)) throw workforceErrors.nameTaken(body.workforce_name);
+        throw e;
+      }
       return { workforce_id: row.id };
     });
   }
@@ -104,11 +110,16 @@ export class WorkforceService {
       if (body.workforce_name !== undefined && body.workforce_name !== row.name && (await this.deps.store.workforceByName(projectId, body.workforce_name))) {
         throw workforceErrors.nameTaken(body.workforce_name);
       }
-      await this.deps.store.updateWorkforce(row.id, {
-        ...(body.workforce_name !== undefined ? { name: body.workforce_name } : {}),
-        ...(body.description !== undefined ? { description: body.description } : {}),
-        updated_at: this.deps.clock.now(),
-      });
+      try {
+        await this.deps.store.updateWorkforce(row.id, {
+          ...(body.workforce_name !== undefined ? { name: body.workforce_name } : {}),
+          ...(body.description !== undefined ? { description: body.description } : {}),
+          updated_at: this.deps.clock.now(),
+        });
+      } catch (e) {
+        if (isUniqueViolation(e) && body.workforce_name !== undefined) throw workforceErrors.nameTaken(body.workforce_name);
+        throw e;
+      }
       return {};
     });
   }
@@ -177,7 +188,13 @@ export class WorkforceService {
           updated_at: now,
         });
       }
-      await this.deps.store.insertWorkers(rows);
+      try {
+        await this.deps.store.insertWorkers(rows);
+      } catch (e) {
+        // Another replica added one of the addresses meanwhile (the unique index on team and address).
+        if (isUniqueViolation(e)) throw workforceErrors.workerExists(emails.join(', '));
+        throw e;
+      }
       return {};
     });
   }
