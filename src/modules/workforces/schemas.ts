@@ -113,6 +113,7 @@ export const CreateWorkerRequest = Type.Object({
     maxLength: 26_000,
     description: `The new member's e-mail address; several, separated by commas or semicolons, add one member each (at most ${MAX_EMAILS_PER_REQUEST})`,
   }),
+  // The spec's example sends "2" as a string; its table says Integer, which is what is taken.
   role: IntCodes(WORKER_ROLES, ROLE_MEANINGS, "The new members' role"),
 });
 export type CreateWorkerRequest = Static<typeof CreateWorkerRequest>;
