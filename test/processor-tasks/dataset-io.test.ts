@@ -110,6 +110,46 @@ describe('processing with datasets: samples and labels in, a new dataset version
     assert.equal((await t.client.datasets.listVersions(datasetId)).total_number, versionsBefore);
   });
 
+  test('validating an OBS folder into a dataset adds the valid files where they are, not the broken ones', async () => {
+    putFile(t, '/proc-ds-val/in/ok1.png', await patternImage(50));
+    putFile(t, '/proc-ds-val/in/ok2.png', await patternImage(51));
+    putFile(t, '/proc-ds-val/in/broken.png', Buffer.from('not an image'));
+    const before = (await t.client.datasets.describe(datasetId)).total_sample_count;
+    const { task_id } = await t.client.processorTasks.create({
+      name: 'ds-val',
+      inputs: [{ type: 'OBS', source: '/proc-ds-val/in/' }],
+      work_path: { type: 'DATASET', path: datasetId },
+      create_version: true,
+      template: { id: 'sys_data_validation', operator_params: [{ name: 'MetaValidation', params: {} }] },
+    });
+    const versionId = await latestVersion(t.client, task_id);
+    const v = await versionFinished(t.client, task_id, versionId);
+    assert.equal(v.status, 2, v.error_msg);
+    const published = v.work_path?.version_id;
+    assert.ok(published);
+    assert.equal((await versionDone(t.client, datasetId, published)).total_sample_count, before + 2);
+    const names = (await t.client.samples.list(datasetId, { limit: 50 })).samples.map((s) => s.sample_name);
+    assert.ok(names.includes('ok1.png') && names.includes('ok2.png') && !names.includes('broken.png'), names.join());
+  });
+
+  test('validation reads a folder of more than one listing page', async () => {
+    const img = await patternImage(60, 16, 16);
+    for (let i = 0; i < 1005; i++) putFile(t, `/proc-ds-pages/in/${String(i).padStart(4, '0')}.png`, img);
+    putFile(t, '/proc-ds-pages/in/0003.xml', voc('0003.png', 16, 16, []));
+    const { task_id } = await t.client.processorTasks.create({
+      name: 'ds-pages',
+      inputs: [{ type: 'OBS', source: '/proc-ds-pages/in/' }],
+      work_path: { type: 'OBS', path: '/proc-ds-pages/out/' },
+      create_version: true,
+      template: { id: 'sys_data_validation', operator_params: [{ name: 'MetaValidation', params: {} }] },
+    });
+    const v = await versionFinished(t.client, task_id, await latestVersion(t.client, task_id));
+    assert.equal(v.status, 2, v.error_msg);
+    assert.equal(v.origin_sample_count, 1005);
+    assert.equal(v.unmodified_sample_count, 1005);
+    assert.equal((await t.client.processorTasks.results(task_id, v.task_version_id, { limit: 1 })).count, 1005);
+  });
+
   test('a missing version, bad input and datasets of another project are refused', async () => {
     const body = (inputs: unknown, work: unknown = { type: 'OBS', path: '/proc-ds/out/' }) =>
       ({ name: `ds-bad-${Math.random().toString(36).slice(2, 8)}`, inputs, work_path: work, create_version: true, template: flip }) as Parameters<

@@ -39,15 +39,35 @@ const SKIPPED = /\.(xml|manifest|json|txt|csv)$/i;
 
 const tooMany = (where: string): Error => new Error(`more than ${MAX_INPUT_FILES} files in ${where}`);
 
-/** The files of one folder (or the one file a path names), each image with the VOC file beside it. */
-export async function listFolder(objects: ObjectStore, folder: ObjectPath): Promise<InputFile[]> {
-  if (folder.key !== '' && !folder.key.endsWith('/')) return [{ bucket: folder.bucket, key: folder.key }];
-  const keys = new Set<string>();
-  const found: string[] = [];
+/** Files handed on at once by inputBatches: a page of the store's listing. */
+export const INPUT_PAGE = 1000;
+
+/** The keys under a folder page by page as the store lists them; folder markers left out. */
+async function* folderPages(objects: ObjectStore, folder: ObjectPath): AsyncGenerator<string[]> {
+  let page: string[] = [];
   for await (const o of listAll(objects, folder.bucket, folder.key)) {
     if (o.key.endsWith('/')) continue;
-    keys.add(o.key);
-    if (!SKIPPED.test(o.key)) found.push(o.key);
+    page.push(o.key);
+    if (page.length >= INPUT_PAGE) {
+      yield page;
+      page = [];
+    }
+  }
+  if (page.length > 0) yield page;
+}
+
+const isSingleFile = (folder: ObjectPath): boolean => folder.key !== '' && !folder.key.endsWith('/');
+
+/** The files of one folder (or the one file a path names), each image with the VOC file beside it. */
+export async function listFolder(objects: ObjectStore, folder: ObjectPath): Promise<InputFile[]> {
+  if (isSingleFile(folder)) return [{ bucket: folder.bucket, key: folder.key }];
+  const keys = new Set<string>();
+  const found: string[] = [];
+  for await (const page of folderPages(objects, folder)) {
+    for (const key of page) {
+      keys.add(key);
+      if (!SKIPPED.test(key)) found.push(key);
+    }
     if (found.length > MAX_INPUT_FILES) throw tooMany(`/${folder.bucket}/${folder.key}`);
   }
   return found.map((key) => {
@@ -93,25 +113,64 @@ async function datasetFiles(ports: InputPorts, projectId: string, input: StoredI
   return files;
 }
 
+/** The folder an OBS or TASK input reads, its bucket checked again (it may have changed hands since the create). */
+async function inputFolder(ports: InputPorts, projectId: string, input: StoredInput, field: string): Promise<ObjectPath | undefined> {
+  const source = input.source ?? '';
+  if (input.type === 'OBS') {
+    const path = parseObsPath(source, `${field}.source`);
+    await ports.buckets.check({ projectId }, path, `${field}.source`);
+    return path;
+  }
+  if (input.type === 'TASK') return ports.taskOutput(projectId, source);
+  return undefined;
+}
+
 /** The files of the inputs, checked again at run time (a bucket or dataset may have changed hands since the create). */
 export async function inputFiles(ports: InputPorts, projectId: string, inputs: readonly StoredInput[], signal: AbortSignal): Promise<InputFile[]> {
   const files: InputFile[] = [];
   for (const [i, input] of inputs.entries()) {
     const field = `inputs[${i}]`;
-    const source = input.source ?? '';
-    if (input.type === 'OBS') {
-      const path = parseObsPath(source, `${field}.source`);
-      await ports.buckets.check({ projectId }, path, `${field}.source`);
-      files.push(...(await listFolder(ports.objects, path)));
-    } else if (input.type === 'DATASET') {
+    if (input.type === 'DATASET') {
       files.push(...(await datasetFiles(ports, projectId, input, field, signal)));
-    } else if (input.type === 'TASK') {
-      const out = await ports.taskOutput(projectId, source);
-      if (out) files.push(...(await listFolder(ports.objects, out)));
+    } else {
+      const folder = await inputFolder(ports, projectId, input, field);
+      if (folder) files.push(...(await listFolder(ports.objects, folder)));
     }
     if (files.length > MAX_INPUT_FILES) throw tooMany('the inputs');
   }
   return files;
+}
+
+/**
+ * The files of the inputs as inputFiles has them, but handed on a page at a time as soon as the store
+ * lists it, so an operator that takes one file at a time starts before the listing ends. Images are
+ * not paired with VOC files here: such operators (validation) read none.
+ */
+export async function* inputBatches(ports: InputPorts, projectId: string, inputs: readonly StoredInput[], signal: AbortSignal): AsyncGenerator<InputFile[]> {
+  let count = 0;
+  const counted = (page: InputFile[]): InputFile[] => {
+    count += page.length;
+    if (count > MAX_INPUT_FILES) throw tooMany('the inputs');
+    return page;
+  };
+  for (const [i, input] of inputs.entries()) {
+    const field = `inputs[${i}]`;
+    if (input.type === 'DATASET') {
+      const files = await datasetFiles(ports, projectId, input, field, signal);
+      for (let at = 0; at < files.length; at += INPUT_PAGE) yield counted(files.slice(at, at + INPUT_PAGE));
+      continue;
+    }
+    const folder = await inputFolder(ports, projectId, input, field);
+    if (!folder) continue;
+    if (isSingleFile(folder)) {
+      yield counted([{ bucket: folder.bucket, key: folder.key }]);
+      continue;
+    }
+    for await (const keys of folderPages(ports.objects, folder)) {
+      const page = keys.filter((key) => !SKIPPED.test(key)).map((key) => ({ bucket: folder.bucket, key }));
+      if (page.length > 0) yield counted(page);
+    }
+  }
 }
 
 /** Labels of an image that carry no shape (classification labels): they stay true of any transformed copy. */

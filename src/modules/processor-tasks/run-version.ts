@@ -5,7 +5,7 @@ import type { Clock } from '#src/core/time.ts';
 import { defineTask, type TaskDefinition } from '#src/runtime/index.ts';
 import { parseObsPath } from '#src/storage/obs-path.ts';
 import { publishToDataset, type OutputFile, type ProcessorVersions } from './dataset-output.ts';
-import { inputFiles, type InputPorts, type StoredInput } from './inputs.ts';
+import { inputBatches, inputFiles, type InputPorts, type StoredInput } from './inputs.ts';
 import { runAnalyse } from './operators/analyse.ts';
 import { runAugmentation } from './operators/augmentation.ts';
 import { runCleaning } from './operators/cleaning.ts';
@@ -47,15 +47,16 @@ export interface RunDeps extends InputPorts {
 
 type Runner = (files: readonly InputFile[], ops: readonly ParsedOperator[], ctx: OperatorContext) => Promise<unknown>;
 
-const RUNNERS: Record<TemplateId, Runner> = {
-  sys_data_validation: runValidation,
+/** The operators that need every file before they start (comparisons, histograms); validation takes them as listed. */
+const RUNNERS: Record<Exclude<TemplateId, 'sys_data_validation'>, Runner> = {
   sys_data_cleaning: runCleaning,
   sys_data_selection: runSelection,
   sys_data_augmentation: runAugmentation,
   sys_data_analyse: runAnalyse,
 };
 
-const BATCH = 200;
+/** Result rows written at once (with the counts). */
+const BATCH = 1000;
 
 interface StoredWork {
   type?: string;
@@ -113,7 +114,6 @@ export function runVersionTask(deps: RunDeps): TaskDefinition {
         const template = JSON.parse(version.template) as StoredTemplate;
         const ops = parseOperators(template.id, template.operator_params ?? [], 'template.operator_params');
         const inputs = JSON.parse(version.inputs) as StoredInput[];
-        const files = await inputFiles(deps, projectId, inputs, controller.signal);
         const output = version.output_path ? parseObsPath(version.output_path, 'output_path') : { bucket: '', key: '' };
         const ctx: OperatorContext = {
           objects: deps.objects,
@@ -149,7 +149,10 @@ export function runVersionTask(deps: RunDeps): TaskDefinition {
             if (pending.length >= BATCH) await flush();
           },
         };
-        const summary = await RUNNERS[template.id](files, ops, ctx);
+        const summary =
+          template.id === 'sys_data_validation'
+            ? await runValidation(inputBatches(deps, projectId, inputs, controller.signal), ops, ctx)
+            : await RUNNERS[template.id](await inputFiles(deps, projectId, inputs, controller.signal), ops, ctx);
         await flush();
         controller.signal.throwIfAborted();
         const done: Partial<ProcessorVersionRow> = { result: summary === undefined ? null : JSON.stringify(summary) };
@@ -160,7 +163,7 @@ export function runVersionTask(deps: RunDeps): TaskDefinition {
         }
         const end = clock.now();
         await store.transition(versionId, [1], 2, { ...done, finished_at: end, update_time: end });
-        return { files: files.length };
+        return { files: counts.origin };
       } catch (e) {
         const current = await store.versionById(versionId);
         if (!current || current.status === 4) {

@@ -9,9 +9,7 @@ export const validationLimits = (op: ParsedOperator): SizeLimits => ({
   maxHeight: num(op.params, 'image_max_height', 65535),
 });
 
-/** sys_data_validation: valid images are kept where they are, the others reported deleted with their reasons. */
-export async function runValidation(files: readonly InputFile[], ops: readonly ParsedOperator[], ctx: OperatorContext): Promise<void> {
-  const limits = ops.map(validationLimits);
+async function validatePage(files: readonly InputFile[], limits: readonly SizeLimits[], ctx: OperatorContext): Promise<void> {
   const read = batchReader(ctx, files);
   // header reads wait on I/O more than on the CPU: more in flight than cores keeps both busy
   await forEachLimited(files, ctx.concurrency * 4, ctx.signal, async (f, i) => {
@@ -25,4 +23,26 @@ export async function runValidation(files: readonly InputFile[], ops: readonly P
     if (reasons.length > 0) return ctx.record({ origin: f, property: 2, description: reasons });
     return ctx.record({ origin: f, property: 0, description: [['valid']] });
   });
+}
+
+/**
+ * sys_data_validation: valid images are kept where they are, the others reported deleted with their
+ * reasons. The files come a page at a time; the next page is listed while this one is validated.
+ */
+export async function runValidation(pages: AsyncIterable<readonly InputFile[]>, ops: readonly ParsedOperator[], ctx: OperatorContext): Promise<void> {
+  const limits = ops.map(validationLimits);
+  const it = pages[Symbol.asyncIterator]();
+  let next = it.next();
+  try {
+    for (;;) {
+      const page = await next;
+      if (page.done) return;
+      next = it.next();
+      // a listing error surfaces when that page is awaited, not as an unhandled rejection meanwhile
+      next.catch(() => undefined);
+      await validatePage(page.value, limits, ctx);
+    }
+  } finally {
+    await it.return?.(undefined);
+  }
 }
