@@ -12,3 +12,4 @@ export * from './voc.ts';
 export * from './voc-labels.ts';
 export * from './export-writer.ts';
 export * from './csv.ts';
+export * from './coco.ts';

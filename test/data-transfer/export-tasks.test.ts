@@ -10,6 +10,7 @@ import type { AtelierClient } from '#src/client/index.ts';
 import { exportOperations as ops } from '#src/modules/data-transfer/export-operations.ts';
 import { dataTransferOperations as importOps } from '#src/modules/data-transfer/operations.ts';
 import { ExportTaskStatusResp, ListExportTasksResponse, type ExportTaskRequest } from '#src/modules/data-transfer/export-schemas.ts';
+import { readCoco } from '#src/formats/coco.ts';
 import { apiFailure, restartedApp, startTestApp, type TestApp } from '../helpers/app.ts';
 import { createBody, datasetReady, eventually, PNG, putFile, versionDone } from '../datasets/fixtures.ts';
 
@@ -39,7 +40,7 @@ async function contents(c: AtelierClient, datasetId: string): Promise<string[]> 
     for (const s of page.samples) {
       const id = s.sample_type === 1 ? s.source : s.sample_name;
       const labels = (s.labels ?? [])
-        .map((l) => `${l.name}${l.property?.['@modelarts:shape'] ? `@${JSON.stringify(l.property['@modelarts:points'])}` : ''}`)
+        .map((l) => `${l.name}${l.property?.['@modelarts:shape'] ? `@${JSON.stringify(l.property['@modelarts:feature'])}` : ''}`)
         .sort();
       out.push(`${id}: ${labels.join(',')}`);
     }
@@ -123,6 +124,27 @@ describe('export tasks (#57-#59)', () => {
     const copy = (await t.client.datasets.create(createBody('exp-od-copy', '/exp/od/out/', '/exp/od/work2/', { dataset_type: 1 }))).dataset_id;
     await datasetReady(t.client, copy);
     assert.deepEqual(await contents(t.client, copy), await contents(t.client, detect));
+  });
+
+  test('COCO (object detection): the images copied and one COCO document whose boxes read back as the labels', async () => {
+    const task = await exportTask(t.client, detect, { path: '/exp/od/coco/', annotation_format: 'COCO' });
+    assert.equal(task.export_format, 2);
+    const done = await taskDone(t.client, detect, task.task_id);
+    assert.equal(done.status, 'SUCCESSED', done.error_msg);
+    assert.deepEqual(readdirSync(obs('/exp/od/coco')).sort(), [`coco-${task.task_id}.json`, 'none.jpg', 'one.jpg', 'two.jpg']);
+    const back = readCoco(readFileSync(obs(`/exp/od/coco/coco-${task.task_id}.json`), 'utf8'), 'coco.json', 1);
+    const read = [...back].map(
+      ([name, parts]) =>
+        `${name}: ${parts.labels
+          .map((l) => `${l.name}@${JSON.stringify(l.property?.['@modelarts:feature'])}`)
+          .sort()
+          .join(',')}`,
+    );
+    assert.deepEqual(read.sort(), await contents(t.client, detect));
+    await assert.rejects(
+      exportTask(t.client, classify, { path: '/exp/x/', annotation_format: 'COCO' }),
+      apiFailure(400, 'ModelArts.4384', 'annotation_format'),
+    );
   });
 
   test('round trip, text lines: texts and their labels', async () => {

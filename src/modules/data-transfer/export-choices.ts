@@ -10,6 +10,8 @@ export interface ExportChoices {
   sourceScheme: 'obs://' | 's3://';
   /** export_params as the answers show it (the defaults filled in). */
   params: ExportParams;
+  /** annotation_format COCO: the labels go into one COCO document instead of VOC files. */
+  coco?: boolean;
   /** export_dest NEW_DATASET: the dataset to make of the exported folder, and its id once made. */
   newDataset?: {
     name: string;
@@ -33,7 +35,6 @@ export function exportChoices(body: ExportTaskRequest): ExportChoices {
   }
   if (body.version_format !== undefined && body.version_format !== 'Default')
     throw invalid(`version_format: only Default is served, not ${body.version_format}`);
-  if (body.annotation_format === 'COCO') throw invalid('annotation_format: only VOC is served');
   const exportType = body.export_type ?? ExportType.all;
   const selection: SampleSelection = {};
   if (exportType === ExportType.labeled) selection.labeled = true;
@@ -50,5 +51,6 @@ export function exportChoices(body: ExportTaskRequest): ExportChoices {
     sourceScheme: body.source_type_header ?? 'obs://',
     params,
     ...(newDataset ? { newDataset } : {}),
+    ...(body.annotation_format === 'COCO' ? { coco: true } : {}),
   };
 }

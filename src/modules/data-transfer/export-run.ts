@@ -7,6 +7,7 @@ import { Readable } from 'node:stream';
 import { Type } from 'typebox';
 import { ApiError, apiError } from '#src/core/errors.ts';
 import type { Clock } from '#src/core/time.ts';
+import { CocoBuilder } from '#src/formats/coco.ts';
 import { checkExportable, planSampleExport, runExportPlan } from '#src/formats/export-writer.ts';
 import { textLabelLayout } from '#src/formats/label-format.ts';
 import { manifestLineBlocks } from '#src/formats/manifest-writer.ts';
@@ -145,7 +146,13 @@ export class ExportTaskDefinition implements TaskDefinition<typeof ExportPayload
     } else if (dataset.info.type === TEXT_CLASSIFICATION) {
       await this.writeText(dataset, target, samples, row.id, written);
     } else {
-      await this.writeLayout(dataset, target, samples, row.export_format === 1 ? 'tree' : 'tile', row.project_id, ctx.signal, written);
+      const coco = choices.coco ? new CocoBuilder() : undefined;
+      await this.writeLayout(dataset, target, samples, row.export_format === 1 ? 'tree' : 'tile', row.project_id, ctx.signal, written, coco);
+      if (coco) {
+        const key = `${target.key}coco-${row.id}.json`;
+        written.push({ bucket: target.bucket, key });
+        await objectStore.put(target.bucket, key, coco.toJSON(), { contentType: 'application/json' });
+      }
     }
     if (choices.newDataset && choices.newDataset.id === undefined) await this.createDataset(row, choices, dataset);
     return done;
@@ -201,6 +208,7 @@ export class ExportTaskDefinition implements TaskDefinition<typeof ExportPayload
     projectId: string,
     signal: AbortSignal,
     written: ObjectPath[],
+    coco?: CocoBuilder,
   ): Promise<void> {
     checkExportable(dataset.info);
     const names = new UniqueNames();
@@ -216,6 +224,12 @@ export class ExportTaskDefinition implements TaskDefinition<typeof ExportPayload
         if (!ok) throw bucketForbidden(`sample ${s.id} source`, bucket);
       }
       const plan = planSampleExport(s, dataset.info, target, layout, names);
+      if (coco) {
+        // The labels go into the one COCO document, under the name the image is copied to.
+        plan.writes = plan.writes.filter((w) => !w.to.key.endsWith('.xml'));
+        const copied = plan.copies[0]?.to.key;
+        if (copied !== undefined) coco.add(copied.slice(target.key.length), s);
+      }
       for (const c of plan.copies) written.push(c.to);
       for (const w of plan.writes) written.push(w.to);
       await runExportPlan(this.deps.objectStore, plan);

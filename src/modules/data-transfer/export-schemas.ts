@@ -151,7 +151,14 @@ export type ExportParams = Static<typeof ExportParams>;
 
 export const ExportTaskRequest = Type.Object({
   annotation_format: Type.Optional(
-    StringCodes(['VOC', 'COCO'] as const, { VOC: 'PASCAL VOC XML (the default for object detection)', COCO: 'not served: refused' }, 'Label file format'),
+    StringCodes(
+      ['VOC', 'COCO'] as const,
+      {
+        VOC: 'PASCAL VOC XML beside each image (the default for object detection)',
+        COCO: 'object detection only: the images copied as tiles and one COCO instances document, <path>coco-<task_id>.json, with every box and polygon',
+      },
+      'Label file format',
+    ),
   ),
   export_format: Type.Optional(exportFormatField('Folder layout with the sample files copied; without it, one manifest naming the files where they are')),
   export_params: Type.Optional(ExportParams),

@@ -27,6 +27,8 @@ export interface ExportTasksDeps {
 }
 
 const TEXT_CLASSIFICATION = 100;
+const OBJECT_DETECTION = 1;
+const invalidFormat = (detail: string) => apiError(400, 'ModelArts.4384', `(${detail})`);
 
 const badPath = (detail: string) => apiError(400, 'ModelArts.4358', `(path: ${detail})`);
 
@@ -71,6 +73,8 @@ export class ExportTasks {
     await this.deps.buckets.check({ projectId }, target, 'path', 'write');
     const choices = exportChoices(body);
     if ((body.export_format !== undefined || choices.newDataset) && dataset.info.type !== TEXT_CLASSIFICATION) checkExportable(dataset.info);
+    if (choices.coco && dataset.info.type !== OBJECT_DETECTION) throw invalidFormat('annotation_format: COCO is for object detection datasets');
+    if (choices.coco && choices.newDataset) throw invalidFormat('annotation_format: COCO cannot make a new dataset (its input scan reads VOC files)');
     if (choices.newDataset) {
       const work = asFolder(parseObsPath(choices.newDataset.workPath, 'export_params.export_new_dataset_work_path'));
       if (within(work, target) || within(target, work)) throw badPath(`${formatObsPath(work)}: the new dataset's output cannot be its input or hold it`);
@@ -89,7 +93,7 @@ export class ExportTasks {
       path: formatObsPath(target),
       export_type: body.export_type ?? 2,
       // A new dataset reads its samples from files: without a layout asked for, they are written as tiles.
-      export_format: body.export_format ?? (choices.newDataset ? 2 : null),
+      export_format: body.export_format ?? (choices.newDataset || choices.coco ? 2 : null),
       version_id: body.version_id ?? null,
       request: JSON.stringify(choices),
       queue_task_id: null,
