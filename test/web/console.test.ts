@@ -91,10 +91,11 @@ describe('web console in Chromium', { skip: missing }, () => {
     datasetUrl = page.url();
     await page.getByTestId('dataset-status').getByText('Ready').waitFor({ timeout: 20_000 });
     await page.locator('ul.grid img').nth(2).waitFor();
-    const loaded = await page
-      .locator('ul.grid img')
-      .evaluateAll((imgs) => imgs.map((i) => (i as HTMLImageElement).complete && (i as HTMLImageElement).naturalWidth > 0));
-    assert.deepEqual(loaded, [true, true, true], 'three thumbnails, each a loaded image');
+    // Three thumbnails, each a loaded image (signed preview URLs the server renders).
+    await page.waitForFunction(() => {
+      const imgs = [...document.querySelectorAll('ul.grid img')] as HTMLImageElement[];
+      return imgs.length === 3 && imgs.every((i) => i.complete && i.naturalWidth > 0);
+    });
     await record('dataset-samples');
 
     await page.getByRole('link', { name: '← Datasets' }).click();
@@ -142,6 +143,24 @@ describe('web console in Chromium', { skip: missing }, () => {
     await page.getByText('Your session ended or was refused').waitFor();
     await record('sign-in-expired');
     await signIn(t.creds.password);
+    await page.waitForURL(new RegExp(`/projects/${t.creds.project_id}/datasets$`));
+    await page.getByRole('row', { name: /photos/ }).waitFor();
+  });
+
+  test('switch project: sign in to a second project of the user, then switch back from the menu', async () => {
+    const { identity } = t.atelier.context;
+    const second = await identity.createProject(t.creds.domain_name, 'second');
+    await identity.addMember(second, await identity.user(t.creds.domain_name, t.creds.user_name));
+    await page.getByLabel('Project').selectOption({ label: 'Sign in to another project…' });
+    await page.waitForURL(/\/sign-in\?add=1/);
+    assert.equal(await page.getByLabel('User').inputValue(), t.creds.user_name, 'the user is filled in');
+    await page.getByLabel('Password').fill(t.creds.password);
+    await page.getByLabel('Project').fill('second');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(new RegExp(`/projects/${second.id}/datasets$`));
+    await page.getByText('No datasets yet in this project.').waitFor();
+    await record('datasets-second-project');
+    await page.getByLabel('Project').selectOption({ label: t.creds.project_name });
     await page.waitForURL(new RegExp(`/projects/${t.creds.project_id}/datasets$`));
     await page.getByRole('row', { name: /photos/ }).waitFor();
   });
