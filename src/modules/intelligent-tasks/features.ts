@@ -125,3 +125,27 @@ export function textFeatures(text: string): number[] {
 
 /** The text of a text sample (its inline content), or undefined for a file sample. */
 export const inlineText = (source: string): string | undefined => (source.startsWith(CONTENT_SCHEME) ? source.slice(CONTENT_SCHEME.length) : undefined);
+
+/** What a task's features hold besides the sample itself. */
+export interface FeatureOptions {
+  text: boolean;
+  /** Auto grouping: the image's colour and edge make-up (not where things are). */
+  grouping: boolean;
+  brightness: boolean;
+  colorfulness: boolean;
+  ambiguity: boolean;
+}
+
+/** The feature vector of one sample (a file, or inline text). */
+export async function sampleFeatures(store: ObjectStore, source: string, o: FeatureOptions): Promise<number[]> {
+  const inline = inlineText(source);
+  if (o.text || inline !== undefined) return textFeatures(inline ?? '');
+  const image = await imageFeatures(store, source);
+  const { extras } = image;
+  const more = [
+    ...(o.brightness ? [extras.brightness * 4] : []),
+    ...(o.colorfulness ? [extras.colorfulness * 4] : []),
+    ...(o.ambiguity ? [Math.log1p(extras.sharpness * 100)] : []),
+  ];
+  return [...(o.grouping ? image.grouping : image.vector), ...more];
+}

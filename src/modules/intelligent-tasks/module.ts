@@ -1,6 +1,7 @@
 import type { AppContext, FamilyModule } from '#src/context.ts';
 import type { AutoLabels, SampleQueries } from '#src/modules/samples/index.ts';
 import { LearningEngine } from './engine.ts';
+import { FeatureExtractor } from './feature-extractor.ts';
 import { intelligentTaskRoutes } from './routes.ts';
 import { Prelabeler, type PrelabelModels } from './prelabel.ts';
 import { IntelligentTasks, type TaskDatasets } from './service.ts';
@@ -23,7 +24,7 @@ export function intelligentTasksModule(deps: IntelligentTaskDeps): FamilyModule 
     store,
     deps.datasets,
     deps.autoLabels,
-    deps.objectStore,
+    new FeatureExtractor(deps.config.objectStore),
     new LearningEngine(deps),
     deps.tasks,
     deps.clock,

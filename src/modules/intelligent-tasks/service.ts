@@ -8,7 +8,6 @@ import { ApiError } from '#src/core/errors.ts';
 import type { DatasetRecord } from '#src/modules/datasets/index.ts';
 import type { AutoLabelPrediction, AutoLabels, LearningSample } from '#src/modules/samples/index.ts';
 import { defineTask, type TaskContext, type TaskQueue } from '#src/runtime/index.ts';
-import type { ObjectStore } from '#src/storage/index.ts';
 import { amountOf } from '#src/modules/services/index.ts';
 import type { PoolAmount } from '#src/runtime/local/host-resources.ts';
 import type { LocalPool } from '#src/runtime/local/local-pool.ts';
@@ -17,7 +16,7 @@ import type { LearningEngine } from './engine.ts';
 import { taskShare } from './pool-workloads.ts';
 import { checkPrelabel, type Prelabeler, type PrelabelModels } from './prelabel.ts';
 import { taskErrors } from './errors.ts';
-import { imageFeatures, inlineText, textFeatures } from './features.ts';
+import type { FeatureExtractor } from './feature-extractor.ts';
 import type { CreateTaskRequest, ListTasksQuery, SmartTaskConfig, TaskDetail, TaskType } from './schemas.ts';
 import type { IntelligentTaskStore } from './store.ts';
 import { TaskStatus, type IntelligentTaskRow } from './tables.ts';
@@ -58,7 +57,7 @@ export class IntelligentTasks {
     private readonly store: IntelligentTaskStore,
     private readonly datasets: TaskDatasets,
     private readonly samples: AutoLabels,
-    private readonly objects: ObjectStore,
+    private readonly features: FeatureExtractor,
     private readonly engine: LearningEngine,
     private readonly queue: TaskQueue,
     private readonly clock: Clock,
@@ -67,7 +66,7 @@ export class IntelligentTasks {
     private readonly pools: Pick<PoolRegistry, 'placement'>,
   ) {}
 
-  /** Pre-label runs of this process, ended by a stop. */
+  /** The tasks this process runs, ended by a stop. */
   private readonly live = new Map<string, AbortController>();
 
   /** The pool a task runs in (pool_id, else the public pool); a 400 naming the field when it is not one of the project's. */
@@ -245,8 +244,13 @@ export class IntelligentTasks {
     if (row.status === TaskStatus.stopping) return void (await this.finishStopped(row.id));
     const started = this.clock.now();
     await this.store.update(row.id, { status: TaskStatus.running, progress: 1, message: 'reading samples', start_time: started, pid: 0, start_ticks: 0 });
+    // A stop ends the work at once (the feature extractor, the learner, the model instance), as a server stop does.
+    const stop = new AbortController();
+    const onAbort = () => stop.abort(ctx.signal.reason);
+    ctx.signal.addEventListener('abort', onAbort, { once: true });
+    this.live.set(row.id, stop);
     try {
-      const result = await this.work(row, ctx.signal);
+      const result = await this.work(row, stop.signal);
       const done = await this.store.updateIf(row.id, [TaskStatus.running], {
         status: TaskStatus.succeeded,
         progress: 100,
@@ -272,6 +276,9 @@ export class IntelligentTasks {
           end_time: this.clock.now(),
         });
       }
+    } finally {
+      ctx.signal.removeEventListener('abort', onAbort);
+      this.live.delete(row.id);
     }
     this.engine.cleanup(row.id);
   }
@@ -285,14 +292,21 @@ export class IntelligentTasks {
     const config = JSON.parse(row.config) as SmartTaskConfig;
     const set = await this.samples.learningSet(dataset.id);
     const text = TEXT_TYPES.has(dataset.info.type as number);
+    const options = {
+      text,
+      grouping: row.task_type === 'auto-grouping',
+      brightness: config.image_brightness ?? false,
+      colorfulness: config.image_colorfulness ?? false,
+      ambiguity: config.ambiguity ?? false,
+    };
     const toFeatures = async (samples: LearningSample[], from: number, span: number): Promise<number[][]> => {
-      const out: number[][] = [];
-      for (const [i, s] of samples.entries()) {
-        signal.throwIfAborted();
-        out.push(await this.features(s, text, config, row.task_type === 'auto-grouping'));
-        if (i % 20 === 0) await this.progress(row.id, from + (span * i) / samples.length, 'extracting features');
-      }
-      return out;
+      await this.progress(row.id, from, 'extracting features');
+      return this.features.extract(
+        samples.map((s) => s.source),
+        options,
+        signal,
+        (done) => void this.progress(row.id, from + (span * done) / samples.length, 'extracting features'),
+      );
     };
     const stillRunning = async () => (await this.store.byId(row.id))?.status === TaskStatus.running;
     if (row.task_type === 'pre-label') return this.prelabel(row, config, set.unlabeled, signal, stillRunning);
@@ -345,69 +359,45 @@ export class IntelligentTasks {
     stillRunning: () => Promise<boolean>,
   ): Promise<TaskResultRecord> {
     const pool = this.poolOf(row.project_id, config, 'Infer');
-    const stop = new AbortController();
-    const onAbort = () => stop.abort(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    this.live.set(row.id, stop);
-    try {
-      if (!(await stillRunning())) return { annotated: 0, total: 0, unconfirmed: 0 };
-      const labels = new Set(await this.samples.labelNames(row.dataset_id));
-      const out = await this.prelabeler.run({
-        taskId: row.id,
-        projectId: row.project_id,
-        modelId: config.model_id ?? '',
-        config,
-        samples: unlabeled,
-        labels,
-        detection: (await this.datasets.require(row.project_id, row.dataset_id)).info.type === OBJECT_DETECTION,
-        signal: stop.signal,
-        place: {
-          reserve: (key, amount) => pool.reserve(key, amount, { kind: 'labeling task', id: row.id, name: row.name, projectId: row.project_id }),
-          track: (key, pid) => pool.track(key, pid),
-          release: (key) => pool.release(key),
-        },
-        onStarted: async (pid, startTicks) => void (await this.store.update(row.id, { pid, start_ticks: startTicks, message: 'predicting' })),
-        onProgress: (done, total) => this.progress(row.id, 5 + (90 * done) / total, 'predicting'),
-        stillRunning,
-      });
-      await this.store.update(row.id, { pid: 0, start_ticks: 0 });
-      if (!(await stillRunning())) return { annotated: 0, total: 0, unconfirmed: 0 };
-      if (out.guesses.length === 0 && out.failed > 0) throw new Error(`the model answered no sample: ${out.firstError ?? ''}`);
-      await this.progress(row.id, 97, 'writing results');
-      const [low, high] = config.confidence_scope ? (config.confidence_scope.split('-').map(Number) as [number, number]) : [0, DEFAULT_HARD_BELOW - 1e-9];
-      const flag = config.collect_sample ?? true;
-      const predictions: AutoLabelPrediction[] = out.guesses.map(({ sampleId, guess }) => {
-        const hard = flag && guess.score >= low && guess.score <= high;
-        return {
-          sampleId,
-          label: guess.label,
-          score: guess.score,
-          hard,
-          ...(hard ? { hardReasons: [1] } : {}),
-          ...(guess.boxes ? { boxes: guess.boxes } : {}),
-        };
-      });
-      const written = await this.samples.writePredictions(row.dataset_id, predictions);
-      return { annotated: 0, total: unlabeled.length, unconfirmed: written, hard: predictions.filter((p) => p.hard).length };
-    } finally {
-      signal.removeEventListener('abort', onAbort);
-      this.live.delete(row.id);
-    }
-  }
-
-  /** A sample's features: for grouping, the image's colour and edge make-up (not where things are). */
-  private async features(s: LearningSample, text: boolean, config: SmartTaskConfig, grouping: boolean): Promise<number[]> {
-    const inline = inlineText(s.source);
-    if (text || inline !== undefined) return textFeatures(inline ?? '');
-    const image = await imageFeatures(this.objects, s.source);
-    const { extras } = image;
-    const vector = grouping ? image.grouping : image.vector;
-    const more = [
-      ...(config.image_brightness ? [extras.brightness * 4] : []),
-      ...(config.image_colorfulness ? [extras.colorfulness * 4] : []),
-      ...(config.ambiguity ? [Math.log1p(extras.sharpness * 100)] : []),
-    ];
-    return [...vector, ...more];
+    if (!(await stillRunning())) return { annotated: 0, total: 0, unconfirmed: 0 };
+    const labels = new Set(await this.samples.labelNames(row.dataset_id));
+    const out = await this.prelabeler.run({
+      taskId: row.id,
+      projectId: row.project_id,
+      modelId: config.model_id ?? '',
+      config,
+      samples: unlabeled,
+      labels,
+      detection: (await this.datasets.require(row.project_id, row.dataset_id)).info.type === OBJECT_DETECTION,
+      signal,
+      place: {
+        reserve: (key, amount) => pool.reserve(key, amount, { kind: 'labeling task', id: row.id, name: row.name, projectId: row.project_id }),
+        track: (key, pid) => pool.track(key, pid),
+        release: (key) => pool.release(key),
+      },
+      onStarted: async (pid, startTicks) => void (await this.store.update(row.id, { pid, start_ticks: startTicks, message: 'predicting' })),
+      onProgress: (done, total) => this.progress(row.id, 5 + (90 * done) / total, 'predicting'),
+      stillRunning,
+    });
+    await this.store.update(row.id, { pid: 0, start_ticks: 0 });
+    if (!(await stillRunning())) return { annotated: 0, total: 0, unconfirmed: 0 };
+    if (out.guesses.length === 0 && out.failed > 0) throw new Error(`the model answered no sample: ${out.firstError ?? ''}`);
+    await this.progress(row.id, 97, 'writing results');
+    const [low, high] = config.confidence_scope ? (config.confidence_scope.split('-').map(Number) as [number, number]) : [0, DEFAULT_HARD_BELOW - 1e-9];
+    const flag = config.collect_sample ?? true;
+    const predictions: AutoLabelPrediction[] = out.guesses.map(({ sampleId, guess }) => {
+      const hard = flag && guess.score >= low && guess.score <= high;
+      return {
+        sampleId,
+        label: guess.label,
+        score: guess.score,
+        hard,
+        ...(hard ? { hardReasons: [1] } : {}),
+        ...(guess.boxes ? { boxes: guess.boxes } : {}),
+      };
+    });
+    const written = await this.samples.writePredictions(row.dataset_id, predictions);
+    return { annotated: 0, total: unlabeled.length, unconfirmed: written, hard: predictions.filter((p) => p.hard).length };
   }
 
   private async learn(row: IntelligentTaskRow, signal: AbortSignal, input: Record<string, unknown>): Promise<unknown> {
