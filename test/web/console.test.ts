@@ -107,6 +107,16 @@ describe('web console in Chromium', { skip: missing }, () => {
     await page.emulateMedia({ colorScheme: 'dark' });
     await record('datasets-list-dark');
     await page.emulateMedia({ colorScheme: 'light' });
+
+    // The search is kept in the URL, so a reload shows the same list.
+    await page.getByLabel('Name or description contains').fill('nothing-like-it');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.waitForURL(/\?q=nothing-like-it$/);
+    await page.reload();
+    await page.getByText('No dataset name or description contains this text.').waitFor();
+    await page.getByLabel('Name or description contains').fill('PHOT');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.getByRole('row', { name: /photos/ }).waitFor();
   });
 
   test('publish a version: its status follows by polling and its manifest path shows', async () => {

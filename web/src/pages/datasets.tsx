@@ -7,7 +7,7 @@ import { datasetBusy, datasetStatusName, datasetTypeName, formatTime } from '../
 
 const LIMIT = 20;
 
-/** The project's datasets, a page at a time, with a name search; polls while one is still changing. */
+/** The project's datasets, a page at a time, with a search by name or description; polls while one is still changing. */
 export default function Datasets({ projectId }: { projectId: string }) {
   const { pathname, query } = useLocation();
   const offset = Math.max(0, Number(query.get('offset')) || 0);
@@ -41,7 +41,7 @@ export default function Datasets({ projectId }: { projectId: string }) {
         }}
       >
         <label className="row">
-          <span>Name contains</span>
+          <span>Name or description contains</span>
           <input name="q" defaultValue={search} key={search} />
         </label>
         <button type="submit">Search</button>
@@ -80,7 +80,7 @@ export default function Datasets({ projectId }: { projectId: string }) {
             <Pager path={pathname} query={query} offset={offset} limit={LIMIT} total={list.data.total_number ?? 0} />
           </>
         ) : (
-          <p className="notice">{search ? 'No dataset name contains this text.' : 'No datasets yet in this project.'}</p>
+          <p className="notice">{search ? 'No dataset name or description contains this text.' : 'No datasets yet in this project.'}</p>
         )
       ) : null}
     </>
