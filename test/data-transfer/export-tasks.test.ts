@@ -126,7 +126,7 @@ describe('export tasks (#57-#59)', () => {
     assert.deepEqual(await contents(t.client, copy), await contents(t.client, detect));
   });
 
-  test('COCO (object detection): the images copied and one COCO document whose boxes read back as the labels', async () => {
+  test('round trip, COCO (object detection): the images copied and one COCO document, imported again with the same boxes', async () => {
     const task = await exportTask(t.client, detect, { path: '/exp/od/coco/', annotation_format: 'COCO' });
     assert.equal(task.export_format, 2);
     const done = await taskDone(t.client, detect, task.task_id);
@@ -141,6 +141,18 @@ describe('export tasks (#57-#59)', () => {
           .join(',')}`,
     );
     assert.deepEqual(read.sort(), await contents(t.client, detect));
+    // And imported again (ImportTask, a folder): the same samples and labels.
+    putFile(t, '/exp/od/cocoin/readme.md', 'starts empty');
+    const copy = (await t.client.datasets.create(createBody('exp-od-coco', '/exp/od/cocoin/', '/exp/od/work3/', { dataset_type: 1 }))).dataset_id;
+    await datasetReady(t.client, copy);
+    const imported = await t.client.http.op(importOps.ImportTask, { params: { dataset_id: copy }, body: { import_path: '/exp/od/coco/' } });
+    const done2 = await eventually(
+      'COCO import',
+      () => t.client.datasets.describeImportTask(copy, imported.task_id),
+      (x) => x.status === 'COMPLETED' || x.status === 'FAILED',
+    );
+    assert.equal(done2.error_msg, undefined);
+    assert.deepEqual(await contents(t.client, copy), await contents(t.client, detect));
     await assert.rejects(
       exportTask(t.client, classify, { path: '/exp/x/', annotation_format: 'COCO' }),
       apiFailure(400, 'ModelArts.4384', 'annotation_format'),

@@ -1,7 +1,18 @@
 // The samples an import reads, in batches: every file of a folder (the formats library's folder
-// scan, as a new dataset's input scan reads it) or the lines of a manifest. A bad line, a missing
-// file or a sample path in a bucket the caller may not read is reported and passed over.
-import { FormatError, fileProblem, manifestToNewSample, readManifestEntries, scanDirectory, type ManifestEntry, type NewSample } from '#src/formats/index.ts';
+// scan, as a new dataset's input scan reads it, plus COCO documents for object detection) or the lines
+// of a manifest. A bad line, a missing file or a sample path in a bucket the caller may not read is
+// reported and passed over.
+import {
+  FormatError,
+  fileProblem,
+  manifestToNewSample,
+  readCoco,
+  readManifestEntries,
+  scanDirectory,
+  type ManifestEntry,
+  type NewSample,
+  type SampleLabel,
+} from '#src/formats/index.ts';
 import type { DatasetRecord } from '#src/modules/datasets/index.ts';
 import type { BucketAccess } from '#src/storage/bucket-access.ts';
 import type { ObjectStat, ObjectStore } from '#src/storage/object-store.ts';
@@ -10,6 +21,9 @@ import { ApiError } from '#src/core/errors.ts';
 import type { ImportCounts } from '#src/modules/datasets/index.ts';
 
 export const BATCH_SIZE = 1000;
+const OBJECT_DETECTION = 1;
+/** The largest COCO document read. */
+const MAX_COCO_BYTES = 256 * 1024 * 1024;
 /** Manifest lines whose files are looked up at once. */
 const HEAD_CONCURRENCY = 64;
 
@@ -63,8 +77,9 @@ export async function* importBatches(ctx: SourceContext): AsyncGenerator<NewSamp
   }
 }
 
-function folderBatches(ctx: SourceContext): AsyncGenerator<NewSample[]> {
-  return scanDirectory(ctx.objectStore, ctx.path, ctx.dataset.info, {
+async function* folderBatches(ctx: SourceContext): AsyncGenerator<NewSample[]> {
+  const coco = ctx.choices.importAnnotations && ctx.dataset.info.type === OBJECT_DETECTION ? await cocoLabels(ctx) : new Map();
+  const files = scanDirectory(ctx.objectStore, ctx.path, ctx.dataset.info, {
     importAnnotations: ctx.choices.importAnnotations,
     ...(ctx.choices.labelFormat ? { labelFormat: ctx.choices.labelFormat } : {}),
     batchSize: BATCH_SIZE,
@@ -75,6 +90,43 @@ function folderBatches(ctx: SourceContext): AsyncGenerator<NewSample[]> {
       ctx.counts.bytesFound += file.size;
     },
   });
+  const folder = formatObsPath(ctx.path);
+  for await (const batch of files) {
+    if (coco.size === 0) {
+      yield batch;
+      continue;
+    }
+    yield batch.map((s) => {
+      const parts = s.labels && s.labels.length > 0 ? undefined : coco.get(s.source.slice(folder.length));
+      return parts ? { ...s, labels: parts.labels, metadata: { ...s.metadata, ...parts.metadata } } : s;
+    });
+  }
+}
+
+/**
+ * Object detection: the COCO instances documents (*.json) at the top of the folder, as an export with
+ * annotation_format COCO writes them; their labels go to the images they name (a VOC file beside an
+ * image wins). A document that does not read is reported and passed over.
+ */
+async function cocoLabels(ctx: SourceContext): Promise<Map<string, { labels: SampleLabel[]; metadata: Record<string, unknown> }>> {
+  const out = new Map<string, { labels: SampleLabel[]; metadata: Record<string, unknown> }>();
+  let token: string | undefined;
+  do {
+    const page = await ctx.objectStore.list(ctx.path.bucket, { prefix: ctx.path.key, delimiter: '/', ...(token ? { continuationToken: token } : {}) });
+    for (const o of page.objects) {
+      if (!o.key.toLowerCase().endsWith('.json')) continue;
+      const file = formatObsPath({ bucket: ctx.path.bucket, key: o.key });
+      try {
+        const doc = readCoco(await ctx.objectStore.readText(ctx.path.bucket, o.key, MAX_COCO_BYTES), file, OBJECT_DETECTION);
+        for (const [name, parts] of doc) out.set(name, parts);
+      } catch (e) {
+        if (!(e instanceof ApiError)) throw e;
+        ctx.onError(file, e instanceof FormatError ? e.problem : fileProblem(e));
+      }
+    }
+    token = page.nextContinuationToken;
+  } while (token);
+  return out;
 }
 
 async function* manifestBatches(ctx: SourceContext): AsyncGenerator<NewSample[]> {
