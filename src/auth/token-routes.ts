@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { errors } from '#src/core/errors.ts';
 import type { Clock } from '#src/core/time.ts';
 import { routeOf } from '#src/http/operation-route.ts';
+import { principal } from './auth-hook.ts';
 import { FailureLimiter, tooManyFailures, type FailureLimits } from './failure-limiter.ts';
 import type { IdentityService } from './identity-service.ts';
 import { tokenOperations as ops } from './token-operations.ts';
@@ -53,6 +54,32 @@ export const tokenRoutes: FastifyPluginAsyncTypebox<TokenRouteOptions> = async (
           catalog: [],
         },
       });
+    },
+  });
+
+  // Keystone's list of the projects a token's user may scope a token to: the console's project menu.
+  app.route({
+    ...routeOf(ops.KeystoneListAuthProjects),
+    config: { workerRoute: true },
+    handler: async (req) => {
+      const who = principal(req);
+      const mine = await identity.projectsOfUser(who.userId);
+      // A labeling team member's identity is let into one project at a time, through its token.
+      const projects = who.role === 'worker' ? mine.filter((p) => p.id === who.projectId) : mine;
+      const base = `${req.protocol}://${req.host}`;
+      return {
+        projects: projects.map((p) => ({
+          id: p.id,
+          name: p.name,
+          domain_id: p.domain_id,
+          description: '',
+          enabled: true,
+          is_domain: false,
+          parent_id: p.domain_id,
+          links: { self: `${base}/v3/projects/${p.id}` },
+        })),
+        links: { self: `${base}/v3/auth/projects`, previous: null, next: null },
+      };
     },
   });
 };

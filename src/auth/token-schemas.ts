@@ -81,3 +81,29 @@ export const TokenResponse = Type.Object({
     { description: 'What the token grants; the token itself is in the X-Subject-Token header' },
   ),
 });
+
+const SelfLink = (description: string) => Type.Object({ self: Type.String({ description: 'The URL of this resource' }) }, { description });
+
+export const AuthProjectsResponse = Type.Object({
+  projects: Type.Array(
+    Type.Object({
+      id: Type.String({ description: 'Project ID' }),
+      name: Type.String({ description: 'Project name' }),
+      domain_id: Type.String({ description: "The project's account (domain) ID" }),
+      description: Type.String({ description: 'Always empty: Atelier projects carry no description' }),
+      enabled: Type.Boolean({ description: 'Always true: a project that exists can be used' }),
+      is_domain: Type.Boolean({ description: 'Always false: a project here is never itself an account' }),
+      parent_id: Type.String({ description: "The project's parent, which is its account (domain) ID" }),
+      links: SelfLink('Where the project is'),
+    }),
+    { description: "The projects the caller's user is a member of, by name; a labeling team member's identity sees only the project of its token" },
+  ),
+  links: Type.Object(
+    {
+      self: Type.String({ description: 'The URL of this list' }),
+      previous: Type.Union([Type.String(), Type.Null()], { description: 'Always null: the list comes in one page' }),
+      next: Type.Union([Type.String(), Type.Null()], { description: 'Always null: the list comes in one page' }),
+    },
+    { description: 'Links of the list' },
+  ),
+});
