@@ -27,6 +27,7 @@ import { modelUsage, servicesModule } from './services/module.ts';
 import { trainingImageUsage } from './training-jobs/index.ts';
 import { trainingEngines, trainingJobsModule } from './training-jobs/module.ts';
 import { workforcesModule } from './workforces/index.ts';
+import { acceptanceModule } from './workforce-tasks/acceptance-module.ts';
 
 /** Hands a family's background work to the worker and the reconciler loop, then registers its routes. */
 async function install(app: FastifyInstance, ctx: AppContext, family: FamilyModule, starters: (() => void)[]): Promise<void> {
@@ -116,6 +117,19 @@ export async function registerModules(app: FastifyInstance, ctx: AppContext): Pr
   await install(app, ctx, datasets, starters);
   await install(app, ctx, samples, starters);
   await install(app, ctx, workforces, starters);
+  await install(
+    app,
+    ctx,
+    acceptanceModule({
+      ...ctx,
+      datasets: datasetDirectory,
+      workforces: workforces.workforces,
+      labeling: samples.labeling,
+      queries: samples.queries,
+      labels: samples.service,
+    }),
+    starters,
+  );
   await install(app, ctx, processorTasksModule({ ...ctx, datasets: datasetDirectory, samples: samples.service, versions: datasets.versions }), starters);
   await install(
     app,

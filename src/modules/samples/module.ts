@@ -25,7 +25,12 @@ export type SamplesDeps = Pick<AppContext, 'database' | 'clock' | 'objectStore' 
  * Samples, labels, manual labeling, dataset statistics and metrics (INDEX #6, #7, #12-16, #19-25).
  * `service` is what the datasets family uses of samples (its DatasetSamplesPort).
  */
-export function samplesModule(deps: SamplesDeps): FamilyModule & { service: SampleService; autoLabels: AutoLabels; queries: SampleQueries } {
+export function samplesModule(deps: SamplesDeps): FamilyModule & {
+  service: SampleService;
+  autoLabels: AutoLabels;
+  queries: SampleQueries;
+  labeling: SampleLabeling;
+} {
   const { datasets, clock } = deps;
   const writers = { clock, objectStore: deps.objectStore, buckets: deps.buckets };
   const store = new SampleStore(deps.database);
@@ -40,6 +45,7 @@ export function samplesModule(deps: SamplesDeps): FamilyModule & { service: Samp
     service,
     autoLabels,
     queries,
+    labeling,
     register: async (app) => {
       await app.register(sampleRoutes, { queries, uploads, labeling });
       await app.register(labelRoutes, { labels });

@@ -1,0 +1,70 @@
+// Wire shapes of a team labeling task's statistics (#35) and its members' progress (#36).
+import { Type, type Static } from 'typebox';
+import { StringCodes } from '#src/core/schemas.ts';
+
+export const TASK_SAMPLE_STATES = [
+  '__ALL__',
+  '__NONE__',
+  '__UNCHECK__',
+  '__ACCEPTED__',
+  '__REJECTED__',
+  '__UNREVIEWED__',
+  '__REVIEWED__',
+  '__WORKFORCE_SAMPLED__',
+  '__WORKFORCE_SAMPLED_UNCHECK__',
+  '__WORKFORCE_SAMPLED_CHECKED__',
+  '__WORKFORCE_SAMPLED_ACCEPTED__',
+  '__WORKFORCE_SAMPLED_REJECTED__',
+  '__AUTO_ANNOTATION__',
+] as const;
+export type TaskSampleStateFilter = (typeof TASK_SAMPLE_STATES)[number];
+const LOWER_STATES = TASK_SAMPLE_STATES.map((s) => s.toLowerCase() as Lowercase<TaskSampleStateFilter>);
+
+export const TaskStatsQuery = Type.Object({
+  sample_state: Type.Optional(
+    StringCodes(
+      [...TASK_SAMPLE_STATES, ...LOWER_STATES],
+      {
+        ...(Object.fromEntries(LOWER_STATES.map((s) => [s, `as ${s.toUpperCase()}`])) as Record<Lowercase<TaskSampleStateFilter>, string>),
+        __ALL__: 'copies with labels',
+        __NONE__: 'copies not labeled yet',
+        __UNCHECK__: 'copies passed by review, waiting for acceptance',
+        __ACCEPTED__: 'copies accepted into the dataset',
+        __REJECTED__: 'copies sent back to their labeler by review or acceptance',
+        __UNREVIEWED__: 'labeled copies waiting for review',
+        __REVIEWED__: 'copies passed by review',
+        __WORKFORCE_SAMPLED__: 'copies drawn into the running acceptance',
+        __WORKFORCE_SAMPLED_UNCHECK__: 'drawn copies without a verdict yet',
+        __WORKFORCE_SAMPLED_CHECKED__: 'drawn copies with a verdict',
+        __WORKFORCE_SAMPLED_ACCEPTED__: 'drawn copies the owner passed',
+        __WORKFORCE_SAMPLED_REJECTED__: 'drawn copies the owner refused',
+        __AUTO_ANNOTATION__: 'copies with labels to confirm (a task holds none)',
+      },
+      'Counts labels only on the copies in this state (all copies when absent); the lower-case forms (as in the spec example) mean the same',
+    ),
+  ),
+});
+
+const StateCounts = Type.Record(Type.String(), Type.Integer(), {
+  description:
+    'Copy counts by state: total, un_annotation (not labeled), unreviewed (waiting for review), uncheck (reviewed, waiting for acceptance), accepted, rejected (sent back), auto_annotation (always 0 in a task)',
+});
+
+export const TaskLabelStats = Type.Object({
+  name: Type.String({ description: 'Label name' }),
+  type: Type.Integer({ description: 'Label type as in the dataset (0 image classification, 1 object detection, 100 text classification, ...)' }),
+  property: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: "The label's attributes in the dataset (color, shortcut, ...)" })),
+  count: Type.Integer({ description: 'How many times the copies counted carry the label' }),
+  sample_count: Type.Integer({ description: 'How many of the copies counted carry the label' }),
+});
+
+export const TaskStats = Type.Object({
+  label_stats: Type.Array(TaskLabelStats, { description: "The dataset's labels with their use in the task's copies" }),
+  sample_stats: StateCounts,
+});
+export type TaskStats = Static<typeof TaskStats>;
+
+export const TaskMetrics = Type.Object({
+  sample_stats: Type.Record(Type.String(), StateCounts, { description: "Each labeler's copy counts by state, keyed by the member's e-mail" }),
+});
+export type TaskMetrics = Static<typeof TaskMetrics>;
