@@ -157,15 +157,20 @@ describe('web console in Chromium', { skip: missing }, () => {
     await page.getByRole('row', { name: /photos/ }).waitFor();
   });
 
-  test('switch project: sign in to a second project of the user, then switch back from the menu', async () => {
+  test("switch project: the menu lists the user's projects (IAM's /v3/auth/projects); one not signed into asks for a sign-in, then back", async () => {
     const { identity } = t.atelier.context;
     const second = await identity.createProject(t.creds.domain_name, 'second');
     await identity.addMember(second, await identity.user(t.creds.domain_name, t.creds.user_name));
-    await page.getByLabel('Project').selectOption({ label: 'Sign in to another project…' });
-    await page.waitForURL(/\/sign-in\?add=1/);
+    await identity.createProject(t.creds.domain_name, 'not-a-member');
+    await page.reload();
+    const menu = page.getByLabel('Project');
+    await menu.locator('option', { hasText: 'second' }).waitFor({ state: 'attached' });
+    assert.equal(await menu.locator('option', { hasText: 'not-a-member' }).count(), 0, 'only projects the user belongs to');
+    await menu.selectOption({ label: 'second' });
+    await page.waitForURL(/\/sign-in\?add=1&project=second/);
     assert.equal(await page.getByLabel('User').inputValue(), t.creds.user_name, 'the user is filled in');
+    assert.equal(await page.getByLabel('Project').inputValue(), 'second', 'the project is filled in');
     await page.getByLabel('Password').fill(t.creds.password);
-    await page.getByLabel('Project').fill('second');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.waitForURL(new RegExp(`/projects/${second.id}/datasets$`));
     await page.getByText('No datasets yet in this project.').waitFor();

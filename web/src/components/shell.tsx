@@ -1,25 +1,30 @@
 import { useSyncExternalStore, type ReactNode } from 'react';
-import { useQueryClient } from '@tanstack/react-query';
-import { readSession, signOut, subscribeSession } from '../session.ts';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { listAuthProjects } from '../api/auth-projects.ts';
+import { readSession, signOut, subscribeSession, tokenOf } from '../session.ts';
 import { Link, navigate } from '../router.ts';
 
 export function useSession() {
   return useSyncExternalStore(subscribeSession, readSession);
 }
 
-/** The frame of every signed-in page: the project switcher, the families served, sign-out. */
+/** The frame of every signed-in page: the menu of the user's projects, the families served, sign-out. */
 export function Shell({ projectId, children }: { projectId: string; children: ReactNode }) {
   const session = useSession();
   const queries = useQueryClient();
-  const project = session?.projects.find((p) => p.id === projectId);
+  // The user's projects as IAM lists them; one without a token in this tab asks for a sign-in first.
+  const mine = useQuery({ queryKey: ['auth-projects', projectId], queryFn: () => listAuthProjects(projectId), staleTime: 60_000 });
+  const projects = mine.data ?? session?.projects ?? [];
   const leave = () => {
     signOut();
     queries.clear();
     navigate('/sign-in');
   };
   const switchTo = (value: string) => {
-    if (value === '+') navigate(`/sign-in?add=1&next=${encodeURIComponent(window.location.pathname)}`);
-    else navigate(`/projects/${encodeURIComponent(value)}/datasets`);
+    const target = `/projects/${encodeURIComponent(value)}/datasets`;
+    const name = projects.find((p) => p.id === value)?.name ?? value;
+    if (tokenOf(value)) navigate(target);
+    else navigate(`/sign-in?add=1&project=${encodeURIComponent(name)}&next=${encodeURIComponent(target)}`);
   };
   return (
     <>
@@ -36,13 +41,12 @@ export function Shell({ projectId, children }: { projectId: string; children: Re
         <label className="row">
           <span>Project</span>
           <select value={projectId} onChange={(e) => switchTo(e.target.value)}>
-            {project ? null : <option value={projectId}>{projectId}</option>}
-            {session?.projects.map((p) => (
+            {projects.some((p) => p.id === projectId) ? null : <option value={projectId}>{projectId}</option>}
+            {projects.map((p) => (
               <option key={p.id} value={p.id}>
                 {p.name}
               </option>
             ))}
-            <option value="+">Sign in to another project…</option>
           </select>
         </label>
         <span className="muted">{session ? `${session.user} @ ${session.domain}` : ''}</span>

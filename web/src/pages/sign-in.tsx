@@ -11,7 +11,7 @@ export default function SignIn() {
   const [domain, setDomain] = useState(known?.domain ?? '');
   const [user, setUser] = useState(known?.user ?? '');
   const [password, setPassword] = useState('');
-  const [project, setProject] = useState(query.get('add') ? '' : 'default');
+  const [project, setProject] = useState(query.get('project') ?? (query.get('add') ? '' : 'default'));
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
 
