@@ -19,6 +19,7 @@ import { samplesClient } from './families/samples.ts';
 import { servicesClient } from './families/services.ts';
 import { trainingClient } from './families/training.ts';
 import { workforcesClient } from './families/workforces.ts';
+import { workforceTasksClient } from './families/workforce-tasks.ts';
 
 export { ApiClientError, HttpClient, type ClientAuth, type PreparedRequest, type RawResponse, type RequestOptions } from './http-client.ts';
 
@@ -45,6 +46,7 @@ export class AtelierClient {
   readonly notebooks;
   readonly devenv;
   readonly workforces;
+  readonly workforceTasks;
 
   constructor(endpoint: string, auth: ClientAuth) {
     this.http = new HttpClient(endpoint, auth);
@@ -68,6 +70,7 @@ export class AtelierClient {
     this.notebooks = notebooksClient(this.http);
     this.devenv = devenvClient(this.http);
     this.workforces = workforcesClient(this.http);
+    this.workforceTasks = workforceTasksClient(this.http);
   }
 
   get projectId(): string {

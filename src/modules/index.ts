@@ -27,6 +27,7 @@ import { modelUsage, servicesModule } from './services/module.ts';
 import { trainingImageUsage } from './training-jobs/index.ts';
 import { trainingEngines, trainingJobsModule } from './training-jobs/module.ts';
 import { workforcesModule } from './workforces/index.ts';
+import { taskWorkforcePorts, workforceTasksModule } from './workforce-tasks/index.ts';
 import { acceptanceModule } from './workforce-tasks/acceptance-module.ts';
 
 /** Hands a family's background work to the worker and the reconciler loop, then registers its routes. */
@@ -57,7 +58,8 @@ export async function registerModules(app: FastifyInstance, ctx: AppContext): Pr
   const samples = samplesModule({ ...ctx, datasets: datasetDirectory, urls: objectUrls.urls });
   const dataTransfer = dataTransferModule({ ...ctx, datasets: datasetDirectory, samples: samples.service });
   const datasets = datasetsModule({ ...ctx, samples: samples.service, imports: dataTransfer.imports });
-  const workforces = workforcesModule(ctx);
+  const taskPorts = taskWorkforcePorts(ctx.database);
+  const workforces = workforcesModule({ ...ctx, usage: taskPorts, taskWorkforces: taskPorts });
 
   // -- DevEnviron images first: one catalogue (the Python training engines as the built-in images, and
   // each project's registered and saved environments) that notebooks, old instances, algorithms and
@@ -127,6 +129,19 @@ export async function registerModules(app: FastifyInstance, ctx: AppContext): Pr
       labeling: samples.labeling,
       queries: samples.queries,
       labels: samples.service,
+    }),
+    starters,
+  );
+  await install(
+    app,
+    ctx,
+    workforceTasksModule({
+      ...ctx,
+      datasets: datasetDirectory,
+      selection: samples.selection,
+      queries: samples.queries,
+      workforces: workforces.workforces,
+      invitations: workforces.invitations,
     }),
     starters,
   );

@@ -8,3 +8,4 @@ export { SAMPLE_STATES, type SampleStateFilter } from './schemas.ts';
 export type { AutoLabels, AutoLabelPrediction, LearningSample, LearningSet } from './auto-labels.ts';
 export type { SampleQueries } from './sample-queries.ts';
 export { DescribeSampleResp, ListSamplesQuery, ListSamplesResponse, SampleLabel } from './schemas.ts';
+export type { SampleSelectionSql } from './selection-sql.ts';

@@ -8,6 +8,7 @@ import { sampleRoutes } from './routes/sample-routes.ts';
 import { statsRoutes } from './routes/stats-routes.ts';
 import { SampleLabeling } from './sample-labeling.ts';
 import { SampleQueries } from './sample-queries.ts';
+import { selectionSql, type SampleSelectionSql } from './selection-sql.ts';
 import { SampleUploads } from './sample-upload.ts';
 import { SampleService } from './service.ts';
 import { StatsService } from './stats-service.ts';
@@ -29,6 +30,7 @@ export function samplesModule(deps: SamplesDeps): FamilyModule & {
   service: SampleService;
   autoLabels: AutoLabels;
   queries: SampleQueries;
+  selection: SampleSelectionSql;
   labeling: SampleLabeling;
 } {
   const { datasets, clock } = deps;
@@ -45,6 +47,7 @@ export function samplesModule(deps: SamplesDeps): FamilyModule & {
     service,
     autoLabels,
     queries,
+    selection: selectionSql(store, clock),
     labeling,
     register: async (app) => {
       await app.register(sampleRoutes, { queries, uploads, labeling });

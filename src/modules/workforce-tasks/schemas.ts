@@ -34,32 +34,41 @@ export const TaskSampleParams = Type.Object({
   sample_id: Type.String({ minLength: 1, maxLength: 64, description: 'Sample ID' }),
 });
 
-const WorkerRef = Type.Object({
-  create_time: Type.Optional(Type.Integer({ minimum: 0, description: 'Accepted and ignored' })),
-  description: Type.Optional(Type.String({ maxLength: 256, description: 'Accepted and ignored' })),
-  email: Type.Optional(Type.String({ maxLength: 256, description: 'E-mail of a member of the team, naming them when worker_id is absent' })),
-  role: Type.Optional(IntCodes([0, 1, 2, 3] as const, ROLE_MEANINGS, 'Accepted and ignored: the member takes part in the role the team gives them')),
-  status: Type.Optional(Type.Integer({ minimum: 0, maximum: 3, description: 'Accepted and ignored' })),
-  update_time: Type.Optional(Type.Integer({ minimum: 0, description: 'Accepted and ignored' })),
-  worker_id: Type.Optional(Type.String({ maxLength: 64, description: 'ID of a member of the team' })),
-  workforce_id: Type.Optional(Type.String({ maxLength: 64, description: 'Accepted and ignored (the enclosing team is used)' })),
-});
+const WorkerRef = Type.Object(
+  {
+    create_time: Type.Optional(Type.Integer({ minimum: 0, description: 'Accepted and ignored' })),
+    description: Type.Optional(Type.String({ maxLength: 256, description: 'Accepted and ignored' })),
+    email: Type.Optional(Type.String({ maxLength: 256, description: 'E-mail of a member of the team, naming them when worker_id is absent' })),
+    role: Type.Optional(IntCodes([0, 1, 2, 3] as const, ROLE_MEANINGS, 'Accepted and ignored: the member takes part in the role the team gives them')),
+    status: Type.Optional(Type.Integer({ minimum: 0, maximum: 3, description: 'Accepted and ignored' })),
+    update_time: Type.Optional(Type.Integer({ minimum: 0, description: 'Accepted and ignored' })),
+    worker_id: Type.Optional(Type.String({ maxLength: 64, description: 'ID of a member of the team' })),
+    workforce_id: Type.Optional(Type.String({ maxLength: 64, description: 'Accepted and ignored (the enclosing team is used)' })),
+  },
+  { description: 'A member of the team, by worker_id or email' },
+);
 
-const WorkforceConfigIn = Type.Object({
-  workers: Type.Optional(ListOf(WorkerRef, MAX_TASK_WORKERS, 'Members of the team taking part; absent or []: every member of the team')),
-  workforce_id: Type.Optional(Type.String({ maxLength: 64, description: 'ID of a labeling team of the project (required)' })),
-  workforce_name: Type.Optional(Type.String({ maxLength: 1024, description: 'Team name; accepted and ignored (workforce_id names the team)' })),
-});
+const WorkforceConfigIn = Type.Object(
+  {
+    workers: Type.Optional(ListOf(WorkerRef, MAX_TASK_WORKERS, 'Members of the team taking part; absent or []: every member of the team')),
+    workforce_id: Type.Optional(Type.String({ maxLength: 64, description: 'ID of a labeling team of the project (required)' })),
+    workforce_name: Type.Optional(Type.String({ maxLength: 1024, description: 'Team name; accepted and ignored (workforce_id names the team)' })),
+  },
+  { description: 'One team taking part' },
+);
 
-export const WorkforcesConfigIn = Type.Object({
-  agency: Type.Optional(
-    Type.String({
-      maxLength: 256,
-      description: "E-mail of a team administrator (role 2) of the task's teams: the samples wait unassigned for them to assign; absent: split evenly",
-    }),
-  ),
-  workforces: Type.Optional(ListOf(WorkforceConfigIn, MAX_TASK_WORKFORCES, 'Teams that label the task, with the members taking part')),
-});
+export const WorkforcesConfigIn = Type.Object(
+  {
+    agency: Type.Optional(
+      Type.String({
+        maxLength: 256,
+        description: "E-mail of a team administrator (role 2) of the task's teams: the samples wait unassigned for them to assign; absent: split evenly",
+      }),
+    ),
+    workforces: Type.Optional(ListOf(WorkforceConfigIn, MAX_TASK_WORKFORCES, 'Teams that label the task, with the members taking part')),
+  },
+  { description: 'Who labels: the teams and members taking part, and whether an administrator assigns the samples' },
+);
 export type WorkforcesConfigIn = Static<typeof WorkforcesConfigIn>;
 
 export const CreateWorkforceTaskRequest = Type.Object({
@@ -115,24 +124,30 @@ export const DescribeTaskQuery = Type.Object({
   workforce_stats: Type.Optional(Type.Boolean({ description: 'true: add workforce_stats and worker_stats (members and their progress)' })),
 });
 
-export const SampleStats = Type.Object({
-  accepted_sample_count: Type.Integer({ description: 'Copies the owner accepted' }),
-  auto_annotation_sample_count: Type.Integer({ description: 'Copies with labels awaiting confirmation (always 0: members confirm by saving)' }),
-  deleted_sample_count: Type.Integer({ description: 'Copies of samples since deleted from the dataset' }),
-  rejected_sample_count: Type.Integer({ description: 'Copies refused by review or acceptance, back with their labeler' }),
-  sampled_sample_count: Type.Integer({ description: 'Copies sampled by the open acceptance (0 when none is open)' }),
-  total_sample_count: Type.Integer({ description: 'All copies' }),
-  unannotated_sample_count: Type.Integer({ description: 'Copies not labeled yet' }),
-  uncheck_sample_count: Type.Integer({ description: 'Copies the review passed, waiting for acceptance' }),
-  unreviewed_sample_count: Type.Integer({ description: 'Copies labeled, waiting for review' }),
-});
+export const SampleStats = Type.Object(
+  {
+    accepted_sample_count: Type.Integer({ description: 'Copies the owner accepted' }),
+    auto_annotation_sample_count: Type.Integer({ description: 'Copies with labels awaiting confirmation (always 0: members confirm by saving)' }),
+    deleted_sample_count: Type.Integer({ description: 'Copies of samples since deleted from the dataset' }),
+    rejected_sample_count: Type.Integer({ description: 'Copies refused by review or acceptance, back with their labeler' }),
+    sampled_sample_count: Type.Integer({ description: 'Copies sampled by the open acceptance (0 when none is open)' }),
+    total_sample_count: Type.Integer({ description: 'All copies' }),
+    unannotated_sample_count: Type.Integer({ description: 'Copies not labeled yet' }),
+    uncheck_sample_count: Type.Integer({ description: 'Copies the review passed, waiting for acceptance' }),
+    unreviewed_sample_count: Type.Integer({ description: 'Copies labeled, waiting for review' }),
+  },
+  { description: 'Copies of the samples by state' },
+);
 export type SampleStats = Static<typeof SampleStats>;
 
-export const WorkforceStats = Type.Object({
-  labeler_count: Type.Integer({ description: 'Labelers in the task' }),
-  reviewer_count: Type.Integer({ description: 'Reviewers in the task' }),
-  workforce_count: Type.Integer({ description: 'Teams in the task' }),
-});
+export const WorkforceStats = Type.Object(
+  {
+    labeler_count: Type.Integer({ description: 'Labelers in the task' }),
+    reviewer_count: Type.Integer({ description: 'Reviewers in the task' }),
+    workforce_count: Type.Integer({ description: 'Teams in the task' }),
+  },
+  { description: 'How many teams, labelers and reviewers the task has' },
+);
 
 export const WorkerTask = Type.Object({
   create_time: Type.Integer({ description: 'When the member joined the task, ms since the epoch' }),
@@ -153,15 +168,21 @@ export const WorkerTask = Type.Object({
 });
 export type WorkerTask = Static<typeof WorkerTask>;
 
-const WorkforceConfigOut = Type.Object({
-  workers: Type.Array(Worker, { description: 'Members taking part' }),
-  workforce_id: Type.String({ description: 'Labeling team ID' }),
-  workforce_name: Type.String({ description: 'Team name' }),
-});
-export const WorkforcesConfigOut = Type.Object({
-  agency: Type.Optional(Type.String({ description: 'E-mail of the administrator assigning the samples; absent when they are split evenly' })),
-  workforces: Type.Array(WorkforceConfigOut, { description: 'Teams of the task' }),
-});
+const WorkforceConfigOut = Type.Object(
+  {
+    workers: Type.Array(Worker, { description: 'Members taking part' }),
+    workforce_id: Type.String({ description: 'Labeling team ID' }),
+    workforce_name: Type.String({ description: 'Team name' }),
+  },
+  { description: 'One team taking part' },
+);
+export const WorkforcesConfigOut = Type.Object(
+  {
+    agency: Type.Optional(Type.String({ description: 'E-mail of the administrator assigning the samples; absent when they are split evenly' })),
+    workforces: Type.Array(WorkforceConfigOut, { description: 'Teams of the task' }),
+  },
+  { description: 'Who labels: the teams and members taking part' },
+);
 
 export const WorkforceTask = Type.Object({
   auto_sync_dataset: Type.Boolean({ description: 'Accepted labels are written into the dataset when an acceptance passes' }),
@@ -257,15 +278,18 @@ export const DescribeTaskSampleQuery = Type.Object({
   worker_id: Type.Optional(Type.String({ maxLength: 64, description: "Owner only: that member's copy (default: the first); a member always gets their own" })),
 });
 
-export const TaskSampleLabels = Type.Object({
-  labels: Type.Optional(ListOf(SampleLabel, 1000, "The member's labels of the sample, replacing their earlier ones; [] clears them")),
-  metadata: Type.Optional(Type.Record(Type.String({ maxLength: 128 }), Type.Unknown(), { maxProperties: 64, description: 'Accepted and ignored' })),
-  sample_id: Type.Optional(Type.String({ maxLength: 64, description: 'Sample ID (required)' })),
-  sample_type: Type.Optional(Type.Integer({ minimum: 0, maximum: 100, description: 'Accepted and ignored' })),
-  sample_usage: Type.Optional(Type.String({ maxLength: 32, description: 'Accepted and ignored' })),
-  source: Type.Optional(Type.String({ maxLength: 2048, description: 'Accepted and ignored' })),
-  worker_id: Type.Optional(Type.String({ maxLength: 64, description: "Accepted and ignored: the copy saved is always the caller's own" })),
-});
+export const TaskSampleLabels = Type.Object(
+  {
+    labels: Type.Optional(ListOf(SampleLabel, 1000, "The member's labels of the sample, replacing their earlier ones; [] clears them")),
+    metadata: Type.Optional(Type.Record(Type.String({ maxLength: 128 }), Type.Unknown(), { maxProperties: 64, description: 'Accepted and ignored' })),
+    sample_id: Type.Optional(Type.String({ maxLength: 64, description: 'Sample ID (required)' })),
+    sample_type: Type.Optional(Type.Integer({ minimum: 0, maximum: 100, description: 'Accepted and ignored' })),
+    sample_usage: Type.Optional(Type.String({ maxLength: 32, description: 'Accepted and ignored' })),
+    source: Type.Optional(Type.String({ maxLength: 2048, description: 'Accepted and ignored' })),
+    worker_id: Type.Optional(Type.String({ maxLength: 64, description: "Accepted and ignored: the copy saved is always the caller's own" })),
+  },
+  { description: 'The labels the calling member gives one sample' },
+);
 export const UpdateTaskSamplesRequest = Type.Object({
   email: Type.Optional(Type.String({ maxLength: 256, description: 'Accepted and ignored: the caller is the member' })),
   samples: Type.Optional(ListOf(TaskSampleLabels, 1000, 'Copies to label, at least one')),

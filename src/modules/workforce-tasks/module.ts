@@ -1,0 +1,45 @@
+import type { AppContext, FamilyModule } from '#src/context.ts';
+import type { SampleQueries, SampleSelectionSql } from '#src/modules/samples/index.ts';
+import type { TaskWorkforces, WorkforceInvitations, WorkforceService, WorkforceUsage } from '#src/modules/workforces/index.ts';
+import { workforceTaskRoutes } from './routes.ts';
+import { WorkforceTaskService, type TaskDatasets } from './service.ts';
+import { WorkforceTaskStore } from './store.ts';
+
+export type WorkforceTasksDeps = Pick<AppContext, 'database' | 'clock'> & {
+  datasets: TaskDatasets;
+  selection: SampleSelectionSql;
+  queries: Pick<SampleQueries, 'describe'>;
+  workforces: WorkforceService;
+  invitations: WorkforceInvitations;
+};
+
+/** Team labeling tasks (#17, #18, #26-31, #37, #40, #46). */
+export function workforceTasksModule(deps: WorkforceTasksDeps): FamilyModule & { service: WorkforceTaskService; store: WorkforceTaskStore } {
+  const store = new WorkforceTaskStore(deps.database.db);
+  const service = new WorkforceTaskService({ ...deps, store });
+  return { service, store, register: async (app) => void (await app.register(workforceTaskRoutes, { service })) };
+}
+
+/** The ports the workforces family takes from the tasks: teams in use, and a task's teams. */
+export function taskWorkforcePorts(database: AppContext['database']): WorkforceUsage & TaskWorkforces {
+  const db = database.db;
+  return {
+    async tasksUsing(projectId, workforceId) {
+      const rows = await db
+        .selectFrom('workforce_task_workers as m')
+        .innerJoin('workforce_tasks as t', 't.id', 'm.task_id')
+        .select('t.id')
+        .distinct()
+        .where('m.workforce_id', '=', workforceId)
+        .where('t.project_id', '=', projectId)
+        .execute();
+      return rows.map((r) => r.id);
+    },
+    async workforcesOfTask(projectId, taskId) {
+      const task = await db.selectFrom('workforce_tasks').select('id').where('id', '=', taskId).where('project_id', '=', projectId).executeTakeFirst();
+      if (!task) return undefined;
+      const rows = await db.selectFrom('workforce_task_workers').select('workforce_id').distinct().where('task_id', '=', taskId).execute();
+      return rows.map((r) => r.workforce_id);
+    },
+  };
+}
