@@ -200,6 +200,7 @@ export const FLOW: Record<string, FlowStep> = {
         },
       }),
   },
+  KeystoneListAuthProjects: { phase: 'read', calls: () => one() },
 
   // Authorizations and agency (#159-162)
   CreateModelArtsAgency: { phase: 'create', calls: () => one({ body: {} }) },

@@ -8,6 +8,10 @@ const SignIn = lazy(() => import('./pages/sign-in.tsx'));
 const Datasets = lazy(() => import('./pages/datasets.tsx'));
 const DatasetCreate = lazy(() => import('./pages/dataset-create.tsx'));
 const DatasetDetail = lazy(() => import('./pages/dataset-detail.tsx'));
+const Algorithms = lazy(() => import('./pages/algorithms.tsx'));
+const TrainingJobs = lazy(() => import('./pages/training-jobs.tsx'));
+const TrainingJobCreate = lazy(() => import('./pages/training-job-create.tsx'));
+const TrainingJobDetail = lazy(() => import('./pages/training-job-detail.tsx'));
 const NotFound = lazy(() => import('./pages/not-found.tsx'));
 
 function Redirect({ to }: { to: string }) {
@@ -20,6 +24,10 @@ function ProjectPage({ projectId, rest }: { projectId: string; rest: string[] })
   if (family === 'datasets' && id === undefined) return <Datasets projectId={projectId} />;
   if (family === 'datasets' && id === 'new' && more === undefined) return <DatasetCreate projectId={projectId} />;
   if (family === 'datasets' && id !== undefined && more === undefined) return <DatasetDetail key={id} projectId={projectId} datasetId={id} />;
+  if (family === 'algorithms' && id === undefined) return <Algorithms projectId={projectId} />;
+  if (family === 'training-jobs' && id === undefined) return <TrainingJobs projectId={projectId} />;
+  if (family === 'training-jobs' && id === 'new' && more === undefined) return <TrainingJobCreate projectId={projectId} />;
+  if (family === 'training-jobs' && id !== undefined && more === undefined) return <TrainingJobDetail key={id} projectId={projectId} jobId={id} />;
   return <NotFound />;
 }
 

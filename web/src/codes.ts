@@ -30,3 +30,10 @@ export const versionStatusName = (code: number | undefined): string => (code ===
 export const versionBusy = (code: number | undefined): boolean => code === 0 || code === 2;
 
 export const formatTime = (ms: number | undefined): string => (ms ? new Date(ms).toLocaleString() : '');
+
+/** Training job phases that end a job: the detail page stops polling there. */
+export const jobEnded = (phase: string | undefined): boolean => ['Completed', 'Failed', 'Terminated', 'Abnormal'].includes(phase ?? '');
+export const formatDuration = (ms: number | undefined): string => {
+  const s = Math.round((ms ?? 0) / 1000);
+  return s < 60 ? `${s} s` : `${Math.floor(s / 60)} min ${s % 60} s`;
+};

@@ -37,6 +37,8 @@ export function Shell({ projectId, children }: { projectId: string; children: Re
         </Link>
         <nav aria-label="Families">
           <Link to={`/projects/${encodeURIComponent(projectId)}/datasets`}>Datasets</Link>
+          <Link to={`/projects/${encodeURIComponent(projectId)}/algorithms`}>Algorithms</Link>
+          <Link to={`/projects/${encodeURIComponent(projectId)}/training-jobs`}>Training jobs</Link>
         </nav>
         <label className="row">
           <span>Project</span>
