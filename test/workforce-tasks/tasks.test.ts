@@ -110,6 +110,14 @@ test('a task splits the samples among the labelers; started, each member sees an
     ['cat'],
   );
   assert.equal(copy.labelers.length, 1);
+  // the spec's sample_state filters pick the copies by where they stand
+  assert.deepEqual(
+    (await l1.workforceTasks.samples(ds.id, task, { sample_state: '__ALL__' })).samples.map((s) => s.sample_id),
+    [target],
+  );
+  assert.equal((await l1.workforceTasks.samples(ds.id, task, { sample_state: '__NONE__' })).sample_count, 2);
+  assert.equal((await t.client.workforceTasks.samples(ds.id, task, { sample_state: '__all__' })).sample_count, 1);
+  await assert.rejects(t.client.workforceTasks.samples(ds.id, task, { sample_state: '__unannotated__' as never }), apiFailure(400, 'ModelArts.0104'));
   const inDataset = await t.client.samples.describe(ds.id, target);
   assert.deepEqual(inDataset.labels, [], 'the dataset keeps its own labels until acceptance');
 

@@ -3,6 +3,7 @@ import { IntCodes, ProjectParams, StringCodes } from '#src/core/schemas.ts';
 import { ListOf, PageLimit, PageOffset } from '#src/core/request-bounds.ts';
 import { DescribeSampleResp, SampleLabel } from '#src/modules/samples/index.ts';
 import { Worker } from '#src/modules/workforces/index.ts';
+import { TaskSampleStateParam } from './stats-schemas.ts';
 
 const DESCRIPTION_PATTERN = `^[^\\^!<>=&"']*$`;
 export const TASK_NAME_PATTERN = '^[A-Za-z0-9_-]{1,64}$';
@@ -245,20 +246,6 @@ export const TaskSampleList = Type.Object({
   samples: Type.Array(TaskSample, { description: 'This page of copies, in sample order' }),
 });
 
-const TASK_SAMPLE_STATES = ['__unannotated__', '__unreviewed__', '__reviewed__', '__rejected__', '__accepted__', '__refused__'] as const;
-export const TaskSampleStateFilter = StringCodes(
-  TASK_SAMPLE_STATES,
-  {
-    __unannotated__: 'not labeled',
-    __unreviewed__: 'labeled, waiting for review',
-    __reviewed__: 'review passed',
-    __rejected__: 'sent back by review',
-    __accepted__: 'accepted',
-    __refused__: 'refused by acceptance',
-  },
-  'Only copies in this state',
-);
-
 export const ListTaskSamplesQuery = Type.Object({
   label_name: Type.Optional(Type.String({ maxLength: 1024, description: 'Accepted and ignored' })),
   label_type: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000, description: 'Accepted and ignored' })),
@@ -266,7 +253,7 @@ export const ListTaskSamplesQuery = Type.Object({
   locale: Type.Optional(Type.String({ maxLength: 32, description: 'Accepted and ignored' })),
   offset: PageOffset,
   process_parameter: Type.Optional(Type.String({ maxLength: 256, description: 'Accepted and ignored' })),
-  sample_state: Type.Optional(TaskSampleStateFilter),
+  sample_state: Type.Optional(TaskSampleStateParam),
   search_conditions: Type.Optional(Type.String({ maxLength: 8192, description: 'Accepted and ignored' })),
   worker_id: Type.Optional(Type.String({ maxLength: 64, description: "Owner only: one member's copies; a member always sees only their own" })),
 });

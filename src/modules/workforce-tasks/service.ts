@@ -19,6 +19,8 @@ import type {
   WorkforceTask,
 } from './schemas.ts';
 import type { StateCounts, WorkforceTaskStore } from './store.ts';
+import { copyStateSql } from './sample-state-sql.ts';
+import type { TaskSampleStateFilter } from './stats-schemas.ts';
 import { TaskSampleState, WorkforceTaskStatus, type WorkforceTaskRow, type WorkforceTaskSampleRow, type WorkforceTaskWorkerRow } from './tables.ts';
 
 /** The datasets a task lives in: a dataset of another project is missing (404). */
@@ -35,15 +37,6 @@ export interface TaskServiceDeps {
   workforces: WorkforceService;
   invitations: WorkforceInvitations;
 }
-
-const STATE_FILTER: Record<string, number> = {
-  __unannotated__: TaskSampleState.none,
-  __unreviewed__: TaskSampleState.labeled,
-  __reviewed__: TaskSampleState.reviewed,
-  __rejected__: TaskSampleState.rejected,
-  __accepted__: TaskSampleState.accepted,
-  __refused__: TaskSampleState.refused,
-};
 
 export function sampleStats(c: StateCounts): SampleStats {
   const n = (s: number) => c.get(s) ?? 0;
@@ -363,15 +356,15 @@ export class WorkforceTaskService {
   ): Promise<{ sample_count: number; samples: TaskSample[] }> {
     const task = await this.requireTask(caller.projectId, datasetId, taskId);
     const worker = this.scope(await this.memberOf(caller, task), q.worker_id);
-    let base = this.deps.store.db.selectFrom('workforce_task_samples').where('task_id', '=', task.id);
-    if (worker !== undefined) base = base.where('worker_id', '=', worker);
-    if (q.sample_state !== undefined) base = base.where('state', '=', STATE_FILTER[q.sample_state]!);
+    let base = this.deps.store.db.selectFrom('workforce_task_samples as c').where('c.task_id', '=', task.id);
+    if (worker !== undefined) base = base.where('c.worker_id', '=', worker);
+    if (q.sample_state !== undefined) base = base.where(copyStateSql(q.sample_state.toUpperCase() as TaskSampleStateFilter, task.checking_task_id));
     const total = await base.select((e) => e.fn.countAll<number>().as('n')).executeTakeFirst();
     const rows = await base
-      .selectAll()
-      .orderBy('sample_time')
-      .orderBy('sample_id')
-      .orderBy('worker_id')
+      .selectAll('c')
+      .orderBy('c.sample_time')
+      .orderBy('c.sample_id')
+      .orderBy('c.worker_id')
       .limit(q.limit)
       .offset(q.offset * q.limit)
       .execute();

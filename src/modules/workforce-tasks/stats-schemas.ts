@@ -1,48 +1,40 @@
 // Wire shapes of a team labeling task's statistics (#35) and its members' progress (#36).
 import { Type, type Static } from 'typebox';
 import { StringCodes } from '#src/core/schemas.ts';
+import { SAMPLE_STATES, type SampleStateFilter } from '#src/modules/samples/index.ts';
 
-export const TASK_SAMPLE_STATES = [
-  '__ALL__',
-  '__NONE__',
-  '__UNCHECK__',
-  '__ACCEPTED__',
-  '__REJECTED__',
-  '__UNREVIEWED__',
-  '__REVIEWED__',
-  '__WORKFORCE_SAMPLED__',
-  '__WORKFORCE_SAMPLED_UNCHECK__',
-  '__WORKFORCE_SAMPLED_CHECKED__',
-  '__WORKFORCE_SAMPLED_ACCEPTED__',
-  '__WORKFORCE_SAMPLED_REJECTED__',
-  '__AUTO_ANNOTATION__',
-] as const;
-export type TaskSampleStateFilter = (typeof TASK_SAMPLE_STATES)[number];
+// The spec gives a task's copies the same sample_state filters as a dataset's samples.
+const TASK_SAMPLE_STATES = SAMPLE_STATES;
+export type TaskSampleStateFilter = SampleStateFilter;
 const LOWER_STATES = TASK_SAMPLE_STATES.map((s) => s.toLowerCase() as Lowercase<TaskSampleStateFilter>);
 
+/** A sample_state filter of a task's copies; the lower-case forms (as in the spec's examples) mean the same. */
+const taskSampleState = (what: string) =>
+  StringCodes(
+    [...TASK_SAMPLE_STATES, ...LOWER_STATES],
+    {
+      ...(Object.fromEntries(LOWER_STATES.map((s) => [s, `as ${s.toUpperCase()}`])) as Record<Lowercase<TaskSampleStateFilter>, string>),
+      __ALL__: 'copies with labels',
+      __NONE__: 'copies not labeled yet',
+      __UNCHECK__: 'copies passed by review, waiting for acceptance',
+      __ACCEPTED__: 'copies accepted into the dataset',
+      __REJECTED__: 'copies sent back to their labeler by review or acceptance',
+      __UNREVIEWED__: 'labeled copies waiting for review',
+      __REVIEWED__: 'copies passed by review',
+      __WORKFORCE_SAMPLED__: 'copies drawn into the running acceptance',
+      __WORKFORCE_SAMPLED_UNCHECK__: 'drawn copies without a verdict yet',
+      __WORKFORCE_SAMPLED_CHECKED__: 'drawn copies with a verdict',
+      __WORKFORCE_SAMPLED_ACCEPTED__: 'drawn copies the owner passed',
+      __WORKFORCE_SAMPLED_REJECTED__: 'drawn copies the owner refused',
+      __AUTO_ANNOTATION__: 'copies with labels to confirm (a task holds none)',
+    },
+    `${what}; the lower-case forms (as in the spec example) mean the same`,
+  );
+
+export const TaskSampleStateParam = taskSampleState('Only the copies in this state');
+
 export const TaskStatsQuery = Type.Object({
-  sample_state: Type.Optional(
-    StringCodes(
-      [...TASK_SAMPLE_STATES, ...LOWER_STATES],
-      {
-        ...(Object.fromEntries(LOWER_STATES.map((s) => [s, `as ${s.toUpperCase()}`])) as Record<Lowercase<TaskSampleStateFilter>, string>),
-        __ALL__: 'copies with labels',
-        __NONE__: 'copies not labeled yet',
-        __UNCHECK__: 'copies passed by review, waiting for acceptance',
-        __ACCEPTED__: 'copies accepted into the dataset',
-        __REJECTED__: 'copies sent back to their labeler by review or acceptance',
-        __UNREVIEWED__: 'labeled copies waiting for review',
-        __REVIEWED__: 'copies passed by review',
-        __WORKFORCE_SAMPLED__: 'copies drawn into the running acceptance',
-        __WORKFORCE_SAMPLED_UNCHECK__: 'drawn copies without a verdict yet',
-        __WORKFORCE_SAMPLED_CHECKED__: 'drawn copies with a verdict',
-        __WORKFORCE_SAMPLED_ACCEPTED__: 'drawn copies the owner passed',
-        __WORKFORCE_SAMPLED_REJECTED__: 'drawn copies the owner refused',
-        __AUTO_ANNOTATION__: 'copies with labels to confirm (a task holds none)',
-      },
-      'Counts labels only on the copies in this state (all copies when absent); the lower-case forms (as in the spec example) mean the same',
-    ),
-  ),
+  sample_state: Type.Optional(taskSampleState('Counts labels only on the copies in this state (all copies when absent)')),
 });
 
 const StateCounts = Type.Record(Type.String(), Type.Integer(), {

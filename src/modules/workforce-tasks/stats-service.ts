@@ -4,6 +4,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Tables } from '#src/db/tables.ts';
 import type { LabelDefinition } from '#src/modules/datasets/index.ts';
 import type { TaskMetrics, TaskSampleStateFilter, TaskStats } from './stats-schemas.ts';
+import { copyStateSql } from './sample-state-sql.ts';
 import { TaskSampleState, type WorkforceTaskRow } from './tables.ts';
 
 export interface StatsDeps {
@@ -27,39 +28,6 @@ function stateCounts(byState: ReadonlyMap<number, number>): Record<string, numbe
     rejected: n(S.rejected) + n(S.refused),
     auto_annotation: 0,
   };
-}
-
-/** The SQL condition picking the copies of a state filter (c is the copy; a drawn copy has a row in the running acceptance). */
-function filterSql(f: TaskSampleStateFilter, acceptanceId: string | null) {
-  const drawn = (extra: ReturnType<typeof sql>) =>
-    sql`exists (select 1 from workforce_acceptance_samples a where a.acceptance_id = ${acceptanceId ?? ''} and a.sample_id = c.sample_id and a.worker_id = c.worker_id ${extra})`;
-  switch (f) {
-    case '__ALL__':
-      return sql`c.state <> ${S.none}`;
-    case '__NONE__':
-      return sql`c.state = ${S.none}`;
-    case '__UNCHECK__':
-    case '__REVIEWED__':
-      return sql`c.state = ${S.reviewed}`;
-    case '__ACCEPTED__':
-      return sql`c.state = ${S.accepted}`;
-    case '__REJECTED__':
-      return sql`c.state in (${S.rejected}, ${S.refused})`;
-    case '__UNREVIEWED__':
-      return sql`c.state = ${S.labeled}`;
-    case '__WORKFORCE_SAMPLED__':
-      return drawn(sql``);
-    case '__WORKFORCE_SAMPLED_UNCHECK__':
-      return drawn(sql`and a.accept is null`);
-    case '__WORKFORCE_SAMPLED_CHECKED__':
-      return drawn(sql`and a.accept is not null`);
-    case '__WORKFORCE_SAMPLED_ACCEPTED__':
-      return drawn(sql`and a.accept = 1`);
-    case '__WORKFORCE_SAMPLED_REJECTED__':
-      return drawn(sql`and a.accept = 0`);
-    case '__AUTO_ANNOTATION__':
-      return sql`1 = 0`;
-  }
 }
 
 export class TaskStatsService {
@@ -100,7 +68,7 @@ export class TaskStatsService {
 
   /** Per label name: how many times the chosen copies carry it and how many copies do, read a page at a time. */
   private async labelUses(task: WorkforceTaskRow, state: TaskSampleStateFilter | undefined): Promise<Map<string, { count: number; copies: number }>> {
-    const where = state ? filterSql(state, task.checking_task_id) : sql`1 = 1`;
+    const where = state ? copyStateSql(state, task.checking_task_id) : sql`1 = 1`;
     const out = new Map<string, { count: number; copies: number }>();
     let after = { sample: '', worker: '' };
     for (;;) {
