@@ -50,6 +50,12 @@ export interface Ids {
   workforce_id: string;
   worker_id: string;
   second_worker_id: string;
+  /** The first member's e-mail (SendEmails names members by it). */
+  worker_email: string;
+  /** A team labeling task over the dataset, started, one of its samples labeled by its member, and its running acceptance. */
+  workforce_task_id: string;
+  task_sample_id: string;
+  checking_task_id: string;
 }
 
 export interface FlowContext {
@@ -543,7 +549,45 @@ export const FLOW: Record<string, FlowStep> = {
     calls: () => one({ params: { token: 'hxUnknownInvitationToken0123456789abcdefghi' }, body: { password: 'harness-pass-1' } }),
   },
 
+  // Team labeling (#17, #18, #26-40, #46): the seed makes the task, starts it, mails the first member, who
+  // signs in and labels a sample through #40, and opens an acceptance; the owner then judges and passes it.
+  CreateWorkforceTask: {
+    phase: 'create',
+    calls: (c) =>
+      one({
+        body: {
+          task_name: c.name('labeling'),
+          description: 'made by the test harness',
+          workforces_config: { workforces: [{ workforce_id: c.ids.workforce_id }] },
+        },
+      }),
+  },
+  StartWorkforceTask: { phase: 'create', calls: () => one({ body: {} }) },
+  SendEmails: { phase: 'create', calls: (c) => one({ body: { emails: [c.ids.worker_email] } }) },
+  UpdateWorkforceTaskSamples: {
+    phase: 'update',
+    calls: (c) => one({ body: { samples: [{ sample_id: c.ids.task_sample_id, labels: [{ name: 'cat', type: 0 }] }] } }),
+  },
+  StartWorkforceSamplingTask: { phase: 'create', calls: () => one({ body: { sampling_num: 1 } }) },
+  ListWorkforceTasks: { phase: 'read', calls: () => [{}, { query: { limit: 5, offset: 0 } }] },
+  DescWorkforceTask: { phase: 'read', calls: () => [{}, { query: { sample_stats: true, workforce_stats: true } }] },
+  ListWorkerTasks: { phase: 'read', calls: () => [{}, { query: { limit: 5, offset: 0 } }] },
+  ListWorkforceTaskSamples: { phase: 'read', calls: (c) => [{}, { query: { limit: 5, worker_id: c.ids.worker_id } }] },
+  DescribeWorkforceTaskSample: { phase: 'read', calls: (c) => one({ params: { sample_id: c.ids.task_sample_id } }) },
+  ListWorkforceTaskStats: { phase: 'read', calls: () => one() },
+  GetWorkforceTaskMetrics: { phase: 'read', calls: () => one() },
+  GetWorkforceSamplingTask: { phase: 'read', calls: (c) => one({ query: { checking_task_id: c.ids.checking_task_id } }) },
+  UpdateWorkforceTask: { phase: 'update', calls: () => one({ body: { description: 'changed by the test harness' } }) },
+  // The task has no reviewer (the flow signs one member in); test/workforce-tasks covers a reviewer's verdicts.
+  ReviewSamples: { phase: 'update', calls: (c) => one({ body: { comments: [{ sample_id: c.ids.task_sample_id, accept: true }] } }) },
+  AcceptSamples: {
+    phase: 'update',
+    calls: (c) => one({ body: { comments: [{ sample_id: c.ids.task_sample_id, worker_id: c.ids.worker_id, accept: true, score: 'A' }] } }),
+  },
+  UpdateWorkforceSamplingTask: { phase: 'update', calls: () => one({ body: { action: 0 } }) },
+
   // Deletions, children before parents.
+  DeleteWorkforceTask: { phase: 'delete', calls: () => one() },
   BatchDeleteWorkers: { phase: 'delete', calls: (c) => one({ body: { workers: [c.ids.second_worker_id] } }) },
   DeleteWorker: { phase: 'delete', calls: () => one() },
   DeleteWorkforce: { phase: 'delete', calls: () => one() },

@@ -37,6 +37,8 @@ const RESOURCE_IDS: (keyof Ids)[] = [
   'storage_id',
   'workforce_id',
   'worker_id',
+  'workforce_task_id',
+  'checking_task_id',
 ];
 
 /** The routes of the sweep: every route but the hidden platform ones (health, metrics, the OpenAPI document, /docs), which hold no account's data. */

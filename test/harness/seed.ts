@@ -11,7 +11,9 @@ import type { Account, Slot } from './accounts.ts';
 import { PNG } from './accounts.ts';
 import { FLOW, jobBody, type FlowCall, type FlowContext, type Ids, type SignedLinks } from './flow.ts';
 import { send, type Route, type Sent } from './routes.ts';
+import { AtelierClient } from '#src/client/index.ts';
 import { builtInImage, FLAVOR, notebookEnv } from '../notebooks/helpers.ts';
+import { startSmtpSink, type SmtpSink } from '../workforces/smtp-sink.ts';
 import { CPU1, PY_ENGINE } from '../training-jobs/helpers.ts';
 
 export const TASK_ID = 'worker-0';
@@ -28,8 +30,19 @@ const LONG_JOB_SECONDS = 900;
 // Over-committed 4 times: the seeded pool takes a whole core of a 2-core host, and the seed's jobs and notebooks share the other.
 export const HARNESS_ENV = { ATELIER_LOCAL_POOL_CPU: '6', ATELIER_LOCAL_POOL_MEMORY_MB: '65536', ATELIER_LOCAL_POOL_CPU_OVERCOMMIT: '4' };
 
-/** HARNESS_ENV with the Jupyter runtime the notebook tests share (prepared once under .cache, not per app). */
-export const harnessEnv = async (): Promise<Record<string, string>> => notebookEnv(HARNESS_ENV);
+let sink: SmtpSink | undefined;
+/** A mail sink for the process's apps (SendEmails mails an invitation; the seed follows it to sign a member in). */
+async function harnessSink(): Promise<SmtpSink> {
+  sink ??= await startSmtpSink({ unref: true });
+  return sink;
+}
+
+/** HARNESS_ENV with the Jupyter runtime the notebook tests share (prepared once under .cache, not per app), and the mail sink. */
+export const harnessEnv = async (): Promise<Record<string, string>> => ({
+  ...(await notebookEnv(HARNESS_ENV)),
+  ATELIER_SMTP_URL: (await harnessSink()).url,
+  ATELIER_MAIL_FROM: 'Atelier harness <harness@example.com>',
+});
 
 /**
  * The host's first built-in image as ListImage answers it (every account sees the same ones): its id
@@ -109,6 +122,10 @@ function placeholderIds(acct: Account): Ids {
     workforce_id: 'not-seeded',
     worker_id: 'not-seeded',
     second_worker_id: 'not-seeded',
+    worker_email: 'not-seeded@example.com',
+    workforce_task_id: 'not-seeded',
+    task_sample_id: 'not-seeded',
+    checking_task_id: 'not-seeded',
   };
 }
 
@@ -139,8 +156,8 @@ export async function seedAccount(acct: Account, route: Finder, full: boolean): 
   const ids = placeholderIds(acct);
   const ctx = flowContext(acct, ids);
   const made = new Set<string>();
-  const ok = async (op: string, call: FlowCall, params: Partial<Ids> = {}): Promise<Sent> => {
-    const s = await send(acct.client, route(op), call, { ...ids, ...params });
+  const ok = async (op: string, call: FlowCall, params: Partial<Ids> = {}, as = acct.client): Promise<Sent> => {
+    const s = await send(as, route(op), call, { ...ids, ...params });
     assert.ok(s.status >= 200 && s.status < 300, `seeding ${acct.label}: ${op} answered ${s.status} ${s.text.slice(0, 400)}`);
     return s;
   };
@@ -157,8 +174,9 @@ export async function seedAccount(acct: Account, route: Finder, full: boolean): 
   if (has('CreateWorkforce')) {
     ids.workforce_id = ((await ok('CreateWorkforce', first('CreateWorkforce'))).json as { workforce_id: string }).workforce_id;
     await ok('CreateWorker', first('CreateWorker'));
-    const members = await get<{ workers: { worker_id: string }[] }>('ListWorkers', { query: { sort_by: 'email', order: 'asc' } });
+    const members = await get<{ workers: { worker_id: string; email: string }[] }>('ListWorkers', { query: { sort_by: 'email', order: 'asc' } });
     ids.worker_id = members.workers[0]!.worker_id;
+    ids.worker_email = members.workers[0]!.email;
     ids.second_worker_id = members.workers[1]!.worker_id;
   }
   // A dedicated pool, once pools can be made over HTTP (CreatePool, #149).
@@ -200,6 +218,8 @@ export async function seedAccount(acct: Account, route: Finder, full: boolean): 
     ids.processor_task_id = ((await ok('CreateProcessorTask', first('CreateProcessorTask'))).json as { task_id: string }).task_id;
     ids.processor_version_id = ((await ok('CreateProcessorTaskVersion', first('CreateProcessorTaskVersion'))).json as { version_id: string }).version_id;
   }
+
+  if (full && has('CreateWorkforceTask')) await seedLabelingTask(acct, ids, first, ok);
 
   ids.algorithm_id = ((await ok('CreateAlgorithm', first('CreateAlgorithm'))).json as { metadata: { id: string } }).metadata.id;
   ids.model_id = ((await ok('CreateModel', first('CreateModel'))).json as { model_id: string }).model_id;
@@ -275,6 +295,42 @@ export async function seedAccount(acct: Account, route: Finder, full: boolean): 
     if (found) ctx.links.objects.push(found);
   }
   return { ids, ctx, made };
+}
+
+/**
+ * A started team labeling task over the dataset: SendEmails mails the first member, who follows the
+ * link (AcceptWorkerInvitation), signs in and labels one of their samples through #40; the task has no
+ * reviewer, so the copy is ready for the acceptance the owner then opens.
+ */
+async function seedLabelingTask(
+  acct: Account,
+  ids: Ids,
+  first: (op: string) => FlowCall,
+  ok: (op: string, call: FlowCall, params?: Partial<Ids>, as?: AtelierClient) => Promise<Sent>,
+): Promise<void> {
+  const mails = await harnessSink();
+  ids.workforce_task_id = ((await ok('CreateWorkforceTask', first('CreateWorkforceTask'))).json as { task_id: string }).task_id;
+  await ok('StartWorkforceTask', first('StartWorkforceTask'));
+  await ok('SendEmails', first('SendEmails'));
+  const mail = await mails.next();
+  const token = /\/invite\/([A-Za-z0-9_-]+)/.exec(mail.text ?? '')?.[1];
+  assert.ok(token, `seeding ${acct.label}: no invitation link in ${mail.text ?? ''}`);
+  const password = 'harness-worker-1';
+  first('AcceptWorkerInvitation');
+  await ok('AcceptWorkerInvitation', { params: { token }, body: { password } });
+  const endpoint = acct.client.http.endpoint.toString();
+  const issued = await new AtelierClient(endpoint, { kind: 'none', projectId: acct.projectId }).iam.issueToken({
+    domain: acct.domainName,
+    user: ids.worker_email,
+    password,
+    project: { id: acct.projectId },
+  });
+  const member = new AtelierClient(endpoint, { kind: 'token', token: issued.token, projectId: acct.projectId });
+  const own = (await ok('ListWorkforceTaskSamples', { query: { limit: 1 } }, {}, member)).json as { samples: { sample_id: string }[] };
+  ids.task_sample_id = own.samples[0]!.sample_id;
+  const saved = await ok('UpdateWorkforceTaskSamples', first('UpdateWorkforceTaskSamples'), {}, member);
+  assert.equal((saved.json as { success?: boolean }).success, true, `seeding ${acct.label}: #40 answered ${saved.text}`);
+  ids.checking_task_id = ((await ok('StartWorkforceSamplingTask', first('StartWorkforceSamplingTask'))).json as { task_id: string }).task_id;
 }
 
 /** A signed object URL of this server (/objects/<bucket>/<key>?...) as bucket, key and query. */

@@ -11,7 +11,8 @@ export interface SmtpSink {
   close(): Promise<void>;
 }
 
-export async function startSmtpSink(): Promise<SmtpSink> {
+/** `unref`: the sink does not keep the process alive (one shared by a test file's apps, never closed). */
+export async function startSmtpSink(opts: { unref?: boolean } = {}): Promise<SmtpSink> {
   const messages: ParsedMail[] = [];
   let taken = 0;
   const waiters: Array<() => void> = [];
@@ -30,6 +31,7 @@ export async function startSmtpSink(): Promise<SmtpSink> {
     },
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  if (opts.unref) server.server.unref();
   const port = (server.server.address() as AddressInfo).port;
   return {
     url: `smtp://127.0.0.1:${port}`,
