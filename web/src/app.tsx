@@ -12,6 +12,10 @@ const Algorithms = lazy(() => import('./pages/algorithms.tsx'));
 const TrainingJobs = lazy(() => import('./pages/training-jobs.tsx'));
 const TrainingJobCreate = lazy(() => import('./pages/training-job-create.tsx'));
 const TrainingJobDetail = lazy(() => import('./pages/training-job-detail.tsx'));
+const Models = lazy(() => import('./pages/models.tsx'));
+const Services = lazy(() => import('./pages/services.tsx'));
+const ServiceCreate = lazy(() => import('./pages/service-create.tsx'));
+const ServiceDetail = lazy(() => import('./pages/service-detail.tsx'));
 const NotFound = lazy(() => import('./pages/not-found.tsx'));
 
 function Redirect({ to }: { to: string }) {
@@ -28,6 +32,10 @@ function ProjectPage({ projectId, rest }: { projectId: string; rest: string[] })
   if (family === 'training-jobs' && id === undefined) return <TrainingJobs projectId={projectId} />;
   if (family === 'training-jobs' && id === 'new' && more === undefined) return <TrainingJobCreate projectId={projectId} />;
   if (family === 'training-jobs' && id !== undefined && more === undefined) return <TrainingJobDetail key={id} projectId={projectId} jobId={id} />;
+  if (family === 'models' && id === undefined) return <Models projectId={projectId} />;
+  if (family === 'services' && id === undefined) return <Services projectId={projectId} />;
+  if (family === 'services' && id === 'new' && more === undefined) return <ServiceCreate projectId={projectId} />;
+  if (family === 'services' && id !== undefined && more === undefined) return <ServiceDetail key={id} projectId={projectId} serviceId={id} />;
   return <NotFound />;
 }
 

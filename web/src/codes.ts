@@ -37,3 +37,6 @@ export const formatDuration = (ms: number | undefined): string => {
   const s = Math.round((ms ?? 0) / 1000);
   return s < 60 ? `${s} s` : `${Math.floor(s / 60)} min ${s % 60} s`;
 };
+
+/** Service statuses that change by themselves: pages poll while one is shown. */
+export const serviceBusy = (status: string | undefined): boolean => status === 'deploying' || status === 'deleting' || status === 'concerning';

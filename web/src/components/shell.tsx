@@ -39,6 +39,8 @@ export function Shell({ projectId, children }: { projectId: string; children: Re
           <Link to={`/projects/${encodeURIComponent(projectId)}/datasets`}>Datasets</Link>
           <Link to={`/projects/${encodeURIComponent(projectId)}/algorithms`}>Algorithms</Link>
           <Link to={`/projects/${encodeURIComponent(projectId)}/training-jobs`}>Training jobs</Link>
+          <Link to={`/projects/${encodeURIComponent(projectId)}/models`}>Models</Link>
+          <Link to={`/projects/${encodeURIComponent(projectId)}/services`}>Services</Link>
         </nav>
         <label className="row">
           <span>Project</span>
