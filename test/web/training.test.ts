@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
-import { BUCKET, PY_ENGINE, putObject } from '../training-jobs/helpers.ts';
+import { BUCKET, CPU1, PY_ENGINE, putCode, putObject } from '../training-jobs/helpers.ts';
 import { browserMissing, buildConsole, openBrowser, screenshot, seriousViolations, type Browser } from './browser.ts';
 
 const missing = browserMissing();
@@ -117,5 +117,29 @@ describe('console training pages in Chromium', { skip: missing }, () => {
     await page.waitForURL(/\/training-jobs$/);
     await page.goto(jobUrl);
     await page.getByRole('heading', { name: 'Not found' }).waitFor();
+  });
+
+  test('stop ends a running job: its phase turns Terminated on the page', async () => {
+    const code = putCode(t, 'sleeper', 'sleep.py', 'import time\nprint("sleeping", flush=True)\ntime.sleep(600)\n');
+    const job = await t.client.training.createJob({
+      metadata: { name: 'sleeper' },
+      algorithm: { ...code, engine: { engine_id: PY_ENGINE } },
+      spec: { resource: { flavor_id: CPU1, node_count: 1 } },
+    });
+    await page.goto(`${t.url}/projects/${t.creds.project_id}/training-jobs/${job.metadata.id}`);
+    await page
+      .getByTestId('job-log')
+      .getByText(/sleeping/)
+      .waitFor({ timeout: 30_000 });
+    await page.getByRole('button', { name: 'Stop' }).click();
+    await page
+      .getByTestId('job-phase')
+      .getByText(/Terminat/)
+      .waitFor();
+    await page
+      .getByTestId('job-phase')
+      .getByText(/^Terminated/)
+      .waitFor({ timeout: 30_000 });
+    assert.equal(await page.getByRole('button', { name: 'Delete' }).isEnabled(), true, 'an ended job can be deleted');
   });
 });
