@@ -16,6 +16,9 @@ const Models = lazy(() => import('./pages/models.tsx'));
 const Services = lazy(() => import('./pages/services.tsx'));
 const ServiceCreate = lazy(() => import('./pages/service-create.tsx'));
 const ServiceDetail = lazy(() => import('./pages/service-detail.tsx'));
+const Invite = lazy(() => import('./pages/invite.tsx'));
+const WorkerTasks = lazy(() => import('./pages/worker-tasks.tsx'));
+const WorkerTask = lazy(() => import('./pages/worker-task.tsx'));
 const NotFound = lazy(() => import('./pages/not-found.tsx'));
 
 function Redirect({ to }: { to: string }) {
@@ -36,6 +39,9 @@ function ProjectPage({ projectId, rest }: { projectId: string; rest: string[] })
   if (family === 'services' && id === undefined) return <Services projectId={projectId} />;
   if (family === 'services' && id === 'new' && more === undefined) return <ServiceCreate projectId={projectId} />;
   if (family === 'services' && id !== undefined && more === undefined) return <ServiceDetail key={id} projectId={projectId} serviceId={id} />;
+  if (family === 'worker-tasks' && id === undefined) return <WorkerTasks projectId={projectId} />;
+  if (family === 'worker-tasks' && id !== undefined && more !== undefined && rest.length === 3)
+    return <WorkerTask key={more} projectId={projectId} datasetId={id} taskId={more} />;
   return <NotFound />;
 }
 
@@ -46,6 +52,7 @@ export function App() {
   const parts = pathname.split('/').filter(Boolean).map(decodeURIComponent);
   let page;
   if (pathname === '/sign-in') page = <SignIn />;
+  else if (parts[0] === 'invite' && parts[1] && parts.length === 2) page = <Invite token={parts[1]} />;
   else if (pathname === '/') {
     const first = session?.projects[0];
     page = <Redirect to={first ? `/projects/${encodeURIComponent(first.id)}/datasets` : '/sign-in'} />;

@@ -37,6 +37,7 @@ export function Shell({ projectId, children }: { projectId: string; children: Re
         </Link>
         <nav aria-label="Families">
           <Link to={`/projects/${encodeURIComponent(projectId)}/datasets`}>Datasets</Link>
+          <Link to={`/projects/${encodeURIComponent(projectId)}/worker-tasks`}>My labeling tasks</Link>
           <Link to={`/projects/${encodeURIComponent(projectId)}/algorithms`}>Algorithms</Link>
           <Link to={`/projects/${encodeURIComponent(projectId)}/training-jobs`}>Training jobs</Link>
           <Link to={`/projects/${encodeURIComponent(projectId)}/models`}>Models</Link>

@@ -6,13 +6,14 @@ import { ErrorNote } from '../components/error-note.tsx';
 import { Pager } from '../components/pager.tsx';
 import { datasetBusy, datasetStatusName, datasetTypeName, formatTime, versionBusy, versionStatusName } from '../codes.ts';
 import NotFound from './not-found.tsx';
+import TeamTasks from './team-tasks.tsx';
 
 const SAMPLES_PER_PAGE = 24;
 
 /** One dataset: its facts, its samples (thumbnails), and its versions with publishing. */
 export default function DatasetDetail({ projectId, datasetId }: { projectId: string; datasetId: string }) {
   const { pathname, query } = useLocation();
-  const tab = query.get('tab') === 'versions' ? 'versions' : 'samples';
+  const tab = query.get('tab') === 'versions' ? 'versions' : query.get('tab') === 'team' ? 'team' : 'samples';
   const dataset = useQuery({
     queryKey: ['dataset', projectId, datasetId],
     queryFn: () => unwrap(api.GET('/v2/{project_id}/datasets/{dataset_id}', { params: { path: { project_id: projectId, dataset_id: datasetId } } })),
@@ -66,9 +67,14 @@ export default function DatasetDetail({ projectId, datasetId }: { projectId: str
         <Link to={`${pathname}?tab=versions`} aria-current={tab === 'versions' ? 'page' : undefined}>
           Versions
         </Link>
+        <Link to={`${pathname}?tab=team`} aria-current={tab === 'team' ? 'page' : undefined}>
+          Team labeling
+        </Link>
       </nav>
       {tab === 'samples' ? (
         <Samples projectId={projectId} datasetId={datasetId} pathname={pathname} query={query} scanning={d?.status === 0} />
+      ) : tab === 'team' ? (
+        <TeamTasks projectId={projectId} datasetId={datasetId} pathname={pathname} query={query} />
       ) : (
         <Versions projectId={projectId} datasetId={datasetId} />
       )}

@@ -1,0 +1,90 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { listTaskSamples, listWorkerTasks, reviewTaskSample, saveTaskLabels } from '../api/team-labeling.ts';
+import { Link, useLocation } from '../router.ts';
+import { ErrorNote } from '../components/error-note.tsx';
+import { Pager } from '../components/pager.tsx';
+import { roleName, taskStatusName } from '../components/worker-codes.ts';
+import { LabelCard, ReviewCard } from '../components/worker-sample-card.tsx';
+
+const PER_PAGE = 24;
+
+/**
+ * One task as its member sees it: a labeler gets their own copies to label (the server shows nobody
+ * else's), a reviewer the queue of labeled copies waiting for a verdict.
+ */
+export default function WorkerTask({ projectId, datasetId, taskId }: { projectId: string; datasetId: string; taskId: string }) {
+  const { pathname, query } = useLocation();
+  const offset = Math.max(0, Number(query.get('offset')) || 0);
+  const queries = useQueryClient();
+  const mine = useQuery({ queryKey: ['worker-tasks', projectId, 'all'], queryFn: () => listWorkerTasks(projectId, 0, 100) });
+  const task = mine.data?.worker_tasks.find((t) => t.task_id === taskId && t.dataset_id === datasetId);
+  const reviewer = task?.role === 1;
+  const samples = useQuery({
+    queryKey: ['worker-samples', projectId, taskId, reviewer, offset],
+    enabled: task !== undefined,
+    queryFn: () => listTaskSamples(projectId, datasetId, taskId, { offset, limit: PER_PAGE, ...(reviewer ? { sample_state: '__UNREVIEWED__' } : {}) }),
+  });
+  const refresh = async () => {
+    await queries.invalidateQueries({ queryKey: ['worker-samples', projectId, taskId] });
+    await queries.invalidateQueries({ queryKey: ['worker-tasks', projectId] });
+  };
+  const list = samples.data?.samples ?? [];
+  const names = [...new Set(list.flatMap((s) => (s.labels ?? []).map((l) => l.name ?? '')).filter(Boolean))].sort();
+  return (
+    <>
+      <p>
+        <Link to={`/projects/${encodeURIComponent(projectId)}/worker-tasks`}>← My labeling tasks</Link>
+      </p>
+      <h1>{task?.workforce_task_name ?? 'Labeling task'}</h1>
+      <ErrorNote error={mine.error ?? samples.error} />
+      {mine.data && !task ? <p className="notice">This task is not assigned to you, or it has not started.</p> : null}
+      {task ? (
+        <p className="muted">
+          {roleName(task.role)} · {taskStatusName(task.task_status)} · {task.sample_stats.total_sample_count} samples
+        </p>
+      ) : null}
+      {task ? <h2>{reviewer ? 'Review queue' : 'My samples'}</h2> : null}
+      {samples.data && list.length === 0 ? <p className="notice">{reviewer ? 'Nothing waits for review.' : 'No samples.'}</p> : null}
+      {list.length > 0 ? (
+        <>
+          <datalist id="worker-label-names">
+            {names.map((n) => (
+              <option key={n} value={n} />
+            ))}
+          </datalist>
+          <ul className="grid" aria-label={reviewer ? 'Review queue' : 'My samples'}>
+            {list.map((s) =>
+              reviewer ? (
+                <ReviewCard
+                  key={`${s.sample_id}-${s.worker_id}`}
+                  s={s}
+                  review={async (accept, comment) => {
+                    const r = await reviewTaskSample(projectId, datasetId, taskId, {
+                      sample_id: s.sample_id,
+                      worker_id: s.worker_id,
+                      accept,
+                      ...(comment ? { comment } : {}),
+                    });
+                    await refresh();
+                    return r;
+                  }}
+                />
+              ) : (
+                <LabelCard
+                  key={`${s.sample_id}-${s.worker_id}`}
+                  s={s}
+                  save={async (name) => {
+                    const r = await saveTaskLabels(projectId, datasetId, taskId, s.sample_id, [{ name }]);
+                    await refresh();
+                    return r;
+                  }}
+                />
+              ),
+            )}
+          </ul>
+          <Pager path={pathname} query={query} offset={offset} limit={PER_PAGE} total={samples.data?.sample_count ?? 0} />
+        </>
+      ) : null}
+    </>
+  );
+}
