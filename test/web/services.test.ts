@@ -4,9 +4,12 @@
 // .cache/test-artifacts/web/; axe-core finds no serious or critical violation.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
-import { examplePackage, putPackage } from '../models/fixtures.ts';
+import { eventually, examplePackage, importModel, putPackage } from '../models/fixtures.ts';
 import { browserMissing, buildConsole, openBrowser, screenshot, seriousViolations, type Browser } from './browser.ts';
 
 const missing = browserMissing();
@@ -115,5 +118,36 @@ describe('console models and services pages in Chromium', { skip: missing }, () 
     await page.waitForURL(/\/services$/);
     await page.goto(serviceUrl);
     await page.getByRole('heading', { name: 'Not found' }).waitFor({ timeout: 30_000 });
+  });
+
+  test('the predict panel sends a file as multipart form data (examples/models/py-threshold reads rows from it)', async () => {
+    const pkg = await putPackage(t, 'console-models', 'threshold', examplePackage('py-threshold'));
+    const model_id = await importModel(t.client, pkg, 'threshold', '1.0.0', 'Scikit_Learn');
+    const { service_id } = await t.client.services.create({
+      service_name: 'threshold-svc',
+      infer_type: 'real-time',
+      config: [{ model_id, weight: 100, instance_count: 1, specification: 'custom', custom_spec: { cpu: 0.1, memory: 128 } }],
+    });
+    await eventually('running', async () => ((await t.client.services.show(service_id)).status === 'running' ? true : undefined), 60_000);
+    const dir = mkdtempSync(join(tmpdir(), 'console2-rows-'));
+    try {
+      const file = join(dir, 'rows.json');
+      writeFileSync(file, JSON.stringify([{ petal_length: 1.4 }, { petal_length: 4.7 }]));
+      await page.goto(`${t.url}/projects/${t.creds.project_id}/services/${service_id}`);
+      await page.getByTestId('service-status').getByText('running').waitFor();
+      await page.getByRole('radio', { name: 'A file' }).check();
+      await page.getByLabel('File', { exact: true }).setInputFiles(file);
+      await page.getByRole('button', { name: 'Send' }).click();
+      const answer = page.getByTestId('predict-answer');
+      await answer.waitFor({ timeout: 30_000 });
+      const body = JSON.parse(await answer.innerText()) as { data: { resp_data: Array<{ predict_result: string }> } };
+      assert.deepEqual(
+        body.data.resp_data.map((r) => r.predict_result),
+        ['Iris-setosa', 'Iris-versicolor'],
+      );
+      await record('service-predict-file');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
