@@ -98,8 +98,11 @@ export class SampleLabeling {
     return answer(items);
   }
 
-  /** Each sample's label list is replaced by the one given; an empty or missing list unlabels it. */
-  async update(projectId: string, datasetId: string, req: UpdateSamplesRequest, labeler: string): Promise<BatchResult> {
+  /**
+   * Each sample's label list is replaced by the one given; an empty or missing list unlabels it.
+   * `labeler` names who labeled: one name for all, or one per sample in request order.
+   */
+  async update(projectId: string, datasetId: string, req: UpdateSamplesRequest, labeler: string | readonly string[]): Promise<BatchResult> {
     const dataset = await this.directory.requireWritable(projectId, datasetId);
     const given = req.samples ?? [];
     if (given.length === 0) throw errors.badParam('body.samples must hold at least one sample');
@@ -131,20 +134,25 @@ export class SampleLabeling {
       }
       await resolver.createPending(tx);
       const standing = pending(items);
-      for (const it of standing) {
-        const s = given[it.index]!;
-        const row = it.row!;
-        const annotations = s.labels && s.labels.length > 0 ? resolver.toAnnotations(s.labels) : [];
-        const stored = JSON.parse(row.metadata) as Record<string, unknown>;
-        await tx.changeLabels(row, {
-          state: annotations.length > 0 ? SampleState.manual : SampleState.none,
-          annotations,
-          metadata: s.metadata ? { ...stored, ...s.metadata } : stored,
-          usage: s.sample_usage ?? row.usage,
-          labeler: annotations.length > 0 ? labeler : null,
-          labeledTime: now,
-        });
-      }
+      await tx.changeLabelsMany(
+        standing.map((it) => {
+          const s = given[it.index]!;
+          const row = it.row!;
+          const annotations = s.labels && s.labels.length > 0 ? resolver.toAnnotations(s.labels) : [];
+          const stored = JSON.parse(row.metadata) as Record<string, unknown>;
+          return {
+            before: row,
+            change: {
+              state: annotations.length > 0 ? SampleState.manual : SampleState.none,
+              annotations,
+              metadata: s.metadata ? { ...stored, ...s.metadata } : stored,
+              usage: s.sample_usage ?? row.usage,
+              labeler: annotations.length > 0 ? (typeof labeler === 'string' ? labeler : (labeler[it.index] ?? null)) : null,
+              labeledTime: now,
+            },
+          };
+        }),
+      );
       return standing.length;
     });
     if (changed > 0) await this.directory.touch(dataset.id);

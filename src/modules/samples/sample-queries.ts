@@ -132,6 +132,14 @@ export class SampleQueries {
     return sampleView(row, new Map(labels.map((l) => [l.no, l])), this.urls.forSource(origin, row.source));
   }
 
+  /** describe for several samples of one dataset at once (a page of them); ids not in the dataset are left out. */
+  async describeMany(projectId: string, datasetId: string, ids: readonly string[], origin: UrlOrigin): Promise<Map<string, DescribeSampleResp>> {
+    const dataset = await this.directory.require(projectId, datasetId);
+    const rows = await this.store.samplesByIds(dataset.id, [...new Set(ids)]);
+    const byNo = new Map((await this.store.labels(dataset.id)).map((l) => [l.no, l]));
+    return new Map(rows.map((row) => [row.id, sampleView(row, byNo, this.urls.forSource(origin, row.source))]));
+  }
+
   /** What the samples can be searched by: the labels they carry, their labelers and metadata values. */
   async searchConditions(projectId: string, datasetId: string): Promise<ListSearchResponse> {
     const dataset = await this.directory.require(projectId, datasetId);

@@ -215,13 +215,14 @@ export class SampleTx {
   async samplesByIds(ids: readonly string[]): Promise<SampleRow[]> {
     const out: SampleRow[] = [];
     for (let i = 0; i < ids.length; i += 500) {
+      // By primary key alone: with `dataset_id = ?` beside the IN list SQLite walks a dataset index
+      // instead (the whole dataset per chunk). A row of another dataset is dropped here.
       let q = this.db
         .selectFrom('samples')
         .selectAll()
-        .where('dataset_id', '=', this.datasetId)
         .where('id', 'in', ids.slice(i, i + 500));
       if (this.dialect === 'postgres') q = q.forUpdate();
-      out.push(...(await q.execute()).map(numericSample));
+      for (const r of await q.execute()) if (r.dataset_id === this.datasetId) out.push(numericSample(r));
     }
     return out;
   }
@@ -297,46 +298,89 @@ export class SampleTx {
 
   /** Rewrites a sample's labels, state and metadata; the index and counters follow. */
   async changeLabels(before: SampleRow, change: LabelChange): Promise<void> {
-    const beforeSummary = summaryOf(before);
-    const after = summaryFromParts(change.state, change.annotations, change.metadata);
-    this.delta.change(beforeSummary, after);
-    await this.db
-      .updateTable('samples')
-      .set({
-        state: change.state,
-        labels: JSON.stringify(change.annotations),
-        label_set: labelSetOf(change.annotations),
-        metadata: JSON.stringify(change.metadata),
-        usage: change.usage,
-        hard: after.hard ? 1 : 0,
-        score: maxScore(change.annotations),
-        labeler: change.labeler,
-        labeled_time: change.labeledTime,
-      })
-      .where('id', '=', before.id)
-      .execute();
-    const was = new Set(distinctLabels(beforeSummary.annotations));
-    const now = new Set(distinctLabels(change.annotations));
-    const removed = [...was].filter((n) => !now.has(n));
-    const added = [...now].filter((n) => !was.has(n));
-    if (removed.length > 0) {
-      await this.db
-        .deleteFrom('sample_label_index')
-        .where('dataset_id', '=', this.datasetId)
-        .where('label_no', 'in', removed)
-        .where('sample_time', '=', before.sample_time)
-        .where('sample_id', '=', before.id)
-        .execute();
+    await this.changeLabelsMany([{ before, change }]);
+  }
+
+  /**
+   * changeLabels for many samples. On SQLite the rows change in chunks: one UPDATE ... FROM (VALUES
+   * ...) per chunk, and per label one DELETE of the index rows it loses; PostgreSQL
+   * (whose VALUES would need a type per column) runs one fixed-text UPDATE per row. Index rows gained
+   * go in multi-row inserts. The counters move exactly as one changeLabels per sample would move them.
+   */
+  async changeLabelsMany(changes: readonly { before: SampleRow; change: LabelChange }[]): Promise<void> {
+    const added: SqlValue[][] = [];
+    const removed = new Map<number, SampleRow[]>();
+    const values: SqlValue[][] = [];
+    for (const { before, change } of changes) {
+      const beforeSummary = summaryOf(before);
+      const after = summaryFromParts(change.state, change.annotations, change.metadata);
+      this.delta.change(beforeSummary, after);
+      values.push([
+        before.id,
+        change.state,
+        JSON.stringify(change.annotations),
+        labelSetOf(change.annotations),
+        JSON.stringify(change.metadata),
+        change.usage,
+        after.hard ? 1 : 0,
+        maxScore(change.annotations),
+        change.labeler,
+        change.labeledTime,
+      ]);
+      const was = new Set(distinctLabels(beforeSummary.annotations));
+      const now = new Set(distinctLabels(change.annotations));
+      for (const no of was) {
+        if (now.has(no)) continue;
+        const list = removed.get(no);
+        if (list) list.push(before);
+        else removed.set(no, [before]);
+      }
+      for (const no of now) if (!was.has(no)) added.push([this.datasetId, no, before.sample_time, before.id]);
     }
-    if (added.length > 0) {
-      await bulkInsert(
-        this.db,
-        this.dialect,
-        'sample_label_index',
-        INDEX_COLUMNS,
-        added.map((no) => [this.datasetId, no, before.sample_time, before.id]),
-      );
+    if (this.dialect === 'postgres') {
+      const u = Array.from({ length: 10 }, (_, i) => `$${i + 1}`);
+      const text = `update samples set state = ${u[1]}, labels = ${u[2]}, label_set = ${u[3]}, metadata = ${u[4]}, usage = ${u[5]}, hard = ${u[6]},
+        score = ${u[7]}, labeler = ${u[8]}, labeled_time = ${u[9]} where id = ${u[0]}`;
+      for (const v of values) await this.db.executeQuery(CompiledQuery.raw(text, v));
+      for (const [no, rows] of removed) {
+        for (const r of rows) {
+          await this.db.executeQuery(
+            CompiledQuery.raw('delete from sample_label_index where dataset_id = $1 and label_no = $2 and sample_time = $3 and sample_id = $4', [
+              this.datasetId,
+              no,
+              r.sample_time,
+              r.id,
+            ]),
+          );
+        }
+      }
+    } else {
+      const CHUNK = 500;
+      for (let i = 0; i < values.length; i += CHUNK) {
+        const part = values.slice(i, i + CHUNK);
+        const rows = part.map(() => '(?,?,?,?,?,?,?,?,?,?)').join(',');
+        await this.db.executeQuery(
+          CompiledQuery.raw(
+            `update samples set state = v.column2, labels = v.column3, label_set = v.column4, metadata = v.column5, usage = v.column6,
+              hard = v.column7, score = v.column8, labeler = v.column9, labeled_time = v.column10
+            from (values ${rows}) as v where samples.id = v.column1`,
+            part.flat(),
+          ),
+        );
+      }
+      for (const [no, all] of removed) {
+        for (let i = 0; i < all.length; i += CHUNK) {
+          const part = all.slice(i, i + CHUNK);
+          await this.db.executeQuery(
+            CompiledQuery.raw(
+              `delete from sample_label_index where dataset_id = ? and label_no = ? and (sample_time, sample_id) in (values ${part.map(() => '(?,?)').join(',')})`,
+              [this.datasetId, no, ...part.flatMap((r) => [r.sample_time, r.id])],
+            ),
+          );
+        }
+      }
     }
+    if (added.length > 0) await bulkInsert(this.db, this.dialect, 'sample_label_index', INDEX_COLUMNS, added);
   }
 
   async deleteSamples(rows: readonly SampleRow[]): Promise<void> {

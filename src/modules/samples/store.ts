@@ -88,13 +88,13 @@ export class SampleStore {
   async samplesByIds(datasetId: string, ids: readonly string[]): Promise<SampleRow[]> {
     const out: SampleRow[] = [];
     for (let i = 0; i < ids.length; i += 500) {
+      // By primary key alone (see SampleTx.samplesByIds); a row of another dataset is dropped here.
       const rows = await this.db
         .selectFrom('samples')
         .selectAll()
-        .where('dataset_id', '=', datasetId)
         .where('id', 'in', ids.slice(i, i + 500))
         .execute();
-      out.push(...rows.map(numericSample));
+      for (const r of rows) if (r.dataset_id === datasetId) out.push(numericSample(r));
     }
     return out;
   }

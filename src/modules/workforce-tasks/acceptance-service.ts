@@ -25,7 +25,7 @@ export interface DatasetLabeling {
     projectId: string,
     datasetId: string,
     req: { samples?: { sample_id?: string; labels?: Label[] }[] },
-    labeler: string,
+    labelers: readonly string[],
   ): Promise<{ success?: boolean; error_code?: string; error_msg?: string }>;
 }
 
@@ -203,22 +203,17 @@ export class AcceptanceService {
     }
   }
 
-  /** The passed labels into the dataset, one UpdateSamples call per labeler (each one transaction). */
+  /** The passed labels into the dataset in one UpdateSamples call (one transaction), each sample credited to its labeler. */
   private async intoDataset(task: WorkforceTaskRow, passed: readonly PassedCopy[]): Promise<number> {
-    const byLabeler = new Map<string, PassedCopy[]>();
-    for (const p of passed) byLabeler.set(p.email, [...(byLabeler.get(p.email) ?? []), p]);
-    let n = 0;
-    for (const [email, copies] of byLabeler) {
-      const r = await this.deps.labeling.update(
-        task.project_id,
-        task.dataset_id,
-        { samples: copies.map((c) => ({ sample_id: c.sample_id, labels: JSON.parse(c.labels) as Label[] })) },
-        email,
-      );
-      if (r.success === false) throw errors.badParam(`the accepted labels could not all be saved into the dataset: ${r.error_msg ?? r.error_code ?? ''}`);
-      n += copies.length;
-    }
-    return n;
+    if (passed.length === 0) return 0;
+    const r = await this.deps.labeling.update(
+      task.project_id,
+      task.dataset_id,
+      { samples: passed.map((c) => ({ sample_id: c.sample_id, labels: JSON.parse(c.labels) as Label[] })) },
+      passed.map((c) => c.email),
+    );
+    if (r.success === false) throw errors.badParam(`the accepted labels could not all be saved into the dataset: ${r.error_msg ?? r.error_code ?? ''}`);
+    return passed.length;
   }
 
   private async end(

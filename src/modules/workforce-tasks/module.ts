@@ -8,7 +8,7 @@ import { WorkforceTaskStore } from './store.ts';
 export type WorkforceTasksDeps = Pick<AppContext, 'database' | 'clock'> & {
   datasets: TaskDatasets;
   selection: SampleSelectionSql;
-  queries: Pick<SampleQueries, 'describe'>;
+  queries: Pick<SampleQueries, 'describe' | 'describeMany'>;
   workforces: WorkforceService;
   invitations: WorkforceInvitations;
 };

@@ -7,6 +7,7 @@ import type { SampleQueries, SampleSelectionSql } from '#src/modules/samples/ind
 import type { BatchResult, WorkerRecord, WorkforceInvitations, WorkforceService } from '#src/modules/workforces/index.ts';
 import { taskErrors } from './errors.ts';
 import { afterLabel, canMove } from './sample-states.ts';
+import { taskSampleViews } from './sample-views.ts';
 import type {
   CreateWorkforceTaskRequest,
   ListTaskSamplesQuery,
@@ -33,7 +34,7 @@ export interface TaskServiceDeps {
   clock: Clock;
   datasets: TaskDatasets;
   selection: SampleSelectionSql;
-  queries: Pick<SampleQueries, 'describe'>;
+  queries: Pick<SampleQueries, 'describe' | 'describeMany'>;
   workforces: WorkforceService;
   invitations: WorkforceInvitations;
 }
@@ -368,8 +369,7 @@ export class WorkforceTaskService {
       .limit(q.limit)
       .offset(q.offset * q.limit)
       .execute();
-    const samples: TaskSample[] = [];
-    for (const r of rows) samples.push(await this.sampleView(task, r, origin));
+    const samples = await taskSampleViews(this.deps, task, rows, origin);
     return { sample_count: Number(total?.n ?? 0), samples };
   }
 

@@ -57,6 +57,19 @@ export class WorkforceTaskStore {
     return q.orderBy('worker_id').execute();
   }
 
+  /** Every copy of the named samples (a page's samples), in one query. */
+  async copiesOfSamples(taskId: string, sampleIds: readonly string[]): Promise<WorkforceTaskSampleRow[]> {
+    if (sampleIds.length === 0) return [];
+    return this.db
+      .selectFrom('workforce_task_samples')
+      .selectAll()
+      .where('task_id', '=', taskId)
+      .where('sample_id', 'in', [...new Set(sampleIds)])
+      .orderBy('sample_id')
+      .orderBy('worker_id')
+      .execute();
+  }
+
   /** Copy counts by state, over the task or one member's copies. */
   async stateCounts(taskId: string, workerId?: string): Promise<StateCounts> {
     let q = this.db
