@@ -34,7 +34,7 @@ export const StartSamplingRequest = Type.Object({
     Type.Integer({ minimum: 1, maximum: 10_000_000, description: 'How many reviewed copies to draw for checking (give this or sampling_rate)' }),
   ),
   sampling_rate: Type.Optional(
-    Type.Number({ exclusiveMinimum: 0, maximum: 1, description: 'Share of the reviewed copies to draw, in (0, 1] (give this or sampling_num)' }),
+    Type.Number({ minimum: 0, maximum: 1, description: 'Share of the reviewed copies to draw, in (0, 1]; 0 is refused (give this or sampling_num)' }),
   ),
 });
 export type StartSamplingRequest = Static<typeof StartSamplingRequest>;

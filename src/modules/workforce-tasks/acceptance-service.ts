@@ -49,6 +49,8 @@ export class AcceptanceService {
       throw errors.badParam('body: give sampling_num or sampling_rate, not both');
     }
     if (body.sampling_num === undefined && body.sampling_rate === undefined) throw errors.badParam('body.sampling_num or body.sampling_rate is required');
+    // The schema's lower bound is inclusive (an exclusive one is not OpenAPI 3.0): 0 is refused here.
+    if (body.sampling_rate === 0) throw errors.badParam('body.sampling_rate must be above 0: the range is (0, 1]');
     if (task.checking_task_id) throw acceptanceErrors.checking(task.id);
     if (task.status !== WorkforceTaskStatus.running && task.status !== WorkforceTaskStatus.rejected) {
       throw acceptanceErrors.notRunning(task.status);
