@@ -549,8 +549,8 @@ export const FLOW: Record<string, FlowStep> = {
     calls: () => one({ params: { token: 'hxUnknownInvitationToken0123456789abcdefghi' }, body: { password: 'harness-pass-1' } }),
   },
 
-  // Team labeling (#17, #18, #26-40, #46): the seed makes the task, starts it, mails the first member, who
-  // signs in and labels a sample through #40, and opens an acceptance; the owner then judges and passes it.
+  // Team labeling (#17, #18, #26-40, #46): the seed makes the task, starts it, mails the first labeler and a
+  // reviewer, who sign in, label a sample (#40) and pass it (#39), and opens an acceptance; the owner then judges and passes it.
   CreateWorkforceTask: {
     phase: 'create',
     calls: (c) =>
@@ -578,7 +578,7 @@ export const FLOW: Record<string, FlowStep> = {
   GetWorkforceTaskMetrics: { phase: 'read', calls: () => one() },
   GetWorkforceSamplingTask: { phase: 'read', calls: (c) => one({ query: { checking_task_id: c.ids.checking_task_id } }) },
   UpdateWorkforceTask: { phase: 'update', calls: () => one({ body: { description: 'changed by the test harness' } }) },
-  // The task has no reviewer (the flow signs one member in); test/workforce-tasks covers a reviewer's verdicts.
+  // Made by the seed as the task's reviewer (the owner is no reviewer: 403 here).
   ReviewSamples: { phase: 'update', calls: (c) => one({ body: { comments: [{ sample_id: c.ids.task_sample_id, accept: true }] } }) },
   AcceptSamples: {
     phase: 'update',

@@ -298,9 +298,10 @@ export async function seedAccount(acct: Account, route: Finder, full: boolean): 
 }
 
 /**
- * A started team labeling task over the dataset: SendEmails mails the first member, who follows the
- * link (AcceptWorkerInvitation), signs in and labels one of their samples through #40; the task has no
- * reviewer, so the copy is ready for the acceptance the owner then opens.
+ * A started team labeling task over the dataset, with the two seeded labelers and a reviewer: SendEmails
+ * mails the first labeler and the reviewer, who follow their links (AcceptWorkerInvitation) and sign in;
+ * the labeler labels one sample through #40, the reviewer passes it (#39), and the owner opens an
+ * acceptance drawing it.
  */
 async function seedLabelingTask(
   acct: Account,
@@ -309,27 +310,37 @@ async function seedLabelingTask(
   ok: (op: string, call: FlowCall, params?: Partial<Ids>, as?: AtelierClient) => Promise<Sent>,
 ): Promise<void> {
   const mails = await harnessSink();
+  // A reviewer beside the two labelers (its e-mail sorts after theirs: ids.worker_id stays the first labeler).
+  const reviewerEmail = `${namePrefix(acct)}-zz-reviewer@example.com`;
+  await ok('CreateWorker', { body: { emails: reviewerEmail, role: 1 } });
   ids.workforce_task_id = ((await ok('CreateWorkforceTask', first('CreateWorkforceTask'))).json as { task_id: string }).task_id;
   await ok('StartWorkforceTask', first('StartWorkforceTask'));
   await ok('SendEmails', first('SendEmails'));
-  const mail = await mails.next();
-  const token = /\/invite\/([A-Za-z0-9_-]+)/.exec(mail.text ?? '')?.[1];
-  assert.ok(token, `seeding ${acct.label}: no invitation link in ${mail.text ?? ''}`);
+  await ok('SendEmails', { body: { emails: [reviewerEmail] } });
+  const endpoint = acct.client.http.endpoint.toString();
   const password = 'harness-worker-1';
   first('AcceptWorkerInvitation');
-  await ok('AcceptWorkerInvitation', { params: { token }, body: { password } });
-  const endpoint = acct.client.http.endpoint.toString();
-  const issued = await new AtelierClient(endpoint, { kind: 'none', projectId: acct.projectId }).iam.issueToken({
-    domain: acct.domainName,
-    user: ids.worker_email,
-    password,
-    project: { id: acct.projectId },
-  });
-  const member = new AtelierClient(endpoint, { kind: 'token', token: issued.token, projectId: acct.projectId });
+  /** Follows the next mail's link, sets the password and signs in as `email`. */
+  const join = async (email: string): Promise<AtelierClient> => {
+    const mail = await mails.next();
+    const token = /\/invite\/([A-Za-z0-9_-]+)/.exec(mail.text ?? '')?.[1];
+    assert.ok(token, `seeding ${acct.label}: no invitation link in ${mail.text ?? ''}`);
+    await ok('AcceptWorkerInvitation', { params: { token }, body: { password } });
+    const issued = await new AtelierClient(endpoint, { kind: 'none', projectId: acct.projectId }).iam.issueToken({
+      domain: acct.domainName,
+      user: email,
+      password,
+      project: { id: acct.projectId },
+    });
+    return new AtelierClient(endpoint, { kind: 'token', token: issued.token, projectId: acct.projectId });
+  };
+  const member = await join(ids.worker_email);
+  const reviewer = await join(reviewerEmail);
   const own = (await ok('ListWorkforceTaskSamples', { query: { limit: 1 } }, {}, member)).json as { samples: { sample_id: string }[] };
   ids.task_sample_id = own.samples[0]!.sample_id;
   const saved = await ok('UpdateWorkforceTaskSamples', first('UpdateWorkforceTaskSamples'), {}, member);
   assert.equal((saved.json as { success?: boolean }).success, true, `seeding ${acct.label}: #40 answered ${saved.text}`);
+  await ok('ReviewSamples', first('ReviewSamples'), {}, reviewer);
   ids.checking_task_id = ((await ok('StartWorkforceSamplingTask', first('StartWorkforceSamplingTask'))).json as { task_id: string }).task_id;
 }
 

@@ -13,8 +13,6 @@ import { assertNoProcessesLeft, deleteNotebooks, harnessEnv, seedAccount, stopRu
 // Known findings, each with why, until the fix lands (the lead empties this list).
 const KNOWN_SHAPES: Record<string, string> = {};
 const KNOWN_UNCOVERED: Record<string, string> = {
-  'ReviewSamples uncovered':
-    "the seeded task's members are labelers (a reviewer would be a second member signed in from a mail); test/workforce-tasks covers a reviewer's verdicts",
   'BatchDeletePoolNodes uncovered': 'the seeded pool has one slice, which it keeps, and a 2-core host has no room for a second; test/pools releases nodes',
 };
 
