@@ -1,4 +1,5 @@
 import type { AppContext, FamilyModule } from '#src/context.ts';
+import { ResultCache } from '#src/db/database.ts';
 import type { SampleQueries, SampleSelectionSql } from '#src/modules/samples/index.ts';
 import type { TaskWorkforces, WorkforceInvitations, WorkforceService, WorkforceUsage } from '#src/modules/workforces/index.ts';
 import { workforceTaskRoutes } from './routes.ts';
@@ -16,7 +17,8 @@ export type WorkforceTasksDeps = Pick<AppContext, 'database' | 'clock'> & {
 /** Team labeling tasks (#17, #18, #26-31, #37, #40, #46). */
 export function workforceTasksModule(deps: WorkforceTasksDeps): FamilyModule & { service: WorkforceTaskService; store: WorkforceTaskStore } {
   const store = new WorkforceTaskStore(deps.database.db);
-  const service = new WorkforceTaskService({ ...deps, store });
+  const copyCounts = new ResultCache<number>(deps.database, { maxEntries: 10_000, maxAgeMs: 60_000, unseenWriters: 'off' });
+  const service = new WorkforceTaskService({ ...deps, store, copyCounts });
   return { service, store, register: async (app) => void (await app.register(workforceTaskRoutes, { service })) };
 }
 

@@ -3,6 +3,7 @@ import type { Principal } from '#src/auth/principal.ts';
 import { errors } from '#src/core/errors.ts';
 import { shortId } from '#src/core/ids.ts';
 import type { Clock } from '#src/core/time.ts';
+import type { ResultCache } from '#src/db/database.ts';
 import type { SampleQueries, SampleSelectionSql } from '#src/modules/samples/index.ts';
 import type { BatchResult, WorkerRecord, WorkforceInvitations, WorkforceService } from '#src/modules/workforces/index.ts';
 import { taskErrors } from './errors.ts';
@@ -37,6 +38,8 @@ export interface TaskServiceDeps {
   queries: Pick<SampleQueries, 'describe' | 'describeMany'>;
   workforces: WorkforceService;
   invitations: WorkforceInvitations;
+  /** Copy counts of a task (group) per member ('' for all), without a state filter: they change only when copies are assigned or the task goes. */
+  copyCounts: ResultCache<number>;
 }
 
 export function sampleStats(c: StateCounts): SampleStats {
@@ -168,6 +171,7 @@ export class WorkforceTaskService {
       from (select s.id, s.sample_time, row_number() over (order by s.sample_time, s.id) - 1 + ${start} as rn from samples s where ${where} ${fresh}) p
       cross join (${copies}) c
       join (${workersTable}) w on w.idx = (p.rn * ${rep} + c.k) % ${n}`.execute(db);
+    this.deps.copyCounts.invalidate(task.id);
     return Number(r.numAffectedRows ?? 0);
   }
 
@@ -302,6 +306,7 @@ export class WorkforceTaskService {
       }
       await trx.deleteFrom('workforce_tasks').where('id', '=', row.id).execute();
     });
+    this.deps.copyCounts.invalidate(row.id);
   }
 
   // ---- the members' side ----
@@ -360,7 +365,9 @@ export class WorkforceTaskService {
     let base = this.deps.store.db.selectFrom('workforce_task_samples as c').where('c.task_id', '=', task.id);
     if (worker !== undefined) base = base.where('c.worker_id', '=', worker);
     if (q.sample_state !== undefined) base = base.where(copyStateSql(q.sample_state.toUpperCase() as TaskSampleStateFilter, task.checking_task_id));
-    const total = await base.select((e) => e.fn.countAll<number>().as('n')).executeTakeFirst();
+    const count = async () => Number((await base.select((e) => e.fn.countAll<number>().as('n')).executeTakeFirst())?.n ?? 0);
+    // A member's whole list is counted once (100,000 copies and more take milliseconds to count), until copies are assigned again.
+    const total = q.sample_state === undefined ? await this.deps.copyCounts.get(task.id, worker ?? '', count) : await count();
     const rows = await base
       .selectAll('c')
       .orderBy('c.sample_time')
@@ -370,7 +377,7 @@ export class WorkforceTaskService {
       .offset(q.offset * q.limit)
       .execute();
     const samples = await taskSampleViews(this.deps, task, rows, origin);
-    return { sample_count: Number(total?.n ?? 0), samples };
+    return { sample_count: total, samples };
   }
 
   async describeSample(
