@@ -20,11 +20,11 @@ const MAX_BODY_CHARS = 6000;
 const MAX_PER_OPERATION = 12;
 const SECRET_KEY = /password|secret|^sk$|token$/i;
 
-/** Secrets in a recorded body are replaced, so the reference never shows a test's credentials. */
+/** Secrets in a recorded body are replaced, so the reference never shows a test's credentials (8 characters: the shortest password a schema takes). */
 function redacted(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(redacted);
   if (typeof value !== 'object' || value === null) return value;
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, SECRET_KEY.test(k) && typeof v === 'string' ? '******' : redacted(v)]));
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, SECRET_KEY.test(k) && typeof v === 'string' ? '********' : redacted(v)]));
 }
 
 const strings = (value: unknown): Record<string, string> =>

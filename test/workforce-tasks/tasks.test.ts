@@ -63,6 +63,10 @@ test('a task splits the samples among the labelers; started, each member sees an
     [3, 3],
   );
   assert.equal((await t.client.workforceTasks.list(ds.id)).count, 1);
+  await t.client.workforceTasks.update(ds.id, task, { task_name: 'cats-and-dogs', description: 'pets, by two labelers' });
+  const renamed = await t.client.workforceTasks.describe(ds.id, task);
+  assert.equal(renamed.task_name, 'cats-and-dogs');
+  assert.equal(renamed.description, 'pets, by two labelers');
   await assert.rejects(other.workforceTasks.describe(ds.id, task), apiFailure(404, 'ModelArts.6623'));
 
   // SendEmails invites both through SMTP; they sign in from the mail

@@ -18,6 +18,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v3/auth/projects": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the projects the caller's user can use */
+        get: operations["KeystoneListAuthProjects"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v2/{project_id}/authorizations": {
         parameters: {
             query?: never;
@@ -657,6 +674,357 @@ export interface paths {
         };
         /** Querying the Monitoring Data of a Dataset */
         get: operations["GetDatasetMetrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/{project_id}/workforces": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Querying the Labeling Team List */
+        get: operations["ListWorkforces"];
+        put?: never;
+        /** Creating a Labeling Team */
+        post: operations["CreateWorkforce"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/{project_id}/workforces/{workforce_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Querying Details About a Labeling Team */
+        get: operations["DescWorkforce"];
+        /** Updating a Labeling Team */
+        put: operations["UpdateWorkforce"];
+        post?: never;
+        /** Deleting a Labeling Team */
+        delete: operations["DeleteWorkforce"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/{project_id}/workforces/workers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Querying the List of All Labeling Team Members */
+        get: operations["ListAllWorkers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/{project_id}/workforces/{workforce_id}/workers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Querying Members in a Labeling Team */
+        get: operations["ListWorkers"];
+        put?: never;
+        /** Creating a Labeling Team Member */
+        post: operations["CreateWorker"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/{project_id}/workforces/{workforce_id}/workers/batch-delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Deleting Labeling Team Members in Batches */
+        post: operations["BatchDeleteWorkers"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/{project_id}/workforces/{workforce_id}/workers/{worker_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Querying Details About a Labeling Team Member */
+        get: operations["DescWorker"];
+        /** Updating a Labeling Team Member */
+        put: operations["UpdateWorker"];
+        post?: never;
+        /** Deleting a Labeling Team Member */
+        delete: operations["DeleteWorker"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/atelier/invitations/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Set a labeling team member's password through their invitation link (single use) */
+        post: operations["AcceptWorkerInvitation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/{project_id}/datasets/{dataset_id}/workforce-tasks/{workforce_task_id}/acceptance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Creating a Team Labeling Acceptance Task */
+        post: operations["StartWorkforceSamplingTask"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/{project_id}/datasets/{dataset_id}/workforce-tasks/{workforce_task_id}/acceptance/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Querying the Report of a Team Labeling Acceptance Task */
+        get: operations["GetWorkforceSamplingTask"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/{project_id}/datasets/{dataset_id}/workforce-tasks/{workforce_task_id}/acceptance/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Updating the Status of a Team Labeling Acceptance Task */
+        put: operations["UpdateWorkforceSamplingTask"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/{project_id}/datasets/{dataset_id}/workforce-tasks/{workforce_task_id}/acceptance/batch-comment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Submitting Sample Review Comments of an Acceptance Task */
+        post: operations["AcceptSamples"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/{project_id}/datasets/{dataset_id}/workforce-tasks/{workforce_task_id}/data-annotations/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Querying Statistics for a Team Labeling Task */
+        get: operations["ListWorkforceTaskStats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/{project_id}/datasets/{dataset_id}/workforce-tasks/{workforce_task_id}/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Obtaining Details About the Progress of a Team Labeling Task Member */
+        get: operations["GetWorkforceTaskMetrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/{project_id}/datasets/{dataset_id}/workforce-tasks/{workforce_task_id}/data-annotations/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reviewing Team Labeling Results */
+        post: operations["ReviewSamples"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/{project_id}/datasets/{dataset_id}/workforce-tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Querying the Team Labeling Task List of a Dataset */
+        get: operations["ListWorkforceTasks"];
+        put?: never;
+        /** Creating a Team Labeling Task */
+        post: operations["CreateWorkforceTask"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/{project_id}/datasets/{dataset_id}/workforce-tasks/{workforce_task_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Querying Details About a Team Labeling Task */
+        get: operations["DescWorkforceTask"];
+        /** Updating a Team Labeling Task */
+        put: operations["UpdateWorkforceTask"];
+        /** Starting a Team Labeling Task */
+        post: operations["StartWorkforceTask"];
+        /** Deleting a Team Labeling Task */
+        delete: operations["DeleteWorkforceTask"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/{project_id}/datasets/{dataset_id}/workforce-tasks/{workforce_task_id}/notify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sending an Email to Labeling Team Members */
+        post: operations["SendEmails"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/{project_id}/workforces/worker-tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Querying the Team Labeling Task List by a Team Member */
+        get: operations["ListWorkerTasks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/{project_id}/datasets/{dataset_id}/workforce-tasks/{workforce_task_id}/data-annotations/samples": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Querying the Sample List of a Team Labeling Task by Page */
+        get: operations["ListWorkforceTaskSamples"];
+        /** Updating Labels of Team Labeling Samples in Batches */
+        put: operations["UpdateWorkforceTaskSamples"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/{project_id}/datasets/{dataset_id}/workforce-tasks/{workforce_task_id}/data-annotations/samples/{sample_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Querying Details About a Team Labeling Sample */
+        get: operations["DescribeWorkforceTaskSample"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1727,8 +2095,8 @@ export interface operations {
                  *           ],
                  *           "password": {
                  *             "user": {
-                 *               "name": "fay",
-                 *               "password": "******",
+                 *               "name": "l1@example.com",
+                 *               "password": "********",
                  *               "domain": {
                  *                 "name": "atelier"
                  *               }
@@ -1737,7 +2105,7 @@ export interface operations {
                  *         },
                  *         "scope": {
                  *           "project": {
-                 *             "name": "fay-p"
+                 *             "id": "ee296bc6c63b49baaea9c44960114756"
                  *           }
                  *         }
                  *       }
@@ -1793,27 +2161,27 @@ export interface operations {
                      *         "methods": [
                      *           "password"
                      *         ],
-                     *         "expires_at": "2026-12-06T17:12:42.874Z",
-                     *         "issued_at": "2026-12-05T17:12:42.874Z",
+                     *         "expires_at": "2026-12-07T00:03:08.869Z",
+                     *         "issued_at": "2026-12-06T00:03:08.869Z",
                      *         "user": {
-                     *           "id": "a81773902ba849e5ae20aba424f92529",
-                     *           "name": "fay",
+                     *           "id": "21ef25d0f6534f7ea660058f2405d70e",
+                     *           "name": "l1@example.com",
                      *           "domain": {
-                     *             "id": "f601d99826484569bf42b9792a711231",
+                     *             "id": "680a4a7eb1fb42c2892a5247ccf016b4",
                      *             "name": "atelier"
                      *           }
                      *         },
                      *         "project": {
-                     *           "id": "0467178749714be8823f2da9fb6c4d5f",
-                     *           "name": "fay-p",
+                     *           "id": "ee296bc6c63b49baaea9c44960114756",
+                     *           "name": "default",
                      *           "domain": {
-                     *             "id": "f601d99826484569bf42b9792a711231",
+                     *             "id": "680a4a7eb1fb42c2892a5247ccf016b4",
                      *             "name": "atelier"
                      *           }
                      *         },
                      *         "roles": [
                      *           {
-                     *             "id": "user",
+                     *             "id": "worker",
                      *             "name": "te_agency"
                      *           }
                      *         ],
@@ -1860,13 +2228,170 @@ export interface operations {
                             };
                             /** @description The user's one role */
                             roles: {
-                                /** @description The user's role in Atelier: admin or user */
+                                /** @description The user's role in Atelier: admin, user, or worker (a labeling team member, limited to the worker APIs) */
                                 id: string;
                                 /** @description te_admin for an admin, te_agency otherwise */
                                 name: string;
                             }[];
                             /** @description Always empty: no service catalog is served */
                             catalog: Record<string, never>[];
+                        };
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+        };
+    };
+    KeystoneListAuthProjects: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "projects": [
+                     *         {
+                     *           "id": "0710bfa6c59b41eb9e917f07f386d802",
+                     *           "name": "pia-a",
+                     *           "domain_id": "80e8aa9ef53f4da990aa947466378d25",
+                     *           "description": "",
+                     *           "enabled": true,
+                     *           "is_domain": false,
+                     *           "parent_id": "80e8aa9ef53f4da990aa947466378d25",
+                     *           "links": {
+                     *             "self": "http://127.0.0.1:42725/v3/projects/0710bfa6c59b41eb9e917f07f386d802"
+                     *           }
+                     *         },
+                     *         {
+                     *           "id": "043cb97ccb9743d1890b110ee50f8595",
+                     *           "name": "pia-b",
+                     *           "domain_id": "80e8aa9ef53f4da990aa947466378d25",
+                     *           "description": "",
+                     *           "enabled": true,
+                     *           "is_domain": false,
+                     *           "parent_id": "80e8aa9ef53f4da990aa947466378d25",
+                     *           "links": {
+                     *             "self": "http://127.0.0.1:42725/v3/projects/043cb97ccb9743d1890b110ee50f8595"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "links": {
+                     *         "self": "http://127.0.0.1:42725/v3/auth/projects",
+                     *         "previous": null,
+                     *         "next": null
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description The projects the caller's user is a member of, by name; a labeling team member's identity sees only the project of its token */
+                        projects: {
+                            /** @description Project ID */
+                            id: string;
+                            /** @description Project name */
+                            name: string;
+                            /** @description The project's account (domain) ID */
+                            domain_id: string;
+                            /** @description Always empty: Atelier projects carry no description */
+                            description: string;
+                            /** @description Always true: a project that exists can be used */
+                            enabled: boolean;
+                            /** @description Always false: a project here is never itself an account */
+                            is_domain: boolean;
+                            /** @description The project's parent, which is its account (domain) ID */
+                            parent_id: string;
+                            /** @description Where the project is */
+                            links: {
+                                /** @description The URL of this resource */
+                                self: string;
+                            };
+                        }[];
+                        /** @description Links of the list */
+                        links: {
+                            /** @description The URL of this list */
+                            self: string;
+                            /** @description Always null: the list comes in one page */
+                            previous: string | null;
+                            /** @description Always null: the list comes in one page */
+                            next: string | null;
                         };
                     };
                 };
@@ -3459,7 +3984,7 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example 4d570e9802bb4f788724287cae44c0c1
+                 * @example 872bc85889ab4c24a3c25f6aba24db13
                  */
                 project_id: string;
             };
@@ -3473,11 +3998,11 @@ export interface operations {
                  *       "kind": "Network",
                  *       "metadata": {
                  *         "labels": {
-                 *           "os.modelarts/name": "e2e-net"
+                 *           "os.modelarts/name": "ipool-net"
                  *         }
                  *       },
                  *       "spec": {
-                 *         "cidr": "192.168.20.0/24"
+                 *         "cidr": "192.168.0.0/24"
                  *       }
                  *     }
                  */
@@ -3539,15 +4064,15 @@ export interface operations {
                      *       "apiVersion": "v1",
                      *       "kind": "Network",
                      *       "metadata": {
-                     *         "name": "e2e-net-1b2b8bbd985348aea98800c2a59889f6",
-                     *         "creationTimestamp": "2026-12-05T20:04:29Z",
+                     *         "name": "ipool-net-fb9bc76c9dd7465182141bf8daf15a40",
+                     *         "creationTimestamp": "2026-12-05T23:57:09Z",
                      *         "labels": {
-                     *           "os.modelarts/name": "e2e-net"
+                     *           "os.modelarts/name": "ipool-net"
                      *         },
                      *         "annotations": {}
                      *       },
                      *       "spec": {
-                     *         "cidr": "192.168.20.0/24",
+                     *         "cidr": "192.168.0.0/24",
                      *         "connection": {}
                      *       },
                      *       "status": {
@@ -4599,7 +5124,7 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example 068e03d92ee84c4994910e274805fbd4
+                 * @example 872bc85889ab4c24a3c25f6aba24db13
                  */
                 project_id: string;
             };
@@ -4609,17 +5134,11 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "apiVersion": "v1",
+                 *       "apiVersion": "v2",
                  *       "kind": "Pool",
                  *       "metadata": {
                  *         "labels": {
-                 *           "os.modelarts/name": "numeric",
-                 *           "os.modelarts/workspace.id": "0",
-                 *           "os.modelarts/sharing": "unshared"
-                 *         },
-                 *         "annotations": {
-                 *           "os.modelarts/description": "a pool",
-                 *           "os.modelarts/billing.mode": "0"
+                 *           "os.modelarts/name": "ipool"
                  *         }
                  *       },
                  *       "spec": {
@@ -4628,22 +5147,14 @@ export interface operations {
                  *           "Train"
                  *         ],
                  *         "network": {
-                 *           "name": "pool-net-02bb71c7546b4440bf8e9627c688f328"
+                 *           "name": "ipool-net-fb9bc76c9dd7465182141bf8daf15a40"
                  *         },
                  *         "resources": [
                  *           {
-                 *             "flavor": "modelarts.vm.cpu.1u",
-                 *             "count": 1
+                 *             "flavor": "modelarts.vm.cpu.2u",
+                 *             "count": "1"
                  *           }
-                 *         ],
-                 *         "masters": [
-                 *           {
-                 *             "az": "local-1a"
-                 *           }
-                 *         ],
-                 *         "driver": {
-                 *           "updateStrategy": "idle"
-                 *         }
+                 *         ]
                  *       }
                  *     }
                  */
@@ -4737,16 +5248,15 @@ export interface operations {
                      *       "apiVersion": "v2",
                      *       "kind": "Pool",
                      *       "metadata": {
-                     *         "name": "pool-2f2d4d5c11a34a90911de0c90102ca52",
-                     *         "creationTimestamp": "2026-12-05T20:04:36Z",
+                     *         "name": "pool-af43cb2c36764528a9a530831b53ea4e",
+                     *         "creationTimestamp": "2026-12-05T23:57:09Z",
                      *         "labels": {
-                     *           "os.modelarts/name": "numeric",
+                     *           "os.modelarts/name": "ipool",
                      *           "os.modelarts/workspace.id": "0",
-                     *           "os.modelarts/resource.id": "pool-2f2d4d5c11a34a90911de0c90102ca52"
+                     *           "os.modelarts/resource.id": "pool-af43cb2c36764528a9a530831b53ea4e"
                      *         },
                      *         "annotations": {
-                     *           "os.modelarts/billing.mode": "0",
-                     *           "os.modelarts/description": "a pool"
+                     *           "os.modelarts/billing.mode": "0"
                      *         }
                      *       },
                      *       "spec": {
@@ -4756,29 +5266,21 @@ export interface operations {
                      *         ],
                      *         "resources": [
                      *           {
-                     *             "flavor": "modelarts.vm.cpu.1u",
+                     *             "flavor": "modelarts.vm.cpu.2u",
                      *             "count": 1
                      *           }
                      *         ],
                      *         "network": {
-                     *           "name": "pool-net-02bb71c7546b4440bf8e9627c688f328"
-                     *         },
-                     *         "masters": [
-                     *           {
-                     *             "az": "local-1a"
-                     *           }
-                     *         ],
-                     *         "driver": {
-                     *           "updateStrategy": "idle"
+                     *           "name": "ipool-net-fb9bc76c9dd7465182141bf8daf15a40"
                      *         }
                      *       },
                      *       "status": {
                      *         "phase": "Running",
-                     *         "root": "pool-2f2d4d5c11a34a90911de0c90102ca52",
+                     *         "root": "pool-af43cb2c36764528a9a530831b53ea4e",
                      *         "resources": {
                      *           "available": [
                      *             {
-                     *               "flavor": "modelarts.vm.cpu.1u",
+                     *               "flavor": "modelarts.vm.cpu.2u",
                      *               "count": 1
                      *             }
                      *           ]
@@ -7432,12 +7934,12 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example 02c6993db58540edab9bdeb3d1b647ad
+                 * @example 872bc85889ab4c24a3c25f6aba24db13
                  */
                 project_id: string;
                 /**
                  * @description The pool’s id (metadata.name)
-                 * @example pool-012406b070e849a6b75bca5945c7cb50
+                 * @example pool-af43cb2c36764528a9a530831b53ea4e
                  */
                 pool_name: string;
             };
@@ -7460,47 +7962,24 @@ export interface operations {
                      *           "apiVersion": "v1",
                      *           "kind": "Workload",
                      *           "type": "train",
-                     *           "namespace": "pool-012406b070e849a6b75bca5945c7cb50",
-                     *           "name": "training-job:8c0cd611-beef-4960-b346-eea452d3080d",
-                     *           "jobName": "wl-second",
-                     *           "uid": "7046f786-978d-c7c6-c3c7-37d726680a05",
-                     *           "jobUUID": "8c0cd611-beef-4960-b346-eea452d3080d",
-                     *           "flavor": "modelarts.vm.cpu.1u",
-                     *           "status": "Queue",
-                     *           "resourceRequirement": {
-                     *             "cpu": "1",
-                     *             "memory": "4096Mi"
-                     *           },
-                     *           "priority": "1",
-                     *           "runningDuration": 0,
-                     *           "pendingDuration": 0,
-                     *           "pendingPosition": 1,
-                     *           "createTime": 1796501068810,
-                     *           "gvk": "modelarts.huaweicloud.com/v1, Kind=TrainingJob",
-                     *           "hostIps": ""
-                     *         },
-                     *         {
-                     *           "apiVersion": "v1",
-                     *           "kind": "Workload",
-                     *           "type": "train",
-                     *           "namespace": "pool-012406b070e849a6b75bca5945c7cb50",
-                     *           "name": "training-job:71844298-7269-41eb-9c47-88b24d94085c",
-                     *           "jobName": "wl-first",
-                     *           "uid": "f4587d77-87d7-73ee-53e8-96624fbd0810",
-                     *           "jobUUID": "71844298-7269-41eb-9c47-88b24d94085c",
-                     *           "flavor": "modelarts.vm.cpu.1u",
+                     *           "namespace": "pool-af43cb2c36764528a9a530831b53ea4e",
+                     *           "name": "intelligent-task-ewRUhU60kVqOiw",
+                     *           "jobName": "grouping-in-pool",
+                     *           "uid": "d7e2e80b-acbf-fdaa-6928-d882b2622e5f",
+                     *           "jobUUID": "ewRUhU60kVqOiw",
+                     *           "flavor": "modelarts.vm.cpu.2u",
                      *           "status": "Running",
                      *           "resourceRequirement": {
-                     *             "cpu": "1",
-                     *             "memory": "4096Mi"
+                     *             "cpu": "2",
+                     *             "memory": "8192Mi"
                      *           },
                      *           "priority": "1",
                      *           "runningDuration": 0,
                      *           "pendingDuration": 0,
                      *           "pendingPosition": 0,
-                     *           "createTime": 1796501068720,
+                     *           "createTime": 1796515029078,
                      *           "gvk": "modelarts.huaweicloud.com/v1, Kind=TrainingJob",
-                     *           "hostIps": "192.0.2.2"
+                     *           "hostIps": ""
                      *         }
                      *       ]
                      *     }
@@ -8403,7 +8882,10 @@ export interface operations {
                 dataset_type?: 0 | 1 | 3 | 100 | 101 | 102 | 200 | 201 | 202 | 400 | 600 | 900;
                 /** @description true: each dataset carries its 4 newest samples in samples (default false) */
                 file_preview?: boolean;
-                /** @description Records per page, 1 to 100 */
+                /**
+                 * @description Records per page, 1 to 100
+                 * @example 100
+                 */
                 limit: number;
                 /** @description Page number, 0-based (skips offset × limit records), 0 to 10000000 */
                 offset: number;
@@ -8432,7 +8914,7 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example 7220badce07148ec87919b11f542c634
+                 * @example a1e32ac0406544cdb5f038c886680ea8
                  */
                 project_id: string;
             };
@@ -8450,28 +8932,28 @@ export interface operations {
                      * @example {
                      *       "datasets": [
                      *         {
-                     *           "annotated_sample_count": 3,
+                     *           "annotated_sample_count": 2,
                      *           "annotated_sub_sample_count": 0,
                      *           "content_labeling": true,
-                     *           "create_time": 1796490852558,
+                     *           "create_time": 1796514991777,
                      *           "data_format": "Default",
                      *           "data_sources": [
                      *             {
                      *               "data_type": 0,
-                     *               "data_path": "/hx-a-b38a53-data/in/"
+                     *               "data_path": "/nds/new/"
                      *             }
                      *           ],
-                     *           "data_update_time": 1796490853140,
+                     *           "data_update_time": 1796514991808,
                      *           "dataset_format": 0,
-                     *           "dataset_id": "PVmUrwGT7tFFPV54Nmt",
-                     *           "dataset_name": "hxa7220ba-dataset-4-a592",
+                     *           "dataset_id": "eEpEFyXMRSr1p5KaUrR",
+                     *           "dataset_name": "nds-copy",
                      *           "dataset_tags": [
                      *             "Image",
                      *             "Image classification"
                      *           ],
                      *           "dataset_type": 0,
-                     *           "dataset_version_count": 1,
-                     *           "description": "made by the test harness",
+                     *           "dataset_version_count": 0,
+                     *           "description": "Exported from dataset o1nDd2FcaPjhfeMsULR by export task e3aa7d83-2780-4b54-9263-d7b94e17a97d",
                      *           "enterprise_project_id": "0",
                      *           "exist_running_task": false,
                      *           "exist_workforce_task": false,
@@ -8479,77 +8961,80 @@ export interface operations {
                      *             "0"
                      *           ],
                      *           "import_data": false,
-                     *           "inner_annotation_path": "/hx-a-b38a53-work/hxa7220ba-ds-work-5-0ea4/hxa7220ba-dataset-4-a592-PVmUrwGT7tFFPV54Nmt/annotation/",
-                     *           "inner_data_path": "/hx-a-b38a53-work/hxa7220ba-ds-work-5-0ea4/hxa7220ba-dataset-4-a592-PVmUrwGT7tFFPV54Nmt/data/",
-                     *           "inner_log_path": "/hx-a-b38a53-work/hxa7220ba-ds-work-5-0ea4/hxa7220ba-dataset-4-a592-PVmUrwGT7tFFPV54Nmt/logs/",
-                     *           "inner_task_path": "/hx-a-b38a53-work/hxa7220ba-ds-work-5-0ea4/hxa7220ba-dataset-4-a592-PVmUrwGT7tFFPV54Nmt/task/",
-                     *           "inner_temp_path": "/hx-a-b38a53-work/hxa7220ba-ds-work-5-0ea4/hxa7220ba-dataset-4-a592-PVmUrwGT7tFFPV54Nmt/temp/",
-                     *           "inner_work_path": "/hx-a-b38a53-work/hxa7220ba-ds-work-5-0ea4/hxa7220ba-dataset-4-a592-PVmUrwGT7tFFPV54Nmt/",
+                     *           "inner_annotation_path": "/nds/newwork/nds-copy-eEpEFyXMRSr1p5KaUrR/annotation/",
+                     *           "inner_data_path": "/nds/newwork/nds-copy-eEpEFyXMRSr1p5KaUrR/data/",
+                     *           "inner_log_path": "/nds/newwork/nds-copy-eEpEFyXMRSr1p5KaUrR/logs/",
+                     *           "inner_task_path": "/nds/newwork/nds-copy-eEpEFyXMRSr1p5KaUrR/task/",
+                     *           "inner_temp_path": "/nds/newwork/nds-copy-eEpEFyXMRSr1p5KaUrR/temp/",
+                     *           "inner_work_path": "/nds/newwork/nds-copy-eEpEFyXMRSr1p5KaUrR/",
                      *           "label_task_count": 0,
                      *           "managed": false,
-                     *           "next_version_num": 2,
+                     *           "next_version_num": 1,
+                     *           "running_tasks_id": [],
+                     *           "status": 1,
+                     *           "total_sample_count": 2,
+                     *           "total_sub_sample_count": 0,
+                     *           "unconfirmed_sample_count": 0,
+                     *           "update_time": 1796514991808,
+                     *           "work_path": "/nds/newwork/",
+                     *           "work_path_type": 0,
+                     *           "workforce_task_count": 0,
+                     *           "workspace_id": "0",
+                     *           "import_task_id": "eEpEFyXMRSr1p5KaUrR_tBL2vQDGvKcGeYuTnBe"
+                     *         },
+                     *         {
+                     *           "annotated_sample_count": 2,
+                     *           "annotated_sub_sample_count": 0,
+                     *           "content_labeling": true,
+                     *           "create_time": 1796514991516,
+                     *           "data_format": "Default",
+                     *           "data_sources": [
+                     *             {
+                     *               "data_type": 0,
+                     *               "data_path": "/nds/in/"
+                     *             }
+                     *           ],
+                     *           "data_update_time": 1796514991676,
+                     *           "dataset_format": 0,
+                     *           "dataset_id": "o1nDd2FcaPjhfeMsULR",
+                     *           "dataset_name": "nds-src",
+                     *           "dataset_tags": [
+                     *             "Image",
+                     *             "Image classification"
+                     *           ],
+                     *           "dataset_type": 0,
+                     *           "dataset_version_count": 0,
+                     *           "description": "",
+                     *           "enterprise_project_id": "0",
+                     *           "exist_running_task": false,
+                     *           "exist_workforce_task": false,
+                     *           "feature_supports": [
+                     *             "0"
+                     *           ],
+                     *           "import_data": false,
+                     *           "inner_annotation_path": "/nds/work/nds-src-o1nDd2FcaPjhfeMsULR/annotation/",
+                     *           "inner_data_path": "/nds/work/nds-src-o1nDd2FcaPjhfeMsULR/data/",
+                     *           "inner_log_path": "/nds/work/nds-src-o1nDd2FcaPjhfeMsULR/logs/",
+                     *           "inner_task_path": "/nds/work/nds-src-o1nDd2FcaPjhfeMsULR/task/",
+                     *           "inner_temp_path": "/nds/work/nds-src-o1nDd2FcaPjhfeMsULR/temp/",
+                     *           "inner_work_path": "/nds/work/nds-src-o1nDd2FcaPjhfeMsULR/",
+                     *           "label_task_count": 0,
+                     *           "managed": false,
+                     *           "next_version_num": 1,
                      *           "running_tasks_id": [],
                      *           "status": 1,
                      *           "total_sample_count": 3,
                      *           "total_sub_sample_count": 0,
                      *           "unconfirmed_sample_count": 0,
-                     *           "update_time": 1796490853140,
-                     *           "work_path": "/hx-a-b38a53-work/hxa7220ba-ds-work-5-0ea4/",
+                     *           "update_time": 1796514991676,
+                     *           "work_path": "/nds/work/",
                      *           "work_path_type": 0,
                      *           "workforce_task_count": 0,
                      *           "workspace_id": "0",
-                     *           "current_version_id": "vzxsNNG6CgtFVE0wZnO",
-                     *           "current_version_name": "V001",
-                     *           "import_task_id": "PVmUrwGT7tFFPV54Nmt_V1wUBP7Sd6JKO6zW46j",
-                     *           "versions": [
-                     *             {
-                     *               "analysis_status": 0,
-                     *               "annotated_sample_count": 3,
-                     *               "annotated_sub_sample_count": 0,
-                     *               "clear_hard_property": true,
-                     *               "create_time": 1796490852994,
-                     *               "description": "harness",
-                     *               "export_images": false,
-                     *               "extract_serial_number": false,
-                     *               "is_current": true,
-                     *               "remove_sample_usage": true,
-                     *               "status": 1,
-                     *               "tags": [
-                     *                 "Image",
-                     *                 "Image classification"
-                     *               ],
-                     *               "task_type": 0,
-                     *               "total_sample_count": 3,
-                     *               "total_sub_sample_count": 0,
-                     *               "train_evaluate_sample_ratio": "1.00",
-                     *               "update_time": 1796490853034,
-                     *               "version_format": "Default",
-                     *               "version_id": "vzxsNNG6CgtFVE0wZnO",
-                     *               "version_name": "V001",
-                     *               "data_path": "/hx-a-b38a53-work/hxa7220ba-ds-work-5-0ea4/hxa7220ba-dataset-4-a592-PVmUrwGT7tFFPV54Nmt/annotation/V001/data/",
-                     *               "label_stats": [
-                     *                 {
-                     *                   "count": 2,
-                     *                   "name": "cat",
-                     *                   "sample_count": 2,
-                     *                   "type": 0,
-                     *                   "property": {}
-                     *                 },
-                     *                 {
-                     *                   "count": 1,
-                     *                   "name": "dog",
-                     *                   "sample_count": 1,
-                     *                   "type": 0,
-                     *                   "property": {}
-                     *                 }
-                     *               ],
-                     *               "label_type": "single",
-                     *               "manifest_path": "/hx-a-b38a53-work/hxa7220ba-ds-work-5-0ea4/hxa7220ba-dataset-4-a592-PVmUrwGT7tFFPV54Nmt/annotation/V001/hxa7220ba-dataset-4-a592-V001.manifest"
-                     *             }
-                     *           ]
+                     *           "import_task_id": "o1nDd2FcaPjhfeMsULR_vQPwtZgL2aGcI1erVwm"
                      *         }
                      *       ],
-                     *       "total_number": 1
+                     *       "total_number": 2
                      *     }
                      */
                     "application/json": {
@@ -8884,7 +9369,7 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example 778d026d6a85492fa5bdf8fc9c556cc5
+                 * @example ee296bc6c63b49baaea9c44960114756
                  */
                 project_id: string;
             };
@@ -8894,27 +9379,22 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "workspace_id": "0",
-                 *       "dataset_name": "al-images",
+                 *       "dataset_name": "ds-2-89064",
                  *       "dataset_type": 0,
                  *       "data_sources": [
                  *         {
                  *           "data_type": 0,
-                 *           "data_path": "/alab/img/"
+                 *           "data_path": "/samples-bucket/ds-2-89064/in/"
                  *         }
                  *       ],
-                 *       "description": "",
-                 *       "work_path": "/alab/work-img/",
+                 *       "work_path": "/samples-bucket/ds-2-89064/out/",
                  *       "work_path_type": 0,
                  *       "labels": [
                  *         {
-                 *           "name": "red"
+                 *           "name": "cat"
                  *         },
                  *         {
-                 *           "name": "green"
-                 *         },
-                 *         {
-                 *           "name": "blue"
+                 *           "name": "dog"
                  *         }
                  *       ]
                  *     }
@@ -9046,8 +9526,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "dataset_id": "YxU3xPt6C6McQTgJRYU",
-                     *       "import_task_id": "YxU3xPt6C6McQTgJRYU_WmvzNSO7sTehL4GLkeZ"
+                     *       "dataset_id": "oz4L1bq7VaW5bgoNP4A",
+                     *       "import_task_id": "oz4L1bq7VaW5bgoNP4A_lvfourrgG4YncsehSZp"
                      *     }
                      */
                     "application/json": {
@@ -9142,12 +9622,12 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example 778d026d6a85492fa5bdf8fc9c556cc5
+                 * @example ee296bc6c63b49baaea9c44960114756
                  */
                 project_id: string;
                 /**
                  * @description Dataset ID
-                 * @example YxU3xPt6C6McQTgJRYU
+                 * @example oz4L1bq7VaW5bgoNP4A
                  */
                 dataset_id: string;
             };
@@ -9166,18 +9646,18 @@ export interface operations {
                      *       "annotated_sample_count": 0,
                      *       "annotated_sub_sample_count": 0,
                      *       "content_labeling": true,
-                     *       "create_time": 1796504809009,
+                     *       "create_time": 1796515389068,
                      *       "data_format": "Default",
                      *       "data_sources": [
                      *         {
                      *           "data_type": 0,
-                     *           "data_path": "/alab/img/"
+                     *           "data_path": "/samples-bucket/ds-2-89064/in/"
                      *         }
                      *       ],
-                     *       "data_update_time": 1796504809012,
+                     *       "data_update_time": 1796515389069,
                      *       "dataset_format": 0,
-                     *       "dataset_id": "YxU3xPt6C6McQTgJRYU",
-                     *       "dataset_name": "al-images",
+                     *       "dataset_id": "oz4L1bq7VaW5bgoNP4A",
+                     *       "dataset_name": "ds-2-89064",
                      *       "dataset_tags": [
                      *         "Image",
                      *         "Image classification"
@@ -9192,41 +9672,36 @@ export interface operations {
                      *         "0"
                      *       ],
                      *       "import_data": false,
-                     *       "inner_annotation_path": "/alab/work-img/al-images-YxU3xPt6C6McQTgJRYU/annotation/",
-                     *       "inner_data_path": "/alab/work-img/al-images-YxU3xPt6C6McQTgJRYU/data/",
-                     *       "inner_log_path": "/alab/work-img/al-images-YxU3xPt6C6McQTgJRYU/logs/",
-                     *       "inner_task_path": "/alab/work-img/al-images-YxU3xPt6C6McQTgJRYU/task/",
-                     *       "inner_temp_path": "/alab/work-img/al-images-YxU3xPt6C6McQTgJRYU/temp/",
-                     *       "inner_work_path": "/alab/work-img/al-images-YxU3xPt6C6McQTgJRYU/",
+                     *       "inner_annotation_path": "/samples-bucket/ds-2-89064/out/ds-2-89064-oz4L1bq7VaW5bgoNP4A/annotation/",
+                     *       "inner_data_path": "/samples-bucket/ds-2-89064/out/ds-2-89064-oz4L1bq7VaW5bgoNP4A/data/",
+                     *       "inner_log_path": "/samples-bucket/ds-2-89064/out/ds-2-89064-oz4L1bq7VaW5bgoNP4A/logs/",
+                     *       "inner_task_path": "/samples-bucket/ds-2-89064/out/ds-2-89064-oz4L1bq7VaW5bgoNP4A/task/",
+                     *       "inner_temp_path": "/samples-bucket/ds-2-89064/out/ds-2-89064-oz4L1bq7VaW5bgoNP4A/temp/",
+                     *       "inner_work_path": "/samples-bucket/ds-2-89064/out/ds-2-89064-oz4L1bq7VaW5bgoNP4A/",
                      *       "label_task_count": 0,
                      *       "managed": false,
                      *       "next_version_num": 1,
                      *       "running_tasks_id": [
-                     *         "4d669f9e-e99e-4a32-935a-5f14f5d1c2d5"
+                     *         "bbbeddcc-cc31-41d9-ba07-c57d6f2fe64e"
                      *       ],
                      *       "status": 0,
                      *       "total_sample_count": 0,
                      *       "total_sub_sample_count": 0,
                      *       "unconfirmed_sample_count": 0,
-                     *       "update_time": 1796504809012,
-                     *       "work_path": "/alab/work-img/",
+                     *       "update_time": 1796515389069,
+                     *       "work_path": "/samples-bucket/ds-2-89064/out/",
                      *       "work_path_type": 0,
                      *       "workforce_task_count": 0,
                      *       "workspace_id": "0",
-                     *       "import_task_id": "YxU3xPt6C6McQTgJRYU_WmvzNSO7sTehL4GLkeZ",
+                     *       "import_task_id": "oz4L1bq7VaW5bgoNP4A_lvfourrgG4YncsehSZp",
                      *       "labels": [
                      *         {
-                     *           "name": "red",
+                     *           "name": "cat",
                      *           "type": 0,
                      *           "property": {}
                      *         },
                      *         {
-                     *           "name": "green",
-                     *           "type": 0,
-                     *           "property": {}
-                     *         },
-                     *         {
-                     *           "name": "blue",
+                     *           "name": "dog",
                      *           "type": 0,
                      *           "property": {}
                      *         }
@@ -9912,12 +10387,12 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example 1454bb41046d4c0388aa8484b51e3cd1
+                 * @example fe864308f8ce4374b7b30ddc0ee44f2d
                  */
                 project_id: string;
                 /**
                  * @description Dataset ID
-                 * @example ZswJTD4MVxx8UQ8fTzK
+                 * @example qf1XSWtFGSAo94KA2uI
                  */
                 dataset_id: string;
             };
@@ -9937,11 +10412,11 @@ export interface operations {
                      *       "versions": [
                      *         {
                      *           "analysis_status": 0,
-                     *           "annotated_sample_count": 10,
+                     *           "annotated_sample_count": 6,
                      *           "annotated_sub_sample_count": 0,
                      *           "clear_hard_property": true,
-                     *           "create_time": 1796490829670,
-                     *           "description": "half",
+                     *           "create_time": 1796515040620,
+                     *           "description": "",
                      *           "export_images": false,
                      *           "extract_serial_number": false,
                      *           "is_current": true,
@@ -9949,45 +10424,38 @@ export interface operations {
                      *           "status": 1,
                      *           "tags": [
                      *             "Image",
-                     *             "Image classification"
+                     *             "Object detection"
                      *           ],
-                     *           "task_type": 0,
-                     *           "total_sample_count": 11,
+                     *           "task_type": 1,
+                     *           "total_sample_count": 6,
                      *           "total_sub_sample_count": 0,
-                     *           "train_evaluate_sample_ratio": "0.5",
-                     *           "update_time": 1796490829691,
+                     *           "train_evaluate_sample_ratio": "1.00",
+                     *           "update_time": 1796515040641,
                      *           "version_format": "Default",
-                     *           "version_id": "tci2TaDYpyBr58uplAs",
-                     *           "version_name": "split_v2",
-                     *           "data_path": "/ver-obs/out/pets-ZswJTD4MVxx8UQ8fTzK/annotation/split_v2/data/",
+                     *           "version_id": "O7EgsLhQx8PRHZbz19C",
+                     *           "version_name": "V002",
+                     *           "data_path": "/proc-ds/work/proc-ds-qf1XSWtFGSAo94KA2uI/annotation/V002/data/",
                      *           "label_stats": [
                      *             {
                      *               "count": 6,
-                     *               "name": "cat",
+                     *               "name": "car",
                      *               "sample_count": 6,
-                     *               "type": 0,
-                     *               "property": {}
-                     *             },
-                     *             {
-                     *               "count": 4,
-                     *               "name": "dog",
-                     *               "sample_count": 4,
-                     *               "type": 0,
+                     *               "type": 1,
                      *               "property": {}
                      *             }
                      *           ],
                      *           "label_type": "single",
-                     *           "manifest_path": "/ver-obs/out/pets-ZswJTD4MVxx8UQ8fTzK/annotation/split_v2/pets-split_v2.manifest",
-                     *           "previous_annotated_sample_count": 10,
-                     *           "previous_total_sample_count": 11,
-                     *           "previous_version_id": "y93CEjcQ9K2c6Uz6zg7"
+                     *           "manifest_path": "/proc-ds/work/proc-ds-qf1XSWtFGSAo94KA2uI/annotation/V002/proc-ds-V002.manifest",
+                     *           "previous_annotated_sample_count": 3,
+                     *           "previous_total_sample_count": 3,
+                     *           "previous_version_id": "N1GHrzfpcVGWpu6VX40"
                      *         },
                      *         {
                      *           "analysis_status": 0,
-                     *           "annotated_sample_count": 10,
+                     *           "annotated_sample_count": 3,
                      *           "annotated_sub_sample_count": 0,
                      *           "clear_hard_property": true,
-                     *           "create_time": 1796490829558,
+                     *           "create_time": 1796515040474,
                      *           "description": "",
                      *           "export_images": false,
                      *           "extract_serial_number": false,
@@ -9996,35 +10464,28 @@ export interface operations {
                      *           "status": 1,
                      *           "tags": [
                      *             "Image",
-                     *             "Image classification"
+                     *             "Object detection"
                      *           ],
-                     *           "task_type": 0,
-                     *           "total_sample_count": 11,
+                     *           "task_type": 1,
+                     *           "total_sample_count": 3,
                      *           "total_sub_sample_count": 0,
                      *           "train_evaluate_sample_ratio": "1.00",
-                     *           "update_time": 1796490829619,
+                     *           "update_time": 1796515040502,
                      *           "version_format": "Default",
-                     *           "version_id": "y93CEjcQ9K2c6Uz6zg7",
+                     *           "version_id": "N1GHrzfpcVGWpu6VX40",
                      *           "version_name": "V001",
-                     *           "data_path": "/ver-obs/out/pets-ZswJTD4MVxx8UQ8fTzK/annotation/V001/data/",
+                     *           "data_path": "/proc-ds/work/proc-ds-qf1XSWtFGSAo94KA2uI/annotation/V001/data/",
                      *           "label_stats": [
                      *             {
-                     *               "count": 6,
-                     *               "name": "cat",
-                     *               "sample_count": 6,
-                     *               "type": 0,
-                     *               "property": {}
-                     *             },
-                     *             {
-                     *               "count": 4,
-                     *               "name": "dog",
-                     *               "sample_count": 4,
-                     *               "type": 0,
+                     *               "count": 3,
+                     *               "name": "car",
+                     *               "sample_count": 3,
+                     *               "type": 1,
                      *               "property": {}
                      *             }
                      *           ],
                      *           "label_type": "single",
-                     *           "manifest_path": "/ver-obs/out/pets-ZswJTD4MVxx8UQ8fTzK/annotation/V001/pets-V001.manifest"
+                     *           "manifest_path": "/proc-ds/work/proc-ds-qf1XSWtFGSAo94KA2uI/annotation/V001/proc-ds-V001.manifest"
                      *         }
                      *       ]
                      *     }
@@ -10198,12 +10659,12 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example dfdf25f940944c79973d31b5913e997b
+                 * @example 54be6dc444664a23952852c77e99e88a
                  */
                 project_id: string;
                 /**
                  * @description Dataset ID
-                 * @example Flkz55K1CkX02bwfrW1
+                 * @example 4WCX0bOxcJvKnNDsVJg
                  */
                 dataset_id: string;
             };
@@ -10211,7 +10672,11 @@ export interface operations {
         };
         requestBody: {
             content: {
-                /** @example {} */
+                /**
+                 * @example {
+                 *       "description": "team labels"
+                 *     }
+                 */
                 "application/json": {
                     /** @description Leave hard-example marks out of the manifest (default true) */
                     clear_hard_property?: boolean;
@@ -10244,7 +10709,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "version_id": "cHLWdkNhTBQihj77tFL"
+                     *       "version_id": "c8WUQR8eOcdh7oItlwE"
                      *     }
                      */
                     "application/json": {
@@ -10332,17 +10797,17 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example dfdf25f940944c79973d31b5913e997b
+                 * @example c008d385a0ec42cbb0e2edd4a50b853f
                  */
                 project_id: string;
                 /**
                  * @description Dataset ID
-                 * @example Flkz55K1CkX02bwfrW1
+                 * @example FoiHmJJNUC0ZvR6i9CU
                  */
                 dataset_id: string;
                 /**
                  * @description Version ID
-                 * @example cHLWdkNhTBQihj77tFL
+                 * @example gR75pEGwFxMdez9vUPw
                  */
                 version_id: string;
             };
@@ -10362,7 +10827,7 @@ export interface operations {
                      *       "annotated_sample_count": 4,
                      *       "annotated_sub_sample_count": 0,
                      *       "clear_hard_property": true,
-                     *       "create_time": 1796504797693,
+                     *       "create_time": 1796514997567,
                      *       "description": "",
                      *       "export_images": false,
                      *       "extract_serial_number": false,
@@ -10377,11 +10842,11 @@ export interface operations {
                      *       "total_sample_count": 5,
                      *       "total_sub_sample_count": 0,
                      *       "train_evaluate_sample_ratio": "1.00",
-                     *       "update_time": 1796504797743,
+                     *       "update_time": 1796514997607,
                      *       "version_format": "Default",
-                     *       "version_id": "cHLWdkNhTBQihj77tFL",
+                     *       "version_id": "gR75pEGwFxMdez9vUPw",
                      *       "version_name": "V001",
-                     *       "data_path": "/exp/cls/work/exp-cls-Flkz55K1CkX02bwfrW1/annotation/V001/data/",
+                     *       "data_path": "/exp/cls/work/exp-cls-FoiHmJJNUC0ZvR6i9CU/annotation/V001/data/",
                      *       "label_stats": [
                      *         {
                      *           "count": 2,
@@ -10399,7 +10864,7 @@ export interface operations {
                      *         }
                      *       ],
                      *       "label_type": "single",
-                     *       "manifest_path": "/exp/cls/work/exp-cls-Flkz55K1CkX02bwfrW1/annotation/V001/exp-cls-V001.manifest"
+                     *       "manifest_path": "/exp/cls/work/exp-cls-FoiHmJJNUC0ZvR6i9CU/annotation/V001/exp-cls-V001.manifest"
                      *     }
                      */
                     "application/json": {
@@ -10676,7 +11141,7 @@ export interface operations {
                 label_type?: 0 | 1 | 3 | 100 | 101 | 102 | 103 | 200 | 201 | 202 | 600;
                 /**
                  * @description Samples per page, 1 to 100
-                 * @example 10
+                 * @example 100
                  */
                 limit: number;
                 /** @description Language of the answer; accepted and ignored */
@@ -10704,12 +11169,12 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example 20be521cc2774114841e351e1049da12
+                 * @example f407ab5c5eed46c397534fbc4218d2e9
                  */
                 project_id: string;
                 /**
                  * @description Dataset ID
-                 * @example VGxMVNqFQtIiS1vgAQb
+                 * @example PZeKqVW0QVBIqep5j2C
                  */
                 dataset_id: string;
             };
@@ -10725,45 +11190,19 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "sample_count": 5,
+                     *       "sample_count": 8,
                      *       "samples": [
                      *         {
-                     *           "labels": [
-                     *             {
-                     *               "name": "dog",
-                     *               "property": {},
-                     *               "type": 0,
-                     *               "annotated_by": "human"
-                     *             }
-                     *           ],
+                     *           "labels": [],
                      *           "metadata": {},
-                     *           "sample_dir": "/syn/in/dog/",
-                     *           "sample_id": "01a24807e8797fc37f112d18d822b732",
-                     *           "sample_name": "d1.png",
+                     *           "sample_dir": "/lab/tree/",
+                     *           "sample_id": "01a248a372b8be1bbb385997ba8130af",
+                     *           "sample_name": "plain.png",
                      *           "sample_size": 70,
-                     *           "sample_status": "MANUAL_ANNOTATION",
-                     *           "sample_time": 1796504807516,
+                     *           "sample_status": "UN_ANNOTATION",
+                     *           "sample_time": 1796515001003,
                      *           "sample_type": 0,
-                     *           "source": "http://127.0.0.1:40109/objects/syn/in/dog/d1.png?Expires=1796508420&Signature=iS6bqyUE1z3en7-zhBYQFDXXNtYcxFfNPaPtPsOnix4"
-                     *         },
-                     *         {
-                     *           "labels": [
-                     *             {
-                     *               "name": "dog",
-                     *               "property": {},
-                     *               "type": 0,
-                     *               "annotated_by": "human"
-                     *             }
-                     *           ],
-                     *           "metadata": {},
-                     *           "sample_dir": "/syn/in/dog/",
-                     *           "sample_id": "01a24807e8797dd3ed8bf39ad2fa7531",
-                     *           "sample_name": "d0.png",
-                     *           "sample_size": 70,
-                     *           "sample_status": "MANUAL_ANNOTATION",
-                     *           "sample_time": 1796504807512,
-                     *           "sample_type": 0,
-                     *           "source": "http://127.0.0.1:40109/objects/syn/in/dog/d0.png?Expires=1796508420&Signature=T-UrY-Z11QHhdeXCZZeebJugZiAeARTqQOlh8nvelr4"
+                     *           "source": "http://127.0.0.1:38123/objects/lab/tree/plain.png?Expires=1796518620&Signature=Gu97AFLmzqWk0yGxD6-Lzc5qvC6xuYEjjpWnKNZIH4w"
                      *         },
                      *         {
                      *           "labels": [
@@ -10775,14 +11214,14 @@ export interface operations {
                      *             }
                      *           ],
                      *           "metadata": {},
-                     *           "sample_dir": "/syn/in/cat/",
-                     *           "sample_id": "01a24807e81f98061791f225f8411c37",
-                     *           "sample_name": "c1.png",
+                     *           "sample_dir": "/lab/tree/cat/",
+                     *           "sample_id": "01a248a372b8a0b646364fa1917fdaac",
+                     *           "sample_name": "k1.png",
                      *           "sample_size": 70,
-                     *           "sample_status": "MANUAL_ANNOTATION",
-                     *           "sample_time": 1796504807258,
+                     *           "sample_status": "AUTO_ANNOTATION",
+                     *           "sample_time": 1796515001003,
                      *           "sample_type": 0,
-                     *           "source": "http://127.0.0.1:40109/objects/syn/in/cat/c1.png?Expires=1796508420&Signature=EEX1dpX8z-rMzvN57khoIpiLt-jg_eyCOKX_2peZ5Ss"
+                     *           "source": "http://127.0.0.1:38123/objects/lab/tree/cat/k1.png?Expires=1796518620&Signature=lD0ZXtFxYpBvQWJVn-xvOSendTsctglL6RFbHCeuqTI"
                      *         },
                      *         {
                      *           "labels": [
@@ -10794,14 +11233,14 @@ export interface operations {
                      *             }
                      *           ],
                      *           "metadata": {},
-                     *           "sample_dir": "/syn/in/cat/",
-                     *           "sample_id": "01a24807e81f2a1499992d2c291a02e1",
-                     *           "sample_name": "c2.png",
+                     *           "sample_dir": "/lab/tree/cat/",
+                     *           "sample_id": "01a248a372b83879e43a862690dadbc3",
+                     *           "sample_name": "k2.png",
                      *           "sample_size": 70,
-                     *           "sample_status": "MANUAL_ANNOTATION",
-                     *           "sample_time": 1796504807258,
+                     *           "sample_status": "AUTO_ANNOTATION",
+                     *           "sample_time": 1796515001003,
                      *           "sample_type": 0,
-                     *           "source": "http://127.0.0.1:40109/objects/syn/in/cat/c2.png?Expires=1796508420&Signature=b0OGXsUjkLBtuKz-iYJzhPQ4uwH4ESsarIXz2Atnoo0"
+                     *           "source": "http://127.0.0.1:38123/objects/lab/tree/cat/k2.png?Expires=1796518620&Signature=xN-G782_-GEG9fQmtRcXvGospd4jtBmpwVi25oxZozY"
                      *         },
                      *         {
                      *           "labels": [
@@ -10813,14 +11252,62 @@ export interface operations {
                      *             }
                      *           ],
                      *           "metadata": {},
-                     *           "sample_dir": "/syn/in/cat/",
-                     *           "sample_id": "01a24807e81f0cdf39a50374e339bcc4",
-                     *           "sample_name": "c3.png",
+                     *           "sample_dir": "/lab/tree/cat/",
+                     *           "sample_id": "01a248a372b854149dd73de2d4f8f340",
+                     *           "sample_name": "k0.png",
                      *           "sample_size": 70,
-                     *           "sample_status": "MANUAL_ANNOTATION",
-                     *           "sample_time": 1796504807258,
+                     *           "sample_status": "AUTO_ANNOTATION",
+                     *           "sample_time": 1796515001000,
                      *           "sample_type": 0,
-                     *           "source": "http://127.0.0.1:40109/objects/syn/in/cat/c3.png?Expires=1796508420&Signature=-vwZ8wXRATzXb0ZTerz1dYB78_JvuhrJnx5Rha3HqoE"
+                     *           "source": "http://127.0.0.1:38123/objects/lab/tree/cat/k0.png?Expires=1796518620&Signature=q5UwxWTjmI0-57zWRPRqd45gHuimgl-R4JQYbFQirlA"
+                     *         },
+                     *         {
+                     *           "labels": [],
+                     *           "metadata": {},
+                     *           "sample_dir": "/lab/in/",
+                     *           "sample_id": "01a248a3728e70b26cce8aa3047a4d9c",
+                     *           "sample_name": "d.png",
+                     *           "sample_size": 70,
+                     *           "sample_status": "UN_ANNOTATION",
+                     *           "sample_time": 1796515000633,
+                     *           "sample_type": 0,
+                     *           "source": "http://127.0.0.1:38123/objects/lab/in/d.png?Expires=1796518620&Signature=GMJNa4XrZbTc1DdF7igUNGZcZ4c2FgERYE1vEKYq_j0"
+                     *         },
+                     *         {
+                     *           "labels": [],
+                     *           "metadata": {},
+                     *           "sample_dir": "/lab/in/",
+                     *           "sample_id": "01a248a3728eaa2adb4e08f240a893d4",
+                     *           "sample_name": "b.png",
+                     *           "sample_size": 70,
+                     *           "sample_status": "UN_ANNOTATION",
+                     *           "sample_time": 1796515000632,
+                     *           "sample_type": 0,
+                     *           "source": "http://127.0.0.1:38123/objects/lab/in/b.png?Expires=1796518620&Signature=VPH3wV20nl9GGuNblHCddsr6_DZE8FUFtyQV_B0ffHA"
+                     *         },
+                     *         {
+                     *           "labels": [],
+                     *           "metadata": {},
+                     *           "sample_dir": "/lab/in/",
+                     *           "sample_id": "01a248a3728e8ebe1b82ab3f6e9af935",
+                     *           "sample_name": "c.png",
+                     *           "sample_size": 70,
+                     *           "sample_status": "UN_ANNOTATION",
+                     *           "sample_time": 1796515000632,
+                     *           "sample_type": 0,
+                     *           "source": "http://127.0.0.1:38123/objects/lab/in/c.png?Expires=1796518620&Signature=HjhjHIge1R8x-VQZdTN-9b8oZu4hB5Bnv-PnF-LpiBw"
+                     *         },
+                     *         {
+                     *           "labels": [],
+                     *           "metadata": {},
+                     *           "sample_dir": "/lab/in/",
+                     *           "sample_id": "01a248a3728ef4b40b63b972596691d9",
+                     *           "sample_name": "a.png",
+                     *           "sample_size": 70,
+                     *           "sample_status": "UN_ANNOTATION",
+                     *           "sample_time": 1796515000628,
+                     *           "sample_type": 0,
+                     *           "source": "http://127.0.0.1:38123/objects/lab/in/a.png?Expires=1796518620&Signature=IH7In97nAhQ8tao4yVKuBlrtRgRSYUY7gPtRekUhqak"
                      *         }
                      *       ]
                      *     }
@@ -10963,12 +11450,12 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example 778d026d6a85492fa5bdf8fc9c556cc5
+                 * @example a2bcdcdcfa5441059594c3a1bf72bb26
                  */
                 project_id: string;
                 /**
                  * @description Dataset ID
-                 * @example YxU3xPt6C6McQTgJRYU
+                 * @example kYeSgDWaJLz7CMxEFTg
                  */
                 dataset_id: string;
             };
@@ -10980,10 +11467,10 @@ export interface operations {
                  * @example {
                  *       "samples": [
                  *         {
-                 *           "sample_id": "01a24807ef2ecef119c69775f31c43ee",
+                 *           "sample_id": "01a248a456216f160c28563236f24163",
                  *           "labels": [
                  *             {
-                 *               "name": "green",
+                 *               "name": "cat",
                  *               "type": 0
                  *             }
                  *           ]
@@ -11751,17 +12238,17 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example 5e601628a45045f2af73c2e29cdba2b4
+                 * @example ee296bc6c63b49baaea9c44960114756
                  */
                 project_id: string;
                 /**
                  * @description Dataset ID
-                 * @example nxyEszblNgtU1QuVYIH
+                 * @example 5Zqc93Tbjswxj0n2hPh
                  */
                 dataset_id: string;
                 /**
                  * @description Sample ID (32 hex characters)
-                 * @example 01a24734f5c866439ae58e5cbedde43f
+                 * @example 01a248a95bf426897de03fd119acf666
                  */
                 sample_id: string;
             };
@@ -11777,143 +12264,16 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "labels": [
-                     *         {
-                     *           "name": "car",
-                     *           "property": {
-                     *             "@modelarts:shape": "bndbox",
-                     *             "@modelarts:feature": [
-                     *               [
-                     *                 0,
-                     *                 10
-                     *               ],
-                     *               [
-                     *                 50,
-                     *                 95
-                     *               ]
-                     *             ]
-                     *           },
-                     *           "type": 1
-                     *         },
-                     *         {
-                     *           "name": "car",
-                     *           "property": {
-                     *             "@modelarts:shape": "polygon",
-                     *             "@modelarts:feature": [
-                     *               [
-                     *                 0,
-                     *                 100
-                     *               ],
-                     *               [
-                     *                 50,
-                     *                 95
-                     *               ],
-                     *               [
-                     *                 10,
-                     *                 60
-                     *               ],
-                     *               [
-                     *                 500,
-                     *                 400
-                     *               ]
-                     *             ]
-                     *           },
-                     *           "type": 1
-                     *         },
-                     *         {
-                     *           "name": "car",
-                     *           "property": {
-                     *             "@modelarts:shape": "circle",
-                     *             "@modelarts:feature": [
-                     *               [
-                     *                 100,
-                     *                 100
-                     *               ],
-                     *               [
-                     *                 50
-                     *               ]
-                     *             ]
-                     *           },
-                     *           "type": 1
-                     *         },
-                     *         {
-                     *           "name": "car",
-                     *           "property": {
-                     *             "@modelarts:shape": "line",
-                     *             "@modelarts:feature": [
-                     *               [
-                     *                 0,
-                     *                 100
-                     *               ],
-                     *               [
-                     *                 50,
-                     *                 95
-                     *               ]
-                     *             ]
-                     *           },
-                     *           "type": 1
-                     *         },
-                     *         {
-                     *           "name": "car",
-                     *           "property": {
-                     *             "@modelarts:shape": "dashed",
-                     *             "@modelarts:feature": [
-                     *               [
-                     *                 0,
-                     *                 100
-                     *               ],
-                     *               [
-                     *                 50,
-                     *                 95
-                     *               ]
-                     *             ]
-                     *           },
-                     *           "type": 1
-                     *         },
-                     *         {
-                     *           "name": "car",
-                     *           "property": {
-                     *             "@modelarts:shape": "point",
-                     *             "@modelarts:feature": [
-                     *               [
-                     *                 0,
-                     *                 100
-                     *               ]
-                     *             ]
-                     *           },
-                     *           "type": 1
-                     *         },
-                     *         {
-                     *           "name": "car",
-                     *           "property": {
-                     *             "@modelarts:shape": "polyline",
-                     *             "@modelarts:feature": [
-                     *               [
-                     *                 0,
-                     *                 100
-                     *               ],
-                     *               [
-                     *                 50,
-                     *                 95
-                     *               ],
-                     *               [
-                     *                 10,
-                     *                 60
-                     *               ]
-                     *             ]
-                     *           },
-                     *           "type": 1
-                     *         }
-                     *       ],
+                     *       "labels": [],
                      *       "metadata": {},
-                     *       "sample_dir": "/samples-bucket/ds-4-82846/in/",
-                     *       "sample_id": "01a24734f5c866439ae58e5cbedde43f",
-                     *       "sample_name": "x.jpg",
+                     *       "sample_dir": "/samples-bucket/ds-1-88281/in/",
+                     *       "sample_id": "01a248a95bf426897de03fd119acf666",
+                     *       "sample_name": "4.jpg",
                      *       "sample_size": 70,
-                     *       "sample_status": "MANUAL_ANNOTATION",
-                     *       "sample_time": 1796490982847,
+                     *       "sample_status": "UN_ANNOTATION",
+                     *       "sample_time": 1796515388282,
                      *       "sample_type": 0,
-                     *       "source": "http://127.0.0.1:34097/objects/samples-bucket/ds-4-82846/in/x.jpg?Expires=1796494620&Signature=pkLxlFblQGBa3eDavpc8uKffzm9pFTxeRJj2kflaNHA"
+                     *       "source": "http://127.0.0.1:46543/objects/samples-bucket/ds-1-88281/in/4.jpg?Expires=1796519040&Signature=HHw547WVAEnqR2nQYB8TTeDvU7gnUCit2zSfEQq-UXI"
                      *     }
                      */
                     "application/json": {
@@ -12049,12 +12409,12 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example e159f0d977cf4ae9a4e3dcfe52d89ee4
+                 * @example 5f966bd53c204eec92b8c924981438ce
                  */
                 project_id: string;
                 /**
                  * @description Dataset ID
-                 * @example 5c4DbJIFwaZlxUt9R0K
+                 * @example rjuG1WrhpperbKsPSaD
                  */
                 dataset_id: string;
             };
@@ -13587,6 +13947,5514 @@ export interface operations {
             };
         };
     };
+    ListWorkforces: {
+        parameters: {
+            query: {
+                /** @description Records per page, 1 to 100 */
+                limit: number;
+                /** @description Page number, 0-based (skips offset × limit records), 0 to 10000000 */
+                offset: number;
+                /** @description Sort order. asc: ascending; desc: descending (default) */
+                order?: "asc" | "desc";
+                /** @description Only teams whose name or description contains this text, ignoring case */
+                search_content?: string;
+                /** @description Sort key. create_time: creation time (default); workforce_name: team name */
+                sort_by?: "create_time" | "workforce_name";
+                /** @description Only the teams this team labeling task uses */
+                workforce_task_id?: string;
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description Project ID
+                 * @example 55228dbf7c8444efbf7ce70ddf62282b
+                 */
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "total_number": 3,
+                     *       "workforces": [
+                     *         {
+                     *           "create_time": 1796515069888,
+                     *           "description": "Night shift",
+                     *           "update_time": 1796515069888,
+                     *           "worker_count": 0,
+                     *           "workforce_id": "Dpy75EWDfQH1amb6zK3",
+                     *           "workforce_name": "crew_c",
+                     *           "workspace_id": "0"
+                     *         },
+                     *         {
+                     *           "create_time": 1796515069880,
+                     *           "description": "",
+                     *           "update_time": 1796515069880,
+                     *           "worker_count": 0,
+                     *           "workforce_id": "kM1RRM5K60djt6IvriW",
+                     *           "workforce_name": "team-b",
+                     *           "workspace_id": "0"
+                     *         },
+                     *         {
+                     *           "create_time": 1796515069822,
+                     *           "description": "first team",
+                     *           "update_time": 1796515069822,
+                     *           "worker_count": 0,
+                     *           "workforce_id": "RCM91QvJoQM2HdMrx8x",
+                     *           "workforce_name": "team-a",
+                     *           "workspace_id": "0"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Teams matching the query, over all pages */
+                        total_number: number;
+                        /** @description This page of teams */
+                        workforces: {
+                            /** @description When the team was created, ms since the epoch */
+                            create_time: number;
+                            /** @description Team description */
+                            description: string;
+                            /** @description When the team was last changed, ms since the epoch */
+                            update_time: number;
+                            /** @description Members of the team */
+                            worker_count: number;
+                            /** @description Labeling team ID */
+                            workforce_id: string;
+                            /** @description Team name, unique in the project */
+                            workforce_name: string;
+                            /** @description Workspace of the team; "0" is the default workspace */
+                            workspace_id: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+        };
+    };
+    CreateWorkforce: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Project ID
+                 * @example 9ccdae171313476eb01bd09970662fa7
+                 */
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "workforce_name": "mail-less"
+                 *     }
+                 */
+                "application/json": {
+                    /** @description Team description: 0 to 256 characters, none of ^ ! < > = & " ' */
+                    description?: string;
+                    /** @description Team name: 1 to 64 letters, digits, '_' or '-', unique in the project */
+                    workforce_name: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "workforce_id": "zSdrx8P4GteFSbdgX2K"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description ID of the new team */
+                        workforce_id: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+        };
+    };
+    DescWorkforce: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Project ID
+                 * @example 9560fb12c0b24836a58a3165f063f63b
+                 */
+                project_id: string;
+                /**
+                 * @description Labeling team ID
+                 * @example 7iQS23DzkkqHGxFWzsw
+                 */
+                workforce_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "create_time": 1796515065550,
+                     *       "description": "",
+                     *       "update_time": 1796515065550,
+                     *       "worker_count": 0,
+                     *       "workforce_id": "7iQS23DzkkqHGxFWzsw",
+                     *       "workforce_name": "in-use",
+                     *       "workspace_id": "0"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description When the team was created, ms since the epoch */
+                        create_time: number;
+                        /** @description Team description */
+                        description: string;
+                        /** @description When the team was last changed, ms since the epoch */
+                        update_time: number;
+                        /** @description Members of the team */
+                        worker_count: number;
+                        /** @description Labeling team ID */
+                        workforce_id: string;
+                        /** @description Team name, unique in the project */
+                        workforce_name: string;
+                        /** @description Workspace of the team; "0" is the default workspace */
+                        workspace_id: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+        };
+    };
+    UpdateWorkforce: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Project ID
+                 * @example 55228dbf7c8444efbf7ce70ddf62282b
+                 */
+                project_id: string;
+                /**
+                 * @description Labeling team ID
+                 * @example kM1RRM5K60djt6IvriW
+                 */
+                workforce_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "workforce_name": "team-b2",
+                 *       "description": "renamed"
+                 *     }
+                 */
+                "application/json": {
+                    /** @description New team description: 0 to 256 characters, none of ^ ! < > = & " ' */
+                    description?: string;
+                    /** @description New team name: 1 to 64 letters, digits, '_' or '-' */
+                    workforce_name?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description An empty object */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example {} */
+                    "application/json": Record<string, never>;
+                };
+            };
+            /** @description ModelArts error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+        };
+    };
+    DeleteWorkforce: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Project ID
+                 * @example 05bd94989db44acfaf61ebbe75bcb776
+                 */
+                project_id: string;
+                /**
+                 * @description Labeling team ID
+                 * @example 6a3BCBuwd8eTBkee2iF
+                 */
+                workforce_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description ModelArts error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+        };
+    };
+    ListAllWorkers: {
+        parameters: {
+            query: {
+                /** @description Records per page, 1 to 100 */
+                limit: number;
+                /** @description Page number, 0-based (skips offset × limit records), 0 to 10000000 */
+                offset: number;
+                /** @description Sort order. asc: ascending; desc: descending (default) */
+                order?: "asc" | "desc";
+                /** @description Sort key. create_time: time the member joined (default); email: e-mail address */
+                sort_by?: "create_time" | "email";
+                /** @description Only members of this role (absent: every role). 0: labeler; 1: reviewer; 2: team administrator */
+                role?: 0 | 1 | 2;
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description Project ID
+                 * @example 55228dbf7c8444efbf7ce70ddf62282b
+                 */
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "total_number": 5,
+                     *       "workers": [
+                     *         {
+                     *           "create_time": 1796515070128,
+                     *           "description": "",
+                     *           "email": "alice@example.com",
+                     *           "role": 1,
+                     *           "status": 0,
+                     *           "update_time": 1796515070128,
+                     *           "worker_id": "b66996c70ea44756b4cfc456b90611b2",
+                     *           "workforce_id": "bPfESGqMyhoRMadqF5q"
+                     *         },
+                     *         {
+                     *           "create_time": 1796515070090,
+                     *           "description": "",
+                     *           "email": "dave@example.net",
+                     *           "role": 1,
+                     *           "status": 0,
+                     *           "update_time": 1796515070090,
+                     *           "worker_id": "2140904ded174b5aae1e63578f8b75d7",
+                     *           "workforce_id": "inZzZAhCqlmv2yWK0Rv"
+                     *         },
+                     *         {
+                     *           "create_time": 1796515070086,
+                     *           "description": "",
+                     *           "email": "alice@example.com",
+                     *           "role": 0,
+                     *           "status": 0,
+                     *           "update_time": 1796515070086,
+                     *           "worker_id": "a25f8e54150a412792fe23a03dd3abd8",
+                     *           "workforce_id": "inZzZAhCqlmv2yWK0Rv"
+                     *         },
+                     *         {
+                     *           "create_time": 1796515070086,
+                     *           "description": "",
+                     *           "email": "bob@example.org",
+                     *           "role": 0,
+                     *           "status": 0,
+                     *           "update_time": 1796515070086,
+                     *           "worker_id": "1e8869cb8110493d9b2396805a89ec65",
+                     *           "workforce_id": "inZzZAhCqlmv2yWK0Rv"
+                     *         },
+                     *         {
+                     *           "create_time": 1796515070079,
+                     *           "description": "now reviews",
+                     *           "email": "carol@example.com",
+                     *           "role": 1,
+                     *           "status": 0,
+                     *           "update_time": 1796515070121,
+                     *           "worker_id": "744989d22c434a4cba0c27774fd8fa58",
+                     *           "workforce_id": "inZzZAhCqlmv2yWK0Rv"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Members matching the query, over all pages */
+                        total_number: number;
+                        /** @description This page of members */
+                        workers: {
+                            /** @description When the member joined the team, ms since the epoch */
+                            create_time: number;
+                            /** @description Member description */
+                            description: string;
+                            /** @description The member's e-mail address, which is also their sign-in user name */
+                            email: string;
+                            /**
+                             * @description The member's role. 0: labeler; 1: reviewer; 2: team administrator; 3: dataset owner (only in a task view)
+                             * @enum {integer}
+                             */
+                            role: 0 | 1 | 2 | 3;
+                            /**
+                             * @description The member's invitation and sign-in state. 0: no invitation sent yet; 1: invitation sent, not signed in since; 2: has signed in; 3: removed from the team
+                             * @enum {integer}
+                             */
+                            status: 0 | 1 | 2 | 3;
+                            /** @description When the member was last changed, ms since the epoch */
+                            update_time: number;
+                            /** @description Team member ID */
+                            worker_id: string;
+                            /** @description The team the member belongs to */
+                            workforce_id: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+        };
+    };
+    ListWorkers: {
+        parameters: {
+            query: {
+                /** @description Records per page, 1 to 100 */
+                limit: number;
+                /** @description Page number, 0-based (skips offset × limit records), 0 to 10000000 */
+                offset: number;
+                /** @description Sort order. asc: ascending; desc: descending (default) */
+                order?: "asc" | "desc";
+                /** @description Sort key. create_time: time the member joined (default); email: e-mail address */
+                sort_by?: "create_time" | "email";
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description Project ID
+                 * @example 55228dbf7c8444efbf7ce70ddf62282b
+                 */
+                project_id: string;
+                /**
+                 * @description Labeling team ID
+                 * @example inZzZAhCqlmv2yWK0Rv
+                 */
+                workforce_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "total_number": 4,
+                     *       "workers": [
+                     *         {
+                     *           "create_time": 1796515070090,
+                     *           "description": "",
+                     *           "email": "dave@example.net",
+                     *           "role": 1,
+                     *           "status": 0,
+                     *           "update_time": 1796515070090,
+                     *           "worker_id": "2140904ded174b5aae1e63578f8b75d7",
+                     *           "workforce_id": "inZzZAhCqlmv2yWK0Rv"
+                     *         },
+                     *         {
+                     *           "create_time": 1796515070086,
+                     *           "description": "",
+                     *           "email": "alice@example.com",
+                     *           "role": 0,
+                     *           "status": 0,
+                     *           "update_time": 1796515070086,
+                     *           "worker_id": "a25f8e54150a412792fe23a03dd3abd8",
+                     *           "workforce_id": "inZzZAhCqlmv2yWK0Rv"
+                     *         },
+                     *         {
+                     *           "create_time": 1796515070086,
+                     *           "description": "",
+                     *           "email": "bob@example.org",
+                     *           "role": 0,
+                     *           "status": 0,
+                     *           "update_time": 1796515070086,
+                     *           "worker_id": "1e8869cb8110493d9b2396805a89ec65",
+                     *           "workforce_id": "inZzZAhCqlmv2yWK0Rv"
+                     *         },
+                     *         {
+                     *           "create_time": 1796515070079,
+                     *           "description": "lead",
+                     *           "email": "carol@example.com",
+                     *           "role": 2,
+                     *           "status": 0,
+                     *           "update_time": 1796515070079,
+                     *           "worker_id": "744989d22c434a4cba0c27774fd8fa58",
+                     *           "workforce_id": "inZzZAhCqlmv2yWK0Rv"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Members matching the query, over all pages */
+                        total_number: number;
+                        /** @description This page of members */
+                        workers: {
+                            /** @description When the member joined the team, ms since the epoch */
+                            create_time: number;
+                            /** @description Member description */
+                            description: string;
+                            /** @description The member's e-mail address, which is also their sign-in user name */
+                            email: string;
+                            /**
+                             * @description The member's role. 0: labeler; 1: reviewer; 2: team administrator; 3: dataset owner (only in a task view)
+                             * @enum {integer}
+                             */
+                            role: 0 | 1 | 2 | 3;
+                            /**
+                             * @description The member's invitation and sign-in state. 0: no invitation sent yet; 1: invitation sent, not signed in since; 2: has signed in; 3: removed from the team
+                             * @enum {integer}
+                             */
+                            status: 0 | 1 | 2 | 3;
+                            /** @description When the member was last changed, ms since the epoch */
+                            update_time: number;
+                            /** @description Team member ID */
+                            worker_id: string;
+                            /** @description The team the member belongs to */
+                            workforce_id: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+        };
+    };
+    CreateWorker: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Project ID
+                 * @example 9ccdae171313476eb01bd09970662fa7
+                 */
+                project_id: string;
+                /**
+                 * @description Labeling team ID
+                 * @example zSdrx8P4GteFSbdgX2K
+                 */
+                workforce_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "emails": "m@example.com",
+                 *       "role": 0
+                 *     }
+                 */
+                "application/json": {
+                    /** @description Member description: 0 to 256 characters, none of ^ ! < > = & " ' */
+                    description?: string;
+                    /** @description The new member's e-mail address; several, separated by commas or semicolons, add one member each (at most 100) */
+                    emails: string;
+                    /**
+                     * @description The new members' role. 0: labeler; 1: reviewer; 2: team administrator
+                     * @enum {integer}
+                     */
+                    role: 0 | 1 | 2;
+                };
+            };
+        };
+        responses: {
+            /** @description An empty object */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example {} */
+                    "application/json": Record<string, never>;
+                };
+            };
+            /** @description ModelArts error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+        };
+    };
+    BatchDeleteWorkers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Project ID
+                 * @example 55228dbf7c8444efbf7ce70ddf62282b
+                 */
+                project_id: string;
+                /**
+                 * @description Labeling team ID
+                 * @example inZzZAhCqlmv2yWK0Rv
+                 */
+                workforce_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "workers": [
+                 *         "d4f96a898e6547ce981345b01e0260ca",
+                 *         "no-such-worker",
+                 *         "2140904ded174b5aae1e63578f8b75d7"
+                 *       ]
+                 *     }
+                 */
+                "application/json": {
+                    /** @description Members to remove. At most 100 items */
+                    workers: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error_code": "ModelArts.4604",
+                     *       "error_msg": "The worker does not exist (no-such-worker)",
+                     *       "results": [
+                     *         {
+                     *           "success": true
+                     *         },
+                     *         {
+                     *           "success": false,
+                     *           "error_code": "ModelArts.4604",
+                     *           "error_msg": "The worker does not exist (no-such-worker)"
+                     *         },
+                     *         {
+                     *           "success": true
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description The first failure, when any item failed */
+                        error_code?: string;
+                        /** @description The first failure in words, when any item failed */
+                        error_msg?: string;
+                        /** @description One result per requested item, in request order */
+                        results?: {
+                            /** @description Why this item failed (only on failure) */
+                            error_code?: string;
+                            /** @description The failure in words (only on failure) */
+                            error_msg?: string;
+                            /** @description true: this item was carried out */
+                            success: boolean;
+                        }[];
+                        /** @description true: every item was carried out */
+                        success: boolean;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+        };
+    };
+    DescWorker: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Project ID
+                 * @example 55228dbf7c8444efbf7ce70ddf62282b
+                 */
+                project_id: string;
+                /**
+                 * @description Labeling team ID
+                 * @example inZzZAhCqlmv2yWK0Rv
+                 */
+                workforce_id: string;
+                /**
+                 * @description Team member ID
+                 * @example 744989d22c434a4cba0c27774fd8fa58
+                 */
+                worker_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "create_time": 1796515070079,
+                     *       "description": "lead",
+                     *       "email": "carol@example.com",
+                     *       "role": 2,
+                     *       "status": 0,
+                     *       "update_time": 1796515070079,
+                     *       "worker_id": "744989d22c434a4cba0c27774fd8fa58",
+                     *       "workforce_id": "inZzZAhCqlmv2yWK0Rv"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description When the member joined the team, ms since the epoch */
+                        create_time: number;
+                        /** @description Member description */
+                        description: string;
+                        /** @description The member's e-mail address, which is also their sign-in user name */
+                        email: string;
+                        /**
+                         * @description The member's role. 0: labeler; 1: reviewer; 2: team administrator; 3: dataset owner (only in a task view)
+                         * @enum {integer}
+                         */
+                        role: 0 | 1 | 2 | 3;
+                        /**
+                         * @description The member's invitation and sign-in state. 0: no invitation sent yet; 1: invitation sent, not signed in since; 2: has signed in; 3: removed from the team
+                         * @enum {integer}
+                         */
+                        status: 0 | 1 | 2 | 3;
+                        /** @description When the member was last changed, ms since the epoch */
+                        update_time: number;
+                        /** @description Team member ID */
+                        worker_id: string;
+                        /** @description The team the member belongs to */
+                        workforce_id: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+        };
+    };
+    UpdateWorker: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Project ID
+                 * @example 55228dbf7c8444efbf7ce70ddf62282b
+                 */
+                project_id: string;
+                /**
+                 * @description Labeling team ID
+                 * @example inZzZAhCqlmv2yWK0Rv
+                 */
+                workforce_id: string;
+                /**
+                 * @description Team member ID
+                 * @example 744989d22c434a4cba0c27774fd8fa58
+                 */
+                worker_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "role": 1,
+                 *       "description": "now reviews"
+                 *     }
+                 */
+                "application/json": {
+                    /** @description New member description: 0 to 256 characters, none of ^ ! < > = & " ' */
+                    description?: string;
+                    /**
+                     * @description New role. 0: labeler; 1: reviewer; 2: team administrator
+                     * @enum {integer}
+                     */
+                    role?: 0 | 1 | 2;
+                };
+            };
+        };
+        responses: {
+            /** @description An empty object */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example {} */
+                    "application/json": Record<string, never>;
+                };
+            };
+            /** @description ModelArts error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+        };
+    };
+    DeleteWorker: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Project ID
+                 * @example 05bd94989db44acfaf61ebbe75bcb776
+                 */
+                project_id: string;
+                /**
+                 * @description Labeling team ID
+                 * @example 6a3BCBuwd8eTBkee2iF
+                 */
+                workforce_id: string;
+                /**
+                 * @description Team member ID
+                 * @example 571fc7edf0fd4e86aaa573c7c84388e1
+                 */
+                worker_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description ModelArts error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+        };
+    };
+    AcceptWorkerInvitation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The token of the invitation link, as the mail gives it
+                 * @example 3aUQ01k7X1wdMc1IXoP8G5zZNB4wKiOCCvsgVuKJnIk
+                 */
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "password": "********"
+                 *     }
+                 */
+                "application/json": {
+                    /** @description The password the member chooses: 8 to 128 characters */
+                    password: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "domain_name": "atelier",
+                     *       "user_name": "l2@example.com",
+                     *       "project_id": "ee296bc6c63b49baaea9c44960114756",
+                     *       "project_name": "default"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description The account to sign in to (auth.identity.password.user.domain.name of POST /v3/auth/tokens) */
+                        domain_name: string;
+                        /** @description The member's user name: their e-mail address */
+                        user_name: string;
+                        /** @description The project to scope the token to */
+                        project_id: string;
+                        /** @description The name of that project */
+                        project_name: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+        };
+    };
+    StartWorkforceSamplingTask: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Project ID
+                 * @example 54be6dc444664a23952852c77e99e88a
+                 */
+                project_id: string;
+                /**
+                 * @description Dataset ID
+                 * @example 4WCX0bOxcJvKnNDsVJg
+                 */
+                dataset_id: string;
+                /**
+                 * @description Team labeling task ID
+                 * @example xAYpNzjQZW6u1rPmX8Y
+                 */
+                workforce_task_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "sampling_rate": 0.5
+                 *     }
+                 */
+                "application/json": {
+                    /** @description How many reviewed copies to draw for checking (give this or sampling_rate) */
+                    sampling_num?: number;
+                    /** @description Share of the reviewed copies to draw, in (0, 1]; 0 is refused (give this or sampling_num) */
+                    sampling_rate?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "task_id": "WHTOHowImFpAJ3Stee8"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description ID of the acceptance now running; the report takes it as checking_task_id */
+                        task_id: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+        };
+    };
+    GetWorkforceSamplingTask: {
+        parameters: {
+            query: {
+                /**
+                 * @description The acceptance whose figures checking_stats gives
+                 * @example N7E6V6KjCk3lf6zblLh
+                 */
+                checking_task_id: string;
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description Project ID
+                 * @example a2bcdcdcfa5441059594c3a1bf72bb26
+                 */
+                project_id: string;
+                /**
+                 * @description Dataset ID
+                 * @example 4716cCAgDOaBN6wAhIm
+                 */
+                dataset_id: string;
+                /**
+                 * @description Team labeling task ID
+                 * @example task-flow
+                 */
+                workforce_task_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "checking_stats": {
+                     *         "accepted_sample_count": 1,
+                     *         "checked_sample_count": 2,
+                     *         "pass_rate": 0.5,
+                     *         "rejected_sample_count": 1,
+                     *         "sampled_sample_count": 2,
+                     *         "sampling_num": 2,
+                     *         "sampling_rate": 1,
+                     *         "score": "B",
+                     *         "total_sample_count": 2,
+                     *         "total_score": 6,
+                     *         "unchecked_sample_count": 0,
+                     *         "task_id": "N7E6V6KjCk3lf6zblLh"
+                     *       },
+                     *       "total_stats": {
+                     *         "accepted_sample_count": 1,
+                     *         "checked_sample_count": 2,
+                     *         "pass_rate": 0.5,
+                     *         "rejected_sample_count": 1,
+                     *         "sampled_sample_count": 2,
+                     *         "sampling_num": 2,
+                     *         "sampling_rate": 1,
+                     *         "score": "B",
+                     *         "total_sample_count": 2,
+                     *         "total_score": 6,
+                     *         "unchecked_sample_count": 0
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description The figures of the acceptance asked for */
+                        checking_stats?: {
+                            /** @description Drawn copies the owner passed */
+                            accepted_sample_count: number;
+                            /** @description Drawn copies with a verdict so far */
+                            checked_sample_count: number;
+                            /** @description Passed copies over checked copies (0 before any check) */
+                            pass_rate: number;
+                            /** @description Drawn copies the owner refused */
+                            rejected_sample_count: number;
+                            /** @description Copies drawn for checking */
+                            sampled_sample_count: number;
+                            /** @description Copies asked to be drawn */
+                            sampling_num: number;
+                            /** @description Drawn copies over the reviewed copies they were drawn from */
+                            sampling_rate: number;
+                            /** @description Mean grade of the scored verdicts, A (best) to D; E when no verdict carries a score */
+                            score: string;
+                            /** @description The acceptance (absent in total_stats) */
+                            task_id?: string;
+                            /** @description Reviewed copies the drawing was made from */
+                            total_sample_count: number;
+                            /** @description Sum of the grades as points: A 4, B 3, C 2, D 1 */
+                            total_score: number;
+                            /** @description Drawn copies still without a verdict */
+                            unchecked_sample_count: number;
+                        };
+                        /** @description The figures summed over every acceptance of the task */
+                        total_stats?: {
+                            /** @description Drawn copies the owner passed */
+                            accepted_sample_count: number;
+                            /** @description Drawn copies with a verdict so far */
+                            checked_sample_count: number;
+                            /** @description Passed copies over checked copies (0 before any check) */
+                            pass_rate: number;
+                            /** @description Drawn copies the owner refused */
+                            rejected_sample_count: number;
+                            /** @description Copies drawn for checking */
+                            sampled_sample_count: number;
+                            /** @description Copies asked to be drawn */
+                            sampling_num: number;
+                            /** @description Drawn copies over the reviewed copies they were drawn from */
+                            sampling_rate: number;
+                            /** @description Mean grade of the scored verdicts, A (best) to D; E when no verdict carries a score */
+                            score: string;
+                            /** @description The acceptance (absent in total_stats) */
+                            task_id?: string;
+                            /** @description Reviewed copies the drawing was made from */
+                            total_sample_count: number;
+                            /** @description Sum of the grades as points: A 4, B 3, C 2, D 1 */
+                            total_score: number;
+                            /** @description Drawn copies still without a verdict */
+                            unchecked_sample_count: number;
+                        };
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+        };
+    };
+    UpdateWorkforceSamplingTask: {
+        parameters: {
+            query?: {
+                /** @description Language of the caller (accepted and not used: answers carry no text to translate) */
+                locale?: string;
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description Project ID
+                 * @example a2bcdcdcfa5441059594c3a1bf72bb26
+                 */
+                project_id: string;
+                /**
+                 * @description Dataset ID
+                 * @example 4716cCAgDOaBN6wAhIm
+                 */
+                dataset_id: string;
+                /**
+                 * @description Team labeling task ID
+                 * @example task-flow
+                 */
+                workforce_task_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "action": 4
+                 *     }
+                 */
+                "application/json": {
+                    /**
+                     * @description What to do with the running acceptance. 0: pass every reviewed copy of the task; 1: refuse every reviewed copy, back to its labeler; 2: end the acceptance with nothing changed; 3: list the samples whose copies disagree (the acceptance goes on); 4: pass the copies passed in the check and those not drawn or not yet checked; refuse those refused; 5: pass only the copies passed in the check; refuse those refused; the rest wait for a later acceptance
+                     * @enum {integer}
+                     */
+                    action: 0 | 1 | 2 | 3 | 4 | 5;
+                    /** @description true: passed labels replace labels the dataset sample already has; false (default): an already labeled sample keeps its own */
+                    overwrite_last_result?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "sample_count": 2
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Samples whose labels went into the dataset (actions 0, 4, 5), or conflicting samples (action 3) */
+                        sample_count?: number;
+                        /** @description Action 3: the conflicting samples (up to 500) */
+                        samples?: {
+                            /** @description Reasons the sample is a hard example, by reason id; only when its metadata marks it hard and lists reasons */
+                            hard_details?: {
+                                [key: string]: {
+                                    /** @description Short name of the reason, e.g. low_confidence */
+                                    alo_name?: string;
+                                    /** @description Reason id. 0: no object found; 1: low confidence; 2: clustering disagrees with the prediction; 3: unlike training samples of its class; 4: similar consecutive images predicted differently; 5 to 10: the resolution, aspect ratio, brightness, saturation, color richness or sharpness of the image (in that order) is far from the training data; 11 to 18: the number, spread of areas, aspect ratio, share of the image, position near the edges, brightness, sharpness or overlap of its boxes (in that order) is far from the training data; 19 to 29: the prediction changes when the image is blurred, flipped left to right, cropped, flipped upside down, scaled, shifted, sheared, turned into superpixels, sharpened, brightened or darkened, or inverted (in that order); 30: predicted abnormal */
+                                    id: number;
+                                    /** @description What makes the sample hard */
+                                    reason: string;
+                                    /** @description What to do about it */
+                                    suggestion: string;
+                                };
+                            };
+                            /** @description Labels on the sample; [] when unlabeled */
+                            labels: {
+                                /** @description Who set the label, as given: human (a person) or auto (a model); absent when not given */
+                                annotated_by?: string;
+                                /** @description Id of this label on the sample, as given; absent when not given */
+                                id?: string;
+                                /** @description Label name */
+                                name: string;
+                                /** @description What the label marks on this sample (shape, text span, speech segment...); {} when nothing */
+                                property: {
+                                    [key: string]: unknown;
+                                };
+                                /** @description Confidence of the label, 0 to 1; absent when not given */
+                                score?: number;
+                                /** @description Label type. 0: image classification; 1: object detection; 3: image segmentation; 100: text classification; 101: named entity recognition; 102: text triplet relation (its @modelarts:from_type and @modelarts:to_type name entity labels); 103: text triplet entity; 200: sound classification; 201: speech content (transcription); 202: speech paragraph labeling; 600: video labeling */
+                                type: number;
+                            }[];
+                            /** @description Metadata of the sample: @modelarts keys (hard, hard_coefficient, hard_reasons, size, import_origin) and any key set by the client */
+                            metadata: {
+                                [key: string]: unknown;
+                            };
+                            /** @description Folder of the file, /bucket/dir/ (not meaningful for a line of a text file) */
+                            sample_dir: string;
+                            /** @description Sample ID (32 hex characters) */
+                            sample_id: string;
+                            /** @description File name of the sample (for a line of a text file, the name of the file) */
+                            sample_name: string;
+                            /** @description Size of the file in bytes; for a line of a text file, the length of the line in UTF-8 bytes */
+                            sample_size: number;
+                            /** @description State of the sample: UN_ANNOTATION unlabeled; MANUAL_ANNOTATION labeled, labels final; AUTO_ANNOTATION labels awaiting confirmation (the names of the spec examples, not the sample_state filter words) */
+                            sample_status: string;
+                            /** @description Last modification of the file, ms since epoch */
+                            sample_time: number;
+                            /** @description File type. 0: image; 1: text; 2: audio; 4: table; 6: video; 9: custom format */
+                            sample_type: number;
+                            /** @description Where to read the sample: a signed URL of its file on this server, valid for at least ATELIER_OBJECT_URL_TTL seconds (default 3600); for a line of a text file, content:// followed by the text */
+                            source: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+        };
+    };
+    AcceptSamples: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Project ID
+                 * @example 54be6dc444664a23952852c77e99e88a
+                 */
+                project_id: string;
+                /**
+                 * @description Dataset ID
+                 * @example 4WCX0bOxcJvKnNDsVJg
+                 */
+                dataset_id: string;
+                /**
+                 * @description Team labeling task ID
+                 * @example xAYpNzjQZW6u1rPmX8Y
+                 */
+                workforce_task_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "comments": [
+                 *         {
+                 *           "sample_id": "01a248a459b81ace3fee3aeaddc6dbc9",
+                 *           "worker_id": "2431d0fa07a44d5c99f94a8f1a660822",
+                 *           "accept": true,
+                 *           "score": "A"
+                 *         },
+                 *         {
+                 *           "sample_id": "01a248a459b85bfc7b2862a189230611",
+                 *           "worker_id": "4526ca49718c40a99cebdc5fb2e26ef8",
+                 *           "accept": true,
+                 *           "score": "A"
+                 *         },
+                 *         {
+                 *           "sample_id": "01a248a459b8813deb40fd781208583c",
+                 *           "worker_id": "4526ca49718c40a99cebdc5fb2e26ef8",
+                 *           "accept": true,
+                 *           "score": "A"
+                 *         },
+                 *         {
+                 *           "sample_id": "01a248a459b8912ac76be19c46800033",
+                 *           "worker_id": "2431d0fa07a44d5c99f94a8f1a660822",
+                 *           "accept": true,
+                 *           "score": "A"
+                 *         },
+                 *         {
+                 *           "sample_id": "01a248a459b89652d72971a2d6552169",
+                 *           "worker_id": "4526ca49718c40a99cebdc5fb2e26ef8",
+                 *           "accept": true,
+                 *           "score": "A"
+                 *         },
+                 *         {
+                 *           "sample_id": "01a248a459b8a8e5a173a45e30ff3ba3",
+                 *           "worker_id": "2431d0fa07a44d5c99f94a8f1a660822",
+                 *           "accept": true,
+                 *           "score": "A"
+                 *         },
+                 *         {
+                 *           "sample_id": "01a248a459b8bb8d515f07c5b5121077",
+                 *           "worker_id": "4526ca49718c40a99cebdc5fb2e26ef8",
+                 *           "accept": true,
+                 *           "score": "A"
+                 *         },
+                 *         {
+                 *           "sample_id": "01a248a459b8c4d19860ab403d675a97",
+                 *           "worker_id": "2431d0fa07a44d5c99f94a8f1a660822",
+                 *           "accept": true,
+                 *           "score": "A"
+                 *         },
+                 *         {
+                 *           "sample_id": "01a248a459b8ca9efc8f6765e446fa96",
+                 *           "worker_id": "4526ca49718c40a99cebdc5fb2e26ef8",
+                 *           "accept": true,
+                 *           "score": "A"
+                 *         },
+                 *         {
+                 *           "sample_id": "01a248a459b8efcbb6889afae59829d1",
+                 *           "worker_id": "4526ca49718c40a99cebdc5fb2e26ef8",
+                 *           "accept": true,
+                 *           "score": "A"
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": {
+                    /** @description Verdicts on copies drawn into the running acceptance, 1 to 1000 */
+                    comments: {
+                        /** @description true passes the copy; false sends it back to its labeler */
+                        accept: boolean;
+                        /** @description Free remark kept with the verdict, up to 256 characters, without !<>=&"' */
+                        comment?: string;
+                        /** @description The sample judged (required) */
+                        sample_id?: string;
+                        /**
+                         * @description Grade given with the verdict. A: best; B: good; C: fair; D: poor
+                         * @enum {string}
+                         */
+                        score?: "A" | "B" | "C" | "D";
+                        /** @description Whose copy is judged; without it every copy of the sample in question is judged alike */
+                        worker_id?: string;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description An empty object */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example {} */
+                    "application/json": Record<string, never>;
+                };
+            };
+            /** @description ModelArts error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+        };
+    };
+    ListWorkforceTaskStats: {
+        parameters: {
+            query?: {
+                /** @description Counts labels only on the copies in this state (all copies when absent); the lower-case forms (as in the spec example) mean the same. __all__: as __ALL__; __none__: as __NONE__; __uncheck__: as __UNCHECK__; __accepted__: as __ACCEPTED__; __rejected__: as __REJECTED__; __unreviewed__: as __UNREVIEWED__; __reviewed__: as __REVIEWED__; __workforce_sampled__: as __WORKFORCE_SAMPLED__; __workforce_sampled_uncheck__: as __WORKFORCE_SAMPLED_UNCHECK__; __workforce_sampled_checked__: as __WORKFORCE_SAMPLED_CHECKED__; __workforce_sampled_accepted__: as __WORKFORCE_SAMPLED_ACCEPTED__; __workforce_sampled_rejected__: as __WORKFORCE_SAMPLED_REJECTED__; __auto_annotation__: as __AUTO_ANNOTATION__; __ALL__: copies with labels; __NONE__: copies not labeled yet; __UNCHECK__: copies passed by review, waiting for acceptance; __ACCEPTED__: copies accepted into the dataset; __REJECTED__: copies sent back to their labeler by review or acceptance; __UNREVIEWED__: labeled copies waiting for review; __REVIEWED__: copies passed by review; __WORKFORCE_SAMPLED__: copies drawn into the running acceptance; __WORKFORCE_SAMPLED_UNCHECK__: drawn copies without a verdict yet; __WORKFORCE_SAMPLED_CHECKED__: drawn copies with a verdict; __WORKFORCE_SAMPLED_ACCEPTED__: drawn copies the owner passed; __WORKFORCE_SAMPLED_REJECTED__: drawn copies the owner refused; __AUTO_ANNOTATION__: copies with labels to confirm (a task holds none) */
+                sample_state?: "__ALL__" | "__NONE__" | "__UNCHECK__" | "__ACCEPTED__" | "__REJECTED__" | "__UNREVIEWED__" | "__REVIEWED__" | "__WORKFORCE_SAMPLED__" | "__WORKFORCE_SAMPLED_UNCHECK__" | "__WORKFORCE_SAMPLED_CHECKED__" | "__WORKFORCE_SAMPLED_ACCEPTED__" | "__WORKFORCE_SAMPLED_REJECTED__" | "__AUTO_ANNOTATION__" | "__all__" | "__none__" | "__uncheck__" | "__accepted__" | "__rejected__" | "__unreviewed__" | "__reviewed__" | "__workforce_sampled__" | "__workforce_sampled_uncheck__" | "__workforce_sampled_checked__" | "__workforce_sampled_accepted__" | "__workforce_sampled_rejected__" | "__auto_annotation__";
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description Project ID
+                 * @example a2bcdcdcfa5441059594c3a1bf72bb26
+                 */
+                project_id: string;
+                /**
+                 * @description Dataset ID
+                 * @example 4716cCAgDOaBN6wAhIm
+                 */
+                dataset_id: string;
+                /**
+                 * @description Team labeling task ID
+                 * @example task-flow
+                 */
+                workforce_task_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "label_stats": [
+                     *         {
+                     *           "name": "cat",
+                     *           "type": 0,
+                     *           "count": 4,
+                     *           "sample_count": 4,
+                     *           "property": {}
+                     *         },
+                     *         {
+                     *           "name": "dog",
+                     *           "type": 0,
+                     *           "count": 1,
+                     *           "sample_count": 1,
+                     *           "property": {}
+                     *         }
+                     *       ],
+                     *       "sample_stats": {
+                     *         "total": 6,
+                     *         "un_annotation": 1,
+                     *         "unreviewed": 1,
+                     *         "uncheck": 3,
+                     *         "accepted": 0,
+                     *         "rejected": 1,
+                     *         "auto_annotation": 0
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description The dataset's labels with their use in the task's copies */
+                        label_stats: {
+                            /** @description Label name */
+                            name: string;
+                            /** @description Label type as in the dataset (0 image classification, 1 object detection, 100 text classification, ...) */
+                            type: number;
+                            /** @description The label's attributes in the dataset (color, shortcut, ...) */
+                            property?: {
+                                [key: string]: unknown;
+                            };
+                            /** @description How many times the copies counted carry the label */
+                            count: number;
+                            /** @description How many of the copies counted carry the label */
+                            sample_count: number;
+                        }[];
+                        /** @description Copy counts by state: total, un_annotation (not labeled), unreviewed (waiting for review), uncheck (reviewed, waiting for acceptance), accepted, rejected (sent back), auto_annotation (always 0 in a task) */
+                        sample_stats: {
+                            [key: string]: number;
+                        };
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+        };
+    };
+    GetWorkforceTaskMetrics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Project ID
+                 * @example a2bcdcdcfa5441059594c3a1bf72bb26
+                 */
+                project_id: string;
+                /**
+                 * @description Dataset ID
+                 * @example 4716cCAgDOaBN6wAhIm
+                 */
+                dataset_id: string;
+                /**
+                 * @description Team labeling task ID
+                 * @example task-flow
+                 */
+                workforce_task_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "sample_stats": {
+                     *         "ann@example.com": {
+                     *           "total": 3,
+                     *           "un_annotation": 0,
+                     *           "unreviewed": 1,
+                     *           "uncheck": 1,
+                     *           "accepted": 0,
+                     *           "rejected": 1,
+                     *           "auto_annotation": 0
+                     *         },
+                     *         "ben@example.com": {
+                     *           "total": 3,
+                     *           "un_annotation": 1,
+                     *           "unreviewed": 0,
+                     *           "uncheck": 2,
+                     *           "accepted": 0,
+                     *           "rejected": 0,
+                     *           "auto_annotation": 0
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Each labeler's copy counts by state, keyed by the member's e-mail */
+                        sample_stats: {
+                            [key: string]: {
+                                [key: string]: number;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+        };
+    };
+    ReviewSamples: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Project ID
+                 * @example 54be6dc444664a23952852c77e99e88a
+                 */
+                project_id: string;
+                /**
+                 * @description Dataset ID
+                 * @example 4WCX0bOxcJvKnNDsVJg
+                 */
+                dataset_id: string;
+                /**
+                 * @description Team labeling task ID
+                 * @example xAYpNzjQZW6u1rPmX8Y
+                 */
+                workforce_task_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "comments": [
+                 *         {
+                 *           "sample_id": "01a248a459b83c5398301ba8ff6e5a77",
+                 *           "accept": false,
+                 *           "comment": "this one is a cat"
+                 *         },
+                 *         {
+                 *           "sample_id": "01a248a459b85bfc7b2862a189230611",
+                 *           "accept": true
+                 *         },
+                 *         {
+                 *           "sample_id": "01a248a459b86a5db58bd8e68a7d2dd9",
+                 *           "accept": true
+                 *         },
+                 *         {
+                 *           "sample_id": "01a248a459b8813deb40fd781208583c",
+                 *           "accept": true
+                 *         },
+                 *         {
+                 *           "sample_id": "01a248a459b89652d72971a2d6552169",
+                 *           "accept": true
+                 *         },
+                 *         {
+                 *           "sample_id": "01a248a459b8a7c2a1b89a8ee8effdef",
+                 *           "accept": true
+                 *         },
+                 *         {
+                 *           "sample_id": "01a248a459b8bb8d515f07c5b5121077",
+                 *           "accept": true
+                 *         },
+                 *         {
+                 *           "sample_id": "01a248a459b8ca9efc8f6765e446fa96",
+                 *           "accept": true
+                 *         },
+                 *         {
+                 *           "sample_id": "01a248a459b8d28774562cb38e1aaac1",
+                 *           "accept": true
+                 *         },
+                 *         {
+                 *           "sample_id": "01a248a459b8efcbb6889afae59829d1",
+                 *           "accept": true
+                 *         },
+                 *         {
+                 *           "sample_id": "01a248a459b81ace3fee3aeaddc6dbc9",
+                 *           "accept": true
+                 *         },
+                 *         {
+                 *           "sample_id": "01a248a459b84e22e60c937191dab701",
+                 *           "accept": true
+                 *         },
+                 *         {
+                 *           "sample_id": "01a248a459b85da1bef2b9efe52848e1",
+                 *           "accept": true
+                 *         },
+                 *         {
+                 *           "sample_id": "01a248a459b874c675ac01d3372c65ae",
+                 *           "accept": true
+                 *         },
+                 *         {
+                 *           "sample_id": "01a248a459b8912ac76be19c46800033",
+                 *           "accept": true
+                 *         },
+                 *         {
+                 *           "sample_id": "01a248a459b89845d38dc121863dcf2d",
+                 *           "accept": true
+                 *         },
+                 *         {
+                 *           "sample_id": "01a248a459b8a8e5a173a45e30ff3ba3",
+                 *           "accept": true
+                 *         },
+                 *         {
+                 *           "sample_id": "01a248a459b8c4d19860ab403d675a97",
+                 *           "accept": true
+                 *         },
+                 *         {
+                 *           "sample_id": "01a248a459b8cc89ce96eb27e5a8cfcd",
+                 *           "accept": true
+                 *         },
+                 *         {
+                 *           "sample_id": "01a248a459b8ed6842117d035d5ba039",
+                 *           "accept": true
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": {
+                    /** @description The verdicts, 1 to 1000 of them */
+                    comments?: {
+                        /** @description true passes the copy; false sends it back to its labeler */
+                        accept: boolean;
+                        /** @description Free remark kept with the verdict, up to 256 characters, without !<>=&"' */
+                        comment?: string;
+                        /** @description The sample judged (required) */
+                        sample_id?: string;
+                        /**
+                         * @description Grade given with the verdict. A: best; B: good; C: fair; D: poor
+                         * @enum {string}
+                         */
+                        score?: "A" | "B" | "C" | "D";
+                        /** @description Whose copy is judged; without it every copy of the sample in question is judged alike */
+                        worker_id?: string;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description An empty object */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example {} */
+                    "application/json": Record<string, never>;
+                };
+            };
+            /** @description ModelArts error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+        };
+    };
+    ListWorkforceTasks: {
+        parameters: {
+            query: {
+                /** @description Records per page, 1 to 1000 */
+                limit: number;
+                /** @description Page number, 0-based (skips offset × limit records), 0 to 10000000 */
+                offset: number;
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description Project ID
+                 * @example ee296bc6c63b49baaea9c44960114756
+                 */
+                project_id: string;
+                /**
+                 * @description Dataset ID
+                 * @example 5Zqc93Tbjswxj0n2hPh
+                 */
+                dataset_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "count": 1,
+                     *       "tasks": [
+                     *         {
+                     *           "auto_sync_dataset": true,
+                     *           "create_time": 1796515388452,
+                     *           "data_sync_type": 0,
+                     *           "dataset_id": "5Zqc93Tbjswxj0n2hPh",
+                     *           "description": "",
+                     *           "repetition": 1,
+                     *           "sample_search_conditions": [],
+                     *           "status": 6,
+                     *           "synchronize_auto_labeling_data": false,
+                     *           "synchronize_data": false,
+                     *           "task_id": "r8CqV4q8iKv8vkGAtuA",
+                     *           "task_name": "cats",
+                     *           "update_time": 1796515388452,
+                     *           "workforces_config": {
+                     *             "workforces": [
+                     *               {
+                     *                 "workers": [
+                     *                   {
+                     *                     "create_time": 1796515388435,
+                     *                     "description": "",
+                     *                     "email": "l2@example.com",
+                     *                     "role": 0,
+                     *                     "status": 0,
+                     *                     "update_time": 1796515388435,
+                     *                     "worker_id": "3c044ad904b64652b4762e5473c88b54",
+                     *                     "workforce_id": "CrXXHats5LdnAz4Fsqj"
+                     *                   },
+                     *                   {
+                     *                     "create_time": 1796515388435,
+                     *                     "description": "",
+                     *                     "email": "l1@example.com",
+                     *                     "role": 0,
+                     *                     "status": 0,
+                     *                     "update_time": 1796515388435,
+                     *                     "worker_id": "b9f3a5e3dbc74486b0b052f0a54aa534",
+                     *                     "workforce_id": "CrXXHats5LdnAz4Fsqj"
+                     *                   }
+                     *                 ],
+                     *                 "workforce_id": "CrXXHats5LdnAz4Fsqj",
+                     *                 "workforce_name": "task-team"
+                     *               }
+                     *             ]
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Tasks of the dataset, over all pages */
+                        count: number;
+                        /** @description This page of tasks, newest first */
+                        tasks: {
+                            /** @description Accepted labels are written into the dataset when an acceptance passes */
+                            auto_sync_dataset: boolean;
+                            /** @description When the task was created, ms since the epoch */
+                            create_time: number;
+                            /** @description What is synchronized: 0 none, 1 data, 2 labels, 3 data and labels */
+                            data_sync_type: number;
+                            /** @description Dataset ID */
+                            dataset_id: string;
+                            /** @description Task description */
+                            description: string;
+                            /** @description Labelers per sample */
+                            repetition: number;
+                            /** @description The conditions that chose the samples; [] for every sample */
+                            sample_search_conditions: {
+                                [key: string]: unknown;
+                            }[];
+                            /** @description Copies of the samples by state */
+                            sample_stats?: {
+                                /** @description Copies the owner accepted */
+                                accepted_sample_count: number;
+                                /** @description Copies with labels awaiting confirmation (always 0: members confirm by saving) */
+                                auto_annotation_sample_count: number;
+                                /** @description Copies of samples since deleted from the dataset */
+                                deleted_sample_count: number;
+                                /** @description Copies refused by review or acceptance, back with their labeler */
+                                rejected_sample_count: number;
+                                /** @description Copies sampled by the open acceptance (0 when none is open) */
+                                sampled_sample_count: number;
+                                /** @description All copies */
+                                total_sample_count: number;
+                                /** @description Copies not labeled yet */
+                                unannotated_sample_count: number;
+                                /** @description Copies the review passed, waiting for acceptance */
+                                uncheck_sample_count: number;
+                                /** @description Copies labeled, waiting for review */
+                                unreviewed_sample_count: number;
+                            };
+                            /**
+                             * @description Task status. 0: starting: the samples are being assigned; 1: running: members label and review; 2: accepting: an acceptance is open; 3: accepted: the task is done; 4: rejected: the labels go back for labeling and review; 5: syncing the accepted labels into the dataset; 6: created, not started: only the owner and administrator see it
+                             * @enum {integer}
+                             */
+                            status: 0 | 1 | 2 | 3 | 4 | 5 | 6;
+                            /** @description Labels awaiting confirmation go to the members */
+                            synchronize_auto_labeling_data: boolean;
+                            /** @description Samples added later join the task */
+                            synchronize_data: boolean;
+                            /** @description Team labeling task ID */
+                            task_id: string;
+                            /** @description Task name */
+                            task_name: string;
+                            /** @description Last change, ms since the epoch */
+                            update_time: number;
+                            /** @description Dataset version the samples came from; absent for the working samples */
+                            version_id?: string;
+                            /** @description Each member's progress (with workforce_stats) */
+                            worker_stats?: {
+                                /** @description When the member joined the task, ms since the epoch */
+                                create_time: number;
+                                /** @description Dataset of the task */
+                                dataset_id: string;
+                                /** @description Labeling type of the dataset (as its dataset_type) */
+                                dataset_type: number;
+                                /** @description The member's e-mail */
+                                email: string;
+                                /**
+                                 * @description Notification mail of this task. 0: not sent; 1: bad address; 2: unreachable; 3: sent
+                                 * @enum {integer}
+                                 */
+                                email_status: 0 | 1 | 2 | 3;
+                                /** @description Last notification mail, ms since the epoch; 0 when none */
+                                last_notify_time: number;
+                                /** @description Share of the member's checked copies the acceptance passed, 0 to 1 */
+                                pass_rate: number;
+                                /**
+                                 * @description The member's role in the task. 0: labeler; 1: reviewer; 2: team administrator; 3: dataset owner
+                                 * @enum {integer}
+                                 */
+                                role: 0 | 1 | 2 | 3;
+                                /** @description Copies of the samples by state */
+                                sample_stats: {
+                                    /** @description Copies the owner accepted */
+                                    accepted_sample_count: number;
+                                    /** @description Copies with labels awaiting confirmation (always 0: members confirm by saving) */
+                                    auto_annotation_sample_count: number;
+                                    /** @description Copies of samples since deleted from the dataset */
+                                    deleted_sample_count: number;
+                                    /** @description Copies refused by review or acceptance, back with their labeler */
+                                    rejected_sample_count: number;
+                                    /** @description Copies sampled by the open acceptance (0 when none is open) */
+                                    sampled_sample_count: number;
+                                    /** @description All copies */
+                                    total_sample_count: number;
+                                    /** @description Copies not labeled yet */
+                                    unannotated_sample_count: number;
+                                    /** @description Copies the review passed, waiting for acceptance */
+                                    uncheck_sample_count: number;
+                                    /** @description Copies labeled, waiting for review */
+                                    unreviewed_sample_count: number;
+                                };
+                                /** @description Average acceptance score of the member's copies (A 4 ... D 1); 0 when none */
+                                score: number;
+                                /** @description Team labeling task ID */
+                                task_id: string;
+                                /**
+                                 * @description Status of the task. 0: starting: the samples are being assigned; 1: running: members label and review; 2: accepting: an acceptance is open; 3: accepted: the task is done; 4: rejected: the labels go back for labeling and review; 5: syncing the accepted labels into the dataset; 6: created, not started: only the owner and administrator see it
+                                 * @enum {integer}
+                                 */
+                                task_status: 0 | 1 | 2 | 3 | 4 | 5 | 6;
+                                /** @description Last change of the task, ms since the epoch */
+                                update_time: number;
+                                /** @description Team member ID */
+                                worker_id: string;
+                                /** @description Task name */
+                                workforce_task_name: string;
+                            }[];
+                            /** @description How many teams, labelers and reviewers the task has */
+                            workforce_stats?: {
+                                /** @description Labelers in the task */
+                                labeler_count: number;
+                                /** @description Reviewers in the task */
+                                reviewer_count: number;
+                                /** @description Teams in the task */
+                                workforce_count: number;
+                            };
+                            /** @description Who labels: the teams and members taking part */
+                            workforces_config: {
+                                /** @description E-mail of the administrator assigning the samples; absent when they are split evenly */
+                                agency?: string;
+                                /** @description Teams of the task */
+                                workforces: {
+                                    /** @description Members taking part */
+                                    workers: {
+                                        /** @description When the member joined the team, ms since the epoch */
+                                        create_time: number;
+                                        /** @description Member description */
+                                        description: string;
+                                        /** @description The member's e-mail address, which is also their sign-in user name */
+                                        email: string;
+                                        /**
+                                         * @description The member's role. 0: labeler; 1: reviewer; 2: team administrator; 3: dataset owner (only in a task view)
+                                         * @enum {integer}
+                                         */
+                                        role: 0 | 1 | 2 | 3;
+                                        /**
+                                         * @description The member's invitation and sign-in state. 0: no invitation sent yet; 1: invitation sent, not signed in since; 2: has signed in; 3: removed from the team
+                                         * @enum {integer}
+                                         */
+                                        status: 0 | 1 | 2 | 3;
+                                        /** @description When the member was last changed, ms since the epoch */
+                                        update_time: number;
+                                        /** @description Team member ID */
+                                        worker_id: string;
+                                        /** @description The team the member belongs to */
+                                        workforce_id: string;
+                                    }[];
+                                    /** @description Labeling team ID */
+                                    workforce_id: string;
+                                    /** @description Team name */
+                                    workforce_name: string;
+                                }[];
+                            };
+                        }[];
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+        };
+    };
+    CreateWorkforceTask: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Project ID
+                 * @example ee296bc6c63b49baaea9c44960114756
+                 */
+                project_id: string;
+                /**
+                 * @description Dataset ID
+                 * @example oz4L1bq7VaW5bgoNP4A
+                 */
+                dataset_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "task_name": "rep",
+                 *       "repetition": 2,
+                 *       "workforces_config": {
+                 *         "workforces": [
+                 *           {
+                 *             "workforce_id": "V2e5T3unKY0nVBFt4gH"
+                 *           }
+                 *         ]
+                 *       }
+                 *     }
+                 */
+                "application/json": {
+                    /** @description true (default): accepted labels are written into the dataset when an acceptance passes */
+                    auto_sync_dataset?: boolean;
+                    /**
+                     * @description What is synchronized into the dataset (default 0). 0: none; 1: data; 2: labels; 3: data and labels
+                     * @enum {integer}
+                     */
+                    data_sync_type?: 0 | 1 | 2 | 3;
+                    /** @description Task description: 0 to 256 characters, none of ^ ! < > = & " ' */
+                    description?: string;
+                    /** @description How many labelers label each sample, 1 (default) to 100; at most the number of labelers */
+                    repetition?: number;
+                    /** @description A JSON list of SearchCondition objects (as ListSamples takes): the samples matching any of them; absent: every sample */
+                    sample_conditions?: string;
+                    /** @description true: labels awaiting confirmation are given to the members with the samples (default false) */
+                    synchronize_auto_labeling_data?: boolean;
+                    /** @description true: samples added to the dataset later join the task when it is started or updated (default false) */
+                    synchronize_data?: boolean;
+                    /** @description Task name: 1 to 64 letters, digits, '_' or '-', unique in the dataset (required) */
+                    task_name?: string;
+                    /** @description Who labels: the teams and members taking part, and whether an administrator assigns the samples */
+                    workforces_config?: {
+                        /** @description E-mail of a team administrator (role 2) of the task's teams: the samples wait unassigned for them to assign; absent: split evenly */
+                        agency?: string;
+                        /** @description Teams that label the task, with the members taking part. At most 20 items */
+                        workforces?: {
+                            /** @description Members of the team taking part; absent or []: every member of the team. At most 1000 items */
+                            workers?: {
+                                /** @description Accepted and ignored */
+                                create_time?: number;
+                                /** @description Accepted and ignored */
+                                description?: string;
+                                /** @description E-mail of a member of the team, naming them when worker_id is absent */
+                                email?: string;
+                                /**
+                                 * @description Accepted and ignored: the member takes part in the role the team gives them. 0: labeler; 1: reviewer; 2: team administrator; 3: dataset owner
+                                 * @enum {integer}
+                                 */
+                                role?: 0 | 1 | 2 | 3;
+                                /** @description Accepted and ignored */
+                                status?: number;
+                                /** @description Accepted and ignored */
+                                update_time?: number;
+                                /** @description ID of a member of the team */
+                                worker_id?: string;
+                                /** @description Accepted and ignored (the enclosing team is used) */
+                                workforce_id?: string;
+                            }[];
+                            /** @description ID of a labeling team of the project (required) */
+                            workforce_id?: string;
+                            /** @description Team name; accepted and ignored (workforce_id names the team) */
+                            workforce_name?: string;
+                        }[];
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "task_id": "ou85UTNa8hMAu8UcBuU"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description ID of the new task */
+                        task_id: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+        };
+    };
+    DescWorkforceTask: {
+        parameters: {
+            query?: {
+                /** @description true: add label_stats (labels given by the members, by name) */
+                label_stats?: boolean;
+                /**
+                 * @description true: add sample_stats (copies by state)
+                 * @example true
+                 */
+                sample_stats?: boolean;
+                /**
+                 * @description true: add workforce_stats and worker_stats (members and their progress)
+                 * @example true
+                 */
+                workforce_stats?: boolean;
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description Project ID
+                 * @example ee296bc6c63b49baaea9c44960114756
+                 */
+                project_id: string;
+                /**
+                 * @description Dataset ID
+                 * @example 5Zqc93Tbjswxj0n2hPh
+                 */
+                dataset_id: string;
+                /**
+                 * @description Team labeling task ID
+                 * @example r8CqV4q8iKv8vkGAtuA
+                 */
+                workforce_task_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "auto_sync_dataset": true,
+                     *       "create_time": 1796515388452,
+                     *       "data_sync_type": 0,
+                     *       "dataset_id": "5Zqc93Tbjswxj0n2hPh",
+                     *       "description": "",
+                     *       "repetition": 1,
+                     *       "sample_search_conditions": [],
+                     *       "status": 6,
+                     *       "synchronize_auto_labeling_data": false,
+                     *       "synchronize_data": false,
+                     *       "task_id": "r8CqV4q8iKv8vkGAtuA",
+                     *       "task_name": "cats",
+                     *       "update_time": 1796515388452,
+                     *       "workforces_config": {
+                     *         "workforces": [
+                     *           {
+                     *             "workers": [
+                     *               {
+                     *                 "create_time": 1796515388435,
+                     *                 "description": "",
+                     *                 "email": "l2@example.com",
+                     *                 "role": 0,
+                     *                 "status": 0,
+                     *                 "update_time": 1796515388435,
+                     *                 "worker_id": "3c044ad904b64652b4762e5473c88b54",
+                     *                 "workforce_id": "CrXXHats5LdnAz4Fsqj"
+                     *               },
+                     *               {
+                     *                 "create_time": 1796515388435,
+                     *                 "description": "",
+                     *                 "email": "l1@example.com",
+                     *                 "role": 0,
+                     *                 "status": 0,
+                     *                 "update_time": 1796515388435,
+                     *                 "worker_id": "b9f3a5e3dbc74486b0b052f0a54aa534",
+                     *                 "workforce_id": "CrXXHats5LdnAz4Fsqj"
+                     *               }
+                     *             ],
+                     *             "workforce_id": "CrXXHats5LdnAz4Fsqj",
+                     *             "workforce_name": "task-team"
+                     *           }
+                     *         ]
+                     *       },
+                     *       "sample_stats": {
+                     *         "accepted_sample_count": 0,
+                     *         "auto_annotation_sample_count": 0,
+                     *         "deleted_sample_count": 0,
+                     *         "rejected_sample_count": 0,
+                     *         "sampled_sample_count": 0,
+                     *         "total_sample_count": 6,
+                     *         "unannotated_sample_count": 6,
+                     *         "uncheck_sample_count": 0,
+                     *         "unreviewed_sample_count": 0
+                     *       },
+                     *       "worker_stats": [
+                     *         {
+                     *           "create_time": 1796515388452,
+                     *           "dataset_id": "5Zqc93Tbjswxj0n2hPh",
+                     *           "dataset_type": 0,
+                     *           "email": "l2@example.com",
+                     *           "email_status": 0,
+                     *           "last_notify_time": 0,
+                     *           "pass_rate": 0,
+                     *           "role": 0,
+                     *           "sample_stats": {
+                     *             "accepted_sample_count": 0,
+                     *             "auto_annotation_sample_count": 0,
+                     *             "deleted_sample_count": 0,
+                     *             "rejected_sample_count": 0,
+                     *             "sampled_sample_count": 0,
+                     *             "total_sample_count": 3,
+                     *             "unannotated_sample_count": 3,
+                     *             "uncheck_sample_count": 0,
+                     *             "unreviewed_sample_count": 0
+                     *           },
+                     *           "score": 0,
+                     *           "task_id": "r8CqV4q8iKv8vkGAtuA",
+                     *           "task_status": 6,
+                     *           "update_time": 1796515388452,
+                     *           "worker_id": "3c044ad904b64652b4762e5473c88b54",
+                     *           "workforce_task_name": "cats"
+                     *         },
+                     *         {
+                     *           "create_time": 1796515388452,
+                     *           "dataset_id": "5Zqc93Tbjswxj0n2hPh",
+                     *           "dataset_type": 0,
+                     *           "email": "l1@example.com",
+                     *           "email_status": 0,
+                     *           "last_notify_time": 0,
+                     *           "pass_rate": 0,
+                     *           "role": 0,
+                     *           "sample_stats": {
+                     *             "accepted_sample_count": 0,
+                     *             "auto_annotation_sample_count": 0,
+                     *             "deleted_sample_count": 0,
+                     *             "rejected_sample_count": 0,
+                     *             "sampled_sample_count": 0,
+                     *             "total_sample_count": 3,
+                     *             "unannotated_sample_count": 3,
+                     *             "uncheck_sample_count": 0,
+                     *             "unreviewed_sample_count": 0
+                     *           },
+                     *           "score": 0,
+                     *           "task_id": "r8CqV4q8iKv8vkGAtuA",
+                     *           "task_status": 6,
+                     *           "update_time": 1796515388452,
+                     *           "worker_id": "b9f3a5e3dbc74486b0b052f0a54aa534",
+                     *           "workforce_task_name": "cats"
+                     *         }
+                     *       ],
+                     *       "workforce_stats": {
+                     *         "labeler_count": 2,
+                     *         "reviewer_count": 0,
+                     *         "workforce_count": 1
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Accepted labels are written into the dataset when an acceptance passes */
+                        auto_sync_dataset: boolean;
+                        /** @description When the task was created, ms since the epoch */
+                        create_time: number;
+                        /** @description What is synchronized: 0 none, 1 data, 2 labels, 3 data and labels */
+                        data_sync_type: number;
+                        /** @description Dataset ID */
+                        dataset_id: string;
+                        /** @description Task description */
+                        description: string;
+                        /** @description Labelers per sample */
+                        repetition: number;
+                        /** @description The conditions that chose the samples; [] for every sample */
+                        sample_search_conditions: {
+                            [key: string]: unknown;
+                        }[];
+                        /** @description Copies of the samples by state */
+                        sample_stats?: {
+                            /** @description Copies the owner accepted */
+                            accepted_sample_count: number;
+                            /** @description Copies with labels awaiting confirmation (always 0: members confirm by saving) */
+                            auto_annotation_sample_count: number;
+                            /** @description Copies of samples since deleted from the dataset */
+                            deleted_sample_count: number;
+                            /** @description Copies refused by review or acceptance, back with their labeler */
+                            rejected_sample_count: number;
+                            /** @description Copies sampled by the open acceptance (0 when none is open) */
+                            sampled_sample_count: number;
+                            /** @description All copies */
+                            total_sample_count: number;
+                            /** @description Copies not labeled yet */
+                            unannotated_sample_count: number;
+                            /** @description Copies the review passed, waiting for acceptance */
+                            uncheck_sample_count: number;
+                            /** @description Copies labeled, waiting for review */
+                            unreviewed_sample_count: number;
+                        };
+                        /**
+                         * @description Task status. 0: starting: the samples are being assigned; 1: running: members label and review; 2: accepting: an acceptance is open; 3: accepted: the task is done; 4: rejected: the labels go back for labeling and review; 5: syncing the accepted labels into the dataset; 6: created, not started: only the owner and administrator see it
+                         * @enum {integer}
+                         */
+                        status: 0 | 1 | 2 | 3 | 4 | 5 | 6;
+                        /** @description Labels awaiting confirmation go to the members */
+                        synchronize_auto_labeling_data: boolean;
+                        /** @description Samples added later join the task */
+                        synchronize_data: boolean;
+                        /** @description Team labeling task ID */
+                        task_id: string;
+                        /** @description Task name */
+                        task_name: string;
+                        /** @description Last change, ms since the epoch */
+                        update_time: number;
+                        /** @description Dataset version the samples came from; absent for the working samples */
+                        version_id?: string;
+                        /** @description Each member's progress (with workforce_stats) */
+                        worker_stats?: {
+                            /** @description When the member joined the task, ms since the epoch */
+                            create_time: number;
+                            /** @description Dataset of the task */
+                            dataset_id: string;
+                            /** @description Labeling type of the dataset (as its dataset_type) */
+                            dataset_type: number;
+                            /** @description The member's e-mail */
+                            email: string;
+                            /**
+                             * @description Notification mail of this task. 0: not sent; 1: bad address; 2: unreachable; 3: sent
+                             * @enum {integer}
+                             */
+                            email_status: 0 | 1 | 2 | 3;
+                            /** @description Last notification mail, ms since the epoch; 0 when none */
+                            last_notify_time: number;
+                            /** @description Share of the member's checked copies the acceptance passed, 0 to 1 */
+                            pass_rate: number;
+                            /**
+                             * @description The member's role in the task. 0: labeler; 1: reviewer; 2: team administrator; 3: dataset owner
+                             * @enum {integer}
+                             */
+                            role: 0 | 1 | 2 | 3;
+                            /** @description Copies of the samples by state */
+                            sample_stats: {
+                                /** @description Copies the owner accepted */
+                                accepted_sample_count: number;
+                                /** @description Copies with labels awaiting confirmation (always 0: members confirm by saving) */
+                                auto_annotation_sample_count: number;
+                                /** @description Copies of samples since deleted from the dataset */
+                                deleted_sample_count: number;
+                                /** @description Copies refused by review or acceptance, back with their labeler */
+                                rejected_sample_count: number;
+                                /** @description Copies sampled by the open acceptance (0 when none is open) */
+                                sampled_sample_count: number;
+                                /** @description All copies */
+                                total_sample_count: number;
+                                /** @description Copies not labeled yet */
+                                unannotated_sample_count: number;
+                                /** @description Copies the review passed, waiting for acceptance */
+                                uncheck_sample_count: number;
+                                /** @description Copies labeled, waiting for review */
+                                unreviewed_sample_count: number;
+                            };
+                            /** @description Average acceptance score of the member's copies (A 4 ... D 1); 0 when none */
+                            score: number;
+                            /** @description Team labeling task ID */
+                            task_id: string;
+                            /**
+                             * @description Status of the task. 0: starting: the samples are being assigned; 1: running: members label and review; 2: accepting: an acceptance is open; 3: accepted: the task is done; 4: rejected: the labels go back for labeling and review; 5: syncing the accepted labels into the dataset; 6: created, not started: only the owner and administrator see it
+                             * @enum {integer}
+                             */
+                            task_status: 0 | 1 | 2 | 3 | 4 | 5 | 6;
+                            /** @description Last change of the task, ms since the epoch */
+                            update_time: number;
+                            /** @description Team member ID */
+                            worker_id: string;
+                            /** @description Task name */
+                            workforce_task_name: string;
+                        }[];
+                        /** @description How many teams, labelers and reviewers the task has */
+                        workforce_stats?: {
+                            /** @description Labelers in the task */
+                            labeler_count: number;
+                            /** @description Reviewers in the task */
+                            reviewer_count: number;
+                            /** @description Teams in the task */
+                            workforce_count: number;
+                        };
+                        /** @description Who labels: the teams and members taking part */
+                        workforces_config: {
+                            /** @description E-mail of the administrator assigning the samples; absent when they are split evenly */
+                            agency?: string;
+                            /** @description Teams of the task */
+                            workforces: {
+                                /** @description Members taking part */
+                                workers: {
+                                    /** @description When the member joined the team, ms since the epoch */
+                                    create_time: number;
+                                    /** @description Member description */
+                                    description: string;
+                                    /** @description The member's e-mail address, which is also their sign-in user name */
+                                    email: string;
+                                    /**
+                                     * @description The member's role. 0: labeler; 1: reviewer; 2: team administrator; 3: dataset owner (only in a task view)
+                                     * @enum {integer}
+                                     */
+                                    role: 0 | 1 | 2 | 3;
+                                    /**
+                                     * @description The member's invitation and sign-in state. 0: no invitation sent yet; 1: invitation sent, not signed in since; 2: has signed in; 3: removed from the team
+                                     * @enum {integer}
+                                     */
+                                    status: 0 | 1 | 2 | 3;
+                                    /** @description When the member was last changed, ms since the epoch */
+                                    update_time: number;
+                                    /** @description Team member ID */
+                                    worker_id: string;
+                                    /** @description The team the member belongs to */
+                                    workforce_id: string;
+                                }[];
+                                /** @description Labeling team ID */
+                                workforce_id: string;
+                                /** @description Team name */
+                                workforce_name: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+        };
+    };
+    UpdateWorkforceTask: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Project ID
+                 * @example ee296bc6c63b49baaea9c44960114756
+                 */
+                project_id: string;
+                /**
+                 * @description Dataset ID
+                 * @example 5Zqc93Tbjswxj0n2hPh
+                 */
+                dataset_id: string;
+                /**
+                 * @description Team labeling task ID
+                 * @example r8CqV4q8iKv8vkGAtuA
+                 */
+                workforce_task_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "task_name": "cats-and-dogs",
+                 *       "description": "pets, by two labelers"
+                 *     }
+                 */
+                "application/json": {
+                    /** @description Accepted and ignored (the path names the dataset) */
+                    dataset_id?: string;
+                    /** @description Task description: 0 to 256 characters, none of ^ ! < > = & " ' */
+                    description?: string;
+                    /** @description Accepted and ignored (the path names the task) */
+                    task_id?: string;
+                    /** @description New task name: 1 to 64 letters, digits, '_' or '-' */
+                    task_name?: string;
+                    /** @description Who labels: the teams and members taking part, and whether an administrator assigns the samples */
+                    workforces_config?: {
+                        /** @description E-mail of a team administrator (role 2) of the task's teams: the samples wait unassigned for them to assign; absent: split evenly */
+                        agency?: string;
+                        /** @description Teams that label the task, with the members taking part. At most 20 items */
+                        workforces?: {
+                            /** @description Members of the team taking part; absent or []: every member of the team. At most 1000 items */
+                            workers?: {
+                                /** @description Accepted and ignored */
+                                create_time?: number;
+                                /** @description Accepted and ignored */
+                                description?: string;
+                                /** @description E-mail of a member of the team, naming them when worker_id is absent */
+                                email?: string;
+                                /**
+                                 * @description Accepted and ignored: the member takes part in the role the team gives them. 0: labeler; 1: reviewer; 2: team administrator; 3: dataset owner
+                                 * @enum {integer}
+                                 */
+                                role?: 0 | 1 | 2 | 3;
+                                /** @description Accepted and ignored */
+                                status?: number;
+                                /** @description Accepted and ignored */
+                                update_time?: number;
+                                /** @description ID of a member of the team */
+                                worker_id?: string;
+                                /** @description Accepted and ignored (the enclosing team is used) */
+                                workforce_id?: string;
+                            }[];
+                            /** @description ID of a labeling team of the project (required) */
+                            workforce_id?: string;
+                            /** @description Team name; accepted and ignored (workforce_id names the team) */
+                            workforce_name?: string;
+                        }[];
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description An empty object */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example {} */
+                    "application/json": Record<string, never>;
+                };
+            };
+            /** @description ModelArts error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+        };
+    };
+    StartWorkforceTask: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Project ID
+                 * @example ee296bc6c63b49baaea9c44960114756
+                 */
+                project_id: string;
+                /**
+                 * @description Dataset ID
+                 * @example 5Zqc93Tbjswxj0n2hPh
+                 */
+                dataset_id: string;
+                /**
+                 * @description Team labeling task ID
+                 * @example r8CqV4q8iKv8vkGAtuA
+                 */
+                workforce_task_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /** @example {} */
+                "application/json": {
+                    /** @description Accepted and ignored (the path names the dataset) */
+                    dataset_id?: string;
+                    /** @description Accepted and ignored (the path names the task) */
+                    task_id?: string;
+                    /** @description Who labels: the teams and members taking part, and whether an administrator assigns the samples */
+                    workforces_config?: {
+                        /** @description E-mail of a team administrator (role 2) of the task's teams: the samples wait unassigned for them to assign; absent: split evenly */
+                        agency?: string;
+                        /** @description Teams that label the task, with the members taking part. At most 20 items */
+                        workforces?: {
+                            /** @description Members of the team taking part; absent or []: every member of the team. At most 1000 items */
+                            workers?: {
+                                /** @description Accepted and ignored */
+                                create_time?: number;
+                                /** @description Accepted and ignored */
+                                description?: string;
+                                /** @description E-mail of a member of the team, naming them when worker_id is absent */
+                                email?: string;
+                                /**
+                                 * @description Accepted and ignored: the member takes part in the role the team gives them. 0: labeler; 1: reviewer; 2: team administrator; 3: dataset owner
+                                 * @enum {integer}
+                                 */
+                                role?: 0 | 1 | 2 | 3;
+                                /** @description Accepted and ignored */
+                                status?: number;
+                                /** @description Accepted and ignored */
+                                update_time?: number;
+                                /** @description ID of a member of the team */
+                                worker_id?: string;
+                                /** @description Accepted and ignored (the enclosing team is used) */
+                                workforce_id?: string;
+                            }[];
+                            /** @description ID of a labeling team of the project (required) */
+                            workforce_id?: string;
+                            /** @description Team name; accepted and ignored (workforce_id names the team) */
+                            workforce_name?: string;
+                        }[];
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description An empty object */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example {} */
+                    "application/json": Record<string, never>;
+                };
+            };
+            /** @description ModelArts error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+        };
+    };
+    DeleteWorkforceTask: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Project ID
+                 * @example ee296bc6c63b49baaea9c44960114756
+                 */
+                project_id: string;
+                /**
+                 * @description Dataset ID
+                 * @example 5Zqc93Tbjswxj0n2hPh
+                 */
+                dataset_id: string;
+                /**
+                 * @description Team labeling task ID
+                 * @example r8CqV4q8iKv8vkGAtuA
+                 */
+                workforce_task_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description ModelArts error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+        };
+    };
+    SendEmails: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Project ID
+                 * @example ee296bc6c63b49baaea9c44960114756
+                 */
+                project_id: string;
+                /**
+                 * @description Dataset ID
+                 * @example 5Zqc93Tbjswxj0n2hPh
+                 */
+                dataset_id: string;
+                /**
+                 * @description Team labeling task ID
+                 * @example r8CqV4q8iKv8vkGAtuA
+                 */
+                workforce_task_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "emails": [
+                 *         "l1@example.com",
+                 *         "l2@example.com"
+                 *       ]
+                 *     }
+                 */
+                "application/json": {
+                    /** @description E-mails of the task's members to notify. At most 1000 items */
+                    emails: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": true,
+                     *       "results": [
+                     *         {
+                     *           "success": true
+                     *         },
+                     *         {
+                     *           "success": true
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description The first failure, when any item failed */
+                        error_code?: string;
+                        /** @description The first failure in words, when any item failed */
+                        error_msg?: string;
+                        /** @description One result per requested item, in request order */
+                        results?: {
+                            /** @description Why this item failed (only on failure) */
+                            error_code?: string;
+                            /** @description The failure in words (only on failure) */
+                            error_msg?: string;
+                            /** @description true: this item was carried out */
+                            success: boolean;
+                        }[];
+                        /** @description true: every item was carried out */
+                        success: boolean;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+        };
+    };
+    ListWorkerTasks: {
+        parameters: {
+            query: {
+                /** @description Records per page, 1 to 100 */
+                limit: number;
+                /** @description Page number, 0-based (skips offset × limit records), 0 to 10000000 */
+                offset: number;
+                /** @description Sort order. asc: ascending; desc: descending (default) */
+                order?: "asc" | "desc";
+                /** @description Only tasks whose name contains this text, ignoring case */
+                search_content?: string;
+                /** @description Sort key. create_time: creation time (default); task_name: task name */
+                sort_by?: "create_time" | "task_name";
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description Project ID
+                 * @example ee296bc6c63b49baaea9c44960114756
+                 */
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "count": 1,
+                     *       "worker_tasks": [
+                     *         {
+                     *           "create_time": 1796515388452,
+                     *           "dataset_id": "5Zqc93Tbjswxj0n2hPh",
+                     *           "dataset_type": 0,
+                     *           "email": "l1@example.com",
+                     *           "email_status": 3,
+                     *           "last_notify_time": 1796515388654,
+                     *           "pass_rate": 0,
+                     *           "role": 0,
+                     *           "sample_stats": {
+                     *             "accepted_sample_count": 0,
+                     *             "auto_annotation_sample_count": 0,
+                     *             "deleted_sample_count": 0,
+                     *             "rejected_sample_count": 0,
+                     *             "sampled_sample_count": 0,
+                     *             "total_sample_count": 3,
+                     *             "unannotated_sample_count": 3,
+                     *             "uncheck_sample_count": 0,
+                     *             "unreviewed_sample_count": 0
+                     *           },
+                     *           "score": 0,
+                     *           "task_id": "r8CqV4q8iKv8vkGAtuA",
+                     *           "task_status": 1,
+                     *           "update_time": 1796515388984,
+                     *           "worker_id": "b9f3a5e3dbc74486b0b052f0a54aa534",
+                     *           "workforce_task_name": "cats-and-dogs"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description The caller's started tasks, over all pages */
+                        count: number;
+                        /** @description This page of tasks */
+                        worker_tasks: {
+                            /** @description When the member joined the task, ms since the epoch */
+                            create_time: number;
+                            /** @description Dataset of the task */
+                            dataset_id: string;
+                            /** @description Labeling type of the dataset (as its dataset_type) */
+                            dataset_type: number;
+                            /** @description The member's e-mail */
+                            email: string;
+                            /**
+                             * @description Notification mail of this task. 0: not sent; 1: bad address; 2: unreachable; 3: sent
+                             * @enum {integer}
+                             */
+                            email_status: 0 | 1 | 2 | 3;
+                            /** @description Last notification mail, ms since the epoch; 0 when none */
+                            last_notify_time: number;
+                            /** @description Share of the member's checked copies the acceptance passed, 0 to 1 */
+                            pass_rate: number;
+                            /**
+                             * @description The member's role in the task. 0: labeler; 1: reviewer; 2: team administrator; 3: dataset owner
+                             * @enum {integer}
+                             */
+                            role: 0 | 1 | 2 | 3;
+                            /** @description Copies of the samples by state */
+                            sample_stats: {
+                                /** @description Copies the owner accepted */
+                                accepted_sample_count: number;
+                                /** @description Copies with labels awaiting confirmation (always 0: members confirm by saving) */
+                                auto_annotation_sample_count: number;
+                                /** @description Copies of samples since deleted from the dataset */
+                                deleted_sample_count: number;
+                                /** @description Copies refused by review or acceptance, back with their labeler */
+                                rejected_sample_count: number;
+                                /** @description Copies sampled by the open acceptance (0 when none is open) */
+                                sampled_sample_count: number;
+                                /** @description All copies */
+                                total_sample_count: number;
+                                /** @description Copies not labeled yet */
+                                unannotated_sample_count: number;
+                                /** @description Copies the review passed, waiting for acceptance */
+                                uncheck_sample_count: number;
+                                /** @description Copies labeled, waiting for review */
+                                unreviewed_sample_count: number;
+                            };
+                            /** @description Average acceptance score of the member's copies (A 4 ... D 1); 0 when none */
+                            score: number;
+                            /** @description Team labeling task ID */
+                            task_id: string;
+                            /**
+                             * @description Status of the task. 0: starting: the samples are being assigned; 1: running: members label and review; 2: accepting: an acceptance is open; 3: accepted: the task is done; 4: rejected: the labels go back for labeling and review; 5: syncing the accepted labels into the dataset; 6: created, not started: only the owner and administrator see it
+                             * @enum {integer}
+                             */
+                            task_status: 0 | 1 | 2 | 3 | 4 | 5 | 6;
+                            /** @description Last change of the task, ms since the epoch */
+                            update_time: number;
+                            /** @description Team member ID */
+                            worker_id: string;
+                            /** @description Task name */
+                            workforce_task_name: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+        };
+    };
+    ListWorkforceTaskSamples: {
+        parameters: {
+            query: {
+                /** @description Accepted and ignored */
+                label_name?: string;
+                /** @description Accepted and ignored */
+                label_type?: number;
+                /**
+                 * @description Records per page, 1 to 100
+                 * @example 100
+                 */
+                limit: number;
+                /** @description Accepted and ignored */
+                locale?: string;
+                /** @description Page number, 0-based (skips offset × limit records), 0 to 10000000 */
+                offset: number;
+                /** @description Accepted and ignored */
+                process_parameter?: string;
+                /** @description Only the copies in this state; the lower-case forms (as in the spec example) mean the same. __all__: as __ALL__; __none__: as __NONE__; __uncheck__: as __UNCHECK__; __accepted__: as __ACCEPTED__; __rejected__: as __REJECTED__; __unreviewed__: as __UNREVIEWED__; __reviewed__: as __REVIEWED__; __workforce_sampled__: as __WORKFORCE_SAMPLED__; __workforce_sampled_uncheck__: as __WORKFORCE_SAMPLED_UNCHECK__; __workforce_sampled_checked__: as __WORKFORCE_SAMPLED_CHECKED__; __workforce_sampled_accepted__: as __WORKFORCE_SAMPLED_ACCEPTED__; __workforce_sampled_rejected__: as __WORKFORCE_SAMPLED_REJECTED__; __auto_annotation__: as __AUTO_ANNOTATION__; __ALL__: copies with labels; __NONE__: copies not labeled yet; __UNCHECK__: copies passed by review, waiting for acceptance; __ACCEPTED__: copies accepted into the dataset; __REJECTED__: copies sent back to their labeler by review or acceptance; __UNREVIEWED__: labeled copies waiting for review; __REVIEWED__: copies passed by review; __WORKFORCE_SAMPLED__: copies drawn into the running acceptance; __WORKFORCE_SAMPLED_UNCHECK__: drawn copies without a verdict yet; __WORKFORCE_SAMPLED_CHECKED__: drawn copies with a verdict; __WORKFORCE_SAMPLED_ACCEPTED__: drawn copies the owner passed; __WORKFORCE_SAMPLED_REJECTED__: drawn copies the owner refused; __AUTO_ANNOTATION__: copies with labels to confirm (a task holds none) */
+                sample_state?: "__ALL__" | "__NONE__" | "__UNCHECK__" | "__ACCEPTED__" | "__REJECTED__" | "__UNREVIEWED__" | "__REVIEWED__" | "__WORKFORCE_SAMPLED__" | "__WORKFORCE_SAMPLED_UNCHECK__" | "__WORKFORCE_SAMPLED_CHECKED__" | "__WORKFORCE_SAMPLED_ACCEPTED__" | "__WORKFORCE_SAMPLED_REJECTED__" | "__AUTO_ANNOTATION__" | "__all__" | "__none__" | "__uncheck__" | "__accepted__" | "__rejected__" | "__unreviewed__" | "__reviewed__" | "__workforce_sampled__" | "__workforce_sampled_uncheck__" | "__workforce_sampled_checked__" | "__workforce_sampled_accepted__" | "__workforce_sampled_rejected__" | "__auto_annotation__";
+                /** @description Accepted and ignored */
+                search_conditions?: string;
+                /** @description Owner only: one member's copies; a member always sees only their own */
+                worker_id?: string;
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description Project ID
+                 * @example ee296bc6c63b49baaea9c44960114756
+                 */
+                project_id: string;
+                /**
+                 * @description Dataset ID
+                 * @example 5Zqc93Tbjswxj0n2hPh
+                 */
+                dataset_id: string;
+                /**
+                 * @description Team labeling task ID
+                 * @example r8CqV4q8iKv8vkGAtuA
+                 */
+                workforce_task_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "sample_count": 6,
+                     *       "samples": [
+                     *         {
+                     *           "labels": [],
+                     *           "metadata": {},
+                     *           "sample_dir": "/samples-bucket/ds-1-88281/in/",
+                     *           "sample_id": "01a248a95bf4047dfef8e206f36b4d9f",
+                     *           "sample_name": "0.jpg",
+                     *           "sample_size": 70,
+                     *           "sample_status": "UN_ANNOTATION",
+                     *           "sample_time": 1796515388282,
+                     *           "sample_type": 0,
+                     *           "source": "http://127.0.0.1:46543/objects/samples-bucket/ds-1-88281/in/0.jpg?Expires=1796519040&Signature=CH0nvzdy8_QKbCONhD_F9ZeuAX4wRmFd-5xReKShBjo",
+                     *           "labelers": [
+                     *             {
+                     *               "create_time": 1796515388435,
+                     *               "description": "",
+                     *               "email": "l2@example.com",
+                     *               "role": 0,
+                     *               "status": 2,
+                     *               "update_time": 1796515388766,
+                     *               "worker_id": "3c044ad904b64652b4762e5473c88b54",
+                     *               "workforce_id": "CrXXHats5LdnAz4Fsqj"
+                     *             }
+                     *           ],
+                     *           "worker_id": "3c044ad904b64652b4762e5473c88b54"
+                     *         },
+                     *         {
+                     *           "labels": [],
+                     *           "metadata": {},
+                     *           "sample_dir": "/samples-bucket/ds-1-88281/in/",
+                     *           "sample_id": "01a248a95bf426897de03fd119acf666",
+                     *           "sample_name": "4.jpg",
+                     *           "sample_size": 70,
+                     *           "sample_status": "UN_ANNOTATION",
+                     *           "sample_time": 1796515388282,
+                     *           "sample_type": 0,
+                     *           "source": "http://127.0.0.1:46543/objects/samples-bucket/ds-1-88281/in/4.jpg?Expires=1796519040&Signature=HHw547WVAEnqR2nQYB8TTeDvU7gnUCit2zSfEQq-UXI",
+                     *           "labelers": [
+                     *             {
+                     *               "create_time": 1796515388435,
+                     *               "description": "",
+                     *               "email": "l1@example.com",
+                     *               "role": 0,
+                     *               "status": 2,
+                     *               "update_time": 1796515388653,
+                     *               "worker_id": "b9f3a5e3dbc74486b0b052f0a54aa534",
+                     *               "workforce_id": "CrXXHats5LdnAz4Fsqj"
+                     *             }
+                     *           ],
+                     *           "worker_id": "b9f3a5e3dbc74486b0b052f0a54aa534"
+                     *         },
+                     *         {
+                     *           "labels": [],
+                     *           "metadata": {},
+                     *           "sample_dir": "/samples-bucket/ds-1-88281/in/",
+                     *           "sample_id": "01a248a95bf447410f1c2393d2d50ce3",
+                     *           "sample_name": "5.jpg",
+                     *           "sample_size": 70,
+                     *           "sample_status": "UN_ANNOTATION",
+                     *           "sample_time": 1796515388282,
+                     *           "sample_type": 0,
+                     *           "source": "http://127.0.0.1:46543/objects/samples-bucket/ds-1-88281/in/5.jpg?Expires=1796519040&Signature=SFB8mla-N-HN35Xc6PQOUuQYI8qLyx99drpWD9nck9A",
+                     *           "labelers": [
+                     *             {
+                     *               "create_time": 1796515388435,
+                     *               "description": "",
+                     *               "email": "l2@example.com",
+                     *               "role": 0,
+                     *               "status": 2,
+                     *               "update_time": 1796515388766,
+                     *               "worker_id": "3c044ad904b64652b4762e5473c88b54",
+                     *               "workforce_id": "CrXXHats5LdnAz4Fsqj"
+                     *             }
+                     *           ],
+                     *           "worker_id": "3c044ad904b64652b4762e5473c88b54"
+                     *         },
+                     *         {
+                     *           "labels": [],
+                     *           "metadata": {},
+                     *           "sample_dir": "/samples-bucket/ds-1-88281/in/",
+                     *           "sample_id": "01a248a95bf4abee8cc709963d6a103d",
+                     *           "sample_name": "3.jpg",
+                     *           "sample_size": 70,
+                     *           "sample_status": "UN_ANNOTATION",
+                     *           "sample_time": 1796515388282,
+                     *           "sample_type": 0,
+                     *           "source": "http://127.0.0.1:46543/objects/samples-bucket/ds-1-88281/in/3.jpg?Expires=1796519040&Signature=XK658JmsU8ETBoCUDBlGdhV8FRpyf8cZY4J99hg82fI",
+                     *           "labelers": [
+                     *             {
+                     *               "create_time": 1796515388435,
+                     *               "description": "",
+                     *               "email": "l1@example.com",
+                     *               "role": 0,
+                     *               "status": 2,
+                     *               "update_time": 1796515388653,
+                     *               "worker_id": "b9f3a5e3dbc74486b0b052f0a54aa534",
+                     *               "workforce_id": "CrXXHats5LdnAz4Fsqj"
+                     *             }
+                     *           ],
+                     *           "worker_id": "b9f3a5e3dbc74486b0b052f0a54aa534"
+                     *         },
+                     *         {
+                     *           "labels": [],
+                     *           "metadata": {},
+                     *           "sample_dir": "/samples-bucket/ds-1-88281/in/",
+                     *           "sample_id": "01a248a95bf4d06f5d1a3addc49ff30b",
+                     *           "sample_name": "2.jpg",
+                     *           "sample_size": 70,
+                     *           "sample_status": "UN_ANNOTATION",
+                     *           "sample_time": 1796515388282,
+                     *           "sample_type": 0,
+                     *           "source": "http://127.0.0.1:46543/objects/samples-bucket/ds-1-88281/in/2.jpg?Expires=1796519040&Signature=gR5TxoBui4gs3tyn_s4GYekYlxazPJhUZzHxYsxlLDk",
+                     *           "labelers": [
+                     *             {
+                     *               "create_time": 1796515388435,
+                     *               "description": "",
+                     *               "email": "l2@example.com",
+                     *               "role": 0,
+                     *               "status": 2,
+                     *               "update_time": 1796515388766,
+                     *               "worker_id": "3c044ad904b64652b4762e5473c88b54",
+                     *               "workforce_id": "CrXXHats5LdnAz4Fsqj"
+                     *             }
+                     *           ],
+                     *           "worker_id": "3c044ad904b64652b4762e5473c88b54"
+                     *         },
+                     *         {
+                     *           "labels": [],
+                     *           "metadata": {},
+                     *           "sample_dir": "/samples-bucket/ds-1-88281/in/",
+                     *           "sample_id": "01a248a95bf4e2f1e6ea9c91341b9f9e",
+                     *           "sample_name": "1.jpg",
+                     *           "sample_size": 70,
+                     *           "sample_status": "UN_ANNOTATION",
+                     *           "sample_time": 1796515388282,
+                     *           "sample_type": 0,
+                     *           "source": "http://127.0.0.1:46543/objects/samples-bucket/ds-1-88281/in/1.jpg?Expires=1796519040&Signature=I2cPvBqI2cVOFNjarW5aJO6jfYzbTiuHzeocugsiFYw",
+                     *           "labelers": [
+                     *             {
+                     *               "create_time": 1796515388435,
+                     *               "description": "",
+                     *               "email": "l1@example.com",
+                     *               "role": 0,
+                     *               "status": 2,
+                     *               "update_time": 1796515388653,
+                     *               "worker_id": "b9f3a5e3dbc74486b0b052f0a54aa534",
+                     *               "workforce_id": "CrXXHats5LdnAz4Fsqj"
+                     *             }
+                     *           ],
+                     *           "worker_id": "b9f3a5e3dbc74486b0b052f0a54aa534"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Copies matching the filters, over all pages */
+                        sample_count: number;
+                        /** @description This page of copies, in sample order */
+                        samples: {
+                            /** @description Reasons the sample is a hard example, by reason id; only when its metadata marks it hard and lists reasons */
+                            hard_details?: {
+                                [key: string]: {
+                                    /** @description Short name of the reason, e.g. low_confidence */
+                                    alo_name?: string;
+                                    /** @description Reason id. 0: no object found; 1: low confidence; 2: clustering disagrees with the prediction; 3: unlike training samples of its class; 4: similar consecutive images predicted differently; 5 to 10: the resolution, aspect ratio, brightness, saturation, color richness or sharpness of the image (in that order) is far from the training data; 11 to 18: the number, spread of areas, aspect ratio, share of the image, position near the edges, brightness, sharpness or overlap of its boxes (in that order) is far from the training data; 19 to 29: the prediction changes when the image is blurred, flipped left to right, cropped, flipped upside down, scaled, shifted, sheared, turned into superpixels, sharpened, brightened or darkened, or inverted (in that order); 30: predicted abnormal */
+                                    id: number;
+                                    /** @description What makes the sample hard */
+                                    reason: string;
+                                    /** @description What to do about it */
+                                    suggestion: string;
+                                };
+                            };
+                            /** @description Labels on the sample; [] when unlabeled */
+                            labels: {
+                                /** @description Who set the label, as given: human (a person) or auto (a model); absent when not given */
+                                annotated_by?: string;
+                                /** @description Id of this label on the sample, as given; absent when not given */
+                                id?: string;
+                                /** @description Label name */
+                                name: string;
+                                /** @description What the label marks on this sample (shape, text span, speech segment...); {} when nothing */
+                                property: {
+                                    [key: string]: unknown;
+                                };
+                                /** @description Confidence of the label, 0 to 1; absent when not given */
+                                score?: number;
+                                /** @description Label type. 0: image classification; 1: object detection; 3: image segmentation; 100: text classification; 101: named entity recognition; 102: text triplet relation (its @modelarts:from_type and @modelarts:to_type name entity labels); 103: text triplet entity; 200: sound classification; 201: speech content (transcription); 202: speech paragraph labeling; 600: video labeling */
+                                type: number;
+                            }[];
+                            /** @description Metadata of the sample: @modelarts keys (hard, hard_coefficient, hard_reasons, size, import_origin) and any key set by the client */
+                            metadata: {
+                                [key: string]: unknown;
+                            };
+                            /** @description Folder of the file, /bucket/dir/ (not meaningful for a line of a text file) */
+                            sample_dir: string;
+                            /** @description Sample ID (32 hex characters) */
+                            sample_id: string;
+                            /** @description File name of the sample (for a line of a text file, the name of the file) */
+                            sample_name: string;
+                            /** @description Size of the file in bytes; for a line of a text file, the length of the line in UTF-8 bytes */
+                            sample_size: number;
+                            /** @description State of the sample: UN_ANNOTATION unlabeled; MANUAL_ANNOTATION labeled, labels final; AUTO_ANNOTATION labels awaiting confirmation (the names of the spec examples, not the sample_state filter words) */
+                            sample_status: string;
+                            /** @description Last modification of the file, ms since epoch */
+                            sample_time: number;
+                            /** @description File type. 0: image; 1: text; 2: audio; 4: table; 6: video; 9: custom format */
+                            sample_type: number;
+                            /** @description Where to read the sample: a signed URL of its file on this server, valid for at least ATELIER_OBJECT_URL_TTL seconds (default 3600); for a line of a text file, content:// followed by the text */
+                            source: string;
+                            /** @description Verdict of the acceptance that checked this copy; absent when unchecked */
+                            check_accept?: boolean;
+                            /** @description Comment of that acceptance check */
+                            check_comment?: string;
+                            /** @description Score of that acceptance check: A, B, C or D */
+                            check_score?: string;
+                            /** @description The members the sample is assigned to (several with repetition) */
+                            labelers: {
+                                /** @description When the member joined the team, ms since the epoch */
+                                create_time: number;
+                                /** @description Member description */
+                                description: string;
+                                /** @description The member's e-mail address, which is also their sign-in user name */
+                                email: string;
+                                /**
+                                 * @description The member's role. 0: labeler; 1: reviewer; 2: team administrator; 3: dataset owner (only in a task view)
+                                 * @enum {integer}
+                                 */
+                                role: 0 | 1 | 2 | 3;
+                                /**
+                                 * @description The member's invitation and sign-in state. 0: no invitation sent yet; 1: invitation sent, not signed in since; 2: has signed in; 3: removed from the team
+                                 * @enum {integer}
+                                 */
+                                status: 0 | 1 | 2 | 3;
+                                /** @description When the member was last changed, ms since the epoch */
+                                update_time: number;
+                                /** @description Team member ID */
+                                worker_id: string;
+                                /** @description The team the member belongs to */
+                                workforce_id: string;
+                            }[];
+                            /** @description Reviewer verdict; absent until reviewed */
+                            review_accept?: boolean;
+                            /** @description Reviewer comment */
+                            review_comment?: string;
+                            /** @description Reviewer score: A, B, C or D */
+                            review_score?: string;
+                            /** @description The member whose copy this is */
+                            worker_id: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+        };
+    };
+    UpdateWorkforceTaskSamples: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Project ID
+                 * @example ee296bc6c63b49baaea9c44960114756
+                 */
+                project_id: string;
+                /**
+                 * @description Dataset ID
+                 * @example 5Zqc93Tbjswxj0n2hPh
+                 */
+                dataset_id: string;
+                /**
+                 * @description Team labeling task ID
+                 * @example r8CqV4q8iKv8vkGAtuA
+                 */
+                workforce_task_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "samples": [
+                 *         {
+                 *           "sample_id": "01a248a95bf426897de03fd119acf666",
+                 *           "labels": [
+                 *             {
+                 *               "name": "dog"
+                 *             }
+                 *           ]
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": {
+                    /** @description Accepted and ignored: the caller is the member */
+                    email?: string;
+                    /** @description Copies to label, at least one. At most 1000 items */
+                    samples?: {
+                        /** @description The member's labels of the sample, replacing their earlier ones; [] clears them. At most 1000 items */
+                        labels?: {
+                            /**
+                             * @description Who set the label, kept as given. human: set by a person; auto: set by a model
+                             * @enum {string}
+                             */
+                            annotated_by?: "human" | "auto";
+                            /** @description Id of this label on the sample, unique there; triplet relations name their entities by it */
+                            id?: string;
+                            /** @description Label name (required); a name the dataset lacks creates the label */
+                            name?: string;
+                            /** @description What the label marks on this sample (shape, text span, speech segment...), as its label type needs; other keys are kept as given */
+                            property?: {
+                                /** @description Speech content and paragraph labels (201, 202): the words spoken */
+                                "@modelarts:content"?: string;
+                                /** @description Named entity and triplet entity labels (101, 103): offset just past the last character of the entity (exclusive), above start_index */
+                                "@modelarts:end_index"?: number;
+                                /** @description Speech paragraph labels (202): end of the segment, hh:mm:ss.SSS, after start_time */
+                                "@modelarts:end_time"?: string;
+                                /** @description Points of the shape, [x,y] in pixels from the upper left corner of the image: bndbox [[x1,y1],[x2,y2]] (upper left, then lower right), circle [[x,y],[radius]], point [[x,y]], line and dashed two points (start, end), polygon three points or more, polyline two or more */
+                                "@modelarts:feature"?: unknown;
+                                /** @description Triplet relation labels (102): id of the head entity label on the same sample */
+                                "@modelarts:from"?: string;
+                                /** @description Whether this label is a hard example: 0 or false no, 1 or true yes (strings too) */
+                                "@modelarts:hard"?: unknown;
+                                /** @description How hard this label is, a number (or numeric string) within [0,1] */
+                                "@modelarts:hard_coefficient"?: unknown;
+                                /** @description Why this label is hard: reason ids joined by "-", e.g. 3-20-21-19. 0: no object found; 1: low confidence; 2: clustering disagrees with the prediction; 3: unlike training samples of its class; 4: similar consecutive images predicted differently; 5 to 10: the resolution, aspect ratio, brightness, saturation, color richness or sharpness of the image (in that order) is far from the training data; 11 to 18: the number, spread of areas, aspect ratio, share of the image, position near the edges, brightness, sharpness or overlap of its boxes (in that order) is far from the training data; 19 to 29: the prediction changes when the image is blurred, flipped left to right, cropped, flipped upside down, scaled, shifted, sheared, turned into superpixels, sharpened, brightened or darkened, or inverted (in that order); 30: predicted abnormal */
+                                "@modelarts:hard_reasons"?: string;
+                                /** @description Shape of the object, required on object detection labels (1), optional on segmentation and video labels (3, 600): bndbox rectangle; polygon; circle; line straight line; dashed dashed line; point; polyline open line of segments */
+                                "@modelarts:shape"?: string;
+                                /** @description Speech labels: who speaks, e.g. speaker or narrator; kept as given */
+                                "@modelarts:source"?: string;
+                                /** @description Named entity and triplet entity labels (101, 103): offset of the first character of the entity, from 0 */
+                                "@modelarts:start_index"?: number;
+                                /** @description Speech paragraph labels (202): start of the segment, hh:mm:ss.SSS */
+                                "@modelarts:start_time"?: string;
+                                /** @description Triplet relation labels (102): id of the tail entity label on the same sample */
+                                "@modelarts:to"?: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            /** @description Confidence of the label, 0 to 1 */
+                            score?: number;
+                            /**
+                             * @description Label type; defaults to the type of the label of that name, or for a new label to the only label type of the dataset (else required). A type the label or dataset does not have is refused. 0: image classification; 1: object detection; 3: image segmentation; 100: text classification; 101: named entity recognition; 102: text triplet relation (its @modelarts:from_type and @modelarts:to_type name entity labels); 103: text triplet entity; 200: sound classification; 201: speech content (transcription); 202: speech paragraph labeling; 600: video labeling
+                             * @enum {integer}
+                             */
+                            type?: 0 | 1 | 3 | 100 | 101 | 102 | 103 | 200 | 201 | 202 | 600;
+                        }[];
+                        /** @description Accepted and ignored */
+                        metadata?: {
+                            [key: string]: unknown;
+                        };
+                        /** @description Sample ID (required) */
+                        sample_id?: string;
+                        /** @description Accepted and ignored */
+                        sample_type?: number;
+                        /** @description Accepted and ignored */
+                        sample_usage?: string;
+                        /** @description Accepted and ignored */
+                        source?: string;
+                        /** @description Accepted and ignored: the copy saved is always the caller's own */
+                        worker_id?: string;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error_code": "ModelArts.4338",
+                     *       "error_msg": "sample 01a248a95bf426897de03fd119acf666 is not assigned to you in this task",
+                     *       "results": [
+                     *         {
+                     *           "success": false,
+                     *           "error_code": "ModelArts.4338",
+                     *           "error_msg": "sample 01a248a95bf426897de03fd119acf666 is not assigned to you in this task"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description The first failure, when any item failed */
+                        error_code?: string;
+                        /** @description The first failure in words, when any item failed */
+                        error_msg?: string;
+                        /** @description One result per requested item, in request order */
+                        results?: {
+                            /** @description Why this item failed (only on failure) */
+                            error_code?: string;
+                            /** @description The failure in words (only on failure) */
+                            error_msg?: string;
+                            /** @description true: this item was carried out */
+                            success: boolean;
+                        }[];
+                        /** @description true: every item was carried out */
+                        success: boolean;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+        };
+    };
+    DescribeWorkforceTaskSample: {
+        parameters: {
+            query?: {
+                /** @description Accepted and ignored */
+                locale?: string;
+                /** @description Accepted and ignored */
+                sample_state?: string;
+                /** @description Owner only: that member's copy (default: the first); a member always gets their own */
+                worker_id?: string;
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description Project ID
+                 * @example ee296bc6c63b49baaea9c44960114756
+                 */
+                project_id: string;
+                /**
+                 * @description Dataset ID
+                 * @example 5Zqc93Tbjswxj0n2hPh
+                 */
+                dataset_id: string;
+                /**
+                 * @description Team labeling task ID
+                 * @example r8CqV4q8iKv8vkGAtuA
+                 */
+                workforce_task_id: string;
+                /**
+                 * @description Sample ID
+                 * @example 01a248a95bf426897de03fd119acf666
+                 */
+                sample_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "labels": [
+                     *         {
+                     *           "name": "cat",
+                     *           "property": {},
+                     *           "type": 0
+                     *         }
+                     *       ],
+                     *       "metadata": {},
+                     *       "sample_dir": "/samples-bucket/ds-1-88281/in/",
+                     *       "sample_id": "01a248a95bf426897de03fd119acf666",
+                     *       "sample_name": "4.jpg",
+                     *       "sample_size": 70,
+                     *       "sample_status": "UN_ANNOTATION",
+                     *       "sample_time": 1796515388282,
+                     *       "sample_type": 0,
+                     *       "source": "http://127.0.0.1:46543/objects/samples-bucket/ds-1-88281/in/4.jpg?Expires=1796519040&Signature=HHw547WVAEnqR2nQYB8TTeDvU7gnUCit2zSfEQq-UXI",
+                     *       "labelers": [
+                     *         {
+                     *           "create_time": 1796515388435,
+                     *           "description": "",
+                     *           "email": "l1@example.com",
+                     *           "role": 0,
+                     *           "status": 2,
+                     *           "update_time": 1796515388653,
+                     *           "worker_id": "b9f3a5e3dbc74486b0b052f0a54aa534",
+                     *           "workforce_id": "CrXXHats5LdnAz4Fsqj"
+                     *         }
+                     *       ],
+                     *       "worker_id": "b9f3a5e3dbc74486b0b052f0a54aa534"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Reasons the sample is a hard example, by reason id; only when its metadata marks it hard and lists reasons */
+                        hard_details?: {
+                            [key: string]: {
+                                /** @description Short name of the reason, e.g. low_confidence */
+                                alo_name?: string;
+                                /** @description Reason id. 0: no object found; 1: low confidence; 2: clustering disagrees with the prediction; 3: unlike training samples of its class; 4: similar consecutive images predicted differently; 5 to 10: the resolution, aspect ratio, brightness, saturation, color richness or sharpness of the image (in that order) is far from the training data; 11 to 18: the number, spread of areas, aspect ratio, share of the image, position near the edges, brightness, sharpness or overlap of its boxes (in that order) is far from the training data; 19 to 29: the prediction changes when the image is blurred, flipped left to right, cropped, flipped upside down, scaled, shifted, sheared, turned into superpixels, sharpened, brightened or darkened, or inverted (in that order); 30: predicted abnormal */
+                                id: number;
+                                /** @description What makes the sample hard */
+                                reason: string;
+                                /** @description What to do about it */
+                                suggestion: string;
+                            };
+                        };
+                        /** @description Labels on the sample; [] when unlabeled */
+                        labels: {
+                            /** @description Who set the label, as given: human (a person) or auto (a model); absent when not given */
+                            annotated_by?: string;
+                            /** @description Id of this label on the sample, as given; absent when not given */
+                            id?: string;
+                            /** @description Label name */
+                            name: string;
+                            /** @description What the label marks on this sample (shape, text span, speech segment...); {} when nothing */
+                            property: {
+                                [key: string]: unknown;
+                            };
+                            /** @description Confidence of the label, 0 to 1; absent when not given */
+                            score?: number;
+                            /** @description Label type. 0: image classification; 1: object detection; 3: image segmentation; 100: text classification; 101: named entity recognition; 102: text triplet relation (its @modelarts:from_type and @modelarts:to_type name entity labels); 103: text triplet entity; 200: sound classification; 201: speech content (transcription); 202: speech paragraph labeling; 600: video labeling */
+                            type: number;
+                        }[];
+                        /** @description Metadata of the sample: @modelarts keys (hard, hard_coefficient, hard_reasons, size, import_origin) and any key set by the client */
+                        metadata: {
+                            [key: string]: unknown;
+                        };
+                        /** @description Folder of the file, /bucket/dir/ (not meaningful for a line of a text file) */
+                        sample_dir: string;
+                        /** @description Sample ID (32 hex characters) */
+                        sample_id: string;
+                        /** @description File name of the sample (for a line of a text file, the name of the file) */
+                        sample_name: string;
+                        /** @description Size of the file in bytes; for a line of a text file, the length of the line in UTF-8 bytes */
+                        sample_size: number;
+                        /** @description State of the sample: UN_ANNOTATION unlabeled; MANUAL_ANNOTATION labeled, labels final; AUTO_ANNOTATION labels awaiting confirmation (the names of the spec examples, not the sample_state filter words) */
+                        sample_status: string;
+                        /** @description Last modification of the file, ms since epoch */
+                        sample_time: number;
+                        /** @description File type. 0: image; 1: text; 2: audio; 4: table; 6: video; 9: custom format */
+                        sample_type: number;
+                        /** @description Where to read the sample: a signed URL of its file on this server, valid for at least ATELIER_OBJECT_URL_TTL seconds (default 3600); for a line of a text file, content:// followed by the text */
+                        source: string;
+                        /** @description Verdict of the acceptance that checked this copy; absent when unchecked */
+                        check_accept?: boolean;
+                        /** @description Comment of that acceptance check */
+                        check_comment?: string;
+                        /** @description Score of that acceptance check: A, B, C or D */
+                        check_score?: string;
+                        /** @description The members the sample is assigned to (several with repetition) */
+                        labelers: {
+                            /** @description When the member joined the team, ms since the epoch */
+                            create_time: number;
+                            /** @description Member description */
+                            description: string;
+                            /** @description The member's e-mail address, which is also their sign-in user name */
+                            email: string;
+                            /**
+                             * @description The member's role. 0: labeler; 1: reviewer; 2: team administrator; 3: dataset owner (only in a task view)
+                             * @enum {integer}
+                             */
+                            role: 0 | 1 | 2 | 3;
+                            /**
+                             * @description The member's invitation and sign-in state. 0: no invitation sent yet; 1: invitation sent, not signed in since; 2: has signed in; 3: removed from the team
+                             * @enum {integer}
+                             */
+                            status: 0 | 1 | 2 | 3;
+                            /** @description When the member was last changed, ms since the epoch */
+                            update_time: number;
+                            /** @description Team member ID */
+                            worker_id: string;
+                            /** @description The team the member belongs to */
+                            workforce_id: string;
+                        }[];
+                        /** @description Reviewer verdict; absent until reviewed */
+                        review_accept?: boolean;
+                        /** @description Reviewer comment */
+                        review_comment?: string;
+                        /** @description Reviewer score: A, B, C or D */
+                        review_score?: string;
+                        /** @description The member whose copy this is */
+                        worker_id: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+        };
+    };
     ListProcessorTasks: {
         parameters: {
             query?: {
@@ -13604,7 +19472,7 @@ export interface operations {
                 sort_by?: "create_time" | "name" | "duration_seconds";
                 /** @description Only tasks with an input of this source */
                 source?: string;
-                /** @description Where the data comes from. OBS: source is an OBS folder or file (/bucket/path or obs://bucket/path); TASK: source is the ID of another processing task of the project: its latest completed output is read; DATASET: source is the ID of a dataset of the project: its input files are read; CUSTOM: for resource tenants; not offered here and refused */
+                /** @description Where the data comes from. OBS: source is an OBS folder or file (/bucket/path or obs://bucket/path); TASK: source is the ID of another processing task of the project: its latest completed output is read; DATASET: source is the ID of a dataset of the project: its samples are read with their labels (a published version's with version_id); CUSTOM: for resource tenants; not offered here and refused */
                 source_type?: "OBS" | "TASK" | "DATASET" | "CUSTOM";
                 /** @description State of the run. 0: initialized (queued); 1: running; 2: completed; 3: failed; 4: stopped */
                 status?: 0 | 1 | 2 | 3 | 4;
@@ -13621,7 +19489,7 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example 2d6ac605f5d945c49d8d4e4101703e8b
+                 * @example 35bc48a7992b4141bbb2e4a073583fdd
                  */
                 project_id: string;
             };
@@ -13655,11 +19523,11 @@ export interface operations {
                                 /** @description The OBS path, task ID or dataset ID, after type */
                                 source?: string;
                                 /**
-                                 * @description Where the data comes from. OBS: source is an OBS folder or file (/bucket/path or obs://bucket/path); TASK: source is the ID of another processing task of the project: its latest completed output is read; DATASET: source is the ID of a dataset of the project: its input files are read; CUSTOM: for resource tenants; not offered here and refused
+                                 * @description Where the data comes from. OBS: source is an OBS folder or file (/bucket/path or obs://bucket/path); TASK: source is the ID of another processing task of the project: its latest completed output is read; DATASET: source is the ID of a dataset of the project: its samples are read with their labels (a published version's with version_id); CUSTOM: for resource tenants; not offered here and refused
                                  * @enum {string}
                                  */
                                 type?: "OBS" | "TASK" | "DATASET" | "CUSTOM";
-                                /** @description ID of the dataset version the data is taken from (DATASET sources) */
+                                /** @description ID of a published version of the dataset: its samples are read instead of the live ones (DATASET sources) */
                                 version_id?: string;
                                 /** @description Name of a dataset version: up to 32 letters, digits, "_" or "-" */
                                 version_name?: string;
@@ -13677,11 +19545,11 @@ export interface operations {
                                 /** @description The OBS path, task ID or dataset ID, after type */
                                 source?: string;
                                 /**
-                                 * @description Where the data comes from. OBS: source is an OBS folder or file (/bucket/path or obs://bucket/path); TASK: source is the ID of another processing task of the project: its latest completed output is read; DATASET: source is the ID of a dataset of the project: its input files are read; CUSTOM: for resource tenants; not offered here and refused
+                                 * @description Where the data comes from. OBS: source is an OBS folder or file (/bucket/path or obs://bucket/path); TASK: source is the ID of another processing task of the project: its latest completed output is read; DATASET: source is the ID of a dataset of the project: its samples are read with their labels (a published version's with version_id); CUSTOM: for resource tenants; not offered here and refused
                                  * @enum {string}
                                  */
                                 type?: "OBS" | "TASK" | "DATASET" | "CUSTOM";
-                                /** @description ID of the dataset version the data is taken from (DATASET sources) */
+                                /** @description ID of a published version of the dataset: its samples are read instead of the live ones (DATASET sources) */
                                 version_id?: string;
                                 /** @description Name of a dataset version: up to 32 letters, digits, "_" or "-" */
                                 version_name?: string;
@@ -13737,13 +19605,13 @@ export interface operations {
                                 /** @description The OBS folder (type OBS) or the dataset ID (type DATASET) output goes to */
                                 path?: string;
                                 /**
-                                 * @description Kind of work path. OBS: path is an OBS folder; DATASET: path is a dataset ID: output goes under the dataset's work path
+                                 * @description Kind of work path. OBS: path is an OBS folder; DATASET: path is a dataset ID: output goes under the dataset's work path, the kept and new files become its samples and a new version of it is published
                                  * @enum {string}
                                  */
                                 type?: "OBS" | "DATASET";
-                                /** @description ID of the dataset version */
+                                /** @description ID of the dataset version the run published (answered for type DATASET once the version completed; ignored in requests) */
                                 version_id?: string;
-                                /** @description Name of a dataset version: up to 32 letters, digits, "_" or "-" */
+                                /** @description Name of the dataset version the run publishes (type DATASET): up to 32 letters, digits, "_" or "-"; default the next V00n */
                                 version_name?: string;
                             };
                             /** @description Workspace ID; "0" is the default */
@@ -13831,7 +19699,7 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example a72852c066a74b308b4aa12a03a6cdc9
+                 * @example 35bc48a7992b4141bbb2e4a073583fdd
                  */
                 project_id: string;
             };
@@ -13905,11 +19773,11 @@ export interface operations {
                         /** @description The OBS path, task ID or dataset ID, after type */
                         source?: string;
                         /**
-                         * @description Where the data comes from. OBS: source is an OBS folder or file (/bucket/path or obs://bucket/path); TASK: source is the ID of another processing task of the project: its latest completed output is read; DATASET: source is the ID of a dataset of the project: its input files are read; CUSTOM: for resource tenants; not offered here and refused
+                         * @description Where the data comes from. OBS: source is an OBS folder or file (/bucket/path or obs://bucket/path); TASK: source is the ID of another processing task of the project: its latest completed output is read; DATASET: source is the ID of a dataset of the project: its samples are read with their labels (a published version's with version_id); CUSTOM: for resource tenants; not offered here and refused
                          * @enum {string}
                          */
                         type?: "OBS" | "TASK" | "DATASET" | "CUSTOM";
-                        /** @description ID of the dataset version the data is taken from (DATASET sources) */
+                        /** @description ID of a published version of the dataset: its samples are read instead of the live ones (DATASET sources) */
                         version_id?: string;
                         /** @description Name of a dataset version: up to 32 letters, digits, "_" or "-" */
                         version_name?: string;
@@ -13923,11 +19791,11 @@ export interface operations {
                         /** @description The OBS path, task ID or dataset ID, after type */
                         source?: string;
                         /**
-                         * @description Where the data comes from. OBS: source is an OBS folder or file (/bucket/path or obs://bucket/path); TASK: source is the ID of another processing task of the project: its latest completed output is read; DATASET: source is the ID of a dataset of the project: its input files are read; CUSTOM: for resource tenants; not offered here and refused
+                         * @description Where the data comes from. OBS: source is an OBS folder or file (/bucket/path or obs://bucket/path); TASK: source is the ID of another processing task of the project: its latest completed output is read; DATASET: source is the ID of a dataset of the project: its samples are read with their labels (a published version's with version_id); CUSTOM: for resource tenants; not offered here and refused
                          * @enum {string}
                          */
                         type?: "OBS" | "TASK" | "DATASET" | "CUSTOM";
-                        /** @description ID of the dataset version the data is taken from (DATASET sources) */
+                        /** @description ID of a published version of the dataset: its samples are read instead of the live ones (DATASET sources) */
                         version_id?: string;
                         /** @description Name of a dataset version: up to 32 letters, digits, "_" or "-" */
                         version_name?: string;
@@ -13968,13 +19836,13 @@ export interface operations {
                         /** @description The OBS folder (type OBS) or the dataset ID (type DATASET) output goes to */
                         path?: string;
                         /**
-                         * @description Kind of work path. OBS: path is an OBS folder; DATASET: path is a dataset ID: output goes under the dataset's work path
+                         * @description Kind of work path. OBS: path is an OBS folder; DATASET: path is a dataset ID: output goes under the dataset's work path, the kept and new files become its samples and a new version of it is published
                          * @enum {string}
                          */
                         type?: "OBS" | "DATASET";
-                        /** @description ID of the dataset version */
+                        /** @description ID of the dataset version the run published (answered for type DATASET once the version completed; ignored in requests) */
                         version_id?: string;
-                        /** @description Name of a dataset version: up to 32 letters, digits, "_" or "-" */
+                        /** @description Name of the dataset version the run publishes (type DATASET): up to 32 letters, digits, "_" or "-"; default the next V00n */
                         version_name?: string;
                     };
                     /** @description Workspace ID; "0" is the default workspace */
@@ -13991,7 +19859,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "task_id": "gGvYgrWEtj1Jeb9nTut"
+                     *       "task_id": "RrhletM9tlTkVZa051O"
                      *     }
                      */
                     "application/json": {
@@ -14084,7 +19952,7 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example a72852c066a74b308b4aa12a03a6cdc9
+                 * @example 35bc48a7992b4141bbb2e4a073583fdd
                  */
                 project_id: string;
             };
@@ -14222,12 +20090,12 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example a72852c066a74b308b4aa12a03a6cdc9
+                 * @example fe864308f8ce4374b7b30ddc0ee44f2d
                  */
                 project_id: string;
                 /**
                  * @description ID of the processing task
-                 * @example 5GMW3DEyCWA8L7rJwZX
+                 * @example 9QUz1IglEfziRE658Ph
                  */
                 task_id: string;
             };
@@ -14243,19 +20111,19 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "create_time": 1796504822770,
+                     *       "create_time": 1796515040687,
                      *       "description": "",
                      *       "duration_seconds": 0,
                      *       "inputs": [
                      *         {
-                     *           "source": "/proc-an/in/",
-                     *           "type": "OBS"
+                     *           "source": "qf1XSWtFGSAo94KA2uI",
+                     *           "type": "DATASET"
                      *         }
                      *       ],
                      *       "is_current": true,
-                     *       "name": "an-1",
+                     *       "name": "ds-analyse",
                      *       "status": 2,
-                     *       "task_id": "5GMW3DEyCWA8L7rJwZX",
+                     *       "task_id": "9QUz1IglEfziRE658Ph",
                      *       "template": {
                      *         "id": "sys_data_analyse",
                      *         "operator_params": [
@@ -14270,368 +20138,73 @@ export interface operations {
                      *       "version_count": 1,
                      *       "workspace_id": "0",
                      *       "data_source": {
-                     *         "source": "/proc-an/in/",
-                     *         "type": "OBS"
+                     *         "source": "qf1XSWtFGSAo94KA2uI",
+                     *         "type": "DATASET"
                      *       },
                      *       "result": {
                      *         "histograms": [
                      *           {
                      *             "feature": "resolution",
                      *             "count": 6,
-                     *             "min": 1600,
-                     *             "max": 3600,
-                     *             "mean": 2600,
+                     *             "min": 5000,
+                     *             "max": 5000,
+                     *             "mean": 5000,
                      *             "bins": [
                      *               {
-                     *                 "lower": 1600,
-                     *                 "upper": 1800,
-                     *                 "count": 1
+                     *                 "lower": 5000,
+                     *                 "upper": 5001,
+                     *                 "count": 6
                      *               },
                      *               {
-                     *                 "lower": 1800,
-                     *                 "upper": 2000,
+                     *                 "lower": 5001,
+                     *                 "upper": 5002,
                      *                 "count": 0
                      *               },
                      *               {
-                     *                 "lower": 2000,
-                     *                 "upper": 2200,
-                     *                 "count": 1
-                     *               },
-                     *               {
-                     *                 "lower": 2200,
-                     *                 "upper": 2400,
+                     *                 "lower": 5002,
+                     *                 "upper": 5003,
                      *                 "count": 0
                      *               },
                      *               {
-                     *                 "lower": 2400,
-                     *                 "upper": 2600,
-                     *                 "count": 1
-                     *               },
-                     *               {
-                     *                 "lower": 2600,
-                     *                 "upper": 2800,
+                     *                 "lower": 5003,
+                     *                 "upper": 5004,
                      *                 "count": 0
                      *               },
                      *               {
-                     *                 "lower": 2800,
-                     *                 "upper": 3000,
-                     *                 "count": 1
-                     *               },
-                     *               {
-                     *                 "lower": 3000,
-                     *                 "upper": 3200,
+                     *                 "lower": 5004,
+                     *                 "upper": 5005,
                      *                 "count": 0
                      *               },
                      *               {
-                     *                 "lower": 3200,
-                     *                 "upper": 3400,
-                     *                 "count": 1
+                     *                 "lower": 5005,
+                     *                 "upper": 5006,
+                     *                 "count": 0
                      *               },
                      *               {
-                     *                 "lower": 3400,
-                     *                 "upper": 3600,
-                     *                 "count": 1
+                     *                 "lower": 5006,
+                     *                 "upper": 5007,
+                     *                 "count": 0
+                     *               },
+                     *               {
+                     *                 "lower": 5007,
+                     *                 "upper": 5008,
+                     *                 "count": 0
+                     *               },
+                     *               {
+                     *                 "lower": 5008,
+                     *                 "upper": 5009,
+                     *                 "count": 0
+                     *               },
+                     *               {
+                     *                 "lower": 5009,
+                     *                 "upper": 5010,
+                     *                 "count": 0
                      *               }
                      *             ]
                      *           },
                      *           {
                      *             "feature": "aspect_ratio",
                      *             "count": 6,
-                     *             "min": 1,
-                     *             "max": 2.25,
-                     *             "mean": 1.625,
-                     *             "bins": [
-                     *               {
-                     *                 "lower": 1,
-                     *                 "upper": 1.125,
-                     *                 "count": 1
-                     *               },
-                     *               {
-                     *                 "lower": 1.125,
-                     *                 "upper": 1.25,
-                     *                 "count": 0
-                     *               },
-                     *               {
-                     *                 "lower": 1.25,
-                     *                 "upper": 1.375,
-                     *                 "count": 1
-                     *               },
-                     *               {
-                     *                 "lower": 1.375,
-                     *                 "upper": 1.5,
-                     *                 "count": 0
-                     *               },
-                     *               {
-                     *                 "lower": 1.5,
-                     *                 "upper": 1.625,
-                     *                 "count": 1
-                     *               },
-                     *               {
-                     *                 "lower": 1.625,
-                     *                 "upper": 1.75,
-                     *                 "count": 0
-                     *               },
-                     *               {
-                     *                 "lower": 1.75,
-                     *                 "upper": 1.875,
-                     *                 "count": 1
-                     *               },
-                     *               {
-                     *                 "lower": 1.875,
-                     *                 "upper": 2,
-                     *                 "count": 0
-                     *               },
-                     *               {
-                     *                 "lower": 2,
-                     *                 "upper": 2.125,
-                     *                 "count": 1
-                     *               },
-                     *               {
-                     *                 "lower": 2.125,
-                     *                 "upper": 2.25,
-                     *                 "count": 1
-                     *               }
-                     *             ]
-                     *           },
-                     *           {
-                     *             "feature": "brightness",
-                     *             "count": 6,
-                     *             "min": 83.62511200000105,
-                     *             "max": 155.6325842857139,
-                     *             "mean": 117.3307891957676,
-                     *             "bins": [
-                     *               {
-                     *                 "lower": 83.62511200000105,
-                     *                 "upper": 90.82585922857234,
-                     *                 "count": 1
-                     *               },
-                     *               {
-                     *                 "lower": 90.82585922857234,
-                     *                 "upper": 98.02660645714363,
-                     *                 "count": 0
-                     *               },
-                     *               {
-                     *                 "lower": 98.02660645714363,
-                     *                 "upper": 105.22735368571492,
-                     *                 "count": 0
-                     *               },
-                     *               {
-                     *                 "lower": 105.22735368571492,
-                     *                 "upper": 112.42810091428619,
-                     *                 "count": 1
-                     *               },
-                     *               {
-                     *                 "lower": 112.42810091428619,
-                     *                 "upper": 119.62884814285748,
-                     *                 "count": 1
-                     *               },
-                     *               {
-                     *                 "lower": 119.62884814285748,
-                     *                 "upper": 126.82959537142877,
-                     *                 "count": 2
-                     *               },
-                     *               {
-                     *                 "lower": 126.82959537142877,
-                     *                 "upper": 134.03034260000004,
-                     *                 "count": 0
-                     *               },
-                     *               {
-                     *                 "lower": 134.03034260000004,
-                     *                 "upper": 141.23108982857133,
-                     *                 "count": 0
-                     *               },
-                     *               {
-                     *                 "lower": 141.23108982857133,
-                     *                 "upper": 148.43183705714262,
-                     *                 "count": 0
-                     *               },
-                     *               {
-                     *                 "lower": 148.43183705714262,
-                     *                 "upper": 155.6325842857139,
-                     *                 "count": 1
-                     *               }
-                     *             ]
-                     *           },
-                     *           {
-                     *             "feature": "clarity",
-                     *             "count": 6,
-                     *             "min": 4261.83402803364,
-                     *             "max": 37350.84759565497,
-                     *             "mean": 16742.614336301263,
-                     *             "bins": [
-                     *               {
-                     *                 "lower": 4261.83402803364,
-                     *                 "upper": 7570.735384795772,
-                     *                 "count": 1
-                     *               },
-                     *               {
-                     *                 "lower": 7570.735384795772,
-                     *                 "upper": 10879.636741557904,
-                     *                 "count": 1
-                     *               },
-                     *               {
-                     *                 "lower": 10879.636741557904,
-                     *                 "upper": 14188.538098320036,
-                     *                 "count": 0
-                     *               },
-                     *               {
-                     *                 "lower": 14188.538098320036,
-                     *                 "upper": 17497.439455082167,
-                     *                 "count": 3
-                     *               },
-                     *               {
-                     *                 "lower": 17497.439455082167,
-                     *                 "upper": 20806.340811844304,
-                     *                 "count": 0
-                     *               },
-                     *               {
-                     *                 "lower": 20806.340811844304,
-                     *                 "upper": 24115.242168606434,
-                     *                 "count": 0
-                     *               },
-                     *               {
-                     *                 "lower": 24115.242168606434,
-                     *                 "upper": 27424.143525368563,
-                     *                 "count": 0
-                     *               },
-                     *               {
-                     *                 "lower": 27424.143525368563,
-                     *                 "upper": 30733.0448821307,
-                     *                 "count": 0
-                     *               },
-                     *               {
-                     *                 "lower": 30733.0448821307,
-                     *                 "upper": 34041.94623889283,
-                     *                 "count": 0
-                     *               },
-                     *               {
-                     *                 "lower": 34041.94623889283,
-                     *                 "upper": 37350.84759565497,
-                     *                 "count": 1
-                     *               }
-                     *             ]
-                     *           },
-                     *           {
-                     *             "feature": "colorfulness",
-                     *             "count": 6,
-                     *             "min": 79.65611719187083,
-                     *             "max": 148.4813586858905,
-                     *             "mean": 121.38404077895508,
-                     *             "bins": [
-                     *               {
-                     *                 "lower": 79.65611719187083,
-                     *                 "upper": 86.53864134127281,
-                     *                 "count": 1
-                     *               },
-                     *               {
-                     *                 "lower": 86.53864134127281,
-                     *                 "upper": 93.42116549067477,
-                     *                 "count": 0
-                     *               },
-                     *               {
-                     *                 "lower": 93.42116549067477,
-                     *                 "upper": 100.30368964007674,
-                     *                 "count": 1
-                     *               },
-                     *               {
-                     *                 "lower": 100.30368964007674,
-                     *                 "upper": 107.1862137894787,
-                     *                 "count": 0
-                     *               },
-                     *               {
-                     *                 "lower": 107.1862137894787,
-                     *                 "upper": 114.06873793888067,
-                     *                 "count": 0
-                     *               },
-                     *               {
-                     *                 "lower": 114.06873793888067,
-                     *                 "upper": 120.95126208828265,
-                     *                 "count": 0
-                     *               },
-                     *               {
-                     *                 "lower": 120.95126208828265,
-                     *                 "upper": 127.83378623768462,
-                     *                 "count": 1
-                     *               },
-                     *               {
-                     *                 "lower": 127.83378623768462,
-                     *                 "upper": 134.7163103870866,
-                     *                 "count": 0
-                     *               },
-                     *               {
-                     *                 "lower": 134.7163103870866,
-                     *                 "upper": 141.59883453648854,
-                     *                 "count": 1
-                     *               },
-                     *               {
-                     *                 "lower": 141.59883453648854,
-                     *                 "upper": 148.4813586858905,
-                     *                 "count": 2
-                     *               }
-                     *             ]
-                     *           },
-                     *           {
-                     *             "feature": "bbox_size",
-                     *             "count": 2,
-                     *             "min": 0.015625,
-                     *             "max": 0.30375,
-                     *             "mean": 0.1596875,
-                     *             "bins": [
-                     *               {
-                     *                 "lower": 0.015625,
-                     *                 "upper": 0.044437500000000005,
-                     *                 "count": 1
-                     *               },
-                     *               {
-                     *                 "lower": 0.044437500000000005,
-                     *                 "upper": 0.07325000000000001,
-                     *                 "count": 0
-                     *               },
-                     *               {
-                     *                 "lower": 0.07325000000000001,
-                     *                 "upper": 0.1020625,
-                     *                 "count": 0
-                     *               },
-                     *               {
-                     *                 "lower": 0.1020625,
-                     *                 "upper": 0.13087500000000002,
-                     *                 "count": 0
-                     *               },
-                     *               {
-                     *                 "lower": 0.13087500000000002,
-                     *                 "upper": 0.1596875,
-                     *                 "count": 0
-                     *               },
-                     *               {
-                     *                 "lower": 0.1596875,
-                     *                 "upper": 0.1885,
-                     *                 "count": 0
-                     *               },
-                     *               {
-                     *                 "lower": 0.1885,
-                     *                 "upper": 0.21731250000000002,
-                     *                 "count": 0
-                     *               },
-                     *               {
-                     *                 "lower": 0.21731250000000002,
-                     *                 "upper": 0.246125,
-                     *                 "count": 0
-                     *               },
-                     *               {
-                     *                 "lower": 0.246125,
-                     *                 "upper": 0.2749375,
-                     *                 "count": 0
-                     *               },
-                     *               {
-                     *                 "lower": 0.2749375,
-                     *                 "upper": 0.30375,
-                     *                 "count": 1
-                     *               }
-                     *             ]
-                     *           },
-                     *           {
-                     *             "feature": "bbox_count",
-                     *             "count": 1,
                      *             "min": 2,
                      *             "max": 2,
                      *             "mean": 2,
@@ -14639,7 +20212,7 @@ export interface operations {
                      *               {
                      *                 "lower": 2,
                      *                 "upper": 3,
-                     *                 "count": 1
+                     *                 "count": 6
                      *               },
                      *               {
                      *                 "lower": 3,
@@ -14687,8 +20260,306 @@ export interface operations {
                      *                 "count": 0
                      *               }
                      *             ]
+                     *           },
+                     *           {
+                     *             "feature": "brightness",
+                     *             "count": 6,
+                     *             "min": 93.879448399998,
+                     *             "max": 133.73086640000145,
+                     *             "mean": 109.28004159999868,
+                     *             "bins": [
+                     *               {
+                     *                 "lower": 93.879448399998,
+                     *                 "upper": 97.86459019999835,
+                     *                 "count": 2
+                     *               },
+                     *               {
+                     *                 "lower": 97.86459019999835,
+                     *                 "upper": 101.84973199999868,
+                     *                 "count": 2
+                     *               },
+                     *               {
+                     *                 "lower": 101.84973199999868,
+                     *                 "upper": 105.83487379999903,
+                     *                 "count": 0
+                     *               },
+                     *               {
+                     *                 "lower": 105.83487379999903,
+                     *                 "upper": 109.82001559999938,
+                     *                 "count": 0
+                     *               },
+                     *               {
+                     *                 "lower": 109.82001559999938,
+                     *                 "upper": 113.80515739999973,
+                     *                 "count": 0
+                     *               },
+                     *               {
+                     *                 "lower": 113.80515739999973,
+                     *                 "upper": 117.79029920000006,
+                     *                 "count": 0
+                     *               },
+                     *               {
+                     *                 "lower": 117.79029920000006,
+                     *                 "upper": 121.77544100000041,
+                     *                 "count": 0
+                     *               },
+                     *               {
+                     *                 "lower": 121.77544100000041,
+                     *                 "upper": 125.76058280000075,
+                     *                 "count": 0
+                     *               },
+                     *               {
+                     *                 "lower": 125.76058280000075,
+                     *                 "upper": 129.7457246000011,
+                     *                 "count": 0
+                     *               },
+                     *               {
+                     *                 "lower": 129.7457246000011,
+                     *                 "upper": 133.73086640000145,
+                     *                 "count": 2
+                     *               }
+                     *             ]
+                     *           },
+                     *           {
+                     *             "feature": "clarity",
+                     *             "count": 6,
+                     *             "min": 9264.207243156528,
+                     *             "max": 18323.460469767302,
+                     *             "mean": 12923.30008786078,
+                     *             "bins": [
+                     *               {
+                     *                 "lower": 9264.207243156528,
+                     *                 "upper": 10170.132565817607,
+                     *                 "count": 2
+                     *               },
+                     *               {
+                     *                 "lower": 10170.132565817607,
+                     *                 "upper": 11076.057888478683,
+                     *                 "count": 0
+                     *               },
+                     *               {
+                     *                 "lower": 11076.057888478683,
+                     *                 "upper": 11981.98321113976,
+                     *                 "count": 2
+                     *               },
+                     *               {
+                     *                 "lower": 11981.98321113976,
+                     *                 "upper": 12887.908533800837,
+                     *                 "count": 0
+                     *               },
+                     *               {
+                     *                 "lower": 12887.908533800837,
+                     *                 "upper": 13793.833856461915,
+                     *                 "count": 0
+                     *               },
+                     *               {
+                     *                 "lower": 13793.833856461915,
+                     *                 "upper": 14699.759179122993,
+                     *                 "count": 0
+                     *               },
+                     *               {
+                     *                 "lower": 14699.759179122993,
+                     *                 "upper": 15605.684501784071,
+                     *                 "count": 0
+                     *               },
+                     *               {
+                     *                 "lower": 15605.684501784071,
+                     *                 "upper": 16511.60982444515,
+                     *                 "count": 0
+                     *               },
+                     *               {
+                     *                 "lower": 16511.60982444515,
+                     *                 "upper": 17417.535147106224,
+                     *                 "count": 0
+                     *               },
+                     *               {
+                     *                 "lower": 17417.535147106224,
+                     *                 "upper": 18323.460469767302,
+                     *                 "count": 2
+                     *               }
+                     *             ]
+                     *           },
+                     *           {
+                     *             "feature": "colorfulness",
+                     *             "count": 6,
+                     *             "min": 100.30254319399269,
+                     *             "max": 139.40350051219482,
+                     *             "mean": 122.12334578710318,
+                     *             "bins": [
+                     *               {
+                     *                 "lower": 100.30254319399269,
+                     *                 "upper": 104.21263892581291,
+                     *                 "count": 2
+                     *               },
+                     *               {
+                     *                 "lower": 104.21263892581291,
+                     *                 "upper": 108.12273465763312,
+                     *                 "count": 0
+                     *               },
+                     *               {
+                     *                 "lower": 108.12273465763312,
+                     *                 "upper": 112.03283038945332,
+                     *                 "count": 0
+                     *               },
+                     *               {
+                     *                 "lower": 112.03283038945332,
+                     *                 "upper": 115.94292612127354,
+                     *                 "count": 0
+                     *               },
+                     *               {
+                     *                 "lower": 115.94292612127354,
+                     *                 "upper": 119.85302185309376,
+                     *                 "count": 0
+                     *               },
+                     *               {
+                     *                 "lower": 119.85302185309376,
+                     *                 "upper": 123.76311758491397,
+                     *                 "count": 0
+                     *               },
+                     *               {
+                     *                 "lower": 123.76311758491397,
+                     *                 "upper": 127.67321331673418,
+                     *                 "count": 2
+                     *               },
+                     *               {
+                     *                 "lower": 127.67321331673418,
+                     *                 "upper": 131.58330904855438,
+                     *                 "count": 0
+                     *               },
+                     *               {
+                     *                 "lower": 131.58330904855438,
+                     *                 "upper": 135.49340478037462,
+                     *                 "count": 0
+                     *               },
+                     *               {
+                     *                 "lower": 135.49340478037462,
+                     *                 "upper": 139.40350051219482,
+                     *                 "count": 2
+                     *               }
+                     *             ]
+                     *           },
+                     *           {
+                     *             "feature": "bbox_size",
+                     *             "count": 6,
+                     *             "min": 0.08,
+                     *             "max": 0.08,
+                     *             "mean": 0.08,
+                     *             "bins": [
+                     *               {
+                     *                 "lower": 0.08,
+                     *                 "upper": 1.08,
+                     *                 "count": 6
+                     *               },
+                     *               {
+                     *                 "lower": 1.08,
+                     *                 "upper": 2.08,
+                     *                 "count": 0
+                     *               },
+                     *               {
+                     *                 "lower": 2.08,
+                     *                 "upper": 3.08,
+                     *                 "count": 0
+                     *               },
+                     *               {
+                     *                 "lower": 3.08,
+                     *                 "upper": 4.08,
+                     *                 "count": 0
+                     *               },
+                     *               {
+                     *                 "lower": 4.08,
+                     *                 "upper": 5.08,
+                     *                 "count": 0
+                     *               },
+                     *               {
+                     *                 "lower": 5.08,
+                     *                 "upper": 6.08,
+                     *                 "count": 0
+                     *               },
+                     *               {
+                     *                 "lower": 6.08,
+                     *                 "upper": 7.08,
+                     *                 "count": 0
+                     *               },
+                     *               {
+                     *                 "lower": 7.08,
+                     *                 "upper": 8.08,
+                     *                 "count": 0
+                     *               },
+                     *               {
+                     *                 "lower": 8.08,
+                     *                 "upper": 9.08,
+                     *                 "count": 0
+                     *               },
+                     *               {
+                     *                 "lower": 9.08,
+                     *                 "upper": 10.08,
+                     *                 "count": 0
+                     *               }
+                     *             ]
+                     *           },
+                     *           {
+                     *             "feature": "bbox_count",
+                     *             "count": 6,
+                     *             "min": 1,
+                     *             "max": 1,
+                     *             "mean": 1,
+                     *             "bins": [
+                     *               {
+                     *                 "lower": 1,
+                     *                 "upper": 2,
+                     *                 "count": 6
+                     *               },
+                     *               {
+                     *                 "lower": 2,
+                     *                 "upper": 3,
+                     *                 "count": 0
+                     *               },
+                     *               {
+                     *                 "lower": 3,
+                     *                 "upper": 4,
+                     *                 "count": 0
+                     *               },
+                     *               {
+                     *                 "lower": 4,
+                     *                 "upper": 5,
+                     *                 "count": 0
+                     *               },
+                     *               {
+                     *                 "lower": 5,
+                     *                 "upper": 6,
+                     *                 "count": 0
+                     *               },
+                     *               {
+                     *                 "lower": 6,
+                     *                 "upper": 7,
+                     *                 "count": 0
+                     *               },
+                     *               {
+                     *                 "lower": 7,
+                     *                 "upper": 8,
+                     *                 "count": 0
+                     *               },
+                     *               {
+                     *                 "lower": 8,
+                     *                 "upper": 9,
+                     *                 "count": 0
+                     *               },
+                     *               {
+                     *                 "lower": 9,
+                     *                 "upper": 10,
+                     *                 "count": 0
+                     *               },
+                     *               {
+                     *                 "lower": 10,
+                     *                 "upper": 11,
+                     *                 "count": 0
+                     *               }
+                     *             ]
                      *           }
                      *         ]
+                     *       },
+                     *       "work_path": {
+                     *         "output_path": "/proc-ds/work/processor-output/39uvmBFvBeG8d2J4KUe/"
                      *       }
                      *     }
                      */
@@ -14702,11 +20573,11 @@ export interface operations {
                             /** @description The OBS path, task ID or dataset ID, after type */
                             source?: string;
                             /**
-                             * @description Where the data comes from. OBS: source is an OBS folder or file (/bucket/path or obs://bucket/path); TASK: source is the ID of another processing task of the project: its latest completed output is read; DATASET: source is the ID of a dataset of the project: its input files are read; CUSTOM: for resource tenants; not offered here and refused
+                             * @description Where the data comes from. OBS: source is an OBS folder or file (/bucket/path or obs://bucket/path); TASK: source is the ID of another processing task of the project: its latest completed output is read; DATASET: source is the ID of a dataset of the project: its samples are read with their labels (a published version's with version_id); CUSTOM: for resource tenants; not offered here and refused
                              * @enum {string}
                              */
                             type?: "OBS" | "TASK" | "DATASET" | "CUSTOM";
-                            /** @description ID of the dataset version the data is taken from (DATASET sources) */
+                            /** @description ID of a published version of the dataset: its samples are read instead of the live ones (DATASET sources) */
                             version_id?: string;
                             /** @description Name of a dataset version: up to 32 letters, digits, "_" or "-" */
                             version_name?: string;
@@ -14724,11 +20595,11 @@ export interface operations {
                             /** @description The OBS path, task ID or dataset ID, after type */
                             source?: string;
                             /**
-                             * @description Where the data comes from. OBS: source is an OBS folder or file (/bucket/path or obs://bucket/path); TASK: source is the ID of another processing task of the project: its latest completed output is read; DATASET: source is the ID of a dataset of the project: its input files are read; CUSTOM: for resource tenants; not offered here and refused
+                             * @description Where the data comes from. OBS: source is an OBS folder or file (/bucket/path or obs://bucket/path); TASK: source is the ID of another processing task of the project: its latest completed output is read; DATASET: source is the ID of a dataset of the project: its samples are read with their labels (a published version's with version_id); CUSTOM: for resource tenants; not offered here and refused
                              * @enum {string}
                              */
                             type?: "OBS" | "TASK" | "DATASET" | "CUSTOM";
-                            /** @description ID of the dataset version the data is taken from (DATASET sources) */
+                            /** @description ID of a published version of the dataset: its samples are read instead of the live ones (DATASET sources) */
                             version_id?: string;
                             /** @description Name of a dataset version: up to 32 letters, digits, "_" or "-" */
                             version_name?: string;
@@ -14784,13 +20655,13 @@ export interface operations {
                             /** @description The OBS folder (type OBS) or the dataset ID (type DATASET) output goes to */
                             path?: string;
                             /**
-                             * @description Kind of work path. OBS: path is an OBS folder; DATASET: path is a dataset ID: output goes under the dataset's work path
+                             * @description Kind of work path. OBS: path is an OBS folder; DATASET: path is a dataset ID: output goes under the dataset's work path, the kept and new files become its samples and a new version of it is published
                              * @enum {string}
                              */
                             type?: "OBS" | "DATASET";
-                            /** @description ID of the dataset version */
+                            /** @description ID of the dataset version the run published (answered for type DATASET once the version completed; ignored in requests) */
                             version_id?: string;
-                            /** @description Name of a dataset version: up to 32 letters, digits, "_" or "-" */
+                            /** @description Name of the dataset version the run publishes (type DATASET): up to 32 letters, digits, "_" or "-"; default the next V00n */
                             version_name?: string;
                         };
                         /** @description Workspace ID; "0" is the default */
@@ -14877,12 +20748,12 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example a72852c066a74b308b4aa12a03a6cdc9
+                 * @example 35bc48a7992b4141bbb2e4a073583fdd
                  */
                 project_id: string;
                 /**
                  * @description ID of the processing task
-                 * @example Ffd8xrnZLNDWBYoLTZh
+                 * @example kUiCZhzUus7KaZDjCMz
                  */
                 task_id: string;
             };
@@ -14992,12 +20863,12 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example a72852c066a74b308b4aa12a03a6cdc9
+                 * @example 35bc48a7992b4141bbb2e4a073583fdd
                  */
                 project_id: string;
                 /**
                  * @description ID of the processing task
-                 * @example 3spsSPGJPtRWDf5D1JB
+                 * @example ear66UhCSSQFyLFgCn2
                  */
                 task_id: string;
             };
@@ -15103,12 +20974,12 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example a72852c066a74b308b4aa12a03a6cdc9
+                 * @example 35bc48a7992b4141bbb2e4a073583fdd
                  */
                 project_id: string;
                 /**
                  * @description ID of the processing task
-                 * @example Ffd8xrnZLNDWBYoLTZh
+                 * @example kUiCZhzUus7KaZDjCMz
                  */
                 task_id: string;
             };
@@ -15128,7 +20999,7 @@ export interface operations {
                      *       "versions": [
                      *         {
                      *           "add_sample_count": 0,
-                     *           "create_time": 1796504822595,
+                     *           "create_time": 1796515045086,
                      *           "deleted_sample_count": 6,
                      *           "description": "",
                      *           "duration_seconds": 0,
@@ -15141,8 +21012,8 @@ export interface operations {
                      *           "modified_sample_count": 0,
                      *           "origin_sample_count": 7,
                      *           "status": 2,
-                     *           "task_id": "Ffd8xrnZLNDWBYoLTZh",
-                     *           "task_version_id": "PjY7hakbdxFf2c19vvJ",
+                     *           "task_id": "kUiCZhzUus7KaZDjCMz",
+                     *           "task_version_id": "5GCBRGXJC3UAFgWYMPs",
                      *           "template": {
                      *             "id": "sys_data_validation",
                      *             "operator_params": [
@@ -15160,17 +21031,17 @@ export interface operations {
                      *             ]
                      *           },
                      *           "unmodified_sample_count": 1,
-                     *           "update_time": 1796504822610,
+                     *           "update_time": 1796515045103,
                      *           "version_name": "V002",
                      *           "work_path": {
-                     *             "output_path": "/proc-val/out/PjY7hakbdxFf2c19vvJ/",
+                     *             "output_path": "/proc-val/out/5GCBRGXJC3UAFgWYMPs/",
                      *             "path": "/proc-val/out/",
                      *             "type": "OBS"
                      *           }
                      *         },
                      *         {
                      *           "add_sample_count": 0,
-                     *           "create_time": 1796504822404,
+                     *           "create_time": 1796515044861,
                      *           "deleted_sample_count": 5,
                      *           "description": "",
                      *           "duration_seconds": 0,
@@ -15183,8 +21054,8 @@ export interface operations {
                      *           "modified_sample_count": 0,
                      *           "origin_sample_count": 7,
                      *           "status": 2,
-                     *           "task_id": "Ffd8xrnZLNDWBYoLTZh",
-                     *           "task_version_id": "DyLHTYm4DyjPqinyjNP",
+                     *           "task_id": "kUiCZhzUus7KaZDjCMz",
+                     *           "task_version_id": "ZRclK0dEJPb7lHHIrIz",
                      *           "template": {
                      *             "id": "sys_data_validation",
                      *             "operator_params": [
@@ -15201,10 +21072,10 @@ export interface operations {
                      *             ]
                      *           },
                      *           "unmodified_sample_count": 2,
-                     *           "update_time": 1796504822524,
+                     *           "update_time": 1796515045016,
                      *           "version_name": "V001",
                      *           "work_path": {
-                     *             "output_path": "/proc-val/out/DyLHTYm4DyjPqinyjNP/",
+                     *             "output_path": "/proc-val/out/ZRclK0dEJPb7lHHIrIz/",
                      *             "path": "/proc-val/out/",
                      *             "type": "OBS"
                      *           }
@@ -15236,11 +21107,11 @@ export interface operations {
                                 /** @description The OBS path, task ID or dataset ID, after type */
                                 source?: string;
                                 /**
-                                 * @description Where the data comes from. OBS: source is an OBS folder or file (/bucket/path or obs://bucket/path); TASK: source is the ID of another processing task of the project: its latest completed output is read; DATASET: source is the ID of a dataset of the project: its input files are read; CUSTOM: for resource tenants; not offered here and refused
+                                 * @description Where the data comes from. OBS: source is an OBS folder or file (/bucket/path or obs://bucket/path); TASK: source is the ID of another processing task of the project: its latest completed output is read; DATASET: source is the ID of a dataset of the project: its samples are read with their labels (a published version's with version_id); CUSTOM: for resource tenants; not offered here and refused
                                  * @enum {string}
                                  */
                                 type?: "OBS" | "TASK" | "DATASET" | "CUSTOM";
-                                /** @description ID of the dataset version the data is taken from (DATASET sources) */
+                                /** @description ID of a published version of the dataset: its samples are read instead of the live ones (DATASET sources) */
                                 version_id?: string;
                                 /** @description Name of a dataset version: up to 32 letters, digits, "_" or "-" */
                                 version_name?: string;
@@ -15296,13 +21167,13 @@ export interface operations {
                                 /** @description The OBS folder (type OBS) or the dataset ID (type DATASET) output goes to */
                                 path?: string;
                                 /**
-                                 * @description Kind of work path. OBS: path is an OBS folder; DATASET: path is a dataset ID: output goes under the dataset's work path
+                                 * @description Kind of work path. OBS: path is an OBS folder; DATASET: path is a dataset ID: output goes under the dataset's work path, the kept and new files become its samples and a new version of it is published
                                  * @enum {string}
                                  */
                                 type?: "OBS" | "DATASET";
-                                /** @description ID of the dataset version */
+                                /** @description ID of the dataset version the run published (answered for type DATASET once the version completed; ignored in requests) */
                                 version_id?: string;
-                                /** @description Name of a dataset version: up to 32 letters, digits, "_" or "-" */
+                                /** @description Name of the dataset version the run publishes (type DATASET): up to 32 letters, digits, "_" or "-"; default the next V00n */
                                 version_name?: string;
                             };
                         }[];
@@ -15388,12 +21259,12 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example a72852c066a74b308b4aa12a03a6cdc9
+                 * @example 35bc48a7992b4141bbb2e4a073583fdd
                  */
                 project_id: string;
                 /**
                  * @description ID of the processing task
-                 * @example Ffd8xrnZLNDWBYoLTZh
+                 * @example kUiCZhzUus7KaZDjCMz
                  */
                 task_id: string;
             };
@@ -15445,11 +21316,11 @@ export interface operations {
                         /** @description The OBS path, task ID or dataset ID, after type */
                         source?: string;
                         /**
-                         * @description Where the data comes from. OBS: source is an OBS folder or file (/bucket/path or obs://bucket/path); TASK: source is the ID of another processing task of the project: its latest completed output is read; DATASET: source is the ID of a dataset of the project: its input files are read; CUSTOM: for resource tenants; not offered here and refused
+                         * @description Where the data comes from. OBS: source is an OBS folder or file (/bucket/path or obs://bucket/path); TASK: source is the ID of another processing task of the project: its latest completed output is read; DATASET: source is the ID of a dataset of the project: its samples are read with their labels (a published version's with version_id); CUSTOM: for resource tenants; not offered here and refused
                          * @enum {string}
                          */
                         type?: "OBS" | "TASK" | "DATASET" | "CUSTOM";
-                        /** @description ID of the dataset version the data is taken from (DATASET sources) */
+                        /** @description ID of a published version of the dataset: its samples are read instead of the live ones (DATASET sources) */
                         version_id?: string;
                         /** @description Name of a dataset version: up to 32 letters, digits, "_" or "-" */
                         version_name?: string;
@@ -15463,11 +21334,11 @@ export interface operations {
                         /** @description The OBS path, task ID or dataset ID, after type */
                         source?: string;
                         /**
-                         * @description Where the data comes from. OBS: source is an OBS folder or file (/bucket/path or obs://bucket/path); TASK: source is the ID of another processing task of the project: its latest completed output is read; DATASET: source is the ID of a dataset of the project: its input files are read; CUSTOM: for resource tenants; not offered here and refused
+                         * @description Where the data comes from. OBS: source is an OBS folder or file (/bucket/path or obs://bucket/path); TASK: source is the ID of another processing task of the project: its latest completed output is read; DATASET: source is the ID of a dataset of the project: its samples are read with their labels (a published version's with version_id); CUSTOM: for resource tenants; not offered here and refused
                          * @enum {string}
                          */
                         type?: "OBS" | "TASK" | "DATASET" | "CUSTOM";
-                        /** @description ID of the dataset version the data is taken from (DATASET sources) */
+                        /** @description ID of a published version of the dataset: its samples are read instead of the live ones (DATASET sources) */
                         version_id?: string;
                         /** @description Name of a dataset version: up to 32 letters, digits, "_" or "-" */
                         version_name?: string;
@@ -15508,13 +21379,13 @@ export interface operations {
                         /** @description The OBS folder (type OBS) or the dataset ID (type DATASET) output goes to */
                         path?: string;
                         /**
-                         * @description Kind of work path. OBS: path is an OBS folder; DATASET: path is a dataset ID: output goes under the dataset's work path
+                         * @description Kind of work path. OBS: path is an OBS folder; DATASET: path is a dataset ID: output goes under the dataset's work path, the kept and new files become its samples and a new version of it is published
                          * @enum {string}
                          */
                         type?: "OBS" | "DATASET";
-                        /** @description ID of the dataset version */
+                        /** @description ID of the dataset version the run published (answered for type DATASET once the version completed; ignored in requests) */
                         version_id?: string;
-                        /** @description Name of a dataset version: up to 32 letters, digits, "_" or "-" */
+                        /** @description Name of the dataset version the run publishes (type DATASET): up to 32 letters, digits, "_" or "-"; default the next V00n */
                         version_name?: string;
                     };
                     /** @description Workspace ID; "0" is the default workspace */
@@ -15531,7 +21402,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "version_id": "PjY7hakbdxFf2c19vvJ"
+                     *       "version_id": "5GCBRGXJC3UAFgWYMPs"
                      *     }
                      */
                     "application/json": {
@@ -15619,17 +21490,17 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example a72852c066a74b308b4aa12a03a6cdc9
+                 * @example 35bc48a7992b4141bbb2e4a073583fdd
                  */
                 project_id: string;
                 /**
                  * @description ID of the processing task
-                 * @example gGvYgrWEtj1Jeb9nTut
+                 * @example RrhletM9tlTkVZa051O
                  */
                 task_id: string;
                 /**
                  * @description ID of the version
-                 * @example E7gpJuIuBMoT7qyjmR2
+                 * @example 6he5OHGCyq716PYW69W
                  */
                 version_id: string;
             };
@@ -15646,7 +21517,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "add_sample_count": 0,
-                     *       "create_time": 1796504822848,
+                     *       "create_time": 1796515045366,
                      *       "deleted_sample_count": 0,
                      *       "description": "",
                      *       "duration_seconds": 0,
@@ -15659,8 +21530,8 @@ export interface operations {
                      *       "modified_sample_count": 0,
                      *       "origin_sample_count": 0,
                      *       "status": 1,
-                     *       "task_id": "gGvYgrWEtj1Jeb9nTut",
-                     *       "task_version_id": "E7gpJuIuBMoT7qyjmR2",
+                     *       "task_id": "RrhletM9tlTkVZa051O",
+                     *       "task_version_id": "6he5OHGCyq716PYW69W",
                      *       "template": {
                      *         "id": "sys_data_augmentation",
                      *         "operator_params": [
@@ -15698,10 +21569,10 @@ export interface operations {
                      *         ]
                      *       },
                      *       "unmodified_sample_count": 0,
-                     *       "update_time": 1796504822849,
+                     *       "update_time": 1796515045367,
                      *       "version_name": "V001",
                      *       "work_path": {
-                     *         "output_path": "/proc-aug/out/E7gpJuIuBMoT7qyjmR2/",
+                     *         "output_path": "/proc-aug/out/6he5OHGCyq716PYW69W/",
                      *         "path": "/proc-aug/out/",
                      *         "type": "OBS"
                      *       }
@@ -15727,11 +21598,11 @@ export interface operations {
                             /** @description The OBS path, task ID or dataset ID, after type */
                             source?: string;
                             /**
-                             * @description Where the data comes from. OBS: source is an OBS folder or file (/bucket/path or obs://bucket/path); TASK: source is the ID of another processing task of the project: its latest completed output is read; DATASET: source is the ID of a dataset of the project: its input files are read; CUSTOM: for resource tenants; not offered here and refused
+                             * @description Where the data comes from. OBS: source is an OBS folder or file (/bucket/path or obs://bucket/path); TASK: source is the ID of another processing task of the project: its latest completed output is read; DATASET: source is the ID of a dataset of the project: its samples are read with their labels (a published version's with version_id); CUSTOM: for resource tenants; not offered here and refused
                              * @enum {string}
                              */
                             type?: "OBS" | "TASK" | "DATASET" | "CUSTOM";
-                            /** @description ID of the dataset version the data is taken from (DATASET sources) */
+                            /** @description ID of a published version of the dataset: its samples are read instead of the live ones (DATASET sources) */
                             version_id?: string;
                             /** @description Name of a dataset version: up to 32 letters, digits, "_" or "-" */
                             version_name?: string;
@@ -15787,13 +21658,13 @@ export interface operations {
                             /** @description The OBS folder (type OBS) or the dataset ID (type DATASET) output goes to */
                             path?: string;
                             /**
-                             * @description Kind of work path. OBS: path is an OBS folder; DATASET: path is a dataset ID: output goes under the dataset's work path
+                             * @description Kind of work path. OBS: path is an OBS folder; DATASET: path is a dataset ID: output goes under the dataset's work path, the kept and new files become its samples and a new version of it is published
                              * @enum {string}
                              */
                             type?: "OBS" | "DATASET";
-                            /** @description ID of the dataset version */
+                            /** @description ID of the dataset version the run published (answered for type DATASET once the version completed; ignored in requests) */
                             version_id?: string;
-                            /** @description Name of a dataset version: up to 32 letters, digits, "_" or "-" */
+                            /** @description Name of the dataset version the run publishes (type DATASET): up to 32 letters, digits, "_" or "-"; default the next V00n */
                             version_name?: string;
                         };
                     };
@@ -15878,17 +21749,17 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example a72852c066a74b308b4aa12a03a6cdc9
+                 * @example 35bc48a7992b4141bbb2e4a073583fdd
                  */
                 project_id: string;
                 /**
                  * @description ID of the processing task
-                 * @example Ffd8xrnZLNDWBYoLTZh
+                 * @example kUiCZhzUus7KaZDjCMz
                  */
                 task_id: string;
                 /**
                  * @description ID of the version
-                 * @example DyLHTYm4DyjPqinyjNP
+                 * @example ZRclK0dEJPb7lHHIrIz
                  */
                 version_id: string;
             };
@@ -16000,17 +21871,17 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example a72852c066a74b308b4aa12a03a6cdc9
+                 * @example 35bc48a7992b4141bbb2e4a073583fdd
                  */
                 project_id: string;
                 /**
                  * @description ID of the processing task
-                 * @example 5GMW3DEyCWA8L7rJwZX
+                 * @example ZZBlwqDN8RvmGrVTXJm
                  */
                 task_id: string;
                 /**
                  * @description ID of the version
-                 * @example 600jeg6v1NaIyGlMU1Z
+                 * @example MC97V6CGZ5Zwmld9Tsh
                  */
                 version_id: string;
             };
@@ -16043,7 +21914,7 @@ export interface operations {
                      *           "result_property": 0,
                      *           "sample_id": "ec20ceea68ab7e729b02063bbbd30a27",
                      *           "signed_origin_source": "/proc-an/in/img1.png",
-                     *           "version_id": "600jeg6v1NaIyGlMU1Z",
+                     *           "version_id": "MC97V6CGZ5Zwmld9Tsh",
                      *           "new_source": "obs://proc-an/in/img1.png",
                      *           "signed_new_source": "/proc-an/in/img1.png"
                      *         },
@@ -16062,7 +21933,7 @@ export interface operations {
                      *           "result_property": 0,
                      *           "sample_id": "de752350ea37d1db747b3b15eafab708",
                      *           "signed_origin_source": "/proc-an/in/img0.png",
-                     *           "version_id": "600jeg6v1NaIyGlMU1Z",
+                     *           "version_id": "MC97V6CGZ5Zwmld9Tsh",
                      *           "new_source": "obs://proc-an/in/img0.png",
                      *           "signed_new_source": "/proc-an/in/img0.png"
                      *         },
@@ -16080,7 +21951,7 @@ export interface operations {
                      *           "result_property": 0,
                      *           "sample_id": "dc8fe2f2bd226cc6f49deffbed1f636c",
                      *           "signed_origin_source": "/proc-an/in/img2.png",
-                     *           "version_id": "600jeg6v1NaIyGlMU1Z",
+                     *           "version_id": "MC97V6CGZ5Zwmld9Tsh",
                      *           "new_source": "obs://proc-an/in/img2.png",
                      *           "signed_new_source": "/proc-an/in/img2.png"
                      *         },
@@ -16098,7 +21969,7 @@ export interface operations {
                      *           "result_property": 0,
                      *           "sample_id": "c1333d3fa81c2a0aaa89480b9e409196",
                      *           "signed_origin_source": "/proc-an/in/img3.png",
-                     *           "version_id": "600jeg6v1NaIyGlMU1Z",
+                     *           "version_id": "MC97V6CGZ5Zwmld9Tsh",
                      *           "new_source": "obs://proc-an/in/img3.png",
                      *           "signed_new_source": "/proc-an/in/img3.png"
                      *         },
@@ -16116,7 +21987,7 @@ export interface operations {
                      *           "result_property": 0,
                      *           "sample_id": "393813cc7a17080eb1919c3f6d13739d",
                      *           "signed_origin_source": "/proc-an/in/img4.png",
-                     *           "version_id": "600jeg6v1NaIyGlMU1Z",
+                     *           "version_id": "MC97V6CGZ5Zwmld9Tsh",
                      *           "new_source": "obs://proc-an/in/img4.png",
                      *           "signed_new_source": "/proc-an/in/img4.png"
                      *         },
@@ -16134,7 +22005,7 @@ export interface operations {
                      *           "result_property": 0,
                      *           "sample_id": "ed70b1b72f41c83f67ee06d44116862f",
                      *           "signed_origin_source": "/proc-an/in/img5.png",
-                     *           "version_id": "600jeg6v1NaIyGlMU1Z",
+                     *           "version_id": "MC97V6CGZ5Zwmld9Tsh",
                      *           "new_source": "obs://proc-an/in/img5.png",
                      *           "signed_new_source": "/proc-an/in/img5.png"
                      *         }
@@ -16250,17 +22121,17 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example a72852c066a74b308b4aa12a03a6cdc9
+                 * @example 35bc48a7992b4141bbb2e4a073583fdd
                  */
                 project_id: string;
                 /**
                  * @description ID of the processing task
-                 * @example 3spsSPGJPtRWDf5D1JB
+                 * @example ear66UhCSSQFyLFgCn2
                  */
                 task_id: string;
                 /**
                  * @description ID of the version
-                 * @example iepihRgiw5DtY3W7yBB
+                 * @example 3UxMP78PAOMxYjnVbCf
                  */
                 version_id: string;
             };
@@ -16361,7 +22232,7 @@ export interface operations {
                 label_type?: 0 | 1 | 3 | 100 | 101 | 102 | 103 | 200 | 201 | 202 | 600;
                 /**
                  * @description Samples per page, 1 to 100
-                 * @example 1
+                 * @example 10
                  */
                 limit: number;
                 /** @description Language of the answer; accepted and ignored */
@@ -16385,12 +22256,12 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example 778d026d6a85492fa5bdf8fc9c556cc5
+                 * @example aeea90c284f24f87b4485cd79594ebce
                  */
                 project_id: string;
                 /**
                  * @description Dataset ID
-                 * @example YxU3xPt6C6McQTgJRYU
+                 * @example NJntib14wuWvrRD2t6C
                  */
                 dataset_id: string;
             };
@@ -16406,41 +22277,217 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "sample_count": 199,
+                     *       "sample_count": 6,
                      *       "samples": [
                      *         {
                      *           "labels": [
                      *             {
-                     *               "name": "red",
-                     *               "property": {},
-                     *               "type": 0,
+                     *               "name": "green",
+                     *               "property": {
+                     *                 "@modelarts:shape": "bndbox",
+                     *                 "@modelarts:feature": [
+                     *                   [
+                     *                     21,
+                     *                     3
+                     *                   ],
+                     *                   [
+                     *                     30,
+                     *                     12
+                     *                   ]
+                     *                 ]
+                     *               },
+                     *               "type": 1,
                      *               "annotated_by": "auto",
-                     *               "score": 0.958
+                     *               "score": 1
                      *             }
                      *           ],
                      *           "metadata": {
-                     *             "@modelarts:hard": 1,
-                     *             "@modelarts:hard_coefficient": 0.042,
-                     *             "@modelarts:hard_reasons": [
-                     *               1
-                     *             ]
+                     *             "@modelarts:hard": 0,
+                     *             "@modelarts:hard_coefficient": 0
                      *           },
-                     *           "sample_dir": "/alab/img/",
-                     *           "sample_id": "01a24807ef2e4693259895ab73d3b5dc",
-                     *           "sample_name": "u-198.png",
-                     *           "sample_size": 8671,
+                     *           "sample_dir": "/plab/det/",
+                     *           "sample_id": "01a248a3fbd2ceecbff2d5dc3ecdb8ee",
+                     *           "sample_name": "d-4.bmp",
+                     *           "sample_size": 3126,
                      *           "sample_status": "AUTO_ANNOTATION",
-                     *           "sample_time": 1796504808981,
+                     *           "sample_time": 1796515035995,
                      *           "sample_type": 0,
-                     *           "source": "http://127.0.0.1:37841/objects/alab/img/u-198.png?Expires=1796508420&Signature=z-XXWf43AarSsL6XKAxGhC_FdHDRVvdbTCZZ2bxo-eo",
-                     *           "hard_details": {
-                     *             "1": {
-                     *               "id": 1,
-                     *               "reason": "The prediction has a low confidence.",
-                     *               "suggestion": "Label the sample by hand and add similar samples to the training data.",
-                     *               "alo_name": "low_confidence"
+                     *           "source": "http://127.0.0.1:44949/objects/plab/det/d-4.bmp?Expires=1796518680&Signature=U8Mwv879lCwBj3bZawM1ydTFDzg-6Lnmaup5RO2CY74"
+                     *         },
+                     *         {
+                     *           "labels": [
+                     *             {
+                     *               "name": "blue",
+                     *               "property": {
+                     *                 "@modelarts:shape": "bndbox",
+                     *                 "@modelarts:feature": [
+                     *                   [
+                     *                     2,
+                     *                     17
+                     *                   ],
+                     *                   [
+                     *                     12,
+                     *                     27
+                     *                   ]
+                     *                 ]
+                     *               },
+                     *               "type": 1,
+                     *               "annotated_by": "auto",
+                     *               "score": 1
                      *             }
-                     *           }
+                     *           ],
+                     *           "metadata": {
+                     *             "@modelarts:hard": 0,
+                     *             "@modelarts:hard_coefficient": 0
+                     *           },
+                     *           "sample_dir": "/plab/det/",
+                     *           "sample_id": "01a248a3fbd2ae9ad41ea4d63febfa41",
+                     *           "sample_name": "d-5.bmp",
+                     *           "sample_size": 3126,
+                     *           "sample_status": "AUTO_ANNOTATION",
+                     *           "sample_time": 1796515035995,
+                     *           "sample_type": 0,
+                     *           "source": "http://127.0.0.1:44949/objects/plab/det/d-5.bmp?Expires=1796518680&Signature=P1l4lQK2X9fsKE1nRfpSGtye_n_rP-rJYxIwb_kW7fg"
+                     *         },
+                     *         {
+                     *           "labels": [
+                     *             {
+                     *               "name": "blue",
+                     *               "property": {
+                     *                 "@modelarts:shape": "bndbox",
+                     *                 "@modelarts:feature": [
+                     *                   [
+                     *                     6,
+                     *                     11
+                     *                   ],
+                     *                   [
+                     *                     24,
+                     *                     29
+                     *                   ]
+                     *                 ]
+                     *               },
+                     *               "type": 1,
+                     *               "annotated_by": "auto",
+                     *               "score": 1
+                     *             }
+                     *           ],
+                     *           "metadata": {
+                     *             "@modelarts:hard": 0,
+                     *             "@modelarts:hard_coefficient": 0
+                     *           },
+                     *           "sample_dir": "/plab/det/",
+                     *           "sample_id": "01a248a3fbd273459980808caba252e0",
+                     *           "sample_name": "d-2.bmp",
+                     *           "sample_size": 3126,
+                     *           "sample_status": "AUTO_ANNOTATION",
+                     *           "sample_time": 1796515035994,
+                     *           "sample_type": 0,
+                     *           "source": "http://127.0.0.1:44949/objects/plab/det/d-2.bmp?Expires=1796518680&Signature=UEoFqyWHPZi8orN5KgF0lI4642JYRUMlgLBFcfpttMU"
+                     *         },
+                     *         {
+                     *           "labels": [
+                     *             {
+                     *               "name": "red",
+                     *               "property": {
+                     *                 "@modelarts:shape": "bndbox",
+                     *                 "@modelarts:feature": [
+                     *                   [
+                     *                     17,
+                     *                     4
+                     *                   ],
+                     *                   [
+                     *                     25,
+                     *                     12
+                     *                   ]
+                     *                 ]
+                     *               },
+                     *               "type": 1,
+                     *               "annotated_by": "auto",
+                     *               "score": 1
+                     *             }
+                     *           ],
+                     *           "metadata": {
+                     *             "@modelarts:hard": 0,
+                     *             "@modelarts:hard_coefficient": 0
+                     *           },
+                     *           "sample_dir": "/plab/det/",
+                     *           "sample_id": "01a248a3fbd249fb06d51d3fd014e0f3",
+                     *           "sample_name": "d-3.bmp",
+                     *           "sample_size": 3126,
+                     *           "sample_status": "AUTO_ANNOTATION",
+                     *           "sample_time": 1796515035994,
+                     *           "sample_type": 0,
+                     *           "source": "http://127.0.0.1:44949/objects/plab/det/d-3.bmp?Expires=1796518680&Signature=lqNGi3_vBwuhySCYksvHLWtJ6JicmG5WvoBow5Bcc3o"
+                     *         },
+                     *         {
+                     *           "labels": [
+                     *             {
+                     *               "name": "green",
+                     *               "property": {
+                     *                 "@modelarts:shape": "bndbox",
+                     *                 "@modelarts:feature": [
+                     *                   [
+                     *                     8,
+                     *                     13
+                     *                   ],
+                     *                   [
+                     *                     24,
+                     *                     29
+                     *                   ]
+                     *                 ]
+                     *               },
+                     *               "type": 1,
+                     *               "annotated_by": "auto",
+                     *               "score": 1
+                     *             }
+                     *           ],
+                     *           "metadata": {
+                     *             "@modelarts:hard": 0,
+                     *             "@modelarts:hard_coefficient": 0
+                     *           },
+                     *           "sample_dir": "/plab/det/",
+                     *           "sample_id": "01a248a3fbd2e98627241fe830f37b9f",
+                     *           "sample_name": "d-1.bmp",
+                     *           "sample_size": 3126,
+                     *           "sample_status": "AUTO_ANNOTATION",
+                     *           "sample_time": 1796515035992,
+                     *           "sample_type": 0,
+                     *           "source": "http://127.0.0.1:44949/objects/plab/det/d-1.bmp?Expires=1796518680&Signature=G_vDmUf2F5jlbqAseKGc8ZEE-Mn8xbrX0FKBe-N8gy8"
+                     *         },
+                     *         {
+                     *           "labels": [
+                     *             {
+                     *               "name": "red",
+                     *               "property": {
+                     *                 "@modelarts:shape": "bndbox",
+                     *                 "@modelarts:feature": [
+                     *                   [
+                     *                     19,
+                     *                     2
+                     *                   ],
+                     *                   [
+                     *                     30,
+                     *                     13
+                     *                   ]
+                     *                 ]
+                     *               },
+                     *               "type": 1,
+                     *               "annotated_by": "auto",
+                     *               "score": 1
+                     *             }
+                     *           ],
+                     *           "metadata": {
+                     *             "@modelarts:hard": 0,
+                     *             "@modelarts:hard_coefficient": 0
+                     *           },
+                     *           "sample_dir": "/plab/det/",
+                     *           "sample_id": "01a248a3fbd22dd3b268e6e0eaeed0a7",
+                     *           "sample_name": "d-0.bmp",
+                     *           "sample_size": 3126,
+                     *           "sample_status": "AUTO_ANNOTATION",
+                     *           "sample_time": 1796515035992,
+                     *           "sample_type": 0,
+                     *           "source": "http://127.0.0.1:44949/objects/plab/det/d-0.bmp?Expires=1796518680&Signature=dlwDrEW0F394PtPqmFe1DvjQBJMcqRq742K80EHpRoc"
                      *         }
                      *       ]
                      *     }
@@ -16583,17 +22630,17 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example 778d026d6a85492fa5bdf8fc9c556cc5
+                 * @example eb698444b81c454992ec1ffe3a53882b
                  */
                 project_id: string;
                 /**
                  * @description Dataset ID
-                 * @example YxU3xPt6C6McQTgJRYU
+                 * @example M6NutZMv4yR5RbZ0Ier
                  */
                 dataset_id: string;
                 /**
                  * @description Sample ID
-                 * @example 01a24807ef2ecef119c69775f31c43ee
+                 * @example 01a248a39d76aa54a83c156a1c0c8336
                  */
                 sample_id: string;
             };
@@ -16623,13 +22670,13 @@ export interface operations {
                      *         "@modelarts:hard_coefficient": 0.002
                      *       },
                      *       "sample_dir": "/alab/img/",
-                     *       "sample_id": "01a24807ef2ecef119c69775f31c43ee",
+                     *       "sample_id": "01a248a39d76aa54a83c156a1c0c8336",
                      *       "sample_name": "u-199.png",
                      *       "sample_size": 9509,
                      *       "sample_status": "AUTO_ANNOTATION",
-                     *       "sample_time": 1796504808982,
+                     *       "sample_time": 1796515011547,
                      *       "sample_type": 0,
-                     *       "source": "http://127.0.0.1:37841/objects/alab/img/u-199.png?Expires=1796508420&Signature=8lWkETYu6M8v_gEewmin9tt6YDGXnoeLUr5ryLGx-n8"
+                     *       "source": "http://127.0.0.1:41255/objects/alab/img/u-199.png?Expires=1796518620&Signature=E-hhRdRtvFj_tpzszXTHmZOuYSMQg-a5Y64pMuq-kw0"
                      *     }
                      */
                     "application/json": {
@@ -16767,19 +22814,19 @@ export interface operations {
                 offset: number;
                 /** @description Only tasks whose name contains this */
                 task_name?: string;
-                /** @description Only tasks of this kind (default: auto-label and pre-label). auto-label: active learning: a model trained on the labeled samples labels the rest; pre-label: pre-labeling: the caller's own model (model_id) labels the samples (not served here); auto-grouping: auto grouping: the unlabeled samples are clustered into n_clusters groups */
+                /** @description Only tasks of this kind (default: auto-label and pre-label). auto-label: active learning: a model trained on the labeled samples labels the rest; pre-label: pre-labeling: the caller's own model (model_id) labels the unlabeled samples; auto-grouping: auto grouping: the unlabeled samples are clustered into n_clusters groups */
                 type?: "auto-label" | "pre-label" | "auto-grouping";
             };
             header?: never;
             path: {
                 /**
                  * @description Project ID
-                 * @example 778d026d6a85492fa5bdf8fc9c556cc5
+                 * @example eb698444b81c454992ec1ffe3a53882b
                  */
                 project_id: string;
                 /**
                  * @description Dataset ID
-                 * @example YxU3xPt6C6McQTgJRYU
+                 * @example M6NutZMv4yR5RbZ0Ier
                  */
                 dataset_id: string;
             };
@@ -16802,9 +22849,9 @@ export interface operations {
                      *           "config": {
                      *             "confidence_scope": "0-1"
                      *           },
-                     *           "create_time": "1796504813986",
-                     *           "dataset_id": "YxU3xPt6C6McQTgJRYU",
-                     *           "elapsed_time": 2,
+                     *           "create_time": "1796515020370",
+                     *           "dataset_id": "M6NutZMv4yR5RbZ0Ier",
+                     *           "elapsed_time": 4,
                      *           "message": "done",
                      *           "progress": 100,
                      *           "result": {
@@ -16817,8 +22864,8 @@ export interface operations {
                      *             "hard_example_count": 199
                      *           },
                      *           "status": 3,
-                     *           "task_id": "KngPyHyfuRqRiw",
-                     *           "task_name": "auto-label-1796504813986",
+                     *           "task_id": "x9DxZd50GxHPpQ",
+                     *           "task_name": "auto-label-1796515020370",
                      *           "total_sample_count": 260,
                      *           "type": 0,
                      *           "unconfirmed_sample_count": 199
@@ -16829,9 +22876,9 @@ export interface operations {
                      *             "algorithm_type": "fast",
                      *             "name": "img-fast"
                      *           },
-                     *           "create_time": "1796504809288",
-                     *           "dataset_id": "YxU3xPt6C6McQTgJRYU",
-                     *           "elapsed_time": 2,
+                     *           "create_time": "1796515012026",
+                     *           "dataset_id": "M6NutZMv4yR5RbZ0Ier",
+                     *           "elapsed_time": 4,
                      *           "message": "done",
                      *           "progress": 100,
                      *           "result": {
@@ -16844,7 +22891,7 @@ export interface operations {
                      *             "hard_example_count": 1
                      *           },
                      *           "status": 3,
-                     *           "task_id": "1v9Gh5pFhtb5uQ",
+                     *           "task_id": "d9RDVDUAWdgmsg",
                      *           "task_name": "img-fast",
                      *           "total_sample_count": 260,
                      *           "type": 0,
@@ -16883,16 +22930,92 @@ export interface operations {
                                 confidence_scope?: string;
                                 /** @description Description of the task, kept as given */
                                 description?: string;
+                                /** @description How results would be exported: kept with the task and shown back */
+                                export_params?: {
+                                    /** @description Whether hard example marks are cleared (default true) */
+                                    clear_hard_property?: boolean;
+                                    /** @description Format of the dataset version exported to */
+                                    export_dataset_version_format?: string;
+                                    /** @description Name of the dataset version exported to */
+                                    export_dataset_version_name?: string;
+                                    /**
+                                     * @description Where the export goes. DIR: to OBS (default); NEW_DATASET: to a new dataset
+                                     * @enum {string}
+                                     */
+                                    export_dest?: "DIR" | "NEW_DATASET";
+                                    /** @description Name of the new dataset exported to */
+                                    export_new_dataset_name?: string;
+                                    /** @description Work folder of the new dataset exported to */
+                                    export_new_dataset_work_path?: string;
+                                    /** @description Whether samples are split into training and validation by train_sample_ratio */
+                                    ratio_sample_usage?: boolean;
+                                    /** @description State of the samples exported (e.g. __ALL__, __NONE__, __AUTO_ANNOTATION__) */
+                                    sample_state?: string;
+                                    /** @description IDs of the samples exported, at most 10000 */
+                                    samples?: string[];
+                                    /** @description Conditions of the samples exported, at most 32 */
+                                    search_conditions?: {
+                                        /** @description Difficulty coefficient filter */
+                                        coefficient?: string;
+                                        /** @description A frame of a video */
+                                        frame_in_video?: number;
+                                        /**
+                                         * @description Hard example filter. 0: not a hard example; 1: a hard example
+                                         * @enum {string}
+                                         */
+                                        hard?: "0" | "1";
+                                        /** @description Data source filter */
+                                        import_origin?: string;
+                                        /** @description Dosage filter */
+                                        kvp?: string;
+                                        /** @description Labeler filter */
+                                        labeler?: string;
+                                        /** @description Parent sample ID filter */
+                                        parent_sample_id?: string;
+                                        /** @description Folder of the samples, ending with a slash */
+                                        sample_dir?: string;
+                                        /** @description Sample file name filter */
+                                        sample_name?: string;
+                                        /** @description When samples were added (month, day, or a range) */
+                                        sample_time?: string;
+                                        /** @description Confidence range filter */
+                                        score?: string;
+                                    }[];
+                                    /** @description Share of training samples, 0 to 1 (default 1.00) */
+                                    train_sample_ratio?: string;
+                                };
+                                /** @description Resources of the learner (auto labeling, auto grouping); default one core, 1 GiB */
+                                flavor?: {
+                                    /** @description Resource flavor of the learner, e.g. modelarts.vm.cpu.2u (its cores and memory) */
+                                    code?: string;
+                                };
                                 /** @description Auto grouping: also group by image brightness */
                                 image_brightness?: boolean;
                                 /** @description Auto grouping: also group by how colourful images are */
                                 image_colorfulness?: boolean;
+                                /** @description Pre-labeling: how the model instance runs, at most one entry */
+                                inf_config_list?: {
+                                    /** @description Environment variables of the model instance, at most 64 */
+                                    envs?: {
+                                        [key: string]: string;
+                                    };
+                                    /** @description Instances of the model: pre-labeling runs one */
+                                    instance_count?: number;
+                                    /** @description ID of the model; kept as given (config.model_id names the model that runs) */
+                                    model_id?: string;
+                                    /** @description Flavor of the instance (e.g. modelarts.vm.cpu.2u, see the service specifications); default one core, 1 GiB */
+                                    specification?: string;
+                                    /** @description Traffic weight, 0 to 100; kept as given (one model runs) */
+                                    weight?: number;
+                                }[];
                                 /** @description Pre-labeling: ID of the model that labels the samples */
                                 model_id?: string;
                                 /** @description Auto grouping: number of groups, 2 to 100 (required there) */
                                 n_clusters?: number;
                                 /** @description Name of the task (default: the task type and the start time) */
                                 name?: string;
+                                /** @description The dedicated resource pool the task runs in; default the public pool */
+                                pool_id?: string;
                                 /** @description Auto grouping: the sample attribute (metadata key) the group number is written to (default group); not starting with @ */
                                 property?: string;
                                 /**
@@ -17035,12 +23158,12 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example e159f0d977cf4ae9a4e3dcfe52d89ee4
+                 * @example aeea90c284f24f87b4485cd79594ebce
                  */
                 project_id: string;
                 /**
                  * @description Dataset ID
-                 * @example 5c4DbJIFwaZlxUt9R0K
+                 * @example qSYrswH1PFGrxnxwKrj
                  */
                 dataset_id: string;
             };
@@ -17050,11 +23173,21 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "task_type": "auto-grouping",
+                 *       "task_type": "pre-label",
+                 *       "model_id": "d047e3e5-4ba0-4b96-963c-3c900202d6fa",
                  *       "config": {
-                 *         "n_clusters": 3,
-                 *         "property": "cluster",
-                 *         "result_type": 1
+                 *         "name": "pre-colour",
+                 *         "inf_config_list": [
+                 *           {
+                 *             "specification": "modelarts.vm.cpu.free",
+                 *             "envs": {
+                 *               "MODE": "x"
+                 *             }
+                 *           }
+                 *         ],
+                 *         "export_params": {
+                 *           "export_dest": "DIR"
+                 *         }
                  *       }
                  *     }
                  */
@@ -17081,16 +23214,92 @@ export interface operations {
                         confidence_scope?: string;
                         /** @description Description of the task, kept as given */
                         description?: string;
+                        /** @description How results would be exported: kept with the task and shown back */
+                        export_params?: {
+                            /** @description Whether hard example marks are cleared (default true) */
+                            clear_hard_property?: boolean;
+                            /** @description Format of the dataset version exported to */
+                            export_dataset_version_format?: string;
+                            /** @description Name of the dataset version exported to */
+                            export_dataset_version_name?: string;
+                            /**
+                             * @description Where the export goes. DIR: to OBS (default); NEW_DATASET: to a new dataset
+                             * @enum {string}
+                             */
+                            export_dest?: "DIR" | "NEW_DATASET";
+                            /** @description Name of the new dataset exported to */
+                            export_new_dataset_name?: string;
+                            /** @description Work folder of the new dataset exported to */
+                            export_new_dataset_work_path?: string;
+                            /** @description Whether samples are split into training and validation by train_sample_ratio */
+                            ratio_sample_usage?: boolean;
+                            /** @description State of the samples exported (e.g. __ALL__, __NONE__, __AUTO_ANNOTATION__) */
+                            sample_state?: string;
+                            /** @description IDs of the samples exported, at most 10000 */
+                            samples?: string[];
+                            /** @description Conditions of the samples exported, at most 32 */
+                            search_conditions?: {
+                                /** @description Difficulty coefficient filter */
+                                coefficient?: string;
+                                /** @description A frame of a video */
+                                frame_in_video?: number;
+                                /**
+                                 * @description Hard example filter. 0: not a hard example; 1: a hard example
+                                 * @enum {string}
+                                 */
+                                hard?: "0" | "1";
+                                /** @description Data source filter */
+                                import_origin?: string;
+                                /** @description Dosage filter */
+                                kvp?: string;
+                                /** @description Labeler filter */
+                                labeler?: string;
+                                /** @description Parent sample ID filter */
+                                parent_sample_id?: string;
+                                /** @description Folder of the samples, ending with a slash */
+                                sample_dir?: string;
+                                /** @description Sample file name filter */
+                                sample_name?: string;
+                                /** @description When samples were added (month, day, or a range) */
+                                sample_time?: string;
+                                /** @description Confidence range filter */
+                                score?: string;
+                            }[];
+                            /** @description Share of training samples, 0 to 1 (default 1.00) */
+                            train_sample_ratio?: string;
+                        };
+                        /** @description Resources of the learner (auto labeling, auto grouping); default one core, 1 GiB */
+                        flavor?: {
+                            /** @description Resource flavor of the learner, e.g. modelarts.vm.cpu.2u (its cores and memory) */
+                            code?: string;
+                        };
                         /** @description Auto grouping: also group by image brightness */
                         image_brightness?: boolean;
                         /** @description Auto grouping: also group by how colourful images are */
                         image_colorfulness?: boolean;
+                        /** @description Pre-labeling: how the model instance runs, at most one entry */
+                        inf_config_list?: {
+                            /** @description Environment variables of the model instance, at most 64 */
+                            envs?: {
+                                [key: string]: string;
+                            };
+                            /** @description Instances of the model: pre-labeling runs one */
+                            instance_count?: number;
+                            /** @description ID of the model; kept as given (config.model_id names the model that runs) */
+                            model_id?: string;
+                            /** @description Flavor of the instance (e.g. modelarts.vm.cpu.2u, see the service specifications); default one core, 1 GiB */
+                            specification?: string;
+                            /** @description Traffic weight, 0 to 100; kept as given (one model runs) */
+                            weight?: number;
+                        }[];
                         /** @description Pre-labeling: ID of the model that labels the samples */
                         model_id?: string;
                         /** @description Auto grouping: number of groups, 2 to 100 (required there) */
                         n_clusters?: number;
                         /** @description Name of the task (default: the task type and the start time) */
                         name?: string;
+                        /** @description The dedicated resource pool the task runs in; default the public pool */
+                        pool_id?: string;
                         /** @description Auto grouping: the sample attribute (metadata key) the group number is written to (default group); not starting with @ */
                         property?: string;
                         /**
@@ -17102,7 +23311,7 @@ export interface operations {
                     /** @description Pre-labeling: ID of the model that labels the samples */
                     model_id?: string;
                     /**
-                     * @description Kind of task (default auto-label). auto-label: active learning: a model trained on the labeled samples labels the rest; pre-label: pre-labeling: the caller's own model (model_id) labels the samples (not served here); auto-grouping: auto grouping: the unlabeled samples are clustered into n_clusters groups
+                     * @description Kind of task (default auto-label). auto-label: active learning: a model trained on the labeled samples labels the rest; pre-label: pre-labeling: the caller's own model (model_id) labels the unlabeled samples; auto-grouping: auto grouping: the unlabeled samples are clustered into n_clusters groups
                      * @enum {string}
                      */
                     task_type?: "auto-label" | "pre-label" | "auto-grouping";
@@ -17118,7 +23327,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "task_id": "is7OSrysBl4f5A"
+                     *       "task_id": "SxOw7v2lWEDgsQ"
                      *     }
                      */
                     "application/json": {
@@ -17206,17 +23415,17 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example e159f0d977cf4ae9a4e3dcfe52d89ee4
+                 * @example aeea90c284f24f87b4485cd79594ebce
                  */
                 project_id: string;
                 /**
                  * @description Dataset ID
-                 * @example 5c4DbJIFwaZlxUt9R0K
+                 * @example qSYrswH1PFGrxnxwKrj
                  */
                 dataset_id: string;
                 /**
                  * @description ID of the intelligent task
-                 * @example is7OSrysBl4f5A
+                 * @example q1fCzeRtH19sYQ
                  */
                 task_id: string;
             };
@@ -17233,25 +23442,28 @@ export interface operations {
                     /**
                      * @example {
                      *       "config": {
-                     *         "n_clusters": 3,
-                     *         "property": "cluster",
-                     *         "result_type": 1
+                     *         "model_id": "6e831abb-2bc5-4ceb-bf95-4cf94cd8b894"
                      *       },
-                     *       "create_time": "1796504815643",
+                     *       "create_time": "1796515036615",
                      *       "elapsed_time": 0,
-                     *       "message": "reading samples",
+                     *       "message": "failed",
                      *       "progress": 1,
                      *       "result": {
                      *         "annotated_sample_count": 0,
-                     *         "dataset_name": "group-images",
+                     *         "dataset_name": "pl-images",
                      *         "dataset_type": "0",
                      *         "total_sample_count": 0,
-                     *         "unconfirmed_sample_count": 0
+                     *         "unconfirmed_sample_count": 0,
+                     *         "confidence_scope": "0-0.8",
+                     *         "hard_example_count": 0
                      *       },
-                     *       "status": 1,
-                     *       "task_id": "is7OSrysBl4f5A",
-                     *       "task_name": "auto-grouping-1796504815643",
-                     *       "export_type": 1
+                     *       "status": 2,
+                     *       "task_id": "q1fCzeRtH19sYQ",
+                     *       "task_name": "pre-label-1796515036615",
+                     *       "code": "ModelArts.4820",
+                     *       "error_code": "ModelArts.4820",
+                     *       "error_detail": "Unsupported operation, label task type is model 6e831abb-2bc5-4ceb-bf95-4cf94cd8b894 does not fit the dataset: the model predicts \"zebra\", which is not a label of the dataset (red, green, blue)",
+                     *       "error_msg": "Unsupported operation, label task type is model 6e831abb-2bc5-4ceb-bf95-4cf94cd8b894 does not fit the dataset: the model predicts \"zebra\", which is not a label of the dataset (red, green, blue)"
                      *     }
                      */
                     "application/json": {
@@ -17277,16 +23489,92 @@ export interface operations {
                             confidence_scope?: string;
                             /** @description Description of the task, kept as given */
                             description?: string;
+                            /** @description How results would be exported: kept with the task and shown back */
+                            export_params?: {
+                                /** @description Whether hard example marks are cleared (default true) */
+                                clear_hard_property?: boolean;
+                                /** @description Format of the dataset version exported to */
+                                export_dataset_version_format?: string;
+                                /** @description Name of the dataset version exported to */
+                                export_dataset_version_name?: string;
+                                /**
+                                 * @description Where the export goes. DIR: to OBS (default); NEW_DATASET: to a new dataset
+                                 * @enum {string}
+                                 */
+                                export_dest?: "DIR" | "NEW_DATASET";
+                                /** @description Name of the new dataset exported to */
+                                export_new_dataset_name?: string;
+                                /** @description Work folder of the new dataset exported to */
+                                export_new_dataset_work_path?: string;
+                                /** @description Whether samples are split into training and validation by train_sample_ratio */
+                                ratio_sample_usage?: boolean;
+                                /** @description State of the samples exported (e.g. __ALL__, __NONE__, __AUTO_ANNOTATION__) */
+                                sample_state?: string;
+                                /** @description IDs of the samples exported, at most 10000 */
+                                samples?: string[];
+                                /** @description Conditions of the samples exported, at most 32 */
+                                search_conditions?: {
+                                    /** @description Difficulty coefficient filter */
+                                    coefficient?: string;
+                                    /** @description A frame of a video */
+                                    frame_in_video?: number;
+                                    /**
+                                     * @description Hard example filter. 0: not a hard example; 1: a hard example
+                                     * @enum {string}
+                                     */
+                                    hard?: "0" | "1";
+                                    /** @description Data source filter */
+                                    import_origin?: string;
+                                    /** @description Dosage filter */
+                                    kvp?: string;
+                                    /** @description Labeler filter */
+                                    labeler?: string;
+                                    /** @description Parent sample ID filter */
+                                    parent_sample_id?: string;
+                                    /** @description Folder of the samples, ending with a slash */
+                                    sample_dir?: string;
+                                    /** @description Sample file name filter */
+                                    sample_name?: string;
+                                    /** @description When samples were added (month, day, or a range) */
+                                    sample_time?: string;
+                                    /** @description Confidence range filter */
+                                    score?: string;
+                                }[];
+                                /** @description Share of training samples, 0 to 1 (default 1.00) */
+                                train_sample_ratio?: string;
+                            };
+                            /** @description Resources of the learner (auto labeling, auto grouping); default one core, 1 GiB */
+                            flavor?: {
+                                /** @description Resource flavor of the learner, e.g. modelarts.vm.cpu.2u (its cores and memory) */
+                                code?: string;
+                            };
                             /** @description Auto grouping: also group by image brightness */
                             image_brightness?: boolean;
                             /** @description Auto grouping: also group by how colourful images are */
                             image_colorfulness?: boolean;
+                            /** @description Pre-labeling: how the model instance runs, at most one entry */
+                            inf_config_list?: {
+                                /** @description Environment variables of the model instance, at most 64 */
+                                envs?: {
+                                    [key: string]: string;
+                                };
+                                /** @description Instances of the model: pre-labeling runs one */
+                                instance_count?: number;
+                                /** @description ID of the model; kept as given (config.model_id names the model that runs) */
+                                model_id?: string;
+                                /** @description Flavor of the instance (e.g. modelarts.vm.cpu.2u, see the service specifications); default one core, 1 GiB */
+                                specification?: string;
+                                /** @description Traffic weight, 0 to 100; kept as given (one model runs) */
+                                weight?: number;
+                            }[];
                             /** @description Pre-labeling: ID of the model that labels the samples */
                             model_id?: string;
                             /** @description Auto grouping: number of groups, 2 to 100 (required there) */
                             n_clusters?: number;
                             /** @description Name of the task (default: the task type and the start time) */
                             name?: string;
+                            /** @description The dedicated resource pool the task runs in; default the public pool */
+                            pool_id?: string;
                             /** @description Auto grouping: the sample attribute (metadata key) the group number is written to (default group); not starting with @ */
                             property?: string;
                             /**
@@ -17422,17 +23710,17 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example f70df235c86f4e9894a0a5f88ebf1434
+                 * @example 06da789226d947b194cda072ee965225
                  */
                 project_id: string;
                 /**
                  * @description Dataset ID
-                 * @example WJEP4FwJL2Dd2lZRVqF
+                 * @example cmTSLbNU74oz06XDN3S
                  */
                 dataset_id: string;
                 /**
                  * @description ID of the intelligent task
-                 * @example QdFkX51YPKJKiw
+                 * @example 5pWV0CsXf01xUQ
                  */
                 task_id: string;
             };
@@ -17534,12 +23822,12 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example f17769c153f74f138d9b4761d7889c66
+                 * @example 7dfc8875c29d4176bf938e57cc45602c
                  */
                 project_id: string;
                 /**
                  * @description Dataset ID
-                 * @example zC8IpSv8P1a7AY4i0ht
+                 * @example XJqq8NYVHWW32AskL1A
                  */
                 dataset_id: string;
             };
@@ -17558,12 +23846,12 @@ export interface operations {
                      *       "import_tasks": [
                      *         {
                      *           "annotated_sample_count": 0,
-                     *           "create_time": 1796504796774,
+                     *           "create_time": 1796514996340,
                      *           "data_source": {
                      *             "data_path": "/b-imp/in/",
                      *             "data_type": 0
                      *           },
-                     *           "dataset_id": "zC8IpSv8P1a7AY4i0ht",
+                     *           "dataset_id": "XJqq8NYVHWW32AskL1A",
                      *           "elapsed_time": 0,
                      *           "file_statistics": {
                      *             "file_num_finished": 1,
@@ -17578,13 +23866,13 @@ export interface operations {
                      *           "imported_sample_count": 1,
                      *           "imported_sub_sample_count": 0,
                      *           "status": "COMPLETED",
-                     *           "task_id": "zC8IpSv8P1a7AY4i0ht_DCHkYvcN4UUIPvqYNfy",
+                     *           "task_id": "XJqq8NYVHWW32AskL1A_LOnSDieHDobgn39PYRF",
                      *           "total_file_count": 1,
                      *           "total_file_size": 70,
                      *           "total_sample_count": 1,
                      *           "total_sub_sample_count": 0,
                      *           "unconfirmed_sample_count": 0,
-                     *           "update_ms": 1796504796895
+                     *           "update_ms": 1796514996578
                      *         }
                      *       ],
                      *       "total_count": 1
@@ -17593,7 +23881,7 @@ export interface operations {
                     "application/json": {
                         /** @description This page of import tasks, newest first */
                         import_tasks: {
-                            /** @description Samples imported with labels */
+                            /** @description Samples the import left with final labels (added, or with import_samples false already there) */
                             annotated_sample_count: number;
                             /** @description When the task was created, ms since epoch */
                             create_time: number;
@@ -17629,9 +23917,9 @@ export interface operations {
                             finished_file_size: number;
                             /** @description The folder imported, /bucket/dir/ */
                             import_path: string;
-                            /** @description Import mode. 0: a folder; 1: a manifest (only 0 occurs today: every import is a new dataset's input scan) */
+                            /** @description Import mode. 0: a folder; 1: a manifest */
                             import_type: number;
-                            /** @description Samples added to the dataset (ones already there are not counted) */
+                            /** @description Samples added to the dataset (ones already there are not counted; 0 with import_samples false) */
                             imported_sample_count: number;
                             /** @description Always 0: Atelier makes no sub-samples */
                             imported_sub_sample_count: number;
@@ -17650,7 +23938,7 @@ export interface operations {
                             total_sample_count: number;
                             /** @description Always 0: Atelier makes no sub-samples */
                             total_sub_sample_count: number;
-                            /** @description Always 0: imports bring no auto-labeling results to confirm */
+                            /** @description Samples the import left with labels awaiting confirmation (final_annotation false) */
                             unconfirmed_sample_count: number;
                             /** @description Last change of the task, ms since epoch */
                             update_ms: number;
@@ -17739,12 +24027,12 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example e77ff2e20fa64ac2b4422115ced26bc5
+                 * @example b8ae78498da64d278d4f5333b192e719
                  */
                 project_id: string;
                 /**
                  * @description Dataset ID
-                 * @example CWGhD5gYK1vDFLbsQsJ
+                 * @example JGlZCoh4bptuDFcPeUH
                  */
                 dataset_id: string;
             };
@@ -17820,7 +24108,7 @@ export interface operations {
                          */
                         type?: 0 | 1 | 3 | 100 | 101 | 102 | 103 | 200 | 201 | 202 | 600;
                     }[];
-                    /** @description Import labels as final (manual) labels (default true); false is refused: imports bring no labels to confirm */
+                    /** @description true (default): the labels imported are final, as if given by hand; false: they come in awaiting confirmation, as auto labeling leaves them, and are listed with the auto-labeling samples */
                     final_annotation?: boolean;
                     /** @description Import the labels found with the samples (default true) */
                     import_annotations?: boolean;
@@ -17833,7 +24121,7 @@ export interface operations {
                     import_origin?: "obs" | "dws" | "dli" | "rds" | "mrs" | "inference";
                     /** @description What to import: a folder (/bucket/dir/, s3:// or obs:// accepted) for dir, or a manifest file for manifest */
                     import_path: string;
-                    /** @description Import the samples (default true); false imports nothing but is recorded as done */
+                    /** @description true (default): add the samples found; false: add none and put the labels found on the samples the dataset already holds under the same file path (source); other lines are skipped and named in the task's error_msg */
                     import_samples?: boolean;
                     /**
                      * @description Import mode. dir: every file of the folder (default unless the path ends in .manifest); manifest: the lines of a manifest file
@@ -17901,7 +24189,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "task_id": "CWGhD5gYK1vDFLbsQsJ_NmOH9hxobWvszcy2yI7"
+                     *       "task_id": "JGlZCoh4bptuDFcPeUH_lyI82H3IRoH79LcLMgA"
                      *     }
                      */
                     "application/json": {
@@ -17989,17 +24277,17 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example e77ff2e20fa64ac2b4422115ced26bc5
+                 * @example b8ae78498da64d278d4f5333b192e719
                  */
                 project_id: string;
                 /**
                  * @description Dataset ID
-                 * @example n8qs974XubdnWew7xTA
+                 * @example GcPHcnR2ny9YrBn6gWe
                  */
                 dataset_id: string;
                 /**
                  * @description Import task ID
-                 * @example n8qs974XubdnWew7xTA_iXZwVXQS58pGJiVK1D2
+                 * @example GcPHcnR2ny9YrBn6gWe_22lD8h8oSHGFhaXRUJr
                  */
                 task_id: string;
             };
@@ -18016,12 +24304,12 @@ export interface operations {
                     /**
                      * @example {
                      *       "annotated_sample_count": 1,
-                     *       "create_time": 1796504802991,
+                     *       "create_time": 1796515005989,
                      *       "data_source": {
                      *         "data_path": "/imp/xxe/",
                      *         "data_type": 0
                      *       },
-                     *       "dataset_id": "n8qs974XubdnWew7xTA",
+                     *       "dataset_id": "GcPHcnR2ny9YrBn6gWe",
                      *       "elapsed_time": 0,
                      *       "file_statistics": {
                      *         "file_num_finished": 2,
@@ -18036,19 +24324,19 @@ export interface operations {
                      *       "imported_sample_count": 2,
                      *       "imported_sub_sample_count": 0,
                      *       "status": "COMPLETED",
-                     *       "task_id": "n8qs974XubdnWew7xTA_iXZwVXQS58pGJiVK1D2",
+                     *       "task_id": "GcPHcnR2ny9YrBn6gWe_22lD8h8oSHGFhaXRUJr",
                      *       "total_file_count": 2,
                      *       "total_file_size": 140,
                      *       "total_sample_count": 2,
                      *       "total_sub_sample_count": 0,
                      *       "unconfirmed_sample_count": 0,
-                     *       "update_ms": 1796504803011,
+                     *       "update_ms": 1796515006005,
                      *       "error_code": "ModelArts.4362",
                      *       "error_msg": "1 file could not be imported as given: /imp/xxe/x.xml: External entities are not supported"
                      *     }
                      */
                     "application/json": {
-                        /** @description Samples imported with labels */
+                        /** @description Samples the import left with final labels (added, or with import_samples false already there) */
                         annotated_sample_count: number;
                         /** @description When the task was created, ms since epoch */
                         create_time: number;
@@ -18084,9 +24372,9 @@ export interface operations {
                         finished_file_size: number;
                         /** @description The folder imported, /bucket/dir/ */
                         import_path: string;
-                        /** @description Import mode. 0: a folder; 1: a manifest (only 0 occurs today: every import is a new dataset's input scan) */
+                        /** @description Import mode. 0: a folder; 1: a manifest */
                         import_type: number;
-                        /** @description Samples added to the dataset (ones already there are not counted) */
+                        /** @description Samples added to the dataset (ones already there are not counted; 0 with import_samples false) */
                         imported_sample_count: number;
                         /** @description Always 0: Atelier makes no sub-samples */
                         imported_sub_sample_count: number;
@@ -18105,7 +24393,7 @@ export interface operations {
                         total_sample_count: number;
                         /** @description Always 0: Atelier makes no sub-samples */
                         total_sub_sample_count: number;
-                        /** @description Always 0: imports bring no auto-labeling results to confirm */
+                        /** @description Samples the import left with labels awaiting confirmation (final_annotation false) */
                         unconfirmed_sample_count: number;
                         /** @description Last change of the task, ms since epoch */
                         update_ms: number;
@@ -18191,12 +24479,12 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example 20be521cc2774114841e351e1049da12
+                 * @example 75f4a9538126450c8e60da586ad4f3ea
                  */
                 project_id: string;
                 /**
                  * @description Dataset ID
-                 * @example VGxMVNqFQtIiS1vgAQb
+                 * @example Vg3s3YJnt9ftBDyyEpd
                  */
                 dataset_id: string;
             };
@@ -18293,12 +24581,12 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example 20be521cc2774114841e351e1049da12
+                 * @example 75f4a9538126450c8e60da586ad4f3ea
                  */
                 project_id: string;
                 /**
                  * @description Dataset ID
-                 * @example VGxMVNqFQtIiS1vgAQb
+                 * @example Vg3s3YJnt9ftBDyyEpd
                  */
                 dataset_id: string;
             };
@@ -18314,13 +24602,13 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "dataset_id": "VGxMVNqFQtIiS1vgAQb",
+                     *       "dataset_id": "Vg3s3YJnt9ftBDyyEpd",
                      *       "status": "RUNNING",
                      *       "add_sample_count": 0,
-                     *       "create_time": 1796504807592,
+                     *       "create_time": 1796515010396,
                      *       "deleted_sample_count": 0,
-                     *       "duration_time": 4,
-                     *       "task_id": "VGxMVNqFQtIiS1vgAQb_piCRFTKV87SUXYi3LBf",
+                     *       "duration_time": 3,
+                     *       "task_id": "Vg3s3YJnt9ftBDyyEpd_A11Wi7hOhBB1e0Rg6PO",
                      *       "total_sample_count": 0
                      *     }
                      */
@@ -18437,12 +24725,12 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example dfdf25f940944c79973d31b5913e997b
+                 * @example c008d385a0ec42cbb0e2edd4a50b853f
                  */
                 project_id: string;
                 /**
                  * @description Dataset ID
-                 * @example Flkz55K1CkX02bwfrW1
+                 * @example FoiHmJJNUC0ZvR6i9CU
                  */
                 dataset_id: string;
             };
@@ -18460,7 +24748,7 @@ export interface operations {
                      * @example {
                      *       "export_tasks": [
                      *         {
-                     *           "create_time": 1796504797763,
+                     *           "create_time": 1796514997618,
                      *           "export_params": {
                      *             "clear_hard_property": true,
                      *             "export_dest": "DIR",
@@ -18472,21 +24760,21 @@ export interface operations {
                      *           "path": "/exp/cls/version/",
                      *           "progress": 100,
                      *           "status": "SUCCESSED",
-                     *           "task_id": "57316148-2270-498e-a46f-2621cfe245a8",
+                     *           "task_id": "c742dcda-f38d-490c-af71-c438fb63fa59",
                      *           "total_sample_count": 5,
-                     *           "update_time": 1796504797782,
+                     *           "update_time": 1796514997650,
                      *           "version_format": "Default",
-                     *           "version_id": "cHLWdkNhTBQihj77tFL"
+                     *           "version_id": "gR75pEGwFxMdez9vUPw"
                      *         },
                      *         {
-                     *           "create_time": 1796504797652,
+                     *           "create_time": 1796514997516,
                      *           "export_params": {
                      *             "clear_hard_property": true,
                      *             "export_dest": "DIR",
                      *             "ratio_sample_usage": false,
                      *             "samples": [
-                     *               "01a24807be73a9e03d9bbc3b99688b6a",
-                     *               "01a24807be7397150e3d924f8a509d86"
+                     *               "01a248a3619bb272d48e73688d87ae23",
+                     *               "01a248a3619b6a34cba4eee374865fbe"
                      *             ],
                      *             "train_sample_ratio": "1.00"
                      *           },
@@ -18495,13 +24783,13 @@ export interface operations {
                      *           "path": "/exp/cls/ids/",
                      *           "progress": 100,
                      *           "status": "SUCCESSED",
-                     *           "task_id": "eb4be2c1-0f98-4eb8-a9b3-92604da20054",
+                     *           "task_id": "4ab7f739-90a9-42cb-a5f2-545febbb8dab",
                      *           "total_sample_count": 2,
-                     *           "update_time": 1796504797670,
+                     *           "update_time": 1796514997544,
                      *           "version_format": "Default"
                      *         },
                      *         {
-                     *           "create_time": 1796504797566,
+                     *           "create_time": 1796514997448,
                      *           "export_params": {
                      *             "clear_hard_property": true,
                      *             "export_dest": "DIR",
@@ -18513,13 +24801,13 @@ export interface operations {
                      *           "path": "/exp/cls/none/",
                      *           "progress": 100,
                      *           "status": "SUCCESSED",
-                     *           "task_id": "39fecec7-5d33-49cf-a3b8-b81507ebcf14",
+                     *           "task_id": "c98238c4-d413-4d6c-87c0-57d0884a8220",
                      *           "total_sample_count": 1,
-                     *           "update_time": 1796504797612,
+                     *           "update_time": 1796514997476,
                      *           "version_format": "Default"
                      *         },
                      *         {
-                     *           "create_time": 1796504797513,
+                     *           "create_time": 1796514997399,
                      *           "export_params": {
                      *             "clear_hard_property": true,
                      *             "export_dest": "DIR",
@@ -18546,13 +24834,13 @@ export interface operations {
                      *           "path": "/exp/cls/cats/",
                      *           "progress": 100,
                      *           "status": "SUCCESSED",
-                     *           "task_id": "f6fb4379-242b-4b37-9809-9a30f2f4a45a",
+                     *           "task_id": "e5df8eb7-3257-4f10-aeaf-cf59aa792698",
                      *           "total_sample_count": 3,
-                     *           "update_time": 1796504797540,
+                     *           "update_time": 1796514997431,
                      *           "version_format": "Default"
                      *         },
                      *         {
-                     *           "create_time": 1796504797032,
+                     *           "create_time": 1796514996789,
                      *           "export_params": {
                      *             "clear_hard_property": true,
                      *             "export_dest": "DIR",
@@ -18564,14 +24852,14 @@ export interface operations {
                      *           "path": "/exp/cls/tile/",
                      *           "progress": 100,
                      *           "status": "SUCCESSED",
-                     *           "task_id": "282dc88b-bb71-4ae6-9f3f-99715c8699eb",
+                     *           "task_id": "41abbc5e-3f95-483e-bb80-c77ced12d1a7",
                      *           "total_sample_count": 5,
-                     *           "update_time": 1796504797043,
+                     *           "update_time": 1796514996809,
                      *           "version_format": "Default",
                      *           "export_format": 2
                      *         },
                      *         {
-                     *           "create_time": 1796504796831,
+                     *           "create_time": 1796514996661,
                      *           "export_params": {
                      *             "clear_hard_property": true,
                      *             "export_dest": "DIR",
@@ -18583,9 +24871,9 @@ export interface operations {
                      *           "path": "/exp/cls/tree/",
                      *           "progress": 100,
                      *           "status": "SUCCESSED",
-                     *           "task_id": "5376bb75-236f-42ba-9c37-3bc1fbb0c8ff",
+                     *           "task_id": "45d3f791-23e8-41c8-801a-389d252f7bc0",
                      *           "total_sample_count": 4,
-                     *           "update_time": 1796504796937,
+                     *           "update_time": 1796514996724,
                      *           "version_format": "Default",
                      *           "export_format": 1
                      *         }
@@ -18616,13 +24904,13 @@ export interface operations {
                                 /** @description Kept as given: exports write no version */
                                 export_dataset_version_name?: string;
                                 /**
-                                 * @description Destination. DIR: to the OBS folder `path` (the default); NEW_DATASET: to a new dataset (not served: refused)
+                                 * @description Destination. DIR: to the OBS folder `path` (the default); NEW_DATASET: to `path` with the sample files copied (as tiles unless export_format says otherwise), then a new dataset of the project is created with `path` as its input
                                  * @enum {string}
                                  */
                                 export_dest?: "DIR" | "NEW_DATASET";
-                                /** @description Kept as given (NEW_DATASET is not served) */
+                                /** @description NEW_DATASET (required there): name of the dataset created, unique in the project: letters, digits, _ and - */
                                 export_new_dataset_name?: string;
-                                /** @description Kept as given (NEW_DATASET is not served) */
+                                /** @description NEW_DATASET (required there): the new dataset's output folder, /bucket/dir/, outside `path` */
                                 export_new_dataset_work_path?: string;
                                 /** @description Kept as given: samples keep their own usage in the manifest */
                                 ratio_sample_usage?: boolean;
@@ -18823,12 +25111,12 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example dfdf25f940944c79973d31b5913e997b
+                 * @example a1e32ac0406544cdb5f038c886680ea8
                  */
                 project_id: string;
                 /**
                  * @description Dataset ID
-                 * @example Flkz55K1CkX02bwfrW1
+                 * @example o1nDd2FcaPjhfeMsULR
                  */
                 dataset_id: string;
             };
@@ -18838,30 +25126,18 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "path": "/exp/cls/cats/",
-                 *       "export_type": 3,
+                 *       "path": "/nds/new/",
+                 *       "export_type": 0,
                  *       "export_params": {
-                 *         "sample_state": "",
-                 *         "search_conditions": [
-                 *           {
-                 *             "label_list": {
-                 *               "labels": [
-                 *                 {
-                 *                   "name": "cat"
-                 *                 }
-                 *               ]
-                 *             }
-                 *           },
-                 *           {
-                 *             "sample_name": "plain.jpg"
-                 *           }
-                 *         ]
+                 *         "export_dest": "NEW_DATASET",
+                 *         "export_new_dataset_name": "nds-copy",
+                 *         "export_new_dataset_work_path": "/nds/newwork/"
                  *       }
                  *     }
                  */
                 "application/json": {
                     /**
-                     * @description Label file format. VOC: PASCAL VOC XML (the default for object detection); COCO: not served: refused
+                     * @description Label file format. VOC: PASCAL VOC XML beside each image (the default for object detection); COCO: object detection only: the images copied as tiles and one COCO instances document, <path>coco-<task_id>.json, with every box and polygon
                      * @enum {string}
                      */
                     annotation_format?: "VOC" | "COCO";
@@ -18879,13 +25155,13 @@ export interface operations {
                         /** @description Kept as given: exports write no version */
                         export_dataset_version_name?: string;
                         /**
-                         * @description Destination. DIR: to the OBS folder `path` (the default); NEW_DATASET: to a new dataset (not served: refused)
+                         * @description Destination. DIR: to the OBS folder `path` (the default); NEW_DATASET: to `path` with the sample files copied (as tiles unless export_format says otherwise), then a new dataset of the project is created with `path` as its input
                          * @enum {string}
                          */
                         export_dest?: "DIR" | "NEW_DATASET";
-                        /** @description Kept as given (NEW_DATASET is not served) */
+                        /** @description NEW_DATASET (required there): name of the dataset created, unique in the project: letters, digits, _ and - */
                         export_new_dataset_name?: string;
-                        /** @description Kept as given (NEW_DATASET is not served) */
+                        /** @description NEW_DATASET (required there): the new dataset's output folder, /bucket/dir/, outside `path` */
                         export_new_dataset_work_path?: string;
                         /** @description Kept as given: samples keep their own usage in the manifest */
                         ratio_sample_usage?: boolean;
@@ -19014,37 +25290,25 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "create_time": 1796504797513,
+                     *       "create_time": 1796514991699,
                      *       "export_params": {
                      *         "clear_hard_property": true,
-                     *         "export_dest": "DIR",
+                     *         "export_dest": "NEW_DATASET",
+                     *         "export_new_dataset_name": "nds-copy",
+                     *         "export_new_dataset_work_path": "/nds/newwork/",
                      *         "ratio_sample_usage": false,
-                     *         "sample_state": "",
-                     *         "search_conditions": [
-                     *           {
-                     *             "label_list": {
-                     *               "labels": [
-                     *                 {
-                     *                   "name": "cat"
-                     *                 }
-                     *               ]
-                     *             }
-                     *           },
-                     *           {
-                     *             "sample_name": "plain.jpg"
-                     *           }
-                     *         ],
                      *         "train_sample_ratio": "1.00"
                      *       },
-                     *       "export_type": 3,
+                     *       "export_type": 0,
                      *       "finished_sample_count": 0,
-                     *       "path": "/exp/cls/cats/",
+                     *       "path": "/nds/new/",
                      *       "progress": 0,
                      *       "status": "INIT",
-                     *       "task_id": "f6fb4379-242b-4b37-9809-9a30f2f4a45a",
+                     *       "task_id": "e3aa7d83-2780-4b54-9263-d7b94e17a97d",
                      *       "total_sample_count": 0,
-                     *       "update_time": 1796504797513,
-                     *       "version_format": "Default"
+                     *       "update_time": 1796514991699,
+                     *       "version_format": "Default",
+                     *       "export_format": 2
                      *     }
                      */
                     "application/json": {
@@ -19068,13 +25332,13 @@ export interface operations {
                             /** @description Kept as given: exports write no version */
                             export_dataset_version_name?: string;
                             /**
-                             * @description Destination. DIR: to the OBS folder `path` (the default); NEW_DATASET: to a new dataset (not served: refused)
+                             * @description Destination. DIR: to the OBS folder `path` (the default); NEW_DATASET: to `path` with the sample files copied (as tiles unless export_format says otherwise), then a new dataset of the project is created with `path` as its input
                              * @enum {string}
                              */
                             export_dest?: "DIR" | "NEW_DATASET";
-                            /** @description Kept as given (NEW_DATASET is not served) */
+                            /** @description NEW_DATASET (required there): name of the dataset created, unique in the project: letters, digits, _ and - */
                             export_new_dataset_name?: string;
-                            /** @description Kept as given (NEW_DATASET is not served) */
+                            /** @description NEW_DATASET (required there): the new dataset's output folder, /bucket/dir/, outside `path` */
                             export_new_dataset_work_path?: string;
                             /** @description Kept as given: samples keep their own usage in the manifest */
                             ratio_sample_usage?: boolean;
@@ -19272,17 +25536,17 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example dfdf25f940944c79973d31b5913e997b
+                 * @example a1e32ac0406544cdb5f038c886680ea8
                  */
                 project_id: string;
                 /**
                  * @description Dataset ID
-                 * @example Flkz55K1CkX02bwfrW1
+                 * @example o1nDd2FcaPjhfeMsULR
                  */
                 resource_id: string;
                 /**
                  * @description Export task ID
-                 * @example f6fb4379-242b-4b37-9809-9a30f2f4a45a
+                 * @example 07e568ac-730a-4a42-84b0-73a5d53a5c53
                  */
                 task_id: string;
             };
@@ -19298,37 +25562,27 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "create_time": 1796504797513,
+                     *       "create_time": 1796514991930,
                      *       "export_params": {
                      *         "clear_hard_property": true,
-                     *         "export_dest": "DIR",
+                     *         "export_dest": "NEW_DATASET",
+                     *         "export_new_dataset_name": "nds-src",
+                     *         "export_new_dataset_work_path": "/nds/clashwork/",
                      *         "ratio_sample_usage": false,
-                     *         "sample_state": "",
-                     *         "search_conditions": [
-                     *           {
-                     *             "label_list": {
-                     *               "labels": [
-                     *                 {
-                     *                   "name": "cat"
-                     *                 }
-                     *               ]
-                     *             }
-                     *           },
-                     *           {
-                     *             "sample_name": "plain.jpg"
-                     *           }
-                     *         ],
                      *         "train_sample_ratio": "1.00"
                      *       },
-                     *       "export_type": 3,
+                     *       "export_type": 2,
                      *       "finished_sample_count": 0,
-                     *       "path": "/exp/cls/cats/",
+                     *       "path": "/nds/clash/",
                      *       "progress": 0,
-                     *       "status": "RUNNING",
-                     *       "task_id": "f6fb4379-242b-4b37-9809-9a30f2f4a45a",
+                     *       "status": "FAILED",
+                     *       "task_id": "07e568ac-730a-4a42-84b0-73a5d53a5c53",
                      *       "total_sample_count": 3,
-                     *       "update_time": 1796504797517,
-                     *       "version_format": "Default"
+                     *       "update_time": 1796514991943,
+                     *       "version_format": "Default",
+                     *       "error_code": "ModelArts.4351",
+                     *       "error_msg": "Dataset already exists (nds-src)",
+                     *       "export_format": 2
                      *     }
                      */
                     "application/json": {
@@ -19352,13 +25606,13 @@ export interface operations {
                             /** @description Kept as given: exports write no version */
                             export_dataset_version_name?: string;
                             /**
-                             * @description Destination. DIR: to the OBS folder `path` (the default); NEW_DATASET: to a new dataset (not served: refused)
+                             * @description Destination. DIR: to the OBS folder `path` (the default); NEW_DATASET: to `path` with the sample files copied (as tiles unless export_format says otherwise), then a new dataset of the project is created with `path` as its input
                              * @enum {string}
                              */
                             export_dest?: "DIR" | "NEW_DATASET";
-                            /** @description Kept as given (NEW_DATASET is not served) */
+                            /** @description NEW_DATASET (required there): name of the dataset created, unique in the project: letters, digits, _ and - */
                             export_new_dataset_name?: string;
-                            /** @description Kept as given (NEW_DATASET is not served) */
+                            /** @description NEW_DATASET (required there): the new dataset's output folder, /bucket/dir/, outside `path` */
                             export_new_dataset_work_path?: string;
                             /** @description Kept as given: samples keep their own usage in the manifest */
                             ratio_sample_usage?: boolean;
@@ -25433,7 +31687,7 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example bb295fe737ac4359ad013eb0b4774e91
+                 * @example aeea90c284f24f87b4485cd79594ebce
                  */
                 project_id: string;
             };
@@ -25443,31 +31697,10 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "model_name": "clean",
+                 *       "model_name": "boxes",
                  *       "model_version": "1.0.0",
-                 *       "model_type": "PyTorch",
-                 *       "source_location": "/models-objects/pkg/",
-                 *       "model_docs": [
-                 *         {
-                 *           "doc_url": "https://example.com/a",
-                 *           "doc_name": "guide"
-                 *         }
-                 *       ],
-                 *       "input_params": [
-                 *         {
-                 *           "protocol": "http",
-                 *           "method": "post",
-                 *           "url": "/",
-                 *           "param_name": "data",
-                 *           "param_type": "string"
-                 *         }
-                 *       ],
-                 *       "apis": [
-                 *         {
-                 *           "url": "/",
-                 *           "note": "read, not kept"
-                 *         }
-                 *       ]
+                 *       "source_location": "/plab-models/boxes/",
+                 *       "model_type": "Scikit_Learn"
                  *     }
                  */
                 "application/json": {
@@ -25618,7 +31851,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "model_id": "ea826f5e-1d59-4851-8a7b-d3997d36da83"
+                     *       "model_id": "48d43e4e-e37f-4140-ae90-e3fb94571cb4"
                      *     }
                      */
                     "application/json": {
@@ -25706,12 +31939,12 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example e579eb5cf31949419d7d241079e9b918
+                 * @example aeea90c284f24f87b4485cd79594ebce
                  */
                 project_id: string;
                 /**
                  * @description Model ID
-                 * @example 9a1c96af-c712-4fef-8c51-410abda7e29e
+                 * @example 8cf6ede7-35f0-4158-b434-78ee40b2d0f0
                  */
                 model_id: string;
             };
@@ -25727,58 +31960,43 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "model_id": "9a1c96af-c712-4fef-8c51-410abda7e29e",
-                     *       "model_name": "shapes-classifier",
+                     *       "model_id": "8cf6ede7-35f0-4158-b434-78ee40b2d0f0",
+                     *       "model_name": "topics",
                      *       "model_version": "1.0.0",
                      *       "runtime": "python3.6",
-                     *       "tenant": "0bf64b8986c147afa7933e1f2c760274",
-                     *       "project": "e579eb5cf31949419d7d241079e9b918",
-                     *       "owner": "5d79d3d2ca5a4410b3e3e4da740da437",
-                     *       "source_location": "/loop-bucket/shapes/output/",
+                     *       "tenant": "c8554c4f3c7c448284745d44f0fdb280",
+                     *       "project": "aeea90c284f24f87b4485cd79594ebce",
+                     *       "owner": "fa6ff5ddd10f4910bbd93882d979c82a",
+                     *       "source_location": "/plab-models/topics/",
                      *       "description": "",
                      *       "workspace_id": "0",
-                     *       "model_algorithm": "image_classification",
+                     *       "model_algorithm": "text_classification",
                      *       "model_docs": [],
                      *       "input_params": [
                      *         {
-                     *           "protocol": "http",
+                     *           "protocol": "https",
                      *           "method": "post",
                      *           "url": "/",
                      *           "param_name": "data",
                      *           "param_type": "object",
-                     *           "param_desc": "{\"type\":\"object\",\"properties\":{\"images\":{\"type\":\"file\"}}}"
+                     *           "param_desc": "{\"type\":\"object\",\"properties\":{\"text\":{\"type\":\"string\"}}}"
                      *         }
                      *       ],
                      *       "output_params": [
                      *         {
-                     *           "protocol": "http",
+                     *           "protocol": "https",
                      *           "method": "post",
                      *           "url": "/",
                      *           "param_name": "data",
                      *           "param_type": "object",
-                     *           "param_desc": "{\"type\":\"object\",\"properties\":{\"predicted_label\":{\"type\":\"string\"},\"scores\":{\"type\":\"array\",\"items\":[{\"type\":\"array\",\"minItems\":2,\"maxItems\":2,\"items\":[{\"type\":\"string\"},{\"type\":\"number\"}]}]}}}"
+                     *           "param_desc": "{\"type\":\"object\",\"properties\":{\"predicted_label\":{\"type\":\"string\"}}}"
                      *         }
                      *       ],
                      *       "model_type": "Scikit_Learn",
-                     *       "dependencies": [
-                     *         {
-                     *           "installer": "pip",
-                     *           "packages": [
-                     *             {
-                     *               "package_name": "scikit-learn"
-                     *             },
-                     *             {
-                     *               "package_name": "numpy"
-                     *             },
-                     *             {
-                     *               "package_name": "Pillow"
-                     *             }
-                     *           ]
-                     *         }
-                     *       ],
-                     *       "model_size": 131981,
+                     *       "dependencies": [],
+                     *       "model_size": 1448,
                      *       "model_status": "published",
-                     *       "apis": "[{\"protocol\":\"http\",\"url\":\"/\",\"method\":\"post\",\"request\":{\"Content-type\":\"multipart/form-data\",\"data\":{\"type\":\"object\",\"properties\":{\"images\":{\"type\":\"file\"}}}},\"response\":{\"Content-type\":\"application/json\",\"data\":{\"type\":\"object\",\"properties\":{\"predicted_label\":{\"type\":\"string\"},\"scores\":{\"type\":\"array\",\"items\":[{\"type\":\"array\",\"minItems\":2,\"maxItems\":2,\"items\":[{\"type\":\"string\"},{\"type\":\"number\"}]}]}}}}}]",
+                     *       "apis": "[{\"protocol\":\"https\",\"url\":\"/\",\"method\":\"post\",\"request\":{\"Content-type\":\"application/json\",\"data\":{\"type\":\"object\",\"properties\":{\"text\":{\"type\":\"string\"}}}},\"response\":{\"Content-type\":\"application/json\",\"data\":{\"type\":\"object\",\"properties\":{\"predicted_label\":{\"type\":\"string\"}}}}}]",
                      *       "model_source": "custom",
                      *       "tunable": false,
                      *       "market_flag": false,
@@ -25791,13 +32009,10 @@ export interface operations {
                      *         "real-time",
                      *         "batch"
                      *       ],
-                     *       "config": "{\"model_algorithm\":\"image_classification\",\"model_type\":\"Scikit_Learn\",\"runtime\":\"python3.6\",\"metrics\":{\"accuracy\":1},\"apis\":[{\"protocol\":\"http\",\"url\":\"/\",\"method\":\"post\",\"request\":{\"Content-type\":\"multipart/form-data\",\"data\":{\"type\":\"object\",\"properties\":{\"images\":{\"type\":\"file\"}}}},\"response\":{\"Content-type\":\"application/json\",\"data\":{\"type\":\"object\",\"properties\":{\"predicted_label\":{\"type\":\"string\"},\"scores\":{\"type\":\"array\",\"items\":[{\"type\":\"array\",\"minItems\":2,\"maxItems\":2,\"items\":[{\"type\":\"string\"},{\"type\":\"number\"}]}]}}}}}],\"dependencies\":[{\"installer\":\"pip\",\"packages\":[{\"package_name\":\"scikit-learn\"},{\"package_name\":\"numpy\"},{\"package_name\":\"Pillow\"}]}]}",
+                     *       "config": "{\"model_algorithm\":\"text_classification\",\"model_type\":\"Scikit_Learn\",\"apis\":[{\"protocol\":\"https\",\"url\":\"/\",\"method\":\"post\",\"request\":{\"Content-type\":\"application/json\",\"data\":{\"type\":\"object\",\"properties\":{\"text\":{\"type\":\"string\"}}}},\"response\":{\"Content-type\":\"application/json\",\"data\":{\"type\":\"object\",\"properties\":{\"predicted_label\":{\"type\":\"string\"}}}}}],\"dependencies\":[]}",
                      *       "specification": {},
-                     *       "create_at": 1796490912733,
-                     *       "source_job_id": "1e10f2e1-e81e-441c-b2b8-c26bca009bf8",
-                     *       "source_job_version": "V001",
-                     *       "execution_code": "/loop-bucket/shapes/output/model/customize_service.py",
-                     *       "model_metrics": "{\"accuracy\":1}"
+                     *       "create_at": 1796515039946,
+                     *       "execution_code": "/plab-models/topics/model/customize_service.py"
                      *     }
                      */
                     "application/json": {
