@@ -142,6 +142,7 @@ export async function registerModules(app: FastifyInstance, ctx: AppContext): Pr
       queries: samples.queries,
       workforces: workforces.workforces,
       invitations: workforces.invitations,
+      labels: samples.service,
     }),
     starters,
   );

@@ -106,7 +106,7 @@ test('a task splits the samples among the labelers; started, each member sees an
   const target = own1.samples[0]!.sample_id;
   const saved = await l1.workforceTasks.saveLabels(ds.id, task, { samples: [{ sample_id: target, labels: [{ name: 'cat' }] }] });
   assert.equal(saved.success, true);
-  const refused = await l2.workforceTasks.saveLabels(ds.id, task, { samples: [{ sample_id: target, labels: [{ name: 'dog' }] }] });
+  const refused = await l2.workforceTasks.saveLabels(ds.id, task, { samples: [{ sample_id: target, labels: [{ name: 'cat' }] }] });
   assert.equal(refused.success, false);
   const copy = await l1.workforceTasks.sample(ds.id, task, target);
   assert.deepEqual(

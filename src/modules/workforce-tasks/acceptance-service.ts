@@ -41,6 +41,64 @@ type Origin = Parameters<SampleQueries['describe']>[3];
 const CONFLICTS_SHOWN = 500;
 const GRADES = ['D', 'C', 'B', 'A'];
 
+/** Sums over some acceptances of a task: copies drawn, checked, passed and refused, grades, and the copies drawn from. */
+export interface AcceptanceSums {
+  drawn: number;
+  checked: number;
+  passed: number;
+  refused: number;
+  scored: number;
+  points: number;
+  asked: number;
+  total: number;
+}
+
+/** A task's acceptances and a summing of any of them, read once (the report #33 and the task views). */
+export async function acceptanceFigures(
+  store: AcceptanceStore,
+  task: WorkforceTaskRow,
+): Promise<{ all: WorkforceAcceptanceRow[]; sum(accs: readonly WorkforceAcceptanceRow[]): AcceptanceSums }> {
+  const all = await store.acceptances(task.id);
+  const figures = await store.figures(task.id);
+  // The copies a drawing was made from: those still waiting, plus those the acceptance ended.
+  const reviewed = await store.countInState(task.id, TaskSampleState.reviewed);
+  const sum = (accs: readonly WorkforceAcceptanceRow[]): AcceptanceSums => {
+    const f = { drawn: 0, checked: 0, passed: 0, refused: 0, scored: 0, points: 0, asked: 0, total: 0 };
+    for (const a of accs) {
+      const x = figures.get(a.id);
+      f.asked += a.sampling_num;
+      if (!x) continue;
+      f.drawn += x.drawn;
+      f.checked += x.checked;
+      f.passed += x.passed;
+      f.refused += x.refused;
+      f.scored += x.scored;
+      f.points += x.points;
+    }
+    f.total = Math.max(reviewed, f.drawn);
+    return f;
+  };
+  return { all, sum };
+}
+
+/** The report's figures (CheckTaskStats) from sums; `id` names the acceptance they are of. */
+export function checkStats(f: AcceptanceSums, id?: string): CheckTaskStats {
+  return {
+    ...(id ? { task_id: id } : {}),
+    accepted_sample_count: f.passed,
+    checked_sample_count: f.checked,
+    pass_rate: f.checked === 0 ? 0 : f.passed / f.checked,
+    rejected_sample_count: f.refused,
+    sampled_sample_count: f.drawn,
+    sampling_num: f.asked,
+    sampling_rate: f.total === 0 ? 0 : f.drawn / f.total,
+    score: f.scored === 0 ? 'E' : GRADES[Math.round(f.points / f.scored) - 1]!,
+    total_sample_count: f.total,
+    total_score: f.points,
+    unchecked_sample_count: f.drawn - f.checked,
+  };
+}
+
 export class AcceptanceService {
   constructor(private readonly deps: AcceptanceDeps) {}
 
@@ -121,40 +179,8 @@ export class AcceptanceService {
   async report(task: WorkforceTaskRow, checkingTaskId: string): Promise<AcceptanceReport> {
     const asked = await this.deps.store.acceptance(task.id, checkingTaskId);
     if (!asked) throw acceptanceErrors.acceptanceNotFound(checkingTaskId);
-    const all = await this.deps.store.acceptances(task.id);
-    const figures = await this.deps.store.figures(task.id);
-    // The copies a drawing was made from: those still waiting, plus those the acceptance ended.
-    const reviewed = await this.deps.store.countInState(task.id, TaskSampleState.reviewed);
-    const stats = (accs: readonly WorkforceAcceptanceRow[], withId: boolean): CheckTaskStats => {
-      const f = { drawn: 0, checked: 0, passed: 0, refused: 0, scored: 0, points: 0, asked: 0 };
-      for (const a of accs) {
-        const x = figures.get(a.id);
-        f.asked += a.sampling_num;
-        if (!x) continue;
-        f.drawn += x.drawn;
-        f.checked += x.checked;
-        f.passed += x.passed;
-        f.refused += x.refused;
-        f.scored += x.scored;
-        f.points += x.points;
-      }
-      const total = Math.max(reviewed, f.drawn);
-      return {
-        ...(withId && accs[0] ? { task_id: accs[0].id } : {}),
-        accepted_sample_count: f.passed,
-        checked_sample_count: f.checked,
-        pass_rate: f.checked === 0 ? 0 : f.passed / f.checked,
-        rejected_sample_count: f.refused,
-        sampled_sample_count: f.drawn,
-        sampling_num: f.asked,
-        sampling_rate: total === 0 ? 0 : f.drawn / total,
-        score: f.scored === 0 ? 'E' : GRADES[Math.round(f.points / f.scored) - 1]!,
-        total_sample_count: total,
-        total_score: f.points,
-        unchecked_sample_count: f.drawn - f.checked,
-      };
-    };
-    return { checking_stats: stats([asked], true), total_stats: stats(all, false) };
+    const f = await acceptanceFigures(this.deps.store, task);
+    return { checking_stats: checkStats(f.sum([asked]), asked.id), total_stats: checkStats(f.sum(f.all)) };
   }
 
   async update(task: WorkforceTaskRow, body: UpdateSamplingRequest, origin: Origin): Promise<UpdateSamplingResponse> {

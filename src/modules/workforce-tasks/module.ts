@@ -1,9 +1,11 @@
 import type { AppContext, FamilyModule } from '#src/context.ts';
 import { ResultCache } from '#src/db/database.ts';
-import type { SampleQueries, SampleSelectionSql } from '#src/modules/samples/index.ts';
+import type { SampleQueries, SampleSelectionSql, SampleService } from '#src/modules/samples/index.ts';
 import type { TaskWorkforces, WorkforceInvitations, WorkforceService, WorkforceUsage } from '#src/modules/workforces/index.ts';
+import { AcceptanceStore } from './acceptance-store.ts';
 import { workforceTaskRoutes } from './routes.ts';
 import { WorkforceTaskService, type TaskDatasets } from './service.ts';
+import { TaskStatsService } from './stats-service.ts';
 import { WorkforceTaskStore } from './store.ts';
 
 export type WorkforceTasksDeps = Pick<AppContext, 'database' | 'clock'> & {
@@ -12,13 +14,16 @@ export type WorkforceTasksDeps = Pick<AppContext, 'database' | 'clock'> & {
   queries: Pick<SampleQueries, 'describe' | 'describeMany'>;
   workforces: WorkforceService;
   invitations: WorkforceInvitations;
+  /** The dataset's labels (label_stats, and the names a member may give). */
+  labels: Pick<SampleService, 'listLabels'>;
 };
 
 /** Team labeling tasks (#17, #18, #26-31, #37, #40, #46). */
 export function workforceTasksModule(deps: WorkforceTasksDeps): FamilyModule & { service: WorkforceTaskService; store: WorkforceTaskStore } {
   const store = new WorkforceTaskStore(deps.database.db);
   const copyCounts = new ResultCache<number>(deps.database, { maxEntries: 10_000, maxAgeMs: 60_000, unseenWriters: 'off' });
-  const service = new WorkforceTaskService({ ...deps, store, copyCounts });
+  const stats = new TaskStatsService({ db: deps.database.db, labels: deps.labels });
+  const service = new WorkforceTaskService({ ...deps, store, copyCounts, stats, acceptances: new AcceptanceStore(deps.database.db) });
   return { service, store, register: async (app) => void (await app.register(workforceTaskRoutes, { service })) };
 }
 

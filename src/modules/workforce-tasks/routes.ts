@@ -10,7 +10,7 @@ interface Options {
 }
 
 /**
- * Team labeling tasks (#26-31), the members' side (#17, #18, #37, #40) and SendEmails (#46). The
+ * Team labeling tasks (#26-31), the members' side (#17, #18, #28, #37, #40) and SendEmails (#46). The
  * members' routes are open to worker identities; the service limits each to the caller's own copies.
  */
 export const workforceTaskRoutes: FastifyPluginAsyncTypebox<Options> = async (app, { service }) => {
@@ -21,7 +21,8 @@ export const workforceTaskRoutes: FastifyPluginAsyncTypebox<Options> = async (ap
   app.route({ ...routeOf(ops.CreateWorkforceTask), handler: (req) => service.create(project(req), req.params.dataset_id, req.body) });
   app.route({
     ...routeOf(ops.DescWorkforceTask),
-    handler: (req) => service.describe(project(req), req.params.dataset_id, req.params.workforce_task_id, req.query),
+    config: worker,
+    handler: (req) => service.describe(principal(req), req.params.dataset_id, req.params.workforce_task_id, req.query),
   });
   app.route({ ...routeOf(ops.StartWorkforceTask), handler: (req) => service.start(project(req), req.params.dataset_id, req.params.workforce_task_id) });
   app.route({

@@ -3,7 +3,8 @@ import { IntCodes, ProjectParams, StringCodes } from '#src/core/schemas.ts';
 import { ListOf, PageLimit, PageOffset } from '#src/core/request-bounds.ts';
 import { DescribeSampleResp, SampleLabel } from '#src/modules/samples/index.ts';
 import { Worker } from '#src/modules/workforces/index.ts';
-import { TaskSampleStateParam } from './stats-schemas.ts';
+import { CheckTaskStats } from './acceptance-schemas.ts';
+import { TaskLabelStats, TaskSampleStateParam } from './stats-schemas.ts';
 
 const DESCRIPTION_PATTERN = `^[^\\^!<>=&"']*$`;
 export const TASK_NAME_PATTERN = '^[A-Za-z0-9_-]{1,64}$';
@@ -120,7 +121,7 @@ export const UpdateWorkforceTaskRequest = Type.Object({
 export type UpdateWorkforceTaskRequest = Static<typeof UpdateWorkforceTaskRequest>;
 
 export const DescribeTaskQuery = Type.Object({
-  label_stats: Type.Optional(Type.Boolean({ description: 'true: add label_stats (labels given by the members, by name)' })),
+  label_stats: Type.Optional(Type.Boolean({ description: "true: add label_stats (the dataset's labels with their use in the task's copies)" })),
   sample_stats: Type.Optional(Type.Boolean({ description: 'true: add sample_stats (copies by state)' })),
   workforce_stats: Type.Optional(Type.Boolean({ description: 'true: add workforce_stats and worker_stats (members and their progress)' })),
 });
@@ -185,17 +186,32 @@ export const WorkforcesConfigOut = Type.Object(
   { description: 'Who labels: the teams and members taking part' },
 );
 
+export const CheckingTaskDesc = Type.Object(
+  {
+    checking_stats: Type.Object(CheckTaskStats.properties, { description: 'The figures of the running acceptance so far' }),
+    checking_task_id: Type.String({ description: 'ID of the running acceptance' }),
+    overwrite_last_result: Type.Boolean({ description: 'Whether its labels replace labels the dataset already has (set when it ends)' }),
+    total_stats: Type.Object(CheckTaskStats.properties, { description: 'The figures summed over every acceptance of the task' }),
+  },
+  { description: 'The acceptance running on the task; absent when none runs' },
+);
+
 export const WorkforceTask = Type.Object({
   auto_sync_dataset: Type.Boolean({ description: 'Accepted labels are written into the dataset when an acceptance passes' }),
+  check_rate: Type.Number({ description: "Copies drawn by the task's acceptances over the reviewed copies, 0 to 1; 0 before any acceptance" }),
+  checking_task_desc: Type.Optional(CheckingTaskDesc),
   create_time: Type.Integer({ description: 'When the task was created, ms since the epoch' }),
   data_sync_type: Type.Integer({ description: 'What is synchronized: 0 none, 1 data, 2 labels, 3 data and labels' }),
   dataset_id: Type.String({ description: 'Dataset ID' }),
   description: Type.String({ description: 'Task description' }),
+  label_stats: Type.Optional(Type.Array(TaskLabelStats, { description: "The dataset's labels with their use in the task's copies (with label_stats=true)" })),
+  pass_rate: Type.Number({ description: "Copies the task's acceptances passed over those they checked, 0 to 1; 0 before any check" }),
   repetition: Type.Integer({ description: 'Labelers per sample' }),
   sample_search_conditions: Type.Array(Type.Record(Type.String(), Type.Unknown()), {
     description: 'The conditions that chose the samples; [] for every sample',
   }),
   sample_stats: Type.Optional(SampleStats),
+  score: Type.Number({ description: "Mean grade of the task's scored acceptance verdicts as points (A 4, B 3, C 2, D 1); 0 when none is scored" }),
   status: IntCodes(TASK_STATUSES, TASK_STATUS_MEANINGS, 'Task status'),
   synchronize_auto_labeling_data: Type.Boolean({ description: 'Labels awaiting confirmation go to the members' }),
   synchronize_data: Type.Boolean({ description: 'Samples added later join the task' }),

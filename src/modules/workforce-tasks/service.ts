@@ -6,7 +6,11 @@ import type { Clock } from '#src/core/time.ts';
 import type { ResultCache } from '#src/db/database.ts';
 import type { SampleQueries, SampleSelectionSql } from '#src/modules/samples/index.ts';
 import type { BatchResult, WorkerRecord, WorkforceInvitations, WorkforceService } from '#src/modules/workforces/index.ts';
+import { labelErrors } from '#src/modules/datasets/index.ts';
+import { acceptanceFigures, checkStats } from './acceptance-service.ts';
+import type { AcceptanceStore } from './acceptance-store.ts';
 import { taskErrors } from './errors.ts';
+import type { TaskStatsService } from './stats-service.ts';
 import { afterLabel, canMove } from './sample-states.ts';
 import { taskSampleViews } from './sample-views.ts';
 import type {
@@ -40,7 +44,12 @@ export interface TaskServiceDeps {
   invitations: WorkforceInvitations;
   /** Copy counts of a task (group) per member ('' for all), without a state filter: they change only when copies are assigned or the task goes. */
   copyCounts: ResultCache<number>;
+  /** The dataset's labels with their use in a task (label_stats), and the acceptances' figures (pass_rate, score, check_rate). */
+  stats: TaskStatsService;
+  acceptances: AcceptanceStore;
 }
+
+type ViewQuery = { label_stats?: boolean; sample_stats?: boolean; workforce_stats?: boolean };
 
 export function sampleStats(c: StateCounts): SampleStats {
   const n = (s: number) => c.get(s) ?? 0;
@@ -181,11 +190,14 @@ export class WorkforceTaskService {
     return { count: await this.deps.store.countTasks(datasetId), tasks: await Promise.all(rows.map((r) => this.view(r, {}))) };
   }
 
-  async describe(projectId: string, datasetId: string, taskId: string, q: { sample_stats?: boolean; workforce_stats?: boolean }): Promise<WorkforceTask> {
-    return this.view(await this.requireTask(projectId, datasetId, taskId), q);
+  /** The owner reads any task of the dataset; a member only a started task they take part in (others: 404). */
+  async describe(caller: Principal, datasetId: string, taskId: string, q: ViewQuery): Promise<WorkforceTask> {
+    const row = await this.requireTask(caller.projectId, datasetId, taskId);
+    await this.memberOf(caller, row);
+    return this.view(row, q);
   }
 
-  private async view(row: WorkforceTaskRow, q: { sample_stats?: boolean; workforce_stats?: boolean }): Promise<WorkforceTask> {
+  private async view(row: WorkforceTaskRow, q: ViewQuery): Promise<WorkforceTask> {
     const members = await this.deps.store.taskWorkers(row.id);
     const records = await this.deps.workforces.workersById(
       row.project_id,
@@ -221,7 +233,9 @@ export class WorkforceTaskService {
       update_time: Number(row.update_time),
       workforces_config: { ...(row.agency ? { agency: row.agency } : {}), workforces: [...byTeam.values()] },
       ...(row.version_id ? { version_id: row.version_id } : {}),
+      ...(await this.acceptanceView(row)),
     };
+    if (q.label_stats) view.label_stats = await this.deps.stats.labelStats(row, undefined);
     if (q.sample_stats) view.sample_stats = sampleStats(await this.deps.store.stateCounts(row.id));
     if (q.workforce_stats) {
       view.workforce_stats = {
@@ -232,6 +246,28 @@ export class WorkforceTaskService {
       view.worker_stats = await Promise.all(members.map((m) => this.workerTask(row, m)));
     }
     return view;
+  }
+
+  /** pass_rate, score and check_rate over every acceptance of the task, and the running one's figures (as the report #33 gives them). */
+  private async acceptanceView(row: WorkforceTaskRow): Promise<Pick<WorkforceTask, 'check_rate' | 'checking_task_desc' | 'pass_rate' | 'score'>> {
+    const f = await acceptanceFigures(this.deps.acceptances, row);
+    const total = f.sum(f.all);
+    const running = row.checking_task_id ? f.all.find((a) => a.id === row.checking_task_id) : undefined;
+    return {
+      check_rate: checkStats(total).sampling_rate,
+      pass_rate: checkStats(total).pass_rate,
+      score: total.scored === 0 ? 0 : total.points / total.scored,
+      ...(running
+        ? {
+            checking_task_desc: {
+              checking_stats: checkStats(f.sum([running]), running.id),
+              checking_task_id: running.id,
+              overwrite_last_result: running.overwrite_last_result === 1,
+              total_stats: checkStats(total),
+            },
+          }
+        : {}),
+    };
   }
 
   private async workerTask(task: WorkforceTaskRow, m: WorkforceTaskWorkerRow, datasetType = 0): Promise<WorkerTask> {
@@ -428,6 +464,7 @@ export class WorkforceTaskService {
     if (items.length === 0) throw errors.badParam('body.samples must name at least one sample');
     const hasReviewers = (await this.deps.store.taskWorkers(task.id)).some((m) => m.role === 1);
     const defaultType = (await this.deps.datasets.require(caller.projectId, datasetId)).info.labelTypes[0] ?? 0;
+    await this.requireKnownLabels(datasetId, items);
     const results: BatchResult['results'] = [];
     const now = this.deps.clock.now();
     for (const [i, item] of items.entries()) {
@@ -463,6 +500,16 @@ export class WorkforceTaskService {
     }
     const failed = results.find((r) => !r.success);
     return failed ? { success: false, error_code: failed.error_code, error_msg: failed.error_msg, results } : { success: true, results };
+  }
+
+  /** As manual labeling: a label name the dataset does not have refuses the whole request, before anything is saved. */
+  private async requireKnownLabels(datasetId: string, items: UpdateTaskSamplesRequest['samples']): Promise<void> {
+    const known = new Set((await this.deps.stats.datasetLabels(datasetId)).map((l) => l.name));
+    for (const [i, item] of (items ?? []).entries()) {
+      for (const [j, l] of (item.labels ?? []).entries()) {
+        if (l.name && !known.has(l.name)) throw labelErrors.notFound(`body.samples[${i}].labels[${j}].name: the dataset has no label "${l.name}"`);
+      }
+    }
   }
 
   /** Mails the named members of the task through the invitation mail; a member marked notified only when the mail went. */

@@ -41,12 +41,20 @@ export class TaskStatsService {
       .groupBy('state')
       .execute();
     const sample_stats = stateCounts(new Map(rows.map((r) => [Number(r.state), Number(r.n)])));
+    return { label_stats: await this.labelStats(task, state), sample_stats };
+  }
+
+  async datasetLabels(datasetId: string): Promise<LabelDefinition[]> {
+    return this.deps.labels.listLabels(datasetId);
+  }
+
+  /** The dataset's labels, each with its use in the task's copies (those in `state`, or all). */
+  async labelStats(task: WorkforceTaskRow, state: TaskSampleStateFilter | undefined): Promise<TaskStats['label_stats']> {
     const uses = await this.labelUses(task, state);
-    const label_stats = (await this.deps.labels.listLabels(task.dataset_id)).map((l) => {
+    return (await this.deps.labels.listLabels(task.dataset_id)).map((l) => {
       const u = uses.get(l.name);
       return { name: l.name, type: l.type, ...(l.property ? { property: l.property } : {}), count: u?.count ?? 0, sample_count: u?.copies ?? 0 };
     });
-    return { label_stats, sample_stats };
   }
 
   async metrics(task: WorkforceTaskRow): Promise<TaskMetrics> {
