@@ -53,6 +53,7 @@ export interface WorkforceTask {
   create_time: number;
   sample_stats?: SampleStats;
   workforce_stats?: { labeler_count: number; reviewer_count: number; workforce_count: number };
+  label_stats?: { name: string; type: number; count: number; sample_count: number }[];
 }
 
 export interface CheckStats {
@@ -122,6 +123,9 @@ export const listDatasetTasks = (p: string, d: string) =>
 
 export const describeDatasetTask = (p: string, d: string, t: string) =>
   call<WorkforceTask>(p, 'GET', taskPath(p, d, t), { query: { sample_stats: true, workforce_stats: true } });
+
+/** The task with the dataset's label set: open to the task's own members. */
+export const describeTaskLabels = (p: string, d: string, t: string) => call<WorkforceTask>(p, 'GET', taskPath(p, d, t), { query: { label_stats: true } });
 
 export const startAcceptance = (p: string, d: string, t: string, rate: number) =>
   call<{ task_id: string }>(p, 'POST', `${taskPath(p, d, t)}/acceptance`, { body: { sampling_rate: rate } });

@@ -1,5 +1,5 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { listTaskSamples, listWorkerTasks, reviewTaskSample, saveTaskLabels } from '../api/team-labeling.ts';
+import { describeTaskLabels, listTaskSamples, listWorkerTasks, reviewTaskSample, saveTaskLabels } from '../api/team-labeling.ts';
 import { Link, useLocation } from '../router.ts';
 import { ErrorNote } from '../components/error-note.tsx';
 import { Pager } from '../components/pager.tsx';
@@ -24,19 +24,25 @@ export default function WorkerTask({ projectId, datasetId, taskId }: { projectId
     enabled: task !== undefined,
     queryFn: () => listTaskSamples(projectId, datasetId, taskId, { offset, limit: PER_PAGE, ...(reviewer ? { sample_state: '__UNREVIEWED__' } : {}) }),
   });
+  const labelSet = useQuery({
+    queryKey: ['worker-task-labels', projectId, taskId],
+    enabled: task !== undefined && !reviewer,
+    queryFn: () => describeTaskLabels(projectId, datasetId, taskId),
+  });
   const refresh = async () => {
     await queries.invalidateQueries({ queryKey: ['worker-samples', projectId, taskId] });
     await queries.invalidateQueries({ queryKey: ['worker-tasks', projectId] });
   };
   const list = samples.data?.samples ?? [];
-  const names = [...new Set(list.flatMap((s) => (s.labels ?? []).map((l) => l.name ?? '')).filter(Boolean))].sort();
+  // The dataset's labels are the only names the server takes; they are offered as the choices.
+  const names = (labelSet.data?.label_stats ?? []).map((l) => l.name);
   return (
     <>
       <p>
         <Link to={`/projects/${encodeURIComponent(projectId)}/worker-tasks`}>← My labeling tasks</Link>
       </p>
       <h1>{task?.workforce_task_name ?? 'Labeling task'}</h1>
-      <ErrorNote error={mine.error ?? samples.error} />
+      <ErrorNote error={mine.error ?? samples.error ?? labelSet.error} />
       {mine.data && !task ? <p className="notice">This task is not assigned to you, or it has not started.</p> : null}
       {task ? (
         <p className="muted">
