@@ -2105,7 +2105,7 @@ export interface operations {
                  *         },
                  *         "scope": {
                  *           "project": {
-                 *             "id": "ee296bc6c63b49baaea9c44960114756"
+                 *             "id": "8271f1905bfc4fdf9d4902305490c2d0"
                  *           }
                  *         }
                  *       }
@@ -2161,21 +2161,21 @@ export interface operations {
                      *         "methods": [
                      *           "password"
                      *         ],
-                     *         "expires_at": "2026-12-07T00:03:08.869Z",
-                     *         "issued_at": "2026-12-06T00:03:08.869Z",
+                     *         "expires_at": "2026-12-07T00:11:59.543Z",
+                     *         "issued_at": "2026-12-06T00:11:59.543Z",
                      *         "user": {
-                     *           "id": "21ef25d0f6534f7ea660058f2405d70e",
+                     *           "id": "610c9f083fbd45398debafbd27b73e7a",
                      *           "name": "l1@example.com",
                      *           "domain": {
-                     *             "id": "680a4a7eb1fb42c2892a5247ccf016b4",
+                     *             "id": "a36c6b80b54d4beba51788bcf06f2263",
                      *             "name": "atelier"
                      *           }
                      *         },
                      *         "project": {
-                     *           "id": "ee296bc6c63b49baaea9c44960114756",
+                     *           "id": "8271f1905bfc4fdf9d4902305490c2d0",
                      *           "name": "default",
                      *           "domain": {
-                     *             "id": "680a4a7eb1fb42c2892a5247ccf016b4",
+                     *             "id": "a36c6b80b54d4beba51788bcf06f2263",
                      *             "name": "atelier"
                      *           }
                      *         },
@@ -9369,7 +9369,7 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example ee296bc6c63b49baaea9c44960114756
+                 * @example 41ba56f94ff34928854f757d829703a2
                  */
                 project_id: string;
             };
@@ -9379,22 +9379,24 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "dataset_name": "ds-2-89064",
+                 *       "dataset_name": "ds-1-19508",
                  *       "dataset_type": 0,
                  *       "data_sources": [
                  *         {
                  *           "data_type": 0,
-                 *           "data_path": "/samples-bucket/ds-2-89064/in/"
+                 *           "data_path": "/samples-bucket/ds-1-19508/in/"
                  *         }
                  *       ],
-                 *       "work_path": "/samples-bucket/ds-2-89064/out/",
+                 *       "work_path": "/samples-bucket/ds-1-19508/out/",
                  *       "work_path_type": 0,
                  *       "labels": [
                  *         {
-                 *           "name": "cat"
+                 *           "name": "cat",
+                 *           "type": 0
                  *         },
                  *         {
-                 *           "name": "dog"
+                 *           "name": "dog",
+                 *           "type": 0
                  *         }
                  *       ]
                  *     }
@@ -9526,8 +9528,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "dataset_id": "oz4L1bq7VaW5bgoNP4A",
-                     *       "import_task_id": "oz4L1bq7VaW5bgoNP4A_lvfourrgG4YncsehSZp"
+                     *       "dataset_id": "fUvTZhl7pMmpeMpuesH",
+                     *       "import_task_id": "fUvTZhl7pMmpeMpuesH_TUfZkJSGBuFCO7pnR30"
                      *     }
                      */
                     "application/json": {
@@ -9622,12 +9624,12 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example ee296bc6c63b49baaea9c44960114756
+                 * @example 262be9f83ff447ad94797b0a81a1e746
                  */
                 project_id: string;
                 /**
                  * @description Dataset ID
-                 * @example oz4L1bq7VaW5bgoNP4A
+                 * @example uGeFeW5cLoHkDWtD2Pn
                  */
                 dataset_id: string;
             };
@@ -9646,18 +9648,18 @@ export interface operations {
                      *       "annotated_sample_count": 0,
                      *       "annotated_sub_sample_count": 0,
                      *       "content_labeling": true,
-                     *       "create_time": 1796515389068,
+                     *       "create_time": 1796515907222,
                      *       "data_format": "Default",
                      *       "data_sources": [
                      *         {
                      *           "data_type": 0,
-                     *           "data_path": "/samples-bucket/ds-2-89064/in/"
+                     *           "data_path": "/samples-bucket/ds-1-7154/in/"
                      *         }
                      *       ],
-                     *       "data_update_time": 1796515389069,
+                     *       "data_update_time": 1796515907224,
                      *       "dataset_format": 0,
-                     *       "dataset_id": "oz4L1bq7VaW5bgoNP4A",
-                     *       "dataset_name": "ds-2-89064",
+                     *       "dataset_id": "uGeFeW5cLoHkDWtD2Pn",
+                     *       "dataset_name": "ds-1-7154",
                      *       "dataset_tags": [
                      *         "Image",
                      *         "Image classification"
@@ -9672,28 +9674,28 @@ export interface operations {
                      *         "0"
                      *       ],
                      *       "import_data": false,
-                     *       "inner_annotation_path": "/samples-bucket/ds-2-89064/out/ds-2-89064-oz4L1bq7VaW5bgoNP4A/annotation/",
-                     *       "inner_data_path": "/samples-bucket/ds-2-89064/out/ds-2-89064-oz4L1bq7VaW5bgoNP4A/data/",
-                     *       "inner_log_path": "/samples-bucket/ds-2-89064/out/ds-2-89064-oz4L1bq7VaW5bgoNP4A/logs/",
-                     *       "inner_task_path": "/samples-bucket/ds-2-89064/out/ds-2-89064-oz4L1bq7VaW5bgoNP4A/task/",
-                     *       "inner_temp_path": "/samples-bucket/ds-2-89064/out/ds-2-89064-oz4L1bq7VaW5bgoNP4A/temp/",
-                     *       "inner_work_path": "/samples-bucket/ds-2-89064/out/ds-2-89064-oz4L1bq7VaW5bgoNP4A/",
+                     *       "inner_annotation_path": "/samples-bucket/ds-1-7154/out/ds-1-7154-uGeFeW5cLoHkDWtD2Pn/annotation/",
+                     *       "inner_data_path": "/samples-bucket/ds-1-7154/out/ds-1-7154-uGeFeW5cLoHkDWtD2Pn/data/",
+                     *       "inner_log_path": "/samples-bucket/ds-1-7154/out/ds-1-7154-uGeFeW5cLoHkDWtD2Pn/logs/",
+                     *       "inner_task_path": "/samples-bucket/ds-1-7154/out/ds-1-7154-uGeFeW5cLoHkDWtD2Pn/task/",
+                     *       "inner_temp_path": "/samples-bucket/ds-1-7154/out/ds-1-7154-uGeFeW5cLoHkDWtD2Pn/temp/",
+                     *       "inner_work_path": "/samples-bucket/ds-1-7154/out/ds-1-7154-uGeFeW5cLoHkDWtD2Pn/",
                      *       "label_task_count": 0,
                      *       "managed": false,
                      *       "next_version_num": 1,
                      *       "running_tasks_id": [
-                     *         "bbbeddcc-cc31-41d9-ba07-c57d6f2fe64e"
+                     *         "88f2ec66-5eda-43b0-b21e-0cd4955ad689"
                      *       ],
                      *       "status": 0,
                      *       "total_sample_count": 0,
                      *       "total_sub_sample_count": 0,
                      *       "unconfirmed_sample_count": 0,
-                     *       "update_time": 1796515389069,
-                     *       "work_path": "/samples-bucket/ds-2-89064/out/",
+                     *       "update_time": 1796515907224,
+                     *       "work_path": "/samples-bucket/ds-1-7154/out/",
                      *       "work_path_type": 0,
                      *       "workforce_task_count": 0,
                      *       "workspace_id": "0",
-                     *       "import_task_id": "oz4L1bq7VaW5bgoNP4A_lvfourrgG4YncsehSZp",
+                     *       "import_task_id": "uGeFeW5cLoHkDWtD2Pn_OomHmBoUiuz51httLj4",
                      *       "labels": [
                      *         {
                      *           "name": "cat",
@@ -10659,12 +10661,12 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example 54be6dc444664a23952852c77e99e88a
+                 * @example 262be9f83ff447ad94797b0a81a1e746
                  */
                 project_id: string;
                 /**
                  * @description Dataset ID
-                 * @example 4WCX0bOxcJvKnNDsVJg
+                 * @example uGeFeW5cLoHkDWtD2Pn
                  */
                 dataset_id: string;
             };
@@ -10709,7 +10711,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "version_id": "c8WUQR8eOcdh7oItlwE"
+                     *       "version_id": "KZsZnnuuds0ZtoYkLi1"
                      *     }
                      */
                     "application/json": {
@@ -10797,17 +10799,17 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example c008d385a0ec42cbb0e2edd4a50b853f
+                 * @example 262be9f83ff447ad94797b0a81a1e746
                  */
                 project_id: string;
                 /**
                  * @description Dataset ID
-                 * @example FoiHmJJNUC0ZvR6i9CU
+                 * @example uGeFeW5cLoHkDWtD2Pn
                  */
                 dataset_id: string;
                 /**
                  * @description Version ID
-                 * @example gR75pEGwFxMdez9vUPw
+                 * @example KZsZnnuuds0ZtoYkLi1
                  */
                 version_id: string;
             };
@@ -10824,11 +10826,11 @@ export interface operations {
                     /**
                      * @example {
                      *       "analysis_status": 0,
-                     *       "annotated_sample_count": 4,
+                     *       "annotated_sample_count": 20,
                      *       "annotated_sub_sample_count": 0,
                      *       "clear_hard_property": true,
-                     *       "create_time": 1796514997567,
-                     *       "description": "",
+                     *       "create_time": 1796515909342,
+                     *       "description": "team labels",
                      *       "export_images": false,
                      *       "extract_serial_number": false,
                      *       "is_current": true,
@@ -10839,32 +10841,32 @@ export interface operations {
                      *         "Image classification"
                      *       ],
                      *       "task_type": 0,
-                     *       "total_sample_count": 5,
+                     *       "total_sample_count": 20,
                      *       "total_sub_sample_count": 0,
                      *       "train_evaluate_sample_ratio": "1.00",
-                     *       "update_time": 1796514997607,
+                     *       "update_time": 1796515909411,
                      *       "version_format": "Default",
-                     *       "version_id": "gR75pEGwFxMdez9vUPw",
+                     *       "version_id": "KZsZnnuuds0ZtoYkLi1",
                      *       "version_name": "V001",
-                     *       "data_path": "/exp/cls/work/exp-cls-FoiHmJJNUC0ZvR6i9CU/annotation/V001/data/",
+                     *       "data_path": "/samples-bucket/ds-1-7154/out/ds-1-7154-uGeFeW5cLoHkDWtD2Pn/annotation/V001/data/",
                      *       "label_stats": [
                      *         {
-                     *           "count": 2,
+                     *           "count": 10,
                      *           "name": "cat",
-                     *           "sample_count": 2,
+                     *           "sample_count": 10,
                      *           "type": 0,
                      *           "property": {}
                      *         },
                      *         {
-                     *           "count": 2,
+                     *           "count": 10,
                      *           "name": "dog",
-                     *           "sample_count": 2,
+                     *           "sample_count": 10,
                      *           "type": 0,
                      *           "property": {}
                      *         }
                      *       ],
                      *       "label_type": "single",
-                     *       "manifest_path": "/exp/cls/work/exp-cls-FoiHmJJNUC0ZvR6i9CU/annotation/V001/exp-cls-V001.manifest"
+                     *       "manifest_path": "/samples-bucket/ds-1-7154/out/ds-1-7154-uGeFeW5cLoHkDWtD2Pn/annotation/V001/ds-1-7154-V001.manifest"
                      *     }
                      */
                     "application/json": {
@@ -11169,12 +11171,12 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example f407ab5c5eed46c397534fbc4218d2e9
+                 * @example dc71d82be5fe44f48f2082804e8e8ab2
                  */
                 project_id: string;
                 /**
                  * @description Dataset ID
-                 * @example PZeKqVW0QVBIqep5j2C
+                 * @example FPzM6UIHDtHpgKpkliU
                  */
                 dataset_id: string;
             };
@@ -11190,124 +11192,79 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "sample_count": 8,
+                     *       "sample_count": 6,
                      *       "samples": [
                      *         {
                      *           "labels": [],
                      *           "metadata": {},
-                     *           "sample_dir": "/lab/tree/",
-                     *           "sample_id": "01a248a372b8be1bbb385997ba8130af",
-                     *           "sample_name": "plain.png",
+                     *           "sample_dir": "/samples-bucket/ds-1-8092/in/",
+                     *           "sample_id": "01a248b14a94cf63b600439fcc2c96ea",
+                     *           "sample_name": "img-000.png",
                      *           "sample_size": 70,
                      *           "sample_status": "UN_ANNOTATION",
-                     *           "sample_time": 1796515001003,
+                     *           "sample_time": 1796515908093,
                      *           "sample_type": 0,
-                     *           "source": "http://127.0.0.1:38123/objects/lab/tree/plain.png?Expires=1796518620&Signature=Gu97AFLmzqWk0yGxD6-Lzc5qvC6xuYEjjpWnKNZIH4w"
-                     *         },
-                     *         {
-                     *           "labels": [
-                     *             {
-                     *               "name": "cat",
-                     *               "property": {},
-                     *               "type": 0,
-                     *               "annotated_by": "human"
-                     *             }
-                     *           ],
-                     *           "metadata": {},
-                     *           "sample_dir": "/lab/tree/cat/",
-                     *           "sample_id": "01a248a372b8a0b646364fa1917fdaac",
-                     *           "sample_name": "k1.png",
-                     *           "sample_size": 70,
-                     *           "sample_status": "AUTO_ANNOTATION",
-                     *           "sample_time": 1796515001003,
-                     *           "sample_type": 0,
-                     *           "source": "http://127.0.0.1:38123/objects/lab/tree/cat/k1.png?Expires=1796518620&Signature=lD0ZXtFxYpBvQWJVn-xvOSendTsctglL6RFbHCeuqTI"
-                     *         },
-                     *         {
-                     *           "labels": [
-                     *             {
-                     *               "name": "cat",
-                     *               "property": {},
-                     *               "type": 0,
-                     *               "annotated_by": "human"
-                     *             }
-                     *           ],
-                     *           "metadata": {},
-                     *           "sample_dir": "/lab/tree/cat/",
-                     *           "sample_id": "01a248a372b83879e43a862690dadbc3",
-                     *           "sample_name": "k2.png",
-                     *           "sample_size": 70,
-                     *           "sample_status": "AUTO_ANNOTATION",
-                     *           "sample_time": 1796515001003,
-                     *           "sample_type": 0,
-                     *           "source": "http://127.0.0.1:38123/objects/lab/tree/cat/k2.png?Expires=1796518620&Signature=xN-G782_-GEG9fQmtRcXvGospd4jtBmpwVi25oxZozY"
-                     *         },
-                     *         {
-                     *           "labels": [
-                     *             {
-                     *               "name": "cat",
-                     *               "property": {},
-                     *               "type": 0,
-                     *               "annotated_by": "human"
-                     *             }
-                     *           ],
-                     *           "metadata": {},
-                     *           "sample_dir": "/lab/tree/cat/",
-                     *           "sample_id": "01a248a372b854149dd73de2d4f8f340",
-                     *           "sample_name": "k0.png",
-                     *           "sample_size": 70,
-                     *           "sample_status": "AUTO_ANNOTATION",
-                     *           "sample_time": 1796515001000,
-                     *           "sample_type": 0,
-                     *           "source": "http://127.0.0.1:38123/objects/lab/tree/cat/k0.png?Expires=1796518620&Signature=q5UwxWTjmI0-57zWRPRqd45gHuimgl-R4JQYbFQirlA"
+                     *           "source": "http://127.0.0.1:34837/objects/samples-bucket/ds-1-8092/in/img-000.png?Expires=1796519520&Signature=L1zZEw7jNltiLGQfn0M2MBqg9RHHoddYB11o5J8iWrE"
                      *         },
                      *         {
                      *           "labels": [],
                      *           "metadata": {},
-                     *           "sample_dir": "/lab/in/",
-                     *           "sample_id": "01a248a3728e70b26cce8aa3047a4d9c",
-                     *           "sample_name": "d.png",
+                     *           "sample_dir": "/samples-bucket/ds-1-8092/in/",
+                     *           "sample_id": "01a248b14a94cde5e8423a5568c55789",
+                     *           "sample_name": "img-004.png",
                      *           "sample_size": 70,
                      *           "sample_status": "UN_ANNOTATION",
-                     *           "sample_time": 1796515000633,
+                     *           "sample_time": 1796515908093,
                      *           "sample_type": 0,
-                     *           "source": "http://127.0.0.1:38123/objects/lab/in/d.png?Expires=1796518620&Signature=GMJNa4XrZbTc1DdF7igUNGZcZ4c2FgERYE1vEKYq_j0"
+                     *           "source": "http://127.0.0.1:34837/objects/samples-bucket/ds-1-8092/in/img-004.png?Expires=1796519520&Signature=77rHU1Jyzp_2gdQixELEe_0NlsKau_gW4E8tuNK3dzY"
                      *         },
                      *         {
                      *           "labels": [],
                      *           "metadata": {},
-                     *           "sample_dir": "/lab/in/",
-                     *           "sample_id": "01a248a3728eaa2adb4e08f240a893d4",
-                     *           "sample_name": "b.png",
+                     *           "sample_dir": "/samples-bucket/ds-1-8092/in/",
+                     *           "sample_id": "01a248b14a94bf1a67fb2a8e6edc4364",
+                     *           "sample_name": "img-001.png",
                      *           "sample_size": 70,
                      *           "sample_status": "UN_ANNOTATION",
-                     *           "sample_time": 1796515000632,
+                     *           "sample_time": 1796515908093,
                      *           "sample_type": 0,
-                     *           "source": "http://127.0.0.1:38123/objects/lab/in/b.png?Expires=1796518620&Signature=VPH3wV20nl9GGuNblHCddsr6_DZE8FUFtyQV_B0ffHA"
+                     *           "source": "http://127.0.0.1:34837/objects/samples-bucket/ds-1-8092/in/img-001.png?Expires=1796519520&Signature=g0BLDfQSbmiou1mr_j-w8-685R_5VFiC6pKCF68msA4"
                      *         },
                      *         {
                      *           "labels": [],
                      *           "metadata": {},
-                     *           "sample_dir": "/lab/in/",
-                     *           "sample_id": "01a248a3728e8ebe1b82ab3f6e9af935",
-                     *           "sample_name": "c.png",
+                     *           "sample_dir": "/samples-bucket/ds-1-8092/in/",
+                     *           "sample_id": "01a248b14a949305015ab584d0dc7ee4",
+                     *           "sample_name": "img-005.png",
                      *           "sample_size": 70,
                      *           "sample_status": "UN_ANNOTATION",
-                     *           "sample_time": 1796515000632,
+                     *           "sample_time": 1796515908093,
                      *           "sample_type": 0,
-                     *           "source": "http://127.0.0.1:38123/objects/lab/in/c.png?Expires=1796518620&Signature=HjhjHIge1R8x-VQZdTN-9b8oZu4hB5Bnv-PnF-LpiBw"
+                     *           "source": "http://127.0.0.1:34837/objects/samples-bucket/ds-1-8092/in/img-005.png?Expires=1796519520&Signature=wNiBxjeki6lxDIhJHTFnU43SSaBKCysp5wa7C87zuXA"
                      *         },
                      *         {
                      *           "labels": [],
                      *           "metadata": {},
-                     *           "sample_dir": "/lab/in/",
-                     *           "sample_id": "01a248a3728ef4b40b63b972596691d9",
-                     *           "sample_name": "a.png",
+                     *           "sample_dir": "/samples-bucket/ds-1-8092/in/",
+                     *           "sample_id": "01a248b14a94260b1d9924fd87ac6642",
+                     *           "sample_name": "img-002.png",
                      *           "sample_size": 70,
                      *           "sample_status": "UN_ANNOTATION",
-                     *           "sample_time": 1796515000628,
+                     *           "sample_time": 1796515908093,
                      *           "sample_type": 0,
-                     *           "source": "http://127.0.0.1:38123/objects/lab/in/a.png?Expires=1796518620&Signature=IH7In97nAhQ8tao4yVKuBlrtRgRSYUY7gPtRekUhqak"
+                     *           "source": "http://127.0.0.1:34837/objects/samples-bucket/ds-1-8092/in/img-002.png?Expires=1796519520&Signature=69zhxDd80p8Y5JrQx2eLDigQi6r-yVMpPglC4cfwsoo"
+                     *         },
+                     *         {
+                     *           "labels": [],
+                     *           "metadata": {},
+                     *           "sample_dir": "/samples-bucket/ds-1-8092/in/",
+                     *           "sample_id": "01a248b14a9406ad97114af862120d8e",
+                     *           "sample_name": "img-003.png",
+                     *           "sample_size": 70,
+                     *           "sample_status": "UN_ANNOTATION",
+                     *           "sample_time": 1796515908093,
+                     *           "sample_type": 0,
+                     *           "source": "http://127.0.0.1:34837/objects/samples-bucket/ds-1-8092/in/img-003.png?Expires=1796519520&Signature=7YkT5WAmqOT2147jCJDAM6mliLKh5X598qf2pMBAWZ0"
                      *         }
                      *       ]
                      *     }
@@ -11450,12 +11407,12 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example a2bcdcdcfa5441059594c3a1bf72bb26
+                 * @example dc71d82be5fe44f48f2082804e8e8ab2
                  */
                 project_id: string;
                 /**
                  * @description Dataset ID
-                 * @example kYeSgDWaJLz7CMxEFTg
+                 * @example eXqwXXzLwlxiatmXFzs
                  */
                 dataset_id: string;
             };
@@ -11467,7 +11424,7 @@ export interface operations {
                  * @example {
                  *       "samples": [
                  *         {
-                 *           "sample_id": "01a248a456216f160c28563236f24163",
+                 *           "sample_id": "01a248b14c7c13712f0a3411fdb24c7e",
                  *           "labels": [
                  *             {
                  *               "name": "cat",
@@ -12238,17 +12195,17 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example ee296bc6c63b49baaea9c44960114756
+                 * @example dc71d82be5fe44f48f2082804e8e8ab2
                  */
                 project_id: string;
                 /**
                  * @description Dataset ID
-                 * @example 5Zqc93Tbjswxj0n2hPh
+                 * @example FPzM6UIHDtHpgKpkliU
                  */
                 dataset_id: string;
                 /**
                  * @description Sample ID (32 hex characters)
-                 * @example 01a248a95bf426897de03fd119acf666
+                 * @example 01a248b14a9406ad97114af862120d8e
                  */
                 sample_id: string;
             };
@@ -12264,16 +12221,22 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "labels": [],
+                     *       "labels": [
+                     *         {
+                     *           "name": "cat",
+                     *           "property": {},
+                     *           "type": 0
+                     *         }
+                     *       ],
                      *       "metadata": {},
-                     *       "sample_dir": "/samples-bucket/ds-1-88281/in/",
-                     *       "sample_id": "01a248a95bf426897de03fd119acf666",
-                     *       "sample_name": "4.jpg",
+                     *       "sample_dir": "/samples-bucket/ds-1-8092/in/",
+                     *       "sample_id": "01a248b14a9406ad97114af862120d8e",
+                     *       "sample_name": "img-003.png",
                      *       "sample_size": 70,
-                     *       "sample_status": "UN_ANNOTATION",
-                     *       "sample_time": 1796515388282,
+                     *       "sample_status": "MANUAL_ANNOTATION",
+                     *       "sample_time": 1796515908093,
                      *       "sample_type": 0,
-                     *       "source": "http://127.0.0.1:46543/objects/samples-bucket/ds-1-88281/in/4.jpg?Expires=1796519040&Signature=HHw547WVAEnqR2nQYB8TTeDvU7gnUCit2zSfEQq-UXI"
+                     *       "source": "http://127.0.0.1:34837/objects/samples-bucket/ds-1-8092/in/img-003.png?Expires=1796519520&Signature=7YkT5WAmqOT2147jCJDAM6mliLKh5X598qf2pMBAWZ0"
                      *     }
                      */
                     "application/json": {
@@ -14117,7 +14080,7 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example 9ccdae171313476eb01bd09970662fa7
+                 * @example 262be9f83ff447ad94797b0a81a1e746
                  */
                 project_id: string;
             };
@@ -14127,7 +14090,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "workforce_name": "mail-less"
+                 *       "workforce_name": "e2e-team"
                  *     }
                  */
                 "application/json": {
@@ -14147,7 +14110,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "workforce_id": "zSdrx8P4GteFSbdgX2K"
+                     *       "workforce_id": "SpvtjWgOt8IiACsVp30"
                      *     }
                      */
                     "application/json": {
@@ -14766,7 +14729,10 @@ export interface operations {
     ListWorkers: {
         parameters: {
             query: {
-                /** @description Records per page, 1 to 100 */
+                /**
+                 * @description Records per page, 1 to 100
+                 * @example 10
+                 */
                 limit: number;
                 /** @description Page number, 0-based (skips offset × limit records), 0 to 10000000 */
                 offset: number;
@@ -14779,12 +14745,12 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example 55228dbf7c8444efbf7ce70ddf62282b
+                 * @example 262be9f83ff447ad94797b0a81a1e746
                  */
                 project_id: string;
                 /**
                  * @description Labeling team ID
-                 * @example inZzZAhCqlmv2yWK0Rv
+                 * @example SpvtjWgOt8IiACsVp30
                  */
                 workforce_id: string;
             };
@@ -14800,47 +14766,37 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "total_number": 4,
+                     *       "total_number": 3,
                      *       "workers": [
                      *         {
-                     *           "create_time": 1796515070090,
+                     *           "create_time": 1796515907596,
                      *           "description": "",
-                     *           "email": "dave@example.net",
+                     *           "email": "rev@example.com",
                      *           "role": 1,
-                     *           "status": 0,
-                     *           "update_time": 1796515070090,
-                     *           "worker_id": "2140904ded174b5aae1e63578f8b75d7",
-                     *           "workforce_id": "inZzZAhCqlmv2yWK0Rv"
+                     *           "status": 2,
+                     *           "update_time": 1796515908108,
+                     *           "worker_id": "ce50de3bbfcc496aa74359d56c0a179c",
+                     *           "workforce_id": "SpvtjWgOt8IiACsVp30"
                      *         },
                      *         {
-                     *           "create_time": 1796515070086,
+                     *           "create_time": 1796515907548,
                      *           "description": "",
-                     *           "email": "alice@example.com",
+                     *           "email": "lab1@example.com",
                      *           "role": 0,
-                     *           "status": 0,
-                     *           "update_time": 1796515070086,
-                     *           "worker_id": "a25f8e54150a412792fe23a03dd3abd8",
-                     *           "workforce_id": "inZzZAhCqlmv2yWK0Rv"
+                     *           "status": 2,
+                     *           "update_time": 1796515907867,
+                     *           "worker_id": "e3204e34467e4caa8be17c45d22adf47",
+                     *           "workforce_id": "SpvtjWgOt8IiACsVp30"
                      *         },
                      *         {
-                     *           "create_time": 1796515070086,
+                     *           "create_time": 1796515907548,
                      *           "description": "",
-                     *           "email": "bob@example.org",
+                     *           "email": "lab2@example.com",
                      *           "role": 0,
-                     *           "status": 0,
-                     *           "update_time": 1796515070086,
-                     *           "worker_id": "1e8869cb8110493d9b2396805a89ec65",
-                     *           "workforce_id": "inZzZAhCqlmv2yWK0Rv"
-                     *         },
-                     *         {
-                     *           "create_time": 1796515070079,
-                     *           "description": "lead",
-                     *           "email": "carol@example.com",
-                     *           "role": 2,
-                     *           "status": 0,
-                     *           "update_time": 1796515070079,
-                     *           "worker_id": "744989d22c434a4cba0c27774fd8fa58",
-                     *           "workforce_id": "inZzZAhCqlmv2yWK0Rv"
+                     *           "status": 2,
+                     *           "update_time": 1796515907989,
+                     *           "worker_id": "692ac17a91f64a86a3c79e8f1474f068",
+                     *           "workforce_id": "SpvtjWgOt8IiACsVp30"
                      *         }
                      *       ]
                      *     }
@@ -14955,12 +14911,12 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example 9ccdae171313476eb01bd09970662fa7
+                 * @example 262be9f83ff447ad94797b0a81a1e746
                  */
                 project_id: string;
                 /**
                  * @description Labeling team ID
-                 * @example zSdrx8P4GteFSbdgX2K
+                 * @example SpvtjWgOt8IiACsVp30
                  */
                 workforce_id: string;
             };
@@ -14970,7 +14926,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "emails": "m@example.com",
+                 *       "emails": "lab1@example.com,lab2@example.com",
                  *       "role": 0
                  *     }
                  */
@@ -15496,17 +15452,17 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example 05bd94989db44acfaf61ebbe75bcb776
+                 * @example 262be9f83ff447ad94797b0a81a1e746
                  */
                 project_id: string;
                 /**
                  * @description Labeling team ID
-                 * @example 6a3BCBuwd8eTBkee2iF
+                 * @example SpvtjWgOt8IiACsVp30
                  */
                 workforce_id: string;
                 /**
                  * @description Team member ID
-                 * @example 571fc7edf0fd4e86aaa573c7c84388e1
+                 * @example 692ac17a91f64a86a3c79e8f1474f068
                  */
                 worker_id: string;
             };
@@ -15600,7 +15556,7 @@ export interface operations {
             path: {
                 /**
                  * @description The token of the invitation link, as the mail gives it
-                 * @example 3aUQ01k7X1wdMc1IXoP8G5zZNB4wKiOCCvsgVuKJnIk
+                 * @example dZ2q47Y2YJPSDo2Gah6JEKe4ACuoZda6IeTcnLwYqFw
                  */
                 token: string;
             };
@@ -15630,7 +15586,7 @@ export interface operations {
                      * @example {
                      *       "domain_name": "atelier",
                      *       "user_name": "l2@example.com",
-                     *       "project_id": "ee296bc6c63b49baaea9c44960114756",
+                     *       "project_id": "8271f1905bfc4fdf9d4902305490c2d0",
                      *       "project_name": "default"
                      *     }
                      */
@@ -15725,17 +15681,17 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example 54be6dc444664a23952852c77e99e88a
+                 * @example 262be9f83ff447ad94797b0a81a1e746
                  */
                 project_id: string;
                 /**
                  * @description Dataset ID
-                 * @example 4WCX0bOxcJvKnNDsVJg
+                 * @example uGeFeW5cLoHkDWtD2Pn
                  */
                 dataset_id: string;
                 /**
                  * @description Team labeling task ID
-                 * @example xAYpNzjQZW6u1rPmX8Y
+                 * @example Is9gG4Y4ck8Nno79R2h
                  */
                 workforce_task_id: string;
             };
@@ -15765,7 +15721,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "task_id": "WHTOHowImFpAJ3Stee8"
+                     *       "task_id": "zC8m05yWX2vU39OSQw4"
                      *     }
                      */
                     "application/json": {
@@ -15851,7 +15807,7 @@ export interface operations {
             query: {
                 /**
                  * @description The acceptance whose figures checking_stats gives
-                 * @example N7E6V6KjCk3lf6zblLh
+                 * @example GQl1QnNWr8qTyCc6lTy
                  */
                 checking_task_id: string;
             };
@@ -15859,17 +15815,17 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example a2bcdcdcfa5441059594c3a1bf72bb26
+                 * @example 41ba56f94ff34928854f757d829703a2
                  */
                 project_id: string;
                 /**
                  * @description Dataset ID
-                 * @example 4716cCAgDOaBN6wAhIm
+                 * @example fUvTZhl7pMmpeMpuesH
                  */
                 dataset_id: string;
                 /**
                  * @description Team labeling task ID
-                 * @example task-flow
+                 * @example task-figures
                  */
                 workforce_task_id: string;
             };
@@ -15890,27 +15846,27 @@ export interface operations {
                      *         "checked_sample_count": 2,
                      *         "pass_rate": 0.5,
                      *         "rejected_sample_count": 1,
-                     *         "sampled_sample_count": 2,
-                     *         "sampling_num": 2,
+                     *         "sampled_sample_count": 3,
+                     *         "sampling_num": 3,
                      *         "sampling_rate": 1,
                      *         "score": "B",
-                     *         "total_sample_count": 2,
+                     *         "total_sample_count": 3,
                      *         "total_score": 6,
-                     *         "unchecked_sample_count": 0,
-                     *         "task_id": "N7E6V6KjCk3lf6zblLh"
+                     *         "unchecked_sample_count": 1,
+                     *         "task_id": "GQl1QnNWr8qTyCc6lTy"
                      *       },
                      *       "total_stats": {
                      *         "accepted_sample_count": 1,
                      *         "checked_sample_count": 2,
                      *         "pass_rate": 0.5,
                      *         "rejected_sample_count": 1,
-                     *         "sampled_sample_count": 2,
-                     *         "sampling_num": 2,
+                     *         "sampled_sample_count": 3,
+                     *         "sampling_num": 3,
                      *         "sampling_rate": 1,
                      *         "score": "B",
-                     *         "total_sample_count": 2,
+                     *         "total_sample_count": 3,
                      *         "total_score": 6,
-                     *         "unchecked_sample_count": 0
+                     *         "unchecked_sample_count": 1
                      *       }
                      *     }
                      */
@@ -16054,17 +16010,17 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example a2bcdcdcfa5441059594c3a1bf72bb26
+                 * @example 41ba56f94ff34928854f757d829703a2
                  */
                 project_id: string;
                 /**
                  * @description Dataset ID
-                 * @example 4716cCAgDOaBN6wAhIm
+                 * @example fUvTZhl7pMmpeMpuesH
                  */
                 dataset_id: string;
                 /**
                  * @description Team labeling task ID
-                 * @example task-flow
+                 * @example task-figures
                  */
                 workforce_task_id: string;
             };
@@ -16074,7 +16030,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "action": 4
+                 *       "action": 0
                  *     }
                  */
                 "application/json": {
@@ -16097,7 +16053,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "sample_count": 2
+                     *       "sample_count": 3
                      *     }
                      */
                     "application/json": {
@@ -16238,17 +16194,17 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example 54be6dc444664a23952852c77e99e88a
+                 * @example 262be9f83ff447ad94797b0a81a1e746
                  */
                 project_id: string;
                 /**
                  * @description Dataset ID
-                 * @example 4WCX0bOxcJvKnNDsVJg
+                 * @example uGeFeW5cLoHkDWtD2Pn
                  */
                 dataset_id: string;
                 /**
                  * @description Team labeling task ID
-                 * @example xAYpNzjQZW6u1rPmX8Y
+                 * @example Is9gG4Y4ck8Nno79R2h
                  */
                 workforce_task_id: string;
             };
@@ -16260,62 +16216,62 @@ export interface operations {
                  * @example {
                  *       "comments": [
                  *         {
-                 *           "sample_id": "01a248a459b81ace3fee3aeaddc6dbc9",
-                 *           "worker_id": "2431d0fa07a44d5c99f94a8f1a660822",
+                 *           "sample_id": "01a248b147b30b19703f6b5d890d3a55",
+                 *           "worker_id": "e3204e34467e4caa8be17c45d22adf47",
                  *           "accept": true,
                  *           "score": "A"
                  *         },
                  *         {
-                 *           "sample_id": "01a248a459b85bfc7b2862a189230611",
-                 *           "worker_id": "4526ca49718c40a99cebdc5fb2e26ef8",
+                 *           "sample_id": "01a248b147b325a9cea0b600b41961f4",
+                 *           "worker_id": "e3204e34467e4caa8be17c45d22adf47",
                  *           "accept": true,
                  *           "score": "A"
                  *         },
                  *         {
-                 *           "sample_id": "01a248a459b8813deb40fd781208583c",
-                 *           "worker_id": "4526ca49718c40a99cebdc5fb2e26ef8",
+                 *           "sample_id": "01a248b147b33ab309a170b473baa12a",
+                 *           "worker_id": "e3204e34467e4caa8be17c45d22adf47",
                  *           "accept": true,
                  *           "score": "A"
                  *         },
                  *         {
-                 *           "sample_id": "01a248a459b8912ac76be19c46800033",
-                 *           "worker_id": "2431d0fa07a44d5c99f94a8f1a660822",
+                 *           "sample_id": "01a248b147b33b2c332d78e02621b6fa",
+                 *           "worker_id": "692ac17a91f64a86a3c79e8f1474f068",
                  *           "accept": true,
                  *           "score": "A"
                  *         },
                  *         {
-                 *           "sample_id": "01a248a459b89652d72971a2d6552169",
-                 *           "worker_id": "4526ca49718c40a99cebdc5fb2e26ef8",
+                 *           "sample_id": "01a248b147b352fbbc0551c77720fe5d",
+                 *           "worker_id": "e3204e34467e4caa8be17c45d22adf47",
                  *           "accept": true,
                  *           "score": "A"
                  *         },
                  *         {
-                 *           "sample_id": "01a248a459b8a8e5a173a45e30ff3ba3",
-                 *           "worker_id": "2431d0fa07a44d5c99f94a8f1a660822",
+                 *           "sample_id": "01a248b147b36451b1da802d93037f13",
+                 *           "worker_id": "692ac17a91f64a86a3c79e8f1474f068",
                  *           "accept": true,
                  *           "score": "A"
                  *         },
                  *         {
-                 *           "sample_id": "01a248a459b8bb8d515f07c5b5121077",
-                 *           "worker_id": "4526ca49718c40a99cebdc5fb2e26ef8",
+                 *           "sample_id": "01a248b147b3a3390e3c2be347bc1b61",
+                 *           "worker_id": "e3204e34467e4caa8be17c45d22adf47",
                  *           "accept": true,
                  *           "score": "A"
                  *         },
                  *         {
-                 *           "sample_id": "01a248a459b8c4d19860ab403d675a97",
-                 *           "worker_id": "2431d0fa07a44d5c99f94a8f1a660822",
+                 *           "sample_id": "01a248b147b3a3731f96a011eab28204",
+                 *           "worker_id": "692ac17a91f64a86a3c79e8f1474f068",
                  *           "accept": true,
                  *           "score": "A"
                  *         },
                  *         {
-                 *           "sample_id": "01a248a459b8ca9efc8f6765e446fa96",
-                 *           "worker_id": "4526ca49718c40a99cebdc5fb2e26ef8",
+                 *           "sample_id": "01a248b147b3b6316430a9fb3d2136f3",
+                 *           "worker_id": "692ac17a91f64a86a3c79e8f1474f068",
                  *           "accept": true,
                  *           "score": "A"
                  *         },
                  *         {
-                 *           "sample_id": "01a248a459b8efcbb6889afae59829d1",
-                 *           "worker_id": "4526ca49718c40a99cebdc5fb2e26ef8",
+                 *           "sample_id": "01a248b147b3ef58d26cf973853b2d33",
+                 *           "worker_id": "692ac17a91f64a86a3c79e8f1474f068",
                  *           "accept": true,
                  *           "score": "A"
                  *         }
@@ -16435,12 +16391,12 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example a2bcdcdcfa5441059594c3a1bf72bb26
+                 * @example dc71d82be5fe44f48f2082804e8e8ab2
                  */
                 project_id: string;
                 /**
                  * @description Dataset ID
-                 * @example 4716cCAgDOaBN6wAhIm
+                 * @example FPzM6UIHDtHpgKpkliU
                  */
                 dataset_id: string;
                 /**
@@ -16590,12 +16546,12 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example a2bcdcdcfa5441059594c3a1bf72bb26
+                 * @example dc71d82be5fe44f48f2082804e8e8ab2
                  */
                 project_id: string;
                 /**
                  * @description Dataset ID
-                 * @example 4716cCAgDOaBN6wAhIm
+                 * @example FPzM6UIHDtHpgKpkliU
                  */
                 dataset_id: string;
                 /**
@@ -16727,17 +16683,17 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example 54be6dc444664a23952852c77e99e88a
+                 * @example 262be9f83ff447ad94797b0a81a1e746
                  */
                 project_id: string;
                 /**
                  * @description Dataset ID
-                 * @example 4WCX0bOxcJvKnNDsVJg
+                 * @example uGeFeW5cLoHkDWtD2Pn
                  */
                 dataset_id: string;
                 /**
                  * @description Team labeling task ID
-                 * @example xAYpNzjQZW6u1rPmX8Y
+                 * @example Is9gG4Y4ck8Nno79R2h
                  */
                 workforce_task_id: string;
             };
@@ -16749,84 +16705,84 @@ export interface operations {
                  * @example {
                  *       "comments": [
                  *         {
-                 *           "sample_id": "01a248a459b83c5398301ba8ff6e5a77",
+                 *           "sample_id": "01a248b147b30b19703f6b5d890d3a55",
                  *           "accept": false,
                  *           "comment": "this one is a cat"
                  *         },
                  *         {
-                 *           "sample_id": "01a248a459b85bfc7b2862a189230611",
+                 *           "sample_id": "01a248b147b325a9cea0b600b41961f4",
                  *           "accept": true
                  *         },
                  *         {
-                 *           "sample_id": "01a248a459b86a5db58bd8e68a7d2dd9",
+                 *           "sample_id": "01a248b147b33ab309a170b473baa12a",
                  *           "accept": true
                  *         },
                  *         {
-                 *           "sample_id": "01a248a459b8813deb40fd781208583c",
+                 *           "sample_id": "01a248b147b352fbbc0551c77720fe5d",
                  *           "accept": true
                  *         },
                  *         {
-                 *           "sample_id": "01a248a459b89652d72971a2d6552169",
+                 *           "sample_id": "01a248b147b36b8fee6042868b8ad9d0",
                  *           "accept": true
                  *         },
                  *         {
-                 *           "sample_id": "01a248a459b8a7c2a1b89a8ee8effdef",
+                 *           "sample_id": "01a248b147b3a3390e3c2be347bc1b61",
                  *           "accept": true
                  *         },
                  *         {
-                 *           "sample_id": "01a248a459b8bb8d515f07c5b5121077",
+                 *           "sample_id": "01a248b147b3a7ce5700d5ce7bfd0dcc",
                  *           "accept": true
                  *         },
                  *         {
-                 *           "sample_id": "01a248a459b8ca9efc8f6765e446fa96",
+                 *           "sample_id": "01a248b147b3d95ef33c7f5b71d0cdad",
                  *           "accept": true
                  *         },
                  *         {
-                 *           "sample_id": "01a248a459b8d28774562cb38e1aaac1",
+                 *           "sample_id": "01a248b147b3f364a5d592a4b8ccc9d1",
                  *           "accept": true
                  *         },
                  *         {
-                 *           "sample_id": "01a248a459b8efcbb6889afae59829d1",
+                 *           "sample_id": "01a248b147b3fa742d2bb689efd58941",
                  *           "accept": true
                  *         },
                  *         {
-                 *           "sample_id": "01a248a459b81ace3fee3aeaddc6dbc9",
+                 *           "sample_id": "01a248b147b3c7bd09baa80b19d3ec11",
                  *           "accept": true
                  *         },
                  *         {
-                 *           "sample_id": "01a248a459b84e22e60c937191dab701",
+                 *           "sample_id": "01a248b147b31d0910c671f6e00ae1ec",
                  *           "accept": true
                  *         },
                  *         {
-                 *           "sample_id": "01a248a459b85da1bef2b9efe52848e1",
+                 *           "sample_id": "01a248b147b334075c596ab4fc745c74",
                  *           "accept": true
                  *         },
                  *         {
-                 *           "sample_id": "01a248a459b874c675ac01d3372c65ae",
+                 *           "sample_id": "01a248b147b33b2c332d78e02621b6fa",
                  *           "accept": true
                  *         },
                  *         {
-                 *           "sample_id": "01a248a459b8912ac76be19c46800033",
+                 *           "sample_id": "01a248b147b36451b1da802d93037f13",
                  *           "accept": true
                  *         },
                  *         {
-                 *           "sample_id": "01a248a459b89845d38dc121863dcf2d",
+                 *           "sample_id": "01a248b147b39990a2d98ae1142659b2",
                  *           "accept": true
                  *         },
                  *         {
-                 *           "sample_id": "01a248a459b8a8e5a173a45e30ff3ba3",
+                 *           "sample_id": "01a248b147b3a3731f96a011eab28204",
                  *           "accept": true
                  *         },
                  *         {
-                 *           "sample_id": "01a248a459b8c4d19860ab403d675a97",
+                 *           "sample_id": "01a248b147b3b6316430a9fb3d2136f3",
                  *           "accept": true
                  *         },
                  *         {
-                 *           "sample_id": "01a248a459b8cc89ce96eb27e5a8cfcd",
+                 *           "sample_id": "01a248b147b3ef58d26cf973853b2d33",
                  *           "accept": true
                  *         },
                  *         {
-                 *           "sample_id": "01a248a459b8ed6842117d035d5ba039",
+                 *           "sample_id": "01a248b147b3f495b4cd86173d715dae",
                  *           "accept": true
                  *         }
                  *       ]
@@ -16947,12 +16903,12 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example ee296bc6c63b49baaea9c44960114756
+                 * @example 41ba56f94ff34928854f757d829703a2
                  */
                 project_id: string;
                 /**
                  * @description Dataset ID
-                 * @example 5Zqc93Tbjswxj0n2hPh
+                 * @example fUvTZhl7pMmpeMpuesH
                  */
                 dataset_id: string;
             };
@@ -16972,47 +16928,91 @@ export interface operations {
                      *       "tasks": [
                      *         {
                      *           "auto_sync_dataset": true,
-                     *           "create_time": 1796515388452,
+                     *           "check_rate": 1,
+                     *           "create_time": 1796515919791,
                      *           "data_sync_type": 0,
-                     *           "dataset_id": "5Zqc93Tbjswxj0n2hPh",
+                     *           "dataset_id": "fUvTZhl7pMmpeMpuesH",
                      *           "description": "",
+                     *           "pass_rate": 0.5,
                      *           "repetition": 1,
                      *           "sample_search_conditions": [],
-                     *           "status": 6,
+                     *           "score": 3,
+                     *           "status": 2,
                      *           "synchronize_auto_labeling_data": false,
                      *           "synchronize_data": false,
-                     *           "task_id": "r8CqV4q8iKv8vkGAtuA",
-                     *           "task_name": "cats",
-                     *           "update_time": 1796515388452,
+                     *           "task_id": "task-figures",
+                     *           "task_name": "figures",
+                     *           "update_time": 1796515920033,
                      *           "workforces_config": {
                      *             "workforces": [
                      *               {
                      *                 "workers": [
                      *                   {
-                     *                     "create_time": 1796515388435,
+                     *                     "create_time": 1796515917498,
                      *                     "description": "",
-                     *                     "email": "l2@example.com",
+                     *                     "email": "fig-ben@example.com",
                      *                     "role": 0,
-                     *                     "status": 0,
-                     *                     "update_time": 1796515388435,
-                     *                     "worker_id": "3c044ad904b64652b4762e5473c88b54",
-                     *                     "workforce_id": "CrXXHats5LdnAz4Fsqj"
+                     *                     "status": 2,
+                     *                     "update_time": 1796515918402,
+                     *                     "worker_id": "05bb1802330c453da97b4e17594652da",
+                     *                     "workforce_id": "acG892lW9NCT0rtYB7a"
                      *                   },
                      *                   {
-                     *                     "create_time": 1796515388435,
+                     *                     "create_time": 1796515917533,
                      *                     "description": "",
-                     *                     "email": "l1@example.com",
+                     *                     "email": "fig-rev@example.com",
+                     *                     "role": 1,
+                     *                     "status": 2,
+                     *                     "update_time": 1796515918927,
+                     *                     "worker_id": "4a6ce5e779d3451f924e87ce01cc04ab",
+                     *                     "workforce_id": "acG892lW9NCT0rtYB7a"
+                     *                   },
+                     *                   {
+                     *                     "create_time": 1796515917459,
+                     *                     "description": "",
+                     *                     "email": "fig-ann@example.com",
                      *                     "role": 0,
-                     *                     "status": 0,
-                     *                     "update_time": 1796515388435,
-                     *                     "worker_id": "b9f3a5e3dbc74486b0b052f0a54aa534",
-                     *                     "workforce_id": "CrXXHats5LdnAz4Fsqj"
+                     *                     "status": 2,
+                     *                     "update_time": 1796515917890,
+                     *                     "worker_id": "ab811886cda64a62b48ccf3e43814f60",
+                     *                     "workforce_id": "acG892lW9NCT0rtYB7a"
                      *                   }
                      *                 ],
-                     *                 "workforce_id": "CrXXHats5LdnAz4Fsqj",
-                     *                 "workforce_name": "task-team"
+                     *                 "workforce_id": "acG892lW9NCT0rtYB7a",
+                     *                 "workforce_name": "figures-team"
                      *               }
                      *             ]
+                     *           },
+                     *           "checking_task_desc": {
+                     *             "checking_stats": {
+                     *               "accepted_sample_count": 1,
+                     *               "checked_sample_count": 2,
+                     *               "pass_rate": 0.5,
+                     *               "rejected_sample_count": 1,
+                     *               "sampled_sample_count": 3,
+                     *               "sampling_num": 3,
+                     *               "sampling_rate": 1,
+                     *               "score": "B",
+                     *               "total_sample_count": 3,
+                     *               "total_score": 6,
+                     *               "unchecked_sample_count": 1,
+                     *               "task_id": "GQl1QnNWr8qTyCc6lTy"
+                     *             },
+                     *             "checking_task_id": "GQl1QnNWr8qTyCc6lTy",
+                     *             "overwrite_last_result": false,
+                     *             "total_stats": {
+                     *               "accepted_sample_count": 1,
+                     *               "checked_sample_count": 2,
+                     *               "pass_rate": 0.5,
+                     *               "rejected_sample_count": 1,
+                     *               "sampled_sample_count": 3,
+                     *               "sampling_num": 3,
+                     *               "sampling_rate": 1,
+                     *               "score": "B",
+                     *               "total_sample_count": 3,
+                     *               "total_score": 6,
+                     *               "unchecked_sample_count": 1
+                     *             }
                      *           }
                      *         }
                      *       ]
@@ -17025,6 +17025,69 @@ export interface operations {
                         tasks: {
                             /** @description Accepted labels are written into the dataset when an acceptance passes */
                             auto_sync_dataset: boolean;
+                            /** @description Copies drawn by the task's acceptances over the reviewed copies, 0 to 1; 0 before any acceptance */
+                            check_rate: number;
+                            /** @description The acceptance running on the task; absent when none runs */
+                            checking_task_desc?: {
+                                /** @description The figures of the running acceptance so far */
+                                checking_stats: {
+                                    /** @description Drawn copies the owner passed */
+                                    accepted_sample_count: number;
+                                    /** @description Drawn copies with a verdict so far */
+                                    checked_sample_count: number;
+                                    /** @description Passed copies over checked copies (0 before any check) */
+                                    pass_rate: number;
+                                    /** @description Drawn copies the owner refused */
+                                    rejected_sample_count: number;
+                                    /** @description Copies drawn for checking */
+                                    sampled_sample_count: number;
+                                    /** @description Copies asked to be drawn */
+                                    sampling_num: number;
+                                    /** @description Drawn copies over the reviewed copies they were drawn from */
+                                    sampling_rate: number;
+                                    /** @description Mean grade of the scored verdicts, A (best) to D; E when no verdict carries a score */
+                                    score: string;
+                                    /** @description The acceptance (absent in total_stats) */
+                                    task_id?: string;
+                                    /** @description Reviewed copies the drawing was made from */
+                                    total_sample_count: number;
+                                    /** @description Sum of the grades as points: A 4, B 3, C 2, D 1 */
+                                    total_score: number;
+                                    /** @description Drawn copies still without a verdict */
+                                    unchecked_sample_count: number;
+                                };
+                                /** @description ID of the running acceptance */
+                                checking_task_id: string;
+                                /** @description Whether its labels replace labels the dataset already has (set when it ends) */
+                                overwrite_last_result: boolean;
+                                /** @description The figures summed over every acceptance of the task */
+                                total_stats: {
+                                    /** @description Drawn copies the owner passed */
+                                    accepted_sample_count: number;
+                                    /** @description Drawn copies with a verdict so far */
+                                    checked_sample_count: number;
+                                    /** @description Passed copies over checked copies (0 before any check) */
+                                    pass_rate: number;
+                                    /** @description Drawn copies the owner refused */
+                                    rejected_sample_count: number;
+                                    /** @description Copies drawn for checking */
+                                    sampled_sample_count: number;
+                                    /** @description Copies asked to be drawn */
+                                    sampling_num: number;
+                                    /** @description Drawn copies over the reviewed copies they were drawn from */
+                                    sampling_rate: number;
+                                    /** @description Mean grade of the scored verdicts, A (best) to D; E when no verdict carries a score */
+                                    score: string;
+                                    /** @description The acceptance (absent in total_stats) */
+                                    task_id?: string;
+                                    /** @description Reviewed copies the drawing was made from */
+                                    total_sample_count: number;
+                                    /** @description Sum of the grades as points: A 4, B 3, C 2, D 1 */
+                                    total_score: number;
+                                    /** @description Drawn copies still without a verdict */
+                                    unchecked_sample_count: number;
+                                };
+                            };
                             /** @description When the task was created, ms since the epoch */
                             create_time: number;
                             /** @description What is synchronized: 0 none, 1 data, 2 labels, 3 data and labels */
@@ -17033,6 +17096,23 @@ export interface operations {
                             dataset_id: string;
                             /** @description Task description */
                             description: string;
+                            /** @description The dataset's labels with their use in the task's copies (with label_stats=true) */
+                            label_stats?: {
+                                /** @description Label name */
+                                name: string;
+                                /** @description Label type as in the dataset (0 image classification, 1 object detection, 100 text classification, ...) */
+                                type: number;
+                                /** @description The label's attributes in the dataset (color, shortcut, ...) */
+                                property?: {
+                                    [key: string]: unknown;
+                                };
+                                /** @description How many times the copies counted carry the label */
+                                count: number;
+                                /** @description How many of the copies counted carry the label */
+                                sample_count: number;
+                            }[];
+                            /** @description Copies the task's acceptances passed over those they checked, 0 to 1; 0 before any check */
+                            pass_rate: number;
                             /** @description Labelers per sample */
                             repetition: number;
                             /** @description The conditions that chose the samples; [] for every sample */
@@ -17060,6 +17140,8 @@ export interface operations {
                                 /** @description Copies labeled, waiting for review */
                                 unreviewed_sample_count: number;
                             };
+                            /** @description Mean grade of the task's scored acceptance verdicts as points (A 4, B 3, C 2, D 1); 0 when none is scored */
+                            score: number;
                             /**
                              * @description Task status. 0: starting: the samples are being assigned; 1: running: members label and review; 2: accepting: an acceptance is open; 3: accepted: the task is done; 4: rejected: the labels go back for labeling and review; 5: syncing the accepted labels into the dataset; 6: created, not started: only the owner and administrator see it
                              * @enum {integer}
@@ -17267,12 +17349,12 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example ee296bc6c63b49baaea9c44960114756
+                 * @example 8271f1905bfc4fdf9d4902305490c2d0
                  */
                 project_id: string;
                 /**
                  * @description Dataset ID
-                 * @example oz4L1bq7VaW5bgoNP4A
+                 * @example b9LWYVjdynL9xo3gg5R
                  */
                 dataset_id: string;
             };
@@ -17287,7 +17369,7 @@ export interface operations {
                  *       "workforces_config": {
                  *         "workforces": [
                  *           {
-                 *             "workforce_id": "V2e5T3unKY0nVBFt4gH"
+                 *             "workforce_id": "ObWyWr5TuRReSqVDVNa"
                  *           }
                  *         ]
                  *       }
@@ -17359,7 +17441,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "task_id": "ou85UTNa8hMAu8UcBuU"
+                     *       "task_id": "3dUTRZeSQCpOW1FxiN4"
                      *     }
                      */
                     "application/json": {
@@ -17443,34 +17525,28 @@ export interface operations {
     DescWorkforceTask: {
         parameters: {
             query?: {
-                /** @description true: add label_stats (labels given by the members, by name) */
+                /** @description true: add label_stats (the dataset's labels with their use in the task's copies) */
                 label_stats?: boolean;
-                /**
-                 * @description true: add sample_stats (copies by state)
-                 * @example true
-                 */
+                /** @description true: add sample_stats (copies by state) */
                 sample_stats?: boolean;
-                /**
-                 * @description true: add workforce_stats and worker_stats (members and their progress)
-                 * @example true
-                 */
+                /** @description true: add workforce_stats and worker_stats (members and their progress) */
                 workforce_stats?: boolean;
             };
             header?: never;
             path: {
                 /**
                  * @description Project ID
-                 * @example ee296bc6c63b49baaea9c44960114756
+                 * @example 41ba56f94ff34928854f757d829703a2
                  */
                 project_id: string;
                 /**
                  * @description Dataset ID
-                 * @example 5Zqc93Tbjswxj0n2hPh
+                 * @example fUvTZhl7pMmpeMpuesH
                  */
                 dataset_id: string;
                 /**
                  * @description Team labeling task ID
-                 * @example r8CqV4q8iKv8vkGAtuA
+                 * @example task-figures
                  */
                 workforce_task_id: string;
             };
@@ -17487,125 +17563,160 @@ export interface operations {
                     /**
                      * @example {
                      *       "auto_sync_dataset": true,
-                     *       "create_time": 1796515388452,
+                     *       "check_rate": 1,
+                     *       "create_time": 1796515919791,
                      *       "data_sync_type": 0,
-                     *       "dataset_id": "5Zqc93Tbjswxj0n2hPh",
+                     *       "dataset_id": "fUvTZhl7pMmpeMpuesH",
                      *       "description": "",
+                     *       "pass_rate": 0.5,
                      *       "repetition": 1,
                      *       "sample_search_conditions": [],
-                     *       "status": 6,
+                     *       "score": 3,
+                     *       "status": 2,
                      *       "synchronize_auto_labeling_data": false,
                      *       "synchronize_data": false,
-                     *       "task_id": "r8CqV4q8iKv8vkGAtuA",
-                     *       "task_name": "cats",
-                     *       "update_time": 1796515388452,
+                     *       "task_id": "task-figures",
+                     *       "task_name": "figures",
+                     *       "update_time": 1796515920033,
                      *       "workforces_config": {
                      *         "workforces": [
                      *           {
                      *             "workers": [
                      *               {
-                     *                 "create_time": 1796515388435,
+                     *                 "create_time": 1796515917498,
                      *                 "description": "",
-                     *                 "email": "l2@example.com",
+                     *                 "email": "fig-ben@example.com",
                      *                 "role": 0,
-                     *                 "status": 0,
-                     *                 "update_time": 1796515388435,
-                     *                 "worker_id": "3c044ad904b64652b4762e5473c88b54",
-                     *                 "workforce_id": "CrXXHats5LdnAz4Fsqj"
+                     *                 "status": 2,
+                     *                 "update_time": 1796515918402,
+                     *                 "worker_id": "05bb1802330c453da97b4e17594652da",
+                     *                 "workforce_id": "acG892lW9NCT0rtYB7a"
                      *               },
                      *               {
-                     *                 "create_time": 1796515388435,
+                     *                 "create_time": 1796515917533,
                      *                 "description": "",
-                     *                 "email": "l1@example.com",
+                     *                 "email": "fig-rev@example.com",
+                     *                 "role": 1,
+                     *                 "status": 2,
+                     *                 "update_time": 1796515918927,
+                     *                 "worker_id": "4a6ce5e779d3451f924e87ce01cc04ab",
+                     *                 "workforce_id": "acG892lW9NCT0rtYB7a"
+                     *               },
+                     *               {
+                     *                 "create_time": 1796515917459,
+                     *                 "description": "",
+                     *                 "email": "fig-ann@example.com",
                      *                 "role": 0,
-                     *                 "status": 0,
-                     *                 "update_time": 1796515388435,
-                     *                 "worker_id": "b9f3a5e3dbc74486b0b052f0a54aa534",
-                     *                 "workforce_id": "CrXXHats5LdnAz4Fsqj"
+                     *                 "status": 2,
+                     *                 "update_time": 1796515917890,
+                     *                 "worker_id": "ab811886cda64a62b48ccf3e43814f60",
+                     *                 "workforce_id": "acG892lW9NCT0rtYB7a"
                      *               }
                      *             ],
-                     *             "workforce_id": "CrXXHats5LdnAz4Fsqj",
-                     *             "workforce_name": "task-team"
+                     *             "workforce_id": "acG892lW9NCT0rtYB7a",
+                     *             "workforce_name": "figures-team"
                      *           }
                      *         ]
                      *       },
-                     *       "sample_stats": {
-                     *         "accepted_sample_count": 0,
-                     *         "auto_annotation_sample_count": 0,
-                     *         "deleted_sample_count": 0,
-                     *         "rejected_sample_count": 0,
-                     *         "sampled_sample_count": 0,
-                     *         "total_sample_count": 6,
-                     *         "unannotated_sample_count": 6,
-                     *         "uncheck_sample_count": 0,
-                     *         "unreviewed_sample_count": 0
-                     *       },
-                     *       "worker_stats": [
-                     *         {
-                     *           "create_time": 1796515388452,
-                     *           "dataset_id": "5Zqc93Tbjswxj0n2hPh",
-                     *           "dataset_type": 0,
-                     *           "email": "l2@example.com",
-                     *           "email_status": 0,
-                     *           "last_notify_time": 0,
-                     *           "pass_rate": 0,
-                     *           "role": 0,
-                     *           "sample_stats": {
-                     *             "accepted_sample_count": 0,
-                     *             "auto_annotation_sample_count": 0,
-                     *             "deleted_sample_count": 0,
-                     *             "rejected_sample_count": 0,
-                     *             "sampled_sample_count": 0,
-                     *             "total_sample_count": 3,
-                     *             "unannotated_sample_count": 3,
-                     *             "uncheck_sample_count": 0,
-                     *             "unreviewed_sample_count": 0
-                     *           },
-                     *           "score": 0,
-                     *           "task_id": "r8CqV4q8iKv8vkGAtuA",
-                     *           "task_status": 6,
-                     *           "update_time": 1796515388452,
-                     *           "worker_id": "3c044ad904b64652b4762e5473c88b54",
-                     *           "workforce_task_name": "cats"
+                     *       "checking_task_desc": {
+                     *         "checking_stats": {
+                     *           "accepted_sample_count": 1,
+                     *           "checked_sample_count": 2,
+                     *           "pass_rate": 0.5,
+                     *           "rejected_sample_count": 1,
+                     *           "sampled_sample_count": 3,
+                     *           "sampling_num": 3,
+                     *           "sampling_rate": 1,
+                     *           "score": "B",
+                     *           "total_sample_count": 3,
+                     *           "total_score": 6,
+                     *           "unchecked_sample_count": 1,
+                     *           "task_id": "GQl1QnNWr8qTyCc6lTy"
                      *         },
-                     *         {
-                     *           "create_time": 1796515388452,
-                     *           "dataset_id": "5Zqc93Tbjswxj0n2hPh",
-                     *           "dataset_type": 0,
-                     *           "email": "l1@example.com",
-                     *           "email_status": 0,
-                     *           "last_notify_time": 0,
-                     *           "pass_rate": 0,
-                     *           "role": 0,
-                     *           "sample_stats": {
-                     *             "accepted_sample_count": 0,
-                     *             "auto_annotation_sample_count": 0,
-                     *             "deleted_sample_count": 0,
-                     *             "rejected_sample_count": 0,
-                     *             "sampled_sample_count": 0,
-                     *             "total_sample_count": 3,
-                     *             "unannotated_sample_count": 3,
-                     *             "uncheck_sample_count": 0,
-                     *             "unreviewed_sample_count": 0
-                     *           },
-                     *           "score": 0,
-                     *           "task_id": "r8CqV4q8iKv8vkGAtuA",
-                     *           "task_status": 6,
-                     *           "update_time": 1796515388452,
-                     *           "worker_id": "b9f3a5e3dbc74486b0b052f0a54aa534",
-                     *           "workforce_task_name": "cats"
+                     *         "checking_task_id": "GQl1QnNWr8qTyCc6lTy",
+                     *         "overwrite_last_result": false,
+                     *         "total_stats": {
+                     *           "accepted_sample_count": 1,
+                     *           "checked_sample_count": 2,
+                     *           "pass_rate": 0.5,
+                     *           "rejected_sample_count": 1,
+                     *           "sampled_sample_count": 3,
+                     *           "sampling_num": 3,
+                     *           "sampling_rate": 1,
+                     *           "score": "B",
+                     *           "total_sample_count": 3,
+                     *           "total_score": 6,
+                     *           "unchecked_sample_count": 1
                      *         }
-                     *       ],
-                     *       "workforce_stats": {
-                     *         "labeler_count": 2,
-                     *         "reviewer_count": 0,
-                     *         "workforce_count": 1
                      *       }
                      *     }
                      */
                     "application/json": {
                         /** @description Accepted labels are written into the dataset when an acceptance passes */
                         auto_sync_dataset: boolean;
+                        /** @description Copies drawn by the task's acceptances over the reviewed copies, 0 to 1; 0 before any acceptance */
+                        check_rate: number;
+                        /** @description The acceptance running on the task; absent when none runs */
+                        checking_task_desc?: {
+                            /** @description The figures of the running acceptance so far */
+                            checking_stats: {
+                                /** @description Drawn copies the owner passed */
+                                accepted_sample_count: number;
+                                /** @description Drawn copies with a verdict so far */
+                                checked_sample_count: number;
+                                /** @description Passed copies over checked copies (0 before any check) */
+                                pass_rate: number;
+                                /** @description Drawn copies the owner refused */
+                                rejected_sample_count: number;
+                                /** @description Copies drawn for checking */
+                                sampled_sample_count: number;
+                                /** @description Copies asked to be drawn */
+                                sampling_num: number;
+                                /** @description Drawn copies over the reviewed copies they were drawn from */
+                                sampling_rate: number;
+                                /** @description Mean grade of the scored verdicts, A (best) to D; E when no verdict carries a score */
+                                score: string;
+                                /** @description The acceptance (absent in total_stats) */
+                                task_id?: string;
+                                /** @description Reviewed copies the drawing was made from */
+                                total_sample_count: number;
+                                /** @description Sum of the grades as points: A 4, B 3, C 2, D 1 */
+                                total_score: number;
+                                /** @description Drawn copies still without a verdict */
+                                unchecked_sample_count: number;
+                            };
+                            /** @description ID of the running acceptance */
+                            checking_task_id: string;
+                            /** @description Whether its labels replace labels the dataset already has (set when it ends) */
+                            overwrite_last_result: boolean;
+                            /** @description The figures summed over every acceptance of the task */
+                            total_stats: {
+                                /** @description Drawn copies the owner passed */
+                                accepted_sample_count: number;
+                                /** @description Drawn copies with a verdict so far */
+                                checked_sample_count: number;
+                                /** @description Passed copies over checked copies (0 before any check) */
+                                pass_rate: number;
+                                /** @description Drawn copies the owner refused */
+                                rejected_sample_count: number;
+                                /** @description Copies drawn for checking */
+                                sampled_sample_count: number;
+                                /** @description Copies asked to be drawn */
+                                sampling_num: number;
+                                /** @description Drawn copies over the reviewed copies they were drawn from */
+                                sampling_rate: number;
+                                /** @description Mean grade of the scored verdicts, A (best) to D; E when no verdict carries a score */
+                                score: string;
+                                /** @description The acceptance (absent in total_stats) */
+                                task_id?: string;
+                                /** @description Reviewed copies the drawing was made from */
+                                total_sample_count: number;
+                                /** @description Sum of the grades as points: A 4, B 3, C 2, D 1 */
+                                total_score: number;
+                                /** @description Drawn copies still without a verdict */
+                                unchecked_sample_count: number;
+                            };
+                        };
                         /** @description When the task was created, ms since the epoch */
                         create_time: number;
                         /** @description What is synchronized: 0 none, 1 data, 2 labels, 3 data and labels */
@@ -17614,6 +17725,23 @@ export interface operations {
                         dataset_id: string;
                         /** @description Task description */
                         description: string;
+                        /** @description The dataset's labels with their use in the task's copies (with label_stats=true) */
+                        label_stats?: {
+                            /** @description Label name */
+                            name: string;
+                            /** @description Label type as in the dataset (0 image classification, 1 object detection, 100 text classification, ...) */
+                            type: number;
+                            /** @description The label's attributes in the dataset (color, shortcut, ...) */
+                            property?: {
+                                [key: string]: unknown;
+                            };
+                            /** @description How many times the copies counted carry the label */
+                            count: number;
+                            /** @description How many of the copies counted carry the label */
+                            sample_count: number;
+                        }[];
+                        /** @description Copies the task's acceptances passed over those they checked, 0 to 1; 0 before any check */
+                        pass_rate: number;
                         /** @description Labelers per sample */
                         repetition: number;
                         /** @description The conditions that chose the samples; [] for every sample */
@@ -17641,6 +17769,8 @@ export interface operations {
                             /** @description Copies labeled, waiting for review */
                             unreviewed_sample_count: number;
                         };
+                        /** @description Mean grade of the task's scored acceptance verdicts as points (A 4, B 3, C 2, D 1); 0 when none is scored */
+                        score: number;
                         /**
                          * @description Task status. 0: starting: the samples are being assigned; 1: running: members label and review; 2: accepting: an acceptance is open; 3: accepted: the task is done; 4: rejected: the labels go back for labeling and review; 5: syncing the accepted labels into the dataset; 6: created, not started: only the owner and administrator see it
                          * @enum {integer}
@@ -17847,17 +17977,17 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example ee296bc6c63b49baaea9c44960114756
+                 * @example 8271f1905bfc4fdf9d4902305490c2d0
                  */
                 project_id: string;
                 /**
                  * @description Dataset ID
-                 * @example 5Zqc93Tbjswxj0n2hPh
+                 * @example kFLj0enBtfsmKUhAlDc
                  */
                 dataset_id: string;
                 /**
                  * @description Team labeling task ID
-                 * @example r8CqV4q8iKv8vkGAtuA
+                 * @example 82FEwGiQUNNLa0iATTO
                  */
                 workforce_task_id: string;
             };
@@ -18007,17 +18137,17 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example ee296bc6c63b49baaea9c44960114756
+                 * @example 262be9f83ff447ad94797b0a81a1e746
                  */
                 project_id: string;
                 /**
                  * @description Dataset ID
-                 * @example 5Zqc93Tbjswxj0n2hPh
+                 * @example uGeFeW5cLoHkDWtD2Pn
                  */
                 dataset_id: string;
                 /**
                  * @description Team labeling task ID
-                 * @example r8CqV4q8iKv8vkGAtuA
+                 * @example Is9gG4Y4ck8Nno79R2h
                  */
                 workforce_task_id: string;
             };
@@ -18158,17 +18288,17 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example ee296bc6c63b49baaea9c44960114756
+                 * @example 8271f1905bfc4fdf9d4902305490c2d0
                  */
                 project_id: string;
                 /**
                  * @description Dataset ID
-                 * @example 5Zqc93Tbjswxj0n2hPh
+                 * @example kFLj0enBtfsmKUhAlDc
                  */
                 dataset_id: string;
                 /**
                  * @description Team labeling task ID
-                 * @example r8CqV4q8iKv8vkGAtuA
+                 * @example 82FEwGiQUNNLa0iATTO
                  */
                 workforce_task_id: string;
             };
@@ -18262,17 +18392,17 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example ee296bc6c63b49baaea9c44960114756
+                 * @example 262be9f83ff447ad94797b0a81a1e746
                  */
                 project_id: string;
                 /**
                  * @description Dataset ID
-                 * @example 5Zqc93Tbjswxj0n2hPh
+                 * @example uGeFeW5cLoHkDWtD2Pn
                  */
                 dataset_id: string;
                 /**
                  * @description Team labeling task ID
-                 * @example r8CqV4q8iKv8vkGAtuA
+                 * @example Is9gG4Y4ck8Nno79R2h
                  */
                 workforce_task_id: string;
             };
@@ -18283,8 +18413,9 @@ export interface operations {
                 /**
                  * @example {
                  *       "emails": [
-                 *         "l1@example.com",
-                 *         "l2@example.com"
+                 *         "lab1@example.com",
+                 *         "lab2@example.com",
+                 *         "rev@example.com"
                  *       ]
                  *     }
                  */
@@ -18305,6 +18436,9 @@ export interface operations {
                      * @example {
                      *       "success": true,
                      *       "results": [
+                     *         {
+                     *           "success": true
+                     *         },
                      *         {
                      *           "success": true
                      *         },
@@ -18423,7 +18557,7 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example ee296bc6c63b49baaea9c44960114756
+                 * @example 262be9f83ff447ad94797b0a81a1e746
                  */
                 project_id: string;
             };
@@ -18442,12 +18576,12 @@ export interface operations {
                      *       "count": 1,
                      *       "worker_tasks": [
                      *         {
-                     *           "create_time": 1796515388452,
-                     *           "dataset_id": "5Zqc93Tbjswxj0n2hPh",
+                     *           "create_time": 1796515907622,
+                     *           "dataset_id": "uGeFeW5cLoHkDWtD2Pn",
                      *           "dataset_type": 0,
-                     *           "email": "l1@example.com",
+                     *           "email": "lab1@example.com",
                      *           "email_status": 3,
-                     *           "last_notify_time": 1796515388654,
+                     *           "last_notify_time": 1796515907867,
                      *           "pass_rate": 0,
                      *           "role": 0,
                      *           "sample_stats": {
@@ -18456,17 +18590,17 @@ export interface operations {
                      *             "deleted_sample_count": 0,
                      *             "rejected_sample_count": 0,
                      *             "sampled_sample_count": 0,
-                     *             "total_sample_count": 3,
-                     *             "unannotated_sample_count": 3,
+                     *             "total_sample_count": 10,
+                     *             "unannotated_sample_count": 10,
                      *             "uncheck_sample_count": 0,
                      *             "unreviewed_sample_count": 0
                      *           },
                      *           "score": 0,
-                     *           "task_id": "r8CqV4q8iKv8vkGAtuA",
+                     *           "task_id": "Is9gG4Y4ck8Nno79R2h",
                      *           "task_status": 1,
-                     *           "update_time": 1796515388984,
-                     *           "worker_id": "b9f3a5e3dbc74486b0b052f0a54aa534",
-                     *           "workforce_task_name": "cats-and-dogs"
+                     *           "update_time": 1796515907637,
+                     *           "worker_id": "e3204e34467e4caa8be17c45d22adf47",
+                     *           "workforce_task_name": "e2e"
                      *         }
                      *       ]
                      *     }
@@ -18639,17 +18773,17 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example ee296bc6c63b49baaea9c44960114756
+                 * @example 8271f1905bfc4fdf9d4902305490c2d0
                  */
                 project_id: string;
                 /**
                  * @description Dataset ID
-                 * @example 5Zqc93Tbjswxj0n2hPh
+                 * @example kFLj0enBtfsmKUhAlDc
                  */
                 dataset_id: string;
                 /**
                  * @description Team labeling task ID
-                 * @example r8CqV4q8iKv8vkGAtuA
+                 * @example 82FEwGiQUNNLa0iATTO
                  */
                 workforce_task_id: string;
             };
@@ -18670,152 +18804,152 @@ export interface operations {
                      *         {
                      *           "labels": [],
                      *           "metadata": {},
-                     *           "sample_dir": "/samples-bucket/ds-1-88281/in/",
-                     *           "sample_id": "01a248a95bf4047dfef8e206f36b4d9f",
-                     *           "sample_name": "0.jpg",
-                     *           "sample_size": 70,
-                     *           "sample_status": "UN_ANNOTATION",
-                     *           "sample_time": 1796515388282,
-                     *           "sample_type": 0,
-                     *           "source": "http://127.0.0.1:46543/objects/samples-bucket/ds-1-88281/in/0.jpg?Expires=1796519040&Signature=CH0nvzdy8_QKbCONhD_F9ZeuAX4wRmFd-5xReKShBjo",
-                     *           "labelers": [
-                     *             {
-                     *               "create_time": 1796515388435,
-                     *               "description": "",
-                     *               "email": "l2@example.com",
-                     *               "role": 0,
-                     *               "status": 2,
-                     *               "update_time": 1796515388766,
-                     *               "worker_id": "3c044ad904b64652b4762e5473c88b54",
-                     *               "workforce_id": "CrXXHats5LdnAz4Fsqj"
-                     *             }
-                     *           ],
-                     *           "worker_id": "3c044ad904b64652b4762e5473c88b54"
-                     *         },
-                     *         {
-                     *           "labels": [],
-                     *           "metadata": {},
-                     *           "sample_dir": "/samples-bucket/ds-1-88281/in/",
-                     *           "sample_id": "01a248a95bf426897de03fd119acf666",
-                     *           "sample_name": "4.jpg",
-                     *           "sample_size": 70,
-                     *           "sample_status": "UN_ANNOTATION",
-                     *           "sample_time": 1796515388282,
-                     *           "sample_type": 0,
-                     *           "source": "http://127.0.0.1:46543/objects/samples-bucket/ds-1-88281/in/4.jpg?Expires=1796519040&Signature=HHw547WVAEnqR2nQYB8TTeDvU7gnUCit2zSfEQq-UXI",
-                     *           "labelers": [
-                     *             {
-                     *               "create_time": 1796515388435,
-                     *               "description": "",
-                     *               "email": "l1@example.com",
-                     *               "role": 0,
-                     *               "status": 2,
-                     *               "update_time": 1796515388653,
-                     *               "worker_id": "b9f3a5e3dbc74486b0b052f0a54aa534",
-                     *               "workforce_id": "CrXXHats5LdnAz4Fsqj"
-                     *             }
-                     *           ],
-                     *           "worker_id": "b9f3a5e3dbc74486b0b052f0a54aa534"
-                     *         },
-                     *         {
-                     *           "labels": [],
-                     *           "metadata": {},
-                     *           "sample_dir": "/samples-bucket/ds-1-88281/in/",
-                     *           "sample_id": "01a248a95bf447410f1c2393d2d50ce3",
-                     *           "sample_name": "5.jpg",
-                     *           "sample_size": 70,
-                     *           "sample_status": "UN_ANNOTATION",
-                     *           "sample_time": 1796515388282,
-                     *           "sample_type": 0,
-                     *           "source": "http://127.0.0.1:46543/objects/samples-bucket/ds-1-88281/in/5.jpg?Expires=1796519040&Signature=SFB8mla-N-HN35Xc6PQOUuQYI8qLyx99drpWD9nck9A",
-                     *           "labelers": [
-                     *             {
-                     *               "create_time": 1796515388435,
-                     *               "description": "",
-                     *               "email": "l2@example.com",
-                     *               "role": 0,
-                     *               "status": 2,
-                     *               "update_time": 1796515388766,
-                     *               "worker_id": "3c044ad904b64652b4762e5473c88b54",
-                     *               "workforce_id": "CrXXHats5LdnAz4Fsqj"
-                     *             }
-                     *           ],
-                     *           "worker_id": "3c044ad904b64652b4762e5473c88b54"
-                     *         },
-                     *         {
-                     *           "labels": [],
-                     *           "metadata": {},
-                     *           "sample_dir": "/samples-bucket/ds-1-88281/in/",
-                     *           "sample_id": "01a248a95bf4abee8cc709963d6a103d",
-                     *           "sample_name": "3.jpg",
-                     *           "sample_size": 70,
-                     *           "sample_status": "UN_ANNOTATION",
-                     *           "sample_time": 1796515388282,
-                     *           "sample_type": 0,
-                     *           "source": "http://127.0.0.1:46543/objects/samples-bucket/ds-1-88281/in/3.jpg?Expires=1796519040&Signature=XK658JmsU8ETBoCUDBlGdhV8FRpyf8cZY4J99hg82fI",
-                     *           "labelers": [
-                     *             {
-                     *               "create_time": 1796515388435,
-                     *               "description": "",
-                     *               "email": "l1@example.com",
-                     *               "role": 0,
-                     *               "status": 2,
-                     *               "update_time": 1796515388653,
-                     *               "worker_id": "b9f3a5e3dbc74486b0b052f0a54aa534",
-                     *               "workforce_id": "CrXXHats5LdnAz4Fsqj"
-                     *             }
-                     *           ],
-                     *           "worker_id": "b9f3a5e3dbc74486b0b052f0a54aa534"
-                     *         },
-                     *         {
-                     *           "labels": [],
-                     *           "metadata": {},
-                     *           "sample_dir": "/samples-bucket/ds-1-88281/in/",
-                     *           "sample_id": "01a248a95bf4d06f5d1a3addc49ff30b",
-                     *           "sample_name": "2.jpg",
-                     *           "sample_size": 70,
-                     *           "sample_status": "UN_ANNOTATION",
-                     *           "sample_time": 1796515388282,
-                     *           "sample_type": 0,
-                     *           "source": "http://127.0.0.1:46543/objects/samples-bucket/ds-1-88281/in/2.jpg?Expires=1796519040&Signature=gR5TxoBui4gs3tyn_s4GYekYlxazPJhUZzHxYsxlLDk",
-                     *           "labelers": [
-                     *             {
-                     *               "create_time": 1796515388435,
-                     *               "description": "",
-                     *               "email": "l2@example.com",
-                     *               "role": 0,
-                     *               "status": 2,
-                     *               "update_time": 1796515388766,
-                     *               "worker_id": "3c044ad904b64652b4762e5473c88b54",
-                     *               "workforce_id": "CrXXHats5LdnAz4Fsqj"
-                     *             }
-                     *           ],
-                     *           "worker_id": "3c044ad904b64652b4762e5473c88b54"
-                     *         },
-                     *         {
-                     *           "labels": [],
-                     *           "metadata": {},
-                     *           "sample_dir": "/samples-bucket/ds-1-88281/in/",
-                     *           "sample_id": "01a248a95bf4e2f1e6ea9c91341b9f9e",
+                     *           "sample_dir": "/samples-bucket/ds-1-18119/in/",
+                     *           "sample_id": "01a248b172a7371711487489c486963b",
                      *           "sample_name": "1.jpg",
                      *           "sample_size": 70,
                      *           "sample_status": "UN_ANNOTATION",
-                     *           "sample_time": 1796515388282,
+                     *           "sample_time": 1796515918120,
                      *           "sample_type": 0,
-                     *           "source": "http://127.0.0.1:46543/objects/samples-bucket/ds-1-88281/in/1.jpg?Expires=1796519040&Signature=I2cPvBqI2cVOFNjarW5aJO6jfYzbTiuHzeocugsiFYw",
+                     *           "source": "http://127.0.0.1:40771/objects/samples-bucket/ds-1-18119/in/1.jpg?Expires=1796519520&Signature=0UomtKFxq3DkzZ7DMZ6qecLmAa0Vcmx2YEB5pxLA22Q",
                      *           "labelers": [
                      *             {
-                     *               "create_time": 1796515388435,
+                     *               "create_time": 1796515918536,
                      *               "description": "",
                      *               "email": "l1@example.com",
                      *               "role": 0,
                      *               "status": 2,
-                     *               "update_time": 1796515388653,
-                     *               "worker_id": "b9f3a5e3dbc74486b0b052f0a54aa534",
-                     *               "workforce_id": "CrXXHats5LdnAz4Fsqj"
+                     *               "update_time": 1796515919157,
+                     *               "worker_id": "07f98de240ff4efd9fbc6064f23093e7",
+                     *               "workforce_id": "IUxVtCZNO5MEI5UkrqM"
                      *             }
                      *           ],
-                     *           "worker_id": "b9f3a5e3dbc74486b0b052f0a54aa534"
+                     *           "worker_id": "07f98de240ff4efd9fbc6064f23093e7"
+                     *         },
+                     *         {
+                     *           "labels": [],
+                     *           "metadata": {},
+                     *           "sample_dir": "/samples-bucket/ds-1-18119/in/",
+                     *           "sample_id": "01a248b172a750597b974df9b3cb35d8",
+                     *           "sample_name": "3.jpg",
+                     *           "sample_size": 70,
+                     *           "sample_status": "UN_ANNOTATION",
+                     *           "sample_time": 1796515918120,
+                     *           "sample_type": 0,
+                     *           "source": "http://127.0.0.1:40771/objects/samples-bucket/ds-1-18119/in/3.jpg?Expires=1796519520&Signature=q-q1F2rWDpicA1xb1t9Opla-DKAS_hLFR5N1_qhRvrs",
+                     *           "labelers": [
+                     *             {
+                     *               "create_time": 1796515918536,
+                     *               "description": "",
+                     *               "email": "l2@example.com",
+                     *               "role": 0,
+                     *               "status": 2,
+                     *               "update_time": 1796515919295,
+                     *               "worker_id": "7517d4108a7d40b093c29daea1b10f75",
+                     *               "workforce_id": "IUxVtCZNO5MEI5UkrqM"
+                     *             }
+                     *           ],
+                     *           "worker_id": "7517d4108a7d40b093c29daea1b10f75"
+                     *         },
+                     *         {
+                     *           "labels": [],
+                     *           "metadata": {},
+                     *           "sample_dir": "/samples-bucket/ds-1-18119/in/",
+                     *           "sample_id": "01a248b172a78a2b74160b1645ded738",
+                     *           "sample_name": "5.jpg",
+                     *           "sample_size": 70,
+                     *           "sample_status": "UN_ANNOTATION",
+                     *           "sample_time": 1796515918120,
+                     *           "sample_type": 0,
+                     *           "source": "http://127.0.0.1:40771/objects/samples-bucket/ds-1-18119/in/5.jpg?Expires=1796519520&Signature=ZP4jlvMY0l5SLHy327e7QvZArB21LI43bAO1jKxUp6s",
+                     *           "labelers": [
+                     *             {
+                     *               "create_time": 1796515918536,
+                     *               "description": "",
+                     *               "email": "l1@example.com",
+                     *               "role": 0,
+                     *               "status": 2,
+                     *               "update_time": 1796515919157,
+                     *               "worker_id": "07f98de240ff4efd9fbc6064f23093e7",
+                     *               "workforce_id": "IUxVtCZNO5MEI5UkrqM"
+                     *             }
+                     *           ],
+                     *           "worker_id": "07f98de240ff4efd9fbc6064f23093e7"
+                     *         },
+                     *         {
+                     *           "labels": [],
+                     *           "metadata": {},
+                     *           "sample_dir": "/samples-bucket/ds-1-18119/in/",
+                     *           "sample_id": "01a248b172a7c1a4969f528596556082",
+                     *           "sample_name": "0.jpg",
+                     *           "sample_size": 70,
+                     *           "sample_status": "UN_ANNOTATION",
+                     *           "sample_time": 1796515918120,
+                     *           "sample_type": 0,
+                     *           "source": "http://127.0.0.1:40771/objects/samples-bucket/ds-1-18119/in/0.jpg?Expires=1796519520&Signature=KXY591H-W001SFKnFAJbBcVOIxvGklfBbiFhkp3x86c",
+                     *           "labelers": [
+                     *             {
+                     *               "create_time": 1796515918536,
+                     *               "description": "",
+                     *               "email": "l2@example.com",
+                     *               "role": 0,
+                     *               "status": 2,
+                     *               "update_time": 1796515919295,
+                     *               "worker_id": "7517d4108a7d40b093c29daea1b10f75",
+                     *               "workforce_id": "IUxVtCZNO5MEI5UkrqM"
+                     *             }
+                     *           ],
+                     *           "worker_id": "7517d4108a7d40b093c29daea1b10f75"
+                     *         },
+                     *         {
+                     *           "labels": [],
+                     *           "metadata": {},
+                     *           "sample_dir": "/samples-bucket/ds-1-18119/in/",
+                     *           "sample_id": "01a248b172a7e50d73420c3e25c37a38",
+                     *           "sample_name": "4.jpg",
+                     *           "sample_size": 70,
+                     *           "sample_status": "UN_ANNOTATION",
+                     *           "sample_time": 1796515918120,
+                     *           "sample_type": 0,
+                     *           "source": "http://127.0.0.1:40771/objects/samples-bucket/ds-1-18119/in/4.jpg?Expires=1796519520&Signature=2A2f8BZGHLYsTRGjlOZyNmDUx0-2fSUyOrCTsxcYhAU",
+                     *           "labelers": [
+                     *             {
+                     *               "create_time": 1796515918536,
+                     *               "description": "",
+                     *               "email": "l1@example.com",
+                     *               "role": 0,
+                     *               "status": 2,
+                     *               "update_time": 1796515919157,
+                     *               "worker_id": "07f98de240ff4efd9fbc6064f23093e7",
+                     *               "workforce_id": "IUxVtCZNO5MEI5UkrqM"
+                     *             }
+                     *           ],
+                     *           "worker_id": "07f98de240ff4efd9fbc6064f23093e7"
+                     *         },
+                     *         {
+                     *           "labels": [],
+                     *           "metadata": {},
+                     *           "sample_dir": "/samples-bucket/ds-1-18119/in/",
+                     *           "sample_id": "01a248b172a7e5c52d97dd2520500e13",
+                     *           "sample_name": "2.jpg",
+                     *           "sample_size": 70,
+                     *           "sample_status": "UN_ANNOTATION",
+                     *           "sample_time": 1796515918120,
+                     *           "sample_type": 0,
+                     *           "source": "http://127.0.0.1:40771/objects/samples-bucket/ds-1-18119/in/2.jpg?Expires=1796519520&Signature=SKY8D7UliD34PT_RtcxsBXVednujuyL1Gs6fxcogxqw",
+                     *           "labelers": [
+                     *             {
+                     *               "create_time": 1796515918536,
+                     *               "description": "",
+                     *               "email": "l2@example.com",
+                     *               "role": 0,
+                     *               "status": 2,
+                     *               "update_time": 1796515919295,
+                     *               "worker_id": "7517d4108a7d40b093c29daea1b10f75",
+                     *               "workforce_id": "IUxVtCZNO5MEI5UkrqM"
+                     *             }
+                     *           ],
+                     *           "worker_id": "7517d4108a7d40b093c29daea1b10f75"
                      *         }
                      *       ]
                      *     }
@@ -18997,17 +19131,17 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example ee296bc6c63b49baaea9c44960114756
+                 * @example 262be9f83ff447ad94797b0a81a1e746
                  */
                 project_id: string;
                 /**
                  * @description Dataset ID
-                 * @example 5Zqc93Tbjswxj0n2hPh
+                 * @example uGeFeW5cLoHkDWtD2Pn
                  */
                 dataset_id: string;
                 /**
                  * @description Team labeling task ID
-                 * @example r8CqV4q8iKv8vkGAtuA
+                 * @example Is9gG4Y4ck8Nno79R2h
                  */
                 workforce_task_id: string;
             };
@@ -19019,10 +19153,92 @@ export interface operations {
                  * @example {
                  *       "samples": [
                  *         {
-                 *           "sample_id": "01a248a95bf426897de03fd119acf666",
+                 *           "sample_id": "01a248b147b30b19703f6b5d890d3a55",
                  *           "labels": [
                  *             {
-                 *               "name": "dog"
+                 *               "name": "dog",
+                 *               "type": 0
+                 *             }
+                 *           ]
+                 *         },
+                 *         {
+                 *           "sample_id": "01a248b147b325a9cea0b600b41961f4",
+                 *           "labels": [
+                 *             {
+                 *               "name": "cat",
+                 *               "type": 0
+                 *             }
+                 *           ]
+                 *         },
+                 *         {
+                 *           "sample_id": "01a248b147b33ab309a170b473baa12a",
+                 *           "labels": [
+                 *             {
+                 *               "name": "cat",
+                 *               "type": 0
+                 *             }
+                 *           ]
+                 *         },
+                 *         {
+                 *           "sample_id": "01a248b147b352fbbc0551c77720fe5d",
+                 *           "labels": [
+                 *             {
+                 *               "name": "cat",
+                 *               "type": 0
+                 *             }
+                 *           ]
+                 *         },
+                 *         {
+                 *           "sample_id": "01a248b147b36b8fee6042868b8ad9d0",
+                 *           "labels": [
+                 *             {
+                 *               "name": "cat",
+                 *               "type": 0
+                 *             }
+                 *           ]
+                 *         },
+                 *         {
+                 *           "sample_id": "01a248b147b3a3390e3c2be347bc1b61",
+                 *           "labels": [
+                 *             {
+                 *               "name": "cat",
+                 *               "type": 0
+                 *             }
+                 *           ]
+                 *         },
+                 *         {
+                 *           "sample_id": "01a248b147b3a7ce5700d5ce7bfd0dcc",
+                 *           "labels": [
+                 *             {
+                 *               "name": "cat",
+                 *               "type": 0
+                 *             }
+                 *           ]
+                 *         },
+                 *         {
+                 *           "sample_id": "01a248b147b3d95ef33c7f5b71d0cdad",
+                 *           "labels": [
+                 *             {
+                 *               "name": "cat",
+                 *               "type": 0
+                 *             }
+                 *           ]
+                 *         },
+                 *         {
+                 *           "sample_id": "01a248b147b3f364a5d592a4b8ccc9d1",
+                 *           "labels": [
+                 *             {
+                 *               "name": "cat",
+                 *               "type": 0
+                 *             }
+                 *           ]
+                 *         },
+                 *         {
+                 *           "sample_id": "01a248b147b3fa742d2bb689efd58941",
+                 *           "labels": [
+                 *             {
+                 *               "name": "cat",
+                 *               "type": 0
                  *             }
                  *           ]
                  *         }
@@ -19111,14 +19327,37 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "success": false,
-                     *       "error_code": "ModelArts.4338",
-                     *       "error_msg": "sample 01a248a95bf426897de03fd119acf666 is not assigned to you in this task",
+                     *       "success": true,
                      *       "results": [
                      *         {
-                     *           "success": false,
-                     *           "error_code": "ModelArts.4338",
-                     *           "error_msg": "sample 01a248a95bf426897de03fd119acf666 is not assigned to you in this task"
+                     *           "success": true
+                     *         },
+                     *         {
+                     *           "success": true
+                     *         },
+                     *         {
+                     *           "success": true
+                     *         },
+                     *         {
+                     *           "success": true
+                     *         },
+                     *         {
+                     *           "success": true
+                     *         },
+                     *         {
+                     *           "success": true
+                     *         },
+                     *         {
+                     *           "success": true
+                     *         },
+                     *         {
+                     *           "success": true
+                     *         },
+                     *         {
+                     *           "success": true
+                     *         },
+                     *         {
+                     *           "success": true
                      *         }
                      *       ]
                      *     }
@@ -19228,22 +19467,22 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example ee296bc6c63b49baaea9c44960114756
+                 * @example 8271f1905bfc4fdf9d4902305490c2d0
                  */
                 project_id: string;
                 /**
                  * @description Dataset ID
-                 * @example 5Zqc93Tbjswxj0n2hPh
+                 * @example kFLj0enBtfsmKUhAlDc
                  */
                 dataset_id: string;
                 /**
                  * @description Team labeling task ID
-                 * @example r8CqV4q8iKv8vkGAtuA
+                 * @example 82FEwGiQUNNLa0iATTO
                  */
                 workforce_task_id: string;
                 /**
                  * @description Sample ID
-                 * @example 01a248a95bf426897de03fd119acf666
+                 * @example 01a248b172a7371711487489c486963b
                  */
                 sample_id: string;
             };
@@ -19267,27 +19506,27 @@ export interface operations {
                      *         }
                      *       ],
                      *       "metadata": {},
-                     *       "sample_dir": "/samples-bucket/ds-1-88281/in/",
-                     *       "sample_id": "01a248a95bf426897de03fd119acf666",
-                     *       "sample_name": "4.jpg",
+                     *       "sample_dir": "/samples-bucket/ds-1-18119/in/",
+                     *       "sample_id": "01a248b172a7371711487489c486963b",
+                     *       "sample_name": "1.jpg",
                      *       "sample_size": 70,
                      *       "sample_status": "UN_ANNOTATION",
-                     *       "sample_time": 1796515388282,
+                     *       "sample_time": 1796515918120,
                      *       "sample_type": 0,
-                     *       "source": "http://127.0.0.1:46543/objects/samples-bucket/ds-1-88281/in/4.jpg?Expires=1796519040&Signature=HHw547WVAEnqR2nQYB8TTeDvU7gnUCit2zSfEQq-UXI",
+                     *       "source": "http://127.0.0.1:40771/objects/samples-bucket/ds-1-18119/in/1.jpg?Expires=1796519520&Signature=0UomtKFxq3DkzZ7DMZ6qecLmAa0Vcmx2YEB5pxLA22Q",
                      *       "labelers": [
                      *         {
-                     *           "create_time": 1796515388435,
+                     *           "create_time": 1796515918536,
                      *           "description": "",
                      *           "email": "l1@example.com",
                      *           "role": 0,
                      *           "status": 2,
-                     *           "update_time": 1796515388653,
-                     *           "worker_id": "b9f3a5e3dbc74486b0b052f0a54aa534",
-                     *           "workforce_id": "CrXXHats5LdnAz4Fsqj"
+                     *           "update_time": 1796515919157,
+                     *           "worker_id": "07f98de240ff4efd9fbc6064f23093e7",
+                     *           "workforce_id": "IUxVtCZNO5MEI5UkrqM"
                      *         }
                      *       ],
-                     *       "worker_id": "b9f3a5e3dbc74486b0b052f0a54aa534"
+                     *       "worker_id": "07f98de240ff4efd9fbc6064f23093e7"
                      *     }
                      */
                     "application/json": {
