@@ -165,11 +165,11 @@ export class WorkforceTaskService {
     const db = this.deps.store.db;
     const start = onlyNew ? await this.deps.store.sampleCount(task.id) : 0;
     const workersTable = sql.join(
-      workerIds.map((id, i) => sql`select ${i} as idx, ${id} as worker_id`),
+      workerIds.map((id, i) => sql`select cast(${i} as integer) as idx, ${id} as worker_id`),
       sql` union all `,
     );
     const copies = sql.join(
-      Array.from({ length: rep }, (_, k) => sql`select ${k} as k`),
+      Array.from({ length: rep }, (_, k) => sql`select cast(${k} as integer) as k`),
       sql` union all `,
     );
     const fresh = onlyNew ? sql`and not exists (select 1 from workforce_task_samples t where t.task_id = ${task.id} and t.sample_id = s.id)` : sql``;
@@ -177,9 +177,9 @@ export class WorkforceTaskService {
     const r = await sql`insert into workforce_task_samples
         (task_id, sample_id, worker_id, sample_time, state, labels, labeled_time, review_accept, review_comment, review_score, reviewer_id, review_time, update_time)
       select ${task.id}, p.id, w.worker_id, p.sample_time, ${TaskSampleState.none}, '[]', 0, null, null, null, null, 0, ${now}
-      from (select s.id, s.sample_time, row_number() over (order by s.sample_time, s.id) - 1 + ${start} as rn from samples s where ${where} ${fresh}) p
+      from (select s.id, s.sample_time, row_number() over (order by s.sample_time, s.id) - 1 + cast(${start} as bigint) as rn from samples s where ${where} ${fresh}) p
       cross join (${copies}) c
-      join (${workersTable}) w on w.idx = (p.rn * ${rep} + c.k) % ${n}`.execute(db);
+      join (${workersTable}) w on w.idx = (p.rn * cast(${rep} as bigint) + c.k) % cast(${n} as bigint)`.execute(db);
     this.deps.copyCounts.invalidate(task.id);
     return Number(r.numAffectedRows ?? 0);
   }
