@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
+import assert from 'node:assert/strict';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -78,4 +79,19 @@ export async function seriousViolations(page: Page): Promise<string[]> {
   return violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${v.impact}: ${v.id} (${v.help}) at ${JSON.stringify(v.nodes.map((n) => n.target))}`);
+}
+
+/** The console's sign-in form filled and sent; the caller waits for where it should lead. */
+export async function fillSignIn(page: Page, who: { domain_name: string; user_name: string; project_name: string }, password: string): Promise<void> {
+  await page.getByLabel('Domain').fill(who.domain_name);
+  await page.getByLabel('User').fill(who.user_name);
+  await page.getByLabel('Password').fill(password);
+  await page.getByLabel('Project').fill(who.project_name);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+/** A screenshot of the page as it is now, and no serious or critical axe-core finding on it. */
+export async function recordPage(page: Page, name: string): Promise<void> {
+  await screenshot(page, name);
+  assert.deepEqual(await seriousViolations(page), [], `axe-core on ${name}`);
 }

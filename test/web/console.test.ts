@@ -8,7 +8,7 @@ import sharp from 'sharp';
 import type { Page } from 'playwright-core';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { createBody, putFile } from '../datasets/fixtures.ts';
-import { browserMissing, buildConsole, openBrowser, screenshot, seriousViolations, type Browser } from './browser.ts';
+import { browserMissing, buildConsole, openBrowser, type Browser, fillSignIn, recordPage } from './browser.ts';
 
 const missing = browserMissing();
 if (missing) console.log(`# ${missing}`);
@@ -44,18 +44,9 @@ describe('web console in Chromium', { skip: missing }, () => {
   });
 
   /** Checks the page for accessibility and saves its screenshot. */
-  const record = async (name: string) => {
-    await screenshot(page, name);
-    assert.deepEqual(await seriousViolations(page), [], `axe-core on ${name}`);
-  };
+  const record = (name: string) => recordPage(page, name);
 
-  const signIn = async (password: string) => {
-    await page.getByLabel('Domain').fill(t.creds.domain_name);
-    await page.getByLabel('User').fill(t.creds.user_name);
-    await page.getByLabel('Password').fill(password);
-    await page.getByLabel('Project').fill(t.creds.project_name);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-  };
+  const signIn = (password: string) => fillSignIn(page, t.creds, password);
 
   test('the console opens at / and sends a visitor to sign in; a wrong password is shown with the API error_msg', async () => {
     await page.goto(t.url + '/');

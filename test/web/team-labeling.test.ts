@@ -11,7 +11,7 @@ import type { Page } from 'playwright-core';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { createDataset } from '../samples/fixtures.ts';
 import { startSmtpSink, type SmtpSink } from '../workforces/smtp-sink.ts';
-import { browserMissing, buildConsole, openBrowser, screenshot, seriousViolations, type Browser } from './browser.ts';
+import { browserMissing, buildConsole, openBrowser, type Browser, fillSignIn, recordPage } from './browser.ts';
 
 const missing = browserMissing();
 if (missing) console.log(`# ${missing}`);
@@ -60,10 +60,7 @@ describe('team labeling in Chromium', { skip: missing }, () => {
     await sink?.close();
   });
 
-  const record = async (name: string) => {
-    await screenshot(page, name);
-    assert.deepEqual(await seriousViolations(page), [], `axe-core on ${name}`);
-  };
+  const record = (name: string) => recordPage(page, name);
 
   /** Follows an invitation link, sets the password (twice) and lands on the member's task list. */
   const join = async (link: string, shot?: string) => {
@@ -126,11 +123,7 @@ describe('team labeling in Chromium', { skip: missing }, () => {
 
   test('the owner sees the task on the Team labeling tab, runs an acceptance and passes it into the dataset', async () => {
     await page.goto(`${t.url}/sign-in`);
-    await page.getByLabel('Domain').fill(t.creds.domain_name);
-    await page.getByLabel('User').fill(t.creds.user_name);
-    await page.getByLabel('Password').fill(t.creds.password);
-    await page.getByLabel('Project').fill(t.creds.project_name);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await fillSignIn(page, t.creds, t.creds.password);
     await page.waitForURL(/\/datasets$/);
     await page.goto(`${t.url}/projects/${t.creds.project_id}/datasets/${datasetId}?tab=team`);
     const row = page.getByRole('row', { name: /pets/ });

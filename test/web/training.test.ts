@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { BUCKET, CPU1, PY_ENGINE, putCode, putObject } from '../training-jobs/helpers.ts';
-import { browserMissing, buildConsole, openBrowser, screenshot, seriousViolations, type Browser } from './browser.ts';
+import { browserMissing, buildConsole, openBrowser, type Browser, fillSignIn, recordPage } from './browser.ts';
 
 const missing = browserMissing();
 const EXAMPLE = join(import.meta.dirname, '..', '..', 'examples', 'logistic-regression');
@@ -41,11 +41,7 @@ describe('console training pages in Chromium', { skip: missing }, () => {
     browser = await openBrowser();
     page = browser.page;
     await page.goto(`${t.url}/sign-in`);
-    await page.getByLabel('Domain').fill(t.creds.domain_name);
-    await page.getByLabel('User').fill(t.creds.user_name);
-    await page.getByLabel('Password').fill(t.creds.password);
-    await page.getByLabel('Project').fill(t.creds.project_name);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await fillSignIn(page, t.creds, t.creds.password);
     await page.waitForURL(/\/datasets$/);
   });
   after(async () => {
@@ -53,10 +49,7 @@ describe('console training pages in Chromium', { skip: missing }, () => {
     await t?.close();
   });
 
-  const record = async (name: string) => {
-    await screenshot(page, name);
-    assert.deepEqual(await seriousViolations(page), [], `axe-core on ${name}`);
-  };
+  const record = (name: string) => recordPage(page, name);
 
   test('the algorithms page lists the algorithm, with a link to train with it', async () => {
     await page.getByRole('link', { name: 'Algorithms' }).click();
