@@ -122,7 +122,8 @@ describe('restart safety of training jobs', () => {
     const running = await job('adopted', 3, whole.max_num, whole.flavor_id);
     const queued = await job('queued', 0);
     await waitForJob(client, running, phaseIs('Running'));
-    assert.equal((await client.training.getJob(queued)).status.secondary_phase, 'Queuing');
+    // The scheduler sees the second job a moment after its create; it must then queue, not run.
+    await waitForJob(client, queued, (j) => j.status.secondary_phase === 'Queuing', 10_000);
     // Wait for the script itself, so the kill comes mid-run rather than mid-staging.
     const until = Date.now() + 15_000;
     while (!(await client.training.logPreview(running)).content.includes('started') && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
