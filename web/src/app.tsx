@@ -19,6 +19,14 @@ const ServiceDetail = lazy(() => import('./pages/service-detail.tsx'));
 const Invite = lazy(() => import('./pages/invite.tsx'));
 const WorkerTasks = lazy(() => import('./pages/worker-tasks.tsx'));
 const WorkerTask = lazy(() => import('./pages/worker-task.tsx'));
+const Notebooks = lazy(() => import('./pages/notebooks.tsx'));
+const NotebookCreate = lazy(() => import('./pages/notebook-create.tsx'));
+const NotebookDetail = lazy(() => import('./pages/notebook-detail.tsx'));
+const Pools = lazy(() => import('./pages/pools.tsx'));
+const PoolCreate = lazy(() => import('./pages/pool-create.tsx'));
+const PoolDetail = lazy(() => import('./pages/pool-detail.tsx'));
+const Networks = lazy(() => import('./pages/networks.tsx'));
+const Authorizations = lazy(() => import('./pages/authorizations.tsx'));
 const NotFound = lazy(() => import('./pages/not-found.tsx'));
 
 function Redirect({ to }: { to: string }) {
@@ -42,6 +50,14 @@ function ProjectPage({ projectId, rest }: { projectId: string; rest: string[] })
   if (family === 'worker-tasks' && id === undefined) return <WorkerTasks projectId={projectId} />;
   if (family === 'worker-tasks' && id !== undefined && more !== undefined && rest.length === 3)
     return <WorkerTask key={more} projectId={projectId} datasetId={id} taskId={more} />;
+  if (family === 'notebooks' && id === undefined) return <Notebooks projectId={projectId} />;
+  if (family === 'notebooks' && id === 'new' && more === undefined) return <NotebookCreate projectId={projectId} />;
+  if (family === 'notebooks' && id !== undefined && more === undefined) return <NotebookDetail key={id} projectId={projectId} notebookId={id} />;
+  if (family === 'pools' && id === undefined) return <Pools projectId={projectId} />;
+  if (family === 'pools' && id === 'new' && more === undefined) return <PoolCreate projectId={projectId} />;
+  if (family === 'pools' && id !== undefined && more === undefined) return <PoolDetail key={id} projectId={projectId} poolName={id} />;
+  if (family === 'networks' && id === undefined) return <Networks projectId={projectId} />;
+  if (family === 'authorizations' && id === undefined) return <Authorizations projectId={projectId} />;
   return <NotFound />;
 }
 

@@ -42,6 +42,9 @@ export function Shell({ projectId, children }: { projectId: string; children: Re
           <Link to={`/projects/${encodeURIComponent(projectId)}/training-jobs`}>Training jobs</Link>
           <Link to={`/projects/${encodeURIComponent(projectId)}/models`}>Models</Link>
           <Link to={`/projects/${encodeURIComponent(projectId)}/services`}>Services</Link>
+          <Link to={`/projects/${encodeURIComponent(projectId)}/notebooks`}>Notebooks</Link>
+          <Link to={`/projects/${encodeURIComponent(projectId)}/pools`}>Resource pools</Link>
+          <Link to={`/projects/${encodeURIComponent(projectId)}/authorizations`}>Authorizations</Link>
         </nav>
         <label className="row">
           <span>Project</span>

@@ -1,0 +1,84 @@
+import { useQuery } from '@tanstack/react-query';
+import { api, unwrap } from '../api/client.ts';
+import { Link, useLocation } from '../router.ts';
+import { ErrorNote } from '../components/error-note.tsx';
+import { Pager } from '../components/pager.tsx';
+import { leaseText, notebookBusy, notebookStatusName, openUrl } from '../components/notebook-codes.ts';
+
+const LIMIT = 20;
+
+/** The project's notebook instances, newest first, polling while one is starting, stopping or being created. */
+export default function Notebooks({ projectId }: { projectId: string }) {
+  const { pathname, query } = useLocation();
+  const offset = Math.max(0, Number(query.get('offset')) || 0);
+  const list = useQuery({
+    queryKey: ['notebooks', projectId, offset],
+    queryFn: () =>
+      unwrap(
+        api.GET('/v1/{project_id}/notebooks', {
+          params: { path: { project_id: projectId }, query: { offset, limit: LIMIT, sort_key: 'create_at', sort_dir: 'DESC' } },
+        }),
+      ),
+    refetchInterval: (q) => (q.state.data?.data.some((n) => notebookBusy(n.status)) ? 1000 : false),
+  });
+  const base = `/projects/${encodeURIComponent(projectId)}/notebooks`;
+  const items = list.data?.data ?? [];
+  return (
+    <>
+      <div className="row spread">
+        <h1>Notebooks</h1>
+        <Link className="button primary" to={`${base}/new`}>
+          Create notebook
+        </Link>
+      </div>
+      <ErrorNote error={list.error} />
+      {list.isPending ? <p className="muted">Loading…</p> : null}
+      {list.data ? (
+        items.length > 0 ? (
+          <>
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">Name</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Flavor</th>
+                  <th scope="col">Image</th>
+                  <th scope="col">Lease</th>
+                  <th scope="col">
+                    <span className="visually-hidden">Open</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {items.map((n) => (
+                  <tr key={n.id}>
+                    <td>
+                      <Link to={`${base}/${encodeURIComponent(n.id)}`}>{n.name}</Link>
+                    </td>
+                    <td>{notebookStatusName(n.status)}</td>
+                    <td>{n.flavor}</td>
+                    <td>
+                      {n.image.name}
+                      {n.image.tag ? `:${n.image.tag}` : ''}
+                    </td>
+                    <td>{leaseText(n.lease, n.status)}</td>
+                    <td>
+                      {n.status === 'RUNNING' ? (
+                        <a href={openUrl(n)} target="_blank" rel="noopener noreferrer" aria-label={`Open ${n.name} in JupyterLab`}>
+                          Open
+                        </a>
+                      ) : null}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            <Pager path={pathname} query={query} offset={offset} limit={LIMIT} total={list.data.total} />
+          </>
+        ) : (
+          <p className="notice">No notebook instances yet in this project.</p>
+        )
+      ) : null}
+    </>
+  );
+}
