@@ -76,9 +76,28 @@ test('review passes or sends back copies; acceptance draws, judges, reports and 
   assert.equal(back.worker_id, team.ids[ANN], 'a rejected copy stays with its labeler');
   await assert.rejects(reviewer.review({ comments: [{ sample_id: s0, accept: false }] }), apiFailure(400, 'ModelArts.0104', 'not waiting for review'));
 
-  // Statistics and progress come from the copies.
+  // Statistics and progress come from the copies; the sample facts from the task's samples.
+  await t.client.samples.updateLabels(task.datasetId, {
+    samples: [
+      { sample_id: s4, metadata: { '@modelarts:hard': 1, '@modelarts:hard_reasons': [1, 3], group: 'g1' } },
+      { sample_id: s5, metadata: { group: 'g1' } },
+    ],
+  });
   const stats = await owner.stats();
   assert.deepEqual(stats.sample_stats, { total: 6, un_annotation: 1, unreviewed: 1, uncheck: 3, accepted: 0, rejected: 1, auto_annotation: 0 });
+  assert.deepEqual(stats.key_sample_stats, { total: 6, non_key_sample: 5, key_sample: 1 });
+  assert.deepEqual(
+    Object.entries(stats.hard_detail_stats).map(([id, p]) => [id, p.key, p.value.id]),
+    [
+      ['1', 1, 1],
+      ['3', 1, 3],
+    ],
+  );
+  assert.deepEqual(stats.metadata_stats.group, { g1: 2 });
+  assert.match(stats.data_path, /^\/[^/]+\/.+\/$/);
+  // dog is on one copy only: the labeled copies cannot be split into two sets yet.
+  assert.equal(stats.data_spliting_enable, false);
+  assert.deepEqual(Object.keys(stats.grouped_label_stats), ['0']);
   assert.deepEqual(
     stats.label_stats.map((l) => [l.name, l.count, l.sample_count]),
     [
@@ -197,6 +216,26 @@ test('reject all sends the copies back; cancel leaves them; pass keeps labels th
   const done = await t.atelier.context.database.db.selectFrom('workforce_tasks').select('status').where('id', '=', task.taskId).executeTakeFirstOrThrow();
   assert.equal(done.status, 3, 'every copy accepted: the task is accepted');
   void s2;
+});
+
+test('with auto_sync_dataset false a passed acceptance keeps the labels in the task; data_sync_type 2 writes them', async () => {
+  for (const [name, settings, intoDataset] of [
+    ['kept', { auto_sync_dataset: 0, data_sync_type: 0 }, false],
+    ['labels', { auto_sync_dataset: 0, data_sync_type: 2 }, true],
+  ] as const) {
+    const task = await seedTask(t, team, [ANN], 2, name);
+    await t.atelier.context.database.db.updateTable('workforce_tasks').set(settings).where('id', '=', task.taskId).execute();
+    const owner = calls(t.client, task);
+    for (const s of task.samples) await label(t, task, s, 'dog');
+    await calls(team.as[REV]!, task).review({ comments: task.samples.map((sample_id) => ({ sample_id, accept: true })) });
+    await owner.start({ sampling_num: 1 });
+    assert.equal((await owner.status({ action: 0 })).sample_count, 2);
+    assert.deepEqual(Object.values(await copyStates(t, task)), [4, 4], name);
+    for (const s of task.samples) {
+      const labels = (await t.client.samples.describe(task.datasetId, s)).labels?.map((l) => l.name) ?? [];
+      assert.deepEqual(labels, intoDataset ? ['dog'] : [], name);
+    }
+  }
 });
 
 test("another project's task is not found; workers call no owner route", async () => {

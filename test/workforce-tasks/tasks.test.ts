@@ -2,7 +2,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AtelierClient } from '#src/client/index.ts';
 import { apiFailure, startTestApp, type TestApp } from '../helpers/app.ts';
-import { createDataset, PNG } from '../samples/fixtures.ts';
+import { createDataset, PNG, putFile } from '../samples/fixtures.ts';
 import { startSmtpSink, type SmtpSink } from '../workforces/smtp-sink.ts';
 
 let t: TestApp;
@@ -149,6 +149,30 @@ test('with repetition 2 each sample goes to two distinct labelers, and both labe
   const counts = new Map<string, number>();
   for (const s of all.samples) counts.set(s.worker_id, (counts.get(s.worker_id) ?? 0) + 1);
   assert.deepEqual([...counts.values()], [2, 2, 2]);
+});
+
+test('synchronize_data: samples added to the dataset later join a running task; a task without it keeps its samples', async () => {
+  const ds = await createDataset(t, { type: 0, files: { 'a.jpg': PNG, 'b.jpg': PNG }, labels: [{ name: 'cat' }] });
+  const { workforce_id: wf } = await t.client.workforces.create({ workforce_name: 'sync-team' });
+  await t.client.workforces.createWorker(wf, { emails: 's1@example.com,s2@example.com', role: 0 });
+  const config = { workforces_config: { workforces: [{ workforce_id: wf }] } };
+  const { task_id: synced } = await t.client.workforceTasks.create(ds.id, { task_name: 'synced', synchronize_data: true, ...config });
+  const { task_id: fixed } = await t.client.workforceTasks.create(ds.id, { task_name: 'fixed', ...config });
+  await t.client.workforceTasks.start(ds.id, synced);
+  await t.client.workforceTasks.start(ds.id, fixed);
+  const count = async (task: string) => (await t.client.workforceTasks.samples(ds.id, task, { limit: 100 })).sample_count;
+  assert.equal(await count(synced), 2);
+
+  for (const name of ['c.jpg', 'd.jpg', 'e.jpg']) putFile(t, `${ds.input}${name}`, PNG);
+  await t.client.samples.upload(ds.id, { samples: ['c.jpg', 'd.jpg', 'e.jpg'].map((n) => ({ data_source: { data_path: `${ds.input}${n}` } })) });
+  const until = Date.now() + 15_000;
+  while ((await count(synced)) < 5 && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+  const copies = await t.client.workforceTasks.samples(ds.id, synced, { limit: 100 });
+  assert.equal(copies.sample_count, 5);
+  const perWorker = new Map<string, number>();
+  for (const c of copies.samples) perWorker.set(c.worker_id, (perWorker.get(c.worker_id) ?? 0) + 1);
+  assert.deepEqual([...perWorker.values()].sort(), [2, 3], 'the newcomers continue the even split');
+  assert.equal(await count(fixed), 2);
 });
 
 test('SendEmails without SMTP names the setting and marks nothing', async () => {

@@ -7,5 +7,7 @@ export type { SampleSelection, SelectedSamples } from './sample-selection.ts';
 export { SAMPLE_STATES, type SampleStateFilter } from './schemas.ts';
 export type { AutoLabels, AutoLabelPrediction, LearningSample, LearningSet } from './auto-labels.ts';
 export type { SampleQueries } from './sample-queries.ts';
-export { DescribeSampleResp, ListSamplesQuery, ListSamplesResponse, SampleLabel } from './schemas.ts';
+export { DescribeSampleResp, ListSamplesQuery, ListSamplesResponse, PairOfIntAndHardDetail, SampleLabel } from './schemas.ts';
+export { countedMetadata } from './sample-model.ts';
+export { hardReason } from './hard-reasons.ts';
 export type { SampleSelectionSql } from './selection-sql.ts';

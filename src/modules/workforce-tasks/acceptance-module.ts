@@ -6,12 +6,12 @@ import { acceptanceRoutes } from './acceptance-routes.ts';
 import { AcceptanceService, type DatasetLabeling } from './acceptance-service.ts';
 import { AcceptanceStore } from './acceptance-store.ts';
 import { ReviewService } from './review-service.ts';
-import { TaskStatsService } from './stats-service.ts';
+import { TaskStatsService, type StatsDeps } from './stats-service.ts';
 import { WorkforceTaskStore } from './store.ts';
 
 export type AcceptanceDeps = Pick<AppContext, 'database' | 'clock'> & {
   /** The dataset directory: a dataset of another project is not found. */
-  datasets: { require(projectId: string, datasetId: string): Promise<unknown> };
+  datasets: StatsDeps['datasets'];
   workforces: Pick<WorkforceService, 'workerOfPrincipal'>;
   /** The samples family: manual labeling (passed labels into the dataset), sample views and the dataset's labels. */
   labeling: DatasetLabeling;
@@ -32,6 +32,6 @@ export function acceptanceModule(deps: AcceptanceDeps): FamilyModule {
   };
   const acceptance = new AcceptanceService({ store, clock: deps.clock, labeling: deps.labeling, queries: deps.queries });
   const review = new ReviewService({ tasks, store, clock: deps.clock, workforces: deps.workforces });
-  const stats = new TaskStatsService({ db, labels: deps.labels });
+  const stats = new TaskStatsService({ db, labels: deps.labels, datasets: deps.datasets });
   return { register: async (app) => void (await app.register(acceptanceRoutes, { task, acceptance, review, stats })) };
 }

@@ -17,7 +17,7 @@ import {
 } from './acceptance-schemas.ts';
 import type { AcceptanceStore, PassedCopy } from './acceptance-store.ts';
 import { afterAcceptance } from './sample-states.ts';
-import { AcceptanceStatus, TaskSampleState, WorkforceTaskStatus, type WorkforceAcceptanceRow, type WorkforceTaskRow } from './tables.ts';
+import { AcceptanceStatus, labelsFlowBack, TaskSampleState, WorkforceTaskStatus, type WorkforceAcceptanceRow, type WorkforceTaskRow } from './tables.ts';
 
 /** The samples family's manual labeling (UpdateSamples' code): one call replaces the labels of many samples in one transaction. */
 export interface DatasetLabeling {
@@ -212,11 +212,15 @@ export class AcceptanceService {
         const which =
           body.action === AcceptanceAction.passAll ? 'all' : body.action === AcceptanceAction.passCheckedAndUnchecked ? 'notRefused' : 'checkedOnly';
         const passed = await this.deps.store.passing(acc.id, task.id, which);
-        const kept = overwrite ? new Set<string>() : await this.deps.store.labeledInDataset(task.dataset_id, task.id);
-        const written = await this.intoDataset(
-          task,
-          passed.filter((p) => !kept.has(p.sample_id)),
-        );
+        let written = passed.length;
+        // Without auto_sync_dataset (or a label data_sync_type) the accepted labels stay in the task.
+        if (labelsFlowBack(task)) {
+          const kept = overwrite ? new Set<string>() : await this.deps.store.labeledInDataset(task.dataset_id, task.id);
+          written = await this.intoDataset(
+            task,
+            passed.filter((p) => !kept.has(p.sample_id)),
+          );
+        }
         const refuse = { to: afterAcceptance(false), verdict: 'refused' } as const;
         const pass = afterAcceptance(true);
         const moves =

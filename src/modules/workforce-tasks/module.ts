@@ -5,11 +5,11 @@ import type { TaskWorkforces, WorkforceInvitations, WorkforceService, WorkforceU
 import { AcceptanceStore } from './acceptance-store.ts';
 import { workforceTaskRoutes } from './routes.ts';
 import { WorkforceTaskService, type TaskDatasets } from './service.ts';
-import { TaskStatsService } from './stats-service.ts';
+import { TaskStatsService, type StatsDeps } from './stats-service.ts';
 import { WorkforceTaskStore } from './store.ts';
 
 export type WorkforceTasksDeps = Pick<AppContext, 'database' | 'clock'> & {
-  datasets: TaskDatasets;
+  datasets: TaskDatasets & StatsDeps['datasets'];
   selection: SampleSelectionSql;
   queries: Pick<SampleQueries, 'describe' | 'describeMany'>;
   workforces: WorkforceService;
@@ -22,9 +22,15 @@ export type WorkforceTasksDeps = Pick<AppContext, 'database' | 'clock'> & {
 export function workforceTasksModule(deps: WorkforceTasksDeps): FamilyModule & { service: WorkforceTaskService; store: WorkforceTaskStore } {
   const store = new WorkforceTaskStore(deps.database.db);
   const copyCounts = new ResultCache<number>(deps.database, { maxEntries: 10_000, maxAgeMs: 60_000, unseenWriters: 'off' });
-  const stats = new TaskStatsService({ db: deps.database.db, labels: deps.labels });
+  const stats = new TaskStatsService({ db: deps.database.db, labels: deps.labels, datasets: deps.datasets });
   const service = new WorkforceTaskService({ ...deps, store, copyCounts, stats, acceptances: new AcceptanceStore(deps.database.db) });
-  return { service, store, register: async (app) => void (await app.register(workforceTaskRoutes, { service })) };
+  const seen = new Map<string, number>();
+  return {
+    service,
+    store,
+    register: async (app) => void (await app.register(workforceTaskRoutes, { service })),
+    reconcilers: [{ name: 'workforce-task-arrivals', reconcile: () => service.synchronizeArrivals(seen) }],
+  };
 }
 
 /** The ports the workforces family takes from the tasks: teams in use, and a task's teams. */

@@ -74,9 +74,20 @@ export const WorkforcesConfigIn = Type.Object(
 export type WorkforcesConfigIn = Static<typeof WorkforcesConfigIn>;
 
 export const CreateWorkforceTaskRequest = Type.Object({
-  auto_sync_dataset: Type.Optional(Type.Boolean({ description: 'true (default): accepted labels are written into the dataset when an acceptance passes' })),
+  auto_sync_dataset: Type.Optional(
+    Type.Boolean({ description: 'true (default): accepted labels are written into the dataset when an acceptance passes; false: they stay in the task' }),
+  ),
   data_sync_type: Type.Optional(
-    IntCodes([0, 1, 2, 3] as const, { 0: 'none', 1: 'data', 2: 'labels', 3: 'data and labels' }, 'What is synchronized into the dataset (default 0)'),
+    IntCodes(
+      [0, 1, 2, 3] as const,
+      {
+        0: 'nothing beyond the other settings',
+        1: 'data: samples added to the dataset later join the running task, as with synchronize_data',
+        2: 'labels: a passed acceptance writes the accepted labels into the dataset, as with auto_sync_dataset',
+        3: 'data and labels',
+      },
+      'What is synchronized between the dataset and the task (default 0)',
+    ),
   ),
   description: Type.Optional(
     Type.String({ maxLength: 256, pattern: DESCRIPTION_PATTERN, description: `Task description: 0 to 256 characters, none of ^ ! < > = & " '` }),
@@ -94,7 +105,7 @@ export const CreateWorkforceTaskRequest = Type.Object({
     Type.Boolean({ description: 'true: labels awaiting confirmation are given to the members with the samples (default false)' }),
   ),
   synchronize_data: Type.Optional(
-    Type.Boolean({ description: 'true: samples added to the dataset later join the task when it is started or updated (default false)' }),
+    Type.Boolean({ description: 'true: samples added to the dataset later join the task while it runs, split among the labelers as before (default false)' }),
   ),
   task_name: Type.Optional(
     Type.String({ pattern: TASK_NAME_PATTERN, description: "Task name: 1 to 64 letters, digits, '_' or '-', unique in the dataset (required)" }),

@@ -27,7 +27,14 @@ import type {
 import type { StateCounts, WorkforceTaskStore } from './store.ts';
 import { copyStateSql } from './sample-state-sql.ts';
 import type { TaskSampleStateFilter } from './stats-schemas.ts';
-import { TaskSampleState, WorkforceTaskStatus, type WorkforceTaskRow, type WorkforceTaskSampleRow, type WorkforceTaskWorkerRow } from './tables.ts';
+import {
+  takesArrivals,
+  TaskSampleState,
+  WorkforceTaskStatus,
+  type WorkforceTaskRow,
+  type WorkforceTaskSampleRow,
+  type WorkforceTaskWorkerRow,
+} from './tables.ts';
 
 /** The datasets a task lives in: a dataset of another project is missing (404). */
 export interface TaskDatasets {
@@ -323,9 +330,38 @@ export class WorkforceTaskService {
     return {};
   }
 
+  /**
+   * synchronize_data for every task still being labeled: when the dataset has gained samples since
+   * the last look (its sample counters moved), those matching the task's conditions join it. The
+   * first look after a start-up always synchronizes.
+   */
+  async synchronizeArrivals(seen: Map<string, number>): Promise<void> {
+    const rows = await this.deps.store.db
+      .selectFrom('workforce_tasks')
+      .selectAll()
+      .where((e) => e.or([e('synchronize_data', '=', 1), e('data_sync_type', 'in', [1, 3])]))
+      .where('status', 'in', [WorkforceTaskStatus.running, WorkforceTaskStatus.accepting])
+      .execute();
+    const live = new Set<string>();
+    for (const row of rows) {
+      live.add(row.id);
+      const counters = await this.deps.store.db
+        .selectFrom('sample_counters')
+        .select(['total', 'deleted'])
+        .where('dataset_id', '=', row.dataset_id)
+        .executeTakeFirst();
+      // Deleting moves a sample from total to deleted: only an arrival changes the sum.
+      const arrived = counters ? Number(counters.total) + Number(counters.deleted) : 0;
+      if (seen.get(row.id) === arrived) continue;
+      await this.synchronize(row);
+      seen.set(row.id, arrived);
+    }
+    for (const id of seen.keys()) if (!live.has(id)) seen.delete(id);
+  }
+
   /** synchronize_data: samples the dataset gained since, matching the task's conditions, join the task. */
   private async synchronize(row: WorkforceTaskRow): Promise<void> {
-    if (row.synchronize_data !== 1) return;
+    if (!takesArrivals(row)) return;
     const members = await this.deps.store.taskWorkers(row.id);
     const agency = row.agency ? members.find((m) => m.role === 2 && m.email === row.agency) : undefined;
     const ids = agency ? [agency.worker_id] : members.filter((m) => m.role === 0).map((m) => m.worker_id);

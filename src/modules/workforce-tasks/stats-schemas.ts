@@ -1,7 +1,7 @@
 // Wire shapes of a team labeling task's statistics (#35) and its members' progress (#36).
 import { Type, type Static } from 'typebox';
 import { StringCodes } from '#src/core/schemas.ts';
-import { SAMPLE_STATES, type SampleStateFilter } from '#src/modules/samples/index.ts';
+import { PairOfIntAndHardDetail, SAMPLE_STATES, type SampleStateFilter } from '#src/modules/samples/index.ts';
 
 // The spec gives a task's copies the same sample_state filters as a dataset's samples.
 const TASK_SAMPLE_STATES = SAMPLE_STATES;
@@ -51,7 +51,22 @@ export const TaskLabelStats = Type.Object({
 });
 
 export const TaskStats = Type.Object({
+  data_path: Type.String({ description: "The dataset's input folder, /bucket/dir/ (its work folder when it has none)" }),
+  data_spliting_enable: Type.Boolean({
+    description: "true when the task's labeled copies could be split into training and validation sets: at least two, and each label in use on two or more",
+  }),
+  grouped_label_stats: Type.Record(Type.String(), Type.Array(TaskLabelStats), { description: 'label_stats grouped by label type (the key)' }),
+  hard_detail_stats: Type.Record(Type.String(), PairOfIntAndHardDetail, {
+    description: "Reasons for hard examples in the metadata of the task's samples, by reason id, with how many of them give each",
+  }),
+  key_sample_stats: Type.Record(Type.String(), Type.Integer(), {
+    description: "The task's samples: total, key_sample (marked hard examples in metadata) and non_key_sample (the rest)",
+  }),
   label_stats: Type.Array(TaskLabelStats, { description: "The dataset's labels with their use in the task's copies" }),
+  metadata_stats: Type.Record(Type.String(), Type.Record(Type.String(), Type.Integer()), {
+    description:
+      "The task's samples per metadata value, {key: {value: samples}}; @modelarts:size is left out and @modelarts:hard_reasons is in hard_detail_stats",
+  }),
   sample_stats: StateCounts,
 });
 export type TaskStats = Static<typeof TaskStats>;

@@ -3,6 +3,8 @@
 import { sql, type Kysely } from 'kysely';
 import type { Tables } from '#src/db/tables.ts';
 import type { LabelDefinition } from '#src/modules/datasets/index.ts';
+import { countedMetadata, hardReason } from '#src/modules/samples/index.ts';
+import { formatObsPath, type ObjectPath } from '#src/storage/obs-path.ts';
 import type { TaskMetrics, TaskSampleStateFilter, TaskStats } from './stats-schemas.ts';
 import { copyStateSql } from './sample-state-sql.ts';
 import { TaskSampleState, type WorkforceTaskRow } from './tables.ts';
@@ -11,6 +13,18 @@ export interface StatsDeps {
   db: Kysely<Tables>;
   /** The dataset's labels (the samples family's list). */
   labels: { listLabels(datasetId: string): Promise<LabelDefinition[]> };
+  /** The task's dataset, for data_path. */
+  datasets: { require(projectId: string, datasetId: string): Promise<{ inputPaths: readonly ObjectPath[]; workPath: ObjectPath }> };
+}
+
+const HARD_REASONS_KEY = '@modelarts:hard_reasons';
+
+/** What the metadata of the task's samples says: hard examples, their reasons, and the other values. */
+interface SampleFacts {
+  total: number;
+  hard: number;
+  hardReasons: Map<string, number>;
+  metadata: Record<string, Record<string, number>>;
 }
 
 const PAGE = 5000;
@@ -41,7 +55,55 @@ export class TaskStatsService {
       .groupBy('state')
       .execute();
     const sample_stats = stateCounts(new Map(rows.map((r) => [Number(r.state), Number(r.n)])));
-    return { label_stats: await this.labelStats(task, state), sample_stats };
+    const [dataset, label_stats, labeledUses, facts] = await Promise.all([
+      this.deps.datasets.require(task.project_id, task.dataset_id),
+      this.labelStats(task, state),
+      state === '__ALL__' ? undefined : this.labelStats(task, '__ALL__'),
+      this.sampleFacts(task),
+    ]);
+    const grouped_label_stats: TaskStats['grouped_label_stats'] = {};
+    for (const l of label_stats) (grouped_label_stats[String(l.type)] ??= []).push(l);
+    const hard_detail_stats: TaskStats['hard_detail_stats'] = {};
+    for (const [id, n] of facts.hardReasons) {
+      const reason = hardReason(Number(id));
+      if (reason) hard_detail_stats[id] = { key: n, value: reason };
+    }
+    // Two labeled copies at least, and every label in use on two or more, as for a dataset's own split.
+    const inUse = (labeledUses ?? label_stats).filter((l) => l.sample_count > 0);
+    const labeled = sample_stats.total! - sample_stats.un_annotation!;
+    return {
+      data_path: formatObsPath(dataset.inputPaths[0] ?? dataset.workPath),
+      data_spliting_enable: labeled >= 2 && inUse.length > 0 && inUse.every((l) => l.sample_count >= 2),
+      grouped_label_stats,
+      hard_detail_stats,
+      key_sample_stats: { total: facts.total, non_key_sample: facts.total - facts.hard, key_sample: facts.hard },
+      label_stats,
+      metadata_stats: facts.metadata,
+      sample_stats,
+    };
+  }
+
+  /** One pass over the task's distinct samples, a page at a time. */
+  private async sampleFacts(task: WorkforceTaskRow): Promise<SampleFacts> {
+    const facts: SampleFacts = { total: 0, hard: 0, hardReasons: new Map(), metadata: {} };
+    let after = '';
+    for (;;) {
+      const page = await sql<{ id: string; hard: number; metadata: string }>`select s.id, s.hard, s.metadata from samples s
+        where s.dataset_id = ${task.dataset_id} and s.id > ${after}
+          and s.id in (select c.sample_id from workforce_task_samples c where c.task_id = ${task.id})
+        order by s.id limit ${PAGE}`.execute(this.deps.db);
+      for (const r of page.rows) {
+        facts.total++;
+        if (Number(r.hard) === 1) facts.hard++;
+        for (const { key, value } of countedMetadata(JSON.parse(r.metadata) as Record<string, unknown>)) {
+          if (key === HARD_REASONS_KEY) facts.hardReasons.set(value, (facts.hardReasons.get(value) ?? 0) + 1);
+          else (facts.metadata[key] ??= {})[value] = (facts.metadata[key][value] ?? 0) + 1;
+        }
+      }
+      const last = page.rows.at(-1);
+      if (!last || page.rows.length < PAGE) return facts;
+      after = last.id;
+    }
   }
 
   async datasetLabels(datasetId: string): Promise<LabelDefinition[]> {

@@ -4,6 +4,14 @@
 /** Task status on the wire (WorkforceTask.status). */
 export const WorkforceTaskStatus = { starting: 0, running: 1, accepting: 2, accepted: 3, rejected: 4, syncing: 5, created: 6 } as const;
 
+/** data_sync_type 1 or 3: samples added to the dataset join the task, as with synchronize_data. */
+export const takesArrivals = (t: Pick<WorkforceTaskRow, 'synchronize_data' | 'data_sync_type'>): boolean =>
+  t.synchronize_data === 1 || t.data_sync_type === 1 || t.data_sync_type === 3;
+
+/** auto_sync_dataset, or data_sync_type 2 or 3: a passed acceptance writes the accepted labels into the dataset. */
+export const labelsFlowBack = (t: Pick<WorkforceTaskRow, 'auto_sync_dataset' | 'data_sync_type'>): boolean =>
+  t.auto_sync_dataset === 1 || t.data_sync_type >= 2;
+
 /**
  * Where one member's copy of a sample stands. Labelers move it from `none` to `labeled`; a reviewer
  * passes it (`reviewed`) or sends it back (`rejected`, back on the labeler's list); an acceptance
