@@ -7,6 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
+import { CPU1, PY_ENGINE, ended, putCode, waitForJob } from '../training-jobs/helpers.ts';
 import { browserMissing, buildConsole, openBrowser, type Browser, fillSignIn, recordPage } from './browser.ts';
 
 const missing = browserMissing();
@@ -17,6 +18,7 @@ describe('console resource pool pages in Chromium', { skip: missing }, () => {
   let page: Page;
   let poolUrl = '';
   let poolId = '';
+  let jobId = '';
 
   before(async () => {
     buildConsole();
@@ -115,6 +117,26 @@ describe('console resource pool pages in Chromium', { skip: missing }, () => {
     await page.goto(poolUrl.replace(/\/[^/]+$/, ''));
     await page.getByRole('row', { name: /console-pool.*Running.*1 × modelarts\.vm\.cpu\.1u/ }).waitFor();
     await recordPage(page, 'pools');
+  });
+
+  test('a training job placed in the pool shows among its workloads, running', async () => {
+    const code = putCode(t, 'pool-sleeper', 'sleep.py', 'import time\ntime.sleep(600)\n');
+    const job = await t.client.training.createJob({
+      metadata: { name: 'console-sleeper' },
+      algorithm: { ...code, engine: { engine_id: PY_ENGINE } },
+      spec: { resource: { flavor_id: CPU1, node_count: 1, pool_id: poolId } },
+    });
+    jobId = job.metadata.id;
+    await page.goto(poolUrl);
+    await page
+      .getByRole('table', { name: 'Workloads' })
+      .getByRole('row', { name: /console-sleeper.*train.*Running.*modelarts\.vm\.cpu\.1u/ })
+      .waitFor({ timeout: 30_000 });
+    const [workload] = (await t.client.poolWorkloads.list(poolId)).items;
+    assert.equal(workload?.jobUUID, jobId);
+    await recordPage(page, 'pool-workloads');
+    await t.client.training.terminateJob(jobId);
+    await waitForJob(t.client, jobId, ended, 30_000);
   });
 
   test("another project's pool is not found; delete removes the pool", async () => {
