@@ -10,6 +10,7 @@ import { IdentityStore } from './auth/identity-store.ts';
 import { IdentityService } from './auth/identity-service.ts';
 import { SecretBox, loadMasterKey } from './auth/secret-box.ts';
 import { tokenRoutes } from './auth/token-routes.ts';
+import { iamRoutes } from './auth/iam-routes.ts';
 import { requestIds } from './core/ids.ts';
 import { QuotaUsage } from './core/quota-usage.ts';
 import { systemClock, type Clock } from './core/time.ts';
@@ -168,6 +169,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 
   await app.register(platformRoutes, { metrics });
   await app.register(tokenRoutes, { identity, clock, failureLimits: config.authFailures });
+  await app.register(iamRoutes, { identity });
   const startModules = await registerModules(app, context);
   await app.register(consoleRoutes);
 

@@ -8,7 +8,20 @@ import { hashPassword, unusablePasswordHash, verifyPassword } from './passwords.
 import type { SecretBox } from './secret-box.ts';
 import type { ProjectRow, Role } from './tables.ts';
 
-export class IdentityError extends Error {}
+/** What a refusal is about, so the HTTP APIs answer it with the right status (the CLI prints the message). */
+export type IdentityErrorKind = 'invalid' | 'conflict' | 'missing';
+
+export class IdentityError extends Error {
+  constructor(
+    message: string,
+    readonly kind: IdentityErrorKind = 'invalid',
+  ) {
+    super(message);
+  }
+}
+
+/** Access keys a user may hold through the HTTP API (IAM's limit); the operator's CLI is not bound by it. */
+export const ACCESS_KEYS_PER_USER = 2;
 
 export interface IssuedToken {
   token: string;
@@ -102,7 +115,7 @@ export class IdentityService {
 
   async createDomain(name: string): Promise<{ id: string; name: string }> {
     this.checkName('domain', name);
-    if (await this.store.domainByName(name)) throw new IdentityError(`domain ${name} already exists`);
+    if (await this.store.domainByName(name)) throw new IdentityError(`domain ${name} already exists`, 'conflict');
     const row = { id: hexId(), name, created_at: this.clock.now() };
     await this.store.insertDomain(row);
     this.changed();
@@ -111,7 +124,7 @@ export class IdentityService {
 
   async domain(name: string) {
     const d = await this.store.domainByName(name);
-    if (!d) throw new IdentityError(`no domain named ${name}`);
+    if (!d) throw new IdentityError(`no domain named ${name}`, 'missing');
     return d;
   }
 
@@ -119,7 +132,7 @@ export class IdentityService {
     this.checkName('user', name);
     checkPassword(password);
     const d = await this.domain(domainName);
-    if (await this.store.userByName(d.id, name)) throw new IdentityError(`user ${name} already exists in ${domainName}`);
+    if (await this.store.userByName(d.id, name)) throw new IdentityError(`user ${name} already exists in ${domainName}`, 'conflict');
     await this.store.insertUser({
       id: hexId(),
       domain_id: d.id,
@@ -135,7 +148,7 @@ export class IdentityService {
   async user(domainName: string, name: string): Promise<UserWithDomain> {
     const d = await this.domain(domainName);
     const u = await this.store.userByName(d.id, name);
-    if (!u) throw new IdentityError(`no user ${name} in ${domainName}`);
+    if (!u) throw new IdentityError(`no user ${name} in ${domainName}`, 'missing');
     return u;
   }
 
@@ -165,7 +178,7 @@ export class IdentityService {
   async workerIdentity(domainId: string, email: string): Promise<UserWithDomain> {
     const existing = await this.store.userByName(domainId, email);
     if (existing) {
-      if (existing.role !== 'worker') throw new IdentityError(`user ${email} exists and is not a worker`);
+      if (existing.role !== 'worker') throw new IdentityError(`user ${email} exists and is not a worker`, 'conflict');
       return existing;
     }
     try {
@@ -189,7 +202,7 @@ export class IdentityService {
   async setWorkerPassword(userId: string, password: string): Promise<UserWithDomain> {
     checkPassword(password);
     const u = await this.store.userById(userId);
-    if (!u || u.role !== 'worker') throw new IdentityError(`no worker ${userId}`);
+    if (!u || u.role !== 'worker') throw new IdentityError(`no worker ${userId}`, 'missing');
     await this.store.setPasswordHash(u.id, await hashPassword(password));
     await this.store.deleteTokensOfUser(u.id);
     this.changed();
@@ -215,8 +228,8 @@ export class IdentityService {
     this.checkName('project', name);
     if (!/^[0-9a-f]{32}$/.test(id)) throw new IdentityError('project id must be 32 lowercase hex characters');
     const d = await this.domain(domainName);
-    if (await this.store.projectByName(d.id, name)) throw new IdentityError(`project ${name} already exists in ${domainName}`);
-    if (await this.store.projectById(id)) throw new IdentityError(`project id ${id} is taken`);
+    if (await this.store.projectByName(d.id, name)) throw new IdentityError(`project ${name} already exists in ${domainName}`, 'conflict');
+    if (await this.store.projectById(id)) throw new IdentityError(`project id ${id} is taken`, 'conflict');
     const row = { id, domain_id: d.id, name, created_at: this.clock.now() };
     await this.store.insertProject(row);
     this.changed();
@@ -226,7 +239,7 @@ export class IdentityService {
   async project(domainName: string, nameOrId: string): Promise<ProjectRow> {
     const d = await this.domain(domainName);
     const p = (await this.store.projectByName(d.id, nameOrId)) ?? (await this.store.projectById(nameOrId));
-    if (!p || p.domain_id !== d.id) throw new IdentityError(`no project ${nameOrId} in ${domainName}`);
+    if (!p || p.domain_id !== d.id) throw new IdentityError(`no project ${nameOrId} in ${domainName}`, 'missing');
     return p;
   }
 
@@ -240,7 +253,7 @@ export class IdentityService {
     const held = await this.store.projectHoldings(p.id, GOES_WITH_PROJECT);
     if (held.length > 0) {
       const what = held.map((h) => `${h.table}: ${h.rows}`).join(', ');
-      throw new IdentityError(`project ${p.name} still holds ${what}; delete those through the API first`);
+      throw new IdentityError(`project ${p.name} still holds ${what}; delete those through the API first`, 'conflict');
     }
     await this.store.deleteProject(p.id);
     this.changed();
@@ -279,24 +292,47 @@ export class IdentityService {
     return this.members.get(projectId, userId, () => this.store.isMember(projectId, userId), isTrue);
   }
 
-  async createAccessKey(user: UserWithDomain, description = ''): Promise<{ ak: string; sk: string }> {
+  async createAccessKey(user: UserWithDomain, description = ''): Promise<{ ak: string; sk: string; created_at: number }> {
     const ak = accessKeyId();
     const sk = secretAccessKey();
-    await this.store.insertAccessKey({
-      ak,
-      user_id: user.id,
-      secret_enc: this.secrets.seal(sk),
-      description,
-      created_at: this.clock.now(),
-    });
+    const created_at = this.clock.now();
+    await this.store.insertAccessKey({ ak, user_id: user.id, secret_enc: this.secrets.seal(sk), description, created_at });
     this.changed();
-    return { ak, sk };
+    return { ak, sk, created_at };
   }
 
   async deleteAccessKey(ak: string): Promise<boolean> {
     const r = await this.store.deleteAccessKey(ak);
     this.changed();
     return Number(r.numDeletedRows) > 0;
+  }
+
+  /**
+   * A new access key of the user, as the HTTP API issues them: at most ACCESS_KEYS_PER_USER each,
+   * so a key can be rotated (make the second, switch, delete the first) but not hoarded.
+   */
+  async createBoundedAccessKey(user: UserWithDomain, description: string): Promise<{ ak: string; sk: string; created_at: number }> {
+    const held = await this.store.accessKeysOfUser(user.id);
+    if (held.length >= ACCESS_KEYS_PER_USER) {
+      throw new IdentityError(`user ${user.name} already holds ${held.length} access keys, the most one may; delete one first`, 'conflict');
+    }
+    return this.createAccessKey(user, description);
+  }
+
+  /** An access key's record without its secret, or undefined. */
+  async accessKeyRecord(ak: string): Promise<{ ak: string; user_id: string; description: string; created_at: number } | undefined> {
+    const row = await this.store.accessKey(ak);
+    return row ? { ak: row.ak, user_id: row.user_id, description: row.description, created_at: row.created_at } : undefined;
+  }
+
+  accessKeysOfUser(userId: string) {
+    return this.store.accessKeysOfUser(userId);
+  }
+  accessKeysOfDomain(domainId: string) {
+    return this.store.accessKeysOfDomain(domainId);
+  }
+  usersOfProject(projectId: string): Promise<UserWithDomain[]> {
+    return this.store.usersOfProject(projectId);
   }
 
   listUsers() {

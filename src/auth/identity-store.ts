@@ -129,6 +129,13 @@ export class IdentityStore {
       .executeTakeFirst();
     return row !== undefined;
   }
+  usersOfProject(projectId: string): Promise<UserWithDomain[]> {
+    return this.usersWithDomain()
+      .innerJoin('project_members', 'project_members.user_id', 'users.id')
+      .where('project_members.project_id', '=', projectId)
+      .orderBy('users.name')
+      .execute();
+  }
   membersOf(projectId: string) {
     return this.db.selectFrom('project_members').select('user_id').where('project_id', '=', projectId).execute();
   }
@@ -145,6 +152,25 @@ export class IdentityStore {
       .innerJoin('users', 'users.id', 'access_keys.user_id')
       .select(['access_keys.ak', 'access_keys.description', 'access_keys.created_at', 'users.name as user_name'])
       .orderBy('access_keys.created_at')
+      .execute();
+  }
+  accessKeysOfUser(userId: string) {
+    return this.db
+      .selectFrom('access_keys')
+      .select(['ak', 'user_id', 'description', 'created_at'])
+      .where('user_id', '=', userId)
+      .orderBy('created_at')
+      .orderBy('ak')
+      .execute();
+  }
+  accessKeysOfDomain(domainId: string) {
+    return this.db
+      .selectFrom('access_keys')
+      .innerJoin('users', 'users.id', 'access_keys.user_id')
+      .select(['access_keys.ak', 'access_keys.user_id', 'access_keys.description', 'access_keys.created_at'])
+      .where('users.domain_id', '=', domainId)
+      .orderBy('access_keys.created_at')
+      .orderBy('access_keys.ak')
       .execute();
   }
   deleteAccessKey(ak: string) {

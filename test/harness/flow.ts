@@ -56,6 +56,10 @@ export interface Ids {
   workforce_task_id: string;
   task_sample_id: string;
   checking_task_id: string;
+  /** A user and a project the account's admin made through the IAM APIs, and an access key made there. */
+  iam_user_id: string;
+  iam_project_id: string;
+  access_key: string;
 }
 
 export interface FlowContext {
@@ -207,6 +211,23 @@ export const FLOW: Record<string, FlowStep> = {
       }),
   },
   KeystoneListAuthProjects: { phase: 'read', calls: () => one() },
+  // IAM access keys, users and projects (the console's Settings)
+  CreatePermanentAccessKey: {
+    phase: 'create',
+    calls: (c) => one({ body: { credential: { user_id: c.ids.user_id, description: 'made by the test harness' } } }),
+  },
+  ListPermanentAccessKeys: { phase: 'read', calls: (c) => [{}, { query: { user_id: c.ids.user_id } }] },
+  KeystoneCreateUser: { phase: 'create', calls: (c) => one({ body: { user: { name: c.name('user'), password: 'harness-password' } } }) },
+  KeystoneListUsers: { phase: 'read', calls: () => one() },
+  KeystoneShowUser: { phase: 'read', calls: (c) => one({ params: { user_id: c.ids.iam_user_id } }) },
+  KeystoneUpdateUserByAdmin: {
+    phase: 'update',
+    calls: (c) => one({ params: { user_id: c.ids.iam_user_id }, body: { user: { password: 'harness-password-2' } } }),
+  },
+  KeystoneCreateProject: { phase: 'create', calls: (c) => one({ body: { project: { name: c.name('project') } } }) },
+  KeystoneListProjects: { phase: 'read', calls: () => one() },
+  KeystoneListProjectUsers: { phase: 'read', calls: () => one() },
+  KeystoneAssignProjectRoleToUser: { phase: 'update', calls: (c) => one({ params: { user_id: c.ids.iam_user_id, role_id: 'member' } }) },
 
   // Authorizations and agency (#159-162)
   CreateModelArtsAgency: { phase: 'create', calls: () => one({ body: {} }) },
@@ -610,4 +631,8 @@ export const FLOW: Record<string, FlowStep> = {
   BatchDeletePoolTags: { phase: 'delete', calls: () => one({ body: { tags: [{ key: 'harness' }] } }) },
   DeletePool: { phase: 'delete', calls: () => one() },
   DeleteNetwork: { phase: 'delete', calls: () => one() },
+  KeystoneRemoveProjectRoleFromUser: { phase: 'delete', calls: (c) => one({ params: { user_id: c.ids.iam_user_id, role_id: 'member' } }) },
+  KeystoneDeleteUser: { phase: 'delete', calls: (c) => one({ params: { user_id: c.ids.iam_user_id } }) },
+  KeystoneDeleteProject: { phase: 'delete', calls: () => one() },
+  DeletePermanentAccessKey: { phase: 'delete', calls: () => one() },
 };

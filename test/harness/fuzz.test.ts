@@ -121,6 +121,9 @@ describe('fuzz: every route of /openapi.json, schema-driven (schemathesis)', () 
         instance_id: ids.instance_id,
         storage_id: ids.storage_id,
         network_name: ids.network_name,
+        user_id: ids.iam_user_id,
+        iam_project_id: ids.iam_project_id,
+        access_key: ids.access_key,
       },
       perOperation: {
         ShowImage: { id: ids.image_id },

@@ -39,6 +39,9 @@ const RESOURCE_IDS: (keyof Ids)[] = [
   'worker_id',
   'workforce_task_id',
   'checking_task_id',
+  'iam_user_id',
+  'iam_project_id',
+  'access_key',
 ];
 
 /** The routes of the sweep: every route but the hidden platform ones (health, metrics, the OpenAPI document, /docs), which hold no account's data. */

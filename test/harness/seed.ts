@@ -126,6 +126,9 @@ function placeholderIds(acct: Account): Ids {
     workforce_task_id: 'not-seeded',
     task_sample_id: 'not-seeded',
     checking_task_id: 'not-seeded',
+    iam_user_id: 'not-seeded',
+    iam_project_id: 'not-seeded',
+    access_key: 'not-seeded',
   };
 }
 
@@ -170,6 +173,11 @@ export async function seedAccount(acct: Account, route: Finder, full: boolean): 
   // The agency first: without it, an authorization is refused before anything else is looked at.
   await ok('CreateModelArtsAgency', first('CreateModelArtsAgency'));
   ids.image_id = ((await ok('RegisterImage', first('RegisterImage'))).json as { id: string }).id;
+  if (has('KeystoneCreateUser')) {
+    ids.iam_user_id = ((await ok('KeystoneCreateUser', first('KeystoneCreateUser'))).json as { user: { id: string } }).user.id;
+    ids.iam_project_id = ((await ok('KeystoneCreateProject', first('KeystoneCreateProject'))).json as { project: { id: string } }).project.id;
+    ids.access_key = ((await ok('CreatePermanentAccessKey', first('CreatePermanentAccessKey'))).json as { credential: { access: string } }).credential.access;
+  }
   ids.network_name = ((await ok('CreateNetwork', first('CreateNetwork'))).json as { metadata: { name: string } }).metadata.name;
   if (has('CreateWorkforce')) {
     ids.workforce_id = ((await ok('CreateWorkforce', first('CreateWorkforce'))).json as { workforce_id: string }).workforce_id;
