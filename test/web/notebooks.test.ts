@@ -1,6 +1,6 @@
 // The console's notebook pages in Chromium against a real Atelier with the Jupyter runtime: an
 // instance created from the form (images and flavors from the API), seen Starting then Running on its
-// page, opened in a new tab where Jupyter answers through the proxy, its lease renewed, stopped,
+// page (in a dedicated pool chosen on the form), opened in a new tab where Jupyter answers through the proxy, its lease renewed, stopped,
 // started again and deleted. Each action is checked through the API.
 // Screenshots go to .cache/test-artifacts/web/; axe-core finds no serious or critical violation.
 import { after, before, describe, test } from 'node:test';
@@ -18,10 +18,24 @@ describe('console notebook pages in Chromium', { skip: missing }, () => {
   let page: Page;
   let notebookUrl = '';
   let id = '';
+  let poolName = '';
 
   before(async () => {
     buildConsole();
-    t = await startTestApp(await notebookEnv());
+    t = await startTestApp(await notebookEnv({ ATELIER_LOCAL_POOL_CPU_OVERCOMMIT: '1' }));
+    const net = await t.client.networks.create({
+      apiVersion: 'v1',
+      kind: 'Network',
+      metadata: { labels: { 'os.modelarts/name': 'nb-net' } },
+      spec: { cidr: '192.168.0.0/24' },
+    });
+    const pool = await t.client.pools.create({
+      apiVersion: 'v2',
+      kind: 'Pool',
+      metadata: { labels: { 'os.modelarts/name': 'nb-pool' } },
+      spec: { type: 'Dedicate', scope: ['Notebook'], network: { name: net.metadata.name }, resources: [{ flavor: FLAVOR, count: '1' }] },
+    });
+    poolName = pool.metadata.name;
     browser = await openBrowser();
     page = browser.page;
     await page.goto(`${t.url}/sign-in`);
@@ -55,6 +69,9 @@ describe('console notebook pages in Chromium', { skip: missing }, () => {
     await page.getByLabel('Image').locator(`option[value="${image.id}"]`).waitFor({ state: 'attached' });
     await page.getByLabel('Image').selectOption(image.id);
     await page.getByLabel('Flavor').selectOption(FLAVOR);
+    await page.getByLabel('Runs in').locator(`option[value="${poolName}"]`).waitFor({ state: 'attached' });
+    assert.deepEqual(await page.getByLabel('Runs in').locator('option').allTextContents(), ['The shared pool', 'Dedicated pool nb-pool']);
+    await page.getByLabel('Runs in').selectOption(poolName);
     await page.getByLabel('Name', { exact: true }).fill('bad name!');
     await page.getByRole('button', { name: 'Create' }).click();
     assert.match(await page.getByRole('alert').innerText(), /name/);
@@ -70,6 +87,7 @@ describe('console notebook pages in Chromium', { skip: missing }, () => {
     assert.equal(nb.name, 'console-notebook');
     assert.equal(nb.image.id, image.id);
     assert.equal(nb.flavor, FLAVOR);
+    assert.equal(nb.pool?.id, poolName);
     assert.equal(nb.lease.duration, 3_600_000);
     // Polled while it changes: the page shows it on its way before it runs.
     await status()
@@ -80,6 +98,11 @@ describe('console notebook pages in Chromium', { skip: missing }, () => {
   test('the status changes live to Running; Open shows Jupyter answering through the proxied URL', async () => {
     await status().getByText('Running').waitFor({ timeout: 120_000 });
     assert.equal((await t.client.notebooks.get(id)).status, 'RUNNING');
+    assert.ok(
+      (await t.client.poolWorkloads.list(poolName)).items.some((w) => w.type === 'notebook'),
+      'the instance is a workload of its pool',
+    );
+    await page.getByText(`in dedicated pool nb-pool`).waitFor();
     await recordPage(page, 'notebook-detail');
     const [tab] = await Promise.all([page.context().waitForEvent('page'), page.getByRole('link', { name: 'Open JupyterLab' }).click()]);
     await tab.waitForLoadState('domcontentloaded');

@@ -18,6 +18,11 @@ export default function NotebookCreate({ projectId }: { projectId: string }) {
     queryKey: ['notebook-flavors', projectId],
     queryFn: () => unwrap(api.GET('/v1/{project_id}/notebooks/flavors', { params: { path, query: { limit: 100 } } })),
   });
+  const pools = useQuery({
+    queryKey: ['pools', projectId],
+    queryFn: () => unwrap(api.GET('/v2/{project_id}/pools', { params: { path } })),
+  });
+  const notebookPools = (pools.data?.items ?? []).filter((p) => p.status.phase === 'Running' && p.spec.scope.includes('Notebook'));
   const usable = (images.data?.data ?? []).filter((i) => i.status === 'ACTIVE' && i.dev_services.includes('NOTEBOOK'));
   const [name, setName] = useState('');
   const [description, setDescription] = useState('');
@@ -25,6 +30,7 @@ export default function NotebookCreate({ projectId }: { projectId: string }) {
   const [flavor, setFlavor] = useState('');
   const [capacity, setCapacity] = useState(5);
   const [hoursLeased, setHours] = useState(1);
+  const [pool, setPool] = useState('');
   const imageId = image || usable[0]?.id || '';
   const flavorId = flavor || flavors.data?.flavors.find((f) => !f.sold_out)?.id || '';
   const base = `/projects/${encodeURIComponent(projectId)}/notebooks`;
@@ -40,6 +46,7 @@ export default function NotebookCreate({ projectId }: { projectId: string }) {
             flavor: flavorId,
             volume: { category: 'EVS', ownership: 'MANAGED', capacity },
             lease: { type: 'TIMING', duration: hoursLeased * 3_600_000 },
+            ...(pool ? { pool_id: pool } : {}),
           },
         }),
       ),
@@ -55,7 +62,7 @@ export default function NotebookCreate({ projectId }: { projectId: string }) {
   return (
     <div className="panel">
       <h1>Create a notebook</h1>
-      <ErrorNote error={images.error ?? flavors.error} />
+      <ErrorNote error={images.error ?? flavors.error ?? pools.error} />
       <form className="stack" onSubmit={submit}>
         <label>
           Name
@@ -76,6 +83,17 @@ export default function NotebookCreate({ projectId }: { projectId: string }) {
           </select>
         </label>
         <div className="row">
+          <label>
+            Runs in
+            <select name="pool_id" value={pool} onChange={(e) => setPool(e.target.value)}>
+              <option value="">The shared pool</option>
+              {notebookPools.map((p) => (
+                <option key={p.metadata.name} value={p.metadata.name}>
+                  Dedicated pool {p.metadata.labels['os.modelarts/name']}
+                </option>
+              ))}
+            </select>
+          </label>
           <label>
             Flavor
             <select name="flavor" value={flavorId} onChange={(e) => setFlavor(e.target.value)}>

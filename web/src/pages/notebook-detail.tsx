@@ -89,7 +89,10 @@ export default function NotebookDetail({ projectId, notebookId }: { projectId: s
               </>
             ) : null}
             <dt>Flavor</dt>
-            <dd>{n.flavor}</dd>
+            <dd>
+              {n.flavor}
+              {n.pool ? ` in dedicated pool ${n.pool.name}` : ''}
+            </dd>
             <dt>Image</dt>
             <dd>
               {n.image.name}
