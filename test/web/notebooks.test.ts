@@ -1,7 +1,7 @@
 // The console's notebook pages in Chromium against a real Atelier with the Jupyter runtime: an
-// instance created from the form (images and flavors from the API), seen Starting then Running on its
-// page (in a dedicated pool chosen on the form), opened in a new tab where Jupyter answers through the proxy, its lease renewed, stopped,
-// started again and deleted. Each action is checked through the API.
+// instance created from the form (images, flavors and a dedicated pool from the API), seen Starting
+// then Running on its page, opened in a new tab where Jupyter answers through the proxy, its lease
+// renewed, stopped, started again and deleted. Each action is checked through the API.
 // Screenshots go to .cache/test-artifacts/web/; axe-core finds no serious or critical violation.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -1,7 +1,7 @@
 // The console's resource pool pages in Chromium against a real Atelier: a network created (a bad CIDR
 // shows its error_msg), a pool created from the form on a flavor the API offers, its page with nodes,
-// utilisation charts from the sampler, workloads, events and tags added and removed, then delete;
-// another project's pool is not found. Each action is checked through the API.
+// utilisation charts from the sampler, a workload, events, tags added and removed; the pool and then
+// its network deleted; another project's pool is not found. Each action is checked through the API.
 // Screenshots go to .cache/test-artifacts/web/; axe-core finds no serious or critical violation.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -164,5 +164,14 @@ describe('console resource pool pages in Chromium', { skip: missing }, () => {
     while ((await t.client.pools.list()).items.length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
     assert.deepEqual((await t.client.pools.list()).items, []);
     await page.getByText('No resource pools yet').waitFor({ timeout: 20_000 });
+  });
+
+  test('delete on the networks page removes the network once no pool uses it', async () => {
+    await page.getByRole('link', { name: 'Networks' }).click();
+    await page.waitForURL(/\/networks$/);
+    page.once('dialog', (d) => void d.accept());
+    await page.getByRole('button', { name: 'Delete network console-net' }).click();
+    await page.getByText('No networks yet').waitFor({ timeout: 20_000 });
+    assert.deepEqual((await t.client.networks.list()).items, []);
   });
 });
