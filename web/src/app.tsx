@@ -28,6 +28,7 @@ const PoolDetail = lazy(() => import('./pages/pool-detail.tsx'));
 const Networks = lazy(() => import('./pages/networks.tsx'));
 const Authorizations = lazy(() => import('./pages/authorizations.tsx'));
 const NotFound = lazy(() => import('./pages/not-found.tsx'));
+const Settings = lazy(() => import('./pages/settings.tsx'));
 
 function Redirect({ to }: { to: string }) {
   useEffect(() => navigate(to, { replace: true }), [to]);
@@ -60,6 +61,7 @@ function ProjectPage({ projectId, rest }: { projectId: string; rest: string[] })
   if (family === 'authorizations' && id === undefined) return <Authorizations projectId={projectId} />;
   return <NotFound />;
 }
+  if (family === 'settings' && id === undefined) return <Settings projectId={projectId} />;
 
 export function App() {
   const { pathname, query } = useLocation();

@@ -45,6 +45,7 @@ export function Shell({ projectId, children }: { projectId: string; children: Re
           <Link to={`/projects/${encodeURIComponent(projectId)}/notebooks`}>Notebooks</Link>
           <Link to={`/projects/${encodeURIComponent(projectId)}/pools`}>Resource pools</Link>
           <Link to={`/projects/${encodeURIComponent(projectId)}/authorizations`}>Authorizations</Link>
+          <Link to={`/projects/${encodeURIComponent(projectId)}/settings`}>Settings</Link>
         </nav>
         <label className="row">
           <span>Project</span>
