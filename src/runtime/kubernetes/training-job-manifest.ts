@@ -1,0 +1,140 @@
+// What a training job becomes on Kubernetes: an indexed Job with one pod per node (the completion index is the rank),
+// a headless Service that gives each pod a stable name for the others to reach (<job>-<rank>.<job>), and a
+// ServiceAccount of its own that mounts no API token. Each pod gets the environment the local executor gives a node
+// (MA_JOB_DIR, MA_JOB_ID, MA_VJ_NAME, MA_TASK_NAME, MA_TASK_INDEX / VC_TASK_INDEX, MA_NUM_HOSTS), the flavor's share of
+// one node as requests and limits, and runs as a non-root user with no privilege escalation and a read-only root.
+import type { V1EnvVar, V1Job, V1Service, V1ServiceAccount } from '@kubernetes/client-node';
+import { LABEL_ID, resourceLabels } from './labels.ts';
+
+/** The pod annotation the Job controller writes the completion index into. */
+export const COMPLETION_INDEX_ANNOTATION = 'batch.kubernetes.io/job-completion-index';
+export const WORKER_CONTAINER = 'worker';
+
+export interface TrainingJobWorkload {
+  jobId: string;
+  projectId: string;
+  namespace: string;
+  /** Pods, one per node (1 to 64). */
+  nodeCount: number;
+  image: string;
+  imagePullPolicy?: 'Always' | 'IfNotPresent' | 'Never';
+  /** Executable and arguments (the engine's runtime, the boot file, the --name=value parameters). */
+  command: string[];
+  /** Working folder of the command. */
+  workingDir: string;
+  /** MA_JOB_DIR: a writable folder in every pod (an emptyDir). */
+  jobDir: string;
+  /** The channels' and the user's variables; MA_* and VC_* from here are overridden by the platform's. */
+  env: Record<string, string>;
+  /** The flavor's share of one node. */
+  perNode: { cpu: number; memoryMb: number; gpu?: number };
+  /** Placement on a pool's nodes. */
+  nodeSelector?: Record<string, string>;
+  /** The non-root user the pods run as. */
+  runAsUser?: number;
+}
+
+export interface TrainingJobObjects {
+  serviceAccount: V1ServiceAccount;
+  service: V1Service;
+  job: V1Job;
+}
+
+/** Name of every object of a job (a DNS label: at most 63 characters). */
+export const trainingJobObjectName = (jobId: string) => `ma-job-${jobId}`.toLowerCase();
+
+/** CPU as the API writes quantities: whole cores, else millicores. */
+export function cpuQuantity(cores: number): string {
+  const milli = Math.max(1, Math.round(cores * 1000));
+  return milli % 1000 === 0 ? String(milli / 1000) : `${milli}m`;
+}
+
+export function trainingJobObjects(w: TrainingJobWorkload): TrainingJobObjects {
+  if (!Number.isInteger(w.nodeCount) || w.nodeCount < 1 || w.nodeCount > 64) throw new Error(`node count ${w.nodeCount} is not 1 to 64`);
+  if (w.command.length === 0) throw new Error('the command is empty');
+  const name = trainingJobObjectName(w.jobId);
+  if (name.length > 63) throw new Error(`${name} is longer than a Kubernetes name may be`);
+  const labels = resourceLabels('training-job', w.jobId, w.projectId);
+  const metadata = { name, namespace: w.namespace, labels };
+  const uid = w.runAsUser ?? 1000;
+  const platform: Record<string, string> = {
+    HOME: `${w.jobDir}/.home`,
+    MA_JOB_DIR: w.jobDir,
+    MA_JOB_ID: w.jobId,
+    MA_VJ_NAME: `modelarts-job-${w.jobId}`,
+    MA_TASK_NAME: 'worker',
+    MA_NUM_HOSTS: String(w.nodeCount),
+    PYTHONUNBUFFERED: '1',
+  };
+  const env: V1EnvVar[] = [];
+  for (const [k, v] of Object.entries(w.env)) {
+    if (k in platform || k === 'MA_TASK_INDEX' || k === 'VC_TASK_INDEX') continue;
+    env.push({ name: k, value: v });
+  }
+  for (const [k, v] of Object.entries(platform)) env.push({ name: k, value: v });
+  // The rank is the pod's completion index, which only the Job controller knows: read from the pod's own annotation.
+  const rank = { fieldRef: { fieldPath: `metadata.annotations['${COMPLETION_INDEX_ANNOTATION}']` } };
+  env.push({ name: 'MA_TASK_INDEX', valueFrom: rank }, { name: 'VC_TASK_INDEX', valueFrom: rank });
+  const resources: Record<string, string> = { cpu: cpuQuantity(w.perNode.cpu), memory: `${Math.max(1, Math.floor(w.perNode.memoryMb))}Mi` };
+  if (w.perNode.gpu) resources['nvidia.com/gpu'] = String(w.perNode.gpu);
+  const job: V1Job = {
+    apiVersion: 'batch/v1',
+    kind: 'Job',
+    metadata,
+    spec: {
+      completionMode: 'Indexed',
+      completions: w.nodeCount,
+      parallelism: w.nodeCount,
+      // A job runs whole or not at all: one failed pod fails it, as a failed node does on the local executor.
+      backoffLimit: 0,
+      template: {
+        metadata: { labels },
+        spec: {
+          serviceAccountName: name,
+          automountServiceAccountToken: false,
+          enableServiceLinks: false,
+          restartPolicy: 'Never',
+          subdomain: name,
+          ...(w.nodeSelector ? { nodeSelector: w.nodeSelector } : {}),
+          // One pod per node.
+          affinity: {
+            podAntiAffinity: {
+              requiredDuringSchedulingIgnoredDuringExecution: [
+                { labelSelector: { matchLabels: { [LABEL_ID]: w.jobId } }, topologyKey: 'kubernetes.io/hostname' },
+              ],
+            },
+          },
+          securityContext: { runAsNonRoot: true, runAsUser: uid, runAsGroup: uid, fsGroup: uid, seccompProfile: { type: 'RuntimeDefault' } },
+          containers: [
+            {
+              name: WORKER_CONTAINER,
+              image: w.image,
+              imagePullPolicy: w.imagePullPolicy ?? 'IfNotPresent',
+              command: w.command,
+              workingDir: w.workingDir,
+              env,
+              resources: { requests: resources, limits: resources },
+              securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
+              volumeMounts: [
+                { name: 'job-dir', mountPath: w.jobDir },
+                { name: 'tmp', mountPath: '/tmp' },
+              ],
+            },
+          ],
+          volumes: [
+            { name: 'job-dir', emptyDir: {} },
+            { name: 'tmp', emptyDir: {} },
+          ],
+        },
+      },
+    },
+  };
+  const service: V1Service = {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata,
+    spec: { clusterIP: 'None', selector: { [LABEL_ID]: w.jobId }, publishNotReadyAddresses: true },
+  };
+  const serviceAccount: V1ServiceAccount = { apiVersion: 'v1', kind: 'ServiceAccount', metadata, automountServiceAccountToken: false };
+  return { serviceAccount, service, job };
+}

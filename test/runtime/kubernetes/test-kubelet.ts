@@ -1,0 +1,97 @@
+// Stands in for the kubelet and the scheduler the test API server does not have: binds a pod to a node and writes the
+// status a kubelet would (running, exited, OOM-killed, evicted, an image that cannot be pulled, unschedulable).
+import { ApiException, type CoreV1Api, type V1Pod, type V1PodStatus } from '@kubernetes/client-node';
+
+export type PodOutcome =
+  | { kind: 'running' }
+  | { kind: 'exited'; code: number }
+  | { kind: 'oom-killed' }
+  | { kind: 'evicted' }
+  | { kind: 'image-pull-backoff' }
+  | { kind: 'unschedulable' };
+
+const now = () => new Date();
+
+function statusFor(pod: V1Pod, outcome: PodOutcome): V1PodStatus {
+  const container = pod.spec!.containers[0]!;
+  const base = { name: container.name, image: container.image ?? '', imageID: '', ready: false, restartCount: 0 };
+  const scheduled = { type: 'PodScheduled', status: 'True', lastTransitionTime: now() };
+  const started = now();
+  switch (outcome.kind) {
+    case 'unschedulable':
+      return {
+        phase: 'Pending',
+        conditions: [
+          {
+            type: 'PodScheduled',
+            status: 'False',
+            reason: 'Unschedulable',
+            message: '0/3 nodes are available: 3 Insufficient cpu.',
+            lastTransitionTime: now(),
+          },
+        ],
+      };
+    case 'image-pull-backoff':
+      return {
+        phase: 'Pending',
+        conditions: [scheduled],
+        containerStatuses: [
+          { ...base, started: false, state: { waiting: { reason: 'ImagePullBackOff', message: `Back-off pulling image "${container.image}"` } } },
+        ],
+      };
+    case 'running':
+      return {
+        phase: 'Running',
+        startTime: started,
+        conditions: [scheduled, { type: 'Ready', status: 'True', lastTransitionTime: now() }],
+        containerStatuses: [{ ...base, ready: true, started: true, state: { running: { startedAt: started } } }],
+      };
+    case 'exited':
+    case 'oom-killed': {
+      const code = outcome.kind === 'exited' ? outcome.code : 137;
+      const reason = outcome.kind === 'oom-killed' ? 'OOMKilled' : code === 0 ? 'Completed' : 'Error';
+      return {
+        phase: code === 0 ? 'Succeeded' : 'Failed',
+        startTime: started,
+        conditions: [scheduled, { type: 'Ready', status: 'False', lastTransitionTime: now() }],
+        containerStatuses: [{ ...base, started: false, state: { terminated: { exitCode: code, reason, startedAt: started, finishedAt: now() } } }],
+      };
+    }
+    case 'evicted':
+      return {
+        phase: 'Failed',
+        reason: 'Evicted',
+        message: 'The node was low on resource: memory.',
+        startTime: started,
+        conditions: [
+          scheduled,
+          {
+            type: 'DisruptionTarget',
+            status: 'True',
+            reason: 'TerminationByKubelet',
+            message: 'The node was low on resource: memory.',
+            lastTransitionTime: now(),
+          },
+        ],
+        containerStatuses: [{ ...base, started: false, state: { terminated: { exitCode: 137, reason: 'Error', startedAt: started, finishedAt: now() } } }],
+      };
+  }
+}
+
+/** Binds the pod to `node` (unless it is to stay unschedulable) and writes the outcome's status, retrying on conflicts. */
+export async function settlePod(core: CoreV1Api, namespace: string, name: string, outcome: PodOutcome, node = 'node-a'): Promise<V1Pod> {
+  for (let attempt = 0; ; attempt++) {
+    const pod = await core.readNamespacedPod({ name, namespace });
+    if (outcome.kind !== 'unschedulable' && !pod.spec?.nodeName) {
+      await core.createNamespacedPodBinding({ name, namespace, body: { metadata: { name }, target: { apiVersion: 'v1', kind: 'Node', name: node } } });
+      continue;
+    }
+    pod.status = statusFor(pod, outcome);
+    try {
+      return await core.replaceNamespacedPodStatus({ name, namespace, body: pod });
+    } catch (e) {
+      if (e instanceof ApiException && e.code === 409 && attempt < 10) continue;
+      throw e;
+    }
+  }
+}
