@@ -27,8 +27,8 @@ const PoolCreate = lazy(() => import('./pages/pool-create.tsx'));
 const PoolDetail = lazy(() => import('./pages/pool-detail.tsx'));
 const Networks = lazy(() => import('./pages/networks.tsx'));
 const Authorizations = lazy(() => import('./pages/authorizations.tsx'));
-const NotFound = lazy(() => import('./pages/not-found.tsx'));
 const Settings = lazy(() => import('./pages/settings.tsx'));
+const NotFound = lazy(() => import('./pages/not-found.tsx'));
 
 function Redirect({ to }: { to: string }) {
   useEffect(() => navigate(to, { replace: true }), [to]);
@@ -59,9 +59,9 @@ function ProjectPage({ projectId, rest }: { projectId: string; rest: string[] })
   if (family === 'pools' && id !== undefined && more === undefined) return <PoolDetail key={id} projectId={projectId} poolName={id} />;
   if (family === 'networks' && id === undefined) return <Networks projectId={projectId} />;
   if (family === 'authorizations' && id === undefined) return <Authorizations projectId={projectId} />;
+  if (family === 'settings' && id === undefined) return <Settings projectId={projectId} />;
   return <NotFound />;
 }
-  if (family === 'settings' && id === undefined) return <Settings projectId={projectId} />;
 
 export function App() {
   const { pathname, query } = useLocation();
