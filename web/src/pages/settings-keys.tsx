@@ -129,6 +129,7 @@ export function AccessKeys({ projectId }: { projectId: string }) {
           Create access key
         </button>
       </form>
+      {rows.length >= KEYS_PER_USER ? <p className="muted">You hold {KEYS_PER_USER} keys, the most one may: delete one to make another.</p> : null}
       <ErrorNote error={create.error} />
     </section>
   );
