@@ -525,9 +525,17 @@ export class WorkforceTaskService {
         continue;
       }
       const next = labels.length === 0 ? TaskSampleState.none : afterLabel(hasReviewers);
+      // A copy sent back and labeled again waits for a new verdict; the comment stays as its history.
+      const sentBack = copy.state === TaskSampleState.rejected || copy.state === TaskSampleState.refused;
       await this.deps.store.db
         .updateTable('workforce_task_samples')
-        .set({ labels: JSON.stringify(labels), state: next, labeled_time: now, update_time: now })
+        .set({
+          labels: JSON.stringify(labels),
+          state: next,
+          labeled_time: now,
+          update_time: now,
+          ...(sentBack ? { review_accept: null, review_score: null, reviewer_id: null, review_time: 0 } : {}),
+        })
         .where('task_id', '=', task.id)
         .where('sample_id', '=', copy.sample_id)
         .where('worker_id', '=', member.worker_id)

@@ -15,11 +15,11 @@ function Thumb({ s }: { s: TaskSample }) {
   return s.sample_type === 0 && src ? <img src={src} alt={s.sample_name ?? ''} loading="lazy" /> : null;
 }
 
-/** A labeler's copy of one sample: its picture, its state, and the image classification label to save. */
-export function LabelCard({ s, save }: { s: TaskSample; save: (name: string) => Promise<BatchResult> }) {
+/** A labeler's copy of one sample: its picture, its state, and the image classification label to save, one of the dataset's. */
+export function LabelCard({ s, names, save }: { s: TaskSample; names: readonly string[]; save: (name: string) => Promise<BatchResult> }) {
   const current = s.labels?.[0]?.name ?? '';
   const [name, setName] = useState(current);
-  const saving = useMutation({ mutationFn: async () => batchFailure(await save(name.trim())) });
+  const saving = useMutation({ mutationFn: async () => batchFailure(await save(name)) });
   const submit = (e: FormEvent) => {
     e.preventDefault();
     saving.mutate();
@@ -36,7 +36,14 @@ export function LabelCard({ s, save }: { s: TaskSample; save: (name: string) => 
         </span>
         {s.review_comment ? <span className="notice">Reviewer: {s.review_comment}</span> : null}
         <label htmlFor={id}>Label</label>
-        <input id={id} list="worker-label-names" required value={name} onChange={(e) => setName(e.target.value)} />
+        <select id={id} required value={name} onChange={(e) => setName(e.target.value)}>
+          <option value="">Choose a label</option>
+          {names.map((n) => (
+            <option key={n} value={n}>
+              {n}
+            </option>
+          ))}
+        </select>
         <ErrorNote error={saving.error} />
         {saving.isSuccess ? <span role="status">Saved</span> : null}
         <button type="submit" disabled={saving.isPending}>

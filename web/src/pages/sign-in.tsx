@@ -37,7 +37,9 @@ export default function SignIn() {
         { id: t.project.id, name: t.project.name, token, expiresAt: t.expires_at },
       );
       const next = query.get('next');
-      navigate(next && next.startsWith(`/projects/${t.project.id}/`) ? next : `/projects/${encodeURIComponent(t.project.id)}/datasets`, { replace: true });
+      // A labeling team member can only work on their tasks: that is their home.
+      const home = t.roles.some((r) => r.id === 'worker') ? 'worker-tasks' : 'datasets';
+      navigate(next && next.startsWith(`/projects/${t.project.id}/`) ? next : `/projects/${encodeURIComponent(t.project.id)}/${home}`, { replace: true });
     } catch (err) {
       setError(err);
       setBusy(false);

@@ -34,7 +34,7 @@ export default function WorkerTask({ projectId, datasetId, taskId }: { projectId
     await queries.invalidateQueries({ queryKey: ['worker-tasks', projectId] });
   };
   const list = samples.data?.samples ?? [];
-  // The dataset's labels are the only names the server takes; they are offered as the choices.
+  // The dataset's labels are the only names the server takes: they are the choices.
   const names = (labelSet.data?.label_stats ?? []).map((l) => l.name);
   return (
     <>
@@ -53,11 +53,6 @@ export default function WorkerTask({ projectId, datasetId, taskId }: { projectId
       {samples.data && list.length === 0 ? <p className="notice">{reviewer ? 'Nothing waits for review.' : 'No samples.'}</p> : null}
       {list.length > 0 ? (
         <>
-          <datalist id="worker-label-names">
-            {names.map((n) => (
-              <option key={n} value={n} />
-            ))}
-          </datalist>
           <ul className="grid" aria-label={reviewer ? 'Review queue' : 'My samples'}>
             {list.map((s) =>
               reviewer ? (
@@ -79,6 +74,7 @@ export default function WorkerTask({ projectId, datasetId, taskId }: { projectId
                 <LabelCard
                   key={`${s.sample_id}-${s.worker_id}`}
                   s={s}
+                  names={names}
                   save={async (name) => {
                     const r = await saveTaskLabels(projectId, datasetId, taskId, s.sample_id, [{ name }]);
                     await refresh();
