@@ -149,6 +149,13 @@ describe('console notebook pages in Chromium', { skip: missing }, () => {
     await page.getByRole('link', { name: '← Notebooks' }).click();
     await page.getByRole('row', { name: /console-notebook.*Stopped/ }).waitFor();
     await recordPage(page, 'notebooks');
+    // The filter is in the URL, and the server applies it.
+    await page.getByLabel('Status').selectOption('RUNNING');
+    await page.getByRole('button', { name: 'Filter' }).click();
+    await page.waitForURL(/\/notebooks\?status=RUNNING$/);
+    await page.getByText('No notebook instance matches.').waitFor();
+    await page.goto(`${page.url().replace(/\?.*$/, '')}?status=STOPPED&name=console`);
+    await page.getByRole('row', { name: /console-notebook.*Stopped/ }).waitFor();
     await page.getByRole('link', { name: 'console-notebook' }).click();
     await page.getByRole('button', { name: 'Start' }).click();
     await status().getByText('Running').waitFor({ timeout: 120_000 });

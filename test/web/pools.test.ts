@@ -116,6 +116,11 @@ describe('console resource pool pages in Chromium', { skip: missing }, () => {
     assert.deepEqual((await t.client.poolTags.show(poolId)).tags, []);
     await page.goto(poolUrl.replace(/\/[^/]+$/, ''));
     await page.getByRole('row', { name: /console-pool.*Running.*1 × modelarts\.vm\.cpu\.1u/ }).waitFor();
+    const held = (await t.client.poolMetrics.runtime()).items.find((i) => i.metadata.name === poolId)!.table;
+    await page
+      .getByRole('row', { name: /console-pool/ })
+      .getByText(`${held.allocated.value.cpu} / ${held.capacity.value.cpu}`, { exact: true })
+      .waitFor();
     await recordPage(page, 'pools');
   });
 

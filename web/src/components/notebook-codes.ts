@@ -4,6 +4,19 @@ import type { operations } from '../api/schema.ts';
 export type Notebook = operations['ShowNotebook']['responses'][200]['content']['application/json'];
 export type NotebookStatus = Notebook['status'];
 
+/** The statuses a list can be filtered by, in the order an instance lives them. */
+export const NOTEBOOK_STATUSES: readonly NotebookStatus[] = [
+  'CREATING',
+  'STARTING',
+  'RUNNING',
+  'STOPPING',
+  'STOPPED',
+  'DELETING',
+  'CREATE_FAILED',
+  'START_FAILED',
+  'ERROR',
+];
+
 /** Statuses that change by themselves: pages poll while one is shown. */
 export const notebookBusy = (status: string | undefined): boolean =>
   ['INIT', 'CREATING', 'STARTING', 'STOPPING', 'DELETING', 'SNAPSHOTTING'].includes(status ?? '');

@@ -31,6 +31,7 @@ export default function NotebookCreate({ projectId }: { projectId: string }) {
   const [capacity, setCapacity] = useState(5);
   const [hoursLeased, setHours] = useState(1);
   const [pool, setPool] = useState('');
+  const [leaseType, setLeaseType] = useState<'TIMING' | 'IDLE'>('TIMING');
   const imageId = image || usable[0]?.id || '';
   const flavorId = flavor || flavors.data?.flavors.find((f) => !f.sold_out)?.id || '';
   const base = `/projects/${encodeURIComponent(projectId)}/notebooks`;
@@ -45,7 +46,7 @@ export default function NotebookCreate({ projectId }: { projectId: string }) {
             image_id: imageId,
             flavor: flavorId,
             volume: { category: 'EVS', ownership: 'MANAGED', capacity },
-            lease: { type: 'TIMING', duration: hoursLeased * 3_600_000 },
+            lease: { type: leaseType, duration: hoursLeased * 3_600_000 },
             ...(pool ? { pool_id: pool } : {}),
           },
         }),
@@ -109,7 +110,14 @@ export default function NotebookCreate({ projectId }: { projectId: string }) {
             <input name="capacity" type="number" min={1} max={4096} value={capacity} onChange={(e) => setCapacity(Math.max(1, Number(e.target.value) || 5))} />
           </label>
           <label>
-            Stops after
+            Stops
+            <select name="lease_type" value={leaseType} onChange={(e) => setLeaseType(e.target.value === 'IDLE' ? 'IDLE' : 'TIMING')}>
+              <option value="TIMING">after running for</option>
+              <option value="IDLE">after being idle for</option>
+            </select>
+          </label>
+          <label>
+            Hours
             <select name="lease" value={hoursLeased} onChange={(e) => setHours(Number(e.target.value))}>
               {LEASE_HOURS.map((h) => (
                 <option key={h} value={h}>

@@ -29,8 +29,7 @@ export default function NotebookDetail({ projectId, notebookId }: { projectId: s
   const start = useMutation({ mutationFn: () => unwrap(api.POST('/v1/{project_id}/notebooks/{id}/start', { params: { path } })), onSuccess: refresh });
   const stop = useMutation({ mutationFn: () => unwrap(api.POST('/v1/{project_id}/notebooks/{id}/stop', { params: { path } })), onSuccess: refresh });
   const renew = useMutation({
-    mutationFn: () =>
-      unwrap(api.PATCH('/v1/{project_id}/notebooks/{id}/lease', { params: { path }, body: { type: 'TIMING', duration: renewHours * 3_600_000 } })),
+    mutationFn: () => unwrap(api.PATCH('/v1/{project_id}/notebooks/{id}/lease', { params: { path }, body: { duration: renewHours * 3_600_000 } })),
     onSuccess: refresh,
   });
   const remove = useMutation({
@@ -134,11 +133,11 @@ export default function NotebookDetail({ projectId, notebookId }: { projectId: s
           }}
         >
           <label>
-            Run for
+            {n.lease.type === 'IDLE' ? 'Stop after' : 'Run for'}
             <select name="renew" value={renewHours} onChange={(e) => setRenewHours(Number(e.target.value))}>
               {RENEW_HOURS.map((h) => (
                 <option key={h} value={h}>
-                  {h} h from now
+                  {n.lease.type === 'IDLE' ? `${h} h idle` : `${h} h from now`}
                 </option>
               ))}
             </select>

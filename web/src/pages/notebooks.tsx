@@ -1,9 +1,9 @@
 import { useQuery } from '@tanstack/react-query';
 import { api, unwrap } from '../api/client.ts';
-import { Link, useLocation } from '../router.ts';
+import { Link, navigate, useLocation, withQuery } from '../router.ts';
 import { ErrorNote } from '../components/error-note.tsx';
 import { Pager } from '../components/pager.tsx';
-import { leaseText, notebookBusy, notebookStatusName, openUrl } from '../components/notebook-codes.ts';
+import { leaseText, notebookBusy, notebookStatusName, openUrl, NOTEBOOK_STATUSES, type NotebookStatus } from '../components/notebook-codes.ts';
 
 const LIMIT = 20;
 
@@ -11,12 +11,18 @@ const LIMIT = 20;
 export default function Notebooks({ projectId }: { projectId: string }) {
   const { pathname, query } = useLocation();
   const offset = Math.max(0, Number(query.get('offset')) || 0);
+  const name = query.get('name') ?? '';
+  const wanted = query.get('status') ?? '';
+  const status = NOTEBOOK_STATUSES.find((s) => s === wanted);
   const list = useQuery({
-    queryKey: ['notebooks', projectId, offset],
+    queryKey: ['notebooks', projectId, offset, name, status],
     queryFn: () =>
       unwrap(
         api.GET('/v1/{project_id}/notebooks', {
-          params: { path: { project_id: projectId }, query: { offset, limit: LIMIT, sort_key: 'create_at', sort_dir: 'DESC' } },
+          params: {
+            path: { project_id: projectId },
+            query: { offset, limit: LIMIT, sort_key: 'create_at', sort_dir: 'DESC', ...(name ? { name } : {}), ...(status ? { status } : {}) },
+          },
         }),
       ),
     refetchInterval: (q) => (q.state.data?.data.some((n) => notebookBusy(n.status)) ? 1000 : false),
@@ -31,6 +37,36 @@ export default function Notebooks({ projectId }: { projectId: string }) {
           Create notebook
         </Link>
       </div>
+      <form
+        className="row"
+        role="search"
+        onSubmit={(e) => {
+          e.preventDefault();
+          const form = new FormData(e.currentTarget);
+          const text = (k: string) => {
+            const v = form.get(k);
+            return typeof v === 'string' ? v : undefined;
+          };
+          navigate(pathname + withQuery(query, { name: text('name'), status: text('status'), offset: undefined }));
+        }}
+      >
+        <label className="row">
+          <span>Name contains</span>
+          <input name="name" defaultValue={name} key={name} />
+        </label>
+        <label className="row">
+          <span>Status</span>
+          <select name="status" defaultValue={status ?? ''} key={status ?? ''}>
+            <option value="">Any</option>
+            {NOTEBOOK_STATUSES.map((s: NotebookStatus) => (
+              <option key={s} value={s}>
+                {notebookStatusName(s)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="submit">Filter</button>
+      </form>
       <ErrorNote error={list.error} />
       {list.isPending ? <p className="muted">Loading…</p> : null}
       {list.data ? (
@@ -76,7 +112,7 @@ export default function Notebooks({ projectId }: { projectId: string }) {
             <Pager path={pathname} query={query} offset={offset} limit={LIMIT} total={list.data.total} />
           </>
         ) : (
-          <p className="notice">No notebook instances yet in this project.</p>
+          <p className="notice">{name || status ? 'No notebook instance matches.' : 'No notebook instances yet in this project.'}</p>
         )
       ) : null}
     </>

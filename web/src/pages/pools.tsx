@@ -12,6 +12,17 @@ export default function Pools({ projectId }: { projectId: string }) {
     queryFn: () => unwrap(api.GET('/v2/{project_id}/pools', { params: { path: { project_id: projectId } } })),
     refetchInterval: (q) => (q.state.data?.items.some((p) => poolBusy(p.status.phase)) ? 1000 : false),
   });
+  // What the workloads hold of each pool's capacity now.
+  const use = useQuery({
+    queryKey: ['pool-runtime-metrics', projectId],
+    queryFn: () => unwrap(api.GET('/v2/{project_id}/metrics/runtime/pools', { params: { path: { project_id: projectId } } })),
+    enabled: (list.data?.items.length ?? 0) > 0,
+    refetchInterval: 10_000,
+  });
+  const held = (name: string, what: 'cpu' | 'memory') => {
+    const table = use.data?.items.find((i) => i.metadata.name === name)?.table;
+    return table ? `${table.allocated.value[what]} / ${table.capacity.value[what]}` : '';
+  };
   const base = `/projects/${encodeURIComponent(projectId)}`;
   const items = list.data?.items ?? [];
   return (
@@ -25,7 +36,7 @@ export default function Pools({ projectId }: { projectId: string }) {
           </Link>
         </div>
       </div>
-      <ErrorNote error={list.error} />
+      <ErrorNote error={list.error ?? use.error} />
       {list.isPending ? <p className="muted">Loading…</p> : null}
       {list.data ? (
         items.length > 0 ? (
@@ -35,6 +46,8 @@ export default function Pools({ projectId }: { projectId: string }) {
                 <th scope="col">Name</th>
                 <th scope="col">Phase</th>
                 <th scope="col">Resources</th>
+                <th scope="col">CPU held / capacity</th>
+                <th scope="col">Memory held / capacity</th>
                 <th scope="col">Used for</th>
                 <th scope="col">Network</th>
                 <th scope="col">Created</th>
@@ -48,6 +61,8 @@ export default function Pools({ projectId }: { projectId: string }) {
                   </td>
                   <td>{p.status.phase}</td>
                   <td>{poolResources(p)}</td>
+                  <td>{held(p.metadata.name, 'cpu')}</td>
+                  <td>{held(p.metadata.name, 'memory')}</td>
                   <td>{p.spec.scope.join(', ')}</td>
                   <td>
                     <code>{p.spec.network.name}</code>
