@@ -8,6 +8,7 @@ const SignIn = lazy(() => import('./pages/sign-in.tsx'));
 const Datasets = lazy(() => import('./pages/datasets.tsx'));
 const DatasetCreate = lazy(() => import('./pages/dataset-create.tsx'));
 const DatasetDetail = lazy(() => import('./pages/dataset-detail.tsx'));
+const Labeling = lazy(() => import('./pages/labeling.tsx'));
 const Algorithms = lazy(() => import('./pages/algorithms.tsx'));
 const TrainingJobs = lazy(() => import('./pages/training-jobs.tsx'));
 const TrainingJobCreate = lazy(() => import('./pages/training-job-create.tsx'));
@@ -40,6 +41,7 @@ function ProjectPage({ projectId, rest }: { projectId: string; rest: string[] })
   if (family === 'datasets' && id === undefined) return <Datasets projectId={projectId} />;
   if (family === 'datasets' && id === 'new' && more === undefined) return <DatasetCreate projectId={projectId} />;
   if (family === 'datasets' && id !== undefined && more === undefined) return <DatasetDetail key={id} projectId={projectId} datasetId={id} />;
+  if (family === 'datasets' && id !== undefined && more === 'label' && rest.length === 3) return <Labeling key={id} projectId={projectId} datasetId={id} />;
   if (family === 'algorithms' && id === undefined) return <Algorithms projectId={projectId} />;
   if (family === 'training-jobs' && id === undefined) return <TrainingJobs projectId={projectId} />;
   if (family === 'training-jobs' && id === 'new' && more === undefined) return <TrainingJobCreate projectId={projectId} />;

@@ -60,6 +60,9 @@ export default function DatasetDetail({ projectId, datasetId }: { projectId: str
           </dl>
         </div>
       ) : null}
+      <p>
+        <Link to={`${pathname}/label`}>Label samples in the workbench</Link>
+      </p>
       <nav className="tabs" aria-label="Dataset views">
         <Link to={pathname} aria-current={tab === 'samples' ? 'page' : undefined}>
           Samples
