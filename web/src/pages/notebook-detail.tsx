@@ -17,7 +17,7 @@ export default function NotebookDetail({ projectId, notebookId }: { projectId: s
     queryKey: ['notebook', projectId, notebookId],
     queryFn: () => unwrap(api.GET('/v1/{project_id}/notebooks/{id}', { params: { path } })),
     // Quick while it changes; slower while running, so a lease that stops it shows too.
-    refetchInterval: (q) => (q.state.error ? false : notebookBusy(q.state.data?.status) ? 1000 : 5000),
+    refetchInterval: (q) => (q.state.error ? false : notebookBusy(q.state.data?.status) ? 1000 : q.state.data?.status === 'RUNNING' ? 5000 : false),
   });
   const events = useQuery({
     queryKey: ['notebook-events', projectId, notebookId, nb.data?.status],
