@@ -81,13 +81,28 @@ describe('web console in Chromium', { skip: missing }, () => {
     await page.waitForURL(/\/datasets\/(?!new$)[^/]+$/);
     datasetUrl = page.url();
     await page.getByTestId('dataset-status').getByText('Ready').waitFor({ timeout: 20_000 });
-    await page.locator('ul.grid img').nth(2).waitFor();
+    await page.locator('.sample-cell img').nth(2).waitFor();
     // Three thumbnails, each a loaded image (signed preview URLs the server renders).
     await page.waitForFunction(() => {
-      const imgs = [...document.querySelectorAll('ul.grid img')] as HTMLImageElement[];
+      const imgs = [...document.querySelectorAll('.sample-cell img')] as HTMLImageElement[];
       return imgs.length === 3 && imgs.every((i) => i.complete && i.naturalWidth > 0);
     });
     await record('dataset-samples');
+    // The charts count the samples; a state filter goes into the URL and narrows the grid.
+    await page.getByRole('img', { name: /Samples by state: Labeled 0, Not labeled 3, To confirm 0/ }).waitFor();
+    await page.getByLabel('State', { exact: true }).selectOption('__ALL__');
+    await page.waitForURL(/[?&]state=__ALL__/);
+    await page.getByText('No samples match.').waitFor();
+    await page.reload();
+    await page.getByText('No samples match.').waitFor();
+    await page.getByLabel('State', { exact: true }).selectOption('__NONE__');
+    await page.locator('.sample-cell img').nth(2).waitFor();
+    await page.getByLabel('File name (exact)').fill('2.png');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.waitForURL(/[?&]name=2\.png/);
+    await page.waitForFunction(() => document.querySelectorAll('.sample-cell').length === 1);
+    assert.equal(await page.locator('.sample-cell img').getAttribute('alt'), '2.png');
+    await page.goto(datasetUrl);
 
     await page.getByRole('link', { name: '← Datasets' }).click();
     // The list shows what it had cached at once, and the scan's end once its refetch answers.

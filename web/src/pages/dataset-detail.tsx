@@ -1,14 +1,13 @@
 import { useState, type FormEvent } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, ApiError, unwrap } from '../api/client.ts';
-import { Link, useLocation } from '../router.ts';
+import { Link, navigate, useLocation, withQuery } from '../router.ts';
 import { ErrorNote } from '../components/error-note.tsx';
-import { Pager } from '../components/pager.tsx';
+import { BarChart } from '../components/bar-chart.tsx';
+import { SampleGrid, type SampleFilter } from '../components/sample-grid.tsx';
 import { datasetBusy, datasetStatusName, datasetTypeName, formatTime, versionBusy, versionStatusName } from '../codes.ts';
 import NotFound from './not-found.tsx';
 import TeamTasks from './team-tasks.tsx';
-
-const SAMPLES_PER_PAGE = 24;
 
 /** One dataset: its facts, its samples (thumbnails), and its versions with publishing. */
 export default function DatasetDetail({ projectId, datasetId }: { projectId: string; datasetId: string }) {
@@ -85,43 +84,87 @@ export default function DatasetDetail({ projectId, datasetId }: { projectId: str
   );
 }
 
+/** The label and state filters of the sample grid, kept in the URL. */
+function sampleFilter(query: URLSearchParams): SampleFilter {
+  const conditions: Record<string, string>[] = [];
+  if (query.get('name')) conditions.push({ sample_name: query.get('name')! });
+  if (query.get('hard') === '1') conditions.push({ hard: '1' });
+  return {
+    ...(query.get('label') ? { label_name: query.get('label')! } : {}),
+    ...(query.get('state') ? { sample_state: query.get('state') as SampleFilter['sample_state'] } : {}),
+    ...(conditions.length > 0 ? { search_conditions: JSON.stringify(conditions) } : {}),
+  };
+}
+
+const STATES: [string, string][] = [
+  ['', 'Any state'],
+  ['__ALL__', 'Labeled'],
+  ['__NONE__', 'Not labeled'],
+  ['__AUTO_ANNOTATION__', 'Labels to confirm'],
+];
+
 function Samples(props: { projectId: string; datasetId: string; pathname: string; query: URLSearchParams; scanning: boolean }) {
   const { projectId, datasetId, pathname, query } = props;
-  const offset = Math.max(0, Number(query.get('offset')) || 0);
-  const samples = useQuery({
-    queryKey: ['samples', projectId, datasetId, offset],
+  const stats = useQuery({
+    queryKey: ['dataset-stats', projectId, datasetId],
     queryFn: () =>
       unwrap(
-        api.GET('/v2/{project_id}/datasets/{dataset_id}/data-annotations/samples', {
-          params: { path: { project_id: projectId, dataset_id: datasetId }, query: { offset, limit: SAMPLES_PER_PAGE, preview: true } },
+        api.GET('/v2/{project_id}/datasets/{dataset_id}/data-annotations/stats', {
+          params: { path: { project_id: projectId, dataset_id: datasetId } },
         }),
       ),
-    refetchInterval: props.scanning ? 1000 : false,
+    refetchInterval: props.scanning ? 2000 : 30_000,
   });
+  const [name, setName] = useState(query.get('name') ?? '');
+  const set = (changes: Record<string, string | undefined>) => navigate(pathname + withQuery(query, changes), { replace: true });
+  const search = (e: FormEvent) => {
+    e.preventDefault();
+    set({ name: name.trim() || undefined });
+  };
+  const counts = stats.data?.sample_stats ?? {};
   return (
     <section aria-label="Samples">
-      <ErrorNote error={samples.error} />
-      {samples.isPending ? <p className="muted">Loading samples…</p> : null}
-      {samples.data ? (
-        samples.data.samples && samples.data.samples.length > 0 ? (
-          <>
-            <ul className="grid">
-              {samples.data.samples.map((s) => (
-                <li key={s.sample_id}>
-                  {s.sample_type === 0 && s.source ? <img src={s.source} alt={s.sample_name ?? ''} loading="lazy" /> : null}
-                  <div className="caption">
-                    {s.sample_name}
-                    {s.labels && s.labels.length > 0 ? <div className="muted">{s.labels.map((l) => l.name).join(', ')}</div> : null}
-                  </div>
-                </li>
-              ))}
-            </ul>
-            <Pager path={pathname} query={query} offset={offset} limit={SAMPLES_PER_PAGE} total={samples.data.sample_count ?? 0} />
-          </>
-        ) : (
-          <p className="notice">{props.scanning ? 'The input folder is being scanned…' : 'No samples.'}</p>
-        )
+      <ErrorNote error={stats.error} />
+      {stats.data ? (
+        <div className="charts">
+          <BarChart title="Samples per label" bars={(stats.data.label_stats ?? []).map((l) => ({ name: l.name ?? '', value: l.sample_count ?? 0 }))} />
+          <BarChart
+            title="Samples by state"
+            bars={[
+              { name: 'Labeled', value: counts.manual_annotation ?? 0 },
+              { name: 'Not labeled', value: counts.un_annotation ?? 0 },
+              { name: 'To confirm', value: counts.auto_annotation ?? 0 },
+            ]}
+          />
+        </div>
       ) : null}
+      <form className="row filters" onSubmit={search} aria-label="Filter samples">
+        <label htmlFor="filter-label">Label</label>
+        <select id="filter-label" value={query.get('label') ?? ''} onChange={(e) => set({ label: e.target.value || undefined })}>
+          <option value="">Any label</option>
+          {(stats.data?.label_stats ?? []).map((l) => (
+            <option key={l.name} value={l.name}>
+              {l.name}
+            </option>
+          ))}
+        </select>
+        <label htmlFor="filter-state">State</label>
+        <select id="filter-state" value={query.get('state') ?? ''} onChange={(e) => set({ state: e.target.value || undefined })}>
+          {STATES.map(([v, text]) => (
+            <option key={v} value={v}>
+              {text}
+            </option>
+          ))}
+        </select>
+        <label>
+          <input type="checkbox" checked={query.get('hard') === '1'} onChange={(e) => set({ hard: e.target.checked ? '1' : undefined })} />
+          Hard examples only
+        </label>
+        <label htmlFor="filter-name">File name (exact)</label>
+        <input id="filter-name" value={name} maxLength={1024} onChange={(e) => setName(e.target.value)} />
+        <button type="submit">Search</button>
+      </form>
+      <SampleGrid projectId={projectId} datasetId={datasetId} filter={sampleFilter(query)} scanning={props.scanning} />
     </section>
   );
 }
