@@ -9,7 +9,7 @@ import type { Principal } from './principal.ts';
 import type { ProjectRow } from './tables.ts';
 
 export function requireAdmin(who: Principal): void {
-  if (who.role !== 'admin') throw iamErrors.forbidden('only an admin of the account manages its users and projects');
+  if (who.role !== 'admin') throw iamErrors.forbidden("manage the account's users and projects: admins only");
 }
 
 /** A user of the caller's account that these APIs manage, or 404. */

@@ -12,7 +12,7 @@ async function keyOwner(identity: IdentityService, who: Principal, userId: strin
   if (userId !== who.userId && who.role !== 'admin') {
     // Another account's user is not told apart from none; a colleague's keys are refused.
     await visibleUser(identity, who, userId);
-    throw iamErrors.forbidden("a user manages only their own access keys; an admin of the account manages its users' keys");
+    throw iamErrors.forbidden("manage another user's access keys: admins only");
   }
   return visibleUser(identity, who, userId);
 }
@@ -54,7 +54,7 @@ export const iamCredentialRoutes: FastifyPluginAsyncTypebox<{ identity: Identity
       const key = await identity.accessKeyRecord(access_key);
       const owner = key ? await identity.userById(key.user_id) : undefined;
       if (!key || !owner || owner.domain_id !== who.domainId) throw iamErrors.notFound('access key', access_key);
-      if (owner.id !== who.userId && who.role !== 'admin') throw iamErrors.forbidden('a user deletes only their own access keys');
+      if (owner.id !== who.userId && who.role !== 'admin') throw iamErrors.forbidden("delete another user's access key: admins only");
       await identity.deleteAccessKey(access_key);
       return reply.status(204).send(null);
     },

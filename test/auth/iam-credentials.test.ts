@@ -50,7 +50,7 @@ test('a user creates a key (the secret only then), lists it without the secret, 
   await kim.http.op(ops.DeletePermanentAccessKey, { params: { access_key: made.credential.access } });
   assert.deepEqual((await kim.http.op(ops.ListPermanentAccessKeys)).credentials, []);
   await assert.rejects(signed.http.op(tokenOperations.KeystoneListAuthProjects), apiFailure(401, 'ModelArts.0208'));
-  await assert.rejects(kim.http.op(ops.DeletePermanentAccessKey, { params: { access_key: made.credential.access } }), apiFailure(404, 'IAM.0004'));
+  await assert.rejects(kim.http.op(ops.DeletePermanentAccessKey, { params: { access_key: made.credential.access } }), apiFailure(404, 'ModelArts.4338'));
 });
 
 test('a user holds at most two keys: the third is refused with 409 and nothing is stored', async () => {
@@ -61,7 +61,7 @@ test('a user holds at most two keys: the third is refused with 409 and nothing i
   const body = { credential: { user_id: user.id } };
   await lee.http.op(ops.CreatePermanentAccessKey, { body });
   await lee.http.op(ops.CreatePermanentAccessKey, { body });
-  await assert.rejects(lee.http.op(ops.CreatePermanentAccessKey, { body }), apiFailure(409, 'IAM.0007', 'delete one first'));
+  await assert.rejects(lee.http.op(ops.CreatePermanentAccessKey, { body }), apiFailure(409, 'ModelArts.0107', 'delete one first'));
   const keys = (await lee.http.op(ops.ListPermanentAccessKeys)).credentials;
   assert.equal(keys.length, 2);
   assert.deepEqual(
@@ -77,9 +77,12 @@ test("a plain user cannot touch a colleague's keys (403); an admin manages the a
   assert.equal(nedKeys.credentials.length, 1);
   const nedKey = nedKeys.credentials[0]!.access;
 
-  await assert.rejects(member.client.http.op(ops.ListPermanentAccessKeys, { query: { user_id: other.userId } }), apiFailure(403, 'IAM.0002'));
-  await assert.rejects(member.client.http.op(ops.CreatePermanentAccessKey, { body: { credential: { user_id: other.userId } } }), apiFailure(403, 'IAM.0002'));
-  await assert.rejects(member.client.http.op(ops.DeletePermanentAccessKey, { params: { access_key: nedKey } }), apiFailure(403, 'IAM.0002'));
+  await assert.rejects(member.client.http.op(ops.ListPermanentAccessKeys, { query: { user_id: other.userId } }), apiFailure(403, 'ModelArts.0108'));
+  await assert.rejects(
+    member.client.http.op(ops.CreatePermanentAccessKey, { body: { credential: { user_id: other.userId } } }),
+    apiFailure(403, 'ModelArts.0108'),
+  );
+  await assert.rejects(member.client.http.op(ops.DeletePermanentAccessKey, { params: { access_key: nedKey } }), apiFailure(403, 'ModelArts.0108'));
 
   // The admin (the bootstrap user) lists every key of the account without user_id, and makes and deletes one of ned's.
   const all = await t.client.http.op(ops.ListPermanentAccessKeys);
@@ -95,15 +98,15 @@ test("a plain user cannot touch a colleague's keys (403); an admin manages the a
 test("another account's users and keys are invisible (404), even to its admin", async () => {
   const b = await otherAccount(t, 'keysother');
   const theirKey = (await b.client.http.op(ops.ListPermanentAccessKeys)).credentials[0]!.access;
-  await assert.rejects(t.client.http.op(ops.ListPermanentAccessKeys, { query: { user_id: b.userId } }), apiFailure(404, 'IAM.0004'));
-  await assert.rejects(t.client.http.op(ops.CreatePermanentAccessKey, { body: { credential: { user_id: b.userId } } }), apiFailure(404, 'IAM.0004'));
-  await assert.rejects(t.client.http.op(ops.DeletePermanentAccessKey, { params: { access_key: theirKey } }), apiFailure(404, 'IAM.0004'));
-  await assert.rejects(b.client.http.op(ops.ListPermanentAccessKeys, { query: { user_id: adminId } }), apiFailure(404, 'IAM.0004'));
+  await assert.rejects(t.client.http.op(ops.ListPermanentAccessKeys, { query: { user_id: b.userId } }), apiFailure(404, 'ModelArts.4338'));
+  await assert.rejects(t.client.http.op(ops.CreatePermanentAccessKey, { body: { credential: { user_id: b.userId } } }), apiFailure(404, 'ModelArts.4338'));
+  await assert.rejects(t.client.http.op(ops.DeletePermanentAccessKey, { params: { access_key: theirKey } }), apiFailure(404, 'ModelArts.4338'));
+  await assert.rejects(b.client.http.op(ops.ListPermanentAccessKeys, { query: { user_id: adminId } }), apiFailure(404, 'ModelArts.4338'));
   const mine = await b.client.http.op(ops.ListPermanentAccessKeys);
   assert.ok(mine.credentials.every((k) => k.user_id === b.userId));
   // A plain user naming another account's user gets 404 too, not 403.
   const member = await t.newMember('oz');
-  await assert.rejects(member.client.http.op(ops.ListPermanentAccessKeys, { query: { user_id: b.userId } }), apiFailure(404, 'IAM.0004'));
+  await assert.rejects(member.client.http.op(ops.ListPermanentAccessKeys, { query: { user_id: b.userId } }), apiFailure(404, 'ModelArts.4338'));
 });
 
 test('bad input is a 400 naming the field, and nothing is stored', async () => {
@@ -120,7 +123,7 @@ test('bad input is a 400 naming the field, and nothing is stored', async () => {
   await bad({ credential: { user_id: adminId, extra: 1 } }, 'extra');
   await bad({ credential: { user_id: 'u'.repeat(65) } }, 'user_id');
   assert.equal((await t.client.http.op(ops.ListPermanentAccessKeys)).credentials.length, before);
-  await assert.rejects(t.client.http.op(ops.DeletePermanentAccessKey, { params: { access_key: 'NOSUCHKEY' } }), apiFailure(404, 'IAM.0004'));
+  await assert.rejects(t.client.http.op(ops.DeletePermanentAccessKey, { params: { access_key: 'NOSUCHKEY' } }), apiFailure(404, 'ModelArts.4338'));
 });
 
 test("a labeling team member's identity is refused (403), and no credentials is 401", async () => {

@@ -41,11 +41,11 @@ test('an admin creates a project, adds a member who signs in to it, lists and re
   await t.client.http.op(ops.KeystoneRemoveProjectRoleFromUser, member(made.project.id, user.user.id));
   // Their token in the project ended with the membership.
   await assert.rejects(quinn.http.op(tokenOperations.KeystoneListAuthProjects), apiFailure(401, 'ModelArts.0203'));
-  await assert.rejects(t.client.http.op(ops.KeystoneRemoveProjectRoleFromUser, member(made.project.id, user.user.id)), apiFailure(404, 'IAM.0004'));
+  await assert.rejects(t.client.http.op(ops.KeystoneRemoveProjectRoleFromUser, member(made.project.id, user.user.id)), apiFailure(404, 'ModelArts.4338'));
 
   await t.client.http.op(ops.KeystoneDeleteProject, { params: { iam_project_id: made.project.id } });
   assert.ok(!(await t.client.http.op(ops.KeystoneListProjects)).projects.some((p) => p.id === made.project.id));
-  await assert.rejects(t.client.http.op(ops.KeystoneDeleteProject, { params: { iam_project_id: made.project.id } }), apiFailure(404, 'IAM.0004'));
+  await assert.rejects(t.client.http.op(ops.KeystoneDeleteProject, { params: { iam_project_id: made.project.id } }), apiFailure(404, 'ModelArts.6650'));
 });
 
 test('a project that holds work is not deleted (409, the CLI message); nor the one the request acts in', async () => {
@@ -60,14 +60,17 @@ test('a project that holds work is not deleted (409, the CLI message); nor the o
   });
   assert.ok(net.status < 300, net.text);
   const why = `project proj-busy still holds`;
-  await assert.rejects(t.client.http.op(ops.KeystoneDeleteProject, { params: { iam_project_id: made.project.id } }), apiFailure(409, 'IAM.0007', why));
+  await assert.rejects(t.client.http.op(ops.KeystoneDeleteProject, { params: { iam_project_id: made.project.id } }), apiFailure(409, 'ModelArts.0107', why));
   assert.ok((await t.client.http.op(ops.KeystoneListProjects)).projects.some((p) => p.id === made.project.id));
-  await assert.rejects(t.client.http.op(ops.KeystoneDeleteProject, { params: { iam_project_id: t.creds.project_id } }), apiFailure(409, 'IAM.0007'));
+  await assert.rejects(t.client.http.op(ops.KeystoneDeleteProject, { params: { iam_project_id: t.creds.project_id } }), apiFailure(409, 'ModelArts.0107'));
 });
 
 test('the identity rules: a taken name is 409, a bad name a 400 naming the field; a bad role or id is a 400 or 404', async () => {
   await t.client.http.op(ops.KeystoneCreateProject, { body: { project: { name: 'proj-dup' } } });
-  await assert.rejects(t.client.http.op(ops.KeystoneCreateProject, { body: { project: { name: 'proj-dup' } } }), apiFailure(409, 'IAM.0007', 'already exists'));
+  await assert.rejects(
+    t.client.http.op(ops.KeystoneCreateProject, { body: { project: { name: 'proj-dup' } } }),
+    apiFailure(409, 'ModelArts.0107', 'already exists'),
+  );
   await assert.rejects(
     t.client.http.op(ops.KeystoneCreateProject, { body: { project: { name: 'no spaces' } } }),
     apiFailure(400, 'ModelArts.0104', 'body.project.name'),
@@ -86,19 +89,19 @@ test('the identity rules: a taken name is 409, a bad name a 400 naming the field
   const res = await t.client.http.raw('PUT', `/v3/projects/${t.creds.project_id}/users/${admin.id}/roles/te_admin`);
   assert.equal(res.status, 400, res.text);
   assert.ok(res.text.includes('role_id'));
-  await assert.rejects(t.client.http.op(ops.KeystoneAssignProjectRoleToUser, member('0'.repeat(32), admin.id)), apiFailure(404, 'IAM.0004'));
-  await assert.rejects(t.client.http.op(ops.KeystoneAssignProjectRoleToUser, member(t.creds.project_id, 'nobody')), apiFailure(404, 'IAM.0004'));
+  await assert.rejects(t.client.http.op(ops.KeystoneAssignProjectRoleToUser, member('0'.repeat(32), admin.id)), apiFailure(404, 'ModelArts.6650'));
+  await assert.rejects(t.client.http.op(ops.KeystoneAssignProjectRoleToUser, member(t.creds.project_id, 'nobody')), apiFailure(404, 'ModelArts.4338'));
 });
 
 test('a plain user is refused every projects API (403)', async () => {
   const m = await t.newMember('rae');
   const p = t.creds.project_id;
-  await assert.rejects(m.client.http.op(ops.KeystoneListProjects), apiFailure(403, 'IAM.0002'));
-  await assert.rejects(m.client.http.op(ops.KeystoneCreateProject, { body: { project: { name: 'rae-proj' } } }), apiFailure(403, 'IAM.0002'));
-  await assert.rejects(m.client.http.op(ops.KeystoneListProjectUsers, { params: { iam_project_id: p } }), apiFailure(403, 'IAM.0002'));
-  await assert.rejects(m.client.http.op(ops.KeystoneAssignProjectRoleToUser, member(p, m.userId)), apiFailure(403, 'IAM.0002'));
-  await assert.rejects(m.client.http.op(ops.KeystoneRemoveProjectRoleFromUser, member(p, m.userId)), apiFailure(403, 'IAM.0002'));
-  await assert.rejects(m.client.http.op(ops.KeystoneDeleteProject, { params: { iam_project_id: p } }), apiFailure(403, 'IAM.0002'));
+  await assert.rejects(m.client.http.op(ops.KeystoneListProjects), apiFailure(403, 'ModelArts.0108'));
+  await assert.rejects(m.client.http.op(ops.KeystoneCreateProject, { body: { project: { name: 'rae-proj' } } }), apiFailure(403, 'ModelArts.0108'));
+  await assert.rejects(m.client.http.op(ops.KeystoneListProjectUsers, { params: { iam_project_id: p } }), apiFailure(403, 'ModelArts.0108'));
+  await assert.rejects(m.client.http.op(ops.KeystoneAssignProjectRoleToUser, member(p, m.userId)), apiFailure(403, 'ModelArts.0108'));
+  await assert.rejects(m.client.http.op(ops.KeystoneRemoveProjectRoleFromUser, member(p, m.userId)), apiFailure(403, 'ModelArts.0108'));
+  await assert.rejects(m.client.http.op(ops.KeystoneDeleteProject, { params: { iam_project_id: p } }), apiFailure(403, 'ModelArts.0108'));
 });
 
 test("another account's projects and users are invisible (404)", async () => {
@@ -109,14 +112,14 @@ test("another account's projects and users are invisible (404)", async () => {
   assert.ok(!(await t.client.http.op(ops.KeystoneListProjects)).projects.some((p) => p.id === theirProject));
   assert.ok(!theirs.some((p) => p.id === t.creds.project_id));
   const admin = await t.atelier.context.identity.user(t.creds.domain_name, t.creds.user_name);
-  await assert.rejects(t.client.http.op(ops.KeystoneListProjectUsers, { params: { iam_project_id: theirProject } }), apiFailure(404, 'IAM.0004'));
-  await assert.rejects(t.client.http.op(ops.KeystoneDeleteProject, { params: { iam_project_id: theirProject } }), apiFailure(404, 'IAM.0004'));
-  await assert.rejects(t.client.http.op(ops.KeystoneAssignProjectRoleToUser, member(theirProject, admin.id)), apiFailure(404, 'IAM.0004'));
-  await assert.rejects(t.client.http.op(ops.KeystoneAssignProjectRoleToUser, member(t.creds.project_id, b.userId)), apiFailure(404, 'IAM.0004'));
-  await assert.rejects(b.client.http.op(ops.KeystoneRemoveProjectRoleFromUser, member(t.creds.project_id, admin.id)), apiFailure(404, 'IAM.0004'));
+  await assert.rejects(t.client.http.op(ops.KeystoneListProjectUsers, { params: { iam_project_id: theirProject } }), apiFailure(404, 'ModelArts.6650'));
+  await assert.rejects(t.client.http.op(ops.KeystoneDeleteProject, { params: { iam_project_id: theirProject } }), apiFailure(404, 'ModelArts.6650'));
+  await assert.rejects(t.client.http.op(ops.KeystoneAssignProjectRoleToUser, member(theirProject, admin.id)), apiFailure(404, 'ModelArts.6650'));
+  await assert.rejects(t.client.http.op(ops.KeystoneAssignProjectRoleToUser, member(t.creds.project_id, b.userId)), apiFailure(404, 'ModelArts.4338'));
+  await assert.rejects(b.client.http.op(ops.KeystoneRemoveProjectRoleFromUser, member(t.creds.project_id, admin.id)), apiFailure(404, 'ModelArts.6650'));
   await assert.rejects(
     t.client.http.op(ops.KeystoneCreateProject, { body: { project: { name: 'intrude', domain_id: b.domainId } } }),
-    apiFailure(404, 'IAM.0004'),
+    apiFailure(404, 'ModelArts.4338'),
   );
   // Their member list is unchanged.
   assert.deepEqual(

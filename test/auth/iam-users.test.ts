@@ -48,8 +48,8 @@ test('an admin creates a user, who signs in; the admin resets the password (old 
 
   await t.client.http.op(ops.KeystoneDeleteUser, { params: { user_id: made.user.id } });
   await assert.rejects(again.http.op(tokenOperations.KeystoneListAuthProjects), apiFailure(401, 'ModelArts.0203'));
-  await assert.rejects(t.client.http.op(ops.KeystoneShowUser, { params: { user_id: made.user.id } }), apiFailure(404, 'IAM.0004'));
-  await assert.rejects(t.client.http.op(ops.KeystoneDeleteUser, { params: { user_id: made.user.id } }), apiFailure(404, 'IAM.0004'));
+  await assert.rejects(t.client.http.op(ops.KeystoneShowUser, { params: { user_id: made.user.id } }), apiFailure(404, 'ModelArts.4338'));
+  await assert.rejects(t.client.http.op(ops.KeystoneDeleteUser, { params: { user_id: made.user.id } }), apiFailure(404, 'ModelArts.4338'));
 });
 
 test('an admin may make another admin, who then manages users', async () => {
@@ -59,7 +59,7 @@ test('an admin may make another admin, who then manages users', async () => {
   const ada = await tokenClient(t, t.creds.domain_name, 'ada', 'password-123', t.creds.project_id);
   assert.ok((await ada.http.op(ops.KeystoneListUsers)).users.some((u) => u.name === 'ada'));
   // Not their own user, though: the account would lose an admin by its own request.
-  await assert.rejects(ada.http.op(ops.KeystoneDeleteUser, { params: { user_id: made.user.id } }), apiFailure(409, 'IAM.0007'));
+  await assert.rejects(ada.http.op(ops.KeystoneDeleteUser, { params: { user_id: made.user.id } }), apiFailure(409, 'ModelArts.0107'));
   await t.client.http.op(ops.KeystoneDeleteUser, { params: { user_id: made.user.id } });
 });
 
@@ -67,7 +67,7 @@ test('the identity rules: a taken name is 409, a bad name or short password a 40
   await t.client.http.op(ops.KeystoneCreateUser, { body: { user: { name: 'vic', password: 'password-123' } } });
   await assert.rejects(
     t.client.http.op(ops.KeystoneCreateUser, { body: { user: { name: 'vic', password: 'password-123' } } }),
-    apiFailure(409, 'IAM.0007', 'already exists'),
+    apiFailure(409, 'ModelArts.0107', 'already exists'),
   );
   await assert.rejects(
     t.client.http.op(ops.KeystoneCreateUser, { body: { user: { name: 'bad name', password: 'password-123' } } }),
@@ -101,31 +101,31 @@ test('the identity rules: a taken name is 409, a bad name or short password a 40
 
 test('a plain user is refused every users API (403)', async () => {
   const member = await t.newMember('pat');
-  await assert.rejects(member.client.http.op(ops.KeystoneListUsers), apiFailure(403, 'IAM.0002'));
+  await assert.rejects(member.client.http.op(ops.KeystoneListUsers), apiFailure(403, 'ModelArts.0108'));
   await assert.rejects(
     member.client.http.op(ops.KeystoneCreateUser, { body: { user: { name: 'sneak', password: 'password-123' } } }),
-    apiFailure(403, 'IAM.0002'),
+    apiFailure(403, 'ModelArts.0108'),
   );
-  await assert.rejects(member.client.http.op(ops.KeystoneShowUser, { params: { user_id: adminId } }), apiFailure(403, 'IAM.0002'));
+  await assert.rejects(member.client.http.op(ops.KeystoneShowUser, { params: { user_id: adminId } }), apiFailure(403, 'ModelArts.0108'));
   await assert.rejects(
     member.client.http.op(ops.KeystoneUpdateUserByAdmin, { params: { user_id: adminId }, body: { user: { password: 'password-123' } } }),
-    apiFailure(403, 'IAM.0002'),
+    apiFailure(403, 'ModelArts.0108'),
   );
-  await assert.rejects(member.client.http.op(ops.KeystoneDeleteUser, { params: { user_id: adminId } }), apiFailure(403, 'IAM.0002'));
+  await assert.rejects(member.client.http.op(ops.KeystoneDeleteUser, { params: { user_id: adminId } }), apiFailure(403, 'ModelArts.0108'));
   assert.equal((await t.client.http.op(ops.KeystoneListUsers, { query: { name: 'sneak' } })).users.length, 0);
 });
 
 test("another account's users are invisible (404); its domain_id cannot be named", async () => {
   const b = await otherAccount(t, 'usersother');
-  await assert.rejects(t.client.http.op(ops.KeystoneShowUser, { params: { user_id: b.userId } }), apiFailure(404, 'IAM.0004'));
+  await assert.rejects(t.client.http.op(ops.KeystoneShowUser, { params: { user_id: b.userId } }), apiFailure(404, 'ModelArts.4338'));
   await assert.rejects(
     t.client.http.op(ops.KeystoneUpdateUserByAdmin, { params: { user_id: b.userId }, body: { user: { password: 'password-123' } } }),
-    apiFailure(404, 'IAM.0004'),
+    apiFailure(404, 'ModelArts.4338'),
   );
-  await assert.rejects(t.client.http.op(ops.KeystoneDeleteUser, { params: { user_id: b.userId } }), apiFailure(404, 'IAM.0004'));
+  await assert.rejects(t.client.http.op(ops.KeystoneDeleteUser, { params: { user_id: b.userId } }), apiFailure(404, 'ModelArts.4338'));
   await assert.rejects(
     t.client.http.op(ops.KeystoneCreateUser, { body: { user: { name: 'intruder', password: 'password-123', domain_id: b.domainId } } }),
-    apiFailure(404, 'IAM.0004'),
+    apiFailure(404, 'ModelArts.4338'),
   );
   const theirs = await b.client.http.op(ops.KeystoneListUsers);
   assert.deepEqual(
@@ -139,6 +139,6 @@ test('labeling team identities are not managed here: refused as callers (403) an
   const worker = await workerClient(t, 'uw@example.com');
   await assert.rejects(worker.http.op(ops.KeystoneListUsers), apiFailure(403, 'ModelArts.4600'));
   const w = await t.atelier.context.identity.user(t.creds.domain_name, 'uw@example.com');
-  await assert.rejects(t.client.http.op(ops.KeystoneShowUser, { params: { user_id: w.id } }), apiFailure(404, 'IAM.0004'));
+  await assert.rejects(t.client.http.op(ops.KeystoneShowUser, { params: { user_id: w.id } }), apiFailure(404, 'ModelArts.4338'));
   assert.ok(!(await t.client.http.op(ops.KeystoneListUsers)).users.some((u) => u.id === w.id));
 });
