@@ -1,0 +1,33 @@
+// The permissions Atelier's own ServiceAccount needs in the workloads' namespace, and nothing more: what the training
+// job client and the status watch call. A new kind of workload adds its rules here, with the test that exercises them.
+import type { V1Role, V1RoleBinding } from '@kubernetes/client-node';
+import { LABEL_MANAGED, MANAGER } from './labels.ts';
+
+export const EXECUTOR_ROLE = 'atelier-executor';
+
+export const EXECUTOR_RULES: { apiGroup: string; resource: string; verbs: string[] }[] = [
+  { apiGroup: 'batch', resource: 'jobs', verbs: ['create', 'get', 'list', 'watch', 'delete'] },
+  { apiGroup: '', resource: 'pods', verbs: ['get', 'list', 'watch'] },
+  { apiGroup: '', resource: 'services', verbs: ['create', 'delete'] },
+  { apiGroup: '', resource: 'serviceaccounts', verbs: ['create', 'delete'] },
+];
+
+export function executorRole(namespace: string): V1Role {
+  return {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'Role',
+    metadata: { name: EXECUTOR_ROLE, namespace, labels: { [LABEL_MANAGED]: MANAGER } },
+    rules: EXECUTOR_RULES.map((r) => ({ apiGroups: [r.apiGroup], resources: [r.resource], verbs: r.verbs })),
+  };
+}
+
+/** Grants the executor's Role to Atelier's ServiceAccount (which may live in another namespace). */
+export function executorRoleBinding(namespace: string, subject: { namespace: string; serviceAccount: string }): V1RoleBinding {
+  return {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'RoleBinding',
+    metadata: { name: EXECUTOR_ROLE, namespace, labels: { [LABEL_MANAGED]: MANAGER } },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: EXECUTOR_ROLE },
+    subjects: [{ kind: 'ServiceAccount', name: subject.serviceAccount, namespace: subject.namespace }],
+  };
+}

@@ -1,0 +1,82 @@
+// Creating, finding and removing a training job's objects. Creating is idempotent (an object that already exists is
+// kept: a second replica or a retry after a crash makes nothing twice); removing deletes the Job with its pods
+// (background propagation) and the job's Service and ServiceAccount, and tolerates objects already gone.
+import { ApiException, BatchV1Api, CoreV1Api, type KubeConfig, type V1Job } from '@kubernetes/client-node';
+import { LABEL_ID, LABEL_KIND, LABEL_MANAGED, MANAGER } from './labels.ts';
+import { trainingJobObjectName, type TrainingJobObjects } from './training-job-manifest.ts';
+
+const isCode = (e: unknown, code: number) => e instanceof ApiException && e.code === code;
+
+async function createOrKeep(create: () => Promise<unknown>): Promise<'created' | 'existed'> {
+  try {
+    await create();
+    return 'created';
+  } catch (e) {
+    if (isCode(e, 409)) return 'existed';
+    throw e;
+  }
+}
+
+async function deleteIfThere(del: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await del();
+    return true;
+  } catch (e) {
+    if (isCode(e, 404)) return false;
+    throw e;
+  }
+}
+
+export class TrainingJobClient {
+  private readonly core: CoreV1Api;
+  private readonly batch: BatchV1Api;
+
+  constructor(
+    kc: KubeConfig,
+    readonly namespace: string,
+  ) {
+    this.core = kc.makeApiClient(CoreV1Api);
+    this.batch = kc.makeApiClient(BatchV1Api);
+  }
+
+  /** Creates what is missing, in the order the pods need it: the ServiceAccount, the Service, then the Job. */
+  async apply(o: TrainingJobObjects): Promise<'created' | 'existed'> {
+    const namespace = this.namespace;
+    await createOrKeep(() => this.core.createNamespacedServiceAccount({ namespace, body: o.serviceAccount }));
+    await createOrKeep(() => this.core.createNamespacedService({ namespace, body: o.service }));
+    return createOrKeep(() => this.batch.createNamespacedJob({ namespace, body: o.job }));
+  }
+
+  /** Deletes every object of the job; true when any was still there. */
+  async remove(jobId: string): Promise<boolean> {
+    const name = trainingJobObjectName(jobId);
+    const namespace = this.namespace;
+    const gone = await Promise.all([
+      deleteIfThere(() => this.batch.deleteNamespacedJob({ name, namespace, propagationPolicy: 'Background' })),
+      deleteIfThere(() => this.core.deleteNamespacedService({ name, namespace })),
+      deleteIfThere(() => this.core.deleteNamespacedServiceAccount({ name, namespace })),
+    ]);
+    return gone.some(Boolean);
+  }
+
+  /** The training-job Jobs Atelier manages in the namespace. */
+  async listJobs(): Promise<V1Job[]> {
+    const list = await this.batch.listNamespacedJob({ namespace: this.namespace, labelSelector: `${LABEL_MANAGED}=${MANAGER},${LABEL_KIND}=training-job` });
+    return list.items;
+  }
+
+  /**
+   * Deletes the objects of every managed training job whose id `isKnown` does not recognise (its row is gone or ended,
+   * or it was created by a replica that crashed before recording it). Returns the ids removed.
+   */
+  async removeOrphans(isKnown: (jobId: string) => boolean | Promise<boolean>): Promise<string[]> {
+    const removed: string[] = [];
+    for (const job of await this.listJobs()) {
+      const id = job.metadata?.labels?.[LABEL_ID];
+      if (!id || (await isKnown(id))) continue;
+      await this.remove(id);
+      removed.push(id);
+    }
+    return removed;
+  }
+}

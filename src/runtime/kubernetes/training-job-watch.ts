@@ -1,0 +1,91 @@
+// Status of training jobs from watches, not polling: two informers (the managed Jobs and their pods) keep a cache of
+// the namespace's objects, and every change to a job's Job or pods reports that job's mapped status again, when it
+// differs from the last one reported. A watch that breaks is started again (the informer lists afresh, so nothing missed
+// in between is lost).
+import { BatchV1Api, CoreV1Api, makeInformer, type Informer, type KubeConfig, type ObjectCache, type V1Job, type V1Pod } from '@kubernetes/client-node';
+import { mapTrainingJobStatus, type MappedStatus } from './job-status.ts';
+import { LABEL_ID, LABEL_KIND, LABEL_MANAGED, MANAGER } from './labels.ts';
+
+export interface TrainingJobStatusEvent {
+  jobId: string;
+  status: MappedStatus;
+}
+
+const SELECTOR = `${LABEL_MANAGED}=${MANAGER},${LABEL_KIND}=training-job`;
+
+export class TrainingJobWatch {
+  private readonly jobs: Informer<V1Job> & ObjectCache<V1Job>;
+  private readonly pods: Informer<V1Pod> & ObjectCache<V1Pod>;
+  private readonly last = new Map<string, string>();
+  /** Node count of each job being followed: the status needs it to name the tasks that have no pod yet. */
+  private readonly followed = new Map<string, number>();
+  private stopped = false;
+
+  constructor(
+    kc: KubeConfig,
+    readonly namespace: string,
+    private readonly onStatus: (e: TrainingJobStatusEvent) => void,
+    private readonly opts: { restartMs?: number } = {},
+  ) {
+    const batch = kc.makeApiClient(BatchV1Api);
+    const core = kc.makeApiClient(CoreV1Api);
+    this.jobs = makeInformer(
+      kc,
+      `/apis/batch/v1/namespaces/${namespace}/jobs`,
+      () => batch.listNamespacedJob({ namespace, labelSelector: SELECTOR }),
+      SELECTOR,
+    );
+    this.pods = makeInformer(kc, `/api/v1/namespaces/${namespace}/pods`, () => core.listNamespacedPod({ namespace, labelSelector: SELECTOR }), SELECTOR);
+    for (const informer of [this.jobs, this.pods] as const) {
+      const changed = (obj: V1Job | V1Pod) => {
+        const id = obj.metadata?.labels?.[LABEL_ID];
+        if (id) this.report(id);
+      };
+      (informer as Informer<V1Job | V1Pod>).on('add', changed);
+      (informer as Informer<V1Job | V1Pod>).on('update', changed);
+      (informer as Informer<V1Job | V1Pod>).on('delete', changed);
+      informer.on('error', () => {
+        if (this.stopped) return;
+        setTimeout(() => void (this.stopped ? undefined : informer.start().catch(() => undefined)), this.opts.restartMs ?? 1000);
+      });
+    }
+  }
+
+  async start(): Promise<void> {
+    await Promise.all([this.jobs.start(), this.pods.start()]);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await Promise.all([this.jobs.stop(), this.pods.stop()]);
+  }
+
+  /** Follows a job: its status is reported now and on every change. */
+  follow(jobId: string, nodeCount: number): void {
+    this.followed.set(jobId, nodeCount);
+    this.last.delete(jobId);
+    this.report(jobId);
+  }
+
+  unfollow(jobId: string): void {
+    this.followed.delete(jobId);
+    this.last.delete(jobId);
+  }
+
+  /** The job's status from the cache. */
+  status(jobId: string, nodeCount: number): MappedStatus {
+    const job = this.jobs.list(this.namespace).find((j) => j.metadata?.labels?.[LABEL_ID] === jobId);
+    const pods = this.pods.list(this.namespace).filter((p) => p.metadata?.labels?.[LABEL_ID] === jobId);
+    return mapTrainingJobStatus(job, pods, nodeCount);
+  }
+
+  private report(jobId: string): void {
+    const nodeCount = this.followed.get(jobId);
+    if (nodeCount === undefined) return;
+    const status = this.status(jobId, nodeCount);
+    const key = JSON.stringify(status);
+    if (this.last.get(jobId) === key) return;
+    this.last.set(jobId, key);
+    this.onStatus({ jobId, status });
+  }
+}
