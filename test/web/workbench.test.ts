@@ -179,6 +179,9 @@ describe('labeling workbench in Chromium', { skip: missing }, () => {
     await page.keyboard.press('Control+z');
     assert.equal(await page.getByTestId('shapes').getByRole('listitem').count(), 2, 'and then undoes its drawing');
     await recordPage(page, 'workbench-detection');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await recordPage(page, 'workbench-detection-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
     await page.keyboard.press('Control+s');
     await saved();
     assert.deepEqual(await shapes(), [
@@ -239,7 +242,7 @@ describe('labeling workbench in Chromium', { skip: missing }, () => {
     const tc = (
       await createDataset(t, {
         type: 100,
-        files: { 'a.txt': 'a fine day\n' },
+        files: { 'a.txt': 'a fine day\na grey day\n' },
         labels: [
           { name: 'good', type: 100 },
           { name: 'bad', type: 100 },
@@ -248,13 +251,34 @@ describe('labeling workbench in Chromium', { skip: missing }, () => {
     ).id;
     await open(tc);
     assert.equal(await page.getByTestId('sample-text').innerText(), 'a fine day');
+    await page.getByRole('button', { name: /good/ }).click();
     await page.getByRole('button', { name: /bad/ }).click();
+    await page.keyboard.press('Control+z');
+    assert.equal(await page.getByTestId('tags').innerText(), 'good');
+    await page.keyboard.press('Control+Shift+z');
     await page.keyboard.press('Control+s');
     await saved();
     assert.deepEqual(
       (await t.client.samples.describe(tc, sampleOfUrl())).labels.map((l) => [l.name, l.type]),
       [['bad', 100]],
     );
+
+    // A refusal shows the API's error_msg: here the next sample is deleted while it is open.
+    await page.keyboard.press('d');
+    await page.getByTestId('sample-text').filter({ hasText: 'a grey day' }).waitFor();
+    const doomed = sampleOfUrl();
+    await t.client.samples.delete(tc, { samples: [doomed] });
+    await page.keyboard.press('1');
+    await page.keyboard.press('Control+s');
+    const refused = await t.client.http.call<{ results?: { error_msg?: string }[] }>('PUT', '/v2/{project_id}/datasets/{dataset_id}/data-annotations/samples', {
+      params: { dataset_id: tc },
+      body: { samples: [{ sample_id: doomed, labels: [{ name: 'good', type: 100 }] }] },
+    });
+    const msg = refused.results?.[0]?.error_msg;
+    assert.ok(msg);
+    assert.equal(await page.getByRole('alert').innerText(), msg);
+    await page.keyboard.press('Control+z');
+    await page.getByText('All changes saved').waitFor();
   });
 
   test('labels left by auto labeling are shown and accepted as confirmed', async () => {

@@ -29,13 +29,16 @@ import './labeling.css';
 
 const PALETTE = ['#e6194b', '#3cb44b', '#4363d8', '#f58231', '#911eb4', '#42d4f4', '#f032e6', '#9a6324', '#808000', '#469990'];
 
-/** Sample states the navigation can keep to (the ListSamples sample_state filter). */
-const STATE_FILTERS: ReadonlyArray<[string, string]> = [
+type StateFilter = NonNullable<NonNullable<operations['ListSamples']['parameters']['query']>['sample_state']>;
+
+/** Sample states the navigation can keep to (the ListSamples sample_state filter; '' is every sample). */
+const STATE_FILTERS: ReadonlyArray<[StateFilter | '', string]> = [
   ['', 'All samples'],
-  ['__UNANNOTATED__', 'Unlabeled'],
-  ['__ANNOTATED__', 'Labeled'],
+  ['__NONE__', 'Unlabeled'],
+  ['__ALL__', 'Labeled'],
   ['__AUTO_ANNOTATION__', 'Awaiting confirmation (auto labeling)'],
 ];
+const stateFilter = (v: string | null): StateFilter | '' => STATE_FILTERS.find(([k]) => k === v)?.[0] ?? '';
 
 const TOOL_HINT: Record<Tool, (points: number) => string> = {
   box: () => 'Drag on the image to draw a box with the chosen label.',
@@ -49,11 +52,11 @@ type UpdateBody = NonNullable<operations['UpdateSamples']['requestBody']>['conte
 type BodyLabels = NonNullable<NonNullable<UpdateBody['samples']>[number]['labels']>;
 
 /** The sample at a position of the (filtered) sample list, or undefined past its end. */
-async function sampleAt(path: Path, index: number, state: string): Promise<{ id: string; index: number } | undefined> {
+async function sampleAt(path: Path, index: number, state: StateFilter | ''): Promise<{ id: string; index: number } | undefined> {
   if (index < 0) return undefined;
   const r = await unwrap(
     api.GET('/v2/{project_id}/datasets/{dataset_id}/data-annotations/samples', {
-      params: { path, query: { offset: index, limit: 1, ...(state ? { sample_state: state as '__ALL__' } : {}) } },
+      params: { path, query: { offset: index, limit: 1, ...(state ? { sample_state: state } : {}) } },
     }),
   );
   const s = r.samples?.[0];
@@ -68,7 +71,7 @@ export default function Labeling({ projectId, datasetId }: { projectId: string; 
   const { pathname, query } = useLocation();
   const sampleId = query.get('sample') ?? '';
   const index = Math.max(0, Number(query.get('at')) || 0);
-  const state = query.get('state') ?? '';
+  const state = stateFilter(query.get('state'));
   const path = useMemo(() => ({ project_id: projectId, dataset_id: datasetId }), [projectId, datasetId]);
   const dataset = useQuery({
     queryKey: ['dataset', projectId, datasetId],
@@ -158,7 +161,7 @@ interface EditorProps {
   sample: SampleData;
   datasetLabels: { name: string; color: string | undefined }[];
   index: number;
-  state: string;
+  state: StateFilter | '';
   pathname: string;
   query: URLSearchParams;
 }
@@ -204,7 +207,7 @@ function Editor({ kind, path, sample, datasetLabels, index, state, pathname, que
   );
 
   const edit = (next: Annotation) => {
-    setHist((h) => record(h, next));
+    setHist((h) => (sameLabels(h.present, next, kind) ? h : record(h, next)));
     setNotice('');
   };
 
@@ -461,7 +464,7 @@ function Editor({ kind, path, sample, datasetLabels, index, state, pathname, que
             </tbody>
           </table>
           <p className="muted">Unsaved edits are not dropped silently: moving to another sample or following a link asks first.</p>
-          <button type="button" onClick={() => setHelp(false)}>
+          <button type="button" autoFocus onClick={() => setHelp(false)}>
             Close
           </button>
         </div>
