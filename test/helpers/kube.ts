@@ -83,6 +83,8 @@ export async function startKubeTestServer(opts: { readyTimeoutMs?: number; contr
   const log = openSync(logFile, 'a');
   const args = [
     `--atelier-data-dir=${dir}`,
+    // A test runner killed mid-run leaves no server behind.
+    '--atelier-exit-with-parent',
     '--bind-address=127.0.0.1',
     '--advertise-address=127.0.0.1',
     `--secure-port=${port}`,
@@ -150,6 +152,7 @@ export async function startKubeTestServer(opts: { readyTimeoutMs?: number; contr
         binary,
         [
           'controller-manager',
+          '--atelier-exit-with-parent',
           `--kubeconfig=${kubeconfigPath}`,
           '--controllers=job-controller,garbage-collector-controller,namespace-controller,serviceaccount-controller',
           '--leader-elect=false',

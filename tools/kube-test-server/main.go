@@ -7,6 +7,7 @@
 //
 //	--atelier-data-dir=DIR  where etcd keeps its data and the generated PKI lives (DIR/pki); created when missing
 //	--atelier-pki-only      write the PKI (CA, serving certificate for 127.0.0.1/localhost, service-account key) and exit
+//	--atelier-exit-with-parent  exit when the process that started it is gone (a test runner killed mid-run leaves no server)
 //
 // Without --etcd-servers, an embedded etcd listens on free loopback ports and kube-apiserver is pointed at it. Without
 // --tls-cert-file, the generated PKI is passed as the serving certificate, client CA and service-account keys.
@@ -40,8 +41,16 @@ import (
 
 func main() {
 	if len(os.Args) > 1 && os.Args[1] == "controller-manager" {
+		var rest []string
+		for _, a := range os.Args[2:] {
+			if a == "--atelier-exit-with-parent" {
+				exitWithParent()
+			} else {
+				rest = append(rest, a)
+			}
+		}
 		cmd := cmapp.NewControllerManagerCommand()
-		cmd.SetArgs(os.Args[2:])
+		cmd.SetArgs(rest)
 		os.Exit(cli.Run(cmd))
 	}
 	dataDir := ""
@@ -49,6 +58,8 @@ func main() {
 	var rest []string
 	for _, a := range os.Args[1:] {
 		switch {
+		case a == "--atelier-exit-with-parent":
+			exitWithParent()
 		case strings.HasPrefix(a, "--atelier-data-dir="):
 			dataDir = strings.TrimPrefix(a, "--atelier-data-dir=")
 		case a == "--atelier-pki-only":
@@ -93,6 +104,19 @@ func main() {
 	cmd := app.NewAPIServerCommand()
 	cmd.SetArgs(rest)
 	os.Exit(cli.Run(cmd))
+}
+
+// exitWithParent ends the process once its parent is gone (it is then re-parented, and its parent pid changes).
+func exitWithParent() {
+	parent := os.Getppid()
+	go func() {
+		for range time.Tick(time.Second) {
+			if os.Getppid() != parent {
+				fmt.Fprintln(os.Stderr, "kube-test-server: the process that started it is gone; exiting")
+				os.Exit(2)
+			}
+		}
+	}()
 }
 
 func hasFlag(args []string, name string) bool {
