@@ -209,6 +209,32 @@ describe('labeling workbench in Chromium', { skip: missing }, () => {
         },
       ],
     ]);
+
+    // Keyboard only: a shape picked from the list, moved by arrow keys (Shift: 10 px), relabeled by its key;
+    // a polygon in progress is dropped by Escape.
+    await page.getByRole('button', { name: 'Box 1' }).click();
+    await page.keyboard.press('Shift+ArrowDown');
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('2');
+    await page.keyboard.press('p');
+    await page.mouse.click(...(await at(20, 250)));
+    await page.getByText('1 points').waitFor();
+    await page.keyboard.press('Escape');
+    await page.getByText('Click each point of the polygon.').waitFor();
+    await page.keyboard.press('Control+s');
+    await saved();
+    const [moved] = await shapes();
+    assert.deepEqual(moved, [
+      'person',
+      1,
+      {
+        '@modelarts:shape': 'bndbox',
+        '@modelarts:feature': [
+          [1, 55],
+          [131, 155],
+        ],
+      },
+    ]);
   });
 
   test('named entities: a text selection labeled by its number key; text classification', async () => {
@@ -250,7 +276,8 @@ describe('labeling workbench in Chromium', { skip: missing }, () => {
       })
     ).id;
     await open(tc);
-    assert.equal(await page.getByTestId('sample-text').innerText(), 'a fine day');
+    const firstText = await page.getByTestId('sample-text').innerText();
+    assert.ok(['a fine day', 'a grey day'].includes(firstText), firstText);
     await page.getByRole('button', { name: /good/ }).click();
     await page.getByRole('button', { name: /bad/ }).click();
     await page.keyboard.press('Control+z');
@@ -265,7 +292,10 @@ describe('labeling workbench in Chromium', { skip: missing }, () => {
 
     // A refusal shows the API's error_msg: here the next sample is deleted while it is open.
     await page.keyboard.press('d');
-    await page.getByTestId('sample-text').filter({ hasText: 'a grey day' }).waitFor();
+    await page
+      .getByTestId('sample-text')
+      .filter({ hasText: firstText === 'a fine day' ? 'a grey day' : 'a fine day' })
+      .waitFor();
     const doomed = sampleOfUrl();
     await t.client.samples.delete(tc, { samples: [doomed] });
     await page.keyboard.press('1');
