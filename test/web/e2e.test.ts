@@ -3,9 +3,9 @@
 // clicks (an image classification dataset) and one box drawn (an object detection dataset of the same
 // folder: the classification workbench has no shapes); a version published; a training job from the
 // example algorithm with its log live; the job's output imported as a model, deployed, and a prediction
-// in the predict panel; sign out. The API is used only to put files into the object store, to register
-// the example algorithm, and to check what the pages did. A wrong password, another project's id in a
-// URL and a refused token are covered by console.test.ts.
+// in the predict panel; a token past its expiry; sign out. The API is used only to put files into the
+// object store, to register the example algorithm, and to check what the pages did. A wrong password,
+// another project's id in a URL and a token the server refuses are covered by console.test.ts.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import sharp from 'sharp';
@@ -263,6 +263,22 @@ describe('console end to end in Chromium', { skip: missing }, () => {
     );
     assert.ok(body.data.resp_data[0]!.probability > 0.9 && body.data.resp_data[1]!.probability < 0.1, JSON.stringify(body));
     await record('predict');
+  });
+
+  test("a token past its expiry (the browser's clock a day on) asks for a sign-in, which leads back to the page", async () => {
+    // console.test.ts covers a token the server refuses; this is the console's own check of expires_at.
+    const servicePage = page.url();
+    await page.clock.setFixedTime(Date.now() + 25 * 3600_000);
+    await page.getByRole('link', { name: 'Models' }).click();
+    await page.waitForURL(/\/sign-in\?expired=1&next=/);
+    await page.getByText('Your session ended or was refused').waitFor();
+    await record('expired');
+    await page.clock.setFixedTime(Date.now());
+    await fillSignIn(page, t.creds, t.creds.password);
+    await page.waitForURL(`${projectUrl}/models`);
+    await page.getByRole('row', { name: /lr-model/ }).waitFor();
+    await page.goto(servicePage);
+    await page.getByTestId('service-status').getByText('running').waitFor();
   });
 
   test('7. sign out', async () => {
