@@ -75,7 +75,7 @@ export const iamProjectRoutes: FastifyPluginAsyncTypebox<{ identity: IdentitySer
       const u = await visibleUser(identity, who, req.params.user_id);
       if (!(await identity.isMember(p.id, u.id))) throw iamErrors.notFound('role assignment', `${u.name} in project ${p.name}`);
       // Their tokens in the project end too: their next request in it is refused.
-      await identity.revokeProjectAccess(p.id, u.id);
+      await identity.removeMember(p.id, u.id);
       return reply.status(204).send(null);
     },
   });

@@ -209,13 +209,6 @@ export class IdentityService {
     return u;
   }
 
-  /** Takes the user out of the project and ends their tokens there: their next request in it is refused. */
-  async revokeProjectAccess(projectId: string, userId: string): Promise<void> {
-    await this.store.removeMember(projectId, userId);
-    await this.store.deleteTokensOfUserInProject(userId, projectId);
-    this.changed();
-  }
-
   userById(id: string): Promise<UserWithDomain | undefined> {
     return this.store.userById(id);
   }
@@ -275,9 +268,10 @@ export class IdentityService {
     this.changed();
   }
 
-  /** Takes the user out of the project; false when they were not a member. */
+  /** Takes the user out of the project and ends their tokens there, so their next request in it is refused; false when they were not a member. */
   async removeMember(projectId: string, userId: string): Promise<boolean> {
     const r = await this.store.removeMember(projectId, userId);
+    await this.store.deleteTokensOfUserInProject(userId, projectId);
     this.changed();
     return Number(r.numDeletedRows) > 0;
   }

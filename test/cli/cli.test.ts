@@ -142,6 +142,10 @@ describe('atelier command line', () => {
     const key = JSON.parse((await cli('credential', 'create', '--domain', 'atelier', '--user', 'carol')).stdout) as { ak: string; sk: string };
     const carol = new AtelierClient(url, { kind: 'aksk', ak: key.ak, sk: key.sk, projectId: project.id });
     assert.equal((await carol.http.raw('GET', '/v1/{project_id}/quotas')).status, 200);
+    const anonymous = new AtelierClient(url, { kind: 'none', projectId: project.id });
+    const issued = await anonymous.iam.issueToken({ domain: 'atelier', user: 'carol', password: 'password-123', project: { id: project.id } });
+    const carolByToken = new AtelierClient(url, { kind: 'token', token: issued.token, projectId: project.id });
+    assert.equal((await carolByToken.http.raw('GET', '/v1/{project_id}/quotas')).status, 200);
 
     const { stdout } = await cli('project', 'remove-member', '--domain', 'atelier', '--project', 'team-c', '--user', 'carol');
     assert.deepEqual(JSON.parse(stdout), { result: 'ok' });
@@ -151,6 +155,10 @@ describe('atelier command line', () => {
     while (Date.now() < deadline && (status = (await carol.http.raw('GET', '/v1/{project_id}/quotas')).status) === 200)
       await new Promise((r) => setTimeout(r, 100));
     assert.equal(status, 403);
+    // Her token for the project ended with the membership.
+    while (Date.now() < deadline && (status = (await carolByToken.http.raw('GET', '/v1/{project_id}/quotas')).status) === 200)
+      await new Promise((r) => setTimeout(r, 100));
+    assert.equal(status, 401);
 
     await assert.rejects(
       cli('project', 'remove-member', '--domain', 'atelier', '--project', 'team-c', '--user', 'carol'),

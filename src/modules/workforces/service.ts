@@ -256,7 +256,7 @@ export class WorkforceService {
   /** Identities that are in no team of the project any more leave the project: their tokens there end now. */
   private async revokeLeavers(projectId: string, userIds: readonly string[]): Promise<void> {
     for (const userId of new Set(userIds)) {
-      if (!(await this.deps.store.hasActiveMembership(projectId, userId))) await this.deps.identity.revokeProjectAccess(projectId, userId);
+      if (!(await this.deps.store.hasActiveMembership(projectId, userId))) await this.deps.identity.removeMember(projectId, userId);
     }
   }
 
