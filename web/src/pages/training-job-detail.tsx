@@ -34,6 +34,16 @@ export default function TrainingJobDetail({ projectId, jobId }: { projectId: str
     enabled: j !== undefined,
     refetchInterval: running ? 5000 : false,
   });
+  // The polls stop when the job ends, and the last one may predate its last lines: read once more then.
+  const wasRunning = useRef(false);
+  useEffect(() => {
+    if (running) wasRunning.current = true;
+    else if (wasRunning.current) {
+      wasRunning.current = false;
+      void queries.invalidateQueries({ queryKey: ['training-log', projectId, jobId] });
+      void queries.invalidateQueries({ queryKey: ['training-metrics', projectId, jobId] });
+    }
+  }, [running, queries, projectId, jobId]);
   // A tail: new lines scroll into view.
   const tail = useRef<HTMLPreElement>(null);
   const content = log.data?.content;
