@@ -9,7 +9,7 @@
 // Needs Go (ATELIER_GO, else /usr/local/go/bin/go, else `go` on PATH) and the Go module proxy the first time: a cold build
 // takes minutes and about 2 GB of Go caches.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -109,10 +109,31 @@ function withLock(dir, fn) {
   }
 }
 
+const PRUNE_AFTER_MS = 14 * 24 * 3600_000;
+
+/**
+ * Marks this build as used (its folder's time) and removes the builds of other sources no checkout has used for two
+ * weeks: each is about 120 MB.
+ */
+function touchAndPrune(target) {
+  const now = new Date();
+  try {
+    utimesSync(dirname(target), now, now);
+    for (const name of readdirSync(cacheRoot())) {
+      const dir = join(cacheRoot(), name);
+      if (dir === dirname(target) || name.endsWith('.lock')) continue;
+      if (now.getTime() - statSync(dir).mtimeMs > PRUNE_AFTER_MS) rmSync(dir, { recursive: true, force: true });
+    }
+  } catch {
+    // Pruning is housekeeping: never a reason to fail.
+  }
+  return target;
+}
+
 /** The binary, built first when missing (under a lock: two test files may ask at once); throws KubeTestServerError. */
 export function ensureKubeTestServer({ log = () => {} } = {}) {
   const target = kubeTestServerPath();
-  if (existsSync(target)) return target;
+  if (existsSync(target)) return touchAndPrune(target);
   const reason = cannotBuildReason();
   if (reason) throw new KubeTestServerError(reason);
   return withLock(dirname(target), () => {
@@ -132,7 +153,7 @@ export function ensureKubeTestServer({ log = () => {} } = {}) {
     }
     renameSync(partial, target);
     log(`built in ${Math.round((Date.now() - started) / 1000)} s`);
-    return target;
+    return touchAndPrune(target);
   });
 }
 

@@ -10,8 +10,9 @@ import { cannotBuildReason, ensureKubeTestServer, KubeTestServerError, readyKube
 
 /**
  * A real kube-apiserver (on an embedded etcd) started for a test file, with the real kube-controller-manager when asked
- * (Job, garbage collector, namespace and service-account controllers). There is no kubelet and no scheduler: a test
- * binds pods and writes their status itself.
+ * (Job, garbage collector, namespace and service-account controllers) and the real kube-scheduler when asked (it places
+ * pods on the Node objects a test creates). There is no kubelet: a test writes the pods' status itself, and binds them
+ * when no scheduler runs.
  */
 export interface KubeTestServer {
   /** https://127.0.0.1:<port> */
@@ -67,7 +68,7 @@ function exited(child: ChildProcess): Promise<void> {
 }
 
 /** Starts the server on a free loopback port and waits for /readyz; builds the binary first when it is missing. */
-export async function startKubeTestServer(opts: { readyTimeoutMs?: number; controllers?: boolean } = {}): Promise<KubeTestServer> {
+export async function startKubeTestServer(opts: { readyTimeoutMs?: number; controllers?: boolean; scheduler?: boolean } = {}): Promise<KubeTestServer> {
   let binary: string;
   try {
     binary = ensureKubeTestServer({ log: (m) => process.stderr.write(`kube-test-server: ${m}\n`) });
@@ -104,8 +105,9 @@ export async function startKubeTestServer(opts: { readyTimeoutMs?: number; contr
     closeSync(log);
   }
   let controllers: ChildProcess | undefined;
+  let scheduler: ChildProcess | undefined;
   const stop = async () => {
-    for (const c of [controllers, child]) {
+    for (const c of [scheduler, controllers, child]) {
       if (!c || c.exitCode !== null || c.signalCode !== null) continue;
       c.kill('SIGTERM');
       const killer = setTimeout(() => c.kill('SIGKILL'), 10_000);
@@ -163,6 +165,15 @@ export async function startKubeTestServer(opts: { readyTimeoutMs?: number; contr
       );
     } finally {
       closeSync(cmLog);
+    }
+  }
+  if (opts.scheduler) {
+    const schedLog = openSync(join(dir, 'scheduler.log'), 'a');
+    try {
+      const args = ['scheduler', '--atelier-exit-with-parent', `--kubeconfig=${kubeconfigPath}`, '--leader-elect=false', '--secure-port=0', '--v=1'];
+      scheduler = spawn(binary, args, { stdio: ['ignore', schedLog, schedLog] });
+    } finally {
+      closeSync(schedLog);
     }
   }
   return { server, kubeconfigPath, kc, token, caPem, dir, logFile, stop };

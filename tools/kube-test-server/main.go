@@ -3,7 +3,8 @@
 // other flag goes to kube-apiserver unchanged.
 //
 // `kube-test-server controller-manager FLAGS...` runs the real kube-controller-manager instead (the tests start it with
-// the Job controller, the garbage collector and the namespace and service-account controllers).
+// the Job controller, the garbage collector and the namespace and service-account controllers), and
+// `kube-test-server scheduler FLAGS...` the real kube-scheduler (placement on Node objects a test creates).
 //
 //	--atelier-data-dir=DIR  where etcd keeps its data and the generated PKI lives (DIR/pki); created when missing
 //	--atelier-pki-only      write the PKI (CA, serving certificate for 127.0.0.1/localhost, service-account key) and exit
@@ -37,10 +38,11 @@ import (
 	_ "k8s.io/component-base/metrics/prometheus/version"
 	"k8s.io/kubernetes/cmd/kube-apiserver/app"
 	cmapp "k8s.io/kubernetes/cmd/kube-controller-manager/app"
+	schedapp "k8s.io/kubernetes/cmd/kube-scheduler/app"
 )
 
 func main() {
-	if len(os.Args) > 1 && os.Args[1] == "controller-manager" {
+	if len(os.Args) > 1 && (os.Args[1] == "controller-manager" || os.Args[1] == "scheduler") {
 		var rest []string
 		for _, a := range os.Args[2:] {
 			if a == "--atelier-exit-with-parent" {
@@ -50,6 +52,9 @@ func main() {
 			}
 		}
 		cmd := cmapp.NewControllerManagerCommand()
+		if os.Args[1] == "scheduler" {
+			cmd = schedapp.NewSchedulerCommand()
+		}
 		cmd.SetArgs(rest)
 		os.Exit(cli.Run(cmd))
 	}

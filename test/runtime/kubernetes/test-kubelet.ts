@@ -95,3 +95,20 @@ export async function settlePod(core: CoreV1Api, namespace: string, name: string
     }
   }
 }
+
+/** Registers a Node, as a kubelet would: its labels, its capacity, Ready. */
+export async function registerNode(core: CoreV1Api, name: string, labels: Record<string, string>, capacity: { cpu: string; memory: string }): Promise<void> {
+  await core.createNode({ body: { metadata: { name, labels: { 'kubernetes.io/hostname': name, 'kubernetes.io/os': 'linux', ...labels } } } });
+  const node = await core.readNode({ name });
+  const resources = { ...capacity, pods: '110' };
+  node.status = {
+    capacity: resources,
+    allocatable: resources,
+    conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'test kubelet', lastHeartbeatTime: now(), lastTransitionTime: now() }],
+  };
+  const ready = await core.replaceNodeStatus({ name, body: node });
+  // The TaintNodesByCondition admission taints a new node not-ready; the node lifecycle controller (not run here: no
+  // kubelet sends heartbeats) would lift it once the node reports Ready.
+  ready.spec = { ...ready.spec, taints: (ready.spec?.taints ?? []).filter((t) => t.key !== 'node.kubernetes.io/not-ready') };
+  await core.replaceNode({ name, body: ready });
+}

@@ -8,6 +8,7 @@ import { BatchV1Api, CoreV1Api, type V1Job, type V1Pod } from '@kubernetes/clien
 import { mapTrainingJobStatus } from '#src/runtime/kubernetes/job-status.ts';
 import { KubeConfigError, loadKubeTarget, SERVICE_ACCOUNT_DIR } from '#src/runtime/kubernetes/kube-config.ts';
 import { resourceSelector } from '#src/runtime/kubernetes/labels.ts';
+import { poolNodeSelector } from '#src/runtime/kubernetes/pool-placement.ts';
 import { COMPLETION_INDEX_ANNOTATION, trainingJobObjects, type TrainingJobWorkload } from '#src/runtime/kubernetes/training-job-manifest.ts';
 import { kubeTestServerSkip, startKubeTestServer, type KubeTestServer } from '../../helpers/kube.ts';
 import { settlePod, type PodOutcome } from './test-kubelet.ts';
@@ -27,7 +28,7 @@ function workload(jobId: string, nodeCount: number): TrainingJobWorkload {
     jobDir: '/job',
     env: { data_url: '/job/inputs/data_url', MA_TASK_INDEX: 'forged', LR: '0.1' },
     perNode: { cpu: 1.5, memoryMb: 2048 },
-    nodeSelector: { 'atelier.io/pool': 'pool-a' },
+    nodeSelector: poolNodeSelector('pool-a'),
   };
 }
 
