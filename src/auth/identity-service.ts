@@ -306,11 +306,18 @@ export class IdentityService {
    * so a key can be rotated (make the second, switch, delete the first) but not hoarded.
    */
   async createBoundedAccessKey(user: UserWithDomain, description: string): Promise<{ ak: string; sk: string; created_at: number }> {
-    const held = await this.store.accessKeysOfUser(user.id);
-    if (held.length >= ACCESS_KEYS_PER_USER) {
-      throw new IdentityError(`user ${user.name} already holds ${held.length} access keys, the most one may; delete one first`, 'conflict');
+    const ak = accessKeyId();
+    const sk = secretAccessKey();
+    const created_at = this.clock.now();
+    const held = await this.store.insertAccessKeyUpTo(
+      { ak, user_id: user.id, secret_enc: this.secrets.seal(sk), description, created_at },
+      ACCESS_KEYS_PER_USER,
+    );
+    if (held >= ACCESS_KEYS_PER_USER) {
+      throw new IdentityError(`user ${user.name} already holds ${held} access keys, the most one may; delete one first`, 'conflict');
     }
-    return this.createAccessKey(user, description);
+    this.changed();
+    return { ak, sk, created_at };
   }
 
   /** An access key's record without its secret, or undefined. */

@@ -143,6 +143,23 @@ export class IdentityStore {
   insertAccessKey(row: AccessKeyRow) {
     return this.db.insertInto('access_keys').values(row).execute();
   }
+  /**
+   * Inserts the key unless the user already holds `max`; answers how many they held. A no-op update
+   * of the user's row first takes its lock, so two creates at once are counted one after the other.
+   */
+  insertAccessKeyUpTo(row: AccessKeyRow, max: number): Promise<number> {
+    return this.db.transaction().execute(async (trx) => {
+      await trx.updateTable('users').set({ id: row.user_id }).where('id', '=', row.user_id).execute();
+      const held = await trx
+        .selectFrom('access_keys')
+        .select((e) => e.fn.countAll<number>().as('n'))
+        .where('user_id', '=', row.user_id)
+        .executeTakeFirst();
+      const n = Number(held?.n ?? 0);
+      if (n < max) await trx.insertInto('access_keys').values(row).execute();
+      return n;
+    });
+  }
   accessKey(ak: string) {
     return this.db.selectFrom('access_keys').selectAll().where('ak', '=', ak).executeTakeFirst();
   }

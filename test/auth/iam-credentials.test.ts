@@ -68,6 +68,16 @@ test('a user holds at most two keys: the third is refused with 409 and nothing i
     keys.map((k) => k.description),
     ['', ''],
   );
+
+  // Five creates at once for a user with no key: two are made, three refused.
+  const kira = await identity.createUser(t.creds.domain_name, 'kira', 'password-123', 'user');
+  await identity.addMember(await identity.project(t.creds.domain_name, t.creds.project_id), kira);
+  const asKira = await tokenClient(t, t.creds.domain_name, 'kira', 'password-123', t.creds.project_id);
+  const raced = await Promise.allSettled(
+    Array.from({ length: 5 }, () => asKira.http.op(ops.CreatePermanentAccessKey, { body: { credential: { user_id: kira.id } } })),
+  );
+  assert.equal(raced.filter((r) => r.status === 'fulfilled').length, 2);
+  assert.equal((await asKira.http.op(ops.ListPermanentAccessKeys)).credentials.length, 2);
 });
 
 test("a plain user cannot touch a colleague's keys (403); an admin manages the account's users' keys", async () => {
