@@ -66,6 +66,8 @@ export function ImageCanvas(props: ImageCanvasProps) {
 
   const down = (e: ReactPointerEvent<SVGSVGElement>) => {
     if (!size || e.button !== 0) return;
+    // A new shape takes the chosen label: with none yet, there is nothing to draw with.
+    if (tool !== 'select' && !props.activeLabel) return;
     const p = at(e);
     svg.current!.setPointerCapture(e.pointerId);
     if (tool === 'polygon') {

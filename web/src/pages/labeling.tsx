@@ -495,7 +495,7 @@ function Editor({ kind, path, sample, datasetLabels, index, state, pathname, que
                       </button>
                     ))}
                   </div>
-                  <p className="muted wb-hint">{TOOL_HINT[tool](draft.length)}</p>
+                  <p className="muted wb-hint">{activeLabel ? TOOL_HINT[tool](draft.length) : 'Add a label first: each new shape takes the chosen label.'}</p>
                   <ImageCanvas
                     src={sample.source}
                     alt={sample.sample_name ?? ''}
