@@ -20,6 +20,8 @@ import { sampleErrors } from './errors.ts';
 const sampleTypeIs = (value: number): Cond => sql`s.sample_type = ${value}`;
 /** Images get previews (resized copies); other samples are shown as they are. */
 const IMAGE_SAMPLE = 0;
+/** Rows a page skips beyond which its total is read first, to choose the shorter walk (deepPage). */
+const DEEP_OFFSET = 10_000;
 const scoreBetween = (low: number, high: number): Cond => sql`s.score between ${low} and ${high}`;
 
 function score(v: string | undefined, field: string): number | undefined {
@@ -94,10 +96,27 @@ export class SampleQueries {
       limit: q.limit,
       offset: pageStart(q.offset, q.limit),
     };
-    const [total, rows] = await Promise.all([this.count(req, dataset.id, label, q), this.lists.page(req)]);
+    const [total, rows] =
+      req.offset > DEEP_OFFSET
+        ? await this.deepPage(req, dataset.id, label, q)
+        : await Promise.all([this.count(req, dataset.id, label, q), this.lists.page(req)]);
     const byNo = new Map(refs.map((l) => [l.no, l]));
     const source = (r: SampleRow) => this.urls.forSource(origin, r.source, r.sample_type === IMAGE_SAMPLE ? process : '');
     return { sample_count: total, samples: rows.map((r) => sampleView(r, byNo, source(r))) };
+  }
+
+  /**
+   * A page far into a list, with its total. An index walk skips entries one at a time, so a page past
+   * the middle is read from the list's other end (the order reversed) and turned back.
+   */
+  private async deepPage(req: ListRequest, datasetId: string, label: LabelRef | undefined, q: ListSamplesQuery): Promise<[number, SampleRow[]]> {
+    const total = await this.count(req, datasetId, label, q);
+    const after = total - req.offset;
+    if (after <= 0) return [total, []];
+    if (req.offset <= total / 2) return [total, await this.lists.page(req)];
+    const limit = Math.min(req.limit, after);
+    const rows = await this.lists.page({ ...req, order: req.order === 'asc' ? 'desc' : 'asc', limit, offset: after - limit });
+    return [total, rows.reverse()];
   }
 
   /** The total of a list: from the counters when the filter is one they keep, else counted. */
