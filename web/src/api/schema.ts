@@ -35,6 +35,148 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v3.0/OS-CREDENTIAL/credentials": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List access keys */
+        get: operations["ListPermanentAccessKeys"];
+        put?: never;
+        /** Create an access key (AK/SK) for a user */
+        post: operations["CreatePermanentAccessKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3.0/OS-CREDENTIAL/credentials/{access_key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete an access key */
+        delete: operations["DeletePermanentAccessKey"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the account's users (admin) */
+        get: operations["KeystoneListUsers"];
+        put?: never;
+        /** Create a user (admin) */
+        post: operations["KeystoneCreateUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/users/{user_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Show a user (admin) */
+        get: operations["KeystoneShowUser"];
+        put?: never;
+        post?: never;
+        /** Delete a user with their access keys, tokens and memberships (admin) */
+        delete: operations["KeystoneDeleteUser"];
+        options?: never;
+        head?: never;
+        /** Reset a user's password (admin) */
+        patch: operations["KeystoneUpdateUserByAdmin"];
+        trace?: never;
+    };
+    "/v3/projects": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the account's projects (admin) */
+        get: operations["KeystoneListProjects"];
+        put?: never;
+        /** Create a project (admin) */
+        post: operations["KeystoneCreateProject"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/projects/{iam_project_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete an empty project (admin) */
+        delete: operations["KeystoneDeleteProject"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/projects/{iam_project_id}/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List a project's members (admin) */
+        get: operations["KeystoneListProjectUsers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/projects/{iam_project_id}/users/{user_id}/roles/{role_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Make a user a member of a project (admin) */
+        put: operations["KeystoneAssignProjectRoleToUser"];
+        post?: never;
+        /** Take a user out of a project (admin) */
+        delete: operations["KeystoneRemoveProjectRoleFromUser"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v2/{project_id}/authorizations": {
         parameters: {
             query?: never;
@@ -2095,7 +2237,7 @@ export interface operations {
                  *           ],
                  *           "password": {
                  *             "user": {
-                 *               "name": "l1@example.com",
+                 *               "name": "fay",
                  *               "password": "********",
                  *               "domain": {
                  *                 "name": "atelier"
@@ -2105,7 +2247,7 @@ export interface operations {
                  *         },
                  *         "scope": {
                  *           "project": {
-                 *             "id": "8271f1905bfc4fdf9d4902305490c2d0"
+                 *             "name": "fay-p"
                  *           }
                  *         }
                  *       }
@@ -2161,27 +2303,27 @@ export interface operations {
                      *         "methods": [
                      *           "password"
                      *         ],
-                     *         "expires_at": "2026-12-07T00:11:59.543Z",
-                     *         "issued_at": "2026-12-06T00:11:59.543Z",
+                     *         "expires_at": "2026-12-07T02:31:42.528Z",
+                     *         "issued_at": "2026-12-06T02:31:42.528Z",
                      *         "user": {
-                     *           "id": "610c9f083fbd45398debafbd27b73e7a",
-                     *           "name": "l1@example.com",
+                     *           "id": "73f5d26b18e342c5aca2339eb5d57306",
+                     *           "name": "fay",
                      *           "domain": {
-                     *             "id": "a36c6b80b54d4beba51788bcf06f2263",
+                     *             "id": "8291bac589f6441287804736784108cd",
                      *             "name": "atelier"
                      *           }
                      *         },
                      *         "project": {
-                     *           "id": "8271f1905bfc4fdf9d4902305490c2d0",
-                     *           "name": "default",
+                     *           "id": "4e7aef67d1f647a3929e5271de1d1938",
+                     *           "name": "fay-p",
                      *           "domain": {
-                     *             "id": "a36c6b80b54d4beba51788bcf06f2263",
+                     *             "id": "8291bac589f6441287804736784108cd",
                      *             "name": "atelier"
                      *           }
                      *         },
                      *         "roles": [
                      *           {
-                     *             "id": "worker",
+                     *             "id": "user",
                      *             "name": "te_agency"
                      *           }
                      *         ],
@@ -2330,32 +2472,32 @@ export interface operations {
                      * @example {
                      *       "projects": [
                      *         {
-                     *           "id": "0710bfa6c59b41eb9e917f07f386d802",
+                     *           "id": "175a78552a7441f492417919c46cf103",
                      *           "name": "pia-a",
-                     *           "domain_id": "80e8aa9ef53f4da990aa947466378d25",
+                     *           "domain_id": "49452c2c75c54c3fa9d78bcb2815f398",
                      *           "description": "",
                      *           "enabled": true,
                      *           "is_domain": false,
-                     *           "parent_id": "80e8aa9ef53f4da990aa947466378d25",
+                     *           "parent_id": "49452c2c75c54c3fa9d78bcb2815f398",
                      *           "links": {
-                     *             "self": "http://127.0.0.1:42725/v3/projects/0710bfa6c59b41eb9e917f07f386d802"
+                     *             "self": "http://127.0.0.1:46471/v3/projects/175a78552a7441f492417919c46cf103"
                      *           }
                      *         },
                      *         {
-                     *           "id": "043cb97ccb9743d1890b110ee50f8595",
+                     *           "id": "9cc5a47af9ce430f9c1accc4ad58e436",
                      *           "name": "pia-b",
-                     *           "domain_id": "80e8aa9ef53f4da990aa947466378d25",
+                     *           "domain_id": "49452c2c75c54c3fa9d78bcb2815f398",
                      *           "description": "",
                      *           "enabled": true,
                      *           "is_domain": false,
-                     *           "parent_id": "80e8aa9ef53f4da990aa947466378d25",
+                     *           "parent_id": "49452c2c75c54c3fa9d78bcb2815f398",
                      *           "links": {
-                     *             "self": "http://127.0.0.1:42725/v3/projects/043cb97ccb9743d1890b110ee50f8595"
+                     *             "self": "http://127.0.0.1:46471/v3/projects/9cc5a47af9ce430f9c1accc4ad58e436"
                      *           }
                      *         }
                      *       ],
                      *       "links": {
-                     *         "self": "http://127.0.0.1:42725/v3/auth/projects",
+                     *         "self": "http://127.0.0.1:46471/v3/auth/projects",
                      *         "previous": null,
                      *         "next": null
                      *       }
@@ -2468,6 +2610,1958 @@ export interface operations {
             };
         };
     };
+    ListPermanentAccessKeys: {
+        parameters: {
+            query?: {
+                /** @description Whose keys to list: the caller's own, or, for an admin, any user of the account. Left out: the caller's own, or every user's for an admin */
+                user_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "credentials": [
+                     *         {
+                     *           "access": "JN9JJSQRTN1MDSEID5MN",
+                     *           "status": "active",
+                     *           "user_id": "603ed49dbd8844428a4681c1acb6435b",
+                     *           "description": "bootstrap",
+                     *           "create_time": "2026-12-06T02:30:32.564Z"
+                     *         },
+                     *         {
+                     *           "access": "OUZZ47VJLRW17UQIWZNH",
+                     *           "status": "active",
+                     *           "user_id": "48a6a79e6aea473694dac8899f9eb6b1",
+                     *           "description": "",
+                     *           "create_time": "2026-12-06T02:30:36.684Z"
+                     *         },
+                     *         {
+                     *           "access": "8SDKOJ3JSB08Y552YNVR",
+                     *           "status": "active",
+                     *           "user_id": "48a6a79e6aea473694dac8899f9eb6b1",
+                     *           "description": "",
+                     *           "create_time": "2026-12-06T02:30:36.815Z"
+                     *         },
+                     *         {
+                     *           "access": "OBPZMXYE4YY8FVLDG9DA",
+                     *           "status": "active",
+                     *           "user_id": "5fd5832fae704e408836032312bd8487",
+                     *           "description": "",
+                     *           "create_time": "2026-12-06T02:30:37.611Z"
+                     *         },
+                     *         {
+                     *           "access": "LY89FDR7J6EV0YNUYU12",
+                     *           "status": "active",
+                     *           "user_id": "5fd5832fae704e408836032312bd8487",
+                     *           "description": "",
+                     *           "create_time": "2026-12-06T02:30:37.675Z"
+                     *         },
+                     *         {
+                     *           "access": "93GXVWUGG9F7NX178OQO",
+                     *           "status": "active",
+                     *           "user_id": "31fdd97b824747af8506ebb60d5fa231",
+                     *           "description": "",
+                     *           "create_time": "2026-12-06T02:30:38.053Z"
+                     *         },
+                     *         {
+                     *           "access": "BBE9A4092JC5ZODRM9Q5",
+                     *           "status": "active",
+                     *           "user_id": "3096c807aac8434fb1aac60ef5c0f2c2",
+                     *           "description": "",
+                     *           "create_time": "2026-12-06T02:30:39.399Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description The keys, oldest first; each user holds at most 2 */
+                        credentials: {
+                            /** @description The access key ID (AK), the Access= of a signature */
+                            access: string;
+                            /**
+                             * @description State of the key. active: the key signs requests (a deleted key is gone, not inactive)
+                             * @enum {string}
+                             */
+                            status: "active";
+                            /** @description ID of the user the key acts as */
+                            user_id: string;
+                            /** @description What the key is for, as given at creation (may be empty) */
+                            description: string;
+                            /** @description When the key was created, ISO 8601 UTC */
+                            create_time: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+        };
+    };
+    CreatePermanentAccessKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description A new access key */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "credential": {
+                 *         "user_id": "3f52e42efba74fb8bad7f6aaf22b5234",
+                 *         "description": "laptop"
+                 *       }
+                 *     }
+                 */
+                "application/json": {
+                    /** @description The key to create */
+                    credential: {
+                        /** @description ID of the user the key is for: the caller's own, or, for an admin of the account, one of its users */
+                        user_id: string;
+                        /** @description What the key is for, up to 255 characters */
+                        description?: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "credential": {
+                     *         "access": "K0UPELRZV767KASW093N",
+                     *         "status": "active",
+                     *         "user_id": "3f52e42efba74fb8bad7f6aaf22b5234",
+                     *         "description": "laptop",
+                     *         "create_time": "2026-12-06T02:30:34.461Z",
+                     *         "secret": "********"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description The new key, with its secret */
+                        credential: {
+                            /** @description The access key ID (AK), the Access= of a signature */
+                            access: string;
+                            /**
+                             * @description State of the key. active: the key signs requests (a deleted key is gone, not inactive)
+                             * @enum {string}
+                             */
+                            status: "active";
+                            /** @description ID of the user the key acts as */
+                            user_id: string;
+                            /** @description What the key is for, as given at creation (may be empty) */
+                            description: string;
+                            /** @description When the key was created, ISO 8601 UTC */
+                            create_time: string;
+                            /** @description The secret access key (SK). Shown in this answer only: it cannot be read again, so keep it now */
+                            secret: string;
+                        };
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+        };
+    };
+    DeletePermanentAccessKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The access key ID (AK) to delete
+                 * @example K0UPELRZV767KASW093N
+                 */
+                access_key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description ModelArts error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+        };
+    };
+    KeystoneListUsers: {
+        parameters: {
+            query?: {
+                /** @description Only the user of this name */
+                name?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "users": [
+                     *         {
+                     *           "id": "367ae93db77a41afb67028eb1566e095",
+                     *           "name": "admin",
+                     *           "domain_id": "df082ec175b0455f92b8ca9ab9f091ff",
+                     *           "enabled": true,
+                     *           "role": "admin",
+                     *           "create_time": "2026-12-06T02:31:07.676Z",
+                     *           "links": {
+                     *             "self": "http://127.0.0.1:44443/v3/users/367ae93db77a41afb67028eb1566e095"
+                     *           }
+                     *         },
+                     *         {
+                     *           "id": "bda156e4e6b4477895dcd23aeba901c7",
+                     *           "name": "pat",
+                     *           "domain_id": "df082ec175b0455f92b8ca9ab9f091ff",
+                     *           "enabled": true,
+                     *           "role": "user",
+                     *           "create_time": "2026-12-06T02:31:13.451Z",
+                     *           "links": {
+                     *             "self": "http://127.0.0.1:44443/v3/users/bda156e4e6b4477895dcd23aeba901c7"
+                     *           }
+                     *         },
+                     *         {
+                     *           "id": "80353fc20e7743d2a9d6f1a339bca7b8",
+                     *           "name": "vic",
+                     *           "domain_id": "df082ec175b0455f92b8ca9ab9f091ff",
+                     *           "enabled": true,
+                     *           "role": "user",
+                     *           "create_time": "2026-12-06T02:31:12.953Z",
+                     *           "links": {
+                     *             "self": "http://127.0.0.1:44443/v3/users/80353fc20e7743d2a9d6f1a339bca7b8"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "links": {
+                     *         "self": "http://127.0.0.1:44443/v3/users",
+                     *         "previous": null,
+                     *         "next": null
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description The account's users by name (labeling team members are managed through the workforce APIs and are not listed) */
+                        users: {
+                            /** @description User ID */
+                            id: string;
+                            /** @description User name, unique in the account */
+                            name: string;
+                            /** @description The user's account (domain) ID */
+                            domain_id: string;
+                            /** @description Always true: a user that exists can sign in (delete a user to stop them) */
+                            enabled: boolean;
+                            /**
+                             * @description The user's role in the account. admin: manages the account's users, projects and every user's access keys; user: works in the projects they are a member of
+                             * @enum {string}
+                             */
+                            role: "admin" | "user";
+                            /** @description When the user was created, ISO 8601 UTC */
+                            create_time: string;
+                            /** @description Where the user is */
+                            links: {
+                                /** @description The URL of this resource */
+                                self: string;
+                            };
+                        }[];
+                        /** @description Links of the list */
+                        links: {
+                            /** @description The URL of this list */
+                            self: string;
+                            /** @description Always null: the list comes in one page */
+                            previous: string | null;
+                            /** @description Always null: the list comes in one page */
+                            next: string | null;
+                        };
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+        };
+    };
+    KeystoneCreateUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description A new user of the account */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "user": {
+                 *         "name": "uma",
+                 *         "password": "********",
+                 *         "domain_id": "df082ec175b0455f92b8ca9ab9f091ff"
+                 *       }
+                 *     }
+                 */
+                "application/json": {
+                    /** @description The user to create */
+                    user: {
+                        /** @description User name: 1-64 letters, digits, "_", "-" or ".", unique in the account */
+                        name: string;
+                        /** @description Password, at least 8 characters */
+                        password: string;
+                        /** @description The account to create the user in; it must be the caller's own (left out: the caller's) */
+                        domain_id?: string;
+                        /**
+                         * @description Role of the new user (default user). admin: manages the account's users, projects and access keys; user: works in the projects they are made a member of
+                         * @enum {string}
+                         */
+                        role?: "admin" | "user";
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "user": {
+                     *         "id": "4cf6ec0395584ffab9f020fea7b58c05",
+                     *         "name": "uma",
+                     *         "domain_id": "df082ec175b0455f92b8ca9ab9f091ff",
+                     *         "enabled": true,
+                     *         "role": "user",
+                     *         "create_time": "2026-12-06T02:31:08.272Z",
+                     *         "links": {
+                     *           "self": "http://127.0.0.1:44443/v3/users/4cf6ec0395584ffab9f020fea7b58c05"
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description A user of the caller's account */
+                        user: {
+                            /** @description User ID */
+                            id: string;
+                            /** @description User name, unique in the account */
+                            name: string;
+                            /** @description The user's account (domain) ID */
+                            domain_id: string;
+                            /** @description Always true: a user that exists can sign in (delete a user to stop them) */
+                            enabled: boolean;
+                            /**
+                             * @description The user's role in the account. admin: manages the account's users, projects and every user's access keys; user: works in the projects they are a member of
+                             * @enum {string}
+                             */
+                            role: "admin" | "user";
+                            /** @description When the user was created, ISO 8601 UTC */
+                            create_time: string;
+                            /** @description Where the user is */
+                            links: {
+                                /** @description The URL of this resource */
+                                self: string;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+        };
+    };
+    KeystoneShowUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description ID of a user of the account
+                 * @example 4cf6ec0395584ffab9f020fea7b58c05
+                 */
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "user": {
+                     *         "id": "4cf6ec0395584ffab9f020fea7b58c05",
+                     *         "name": "uma",
+                     *         "domain_id": "df082ec175b0455f92b8ca9ab9f091ff",
+                     *         "enabled": true,
+                     *         "role": "user",
+                     *         "create_time": "2026-12-06T02:31:08.272Z",
+                     *         "links": {
+                     *           "self": "http://127.0.0.1:44443/v3/users/4cf6ec0395584ffab9f020fea7b58c05"
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description A user of the caller's account */
+                        user: {
+                            /** @description User ID */
+                            id: string;
+                            /** @description User name, unique in the account */
+                            name: string;
+                            /** @description The user's account (domain) ID */
+                            domain_id: string;
+                            /** @description Always true: a user that exists can sign in (delete a user to stop them) */
+                            enabled: boolean;
+                            /**
+                             * @description The user's role in the account. admin: manages the account's users, projects and every user's access keys; user: works in the projects they are a member of
+                             * @enum {string}
+                             */
+                            role: "admin" | "user";
+                            /** @description When the user was created, ISO 8601 UTC */
+                            create_time: string;
+                            /** @description Where the user is */
+                            links: {
+                                /** @description The URL of this resource */
+                                self: string;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+        };
+    };
+    KeystoneDeleteUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description ID of a user of the account
+                 * @example 4cf6ec0395584ffab9f020fea7b58c05
+                 */
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description ModelArts error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+        };
+    };
+    KeystoneUpdateUserByAdmin: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description ID of a user of the account
+                 * @example 4cf6ec0395584ffab9f020fea7b58c05
+                 */
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        /** @description An admin's change to a user */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "user": {
+                 *         "password": "********"
+                 *       }
+                 *     }
+                 */
+                "application/json": {
+                    /** @description What to change: the password only */
+                    user: {
+                        /** @description The new password, at least 8 characters; the user's tokens end with the old one */
+                        password: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "user": {
+                     *         "id": "4cf6ec0395584ffab9f020fea7b58c05",
+                     *         "name": "uma",
+                     *         "domain_id": "df082ec175b0455f92b8ca9ab9f091ff",
+                     *         "enabled": true,
+                     *         "role": "user",
+                     *         "create_time": "2026-12-06T02:31:08.272Z",
+                     *         "links": {
+                     *           "self": "http://127.0.0.1:44443/v3/users/4cf6ec0395584ffab9f020fea7b58c05"
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description A user of the caller's account */
+                        user: {
+                            /** @description User ID */
+                            id: string;
+                            /** @description User name, unique in the account */
+                            name: string;
+                            /** @description The user's account (domain) ID */
+                            domain_id: string;
+                            /** @description Always true: a user that exists can sign in (delete a user to stop them) */
+                            enabled: boolean;
+                            /**
+                             * @description The user's role in the account. admin: manages the account's users, projects and every user's access keys; user: works in the projects they are a member of
+                             * @enum {string}
+                             */
+                            role: "admin" | "user";
+                            /** @description When the user was created, ISO 8601 UTC */
+                            create_time: string;
+                            /** @description Where the user is */
+                            links: {
+                                /** @description The URL of this resource */
+                                self: string;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+        };
+    };
+    KeystoneListProjects: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "projects": [
+                     *         {
+                     *           "id": "aacb5fa7e0b645d2af8fd7de7f576e3c",
+                     *           "name": "default",
+                     *           "domain_id": "7122f305f1a54d5e891376616a393c21",
+                     *           "description": "",
+                     *           "enabled": true,
+                     *           "is_domain": false,
+                     *           "parent_id": "7122f305f1a54d5e891376616a393c21",
+                     *           "links": {
+                     *             "self": "http://127.0.0.1:40561/v3/projects/aacb5fa7e0b645d2af8fd7de7f576e3c"
+                     *           }
+                     *         },
+                     *         {
+                     *           "id": "b756f94275e9483aa49f7860245b9063",
+                     *           "name": "proj-busy",
+                     *           "domain_id": "7122f305f1a54d5e891376616a393c21",
+                     *           "description": "",
+                     *           "enabled": true,
+                     *           "is_domain": false,
+                     *           "parent_id": "7122f305f1a54d5e891376616a393c21",
+                     *           "links": {
+                     *             "self": "http://127.0.0.1:40561/v3/projects/b756f94275e9483aa49f7860245b9063"
+                     *           }
+                     *         },
+                     *         {
+                     *           "id": "2224dbed58484d888ce2a4722eac1022",
+                     *           "name": "proj-dup",
+                     *           "domain_id": "7122f305f1a54d5e891376616a393c21",
+                     *           "description": "",
+                     *           "enabled": true,
+                     *           "is_domain": false,
+                     *           "parent_id": "7122f305f1a54d5e891376616a393c21",
+                     *           "links": {
+                     *             "self": "http://127.0.0.1:40561/v3/projects/2224dbed58484d888ce2a4722eac1022"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "links": {
+                     *         "self": "http://127.0.0.1:40561/v3/projects",
+                     *         "previous": null,
+                     *         "next": null
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description The account's projects by name */
+                        projects: {
+                            /** @description Project ID */
+                            id: string;
+                            /** @description Project name */
+                            name: string;
+                            /** @description The project's account (domain) ID */
+                            domain_id: string;
+                            /** @description Always empty: Atelier projects carry no description */
+                            description: string;
+                            /** @description Always true: a project that exists can be used */
+                            enabled: boolean;
+                            /** @description Always false: a project here is never itself an account */
+                            is_domain: boolean;
+                            /** @description The project's parent, which is its account (domain) ID */
+                            parent_id: string;
+                            /** @description Where the project is */
+                            links: {
+                                /** @description The URL of this resource */
+                                self: string;
+                            };
+                        }[];
+                        /** @description Links of the list */
+                        links: {
+                            /** @description The URL of this list */
+                            self: string;
+                            /** @description Always null: the list comes in one page */
+                            previous: string | null;
+                            /** @description Always null: the list comes in one page */
+                            next: string | null;
+                        };
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+        };
+    };
+    KeystoneCreateProject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description A new project of the account */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "project": {
+                 *         "name": "proj-dup"
+                 *       }
+                 *     }
+                 */
+                "application/json": {
+                    /** @description The project to create (it starts with no members) */
+                    project: {
+                        /** @description Project name: 1-64 letters, digits, "_", "-" or ".", unique in the account */
+                        name: string;
+                        /** @description The account to create the project in; it must be the caller's own (left out: the caller's) */
+                        domain_id?: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "project": {
+                     *         "id": "2224dbed58484d888ce2a4722eac1022",
+                     *         "name": "proj-dup",
+                     *         "domain_id": "7122f305f1a54d5e891376616a393c21",
+                     *         "description": "",
+                     *         "enabled": true,
+                     *         "is_domain": false,
+                     *         "parent_id": "7122f305f1a54d5e891376616a393c21",
+                     *         "links": {
+                     *           "self": "http://127.0.0.1:40561/v3/projects/2224dbed58484d888ce2a4722eac1022"
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description A project of the caller's account */
+                        project: {
+                            /** @description Project ID */
+                            id: string;
+                            /** @description Project name */
+                            name: string;
+                            /** @description The project's account (domain) ID */
+                            domain_id: string;
+                            /** @description Always empty: Atelier projects carry no description */
+                            description: string;
+                            /** @description Always true: a project that exists can be used */
+                            enabled: boolean;
+                            /** @description Always false: a project here is never itself an account */
+                            is_domain: boolean;
+                            /** @description The project's parent, which is its account (domain) ID */
+                            parent_id: string;
+                            /** @description Where the project is */
+                            links: {
+                                /** @description The URL of this resource */
+                                self: string;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+        };
+    };
+    KeystoneDeleteProject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description ID of a project of the caller's account (Keystone's project_id)
+                 * @example b5d0028ceef248f89ae68759348ed5a3
+                 */
+                iam_project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description ModelArts error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+        };
+    };
+    KeystoneListProjectUsers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description ID of a project of the caller's account (Keystone's project_id)
+                 * @example b5d0028ceef248f89ae68759348ed5a3
+                 */
+                iam_project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "users": [
+                     *         {
+                     *           "id": "dc072cc7575945edb393651e061e77c2",
+                     *           "name": "quinn",
+                     *           "domain_id": "7122f305f1a54d5e891376616a393c21",
+                     *           "enabled": true,
+                     *           "role": "user",
+                     *           "create_time": "2026-12-06T02:30:59.697Z",
+                     *           "links": {
+                     *             "self": "http://127.0.0.1:40561/v3/users/dc072cc7575945edb393651e061e77c2"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "links": {
+                     *         "self": "http://127.0.0.1:40561/v3/projects/b5d0028ceef248f89ae68759348ed5a3/users",
+                     *         "previous": null,
+                     *         "next": null
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description The project's members by name (labeling team members are not listed) */
+                        users: {
+                            /** @description User ID */
+                            id: string;
+                            /** @description User name, unique in the account */
+                            name: string;
+                            /** @description The user's account (domain) ID */
+                            domain_id: string;
+                            /** @description Always true: a user that exists can sign in (delete a user to stop them) */
+                            enabled: boolean;
+                            /**
+                             * @description The user's role in the account. admin: manages the account's users, projects and every user's access keys; user: works in the projects they are a member of
+                             * @enum {string}
+                             */
+                            role: "admin" | "user";
+                            /** @description When the user was created, ISO 8601 UTC */
+                            create_time: string;
+                            /** @description Where the user is */
+                            links: {
+                                /** @description The URL of this resource */
+                                self: string;
+                            };
+                        }[];
+                        /** @description Links of the list */
+                        links: {
+                            /** @description The URL of this list */
+                            self: string;
+                            /** @description Always null: the list comes in one page */
+                            previous: string | null;
+                            /** @description Always null: the list comes in one page */
+                            next: string | null;
+                        };
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+        };
+    };
+    KeystoneAssignProjectRoleToUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description ID of a project of the caller's account (Keystone's project_id)
+                 * @example b5d0028ceef248f89ae68759348ed5a3
+                 */
+                iam_project_id: string;
+                /**
+                 * @description ID of a user of the account
+                 * @example dc072cc7575945edb393651e061e77c2
+                 */
+                user_id: string;
+                /**
+                 * @description The role on the project; Atelier has one. member: a member of the project, who may use everything in it
+                 * @example member
+                 */
+                role_id: "member";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description ModelArts error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+        };
+    };
+    KeystoneRemoveProjectRoleFromUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description ID of a project of the caller's account (Keystone's project_id)
+                 * @example b5d0028ceef248f89ae68759348ed5a3
+                 */
+                iam_project_id: string;
+                /**
+                 * @description ID of a user of the account
+                 * @example dc072cc7575945edb393651e061e77c2
+                 */
+                user_id: string;
+                /**
+                 * @description The role on the project; Atelier has one. member: a member of the project, who may use everything in it
+                 * @example member
+                 */
+                role_id: "member";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description ModelArts error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+        };
+    };
     GetAuthorizations: {
         parameters: {
             query: {
@@ -2484,7 +4578,7 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example e0c7109e0e314c2ba1af2cb1446f956b
+                 * @example bde99a5481534c0c935484997f030093
                  */
                 project_id: string;
             };
@@ -2503,18 +4597,18 @@ export interface operations {
                      *       "total_count": 2,
                      *       "auth": [
                      *         {
-                     *           "user_id": "36d9bf46a5b2469084eda9eb41bb077e",
+                     *           "user_id": "9d8810b97f694d41823b50a1d09de6ed",
                      *           "type": "agency",
                      *           "content": "ma_agency_two",
                      *           "user_name": "cache-user",
-                     *           "create_time": 1796490768855
+                     *           "create_time": 1796524350647
                      *         },
                      *         {
-                     *           "user_id": "863e7c3d42ec409d810fddb283f62fd9",
+                     *           "user_id": "3696a920db9a486b891e175119029020",
                      *           "type": "agency",
                      *           "content": "modelarts_agency",
                      *           "user_name": "admin",
-                     *           "create_time": 1796490768809
+                     *           "create_time": 1796524350325
                      *         }
                      *       ]
                      *     }
@@ -2622,7 +4716,7 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example 7220badce07148ec87919b11f542c634
+                 * @example 6d2e75380d6a4bb995551fbbf88b8b03
                  */
                 project_id: string;
             };
@@ -2632,9 +4726,9 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "user_id": "a8f10006408d483199f194b368d629f5",
-                 *       "type": "agency",
-                 *       "content": "modelarts_agency"
+                 *       "type": "credential",
+                 *       "content": "C33RFJ6S4N7LXDVQT653",
+                 *       "secret_key": "********"
                  *     }
                  */
                 "application/json": {
@@ -2757,7 +4851,7 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example c149bd2a42e04ec8b21ee9fa5ee03f12
+                 * @example b50afe5a49be44c3b38be45444a4be3b
                  */
                 project_id: string;
             };
@@ -2864,7 +4958,7 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example 1f48a4d32b4644f7993d5f7629857951
+                 * @example 4e7aef67d1f647a3929e5271de1d1938
                  */
                 project_id: string;
             };
@@ -2874,7 +4968,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "agency_name_suffix": "cs"
+                 *       "agency_name_suffix": "fay"
                  *     }
                  */
                 "application/json": {
@@ -2892,7 +4986,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "agency_name": "ma_agency_cs"
+                     *       "agency_name": "ma_agency_fay"
                      *     }
                      */
                     "application/json": {
@@ -3178,7 +5272,7 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example 068e03d92ee84c4994910e274805fbd4
+                 * @example 4e7aef67d1f647a3929e5271de1d1938
                  */
                 project_id: string;
             };
@@ -3198,13 +5292,13 @@ export interface operations {
                      *         "resources": [
                      *           {
                      *             "type": "pool",
-                     *             "quota": 1,
-                     *             "used": 1
+                     *             "quota": 15,
+                     *             "used": 0
                      *           },
                      *           {
                      *             "type": "network",
                      *             "quota": 15,
-                     *             "used": 1
+                     *             "used": 0
                      *           }
                      *         ]
                      *       }
@@ -3984,7 +6078,7 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example 872bc85889ab4c24a3c25f6aba24db13
+                 * @example b756f94275e9483aa49f7860245b9063
                  */
                 project_id: string;
             };
@@ -3998,11 +6092,11 @@ export interface operations {
                  *       "kind": "Network",
                  *       "metadata": {
                  *         "labels": {
-                 *           "os.modelarts/name": "ipool-net"
+                 *           "os.modelarts/name": "busy-net"
                  *         }
                  *       },
                  *       "spec": {
-                 *         "cidr": "192.168.0.0/24"
+                 *         "cidr": "192.168.0.0/16"
                  *       }
                  *     }
                  */
@@ -4064,15 +6158,15 @@ export interface operations {
                      *       "apiVersion": "v1",
                      *       "kind": "Network",
                      *       "metadata": {
-                     *         "name": "ipool-net-fb9bc76c9dd7465182141bf8daf15a40",
-                     *         "creationTimestamp": "2026-12-05T23:57:09Z",
+                     *         "name": "busy-net-544ae88e11b74192bf82e7f9b40794d6",
+                     *         "creationTimestamp": "2026-12-06T02:31:01Z",
                      *         "labels": {
-                     *           "os.modelarts/name": "ipool-net"
+                     *           "os.modelarts/name": "busy-net"
                      *         },
                      *         "annotations": {}
                      *       },
                      *       "spec": {
-                     *         "cidr": "192.168.0.0/24",
+                     *         "cidr": "192.168.0.0/16",
                      *         "connection": {}
                      *       },
                      *       "status": {
@@ -9369,7 +11463,7 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example 41ba56f94ff34928854f757d829703a2
+                 * @example 036e8b8662ed4fabb8c20ade550c2091
                  */
                 project_id: string;
             };
@@ -9379,15 +11473,15 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "dataset_name": "ds-1-19508",
+                 *       "dataset_name": "ds-1-56144",
                  *       "dataset_type": 0,
                  *       "data_sources": [
                  *         {
                  *           "data_type": 0,
-                 *           "data_path": "/samples-bucket/ds-1-19508/in/"
+                 *           "data_path": "/samples-bucket/ds-1-56144/in/"
                  *         }
                  *       ],
-                 *       "work_path": "/samples-bucket/ds-1-19508/out/",
+                 *       "work_path": "/samples-bucket/ds-1-56144/out/",
                  *       "work_path_type": 0,
                  *       "labels": [
                  *         {
@@ -9528,8 +11622,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "dataset_id": "fUvTZhl7pMmpeMpuesH",
-                     *       "import_task_id": "fUvTZhl7pMmpeMpuesH_TUfZkJSGBuFCO7pnR30"
+                     *       "dataset_id": "4l9VHN06KjX3EBaYpu0",
+                     *       "import_task_id": "4l9VHN06KjX3EBaYpu0_WYDt3HQOu49ItPvKm0H"
                      *     }
                      */
                     "application/json": {
@@ -9624,12 +11718,12 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example 262be9f83ff447ad94797b0a81a1e746
+                 * @example 036e8b8662ed4fabb8c20ade550c2091
                  */
                 project_id: string;
                 /**
                  * @description Dataset ID
-                 * @example uGeFeW5cLoHkDWtD2Pn
+                 * @example 4l9VHN06KjX3EBaYpu0
                  */
                 dataset_id: string;
             };
@@ -9648,18 +11742,18 @@ export interface operations {
                      *       "annotated_sample_count": 0,
                      *       "annotated_sub_sample_count": 0,
                      *       "content_labeling": true,
-                     *       "create_time": 1796515907222,
+                     *       "create_time": 1796524356225,
                      *       "data_format": "Default",
                      *       "data_sources": [
                      *         {
                      *           "data_type": 0,
-                     *           "data_path": "/samples-bucket/ds-1-7154/in/"
+                     *           "data_path": "/samples-bucket/ds-1-56144/in/"
                      *         }
                      *       ],
-                     *       "data_update_time": 1796515907224,
+                     *       "data_update_time": 1796524356241,
                      *       "dataset_format": 0,
-                     *       "dataset_id": "uGeFeW5cLoHkDWtD2Pn",
-                     *       "dataset_name": "ds-1-7154",
+                     *       "dataset_id": "4l9VHN06KjX3EBaYpu0",
+                     *       "dataset_name": "ds-1-56144",
                      *       "dataset_tags": [
                      *         "Image",
                      *         "Image classification"
@@ -9674,28 +11768,28 @@ export interface operations {
                      *         "0"
                      *       ],
                      *       "import_data": false,
-                     *       "inner_annotation_path": "/samples-bucket/ds-1-7154/out/ds-1-7154-uGeFeW5cLoHkDWtD2Pn/annotation/",
-                     *       "inner_data_path": "/samples-bucket/ds-1-7154/out/ds-1-7154-uGeFeW5cLoHkDWtD2Pn/data/",
-                     *       "inner_log_path": "/samples-bucket/ds-1-7154/out/ds-1-7154-uGeFeW5cLoHkDWtD2Pn/logs/",
-                     *       "inner_task_path": "/samples-bucket/ds-1-7154/out/ds-1-7154-uGeFeW5cLoHkDWtD2Pn/task/",
-                     *       "inner_temp_path": "/samples-bucket/ds-1-7154/out/ds-1-7154-uGeFeW5cLoHkDWtD2Pn/temp/",
-                     *       "inner_work_path": "/samples-bucket/ds-1-7154/out/ds-1-7154-uGeFeW5cLoHkDWtD2Pn/",
+                     *       "inner_annotation_path": "/samples-bucket/ds-1-56144/out/ds-1-56144-4l9VHN06KjX3EBaYpu0/annotation/",
+                     *       "inner_data_path": "/samples-bucket/ds-1-56144/out/ds-1-56144-4l9VHN06KjX3EBaYpu0/data/",
+                     *       "inner_log_path": "/samples-bucket/ds-1-56144/out/ds-1-56144-4l9VHN06KjX3EBaYpu0/logs/",
+                     *       "inner_task_path": "/samples-bucket/ds-1-56144/out/ds-1-56144-4l9VHN06KjX3EBaYpu0/task/",
+                     *       "inner_temp_path": "/samples-bucket/ds-1-56144/out/ds-1-56144-4l9VHN06KjX3EBaYpu0/temp/",
+                     *       "inner_work_path": "/samples-bucket/ds-1-56144/out/ds-1-56144-4l9VHN06KjX3EBaYpu0/",
                      *       "label_task_count": 0,
                      *       "managed": false,
                      *       "next_version_num": 1,
                      *       "running_tasks_id": [
-                     *         "88f2ec66-5eda-43b0-b21e-0cd4955ad689"
+                     *         "65111426-612d-4184-9cb0-89f7ea25f1d1"
                      *       ],
                      *       "status": 0,
                      *       "total_sample_count": 0,
                      *       "total_sub_sample_count": 0,
                      *       "unconfirmed_sample_count": 0,
-                     *       "update_time": 1796515907224,
-                     *       "work_path": "/samples-bucket/ds-1-7154/out/",
+                     *       "update_time": 1796524356241,
+                     *       "work_path": "/samples-bucket/ds-1-56144/out/",
                      *       "work_path_type": 0,
                      *       "workforce_task_count": 0,
                      *       "workspace_id": "0",
-                     *       "import_task_id": "uGeFeW5cLoHkDWtD2Pn_OomHmBoUiuz51httLj4",
+                     *       "import_task_id": "4l9VHN06KjX3EBaYpu0_WYDt3HQOu49ItPvKm0H",
                      *       "labels": [
                      *         {
                      *           "name": "cat",
@@ -10279,12 +12373,12 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example 0467178749714be8823f2da9fb6c4d5f
+                 * @example 4e7aef67d1f647a3929e5271de1d1938
                  */
                 project_id: string;
                 /**
                  * @description Dataset ID
-                 * @example NXCo6S2ibBFfAnmF1YV
+                 * @example 20K1VHfX7QceFMmXKEt
                  */
                 dataset_id: string;
             };
@@ -10661,12 +12755,12 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example 262be9f83ff447ad94797b0a81a1e746
+                 * @example 7a370da360ff4403a9274c89f1eed13d
                  */
                 project_id: string;
                 /**
                  * @description Dataset ID
-                 * @example uGeFeW5cLoHkDWtD2Pn
+                 * @example KzcgUOYuZduk1VJRAqK
                  */
                 dataset_id: string;
             };
@@ -10711,7 +12805,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "version_id": "KZsZnnuuds0ZtoYkLi1"
+                     *       "version_id": "WhcN3DK5iIstMHJW0sT"
                      *     }
                      */
                     "application/json": {
@@ -10799,17 +12893,17 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example 262be9f83ff447ad94797b0a81a1e746
+                 * @example 7a370da360ff4403a9274c89f1eed13d
                  */
                 project_id: string;
                 /**
                  * @description Dataset ID
-                 * @example uGeFeW5cLoHkDWtD2Pn
+                 * @example KzcgUOYuZduk1VJRAqK
                  */
                 dataset_id: string;
                 /**
                  * @description Version ID
-                 * @example KZsZnnuuds0ZtoYkLi1
+                 * @example WhcN3DK5iIstMHJW0sT
                  */
                 version_id: string;
             };
@@ -10829,7 +12923,7 @@ export interface operations {
                      *       "annotated_sample_count": 20,
                      *       "annotated_sub_sample_count": 0,
                      *       "clear_hard_property": true,
-                     *       "create_time": 1796515909342,
+                     *       "create_time": 1796524371499,
                      *       "description": "team labels",
                      *       "export_images": false,
                      *       "extract_serial_number": false,
@@ -10844,11 +12938,11 @@ export interface operations {
                      *       "total_sample_count": 20,
                      *       "total_sub_sample_count": 0,
                      *       "train_evaluate_sample_ratio": "1.00",
-                     *       "update_time": 1796515909411,
+                     *       "update_time": 1796524371706,
                      *       "version_format": "Default",
-                     *       "version_id": "KZsZnnuuds0ZtoYkLi1",
+                     *       "version_id": "WhcN3DK5iIstMHJW0sT",
                      *       "version_name": "V001",
-                     *       "data_path": "/samples-bucket/ds-1-7154/out/ds-1-7154-uGeFeW5cLoHkDWtD2Pn/annotation/V001/data/",
+                     *       "data_path": "/samples-bucket/ds-1-67636/out/ds-1-67636-KzcgUOYuZduk1VJRAqK/annotation/V001/data/",
                      *       "label_stats": [
                      *         {
                      *           "count": 10,
@@ -10866,7 +12960,7 @@ export interface operations {
                      *         }
                      *       ],
                      *       "label_type": "single",
-                     *       "manifest_path": "/samples-bucket/ds-1-7154/out/ds-1-7154-uGeFeW5cLoHkDWtD2Pn/annotation/V001/ds-1-7154-V001.manifest"
+                     *       "manifest_path": "/samples-bucket/ds-1-67636/out/ds-1-67636-KzcgUOYuZduk1VJRAqK/annotation/V001/ds-1-67636-V001.manifest"
                      *     }
                      */
                     "application/json": {
@@ -11171,12 +13265,12 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example dc71d82be5fe44f48f2082804e8e8ab2
+                 * @example 036e8b8662ed4fabb8c20ade550c2091
                  */
                 project_id: string;
                 /**
                  * @description Dataset ID
-                 * @example FPzM6UIHDtHpgKpkliU
+                 * @example 4l9VHN06KjX3EBaYpu0
                  */
                 dataset_id: string;
             };
@@ -11197,74 +13291,74 @@ export interface operations {
                      *         {
                      *           "labels": [],
                      *           "metadata": {},
-                     *           "sample_dir": "/samples-bucket/ds-1-8092/in/",
-                     *           "sample_id": "01a248b14a94cf63b600439fcc2c96ea",
-                     *           "sample_name": "img-000.png",
-                     *           "sample_size": 70,
-                     *           "sample_status": "UN_ANNOTATION",
-                     *           "sample_time": 1796515908093,
-                     *           "sample_type": 0,
-                     *           "source": "http://127.0.0.1:34837/objects/samples-bucket/ds-1-8092/in/img-000.png?Expires=1796519520&Signature=L1zZEw7jNltiLGQfn0M2MBqg9RHHoddYB11o5J8iWrE"
-                     *         },
-                     *         {
-                     *           "labels": [],
-                     *           "metadata": {},
-                     *           "sample_dir": "/samples-bucket/ds-1-8092/in/",
-                     *           "sample_id": "01a248b14a94cde5e8423a5568c55789",
+                     *           "sample_dir": "/samples-bucket/ds-1-56144/in/",
+                     *           "sample_id": "01a2493234fbc3d3e0dc968e7ee5a989",
                      *           "sample_name": "img-004.png",
                      *           "sample_size": 70,
                      *           "sample_status": "UN_ANNOTATION",
-                     *           "sample_time": 1796515908093,
+                     *           "sample_time": 1796524356145,
                      *           "sample_type": 0,
-                     *           "source": "http://127.0.0.1:34837/objects/samples-bucket/ds-1-8092/in/img-004.png?Expires=1796519520&Signature=77rHU1Jyzp_2gdQixELEe_0NlsKau_gW4E8tuNK3dzY"
+                     *           "source": "http://127.0.0.1:34303/objects/samples-bucket/ds-1-56144/in/img-004.png?Expires=1796527980&Signature=bZ9pe6YBiKtZvnprfeIJFGeu5Qx8efq-Kngx2HC-oXM"
                      *         },
                      *         {
                      *           "labels": [],
                      *           "metadata": {},
-                     *           "sample_dir": "/samples-bucket/ds-1-8092/in/",
-                     *           "sample_id": "01a248b14a94bf1a67fb2a8e6edc4364",
-                     *           "sample_name": "img-001.png",
-                     *           "sample_size": 70,
-                     *           "sample_status": "UN_ANNOTATION",
-                     *           "sample_time": 1796515908093,
-                     *           "sample_type": 0,
-                     *           "source": "http://127.0.0.1:34837/objects/samples-bucket/ds-1-8092/in/img-001.png?Expires=1796519520&Signature=g0BLDfQSbmiou1mr_j-w8-685R_5VFiC6pKCF68msA4"
-                     *         },
-                     *         {
-                     *           "labels": [],
-                     *           "metadata": {},
-                     *           "sample_dir": "/samples-bucket/ds-1-8092/in/",
-                     *           "sample_id": "01a248b14a949305015ab584d0dc7ee4",
-                     *           "sample_name": "img-005.png",
-                     *           "sample_size": 70,
-                     *           "sample_status": "UN_ANNOTATION",
-                     *           "sample_time": 1796515908093,
-                     *           "sample_type": 0,
-                     *           "source": "http://127.0.0.1:34837/objects/samples-bucket/ds-1-8092/in/img-005.png?Expires=1796519520&Signature=wNiBxjeki6lxDIhJHTFnU43SSaBKCysp5wa7C87zuXA"
-                     *         },
-                     *         {
-                     *           "labels": [],
-                     *           "metadata": {},
-                     *           "sample_dir": "/samples-bucket/ds-1-8092/in/",
-                     *           "sample_id": "01a248b14a94260b1d9924fd87ac6642",
+                     *           "sample_dir": "/samples-bucket/ds-1-56144/in/",
+                     *           "sample_id": "01a2493234fbb157e2da6ebd7d4c7ed7",
                      *           "sample_name": "img-002.png",
                      *           "sample_size": 70,
                      *           "sample_status": "UN_ANNOTATION",
-                     *           "sample_time": 1796515908093,
+                     *           "sample_time": 1796524356145,
                      *           "sample_type": 0,
-                     *           "source": "http://127.0.0.1:34837/objects/samples-bucket/ds-1-8092/in/img-002.png?Expires=1796519520&Signature=69zhxDd80p8Y5JrQx2eLDigQi6r-yVMpPglC4cfwsoo"
+                     *           "source": "http://127.0.0.1:34303/objects/samples-bucket/ds-1-56144/in/img-002.png?Expires=1796527980&Signature=6NT2K1SfhHB7dzd4tIk58lkQaCYk7g77dIC4U3XnVnQ"
                      *         },
                      *         {
                      *           "labels": [],
                      *           "metadata": {},
-                     *           "sample_dir": "/samples-bucket/ds-1-8092/in/",
-                     *           "sample_id": "01a248b14a9406ad97114af862120d8e",
+                     *           "sample_dir": "/samples-bucket/ds-1-56144/in/",
+                     *           "sample_id": "01a2493234fba1c018fb1fa734376873",
+                     *           "sample_name": "img-001.png",
+                     *           "sample_size": 70,
+                     *           "sample_status": "UN_ANNOTATION",
+                     *           "sample_time": 1796524356145,
+                     *           "sample_type": 0,
+                     *           "source": "http://127.0.0.1:34303/objects/samples-bucket/ds-1-56144/in/img-001.png?Expires=1796527980&Signature=--tPyEr8LdbEDotRcarG2jiVQIcJsC3PsuhCjRmaabc"
+                     *         },
+                     *         {
+                     *           "labels": [],
+                     *           "metadata": {},
+                     *           "sample_dir": "/samples-bucket/ds-1-56144/in/",
+                     *           "sample_id": "01a2493234fb4d302eca9d653c0d0d5d",
+                     *           "sample_name": "img-000.png",
+                     *           "sample_size": 70,
+                     *           "sample_status": "UN_ANNOTATION",
+                     *           "sample_time": 1796524356145,
+                     *           "sample_type": 0,
+                     *           "source": "http://127.0.0.1:34303/objects/samples-bucket/ds-1-56144/in/img-000.png?Expires=1796527980&Signature=LqV0qJjDC-n2yy-2GLQquKMDcBzN4jCJBHZNysAwCXw"
+                     *         },
+                     *         {
+                     *           "labels": [],
+                     *           "metadata": {},
+                     *           "sample_dir": "/samples-bucket/ds-1-56144/in/",
+                     *           "sample_id": "01a2493234fb369bfe94409f1a231828",
+                     *           "sample_name": "img-005.png",
+                     *           "sample_size": 70,
+                     *           "sample_status": "UN_ANNOTATION",
+                     *           "sample_time": 1796524356145,
+                     *           "sample_type": 0,
+                     *           "source": "http://127.0.0.1:34303/objects/samples-bucket/ds-1-56144/in/img-005.png?Expires=1796527980&Signature=8b3WlHuGwiZcTlM7y-VQUcGYy8kHyDMp5JWPZzGSvNk"
+                     *         },
+                     *         {
+                     *           "labels": [],
+                     *           "metadata": {},
+                     *           "sample_dir": "/samples-bucket/ds-1-56144/in/",
+                     *           "sample_id": "01a2493234fb2bdf33c903fbb1026fde",
                      *           "sample_name": "img-003.png",
                      *           "sample_size": 70,
                      *           "sample_status": "UN_ANNOTATION",
-                     *           "sample_time": 1796515908093,
+                     *           "sample_time": 1796524356145,
                      *           "sample_type": 0,
-                     *           "source": "http://127.0.0.1:34837/objects/samples-bucket/ds-1-8092/in/img-003.png?Expires=1796519520&Signature=7YkT5WAmqOT2147jCJDAM6mliLKh5X598qf2pMBAWZ0"
+                     *           "source": "http://127.0.0.1:34303/objects/samples-bucket/ds-1-56144/in/img-003.png?Expires=1796527980&Signature=P_OPeJCBFi-dh9KhSiXboCYcUMJpRONW2-2PMC_szjE"
                      *         }
                      *       ]
                      *     }
@@ -11407,12 +13501,12 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example dc71d82be5fe44f48f2082804e8e8ab2
+                 * @example 036e8b8662ed4fabb8c20ade550c2091
                  */
                 project_id: string;
                 /**
                  * @description Dataset ID
-                 * @example eXqwXXzLwlxiatmXFzs
+                 * @example 4l9VHN06KjX3EBaYpu0
                  */
                 dataset_id: string;
             };
@@ -11424,13 +13518,21 @@ export interface operations {
                  * @example {
                  *       "samples": [
                  *         {
-                 *           "sample_id": "01a248b14c7c13712f0a3411fdb24c7e",
-                 *           "labels": [
-                 *             {
-                 *               "name": "cat",
-                 *               "type": 0
-                 *             }
-                 *           ]
+                 *           "sample_id": "01a2493234fbb157e2da6ebd7d4c7ed7",
+                 *           "metadata": {
+                 *             "@modelarts:hard": 1,
+                 *             "@modelarts:hard_reasons": [
+                 *               1,
+                 *               3
+                 *             ],
+                 *             "group": "g1"
+                 *           }
+                 *         },
+                 *         {
+                 *           "sample_id": "01a2493234fbc3d3e0dc968e7ee5a989",
+                 *           "metadata": {
+                 *             "group": "g1"
+                 *           }
                  *         }
                  *       ]
                  *     }
@@ -11635,12 +13737,12 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example 8024f99ae86e44dbb225f763ab0fc048
+                 * @example 7f9abad0519b42bcb246bc0da7ddd611
                  */
                 project_id: string;
                 /**
                  * @description Dataset ID
-                 * @example HthB9OcwA37BkVIaWXE
+                 * @example R7JShMximQ4JtnRMROB
                  */
                 dataset_id: string;
             };
@@ -11653,106 +13755,17 @@ export interface operations {
                  *       "samples": [
                  *         {
                  *           "data_source": {
-                 *             "data_path": "/stats-bucket/B0kD3HUhYr7VvVyLiZ4/1.jpg"
-                 *           },
-                 *           "labels": [
-                 *             {
-                 *               "name": "Bees",
-                 *               "property": {
-                 *                 "@modelarts:shape": "bndbox",
-                 *                 "@modelarts:feature": [
-                 *                   [
-                 *                     1,
-                 *                     1
-                 *                   ],
-                 *                   [
-                 *                     6,
-                 *                     6
-                 *                   ]
-                 *                 ]
-                 *               }
-                 *             },
-                 *             {
-                 *               "name": "Bees",
-                 *               "property": {
-                 *                 "@modelarts:shape": "bndbox",
-                 *                 "@modelarts:feature": [
-                 *                   [
-                 *                     9,
-                 *                     9
-                 *                   ],
-                 *                   [
-                 *                     14,
-                 *                     14
-                 *                   ]
-                 *                 ]
-                 *               }
-                 *             }
-                 *           ]
-                 *         },
-                 *         {
-                 *           "data_source": {
-                 *             "data_path": "/stats-bucket/B0kD3HUhYr7VvVyLiZ4/2.jpg"
-                 *           },
-                 *           "labels": [
-                 *             {
-                 *               "name": "Bees",
-                 *               "property": {
-                 *                 "@modelarts:shape": "bndbox",
-                 *                 "@modelarts:feature": [
-                 *                   [
-                 *                     1,
-                 *                     1
-                 *                   ],
-                 *                   [
-                 *                     6,
-                 *                     6
-                 *                   ]
-                 *                 ]
-                 *               }
-                 *             }
-                 *           ],
-                 *           "metadata": {
-                 *             "@modelarts:hard": 1,
-                 *             "@modelarts:hard_reasons": [
-                 *               1,
-                 *               3
-                 *             ]
+                 *             "data_path": "/samples-bucket/ds-3-87159/in/c.jpg"
                  *           }
                  *         },
                  *         {
                  *           "data_source": {
-                 *             "data_path": "/stats-bucket/B0kD3HUhYr7VvVyLiZ4/3.jpg"
-                 *           },
-                 *           "labels": [
-                 *             {
-                 *               "name": "Wasps",
-                 *               "property": {
-                 *                 "@modelarts:shape": "bndbox",
-                 *                 "@modelarts:feature": [
-                 *                   [
-                 *                     1,
-                 *                     1
-                 *                   ],
-                 *                   [
-                 *                     6,
-                 *                     6
-                 *                   ]
-                 *                 ]
-                 *               }
-                 *             }
-                 *           ],
-                 *           "metadata": {
-                 *             "@modelarts:hard": 1,
-                 *             "@modelarts:hard_reasons": [
-                 *               3
-                 *             ],
-                 *             "group": "x"
+                 *             "data_path": "/samples-bucket/ds-3-87159/in/d.jpg"
                  *           }
                  *         },
                  *         {
                  *           "data_source": {
-                 *             "data_path": "/stats-bucket/B0kD3HUhYr7VvVyLiZ4/4.jpg"
+                 *             "data_path": "/samples-bucket/ds-3-87159/in/e.jpg"
                  *           }
                  *         }
                  *       ]
@@ -11890,33 +13903,22 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "success": false,
-                     *       "error_code": "ModelArts.4651",
-                     *       "error_msg": "4 of 4 samples failed; results[] gives the reason for each",
+                     *       "success": true,
                      *       "results": [
                      *         {
-                     *           "success": false,
-                     *           "error_code": "ModelArts.4651",
-                     *           "error_msg": "Get obs sample error (body.samples[0].data_source.data_path: /stats-bucket/B0kD3HUhYr7VvVyLiZ4/1.jpg does not exist)",
-                     *           "name": "/stats-bucket/B0kD3HUhYr7VvVyLiZ4/1.jpg"
+                     *           "success": true,
+                     *           "info": "01a24932ac2ae6ce230eba14faaf250a",
+                     *           "name": "/samples-bucket/ds-3-87159/in/c.jpg"
                      *         },
                      *         {
-                     *           "success": false,
-                     *           "error_code": "ModelArts.4651",
-                     *           "error_msg": "Get obs sample error (body.samples[1].data_source.data_path: /stats-bucket/B0kD3HUhYr7VvVyLiZ4/2.jpg does not exist)",
-                     *           "name": "/stats-bucket/B0kD3HUhYr7VvVyLiZ4/2.jpg"
+                     *           "success": true,
+                     *           "info": "01a24932ac2a6ffff69676c12561f5eb",
+                     *           "name": "/samples-bucket/ds-3-87159/in/d.jpg"
                      *         },
                      *         {
-                     *           "success": false,
-                     *           "error_code": "ModelArts.4651",
-                     *           "error_msg": "Get obs sample error (body.samples[2].data_source.data_path: /stats-bucket/B0kD3HUhYr7VvVyLiZ4/3.jpg does not exist)",
-                     *           "name": "/stats-bucket/B0kD3HUhYr7VvVyLiZ4/3.jpg"
-                     *         },
-                     *         {
-                     *           "success": false,
-                     *           "error_code": "ModelArts.4651",
-                     *           "error_msg": "Get obs sample error (body.samples[3].data_source.data_path: /stats-bucket/B0kD3HUhYr7VvVyLiZ4/4.jpg does not exist)",
-                     *           "name": "/stats-bucket/B0kD3HUhYr7VvVyLiZ4/4.jpg"
+                     *           "success": true,
+                     *           "info": "01a24932ac2a792b6c66d0983ef9f64b",
+                     *           "name": "/samples-bucket/ds-3-87159/in/e.jpg"
                      *         }
                      *       ]
                      *     }
@@ -12195,17 +14197,17 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example dc71d82be5fe44f48f2082804e8e8ab2
+                 * @example 036e8b8662ed4fabb8c20ade550c2091
                  */
                 project_id: string;
                 /**
                  * @description Dataset ID
-                 * @example FPzM6UIHDtHpgKpkliU
+                 * @example 4l9VHN06KjX3EBaYpu0
                  */
                 dataset_id: string;
                 /**
                  * @description Sample ID (32 hex characters)
-                 * @example 01a248b14a9406ad97114af862120d8e
+                 * @example 01a2493234fb2bdf33c903fbb1026fde
                  */
                 sample_id: string;
             };
@@ -12229,14 +14231,14 @@ export interface operations {
                      *         }
                      *       ],
                      *       "metadata": {},
-                     *       "sample_dir": "/samples-bucket/ds-1-8092/in/",
-                     *       "sample_id": "01a248b14a9406ad97114af862120d8e",
+                     *       "sample_dir": "/samples-bucket/ds-1-56144/in/",
+                     *       "sample_id": "01a2493234fb2bdf33c903fbb1026fde",
                      *       "sample_name": "img-003.png",
                      *       "sample_size": 70,
                      *       "sample_status": "MANUAL_ANNOTATION",
-                     *       "sample_time": 1796515908093,
+                     *       "sample_time": 1796524356145,
                      *       "sample_type": 0,
-                     *       "source": "http://127.0.0.1:34837/objects/samples-bucket/ds-1-8092/in/img-003.png?Expires=1796519520&Signature=7YkT5WAmqOT2147jCJDAM6mliLKh5X598qf2pMBAWZ0"
+                     *       "source": "http://127.0.0.1:34303/objects/samples-bucket/ds-1-56144/in/img-003.png?Expires=1796527980&Signature=P_OPeJCBFi-dh9KhSiXboCYcUMJpRONW2-2PMC_szjE"
                      *     }
                      */
                     "application/json": {
@@ -14080,7 +16082,7 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example 262be9f83ff447ad94797b0a81a1e746
+                 * @example 036e8b8662ed4fabb8c20ade550c2091
                  */
                 project_id: string;
             };
@@ -14090,7 +16092,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "workforce_name": "e2e-team"
+                 *       "workforce_name": "acceptance-team"
                  *     }
                  */
                 "application/json": {
@@ -14110,7 +16112,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "workforce_id": "SpvtjWgOt8IiACsVp30"
+                     *       "workforce_id": "7ujLJTRzStNAgXYPN2p"
                      *     }
                      */
                     "application/json": {
@@ -14745,12 +16747,12 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example 262be9f83ff447ad94797b0a81a1e746
+                 * @example 7a370da360ff4403a9274c89f1eed13d
                  */
                 project_id: string;
                 /**
                  * @description Labeling team ID
-                 * @example SpvtjWgOt8IiACsVp30
+                 * @example TScNsuLM7RCd5jOX5MR
                  */
                 workforce_id: string;
             };
@@ -14769,34 +16771,34 @@ export interface operations {
                      *       "total_number": 3,
                      *       "workers": [
                      *         {
-                     *           "create_time": 1796515907596,
+                     *           "create_time": 1796524368598,
                      *           "description": "",
                      *           "email": "rev@example.com",
                      *           "role": 1,
                      *           "status": 2,
-                     *           "update_time": 1796515908108,
-                     *           "worker_id": "ce50de3bbfcc496aa74359d56c0a179c",
-                     *           "workforce_id": "SpvtjWgOt8IiACsVp30"
+                     *           "update_time": 1796524369628,
+                     *           "worker_id": "e4bcfcb7cac34e6bb7a09410fd106f27",
+                     *           "workforce_id": "TScNsuLM7RCd5jOX5MR"
                      *         },
                      *         {
-                     *           "create_time": 1796515907548,
+                     *           "create_time": 1796524368550,
                      *           "description": "",
                      *           "email": "lab1@example.com",
                      *           "role": 0,
                      *           "status": 2,
-                     *           "update_time": 1796515907867,
-                     *           "worker_id": "e3204e34467e4caa8be17c45d22adf47",
-                     *           "workforce_id": "SpvtjWgOt8IiACsVp30"
+                     *           "update_time": 1796524369227,
+                     *           "worker_id": "d9e84f1bc5a24c5f8582c8079ef16006",
+                     *           "workforce_id": "TScNsuLM7RCd5jOX5MR"
                      *         },
                      *         {
-                     *           "create_time": 1796515907548,
+                     *           "create_time": 1796524368550,
                      *           "description": "",
                      *           "email": "lab2@example.com",
                      *           "role": 0,
                      *           "status": 2,
-                     *           "update_time": 1796515907989,
-                     *           "worker_id": "692ac17a91f64a86a3c79e8f1474f068",
-                     *           "workforce_id": "SpvtjWgOt8IiACsVp30"
+                     *           "update_time": 1796524369416,
+                     *           "worker_id": "72f82d5ee7324727a7e13b355cb6663b",
+                     *           "workforce_id": "TScNsuLM7RCd5jOX5MR"
                      *         }
                      *       ]
                      *     }
@@ -14911,12 +16913,12 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example 262be9f83ff447ad94797b0a81a1e746
+                 * @example 036e8b8662ed4fabb8c20ade550c2091
                  */
                 project_id: string;
                 /**
                  * @description Labeling team ID
-                 * @example SpvtjWgOt8IiACsVp30
+                 * @example 7ujLJTRzStNAgXYPN2p
                  */
                 workforce_id: string;
             };
@@ -14926,7 +16928,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "emails": "lab1@example.com,lab2@example.com",
+                 *       "emails": "ann@example.com",
                  *       "role": 0
                  *     }
                  */
@@ -15452,17 +17454,17 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example 262be9f83ff447ad94797b0a81a1e746
+                 * @example 7a370da360ff4403a9274c89f1eed13d
                  */
                 project_id: string;
                 /**
                  * @description Labeling team ID
-                 * @example SpvtjWgOt8IiACsVp30
+                 * @example TScNsuLM7RCd5jOX5MR
                  */
                 workforce_id: string;
                 /**
                  * @description Team member ID
-                 * @example 692ac17a91f64a86a3c79e8f1474f068
+                 * @example 72f82d5ee7324727a7e13b355cb6663b
                  */
                 worker_id: string;
             };
@@ -15556,7 +17558,7 @@ export interface operations {
             path: {
                 /**
                  * @description The token of the invitation link, as the mail gives it
-                 * @example dZ2q47Y2YJPSDo2Gah6JEKe4ACuoZda6IeTcnLwYqFw
+                 * @example Gm0GexwPcFRy7UFOTSBazlkeaFm2Ktym8dj_gjU3188
                  */
                 token: string;
             };
@@ -15585,8 +17587,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "domain_name": "atelier",
-                     *       "user_name": "l2@example.com",
-                     *       "project_id": "8271f1905bfc4fdf9d4902305490c2d0",
+                     *       "user_name": "l1@example.com",
+                     *       "project_id": "7f9abad0519b42bcb246bc0da7ddd611",
                      *       "project_name": "default"
                      *     }
                      */
@@ -15681,17 +17683,17 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example 262be9f83ff447ad94797b0a81a1e746
+                 * @example 036e8b8662ed4fabb8c20ade550c2091
                  */
                 project_id: string;
                 /**
                  * @description Dataset ID
-                 * @example uGeFeW5cLoHkDWtD2Pn
+                 * @example 4l9VHN06KjX3EBaYpu0
                  */
                 dataset_id: string;
                 /**
                  * @description Team labeling task ID
-                 * @example Is9gG4Y4ck8Nno79R2h
+                 * @example task-flow
                  */
                 workforce_task_id: string;
             };
@@ -15721,7 +17723,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "task_id": "zC8m05yWX2vU39OSQw4"
+                     *       "task_id": "QBS8MraLBFohduislYU"
                      *     }
                      */
                     "application/json": {
@@ -15807,7 +17809,7 @@ export interface operations {
             query: {
                 /**
                  * @description The acceptance whose figures checking_stats gives
-                 * @example GQl1QnNWr8qTyCc6lTy
+                 * @example QBS8MraLBFohduislYU
                  */
                 checking_task_id: string;
             };
@@ -15815,17 +17817,17 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example 41ba56f94ff34928854f757d829703a2
+                 * @example 036e8b8662ed4fabb8c20ade550c2091
                  */
                 project_id: string;
                 /**
                  * @description Dataset ID
-                 * @example fUvTZhl7pMmpeMpuesH
+                 * @example 4l9VHN06KjX3EBaYpu0
                  */
                 dataset_id: string;
                 /**
                  * @description Team labeling task ID
-                 * @example task-figures
+                 * @example task-flow
                  */
                 workforce_task_id: string;
             };
@@ -15846,27 +17848,27 @@ export interface operations {
                      *         "checked_sample_count": 2,
                      *         "pass_rate": 0.5,
                      *         "rejected_sample_count": 1,
-                     *         "sampled_sample_count": 3,
-                     *         "sampling_num": 3,
+                     *         "sampled_sample_count": 2,
+                     *         "sampling_num": 2,
                      *         "sampling_rate": 1,
                      *         "score": "B",
-                     *         "total_sample_count": 3,
+                     *         "total_sample_count": 2,
                      *         "total_score": 6,
-                     *         "unchecked_sample_count": 1,
-                     *         "task_id": "GQl1QnNWr8qTyCc6lTy"
+                     *         "unchecked_sample_count": 0,
+                     *         "task_id": "QBS8MraLBFohduislYU"
                      *       },
                      *       "total_stats": {
                      *         "accepted_sample_count": 1,
                      *         "checked_sample_count": 2,
                      *         "pass_rate": 0.5,
                      *         "rejected_sample_count": 1,
-                     *         "sampled_sample_count": 3,
-                     *         "sampling_num": 3,
+                     *         "sampled_sample_count": 2,
+                     *         "sampling_num": 2,
                      *         "sampling_rate": 1,
                      *         "score": "B",
-                     *         "total_sample_count": 3,
+                     *         "total_sample_count": 2,
                      *         "total_score": 6,
-                     *         "unchecked_sample_count": 1
+                     *         "unchecked_sample_count": 0
                      *       }
                      *     }
                      */
@@ -16010,17 +18012,17 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example 41ba56f94ff34928854f757d829703a2
+                 * @example 036e8b8662ed4fabb8c20ade550c2091
                  */
                 project_id: string;
                 /**
                  * @description Dataset ID
-                 * @example fUvTZhl7pMmpeMpuesH
+                 * @example 4l9VHN06KjX3EBaYpu0
                  */
                 dataset_id: string;
                 /**
                  * @description Team labeling task ID
-                 * @example task-figures
+                 * @example task-flow
                  */
                 workforce_task_id: string;
             };
@@ -16030,7 +18032,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "action": 0
+                 *       "action": 4
                  *     }
                  */
                 "application/json": {
@@ -16053,7 +18055,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "sample_count": 3
+                     *       "sample_count": 2
                      *     }
                      */
                     "application/json": {
@@ -16194,17 +18196,17 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example 262be9f83ff447ad94797b0a81a1e746
+                 * @example 7a370da360ff4403a9274c89f1eed13d
                  */
                 project_id: string;
                 /**
                  * @description Dataset ID
-                 * @example uGeFeW5cLoHkDWtD2Pn
+                 * @example KzcgUOYuZduk1VJRAqK
                  */
                 dataset_id: string;
                 /**
                  * @description Team labeling task ID
-                 * @example Is9gG4Y4ck8Nno79R2h
+                 * @example izmlUlLdVOgjik2MSDw
                  */
                 workforce_task_id: string;
             };
@@ -16216,62 +18218,62 @@ export interface operations {
                  * @example {
                  *       "comments": [
                  *         {
-                 *           "sample_id": "01a248b147b30b19703f6b5d890d3a55",
-                 *           "worker_id": "e3204e34467e4caa8be17c45d22adf47",
+                 *           "sample_id": "01a2493261f35671f5c36aecc976789e",
+                 *           "worker_id": "d9e84f1bc5a24c5f8582c8079ef16006",
                  *           "accept": true,
                  *           "score": "A"
                  *         },
                  *         {
-                 *           "sample_id": "01a248b147b325a9cea0b600b41961f4",
-                 *           "worker_id": "e3204e34467e4caa8be17c45d22adf47",
+                 *           "sample_id": "01a2493261f396690a991a00d0249569",
+                 *           "worker_id": "72f82d5ee7324727a7e13b355cb6663b",
                  *           "accept": true,
                  *           "score": "A"
                  *         },
                  *         {
-                 *           "sample_id": "01a248b147b33ab309a170b473baa12a",
-                 *           "worker_id": "e3204e34467e4caa8be17c45d22adf47",
+                 *           "sample_id": "01a2493261f3e17d5fb2a716551033bd",
+                 *           "worker_id": "d9e84f1bc5a24c5f8582c8079ef16006",
                  *           "accept": true,
                  *           "score": "A"
                  *         },
                  *         {
-                 *           "sample_id": "01a248b147b33b2c332d78e02621b6fa",
-                 *           "worker_id": "692ac17a91f64a86a3c79e8f1474f068",
+                 *           "sample_id": "01a2493261f30fdc400cf6be2faf6617",
+                 *           "worker_id": "d9e84f1bc5a24c5f8582c8079ef16006",
                  *           "accept": true,
                  *           "score": "A"
                  *         },
                  *         {
-                 *           "sample_id": "01a248b147b352fbbc0551c77720fe5d",
-                 *           "worker_id": "e3204e34467e4caa8be17c45d22adf47",
+                 *           "sample_id": "01a2493261f34bea1e5e42e01244456c",
+                 *           "worker_id": "72f82d5ee7324727a7e13b355cb6663b",
                  *           "accept": true,
                  *           "score": "A"
                  *         },
                  *         {
-                 *           "sample_id": "01a248b147b36451b1da802d93037f13",
-                 *           "worker_id": "692ac17a91f64a86a3c79e8f1474f068",
+                 *           "sample_id": "01a2493261f369e0f2f9cc9c023b534e",
+                 *           "worker_id": "d9e84f1bc5a24c5f8582c8079ef16006",
                  *           "accept": true,
                  *           "score": "A"
                  *         },
                  *         {
-                 *           "sample_id": "01a248b147b3a3390e3c2be347bc1b61",
-                 *           "worker_id": "e3204e34467e4caa8be17c45d22adf47",
+                 *           "sample_id": "01a2493261f3aa1a2b37bac21f2be2ab",
+                 *           "worker_id": "72f82d5ee7324727a7e13b355cb6663b",
                  *           "accept": true,
                  *           "score": "A"
                  *         },
                  *         {
-                 *           "sample_id": "01a248b147b3a3731f96a011eab28204",
-                 *           "worker_id": "692ac17a91f64a86a3c79e8f1474f068",
+                 *           "sample_id": "01a2493261f3bae30a5fbc02aace37e9",
+                 *           "worker_id": "d9e84f1bc5a24c5f8582c8079ef16006",
                  *           "accept": true,
                  *           "score": "A"
                  *         },
                  *         {
-                 *           "sample_id": "01a248b147b3b6316430a9fb3d2136f3",
-                 *           "worker_id": "692ac17a91f64a86a3c79e8f1474f068",
+                 *           "sample_id": "01a2493261f3c68a10a49d477653292d",
+                 *           "worker_id": "d9e84f1bc5a24c5f8582c8079ef16006",
                  *           "accept": true,
                  *           "score": "A"
                  *         },
                  *         {
-                 *           "sample_id": "01a248b147b3ef58d26cf973853b2d33",
-                 *           "worker_id": "692ac17a91f64a86a3c79e8f1474f068",
+                 *           "sample_id": "01a2493261f3eb35e7f31d5b7f791b6a",
+                 *           "worker_id": "d9e84f1bc5a24c5f8582c8079ef16006",
                  *           "accept": true,
                  *           "score": "A"
                  *         }
@@ -16391,12 +18393,12 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example dc71d82be5fe44f48f2082804e8e8ab2
+                 * @example 036e8b8662ed4fabb8c20ade550c2091
                  */
                 project_id: string;
                 /**
                  * @description Dataset ID
-                 * @example FPzM6UIHDtHpgKpkliU
+                 * @example 4l9VHN06KjX3EBaYpu0
                  */
                 dataset_id: string;
                 /**
@@ -16417,6 +18419,51 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "data_path": "/samples-bucket/ds-1-56144/in/",
+                     *       "data_spliting_enable": false,
+                     *       "grouped_label_stats": {
+                     *         "0": [
+                     *           {
+                     *             "name": "cat",
+                     *             "type": 0,
+                     *             "count": 4,
+                     *             "sample_count": 4,
+                     *             "property": {}
+                     *           },
+                     *           {
+                     *             "name": "dog",
+                     *             "type": 0,
+                     *             "count": 1,
+                     *             "sample_count": 1,
+                     *             "property": {}
+                     *           }
+                     *         ]
+                     *       },
+                     *       "hard_detail_stats": {
+                     *         "1": {
+                     *           "key": 1,
+                     *           "value": {
+                     *             "id": 1,
+                     *             "reason": "The prediction has a low confidence.",
+                     *             "suggestion": "Label the sample by hand and add similar samples to the training data.",
+                     *             "alo_name": "low_confidence"
+                     *           }
+                     *         },
+                     *         "3": {
+                     *           "key": 1,
+                     *           "value": {
+                     *             "id": 3,
+                     *             "reason": "The prediction differs much from training samples of the same class.",
+                     *             "suggestion": "Add more varied samples of this class.",
+                     *             "alo_name": "unlike_training"
+                     *           }
+                     *         }
+                     *       },
+                     *       "key_sample_stats": {
+                     *         "total": 6,
+                     *         "non_key_sample": 5,
+                     *         "key_sample": 1
+                     *       },
                      *       "label_stats": [
                      *         {
                      *           "name": "cat",
@@ -16433,6 +18480,14 @@ export interface operations {
                      *           "property": {}
                      *         }
                      *       ],
+                     *       "metadata_stats": {
+                     *         "@modelarts:hard": {
+                     *           "1": 1
+                     *         },
+                     *         "group": {
+                     *           "g1": 2
+                     *         }
+                     *       },
                      *       "sample_stats": {
                      *         "total": 6,
                      *         "un_annotation": 1,
@@ -16445,6 +18500,49 @@ export interface operations {
                      *     }
                      */
                     "application/json": {
+                        /** @description The dataset's input folder, /bucket/dir/ (its work folder when it has none) */
+                        data_path: string;
+                        /** @description true when the task's labeled copies could be split into training and validation sets: at least two, and each label in use on two or more */
+                        data_spliting_enable: boolean;
+                        /** @description label_stats grouped by label type (the key) */
+                        grouped_label_stats: {
+                            [key: string]: {
+                                /** @description Label name */
+                                name: string;
+                                /** @description Label type as in the dataset (0 image classification, 1 object detection, 100 text classification, ...) */
+                                type: number;
+                                /** @description The label's attributes in the dataset (color, shortcut, ...) */
+                                property?: {
+                                    [key: string]: unknown;
+                                };
+                                /** @description How many times the copies counted carry the label */
+                                count: number;
+                                /** @description How many of the copies counted carry the label */
+                                sample_count: number;
+                            }[];
+                        };
+                        /** @description Reasons for hard examples in the metadata of the task's samples, by reason id, with how many of them give each */
+                        hard_detail_stats: {
+                            [key: string]: {
+                                /** @description Samples whose metadata gives this reason */
+                                key: number;
+                                /** @description A reason why a sample is a hard example */
+                                value: {
+                                    /** @description Short name of the reason, e.g. low_confidence */
+                                    alo_name?: string;
+                                    /** @description Reason id. 0: no object found; 1: low confidence; 2: clustering disagrees with the prediction; 3: unlike training samples of its class; 4: similar consecutive images predicted differently; 5 to 10: the resolution, aspect ratio, brightness, saturation, color richness or sharpness of the image (in that order) is far from the training data; 11 to 18: the number, spread of areas, aspect ratio, share of the image, position near the edges, brightness, sharpness or overlap of its boxes (in that order) is far from the training data; 19 to 29: the prediction changes when the image is blurred, flipped left to right, cropped, flipped upside down, scaled, shifted, sheared, turned into superpixels, sharpened, brightened or darkened, or inverted (in that order); 30: predicted abnormal */
+                                    id: number;
+                                    /** @description What makes the sample hard */
+                                    reason: string;
+                                    /** @description What to do about it */
+                                    suggestion: string;
+                                };
+                            };
+                        };
+                        /** @description The task's samples: total, key_sample (marked hard examples in metadata) and non_key_sample (the rest) */
+                        key_sample_stats: {
+                            [key: string]: number;
+                        };
                         /** @description The dataset's labels with their use in the task's copies */
                         label_stats: {
                             /** @description Label name */
@@ -16460,6 +18558,12 @@ export interface operations {
                             /** @description How many of the copies counted carry the label */
                             sample_count: number;
                         }[];
+                        /** @description The task's samples per metadata value, {key: {value: samples}}; @modelarts:size is left out and @modelarts:hard_reasons is in hard_detail_stats */
+                        metadata_stats: {
+                            [key: string]: {
+                                [key: string]: number;
+                            };
+                        };
                         /** @description Copy counts by state: total, un_annotation (not labeled), unreviewed (waiting for review), uncheck (reviewed, waiting for acceptance), accepted, rejected (sent back), auto_annotation (always 0 in a task) */
                         sample_stats: {
                             [key: string]: number;
@@ -16546,12 +18650,12 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example dc71d82be5fe44f48f2082804e8e8ab2
+                 * @example 036e8b8662ed4fabb8c20ade550c2091
                  */
                 project_id: string;
                 /**
                  * @description Dataset ID
-                 * @example FPzM6UIHDtHpgKpkliU
+                 * @example 4l9VHN06KjX3EBaYpu0
                  */
                 dataset_id: string;
                 /**
@@ -16683,17 +18787,17 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example 262be9f83ff447ad94797b0a81a1e746
+                 * @example 7a370da360ff4403a9274c89f1eed13d
                  */
                 project_id: string;
                 /**
                  * @description Dataset ID
-                 * @example uGeFeW5cLoHkDWtD2Pn
+                 * @example KzcgUOYuZduk1VJRAqK
                  */
                 dataset_id: string;
                 /**
                  * @description Team labeling task ID
-                 * @example Is9gG4Y4ck8Nno79R2h
+                 * @example izmlUlLdVOgjik2MSDw
                  */
                 workforce_task_id: string;
             };
@@ -16705,84 +18809,84 @@ export interface operations {
                  * @example {
                  *       "comments": [
                  *         {
-                 *           "sample_id": "01a248b147b30b19703f6b5d890d3a55",
+                 *           "sample_id": "01a2493261f35671f5c36aecc976789e",
                  *           "accept": false,
                  *           "comment": "this one is a cat"
                  *         },
                  *         {
-                 *           "sample_id": "01a248b147b325a9cea0b600b41961f4",
+                 *           "sample_id": "01a2493261f392edd0bd9828840b3bd1",
                  *           "accept": true
                  *         },
                  *         {
-                 *           "sample_id": "01a248b147b33ab309a170b473baa12a",
+                 *           "sample_id": "01a2493261f3e17d5fb2a716551033bd",
                  *           "accept": true
                  *         },
                  *         {
-                 *           "sample_id": "01a248b147b352fbbc0551c77720fe5d",
+                 *           "sample_id": "01a2493261f30fdc400cf6be2faf6617",
                  *           "accept": true
                  *         },
                  *         {
-                 *           "sample_id": "01a248b147b36b8fee6042868b8ad9d0",
+                 *           "sample_id": "01a2493261f320ff856e8ab694e60860",
                  *           "accept": true
                  *         },
                  *         {
-                 *           "sample_id": "01a248b147b3a3390e3c2be347bc1b61",
+                 *           "sample_id": "01a2493261f369e0f2f9cc9c023b534e",
                  *           "accept": true
                  *         },
                  *         {
-                 *           "sample_id": "01a248b147b3a7ce5700d5ce7bfd0dcc",
+                 *           "sample_id": "01a2493261f3bae30a5fbc02aace37e9",
                  *           "accept": true
                  *         },
                  *         {
-                 *           "sample_id": "01a248b147b3d95ef33c7f5b71d0cdad",
+                 *           "sample_id": "01a2493261f3c68a10a49d477653292d",
                  *           "accept": true
                  *         },
                  *         {
-                 *           "sample_id": "01a248b147b3f364a5d592a4b8ccc9d1",
+                 *           "sample_id": "01a2493261f3e02267b9070b0baf0d6b",
                  *           "accept": true
                  *         },
                  *         {
-                 *           "sample_id": "01a248b147b3fa742d2bb689efd58941",
+                 *           "sample_id": "01a2493261f3eb35e7f31d5b7f791b6a",
                  *           "accept": true
                  *         },
                  *         {
-                 *           "sample_id": "01a248b147b3c7bd09baa80b19d3ec11",
+                 *           "sample_id": "01a2493261f381ab10ac408a8acba9f8",
                  *           "accept": true
                  *         },
                  *         {
-                 *           "sample_id": "01a248b147b31d0910c671f6e00ae1ec",
+                 *           "sample_id": "01a2493261f3670c9b66983af4ab78cd",
                  *           "accept": true
                  *         },
                  *         {
-                 *           "sample_id": "01a248b147b334075c596ab4fc745c74",
+                 *           "sample_id": "01a2493261f396690a991a00d0249569",
                  *           "accept": true
                  *         },
                  *         {
-                 *           "sample_id": "01a248b147b33b2c332d78e02621b6fa",
+                 *           "sample_id": "01a2493261f30179432a018a380a4d46",
                  *           "accept": true
                  *         },
                  *         {
-                 *           "sample_id": "01a248b147b36451b1da802d93037f13",
+                 *           "sample_id": "01a2493261f31635c139baf8e9605e0c",
                  *           "accept": true
                  *         },
                  *         {
-                 *           "sample_id": "01a248b147b39990a2d98ae1142659b2",
+                 *           "sample_id": "01a2493261f34bea1e5e42e01244456c",
                  *           "accept": true
                  *         },
                  *         {
-                 *           "sample_id": "01a248b147b3a3731f96a011eab28204",
+                 *           "sample_id": "01a2493261f3aa1a2b37bac21f2be2ab",
                  *           "accept": true
                  *         },
                  *         {
-                 *           "sample_id": "01a248b147b3b6316430a9fb3d2136f3",
+                 *           "sample_id": "01a2493261f3c171d3a511526ffde6b8",
                  *           "accept": true
                  *         },
                  *         {
-                 *           "sample_id": "01a248b147b3ef58d26cf973853b2d33",
+                 *           "sample_id": "01a2493261f3cd2bc23db048d42326d9",
                  *           "accept": true
                  *         },
                  *         {
-                 *           "sample_id": "01a248b147b3f495b4cd86173d715dae",
+                 *           "sample_id": "01a2493261f3e414ec18a53947710b91",
                  *           "accept": true
                  *         }
                  *       ]
@@ -16903,12 +19007,12 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example 41ba56f94ff34928854f757d829703a2
+                 * @example afa58113d9ad48e98039ed5af77211c3
                  */
                 project_id: string;
                 /**
                  * @description Dataset ID
-                 * @example fUvTZhl7pMmpeMpuesH
+                 * @example uPYiz4tpWv9ITU8tJ5W
                  */
                 dataset_id: string;
             };
@@ -16929,9 +19033,9 @@ export interface operations {
                      *         {
                      *           "auto_sync_dataset": true,
                      *           "check_rate": 1,
-                     *           "create_time": 1796515919791,
+                     *           "create_time": 1796524381215,
                      *           "data_sync_type": 0,
-                     *           "dataset_id": "fUvTZhl7pMmpeMpuesH",
+                     *           "dataset_id": "uPYiz4tpWv9ITU8tJ5W",
                      *           "description": "",
                      *           "pass_rate": 0.5,
                      *           "repetition": 1,
@@ -16942,43 +19046,43 @@ export interface operations {
                      *           "synchronize_data": false,
                      *           "task_id": "task-figures",
                      *           "task_name": "figures",
-                     *           "update_time": 1796515920033,
+                     *           "update_time": 1796524382596,
                      *           "workforces_config": {
                      *             "workforces": [
                      *               {
                      *                 "workers": [
                      *                   {
-                     *                     "create_time": 1796515917498,
-                     *                     "description": "",
-                     *                     "email": "fig-ben@example.com",
-                     *                     "role": 0,
-                     *                     "status": 2,
-                     *                     "update_time": 1796515918402,
-                     *                     "worker_id": "05bb1802330c453da97b4e17594652da",
-                     *                     "workforce_id": "acG892lW9NCT0rtYB7a"
-                     *                   },
-                     *                   {
-                     *                     "create_time": 1796515917533,
+                     *                     "create_time": 1796524377702,
                      *                     "description": "",
                      *                     "email": "fig-rev@example.com",
                      *                     "role": 1,
                      *                     "status": 2,
-                     *                     "update_time": 1796515918927,
-                     *                     "worker_id": "4a6ce5e779d3451f924e87ce01cc04ab",
-                     *                     "workforce_id": "acG892lW9NCT0rtYB7a"
+                     *                     "update_time": 1796524379345,
+                     *                     "worker_id": "412ee53ce43649b3888aaf426892b85b",
+                     *                     "workforce_id": "1tlIdb8uXAIVNRh7hNa"
                      *                   },
                      *                   {
-                     *                     "create_time": 1796515917459,
+                     *                     "create_time": 1796524377524,
                      *                     "description": "",
                      *                     "email": "fig-ann@example.com",
                      *                     "role": 0,
                      *                     "status": 2,
-                     *                     "update_time": 1796515917890,
-                     *                     "worker_id": "ab811886cda64a62b48ccf3e43814f60",
-                     *                     "workforce_id": "acG892lW9NCT0rtYB7a"
+                     *                     "update_time": 1796524378247,
+                     *                     "worker_id": "492c38bbea1d4d979d2e6bafd505d76d",
+                     *                     "workforce_id": "1tlIdb8uXAIVNRh7hNa"
+                     *                   },
+                     *                   {
+                     *                     "create_time": 1796524377615,
+                     *                     "description": "",
+                     *                     "email": "fig-ben@example.com",
+                     *                     "role": 0,
+                     *                     "status": 2,
+                     *                     "update_time": 1796524378912,
+                     *                     "worker_id": "4bd80f06aa82449191efc7b35f8d0d38",
+                     *                     "workforce_id": "1tlIdb8uXAIVNRh7hNa"
                      *                   }
                      *                 ],
-                     *                 "workforce_id": "acG892lW9NCT0rtYB7a",
+                     *                 "workforce_id": "1tlIdb8uXAIVNRh7hNa",
                      *                 "workforce_name": "figures-team"
                      *               }
                      *             ]
@@ -16996,9 +19100,9 @@ export interface operations {
                      *               "total_sample_count": 3,
                      *               "total_score": 6,
                      *               "unchecked_sample_count": 1,
-                     *               "task_id": "GQl1QnNWr8qTyCc6lTy"
+                     *               "task_id": "dv8bJFdiNo1p0ePlBuU"
                      *             },
-                     *             "checking_task_id": "GQl1QnNWr8qTyCc6lTy",
+                     *             "checking_task_id": "dv8bJFdiNo1p0ePlBuU",
                      *             "overwrite_last_result": false,
                      *             "total_stats": {
                      *               "accepted_sample_count": 1,
@@ -17349,12 +19453,12 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example 8271f1905bfc4fdf9d4902305490c2d0
+                 * @example 7f9abad0519b42bcb246bc0da7ddd611
                  */
                 project_id: string;
                 /**
                  * @description Dataset ID
-                 * @example b9LWYVjdynL9xo3gg5R
+                 * @example BAocMUUasQSEYi3VmqB
                  */
                 dataset_id: string;
             };
@@ -17369,17 +19473,17 @@ export interface operations {
                  *       "workforces_config": {
                  *         "workforces": [
                  *           {
-                 *             "workforce_id": "ObWyWr5TuRReSqVDVNa"
+                 *             "workforce_id": "cYzi97BxpIsQfAoSMVl"
                  *           }
                  *         ]
                  *       }
                  *     }
                  */
                 "application/json": {
-                    /** @description true (default): accepted labels are written into the dataset when an acceptance passes */
+                    /** @description true (default): accepted labels are written into the dataset when an acceptance passes; false: they stay in the task */
                     auto_sync_dataset?: boolean;
                     /**
-                     * @description What is synchronized into the dataset (default 0). 0: none; 1: data; 2: labels; 3: data and labels
+                     * @description What is synchronized between the dataset and the task (default 0). 0: nothing beyond the other settings; 1: data: samples added to the dataset later join the running task, as with synchronize_data; 2: labels: a passed acceptance writes the accepted labels into the dataset, as with auto_sync_dataset; 3: data and labels
                      * @enum {integer}
                      */
                     data_sync_type?: 0 | 1 | 2 | 3;
@@ -17391,7 +19495,7 @@ export interface operations {
                     sample_conditions?: string;
                     /** @description true: labels awaiting confirmation are given to the members with the samples (default false) */
                     synchronize_auto_labeling_data?: boolean;
-                    /** @description true: samples added to the dataset later join the task when it is started or updated (default false) */
+                    /** @description true: samples added to the dataset later join the task while it runs, split among the labelers as before (default false) */
                     synchronize_data?: boolean;
                     /** @description Task name: 1 to 64 letters, digits, '_' or '-', unique in the dataset (required) */
                     task_name?: string;
@@ -17441,7 +19545,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "task_id": "3dUTRZeSQCpOW1FxiN4"
+                     *       "task_id": "WYGODsuIs6UqjliUGZ2"
                      *     }
                      */
                     "application/json": {
@@ -17536,12 +19640,12 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example 41ba56f94ff34928854f757d829703a2
+                 * @example afa58113d9ad48e98039ed5af77211c3
                  */
                 project_id: string;
                 /**
                  * @description Dataset ID
-                 * @example fUvTZhl7pMmpeMpuesH
+                 * @example uPYiz4tpWv9ITU8tJ5W
                  */
                 dataset_id: string;
                 /**
@@ -17564,9 +19668,9 @@ export interface operations {
                      * @example {
                      *       "auto_sync_dataset": true,
                      *       "check_rate": 1,
-                     *       "create_time": 1796515919791,
+                     *       "create_time": 1796524381215,
                      *       "data_sync_type": 0,
-                     *       "dataset_id": "fUvTZhl7pMmpeMpuesH",
+                     *       "dataset_id": "uPYiz4tpWv9ITU8tJ5W",
                      *       "description": "",
                      *       "pass_rate": 0.5,
                      *       "repetition": 1,
@@ -17577,43 +19681,43 @@ export interface operations {
                      *       "synchronize_data": false,
                      *       "task_id": "task-figures",
                      *       "task_name": "figures",
-                     *       "update_time": 1796515920033,
+                     *       "update_time": 1796524382596,
                      *       "workforces_config": {
                      *         "workforces": [
                      *           {
                      *             "workers": [
                      *               {
-                     *                 "create_time": 1796515917498,
-                     *                 "description": "",
-                     *                 "email": "fig-ben@example.com",
-                     *                 "role": 0,
-                     *                 "status": 2,
-                     *                 "update_time": 1796515918402,
-                     *                 "worker_id": "05bb1802330c453da97b4e17594652da",
-                     *                 "workforce_id": "acG892lW9NCT0rtYB7a"
-                     *               },
-                     *               {
-                     *                 "create_time": 1796515917533,
+                     *                 "create_time": 1796524377702,
                      *                 "description": "",
                      *                 "email": "fig-rev@example.com",
                      *                 "role": 1,
                      *                 "status": 2,
-                     *                 "update_time": 1796515918927,
-                     *                 "worker_id": "4a6ce5e779d3451f924e87ce01cc04ab",
-                     *                 "workforce_id": "acG892lW9NCT0rtYB7a"
+                     *                 "update_time": 1796524379345,
+                     *                 "worker_id": "412ee53ce43649b3888aaf426892b85b",
+                     *                 "workforce_id": "1tlIdb8uXAIVNRh7hNa"
                      *               },
                      *               {
-                     *                 "create_time": 1796515917459,
+                     *                 "create_time": 1796524377524,
                      *                 "description": "",
                      *                 "email": "fig-ann@example.com",
                      *                 "role": 0,
                      *                 "status": 2,
-                     *                 "update_time": 1796515917890,
-                     *                 "worker_id": "ab811886cda64a62b48ccf3e43814f60",
-                     *                 "workforce_id": "acG892lW9NCT0rtYB7a"
+                     *                 "update_time": 1796524378247,
+                     *                 "worker_id": "492c38bbea1d4d979d2e6bafd505d76d",
+                     *                 "workforce_id": "1tlIdb8uXAIVNRh7hNa"
+                     *               },
+                     *               {
+                     *                 "create_time": 1796524377615,
+                     *                 "description": "",
+                     *                 "email": "fig-ben@example.com",
+                     *                 "role": 0,
+                     *                 "status": 2,
+                     *                 "update_time": 1796524378912,
+                     *                 "worker_id": "4bd80f06aa82449191efc7b35f8d0d38",
+                     *                 "workforce_id": "1tlIdb8uXAIVNRh7hNa"
                      *               }
                      *             ],
-                     *             "workforce_id": "acG892lW9NCT0rtYB7a",
+                     *             "workforce_id": "1tlIdb8uXAIVNRh7hNa",
                      *             "workforce_name": "figures-team"
                      *           }
                      *         ]
@@ -17631,9 +19735,9 @@ export interface operations {
                      *           "total_sample_count": 3,
                      *           "total_score": 6,
                      *           "unchecked_sample_count": 1,
-                     *           "task_id": "GQl1QnNWr8qTyCc6lTy"
+                     *           "task_id": "dv8bJFdiNo1p0ePlBuU"
                      *         },
-                     *         "checking_task_id": "GQl1QnNWr8qTyCc6lTy",
+                     *         "checking_task_id": "dv8bJFdiNo1p0ePlBuU",
                      *         "overwrite_last_result": false,
                      *         "total_stats": {
                      *           "accepted_sample_count": 1,
@@ -17977,17 +20081,17 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example 8271f1905bfc4fdf9d4902305490c2d0
+                 * @example 7f9abad0519b42bcb246bc0da7ddd611
                  */
                 project_id: string;
                 /**
                  * @description Dataset ID
-                 * @example kFLj0enBtfsmKUhAlDc
+                 * @example kaFdVTqf2xhrqEkqcmX
                  */
                 dataset_id: string;
                 /**
                  * @description Team labeling task ID
-                 * @example 82FEwGiQUNNLa0iATTO
+                 * @example tp6bSbqTdI8tPBGmgRU
                  */
                 workforce_task_id: string;
             };
@@ -18137,17 +20241,17 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example 262be9f83ff447ad94797b0a81a1e746
+                 * @example 7a370da360ff4403a9274c89f1eed13d
                  */
                 project_id: string;
                 /**
                  * @description Dataset ID
-                 * @example uGeFeW5cLoHkDWtD2Pn
+                 * @example KzcgUOYuZduk1VJRAqK
                  */
                 dataset_id: string;
                 /**
                  * @description Team labeling task ID
-                 * @example Is9gG4Y4ck8Nno79R2h
+                 * @example izmlUlLdVOgjik2MSDw
                  */
                 workforce_task_id: string;
             };
@@ -18288,17 +20392,17 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example 8271f1905bfc4fdf9d4902305490c2d0
+                 * @example 7f9abad0519b42bcb246bc0da7ddd611
                  */
                 project_id: string;
                 /**
                  * @description Dataset ID
-                 * @example kFLj0enBtfsmKUhAlDc
+                 * @example kaFdVTqf2xhrqEkqcmX
                  */
                 dataset_id: string;
                 /**
                  * @description Team labeling task ID
-                 * @example 82FEwGiQUNNLa0iATTO
+                 * @example tp6bSbqTdI8tPBGmgRU
                  */
                 workforce_task_id: string;
             };
@@ -18392,17 +20496,17 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example 262be9f83ff447ad94797b0a81a1e746
+                 * @example 7a370da360ff4403a9274c89f1eed13d
                  */
                 project_id: string;
                 /**
                  * @description Dataset ID
-                 * @example uGeFeW5cLoHkDWtD2Pn
+                 * @example KzcgUOYuZduk1VJRAqK
                  */
                 dataset_id: string;
                 /**
                  * @description Team labeling task ID
-                 * @example Is9gG4Y4ck8Nno79R2h
+                 * @example izmlUlLdVOgjik2MSDw
                  */
                 workforce_task_id: string;
             };
@@ -18557,7 +20661,7 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example 262be9f83ff447ad94797b0a81a1e746
+                 * @example 7a370da360ff4403a9274c89f1eed13d
                  */
                 project_id: string;
             };
@@ -18576,12 +20680,12 @@ export interface operations {
                      *       "count": 1,
                      *       "worker_tasks": [
                      *         {
-                     *           "create_time": 1796515907622,
-                     *           "dataset_id": "uGeFeW5cLoHkDWtD2Pn",
+                     *           "create_time": 1796524368627,
+                     *           "dataset_id": "KzcgUOYuZduk1VJRAqK",
                      *           "dataset_type": 0,
                      *           "email": "lab1@example.com",
                      *           "email_status": 3,
-                     *           "last_notify_time": 1796515907867,
+                     *           "last_notify_time": 1796524369228,
                      *           "pass_rate": 0,
                      *           "role": 0,
                      *           "sample_stats": {
@@ -18596,10 +20700,10 @@ export interface operations {
                      *             "unreviewed_sample_count": 0
                      *           },
                      *           "score": 0,
-                     *           "task_id": "Is9gG4Y4ck8Nno79R2h",
+                     *           "task_id": "izmlUlLdVOgjik2MSDw",
                      *           "task_status": 1,
-                     *           "update_time": 1796515907637,
-                     *           "worker_id": "e3204e34467e4caa8be17c45d22adf47",
+                     *           "update_time": 1796524368645,
+                     *           "worker_id": "d9e84f1bc5a24c5f8582c8079ef16006",
                      *           "workforce_task_name": "e2e"
                      *         }
                      *       ]
@@ -18773,17 +20877,17 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example 8271f1905bfc4fdf9d4902305490c2d0
+                 * @example 7f9abad0519b42bcb246bc0da7ddd611
                  */
                 project_id: string;
                 /**
                  * @description Dataset ID
-                 * @example kFLj0enBtfsmKUhAlDc
+                 * @example kaFdVTqf2xhrqEkqcmX
                  */
                 dataset_id: string;
                 /**
                  * @description Team labeling task ID
-                 * @example 82FEwGiQUNNLa0iATTO
+                 * @example tp6bSbqTdI8tPBGmgRU
                  */
                 workforce_task_id: string;
             };
@@ -18804,152 +20908,152 @@ export interface operations {
                      *         {
                      *           "labels": [],
                      *           "metadata": {},
-                     *           "sample_dir": "/samples-bucket/ds-1-18119/in/",
-                     *           "sample_id": "01a248b172a7371711487489c486963b",
-                     *           "sample_name": "1.jpg",
-                     *           "sample_size": 70,
-                     *           "sample_status": "UN_ANNOTATION",
-                     *           "sample_time": 1796515918120,
-                     *           "sample_type": 0,
-                     *           "source": "http://127.0.0.1:40771/objects/samples-bucket/ds-1-18119/in/1.jpg?Expires=1796519520&Signature=0UomtKFxq3DkzZ7DMZ6qecLmAa0Vcmx2YEB5pxLA22Q",
-                     *           "labelers": [
-                     *             {
-                     *               "create_time": 1796515918536,
-                     *               "description": "",
-                     *               "email": "l1@example.com",
-                     *               "role": 0,
-                     *               "status": 2,
-                     *               "update_time": 1796515919157,
-                     *               "worker_id": "07f98de240ff4efd9fbc6064f23093e7",
-                     *               "workforce_id": "IUxVtCZNO5MEI5UkrqM"
-                     *             }
-                     *           ],
-                     *           "worker_id": "07f98de240ff4efd9fbc6064f23093e7"
-                     *         },
-                     *         {
-                     *           "labels": [],
-                     *           "metadata": {},
-                     *           "sample_dir": "/samples-bucket/ds-1-18119/in/",
-                     *           "sample_id": "01a248b172a750597b974df9b3cb35d8",
-                     *           "sample_name": "3.jpg",
-                     *           "sample_size": 70,
-                     *           "sample_status": "UN_ANNOTATION",
-                     *           "sample_time": 1796515918120,
-                     *           "sample_type": 0,
-                     *           "source": "http://127.0.0.1:40771/objects/samples-bucket/ds-1-18119/in/3.jpg?Expires=1796519520&Signature=q-q1F2rWDpicA1xb1t9Opla-DKAS_hLFR5N1_qhRvrs",
-                     *           "labelers": [
-                     *             {
-                     *               "create_time": 1796515918536,
-                     *               "description": "",
-                     *               "email": "l2@example.com",
-                     *               "role": 0,
-                     *               "status": 2,
-                     *               "update_time": 1796515919295,
-                     *               "worker_id": "7517d4108a7d40b093c29daea1b10f75",
-                     *               "workforce_id": "IUxVtCZNO5MEI5UkrqM"
-                     *             }
-                     *           ],
-                     *           "worker_id": "7517d4108a7d40b093c29daea1b10f75"
-                     *         },
-                     *         {
-                     *           "labels": [],
-                     *           "metadata": {},
-                     *           "sample_dir": "/samples-bucket/ds-1-18119/in/",
-                     *           "sample_id": "01a248b172a78a2b74160b1645ded738",
-                     *           "sample_name": "5.jpg",
-                     *           "sample_size": 70,
-                     *           "sample_status": "UN_ANNOTATION",
-                     *           "sample_time": 1796515918120,
-                     *           "sample_type": 0,
-                     *           "source": "http://127.0.0.1:40771/objects/samples-bucket/ds-1-18119/in/5.jpg?Expires=1796519520&Signature=ZP4jlvMY0l5SLHy327e7QvZArB21LI43bAO1jKxUp6s",
-                     *           "labelers": [
-                     *             {
-                     *               "create_time": 1796515918536,
-                     *               "description": "",
-                     *               "email": "l1@example.com",
-                     *               "role": 0,
-                     *               "status": 2,
-                     *               "update_time": 1796515919157,
-                     *               "worker_id": "07f98de240ff4efd9fbc6064f23093e7",
-                     *               "workforce_id": "IUxVtCZNO5MEI5UkrqM"
-                     *             }
-                     *           ],
-                     *           "worker_id": "07f98de240ff4efd9fbc6064f23093e7"
-                     *         },
-                     *         {
-                     *           "labels": [],
-                     *           "metadata": {},
-                     *           "sample_dir": "/samples-bucket/ds-1-18119/in/",
-                     *           "sample_id": "01a248b172a7c1a4969f528596556082",
-                     *           "sample_name": "0.jpg",
-                     *           "sample_size": 70,
-                     *           "sample_status": "UN_ANNOTATION",
-                     *           "sample_time": 1796515918120,
-                     *           "sample_type": 0,
-                     *           "source": "http://127.0.0.1:40771/objects/samples-bucket/ds-1-18119/in/0.jpg?Expires=1796519520&Signature=KXY591H-W001SFKnFAJbBcVOIxvGklfBbiFhkp3x86c",
-                     *           "labelers": [
-                     *             {
-                     *               "create_time": 1796515918536,
-                     *               "description": "",
-                     *               "email": "l2@example.com",
-                     *               "role": 0,
-                     *               "status": 2,
-                     *               "update_time": 1796515919295,
-                     *               "worker_id": "7517d4108a7d40b093c29daea1b10f75",
-                     *               "workforce_id": "IUxVtCZNO5MEI5UkrqM"
-                     *             }
-                     *           ],
-                     *           "worker_id": "7517d4108a7d40b093c29daea1b10f75"
-                     *         },
-                     *         {
-                     *           "labels": [],
-                     *           "metadata": {},
-                     *           "sample_dir": "/samples-bucket/ds-1-18119/in/",
-                     *           "sample_id": "01a248b172a7e50d73420c3e25c37a38",
+                     *           "sample_dir": "/samples-bucket/ds-1-85159/in/",
+                     *           "sample_id": "01a24932a514130fbed2325d16625e8b",
                      *           "sample_name": "4.jpg",
                      *           "sample_size": 70,
                      *           "sample_status": "UN_ANNOTATION",
-                     *           "sample_time": 1796515918120,
+                     *           "sample_time": 1796524385160,
                      *           "sample_type": 0,
-                     *           "source": "http://127.0.0.1:40771/objects/samples-bucket/ds-1-18119/in/4.jpg?Expires=1796519520&Signature=2A2f8BZGHLYsTRGjlOZyNmDUx0-2fSUyOrCTsxcYhAU",
+                     *           "source": "http://127.0.0.1:43787/objects/samples-bucket/ds-1-85159/in/4.jpg?Expires=1796528040&Signature=30pNHRo5gfD5KDKnUM0fTSZD02qkQUpy2-t_3JqpS3w",
                      *           "labelers": [
                      *             {
-                     *               "create_time": 1796515918536,
-                     *               "description": "",
-                     *               "email": "l1@example.com",
-                     *               "role": 0,
-                     *               "status": 2,
-                     *               "update_time": 1796515919157,
-                     *               "worker_id": "07f98de240ff4efd9fbc6064f23093e7",
-                     *               "workforce_id": "IUxVtCZNO5MEI5UkrqM"
-                     *             }
-                     *           ],
-                     *           "worker_id": "07f98de240ff4efd9fbc6064f23093e7"
-                     *         },
-                     *         {
-                     *           "labels": [],
-                     *           "metadata": {},
-                     *           "sample_dir": "/samples-bucket/ds-1-18119/in/",
-                     *           "sample_id": "01a248b172a7e5c52d97dd2520500e13",
-                     *           "sample_name": "2.jpg",
-                     *           "sample_size": 70,
-                     *           "sample_status": "UN_ANNOTATION",
-                     *           "sample_time": 1796515918120,
-                     *           "sample_type": 0,
-                     *           "source": "http://127.0.0.1:40771/objects/samples-bucket/ds-1-18119/in/2.jpg?Expires=1796519520&Signature=SKY8D7UliD34PT_RtcxsBXVednujuyL1Gs6fxcogxqw",
-                     *           "labelers": [
-                     *             {
-                     *               "create_time": 1796515918536,
+                     *               "create_time": 1796524385607,
                      *               "description": "",
                      *               "email": "l2@example.com",
                      *               "role": 0,
                      *               "status": 2,
-                     *               "update_time": 1796515919295,
-                     *               "worker_id": "7517d4108a7d40b093c29daea1b10f75",
-                     *               "workforce_id": "IUxVtCZNO5MEI5UkrqM"
+                     *               "update_time": 1796524386266,
+                     *               "worker_id": "451ddcb9407c4db6b143185f45cd113d",
+                     *               "workforce_id": "yQtGSoUZjUJbHmEXEgh"
                      *             }
                      *           ],
-                     *           "worker_id": "7517d4108a7d40b093c29daea1b10f75"
+                     *           "worker_id": "451ddcb9407c4db6b143185f45cd113d"
+                     *         },
+                     *         {
+                     *           "labels": [],
+                     *           "metadata": {},
+                     *           "sample_dir": "/samples-bucket/ds-1-85159/in/",
+                     *           "sample_id": "01a24932a51466836b9372771776a872",
+                     *           "sample_name": "0.jpg",
+                     *           "sample_size": 70,
+                     *           "sample_status": "UN_ANNOTATION",
+                     *           "sample_time": 1796524385160,
+                     *           "sample_type": 0,
+                     *           "source": "http://127.0.0.1:43787/objects/samples-bucket/ds-1-85159/in/0.jpg?Expires=1796528040&Signature=Q3qy2xrdrPO-chB7g1V0QsCyINVZti1ve91Uz1CVpAI",
+                     *           "labelers": [
+                     *             {
+                     *               "create_time": 1796524385607,
+                     *               "description": "",
+                     *               "email": "l1@example.com",
+                     *               "role": 0,
+                     *               "status": 2,
+                     *               "update_time": 1796524386125,
+                     *               "worker_id": "bd361ba43be4434ca63d9e0c35192e66",
+                     *               "workforce_id": "yQtGSoUZjUJbHmEXEgh"
+                     *             }
+                     *           ],
+                     *           "worker_id": "bd361ba43be4434ca63d9e0c35192e66"
+                     *         },
+                     *         {
+                     *           "labels": [],
+                     *           "metadata": {},
+                     *           "sample_dir": "/samples-bucket/ds-1-85159/in/",
+                     *           "sample_id": "01a24932a51477cf6f551cfe7e74e2ab",
+                     *           "sample_name": "1.jpg",
+                     *           "sample_size": 70,
+                     *           "sample_status": "UN_ANNOTATION",
+                     *           "sample_time": 1796524385160,
+                     *           "sample_type": 0,
+                     *           "source": "http://127.0.0.1:43787/objects/samples-bucket/ds-1-85159/in/1.jpg?Expires=1796528040&Signature=s0o6TmXh6uDaDAyvYcE7wPfL-nL92UYpkzmmuQRP6q4",
+                     *           "labelers": [
+                     *             {
+                     *               "create_time": 1796524385607,
+                     *               "description": "",
+                     *               "email": "l2@example.com",
+                     *               "role": 0,
+                     *               "status": 2,
+                     *               "update_time": 1796524386266,
+                     *               "worker_id": "451ddcb9407c4db6b143185f45cd113d",
+                     *               "workforce_id": "yQtGSoUZjUJbHmEXEgh"
+                     *             }
+                     *           ],
+                     *           "worker_id": "451ddcb9407c4db6b143185f45cd113d"
+                     *         },
+                     *         {
+                     *           "labels": [],
+                     *           "metadata": {},
+                     *           "sample_dir": "/samples-bucket/ds-1-85159/in/",
+                     *           "sample_id": "01a24932a5148e2808007cc269183ec5",
+                     *           "sample_name": "3.jpg",
+                     *           "sample_size": 70,
+                     *           "sample_status": "UN_ANNOTATION",
+                     *           "sample_time": 1796524385160,
+                     *           "sample_type": 0,
+                     *           "source": "http://127.0.0.1:43787/objects/samples-bucket/ds-1-85159/in/3.jpg?Expires=1796528040&Signature=ZJdI51ZWxv66XTVk_zcc9EBnWiIKsMKgfa0czfH24WY",
+                     *           "labelers": [
+                     *             {
+                     *               "create_time": 1796524385607,
+                     *               "description": "",
+                     *               "email": "l1@example.com",
+                     *               "role": 0,
+                     *               "status": 2,
+                     *               "update_time": 1796524386125,
+                     *               "worker_id": "bd361ba43be4434ca63d9e0c35192e66",
+                     *               "workforce_id": "yQtGSoUZjUJbHmEXEgh"
+                     *             }
+                     *           ],
+                     *           "worker_id": "bd361ba43be4434ca63d9e0c35192e66"
+                     *         },
+                     *         {
+                     *           "labels": [],
+                     *           "metadata": {},
+                     *           "sample_dir": "/samples-bucket/ds-1-85159/in/",
+                     *           "sample_id": "01a24932a514ab64a43157bf9e21ff11",
+                     *           "sample_name": "2.jpg",
+                     *           "sample_size": 70,
+                     *           "sample_status": "UN_ANNOTATION",
+                     *           "sample_time": 1796524385160,
+                     *           "sample_type": 0,
+                     *           "source": "http://127.0.0.1:43787/objects/samples-bucket/ds-1-85159/in/2.jpg?Expires=1796528040&Signature=KHAPy-dqANjYlXk4A49v7yQRlkAGhmJNQmbxEcM_boE",
+                     *           "labelers": [
+                     *             {
+                     *               "create_time": 1796524385607,
+                     *               "description": "",
+                     *               "email": "l2@example.com",
+                     *               "role": 0,
+                     *               "status": 2,
+                     *               "update_time": 1796524386266,
+                     *               "worker_id": "451ddcb9407c4db6b143185f45cd113d",
+                     *               "workforce_id": "yQtGSoUZjUJbHmEXEgh"
+                     *             }
+                     *           ],
+                     *           "worker_id": "451ddcb9407c4db6b143185f45cd113d"
+                     *         },
+                     *         {
+                     *           "labels": [],
+                     *           "metadata": {},
+                     *           "sample_dir": "/samples-bucket/ds-1-85159/in/",
+                     *           "sample_id": "01a24932a514e6a7928c663f650fce19",
+                     *           "sample_name": "5.jpg",
+                     *           "sample_size": 70,
+                     *           "sample_status": "UN_ANNOTATION",
+                     *           "sample_time": 1796524385160,
+                     *           "sample_type": 0,
+                     *           "source": "http://127.0.0.1:43787/objects/samples-bucket/ds-1-85159/in/5.jpg?Expires=1796528040&Signature=N3h72s7o8pHdjvu_D5hcAamnGkRUwtc9kDqtQTc4lKc",
+                     *           "labelers": [
+                     *             {
+                     *               "create_time": 1796524385607,
+                     *               "description": "",
+                     *               "email": "l1@example.com",
+                     *               "role": 0,
+                     *               "status": 2,
+                     *               "update_time": 1796524386125,
+                     *               "worker_id": "bd361ba43be4434ca63d9e0c35192e66",
+                     *               "workforce_id": "yQtGSoUZjUJbHmEXEgh"
+                     *             }
+                     *           ],
+                     *           "worker_id": "bd361ba43be4434ca63d9e0c35192e66"
                      *         }
                      *       ]
                      *     }
@@ -19131,17 +21235,17 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example 262be9f83ff447ad94797b0a81a1e746
+                 * @example 7a370da360ff4403a9274c89f1eed13d
                  */
                 project_id: string;
                 /**
                  * @description Dataset ID
-                 * @example uGeFeW5cLoHkDWtD2Pn
+                 * @example KzcgUOYuZduk1VJRAqK
                  */
                 dataset_id: string;
                 /**
                  * @description Team labeling task ID
-                 * @example Is9gG4Y4ck8Nno79R2h
+                 * @example izmlUlLdVOgjik2MSDw
                  */
                 workforce_task_id: string;
             };
@@ -19153,7 +21257,7 @@ export interface operations {
                  * @example {
                  *       "samples": [
                  *         {
-                 *           "sample_id": "01a248b147b30b19703f6b5d890d3a55",
+                 *           "sample_id": "01a2493261f35671f5c36aecc976789e",
                  *           "labels": [
                  *             {
                  *               "name": "dog",
@@ -19162,7 +21266,7 @@ export interface operations {
                  *           ]
                  *         },
                  *         {
-                 *           "sample_id": "01a248b147b325a9cea0b600b41961f4",
+                 *           "sample_id": "01a2493261f392edd0bd9828840b3bd1",
                  *           "labels": [
                  *             {
                  *               "name": "cat",
@@ -19171,7 +21275,7 @@ export interface operations {
                  *           ]
                  *         },
                  *         {
-                 *           "sample_id": "01a248b147b33ab309a170b473baa12a",
+                 *           "sample_id": "01a2493261f3e17d5fb2a716551033bd",
                  *           "labels": [
                  *             {
                  *               "name": "cat",
@@ -19180,7 +21284,7 @@ export interface operations {
                  *           ]
                  *         },
                  *         {
-                 *           "sample_id": "01a248b147b352fbbc0551c77720fe5d",
+                 *           "sample_id": "01a2493261f30fdc400cf6be2faf6617",
                  *           "labels": [
                  *             {
                  *               "name": "cat",
@@ -19189,7 +21293,7 @@ export interface operations {
                  *           ]
                  *         },
                  *         {
-                 *           "sample_id": "01a248b147b36b8fee6042868b8ad9d0",
+                 *           "sample_id": "01a2493261f320ff856e8ab694e60860",
                  *           "labels": [
                  *             {
                  *               "name": "cat",
@@ -19198,7 +21302,7 @@ export interface operations {
                  *           ]
                  *         },
                  *         {
-                 *           "sample_id": "01a248b147b3a3390e3c2be347bc1b61",
+                 *           "sample_id": "01a2493261f369e0f2f9cc9c023b534e",
                  *           "labels": [
                  *             {
                  *               "name": "cat",
@@ -19207,7 +21311,7 @@ export interface operations {
                  *           ]
                  *         },
                  *         {
-                 *           "sample_id": "01a248b147b3a7ce5700d5ce7bfd0dcc",
+                 *           "sample_id": "01a2493261f3bae30a5fbc02aace37e9",
                  *           "labels": [
                  *             {
                  *               "name": "cat",
@@ -19216,7 +21320,7 @@ export interface operations {
                  *           ]
                  *         },
                  *         {
-                 *           "sample_id": "01a248b147b3d95ef33c7f5b71d0cdad",
+                 *           "sample_id": "01a2493261f3c68a10a49d477653292d",
                  *           "labels": [
                  *             {
                  *               "name": "cat",
@@ -19225,7 +21329,7 @@ export interface operations {
                  *           ]
                  *         },
                  *         {
-                 *           "sample_id": "01a248b147b3f364a5d592a4b8ccc9d1",
+                 *           "sample_id": "01a2493261f3e02267b9070b0baf0d6b",
                  *           "labels": [
                  *             {
                  *               "name": "cat",
@@ -19234,7 +21338,7 @@ export interface operations {
                  *           ]
                  *         },
                  *         {
-                 *           "sample_id": "01a248b147b3fa742d2bb689efd58941",
+                 *           "sample_id": "01a2493261f3eb35e7f31d5b7f791b6a",
                  *           "labels": [
                  *             {
                  *               "name": "cat",
@@ -19467,22 +21571,22 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example 8271f1905bfc4fdf9d4902305490c2d0
+                 * @example 7f9abad0519b42bcb246bc0da7ddd611
                  */
                 project_id: string;
                 /**
                  * @description Dataset ID
-                 * @example kFLj0enBtfsmKUhAlDc
+                 * @example kaFdVTqf2xhrqEkqcmX
                  */
                 dataset_id: string;
                 /**
                  * @description Team labeling task ID
-                 * @example 82FEwGiQUNNLa0iATTO
+                 * @example tp6bSbqTdI8tPBGmgRU
                  */
                 workforce_task_id: string;
                 /**
                  * @description Sample ID
-                 * @example 01a248b172a7371711487489c486963b
+                 * @example 01a24932a51466836b9372771776a872
                  */
                 sample_id: string;
             };
@@ -19506,27 +21610,27 @@ export interface operations {
                      *         }
                      *       ],
                      *       "metadata": {},
-                     *       "sample_dir": "/samples-bucket/ds-1-18119/in/",
-                     *       "sample_id": "01a248b172a7371711487489c486963b",
-                     *       "sample_name": "1.jpg",
+                     *       "sample_dir": "/samples-bucket/ds-1-85159/in/",
+                     *       "sample_id": "01a24932a51466836b9372771776a872",
+                     *       "sample_name": "0.jpg",
                      *       "sample_size": 70,
                      *       "sample_status": "UN_ANNOTATION",
-                     *       "sample_time": 1796515918120,
+                     *       "sample_time": 1796524385160,
                      *       "sample_type": 0,
-                     *       "source": "http://127.0.0.1:40771/objects/samples-bucket/ds-1-18119/in/1.jpg?Expires=1796519520&Signature=0UomtKFxq3DkzZ7DMZ6qecLmAa0Vcmx2YEB5pxLA22Q",
+                     *       "source": "http://127.0.0.1:43787/objects/samples-bucket/ds-1-85159/in/0.jpg?Expires=1796528040&Signature=Q3qy2xrdrPO-chB7g1V0QsCyINVZti1ve91Uz1CVpAI",
                      *       "labelers": [
                      *         {
-                     *           "create_time": 1796515918536,
+                     *           "create_time": 1796524385607,
                      *           "description": "",
                      *           "email": "l1@example.com",
                      *           "role": 0,
                      *           "status": 2,
-                     *           "update_time": 1796515919157,
-                     *           "worker_id": "07f98de240ff4efd9fbc6064f23093e7",
-                     *           "workforce_id": "IUxVtCZNO5MEI5UkrqM"
+                     *           "update_time": 1796524386125,
+                     *           "worker_id": "bd361ba43be4434ca63d9e0c35192e66",
+                     *           "workforce_id": "yQtGSoUZjUJbHmEXEgh"
                      *         }
                      *       ],
-                     *       "worker_id": "07f98de240ff4efd9fbc6064f23093e7"
+                     *       "worker_id": "bd361ba43be4434ca63d9e0c35192e66"
                      *     }
                      */
                     "application/json": {
