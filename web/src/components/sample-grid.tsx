@@ -1,10 +1,11 @@
 // A dataset's samples as one scrolling grid of thumbnails, however many there are: only the rows in
 // view (and a few around them) are in the page, and only the pages of 100 samples they show are
 // fetched. While the grid scrolls no new page is asked for, so a fast scroll through a million
-// samples costs no requests; pages already fetched still show at once.
-import { useEffect, useRef, useState, type RefObject } from 'react';
+// samples costs no requests; pages already fetched still show at once. A list taller than browsers
+// let an element be is scrolled through a scaled range (useRowWindow), so its end can be reached.
+import { useEffect, useLayoutEffect, useRef, useState, type RefObject } from 'react';
+import { flushSync } from 'react-dom';
 import { useQueries, useQuery } from '@tanstack/react-query';
-import { useVirtualizer } from '@tanstack/react-virtual';
 import { api, unwrap } from '../api/client.ts';
 import type { paths } from '../api/schema.ts';
 import { ErrorNote } from './error-note.tsx';
@@ -14,6 +15,14 @@ export const GRID_PAGE = 100;
 const CELL_WIDTH = 160;
 const GAP = 12;
 const ROW_HEIGHT = 176;
+/** Left and right padding of the rows in the scroller (the CSS's .sample-row inset). */
+const INSET = 8;
+/** Rows rendered above and below the view. */
+const OVERSCAN = 2;
+/** Scrolling is taken to have stopped after this long without a scroll event. */
+const SCROLL_IDLE_MS = 150;
+/** Below every browser's cap on an element's height. */
+const MAX_SCROLL_HEIGHT = 15_000_000;
 
 type ListQuery = NonNullable<paths['/v2/{project_id}/datasets/{dataset_id}/data-annotations/samples']['get']['parameters']['query']>;
 export type SampleFilter = Pick<ListQuery, 'label_name' | 'sample_state' | 'search_conditions'>;
@@ -31,36 +40,102 @@ function pageQuery(projectId: string, datasetId: string, filter: SampleFilter, p
   };
 }
 
-/** How many cells of CELL_WIDTH fit across the element, kept up to date as it resizes. */
-function useColumns(el: RefObject<HTMLDivElement | null>): number {
-  const [cols, setCols] = useState(4);
+/** The scroller's inner width and height, kept up to date as it resizes. */
+function useBox(node: HTMLDivElement | null): { width: number; height: number } {
+  const [box, setBox] = useState({ width: 4 * (CELL_WIDTH + GAP), height: 600 });
   useEffect(() => {
-    const node = el.current;
     if (!node) return;
-    const measure = () => setCols(Math.max(1, Math.floor((node.clientWidth + GAP) / (CELL_WIDTH + GAP))));
+    const measure = () =>
+      setBox((b) => (b.width === node.clientWidth && b.height === node.clientHeight ? b : { width: node.clientWidth, height: node.clientHeight }));
     measure();
     const observer = new ResizeObserver(measure);
     observer.observe(node);
     return () => observer.disconnect();
-  }, [el]);
-  return cols;
+  }, [node]);
+  return box;
+}
+
+interface RowRange {
+  first: number;
+  last: number;
+}
+
+/**
+ * The rows in view of a scroller holding `rows` rows of ROW_HEIGHT. Browsers cap an element's height
+ * (Chromium near 33.5M px, Firefox near 17.9M px), so past MAX_SCROLL_HEIGHT the scroll range stands
+ * for the whole content, scaled: a pixel scrolled moves `scale` pixels of rows. The rows sit in a
+ * sticky layer the height of the view and are moved by a transform written on each scroll event;
+ * React renders again only when the range of rows changes (or scrolling starts and stops).
+ */
+function useRowWindow(scroller: HTMLDivElement | null, slide: RefObject<HTMLDivElement | null>, rows: number, viewHeight: number) {
+  const contentHeight = rows * ROW_HEIGHT;
+  const spaceHeight = Math.min(contentHeight, MAX_SCROLL_HEIGHT);
+  const scale = contentHeight > spaceHeight && spaceHeight > viewHeight ? (contentHeight - viewHeight) / (spaceHeight - viewHeight) : 1;
+  const rangeAt = (offset: number): RowRange => ({
+    first: Math.max(0, Math.floor(offset / ROW_HEIGHT) - OVERSCAN),
+    last: Math.max(-1, Math.min(rows - 1, Math.floor((offset + viewHeight) / ROW_HEIGHT) + OVERSCAN)),
+  });
+  const [range, setRange] = useState<RowRange>(() => rangeAt(0));
+  const [scrolling, setScrolling] = useState(false);
+  /** The content offset at the top of the view, and the range the DOM shows now. */
+  const offset = useRef(0);
+  const shown = useRef(range);
+  shown.current = range;
+  const place = () => {
+    if (slide.current) slide.current.style.transform = `translateY(${shown.current.first * ROW_HEIGHT - offset.current}px)`;
+  };
+  const sync = useRef<(scrolled: boolean) => void>(() => undefined);
+  sync.current = (scrolled) => {
+    const el = scroller;
+    if (!el) return;
+    offset.current = Math.min(Math.max(0, contentHeight - viewHeight), el.scrollTop * scale);
+    const next = rangeAt(offset.current);
+    if (next.first !== shown.current.first || next.last !== shown.current.last) {
+      // At once, so no frame shows the view without its rows.
+      if (scrolled) flushSync(() => setRange(next));
+      else setRange(next);
+    }
+    place();
+  };
+  useLayoutEffect(place);
+  useLayoutEffect(() => sync.current(false), [scroller, rows, viewHeight, scale]);
+  useEffect(() => {
+    const el = scroller;
+    if (!el) return;
+    let idle: ReturnType<typeof setTimeout> | undefined;
+    const onScroll = () => {
+      sync.current(true);
+      setScrolling(true);
+      clearTimeout(idle);
+      idle = setTimeout(() => setScrolling(false), SCROLL_IDLE_MS);
+    };
+    el.addEventListener('scroll', onScroll, { passive: true });
+    return () => {
+      el.removeEventListener('scroll', onScroll);
+      clearTimeout(idle);
+    };
+  }, [scroller]);
+  return { range, scrolling, spaceHeight };
 }
 
 export function SampleGrid(props: { projectId: string; datasetId: string; filter: SampleFilter; scanning: boolean }) {
   const { projectId, datasetId, filter } = props;
-  const scroller = useRef<HTMLDivElement>(null);
-  const cols = useColumns(scroller);
+  // A state, not a ref: the scroller appears only once the first page is in, and its observers start then.
+  const [scroller, setScroller] = useState<HTMLDivElement | null>(null);
+  const slide = useRef<HTMLDivElement>(null);
+  const box = useBox(scroller);
+  const cols = Math.max(1, Math.floor((box.width - 2 * INSET + GAP) / (CELL_WIDTH + GAP)));
   // The first page also gives the count, and follows a scan while it adds samples.
   const head = useQuery({ ...pageQuery(projectId, datasetId, filter, 0), refetchInterval: props.scanning ? 1000 : false });
   const total = head.data?.sample_count ?? 0;
   const rows = Math.ceil(total / cols);
-  const virtual = useVirtualizer({ count: rows, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 2 });
-  const items = virtual.getVirtualItems();
-  const firstPage = Math.floor(((items[0]?.index ?? 0) * cols) / GRID_PAGE);
-  const lastPage = Math.floor(Math.max(0, Math.min(total, ((items.at(-1)?.index ?? 0) + 1) * cols) - 1) / GRID_PAGE);
+  const { range, scrolling, spaceHeight } = useRowWindow(scroller, slide, rows, box.height);
+  const rowNumbers = Array.from({ length: Math.max(0, range.last - range.first + 1) }, (_, i) => range.first + i);
+  const firstPage = Math.floor((range.first * cols) / GRID_PAGE);
+  const lastPage = Math.floor(Math.max(0, Math.min(total, (range.last + 1) * cols) - 1) / GRID_PAGE);
   const pageNumbers = Array.from({ length: Math.max(0, lastPage - firstPage + 1) }, (_, i) => firstPage + i);
   const pages = useQueries({
-    queries: pageNumbers.map((p) => ({ ...pageQuery(projectId, datasetId, filter, p), enabled: p > 0 && !virtual.isScrolling })),
+    queries: pageNumbers.map((p) => ({ ...pageQuery(projectId, datasetId, filter, p), enabled: p > 0 && !scrolling })),
   });
   const sampleAt = (i: number) => {
     const p = Math.floor(i / GRID_PAGE);
@@ -77,31 +152,39 @@ export function SampleGrid(props: { projectId: string; datasetId: string; filter
       <p className="muted" aria-live="polite">
         {total.toLocaleString()} samples
       </p>
-      <div ref={scroller} className="sample-scroller" tabIndex={0} role="region" aria-label={`Sample grid, ${total} samples`}>
-        <div role="list" aria-label="Samples" style={{ height: virtual.getTotalSize(), position: 'relative' }}>
-          {items.map((row) => (
-            <div
-              key={row.key}
-              role="none"
-              className="sample-row"
-              style={{ transform: `translateY(${row.start}px)`, gridTemplateColumns: `repeat(${cols}, minmax(0, 1fr))` }}
-            >
-              {Array.from({ length: cols }, (_, c) => row.index * cols + c)
-                .filter((i) => i < total)
-                .map((i) => {
-                  const s = sampleAt(i);
-                  return (
-                    <div role="listitem" key={i} className="sample-cell" aria-busy={s ? undefined : true}>
-                      {s?.sample_type === 0 && s.source ? <img src={s.source} alt={s.sample_name ?? ''} decoding="async" /> : <div className="thumb-slot" />}
-                      <div className="caption">
-                        {s ? s.sample_name : '…'}
-                        {s?.labels && s.labels.length > 0 ? <div className="muted">{s.labels.map((l) => l.name).join(', ')}</div> : null}
-                      </div>
-                    </div>
-                  );
-                })}
+      <div ref={setScroller} className="sample-scroller" tabIndex={0} role="region" aria-label={`Sample grid, ${total} samples`}>
+        <div style={{ height: spaceHeight }}>
+          <div className="sample-layer" style={{ height: box.height }}>
+            <div ref={slide} role="list" aria-label="Samples" className="sample-slide">
+              {rowNumbers.map((row) => (
+                <div
+                  key={row}
+                  role="none"
+                  className="sample-row"
+                  style={{ top: (row - range.first) * ROW_HEIGHT, gridTemplateColumns: `repeat(${cols}, minmax(0, 1fr))` }}
+                >
+                  {Array.from({ length: cols }, (_, c) => row * cols + c)
+                    .filter((i) => i < total)
+                    .map((i) => {
+                      const s = sampleAt(i);
+                      return (
+                        <div role="listitem" key={i} className="sample-cell" aria-busy={s ? undefined : true}>
+                          {s?.sample_type === 0 && s.source ? (
+                            <img src={s.source} alt={s.sample_name ?? ''} decoding="async" />
+                          ) : (
+                            <div className="thumb-slot" />
+                          )}
+                          <div className="caption">
+                            {s ? s.sample_name : '…'}
+                            {s?.labels && s.labels.length > 0 ? <div className="muted">{s.labels.map((l) => l.name).join(', ')}</div> : null}
+                          </div>
+                        </div>
+                      );
+                    })}
+                </div>
+              ))}
             </div>
-          ))}
+          </div>
         </div>
       </div>
     </>
