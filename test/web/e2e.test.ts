@@ -6,14 +6,14 @@
 // in the predict panel; a token past its expiry; sign out. The API is used only to put files into the
 // object store, to register the example algorithm, and to check what the pages did. A wrong password,
 // another project's id in a URL and a token the server refuses are covered by console.test.ts.
-import { after, before, describe, test } from 'node:test';
+import { after, afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import sharp from 'sharp';
 import type { Page } from 'playwright-core';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { PY_ENGINE, putObject } from '../training-jobs/helpers.ts';
 import { trainingExample } from './e2e-example.ts';
-import { browserMissing, buildConsole, openBrowser, type Browser, fillSignIn, recordPage } from './browser.ts';
+import { browserMissing, buildConsole, openBrowser, type Browser, fillSignIn, recordPage, screenshot } from './browser.ts';
 
 const missing = browserMissing();
 if (missing) console.log(`# ${missing}`);
@@ -57,6 +57,15 @@ describe('console end to end in Chromium', { skip: missing }, () => {
     browser = await openBrowser();
     page = browser.page;
     projectUrl = `${t.url}/projects/${t.creds.project_id}`;
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+  });
+  // A step that failed leaves the page as it was then, and the page's uncaught errors, for its report.
+  const pageErrors: string[] = [];
+  let step = 0;
+  afterEach(async () => {
+    step++;
+    await screenshot(page, `e2e-after-step-${step}`);
+    if (pageErrors.length > 0) console.log(`# page errors: ${pageErrors.splice(0).join(' | ')}`);
   });
   after(async () => {
     await browser?.close();
@@ -64,9 +73,16 @@ describe('console end to end in Chromium', { skip: missing }, () => {
   });
 
   const record = (name: string) => recordPage(page, `e2e-${name}`);
-  /** Waits until the job page's log tail holds a line matching. */
-  const logShows = (line: RegExp, timeout: number) =>
-    page.waitForFunction((src) => new RegExp(src).test(document.querySelector('[data-testid="job-log"]')?.textContent ?? ''), line.source, { timeout });
+  /** Waits until the job page's log tail holds a line matching; a timeout names the job's phase and the log shown. */
+  const logShows = async (line: RegExp, timeout: number) => {
+    try {
+      await page.waitForFunction((src) => new RegExp(src).test(document.querySelector('[data-testid="job-log"]')?.textContent ?? ''), line.source, { timeout });
+    } catch (e) {
+      const job = await t.client.training.getJob(jobId);
+      const shown = await page.evaluate(() => document.querySelector('[data-testid="job-log"]')?.textContent ?? '(no log on the page)');
+      throw new Error(`${line} not in the log: job ${job.status.phase}, page shows ${JSON.stringify(shown.slice(-400))}`, { cause: e });
+    }
+  };
   const saved = () => page.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
 
   test('1. sign in', async () => {
