@@ -10,6 +10,7 @@ export const EXECUTOR_RULES: { apiGroup: string; resource: string; verbs: string
   { apiGroup: '', resource: 'pods', verbs: ['get', 'list', 'watch'] },
   { apiGroup: '', resource: 'services', verbs: ['create', 'delete'] },
   { apiGroup: '', resource: 'serviceaccounts', verbs: ['create', 'delete'] },
+  { apiGroup: 'networking.k8s.io', resource: 'networkpolicies', verbs: ['create', 'delete'] },
 ];
 
 export function executorRole(namespace: string): V1Role {

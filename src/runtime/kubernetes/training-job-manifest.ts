@@ -1,9 +1,10 @@
 // What a training job becomes on Kubernetes: an indexed Job with one pod per node (the completion index is the rank),
-// a headless Service that gives each pod a stable name for the others to reach (<job>-<rank>.<job>), and a
-// ServiceAccount of its own that mounts no API token. Each pod gets the environment the local executor gives a node
+// a headless Service that gives each pod a stable name for the others to reach (<job>-<rank>.<job>), a ServiceAccount
+// of its own that mounts no API token, and a NetworkPolicy: only the job's own pods reach its pods, and its pods reach
+// each other, DNS, and any address but the networks named closed (Atelier's database, the cluster's pods). Each pod gets the environment the local executor gives a node
 // (MA_JOB_DIR, MA_JOB_ID, MA_VJ_NAME, MA_TASK_NAME, MA_TASK_INDEX / VC_TASK_INDEX, MA_NUM_HOSTS), the flavor's share of
 // one node as requests and limits, and runs as a non-root user with no privilege escalation and a read-only root.
-import type { V1EnvVar, V1Job, V1Service, V1ServiceAccount } from '@kubernetes/client-node';
+import type { V1EnvVar, V1Job, V1NetworkPolicy, V1Service, V1ServiceAccount } from '@kubernetes/client-node';
 import { LABEL_ID, resourceLabels } from './labels.ts';
 
 /** The pod annotation the Job controller writes the completion index into. */
@@ -30,12 +31,15 @@ export interface TrainingJobWorkload {
   perNode: { cpu: number; memoryMb: number; gpu?: number };
   /** Placement on a pool's nodes. */
   nodeSelector?: Record<string, string>;
+  /** Networks the pods may not reach (CIDRs): Atelier's database, the cluster's pod network (other projects' pods). */
+  closedNetworks?: string[];
   /** The non-root user the pods run as. */
   runAsUser?: number;
 }
 
 export interface TrainingJobObjects {
   serviceAccount: V1ServiceAccount;
+  networkPolicy: V1NetworkPolicy;
   service: V1Service;
   job: V1Job;
 }
@@ -136,5 +140,29 @@ export function trainingJobObjects(w: TrainingJobWorkload): TrainingJobObjects {
     spec: { clusterIP: 'None', selector: { [LABEL_ID]: w.jobId }, publishNotReadyAddresses: true },
   };
   const serviceAccount: V1ServiceAccount = { apiVersion: 'v1', kind: 'ServiceAccount', metadata, automountServiceAccountToken: false };
-  return { serviceAccount, service, job };
+  const ownPods = { podSelector: { matchLabels: { [LABEL_ID]: w.jobId } } };
+  const closed = w.closedNetworks ?? [];
+  const networkPolicy: V1NetworkPolicy = {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata,
+    spec: {
+      podSelector: { matchLabels: { [LABEL_ID]: w.jobId } },
+      policyTypes: ['Ingress', 'Egress'],
+      ingress: [{ _from: [ownPods] }],
+      egress: [
+        { to: [ownPods] },
+        {
+          to: [{ namespaceSelector: {}, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
+          ports: [
+            { protocol: 'UDP', port: 53 },
+            { protocol: 'TCP', port: 53 },
+          ],
+        },
+        { to: [{ ipBlock: { cidr: '0.0.0.0/0', ...(closed.some((c) => !c.includes(':')) ? { except: closed.filter((c) => !c.includes(':')) } : {}) } }] },
+        { to: [{ ipBlock: { cidr: '::/0', ...(closed.some((c) => c.includes(':')) ? { except: closed.filter((c) => c.includes(':')) } : {}) } }] },
+      ],
+    },
+  };
+  return { serviceAccount, networkPolicy, service, job };
 }

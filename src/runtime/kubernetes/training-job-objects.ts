@@ -1,7 +1,7 @@
 // Creating, finding and removing a training job's objects. Creating is idempotent (an object that already exists is
 // kept: a second replica or a retry after a crash makes nothing twice); removing deletes the Job with its pods
-// (background propagation) and the job's Service and ServiceAccount, and tolerates objects already gone.
-import { ApiException, BatchV1Api, CoreV1Api, type KubeConfig, type V1Job } from '@kubernetes/client-node';
+// (background propagation) and the job's Service, ServiceAccount and NetworkPolicy, and tolerates objects already gone.
+import { ApiException, BatchV1Api, CoreV1Api, NetworkingV1Api, type KubeConfig, type V1Job } from '@kubernetes/client-node';
 import { LABEL_ID, LABEL_KIND, LABEL_MANAGED, MANAGER } from './labels.ts';
 import { trainingJobObjectName, type TrainingJobObjects } from './training-job-manifest.ts';
 
@@ -30,6 +30,7 @@ async function deleteIfThere(del: () => Promise<unknown>): Promise<boolean> {
 export class TrainingJobClient {
   private readonly core: CoreV1Api;
   private readonly batch: BatchV1Api;
+  private readonly net: NetworkingV1Api;
 
   constructor(
     kc: KubeConfig,
@@ -37,12 +38,14 @@ export class TrainingJobClient {
   ) {
     this.core = kc.makeApiClient(CoreV1Api);
     this.batch = kc.makeApiClient(BatchV1Api);
+    this.net = kc.makeApiClient(NetworkingV1Api);
   }
 
-  /** Creates what is missing, in the order the pods need it: the ServiceAccount, the Service, then the Job. */
+  /** Creates what is missing, in the order the pods need it: the ServiceAccount, the NetworkPolicy, the Service, then the Job. */
   async apply(o: TrainingJobObjects): Promise<'created' | 'existed'> {
     const namespace = this.namespace;
     await createOrKeep(() => this.core.createNamespacedServiceAccount({ namespace, body: o.serviceAccount }));
+    await createOrKeep(() => this.net.createNamespacedNetworkPolicy({ namespace, body: o.networkPolicy }));
     await createOrKeep(() => this.core.createNamespacedService({ namespace, body: o.service }));
     return createOrKeep(() => this.batch.createNamespacedJob({ namespace, body: o.job }));
   }
@@ -55,6 +58,7 @@ export class TrainingJobClient {
       deleteIfThere(() => this.batch.deleteNamespacedJob({ name, namespace, propagationPolicy: 'Background' })),
       deleteIfThere(() => this.core.deleteNamespacedService({ name, namespace })),
       deleteIfThere(() => this.core.deleteNamespacedServiceAccount({ name, namespace })),
+      deleteIfThere(() => this.net.deleteNamespacedNetworkPolicy({ name, namespace })),
     ]);
     return gone.some(Boolean);
   }

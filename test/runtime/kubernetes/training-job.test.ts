@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { BatchV1Api, CoreV1Api, type V1Job, type V1Pod } from '@kubernetes/client-node';
+import { ApiException, BatchV1Api, CoreV1Api, NetworkingV1Api, type V1Job, type V1NetworkPolicy, type V1Pod } from '@kubernetes/client-node';
 import { mapTrainingJobStatus } from '#src/runtime/kubernetes/job-status.ts';
 import { KubeConfigError, loadKubeTarget, SERVICE_ACCOUNT_DIR } from '#src/runtime/kubernetes/kube-config.ts';
 import { resourceSelector } from '#src/runtime/kubernetes/labels.ts';
@@ -29,6 +29,7 @@ function workload(jobId: string, nodeCount: number): TrainingJobWorkload {
     env: { data_url: '/job/inputs/data_url', MA_TASK_INDEX: 'forged', LR: '0.1' },
     perNode: { cpu: 1.5, memoryMb: 2048 },
     nodeSelector: poolNodeSelector('pool-a'),
+    closedNetworks: ['10.244.0.0/16', '192.168.5.10/32'],
   };
 }
 
@@ -46,11 +47,13 @@ describe('training jobs on Kubernetes', { skip: kubeTestServerSkip() }, () => {
   let kube: KubeTestServer;
   let core: CoreV1Api;
   let batch: BatchV1Api;
+  let net: NetworkingV1Api;
 
   before(async () => {
     kube = await startKubeTestServer({ controllers: true });
     core = kube.kc.makeApiClient(CoreV1Api);
     batch = kube.kc.makeApiClient(BatchV1Api);
+    net = kube.kc.makeApiClient(NetworkingV1Api);
     await core.createNamespace({ body: { metadata: { name: namespace } } });
   });
   after(async () => {
@@ -61,6 +64,7 @@ describe('training jobs on Kubernetes', { skip: kubeTestServerSkip() }, () => {
   async function launch(jobId: string, nodeCount: number): Promise<{ job: V1Job; pods: V1Pod[] }> {
     const o = trainingJobObjects(workload(jobId, nodeCount));
     await core.createNamespacedServiceAccount({ namespace, body: o.serviceAccount, fieldValidation: 'Strict' });
+    await net.createNamespacedNetworkPolicy({ namespace, body: o.networkPolicy, fieldValidation: 'Strict' });
     await core.createNamespacedService({ namespace, body: o.service, fieldValidation: 'Strict' });
     const job = await batch.createNamespacedJob({ namespace, body: o.job, fieldValidation: 'Strict' });
     const pods = await until(`${nodeCount} pods of ${jobId}`, async () => {
@@ -225,6 +229,26 @@ describe('training jobs on Kubernetes', { skip: kubeTestServerSkip() }, () => {
       }
     });
   }
+
+  it("closes the job's pods to everything but its own pods, and its traffic to the closed networks", async () => {
+    const jobId = 'a1b2c3d4-0000-4000-8000-000000000020';
+    await launch(jobId, 1);
+    // Plain data: the client gives model class instances.
+    const policy = JSON.parse(JSON.stringify(await net.readNamespacedNetworkPolicy({ name: `ma-job-${jobId}`, namespace }))) as V1NetworkPolicy;
+    const own = { podSelector: { matchLabels: { 'atelier.io/resource-id': jobId } } };
+    assert.deepEqual(policy.spec?.podSelector, own.podSelector);
+    assert.deepEqual(policy.spec?.policyTypes, ['Ingress', 'Egress']);
+    assert.deepEqual(policy.spec?.ingress, [{ _from: [own] }]);
+    const v4 = policy.spec?.egress?.find((r) => r.to?.[0]?.ipBlock?.cidr === '0.0.0.0/0');
+    assert.deepEqual(policy.spec?.egress?.[0], { to: [own] });
+    assert.deepEqual(v4?.to?.[0]?.ipBlock?.except, ['10.244.0.0/16', '192.168.5.10/32']);
+    // The server checks the networks: one that is not a CIDR is refused, nothing is stored.
+    const bad = trainingJobObjects({ ...workload('a1b2c3d4-0000-4000-8000-000000000021', 1), closedNetworks: ['not-a-network'] });
+    await assert.rejects(
+      net.createNamespacedNetworkPolicy({ namespace, body: bad.networkPolicy }),
+      (e) => e instanceof ApiException && e.code === 422 && /except/.test(String(e.body)),
+    );
+  });
 
   it('refuses a node count out of range and a resource id that cannot be a label', () => {
     assert.throws(() => trainingJobObjects(workload('a1b2c3d4-0000-4000-8000-000000000009', 0)), /node count 0/);
