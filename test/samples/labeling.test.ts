@@ -270,6 +270,7 @@ describe('manual labeling in batches (#25)', () => {
       [[{ sample_id: b }, { sample_id: b }], 1, 'ModelArts.0104', 'twice'],
       [[{ sample_id: b, labels: [{ name: 'never', type: 1 }] }], 0, 'ModelArts.4413', 'body.samples[0].labels[0].type'],
       [[{ sample_id: 'f'.repeat(32), labels: [{ name: 'ghost' }] }], 0, 'ModelArts.4420', 'body.samples[0]'],
+      [[{ sample_id: b, labels: [{ name: 'not valid!' }] }], 0, 'ModelArts.0104', 'body.samples[0].labels[0].name'],
     ];
     for (const [samples, i, code, msg] of cases) {
       const res = await update(ds.id, samples);

@@ -11,8 +11,8 @@ import type { SampleDatasets, SampleWriterPorts } from './ports.ts';
 import type { SampleStore } from './store.ts';
 import { SampleState, type SampleRow } from './tables.ts';
 import { sampleErrors } from './errors.ts';
+import { LABEL_NAME, LABEL_NAME_RULE } from './label-name.ts';
 
-const LABEL_NAME = /^[\p{L}\p{N}_-]{1,32}$/u;
 const REWRITE_PAGE = 500;
 
 /** 0: the label only; 1: also the samples left with no label; 2: those and their files. */
@@ -79,7 +79,7 @@ export class LabelService {
     let name = current.name;
     if (renameTo !== undefined && renameTo !== current.name) {
       if (typeof renameTo !== 'string' || !LABEL_NAME.test(renameTo)) {
-        throw errors.badParam(`${field}.property.@modelarts:rename_to must have 1 to 32 letters, digits, "_" or "-"`);
+        throw errors.badParam(`${field}.property.@modelarts:rename_to ${LABEL_NAME_RULE}`);
       }
       if (known.has(renameTo)) throw labelErrors.nameTaken(`${field}.property.@modelarts:rename_to: "${renameTo}" is taken`);
       name = renameTo;

@@ -1,10 +1,12 @@
 // Building sample rows and resolving the labels a write names.
 import { randomBytes } from 'node:crypto';
+import { errors } from '#src/core/errors.ts';
 import { labelErrors, type DatasetRecord } from '#src/modules/datasets/index.ts';
 import { isHard } from './annotation-rules.ts';
 import { labelSetOf, maxScore, type LabelRef, type StoredAnnotation } from './sample-model.ts';
 import type { SampleDraft, SampleTx } from './sample-tx.ts';
 import type { SampleRow } from './tables.ts';
+import { LABEL_NAME, LABEL_NAME_RULE } from './label-name.ts';
 
 export interface RowInput {
   source: string;
@@ -115,6 +117,7 @@ export class LabelResolver {
       return { name, type: existing.type };
     }
     if (!this.opts.create) throw labelErrors.notFound(`${field}.name: the dataset has no label "${name}"`);
+    if (!LABEL_NAME.test(name)) throw errors.badParam(`${field}.name: a new label's name ${LABEL_NAME_RULE}`);
     const allowed = this.dataset.info.labelTypes as readonly number[];
     const type = label.type ?? (allowed.length === 1 ? allowed[0] : undefined);
     if (type === undefined) {
