@@ -3,11 +3,11 @@
 // fetched. While the grid scrolls no new page is asked for, so a fast scroll through a million
 // samples costs no requests; pages already fetched still show at once. A list taller than browsers
 // let an element be is scrolled through a scaled range (useRowWindow), so its end can be reached.
-import { useEffect, useLayoutEffect, useRef, useState, type RefObject } from 'react';
+import { memo, useEffect, useLayoutEffect, useRef, useState, type RefObject } from 'react';
 import { flushSync } from 'react-dom';
 import { useQueries, useQuery } from '@tanstack/react-query';
 import { api, unwrap } from '../api/client.ts';
-import type { paths } from '../api/schema.ts';
+import type { operations, paths } from '../api/schema.ts';
 import { ErrorNote } from './error-note.tsx';
 import './sample-grid.css';
 
@@ -21,9 +21,12 @@ const INSET = 8;
 const OVERSCAN = 2;
 /** Scrolling is taken to have stopped after this long without a scroll event. */
 const SCROLL_IDLE_MS = 150;
+/** Rows are placed from a base row that moves in steps of this many, so most rows keep their place (and skip rendering) as the range moves. */
+const BASE_STEP = 64;
 /** Below every browser's cap on an element's height. */
 const MAX_SCROLL_HEIGHT = 15_000_000;
 
+type SamplePage = operations['ListSamples']['responses'][200]['content']['application/json'];
 type ListQuery = NonNullable<paths['/v2/{project_id}/datasets/{dataset_id}/data-annotations/samples']['get']['parameters']['query']>;
 export type SampleFilter = Pick<ListQuery, 'label_name' | 'sample_state' | 'search_conditions'>;
 
@@ -60,6 +63,32 @@ interface RowRange {
   last: number;
 }
 
+const baseRow = (range: RowRange) => range.first - (range.first % BASE_STEP);
+
+/** One row of cells; its pages' data are its inputs, so a row whose pages did not change is not rendered again. */
+const GridRow = memo(function GridRow(props: { row: number; cols: number; total: number; top: number; a?: SamplePage; b?: SamplePage }) {
+  const { row, cols, total } = props;
+  const firstPage = Math.floor((row * cols) / GRID_PAGE);
+  return (
+    <div role="none" className="sample-row" style={{ top: props.top, gridTemplateColumns: `repeat(${cols}, minmax(0, 1fr))` }}>
+      {Array.from({ length: cols }, (_, c) => row * cols + c)
+        .filter((i) => i < total)
+        .map((i) => {
+          const s = (Math.floor(i / GRID_PAGE) === firstPage ? props.a : props.b)?.samples?.[i % GRID_PAGE];
+          return (
+            <div role="listitem" key={i} className="sample-cell" aria-busy={s ? undefined : true}>
+              {s?.sample_type === 0 && s.source ? <img src={s.source} alt={s.sample_name ?? ''} decoding="async" /> : <div className="thumb-slot" />}
+              <div className="caption">
+                {s ? s.sample_name : '…'}
+                {s?.labels && s.labels.length > 0 ? <div className="muted">{s.labels.map((l) => l.name).join(', ')}</div> : null}
+              </div>
+            </div>
+          );
+        })}
+    </div>
+  );
+});
+
 /**
  * The rows in view of a scroller holding `rows` rows of ROW_HEIGHT. Browsers cap an element's height
  * (Chromium near 33.5M px, Firefox near 17.9M px), so past MAX_SCROLL_HEIGHT the scroll range stands
@@ -82,7 +111,7 @@ function useRowWindow(scroller: HTMLDivElement | null, slide: RefObject<HTMLDivE
   const shown = useRef(range);
   shown.current = range;
   const place = () => {
-    if (slide.current) slide.current.style.transform = `translateY(${shown.current.first * ROW_HEIGHT - offset.current}px)`;
+    if (slide.current) slide.current.style.transform = `translateY(${baseRow(shown.current) * ROW_HEIGHT - offset.current}px)`;
   };
   const sync = useRef<(scrolled: boolean) => void>(() => undefined);
   sync.current = (scrolled) => {
@@ -137,11 +166,7 @@ export function SampleGrid(props: { projectId: string; datasetId: string; filter
   const pages = useQueries({
     queries: pageNumbers.map((p) => ({ ...pageQuery(projectId, datasetId, filter, p), enabled: p > 0 && !scrolling })),
   });
-  const sampleAt = (i: number) => {
-    const p = Math.floor(i / GRID_PAGE);
-    const data = p === 0 ? head.data : pages[p - firstPage]?.data;
-    return data?.samples?.[i % GRID_PAGE];
-  };
+  const pageData = (p: number) => (p === 0 ? head.data : pages[p - firstPage]?.data);
   const failed = head.error ?? pages.find((p) => p.error)?.error;
 
   if (head.isPending) return <p className="muted">Loading samples…</p>;
@@ -157,31 +182,15 @@ export function SampleGrid(props: { projectId: string; datasetId: string; filter
           <div className="sample-layer" style={{ height: box.height }}>
             <div ref={slide} role="list" aria-label="Samples" className="sample-slide">
               {rowNumbers.map((row) => (
-                <div
+                <GridRow
                   key={row}
-                  role="none"
-                  className="sample-row"
-                  style={{ top: (row - range.first) * ROW_HEIGHT, gridTemplateColumns: `repeat(${cols}, minmax(0, 1fr))` }}
-                >
-                  {Array.from({ length: cols }, (_, c) => row * cols + c)
-                    .filter((i) => i < total)
-                    .map((i) => {
-                      const s = sampleAt(i);
-                      return (
-                        <div role="listitem" key={i} className="sample-cell" aria-busy={s ? undefined : true}>
-                          {s?.sample_type === 0 && s.source ? (
-                            <img src={s.source} alt={s.sample_name ?? ''} decoding="async" />
-                          ) : (
-                            <div className="thumb-slot" />
-                          )}
-                          <div className="caption">
-                            {s ? s.sample_name : '…'}
-                            {s?.labels && s.labels.length > 0 ? <div className="muted">{s.labels.map((l) => l.name).join(', ')}</div> : null}
-                          </div>
-                        </div>
-                      );
-                    })}
-                </div>
+                  row={row}
+                  cols={cols}
+                  total={total}
+                  top={(row - baseRow(range)) * ROW_HEIGHT}
+                  a={pageData(Math.floor((row * cols) / GRID_PAGE))}
+                  b={pageData(Math.floor((row * cols + cols - 1) / GRID_PAGE))}
+                />
               ))}
             </div>
           </div>
