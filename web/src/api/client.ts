@@ -1,8 +1,9 @@
 // The console's API client: openapi-fetch over the types generated from spec/openapi.json. Every call
-// carries the token of the project in its path; a 401 forgets that token and sends the user to sign in.
+// carries the token of the project in its path (IAM's /v3 routes name none: they pass projectToken's
+// header); a 401 forgets the refused token and sends the user to sign in.
 import createClient, { type Middleware } from 'openapi-fetch';
 import type { paths } from './schema.ts';
-import { dropProjectToken, tokenOf } from '../session.ts';
+import { dropProjectToken, readSession, tokenOf } from '../session.ts';
 import { navigate } from '../router.ts';
 
 /** An API failure, with the server's error_code and error_msg. */
@@ -18,6 +19,20 @@ export class ApiError extends Error {
 
 const projectOfPath = (path: string): string | undefined => /^\/v[12]\/([^/]+)\//.exec(path)?.[1];
 
+/** The header that signs an IAM (/v3) call, whose path names no project, with the token of the project shown. */
+export const projectToken = (projectId: string): { 'X-Auth-Token'?: string } => {
+  const token = tokenOf(projectId)?.token;
+  return token ? { 'X-Auth-Token': token } : {};
+};
+
+/** The project whose token a request carried: the one in its path, else the one holding the token it sent. */
+function projectOf(request: Request): string | undefined {
+  const inPath = projectOfPath(new URL(request.url).pathname);
+  if (inPath) return decodeURIComponent(inPath);
+  const sent = request.headers.get('X-Auth-Token');
+  return sent ? readSession()?.projects.find((p) => p.token === sent)?.id : undefined;
+}
+
 const auth: Middleware = {
   onRequest({ request }) {
     const project = projectOfPath(new URL(request.url).pathname);
@@ -27,8 +42,8 @@ const auth: Middleware = {
   },
   onResponse({ request, response }) {
     if (response.status !== 401) return response;
-    const project = projectOfPath(new URL(request.url).pathname);
-    if (project) dropProjectToken(decodeURIComponent(project));
+    const project = projectOf(request);
+    if (project) dropProjectToken(project);
     const here = window.location.pathname + window.location.search;
     if (!window.location.pathname.startsWith('/sign-in')) navigate(`/sign-in?expired=1&next=${encodeURIComponent(here)}`, { replace: true });
     return response;

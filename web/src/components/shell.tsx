@@ -1,6 +1,6 @@
 import { useSyncExternalStore, type ReactNode } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { listAuthProjects } from '../api/auth-projects.ts';
+import { api, projectToken, unwrap } from '../api/client.ts';
 import { readSession, signOut, subscribeSession, tokenOf } from '../session.ts';
 import { Link, navigate } from '../router.ts';
 
@@ -13,7 +13,11 @@ export function Shell({ projectId, children }: { projectId: string; children: Re
   const session = useSession();
   const queries = useQueryClient();
   // The user's projects as IAM lists them; one without a token in this tab asks for a sign-in first.
-  const mine = useQuery({ queryKey: ['auth-projects', projectId], queryFn: () => listAuthProjects(projectId), staleTime: 60_000 });
+  const mine = useQuery({
+    queryKey: ['auth-projects', projectId],
+    queryFn: async () => (await unwrap(api.GET('/v3/auth/projects', { headers: projectToken(projectId) }))).projects,
+    staleTime: 60_000,
+  });
   const projects = mine.data ?? session?.projects ?? [];
   const leave = () => {
     signOut();

@@ -1,8 +1,14 @@
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { iam, KEYS_PER_USER, type NewCredential } from '../api/iam.ts';
+import { api, projectToken, unwrap } from '../api/client.ts';
+import type { operations } from '../api/schema.ts';
 import { ErrorNote } from '../components/error-note.tsx';
 import { useSession } from '../components/shell.tsx';
+
+type NewCredential = operations['CreatePermanentAccessKey']['responses'][201]['content']['application/json']['credential'];
+
+/** The most access keys a user may hold (the server's limit, IAM's). */
+const KEYS_PER_USER = 2;
 
 /** The key just made, shown once: its secret cannot be read again. */
 function NewKey({ made, user, onDone }: { made: NewCredential; user: string; onDone: () => void }) {
@@ -49,19 +55,36 @@ export function AccessKeys({ projectId }: { projectId: string }) {
   const userId = session?.userId ?? '';
   const queries = useQueryClient();
   const key = ['iam-keys', projectId, userId];
-  const keys = useQuery({ queryKey: key, queryFn: () => iam.listKeys(projectId, userId), enabled: userId !== '' });
+  const keys = useQuery({
+    queryKey: key,
+    queryFn: async () =>
+      (await unwrap(api.GET('/v3.0/OS-CREDENTIAL/credentials', { headers: projectToken(projectId), params: { query: { user_id: userId } } }))).credentials,
+    enabled: userId !== '',
+  });
   const [description, setDescription] = useState('');
   const [made, setMade] = useState<NewCredential | undefined>();
   const refresh = () => queries.invalidateQueries({ queryKey: key });
   const create = useMutation({
-    mutationFn: () => iam.createKey(projectId, userId, description.trim()),
+    mutationFn: async () =>
+      (
+        await unwrap(
+          api.POST('/v3.0/OS-CREDENTIAL/credentials', {
+            headers: projectToken(projectId),
+            body: { credential: { user_id: userId, description: description.trim() } },
+          }),
+        )
+      ).credential,
     onSuccess: async (k) => {
       setMade(k);
       setDescription('');
       await refresh();
     },
   });
-  const remove = useMutation({ mutationFn: (ak: string) => iam.deleteKey(projectId, ak), onSettled: refresh });
+  const remove = useMutation({
+    mutationFn: (ak: string) =>
+      unwrap(api.DELETE('/v3.0/OS-CREDENTIAL/credentials/{access_key}', { headers: projectToken(projectId), params: { path: { access_key: ak } } })),
+    onSettled: refresh,
+  });
   const submit = (e: FormEvent) => {
     e.preventDefault();
     create.mutate();

@@ -1,18 +1,45 @@
 import { useState, type FormEvent } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { iam, type IamProject } from '../api/iam.ts';
+import { api, projectToken, unwrap } from '../api/client.ts';
+import type { operations } from '../api/schema.ts';
+import { usersQuery } from './settings-users.tsx';
 import { ErrorNote } from '../components/error-note.tsx';
+
+type IamProject = operations['KeystoneListProjects']['responses'][200]['content']['application/json']['projects'][number];
 
 /** One project's members: list, add a user of the account, remove. */
 function Members({ projectId, project }: { projectId: string; project: IamProject }) {
   const queries = useQueryClient();
   const key = ['iam-members', projectId, project.id];
-  const members = useQuery({ queryKey: key, queryFn: () => iam.members(projectId, project.id) });
-  const users = useQuery({ queryKey: ['iam-users', projectId], queryFn: () => iam.listUsers(projectId), retry: false });
+  const members = useQuery({
+    queryKey: key,
+    queryFn: async () =>
+      (await unwrap(api.GET('/v3/projects/{iam_project_id}/users', { headers: projectToken(projectId), params: { path: { iam_project_id: project.id } } })))
+        .users,
+  });
+  const users = useQuery(usersQuery(projectId));
   const [pick, setPick] = useState('');
   const refresh = () => queries.invalidateQueries({ queryKey: key });
-  const add = useMutation({ mutationFn: (userId: string) => iam.addMember(projectId, project.id, userId), onSettled: refresh });
-  const remove = useMutation({ mutationFn: (userId: string) => iam.removeMember(projectId, project.id, userId), onSettled: refresh });
+  const add = useMutation({
+    mutationFn: (userId: string) =>
+      unwrap(
+        api.PUT('/v3/projects/{iam_project_id}/users/{user_id}/roles/{role_id}', {
+          headers: projectToken(projectId),
+          params: { path: { iam_project_id: project.id, user_id: userId, role_id: 'member' } },
+        }),
+      ),
+    onSettled: refresh,
+  });
+  const remove = useMutation({
+    mutationFn: (userId: string) =>
+      unwrap(
+        api.DELETE('/v3/projects/{iam_project_id}/users/{user_id}/roles/{role_id}', {
+          headers: projectToken(projectId),
+          params: { path: { iam_project_id: project.id, user_id: userId, role_id: 'member' } },
+        }),
+      ),
+    onSettled: refresh,
+  });
   const inside = new Set((members.data ?? []).map((u) => u.id));
   const outside = (users.data ?? []).filter((u) => !inside.has(u.id));
   return (
@@ -74,19 +101,26 @@ function Members({ projectId, project }: { projectId: string; project: IamProjec
 /** The account's projects, for an admin: create, delete (an empty one), members. */
 export function Projects({ projectId }: { projectId: string }) {
   const queries = useQueryClient();
-  const projects = useQuery({ queryKey: ['iam-projects', projectId], queryFn: () => iam.listProjects(projectId) });
+  const projects = useQuery({
+    queryKey: ['iam-projects', projectId],
+    queryFn: async () => (await unwrap(api.GET('/v3/projects', { headers: projectToken(projectId) }))).projects,
+  });
   const [name, setName] = useState('');
   const [open, setOpen] = useState<string | undefined>();
   const refresh = () => queries.invalidateQueries({ queryKey: ['iam-projects', projectId] });
   const create = useMutation({
-    mutationFn: () => iam.createProject(projectId, name.trim()),
+    mutationFn: async () => (await unwrap(api.POST('/v3/projects', { headers: projectToken(projectId), body: { project: { name: name.trim() } } }))).project,
     onSuccess: async (p) => {
       setName('');
       setOpen(p.id);
       await refresh();
     },
   });
-  const remove = useMutation({ mutationFn: (id: string) => iam.deleteProject(projectId, id), onSettled: refresh });
+  const remove = useMutation({
+    mutationFn: (id: string) =>
+      unwrap(api.DELETE('/v3/projects/{iam_project_id}', { headers: projectToken(projectId), params: { path: { iam_project_id: id } } })),
+    onSettled: refresh,
+  });
   const submit = (e: FormEvent) => {
     e.preventDefault();
     create.mutate();

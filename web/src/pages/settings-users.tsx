@@ -1,13 +1,27 @@
 import { useState, type FormEvent } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { iam, type IamUser } from '../api/iam.ts';
+import { api, projectToken, unwrap } from '../api/client.ts';
+import type { operations } from '../api/schema.ts';
 import { ErrorNote } from '../components/error-note.tsx';
 import { useSession } from '../components/shell.tsx';
+
+type IamUser = operations['KeystoneListUsers']['responses'][200]['content']['application/json']['users'][number];
+
+/** The account's users (IAM refuses a non-admin with 403, which Settings reads as "not an admin"). */
+export const usersQuery = (projectId: string) => ({
+  queryKey: ['iam-users', projectId],
+  queryFn: async () => (await unwrap(api.GET('/v3/users', { headers: projectToken(projectId) }))).users,
+  retry: false,
+});
 
 /** A new password for one user, typed in place of their row's actions. */
 function ResetPassword({ projectId, user, onDone }: { projectId: string; user: IamUser; onDone: () => void }) {
   const [password, setPassword] = useState('');
-  const reset = useMutation({ mutationFn: () => iam.resetPassword(projectId, user.id, password), onSuccess: onDone });
+  const reset = useMutation({
+    mutationFn: () =>
+      unwrap(api.PATCH('/v3/users/{user_id}', { headers: projectToken(projectId), params: { path: { user_id: user.id } }, body: { user: { password } } })),
+    onSuccess: onDone,
+  });
   return (
     <form
       className="row"
@@ -44,7 +58,7 @@ function ResetPassword({ projectId, user, onDone }: { projectId: string; user: I
 export function Users({ projectId }: { projectId: string }) {
   const session = useSession();
   const queries = useQueryClient();
-  const users = useQuery({ queryKey: ['iam-users', projectId], queryFn: () => iam.listUsers(projectId), retry: false });
+  const users = useQuery(usersQuery(projectId));
   const [name, setName] = useState('');
   const [password, setPassword] = useState('');
   const [role, setRole] = useState<'admin' | 'user'>('user');
@@ -52,7 +66,8 @@ export function Users({ projectId }: { projectId: string }) {
   const [done, setDone] = useState('');
   const refresh = () => queries.invalidateQueries({ queryKey: ['iam-users', projectId] });
   const create = useMutation({
-    mutationFn: () => iam.createUser(projectId, { name: name.trim(), password, role }),
+    mutationFn: async () =>
+      (await unwrap(api.POST('/v3/users', { headers: projectToken(projectId), body: { user: { name: name.trim(), password, role } } }))).user,
     onSuccess: async (u) => {
       setDone(`User ${u.name} created.`);
       setName('');
@@ -60,7 +75,10 @@ export function Users({ projectId }: { projectId: string }) {
       await refresh();
     },
   });
-  const remove = useMutation({ mutationFn: (id: string) => iam.deleteUser(projectId, id), onSettled: refresh });
+  const remove = useMutation({
+    mutationFn: (id: string) => unwrap(api.DELETE('/v3/users/{user_id}', { headers: projectToken(projectId), params: { path: { user_id: id } } })),
+    onSettled: refresh,
+  });
   const submit = (e: FormEvent) => {
     e.preventDefault();
     create.mutate();

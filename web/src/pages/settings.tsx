@@ -1,10 +1,9 @@
 import { useQuery } from '@tanstack/react-query';
 import { ApiError } from '../api/client.ts';
-import { iam } from '../api/iam.ts';
 import { Link, useLocation, withQuery } from '../router.ts';
 import { ErrorNote } from '../components/error-note.tsx';
 import { AccessKeys } from './settings-keys.tsx';
-import { Users } from './settings-users.tsx';
+import { Users, usersQuery } from './settings-users.tsx';
 import { Projects } from './settings-projects.tsx';
 
 type Tab = 'keys' | 'users' | 'projects';
@@ -15,7 +14,7 @@ type Tab = 'keys' | 'users' | 'projects';
  */
 export default function Settings({ projectId }: { projectId: string }) {
   const { pathname, query } = useLocation();
-  const users = useQuery({ queryKey: ['iam-users', projectId], queryFn: () => iam.listUsers(projectId), retry: false });
+  const users = useQuery(usersQuery(projectId));
   const refused = users.error instanceof ApiError && users.error.status === 403;
   const admin = users.isSuccess;
   const asked = (query.get('tab') ?? 'keys') as Tab;
