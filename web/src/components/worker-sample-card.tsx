@@ -1,8 +1,11 @@
 import { useState, type FormEvent } from 'react';
 import { useMutation } from '@tanstack/react-query';
-import type { BatchResult, TaskSample } from '../api/team-labeling.ts';
+import type { operations } from '../api/schema.ts';
 import { ErrorNote } from './error-note.tsx';
 import { copyStateName } from './worker-codes.ts';
+
+type TaskSample = operations['ListWorkforceTaskSamples']['responses'][200]['content']['application/json']['samples'][number];
+type BatchResult = operations['UpdateWorkforceTaskSamples']['responses'][200]['content']['application/json'];
 
 /** The first refused item of a batch answer as an error, so the card shows why its save failed. */
 export function batchFailure(r: BatchResult): void {
@@ -11,8 +14,7 @@ export function batchFailure(r: BatchResult): void {
 }
 
 function Thumb({ s }: { s: TaskSample }) {
-  const src = s.preview ?? s.source;
-  return s.sample_type === 0 && src ? <img src={src} alt={s.sample_name ?? ''} loading="lazy" /> : null;
+  return s.sample_type === 0 && s.source ? <img src={s.source} alt={s.sample_name ?? ''} loading="lazy" /> : null;
 }
 
 /** A labeler's copy of one sample: its picture, its state, and the image classification label to save, one of the dataset's. */
@@ -55,9 +57,9 @@ export function LabelCard({ s, names, save }: { s: TaskSample; names: readonly s
 }
 
 /** A reviewer's view of one labeled copy: pass it, or send it back to its labeler with a comment. */
-export function ReviewCard({ s, review }: { s: TaskSample; review: (accept: boolean, comment: string) => Promise<BatchResult> }) {
+export function ReviewCard({ s, review }: { s: TaskSample; review: (accept: boolean, comment: string) => Promise<void> }) {
   const [comment, setComment] = useState('');
-  const judging = useMutation({ mutationFn: async (accept: boolean) => batchFailure(await review(accept, comment.trim())) });
+  const judging = useMutation({ mutationFn: (accept: boolean) => review(accept, comment.trim()) });
   const id = `comment-${s.sample_id}-${s.worker_id}`;
   return (
     <li>

@@ -1,6 +1,5 @@
 import { useState, type FormEvent } from 'react';
 import { api, unwrap } from '../api/client.ts';
-import { acceptInvitation } from '../api/team-labeling.ts';
 import { addProjectToken } from '../session.ts';
 import { navigate } from '../router.ts';
 import { ErrorNote } from '../components/error-note.tsx';
@@ -21,7 +20,7 @@ export default function Invite({ token }: { token: string }) {
     }
     setBusy(true);
     try {
-      const who = await acceptInvitation(token, password);
+      const who = await unwrap(api.POST('/v3/atelier/invitations/{token}', { params: { path: { token } }, body: { password } }));
       const call = api.POST('/v3/auth/tokens', {
         body: {
           auth: {

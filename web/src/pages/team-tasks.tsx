@@ -1,9 +1,12 @@
 import { useState, type FormEvent } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { acceptanceReport, describeDatasetTask, finishAcceptance, listDatasetTasks, startAcceptance, type WorkforceTask } from '../api/team-labeling.ts';
+import { api, unwrap } from '../api/client.ts';
+import type { operations } from '../api/schema.ts';
 import { navigate, withQuery } from '../router.ts';
 import { ErrorNote } from '../components/error-note.tsx';
 import { taskStatusName } from '../components/worker-codes.ts';
+
+type WorkforceTask = operations['DescWorkforceTask']['responses'][200]['content']['application/json'];
 
 /** The dataset's team labeling tasks with their progress, and the acceptance of one of them. */
 export default function TeamTasks(props: { projectId: string; datasetId: string; pathname: string; query: URLSearchParams }) {
@@ -12,8 +15,15 @@ export default function TeamTasks(props: { projectId: string; datasetId: string;
     queryKey: ['team-tasks', projectId, datasetId],
     // The list carries no figures: each task is described with its sample statistics.
     queryFn: async () => {
-      const page = await listDatasetTasks(projectId, datasetId);
-      return { ...page, tasks: await Promise.all(page.tasks.map((t) => describeDatasetTask(projectId, datasetId, t.task_id))) };
+      const path = { project_id: projectId, dataset_id: datasetId };
+      const page = await unwrap(api.GET('/v2/{project_id}/datasets/{dataset_id}/workforce-tasks', { params: { path, query: { offset: 0, limit: 100 } } }));
+      const describe = (id: string) =>
+        unwrap(
+          api.GET('/v2/{project_id}/datasets/{dataset_id}/workforce-tasks/{workforce_task_id}', {
+            params: { path: { ...path, workforce_task_id: id }, query: { sample_stats: true, workforce_stats: true } },
+          }),
+        );
+      return { ...page, tasks: await Promise.all(page.tasks.map((t) => describe(t.task_id))) };
     },
     refetchInterval: (q) => (q.state.data?.tasks.some((t) => t.status === 0 || t.status === 5) ? 1000 : false),
   });
@@ -81,9 +91,16 @@ function Acceptance({
   const queries = useQueryClient();
   const [percent, setPercent] = useState('50');
   const check = query.get('check') ?? '';
+  const path = { project_id: projectId, dataset_id: datasetId, workforce_task_id: task.task_id };
   const refresh = () => queries.invalidateQueries({ queryKey: ['team-tasks', projectId, datasetId] });
   const start = useMutation({
-    mutationFn: () => startAcceptance(projectId, datasetId, task.task_id, Number(percent) / 100),
+    mutationFn: () =>
+      unwrap(
+        api.POST('/v2/{project_id}/datasets/{dataset_id}/workforce-tasks/{workforce_task_id}/acceptance', {
+          params: { path },
+          body: { sampling_rate: Number(percent) / 100 },
+        }),
+      ),
     onSuccess: async (r) => {
       navigate(pathname + withQuery(query, { check: r.task_id }), { replace: true });
       await refresh();
@@ -92,10 +109,16 @@ function Acceptance({
   const report = useQuery({
     queryKey: ['acceptance-report', projectId, task.task_id, check],
     enabled: check !== '',
-    queryFn: () => acceptanceReport(projectId, datasetId, task.task_id, check),
+    queryFn: () =>
+      unwrap(
+        api.GET('/v2/{project_id}/datasets/{dataset_id}/workforce-tasks/{workforce_task_id}/acceptance/report', {
+          params: { path, query: { checking_task_id: check } },
+        }),
+      ),
   });
   const finish = useMutation({
-    mutationFn: (action: 0 | 2) => finishAcceptance(projectId, datasetId, task.task_id, action),
+    mutationFn: (action: 0 | 2) =>
+      unwrap(api.PUT('/v2/{project_id}/datasets/{dataset_id}/workforce-tasks/{workforce_task_id}/acceptance/status', { params: { path }, body: { action } })),
     onSuccess: async () => {
       await refresh();
       await queries.invalidateQueries({ queryKey: ['dataset', projectId, datasetId] });

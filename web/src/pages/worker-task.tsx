@@ -1,5 +1,5 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { describeTaskLabels, listTaskSamples, listWorkerTasks, reviewTaskSample, saveTaskLabels } from '../api/team-labeling.ts';
+import { api, unwrap } from '../api/client.ts';
 import { Link, useLocation } from '../router.ts';
 import { ErrorNote } from '../components/error-note.tsx';
 import { Pager } from '../components/pager.tsx';
@@ -16,18 +16,30 @@ export default function WorkerTask({ projectId, datasetId, taskId }: { projectId
   const { pathname, query } = useLocation();
   const offset = Math.max(0, Number(query.get('offset')) || 0);
   const queries = useQueryClient();
-  const mine = useQuery({ queryKey: ['worker-tasks', projectId, 'all'], queryFn: () => listWorkerTasks(projectId, 0, 100) });
+  const path = { project_id: projectId, dataset_id: datasetId, workforce_task_id: taskId };
+  const mine = useQuery({
+    queryKey: ['worker-tasks', projectId, 'all'],
+    queryFn: () =>
+      unwrap(api.GET('/v2/{project_id}/workforces/worker-tasks', { params: { path: { project_id: projectId }, query: { offset: 0, limit: 100 } } })),
+  });
   const task = mine.data?.worker_tasks.find((t) => t.task_id === taskId && t.dataset_id === datasetId);
   const reviewer = task?.role === 1;
   const samples = useQuery({
     queryKey: ['worker-samples', projectId, taskId, reviewer, offset],
     enabled: task !== undefined,
-    queryFn: () => listTaskSamples(projectId, datasetId, taskId, { offset, limit: PER_PAGE, ...(reviewer ? { sample_state: '__UNREVIEWED__' } : {}) }),
+    queryFn: () =>
+      unwrap(
+        api.GET('/v2/{project_id}/datasets/{dataset_id}/workforce-tasks/{workforce_task_id}/data-annotations/samples', {
+          params: { path, query: { offset, limit: PER_PAGE, ...(reviewer ? { sample_state: '__UNREVIEWED__' as const } : {}) } },
+        }),
+      ),
   });
   const labelSet = useQuery({
     queryKey: ['worker-task-labels', projectId, taskId],
     enabled: task !== undefined && !reviewer,
-    queryFn: () => describeTaskLabels(projectId, datasetId, taskId),
+    // The task with the dataset's label set: open to the task's own members.
+    queryFn: () =>
+      unwrap(api.GET('/v2/{project_id}/datasets/{dataset_id}/workforce-tasks/{workforce_task_id}', { params: { path, query: { label_stats: true } } })),
   });
   const refresh = async () => {
     await queries.invalidateQueries({ queryKey: ['worker-samples', projectId, taskId] });
@@ -60,14 +72,14 @@ export default function WorkerTask({ projectId, datasetId, taskId }: { projectId
                   key={`${s.sample_id}-${s.worker_id}`}
                   s={s}
                   review={async (accept, comment) => {
-                    const r = await reviewTaskSample(projectId, datasetId, taskId, {
-                      sample_id: s.sample_id,
-                      worker_id: s.worker_id,
-                      accept,
-                      ...(comment ? { comment } : {}),
-                    });
+                    const comments = [{ sample_id: s.sample_id, worker_id: s.worker_id, accept, ...(comment ? { comment } : {}) }];
+                    await unwrap(
+                      api.POST('/v2/{project_id}/datasets/{dataset_id}/workforce-tasks/{workforce_task_id}/data-annotations/review', {
+                        params: { path },
+                        body: { comments },
+                      }),
+                    );
                     await refresh();
-                    return r;
                   }}
                 />
               ) : (
@@ -76,7 +88,12 @@ export default function WorkerTask({ projectId, datasetId, taskId }: { projectId
                   s={s}
                   names={names}
                   save={async (name) => {
-                    const r = await saveTaskLabels(projectId, datasetId, taskId, s.sample_id, [{ name }]);
+                    const r = await unwrap(
+                      api.PUT('/v2/{project_id}/datasets/{dataset_id}/workforce-tasks/{workforce_task_id}/data-annotations/samples', {
+                        params: { path },
+                        body: { samples: [{ sample_id: s.sample_id, labels: [{ name }] }] },
+                      }),
+                    );
                     await refresh();
                     return r;
                   }}

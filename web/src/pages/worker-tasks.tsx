@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { listWorkerTasks } from '../api/team-labeling.ts';
+import { api, unwrap } from '../api/client.ts';
 import { Link, useLocation } from '../router.ts';
 import { ErrorNote } from '../components/error-note.tsx';
 import { Pager } from '../components/pager.tsx';
@@ -11,7 +11,11 @@ const PER_PAGE = 20;
 export default function WorkerTasks({ projectId }: { projectId: string }) {
   const { pathname, query } = useLocation();
   const offset = Math.max(0, Number(query.get('offset')) || 0);
-  const tasks = useQuery({ queryKey: ['worker-tasks', projectId, offset], queryFn: () => listWorkerTasks(projectId, offset, PER_PAGE) });
+  const tasks = useQuery({
+    queryKey: ['worker-tasks', projectId, offset],
+    queryFn: () =>
+      unwrap(api.GET('/v2/{project_id}/workforces/worker-tasks', { params: { path: { project_id: projectId }, query: { offset, limit: PER_PAGE } } })),
+  });
   const list = tasks.data?.worker_tasks ?? [];
   return (
     <>
