@@ -83,7 +83,12 @@ describe('console end to end in Chromium', { skip: missing }, () => {
       throw new Error(`${line} not in the log: job ${job.status.phase}, page shows ${JSON.stringify(shown.slice(-400))}`, { cause: e });
     }
   };
-  const saved = () => page.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
+  // Exactly "Saved": a substring match would take "Unsaved changes" (shown until the save answers) for it.
+  const saved = () =>
+    page
+      .getByRole('status')
+      .filter({ hasText: /^Saved$/ })
+      .waitFor();
 
   test('1. sign in', async () => {
     await page.goto(t.url + '/');

@@ -45,7 +45,12 @@ describe('labeling workbench in Chromium', { skip: missing }, () => {
     await page.getByTestId('sample-name').waitFor();
   };
   const sampleOfUrl = () => new URL(page.url()).searchParams.get('sample')!;
-  const saved = () => page.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
+  // Exactly "Saved": a substring match would take "Unsaved changes" (shown until the save answers) for it.
+  const saved = () =>
+    page
+      .getByRole('status')
+      .filter({ hasText: /^Saved$/ })
+      .waitFor();
 
   test('image classification: number keys pick labels, Ctrl+S saves, save-and-next moves on, undo and redo', async () => {
     const files: Record<string, Buffer> = { 'a.png': await picture(64, 48, 30), 'b.png': await picture(64, 48, 200) };
