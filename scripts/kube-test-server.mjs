@@ -9,11 +9,12 @@
 // Needs Go (ATELIER_GO, else /usr/local/go/bin/go, else `go` on PATH) and the Go module proxy the first time: a cold build
 // takes minutes and about 2 GB of Go caches.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { withDirLock } from './dir-lock.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const sourceDir = resolve(here, '..', 'tools', 'kube-test-server');
@@ -73,42 +74,6 @@ export function readyKubeTestServer() {
   return existsSync(p) ? p : undefined;
 }
 
-const sleep = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-
-function alive(pid) {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return e.code === 'EPERM';
-  }
-}
-
-/** Runs `fn` holding <dir>.lock (a folder: made atomically), taking over a lock whose owner died. */
-function withLock(dir, fn) {
-  const lock = `${dir}.lock`;
-  const deadline = Date.now() + 45 * 60_000;
-  mkdirSync(dirname(lock), { recursive: true });
-  for (;;) {
-    try {
-      mkdirSync(lock);
-      writeFileSync(join(lock, 'pid'), String(process.pid));
-      break;
-    } catch (e) {
-      if (e.code !== 'EEXIST') throw e;
-      const owner = Number(existsSync(join(lock, 'pid')) ? readFileSync(join(lock, 'pid'), 'utf8') : NaN);
-      if (Number.isInteger(owner) && !alive(owner)) rmSync(lock, { recursive: true, force: true });
-      else if (Date.now() > deadline) throw new KubeTestServerError(`${lock} is held by process ${owner} for too long`);
-      else sleep(500);
-    }
-  }
-  try {
-    return fn();
-  } finally {
-    rmSync(lock, { recursive: true, force: true });
-  }
-}
-
 const PRUNE_AFTER_MS = 14 * 24 * 3600_000;
 
 /**
@@ -136,25 +101,29 @@ export function ensureKubeTestServer({ log = () => {} } = {}) {
   if (existsSync(target)) return touchAndPrune(target);
   const reason = cannotBuildReason();
   if (reason) throw new KubeTestServerError(reason);
-  return withLock(dirname(target), () => {
-    if (existsSync(target)) return target;
-    mkdirSync(dirname(target), { recursive: true });
-    const partial = `${target}.partial-${process.pid}`;
-    log(`building ${target} (a cold build takes minutes)`);
-    const started = Date.now();
-    // Low priority and two compile jobs at most: the machines are small and shared with the tests.
-    const env = { ...process.env, GOFLAGS: process.env.GOFLAGS || '-p=2', GOTOOLCHAIN: process.env.GOTOOLCHAIN || 'local' };
-    const args = ['-n', '15', goCommand(), 'build', `-ldflags=${LDFLAGS()}`, '-o', partial, '.'];
-    const r = spawnSync('nice', args, { cwd: sourceDir, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-    if (r.error || r.status !== 0) {
-      rmSync(partial, { force: true });
-      const out = `${r.stdout ?? ''}${r.stderr ?? ''}`.trim().split('\n').slice(-30).join('\n');
-      throw new KubeTestServerError(`go build of tools/kube-test-server failed (exit ${r.status}): ${r.error?.message ?? out}`);
-    }
-    renameSync(partial, target);
-    log(`built in ${Math.round((Date.now() - started) / 1000)} s`);
-    return touchAndPrune(target);
-  });
+  return withDirLock(
+    dirname(target),
+    () => {
+      if (existsSync(target)) return target;
+      mkdirSync(dirname(target), { recursive: true });
+      const partial = `${target}.partial-${process.pid}`;
+      log(`building ${target} (a cold build takes minutes)`);
+      const started = Date.now();
+      // Low priority and two compile jobs at most: the machines are small and shared with the tests.
+      const env = { ...process.env, GOFLAGS: process.env.GOFLAGS || '-p=2', GOTOOLCHAIN: process.env.GOTOOLCHAIN || 'local' };
+      const args = ['-n', '15', goCommand(), 'build', `-ldflags=${LDFLAGS()}`, '-o', partial, '.'];
+      const r = spawnSync('nice', args, { cwd: sourceDir, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+      if (r.error || r.status !== 0) {
+        rmSync(partial, { force: true });
+        const out = `${r.stdout ?? ''}${r.stderr ?? ''}`.trim().split('\n').slice(-30).join('\n');
+        throw new KubeTestServerError(`go build of tools/kube-test-server failed (exit ${r.status}): ${r.error?.message ?? out}`);
+      }
+      renameSync(partial, target);
+      log(`built in ${Math.round((Date.now() - started) / 1000)} s`);
+      return touchAndPrune(target);
+    },
+    { timeoutMs: 45 * 60_000, pollMs: 500, fail: (m) => new KubeTestServerError(m) },
+  );
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

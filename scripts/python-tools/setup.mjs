@@ -14,6 +14,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { dirname, join, resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { withDirLock } from '../dir-lock.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..', '..');
@@ -72,41 +73,6 @@ function build(tool, dir, stamp) {
   writeFileSync(join(dir, '.atelier-stamp'), stamp);
 }
 
-const sleep = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-
-function alive(pid) {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return e.code === 'EPERM';
-  }
-}
-
-/** Runs `fn` holding <dir>.lock (a folder: made atomically), taking over a lock whose owner died. */
-function withLock(dir, fn) {
-  const lock = `${dir}.lock`;
-  const deadline = Date.now() + 15 * 60_000;
-  for (;;) {
-    try {
-      mkdirSync(lock);
-      writeFileSync(join(lock, 'pid'), String(process.pid));
-      break;
-    } catch (e) {
-      if (e.code !== 'EEXIST') throw e;
-      const owner = Number(existsSync(join(lock, 'pid')) ? readFileSync(join(lock, 'pid'), 'utf8') : NaN);
-      if (Number.isInteger(owner) && !alive(owner)) rmSync(lock, { recursive: true, force: true });
-      else if (Date.now() > deadline) throw new PythonToolError(`${lock} is held by process ${owner} for too long`);
-      else sleep(200);
-    }
-  }
-  try {
-    return fn();
-  } finally {
-    rmSync(lock, { recursive: true, force: true });
-  }
-}
-
 /** The python of `tool`'s venv when it is made and whole, else undefined; never makes it. */
 export function readyPythonTool(tool) {
   if (!(tool in TOOLS)) throw new PythonToolError(`unknown Python tool ${tool}; known: ${Object.keys(TOOLS).join(', ')}`);
@@ -130,10 +96,14 @@ export function ensurePythonTool(tool) {
   const stamp = stampOf(tool);
   if (isReady(tool, dir, stamp)) return venvPython(dir);
   mkdirSync(toolsDir(), { recursive: true });
-  return withLock(dir, () => {
-    if (!isReady(tool, dir, stamp)) build(tool, dir, stamp);
-    return venvPython(dir);
-  });
+  return withDirLock(
+    dir,
+    () => {
+      if (!isReady(tool, dir, stamp)) build(tool, dir, stamp);
+      return venvPython(dir);
+    },
+    { timeoutMs: 15 * 60_000, pollMs: 200, fail: (m) => new PythonToolError(m) },
+  );
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
