@@ -2,6 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { api, unwrap } from '../api/client.ts';
 import { Link, navigate, useLocation, withQuery } from '../router.ts';
 import { ErrorNote } from '../components/error-note.tsx';
+import { ListTable } from '../components/list-table.tsx';
 import { Pager } from '../components/pager.tsx';
 import { datasetBusy, datasetStatusName, datasetTypeName, formatTime } from '../codes.ts';
 
@@ -47,42 +48,20 @@ export default function Datasets({ projectId }: { projectId: string }) {
         <button type="submit">Search</button>
       </form>
       <ErrorNote error={list.error} />
-      {list.isPending ? <p className="muted">Loading…</p> : null}
-      {list.data ? (
-        list.data.datasets && list.data.datasets.length > 0 ? (
-          <>
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Type</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Samples</th>
-                  <th scope="col">Created</th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.data.datasets.map((d) => (
-                  <tr key={d.dataset_id}>
-                    <td>
-                      <Link to={`${base}/${encodeURIComponent(d.dataset_id ?? '')}`}>{d.dataset_name}</Link>
-                    </td>
-                    <td>{datasetTypeName(d.dataset_type)}</td>
-                    <td>{datasetStatusName(d.status)}</td>
-                    <td>
-                      {d.annotated_sample_count ?? 0} labeled of {d.total_sample_count ?? 0}
-                    </td>
-                    <td>{formatTime(d.create_time)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-            <Pager path={pathname} query={query} offset={offset} limit={LIMIT} total={list.data.total_number ?? 0} />
-          </>
-        ) : (
-          <p className="notice">{search ? 'No dataset name or description contains this text.' : 'No datasets yet in this project.'}</p>
-        )
-      ) : null}
+      <ListTable
+        loading={list.isPending}
+        rows={list.data?.datasets}
+        rowKey={(d) => d.dataset_id ?? ''}
+        columns={[
+          { header: 'Name', cell: (d) => <Link to={`${base}/${encodeURIComponent(d.dataset_id ?? '')}`}>{d.dataset_name}</Link> },
+          { header: 'Type', cell: (d) => datasetTypeName(d.dataset_type) },
+          { header: 'Status', cell: (d) => datasetStatusName(d.status) },
+          { header: 'Samples', cell: (d) => `${d.annotated_sample_count ?? 0} labeled of ${d.total_sample_count ?? 0}` },
+          { header: 'Created', cell: (d) => formatTime(d.create_time) },
+        ]}
+        empty={search ? 'No dataset name or description contains this text.' : 'No datasets yet in this project.'}
+        footer={<Pager path={pathname} query={query} offset={offset} limit={LIMIT} total={list.data?.total_number ?? 0} />}
+      />
     </>
   );
 }

@@ -3,6 +3,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, unwrap } from '../api/client.ts';
 import { Link, useLocation } from '../router.ts';
 import { ErrorNote } from '../components/error-note.tsx';
+import { ListTable } from '../components/list-table.tsx';
 import { Pager } from '../components/pager.tsx';
 import { formatTime } from '../codes.ts';
 
@@ -79,42 +80,25 @@ export default function Models({ projectId }: { projectId: string }) {
         </form>
       </details>
       <ErrorNote error={list.error} />
-      {list.isPending ? <p className="muted">Loading…</p> : null}
-      {list.data ? (
-        models.length > 0 ? (
-          <>
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Version</th>
-                  <th scope="col">Type</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Created</th>
-                  <th scope="col">
-                    <span className="visually-hidden">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {models.map((m) => (
-                  <tr key={m.model_id}>
-                    <td>{m.model_name}</td>
-                    <td>{m.model_version}</td>
-                    <td>{m.model_type}</td>
-                    <td aria-live="polite">{m.model_status}</td>
-                    <td>{formatTime(Number(m.create_at))}</td>
-                    <td>{m.model_status === 'published' ? <Link to={`${base}/services/new?model=${encodeURIComponent(m.model_id)}`}>Deploy</Link> : null}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-            <Pager path={pathname} query={query} offset={offset} limit={LIMIT} total={list.data.count ?? models.length} />
-          </>
-        ) : (
-          <p className="notice">No models yet in this project.</p>
-        )
-      ) : null}
+      <ListTable
+        loading={list.isPending}
+        rows={list.data?.models}
+        rowKey={(m) => m.model_id}
+        columns={[
+          { header: 'Name', cell: (m) => m.model_name },
+          { header: 'Version', cell: (m) => m.model_version },
+          { header: 'Type', cell: (m) => m.model_type },
+          { header: 'Status', cell: (m) => m.model_status, cellProps: () => ({ 'aria-live': 'polite' }) },
+          { header: 'Created', cell: (m) => formatTime(Number(m.create_at)) },
+          {
+            header: 'Actions',
+            hideHeader: true,
+            cell: (m) => (m.model_status === 'published' ? <Link to={`${base}/services/new?model=${encodeURIComponent(m.model_id)}`}>Deploy</Link> : null),
+          },
+        ]}
+        empty="No models yet in this project."
+        footer={<Pager path={pathname} query={query} offset={offset} limit={LIMIT} total={list.data?.count ?? models.length} />}
+      />
     </>
   );
 }

@@ -3,6 +3,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, unwrap } from '../api/client.ts';
 import { Link } from '../router.ts';
 import { ErrorNote } from '../components/error-note.tsx';
+import { ListTable } from '../components/list-table.tsx';
 import { formatTime } from '../codes.ts';
 
 /** The project's networks (a pool is created on one): list, create from a name and a CIDR block, delete. */
@@ -39,7 +40,6 @@ export default function Networks({ projectId }: { projectId: string }) {
     e.preventDefault();
     create.mutate();
   };
-  const items = list.data?.items ?? [];
   return (
     <>
       <div className="row spread">
@@ -60,53 +60,36 @@ export default function Networks({ projectId }: { projectId: string }) {
         </button>
       </form>
       <ErrorNote error={create.error ?? remove.error ?? list.error} />
-      {list.isPending ? <p className="muted">Loading…</p> : null}
-      {list.data ? (
-        items.length > 0 ? (
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">ID</th>
-                <th scope="col">CIDR block</th>
-                <th scope="col">Phase</th>
-                <th scope="col">Created</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((n) => (
-                <tr key={n.metadata.name}>
-                  <td>{n.metadata.labels['os.modelarts/name']}</td>
-                  <td>
-                    <code>{n.metadata.name}</code>
-                  </td>
-                  <td>{n.spec.cidr}</td>
-                  <td>{n.metadata.deletionTimestamp ? 'Deleting' : n.status.phase}</td>
-                  <td>{formatTime(Date.parse(n.metadata.creationTimestamp))}</td>
-                  <td>
-                    <button
-                      type="button"
-                      className="danger"
-                      disabled={remove.isPending}
-                      aria-label={`Delete network ${n.metadata.labels['os.modelarts/name']}`}
-                      onClick={() => {
-                        if (window.confirm(`Delete network ${n.metadata.labels['os.modelarts/name']}?`)) remove.mutate(n.metadata.name);
-                      }}
-                    >
-                      Delete
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        ) : (
-          <p className="notice">No networks yet: a resource pool needs one.</p>
-        )
-      ) : null}
+      <ListTable
+        loading={list.isPending}
+        rows={list.data?.items}
+        rowKey={(n) => n.metadata.name}
+        columns={[
+          { header: 'Name', cell: (n) => n.metadata.labels['os.modelarts/name'] },
+          { header: 'ID', cell: (n) => <code>{n.metadata.name}</code> },
+          { header: 'CIDR block', cell: (n) => n.spec.cidr },
+          { header: 'Phase', cell: (n) => (n.metadata.deletionTimestamp ? 'Deleting' : n.status.phase) },
+          { header: 'Created', cell: (n) => formatTime(Date.parse(n.metadata.creationTimestamp)) },
+          {
+            header: 'Actions',
+            hideHeader: true,
+            cell: (n) => (
+              <button
+                type="button"
+                className="danger"
+                disabled={remove.isPending}
+                aria-label={`Delete network ${n.metadata.labels['os.modelarts/name']}`}
+                onClick={() => {
+                  if (window.confirm(`Delete network ${n.metadata.labels['os.modelarts/name']}?`)) remove.mutate(n.metadata.name);
+                }}
+              >
+                Delete
+              </button>
+            ),
+          },
+        ]}
+        empty="No networks yet: a resource pool needs one."
+      />
     </>
   );
 }

@@ -2,6 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { api, unwrap } from '../api/client.ts';
 import { Link, navigate, useLocation, withQuery } from '../router.ts';
 import { ErrorNote } from '../components/error-note.tsx';
+import { ListTable } from '../components/list-table.tsx';
 import { Pager } from '../components/pager.tsx';
 import { leaseText, notebookBusy, notebookStatusName, openUrl, NOTEBOOK_STATUSES, type NotebookStatus } from '../components/notebook-codes.ts';
 
@@ -28,7 +29,6 @@ export default function Notebooks({ projectId }: { projectId: string }) {
     refetchInterval: (q) => (q.state.data?.data.some((n) => notebookBusy(n.status)) ? 1000 : false),
   });
   const base = `/projects/${encodeURIComponent(projectId)}/notebooks`;
-  const items = list.data?.data ?? [];
   return (
     <>
       <div className="row spread">
@@ -68,53 +68,30 @@ export default function Notebooks({ projectId }: { projectId: string }) {
         <button type="submit">Filter</button>
       </form>
       <ErrorNote error={list.error} />
-      {list.isPending ? <p className="muted">Loading…</p> : null}
-      {list.data ? (
-        items.length > 0 ? (
-          <>
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Flavor</th>
-                  <th scope="col">Image</th>
-                  <th scope="col">Lease</th>
-                  <th scope="col">
-                    <span className="visually-hidden">Open</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {items.map((n) => (
-                  <tr key={n.id}>
-                    <td>
-                      <Link to={`${base}/${encodeURIComponent(n.id)}`}>{n.name}</Link>
-                    </td>
-                    <td>{notebookStatusName(n.status)}</td>
-                    <td>{n.flavor}</td>
-                    <td>
-                      {n.image.name}
-                      {n.image.tag ? `:${n.image.tag}` : ''}
-                    </td>
-                    <td>{leaseText(n.lease, n.status)}</td>
-                    <td>
-                      {n.status === 'RUNNING' ? (
-                        <a href={openUrl(n)} target="_blank" rel="noopener noreferrer" aria-label={`Open ${n.name} in JupyterLab`}>
-                          Open
-                        </a>
-                      ) : null}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-            <Pager path={pathname} query={query} offset={offset} limit={LIMIT} total={list.data.total} />
-          </>
-        ) : (
-          <p className="notice">{name || status ? 'No notebook instance matches.' : 'No notebook instances yet in this project.'}</p>
-        )
-      ) : null}
+      <ListTable
+        loading={list.isPending}
+        rows={list.data?.data}
+        rowKey={(n) => n.id}
+        columns={[
+          { header: 'Name', cell: (n) => <Link to={`${base}/${encodeURIComponent(n.id)}`}>{n.name}</Link> },
+          { header: 'Status', cell: (n) => notebookStatusName(n.status) },
+          { header: 'Flavor', cell: (n) => n.flavor },
+          { header: 'Image', cell: (n) => `${n.image.name}${n.image.tag ? `:${n.image.tag}` : ''}` },
+          { header: 'Lease', cell: (n) => leaseText(n.lease, n.status) },
+          {
+            header: 'Open',
+            hideHeader: true,
+            cell: (n) =>
+              n.status === 'RUNNING' ? (
+                <a href={openUrl(n)} target="_blank" rel="noopener noreferrer" aria-label={`Open ${n.name} in JupyterLab`}>
+                  Open
+                </a>
+              ) : null,
+          },
+        ]}
+        empty={name || status ? 'No notebook instance matches.' : 'No notebook instances yet in this project.'}
+        footer={<Pager path={pathname} query={query} offset={offset} limit={LIMIT} total={list.data?.total ?? 0} />}
+      />
     </>
   );
 }

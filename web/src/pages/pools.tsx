@@ -2,6 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { api, unwrap } from '../api/client.ts';
 import { Link } from '../router.ts';
 import { ErrorNote } from '../components/error-note.tsx';
+import { ListTable } from '../components/list-table.tsx';
 import { formatTime } from '../codes.ts';
 import { poolBusy, poolDisplayName, poolResources } from '../components/pool-codes.ts';
 
@@ -24,7 +25,6 @@ export default function Pools({ projectId }: { projectId: string }) {
     return table ? `${table.allocated.value[what]} / ${table.capacity.value[what]}` : '';
   };
   const base = `/projects/${encodeURIComponent(projectId)}`;
-  const items = list.data?.items ?? [];
   return (
     <>
       <div className="row spread">
@@ -37,45 +37,22 @@ export default function Pools({ projectId }: { projectId: string }) {
         </div>
       </div>
       <ErrorNote error={list.error ?? use.error} />
-      {list.isPending ? <p className="muted">Loading…</p> : null}
-      {list.data ? (
-        items.length > 0 ? (
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Phase</th>
-                <th scope="col">Resources</th>
-                <th scope="col">CPU held / capacity</th>
-                <th scope="col">Memory held / capacity</th>
-                <th scope="col">Used for</th>
-                <th scope="col">Network</th>
-                <th scope="col">Created</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((p) => (
-                <tr key={p.metadata.name}>
-                  <td>
-                    <Link to={`${base}/pools/${encodeURIComponent(p.metadata.name)}`}>{poolDisplayName(p)}</Link>
-                  </td>
-                  <td>{p.status.phase}</td>
-                  <td>{poolResources(p)}</td>
-                  <td>{held(p.metadata.name, 'cpu')}</td>
-                  <td>{held(p.metadata.name, 'memory')}</td>
-                  <td>{p.spec.scope.join(', ')}</td>
-                  <td>
-                    <code>{p.spec.network.name}</code>
-                  </td>
-                  <td>{formatTime(Date.parse(p.metadata.creationTimestamp))}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        ) : (
-          <p className="notice">No resource pools yet in this project.</p>
-        )
-      ) : null}
+      <ListTable
+        loading={list.isPending}
+        rows={list.data?.items}
+        rowKey={(p) => p.metadata.name}
+        columns={[
+          { header: 'Name', cell: (p) => <Link to={`${base}/pools/${encodeURIComponent(p.metadata.name)}`}>{poolDisplayName(p)}</Link> },
+          { header: 'Phase', cell: (p) => p.status.phase },
+          { header: 'Resources', cell: (p) => poolResources(p) },
+          { header: 'CPU held / capacity', cell: (p) => held(p.metadata.name, 'cpu') },
+          { header: 'Memory held / capacity', cell: (p) => held(p.metadata.name, 'memory') },
+          { header: 'Used for', cell: (p) => p.spec.scope.join(', ') },
+          { header: 'Network', cell: (p) => <code>{p.spec.network.name}</code> },
+          { header: 'Created', cell: (p) => formatTime(Date.parse(p.metadata.creationTimestamp)) },
+        ]}
+        empty="No resource pools yet in this project."
+      />
     </>
   );
 }

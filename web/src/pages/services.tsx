@@ -2,6 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { api, unwrap } from '../api/client.ts';
 import { Link } from '../router.ts';
 import { ErrorNote } from '../components/error-note.tsx';
+import { ListTable } from '../components/list-table.tsx';
 import { serviceBusy } from '../codes.ts';
 
 /** The project's real-time services; polls while one is deploying or changing. */
@@ -12,7 +13,6 @@ export default function Services({ projectId }: { projectId: string }) {
     refetchInterval: (q) => (q.state.data?.services.some((s) => serviceBusy(s.status)) ? 1000 : false),
   });
   const base = `/projects/${encodeURIComponent(projectId)}/services`;
-  const services = list.data?.services ?? [];
   return (
     <>
       <div className="row spread">
@@ -22,35 +22,18 @@ export default function Services({ projectId }: { projectId: string }) {
         </Link>
       </div>
       <ErrorNote error={list.error} />
-      {list.isPending ? <p className="muted">Loading…</p> : null}
-      {list.data ? (
-        services.length > 0 ? (
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Type</th>
-                <th scope="col">Status</th>
-                <th scope="col">Description</th>
-              </tr>
-            </thead>
-            <tbody>
-              {services.map((s) => (
-                <tr key={s.service_id}>
-                  <td>
-                    <Link to={`${base}/${encodeURIComponent(s.service_id)}`}>{s.service_name}</Link>
-                  </td>
-                  <td>{s.infer_type}</td>
-                  <td>{s.status}</td>
-                  <td>{s.description}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        ) : (
-          <p className="notice">No services yet in this project.</p>
-        )
-      ) : null}
+      <ListTable
+        loading={list.isPending}
+        rows={list.data?.services}
+        rowKey={(s) => s.service_id}
+        columns={[
+          { header: 'Name', cell: (s) => <Link to={`${base}/${encodeURIComponent(s.service_id)}`}>{s.service_name}</Link> },
+          { header: 'Type', cell: (s) => s.infer_type },
+          { header: 'Status', cell: (s) => s.status },
+          { header: 'Description', cell: (s) => s.description },
+        ]}
+        empty="No services yet in this project."
+      />
     </>
   );
 }

@@ -2,6 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { api, unwrap } from '../api/client.ts';
 import { Link, useLocation } from '../router.ts';
 import { ErrorNote } from '../components/error-note.tsx';
+import { ListTable } from '../components/list-table.tsx';
 import { Pager } from '../components/pager.tsx';
 import { formatDuration, formatTime, jobEnded } from '../codes.ts';
 
@@ -33,40 +34,20 @@ export default function TrainingJobs({ projectId }: { projectId: string }) {
         </Link>
       </div>
       <ErrorNote error={list.error} />
-      {list.isPending ? <p className="muted">Loading…</p> : null}
-      {list.data ? (
-        items.length > 0 ? (
-          <>
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Phase</th>
-                  <th scope="col">Flavor</th>
-                  <th scope="col">Running time</th>
-                  <th scope="col">Created</th>
-                </tr>
-              </thead>
-              <tbody>
-                {items.map((j) => (
-                  <tr key={j.metadata.id}>
-                    <td>
-                      <Link to={`${base}/${encodeURIComponent(j.metadata.id)}`}>{j.metadata.name}</Link>
-                    </td>
-                    <td>{j.status.phase}</td>
-                    <td>{j.spec.resource.flavor_id}</td>
-                    <td>{formatDuration(j.status.duration)}</td>
-                    <td>{formatTime(j.metadata.create_time)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-            <Pager path={pathname} query={query} offset={offset} limit={LIMIT} total={list.data.count ?? items.length} />
-          </>
-        ) : (
-          <p className="notice">No training jobs yet in this project.</p>
-        )
-      ) : null}
+      <ListTable
+        loading={list.isPending}
+        rows={list.data?.items}
+        rowKey={(j) => j.metadata.id}
+        columns={[
+          { header: 'Name', cell: (j) => <Link to={`${base}/${encodeURIComponent(j.metadata.id)}`}>{j.metadata.name}</Link> },
+          { header: 'Phase', cell: (j) => j.status.phase },
+          { header: 'Flavor', cell: (j) => j.spec.resource.flavor_id },
+          { header: 'Running time', cell: (j) => formatDuration(j.status.duration) },
+          { header: 'Created', cell: (j) => formatTime(j.metadata.create_time) },
+        ]}
+        empty="No training jobs yet in this project."
+        footer={<Pager path={pathname} query={query} offset={offset} limit={LIMIT} total={list.data?.count ?? items.length} />}
+      />
     </>
   );
 }
