@@ -33,7 +33,8 @@ import { BucketAccess } from './storage/bucket-access.ts';
 import { BucketStore } from './storage/bucket-store.ts';
 import { registerModules } from './modules/index.ts';
 import type { AppContext } from './context.ts';
-import { ReconcilerLoop, TaskQueue, TaskWorker } from './runtime/index.ts';
+import { LeaseStore, ReconcilerLoop, TaskQueue, TaskWorker } from './runtime/index.ts';
+import { replicaId } from './runtime/replica-id.ts';
 import { PoolWorkloads } from './core/pool-workloads.ts';
 import { PoolRegistry } from './runtime/local/pool-registry.ts';
 import { LocalPool } from './runtime/local/local-pool.ts';
@@ -134,7 +135,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     quotaUsage: new QuotaUsage(),
     tasks,
     worker,
-    reconcilers: new ReconcilerLoop(config.reconcileIntervalMs, app.log),
+    reconcilers: new ReconcilerLoop(config.reconcileIntervalMs, app.log, {
+      leases: new LeaseStore(database.db, clock),
+      owner: replicaId(config.port),
+      ttlMs: Math.max(config.reconcileLeaseMs ?? 15_000, 2 * config.reconcileIntervalMs),
+    }),
     localPool,
     pools: new PoolRegistry(localPool),
     poolWorkloads: new PoolWorkloads(),

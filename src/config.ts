@@ -32,6 +32,8 @@ export interface Config {
   quotas: QuotaLimits;
   /** Period of the reconciler loop, ms. */
   reconcileIntervalMs: number;
+  /** How long a dead replica's reconciler leases keep others from taking over, ms (default 15 s). */
+  reconcileLeaseMs?: number;
   /** A prediction without an answer after this long gets a 504 and is dropped. */
   inferTimeoutSeconds: number;
   /** Period of the resource metrics sampler, ms. */
@@ -154,6 +156,12 @@ export const settings = [
   { flag: 'notebook-min-idle', env: 'ATELIER_NOTEBOOK_MIN_IDLE_MS', about: 'shortest idle-stop lease of a notebook instance, ms', default: '900000' },
   { flag: 'learning-python', env: 'ATELIER_LEARNING_PYTHON', about: 'Python with scikit-learn of the intelligent tasks (empty: pinned venv)', default: '' },
   { flag: 'learner-pause', env: 'ATELIER_LEARNER_PAUSE_S', about: 'seconds the learner waits before it learns (tests only)', default: '0' },
+  {
+    flag: 'reconcile-lease',
+    env: 'ATELIER_RECONCILE_LEASE',
+    about: "seconds another replica waits before it takes over a dead replica's reconcilers",
+    default: '15',
+  },
 ] as const;
 
 export type SettingName = (typeof settings)[number]['flag'];
@@ -264,6 +272,7 @@ export function loadConfig(env: Env = process.env, flags: Partial<Record<Setting
     networkCidrs: list(get('network-cidrs')),
     quotas: { pool: integer('pool quota', get('pool-quota'), 0, 10000), network: integer('network quota', get('network-quota'), 0, 10000) },
     reconcileIntervalMs: 2000,
+    reconcileLeaseMs: integer('reconcile lease', get('reconcile-lease'), 3, 3600) * 1000,
     inferTimeoutSeconds: integer('infer timeout', get('infer-timeout'), 1, 3600),
     metricsIntervalMs: integer('metrics interval', get('metrics-interval'), 100, 600_000),
     trainingEngines: get('training-engines'),

@@ -6,6 +6,7 @@ import type { DatasetTables } from '#src/modules/datasets/tables.ts';
 import type { DataTransferTables } from '#src/modules/data-transfer/tables.ts';
 import type { SampleTables } from '#src/modules/samples/tables.ts';
 import type { TaskTables } from '#src/runtime/task-tables.ts';
+import type { LeaseTables } from '#src/runtime/lease-tables.ts';
 import type { AlgorithmTables } from '#src/modules/algorithms/tables.ts';
 import type { TrainingTables } from '#src/modules/training-jobs/tables.ts';
 import type { ModelTables } from '#src/modules/models/tables.ts';
@@ -30,6 +31,7 @@ export interface Tables
     DatasetTables,
     SampleTables,
     TaskTables,
+    LeaseTables,
     AlgorithmTables,
     TrainingTables,
     ModelTables,

@@ -24,6 +24,7 @@ import * as processorTasks from './0022_processor_tasks.ts';
 import * as importUnconfirmed from './0023_import_unconfirmed.ts';
 import * as workforces from './0024_workforces.ts';
 import * as workforceTasks from './0025_workforce_tasks.ts';
+import * as leases from './0027_leases.ts';
 
 export const migrations = {
   '0001_identity': identity,
@@ -51,4 +52,5 @@ export const migrations = {
   '0023_import_unconfirmed': importUnconfirmed,
   '0024_workforces': workforces,
   '0025_workforce_tasks': workforceTasks,
+  '0027_leases': leases,
 };
