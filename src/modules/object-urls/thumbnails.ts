@@ -2,9 +2,12 @@
 // An entry is named by the object's identity (ETag, size, time) and the resize, so a changed object
 // gets a new thumbnail and the old one ages out. The cache holds at most CACHE_BUDGET_BYTES: past
 // that, the entries used longest ago go. Requests for one thumbnail share its making, and at most
-// MAX_JOBS are made at once, so a page of previews cannot take every core.
+// MAX_JOBS resizes run at once (one per core), so a page of previews cannot take more than the
+// machine has. Reading a source and writing its entry wait on the disk, not the CPU, so they overlap
+// other resizes; at most 2 x MAX_JOBS makings are under way, which bounds the sources held in memory.
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { objectUrlErrors } from './errors.ts';
@@ -17,7 +20,7 @@ export const CACHE_BUDGET_BYTES = 256 * 1024 * 1024;
 export const MAX_SOURCE_BYTES = 64 * 1024 * 1024;
 /** Decoded pixels sharp may allocate for one source (about 8k x 6k). */
 const MAX_SOURCE_PIXELS = 50_000_000;
-const MAX_JOBS = 2;
+const MAX_JOBS = Math.max(2, availableParallelism());
 /** A cache hit refreshes an entry's time at most this often (its time orders the eviction). */
 const TOUCH_AFTER_MS = 3_600_000;
 
@@ -28,10 +31,47 @@ export interface Thumbnail {
 
 const typeOf = (data: Buffer): Thumbnail['contentType'] => (data[0] === 0x89 && data[1] === 0x50 ? 'image/png' : 'image/jpeg');
 
-export class ThumbnailCache {
-  private readonly making = new Map<string, Promise<Thumbnail>>();
+/** At most `size` tasks run at once; the others wait their turn, in order. */
+class Gate {
   private readonly waiting: Array<() => void> = [];
   private running = 0;
+
+  constructor(private readonly size: number) {}
+
+  async run<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.running >= this.size) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else this.running++;
+    try {
+      return await fn();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.running--;
+    }
+  }
+}
+
+async function resized(source: Buffer, resize: Resize): Promise<Thumbnail> {
+  const image = sharp(source, { limitInputPixels: MAX_SOURCE_PIXELS, failOn: 'error' });
+  const meta = await image.metadata();
+  const fit = { lfit: 'inside', mfit: 'outside', fill: 'cover', fixed: 'fill' } as const;
+  const out = image.rotate().resize({
+    ...(resize.width !== undefined ? { width: resize.width } : {}),
+    ...(resize.height !== undefined ? { height: resize.height } : {}),
+    fit: fit[resize.mode],
+    withoutEnlargement: resize.mode === 'lfit' || resize.mode === 'mfit',
+  });
+  return meta.hasAlpha
+    ? { data: await out.png({ compressionLevel: 6 }).toBuffer(), contentType: 'image/png' }
+    : { data: await out.jpeg({ quality: 80 }).toBuffer(), contentType: 'image/jpeg' };
+}
+
+export class ThumbnailCache {
+  private readonly making = new Map<string, Promise<Thumbnail>>();
+  /** Makings in progress (a source read, resized and written); bounds the sources held in memory. */
+  private readonly jobs = new Gate(2 * MAX_JOBS);
+  /** Resizes running: the CPU-bound part. */
+  private readonly cpu = new Gate(MAX_JOBS);
   /** Bytes in the cache folder, once counted (lazily, on the first write). */
   private bytes: number | undefined;
 
@@ -51,7 +91,7 @@ export class ThumbnailCache {
     if (cached) return cached;
     let job = this.making.get(name);
     if (!job) {
-      job = this.queued(() => this.make(bucket, info, resize, file)).finally(() => this.making.delete(name));
+      job = this.jobs.run(() => this.make(bucket, info, resize, file)).finally(() => this.making.delete(name));
       this.making.set(name, job);
     }
     return job;
@@ -67,34 +107,12 @@ export class ThumbnailCache {
     }
   }
 
-  private async queued<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.running >= MAX_JOBS) await new Promise<void>((resolve) => this.waiting.push(resolve));
-    this.running++;
-    try {
-      return await fn();
-    } finally {
-      this.running--;
-      this.waiting.shift()?.();
-    }
-  }
-
   private async make(bucket: string, info: ObjectInfo, resize: Resize, file: string): Promise<Thumbnail> {
     if (info.size > MAX_SOURCE_BYTES) throw objectUrlErrors.unreadableSample(`/${bucket}/${info.key}: ${info.size} bytes is too large to make a preview of`);
     const source = await this.store.readBuffer(bucket, info.key, MAX_SOURCE_BYTES);
     let thumb: Thumbnail;
     try {
-      const image = sharp(source, { limitInputPixels: MAX_SOURCE_PIXELS, failOn: 'error' });
-      const meta = await image.metadata();
-      const fit = { lfit: 'inside', mfit: 'outside', fill: 'cover', fixed: 'fill' } as const;
-      const resized = image.rotate().resize({
-        ...(resize.width !== undefined ? { width: resize.width } : {}),
-        ...(resize.height !== undefined ? { height: resize.height } : {}),
-        fit: fit[resize.mode],
-        withoutEnlargement: resize.mode === 'lfit' || resize.mode === 'mfit',
-      });
-      thumb = meta.hasAlpha
-        ? { data: await resized.png({ compressionLevel: 6 }).toBuffer(), contentType: 'image/png' }
-        : { data: await resized.jpeg({ quality: 80 }).toBuffer(), contentType: 'image/jpeg' };
+      thumb = await this.cpu.run(() => resized(source, resize));
     } catch (e) {
       throw objectUrlErrors.unreadableSample(`/${bucket}/${info.key} is not an image a preview can be made of: ${e instanceof Error ? e.message : String(e)}`);
     }

@@ -1,7 +1,9 @@
 // A dataset's samples as one scrolling grid of thumbnails, however many there are: only the rows in
 // view (and a few around them) are in the page, and only the pages of 100 samples they show are
 // fetched. While the grid scrolls no new page is asked for, so a fast scroll through a million
-// samples costs no requests; pages already fetched still show at once. A list taller than browsers
+// samples costs no requests; pages already fetched still show at once. When it stops, the thumbnails
+// of the rows in view are asked for first and those of the rows around them only once these have
+// loaded, so the browser's few connections serve what the user sees first. A list taller than browsers
 // let an element be is scrolled through a scaled range (useRowWindow), so its end can be reached.
 import { memo, useEffect, useLayoutEffect, useRef, useState, type RefObject } from 'react';
 import { flushSync } from 'react-dom';
@@ -20,7 +22,7 @@ const INSET = 8;
 /** Rows rendered above and below the view. */
 const OVERSCAN = 2;
 /** Scrolling is taken to have stopped after this long without a scroll event. */
-const SCROLL_IDLE_MS = 150;
+const SCROLL_IDLE_MS = 100;
 /** Rows are placed from a base row that moves in steps of this many, so most rows keep their place (and skip rendering) as the range moves. */
 const BASE_STEP = 64;
 /** Below every browser's cap on an element's height. */
@@ -61,23 +63,45 @@ function useBox(node: HTMLDivElement | null): { width: number; height: number } 
 interface RowRange {
   first: number;
   last: number;
+  /** The rows actually in view (first..last adds the overscan). */
+  viewFirst: number;
+  viewLast: number;
 }
 
 const baseRow = (range: RowRange) => range.first - (range.first % BASE_STEP);
 
 /** One row of cells; its pages' data are its inputs, so a row whose pages did not change is not rendered again. */
-const GridRow = memo(function GridRow(props: { row: number; cols: number; total: number; top: number; a?: SamplePage; b?: SamplePage }) {
+const GridRow = memo(function GridRow(props: {
+  row: number;
+  cols: number;
+  total: number;
+  top: number;
+  inView: boolean;
+  /** Whether the cells' thumbnails are asked for yet. */
+  images: boolean;
+  a?: SamplePage;
+  b?: SamplePage;
+}) {
   const { row, cols, total } = props;
   const firstPage = Math.floor((row * cols) / GRID_PAGE);
   return (
-    <div role="none" className="sample-row" style={{ top: props.top, gridTemplateColumns: `repeat(${cols}, minmax(0, 1fr))` }}>
+    <div
+      role="none"
+      className="sample-row"
+      data-in-view={props.inView ? '' : undefined}
+      style={{ top: props.top, gridTemplateColumns: `repeat(${cols}, minmax(0, 1fr))` }}
+    >
       {Array.from({ length: cols }, (_, c) => row * cols + c)
         .filter((i) => i < total)
         .map((i) => {
           const s = (Math.floor(i / GRID_PAGE) === firstPage ? props.a : props.b)?.samples?.[i % GRID_PAGE];
           return (
             <div role="listitem" key={i} className="sample-cell" aria-busy={s ? undefined : true}>
-              {s?.sample_type === 0 && s.source ? <img src={s.source} alt={s.sample_name ?? ''} decoding="async" /> : <div className="thumb-slot" />}
+              {s?.sample_type === 0 && s.source && props.images ? (
+                <img src={s.source} alt={s.sample_name ?? ''} decoding="async" />
+              ) : (
+                <div className="thumb-slot" />
+              )}
               <div className="caption">
                 {s ? s.sample_name : '…'}
                 {s?.labels && s.labels.length > 0 ? <div className="muted">{s.labels.map((l) => l.name).join(', ')}</div> : null}
@@ -100,10 +124,11 @@ function useRowWindow(scroller: HTMLDivElement | null, slide: RefObject<HTMLDivE
   const contentHeight = rows * ROW_HEIGHT;
   const spaceHeight = Math.min(contentHeight, MAX_SCROLL_HEIGHT);
   const scale = contentHeight > spaceHeight && spaceHeight > viewHeight ? (contentHeight - viewHeight) / (spaceHeight - viewHeight) : 1;
-  const rangeAt = (offset: number): RowRange => ({
-    first: Math.max(0, Math.floor(offset / ROW_HEIGHT) - OVERSCAN),
-    last: Math.max(-1, Math.min(rows - 1, Math.floor((offset + viewHeight) / ROW_HEIGHT) + OVERSCAN)),
-  });
+  const rangeAt = (offset: number): RowRange => {
+    const viewFirst = Math.floor(offset / ROW_HEIGHT);
+    const viewLast = Math.min(rows - 1, Math.floor((offset + viewHeight) / ROW_HEIGHT));
+    return { first: Math.max(0, viewFirst - OVERSCAN), last: Math.max(-1, Math.min(rows - 1, viewLast + OVERSCAN)), viewFirst, viewLast };
+  };
   const [range, setRange] = useState<RowRange>(() => rangeAt(0));
   const [scrolling, setScrolling] = useState(false);
   /** The content offset at the top of the view, and the range the DOM shows now. */
@@ -119,7 +144,8 @@ function useRowWindow(scroller: HTMLDivElement | null, slide: RefObject<HTMLDivE
     if (!el) return;
     offset.current = Math.min(Math.max(0, contentHeight - viewHeight), el.scrollTop * scale);
     const next = rangeAt(offset.current);
-    if (next.first !== shown.current.first || next.last !== shown.current.last) {
+    const now = shown.current;
+    if (next.first !== now.first || next.last !== now.last || next.viewFirst !== now.viewFirst || next.viewLast !== now.viewLast) {
       // At once, so no frame shows the view without its rows.
       if (scrolled) flushSync(() => setRange(next));
       else setRange(next);
@@ -147,6 +173,43 @@ function useRowWindow(scroller: HTMLDivElement | null, slide: RefObject<HTMLDivE
   return { range, scrolling, spaceHeight };
 }
 
+/**
+ * Whether the rows around the view may ask for their thumbnails: once scrolling has stopped, not
+ * until every cell in view has its sample and its image has loaded (or failed). `shown` changes
+ * whenever what is in view may have; while scrolling the answer stays as it was.
+ */
+function useInViewFirst(slide: RefObject<HTMLDivElement | null>, scrolling: boolean, shown: string): boolean {
+  const [ready, setReady] = useState(true);
+  useEffect(() => {
+    const el = slide.current;
+    if (scrolling || !el) return;
+    const cells = [...el.querySelectorAll<HTMLElement>('.sample-row[data-in-view] .sample-cell')];
+    const pending = [...el.querySelectorAll<HTMLImageElement>('.sample-row[data-in-view] img')].filter((img) => !img.complete);
+    if (cells.some((c) => c.getAttribute('aria-busy') === 'true') || pending.length > 0) setReady(false);
+    if (cells.some((c) => c.getAttribute('aria-busy') === 'true')) return;
+    if (pending.length === 0) {
+      setReady(true);
+      return;
+    }
+    let left = pending.length;
+    const done = () => {
+      left--;
+      if (left === 0) setReady(true);
+    };
+    for (const img of pending) {
+      img.addEventListener('load', done, { once: true });
+      img.addEventListener('error', done, { once: true });
+    }
+    return () => {
+      for (const img of pending) {
+        img.removeEventListener('load', done);
+        img.removeEventListener('error', done);
+      }
+    };
+  }, [slide, scrolling, shown]);
+  return ready;
+}
+
 export function SampleGrid(props: { projectId: string; datasetId: string; filter: SampleFilter; scanning: boolean }) {
   const { projectId, datasetId, filter } = props;
   // A state, not a ref: the scroller appears only once the first page is in, and its observers start then.
@@ -168,6 +231,11 @@ export function SampleGrid(props: { projectId: string; datasetId: string; filter
   });
   const pageData = (p: number) => (p === 0 ? head.data : pages[p - firstPage]?.data);
   const failed = head.error ?? pages.find((p) => p.error)?.error;
+  const aroundImages = useInViewFirst(
+    slide,
+    scrolling,
+    `${range.viewFirst}:${range.viewLast}:${head.dataUpdatedAt}:${pages.map((p) => p.dataUpdatedAt).join()}`,
+  );
 
   if (head.isPending) return <p className="muted">Loading samples…</p>;
   if (total === 0 && !failed) return <p className="notice">{props.scanning ? 'The input folder is being scanned…' : 'No samples match.'}</p>;
@@ -188,6 +256,8 @@ export function SampleGrid(props: { projectId: string; datasetId: string; filter
                   cols={cols}
                   total={total}
                   top={(row - baseRow(range)) * ROW_HEIGHT}
+                  inView={row >= range.viewFirst && row <= range.viewLast}
+                  images={aroundImages || (row >= range.viewFirst && row <= range.viewLast)}
                   a={pageData(Math.floor((row * cols) / GRID_PAGE))}
                   b={pageData(Math.floor((row * cols + cols - 1) / GRID_PAGE))}
                 />

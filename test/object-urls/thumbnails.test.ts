@@ -1,0 +1,77 @@
+// The preview cache's guarantees, under many requests at once: one making per object and size, a
+// bounded number of makings (sources held) at a time, hits served from disk, and the size budget.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { ThumbnailCache } from '#src/modules/object-urls/thumbnails.ts';
+import type { ObjectInfo, ObjectStore } from '#src/storage/object-store.ts';
+
+/** A store of one image under any key, counting reads and the most read at once. */
+function countingStore(image: Buffer) {
+  const seen = { reads: 0, inFlight: 0, most: 0 };
+  const store = {
+    async readBuffer(): Promise<Buffer> {
+      seen.reads++;
+      seen.inFlight++;
+      seen.most = Math.max(seen.most, seen.inFlight);
+      await new Promise((res) => setTimeout(res, 5));
+      seen.inFlight--;
+      return image;
+    },
+  };
+  return { store: store as unknown as ObjectStore, seen };
+}
+
+const info = (key: string, size: number): ObjectInfo => ({ key, size, etag: `e-${key}`, lastModified: new Date(1_700_000_000_000) }) as ObjectInfo;
+
+describe('thumbnail cache', () => {
+  let dir: string;
+  let image: Buffer;
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'atelier-thumbs-'));
+    image = await sharp({ create: { width: 640, height: 480, channels: 3, background: { r: 10, g: 120, b: 200 } } })
+      .jpeg()
+      .toBuffer();
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('30 requests at once for one preview make it once; later ones are read from the cache', async () => {
+    const { store, seen } = countingStore(image);
+    const cache = new ThumbnailCache(join(dir, 'one'), store);
+    const resize = { mode: 'lfit' as const, height: 200 };
+    const all = await Promise.all(Array.from({ length: 30 }, () => cache.get('b', info('a.jpg', image.length), resize)));
+    assert.equal(seen.reads, 1);
+    assert.ok(all.every((t) => t.data.equals(all[0]!.data)));
+    const meta = await sharp(all[0]!.data).metadata();
+    assert.equal(meta.height, 200);
+    assert.equal(readdirSync(join(dir, 'one')).length, 1);
+    await cache.get('b', info('a.jpg', image.length), resize);
+    assert.equal(seen.reads, 1, 'a hit does not read the source again');
+    // Another size is another entry, made once too.
+    await Promise.all(Array.from({ length: 5 }, () => cache.get('b', info('a.jpg', image.length), { mode: 'lfit', width: 64 })));
+    assert.equal(seen.reads, 2);
+  });
+
+  test('many previews at once: all made, with at most 2 x cores sources read at a time', async () => {
+    const { store, seen } = countingStore(image);
+    const cache = new ThumbnailCache(join(dir, 'many'), store);
+    const made = await Promise.all(Array.from({ length: 40 }, (_, i) => cache.get('b', info(`p${i}.jpg`, image.length), { mode: 'lfit', height: 120 })));
+    assert.equal(made.length, 40);
+    assert.equal(seen.reads, 40);
+    assert.ok(seen.most <= 2 * Math.max(2, availableParallelism()), `read ${seen.most} at once`);
+    assert.equal(readdirSync(join(dir, 'many')).length, 40);
+  });
+
+  test('past its budget the cache drops the entries used longest ago', async () => {
+    const { store } = countingStore(image);
+    const folder = join(dir, 'budget');
+    const budget = 20_000;
+    const cache = new ThumbnailCache(folder, store, budget);
+    for (let i = 0; i < 30; i++) await cache.get('b', info(`q${i}.jpg`, image.length), { mode: 'lfit', height: 100 });
+    const total = readdirSync(folder).reduce((n, f) => n + statSync(join(folder, f)).size, 0);
+    assert.ok(total <= budget, `${total} bytes kept`);
+  });
+});
