@@ -8,9 +8,13 @@ export const EXECUTOR_ROLE = 'atelier-executor';
 export const EXECUTOR_RULES: { apiGroup: string; resource: string; verbs: string[] }[] = [
   { apiGroup: 'batch', resource: 'jobs', verbs: ['create', 'get', 'list', 'watch', 'delete'] },
   { apiGroup: '', resource: 'pods', verbs: ['get', 'list', 'watch'] },
-  { apiGroup: '', resource: 'services', verbs: ['create', 'delete'] },
+  { apiGroup: '', resource: 'services', verbs: ['create', 'get', 'list', 'delete'] },
   { apiGroup: '', resource: 'serviceaccounts', verbs: ['create', 'delete'] },
+  { apiGroup: '', resource: 'secrets', verbs: ['create', 'delete'] },
   { apiGroup: 'networking.k8s.io', resource: 'networkpolicies', verbs: ['create', 'delete'] },
+  // A service's versions (scaled by patch when instance_count changes) and a notebook (scaled to 0 when stopped).
+  { apiGroup: 'apps', resource: 'deployments', verbs: ['create', 'get', 'list', 'watch', 'patch', 'delete'] },
+  { apiGroup: 'apps', resource: 'statefulsets', verbs: ['create', 'get', 'list', 'watch', 'patch', 'delete'] },
 ];
 
 export function executorRole(namespace: string): V1Role {
