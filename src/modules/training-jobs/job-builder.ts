@@ -27,6 +27,7 @@ import type { DatasetManifestSource } from './dataset-inputs.ts';
 import type { TrainingEngine } from './engines.ts';
 import { jobErrors } from './errors.ts';
 import { imageEngine } from './job-images.ts';
+import { checkImageReference, customImageEngine } from './kube-images.ts';
 import type { CreateTrainingJobRequest, JobAlgorithmResponse, JobInput, JobSpecResponse } from './schemas.ts';
 import { jobFlavorInfo } from './resource-schemas.ts';
 import type { TrainingJobRow } from './tables.ts';
@@ -78,12 +79,18 @@ export class JobBuilder {
       parameters = mergeParameters(algo, parameters);
     }
     const imageUrl = imageUrlOf(engineAsked, `${F}.engine`);
-    const image = imageUrl
-      ? await resolveImage(this.runtime.images, caller.projectId, imageUrl, algo ? `${F}.id (its engine.image_url)` : `${F}.engine.image_url`)
-      : undefined;
-    const engine: TrainingEngine = image
-      ? imageEngine(image, this.runtime.engines, String(this.runtime.sandbox.runAsUid))
-      : resolveEngine(this.runtime.engines, engineAsked, `${F}.engine`);
+    const imageField = algo ? `${F}.id (its engine.image_url)` : `${F}.engine.image_url`;
+    // On the Kubernetes executor an image_url that is no catalogue image is a container image the cluster pulls.
+    const custom =
+      imageUrl && this.runtime.kind === 'kubernetes' && !(await this.runtime.images.image(caller.projectId, imageUrl))
+        ? checkImageReference(imageUrl, imageField)
+        : undefined;
+    const image = imageUrl && !custom ? await resolveImage(this.runtime.images, caller.projectId, imageUrl, imageField) : undefined;
+    const engine: TrainingEngine = custom
+      ? customImageEngine(custom)
+      : image
+        ? imageEngine(image, this.runtime.engines, String(this.runtime.sandbox.runAsUid))
+        : resolveEngine(this.runtime.engines, engineAsked, `${F}.engine`);
     const code = await checkCode(this.objects, codeDir, bootFile, F, (path, field) => this.buckets.check(caller, path, field));
     if (image) checkImageBootFile(image, code.bootFile, F);
     else checkBootFileRuntime(engine, code.bootFile, F);

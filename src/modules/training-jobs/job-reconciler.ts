@@ -1,5 +1,5 @@
 import type { Reconciler } from '#src/runtime/index.ts';
-import type { JobRunner } from './job-runner.ts';
+import type { JobExecutor } from './job-executor.ts';
 import type { JobScheduler } from './scheduler.ts';
 
 /**
@@ -11,7 +11,7 @@ export class TrainingJobReconciler implements Reconciler {
   readonly name = 'training-jobs';
 
   constructor(
-    private readonly runner: JobRunner,
+    private readonly runner: JobExecutor,
     private readonly scheduler: JobScheduler,
   ) {}
 

@@ -17,6 +17,7 @@ import { joinKey, parseObsPath } from '#src/storage/obs-path.ts';
 import { bestTrial, readReward, type SearchPlan, type TrialResult } from './auto-search.ts';
 import { launchTasks, outputDirs, stageJob, type ChannelDir, type ProcessRecord, type StagedJob } from './job-launch.ts';
 import { taskNames } from './job-layout.ts';
+import type { JobExecutor } from './job-executor.ts';
 import type { JobAlgorithmResponse, JobSpecResponse } from './schemas.ts';
 import { ACTIVE_PHASES, type TrainingJobStore } from './store.ts';
 import type { TrainingJobRow } from './tables.ts';
@@ -45,7 +46,7 @@ const SERVICE = '[ModelArts Service Log]';
 /** A trial's reward is read from at most this much of the end of its log. */
 const REWARD_WINDOW = 1024 * 1024;
 
-export class JobRunner {
+export class JobRunner implements JobExecutor {
   private readonly active = new Map<string, Map<string, ProcessHandle>>();
   /** The bookkeeping of every job this server drives; close() lets them settle. */
   private readonly chains = new Set<Promise<void>>();
@@ -341,6 +342,12 @@ export class JobRunner {
     const handles = this.active.get(jobId);
     const list = records ?? (handles ? [...handles].map(([task, h]) => ({ task, pid: h.pid, start_ticks: h.startTicks })) : []);
     for (const r of list) this.runtime.executor.kill(r.pid, r.start_ticks);
+  }
+
+  /** Kills the job's processes: this server's handles when it runs them, else the ones its row records. */
+  stop(row: TrainingJobRow): void {
+    if (this.active.has(row.id)) this.kill(row.id);
+    else this.killRecorded(row);
   }
 
   /** Kills a job's processes from its row (for jobs no longer tracked, e.g. being deleted). */

@@ -5,7 +5,11 @@ import type { DatasetManifestSource } from './dataset-inputs.ts';
 import { detectEngines, parseEngineSpecs, type TrainingEngine } from './engines.ts';
 import { JobBuilder, type AlgorithmSource } from './job-builder.ts';
 import { TrainingJobReconciler } from './job-reconciler.ts';
+import type { JobExecutor } from './job-executor.ts';
+import { JobLayout } from './job-layout.ts';
 import { JobRunner } from './job-runner.ts';
+import { kubeExecutorParts, kubeTarget, useClusterFlavors } from './kube-executor.ts';
+import { KubeJobRunner } from './kube-job-runner.ts';
 import { trainingWorkloads } from './pool-workloads.ts';
 import { LogUrlSigner } from './log-url.ts';
 import { jobRoutes } from './routes/job-routes.ts';
@@ -42,9 +46,13 @@ export function trainingJobsModule(deps: TrainingJobsDeps): FamilyModule & { job
     capacity: deps.localPool.capacity,
     sandbox: deps.sandbox,
     images: deps.images,
+    kind: deps.config.executor,
   });
   const store = new TrainingJobStore(deps.database.db);
-  const runner = new JobRunner(runtime, store, deps.objectStore, deps.clock, deps.log, deps.buckets);
+  const target = deps.config.executor === 'kubernetes' ? kubeTarget(deps.config) : undefined;
+  const runner: JobExecutor = target
+    ? new KubeJobRunner(kubeExecutorParts(deps.config, target), new JobLayout(deps.config.dataDir), store, deps.clock, deps.log, deps.buckets)
+    : new JobRunner(runtime, store, deps.objectStore, deps.clock, deps.log, deps.buckets);
   const scheduler = new JobScheduler(deps.pools, store, runner, deps.clock, deps.log);
   const builder = new JobBuilder(runtime, deps.algorithms, deps.objectStore, deps.datasets, deps.clock, deps.buckets, deps.pools);
   deps.poolWorkloads.register('train', (projectId, poolName) => trainingWorkloads(store, projectId, poolName));
@@ -57,6 +65,7 @@ export function trainingJobsModule(deps: TrainingJobsDeps): FamilyModule & { job
       await runner.close();
     },
     register: async (app) => {
+      if (target) await useClusterFlavors(runtime, target, deps.log);
       await app.register(resourceRoutes, { flavors: runtime.flavors, engines: runtime.engines });
       await app.register(jobRoutes, { jobs });
       await app.register(logRoutes, { jobs });

@@ -13,7 +13,7 @@ import type { PoolRegistry } from '#src/runtime/local/pool-registry.ts';
 import type { Logger } from '#src/runtime/logger.ts';
 import type { ProcessRecord } from './job-launch.ts';
 import { taskNames } from './job-layout.ts';
-import type { JobRunner } from './job-runner.ts';
+import type { JobExecutor } from './job-executor.ts';
 import { behindReason, queueReason } from './queue-reasons.ts';
 import { ACTIVE_PHASES, WAITING_PHASES, type TrainingJobStore } from './store.ts';
 import type { TrainingJobRow } from './tables.ts';
@@ -29,7 +29,7 @@ export class JobScheduler {
   constructor(
     private readonly pools: PoolRegistry,
     private readonly store: Pick<TrainingJobStore, 'inPhases' | 'update' | 'getById'>,
-    private readonly runner: Pick<JobRunner, 'onRelease' | 'onProcess' | 'serviceLog' | 'removeFiles' | 'start'>,
+    private readonly runner: Pick<JobExecutor, 'onRelease' | 'onProcess' | 'serviceLog' | 'removeFiles' | 'start'>,
     private readonly clock: Clock,
     private readonly log: Logger,
   ) {

@@ -6,7 +6,8 @@ import { jobErrors } from './errors.ts';
 import type { JobBuilder } from './job-builder.ts';
 import { checkLocalDirs } from './job-launch.ts';
 import { taskNames } from './job-layout.ts';
-import type { JobRunner, TaskStatus } from './job-runner.ts';
+import type { JobExecutor } from './job-executor.ts';
+import type { TaskStatus } from './job-runner.ts';
 import { LogMetricsReader } from './log-metrics.ts';
 import type { Disposition, LogUrlSigner } from './log-url.ts';
 import type { JobScheduler } from './scheduler.ts';
@@ -42,7 +43,7 @@ export class TrainingJobService implements TrainingJobs {
     private readonly runtime: TrainingRuntime,
     private readonly store: TrainingJobStore,
     private readonly builder: JobBuilder,
-    private readonly runner: JobRunner,
+    private readonly runner: JobExecutor,
     private readonly scheduler: JobScheduler,
     private readonly signer: LogUrlSigner,
     private readonly clock: Clock,
@@ -50,8 +51,10 @@ export class TrainingJobService implements TrainingJobs {
 
   async create(caller: Principal, req: CreateTrainingJobRequest): Promise<TrainingJobResponse> {
     // Without a sandbox only the owner account runs user code; local_dir needs the sandbox.
-    await this.runtime.sandbox.admit(caller.domainId);
-    checkLocalDirs(this.runtime, req.algorithm);
+    if (this.runtime.kind === 'local') {
+      await this.runtime.sandbox.admit(caller.domainId);
+      checkLocalDirs(this.runtime, req.algorithm);
+    }
     const row = await this.builder.build(caller, req);
     await this.store.insert(row);
     this.scheduler.kick();
@@ -88,11 +91,11 @@ export class TrainingJobService implements TrainingJobs {
     await this.store.delete(row.id);
     for (const task of taskNames(row.node_count)) this.logMetrics.forget(this.runtime.layout.logFile(row.id, task));
     if (this.runner.isTracked(row.id)) {
-      // The runner removes the folder once the processes have ended.
-      this.runner.kill(row.id);
+      // The runner removes the folder once the nodes have ended.
+      this.runner.stop(row);
       return;
     }
-    if (ACTIVE_PHASES.includes(row.phase)) this.runner.killRecorded(row);
+    if (ACTIVE_PHASES.includes(row.phase)) this.runner.stop(row);
     await this.runner.removeFiles(row.id);
     this.scheduler.kick();
   }
@@ -121,8 +124,7 @@ export class TrainingJobService implements TrainingJobs {
     }
     const terminating = { phase: 'Terminating' as const, secondary_phase: 'Terminating', terminate_requested: 1, update_time: now };
     await this.store.update(row.id, terminating, ['Running', 'Creating', 'Pending']);
-    if (this.runner.isTracked(row.id)) this.runner.kill(row.id);
-    else this.runner.killRecorded(row);
+    this.runner.stop(row);
     return this.toResponse({ ...row, ...terminating });
   }
 

@@ -9,6 +9,8 @@ import { JobLayout } from './job-layout.ts';
 
 /** What this installation offers training, found once at start-up. */
 export interface TrainingRuntime {
+  /** Where the nodes run: sandboxed processes on this host, or pods of a Kubernetes cluster (whose pods are the sandbox). */
+  kind: 'local' | 'kubernetes';
   dataDir: string;
   host: HostResources;
   /** The local pool: the host's cores and memory, or less when configured so. */
@@ -32,6 +34,8 @@ export interface TrainingOptions {
   sandbox?: Sandbox;
   /** The images jobs may start from (default: none). */
   images?: ImageCatalogue;
+  /** Where the nodes run (default: local). */
+  kind?: 'local' | 'kubernetes';
 }
 
 export function createTrainingRuntime(dataDir: string, opts: TrainingOptions = {}): TrainingRuntime {
@@ -50,6 +54,7 @@ export function createTrainingRuntime(dataDir: string, opts: TrainingOptions = {
       { missing: 'no sandbox was given' },
     );
   return {
+    kind: opts.kind ?? 'local',
     dataDir,
     host,
     capacity: { cpu: pool.cpuCores, memoryMb: pool.memoryMb },

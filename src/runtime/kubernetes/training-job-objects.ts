@@ -1,9 +1,10 @@
 // Creating, finding and removing a training job's objects. Creating is idempotent (an object that already exists is
 // kept: a second replica or a retry after a crash makes nothing twice); removing deletes the Job with its pods
 // (background propagation) and the job's Service, ServiceAccount and NetworkPolicy, and tolerates objects already gone.
-import { ApiException, BatchV1Api, CoreV1Api, NetworkingV1Api, type KubeConfig, type V1Job } from '@kubernetes/client-node';
+import { ApiException, BatchV1Api, CoreV1Api, NetworkingV1Api, type KubeConfig, type V1Job, type V1Secret } from '@kubernetes/client-node';
 import { LABEL_ID, LABEL_KIND, LABEL_MANAGED, MANAGER } from './labels.ts';
 import { trainingJobObjectName, type TrainingJobObjects } from './training-job-manifest.ts';
+import { stagingSecretName } from './training-job-staging.ts';
 
 const isCode = (e: unknown, code: number) => e instanceof ApiException && e.code === code;
 
@@ -41,9 +42,14 @@ export class TrainingJobClient {
     this.net = kc.makeApiClient(NetworkingV1Api);
   }
 
-  /** Creates what is missing, in the order the pods need it: the ServiceAccount, the NetworkPolicy, the Service, then the Job. */
-  async apply(o: TrainingJobObjects): Promise<'created' | 'existed'> {
+  /**
+   * Creates what is missing, in the order the pods need it: the ServiceAccount, the NetworkPolicy, the Service, the
+   * staging Secret when there is one, then the Job.
+   */
+  async apply(o: TrainingJobObjects & { secret?: V1Secret }): Promise<'created' | 'existed'> {
     const namespace = this.namespace;
+    const secret = o.secret;
+    if (secret) await createOrKeep(() => this.core.createNamespacedSecret({ namespace, body: secret }));
     await createOrKeep(() => this.core.createNamespacedServiceAccount({ namespace, body: o.serviceAccount }));
     await createOrKeep(() => this.net.createNamespacedNetworkPolicy({ namespace, body: o.networkPolicy }));
     await createOrKeep(() => this.core.createNamespacedService({ namespace, body: o.service }));
@@ -59,6 +65,7 @@ export class TrainingJobClient {
       deleteIfThere(() => this.core.deleteNamespacedService({ name, namespace })),
       deleteIfThere(() => this.core.deleteNamespacedServiceAccount({ name, namespace })),
       deleteIfThere(() => this.net.deleteNamespacedNetworkPolicy({ name, namespace })),
+      deleteIfThere(() => this.core.deleteNamespacedSecret({ name: stagingSecretName(jobId), namespace })),
     ]);
     return gone.some(Boolean);
   }

@@ -72,6 +72,16 @@ export class TrainingJobWatch {
     this.last.delete(jobId);
   }
 
+  /** Whether the job's Job is in the cache (created and not yet gone). */
+  hasJob(jobId: string): boolean {
+    return this.jobs.list(this.namespace).some((j) => j.metadata?.labels?.[LABEL_ID] === jobId);
+  }
+
+  /** The ids of the jobs whose Job is in the cache. */
+  jobIds(): string[] {
+    return this.jobs.list(this.namespace).flatMap((j) => (j.metadata?.labels?.[LABEL_ID] ? [j.metadata.labels[LABEL_ID]] : []));
+  }
+
   /** The job's status from the cache. */
   status(jobId: string, nodeCount: number): MappedStatus {
     const job = this.jobs.list(this.namespace).find((j) => j.metadata?.labels?.[LABEL_ID] === jobId);

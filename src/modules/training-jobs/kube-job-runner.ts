@@ -1,0 +1,257 @@
+// Runs admitted jobs on the Kubernetes executor: each job becomes an indexed Job (one pod per node) with its staging
+// Secret, ServiceAccount, Service and NetworkPolicy. The job's phase follows the Job and its pods from the informer
+// watch, never by polling: while the pods wait the job shows Running/Creating or Running/Queuing, then Running, and it
+// ends Completed or Failed with the pods' reason (ImagePullBackOff, OOMKilled, Evicted...). Stop and delete remove the
+// Job; the end is recorded once it is gone. After a restart every Running or Terminating job is matched with its Job by
+// labels (applying again creates nothing twice), and Jobs with no active row are deleted as orphans.
+import { appendFile, mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Clock } from '#src/core/time.ts';
+import type { MappedStatus } from '#src/runtime/kubernetes/job-status.ts';
+import { trainingJobObjectName, trainingJobObjects } from '#src/runtime/kubernetes/training-job-manifest.ts';
+import type { TrainingJobClient } from '#src/runtime/kubernetes/training-job-objects.ts';
+import { stagingSecret, withStaging, type StoreCredential } from '#src/runtime/kubernetes/training-job-staging.ts';
+import type { TrainingJobWatch } from '#src/runtime/kubernetes/training-job-watch.ts';
+import type { Logger } from '#src/runtime/logger.ts';
+import type { BucketAccess } from '#src/storage/bucket-access.ts';
+import type { JobExecutor } from './job-executor.ts';
+import { taskNames, type JobLayout } from './job-layout.ts';
+import { kubeJobWorkload, type KubeJobSettings } from './kube-job-workload.ts';
+import { ACTIVE_PHASES, type TrainingJobStore } from './store.ts';
+import type { TrainingJobRow } from './tables.ts';
+
+export interface KubeExecutorParts extends KubeJobSettings {
+  client: TrainingJobClient;
+  /** Made with the runner's status callback. */
+  watch: (onStatus: (jobId: string, status: MappedStatus) => void) => TrainingJobWatch;
+  /** How the pods reach the object store; undefined when they cannot (a local fs store): jobs fail saying so. */
+  credential: StoreCredential | undefined;
+}
+
+interface Followed {
+  nodeCount: number;
+  /** The Job has been seen in the watch: from then on its absence means it is gone. */
+  seen: boolean;
+  /** Its objects are being removed (stop, delete, or the end was recorded). */
+  removing: boolean;
+}
+
+const SERVICE = '[ModelArts Service Log]';
+
+export class KubeJobRunner implements JobExecutor {
+  private readonly followed = new Map<string, Followed>();
+  private readonly releaseListeners: (() => void)[] = [];
+  /** Each job's status updates, one after the other. */
+  private readonly queues = new Map<string, Promise<void>>();
+  private readonly chains = new Set<Promise<void>>();
+  private readonly watch: TrainingJobWatch;
+  private watching: Promise<void> | undefined;
+  private closed = false;
+
+  constructor(
+    private readonly kube: KubeExecutorParts,
+    private readonly layout: JobLayout,
+    private readonly store: TrainingJobStore,
+    private readonly clock: Clock,
+    private readonly log: Logger,
+    private readonly buckets: BucketAccess,
+  ) {
+    this.watch = kube.watch((jobId, status) => this.enqueue(jobId, () => this.record(jobId, status)));
+  }
+
+  onRelease(listener: () => void): void {
+    this.releaseListeners.push(listener);
+  }
+
+  /** No process of a job runs on this host. */
+  onProcess(): void {}
+
+  async serviceLog(row: Pick<TrainingJobRow, 'id' | 'node_count'>, line: string): Promise<void> {
+    await mkdir(join(this.layout.jobDir(row.id), 'logs'), { recursive: true });
+    const text = `${SERVICE} ${new Date(this.clock.now()).toISOString()} ${line}\n`;
+    await Promise.all(taskNames(row.node_count).map((t) => appendFile(this.layout.logFile(row.id, t), text)));
+  }
+
+  isTracked(jobId: string): boolean {
+    return this.followed.has(jobId);
+  }
+
+  start(row: TrainingJobRow): void {
+    if (this.closed) return;
+    this.followed.set(row.id, { nodeCount: row.node_count, seen: false, removing: false });
+    this.track(this.launch(row).catch((err: unknown) => this.fail(row, err)));
+  }
+
+  stop(row: TrainingJobRow): void {
+    const f = this.followed.get(row.id);
+    if (f) f.removing = true;
+    this.track(
+      this.kube.client
+        .remove(row.id)
+        .then(() => {
+          // Never created (stopped before the Job was made): nothing will come from the watch.
+          if (!f || (!f.seen && !this.watch.hasJob(row.id))) this.enqueue(row.id, () => this.ended(row.id));
+        })
+        .catch((err: unknown) => this.log.error({ err, job: row.id }, 'removing a training job from the cluster failed')),
+    );
+  }
+
+  async removeFiles(jobId: string): Promise<void> {
+    await rm(this.layout.jobDir(jobId), { recursive: true, force: true });
+  }
+
+  async reconcile(): Promise<void> {
+    if (this.closed) return;
+    await this.startWatch();
+    for (const listed of await this.store.inPhases(ACTIVE_PHASES)) {
+      if (this.followed.has(listed.id) || this.closed) continue;
+      const row = await this.store.getById(listed.id);
+      if (!row || !ACTIVE_PHASES.includes(row.phase) || this.followed.has(row.id)) continue;
+      if (this.watch.hasJob(row.id)) {
+        this.followed.set(row.id, { nodeCount: row.node_count, seen: true, removing: row.terminate_requested === 1 });
+        await this.serviceLog(row, 'server restarted; job adopted').catch(() => undefined);
+        if (row.terminate_requested) this.stop(row);
+        this.watch.follow(row.id, row.node_count);
+      } else if (row.terminate_requested) {
+        this.followed.set(row.id, { nodeCount: row.node_count, seen: true, removing: true });
+        await this.ended(row.id);
+      } else {
+        // The server stopped before the Job was made (or while making it): applying again makes only what is missing.
+        this.start(row);
+      }
+    }
+    const orphans = await this.kube.client.removeOrphans(async (id) => {
+      if (this.followed.has(id)) return true;
+      const row = await this.store.getById(id);
+      return row !== undefined && ACTIVE_PHASES.includes(row.phase);
+    });
+    if (orphans.length > 0) this.log.info({ jobs: orphans }, 'removed the Kubernetes objects of training jobs that are no longer running');
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.allSettled([...this.chains]);
+    await Promise.allSettled([...this.queues.values()]);
+    if (this.watching) await this.watch.stop().catch(() => undefined);
+  }
+
+  private startWatch(): Promise<void> {
+    this.watching ??= this.watch.start();
+    return this.watching;
+  }
+
+  private track(chain: Promise<void>): void {
+    const tracked = chain.finally(() => this.chains.delete(tracked));
+    this.chains.add(tracked);
+  }
+
+  private enqueue(jobId: string, work: () => Promise<void>): void {
+    const next = (this.queues.get(jobId) ?? Promise.resolve())
+      .then(work)
+      .catch((err: unknown) => this.log.error({ err, job: jobId }, 'recording a training job status failed'));
+    this.queues.set(jobId, next);
+    void next.finally(() => {
+      if (this.queues.get(jobId) === next) this.queues.delete(jobId);
+    });
+  }
+
+  private async launch(row: TrainingJobRow): Promise<void> {
+    await this.startWatch();
+    const { workload, plan } = await kubeJobWorkload(row, this.kube, this.buckets);
+    if (!this.kube.credential) throw new Error('the kubernetes executor needs an S3-compatible object store its pods can reach (--object-store s3)');
+    const objects = trainingJobObjects(workload);
+    const secret = stagingSecret(row.id, row.project_id, this.kube.namespace, plan, this.kube.credential);
+    await this.serviceLog(row, `creating Job ${trainingJobObjectName(row.id)} in namespace ${this.kube.namespace} with image ${workload.image}`);
+    const made = await this.kube.client.apply({ ...objects, job: withStaging(objects.job, row.id), secret });
+    if (made === 'existed') await this.serviceLog(row, 'its Job already existed; following it');
+    const current = await this.store.getById(row.id);
+    if (!current || current.terminate_requested === 1) return this.stop(row);
+    this.watch.follow(row.id, row.node_count);
+  }
+
+  /** What the watch reports about a followed job, written to its row. */
+  private async record(jobId: string, status: MappedStatus): Promise<void> {
+    const f = this.followed.get(jobId);
+    if (!f) return;
+    const exists = this.watch.hasJob(jobId);
+    if (exists) f.seen = true;
+    const row = await this.store.getById(jobId);
+    if (!row || !ACTIVE_PHASES.includes(row.phase) || f.removing || row.terminate_requested === 1) {
+      if (exists) {
+        if (!f.removing && status.phase !== 'Terminating') this.stop(row ?? ({ id: jobId, node_count: f.nodeCount } as TrainingJobRow));
+        return;
+      }
+      if (f.seen) await this.ended(jobId);
+      return;
+    }
+    if (!exists) {
+      if (f.seen) await this.finish(row, 'Failed', status, 'its Job was deleted from the cluster outside Atelier');
+      return;
+    }
+    if (status.phase === 'Completed' || status.phase === 'Failed') return this.finish(row, status.phase, status, status.reason);
+    const secondary = status.phase === 'Pending' ? 'Queuing' : status.phase === 'Running' ? 'Running' : 'Creating';
+    const statuses = JSON.stringify(status.tasks);
+    if (row.secondary_phase === secondary && row.task_statuses === statuses) return;
+    await this.store.update(jobId, { secondary_phase: secondary, task_statuses: statuses, update_time: this.clock.now() }, ['Running']);
+    if (row.secondary_phase !== secondary)
+      await this.serviceLog(
+        row,
+        `${secondary.toLowerCase()}${status.tasks.find((t) => t.message)?.message ? `: ${status.tasks.find((t) => t.message)?.message}` : ''}`,
+      );
+  }
+
+  /** Records the end the pods reached and removes the job's objects. */
+  private async finish(row: TrainingJobRow, phase: 'Completed' | 'Failed', status: MappedStatus, reason: string | undefined): Promise<void> {
+    const now = this.clock.now();
+    const done = await this.store.update(
+      row.id,
+      { phase, secondary_phase: phase, end_time: now, update_time: now, task_statuses: JSON.stringify(status.tasks) },
+      ['Running'],
+    );
+    if (done) await this.serviceLog(row, phase === 'Completed' ? 'every node exited 0; outputs uploaded by the pods' : `failed: ${reason ?? 'a node failed'}`);
+    const f = this.followed.get(row.id);
+    if (f) f.removing = true;
+    await this.kube.client.remove(row.id);
+    this.forget(row.id);
+  }
+
+  /** The Job of a stopped or deleted job is gone: Terminated, or its files removed when its row is gone too. */
+  private async ended(jobId: string): Promise<void> {
+    const row = await this.store.getById(jobId);
+    if (!row) await this.removeFiles(jobId);
+    else if (row.phase === 'Terminating' || (row.terminate_requested === 1 && row.phase === 'Running')) {
+      const now = this.clock.now();
+      await this.store.update(jobId, { phase: 'Terminated', secondary_phase: 'Terminated', end_time: now, update_time: now }, ACTIVE_PHASES);
+      await this.serviceLog(row, 'terminated; its Job was removed from the cluster').catch(() => undefined);
+    }
+    this.forget(jobId);
+  }
+
+  private forget(jobId: string): void {
+    if (!this.followed.delete(jobId)) return;
+    this.watch.unfollow(jobId);
+    for (const listener of this.releaseListeners) listener();
+  }
+
+  private async fail(row: TrainingJobRow, err: unknown): Promise<void> {
+    const message = err instanceof Error ? err.message : String(err);
+    await this.serviceLog(row, `failed: ${message}`).catch(() => undefined);
+    await this.kube.client.remove(row.id).catch(() => undefined);
+    const now = this.clock.now();
+    const current = await this.store.getById(row.id);
+    const terminated = current?.terminate_requested === 1;
+    await this.store.update(
+      row.id,
+      {
+        phase: terminated ? 'Terminated' : 'Failed',
+        secondary_phase: terminated ? 'Terminated' : 'Failed',
+        end_time: now,
+        update_time: now,
+        task_statuses: JSON.stringify(taskNames(row.node_count).map((task) => ({ task, exit_code: -1, message }))),
+      },
+      ACTIVE_PHASES,
+    );
+    if (!current) await this.removeFiles(row.id);
+    this.forget(row.id);
+  }
+}

@@ -1,0 +1,80 @@
+// A training job as the Kubernetes executor runs it: the pods' command (the boot file under python3 with the
+// --name=value parameters and the channels' paths), their environment, and the staging plan that brings the code and
+// the inputs into the job's folder and takes the outputs back. Inside a pod everything lives under JOB_DIR, an
+// emptyDir: the code below code/, each input below inputs/<name>, each output below outputs/<name>.
+import { basename, join } from 'node:path/posix';
+import { poolNodeSelector } from '#src/runtime/kubernetes/pool-placement.ts';
+import type { TrainingJobWorkload } from '#src/runtime/kubernetes/training-job-manifest.ts';
+import type { StagingPlan } from '#src/runtime/kubernetes/training-job-staging.ts';
+import type { BucketAccess } from '#src/storage/bucket-access.ts';
+import { parseObsPath } from '#src/storage/obs-path.ts';
+import { channelVariable, perNode } from './job-launch.ts';
+import { customImageOf } from './kube-images.ts';
+import type { JobAlgorithmResponse } from './schemas.ts';
+import type { TrainingJobRow } from './tables.ts';
+
+export const JOB_DIR = '/home/ma-user/modelarts';
+
+export interface KubeJobSettings {
+  namespace: string;
+  /** The runtime image of a job that names none. */
+  image: string;
+  /** The object store's bucket behind an API bucket name (its bucket map). */
+  realBucket: (bucket: string) => string;
+}
+
+/**
+ * The workload and its staging plan. Every path is checked against the project's buckets first (a grant may have been
+ * revoked since the job was created): reads for the code and the inputs, writes for the outputs.
+ */
+export async function kubeJobWorkload(
+  row: TrainingJobRow,
+  s: KubeJobSettings,
+  buckets: Pick<BucketAccess, 'check'>,
+): Promise<{ workload: TrainingJobWorkload; plan: StagingPlan }> {
+  const user = { projectId: row.project_id };
+  const algorithm = JSON.parse(row.algorithm) as JobAlgorithmResponse;
+  const codeDir = parseObsPath(algorithm.code_dir ?? '', 'code_dir');
+  const bootFile = parseObsPath(algorithm.boot_file ?? '', 'boot_file');
+  await buckets.check(user, codeDir, 'code_dir');
+  const code = join(JOB_DIR, 'code', basename(codeDir.key.replace(/\/+$/, '')) || codeDir.bucket);
+  const loc = (p: { bucket: string; key: string }) => ({ bucket: s.realBucket(p.bucket), key: p.key });
+  const plan: StagingPlan = { code: { ...loc(codeDir), dir: code }, inputs: [], outputs: [] };
+  const values = new Map((algorithm.parameters ?? []).map((p) => [p.name ?? '', p.value ?? '']));
+  const args = [...values].filter(([k, v]) => k !== '' && v !== '').map(([k, v]) => `--${k}=${v}`);
+  const channelEnv: Record<string, string> = {};
+  for (const input of algorithm.inputs ?? []) {
+    const url = input.remote.obs?.obs_url ?? input.remote.dataset?.obs_url ?? '';
+    const src = parseObsPath(url, `inputs.${input.name}`);
+    await buckets.check(user, src, `inputs.${input.name}`);
+    const dir = join(JOB_DIR, 'inputs', input.name);
+    plan.inputs.push({ name: input.name, ...loc(src), dir });
+    const path = src.key !== '' && !src.key.endsWith('/') ? join(dir, basename(src.key)) : dir;
+    args.push(`--${input.name}=${path}`);
+    if (channelVariable(input.name)) channelEnv[input.name] = path;
+  }
+  for (const output of algorithm.outputs ?? []) {
+    const dest = parseObsPath(output.remote.obs.obs_url, `outputs.${output.name}`);
+    await buckets.check(user, dest, `outputs.${output.name}`, 'write');
+    const dir = join(JOB_DIR, 'outputs', output.name);
+    plan.outputs.push({ name: output.name, ...loc(dest), dir });
+    args.push(`--${output.name}=${dir}`);
+    if (channelVariable(output.name)) channelEnv[output.name] = dir;
+  }
+  const userEnv = Object.assign({}, ...(algorithm.environments ?? [])) as Record<string, string>;
+  const share = perNode(row);
+  const workload: TrainingJobWorkload = {
+    jobId: row.id,
+    projectId: row.project_id,
+    namespace: s.namespace,
+    nodeCount: row.node_count,
+    image: customImageOf(row.engine_id) ?? s.image,
+    command: ['python3', '-u', join(code, bootFile.key.slice(codeDir.key.length)), ...args],
+    workingDir: code,
+    jobDir: JOB_DIR,
+    env: { ...channelEnv, ...userEnv },
+    perNode: { cpu: share.cpu, memoryMb: share.memoryMb },
+    ...(row.pool_name ? { nodeSelector: poolNodeSelector(row.pool_name) } : {}),
+  };
+  return { workload, plan };
+}

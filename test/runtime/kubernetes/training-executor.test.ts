@@ -1,0 +1,307 @@
+// Training jobs through the unchanged API on an Atelier started with --executor kubernetes, against a real API server
+// with the real Job controller (test-kubelet stands in for the kubelet): each job becomes an indexed Job with its
+// staging Secret, its phase follows the pods from the watch, stop and delete remove the Job, a restart adopts the Job it
+// finds, and a Job with no running job is deleted. The staging script is run here against the same object store, with
+// the plan the Secret holds, as the init container and the worker would run it in a pod.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { BatchV1Api, CoreV1Api, type V1Job, type V1Pod } from '@kubernetes/client-node';
+import S3rver from 's3rver';
+import type { AtelierClient } from '#src/client/index.ts';
+import { JOB_DIR } from '#src/modules/training-jobs/kube-job-workload.ts';
+import { resourceSelector } from '#src/runtime/kubernetes/labels.ts';
+import { trainingJobObjects } from '#src/runtime/kubernetes/training-job-manifest.ts';
+import { TrainingJobClient } from '#src/runtime/kubernetes/training-job-objects.ts';
+import { STAGING_DIR, STAGING_INIT_CONTAINER, stagingSecretName } from '#src/runtime/kubernetes/training-job-staging.ts';
+import type { AtelierApp } from '#src/app.ts';
+import { apiFailure, restartedApp, startTestApp, type TestApp } from '../../helpers/app.ts';
+import { PY_ENGINE } from '../../training-jobs/helpers.ts';
+import { kubeTestServerSkip, startKubeTestServer, type KubeTestServer } from '../../helpers/kube.ts';
+import { registerNode, settlePod, type PodOutcome } from './test-kubelet.ts';
+
+const NS = 'atelier-training';
+const BUCKET = 'kube-train';
+const IMAGE = 'registry.example/atelier-runtime:1';
+const CPU1 = 'modelarts.vm.cpu.1u';
+
+type Job = Awaited<ReturnType<AtelierClient['training']['getJob']>>;
+
+/** Runs a command without blocking this process (the object store the command calls runs in it). */
+function run(command: string, args: string[]): Promise<{ status: number | null; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stderr }));
+  });
+}
+
+async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('training jobs on the kubernetes executor', { skip: kubeTestServerSkip() }, () => {
+  let kube: KubeTestServer;
+  let core: CoreV1Api;
+  let batch: BatchV1Api;
+  let s3: S3rver;
+  let s3dir: string;
+  let s3url: string;
+  let t: TestApp;
+  /** The app and client in use: the first one, then the one started again mid-job. */
+  let app: AtelierApp;
+  let client: AtelierClient;
+  let other: AtelierClient;
+
+  before(async () => {
+    kube = await startKubeTestServer({ controllers: true });
+    core = kube.kc.makeApiClient(CoreV1Api);
+    batch = kube.kc.makeApiClient(BatchV1Api);
+    await core.createNamespace({ body: { metadata: { name: NS } } });
+    await registerNode(core, 'node-a', {}, { cpu: '4', memory: '16Gi' });
+    await registerNode(core, 'node-b', {}, { cpu: '4', memory: '16Gi' });
+    s3dir = mkdtempSync(join(tmpdir(), 'kexec-s3rver-'));
+    s3 = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory: s3dir });
+    const { port } = (await s3.run()) as { port: number };
+    s3url = `http://127.0.0.1:${port}`;
+    t = await startTestApp({
+      ATELIER_EXECUTOR: 'kubernetes',
+      ATELIER_KUBE_CONFIG: kube.kubeconfigPath,
+      ATELIER_KUBE_NAMESPACE: NS,
+      ATELIER_KUBE_IMAGE: IMAGE,
+      ATELIER_OBJECT_STORE: 's3',
+      ATELIER_S3_ENDPOINT: s3url,
+      ATELIER_S3_ACCESS_KEY: 'S3RVER',
+      ATELIER_S3_SECRET_KEY: 'S3RVER',
+    });
+    app = t.atelier;
+    client = t.client;
+    other = await t.newTenant('other');
+    await app.recover();
+    app.startBackground();
+    const objects = app.context.objectStore;
+    await objects.ensureBucket(BUCKET);
+    await objects.put(BUCKET, 'code/train.py', 'print("training")\n');
+    await objects.put(BUCKET, 'code/lib/util.py', 'X = 1\n');
+    await objects.put(BUCKET, 'data/a.csv', 'x,y\n1,0\n');
+  });
+  after(async () => {
+    await app?.close();
+    await t?.close();
+    await s3?.close();
+    if (s3dir) rmSync(s3dir, { recursive: true, force: true });
+    await kube?.stop();
+  });
+
+  const jobBody = (name: string, engine: Record<string, string> = { engine_id: PY_ENGINE }) => ({
+    kind: 'job' as const,
+    metadata: { name },
+    algorithm: {
+      code_dir: `/${BUCKET}/code/`,
+      boot_file: `/${BUCKET}/code/train.py`,
+      engine,
+      parameters: [{ name: 'epochs', value: '2' }],
+      inputs: [{ name: 'data_url', remote: { obs: { obs_url: `/${BUCKET}/data/` } } }],
+      outputs: [{ name: 'train_url', remote: { obs: { obs_url: `/${BUCKET}/out/${name}/` } } }],
+    },
+    spec: { resource: { flavor_id: CPU1, node_count: 1 } },
+  });
+
+  const create = async (name: string, engine?: Record<string, string>) => (await client.training.createJob(jobBody(name, engine))).metadata.id;
+  const theJob = (id: string) => until(`the Job of ${id}`, async () => (await jobsOf(id))[0]);
+  const jobsOf = async (id: string): Promise<V1Job[]> =>
+    (await batch.listNamespacedJob({ namespace: NS, labelSelector: resourceSelector('training-job', id) })).items;
+  const podsOf = async (id: string): Promise<V1Pod[]> =>
+    (await core.listNamespacedPod({ namespace: NS, labelSelector: resourceSelector('training-job', id) })).items;
+  const thePod = (id: string) => until(`a pod of ${id}`, async () => (await podsOf(id))[0]);
+  const settle = async (id: string, outcome: PodOutcome) => settlePod(core, NS, (await thePod(id)).metadata!.name!, outcome);
+  const waitJob = async (id: string, done: (j: Job) => boolean, c = client): Promise<Job> => {
+    let last: Job | undefined;
+    return until(
+      `job ${id} (last ${last?.status.phase}/${last?.status.secondary_phase})`,
+      async () => {
+        last = await c.training.getJob(id);
+        return done(last) ? last : undefined;
+      },
+      30_000,
+    );
+  };
+  const gone = (id: string) => until(`the Job of ${id} to go`, async () => ((await jobsOf(id)).length === 0 ? true : undefined));
+
+  it("offers the flavors the cluster's nodes hold, not this host's", async () => {
+    const { flavors } = await client.training.flavors();
+    const four = flavors.find((f) => f.flavor_id === 'modelarts.vm.cpu.4u');
+    assert.ok(four, JSON.stringify(flavors.map((f) => f.flavor_id)));
+    assert.equal(four.max_num, 2, 'one per node');
+    assert.equal(flavors.find((f) => f.flavor_id === CPU1)?.max_num, 8);
+  });
+
+  it('makes an indexed Job with an init container that stages the inputs from a per-job Secret', async () => {
+    const id = await create('manifest');
+    const job = await theJob(id);
+    const pod = job.spec!.template.spec!;
+    assert.equal(job.spec!.completionMode, 'Indexed');
+    assert.equal(pod.automountServiceAccountToken, false);
+    assert.equal(pod.securityContext?.runAsNonRoot, true);
+    const worker = pod.containers[0]!;
+    assert.equal(worker.image, IMAGE);
+    assert.equal(worker.securityContext?.readOnlyRootFilesystem, true);
+    assert.deepEqual(worker.resources?.limits, { cpu: '1', memory: '4Gi' });
+    assert.deepEqual(worker.command?.slice(0, 6), ['python3', '-u', `${STAGING_DIR}/stage.py`, 'run', `${STAGING_DIR}/plan.json`, '--']);
+    assert.ok(worker.command?.includes(`${JOB_DIR}/code/code/train.py`), worker.command?.join(' '));
+    assert.ok(worker.command?.includes(`--data_url=${JOB_DIR}/inputs/data_url`));
+    assert.ok(worker.command?.includes(`--train_url=${JOB_DIR}/outputs/train_url`));
+    assert.ok(worker.command?.includes('--epochs=2'));
+    const init = pod.initContainers?.find((c) => c.name === STAGING_INIT_CONTAINER);
+    assert.ok(init, 'an init container stages the inputs');
+    assert.deepEqual(init.command, ['python3', '-u', `${STAGING_DIR}/stage.py`, 'in', `${STAGING_DIR}/plan.json`]);
+    assert.equal(init.image, IMAGE);
+    assert.ok(init.volumeMounts?.some((m) => m.mountPath === STAGING_DIR && m.readOnly));
+    assert.ok(
+      init.volumeMounts?.some((m) => m.mountPath === JOB_DIR),
+      'it writes into the folder the worker reads',
+    );
+    const volume = pod.volumes?.find((v) => v.secret);
+    assert.equal(volume?.secret?.secretName, stagingSecretName(id));
+
+    const secret = await core.readNamespacedSecret({ name: stagingSecretName(id), namespace: NS });
+    assert.equal(secret.metadata?.labels?.['atelier.io/resource-id'], id);
+    const data = (k: string) => Buffer.from(secret.data![k]!, 'base64').toString('utf8');
+    const plan = JSON.parse(data('plan.json')) as { code: { bucket: string; key: string } };
+    assert.deepEqual({ bucket: plan.code.bucket, key: plan.code.key }, { bucket: BUCKET, key: 'code/' });
+    assert.equal((JSON.parse(data('store.json')) as { endpoint: string }).endpoint, s3url);
+
+    // What the init container and the worker do in a pod, here against the same store.
+    const dir = mkdtempSync(join(tmpdir(), 'kexec-stage-'));
+    try {
+      writeFileSync(join(dir, 'plan.json'), data('plan.json').replaceAll(JOB_DIR, join(dir, 'job')));
+      writeFileSync(join(dir, 'store.json'), data('store.json'));
+      writeFileSync(join(dir, 'stage.py'), data('stage.py'));
+      const staged = await run('python3', [join(dir, 'stage.py'), 'in', join(dir, 'plan.json')]);
+      assert.equal(staged.status, 0, staged.stderr);
+      assert.equal(readFileSync(join(dir, 'job/code/code/train.py'), 'utf8'), 'print("training")\n');
+      assert.equal(readFileSync(join(dir, 'job/code/code/lib/util.py'), 'utf8'), 'X = 1\n');
+      assert.equal(readFileSync(join(dir, 'job/inputs/data_url/a.csv'), 'utf8'), 'x,y\n1,0\n');
+      const out = join(dir, 'job/outputs/train_url');
+      const train = (code: number) =>
+        run('python3', [join(dir, 'stage.py'), 'run', join(dir, 'plan.json'), '--', 'sh', '-c', `echo model > ${out}/model.txt; exit ${code}`]);
+      assert.equal((await train(3)).status, 3, 'a failed command keeps its exit code');
+      assert.equal(await app.context.objectStore.exists(BUCKET, 'out/manifest/model.txt'), false, 'and uploads nothing');
+      const ok = await train(0);
+      assert.equal(ok.status, 0, ok.stderr);
+      assert.equal(await app.context.objectStore.readText(BUCKET, 'out/manifest/model.txt', 100), 'model\n');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    await client.training.deleteJob(id);
+    await gone(id);
+    await until(
+      'the Secret to go',
+      async () =>
+        (await core.readNamespacedSecret({ name: stagingSecretName(id), namespace: NS }).then(
+          () => undefined,
+          () => true,
+        )) ?? undefined,
+    );
+  });
+
+  it('follows the pods: Creating, Running, then Completed; the Job is removed at the end', async () => {
+    const id = await create('follows');
+    await theJob(id);
+    // Pods the scheduler has not placed yet: the job waits (Creating, then Queuing while no node takes them).
+    const waiting = await waitJob(id, (j) => ['Creating', 'Queuing'].includes(j.status.secondary_phase ?? ''));
+    assert.equal(waiting.status.phase, 'Running');
+    await settle(id, { kind: 'unschedulable' });
+    const queuing = await waitJob(id, (j) => j.status.secondary_phase === 'Queuing');
+    assert.match(queuing.status.task_statuses?.[0]?.message ?? '', /waiting for a node/);
+    await settle(id, { kind: 'running' });
+    await waitJob(id, (j) => j.status.secondary_phase === 'Running');
+    await settle(id, { kind: 'exited', code: 0 });
+    const done = await waitJob(id, (j) => j.status.phase === 'Completed');
+    assert.equal(done.status.secondary_phase, 'Completed');
+    assert.equal(done.status.task_statuses?.[0]?.exit_code, 0);
+    await gone(id);
+    await assert.rejects(other.training.getJob(id), apiFailure(404, 'ModelArts.2755'));
+  });
+
+  it('fails with the reason the pod gives: OOMKilled, ImagePullBackOff', async () => {
+    const oom = await create('oom');
+    await theJob(oom);
+    await settle(oom, { kind: 'running' });
+    await settle(oom, { kind: 'oom-killed' });
+    const failed = await waitJob(oom, (j) => j.status.phase === 'Failed');
+    assert.match(failed.status.task_statuses?.[0]?.message ?? '', /OOMKilled/);
+    assert.equal(failed.status.task_statuses?.[0]?.exit_code, 137);
+    await gone(oom);
+
+    const pull = await create('pull', { image_url: 'registry.example/team/missing:2' });
+    const job = await theJob(pull);
+    assert.equal(job.spec!.template.spec!.containers[0]!.image, 'registry.example/team/missing:2', 'a custom image is used as it is');
+    await settle(pull, { kind: 'image-pull-backoff' });
+    const unpulled = await waitJob(pull, (j) => j.status.phase === 'Failed');
+    assert.match(unpulled.status.task_statuses?.[0]?.message ?? '', /ImagePullBackOff/);
+    await assert.rejects(
+      client.training.createJob(jobBody('bad-image', { image_url: 'Not An/Image!!' })),
+      apiFailure(400, 'ModelArts.0104', 'engine.image_url'),
+    );
+  });
+
+  it('stop and delete remove the Job', async () => {
+    const stopped = await create('stopped');
+    await theJob(stopped);
+    await settle(stopped, { kind: 'running' });
+    await waitJob(stopped, (j) => j.status.secondary_phase === 'Running');
+    await client.training.terminateJob(stopped);
+    await gone(stopped);
+    const terminated = await waitJob(stopped, (j) => j.status.phase === 'Terminated');
+    assert.equal(terminated.status.secondary_phase, 'Terminated');
+
+    const deleted = await create('deleted');
+    await theJob(deleted);
+    await client.training.deleteJob(deleted);
+    await gone(deleted);
+    await assert.rejects(client.training.getJob(deleted), apiFailure(404, 'ModelArts.2755'));
+  });
+
+  it('after a restart mid-job adopts the Job without making a second one, and deletes an orphan', async () => {
+    const id = await create('restart');
+    const before = await theJob(id);
+    await settle(id, { kind: 'running' });
+    await waitJob(id, (j) => j.status.secondary_phase === 'Running');
+    // A Job left by a job whose row is gone.
+    const orphan = trainingJobObjects({
+      jobId: 'aaaaaaaa-0000-4000-8000-000000000001',
+      projectId: t.creds.project_id,
+      namespace: NS,
+      nodeCount: 1,
+      image: IMAGE,
+      command: ['python3', 'x.py'],
+      workingDir: '/tmp',
+      jobDir: '/tmp/job',
+      env: {},
+      perNode: { cpu: 1, memoryMb: 512 },
+    });
+    await new TrainingJobClient(kube.kc, NS).apply(orphan);
+    await app.close();
+    const restarted = await restartedApp(t);
+    app = restarted.atelier;
+    client = restarted.client;
+    await gone('aaaaaaaa-0000-4000-8000-000000000001');
+    const jobs = await jobsOf(id);
+    assert.equal(jobs.length, 1);
+    assert.equal(jobs[0]!.metadata!.uid, before.metadata!.uid, 'the same Job, not made again');
+    await settle(id, { kind: 'exited', code: 0 });
+    await waitJob(id, (j) => j.status.phase === 'Completed');
+  });
+});
