@@ -103,6 +103,41 @@ describe('labeling workbench in Chromium', { skip: missing }, () => {
     await page.keyboard.press('a');
     await page.waitForURL((u) => u.searchParams.get('sample') === first);
     assert.deepEqual((await t.client.samples.describe(ds, second)).labels, [], 'the dropped edit was not saved');
+    // The browser's Back and Forward ask too: a refusal keeps the sample, its address and its edits.
+    await page.keyboard.press('Control+Enter');
+    await page.waitForURL((u) => u.searchParams.get('sample') === second);
+    await page.getByTestId('sample-name').filter({ hasNotText: firstName }).waitFor();
+    await page.keyboard.press('1');
+    await page.getByText('Unsaved changes').waitFor();
+    const answer = (accept: boolean) =>
+      new Promise<string>((resolve) =>
+        page.once('dialog', (d) => {
+          resolve(d.message());
+          void (accept ? d.accept() : d.dismiss());
+        }),
+      );
+    let question = answer(false);
+    await page.evaluate(() => history.back());
+    assert.match(await question, /unsaved labels/);
+    await page.waitForURL((u) => u.searchParams.get('sample') === second);
+    await page.getByText('Unsaved changes').waitFor();
+    assert.equal(await page.getByTestId('tags').innerText(), 'cat', 'refused: the edit is still there');
+    question = answer(true);
+    await page.evaluate(() => history.back());
+    await question;
+    await page.waitForURL((u) => u.searchParams.get('sample') === first);
+    await page.getByTestId('sample-name').filter({ hasText: firstName }).waitFor();
+    assert.deepEqual((await t.client.samples.describe(ds, second)).labels, [], 'the edit left by Back was not saved');
+    // Forward asks the same way.
+    await page.keyboard.press('1');
+    await page.getByText('Unsaved changes').waitFor();
+    question = answer(false);
+    await page.evaluate(() => history.forward());
+    assert.match(await question, /unsaved labels/);
+    await page.waitForURL((u) => u.searchParams.get('sample') === first);
+    await page.getByText('Unsaved changes').waitFor();
+    // The edit left here is dropped by the next test's page load, which asks the browser's question.
+    page.once('dialog', (d) => void d.accept());
     await page.keyboard.press('?');
     await page.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor();
     await recordPage(page, 'workbench-help');

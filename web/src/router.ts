@@ -15,6 +15,23 @@ function subscribe(listener: () => void): () => void {
 
 const current = (): string => window.location.pathname + window.location.search;
 
+/** Run first on every Back or Forward move; false means it was refused (and the address put back), so no page hears of it. */
+let historyCheck: (() => boolean) | undefined;
+// Registered as the module loads, before any page subscribes, so it is the first popstate listener.
+if (typeof window !== 'undefined') {
+  window.addEventListener('popstate', (e) => {
+    if (historyCheck && !historyCheck()) e.stopImmediatePropagation();
+  });
+}
+
+/** Sets the check of Back and Forward moves (one page at a time has one); returns its removal. */
+export function checkHistoryMoves(check: () => boolean): () => void {
+  historyCheck = check;
+  return () => {
+    if (historyCheck === check) historyCheck = undefined;
+  };
+}
+
 /** The current path and query, re-rendering on every navigation. */
 export function useLocation(): { pathname: string; query: URLSearchParams } {
   const href = useSyncExternalStore(subscribe, current);

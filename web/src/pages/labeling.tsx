@@ -2,6 +2,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, ApiError, unwrap } from '../api/client.ts';
 import { Link, navigate, useLocation, withQuery } from '../router.ts';
+import { useHistoryGuard } from '../workbench/leave-guard.ts';
 import { ErrorNote } from '../components/error-note.tsx';
 import { ImageCanvas } from '../components/labeling-image.tsx';
 import { TextView } from '../components/labeling-text.tsx';
@@ -245,6 +246,7 @@ function Editor({ kind, path, sample, datasetLabels, index, state, pathname, que
   };
 
   // Unsaved edits: a reload or a closed tab asks the browser's question; a link in the page asks ours.
+  useHistoryGuard(dirty, 'This sample has unsaved labels. Leave it and drop them?');
   const dirtyRef = useRef(dirty);
   dirtyRef.current = dirty;
   useEffect(() => {
