@@ -11,7 +11,7 @@ import { IdentityService } from './auth/identity-service.ts';
 import { SecretBox, loadMasterKey } from './auth/secret-box.ts';
 import { tokenRoutes } from './auth/token-routes.ts';
 import { iamRoutes } from './auth/iam-routes.ts';
-import { requestIds } from './core/ids.ts';
+import { hexId, requestIds } from './core/ids.ts';
 import { QuotaUsage } from './core/quota-usage.ts';
 import { systemClock, type Clock } from './core/time.ts';
 import { openDatabase } from './db/database.ts';
@@ -120,7 +120,16 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 
   const auth = requestAuth(app, { identity, clock, signatureWindowSeconds: config.signatureWindowSeconds, failureLimits: config.authFailures });
   const tasks = new TaskQueue(database.db, clock);
-  const worker = new TaskWorker({ database, definitions: [], clock, logger: app.log });
+  // Task leases and reconciler leases name the replica, so an operator (or a test) can tell who holds what.
+  const replica = replicaId(config.port);
+  const worker = new TaskWorker({
+    database,
+    definitions: [],
+    clock,
+    logger: app.log,
+    workerId: `${replica}/${hexId().slice(0, 8)}`,
+    ...(config.taskLeaseMs ? { leaseMs: config.taskLeaseMs } : {}),
+  });
   tasks.onEnqueue(() => worker.notify());
   const localPool = new LocalPool(config.localPool);
   const context: AppContext = {
@@ -137,7 +146,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     worker,
     reconcilers: new ReconcilerLoop(config.reconcileIntervalMs, app.log, {
       leases: new LeaseStore(database.db, clock),
-      owner: replicaId(config.port),
+      owner: replica,
       ttlMs: Math.max(config.reconcileLeaseMs ?? 15_000, 2 * config.reconcileIntervalMs),
     }),
     localPool,

@@ -34,6 +34,8 @@ export interface Config {
   reconcileIntervalMs: number;
   /** How long a dead replica's reconciler leases keep others from taking over, ms (default 15 s). */
   reconcileLeaseMs?: number;
+  /** How long a background task of a dead replica stays claimed before another takes it, ms (default 30 s). */
+  taskLeaseMs?: number;
   /** A prediction without an answer after this long gets a 504 and is dropped. */
   inferTimeoutSeconds: number;
   /** Period of the resource metrics sampler, ms. */
@@ -55,10 +57,6 @@ export interface Config {
   mail: { smtpUrl: string; from: string; consoleUrl: string; invitationTtlSeconds: number };
   /** Intelligent tasks' learner: its Python (empty: the pinned ml-frameworks venv), and a pause before it learns (tests stop or restart under it). */
   learner: { python: string; pauseSeconds: number };
-  /** Where training jobs' nodes run: processes on this host, or pods of a Kubernetes cluster. */
-  executor: 'local' | 'kubernetes';
-  /** The Kubernetes executor's cluster: its kubeconfig (empty: in-cluster, then $KUBECONFIG), namespace (empty: the context's) and default image. */
-  kube: { configPath: string; namespace: string; image: string };
 }
 
 type Env = Record<string, string | undefined>;
@@ -166,15 +164,7 @@ export const settings = [
     about: "seconds another replica waits before it takes over a dead replica's reconcilers",
     default: '15',
   },
-  { flag: 'executor', env: 'ATELIER_EXECUTOR', about: 'where training jobs run: local (processes on this host) or kubernetes', default: 'local' },
-  { flag: 'kube-config', env: 'ATELIER_KUBE_CONFIG', about: 'kubeconfig of the kubernetes executor (empty: in-cluster, then $KUBECONFIG)', default: '' },
-  { flag: 'kube-namespace', env: 'ATELIER_KUBE_NAMESPACE', about: "namespace of the kubernetes executor's workloads (empty: the context's)", default: '' },
-  {
-    flag: 'kube-image',
-    env: 'ATELIER_KUBE_IMAGE',
-    about: 'runtime image of a job that names no image (kubernetes executor)',
-    default: 'atelier-runtime:latest',
-  },
+  { flag: 'task-lease', env: 'ATELIER_TASK_LEASE', about: "seconds before another replica takes over a dead replica's background task", default: '30' },
 ] as const;
 
 export type SettingName = (typeof settings)[number]['flag'];
@@ -286,6 +276,7 @@ export function loadConfig(env: Env = process.env, flags: Partial<Record<Setting
     quotas: { pool: integer('pool quota', get('pool-quota'), 0, 10000), network: integer('network quota', get('network-quota'), 0, 10000) },
     reconcileIntervalMs: 2000,
     reconcileLeaseMs: integer('reconcile lease', get('reconcile-lease'), 3, 3600) * 1000,
+    taskLeaseMs: integer('task lease', get('task-lease'), 3, 3600) * 1000,
     inferTimeoutSeconds: integer('infer timeout', get('infer-timeout'), 1, 3600),
     metricsIntervalMs: integer('metrics interval', get('metrics-interval'), 100, 600_000),
     trainingEngines: get('training-engines'),
@@ -309,7 +300,5 @@ export function loadConfig(env: Env = process.env, flags: Partial<Record<Setting
       invitationTtlSeconds: integer('invitation ttl', get('invitation-ttl'), 60, 90 * 86400),
     },
     learner: { python: get('learning-python'), pauseSeconds: integer('learner pause', get('learner-pause'), 0, 3600) },
-    executor: oneOf('executor', get('executor'), ['local', 'kubernetes'] as const),
-    kube: { configPath: get('kube-config'), namespace: get('kube-namespace'), image: get('kube-image') },
   };
 }
