@@ -57,6 +57,10 @@ export interface Config {
   mail: { smtpUrl: string; from: string; consoleUrl: string; invitationTtlSeconds: number };
   /** Intelligent tasks' learner: its Python (empty: the pinned ml-frameworks venv), and a pause before it learns (tests stop or restart under it). */
   learner: { python: string; pauseSeconds: number };
+  /** Where training jobs' nodes run: processes on this host, or pods of a Kubernetes cluster. */
+  executor: 'local' | 'kubernetes';
+  /** The Kubernetes executor's cluster: its kubeconfig (empty: in-cluster, then $KUBECONFIG), namespace (empty: the context's) and default image. */
+  kube: { configPath: string; namespace: string; image: string };
 }
 
 type Env = Record<string, string | undefined>;
@@ -165,6 +169,15 @@ export const settings = [
     default: '15',
   },
   { flag: 'task-lease', env: 'ATELIER_TASK_LEASE', about: "seconds before another replica takes over a dead replica's background task", default: '30' },
+  { flag: 'executor', env: 'ATELIER_EXECUTOR', about: 'where training jobs run: local (processes on this host) or kubernetes', default: 'local' },
+  { flag: 'kube-config', env: 'ATELIER_KUBE_CONFIG', about: 'kubeconfig of the kubernetes executor (empty: in-cluster, then $KUBECONFIG)', default: '' },
+  { flag: 'kube-namespace', env: 'ATELIER_KUBE_NAMESPACE', about: "namespace of the kubernetes executor's workloads (empty: the context's)", default: '' },
+  {
+    flag: 'kube-image',
+    env: 'ATELIER_KUBE_IMAGE',
+    about: 'runtime image of a job that names no image (kubernetes executor)',
+    default: 'atelier-runtime:latest',
+  },
 ] as const;
 
 export type SettingName = (typeof settings)[number]['flag'];
@@ -300,5 +313,7 @@ export function loadConfig(env: Env = process.env, flags: Partial<Record<Setting
       invitationTtlSeconds: integer('invitation ttl', get('invitation-ttl'), 60, 90 * 86400),
     },
     learner: { python: get('learning-python'), pauseSeconds: integer('learner pause', get('learner-pause'), 0, 3600) },
+    executor: oneOf('executor', get('executor'), ['local', 'kubernetes'] as const),
+    kube: { configPath: get('kube-config'), namespace: get('kube-namespace'), image: get('kube-image') },
   };
 }
