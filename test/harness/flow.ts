@@ -597,6 +597,7 @@ export const FLOW: Record<string, FlowStep> = {
   DescribeWorkforceTaskSample: { phase: 'read', calls: (c) => one({ params: { sample_id: c.ids.task_sample_id } }) },
   ListWorkforceTaskStats: { phase: 'read', calls: () => one() },
   GetWorkforceTaskMetrics: { phase: 'read', calls: () => one() },
+  GetWorkforceTaskProgress: { phase: 'read', calls: () => [{}, { query: { interval: 'hour', limit: 24 } }] },
   GetWorkforceSamplingTask: { phase: 'read', calls: (c) => one({ query: { checking_task_id: c.ids.checking_task_id } }) },
   UpdateWorkforceTask: { phase: 'update', calls: () => one({ body: { description: 'changed by the test harness' } }) },
   // Made by the seed as the task's reviewer (the owner is no reviewer: 403 here).

@@ -1,7 +1,8 @@
 // The issue's team labeling example in the console, in a real Chromium against a real Atelier: two
 // labelers and a reviewer join from the invitation mail (a real SMTP sink) and set their passwords;
-// each labeler sees only their half of 20 samples and labels it; the reviewer sends one back and its
-// labeler fixes it; the owner runs an acceptance at 50% and passes it; a version published from the
+// each labeler walks only their half of 20 samples in the labeling workbench and labels it; a labeler
+// draws a box on a detection task's copy; the reviewer, in the same workbench, sends one back with a
+// comment and its labeler fixes it; the owner runs an acceptance at 50% and passes it; a version published from the
 // dataset holds the labels; a removed member's next request sends them to the sign-in. Screenshots go
 // to .cache/test-artifacts/web/, and axe-core finds no serious or critical violation on any page.
 import { after, before, describe, test } from 'node:test';
@@ -30,6 +31,7 @@ describe('team labeling in Chromium', { skip: missing }, () => {
   let page: Page;
   let datasetId = '';
   let taskId = '';
+  const streets = { datasetId: '', taskId: '' };
   let wf = '';
   const links = new Map<string, string>();
   const SAMPLES = 20;
@@ -47,6 +49,15 @@ describe('team labeling in Chromium', { skip: missing }, () => {
     await t.client.workforces.createWorker(wf, { emails: 'rev@example.com', role: 1 });
     taskId = (await t.client.workforceTasks.create(datasetId, { task_name: 'pets', workforces_config: { workforces: [{ workforce_id: wf }] } })).task_id;
     await t.client.workforceTasks.start(datasetId, taskId);
+    // A detection dataset of two pictures: one copy for each labeler.
+    const street = await sharp({ create: { width: 400, height: 300, channels: 3, background: { r: 40, g: 120, b: 80 } } })
+      .png()
+      .toBuffer();
+    streets.datasetId = (await createDataset(t, { type: 1, files: { 'a.png': street, 'b.png': street }, labels: [{ name: 'car' }, { name: 'person' }] })).id;
+    streets.taskId = (
+      await t.client.workforceTasks.create(streets.datasetId, { task_name: 'streets', workforces_config: { workforces: [{ workforce_id: wf }] } })
+    ).task_id;
+    await t.client.workforceTasks.start(streets.datasetId, streets.taskId);
     await t.client.workforceTasks.sendEmails(datasetId, taskId, ['la@example.com', 'lb@example.com', 'rev@example.com']);
     for (let i = 0; i < 3; i++) {
       const mail = await sink.next();
@@ -86,22 +97,35 @@ describe('team labeling in Chromium', { skip: missing }, () => {
     (await t.client.workforceTasks.samples(datasetId, taskId, { limit: 100 })).samples.filter((s) => s.labelers.some((l) => l.email === email));
 
   /** Signs in through the form as a member (their e-mail is the user name) and opens the task. */
-  const signInAsMember = async (email: string) => {
+  const signInAsMember = async (email: string, task = 'pets') => {
     await page.goto(`${t.url}/sign-in`);
     await fillSignIn(page, { ...t.creds, user_name: email }, 'worker-pass-1');
     await page.waitForURL(/\/worker-tasks$/);
-    await page.getByRole('link', { name: 'pets' }).click();
+    await page.getByRole('link', { name: task }).click();
   };
 
-  /** Labels every copy on the member's page with `name`, one card at a time, as a person would. */
-  const labelAll = async (name: string) => {
-    const cards = page.getByRole('list', { name: 'My samples' }).getByRole('listitem');
-    const n = await cards.count();
-    for (let i = 0; i < n; i++) {
-      const card = cards.nth(i);
-      await card.getByLabel('Label').selectOption(name);
-      await card.getByRole('button', { name: 'Save label' }).click();
-      await card.getByText(`labeled: ${name}`).waitFor();
+  const shownSample = () => new URL(page.url()).searchParams.get('sample');
+  const saved = () =>
+    page
+      .getByRole('status')
+      .filter({ hasText: /^Saved$/ })
+      .waitFor();
+
+  /** Walks the member's copies in the workbench from the first, giving each the label `name` with Save and next; the names seen. */
+  const labelAll = async (name: string): Promise<string[]> => {
+    const seen: string[] = [];
+    await page.waitForURL((u) => u.searchParams.has('sample'));
+    for (;;) {
+      const here = shownSample();
+      await page.getByTestId('sample-name').waitFor();
+      seen.push(await page.getByTestId('sample-name').innerText());
+      await page.getByRole('group', { name: 'Labels' }).getByRole('button', { name }).click();
+      await page.getByRole('button', { name: 'Save and next', exact: true }).click();
+      await page.waitForFunction(
+        (before) => new URL(location.href).searchParams.get('sample') !== before || document.body.innerText.includes('This is the last sample.'),
+        here,
+      );
+      if (shownSample() === here) return seen;
     }
   };
 
@@ -115,14 +139,10 @@ describe('team labeling in Chromium', { skip: missing }, () => {
       if (who === 'la') await record('worker-tasks');
       await page.getByRole('link', { name: 'pets' }).click();
       await page.getByRole('heading', { name: 'My samples' }).waitFor();
-      const cards = page.getByRole('list', { name: 'My samples' }).getByRole('listitem');
-      await cards.nth(9).waitFor();
-      assert.equal(await cards.count(), 10, 'half of the samples: the other labeler has the rest');
-      await page.waitForFunction(() => [...document.querySelectorAll('ul.grid img')].every((i) => (i as HTMLImageElement).naturalWidth > 0));
+      const shown = await labelAll(label);
+      assert.equal(shown.length, 10, 'half of the samples: the other labeler has the rest');
       const own = await copiesOf(`${who}@example.com`);
-      const shown = await page.locator('ul.grid img').evaluateAll((imgs) => imgs.map((i) => i.getAttribute('alt')));
       assert.deepEqual(shown.sort(), own.map((s) => s.sample_name).sort());
-      await labelAll(label);
       if (who === 'la') await record('worker-labeling');
       for (const copy of await copiesOf(`${who}@example.com`)) {
         const saved = await t.client.workforceTasks.sample(datasetId, taskId, copy.sample_id, { worker_id: copy.worker_id });
@@ -134,43 +154,106 @@ describe('team labeling in Chromium', { skip: missing }, () => {
     }
   });
 
+  test('a labeler draws a box on their detection copy in the workbench; #18 reads it back with the drawn coordinates', async () => {
+    await signInAsMember('la@example.com', 'streets');
+    await page.waitForURL((u) => u.searchParams.has('sample'));
+    const copy = (await t.client.workforceTasks.samples(streets.datasetId, streets.taskId, { limit: 10 })).samples.find((s) =>
+      s.labelers.some((l) => l.email === 'la@example.com'),
+    )!;
+    assert.equal(shownSample(), copy.sample_id, 'the workbench opens on their own copy');
+    const canvas = page.getByTestId('canvas');
+    await canvas.waitFor();
+    const at = async (x: number, y: number): Promise<[number, number]> => {
+      const box = (await canvas.boundingBox())!;
+      const k = box.width / 400;
+      return [box.x + x * k, box.y + y * k];
+    };
+    await page.getByRole('group', { name: 'Labels' }).getByRole('button', { name: 'person' }).click();
+    await page.mouse.move(...(await at(50, 40)));
+    await page.mouse.down();
+    await page.mouse.move(...(await at(100, 80)));
+    await page.mouse.move(...(await at(150, 120)));
+    await page.mouse.up();
+    await page.getByTestId('shapes').getByRole('listitem').waitFor();
+    await page.keyboard.press('Control+z');
+    await page.getByText('No shapes yet.').waitFor();
+    await page.keyboard.press('Control+y');
+    await page.getByTestId('shapes').getByRole('listitem').waitFor();
+    await page.keyboard.press('Control+s');
+    await saved();
+    await record('worker-detection');
+    const read = await t.client.workforceTasks.sample(streets.datasetId, streets.taskId, copy.sample_id, { worker_id: copy.worker_id });
+    assert.deepEqual(
+      read.labels.map((l) => [l.name, l.type, l.property]),
+      [
+        [
+          'person',
+          1,
+          {
+            '@modelarts:shape': 'bndbox',
+            '@modelarts:feature': [
+              [50, 40],
+              [150, 120],
+            ],
+          },
+        ],
+      ],
+    );
+    // Their one copy: the next is past the end, and the other labeler's copy is not reachable.
+    await page.getByRole('button', { name: 'Next', exact: true }).click();
+    await page.getByText('This is the last sample.').waitFor();
+  });
+
   test('the reviewer sends one copy back with a comment and passes the others; its labeler fixes it', async () => {
     const sentBack = (await copiesOf('la@example.com'))[0]!;
     await join(links.get('rev')!);
     await page.getByRole('link', { name: 'pets' }).click();
     await page.getByRole('heading', { name: 'Review queue' }).waitFor();
-    const cards = page.getByRole('list', { name: 'Review queue' }).getByRole('listitem');
-    await cards.nth(SAMPLES - 1).waitFor();
-    assert.equal(await cards.count(), SAMPLES, 'every labeled copy waits for review');
-    const wrong = cards.filter({ has: page.getByRole('img', { name: sentBack.sample_name ?? '' }) });
-    await wrong.getByLabel('Comment').fill('this one is a dog');
-    await record('worker-review');
-    await wrong.getByRole('button', { name: 'Reject' }).click();
-    for (let left = SAMPLES - 1; left > 0; left--) {
-      await page.waitForFunction((n) => document.querySelectorAll('ul.grid li').length === n, left);
-      await cards.first().getByRole('button', { name: 'Pass' }).click();
+    // The reviewer walks the queue in the workbench: every labeled copy, each judged once.
+    const judged: string[] = [];
+    for (;;) {
+      await page.waitForFunction(() => new URL(location.href).searchParams.has('sample') || document.body.innerText.includes('Nothing waits for review.'));
+      if (!shownSample()) break;
+      const copy = `${shownSample()}/${new URL(page.url()).searchParams.get('worker')}`;
+      assert.ok(!judged.includes(copy), `${copy} comes once`);
+      judged.push(copy);
+      await page.getByTestId('sample-name').waitFor();
+      const name = await page.getByTestId('sample-name').innerText();
+      if (name === sentBack.sample_name) {
+        await page.getByLabel('Comment to the labeler').fill('this one is a dog');
+        await record('worker-review');
+        await page.getByRole('button', { name: 'Reject', exact: true }).click();
+      } else await page.getByRole('button', { name: 'Pass', exact: true }).click();
+      await page.waitForFunction(
+        (c) => `${new URL(location.href).searchParams.get('sample')}/${new URL(location.href).searchParams.get('worker')}` !== c,
+        copy,
+      );
     }
     await page.getByText('Nothing waits for review.').waitFor();
+    assert.equal(judged.length, SAMPLES, 'every labeled copy waited for review');
+    const rejected = await t.client.workforceTasks.sample(datasetId, taskId, sentBack.sample_id, { worker_id: sentBack.worker_id });
+    assert.equal(rejected.review_accept, false);
+    assert.equal(rejected.review_comment, 'this one is a dog');
     assert.equal((await t.client.workforceTasks.samples(datasetId, taskId, { limit: 100, sample_state: '__REVIEWED__' })).sample_count, SAMPLES - 1);
 
     // The labeler finds the copy back on their list with the reviewer's comment, and fixes it.
     await signInAsMember('la@example.com');
-    const card = page
-      .getByRole('list', { name: 'My samples' })
-      .getByRole('listitem')
-      .filter({ has: page.getByRole('img', { name: sentBack.sample_name ?? '' }) });
-    await card.getByText('Reviewer: this one is a dog').waitFor();
-    await card.getByLabel('Label').selectOption('dog');
-    await card.getByRole('button', { name: 'Save label' }).click();
-    await card.getByText('labeled: dog').waitFor();
+    await page.getByLabel('Samples to go through').selectOption('__REJECTED__');
+    await page.waitForURL((u) => u.searchParams.get('sample') === sentBack.sample_id);
+    await page.getByTestId('copy-state').getByText('Reviewer: this one is a dog').waitFor();
+    await page.getByRole('group', { name: 'Labels' }).getByRole('button', { name: 'dog' }).click();
+    await page.keyboard.press('Control+s');
+    await saved();
     await record('worker-fixed');
+    assert.deepEqual(
+      (await t.client.workforceTasks.sample(datasetId, taskId, sentBack.sample_id, { worker_id: sentBack.worker_id })).labels.map((l) => l.name),
+      ['dog'],
+    );
 
     await signInAsMember('rev@example.com');
-    const again = page.getByRole('list', { name: 'Review queue' }).getByRole('listitem');
-    await again.first().waitFor();
-    assert.equal(await again.count(), 1);
-    assert.equal(await again.first().getByTestId('copy-labels').innerText(), 'dog');
-    await again.first().getByRole('button', { name: 'Pass' }).click();
+    await page.waitForURL((u) => u.searchParams.get('sample') === sentBack.sample_id);
+    assert.equal(await page.getByTestId('tags').innerText(), 'dog');
+    await page.getByRole('button', { name: 'Pass', exact: true }).click();
     await page.getByText('Nothing waits for review.').waitFor();
   });
 

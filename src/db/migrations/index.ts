@@ -25,6 +25,7 @@ import * as importUnconfirmed from './0023_import_unconfirmed.ts';
 import * as workforces from './0024_workforces.ts';
 import * as workforceTasks from './0025_workforce_tasks.ts';
 import * as leases from './0027_leases.ts';
+import * as taskCopyAcceptedTime from './0028_task_copy_accepted_time.ts';
 
 export const migrations = {
   '0001_identity': identity,
@@ -53,4 +54,5 @@ export const migrations = {
   '0024_workforces': workforces,
   '0025_workforce_tasks': workforceTasks,
   '0027_leases': leases,
+  '0028_task_copy_accepted_time': taskCopyAcceptedTime,
 };

@@ -5,6 +5,7 @@ import { acceptanceErrors } from './acceptance-errors.ts';
 import { acceptanceRoutes } from './acceptance-routes.ts';
 import { AcceptanceService, type DatasetLabeling } from './acceptance-service.ts';
 import { AcceptanceStore } from './acceptance-store.ts';
+import { TaskProgressService } from './progress-service.ts';
 import { ReviewService } from './review-service.ts';
 import { TaskStatsService, type StatsDeps } from './stats-service.ts';
 import { WorkforceTaskStore } from './store.ts';
@@ -33,5 +34,6 @@ export function acceptanceModule(deps: AcceptanceDeps): FamilyModule {
   const acceptance = new AcceptanceService({ store, clock: deps.clock, labeling: deps.labeling, queries: deps.queries });
   const review = new ReviewService({ tasks, store, clock: deps.clock, workforces: deps.workforces });
   const stats = new TaskStatsService({ db, labels: deps.labels, datasets: deps.datasets });
-  return { register: async (app) => void (await app.register(acceptanceRoutes, { task, acceptance, review, stats })) };
+  const progress = new TaskProgressService({ db, clock: deps.clock });
+  return { register: async (app) => void (await app.register(acceptanceRoutes, { task, acceptance, review, stats, progress })) };
 }

@@ -12,6 +12,7 @@ import {
   UpdateSamplingRequest,
   UpdateSamplingResponse,
 } from './acceptance-schemas.ts';
+import { ProgressQuery, TaskProgress } from './progress-schemas.ts';
 import { TaskParams } from './schemas.ts';
 import { TaskMetrics, TaskStats, TaskStatsQuery } from './stats-schemas.ts';
 
@@ -69,6 +70,17 @@ export const acceptanceOperations = {
     summary: 'Obtaining Details About the Progress of a Team Labeling Task Member',
     params: TaskParams,
     responses: { 200: TaskMetrics },
+  }),
+  // An Atelier extension, not in the spec: the task's progress over time (the spec's statistics give no series).
+  GetWorkforceTaskProgress: operation({
+    id: 'GetWorkforceTaskProgress',
+    method: 'GET',
+    path: `${base}/metrics/progress`,
+    tags: tasks,
+    summary: "Reading a team labeling task's progress over time (an Atelier extension: copies labeled, reviewed and accepted per hour or day)",
+    params: TaskParams,
+    querystring: ProgressQuery,
+    responses: { 200: TaskProgress },
   }),
   AcceptSamples: operation({
     id: 'AcceptSamples',

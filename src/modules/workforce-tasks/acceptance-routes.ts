@@ -4,6 +4,7 @@ import { routeOf } from '#src/http/operation-route.ts';
 import { requestOrigin } from '#src/modules/object-urls/index.ts';
 import { acceptanceOperations as ops } from './acceptance-operations.ts';
 import type { AcceptanceService } from './acceptance-service.ts';
+import type { TaskProgressService } from './progress-service.ts';
 import type { ReviewService } from './review-service.ts';
 import type { TaskStatsService } from './stats-service.ts';
 import type { TaskSampleStateFilter } from './stats-schemas.ts';
@@ -15,12 +16,13 @@ interface Options {
   acceptance: AcceptanceService;
   review: ReviewService;
   stats: TaskStatsService;
+  progress: TaskProgressService;
 }
 
 type Req = Parameters<typeof principal>[0] & { params: { dataset_id: string; workforce_task_id: string } };
 
-/** Review (#39, a worker route for the task's reviewers), acceptance (#32-34, #38), statistics and progress (#35, #36). */
-export const acceptanceRoutes: FastifyPluginAsyncTypebox<Options> = async (app, { task, acceptance, review, stats }) => {
+/** Review (#39, a worker route for the task's reviewers), acceptance (#32-34, #38), statistics and progress (#35, #36, and over time). */
+export const acceptanceRoutes: FastifyPluginAsyncTypebox<Options> = async (app, { task, acceptance, review, stats, progress }) => {
   const taskOf = (req: Req) => task(principal(req).projectId, req.params.dataset_id, req.params.workforce_task_id);
 
   app.route({ ...routeOf(ops.StartWorkforceSamplingTask), handler: async (req) => acceptance.start(await taskOf(req), req.body) });
@@ -35,6 +37,7 @@ export const acceptanceRoutes: FastifyPluginAsyncTypebox<Options> = async (app, 
     handler: async (req) => stats.stats(await taskOf(req), req.query.sample_state?.toUpperCase() as TaskSampleStateFilter | undefined),
   });
   app.route({ ...routeOf(ops.GetWorkforceTaskMetrics), handler: async (req) => stats.metrics(await taskOf(req)) });
+  app.route({ ...routeOf(ops.GetWorkforceTaskProgress), handler: async (req) => progress.progress(await taskOf(req), req.query) });
   app.route({
     ...routeOf(ops.ReviewSamples),
     config: { workerRoute: true },

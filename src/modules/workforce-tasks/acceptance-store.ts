@@ -141,7 +141,8 @@ export class AcceptanceStore {
     for (const m of moves) {
       const pick =
         m.verdict === 'any' ? sql`1 = 1` : m.verdict === 'passed' ? drawn(1) : m.verdict === 'refused' ? drawn(0) : sql`not ${drawn(1)} and not ${drawn(0)}`;
-      await sql`update workforce_task_samples set state = ${m.to}, update_time = ${end.now}
+      const accepted = m.to === TaskSampleState.accepted ? sql`, accepted_time = ${end.now}` : sql``;
+      await sql`update workforce_task_samples set state = ${m.to}, update_time = ${end.now}${accepted}
         where task_id = ${acc.task_id} and state = ${TaskSampleState.reviewed} and ${pick}`.execute(trx);
     }
     await trx

@@ -1,3 +1,5 @@
+import type { Generated } from 'kysely';
+
 // Team labeling tasks (#17, #18, #26-40, #46): a dataset's samples split among the members of labeling
 // teams, each member's labels kept in the task until the owner accepts them into the dataset.
 
@@ -76,6 +78,8 @@ export interface WorkforceTaskSampleRow {
   review_score: string | null;
   reviewer_id: string | null;
   review_time: number;
+  /** When an acceptance passed this copy, ms since the epoch; 0 until then. */
+  accepted_time: number;
   update_time: number;
 }
 
@@ -112,7 +116,8 @@ export interface WorkforceAcceptanceSampleRow {
 export interface WorkforceTaskTables {
   workforce_tasks: WorkforceTaskRow;
   workforce_task_workers: WorkforceTaskWorkerRow;
-  workforce_task_samples: WorkforceTaskSampleRow;
+  /** accepted_time defaults to 0 on insert. */
+  workforce_task_samples: Omit<WorkforceTaskSampleRow, 'accepted_time'> & { accepted_time: Generated<number> };
   workforce_acceptances: WorkforceAcceptanceRow;
   workforce_acceptance_samples: WorkforceAcceptanceSampleRow;
 }
