@@ -275,6 +275,34 @@ describe('labeling workbench in Chromium', { skip: missing }, () => {
         ],
       },
     ]);
+
+    // Drawn from the keyboard alone: with the box tool, Enter places a box of the chosen label in the
+    // middle of the image (400 x 300: 100 x 75 at 150, 113); Ctrl+arrows resize it and arrows move it.
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('1');
+    await page.keyboard.press('r');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Control+Shift+ArrowRight');
+    await page.keyboard.press('Control+ArrowDown');
+    await page.keyboard.press('Control+ArrowDown');
+    await page.keyboard.press('Shift+ArrowLeft');
+    await page.keyboard.press('ArrowUp');
+    await page.getByText('Unsaved changes').waitFor();
+    await recordPage(page, 'workbench-keyboard-box');
+    await page.keyboard.press('Control+s');
+    await saved();
+    const keyed = (await shapes()).find((s) => s[0] === 'car');
+    assert.deepEqual(keyed, [
+      'car',
+      1,
+      {
+        '@modelarts:shape': 'bndbox',
+        '@modelarts:feature': [
+          [140, 112],
+          [250, 189],
+        ],
+      },
+    ]);
   });
 
   test('named entities: a text selection labeled by its number key; text classification', async () => {

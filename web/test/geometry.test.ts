@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest';
 import {
   addPolygonPoint,
   canClose,
+  centredBox,
   clampPoint,
   featureOf,
   handlePoints,
@@ -10,6 +11,7 @@ import {
   moveShape,
   moveVertex,
   rectFromDrag,
+  resizeBy,
   resizeRect,
   shapeAt,
   shapeFromFeature,
@@ -187,5 +189,20 @@ describe('hit testing and the API form', () => {
     });
     expect(shapeFromFeature('circle', [[1, 2], [3]])).toBeNull();
     expect(shapeFromFeature('polygon', [[1, 2]])).toBeNull();
+  });
+});
+
+describe('boxes placed and shaped from the keyboard', () => {
+  const size = { width: 400, height: 300 };
+  test('a new box is a quarter of each side, in the middle of the image', () => {
+    expect(centredBox(size)).toEqual({ x1: 150, y1: 113, x2: 250, y2: 188 });
+    expect(centredBox({ width: 8, height: 6 })).toEqual({ x1: 2, y1: 1, x2: 6, y2: 5 });
+    expect(centredBox({ width: 3, height: 3 })).toEqual({ x1: 0, y1: 0, x2: 3, y2: 3 });
+  });
+  test('resizing moves the lower right corner, stops at the image and never goes under the smallest size', () => {
+    const r: Rect = { x1: 150, y1: 113, x2: 250, y2: 188 };
+    expect(resizeBy(r, 10, -3, size)).toEqual({ x1: 150, y1: 113, x2: 260, y2: 185 });
+    expect(resizeBy(r, 500, 500, size)).toEqual({ x1: 150, y1: 113, x2: 400, y2: 300 });
+    expect(resizeBy(r, -500, -500, size)).toEqual({ x1: 150, y1: 113, x2: 150 + MIN_SIZE, y2: 113 + MIN_SIZE });
   });
 });

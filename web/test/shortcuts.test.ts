@@ -46,3 +46,17 @@ describe('keyboard shortcuts', () => {
     for (const k of ['Ctrl+Z', 'Ctrl+S', 'Ctrl+Enter', '?', 'Delete', 'Escape', 'R', 'P', 'V', '1 – 9', 'D / A']) expect(keys).toContain(k);
   });
 });
+
+describe('shapes from the keyboard', () => {
+  test("Ctrl (or Cmd) with arrows resizes (Shift: 10 px), plain arrows still move; in a text field Ctrl+arrows stay the field's", () => {
+    expect(actionFor({ key: 'ArrowRight', ctrlKey: true })).toEqual({ do: 'resize', dx: 1, dy: 0 });
+    expect(actionFor({ key: 'ArrowUp', metaKey: true, shiftKey: true })).toEqual({ do: 'resize', dx: 0, dy: -10 });
+    expect(actionFor({ key: 'ArrowLeft' })).toEqual({ do: 'nudge', dx: -1, dy: 0 });
+    expect(actionFor({ key: 'ArrowDown', ctrlKey: true }, { inField: true })).toBeNull();
+    expect(actionFor({ key: 'ArrowDown', ctrlKey: true, altKey: true })).toBeNull();
+  });
+  test('Enter is what places a box (and closes a polygon); the help lists the keys', () => {
+    expect(actionFor({ key: 'Enter' })).toEqual({ do: 'close-polygon' });
+    expect(SHORTCUT_HELP.some(([keys]) => keys === 'Ctrl+Arrow keys')).toBe(true);
+  });
+});

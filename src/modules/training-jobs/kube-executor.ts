@@ -7,6 +7,7 @@ import { listNodeCapacity } from '#src/runtime/kubernetes/node-capacity.ts';
 import { TrainingJobClient } from '#src/runtime/kubernetes/training-job-objects.ts';
 import type { StoreCredential } from '#src/runtime/kubernetes/training-job-staging.ts';
 import { TrainingJobWatch } from '#src/runtime/kubernetes/training-job-watch.ts';
+import type { LocalPool } from '#src/runtime/local/local-pool.ts';
 import type { Logger } from '#src/runtime/logger.ts';
 import { hostFlavors } from './flavors.ts';
 import type { KubeExecutorParts } from './kube-job-runner.ts';
@@ -52,10 +53,11 @@ export function kubeExecutorParts(config: Config, target: KubeTarget): KubeExecu
 
 /**
  * Replaces the host's flavors with what the cluster's nodes hold: slices up to the largest node, each as many times as
- * the nodes fit it, and the pool's capacity as all the nodes together. Without the right to list nodes the host's
- * flavors stay, and the log says so.
+ * the nodes fit it; the pool's capacity is all the nodes together, and jobs that name no pool are admitted against
+ * `clusterPool`, made of the same nodes. Without the right to list nodes the host's flavors and pool stay, and the log
+ * says so.
  */
-export async function useClusterFlavors(runtime: TrainingRuntime, target: KubeTarget, log: Logger): Promise<void> {
+export async function useClusterFlavors(runtime: TrainingRuntime, target: KubeTarget, clusterPool: LocalPool, log: Logger): Promise<void> {
   let nodes;
   try {
     nodes = await listNodeCapacity(target.kc);
@@ -74,4 +76,5 @@ export async function useClusterFlavors(runtime: TrainingRuntime, target: KubeTa
   runtime.flavors.splice(0, runtime.flavors.length, ...flavors);
   runtime.capacity.cpu = nodes.reduce((n, node) => n + node.cpu, 0);
   runtime.capacity.memoryMb = nodes.reduce((n, node) => n + node.memoryMb, 0);
+  clusterPool.setNodes(nodes.map((n) => ({ name: n.name, capacity: { cpu: n.cpu, memoryMb: n.memoryMb } })));
 }

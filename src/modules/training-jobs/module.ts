@@ -1,5 +1,6 @@
 import type { AppContext, FamilyModule } from '#src/context.ts';
 import type { ImageCatalogue } from '#src/modules/algorithms/index.ts';
+import { LocalPool } from '#src/runtime/local/local-pool.ts';
 import type { Logger } from '#src/runtime/logger.ts';
 import type { DatasetManifestSource } from './dataset-inputs.ts';
 import { detectEngines, parseEngineSpecs, type TrainingEngine } from './engines.ts';
@@ -53,7 +54,9 @@ export function trainingJobsModule(deps: TrainingJobsDeps): FamilyModule & { job
   const runner: JobExecutor = target
     ? new KubeJobRunner(kubeExecutorParts(deps.config, target), new JobLayout(deps.config.dataDir), store, deps.clock, deps.log, deps.buckets)
     : new JobRunner(runtime, store, deps.objectStore, deps.clock, deps.log, deps.buckets);
-  const scheduler = new JobScheduler(deps.pools, store, runner, deps.clock, deps.log);
+  // On the cluster, jobs that name no pool are admitted against its nodes (this host's size until they are listed).
+  const clusterPool = target ? LocalPool.dedicated([...deps.localPool.nodes()]) : undefined;
+  const scheduler = new JobScheduler(deps.pools, store, runner, deps.clock, deps.log, clusterPool);
   const builder = new JobBuilder(runtime, deps.algorithms, deps.objectStore, deps.datasets, deps.clock, deps.buckets, deps.pools);
   deps.poolWorkloads.register('train', (projectId, poolName) => trainingWorkloads(store, projectId, poolName));
   const jobs = new TrainingJobService(runtime, store, builder, runner, scheduler, new LogUrlSigner(deps.config.dataDir), deps.clock);
@@ -65,7 +68,7 @@ export function trainingJobsModule(deps: TrainingJobsDeps): FamilyModule & { job
       await runner.close();
     },
     register: async (app) => {
-      if (target) await useClusterFlavors(runtime, target, deps.log);
+      if (target && clusterPool) await useClusterFlavors(runtime, target, clusterPool, deps.log);
       await app.register(resourceRoutes, { flavors: runtime.flavors, engines: runtime.engines });
       await app.register(jobRoutes, { jobs });
       await app.register(logRoutes, { jobs });

@@ -32,11 +32,14 @@ export class JobScheduler {
     private readonly runner: Pick<JobExecutor, 'onRelease' | 'onProcess' | 'serviceLog' | 'removeFiles' | 'start'>,
     private readonly clock: Clock,
     private readonly log: Logger,
+    /** Where jobs that name no pool run, when not on this host's public pool (the Kubernetes cluster's nodes). */
+    private readonly sharedPool?: LocalPool,
   ) {
     // Capacity freed by a job's end, or by another workload of any pool (a service instance, a
     // notebook), or a pool that grew, may admit the next waiting job.
     runner.onRelease(() => this.kick());
     pools.onRelease(() => this.kick());
+    sharedPool?.onRelease(() => this.kick());
     pools.onRemove((name) => this.track(this.failQueued(name)));
     runner.onProcess((row, pid, running) => {
       const pool = this.poolOf(row);
@@ -63,7 +66,7 @@ export class JobScheduler {
 
   /** The pool a job is placed in; undefined when its dedicated pool no longer exists. */
   poolOf(job: Pick<TrainingJobRow, 'pool_name'>): LocalPool | undefined {
-    return job.pool_name ? this.pools.get(job.pool_name)?.pool : this.pools.publicPool;
+    return job.pool_name ? this.pools.get(job.pool_name)?.pool : (this.sharedPool ?? this.pools.publicPool);
   }
 
   private async pass(): Promise<void> {
@@ -127,7 +130,10 @@ export class JobScheduler {
       // After a restart: the processes it adopted are the ones to measure.
       for (const r of JSON.parse(j.processes) as ProcessRecord[]) pool.track(key, r.pid);
     }
-    const pools = [{ name: undefined as string | undefined, pool: this.pools.publicPool }, ...this.pools.list().map((d) => ({ name: d.name, pool: d.pool }))];
+    const pools = [
+      { name: undefined as string | undefined, pool: this.sharedPool ?? this.pools.publicPool },
+      ...this.pools.list().map((d) => ({ name: d.name, pool: d.pool })),
+    ];
     for (const { name, pool } of pools)
       for (const h of pool.holdings()) {
         if (!h.key.startsWith(KEY_PREFIX) || running.has(h.key)) continue;

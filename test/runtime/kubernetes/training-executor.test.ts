@@ -147,6 +147,18 @@ describe('training jobs on the kubernetes executor', { skip: kubeTestServerSkip(
     assert.equal(flavors.find((f) => f.flavor_id === CPU1)?.max_num, 8);
   });
 
+  it('admits a job as large as the cluster (larger than this host): one pod per node', async () => {
+    const body = jobBody('two-nodes');
+    const { metadata } = await client.training.createJob({ ...body, spec: { resource: { flavor_id: 'modelarts.vm.cpu.4u', node_count: 2 } } });
+    const job = await theJob(metadata.id);
+    assert.equal(job.spec!.completions, 2);
+    assert.deepEqual(job.spec!.template.spec!.containers[0]!.resources?.limits, { cpu: '4', memory: '16Gi' });
+    await until('two pods', async () => ((await podsOf(metadata.id)).length === 2 ? true : undefined));
+    await client.training.terminateJob(metadata.id);
+    await gone(metadata.id);
+    await waitJob(metadata.id, (j) => j.status.phase === 'Terminated');
+  });
+
   it('makes an indexed Job with an init container that stages the inputs from a per-job Secret', async () => {
     const id = await create('manifest');
     const job = await theJob(id);

@@ -19,7 +19,7 @@ import {
   type LabelInput,
   type TaskKind,
 } from './annotation.ts';
-import { canClose, moveShape, type Point, type Size } from './geometry.ts';
+import { canClose, centredBox, moveShape, resizeBy, type Point, type Size } from './geometry.ts';
 import { canRedo, canUndo, record, redo, startHistory, undo } from './history.ts';
 import { actionFor, SHORTCUT_HELP, type Action, type Tool } from './shortcuts.ts';
 import { useHistoryGuard } from './leave-guard.ts';
@@ -236,7 +236,15 @@ export function Editor({ kind, source, sample, datasetLabels, index, pathname, q
         removeSelected();
         return true;
       case 'close-polygon': {
-        if (kind !== 'object-detection' || draft.length === 0) return false;
+        if (kind !== 'object-detection') return false;
+        if (draft.length === 0) {
+          // Enter with the box tool places a box from the keyboard; arrows then move it and Ctrl+arrows resize it.
+          if (tool !== 'box' || !size || !activeLabel) return false;
+          const key = newKey();
+          edit({ ...a, shapes: [...a.shapes, { key, name: activeLabel, shape: { kind: 'bndbox', rect: centredBox(size) }, property: {} }] });
+          setSelected(key);
+          return true;
+        }
         if (canClose(draft)) {
           const key = newKey();
           edit({ ...a, shapes: [...a.shapes, { key, name: activeLabel, shape: { kind: 'polygon', points: draft }, property: {} }] });
@@ -259,6 +267,13 @@ export function Editor({ kind, source, sample, datasetLabels, index, pathname, q
         const name = names[act.index];
         if (!name) return false;
         pickLabel(name);
+        return true;
+      }
+      case 'resize': {
+        const s = a.shapes.find((x) => x.key === selected);
+        if (!s || s.shape.kind !== 'bndbox' || !size) return false;
+        const rect = resizeBy(s.shape.rect, act.dx, act.dy, size);
+        edit({ ...a, shapes: a.shapes.map((x) => (x === s ? { ...s, shape: { kind: 'bndbox' as const, rect } } : x)) });
         return true;
       }
       case 'nudge': {

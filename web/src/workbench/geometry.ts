@@ -53,6 +53,20 @@ export function resizeRect(r: Rect, handle: Handle, to: Point, size: Size, min =
   return { x1: Math.max(0, out.x1), y1: Math.max(0, out.y1), x2: Math.min(size.width, out.x2), y2: Math.min(size.height, out.y2) };
 }
 
+/** A new box placed from the keyboard: a quarter of each side of the image, in its middle. */
+export function centredBox(size: Size, min = MIN_SIZE): Rect {
+  const w = Math.min(size.width, Math.max(min, Math.round(size.width / 4)));
+  const h = Math.min(size.height, Math.max(min, Math.round(size.height / 4)));
+  const x1 = Math.round((size.width - w) / 2);
+  const y1 = Math.round((size.height - h) / 2);
+  return { x1, y1, x2: x1 + w, y2: y1 + h };
+}
+
+/** The box grown (or shrunk, for negative steps) by moving its lower right corner, inside the image and never under `min`. */
+export function resizeBy(r: Rect, dx: number, dy: number, size: Size, min = MIN_SIZE): Rect {
+  return resizeRect(r, 'se', [r.x2 + dx, r.y2 + dy], size, min);
+}
+
 /** Where each handle of a box sits. */
 export function handlePoints(r: Rect): Record<Handle, Point> {
   const mx = (r.x1 + r.x2) / 2;

@@ -4,7 +4,8 @@ export type Action =
   | { do: 'undo' | 'redo' | 'save' | 'save-next' | 'next' | 'previous' | 'help' | 'delete' | 'close-polygon' | 'cancel' }
   | { do: 'tool'; tool: Tool }
   | { do: 'label'; index: number }
-  | { do: 'nudge'; dx: number; dy: number };
+  | { do: 'nudge'; dx: number; dy: number }
+  | { do: 'resize'; dx: number; dy: number };
 
 export type Tool = 'select' | 'box' | 'polygon';
 
@@ -24,16 +25,22 @@ export interface KeyContext {
 
 /**
  * The action a key press stands for, or null. Ctrl and Cmd are the same (macOS); the arrow keys
- * nudge the selected shape by one pixel, ten with Shift.
+ * nudge the selected shape by one pixel, ten with Shift; with Ctrl they resize it (its lower right
+ * corner moves), so a box can be placed and shaped without a mouse. Alt is left to the browser.
  */
 export function actionFor(e: Keys, ctx: KeyContext = {}): Action | null {
   const mod = Boolean(e.ctrlKey || e.metaKey);
   const key = e.key.length === 1 ? e.key.toLowerCase() : e.key;
+  const step = e.shiftKey ? 10 : 1;
+  const arrows: Record<string, [number, number]> = { ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowUp: [0, -step], ArrowDown: [0, step] };
+  const d = arrows[key];
   if (mod && !e.altKey) {
     if (key === 'z') return { do: e.shiftKey ? 'redo' : 'undo' };
     if (key === 'y') return { do: 'redo' };
     if (key === 's') return { do: 'save' };
     if (key === 'Enter') return { do: 'save-next' };
+    // In a text field Ctrl+arrows move by words.
+    if (d && !ctx.inField) return { do: 'resize', dx: d[0], dy: d[1] };
     return null;
   }
   if (ctx.inField || e.altKey || mod) return null;
@@ -59,19 +66,17 @@ export function actionFor(e: Keys, ctx: KeyContext = {}): Action | null {
     case 'Escape':
       return { do: 'cancel' };
   }
-  const step = e.shiftKey ? 10 : 1;
-  const arrows: Record<string, [number, number]> = { ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowUp: [0, -step], ArrowDown: [0, step] };
-  const d = arrows[key];
   return d ? { do: 'nudge', dx: d[0], dy: d[1] } : null;
 }
 
 /** The help panel's rows: keys as written, and what they do. */
 export const SHORTCUT_HELP: ReadonlyArray<readonly [string, string]> = [
   ['1 – 9', 'Toggle that label (classification), give it to the selected shape or the text selection, or pick it for new shapes'],
-  ['R', 'Draw boxes: drag on the image'],
+  ['R', 'Draw boxes: drag on the image, or press Enter to place one in its middle'],
   ['P', 'Draw polygons: click each point, Enter or a click on the first point closes'],
   ['V', 'Select: click a shape, drag it or its handles'],
   ['Arrow keys', 'Move the selected shape 1 pixel (Shift: 10)'],
+  ['Ctrl+Arrow keys', 'Resize the selected box from its lower right corner, 1 pixel (Shift: 10)'],
   ['Delete', 'Delete the selected shape or span'],
   ['Escape', 'Stop drawing, or clear the selection'],
   ['Ctrl+Z', 'Undo'],
