@@ -14,6 +14,7 @@ import S3rver from 's3rver';
 import type { AtelierClient } from '#src/client/index.ts';
 import { JOB_DIR } from '#src/modules/training-jobs/kube-job-workload.ts';
 import { resourceSelector } from '#src/runtime/kubernetes/labels.ts';
+import { POOL_LABEL } from '#src/runtime/kubernetes/pool-placement.ts';
 import { trainingJobObjects } from '#src/runtime/kubernetes/training-job-manifest.ts';
 import { TrainingJobClient } from '#src/runtime/kubernetes/training-job-objects.ts';
 import { STAGING_DIR, STAGING_INIT_CONTAINER, stagingSecretName } from '#src/runtime/kubernetes/training-job-staging.ts';
@@ -226,6 +227,18 @@ describe('training jobs on the kubernetes executor', { skip: kubeTestServerSkip(
           () => true,
         )) ?? undefined,
     );
+  });
+
+  it("places a dedicated pool's job on the pool's nodes (nodeSelector)", async () => {
+    const pool = `pool-${'0'.repeat(31)}7`;
+    const identity = { name: pool, projectId: t.creds.project_id, displayName: 'kube-pool', scope: ['Train' as const] };
+    assert.ok(app.context.pools.add(identity, [{ name: 'node-a', capacity: { cpu: 1, memoryMb: 4096 } }]));
+    const body = jobBody('in-pool');
+    const { metadata } = await client.training.createJob({ ...body, spec: { resource: { flavor_id: CPU1, node_count: 1, pool_id: pool } } });
+    const job = await theJob(metadata.id);
+    assert.deepEqual(job.spec!.template.spec!.nodeSelector, { [POOL_LABEL]: pool });
+    await client.training.deleteJob(metadata.id);
+    await gone(metadata.id);
   });
 
   it('follows the pods: Creating, Running, then Completed; the Job is removed at the end', async () => {
