@@ -53,7 +53,9 @@ class Gate {
 
 async function resized(source: Buffer, resize: Resize): Promise<Thumbnail> {
   const image = sharp(source, { limitInputPixels: MAX_SOURCE_PIXELS, failOn: 'error' });
-  const meta = await image.metadata();
+  // A JPEG has no alpha channel: no need to read its header before resizing (one pass less per preview).
+  const jpeg = source[0] === 0xff && source[1] === 0xd8 && source[2] === 0xff;
+  const alpha = jpeg ? false : (await image.metadata()).hasAlpha;
   const fit = { lfit: 'inside', mfit: 'outside', fill: 'cover', fixed: 'fill' } as const;
   const out = image.rotate().resize({
     ...(resize.width !== undefined ? { width: resize.width } : {}),
@@ -61,7 +63,7 @@ async function resized(source: Buffer, resize: Resize): Promise<Thumbnail> {
     fit: fit[resize.mode],
     withoutEnlargement: resize.mode === 'lfit' || resize.mode === 'mfit',
   });
-  return meta.hasAlpha
+  return alpha
     ? { data: await out.png({ compressionLevel: 6 }).toBuffer(), contentType: 'image/png' }
     : { data: await out.jpeg({ quality: 80 }).toBuffer(), contentType: 'image/jpeg' };
 }
