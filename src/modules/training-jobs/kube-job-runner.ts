@@ -6,11 +6,12 @@
 // labels (applying again creates nothing twice), and Jobs with no active row are deleted as orphans.
 import { appendFile, mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ApiException } from '@kubernetes/client-node';
 import type { Clock } from '#src/core/time.ts';
 import type { MappedStatus } from '#src/runtime/kubernetes/job-status.ts';
-import { trainingJobObjectName, trainingJobObjects } from '#src/runtime/kubernetes/training-job-manifest.ts';
+import { COMPLETION_INDEX_ANNOTATION, trainingJobObjectName, trainingJobObjects, WORKER_CONTAINER } from '#src/runtime/kubernetes/training-job-manifest.ts';
 import type { TrainingJobClient } from '#src/runtime/kubernetes/training-job-objects.ts';
-import { stagingSecret, withStaging, type StoreCredential } from '#src/runtime/kubernetes/training-job-staging.ts';
+import { STAGING_INIT_CONTAINER, stagingSecret, withStaging, type StoreCredential } from '#src/runtime/kubernetes/training-job-staging.ts';
 import type { TrainingJobWatch } from '#src/runtime/kubernetes/training-job-watch.ts';
 import type { Logger } from '#src/runtime/logger.ts';
 import type { BucketAccess } from '#src/storage/bucket-access.ts';
@@ -37,6 +38,8 @@ interface Followed {
 }
 
 const SERVICE = '[ModelArts Service Log]';
+/** The most of a container's log copied into its task's log. */
+const POD_LOG_LIMIT = 16 * 1024 * 1024;
 
 export class KubeJobRunner implements JobExecutor {
   private readonly followed = new Map<string, Followed>();
@@ -208,11 +211,38 @@ export class KubeJobRunner implements JobExecutor {
       { phase, secondary_phase: phase, end_time: now, update_time: now, task_statuses: JSON.stringify(status.tasks) },
       ['Running'],
     );
-    if (done) await this.serviceLog(row, phase === 'Completed' ? 'every node exited 0; outputs uploaded by the pods' : `failed: ${reason ?? 'a node failed'}`);
+    if (done) {
+      await this.collectLogs(row);
+      await this.serviceLog(row, phase === 'Completed' ? 'every node exited 0; outputs uploaded by the pods' : `failed: ${reason ?? 'a node failed'}`);
+    }
     const f = this.followed.get(row.id);
     if (f) f.removing = true;
     await this.kube.client.remove(row.id);
     this.forget(row.id);
+  }
+
+  /**
+   * Copies each task's pod log (its staging, then its worker) into the task's log before the pods are deleted. A log
+   * the kubelet cannot give (its node is gone) is named in the service log instead.
+   */
+  private async collectLogs(row: TrainingJobRow): Promise<void> {
+    const pods = this.watch.podsOf(row.id);
+    for (const [index, task] of taskNames(row.node_count).entries()) {
+      const pod = pods
+        .filter((p) => p.metadata?.annotations?.[COMPLETION_INDEX_ANNOTATION] === String(index))
+        .sort((a, b) => new Date(b.metadata?.creationTimestamp ?? 0).getTime() - new Date(a.metadata?.creationTimestamp ?? 0).getTime())[0];
+      const name = pod?.metadata?.name;
+      if (!name) continue;
+      for (const container of [STAGING_INIT_CONTAINER, WORKER_CONTAINER]) {
+        try {
+          const text = await this.kube.client.podLog(name, container, POD_LOG_LIMIT);
+          await appendFile(this.layout.logFile(row.id, task), text.endsWith('\n') || text === '' ? text : `${text}\n`);
+        } catch (err) {
+          const why = err instanceof ApiException ? `HTTP ${err.code} ${statusMessage(err.body)}` : err instanceof Error ? err.message : String(err);
+          await this.serviceLog(row, `the log of ${task} (${container} of pod ${name}) cannot be read: ${why}`).catch(() => undefined);
+        }
+      }
+    }
   }
 
   /** The Job of a stopped or deleted job is gone: Terminated, or its files removed when its row is gone too. */
@@ -253,5 +283,16 @@ export class KubeJobRunner implements JobExecutor {
     );
     if (!current) await this.removeFiles(row.id);
     this.forget(row.id);
+  }
+}
+
+/** The message of a Kubernetes Status body, when it is one. */
+function statusMessage(body: unknown): string {
+  try {
+    const parsed: unknown = typeof body === 'string' ? JSON.parse(body) : body;
+    const message = (parsed as { message?: unknown } | null)?.message;
+    return typeof message === 'string' ? message : '';
+  } catch {
+    return typeof body === 'string' ? body.slice(0, 200) : '';
   }
 }

@@ -8,6 +8,7 @@ export const EXECUTOR_ROLE = 'atelier-executor';
 export const EXECUTOR_RULES: { apiGroup: string; resource: string; verbs: string[] }[] = [
   { apiGroup: 'batch', resource: 'jobs', verbs: ['create', 'get', 'list', 'watch', 'delete'] },
   { apiGroup: '', resource: 'pods', verbs: ['get', 'list', 'watch'] },
+  { apiGroup: '', resource: 'pods/log', verbs: ['get'] },
   { apiGroup: '', resource: 'services', verbs: ['create', 'get', 'list', 'delete'] },
   { apiGroup: '', resource: 'serviceaccounts', verbs: ['create', 'delete'] },
   { apiGroup: '', resource: 'secrets', verbs: ['create', 'delete'] },

@@ -70,6 +70,11 @@ export class TrainingJobClient {
     return gone.some(Boolean);
   }
 
+  /** The end of a container's log (at most `limitBytes`), as the kubelet keeps it. */
+  async podLog(pod: string, container: string, limitBytes: number): Promise<string> {
+    return this.core.readNamespacedPodLog({ name: pod, namespace: this.namespace, container, limitBytes });
+  }
+
   /** The training-job Jobs Atelier manages in the namespace. */
   async listJobs(): Promise<V1Job[]> {
     const list = await this.batch.listNamespacedJob({ namespace: this.namespace, labelSelector: `${LABEL_MANAGED}=${MANAGER},${LABEL_KIND}=training-job` });

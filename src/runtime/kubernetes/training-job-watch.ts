@@ -77,6 +77,11 @@ export class TrainingJobWatch {
     return this.jobs.list(this.namespace).some((j) => j.metadata?.labels?.[LABEL_ID] === jobId);
   }
 
+  /** The job's pods in the cache. */
+  podsOf(jobId: string): V1Pod[] {
+    return this.pods.list(this.namespace).filter((p) => p.metadata?.labels?.[LABEL_ID] === jobId);
+  }
+
   /** The ids of the jobs whose Job is in the cache. */
   jobIds(): string[] {
     return this.jobs.list(this.namespace).flatMap((j) => (j.metadata?.labels?.[LABEL_ID] ? [j.metadata.labels[LABEL_ID]] : []));

@@ -257,6 +257,10 @@ describe('training jobs on the kubernetes executor', { skip: kubeTestServerSkip(
     assert.equal(done.status.secondary_phase, 'Completed');
     assert.equal(done.status.task_statuses?.[0]?.exit_code, 0);
     await gone(id);
+    // No kubelet here serves the pod's log: the task's log says so (on a cluster it holds the staging and worker output).
+    const log = (await client.training.logPreview(id)).content;
+    assert.match(log, /the log of worker-0 \(worker of pod ma-job-[-0-9a-z]+\) cannot be read/);
+    assert.match(log, /every node exited 0/);
     await assert.rejects(other.training.getJob(id), apiFailure(404, 'ModelArts.2755'));
   });
 
