@@ -274,6 +274,13 @@ describe('team labeling in Chromium', { skip: missing }, () => {
     await record('team-acceptance');
     await page.getByRole('button', { name: 'Pass the acceptance' }).click();
     await page.getByText(`${SAMPLES} samples now carry the accepted labels.`).waitFor();
+    // Progress over time (GetWorkforceTaskProgress): every copy labeled, reviewed and accepted by now, per day and per hour.
+    const charts = page.getByTestId('task-progress');
+    await charts.getByText(`Accepted copies: ${SAMPLES}.0 of ${SAMPLES}`).waitFor();
+    assert.match(await charts.innerText(), new RegExp(`Labeled copies: ${SAMPLES}\\.0 of ${SAMPLES}[\\s\\S]*Reviewed copies: ${SAMPLES}\\.0 of ${SAMPLES}`));
+    await page.getByLabel('Per').selectOption('hour');
+    await page.waitForURL(/interval=hour/);
+    await charts.getByText(`Accepted copies: ${SAMPLES}.0 of ${SAMPLES}`).waitFor();
     await record('team-accepted');
     const expected = new Map<string, string>();
     for (const who of ['la', 'lb']) for (const c of await copiesOf(`${who}@example.com`)) expected.set(c.sample_id, who === 'lb' ? 'dog' : 'cat');

@@ -5,6 +5,7 @@ import type { operations } from '../api/schema.ts';
 import { navigate, withQuery } from '../router.ts';
 import { ErrorNote } from '../components/error-note.tsx';
 import { taskStatusName } from '../components/worker-codes.ts';
+import { TaskProgressCharts } from './team-task-progress.tsx';
 
 type WorkforceTask = operations['DescWorkforceTask']['responses'][200]['content']['application/json'];
 
@@ -167,6 +168,7 @@ function Acceptance({
         </div>
       ) : null}
       {finish.data?.sample_count !== undefined ? <p role="status">{finish.data.sample_count} samples now carry the accepted labels.</p> : null}
+      <TaskProgressCharts projectId={projectId} datasetId={datasetId} taskId={task.task_id} pathname={pathname} query={query} />
     </div>
   );
 }
