@@ -226,16 +226,27 @@ export function SampleGrid(props: { projectId: string; datasetId: string; filter
   const firstPage = Math.floor((range.first * cols) / GRID_PAGE);
   const lastPage = Math.floor(Math.max(0, Math.min(total, (range.last + 1) * cols) - 1) / GRID_PAGE);
   const pageNumbers = Array.from({ length: Math.max(0, lastPage - firstPage + 1) }, (_, i) => firstPage + i);
-  const pages = useQueries({
-    queries: pageNumbers.map((p) => ({ ...pageQuery(projectId, datasetId, filter, p), enabled: p > 0 && !scrolling })),
-  });
-  const pageData = (p: number) => (p === 0 ? head.data : pages[p - firstPage]?.data);
-  const failed = head.error ?? pages.find((p) => p.error)?.error;
+  // The pages of the rows in view are asked for first; a page only the rows around the view need
+  // waits until the view's thumbnails have loaded, so it does not hold up the server (a deep page
+  // takes a while) while the view's own page and thumbnails are being served.
+  const viewFirstPage = Math.floor((range.viewFirst * cols) / GRID_PAGE);
+  const viewLastPage = Math.floor(Math.max(0, Math.min(total, (range.viewLast + 1) * cols) - 1) / GRID_PAGE);
+  const seen = (p: number) => p >= viewFirstPage && p <= viewLastPage;
+  const viewList = pageNumbers.filter(seen);
+  const aroundList = pageNumbers.filter((p) => !seen(p));
+  const inView = useQueries({ queries: viewList.map((p) => ({ ...pageQuery(projectId, datasetId, filter, p), enabled: p > 0 && !scrolling })) });
+  const viewReady = viewList.every((p, i) => (p === 0 ? head.data : inView[i]?.data) !== undefined);
   const aroundImages = useInViewFirst(
     slide,
     scrolling,
-    `${range.viewFirst}:${range.viewLast}:${head.dataUpdatedAt}:${pages.map((p) => p.dataUpdatedAt).join()}`,
+    `${range.viewFirst}:${range.viewLast}:${head.dataUpdatedAt}:${inView.map((p) => p.dataUpdatedAt).join()}`,
   );
+  const around = useQueries({
+    queries: aroundList.map((p) => ({ ...pageQuery(projectId, datasetId, filter, p), enabled: p > 0 && !scrolling && viewReady && aroundImages })),
+  });
+  const pages = [...inView, ...around];
+  const pageData = (p: number) => (p === 0 ? head.data : seen(p) ? inView[viewList.indexOf(p)]?.data : around[aroundList.indexOf(p)]?.data);
+  const failed = head.error ?? pages.find((p) => p.error)?.error;
 
   if (head.isPending) return <p className="muted">Loading samples…</p>;
   if (total === 0 && !failed) return <p className="notice">{props.scanning ? 'The input folder is being scanned…' : 'No samples match.'}</p>;
