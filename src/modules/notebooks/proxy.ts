@@ -15,6 +15,7 @@ import { ApiError, errors } from '#src/core/errors.ts';
 import type { NotebookEngine } from './engine.ts';
 import { notebookErrors } from './errors.ts';
 import type { NotebookStore } from './store.ts';
+import type { NotebookRow } from './tables.ts';
 
 const PATH = /^\/v1\/([^/?]+)\/notebooks\/([^/?]+)\/lab(\/[^?]*)?(\?.*)?$/;
 const cookieName = (id: string) => `atelier-notebook-${id}`;
@@ -23,6 +24,15 @@ export interface ProxyDeps {
   engine: NotebookEngine;
   store: NotebookStore;
   credentials: AppContext['credentials'];
+}
+
+/**
+ * The Jupyter another replica on this host started: its port and tokens are in the database, so a
+ * request reaching any replica reaches the instance (replicas share a host with the local executor).
+ */
+function storedUpstream(row: NotebookRow): { port: number; jupyterToken: string; projectId: string; token: string } | undefined {
+  if (row.status !== 'RUNNING' || row.port === null || row.jupyter_token === '') return undefined;
+  return { port: row.port, jupyterToken: row.jupyter_token, projectId: row.project_id, token: row.token };
 }
 
 function same(a: string, b: string): boolean {
@@ -78,7 +88,7 @@ export class NotebookProxy {
     if (!up || up.projectId !== projectId) {
       const row = await this.deps.store.get(projectId, id);
       if (!row) throw notebookErrors.notFound(id);
-      up = this.deps.engine.upstream(id);
+      up = this.deps.engine.upstream(id) ?? storedUpstream(row);
       if (!up) throw notebookErrors.notRunning();
     }
     const admitted = { port: up.port, jupyterToken: up.jupyterToken, url: req.url ?? '', id };
