@@ -32,6 +32,7 @@ describe('team labeling in Chromium', { skip: missing }, () => {
   let datasetId = '';
   let taskId = '';
   const streets = { datasetId: '', taskId: '' };
+  const texts = { datasetId: '', taskId: '' };
   let wf = '';
   const links = new Map<string, string>();
   const SAMPLES = 20;
@@ -58,6 +59,18 @@ describe('team labeling in Chromium', { skip: missing }, () => {
       await t.client.workforceTasks.create(streets.datasetId, { task_name: 'streets', workforces_config: { workforces: [{ workforce_id: wf }] } })
     ).task_id;
     await t.client.workforceTasks.start(streets.datasetId, streets.taskId);
+    // A named entity dataset of two texts, one for each labeler.
+    texts.datasetId = (
+      await createDataset(t, {
+        type: 101,
+        files: { 'p.txt': 'Hope is the thing with feathers', 'q.txt': 'Hope is the thing with feathers' },
+        labels: [{ name: 'Thing', type: 101 }],
+      })
+    ).id;
+    texts.taskId = (
+      await t.client.workforceTasks.create(texts.datasetId, { task_name: 'texts', workforces_config: { workforces: [{ workforce_id: wf }] } })
+    ).task_id;
+    await t.client.workforceTasks.start(texts.datasetId, texts.taskId);
     await t.client.workforceTasks.sendEmails(datasetId, taskId, ['la@example.com', 'lb@example.com', 'rev@example.com']);
     for (let i = 0; i < 3; i++) {
       const mail = await sink.next();
@@ -202,6 +215,35 @@ describe('team labeling in Chromium', { skip: missing }, () => {
     // Their one copy: the next is past the end, and the other labeler's copy is not reachable.
     await page.getByRole('button', { name: 'Next', exact: true }).click();
     await page.getByText('This is the last sample.').waitFor();
+  });
+
+  test('a labeler marks a named entity in their text copy; #18 reads back its character span', async () => {
+    await signInAsMember('la@example.com', 'texts');
+    await page.waitForURL((u) => u.searchParams.has('sample'));
+    const copy = (await t.client.workforceTasks.samples(texts.datasetId, texts.taskId, { limit: 10 })).samples.find((s) =>
+      s.labelers.some((l) => l.email === 'la@example.com'),
+    )!;
+    assert.equal(shownSample(), copy.sample_id);
+    await page.getByTestId('sample-text').waitFor();
+    await page.evaluate(() => {
+      const run = document.querySelector('[data-testid="sample-text"] [data-start="0"]')!.firstChild!;
+      const range = document.createRange();
+      range.setStart(run, 12);
+      range.setEnd(run, 17);
+      document.getSelection()!.removeAllRanges();
+      document.getSelection()!.addRange(range);
+    });
+    await page.getByText('Selected characters 12–17').waitFor();
+    await page.keyboard.press('1');
+    await page.locator('mark[data-label="Thing"]', { hasText: 'thing' }).waitFor();
+    await page.keyboard.press('Control+s');
+    await saved();
+    await record('worker-ner');
+    const read = await t.client.workforceTasks.sample(texts.datasetId, texts.taskId, copy.sample_id, { worker_id: copy.worker_id });
+    assert.deepEqual(
+      read.labels.map((l) => [l.name, l.type, l.property]),
+      [['Thing', 101, { '@modelarts:start_index': 12, '@modelarts:end_index': 17 }]],
+    );
   });
 
   test('the reviewer sends one copy back with a comment and passes the others; its labeler fixes it', async () => {
