@@ -1,4 +1,4 @@
-// The Kubernetes deployment files (deploy/kubernetes), rendered as kustomize renders them, on a real API server: every
+// The Kubernetes deployment files (deploy/kubernetes), rendered by the real kustomize, on a real API server: every
 // object passes a server-side dry run with strict field validation (an unknown or misspelt field fails), then is created
 // for real; the Role is exactly the executor's; Atelier's ServiceAccount may do what the executor does and nothing of
 // the kind elsewhere; every ATELIER_* variable the Deployment sets is a known setting.
@@ -9,7 +9,7 @@ import { AuthorizationV1Api, CoreV1Api, type V1ConfigMap, type V1Deployment, typ
 import { settings } from '#src/config.ts';
 import { EXECUTOR_RULES, executorRole } from '#src/runtime/kubernetes/rbac-manifest.ts';
 import { kubeTestServerSkip, startKubeTestServer, type KubeTestServer } from '../helpers/kube.ts';
-import { renderKustomization, type KubeObject } from './kustomize-lite.ts';
+import { kustomizeBuild, kustomizeSkip, type KubeObject } from './kustomize-build.ts';
 
 const BASE = 'deploy/kubernetes/base';
 const OVERLAY = 'deploy/kubernetes/overlays/example';
@@ -30,7 +30,7 @@ const clusterScoped = (o: KubeObject) => !PATHS[o.kind]!.includes('{ns}');
 /** The rendered objects are plain JSON of the API's shapes: read them through the client's types. */
 const deploymentOf = (objects: KubeObject[]) => objects.find((o) => o.kind === 'Deployment') as unknown as V1Deployment & KubeObject;
 
-describe('deploy/kubernetes', { skip: kubeTestServerSkip() }, () => {
+describe('deploy/kubernetes', { skip: kubeTestServerSkip() || kustomizeSkip() }, () => {
   let kube: KubeTestServer;
 
   /** A create as the API receives it from kubectl: the object as written, strict field validation. */
@@ -67,7 +67,7 @@ describe('deploy/kubernetes', { skip: kubeTestServerSkip() }, () => {
       [BASE, 'atelier-base'],
       [OVERLAY, 'atelier'],
     ] as const) {
-      const objects = renderKustomization(dir);
+      const objects = kustomizeBuild(dir);
       assert.deepEqual(objects.map((o) => o.kind).sort(), [
         'ClusterRole',
         'ClusterRoleBinding',
@@ -97,7 +97,7 @@ describe('deploy/kubernetes', { skip: kubeTestServerSkip() }, () => {
   });
 
   it('catches a misspelt field (the dry run is strict)', async () => {
-    const d = structuredClone(deploymentOf(renderKustomization(BASE)));
+    const d = structuredClone(deploymentOf(kustomizeBuild(BASE)));
     Object.assign(d.spec!.template.spec!.containers[0]!, { readinesProbe: { httpGet: { path: '/health', port: 8000 } } });
     d.metadata.name = 'atelier-typo';
     const r = await create(d, 'atelier-base', true);
@@ -106,9 +106,9 @@ describe('deploy/kubernetes', { skip: kubeTestServerSkip() }, () => {
   });
 
   it('runs Atelier with 2+ replicas, probed on /health, non-root, on a read-only root, with secrets by reference', () => {
-    const base = deploymentOf(renderKustomization(BASE)).spec!;
+    const base = deploymentOf(kustomizeBuild(BASE)).spec!;
     assert.ok(base.replicas! >= 2);
-    const overlay = deploymentOf(renderKustomization(OVERLAY)).spec!;
+    const overlay = deploymentOf(kustomizeBuild(OVERLAY)).spec!;
     assert.equal(overlay.replicas, 3);
     const pod = overlay.template.spec!;
     assert.equal(pod.securityContext?.runAsNonRoot, true);
@@ -125,7 +125,7 @@ describe('deploy/kubernetes', { skip: kubeTestServerSkip() }, () => {
   it('sets only known settings: every ATELIER_* name of the ConfigMap and the Deployment is one of src/config.ts', () => {
     const known = new Set<string>(settings.map((s) => s.env));
     for (const dir of [BASE, OVERLAY]) {
-      const objects = renderKustomization(dir);
+      const objects = kustomizeBuild(dir);
       const cm = objects.find((o) => o.kind === 'ConfigMap') as unknown as V1ConfigMap;
       const env = deploymentOf(objects).spec!.template.spec!.containers[0]!.env ?? [];
       const names = [...Object.keys(cm.data ?? {}), ...env.map((e) => e.name)];
@@ -134,7 +134,7 @@ describe('deploy/kubernetes', { skip: kubeTestServerSkip() }, () => {
   });
 
   it("holds exactly the executor's Role, bound to Atelier's ServiceAccount, which may do what the executor does in its namespace only", async () => {
-    const role = renderKustomization(OVERLAY).find((o) => o.kind === 'Role') as unknown as V1Role;
+    const role = kustomizeBuild(OVERLAY).find((o) => o.kind === 'Role') as unknown as V1Role;
     assert.deepEqual(
       role.rules,
       executorRole('atelier').rules,
