@@ -17,20 +17,20 @@ export function ListTable<T>(props: {
   loading: boolean;
   columns: readonly Column<T>[];
   rowKey: (row: T) => string;
-  /** What shows when the list answered with no rows. */
-  empty: ReactNode;
+  /** What shows when the list answered with no rows (nothing when not given). */
+  empty?: ReactNode;
   /** Under the table (a pager), shown only with rows. */
   footer?: ReactNode;
-  caption?: string;
+  /** The table's accessible name, when the page holds more than one list. */
+  label?: string;
 }) {
   const { rows, columns } = props;
   if (props.loading) return <p className="muted">Loading…</p>;
   if (!rows) return null;
-  if (rows.length === 0) return <p className="notice">{props.empty}</p>;
+  if (rows.length === 0) return props.empty ? <p className="notice">{props.empty}</p> : null;
   return (
     <>
-      <table>
-        {props.caption ? <caption className="visually-hidden">{props.caption}</caption> : null}
+      <table aria-label={props.label}>
         <thead>
           <tr>
             {columns.map((c) => (

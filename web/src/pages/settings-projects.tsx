@@ -4,6 +4,7 @@ import { api, projectToken, unwrap } from '../api/client.ts';
 import type { operations } from '../api/schema.ts';
 import { usersQuery } from './settings-users.tsx';
 import { ErrorNote } from '../components/error-note.tsx';
+import { ListTable } from '../components/list-table.tsx';
 
 type IamProject = operations['KeystoneListProjects']['responses'][200]['content']['application/json']['projects'][number];
 
@@ -131,54 +132,45 @@ export function Projects({ projectId }: { projectId: string }) {
       <h2 id="projects-title">Projects</h2>
       <p className="muted">A project that still holds work (datasets, jobs, models, services, …) cannot be deleted: delete those first.</p>
       <ErrorNote error={projects.error ?? remove.error} />
-      {projects.data ? (
-        <table aria-label="Projects">
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">ID</th>
-              <th scope="col">
-                <span className="visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {projects.data.map((p) => (
-              <tr key={p.id}>
-                <td>{p.name}</td>
-                <td>
-                  <code>{p.id}</code>
-                </td>
-                <td>
-                  <div className="row">
-                    <button
-                      type="button"
-                      aria-label={`Members of ${p.name}`}
-                      aria-pressed={open === p.id}
-                      onClick={() => setOpen(open === p.id ? undefined : p.id)}
-                    >
-                      Members
-                    </button>
-                    {p.id === projectId ? null : (
-                      <button
-                        type="button"
-                        className="danger"
-                        aria-label={`Delete project ${p.name}`}
-                        disabled={remove.isPending}
-                        onClick={() => {
-                          if (window.confirm(`Delete project ${p.name}?`)) remove.mutate(p.id);
-                        }}
-                      >
-                        Delete
-                      </button>
-                    )}
-                  </div>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      ) : null}
+      <ListTable
+        label="Projects"
+        loading={false}
+        rows={projects.data}
+        rowKey={(p) => p.id}
+        columns={[
+          { header: 'Name', cell: (p) => p.name },
+          { header: 'ID', cell: (p) => <code>{p.id}</code> },
+          {
+            header: 'Actions',
+            hideHeader: true,
+            cell: (p) => (
+              <div className="row">
+                <button
+                  type="button"
+                  aria-label={`Members of ${p.name}`}
+                  aria-pressed={open === p.id}
+                  onClick={() => setOpen(open === p.id ? undefined : p.id)}
+                >
+                  Members
+                </button>
+                {p.id === projectId ? null : (
+                  <button
+                    type="button"
+                    className="danger"
+                    aria-label={`Delete project ${p.name}`}
+                    disabled={remove.isPending}
+                    onClick={() => {
+                      if (window.confirm(`Delete project ${p.name}?`)) remove.mutate(p.id);
+                    }}
+                  >
+                    Delete
+                  </button>
+                )}
+              </div>
+            ),
+          },
+        ]}
+      />
       {shown ? <Members key={shown.id} projectId={projectId} project={shown} /> : null}
       <div className="panel">
         <h3>Create a project</h3>

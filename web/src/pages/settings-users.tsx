@@ -3,6 +3,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, projectToken, unwrap } from '../api/client.ts';
 import type { operations } from '../api/schema.ts';
 import { ErrorNote } from '../components/error-note.tsx';
+import { ListTable } from '../components/list-table.tsx';
 import { useSession } from '../components/shell.tsx';
 
 type IamUser = operations['KeystoneListUsers']['responses'][200]['content']['application/json']['users'][number];
@@ -93,64 +94,55 @@ export function Users({ projectId }: { projectId: string }) {
           {done}
         </p>
       ) : null}
-      {users.data ? (
-        <table aria-label="Users">
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Role</th>
-              <th scope="col">ID</th>
-              <th scope="col">Created</th>
-              <th scope="col">
-                <span className="visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {users.data.map((u) => (
-              <tr key={u.id}>
-                <td>{u.name}</td>
-                <td>{u.role}</td>
-                <td>
-                  <code>{u.id}</code>
-                </td>
-                <td>{new Date(u.create_time).toLocaleString()}</td>
-                <td>
-                  {resetting === u.id ? (
-                    <ResetPassword
-                      projectId={projectId}
-                      user={u}
-                      onDone={() => {
-                        setResetting(undefined);
-                        setDone(`The password of ${u.name} was changed.`);
-                      }}
-                    />
-                  ) : (
-                    <div className="row">
-                      <button type="button" aria-label={`Reset password of ${u.name}`} onClick={() => setResetting(u.id)}>
-                        Reset password
+      <ListTable
+        label="Users"
+        loading={false}
+        rows={users.data}
+        rowKey={(u) => u.id}
+        columns={[
+          { header: 'Name', cell: (u) => u.name },
+          { header: 'Role', cell: (u) => u.role },
+          { header: 'ID', cell: (u) => <code>{u.id}</code> },
+          { header: 'Created', cell: (u) => new Date(u.create_time).toLocaleString() },
+          {
+            header: 'Actions',
+            hideHeader: true,
+            cell: (u) => (
+              <>
+                {resetting === u.id ? (
+                  <ResetPassword
+                    projectId={projectId}
+                    user={u}
+                    onDone={() => {
+                      setResetting(undefined);
+                      setDone(`The password of ${u.name} was changed.`);
+                    }}
+                  />
+                ) : (
+                  <div className="row">
+                    <button type="button" aria-label={`Reset password of ${u.name}`} onClick={() => setResetting(u.id)}>
+                      Reset password
+                    </button>
+                    {u.id === session?.userId ? null : (
+                      <button
+                        type="button"
+                        className="danger"
+                        aria-label={`Delete user ${u.name}`}
+                        disabled={remove.isPending}
+                        onClick={() => {
+                          if (window.confirm(`Delete user ${u.name} with their access keys and memberships?`)) remove.mutate(u.id);
+                        }}
+                      >
+                        Delete
                       </button>
-                      {u.id === session?.userId ? null : (
-                        <button
-                          type="button"
-                          className="danger"
-                          aria-label={`Delete user ${u.name}`}
-                          disabled={remove.isPending}
-                          onClick={() => {
-                            if (window.confirm(`Delete user ${u.name} with their access keys and memberships?`)) remove.mutate(u.id);
-                          }}
-                        >
-                          Delete
-                        </button>
-                      )}
-                    </div>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      ) : null}
+                    )}
+                  </div>
+                )}
+              </>
+            ),
+          },
+        ]}
+      />
       <div className="panel">
         <h3>Create a user</h3>
         <form className="row" onSubmit={submit} aria-label="Create a user">
