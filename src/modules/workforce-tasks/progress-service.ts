@@ -44,9 +44,11 @@ export class TaskProgressService {
     const col = event === 'labeled' ? sql`(case when labels <> '[]' then labeled_time else 0 end)` : COLUMN[event];
     const before = await sql<{ n: number }>`select count(*) as n from workforce_task_samples
       where task_id = ${taskId} and ${col} > 0 and ${col} < cast(${from} as bigint)`.execute(this.deps.db);
-    const rows = await sql<{ b: number; n: number }>`select (${col} - cast(${from} as bigint)) / cast(${width} as bigint) as b, count(*) as n
-      from workforce_task_samples where task_id = ${taskId} and ${col} >= cast(${from} as bigint)
-      group by (${col} - cast(${from} as bigint)) / cast(${width} as bigint)`.execute(this.deps.db);
+    // Grouped over a subquery: PostgreSQL does not see two parameterised expressions as the same GROUP BY key.
+    const rows = await sql<{ b: number; n: number }>`select b, count(*) as n from (
+        select (${col} - cast(${from} as bigint)) / cast(${width} as bigint) as b
+        from workforce_task_samples where task_id = ${taskId} and ${col} >= cast(${from} as bigint)
+      ) x group by b`.execute(this.deps.db);
     const inBucket = new Map(rows.rows.map((r) => [Number(r.b), Number(r.n)]));
     let running = Number(before.rows[0]?.n ?? 0);
     buckets.forEach((b, i) => {
