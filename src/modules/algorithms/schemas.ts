@@ -56,7 +56,7 @@ export const Engine = Type.Object(
     image_url: Type.Optional(
       Text(
         512,
-        "A DevEnviron image instead of an engine: the id or swr_path of an image GET /v1/{project_id}/images lists (a built-in one or the project's own ACTIVE one); the boot file (.py) runs with its python. Not with engine_id or engine_name. A container image reference is a 400 ModelArts.4907, as no container runtime runs here",
+        "A DevEnviron image instead of an engine: the id or swr_path of an image GET /v1/{project_id}/images lists (a built-in one or the project's own ACTIVE one); the boot file (.py) runs with its python. Not with engine_id or engine_name. A container image reference is a 400 ModelArts.4907 on the local executor (no container runtime runs there); a training job on the kubernetes executor (--executor kubernetes) runs in it, and it needs python3",
       ),
     ),
   },

@@ -3,7 +3,6 @@
 // success), exports logs and records the outcome. A hyperparameter search runs its trials one after
 // the other and keeps the best. After a restart it adopts the processes still running, by pid and
 // start time, and fails the jobs whose processes are gone without a trace.
-import { createReadStream } from 'node:fs';
 import { appendFile, mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Clock } from '#src/core/time.ts';
@@ -15,10 +14,11 @@ import type { BucketAccess } from '#src/storage/bucket-access.ts';
 import type { ObjectStore } from '#src/storage/object-store.ts';
 import { joinKey, parseObsPath } from '#src/storage/obs-path.ts';
 import { bestTrial, readReward, type SearchPlan, type TrialResult } from './auto-search.ts';
+import { exportJobLogs } from './log-export.ts';
 import { launchTasks, outputDirs, stageJob, type ChannelDir, type ProcessRecord, type StagedJob } from './job-launch.ts';
 import { taskNames } from './job-layout.ts';
 import type { JobExecutor } from './job-executor.ts';
-import type { JobAlgorithmResponse, JobSpecResponse } from './schemas.ts';
+import type { JobAlgorithmResponse } from './schemas.ts';
 import { ACTIVE_PHASES, type TrainingJobStore } from './store.ts';
 import type { TrainingJobRow } from './tables.ts';
 import type { MetricSample } from './task-metrics.ts';
@@ -262,7 +262,7 @@ export class JobRunner implements JobExecutor {
       }
     }
     await this.serviceLog(row, `job ${phase.toLowerCase()}`).catch(() => undefined);
-    await this.exportLogs(row).catch((err: unknown) => this.log.warn({ err, job: row.id }, 'log export failed'));
+    await exportJobLogs(this.objects, this.buckets, this.runtime.layout, row).catch((err: unknown) => this.log.warn({ err, job: row.id }, 'log export failed'));
     const now = this.clock.now();
     await this.store.update(row.id, { phase, secondary_phase: phase, end_time: now, update_time: now, task_statuses: JSON.stringify(statuses) }, ACTIVE_PHASES);
     // Tracked until recorded, so the reconciler never takes it for a job to adopt.
@@ -321,19 +321,6 @@ export class JobRunner implements JobExecutor {
         await this.objects.put(dest.bucket, joinKey(dest.key, 'autosearch/trials.json'), JSON.stringify(report, null, 2), { contentType: 'application/json' });
       }
       await this.serviceLog(row, `uploaded ${n} file(s) of output ${o.name} to ${o.remote.obs.obs_url}`);
-    }
-  }
-
-  private async exportLogs(row: TrainingJobRow): Promise<void> {
-    const spec = JSON.parse(row.spec) as JobSpecResponse;
-    const url = spec.log_export_path?.obs_url;
-    if (!url) return;
-    const dest = parseObsPath(url, 'log_export_path');
-    await this.buckets.check({ projectId: row.project_id }, dest, 'log_export_path', 'write');
-    await this.objects.ensureBucket(dest.bucket);
-    for (const task of taskNames(row.node_count)) {
-      const file = createReadStream(this.runtime.layout.logFile(row.id, task));
-      await this.objects.put(dest.bucket, joinKey(dest.key, `modelarts-job-${row.id}-${task}.log`), file, { contentType: 'text/plain' });
     }
   }
 

@@ -15,9 +15,11 @@ import { STAGING_INIT_CONTAINER, stagingSecret, withStaging, type StoreCredentia
 import type { TrainingJobWatch } from '#src/runtime/kubernetes/training-job-watch.ts';
 import type { Logger } from '#src/runtime/logger.ts';
 import type { BucketAccess } from '#src/storage/bucket-access.ts';
+import type { ObjectStore } from '#src/storage/object-store.ts';
 import type { JobExecutor } from './job-executor.ts';
 import { taskNames, type JobLayout } from './job-layout.ts';
 import { kubeJobWorkload, type KubeJobSettings } from './kube-job-workload.ts';
+import { exportJobLogs } from './log-export.ts';
 import { ACTIVE_PHASES, type TrainingJobStore } from './store.ts';
 import type { TrainingJobRow } from './tables.ts';
 
@@ -58,6 +60,7 @@ export class KubeJobRunner implements JobExecutor {
     private readonly clock: Clock,
     private readonly log: Logger,
     private readonly buckets: BucketAccess,
+    private readonly objects: ObjectStore,
   ) {
     this.watch = kube.watch((jobId, status) => this.enqueue(jobId, () => this.record(jobId, status)));
   }
@@ -214,6 +217,7 @@ export class KubeJobRunner implements JobExecutor {
     if (done) {
       await this.collectLogs(row);
       await this.serviceLog(row, phase === 'Completed' ? 'every node exited 0; outputs uploaded by the pods' : `failed: ${reason ?? 'a node failed'}`);
+      await exportJobLogs(this.objects, this.buckets, this.layout, row).catch((err: unknown) => this.log.warn({ err, job: row.id }, 'log export failed'));
     }
     const f = this.followed.get(row.id);
     if (f) f.removing = true;

@@ -52,7 +52,7 @@ export function trainingJobsModule(deps: TrainingJobsDeps): FamilyModule & { job
   const store = new TrainingJobStore(deps.database.db);
   const target = deps.config.executor === 'kubernetes' ? kubeTarget(deps.config) : undefined;
   const runner: JobExecutor = target
-    ? new KubeJobRunner(kubeExecutorParts(deps.config, target), new JobLayout(deps.config.dataDir), store, deps.clock, deps.log, deps.buckets)
+    ? new KubeJobRunner(kubeExecutorParts(deps.config, target), new JobLayout(deps.config.dataDir), store, deps.clock, deps.log, deps.buckets, deps.objectStore)
     : new JobRunner(runtime, store, deps.objectStore, deps.clock, deps.log, deps.buckets);
   // On the cluster, jobs that name no pool are admitted against its nodes (this host's size until they are listed).
   const clusterPool = target ? LocalPool.dedicated([...deps.localPool.nodes()]) : undefined;

@@ -242,7 +242,9 @@ describe('training jobs on the kubernetes executor', { skip: kubeTestServerSkip(
   });
 
   it('follows the pods: Creating, Running, then Completed; the Job is removed at the end', async () => {
-    const id = await create('follows');
+    const body = jobBody('follows');
+    const spec = { ...body.spec, log_export_path: { obs_url: `/${BUCKET}/logs/` } };
+    const id = (await client.training.createJob({ ...body, spec })).metadata.id;
     await theJob(id);
     // Pods the scheduler has not placed yet: the job waits (Creating, then Queuing while no node takes them).
     const waiting = await waitJob(id, (j) => ['Creating', 'Queuing'].includes(j.status.secondary_phase ?? ''));
@@ -261,6 +263,7 @@ describe('training jobs on the kubernetes executor', { skip: kubeTestServerSkip(
     const log = (await client.training.logPreview(id)).content;
     assert.match(log, /the log of worker-0 \(worker of pod ma-job-[-0-9a-z]+\) cannot be read/);
     assert.match(log, /every node exited 0/);
+    assert.equal(await app.context.objectStore.readText(BUCKET, `logs/modelarts-job-${id}-worker-0.log`, 1 << 20), log, 'exported to log_export_path');
     await assert.rejects(other.training.getJob(id), apiFailure(404, 'ModelArts.2755'));
   });
 
