@@ -306,6 +306,25 @@ describe('training jobs on the kubernetes executor', { skip: kubeTestServerSkip(
     await assert.rejects(client.training.getJob(deleted), apiFailure(404, 'ModelArts.2755'));
   });
 
+  it('fails a job, saying why, when the object store is a local folder no pod can reach', async () => {
+    const ns = 'atelier-fs-store';
+    await core.createNamespace({ body: { metadata: { name: ns } } });
+    const fs = await startTestApp({ ATELIER_EXECUTOR: 'kubernetes', ATELIER_KUBE_CONFIG: kube.kubeconfigPath, ATELIER_KUBE_NAMESPACE: ns });
+    try {
+      await fs.atelier.recover();
+      fs.atelier.startBackground();
+      await fs.atelier.context.objectStore.ensureBucket(BUCKET);
+      await fs.atelier.context.objectStore.put(BUCKET, 'code/train.py', 'print(1)\n');
+      await fs.atelier.context.objectStore.put(BUCKET, 'data/a.csv', 'x\n');
+      const id = (await fs.client.training.createJob(jobBody('fs-store'))).metadata.id;
+      const failed = await waitJob(id, (j) => j.status.phase === 'Failed', fs.client);
+      assert.match(failed.status.task_statuses?.[0]?.message ?? '', /needs an S3-compatible object store/);
+      assert.equal((await batch.listNamespacedJob({ namespace: ns })).items.length, 0, 'nothing was made');
+    } finally {
+      await fs.close();
+    }
+  });
+
   it('after a restart mid-job adopts the Job without making a second one, and deletes an orphan', async () => {
     const id = await create('restart');
     const before = await theJob(id);
