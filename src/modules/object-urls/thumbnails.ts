@@ -89,6 +89,8 @@ export class ThumbnailCache {
       .update([bucket, info.key, info.etag, info.size, info.lastModified.getTime(), resizeKey(resize)].join('\n'))
       .digest('hex');
     const file = join(this.dir, name);
+    const inFlight = this.making.get(name);
+    if (inFlight) return inFlight;
     const cached = await this.read(file);
     if (cached) return cached;
     let job = this.making.get(name);
