@@ -1,6 +1,7 @@
 // Three `atelier serve` processes on one PostgreSQL database and one S3 store (s3rver), behind a
-// round-robin proxy: a dataset import, a version publish and a training job run while one replica
-// is killed with SIGKILL, and all of it completes once, with nothing lost or doubled. The replicas
+// round-robin proxy: a dataset import, a version publish and a training job run on one replica,
+// which is killed with SIGKILL; the others take the job and both tasks over, and all of it completes
+// once, with nothing lost or doubled. The replicas
 // share one data directory: with the local executor a training job's folder, logs and exit codes
 // live there, and the replica that takes over a dead one's job reads them to adopt it; the master
 // key in it must be the same for all anyway.
@@ -29,7 +30,7 @@ const BIN = join(import.meta.dirname, '..', '..', 'bin', 'atelier.mjs');
 const onPostgres = (process.env.ATELIER_TEST_DATABASE_URL ?? '').startsWith('postgres');
 const SKIP = onPostgres ? false : 'several replicas need a shared PostgreSQL: set ATELIER_TEST_DATABASE_URL=postgres://...';
 const BUCKET = 'replica-bkt';
-const FILES = 800;
+const FILES = 1200;
 const LEASE_S = 3;
 
 const SCRIPT = `
@@ -41,6 +42,21 @@ with open(os.path.join(args["train_url"], "run-%s.txt" % uuid.uuid4().hex), "w")
 time.sleep(float(args.get("sleep", "0")))
 print("run ended", flush=True)
 `;
+
+/** The pids above `pid` in the process tree, nearest first. */
+function ancestors(pid: number): number[] {
+  const out: number[] = [];
+  for (let p = pid; p > 1;) {
+    try {
+      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+      p = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      out.push(p);
+    } catch {
+      break;
+    }
+  }
+  return out;
+}
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -173,7 +189,16 @@ describe('several replicas on one PostgreSQL and one S3 store', { skip: SKIP }, 
     await raw.put(BUCKET, 'code/train.py', SCRIPT);
 
     t.diagnostic(`${FILES} files in the store`);
+    // One dataset takes the import; another, already holding the files, is published (a dataset
+    // refuses an import while it publishes).
+    const published = (await client.datasets.create(createBody('published', `/${BUCKET}/more/`, `/${BUCKET}/pub-out/`))).dataset_id;
     const { dataset_id } = await client.datasets.create(createBody('replicated', `/${BUCKET}/start/`, `/${BUCKET}/out/`));
+    await eventually(
+      'dataset to publish ready',
+      () => client.datasets.describe(published),
+      (d) => d.status === 1 && d.total_sample_count === FILES,
+      60_000,
+    );
     await eventually(
       'dataset ready',
       () => client.datasets.describe(dataset_id),
@@ -181,9 +206,12 @@ describe('several replicas on one PostgreSQL and one S3 store', { skip: SKIP }, 
       60_000,
     );
 
-    // Three pieces of work at once, each through whichever replica the proxy picks.
-    const { task_id } = await client.http.op(transfer.ImportTask, { params: { dataset_id }, body: { import_path: `/${BUCKET}/more/` } });
-    const { version_id } = await client.datasets.createVersion(dataset_id, { version_name: 'V001' });
+    // Three pieces of work at once. The proxy's round robin sends every third request to the same
+    // replica: the job, the import and the publish all go to one (two other calls between them), which
+    // starts the job's process and claims both tasks at once (an enqueue wakes the local worker).
+    const between = async () => {
+      for (let i = 0; i < replicas.length - 1; i++) await client.datasets.describe(dataset_id);
+    };
     const job = await client.training.createJob({
       kind: 'job',
       metadata: { name: 'replicated-job', description: 'runs while a replica dies' },
@@ -198,24 +226,30 @@ describe('several replicas on one PostgreSQL and one S3 store', { skip: SKIP }, 
     });
     const jobId = job.metadata.id;
 
-    // The victim: the replica whose worker holds a running task (its lease owner names it), at once.
-    const holder = await eventually(
-      'a task running on some replica',
-      () =>
-        query<{ id: string; name: string; lease_owner: string }>(
-          `select id, name, lease_owner from tasks where status = 'running' and lease_owner is not null limit 1`,
-        ),
-      (rows) => rows.length > 0,
+    // The victim: the replica that launched the job's process (its ancestor), killed while the job
+    // runs and while it holds the import and publish tasks, which the others must take again.
+    const [launched] = await eventually(
+      'the job process started',
+      () => query<{ processes: string }>('select processes from training_jobs where id = $1', [jobId]),
+      (rows) => (JSON.parse(rows[0]?.processes ?? '[]') as unknown[]).length > 0,
       30_000,
     );
-    const victimPort = Number(/:(\d+)\//.exec(holder[0]!.lease_owner)?.[1]);
-    const victim = replicas.find((r) => r.port === victimPort);
-    assert.ok(victim, `the lease owner ${holder[0]!.lease_owner} is one of the replicas`);
+    const jobPid = (JSON.parse(launched!.processes) as { pid: number }[])[0]!.pid;
+    const victim = replicas.find((r) => ancestors(jobPid).includes(r.child.pid!));
+    assert.ok(victim, `the job's process ${jobPid} descends from a replica`);
+    await between();
+    const { task_id } = await client.http.op(transfer.ImportTask, { params: { dataset_id }, body: { import_path: `/${BUCKET}/more/` } });
+    await between();
+    const { version_id } = await client.datasets.createVersion(published, { version_name: 'V001' });
+    const held = await query<{ id: string; name: string }>(`select id, name from tasks where status = 'running' and lease_owner like $1`, [
+      `%:${victim.port}/%`,
+    ]);
     victim.down = true;
     victim.child.kill('SIGKILL');
     await new Promise((res) => victim.child.once('exit', res));
+    const victimPort = victim.port;
     const killedAt = Date.now();
-    t.diagnostic(`killed replica ${victimPort} while it ran task ${holder[0]!.name}`);
+    t.diagnostic(`killed replica ${victimPort}, which ran the job and the tasks [${held.map((h) => h.name).join(', ')}]`);
 
     const imported = await eventually(
       'the import finished',
@@ -227,7 +261,7 @@ describe('several replicas on one PostgreSQL and one S3 store', { skip: SKIP }, 
     assert.equal(imported.imported_sample_count, FILES, 'every file imported, none twice');
     const version = await eventually(
       'the version published',
-      () => client.datasets.describeVersion(dataset_id, version_id),
+      () => client.datasets.describeVersion(published, version_id),
       (v) => v.status !== 0,
       90_000,
     );
@@ -248,7 +282,8 @@ describe('several replicas on one PostgreSQL and one S3 store', { skip: SKIP }, 
     );
     assert.deepEqual(samples, { n: FILES + 1, distinct: FILES + 1 });
     assert.equal((await client.datasets.describe(dataset_id)).total_sample_count, FILES + 1);
-    const versions = await client.datasets.listVersions(dataset_id);
+    assert.equal(version.total_sample_count, FILES, 'the version holds every sample once');
+    const versions = await client.datasets.listVersions(published);
     assert.equal(versions.versions.length, 1, 'one version');
     assert.equal((await query(`select id from tasks where status not in ('succeeded') and status <> 'cancelled'`)).length, 0, 'no task left over or failed');
     const runs = (await raw.list(BUCKET, { prefix: 'job-out/' })).objects.filter((o) => /run-[0-9a-f]+\.txt$/.test(o.key));
@@ -257,11 +292,10 @@ describe('several replicas on one PostgreSQL and one S3 store', { skip: SKIP }, 
     assert.equal((JSON.parse(jobRow!.processes) as unknown[]).length, 1, 'one process launched');
 
     // The dead replica's reconcilers are someone else's now.
-    const [retaken] = await query<{ status: string; attempts: number; lease_owner: string | null }>(
-      'select status, attempts, lease_owner from tasks where id = $1',
-      [holder[0]!.id],
-    );
-    assert.deepEqual(retaken, { status: 'succeeded', attempts: 2, lease_owner: null }, "the dead replica's task was taken again once, and finished");
+    for (const h of held) {
+      const [retaken] = await query<{ status: string; attempts: number }>('select status, attempts from tasks where id = $1', [h.id]);
+      assert.deepEqual(retaken, { status: 'succeeded', attempts: 2 }, `the dead replica's task ${h.name} was taken again once, and finished`);
+    }
     const owners = await query<{ owner: string }>('select owner from leases');
     assert.ok(owners.length > 0);
     for (const o of owners) assert.ok(!o.owner.endsWith(`:${victimPort}`), `${o.owner} is alive`);
