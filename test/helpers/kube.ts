@@ -178,3 +178,14 @@ export async function startKubeTestServer(opts: { readyTimeoutMs?: number; contr
   }
   return { server, kubeconfigPath, kc, token, caPem, dir, logFile, stop };
 }
+
+/** Polls `probe` every 100 ms until it gives a value (watches and controllers settle on their own time). */
+export async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

@@ -4,7 +4,7 @@
 // base_url as the proxy's path, so the proxy forwards paths unchanged.
 import type { V1NetworkPolicy, V1Secret, V1Service, V1ServiceAccount, V1StatefulSet } from '@kubernetes/client-node';
 import { LABEL_ID, resourceLabels } from './labels.ts';
-import { CONTAINER_SECURITY, flavorResources, podSecurity, workloadNetworkPolicy, workloadServiceAccount } from './workload-isolation.ts';
+import { CONTAINER_SECURITY, flavorResources, podSecurity, workloadNetworkPolicy, workloadServiceAccount, type WorkloadBase } from './workload-isolation.ts';
 
 export const JUPYTER_PORT = 8888;
 export const NOTEBOOK_CONTAINER = 'notebook';
@@ -15,12 +15,8 @@ export const NOTEBOOK_HOME = '/home/ma-user';
 export const VOLUME_TEMPLATE = 'work';
 export const TOKEN_KEY = 'jupyter-token';
 
-export interface NotebookWorkload {
+export interface NotebookWorkload extends WorkloadBase {
   notebookId: string;
-  projectId: string;
-  namespace: string;
-  image: string;
-  imagePullPolicy?: 'Always' | 'IfNotPresent' | 'Never';
   /** The proxy's path of the instance, Jupyter's base_url (starts and ends with /). */
   baseUrl: string;
   /** The Jupyter token the proxy presents. */
@@ -32,9 +28,6 @@ export interface NotebookWorkload {
   running: boolean;
   env: Record<string, string>;
   share: { cpu: number; memoryMb: number; gpu?: number };
-  nodeSelector?: Record<string, string>;
-  closedNetworks?: string[];
-  runAsUser?: number;
 }
 
 export interface NotebookObjects {

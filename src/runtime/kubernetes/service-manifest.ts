@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { V1Deployment, V1EnvVar, V1NetworkPolicy, V1Service, V1ServiceAccount } from '@kubernetes/client-node';
 import { LABEL_ID, resourceLabels, resourceSelector } from './labels.ts';
-import { CONTAINER_SECURITY, flavorResources, podSecurity, workloadNetworkPolicy, workloadServiceAccount } from './workload-isolation.ts';
+import { CONTAINER_SECURITY, flavorResources, podSecurity, workloadNetworkPolicy, workloadServiceAccount, type WorkloadBase } from './workload-isolation.ts';
 
 /** The label naming the model version a pod of a service serves. */
 export const LABEL_MODEL = 'atelier.io/model-id';
@@ -34,16 +34,12 @@ export function stagingParts(secretName: string) {
   };
 }
 
-export interface ServiceVersionWorkload {
+export interface ServiceVersionWorkload extends WorkloadBase {
   serviceId: string;
-  projectId: string;
-  namespace: string;
   /** The model version this Deployment serves (a model id). */
   modelId: string;
   /** Model servers of this version (instance_count, 1 to 128). */
   instanceCount: number;
-  image: string;
-  imagePullPolicy?: 'Always' | 'IfNotPresent' | 'Never';
   /** The model's type (TensorFlow, PyTorch, ...): the default base class when it ships no customize_service.py. */
   modelType: string;
   modelName: string;
@@ -53,9 +49,6 @@ export interface ServiceVersionWorkload {
   env: Record<string, string>;
   /** The flavor's share for one instance. */
   perInstance: { cpu: number; memoryMb: number; gpu?: number };
-  nodeSelector?: Record<string, string>;
-  closedNetworks?: string[];
-  runAsUser?: number;
 }
 
 export interface ServiceVersionObjects {

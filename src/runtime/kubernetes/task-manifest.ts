@@ -6,7 +6,7 @@
 import type { V1EnvVar, V1Job, V1NetworkPolicy, V1ServiceAccount } from '@kubernetes/client-node';
 import { resourceLabels } from './labels.ts';
 import { stagingParts } from './service-manifest.ts';
-import { CONTAINER_SECURITY, flavorResources, podSecurity, workloadNetworkPolicy, workloadServiceAccount } from './workload-isolation.ts';
+import { CONTAINER_SECURITY, flavorResources, podSecurity, workloadNetworkPolicy, workloadServiceAccount, type WorkloadBase } from './workload-isolation.ts';
 
 /** Which of the two task families a Job runs. */
 export const LABEL_TASK_TYPE = 'atelier.io/task-type';
@@ -14,13 +14,9 @@ export type TaskType = 'intelligent' | 'processing';
 export const TASK_CONTAINER = 'task';
 export const TASK_DIR = '/task';
 
-export interface TaskWorkload {
+export interface TaskWorkload extends WorkloadBase {
   taskId: string;
-  projectId: string;
-  namespace: string;
   type: TaskType;
-  image: string;
-  imagePullPolicy?: 'Always' | 'IfNotPresent' | 'Never';
   /** The program and its arguments, run in TASK_DIR. */
   command: string[];
   /** The Secret with the staging plan (folders below TASK_DIR), the store's key and stage.py. */
@@ -29,9 +25,6 @@ export interface TaskWorkload {
   share: { cpu: number; memoryMb: number; gpu?: number };
   /** The task's time limit. */
   deadlineSeconds?: number;
-  nodeSelector?: Record<string, string>;
-  closedNetworks?: string[];
-  runAsUser?: number;
 }
 
 export interface TaskObjects {

@@ -6,19 +6,16 @@
 // one node as requests and limits, and runs as a non-root user with no privilege escalation and a read-only root.
 import type { V1EnvVar, V1Job, V1NetworkPolicy, V1Service, V1ServiceAccount } from '@kubernetes/client-node';
 import { LABEL_ID, resourceLabels } from './labels.ts';
+import { CONTAINER_SECURITY, flavorResources, openEgress, podSecurity, workloadServiceAccount, type WorkloadBase } from './workload-isolation.ts';
 
 /** The pod annotation the Job controller writes the completion index into. */
 export const COMPLETION_INDEX_ANNOTATION = 'batch.kubernetes.io/job-completion-index';
 export const WORKER_CONTAINER = 'worker';
 
-export interface TrainingJobWorkload {
+export interface TrainingJobWorkload extends WorkloadBase {
   jobId: string;
-  projectId: string;
-  namespace: string;
   /** Pods, one per node (1 to 64). */
   nodeCount: number;
-  image: string;
-  imagePullPolicy?: 'Always' | 'IfNotPresent' | 'Never';
   /** Executable and arguments (the engine's runtime, the boot file, the --name=value parameters). */
   command: string[];
   /** Working folder of the command. */
@@ -29,12 +26,6 @@ export interface TrainingJobWorkload {
   env: Record<string, string>;
   /** The flavor's share of one node. */
   perNode: { cpu: number; memoryMb: number; gpu?: number };
-  /** Placement on a pool's nodes. */
-  nodeSelector?: Record<string, string>;
-  /** Networks the pods may not reach (CIDRs): Atelier's database, the cluster's pod network (other projects' pods). */
-  closedNetworks?: string[];
-  /** The non-root user the pods run as. */
-  runAsUser?: number;
 }
 
 export interface TrainingJobObjects {
@@ -46,12 +37,6 @@ export interface TrainingJobObjects {
 
 /** Name of every object of a job (a DNS label: at most 63 characters). */
 export const trainingJobObjectName = (jobId: string) => `ma-job-${jobId}`.toLowerCase();
-
-/** CPU as the API writes quantities: whole cores, else millicores. */
-export function cpuQuantity(cores: number): string {
-  const milli = Math.max(1, Math.round(cores * 1000));
-  return milli % 1000 === 0 ? String(milli / 1000) : `${milli}m`;
-}
 
 export function trainingJobObjects(w: TrainingJobWorkload): TrainingJobObjects {
   if (!Number.isInteger(w.nodeCount) || w.nodeCount < 1 || w.nodeCount > 64) throw new Error(`node count ${w.nodeCount} is not 1 to 64`);
@@ -79,8 +64,7 @@ export function trainingJobObjects(w: TrainingJobWorkload): TrainingJobObjects {
   // The rank is the pod's completion index, which only the Job controller knows: read from the pod's own annotation.
   const rank = { fieldRef: { fieldPath: `metadata.annotations['${COMPLETION_INDEX_ANNOTATION}']` } };
   env.push({ name: 'MA_TASK_INDEX', valueFrom: rank }, { name: 'VC_TASK_INDEX', valueFrom: rank });
-  const resources: Record<string, string> = { cpu: cpuQuantity(w.perNode.cpu), memory: `${Math.max(1, Math.floor(w.perNode.memoryMb))}Mi` };
-  if (w.perNode.gpu) resources['nvidia.com/gpu'] = String(w.perNode.gpu);
+  const resources = flavorResources(w.perNode);
   const job: V1Job = {
     apiVersion: 'batch/v1',
     kind: 'Job',
@@ -108,7 +92,7 @@ export function trainingJobObjects(w: TrainingJobWorkload): TrainingJobObjects {
               ],
             },
           },
-          securityContext: { runAsNonRoot: true, runAsUser: uid, runAsGroup: uid, fsGroup: uid, seccompProfile: { type: 'RuntimeDefault' } },
+          securityContext: podSecurity(uid),
           containers: [
             {
               name: WORKER_CONTAINER,
@@ -118,7 +102,7 @@ export function trainingJobObjects(w: TrainingJobWorkload): TrainingJobObjects {
               workingDir: w.workingDir,
               env,
               resources: { requests: resources, limits: resources },
-              securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
+              securityContext: CONTAINER_SECURITY,
               volumeMounts: [
                 { name: 'job-dir', mountPath: w.jobDir },
                 { name: 'tmp', mountPath: '/tmp' },
@@ -139,9 +123,7 @@ export function trainingJobObjects(w: TrainingJobWorkload): TrainingJobObjects {
     metadata,
     spec: { clusterIP: 'None', selector: { [LABEL_ID]: w.jobId }, publishNotReadyAddresses: true },
   };
-  const serviceAccount: V1ServiceAccount = { apiVersion: 'v1', kind: 'ServiceAccount', metadata, automountServiceAccountToken: false };
   const ownPods = { podSelector: { matchLabels: { [LABEL_ID]: w.jobId } } };
-  const closed = w.closedNetworks ?? [];
   const networkPolicy: V1NetworkPolicy = {
     apiVersion: 'networking.k8s.io/v1',
     kind: 'NetworkPolicy',
@@ -150,19 +132,8 @@ export function trainingJobObjects(w: TrainingJobWorkload): TrainingJobObjects {
       podSelector: { matchLabels: { [LABEL_ID]: w.jobId } },
       policyTypes: ['Ingress', 'Egress'],
       ingress: [{ _from: [ownPods] }],
-      egress: [
-        { to: [ownPods] },
-        {
-          to: [{ namespaceSelector: {}, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
-          ports: [
-            { protocol: 'UDP', port: 53 },
-            { protocol: 'TCP', port: 53 },
-          ],
-        },
-        { to: [{ ipBlock: { cidr: '0.0.0.0/0', ...(closed.some((c) => !c.includes(':')) ? { except: closed.filter((c) => !c.includes(':')) } : {}) } }] },
-        { to: [{ ipBlock: { cidr: '::/0', ...(closed.some((c) => c.includes(':')) ? { except: closed.filter((c) => c.includes(':')) } : {}) } }] },
-      ],
+      egress: [{ to: [ownPods] }, ...openEgress(w.closedNetworks ?? [])],
     },
   };
-  return { serviceAccount, networkPolicy, service, job };
+  return { serviceAccount: workloadServiceAccount(metadata), networkPolicy, service, job };
 }

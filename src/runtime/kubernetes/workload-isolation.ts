@@ -4,9 +4,28 @@
 // database, the cluster's pod network, so no other project's workload).
 import type { V1NetworkPolicy, V1NetworkPolicyEgressRule, V1ObjectMeta, V1ServiceAccount } from '@kubernetes/client-node';
 import { LABEL_ID } from './labels.ts';
-import { cpuQuantity } from './training-job-manifest.ts';
 
 /** The label Atelier's own pods carry (deploy/kubernetes): the only peers allowed into a workload. */
+/** What every workload's pods share: where they run, from which image, as whom and what they may not reach. */
+export interface WorkloadBase {
+  projectId: string;
+  namespace: string;
+  image: string;
+  imagePullPolicy?: 'Always' | 'IfNotPresent' | 'Never';
+  /** Placement on a pool's nodes. */
+  nodeSelector?: Record<string, string>;
+  /** Networks the pods may not reach (CIDRs): Atelier's database, the cluster's pod network (other projects' pods). */
+  closedNetworks?: string[];
+  /** The non-root user the pods run as. */
+  runAsUser?: number;
+}
+
+/** CPU as the API writes quantities: whole cores, else millicores. */
+export function cpuQuantity(cores: number): string {
+  const milli = Math.max(1, Math.round(cores * 1000));
+  return milli % 1000 === 0 ? String(milli / 1000) : `${milli}m`;
+}
+
 export const ATELIER_APP_LABEL = { 'app.kubernetes.io/name': 'atelier' };
 
 export function workloadServiceAccount(metadata: V1ObjectMeta): V1ServiceAccount {

@@ -9,7 +9,7 @@ import { TrainingJobClient } from '#src/runtime/kubernetes/training-job-objects.
 import { COMPLETION_INDEX_ANNOTATION, trainingJobObjects, type TrainingJobWorkload } from '#src/runtime/kubernetes/training-job-manifest.ts';
 import { TrainingJobWatch } from '#src/runtime/kubernetes/training-job-watch.ts';
 import { resourceSelector } from '#src/runtime/kubernetes/labels.ts';
-import { kubeTestServerSkip, startKubeTestServer, type KubeTestServer } from '../../helpers/kube.ts';
+import { kubeTestServerSkip, startKubeTestServer, until, type KubeTestServer } from '../../helpers/kube.ts';
 import { settlePod } from './test-kubelet.ts';
 
 const WORK = 'atelier-work';
@@ -28,16 +28,6 @@ const workload = (jobId: string, nodeCount: number): TrainingJobWorkload => ({
   env: {},
   perNode: { cpu: 1, memoryMb: 1024 },
 });
-
-async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('the Kubernetes executor as its own ServiceAccount', { skip: kubeTestServerSkip() }, () => {
   let kube: KubeTestServer;

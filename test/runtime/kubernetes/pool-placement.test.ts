@@ -8,7 +8,7 @@ import { resourceSelector } from '#src/runtime/kubernetes/labels.ts';
 import { POOL_LABEL, poolNodeSelector } from '#src/runtime/kubernetes/pool-placement.ts';
 import { TrainingJobClient } from '#src/runtime/kubernetes/training-job-objects.ts';
 import { trainingJobObjects, type TrainingJobWorkload } from '#src/runtime/kubernetes/training-job-manifest.ts';
-import { kubeTestServerSkip, startKubeTestServer, type KubeTestServer } from '../../helpers/kube.ts';
+import { kubeTestServerSkip, startKubeTestServer, until, type KubeTestServer } from '../../helpers/kube.ts';
 import { registerNode } from './test-kubelet.ts';
 
 const namespace = 'atelier-pools';
@@ -26,16 +26,6 @@ const workload = (jobId: string, nodeCount: number, pool: string): TrainingJobWo
   perNode: { cpu: 1, memoryMb: 1024 },
   nodeSelector: poolNodeSelector(pool),
 });
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('pools on Kubernetes, placed by the real scheduler', { skip: kubeTestServerSkip() }, () => {
   let kube: KubeTestServer;

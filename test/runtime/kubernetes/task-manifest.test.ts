@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { BatchV1Api, CoreV1Api, NetworkingV1Api, type V1Pod } from '@kubernetes/client-node';
 import { resourceSelector } from '#src/runtime/kubernetes/labels.ts';
 import { LABEL_TASK_TYPE, TASK_DIR, taskObjectName, taskObjects, type TaskType, type TaskWorkload } from '#src/runtime/kubernetes/task-manifest.ts';
-import { kubeTestServerSkip, startKubeTestServer, type KubeTestServer } from '../../helpers/kube.ts';
+import { kubeTestServerSkip, startKubeTestServer, until, type KubeTestServer } from '../../helpers/kube.ts';
 import { executorIdentity, stagingSecretBody } from './executor-identity.ts';
 
 const namespace = 'atelier-tasks';
@@ -25,16 +25,6 @@ const workload = (taskId: string, type: TaskType, over: Partial<TaskWorkload> = 
   deadlineSeconds: 3600,
   ...over,
 });
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('task manifests', { skip: kubeTestServerSkip() }, () => {
   let kube: KubeTestServer;

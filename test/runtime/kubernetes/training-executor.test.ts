@@ -21,7 +21,7 @@ import { STAGING_DIR, STAGING_INIT_CONTAINER, stagingSecretName } from '#src/run
 import type { AtelierApp } from '#src/app.ts';
 import { apiFailure, restartedApp, startTestApp, type TestApp } from '../../helpers/app.ts';
 import { PY_ENGINE } from '../../training-jobs/helpers.ts';
-import { kubeTestServerSkip, startKubeTestServer, type KubeTestServer } from '../../helpers/kube.ts';
+import { kubeTestServerSkip, startKubeTestServer, until, type KubeTestServer } from '../../helpers/kube.ts';
 import { registerNode, settlePod, type PodOutcome } from './test-kubelet.ts';
 
 const NS = 'atelier-training';
@@ -40,16 +40,6 @@ function run(command: string, args: string[]): Promise<{ status: number | null; 
     child.on('error', reject);
     child.on('close', (status) => resolve({ status, stderr }));
   });
-}
-
-async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 describe('training jobs on the kubernetes executor', { skip: kubeTestServerSkip() }, () => {

@@ -10,7 +10,7 @@ import { KubeConfigError, loadKubeTarget, SERVICE_ACCOUNT_DIR } from '#src/runti
 import { resourceSelector } from '#src/runtime/kubernetes/labels.ts';
 import { poolNodeSelector } from '#src/runtime/kubernetes/pool-placement.ts';
 import { COMPLETION_INDEX_ANNOTATION, trainingJobObjects, type TrainingJobWorkload } from '#src/runtime/kubernetes/training-job-manifest.ts';
-import { kubeTestServerSkip, startKubeTestServer, type KubeTestServer } from '../../helpers/kube.ts';
+import { kubeTestServerSkip, startKubeTestServer, until, type KubeTestServer } from '../../helpers/kube.ts';
 import { settlePod, type PodOutcome } from './test-kubelet.ts';
 
 const namespace = 'atelier-jobs';
@@ -31,16 +31,6 @@ function workload(jobId: string, nodeCount: number): TrainingJobWorkload {
     nodeSelector: poolNodeSelector('pool-a'),
     closedNetworks: ['10.244.0.0/16', '192.168.5.10/32'],
   };
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 describe('training jobs on Kubernetes', { skip: kubeTestServerSkip() }, () => {
