@@ -26,6 +26,7 @@ import * as workforces from './0024_workforces.ts';
 import * as workforceTasks from './0025_workforce_tasks.ts';
 import * as leases from './0027_leases.ts';
 import * as taskCopyAcceptedTime from './0028_task_copy_accepted_time.ts';
+import * as serviceEndpoints from './0029_service_endpoints.ts';
 
 export const migrations = {
   '0001_identity': identity,
@@ -55,4 +56,5 @@ export const migrations = {
   '0025_workforce_tasks': workforceTasks,
   '0027_leases': leases,
   '0028_task_copy_accepted_time': taskCopyAcceptedTime,
+  '0029_service_endpoints': serviceEndpoints,
 };

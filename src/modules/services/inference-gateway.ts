@@ -8,6 +8,7 @@ import { errors } from '#src/core/errors.ts';
 import { describeValidationError } from '#src/http/validation.ts';
 import { jsonSchemaOf } from '#src/modules/models/index.ts';
 import { PredictTimeoutError, UNREACHABLE, type PredictCaller, type PredictRequest, type PredictResponse } from '#src/runtime/serving/instance.ts';
+import { forwardingAgent, storedRoute } from './endpoints.ts';
 import { serviceErrors } from './errors.ts';
 import type { DeployableModels } from './ports.ts';
 import type { ServiceManager } from './service-manager.ts';
@@ -31,6 +32,7 @@ const ajv = new Ajv({ strict: false, allErrors: false });
 export class InferenceGateway {
   private readonly owners = new Map<string, string>();
   private readonly checks = new Map<string, ApiCheck | null>();
+  private readonly agent = forwardingAgent();
 
   constructor(
     private readonly manager: ServiceManager,
@@ -69,14 +71,16 @@ export class InferenceGateway {
       throw serviceErrors.notFound(serviceId);
     }
     const started = performance.now();
-    const route = this.manager.host.route(serviceId);
+    let route = this.manager.host.route(serviceId);
     if (!route) {
       const row = await this.store.byId(serviceId);
       if (!row) {
         this.owners.delete(serviceId);
         throw serviceErrors.notFound(serviceId);
       }
-      throw serviceErrors.notRunning(`service ${row.service_name} is ${row.status}`);
+      // Instances another replica on this host runs answer through the ports it recorded.
+      route = storedRoute(row, this.agent, this.manager.host.predictTimeoutMs);
+      if (!route) throw serviceErrors.notRunning(`service ${row.service_name} is ${row.status}`);
     }
     const isJson = contentType.startsWith('application/json');
     const check = await this.checkOf(projectId, route.modelId);

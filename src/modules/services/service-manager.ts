@@ -19,21 +19,27 @@ import { LOCAL_CLUSTER_ID } from './flavors.ts';
 import { ServiceConfigs, storedAmount } from './service-configs.ts';
 import { deploymentsOf, modelsOf } from './service-deployments.ts';
 import { ServiceEvents } from './service-events.ts';
+import { hostedElsewhere, recordedElsewhere, recordOf, stopOrphans } from './endpoints.ts';
 import type { ServiceStore } from './store.ts';
 import type { ServiceRow, ServiceStatus, ServiceUpdateLogRow } from './tables.ts';
 import type { StoredConfig } from './views.ts';
 
 const UNIT_MS = { MINUTES: 60_000, HOURS: 3_600_000, DAYS: 86_400_000 } as const;
+/** How often a replica checks the services it runs against the database (stopped or moved elsewhere through another replica). */
+const SWEEP_MS = 3_000;
 
 /** Real-time services: deploy, update, stop/start, delete; the instances run on the ServingHost. */
 export class ServiceManager {
   readonly host: ServingHost;
   readonly stats = new InferenceStats();
+  /** Names this manager's ServingHost in the endpoints it records (replicas may share a process in tests). */
+  private readonly hostId = uuid();
   private readonly ops = new Map<string, Promise<void>>();
   private readonly events: ServiceEvents;
   private readonly configs: ServiceConfigs;
   private readonly batch: BatchRunner;
   private closing = false;
+  private sweeper: NodeJS.Timeout | undefined;
   /** Services waiting for room in their dedicated pool, in arrival order, with the update log entry their start completes. */
   private readonly waiting = new Map<string, string | undefined>();
   // A failed pass is retried by the next release, or by the reconciler.
@@ -77,7 +83,10 @@ export class ServiceManager {
             const row = await this.store.byId(serviceId);
             if (!row || row.desired !== 'running' || !this.host.has(serviceId)) return;
             const status: ServiceStatus = healthy ? 'running' : 'concerning';
-            if (row.status !== status) await this.store.update(serviceId, { status, transition_at: this.clock.now() });
+            // A lost or restarted instance changes where the service answers: other replicas read it.
+            const patch: Partial<ServiceRow> = { endpoints: recordOf(this.host, this.hostId, serviceId) };
+            if (row.status !== status) Object.assign(patch, { status, transition_at: this.clock.now() });
+            await this.store.update(serviceId, patch);
           });
         },
       },
@@ -238,6 +247,7 @@ export class ServiceManager {
       update_time: now,
       transition_at: now,
       due_time: schedule ? now + schedule.duration * UNIT_MS[schedule.time_unit] : null,
+      endpoints: null,
     };
     const placed = this.place(row, { cpu, memoryMb }, instances);
     const log: ServiceUpdateLogRow = { id: uuid(), service_id: id, update_time: now, result: 'RUNNING', config: row.config };
@@ -281,14 +291,15 @@ export class ServiceManager {
         await this.store.update(id, { status: 'running', transition_at: this.clock.now() });
       } else {
         this.release(id);
-        await this.store.update(id, { status: 'failed', error_msg: reason, transition_at: this.clock.now() });
+        await this.store.update(id, { status: 'failed', error_msg: reason, transition_at: this.clock.now(), endpoints: null });
       }
       await this.flushEvents();
       return;
     }
+    this.sweeper ??= setInterval(() => void this.sweep().catch(() => undefined), SWEEP_MS).unref();
     this.event(id, 'normal', wasUp ? 'service updated' : 'service is running');
     if (logId) await this.store.setLogResult(logId, 'SUCCESS');
-    await this.store.update(id, { status: 'running', error_msg: null, transition_at: this.clock.now() });
+    await this.store.update(id, { status: 'running', error_msg: null, transition_at: this.clock.now(), endpoints: recordOf(this.host, this.hostId, id) });
     await this.flushEvents();
   }
 
@@ -299,7 +310,9 @@ export class ServiceManager {
     this.waiting.delete(id);
     this.release(id);
     this.event(id, 'normal', reason);
-    await this.store.update(id, { status: 'stopped', desired: 'stopped', transition_at: this.clock.now() });
+    const row = await this.store.byId(id);
+    if (row) stopOrphans(row);
+    await this.store.update(id, { status: 'stopped', desired: 'stopped', transition_at: this.clock.now(), endpoints: null });
     await this.flushEvents();
   }
 
@@ -398,6 +411,7 @@ export class ServiceManager {
         this.waiting.delete(row.id);
         this.release(row.id);
         this.stats.forget(row.id);
+        stopOrphans(row);
         await this.flushEvents();
         await this.store.delete(row.id);
       });
@@ -431,7 +445,8 @@ export class ServiceManager {
         await this.serialize(row.id, () => this.bringDown(row.id, 'service stopped by its schedule'));
         continue;
       }
-      if (this.host.has(row.id)) continue;
+      // Another replica runs it (or its model servers outlived that replica): adopted as it is, not started twice.
+      if (this.host.has(row.id) || hostedElsewhere(row, this.hostId)) continue;
       const configs = JSON.parse(row.config) as StoredConfig[];
       try {
         // After a restart, a service of a dedicated pool without room (or not restored yet) waits for it.
@@ -449,8 +464,32 @@ export class ServiceManager {
     }
   }
 
+  /**
+   * Every replica, lease or not: takes out of service the instances it runs of a service stopped or
+   * deleted through another replica, or since deployed by another one (an update there).
+   */
+  private async sweep(): Promise<void> {
+    for (const id of this.host.serviceIds()) {
+      if (this.ops.has(id) || this.closing) continue;
+      const row = await this.store.byId(id);
+      if (row && row.desired === 'running' && !recordedElsewhere(row, this.hostId)) continue;
+      void this.serialize(id, async () => {
+        const now = await this.store.byId(id);
+        if (now && now.desired === 'running' && !recordedElsewhere(now, this.hostId)) return;
+        void this.host.remove(id);
+        this.release(id);
+      });
+    }
+  }
+
   async close(): Promise<void> {
     this.closing = true;
+    clearInterval(this.sweeper);
+    // Its instances end with it: another replica's reconciler (or this one's next start) deploys them again.
+    for (const id of this.host.serviceIds()) {
+      const row = await this.store.byId(id).catch(() => undefined);
+      if (row && !recordedElsewhere(row, this.hostId)) await this.store.update(id, { endpoints: null }).catch(() => undefined);
+    }
     await this.batch.close();
     // Closing the host first cancels deployments in progress, so the queued operations end soon.
     await this.host.close();

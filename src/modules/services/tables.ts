@@ -27,6 +27,8 @@ export interface ServiceRow {
   update_time: number;
   transition_at: number;
   due_time: number | null;
+  /** JSON text: StoredEndpoints (where the instances answer), or null while none is up. */
+  endpoints: string | null;
 }
 
 export interface ServiceEventRow {

@@ -47,6 +47,8 @@ export interface ServingInstance {
   usage(): Promise<InstanceUsage>;
   /** The instance's process (the leader of its process group), when it runs in a process of its own. */
   readonly pid?: number | undefined;
+  /** The loopback port of the instance's HTTP server, when it has one (other replicas on this host forward to it). */
+  readonly port?: number | undefined;
   /** Resolves when the instance answers its health check within `timeoutMs`; rejects with why not. */
   probe?(timeoutMs: number): Promise<void>;
   /**

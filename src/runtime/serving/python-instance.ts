@@ -71,7 +71,7 @@ export class PythonInstance implements ServingInstance {
   private readonly child: ChildProcess;
   private readonly agent = new Agent({ keepAlive: true, maxSockets: 64 });
   private readonly log: WriteStream;
-  private port = 0;
+  private serverPort = 0;
   private stopping = false;
   private exitListener: ((reason: string) => void) | undefined;
   private lastCpu = 0;
@@ -124,11 +124,11 @@ export class PythonInstance implements ServingInstance {
       this.child.stdout?.on('data', (d: Buffer) => {
         // What the model's code prints, while it loads too, goes to the instance's log.
         this.log.write(d);
-        if (this.port !== 0) return;
+        if (this.serverPort !== 0) return;
         out += d.toString('utf8');
         const m = /ATELIER_READY (\d+)/.exec(out);
         if (m) {
-          this.port = Number(m[1]);
+          this.serverPort = Number(m[1]);
           clearTimeout(timer);
           resolve();
         }
@@ -150,7 +150,8 @@ export class PythonInstance implements ServingInstance {
     this.ready.catch(() => undefined);
     this.child.on('exit', (code, signal) => {
       this.agent.destroy();
-      if (!this.stopping && this.port !== 0) this.exitListener?.(overMemory ? memoryReason() : `the model server process exited (${signal ?? `code ${code}`})`);
+      if (!this.stopping && this.serverPort !== 0)
+        this.exitListener?.(overMemory ? memoryReason() : `the model server process exited (${signal ?? `code ${code}`})`);
     });
   }
 
@@ -158,54 +159,19 @@ export class PythonInstance implements ServingInstance {
     return this.child.pid;
   }
 
+  get port(): number | undefined {
+    return this.serverPort === 0 ? undefined : this.serverPort;
+  }
+
   predict(req: PredictRequest): Promise<PredictResponse> {
-    const { signal } = req;
-    if (signal?.aborted) return Promise.reject(signal.reason as Error);
-    return new Promise((resolve, reject) => {
-      // An abort destroys the request with its socket, so the agent's slot serves the next request.
-      const failed = (e: Error) =>
-        signal?.aborted ? reject(signal.reason as Error) : resolve({ status: UNREACHABLE, body: `the instance did not answer: ${e.message}` });
-      const r = request(
-        {
-          host: '127.0.0.1',
-          port: this.port,
-          path: '/',
-          method: 'POST',
-          agent: this.agent,
-          signal,
-          headers: { 'content-type': req.contentType, 'content-length': req.raw.length },
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('error', failed);
-          res.on('close', () => {
-            if (!res.complete) failed(new Error('the answer was cut short'));
-          });
-          res.on('end', () => {
-            const text = Buffer.concat(chunks).toString('utf8');
-            let body: unknown = text;
-            try {
-              body = JSON.parse(text) as unknown;
-            } catch {
-              // not JSON: passed on as text
-            }
-            const status = res.statusCode ?? 500;
-            if (status >= 400 && typeof body === 'object' && body !== null && 'error_msg' in body) body = String((body as { error_msg: unknown }).error_msg);
-            resolve({ status, body });
-          });
-        },
-      );
-      r.on('error', failed);
-      r.end(req.raw);
-    });
+    return postPrediction(this.serverPort, this.agent, req);
   }
 
   /** GET /health on a connection of its own, so busy prediction sockets never delay it. */
   probe(timeoutMs: number): Promise<void> {
     const signal = AbortSignal.timeout(timeoutMs);
     return new Promise((resolve, reject) => {
-      const r = request({ host: '127.0.0.1', port: this.port, path: '/health', method: 'GET', agent: false, signal }, (res) => {
+      const r = request({ host: '127.0.0.1', port: this.serverPort, path: '/health', method: 'GET', agent: false, signal }, (res) => {
         res.resume();
         res.on('error', () => undefined);
         res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`GET /health answered ${res.statusCode}`))));
@@ -253,4 +219,51 @@ export class PythonInstance implements ServingInstance {
   onExit(listener: (reason: string) => void): void {
     this.exitListener = listener;
   }
+}
+
+/**
+ * Sends a prediction to a model server on this host and returns its answer; UNREACHABLE when it does
+ * not answer at all. Aborting `req.signal` drops the request.
+ */
+export function postPrediction(port: number, agent: Agent, req: PredictRequest): Promise<PredictResponse> {
+  const { signal } = req;
+  if (signal?.aborted) return Promise.reject(signal.reason as Error);
+  return new Promise((resolve, reject) => {
+    // An abort destroys the request with its socket, so the agent's slot serves the next request.
+    const failed = (e: Error) =>
+      signal?.aborted ? reject(signal.reason as Error) : resolve({ status: UNREACHABLE, body: `the instance did not answer: ${e.message}` });
+    const r = request(
+      {
+        host: '127.0.0.1',
+        port,
+        path: '/',
+        method: 'POST',
+        agent,
+        signal,
+        headers: { 'content-type': req.contentType, 'content-length': req.raw.length },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('error', failed);
+        res.on('close', () => {
+          if (!res.complete) failed(new Error('the answer was cut short'));
+        });
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let body: unknown = text;
+          try {
+            body = JSON.parse(text) as unknown;
+          } catch {
+            // not JSON: passed on as text
+          }
+          const status = res.statusCode ?? 500;
+          if (status >= 400 && typeof body === 'object' && body !== null && 'error_msg' in body) body = String((body as { error_msg: unknown }).error_msg);
+          resolve({ status, body });
+        });
+      },
+    );
+    r.on('error', failed);
+    r.end(req.raw);
+  });
 }

@@ -63,6 +63,11 @@ export class ServingHost {
     return this.live.has(serviceId);
   }
 
+  /** The services with instances serving here. */
+  serviceIds(): string[] {
+    return [...this.live.keys()];
+  }
+
   /**
    * Brings the service to these models: instances of unchanged models stay, new ones are started
    * and must all answer before traffic moves; old ones are drained, then stopped, in the
@@ -160,6 +165,22 @@ export class ServingHost {
   /** The ids of the service's instances that take predictions now. */
   servingIds(serviceId: string): Set<string> {
     return new Set((this.live.get(serviceId)?.models ?? []).flatMap((m) => m.slots.map((s) => s.instance.id)));
+  }
+
+  /** How long a prediction may take before it is dropped. */
+  get predictTimeoutMs(): number {
+    return this.options.predictTimeoutMs;
+  }
+
+  /** Per model of the service: its weight and where its serving instances that have an HTTP server answer. */
+  endpoints(serviceId: string): { modelId: string; weight: number; instances: { port: number; pid: number }[] }[] {
+    return (this.live.get(serviceId)?.models ?? []).map((m) => ({
+      modelId: m.spec.modelId,
+      weight: m.spec.weight,
+      instances: m.slots.flatMap((s) =>
+        s.instance.port === undefined || s.instance.pid === undefined ? [] : [{ port: s.instance.port, pid: s.instance.pid }],
+      ),
+    }));
   }
 
   /** The process groups of the service's instances that run as processes of their own (what pool metrics measure). */
