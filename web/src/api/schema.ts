@@ -1051,6 +1051,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v2/{project_id}/datasets/{dataset_id}/workforce-tasks/{workforce_task_id}/metrics/progress": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Reading a team labeling task's progress over time (an Atelier extension: copies labeled, reviewed and accepted per hour or day) */
+        get: operations["GetWorkforceTaskProgress"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v2/{project_id}/datasets/{dataset_id}/workforce-tasks/{workforce_task_id}/data-annotations/review": {
         parameters: {
             query?: never;
@@ -2237,7 +2254,7 @@ export interface operations {
                  *           ],
                  *           "password": {
                  *             "user": {
-                 *               "name": "fay",
+                 *               "name": "admin",
                  *               "password": "********",
                  *               "domain": {
                  *                 "name": "atelier"
@@ -2247,7 +2264,7 @@ export interface operations {
                  *         },
                  *         "scope": {
                  *           "project": {
-                 *             "name": "fay-p"
+                 *             "id": "b41482af36ae4f09a1e2a855ceda7c50"
                  *           }
                  *         }
                  *       }
@@ -2303,28 +2320,28 @@ export interface operations {
                      *         "methods": [
                      *           "password"
                      *         ],
-                     *         "expires_at": "2026-12-07T02:31:42.528Z",
-                     *         "issued_at": "2026-12-06T02:31:42.528Z",
+                     *         "expires_at": "2026-12-07T06:04:04.364Z",
+                     *         "issued_at": "2026-12-06T06:04:04.364Z",
                      *         "user": {
-                     *           "id": "73f5d26b18e342c5aca2339eb5d57306",
-                     *           "name": "fay",
+                     *           "id": "1cf0dc518ab84a7f9b0b41c0d314d001",
+                     *           "name": "admin",
                      *           "domain": {
-                     *             "id": "8291bac589f6441287804736784108cd",
+                     *             "id": "b1a38ba33c404e0f993cdd2bde5ed671",
                      *             "name": "atelier"
                      *           }
                      *         },
                      *         "project": {
-                     *           "id": "4e7aef67d1f647a3929e5271de1d1938",
-                     *           "name": "fay-p",
+                     *           "id": "b41482af36ae4f09a1e2a855ceda7c50",
+                     *           "name": "default",
                      *           "domain": {
-                     *             "id": "8291bac589f6441287804736784108cd",
+                     *             "id": "b1a38ba33c404e0f993cdd2bde5ed671",
                      *             "name": "atelier"
                      *           }
                      *         },
                      *         "roles": [
                      *           {
-                     *             "id": "user",
-                     *             "name": "te_agency"
+                     *             "id": "admin",
+                     *             "name": "te_admin"
                      *           }
                      *         ],
                      *         "catalog": []
@@ -11463,7 +11480,7 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example 036e8b8662ed4fabb8c20ade550c2091
+                 * @example b41482af36ae4f09a1e2a855ceda7c50
                  */
                 project_id: string;
             };
@@ -11473,15 +11490,15 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "dataset_name": "ds-1-56144",
+                 *       "dataset_name": "ds-1-44368",
                  *       "dataset_type": 0,
                  *       "data_sources": [
                  *         {
                  *           "data_type": 0,
-                 *           "data_path": "/samples-bucket/ds-1-56144/in/"
+                 *           "data_path": "/samples-bucket/ds-1-44368/in/"
                  *         }
                  *       ],
-                 *       "work_path": "/samples-bucket/ds-1-56144/out/",
+                 *       "work_path": "/samples-bucket/ds-1-44368/out/",
                  *       "work_path_type": 0,
                  *       "labels": [
                  *         {
@@ -11622,8 +11639,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "dataset_id": "4l9VHN06KjX3EBaYpu0",
-                     *       "import_task_id": "4l9VHN06KjX3EBaYpu0_WYDt3HQOu49ItPvKm0H"
+                     *       "dataset_id": "OVCQhy15P0USYNspvMk",
+                     *       "import_task_id": "OVCQhy15P0USYNspvMk_ntacS8jFH76gOhBEQg7"
                      *     }
                      */
                     "application/json": {
@@ -11718,12 +11735,12 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example 036e8b8662ed4fabb8c20ade550c2091
+                 * @example a1f032f9a69c44d6ae353d3528dc0fab
                  */
                 project_id: string;
                 /**
                  * @description Dataset ID
-                 * @example 4l9VHN06KjX3EBaYpu0
+                 * @example 5AZnnTtjQyVmXbveh1o
                  */
                 dataset_id: string;
             };
@@ -11742,18 +11759,18 @@ export interface operations {
                      *       "annotated_sample_count": 0,
                      *       "annotated_sub_sample_count": 0,
                      *       "content_labeling": true,
-                     *       "create_time": 1796524356225,
+                     *       "create_time": 1796537057400,
                      *       "data_format": "Default",
                      *       "data_sources": [
                      *         {
                      *           "data_type": 0,
-                     *           "data_path": "/samples-bucket/ds-1-56144/in/"
+                     *           "data_path": "/samples-bucket/ds-2-57245/in/"
                      *         }
                      *       ],
-                     *       "data_update_time": 1796524356241,
+                     *       "data_update_time": 1796537057402,
                      *       "dataset_format": 0,
-                     *       "dataset_id": "4l9VHN06KjX3EBaYpu0",
-                     *       "dataset_name": "ds-1-56144",
+                     *       "dataset_id": "5AZnnTtjQyVmXbveh1o",
+                     *       "dataset_name": "ds-2-57245",
                      *       "dataset_tags": [
                      *         "Image",
                      *         "Image classification"
@@ -11768,28 +11785,28 @@ export interface operations {
                      *         "0"
                      *       ],
                      *       "import_data": false,
-                     *       "inner_annotation_path": "/samples-bucket/ds-1-56144/out/ds-1-56144-4l9VHN06KjX3EBaYpu0/annotation/",
-                     *       "inner_data_path": "/samples-bucket/ds-1-56144/out/ds-1-56144-4l9VHN06KjX3EBaYpu0/data/",
-                     *       "inner_log_path": "/samples-bucket/ds-1-56144/out/ds-1-56144-4l9VHN06KjX3EBaYpu0/logs/",
-                     *       "inner_task_path": "/samples-bucket/ds-1-56144/out/ds-1-56144-4l9VHN06KjX3EBaYpu0/task/",
-                     *       "inner_temp_path": "/samples-bucket/ds-1-56144/out/ds-1-56144-4l9VHN06KjX3EBaYpu0/temp/",
-                     *       "inner_work_path": "/samples-bucket/ds-1-56144/out/ds-1-56144-4l9VHN06KjX3EBaYpu0/",
+                     *       "inner_annotation_path": "/samples-bucket/ds-2-57245/out/ds-2-57245-5AZnnTtjQyVmXbveh1o/annotation/",
+                     *       "inner_data_path": "/samples-bucket/ds-2-57245/out/ds-2-57245-5AZnnTtjQyVmXbveh1o/data/",
+                     *       "inner_log_path": "/samples-bucket/ds-2-57245/out/ds-2-57245-5AZnnTtjQyVmXbveh1o/logs/",
+                     *       "inner_task_path": "/samples-bucket/ds-2-57245/out/ds-2-57245-5AZnnTtjQyVmXbveh1o/task/",
+                     *       "inner_temp_path": "/samples-bucket/ds-2-57245/out/ds-2-57245-5AZnnTtjQyVmXbveh1o/temp/",
+                     *       "inner_work_path": "/samples-bucket/ds-2-57245/out/ds-2-57245-5AZnnTtjQyVmXbveh1o/",
                      *       "label_task_count": 0,
                      *       "managed": false,
                      *       "next_version_num": 1,
                      *       "running_tasks_id": [
-                     *         "65111426-612d-4184-9cb0-89f7ea25f1d1"
+                     *         "c742e99a-8931-490d-adb2-9129bb19f734"
                      *       ],
                      *       "status": 0,
                      *       "total_sample_count": 0,
                      *       "total_sub_sample_count": 0,
                      *       "unconfirmed_sample_count": 0,
-                     *       "update_time": 1796524356241,
-                     *       "work_path": "/samples-bucket/ds-1-56144/out/",
+                     *       "update_time": 1796537057402,
+                     *       "work_path": "/samples-bucket/ds-2-57245/out/",
                      *       "work_path_type": 0,
                      *       "workforce_task_count": 0,
                      *       "workspace_id": "0",
-                     *       "import_task_id": "4l9VHN06KjX3EBaYpu0_WYDt3HQOu49ItPvKm0H",
+                     *       "import_task_id": "5AZnnTtjQyVmXbveh1o_kwGMibNXkFx63OhGkln",
                      *       "labels": [
                      *         {
                      *           "name": "cat",
@@ -12755,12 +12772,12 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example 7a370da360ff4403a9274c89f1eed13d
+                 * @example a5e7e83608a8460795d038c6c42448a9
                  */
                 project_id: string;
                 /**
                  * @description Dataset ID
-                 * @example KzcgUOYuZduk1VJRAqK
+                 * @example TJY6e3DiQj1D1IXbEda
                  */
                 dataset_id: string;
             };
@@ -12805,7 +12822,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "version_id": "WhcN3DK5iIstMHJW0sT"
+                     *       "version_id": "XAdkk6oEP1xsohjrgC8"
                      *     }
                      */
                     "application/json": {
@@ -12893,17 +12910,17 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example 7a370da360ff4403a9274c89f1eed13d
+                 * @example a5e7e83608a8460795d038c6c42448a9
                  */
                 project_id: string;
                 /**
                  * @description Dataset ID
-                 * @example KzcgUOYuZduk1VJRAqK
+                 * @example TJY6e3DiQj1D1IXbEda
                  */
                 dataset_id: string;
                 /**
                  * @description Version ID
-                 * @example WhcN3DK5iIstMHJW0sT
+                 * @example XAdkk6oEP1xsohjrgC8
                  */
                 version_id: string;
             };
@@ -12923,7 +12940,7 @@ export interface operations {
                      *       "annotated_sample_count": 20,
                      *       "annotated_sub_sample_count": 0,
                      *       "clear_hard_property": true,
-                     *       "create_time": 1796524371499,
+                     *       "create_time": 1796537032097,
                      *       "description": "team labels",
                      *       "export_images": false,
                      *       "extract_serial_number": false,
@@ -12938,11 +12955,11 @@ export interface operations {
                      *       "total_sample_count": 20,
                      *       "total_sub_sample_count": 0,
                      *       "train_evaluate_sample_ratio": "1.00",
-                     *       "update_time": 1796524371706,
+                     *       "update_time": 1796537032144,
                      *       "version_format": "Default",
-                     *       "version_id": "WhcN3DK5iIstMHJW0sT",
+                     *       "version_id": "XAdkk6oEP1xsohjrgC8",
                      *       "version_name": "V001",
-                     *       "data_path": "/samples-bucket/ds-1-67636/out/ds-1-67636-KzcgUOYuZduk1VJRAqK/annotation/V001/data/",
+                     *       "data_path": "/samples-bucket/ds-1-28060/out/ds-1-28060-TJY6e3DiQj1D1IXbEda/annotation/V001/data/",
                      *       "label_stats": [
                      *         {
                      *           "count": 10,
@@ -12960,7 +12977,7 @@ export interface operations {
                      *         }
                      *       ],
                      *       "label_type": "single",
-                     *       "manifest_path": "/samples-bucket/ds-1-67636/out/ds-1-67636-KzcgUOYuZduk1VJRAqK/annotation/V001/ds-1-67636-V001.manifest"
+                     *       "manifest_path": "/samples-bucket/ds-1-28060/out/ds-1-28060-TJY6e3DiQj1D1IXbEda/annotation/V001/ds-1-28060-V001.manifest"
                      *     }
                      */
                     "application/json": {
@@ -13265,12 +13282,12 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example 036e8b8662ed4fabb8c20ade550c2091
+                 * @example d4ad664a47d3412d973a3996da47888b
                  */
                 project_id: string;
                 /**
                  * @description Dataset ID
-                 * @example 4l9VHN06KjX3EBaYpu0
+                 * @example gTRgVVNtsM9omk8Yb6H
                  */
                 dataset_id: string;
             };
@@ -13291,74 +13308,74 @@ export interface operations {
                      *         {
                      *           "labels": [],
                      *           "metadata": {},
-                     *           "sample_dir": "/samples-bucket/ds-1-56144/in/",
-                     *           "sample_id": "01a2493234fbc3d3e0dc968e7ee5a989",
-                     *           "sample_name": "img-004.png",
-                     *           "sample_size": 70,
-                     *           "sample_status": "UN_ANNOTATION",
-                     *           "sample_time": 1796524356145,
-                     *           "sample_type": 0,
-                     *           "source": "http://127.0.0.1:34303/objects/samples-bucket/ds-1-56144/in/img-004.png?Expires=1796527980&Signature=bZ9pe6YBiKtZvnprfeIJFGeu5Qx8efq-Kngx2HC-oXM"
-                     *         },
-                     *         {
-                     *           "labels": [],
-                     *           "metadata": {},
-                     *           "sample_dir": "/samples-bucket/ds-1-56144/in/",
-                     *           "sample_id": "01a2493234fbb157e2da6ebd7d4c7ed7",
-                     *           "sample_name": "img-002.png",
-                     *           "sample_size": 70,
-                     *           "sample_status": "UN_ANNOTATION",
-                     *           "sample_time": 1796524356145,
-                     *           "sample_type": 0,
-                     *           "source": "http://127.0.0.1:34303/objects/samples-bucket/ds-1-56144/in/img-002.png?Expires=1796527980&Signature=6NT2K1SfhHB7dzd4tIk58lkQaCYk7g77dIC4U3XnVnQ"
-                     *         },
-                     *         {
-                     *           "labels": [],
-                     *           "metadata": {},
-                     *           "sample_dir": "/samples-bucket/ds-1-56144/in/",
-                     *           "sample_id": "01a2493234fba1c018fb1fa734376873",
-                     *           "sample_name": "img-001.png",
-                     *           "sample_size": 70,
-                     *           "sample_status": "UN_ANNOTATION",
-                     *           "sample_time": 1796524356145,
-                     *           "sample_type": 0,
-                     *           "source": "http://127.0.0.1:34303/objects/samples-bucket/ds-1-56144/in/img-001.png?Expires=1796527980&Signature=--tPyEr8LdbEDotRcarG2jiVQIcJsC3PsuhCjRmaabc"
-                     *         },
-                     *         {
-                     *           "labels": [],
-                     *           "metadata": {},
-                     *           "sample_dir": "/samples-bucket/ds-1-56144/in/",
-                     *           "sample_id": "01a2493234fb4d302eca9d653c0d0d5d",
+                     *           "sample_dir": "/samples-bucket/ds-1-31496/in/",
+                     *           "sample_id": "01a249f39c7d9eb4246c482d2266c7f6",
                      *           "sample_name": "img-000.png",
                      *           "sample_size": 70,
                      *           "sample_status": "UN_ANNOTATION",
-                     *           "sample_time": 1796524356145,
+                     *           "sample_time": 1796537031497,
                      *           "sample_type": 0,
-                     *           "source": "http://127.0.0.1:34303/objects/samples-bucket/ds-1-56144/in/img-000.png?Expires=1796527980&Signature=LqV0qJjDC-n2yy-2GLQquKMDcBzN4jCJBHZNysAwCXw"
+                     *           "source": "http://127.0.0.1:44893/objects/samples-bucket/ds-1-31496/in/img-000.png?Expires=1796540640&Signature=a9YntVgJKG6vsMVfEohzU1L33UsZDgsz4HQvjCXQmNw"
                      *         },
                      *         {
                      *           "labels": [],
                      *           "metadata": {},
-                     *           "sample_dir": "/samples-bucket/ds-1-56144/in/",
-                     *           "sample_id": "01a2493234fb369bfe94409f1a231828",
-                     *           "sample_name": "img-005.png",
+                     *           "sample_dir": "/samples-bucket/ds-1-31496/in/",
+                     *           "sample_id": "01a249f39c7d9de96a526de515ab7d0b",
+                     *           "sample_name": "img-004.png",
                      *           "sample_size": 70,
                      *           "sample_status": "UN_ANNOTATION",
-                     *           "sample_time": 1796524356145,
+                     *           "sample_time": 1796537031497,
                      *           "sample_type": 0,
-                     *           "source": "http://127.0.0.1:34303/objects/samples-bucket/ds-1-56144/in/img-005.png?Expires=1796527980&Signature=8b3WlHuGwiZcTlM7y-VQUcGYy8kHyDMp5JWPZzGSvNk"
+                     *           "source": "http://127.0.0.1:44893/objects/samples-bucket/ds-1-31496/in/img-004.png?Expires=1796540640&Signature=3EOhiBT0AI4jS0BfDI7KutgFvqnm_XRkznHrDv0E6Is"
                      *         },
                      *         {
                      *           "labels": [],
                      *           "metadata": {},
-                     *           "sample_dir": "/samples-bucket/ds-1-56144/in/",
-                     *           "sample_id": "01a2493234fb2bdf33c903fbb1026fde",
+                     *           "sample_dir": "/samples-bucket/ds-1-31496/in/",
+                     *           "sample_id": "01a249f39c7d82635985544ab1659b48",
+                     *           "sample_name": "img-002.png",
+                     *           "sample_size": 70,
+                     *           "sample_status": "UN_ANNOTATION",
+                     *           "sample_time": 1796537031497,
+                     *           "sample_type": 0,
+                     *           "source": "http://127.0.0.1:44893/objects/samples-bucket/ds-1-31496/in/img-002.png?Expires=1796540640&Signature=ISzKdTDh3yR3K1NgiO7mI7MDuC0RbixV-leafBd7uqg"
+                     *         },
+                     *         {
+                     *           "labels": [],
+                     *           "metadata": {},
+                     *           "sample_dir": "/samples-bucket/ds-1-31496/in/",
+                     *           "sample_id": "01a249f39c7d7ee2bc31a137025127a4",
+                     *           "sample_name": "img-001.png",
+                     *           "sample_size": 70,
+                     *           "sample_status": "UN_ANNOTATION",
+                     *           "sample_time": 1796537031497,
+                     *           "sample_type": 0,
+                     *           "source": "http://127.0.0.1:44893/objects/samples-bucket/ds-1-31496/in/img-001.png?Expires=1796540640&Signature=A9fqzjF2WoSWVq6gSUWBMFTEjraj4wXsEELONW1tPGI"
+                     *         },
+                     *         {
+                     *           "labels": [],
+                     *           "metadata": {},
+                     *           "sample_dir": "/samples-bucket/ds-1-31496/in/",
+                     *           "sample_id": "01a249f39c7d354f5df76d747cba817e",
                      *           "sample_name": "img-003.png",
                      *           "sample_size": 70,
                      *           "sample_status": "UN_ANNOTATION",
-                     *           "sample_time": 1796524356145,
+                     *           "sample_time": 1796537031497,
                      *           "sample_type": 0,
-                     *           "source": "http://127.0.0.1:34303/objects/samples-bucket/ds-1-56144/in/img-003.png?Expires=1796527980&Signature=P_OPeJCBFi-dh9KhSiXboCYcUMJpRONW2-2PMC_szjE"
+                     *           "source": "http://127.0.0.1:44893/objects/samples-bucket/ds-1-31496/in/img-003.png?Expires=1796540640&Signature=YARlEmnbF-sekg4UjDc9w4a5xgxOjX1G4gMYDv9jF1s"
+                     *         },
+                     *         {
+                     *           "labels": [],
+                     *           "metadata": {},
+                     *           "sample_dir": "/samples-bucket/ds-1-31496/in/",
+                     *           "sample_id": "01a249f39c7d164f788cdf1cf6ac9f25",
+                     *           "sample_name": "img-005.png",
+                     *           "sample_size": 70,
+                     *           "sample_status": "UN_ANNOTATION",
+                     *           "sample_time": 1796537031497,
+                     *           "sample_type": 0,
+                     *           "source": "http://127.0.0.1:44893/objects/samples-bucket/ds-1-31496/in/img-005.png?Expires=1796540640&Signature=YWD6wM_Th8G1HFf3DKHFXiKLnBpJPne4aAI8O5aTLoI"
                      *         }
                      *       ]
                      *     }
@@ -13501,12 +13518,12 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example 036e8b8662ed4fabb8c20ade550c2091
+                 * @example d4ad664a47d3412d973a3996da47888b
                  */
                 project_id: string;
                 /**
                  * @description Dataset ID
-                 * @example 4l9VHN06KjX3EBaYpu0
+                 * @example gTRgVVNtsM9omk8Yb6H
                  */
                 dataset_id: string;
             };
@@ -13518,7 +13535,7 @@ export interface operations {
                  * @example {
                  *       "samples": [
                  *         {
-                 *           "sample_id": "01a2493234fbb157e2da6ebd7d4c7ed7",
+                 *           "sample_id": "01a249f39c7d9de96a526de515ab7d0b",
                  *           "metadata": {
                  *             "@modelarts:hard": 1,
                  *             "@modelarts:hard_reasons": [
@@ -13529,7 +13546,7 @@ export interface operations {
                  *           }
                  *         },
                  *         {
-                 *           "sample_id": "01a2493234fbc3d3e0dc968e7ee5a989",
+                 *           "sample_id": "01a249f39c7d9eb4246c482d2266c7f6",
                  *           "metadata": {
                  *             "group": "g1"
                  *           }
@@ -13737,12 +13754,12 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example 7f9abad0519b42bcb246bc0da7ddd611
+                 * @example a1f032f9a69c44d6ae353d3528dc0fab
                  */
                 project_id: string;
                 /**
                  * @description Dataset ID
-                 * @example R7JShMximQ4JtnRMROB
+                 * @example 3YyN0lezx54rOJrDvPx
                  */
                 dataset_id: string;
             };
@@ -13755,17 +13772,17 @@ export interface operations {
                  *       "samples": [
                  *         {
                  *           "data_source": {
-                 *             "data_path": "/samples-bucket/ds-3-87159/in/c.jpg"
+                 *             "data_path": "/samples-bucket/ds-3-57459/in/c.jpg"
                  *           }
                  *         },
                  *         {
                  *           "data_source": {
-                 *             "data_path": "/samples-bucket/ds-3-87159/in/d.jpg"
+                 *             "data_path": "/samples-bucket/ds-3-57459/in/d.jpg"
                  *           }
                  *         },
                  *         {
                  *           "data_source": {
-                 *             "data_path": "/samples-bucket/ds-3-87159/in/e.jpg"
+                 *             "data_path": "/samples-bucket/ds-3-57459/in/e.jpg"
                  *           }
                  *         }
                  *       ]
@@ -13907,18 +13924,18 @@ export interface operations {
                      *       "results": [
                      *         {
                      *           "success": true,
-                     *           "info": "01a24932ac2ae6ce230eba14faaf250a",
-                     *           "name": "/samples-bucket/ds-3-87159/in/c.jpg"
+                     *           "info": "01a249f4014c4d182179def4d1e77a34",
+                     *           "name": "/samples-bucket/ds-3-57459/in/c.jpg"
                      *         },
                      *         {
                      *           "success": true,
-                     *           "info": "01a24932ac2a6ffff69676c12561f5eb",
-                     *           "name": "/samples-bucket/ds-3-87159/in/d.jpg"
+                     *           "info": "01a249f4014caf8d694a428104262d13",
+                     *           "name": "/samples-bucket/ds-3-57459/in/d.jpg"
                      *         },
                      *         {
                      *           "success": true,
-                     *           "info": "01a24932ac2a792b6c66d0983ef9f64b",
-                     *           "name": "/samples-bucket/ds-3-87159/in/e.jpg"
+                     *           "info": "01a249f4014c69bcfb4f1a547544fb92",
+                     *           "name": "/samples-bucket/ds-3-57459/in/e.jpg"
                      *         }
                      *       ]
                      *     }
@@ -14197,17 +14214,17 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example 036e8b8662ed4fabb8c20ade550c2091
+                 * @example d4ad664a47d3412d973a3996da47888b
                  */
                 project_id: string;
                 /**
                  * @description Dataset ID
-                 * @example 4l9VHN06KjX3EBaYpu0
+                 * @example DOAnEt5r1zTpin0nCI1
                  */
                 dataset_id: string;
                 /**
                  * @description Sample ID (32 hex characters)
-                 * @example 01a2493234fb2bdf33c903fbb1026fde
+                 * @example 01a249f39e63b57d6fa95f85636a6b48
                  */
                 sample_id: string;
             };
@@ -14231,14 +14248,14 @@ export interface operations {
                      *         }
                      *       ],
                      *       "metadata": {},
-                     *       "sample_dir": "/samples-bucket/ds-1-56144/in/",
-                     *       "sample_id": "01a2493234fb2bdf33c903fbb1026fde",
-                     *       "sample_name": "img-003.png",
+                     *       "sample_dir": "/samples-bucket/ds-2-32265/in/",
+                     *       "sample_id": "01a249f39e63b57d6fa95f85636a6b48",
+                     *       "sample_name": "img-002.png",
                      *       "sample_size": 70,
                      *       "sample_status": "MANUAL_ANNOTATION",
-                     *       "sample_time": 1796524356145,
+                     *       "sample_time": 1796537032266,
                      *       "sample_type": 0,
-                     *       "source": "http://127.0.0.1:34303/objects/samples-bucket/ds-1-56144/in/img-003.png?Expires=1796527980&Signature=P_OPeJCBFi-dh9KhSiXboCYcUMJpRONW2-2PMC_szjE"
+                     *       "source": "http://127.0.0.1:44893/objects/samples-bucket/ds-2-32265/in/img-002.png?Expires=1796540640&Signature=hF_Wa9_0_2N5b9tNJ_K7h8SSxsIveCd1aTjO941Bwj0"
                      *     }
                      */
                     "application/json": {
@@ -16082,7 +16099,7 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example 036e8b8662ed4fabb8c20ade550c2091
+                 * @example a1f032f9a69c44d6ae353d3528dc0fab
                  */
                 project_id: string;
             };
@@ -16092,7 +16109,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "workforce_name": "acceptance-team"
+                 *       "workforce_name": "rep-team"
                  *     }
                  */
                 "application/json": {
@@ -16112,7 +16129,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "workforce_id": "7ujLJTRzStNAgXYPN2p"
+                     *       "workforce_id": "v3QEFozvZ70sQHZN9Vx"
                      *     }
                      */
                     "application/json": {
@@ -16747,12 +16764,12 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example 7a370da360ff4403a9274c89f1eed13d
+                 * @example a5e7e83608a8460795d038c6c42448a9
                  */
                 project_id: string;
                 /**
                  * @description Labeling team ID
-                 * @example TScNsuLM7RCd5jOX5MR
+                 * @example RdrHDHDgPOaFHSaSWNz
                  */
                 workforce_id: string;
             };
@@ -16771,34 +16788,34 @@ export interface operations {
                      *       "total_number": 3,
                      *       "workers": [
                      *         {
-                     *           "create_time": 1796524368598,
+                     *           "create_time": 1796537029661,
                      *           "description": "",
                      *           "email": "rev@example.com",
                      *           "role": 1,
                      *           "status": 2,
-                     *           "update_time": 1796524369628,
-                     *           "worker_id": "e4bcfcb7cac34e6bb7a09410fd106f27",
-                     *           "workforce_id": "TScNsuLM7RCd5jOX5MR"
+                     *           "update_time": 1796537030539,
+                     *           "worker_id": "8bdec9817d7f45bc9d47c52401bd15c9",
+                     *           "workforce_id": "RdrHDHDgPOaFHSaSWNz"
                      *         },
                      *         {
-                     *           "create_time": 1796524368550,
+                     *           "create_time": 1796537029632,
                      *           "description": "",
                      *           "email": "lab1@example.com",
                      *           "role": 0,
                      *           "status": 2,
-                     *           "update_time": 1796524369227,
-                     *           "worker_id": "d9e84f1bc5a24c5f8582c8079ef16006",
-                     *           "workforce_id": "TScNsuLM7RCd5jOX5MR"
+                     *           "update_time": 1796537030235,
+                     *           "worker_id": "f0a2ddeeaa454116a0954887a6e1306a",
+                     *           "workforce_id": "RdrHDHDgPOaFHSaSWNz"
                      *         },
                      *         {
-                     *           "create_time": 1796524368550,
+                     *           "create_time": 1796537029632,
                      *           "description": "",
                      *           "email": "lab2@example.com",
                      *           "role": 0,
                      *           "status": 2,
-                     *           "update_time": 1796524369416,
-                     *           "worker_id": "72f82d5ee7324727a7e13b355cb6663b",
-                     *           "workforce_id": "TScNsuLM7RCd5jOX5MR"
+                     *           "update_time": 1796537030408,
+                     *           "worker_id": "36e07a9b994949ac83e2132d8c5300ca",
+                     *           "workforce_id": "RdrHDHDgPOaFHSaSWNz"
                      *         }
                      *       ]
                      *     }
@@ -16913,12 +16930,12 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example 036e8b8662ed4fabb8c20ade550c2091
+                 * @example a1f032f9a69c44d6ae353d3528dc0fab
                  */
                 project_id: string;
                 /**
                  * @description Labeling team ID
-                 * @example 7ujLJTRzStNAgXYPN2p
+                 * @example nEp8O14R68xBD1iUEs8
                  */
                 workforce_id: string;
             };
@@ -16928,7 +16945,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "emails": "ann@example.com",
+                 *       "emails": "s1@example.com,s2@example.com",
                  *       "role": 0
                  *     }
                  */
@@ -17454,17 +17471,17 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example 7a370da360ff4403a9274c89f1eed13d
+                 * @example a5e7e83608a8460795d038c6c42448a9
                  */
                 project_id: string;
                 /**
                  * @description Labeling team ID
-                 * @example TScNsuLM7RCd5jOX5MR
+                 * @example RdrHDHDgPOaFHSaSWNz
                  */
                 workforce_id: string;
                 /**
                  * @description Team member ID
-                 * @example 72f82d5ee7324727a7e13b355cb6663b
+                 * @example 36e07a9b994949ac83e2132d8c5300ca
                  */
                 worker_id: string;
             };
@@ -17558,7 +17575,7 @@ export interface operations {
             path: {
                 /**
                  * @description The token of the invitation link, as the mail gives it
-                 * @example Gm0GexwPcFRy7UFOTSBazlkeaFm2Ktym8dj_gjU3188
+                 * @example LiAA20JXUZVsB7KsHHBwJYI9rE2QZeNTtKD5T2WMw5Y
                  */
                 token: string;
             };
@@ -17587,8 +17604,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "domain_name": "atelier",
-                     *       "user_name": "l1@example.com",
-                     *       "project_id": "7f9abad0519b42bcb246bc0da7ddd611",
+                     *       "user_name": "l2@example.com",
+                     *       "project_id": "a1f032f9a69c44d6ae353d3528dc0fab",
                      *       "project_name": "default"
                      *     }
                      */
@@ -17683,17 +17700,17 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example 036e8b8662ed4fabb8c20ade550c2091
+                 * @example a5e7e83608a8460795d038c6c42448a9
                  */
                 project_id: string;
                 /**
                  * @description Dataset ID
-                 * @example 4l9VHN06KjX3EBaYpu0
+                 * @example TJY6e3DiQj1D1IXbEda
                  */
                 dataset_id: string;
                 /**
                  * @description Team labeling task ID
-                 * @example task-flow
+                 * @example md53xLMxYZwuOVYHKsw
                  */
                 workforce_task_id: string;
             };
@@ -17723,7 +17740,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "task_id": "QBS8MraLBFohduislYU"
+                     *       "task_id": "eBv76kcmIGHqz1uhyM5"
                      *     }
                      */
                     "application/json": {
@@ -17809,7 +17826,7 @@ export interface operations {
             query: {
                 /**
                  * @description The acceptance whose figures checking_stats gives
-                 * @example QBS8MraLBFohduislYU
+                 * @example GWcRswPq0xwgxBSWVK6
                  */
                 checking_task_id: string;
             };
@@ -17817,17 +17834,17 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example 036e8b8662ed4fabb8c20ade550c2091
+                 * @example bed6673ee79347189b66708b27f0aa8c
                  */
                 project_id: string;
                 /**
                  * @description Dataset ID
-                 * @example 4l9VHN06KjX3EBaYpu0
+                 * @example vxUBtxmepziD0fRe4pb
                  */
                 dataset_id: string;
                 /**
                  * @description Team labeling task ID
-                 * @example task-flow
+                 * @example task-figures
                  */
                 workforce_task_id: string;
             };
@@ -17848,27 +17865,27 @@ export interface operations {
                      *         "checked_sample_count": 2,
                      *         "pass_rate": 0.5,
                      *         "rejected_sample_count": 1,
-                     *         "sampled_sample_count": 2,
-                     *         "sampling_num": 2,
+                     *         "sampled_sample_count": 3,
+                     *         "sampling_num": 3,
                      *         "sampling_rate": 1,
                      *         "score": "B",
-                     *         "total_sample_count": 2,
+                     *         "total_sample_count": 3,
                      *         "total_score": 6,
-                     *         "unchecked_sample_count": 0,
-                     *         "task_id": "QBS8MraLBFohduislYU"
+                     *         "unchecked_sample_count": 1,
+                     *         "task_id": "GWcRswPq0xwgxBSWVK6"
                      *       },
                      *       "total_stats": {
                      *         "accepted_sample_count": 1,
                      *         "checked_sample_count": 2,
                      *         "pass_rate": 0.5,
                      *         "rejected_sample_count": 1,
-                     *         "sampled_sample_count": 2,
-                     *         "sampling_num": 2,
+                     *         "sampled_sample_count": 3,
+                     *         "sampling_num": 3,
                      *         "sampling_rate": 1,
                      *         "score": "B",
-                     *         "total_sample_count": 2,
+                     *         "total_sample_count": 3,
                      *         "total_score": 6,
-                     *         "unchecked_sample_count": 0
+                     *         "unchecked_sample_count": 1
                      *       }
                      *     }
                      */
@@ -18012,17 +18029,17 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example 036e8b8662ed4fabb8c20ade550c2091
+                 * @example b41482af36ae4f09a1e2a855ceda7c50
                  */
                 project_id: string;
                 /**
                  * @description Dataset ID
-                 * @example 4l9VHN06KjX3EBaYpu0
+                 * @example OVCQhy15P0USYNspvMk
                  */
                 dataset_id: string;
                 /**
                  * @description Team labeling task ID
-                 * @example task-flow
+                 * @example task-progress
                  */
                 workforce_task_id: string;
             };
@@ -18032,7 +18049,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "action": 4
+                 *       "action": 0
                  *     }
                  */
                 "application/json": {
@@ -18055,7 +18072,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "sample_count": 2
+                     *       "sample_count": 3
                      *     }
                      */
                     "application/json": {
@@ -18196,17 +18213,17 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example 7a370da360ff4403a9274c89f1eed13d
+                 * @example a5e7e83608a8460795d038c6c42448a9
                  */
                 project_id: string;
                 /**
                  * @description Dataset ID
-                 * @example KzcgUOYuZduk1VJRAqK
+                 * @example TJY6e3DiQj1D1IXbEda
                  */
                 dataset_id: string;
                 /**
                  * @description Team labeling task ID
-                 * @example izmlUlLdVOgjik2MSDw
+                 * @example md53xLMxYZwuOVYHKsw
                  */
                 workforce_task_id: string;
             };
@@ -18218,62 +18235,62 @@ export interface operations {
                  * @example {
                  *       "comments": [
                  *         {
-                 *           "sample_id": "01a2493261f35671f5c36aecc976789e",
-                 *           "worker_id": "d9e84f1bc5a24c5f8582c8079ef16006",
+                 *           "sample_id": "01a249f3937940d35959b3d04f6e099d",
+                 *           "worker_id": "f0a2ddeeaa454116a0954887a6e1306a",
                  *           "accept": true,
                  *           "score": "A"
                  *         },
                  *         {
-                 *           "sample_id": "01a2493261f396690a991a00d0249569",
-                 *           "worker_id": "72f82d5ee7324727a7e13b355cb6663b",
+                 *           "sample_id": "01a249f39379620388e8c8eea011024c",
+                 *           "worker_id": "36e07a9b994949ac83e2132d8c5300ca",
                  *           "accept": true,
                  *           "score": "A"
                  *         },
                  *         {
-                 *           "sample_id": "01a2493261f3e17d5fb2a716551033bd",
-                 *           "worker_id": "d9e84f1bc5a24c5f8582c8079ef16006",
+                 *           "sample_id": "01a249f39379751c27cc5bd02b127cf6",
+                 *           "worker_id": "f0a2ddeeaa454116a0954887a6e1306a",
                  *           "accept": true,
                  *           "score": "A"
                  *         },
                  *         {
-                 *           "sample_id": "01a2493261f30fdc400cf6be2faf6617",
-                 *           "worker_id": "d9e84f1bc5a24c5f8582c8079ef16006",
+                 *           "sample_id": "01a249f3937918eedc050ff473f8697a",
+                 *           "worker_id": "f0a2ddeeaa454116a0954887a6e1306a",
                  *           "accept": true,
                  *           "score": "A"
                  *         },
                  *         {
-                 *           "sample_id": "01a2493261f34bea1e5e42e01244456c",
-                 *           "worker_id": "72f82d5ee7324727a7e13b355cb6663b",
+                 *           "sample_id": "01a249f39379142ab13f7efa1c43a0b7",
+                 *           "worker_id": "36e07a9b994949ac83e2132d8c5300ca",
                  *           "accept": true,
                  *           "score": "A"
                  *         },
                  *         {
-                 *           "sample_id": "01a2493261f369e0f2f9cc9c023b534e",
-                 *           "worker_id": "d9e84f1bc5a24c5f8582c8079ef16006",
+                 *           "sample_id": "01a249f393791938d7b16b49b30d138e",
+                 *           "worker_id": "f0a2ddeeaa454116a0954887a6e1306a",
                  *           "accept": true,
                  *           "score": "A"
                  *         },
                  *         {
-                 *           "sample_id": "01a2493261f3aa1a2b37bac21f2be2ab",
-                 *           "worker_id": "72f82d5ee7324727a7e13b355cb6663b",
+                 *           "sample_id": "01a249f3937950cb68478acf083920ab",
+                 *           "worker_id": "f0a2ddeeaa454116a0954887a6e1306a",
                  *           "accept": true,
                  *           "score": "A"
                  *         },
                  *         {
-                 *           "sample_id": "01a2493261f3bae30a5fbc02aace37e9",
-                 *           "worker_id": "d9e84f1bc5a24c5f8582c8079ef16006",
+                 *           "sample_id": "01a249f3937972555266d317db69cbd3",
+                 *           "worker_id": "36e07a9b994949ac83e2132d8c5300ca",
                  *           "accept": true,
                  *           "score": "A"
                  *         },
                  *         {
-                 *           "sample_id": "01a2493261f3c68a10a49d477653292d",
-                 *           "worker_id": "d9e84f1bc5a24c5f8582c8079ef16006",
+                 *           "sample_id": "01a249f39379abe435decb31825bde84",
+                 *           "worker_id": "f0a2ddeeaa454116a0954887a6e1306a",
                  *           "accept": true,
                  *           "score": "A"
                  *         },
                  *         {
-                 *           "sample_id": "01a2493261f3eb35e7f31d5b7f791b6a",
-                 *           "worker_id": "d9e84f1bc5a24c5f8582c8079ef16006",
+                 *           "sample_id": "01a249f39379b50e27aaf18474ef34e7",
+                 *           "worker_id": "36e07a9b994949ac83e2132d8c5300ca",
                  *           "accept": true,
                  *           "score": "A"
                  *         }
@@ -18393,12 +18410,12 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example 036e8b8662ed4fabb8c20ade550c2091
+                 * @example d4ad664a47d3412d973a3996da47888b
                  */
                 project_id: string;
                 /**
                  * @description Dataset ID
-                 * @example 4l9VHN06KjX3EBaYpu0
+                 * @example gTRgVVNtsM9omk8Yb6H
                  */
                 dataset_id: string;
                 /**
@@ -18419,7 +18436,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "data_path": "/samples-bucket/ds-1-56144/in/",
+                     *       "data_path": "/samples-bucket/ds-1-31496/in/",
                      *       "data_spliting_enable": false,
                      *       "grouped_label_stats": {
                      *         "0": [
@@ -18650,12 +18667,12 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example 036e8b8662ed4fabb8c20ade550c2091
+                 * @example d4ad664a47d3412d973a3996da47888b
                  */
                 project_id: string;
                 /**
                  * @description Dataset ID
-                 * @example 4l9VHN06KjX3EBaYpu0
+                 * @example gTRgVVNtsM9omk8Yb6H
                  */
                 dataset_id: string;
                 /**
@@ -18780,6 +18797,420 @@ export interface operations {
             };
         };
     };
+    GetWorkforceTaskProgress: {
+        parameters: {
+            query?: {
+                /** @description Width of each bucket of the series (default day). hour: one bucket per UTC hour; day: one bucket per UTC day */
+                interval?: "hour" | "day";
+                /** @description How many buckets, the last one holding the current time (1-366, default 30) */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description Project ID
+                 * @example b41482af36ae4f09a1e2a855ceda7c50
+                 */
+                project_id: string;
+                /**
+                 * @description Dataset ID
+                 * @example OVCQhy15P0USYNspvMk
+                 */
+                dataset_id: string;
+                /**
+                 * @description Team labeling task ID
+                 * @example task-progress
+                 */
+                workforce_task_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "interval": "day",
+                     *       "total_sample_count": 4,
+                     *       "buckets": [
+                     *         {
+                     *           "start_time": 1794009600000,
+                     *           "labeled": 0,
+                     *           "reviewed": 0,
+                     *           "accepted": 0,
+                     *           "labeled_total": 0,
+                     *           "reviewed_total": 0,
+                     *           "accepted_total": 0
+                     *         },
+                     *         {
+                     *           "start_time": 1794096000000,
+                     *           "labeled": 0,
+                     *           "reviewed": 0,
+                     *           "accepted": 0,
+                     *           "labeled_total": 0,
+                     *           "reviewed_total": 0,
+                     *           "accepted_total": 0
+                     *         },
+                     *         {
+                     *           "start_time": 1794182400000,
+                     *           "labeled": 0,
+                     *           "reviewed": 0,
+                     *           "accepted": 0,
+                     *           "labeled_total": 0,
+                     *           "reviewed_total": 0,
+                     *           "accepted_total": 0
+                     *         },
+                     *         {
+                     *           "start_time": 1794268800000,
+                     *           "labeled": 0,
+                     *           "reviewed": 0,
+                     *           "accepted": 0,
+                     *           "labeled_total": 0,
+                     *           "reviewed_total": 0,
+                     *           "accepted_total": 0
+                     *         },
+                     *         {
+                     *           "start_time": 1794355200000,
+                     *           "labeled": 0,
+                     *           "reviewed": 0,
+                     *           "accepted": 0,
+                     *           "labeled_total": 0,
+                     *           "reviewed_total": 0,
+                     *           "accepted_total": 0
+                     *         },
+                     *         {
+                     *           "start_time": 1794441600000,
+                     *           "labeled": 0,
+                     *           "reviewed": 0,
+                     *           "accepted": 0,
+                     *           "labeled_total": 0,
+                     *           "reviewed_total": 0,
+                     *           "accepted_total": 0
+                     *         },
+                     *         {
+                     *           "start_time": 1794528000000,
+                     *           "labeled": 0,
+                     *           "reviewed": 0,
+                     *           "accepted": 0,
+                     *           "labeled_total": 0,
+                     *           "reviewed_total": 0,
+                     *           "accepted_total": 0
+                     *         },
+                     *         {
+                     *           "start_time": 1794614400000,
+                     *           "labeled": 0,
+                     *           "reviewed": 0,
+                     *           "accepted": 0,
+                     *           "labeled_total": 0,
+                     *           "reviewed_total": 0,
+                     *           "accepted_total": 0
+                     *         },
+                     *         {
+                     *           "start_time": 1794700800000,
+                     *           "labeled": 0,
+                     *           "reviewed": 0,
+                     *           "accepted": 0,
+                     *           "labeled_total": 0,
+                     *           "reviewed_total": 0,
+                     *           "accepted_total": 0
+                     *         },
+                     *         {
+                     *           "start_time": 1794787200000,
+                     *           "labeled": 0,
+                     *           "reviewed": 0,
+                     *           "accepted": 0,
+                     *           "labeled_total": 0,
+                     *           "reviewed_total": 0,
+                     *           "accepted_total": 0
+                     *         },
+                     *         {
+                     *           "start_time": 1794873600000,
+                     *           "labeled": 0,
+                     *           "reviewed": 0,
+                     *           "accepted": 0,
+                     *           "labeled_total": 0,
+                     *           "reviewed_total": 0,
+                     *           "accepted_total": 0
+                     *         },
+                     *         {
+                     *           "start_time": 1794960000000,
+                     *           "labeled": 0,
+                     *           "reviewed": 0,
+                     *           "accepted": 0,
+                     *           "labeled_total": 0,
+                     *           "reviewed_total": 0,
+                     *           "accepted_total": 0
+                     *         },
+                     *         {
+                     *           "start_time": 1795046400000,
+                     *           "labeled": 0,
+                     *           "reviewed": 0,
+                     *           "accepted": 0,
+                     *           "labeled_total": 0,
+                     *           "reviewed_total": 0,
+                     *           "accepted_total": 0
+                     *         },
+                     *         {
+                     *           "start_time": 1795132800000,
+                     *           "labeled": 0,
+                     *           "reviewed": 0,
+                     *           "accepted": 0,
+                     *           "labeled_total": 0,
+                     *           "reviewed_total": 0,
+                     *           "accepted_total": 0
+                     *         },
+                     *         {
+                     *           "start_time": 1795219200000,
+                     *           "labeled": 0,
+                     *           "reviewed": 0,
+                     *           "accepted": 0,
+                     *           "labeled_total": 0,
+                     *           "reviewed_total": 0,
+                     *           "accepted_total": 0
+                     *         },
+                     *         {
+                     *           "start_time": 1795305600000,
+                     *           "labeled": 0,
+                     *           "reviewed": 0,
+                     *           "accepted": 0,
+                     *           "labeled_total": 0,
+                     *           "reviewed_total": 0,
+                     *           "accepted_total": 0
+                     *         },
+                     *         {
+                     *           "start_time": 1795392000000,
+                     *           "labeled": 0,
+                     *           "reviewed": 0,
+                     *           "accepted": 0,
+                     *           "labeled_total": 0,
+                     *           "reviewed_total": 0,
+                     *           "accepted_total": 0
+                     *         },
+                     *         {
+                     *           "start_time": 1795478400000,
+                     *           "labeled": 0,
+                     *           "reviewed": 0,
+                     *           "accepted": 0,
+                     *           "labeled_total": 0,
+                     *           "reviewed_total": 0,
+                     *           "accepted_total": 0
+                     *         },
+                     *         {
+                     *           "start_time": 1795564800000,
+                     *           "labeled": 0,
+                     *           "reviewed": 0,
+                     *           "accepted": 0,
+                     *           "labeled_total": 0,
+                     *           "reviewed_total": 0,
+                     *           "accepted_total": 0
+                     *         },
+                     *         {
+                     *           "start_time": 1795651200000,
+                     *           "labeled": 0,
+                     *           "reviewed": 0,
+                     *           "accepted": 0,
+                     *           "labeled_total": 0,
+                     *           "reviewed_total": 0,
+                     *           "accepted_total": 0
+                     *         },
+                     *         {
+                     *           "start_time": 1795737600000,
+                     *           "labeled": 0,
+                     *           "reviewed": 0,
+                     *           "accepted": 0,
+                     *           "labeled_total": 0,
+                     *           "reviewed_total": 0,
+                     *           "accepted_total": 0
+                     *         },
+                     *         {
+                     *           "start_time": 1795824000000,
+                     *           "labeled": 0,
+                     *           "reviewed": 0,
+                     *           "accepted": 0,
+                     *           "labeled_total": 0,
+                     *           "reviewed_total": 0,
+                     *           "accepted_total": 0
+                     *         },
+                     *         {
+                     *           "start_time": 1795910400000,
+                     *           "labeled": 0,
+                     *           "reviewed": 0,
+                     *           "accepted": 0,
+                     *           "labeled_total": 0,
+                     *           "reviewed_total": 0,
+                     *           "accepted_total": 0
+                     *         },
+                     *         {
+                     *           "start_time": 1795996800000,
+                     *           "labeled": 0,
+                     *           "reviewed": 0,
+                     *           "accepted": 0,
+                     *           "labeled_total": 0,
+                     *           "reviewed_total": 0,
+                     *           "accepted_total": 0
+                     *         },
+                     *         {
+                     *           "start_time": 1796083200000,
+                     *           "labeled": 0,
+                     *           "reviewed": 0,
+                     *           "accepted": 0,
+                     *           "labeled_total": 0,
+                     *           "reviewed_total": 0,
+                     *           "accepted_total": 0
+                     *         },
+                     *         {
+                     *           "start_time": 1796169600000,
+                     *           "labeled": 0,
+                     *           "reviewed": 0,
+                     *           "accepted": 0,
+                     *           "labeled_total": 0,
+                     *           "reviewed_total": 0,
+                     *           "accepted_total": 0
+                     *         },
+                     *         {
+                     *           "start_time": 1796256000000,
+                     *           "labeled": 0,
+                     *           "reviewed": 0,
+                     *           "accepted": 0,
+                     *           "labeled_total": 0,
+                     *           "reviewed_total": 0,
+                     *           "accepted_total": 0
+                     *         },
+                     *         {
+                     *           "start_time": 1796342400000,
+                     *           "labeled": 0,
+                     *           "reviewed": 0,
+                     *           "accepted": 0,
+                     *           "labeled_total": 0,
+                     *           "reviewed_total": 0,
+                     *           "accepted_total": 0
+                     *         },
+                     *         {
+                     *           "start_time": 1796428800000,
+                     *           "labeled": 0,
+                     *           "reviewed": 0,
+                     *           "accepted": 0,
+                     *           "labeled_total": 0,
+                     *           "reviewed_total": 0,
+                     *           "accepted_total": 0
+                     *         },
+                     *         {
+                     *           "start_time": 1796515200000,
+                     *           "labeled": 4,
+                     *           "reviewed": 4,
+                     *           "accepted": 3,
+                     *           "labeled_total": 4,
+                     *           "reviewed_total": 4,
+                     *           "accepted_total": 3
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /**
+                         * @description Width of each bucket. hour: buckets of one UTC hour; day: buckets of one UTC day
+                         * @enum {string}
+                         */
+                        interval: "hour" | "day";
+                        /** @description The task's copies (samples times repetition) */
+                        total_sample_count: number;
+                        /** @description The buckets in time order, the last one holding the current time. Each copy counts at the time of its latest labeling and review: a copy labeled again after being sent back moves to the later bucket */
+                        buckets: {
+                            /** @description Start of the bucket, ms since the epoch (UTC hour or day boundary) */
+                            start_time: number;
+                            /** @description Copies whose current labels were saved in this bucket */
+                            labeled: number;
+                            /** @description Copies whose current review verdict (pass or send back) was given in this bucket */
+                            reviewed: number;
+                            /** @description Copies an acceptance passed in this bucket */
+                            accepted: number;
+                            /** @description Copies labeled by the end of the bucket (those labeled earlier included) */
+                            labeled_total: number;
+                            /** @description Copies with a review verdict by the end of the bucket */
+                            reviewed_total: number;
+                            /** @description Copies accepted by the end of the bucket */
+                            accepted_total: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+        };
+    };
     ReviewSamples: {
         parameters: {
             query?: never;
@@ -18787,17 +19218,17 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example 7a370da360ff4403a9274c89f1eed13d
+                 * @example a5e7e83608a8460795d038c6c42448a9
                  */
                 project_id: string;
                 /**
                  * @description Dataset ID
-                 * @example KzcgUOYuZduk1VJRAqK
+                 * @example TJY6e3DiQj1D1IXbEda
                  */
                 dataset_id: string;
                 /**
                  * @description Team labeling task ID
-                 * @example izmlUlLdVOgjik2MSDw
+                 * @example md53xLMxYZwuOVYHKsw
                  */
                 workforce_task_id: string;
             };
@@ -18809,84 +19240,84 @@ export interface operations {
                  * @example {
                  *       "comments": [
                  *         {
-                 *           "sample_id": "01a2493261f35671f5c36aecc976789e",
+                 *           "sample_id": "01a249f3937940d35959b3d04f6e099d",
                  *           "accept": false,
                  *           "comment": "this one is a cat"
                  *         },
                  *         {
-                 *           "sample_id": "01a2493261f392edd0bd9828840b3bd1",
+                 *           "sample_id": "01a249f39379751c27cc5bd02b127cf6",
                  *           "accept": true
                  *         },
                  *         {
-                 *           "sample_id": "01a2493261f3e17d5fb2a716551033bd",
+                 *           "sample_id": "01a249f3937918eedc050ff473f8697a",
                  *           "accept": true
                  *         },
                  *         {
-                 *           "sample_id": "01a2493261f30fdc400cf6be2faf6617",
+                 *           "sample_id": "01a249f393790ddcda88a23b08470d0b",
                  *           "accept": true
                  *         },
                  *         {
-                 *           "sample_id": "01a2493261f320ff856e8ab694e60860",
+                 *           "sample_id": "01a249f393791938d7b16b49b30d138e",
                  *           "accept": true
                  *         },
                  *         {
-                 *           "sample_id": "01a2493261f369e0f2f9cc9c023b534e",
+                 *           "sample_id": "01a249f3937950cb68478acf083920ab",
                  *           "accept": true
                  *         },
                  *         {
-                 *           "sample_id": "01a2493261f3bae30a5fbc02aace37e9",
+                 *           "sample_id": "01a249f393796e23c2bd88508c186b77",
                  *           "accept": true
                  *         },
                  *         {
-                 *           "sample_id": "01a2493261f3c68a10a49d477653292d",
+                 *           "sample_id": "01a249f393799ba3457a1e66fee4c812",
                  *           "accept": true
                  *         },
                  *         {
-                 *           "sample_id": "01a2493261f3e02267b9070b0baf0d6b",
+                 *           "sample_id": "01a249f39379abe435decb31825bde84",
                  *           "accept": true
                  *         },
                  *         {
-                 *           "sample_id": "01a2493261f3eb35e7f31d5b7f791b6a",
+                 *           "sample_id": "01a249f39379c08001837fd0f64fa0ac",
                  *           "accept": true
                  *         },
                  *         {
-                 *           "sample_id": "01a2493261f381ab10ac408a8acba9f8",
+                 *           "sample_id": "01a249f3937901b1ca944d4b58f34fa4",
                  *           "accept": true
                  *         },
                  *         {
-                 *           "sample_id": "01a2493261f3670c9b66983af4ab78cd",
+                 *           "sample_id": "01a249f39379620388e8c8eea011024c",
                  *           "accept": true
                  *         },
                  *         {
-                 *           "sample_id": "01a2493261f396690a991a00d0249569",
+                 *           "sample_id": "01a249f393799b521696d9d87e17f7c0",
                  *           "accept": true
                  *         },
                  *         {
-                 *           "sample_id": "01a2493261f30179432a018a380a4d46",
+                 *           "sample_id": "01a249f393795a9508d1b2813f2e3879",
                  *           "accept": true
                  *         },
                  *         {
-                 *           "sample_id": "01a2493261f31635c139baf8e9605e0c",
+                 *           "sample_id": "01a249f39379142ab13f7efa1c43a0b7",
                  *           "accept": true
                  *         },
                  *         {
-                 *           "sample_id": "01a2493261f34bea1e5e42e01244456c",
+                 *           "sample_id": "01a249f39379285423ac9c1af863d40c",
                  *           "accept": true
                  *         },
                  *         {
-                 *           "sample_id": "01a2493261f3aa1a2b37bac21f2be2ab",
+                 *           "sample_id": "01a249f393795d893141ac07931b1285",
                  *           "accept": true
                  *         },
                  *         {
-                 *           "sample_id": "01a2493261f3c171d3a511526ffde6b8",
+                 *           "sample_id": "01a249f3937972555266d317db69cbd3",
                  *           "accept": true
                  *         },
                  *         {
-                 *           "sample_id": "01a2493261f3cd2bc23db048d42326d9",
+                 *           "sample_id": "01a249f39379a3c0eb50e87e22bfe71c",
                  *           "accept": true
                  *         },
                  *         {
-                 *           "sample_id": "01a2493261f3e414ec18a53947710b91",
+                 *           "sample_id": "01a249f39379b50e27aaf18474ef34e7",
                  *           "accept": true
                  *         }
                  *       ]
@@ -19007,12 +19438,12 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example afa58113d9ad48e98039ed5af77211c3
+                 * @example bed6673ee79347189b66708b27f0aa8c
                  */
                 project_id: string;
                 /**
                  * @description Dataset ID
-                 * @example uPYiz4tpWv9ITU8tJ5W
+                 * @example vxUBtxmepziD0fRe4pb
                  */
                 dataset_id: string;
             };
@@ -19033,9 +19464,9 @@ export interface operations {
                      *         {
                      *           "auto_sync_dataset": true,
                      *           "check_rate": 1,
-                     *           "create_time": 1796524381215,
+                     *           "create_time": 1796537045255,
                      *           "data_sync_type": 0,
-                     *           "dataset_id": "uPYiz4tpWv9ITU8tJ5W",
+                     *           "dataset_id": "vxUBtxmepziD0fRe4pb",
                      *           "description": "",
                      *           "pass_rate": 0.5,
                      *           "repetition": 1,
@@ -19046,43 +19477,43 @@ export interface operations {
                      *           "synchronize_data": false,
                      *           "task_id": "task-figures",
                      *           "task_name": "figures",
-                     *           "update_time": 1796524382596,
+                     *           "update_time": 1796537045840,
                      *           "workforces_config": {
                      *             "workforces": [
                      *               {
                      *                 "workers": [
                      *                   {
-                     *                     "create_time": 1796524377702,
-                     *                     "description": "",
-                     *                     "email": "fig-rev@example.com",
-                     *                     "role": 1,
-                     *                     "status": 2,
-                     *                     "update_time": 1796524379345,
-                     *                     "worker_id": "412ee53ce43649b3888aaf426892b85b",
-                     *                     "workforce_id": "1tlIdb8uXAIVNRh7hNa"
-                     *                   },
-                     *                   {
-                     *                     "create_time": 1796524377524,
-                     *                     "description": "",
-                     *                     "email": "fig-ann@example.com",
-                     *                     "role": 0,
-                     *                     "status": 2,
-                     *                     "update_time": 1796524378247,
-                     *                     "worker_id": "492c38bbea1d4d979d2e6bafd505d76d",
-                     *                     "workforce_id": "1tlIdb8uXAIVNRh7hNa"
-                     *                   },
-                     *                   {
-                     *                     "create_time": 1796524377615,
+                     *                     "create_time": 1796537042979,
                      *                     "description": "",
                      *                     "email": "fig-ben@example.com",
                      *                     "role": 0,
                      *                     "status": 2,
-                     *                     "update_time": 1796524378912,
-                     *                     "worker_id": "4bd80f06aa82449191efc7b35f8d0d38",
-                     *                     "workforce_id": "1tlIdb8uXAIVNRh7hNa"
+                     *                     "update_time": 1796537043743,
+                     *                     "worker_id": "2b7ab152a12c43079cc244a00e4471a0",
+                     *                     "workforce_id": "JTDC8Qe41MLWxWRRGed"
+                     *                   },
+                     *                   {
+                     *                     "create_time": 1796537042936,
+                     *                     "description": "",
+                     *                     "email": "fig-ann@example.com",
+                     *                     "role": 0,
+                     *                     "status": 2,
+                     *                     "update_time": 1796537043293,
+                     *                     "worker_id": "70a84a154a574aa4a35ed96ce316159d",
+                     *                     "workforce_id": "JTDC8Qe41MLWxWRRGed"
+                     *                   },
+                     *                   {
+                     *                     "create_time": 1796537042990,
+                     *                     "description": "",
+                     *                     "email": "fig-rev@example.com",
+                     *                     "role": 1,
+                     *                     "status": 2,
+                     *                     "update_time": 1796537044065,
+                     *                     "worker_id": "cc5b215b8d794b0d80751b67122cb4cd",
+                     *                     "workforce_id": "JTDC8Qe41MLWxWRRGed"
                      *                   }
                      *                 ],
-                     *                 "workforce_id": "1tlIdb8uXAIVNRh7hNa",
+                     *                 "workforce_id": "JTDC8Qe41MLWxWRRGed",
                      *                 "workforce_name": "figures-team"
                      *               }
                      *             ]
@@ -19100,9 +19531,9 @@ export interface operations {
                      *               "total_sample_count": 3,
                      *               "total_score": 6,
                      *               "unchecked_sample_count": 1,
-                     *               "task_id": "dv8bJFdiNo1p0ePlBuU"
+                     *               "task_id": "GWcRswPq0xwgxBSWVK6"
                      *             },
-                     *             "checking_task_id": "dv8bJFdiNo1p0ePlBuU",
+                     *             "checking_task_id": "GWcRswPq0xwgxBSWVK6",
                      *             "overwrite_last_result": false,
                      *             "total_stats": {
                      *               "accepted_sample_count": 1,
@@ -19453,12 +19884,12 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example 7f9abad0519b42bcb246bc0da7ddd611
+                 * @example a1f032f9a69c44d6ae353d3528dc0fab
                  */
                 project_id: string;
                 /**
                  * @description Dataset ID
-                 * @example BAocMUUasQSEYi3VmqB
+                 * @example 3YyN0lezx54rOJrDvPx
                  */
                 dataset_id: string;
             };
@@ -19468,12 +19899,12 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "task_name": "rep",
-                 *       "repetition": 2,
+                 *       "task_name": "synced",
+                 *       "synchronize_data": true,
                  *       "workforces_config": {
                  *         "workforces": [
                  *           {
-                 *             "workforce_id": "cYzi97BxpIsQfAoSMVl"
+                 *             "workforce_id": "nEp8O14R68xBD1iUEs8"
                  *           }
                  *         ]
                  *       }
@@ -19545,7 +19976,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "task_id": "WYGODsuIs6UqjliUGZ2"
+                     *       "task_id": "AYHJbS6swz4cl30muv4"
                      *     }
                      */
                     "application/json": {
@@ -19640,12 +20071,12 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example afa58113d9ad48e98039ed5af77211c3
+                 * @example bed6673ee79347189b66708b27f0aa8c
                  */
                 project_id: string;
                 /**
                  * @description Dataset ID
-                 * @example uPYiz4tpWv9ITU8tJ5W
+                 * @example vxUBtxmepziD0fRe4pb
                  */
                 dataset_id: string;
                 /**
@@ -19668,9 +20099,9 @@ export interface operations {
                      * @example {
                      *       "auto_sync_dataset": true,
                      *       "check_rate": 1,
-                     *       "create_time": 1796524381215,
+                     *       "create_time": 1796537045255,
                      *       "data_sync_type": 0,
-                     *       "dataset_id": "uPYiz4tpWv9ITU8tJ5W",
+                     *       "dataset_id": "vxUBtxmepziD0fRe4pb",
                      *       "description": "",
                      *       "pass_rate": 0.5,
                      *       "repetition": 1,
@@ -19681,43 +20112,43 @@ export interface operations {
                      *       "synchronize_data": false,
                      *       "task_id": "task-figures",
                      *       "task_name": "figures",
-                     *       "update_time": 1796524382596,
+                     *       "update_time": 1796537045840,
                      *       "workforces_config": {
                      *         "workforces": [
                      *           {
                      *             "workers": [
                      *               {
-                     *                 "create_time": 1796524377702,
-                     *                 "description": "",
-                     *                 "email": "fig-rev@example.com",
-                     *                 "role": 1,
-                     *                 "status": 2,
-                     *                 "update_time": 1796524379345,
-                     *                 "worker_id": "412ee53ce43649b3888aaf426892b85b",
-                     *                 "workforce_id": "1tlIdb8uXAIVNRh7hNa"
-                     *               },
-                     *               {
-                     *                 "create_time": 1796524377524,
-                     *                 "description": "",
-                     *                 "email": "fig-ann@example.com",
-                     *                 "role": 0,
-                     *                 "status": 2,
-                     *                 "update_time": 1796524378247,
-                     *                 "worker_id": "492c38bbea1d4d979d2e6bafd505d76d",
-                     *                 "workforce_id": "1tlIdb8uXAIVNRh7hNa"
-                     *               },
-                     *               {
-                     *                 "create_time": 1796524377615,
+                     *                 "create_time": 1796537042979,
                      *                 "description": "",
                      *                 "email": "fig-ben@example.com",
                      *                 "role": 0,
                      *                 "status": 2,
-                     *                 "update_time": 1796524378912,
-                     *                 "worker_id": "4bd80f06aa82449191efc7b35f8d0d38",
-                     *                 "workforce_id": "1tlIdb8uXAIVNRh7hNa"
+                     *                 "update_time": 1796537043743,
+                     *                 "worker_id": "2b7ab152a12c43079cc244a00e4471a0",
+                     *                 "workforce_id": "JTDC8Qe41MLWxWRRGed"
+                     *               },
+                     *               {
+                     *                 "create_time": 1796537042936,
+                     *                 "description": "",
+                     *                 "email": "fig-ann@example.com",
+                     *                 "role": 0,
+                     *                 "status": 2,
+                     *                 "update_time": 1796537043293,
+                     *                 "worker_id": "70a84a154a574aa4a35ed96ce316159d",
+                     *                 "workforce_id": "JTDC8Qe41MLWxWRRGed"
+                     *               },
+                     *               {
+                     *                 "create_time": 1796537042990,
+                     *                 "description": "",
+                     *                 "email": "fig-rev@example.com",
+                     *                 "role": 1,
+                     *                 "status": 2,
+                     *                 "update_time": 1796537044065,
+                     *                 "worker_id": "cc5b215b8d794b0d80751b67122cb4cd",
+                     *                 "workforce_id": "JTDC8Qe41MLWxWRRGed"
                      *               }
                      *             ],
-                     *             "workforce_id": "1tlIdb8uXAIVNRh7hNa",
+                     *             "workforce_id": "JTDC8Qe41MLWxWRRGed",
                      *             "workforce_name": "figures-team"
                      *           }
                      *         ]
@@ -19735,9 +20166,9 @@ export interface operations {
                      *           "total_sample_count": 3,
                      *           "total_score": 6,
                      *           "unchecked_sample_count": 1,
-                     *           "task_id": "dv8bJFdiNo1p0ePlBuU"
+                     *           "task_id": "GWcRswPq0xwgxBSWVK6"
                      *         },
-                     *         "checking_task_id": "dv8bJFdiNo1p0ePlBuU",
+                     *         "checking_task_id": "GWcRswPq0xwgxBSWVK6",
                      *         "overwrite_last_result": false,
                      *         "total_stats": {
                      *           "accepted_sample_count": 1,
@@ -20081,17 +20512,17 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example 7f9abad0519b42bcb246bc0da7ddd611
+                 * @example a1f032f9a69c44d6ae353d3528dc0fab
                  */
                 project_id: string;
                 /**
                  * @description Dataset ID
-                 * @example kaFdVTqf2xhrqEkqcmX
+                 * @example ON0hgXGlvJui7jQhVrc
                  */
                 dataset_id: string;
                 /**
                  * @description Team labeling task ID
-                 * @example tp6bSbqTdI8tPBGmgRU
+                 * @example aCSk0wWaI6LdCJJK6a6
                  */
                 workforce_task_id: string;
             };
@@ -20241,17 +20672,17 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example 7a370da360ff4403a9274c89f1eed13d
+                 * @example a1f032f9a69c44d6ae353d3528dc0fab
                  */
                 project_id: string;
                 /**
                  * @description Dataset ID
-                 * @example KzcgUOYuZduk1VJRAqK
+                 * @example 3YyN0lezx54rOJrDvPx
                  */
                 dataset_id: string;
                 /**
                  * @description Team labeling task ID
-                 * @example izmlUlLdVOgjik2MSDw
+                 * @example AYHJbS6swz4cl30muv4
                  */
                 workforce_task_id: string;
             };
@@ -20392,17 +20823,17 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example 7f9abad0519b42bcb246bc0da7ddd611
+                 * @example a1f032f9a69c44d6ae353d3528dc0fab
                  */
                 project_id: string;
                 /**
                  * @description Dataset ID
-                 * @example kaFdVTqf2xhrqEkqcmX
+                 * @example ON0hgXGlvJui7jQhVrc
                  */
                 dataset_id: string;
                 /**
                  * @description Team labeling task ID
-                 * @example tp6bSbqTdI8tPBGmgRU
+                 * @example aCSk0wWaI6LdCJJK6a6
                  */
                 workforce_task_id: string;
             };
@@ -20496,17 +20927,17 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example 7a370da360ff4403a9274c89f1eed13d
+                 * @example a5e7e83608a8460795d038c6c42448a9
                  */
                 project_id: string;
                 /**
                  * @description Dataset ID
-                 * @example KzcgUOYuZduk1VJRAqK
+                 * @example TJY6e3DiQj1D1IXbEda
                  */
                 dataset_id: string;
                 /**
                  * @description Team labeling task ID
-                 * @example izmlUlLdVOgjik2MSDw
+                 * @example md53xLMxYZwuOVYHKsw
                  */
                 workforce_task_id: string;
             };
@@ -20661,7 +21092,7 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example 7a370da360ff4403a9274c89f1eed13d
+                 * @example a5e7e83608a8460795d038c6c42448a9
                  */
                 project_id: string;
             };
@@ -20680,12 +21111,12 @@ export interface operations {
                      *       "count": 1,
                      *       "worker_tasks": [
                      *         {
-                     *           "create_time": 1796524368627,
-                     *           "dataset_id": "KzcgUOYuZduk1VJRAqK",
+                     *           "create_time": 1796537029689,
+                     *           "dataset_id": "TJY6e3DiQj1D1IXbEda",
                      *           "dataset_type": 0,
                      *           "email": "lab1@example.com",
                      *           "email_status": 3,
-                     *           "last_notify_time": 1796524369228,
+                     *           "last_notify_time": 1796537030238,
                      *           "pass_rate": 0,
                      *           "role": 0,
                      *           "sample_stats": {
@@ -20700,10 +21131,10 @@ export interface operations {
                      *             "unreviewed_sample_count": 0
                      *           },
                      *           "score": 0,
-                     *           "task_id": "izmlUlLdVOgjik2MSDw",
+                     *           "task_id": "md53xLMxYZwuOVYHKsw",
                      *           "task_status": 1,
-                     *           "update_time": 1796524368645,
-                     *           "worker_id": "d9e84f1bc5a24c5f8582c8079ef16006",
+                     *           "update_time": 1796537029734,
+                     *           "worker_id": "f0a2ddeeaa454116a0954887a6e1306a",
                      *           "workforce_task_name": "e2e"
                      *         }
                      *       ]
@@ -20877,17 +21308,17 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example 7f9abad0519b42bcb246bc0da7ddd611
+                 * @example a1f032f9a69c44d6ae353d3528dc0fab
                  */
                 project_id: string;
                 /**
                  * @description Dataset ID
-                 * @example kaFdVTqf2xhrqEkqcmX
+                 * @example ON0hgXGlvJui7jQhVrc
                  */
                 dataset_id: string;
                 /**
                  * @description Team labeling task ID
-                 * @example tp6bSbqTdI8tPBGmgRU
+                 * @example aCSk0wWaI6LdCJJK6a6
                  */
                 workforce_task_id: string;
             };
@@ -20908,152 +21339,152 @@ export interface operations {
                      *         {
                      *           "labels": [],
                      *           "metadata": {},
-                     *           "sample_dir": "/samples-bucket/ds-1-85159/in/",
-                     *           "sample_id": "01a24932a514130fbed2325d16625e8b",
-                     *           "sample_name": "4.jpg",
-                     *           "sample_size": 70,
-                     *           "sample_status": "UN_ANNOTATION",
-                     *           "sample_time": 1796524385160,
-                     *           "sample_type": 0,
-                     *           "source": "http://127.0.0.1:43787/objects/samples-bucket/ds-1-85159/in/4.jpg?Expires=1796528040&Signature=30pNHRo5gfD5KDKnUM0fTSZD02qkQUpy2-t_3JqpS3w",
-                     *           "labelers": [
-                     *             {
-                     *               "create_time": 1796524385607,
-                     *               "description": "",
-                     *               "email": "l2@example.com",
-                     *               "role": 0,
-                     *               "status": 2,
-                     *               "update_time": 1796524386266,
-                     *               "worker_id": "451ddcb9407c4db6b143185f45cd113d",
-                     *               "workforce_id": "yQtGSoUZjUJbHmEXEgh"
-                     *             }
-                     *           ],
-                     *           "worker_id": "451ddcb9407c4db6b143185f45cd113d"
-                     *         },
-                     *         {
-                     *           "labels": [],
-                     *           "metadata": {},
-                     *           "sample_dir": "/samples-bucket/ds-1-85159/in/",
-                     *           "sample_id": "01a24932a51466836b9372771776a872",
+                     *           "sample_dir": "/samples-bucket/ds-1-55453/in/",
+                     *           "sample_id": "01a249f3fa697847750300113bed2f06",
                      *           "sample_name": "0.jpg",
                      *           "sample_size": 70,
                      *           "sample_status": "UN_ANNOTATION",
-                     *           "sample_time": 1796524385160,
+                     *           "sample_time": 1796537055453,
                      *           "sample_type": 0,
-                     *           "source": "http://127.0.0.1:43787/objects/samples-bucket/ds-1-85159/in/0.jpg?Expires=1796528040&Signature=Q3qy2xrdrPO-chB7g1V0QsCyINVZti1ve91Uz1CVpAI",
+                     *           "source": "http://127.0.0.1:46329/objects/samples-bucket/ds-1-55453/in/0.jpg?Expires=1796540700&Signature=EbZhxvS3GokEn5fFEpp50otSN-vgn-npOD32cnN4t1A",
                      *           "labelers": [
                      *             {
-                     *               "create_time": 1796524385607,
+                     *               "create_time": 1796537055890,
                      *               "description": "",
                      *               "email": "l1@example.com",
                      *               "role": 0,
                      *               "status": 2,
-                     *               "update_time": 1796524386125,
-                     *               "worker_id": "bd361ba43be4434ca63d9e0c35192e66",
-                     *               "workforce_id": "yQtGSoUZjUJbHmEXEgh"
+                     *               "update_time": 1796537056235,
+                     *               "worker_id": "e8678e115dfe47e29da065546da961cd",
+                     *               "workforce_id": "qZ7JFKvR3TQHmEp7sup"
                      *             }
                      *           ],
-                     *           "worker_id": "bd361ba43be4434ca63d9e0c35192e66"
+                     *           "worker_id": "e8678e115dfe47e29da065546da961cd"
                      *         },
                      *         {
                      *           "labels": [],
                      *           "metadata": {},
-                     *           "sample_dir": "/samples-bucket/ds-1-85159/in/",
-                     *           "sample_id": "01a24932a51477cf6f551cfe7e74e2ab",
+                     *           "sample_dir": "/samples-bucket/ds-1-55453/in/",
+                     *           "sample_id": "01a249f3fa6912fe455da9cd1b6321a4",
+                     *           "sample_name": "4.jpg",
+                     *           "sample_size": 70,
+                     *           "sample_status": "UN_ANNOTATION",
+                     *           "sample_time": 1796537055459,
+                     *           "sample_type": 0,
+                     *           "source": "http://127.0.0.1:46329/objects/samples-bucket/ds-1-55453/in/4.jpg?Expires=1796540700&Signature=_wF4waXaqdpaOncI29X9EhCvOyC4-_DFo8jn5d7bJng",
+                     *           "labelers": [
+                     *             {
+                     *               "create_time": 1796537055890,
+                     *               "description": "",
+                     *               "email": "l2@example.com",
+                     *               "role": 0,
+                     *               "status": 2,
+                     *               "update_time": 1796537056356,
+                     *               "worker_id": "fbf5fc4854bd4abd86eb42008f0c40dc",
+                     *               "workforce_id": "qZ7JFKvR3TQHmEp7sup"
+                     *             }
+                     *           ],
+                     *           "worker_id": "fbf5fc4854bd4abd86eb42008f0c40dc"
+                     *         },
+                     *         {
+                     *           "labels": [],
+                     *           "metadata": {},
+                     *           "sample_dir": "/samples-bucket/ds-1-55453/in/",
+                     *           "sample_id": "01a249f3fa69377d2e8401197bd158f7",
                      *           "sample_name": "1.jpg",
                      *           "sample_size": 70,
                      *           "sample_status": "UN_ANNOTATION",
-                     *           "sample_time": 1796524385160,
+                     *           "sample_time": 1796537055459,
                      *           "sample_type": 0,
-                     *           "source": "http://127.0.0.1:43787/objects/samples-bucket/ds-1-85159/in/1.jpg?Expires=1796528040&Signature=s0o6TmXh6uDaDAyvYcE7wPfL-nL92UYpkzmmuQRP6q4",
+                     *           "source": "http://127.0.0.1:46329/objects/samples-bucket/ds-1-55453/in/1.jpg?Expires=1796540700&Signature=vomXMRsPjoO5lfhIKWJ6xCRR6LhlKKI9TF-cse_ML3I",
                      *           "labelers": [
                      *             {
-                     *               "create_time": 1796524385607,
-                     *               "description": "",
-                     *               "email": "l2@example.com",
-                     *               "role": 0,
-                     *               "status": 2,
-                     *               "update_time": 1796524386266,
-                     *               "worker_id": "451ddcb9407c4db6b143185f45cd113d",
-                     *               "workforce_id": "yQtGSoUZjUJbHmEXEgh"
-                     *             }
-                     *           ],
-                     *           "worker_id": "451ddcb9407c4db6b143185f45cd113d"
-                     *         },
-                     *         {
-                     *           "labels": [],
-                     *           "metadata": {},
-                     *           "sample_dir": "/samples-bucket/ds-1-85159/in/",
-                     *           "sample_id": "01a24932a5148e2808007cc269183ec5",
-                     *           "sample_name": "3.jpg",
-                     *           "sample_size": 70,
-                     *           "sample_status": "UN_ANNOTATION",
-                     *           "sample_time": 1796524385160,
-                     *           "sample_type": 0,
-                     *           "source": "http://127.0.0.1:43787/objects/samples-bucket/ds-1-85159/in/3.jpg?Expires=1796528040&Signature=ZJdI51ZWxv66XTVk_zcc9EBnWiIKsMKgfa0czfH24WY",
-                     *           "labelers": [
-                     *             {
-                     *               "create_time": 1796524385607,
+                     *               "create_time": 1796537055890,
                      *               "description": "",
                      *               "email": "l1@example.com",
                      *               "role": 0,
                      *               "status": 2,
-                     *               "update_time": 1796524386125,
-                     *               "worker_id": "bd361ba43be4434ca63d9e0c35192e66",
-                     *               "workforce_id": "yQtGSoUZjUJbHmEXEgh"
+                     *               "update_time": 1796537056235,
+                     *               "worker_id": "e8678e115dfe47e29da065546da961cd",
+                     *               "workforce_id": "qZ7JFKvR3TQHmEp7sup"
                      *             }
                      *           ],
-                     *           "worker_id": "bd361ba43be4434ca63d9e0c35192e66"
+                     *           "worker_id": "e8678e115dfe47e29da065546da961cd"
                      *         },
                      *         {
                      *           "labels": [],
                      *           "metadata": {},
-                     *           "sample_dir": "/samples-bucket/ds-1-85159/in/",
-                     *           "sample_id": "01a24932a514ab64a43157bf9e21ff11",
-                     *           "sample_name": "2.jpg",
-                     *           "sample_size": 70,
-                     *           "sample_status": "UN_ANNOTATION",
-                     *           "sample_time": 1796524385160,
-                     *           "sample_type": 0,
-                     *           "source": "http://127.0.0.1:43787/objects/samples-bucket/ds-1-85159/in/2.jpg?Expires=1796528040&Signature=KHAPy-dqANjYlXk4A49v7yQRlkAGhmJNQmbxEcM_boE",
-                     *           "labelers": [
-                     *             {
-                     *               "create_time": 1796524385607,
-                     *               "description": "",
-                     *               "email": "l2@example.com",
-                     *               "role": 0,
-                     *               "status": 2,
-                     *               "update_time": 1796524386266,
-                     *               "worker_id": "451ddcb9407c4db6b143185f45cd113d",
-                     *               "workforce_id": "yQtGSoUZjUJbHmEXEgh"
-                     *             }
-                     *           ],
-                     *           "worker_id": "451ddcb9407c4db6b143185f45cd113d"
-                     *         },
-                     *         {
-                     *           "labels": [],
-                     *           "metadata": {},
-                     *           "sample_dir": "/samples-bucket/ds-1-85159/in/",
-                     *           "sample_id": "01a24932a514e6a7928c663f650fce19",
+                     *           "sample_dir": "/samples-bucket/ds-1-55453/in/",
+                     *           "sample_id": "01a249f3fa69a058abe1c268338d89aa",
                      *           "sample_name": "5.jpg",
                      *           "sample_size": 70,
                      *           "sample_status": "UN_ANNOTATION",
-                     *           "sample_time": 1796524385160,
+                     *           "sample_time": 1796537055459,
                      *           "sample_type": 0,
-                     *           "source": "http://127.0.0.1:43787/objects/samples-bucket/ds-1-85159/in/5.jpg?Expires=1796528040&Signature=N3h72s7o8pHdjvu_D5hcAamnGkRUwtc9kDqtQTc4lKc",
+                     *           "source": "http://127.0.0.1:46329/objects/samples-bucket/ds-1-55453/in/5.jpg?Expires=1796540700&Signature=SSvRxXwsyFtqIahA87h_6xJ03f9Uin16uzakyrJlKkw",
                      *           "labelers": [
                      *             {
-                     *               "create_time": 1796524385607,
+                     *               "create_time": 1796537055890,
+                     *               "description": "",
+                     *               "email": "l2@example.com",
+                     *               "role": 0,
+                     *               "status": 2,
+                     *               "update_time": 1796537056356,
+                     *               "worker_id": "fbf5fc4854bd4abd86eb42008f0c40dc",
+                     *               "workforce_id": "qZ7JFKvR3TQHmEp7sup"
+                     *             }
+                     *           ],
+                     *           "worker_id": "fbf5fc4854bd4abd86eb42008f0c40dc"
+                     *         },
+                     *         {
+                     *           "labels": [],
+                     *           "metadata": {},
+                     *           "sample_dir": "/samples-bucket/ds-1-55453/in/",
+                     *           "sample_id": "01a249f3fa69d3a430b51f6cf9bab4cc",
+                     *           "sample_name": "2.jpg",
+                     *           "sample_size": 70,
+                     *           "sample_status": "UN_ANNOTATION",
+                     *           "sample_time": 1796537055459,
+                     *           "sample_type": 0,
+                     *           "source": "http://127.0.0.1:46329/objects/samples-bucket/ds-1-55453/in/2.jpg?Expires=1796540700&Signature=KwrJhceh8gjzkhNvD2GvNVFW8O_KW7wSrBbbXKxkJhg",
+                     *           "labelers": [
+                     *             {
+                     *               "create_time": 1796537055890,
                      *               "description": "",
                      *               "email": "l1@example.com",
                      *               "role": 0,
                      *               "status": 2,
-                     *               "update_time": 1796524386125,
-                     *               "worker_id": "bd361ba43be4434ca63d9e0c35192e66",
-                     *               "workforce_id": "yQtGSoUZjUJbHmEXEgh"
+                     *               "update_time": 1796537056235,
+                     *               "worker_id": "e8678e115dfe47e29da065546da961cd",
+                     *               "workforce_id": "qZ7JFKvR3TQHmEp7sup"
                      *             }
                      *           ],
-                     *           "worker_id": "bd361ba43be4434ca63d9e0c35192e66"
+                     *           "worker_id": "e8678e115dfe47e29da065546da961cd"
+                     *         },
+                     *         {
+                     *           "labels": [],
+                     *           "metadata": {},
+                     *           "sample_dir": "/samples-bucket/ds-1-55453/in/",
+                     *           "sample_id": "01a249f3fa69eadbb561abefa8e16922",
+                     *           "sample_name": "3.jpg",
+                     *           "sample_size": 70,
+                     *           "sample_status": "UN_ANNOTATION",
+                     *           "sample_time": 1796537055459,
+                     *           "sample_type": 0,
+                     *           "source": "http://127.0.0.1:46329/objects/samples-bucket/ds-1-55453/in/3.jpg?Expires=1796540700&Signature=XG0jh2qYxgc5769J4XJOiy4Lm6UFqLD_kjVyrlfKMGU",
+                     *           "labelers": [
+                     *             {
+                     *               "create_time": 1796537055890,
+                     *               "description": "",
+                     *               "email": "l2@example.com",
+                     *               "role": 0,
+                     *               "status": 2,
+                     *               "update_time": 1796537056356,
+                     *               "worker_id": "fbf5fc4854bd4abd86eb42008f0c40dc",
+                     *               "workforce_id": "qZ7JFKvR3TQHmEp7sup"
+                     *             }
+                     *           ],
+                     *           "worker_id": "fbf5fc4854bd4abd86eb42008f0c40dc"
                      *         }
                      *       ]
                      *     }
@@ -21235,17 +21666,17 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example 7a370da360ff4403a9274c89f1eed13d
+                 * @example a5e7e83608a8460795d038c6c42448a9
                  */
                 project_id: string;
                 /**
                  * @description Dataset ID
-                 * @example KzcgUOYuZduk1VJRAqK
+                 * @example TJY6e3DiQj1D1IXbEda
                  */
                 dataset_id: string;
                 /**
                  * @description Team labeling task ID
-                 * @example izmlUlLdVOgjik2MSDw
+                 * @example md53xLMxYZwuOVYHKsw
                  */
                 workforce_task_id: string;
             };
@@ -21257,7 +21688,7 @@ export interface operations {
                  * @example {
                  *       "samples": [
                  *         {
-                 *           "sample_id": "01a2493261f35671f5c36aecc976789e",
+                 *           "sample_id": "01a249f3937901b1ca944d4b58f34fa4",
                  *           "labels": [
                  *             {
                  *               "name": "dog",
@@ -21266,82 +21697,82 @@ export interface operations {
                  *           ]
                  *         },
                  *         {
-                 *           "sample_id": "01a2493261f392edd0bd9828840b3bd1",
+                 *           "sample_id": "01a249f39379620388e8c8eea011024c",
                  *           "labels": [
                  *             {
-                 *               "name": "cat",
+                 *               "name": "dog",
                  *               "type": 0
                  *             }
                  *           ]
                  *         },
                  *         {
-                 *           "sample_id": "01a2493261f3e17d5fb2a716551033bd",
+                 *           "sample_id": "01a249f393799b521696d9d87e17f7c0",
                  *           "labels": [
                  *             {
-                 *               "name": "cat",
+                 *               "name": "dog",
                  *               "type": 0
                  *             }
                  *           ]
                  *         },
                  *         {
-                 *           "sample_id": "01a2493261f30fdc400cf6be2faf6617",
+                 *           "sample_id": "01a249f393795a9508d1b2813f2e3879",
                  *           "labels": [
                  *             {
-                 *               "name": "cat",
+                 *               "name": "dog",
                  *               "type": 0
                  *             }
                  *           ]
                  *         },
                  *         {
-                 *           "sample_id": "01a2493261f320ff856e8ab694e60860",
+                 *           "sample_id": "01a249f39379142ab13f7efa1c43a0b7",
                  *           "labels": [
                  *             {
-                 *               "name": "cat",
+                 *               "name": "dog",
                  *               "type": 0
                  *             }
                  *           ]
                  *         },
                  *         {
-                 *           "sample_id": "01a2493261f369e0f2f9cc9c023b534e",
+                 *           "sample_id": "01a249f39379285423ac9c1af863d40c",
                  *           "labels": [
                  *             {
-                 *               "name": "cat",
+                 *               "name": "dog",
                  *               "type": 0
                  *             }
                  *           ]
                  *         },
                  *         {
-                 *           "sample_id": "01a2493261f3bae30a5fbc02aace37e9",
+                 *           "sample_id": "01a249f393795d893141ac07931b1285",
                  *           "labels": [
                  *             {
-                 *               "name": "cat",
+                 *               "name": "dog",
                  *               "type": 0
                  *             }
                  *           ]
                  *         },
                  *         {
-                 *           "sample_id": "01a2493261f3c68a10a49d477653292d",
+                 *           "sample_id": "01a249f3937972555266d317db69cbd3",
                  *           "labels": [
                  *             {
-                 *               "name": "cat",
+                 *               "name": "dog",
                  *               "type": 0
                  *             }
                  *           ]
                  *         },
                  *         {
-                 *           "sample_id": "01a2493261f3e02267b9070b0baf0d6b",
+                 *           "sample_id": "01a249f39379a3c0eb50e87e22bfe71c",
                  *           "labels": [
                  *             {
-                 *               "name": "cat",
+                 *               "name": "dog",
                  *               "type": 0
                  *             }
                  *           ]
                  *         },
                  *         {
-                 *           "sample_id": "01a2493261f3eb35e7f31d5b7f791b6a",
+                 *           "sample_id": "01a249f39379b50e27aaf18474ef34e7",
                  *           "labels": [
                  *             {
-                 *               "name": "cat",
+                 *               "name": "dog",
                  *               "type": 0
                  *             }
                  *           ]
@@ -21571,22 +22002,22 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example 7f9abad0519b42bcb246bc0da7ddd611
+                 * @example a1f032f9a69c44d6ae353d3528dc0fab
                  */
                 project_id: string;
                 /**
                  * @description Dataset ID
-                 * @example kaFdVTqf2xhrqEkqcmX
+                 * @example ON0hgXGlvJui7jQhVrc
                  */
                 dataset_id: string;
                 /**
                  * @description Team labeling task ID
-                 * @example tp6bSbqTdI8tPBGmgRU
+                 * @example aCSk0wWaI6LdCJJK6a6
                  */
                 workforce_task_id: string;
                 /**
                  * @description Sample ID
-                 * @example 01a24932a51466836b9372771776a872
+                 * @example 01a249f3fa697847750300113bed2f06
                  */
                 sample_id: string;
             };
@@ -21610,27 +22041,27 @@ export interface operations {
                      *         }
                      *       ],
                      *       "metadata": {},
-                     *       "sample_dir": "/samples-bucket/ds-1-85159/in/",
-                     *       "sample_id": "01a24932a51466836b9372771776a872",
+                     *       "sample_dir": "/samples-bucket/ds-1-55453/in/",
+                     *       "sample_id": "01a249f3fa697847750300113bed2f06",
                      *       "sample_name": "0.jpg",
                      *       "sample_size": 70,
                      *       "sample_status": "UN_ANNOTATION",
-                     *       "sample_time": 1796524385160,
+                     *       "sample_time": 1796537055453,
                      *       "sample_type": 0,
-                     *       "source": "http://127.0.0.1:43787/objects/samples-bucket/ds-1-85159/in/0.jpg?Expires=1796528040&Signature=Q3qy2xrdrPO-chB7g1V0QsCyINVZti1ve91Uz1CVpAI",
+                     *       "source": "http://127.0.0.1:46329/objects/samples-bucket/ds-1-55453/in/0.jpg?Expires=1796540700&Signature=EbZhxvS3GokEn5fFEpp50otSN-vgn-npOD32cnN4t1A",
                      *       "labelers": [
                      *         {
-                     *           "create_time": 1796524385607,
+                     *           "create_time": 1796537055890,
                      *           "description": "",
                      *           "email": "l1@example.com",
                      *           "role": 0,
                      *           "status": 2,
-                     *           "update_time": 1796524386125,
-                     *           "worker_id": "bd361ba43be4434ca63d9e0c35192e66",
-                     *           "workforce_id": "yQtGSoUZjUJbHmEXEgh"
+                     *           "update_time": 1796537056235,
+                     *           "worker_id": "e8678e115dfe47e29da065546da961cd",
+                     *           "workforce_id": "qZ7JFKvR3TQHmEp7sup"
                      *         }
                      *       ],
-                     *       "worker_id": "bd361ba43be4434ca63d9e0c35192e66"
+                     *       "worker_id": "e8678e115dfe47e29da065546da961cd"
                      *     }
                      */
                     "application/json": {
@@ -28453,7 +28884,7 @@ export interface operations {
                                     engine_name?: string;
                                     /** @description Engine version, with engine_name; left out, the first engine of that name is taken */
                                     engine_version?: string;
-                                    /** @description A DevEnviron image instead of an engine: the id or swr_path of an image GET /v1/{project_id}/images lists (a built-in one or the project's own ACTIVE one); the boot file (.py) runs with its python. Not with engine_id or engine_name. A container image reference is a 400 ModelArts.4907, as no container runtime runs here */
+                                    /** @description A DevEnviron image instead of an engine: the id or swr_path of an image GET /v1/{project_id}/images lists (a built-in one or the project's own ACTIVE one); the boot file (.py) runs with its python. Not with engine_id or engine_name. A container image reference is a 400 ModelArts.4907 on the local executor (no container runtime runs there); a training job on the kubernetes executor (--executor kubernetes) runs in it, and it needs python3 */
                                     image_url?: string;
                                 };
                                 /** @description The code directory: its name and, as children, its files and folders (folders with their own children); left out without code */
@@ -28783,7 +29214,7 @@ export interface operations {
                             engine_name?: string;
                             /** @description Engine version, with engine_name; left out, the first engine of that name is taken */
                             engine_version?: string;
-                            /** @description A DevEnviron image instead of an engine: the id or swr_path of an image GET /v1/{project_id}/images lists (a built-in one or the project's own ACTIVE one); the boot file (.py) runs with its python. Not with engine_id or engine_name. A container image reference is a 400 ModelArts.4907, as no container runtime runs here */
+                            /** @description A DevEnviron image instead of an engine: the id or swr_path of an image GET /v1/{project_id}/images lists (a built-in one or the project's own ACTIVE one); the boot file (.py) runs with its python. Not with engine_id or engine_name. A container image reference is a 400 ModelArts.4907 on the local executor (no container runtime runs there); a training job on the kubernetes executor (--executor kubernetes) runs in it, and it needs python3 */
                             image_url?: string;
                         };
                         /** @description true: a training job that uses the algorithm may add parameters of its own; default false */
@@ -29086,7 +29517,7 @@ export interface operations {
                                 engine_name?: string;
                                 /** @description Engine version, with engine_name; left out, the first engine of that name is taken */
                                 engine_version?: string;
-                                /** @description A DevEnviron image instead of an engine: the id or swr_path of an image GET /v1/{project_id}/images lists (a built-in one or the project's own ACTIVE one); the boot file (.py) runs with its python. Not with engine_id or engine_name. A container image reference is a 400 ModelArts.4907, as no container runtime runs here */
+                                /** @description A DevEnviron image instead of an engine: the id or swr_path of an image GET /v1/{project_id}/images lists (a built-in one or the project's own ACTIVE one); the boot file (.py) runs with its python. Not with engine_id or engine_name. A container image reference is a 400 ModelArts.4907 on the local executor (no container runtime runs there); a training job on the kubernetes executor (--executor kubernetes) runs in it, and it needs python3 */
                                 image_url?: string;
                             };
                             /** @description The code directory: its name and, as children, its files and folders (folders with their own children); left out without code */
@@ -29479,7 +29910,7 @@ export interface operations {
                                 engine_name?: string;
                                 /** @description Engine version, with engine_name; left out, the first engine of that name is taken */
                                 engine_version?: string;
-                                /** @description A DevEnviron image instead of an engine: the id or swr_path of an image GET /v1/{project_id}/images lists (a built-in one or the project's own ACTIVE one); the boot file (.py) runs with its python. Not with engine_id or engine_name. A container image reference is a 400 ModelArts.4907, as no container runtime runs here */
+                                /** @description A DevEnviron image instead of an engine: the id or swr_path of an image GET /v1/{project_id}/images lists (a built-in one or the project's own ACTIVE one); the boot file (.py) runs with its python. Not with engine_id or engine_name. A container image reference is a 400 ModelArts.4907 on the local executor (no container runtime runs there); a training job on the kubernetes executor (--executor kubernetes) runs in it, and it needs python3 */
                                 image_url?: string;
                             };
                             /** @description The code directory: its name and, as children, its files and folders (folders with their own children); left out without code */
@@ -29840,7 +30271,7 @@ export interface operations {
                             engine_name?: string;
                             /** @description Engine version, with engine_name; left out, the first engine of that name is taken */
                             engine_version?: string;
-                            /** @description A DevEnviron image instead of an engine: the id or swr_path of an image GET /v1/{project_id}/images lists (a built-in one or the project's own ACTIVE one); the boot file (.py) runs with its python. Not with engine_id or engine_name. A container image reference is a 400 ModelArts.4907, as no container runtime runs here */
+                            /** @description A DevEnviron image instead of an engine: the id or swr_path of an image GET /v1/{project_id}/images lists (a built-in one or the project's own ACTIVE one); the boot file (.py) runs with its python. Not with engine_id or engine_name. A container image reference is a 400 ModelArts.4907 on the local executor (no container runtime runs there); a training job on the kubernetes executor (--executor kubernetes) runs in it, and it needs python3 */
                             image_url?: string;
                         };
                         /** @description true: a training job that uses the algorithm may add parameters of its own; default false */
@@ -30143,7 +30574,7 @@ export interface operations {
                                 engine_name?: string;
                                 /** @description Engine version, with engine_name; left out, the first engine of that name is taken */
                                 engine_version?: string;
-                                /** @description A DevEnviron image instead of an engine: the id or swr_path of an image GET /v1/{project_id}/images lists (a built-in one or the project's own ACTIVE one); the boot file (.py) runs with its python. Not with engine_id or engine_name. A container image reference is a 400 ModelArts.4907, as no container runtime runs here */
+                                /** @description A DevEnviron image instead of an engine: the id or swr_path of an image GET /v1/{project_id}/images lists (a built-in one or the project's own ACTIVE one); the boot file (.py) runs with its python. Not with engine_id or engine_name. A container image reference is a 400 ModelArts.4907 on the local executor (no container runtime runs there); a training job on the kubernetes executor (--executor kubernetes) runs in it, and it needs python3 */
                                 image_url?: string;
                             };
                             /** @description The code directory: its name and, as children, its files and folders (folders with their own children); left out without code */
@@ -31015,7 +31446,7 @@ export interface operations {
                             engine_name?: string;
                             /** @description Engine version, with engine_name; left out, the first engine of that name is taken */
                             engine_version?: string;
-                            /** @description A DevEnviron image instead of an engine: the id or swr_path of an image GET /v1/{project_id}/images lists (a built-in one or the project's own ACTIVE one); the boot file (.py) runs with its python. Not with engine_id or engine_name. A container image reference is a 400 ModelArts.4907, as no container runtime runs here */
+                            /** @description A DevEnviron image instead of an engine: the id or swr_path of an image GET /v1/{project_id}/images lists (a built-in one or the project's own ACTIVE one); the boot file (.py) runs with its python. Not with engine_id or engine_name. A container image reference is a 400 ModelArts.4907 on the local executor (no container runtime runs there); a training job on the kubernetes executor (--executor kubernetes) runs in it, and it needs python3 */
                             image_url?: string;
                         };
                         /** @description Kept and answered back, not used: the code is staged in the job's directory (MA_JOB_DIR) */
@@ -31339,7 +31770,7 @@ export interface operations {
                                 engine_name?: string;
                                 /** @description Engine version, with engine_name; left out, the first engine of that name is taken */
                                 engine_version?: string;
-                                /** @description A DevEnviron image instead of an engine: the id or swr_path of an image GET /v1/{project_id}/images lists (a built-in one or the project's own ACTIVE one); the boot file (.py) runs with its python. Not with engine_id or engine_name. A container image reference is a 400 ModelArts.4907, as no container runtime runs here */
+                                /** @description A DevEnviron image instead of an engine: the id or swr_path of an image GET /v1/{project_id}/images lists (a built-in one or the project's own ACTIVE one); the boot file (.py) runs with its python. Not with engine_id or engine_name. A container image reference is a 400 ModelArts.4907 on the local executor (no container runtime runs there); a training job on the kubernetes executor (--executor kubernetes) runs in it, and it needs python3 */
                                 image_url?: string;
                             };
                             /** @description As sent; not used here */
@@ -31815,7 +32246,7 @@ export interface operations {
                                 engine_name?: string;
                                 /** @description Engine version, with engine_name; left out, the first engine of that name is taken */
                                 engine_version?: string;
-                                /** @description A DevEnviron image instead of an engine: the id or swr_path of an image GET /v1/{project_id}/images lists (a built-in one or the project's own ACTIVE one); the boot file (.py) runs with its python. Not with engine_id or engine_name. A container image reference is a 400 ModelArts.4907, as no container runtime runs here */
+                                /** @description A DevEnviron image instead of an engine: the id or swr_path of an image GET /v1/{project_id}/images lists (a built-in one or the project's own ACTIVE one); the boot file (.py) runs with its python. Not with engine_id or engine_name. A container image reference is a 400 ModelArts.4907 on the local executor (no container runtime runs there); a training job on the kubernetes executor (--executor kubernetes) runs in it, and it needs python3 */
                                 image_url?: string;
                             };
                             /** @description As sent; not used here */
@@ -32539,7 +32970,7 @@ export interface operations {
                                 engine_name?: string;
                                 /** @description Engine version, with engine_name; left out, the first engine of that name is taken */
                                 engine_version?: string;
-                                /** @description A DevEnviron image instead of an engine: the id or swr_path of an image GET /v1/{project_id}/images lists (a built-in one or the project's own ACTIVE one); the boot file (.py) runs with its python. Not with engine_id or engine_name. A container image reference is a 400 ModelArts.4907, as no container runtime runs here */
+                                /** @description A DevEnviron image instead of an engine: the id or swr_path of an image GET /v1/{project_id}/images lists (a built-in one or the project's own ACTIVE one); the boot file (.py) runs with its python. Not with engine_id or engine_name. A container image reference is a 400 ModelArts.4907 on the local executor (no container runtime runs there); a training job on the kubernetes executor (--executor kubernetes) runs in it, and it needs python3 */
                                 image_url?: string;
                             };
                             /** @description As sent; not used here */
@@ -33032,7 +33463,7 @@ export interface operations {
                                     engine_name?: string;
                                     /** @description Engine version, with engine_name; left out, the first engine of that name is taken */
                                     engine_version?: string;
-                                    /** @description A DevEnviron image instead of an engine: the id or swr_path of an image GET /v1/{project_id}/images lists (a built-in one or the project's own ACTIVE one); the boot file (.py) runs with its python. Not with engine_id or engine_name. A container image reference is a 400 ModelArts.4907, as no container runtime runs here */
+                                    /** @description A DevEnviron image instead of an engine: the id or swr_path of an image GET /v1/{project_id}/images lists (a built-in one or the project's own ACTIVE one); the boot file (.py) runs with its python. Not with engine_id or engine_name. A container image reference is a 400 ModelArts.4907 on the local executor (no container runtime runs there); a training job on the kubernetes executor (--executor kubernetes) runs in it, and it needs python3 */
                                     image_url?: string;
                                 };
                                 /** @description As sent; not used here */

@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { ApiError, projectToken } from '../api/client.ts';
+import { api, unwrap } from '../api/client.ts';
 import { navigate, withQuery } from '../router.ts';
 import { ErrorNote } from '../components/error-note.tsx';
 import { LineChart } from '../components/line-chart.tsx';
@@ -8,22 +8,13 @@ type Interval = 'hour' | 'day';
 /** Buckets shown: two days of hours, or a month of days. */
 const SPAN: Record<Interval, number> = { hour: 48, day: 30 };
 
-/** GetWorkforceTaskProgress's answer (an Atelier extension route). */
-interface TaskProgress {
-  interval: Interval;
-  total_sample_count: number;
-  buckets: { start_time: number; labeled_total: number; reviewed_total: number; accepted_total: number }[];
-}
-
-// spec/openapi.json does not list this extension route until it is regenerated, so the typed client
-// has no path for it yet: it is read with fetch and the project's token.
-async function readProgress(projectId: string, datasetId: string, taskId: string, interval: Interval): Promise<TaskProgress> {
-  const e = encodeURIComponent;
-  const url = `/v2/${e(projectId)}/datasets/${e(datasetId)}/workforce-tasks/${e(taskId)}/metrics/progress?interval=${interval}&limit=${SPAN[interval]}`;
-  const r = await fetch(url, { headers: projectToken(projectId) });
-  const body = (await r.json().catch(() => ({}))) as Partial<TaskProgress> & { error_code?: string; error_msg?: string };
-  if (!r.ok) throw new ApiError(r.status, body.error_code ?? '', body.error_msg ?? `${r.status} ${r.statusText}`);
-  return body as TaskProgress;
+function readProgress(projectId: string, datasetId: string, taskId: string, interval: Interval) {
+  const path = { project_id: projectId, dataset_id: datasetId, workforce_task_id: taskId };
+  return unwrap(
+    api.GET('/v2/{project_id}/datasets/{dataset_id}/workforce-tasks/{workforce_task_id}/metrics/progress', {
+      params: { path, query: { interval, limit: SPAN[interval] } },
+    }),
+  );
 }
 
 /** A task's copies labeled, reviewed and accepted over time, read once per visit (no polling). */
