@@ -45,6 +45,8 @@ interface Outcome {
 const SERVICE = '[ModelArts Service Log]';
 /** A trial's reward is read from at most this much of the end of its log. */
 const REWARD_WINDOW = 1024 * 1024;
+/** How long a Running job may stay without processes (its code and inputs being fetched) before the reconciler fails it. */
+const STAGING_BOUND_MS = 10 * 60_000;
 
 export class JobRunner implements JobExecutor {
   private readonly active = new Map<string, Map<string, ProcessHandle>>();
@@ -355,6 +357,9 @@ export class JobRunner implements JobExecutor {
       if (!row || !ACTIVE_PHASES.includes(row.phase) || this.active.has(row.id)) continue;
       const records = JSON.parse(row.processes) as ProcessRecord[];
       if (records.length === 0) {
+        // Another replica may be staging it now (the one that took it records the processes when it
+        // starts them): only a job left without processes past a staging bound is taken for lost.
+        if (this.clock.now() - Number(row.update_time) < STAGING_BOUND_MS) continue;
         await this.finishWithError(row, new Error('the server stopped while the job was being prepared'));
         continue;
       }
