@@ -61,6 +61,8 @@ export interface Config {
   executor: 'local' | 'kubernetes';
   /** The Kubernetes executor's cluster: its kubeconfig (empty: in-cluster, then $KUBECONFIG), namespace (empty: the context's) and default image. */
   kube: { configPath: string; namespace: string; image: string };
+  /** The port Jupyter listens on in a notebook's pod on the kubernetes executor. */
+  kubeNotebookPort: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -178,6 +180,7 @@ export const settings = [
     about: 'runtime image of a job that names no image (kubernetes executor)',
     default: 'atelier-runtime:latest',
   },
+  { flag: 'kube-notebook-port', env: 'ATELIER_KUBE_NOTEBOOK_PORT', about: "port of Jupyter in a notebook's pod (kubernetes executor)", default: '8888' },
 ] as const;
 
 export type SettingName = (typeof settings)[number]['flag'];
@@ -315,5 +318,6 @@ export function loadConfig(env: Env = process.env, flags: Partial<Record<Setting
     learner: { python: get('learning-python'), pauseSeconds: integer('learner pause', get('learner-pause'), 0, 3600) },
     executor: oneOf('executor', get('executor'), ['local', 'kubernetes'] as const),
     kube: { configPath: get('kube-config'), namespace: get('kube-namespace'), image: get('kube-image') },
+    kubeNotebookPort: integer('kube notebook port', get('kube-notebook-port'), 1, 65535),
   };
 }

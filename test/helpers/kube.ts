@@ -68,7 +68,15 @@ function exited(child: ChildProcess): Promise<void> {
 }
 
 /** Starts the server on a free loopback port and waits for /readyz; builds the binary first when it is missing. */
-export async function startKubeTestServer(opts: { readyTimeoutMs?: number; controllers?: boolean; scheduler?: boolean } = {}): Promise<KubeTestServer> {
+export async function startKubeTestServer(
+  opts: {
+    readyTimeoutMs?: number;
+    controllers?: boolean;
+    scheduler?: boolean;
+    /** Controllers run besides the default ones (e.g. statefulset-controller). */
+    moreControllers?: string[];
+  } = {},
+): Promise<KubeTestServer> {
   let binary: string;
   try {
     binary = ensureKubeTestServer({ log: (m) => process.stderr.write(`kube-test-server: ${m}\n`) });
@@ -156,7 +164,7 @@ export async function startKubeTestServer(opts: { readyTimeoutMs?: number; contr
           'controller-manager',
           '--atelier-exit-with-parent',
           `--kubeconfig=${kubeconfigPath}`,
-          '--controllers=job-controller,garbage-collector-controller,namespace-controller,serviceaccount-controller',
+          `--controllers=${['job-controller', 'garbage-collector-controller', 'namespace-controller', 'serviceaccount-controller', ...(opts.moreControllers ?? [])].join(',')}`,
           '--leader-elect=false',
           '--secure-port=0',
           '--v=1',

@@ -23,7 +23,7 @@ function imageNameOf(instanceName: string): string {
 export class NotebookImageSaver {
   constructor(
     private readonly store: NotebookStore,
-    private readonly engine: Pick<NotebookEngine, 'layout' | 'settle' | 'event'>,
+    private readonly engine: Pick<NotebookEngine, 'layout' | 'settle' | 'event' | 'volumeOnHost'>,
     private readonly images: NotebookImages,
     private readonly clock: Clock,
   ) {}
@@ -34,6 +34,8 @@ export class NotebookImageSaver {
     const row = await this.engine.settle(found);
     if (row.status === 'SNAPSHOTTING') throw E.busy(row.status);
     if (row.status !== 'RUNNING') throw E.notRunning();
+    // The copy reads the instance's virtualenv on this host; a pod's environment lives in its image and claim.
+    if (!this.engine.volumeOnHost) throw E.noRuntime('saving an instance as an image needs the local executor: this instance runs in a Kubernetes pod');
     const image = await this.images.snapshot(projectId, {
       name: req.name ?? imageNameOf(row.name),
       sourcePrefix: this.engine.layout(id).env,

@@ -59,6 +59,16 @@ export interface NotebookEngineOptions {
   systemJupyter: string;
 }
 
+/** Where the proxy reaches an instance's Jupyter, with the tokens it checks and presents. */
+export interface Upstream {
+  /** The address (127.0.0.1 when absent: a process on this host). */
+  host?: string;
+  port: number;
+  jupyterToken: string;
+  projectId: string;
+  token: string;
+}
+
 interface Running {
   handle: ProcessHandle;
   port: number;
@@ -100,15 +110,17 @@ export class NotebookEngine {
   private readonly executor: LocalExecutor;
   private readonly lifecycle: NotebookLifecycle[] = [];
   private readonly running = new Map<string, Running>();
-  private readonly stopping = new Map<string, Promise<void>>();
-  private readonly starting = new Set<string>();
+  protected readonly stopping = new Map<string, Promise<void>>();
+  protected readonly starting = new Set<string>();
   /** When the proxy last passed a request to each instance, ms. */
-  private readonly touched = new Map<string, number>();
-  private timer: NodeJS.Timeout | undefined;
+  protected readonly touched = new Map<string, number>();
+  protected timer: NodeJS.Timeout | undefined;
   private lastCapacityCheck = 0;
   private preparing: Promise<JupyterRuntime> | undefined;
   private found: JupyterRuntime | undefined;
-  private closed = false;
+  protected closed = false;
+  /** Whether an instance's volume is a folder of this host (OBS mounts copy into it). */
+  readonly volumeOnHost: boolean = true;
   /** Instances waiting for room in their dedicated pool, first in line first: whether it is their first start. */
   private readonly waiting = new Map<string, boolean>();
   private readonly admission = new CoalescedPasses(
@@ -117,13 +129,13 @@ export class NotebookEngine {
   );
 
   constructor(
-    private readonly opts: NotebookEngineOptions,
-    private readonly store: NotebookStore,
-    private readonly images: NotebookImages,
-    private readonly pools: PoolRegistry,
-    private readonly sandbox: Sandbox,
-    private readonly clock: Clock,
-    private readonly log: Logger,
+    protected readonly opts: NotebookEngineOptions,
+    protected readonly store: NotebookStore,
+    protected readonly images: NotebookImages,
+    protected readonly pools: PoolRegistry,
+    protected readonly sandbox: Sandbox,
+    protected readonly clock: Clock,
+    protected readonly log: Logger,
   ) {
     this.executor = new LocalExecutor({ resources: sandbox.resources });
     pools.onRelease(() => this.admission.request());
@@ -148,9 +160,21 @@ export class NotebookEngine {
   }
 
   /** The loopback address of a running instance's Jupyter, for the proxy. */
-  upstream(id: string): Omit<Running, 'handle'> | undefined {
+  upstream(id: string): Upstream | undefined {
     return this.running.get(id);
   }
+
+  /**
+   * The Jupyter another replica on this host started: its port and tokens are in the database, so a
+   * request reaching any replica reaches the instance (replicas share a host with the local executor).
+   */
+  storedUpstream(row: NotebookRow): Upstream | undefined {
+    if (row.status !== 'RUNNING' || row.port === null || row.jupyter_token === '') return undefined;
+    return { port: row.port, jupyterToken: row.jupyter_token, projectId: row.project_id, token: row.token };
+  }
+
+  /** Readies what the reconciler's pass needs (nothing here: processes are adopted by their pid). */
+  async prepare(): Promise<void> {}
 
   /** The proxy passed a request to the instance (it is not idle). */
   touch(id: string): void {
@@ -506,7 +530,7 @@ export class NotebookEngine {
   }
 
   /** Removes the instance's folders (volume, environment, log). */
-  removeFiles(id: string): void {
+  async removeFiles(id: string): Promise<void> {
     for (const l of this.lifecycle) l.removing(id);
     rmSync(this.layout(id).root, { recursive: true, force: true });
   }
@@ -530,7 +554,7 @@ export class NotebookEngine {
     return this.running.has(id);
   }
 
-  private ensureTimer(): void {
+  protected ensureTimer(): void {
     if (this.timer || this.closed) return;
     this.timer = setInterval(() => void this.watch(), WATCH_MS);
     this.timer.unref();

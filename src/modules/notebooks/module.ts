@@ -1,7 +1,9 @@
 import type { AppContext, FamilyModule } from '#src/context.ts';
 import type { Logger } from '#src/runtime/logger.ts';
 import { NotebookImageSaver } from './create-image.ts';
+import { kubeTarget } from '#src/modules/training-jobs/index.ts';
 import { NotebookEngine } from './engine.ts';
+import { KubeNotebookEngine } from './kube-engine.ts';
 import { notebookFlavors } from './flavors.ts';
 import type { NotebookImages } from './ports.ts';
 import { notebookWorkloads } from './pool-workloads.ts';
@@ -24,7 +26,7 @@ export type NotebooksDeps = Pick<
 export function notebooksModule(deps: NotebooksDeps): FamilyModule & { notebooks: NotebookService; engine: NotebookEngine } {
   const store = new NotebookStore(deps.database.db);
   const { runtimeDir, runtimeInstall, systemJupyter, minIdleMs } = deps.config.notebooks;
-  const engine = new NotebookEngine(
+  const args = [
     { dataDir: deps.config.dataDir, runtimeDir, runtimeInstall, systemJupyter },
     store,
     deps.images,
@@ -32,7 +34,12 @@ export function notebooksModule(deps: NotebooksDeps): FamilyModule & { notebooks
     deps.sandbox,
     deps.clock,
     deps.log,
-  );
+  ] as const;
+  // The executor setting says where instances run: Jupyter processes on this host, or StatefulSets of the cluster.
+  const engine =
+    deps.config.executor === 'kubernetes'
+      ? new KubeNotebookEngine({ target: kubeTarget(deps.config), image: deps.config.kube.image, port: deps.config.kubeNotebookPort }, ...args)
+      : new NotebookEngine(...args);
   const notebooks = new NotebookService(
     store,
     engine,

@@ -15,7 +15,6 @@ import { ApiError, errors } from '#src/core/errors.ts';
 import type { NotebookEngine } from './engine.ts';
 import { notebookErrors } from './errors.ts';
 import type { NotebookStore } from './store.ts';
-import type { NotebookRow } from './tables.ts';
 
 const PATH = /^\/v1\/([^/?]+)\/notebooks\/([^/?]+)\/lab(\/[^?]*)?(\?.*)?$/;
 const cookieName = (id: string) => `atelier-notebook-${id}`;
@@ -24,15 +23,6 @@ export interface ProxyDeps {
   engine: NotebookEngine;
   store: NotebookStore;
   credentials: AppContext['credentials'];
-}
-
-/**
- * The Jupyter another replica on this host started: its port and tokens are in the database, so a
- * request reaching any replica reaches the instance (replicas share a host with the local executor).
- */
-function storedUpstream(row: NotebookRow): { port: number; jupyterToken: string; projectId: string; token: string } | undefined {
-  if (row.status !== 'RUNNING' || row.port === null || row.jupyter_token === '') return undefined;
-  return { port: row.port, jupyterToken: row.jupyter_token, projectId: row.project_id, token: row.token };
 }
 
 function same(a: string, b: string): boolean {
@@ -52,6 +42,7 @@ function cookies(header: string | undefined): Map<string, string> {
 
 interface Admitted {
   id: string;
+  host: string;
   port: number;
   jupyterToken: string;
   /** Set when the token came in the query: the cookie to leave, and the URL without it. */
@@ -88,10 +79,10 @@ export class NotebookProxy {
     if (!up || up.projectId !== projectId) {
       const row = await this.deps.store.get(projectId, id);
       if (!row) throw notebookErrors.notFound(id);
-      up = this.deps.engine.upstream(id) ?? storedUpstream(row);
+      up = this.deps.engine.upstream(id) ?? this.deps.engine.storedUpstream(row);
       if (!up) throw notebookErrors.notRunning();
     }
-    const admitted = { port: up.port, jupyterToken: up.jupyterToken, url: req.url ?? '', id };
+    const admitted = { host: up.host ?? '127.0.0.1', port: up.port, jupyterToken: up.jupyterToken, url: req.url ?? '', id };
     // The header (scripts, JupyterLab's own calls) and the cookie first: the query is parsed only when it may hold the token.
     const headerToken = /^token\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
     if (headerToken && same(headerToken, up.token)) return admitted;
@@ -147,7 +138,7 @@ export class NotebookProxy {
     this.rewrite(req, a);
     this.deps.engine.touch(a.id);
     if (a.setCookie) this.cookieFor.set(req, a.setCookie);
-    this.proxy.web(req, res, { target: `http://127.0.0.1:${a.port}` });
+    this.proxy.web(req, res, { target: `http://${hostPart(a.host)}:${a.port}` });
   }
 
   async upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
@@ -161,7 +152,7 @@ export class NotebookProxy {
     }
     this.rewrite(req, a);
     this.deps.engine.touch(a.id);
-    this.proxy.ws(req, socket, head, { target: `ws://127.0.0.1:${a.port}` });
+    this.proxy.ws(req, socket, head, { target: `ws://${hostPart(a.host)}:${a.port}` });
   }
 
   /** Registers the hidden routes and the WebSocket upgrade on the app's server. */
@@ -196,3 +187,6 @@ function refuse(res: ServerResponse, e: unknown): void {
   const err = e instanceof ApiError ? e : errors.internal('proxy');
   res.writeHead(err.status, { 'content-type': 'application/json' }).end(JSON.stringify(err.toBody()));
 }
+
+/** An address as a URL's host (an IPv6 pod IP in brackets). */
+const hostPart = (host: string) => (host.includes(':') ? `[${host}]` : host);

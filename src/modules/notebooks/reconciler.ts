@@ -18,6 +18,7 @@ export class NotebookReconciler implements Reconciler {
   ) {}
 
   async reconcile(): Promise<void> {
+    await this.engine.prepare();
     for (const found of await this.store.inStatus(['RUNNING', 'SNAPSHOTTING', 'CREATING', 'STARTING', 'STOPPING', 'DELETING', 'INIT'])) {
       // An instance whose image was saved (or failed) while the server was down is RUNNING again.
       const row = await this.engine.settle(found);
@@ -36,7 +37,7 @@ export class NotebookReconciler implements Reconciler {
       } else if (row.status === 'DELETING') {
         await this.engine.kill(row.id);
         this.engine.release(row.id);
-        this.engine.removeFiles(row.id);
+        await this.engine.removeFiles(row.id);
         await this.store.delete(row.id);
       }
     }

@@ -231,7 +231,7 @@ export class NotebookService {
     void (async () => {
       await this.engine.kill(id);
       this.engine.release(id);
-      this.engine.removeFiles(id);
+      await this.engine.removeFiles(id);
       await this.store.delete(id);
     })().catch(async (err: unknown) => {
       this.log.error({ err, notebook: id }, 'notebook delete failed');

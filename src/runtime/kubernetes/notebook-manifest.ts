@@ -28,6 +28,8 @@ export interface NotebookWorkload extends WorkloadBase {
   running: boolean;
   env: Record<string, string>;
   share: { cpu: number; memoryMb: number; gpu?: number };
+  /** The port Jupyter listens on in the pod (JUPYTER_PORT unless set). */
+  port?: number;
 }
 
 export interface NotebookObjects {
@@ -56,6 +58,7 @@ export function notebookObjects(w: NotebookWorkload): NotebookObjects {
   if (!Number.isInteger(w.volumeGb) || w.volumeGb < 1 || w.volumeGb > 4096) throw new Error(`volume size ${w.volumeGb} GB is not 1 to 4096`);
   if (!/^[A-Za-z0-9]{16,128}$/.test(w.token)) throw new Error('the Jupyter token is not 16 to 128 letters and digits');
   const name = notebookObjectName(w.notebookId);
+  const port = w.port ?? JUPYTER_PORT;
   const labels = resourceLabels('notebook', w.notebookId, w.projectId);
   const metadata = { name, namespace: w.namespace, labels };
   const selector = { [LABEL_ID]: w.notebookId };
@@ -70,7 +73,7 @@ export function notebookObjects(w: NotebookWorkload): NotebookObjects {
     // jupyter-server reads its token from here: it never shows in the pod's spec.
     { name: 'JUPYTER_TOKEN', valueFrom: { secretKeyRef: { name, key: TOKEN_KEY } } },
   ];
-  const probe = { httpGet: { path: `${w.baseUrl}api`, port: JUPYTER_PORT } };
+  const probe = { httpGet: { path: `${w.baseUrl}api`, port } };
   const statefulSet: V1StatefulSet = {
     apiVersion: 'apps/v1',
     kind: 'StatefulSet',
@@ -98,7 +101,7 @@ export function notebookObjects(w: NotebookWorkload): NotebookObjects {
               command: [
                 'jupyter-server',
                 '--ServerApp.ip=0.0.0.0',
-                `--ServerApp.port=${JUPYTER_PORT}`,
+                `--ServerApp.port=${port}`,
                 '--ServerApp.port_retries=0',
                 '--ServerApp.open_browser=False',
                 '--ServerApp.password=',
@@ -108,7 +111,7 @@ export function notebookObjects(w: NotebookWorkload): NotebookObjects {
               ],
               workingDir: NOTEBOOK_WORK,
               env,
-              ports: [{ name: 'jupyter', containerPort: JUPYTER_PORT, protocol: 'TCP' }],
+              ports: [{ name: 'jupyter', containerPort: port, protocol: 'TCP' }],
               // GET <base_url>api answers without the token once the server listens.
               readinessProbe: { ...probe, periodSeconds: 5, failureThreshold: 3, timeoutSeconds: 2 },
               startupProbe: { ...probe, periodSeconds: 5, failureThreshold: 24, timeoutSeconds: 2 },
@@ -143,12 +146,12 @@ export function notebookObjects(w: NotebookWorkload): NotebookObjects {
     apiVersion: 'v1',
     kind: 'Service',
     metadata,
-    spec: { clusterIP: 'None', selector, ports: [{ name: 'jupyter', port: JUPYTER_PORT, targetPort: JUPYTER_PORT, protocol: 'TCP' }] },
+    spec: { clusterIP: 'None', selector, ports: [{ name: 'jupyter', port, targetPort: port, protocol: 'TCP' }] },
   };
   const secret: V1Secret = { apiVersion: 'v1', kind: 'Secret', metadata, type: 'Opaque', stringData: { [TOKEN_KEY]: w.token } };
   return {
     serviceAccount: workloadServiceAccount(metadata),
-    networkPolicy: workloadNetworkPolicy(metadata, w.notebookId, [JUPYTER_PORT], w.closedNetworks ?? []),
+    networkPolicy: workloadNetworkPolicy(metadata, w.notebookId, [port], w.closedNetworks ?? []),
     secret,
     service,
     statefulSet,

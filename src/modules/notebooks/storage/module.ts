@@ -15,7 +15,7 @@ export function notebookStorage(deps: StorageDeps, engine: NotebookEngine, noteb
   const store = new StorageStore(deps.database.db);
   const mounts = new MountManager(store, notebooks, engine, deps.objectStore, deps.buckets, deps.sandbox, deps.clock, deps.log);
   engine.follow(mounts);
-  const service = new StorageService(store, notebooks, mounts, deps.buckets, (id) => engine.layout(id).work, deps.clock);
+  const service = new StorageService(store, notebooks, mounts, deps.buckets, (id) => engine.layout(id).work, deps.clock, engine.volumeOnHost);
   return {
     reconciler: mounts,
     close: () => mounts.close(),

@@ -27,6 +27,8 @@ export class StorageService {
     private readonly buckets: BucketAccess,
     private readonly workDir: (notebookId: string) => string,
     private readonly clock: Clock,
+    /** false: the instance's volume is not a folder of this host (a claim in the cluster), so nothing can be mounted in it. */
+    private readonly hostVolume = true,
   ) {}
 
   private async notebook(projectId: string, id: string) {
@@ -62,6 +64,7 @@ export class StorageService {
     const nb = await this.notebook(projectId, notebookId);
     // A SNAPSHOTTING instance runs; a mount in its volume does not touch the venv being saved.
     if (nb.status !== 'RUNNING' && nb.status !== 'SNAPSHOTTING') throw E.notRunning();
+    if (!this.hostVolume) throw E.storage('uri: OBS mounts are not available on the kubernetes executor; the volume is a claim in the cluster');
     const others = await this.store.ofNotebook(notebookId);
     if (others.length >= MAX_MOUNTS) throw errors.badParam(`uri: the instance has ${MAX_MOUNTS} mounts, the most it may have; detach one first`);
     for (const o of others) {

@@ -1,0 +1,241 @@
+// The notebook engine of the kubernetes executor: an instance is a StatefulSet of one pod (notebook-manifest.ts) whose
+// claim holds the volume. A start creates the objects (or scales the StatefulSet to 1), a stop scales it to 0 and keeps
+// the claim, a delete removes every object and the claim. The status follows the pod from a watch: RUNNING once the
+// pod is Ready, CREATE_FAILED / START_FAILED / ERROR with the kubelet's reason. The proxy reaches the pod at its IP.
+// Pool shares, events, the reconciler's rules and the service are the local engine's; what runs where is this file's.
+import { randomBytes } from 'node:crypto';
+import type { KubeTarget } from '#src/runtime/kubernetes/kube-config.ts';
+import { notebookObjectName, notebookObjects } from '#src/runtime/kubernetes/notebook-manifest.ts';
+import { NotebookClient } from '#src/runtime/kubernetes/notebook-objects.ts';
+import { NotebookWatch } from '#src/runtime/kubernetes/notebook-watch.ts';
+import { NotebookEngine, poolKey, progress, proxyBase, type Upstream } from './engine.ts';
+import type { NotebookRow, NotebookStatus } from './tables.ts';
+
+const STOP_WAIT_MS = 120_000;
+const LEASE_EVERY_MS = 1000;
+
+export interface KubeNotebookSettings {
+  target: KubeTarget;
+  /** The container image every instance runs (--kube-image): it must hold jupyter-server. */
+  image: string;
+  /** The port Jupyter listens on in the pod. */
+  port: number;
+}
+
+type EngineArgs = ConstructorParameters<typeof NotebookEngine>;
+
+export class KubeNotebookEngine extends NotebookEngine {
+  private readonly client: NotebookClient;
+  private readonly podWatch: NotebookWatch;
+  private readonly watching: Promise<void>;
+  /** The instances this server follows, and whether the current start is their first (a failure is CREATE_FAILED). */
+  private readonly followed = new Map<string, { first: boolean }>();
+  /** The last waiting reason recorded for each instance, so each is recorded once. */
+  private readonly lastReason = new Map<string, string>();
+  /** One check at a time per instance: the watch reports changes faster than the database takes them. */
+  private readonly checks = new Map<string, Promise<void>>();
+  private leaseTimer: NodeJS.Timeout | undefined;
+  override readonly volumeOnHost = false;
+
+  constructor(
+    private readonly kube: KubeNotebookSettings,
+    ...args: EngineArgs
+  ) {
+    super(...args);
+    this.client = new NotebookClient(kube.target.kc, kube.target.namespace);
+    this.podWatch = new NotebookWatch(kube.target.kc, kube.target.namespace, (id) => this.check(id));
+    this.watching = this.podWatch.start().catch((err: unknown) => this.log.error({ err }, 'the notebook watch did not start'));
+  }
+
+  override async runtimeProblem(): Promise<string | undefined> {
+    return this.kube.image ? undefined : 'the kubernetes executor has no notebook image: set --kube-image to an image with jupyter-server';
+  }
+
+  override async prepare(): Promise<void> {
+    await this.watching;
+    const removed = await this.client.removeOrphans(async (id) => {
+      const row = await this.store.getById(id);
+      return !!row && row.status !== 'DELETED';
+    });
+    if (removed.length) this.log.info({ removed }, 'removed the Kubernetes objects of notebooks that no longer exist');
+  }
+
+  override async start(id: string, first: boolean): Promise<void> {
+    this.starting.add(id);
+    try {
+      await this.launch(id, first);
+    } catch (e) {
+      await this.fail(id, first, e instanceof Error ? e.message : String(e));
+    } finally {
+      this.starting.delete(id);
+    }
+  }
+
+  private async launch(id: string, first: boolean): Promise<void> {
+    await this.watching;
+    const row = await this.store.getById(id);
+    if (!row) return;
+    const jupyterToken = row.jupyter_token || randomBytes(24).toString('hex');
+    const name = notebookObjectName(id);
+    const objects = notebookObjects({
+      notebookId: id,
+      projectId: row.project_id,
+      namespace: this.kube.target.namespace,
+      image: this.kube.image,
+      baseUrl: proxyBase(row.project_id, id),
+      token: jupyterToken,
+      volumeGb: (JSON.parse(row.volume) as { capacity: number }).capacity,
+      running: true,
+      env: {},
+      share: { cpu: row.cpu, memoryMb: row.memory_mb },
+      port: this.kube.port,
+    });
+    await this.store.update(id, {
+      status: 'STARTING',
+      jupyter_token: jupyterToken,
+      port: this.kube.port,
+      action_progress: JSON.stringify(progress(id, 2)),
+      update_at: this.clock.now(),
+    });
+    const made = await this.client.apply(objects);
+    this.followed.set(id, { first });
+    this.lastReason.delete(id);
+    await this.event(
+      id,
+      'STARTING',
+      `${made === 'created' ? 'created' : 'scaled to 1'} the StatefulSet ${name} in namespace ${this.kube.target.namespace} (image ${this.kube.image})`,
+    );
+    await this.store.update(id, { action_progress: JSON.stringify(progress(id, 3)), update_at: this.clock.now() });
+    await this.check(id);
+  }
+
+  /** The start failed: the StatefulSet goes to 0 (the claim stays), the share is given back, the reason recorded. */
+  private async fail(id: string, first: boolean, reason: string, from: NotebookStatus[] = ['INIT', 'CREATING', 'STARTING']): Promise<void> {
+    this.followed.delete(id);
+    await this.client.scale(notebookObjectName(id), 0).catch((err: unknown) => this.log.warn({ err, notebook: id }, 'scaling a failed notebook to 0'));
+    this.release(id);
+    const status: NotebookStatus = from.includes('RUNNING') ? 'ERROR' : first ? 'CREATE_FAILED' : 'START_FAILED';
+    const patch = { status, fail_reason: reason.slice(0, 1000), port: null, update_at: this.clock.now() };
+    const failedProgress = status === 'ERROR' ? {} : { action_progress: JSON.stringify(progress(id, 3, true)) };
+    if (await this.store.update(id, { ...patch, ...failedProgress }, from)) await this.event(id, status, reason);
+  }
+
+  /** Moves the instance's status after a change to its pod. */
+  private check(id: string): Promise<void> {
+    const next = (this.checks.get(id) ?? Promise.resolve())
+      .then(() => this.checkNow(id))
+      .catch((err: unknown) => this.log.error({ err, notebook: id }, 'following a notebook pod failed'));
+    this.checks.set(id, next);
+    void next.finally(() => {
+      if (this.checks.get(id) === next) this.checks.delete(id);
+    });
+    return next;
+  }
+
+  private async checkNow(id: string): Promise<void> {
+    const f = this.followed.get(id);
+    if (!f || this.stopping.has(id) || this.closed) return;
+    const row = await this.store.getById(id);
+    if (!row) return;
+    const state = this.podWatch.podState(id);
+    const pod = `${notebookObjectName(id)}-0`;
+    if (row.status === 'CREATING' || row.status === 'STARTING') {
+      if (state.kind === 'ready') {
+        const now = this.clock.now();
+        const patch = {
+          status: 'RUNNING' as const,
+          fail_reason: '',
+          last_activity: now,
+          snapshot_image_id: null,
+          action_progress: JSON.stringify(progress(id, 4)),
+          update_at: now,
+        };
+        if (await this.store.update(id, patch, ['CREATING', 'STARTING']))
+          await this.event(id, 'RUNNING', `the pod ${pod} is Ready; Jupyter answers at ${state.podIp}:${this.kube.port}`);
+        this.ensureLeases();
+      } else if (state.kind === 'failed') {
+        await this.fail(id, f.first, `the pod ${pod} failed: ${state.reason}`);
+      } else if (state.kind === 'pending' && this.lastReason.get(id) !== state.reason) {
+        this.lastReason.set(id, state.reason);
+        await this.event(id, row.status, `the pod ${pod}: ${state.reason}`);
+      }
+    } else if ((row.status === 'RUNNING' || row.status === 'SNAPSHOTTING') && state.kind === 'failed') {
+      await this.fail(id, false, `the pod ${pod} failed: ${state.reason}`, ['RUNNING', 'SNAPSHOTTING']);
+    }
+  }
+
+  override upstream(): Upstream | undefined {
+    return undefined;
+  }
+
+  /** Any replica reaches the pod: the address comes from its watch, the tokens from the database. */
+  override storedUpstream(row: NotebookRow): Upstream | undefined {
+    if (row.status !== 'RUNNING' && row.status !== 'SNAPSHOTTING') return undefined;
+    const state = this.podWatch.podState(row.id);
+    if (state.kind !== 'ready' || !row.jupyter_token) return undefined;
+    return { host: state.podIp, port: row.port ?? this.kube.port, jupyterToken: row.jupyter_token, projectId: row.project_id, token: row.token };
+  }
+
+  override isRunning(id: string): boolean {
+    return this.podWatch.podState(id).kind === 'ready';
+  }
+
+  /** A RUNNING instance whose StatefulSet is there is followed again (found by its labels). */
+  override adopt(row: NotebookRow): boolean {
+    const set = this.podWatch.statefulSet(row.id);
+    if (!set || (set.spec?.replicas ?? 0) < 1) return false;
+    this.followed.set(row.id, { first: false });
+    const pool = this.poolOf(row);
+    pool?.set(poolKey(row.id), { cpu: row.cpu, memoryMb: row.memory_mb }, { kind: 'notebook', id: row.id, name: row.name, projectId: row.project_id });
+    void this.check(row.id);
+    this.ensureLeases();
+    return true;
+  }
+
+  /** Scales the StatefulSet to 0 and waits for its pod to be on its way out; the claim stays. */
+  override async kill(id: string): Promise<void> {
+    this.followed.delete(id);
+    await this.watching;
+    if (!(await this.client.scale(notebookObjectName(id), 0))) return;
+    const deadline = Date.now() + STOP_WAIT_MS;
+    while (this.podWatch.podState(id).kind !== 'absent' && Date.now() < deadline && !this.closed) await new Promise((r) => setTimeout(r, 100));
+  }
+
+  override async removeFiles(id: string): Promise<void> {
+    this.followed.delete(id);
+    await this.client.remove(id);
+    await super.removeFiles(id);
+  }
+
+  private ensureLeases(): void {
+    if (this.leaseTimer || this.closed) return;
+    this.leaseTimer = setInterval(() => void this.leases().catch((err: unknown) => this.log.error({ err }, 'notebook leases')), LEASE_EVERY_MS);
+    this.leaseTimer.unref();
+  }
+
+  /** Timed leases stop the instance when they run out; idle ones when the proxy has passed nothing for their duration. */
+  private async leases(): Promise<void> {
+    const now = this.clock.now();
+    for (const id of [...this.followed.keys()]) {
+      if (this.stopping.has(id)) continue;
+      const row = await this.store.getById(id);
+      if (!row || row.status !== 'RUNNING' || !row.lease_enable) continue;
+      if (row.lease_type === 'TIMING' && now >= row.lease_create_at + row.lease_duration) {
+        void this.stop(id, `the lease of ${row.lease_duration} ms ran out`, 'Stopped by its lease (timed stop)').catch(() => undefined);
+      } else if (row.lease_type === 'IDLE') {
+        const last = Math.max(row.last_activity, row.lease_update_at, this.touched.get(id) ?? 0);
+        if (last > row.last_activity) await this.store.update(id, { last_activity: last });
+        if (now - last >= row.lease_duration)
+          void this.stop(id, `idle for ${row.lease_duration} ms`, 'Stopped by its lease (idle stop)').catch(() => undefined);
+      }
+    }
+  }
+
+  override async close(): Promise<void> {
+    clearInterval(this.leaseTimer);
+    this.leaseTimer = undefined;
+    await super.close();
+    await Promise.allSettled([...this.checks.values()]);
+    await this.podWatch.stop().catch(() => undefined);
+  }
+}

@@ -1,0 +1,102 @@
+// Creating, scaling and removing a notebook instance's objects. Creating keeps what already exists (a retry or a second
+// replica makes nothing twice) and then sets the StatefulSet's replicas; a stop scales to 0, which keeps the volume's
+// claim; removing deletes every object of the instance (the claim goes with the StatefulSet) and tolerates objects gone.
+import { ApiException, AppsV1Api, CoreV1Api, NetworkingV1Api, type KubeConfig, type V1StatefulSet } from '@kubernetes/client-node';
+import { LABEL_ID, LABEL_KIND, LABEL_MANAGED, MANAGER } from './labels.ts';
+import { notebookObjectName, type NotebookObjects } from './notebook-manifest.ts';
+
+const isCode = (e: unknown, code: number) => e instanceof ApiException && e.code === code;
+
+async function createOrKeep(create: () => Promise<unknown>): Promise<'created' | 'existed'> {
+  try {
+    await create();
+    return 'created';
+  } catch (e) {
+    if (isCode(e, 409)) return 'existed';
+    throw e;
+  }
+}
+
+async function deleteIfThere(del: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await del();
+    return true;
+  } catch (e) {
+    if (isCode(e, 404)) return false;
+    throw e;
+  }
+}
+
+export const NOTEBOOK_SELECTOR = `${LABEL_MANAGED}=${MANAGER},${LABEL_KIND}=notebook`;
+
+export class NotebookClient {
+  private readonly core: CoreV1Api;
+  private readonly apps: AppsV1Api;
+  private readonly net: NetworkingV1Api;
+
+  constructor(
+    kc: KubeConfig,
+    readonly namespace: string,
+  ) {
+    this.core = kc.makeApiClient(CoreV1Api);
+    this.apps = kc.makeApiClient(AppsV1Api);
+    this.net = kc.makeApiClient(NetworkingV1Api);
+  }
+
+  /**
+   * Creates what is missing (the token Secret, ServiceAccount, NetworkPolicy, headless Service, then the StatefulSet); a
+   * StatefulSet that exists gets the replicas of `o`. Only the verbs of rbac-manifest.ts are used.
+   */
+  async apply(o: NotebookObjects): Promise<'created' | 'existed'> {
+    const namespace = this.namespace;
+    const name = o.statefulSet.metadata!.name!;
+    // An existing Secret holds the same token: the instance keeps its Jupyter token from its first start.
+    await createOrKeep(() => this.core.createNamespacedSecret({ namespace, body: o.secret }));
+    await createOrKeep(() => this.core.createNamespacedServiceAccount({ namespace, body: o.serviceAccount }));
+    await createOrKeep(() => this.net.createNamespacedNetworkPolicy({ namespace, body: o.networkPolicy }));
+    await createOrKeep(() => this.core.createNamespacedService({ namespace, body: o.service }));
+    const made = await createOrKeep(() => this.apps.createNamespacedStatefulSet({ namespace, body: o.statefulSet }));
+    if (made === 'existed') await this.scale(name, o.statefulSet.spec?.replicas ?? 0);
+    return made;
+  }
+
+  /** Sets the StatefulSet's replicas (1: running, 0: stopped, the claim kept); false when it is gone. */
+  async scale(name: string, replicas: number): Promise<boolean> {
+    const body = [{ op: 'replace', path: '/spec/replicas', value: replicas }];
+    return deleteIfThere(() => this.apps.patchNamespacedStatefulSet({ name, namespace: this.namespace, body }));
+  }
+
+  /**
+   * Deletes every object of the instance; true when any was still there. The pod and the volume's claim go with the
+   * StatefulSet: its claim retention policy (whenDeleted: Delete) makes the claim owned by it for the garbage collector.
+   */
+  async remove(notebookId: string): Promise<boolean> {
+    const name = notebookObjectName(notebookId);
+    const namespace = this.namespace;
+    const gone = await Promise.all([
+      deleteIfThere(() => this.apps.deleteNamespacedStatefulSet({ name, namespace, propagationPolicy: 'Background' })),
+      deleteIfThere(() => this.core.deleteNamespacedService({ name, namespace })),
+      deleteIfThere(() => this.core.deleteNamespacedSecret({ name, namespace })),
+      deleteIfThere(() => this.core.deleteNamespacedServiceAccount({ name, namespace })),
+      deleteIfThere(() => this.net.deleteNamespacedNetworkPolicy({ name, namespace })),
+    ]);
+    return gone.some(Boolean);
+  }
+
+  /** The notebook StatefulSets Atelier manages in the namespace. */
+  async list(): Promise<V1StatefulSet[]> {
+    return (await this.apps.listNamespacedStatefulSet({ namespace: this.namespace, labelSelector: NOTEBOOK_SELECTOR })).items;
+  }
+
+  /** Deletes the objects of every managed instance `isKnown` does not recognise; the ids removed. */
+  async removeOrphans(isKnown: (notebookId: string) => Promise<boolean>): Promise<string[]> {
+    const removed: string[] = [];
+    for (const s of await this.list()) {
+      const id = s.metadata?.labels?.[LABEL_ID];
+      if (!id || (await isKnown(id))) continue;
+      await this.remove(id);
+      removed.push(id);
+    }
+    return removed;
+  }
+}
