@@ -13,6 +13,11 @@ export interface JobExecutor {
   serviceLog(row: Pick<TrainingJobRow, 'id' | 'node_count'>, line: string): Promise<void>;
   /** Whether this server is following the job now (it records the job's end itself). */
   isTracked(jobId: string): boolean;
+  /**
+   * The secondary phase an admitted job shows until its executor reports: Running where the processes start at once,
+   * Creating where the cluster still has to make and place the pods.
+   */
+  readonly admittedPhase?: 'Running' | 'Creating';
   /** Runs a job the scheduler has just admitted (its row is already Running). */
   start(row: TrainingJobRow): void;
   /** Stops the job's nodes (terminate or delete); the job's end is recorded when they are gone. */

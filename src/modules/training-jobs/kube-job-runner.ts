@@ -44,6 +44,8 @@ const SERVICE = '[ModelArts Service Log]';
 const POD_LOG_LIMIT = 16 * 1024 * 1024;
 
 export class KubeJobRunner implements JobExecutor {
+  /** Running/Running is said only once the watch sees a pod run. */
+  readonly admittedPhase = 'Creating';
   private readonly followed = new Map<string, Followed>();
   private readonly releaseListeners: (() => void)[] = [];
   /** Each job's status updates, one after the other. */

@@ -29,7 +29,7 @@ export class JobScheduler {
   constructor(
     private readonly pools: PoolRegistry,
     private readonly store: Pick<TrainingJobStore, 'inPhases' | 'update' | 'getById'>,
-    private readonly runner: Pick<JobExecutor, 'onRelease' | 'onProcess' | 'serviceLog' | 'removeFiles' | 'start'>,
+    private readonly runner: Pick<JobExecutor, 'onRelease' | 'onProcess' | 'serviceLog' | 'removeFiles' | 'start' | 'admittedPhase'>,
     private readonly clock: Clock,
     private readonly log: Logger,
     /** Where jobs that name no pool run, when not on this host's public pool (the Kubernetes cluster's nodes). */
@@ -85,9 +85,10 @@ export class JobScheduler {
       const slot = job.pool_name ?? '';
       const head = heads.get(slot);
       if (!head && pool.reserve(key, amountOf(job), holderOf(job), job.node_count)) {
+        const secondary = this.runner.admittedPhase ?? 'Running';
         const admitted = await this.store.update(
           job.id,
-          { phase: 'Running', secondary_phase: 'Running', start_time: now, update_time: now, task_statuses: '[]' },
+          { phase: 'Running', secondary_phase: secondary, start_time: now, update_time: now, task_statuses: '[]' },
           WAITING_PHASES,
         );
         if (!admitted) {
@@ -102,7 +103,7 @@ export class JobScheduler {
             .find((h) => h.key === key)
             ?.placement.map((p) => p.node) ?? [];
         this.pools.event(job.pool_name, 'Normal', 'JobScheduled', `training job "${job.name}" (${job.id}) placed on ${[...new Set(nodes)].join(', ')}`);
-        this.runner.start({ ...job, phase: 'Running', secondary_phase: 'Running', start_time: now, update_time: now, task_statuses: '[]' });
+        this.runner.start({ ...job, phase: 'Running', secondary_phase: secondary, start_time: now, update_time: now, task_statuses: '[]' });
         continue;
       }
       const where = this.where(job);

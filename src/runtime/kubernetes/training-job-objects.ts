@@ -43,16 +43,18 @@ export class TrainingJobClient {
   }
 
   /**
-   * Creates what is missing, in the order the pods need it: the ServiceAccount, the NetworkPolicy, the Service, the
-   * staging Secret when there is one, then the Job.
+   * Creates what is missing: the ServiceAccount, the NetworkPolicy, the Service and the staging Secret (when there is
+   * one) together, then the Job, whose pods need them (one round trip before the Job rather than four).
    */
   async apply(o: TrainingJobObjects & { secret?: V1Secret }): Promise<'created' | 'existed'> {
     const namespace = this.namespace;
     const secret = o.secret;
-    if (secret) await createOrKeep(() => this.core.createNamespacedSecret({ namespace, body: secret }));
-    await createOrKeep(() => this.core.createNamespacedServiceAccount({ namespace, body: o.serviceAccount }));
-    await createOrKeep(() => this.net.createNamespacedNetworkPolicy({ namespace, body: o.networkPolicy }));
-    await createOrKeep(() => this.core.createNamespacedService({ namespace, body: o.service }));
+    await Promise.all([
+      secret ? createOrKeep(() => this.core.createNamespacedSecret({ namespace, body: secret })) : undefined,
+      createOrKeep(() => this.core.createNamespacedServiceAccount({ namespace, body: o.serviceAccount })),
+      createOrKeep(() => this.net.createNamespacedNetworkPolicy({ namespace, body: o.networkPolicy })),
+      createOrKeep(() => this.core.createNamespacedService({ namespace, body: o.service })),
+    ]);
     return createOrKeep(() => this.batch.createNamespacedJob({ namespace, body: o.job }));
   }
 
