@@ -34,6 +34,7 @@ import { BucketStore } from './storage/bucket-store.ts';
 import { registerModules } from './modules/index.ts';
 import type { AppContext } from './context.ts';
 import { LeaseStore, ReconcilerLoop, TaskQueue, TaskWorker } from './runtime/index.ts';
+import type { ReplicaLeases } from './runtime/leases.ts';
 import { replicaId } from './runtime/replica-id.ts';
 import { PoolWorkloads } from './core/pool-workloads.ts';
 import { PoolRegistry } from './runtime/local/pool-registry.ts';
@@ -121,13 +122,17 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const auth = requestAuth(app, { identity, clock, signatureWindowSeconds: config.signatureWindowSeconds, failureLimits: config.authFailures });
   const tasks = new TaskQueue(database.db, clock);
   // Task leases and reconciler leases name the replica, so an operator (or a test) can tell who holds what.
-  const replica = replicaId(config.port);
+  const replica: ReplicaLeases = {
+    id: replicaId(config.port),
+    leases: new LeaseStore(database.db, clock),
+    ttlMs: Math.max(config.reconcileLeaseMs ?? 15_000, 2 * config.reconcileIntervalMs),
+  };
   const worker = new TaskWorker({
     database,
     definitions: [],
     clock,
     logger: app.log,
-    workerId: `${replica}/${hexId().slice(0, 8)}`,
+    workerId: `${replica.id}/${hexId().slice(0, 8)}`,
     ...(config.taskLeaseMs ? { leaseMs: config.taskLeaseMs } : {}),
   });
   tasks.onEnqueue(() => worker.notify());
@@ -144,11 +149,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     quotaUsage: new QuotaUsage(),
     tasks,
     worker,
-    reconcilers: new ReconcilerLoop(config.reconcileIntervalMs, app.log, {
-      leases: new LeaseStore(database.db, clock),
-      owner: replica,
-      ttlMs: Math.max(config.reconcileLeaseMs ?? 15_000, 2 * config.reconcileIntervalMs),
-    }),
+    reconcilers: new ReconcilerLoop(config.reconcileIntervalMs, app.log, { leases: replica.leases, owner: replica.id, ttlMs: replica.ttlMs }),
+    replica,
     localPool,
     pools: new PoolRegistry(localPool),
     poolWorkloads: new PoolWorkloads(),

@@ -15,6 +15,7 @@ import type { LocalPool } from './runtime/local/local-pool.ts';
 import type { PoolWorkloads } from './core/pool-workloads.ts';
 import type { PoolRegistry } from './runtime/local/pool-registry.ts';
 import type { Sandbox } from './runtime/sandbox/index.ts';
+import type { ReplicaLeases } from './runtime/leases.ts';
 
 /** What modules receive: the ports of the outside world, picked once from the config. */
 export interface AppContext {
@@ -34,6 +35,8 @@ export interface AppContext {
   worker: TaskWorker;
   /** Families with a status register their reconciler here. */
   reconcilers: ReconcilerLoop;
+  /** This replica's name and the named leases in the database, for work one replica at a time follows. */
+  replica: ReplicaLeases;
   /** The host capacity training jobs and service instances share. */
   /** The public pool of this host (also `pools.publicPool`). */
   localPool: LocalPool;

@@ -47,3 +47,11 @@ export class LeaseStore {
     return this.db.selectFrom('leases').select(['owner', 'expires_at']).where('name', '=', name).executeTakeFirst();
   }
 }
+
+export interface ReplicaLeases {
+  /** This replica's name (replica-id.ts). */
+  id: string;
+  leases: LeaseStore;
+  /** How long a replica that died keeps what it held. */
+  ttlMs: number;
+}

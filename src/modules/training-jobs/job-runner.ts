@@ -18,6 +18,8 @@ import { exportJobLogs } from './log-export.ts';
 import { launchTasks, outputDirs, stageJob, type ChannelDir, type ProcessRecord, type StagedJob } from './job-launch.ts';
 import { taskNames } from './job-layout.ts';
 import type { JobExecutor } from './job-executor.ts';
+import type { ReplicaLeases } from '#src/runtime/leases.ts';
+import { JobOwnership } from './job-ownership.ts';
 import type { JobAlgorithmResponse } from './schemas.ts';
 import { ACTIVE_PHASES, type TrainingJobStore } from './store.ts';
 import type { TrainingJobRow } from './tables.ts';
@@ -45,11 +47,10 @@ interface Outcome {
 const SERVICE = '[ModelArts Service Log]';
 /** A trial's reward is read from at most this much of the end of its log. */
 const REWARD_WINDOW = 1024 * 1024;
-/** How long a Running job may stay without processes (its code and inputs being fetched) before the reconciler fails it. */
-const STAGING_BOUND_MS = 10 * 60_000;
 
 export class JobRunner implements JobExecutor {
   private readonly active = new Map<string, Map<string, ProcessHandle>>();
+  private readonly ownership: JobOwnership;
   /** The bookkeeping of every job this server drives; close() lets them settle. */
   private readonly chains = new Set<Promise<void>>();
   private readonly releaseListeners: (() => void)[] = [];
@@ -68,7 +69,10 @@ export class JobRunner implements JobExecutor {
     private readonly clock: Clock,
     private readonly log: Logger,
     private readonly buckets: BucketAccess,
-  ) {}
+    replica?: ReplicaLeases,
+  ) {
+    this.ownership = new JobOwnership(replica, () => this.active.keys());
+  }
 
   /** Listens for jobs releasing their share of the pool (the scheduler admits the next one). */
   onRelease(listener: () => void): void {
@@ -78,6 +82,12 @@ export class JobRunner implements JobExecutor {
   /** Listens for a task's process group starting (or being adopted) and ending: its pool measures them. */
   onProcess(listener: (row: TrainingJobRow, pid: number, running: boolean) => void): void {
     this.processListener = listener;
+  }
+
+  /** The job is no longer followed here: its lease goes with it. */
+  private untrack(jobId: string): void {
+    this.active.delete(jobId);
+    void this.ownership.release(jobId);
   }
 
   private released(): void {
@@ -113,6 +123,7 @@ export class JobRunner implements JobExecutor {
   }
 
   private async run(row: TrainingJobRow): Promise<void> {
+    await this.ownership.take(row.id);
     await mkdir(join(this.runtime.layout.jobDir(row.id), 'logs'), { recursive: true });
     const log = (line: string) => this.serviceLog(row, line);
     await this.checkReads(row);
@@ -227,7 +238,7 @@ export class JobRunner implements JobExecutor {
     if (this.closed) return;
     const row = await this.store.getById(jobId);
     if (!row || !ACTIVE_PHASES.includes(row.phase)) {
-      this.active.delete(jobId);
+      this.untrack(jobId);
       // Deleted while running: nothing to record, only files to remove.
       if (!row) await rm(this.runtime.layout.jobDir(jobId), { recursive: true, force: true });
       this.released();
@@ -268,7 +279,7 @@ export class JobRunner implements JobExecutor {
     const now = this.clock.now();
     await this.store.update(row.id, { phase, secondary_phase: phase, end_time: now, update_time: now, task_statuses: JSON.stringify(statuses) }, ACTIVE_PHASES);
     // Tracked until recorded, so the reconciler never takes it for a job to adopt.
-    this.active.delete(jobId);
+    this.untrack(jobId);
     this.released();
   }
 
@@ -294,7 +305,7 @@ export class JobRunner implements JobExecutor {
         ACTIVE_PHASES,
       )
       .catch((e: unknown) => this.log.error({ err: e, job: row.id }, 'recording a job failure failed'));
-    this.active.delete(row.id);
+    this.untrack(row.id);
     this.released();
   }
 
@@ -356,10 +367,11 @@ export class JobRunner implements JobExecutor {
       const row = await this.store.getById(listed.id);
       if (!row || !ACTIVE_PHASES.includes(row.phase) || this.active.has(row.id)) continue;
       const records = JSON.parse(row.processes) as ProcessRecord[];
+      // Just admitted, perhaps by another replica that has not taken its lease yet.
+      if (records.length === 0 && this.clock.now() - Number(row.update_time) < this.ownership.graceMs) continue;
+      // A live replica that runs it (or is staging it) holds its lease.
+      if (!(await this.ownership.take(row.id))) continue;
       if (records.length === 0) {
-        // Another replica may be staging it now (the one that took it records the processes when it
-        // starts them): only a job left without processes past a staging bound is taken for lost.
-        if (this.clock.now() - Number(row.update_time) < STAGING_BOUND_MS) continue;
         await this.finishWithError(row, new Error('the server stopped while the job was being prepared'));
         continue;
       }
@@ -396,6 +408,9 @@ export class JobRunner implements JobExecutor {
   /** Records nothing more; running processes continue and are adopted by the next start. */
   async close(): Promise<void> {
     this.closed = true;
+    this.ownership.close();
+    // Its processes go on: another replica may adopt them at once.
+    await Promise.all([...this.active.keys()].map((id) => this.ownership.release(id)));
     this.closing.catch(() => undefined);
     this.stopWaiting(new Error('the server is stopping'));
     this.runtime.executor.close();

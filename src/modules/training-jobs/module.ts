@@ -24,7 +24,7 @@ import { createTrainingRuntime } from './training-runtime.ts';
 
 export type TrainingJobsDeps = Pick<
   AppContext,
-  'config' | 'database' | 'objectStore' | 'clock' | 'buckets' | 'localPool' | 'pools' | 'poolWorkloads' | 'sandbox'
+  'config' | 'database' | 'objectStore' | 'clock' | 'buckets' | 'localPool' | 'pools' | 'poolWorkloads' | 'sandbox' | 'replica'
 > & {
   /** The engines found on this host (trainingEngines), the same list algorithms check against. */
   engines: TrainingEngine[];
@@ -53,7 +53,7 @@ export function trainingJobsModule(deps: TrainingJobsDeps): FamilyModule & { job
   const target = deps.config.executor === 'kubernetes' ? kubeTarget(deps.config) : undefined;
   const runner: JobExecutor = target
     ? new KubeJobRunner(kubeExecutorParts(deps.config, target), new JobLayout(deps.config.dataDir), store, deps.clock, deps.log, deps.buckets, deps.objectStore)
-    : new JobRunner(runtime, store, deps.objectStore, deps.clock, deps.log, deps.buckets);
+    : new JobRunner(runtime, store, deps.objectStore, deps.clock, deps.log, deps.buckets, deps.replica);
   // On the cluster, jobs that name no pool are admitted against its nodes (this host's size until they are listed).
   const clusterPool = target ? LocalPool.dedicated([...deps.localPool.nodes()]) : undefined;
   const scheduler = new JobScheduler(deps.pools, store, runner, deps.clock, deps.log, clusterPool);
