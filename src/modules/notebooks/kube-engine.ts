@@ -176,8 +176,14 @@ export class KubeNotebookEngine extends NotebookEngine {
     return { host: state.podIp, port: row.port ?? this.kube.port, jupyterToken: row.jupyter_token, projectId: row.project_id, token: row.token };
   }
 
+  /** A start this server follows is under way until the pod is Ready or fails (the periodic reconciler leaves it be). */
+  override busy(id: string): boolean {
+    return super.busy(id) || (this.followed.has(id) && this.podWatch.podState(id).kind !== 'ready');
+  }
+
+  /** Followed by this server and Ready (the reconciler adopts an instance this server does not follow yet). */
   override isRunning(id: string): boolean {
-    return this.podWatch.podState(id).kind === 'ready';
+    return this.followed.has(id) && this.podWatch.podState(id).kind === 'ready';
   }
 
   /** A RUNNING instance whose StatefulSet is there is followed again (found by its labels). */

@@ -3,7 +3,7 @@
 // its claim, the headless Service and the token Secret; the instance is RUNNING once its pod is Ready, and the proxy
 // reaches the pod's address (127.0.0.1 here, where an HTTP server stands in for Jupyter) with the Secret's token; stop
 // scales to 0 and keeps the claim; a pod that cannot pull its image fails the start with that reason; a restart adopts
-// the instance by its labels and deletes orphans; delete removes everything; another project sees nothing.
+// the instance by its labels and deletes orphans, and an OOM-killed pod makes it ERROR; delete removes everything; another project sees nothing.
 import assert from 'node:assert/strict';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -192,14 +192,25 @@ describe('notebooks on the kubernetes executor', { skip: kubeTestServerSkip() },
     const path = new URL(url).pathname;
     const proxied = await client.http.raw('GET', `${path}api/status`);
     assert.equal(proxied.status, 200);
+    // The restarted server follows the adopted pod: its end is the instance's ERROR, with the kubelet's reason.
+    await settle(id, { kind: 'oom-killed' });
+    const broken = await waitStatus(id, 'ERROR');
+    assert.match(broken.fail_reason ?? '', /OOMKilled/);
+    assert.equal(await replicas(id), 0, 'scaled to 0, the claim kept');
+    assert.ok(await claimOf(id));
   });
 
-  it('a pod that cannot pull its image fails the start with the reason; the claim stays', async () => {
+  it('an unschedulable pod keeps it STARTING with the reason; one that cannot pull its image fails the start; the claim stays', async () => {
     await client.notebooks.stop(id);
     await waitStatus(id, 'STOPPED');
     await podEnded(id);
     await client.notebooks.start(id);
     await until('scaled to 1', async () => ((await replicas(id)) === 1 ? true : undefined));
+    await settle(id, { kind: 'unschedulable' });
+    await until('the waiting reason as an event', async () =>
+      (await client.notebooks.events(id)).events.some((e) => e.status === 'STARTING' && e.message.includes('Unschedulable')) ? true : undefined,
+    );
+    assert.equal((await client.notebooks.get(id)).status, 'STARTING');
     await settle(id, { kind: 'image-pull-backoff' });
     const failed = await waitStatus(id, 'START_FAILED');
     assert.match(failed.fail_reason ?? '', /ImagePullBackOff/);
