@@ -99,8 +99,24 @@ function taskOf(name: string, pod: V1Pod | undefined): MappedTask & { state: 'no
   return { task: name, exit_code: -1, message: '', state: 'starting' };
 }
 
-/** The status of a training job from its Job (undefined: not created yet, or gone) and the Job's pods. */
-export function mapTrainingJobStatus(job: V1Job | undefined, pods: V1Pod[], nodeCount: number): MappedStatus {
+/** The quota named in a pod creation refused by ResourceQuota admission ("... exceeded quota: <name>, requested: ..."). */
+const QUOTA_REFUSAL = /exceeded quota: ([^,\s]+)(.*)$/;
+
+/**
+ * What a task with no pod says when the Job controller could not create it: a quota that refuses the pod (the job
+ * waits for room, Queuing) or another refusal (said as it is).
+ */
+function createFailureTask(task: MappedTask, failure: string): MappedTask & { state: 'unschedulable' | 'none' } {
+  const quota = QUOTA_REFUSAL.exec(failure);
+  if (quota) return { ...task, message: `its pod is refused by the ResourceQuota ${quota[1]} (exceeded quota${quota[2]})`, state: 'unschedulable' };
+  return { ...task, message: `its pod cannot be created: ${failure.replace(/^Error creating: /, '')}`, state: 'none' };
+}
+
+/**
+ * The status of a training job from its Job (undefined: not created yet, or gone), the Job's pods, and the Job
+ * controller's last message about a pod it could not create (a FailedCreate event), if any.
+ */
+export function mapTrainingJobStatus(job: V1Job | undefined, pods: V1Pod[], nodeCount: number, createFailure?: string): MappedStatus {
   const newest = new Map<number, V1Pod>();
   for (const pod of pods) {
     const i = indexOf(pod);
@@ -108,7 +124,10 @@ export function mapTrainingJobStatus(job: V1Job | undefined, pods: V1Pod[], node
     const seen = newest.get(i);
     if (!seen || time(pod.metadata?.creationTimestamp) >= time(seen.metadata?.creationTimestamp)) newest.set(i, pod);
   }
-  const tasks = Array.from({ length: nodeCount }, (_, i) => taskOf(`worker-${i}`, newest.get(i)));
+  const tasks = Array.from({ length: nodeCount }, (_, i) => {
+    const task = taskOf(`worker-${i}`, newest.get(i));
+    return task.state === 'none' && createFailure && job ? createFailureTask(task, createFailure) : task;
+  });
   const started = pods.map((p) => time(p.status?.startTime)).filter((t) => t > 0);
   const startedAt = started.length > 0 ? Math.min(...started) : undefined;
   const out = (phase: MappedPhase, secondary: string, reason?: string): MappedStatus => ({

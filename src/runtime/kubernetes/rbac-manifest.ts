@@ -9,6 +9,8 @@ export const EXECUTOR_RULES: { apiGroup: string; resource: string; verbs: string
   { apiGroup: 'batch', resource: 'jobs', verbs: ['create', 'get', 'list', 'watch', 'delete'] },
   { apiGroup: '', resource: 'pods', verbs: ['get', 'list', 'watch'] },
   { apiGroup: '', resource: 'pods/log', verbs: ['get'] },
+  // The Job controller's FailedCreate events: a pod refused by a ResourceQuota shows in the job's status.
+  { apiGroup: '', resource: 'events', verbs: ['list', 'watch'] },
   { apiGroup: '', resource: 'services', verbs: ['create', 'get', 'list', 'delete'] },
   { apiGroup: '', resource: 'serviceaccounts', verbs: ['create', 'delete'] },
   { apiGroup: '', resource: 'secrets', verbs: ['create', 'delete'] },

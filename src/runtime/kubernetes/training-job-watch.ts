@@ -1,8 +1,20 @@
-// Status of training jobs from watches, not polling: two informers (the managed Jobs and their pods) keep a cache of
-// the namespace's objects, and every change to a job's Job or pods reports that job's mapped status again, when it
-// differs from the last one reported. A watch that breaks is started again (the informer lists afresh, so nothing missed
+// Status of training jobs from watches, not polling: three informers (the managed Jobs, their pods, and the events
+// saying a Job's pods could not be created, as when a ResourceQuota refuses them) keep a cache of the namespace's
+// objects, and every change reports that job's mapped status again, when it differs from the last one reported. A watch that breaks is started again (the informer lists afresh, so nothing missed
 // in between is lost).
-import { BatchV1Api, CoreV1Api, makeInformer, type Informer, type KubeConfig, type ObjectCache, type V1Job, type V1Pod } from '@kubernetes/client-node';
+import {
+  BatchV1Api,
+  CoreV1Api,
+  ListWatch,
+  makeInformer,
+  Watch,
+  type CoreV1Event,
+  type Informer,
+  type KubeConfig,
+  type ObjectCache,
+  type V1Job,
+  type V1Pod,
+} from '@kubernetes/client-node';
 import { mapTrainingJobStatus, type MappedStatus } from './job-status.ts';
 import { LABEL_ID, LABEL_KIND, LABEL_MANAGED, MANAGER } from './labels.ts';
 
@@ -12,10 +24,14 @@ export interface TrainingJobStatusEvent {
 }
 
 const SELECTOR = `${LABEL_MANAGED}=${MANAGER},${LABEL_KIND}=training-job`;
+/** The Job controller's event when it cannot create a pod (a quota exceeded, a missing ServiceAccount...). */
+const CREATE_FAILURES = 'involvedObject.kind=Job,reason=FailedCreate';
+const JOB_NAME = /^ma-job-(.+)$/;
 
 export class TrainingJobWatch {
   private readonly jobs: Informer<V1Job> & ObjectCache<V1Job>;
   private readonly pods: Informer<V1Pod> & ObjectCache<V1Pod>;
+  private readonly events: ListWatch<CoreV1Event>;
   private readonly last = new Map<string, string>();
   /** Node count of each job being followed: the status needs it to name the tasks that have no pod yet. */
   private readonly followed = new Map<string, number>();
@@ -36,6 +52,14 @@ export class TrainingJobWatch {
       SELECTOR,
     );
     this.pods = makeInformer(kc, `/api/v1/namespaces/${namespace}/pods`, () => core.listNamespacedPod({ namespace, labelSelector: SELECTOR }), SELECTOR);
+    this.events = new ListWatch(
+      `/api/v1/namespaces/${namespace}/events`,
+      new Watch(kc),
+      () => core.listNamespacedEvent({ namespace, fieldSelector: CREATE_FAILURES }),
+      false,
+      undefined,
+      CREATE_FAILURES,
+    );
     for (const informer of [this.jobs, this.pods] as const) {
       const changed = (obj: V1Job | V1Pod) => {
         const id = obj.metadata?.labels?.[LABEL_ID];
@@ -49,15 +73,28 @@ export class TrainingJobWatch {
         setTimeout(() => void (this.stopped ? undefined : informer.start().catch(() => undefined)), this.opts.restartMs ?? 1000);
       });
     }
+    // Events name their Job, not the job's labels: the id comes from the Job's name.
+    const eventChanged = (e: CoreV1Event) => {
+      const id = JOB_NAME.exec(e.involvedObject.name ?? '')?.[1];
+      if (!id) return;
+      const followed = [...this.followed.keys()].find((j) => j.toLowerCase() === id);
+      if (followed) this.report(followed);
+    };
+    this.events.on('add', eventChanged);
+    this.events.on('update', eventChanged);
+    this.events.on('error', () => {
+      if (this.stopped) return;
+      setTimeout(() => void (this.stopped ? undefined : this.events.start().catch(() => undefined)), this.opts.restartMs ?? 1000);
+    });
   }
 
   async start(): Promise<void> {
-    await Promise.all([this.jobs.start(), this.pods.start()]);
+    await Promise.all([this.jobs.start(), this.pods.start(), this.events.start()]);
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    await Promise.all([this.jobs.stop(), this.pods.stop()]);
+    await Promise.all([this.jobs.stop(), this.pods.stop(), this.events.stop()]);
   }
 
   /** Follows a job: its status is reported now and on every change. */
@@ -91,7 +128,19 @@ export class TrainingJobWatch {
   status(jobId: string, nodeCount: number): MappedStatus {
     const job = this.jobs.list(this.namespace).find((j) => j.metadata?.labels?.[LABEL_ID] === jobId);
     const pods = this.pods.list(this.namespace).filter((p) => p.metadata?.labels?.[LABEL_ID] === jobId);
-    return mapTrainingJobStatus(job, pods, nodeCount);
+    return mapTrainingJobStatus(job, pods, nodeCount, job ? this.createFailure(job) : undefined);
+  }
+
+  /** The newest message of the Job controller failing to create a pod of this Job (this very object, by uid). */
+  private createFailure(job: V1Job): string | undefined {
+    const uid = job.metadata?.uid;
+    if (!uid) return undefined;
+    const at = (e: CoreV1Event) => new Date(e.lastTimestamp ?? e.eventTime ?? e.metadata.creationTimestamp ?? 0).getTime();
+    const newest = this.events
+      .list(this.namespace)
+      .filter((e) => e.involvedObject.uid === uid)
+      .sort((a, b) => at(b) - at(a))[0];
+    return newest?.message;
   }
 
   private report(jobId: string): void {
