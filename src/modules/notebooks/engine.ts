@@ -121,6 +121,8 @@ export class NotebookEngine {
   protected closed = false;
   /** Whether an instance's volume is a folder of this host (OBS mounts copy into it). */
   readonly volumeOnHost: boolean = true;
+  /** Whether the hooks of container_hooks run before and after Jupyter starts. */
+  readonly runsHooks: boolean = true;
   /** Instances waiting for room in their dedicated pool, first in line first: whether it is their first start. */
   private readonly waiting = new Map<string, boolean>();
   private readonly admission = new CoalescedPasses(

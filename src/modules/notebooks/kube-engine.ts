@@ -36,6 +36,7 @@ export class KubeNotebookEngine extends NotebookEngine {
   private readonly checks = new Map<string, Promise<void>>();
   private leaseTimer: NodeJS.Timeout | undefined;
   override readonly volumeOnHost = false;
+  override readonly runsHooks = false;
 
   constructor(
     private readonly kube: KubeNotebookSettings,

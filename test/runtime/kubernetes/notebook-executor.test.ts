@@ -141,7 +141,12 @@ describe('notebooks on the kubernetes executor', { skip: kubeTestServerSkip() },
     assert.ok(foreign.status === 403 || foreign.status === 404, `another project's credential: ${foreign.status}`);
   });
 
-  it('OBS mounts and saving as an image, which need the volume on this host, are refused and store nothing', async () => {
+  it('OBS mounts, saving as an image and start hooks, which need this host, are refused and store nothing', async () => {
+    const hooks = { container_hooks: { pre_start: { type: 'COMMAND' as const, script: Buffer.from('echo hi').toString('base64') } } };
+    const body = { name: 'kube-hooks', flavor: FLAVOR, image_id: imageId, volume: { category: 'EVS' as const, ownership: 'MANAGED' as const }, hooks };
+    await assert.rejects(client.notebooks.create(body), apiFailure(400, 'ModelArts.0104', 'hooks'));
+    assert.equal((await client.notebooks.list({ name: 'kube-hooks' })).total, 0);
+    await assert.rejects(client.notebooks.update(id, { hooks }), apiFailure(400, 'ModelArts.0104', 'hooks'));
     await app.context.objectStore.ensureBucket('kube-nb-bucket');
     await assert.rejects(client.notebooks.storage.attach(id, { uri: 'obs://kube-nb-bucket/data/' }), apiFailure(400, 'ModelArts.6324', 'kubernetes'));
     assert.equal((await client.notebooks.storage.list(id)).total, 0);
