@@ -18,6 +18,11 @@ export interface JobExecutor {
    * Creating where the cluster still has to make and place the pods.
    */
   readonly admittedPhase?: 'Running' | 'Creating';
+  /**
+   * What a running task has logged that is not in its local log yet (its pod's log on a cluster), read now; undefined
+   * where the local log is the whole log.
+   */
+  liveLog?(row: TrainingJobRow, task: string): Promise<string | undefined>;
   /** Runs a job the scheduler has just admitted (its row is already Running). */
   start(row: TrainingJobRow): void;
   /** Stops the job's nodes (terminate or delete); the job's end is recorded when they are gone. */

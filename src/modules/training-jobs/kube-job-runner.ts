@@ -6,10 +6,10 @@
 // labels (applying again creates nothing twice), and Jobs with no active row are deleted as orphans.
 import { appendFile, mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ApiException } from '@kubernetes/client-node';
 import type { Clock } from '#src/core/time.ts';
 import type { MappedStatus } from '#src/runtime/kubernetes/job-status.ts';
-import { COMPLETION_INDEX_ANNOTATION, trainingJobObjectName, trainingJobObjects, WORKER_CONTAINER } from '#src/runtime/kubernetes/training-job-manifest.ts';
+import { trainingJobObjectName, trainingJobObjects, WORKER_CONTAINER } from '#src/runtime/kubernetes/training-job-manifest.ts';
+import { podLogFailure, podOfTask, readTaskPodLog } from '#src/runtime/kubernetes/pod-logs.ts';
 import type { TrainingJobClient } from '#src/runtime/kubernetes/training-job-objects.ts';
 import { STAGING_INIT_CONTAINER, stagingSecret, withStaging, type StoreCredential } from '#src/runtime/kubernetes/training-job-staging.ts';
 import type { TrainingJobWatch } from '#src/runtime/kubernetes/training-job-watch.ts';
@@ -42,6 +42,8 @@ interface Followed {
 const SERVICE = '[ModelArts Service Log]';
 /** The most of a container's log copied into its task's log. */
 const POD_LOG_LIMIT = 16 * 1024 * 1024;
+/** The most of each container's log a preview reads live. */
+const LIVE_LOG_LIMIT = 1024 * 1024;
 
 export class KubeJobRunner implements JobExecutor {
   /** Running/Running is said only once the watch sees a pod run. */
@@ -78,6 +80,14 @@ export class KubeJobRunner implements JobExecutor {
     await mkdir(join(this.layout.jobDir(row.id), 'logs'), { recursive: true });
     const text = `${SERVICE} ${new Date(this.clock.now()).toISOString()} ${line}\n`;
     await Promise.all(taskNames(row.node_count).map((t) => appendFile(this.layout.logFile(row.id, t), text)));
+  }
+
+  /** A running task's pod log (staging, then worker), read live through the API; a log it cannot read is said in a line. */
+  async liveLog(row: TrainingJobRow, task: string): Promise<string | undefined> {
+    const index = taskNames(row.node_count).indexOf(task);
+    if (index < 0 || !this.followed.has(row.id)) return undefined;
+    const read = (pod: string, container: string, limit: number) => this.kube.client.podLog(pod, container, limit);
+    return readTaskPodLog(this.watch.podsOf(row.id), index, [STAGING_INIT_CONTAINER, WORKER_CONTAINER], read, LIVE_LOG_LIMIT, SERVICE);
   }
 
   isTracked(jobId: string): boolean {
@@ -234,18 +244,14 @@ export class KubeJobRunner implements JobExecutor {
   private async collectLogs(row: TrainingJobRow): Promise<void> {
     const pods = this.watch.podsOf(row.id);
     for (const [index, task] of taskNames(row.node_count).entries()) {
-      const pod = pods
-        .filter((p) => p.metadata?.annotations?.[COMPLETION_INDEX_ANNOTATION] === String(index))
-        .sort((a, b) => new Date(b.metadata?.creationTimestamp ?? 0).getTime() - new Date(a.metadata?.creationTimestamp ?? 0).getTime())[0];
-      const name = pod?.metadata?.name;
+      const name = podOfTask(pods, index)?.metadata?.name;
       if (!name) continue;
       for (const container of [STAGING_INIT_CONTAINER, WORKER_CONTAINER]) {
         try {
           const text = await this.kube.client.podLog(name, container, POD_LOG_LIMIT);
           await appendFile(this.layout.logFile(row.id, task), text.endsWith('\n') || text === '' ? text : `${text}\n`);
         } catch (err) {
-          const why = err instanceof ApiException ? `HTTP ${err.code} ${statusMessage(err.body)}` : err instanceof Error ? err.message : String(err);
-          await this.serviceLog(row, `the log of ${task} (${container} of pod ${name}) cannot be read: ${why}`).catch(() => undefined);
+          await this.serviceLog(row, `the log of ${task} (${container} of pod ${name}) cannot be read: ${podLogFailure(err)}`).catch(() => undefined);
         }
       }
     }
@@ -289,16 +295,5 @@ export class KubeJobRunner implements JobExecutor {
     );
     if (!current) await this.removeFiles(row.id);
     this.forget(row.id);
-  }
-}
-
-/** The message of a Kubernetes Status body, when it is one. */
-function statusMessage(body: unknown): string {
-  try {
-    const parsed: unknown = typeof body === 'string' ? JSON.parse(body) : body;
-    const message = (parsed as { message?: unknown } | null)?.message;
-    return typeof message === 'string' ? message : '';
-  } catch {
-    return typeof body === 'string' ? body.slice(0, 200) : '';
   }
 }

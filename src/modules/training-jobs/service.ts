@@ -1,6 +1,7 @@
 import type { Principal } from '#src/auth/principal.ts';
 import { errors } from '#src/core/errors.ts';
 import type { Clock } from '#src/core/time.ts';
+import { tailText } from '#src/runtime/kubernetes/pod-logs.ts';
 import { readTail, type LogTail } from '#src/runtime/local/log-tail.ts';
 import { jobErrors } from './errors.ts';
 import type { JobBuilder } from './job-builder.ts';
@@ -165,7 +166,11 @@ export class TrainingJobService implements TrainingJobs {
 
   async logPreview(caller: Principal, id: string, task: string): Promise<LogTail> {
     const row = await this.requireTask(caller, id, task);
-    return readTail(this.runtime.layout.logFile(row.id, task), PREVIEW_BYTES);
+    const local = await readTail(this.runtime.layout.logFile(row.id, task), PREVIEW_BYTES);
+    const live = row.phase === 'Running' ? await this.runner.liveLog?.(row, task) : undefined;
+    if (live === undefined) return local;
+    const content = tailText(local.content + live, PREVIEW_BYTES);
+    return { content, currentSize: Buffer.byteLength(content), fullSize: local.fullSize + Buffer.byteLength(live) };
   }
 
   async logUrl(caller: Principal, id: string, task: string, baseUrl: string, disposition: Disposition): Promise<string> {
