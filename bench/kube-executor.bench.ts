@@ -48,7 +48,17 @@ const onPod = (pod: V1Pod) => {
     running.get(name)?.(performance.now());
     return;
   }
-  if (!pod.spec?.nodeName || settling.has(name) || pod.metadata?.deletionTimestamp) return;
+  // A kubelet kills a deleted pod's containers (the pod ends, the Job controller lets it go) and confirms the deletion;
+  // without that the pods of ended jobs would hold the nodes.
+  if (pod.metadata?.deletionTimestamp) {
+    const ended = pod.status?.phase === 'Failed' || pod.status?.phase === 'Succeeded';
+    if (pod.spec?.nodeName && !ended)
+      void settlePod(core, NS, name, { kind: 'exited', code: 137 }, pod.spec.nodeName)
+        .then(() => core.deleteNamespacedPod({ name, namespace: NS, gracePeriodSeconds: 0 }))
+        .catch(() => undefined);
+    return;
+  }
+  if (!pod.spec?.nodeName || settling.has(name)) return;
   settling.add(name);
   void settlePod(core, NS, name, { kind: 'running' }, pod.spec.nodeName).catch(() => settling.delete(name));
 };
@@ -56,7 +66,7 @@ const watch = await new Watch(kube.kc).watch(
   `/api/v1/namespaces/${NS}/pods`,
   {},
   (type: string, pod: V1Pod) => (type === 'ADDED' || type === 'MODIFIED' ? onPod(pod) : undefined),
-  (err: unknown) => (err ? console.error('pod watch ended', err) : undefined),
+  (err: unknown) => (err && !(err instanceof Error && err.name === 'AbortError') ? console.error('pod watch ended', err) : undefined),
 );
 
 const s3dir = mkdtempSync(join(tmpdir(), 'kbench-s3rver-'));
@@ -113,6 +123,18 @@ async function jobOnce(i: number): Promise<{ ms: number; id: string; podAdded: n
 async function stopJob(id: string): Promise<void> {
   await t.client.training.terminateJob(id);
   await until(`job ${id} terminated`, async () => ((await t.client.training.getJob(id)).status.phase === 'Terminated' ? true : undefined), 60_000);
+  // What the kubelet and the Job controller would finish with no kubelet: the job's pods let go and removed, so that
+  // ended jobs do not hold the nodes.
+  for (const pod of (await core.listNamespacedPod({ namespace: NS, labelSelector: resourceSelector('training-job', id) })).items) {
+    const name = pod.metadata!.name!;
+    try {
+      if (pod.metadata?.finalizers?.length)
+        await core.replaceNamespacedPod({ name, namespace: NS, body: { ...pod, metadata: { ...pod.metadata, finalizers: [] } } });
+      await core.deleteNamespacedPod({ name, namespace: NS, gracePeriodSeconds: 0 });
+    } catch {
+      // already gone
+    }
+  }
 }
 
 /** The pod spec of the job's Job, for a bare pod with no owner or managed labels (its own ServiceAccount: the job's goes with it). */
@@ -126,7 +148,11 @@ async function podOnce(i: number, spec: V1Pod['spec']): Promise<number> {
   const name = `bare-${i}`;
   const seen = new Promise<number>((resolve, reject) => {
     running.set(name, resolve);
-    setTimeout(() => reject(new Error(`${name} not Running within 30 s`)), 30_000).unref();
+    setTimeout(() => {
+      void core
+        .readNamespacedPod({ name, namespace: NS })
+        .then((p) => reject(new Error(`${name} not Running within 30 s: ${JSON.stringify(p.status)} on ${p.spec?.nodeName ?? 'no node'}`)), reject);
+    }, 30_000).unref();
   });
   const started = performance.now();
   await core.createNamespacedPod({
