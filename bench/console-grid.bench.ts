@@ -26,6 +26,8 @@ import { browserMissing, buildConsole, CHROMIUM, fillSignIn } from '../test/web/
 
 const BIG = Number(process.env.GRID_BENCH_SAMPLES ?? 1_000_000);
 const ROUNDS = Number(process.env.GRID_BENCH_ROUNDS ?? 3);
+/** The browser window, WIDTHxHEIGHT: 2000x1700 shows about 100 cells, the issue's "page of 100 thumbnails". */
+const [VIEW_W, VIEW_H] = (process.env.GRID_BENCH_VIEWPORT ?? '1200x800').split('x').map(Number);
 const SCROLL_MS = 3000;
 /** Scrolling speed of the animation, in pixels per second (about 17 rows of thumbnails a second). */
 const SCROLL_SPEED = 3000;
@@ -156,7 +158,7 @@ const browser = await chromium.launch({
     '--disable-sync',
   ],
 });
-const context = await browser.newContext({ viewport: { width: 1200, height: 800 } });
+const context = await browser.newContext({ viewport: { width: VIEW_W || 1200, height: VIEW_H || 800 } });
 // tsx keeps function names with a __name helper, which the functions evaluated in the page also call.
 await context.addInitScript('window.__name = (f) => f');
 const page = await context.newPage();
