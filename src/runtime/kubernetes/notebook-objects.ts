@@ -1,31 +1,10 @@
 // Creating, scaling and removing a notebook instance's objects. Creating keeps what already exists (a retry or a second
 // replica makes nothing twice) and then sets the StatefulSet's replicas; a stop scales to 0, which keeps the volume's
 // claim; removing deletes every object of the instance (the claim goes with the StatefulSet) and tolerates objects gone.
-import { ApiException, AppsV1Api, CoreV1Api, NetworkingV1Api, type KubeConfig, type V1StatefulSet } from '@kubernetes/client-node';
+import { AppsV1Api, CoreV1Api, NetworkingV1Api, type KubeConfig, type V1StatefulSet } from '@kubernetes/client-node';
+import { createOrKeep, deleteIfThere } from './api-calls.ts';
 import { LABEL_ID, LABEL_KIND, LABEL_MANAGED, MANAGER } from './labels.ts';
 import { notebookObjectName, type NotebookObjects } from './notebook-manifest.ts';
-
-const isCode = (e: unknown, code: number) => e instanceof ApiException && e.code === code;
-
-async function createOrKeep(create: () => Promise<unknown>): Promise<'created' | 'existed'> {
-  try {
-    await create();
-    return 'created';
-  } catch (e) {
-    if (isCode(e, 409)) return 'existed';
-    throw e;
-  }
-}
-
-async function deleteIfThere(del: () => Promise<unknown>): Promise<boolean> {
-  try {
-    await del();
-    return true;
-  } catch (e) {
-    if (isCode(e, 404)) return false;
-    throw e;
-  }
-}
 
 export const NOTEBOOK_SELECTOR = `${LABEL_MANAGED}=${MANAGER},${LABEL_KIND}=notebook`;
 

@@ -1,32 +1,11 @@
 // Creating, finding and removing a training job's objects. Creating is idempotent (an object that already exists is
 // kept: a second replica or a retry after a crash makes nothing twice); removing deletes the Job with its pods
 // (background propagation) and the job's Service, ServiceAccount and NetworkPolicy, and tolerates objects already gone.
-import { ApiException, BatchV1Api, CoreV1Api, NetworkingV1Api, type KubeConfig, type V1Job, type V1Secret } from '@kubernetes/client-node';
+import { BatchV1Api, CoreV1Api, NetworkingV1Api, type KubeConfig, type V1Job, type V1Secret } from '@kubernetes/client-node';
+import { createOrKeep, deleteIfThere } from './api-calls.ts';
 import { LABEL_ID, LABEL_KIND, LABEL_MANAGED, MANAGER } from './labels.ts';
 import { trainingJobObjectName, type TrainingJobObjects } from './training-job-manifest.ts';
 import { stagingSecretName } from './training-job-staging.ts';
-
-const isCode = (e: unknown, code: number) => e instanceof ApiException && e.code === code;
-
-async function createOrKeep(create: () => Promise<unknown>): Promise<'created' | 'existed'> {
-  try {
-    await create();
-    return 'created';
-  } catch (e) {
-    if (isCode(e, 409)) return 'existed';
-    throw e;
-  }
-}
-
-async function deleteIfThere(del: () => Promise<unknown>): Promise<boolean> {
-  try {
-    await del();
-    return true;
-  } catch (e) {
-    if (isCode(e, 404)) return false;
-    throw e;
-  }
-}
 
 export class TrainingJobClient {
   private readonly core: CoreV1Api;
