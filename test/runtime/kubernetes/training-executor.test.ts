@@ -120,7 +120,7 @@ describe('training jobs on the kubernetes executor', { skip: kubeTestServerSkip(
   const waitJob = async (id: string, done: (j: Job) => boolean, c = client): Promise<Job> => {
     let last: Job | undefined;
     return until(
-      `job ${id} (last ${last?.status.phase}/${last?.status.secondary_phase})`,
+      () => `job ${id} (last ${last?.status.phase}/${last?.status.secondary_phase})`,
       async () => {
         last = await c.training.getJob(id);
         return done(last) ? last : undefined;
