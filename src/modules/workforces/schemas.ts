@@ -125,7 +125,11 @@ export const UpdateWorkerRequest = Type.Object({
 });
 
 export const BatchDeleteWorkersRequest = Type.Object({
-  workers: ListOf(Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_.@-]+$', description: 'Team member ID' }), MAX_BATCH_WORKERS, 'Members to remove'),
+  workers: ListOf(
+    Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_.@-]+$', description: 'Team member ID' }),
+    MAX_BATCH_WORKERS,
+    'Members to remove',
+  ),
 });
 
 export const BatchItemResult = Type.Object({
