@@ -24,7 +24,12 @@ const exact = makeAjv(false);
 
 export const validatorCompiler: FastifySchemaCompiler<object> = ({ schema, httpPart }) => {
   const validate: ValidateFunction = (httpPart === 'body' ? exact : coercing).compile(schema);
-  const check = (data: unknown) => (validate(data) ? { value: data } : { error: new ValidationFailure(httpPart ?? 'body', validate.errors ?? []) });
+  const part = httpPart ?? 'body';
+  const check = (data: unknown) => {
+    if (!validate(data)) return { error: new ValidationFailure(part, validate.errors ?? []) };
+    const nul = nulPath(data, '');
+    return nul === undefined ? { value: data } : { error: new ValidationFailure(part, [nulError(nul)]) };
+  };
   if (httpPart !== 'querystring') return check;
   // Most requests send no query string. What an empty one validates to (its defaults) is worked
   // out here once and each such request gets a copy; a schema that refuses it is checked as usual.
@@ -32,6 +37,35 @@ export const validatorCompiler: FastifySchemaCompiler<object> = ({ schema, httpP
   if (!validate(defaults) || !Object.values(defaults).every(isScalar)) return check;
   return (data: unknown) => (isEmptyObject(data) ? { value: { ...defaults } } : check(data));
 };
+
+/**
+ * PostgreSQL cannot hold a NUL in text, and no ModelArts field means one, so a NUL anywhere in a
+ * request (a value or a key) is refused with the field's name, on every database alike.
+ */
+function nulPath(data: unknown, path: string): string | undefined {
+  if (typeof data === 'string') return data.includes('\0') ? path : undefined;
+  if (typeof data !== 'object' || data === null) return undefined;
+  if (Array.isArray(data)) {
+    for (let i = 0; i < data.length; i++) {
+      const found = nulPath(data[i], `${path}/${i}`);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+  for (const [key, value] of Object.entries(data)) {
+    const found = key.includes('\0') ? `${path}/${key.replaceAll('\0', '\\0')}` : nulPath(value, `${path}/${key}`);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+const nulError = (instancePath: string): ErrorObject => ({
+  keyword: 'nul',
+  instancePath,
+  schemaPath: '',
+  params: {},
+  message: 'must not contain a NUL character',
+});
 
 const isScalar = (v: unknown): boolean => v === null || typeof v !== 'object';
 

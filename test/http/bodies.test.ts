@@ -44,4 +44,20 @@ describe('request bodies', () => {
     });
     assert.deepEqual(res.json, { agency_name: 'ma_agency_cs' });
   });
+
+  test('a NUL in a body, a path or a query string is a 400 naming the field, on every database', async () => {
+    const cases: Array<[string, string, { rawBody?: string }, RegExp]> = [
+      ['POST', '/v2/{project_id}/workforces', { rawBody: '{"workforce_name":"team1","description":"a\\u0000b"}' }, /body\.description must not contain a NUL/],
+      ['GET', '/v2/{project_id}/datasets/ab%00cd', {}, /path\.dataset_id must not contain a NUL/],
+      ['GET', '/v2/{project_id}/datasets?search_content=a%00', {}, /query\.search_content must not contain a NUL/],
+    ];
+    for (const [method, path, opts, message] of cases) {
+      const res = await t.client.http.raw(method, path, opts);
+      assert.equal(res.status, 400, path);
+      assert.equal(errorOf(res.json).error_code, 'ModelArts.0104', path);
+      assert.match(errorOf(res.json).error_msg, message);
+    }
+    const list = await t.client.http.raw('GET', '/v2/{project_id}/workforces');
+    assert.equal((list.json as { total_number: number }).total_number, 0, 'nothing was stored');
+  });
 });

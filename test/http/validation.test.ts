@@ -45,3 +45,14 @@ test('string lengths count characters, a character outside the BMP as one', () =
   assert.ok(check({ name: '😀😀😀😀' }).value);
   assert.equal(check({ name: '😀😀😀😀a' }).error?.message, 'body.name must NOT have more than 4 characters');
 });
+
+test('a NUL anywhere in a request, in a value or a key, is refused naming the field', () => {
+  const body = compile(Type.Object({ tags: Type.Array(Type.Record(Type.String(), Type.String())) }), 'body');
+  assert.ok(body({ tags: [{ a: 'b\n\tc' }] }).value, 'other control characters are left to the schema');
+  assert.equal(body({ tags: [{ a: 'x\u0000' }] }).error?.message, 'body.tags.0.a must not contain a NUL character');
+  assert.equal(body({ tags: [{}, { 'k\u0000': 'v' }] }).error?.message, 'body.tags.1.k\\0 must not contain a NUL character');
+  const path = compile(Type.Object({ dataset_id: Type.String() }), 'params');
+  assert.equal(path({ dataset_id: 'a\u0000b' }).error?.message, 'path.dataset_id must not contain a NUL character');
+  const query = compile(Page, 'querystring');
+  assert.equal(query({ order: 'asc', extra: '\u0000' }).error?.message, 'query.extra must not contain a NUL character');
+});
