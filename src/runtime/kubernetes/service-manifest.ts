@@ -5,8 +5,9 @@
 // container running stage.py from the version's staging Secret (the layout training jobs use: plan.json with the model
 // folder as its code, store.json, stage.py); the model server then reads them there and answers /health for the probe.
 import { createHash } from 'node:crypto';
-import type { V1Deployment, V1EnvVar, V1NetworkPolicy, V1Service, V1ServiceAccount } from '@kubernetes/client-node';
+import type { V1Deployment, V1NetworkPolicy, V1Service, V1ServiceAccount } from '@kubernetes/client-node';
 import { LABEL_ID, resourceLabels, resourceSelector } from './labels.ts';
+import { stagingParts, workloadEnv } from './staging-parts.ts';
 import { CONTAINER_SECURITY, flavorResources, podSecurity, workloadNetworkPolicy, workloadServiceAccount, type WorkloadBase } from './workload-isolation.ts';
 
 /** The label naming the model version a pod of a service serves. */
@@ -19,21 +20,6 @@ export const MODEL_CONTAINER = 'model-server';
 export const RUNTIME_BIN = '/opt/atelier/bin';
 /** Where the model's files are staged in the pod (the staging plan's code folder). */
 export const MODEL_DIR = '/model';
-/** Where a staging Secret (plan.json, store.json, stage.py) is mounted, read-only. */
-export const STAGING_MOUNT = '/atelier/staging';
-
-/** The volume and the two commands of staging through a Secret: download before, upload after the command. */
-export function stagingParts(secretName: string) {
-  const script = ['python3', `${STAGING_MOUNT}/stage.py`];
-  const plan = `${STAGING_MOUNT}/plan.json`;
-  return {
-    volume: { name: 'staging', secret: { secretName, defaultMode: 0o440 } },
-    mount: { name: 'staging', mountPath: STAGING_MOUNT, readOnly: true },
-    stageIn: [...script, 'in', plan],
-    runThenUpload: (command: string[]) => [...script, 'run', plan, '--', ...command],
-  };
-}
-
 export interface ServiceVersionWorkload extends WorkloadBase {
   serviceId: string;
   /** The model version this Deployment serves (a model id). */
@@ -101,9 +87,7 @@ export function serviceVersionObjects(w: ServiceVersionWorkload): ServiceVersion
   const uid = w.runAsUser ?? 1000;
   const resources = flavorResources(w.perInstance);
   const platform: Record<string, string> = { HOME: '/tmp/home', PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1' };
-  const env: V1EnvVar[] = [];
-  for (const [k, v] of Object.entries(w.env)) if (!(k in platform)) env.push({ name: k, value: v });
-  for (const [k, v] of Object.entries(platform)) env.push({ name: k, value: v });
+  const env = workloadEnv(w.env, platform);
   const staging = stagingParts(w.stagingSecret);
   const deployment: V1Deployment = {
     apiVersion: 'apps/v1',
@@ -123,16 +107,10 @@ export function serviceVersionObjects(w: ServiceVersionWorkload): ServiceVersion
           ...(w.nodeSelector ? { nodeSelector: w.nodeSelector } : {}),
           securityContext: podSecurity(uid),
           initContainers: [
-            {
-              name: 'stage-model',
-              image: w.image,
-              imagePullPolicy: w.imagePullPolicy ?? 'IfNotPresent',
-              command: staging.stageIn,
-              env: [{ name: 'HOME', value: '/tmp/home' }],
-              resources: { requests: resources, limits: resources },
-              securityContext: CONTAINER_SECURITY,
-              volumeMounts: [{ name: 'model', mountPath: MODEL_DIR }, { name: 'tmp', mountPath: '/tmp' }, staging.mount],
-            },
+            staging.stageInContainer('stage-model', w, '/tmp/home', { requests: resources, limits: resources }, [
+              { name: 'model', mountPath: MODEL_DIR },
+              { name: 'tmp', mountPath: '/tmp' },
+            ]),
           ],
           containers: [
             {

@@ -3,9 +3,9 @@
 // its inputs and outputs; store.json; stage.py): an init container downloads into the task's folder, and the main
 // container runs the program through stage.py, which uploads the outputs once it has succeeded. The pod never
 // restarts: a failed task is failed, as on the local executor.
-import type { V1EnvVar, V1Job, V1NetworkPolicy, V1ServiceAccount } from '@kubernetes/client-node';
+import type { V1Job, V1NetworkPolicy, V1ServiceAccount } from '@kubernetes/client-node';
 import { resourceLabels } from './labels.ts';
-import { stagingParts } from './service-manifest.ts';
+import { stagingParts, workloadEnv } from './staging-parts.ts';
 import { CONTAINER_SECURITY, flavorResources, podSecurity, workloadNetworkPolicy, workloadServiceAccount, type WorkloadBase } from './workload-isolation.ts';
 
 /** Which of the two task families a Job runs. */
@@ -49,9 +49,7 @@ export function taskObjects(w: TaskWorkload): TaskObjects {
   const uid = w.runAsUser ?? 1000;
   const resources = flavorResources(w.share);
   const platform: Record<string, string> = { HOME: `${TASK_DIR}/.home`, PYTHONUNBUFFERED: '1', MA_TASK_ID: w.taskId };
-  const env: V1EnvVar[] = [];
-  for (const [k, v] of Object.entries(w.env)) if (!(k in platform)) env.push({ name: k, value: v });
-  for (const [k, v] of Object.entries(platform)) env.push({ name: k, value: v });
+  const env = workloadEnv(w.env, platform);
   const staging = stagingParts(w.stagingSecret);
   const mounts = [{ name: 'task', mountPath: TASK_DIR }, { name: 'tmp', mountPath: '/tmp' }, staging.mount];
   const job: V1Job = {
@@ -70,18 +68,7 @@ export function taskObjects(w: TaskWorkload): TaskObjects {
           restartPolicy: 'Never',
           ...(w.nodeSelector ? { nodeSelector: w.nodeSelector } : {}),
           securityContext: podSecurity(uid),
-          initContainers: [
-            {
-              name: 'stage-in',
-              image: w.image,
-              imagePullPolicy: w.imagePullPolicy ?? 'IfNotPresent',
-              command: staging.stageIn,
-              env: [{ name: 'HOME', value: '/tmp' }],
-              resources: { requests: resources, limits: resources },
-              securityContext: CONTAINER_SECURITY,
-              volumeMounts: mounts,
-            },
-          ],
+          initContainers: [staging.stageInContainer('stage-in', w, '/tmp', { requests: resources, limits: resources }, mounts)],
           containers: [
             {
               name: TASK_CONTAINER,
