@@ -95,3 +95,21 @@ export async function recordPage(page: Page, name: string): Promise<void> {
   await screenshot(page, name);
   assert.deepEqual(await seriousViolations(page), [], `axe-core on ${name}`);
 }
+
+/** The workbench canvas of an image `imageWidth` pixels wide: where an image pixel is on the screen, and a drag between two. */
+export function workbenchCanvas(page: Page, imageWidth: number) {
+  const canvas = page.getByTestId('canvas');
+  const at = async (x: number, y: number): Promise<[number, number]> => {
+    const box = (await canvas.boundingBox())!;
+    const k = box.width / imageWidth;
+    return [box.x + x * k, box.y + y * k];
+  };
+  const drag = async (from: [number, number], to: [number, number]): Promise<void> => {
+    await page.mouse.move(...(await at(...from)));
+    await page.mouse.down();
+    await page.mouse.move(...(await at((from[0] + to[0]) / 2, (from[1] + to[1]) / 2)));
+    await page.mouse.move(...(await at(...to)));
+    await page.mouse.up();
+  };
+  return { canvas, at, drag };
+}

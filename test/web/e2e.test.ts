@@ -13,7 +13,7 @@ import type { Page } from 'playwright-core';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { PY_ENGINE, putObject } from '../training-jobs/helpers.ts';
 import { trainingExample } from './e2e-example.ts';
-import { browserMissing, buildConsole, openBrowser, type Browser, fillSignIn, recordPage, screenshot } from './browser.ts';
+import { browserMissing, buildConsole, openBrowser, type Browser, fillSignIn, recordPage, screenshot, workbenchCanvas } from './browser.ts';
 
 const missing = browserMissing();
 if (missing) console.log(`# ${missing}`);
@@ -174,18 +174,9 @@ describe('console end to end in Chromium', { skip: missing }, () => {
     const sampleId = new URL(page.url()).searchParams.get('sample')!;
     await page.getByLabel('New label').fill('square');
     await page.getByRole('button', { name: 'Add', exact: true }).click();
-    const canvas = page.getByTestId('canvas');
+    const { canvas, drag } = workbenchCanvas(page, 160);
     await canvas.waitFor();
-    const at = async (x: number, y: number): Promise<[number, number]> => {
-      const box = (await canvas.boundingBox())!;
-      const k = box.width / 160;
-      return [box.x + x * k, box.y + y * k];
-    };
-    await page.mouse.move(...(await at(20, 30)));
-    await page.mouse.down();
-    await page.mouse.move(...(await at(60, 60)));
-    await page.mouse.move(...(await at(100, 90)));
-    await page.mouse.up();
+    await drag([20, 30], [100, 90]);
     await page.getByTestId('shapes').getByRole('listitem').first().waitFor();
     await record('label-box');
     await page.getByRole('button', { name: 'Save', exact: true }).click();

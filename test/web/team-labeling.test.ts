@@ -14,7 +14,7 @@ import { parseObsPath } from '#src/storage/obs-path.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { createDataset } from '../samples/fixtures.ts';
 import { startSmtpSink, type SmtpSink } from '../workforces/smtp-sink.ts';
-import { browserMissing, buildConsole, openBrowser, type Browser, fillSignIn, recordPage } from './browser.ts';
+import { browserMissing, buildConsole, openBrowser, type Browser, fillSignIn, recordPage, workbenchCanvas } from './browser.ts';
 
 const missing = browserMissing();
 if (missing) console.log(`# ${missing}`);
@@ -174,19 +174,10 @@ describe('team labeling in Chromium', { skip: missing }, () => {
       s.labelers.some((l) => l.email === 'la@example.com'),
     )!;
     assert.equal(shownSample(), copy.sample_id, 'the workbench opens on their own copy');
-    const canvas = page.getByTestId('canvas');
+    const { canvas, drag } = workbenchCanvas(page, 400);
     await canvas.waitFor();
-    const at = async (x: number, y: number): Promise<[number, number]> => {
-      const box = (await canvas.boundingBox())!;
-      const k = box.width / 400;
-      return [box.x + x * k, box.y + y * k];
-    };
     await page.getByRole('group', { name: 'Labels' }).getByRole('button', { name: 'person' }).click();
-    await page.mouse.move(...(await at(50, 40)));
-    await page.mouse.down();
-    await page.mouse.move(...(await at(100, 80)));
-    await page.mouse.move(...(await at(150, 120)));
-    await page.mouse.up();
+    await drag([50, 40], [150, 120]);
     await page.getByTestId('shapes').getByRole('listitem').waitFor();
     await page.keyboard.press('Control+z');
     await page.getByText('No shapes yet.').waitFor();

@@ -8,7 +8,7 @@ import sharp from 'sharp';
 import type { Page } from 'playwright-core';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { createDataset } from '../samples/fixtures.ts';
-import { browserMissing, buildConsole, openBrowser, type Browser, fillSignIn, recordPage } from './browser.ts';
+import { browserMissing, buildConsole, openBrowser, type Browser, fillSignIn, recordPage, workbenchCanvas } from './browser.ts';
 
 const missing = browserMissing();
 if (missing) console.log(`# ${missing}`);
@@ -147,21 +147,8 @@ describe('labeling workbench in Chromium', { skip: missing }, () => {
     const ds = (await createDataset(t, { type: 1, files: { 'street.png': await picture(400, 300, 90) }, labels: [{ name: 'car' }, { name: 'person' }] })).id;
     await open(ds);
     const id = sampleOfUrl();
-    const canvas = page.getByTestId('canvas');
+    const { canvas, at, drag } = workbenchCanvas(page, 400);
     await canvas.waitFor();
-    /** Where an image pixel is on the screen now. */
-    const at = async (x: number, y: number): Promise<[number, number]> => {
-      const box = (await canvas.boundingBox())!;
-      const k = box.width / 400;
-      return [box.x + x * k, box.y + y * k];
-    };
-    const drag = async (from: [number, number], to: [number, number]) => {
-      await page.mouse.move(...(await at(...from)));
-      await page.mouse.down();
-      await page.mouse.move(...(await at((from[0] + to[0]) / 2, (from[1] + to[1]) / 2)));
-      await page.mouse.move(...(await at(...to)));
-      await page.mouse.up();
-    };
     const shapes = () => t.client.samples.describe(ds, id).then((s) => s.labels.map((l) => [l.name, l.type, l.property]));
 
     await drag([50, 40], [150, 120]);
