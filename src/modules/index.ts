@@ -92,7 +92,7 @@ export async function registerModules(app: FastifyInstance, ctx: AppContext): Pr
 
   // -- models and services: models learn from the services table which models are in use
   const models = modelsModule({ ...ctx, trainingJobs: trainingJobs.jobs, usage: modelUsage(ctx.database) });
-  const services = servicesModule({ ...ctx, models: models.service });
+  const services = servicesModule({ ...ctx, models: models.service, log: app.log });
 
   // -- DevEnviron notebooks, over the image catalogue above
   const notebooks = notebooksModule({ ...ctx, images: images.images, log: app.log });
@@ -150,7 +150,14 @@ export async function registerModules(app: FastifyInstance, ctx: AppContext): Pr
   await install(
     app,
     ctx,
-    intelligentTasksModule({ ...ctx, datasets: datasetDirectory, autoLabels: samples.autoLabels, queries: samples.queries, models: models.service }),
+    intelligentTasksModule({
+      ...ctx,
+      datasets: datasetDirectory,
+      autoLabels: samples.autoLabels,
+      queries: samples.queries,
+      models: models.service,
+      log: app.log,
+    }),
     starters,
   );
   await install(app, ctx, dataTransfer, starters);

@@ -28,6 +28,8 @@ export interface DeployableModel {
   status: string;
   /** Local folder holding model/ (the package copy). */
   dir: string;
+  /** The object store folder the package was imported from (it holds model/): where a cluster's pods stage it from. */
+  sourceLocation: string;
   config: PackageConfig;
 }
 
@@ -183,6 +185,7 @@ export class ModelService {
       runtime: row.runtime,
       status: row.model_status,
       dir: this.dirOf(row.id),
+      sourceLocation: row.source_location,
       config: JSON.parse(row.config) as PackageConfig,
     };
   }

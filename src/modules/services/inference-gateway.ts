@@ -78,8 +78,8 @@ export class InferenceGateway {
         this.owners.delete(serviceId);
         throw serviceErrors.notFound(serviceId);
       }
-      // Instances another replica on this host runs answer through the ports it recorded.
-      route = storedRoute(row, this.agent, this.manager.host.predictTimeoutMs);
+      // The cluster's ready pods answer; else instances another replica on this host runs, through the ports it recorded.
+      route = this.manager.cluster ? this.manager.cluster.route(row) : storedRoute(row, this.agent, this.manager.host.predictTimeoutMs);
       if (!route) throw serviceErrors.notRunning(`service ${row.service_name} is ${row.status}`);
     }
     const isJson = contentType.startsWith('application/json');

@@ -1,8 +1,13 @@
 import type { AppContext, FamilyModule } from '#src/context.ts';
+import { kubeTarget } from '#src/modules/training-jobs/index.ts';
+import { clusterStore } from './kube-store.ts';
+import type { Logger } from '#src/runtime/logger.ts';
 import { InferenceGateway } from './inference-gateway.ts';
+import { KubeServiceRunner } from './kube-services.ts';
 import type { DeployableModels } from './ports.ts';
 import { servicesRoutes } from './routes/index.ts';
 import { serviceWorkloads } from './pool-workloads.ts';
+import type { ServiceClusterListener } from './service-cluster.ts';
 import { ServiceManager } from './service-manager.ts';
 import { ServiceReader } from './service-reader.ts';
 import { ServiceStore } from './store.ts';
@@ -12,18 +17,48 @@ export { modelUsage } from './model-usage.ts';
 
 export type ServicesDeps = Pick<
   AppContext,
-  'database' | 'objectStore' | 'buckets' | 'identity' | 'clock' | 'config' | 'localPool' | 'pools' | 'poolWorkloads' | 'sandbox'
+  'database' | 'objectStore' | 'buckets' | 'identity' | 'clock' | 'config' | 'localPool' | 'pools' | 'poolWorkloads' | 'sandbox' | 'replica'
 > & {
   /** The models services deploy. */
   models: DeployableModels;
+  log: Logger;
 };
 
 export function servicesModule(deps: ServicesDeps): FamilyModule {
   const store = new ServiceStore(deps.database.db);
   const pool = deps.localPool;
-  const manager = new ServiceManager(store, deps.models, deps.pools, deps.clock, deps.config.dataDir, deps.objectStore, deps.buckets, deps.sandbox, {
-    predictTimeoutMs: deps.config.inferTimeoutSeconds * 1000,
-  });
+  const predictTimeoutMs = deps.config.inferTimeoutSeconds * 1000;
+  // The executor setting says where real-time services run: model servers on this host, or Deployments of the cluster.
+  const cluster =
+    deps.config.executor === 'kubernetes'
+      ? (listener: ServiceClusterListener) =>
+          new KubeServiceRunner(
+            {
+              target: kubeTarget(deps.config),
+              image: deps.config.kube.image,
+              ...clusterStore(deps.config),
+              predictTimeoutMs,
+            },
+            store,
+            deps.clock,
+            deps.buckets,
+            listener,
+            deps.log,
+            deps.replica,
+          )
+      : undefined;
+  const manager = new ServiceManager(
+    store,
+    deps.models,
+    deps.pools,
+    deps.clock,
+    deps.config.dataDir,
+    deps.objectStore,
+    deps.buckets,
+    deps.sandbox,
+    { predictTimeoutMs },
+    cluster,
+  );
   deps.poolWorkloads.register('infer', (projectId, poolName) => serviceWorkloads(store, manager, projectId, poolName));
   const reader = new ServiceReader(store, manager, deps.clock, deps.config.dataDir);
   const gateway = new InferenceGateway(manager, store, deps.models, deps.identity);

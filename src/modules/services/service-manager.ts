@@ -20,6 +20,7 @@ import { ServiceConfigs, storedAmount } from './service-configs.ts';
 import { deploymentsOf, modelsOf } from './service-deployments.ts';
 import { ServiceEvents } from './service-events.ts';
 import { hostedElsewhere, recordedElsewhere, recordOf, stopOrphans } from './endpoints.ts';
+import type { ServiceCluster, ServiceClusterListener } from './service-cluster.ts';
 import type { ServiceStore } from './store.ts';
 import type { ServiceRow, ServiceStatus, ServiceUpdateLogRow } from './tables.ts';
 import type { StoredConfig } from './views.ts';
@@ -28,9 +29,13 @@ const UNIT_MS = { MINUTES: 60_000, HOURS: 3_600_000, DAYS: 86_400_000 } as const
 /** How often a replica checks the services it runs against the database (stopped or moved elsewhere through another replica). */
 const SWEEP_MS = 3_000;
 
-/** Real-time services: deploy, update, stop/start, delete; the instances run on the ServingHost. */
+/**
+ * Real-time services: deploy, update, stop/start, delete; the instances run on the ServingHost, or on the cluster when
+ * there is one (the kubernetes executor).
+ */
 export class ServiceManager {
   readonly host: ServingHost;
+  readonly cluster: ServiceCluster | undefined;
   readonly stats = new InferenceStats();
   /** Names this manager's ServingHost in the endpoints it records (replicas may share a process in tests). */
   private readonly hostId = uuid();
@@ -58,8 +63,14 @@ export class ServiceManager {
     buckets: BucketAccess,
     private readonly sandbox: Sandbox,
     serving: Partial<HostOptions> = {},
+    clusterOf?: (listener: ServiceClusterListener) => ServiceCluster,
   ) {
     this.events = new ServiceEvents(store, clock);
+    this.cluster = clusterOf?.({
+      event: (id, type, info) => this.event(id, type, info),
+      release: (id) => this.release(id),
+      flush: () => this.flushEvents(),
+    });
     this.configs = new ServiceConfigs(models, sandbox, buckets, pools);
     pools.onRelease(() => this.admission.request());
     this.batch = new BatchRunner({
@@ -268,11 +279,18 @@ export class ServiceManager {
   private async bringUp(id: string, logId: string | undefined): Promise<void> {
     const row = await this.store.byId(id);
     if (!row || row.desired !== 'running') return;
-    const wasUp = this.host.has(id);
+    const cluster = this.cluster;
+    const wasUp = cluster ? cluster.follows(id) : this.host.has(id);
     try {
       const models = await modelsOf(this.models, row);
       for (const c of JSON.parse(row.config) as StoredConfig[])
         this.event(id, 'normal', `[${c.model_name} ${c.model_version}] preparing ${c.instance_count} instance(s) of ${c.specification}`);
+      if (cluster) {
+        // The status and the log entry's result follow from the pods (the cluster's watch).
+        await cluster.apply(row, models, logId);
+        await this.flushEvents();
+        return;
+      }
       await this.host.apply(id, deploymentsOf(row, models, { dataDir: this.dataDir, sandbox: this.sandbox }));
     } catch (e) {
       if (e instanceof DeployCancelledError) {
@@ -291,6 +309,7 @@ export class ServiceManager {
         await this.store.update(id, { status: 'running', transition_at: this.clock.now() });
       } else {
         this.release(id);
+        await cluster?.remove(row).catch(() => undefined);
         await this.store.update(id, { status: 'failed', error_msg: reason, transition_at: this.clock.now(), endpoints: null });
       }
       await this.flushEvents();
@@ -312,6 +331,7 @@ export class ServiceManager {
     this.event(id, 'normal', reason);
     const row = await this.store.byId(id);
     if (row) stopOrphans(row);
+    if (row && this.cluster && row.infer_type === 'real-time') await this.cluster.remove(row);
     await this.store.update(id, { status: 'stopped', desired: 'stopped', transition_at: this.clock.now(), endpoints: null });
     await this.flushEvents();
   }
@@ -412,6 +432,7 @@ export class ServiceManager {
         this.release(row.id);
         this.stats.forget(row.id);
         stopOrphans(row);
+        if (this.cluster && row.infer_type === 'real-time') await this.cluster.remove(row);
         await this.flushEvents();
         await this.store.delete(row.id);
       });
@@ -445,9 +466,24 @@ export class ServiceManager {
         await this.serialize(row.id, () => this.bringDown(row.id, 'service stopped by its schedule'));
         continue;
       }
-      // Another replica runs it (or its model servers outlived that replica): adopted as it is, not started twice.
-      if (this.host.has(row.id) || hostedElsewhere(row, this.hostId)) continue;
       const configs = JSON.parse(row.config) as StoredConfig[];
+      if (this.cluster) {
+        // Its Deployments found by their labels are followed as they are (another replica may follow them already).
+        if (this.cluster.follows(row.id)) continue;
+        const found = await this.cluster.adopt(row);
+        if (found === 'elsewhere') continue;
+        if (found === 'adopted') {
+          try {
+            this.place(row, storedAmount(configs), instanceCount(configs));
+          } catch {
+            // The pods run whatever this replica's view of the pool says.
+          }
+          continue;
+        }
+      } else if (this.host.has(row.id) || hostedElsewhere(row, this.hostId)) {
+        // Another replica runs it (or its model servers outlived that replica): adopted as it is, not started twice.
+        continue;
+      }
       try {
         // After a restart, a service of a dedicated pool without room (or not restored yet) waits for it.
         if (!this.place(row, storedAmount(configs), instanceCount(configs))) {
@@ -462,6 +498,7 @@ export class ServiceManager {
       this.event(row.id, 'normal', 'Atelier restarted: redeploying the service');
       void this.serialize(row.id, () => this.bringUp(row.id, undefined));
     }
+    await this.cluster?.removeOrphans();
   }
 
   /**
@@ -494,6 +531,7 @@ export class ServiceManager {
     // Closing the host first cancels deployments in progress, so the queued operations end soon.
     await this.host.close();
     await Promise.all([...this.ops.values()]);
+    await this.cluster?.close();
     for (const [id, c] of this.stats.drain()) await this.store.addCounts(id, c.invocations, c.failures).catch(() => undefined);
     await this.flushEvents();
   }

@@ -78,7 +78,10 @@ export class ServiceReader {
   /** An Atelier extension: the end of each model server instance's log, newest instance first. */
   async instanceLogs(caller: Principal, id: string, q: InstanceLogsQuery): Promise<InstanceLogsResponse> {
     const row = await this.manager.requireService(caller.projectId, id);
-    const { total, instances } = await readInstanceLogs(join(this.dataDir, 'services', row.id), q, this.manager.host.servingIds(row.id));
+    const cluster = row.infer_type === 'real-time' ? this.manager.cluster : undefined;
+    const { total, instances } = cluster
+      ? await cluster.instanceLogs(row, q)
+      : await readInstanceLogs(join(this.dataDir, 'services', row.id), q, this.manager.host.servingIds(row.id));
     return { service_id: row.id, service_name: row.service_name, total_count: total, count: instances.length, instances };
   }
 

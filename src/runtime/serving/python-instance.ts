@@ -225,7 +225,7 @@ export class PythonInstance implements ServingInstance {
  * Sends a prediction to a model server on this host and returns its answer; UNREACHABLE when it does
  * not answer at all. Aborting `req.signal` drops the request.
  */
-export function postPrediction(port: number, agent: Agent, req: PredictRequest): Promise<PredictResponse> {
+export function postPrediction(port: number, agent: Agent, req: PredictRequest, host = '127.0.0.1'): Promise<PredictResponse> {
   const { signal } = req;
   if (signal?.aborted) return Promise.reject(signal.reason as Error);
   return new Promise((resolve, reject) => {
@@ -234,7 +234,7 @@ export function postPrediction(port: number, agent: Agent, req: PredictRequest):
       signal?.aborted ? reject(signal.reason as Error) : resolve({ status: UNREACHABLE, body: `the instance did not answer: ${e.message}` });
     const r = request(
       {
-        host: '127.0.0.1',
+        host,
         port,
         path: '/',
         method: 'POST',
