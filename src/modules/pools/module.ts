@@ -1,5 +1,9 @@
 import type { AppContext, FamilyModule } from '#src/context.ts';
+import { kubeTarget } from '#src/modules/training-jobs/index.ts';
+import { ClusterNodes } from '#src/runtime/kubernetes/pool-nodes.ts';
+import { PoolQuota } from '#src/runtime/kubernetes/pool-quota.ts';
 import { cpuSlices } from '#src/runtime/local/cpu-slices.ts';
+import { ClusterPoolNodes } from './cluster-nodes.ts';
 import { PoolEventStore } from './event-store.ts';
 import { PoolEvents } from './events.ts';
 import { PoolNodeService } from './node-service.ts';
@@ -20,6 +24,9 @@ export type PoolsDeps = Pick<AppContext, 'config' | 'database' | 'clock' | 'quot
  */
 export function poolsModule(deps: PoolsDeps): FamilyModule & { service: PoolService } {
   const store = new PoolStore(deps.database.db);
+  const target = deps.config.executor === 'kubernetes' ? kubeTarget(deps.config) : undefined;
+  // On the cluster a pool holds whole labelled nodes and a ResourceQuota (cluster-nodes.ts).
+  const cluster = target ? new ClusterPoolNodes(new ClusterNodes(target.kc), new PoolQuota(target.kc, target.namespace)) : undefined;
   const events = new PoolEvents({
     events: new PoolEventStore(deps.database.db),
     pools: store,
@@ -33,8 +40,9 @@ export function poolsModule(deps: PoolsDeps): FamilyModule & { service: PoolServ
     publicPool: deps.localPool,
     events,
     networks: deps.networks,
-    flavors: () => new Map(cpuSlices(deps.localPool.capacity).map((s) => [s.id, s.amount])),
+    flavors: cluster ? () => cluster.flavors() : () => new Map(cpuSlices(deps.localPool.capacity).map((s) => [s.id, s.amount])),
     quota: deps.config.quotas.pool,
+    ...(cluster ? { cluster } : {}),
   });
   deps.quotaUsage.register('pool', (projectId) => service.countOfProject(projectId));
   return {
@@ -42,8 +50,12 @@ export function poolsModule(deps: PoolsDeps): FamilyModule & { service: PoolServ
     reconcilers: [new PoolReconciler(service, events)],
     register: async (app) => {
       deps.pools.setEventSink(events.record);
+      await cluster?.start();
       await service.restore();
-      await app.register(poolRoutes, { service, nodes: new PoolNodeService(service), events });
+      await app.register(poolRoutes, { service, nodes: new PoolNodeService(service, cluster), events });
+    },
+    close: async () => {
+      await cluster?.nodes.stop();
     },
   };
 }

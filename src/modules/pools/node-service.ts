@@ -1,18 +1,25 @@
 import type { Static } from 'typebox';
+import type { ClusterPoolNodes } from './cluster-nodes.ts';
 import { poolErrors } from './errors.ts';
-import { parseNodes } from './nodes.ts';
+import { heldNodes, parseNodes } from './nodes.ts';
 import type { BatchDeletePoolNodesRequest, ListPoolNodesQuery, PoolNodeList } from './schemas.ts';
 import type { PoolService } from './service.ts';
 import { nodeView } from './views.ts';
 
-/** A pool's nodes (#140, #141): the slices it reserves, with what its workloads leave free on each. */
+/**
+ * A pool's nodes (#140, #141) with what its workloads leave free on each: the slices of this host it reserves, or on the
+ * kubernetes executor the cluster's nodes it holds, as their Node objects report them.
+ */
 export class PoolNodeService {
-  constructor(private readonly pools: PoolService) {}
+  constructor(
+    private readonly pools: PoolService,
+    private readonly cluster?: ClusterPoolNodes,
+  ) {}
 
   async list(projectId: string, name: string, query: Static<typeof ListPoolNodesQuery>): Promise<Static<typeof PoolNodeList>> {
     const row = await this.pools.row(projectId, name);
     const usage = new Map(this.pools.usage(row.id).map((u) => [u.name, u]));
-    const all = parseNodes(row.nodes);
+    const all = heldNodes(parseNodes(row.nodes));
     const start = query.continue !== undefined ? Number(query.continue) : 0;
     const end = query.limit !== undefined ? start + query.limit : all.length;
     const remaining = all.length - Math.min(end, all.length);
@@ -20,14 +27,16 @@ export class PoolNodeService {
       apiVersion: 'v2',
       kind: 'NodeList',
       metadata: remaining > 0 ? { continue: String(end), remainingItemCount: remaining } : {},
-      items: all.slice(start, end).map((n) => nodeView(n, usage.get(n.name), row.phase === 'Abnormal')),
+      items: all
+        .slice(start, end)
+        .map((n) => (this.cluster ? this.cluster.view(row.id, n, usage.get(n.name)) : nodeView(n, usage.get(n.name), row.phase === 'Abnormal'))),
     };
   }
 
   /** Releases the named nodes: each must be a node of the pool and idle, and one node at least must stay. */
   async batchDelete(projectId: string, name: string, body: Static<typeof BatchDeletePoolNodesRequest>): Promise<Record<string, never>> {
     const row = await this.pools.row(projectId, name);
-    const nodes = parseNodes(row.nodes);
+    const nodes = heldNodes(parseNodes(row.nodes));
     const known = new Set(nodes.map((n) => n.name));
     const unknown = body.deleteNodeNames.filter((n) => !known.has(n));
     if (unknown.length > 0)

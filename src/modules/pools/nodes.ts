@@ -10,6 +10,8 @@ export interface StoredNode {
   cpu: number;
   memoryMb: number;
   createdAt: number;
+  /** On the cluster: a node the pool asked for and has not got yet (no free node of the flavor). */
+  pending?: boolean;
 }
 
 /** Slices of one flavor a request asks for. */
@@ -21,10 +23,14 @@ export interface Wanted {
 
 export const parseNodes = (json: string): StoredNode[] => JSON.parse(json) as StoredNode[];
 
-export const poolNodes = (nodes: readonly StoredNode[]): PoolNode[] => nodes.map((n) => ({ name: n.name, capacity: { cpu: n.cpu, memoryMb: n.memoryMb } }));
+/** The nodes a pool holds now (not those it still waits for). */
+export const heldNodes = (nodes: readonly StoredNode[]): StoredNode[] => nodes.filter((n) => !n.pending);
+
+export const poolNodes = (nodes: readonly StoredNode[]): PoolNode[] =>
+  heldNodes(nodes).map((n) => ({ name: n.name, capacity: { cpu: n.cpu, memoryMb: n.memoryMb } }));
 
 export const totalOf = (nodes: readonly StoredNode[]): PoolAmount =>
-  nodes.reduce((s, n) => ({ cpu: s.cpu + n.cpu, memoryMb: s.memoryMb + n.memoryMb }), { cpu: 0, memoryMb: 0 });
+  heldNodes(nodes).reduce((s, n) => ({ cpu: s.cpu + n.cpu, memoryMb: s.memoryMb + n.memoryMb }), { cpu: 0, memoryMb: 0 });
 
 const numberOf = (name: string): number => Number(name.slice(name.lastIndexOf('-') + 1)) || 0;
 

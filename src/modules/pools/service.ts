@@ -7,8 +7,9 @@ import type { LocalPool } from '#src/runtime/local/local-pool.ts';
 import type { PoolRegistry, PoolScope } from '#src/runtime/local/pool-registry.ts';
 import { matches, parseLabelSelector } from '#src/modules/networks/index.ts';
 import { poolErrors } from './errors.ts';
+import type { ClusterPoolNodes } from './cluster-nodes.ts';
 import type { PoolEvents } from './events.ts';
-import { countsOf, parseNodes, planNodes, poolNodes, totalOf, type StoredNode, type Wanted } from './nodes.ts';
+import { countsOf, heldNodes, parseNodes, planNodes, poolNodes, totalOf, type StoredNode, type Wanted } from './nodes.ts';
 import { labelKeys, MAX_SLICES } from './schemas.ts';
 import type { CreatePoolRequest, ListPoolsQuery, PatchPoolRequest, Pool, PoolList, PoolStatistics, PoolStatisticsQuery, SliceCount } from './schemas.ts';
 import type { PoolStore } from './store.ts';
@@ -31,6 +32,8 @@ export interface PoolServiceDeps {
   flavors: () => ReadonlyMap<string, PoolAmount>;
   /** Pools a project may have (config quotas.pool). */
   quota: number;
+  /** On the kubernetes executor: pools hold whole nodes of the cluster instead of slices of this host. */
+  cluster?: ClusterPoolNodes;
 }
 
 type RequestedResource = { flavor: string; count: Static<typeof SliceCount> };
@@ -77,14 +80,20 @@ export class PoolService {
     }
     const id = `pool-${randomUUID().replaceAll('-', '')}`;
     const now = this.deps.clock.now();
-    const nodes = planNodes(id, [], wanted, now);
-    this.checkHost(nodes);
+    const cluster = this.deps.cluster;
+    const planned = planNodes(id, [], wanted, now);
+    // On the cluster every node starts pending: the claim below gives each a real node.
+    const nodes = cluster ? planned.map((n) => ({ ...n, pending: true })) : planned;
     const scope = [...body.spec.scope];
-    const free = this.free();
-    if (!this.deps.registry.add({ name: id, projectId, displayName, scope }, poolNodes(nodes))) {
-      throw poolErrors.badRequest(
-        `spec.resources asks for ${countText(nodes)} (${amountText(totalOf(nodes))}); only ${amountText(free)} of this host is free now`,
-      );
+    if (cluster) this.deps.registry.adopt({ name: id, projectId, displayName, scope }, []);
+    else {
+      this.checkHost(nodes);
+      const free = this.free();
+      if (!this.deps.registry.add({ name: id, projectId, displayName, scope }, poolNodes(nodes))) {
+        throw poolErrors.badRequest(
+          `spec.resources asks for ${countText(nodes)} (${amountText(totalOf(nodes))}); only ${amountText(free)} of this host is free now`,
+        );
+      }
     }
     const row: PoolRow = {
       id,
@@ -109,8 +118,10 @@ export class PoolService {
         this.deps.registry.remove(id);
         throw e;
       }
-      this.deps.registry.event(id, 'Normal', 'PoolStatusChange', `Pool created in phase Creating, reserving ${countText(nodes)} of host slices.`);
+      const what = cluster ? `claiming ${countText(nodes)} nodes of the cluster` : `reserving ${countText(nodes)} of host slices`;
+      this.deps.registry.event(id, 'Normal', 'PoolStatusChange', `Pool created in phase Creating, ${what}.`);
       this.deps.registry.event(id, 'Normal', 'PoolNetworkAttached', `Pool attached to network ${row.network_name}.`);
+      if (cluster) return poolView(await this.claimNodes(row));
       // The slices are reserved; nodes that are slices of this host are ready at once. The reconciler
       // finishes a pool a restart left Creating.
       return poolView(await this.activate(row));
@@ -121,7 +132,47 @@ export class PoolService {
 
   /** Activates the pools a restart left Creating (not those a create is making now). */
   async finishCreating(): Promise<void> {
-    for (const row of await this.deps.store.inPhase('Creating')) if (!this.making.has(row.id)) await this.activate(row);
+    for (const row of await this.deps.store.inPhase('Creating')) {
+      if (this.making.has(row.id)) continue;
+      await (this.deps.cluster ? this.claimNodes(row) : this.activate(row));
+    }
+    if (this.deps.cluster) for (const row of await this.deps.store.all()) if (row.phase === 'Running' || row.phase === 'Abnormal') await this.checkNodes(row);
+  }
+
+  /**
+   * Claims the nodes a Creating pool still waits for. With all of them it is Running; short of any it stays Creating,
+   * says which in its message and a Warning event, and the reconciler tries again.
+   */
+  private async claimNodes(row: PoolRow): Promise<PoolRow> {
+    const cluster = this.deps.cluster!;
+    const before = parseNodes(row.nodes);
+    const nodes = await cluster.fill(row.id, before, this.deps.clock.now());
+    if (this.deps.registry.get(row.id)) this.deps.registry.replaceNodes(row.id, poolNodes(nodes));
+    else this.deps.registry.adopt(this.identity(row), poolNodes(nodes));
+    await cluster.applyQuota(row.id, nodes);
+    const missing = cluster.missingText(nodes);
+    const message = missing ? `waiting for ${missing}: no free Ready node of the cluster fits` : null;
+    await this.deps.store.update(row.id, { nodes: JSON.stringify(nodes), message });
+    const updated = { ...row, nodes: JSON.stringify(nodes), message };
+    if (!missing) return this.activate(updated);
+    if (message !== row.message) this.deps.registry.event(row.id, 'Warning', 'PoolNodesInsufficient', `Pool ${message}.`);
+    return updated;
+  }
+
+  /** A pool whose nodes left the cluster, lost its label or are not Ready is Abnormal, and Running again once they are back. */
+  private async checkNodes(row: PoolRow): Promise<void> {
+    const problem = this.deps.cluster!.problems(row.id, parseNodes(row.nodes));
+    if (problem && (row.phase !== 'Abnormal' || row.message !== problem)) {
+      await this.deps.store.update(row.id, { phase: 'Abnormal', message: problem });
+      this.phaseEvent(row.id, row.phase, 'Abnormal', problem);
+    } else if (!problem && row.phase === 'Abnormal') {
+      await this.deps.store.update(row.id, { phase: 'Running', message: null });
+      this.phaseEvent(row.id, 'Abnormal', 'Running');
+    }
+  }
+
+  private identity(row: PoolRow) {
+    return { name: row.id, projectId: row.project_id, displayName: row.display_name, scope: scopeOf(row) };
   }
 
   /** A Creating pool whose slices are reserved is Running. */
@@ -141,6 +192,10 @@ export class PoolService {
   /** Reserves again, at start, the slices of each stored pool; a pool the host has no room for any more is Abnormal. */
   async restore(): Promise<void> {
     for (const row of await this.deps.store.all()) {
+      if (this.deps.cluster) {
+        await this.restoreOnCluster(row);
+        continue;
+      }
       if (row.phase === 'Deleting') {
         // a delete a restart interrupted: its slices were given back, only its record is left
         await this.deps.store.delete(row.id);
@@ -159,6 +214,18 @@ export class PoolService {
       }
     }
     await this.deps.events.flushed();
+  }
+
+  /** A pool on the cluster holds its labelled nodes again; one whose delete a restart interrupted gives them back. */
+  private async restoreOnCluster(row: PoolRow): Promise<void> {
+    const nodes = parseNodes(row.nodes);
+    if (row.phase === 'Deleting') {
+      await this.deps.cluster!.removeAll(row.id, nodes);
+      await this.deps.store.delete(row.id);
+      return;
+    }
+    this.deps.registry.adopt(this.identity(row), poolNodes(nodes));
+    if (row.phase !== 'Creating') await this.checkNodes(row);
   }
 
   async list(projectId: string, query: Static<typeof ListPoolsQuery>): Promise<Static<typeof PoolList>> {
@@ -210,17 +277,12 @@ export class PoolService {
 
   /** Gives the pool `nodes` instead of its own: more needs free capacity, fewer needs the dropped nodes idle. */
   async resize(row: PoolRow, nodes: StoredNode[]): Promise<PoolRow> {
+    if (this.deps.cluster) return this.resizeOnCluster(row, nodes);
     const before = parseNodes(row.nodes);
     this.checkHost(nodes);
     const free = this.free();
     const answer = this.deps.registry.resize(row.id, poolNodes(nodes));
-    if (answer === 'busy') {
-      const kept = new Set(nodes.map((n) => n.name));
-      const busy = this.usage(row.id).filter((u) => !kept.has(u.name) && u.holders.length > 0);
-      throw poolErrors.badRequest(
-        `nodes ${busy.map((u) => u.name).join(', ')} of pool ${row.id} run workloads (${busy.flatMap((u) => u.holders).join(', ')}); they cannot be released`,
-      );
-    }
+    if (answer === 'busy') throw this.busyNodes(row, nodes);
     if (answer === 'no-capacity') {
       const more = { cpu: totalOf(nodes).cpu - totalOf(before).cpu, memoryMb: totalOf(nodes).memoryMb - totalOf(before).memoryMb };
       throw poolErrors.badRequest(`spec.resources: ${countText(nodes)} needs ${amountText(more)} more; only ${amountText(free)} of this host is free now`);
@@ -240,6 +302,54 @@ export class PoolService {
     return { ...row, nodes: JSON.stringify(nodes) };
   }
 
+  private busyNodes(row: PoolRow, nodes: readonly StoredNode[]) {
+    const kept = new Set(nodes.map((n) => n.name));
+    const busy = this.usage(row.id).filter((u) => !kept.has(u.name) && u.holders.length > 0);
+    return poolErrors.badRequest(
+      `nodes ${busy.map((u) => u.name).join(', ')} of pool ${row.id} run workloads (${busy.flatMap((u) => u.holders).join(', ')}); they cannot be released`,
+    );
+  }
+
+  /**
+   * On the cluster: claims the new nodes first (all or none: a shortfall gives back what was claimed and refuses), then
+   * takes the label off the dropped ones, which must be idle, and sets the quota to the new size.
+   */
+  private async resizeOnCluster(row: PoolRow, nodes: StoredNode[]): Promise<PoolRow> {
+    const cluster = this.deps.cluster!;
+    const before = parseNodes(row.nodes);
+    const had = new Set(heldNodes(before).map((n) => n.name));
+    const planned = nodes.map((n) => (had.has(n.name) ? n : { ...n, pending: true }));
+    const filled = await cluster.fill(row.id, planned, this.deps.clock.now());
+    const fresh = heldNodes(filled)
+      .filter((n) => !had.has(n.name))
+      .map((n) => n.name);
+    const missing = cluster.missingText(filled);
+    if (missing) {
+      await cluster.release(row.id, fresh);
+      throw poolErrors.badRequest(`spec.resources: the cluster has no free Ready node for ${missing}`);
+    }
+    if (this.deps.registry.replaceNodes(row.id, poolNodes(filled)) === 'busy') {
+      await cluster.release(row.id, fresh);
+      throw this.busyNodes(row, filled);
+    }
+    const kept = new Set(filled.map((n) => n.name));
+    await cluster.release(
+      row.id,
+      heldNodes(before)
+        .filter((n) => !kept.has(n.name))
+        .map((n) => n.name),
+    );
+    await cluster.applyQuota(row.id, filled);
+    await this.deps.store.update(row.id, { nodes: JSON.stringify(filled) });
+    this.deps.registry.event(
+      row.id,
+      'Normal',
+      'PoolResourcesStatusChange',
+      `Pool nodes changed from ${countText(before)} to ${countText(filled)}, available/abnormal/creating/deleting now ${filled.length}/0/0/0.`,
+    );
+    return { ...row, nodes: JSON.stringify(filled) };
+  }
+
   /** Refused while workloads run in the pool; otherwise its slices go back to the public pool and its record goes. */
   async delete(projectId: string, name: string): Promise<Static<typeof Pool>> {
     const row = await this.row(projectId, name);
@@ -251,6 +361,7 @@ export class PoolService {
       this.refuseBusy(row.id);
       throw poolErrors.badRequest(`pool ${row.id} runs workloads; stop them before deleting it`);
     }
+    if (this.deps.cluster) await this.deps.cluster.removeAll(row.id, parseNodes(row.nodes));
     await this.deps.events.flushed();
     await this.deps.store.delete(row.id);
     return poolView({ ...row, phase: 'Deleting' });

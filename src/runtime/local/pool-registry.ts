@@ -95,6 +95,22 @@ export class PoolRegistry {
     return 'ok';
   }
 
+  /** Registers a pool whose nodes are not slices of this host (the cluster's nodes): nothing is lent out of the public pool. */
+  adopt(id: PoolIdentity, nodes: PoolNode[]): void {
+    this.register(id, nodes);
+  }
+
+  /** Gives an adopted pool `nodes`; 'busy' (nothing changes) when a node it drops runs work. */
+  replaceNodes(name: string, nodes: PoolNode[]): 'ok' | 'busy' {
+    const d = this.pools.get(name);
+    if (!d) throw new Error(`pool ${name} is not registered`);
+    const kept = new Set(nodes.map((n) => n.name));
+    if (d.pool.usage().some((u) => !kept.has(u.name) && u.holders.length > 0)) return 'busy';
+    d.pool.setNodes(nodes);
+    this.notifyRelease();
+    return 'ok';
+  }
+
   setScope(name: string, scope: readonly PoolScope[]): void {
     const d = this.pools.get(name);
     if (d) d.scope = [...scope];

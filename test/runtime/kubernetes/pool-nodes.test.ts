@@ -1,0 +1,188 @@
+// Resource pools through the unchanged API on an Atelier started with --executor kubernetes, against a real API server:
+// a pool claims free Ready nodes that fit its flavor by labelling them, ListNodes shows the Node objects' capacity and
+// allocatable, a pool short of nodes stays Creating and says why until a node comes, the pool's ResourceQuota (scoped to
+// its PriorityClass) makes the API server refuse a pod beyond the pool's size, and releasing nodes or deleting the pool
+// takes the label off.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { CoreV1Api, SchedulingV1Api, type V1Pod } from '@kubernetes/client-node';
+import type { AtelierClient } from '#src/client/index.ts';
+import { isCode } from '#src/runtime/kubernetes/api-calls.ts';
+import { POOL_LABEL } from '#src/runtime/kubernetes/pool-placement.ts';
+import { poolPriorityClass } from '#src/runtime/kubernetes/pool-quota.ts';
+import { apiFailure, startTestApp, type TestApp } from '../../helpers/app.ts';
+import { kubeTestServerSkip, startKubeTestServer, until, type KubeTestServer } from '../../helpers/kube.ts';
+import { registerNode } from './test-kubelet.ts';
+
+const NS = 'atelier-pool-nodes';
+const CPU2 = 'modelarts.vm.cpu.2u';
+const CPU4 = 'modelarts.vm.cpu.4u';
+
+const poolBody = (name: string, network: string, resources: { flavor: string; count: number }[]) => ({
+  apiVersion: 'v2' as const,
+  kind: 'Pool' as const,
+  metadata: { labels: { 'os.modelarts/name': name, 'os.modelarts/workspace.id': '0' } },
+  spec: { type: 'Dedicate' as const, scope: ['Train' as const, 'Notebook' as const], network: { name: network }, resources },
+});
+
+describe('resource pools on the kubernetes executor: labelled nodes and a quota', { skip: kubeTestServerSkip() }, () => {
+  let kube: KubeTestServer;
+  let core: CoreV1Api;
+  let t: TestApp;
+  let client: AtelierClient;
+  let net: string;
+  let big: string;
+
+  const poolLabelOf = async (node: string) => (await core.readNode({ name: node })).metadata?.labels?.[POOL_LABEL];
+  /** Sets the quota's status as the resourcequota controller (not run here) would with no pod counted yet. */
+  const settleQuota = async (pool: string) => {
+    const name = poolPriorityClass(pool);
+    const quota = await core.readNamespacedResourceQuota({ name, namespace: NS });
+    const hard = quota.spec!.hard!;
+    quota.status = { hard, used: Object.fromEntries(Object.keys(hard).map((k) => [k, '0'])) };
+    await core.replaceNamespacedResourceQuotaStatus({ name, namespace: NS, body: quota });
+  };
+  const pod = (name: string, cpu: string, priorityClassName?: string): V1Pod => ({
+    metadata: { name },
+    spec: {
+      automountServiceAccountToken: false,
+      ...(priorityClassName ? { priorityClassName } : {}),
+      containers: [{ name: 'main', image: 'registry.example/x:1', resources: { requests: { cpu, memory: '1Gi' }, limits: { cpu, memory: '1Gi' } } }],
+    },
+  });
+
+  before(async () => {
+    kube = await startKubeTestServer({ controllers: true });
+    core = kube.kc.makeApiClient(CoreV1Api);
+    await core.createNamespace({ body: { metadata: { name: NS } } });
+    await registerNode(core, 'small-1', {}, { cpu: '2', memory: '8Gi' });
+    await registerNode(core, 'big-1', {}, { cpu: '4', memory: '8Gi' });
+    await registerNode(core, 'big-2', {}, { cpu: '4', memory: '8Gi' });
+    await registerNode(core, 'held-1', { [POOL_LABEL]: 'someone-else' }, { cpu: '4', memory: '8Gi' });
+    t = await startTestApp({
+      ATELIER_EXECUTOR: 'kubernetes',
+      ATELIER_KUBE_CONFIG: kube.kubeconfigPath,
+      ATELIER_KUBE_NAMESPACE: NS,
+      ATELIER_KUBE_IMAGE: 'registry.example/atelier-runtime:1',
+    });
+    client = t.client;
+    await t.atelier.recover();
+    const n = await client.networks.create({
+      apiVersion: 'v1',
+      kind: 'Network',
+      metadata: { labels: { 'os.modelarts/name': 'kube-net' } },
+      spec: { cidr: '192.168.0.0/24' },
+    });
+    net = n.metadata.name;
+  });
+  after(async () => {
+    await t?.atelier.close();
+    await t?.close();
+    await kube?.stop();
+  });
+
+  it('claims two free Ready nodes that fit the flavor, labels them, and lists their real capacity', async () => {
+    const created = await client.pools.create(poolBody('big-pool', net, [{ flavor: CPU4, count: 2 }]));
+    big = created.metadata.name;
+    assert.equal(created.status.phase, 'Running');
+    assert.deepEqual(created.spec.resources, [{ flavor: CPU4, count: 2 }]);
+    // the small node does not fit 4 cores, and held-1 belongs to another pool
+    assert.equal(await poolLabelOf('big-1'), big);
+    assert.equal(await poolLabelOf('big-2'), big);
+    assert.equal(await poolLabelOf('small-1'), undefined);
+    assert.equal(await poolLabelOf('held-1'), 'someone-else');
+
+    const nodes = await until('the informer to see both labels', async () => {
+      const list = await client.pools.nodes(big);
+      return list.items.every((n) => n.status.phase === 'Available') ? list : undefined;
+    });
+    assert.deepEqual(
+      nodes.items.map((n) => [n.metadata.name, n.spec.flavor, n.status.resources, n.status.availableResources]),
+      [
+        ['big-1', CPU4, { cpu: '4', memory: '8Gi' }, { cpu: '4000m', memory: '8192Mi' }],
+        ['big-2', CPU4, { cpu: '4', memory: '8Gi' }, { cpu: '4000m', memory: '8192Mi' }],
+      ],
+    );
+  });
+
+  it("gives the pool a PriorityClass and a ResourceQuota of its nodes' size, and the API server refuses a pod beyond it", async () => {
+    const pc = await kube.kc.makeApiClient(SchedulingV1Api).readPriorityClass({ name: poolPriorityClass(big) });
+    assert.equal(pc.preemptionPolicy, 'Never');
+    const quota = await core.readNamespacedResourceQuota({ name: poolPriorityClass(big), namespace: NS });
+    assert.deepEqual(quota.spec?.hard, { 'limits.cpu': '8', 'limits.memory': '16Gi', 'requests.cpu': '8', 'requests.memory': '16Gi' });
+    assert.deepEqual(JSON.parse(JSON.stringify(quota.spec?.scopeSelector?.matchExpressions)), [
+      { scopeName: 'PriorityClass', operator: 'In', values: [poolPriorityClass(big)] },
+    ]);
+    await settleQuota(big);
+    await until('the default ServiceAccount', async () => ((await core.listNamespacedServiceAccount({ namespace: NS })).items.length > 0 ? true : undefined));
+
+    const refused = await core.createNamespacedPod({ namespace: NS, body: pod('too-big', '9', poolPriorityClass(big)) }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    assert.ok(isCode(refused, 403), `refused with 403, got ${String(refused)}`);
+    assert.match(String((refused as { body: unknown }).body), /exceeded quota: atelier-pool-[0-9a-f]+, requested: limits\.cpu=9/);
+    // within the pool's size it is let through, and a pod of no pool is not counted against it
+    await core.createNamespacedPod({ namespace: NS, body: pod('fits', '8', poolPriorityClass(big)) });
+    await core.createNamespacedPod({ namespace: NS, body: pod('no-pool', '9') });
+    for (const name of ['fits', 'no-pool']) await core.deleteNamespacedPod({ name, namespace: NS, gracePeriodSeconds: 0 });
+  });
+
+  it('keeps a pool short of nodes Creating with the reason, and finishes it once a node comes', async () => {
+    const created = await client.pools.create(poolBody('waiting-pool', net, [{ flavor: CPU2, count: 2 }]));
+    const id = created.metadata.name;
+    assert.equal(created.status.phase, 'Creating');
+    assert.equal(created.status.message, `waiting for 1 x ${CPU2}: no free Ready node of the cluster fits`);
+    assert.equal(await poolLabelOf('small-1'), id);
+    const events = await client.pools.events({ resource: 'pools', name: id });
+    assert.ok(
+      events.items.some((e) => e.type === 'Warning' && e.reason === 'PoolNodesInsufficient'),
+      JSON.stringify(events.items),
+    );
+    assert.deepEqual(
+      (await client.pools.nodes(id)).items.map((n) => n.metadata.name),
+      ['small-1'],
+    );
+
+    await registerNode(core, 'small-2', {}, { cpu: '2', memory: '8Gi' });
+    const running = await until('the reconciler to claim small-2', async () => {
+      await t.atelier.recover();
+      const p = await client.pools.show(id);
+      return p.status.phase === 'Running' ? p : undefined;
+    });
+    assert.equal(running.status.message, undefined);
+    assert.equal(await poolLabelOf('small-2'), id);
+
+    await client.pools.delete(id);
+    assert.equal(await poolLabelOf('small-1'), undefined);
+    assert.equal(await poolLabelOf('small-2'), undefined);
+  });
+
+  it('refuses to grow past the free nodes, changing nothing', async () => {
+    await assert.rejects(client.pools.patch(big, { spec: { resources: [{ flavor: CPU4, count: 3 }] } }), apiFailure(400, 'ModelArts.50004000', `1 x ${CPU4}`));
+    assert.deepEqual(
+      (await client.pools.nodes(big)).items.map((n) => n.metadata.name),
+      ['big-1', 'big-2'],
+    );
+  });
+
+  it('takes the label off a released node and off every node of a deleted pool, with its quota', async () => {
+    await client.pools.deleteNodes(big, { deleteNodeNames: ['big-2'] });
+    assert.equal(await poolLabelOf('big-2'), undefined);
+    assert.equal(await poolLabelOf('big-1'), big);
+    const quota = await core.readNamespacedResourceQuota({ name: poolPriorityClass(big), namespace: NS });
+    assert.equal(quota.spec?.hard?.['requests.cpu'], '4');
+
+    await client.pools.delete(big);
+    assert.equal(await poolLabelOf('big-1'), undefined);
+    assert.equal(await poolLabelOf('held-1'), 'someone-else');
+    const gone = await kube.kc
+      .makeApiClient(SchedulingV1Api)
+      .readPriorityClass({ name: poolPriorityClass(big) })
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    assert.ok(isCode(gone, 404));
+  });
+});
