@@ -1,5 +1,6 @@
 // Runs learner.py as a sandboxed workload, in the public pool like a training job: its CPU and
-// memory are reserved before it starts and its process is tracked for the pool's metrics.
+// memory are reserved before it starts and its process is tracked for the pool's metrics. The Learner
+// port it implements is the seam where the Kubernetes executor runs the learner as a Job instead.
 import { existsSync, mkdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,6 +9,8 @@ import type { PoolAmount } from '#src/runtime/local/host-resources.ts';
 import { LocalExecutor } from '#src/runtime/local/local-executor.ts';
 import type { LocalPool } from '#src/runtime/local/local-pool.ts';
 import { probePython } from '#src/runtime/sandbox/index.ts';
+import type { ObjectPath } from '#src/storage/obs-path.ts';
+import type { IntelligentTaskRow } from './tables.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const LEARNER = join(HERE, 'learner.py');
@@ -22,6 +25,37 @@ export interface LearnerPlace {
   amount: PoolAmount;
   /** The task's name, as the pool shows its holder. */
   name: string;
+  /** The dedicated pool the task names (config.pool_id), if any. */
+  poolName?: string;
+}
+
+/** What a learner is started for: the task, and the folder of its dataset where a cluster's pod stages through. */
+export interface LearnerTask {
+  taskId: string;
+  projectId: string;
+  /** A folder key of the object store ('.../'), the task's own. */
+  stage: ObjectPath;
+}
+
+/** The task as a learner finds it again (to stop it, or before it runs again). */
+export type LearnerHandle = Pick<IntelligentTaskRow, 'id' | 'pid' | 'start_ticks'>;
+
+/**
+ * Where the learner runs: a sandboxed process on this host (LearningEngine), or a Job of the cluster on the
+ * Kubernetes executor (KubeLearner). The task service drives both the same way.
+ */
+export interface Learner {
+  /** Starts the learner on `input`; `onProgress` hears its progress (0..100) where the learner's output is at hand. */
+  start(task: LearnerTask, input: unknown, onProgress: (p: number) => void, place: LearnerPlace): Promise<LearnerRun>;
+  /** Ends the learner of a task being stopped, wherever it runs. */
+  kill(task: LearnerHandle): void;
+  /** This server stops under a running learner: a process dies with it; a Job is left running, to be adopted. */
+  detach(task: LearnerHandle): void;
+  /** Before a task runs again: a learner of the earlier attempt is killed (a process) or kept to be adopted (a Job). */
+  endEarlierRun(task: LearnerHandle): void;
+  /** Whether a learner the stop has to wait for is still there (a Job being removed); a process shows by its pid. */
+  stillThere(taskId: string): Promise<boolean>;
+  cleanup(taskId: string, stage: ObjectPath): void;
 }
 
 export type EngineDeps = Pick<AppContext, 'config' | 'pools' | 'sandbox'>;
@@ -33,7 +67,7 @@ export interface LearnerRun {
   done: Promise<unknown>;
 }
 
-export class LearningEngine {
+export class LearningEngine implements Learner {
   private readonly executor = new LocalExecutor();
 
   constructor(private readonly deps: EngineDeps) {}
@@ -43,7 +77,7 @@ export class LearningEngine {
   }
 
   /** Starts the learner on `input`; `onProgress` hears its progress lines (0..100). */
-  async start(taskId: string, projectId: string, input: unknown, onProgress: (p: number) => void, place: LearnerPlace): Promise<LearnerRun> {
+  async start({ taskId, projectId }: LearnerTask, input: unknown, onProgress: (p: number) => void, place: LearnerPlace): Promise<LearnerRun> {
     const given = this.deps.config.learner.python || DEFAULT_PYTHON;
     // The venv's own bin folder with links resolved (the sandbox shows real paths), the executable kept as the venv's.
     const python = existsSync(given) ? join(realpathSync(dirname(given)), basename(given)) : given;
@@ -109,8 +143,20 @@ export class LearningEngine {
   }
 
   /** Kills a learner that runs (also one started before a restart). */
-  kill(pid: number, startTicks: number): void {
-    if (pid > 0) this.executor.kill(pid, startTicks, 0);
+  kill(task: LearnerHandle): void {
+    if (task.pid > 0) this.executor.kill(task.pid, task.start_ticks, 0);
+  }
+
+  detach(task: LearnerHandle): void {
+    this.kill(task);
+  }
+
+  endEarlierRun(task: LearnerHandle): void {
+    this.kill(task);
+  }
+
+  stillThere(): Promise<boolean> {
+    return Promise.resolve(false);
   }
 
   cleanup(taskId: string): void {

@@ -2,8 +2,8 @@
 
 Reads <work>/input.json: {"mode": "classify" | "group", "algorithm": "fast" | "accurate",
 "labeled": [[features...]], "labels": [int...], "unlabeled": [[features...]], "n_clusters": int,
-"hard_low": float, "hard_high": float}. Writes <work>/output.json and prints "progress <percent>"
-lines as it goes. Uses only numpy and scikit-learn; nothing is downloaded.
+"hard_low": float, "hard_high": float}. Writes output.json (into <work>, or the folder given second)
+and prints "progress <percent>" lines as it goes. Uses only numpy and scikit-learn; nothing is downloaded.
 """
 import json
 import os
@@ -86,7 +86,10 @@ def group(job):
 
 
 def main():
+    # learner.py WORK [OUT]: input.json is read from WORK, output.json written to OUT (default WORK); on the Kubernetes
+    # executor OUT is the folder stage.py uploads.
     work = sys.argv[1]
+    out = sys.argv[2] if len(sys.argv) > 2 else work
     with open(f"{work}/input.json", encoding="utf-8") as f:
         job = json.load(f)
     progress(5)
@@ -94,9 +97,10 @@ def main():
     if pause > 0:
         time.sleep(pause)
     result = classify(job) if job["mode"] == "classify" else group(job)
-    with open(f"{work}/output.json.tmp", "w", encoding="utf-8") as f:
+    os.makedirs(out, exist_ok=True)
+    with open(f"{out}/output.json.tmp", "w", encoding="utf-8") as f:
         json.dump(result, f)
-    os.replace(f"{work}/output.json.tmp", f"{work}/output.json")
+    os.replace(f"{out}/output.json.tmp", f"{out}/output.json")
     progress(100)
 
 

@@ -1,7 +1,13 @@
 import type { AppContext, FamilyModule } from '#src/context.ts';
 import type { AutoLabels, SampleQueries } from '#src/modules/samples/index.ts';
-import { LearningEngine } from './engine.ts';
+import { kubeTarget, realBucketOf, storeCredential } from '#src/modules/training-jobs/index.ts';
+import { TaskJobClient } from '#src/runtime/kubernetes/task-objects.ts';
+import { TrainingJobWatch } from '#src/runtime/kubernetes/training-job-watch.ts';
+import { silentLogger, type Logger } from '#src/runtime/logger.ts';
+import { LearningEngine, type Learner } from './engine.ts';
 import { FeatureExtractor } from './feature-extractor.ts';
+import { KubeLearner } from './kube-learner.ts';
+import { KubeTaskReconciler } from './kube-reconciler.ts';
 import { intelligentTaskRoutes } from './routes.ts';
 import { Prelabeler, type PrelabelModels } from './prelabel.ts';
 import { IntelligentTasks, type TaskDatasets } from './service.ts';
@@ -14,18 +20,39 @@ export type IntelligentTaskDeps = Pick<AppContext, 'database' | 'clock' | 'objec
   queries: SampleQueries;
   /** The project's models, which pre-labeling runs. */
   models: PrelabelModels;
+  log?: Logger;
 };
+
+/** The learner on the Kubernetes executor: a Job per task in the executor's namespace, followed by an informer watch. */
+function kubeLearner(deps: IntelligentTaskDeps, log: Logger): KubeLearner {
+  const target = kubeTarget(deps.config);
+  return new KubeLearner(
+    {
+      namespace: target.namespace,
+      image: deps.config.kube.image,
+      realBucket: realBucketOf(deps.config),
+      credential: storeCredential(deps.config),
+      client: new TaskJobClient(target.kc, target.namespace),
+      watch: (onStatus) => new TrainingJobWatch(target.kc, target.namespace, (e) => onStatus(e.jobId, e.status), { kind: 'task' }),
+    },
+    deps.objectStore,
+    log,
+  );
+}
 
 /** Auto labeling and auto grouping tasks, and the samples they label (#62-67). */
 export function intelligentTasksModule(deps: IntelligentTaskDeps): FamilyModule {
   const store = new IntelligentTaskStore(deps.database.db);
   deps.poolWorkloads.registerMore((projectId, poolName) => intelligentTaskWorkloads(store, projectId, poolName));
+  const log = deps.log ?? silentLogger;
+  const kube = deps.config.executor === 'kubernetes' ? kubeLearner(deps, log) : undefined;
+  const engine: Learner = kube ?? new LearningEngine(deps);
   const tasks = new IntelligentTasks(
     store,
     deps.datasets,
     deps.autoLabels,
     new FeatureExtractor(deps.config.objectStore),
-    new LearningEngine(deps),
+    engine,
     deps.tasks,
     deps.clock,
     new Prelabeler({ ...deps, dataDir: deps.config.dataDir, predictTimeoutMs: deps.config.inferTimeoutSeconds * 1000 }),
@@ -34,6 +61,7 @@ export function intelligentTasksModule(deps: IntelligentTaskDeps): FamilyModule 
   );
   return {
     tasks: [tasks.definition],
+    ...(kube ? { reconcilers: [new KubeTaskReconciler(kube, store, log)], close: () => kube.close() } : {}),
     register: async (app) => void (await app.register(intelligentTaskRoutes, { tasks, queries: deps.queries })),
   };
 }

@@ -12,13 +12,14 @@ import { amountOf } from '#src/modules/services/index.ts';
 import type { PoolAmount } from '#src/runtime/local/host-resources.ts';
 import type { LocalPool } from '#src/runtime/local/local-pool.ts';
 import type { PoolRegistry, PoolScope } from '#src/runtime/local/pool-registry.ts';
-import type { LearningEngine } from './engine.ts';
+import type { Learner } from './engine.ts';
 import { taskShare } from './pool-workloads.ts';
 import { checkPrelabel, type Prelabeler, type PrelabelModels } from './prelabel.ts';
 import { taskErrors } from './errors.ts';
 import type { FeatureExtractor } from './feature-extractor.ts';
 import type { CreateTaskRequest, ListTasksQuery, SmartTaskConfig, TaskDetail, TaskType } from './schemas.ts';
 import type { IntelligentTaskStore } from './store.ts';
+import type { ObjectPath } from '#src/storage/obs-path.ts';
 import { TaskStatus, type IntelligentTaskRow } from './tables.ts';
 
 /** Each label needs this many samples labeled by hand before auto labeling starts (the guide's rule). */
@@ -43,6 +44,13 @@ interface TaskResultRecord {
   hard?: number;
 }
 
+/** The reason a task's work is aborted by a stop (any other reason is the server stopping). */
+class StopRequested extends Error {
+  constructor() {
+    super('stopped');
+  }
+}
+
 const newId = () => randomBytes(10).toString('base64url').replace(/[-_]/g, 'x').slice(0, 19);
 
 export class IntelligentTasks {
@@ -58,7 +66,7 @@ export class IntelligentTasks {
     private readonly datasets: TaskDatasets,
     private readonly samples: AutoLabels,
     private readonly features: FeatureExtractor,
-    private readonly engine: LearningEngine,
+    private readonly engine: Learner,
     private readonly queue: TaskQueue,
     private readonly clock: Clock,
     private readonly prelabeler: Prelabeler,
@@ -195,9 +203,11 @@ export class IntelligentTasks {
     if (FINAL.includes(row.status)) return {};
     await this.store.updateIf(row.id, [TaskStatus.queued, TaskStatus.init, TaskStatus.running], { status: TaskStatus.stopping, message: 'stopping' });
     const now = (await this.store.byId(row.id))!;
-    this.live.get(row.id)?.abort(new Error('stopped'));
-    this.engine.kill(now.pid, now.start_ticks);
-    if (now.pid === 0) await this.store.updateIf(row.id, [TaskStatus.stopping], { status: TaskStatus.stopped, message: 'stopped', end_time: this.clock.now() });
+    this.live.get(row.id)?.abort(new StopRequested());
+    this.engine.kill(now);
+    // A learner process that runs ends the task when it dies; so does a Job being removed, once it is gone.
+    if (now.pid === 0 && !(await this.engine.stillThere(row.id)))
+      await this.store.updateIf(row.id, [TaskStatus.stopping], { status: TaskStatus.stopped, message: 'stopped', end_time: this.clock.now() });
     return {};
   }
 
@@ -239,8 +249,8 @@ export class IntelligentTasks {
   private async run(taskId: string, ctx: TaskContext): Promise<void> {
     const row = await this.store.byId(taskId);
     if (!row || FINAL.includes(row.status)) return;
-    // A learner of an earlier attempt (before a restart) goes first.
-    this.engine.kill(row.pid, row.start_ticks);
+    // A learner of an earlier attempt (before a restart) goes first, or is adopted where it runs as a Job.
+    this.engine.endEarlierRun(row);
     if (row.status === TaskStatus.stopping) return void (await this.finishStopped(row.id));
     const started = this.clock.now();
     await this.store.update(row.id, { status: TaskStatus.running, progress: 1, message: 'reading samples', start_time: started, pid: 0, start_ticks: 0 });
@@ -280,7 +290,15 @@ export class IntelligentTasks {
       ctx.signal.removeEventListener('abort', onAbort);
       this.live.delete(row.id);
     }
-    this.engine.cleanup(row.id);
+    this.engine.cleanup(row.id, await this.stageOf(row));
+  }
+
+  /** The task's folder in its dataset's work folder, where a learner on a cluster stages its input and output. */
+  private async stageOf(row: IntelligentTaskRow): Promise<ObjectPath> {
+    const dataset = await this.datasets.require(row.project_id, row.dataset_id).catch(() => undefined);
+    const base = dataset ? (dataset.innerPath ?? dataset.workPath) : { bucket: '', key: '' };
+    const key = `${base.key === '' || base.key.endsWith('/') ? base.key : `${base.key}/`}intelligent-tasks/${row.id}/`;
+    return { bucket: base.bucket, key };
   }
 
   private async finishStopped(id: string): Promise<void> {
@@ -403,13 +421,21 @@ export class IntelligentTasks {
   private async learn(row: IntelligentTaskRow, signal: AbortSignal, input: Record<string, unknown>): Promise<unknown> {
     signal.throwIfAborted();
     const config = JSON.parse(row.config) as SmartTaskConfig;
-    const place = { pool: this.poolOf(row.project_id, config, 'Train'), amount: this.learnerAmount(config), name: row.name };
-    const run = await this.engine.start(row.id, row.project_id, input, (p) => void this.progress(row.id, 46 + p * 0.5, 'learning'), place);
+    const place = {
+      pool: this.poolOf(row.project_id, config, 'Train'),
+      amount: this.learnerAmount(config),
+      name: row.name,
+      ...(config.pool_id ? { poolName: config.pool_id } : {}),
+    };
+    const task = { taskId: row.id, projectId: row.project_id, stage: await this.stageOf(row) };
+    const run = await this.engine.start(task, input, (p) => void this.progress(row.id, 46 + p * 0.5, 'learning'), place);
     await this.store.update(row.id, { pid: run.pid, start_ticks: run.startTicks, message: 'learning' });
-    const kill = () => this.engine.kill(run.pid, run.startTicks);
+    const handle = { id: row.id, pid: run.pid, start_ticks: run.startTicks };
+    // A stop ends the learner; the server stopping leaves a learner that can outlive it (a Job) to be adopted.
+    const kill = () => (signal.reason instanceof StopRequested ? this.engine.kill(handle) : this.engine.detach(handle));
     signal.addEventListener('abort', kill, { once: true });
     // A stop that came while the learner was starting did not see its pid.
-    if ((await this.store.byId(row.id))?.status !== TaskStatus.running) kill();
+    if ((await this.store.byId(row.id))?.status !== TaskStatus.running) this.engine.kill(handle);
     const out = await run.done.finally(() => signal.removeEventListener('abort', kill));
     await this.store.update(row.id, { pid: 0, start_ticks: 0 });
     await this.progress(row.id, 97, 'writing results');

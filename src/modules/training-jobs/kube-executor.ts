@@ -27,7 +27,7 @@ export function kubeTarget(config: Config): KubeTarget {
 }
 
 /** The S3 endpoint and key the pods use; undefined for a local fs store, which no pod can reach. */
-function storeCredential(config: Config): StoreCredential | undefined {
+export function storeCredential(config: Config): StoreCredential | undefined {
   const s = config.objectStore;
   if (s.kind !== 's3' || !s.accessKeyId || !s.secretAccessKey) return undefined;
   return {
@@ -39,12 +39,17 @@ function storeCredential(config: Config): StoreCredential | undefined {
   };
 }
 
-export function kubeExecutorParts(config: Config, target: KubeTarget): KubeExecutorParts {
+/** The object store's bucket behind an API bucket name, as the pods address it (the store's bucket map). */
+export function realBucketOf(config: Config): (bucket: string) => string {
   const map = config.objectStore.kind === 's3' ? config.objectStore.bucketMap : {};
+  return (bucket) => map[bucket] ?? bucket;
+}
+
+export function kubeExecutorParts(config: Config, target: KubeTarget): KubeExecutorParts {
   return {
     namespace: target.namespace,
     image: config.kube.image,
-    realBucket: (bucket) => map[bucket] ?? bucket,
+    realBucket: realBucketOf(config),
     client: new TrainingJobClient(target.kc, target.namespace),
     watch: (onStatus) => new TrainingJobWatch(target.kc, target.namespace, (e) => onStatus(e.jobId, e.status)),
     credential: storeCredential(config),

@@ -36,10 +36,12 @@ function worker(pod: V1Pod): V1ContainerStatus | undefined {
   return pod.status?.containerStatuses?.find((c) => c.name === WORKER_CONTAINER) ?? pod.status?.containerStatuses?.[0];
 }
 
-function indexOf(pod: V1Pod): number | undefined {
+function indexOf(pod: V1Pod, nodeCount: number): number | undefined {
   const raw = pod.metadata?.annotations?.[COMPLETION_INDEX_ANNOTATION];
+  // The pod of a Job of one pod that is not indexed (a task's Job) is its only task.
+  if (raw === undefined) return nodeCount === 1 ? 0 : undefined;
   const n = Number(raw);
-  return raw !== undefined && Number.isInteger(n) && n >= 0 ? n : undefined;
+  return Number.isInteger(n) && n >= 0 ? n : undefined;
 }
 
 const time = (t: Date | string | undefined) => (t === undefined ? 0 : new Date(t).getTime());
@@ -119,7 +121,7 @@ function createFailureTask(task: MappedTask, failure: string): MappedTask & { st
 export function mapTrainingJobStatus(job: V1Job | undefined, pods: V1Pod[], nodeCount: number, createFailure?: string): MappedStatus {
   const newest = new Map<number, V1Pod>();
   for (const pod of pods) {
-    const i = indexOf(pod);
+    const i = indexOf(pod, nodeCount);
     if (i === undefined || i >= nodeCount) continue;
     const seen = newest.get(i);
     if (!seen || time(pod.metadata?.creationTimestamp) >= time(seen.metadata?.creationTimestamp)) newest.set(i, pod);

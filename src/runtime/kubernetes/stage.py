@@ -1,6 +1,6 @@
-"""Staging of a training job's pod on the Kubernetes executor (standard library only).
+"""Staging of a workload's pod (training job, task) on the Kubernetes executor (standard library only).
 
-  stage.py in PLAN            downloads the code and the inputs the plan names into the job's folder
+  stage.py in PLAN            downloads the code (when the plan has any) and the inputs the plan names
   stage.py run PLAN -- CMD..  runs CMD, then uploads the outputs when it exited 0; exits with CMD's code
 
 The object store (S3-compatible, signature V4) and its key are in store.json next to the plan.
@@ -92,8 +92,9 @@ def _download(store, loc, dest_dir):
 
 def stage_in(plan_path):
     plan, store = _load(plan_path)
-    n = _download(store, plan["code"], plan["code"]["dir"])
-    print(f"[ModelArts Service Log] staged {n} code file(s) into {plan['code']['dir']}", flush=True)
+    if plan.get("code"):
+        n = _download(store, plan["code"], plan["code"]["dir"])
+        print(f"[ModelArts Service Log] staged {n} code file(s) into {plan['code']['dir']}", flush=True)
     for i in plan["inputs"]:
         os.makedirs(i["dir"], exist_ok=True)
         n = _download(store, i, i["dir"])

@@ -15,8 +15,8 @@ export interface StoreLocation {
 }
 
 export interface StagingPlan {
-  /** The code folder, downloaded to `dir`. */
-  code: StoreLocation & { dir: string };
+  /** The code folder, downloaded to `dir`; none where the program is in the image (a task's learner). */
+  code?: StoreLocation & { dir: string };
   /** Each input: a folder (key ending in /, or empty) or one object, downloaded into `dir`. */
   inputs: (StoreLocation & { name: string; dir: string })[];
   /** Each output folder, uploaded below `key` when the command succeeds. */
@@ -42,10 +42,15 @@ export const stagingSecretName = (jobId: string) => `${trainingJobObjectName(job
 const STAGE_SCRIPT = readFileSync(new URL('./stage.py', import.meta.url), 'utf8');
 
 export function stagingSecret(jobId: string, projectId: string, namespace: string, plan: StagingPlan, credential: StoreCredential): V1Secret {
+  return stagingSecretOf(stagingSecretName(jobId), namespace, resourceLabels('training-job', jobId, projectId), plan, credential);
+}
+
+/** A staging Secret of any workload: its plan, the store's credential and stage.py, under the workload's labels. */
+export function stagingSecretOf(name: string, namespace: string, labels: Record<string, string>, plan: StagingPlan, credential: StoreCredential): V1Secret {
   return {
     apiVersion: 'v1',
     kind: 'Secret',
-    metadata: { name: stagingSecretName(jobId), namespace, labels: resourceLabels('training-job', jobId, projectId) },
+    metadata: { name, namespace, labels },
     type: 'Opaque',
     stringData: {
       'plan.json': JSON.stringify(plan),

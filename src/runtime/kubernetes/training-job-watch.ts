@@ -1,4 +1,4 @@
-// Status of training jobs from watches, not polling: three informers (the managed Jobs, their pods, and the events
+// Status of training jobs (or of tasks, which run as Jobs of one pod) from watches, not polling: three informers (the managed Jobs, their pods, and the events
 // saying a Job's pods could not be created, as when a ResourceQuota refuses them) keep a cache of the namespace's
 // objects, and every change reports that job's mapped status again, when it differs from the last one reported. A watch that breaks is started again (the informer lists afresh, so nothing missed
 // in between is lost).
@@ -23,10 +23,13 @@ export interface TrainingJobStatusEvent {
   status: MappedStatus;
 }
 
-const SELECTOR = `${LABEL_MANAGED}=${MANAGER},${LABEL_KIND}=training-job`;
 /** The Job controller's event when it cannot create a pod (a quota exceeded, a missing ServiceAccount...). */
 const CREATE_FAILURES = 'involvedObject.kind=Job,reason=FailedCreate';
-const JOB_NAME = /^ma-job-(.+)$/;
+/** What the watch follows: training jobs (the default) or tasks, each by its kind label and its Jobs' name prefix. */
+const WATCHED = {
+  'training-job': { kind: 'training-job', jobName: /^ma-job-(.+)$/ },
+  task: { kind: 'task', jobName: /^ma-task-(.+)$/ },
+} as const;
 
 export class TrainingJobWatch {
   private readonly jobs: Informer<V1Job> & ObjectCache<V1Job>;
@@ -41,17 +44,19 @@ export class TrainingJobWatch {
     kc: KubeConfig,
     readonly namespace: string,
     private readonly onStatus: (e: TrainingJobStatusEvent) => void,
-    private readonly opts: { restartMs?: number } = {},
+    private readonly opts: { restartMs?: number; kind?: keyof typeof WATCHED } = {},
   ) {
+    const watched = WATCHED[opts.kind ?? 'training-job'];
+    const selector = `${LABEL_MANAGED}=${MANAGER},${LABEL_KIND}=${watched.kind}`;
     const batch = kc.makeApiClient(BatchV1Api);
     const core = kc.makeApiClient(CoreV1Api);
     this.jobs = makeInformer(
       kc,
       `/apis/batch/v1/namespaces/${namespace}/jobs`,
-      () => batch.listNamespacedJob({ namespace, labelSelector: SELECTOR }),
-      SELECTOR,
+      () => batch.listNamespacedJob({ namespace, labelSelector: selector }),
+      selector,
     );
-    this.pods = makeInformer(kc, `/api/v1/namespaces/${namespace}/pods`, () => core.listNamespacedPod({ namespace, labelSelector: SELECTOR }), SELECTOR);
+    this.pods = makeInformer(kc, `/api/v1/namespaces/${namespace}/pods`, () => core.listNamespacedPod({ namespace, labelSelector: selector }), selector);
     this.events = new ListWatch(
       `/api/v1/namespaces/${namespace}/events`,
       new Watch(kc),
@@ -75,7 +80,7 @@ export class TrainingJobWatch {
     }
     // Events name their Job, not the job's labels: the id comes from the Job's name.
     const eventChanged = (e: CoreV1Event) => {
-      const id = JOB_NAME.exec(e.involvedObject.name ?? '')?.[1];
+      const id = watched.jobName.exec(e.involvedObject.name ?? '')?.[1];
       if (!id) return;
       const followed = [...this.followed.keys()].find((j) => j.toLowerCase() === id);
       if (followed) this.report(followed);

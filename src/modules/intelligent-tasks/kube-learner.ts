@@ -1,0 +1,199 @@
+// The learner on the Kubernetes executor: a Job of one pod of the runtime image (its learner.py, numpy and
+// scikit-learn). The learner's input goes to the task's folder in its dataset's work folder; the pod's init container
+// downloads it (stage.py, plan in the task's staging Secret), the learner runs, and stage.py uploads its output.json
+// once it exited 0. Atelier reads that output back and the task goes on as it does with a local learner. The Job's end
+// comes from the informer watch (never polling), with the pod's reason when it fails (OOMKilled, ImagePullBackOff,
+// Evicted, DeadlineExceeded). A stop deletes the Job; a server that stops leaves it running, and the task's next run
+// (the queue hands it to this or another replica) finds the Job by its name and follows it instead of making another.
+import { posix } from 'node:path';
+import type { MappedStatus } from '#src/runtime/kubernetes/job-status.ts';
+import { poolNodeSelector } from '#src/runtime/kubernetes/pool-placement.ts';
+import { TASK_CONTAINER, TASK_DIR, taskObjectName, taskObjects } from '#src/runtime/kubernetes/task-manifest.ts';
+import { taskStagingSecretName, type TaskJobClient } from '#src/runtime/kubernetes/task-objects.ts';
+import { stagingSecretOf, type StagingPlan, type StoreCredential } from '#src/runtime/kubernetes/training-job-staging.ts';
+import type { TrainingJobWatch } from '#src/runtime/kubernetes/training-job-watch.ts';
+import type { Logger } from '#src/runtime/logger.ts';
+import type { ObjectPath } from '#src/storage/obs-path.ts';
+import type { ObjectStore } from '#src/storage/object-store.ts';
+import type { Learner, LearnerHandle, LearnerPlace, LearnerRun, LearnerTask } from './engine.ts';
+
+/** Where the runtime image holds the learner (images/runtime/Dockerfile). */
+export const IMAGE_LEARNER = '/opt/atelier/tasks/learner.py';
+export const LEARNER_IN = posix.join(TASK_DIR, 'in');
+export const LEARNER_OUT = posix.join(TASK_DIR, 'out');
+/** The most of an output.json read back. */
+const MAX_OUTPUT_BYTES = 256 * 1024 * 1024;
+
+export interface KubeLearnerParts {
+  namespace: string;
+  image: string;
+  /** The object store's bucket behind an API bucket name, as the pod addresses it. */
+  realBucket: (bucket: string) => string;
+  /** How the pod reaches the object store; undefined for a local fs store, which no pod can reach. */
+  credential: StoreCredential | undefined;
+  client: TaskJobClient;
+  /** Made with the learner's status callback; follows the Jobs of tasks. */
+  watch: (onStatus: (taskId: string, status: MappedStatus) => void) => TrainingJobWatch;
+  /** The learner's time limit (activeDeadlineSeconds); none when undefined. */
+  deadlineSeconds?: number;
+}
+
+interface Waiter {
+  /** The Job has been seen in the watch: from then on its absence means it was deleted. */
+  seen: boolean;
+  settled: boolean;
+  /** Its end has been seen and is being recorded. */
+  ending: boolean;
+  resolve: () => void;
+  reject: (err: Error) => void;
+}
+
+/** The input and output keys of a task's folder. */
+export function learnerKeys(stage: ObjectPath): { input: string; output: string } {
+  return { input: `${stage.key}in/input.json`, output: `${stage.key}out/` };
+}
+
+export class KubeLearner implements Learner {
+  private readonly waiters = new Map<string, Waiter>();
+  private readonly watch: TrainingJobWatch;
+  private watching: Promise<void> | undefined;
+
+  constructor(
+    private readonly kube: KubeLearnerParts,
+    private readonly objects: ObjectStore,
+    private readonly log: Logger,
+  ) {
+    this.watch = kube.watch((taskId, status) => this.onStatus(taskId, status));
+  }
+
+  async start(task: LearnerTask, input: unknown, _onProgress: (p: number) => void, place: LearnerPlace): Promise<LearnerRun> {
+    if (!this.kube.credential) throw new Error('the kubernetes executor needs an S3-compatible object store its pods can reach (--object-store s3)');
+    if (task.stage.bucket === '') throw new Error("the task's dataset has no work folder to stage the learner's input in");
+    await this.startWatch();
+    const keys = learnerKeys(task.stage);
+    const bucket = this.kube.realBucket(task.stage.bucket);
+    // The Job of an earlier run (before a restart) is adopted as it is: its input staged, maybe its output uploaded.
+    if (!(await this.stillThere(task.taskId))) {
+      await this.objects.deletePrefix(task.stage.bucket, keys.output);
+      await this.objects.put(task.stage.bucket, keys.input, JSON.stringify(input));
+    }
+    const plan: StagingPlan = {
+      inputs: [{ name: 'input', bucket, key: keys.input, dir: LEARNER_IN }],
+      outputs: [{ name: 'output', bucket, key: keys.output, dir: LEARNER_OUT }],
+    };
+    const objects = taskObjects({
+      taskId: task.taskId,
+      projectId: task.projectId,
+      namespace: this.kube.namespace,
+      type: 'intelligent',
+      image: this.kube.image,
+      command: ['python3', IMAGE_LEARNER, LEARNER_IN, LEARNER_OUT],
+      stagingSecret: taskStagingSecretName(task.taskId),
+      env: { OMP_NUM_THREADS: String(Math.max(1, Math.floor(place.amount.cpu))) },
+      share: { cpu: place.amount.cpu, memoryMb: place.amount.memoryMb },
+      ...(this.kube.deadlineSeconds ? { deadlineSeconds: this.kube.deadlineSeconds } : {}),
+      ...(place.poolName ? { nodeSelector: poolNodeSelector(place.poolName) } : {}),
+    });
+    const secret = stagingSecretOf(taskStagingSecretName(task.taskId), this.kube.namespace, objects.job.metadata?.labels ?? {}, plan, this.kube.credential);
+    const ended = new Promise<void>((resolve, reject) => {
+      this.waiters.set(task.taskId, { seen: false, settled: false, ending: false, resolve, reject });
+    });
+    try {
+      const made = await this.kube.client.apply({ ...objects, secret });
+      if (made === 'existed') this.log.info({ task: task.taskId }, `the Job ${taskObjectName(task.taskId)} of an earlier run exists: following it`);
+    } catch (err) {
+      this.waiters.delete(task.taskId);
+      throw err;
+    }
+    // A stop or a server stop that came while the objects were being made: the waiter has been settled already.
+    if (this.waiters.get(task.taskId)?.settled !== false) return { pid: 0, startTicks: 0, done: ended };
+    this.watch.follow(task.taskId, 1);
+    const done = ended.then(async () => JSON.parse(await this.objects.readText(task.stage.bucket, `${keys.output}output.json`, MAX_OUTPUT_BYTES)) as unknown);
+    return { pid: 0, startTicks: 0, done };
+  }
+
+  kill(task: LearnerHandle): void {
+    this.settle(task.id, new Error('stopped'));
+    void this.kube.client.remove(task.id).catch((err: unknown) => this.log.error({ err, task: task.id }, "removing a task's Job failed"));
+  }
+
+  detach(task: LearnerHandle): void {
+    this.settle(task.id, new Error('the server stops; the Job is left to be adopted'));
+  }
+
+  /** The Job of an earlier run is adopted by start(), which finds it by its name. */
+  endEarlierRun(): void {}
+
+  async stillThere(taskId: string): Promise<boolean> {
+    return this.kube.client.jobExists(taskId);
+  }
+
+  cleanup(taskId: string, stage: ObjectPath): void {
+    if (stage.bucket === '') return;
+    void this.objects
+      .deletePrefix(stage.bucket, stage.key)
+      .catch((err: unknown) => this.log.warn({ err, task: taskId }, "the learner's staged files could not be removed"));
+  }
+
+  /** Deletes the Jobs of intelligent tasks that no longer run (their row gone or ended); returns their ids. */
+  async removeOrphans(isActive: (taskId: string) => Promise<boolean>): Promise<string[]> {
+    return this.kube.client.removeOrphans('intelligent', async (id) => this.waiters.has(id) || (await isActive(id)));
+  }
+
+  /** Stops watching; the runs still waiting end when the task queue aborts them (detach), which keeps their Jobs. */
+  async close(): Promise<void> {
+    if (this.watching) await this.watch.stop().catch(() => undefined);
+  }
+
+  private startWatch(): Promise<void> {
+    this.watching ??= this.watch.start();
+    return this.watching;
+  }
+
+  private settle(taskId: string, err?: Error): void {
+    const w = this.waiters.get(taskId);
+    if (!w || w.settled) return;
+    w.settled = true;
+    this.waiters.delete(taskId);
+    this.watch.unfollow(taskId);
+    if (err) w.reject(err);
+    else w.resolve();
+  }
+
+  /** What the watch says of a followed task's Job: its end settles the learner's run, and the Job goes. */
+  private onStatus(taskId: string, status: MappedStatus): void {
+    const w = this.waiters.get(taskId);
+    if (!w || w.ending) return;
+    const exists = this.watch.hasJob(taskId);
+    if (exists) w.seen = true;
+    else if (w.seen) return this.settle(taskId, new Error(`the learner's Job ${taskObjectName(taskId)} was deleted from the cluster`));
+    if (status.phase === 'Completed') {
+      // stage.py uploaded the output before the pod ended.
+      this.settle(taskId);
+      this.removeJob(taskId);
+    } else if (status.phase === 'Failed') {
+      w.ending = true;
+      void this.logTail(taskId).then((tail) => {
+        this.settle(taskId, new Error(`the learner's pod failed: ${status.reason ?? 'its Job failed'}${tail ? `: ${tail}` : ''}`));
+        this.removeJob(taskId);
+      });
+    }
+  }
+
+  private removeJob(taskId: string): void {
+    void this.kube.client.remove(taskId).catch((err: unknown) => this.log.warn({ err, task: taskId }, "removing a task's Job failed"));
+  }
+
+  /** The last lines of the failed learner's log, where the cluster serves it (a kubelet answers). */
+  private async logTail(taskId: string): Promise<string> {
+    const time = (p: { metadata?: { creationTimestamp?: Date } }) => new Date(p.metadata?.creationTimestamp ?? 0).getTime();
+    const pod = this.watch.podsOf(taskId).sort((a, b) => time(b) - time(a))[0]?.metadata?.name;
+    if (!pod) return '';
+    try {
+      const text = await this.kube.client.podLog(pod, TASK_CONTAINER, 4096);
+      return text.split('\n').filter(Boolean).slice(-3).join(' | ');
+    } catch {
+      return '';
+    }
+  }
+}

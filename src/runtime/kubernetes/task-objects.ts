@@ -1,0 +1,82 @@
+// Creating, finding and removing a task's objects (its Job, ServiceAccount, NetworkPolicy and staging Secret). As for
+// training jobs, creating keeps what already exists (a retry, a restarted server or a second replica makes nothing
+// twice) and removing tolerates what is already gone; the Job goes with its pods (background propagation).
+import { BatchV1Api, CoreV1Api, NetworkingV1Api, type KubeConfig, type V1Job, type V1Secret } from '@kubernetes/client-node';
+import { createOrKeep, deleteIfThere, isCode } from './api-calls.ts';
+import { LABEL_ID, LABEL_KIND, LABEL_MANAGED, MANAGER } from './labels.ts';
+import { LABEL_TASK_TYPE, taskObjectName, type TaskObjects, type TaskType } from './task-manifest.ts';
+
+export const taskStagingSecretName = (taskId: string) => `${taskObjectName(taskId)}-staging`;
+
+export class TaskJobClient {
+  private readonly core: CoreV1Api;
+  private readonly batch: BatchV1Api;
+  private readonly net: NetworkingV1Api;
+
+  constructor(
+    kc: KubeConfig,
+    readonly namespace: string,
+  ) {
+    this.core = kc.makeApiClient(CoreV1Api);
+    this.batch = kc.makeApiClient(BatchV1Api);
+    this.net = kc.makeApiClient(NetworkingV1Api);
+  }
+
+  /** Creates what is missing: the ServiceAccount, NetworkPolicy and staging Secret together, then the Job that needs them. */
+  async apply(o: TaskObjects & { secret: V1Secret }): Promise<'created' | 'existed'> {
+    const namespace = this.namespace;
+    await Promise.all([
+      createOrKeep(() => this.core.createNamespacedSecret({ namespace, body: o.secret })),
+      createOrKeep(() => this.core.createNamespacedServiceAccount({ namespace, body: o.serviceAccount })),
+      createOrKeep(() => this.net.createNamespacedNetworkPolicy({ namespace, body: o.networkPolicy })),
+    ]);
+    return createOrKeep(() => this.batch.createNamespacedJob({ namespace, body: o.job }));
+  }
+
+  /** Deletes every object of the task; true when any was still there. */
+  async remove(taskId: string): Promise<boolean> {
+    const name = taskObjectName(taskId);
+    const namespace = this.namespace;
+    const gone = await Promise.all([
+      deleteIfThere(() => this.batch.deleteNamespacedJob({ name, namespace, propagationPolicy: 'Background' })),
+      deleteIfThere(() => this.core.deleteNamespacedServiceAccount({ name, namespace })),
+      deleteIfThere(() => this.net.deleteNamespacedNetworkPolicy({ name, namespace })),
+      deleteIfThere(() => this.core.deleteNamespacedSecret({ name: taskStagingSecretName(taskId), namespace })),
+    ]);
+    return gone.some(Boolean);
+  }
+
+  /** Whether the task's Job exists (being deleted included). */
+  async jobExists(taskId: string): Promise<boolean> {
+    try {
+      await this.batch.readNamespacedJob({ name: taskObjectName(taskId), namespace: this.namespace });
+      return true;
+    } catch (e) {
+      if (isCode(e, 404)) return false;
+      throw e;
+    }
+  }
+
+  /** The end of a container's log (at most `limitBytes`), as the kubelet keeps it. */
+  async podLog(pod: string, container: string, limitBytes: number): Promise<string> {
+    return this.core.readNamespacedPodLog({ name: pod, namespace: this.namespace, container, limitBytes });
+  }
+
+  /** The Jobs Atelier manages for tasks of one type. */
+  async listJobs(type: TaskType): Promise<V1Job[]> {
+    const labelSelector = `${LABEL_MANAGED}=${MANAGER},${LABEL_KIND}=task,${LABEL_TASK_TYPE}=${type}`;
+    return (await this.batch.listNamespacedJob({ namespace: this.namespace, labelSelector })).items;
+  }
+
+  /** Deletes the objects of every task of `type` that `isKnown` does not recognise; returns the ids removed. */
+  async removeOrphans(type: TaskType, isKnown: (taskId: string) => boolean | Promise<boolean>): Promise<string[]> {
+    const removed: string[] = [];
+    for (const job of await this.listJobs(type)) {
+      const id = job.metadata?.labels?.[LABEL_ID];
+      if (!id || (await isKnown(id))) continue;
+      await this.remove(id);
+      removed.push(id);
+    }
+    return removed;
+  }
+}
