@@ -5,9 +5,9 @@
 import assert from 'node:assert/strict';
 import { request } from 'node:https';
 import { after, before, describe, it } from 'node:test';
-import { AuthorizationV1Api, CoreV1Api, type V1ConfigMap, type V1Deployment, type V1Role } from '@kubernetes/client-node';
+import { AuthorizationV1Api, CoreV1Api, type V1ClusterRole, type V1ConfigMap, type V1Deployment, type V1Role } from '@kubernetes/client-node';
 import { settings } from '#src/config.ts';
-import { EXECUTOR_RULES, executorRole } from '#src/runtime/kubernetes/rbac-manifest.ts';
+import { CLUSTER_RULES, clusterRole, EXECUTOR_RULES, executorRole } from '#src/runtime/kubernetes/rbac-manifest.ts';
 import { kubeTestServerSkip, startKubeTestServer, type KubeTestServer } from '../helpers/kube.ts';
 import { kustomizeBuild, kustomizeSkip, type KubeObject } from './kustomize-build.ts';
 
@@ -157,8 +157,18 @@ describe('deploy/kubernetes', { skip: kubeTestServerSkip() || kustomizeSkip() },
       for (const verb of rule.verbs) assert.ok(await can(rule.apiGroup, rule.resource, verb, 'atelier'), `${rule.resource} ${verb}`);
     assert.equal(await can('batch', 'jobs', 'create', 'atelier-base'), false);
     assert.equal(await can('', 'secrets', 'get', 'atelier'), false);
-    // And the nodes, read-only, cluster-wide (the ClusterRoleBinding's subject was moved into the overlay's namespace).
-    assert.equal(await can('', 'nodes', 'list', undefined), true);
+    // And the cluster-wide rules: the nodes (read, and labelled for pools) and the pools' PriorityClasses (the
+    // ClusterRoleBinding's subject was moved into the overlay's namespace).
+    const cluster = kustomizeBuild(OVERLAY).find((o) => o.kind === 'ClusterRole') as unknown as V1ClusterRole;
+    assert.deepEqual(
+      cluster.rules,
+      clusterRole().rules,
+      'deploy/kubernetes/base/cluster-role.yaml differs from CLUSTER_RULES (src/runtime/kubernetes/rbac-manifest.ts): copy the rules over',
+    );
+    for (const rule of CLUSTER_RULES)
+      for (const verb of rule.verbs) assert.ok(await can(rule.apiGroup, rule.resource, verb, undefined), `${rule.resource} ${verb}`);
     assert.equal(await can('', 'nodes', 'delete', undefined), false);
+    assert.equal(await can('', 'nodes', 'update', undefined), false);
+    assert.equal(await can('scheduling.k8s.io', 'priorityclasses', 'update', undefined), false);
   });
 });

@@ -1,6 +1,6 @@
 // The permissions Atelier's own ServiceAccount needs in the workloads' namespace, and nothing more: what the training
 // job client and the status watch call. A new kind of workload adds its rules here, with the test that exercises them.
-import type { V1Role, V1RoleBinding } from '@kubernetes/client-node';
+import type { V1ClusterRole, V1ClusterRoleBinding, V1Role, V1RoleBinding } from '@kubernetes/client-node';
 import { LABEL_MANAGED, MANAGER } from './labels.ts';
 
 export const EXECUTOR_ROLE = 'atelier-executor';
@@ -18,6 +18,19 @@ export const EXECUTOR_RULES: { apiGroup: string; resource: string; verbs: string
   // A service's versions (scaled by patch when instance_count changes) and a notebook (scaled to 0 when stopped).
   { apiGroup: 'apps', resource: 'deployments', verbs: ['create', 'get', 'list', 'watch', 'patch', 'delete'] },
   { apiGroup: 'apps', resource: 'statefulsets', verbs: ['create', 'get', 'list', 'watch', 'patch', 'delete'] },
+  // Each resource pool's quota (pool-quota.ts), resized with the pool.
+  { apiGroup: '', resource: 'resourcequotas', verbs: ['create', 'get', 'update', 'delete'] },
+];
+
+export const CLUSTER_ROLE = 'atelier-cluster';
+
+/**
+ * What Atelier needs beyond the workloads' namespace (cluster-scoped objects, so a ClusterRole): the nodes, to size
+ * flavors and to label a pool's nodes (pool-nodes.ts), and each pool's PriorityClass (pool-quota.ts).
+ */
+export const CLUSTER_RULES: { apiGroup: string; resource: string; verbs: string[] }[] = [
+  { apiGroup: '', resource: 'nodes', verbs: ['get', 'list', 'watch', 'patch'] },
+  { apiGroup: 'scheduling.k8s.io', resource: 'priorityclasses', verbs: ['create', 'delete'] },
 ];
 
 export function executorRole(namespace: string): V1Role {
@@ -36,6 +49,25 @@ export function executorRoleBinding(namespace: string, subject: { namespace: str
     kind: 'RoleBinding',
     metadata: { name: EXECUTOR_ROLE, namespace, labels: { [LABEL_MANAGED]: MANAGER } },
     roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: EXECUTOR_ROLE },
+    subjects: [{ kind: 'ServiceAccount', name: subject.serviceAccount, namespace: subject.namespace }],
+  };
+}
+
+export function clusterRole(): V1ClusterRole {
+  return {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'ClusterRole',
+    metadata: { name: CLUSTER_ROLE, labels: { [LABEL_MANAGED]: MANAGER } },
+    rules: CLUSTER_RULES.map((r) => ({ apiGroups: [r.apiGroup], resources: [r.resource], verbs: r.verbs })),
+  };
+}
+
+export function clusterRoleBinding(subject: { namespace: string; serviceAccount: string }): V1ClusterRoleBinding {
+  return {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'ClusterRoleBinding',
+    metadata: { name: CLUSTER_ROLE, labels: { [LABEL_MANAGED]: MANAGER } },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: CLUSTER_ROLE },
     subjects: [{ kind: 'ServiceAccount', name: subject.serviceAccount, namespace: subject.namespace }],
   };
 }

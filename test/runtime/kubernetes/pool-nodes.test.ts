@@ -2,16 +2,22 @@
 // a pool claims free Ready nodes that fit its flavor by labelling them, ListNodes shows the Node objects' capacity and
 // allocatable, a pool short of nodes stays Creating and says why until a node comes, the pool's ResourceQuota (scoped to
 // its PriorityClass) makes the API server refuse a pod beyond the pool's size, and releasing nodes or deleting the pool
-// takes the label off.
+// takes the label off. Atelier runs as its own ServiceAccount with the executor's Role and ClusterRole only, so they are
+// shown to be enough.
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { CoreV1Api, SchedulingV1Api, type V1Pod } from '@kubernetes/client-node';
+import { CoreV1Api, RbacAuthorizationV1Api, SchedulingV1Api, type V1Pod } from '@kubernetes/client-node';
 import type { AtelierClient } from '#src/client/index.ts';
 import { isCode } from '#src/runtime/kubernetes/api-calls.ts';
 import { POOL_LABEL } from '#src/runtime/kubernetes/pool-placement.ts';
 import { poolPriorityClass } from '#src/runtime/kubernetes/pool-quota.ts';
+import { clusterRole, clusterRoleBinding } from '#src/runtime/kubernetes/rbac-manifest.ts';
 import { apiFailure, startTestApp, type TestApp } from '../../helpers/app.ts';
 import { kubeTestServerSkip, startKubeTestServer, until, type KubeTestServer } from '../../helpers/kube.ts';
+import { executorIdentity } from './executor-identity.ts';
 import { registerNode } from './test-kubelet.ts';
 
 const NS = 'atelier-pool-nodes';
@@ -32,6 +38,7 @@ describe('resource pools on the kubernetes executor: labelled nodes and a quota'
   let client: AtelierClient;
   let net: string;
   let big: string;
+  let dir: string;
 
   const poolLabelOf = async (node: string) => (await core.readNode({ name: node })).metadata?.labels?.[POOL_LABEL];
   /** Sets the quota's status as the resourcequota controller (not run here) would with no pod counted yet. */
@@ -54,14 +61,19 @@ describe('resource pools on the kubernetes executor: labelled nodes and a quota'
   before(async () => {
     kube = await startKubeTestServer({ controllers: true });
     core = kube.kc.makeApiClient(CoreV1Api);
-    await core.createNamespace({ body: { metadata: { name: NS } } });
+    const identity = await executorIdentity(kube, NS);
+    const rbac = kube.kc.makeApiClient(RbacAuthorizationV1Api);
+    await rbac.createClusterRole({ body: clusterRole(), fieldValidation: 'Strict' });
+    await rbac.createClusterRoleBinding({ body: clusterRoleBinding({ namespace: 'atelier-system', serviceAccount: 'atelier' }) });
+    dir = mkdtempSync(join(tmpdir(), 'pool-nodes-'));
+    writeFileSync(join(dir, 'kubeconfig'), identity.exportConfig(), { mode: 0o600 });
     await registerNode(core, 'small-1', {}, { cpu: '2', memory: '8Gi' });
     await registerNode(core, 'big-1', {}, { cpu: '4', memory: '8Gi' });
     await registerNode(core, 'big-2', {}, { cpu: '4', memory: '8Gi' });
     await registerNode(core, 'held-1', { [POOL_LABEL]: 'someone-else' }, { cpu: '4', memory: '8Gi' });
     t = await startTestApp({
       ATELIER_EXECUTOR: 'kubernetes',
-      ATELIER_KUBE_CONFIG: kube.kubeconfigPath,
+      ATELIER_KUBE_CONFIG: join(dir, 'kubeconfig'),
       ATELIER_KUBE_NAMESPACE: NS,
       ATELIER_KUBE_IMAGE: 'registry.example/atelier-runtime:1',
     });
@@ -79,6 +91,7 @@ describe('resource pools on the kubernetes executor: labelled nodes and a quota'
     await t?.atelier.close();
     await t?.close();
     await kube?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it('claims two free Ready nodes that fit the flavor, labels them, and lists their real capacity', async () => {
