@@ -20,6 +20,14 @@ export interface ListRequest {
   order: 'asc' | 'desc';
   limit: number;
   offset: number;
+  /** Live list only: start at this key of the list's order (it and the rows past it, in `order`). */
+  from?: ListKey;
+}
+
+/** A row's place in the live list's order (sample_time, then id). */
+export interface ListKey {
+  t: number;
+  id: string;
 }
 
 export class ListStore {
@@ -63,7 +71,9 @@ export class ListStore {
       outer = [sql`p.q`];
     } else {
       const [time, id] = f.order as [RawBuilder<unknown>, RawBuilder<unknown>];
-      const keys = sql`select ${time} as t, ${id} as k from ${f.from} where ${where} order by ${orderBy(f.order)} limit ${page.limit} offset ${page.offset}`;
+      // A row-value bound, so both SQLite and PostgreSQL seek the index to the key instead of skipping to it.
+      const seek = req.from === undefined ? sql`` : sql` and (${time}, ${id}) ${req.order === 'asc' ? sql`>=` : sql`<=`} (${req.from.t}, ${req.from.id})`;
+      const keys = sql`select ${time} as t, ${id} as k from ${f.from} where ${where}${seek} order by ${orderBy(f.order)} limit ${page.limit} offset ${page.offset}`;
       rows = sql`(${keys}) p join samples s on s.id = p.k`;
       idColumns = sql`s.id, s.dataset_id, s.create_time`;
       outer = [sql`p.t`, sql`p.k`];
@@ -72,6 +82,18 @@ export class ListStore {
         s.label_set, s.metadata, s.usage, s.hard, s.score, s.labeler, s.labeled_time
       from ${rows} order by ${orderBy(outer)}`.execute(this.database.db);
     return r.rows.map(numericSample);
+  }
+
+  /**
+   * The key `skip` rows into a dataset's live list (ascending), counting from just past `after`
+   * (from the start without it); undefined past the end.
+   */
+  async keyAt(datasetId: string, after: ListKey | undefined, skip: number): Promise<ListKey | undefined> {
+    const past = after === undefined ? sql`` : sql` and (s.sample_time, s.id) > (${after.t}, ${after.id})`;
+    const r = await sql<{ t: number | string; id: string }>`select s.sample_time as t, s.id from samples s
+      where s.dataset_id = ${datasetId}${past} order by s.sample_time, s.id limit 1 offset ${pageLiterals(1, skip).offset}`.execute(this.database.db);
+    const row = r.rows[0];
+    return row ? { t: Number(row.t), id: row.id } : undefined;
   }
 
   async count(req: Pick<ListRequest, 'scope' | 'viaLabel' | 'conds'>): Promise<number> {

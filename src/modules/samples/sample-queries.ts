@@ -4,6 +4,7 @@ import { errors } from '#src/core/errors.ts';
 import type { SampleDatasets } from './ports.ts';
 import { pageStart } from '#src/core/start-page.ts';
 import { parseImageProcess, PREVIEW_PROCESS, type ObjectUrls, type UrlOrigin } from '#src/modules/object-urls/index.ts';
+import { ANCHOR_STEP, ListAnchors } from './list-anchors.ts';
 import { ListStore, type ListRequest } from './list-store.ts';
 import type { LabelRef } from './sample-model.ts';
 import { sampleView } from './sample-view.ts';
@@ -33,6 +34,7 @@ function score(v: string | undefined, field: string): number | undefined {
 
 export class SampleQueries {
   private readonly lists: ListStore;
+  private readonly anchors: ListAnchors;
 
   constructor(
     private readonly store: SampleStore,
@@ -41,6 +43,7 @@ export class SampleQueries {
     private readonly urls: ObjectUrls,
   ) {
     this.lists = new ListStore(store.database);
+    this.anchors = new ListAnchors(store, this.lists);
   }
 
   /**
@@ -96,10 +99,15 @@ export class SampleQueries {
       limit: q.limit,
       offset: pageStart(q.offset, q.limit),
     };
+    // The whole live list (what the console's grid shows first) pages off anchors past its first rows.
+    const whole = versionId === undefined && viaLabel === undefined && conds.length === 0;
     const [total, rows] =
-      req.offset > DEEP_OFFSET
-        ? await this.deepPage(req, dataset.id, label, q)
-        : await Promise.all([this.count(req, dataset.id, label, q), this.lists.page(req)]);
+      whole && req.offset > ANCHOR_STEP
+        ? await this.anchors.page(req)
+        : req.offset > DEEP_OFFSET
+          ? await this.deepPage(req, dataset.id, label, q)
+          : await Promise.all([this.count(req, dataset.id, label, q), this.lists.page(req)]);
+    if (whole && req.offset <= ANCHOR_STEP && total >= 2 * ANCHOR_STEP) this.anchors.warm(dataset.id);
     const byNo = new Map(refs.map((l) => [l.no, l]));
     const source = (r: SampleRow) => this.urls.forSource(origin, r.source, r.sample_type === IMAGE_SAMPLE ? process : '');
     return { sample_count: total, samples: rows.map((r) => sampleView(r, byNo, source(r))) };
