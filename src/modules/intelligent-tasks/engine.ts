@@ -45,8 +45,11 @@ export type LearnerHandle = Pick<IntelligentTaskRow, 'id' | 'pid' | 'start_ticks
  * Kubernetes executor (KubeLearner). The task service drives both the same way.
  */
 export interface Learner {
-  /** Starts the learner on `input`; `onProgress` hears its progress (0..100) where the learner's output is at hand. */
-  start(task: LearnerTask, input: unknown, onProgress: (p: number) => void, place: LearnerPlace): Promise<LearnerRun>;
+  /**
+   * Starts the learner on `input`; `onProgress` hears its progress (0..100) where the learner's output is at hand, and
+   * `onState` what its pod waits for or does, where it runs on a cluster.
+   */
+  start(task: LearnerTask, input: unknown, onProgress: (p: number) => void, place: LearnerPlace, onState?: (message: string) => void): Promise<LearnerRun>;
   /** Ends the learner of a task being stopped, wherever it runs. */
   kill(task: LearnerHandle): void;
   /** This server stops under a running learner: a process dies with it; a Job is left running, to be adopted. */
@@ -77,7 +80,13 @@ export class LearningEngine implements Learner {
   }
 
   /** Starts the learner on `input`; `onProgress` hears its progress lines (0..100). */
-  async start({ taskId, projectId }: LearnerTask, input: unknown, onProgress: (p: number) => void, place: LearnerPlace): Promise<LearnerRun> {
+  async start(
+    { taskId, projectId }: LearnerTask,
+    input: unknown,
+    onProgress: (p: number) => void,
+    place: LearnerPlace,
+    onState?: (message: string) => void,
+  ): Promise<LearnerRun> {
     const given = this.deps.config.learner.python || DEFAULT_PYTHON;
     // The venv's own bin folder with links resolved (the sandbox shows real paths), the executable kept as the venv's.
     const python = existsSync(given) ? join(realpathSync(dirname(given)), basename(given)) : given;
@@ -121,6 +130,7 @@ export class LearningEngine implements Learner {
         group: launch.group,
       });
       pool.track(key, h.pid);
+      onState?.('learning');
       let seen = 0;
       const timer = setInterval(() => {
         const m = [...readOr(log).matchAll(/^progress (\d+)/gm)].pop();

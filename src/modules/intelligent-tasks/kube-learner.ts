@@ -44,6 +44,9 @@ interface Waiter {
   settled: boolean;
   /** Its end has been seen and is being recorded. */
   ending: boolean;
+  /** The last state said (the task's message). */
+  state: string;
+  onState: (message: string) => void;
   resolve: () => void;
   reject: (err: Error) => void;
 }
@@ -66,7 +69,13 @@ export class KubeLearner implements Learner {
     this.watch = kube.watch((taskId, status) => this.onStatus(taskId, status));
   }
 
-  async start(task: LearnerTask, input: unknown, _onProgress: (p: number) => void, place: LearnerPlace): Promise<LearnerRun> {
+  async start(
+    task: LearnerTask,
+    input: unknown,
+    _onProgress: (p: number) => void,
+    place: LearnerPlace,
+    onState: (message: string) => void = () => undefined,
+  ): Promise<LearnerRun> {
     if (!this.kube.credential) throw new Error('the kubernetes executor needs an S3-compatible object store its pods can reach (--object-store s3)');
     if (task.stage.bucket === '') throw new Error("the task's dataset has no work folder to stage the learner's input in");
     await this.startWatch();
@@ -96,7 +105,7 @@ export class KubeLearner implements Learner {
     });
     const secret = stagingSecretOf(taskStagingSecretName(task.taskId), this.kube.namespace, objects.job.metadata?.labels ?? {}, plan, this.kube.credential);
     const ended = new Promise<void>((resolve, reject) => {
-      this.waiters.set(task.taskId, { seen: false, settled: false, ending: false, resolve, reject });
+      this.waiters.set(task.taskId, { seen: false, settled: false, ending: false, state: '', onState, resolve, reject });
     });
     try {
       const made = await this.kube.client.apply({ ...objects, secret });
@@ -167,6 +176,8 @@ export class KubeLearner implements Learner {
     const exists = this.watch.hasJob(taskId);
     if (exists) w.seen = true;
     else if (w.seen) return this.settle(taskId, new Error(`the learner's Job ${taskObjectName(taskId)} was deleted from the cluster`));
+    const state = stateOf(status);
+    if (state && state !== w.state) w.onState((w.state = state));
     if (status.phase === 'Completed') {
       // stage.py uploaded the output before the pod ended.
       this.settle(taskId);
@@ -195,5 +206,22 @@ export class KubeLearner implements Learner {
     } catch {
       return '';
     }
+  }
+}
+
+/** The task's message while its learner's pod is made, waits for a node, or runs. */
+function stateOf(status: MappedStatus): string | undefined {
+  const why = status.tasks[0]?.message;
+  switch (status.phase) {
+    case 'Creating':
+      return why ? `learner: ${why}` : 'learner: its pod is being created';
+    case 'Pending':
+      return `learner waiting: ${why ?? 'for a node'}`;
+    case 'Running':
+      return 'learning';
+    case 'Completed':
+    case 'Failed':
+    case 'Terminating':
+      return undefined;
   }
 }

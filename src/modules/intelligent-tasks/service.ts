@@ -428,8 +428,14 @@ export class IntelligentTasks {
       ...(config.pool_id ? { poolName: config.pool_id } : {}),
     };
     const task = { taskId: row.id, projectId: row.project_id, stage: await this.stageOf(row) };
-    const run = await this.engine.start(task, input, (p) => void this.progress(row.id, 46 + p * 0.5, 'learning'), place);
-    await this.store.update(row.id, { pid: run.pid, start_ticks: run.startTicks, message: 'learning' });
+    const run = await this.engine.start(
+      task,
+      input,
+      (p) => void this.progress(row.id, 46 + p * 0.5, 'learning'),
+      place,
+      (message) => void this.store.updateIf(row.id, [TaskStatus.running], { message }).catch(() => undefined),
+    );
+    await this.store.update(row.id, { pid: run.pid, start_ticks: run.startTicks });
     const handle = { id: row.id, pid: run.pid, start_ticks: run.startTicks };
     // A stop ends the learner; the server stopping leaves a learner that can outlive it (a Job) to be adopted.
     const kill = () => (signal.reason instanceof StopRequested ? this.engine.kill(handle) : this.engine.detach(handle));

@@ -164,13 +164,17 @@ describe('intelligent tasks on the kubernetes executor', { skip: kubeTestServerS
     assert.deepEqual(spec.containers[0]!.resources?.limits, { cpu: '1', memory: '1Gi' });
     assert.deepEqual(spec.containers[0]!.command?.slice(-4), ['python3', '/opt/atelier/tasks/learner.py', LEARNER_IN, LEARNER_OUT]);
     assert.equal(spec.volumes?.find((v) => v.secret)?.secret?.secretName, taskStagingSecretName(id));
-    assert.equal((await waitTask(id, (x) => x.message === 'learning')).status, 1);
+    // The pod's state shows in the task's message: made, then waiting for a node, then learning.
+    assert.equal((await waitTask(id, (x) => x.message.startsWith('learner'))).status, 1);
+    await settle(id, { kind: 'unschedulable' });
+    await waitTask(id, (x) => /^learner waiting: waiting for a node \(Unschedulable\)/.test(x.message));
     const stagedKeys = async () =>
       (await app.context.objectStore.list(BUCKET, { prefix: 'work/' })).objects.filter((o) => o.key.includes(`/intelligent-tasks/${id}/`)).map((o) => o.key);
     assert.match((await stagedKeys()).join(), /\/intelligent-tasks\/[^/]+\/in\/input\.json/, "the learner's input waits in the dataset's work folder");
 
-    await playPod(id);
     await settle(id, { kind: 'running' });
+    await waitTask(id, (x) => x.message === 'learning');
+    await playPod(id);
     await settle(id, { kind: 'exited', code: 0 });
     const done = await waitTask(id, (x) => x.status !== 1);
     assert.equal(done.status, 3, JSON.stringify(done));
@@ -184,7 +188,7 @@ describe('intelligent tasks on the kubernetes executor', { skip: kubeTestServerS
     await until("the learner's staged files to be removed", async () => ((await stagedKeys()).length === 0 ? true : undefined));
   });
 
-  it('fails the task with the reason the pod gives (OOMKilled, a failed learner) and removes the Job', async () => {
+  it('fails the task with the reason the pod gives (OOMKilled, ImagePullBackOff, a failed learner) and removes the Job', async () => {
     const oom = await create('kube-oom');
     await theJob(oom);
     await settle(oom, { kind: 'running' });
@@ -193,6 +197,14 @@ describe('intelligent tasks on the kubernetes executor', { skip: kubeTestServerS
     assert.equal(failed.status, 2);
     assert.match(failed.error_msg ?? '', /OOMKilled/);
     await gone(oom);
+
+    const unpulled = await create('kube-pull');
+    await theJob(unpulled);
+    await settle(unpulled, { kind: 'image-pull-backoff' });
+    const pull = await waitTask(unpulled, (x) => x.status !== 1);
+    assert.equal(pull.status, 2);
+    assert.match(pull.error_msg ?? '', /cannot be pulled \(ImagePullBackOff\)/);
+    await gone(unpulled);
 
     const broken = await create('kube-broken');
     await theJob(broken);
@@ -217,8 +229,9 @@ describe('intelligent tasks on the kubernetes executor', { skip: kubeTestServerS
   it('after a restart mid-task adopts the Job without making a second one, and deletes an orphan', async () => {
     const id = await create('kube-restart');
     const before = await theJob(id);
-    await waitTask(id, (x) => x.message === 'learning');
+    await waitTask(id, (x) => x.message.startsWith('learner'));
     await settle(id, { kind: 'running' });
+    await waitTask(id, (x) => x.message === 'learning');
     const orphanId = 'orphanxtask000000001';
     const orphan = taskObjects({
       taskId: orphanId,
