@@ -281,7 +281,8 @@ export class KubeServiceRunner implements ServiceCluster {
     const f = this.followed.get(serviceId);
     if (!f || this.closed) return;
     const row = await this.store.byId(serviceId);
-    if (!row || row.desired !== 'running') return;
+    // Stopped or deleted through another replica, which removes the objects: nothing left to follow.
+    if (!row || row.desired !== 'running') return this.unfollow(serviceId);
     const configs = configsOf(row);
     let allReady = true;
     let anyReady = false;
@@ -306,7 +307,7 @@ export class KubeServiceRunner implements ServiceCluster {
         }
       }
       if (ready > 0) anyReady = true;
-      if (ready < c.instance_count) allReady = false;
+      if (ready < c.instance_count || !this.rolledOut(serviceId, c.model_id, c.instance_count)) allReady = false;
     }
     if (allReady) {
       if (row.status !== 'running') {
@@ -345,6 +346,14 @@ export class KubeServiceRunner implements ServiceCluster {
     if (row.status === 'deploying') await this.settleLog(f, 'FAIL');
     await this.setStatus(row, 'concerning');
     return this.listener.flush();
+  }
+
+  /** Whether the version's Deployment has its current spec on every pod, all available (a rolling change has ended). */
+  private rolledOut(serviceId: string, modelId: string, want: number): boolean {
+    const d = this.watch.deploymentsOf(serviceId).find((x) => x.metadata?.labels?.[LABEL_MODEL] === modelId);
+    const s = d?.status;
+    if (!d || !s || (s.observedGeneration ?? 0) < (d.metadata?.generation ?? 0)) return false;
+    return (s.updatedReplicas ?? 0) >= want && (s.replicas ?? 0) === (s.updatedReplicas ?? 0) && (s.availableReplicas ?? 0) >= want;
   }
 
   private async setStatus(row: ServiceRow, status: ServiceStatus): Promise<void> {

@@ -468,8 +468,9 @@ export class ServiceManager {
       }
       const configs = JSON.parse(row.config) as StoredConfig[];
       if (this.cluster) {
+        // A failed deployment was removed from the cluster; it is tried again when it is started again, not in a loop.
         // Its Deployments found by their labels are followed as they are (another replica may follow them already).
-        if (this.cluster.follows(row.id)) continue;
+        if (row.status === 'failed' || this.cluster.follows(row.id)) continue;
         const found = await this.cluster.adopt(row);
         if (found === 'elsewhere') continue;
         if (found === 'adopted') {

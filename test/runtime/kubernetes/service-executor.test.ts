@@ -132,6 +132,12 @@ describe('real-time services on the kubernetes executor', { skip: kubeTestServer
       () => false,
       () => true,
     )) || undefined;
+  /** Ends the pods on their way out at once, as the kubelet does once their containers have stopped. */
+  const endTerminating = async (id: string) => {
+    const pods = (await core.listNamespacedPod({ namespace: NS, labelSelector: resourceSelector('service', id) })).items;
+    for (const p of pods.filter((x) => x.metadata?.deletionTimestamp))
+      await core.deleteNamespacedPod({ name: p.metadata!.name!, namespace: NS, gracePeriodSeconds: 0 }).catch(() => undefined);
+  };
   /** Predicts `n` times and counts the answers by version and by address. */
   const predictMany = async (id: string, n: number) => {
     const byVersion = new Map<string, number>();
@@ -164,7 +170,9 @@ describe('real-time services on the kubernetes executor', { skip: kubeTestServer
     assert.equal(container?.image, IMAGE, 'the --kube-image runs');
     assert.ok(container?.env?.some((e) => e.name === 'GREETING' && e.value === 'hi'));
     assert.equal(container?.resources?.limits?.cpu, '100m');
-    const deployB = await apps.readNamespacedDeployment({ name: serviceVersionName(id, modelB), namespace: NS });
+    const deployB = await until('the Deployment of version B', () =>
+      apps.readNamespacedDeployment({ name: serviceVersionName(id, modelB), namespace: NS }).catch(() => undefined),
+    );
     assert.equal(deployB.spec?.replicas, 1);
     for (const m of [modelA, modelB]) {
       const service = await core.readNamespacedService({ name: serviceVersionName(id, m), namespace: NS });
@@ -222,10 +230,10 @@ describe('real-time services on the kubernetes executor', { skip: kubeTestServer
     await waitStatus(id, 'running');
   });
 
-  it('an update changes the weights and the instances of a version', async () => {
+  it('an update changes the weights, the instances of one version and the environment of the other (a rolling change)', async () => {
     await client.services.update(id, {
       config: [
-        { model_id: modelA, weight: 50, instance_count: 2, ...small, envs: { GREETING: 'hi' } },
+        { model_id: modelA, weight: 50, instance_count: 2, ...small, envs: { GREETING: 'hello' } },
         { model_id: modelB, weight: 50, instance_count: 2, ...small },
       ],
     });
@@ -236,6 +244,25 @@ describe('real-time services on the kubernetes executor', { skip: kubeTestServer
     assert.equal(scaled.spec?.replicas, 2);
     const [b2] = await freshPods(id, modelB, 1);
     await settle(b2!, { kind: 'running' }, await modelServer('B'));
+    // Version A's old pods still answer, but its new spec is not on them: the update is still under way.
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal((await client.services.show(id)).status, 'deploying');
+    // A's pods roll to the new environment one at a time (maxSurge 1): each new pod is settled as it comes, and an old
+    // one the rollout scales away ends as the kubelet would end it.
+    await until(
+      'version A rolled out',
+      async () => {
+        for (const p of await podsOf(id, modelA)) if (!p.status?.phase || !p.spec?.nodeName) await settle(p, { kind: 'running' }, await modelServer('A'));
+        await endTerminating(id);
+        const d = await apps.readNamespacedDeployment({ name: serviceVersionName(id, modelA), namespace: NS });
+        const s = d.status;
+        const done = (s?.observedGeneration ?? 0) >= (d.metadata?.generation ?? 1) && s?.updatedReplicas === 2 && s.replicas === 2 && s.availableReplicas === 2;
+        return done ? true : undefined;
+      },
+      60_000,
+    );
+    const rolled = await podsOf(id, modelA);
+    assert.ok(rolled.every((p) => p.spec?.containers[0]?.env?.some((e) => e.name === 'GREETING' && e.value === 'hello')));
     await waitStatus(id, 'running');
     assert.ok((await eventsOf(id)).includes('normal: service updated'));
     const { byVersion } = await predictMany(id, 200);
