@@ -6,7 +6,7 @@
 // MODEL_SERVER_PORT and says which version it is. OOM-killed and ImagePullBackOff pods show in the status and events;
 // an update changes the weights and the instances; a restart mid-deploy resumes; an orphan is deleted; delete removes all.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,6 +21,7 @@ import { serviceStagingName } from '#src/runtime/kubernetes/service-objects.ts';
 import { restartedApp, startTestApp, type TestApp } from '../../helpers/app.ts';
 import { kubeTestServerSkip, startKubeTestServer, until, type KubeTestServer } from '../../helpers/kube.ts';
 import { importModel, onnxPackage, putPackage } from '../../models/fixtures.ts';
+import { executorIdentity } from './executor-identity.ts';
 import { registerNode, settlePod, type PodOutcome } from './test-kubelet.ts';
 
 const NS = 'atelier-services';
@@ -38,6 +39,7 @@ describe('real-time services on the kubernetes executor', { skip: kubeTestServer
   let net: NetworkingV1Api;
   let s3: S3rver;
   let s3dir: string;
+  let identityDir: string;
   let t: TestApp;
   let app: AtelierApp;
   let client: AtelierClient;
@@ -68,14 +70,17 @@ describe('real-time services on the kubernetes executor', { skip: kubeTestServer
     core = kube.kc.makeApiClient(CoreV1Api);
     apps = kube.kc.makeApiClient(AppsV1Api);
     net = kube.kc.makeApiClient(NetworkingV1Api);
-    await core.createNamespace({ body: { metadata: { name: NS } } });
+    // Atelier runs as its own ServiceAccount with the executor's Role: the Role is shown to be enough for services.
+    identityDir = mkdtempSync(join(tmpdir(), 'ksvc-kc-'));
+    const identity = join(identityDir, 'kubeconfig');
+    writeFileSync(identity, (await executorIdentity(kube, NS)).exportConfig(), { mode: 0o600 });
     await registerNode(core, 'node-a', {}, { cpu: '8', memory: '32Gi' });
     s3dir = mkdtempSync(join(tmpdir(), 'ksvc-s3rver-'));
     s3 = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory: s3dir });
     const { port } = (await s3.run()) as { port: number };
     t = await startTestApp({
       ATELIER_EXECUTOR: 'kubernetes',
-      ATELIER_KUBE_CONFIG: kube.kubeconfigPath,
+      ATELIER_KUBE_CONFIG: identity,
       ATELIER_KUBE_NAMESPACE: NS,
       ATELIER_KUBE_IMAGE: IMAGE,
       ATELIER_OBJECT_STORE: 's3',
@@ -96,6 +101,7 @@ describe('real-time services on the kubernetes executor', { skip: kubeTestServer
     for (const s of servers.values()) s.close();
     await s3?.close();
     if (s3dir) rmSync(s3dir, { recursive: true, force: true });
+    if (identityDir) rmSync(identityDir, { recursive: true, force: true });
     await kube?.stop();
   });
 
@@ -330,6 +336,14 @@ describe('real-time services on the kubernetes executor', { skip: kubeTestServer
     await settle(pod!, { kind: 'running' }, await modelServer('B'));
     await waitStatus(mid, 'running');
     assert.equal((await client.services.predict<{ version: string }>(mid, { body: { x: [[1, 2]] } })).version, 'B');
+    // Another replica answers predictions from its own watch of the pods, and follows nothing a second time.
+    const second = await restartedApp(t);
+    try {
+      assert.equal((await second.client.services.predict<{ version: string }>(mid, { body: { x: [[1, 2]] } })).version, 'B');
+      assert.equal((await eventsOf(mid)).filter((e) => e.includes('Atelier restarted: following')).length, 1);
+    } finally {
+      await second.atelier.close();
+    }
     // The first service was adopted too, and still answers by its weights.
     await waitStatus(id, 'running');
     assert.ok(['A', 'B'].includes((await client.services.predict<{ version: string }>(id, { body: { x: [[1, 2]] } })).version));
