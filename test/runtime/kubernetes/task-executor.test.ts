@@ -23,6 +23,7 @@ import { restartedApp, startTestApp, type TestApp } from '../../helpers/app.ts';
 import { kubeTestServerSkip, startKubeTestServer, until, type KubeTestServer } from '../../helpers/kube.ts';
 import { createBody, datasetReady } from '../../datasets/fixtures.ts';
 import { generator, sentence, TOPIC_NAMES } from '../../intelligent-tasks/fixtures.ts';
+import { executorIdentity } from './executor-identity.ts';
 import { registerNode, settlePod, type PodOutcome } from './test-kubelet.ts';
 
 const NS = 'atelier-tasks-exec';
@@ -50,6 +51,7 @@ describe('intelligent tasks on the kubernetes executor', { skip: kubeTestServerS
   let batch: BatchV1Api;
   let s3: S3rver;
   let s3dir: string;
+  let kcDir: string;
   let t: TestApp;
   let app: AtelierApp;
   let client: AtelierClient;
@@ -60,14 +62,17 @@ describe('intelligent tasks on the kubernetes executor', { skip: kubeTestServerS
     kube = await startKubeTestServer({ controllers: true });
     core = kube.kc.makeApiClient(CoreV1Api);
     batch = kube.kc.makeApiClient(BatchV1Api);
-    await core.createNamespace({ body: { metadata: { name: NS } } });
+    // Atelier runs as its own ServiceAccount with the executor's Role: the Role is shown to be enough for tasks.
+    kcDir = mkdtempSync(join(tmpdir(), 'ktask-kc-'));
+    const identity = join(kcDir, 'kubeconfig');
+    writeFileSync(identity, (await executorIdentity(kube, NS)).exportConfig(), { mode: 0o600 });
     await registerNode(core, 'node-a', {}, { cpu: '4', memory: '16Gi' });
     s3dir = mkdtempSync(join(tmpdir(), 'ktask-s3rver-'));
     s3 = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory: s3dir });
     const { port } = (await s3.run()) as { port: number };
     t = await startTestApp({
       ATELIER_EXECUTOR: 'kubernetes',
-      ATELIER_KUBE_CONFIG: kube.kubeconfigPath,
+      ATELIER_KUBE_CONFIG: identity,
       ATELIER_KUBE_NAMESPACE: NS,
       ATELIER_KUBE_IMAGE: IMAGE,
       ATELIER_OBJECT_STORE: 's3',
@@ -99,6 +104,7 @@ describe('intelligent tasks on the kubernetes executor', { skip: kubeTestServerS
     await t?.close();
     await s3?.close();
     if (s3dir) rmSync(s3dir, { recursive: true, force: true });
+    if (kcDir) rmSync(kcDir, { recursive: true, force: true });
     await kube?.stop();
   });
 
