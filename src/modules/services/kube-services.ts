@@ -26,7 +26,7 @@ import {
 } from '#src/runtime/kubernetes/service-manifest.ts';
 import { ServiceObjectsClient, serviceStagingName } from '#src/runtime/kubernetes/service-objects.ts';
 import { servicePodState, ServiceWatch } from '#src/runtime/kubernetes/service-watch.ts';
-import { stagingSecret, type StagingPlan, type StoreCredential } from '#src/runtime/kubernetes/training-job-staging.ts';
+import { stagingSecretOf, type StagingPlan, type StoreCredential } from '#src/runtime/kubernetes/training-job-staging.ts';
 import type { ReplicaLeases } from '#src/runtime/leases.ts';
 import type { Logger } from '#src/runtime/logger.ts';
 import type { Routed } from '#src/runtime/serving/deployment.ts';
@@ -129,8 +129,7 @@ export class KubeServiceRunner implements ServiceCluster {
       if (typeof share === 'string') throw new Error(share);
       const plan: StagingPlan = { code: { bucket: this.kube.realBucket(folder.bucket), key: `${folder.key}model/`, dir: MODEL_DIR }, inputs: [], outputs: [] };
       const labels = serviceVersionLabels(row.id, row.project_id, c.model_id);
-      const base = stagingSecret(serviceVersionName(row.id, c.model_id), row.project_id, namespace, plan, credential);
-      const secret = { ...base, metadata: { name: serviceStagingName(row.id, c.model_id), namespace, labels } };
+      const secret = stagingSecretOf(serviceStagingName(row.id, c.model_id), namespace, labels, plan, credential);
       const pool = c.cluster_id ?? row.cluster_id;
       const objects = serviceVersionObjects({
         serviceId: row.id,
@@ -141,7 +140,7 @@ export class KubeServiceRunner implements ServiceCluster {
         instanceCount: c.instance_count,
         modelType: model.config.model_type,
         modelName: model.name,
-        stagingSecret: secret.metadata.name,
+        stagingSecret: serviceStagingName(row.id, c.model_id),
         env: c.envs,
         perInstance: share,
         ...(pool && pool !== LOCAL_CLUSTER_ID ? { nodeSelector: poolNodeSelector(pool) } : {}),

@@ -1,6 +1,5 @@
 import type { AppContext, FamilyModule } from '#src/context.ts';
-import { kubeTarget } from '#src/modules/training-jobs/index.ts';
-import { clusterStore } from './kube-store.ts';
+import { kubeTarget, realBucketOf, storeCredential } from '#src/modules/training-jobs/index.ts';
 import type { Logger } from '#src/runtime/logger.ts';
 import { InferenceGateway } from './inference-gateway.ts';
 import { KubeServiceRunner } from './kube-services.ts';
@@ -36,7 +35,8 @@ export function servicesModule(deps: ServicesDeps): FamilyModule {
             {
               target: kubeTarget(deps.config),
               image: deps.config.kube.image,
-              ...clusterStore(deps.config),
+              credential: storeCredential(deps.config),
+              realBucket: realBucketOf(deps.config),
               predictTimeoutMs,
             },
             store,
