@@ -5,10 +5,15 @@
 // Pool shares, events, the reconciler's rules and the service are the local engine's; what runs where is this file's.
 import { randomBytes } from 'node:crypto';
 import type { KubeTarget } from '#src/runtime/kubernetes/kube-config.ts';
+import { listNodeCapacity } from '#src/runtime/kubernetes/node-capacity.ts';
 import { notebookObjectName, notebookObjects } from '#src/runtime/kubernetes/notebook-manifest.ts';
 import { NotebookClient } from '#src/runtime/kubernetes/notebook-objects.ts';
 import { NotebookWatch } from '#src/runtime/kubernetes/notebook-watch.ts';
+import { poolPlacement } from '#src/runtime/kubernetes/pool-placement.ts';
+import { cpuSlices } from '#src/runtime/local/cpu-slices.ts';
+import { LocalPool } from '#src/runtime/local/local-pool.ts';
 import { NotebookEngine, poolKey, progress, proxyBase, type Upstream } from './engine.ts';
+import type { NotebookFlavorSpec } from './flavors.ts';
 import type { NotebookRow, NotebookStatus } from './tables.ts';
 
 const STOP_WAIT_MS = 120_000;
@@ -37,15 +42,45 @@ export class KubeNotebookEngine extends NotebookEngine {
   private leaseTimer: NodeJS.Timeout | undefined;
   override readonly volumeOnHost = false;
   override readonly runsHooks = false;
+  /** What instances of no pool are admitted against: the cluster's nodes (this host's size until they are listed). */
+  readonly clusterPool: LocalPool;
 
   constructor(
     private readonly kube: KubeNotebookSettings,
     ...args: EngineArgs
   ) {
     super(...args);
+    this.clusterPool = LocalPool.dedicated([...this.pools.publicPool.nodes()]);
     this.client = new NotebookClient(kube.target.kc, kube.target.namespace);
     this.podWatch = new NotebookWatch(kube.target.kc, kube.target.namespace, (id) => this.check(id));
     this.watching = this.podWatch.start().catch((err: unknown) => this.log.error({ err }, 'the notebook watch did not start'));
+  }
+
+  /**
+   * Cuts the flavors from the largest node of the cluster, as training does, and admits instances of no pool against
+   * all its schedulable nodes. Without the right to list nodes this host's flavors and size stay, and the log says so.
+   */
+  async useClusterNodes(flavors: NotebookFlavorSpec[]): Promise<void> {
+    let nodes;
+    try {
+      nodes = await listNodeCapacity(this.kube.target.kc);
+    } catch (err) {
+      this.log.warn({ err }, "the cluster's nodes cannot be listed (a ClusterRole with nodes list is needed): notebook flavors follow this host");
+      return;
+    }
+    if (nodes.length === 0) return;
+    const largest = nodes.reduce((a, b) => (b.cpu > a.cpu || (b.cpu === a.cpu && b.memoryMb > a.memoryMb) ? b : a));
+    flavors.splice(0, flavors.length, ...cpuSlices({ cpu: Math.floor(largest.cpu), memoryMb: largest.memoryMb }));
+    this.clusterPool.setNodes(nodes.map((n) => ({ name: n.name, capacity: { cpu: n.cpu, memoryMb: n.memoryMb } })));
+  }
+
+  override poolOf(row: Pick<NotebookRow, 'pool_name'>): LocalPool | undefined {
+    return row.pool_name ? super.poolOf(row) : this.clusterPool;
+  }
+
+  override release(id: string): void {
+    this.clusterPool.release(poolKey(id));
+    super.release(id);
   }
 
   override async runtimeProblem(): Promise<string | undefined> {
@@ -90,6 +125,8 @@ export class KubeNotebookEngine extends NotebookEngine {
       env: {},
       share: { cpu: row.cpu, memoryMb: row.memory_mb },
       port: this.kube.port,
+      // a notebook of a dedicated pool runs on the pool's nodes, counted by the pool's quota
+      ...(row.pool_name ? poolPlacement(row.pool_name) : {}),
     });
     await this.store.update(id, {
       status: 'STARTING',

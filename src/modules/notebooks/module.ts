@@ -40,12 +40,14 @@ export function notebooksModule(deps: NotebooksDeps): FamilyModule & { notebooks
     deps.config.executor === 'kubernetes'
       ? new KubeNotebookEngine({ target: kubeTarget(deps.config), image: deps.config.kube.image, port: deps.config.kubeNotebookPort }, ...args)
       : new NotebookEngine(...args);
+  // On the cluster, flavors and the public pool follow the cluster's nodes once they are listed (register).
+  const flavors = notebookFlavors(deps.localPool);
   const notebooks = new NotebookService(
     store,
     engine,
     deps.images,
-    notebookFlavors(deps.localPool),
-    deps.localPool,
+    flavors,
+    engine instanceof KubeNotebookEngine ? engine.clusterPool : deps.localPool,
     deps.pools,
     deps.clock,
     minIdleMs,
@@ -64,6 +66,7 @@ export function notebooksModule(deps: NotebooksDeps): FamilyModule & { notebooks
       await engine.close();
     },
     register: async (app) => {
+      if (engine instanceof KubeNotebookEngine) await engine.useClusterNodes(flavors);
       await app.register(notebookRoutes, { notebooks, saver: new NotebookImageSaver(store, engine, deps.images, deps.clock) });
       await storage.register(app);
       proxy.register(app);

@@ -3,7 +3,7 @@
 // the inputs into the job's folder and takes the outputs back. Inside a pod everything lives under JOB_DIR, an
 // emptyDir: the code below code/, each input below inputs/<name>, each output below outputs/<name>.
 import { basename, join } from 'node:path/posix';
-import { poolNodeSelector } from '#src/runtime/kubernetes/pool-placement.ts';
+import { poolPlacement } from '#src/runtime/kubernetes/pool-placement.ts';
 import type { TrainingJobWorkload } from '#src/runtime/kubernetes/training-job-manifest.ts';
 import type { StagingPlan } from '#src/runtime/kubernetes/training-job-staging.ts';
 import type { BucketAccess } from '#src/storage/bucket-access.ts';
@@ -74,7 +74,7 @@ export async function kubeJobWorkload(
     jobDir: JOB_DIR,
     env: { ...channelEnv, ...userEnv },
     perNode: { cpu: share.cpu, memoryMb: share.memoryMb },
-    ...(row.pool_name ? { nodeSelector: poolNodeSelector(row.pool_name) } : {}),
+    ...(row.pool_name ? poolPlacement(row.pool_name) : {}),
   };
   return { workload, plan };
 }

@@ -30,6 +30,8 @@ export interface NotebookWorkload extends WorkloadBase {
   share: { cpu: number; memoryMb: number; gpu?: number };
   /** The port Jupyter listens on in the pod (JUPYTER_PORT unless set). */
   port?: number;
+  /** The pool's PriorityClass, which its ResourceQuota counts (pool-quota.ts). */
+  priorityClassName?: string;
 }
 
 export interface NotebookObjects {
@@ -92,6 +94,7 @@ export function notebookObjects(w: NotebookWorkload): NotebookObjects {
           automountServiceAccountToken: false,
           enableServiceLinks: false,
           ...(w.nodeSelector ? { nodeSelector: w.nodeSelector } : {}),
+          ...(w.priorityClassName ? { priorityClassName: w.priorityClassName } : {}),
           securityContext: { ...podSecurity(uid), fsGroupChangePolicy: 'OnRootMismatch' },
           containers: [
             {

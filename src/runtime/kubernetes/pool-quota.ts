@@ -7,11 +7,8 @@
 import { CoreV1Api, SchedulingV1Api, type KubeConfig, type V1PriorityClass, type V1ResourceQuota } from '@kubernetes/client-node';
 import { createOrKeep, deleteIfThere, isCode } from './api-calls.ts';
 import { LABEL_MANAGED, MANAGER } from './labels.ts';
-import { POOL_LABEL } from './pool-placement.ts';
+import { POOL_LABEL, poolPriorityClass } from './pool-placement.ts';
 import { cpuQuantity } from './workload-isolation.ts';
-
-/** The PriorityClass (cluster-wide) and ResourceQuota (in the workloads' namespace) of a pool share this name. */
-export const poolPriorityClass = (pool: string): string => `atelier-${pool}`;
 
 export interface PoolAmountQuantity {
   cpu: number;

@@ -26,6 +26,8 @@ export interface TrainingJobWorkload extends WorkloadBase {
   env: Record<string, string>;
   /** The flavor's share of one node. */
   perNode: { cpu: number; memoryMb: number; gpu?: number };
+  /** The pool's PriorityClass, which its ResourceQuota counts (pool-quota.ts). */
+  priorityClassName?: string;
 }
 
 export interface TrainingJobObjects {
@@ -84,6 +86,7 @@ export function trainingJobObjects(w: TrainingJobWorkload): TrainingJobObjects {
           restartPolicy: 'Never',
           subdomain: name,
           ...(w.nodeSelector ? { nodeSelector: w.nodeSelector } : {}),
+          ...(w.priorityClassName ? { priorityClassName: w.priorityClassName } : {}),
           // One pod per node.
           affinity: {
             podAntiAffinity: {

@@ -9,13 +9,17 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { CoreV1Api, RbacAuthorizationV1Api, SchedulingV1Api, type V1Pod } from '@kubernetes/client-node';
+import { AppsV1Api, CoreV1Api, RbacAuthorizationV1Api, SchedulingV1Api, type V1Pod } from '@kubernetes/client-node';
 import type { AtelierClient } from '#src/client/index.ts';
 import { isCode } from '#src/runtime/kubernetes/api-calls.ts';
-import { POOL_LABEL } from '#src/runtime/kubernetes/pool-placement.ts';
-import { poolPriorityClass } from '#src/runtime/kubernetes/pool-quota.ts';
+import { notebookObjectName } from '#src/runtime/kubernetes/notebook-manifest.ts';
+import { POOL_LABEL, poolPlacement, poolPriorityClass } from '#src/runtime/kubernetes/pool-placement.ts';
+import { trainingJobObjects, type TrainingJobWorkload } from '#src/runtime/kubernetes/training-job-manifest.ts';
+import { TrainingJobClient } from '#src/runtime/kubernetes/training-job-objects.ts';
+import { resourceSelector } from '#src/runtime/kubernetes/labels.ts';
 import { clusterRole, clusterRoleBinding } from '#src/runtime/kubernetes/rbac-manifest.ts';
 import { apiFailure, startTestApp, type TestApp } from '../../helpers/app.ts';
+import { builtInImage, waitGone } from '../../notebooks/helpers.ts';
 import { kubeTestServerSkip, startKubeTestServer, until, type KubeTestServer } from '../../helpers/kube.ts';
 import { executorIdentity } from './executor-identity.ts';
 import { registerNode } from './test-kubelet.ts';
@@ -118,6 +122,29 @@ describe('resource pools on the kubernetes executor: labelled nodes and a quota'
     );
   });
 
+  it("sizes notebook flavors from the cluster's nodes and places a notebook of the pool on its nodes, under its quota", async () => {
+    // the largest node has 4 cores and 8 GiB, whatever this host has
+    const flavors = (await client.notebooks.flavors()).flavors.map((f) => [f.id, f.vcpus, f.memory]).sort((a, b) => Number(a[1]) - Number(b[1]));
+    assert.deepEqual(flavors, [
+      ['modelarts.vm.cpu.1u', 1, 4096],
+      [CPU2, 2, 8192],
+      [CPU4, 4, 8192],
+    ]);
+    const nb = await client.notebooks.create({
+      name: 'in-pool',
+      flavor: 'modelarts.vm.cpu.1u',
+      image_id: builtInImage().id,
+      pool_id: big,
+      volume: { category: 'EVS', ownership: 'MANAGED', capacity: 5 },
+    });
+    const apps = kube.kc.makeApiClient(AppsV1Api);
+    const set = await until('the StatefulSet', () => apps.readNamespacedStatefulSet({ name: notebookObjectName(nb.id), namespace: NS }).catch(() => undefined));
+    assert.deepEqual(set.spec?.template.spec?.nodeSelector, { [POOL_LABEL]: big });
+    assert.equal(set.spec?.template.spec?.priorityClassName, poolPriorityClass(big));
+    await client.notebooks.delete(nb.id);
+    await waitGone(client, nb.id);
+  });
+
   it("gives the pool a PriorityClass and a ResourceQuota of its nodes' size, and the API server refuses a pod beyond it", async () => {
     const pc = await kube.kc.makeApiClient(SchedulingV1Api).readPriorityClass({ name: poolPriorityClass(big) });
     assert.equal(pc.preemptionPolicy, 'Never');
@@ -139,6 +166,44 @@ describe('resource pools on the kubernetes executor: labelled nodes and a quota'
     await core.createNamespacedPod({ namespace: NS, body: pod('fits', '8', poolPriorityClass(big)) });
     await core.createNamespacedPod({ namespace: NS, body: pod('no-pool', '9') });
     for (const name of ['fits', 'no-pool']) await core.deleteNamespacedPod({ name, namespace: NS, gracePeriodSeconds: 0 });
+  });
+
+  it("runs a pool's training job pods under its quota, and the Job controller is refused a pod beyond it", async () => {
+    await settleQuota(big);
+    const jobs = new TrainingJobClient(kube.kc, NS);
+    const job = (jobId: string, nodeCount: number, cpu: number): TrainingJobWorkload => ({
+      jobId,
+      projectId: t.creds.project_id,
+      namespace: NS,
+      nodeCount,
+      image: 'registry.example/atelier-runtime:1',
+      command: ['python3', 'train.py'],
+      workingDir: '/job/code',
+      jobDir: '/job',
+      env: {},
+      perNode: { cpu, memoryMb: 1024 },
+      ...poolPlacement(big),
+    });
+    const first = 'e0000000-0000-4000-8000-000000000001';
+    const second = 'e0000000-0000-4000-8000-000000000002';
+    await jobs.apply(trainingJobObjects(job(first, 2, 4)));
+    const pods = await until('both pods of the first job', async () => {
+      const items = (await core.listNamespacedPod({ namespace: NS, labelSelector: resourceSelector('training-job', first) })).items;
+      return items.length === 2 ? items : undefined;
+    });
+    for (const p of pods) {
+      assert.deepEqual(p.spec?.nodeSelector, { [POOL_LABEL]: big });
+      assert.equal(p.spec?.priorityClassName, poolPriorityClass(big));
+    }
+    // the pool's 8 cores are taken: one more core of the pool is refused at creation
+    await jobs.apply(trainingJobObjects(job(second, 1, 1)));
+    const refused = await until('the FailedCreate event of the second job', async () => {
+      const events = (await core.listNamespacedEvent({ namespace: NS })).items;
+      return events.find((e) => e.reason === 'FailedCreate' && e.involvedObject.name?.includes(second));
+    });
+    assert.match(refused.message ?? '', new RegExp(`exceeded quota: ${poolPriorityClass(big)}, requested: limits.cpu=1`));
+    assert.equal((await core.listNamespacedPod({ namespace: NS, labelSelector: resourceSelector('training-job', second) })).items.length, 0);
+    for (const id of [first, second]) await jobs.remove(id);
   });
 
   it('keeps a pool short of nodes Creating with the reason, and finishes it once a node comes', async () => {
