@@ -18,7 +18,8 @@ import { trainingJobObjects, type TrainingJobWorkload } from '#src/runtime/kuber
 import { TrainingJobClient } from '#src/runtime/kubernetes/training-job-objects.ts';
 import { resourceSelector } from '#src/runtime/kubernetes/labels.ts';
 import { clusterRole, clusterRoleBinding } from '#src/runtime/kubernetes/rbac-manifest.ts';
-import { apiFailure, startTestApp, type TestApp } from '../../helpers/app.ts';
+import type { AtelierApp } from '#src/app.ts';
+import { apiFailure, restartedApp, startTestApp, type TestApp } from '../../helpers/app.ts';
 import { builtInImage, waitGone } from '../../notebooks/helpers.ts';
 import { kubeTestServerSkip, startKubeTestServer, until, type KubeTestServer } from '../../helpers/kube.ts';
 import { executorIdentity } from './executor-identity.ts';
@@ -39,6 +40,8 @@ describe('resource pools on the kubernetes executor: labelled nodes and a quota'
   let kube: KubeTestServer;
   let core: CoreV1Api;
   let t: TestApp;
+  /** The app and client in use: the first one, then the one started again. */
+  let app: AtelierApp;
   let client: AtelierClient;
   let net: string;
   let big: string;
@@ -82,7 +85,8 @@ describe('resource pools on the kubernetes executor: labelled nodes and a quota'
       ATELIER_KUBE_IMAGE: 'registry.example/atelier-runtime:1',
     });
     client = t.client;
-    await t.atelier.recover();
+    app = t.atelier;
+    await app.recover();
     const n = await client.networks.create({
       apiVersion: 'v1',
       kind: 'Network',
@@ -92,7 +96,7 @@ describe('resource pools on the kubernetes executor: labelled nodes and a quota'
     net = n.metadata.name;
   });
   after(async () => {
-    await t?.atelier.close();
+    await app?.close();
     await t?.close();
     await kube?.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
@@ -224,7 +228,7 @@ describe('resource pools on the kubernetes executor: labelled nodes and a quota'
 
     await registerNode(core, 'small-2', {}, { cpu: '2', memory: '8Gi' });
     const running = await until('the reconciler to claim small-2', async () => {
-      await t.atelier.recover();
+      await app.recover();
       const p = await client.pools.show(id);
       return p.status.phase === 'Running' ? p : undefined;
     });
@@ -242,6 +246,33 @@ describe('resource pools on the kubernetes executor: labelled nodes and a quota'
       (await client.pools.nodes(big)).items.map((n) => n.metadata.name),
       ['big-1', 'big-2'],
     );
+  });
+
+  it('holds its nodes again after a restart, and is Abnormal while one of them has lost its label', async () => {
+    await app.close();
+    ({ atelier: app, client } = await restartedApp(t));
+    assert.equal((await client.pools.show(big)).status.phase, 'Running');
+    assert.deepEqual(
+      (await client.pools.nodes(big)).items.map((n) => [n.metadata.name, n.status.phase]),
+      [
+        ['big-1', 'Available'],
+        ['big-2', 'Available'],
+      ],
+    );
+    const label = '/metadata/labels/atelier.io~1pool';
+    await core.patchNode({ name: 'big-2', body: [{ op: 'remove', path: label }] });
+    const abnormal = await until('the pool to be Abnormal', async () => {
+      await app.recover();
+      const p = await client.pools.show(big);
+      return p.status.phase === 'Abnormal' ? p : undefined;
+    });
+    assert.equal(abnormal.status.message, 'big-2 no longer carries the label of the pool');
+    assert.equal((await client.pools.nodes(big)).items.find((n) => n.metadata.name === 'big-2')?.status.phase, 'Abnormal');
+    await core.patchNode({ name: 'big-2', body: [{ op: 'add', path: label, value: big }] });
+    await until('the pool to be Running again', async () => {
+      await app.recover();
+      return (await client.pools.show(big)).status.phase === 'Running' ? true : undefined;
+    });
   });
 
   it('takes the label off a released node and off every node of a deleted pool, with its quota', async () => {
