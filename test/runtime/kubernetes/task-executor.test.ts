@@ -129,7 +129,7 @@ describe('intelligent tasks on the kubernetes executor', { skip: kubeTestServerS
     (await client.intelligentTasks.create(dataset, { task_type: 'auto-label', config: { name, ...extra } })).task_id;
 
   /** What the pod's init container and task container do, here against the same object store; the learner's exit code. */
-  async function playPod(id: string, learnerExit?: number): Promise<void> {
+  async function playPod(id: string, learnerExit?: number, mode = 'classify'): Promise<void> {
     const secret = await core.readNamespacedSecret({ name: taskStagingSecretName(id), namespace: NS });
     const data = (k: string) => Buffer.from(secret.data![k]!, 'base64').toString('utf8');
     const dir = mkdtempSync(join(tmpdir(), 'ktask-pod-'));
@@ -140,7 +140,7 @@ describe('intelligent tasks on the kubernetes executor', { skip: kubeTestServerS
       const staged = await run('python3', [join(dir, 'stage.py'), 'in', join(dir, 'plan.json')]);
       assert.equal(staged.status, 0, staged.stderr);
       const input = JSON.parse(readFileSync(join(dir, 'task/in/input.json'), 'utf8')) as { mode: string; unlabeled: unknown[] };
-      assert.equal(input.mode, 'classify');
+      assert.equal(input.mode, mode);
       assert.equal(input.unlabeled.length, truth.size);
       const at = (p: string) => p.replace(TASK_DIR, join(dir, 'task'));
       const learner =
@@ -228,8 +228,28 @@ describe('intelligent tasks on the kubernetes executor', { skip: kubeTestServerS
     await settle(id, { kind: 'running' });
     await client.intelligentTasks.stop(dataset, id);
     await gone(id);
+    // The garbage collector deletes the pod with its Job; a bound pod then waits for its kubelet, which is not here.
+    await until('its pod to be deleted with it', async () => ((await podsOf(id)).every((p) => p.metadata?.deletionTimestamp) ? true : undefined));
     const stopped = await waitTask(id, (x) => x.status === 5);
     assert.equal(stopped.message, 'stopped');
+  });
+
+  it("auto grouping's learner runs on the cluster the same way, and the groups are read back onto the samples", async () => {
+    const id = (await client.intelligentTasks.create(dataset, { task_type: 'auto-grouping', config: { n_clusters: 3, property: 'cluster' } })).task_id;
+    await theJob(id);
+    await playPod(id, undefined, 'group');
+    await settle(id, { kind: 'exited', code: 0 });
+    const done = await waitTask(id, (x) => x.status !== 1);
+    assert.equal(done.status, 3, JSON.stringify(done));
+    const { samples } = await client.samples.list(dataset, { limit: 100 });
+    const groups = samples.filter((x) => truth.has(x.source!.replace(/^content:\/\//, ''))).map((x) => x.metadata?.cluster);
+    assert.equal(groups.length, truth.size);
+    assert.ok(
+      groups.every((g) => typeof g === 'string'),
+      'every unlabeled sample has its group',
+    );
+    assert.equal(new Set(groups).size, 3);
+    await gone(id);
   });
 
   it('after a restart mid-task adopts the Job without making a second one, and deletes an orphan', async () => {
