@@ -185,7 +185,9 @@ export class KubeServiceRunner implements ServiceCluster {
     if (this.watch.deploymentsOf(row.id).length === 0) return 'absent';
     if (!(await this.take(row.id))) return 'elsewhere';
     const serving = configsOf(row).some((c) => this.watch.readyAddresses(row.id, c.model_id).length > 0);
-    this.followed.set(row.id, { logId: undefined, update: serving, said: new Set() });
+    // The deployment under way when the last server stopped still completes its update log entry.
+    const pending = (await this.store.updateLogs(row.id, undefined))[0];
+    this.followed.set(row.id, { logId: pending?.result === 'RUNNING' ? pending.id : undefined, update: serving, said: new Set() });
     this.listener.event(row.id, 'normal', "Atelier restarted: following the service's Deployments again");
     void this.check(row.id);
     return 'adopted';

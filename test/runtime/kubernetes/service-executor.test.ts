@@ -335,6 +335,7 @@ describe('real-time services on the kubernetes executor', { skip: kubeTestServer
     const [pod] = await freshPods(mid, modelB, 1);
     await settle(pod!, { kind: 'running' }, await modelServer('B'));
     await waitStatus(mid, 'running');
+    assert.equal((await client.services.updateLogs(mid)).logs[0]?.result, 'SUCCESS', 'the deployment begun before the restart completes its log entry');
     assert.equal((await client.services.predict<{ version: string }>(mid, { body: { x: [[1, 2]] } })).version, 'B');
     // Another replica answers predictions from its own watch of the pods, and follows nothing a second time.
     const second = await restartedApp(t);
