@@ -158,7 +158,7 @@ describe('real-time services on the kubernetes executor', { skip: kubeTestServer
 
   let id = '';
 
-  it('deploys each version as a Deployment with its Service and staging Secret; Ready pods make it running', async () => {
+  it('deploys each version as a Deployment with its Service and staging Secret; Ready pods make it running', async (ctx) => {
     const created = await client.services.create({
       service_name: 'kube-two-versions',
       infer_type: 'real-time',
@@ -201,14 +201,18 @@ describe('real-time services on the kubernetes executor', { skip: kubeTestServer
     // One version answering is not enough: the service runs once all are.
     await new Promise((r) => setTimeout(r, 500));
     assert.equal((await client.services.show(id)).status, 'deploying');
+    const lastReady = performance.now();
     await settle(b1!, { kind: 'running' }, await modelServer('B'));
     await waitStatus(id, 'running');
+    ctx.diagnostic(`last pod Ready -> service running (watch, rollout status, polling by the test): ${Math.round(performance.now() - lastReady)} ms`);
     assert.ok((await eventsOf(id)).includes('normal: service is running'));
     assert.equal((await client.services.updateLogs(id)).logs[0]?.result, 'SUCCESS');
   });
 
-  it('the gateway sends predictions to the ready pods of each version by the weights', async () => {
+  it('the gateway sends predictions to the ready pods of each version by the weights', async (ctx) => {
+    const started = performance.now();
     const { byVersion, byAddress } = await predictMany(id, 200);
+    ctx.diagnostic(`200 sequential predictions through the gateway to the pods: ${((performance.now() - started) / 200).toFixed(2)} ms each`);
     const a = byVersion.get('A') ?? 0;
     const b = byVersion.get('B') ?? 0;
     assert.equal(a + b, 200);
