@@ -418,7 +418,9 @@ export class PoolService {
     const wanted = resources.map((r, i) => {
       const amount = flavors.get(r.flavor);
       if (!amount)
-        throw poolErrors.badRequest(`spec.resources[${i}].flavor: ${r.flavor} is not a node flavor of this host (${[...flavors.keys()].join(', ')})`);
+        throw poolErrors.badRequest(
+          `spec.resources[${i}].flavor: ${r.flavor} is not a node flavor of ${this.deps.cluster ? "the cluster's Ready nodes" : 'this host'} (${[...flavors.keys()].join(', ')})`,
+        );
       if (seen.has(r.flavor)) throw poolErrors.badRequest(`spec.resources[${i}].flavor: ${r.flavor} is named twice`);
       seen.add(r.flavor);
       const count = Number(r.count);

@@ -240,7 +240,11 @@ describe('resource pools on the kubernetes executor: labelled nodes and a quota'
     assert.equal(await poolLabelOf('small-2'), undefined);
   });
 
-  it('refuses to grow past the free nodes, changing nothing', async () => {
+  it('refuses a flavor larger than any node, and to grow past the free nodes, changing nothing', async () => {
+    await assert.rejects(
+      client.pools.create(poolBody('too-large', net, [{ flavor: 'modelarts.vm.cpu.8u', count: 1 }])),
+      apiFailure(400, 'ModelArts.50004000', "modelarts.vm.cpu.8u is not a node flavor of the cluster's Ready nodes"),
+    );
     await assert.rejects(client.pools.patch(big, { spec: { resources: [{ flavor: CPU4, count: 3 }] } }), apiFailure(400, 'ModelArts.50004000', `1 x ${CPU4}`));
     assert.deepEqual(
       (await client.pools.nodes(big)).items.map((n) => n.metadata.name),
