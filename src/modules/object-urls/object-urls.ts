@@ -73,6 +73,25 @@ export class ObjectUrls {
     return this.url(origin, parseObsPath(source, 'source'), process);
   }
 
+  /**
+   * Starts making the resized images (`process`) of the sample files `sources` in the background:
+   * the previews a client was just handed URLs of, so their making overlaps the client's turnaround
+   * and is not held to the few connections it fetches them over. Nothing waits on it; a source that
+   * cannot be read is left for the client's own request to report.
+   */
+  ahead(sources: readonly string[], process: string): void {
+    if (!process) return;
+    const resize = parseImageProcess(process, 'process');
+    for (const source of sources) {
+      if (!source.startsWith('/') && !/^(obs|s3):\/\//.test(source)) continue;
+      void (async () => {
+        const path = parseObsPath(source, 'source');
+        const info = await this.store.head(path.bucket, path.key);
+        if (info) this.thumbnails.ahead(path.bucket, info, resize);
+      })().catch(() => undefined);
+    }
+  }
+
   /** Answers a request for a URL: the object (or its resized image) when the signature names it and has not expired. */
   async open(req: ObjectUrlRequest): Promise<ObjectAnswer> {
     const process = req.process ?? '';
