@@ -355,6 +355,17 @@ describe('real-time services on the kubernetes executor', { skip: kubeTestServer
     await client.services.delete(mid);
   });
 
+  it('a version dropped from the config loses its Deployment, Service and Secret; the other takes every prediction', async () => {
+    await client.services.update(id, { config: [{ model_id: modelA, weight: 100, instance_count: 2, ...small, envs: { GREETING: 'hello' } }] });
+    const name = serviceVersionName(id, modelB);
+    await until('version B Deployment gone', () => gone(() => apps.readNamespacedDeployment({ name, namespace: NS })));
+    await until('version B Service gone', () => gone(() => core.readNamespacedService({ name, namespace: NS })));
+    await until('version B Secret gone', () => gone(() => core.readNamespacedSecret({ name: serviceStagingName(id, modelB), namespace: NS })));
+    await waitStatus(id, 'running');
+    const { byVersion } = await predictMany(id, 30);
+    assert.deepEqual([...byVersion], [['A', 30]]);
+  });
+
   it('stop and delete remove every object of the service', async () => {
     await client.services.update(id, { status: 'stopped' });
     await waitStatus(id, 'stopped');
