@@ -57,6 +57,7 @@ describe('intelligent tasks on the kubernetes executor', { skip: kubeTestServerS
   let client: AtelierClient;
   let dataset: string;
   const truth = new Map<string, string>();
+  let setText = '';
 
   before(async () => {
     kube = await startKubeTestServer({ controllers: true });
@@ -95,7 +96,8 @@ describe('intelligent tasks on the kubernetes executor', { skip: kubeTestServerS
       truth.set(s, topic);
       lines.push(s);
     }
-    await objects.put(BUCKET, 'txt/set.txt', `${lines.join('\n')}\n`);
+    setText = `${lines.join('\n')}\n`;
+    await objects.put(BUCKET, 'txt/set.txt', setText);
     dataset = (await client.datasets.create(createBody('kube-texts', `/${BUCKET}/txt/`, `/${BUCKET}/work/`, { dataset_type: 100 }))).dataset_id;
     await datasetReady(client, dataset);
   });
@@ -250,6 +252,29 @@ describe('intelligent tasks on the kubernetes executor', { skip: kubeTestServerS
     );
     assert.equal(new Set(groups).size, 3);
     await gone(id);
+  });
+
+  it('fails a task, saying why, when the object store is a local folder no pod can reach', async () => {
+    const ns = 'atelier-tasks-fs';
+    await core.createNamespace({ body: { metadata: { name: ns } } });
+    const fs = await startTestApp({ ATELIER_EXECUTOR: 'kubernetes', ATELIER_KUBE_CONFIG: kube.kubeconfigPath, ATELIER_KUBE_NAMESPACE: ns });
+    try {
+      await fs.atelier.recover();
+      fs.atelier.startBackground();
+      await fs.atelier.context.objectStore.ensureBucket(BUCKET);
+      await fs.atelier.context.objectStore.put(BUCKET, 'txt/set.txt', setText);
+      const id = (await fs.client.datasets.create(createBody('fs-texts', `/${BUCKET}/txt/`, `/${BUCKET}/work/`, { dataset_type: 100 }))).dataset_id;
+      await datasetReady(fs.client, id);
+      const task = (await fs.client.intelligentTasks.create(id, { task_type: 'auto-label' })).task_id;
+      const failed = await until('the task to fail', async () => {
+        const x = await fs.client.intelligentTasks.describe(id, task);
+        return x.status === 2 ? x : undefined;
+      });
+      assert.match(failed.error_msg ?? '', /needs an S3-compatible object store/);
+      assert.equal((await batch.listNamespacedJob({ namespace: ns })).items.length, 0, 'nothing was made');
+    } finally {
+      await fs.close();
+    }
   });
 
   it('after a restart mid-task adopts the Job without making a second one, and deletes an orphan', async () => {
