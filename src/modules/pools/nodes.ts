@@ -34,6 +34,12 @@ export const totalOf = (nodes: readonly StoredNode[]): PoolAmount =>
 
 const numberOf = (name: string): number => Number(name.slice(name.lastIndexOf('-') + 1)) || 0;
 
+/** "2 x modelarts.vm.cpu.4u, 1 x ..." of the nodes, or "no slices". */
+export const countText = (nodes: readonly StoredNode[]): string =>
+  countsOf(nodes)
+    .map((c) => `${c.count} x ${c.flavor}`)
+    .join(', ') || 'no slices';
+
 /** Node counts by flavor, in the order the flavors first appear. */
 export function countsOf(nodes: readonly StoredNode[]): { flavor: string; count: number }[] {
   const counts = new Map<string, number>();

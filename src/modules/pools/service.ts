@@ -7,9 +7,10 @@ import type { LocalPool } from '#src/runtime/local/local-pool.ts';
 import type { PoolRegistry, PoolScope } from '#src/runtime/local/pool-registry.ts';
 import { matches, parseLabelSelector } from '#src/modules/networks/index.ts';
 import { poolErrors } from './errors.ts';
+import { ClusterPoolLifecycle } from './cluster-lifecycle.ts';
 import type { ClusterPoolNodes } from './cluster-nodes.ts';
 import type { PoolEvents } from './events.ts';
-import { countsOf, heldNodes, parseNodes, planNodes, poolNodes, totalOf, type StoredNode, type Wanted } from './nodes.ts';
+import { countText, parseNodes, planNodes, poolNodes, totalOf, type StoredNode, type Wanted } from './nodes.ts';
 import { labelKeys, MAX_SLICES } from './schemas.ts';
 import type { CreatePoolRequest, ListPoolsQuery, PatchPoolRequest, Pool, PoolList, PoolStatistics, PoolStatisticsQuery, SliceCount } from './schemas.ts';
 import type { PoolStore } from './store.ts';
@@ -39,10 +40,6 @@ export interface PoolServiceDeps {
 type RequestedResource = { flavor: string; count: Static<typeof SliceCount> };
 
 const amountText = (a: PoolAmount): string => `${a.cpu} cores and ${a.memoryMb} MB`;
-const countText = (nodes: readonly StoredNode[]): string =>
-  countsOf(nodes)
-    .map((c) => `${c.count} x ${c.flavor}`)
-    .join(', ') || 'no slices';
 
 /**
  * The dedicated pools of each project. A pool reserves slices of this host out of the public pool
@@ -55,7 +52,21 @@ export class PoolService {
   /** Pools a create is making now (the reconciler leaves them to it). */
   private readonly making = new Set<string>();
 
-  constructor(private readonly deps: PoolServiceDeps) {}
+  /** On the kubernetes executor: what a pool of the cluster's nodes does besides (cluster-lifecycle.ts). */
+  private readonly onCluster: ClusterPoolLifecycle | undefined;
+
+  constructor(private readonly deps: PoolServiceDeps) {
+    this.onCluster = deps.cluster
+      ? new ClusterPoolLifecycle(
+          { ...deps, cluster: deps.cluster },
+          {
+            activate: (row) => this.activate(row),
+            phaseEvent: (...args) => this.phaseEvent(...args),
+            busyNodes: (row, nodes) => this.busyNodes(row, nodes),
+          },
+        )
+      : undefined;
+  }
 
   async create(projectId: string, body: Static<typeof CreatePoolRequest>): Promise<Static<typeof Pool>> {
     return this.creating.run(projectId, () => this.createNow(projectId, body));
@@ -121,7 +132,7 @@ export class PoolService {
       const what = cluster ? `claiming ${countText(nodes)} nodes of the cluster` : `reserving ${countText(nodes)} of host slices`;
       this.deps.registry.event(id, 'Normal', 'PoolStatusChange', `Pool created in phase Creating, ${what}.`);
       this.deps.registry.event(id, 'Normal', 'PoolNetworkAttached', `Pool attached to network ${row.network_name}.`);
-      if (cluster) return poolView(await this.claimNodes(row));
+      if (this.onCluster) return poolView(await this.onCluster.claimNodes(row));
       // The slices are reserved; nodes that are slices of this host are ready at once. The reconciler
       // finishes a pool a restart left Creating.
       return poolView(await this.activate(row));
@@ -134,45 +145,10 @@ export class PoolService {
   async finishCreating(): Promise<void> {
     for (const row of await this.deps.store.inPhase('Creating')) {
       if (this.making.has(row.id)) continue;
-      await (this.deps.cluster ? this.claimNodes(row) : this.activate(row));
+      await (this.onCluster ? this.onCluster.claimNodes(row) : this.activate(row));
     }
-    if (this.deps.cluster) for (const row of await this.deps.store.all()) if (row.phase === 'Running' || row.phase === 'Abnormal') await this.checkNodes(row);
-  }
-
-  /**
-   * Claims the nodes a Creating pool still waits for. With all of them it is Running; short of any it stays Creating,
-   * says which in its message and a Warning event, and the reconciler tries again.
-   */
-  private async claimNodes(row: PoolRow): Promise<PoolRow> {
-    const cluster = this.deps.cluster!;
-    const before = parseNodes(row.nodes);
-    const nodes = await cluster.fill(row.id, before, this.deps.clock.now());
-    if (this.deps.registry.get(row.id)) this.deps.registry.replaceNodes(row.id, poolNodes(nodes));
-    else this.deps.registry.adopt(this.identity(row), poolNodes(nodes));
-    await cluster.applyQuota(row.id, nodes);
-    const missing = cluster.missingText(nodes);
-    const message = missing ? `waiting for ${missing}: no free Ready node of the cluster fits` : null;
-    await this.deps.store.update(row.id, { nodes: JSON.stringify(nodes), message });
-    const updated = { ...row, nodes: JSON.stringify(nodes), message };
-    if (!missing) return this.activate(updated);
-    if (message !== row.message) this.deps.registry.event(row.id, 'Warning', 'PoolNodesInsufficient', `Pool ${message}.`);
-    return updated;
-  }
-
-  /** A pool whose nodes left the cluster, lost its label or are not Ready is Abnormal, and Running again once they are back. */
-  private async checkNodes(row: PoolRow): Promise<void> {
-    const problem = this.deps.cluster!.problems(row.id, parseNodes(row.nodes));
-    if (problem && (row.phase !== 'Abnormal' || row.message !== problem)) {
-      await this.deps.store.update(row.id, { phase: 'Abnormal', message: problem });
-      this.phaseEvent(row.id, row.phase, 'Abnormal', problem);
-    } else if (!problem && row.phase === 'Abnormal') {
-      await this.deps.store.update(row.id, { phase: 'Running', message: null });
-      this.phaseEvent(row.id, 'Abnormal', 'Running');
-    }
-  }
-
-  private identity(row: PoolRow) {
-    return { name: row.id, projectId: row.project_id, displayName: row.display_name, scope: scopeOf(row) };
+    if (this.onCluster)
+      for (const row of await this.deps.store.all()) if (row.phase === 'Running' || row.phase === 'Abnormal') await this.onCluster.checkNodes(row);
   }
 
   /** A Creating pool whose slices are reserved is Running. */
@@ -192,8 +168,8 @@ export class PoolService {
   /** Reserves again, at start, the slices of each stored pool; a pool the host has no room for any more is Abnormal. */
   async restore(): Promise<void> {
     for (const row of await this.deps.store.all()) {
-      if (this.deps.cluster) {
-        await this.restoreOnCluster(row);
+      if (this.onCluster) {
+        await this.onCluster.restore(row);
         continue;
       }
       if (row.phase === 'Deleting') {
@@ -214,18 +190,6 @@ export class PoolService {
       }
     }
     await this.deps.events.flushed();
-  }
-
-  /** A pool on the cluster holds its labelled nodes again; one whose delete a restart interrupted gives them back. */
-  private async restoreOnCluster(row: PoolRow): Promise<void> {
-    const nodes = parseNodes(row.nodes);
-    if (row.phase === 'Deleting') {
-      await this.deps.cluster!.removeAll(row.id, nodes);
-      await this.deps.store.delete(row.id);
-      return;
-    }
-    this.deps.registry.adopt(this.identity(row), poolNodes(nodes));
-    if (row.phase !== 'Creating') await this.checkNodes(row);
   }
 
   async list(projectId: string, query: Static<typeof ListPoolsQuery>): Promise<Static<typeof PoolList>> {
@@ -277,7 +241,7 @@ export class PoolService {
 
   /** Gives the pool `nodes` instead of its own: more needs free capacity, fewer needs the dropped nodes idle. */
   async resize(row: PoolRow, nodes: StoredNode[]): Promise<PoolRow> {
-    if (this.deps.cluster) return this.resizeOnCluster(row, nodes);
+    if (this.onCluster) return this.onCluster.resize(row, nodes);
     const before = parseNodes(row.nodes);
     this.checkHost(nodes);
     const free = this.free();
@@ -308,46 +272,6 @@ export class PoolService {
     return poolErrors.badRequest(
       `nodes ${busy.map((u) => u.name).join(', ')} of pool ${row.id} run workloads (${busy.flatMap((u) => u.holders).join(', ')}); they cannot be released`,
     );
-  }
-
-  /**
-   * On the cluster: claims the new nodes first (all or none: a shortfall gives back what was claimed and refuses), then
-   * takes the label off the dropped ones, which must be idle, and sets the quota to the new size.
-   */
-  private async resizeOnCluster(row: PoolRow, nodes: StoredNode[]): Promise<PoolRow> {
-    const cluster = this.deps.cluster!;
-    const before = parseNodes(row.nodes);
-    const had = new Set(heldNodes(before).map((n) => n.name));
-    const planned = nodes.map((n) => (had.has(n.name) ? n : { ...n, pending: true }));
-    const filled = await cluster.fill(row.id, planned, this.deps.clock.now());
-    const fresh = heldNodes(filled)
-      .filter((n) => !had.has(n.name))
-      .map((n) => n.name);
-    const missing = cluster.missingText(filled);
-    if (missing) {
-      await cluster.release(row.id, fresh);
-      throw poolErrors.badRequest(`spec.resources: the cluster has no free Ready node for ${missing}`);
-    }
-    if (this.deps.registry.replaceNodes(row.id, poolNodes(filled)) === 'busy') {
-      await cluster.release(row.id, fresh);
-      throw this.busyNodes(row, filled);
-    }
-    const kept = new Set(filled.map((n) => n.name));
-    await cluster.release(
-      row.id,
-      heldNodes(before)
-        .filter((n) => !kept.has(n.name))
-        .map((n) => n.name),
-    );
-    await cluster.applyQuota(row.id, filled);
-    await this.deps.store.update(row.id, { nodes: JSON.stringify(filled) });
-    this.deps.registry.event(
-      row.id,
-      'Normal',
-      'PoolResourcesStatusChange',
-      `Pool nodes changed from ${countText(before)} to ${countText(filled)}, available/abnormal/creating/deleting now ${filled.length}/0/0/0.`,
-    );
-    return { ...row, nodes: JSON.stringify(filled) };
   }
 
   /** Refused while workloads run in the pool; otherwise its slices go back to the public pool and its record goes. */
