@@ -205,8 +205,9 @@ export class IntelligentTasks {
     const now = (await this.store.byId(row.id))!;
     this.live.get(row.id)?.abort(new StopRequested());
     this.engine.kill(now);
-    // A learner process that runs ends the task when it dies; so does a Job being removed, once it is gone.
-    if (now.pid === 0 && !(await this.engine.stillThere(row.id)))
+    // A learner process that runs ends the task when it dies; so does a Job being removed, once it is gone. A cluster
+    // that cannot be asked leaves the Job to the orphan pass, which deletes it once the task has ended.
+    if (now.pid === 0 && !(await this.engine.stillThere(row.id).catch(() => false)))
       await this.store.updateIf(row.id, [TaskStatus.stopping], { status: TaskStatus.stopped, message: 'stopped', end_time: this.clock.now() });
     return {};
   }
