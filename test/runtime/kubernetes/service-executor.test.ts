@@ -8,13 +8,14 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { AppsV1Api, CoreV1Api, NetworkingV1Api, type V1Pod } from '@kubernetes/client-node';
 import S3rver from 's3rver';
-import type { AtelierClient } from '#src/client/index.ts';
-import type { AtelierApp } from '#src/app.ts';
+import { AtelierClient } from '#src/client/index.ts';
+import { buildApp, type AtelierApp } from '#src/app.ts';
 import { resourceSelector } from '#src/runtime/kubernetes/labels.ts';
 import { LABEL_MODEL, MODEL_SERVER_PORT, serviceObjectName, serviceVersionName, serviceVersionObjects } from '#src/runtime/kubernetes/service-manifest.ts';
 import { serviceStagingName } from '#src/runtime/kubernetes/service-objects.ts';
@@ -342,12 +343,18 @@ describe('real-time services on the kubernetes executor', { skip: kubeTestServer
     assert.equal((await client.services.updateLogs(mid)).logs[0]?.result, 'SUCCESS', 'the deployment begun before the restart completes its log entry');
     assert.equal((await client.services.predict<{ version: string }>(mid, { body: { x: [[1, 2]] } })).version, 'B');
     // Another replica answers predictions from its own watch of the pods, and follows nothing a second time.
-    const second = await restartedApp(t);
+    // (A replica of its own name: the test app's restarts share one, as a restart on a fixed port does.)
+    const second = await buildApp({ ...t.config, port: t.config.port + 1 });
     try {
-      assert.equal((await second.client.services.predict<{ version: string }>(mid, { body: { x: [[1, 2]] } })).version, 'B');
+      await second.recover();
+      await second.app.listen({ host: '127.0.0.1', port: 0 });
+      second.startBackground();
+      const url = `http://127.0.0.1:${(second.app.server.address() as AddressInfo).port}`;
+      const secondClient = new AtelierClient(url, { kind: 'aksk', ak: t.creds.ak, sk: t.creds.sk, projectId: t.creds.project_id });
+      assert.equal((await secondClient.services.predict<{ version: string }>(mid, { body: { x: [[1, 2]] } })).version, 'B');
       assert.equal((await eventsOf(mid)).filter((e) => e.includes('Atelier restarted: following')).length, 1);
     } finally {
-      await second.atelier.close();
+      await second.close();
     }
     // The first service was adopted too, and still answers by its weights.
     await waitStatus(id, 'running');
