@@ -14,7 +14,7 @@ import S3rver from 's3rver';
 import type { AtelierClient } from '#src/client/index.ts';
 import { JOB_DIR } from '#src/modules/training-jobs/kube-job-workload.ts';
 import { resourceSelector } from '#src/runtime/kubernetes/labels.ts';
-import { POOL_LABEL } from '#src/runtime/kubernetes/pool-placement.ts';
+import { POOL_LABEL, poolPriorityClass } from '#src/runtime/kubernetes/pool-placement.ts';
 import { trainingJobObjects } from '#src/runtime/kubernetes/training-job-manifest.ts';
 import { TrainingJobClient } from '#src/runtime/kubernetes/training-job-objects.ts';
 import { STAGING_DIR, STAGING_INIT_CONTAINER, stagingSecretName } from '#src/runtime/kubernetes/training-job-staging.ts';
@@ -227,6 +227,8 @@ describe('training jobs on the kubernetes executor', { skip: kubeTestServerSkip(
     const { metadata } = await client.training.createJob({ ...body, spec: { resource: { flavor_id: CPU1, node_count: 1, pool_id: pool } } });
     const job = await theJob(metadata.id);
     assert.deepEqual(job.spec!.template.spec!.nodeSelector, { [POOL_LABEL]: pool });
+    // and the pool's PriorityClass, which the pool's ResourceQuota counts (test/runtime/kubernetes/pool-nodes.test.ts)
+    assert.equal(job.spec!.template.spec!.priorityClassName, poolPriorityClass(pool));
     await client.training.deleteJob(metadata.id);
     await gone(metadata.id);
   });
