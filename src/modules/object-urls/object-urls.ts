@@ -82,14 +82,17 @@ export class ObjectUrls {
   ahead(sources: readonly string[], process: string): void {
     if (!process) return;
     const resize = parseImageProcess(process, 'process');
-    for (const source of sources) {
-      if (!source.startsWith('/') && !/^(obs|s3):\/\//.test(source)) continue;
-      void (async () => {
-        const path = parseObsPath(source, 'source');
-        const info = await this.store.head(path.bucket, path.key);
-        if (info) this.thumbnails.ahead(path.bucket, info, resize);
-      })().catch(() => undefined);
-    }
+    const paths = sources.filter((s) => s.startsWith('/') || /^(obs|s3):\/\//.test(s));
+    // After the answer that hands out the URLs has gone: it is what the client waits for first.
+    setImmediate(() => {
+      for (const source of paths) {
+        void (async () => {
+          const path = parseObsPath(source, 'source');
+          const info = await this.store.head(path.bucket, path.key);
+          if (info) this.thumbnails.ahead(path.bucket, info, resize);
+        })().catch(() => undefined);
+      }
+    });
   }
 
   /** Answers a request for a URL: the object (or its resized image) when the signature names it and has not expired. */
