@@ -7,7 +7,7 @@
 // (the queue hands it to this or another replica) finds the Job by its name and follows it instead of making another.
 import { posix } from 'node:path';
 import type { MappedStatus } from '#src/runtime/kubernetes/job-status.ts';
-import { poolNodeSelector } from '#src/runtime/kubernetes/pool-placement.ts';
+import { poolPlacement } from '#src/runtime/kubernetes/pool-placement.ts';
 import { TASK_CONTAINER, TASK_DIR, taskObjectName, taskObjects } from '#src/runtime/kubernetes/task-manifest.ts';
 import { taskStagingSecretName, type TaskJobClient } from '#src/runtime/kubernetes/task-objects.ts';
 import { stagingSecretOf, type StagingPlan, type StoreCredential } from '#src/runtime/kubernetes/training-job-staging.ts';
@@ -101,7 +101,7 @@ export class KubeLearner implements Learner {
       env: { OMP_NUM_THREADS: String(Math.max(1, Math.floor(place.amount.cpu))) },
       share: { cpu: place.amount.cpu, memoryMb: place.amount.memoryMb },
       ...(this.kube.deadlineSeconds ? { deadlineSeconds: this.kube.deadlineSeconds } : {}),
-      ...(place.poolName ? { nodeSelector: poolNodeSelector(place.poolName) } : {}),
+      ...(place.poolName ? poolPlacement(place.poolName) : {}),
     });
     const secret = stagingSecretOf(taskStagingSecretName(task.taskId), this.kube.namespace, objects.job.metadata?.labels ?? {}, plan, this.kube.credential);
     const ended = new Promise<void>((resolve, reject) => {

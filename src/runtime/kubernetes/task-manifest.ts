@@ -25,6 +25,8 @@ export interface TaskWorkload extends WorkloadBase {
   share: { cpu: number; memoryMb: number; gpu?: number };
   /** The task's time limit. */
   deadlineSeconds?: number;
+  /** The PriorityClass of the pool the task runs in, which the pool's ResourceQuota counts. */
+  priorityClassName?: string;
 }
 
 export interface TaskObjects {
@@ -67,6 +69,7 @@ export function taskObjects(w: TaskWorkload): TaskObjects {
           enableServiceLinks: false,
           restartPolicy: 'Never',
           ...(w.nodeSelector ? { nodeSelector: w.nodeSelector } : {}),
+          ...(w.priorityClassName ? { priorityClassName: w.priorityClassName } : {}),
           securityContext: podSecurity(uid),
           initContainers: [staging.stageInContainer('stage-in', w, '/tmp', { requests: resources, limits: resources }, mounts)],
           containers: [

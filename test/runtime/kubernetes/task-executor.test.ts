@@ -10,13 +10,13 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { BatchV1Api, CoreV1Api, type V1Job, type V1Pod } from '@kubernetes/client-node';
+import { BatchV1Api, CoreV1Api, SchedulingV1Api, type V1Job, type V1Pod } from '@kubernetes/client-node';
 import S3rver from 's3rver';
 import type { AtelierApp } from '#src/app.ts';
 import type { AtelierClient } from '#src/client/index.ts';
 import { LEARNER_IN, LEARNER_OUT } from '#src/modules/intelligent-tasks/kube-learner.ts';
 import { resourceSelector } from '#src/runtime/kubernetes/labels.ts';
-import { POOL_LABEL } from '#src/runtime/kubernetes/pool-placement.ts';
+import { POOL_LABEL, poolPriorityClass } from '#src/runtime/kubernetes/pool-placement.ts';
 import { LABEL_TASK_TYPE, TASK_DIR, taskObjects } from '#src/runtime/kubernetes/task-manifest.ts';
 import { TaskJobClient, taskStagingSecretName } from '#src/runtime/kubernetes/task-objects.ts';
 import { restartedApp, startTestApp, type TestApp } from '../../helpers/app.ts';
@@ -163,11 +163,14 @@ describe('intelligent tasks on the kubernetes executor', { skip: kubeTestServerS
         { name: 'node-a', capacity: { cpu: 2, memoryMb: 4096 } },
       ]),
     );
+    // The pool's PriorityClass, which Atelier makes when a pool is created through the API (pool-quota.ts).
+    await kube.kc.makeApiClient(SchedulingV1Api).createPriorityClass({ body: { metadata: { name: poolPriorityClass(pool) }, value: 1000 } });
     const id = await create('kube-auto-label', { pool_id: pool });
     const job = await theJob(id);
     assert.equal(job.metadata?.labels?.[LABEL_TASK_TYPE], 'intelligent');
     const spec = job.spec!.template.spec!;
     assert.deepEqual(spec.nodeSelector, { [POOL_LABEL]: pool });
+    assert.equal(spec.priorityClassName, poolPriorityClass(pool), "counted by the pool's ResourceQuota");
     assert.equal(spec.containers[0]!.image, IMAGE);
     assert.deepEqual(spec.containers[0]!.resources?.limits, { cpu: '1', memory: '1Gi' });
     assert.deepEqual(spec.containers[0]!.command?.slice(-4), ['python3', '/opt/atelier/tasks/learner.py', LEARNER_IN, LEARNER_OUT]);
