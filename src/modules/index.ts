@@ -150,7 +150,14 @@ export async function registerModules(app: FastifyInstance, ctx: AppContext): Pr
   await install(
     app,
     ctx,
-    intelligentTasksModule({ ...ctx, datasets: datasetDirectory, autoLabels: samples.autoLabels, queries: samples.queries, models: models.service, log: app.log }),
+    intelligentTasksModule({
+      ...ctx,
+      datasets: datasetDirectory,
+      autoLabels: samples.autoLabels,
+      queries: samples.queries,
+      models: models.service,
+      log: app.log,
+    }),
     starters,
   );
   await install(app, ctx, dataTransfer, starters);
