@@ -13,7 +13,7 @@ import { parseSourceLocation } from '#src/modules/models/index.ts';
 import type { Clock } from '#src/core/time.ts';
 import type { KubeTarget } from '#src/runtime/kubernetes/kube-config.ts';
 import { podLogFailure } from '#src/runtime/kubernetes/pod-logs.ts';
-import { poolNodeSelector } from '#src/runtime/kubernetes/pool-placement.ts';
+import { poolPlacement } from '#src/runtime/kubernetes/pool-placement.ts';
 import {
   LABEL_MODEL,
   MODEL_CONTAINER,
@@ -143,7 +143,7 @@ export class KubeServiceRunner implements ServiceCluster {
         stagingSecret: serviceStagingName(row.id, c.model_id),
         env: c.envs,
         perInstance: share,
-        ...(pool && pool !== LOCAL_CLUSTER_ID ? { nodeSelector: poolNodeSelector(pool) } : {}),
+        ...(pool && pool !== LOCAL_CLUSTER_ID ? poolPlacement(pool) : {}),
       });
       versions.push({ c, objects: { ...objects, secret } });
     }

@@ -35,6 +35,8 @@ export interface ServiceVersionWorkload extends WorkloadBase {
   env: Record<string, string>;
   /** The flavor's share for one instance. */
   perInstance: { cpu: number; memoryMb: number; gpu?: number };
+  /** The pool's PriorityClass, which its ResourceQuota counts (a dedicated pool's pods). */
+  priorityClassName?: string;
 }
 
 export interface ServiceVersionObjects {
@@ -105,6 +107,7 @@ export function serviceVersionObjects(w: ServiceVersionWorkload): ServiceVersion
           automountServiceAccountToken: false,
           enableServiceLinks: false,
           ...(w.nodeSelector ? { nodeSelector: w.nodeSelector } : {}),
+          ...(w.priorityClassName ? { priorityClassName: w.priorityClassName } : {}),
           securityContext: podSecurity(uid),
           initContainers: [
             staging.stageInContainer('stage-model', w, '/tmp/home', { requests: resources, limits: resources }, [

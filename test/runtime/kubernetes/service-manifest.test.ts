@@ -3,8 +3,8 @@
 // label; scaling and removal need nothing beyond the executor's Role.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { AppsV1Api, CoreV1Api, NetworkingV1Api, PatchStrategy, setHeaderOptions, type V1Pod } from '@kubernetes/client-node';
-import { poolNodeSelector } from '#src/runtime/kubernetes/pool-placement.ts';
+import { AppsV1Api, CoreV1Api, NetworkingV1Api, PatchStrategy, SchedulingV1Api, setHeaderOptions, type V1Pod } from '@kubernetes/client-node';
+import { poolPlacement, poolPriorityClass } from '#src/runtime/kubernetes/pool-placement.ts';
 import {
   LABEL_MODEL,
   MODEL_SERVER_HEALTH,
@@ -36,7 +36,7 @@ const version = (modelId: string, instanceCount: number): ServiceVersionWorkload
   stagingSecret: `ma-svc-staging-${modelId.slice(-1)}`,
   env: { LOG_LEVEL: 'info', HOME: '/forged' },
   perInstance: { cpu: 0.5, memoryMb: 1024 },
-  nodeSelector: poolNodeSelector('pool-serving'),
+  ...poolPlacement('pool-serving'),
   closedNetworks: ['10.244.0.0/16'],
 });
 
@@ -54,6 +54,8 @@ describe('real-time service manifests', { skip: kubeTestServerSkip() }, () => {
     core = atelier.makeApiClient(CoreV1Api);
     net = atelier.makeApiClient(NetworkingV1Api);
     adminCore = kube.kc.makeApiClient(CoreV1Api);
+    // The pool's PriorityClass exists (the pools family makes it): the API server admits pods that name it.
+    await kube.kc.makeApiClient(SchedulingV1Api).createPriorityClass({ body: { metadata: { name: poolPriorityClass('pool-serving') }, value: 1000 } });
   });
   after(async () => {
     await kube?.stop();
@@ -85,6 +87,7 @@ describe('real-time service manifests', { skip: kubeTestServerSkip() }, () => {
     assert.equal(pod.serviceAccountName, `ma-svc-${SERVICE}`);
     assert.equal(pod.securityContext?.runAsNonRoot, true);
     assert.deepEqual(pod.nodeSelector, { 'atelier.io/pool': 'pool-serving' });
+    assert.equal(pod.priorityClassName, 'atelier-pool-serving', "the pool's ResourceQuota counts the pods");
     const c = pod.containers[0]!;
     assert.deepEqual(c.resources?.limits, { cpu: '500m', memory: '1Gi' });
     assert.deepEqual(c.resources?.requests, { cpu: '500m', memory: '1Gi' });
