@@ -30,6 +30,9 @@ test('a service deployed through one replica is predicted through another, which
       infer_type: 'real-time',
       config: [{ model_id: modelId, weight: 100, instance_count: 1, ...small }],
     });
+    // The other replica's reconciler passes while the first one is still starting the model server: it sees the
+    // deployment under way there and leaves it alone.
+    await other.context.reconcilers.runOnce();
     await running(t.client, service_id);
     const servers = modelServerPids(t.config.dataDir);
     assert.ok(servers.length > 0, 'the first replica runs the model server');

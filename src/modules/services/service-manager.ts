@@ -223,6 +223,15 @@ export class ServiceManager {
     return [...this.waiting.keys()];
   }
 
+  /**
+   * The endpoints record of a real-time service this replica is about to start on this host: its host and no instances
+   * yet, written with the request, so another replica's reconciler sees the deployment under way here and does not
+   * start a second copy. The cluster's services and batch services are found otherwise.
+   */
+  private claim(inferType: string, id: string): string | null {
+    return this.cluster || inferType !== 'real-time' ? null : recordOf(this.host, this.hostId, id);
+  }
+
   private launch(row: Pick<ServiceRow, 'id' | 'infer_type'>, logId: string | undefined): void {
     if (row.infer_type === 'batch') this.batch.start(row.id, logId);
     else void this.serialize(row.id, () => this.bringUp(row.id, logId));
@@ -258,7 +267,7 @@ export class ServiceManager {
       update_time: now,
       transition_at: now,
       due_time: schedule ? now + schedule.duration * UNIT_MS[schedule.time_unit] : null,
-      endpoints: null,
+      endpoints: this.claim(req.infer_type, id),
     };
     const placed = this.place(row, { cpu, memoryMb }, instances);
     const log: ServiceUpdateLogRow = { id: uuid(), service_id: id, update_time: now, result: 'RUNNING', config: row.config };
@@ -371,7 +380,11 @@ export class ServiceManager {
       const configs = JSON.parse(row.config) as StoredConfig[];
       const placed = this.place(row, storedAmount(configs), instanceCount(configs));
       const log = logOf('RUNNING');
-      await this.store.updateWithLog(id, { ...patch, desired: 'running', status: 'deploying', error_msg: null, transition_at: now }, log);
+      await this.store.updateWithLog(
+        id,
+        { ...patch, desired: 'running', status: 'deploying', error_msg: null, transition_at: now, endpoints: this.claim(row.infer_type, id) },
+        log,
+      );
       this.event(id, 'normal', 'start to run service');
       if (placed) this.launch(row, log.id);
       else this.wait(row, storedAmount(configs), instanceCount(configs), log.id);
