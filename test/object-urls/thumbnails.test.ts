@@ -47,7 +47,6 @@ describe('thumbnail cache', () => {
     assert.ok(all.every((t) => t.data.equals(all[0]!.data)));
     const meta = await sharp(all[0]!.data).metadata();
     assert.equal(meta.height, 200);
-    await cache.settled();
     assert.equal(readdirSync(join(dir, 'one')).length, 1);
     await cache.get('b', info('a.jpg', image.length), resize);
     assert.equal(seen.reads, 1, 'a hit does not read the source again');
@@ -63,7 +62,6 @@ describe('thumbnail cache', () => {
     assert.equal(made.length, 40);
     assert.equal(seen.reads, 40);
     assert.ok(seen.most <= 2 * Math.max(2, availableParallelism()), `read ${seen.most} at once`);
-    await cache.settled();
     assert.equal(readdirSync(join(dir, 'many')).length, 40);
   });
 
@@ -72,40 +70,8 @@ describe('thumbnail cache', () => {
     const folder = join(dir, 'budget');
     const budget = 20_000;
     const cache = new ThumbnailCache(folder, store, budget);
-    for (let i = 0; i < 30; i++) {
-      await cache.get('b', info(`q${i}.jpg`, image.length), { mode: 'lfit', height: 100 });
-      await cache.settled();
-    }
+    for (let i = 0; i < 30; i++) await cache.get('b', info(`q${i}.jpg`, image.length), { mode: 'lfit', height: 100 });
     const total = readdirSync(folder).reduce((n, f) => n + statSync(join(folder, f)).size, 0);
     assert.ok(total <= budget, `${total} bytes kept`);
-  });
-
-  test('a preview made ahead is served without a second making; ahead ones wait behind the ones asked for', async () => {
-    const { store, seen } = countingStore(image);
-    const cache = new ThumbnailCache(join(dir, 'ahead'), store);
-    const resize = { mode: 'lfit' as const, height: 90 };
-    cache.ahead('b', info('early.jpg', image.length), resize);
-    await cache.settled();
-    assert.equal(seen.reads, 1);
-    const early = await cache.get('b', info('early.jpg', image.length), resize);
-    assert.equal((await sharp(early.data).metadata()).height, 90);
-    assert.equal(seen.reads, 1, 'served from the file made ahead');
-    cache.ahead('b', info('early.jpg', image.length), resize);
-    await cache.settled();
-    assert.equal(seen.reads, 1, 'made ahead only once');
-
-    // 60 previews ahead; one asked for meanwhile is made before the ahead ones still waiting.
-    for (let i = 0; i < 60; i++) cache.ahead('b', info(`bg${i}.jpg`, image.length), resize);
-    const readsBefore = seen.reads;
-    await cache.get('b', info('wanted.jpg', image.length), resize);
-    const aheadDone = seen.reads - readsBefore - 1;
-    assert.ok(aheadDone < 30, `${aheadDone} ahead previews were read before the one asked for`);
-    // One already queued ahead that a client now asks for moves up too, and is made once.
-    for (let i = 0; i < 60; i++) cache.ahead('b', info(`bg2-${i}.jpg`, image.length), resize);
-    const mark = seen.reads;
-    await cache.get('b', info('bg2-59.jpg', image.length), resize);
-    assert.ok(seen.reads - mark < 30, `${seen.reads - mark} reads before the promoted one was done`);
-    await cache.settled();
-    assert.equal(seen.reads, readsBefore + 1 + 120, 'every preview read once');
   });
 });

@@ -73,28 +73,6 @@ export class ObjectUrls {
     return this.url(origin, parseObsPath(source, 'source'), process);
   }
 
-  /**
-   * Starts making the resized images (`process`) of the sample files `sources` in the background:
-   * the previews a client was just handed URLs of, so their making overlaps the client's turnaround
-   * and is not held to the few connections it fetches them over. Nothing waits on it; a source that
-   * cannot be read is left for the client's own request to report.
-   */
-  ahead(sources: readonly string[], process: string): void {
-    if (!process) return;
-    const resize = parseImageProcess(process, 'process');
-    const paths = sources.filter((s) => s.startsWith('/') || /^(obs|s3):\/\//.test(s));
-    // After the answer that hands out the URLs has gone: it is what the client waits for first.
-    setImmediate(() => {
-      for (const source of paths) {
-        void (async () => {
-          const path = parseObsPath(source, 'source');
-          const info = await this.store.head(path.bucket, path.key);
-          if (info) this.thumbnails.ahead(path.bucket, info, resize);
-        })().catch(() => undefined);
-      }
-    });
-  }
-
   /** Answers a request for a URL: the object (or its resized image) when the signature names it and has not expired. */
   async open(req: ObjectUrlRequest): Promise<ObjectAnswer> {
     const process = req.process ?? '';

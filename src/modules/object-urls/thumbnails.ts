@@ -5,8 +5,6 @@
 // MAX_JOBS resizes run at once (one per core), so a page of previews cannot take more than the
 // machine has. Reading a source and writing its entry wait on the disk, not the CPU, so they overlap
 // other resizes; at most 2 x MAX_JOBS makings are under way, which bounds the sources held in memory.
-// An image is answered once resized; its file is written after. The previews a client is about to
-// ask for can be made ahead, in the background, behind every image a client already waits for.
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
@@ -23,8 +21,6 @@ export const MAX_SOURCE_BYTES = 64 * 1024 * 1024;
 /** Decoded pixels sharp may allocate for one source (about 8k x 6k). */
 const MAX_SOURCE_PIXELS = 50_000_000;
 const MAX_JOBS = Math.max(2, availableParallelism());
-/** Background makings that may wait at once; past that, ahead() asks for nothing more. */
-const MAX_AHEAD = 400;
 /** A cache hit refreshes an entry's time at most this often (its time orders the eviction). */
 const TOUCH_AFTER_MS = 3_600_000;
 
@@ -35,50 +31,23 @@ export interface Thumbnail {
 
 const typeOf = (data: Buffer): Thumbnail['contentType'] => (data[0] === 0x89 && data[1] === 0x50 ? 'image/png' : 'image/jpeg');
 
-/** A place in a gate's queue; a background one waits behind every foreground one until promoted. */
-interface Turn {
-  background: boolean;
-  go?: () => void;
-}
-
-/**
- * At most `size` tasks run at once; the others wait their turn, in order, foreground ones (a client
- * waits on them) before background ones.
- */
+/** At most `size` tasks run at once; the others wait their turn, in order. */
 class Gate {
-  private readonly waiting: Turn[] = [];
-  private readonly later: Turn[] = [];
+  private readonly waiting: Array<() => void> = [];
   private running = 0;
 
   constructor(private readonly size: number) {}
 
-  /** Background tasks waiting. */
-  get backlog(): number {
-    return this.later.length;
-  }
-
-  async run<T>(fn: () => Promise<T>, turn: Turn = { background: false }): Promise<T> {
-    if (this.running >= this.size) {
-      await new Promise<void>((resolve) => {
-        turn.go = resolve;
-        (turn.background ? this.later : this.waiting).push(turn);
-      });
-    } else this.running++;
+  async run<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.running >= this.size) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else this.running++;
     try {
       return await fn();
     } finally {
-      const next = this.waiting.shift() ?? this.later.shift();
-      if (next) next.go!();
+      const next = this.waiting.shift();
+      if (next) next();
       else this.running--;
     }
-  }
-
-  /** A background task a client now waits on queues with the foreground ones. */
-  promote(turn: Turn): void {
-    if (!turn.background) return;
-    turn.background = false;
-    const at = this.later.indexOf(turn);
-    if (at >= 0) this.waiting.push(...this.later.splice(at, 1));
   }
 }
 
@@ -100,14 +69,13 @@ async function resized(source: Buffer, resize: Resize): Promise<Thumbnail> {
 }
 
 export class ThumbnailCache {
-  private readonly making = new Map<string, { thumb: Promise<Thumbnail>; turn: Turn }>();
+  private readonly making = new Map<string, Promise<Thumbnail>>();
   /** Makings in progress (a source read, resized and written); bounds the sources held in memory. */
   private readonly jobs = new Gate(2 * MAX_JOBS);
   /** Resizes running: the CPU-bound part. */
   private readonly cpu = new Gate(MAX_JOBS);
   /** Bytes in the cache folder, once counted (lazily, on the first write). */
   private bytes: number | undefined;
-  private folderMade = false;
 
   constructor(
     private readonly dir: string,
@@ -117,53 +85,20 @@ export class ThumbnailCache {
 
   /** The resized image of the object `info` (head's answer) in `bucket`. */
   async get(bucket: string, info: ObjectInfo, resize: Resize): Promise<Thumbnail> {
-    const name = this.nameOf(bucket, info, resize);
-    const joined = this.join(name);
-    if (joined) return joined;
-    const cached = await this.read(join(this.dir, name));
-    if (cached) return cached;
-    // Another request may have started it while the cache was read.
-    return this.join(name) ?? this.start(name, bucket, info, resize, { background: false }).thumb;
-  }
-
-  /** The making of `name` under way, moved ahead of the background ones: a client waits on it now. */
-  private join(name: string): Promise<Thumbnail> | undefined {
-    const inFlight = this.making.get(name);
-    if (inFlight) this.jobs.promote(inFlight.turn);
-    return inFlight?.thumb;
-  }
-
-  /**
-   * Makes the resized image in the background, behind every image a client waits for, unless it is
-   * made, on its way, or MAX_AHEAD others already wait: for the previews a client is about to ask for.
-   */
-  ahead(bucket: string, info: ObjectInfo, resize: Resize): void {
-    const name = this.nameOf(bucket, info, resize);
-    if (this.making.has(name) || this.jobs.backlog >= MAX_AHEAD) return;
-    // A failure is the client's to see when it asks; nothing waits on this one.
-    this.start(name, bucket, info, resize, { background: true }).thumb.catch(() => undefined);
-  }
-
-  private nameOf(bucket: string, info: ObjectInfo, resize: Resize): string {
-    return createHash('sha256')
+    const name = createHash('sha256')
       .update([bucket, info.key, info.etag, info.size, info.lastModified.getTime(), resizeKey(resize)].join('\n'))
       .digest('hex');
-  }
-
-  /**
-   * One making: answered as soon as the image is resized; its entry stays in `making` until the file
-   * is written, so no second making starts meanwhile.
-   */
-  private start(name: string, bucket: string, info: ObjectInfo, resize: Resize, turn: Turn): { thumb: Promise<Thumbnail>; turn: Turn } {
     const file = join(this.dir, name);
-    const thumb = this.jobs.run(async () => (turn.background ? await this.read(file) : undefined) ?? this.make(bucket, info, resize), turn);
-    const entry = { thumb, turn };
-    this.making.set(name, entry);
-    void thumb
-      .then((t) => this.keep(file, t.data))
-      .catch(() => undefined)
-      .finally(() => this.making.delete(name));
-    return entry;
+    const inFlight = this.making.get(name);
+    if (inFlight) return inFlight;
+    const cached = await this.read(file);
+    if (cached) return cached;
+    let job = this.making.get(name);
+    if (!job) {
+      job = this.jobs.run(() => this.make(bucket, info, resize, file)).finally(() => this.making.delete(name));
+      this.making.set(name, job);
+    }
+    return job;
   }
 
   private async read(file: string): Promise<Thumbnail | undefined> {
@@ -176,25 +111,22 @@ export class ThumbnailCache {
     }
   }
 
-  private async make(bucket: string, info: ObjectInfo, resize: Resize): Promise<Thumbnail> {
+  private async make(bucket: string, info: ObjectInfo, resize: Resize, file: string): Promise<Thumbnail> {
     if (info.size > MAX_SOURCE_BYTES) throw objectUrlErrors.unreadableSample(`/${bucket}/${info.key}: ${info.size} bytes is too large to make a preview of`);
     const source = await this.store.readBuffer(bucket, info.key, MAX_SOURCE_BYTES);
+    let thumb: Thumbnail;
     try {
-      return await this.cpu.run(() => resized(source, resize));
+      thumb = await this.cpu.run(() => resized(source, resize));
     } catch (e) {
       throw objectUrlErrors.unreadableSample(`/${bucket}/${info.key} is not an image a preview can be made of: ${e instanceof Error ? e.message : String(e)}`);
     }
-  }
-
-  /** Waits for the cache files being written (tests look at the folder). */
-  async settled(): Promise<void> {
-    while (this.making.size > 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    await this.keep(file, thumb.data).catch(() => undefined);
+    return thumb;
   }
 
   /** Writes an entry (whole, by rename) and trims the cache to its budget. */
   private async keep(file: string, data: Buffer): Promise<void> {
-    if (!this.folderMade) await mkdir(this.dir, { recursive: true });
-    this.folderMade = true;
+    await mkdir(this.dir, { recursive: true });
     const tmp = join(this.dir, `.tmp-${randomUUID()}`);
     await writeFile(tmp, data);
     await rename(tmp, file);

@@ -110,12 +110,6 @@ export class SampleQueries {
     if (whole && req.offset <= ANCHOR_STEP && total >= 2 * ANCHOR_STEP) this.anchors.warm(dataset.id);
     const byNo = new Map(refs.map((l) => [l.no, l]));
     const source = (r: SampleRow) => this.urls.forSource(origin, r.source, r.sample_type === IMAGE_SAMPLE ? process : '');
-    // The previews listed are what a console asks for next: their making starts now, in the background.
-    if (process)
-      this.urls.ahead(
-        rows.filter((r) => r.sample_type === IMAGE_SAMPLE).map((r) => r.source),
-        process,
-      );
     return { sample_count: total, samples: rows.map((r) => sampleView(r, byNo, source(r))) };
   }
 
