@@ -171,7 +171,12 @@ export const settings = [
     default: '15',
   },
   { flag: 'task-lease', env: 'ATELIER_TASK_LEASE', about: "seconds before another replica takes over a dead replica's background task", default: '30' },
-  { flag: 'executor', env: 'ATELIER_EXECUTOR', about: 'where training jobs run: local (processes on this host) or kubernetes', default: 'local' },
+  {
+    flag: 'executor',
+    env: 'ATELIER_EXECUTOR',
+    about: 'where training jobs, notebooks, real-time services and intelligent tasks run: local (processes on this host) or kubernetes',
+    default: 'local',
+  },
   { flag: 'kube-config', env: 'ATELIER_KUBE_CONFIG', about: 'kubeconfig of the kubernetes executor (empty: in-cluster, then $KUBECONFIG)', default: '' },
   { flag: 'kube-namespace', env: 'ATELIER_KUBE_NAMESPACE', about: "namespace of the kubernetes executor's workloads (empty: the context's)", default: '' },
   {
