@@ -6,23 +6,19 @@
 // MODEL_SERVER_PORT and says which version it is. OOM-killed and ImagePullBackOff pods show in the status and events;
 // an update changes the weights and the instances; a restart mid-deploy resumes; an orphan is deleted; delete removes all.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { AppsV1Api, CoreV1Api, NetworkingV1Api, type V1Pod } from '@kubernetes/client-node';
-import S3rver from 's3rver';
 import { AtelierClient } from '#src/client/index.ts';
 import { buildApp, type AtelierApp } from '#src/app.ts';
 import { resourceSelector } from '#src/runtime/kubernetes/labels.ts';
 import { LABEL_MODEL, MODEL_SERVER_PORT, serviceObjectName, serviceVersionName, serviceVersionObjects } from '#src/runtime/kubernetes/service-manifest.ts';
 import { serviceStagingName } from '#src/runtime/kubernetes/service-objects.ts';
-import { restartedApp, startTestApp, type TestApp } from '../../helpers/app.ts';
+import { restartedApp, type TestApp } from '../../helpers/app.ts';
 import { kubeTestServerSkip, startKubeTestServer, until, type KubeTestServer } from '../../helpers/kube.ts';
 import { importModel, onnxPackage, putPackage } from '../../models/fixtures.ts';
-import { executorIdentity } from './executor-identity.ts';
+import { startAtelierOnCluster, type AtelierOnCluster } from './atelier-on-cluster.ts';
 import { registerNode, settlePod, type PodOutcome } from './test-kubelet.ts';
 
 const NS = 'atelier-services';
@@ -38,9 +34,7 @@ describe('real-time services on the kubernetes executor', { skip: kubeTestServer
   let core: CoreV1Api;
   let apps: AppsV1Api;
   let net: NetworkingV1Api;
-  let s3: S3rver;
-  let s3dir: string;
-  let identityDir: string;
+  let onCluster: AtelierOnCluster;
   let t: TestApp;
   let app: AtelierApp;
   let client: AtelierClient;
@@ -71,38 +65,19 @@ describe('real-time services on the kubernetes executor', { skip: kubeTestServer
     core = kube.kc.makeApiClient(CoreV1Api);
     apps = kube.kc.makeApiClient(AppsV1Api);
     net = kube.kc.makeApiClient(NetworkingV1Api);
-    // Atelier runs as its own ServiceAccount with the executor's Role: the Role is shown to be enough for services.
-    identityDir = mkdtempSync(join(tmpdir(), 'ksvc-kc-'));
-    const identity = join(identityDir, 'kubeconfig');
-    writeFileSync(identity, (await executorIdentity(kube, NS)).exportConfig(), { mode: 0o600 });
     await registerNode(core, 'node-a', {}, { cpu: '8', memory: '32Gi' });
-    s3dir = mkdtempSync(join(tmpdir(), 'ksvc-s3rver-'));
-    s3 = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory: s3dir });
-    const { port } = (await s3.run()) as { port: number };
-    t = await startTestApp({
-      ATELIER_EXECUTOR: 'kubernetes',
-      ATELIER_KUBE_CONFIG: identity,
-      ATELIER_KUBE_NAMESPACE: NS,
-      ATELIER_KUBE_IMAGE: IMAGE,
-      ATELIER_OBJECT_STORE: 's3',
-      ATELIER_S3_ENDPOINT: `http://127.0.0.1:${port}`,
-      ATELIER_S3_ACCESS_KEY: 'S3RVER',
-      ATELIER_S3_SECRET_KEY: 'S3RVER',
-    });
+    // Atelier runs as its own ServiceAccount with the executor's Role: the Role is shown to be enough for services.
+    onCluster = await startAtelierOnCluster(kube, NS, IMAGE);
+    t = onCluster.t;
     app = t.atelier;
     client = t.client;
-    await app.recover();
-    app.startBackground();
     modelA = await importModel(client, await putPackage(t, BUCKET, 'a', onnxPackage()), 'kube-linear', '1.0.0');
     modelB = await importModel(client, await putPackage(t, BUCKET, 'b', onnxPackage()), 'kube-linear', '2.0.0');
   });
   after(async () => {
     await app?.close();
-    await t?.close();
+    await onCluster?.close();
     for (const s of servers.values()) s.close();
-    await s3?.close();
-    if (s3dir) rmSync(s3dir, { recursive: true, force: true });
-    if (identityDir) rmSync(identityDir, { recursive: true, force: true });
     await kube?.stop();
   });
 

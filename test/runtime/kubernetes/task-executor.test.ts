@@ -11,7 +11,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { BatchV1Api, CoreV1Api, SchedulingV1Api, type V1Job, type V1Pod } from '@kubernetes/client-node';
-import S3rver from 's3rver';
 import type { AtelierApp } from '#src/app.ts';
 import type { AtelierClient } from '#src/client/index.ts';
 import { LEARNER_IN, LEARNER_OUT } from '#src/modules/intelligent-tasks/kube-learner.ts';
@@ -23,7 +22,7 @@ import { restartedApp, startTestApp, type TestApp } from '../../helpers/app.ts';
 import { kubeTestServerSkip, startKubeTestServer, until, type KubeTestServer } from '../../helpers/kube.ts';
 import { createBody, datasetReady } from '../../datasets/fixtures.ts';
 import { generator, sentence, TOPIC_NAMES } from '../../intelligent-tasks/fixtures.ts';
-import { executorIdentity } from './executor-identity.ts';
+import { startAtelierOnCluster, type AtelierOnCluster } from './atelier-on-cluster.ts';
 import { registerNode, settlePod, type PodOutcome } from './test-kubelet.ts';
 
 const NS = 'atelier-tasks-exec';
@@ -49,9 +48,7 @@ describe('intelligent tasks on the kubernetes executor', { skip: kubeTestServerS
   let kube: KubeTestServer;
   let core: CoreV1Api;
   let batch: BatchV1Api;
-  let s3: S3rver;
-  let s3dir: string;
-  let kcDir: string;
+  let onCluster: AtelierOnCluster;
   let t: TestApp;
   let app: AtelierApp;
   let client: AtelierClient;
@@ -63,28 +60,12 @@ describe('intelligent tasks on the kubernetes executor', { skip: kubeTestServerS
     kube = await startKubeTestServer({ controllers: true });
     core = kube.kc.makeApiClient(CoreV1Api);
     batch = kube.kc.makeApiClient(BatchV1Api);
-    // Atelier runs as its own ServiceAccount with the executor's Role: the Role is shown to be enough for tasks.
-    kcDir = mkdtempSync(join(tmpdir(), 'ktask-kc-'));
-    const identity = join(kcDir, 'kubeconfig');
-    writeFileSync(identity, (await executorIdentity(kube, NS)).exportConfig(), { mode: 0o600 });
     await registerNode(core, 'node-a', {}, { cpu: '4', memory: '16Gi' });
-    s3dir = mkdtempSync(join(tmpdir(), 'ktask-s3rver-'));
-    s3 = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory: s3dir });
-    const { port } = (await s3.run()) as { port: number };
-    t = await startTestApp({
-      ATELIER_EXECUTOR: 'kubernetes',
-      ATELIER_KUBE_CONFIG: identity,
-      ATELIER_KUBE_NAMESPACE: NS,
-      ATELIER_KUBE_IMAGE: IMAGE,
-      ATELIER_OBJECT_STORE: 's3',
-      ATELIER_S3_ENDPOINT: `http://127.0.0.1:${port}`,
-      ATELIER_S3_ACCESS_KEY: 'S3RVER',
-      ATELIER_S3_SECRET_KEY: 'S3RVER',
-    });
+    // Atelier runs as its own ServiceAccount with the executor's Role: the Role is shown to be enough for tasks.
+    onCluster = await startAtelierOnCluster(kube, NS, IMAGE);
+    t = onCluster.t;
     app = t.atelier;
     client = t.client;
-    await app.recover();
-    app.startBackground();
     const objects = app.context.objectStore;
     await objects.ensureBucket(BUCKET);
     const rand = generator(11);
@@ -103,10 +84,7 @@ describe('intelligent tasks on the kubernetes executor', { skip: kubeTestServerS
   });
   after(async () => {
     await app?.close();
-    await t?.close();
-    await s3?.close();
-    if (s3dir) rmSync(s3dir, { recursive: true, force: true });
-    if (kcDir) rmSync(kcDir, { recursive: true, force: true });
+    await onCluster?.close();
     await kube?.stop();
   });
 
