@@ -21,5 +21,8 @@ export function resourceLabels(kind: ResourceKind, id: string, projectId: string
   return { [LABEL_MANAGED]: MANAGER, [LABEL_KIND]: kind, [LABEL_ID]: id, [LABEL_PROJECT]: projectId };
 }
 
+/** The label selector of every object Atelier manages for one kind of resource. */
+export const kindSelector = (kind: ResourceKind) => `${LABEL_MANAGED}=${MANAGER},${LABEL_KIND}=${kind}`;
+
 /** The label selector of every object of one resource. */
-export const resourceSelector = (kind: ResourceKind, id: string) => `${LABEL_MANAGED}=${MANAGER},${LABEL_KIND}=${kind},${LABEL_ID}=${id}`;
+export const resourceSelector = (kind: ResourceKind, id: string) => `${kindSelector(kind)},${LABEL_ID}=${id}`;

@@ -1,27 +1,15 @@
 // Creating, scaling and removing a notebook instance's objects. Creating keeps what already exists (a retry or a second
 // replica makes nothing twice) and then sets the StatefulSet's replicas; a stop scales to 0, which keeps the volume's
 // claim; removing deletes every object of the instance (the claim goes with the StatefulSet) and tolerates objects gone.
-import { AppsV1Api, CoreV1Api, NetworkingV1Api, type KubeConfig, type V1StatefulSet } from '@kubernetes/client-node';
+import { type V1StatefulSet } from '@kubernetes/client-node';
+import { NamespacedApis } from './namespaced-apis.ts';
 import { createOrKeep, deleteIfThere } from './api-calls.ts';
-import { LABEL_ID, LABEL_KIND, LABEL_MANAGED, MANAGER } from './labels.ts';
+import { kindSelector, LABEL_ID } from './labels.ts';
 import { notebookObjectName, type NotebookObjects } from './notebook-manifest.ts';
 
-export const NOTEBOOK_SELECTOR = `${LABEL_MANAGED}=${MANAGER},${LABEL_KIND}=notebook`;
+export const NOTEBOOK_SELECTOR = kindSelector('notebook');
 
-export class NotebookClient {
-  private readonly core: CoreV1Api;
-  private readonly apps: AppsV1Api;
-  private readonly net: NetworkingV1Api;
-
-  constructor(
-    kc: KubeConfig,
-    readonly namespace: string,
-  ) {
-    this.core = kc.makeApiClient(CoreV1Api);
-    this.apps = kc.makeApiClient(AppsV1Api);
-    this.net = kc.makeApiClient(NetworkingV1Api);
-  }
-
+export class NotebookClient extends NamespacedApis {
   /**
    * Creates what is missing (the token Secret, ServiceAccount, NetworkPolicy, headless Service, then the StatefulSet); a
    * StatefulSet that exists gets the replicas of `o`. Only the verbs of rbac-manifest.ts are used.

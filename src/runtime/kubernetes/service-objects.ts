@@ -3,30 +3,18 @@
 // replica makes nothing twice); a version whose Deployment exists gets the new spec by patch (instances, environment).
 // Removal tolerates objects already gone. Only the verbs of rbac-manifest.ts are used (secrets cannot be listed: their
 // names come from the versions' Deployments and Services, and from the versions the caller names).
-import { AppsV1Api, CoreV1Api, NetworkingV1Api, type KubeConfig, type V1Deployment, type V1Secret } from '@kubernetes/client-node';
+import { type V1Deployment, type V1Secret } from '@kubernetes/client-node';
+import { NamespacedApis } from './namespaced-apis.ts';
 import { createOrKeep, deleteIfThere } from './api-calls.ts';
-import { LABEL_ID, LABEL_KIND, LABEL_MANAGED, MANAGER } from './labels.ts';
+import { kindSelector, LABEL_ID } from './labels.ts';
 import { LABEL_MODEL, serviceObjectName, serviceVersionName, type ServiceSharedObjects, type ServiceVersionObjects } from './service-manifest.ts';
 
-export const SERVICE_SELECTOR = `${LABEL_MANAGED}=${MANAGER},${LABEL_KIND}=service`;
+export const SERVICE_SELECTOR = kindSelector('service');
 
 /** The staging Secret of one version of a service. */
 export const serviceStagingName = (serviceId: string, modelId: string) => `${serviceVersionName(serviceId, modelId)}-stage`;
 
-export class ServiceObjectsClient {
-  private readonly core: CoreV1Api;
-  private readonly apps: AppsV1Api;
-  private readonly net: NetworkingV1Api;
-
-  constructor(
-    kc: KubeConfig,
-    readonly namespace: string,
-  ) {
-    this.core = kc.makeApiClient(CoreV1Api);
-    this.apps = kc.makeApiClient(AppsV1Api);
-    this.net = kc.makeApiClient(NetworkingV1Api);
-  }
-
+export class ServiceObjectsClient extends NamespacedApis {
   async applyShared(o: ServiceSharedObjects): Promise<void> {
     const namespace = this.namespace;
     await Promise.all([

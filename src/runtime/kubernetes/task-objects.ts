@@ -1,27 +1,15 @@
 // Creating, finding and removing a task's objects (its Job, ServiceAccount, NetworkPolicy and staging Secret). As for
 // training jobs, creating keeps what already exists (a retry, a restarted server or a second replica makes nothing
 // twice) and removing tolerates what is already gone; the Job goes with its pods (background propagation).
-import { BatchV1Api, CoreV1Api, NetworkingV1Api, type KubeConfig, type V1Job, type V1Secret } from '@kubernetes/client-node';
+import { type V1Job, type V1Secret } from '@kubernetes/client-node';
+import { NamespacedApis } from './namespaced-apis.ts';
 import { createOrKeep, deleteIfThere, isCode } from './api-calls.ts';
-import { LABEL_ID, LABEL_KIND, LABEL_MANAGED, MANAGER } from './labels.ts';
+import { kindSelector, LABEL_ID } from './labels.ts';
 import { LABEL_TASK_TYPE, taskObjectName, type TaskObjects, type TaskType } from './task-manifest.ts';
 
 export const taskStagingSecretName = (taskId: string) => `${taskObjectName(taskId)}-staging`;
 
-export class TaskJobClient {
-  private readonly core: CoreV1Api;
-  private readonly batch: BatchV1Api;
-  private readonly net: NetworkingV1Api;
-
-  constructor(
-    kc: KubeConfig,
-    readonly namespace: string,
-  ) {
-    this.core = kc.makeApiClient(CoreV1Api);
-    this.batch = kc.makeApiClient(BatchV1Api);
-    this.net = kc.makeApiClient(NetworkingV1Api);
-  }
-
+export class TaskJobClient extends NamespacedApis {
   /** Creates what is missing: the ServiceAccount, NetworkPolicy and staging Secret together, then the Job that needs them. */
   async apply(o: TaskObjects & { secret: V1Secret }): Promise<'created' | 'existed'> {
     const namespace = this.namespace;
@@ -64,7 +52,7 @@ export class TaskJobClient {
 
   /** The Jobs Atelier manages for tasks of one type. */
   async listJobs(type: TaskType): Promise<V1Job[]> {
-    const labelSelector = `${LABEL_MANAGED}=${MANAGER},${LABEL_KIND}=task,${LABEL_TASK_TYPE}=${type}`;
+    const labelSelector = `${kindSelector('task')},${LABEL_TASK_TYPE}=${type}`;
     return (await this.batch.listNamespacedJob({ namespace: this.namespace, labelSelector })).items;
   }
 

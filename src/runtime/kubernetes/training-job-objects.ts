@@ -1,26 +1,14 @@
 // Creating, finding and removing a training job's objects. Creating is idempotent (an object that already exists is
 // kept: a second replica or a retry after a crash makes nothing twice); removing deletes the Job with its pods
 // (background propagation) and the job's Service, ServiceAccount and NetworkPolicy, and tolerates objects already gone.
-import { BatchV1Api, CoreV1Api, NetworkingV1Api, type KubeConfig, type V1Job, type V1Secret } from '@kubernetes/client-node';
+import { type V1Job, type V1Secret } from '@kubernetes/client-node';
+import { NamespacedApis } from './namespaced-apis.ts';
 import { createOrKeep, deleteIfThere } from './api-calls.ts';
-import { LABEL_ID, LABEL_KIND, LABEL_MANAGED, MANAGER } from './labels.ts';
+import { kindSelector, LABEL_ID } from './labels.ts';
 import { trainingJobObjectName, type TrainingJobObjects } from './training-job-manifest.ts';
 import { stagingSecretName } from './training-job-staging.ts';
 
-export class TrainingJobClient {
-  private readonly core: CoreV1Api;
-  private readonly batch: BatchV1Api;
-  private readonly net: NetworkingV1Api;
-
-  constructor(
-    kc: KubeConfig,
-    readonly namespace: string,
-  ) {
-    this.core = kc.makeApiClient(CoreV1Api);
-    this.batch = kc.makeApiClient(BatchV1Api);
-    this.net = kc.makeApiClient(NetworkingV1Api);
-  }
-
+export class TrainingJobClient extends NamespacedApis {
   /**
    * Creates what is missing: the ServiceAccount, the NetworkPolicy, the Service and the staging Secret (when there is
    * one) together, then the Job, whose pods need them (one round trip before the Job rather than four).
@@ -58,7 +46,7 @@ export class TrainingJobClient {
 
   /** The training-job Jobs Atelier manages in the namespace. */
   async listJobs(): Promise<V1Job[]> {
-    const list = await this.batch.listNamespacedJob({ namespace: this.namespace, labelSelector: `${LABEL_MANAGED}=${MANAGER},${LABEL_KIND}=training-job` });
+    const list = await this.batch.listNamespacedJob({ namespace: this.namespace, labelSelector: kindSelector('training-job') });
     return list.items;
   }
 

@@ -16,7 +16,7 @@ import {
   type V1Pod,
 } from '@kubernetes/client-node';
 import { mapTrainingJobStatus, type MappedStatus } from './job-status.ts';
-import { LABEL_ID, LABEL_KIND, LABEL_MANAGED, MANAGER } from './labels.ts';
+import { kindSelector, LABEL_ID } from './labels.ts';
 
 export interface TrainingJobStatusEvent {
   jobId: string;
@@ -47,7 +47,7 @@ export class TrainingJobWatch {
     private readonly opts: { restartMs?: number; kind?: keyof typeof WATCHED } = {},
   ) {
     const watched = WATCHED[opts.kind ?? 'training-job'];
-    const selector = `${LABEL_MANAGED}=${MANAGER},${LABEL_KIND}=${watched.kind}`;
+    const selector = kindSelector(watched.kind);
     const batch = kc.makeApiClient(BatchV1Api);
     const core = kc.makeApiClient(CoreV1Api);
     this.jobs = makeInformer(
