@@ -8,7 +8,7 @@ import type { KubeTarget } from '#src/runtime/kubernetes/kube-config.ts';
 import { listNodeCapacity } from '#src/runtime/kubernetes/node-capacity.ts';
 import { notebookObjectName, notebookObjects } from '#src/runtime/kubernetes/notebook-manifest.ts';
 import { NotebookClient } from '#src/runtime/kubernetes/notebook-objects.ts';
-import { NotebookWatch } from '#src/runtime/kubernetes/notebook-watch.ts';
+import { NotebookWatch, notebookPodState, type NotebookPodState } from '#src/runtime/kubernetes/notebook-watch.ts';
 import { poolPlacement } from '#src/runtime/kubernetes/pool-placement.ts';
 import { cpuSlices } from '#src/runtime/local/cpu-slices.ts';
 import { LocalPool } from '#src/runtime/local/local-pool.ts';
@@ -37,6 +37,11 @@ export class KubeNotebookEngine extends NotebookEngine {
   private readonly followed = new Map<string, { first: boolean }>();
   /** The last waiting reason recorded for each instance, so each is recorded once. */
   private readonly lastReason = new Map<string, string>();
+  /**
+   * The failure each instance's pod showed when the watch reported it, until the next start: the StatefulSet controller
+   * replaces a Failed pod at once, so by the time a check (or an adoption after a restart) reads the cache it may be gone.
+   */
+  private readonly failures = new Map<string, NotebookPodState>();
   /** One check at a time per instance: the watch reports changes faster than the database takes them. */
   private readonly checks = new Map<string, Promise<void>>();
   private leaseTimer: NodeJS.Timeout | undefined;
@@ -52,7 +57,11 @@ export class KubeNotebookEngine extends NotebookEngine {
     super(...args);
     this.clusterPool = LocalPool.dedicated([...this.pools.publicPool.nodes()]);
     this.client = new NotebookClient(kube.target.kc, kube.target.namespace);
-    this.podWatch = new NotebookWatch(kube.target.kc, kube.target.namespace, (id) => this.check(id));
+    this.podWatch = new NotebookWatch(kube.target.kc, kube.target.namespace, (id, pod) => {
+      const state = pod ? notebookPodState(pod) : undefined;
+      if (state?.kind === 'failed' && !this.failures.has(id)) this.failures.set(id, state);
+      void this.check(id);
+    });
     this.watching = this.podWatch.start().catch((err: unknown) => this.log.error({ err }, 'the notebook watch did not start'));
   }
 
@@ -135,6 +144,7 @@ export class KubeNotebookEngine extends NotebookEngine {
       action_progress: JSON.stringify(progress(id, 2)),
       update_at: this.clock.now(),
     });
+    this.failures.delete(id);
     const made = await this.client.apply(objects);
     this.followed.set(id, { first });
     this.lastReason.delete(id);
@@ -150,6 +160,7 @@ export class KubeNotebookEngine extends NotebookEngine {
   /** The start failed: the StatefulSet goes to 0 (the claim stays), the share is given back, the reason recorded. */
   private async fail(id: string, first: boolean, reason: string, from: NotebookStatus[] = ['INIT', 'CREATING', 'STARTING']): Promise<void> {
     this.followed.delete(id);
+    this.failures.delete(id);
     await this.client.scale(notebookObjectName(id), 0).catch((err: unknown) => this.log.warn({ err, notebook: id }, 'scaling a failed notebook to 0'));
     this.release(id);
     const status: NotebookStatus = from.includes('RUNNING') ? 'ERROR' : first ? 'CREATE_FAILED' : 'START_FAILED';
@@ -175,7 +186,7 @@ export class KubeNotebookEngine extends NotebookEngine {
     if (!f || this.stopping.has(id) || this.closed) return;
     const row = await this.store.getById(id);
     if (!row) return;
-    const state = this.podWatch.podState(id);
+    const state = this.failures.get(id) ?? this.podWatch.podState(id);
     const pod = `${notebookObjectName(id)}-0`;
     if (row.status === 'CREATING' || row.status === 'STARTING') {
       if (state.kind === 'ready') {
@@ -247,6 +258,7 @@ export class KubeNotebookEngine extends NotebookEngine {
 
   override async removeFiles(id: string): Promise<void> {
     this.followed.delete(id);
+    this.failures.delete(id);
     await this.client.remove(id);
     await super.removeFiles(id);
   }

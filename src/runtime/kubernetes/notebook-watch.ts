@@ -28,7 +28,7 @@ export function notebookPodState(pod: V1Pod | undefined): NotebookPodState {
 }
 
 export class NotebookWatch extends WorkloadWatch<V1StatefulSet> {
-  constructor(kc: KubeConfig, namespace: string, onChange: (notebookId: string) => void) {
+  constructor(kc: KubeConfig, namespace: string, onChange: (notebookId: string, pod?: V1Pod) => void) {
     const apps = kc.makeApiClient(AppsV1Api);
     const path = `/apis/apps/v1/namespaces/${namespace}/statefulsets`;
     super(kc, namespace, NOTEBOOK_SELECTOR, { path, list: () => apps.listNamespacedStatefulSet({ namespace, labelSelector: NOTEBOOK_SELECTOR }) }, onChange);

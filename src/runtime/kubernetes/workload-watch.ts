@@ -1,6 +1,6 @@
 // Watches on one kind of workload object (Deployments of services, StatefulSets of notebooks) and their pods, both
 // selected by Atelier's labels: informers keep a cache, and every change to a resource's objects calls `onChange` with
-// the resource id its labels carry. A watch that breaks is started again (the informer lists afresh).
+// the resource id its labels carry (and the pod, for a pod's change). A watch that breaks is started again (the informer lists afresh).
 import {
   CoreV1Api,
   makeInformer,
@@ -39,7 +39,7 @@ export class WorkloadWatch<T extends KubernetesObject> {
     readonly namespace: string,
     selector: string,
     kind: WatchedKind<T>,
-    onChange: (id: string) => void,
+    onChange: (id: string, pod?: V1Pod) => void,
   ) {
     const core = kc.makeApiClient(CoreV1Api);
     this.owners = makeInformer(kc, kind.path, kind.list, selector);
@@ -47,7 +47,7 @@ export class WorkloadWatch<T extends KubernetesObject> {
     for (const informer of [this.owners, this.pods] as const) {
       const changed = (obj: KubernetesObject) => {
         const id = obj.metadata?.labels?.[LABEL_ID];
-        if (id) onChange(id);
+        if (id) onChange(id, informer === this.pods ? (obj as V1Pod) : undefined);
       };
       const i = informer as Informer<KubernetesObject>;
       i.on('add', changed);

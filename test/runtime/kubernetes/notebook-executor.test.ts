@@ -198,7 +198,9 @@ describe('notebooks on the kubernetes executor', { skip: kubeTestServerSkip() },
     const proxied = await client.http.raw('GET', `${path}api/status`);
     assert.equal(proxied.status, 200);
     // The restarted server follows the adopted pod: its end is the instance's ERROR, with the kubelet's reason.
+    // The StatefulSet controller replaces a Failed pod at once; here the replacement wins the race with the check.
     await settle(id, { kind: 'oom-killed' });
+    await podEnded(id);
     const broken = await waitStatus(id, 'ERROR');
     assert.match(broken.fail_reason ?? '', /OOMKilled/);
     assert.equal(await replicas(id), 0, 'scaled to 0, the claim kept');
