@@ -201,12 +201,19 @@ describe('export tasks (#57-#59)', () => {
   });
 
   test('a chosen part: search conditions (ORed), sample ids and sample state', async () => {
+    // Fields the spec does not name are accepted and not echoed (the response check fails on an undeclared field).
+    const unnamed = { vendor_hint: 'x' };
     const cat = await exportTask(t.client, classify, {
       path: '/exp/cls/cats/',
       export_type: 3,
-      export_params: { sample_state: '', search_conditions: [{ label_list: { labels: [{ name: 'cat' }] } }, { sample_name: 'plain.jpg' }] },
+      export_params: {
+        ...unnamed,
+        sample_state: '',
+        search_conditions: [{ ...unnamed, label_list: { labels: [{ name: 'cat' }] } }, { sample_name: 'plain.jpg' }],
+      },
     });
     const done = await taskDone(t.client, classify, cat.task_id);
+    assert.equal(done.export_params.search_conditions?.length, 2);
     assert.equal(done.total_sample_count, 3, 'two cats and plain.jpg');
     const lines = readFileSync(obs(`/exp/cls/cats/${cat.task_id}.manifest`), 'utf8')
       .trim()

@@ -2,7 +2,8 @@
 // family's selection), how the manifest writes paths and hard marks, and the parameters to echo.
 import { apiError } from '#src/core/errors.ts';
 import type { SampleSelection, SampleStateFilter } from '#src/modules/samples/index.ts';
-import { ExportType, type ExportParams, type ExportTaskRequest } from './export-schemas.ts';
+import { Value } from 'typebox/value';
+import { ExportParams, ExportType, type ExportTaskRequest } from './export-schemas.ts';
 
 export interface ExportChoices {
   selection: SampleSelection;
@@ -26,7 +27,9 @@ const invalid = (detail: string) => apiError(400, 'ModelArts.4384', `(${detail})
 
 /** The choices of a request; a value that cannot be served is a 400 naming its field. */
 export function exportChoices(body: ExportTaskRequest): ExportChoices {
-  const params: ExportParams = { clear_hard_property: true, export_dest: 'DIR', ratio_sample_usage: false, train_sample_ratio: '1.00', ...body.export_params };
+  // Fields the schema does not name are accepted and left out, so the answers (which echo the params) hold none.
+  const given = Value.Clean(ExportParams, structuredClone(body.export_params ?? {})) as ExportParams;
+  const params: ExportParams = { clear_hard_property: true, export_dest: 'DIR', ratio_sample_usage: false, train_sample_ratio: '1.00', ...given };
   let newDataset: ExportChoices['newDataset'];
   if (params.export_dest === 'NEW_DATASET') {
     if (!params.export_new_dataset_name) throw invalid('export_params.export_new_dataset_name is required with export_dest NEW_DATASET');
