@@ -109,7 +109,7 @@ export async function registerModules(app: FastifyInstance, ctx: AppContext): Pr
   await install(app, ctx, authorizations, starters);
   await install(app, ctx, objectUrls, starters);
   await install(app, ctx, resourceConfig, starters);
-  await install(app, ctx, resourceFlavorsModule(ctx), starters);
+  await install(app, ctx, resourceFlavorsModule({ ...ctx, log: app.log }), starters);
   await install(app, ctx, pluginTemplatesModule(), starters);
   await install(app, ctx, networks, starters);
   await install(app, ctx, pools, starters);

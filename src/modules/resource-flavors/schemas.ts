@@ -31,7 +31,7 @@ const FlavorLabels = Type.Object(
   {
     'os.modelarts/scope': Type.String({
       description:
-        'Workload types a slice of this flavor can run, comma-separated: Train (training jobs), Infer (services), Notebook (notebooks); all three here',
+        'Workload types a slice of this flavor can run, comma-separated: Train (training jobs), Infer (services), Notebook (notebooks); all three here, on either executor',
     }),
   },
   { description: 'Labels of the flavor, which labelSelector filters on' },
@@ -43,7 +43,7 @@ const Accelerator = (kind: string) =>
       type: Type.String({ description: `${kind} model` }),
       size: Type.String({ description: `How many ${kind}s one slice has` }),
     },
-    { description: `${kind}s of the flavor; absent: none (this host offers no ${kind} flavor, the local executor has no ${kind} to give)` },
+    { description: `${kind}s of the flavor; absent: none (no flavor here has one: the slices are of CPU and memory only)` },
   );
 
 const DataVolume = Type.Object({
@@ -62,13 +62,17 @@ const FlavorSpec = Type.Object(
     type: StringCodes(
       ['Dedicate', 'Logical'],
       { Dedicate: 'a node flavor a dedicated pool reserves slices of', Logical: 'a logical flavor of a shared pool' },
-      'Kind of flavor; always Dedicate here: each is a slice of this host that a dedicated pool can reserve',
+      'Kind of flavor; always Dedicate here: each is a slice of this host (of a cluster node on the kubernetes executor) that a dedicated pool can reserve',
     ),
-    cpuArch: StringCodes(['x86', 'arm64'], { x86: 'x86-64', arm64: '64-bit ARM' }, 'CPU architecture of this host'),
+    cpuArch: StringCodes(
+      ['x86', 'arm64'],
+      { x86: 'x86-64', arm64: '64-bit ARM' },
+      'CPU architecture of this host; on the kubernetes executor, of the largest schedulable node',
+    ),
     cpu: Type.String({ description: 'CPU cores of one slice: the vcpus of the notebook flavor and the cpu core_num of the training flavor of the same name' }),
     memory: Type.String({
       description:
-        'Memory of one slice, with unit Gi (4 GiB a core, bounded by the local pool): the memory of the training and notebook flavors of the same name',
+        'Memory of one slice, with unit Gi (4 GiB a core, bounded by the local pool, or on the kubernetes executor by the largest node): the memory of the training and notebook flavors of the same name',
     }),
     gpu: Type.Optional(Accelerator('GPU')),
     npu: Type.Optional(Accelerator('NPU')),
@@ -90,7 +94,7 @@ const FlavorStatus = Type.Object(
       StringCodes(['normal', 'soldout'], { normal: 'a slice fits now', soldout: 'a slice does not fit in what is free now' }, 'Sales status'),
       {
         description:
-          "Sales status per zone; the one zone is this host (named by its host name): normal while a slice fits in the local pool's free capacity now, else soldout",
+          "Sales status per zone. On the local executor the one zone is this host (named by its host name): normal while a slice fits in the local pool's free capacity now. On the kubernetes executor the zones are the nodes' topology.kubernetes.io/zone labels (a node without one counts under the kubeconfig's cluster name): normal while a Ready, schedulable node of the zone that no pool holds has the allocatable CPU and memory for a slice. Else soldout",
       },
     ),
   },
@@ -102,7 +106,7 @@ export const ResourceFlavor = Type.Object({
   kind: StringCodes(['ResourceFlavor'], { ResourceFlavor: 'a resource flavor' }, 'Resource kind'),
   metadata: Type.Object(
     {
-      name: Type.String({ description: 'Flavor name, modelarts.vm.cpu.<cores>u: the same id as the training and notebook flavor of that size' }),
+      name: Type.String({ description: 'Flavor name, modelarts.vm.cpu.<cores>u: the same id as the training, notebook and pool node flavor of that size' }),
       labels: FlavorLabels,
     },
     { description: 'Name and labels of the flavor' },
@@ -116,6 +120,7 @@ export const ListResourceFlavorsResponse = Type.Object({
   kind: StringCodes(['ResourceFlavorList'], { ResourceFlavorList: 'a list of resource flavors' }, 'Resource kind'),
   metadata: ListMetadata,
   items: Type.Array(ResourceFlavor, {
-    description: "This host's flavors, smallest first; the same for every project (flavors are the host's, not a project's resources)",
+    description:
+      "This host's flavors, smallest first; on the kubernetes executor the cluster's, cut up to its largest schedulable node (this host's when Atelier may not list nodes, which the log says). The same for every project: flavors are not a project's resources",
   }),
 });

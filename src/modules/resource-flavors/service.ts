@@ -1,23 +1,22 @@
-import { hostname } from 'node:os';
 import type { Static } from 'typebox';
 import { errors } from '#src/core/errors.ts';
-import type { LocalPool } from '#src/runtime/local/local-pool.ts';
-import { dataDiskGb, dataDiskType, hostArch, hostFlavors, type HostFlavor } from './host-flavors.ts';
+import { dataDiskGb, dataDiskType } from './host-flavors.ts';
 import { matchesLabels, parseLabelSelector } from './label-selector.ts';
+import type { FlavorOffer, FlavorSource } from './offer.ts';
 import type { ListResourceFlavorsQuery, ListResourceFlavorsResponse, ResourceFlavor } from './schemas.ts';
 
 const SCOPE = 'Train,Infer,Notebook';
 
 export class ResourceFlavorService {
   constructor(
-    private readonly pool: LocalPool,
+    private readonly source: FlavorSource,
     private readonly dataDir: string,
   ) {}
 
-  list(q: Static<typeof ListResourceFlavorsQuery>): Static<typeof ListResourceFlavorsResponse> {
+  async list(q: Static<typeof ListResourceFlavorsQuery>): Promise<Static<typeof ListResourceFlavorsResponse>> {
     const reqs = parseLabelSelector(q.labelSelector ?? '');
-    const flavors = hostFlavors(this.pool);
-    const all = flavors.map((f) => this.response(f, flavors)).filter((f) => matchesLabels(reqs, f.metadata.labels));
+    const { arch, offers } = await this.source.offers();
+    const all = offers.map((f) => this.response(f, offers, arch)).filter((f) => matchesLabels(reqs, f.metadata.labels));
     let start = 0;
     if (q.continue !== undefined) {
       start = all.findIndex((f) => f.metadata.name === q.continue);
@@ -33,23 +32,21 @@ export class ResourceFlavorService {
     };
   }
 
-  private response(f: HostFlavor, all: HostFlavor[]): Static<typeof ResourceFlavor> {
-    const free = this.pool.free();
-    const fits = f.amount.cpu <= free.cpu + 1e-9 && f.amount.memoryMb <= free.memoryMb;
+  private response(f: FlavorOffer, all: FlavorOffer[], arch: 'x86' | 'arm64'): Static<typeof ResourceFlavor> {
     return {
       apiVersion: 'v1',
       kind: 'ResourceFlavor',
       metadata: { name: f.name, labels: { 'os.modelarts/scope': SCOPE } },
       spec: {
         type: 'Dedicate',
-        cpuArch: hostArch(),
+        cpuArch: arch,
         cpu: String(f.amount.cpu),
         memory: `${Math.max(1, Math.floor(f.amount.memoryMb / 1024))}Gi`,
         dataVolumes: [{ volumeType: dataDiskType(this.dataDir), size: `${dataDiskGb(this.dataDir)}Gi` }],
         billingModes: [0],
         jobFlavors: all.filter((j) => j.amount.cpu <= f.amount.cpu && j.amount.memoryMb <= f.amount.memoryMb).map((j) => j.name),
       },
-      status: { phase: { [hostname()]: fits ? 'normal' : 'soldout' } },
+      status: { phase: f.phase },
     };
   }
 }
