@@ -5423,7 +5423,7 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example b5eb52efa30e4f6abff48f7a8963c8af
+                 * @example df500d543500496a9e63a1161cef535b
                  */
                 project_id: string;
             };
@@ -5531,7 +5531,7 @@ export interface operations {
                             /** @description How many matching flavors come after this page; absent on the last page */
                             remainingItemCount?: number;
                         };
-                        /** @description This host's flavors, smallest first; the same for every project (flavors are the host's, not a project's resources) */
+                        /** @description This host's flavors, smallest first; on the kubernetes executor the cluster's, cut up to its largest schedulable node (this host's when Atelier may not list nodes, which the log says). The same for every project: flavors are not a project's resources */
                         items: {
                             /**
                              * @description API version. v1: the only version
@@ -5545,38 +5545,38 @@ export interface operations {
                             kind: "ResourceFlavor";
                             /** @description Name and labels of the flavor */
                             metadata: {
-                                /** @description Flavor name, modelarts.vm.cpu.<cores>u: the same id as the training and notebook flavor of that size */
+                                /** @description Flavor name, modelarts.vm.cpu.<cores>u: the same id as the training, notebook and pool node flavor of that size */
                                 name: string;
                                 /** @description Labels of the flavor, which labelSelector filters on */
                                 labels: {
-                                    /** @description Workload types a slice of this flavor can run, comma-separated: Train (training jobs), Infer (services), Notebook (notebooks); all three here */
+                                    /** @description Workload types a slice of this flavor can run, comma-separated: Train (training jobs), Infer (services), Notebook (notebooks); all three here, on either executor */
                                     "os.modelarts/scope": string;
                                 };
                             };
                             /** @description What one slice of the flavor holds */
                             spec: {
                                 /**
-                                 * @description Kind of flavor; always Dedicate here: each is a slice of this host that a dedicated pool can reserve. Dedicate: a node flavor a dedicated pool reserves slices of; Logical: a logical flavor of a shared pool
+                                 * @description Kind of flavor; always Dedicate here: each is a slice of this host (of a cluster node on the kubernetes executor) that a dedicated pool can reserve. Dedicate: a node flavor a dedicated pool reserves slices of; Logical: a logical flavor of a shared pool
                                  * @enum {string}
                                  */
                                 type: "Dedicate" | "Logical";
                                 /**
-                                 * @description CPU architecture of this host. x86: x86-64; arm64: 64-bit ARM
+                                 * @description CPU architecture of this host; on the kubernetes executor, of the largest schedulable node. x86: x86-64; arm64: 64-bit ARM
                                  * @enum {string}
                                  */
                                 cpuArch: "x86" | "arm64";
                                 /** @description CPU cores of one slice: the vcpus of the notebook flavor and the cpu core_num of the training flavor of the same name */
                                 cpu: string;
-                                /** @description Memory of one slice, with unit Gi (4 GiB a core, bounded by the local pool): the memory of the training and notebook flavors of the same name */
+                                /** @description Memory of one slice, with unit Gi (4 GiB a core, bounded by the local pool, or on the kubernetes executor by the largest node): the memory of the training and notebook flavors of the same name */
                                 memory: string;
-                                /** @description GPUs of the flavor; absent: none (this host offers no GPU flavor, the local executor has no GPU to give) */
+                                /** @description GPUs of the flavor; absent: none (no flavor here has one: the slices are of CPU and memory only) */
                                 gpu?: {
                                     /** @description GPU model */
                                     type: string;
                                     /** @description How many GPUs one slice has */
                                     size: string;
                                 };
-                                /** @description NPUs of the flavor; absent: none (this host offers no NPU flavor, the local executor has no NPU to give) */
+                                /** @description NPUs of the flavor; absent: none (no flavor here has one: the slices are of CPU and memory only) */
                                 npu?: {
                                     /** @description NPU model */
                                     type: string;
@@ -5600,7 +5600,7 @@ export interface operations {
                             };
                             /** @description Whether the flavor can be had now */
                             status: {
-                                /** @description Sales status per zone; the one zone is this host (named by its host name): normal while a slice fits in the local pool's free capacity now, else soldout */
+                                /** @description Sales status per zone. On the local executor the one zone is this host (named by its host name): normal while a slice fits in the local pool's free capacity now. On the kubernetes executor the zones are the nodes' topology.kubernetes.io/zone labels (a node without one counts under the kubeconfig's cluster name): normal while a Ready, schedulable node of the zone that no pool holds has the allocatable CPU and memory for a slice. Else soldout */
                                 phase: {
                                     [key: string]: "normal" | "soldout";
                                 };
@@ -5688,7 +5688,7 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example 3f31994588b74e67ac71346c95476cdb
+                 * @example e215ce9ed5e5461ba71c78f9c7d21a97
                  */
                 project_id: string;
                 /**
@@ -30829,7 +30829,7 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example b5eb52efa30e4f6abff48f7a8963c8af
+                 * @example df500d543500496a9e63a1161cef535b
                  */
                 project_id: string;
             };
@@ -39489,7 +39489,7 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example b5eb52efa30e4f6abff48f7a8963c8af
+                 * @example df500d543500496a9e63a1161cef535b
                  */
                 project_id: string;
             };
