@@ -27,6 +27,43 @@ export function servableFlavors(): Flavor[] {
   return FLAVORS.filter((f) => f.cpu <= host.cpuCores && f.memoryMb <= host.memoryMb);
 }
 
+/**
+ * The flavors a service may ask for: those this host holds, or on the kubernetes executor those the cluster's largest
+ * schedulable node holds (set once the nodes are listed, see module.ts).
+ */
+export class ServiceFlavors {
+  private largest: PoolAmount | undefined;
+
+  /** Sizes the flavors by the cluster's largest node instead of this host. */
+  useNode(largest: PoolAmount): void {
+    this.largest = { ...largest };
+  }
+
+  /** Whether the flavors follow the cluster's nodes (they were listed). */
+  get onCluster(): boolean {
+    return this.largest !== undefined;
+  }
+
+  servable(): Flavor[] {
+    const l = this.largest;
+    return l ? FLAVORS.filter((f) => f.cpu <= l.cpu && f.memoryMb <= l.memoryMb) : servableFlavors();
+  }
+
+  /** As amountOf, against these flavors; the message says where they come from. */
+  amountOf(specification: string, custom: CustomSpec | undefined): PoolAmount | string {
+    if (specification === 'custom' || !this.largest) return amountOf(specification, custom);
+    const f = this.servable().find((x) => x.specification === specification);
+    if (!f) return `flavor ${specification} is not offered by the cluster's nodes (see GET /v1/{project_id}/services/specifications)`;
+    return { cpu: f.cpu, memoryMb: f.memoryMb };
+  }
+}
+
+/** The capacity one instance of a config already accepted takes: any known flavor, wherever it was accepted. */
+export function flavorAmount(specification: string, custom: CustomSpec | undefined): PoolAmount | string {
+  const f = FLAVORS.find((x) => x.specification === specification);
+  return f ? { cpu: f.cpu, memoryMb: f.memoryMb } : amountOf(specification, custom);
+}
+
 /** The capacity one instance takes, or a reason the flavor cannot be used here. */
 export function amountOf(specification: string, custom: CustomSpec | undefined): PoolAmount | string {
   if (specification === 'custom') {

@@ -33,7 +33,7 @@ import type { Routed } from '#src/runtime/serving/deployment.ts';
 import { PredictTimeoutError } from '#src/runtime/serving/instance.ts';
 import { postPrediction } from '#src/runtime/serving/python-instance.ts';
 import type { BucketAccess } from '#src/storage/bucket-access.ts';
-import { LOCAL_CLUSTER_ID, amountOf } from './flavors.ts';
+import { LOCAL_CLUSTER_ID, flavorAmount } from './flavors.ts';
 import { INSTANCE_LOG_MAX_BYTES, type InstanceLog, type InstanceLogsQuery } from './instance-log-schemas.ts';
 import { lastLines } from './instance-logs.ts';
 import type { ServiceCluster, ServiceClusterListener } from './service-cluster.ts';
@@ -125,7 +125,7 @@ export class KubeServiceRunner implements ServiceCluster {
       if (!model) throw new Error(`model ${c.model_id} no longer exists`);
       const folder = parseSourceLocation(model.sourceLocation, `model ${model.id} source_location`);
       await this.buckets.check({ domainId: row.tenant }, folder, `model ${model.id} source_location`);
-      const share = amountOf(c.specification, c.custom_spec);
+      const share = flavorAmount(c.specification, c.custom_spec);
       if (typeof share === 'string') throw new Error(share);
       const plan: StagingPlan = { code: { bucket: this.kube.realBucket(folder.bucket), key: `${folder.key}model/`, dir: MODEL_DIR }, inputs: [], outputs: [] };
       const labels = serviceVersionLabels(row.id, row.project_id, c.model_id);

@@ -1,8 +1,11 @@
 import type { AppContext, FamilyModule } from '#src/context.ts';
 import { kubeTarget, realBucketOf, storeCredential } from '#src/modules/training-jobs/index.ts';
+import { LocalPool } from '#src/runtime/local/local-pool.ts';
 import type { Logger } from '#src/runtime/logger.ts';
 import { InferenceGateway } from './inference-gateway.ts';
+import { ServiceFlavors } from './flavors.ts';
 import { KubeServiceRunner } from './kube-services.ts';
+import { useClusterNodes } from './kube-flavors.ts';
 import type { DeployableModels } from './ports.ts';
 import { servicesRoutes } from './routes/index.ts';
 import { serviceWorkloads } from './pool-workloads.ts';
@@ -47,6 +50,9 @@ export function servicesModule(deps: ServicesDeps): FamilyModule {
             deps.replica,
           )
       : undefined;
+  const flavors = new ServiceFlavors();
+  // Services of no pool are admitted against the cluster's nodes once they are listed (register); until then, this host's size.
+  const clusterPool = cluster ? LocalPool.dedicated([...deps.localPool.nodes()]) : undefined;
   const manager = new ServiceManager(
     store,
     deps.models,
@@ -58,6 +64,8 @@ export function servicesModule(deps: ServicesDeps): FamilyModule {
     deps.sandbox,
     { predictTimeoutMs },
     cluster,
+    flavors,
+    clusterPool,
   );
   deps.poolWorkloads.register('infer', (projectId, poolName) => serviceWorkloads(store, manager, projectId, poolName));
   const reader = new ServiceReader(store, manager, deps.clock, deps.config.dataDir);
@@ -65,6 +73,9 @@ export function servicesModule(deps: ServicesDeps): FamilyModule {
   return {
     reconcilers: [{ name: 'services', reconcile: () => manager.reconcile() }],
     close: () => manager.close(),
-    register: async (app) => void (await app.register(servicesRoutes, { manager, reader, pool, gateway })),
+    register: async (app) => {
+      if (clusterPool) await useClusterNodes(flavors, clusterPool, kubeTarget(deps.config).kc, deps.log);
+      await app.register(servicesRoutes, { manager, reader, pool: clusterPool ?? pool, gateway });
+    },
   };
 }

@@ -2,11 +2,11 @@
 import type { Principal } from '#src/auth/principal.ts';
 import { hostResources } from '#src/runtime/local/host-resources.ts';
 import type { LocalPool } from '#src/runtime/local/local-pool.ts';
-import { LOCAL_CLUSTER_ID, servableFlavors } from './flavors.ts';
+import { LOCAL_CLUSTER_ID, type ServiceFlavors } from './flavors.ts';
 import type { Cluster, ClustersQuery } from './schemas.ts';
 
-export function specifications(q: { limit?: string; offset?: string }) {
-  const all = servableFlavors().map((f) => ({
+export function specifications(flavors: ServiceFlavors, q: { limit?: string; offset?: string }) {
+  const all = flavors.servable().map((f) => ({
     specification: f.specification,
     billing_spec: f.specification,
     is_open: true,
@@ -25,19 +25,25 @@ export function specifications(q: { limit?: string; offset?: string }) {
 /** The local pool, started with the server. */
 const startedAt = Date.now();
 
-export function clusters(pool: LocalPool, caller: Principal, q: ClustersQuery) {
+/** The pool services of no pool run in: this host's, or on the kubernetes executor the cluster's schedulable nodes. */
+export function clusters(pool: LocalPool, onCluster: boolean, caller: Principal, q: ClustersQuery) {
   const host = hostResources();
   const used = pool.used();
+  const size = pool.capacity;
   const local: Cluster = {
     cluster_id: LOCAL_CLUSTER_ID,
     cluster_name: 'local-pool',
-    description: `This host: ${host.cpuCores} cores, ${host.memoryMb} MB`,
+    description: onCluster
+      ? `The cluster's schedulable nodes: ${pool.nodes().length}, ${Math.round(size.cpu * 100) / 100} cores, ${Math.round(size.memoryMb)} MB`
+      : `This host: ${host.cpuCores} cores, ${host.memoryMb} MB`,
     tenant: caller.domainId,
     project: caller.projectId,
     owner: caller.userId,
     created_at: startedAt,
     status: 'running',
-    nodes: { specification: `local.${host.arch}`, count: 1, available_count: 1 },
+    nodes: onCluster
+      ? { specification: 'kubernetes', count: pool.nodes().length, available_count: pool.nodes().length }
+      : { specification: `local.${host.arch}`, count: 1, available_count: 1 },
     allocatable_cpu_cores: Math.max(0, Math.round((pool.capacity.cpu - used.cpu) * 100) / 100),
     allocatable_memory: Math.max(0, Math.round(pool.capacity.memoryMb - used.memoryMb)),
     allocatable_gpus: 0,

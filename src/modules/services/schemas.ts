@@ -411,7 +411,10 @@ export const SpecificationsResponse = Type.Object({
       display_cn: Type.String({ description: 'Cores and memory of the flavor; the same English text here' }),
       source_type: Type.Optional(Type.String({ description: 'Model source the flavor is for; never returned here' })),
     }),
-    { description: 'The CPU flavors this host has the cores and memory for (no GPU or Ascend flavors)' },
+    {
+      description:
+        "The CPU flavors this host has the cores and memory for; on the kubernetes executor, those the cluster's largest schedulable node has them for (this host's when Atelier may not list nodes). No GPU or Ascend flavors",
+    },
   ),
 });
 
@@ -436,7 +439,10 @@ export type ClustersQuery = Static<typeof ClustersQuery>;
 export const Cluster = Type.Object({
   cluster_id: Type.String({ description: 'Pool ID, local; the value cluster_id takes in CreateService' }),
   cluster_name: Type.String({ description: 'Pool name, local-pool' }),
-  description: Type.String({ description: 'The host\'s cores and memory, e.g. "This host: 8 cores, 32000 MB"' }),
+  description: Type.String({
+    description:
+      'The host\'s cores and memory, e.g. "This host: 8 cores, 32000 MB"; on the kubernetes executor the schedulable nodes\' count, cores and memory, e.g. "The cluster\'s schedulable nodes: 3, 24 cores, 98304 MB"',
+  }),
   tenant: Type.String({ description: "The caller's account (domain) ID" }),
   project: Type.String({ description: "The caller's project ID" }),
   owner: Type.String({ description: "The caller's user ID" }),
@@ -444,11 +450,11 @@ export const Cluster = Type.Object({
   status: Type.String({ description: 'Pool status; always running here (deploying, concerning and abnormal never occur)' }),
   nodes: Type.Object(
     {
-      specification: Type.String({ description: 'local.<CPU architecture>, e.g. local.x86 or local.arm' }),
-      count: Type.Integer({ description: 'Nodes; always 1 (this host)' }),
-      available_count: Type.Integer({ description: 'Nodes available; always 1' }),
+      specification: Type.String({ description: 'local.<CPU architecture>, e.g. local.x86 or local.arm; kubernetes on the kubernetes executor' }),
+      count: Type.Integer({ description: 'Nodes: 1 (this host), or on the kubernetes executor the schedulable nodes of the cluster' }),
+      available_count: Type.Integer({ description: 'Nodes available: the same as count' }),
     },
-    { description: 'The nodes of the pool: this host' },
+    { description: "The nodes of the pool: this host, or the cluster's schedulable nodes on the kubernetes executor" },
   ),
   allocatable_cpu_cores: Type.Number({ description: 'Cores of the pool no workload of any account holds now' }),
   allocatable_memory: Type.Integer({ description: 'Memory of the pool no workload of any account holds now, MB' }),

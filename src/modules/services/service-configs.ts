@@ -8,14 +8,18 @@ import type { Sandbox } from '#src/runtime/sandbox/sandbox.ts';
 import type { BucketAccess } from '#src/storage/bucket-access.ts';
 import { batchPaths, checkBatchConfig } from './batch-service.ts';
 import { serviceErrors } from './errors.ts';
-import { amountOf, LOCAL_CLUSTER_ID } from './flavors.ts';
+import { flavorAmount, LOCAL_CLUSTER_ID, type ServiceFlavors } from './flavors.ts';
 import { runsUserCode, unservable } from './instances.ts';
 import type { DeployableModels } from './ports.ts';
 import type { CustomSpec, ServiceConfig } from './schemas.ts';
 import type { StoredConfig } from './views.ts';
 
 /** The capacity one instance of a config takes; a 400 naming the field when its flavor cannot be used here. */
-function instanceAmount(c: { specification: string; custom_spec?: CustomSpec }, field: string): PoolAmount {
+function instanceAmount(
+  c: { specification: string; custom_spec?: CustomSpec },
+  field: string,
+  amountOf: (specification: string, custom: CustomSpec | undefined) => PoolAmount | string = flavorAmount,
+): PoolAmount {
   const amount = amountOf(c.specification, c.custom_spec);
   if (typeof amount === 'string') throw errors.badParam(`${field}: ${amount}`);
   return amount;
@@ -39,6 +43,7 @@ export class ServiceConfigs {
     private readonly sandbox: Sandbox,
     private readonly buckets: BucketAccess,
     private readonly pools: PoolRegistry,
+    private readonly flavors: ServiceFlavors,
   ) {}
 
   /** Checks a config list against the models and the pool; returns the stored form and the dedicated pool it runs in, if any. */
@@ -91,7 +96,7 @@ export class ServiceConfigs {
         await this.buckets.check({ projectId }, paths.src, `body.config[${i}].src_path`);
         await this.buckets.check({ projectId }, paths.dest, `body.config[${i}].dest_path`, 'write');
       }
-      const amount = instanceAmount(c, `body.config[${i}].specification`);
+      const amount = instanceAmount(c, `body.config[${i}].specification`, (s, custom) => this.flavors.amountOf(s, custom));
       cpu += amount.cpu * c.instance_count;
       memoryMb += amount.memoryMb * c.instance_count;
       instances += c.instance_count;

@@ -15,7 +15,7 @@ import { serviceErrors } from './errors.ts';
 import { InferenceStats } from './inference-stats.ts';
 import type { DeployableModels } from './ports.ts';
 import type { CreateServiceRequest, UpdateServiceRequest } from './schemas.ts';
-import { LOCAL_CLUSTER_ID } from './flavors.ts';
+import { LOCAL_CLUSTER_ID, ServiceFlavors } from './flavors.ts';
 import { ServiceConfigs, storedAmount } from './service-configs.ts';
 import { deploymentsOf, modelsOf } from './service-deployments.ts';
 import { ServiceEvents } from './service-events.ts';
@@ -64,6 +64,10 @@ export class ServiceManager {
     private readonly sandbox: Sandbox,
     serving: Partial<HostOptions> = {},
     clusterOf?: (listener: ServiceClusterListener) => ServiceCluster,
+    /** The flavors a service may ask for (the host's, or the cluster's nodes'). */
+    readonly flavors: ServiceFlavors = new ServiceFlavors(),
+    /** On the kubernetes executor: the cluster's nodes, which services of no pool take their share of instead of this host. */
+    private readonly clusterPool?: LocalPool,
   ) {
     this.events = new ServiceEvents(store, clock);
     this.cluster = clusterOf?.({
@@ -71,7 +75,7 @@ export class ServiceManager {
       release: (id) => this.release(id),
       flush: () => this.flushEvents(),
     });
-    this.configs = new ServiceConfigs(models, sandbox, buckets, pools);
+    this.configs = new ServiceConfigs(models, sandbox, buckets, pools, this.flavors);
     pools.onRelease(() => this.admission.request());
     this.batch = new BatchRunner({
       store,
@@ -136,9 +140,14 @@ export class ServiceManager {
     return row;
   }
 
+  /** Where services of no pool run: this host's pool, or the cluster's nodes. */
+  private get publicPool(): LocalPool {
+    return this.clusterPool ?? this.pools.publicPool;
+  }
+
   /** The pool the service's instances run in; undefined when its dedicated pool does not exist (now). */
   poolOf(row: Pick<ServiceRow, 'cluster_id'>): LocalPool | undefined {
-    return dedicatedName(row) ? this.pools.get(row.cluster_id!)?.pool : this.pools.publicPool;
+    return dedicatedName(row) ? this.pools.get(row.cluster_id!)?.pool : this.publicPool;
   }
 
   /**
@@ -155,9 +164,9 @@ export class ServiceManager {
       return true;
     }
     if (dedicatedName(row)) return false;
-    const free = this.pools.publicPool.free(row.id);
+    const free = this.publicPool.free(row.id);
     throw serviceErrors.insufficientResources(
-      `asked ${amount.cpu} cores and ${amount.memoryMb} MB; ${free.cpu} cores and ${free.memoryMb} MB free in the local pool`,
+      `asked ${amount.cpu} cores and ${amount.memoryMb} MB; ${free.cpu} cores and ${free.memoryMb} MB free in the ${this.clusterPool ? "cluster's nodes" : 'local pool'}`,
     );
   }
 
@@ -171,7 +180,7 @@ export class ServiceManager {
 
   /** Gives back the service's share, in whichever pool holds it. */
   private release(id: string): void {
-    this.pools.publicPool.release(id);
+    this.publicPool.release(id);
     for (const d of this.pools.list()) {
       if (!d.pool.has(id)) continue;
       const holder = d.pool.holdings().find((h) => h.key === id)?.holder;

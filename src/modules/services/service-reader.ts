@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import type { Principal } from '#src/auth/principal.ts';
 import type { Clock } from '#src/core/time.ts';
-import { amountOf } from './flavors.ts';
+import { flavorAmount } from './flavors.ts';
 import type { InstanceLogsQuery, InstanceLogsResponse } from './instance-log-schemas.ts';
 import { readInstanceLogs } from './instance-logs.ts';
 import type { EventsQuery, ListServicesQuery } from './schemas.ts';
@@ -44,7 +44,7 @@ export class ServiceReader {
       monitors: configs.map((c) => {
         const u = usage.get(c.model_id);
         const s = this.manager.stats.ofModel(row.id, c.model_id);
-        const a = amountOf(c.specification, c.custom_spec);
+        const a = flavorAmount(c.specification, c.custom_spec);
         const per = typeof a === 'string' ? { cpu: 0, memoryMb: 0 } : a;
         const running = u?.instances ?? 0;
         return {

@@ -7,17 +7,17 @@ import { clusters, specifications } from '../pool-views.ts';
 import type { ServiceRouteDeps } from './deps.ts';
 
 /** What this host can serve: deployment specifications and its one pool. */
-export function poolRoutes(fastify: FastifyInstance, { pool }: Pick<ServiceRouteDeps, 'pool'>): void {
+export function poolRoutes(fastify: FastifyInstance, { pool, manager }: Pick<ServiceRouteDeps, 'pool' | 'manager'>): void {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
 
   // A static segment: find-my-way prefers it to /services/:service_id.
   app.route({
     ...routeOf(ops.ShowServiceSpecifications),
-    handler: (req) => specifications(req.query),
+    handler: (req) => specifications(manager.flavors, req.query),
   });
 
   app.route({
     ...routeOf(ops.ListClusters),
-    handler: (req) => clusters(pool, principal(req), req.query),
+    handler: (req) => clusters(pool, manager.flavors.onCluster, principal(req), req.query),
   });
 }
