@@ -36343,7 +36343,7 @@ export interface operations {
                      *     }
                      */
                     "application/json": {
-                        /** @description The CPU flavors this host has the cores and memory for (no GPU or Ascend flavors) */
+                        /** @description The CPU flavors this host has the cores and memory for; on the kubernetes executor, those the cluster's largest schedulable node has them for (this host's when Atelier may not list nodes). No GPU or Ascend flavors */
                         specifications: {
                             /** @description Flavor ID to name in a service config, e.g. modelarts.vm.cpu.2u */
                             specification: string;
@@ -36512,7 +36512,7 @@ export interface operations {
                             cluster_id: string;
                             /** @description Pool name, local-pool */
                             cluster_name: string;
-                            /** @description The host's cores and memory, e.g. "This host: 8 cores, 32000 MB" */
+                            /** @description The host's cores and memory, e.g. "This host: 8 cores, 32000 MB"; on the kubernetes executor the schedulable nodes' count, cores and memory, e.g. "The cluster's schedulable nodes: 3, 24 cores, 98304 MB" */
                             description: string;
                             /** @description The caller's account (domain) ID */
                             tenant: string;
@@ -36524,13 +36524,13 @@ export interface operations {
                             created_at: number;
                             /** @description Pool status; always running here (deploying, concerning and abnormal never occur) */
                             status: string;
-                            /** @description The nodes of the pool: this host */
+                            /** @description The nodes of the pool: this host, or the cluster's schedulable nodes on the kubernetes executor */
                             nodes: {
-                                /** @description local.<CPU architecture>, e.g. local.x86 or local.arm */
+                                /** @description local.<CPU architecture>, e.g. local.x86 or local.arm; kubernetes on the kubernetes executor */
                                 specification: string;
-                                /** @description Nodes; always 1 (this host) */
+                                /** @description Nodes: 1 (this host), or on the kubernetes executor the schedulable nodes of the cluster */
                                 count: number;
-                                /** @description Nodes available; always 1 */
+                                /** @description Nodes available: the same as count */
                                 available_count: number;
                             };
                             /** @description Cores of the pool no workload of any account holds now */
