@@ -202,9 +202,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     close: async () => {
       if (closed) return;
       closed = true;
+      // Reconcilers first: a pass must not act on modules that are closing (adopt what they just handed over).
+      await context.reconcilers.stop();
       await app.close();
       await worker.stop();
-      await context.reconcilers.stop();
       await objectStore.close();
       await database.close();
     },

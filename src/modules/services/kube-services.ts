@@ -181,9 +181,15 @@ export class KubeServiceRunner implements ServiceCluster {
 
   async adopt(row: ServiceRow): Promise<'adopted' | 'absent' | 'elsewhere'> {
     await this.watching;
+    // A reconciler pass still running while this server shuts down must not take a lease it will never renew.
+    if (this.closed) return 'elsewhere';
     if (this.followed.has(row.id)) return 'adopted';
     if (this.watch.deploymentsOf(row.id).length === 0) return 'absent';
-    if (!(await this.take(row.id))) return 'elsewhere';
+    if (this.closed || !(await this.take(row.id))) return 'elsewhere';
+    if (this.closed) {
+      await this.unfollow(row.id);
+      return 'elsewhere';
+    }
     const serving = configsOf(row).some((c) => this.watch.readyAddresses(row.id, c.model_id).length > 0);
     // The deployment under way when the last server stopped still completes its update log entry.
     const pending = (await this.store.updateLogs(row.id, undefined))[0];
