@@ -4,7 +4,7 @@
 // back to an ETag derived from that identity.
 import { createHash } from 'node:crypto';
 import type { Stats } from 'node:fs';
-import { lstat, mkdir, readFile, rename, rm } from 'node:fs/promises';
+import { lstat, mkdir, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { threadPool, type FsIo } from './fs-io.ts';
 import { tempName } from './fs-temp.ts';
@@ -40,17 +40,17 @@ export class FsMetaStore {
   }
 
   /** The sidecar of a file as it is now, or undefined. */
-  private async sidecar(bucket: string, key: string, st: Stats): Promise<Sidecar | undefined> {
+  private async sidecar(bucket: string, key: string, st: Stats, io: FsIo = threadPool): Promise<Sidecar | undefined> {
     try {
-      const s = JSON.parse(await readFile(this.pathOf(bucket, key), 'utf8')) as Sidecar;
+      const s = JSON.parse(await io.readFile(this.pathOf(bucket, key), 'utf8')) as Sidecar;
       return describes(s, st) ? s : undefined;
     } catch {
       return undefined;
     }
   }
 
-  async read(bucket: string, key: string, st: Stats): Promise<FileMeta> {
-    const s = await this.sidecar(bucket, key, st);
+  async read(bucket: string, key: string, st: Stats, io: FsIo = threadPool): Promise<FileMeta> {
+    const s = await this.sidecar(bucket, key, st, io);
     return s ? { etag: s.md5, ...(s.contentType ? { contentType: s.contentType } : {}) } : { etag: identityEtag(st) };
   }
 

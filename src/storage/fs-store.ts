@@ -7,14 +7,16 @@ import { pipeline } from 'node:stream/promises';
 import { errors } from '#src/core/errors.ts';
 import { FOLDER_CONTENT_TYPE, contentTypeOf } from './content-types.ts';
 import { listFolder, PLACING_PREFIX } from './fs-list.ts';
-import { inline, INLINE_PUT_BYTES, threadPool, type FsIo } from './fs-io.ts';
+import { inline, INLINE_PUT_BYTES, INLINE_READ_BYTES, threadPool, type FsIo } from './fs-io.ts';
 import { FsMetaStore } from './fs-meta.ts';
 import { removeTempLeftovers, tempName } from './fs-temp.ts';
 import { checkObjectKey, checkObjectPath } from './obs-path.ts';
 import {
   BaseObjectStore,
+  ObjectChangedError,
   ObjectExistsError,
   ObjectNotFoundError,
+  ObjectTooLargeError,
   checkRange,
   clampMaxKeys,
   mapLimit,
@@ -118,12 +120,12 @@ export class FsObjectStore extends BaseObjectStore {
     return (await this.statOf(this.bucketDir(bucket), inline))?.isDirectory() ?? false;
   }
 
-  private async infoOf(bucket: string, key: string, st: Stats): Promise<ObjectInfo | null> {
+  private async infoOf(bucket: string, key: string, st: Stats, io: FsIo = threadPool): Promise<ObjectInfo | null> {
     if (key.endsWith('/')) {
       return st.isDirectory() ? { key, size: 0, etag: EMPTY_MD5, lastModified: st.mtime, contentType: FOLDER_CONTENT_TYPE } : null;
     }
     if (!st.isFile()) return null;
-    const m = await this.meta.read(bucket, key, st);
+    const m = await this.meta.read(bucket, key, st, io);
     return { key, size: st.size, etag: m.etag, lastModified: st.mtime, contentType: m.contentType ?? contentTypeOf(key) };
   }
 
@@ -249,10 +251,31 @@ export class FsObjectStore extends BaseObjectStore {
     return handle.createReadStream(range ? { start: range.start, ...(range.end !== undefined ? { end: range.end } : {}) } : {});
   }
 
+  /**
+   * With `known`, one open of the file, the same path checks as head's and no second head: the
+   * stats of the opened file give the ETag that must match. A small file is read inline (see fs-io.ts).
+   */
+  override async readBuffer(bucket: string, key: string, maxBytes: number, known?: ObjectInfo): Promise<Buffer> {
+    if (!known || key.endsWith('/')) return super.readBuffer(bucket, key, maxBytes, known);
+    checkObjectKey(bucket, key, 'object key');
+    if (known.size > maxBytes) throw new ObjectTooLargeError(bucket, key, maxBytes);
+    const io = known.size <= INLINE_READ_BYTES ? inline : threadPool;
+    const file = await this.pathOf(bucket, key, io);
+    const read = await io.readRegular(file, maxBytes).catch((e: unknown) => {
+      throw isNotFound(e) ? new ObjectNotFoundError(bucket, key) : e;
+    });
+    if (!read.st.isFile()) throw new ObjectNotFoundError(bucket, key);
+    if (!read.data) throw new ObjectTooLargeError(bucket, key, maxBytes);
+    const now = await this.infoOf(bucket, key, read.st, io);
+    if (!now || now.etag !== known.etag || read.data.length !== known.size) throw new ObjectChangedError(bucket, key);
+    return read.data;
+  }
+
+  /** A few metadata calls on one path and a sidecar of some bytes: inline (see fs-io.ts). */
   async head(bucket: string, key: string): Promise<ObjectInfo | null> {
     checkObjectKey(bucket, key, 'object key');
-    const st = await this.statOf(await this.pathOf(bucket, key));
-    return st ? this.infoOf(bucket, key, st) : null;
+    const st = await this.statOf(await this.pathOf(bucket, key, inline), inline);
+    return st ? this.infoOf(bucket, key, st, inline) : null;
   }
 
   /**

@@ -105,6 +105,19 @@ export class ObjectTooLargeError extends ApiError {
 }
 
 /**
+ * An object read as a known version (readBuffer's `known`) that is no longer that version: replaced
+ * since its head was answered, so the version asked for is gone (a 404 naming the path). Callers can
+ * catch it by type and head again.
+ */
+export class ObjectChangedError extends ApiError {
+  constructor(bucket: string, key: string) {
+    const e = apiError(404, 'ModelArts.6624', `(/${bucket}/${key} was replaced while it was read)`);
+    super(e.status, e.code, e.message);
+    this.name = 'ObjectChangedError';
+  }
+}
+
+/**
  * The object store port: the fs backend (a folder per bucket) or any S3-compatible endpoint.
  * Every backend validates buckets and keys with the obs-path rules (bad ones are a 400) and streams
  * bodies. Writing to a bucket that does not exist is backend-specific: call ensureBucket first.
@@ -140,8 +153,12 @@ export interface ObjectStore {
   deletePrefix(bucket: string, prefix: string): Promise<number>;
   /** Throws ObjectNotFoundError when the source is missing. */
   copy(from: ObjectRef, to: ObjectRef): Promise<ObjectInfo>;
-  /** The whole object; ObjectTooLargeError past maxBytes, ObjectNotFoundError when missing. */
-  readBuffer(bucket: string, key: string, maxBytes: number): Promise<Buffer>;
+  /**
+   * The whole object; ObjectTooLargeError past maxBytes, ObjectNotFoundError when missing. With
+   * `known` (what head answered for it) the object is that version or nothing: ObjectChangedError
+   * when its ETag or size differ now; backends that can skip a second head then do.
+   */
+  readBuffer(bucket: string, key: string, maxBytes: number, known?: ObjectInfo): Promise<Buffer>;
   readText(bucket: string, key: string, maxBytes: number): Promise<string>;
   /** Releases connections; the store is unusable afterwards. */
   close(): Promise<void>;
@@ -174,9 +191,10 @@ export abstract class BaseObjectStore implements ObjectStore {
     return page.objects.length > 0 || page.commonPrefixes.length > 0;
   }
 
-  async readBuffer(bucket: string, key: string, maxBytes: number): Promise<Buffer> {
+  async readBuffer(bucket: string, key: string, maxBytes: number, known?: ObjectInfo): Promise<Buffer> {
     const info = await this.head(bucket, key);
     if (!info) throw new ObjectNotFoundError(bucket, key);
+    if (known && (info.etag !== known.etag || info.size !== known.size)) throw new ObjectChangedError(bucket, key);
     if (info.size > maxBytes) throw new ObjectTooLargeError(bucket, key, maxBytes);
     if (info.size === 0) return Buffer.alloc(0);
     // Counted again while reading: the object may have grown since the head.

@@ -2,7 +2,8 @@
 // bounded number of makings (sources held) at a time, hits served from disk, and the size budget.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { createHook } from 'node:async_hooks';
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -23,6 +24,33 @@ function countingStore(image: Buffer) {
     },
   };
   return { store: store as unknown as ObjectStore, seen };
+}
+
+/** How many file-system requests went to the thread pool while `fn` ran. */
+async function poolTrips(fn: () => Promise<unknown>): Promise<number> {
+  let n = 0;
+  const hook = createHook({
+    init(_id, type) {
+      if (type === 'FSREQCALLBACK' || type === 'FSREQPROMISE') n++;
+    },
+  });
+  hook.enable();
+  try {
+    await fn();
+  } finally {
+    hook.disable();
+  }
+  return n;
+}
+
+/** Bytes in a cache folder once they are within `budget` (the budget is kept after each write). */
+async function bytesWithin(folder: string, budget: number): Promise<number> {
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    const total = readdirSync(folder).reduce((n, f) => n + statSync(join(folder, f)).size, 0);
+    if (total <= budget || Date.now() > deadline) return total;
+    await new Promise((res) => setTimeout(res, 10));
+  }
 }
 
 const info = (key: string, size: number): ObjectInfo => ({ key, size, etag: `e-${key}`, lastModified: new Date(1_700_000_000_000) }) as ObjectInfo;
@@ -71,7 +99,49 @@ describe('thumbnail cache', () => {
     const budget = 20_000;
     const cache = new ThumbnailCache(folder, store, budget);
     for (let i = 0; i < 30; i++) await cache.get('b', info(`q${i}.jpg`, image.length), { mode: 'lfit', height: 100 });
-    const total = readdirSync(folder).reduce((n, f) => n + statSync(join(folder, f)).size, 0);
+    const total = await bytesWithin(folder, budget);
     assert.ok(total <= budget, `${total} bytes kept`);
+  });
+
+  test('a preview is on its disk entry when answered, and the entry was looked up and written with no trip through the thread pool', async () => {
+    const { store, seen } = countingStore(image);
+    const folder = join(dir, 'inline');
+    const cache = new ThumbnailCache(folder, store);
+    const resize = { mode: 'lfit' as const, height: 150 };
+    // The first entry counts the folder (for the budget), in the background: let that finish.
+    await cache.get('b', info('first.jpg', image.length), resize);
+    await new Promise((res) => setTimeout(res, 300));
+    assert.equal(await poolTrips(() => cache.get('b', info('e.jpg', image.length), resize)), 0);
+    assert.equal(readdirSync(folder).filter((f) => !f.startsWith('.')).length, 2);
+    assert.equal(await poolTrips(() => cache.get('b', info('e.jpg', image.length), resize)), 0);
+    assert.equal(seen.reads, 2, 'the second request for e.jpg is a hit');
+    // A replaced object (another ETag) gets its own preview.
+    await cache.get('b', { ...info('e.jpg', image.length), etag: 'another' }, resize);
+    assert.equal(seen.reads, 3);
+  });
+
+  test('a preview whose entry cannot be written is still answered, and made again next time', async () => {
+    const { store, seen } = countingStore(image);
+    const blocker = join(dir, 'not-a-folder');
+    writeFileSync(blocker, 'a file where the cache folder would be');
+    const cache = new ThumbnailCache(join(blocker, 'cache'), store);
+    const resize = { mode: 'lfit' as const, height: 90 };
+    assert.equal((await sharp((await cache.get('b', info('w.jpg', image.length), resize)).data).metadata()).height, 90);
+    await cache.get('b', info('w.jpg', image.length), resize);
+    assert.equal(seen.reads, 2);
+  });
+
+  test('the source is read as the version head answered', async () => {
+    const asked: Array<ObjectInfo | undefined> = [];
+    const store = {
+      async readBuffer(_b: string, _k: string, _max: number, known?: ObjectInfo): Promise<Buffer> {
+        asked.push(known);
+        return image;
+      },
+    } as unknown as ObjectStore;
+    const cache = new ThumbnailCache(join(dir, 'known'), store);
+    const version = info('k.jpg', image.length);
+    await cache.get('b', version, { mode: 'lfit', height: 60 });
+    assert.deepEqual(asked, [version]);
   });
 });

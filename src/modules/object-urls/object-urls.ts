@@ -5,11 +5,12 @@
 import type { Readable } from 'node:stream';
 import { errors } from '#src/core/errors.ts';
 import type { Clock } from '#src/core/time.ts';
-import { ObjectNotFoundError, type ByteRange, type ObjectStore } from '#src/storage/object-store.ts';
+import { ObjectChangedError, ObjectNotFoundError, type ByteRange, type ObjectInfo, type ObjectStore } from '#src/storage/object-store.ts';
+import type { Resize } from './image-process.ts';
 import { checkObjectKey, parseObsPath, type ObjectPath } from '#src/storage/obs-path.ts';
 import { objectUrlErrors } from './errors.ts';
 import { parseImageProcess } from './image-process.ts';
-import type { ThumbnailCache } from './thumbnails.ts';
+import type { Thumbnail, ThumbnailCache } from './thumbnails.ts';
 import { expiryOf, type UrlSigner } from './url-signer.ts';
 
 /** The path every object URL starts with. */
@@ -73,6 +74,18 @@ export class ObjectUrls {
     return this.url(origin, parseObsPath(source, 'source'), process);
   }
 
+  /** The thumbnail of the object head answered; when it was replaced before its source was read, of the new one. */
+  private async thumbnailOf(bucket: string, info: ObjectInfo, resize: Resize): Promise<{ thumb: Thumbnail; shown: ObjectInfo }> {
+    try {
+      return { thumb: await this.thumbnails.get(bucket, info, resize), shown: info };
+    } catch (e) {
+      if (!(e instanceof ObjectChangedError)) throw e;
+      const now = await this.store.head(bucket, info.key);
+      if (!now) throw new ObjectNotFoundError(bucket, info.key);
+      return { thumb: await this.thumbnails.get(bucket, now, resize), shown: now };
+    }
+  }
+
   /** Answers a request for a URL: the object (or its resized image) when the signature names it and has not expired. */
   async open(req: ObjectUrlRequest): Promise<ObjectAnswer> {
     const process = req.process ?? '';
@@ -93,8 +106,8 @@ export class ObjectUrls {
     };
 
     if (process) {
-      const thumb = await this.thumbnails.get(req.bucket, info, parseImageProcess(process, 'query.x-image-process'));
-      const etag = `"${info.etag}-${Buffer.from(process).toString('base64url')}"`;
+      const { thumb, shown } = await this.thumbnailOf(req.bucket, info, parseImageProcess(process, 'query.x-image-process'));
+      const etag = `"${shown.etag}-${Buffer.from(process).toString('base64url')}"`;
       if (req.ifNoneMatch === etag) return { status: 304, headers: { ...common, etag } };
       return { status: 200, headers: { ...common, etag, 'content-type': thumb.contentType, 'content-length': String(thumb.data.length) }, body: thumb.data };
     }

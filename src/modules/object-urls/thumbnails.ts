@@ -3,9 +3,12 @@
 // gets a new thumbnail and the old one ages out. The cache holds at most CACHE_BUDGET_BYTES: past
 // that, the entries used longest ago go. Requests for one thumbnail share its making, and at most
 // MAX_JOBS resizes run at once (one per core), so a page of previews cannot take more than the
-// machine has. Reading a source and writing its entry wait on the disk, not the CPU, so they overlap
-// other resizes; at most 2 x MAX_JOBS makings are under way, which bounds the sources held in memory.
+// machine has. Reading a source waits on the disk, not the CPU, so it overlaps other resizes; at most
+// 2 x MAX_JOBS makings are under way, which bounds the sources held in memory. The source is read as
+// the version head answered (no second head), and small entries are looked up and written without
+// libuv's thread pool, whose trips each wait for a turn of a busy event loop (see storage/fs-io.ts).
 import { createHash, randomUUID } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +26,8 @@ const MAX_SOURCE_PIXELS = 50_000_000;
 const MAX_JOBS = Math.max(2, availableParallelism());
 /** A cache hit refreshes an entry's time at most this often (its time orders the eviction). */
 const TOUCH_AFTER_MS = 3_600_000;
+/** Entries up to this size are read without the thread pool (a warm read of a small file takes microseconds). */
+const INLINE_ENTRY_BYTES = 1024 * 1024;
 
 export interface Thumbnail {
   data: Buffer;
@@ -76,6 +81,8 @@ export class ThumbnailCache {
   private readonly cpu = new Gate(MAX_JOBS);
   /** Bytes in the cache folder, once counted (lazily, on the first write). */
   private bytes: number | undefined;
+  /** The budget's bookkeeping after writes, one at a time. */
+  private trimming: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly dir: string,
@@ -101,9 +108,11 @@ export class ThumbnailCache {
     return job;
   }
 
+  /** A cache entry, when there is one: whole (written by rename), usually small enough to read without the thread pool. */
   private async read(file: string): Promise<Thumbnail | undefined> {
     try {
-      const [data, st] = await Promise.all([readFile(file), stat(file)]);
+      const st = statSync(file);
+      const data = st.size <= INLINE_ENTRY_BYTES ? readFileSync(file) : await readFile(file);
       if (Date.now() - st.mtimeMs > TOUCH_AFTER_MS) await utimes(file, new Date(), new Date()).catch(() => undefined);
       return { data, contentType: typeOf(data) };
     } catch {
@@ -113,24 +122,46 @@ export class ThumbnailCache {
 
   private async make(bucket: string, info: ObjectInfo, resize: Resize, file: string): Promise<Thumbnail> {
     if (info.size > MAX_SOURCE_BYTES) throw objectUrlErrors.unreadableSample(`/${bucket}/${info.key}: ${info.size} bytes is too large to make a preview of`);
-    const source = await this.store.readBuffer(bucket, info.key, MAX_SOURCE_BYTES);
+    // The version head answered, read without heading it again (ObjectChangedError when it was replaced since).
+    const source = await this.store.readBuffer(bucket, info.key, MAX_SOURCE_BYTES, info);
     let thumb: Thumbnail;
     try {
       thumb = await this.cpu.run(() => resized(source, resize));
     } catch (e) {
       throw objectUrlErrors.unreadableSample(`/${bucket}/${info.key} is not an image a preview can be made of: ${e instanceof Error ? e.message : String(e)}`);
     }
+    // A failed write only means the next request makes it again.
     await this.keep(file, thumb.data).catch(() => undefined);
     return thumb;
   }
 
-  /** Writes an entry (whole, by rename) and trims the cache to its budget. */
+  /**
+   * Writes an entry, whole (by rename). A small one is written without the thread pool: three calls
+   * into the page cache take microseconds, where each trip through the pool waits for a turn of the
+   * event loop, and the answer waits for the entry. The budget is kept after, in the background.
+   */
   private async keep(file: string, data: Buffer): Promise<void> {
-    await mkdir(this.dir, { recursive: true });
     const tmp = join(this.dir, `.tmp-${randomUUID()}`);
-    await writeFile(tmp, data);
-    await rename(tmp, file);
-    this.bytes = (this.bytes ?? (await this.count())) + data.length;
+    try {
+      if (data.length <= INLINE_ENTRY_BYTES) {
+        mkdirSync(this.dir, { recursive: true });
+        writeFileSync(tmp, data);
+        renameSync(tmp, file);
+      } else {
+        await mkdir(this.dir, { recursive: true });
+        await writeFile(tmp, data);
+        await rename(tmp, file);
+      }
+    } catch (e) {
+      await rm(tmp, { force: true });
+      throw e;
+    }
+    this.trimming = this.trimming.then(() => this.count(data.length)).catch(() => undefined);
+  }
+
+  /** Adds an entry's bytes to the count (counting the folder the first time) and trims to the budget. */
+  private async count(added: number): Promise<void> {
+    this.bytes = (this.bytes ?? (await this.total())) + added;
     if (this.bytes > this.budget) await this.evict();
   }
 
@@ -144,7 +175,7 @@ export class ThumbnailCache {
     return out;
   }
 
-  private async count(): Promise<number> {
+  private async total(): Promise<number> {
     return (await this.entries()).reduce((n, e) => n + e.size, 0);
   }
 
