@@ -156,6 +156,7 @@ export async function registerModules(app: FastifyInstance, ctx: AppContext): Pr
       autoLabels: samples.autoLabels,
       queries: samples.queries,
       models: models.service,
+      flavors: services.flavors,
       log: app.log,
     }),
     starters,

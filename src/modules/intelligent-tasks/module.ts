@@ -10,6 +10,7 @@ import { KubeLearner } from './kube-learner.ts';
 import { KubeTaskReconciler } from './kube-reconciler.ts';
 import { intelligentTaskRoutes } from './routes.ts';
 import { Prelabeler, type PrelabelModels } from './prelabel.ts';
+import type { ServiceFlavors } from '#src/modules/services/index.ts';
 import { IntelligentTasks, type TaskDatasets } from './service.ts';
 import { intelligentTaskWorkloads } from './pool-workloads.ts';
 import { IntelligentTaskStore } from './store.ts';
@@ -20,6 +21,8 @@ export type IntelligentTaskDeps = Pick<AppContext, 'database' | 'clock' | 'objec
   queries: SampleQueries;
   /** The project's models, which pre-labeling runs. */
   models: PrelabelModels;
+  /** The flavors a learner's flavor.code may name (the services family's: this host's, or the cluster's nodes'). */
+  flavors?: ServiceFlavors;
   log?: Logger;
 };
 
@@ -58,6 +61,7 @@ export function intelligentTasksModule(deps: IntelligentTaskDeps): FamilyModule 
     new Prelabeler({ ...deps, dataDir: deps.config.dataDir, predictTimeoutMs: deps.config.inferTimeoutSeconds * 1000 }),
     deps.models,
     deps.pools,
+    deps.flavors,
   );
   return {
     tasks: [tasks.definition],

@@ -1,7 +1,7 @@
 // Intelligent tasks placed in a dedicated pool (config.pool_id), as ListWorkloads shows them: the
 // learner of auto labeling and auto grouping as training work, a pre-label model instance as inference.
 import type { PoolWorkload, WorkloadStatus } from '#src/core/pool-workloads.ts';
-import { amountOf } from '#src/modules/services/index.ts';
+import { amountOf, flavorAmount } from '#src/modules/services/index.ts';
 import type { PoolAmount } from '#src/runtime/local/host-resources.ts';
 import { LEARNER_AMOUNT } from './engine.ts';
 import { instanceConfigOf } from './prelabel.ts';
@@ -26,7 +26,7 @@ export function taskShare(type: string, config: SmartTaskConfig): { flavor: stri
     const a = amountOf(c.specification, c.custom_spec);
     return { flavor: c.specification, amount: typeof a === 'string' ? LEARNER_AMOUNT : a };
   }
-  const a = config.flavor?.code ? amountOf(config.flavor.code, undefined) : LEARNER_AMOUNT;
+  const a = config.flavor?.code ? flavorAmount(config.flavor.code, undefined) : LEARNER_AMOUNT;
   return { flavor: config.flavor?.code ?? 'custom', amount: typeof a === 'string' ? LEARNER_AMOUNT : a };
 }
 

@@ -8,7 +8,7 @@ import { ApiError } from '#src/core/errors.ts';
 import type { DatasetRecord } from '#src/modules/datasets/index.ts';
 import type { AutoLabelPrediction, AutoLabels, LearningSample } from '#src/modules/samples/index.ts';
 import { defineTask, type TaskContext, type TaskQueue } from '#src/runtime/index.ts';
-import { amountOf } from '#src/modules/services/index.ts';
+import { ServiceFlavors } from '#src/modules/services/index.ts';
 import type { PoolAmount } from '#src/runtime/local/host-resources.ts';
 import type { LocalPool } from '#src/runtime/local/local-pool.ts';
 import type { PoolRegistry, PoolScope } from '#src/runtime/local/pool-registry.ts';
@@ -72,6 +72,8 @@ export class IntelligentTasks {
     private readonly prelabeler: Prelabeler,
     private readonly models: PrelabelModels,
     private readonly pools: Pick<PoolRegistry, 'placement'>,
+    /** The flavors a learner may ask for: this host's, or on the kubernetes executor the cluster's nodes'. */
+    private readonly flavors: ServiceFlavors = new ServiceFlavors(),
   ) {}
 
   /** The tasks this process runs, ended by a stop. */
@@ -86,7 +88,7 @@ export class IntelligentTasks {
 
   /** The learner's share: flavor.code's cores and memory, else one core and 1 GiB. */
   private learnerAmount(config: SmartTaskConfig): PoolAmount {
-    const a = config.flavor?.code ? amountOf(config.flavor.code, undefined) : undefined;
+    const a = config.flavor?.code ? this.flavors.amountOf(config.flavor.code, undefined) : undefined;
     if (typeof a === 'string') throw taskErrors.badParam(`body.config.flavor.code: ${a}`);
     return taskShare('auto-label', config).amount;
   }

@@ -26,7 +26,7 @@ export type ServicesDeps = Pick<
   log: Logger;
 };
 
-export function servicesModule(deps: ServicesDeps): FamilyModule {
+export function servicesModule(deps: ServicesDeps): FamilyModule & { flavors: ServiceFlavors } {
   const store = new ServiceStore(deps.database.db);
   const pool = deps.localPool;
   const predictTimeoutMs = deps.config.inferTimeoutSeconds * 1000;
@@ -71,6 +71,7 @@ export function servicesModule(deps: ServicesDeps): FamilyModule {
   const reader = new ServiceReader(store, manager, deps.clock, deps.config.dataDir);
   const gateway = new InferenceGateway(manager, store, deps.models, deps.identity);
   return {
+    flavors,
     reconcilers: [{ name: 'services', reconcile: () => manager.reconcile() }],
     close: () => manager.close(),
     register: async (app) => {
