@@ -17,6 +17,7 @@ import type { AddressInfo } from 'node:net';
 import sharp from 'sharp';
 import { chromium, type Page } from 'playwright-core';
 import { buildApp } from '#src/app.ts';
+import { ObjectUrls } from '#src/modules/object-urls/object-urls.ts';
 import { bootstrap } from '#src/bootstrap.ts';
 import { loadConfig } from '#src/config.ts';
 import { AtelierClient } from '#src/client/index.ts';
@@ -253,6 +254,8 @@ interface JumpTime {
   listed: number;
   firstImage: number;
   images: number;
+  /** From the stop: the last thumbnail's response received. */
+  lastImage: number;
 }
 
 async function jumpAndTime(position: number, cols: number): Promise<JumpTime> {
@@ -283,8 +286,16 @@ async function jumpAndTime(position: number, cols: number): Promise<JumpTime> {
           if (ready) {
             const since = (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).filter((e) => e.startTime >= stopped);
             const lists = since.filter((e) => e.name.includes('/data-annotations/samples')).map((e) => e.responseEnd - stopped);
-            const images = since.filter((e) => e.name.includes('/objects/')).map((e) => e.startTime - stopped);
-            resolve({ ms, cells: cells.length, listed: Math.max(0, ...lists), firstImage: images.length ? Math.min(...images) : NaN, images: images.length });
+            const objects = since.filter((e) => e.name.includes('/objects/'));
+            const images = objects.map((e) => e.startTime - stopped);
+            resolve({
+              ms,
+              cells: cells.length,
+              listed: Math.max(0, ...lists),
+              firstImage: images.length ? Math.min(...images) : NaN,
+              images: images.length,
+              lastImage: Math.max(0, ...objects.map((e) => e.responseEnd - stopped)),
+            });
           } else if (ms > 20_000) reject(new Error(`cells at ${top}px not loaded after 20 s`));
           else requestAnimationFrame(check);
         };
@@ -293,6 +304,18 @@ async function jumpAndTime(position: number, cols: number): Promise<JumpTime> {
     { offset: Math.floor(position / cols) * ROW_HEIGHT, content: Math.ceil(BIG / cols) * ROW_HEIGHT },
   );
 }
+
+// The server's side of a jump: how long each object URL took to answer inside ObjectUrls.open.
+const served: number[] = [];
+const open = ObjectUrls.prototype.open;
+ObjectUrls.prototype.open = async function (this: ObjectUrls, ...args: Parameters<ObjectUrls['open']>) {
+  const started = performance.now();
+  try {
+    return await open.apply(this, args);
+  } finally {
+    served.push(performance.now() - started);
+  }
+};
 
 const { cols, height } = await openGrid(page);
 const rows = Math.ceil(BIG / cols);
@@ -346,10 +369,13 @@ for (let r = 0; r < ROUNDS; r++) {
     await openGrid(page);
     await page.waitForTimeout(300);
     const cold = r === 0;
+    served.length = 0;
     const first = await jumpAndTime(position, cols);
+    const answers = [...served];
     line(`${what}, ${cold ? 'cold previews' : 'previews made'}, fresh page (${first.cells} cells)`, `${first.ms.toFixed(0)} ms`, '<= 500 ms', first.ms <= 500);
     console.log(
-      `        (sample pages answered at ${first.listed.toFixed(0)} ms, first thumbnail asked at ${first.firstImage.toFixed(0)} ms, ${first.images} thumbnails asked for by then)`,
+      `        (sample pages answered at ${first.listed.toFixed(0)} ms, first thumbnail asked at ${first.firstImage.toFixed(0)} ms, ${first.images} thumbnails asked for by then, the last received at ${first.lastImage.toFixed(0)} ms;`,
+      `server answered ${answers.length}, each in p50 ${percentile(answers, 50).toFixed(1)} / p95 ${percentile(answers, 95).toFixed(1)} ms)`,
     );
     await jumpAndTime(0, cols);
     const back = await jumpAndTime(position, cols);
