@@ -3,9 +3,11 @@
 // downloads it (stage.py, plan in the task's staging Secret), the learner runs, and stage.py uploads its output.json
 // once it exited 0. Atelier reads that output back and the task goes on as it does with a local learner. The Job's end
 // comes from the informer watch (never polling), with the pod's reason when it fails (OOMKilled, ImagePullBackOff,
-// Evicted, DeadlineExceeded). A stop deletes the Job; a server that stops leaves it running, and the task's next run
+// Evicted, DeadlineExceeded). While the pod runs, the learner's progress lines are read from its log through the API
+// (the kubelet serves it; a cluster that cannot leaves the progress where it was). A stop deletes the Job; a server that stops leaves it running, and the task's next run
 // (the queue hands it to this or another replica) finds the Job by its name and follows it instead of making another.
 import { posix } from 'node:path';
+import type { V1Pod } from '@kubernetes/client-node';
 import type { MappedStatus } from '#src/runtime/kubernetes/job-status.ts';
 import { poolPlacement } from '#src/runtime/kubernetes/pool-placement.ts';
 import { TASK_CONTAINER, TASK_DIR, taskObjectName, taskObjects } from '#src/runtime/kubernetes/task-manifest.ts';
@@ -23,6 +25,9 @@ export const LEARNER_IN = posix.join(TASK_DIR, 'in');
 export const LEARNER_OUT = posix.join(TASK_DIR, 'out');
 /** The most of an output.json read back. */
 const MAX_OUTPUT_BYTES = 256 * 1024 * 1024;
+/** How often a running learner's log is read for its progress, and how much of its end. */
+const PROGRESS_EVERY_MS = 2000;
+const PROGRESS_LOG_BYTES = 4096;
 
 export interface KubeLearnerParts {
   namespace: string;
@@ -47,6 +52,8 @@ interface Waiter {
   /** The last state said (the task's message). */
   state: string;
   onState: (message: string) => void;
+  /** Reads the running learner's progress from its log; stopped when the run settles. */
+  progress?: NodeJS.Timeout;
   resolve: () => void;
   reject: (err: Error) => void;
 }
@@ -72,7 +79,7 @@ export class KubeLearner implements Learner {
   async start(
     task: LearnerTask,
     input: unknown,
-    _onProgress: (p: number) => void,
+    onProgress: (p: number) => void,
     place: LearnerPlace,
     onState: (message: string) => void = () => undefined,
   ): Promise<LearnerRun> {
@@ -117,6 +124,7 @@ export class KubeLearner implements Learner {
     // A stop or a server stop that came while the objects were being made: the waiter has been settled already.
     if (this.waiters.get(task.taskId)?.settled !== false) return { pid: 0, startTicks: 0, done: ended };
     this.watch.follow(task.taskId, 1);
+    this.followProgress(task.taskId, onProgress);
     const done = ended.then(async () => JSON.parse(await this.objects.readText(task.stage.bucket, `${keys.output}output.json`, MAX_OUTPUT_BYTES)) as unknown);
     return { pid: 0, startTicks: 0, done };
   }
@@ -163,6 +171,7 @@ export class KubeLearner implements Learner {
     const w = this.waiters.get(taskId);
     if (!w || w.settled) return;
     w.settled = true;
+    clearInterval(w.progress);
     this.waiters.delete(taskId);
     this.watch.unfollow(taskId);
     if (err) w.reject(err);
@@ -191,14 +200,41 @@ export class KubeLearner implements Learner {
     }
   }
 
+  /** Every PROGRESS_EVERY_MS while the learner's pod runs: the last "progress <percent>" line of its log. */
+  private followProgress(taskId: string, onProgress: (p: number) => void): void {
+    const w = this.waiters.get(taskId);
+    if (!w) return;
+    let said = -1;
+    let reading = false;
+    w.progress = setInterval(() => {
+      const pod = this.newestPod(taskId);
+      if (reading || !pod?.metadata?.name || pod.status?.phase !== 'Running') return;
+      reading = true;
+      void this.kube.client
+        .podLog(pod.metadata.name, TASK_CONTAINER, PROGRESS_LOG_BYTES)
+        .then((log) => {
+          const last = [...log.matchAll(/^progress (\d+)$/gm)].pop();
+          const p = last ? Math.min(100, Number(last[1])) : -1;
+          if (p > said && !w.settled) onProgress((said = p));
+        })
+        .catch(() => undefined) // no kubelet serves the log: the progress stays where it was
+        .finally(() => (reading = false));
+    }, PROGRESS_EVERY_MS);
+    w.progress.unref();
+  }
+
+  private newestPod(taskId: string): V1Pod | undefined {
+    const time = (p: V1Pod) => new Date(p.metadata?.creationTimestamp ?? 0).getTime();
+    return this.watch.podsOf(taskId).sort((a, b) => time(b) - time(a))[0];
+  }
+
   private removeJob(taskId: string): void {
     void this.kube.client.remove(taskId).catch((err: unknown) => this.log.warn({ err, task: taskId }, "removing a task's Job failed"));
   }
 
   /** The last lines of the failed learner's log, where the cluster serves it (a kubelet answers). */
   private async logTail(taskId: string): Promise<string> {
-    const time = (p: { metadata?: { creationTimestamp?: Date } }) => new Date(p.metadata?.creationTimestamp ?? 0).getTime();
-    const pod = this.watch.podsOf(taskId).sort((a, b) => time(b) - time(a))[0]?.metadata?.name;
+    const pod = this.newestPod(taskId)?.metadata?.name;
     if (!pod) return '';
     try {
       const text = await this.kube.client.podLog(pod, TASK_CONTAINER, 4096);

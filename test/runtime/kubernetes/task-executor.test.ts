@@ -16,14 +16,14 @@ import type { AtelierClient } from '#src/client/index.ts';
 import { LEARNER_IN, LEARNER_OUT } from '#src/modules/intelligent-tasks/kube-learner.ts';
 import { resourceSelector } from '#src/runtime/kubernetes/labels.ts';
 import { POOL_LABEL, poolPriorityClass } from '#src/runtime/kubernetes/pool-placement.ts';
-import { LABEL_TASK_TYPE, TASK_DIR, taskObjects } from '#src/runtime/kubernetes/task-manifest.ts';
+import { LABEL_TASK_TYPE, TASK_CONTAINER, TASK_DIR, taskObjects } from '#src/runtime/kubernetes/task-manifest.ts';
 import { TaskJobClient, taskStagingSecretName } from '#src/runtime/kubernetes/task-objects.ts';
 import { restartedApp, startTestApp, type TestApp } from '../../helpers/app.ts';
 import { kubeTestServerSkip, startKubeTestServer, until, type KubeTestServer } from '../../helpers/kube.ts';
 import { createBody, datasetReady } from '../../datasets/fixtures.ts';
 import { generator, sentence, TOPIC_NAMES } from '../../intelligent-tasks/fixtures.ts';
 import { startAtelierOnCluster, type AtelierOnCluster } from './atelier-on-cluster.ts';
-import { registerNode, settlePod, type PodOutcome } from './test-kubelet.ts';
+import { registerNode, settlePod, startLogKubelet, type LogKubelet, type PodOutcome } from './test-kubelet.ts';
 
 const NS = 'atelier-tasks-exec';
 const BUCKET = 'kube-tasks';
@@ -46,6 +46,7 @@ function run(command: string, args: string[]): Promise<{ status: number | null; 
 
 describe('intelligent tasks on the kubernetes executor', { skip: kubeTestServerSkip() || (!existsSync(LEARNER_PYTHON) && 'no ml-frameworks venv') }, () => {
   let kube: KubeTestServer;
+  let kubelet: LogKubelet;
   let core: CoreV1Api;
   let batch: BatchV1Api;
   let onCluster: AtelierOnCluster;
@@ -60,7 +61,8 @@ describe('intelligent tasks on the kubernetes executor', { skip: kubeTestServerS
     kube = await startKubeTestServer({ controllers: true });
     core = kube.kc.makeApiClient(CoreV1Api);
     batch = kube.kc.makeApiClient(BatchV1Api);
-    await registerNode(core, 'node-a', {}, { cpu: '4', memory: '16Gi' });
+    kubelet = await startLogKubelet(kube.dir);
+    await registerNode(core, 'node-a', {}, { cpu: '4', memory: '16Gi' }, kubelet.port);
     // Atelier runs as its own ServiceAccount with the executor's Role: the Role is shown to be enough for tasks.
     onCluster = await startAtelierOnCluster(kube, NS, IMAGE);
     t = onCluster.t;
@@ -85,6 +87,7 @@ describe('intelligent tasks on the kubernetes executor', { skip: kubeTestServerS
   after(async () => {
     await app?.close();
     await onCluster?.close();
+    await kubelet?.close();
     await kube?.stop();
   });
 
@@ -163,6 +166,10 @@ describe('intelligent tasks on the kubernetes executor', { skip: kubeTestServerS
 
     await settle(id, { kind: 'running' });
     await waitTask(id, (x) => x.message === 'learning');
+    // The learner's progress lines, read from its pod's log through the API: 70% of learning is 46 + 35.
+    const pod = (await podsOf(id))[0]!.metadata!.name!;
+    kubelet.logs.set(`${NS}/${pod}/${TASK_CONTAINER}`, 'staged input.json\nprogress 20\nprogress 70\n');
+    assert.equal((await waitTask(id, (x) => x.progress > 46)).progress, 81);
     await playPod(id);
     await settle(id, { kind: 'exited', code: 0 });
     const done = await waitTask(id, (x) => x.status !== 1);

@@ -1,5 +1,10 @@
 // Stands in for the kubelet and the scheduler the test API server does not have: binds a pod to a node and writes the
-// status a kubelet would (running, exited, OOM-killed, evicted, an image that cannot be pulled, unschedulable).
+// status a kubelet would (running, exited, OOM-killed, evicted, an image that cannot be pulled, unschedulable). A node
+// registered with a log server's port serves its pods' container logs, which the API server proxies to it over HTTPS.
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { ApiException, type CoreV1Api, type V1Pod, type V1PodStatus } from '@kubernetes/client-node';
 
 export type PodOutcome =
@@ -96,8 +101,39 @@ export async function settlePod(core: CoreV1Api, namespace: string, name: string
   }
 }
 
-/** Registers a Node, as a kubelet would: its labels, its capacity, Ready. */
-export async function registerNode(core: CoreV1Api, name: string, labels: Record<string, string>, capacity: { cpu: string; memory: string }): Promise<void> {
+/** The kubelet's log endpoint: the container logs set in `logs` (by `namespace/pod/container`), a 404 for others. */
+export interface LogKubelet {
+  port: number;
+  logs: Map<string, string>;
+  close(): Promise<void>;
+}
+
+/** Serves container logs over HTTPS with the test API server's serving certificate (for 127.0.0.1). */
+export async function startLogKubelet(kubeDir: string): Promise<LogKubelet> {
+  const logs = new Map<string, string>();
+  const pki = (f: string) => readFileSync(join(kubeDir, 'pki', f));
+  const server = createServer({ cert: pki('serving.crt'), key: pki('serving.key') }, (req, res) => {
+    const m = /^\/containerLogs\/([^/]+)\/([^/]+)\/([^/?]+)/.exec(req.url ?? '');
+    const log = m ? logs.get(`${m[1]}/${m[2]}/${m[3]}`) : undefined;
+    if (log === undefined) res.writeHead(404).end('no such container log');
+    else res.writeHead(200, { 'content-type': 'text/plain' }).end(log);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as AddressInfo).port,
+    logs,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** Registers a Node, as a kubelet would: its labels, its capacity, Ready; its logs at `kubeletPort` on 127.0.0.1. */
+export async function registerNode(
+  core: CoreV1Api,
+  name: string,
+  labels: Record<string, string>,
+  capacity: { cpu: string; memory: string },
+  kubeletPort?: number,
+): Promise<void> {
   await core.createNode({ body: { metadata: { name, labels: { 'kubernetes.io/hostname': name, 'kubernetes.io/os': 'linux', ...labels } } } });
   const node = await core.readNode({ name });
   const resources = { ...capacity, pods: '110' };
@@ -105,6 +141,7 @@ export async function registerNode(core: CoreV1Api, name: string, labels: Record
     capacity: resources,
     allocatable: resources,
     conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'test kubelet', lastHeartbeatTime: now(), lastTransitionTime: now() }],
+    ...(kubeletPort ? { addresses: [{ type: 'InternalIP', address: '127.0.0.1' }], daemonEndpoints: { kubeletEndpoint: { Port: kubeletPort } } } : {}),
   };
   const ready = await core.replaceNodeStatus({ name, body: node });
   // The TaintNodesByCondition admission taints a new node not-ready; the node lifecycle controller (not run here: no
