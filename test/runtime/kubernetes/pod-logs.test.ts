@@ -1,7 +1,7 @@
 // Live task logs on the kubernetes executor. The reading and merging of a task's pod logs is checked with a stubbed
-// reader; through the API, a running job's preview asks the API server for its pod's log, which the test server cannot
-// give (there is no kubelet): the preview still answers 200, with the service lines and a line saying why the pod's log
-// is missing. Reading a real pod's log needs a real cluster.
+// reader; through the API, a running job's preview asks the API server for its pod's log, which the API server proxies
+// to the node's kubelet (here test-kubelet's log server): a container log it does not have still leaves a 200 preview,
+// with the service lines and a line saying why; the logs it has appear in the preview, staging first.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,11 +11,12 @@ import { ApiException, CoreV1Api, type V1Pod } from '@kubernetes/client-node';
 import S3rver from 's3rver';
 import { resourceSelector } from '#src/runtime/kubernetes/labels.ts';
 import { podOfTask, readTaskPodLog, tailText, type PodLogReader } from '#src/runtime/kubernetes/pod-logs.ts';
-import { COMPLETION_INDEX_ANNOTATION } from '#src/runtime/kubernetes/training-job-manifest.ts';
+import { COMPLETION_INDEX_ANNOTATION, WORKER_CONTAINER } from '#src/runtime/kubernetes/training-job-manifest.ts';
+import { STAGING_INIT_CONTAINER } from '#src/runtime/kubernetes/training-job-staging.ts';
 import { apiFailure, startTestApp, type TestApp } from '../../helpers/app.ts';
 import { kubeTestServerSkip, startKubeTestServer, until, type KubeTestServer } from '../../helpers/kube.ts';
 import { PY_ENGINE } from '../../training-jobs/helpers.ts';
-import { registerNode, settlePod } from './test-kubelet.ts';
+import { registerNode, settlePod, startLogKubelet, type LogKubelet } from './test-kubelet.ts';
 
 const pod = (name: string, index: number, created: string): V1Pod => ({
   metadata: { name, creationTimestamp: new Date(created), annotations: { [COMPLETION_INDEX_ANNOTATION]: String(index) } },
@@ -64,6 +65,7 @@ describe('a running job’s log preview on the kubernetes executor', { skip: kub
   const NS = 'atelier-logs';
   const BUCKET = 'kube-logs';
   let kube: KubeTestServer;
+  let kubelet: LogKubelet;
   let core: CoreV1Api;
   let s3: S3rver;
   let s3dir: string;
@@ -73,7 +75,8 @@ describe('a running job’s log preview on the kubernetes executor', { skip: kub
     kube = await startKubeTestServer({ controllers: true });
     core = kube.kc.makeApiClient(CoreV1Api);
     await core.createNamespace({ body: { metadata: { name: NS } } });
-    await registerNode(core, 'node-a', {}, { cpu: '4', memory: '16Gi' });
+    kubelet = await startLogKubelet(kube.dir);
+    await registerNode(core, 'node-a', {}, { cpu: '4', memory: '16Gi' }, kubelet.port);
     s3dir = mkdtempSync(join(tmpdir(), 'kbench-logs-s3rver-'));
     s3 = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory: s3dir });
     const { port } = (await s3.run()) as { port: number };
@@ -97,6 +100,7 @@ describe('a running job’s log preview on the kubernetes executor', { skip: kub
     await t?.close();
     await s3?.close();
     if (s3dir) rmSync(s3dir, { recursive: true, force: true });
+    await kubelet?.close();
     await kube?.stop();
   });
 
@@ -119,6 +123,12 @@ describe('a running job’s log preview on the kubernetes executor', { skip: kub
     assert.match(preview.content, new RegExp(`the live log of worker in pod ${name} cannot be read from the cluster: HTTP \\d{3}`));
     assert.equal(preview.current_size, Buffer.byteLength(preview.content));
     assert.ok(preview.full_size >= preview.current_size);
+    // The kubelet has the containers' logs now: the preview holds them after the service lines, staging first.
+    kubelet.logs.set(`${NS}/${name}/${STAGING_INIT_CONTAINER}`, 'staged code/train.py\n');
+    kubelet.logs.set(`${NS}/${name}/${WORKER_CONTAINER}`, 'training\nepoch 1 loss 0.5\n');
+    const live = (await t.client.training.logPreview(metadata.id, 'worker-0')).content;
+    assert.match(live, /\[ModelArts Service Log\][^]*staged code\/train\.py\ntraining\nepoch 1 loss 0\.5\n$/);
+    assert.doesNotMatch(live, /cannot be read/);
 
     const other = await t.newTenant('logs-other');
     await assert.rejects(other.training.logPreview(metadata.id, 'worker-0'), apiFailure(404, 'ModelArts.2755'));
