@@ -5,7 +5,7 @@
 // Pool shares, events, the reconciler's rules and the service are the local engine's; what runs where is this file's.
 import { randomBytes } from 'node:crypto';
 import type { KubeTarget } from '#src/runtime/kubernetes/kube-config.ts';
-import { listNodeCapacity } from '#src/runtime/kubernetes/node-capacity.ts';
+import { largestNode, listNodeCapacity } from '#src/runtime/kubernetes/node-capacity.ts';
 import { notebookObjectName, notebookObjects } from '#src/runtime/kubernetes/notebook-manifest.ts';
 import { NotebookClient } from '#src/runtime/kubernetes/notebook-objects.ts';
 import { NotebookWatch, notebookPodState, type NotebookPodState } from '#src/runtime/kubernetes/notebook-watch.ts';
@@ -78,7 +78,7 @@ export class KubeNotebookEngine extends NotebookEngine {
       return;
     }
     if (nodes.length === 0) return;
-    const largest = nodes.reduce((a, b) => (b.cpu > a.cpu || (b.cpu === a.cpu && b.memoryMb > a.memoryMb) ? b : a));
+    const largest = largestNode(nodes);
     flavors.splice(0, flavors.length, ...cpuSlices({ cpu: Math.floor(largest.cpu), memoryMb: largest.memoryMb }));
     this.clusterPool.setNodes(nodes.map((n) => ({ name: n.name, capacity: { cpu: n.cpu, memoryMb: n.memoryMb } })));
   }

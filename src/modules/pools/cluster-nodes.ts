@@ -3,7 +3,7 @@
 // with the node's allocatable CPU and memory, and each node it still waits for as a pending entry of the flavor asked.
 import type { Static } from 'typebox';
 import type { V1Node } from '@kubernetes/client-node';
-import { nodeCapacity } from '#src/runtime/kubernetes/node-capacity.ts';
+import { largestNode, nodeCapacity } from '#src/runtime/kubernetes/node-capacity.ts';
 import { isReady, poolOfNode, type ClusterNodes, type NodeWant } from '#src/runtime/kubernetes/pool-nodes.ts';
 import type { PoolQuota } from '#src/runtime/kubernetes/pool-quota.ts';
 import { cpuSlices } from '#src/runtime/local/cpu-slices.ts';
@@ -33,7 +33,7 @@ export class ClusterPoolNodes {
   flavors(): Map<string, PoolAmount> {
     const ready = this.nodes.all().filter(isReady).map(nodeCapacity);
     if (ready.length === 0) return new Map();
-    const largest = ready.reduce((a, b) => (b.cpu > a.cpu || (b.cpu === a.cpu && b.memoryMb > a.memoryMb) ? b : a));
+    const largest = largestNode(ready);
     return new Map(cpuSlices({ cpu: Math.floor(largest.cpu), memoryMb: largest.memoryMb }).map((s) => [s.id, s.amount]));
   }
 

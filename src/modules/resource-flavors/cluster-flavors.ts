@@ -4,7 +4,7 @@
 // name); a slice is normal in a zone while a Ready, schedulable node there that no pool holds has the allocatable for it.
 // Listing nodes needs the ClusterRole: without it the answer is this host's, and the log says why.
 import { CoreV1Api, type KubeConfig, type V1Node } from '@kubernetes/client-node';
-import { nodeCapacity, type NodeCapacity } from '#src/runtime/kubernetes/node-capacity.ts';
+import { largestNode, nodeCapacity, type NodeCapacity } from '#src/runtime/kubernetes/node-capacity.ts';
 import { isReady, poolOfNode } from '#src/runtime/kubernetes/pool-nodes.ts';
 import { cpuSlices } from '#src/runtime/local/cpu-slices.ts';
 import type { Logger } from '#src/runtime/logger.ts';
@@ -47,7 +47,7 @@ export class ClusterFlavorSource implements FlavorSource {
     this.refused = false;
     const nodes = items.filter((n) => !n.spec?.unschedulable).map((n) => this.nodeOffer(n));
     if (nodes.length === 0) return { arch: 'x86', offers: [] };
-    const largest = nodes.reduce((a, b) => (b.cpu > a.cpu || (b.cpu === a.cpu && b.memoryMb > a.memoryMb) ? b : a));
+    const largest = largestNode(nodes);
     const zones = [...new Set(nodes.map((n) => n.zone))].sort();
     const offers = cpuSlices({ cpu: Math.floor(largest.cpu), memoryMb: largest.memoryMb }).map((s) => {
       const phase: Record<string, SalesStatus> = {};

@@ -2,7 +2,7 @@
 // node holds, as the training and notebook flavors are cut, and services of no pool are admitted against all the
 // schedulable nodes. Without the right to list nodes (a ClusterRole) both stay this host's, and the log says so.
 import type { KubeConfig } from '@kubernetes/client-node';
-import { listNodeCapacity } from '#src/runtime/kubernetes/node-capacity.ts';
+import { largestNode, listNodeCapacity } from '#src/runtime/kubernetes/node-capacity.ts';
 import type { LocalPool } from '#src/runtime/local/local-pool.ts';
 import type { Logger } from '#src/runtime/logger.ts';
 import type { ServiceFlavors } from './flavors.ts';
@@ -16,7 +16,7 @@ export async function useClusterNodes(flavors: ServiceFlavors, clusterPool: Loca
     return;
   }
   if (nodes.length === 0) return;
-  const largest = nodes.reduce((a, b) => (b.cpu > a.cpu || (b.cpu === a.cpu && b.memoryMb > a.memoryMb) ? b : a));
+  const largest = largestNode(nodes);
   flavors.useNode({ cpu: largest.cpu, memoryMb: largest.memoryMb });
   clusterPool.setNodes(nodes.map((n) => ({ name: n.name, capacity: { cpu: n.cpu, memoryMb: n.memoryMb } })));
 }

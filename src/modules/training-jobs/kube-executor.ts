@@ -3,7 +3,7 @@
 // and the flavors the cluster's nodes can hold.
 import type { Config } from '#src/config.ts';
 import { KubeConfigError, loadKubeTarget, type KubeTarget } from '#src/runtime/kubernetes/kube-config.ts';
-import { listNodeCapacity } from '#src/runtime/kubernetes/node-capacity.ts';
+import { largestNode, listNodeCapacity } from '#src/runtime/kubernetes/node-capacity.ts';
 import { TrainingJobClient } from '#src/runtime/kubernetes/training-job-objects.ts';
 import type { StoreCredential } from '#src/runtime/kubernetes/training-job-staging.ts';
 import { TrainingJobWatch } from '#src/runtime/kubernetes/training-job-watch.ts';
@@ -71,7 +71,7 @@ export async function useClusterFlavors(runtime: TrainingRuntime, target: KubeTa
     return;
   }
   if (nodes.length === 0) return;
-  const largest = nodes.reduce((a, b) => (b.cpu > a.cpu ? b : a));
+  const largest = largestNode(nodes);
   const flavors = hostFlavors({ cpuCores: Math.floor(largest.cpu), memoryMb: largest.memoryMb, arch: largest.arch, gpus: 0 }, runtime.dataDir);
   for (const f of flavors) {
     const fits = nodes.reduce((n, node) => n + Math.min(Math.floor(node.cpu / f.amount.cpu), Math.floor(node.memoryMb / f.amount.memoryMb)), 0);

@@ -34,6 +34,11 @@ export function nodeCapacity(node: V1Node): NodeCapacity {
   return { name: node.metadata?.name ?? '', cpu: cpuCores(a.cpu), memoryMb: memoryMb(a.memory), arch: arch === 'arm64' ? 'arm' : 'x86' };
 }
 
+/** The node with the most CPU (then memory), which the flavors of every family are cut from; `nodes` is not empty. */
+export function largestNode<N extends Pick<NodeCapacity, 'cpu' | 'memoryMb'>>(nodes: readonly N[]): N {
+  return nodes.reduce((a, b) => (b.cpu > a.cpu || (b.cpu === a.cpu && b.memoryMb > a.memoryMb) ? b : a));
+}
+
 /** The schedulable nodes' capacity. */
 export async function listNodeCapacity(kc: KubeConfig): Promise<NodeCapacity[]> {
   const list = await kc.makeApiClient(CoreV1Api).listNode();
