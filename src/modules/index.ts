@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { loadK8s } from '#src/runtime/kubernetes/k8s.ts';
 import type { AppContext, FamilyModule } from '#src/context.ts';
 import { algorithmsModule } from './algorithms/module.ts';
 import { authorizationsModule } from './authorizations/module.ts';
@@ -44,6 +45,8 @@ async function install(app: FastifyInstance, ctx: AppContext, family: FamilyModu
  * The wiring imports each family's module.ts; families meet each other only through index.ts.
  */
 export async function registerModules(app: FastifyInstance, ctx: AppContext): Promise<() => void> {
+  // The Kubernetes client is loaded only where it is used (k8s.ts).
+  if (ctx.config.executor === 'kubernetes') await loadK8s();
   // -- platform families
   const authorizations = authorizationsModule(ctx);
   const resourceConfig = resourceConfigModule(ctx);

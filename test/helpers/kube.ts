@@ -6,6 +6,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
+import { loadK8s } from '#src/runtime/kubernetes/k8s.ts';
 import { cannotBuildReason, ensureKubeTestServer, KubeTestServerError, readyKubeTestServer } from '../../scripts/kube-test-server.mjs';
 
 /**
@@ -77,6 +78,8 @@ export async function startKubeTestServer(
     moreControllers?: string[];
   } = {},
 ): Promise<KubeTestServer> {
+  // Executor objects made straight from a test (watches, object clients) take the client's classes from k8s().
+  await loadK8s();
   let binary: string;
   try {
     binary = ensureKubeTestServer({ log: (m) => process.stderr.write(`kube-test-server: ${m}\n`) });

@@ -3,7 +3,8 @@
 // status are the nodes' topology.kubernetes.io/zone labels (nodes without one count under the kubeconfig's cluster
 // name); a slice is normal in a zone while a Ready, schedulable node there that no pool holds has the allocatable for it.
 // Listing nodes needs the ClusterRole: without it the answer is this host's, and the log says why.
-import { CoreV1Api, type KubeConfig, type V1Node } from '@kubernetes/client-node';
+import type { CoreV1Api, KubeConfig, V1Node } from '@kubernetes/client-node';
+import { k8s } from '#src/runtime/kubernetes/k8s.ts';
 import { largestNode, nodeCapacity, type NodeCapacity } from '#src/runtime/kubernetes/node-capacity.ts';
 import { isReady, poolOfNode } from '#src/runtime/kubernetes/pool-nodes.ts';
 import { cpuSlices } from '#src/runtime/local/cpu-slices.ts';
@@ -28,7 +29,7 @@ export class ClusterFlavorSource implements FlavorSource {
     private readonly fallback: FlavorSource,
     private readonly log: Logger,
   ) {
-    this.core = kc.makeApiClient(CoreV1Api);
+    this.core = kc.makeApiClient(k8s().CoreV1Api);
     this.clusterName = kc.getCurrentCluster()?.name ?? 'cluster';
   }
 

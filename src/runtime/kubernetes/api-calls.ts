@@ -1,7 +1,7 @@
 // Idempotent calls on the API server: a retry, or a second replica, makes nothing twice and removes nothing twice.
-import { ApiException } from '@kubernetes/client-node';
+import { isApiException } from './k8s.ts';
 
-export const isCode = (e: unknown, code: number) => e instanceof ApiException && e.code === code;
+export const isCode = (e: unknown, code: number) => isApiException(e) && e.code === code;
 
 /** Creates, or keeps the object that already exists (409). */
 export async function createOrKeep(create: () => Promise<unknown>): Promise<'created' | 'existed'> {

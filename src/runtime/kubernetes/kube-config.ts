@@ -2,7 +2,8 @@
 // a pod gets when Atelier itself runs in the cluster. The namespace is the one asked for, else the kubeconfig context's,
 // else the pod's own.
 import { existsSync, readFileSync } from 'node:fs';
-import { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { k8s } from './k8s.ts';
 
 /** Where a pod finds its service account's token, CA and namespace (below an optional prefix, for tests). */
 export const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
@@ -32,7 +33,7 @@ export interface KubeTargetOptions {
 export class KubeConfigError extends Error {}
 
 export function loadKubeTarget(opts: KubeTargetOptions = {}): KubeTarget {
-  const kc = new KubeConfig();
+  const kc = new (k8s().KubeConfig)();
   if (opts.kubeconfigPath) {
     if (!existsSync(opts.kubeconfigPath)) throw new KubeConfigError(`the kubeconfig ${opts.kubeconfigPath} does not exist`);
     try {

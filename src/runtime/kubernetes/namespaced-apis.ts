@@ -1,5 +1,6 @@
 // The API groups a client of Atelier's workload objects calls, all in the executor's namespace.
-import { AppsV1Api, BatchV1Api, CoreV1Api, NetworkingV1Api, type KubeConfig } from '@kubernetes/client-node';
+import type { AppsV1Api, BatchV1Api, CoreV1Api, KubeConfig, NetworkingV1Api } from '@kubernetes/client-node';
+import { k8s } from './k8s.ts';
 
 export class NamespacedApis {
   protected readonly core: CoreV1Api;
@@ -11,9 +12,9 @@ export class NamespacedApis {
     kc: KubeConfig,
     readonly namespace: string,
   ) {
-    this.core = kc.makeApiClient(CoreV1Api);
-    this.apps = kc.makeApiClient(AppsV1Api);
-    this.batch = kc.makeApiClient(BatchV1Api);
-    this.net = kc.makeApiClient(NetworkingV1Api);
+    this.core = kc.makeApiClient(k8s().CoreV1Api);
+    this.apps = kc.makeApiClient(k8s().AppsV1Api);
+    this.batch = kc.makeApiClient(k8s().BatchV1Api);
+    this.net = kc.makeApiClient(k8s().NetworkingV1Api);
   }
 }

@@ -1,7 +1,8 @@
 // What the cluster's nodes offer a training job: each node's allocatable CPU and memory, read from the Node objects
 // (a pool's nodes when a pool label is given). Listing nodes needs a ClusterRole (nodes are not namespaced), which the
 // executor's Role cannot grant: without it the caller falls back to this host's size and says so.
-import { CoreV1Api, type KubeConfig, type V1Node } from '@kubernetes/client-node';
+import type { KubeConfig, V1Node } from '@kubernetes/client-node';
+import { k8s } from './k8s.ts';
 
 export interface NodeCapacity {
   name: string;
@@ -41,6 +42,6 @@ export function largestNode<N extends Pick<NodeCapacity, 'cpu' | 'memoryMb'>>(no
 
 /** The schedulable nodes' capacity. */
 export async function listNodeCapacity(kc: KubeConfig): Promise<NodeCapacity[]> {
-  const list = await kc.makeApiClient(CoreV1Api).listNode();
+  const list = await kc.makeApiClient(k8s().CoreV1Api).listNode();
   return list.items.filter((n) => !n.spec?.unschedulable).map(nodeCapacity);
 }

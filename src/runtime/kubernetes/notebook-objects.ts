@@ -1,7 +1,7 @@
 // Creating, scaling and removing a notebook instance's objects. Creating keeps what already exists (a retry or a second
 // replica makes nothing twice) and then sets the StatefulSet's replicas; a stop scales to 0, which keeps the volume's
 // claim; removing deletes every object of the instance (the claim goes with the StatefulSet) and tolerates objects gone.
-import { type V1StatefulSet } from '@kubernetes/client-node';
+import type { V1StatefulSet } from '@kubernetes/client-node';
 import { NamespacedApis } from './namespaced-apis.ts';
 import { createOrKeep, deleteIfThere } from './api-calls.ts';
 import { kindSelector, LABEL_ID } from './labels.ts';

@@ -1,6 +1,7 @@
 // Where each notebook instance's pod stands, from the watches on its StatefulSet and pods (workload-watch.ts).
 // `podState` reads the instance's pod from the cache.
-import { AppsV1Api, type KubeConfig, type V1Pod, type V1StatefulSet } from '@kubernetes/client-node';
+import type { KubeConfig, V1Pod, V1StatefulSet } from '@kubernetes/client-node';
+import { k8s } from './k8s.ts';
 import { NOTEBOOK_SELECTOR } from './notebook-objects.ts';
 import { FATAL_WAITING, WorkloadWatch } from './workload-watch.ts';
 
@@ -29,7 +30,7 @@ export function notebookPodState(pod: V1Pod | undefined): NotebookPodState {
 
 export class NotebookWatch extends WorkloadWatch<V1StatefulSet> {
   constructor(kc: KubeConfig, namespace: string, onChange: (notebookId: string, pod?: V1Pod) => void) {
-    const apps = kc.makeApiClient(AppsV1Api);
+    const apps = kc.makeApiClient(k8s().AppsV1Api);
     const path = `/apis/apps/v1/namespaces/${namespace}/statefulsets`;
     super(kc, namespace, NOTEBOOK_SELECTOR, { path, list: () => apps.listNamespacedStatefulSet({ namespace, labelSelector: NOTEBOOK_SELECTOR }) }, onChange);
   }

@@ -2,7 +2,8 @@
 // container's log, then the worker's, after what Atelier wrote itself (the service lines kept on this host). A log
 // the cluster cannot give (no kubelet answers, the pod is gone, the container has not started) is said in one line
 // instead, so a preview never fails for it.
-import { ApiException, type V1Pod } from '@kubernetes/client-node';
+import type { V1Pod } from '@kubernetes/client-node';
+import { isApiException } from './k8s.ts';
 import { COMPLETION_INDEX_ANNOTATION } from './training-job-manifest.ts';
 
 /** Reads the end of one container's log (at most `limitBytes`); throws as the API client does. */
@@ -27,7 +28,7 @@ function statusMessage(body: unknown): string {
 
 /** Why a log read failed, in words: the API's status message when there is one. */
 export function podLogFailure(err: unknown): string {
-  if (err instanceof ApiException) {
+  if (isApiException(err)) {
     const message = statusMessage(err.body);
     return `HTTP ${err.code}${message ? ` ${message}` : ''}`;
   }

@@ -2,7 +2,8 @@
 // labelling them `atelier.io/pool=<pool>` and gives them back by removing the label. Each label change is a JSON patch
 // that first tests what was seen (the node's resourceVersion when claiming, the pool's own label when releasing), so two
 // replicas claiming at once never share a node and a release never takes a node another pool holds.
-import { CoreV1Api, makeInformer, type Informer, type KubeConfig, type ObjectCache, type V1Node } from '@kubernetes/client-node';
+import type { CoreV1Api, Informer, KubeConfig, ObjectCache, V1Node } from '@kubernetes/client-node';
+import { k8s } from './k8s.ts';
 import { isCode } from './api-calls.ts';
 import { nodeCapacity, type NodeCapacity } from './node-capacity.ts';
 import { POOL_LABEL } from './pool-placement.ts';
@@ -39,8 +40,8 @@ export class ClusterNodes {
   private started: Promise<void> | undefined;
 
   constructor(kc: KubeConfig) {
-    this.core = kc.makeApiClient(CoreV1Api);
-    this.informer = makeInformer(kc, '/api/v1/nodes', () => this.core.listNode());
+    this.core = kc.makeApiClient(k8s().CoreV1Api);
+    this.informer = k8s().makeInformer(kc, '/api/v1/nodes', () => this.core.listNode());
     this.informer.on('error', () => {
       if (this.stopped) return;
       setTimeout(() => void (this.stopped ? undefined : this.informer.start().catch(() => undefined)), 1000);

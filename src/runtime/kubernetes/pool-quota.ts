@@ -4,7 +4,8 @@
 // request at what the pool's nodes hold. The API server's quota admission then refuses a pod beyond the pool's size at
 // creation (the Job controller's FailedCreate event, which the job status shows) instead of leaving it Pending on no
 // node. The PriorityClass has the default value 0 and never preempts, so it changes no scheduling order.
-import { CoreV1Api, SchedulingV1Api, type KubeConfig, type V1PriorityClass, type V1ResourceQuota } from '@kubernetes/client-node';
+import type { CoreV1Api, KubeConfig, SchedulingV1Api, V1PriorityClass, V1ResourceQuota } from '@kubernetes/client-node';
+import { k8s } from './k8s.ts';
 import { createOrKeep, deleteIfThere, isCode } from './api-calls.ts';
 import { LABEL_MANAGED, MANAGER } from './labels.ts';
 import { POOL_LABEL, poolPriorityClass } from './pool-placement.ts';
@@ -49,8 +50,8 @@ export class PoolQuota {
     kc: KubeConfig,
     private readonly namespace: string,
   ) {
-    this.core = kc.makeApiClient(CoreV1Api);
-    this.scheduling = kc.makeApiClient(SchedulingV1Api);
+    this.core = kc.makeApiClient(k8s().CoreV1Api);
+    this.scheduling = kc.makeApiClient(k8s().SchedulingV1Api);
   }
 
   /** Makes the pool's PriorityClass and sets its quota to `total` (what its nodes hold). */

@@ -3,7 +3,7 @@
 // replica makes nothing twice); a version whose Deployment exists gets the new spec by patch (instances, environment).
 // Removal tolerates objects already gone. Only the verbs of rbac-manifest.ts are used (secrets cannot be listed: their
 // names come from the versions' Deployments and Services, and from the versions the caller names).
-import { type V1Deployment, type V1Secret } from '@kubernetes/client-node';
+import type { V1Deployment, V1Secret } from '@kubernetes/client-node';
 import { NamespacedApis } from './namespaced-apis.ts';
 import { createOrKeep, deleteIfThere } from './api-calls.ts';
 import { kindSelector, LABEL_ID } from './labels.ts';

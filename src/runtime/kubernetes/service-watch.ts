@@ -1,6 +1,7 @@
 // Where each real-time service's pods stand, from the watches on its Deployments and their pods (workload-watch.ts).
 // The gateway reads the ready pods' addresses of each version from the same cache.
-import { AppsV1Api, type KubeConfig, type V1Deployment, type V1Pod } from '@kubernetes/client-node';
+import type { KubeConfig, V1Deployment, V1Pod } from '@kubernetes/client-node';
+import { k8s } from './k8s.ts';
 import { SERVICE_SELECTOR } from './service-objects.ts';
 import { LABEL_MODEL } from './service-manifest.ts';
 import { FATAL_WAITING, WorkloadWatch } from './workload-watch.ts';
@@ -36,7 +37,7 @@ export function servicePodState(pod: V1Pod): ServicePodState {
 
 export class ServiceWatch extends WorkloadWatch<V1Deployment> {
   constructor(kc: KubeConfig, namespace: string, onChange: (serviceId: string) => void) {
-    const apps = kc.makeApiClient(AppsV1Api);
+    const apps = kc.makeApiClient(k8s().AppsV1Api);
     const path = `/apis/apps/v1/namespaces/${namespace}/deployments`;
     super(kc, namespace, SERVICE_SELECTOR, { path, list: () => apps.listNamespacedDeployment({ namespace, labelSelector: SERVICE_SELECTOR }) }, onChange);
   }

@@ -1,7 +1,7 @@
 // Creating, finding and removing a task's objects (its Job, ServiceAccount, NetworkPolicy and staging Secret). As for
 // training jobs, creating keeps what already exists (a retry, a restarted server or a second replica makes nothing
 // twice) and removing tolerates what is already gone; the Job goes with its pods (background propagation).
-import { type V1Job, type V1Secret } from '@kubernetes/client-node';
+import type { V1Job, V1Secret } from '@kubernetes/client-node';
 import { NamespacedApis } from './namespaced-apis.ts';
 import { createOrKeep, deleteIfThere, isCode } from './api-calls.ts';
 import { kindSelector, LABEL_ID } from './labels.ts';

@@ -1,7 +1,7 @@
 // Creating, finding and removing a training job's objects. Creating is idempotent (an object that already exists is
 // kept: a second replica or a retry after a crash makes nothing twice); removing deletes the Job with its pods
 // (background propagation) and the job's Service, ServiceAccount and NetworkPolicy, and tolerates objects already gone.
-import { type V1Job, type V1Secret } from '@kubernetes/client-node';
+import type { V1Job, V1Secret } from '@kubernetes/client-node';
 import { NamespacedApis } from './namespaced-apis.ts';
 import { createOrKeep, deleteIfThere } from './api-calls.ts';
 import { kindSelector, LABEL_ID } from './labels.ts';

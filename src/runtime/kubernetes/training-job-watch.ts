@@ -2,19 +2,8 @@
 // saying a Job's pods could not be created, as when a ResourceQuota refuses them) keep a cache of the namespace's
 // objects, and every change reports that job's mapped status again, when it differs from the last one reported. A watch that breaks is started again (the informer lists afresh, so nothing missed
 // in between is lost).
-import {
-  BatchV1Api,
-  CoreV1Api,
-  ListWatch,
-  makeInformer,
-  Watch,
-  type CoreV1Event,
-  type Informer,
-  type KubeConfig,
-  type ObjectCache,
-  type V1Job,
-  type V1Pod,
-} from '@kubernetes/client-node';
+import type { CoreV1Event, Informer, KubeConfig, ListWatch, ObjectCache, V1Job, V1Pod } from '@kubernetes/client-node';
+import { k8s } from './k8s.ts';
 import { mapTrainingJobStatus, type MappedStatus } from './job-status.ts';
 import { kindSelector, LABEL_ID } from './labels.ts';
 
@@ -48,18 +37,18 @@ export class TrainingJobWatch {
   ) {
     const watched = WATCHED[opts.kind ?? 'training-job'];
     const selector = kindSelector(watched.kind);
-    const batch = kc.makeApiClient(BatchV1Api);
-    const core = kc.makeApiClient(CoreV1Api);
-    this.jobs = makeInformer(
+    const batch = kc.makeApiClient(k8s().BatchV1Api);
+    const core = kc.makeApiClient(k8s().CoreV1Api);
+    this.jobs = k8s().makeInformer(
       kc,
       `/apis/batch/v1/namespaces/${namespace}/jobs`,
       () => batch.listNamespacedJob({ namespace, labelSelector: selector }),
       selector,
     );
-    this.pods = makeInformer(kc, `/api/v1/namespaces/${namespace}/pods`, () => core.listNamespacedPod({ namespace, labelSelector: selector }), selector);
-    this.events = new ListWatch(
+    this.pods = k8s().makeInformer(kc, `/api/v1/namespaces/${namespace}/pods`, () => core.listNamespacedPod({ namespace, labelSelector: selector }), selector);
+    this.events = new (k8s().ListWatch)(
       `/api/v1/namespaces/${namespace}/events`,
-      new Watch(kc),
+      new (k8s().Watch)(kc),
       () => core.listNamespacedEvent({ namespace, fieldSelector: CREATE_FAILURES }),
       false,
       undefined,

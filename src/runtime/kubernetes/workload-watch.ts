@@ -1,16 +1,8 @@
 // Watches on one kind of workload object (Deployments of services, StatefulSets of notebooks) and their pods, both
 // selected by Atelier's labels: informers keep a cache, and every change to a resource's objects calls `onChange` with
 // the resource id its labels carry (and the pod, for a pod's change). A watch that breaks is started again (the informer lists afresh).
-import {
-  CoreV1Api,
-  makeInformer,
-  type Informer,
-  type KubeConfig,
-  type KubernetesListObject,
-  type KubernetesObject,
-  type ObjectCache,
-  type V1Pod,
-} from '@kubernetes/client-node';
+import type { Informer, KubeConfig, KubernetesListObject, KubernetesObject, ObjectCache, V1Pod } from '@kubernetes/client-node';
+import { k8s } from './k8s.ts';
 import { LABEL_ID } from './labels.ts';
 
 /** Waiting reasons a pod does not get over without a change (its spec, its image pushed, more memory). */
@@ -41,9 +33,9 @@ export class WorkloadWatch<T extends KubernetesObject> {
     kind: WatchedKind<T>,
     onChange: (id: string, pod?: V1Pod) => void,
   ) {
-    const core = kc.makeApiClient(CoreV1Api);
-    this.owners = makeInformer(kc, kind.path, kind.list, selector);
-    this.pods = makeInformer(kc, `/api/v1/namespaces/${namespace}/pods`, () => core.listNamespacedPod({ namespace, labelSelector: selector }), selector);
+    const core = kc.makeApiClient(k8s().CoreV1Api);
+    this.owners = k8s().makeInformer(kc, kind.path, kind.list, selector);
+    this.pods = k8s().makeInformer(kc, `/api/v1/namespaces/${namespace}/pods`, () => core.listNamespacedPod({ namespace, labelSelector: selector }), selector);
     for (const informer of [this.owners, this.pods] as const) {
       const changed = (obj: KubernetesObject) => {
         const id = obj.metadata?.labels?.[LABEL_ID];

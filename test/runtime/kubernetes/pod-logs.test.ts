@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ApiException, CoreV1Api, type V1Pod } from '@kubernetes/client-node';
 import S3rver from 's3rver';
+import { loadK8s } from '#src/runtime/kubernetes/k8s.ts';
 import { resourceSelector } from '#src/runtime/kubernetes/labels.ts';
 import { podOfTask, readTaskPodLog, tailText, type PodLogReader } from '#src/runtime/kubernetes/pod-logs.ts';
 import { COMPLETION_INDEX_ANNOTATION, WORKER_CONTAINER } from '#src/runtime/kubernetes/training-job-manifest.ts';
@@ -23,6 +24,8 @@ const pod = (name: string, index: number, created: string): V1Pod => ({
 });
 
 describe('reading a task’s pod logs', () => {
+  // The reading tells the client's ApiException by its class, which the executor loads (k8s.ts).
+  before(() => loadK8s());
   const pods = [pod('job-0-old', 0, '2026-01-01T00:00:00Z'), pod('job-0-new', 0, '2026-01-01T00:01:00Z'), pod('job-1-a', 1, '2026-01-01T00:00:00Z')];
 
   it('reads the newest pod of the task, each container in order, each cut to the limit', async () => {
