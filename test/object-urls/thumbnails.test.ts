@@ -2,13 +2,13 @@
 // bounded number of makings (sources held) at a time, hits served from disk, and the size budget.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHook } from 'node:async_hooks';
 import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { ThumbnailCache } from '#src/modules/object-urls/thumbnails.ts';
 import type { ObjectInfo, ObjectStore } from '#src/storage/object-store.ts';
+import { poolTrips } from '../helpers/pool-trips.ts';
 
 /** A store of one image under any key, counting reads and the most read at once. */
 function countingStore(image: Buffer) {
@@ -24,23 +24,6 @@ function countingStore(image: Buffer) {
     },
   };
   return { store: store as unknown as ObjectStore, seen };
-}
-
-/** How many file-system requests went to the thread pool while `fn` ran. */
-async function poolTrips(fn: () => Promise<unknown>): Promise<number> {
-  let n = 0;
-  const hook = createHook({
-    init(_id, type) {
-      if (type === 'FSREQCALLBACK' || type === 'FSREQPROMISE') n++;
-    },
-  });
-  hook.enable();
-  try {
-    await fn();
-  } finally {
-    hook.disable();
-  }
-  return n;
 }
 
 /** Bytes in a cache folder once they are within `budget` (the budget is kept after each write). */

@@ -2,13 +2,13 @@
 // through it waits for a turn of the event loop, and an upload of one small image took some twenty.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHook } from 'node:async_hooks';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { INLINE_PUT_BYTES } from '#src/storage/fs-io.ts';
 import { FsObjectStore } from '#src/storage/index.ts';
 import { B, md5 } from './store-contract.ts';
+import { poolTrips } from '../helpers/pool-trips.ts';
 
 let root: string;
 let store: FsObjectStore;
@@ -19,23 +19,6 @@ before(async () => {
   await store.ensureBucket(B);
 });
 after(() => rmSync(root, { recursive: true, force: true }));
-
-/** How many file-system requests went to the thread pool while `fn` ran. */
-async function poolTrips(fn: () => Promise<unknown>): Promise<number> {
-  let n = 0;
-  const hook = createHook({
-    init(_id, type) {
-      if (type === 'FSREQCALLBACK' || type === 'FSREQPROMISE') n++;
-    },
-  });
-  hook.enable();
-  try {
-    await fn();
-  } finally {
-    hook.disable();
-  }
-  return n;
-}
 
 test('a small put, create-only or not, makes no trip through the thread pool', async () => {
   assert.equal(await poolTrips(() => store.put(B, 'small/a.jpg', Buffer.from('jpeg bytes'), { ifAbsent: true })), 0);

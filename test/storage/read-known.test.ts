@@ -2,13 +2,13 @@
 // the same guarantees as a plain read: the path checks, and the version read is the one asked for.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHook } from 'node:async_hooks';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { INLINE_READ_BYTES } from '#src/storage/fs-io.ts';
 import { FsObjectStore, ObjectChangedError, ObjectNotFoundError, ObjectTooLargeError, type ObjectInfo } from '#src/storage/index.ts';
 import { B } from './store-contract.ts';
+import { poolTrips } from '../helpers/pool-trips.ts';
 
 let root: string;
 let outside: string;
@@ -27,25 +27,18 @@ after(() => {
 
 /** File-system requests that went to the thread pool, and heads made, while `fn` ran. */
 async function counted(fn: () => Promise<unknown>): Promise<{ pool: number; heads: number }> {
-  const seen = { pool: 0, heads: 0 };
-  const hook = createHook({
-    init(_id, type) {
-      if (type === 'FSREQCALLBACK' || type === 'FSREQPROMISE') seen.pool++;
-    },
-  });
+  let heads = 0;
   const head = store.head.bind(store);
   store.head = async (bucket, key) => {
-    seen.heads++;
+    heads++;
     return head(bucket, key);
   };
-  hook.enable();
   try {
-    await fn();
+    const pool = await poolTrips(fn);
+    return { pool, heads };
   } finally {
-    hook.disable();
     store.head = head;
   }
-  return seen;
 }
 
 const headOf = async (key: string): Promise<ObjectInfo> => {

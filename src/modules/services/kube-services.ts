@@ -185,7 +185,8 @@ export class KubeServiceRunner implements ServiceCluster {
     if (this.closed) return 'elsewhere';
     if (this.followed.has(row.id)) return 'adopted';
     if (this.watch.deploymentsOf(row.id).length === 0) return 'absent';
-    if (this.closed || !(await this.take(row.id))) return 'elsewhere';
+    if (!(await this.take(row.id))) return 'elsewhere';
+    // Closed while the lease was being taken: handed back at once.
     if (this.closed) {
       await this.unfollow(row.id);
       return 'elsewhere';
