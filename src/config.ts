@@ -60,7 +60,7 @@ export interface Config {
   /** Where training jobs' nodes run: processes on this host, or pods of a Kubernetes cluster. */
   executor: 'local' | 'kubernetes';
   /** The Kubernetes executor's cluster: its kubeconfig (empty: in-cluster, then $KUBECONFIG), namespace (empty: the context's) and default image. */
-  kube: { configPath: string; namespace: string; image: string };
+  kube: { configPath: string; namespace: string; image: string; atelierImage: string };
   /** The port Jupyter listens on in a notebook's pod on the kubernetes executor. */
   kubeNotebookPort: number;
 }
@@ -184,6 +184,12 @@ export const settings = [
     env: 'ATELIER_KUBE_IMAGE',
     about: 'runtime image of a job that names no image (kubernetes executor)',
     default: 'atelier-runtime:latest',
+  },
+  {
+    flag: 'kube-atelier-image',
+    env: 'ATELIER_KUBE_ATELIER_IMAGE',
+    about: "Atelier's own image (deploy/atelier.Dockerfile), which a processing task's pod runs (kubernetes executor)",
+    default: 'atelier:latest',
   },
   { flag: 'kube-notebook-port', env: 'ATELIER_KUBE_NOTEBOOK_PORT', about: "port of Jupyter in a notebook's pod (kubernetes executor)", default: '8888' },
 ] as const;
@@ -322,7 +328,7 @@ export function loadConfig(env: Env = process.env, flags: Partial<Record<Setting
     },
     learner: { python: get('learning-python'), pauseSeconds: integer('learner pause', get('learner-pause'), 0, 3600) },
     executor: oneOf('executor', get('executor'), ['local', 'kubernetes'] as const),
-    kube: { configPath: get('kube-config'), namespace: get('kube-namespace'), image: get('kube-image') },
+    kube: { configPath: get('kube-config'), namespace: get('kube-namespace'), image: get('kube-image'), atelierImage: get('kube-atelier-image') },
     kubeNotebookPort: integer('kube notebook port', get('kube-notebook-port'), 1, 65535),
   };
 }

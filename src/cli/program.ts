@@ -51,6 +51,10 @@ export async function runCli(argv: string[]): Promise<void> {
       const { notebookCommand } = await import('./notebook-commands.ts');
       return print(await notebookCommand(rest, configFrom(values)));
     }
+    case 'process': {
+      const { processCommand } = await import('./process-command.ts');
+      return print(await processCommand(rest));
+    }
     case 'bucket':
       return admin(command, rest, values);
     default:

@@ -36,6 +36,9 @@ export const serviceUsage = `  service list                            the proje
 export const notebookUsage = `  notebook prepare                        install the notebooks' Jupyter runtime (JupyterLab from PyPI, pinned)
                                           into --notebook-runtime-dir, ahead of the first notebook`;
 
+export const processUsage = `  process run DIR                         run a processing version staged in DIR (job/job.json, files/) and write
+                                          results/ there: what a processing task's pod runs (kubernetes executor)`;
+
 export const usage = `atelier <command> [options]
 
 Commands:
@@ -46,6 +49,7 @@ ${bucketUsage}
 ${callUsage}
 ${serviceUsage}
 ${notebookUsage}
+${processUsage}
 
 Every command but serve works on a data directory and database that exist already (the server's:
 pass the same options or environment as to serve), and says on stderr which ones it uses. Commands

@@ -149,7 +149,12 @@ export async function registerModules(app: FastifyInstance, ctx: AppContext): Pr
     }),
     starters,
   );
-  await install(app, ctx, processorTasksModule({ ...ctx, datasets: datasetDirectory, samples: samples.service, versions: datasets.versions }), starters);
+  await install(
+    app,
+    ctx,
+    processorTasksModule({ ...ctx, datasets: datasetDirectory, samples: samples.service, versions: datasets.versions, log: app.log }),
+    starters,
+  );
   await install(
     app,
     ctx,

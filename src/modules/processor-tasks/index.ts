@@ -1,2 +1,3 @@
-// The processor-tasks family's public face: nothing other families use yet; the client reads the wire schemas.
+// The processor-tasks family's public face: the client reads the wire schemas; the CLI runs a version staged in a pod.
 export type { ProcessorService } from './service.ts';
+export { runStagedJob } from './run-staged.ts';
