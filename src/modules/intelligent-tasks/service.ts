@@ -71,7 +71,7 @@ export class IntelligentTasks {
     private readonly clock: Clock,
     private readonly prelabeler: Prelabeler,
     private readonly models: PrelabelModels,
-    private readonly pools: Pick<PoolRegistry, 'placement'>,
+    private readonly pools: Pick<PoolRegistry, 'resolve'>,
     /** The flavors a learner may ask for: this host's, or on the kubernetes executor the cluster's nodes'. */
     private readonly flavors: ServiceFlavors = new ServiceFlavors(),
   ) {}
@@ -80,8 +80,8 @@ export class IntelligentTasks {
   private readonly live = new Map<string, AbortController>();
 
   /** The pool a task runs in (pool_id, else the public pool); a 400 naming the field when it is not one of the project's. */
-  private poolOf(projectId: string, config: SmartTaskConfig, scope: PoolScope): LocalPool {
-    const p = this.pools.placement(projectId, config.pool_id, scope);
+  private async poolOf(projectId: string, config: SmartTaskConfig, scope: PoolScope): Promise<LocalPool> {
+    const p = await this.pools.resolve(projectId, config.pool_id, scope);
     if (!p.ok) throw taskErrors.badParam(`body.config.pool_id: ${p.message}`);
     return p.pool;
   }
@@ -99,7 +99,7 @@ export class IntelligentTasks {
     const config: SmartTaskConfig = { ...(body.config ?? {}) };
     const modelId = body.model_id ?? config.model_id;
     const datasetType = dataset.info.type as number;
-    this.poolOf(projectId, config, type === 'pre-label' ? 'Infer' : 'Train');
+    await this.poolOf(projectId, config, type === 'pre-label' ? 'Infer' : 'Train');
     if (type !== 'pre-label') this.learnerAmount(config);
     if (type === 'pre-label') {
       if (!PRELABELABLE.has(datasetType))
@@ -379,7 +379,7 @@ export class IntelligentTasks {
     signal: AbortSignal,
     stillRunning: () => Promise<boolean>,
   ): Promise<TaskResultRecord> {
-    const pool = this.poolOf(row.project_id, config, 'Infer');
+    const pool = await this.poolOf(row.project_id, config, 'Infer');
     if (!(await stillRunning())) return { annotated: 0, total: 0, unconfirmed: 0 };
     const labels = new Set(await this.samples.labelNames(row.dataset_id));
     const out = await this.prelabeler.run({
@@ -425,7 +425,7 @@ export class IntelligentTasks {
     signal.throwIfAborted();
     const config = JSON.parse(row.config) as SmartTaskConfig;
     const place = {
-      pool: this.poolOf(row.project_id, config, 'Train'),
+      pool: await this.poolOf(row.project_id, config, 'Train'),
       amount: this.learnerAmount(config),
       name: row.name,
       ...(config.pool_id ? { poolName: config.pool_id } : {}),

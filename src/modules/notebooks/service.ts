@@ -81,7 +81,7 @@ export class NotebookService {
   async create(caller: Caller, req: CreateNotebookRequest, origin: string): Promise<NotebookResp> {
     const flavor = this.flavor(req.flavor);
     const image = await this.image(caller.projectId, req.image_id);
-    const poolName = this.checkPool(caller.projectId, req.pool_id, flavor);
+    const poolName = await this.checkPool(caller.projectId, req.pool_id, flavor);
     if (req.volume.ownership.toUpperCase() === 'DEDICATED') throw E.storage('volume.ownership: DEDICATED file systems are not available here; use MANAGED');
     if (req.endpoints?.some((e) => e.dev_service === 'SSH'))
       throw E.badParam('endpoints.dev_service: SSH is not available (no SSH gateway is configured); use NOTEBOOK, the JupyterLab proxy');
@@ -150,9 +150,9 @@ export class NotebookService {
   }
 
   /** The dedicated pool named by pool_id: the project's, admitting notebooks, with a node the flavor fits on. */
-  private checkPool(projectId: string, poolId: string | undefined, flavor: NotebookFlavorSpec): string | undefined {
+  private async checkPool(projectId: string, poolId: string | undefined, flavor: NotebookFlavorSpec): Promise<string | undefined> {
     if (!poolId) return undefined;
-    const placed = this.pools.placement(projectId, poolId, 'Notebook');
+    const placed = await this.pools.resolve(projectId, poolId, 'Notebook');
     if (!placed.ok) throw E.badParam(`pool_id: ${placed.message}`);
     if (!placed.pool.nodes().some((n) => flavor.amount.cpu <= n.capacity.cpu && flavor.amount.memoryMb <= n.capacity.memoryMb))
       throw E.soldOut(`flavor: ${flavor.id} is larger than every node of resource pool ${poolId}, so it can never run there`);

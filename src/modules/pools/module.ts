@@ -12,7 +12,7 @@ import { poolRoutes } from './routes.ts';
 import { PoolService, type NetworkLookup } from './service.ts';
 import { PoolStore } from './store.ts';
 
-export type PoolsDeps = Pick<AppContext, 'config' | 'database' | 'clock' | 'quotaUsage' | 'pools' | 'localPool'> & {
+export type PoolsDeps = Pick<AppContext, 'config' | 'database' | 'clock' | 'quotaUsage' | 'pools' | 'localPool' | 'poolWorkloads'> & {
   networks: NetworkLookup;
   log: { error: (obj: unknown, msg: string) => void };
 };
@@ -42,9 +42,13 @@ export function poolsModule(deps: PoolsDeps): FamilyModule & { service: PoolServ
     networks: deps.networks,
     flavors: cluster ? () => cluster.flavors() : () => new Map(cpuSlices(deps.localPool.capacity).map((s) => [s.id, s.amount])),
     quota: deps.config.quotas.pool,
+    workloads: deps.poolWorkloads,
     ...(cluster ? { cluster } : {}),
   });
   deps.quotaUsage.register('pool', (projectId) => service.countOfProject(projectId));
+  deps.pools.setSource((id) => service.replicas.sync(id));
+  let syncing: NodeJS.Timeout | undefined;
+  let pass: Promise<void> | undefined;
   return {
     service,
     reconcilers: [new PoolReconciler(service, events)],
@@ -54,7 +58,17 @@ export function poolsModule(deps: PoolsDeps): FamilyModule & { service: PoolServ
       await service.restore();
       await app.register(poolRoutes, { service, nodes: new PoolNodeService(service, cluster), events });
     },
+    start: () => {
+      syncing = setInterval(() => {
+        pass ??= service.replicas
+          .syncAll()
+          .catch((err: unknown) => deps.log.error({ err }, 'the pools were not synced with their records'))
+          .finally(() => (pass = undefined));
+      }, deps.config.reconcileIntervalMs);
+    },
     close: async () => {
+      clearInterval(syncing);
+      await pass;
       await cluster?.nodes.stop();
     },
   };

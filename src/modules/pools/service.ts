@@ -1,6 +1,7 @@
 import { KeyedSerial } from '#src/core/serial.ts';
 import { randomUUID } from 'node:crypto';
 import type { Static } from 'typebox';
+import type { PoolWorkloads, WorkloadStatus } from '#src/core/pool-workloads.ts';
 import type { Clock } from '#src/core/time.ts';
 import type { PoolAmount } from '#src/runtime/local/host-resources.ts';
 import type { LocalPool } from '#src/runtime/local/local-pool.ts';
@@ -10,6 +11,7 @@ import { poolErrors } from './errors.ts';
 import { ClusterPoolLifecycle } from './cluster-lifecycle.ts';
 import type { ClusterPoolNodes } from './cluster-nodes.ts';
 import type { PoolEvents } from './events.ts';
+import { PoolReplicaSync } from './replica-sync.ts';
 import { countText, parseNodes, planNodes, poolNodes, totalOf, type StoredNode, type Wanted } from './nodes.ts';
 import { labelKeys, MAX_SLICES } from './schemas.ts';
 import type { CreatePoolRequest, ListPoolsQuery, PatchPoolRequest, Pool, PoolList, PoolStatistics, PoolStatisticsQuery, SliceCount } from './schemas.ts';
@@ -35,7 +37,12 @@ export interface PoolServiceDeps {
   quota: number;
   /** On the kubernetes executor: pools hold whole nodes of the cluster instead of slices of this host. */
   cluster?: ClusterPoolNodes;
+  /** What the families record as placed in a pool, through any replica. */
+  workloads: Pick<PoolWorkloads, 'list'>;
 }
+
+/** Workload states in which a pool cannot go. */
+const LIVE: ReadonlySet<WorkloadStatus> = new Set(['Queue', 'Pending', 'Abnormal', 'Terminating', 'Creating', 'Running']);
 
 type RequestedResource = { flavor: string; count: Static<typeof SliceCount> };
 
@@ -54,8 +61,11 @@ export class PoolService {
 
   /** On the kubernetes executor: what a pool of the cluster's nodes does besides (cluster-lifecycle.ts). */
   private readonly onCluster: ClusterPoolLifecycle | undefined;
+  /** This replica's registry against the records other replicas write. */
+  readonly replicas: PoolReplicaSync;
 
   constructor(private readonly deps: PoolServiceDeps) {
+    this.replicas = new PoolReplicaSync({ store: deps.store, registry: deps.registry, onCluster: !!deps.cluster, making: this.making });
     this.onCluster = deps.cluster
       ? new ClusterPoolLifecycle(
           { ...deps, cluster: deps.cluster },
@@ -277,12 +287,12 @@ export class PoolService {
   /** Refused while workloads run in the pool; otherwise its slices go back to the public pool and its record goes. */
   async delete(projectId: string, name: string): Promise<Static<typeof Pool>> {
     const row = await this.row(projectId, name);
-    this.refuseBusy(row.id);
+    await this.refuseBusy(row);
     await this.deps.store.update(row.id, { phase: 'Deleting' });
     this.phaseEvent(row.id, row.phase, 'Deleting');
     if (!this.deps.registry.remove(row.id)) {
       await this.deps.store.update(row.id, { phase: row.phase });
-      this.refuseBusy(row.id);
+      await this.refuseBusy(row);
       throw poolErrors.badRequest(`pool ${row.id} runs workloads; stop them before deleting it`);
     }
     if (this.deps.cluster) await this.deps.cluster.removeAll(row.id, parseNodes(row.nodes));
@@ -321,11 +331,13 @@ export class PoolService {
     return this.deps.registry.get(poolId)?.pool.usage() ?? [];
   }
 
-  private refuseBusy(poolId: string): void {
-    if (!this.deps.registry.busy(poolId)) return;
-    const holdings = this.deps.registry.get(poolId)?.pool.holdings() ?? [];
-    const who = holdings.map((h) => (h.holder ? `${h.holder.kind} ${h.holder.name} (${h.holder.id})` : h.key)).join(', ');
-    throw poolErrors.badRequest(`pool ${poolId} runs workloads: ${who}; stop them before deleting it`);
+  /** Refuses while work holds the pool here, or the records say work placed through another replica is not over. */
+  private async refuseBusy(row: PoolRow): Promise<void> {
+    const holdings = this.deps.registry.get(row.id)?.pool.holdings() ?? [];
+    const here = holdings.map((h) => (h.holder ? `${h.holder.kind} ${h.holder.name} (${h.holder.id})` : h.key));
+    const recorded = here.length > 0 ? [] : (await this.deps.workloads.list(row.project_id, row.id)).filter((w) => LIVE.has(w.status));
+    const who = [...here, ...recorded.map((w) => `${w.type} ${w.name} (${w.id}, ${w.status})`)];
+    if (who.length > 0) throw poolErrors.badRequest(`pool ${row.id} runs workloads: ${who.join(', ')}; stop them before deleting it`);
   }
 
   private phaseEvent(poolId: string, from: PoolPhaseValue, to: PoolPhaseValue, why?: string): void {

@@ -13,6 +13,10 @@ export class PoolStore {
     return this.db.selectFrom('pools').selectAll().where('project_id', '=', projectId).where('id', '=', id).executeTakeFirst();
   }
 
+  byId(id: string): Promise<PoolRow | undefined> {
+    return this.db.selectFrom('pools').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
   /** Every pool of the project, oldest first; a project holds at most its quota of them. */
   ofProject(projectId: string): Promise<PoolRow[]> {
     return this.db.selectFrom('pools').selectAll().where('project_id', '=', projectId).orderBy('created_at').orderBy('id').execute();

@@ -73,7 +73,7 @@ export class ServiceConfigs {
     for (const [i, c] of configs.entries()) {
       const cluster = c.cluster_id ?? clusterId;
       if (cluster !== undefined && cluster !== LOCAL_CLUSTER_ID) {
-        const placed = this.pools.placement(projectId, cluster, 'Infer');
+        const placed = await this.pools.resolve(projectId, cluster, 'Infer');
         if (!placed.ok && placed.reason === 'not-found') throw serviceErrors.clusterNotFound(cluster);
         if (!placed.ok) throw errors.badParam(`${c.cluster_id ? `body.config[${i}].cluster_id` : 'body.pool_name'}: ${placed.message}`);
         dedicated.add(cluster);

@@ -57,7 +57,7 @@ export class JobBuilder {
       throw errors.badParam('body.tasks: heterogeneous jobs are not available here; describe the job with algorithm and spec');
     const a = req.algorithm;
     if (!a) throw errors.badParam(`${F} is required`);
-    const pool = this.pool(caller, req);
+    const pool = await this.pool(caller, req);
     if (a.autosearch_config_path || a.autosearch_framework_path) throw jobErrors.autoSearch(`${F}.autosearch_config_path`);
     if (a.subscription_id || a.item_version_id)
       throw errors.badParam(`${F}.subscription_id: subscribed algorithms are not available here; use id or code_dir and boot_file`);
@@ -203,10 +203,10 @@ export class JobBuilder {
   }
 
   /** The dedicated pool the job names (of the caller's project, admitting training), or undefined for the public pool. */
-  private pool(caller: Principal, req: CreateTrainingJobRequest): { name: string; nodes: readonly PoolNode[] } | undefined {
+  private async pool(caller: Principal, req: CreateTrainingJobRequest): Promise<{ name: string; nodes: readonly PoolNode[] } | undefined> {
     const name = req.spec?.resource?.pool_id;
     if (!name) return undefined;
-    const placed = this.pools.placement(caller.projectId, name, 'Train');
+    const placed = await this.pools.resolve(caller.projectId, name, 'Train');
     if (!placed.ok) throw jobErrors.badPool(placed.message);
     return { name, nodes: placed.pool.nodes() };
   }

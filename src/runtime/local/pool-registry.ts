@@ -42,6 +42,7 @@ export class PoolRegistry {
   private readonly releaseListeners: (() => void)[] = [];
   private readonly removeListeners: ((name: string) => void)[] = [];
   private sink: (e: PoolEvent) => void = () => undefined;
+  private source: ((name: string) => Promise<void>) | undefined;
 
   constructor(readonly publicPool: LocalPool) {
     publicPool.onRelease(() => this.notifyRelease());
@@ -63,6 +64,17 @@ export class PoolRegistry {
     if (!d.scope.includes(scope))
       return { ok: false, reason: 'scope', message: `resource pool ${poolName} admits ${d.scope.join(', ') || 'no work'}, not ${scope}` };
     return { ok: true, pool: d.pool, dedicated: d };
+  }
+
+  /** Where the registry learns of pools other replicas made, changed or deleted (the pools family's records). */
+  setSource(source: (name: string) => Promise<void>): void {
+    this.source = source;
+  }
+
+  /** `placement`, once the named pool is brought in line with its record: what placing a new workload asks. */
+  async resolve(projectId: string, poolName: string | undefined | null, scope: PoolScope): Promise<Placement> {
+    if (poolName && this.source) await this.source(poolName);
+    return this.placement(projectId, poolName, scope);
   }
 
   /** Reserves `nodes` out of the public pool for a new dedicated pool; false (nothing reserved) when they are not free. */
