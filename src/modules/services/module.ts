@@ -1,9 +1,11 @@
 import type { AppContext, FamilyModule } from '#src/context.ts';
 import { kubeTarget, realBucketOf, storeCredential } from '#src/modules/training-jobs/index.ts';
+import { ClusterMetrics } from '#src/runtime/kubernetes/cluster-metrics.ts';
 import { LocalPool } from '#src/runtime/local/local-pool.ts';
 import type { Logger } from '#src/runtime/logger.ts';
 import { InferenceGateway } from './inference-gateway.ts';
 import { ServiceFlavors } from './flavors.ts';
+import { ClusterServiceUsage } from './cluster-usage.ts';
 import { KubeServiceRunner } from './kube-services.ts';
 import { useClusterNodes } from './kube-flavors.ts';
 import type { DeployableModels } from './ports.ts';
@@ -68,7 +70,9 @@ export function servicesModule(deps: ServicesDeps): FamilyModule & { flavors: Se
     clusterPool,
   );
   deps.poolWorkloads.register('infer', (projectId, poolName) => serviceWorkloads(store, manager, projectId, poolName));
-  const reader = new ServiceReader(store, manager, deps.clock, deps.config.dataDir);
+  const target = cluster ? kubeTarget(deps.config) : undefined;
+  const podUsage = target ? new ClusterServiceUsage(target.kc, target.namespace, new ClusterMetrics(target.kc, target.namespace, deps.log)) : undefined;
+  const reader = new ServiceReader(store, manager, deps.clock, deps.config.dataDir, podUsage && ((id) => podUsage.usage(id)));
   const gateway = new InferenceGateway(manager, store, deps.models, deps.identity);
   return {
     flavors,

@@ -6,6 +6,7 @@ import { flavorAmount } from './flavors.ts';
 import type { InstanceLogsQuery, InstanceLogsResponse } from './instance-log-schemas.ts';
 import { readInstanceLogs } from './instance-logs.ts';
 import type { EventsQuery, ListServicesQuery } from './schemas.ts';
+import type { ModelUsage } from './cluster-usage.ts';
 import type { ServiceManager } from './service-manager.ts';
 import type { ServiceStore } from './store.ts';
 import { detailOf, eventView, listItemOf, logConfigOf, type StoredConfig } from './views.ts';
@@ -17,6 +18,8 @@ export class ServiceReader {
     private readonly clock: Clock,
     /** Holds each service's folder (services/<id>/), where its instances' logs are. */
     private readonly dataDir: string,
+    /** On the kubernetes executor: what a real-time service's pods use, from the metrics API (undefined when unreadable). */
+    private readonly clusterUsage?: (serviceId: string) => Promise<ModelUsage | undefined>,
   ) {}
 
   async list(caller: Principal, q: ListServicesQuery) {
@@ -36,7 +39,8 @@ export class ServiceReader {
 
   async monitor(caller: Principal, id: string) {
     const row = await this.manager.requireService(caller.projectId, id);
-    const usage = await this.manager.host.usage(id);
+    const measured = row.infer_type === 'real-time' ? await this.clusterUsage?.(id) : undefined;
+    const usage = measured ?? (await this.manager.host.usage(id));
     const configs = JSON.parse(row.config) as StoredConfig[];
     return {
       service_name: row.service_name,

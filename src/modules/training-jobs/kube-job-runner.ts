@@ -18,6 +18,7 @@ import type { BucketAccess } from '#src/storage/bucket-access.ts';
 import type { ObjectStore } from '#src/storage/object-store.ts';
 import type { JobExecutor } from './job-executor.ts';
 import { taskNames, type JobLayout } from './job-layout.ts';
+import { KubeJobMetrics, type KubeJobUsage } from './kube-job-metrics.ts';
 import { kubeJobWorkload, type KubeJobSettings } from './kube-job-workload.ts';
 import { exportJobLogs } from './log-export.ts';
 import { ACTIVE_PHASES, type TrainingJobStore } from './store.ts';
@@ -29,6 +30,8 @@ export interface KubeExecutorParts extends KubeJobSettings {
   watch: (onStatus: (jobId: string, status: MappedStatus) => void) => TrainingJobWatch;
   /** How the pods reach the object store; undefined when they cannot (a local fs store): jobs fail saying so. */
   credential: StoreCredential | undefined;
+  /** Where the tasks' CPU and memory are read (the metrics API); absent: not measured. */
+  usage?: KubeJobUsage;
 }
 
 interface Followed {
@@ -54,6 +57,7 @@ export class KubeJobRunner implements JobExecutor {
   private readonly queues = new Map<string, Promise<void>>();
   private readonly chains = new Set<Promise<void>>();
   private readonly watch: TrainingJobWatch;
+  private readonly sampler: KubeJobMetrics | undefined;
   private watching: Promise<void> | undefined;
   private closed = false;
 
@@ -67,6 +71,7 @@ export class KubeJobRunner implements JobExecutor {
     private readonly objects: ObjectStore,
   ) {
     this.watch = kube.watch((jobId, status) => this.enqueue(jobId, () => this.record(jobId, status)));
+    this.sampler = kube.usage && new KubeJobMetrics(kube.usage, layout, (id) => this.watch.podsOf(id), clock);
   }
 
   onRelease(listener: () => void): void {
@@ -130,6 +135,7 @@ export class KubeJobRunner implements JobExecutor {
         await this.serviceLog(row, 'server restarted; job adopted').catch(() => undefined);
         if (row.terminate_requested) this.stop(row);
         this.watch.follow(row.id, row.node_count);
+        this.sampler?.follow(row);
       } else if (row.terminate_requested) {
         this.followed.set(row.id, { nodeCount: row.node_count, seen: true, removing: true });
         await this.ended(row.id);
@@ -148,6 +154,7 @@ export class KubeJobRunner implements JobExecutor {
 
   async close(): Promise<void> {
     this.closed = true;
+    await this.sampler?.close();
     await Promise.allSettled([...this.chains]);
     await Promise.allSettled([...this.queues.values()]);
     if (this.watching) await this.watch.stop().catch(() => undefined);
@@ -185,6 +192,7 @@ export class KubeJobRunner implements JobExecutor {
     const current = await this.store.getById(row.id);
     if (!current || current.terminate_requested === 1) return this.stop(row);
     this.watch.follow(row.id, row.node_count);
+    this.sampler?.follow(row);
   }
 
   /** What the watch reports about a followed job, written to its row. */
@@ -272,6 +280,7 @@ export class KubeJobRunner implements JobExecutor {
   private forget(jobId: string): void {
     if (!this.followed.delete(jobId)) return;
     this.watch.unfollow(jobId);
+    this.sampler?.unfollow(jobId);
     for (const listener of this.releaseListeners) listener();
   }
 

@@ -1,5 +1,6 @@
 import type { AppContext, FamilyModule } from '#src/context.ts';
 import type { ImageCatalogue } from '#src/modules/algorithms/index.ts';
+import { ClusterMetrics } from '#src/runtime/kubernetes/cluster-metrics.ts';
 import { LocalPool } from '#src/runtime/local/local-pool.ts';
 import type { Logger } from '#src/runtime/logger.ts';
 import type { DatasetManifestSource } from './dataset-inputs.ts';
@@ -52,7 +53,18 @@ export function trainingJobsModule(deps: TrainingJobsDeps): FamilyModule & { job
   const store = new TrainingJobStore(deps.database.db);
   const target = deps.config.executor === 'kubernetes' ? kubeTarget(deps.config) : undefined;
   const runner: JobExecutor = target
-    ? new KubeJobRunner(kubeExecutorParts(deps.config, target), new JobLayout(deps.config.dataDir), store, deps.clock, deps.log, deps.buckets, deps.objectStore)
+    ? new KubeJobRunner(
+        {
+          ...kubeExecutorParts(deps.config, target),
+          usage: { metrics: new ClusterMetrics(target.kc, target.namespace, deps.log), sampleMs: runtime.executor.sampleMs },
+        },
+        new JobLayout(deps.config.dataDir),
+        store,
+        deps.clock,
+        deps.log,
+        deps.buckets,
+        deps.objectStore,
+      )
     : new JobRunner(runtime, store, deps.objectStore, deps.clock, deps.log, deps.buckets, deps.replica);
   // On the cluster, jobs that name no pool are admitted against its nodes (this host's size until they are listed).
   const clusterPool = target ? LocalPool.dedicated([...deps.localPool.nodes()]) : undefined;

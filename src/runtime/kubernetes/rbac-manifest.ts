@@ -20,6 +20,8 @@ export const EXECUTOR_RULES: { apiGroup: string; resource: string; verbs: string
   { apiGroup: 'apps', resource: 'statefulsets', verbs: ['create', 'get', 'list', 'watch', 'patch', 'delete'] },
   // Each resource pool's quota (pool-quota.ts), resized with the pool.
   { apiGroup: '', resource: 'resourcequotas', verbs: ['create', 'get', 'update', 'delete'] },
+  // What the workloads' pods use (cluster-metrics.ts), when the cluster serves the metrics API.
+  { apiGroup: 'metrics.k8s.io', resource: 'pods', verbs: ['get', 'list'] },
 ];
 
 export const CLUSTER_ROLE = 'atelier-cluster';
