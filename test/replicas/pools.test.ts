@@ -57,7 +57,6 @@ describe('dedicated pools across replicas', () => {
 
   test('a pool made through one replica runs work through the other, and is deleted only once that work is over', async () => {
     const pool = (await t.client.pools.create(poolBody('made-on-one', net))).metadata.name;
-    assert.equal(other.context.pools.get(pool), undefined, 'not synced yet by any loop pass');
     const id = (await job(viaOther, 'in-shared-pool', pool)).metadata.id;
     const running = await waitForJob(viaOther, id, phaseIs('Running'));
     assert.equal(running.spec?.resource?.pool_id, pool);

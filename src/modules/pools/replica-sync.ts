@@ -21,6 +21,9 @@ const identity = (row: PoolRow): PoolIdentity => ({ name: row.id, projectId: row
 const nodeNames = (names: readonly { name: string }[]) => names.map((n) => n.name).join(',');
 
 export class PoolReplicaSync {
+  /** Pools known to have a record: only those are dropped when it goes (tests place pools in the registry alone). */
+  readonly recorded = new Set<string>();
+
   constructor(private readonly deps: PoolSyncDeps) {}
 
   async sync(poolId: string): Promise<void> {
@@ -38,9 +41,10 @@ export class PoolReplicaSync {
     const known = registry.get(poolId);
     // A pool being deleted or gone; one that still holds work here stays until the work ends (remove refuses).
     if (!row || row.phase === 'Deleting') {
-      if (known) registry.remove(poolId);
+      if (known && this.recorded.has(poolId) && registry.remove(poolId)) this.recorded.delete(poolId);
       return;
     }
+    this.recorded.add(poolId);
     const nodes = poolNodes(parseNodes(row.nodes));
     if (!known) {
       if (this.deps.onCluster) registry.adopt(identity(row), nodes);

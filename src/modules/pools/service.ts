@@ -135,6 +135,7 @@ export class PoolService {
     try {
       try {
         await this.deps.store.insert(row);
+        this.replicas.recorded.add(id);
       } catch (e) {
         this.deps.registry.remove(id);
         throw e;
@@ -178,6 +179,7 @@ export class PoolService {
   /** Reserves again, at start, the slices of each stored pool; a pool the host has no room for any more is Abnormal. */
   async restore(): Promise<void> {
     for (const row of await this.deps.store.all()) {
+      this.replicas.recorded.add(row.id);
       if (this.onCluster) {
         await this.onCluster.restore(row);
         continue;
