@@ -20,7 +20,19 @@ export const servicesClient = (http: HttpClient) => ({
     http.op(ops.ShowServiceInstanceLogs, { ...one(serviceId), query }),
   specifications: (query: OperationQuery<typeof ops.ShowServiceSpecifications> = {}) => http.op(ops.ShowServiceSpecifications, { query }),
   clusters: (query: OperationQuery<typeof ops.ListClusters> = {}) => http.op(ops.ListClusters, { query }),
-  /** A prediction through the service's access address (JSON body, or rawBody with its content-type header); the answer is the model's. */
-  predict: <T = unknown>(serviceId: string, { body, rawBody, headers }: Pick<RequestOptions, 'body' | 'rawBody' | 'headers'> = {}) =>
-    http.op(ops.InferService, { ...one(serviceId), rawBody: rawBody ?? (body === undefined ? undefined : JSON.stringify(body)), headers }) as Promise<T>,
+  /**
+   * A prediction through the service's access address (JSON body, or rawBody with its content-type header); the answer
+   * is the model's. `path`: the model's api below the address (an Image model's image answers several).
+   */
+  predict: <T = unknown>(
+    serviceId: string,
+    { body, rawBody, headers, path }: Pick<RequestOptions, 'body' | 'rawBody' | 'headers'> & { path?: string } = {},
+  ) => {
+    const options = { rawBody: rawBody ?? (body === undefined ? undefined : JSON.stringify(body)), headers };
+    const below = path?.replace(/^\/+/, '');
+    if (!below) return http.op(ops.InferService, { ...one(serviceId), ...options }) as Promise<T>;
+    // The operation's path ends in a wildcard the template cannot fill: the api's path is written in, segment by segment.
+    const segments = below.split('/').map(encodeURIComponent).join('/');
+    return http.call<T>(ops.InferServicePath.method, `/v1/infers/{service_id}/${segments}`, { ...one(serviceId), ...options });
+  },
 });

@@ -1,6 +1,8 @@
 // The inference gateway behind /v1/infers/{service_id}[/...]: a request is checked against the
 // chosen model's apis schema, sent to one of its instances and answered with what the model
 // returned, or with a 504 when the model takes longer than the configured timeout (--infer-timeout).
+// An Image model's image answers each api its config declares at its own path: the path below the
+// service id names it; other models answer at "/" whatever that path.
 import { Ajv, type ValidateFunction } from 'ajv';
 import type { IdentityService } from '#src/auth/identity-service.ts';
 import type { Principal } from '#src/auth/principal.ts';
@@ -9,14 +11,25 @@ import { describeValidationError } from '#src/http/validation.ts';
 import { jsonSchemaOf } from '#src/modules/models/index.ts';
 import { PredictTimeoutError, UNREACHABLE, type PredictCaller, type PredictRequest, type PredictResponse } from '#src/runtime/serving/instance.ts';
 import { forwardingAgent, storedRoute } from './endpoints.ts';
+import { isImageModel } from './image-models.ts';
 import { serviceErrors } from './errors.ts';
 import type { DeployableModels } from './ports.ts';
 import type { ServiceManager } from './service-manager.ts';
 import type { ServiceStore } from './store.ts';
 
 interface ApiCheck {
+  url: string;
   contentType: string;
   validate: ValidateFunction | undefined;
+  /** The model's server speaks HTTPS for this api (an Image model's api of protocol https). */
+  tls: boolean;
+}
+
+/** What the gateway knows of a model's apis: an Image model's image answers each of its POST apis at its own path. */
+interface ModelApis {
+  image: boolean;
+  name: string;
+  apis: ApiCheck[];
 }
 
 /** A prediction admitted by the gateway: the service, the model its traffic split chose, and how to call it. */
@@ -31,7 +44,7 @@ const ajv = new Ajv({ strict: false, allErrors: false });
 
 export class InferenceGateway {
   private readonly owners = new Map<string, string>();
-  private readonly checks = new Map<string, ApiCheck | null>();
+  private readonly checks = new Map<string, ModelApis | null>();
   private readonly agent = forwardingAgent();
 
   constructor(
@@ -49,21 +62,41 @@ export class InferenceGateway {
     return row?.project_id;
   }
 
-  private async checkOf(projectId: string, modelId: string): Promise<ApiCheck | null> {
+  private async apisOf(projectId: string, modelId: string): Promise<ModelApis | null> {
     if (this.checks.has(modelId)) return this.checks.get(modelId)!;
     const m = await this.models.deployable(projectId, modelId);
-    const api = m?.config.apis[0];
-    let check: ApiCheck | null = null;
-    if (api) {
-      const schema = jsonSchemaOf(api.request.data) as object;
-      check = { contentType: api.request['Content-type'], validate: Object.keys(schema).length > 0 ? ajv.compile(schema) : undefined };
+    let known: ModelApis | null = null;
+    if (m) {
+      const image = isImageModel(m);
+      // Other models answer one api, at "/": the first declared one describes their input.
+      const declared = image ? m.config.apis.filter((a) => a.method === 'post') : m.config.apis.slice(0, 1);
+      const apis = declared.map((api): ApiCheck => {
+        const schema = jsonSchemaOf(api.request.data) as object;
+        const validate = Object.keys(schema).length > 0 ? ajv.compile(schema) : undefined;
+        return { url: api.url, contentType: api.request['Content-type'], validate, tls: image && api.protocol === 'https' };
+      });
+      known = { image, name: `${m.name} ${m.version}`, apis };
     }
-    this.checks.set(modelId, check);
-    return check;
+    this.checks.set(modelId, known);
+    return known;
+  }
+
+  /** The api a request goes to: for an Image model, the one at the path below the service id, which it must declare. */
+  private apiFor(model: ModelApis | null, path: string | undefined): { api: ApiCheck | undefined; target: { path?: string; tls?: boolean } } {
+    if (!model?.image) return { api: model?.apis[0], target: {} };
+    const wanted = `/${(path ?? '').replace(/^\/+/, '')}`;
+    // An image whose config declares no apis answers whatever path it serves, over plain HTTP as the guide's examples.
+    if (model.apis.length === 0) return { api: undefined, target: { path: wanted } };
+    const api = model.apis.find((a) => a.url === wanted);
+    if (!api) {
+      const urls = model.apis.map((a) => a.url).join(', ');
+      throw errors.badParam(`path ${wanted} is not a POST api of model ${model.name}; its image answers ${urls}`);
+    }
+    return { api, target: { path: wanted, tls: api.tls } };
   }
 
   /** Finds the caller's running service and checks the request against the chosen model's input schema. */
-  async admit(caller: Principal, serviceId: string, contentType: string, body: unknown): Promise<Admitted> {
+  async admit(caller: Principal, serviceId: string, contentType: string, body: unknown, path?: string): Promise<Admitted> {
     const projectId = await this.ownerOf(serviceId);
     // Another project's service is invisible, as if absent.
     if (projectId === undefined) throw serviceErrors.notFound(serviceId);
@@ -83,8 +116,12 @@ export class InferenceGateway {
       if (!route) throw serviceErrors.notRunning(`service ${row.service_name} is ${row.status}`);
     }
     const isJson = contentType.startsWith('application/json');
-    const check = await this.checkOf(projectId, route.modelId);
+    const model = await this.apisOf(projectId, route.modelId);
+    let target: { path?: string; tls?: boolean } = {};
     try {
+      const chosen = this.apiFor(model, path);
+      target = chosen.target;
+      const check = chosen.api;
       if (!isJson && !contentType.startsWith('multipart/form-data'))
         throw errors.badParam(`header.content-type ${contentType} is not supported; send application/json or multipart/form-data`);
       // The declared schema describes JSON requests; a multipart body goes to the model as files (the
@@ -97,7 +134,11 @@ export class InferenceGateway {
       this.manager.stats.record(serviceId, route.modelId, false, performance.now() - started);
       throw e;
     }
-    return { serviceId, modelId: route.modelId, started, predict: (request, signal) => route.predict(request, signal) };
+    const to = route;
+    // Only an Image model's request carries where it goes; the others' go as they came.
+    const predict: Admitted['predict'] =
+      target.path === undefined ? (request, c) => to.predict(request, c) : (request, c) => to.predict({ ...request, ...target }, c);
+    return { serviceId, modelId: route.modelId, started, predict };
   }
 
   /**

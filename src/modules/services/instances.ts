@@ -1,7 +1,7 @@
 // Builds the serving instances of a model version: the native ONNX server or the Python model
 // server, per the model's runtime. A Python model server is user code: it runs in the workload
 // sandbox with its flavor's CPU and memory. Image models need a container runtime, which this host
-// lacks.
+// lacks: only the kubernetes executor runs them, as the Deployments of real-time services.
 import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ONNX_RUNTIME, type DeployableModel } from '#src/modules/models/index.ts';
@@ -11,6 +11,7 @@ import { modelServerWorkload, PythonInstance } from '#src/runtime/serving/python
 import { probePython } from '#src/runtime/sandbox/interpreters.ts';
 import type { Sandbox } from '#src/runtime/sandbox/sandbox.ts';
 import { amountOf } from './flavors.ts';
+import { imageServerOf, isImageModel } from './image-models.ts';
 import { instanceLogFile, writeInstanceMeta } from './instance-logs.ts';
 import type { CustomSpec } from './schemas.ts';
 
@@ -35,12 +36,17 @@ function findOnnx(dir: string): string | undefined {
   return undefined;
 }
 
-/** Why this model cannot be served on this host, or undefined. */
-export function unservable(model: DeployableModel): string | undefined {
-  if (model.runtime !== ONNX_RUNTIME && model.modelType === 'Image') {
-    return 'image-based models need a container runtime, and none is configured on this host';
+/**
+ * Why this model cannot be served where it would run, or undefined: on this host (local instances, batch services and
+ * pre-labeling, whatever the executor), or on the cluster (a real-time service on the kubernetes executor).
+ */
+export function unservable(model: DeployableModel, runsOn: 'host' | 'cluster' = 'host'): string | undefined {
+  if (!isImageModel(model)) return undefined;
+  if (runsOn === 'host') {
+    return 'image-based models need a container runtime, and this workload runs its model on the Atelier host, which has none (the kubernetes executor runs image models as real-time services only)';
   }
-  return undefined;
+  const server = imageServerOf(model);
+  return typeof server === 'string' ? server : undefined;
 }
 
 /** Whether the model's instances run the model's own code (then in the sandbox). */

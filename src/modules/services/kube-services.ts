@@ -5,9 +5,12 @@
 // failed when a first deployment's pods cannot run (ImagePullBackOff, OOMKilled, CrashLoopBackOff...), concerning when
 // a running service loses instances; a pod waiting for a node (Unschedulable) or an image is said in the events. The
 // gateway sends each prediction to a ready pod of the version its weights choose, at <pod IP>:MODEL_SERVER_PORT.
+// A model of type Image runs its own image instead (image-service-manifest.ts): no staging Secret, and the gateway
+// sends the prediction to the path of the image's api the caller named, over HTTP or HTTPS as that api declares.
 // The replica that deploys a service follows it and holds its lease; after a restart the reconciler adopts the
 // services whose objects it finds by their labels (taking the lease first, so no two replicas follow one service).
 import { Agent } from 'node:http';
+import { Agent as TlsAgent } from 'node:https';
 import type { DeployableModel } from '#src/modules/models/index.ts';
 import { parseSourceLocation } from '#src/modules/models/index.ts';
 import type { Clock } from '#src/core/time.ts';
@@ -24,6 +27,7 @@ import {
   serviceVersionName,
   serviceVersionObjects,
 } from '#src/runtime/kubernetes/service-manifest.ts';
+import { imageVersionObjects } from '#src/runtime/kubernetes/image-service-manifest.ts';
 import { ServiceObjectsClient, serviceStagingName } from '#src/runtime/kubernetes/service-objects.ts';
 import { servicePodState, ServiceWatch } from '#src/runtime/kubernetes/service-watch.ts';
 import { stagingSecretOf, type StagingPlan, type StoreCredential } from '#src/runtime/kubernetes/training-job-staging.ts';
@@ -34,6 +38,7 @@ import { PredictTimeoutError } from '#src/runtime/serving/instance.ts';
 import { postPrediction } from '#src/runtime/serving/python-instance.ts';
 import type { BucketAccess } from '#src/storage/bucket-access.ts';
 import { LOCAL_CLUSTER_ID, flavorAmount } from './flavors.ts';
+import { imageServerOf, isImageModel } from './image-models.ts';
 import { INSTANCE_LOG_MAX_BYTES, type InstanceLog, type InstanceLogsQuery } from './instance-log-schemas.ts';
 import { lastLines } from './instance-logs.ts';
 import type { ServiceCluster, ServiceClusterListener } from './service-cluster.ts';
@@ -73,6 +78,9 @@ export class KubeServiceRunner implements ServiceCluster {
   private readonly followed = new Map<string, Followed>();
   private readonly checks = new Map<string, Promise<void>>();
   private readonly agent = new Agent({ keepAlive: true, maxSockets: 64 });
+  // An Image model whose api is https serves with a certificate of its own making, which nothing could verify; the
+  // request stays on the pod network, behind the service's NetworkPolicy, so its certificate is not checked.
+  private readonly tlsAgent = new TlsAgent({ keepAlive: true, maxSockets: 64, rejectUnauthorized: false });
   private readonly renew: NodeJS.Timeout | undefined;
   private closed = false;
 
@@ -113,52 +121,62 @@ export class KubeServiceRunner implements ServiceCluster {
   async apply(row: ServiceRow, models: Map<string, DeployableModel>, logId: string | undefined): Promise<void> {
     await this.watching;
     if (this.closed) throw new Error('Atelier is shutting down');
-    if (!this.kube.credential) throw new Error('the kubernetes executor needs an S3-compatible object store its pods can reach (--object-store s3)');
-    if (!this.kube.image) throw new Error('the kubernetes executor has no runtime image: set --kube-image');
-    const credential = this.kube.credential;
     const namespace = this.kube.target.namespace;
     const configs = configsOf(row);
     const versions = [];
-    // Every model's files are checked first: a grant revoked since the import fails the deployment before anything is made.
+    // Every model is checked first: a grant revoked since the import fails the deployment before anything is made.
     for (const c of configs) {
       const model = models.get(c.model_id);
       if (!model) throw new Error(`model ${c.model_id} no longer exists`);
-      const folder = parseSourceLocation(model.sourceLocation, `model ${model.id} source_location`);
-      await this.buckets.check({ domainId: row.tenant }, folder, `model ${model.id} source_location`);
       const share = flavorAmount(c.specification, c.custom_spec);
       if (typeof share === 'string') throw new Error(share);
-      const plan: StagingPlan = { code: { bucket: this.kube.realBucket(folder.bucket), key: `${folder.key}model/`, dir: MODEL_DIR }, inputs: [], outputs: [] };
-      const labels = serviceVersionLabels(row.id, row.project_id, c.model_id);
-      const secret = stagingSecretOf(serviceStagingName(row.id, c.model_id), namespace, labels, plan, credential);
       const pool = c.cluster_id ?? row.cluster_id;
-      const objects = serviceVersionObjects({
+      const version = {
         serviceId: row.id,
         projectId: row.project_id,
         namespace,
-        image: this.kube.image,
         modelId: c.model_id,
         instanceCount: c.instance_count,
-        modelType: model.config.model_type,
-        modelName: model.name,
-        stagingSecret: serviceStagingName(row.id, c.model_id),
         env: c.envs,
         perInstance: share,
         ...(pool && pool !== LOCAL_CLUSTER_ID ? poolPlacement(pool) : {}),
+      };
+      if (isImageModel(model)) {
+        // The image carries its model: nothing is staged, so neither the runtime image nor the object store is needed.
+        const server = imageServerOf(model);
+        if (typeof server === 'string') throw new Error(`model ${model.id}: ${server}`);
+        const objects = imageVersionObjects({ ...version, image: server.image, ...(server.health ? { health: server.health } : {}) });
+        versions.push({ c, image: server.image, objects });
+        continue;
+      }
+      if (!this.kube.credential) throw new Error('the kubernetes executor needs an S3-compatible object store its pods can reach (--object-store s3)');
+      if (!this.kube.image) throw new Error('the kubernetes executor has no runtime image: set --kube-image');
+      const folder = parseSourceLocation(model.sourceLocation, `model ${model.id} source_location`);
+      await this.buckets.check({ domainId: row.tenant }, folder, `model ${model.id} source_location`);
+      const plan: StagingPlan = { code: { bucket: this.kube.realBucket(folder.bucket), key: `${folder.key}model/`, dir: MODEL_DIR }, inputs: [], outputs: [] };
+      const labels = serviceVersionLabels(row.id, row.project_id, c.model_id);
+      const secret = stagingSecretOf(serviceStagingName(row.id, c.model_id), namespace, labels, plan, this.kube.credential);
+      const objects = serviceVersionObjects({
+        ...version,
+        image: this.kube.image,
+        modelType: model.config.model_type,
+        modelName: model.name,
+        stagingSecret: serviceStagingName(row.id, c.model_id),
       });
-      versions.push({ c, objects: { ...objects, secret } });
+      versions.push({ c, image: this.kube.image, objects: { ...objects, secret } });
     }
     const previous = this.followed.get(row.id);
     const wasServing = configs.some((c) => this.watch.readyAddresses(row.id, c.model_id).length > 0);
     this.followed.set(row.id, { logId, update: previous !== undefined || wasServing, said: previous?.said ?? new Set() });
     await this.take(row.id);
     await this.client.applyShared(serviceSharedObjects({ serviceId: row.id, projectId: row.project_id, namespace }));
-    for (const { c, objects } of versions) {
+    for (const { c, image, objects } of versions) {
       const made = await this.client.applyVersion(objects);
       const name = objects.deployment.metadata!.name!;
       this.listener.event(
         row.id,
         'normal',
-        `[${c.model_name} ${c.model_version}] ${made === 'created' ? 'created' : 'changed'} Deployment ${name} (${c.instance_count} instance(s), image ${this.kube.image}) in namespace ${namespace}`,
+        `[${c.model_name} ${c.model_version}] ${made === 'created' ? 'created' : 'changed'} Deployment ${name} (${c.instance_count} instance(s), image ${image}) in namespace ${namespace}`,
       );
     }
     // Versions no longer in the config go.
@@ -224,7 +242,7 @@ export class KubeServiceRunner implements ServiceCluster {
       predict: async (req) => {
         const signal = AbortSignal.timeout(timeoutMs);
         try {
-          return await postPrediction(MODEL_SERVER_PORT, this.agent, { ...req, signal }, address);
+          return await postPrediction(MODEL_SERVER_PORT, req.tls ? this.tlsAgent : this.agent, { ...req, signal }, address);
         } catch (e) {
           if (signal.aborted) throw new PredictTimeoutError(timeoutMs);
           throw e;
@@ -246,7 +264,8 @@ export class KubeServiceRunner implements ServiceCluster {
         const name = p.metadata!.name!;
         const c = configs.find((x) => x.model_id === modelOf(p));
         const parts = await Promise.all(
-          [STAGE_CONTAINER, MODEL_CONTAINER].map(async (container) => {
+          // An Image model's pod stages nothing: its image's own log is all there is.
+          [...(p.spec?.initContainers?.some((x) => x.name === STAGE_CONTAINER) ? [STAGE_CONTAINER] : []), MODEL_CONTAINER].map(async (container) => {
             try {
               const text = await this.client.podLog(name, container, INSTANCE_LOG_MAX_BYTES);
               return text === '' || text.endsWith('\n') ? text : `${text}\n`;
@@ -384,6 +403,7 @@ export class KubeServiceRunner implements ServiceCluster {
     for (const id of [...this.followed.keys()]) await this.unfollow(id);
     await this.watch.stop().catch(() => undefined);
     this.agent.destroy();
+    this.tlsAgent.destroy();
   }
 }
 

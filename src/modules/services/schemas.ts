@@ -483,7 +483,7 @@ export const InferPathParams = Type.Object({
     Type.String({
       maxLength: 2048,
       description:
-        "The path after the service ID (in ModelArts, the model's API url). Ignored here: the prediction goes to the model the weights pick, and a JSON body is checked against the request schema of its first config.json API",
+        "The path after the service ID: the url of one of the model's config.json APIs. For a model of type Image (served on the kubernetes executor) the request goes to that path of its image and must name one of its POST APIs; other models answer one API whatever the path, and a JSON body is checked against the request schema of their first config.json API",
     }),
   ),
 });

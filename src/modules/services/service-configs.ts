@@ -44,6 +44,8 @@ export class ServiceConfigs {
     private readonly buckets: BucketAccess,
     private readonly pools: PoolRegistry,
     private readonly flavors: ServiceFlavors,
+    /** Real-time services run on the cluster (the kubernetes executor); batch services always run on this host. */
+    private readonly realTimeOnCluster = false,
   ) {}
 
   /** Checks a config list against the models and the pool; returns the stored form and the dedicated pool it runs in, if any. */
@@ -86,7 +88,7 @@ export class ServiceConfigs {
       seen.add(versionKey);
       if (model.status === 'publishing') throw serviceErrors.modelPublishing(model.id);
       if (model.status !== 'published') throw serviceErrors.modelNotDeployable(model.id, inferType, `model status ${model.status}`);
-      const why = unservable(model);
+      const why = unservable(model, this.realTimeOnCluster && !batch ? 'cluster' : 'host');
       if (why) throw serviceErrors.modelNotDeployable(model.id, inferType, why);
       if (runsUserCode(model)) await this.sandbox.admitProject(projectId);
       if (batch && model.config.apis.length === 0) throw serviceErrors.noInputParams();

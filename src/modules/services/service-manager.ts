@@ -75,7 +75,7 @@ export class ServiceManager {
       release: (id) => this.release(id),
       flush: () => this.flushEvents(),
     });
-    this.configs = new ServiceConfigs(models, sandbox, buckets, pools, this.flavors);
+    this.configs = new ServiceConfigs(models, sandbox, buckets, pools, this.flavors, this.cluster !== undefined);
     pools.onRelease(() => this.admission.request());
     this.batch = new BatchRunner({
       store,

@@ -4,8 +4,9 @@
 // (or its Service) by selector. The model's files are staged from the object store into an emptyDir by an init
 // container running stage.py from the version's staging Secret (the layout training jobs use: plan.json with the model
 // folder as its code, store.json, stage.py); the model server then reads them there and answers /health for the probe.
+// A model of type Image runs its own image instead (image-service-manifest.ts), in the same Deployment and Service.
 import { createHash } from 'node:crypto';
-import type { V1Deployment, V1NetworkPolicy, V1Service, V1ServiceAccount } from '@kubernetes/client-node';
+import type { V1Container, V1Deployment, V1NetworkPolicy, V1Service, V1ServiceAccount, V1Volume } from '@kubernetes/client-node';
 import { LABEL_ID, resourceLabels, resourceSelector } from './labels.ts';
 import { stagingParts, workloadEnv } from './staging-parts.ts';
 import { CONTAINER_SECURITY, flavorResources, podSecurity, workloadNetworkPolicy, workloadServiceAccount, type WorkloadBase } from './workload-isolation.ts';
@@ -20,23 +21,28 @@ export const MODEL_CONTAINER = 'model-server';
 export const RUNTIME_BIN = '/opt/atelier/bin';
 /** Where the model's files are staged in the pod (the staging plan's code folder). */
 export const MODEL_DIR = '/model';
-export interface ServiceVersionWorkload extends WorkloadBase {
+/** What every version's Deployment is cut from, whichever server its pods run. */
+export interface VersionWorkload extends WorkloadBase {
   serviceId: string;
   /** The model version this Deployment serves (a model id). */
   modelId: string;
   /** Model servers of this version (instance_count, 1 to 128). */
   instanceCount: number;
-  /** The model's type (TensorFlow, PyTorch, ...): the default base class when it ships no customize_service.py. */
-  modelType: string;
-  modelName: string;
-  /** The Secret with the staging plan (code: the model package's model/ folder, to MODEL_DIR), the store's key and stage.py. */
-  stagingSecret: string;
   /** The service's environment variables. */
   env: Record<string, string>;
   /** The flavor's share for one instance. */
   perInstance: { cpu: number; memoryMb: number; gpu?: number };
   /** The pool's PriorityClass, which its ResourceQuota counts (a dedicated pool's pods). */
   priorityClassName?: string;
+}
+
+/** A version served by Atelier's model server from the runtime image, on the model's files staged into the pod. */
+export interface ServiceVersionWorkload extends VersionWorkload {
+  /** The model's type (TensorFlow, PyTorch, ...): the default base class when it ships no customize_service.py. */
+  modelType: string;
+  modelName: string;
+  /** The Secret with the staging plan (code: the model package's model/ folder, to MODEL_DIR), the store's key and stage.py. */
+  stagingSecret: string;
 }
 
 export interface ServiceVersionObjects {
@@ -80,17 +86,20 @@ export function serviceSharedObjects(o: { serviceId: string; projectId: string; 
   };
 }
 
-export function serviceVersionObjects(w: ServiceVersionWorkload): ServiceVersionObjects {
+/** The pod of a version besides what every version shares: its containers and volumes. */
+export interface VersionPod {
+  initContainers?: V1Container[];
+  container: V1Container;
+  volumes: V1Volume[];
+}
+
+/** A version's Deployment and Service around its pod: labels, placement, identity, pod security and rollout. */
+export function versionObjects(w: VersionWorkload, pod: VersionPod): ServiceVersionObjects {
   if (!Number.isInteger(w.instanceCount) || w.instanceCount < 1 || w.instanceCount > 128) throw new Error(`instance count ${w.instanceCount} is not 1 to 128`);
   const name = serviceVersionName(w.serviceId, w.modelId);
   const labels = serviceVersionLabels(w.serviceId, w.projectId, w.modelId);
   const selector = { [LABEL_ID]: w.serviceId, [LABEL_MODEL]: w.modelId };
   const metadata = { name, namespace: w.namespace, labels };
-  const uid = w.runAsUser ?? 1000;
-  const resources = flavorResources(w.perInstance);
-  const platform: Record<string, string> = { HOME: '/tmp/home', PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1' };
-  const env = workloadEnv(w.env, platform);
-  const staging = stagingParts(w.stagingSecret);
   const deployment: V1Deployment = {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -108,34 +117,10 @@ export function serviceVersionObjects(w: ServiceVersionWorkload): ServiceVersion
           enableServiceLinks: false,
           ...(w.nodeSelector ? { nodeSelector: w.nodeSelector } : {}),
           ...(w.priorityClassName ? { priorityClassName: w.priorityClassName } : {}),
-          securityContext: podSecurity(uid),
-          initContainers: [
-            staging.stageInContainer('stage-model', w, '/tmp/home', { requests: resources, limits: resources }, [
-              { name: 'model', mountPath: MODEL_DIR },
-              { name: 'tmp', mountPath: '/tmp' },
-            ]),
-          ],
-          containers: [
-            {
-              name: MODEL_CONTAINER,
-              image: w.image,
-              imagePullPolicy: w.imagePullPolicy ?? 'IfNotPresent',
-              command: ['python3', '-u', `${RUNTIME_BIN}/serve.py`, '--model-dir', MODEL_DIR, '--model-type', w.modelType, '--model-name', w.modelName],
-              args: ['--port', String(MODEL_SERVER_PORT)],
-              workingDir: MODEL_DIR,
-              env,
-              ports: [{ name: 'http', containerPort: MODEL_SERVER_PORT, protocol: 'TCP' }],
-              readinessProbe: { httpGet: { path: MODEL_SERVER_HEALTH, port: MODEL_SERVER_PORT }, periodSeconds: 5, failureThreshold: 3, timeoutSeconds: 2 },
-              livenessProbe: { httpGet: { path: MODEL_SERVER_HEALTH, port: MODEL_SERVER_PORT }, periodSeconds: 15, failureThreshold: 4, timeoutSeconds: 5 },
-              resources: { requests: resources, limits: resources },
-              securityContext: CONTAINER_SECURITY,
-              volumeMounts: [
-                { name: 'model', mountPath: MODEL_DIR, readOnly: true },
-                { name: 'tmp', mountPath: '/tmp' },
-              ],
-            },
-          ],
-          volumes: [{ name: 'model', emptyDir: {} }, { name: 'tmp', emptyDir: {} }, staging.volume],
+          securityContext: podSecurity(w.runAsUser ?? 1000),
+          ...(pod.initContainers?.length ? { initContainers: pod.initContainers } : {}),
+          containers: [pod.container],
+          volumes: pod.volumes,
         },
       },
     },
@@ -147,4 +132,37 @@ export function serviceVersionObjects(w: ServiceVersionWorkload): ServiceVersion
     spec: { type: 'ClusterIP', selector, ports: [{ name: 'http', port: MODEL_SERVER_PORT, targetPort: MODEL_SERVER_PORT, protocol: 'TCP' }] },
   };
   return { deployment, service };
+}
+
+export function serviceVersionObjects(w: ServiceVersionWorkload): ServiceVersionObjects {
+  const resources = flavorResources(w.perInstance);
+  const platform: Record<string, string> = { HOME: '/tmp/home', PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1' };
+  const staging = stagingParts(w.stagingSecret);
+  return versionObjects(w, {
+    initContainers: [
+      staging.stageInContainer('stage-model', w, '/tmp/home', { requests: resources, limits: resources }, [
+        { name: 'model', mountPath: MODEL_DIR },
+        { name: 'tmp', mountPath: '/tmp' },
+      ]),
+    ],
+    container: {
+      name: MODEL_CONTAINER,
+      image: w.image,
+      imagePullPolicy: w.imagePullPolicy ?? 'IfNotPresent',
+      command: ['python3', '-u', `${RUNTIME_BIN}/serve.py`, '--model-dir', MODEL_DIR, '--model-type', w.modelType, '--model-name', w.modelName],
+      args: ['--port', String(MODEL_SERVER_PORT)],
+      workingDir: MODEL_DIR,
+      env: workloadEnv(w.env, platform),
+      ports: [{ name: 'http', containerPort: MODEL_SERVER_PORT, protocol: 'TCP' }],
+      readinessProbe: { httpGet: { path: MODEL_SERVER_HEALTH, port: MODEL_SERVER_PORT }, periodSeconds: 5, failureThreshold: 3, timeoutSeconds: 2 },
+      livenessProbe: { httpGet: { path: MODEL_SERVER_HEALTH, port: MODEL_SERVER_PORT }, periodSeconds: 15, failureThreshold: 4, timeoutSeconds: 5 },
+      resources: { requests: resources, limits: resources },
+      securityContext: CONTAINER_SECURITY,
+      volumeMounts: [
+        { name: 'model', mountPath: MODEL_DIR, readOnly: true },
+        { name: 'tmp', mountPath: '/tmp' },
+      ],
+    },
+    volumes: [{ name: 'model', emptyDir: {} }, { name: 'tmp', emptyDir: {} }, staging.volume],
+  });
 }

@@ -23,11 +23,12 @@ export class ServiceObjectsClient extends NamespacedApis {
     ]);
   }
 
-  /** Creates the version's objects, or brings an existing Deployment to this spec. */
-  async applyVersion(o: ServiceVersionObjects & { secret: V1Secret }): Promise<'created' | 'changed'> {
+  /** Creates the version's objects (an Image model's version has no staging Secret), or brings an existing Deployment to this spec. */
+  async applyVersion(o: ServiceVersionObjects & { secret?: V1Secret }): Promise<'created' | 'changed'> {
     const namespace = this.namespace;
+    const secret = o.secret;
     await Promise.all([
-      createOrKeep(() => this.core.createNamespacedSecret({ namespace, body: o.secret })),
+      ...(secret ? [createOrKeep(() => this.core.createNamespacedSecret({ namespace, body: secret }))] : []),
       createOrKeep(() => this.core.createNamespacedService({ namespace, body: o.service })),
     ]);
     const made = await createOrKeep(() => this.apps.createNamespacedDeployment({ namespace, body: o.deployment }));

@@ -9,6 +9,10 @@ export interface PredictRequest {
   json?: unknown;
   /** Aborting it drops the request: the instance stops waiting for the answer and frees its connection. */
   signal?: AbortSignal;
+  /** The model's api path the request goes to: an Image model's servers answer several; "/" when absent. */
+  path?: string;
+  /** The model's server speaks HTTPS on that path (an Image model's api of protocol https). */
+  tls?: boolean;
 }
 
 export interface PredictResponse {

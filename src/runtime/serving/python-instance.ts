@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, rmSync, type WriteStream } from 'node:fs';
 import { Agent, request } from 'node:http';
+import { request as tlsRequest } from 'node:https';
 import { fileURLToPath } from 'node:url';
 import { groupUsage, processTable } from '#src/runtime/local/proc-stats.ts';
 import type { ResourceControl } from '#src/runtime/sandbox/resource-control.ts';
@@ -222,8 +223,8 @@ export class PythonInstance implements ServingInstance {
 }
 
 /**
- * Sends a prediction to a model server on this host and returns its answer; UNREACHABLE when it does
- * not answer at all. Aborting `req.signal` drops the request.
+ * Sends a prediction to a model server (on this host unless `host` says where) and returns its answer; UNREACHABLE
+ * when it does not answer at all. Aborting `req.signal` drops the request.
  */
 export function postPrediction(port: number, agent: Agent, req: PredictRequest, host = '127.0.0.1'): Promise<PredictResponse> {
   const { signal } = req;
@@ -232,11 +233,12 @@ export function postPrediction(port: number, agent: Agent, req: PredictRequest, 
     // An abort destroys the request with its socket, so the agent's slot serves the next request.
     const failed = (e: Error) =>
       signal?.aborted ? reject(signal.reason as Error) : resolve({ status: UNREACHABLE, body: `the instance did not answer: ${e.message}` });
-    const r = request(
+    // With req.tls, `agent` is an https.Agent (an Image model's api of protocol https).
+    const r = (req.tls ? tlsRequest : request)(
       {
         host,
         port,
-        path: '/',
+        path: req.path ?? '/',
         method: 'POST',
         agent,
         signal,

@@ -15,9 +15,9 @@ export function gatewayRoutes(app: FastifyInstance, { gateway }: Pick<ServiceRou
     done(null, body);
   });
 
-  const handler = async (req: FastifyRequest<{ Params: { service_id: string } }>, reply: FastifyReply) => {
+  const handler = async (req: FastifyRequest<{ Params: { service_id: string; '*'?: string } }>, reply: FastifyReply) => {
     const contentType = String(req.headers['content-type'] ?? 'application/json');
-    const call = await gateway.admit(principal(req), req.params.service_id, contentType, req.body);
+    const call = await gateway.admit(principal(req), req.params.service_id, contentType, req.body, req.params['*']);
     const raw = req.rawBody ?? Buffer.alloc(0);
     const isJson = contentType.startsWith('application/json');
     // A client that goes away before its answer drops the request to the instance too.
