@@ -118,7 +118,7 @@ export async function registerModules(app: FastifyInstance, ctx: AppContext): Pr
   await install(app, ctx, pools, starters);
   await install(app, ctx, poolTagsModule({ ...ctx, log: app.log }), starters);
   await install(app, ctx, poolWorkloadsModule(ctx), starters);
-  await install(app, ctx, poolMetricsModule(ctx), starters);
+  await install(app, ctx, poolMetricsModule({ ...ctx, log: app.log }), starters);
   await install(app, ctx, datasets, starters);
   await install(app, ctx, samples, starters);
   await install(app, ctx, workforces, starters);

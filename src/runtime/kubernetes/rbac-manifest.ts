@@ -28,11 +28,13 @@ export const CLUSTER_ROLE = 'atelier-cluster';
 
 /**
  * What Atelier needs beyond the workloads' namespace (cluster-scoped objects, so a ClusterRole): the nodes, to size
- * flavors and to label a pool's nodes (pool-nodes.ts), and each pool's PriorityClass (pool-quota.ts).
+ * flavors and to label a pool's nodes (pool-nodes.ts), each pool's PriorityClass (pool-quota.ts), and the nodes' use.
  */
 export const CLUSTER_RULES: { apiGroup: string; resource: string; verbs: string[] }[] = [
   { apiGroup: '', resource: 'nodes', verbs: ['get', 'list', 'watch', 'patch'] },
   { apiGroup: 'scheduling.k8s.io', resource: 'priorityclasses', verbs: ['create', 'delete'] },
+  // What the nodes of dedicated pools use (the pool monitor), when the cluster serves the metrics API.
+  { apiGroup: 'metrics.k8s.io', resource: 'nodes', verbs: ['get', 'list'] },
 ];
 
 export function executorRole(namespace: string): V1Role {

@@ -1,12 +1,16 @@
 // The sampling loop of pool metrics: every interval, one reading of the host (CPU, memory, data disk)
 // and of each pool (capacity, what its holdings reserve, and what their process groups really use),
-// kept in bounded histories (history.ts) for the monitor and the runtime metrics.
+// kept in bounded histories (history.ts) for the monitor and the runtime metrics. On the kubernetes executor a
+// dedicated pool holds whole nodes of the cluster, and what they use is read from the cluster's metrics API instead.
 import type { Clock } from '#src/core/time.ts';
 import type { PoolAmount } from '../local/host-resources.ts';
 import type { LocalPool } from '../local/local-pool.ts';
 import { groupUsage } from '../local/proc-stats.ts';
 import { History } from './history.ts';
 import { cpuPercent, readCpuTimes, readDisk, readMemory, type CpuTimes } from './host-readings.ts';
+
+/** What each node of the cluster uses now, by node name (undefined when it cannot be read). */
+export type NodeMeasure = () => Promise<ReadonlyMap<string, { cpuCores: number; memoryBytes: number }> | undefined>;
 
 /** The pools to sample: the public pool and the dedicated ones (PoolRegistry). */
 export interface SampledPools {
@@ -47,12 +51,15 @@ export class MetricsSampler {
   private hostCpu: CpuTimes | undefined;
   private lastTime: number | undefined;
   private timer: NodeJS.Timeout | undefined;
+  private passing: Promise<void> | undefined;
 
   constructor(
     private readonly source: SampledPools,
     private readonly dataDir: string,
     readonly intervalMs: number,
     private readonly clock: Clock,
+    /** On the kubernetes executor: the nodes' use, which a dedicated pool's nodes are measured by. */
+    private readonly measureNodes?: NodeMeasure,
   ) {
     this.host = new History(Object.keys(HOST_FIELDS).length, intervalMs);
   }
@@ -60,8 +67,8 @@ export class MetricsSampler {
   /** Samples now and then every interval; the timer does not keep the process alive. */
   start(): void {
     if (this.timer) return;
-    this.sample();
-    this.timer = setInterval(() => this.sample(), this.intervalMs);
+    this.pass();
+    this.timer = setInterval(() => this.pass(), this.intervalMs);
     this.timer.unref();
   }
 
@@ -70,8 +77,20 @@ export class MetricsSampler {
     this.timer = undefined;
   }
 
-  /** One pass: reads the host and every pool and adds the readings to their histories. */
-  sample(): void {
+  /** A pass of the loop: the nodes' use first when they are measured (one pass at a time), then the sample. */
+  private pass(): void {
+    if (!this.measureNodes) return this.sample();
+    this.passing ??= this.measureNodes()
+      .catch(() => undefined)
+      .then((nodes) => this.sample(nodes))
+      .finally(() => (this.passing = undefined));
+  }
+
+  /**
+   * One pass: reads the host and every pool and adds the readings to their histories. `nodes`: what the cluster's
+   * nodes use; a dedicated pool whose nodes it names is measured by them.
+   */
+  sample(nodes?: Awaited<ReturnType<NodeMeasure>>): void {
     const now = this.clock.now();
     const elapsedSeconds = this.lastTime === undefined ? 0 : (now - this.lastTime) / 1000;
     this.lastTime = now;
@@ -96,7 +115,8 @@ export class MetricsSampler {
       live.add(name);
       let cpuSeconds = 0;
       let rssBytes = 0;
-      for (const h of pool.holdings())
+      const measured = name === PUBLIC_POOL ? undefined : nodeUse(pool, nodes);
+      for (const h of measured ? [] : pool.holdings())
         for (const pgid of h.processGroups) {
           const u = groupUsage(pgid);
           groupCpu.set(pgid, u.cpuSeconds);
@@ -110,8 +130,8 @@ export class MetricsSampler {
         time: now,
         capacity,
         allocated: pool.used(),
-        cpuUsed: elapsedSeconds > 0 ? cpuSeconds / elapsedSeconds : 0,
-        memoryUsedMb: rssBytes / 1024 / 1024,
+        cpuUsed: measured ? measured.cpuCores : elapsedSeconds > 0 ? cpuSeconds / elapsedSeconds : 0,
+        memoryUsedMb: (measured ? measured.memoryBytes : rssBytes) / 1024 / 1024,
       };
       let state = this.pools.get(name);
       if (!state) {
@@ -138,4 +158,17 @@ export class MetricsSampler {
   forget(name: string): void {
     this.pools.delete(name);
   }
+
+  /** Lets a pass under way finish. */
+  async settled(): Promise<void> {
+    await this.passing;
+  }
+}
+
+/** What the pool's nodes use together, when the reading names any of them. */
+function nodeUse(pool: LocalPool, nodes: Awaited<ReturnType<NodeMeasure>>): { cpuCores: number; memoryBytes: number } | undefined {
+  if (!nodes) return undefined;
+  const measured = pool.nodes().flatMap((n) => nodes.get(n.name) ?? []);
+  if (measured.length === 0) return undefined;
+  return measured.reduce((a, u) => ({ cpuCores: a.cpuCores + u.cpuCores, memoryBytes: a.memoryBytes + u.memoryBytes }), { cpuCores: 0, memoryBytes: 0 });
 }

@@ -4,19 +4,25 @@
 // PodMetrics/NodeMetrics), with PodMetrics objects written for the workloads' pods as metrics-server would write them.
 // Before the group exists, every figure is what it was without a cluster.
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ApiextensionsV1Api, CoreV1Api, CustomObjectsApi, KubeConfig, type V1Pod } from '@kubernetes/client-node';
+import { ApiextensionsV1Api, CoreV1Api, CustomObjectsApi, KubeConfig, RbacAuthorizationV1Api, type V1Pod } from '@kubernetes/client-node';
 import type { AtelierClient } from '#src/client/index.ts';
 import type { AtelierApp } from '#src/app.ts';
 import { ClusterMetrics } from '#src/runtime/kubernetes/cluster-metrics.ts';
 import { resourceSelector } from '#src/runtime/kubernetes/labels.ts';
+import { POOL_LABEL } from '#src/runtime/kubernetes/pool-placement.ts';
+import { clusterRole, clusterRoleBinding } from '#src/runtime/kubernetes/rbac-manifest.ts';
 import { LABEL_MODEL } from '#src/runtime/kubernetes/service-manifest.ts';
 import type { Logger } from '#src/runtime/logger.ts';
-import type { TestApp } from '../../helpers/app.ts';
+import { startTestApp, type TestApp } from '../../helpers/app.ts';
 import { kubeTestServerSkip, startKubeTestServer, until, type KubeTestServer } from '../../helpers/kube.ts';
 import { importModel, onnxPackage, putPackage } from '../../models/fixtures.ts';
 import { PY_ENGINE } from '../../training-jobs/helpers.ts';
 import { startAtelierOnCluster, type AtelierOnCluster } from './atelier-on-cluster.ts';
+import { executorIdentity } from './executor-identity.ts';
 import { registerNode, settlePod } from './test-kubelet.ts';
 
 const NS = 'atelier-metrics';
@@ -198,6 +204,72 @@ describe("workloads' CPU and memory from the metrics API on the kubernetes execu
     assert.ok(mem.length > 0 && mem.every((v) => Math.abs(v - 100 / flavorGb) < 100 / flavorGb / 10), `${JSON.stringify(mem)} of ${flavorGb} GB`);
     assert.ok(m.metrics.find((s) => s.metric === 'cpuUsage')!.value.includes(50), 'the per-minute series too');
     await client.training.terminateJob(id);
+  });
+
+  it("a dedicated pool's monitor shows what its nodes use, read from NodeMetrics", async () => {
+    // A second Atelier with pools: its own ServiceAccount with the executor's Role and ClusterRole (shown to be enough
+    // to read NodeMetrics), sampling pool metrics every 200 ms.
+    const ns = 'atelier-metrics-pools';
+    const identity = await executorIdentity(kube, ns, 'atelier-metrics-system');
+    const rbac = kube.kc.makeApiClient(RbacAuthorizationV1Api);
+    await rbac.createClusterRole({ body: clusterRole(), fieldValidation: 'Strict' });
+    await rbac.createClusterRoleBinding({ body: clusterRoleBinding({ namespace: 'atelier-metrics-system', serviceAccount: 'atelier' }) });
+    const dir = mkdtempSync(join(tmpdir(), 'metrics-pools-'));
+    writeFileSync(join(dir, 'kubeconfig'), identity.exportConfig(), { mode: 0o600 });
+    // Only this node holds 16 cores: the pool's flavor takes it.
+    await registerNode(core, 'pool-node', {}, { cpu: '16', memory: '64Gi' });
+    const p = await startTestApp({
+      ATELIER_EXECUTOR: 'kubernetes',
+      ATELIER_KUBE_CONFIG: join(dir, 'kubeconfig'),
+      ATELIER_KUBE_NAMESPACE: ns,
+      ATELIER_KUBE_IMAGE: IMAGE,
+      ATELIER_METRICS_INTERVAL: '200',
+    });
+    try {
+      await p.atelier.recover();
+      p.atelier.startBackground();
+      const network = await p.client.networks.create({
+        apiVersion: 'v1',
+        kind: 'Network',
+        metadata: { labels: { 'os.modelarts/name': 'metrics-net' } },
+        spec: { cidr: '192.168.0.0/24' },
+      });
+      const pool = await p.client.pools.create({
+        apiVersion: 'v2',
+        kind: 'Pool',
+        metadata: { labels: { 'os.modelarts/name': 'metrics-pool', 'os.modelarts/workspace.id': '0' } },
+        spec: { type: 'Dedicate', scope: ['Train'], network: { name: network.metadata.name }, resources: [{ flavor: 'modelarts.vm.cpu.16u', count: 1 }] },
+      });
+      assert.equal((await core.readNode({ name: 'pool-node' })).metadata?.labels?.[POOL_LABEL], pool.metadata.name);
+      const peak = async (metric: string) => {
+        const m = await p.client.poolMetrics.monitor(pool.metadata.name, { time_range: '-1.-1.5', statistics: 'maximum', period: '60' });
+        const points = m.metrics.find((x) => x.metric.metricName === metric)!.dataPoints;
+        return Math.max(-1, ...points.map((d) => d.statistics[0]!.value));
+      };
+      await new Promise((r) => setTimeout(r, 500));
+      assert.equal(await peak('cpuUsage'), 0, 'no NodeMetrics of its node yet: nothing measured, as without a cluster');
+      // 4 of 16 cores; 16 of 64 GiB.
+      await custom.createClusterCustomObject({
+        group: GROUP,
+        version: 'v1beta1',
+        plural: 'nodes',
+        body: {
+          apiVersion: `${GROUP}/v1beta1`,
+          kind: 'NodeMetrics',
+          metadata: { name: 'pool-node' },
+          timestamp: new Date().toISOString(),
+          window: '20s',
+          usage: { cpu: '4000000000n', memory: '16777216Ki' },
+        },
+      });
+      await until('the pool monitor to show its node', async () => ((await peak('cpuUsage')) > 0 ? true : undefined), 15_000);
+      assert.equal(await peak('cpuUsage'), 25);
+      assert.equal(await peak('memUsedRate'), 25);
+    } finally {
+      await p.atelier.close();
+      await p.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('an identity without the right to read pod metrics gets no figures, and the log says why once', async () => {
