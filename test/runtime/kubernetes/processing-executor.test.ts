@@ -336,6 +336,30 @@ describe('processing tasks on the kubernetes executor', { skip: kubeTestServerSk
     await until('the staging folder to be removed', async () => ((await keysUnder('kproc', `stop-out/${id}/`)).length === 0 ? true : undefined));
   });
 
+  it('fails a version, saying why, when the object store is a local folder no pod can reach', async () => {
+    const ns = 'atelier-processing-fs';
+    await core.createNamespace({ body: { metadata: { name: ns } } });
+    const fs = await startTestApp({ ATELIER_EXECUTOR: 'kubernetes', ATELIER_KUBE_CONFIG: kube.kubeconfigPath, ATELIER_KUBE_NAMESPACE: ns });
+    try {
+      await fs.atelier.recover();
+      fs.atelier.startBackground();
+      await putBoth([fs.atelier], 'kproc', 'fs/in/a.png', await patternImage(1));
+      const { task_id } = await fs.client.processorTasks.create({
+        name: 'fs-val',
+        inputs: [{ type: 'OBS', source: '/kproc/fs/in/' }],
+        work_path: { type: 'OBS', path: '/kproc/fs/out/' },
+        create_version: true,
+        template: { id: 'sys_data_validation', operator_params: [{ name: 'MetaValidation', params: {} }] },
+      });
+      const v = await versionFinished(fs.client, task_id, await latestVersion(fs.client, task_id));
+      assert.equal(v.status, 3);
+      assert.match(v.error_msg ?? '', /needs an S3-compatible object store/);
+      assert.equal((await batch.listNamespacedJob({ namespace: ns })).items.length, 0, 'nothing was made');
+    } finally {
+      await fs.close();
+    }
+  });
+
   it('after a restart mid-version adopts the Job without making a second one, and deletes an orphan', async () => {
     const { task_id } = await client.processorTasks.create({
       name: 'kube-restart',
