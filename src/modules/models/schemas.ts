@@ -13,7 +13,8 @@ const MODEL_TYPE_MEANINGS: Record<(typeof ModelTypes)[number], string> = {
   Spark_MLlib: 'a spark_model/ folder',
   Scikit_Learn: 'a .m, .pkl or .joblib file',
   XGBoost: 'a .m, .pkl or .joblib file',
-  Image: 'a custom image named by config.json swr_location; it imports but cannot be deployed here (no container runtime)',
+  Image:
+    'nothing: a custom image named by config.json swr_location, serving its apis on port 8080; deployed as a real-time service on the kubernetes executor only (the local executor has no container runtime)',
   PyTorch: 'a .pth or .pt file and customize_service.py',
   MindSpore: 'a .ckpt, .mindir or .om file',
   Template: 'refused: no templates are offered here',
