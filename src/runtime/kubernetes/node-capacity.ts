@@ -3,6 +3,7 @@
 // executor's Role cannot grant: without it the caller falls back to this host's size and says so.
 import type { KubeConfig, V1Node } from '@kubernetes/client-node';
 import { k8s } from './k8s.ts';
+import { cpuCoresOf, memoryBytesOf } from './quantity.ts';
 
 export interface NodeCapacity {
   name: string;
@@ -12,21 +13,12 @@ export interface NodeCapacity {
   arch: string;
 }
 
-/** A CPU quantity ("4", "3500m") in cores. */
-export function cpuCores(q: string | undefined): number {
-  if (!q) return 0;
-  if (q.endsWith('m')) return Number(q.slice(0, -1)) / 1000;
-  const n = Number(q);
-  return Number.isFinite(n) ? n : 0;
-}
-
-const UNITS: Record<string, number> = { Ki: 1024, Mi: 1024 ** 2, Gi: 1024 ** 3, Ti: 1024 ** 4, k: 1e3, M: 1e6, G: 1e9, T: 1e12 };
+/** A CPU quantity ("4", "3500m", "1500000000n") in cores. */
+export const cpuCores = cpuCoresOf;
 
 /** A memory quantity ("8Gi", "16384Mi", "8000000000") in MB (MiB). */
 export function memoryMb(q: string | undefined): number {
-  const m = /^(\d+(?:\.\d+)?)([KMGT]i?|k)?$/.exec(q ?? '');
-  if (!m) return 0;
-  return Math.floor((Number(m[1]) * (m[2] ? (UNITS[m[2]] ?? 1) : 1)) / 1024 ** 2);
+  return Math.floor(memoryBytesOf(q) / 1024 ** 2);
 }
 
 export function nodeCapacity(node: V1Node): NodeCapacity {

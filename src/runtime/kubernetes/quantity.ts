@@ -2,10 +2,10 @@
 // quantityToScalar refuses fractions with a binary or large decimal suffix ("1.5Gi" is a valid quantity), so the
 // grammar of k8s.io/apimachinery's resource.Quantity is followed here.
 
+/** Sub-unit suffixes divide (dividing by 1e9 rounds better than multiplying by 1e-9). */
+const DIVISORS: Record<string, number> = { n: 1e9, u: 1e6, m: 1e3 };
+
 const SUFFIXES: Record<string, number> = {
-  n: 1e-9,
-  u: 1e-6,
-  m: 1e-3,
   '': 1,
   k: 1e3,
   M: 1e6,
@@ -29,7 +29,9 @@ export function quantityValue(q: string | undefined): number | undefined {
   if (!m) return undefined;
   const n = Number(m[1]);
   if (m[2]) return Number(`${m[1]}${m[2]}`);
-  return n * (SUFFIXES[m[3] ?? ''] ?? 1);
+  const suffix = m[3] ?? '';
+  const divisor = DIVISORS[suffix];
+  return divisor ? n / divisor : n * (SUFFIXES[suffix] ?? 1);
 }
 
 /** A CPU quantity in cores; 0 when absent or not a quantity. */
