@@ -82,21 +82,24 @@ export class InferenceGateway {
   }
 
   /** The api a request goes to: for an Image model, the one at the path below the service id, which it must declare. */
-  private apiFor(model: ModelApis | null, path: string | undefined): { api: ApiCheck | undefined; target: { path?: string; tls?: boolean } } {
+  private apiFor(model: ModelApis | null, path: string | undefined, query: string): { api: ApiCheck | undefined; target: { path?: string; tls?: boolean } } {
     if (!model?.image) return { api: model?.apis[0], target: {} };
+    // The router hands the path decoded; it goes to the image encoded again, with the caller's query.
     const wanted = `/${(path ?? '').replace(/^\/+/, '')}`;
+    const sent = encodeURI(wanted) + query;
     // An image whose config declares no apis answers whatever path it serves, over plain HTTP as the guide's examples.
-    if (model.apis.length === 0) return { api: undefined, target: { path: wanted } };
+    if (model.apis.length === 0) return { api: undefined, target: { path: sent } };
     const api = model.apis.find((a) => a.url === wanted);
     if (!api) {
       const urls = model.apis.map((a) => a.url).join(', ');
       throw errors.badParam(`path ${wanted} is not a POST api of model ${model.name}; its image answers ${urls}`);
     }
-    return { api, target: { path: wanted, tls: api.tls } };
+    return { api, target: { path: sent, tls: api.tls } };
   }
 
   /** Finds the caller's running service and checks the request against the chosen model's input schema. */
-  async admit(caller: Principal, serviceId: string, contentType: string, body: unknown, path?: string): Promise<Admitted> {
+  /** `path`: the path below the service id, decoded; `query`: the request's query ("?..." or ""). */
+  async admit(caller: Principal, serviceId: string, contentType: string, body: unknown, path?: string, query = ''): Promise<Admitted> {
     const projectId = await this.ownerOf(serviceId);
     // Another project's service is invisible, as if absent.
     if (projectId === undefined) throw serviceErrors.notFound(serviceId);
@@ -119,7 +122,7 @@ export class InferenceGateway {
     const model = await this.apisOf(projectId, route.modelId);
     let target: { path?: string; tls?: boolean } = {};
     try {
-      const chosen = this.apiFor(model, path);
+      const chosen = this.apiFor(model, path, query);
       target = chosen.target;
       const check = chosen.api;
       if (!isJson && !contentType.startsWith('multipart/form-data'))

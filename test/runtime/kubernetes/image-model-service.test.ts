@@ -43,7 +43,7 @@ const greeterConfig = {
   model_type: 'Image',
   model_algorithm: 'greeting',
   swr_location: GREETER,
-  apis: [api('/'), api('/greet')],
+  apis: [api('/'), api('/greet'), api('/greet twice')],
   health: { url: '/healthz', protocol: 'http', initial_delay_seconds: '7', timeout_seconds: '3' },
 };
 /** An image that speaks HTTPS on its api and declares no health check. */
@@ -71,8 +71,10 @@ function greeter(ip: string, tls: boolean) {
     req.on('end', () => {
       const { name } = JSON.parse(Buffer.concat(chunks).toString() || '{}') as { name?: string };
       if (req.method !== 'POST') return send(405, { error: 'POST only' });
-      if (req.url === '/') return send(200, { called: 'default', name, address: ip, tls });
-      if (req.url === '/greet' || req.url === '/v1/greet') return send(200, { response: `Hello, ${name}!`, path: req.url, address: ip, tls });
+      const path = (req.url ?? '').split('?')[0];
+      if (path === '/') return send(200, { called: 'default', name, address: ip, tls });
+      if (path === '/greet' || path === '/v1/greet') return send(200, { response: `Hello, ${name}!`, path, url: req.url, address: ip, tls });
+      if (path === '/greet%20twice') return send(200, { response: `Hello, ${name}! Hello, ${name}!`, path, address: ip, tls });
       return send(404, { error: `no route ${req.url}` });
     });
   };
@@ -209,6 +211,14 @@ describe('Image models as real-time services on the kubernetes executor', { skip
   it("the gateway sends a prediction to the path of the image's api the caller names", async () => {
     const greeted = await client.services.predict<{ response: string; path: string; tls: boolean }>(id, { path: '/greet', body: { name: 'Tom' } });
     assert.deepEqual({ response: greeted.response, path: greeted.path, tls: greeted.tls }, { response: 'Hello, Tom!', path: '/greet', tls: false });
+    // The path goes to the image as a URL path (encoded), with the caller's query.
+    const twice = await client.services.predict<{ response: string; path: string }>(id, { path: '/greet twice', body: { name: 'Al' } });
+    assert.deepEqual([twice.response, twice.path], ['Hello, Al! Hello, Al!', '/greet%20twice']);
+    const queried = await client.http.call<{ url: string }>('POST', '/v1/infers/{service_id}/greet?lang=fr', {
+      params: { service_id: id },
+      rawBody: JSON.stringify({ name: 'Zoe' }),
+    });
+    assert.equal(queried.url, '/greet?lang=fr');
     const byDefault = await client.services.predict<{ called: string; name: string }>(id, { body: { name: 'Ann' } });
     assert.deepEqual([byDefault.called, byDefault.name], ['default', 'Ann']);
     // Each api's own request schema is checked before the image is called.

@@ -17,7 +17,8 @@ export function gatewayRoutes(app: FastifyInstance, { gateway }: Pick<ServiceRou
 
   const handler = async (req: FastifyRequest<{ Params: { service_id: string; '*'?: string } }>, reply: FastifyReply) => {
     const contentType = String(req.headers['content-type'] ?? 'application/json');
-    const call = await gateway.admit(principal(req), req.params.service_id, contentType, req.body, req.params['*']);
+    const q = req.url.indexOf('?');
+    const call = await gateway.admit(principal(req), req.params.service_id, contentType, req.body, req.params['*'], q < 0 ? '' : req.url.slice(q));
     const raw = req.rawBody ?? Buffer.alloc(0);
     const isJson = contentType.startsWith('application/json');
     // A client that goes away before its answer drops the request to the instance too.
