@@ -79,7 +79,8 @@ export class MetricsSampler {
 
   /** A pass of the loop: the nodes' use first when they are measured (one pass at a time), then the sample. */
   private pass(): void {
-    if (!this.measureNodes) return this.sample();
+    // Only dedicated pools are measured by their nodes: without one, the cluster is not asked.
+    if (!this.measureNodes || this.source.list().length === 0) return this.sample();
     this.passing ??= this.measureNodes()
       .catch(() => undefined)
       .then((nodes) => this.sample(nodes))

@@ -175,7 +175,12 @@ describe("workloads' CPU and memory from the metrics API on the kubernetes execu
       spec: { resource: { flavor_id: 'modelarts.vm.cpu.1u', node_count: 1 } },
     });
     const id = job.metadata.id;
-    const [pod] = await podsNamed('training-job', id, 1);
+    const [pod] = await podsNamed('training-job', id, 1).catch(async (e: unknown) => {
+      const j = await client.training.getJob(id);
+      throw new Error(
+        `${String(e)}; the job is ${j.status.phase}/${j.status.secondary_phase}: ${JSON.stringify(await client.training.logPreview(id, 'worker-0'))}`,
+      );
+    });
     await settlePod(core, NS, pod!.metadata!.name!, { kind: 'running' });
     await until('the job running', async () => ((await client.training.getJob(id)).status.secondary_phase === 'Running' ? true : undefined));
     const before = await client.training.metrics(id, 'worker-0');
