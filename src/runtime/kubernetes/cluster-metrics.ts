@@ -28,8 +28,11 @@ const MAX_AGE_MS = 2000;
 
 export class ClusterMetrics {
   private readonly cache = new Map<Resource, Cached>();
-  /** The reasons already logged, so each is said once (until the API answers again). */
-  private readonly said = new Set<string>();
+  /** The reasons already logged for each resource, so each is said once (until the API answers again). */
+  private readonly said = new Map<Resource, Set<string>>([
+    ['pods', new Set()],
+    ['nodes', new Set()],
+  ]);
 
   constructor(
     private readonly kc: KubeConfig,
@@ -65,19 +68,20 @@ export class ClusterMetrics {
   private cached(resource: Resource, read: () => Promise<Map<string, Usage>>): Promise<Map<string, Usage> | undefined> {
     const now = performance.now();
     const hit = this.cache.get(resource);
+    const said = this.said.get(resource)!;
     if (hit && now - hit.at < this.maxAgeMs) return hit.value;
     const value = read().then(
       (v) => {
-        if (this.said.size > 0) {
-          this.said.clear();
-          this.log.info({ group: METRICS_GROUP }, 'the metrics API answers again: CPU and memory of workloads come from it');
+        if (said.size > 0) {
+          said.clear();
+          this.log.info({ group: METRICS_GROUP, resource }, `the metrics API answers again: the CPU and memory use of the cluster's ${resource} come from it`);
         }
         return v;
       },
       async (err: unknown) => {
         const reason = await this.why(resource, err);
-        if (!this.said.has(reason)) {
-          this.said.add(reason);
+        if (!said.has(reason)) {
+          said.add(reason);
           this.log.warn(
             { group: METRICS_GROUP, resource },
             `CPU and memory use of the cluster's ${resource} cannot be read, so they are reported as without a cluster: ${reason}`,

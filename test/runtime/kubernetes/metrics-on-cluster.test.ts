@@ -71,11 +71,15 @@ describe("workloads' CPU and memory from the metrics API on the kubernetes execu
 
   const podsOf = async (kind: 'service' | 'training-job', id: string): Promise<V1Pod[]> =>
     (await core.listNamespacedPod({ namespace: NS, labelSelector: resourceSelector(kind, id) })).items.filter((p) => !p.metadata?.deletionTimestamp);
-  const podsNamed = (kind: 'service' | 'training-job', id: string, n: number) =>
-    until(`${n} pod(s) of ${kind} ${id}`, async () => {
-      const pods = await podsOf(kind, id);
-      return pods.length >= n ? pods.slice(0, n) : undefined;
-    });
+  const podsNamed = (kind: 'service' | 'training-job', id: string, n: number, timeoutMs?: number) =>
+    until(
+      `${n} pod(s) of ${kind} ${id}`,
+      async () => {
+        const pods = await podsOf(kind, id);
+        return pods.length >= n ? pods.slice(0, n) : undefined;
+      },
+      timeoutMs,
+    );
   /** Writes the pod's PodMetrics as metrics-server does: the pod's name, namespace and labels, one entry per container. */
   const writePodMetrics = (pod: V1Pod, usage: { cpu: string; memory: string }[]) =>
     custom.createNamespacedCustomObject({
@@ -175,7 +179,8 @@ describe("workloads' CPU and memory from the metrics API on the kubernetes execu
       spec: { resource: { flavor_id: 'modelarts.vm.cpu.1u', node_count: 1 } },
     });
     const id = job.metadata.id;
-    const [pod] = await podsNamed('training-job', id, 1).catch(async (e: unknown) => {
+    // The Job controller can be slow on a loaded machine: a minute for its pod.
+    const [pod] = await podsNamed('training-job', id, 1, 60_000).catch(async (e: unknown) => {
       const j = await client.training.getJob(id);
       throw new Error(
         `${String(e)}; the job is ${j.status.phase}/${j.status.secondary_phase}: ${JSON.stringify(await client.training.logPreview(id, 'worker-0'))}`,
