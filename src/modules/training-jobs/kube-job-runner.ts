@@ -30,6 +30,8 @@ export interface KubeExecutorParts extends KubeJobSettings {
   watch: (onStatus: (jobId: string, status: MappedStatus) => void) => TrainingJobWatch;
   /** How the pods reach the object store; undefined when they cannot (a local fs store): jobs fail saying so. */
   credential: StoreCredential | undefined;
+  /** The image of the containers that hold that credential: Atelier's own, never the job's (user code runs there). */
+  stagingImage: string;
   /** Where the tasks' CPU and memory are read (the metrics API); absent: not measured. */
   usage?: KubeJobUsage;
 }
@@ -187,7 +189,7 @@ export class KubeJobRunner implements JobExecutor {
     const objects = trainingJobObjects(workload);
     const secret = stagingSecret(row.id, row.project_id, this.kube.namespace, plan, this.kube.credential);
     await this.serviceLog(row, `creating Job ${trainingJobObjectName(row.id)} in namespace ${this.kube.namespace} with image ${workload.image}`);
-    const made = await this.kube.client.apply({ ...objects, job: withStaging(objects.job, row.id), secret });
+    const made = await this.kube.client.apply({ ...objects, job: withStaging(objects.job, row.id, this.kube.stagingImage), secret });
     if (made === 'existed') await this.serviceLog(row, 'its Job already existed; following it');
     const current = await this.store.getById(row.id);
     if (!current || current.terminate_requested === 1) return this.stop(row);

@@ -1,16 +1,25 @@
 """Staging of a workload's pod (training job, task) on the Kubernetes executor (standard library only).
 
-  stage.py in PLAN            downloads the code (when the plan has any) and the inputs the plan names
-  stage.py run PLAN -- CMD..  runs CMD, then uploads the outputs when it exited 0; exits with CMD's code
+  stage.py in PLAN                 downloads the code (when the plan has any) and the inputs the plan names
+  stage.py run PLAN -- CMD..       runs CMD, then uploads the outputs when it exited 0; exits with CMD's code
+  stage.py handoff DIR -- CMD..    runs CMD; when it exited 0, asks the uploader for the upload through DIR and
+                                   waits for its answer; exits with CMD's code (1 when the upload failed)
+  stage.py out PLAN DIR            the uploader: waits for the request in DIR, uploads the outputs, answers, and
+                                   stays until it is stopped
 
-The object store (S3-compatible, signature V4) and its key are in store.json next to the plan.
+The object store (S3-compatible, signature V4) and its key are in store.json next to the plan. `handoff` needs
+neither: it runs where user code runs, which must not see the key; `out` runs in a container of its own. Outputs
+are read without following symbolic links, so a link the user's code leaves cannot make the uploader read its files.
 """
 import datetime
 import hashlib
 import hmac
 import json
 import os
+import signal
+import stat
 import subprocess
+import time
 import sys
 import urllib.parse
 import urllib.request
@@ -29,7 +38,7 @@ def _sign(key, msg):
     return hmac.new(key, msg.encode(), hashlib.sha256).digest()
 
 
-def _request(store, method, bucket, key="", query=None, body=b""):
+def _request(store, method, bucket, key="", query=None, body=b"", payload=None, length=None):
     endpoint = urllib.parse.urlparse(store["endpoint"])
     quoted = urllib.parse.quote(key, safe="/~")
     if store.get("pathStyle", True):
@@ -40,7 +49,7 @@ def _request(store, method, bucket, key="", query=None, body=b""):
     qs = "&".join(f"{urllib.parse.quote(k, safe='~')}={urllib.parse.quote(v, safe='~')}" for k, v in query)
     now = datetime.datetime.now(datetime.timezone.utc)
     amz_date, day = now.strftime("%Y%m%dT%H%M%SZ"), now.strftime("%Y%m%d")
-    payload = hashlib.sha256(body).hexdigest()
+    payload = payload or hashlib.sha256(body).hexdigest()
     headers = {"host": host, "x-amz-content-sha256": payload, "x-amz-date": amz_date}
     signed = ";".join(sorted(headers))
     canonical = "\n".join([method, path, qs, "".join(f"{k}:{headers[k]}\n" for k in sorted(headers)), signed, payload])
@@ -52,7 +61,10 @@ def _request(store, method, bucket, key="", query=None, body=b""):
     signature = hmac.new(k, to_sign.encode(), hashlib.sha256).hexdigest()
     headers["authorization"] = f"AWS4-HMAC-SHA256 Credential={store['accessKeyId']}/{scope}, SignedHeaders={signed}, Signature={signature}"
     url = f"{endpoint.scheme}://{host}{path}" + (f"?{qs}" if qs else "")
-    req = urllib.request.Request(url, data=body if method == "PUT" else None, method=method, headers={k: v for k, v in headers.items() if k != "host"})
+    sent = {k: v for k, v in headers.items() if k != "host"}
+    if length is not None:
+        sent["content-length"] = str(length)
+    req = urllib.request.Request(url, data=body if method == "PUT" else None, method=method, headers=sent)
     return urllib.request.urlopen(req, timeout=300)
 
 
@@ -103,18 +115,85 @@ def stage_in(plan_path):
         os.makedirs(o["dir"], exist_ok=True)
 
 
+def _regular_files(top):
+    """(relative path, open file) of each regular file below top; links, devices and pipes are passed over."""
+    for root, _dirs, files, dirfd in os.fwalk(top):
+        for name in files:
+            try:
+                fd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK, dir_fd=dirfd)
+            except OSError:
+                continue
+            f = os.fdopen(fd, "rb")
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                f.close()
+                continue
+            yield os.path.relpath(os.path.join(root, name), top).replace(os.sep, "/"), f
+
+
+def _put_file(store, bucket, key, f):
+    digest = hashlib.sha256()
+    while chunk := f.read(1 << 20):
+        digest.update(chunk)
+    f.seek(0)
+    _request(store, "PUT", bucket, key, body=f, payload=digest.hexdigest(), length=os.fstat(f.fileno()).st_size).close()
+
+
 def upload_outputs(plan_path):
     plan, store = _load(plan_path)
     for o in plan["outputs"]:
         n = 0
-        for root, _dirs, files in os.walk(o["dir"]):
-            for name in files:
-                path = os.path.join(root, name)
-                rel = os.path.relpath(path, o["dir"]).replace(os.sep, "/")
-                with open(path, "rb") as f:
-                    _request(store, "PUT", o["bucket"], o["key"] + rel, body=f.read()).close()
+        if os.path.isdir(o["dir"]):
+            for rel, f in _regular_files(o["dir"]):
+                with f:
+                    _put_file(store, o["bucket"], o["key"] + rel, f)
                 n += 1
         print(f"[ModelArts Service Log] uploaded {n} file(s) of output {o['name']}", flush=True)
+
+
+def _exit_code(code):
+    return code if code >= 0 else 128 - code
+
+
+def _tell(path, text):
+    with open(path + ".tmp", "w") as f:
+        f.write(text)
+    os.replace(path + ".tmp", path)
+
+
+def _await(path):
+    while not os.path.exists(path):
+        time.sleep(0.2)
+    with open(path) as f:
+        return f.read()
+
+
+def handoff(exchange, cmd):
+    code = subprocess.call(cmd)
+    if code != 0:
+        return _exit_code(code)
+    answer_path = os.path.join(exchange, "uploaded")
+    if os.path.exists(answer_path):
+        os.remove(answer_path)
+    _tell(os.path.join(exchange, "exit"), "0")
+    answer = _await(answer_path)
+    if answer != "ok":
+        print(f"[ModelArts Service Log] the outputs were not uploaded: {answer}", file=sys.stderr, flush=True)
+        return 1
+    return 0
+
+
+def serve_out(plan_path, exchange):
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    _await(os.path.join(exchange, "exit"))
+    try:
+        upload_outputs(plan_path)
+        answer = "ok"
+    except Exception as e:  # the worker reports it and fails
+        answer = f"{type(e).__name__}: {e}"
+    _tell(os.path.join(exchange, "uploaded"), answer)
+    # A sidecar that exits is restarted: it waits to be stopped with the pod instead.
+    while True:
+        signal.pause()
 
 
 def main(argv):
@@ -125,7 +204,11 @@ def main(argv):
         code = subprocess.call(argv[3:])
         if code == 0:
             upload_outputs(argv[1])
-        return code if code >= 0 else 128 - code
+        return _exit_code(code)
+    if len(argv) >= 4 and argv[0] == "handoff" and argv[2] == "--":
+        return handoff(argv[1], argv[3:])
+    if len(argv) == 3 and argv[0] == "out":
+        serve_out(argv[1], argv[2])
     print(__doc__, file=sys.stderr)
     return 2
 

@@ -1,11 +1,16 @@
 // Inputs and outputs of a training job's pods. Atelier checks every object store path against the project's buckets
 // first, then writes a per-job Secret holding the staging plan (where the code, each input and each output go) and the
-// object store credential the pods use; the Secret is deleted with the job. An init container of the Job runs
-// stage.py to download the code and the inputs into the job's folder; the worker container runs the job's command
-// through stage.py, which uploads the outputs when the command exits 0 and exits with the command's code.
+// object store credential the pods use; the Secret is deleted with the job.
+// The worker runs the user's code, so the credential never reaches it: it mounts the plan and stage.py alone. The
+// containers that hold the credential run the staging image (Atelier's runtime image, never the job's own): an init
+// container downloads the code and the inputs into the job's folder, and a sidecar uploads the outputs when the
+// worker's command exited 0 and asked for it through a folder they share (stage.py handoff/out); the worker waits for
+// the answer and exits with the command's code, or 1 when the upload failed.
 import { readFileSync } from 'node:fs';
-import type { V1Job, V1Secret } from '@kubernetes/client-node';
+import type { V1Job, V1ResourceRequirements, V1Secret } from '@kubernetes/client-node';
 import { resourceLabels } from './labels.ts';
+import { cpuCores, memoryMb } from './node-capacity.ts';
+import { flavorResources } from './workload-isolation.ts';
 import { trainingJobObjectName, WORKER_CONTAINER } from './training-job-manifest.ts';
 
 /** A location in the object store, by its real bucket (after the store's bucket map). */
@@ -33,9 +38,16 @@ export interface StoreCredential {
 }
 
 export const STAGING_INIT_CONTAINER = 'stage-in';
-/** Where the Secret is mounted in both containers (read-only). */
+export const STAGING_OUT_CONTAINER = 'stage-out';
+/** Where the Secret is mounted (read-only): whole in the staging containers, without store.json in the worker. */
 export const STAGING_DIR = '/atelier/staging';
+/** The folder the worker and the uploader share to ask for the upload and answer. */
+export const EXCHANGE_DIR = '/atelier/exchange';
 const STAGING_VOLUME = 'staging';
+const PLAN_VOLUME = 'staging-plan';
+const EXCHANGE_VOLUME = 'exchange';
+/** The uploader's own share, which the worker's flavor gives up: it only streams files. */
+const UPLOADER = { cpu: 0.05, memoryMb: 64 };
 
 export const stagingSecretName = (jobId: string) => `${trainingJobObjectName(jobId)}-staging`;
 
@@ -60,27 +72,54 @@ export function stagingSecretOf(name: string, namespace: string, labels: Record<
   };
 }
 
-/** The Job with its staging: the init container that downloads, and the worker's command wrapped to upload at the end. */
-export function withStaging(job: V1Job, jobId: string): V1Job {
+/** The worker's share less the uploader's, so the pod asks for what the flavor gives. */
+function workerShare(resources: V1ResourceRequirements | undefined): V1ResourceRequirements | undefined {
+  const limits = resources?.limits;
+  if (!limits?.cpu || !limits.memory) return resources;
+  const cpu = Math.max(0.01, cpuCores(limits.cpu) - UPLOADER.cpu);
+  const mem = Math.max(UPLOADER.memoryMb, memoryMb(limits.memory) - UPLOADER.memoryMb);
+  const share = { ...limits, ...flavorResources({ cpu, memoryMb: mem }) };
+  return { requests: share, limits: share };
+}
+
+/**
+ * The Job with its staging: the init container that downloads, the uploader sidecar, and the worker's command
+ * wrapped to hand the upload over. `stagingImage` runs the containers that hold the credential.
+ */
+export function withStaging(job: V1Job, jobId: string, stagingImage: string): V1Job {
   const pod = job.spec!.template.spec!;
+  const secretName = stagingSecretName(jobId);
   const worker = pod.containers.find((c) => c.name === WORKER_CONTAINER)!;
   const mount = { name: STAGING_VOLUME, mountPath: STAGING_DIR, readOnly: true };
+  const exchange = { name: EXCHANGE_VOLUME, mountPath: EXCHANGE_DIR };
   const script = `${STAGING_DIR}/stage.py`;
   const plan = `${STAGING_DIR}/plan.json`;
+  const workerMounts = (worker.volumeMounts ?? []).filter((m) => m.name !== STAGING_VOLUME);
   const staged = {
     ...worker,
-    command: ['python3', '-u', script, 'run', plan, '--', ...(worker.command ?? [])],
-    volumeMounts: [...(worker.volumeMounts ?? []), mount],
+    command: ['python3', '-u', script, 'handoff', EXCHANGE_DIR, '--', ...(worker.command ?? [])],
+    resources: workerShare(worker.resources),
+    volumeMounts: [...workerMounts, { name: PLAN_VOLUME, mountPath: STAGING_DIR, readOnly: true }, exchange],
   };
+  const stagingContainer = { image: stagingImage, imagePullPolicy: worker.imagePullPolicy, env: [{ name: 'HOME', value: '/tmp' }] };
   const init = {
+    ...stagingContainer,
     name: STAGING_INIT_CONTAINER,
-    image: worker.image,
-    imagePullPolicy: worker.imagePullPolicy,
     command: ['python3', '-u', script, 'in', plan],
-    env: [{ name: 'HOME', value: '/tmp' }],
     resources: worker.resources,
     securityContext: worker.securityContext,
-    volumeMounts: (worker.volumeMounts ?? []).filter((m) => m.name !== STAGING_VOLUME).concat(mount),
+    volumeMounts: [...workerMounts, mount],
+  };
+  const uploaderShare = flavorResources(UPLOADER);
+  // A native sidecar (an init container that keeps running): it runs beside the worker and stops with it.
+  const uploader = {
+    ...stagingContainer,
+    name: STAGING_OUT_CONTAINER,
+    restartPolicy: 'Always',
+    command: ['python3', '-u', script, 'out', plan, EXCHANGE_DIR],
+    resources: { requests: uploaderShare, limits: uploaderShare },
+    securityContext: worker.securityContext,
+    volumeMounts: [...workerMounts, mount, exchange],
   };
   return {
     ...job,
@@ -90,9 +129,24 @@ export function withStaging(job: V1Job, jobId: string): V1Job {
         ...job.spec!.template,
         spec: {
           ...pod,
-          initContainers: [init],
+          initContainers: [init, uploader],
           containers: pod.containers.map((c) => (c.name === WORKER_CONTAINER ? staged : c)),
-          volumes: [...(pod.volumes ?? []), { name: STAGING_VOLUME, secret: { secretName: stagingSecretName(jobId), defaultMode: 0o440 } }],
+          volumes: [
+            ...(pod.volumes ?? []),
+            { name: STAGING_VOLUME, secret: { secretName, defaultMode: 0o440 } },
+            {
+              name: PLAN_VOLUME,
+              secret: {
+                secretName,
+                defaultMode: 0o440,
+                items: [
+                  { key: 'plan.json', path: 'plan.json' },
+                  { key: 'stage.py', path: 'stage.py' },
+                ],
+              },
+            },
+            { name: EXCHANGE_VOLUME, emptyDir: {} },
+          ],
         },
       },
     },

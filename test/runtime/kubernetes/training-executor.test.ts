@@ -2,10 +2,11 @@
 // with the real Job controller (test-kubelet stands in for the kubelet): each job becomes an indexed Job with its
 // staging Secret, its phase follows the pods from the watch, stop and delete remove the Job, a restart adopts the Job it
 // finds, and a Job with no running job is deleted. The staging script is run here against the same object store, with
-// the plan the Secret holds, as the init container and the worker would run it in a pod.
+// the plan the Secret holds, as the init container, the uploader sidecar and the worker would run it in a pod; the
+// worker, which runs the user's code, gets no object store key, and a link it leaves among its outputs is not followed.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -17,7 +18,7 @@ import { resourceSelector } from '#src/runtime/kubernetes/labels.ts';
 import { POOL_LABEL, poolPriorityClass } from '#src/runtime/kubernetes/pool-placement.ts';
 import { trainingJobObjects } from '#src/runtime/kubernetes/training-job-manifest.ts';
 import { TrainingJobClient } from '#src/runtime/kubernetes/training-job-objects.ts';
-import { STAGING_DIR, STAGING_INIT_CONTAINER, stagingSecretName } from '#src/runtime/kubernetes/training-job-staging.ts';
+import { EXCHANGE_DIR, STAGING_DIR, STAGING_INIT_CONTAINER, STAGING_OUT_CONTAINER, stagingSecretName } from '#src/runtime/kubernetes/training-job-staging.ts';
 import type { AtelierApp } from '#src/app.ts';
 import { apiFailure, restartedApp, startTestApp, type TestApp } from '../../helpers/app.ts';
 import { PY_ENGINE } from '../../training-jobs/helpers.ts';
@@ -143,14 +144,17 @@ describe('training jobs on the kubernetes executor', { skip: kubeTestServerSkip(
     const { metadata } = await client.training.createJob({ ...body, spec: { resource: { flavor_id: 'modelarts.vm.cpu.4u', node_count: 2 } } });
     const job = await theJob(metadata.id);
     assert.equal(job.spec!.completions, 2);
-    assert.deepEqual(job.spec!.template.spec!.containers[0]!.resources?.limits, { cpu: '4', memory: '16Gi' });
+    // The worker and the uploader sidecar share the flavor: the pod asks for a whole node, no more.
+    const pod = job.spec!.template.spec!;
+    assert.deepEqual(pod.containers[0]!.resources?.limits, { cpu: '3950m', memory: '16320Mi' });
+    assert.deepEqual(pod.initContainers?.find((c) => c.restartPolicy === 'Always')?.resources?.limits, { cpu: '50m', memory: '64Mi' });
     await until('two pods', async () => ((await podsOf(metadata.id)).length === 2 ? true : undefined));
     await client.training.terminateJob(metadata.id);
     await gone(metadata.id);
     await waitJob(metadata.id, (j) => j.status.phase === 'Terminated');
   });
 
-  it('makes an indexed Job with an init container that stages the inputs from a per-job Secret', async () => {
+  it('makes an indexed Job whose staging containers, not the worker, hold the store key of a per-job Secret', async () => {
     const id = await create('manifest');
     const job = await theJob(id);
     const pod = job.spec!.template.spec!;
@@ -160,8 +164,9 @@ describe('training jobs on the kubernetes executor', { skip: kubeTestServerSkip(
     const worker = pod.containers[0]!;
     assert.equal(worker.image, IMAGE);
     assert.equal(worker.securityContext?.readOnlyRootFilesystem, true);
-    assert.deepEqual(worker.resources?.limits, { cpu: '1', memory: '4Gi' });
-    assert.deepEqual(worker.command?.slice(0, 6), ['python3', '-u', `${STAGING_DIR}/stage.py`, 'run', `${STAGING_DIR}/plan.json`, '--']);
+    // The flavor's share, less the uploader's.
+    assert.deepEqual(worker.resources?.limits, { cpu: '950m', memory: '4032Mi' });
+    assert.deepEqual(worker.command?.slice(0, 6), ['python3', '-u', `${STAGING_DIR}/stage.py`, 'handoff', EXCHANGE_DIR, '--']);
     assert.ok(worker.command?.includes(`${JOB_DIR}/code/code/train.py`), worker.command?.join(' '));
     assert.ok(worker.command?.includes(`--data_url=${JOB_DIR}/inputs/data_url`));
     assert.ok(worker.command?.includes(`--train_url=${JOB_DIR}/outputs/train_url`));
@@ -170,13 +175,27 @@ describe('training jobs on the kubernetes executor', { skip: kubeTestServerSkip(
     assert.ok(init, 'an init container stages the inputs');
     assert.deepEqual(init.command, ['python3', '-u', `${STAGING_DIR}/stage.py`, 'in', `${STAGING_DIR}/plan.json`]);
     assert.equal(init.image, IMAGE);
-    assert.ok(init.volumeMounts?.some((m) => m.mountPath === STAGING_DIR && m.readOnly));
     assert.ok(
       init.volumeMounts?.some((m) => m.mountPath === JOB_DIR),
       'it writes into the folder the worker reads',
     );
-    const volume = pod.volumes?.find((v) => v.secret);
-    assert.equal(volume?.secret?.secretName, stagingSecretName(id));
+    const uploader = pod.initContainers?.find((c) => c.name === STAGING_OUT_CONTAINER);
+    assert.ok(uploader, 'a sidecar uploads the outputs');
+    assert.equal(uploader.restartPolicy, 'Always', 'a native sidecar: it runs beside the worker');
+    assert.deepEqual(uploader.command, ['python3', '-u', `${STAGING_DIR}/stage.py`, 'out', `${STAGING_DIR}/plan.json`, EXCHANGE_DIR]);
+    assert.deepEqual(uploader.resources?.limits, { cpu: '50m', memory: '64Mi' });
+    // Which Secret keys each container sees at the staging folder: all of them, or the plan and the script alone.
+    const keysAt = (c: { volumeMounts?: { name: string; mountPath: string; readOnly?: boolean }[] }) => {
+      const m = c.volumeMounts?.find((v) => v.mountPath === STAGING_DIR);
+      assert.ok(m?.readOnly);
+      const v = pod.volumes?.find((x) => x.name === m.name);
+      assert.equal(v?.secret?.secretName, stagingSecretName(id));
+      return v?.secret?.items?.map((i) => i.key) ?? 'all';
+    };
+    assert.equal(keysAt(init), 'all');
+    assert.equal(keysAt(uploader), 'all');
+    assert.deepEqual(keysAt(worker), ['plan.json', 'stage.py'], 'the worker never sees store.json');
+    for (const c of [worker, uploader]) assert.ok(c.volumeMounts?.some((m) => m.mountPath === EXCHANGE_DIR));
 
     const secret = await core.readNamespacedSecret({ name: stagingSecretName(id), namespace: NS });
     assert.equal(secret.metadata?.labels?.['atelier.io/resource-id'], id);
@@ -185,26 +204,54 @@ describe('training jobs on the kubernetes executor', { skip: kubeTestServerSkip(
     assert.deepEqual({ bucket: plan.code.bucket, key: plan.code.key }, { bucket: BUCKET, key: 'code/' });
     assert.equal((JSON.parse(data('store.json')) as { endpoint: string }).endpoint, s3url);
 
-    // What the init container and the worker do in a pod, here against the same store.
+    // What the containers do in a pod, here against the same store: the staging ones with the whole Secret, the
+    // worker with its plan and script alone, and the folder they share.
     const dir = mkdtempSync(join(tmpdir(), 'kexec-stage-'));
+    const staging = join(dir, 'staging');
+    const workerStaging = join(dir, 'worker-staging');
+    const exchange = join(dir, 'exchange');
+    let uploaderProcess: ChildProcess | undefined;
     try {
-      writeFileSync(join(dir, 'plan.json'), data('plan.json').replaceAll(JOB_DIR, join(dir, 'job')));
-      writeFileSync(join(dir, 'store.json'), data('store.json'));
-      writeFileSync(join(dir, 'stage.py'), data('stage.py'));
-      const staged = await run('python3', [join(dir, 'stage.py'), 'in', join(dir, 'plan.json')]);
+      for (const d of [staging, workerStaging, exchange]) mkdirSync(d);
+      for (const d of [staging, workerStaging]) {
+        writeFileSync(join(d, 'plan.json'), data('plan.json').replaceAll(JOB_DIR, join(dir, 'job')));
+        writeFileSync(join(d, 'stage.py'), data('stage.py'));
+      }
+      writeFileSync(join(staging, 'store.json'), data('store.json'));
+      const staged = await run('python3', [join(staging, 'stage.py'), 'in', join(staging, 'plan.json')]);
       assert.equal(staged.status, 0, staged.stderr);
       assert.equal(readFileSync(join(dir, 'job/code/code/train.py'), 'utf8'), 'print("training")\n');
       assert.equal(readFileSync(join(dir, 'job/code/code/lib/util.py'), 'utf8'), 'X = 1\n');
       assert.equal(readFileSync(join(dir, 'job/inputs/data_url/a.csv'), 'utf8'), 'x,y\n1,0\n');
       const out = join(dir, 'job/outputs/train_url');
       const train = (code: number) =>
-        run('python3', [join(dir, 'stage.py'), 'run', join(dir, 'plan.json'), '--', 'sh', '-c', `echo model > ${out}/model.txt; exit ${code}`]);
+        run('python3', [
+          join(workerStaging, 'stage.py'),
+          'handoff',
+          exchange,
+          '--',
+          'sh',
+          '-c',
+          // The user's code tries to have the uploader read the key through links among its outputs.
+          `echo model > ${out}/model.txt; ln -s ${join(staging, 'store.json')} ${out}/key.json; ln -s ${staging} ${out}/staging; exit ${code}`,
+        ]);
       assert.equal((await train(3)).status, 3, 'a failed command keeps its exit code');
       assert.equal(await app.context.objectStore.exists(BUCKET, 'out/manifest/model.txt'), false, 'and uploads nothing');
+      rmSync(join(out, 'key.json'));
+      rmSync(join(out, 'staging'));
+      uploaderProcess = spawn('python3', [join(staging, 'stage.py'), 'out', join(staging, 'plan.json'), exchange], { stdio: 'ignore' });
       const ok = await train(0);
       assert.equal(ok.status, 0, ok.stderr);
       assert.equal(await app.context.objectStore.readText(BUCKET, 'out/manifest/model.txt', 100), 'model\n');
+      const uploaded = await app.context.objectStore.list(BUCKET, { prefix: 'out/manifest/' });
+      assert.deepEqual(
+        uploaded.objects.map((o) => o.key),
+        ['out/manifest/model.txt'],
+        'the links were not followed',
+      );
+      assert.equal(uploaderProcess.exitCode, null, 'the sidecar stays until the pod stops it');
     } finally {
+      uploaderProcess?.kill('SIGTERM');
       rmSync(dir, { recursive: true, force: true });
     }
     await client.training.deleteJob(id);
