@@ -30,6 +30,8 @@ interface ModelApis {
   image: boolean;
   name: string;
   apis: ApiCheck[];
+  /** An Image model whose config declares no apis at all: its image answers whatever path it serves. */
+  open: boolean;
 }
 
 /** A prediction admitted by the gateway: the service, the model its traffic split chose, and how to call it. */
@@ -75,7 +77,7 @@ export class InferenceGateway {
         const validate = Object.keys(schema).length > 0 ? ajv.compile(schema) : undefined;
         return { url: api.url, contentType: api.request['Content-type'], validate, tls: image && api.protocol === 'https' };
       });
-      known = { image, name: `${m.name} ${m.version}`, apis };
+      known = { image, name: `${m.name} ${m.version}`, apis, open: image && m.config.apis.length === 0 };
     }
     this.checks.set(modelId, known);
     return known;
@@ -87,12 +89,12 @@ export class InferenceGateway {
     // The router hands the path decoded; it goes to the image encoded again, with the caller's query.
     const wanted = `/${(path ?? '').replace(/^\/+/, '')}`;
     const sent = encodeURI(wanted) + query;
-    // An image whose config declares no apis answers whatever path it serves, over plain HTTP as the guide's examples.
-    if (model.apis.length === 0) return { api: undefined, target: { path: sent } };
+    // An image whose config declares no apis is called at any path, over plain HTTP as in the guide's examples.
+    if (model.open) return { api: undefined, target: { path: sent } };
     const api = model.apis.find((a) => a.url === wanted);
     if (!api) {
       const urls = model.apis.map((a) => a.url).join(', ');
-      throw errors.badParam(`path ${wanted} is not a POST api of model ${model.name}; its image answers ${urls}`);
+      throw errors.badParam(`path ${wanted} is not a POST api of model ${model.name}; ${urls ? `its POST apis are ${urls}` : 'it declares no POST api'}`);
     }
     return { api, target: { path: sent, tls: api.tls } };
   }
@@ -160,9 +162,11 @@ export class InferenceGateway {
       throw e;
     }
     this.manager.stats.record(serviceId, modelId, res.status < 400, performance.now() - started);
-    if (res.status === UNREACHABLE) throw serviceErrors.modelUnreachable(String(res.body));
-    if (res.status >= 500) throw serviceErrors.modelFailed(String(res.body));
-    if (res.status >= 400) throw errors.badParam(String(res.body));
+    // A custom image's error may be any JSON: it is passed on as its text, not as "[object Object]".
+    const said = () => (typeof res.body === 'string' ? res.body : res.body === undefined ? '' : JSON.stringify(res.body));
+    if (res.status === UNREACHABLE) throw serviceErrors.modelUnreachable(said());
+    if (res.status >= 500) throw serviceErrors.modelFailed(said());
+    if (res.status >= 400) throw errors.badParam(said());
     return res;
   }
 }

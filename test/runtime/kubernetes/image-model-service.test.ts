@@ -251,6 +251,21 @@ describe('Image models as real-time services on the kubernetes executor', { skip
     await client.services.delete(secure);
   });
 
+  it('an image whose config declares no apis is called at whatever path the caller names', async () => {
+    const open = await importImageModel(t, 'open', { model_type: 'Image', model_algorithm: 'greeting', swr_location: GREETER }, 'open-greeter');
+    const { service_id: svc } = await client.services.create({
+      service_name: 'kube-open-greeter',
+      infer_type: 'real-time',
+      config: [{ model_id: open, weight: 100, instance_count: 1, ...small }],
+    });
+    await run(await freshPod(svc, open), await imageServer(false));
+    await waitStatus(svc, 'running');
+    assert.equal((await client.services.predict<{ response: string }>(svc, { path: '/v1/greet', body: { name: 'Ida' } })).response, 'Hello, Ida!');
+    // What the image itself refuses comes back as the caller's error.
+    await assert.rejects(client.services.predict(svc, { path: '/elsewhere', body: {} }), apiFailure(400, 'ModelArts.0104', 'no route /elsewhere'));
+    await client.services.delete(svc);
+  });
+
   it('an image that stops answering makes the service concerning; its pod gone, the Deployment replaces it', async () => {
     const [pod] = await podsOf(id, greeterModel);
     await settlePod(core, NS, pod!.metadata!.name!, { kind: 'exited', code: 1 });
