@@ -27,9 +27,10 @@ export class ClusterServiceUsage {
     const core = this.kc.makeApiClient(k8s().CoreV1Api);
     const [measured, pods] = await Promise.all([
       this.metrics.podUsage(),
-      core.listNamespacedPod({ namespace: this.namespace, labelSelector: resourceSelector('service', serviceId) }),
+      // A cluster that cannot be reached leaves the monitor as it is without one (the metrics read logs why).
+      core.listNamespacedPod({ namespace: this.namespace, labelSelector: resourceSelector('service', serviceId) }).catch(() => undefined),
     ]);
-    if (!measured) return undefined;
+    if (!measured || !pods) return undefined;
     const out: ModelUsage = new Map();
     for (const pod of pods.items.filter(running)) {
       const model = pod.metadata?.labels?.[LABEL_MODEL];
