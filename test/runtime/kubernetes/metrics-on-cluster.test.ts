@@ -145,7 +145,7 @@ describe("workloads' CPU and memory from the metrics API on the kubernetes execu
     );
   });
 
-  it("a service's monitor shows what its pods use, summed per model version, with its running instances", async () => {
+  it("a service's monitor shows what its pods use, summed per model version, with its running instances", async (ctx) => {
     const [a, b] = await podsOf('service', serviceId);
     assert.equal(a!.metadata!.labels![LABEL_MODEL], model);
     // 0.25 + 0.15 cores; 100 MiB + 0.05 GiB (51.2 MiB).
@@ -163,9 +163,14 @@ describe("workloads' CPU and memory from the metrics API on the kubernetes execu
     assert.equal(m.cpu_memory_usage, 151);
     assert.equal(m.cpu_core_total, 1, '2 running instances of 0.5 cores');
     assert.equal(m.cpu_memory_total, 512);
+    const started = performance.now();
+    for (let i = 0; i < 20; i++) await monitorOf();
+    ctx.diagnostic(
+      `ShowServiceMonitorInfo with the pods' metrics (pod list + PodMetrics, cached 2 s): ${((performance.now() - started) / 20).toFixed(1)} ms each`,
+    );
   });
 
-  it("a training job's task metrics follow its pod's CPU and memory", async () => {
+  it("a training job's task metrics follow its pod's CPU and memory", async (ctx) => {
     const job = await client.training.createJob({
       kind: 'job',
       metadata: { name: 'kube-metrics-job' },
@@ -194,6 +199,7 @@ describe("workloads' CPU and memory from the metrics API on the kubernetes execu
       'nothing measured before the pod has metrics',
     );
     await writePodMetrics(pod!, [{ cpu: '500m', memory: '1Gi' }]);
+    const written = performance.now();
     const m = await until(
       'a sample of the pod',
       async () => {
@@ -202,6 +208,7 @@ describe("workloads' CPU and memory from the metrics API on the kubernetes execu
       },
       15_000,
     );
+    ctx.diagnostic(`PodMetrics written -> first sample in ShowTrainingJobMetrics: ${Math.round(performance.now() - written)} ms`);
     const measured = (name: string) => m.time_series.items.find((s) => s.metric === name)!.value.filter((v) => v !== -1);
     // Half of the flavor's one core; memory as a share of the flavor's memory (1 GiB of it).
     assert.ok(
