@@ -5,7 +5,8 @@ import { cpuSlices, type CpuSlice } from '#src/runtime/local/cpu-slices.ts';
 import type { Static } from 'typebox';
 import type { NotebookFlavor } from './schemas.ts';
 
-export type NotebookFlavorSpec = CpuSlice;
+/** A slice, and on the kubernetes executor the architecture of the nodes it is cut from (x86 or arm). */
+export type NotebookFlavorSpec = CpuSlice & { arch?: string };
 
 export function notebookFlavors(pool: LocalPool): NotebookFlavorSpec[] {
   return cpuSlices(pool.capacity);
@@ -20,7 +21,7 @@ export function flavorResponse(f: NotebookFlavorSpec, pool: LocalPool): Static<t
   const free = pool.schedulable;
   const gb = Math.max(1, Math.round(f.amount.memoryMb / 1024));
   return {
-    arch: hostResources().arch,
+    arch: f.arch ?? hostResources().arch,
     billing: { code: f.id, unit_num: 1 },
     category: 'CPU',
     description: `${f.amount.cpu} vCPUs | ${gb} GiB`,

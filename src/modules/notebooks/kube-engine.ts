@@ -79,7 +79,8 @@ export class KubeNotebookEngine extends NotebookEngine {
     }
     if (nodes.length === 0) return;
     const largest = largestNode(nodes);
-    flavors.splice(0, flavors.length, ...cpuSlices({ cpu: Math.floor(largest.cpu), memoryMb: largest.memoryMb }));
+    const slices = cpuSlices({ cpu: Math.floor(largest.cpu), memoryMb: largest.memoryMb }).map((s) => ({ ...s, arch: largest.arch }));
+    flavors.splice(0, flavors.length, ...slices);
     this.clusterPool.setNodes(nodes.map((n) => ({ name: n.name, capacity: { cpu: n.cpu, memoryMb: n.memoryMb } })));
   }
 

@@ -23,7 +23,7 @@ export function memoryMb(q: string | undefined): number {
 
 export function nodeCapacity(node: V1Node): NodeCapacity {
   const a = node.status?.allocatable ?? node.status?.capacity ?? {};
-  const arch = node.status?.nodeInfo?.architecture ?? node.metadata?.labels?.['kubernetes.io/arch'] ?? 'amd64';
+  const arch = node.status?.nodeInfo?.architecture || node.metadata?.labels?.['kubernetes.io/arch'] || 'amd64';
   return { name: node.metadata?.name ?? '', cpu: cpuCores(a.cpu), memoryMb: memoryMb(a.memory), arch: arch === 'arm64' ? 'arm' : 'x86' };
 }
 

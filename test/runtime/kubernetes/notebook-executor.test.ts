@@ -43,7 +43,8 @@ describe('notebooks on the kubernetes executor', { skip: kubeTestServerSkip() },
     core = kube.kc.makeApiClient(CoreV1Api);
     apps = kube.kc.makeApiClient(AppsV1Api);
     await core.createNamespace({ body: { metadata: { name: NS } } });
-    await registerNode(core, 'node-a', {}, { cpu: '8', memory: '32Gi' });
+    // An Arm node: the flavors say the cluster's architecture, not this host's.
+    await registerNode(core, 'node-a', { 'kubernetes.io/arch': 'arm64' }, { cpu: '8', memory: '32Gi' });
     jupyter = createServer((req, res) => {
       seen.push({ url: req.url ?? '', headers: req.headers });
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ stand_in: true, url: req.url }));
@@ -102,6 +103,13 @@ describe('notebooks on the kubernetes executor', { skip: kubeTestServerSkip() },
   let id = '';
   let url = '';
   let token = '';
+
+  it("lists flavors cut from the cluster's node, with its architecture", async () => {
+    const { flavors } = await client.notebooks.flavors();
+    const largest = flavors.find((f) => f.vcpus === 8);
+    assert.ok(largest, JSON.stringify(flavors.map((f) => f.id)));
+    assert.deepEqual(new Set(flavors.map((f) => f.arch)), new Set(['arm']));
+  });
 
   it('create makes the StatefulSet, its claim, the headless Service and the token Secret; the Ready pod makes it RUNNING', async () => {
     const nb = await client.notebooks.create({
