@@ -12,11 +12,12 @@ import { createServer as createHttpsServer } from 'node:https';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { AppsV1Api, CoreV1Api, NetworkingV1Api, type V1Pod } from '@kubernetes/client-node';
+import type { AtelierApp } from '#src/app.ts';
 import type { AtelierClient } from '#src/client/index.ts';
 import { resourceSelector } from '#src/runtime/kubernetes/labels.ts';
 import { LABEL_MODEL, MODEL_SERVER_PORT, serviceObjectName, serviceVersionName } from '#src/runtime/kubernetes/service-manifest.ts';
 import { serviceStagingName } from '#src/runtime/kubernetes/service-objects.ts';
-import { apiFailure, startTestApp, type TestApp } from '../../helpers/app.ts';
+import { apiFailure, restartedApp, startTestApp, type TestApp } from '../../helpers/app.ts';
 import { kubeTestServerSkip, startKubeTestServer, until, type KubeTestServer } from '../../helpers/kube.ts';
 import { eventually, putPackage } from '../../models/fixtures.ts';
 import { startAtelierOnCluster, type AtelierOnCluster } from './atelier-on-cluster.ts';
@@ -54,10 +55,11 @@ const plain = (v: unknown): unknown => JSON.parse(JSON.stringify(v ?? null));
 
 type Service = Awaited<ReturnType<AtelierClient['services']['show']>>;
 
-async function importImageModel(t: TestApp, folder: string, config: object, name: string): Promise<string> {
+/** `client`: of the app now serving (another after a restart). */
+async function importImageModel(t: TestApp, folder: string, config: object, name: string, client = t.client): Promise<string> {
   const source = await putPackage(t, BUCKET, folder, { 'model/config.json': JSON.stringify(config) });
-  const { model_id } = await t.client.models.create({ model_name: name, model_version: '1.0.0', source_location: source, model_type: 'Image' });
-  await eventually(`model ${name} published`, async () => ((await t.client.models.show(model_id)).model_status === 'published' ? true : undefined));
+  const { model_id } = await client.models.create({ model_name: name, model_version: '1.0.0', source_location: source, model_type: 'Image' });
+  await eventually(`model ${name} published`, async () => ((await client.models.show(model_id)).model_status === 'published' ? true : undefined));
   return model_id;
 }
 
@@ -87,6 +89,7 @@ describe('Image models as real-time services on the kubernetes executor', { skip
   let net: NetworkingV1Api;
   let onCluster: AtelierOnCluster;
   let t: TestApp;
+  let app: AtelierApp;
   let client: AtelierClient;
   let greeterModel = '';
   let secureModel = '';
@@ -114,11 +117,13 @@ describe('Image models as real-time services on the kubernetes executor', { skip
     await registerNode(core, 'node-a', {}, { cpu: '8', memory: '32Gi' });
     onCluster = await startAtelierOnCluster(kube, NS, RUNTIME_IMAGE);
     t = onCluster.t;
+    app = t.atelier;
     client = t.client;
     greeterModel = await importImageModel(t, 'greeter', greeterConfig, 'greeter');
     secureModel = await importImageModel(t, 'secure', secureConfig, 'secure-greeter');
   });
   after(async () => {
+    await app?.close();
     await onCluster?.close();
     for (const s of servers) s.close();
     await kube?.stop();
@@ -276,8 +281,21 @@ describe('Image models as real-time services on the kubernetes executor', { skip
     assert.equal((await client.services.predict<{ response: string }>(id, { path: '/greet', body: { name: 'Bob' } })).response, 'Hello, Bob!');
   });
 
+  it('after a restart, Atelier follows the Deployment again and the gateway still reaches the image at its paths', async () => {
+    const before = await apps.readNamespacedDeployment({ name: serviceVersionName(id, greeterModel), namespace: NS });
+    await app.close();
+    const restarted = await restartedApp(t);
+    app = restarted.atelier;
+    client = restarted.client;
+    await until('adopted', async () => ((await eventsOf(id)).some((e) => e.includes('Atelier restarted: following')) ? true : undefined));
+    const same = await apps.readNamespacedDeployment({ name: serviceVersionName(id, greeterModel), namespace: NS });
+    assert.equal(same.metadata?.uid, before.metadata?.uid, 'the same Deployment, not a second one');
+    assert.equal((await client.services.show(id)).status, 'running');
+    assert.equal((await client.services.predict<{ response: string }>(id, { path: '/greet', body: { name: 'Max' } })).response, 'Hello, Max!');
+  });
+
   it('a health check the cluster cannot run is refused when the service is created, saying what is wrong', async () => {
-    const bad = await importImageModel(t, 'bad-health', { ...greeterConfig, health: { url: '/healthz', initial_delay_seconds: 'soon' } }, 'bad-health');
+    const bad = await importImageModel(t, 'bad-health', { ...greeterConfig, health: { url: '/healthz', initial_delay_seconds: 'soon' } }, 'bad-health', client);
     await assert.rejects(
       client.services.create({
         service_name: 'kube-bad-health',
