@@ -1,6 +1,51 @@
-import type { OperationBody, OperationQuery } from '#src/core/operation.ts';
+import { clientPath, type OperationBody, type OperationQuery } from '#src/core/operation.ts';
 import { sampleOperations as ops } from '#src/modules/samples/operations.ts';
-import type { HttpClient } from '../http-client.ts';
+import { ApiClientError, type HttpClient } from '../http-client.ts';
+
+/** A thumbnail sheet as GetSampleSheet answers it (a 304 has no data: the caller's copy holds). */
+export interface SampleSheetAnswer {
+  status: 200 | 304;
+  etag: string | null;
+  /** Tiles a row, and the tiles left blank (200 only). */
+  columns?: number;
+  missing?: number[];
+  data?: Buffer;
+}
+
+/** GetSampleSheet: its answer is an image, so it is read as bytes rather than through `op`. */
+async function sampleSheet(
+  http: HttpClient,
+  datasetId: string,
+  query: OperationQuery<typeof ops.GetSampleSheet>,
+  ifNoneMatch?: string,
+): Promise<SampleSheetAnswer> {
+  const req = http.prepare(ops.GetSampleSheet.method, clientPath(ops.GetSampleSheet), {
+    params: { dataset_id: datasetId },
+    query,
+    ...(ifNoneMatch ? { headers: { 'if-none-match': ifNoneMatch } } : {}),
+  });
+  const res = await fetch(req.url, { method: req.method, headers: req.headers });
+  const etag = res.headers.get('etag');
+  if (res.status === 304) return { status: 304, etag };
+  if (res.status !== 200) {
+    const text = await res.text();
+    let b: { error_code?: string; error_msg?: string } = {};
+    try {
+      b = JSON.parse(text) as typeof b;
+    } catch {
+      // not JSON: the status tells
+    }
+    throw new ApiClientError(res.status, b.error_code, b.error_msg, res.headers.get('x-request-id'), b);
+  }
+  const missing = res.headers.get('x-atelier-sheet-missing') ?? '';
+  return {
+    status: 200,
+    etag,
+    columns: Number(res.headers.get('x-atelier-sheet-columns')),
+    missing: missing === '' ? [] : missing.split(',').map(Number),
+    data: Buffer.from(await res.arrayBuffer()),
+  };
+}
 
 /** Samples, labels, manual labeling, dataset statistics and metrics. */
 export const samplesClient = (http: HttpClient) => ({
@@ -10,6 +55,7 @@ export const samplesClient = (http: HttpClient) => ({
   delete: (datasetId: string, body: OperationBody<typeof ops.DeleteSamples>) => http.op(ops.DeleteSamples, { params: { dataset_id: datasetId }, body }),
   describe: (datasetId: string, sampleId: string, query: OperationQuery<typeof ops.DescribeSample> = {}) =>
     http.op(ops.DescribeSample, { params: { dataset_id: datasetId, sample_id: sampleId }, query }),
+  sheet: (datasetId: string, query: OperationQuery<typeof ops.GetSampleSheet>, ifNoneMatch?: string) => sampleSheet(http, datasetId, query, ifNoneMatch),
   searchConditions: (datasetId: string) => http.op(ops.ListSearch, { params: { dataset_id: datasetId } }),
   updateLabels: (datasetId: string, body: OperationBody<typeof ops.UpdateSamples>) => http.op(ops.UpdateSamples, { params: { dataset_id: datasetId }, body }),
 

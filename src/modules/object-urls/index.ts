@@ -6,3 +6,5 @@ export type { ObjectUrls, UrlOrigin } from './object-urls.ts';
 export { PREVIEW_PROCESS, parseImageProcess } from './image-process.ts';
 export { requestOrigin } from './request-origin.ts';
 export { objectUrlErrors } from './errors.ts';
+export type { Sheet, TileSize } from './sheets.ts';
+export { MAX_SHEET_TILES, MAX_TILE_SIDE, SHEET_COLUMNS } from './sheets.ts';

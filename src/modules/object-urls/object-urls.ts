@@ -9,7 +9,8 @@ import { ObjectChangedError, ObjectNotFoundError, type ByteRange, type ObjectInf
 import type { Resize } from './image-process.ts';
 import { checkObjectKey, parseObsPath, type ObjectPath } from '#src/storage/obs-path.ts';
 import { objectUrlErrors } from './errors.ts';
-import { parseImageProcess } from './image-process.ts';
+import { parseImageProcess, PREVIEW_PROCESS } from './image-process.ts';
+import { SheetMaker, type Sheet, type TileSize } from './sheets.ts';
 import type { Thumbnail, ThumbnailCache } from './thumbnails.ts';
 import { expiryOf, type UrlSigner } from './url-signer.ts';
 
@@ -49,13 +50,25 @@ function byteRange(header: string | undefined, size: number): ByteRange | undefi
 }
 
 export class ObjectUrls {
+  private readonly sheets: SheetMaker;
+
   constructor(
     private readonly signer: UrlSigner,
     private readonly ttlSeconds: number,
     private readonly clock: Clock,
     private readonly store: ObjectStore,
     private readonly thumbnails: ThumbnailCache,
-  ) {}
+  ) {
+    this.sheets = new SheetMaker(store, (bucket, info, resize) => this.thumbnailOf(bucket, info, resize));
+  }
+
+  /**
+   * One image of the previews of `tiles` (as a preview URL shows them), each cut to `tile`; a tile is
+   * left blank for an undefined path. The caller has checked that every path may be read.
+   */
+  sheet(tiles: ReadonlyArray<ObjectPath | undefined>, tile: TileSize, ifNoneMatch?: string): Promise<Sheet> {
+    return this.sheets.make(tiles, tile, parseImageProcess(PREVIEW_PROCESS, 'preview'), ifNoneMatch);
+  }
 
   /** The signed URL of an object, resized by `process` when given (a checked x-image-process). */
   url(origin: UrlOrigin, path: ObjectPath, process = ''): string {

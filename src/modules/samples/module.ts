@@ -5,6 +5,8 @@ import { LabelService } from './label-service.ts';
 import type { SampleDatasets } from './ports.ts';
 import { labelRoutes } from './routes/label-routes.ts';
 import { sampleRoutes } from './routes/sample-routes.ts';
+import { sheetRoutes } from './routes/sheet-routes.ts';
+import { SampleSheets } from './sample-sheet.ts';
 import { statsRoutes } from './routes/stats-routes.ts';
 import { SampleLabeling } from './sample-labeling.ts';
 import { SampleQueries } from './sample-queries.ts';
@@ -53,6 +55,7 @@ export function samplesModule(deps: SamplesDeps): FamilyModule & {
       await app.register(sampleRoutes, { queries, uploads, labeling });
       await app.register(labelRoutes, { labels });
       await app.register(statsRoutes, { stats });
+      await app.register(sheetRoutes, { sheets: new SampleSheets(store, datasets, deps.buckets, deps.urls) });
     },
   };
 }

@@ -26,6 +26,7 @@ import {
   UploadSamplesRequest,
   UploadSamplesResponse,
 } from './schemas.ts';
+import { SampleSheetQuery } from './sheet-schemas.ts';
 
 const sampleTags = ['Sample Management'];
 const labelTags = ['Label Management'];
@@ -37,6 +38,19 @@ const labels = '/v2/:project_id/datasets/:dataset_id/data-annotations/labels';
 const NoContent = Type.Null({ description: 'No Content' });
 
 export const sampleOperations = {
+  // Atelier's own, for the console's grid: a page of previews in one image. The answer is a JPEG (no
+  // JSON schema); its headers X-Atelier-Sheet-Columns and X-Atelier-Sheet-Missing (tiles left blank,
+  // comma-separated) describe it.
+  GetSampleSheet: operation({
+    id: 'GetSampleSheet',
+    method: 'GET',
+    path: '/v2/:project_id/datasets/:dataset_id/data-annotations/sample-sheet',
+    tags: sampleTags,
+    summary: "Previews of up to 100 samples in one JPEG image, in a grid of tiles (Atelier's own, for the console's sample grid)",
+    params: DatasetParams,
+    querystring: SampleSheetQuery,
+    responses: {},
+  }),
   ListSamples: operation({
     id: 'ListSamples',
     method: 'GET',

@@ -1,0 +1,112 @@
+// Thumbnail sheets: the previews of up to MAX_SHEET_TILES objects laid out in one image, so a page of
+// the console's grid costs one request and one decode instead of one per cell. Each tile is cut from
+// the object's preview of the thumbnail cache (the same entry a single preview URL serves, made at
+// most once), scaled to cover the tile; the sheet itself is composed on each request the browser's
+// cache does not answer (its ETag names every object's version, so a replaced object changes it).
+import { createHash } from 'node:crypto';
+import sharp from 'sharp';
+import type { ObjectInfo, ObjectStore } from '#src/storage/object-store.ts';
+import type { ObjectPath } from '#src/storage/obs-path.ts';
+import type { Resize } from './image-process.ts';
+import type { Thumbnail } from './thumbnails.ts';
+
+export const MAX_SHEET_TILES = 100;
+/** Tiles per row of a sheet. */
+export const SHEET_COLUMNS = 10;
+export const MAX_TILE_SIDE = 320;
+const BACKGROUND = { r: 238, g: 240, b: 243 };
+
+export interface TileSize {
+  width: number;
+  height: number;
+}
+
+export interface Sheet {
+  etag: string;
+  columns: number;
+  /** Tiles left blank: no object, an object gone, or one no preview can be made of. */
+  missing: number[];
+  /** Absent when the caller's ETag still holds (then `missing` is empty: the caller's copy tells). */
+  data?: Buffer;
+}
+
+/** What the sheets need of ObjectUrls: the preview of an object version (of the newer one when it was replaced). */
+export type PreviewOf = (bucket: string, info: ObjectInfo, resize: Resize) => Promise<{ thumb: Thumbnail; shown: ObjectInfo }>;
+
+const versionOf = (p: ObjectPath, info: ObjectInfo): string => [p.bucket, p.key, info.etag, info.size, info.lastModified.getTime()].join('\n');
+
+function etagOf(tile: TileSize, resize: Resize, versions: Array<string | undefined>): string {
+  const h = createHash('sha256').update(`sheet/v1 ${tile.width}x${tile.height} ${resize.mode}:${resize.width ?? ''}x${resize.height ?? ''}`);
+  for (const v of versions) h.update(`\0${v ?? '-'}`);
+  return `"sheet-${h.digest('base64url').slice(0, 32)}"`;
+}
+
+export class SheetMaker {
+  constructor(
+    private readonly store: ObjectStore,
+    private readonly previewOf: PreviewOf,
+  ) {}
+
+  /**
+   * The sheet of `tiles` (undefined: a tile left blank), each tile `tile` pixels, cut from previews of
+   * `resize`. When `ifNoneMatch` is the ETag of the objects as they are now, nothing is composed.
+   */
+  async make(tiles: ReadonlyArray<ObjectPath | undefined>, tile: TileSize, resize: Resize, ifNoneMatch?: string): Promise<Sheet> {
+    const heads = await Promise.all(tiles.map((p) => (p ? this.store.head(p.bucket, p.key).catch(() => null) : null)));
+    const seen = etagOf(
+      tile,
+      resize,
+      heads.map((info, i) => (info ? versionOf(tiles[i]!, info) : undefined)),
+    );
+    const columns = SHEET_COLUMNS;
+    if (ifNoneMatch === seen) return { etag: seen, columns, missing: [] };
+
+    const made = await Promise.all(
+      heads.map(async (info, i) => {
+        if (!info) return undefined;
+        try {
+          const { thumb, shown } = await this.previewOf(tiles[i]!.bucket, info, resize);
+          const pixels = await sharp(thumb.data)
+            .flatten({ background: BACKGROUND })
+            .resize(tile.width, tile.height, { fit: 'cover' })
+            .removeAlpha()
+            .raw()
+            .toBuffer();
+          return { pixels, version: versionOf(tiles[i]!, shown) };
+        } catch {
+          // Not an image, gone since its head, unreadable: the cell shows its single preview URL instead.
+          return undefined;
+        }
+      }),
+    );
+    const rows = Math.max(1, Math.ceil(tiles.length / columns));
+    const data = await sharp({ create: { width: columns * tile.width, height: rows * tile.height, channels: 3, background: BACKGROUND } })
+      .composite(
+        made.flatMap((m, i) =>
+          m
+            ? [
+                {
+                  input: m.pixels,
+                  raw: { width: tile.width, height: tile.height, channels: 3 as const },
+                  left: (i % columns) * tile.width,
+                  top: Math.floor(i / columns) * tile.height,
+                },
+              ]
+            : [],
+        ),
+      )
+      .jpeg({ quality: 80 })
+      .toBuffer();
+    return {
+      // A tile that could not be made keeps the version its head named, so the ETag stays stable.
+      etag: etagOf(
+        tile,
+        resize,
+        made.map((m, i) => m?.version ?? (heads[i] ? versionOf(tiles[i]!, heads[i]) : undefined)),
+      ),
+      columns,
+      missing: made.flatMap((m, i) => (m ? [] : [i])),
+      data,
+    };
+  }
+}

@@ -1,0 +1,31 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply } from 'fastify';
+import { principal } from '#src/auth/auth-hook.ts';
+import { routeOf } from '#src/http/operation-route.ts';
+import { sampleOperations as ops } from '../operations.ts';
+import type { SampleSheets } from '../sample-sheet.ts';
+
+/** How long a browser may keep a sheet without asking again (then it revalidates with its ETag). */
+const SHEET_MAX_AGE_SECONDS = 300;
+
+export const sheetRoutes: FastifyPluginAsyncTypebox<{ sheets: SampleSheets }> = async (app, { sheets }) => {
+  app.route({
+    ...routeOf(ops.GetSampleSheet),
+    handler: async (req, reply) => {
+      const ifNoneMatch = req.headers['if-none-match'];
+      const sheet = await sheets.sheet(principal(req).projectId, req.params.dataset_id, req.query, ifNoneMatch);
+      // The body is a JPEG, not a JSON document of the response schemas (those are the errors').
+      const raw = (reply as FastifyReply).headers({ etag: sheet.etag, 'cache-control': `private, max-age=${SHEET_MAX_AGE_SECONDS}` });
+      if (!sheet.data) return raw.code(304).send();
+      return raw
+        .code(200)
+        .headers({
+          'content-type': 'image/jpeg',
+          'x-atelier-sheet-columns': String(sheet.columns),
+          'x-atelier-sheet-missing': sheet.missing.join(','),
+          'x-content-type-options': 'nosniff',
+        })
+        .send(sheet.data);
+    },
+  });
+};
