@@ -356,6 +356,7 @@ export const FLOW: Record<string, FlowStep> = {
     ],
   },
   DescribeSample: { phase: 'read', calls: () => one() },
+  GetSampleSheet: { phase: 'read', calls: (c) => one({ query: { sample_ids: c.ids.sample_id, tile_width: 32, tile_height: 24 } }) },
   // Intelligent tasks (#62-67): the seed groups two unlabeled uploads (the seeded images are all labeled, too few to auto-label).
   CreateTask: { phase: 'create', calls: () => one({ body: { task_type: 'auto-grouping', config: { n_clusters: 2, property: 'harness_group' } } }) },
   ListTasks: { phase: 'read', calls: () => [{}, { query: { type: 'auto-grouping', limit: 5 } }] },

@@ -824,6 +824,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v2/{project_id}/datasets/{dataset_id}/data-annotations/sample-sheet": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Previews of up to 100 samples in one JPEG image, in a grid of tiles (Atelier's own, for the console's sample grid) */
+        get: operations["GetSampleSheet"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v2/{project_id}/workforces": {
         parameters: {
             query?: never;
@@ -15857,6 +15874,99 @@ export interface operations {
                     };
                 };
             };
+            /** @description ModelArts error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+        };
+    };
+    GetSampleSheet: {
+        parameters: {
+            query: {
+                /** @description IDs of the samples whose previews the sheet shows, comma-separated, 1 to 100 of them; tile i (counted from 0, 10 tiles a row, left to right) is the i-th sample */
+                sample_ids: string;
+                /** @description Width of each tile in pixels */
+                tile_width: number;
+                /** @description Height of each tile in pixels */
+                tile_height: number;
+            };
+            header?: never;
+            path: {
+                /** @description Project ID */
+                project_id: string;
+                /** @description Dataset ID */
+                dataset_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
             /** @description ModelArts error */
             400: {
                 headers: {
