@@ -31,6 +31,7 @@ import { checkImageReference, customImageEngine } from './kube-images.ts';
 import type { CreateTrainingJobRequest, JobAlgorithmResponse, JobInput, JobSpecResponse } from './schemas.ts';
 import { jobFlavorInfo } from './resource-schemas.ts';
 import type { TrainingJobRow } from './tables.ts';
+import { kubeChannelDir } from './kube-job-workload.ts';
 import type { TrainingRuntime } from './training-runtime.ts';
 
 const F = 'body.algorithm';
@@ -110,11 +111,15 @@ export class JobBuilder {
       if (paramNames.has(c.name)) throw errors.badParam(`${F}: channel ${c.name} has the name of a parameter`);
     }
     const resolvedInputs: JobInput[] = [];
-    for (const [i, input] of inputs.entries()) resolvedInputs.push(await this.resolveInput(caller, input, i, layout.inputDir(id, input.name)));
+    // A channel's folder when it names none: on this host below the job's folder, in a pod below the job's emptyDir.
+    const onCluster = this.runtime.kind === 'kubernetes';
+    const inputDir = (name: string) => (onCluster ? kubeChannelDir('inputs', name) : layout.inputDir(id, name));
+    const outputDir = (name: string) => (onCluster ? kubeChannelDir('outputs', name) : layout.outputDir(id, name));
+    for (const [i, input] of inputs.entries()) resolvedInputs.push(await this.resolveInput(caller, input, i, inputDir(input.name)));
     const resolvedOutputs = outputs.map((o, i) => {
       const p = parseObsPath(o.remote.obs.obs_url, `${F}.outputs[${i}].remote.obs.obs_url`);
       if (p.key !== '' && !p.key.endsWith('/')) p.key += '/';
-      return { ...o, local_dir: o.local_dir ?? layout.outputDir(id, o.name), remote: { obs: { obs_url: formatObsPath(p) } } };
+      return { ...o, local_dir: o.local_dir ?? outputDir(o.name), remote: { obs: { obs_url: formatObsPath(p) } } };
     });
 
     const { flavor, nodeCount, poolName } = this.pickFlavor(req, algo, pool);

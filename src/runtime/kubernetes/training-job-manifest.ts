@@ -22,6 +22,8 @@ export interface TrainingJobWorkload extends WorkloadBase {
   workingDir: string;
   /** MA_JOB_DIR: a writable folder in every pod (an emptyDir). */
   jobDir: string;
+  /** Channel folders outside jobDir (a channel's own local_dir), each an emptyDir of its own. */
+  channelVolumes?: string[];
   /** The channels' and the user's variables; MA_* and VC_* from here are overridden by the platform's. */
   env: Record<string, string>;
   /** The flavor's share of one node. */
@@ -67,6 +69,7 @@ export function trainingJobObjects(w: TrainingJobWorkload): TrainingJobObjects {
   const rank = { fieldRef: { fieldPath: `metadata.annotations['${COMPLETION_INDEX_ANNOTATION}']` } };
   env.push({ name: 'MA_TASK_INDEX', valueFrom: rank }, { name: 'VC_TASK_INDEX', valueFrom: rank });
   const resources = flavorResources(w.perNode);
+  const channels = w.channelVolumes ?? [];
   const job: V1Job = {
     apiVersion: 'batch/v1',
     kind: 'Job',
@@ -109,13 +112,11 @@ export function trainingJobObjects(w: TrainingJobWorkload): TrainingJobObjects {
               volumeMounts: [
                 { name: 'job-dir', mountPath: w.jobDir },
                 { name: 'tmp', mountPath: '/tmp' },
+                ...channels.map((mountPath, i) => ({ name: `channel-${i}`, mountPath })),
               ],
             },
           ],
-          volumes: [
-            { name: 'job-dir', emptyDir: {} },
-            { name: 'tmp', emptyDir: {} },
-          ],
+          volumes: [{ name: 'job-dir', emptyDir: {} }, { name: 'tmp', emptyDir: {} }, ...channels.map((_, i) => ({ name: `channel-${i}`, emptyDir: {} }))],
         },
       },
     },

@@ -280,6 +280,63 @@ describe('training jobs on the kubernetes executor', { skip: kubeTestServerSkip(
     await gone(metadata.id);
   });
 
+  it("gives each channel its local_dir: under the job's folder a folder there, elsewhere an emptyDir in every container", async () => {
+    const body = jobBody('local-dirs');
+    const inputDir = `${JOB_DIR}/inputs/data_url_0`;
+    const { metadata, algorithm } = await client.training.createJob({
+      ...body,
+      algorithm: {
+        ...body.algorithm,
+        inputs: [{ ...body.algorithm.inputs[0]!, local_dir: `${inputDir}/` }],
+        outputs: [{ ...body.algorithm.outputs[0]!, local_dir: '/cache/train_url' }],
+      },
+    });
+    assert.equal(algorithm?.inputs?.[0]?.local_dir, `${inputDir}/`);
+    const pod = (await theJob(metadata.id)).spec!.template.spec!;
+    const worker = pod.containers[0]!;
+    assert.ok(worker.command?.includes(`--data_url=${inputDir}`), worker.command?.join(' '));
+    assert.ok(worker.command?.includes('--train_url=/cache/train_url'), worker.command?.join(' '));
+    const volume = pod.volumes?.find((v) => v.emptyDir && v.name.startsWith('channel-'));
+    assert.ok(volume, JSON.stringify(pod.volumes));
+    for (const c of [worker, ...(pod.initContainers ?? [])])
+      assert.ok(
+        c.volumeMounts?.some((m) => m.name === volume.name && m.mountPath === '/cache/train_url'),
+        `${c.name} mounts the output's folder`,
+      );
+    assert.equal(pod.volumes?.filter((v) => v.name.startsWith('channel-')).length, 1, "the input's folder is in the job's folder");
+    const secret = await core.readNamespacedSecret({ name: stagingSecretName(metadata.id), namespace: NS });
+    const plan = JSON.parse(Buffer.from(secret.data!['plan.json']!, 'base64').toString('utf8')) as { inputs: { dir: string }[]; outputs: { dir: string }[] };
+    assert.deepEqual([plan.inputs[0]?.dir, plan.outputs[0]?.dir], [inputDir, '/cache/train_url']);
+    await client.training.deleteJob(metadata.id);
+    await gone(metadata.id);
+
+    // A job naming no local_dir shows the folder its pod uses, not one of this host.
+    const plain = await client.training.createJob(jobBody('no-local-dirs'));
+    assert.equal(plain.algorithm?.inputs?.[0]?.local_dir, `${JOB_DIR}/inputs/data_url`);
+    assert.equal(plain.algorithm?.outputs?.[0]?.local_dir, `${JOB_DIR}/outputs/train_url`);
+    await client.training.deleteJob(plain.metadata.id);
+    await gone(plain.metadata.id);
+  });
+
+  it('refuses a local_dir no pod can have, and stores nothing', async () => {
+    const before = (await client.training.listJobs({})).total;
+    const body = jobBody('bad-local-dir');
+    const withInput = (local_dir: string) => ({ ...body, algorithm: { ...body.algorithm, inputs: [{ ...body.algorithm.inputs[0]!, local_dir }] } });
+    const cases: [string, string][] = [
+      ['relative/dir', 'must be an absolute path'],
+      ['/proc/data', 'cannot be under /proc'],
+      ['/usr/data', 'cannot be under /usr'],
+      ['/atelier/staging', 'overlaps /atelier'],
+      [`${JOB_DIR}/code/data`, `overlaps ${JOB_DIR}/code`],
+      [JOB_DIR, `overlaps ${JOB_DIR}`],
+      ['/cache/../etc', 'normalized'],
+    ];
+    for (const [dir, why] of cases) await assert.rejects(client.training.createJob(withInput(dir)), apiFailure(400, 'ModelArts.0104', why), dir);
+    const clash = { ...body, algorithm: { ...withInput('/cache/a').algorithm, outputs: [{ ...body.algorithm.outputs[0]!, local_dir: '/cache/a/out' }] } };
+    await assert.rejects(client.training.createJob(clash), apiFailure(400, 'ModelArts.0104', 'overlaps body.algorithm.inputs[0].local_dir'));
+    assert.equal((await client.training.listJobs({})).total, before);
+  });
+
   it('follows the pods: Creating, Running, then Completed; the Job is removed at the end', async () => {
     const body = jobBody('follows');
     const spec = { ...body.spec, log_export_path: { obs_url: `/${BUCKET}/logs/` } };
