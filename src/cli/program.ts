@@ -55,6 +55,10 @@ export async function runCli(argv: string[]): Promise<void> {
       const { processCommand } = await import('./process-command.ts');
       return print(await processCommand(rest));
     }
+    case 'batch': {
+      const { batchCommand } = await import('./batch-command.ts');
+      return print(await batchCommand(rest));
+    }
     case 'bucket':
       return admin(command, rest, values);
     default:

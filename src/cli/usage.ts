@@ -39,6 +39,10 @@ export const notebookUsage = `  notebook prepare                        install 
 export const processUsage = `  process run DIR                         run a processing version staged in DIR (job/job.json, files/) and write
                                           results/ there: what a processing task's pod runs (kubernetes executor)`;
 
+export const batchUsage = `  batch run DIR PORT                      run a batch service's run staged in DIR (job/job.json, files/) against the
+                                          model server on localhost:PORT, writing out/ and results/ there: what a
+                                          batch service's pod runs (kubernetes executor)`;
+
 export const usage = `atelier <command> [options]
 
 Commands:
@@ -50,6 +54,7 @@ ${callUsage}
 ${serviceUsage}
 ${notebookUsage}
 ${processUsage}
+${batchUsage}
 
 Every command but serve works on a data directory and database that exist already (the server's:
 pass the same options or environment as to serve), and says on stderr which ones it uses. Commands

@@ -1,12 +1,16 @@
-// The life of a batch service run: start its instances, run the batch, record the outcome
-// (finished with counts, failed with the reason, or stopped when asked to).
+// The life of a batch service run: start its instances on this host (or, on the kubernetes executor, run it as a Job
+// of the cluster: kube-batch.ts), run the batch, record the outcome (finished with counts, failed with the reason, or
+// stopped when asked to).
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { ServingInstance } from '#src/runtime/serving/instance.ts';
 import type { BucketAccess } from '#src/storage/bucket-access.ts';
 import type { ObjectStore } from '#src/storage/object-store.ts';
 import type { Clock } from '#src/core/time.ts';
-import { batchPaths, runBatch, type BatchConfig } from './batch-service.ts';
+import { poolPlacement } from '#src/runtime/kubernetes/pool-placement.ts';
+import { batchInputs, batchPaths, runBatch, type BatchConfig, type BatchCounts } from './batch-service.ts';
+import { LOCAL_CLUSTER_ID } from './flavors.ts';
+import type { KubeBatch } from './kube-batch.ts';
 import type { LocalPool } from '#src/runtime/local/local-pool.ts';
 import { instanceFactory } from './instances.ts';
 import type { Sandbox } from '#src/runtime/sandbox/sandbox.ts';
@@ -28,10 +32,14 @@ interface Deps {
   predictTimeoutMs: number | undefined;
   event(serviceId: string, type: 'normal' | 'abnormal', info: string): void;
   flush(): Promise<void>;
+  /** On the kubernetes executor: runs the batch as a Job of the cluster instead of instances on this host. */
+  kube?: KubeBatch | undefined;
 }
 
 export class BatchRunner {
   private readonly runs = new Map<string, { abort: AbortController; done: Promise<void> }>();
+  /** Set once Atelier shuts down: a run on the cluster is left to go on, for the next server to follow. */
+  private closing = false;
 
   constructor(private readonly deps: Deps) {}
 
@@ -57,6 +65,7 @@ export class BatchRunner {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     await Promise.all([...this.runs.keys()].map((id) => this.stop(id)));
   }
 
@@ -76,30 +85,57 @@ export class BatchRunner {
     const user = { projectId: row.project_id };
     try {
       // The account may have lost a bucket since the request (a revoked grant).
-      const paths = batchPaths(config as StoredConfig & BatchConfig);
+      const batch = config as StoredConfig & BatchConfig;
+      const paths = batchPaths(batch);
       await this.deps.buckets.check(user, paths.src, 'src_path');
       await this.deps.buckets.check(user, paths.dest, 'dest_path', 'write');
       const model = await models.deployable(row.project_id, config.model_id);
       if (!model) throw new Error(`model ${config.model_id} no longer exists`);
-      const start = instanceFactory(model, config, join(this.deps.dataDir, 'services', serviceId), { sandbox: this.deps.sandbox, domainId: row.tenant });
-      event(serviceId, 'normal', `[${config.model_name} ${config.model_version}] starting ${config.instance_count} instance(s)`);
-      for (let i = 0; i < config.instance_count; i++) instances.push(start(randomUUID()));
-      await Promise.all(instances.map((i) => i.ready));
-      const startedAt = clock.now();
-      await this.saveConfig(serviceId, { start_time: startedAt });
-      await store.update(serviceId, { status: 'running', error_msg: null, transition_at: startedAt });
-      if (logId) await store.setLogResult(logId, 'SUCCESS');
-      event(serviceId, 'normal', 'batch inference started');
       const readable = (bucket: string) => this.deps.buckets.allows(user, bucket);
-      const counts = await runBatch(
-        this.deps.objects,
-        config as StoredConfig & BatchConfig,
-        model.config.apis[0],
-        instances,
-        signal,
-        readable,
-        this.deps.predictTimeoutMs,
-      );
+      const started = async () => {
+        const startedAt = clock.now();
+        await this.saveConfig(serviceId, { start_time: startedAt });
+        await store.update(serviceId, { status: 'running', error_msg: null, transition_at: startedAt });
+        if (logId) await store.setLogResult(logId, 'SUCCESS');
+        event(serviceId, 'normal', 'batch inference started');
+      };
+      let counts: BatchCounts;
+      const kube = this.deps.kube;
+      if (kube) {
+        const pool = config.cluster_id ?? row.cluster_id;
+        const ran = await kube.run({
+          serviceId,
+          projectId: row.project_id,
+          model,
+          config: batch,
+          files: () => batchInputs(this.deps.objects, batch),
+          readable,
+          predictTimeoutMs: this.deps.predictTimeoutMs,
+          ...(pool && pool !== LOCAL_CLUSTER_ID ? { placement: poolPlacement(pool) } : {}),
+          running: started,
+          event: (type, info) => event(serviceId, type, info),
+          signal,
+          detached: () => this.closing,
+        });
+        if (!ran) {
+          if (!this.closing) event(serviceId, 'normal', 'batch inference stopped: its Job was deleted');
+          return;
+        }
+        counts = ran;
+      } else {
+        const start = instanceFactory(model, config, join(this.deps.dataDir, 'services', serviceId), { sandbox: this.deps.sandbox, domainId: row.tenant });
+        event(serviceId, 'normal', `[${config.model_name} ${config.model_version}] starting ${config.instance_count} instance(s)`);
+        for (let i = 0; i < config.instance_count; i++) instances.push(start(randomUUID()));
+        await Promise.all(instances.map((i) => i.ready));
+        await started();
+        counts = await runBatch(
+          { store: this.deps.objects, readable, predictTimeoutMs: this.deps.predictTimeoutMs },
+          batch,
+          model.config.apis[0],
+          instances,
+          signal,
+        );
+      }
       await store.addCounts(serviceId, counts.total, counts.failed);
       if (counts.forbidden > 0) event(serviceId, 'abnormal', `${counts.forbidden} manifest source(s) skipped: their buckets belong to another account`);
       if (signal.aborted) {

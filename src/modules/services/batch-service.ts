@@ -68,7 +68,8 @@ export function checkBatchConfig(c: Partial<BatchConfig> & { req_uri?: string },
   };
 }
 
-async function* inputs(store: ObjectStore, c: BatchConfig): AsyncGenerator<ObjectPath> {
+/** The batch's input files: those of its folder (CSV files only for mapping_type csv), or the sources of its manifest. */
+export async function* batchInputs(store: ObjectStore, c: BatchConfig): AsyncGenerator<ObjectPath> {
   if (c.src_type === 'ManifestFile') {
     const m = objectPathOf(c.src_path, 'src_path');
     const text = await store.readText(m.bucket, m.key, MANIFEST_LIMIT);
@@ -134,18 +135,29 @@ function multipart(field: string, name: string, body: Buffer): { contentType: st
   return { contentType: `multipart/form-data; boundary=${boundary}`, raw: Buffer.concat([head, body, Buffer.from(`\r\n--${boundary}--\r\n`)]) };
 }
 
+/** What a batch run reads and writes besides its config, api and instances. */
+export interface BatchIo {
+  /** Where the input files are read; the results go there too unless `output` is given. */
+  store: ObjectStore;
+  output?: ObjectStore;
+  /** The input files; by default those of the config (batchInputs). */
+  source?: AsyncIterable<ObjectPath>;
+  readable: BucketReadable;
+  predictTimeoutMs?: number | undefined;
+}
+
 /** Runs the batch over the instances (one worker per instance); stops early when the signal aborts. */
 export async function runBatch(
-  store: ObjectStore,
+  io: BatchIo,
   c: BatchConfig,
   api: ConfigApi | undefined,
   instances: ServingInstance[],
   signal: AbortSignal,
-  readable: BucketReadable,
-  predictTimeoutMs?: number,
 ): Promise<BatchCounts> {
+  const { store, readable, predictTimeoutMs } = io;
+  const output = io.output ?? store;
   const dest = parseSourceLocation(c.dest_path, 'dest_path');
-  const source = inputs(store, c);
+  const source = (io.source ?? batchInputs(store, c))[Symbol.asyncIterator]();
   const counts: BatchCounts = { total: 0, succeeded: 0, failed: 0, forbidden: 0 };
   const multipartApi = api?.request['Content-type'] === 'multipart/form-data';
   const field = fileField(api);
@@ -205,7 +217,7 @@ export async function runBatch(
       ok = false;
       text = JSON.stringify({ error_msg: e instanceof Error ? e.message : String(e) });
     }
-    await store.put(dest.bucket, resultKey, text, { contentType: 'text/plain' });
+    await output.put(dest.bucket, resultKey, text, { contentType: 'text/plain' });
     counts.total++;
     if (ok) counts.succeeded++;
     else counts.failed++;
@@ -221,7 +233,7 @@ export async function runBatch(
         if (next.done) break;
         manifest.push(await handle(instance, next.value));
       }
-      await store.put(dest.bucket, `${dest.key}infer-result-${index}.manifest`, manifest.length > 0 ? `${manifest.join('\n')}\n` : '', {
+      await output.put(dest.bucket, `${dest.key}infer-result-${index}.manifest`, manifest.length > 0 ? `${manifest.join('\n')}\n` : '', {
         contentType: 'text/plain',
       });
     }),

@@ -2,3 +2,4 @@
 // temporary instance (pre-labeling), without a service record.
 export { instanceFactory, unservable, type InstanceConfig } from './instances.ts';
 export { amountOf, flavorAmount, ServiceFlavors } from './flavors.ts';
+export { runStagedBatch } from './batch-staged.ts';

@@ -1,7 +1,7 @@
 // Builds the serving instances of a model version: the native ONNX server or the Python model
 // server, per the model's runtime. A Python model server is user code: it runs in the workload
 // sandbox with its flavor's CPU and memory. Image models need a container runtime, which this host
-// lacks: only the kubernetes executor runs them, as the Deployments of real-time services.
+// lacks: only the kubernetes executor runs them, as the Deployments of real-time services and the Jobs of batch runs.
 import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ONNX_RUNTIME, type DeployableModel } from '#src/modules/models/index.ts';
@@ -37,13 +37,13 @@ function findOnnx(dir: string): string | undefined {
 }
 
 /**
- * Why this model cannot be served where it would run, or undefined: on this host (local instances, batch services and
- * pre-labeling, whatever the executor), or on the cluster (a real-time service on the kubernetes executor).
+ * Why this model cannot be served where it would run, or undefined: on this host (local instances, batch services on
+ * the local executor, pre-labeling whatever the executor), or on the cluster (a service on the kubernetes executor).
  */
 export function unservable(model: DeployableModel, runsOn: 'host' | 'cluster' = 'host'): string | undefined {
   if (!isImageModel(model)) return undefined;
   if (runsOn === 'host') {
-    return 'image-based models need a container runtime, and this workload runs its model on the Atelier host, which has none (the kubernetes executor runs image models as real-time services only)';
+    return 'image-based models need a container runtime, and this workload runs its model on the Atelier host, which has none (the kubernetes executor runs image models, as real-time and batch services)';
   }
   const server = imageServerOf(model);
   return typeof server === 'string' ? server : undefined;

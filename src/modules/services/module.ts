@@ -1,11 +1,14 @@
 import type { AppContext, FamilyModule } from '#src/context.ts';
 import { kubeTarget, realBucketOf, storeCredential } from '#src/modules/training-jobs/index.ts';
 import { ClusterMetrics } from '#src/runtime/kubernetes/cluster-metrics.ts';
+import { TaskJobClient } from '#src/runtime/kubernetes/task-objects.ts';
+import { TrainingJobWatch } from '#src/runtime/kubernetes/training-job-watch.ts';
 import { LocalPool } from '#src/runtime/local/local-pool.ts';
 import type { Logger } from '#src/runtime/logger.ts';
 import { InferenceGateway } from './inference-gateway.ts';
 import { ServiceFlavors } from './flavors.ts';
 import { ClusterServiceUsage } from './cluster-usage.ts';
+import { KubeBatch } from './kube-batch.ts';
 import { KubeServiceRunner } from './kube-services.ts';
 import { useClusterNodes } from './kube-flavors.ts';
 import type { DeployableModels } from './ports.ts';
@@ -27,6 +30,24 @@ export type ServicesDeps = Pick<
   models: DeployableModels;
   log: Logger;
 };
+
+/** Batch services on the Kubernetes executor: a Job per run, followed by an informer watch of the task Jobs. */
+function kubeBatch(deps: ServicesDeps): KubeBatch {
+  const target = kubeTarget(deps.config);
+  return new KubeBatch(
+    {
+      namespace: target.namespace,
+      atelierImage: deps.config.kube.atelierImage,
+      runtimeImage: deps.config.kube.image,
+      realBucket: realBucketOf(deps.config),
+      credential: storeCredential(deps.config),
+      client: new TaskJobClient(target.kc, target.namespace),
+      watch: (onStatus) => new TrainingJobWatch(target.kc, target.namespace, (e) => onStatus(e.jobId, e.status), { kind: 'task' }),
+    },
+    deps.objectStore,
+    deps.log,
+  );
+}
 
 export function servicesModule(deps: ServicesDeps): FamilyModule & { flavors: ServiceFlavors } {
   const store = new ServiceStore(deps.database.db);
@@ -52,6 +73,7 @@ export function servicesModule(deps: ServicesDeps): FamilyModule & { flavors: Se
             deps.replica,
           )
       : undefined;
+  const batchJobs = cluster ? kubeBatch(deps) : undefined;
   const flavors = new ServiceFlavors();
   // Services of no pool are admitted against the cluster's nodes once they are listed (register); until then, this host's size.
   const clusterPool = cluster ? LocalPool.dedicated([...deps.localPool.nodes()]) : undefined;
@@ -68,6 +90,7 @@ export function servicesModule(deps: ServicesDeps): FamilyModule & { flavors: Se
     cluster,
     flavors,
     clusterPool,
+    batchJobs,
   );
   deps.poolWorkloads.register('infer', (projectId, poolName) => serviceWorkloads(store, manager, projectId, poolName));
   const target = cluster ? kubeTarget(deps.config) : undefined;
@@ -76,11 +99,26 @@ export function servicesModule(deps: ServicesDeps): FamilyModule & { flavors: Se
   const gateway = new InferenceGateway(manager, store, deps.models, deps.identity);
   return {
     flavors,
-    reconcilers: [{ name: 'services', reconcile: () => manager.reconcile() }],
-    close: () => manager.close(),
+    reconcilers: [
+      { name: 'services', reconcile: () => manager.reconcile() },
+      ...(batchJobs ? [{ name: 'batch-service-jobs', reconcile: () => removeBatchOrphans(batchJobs, store, deps.log) }] : []),
+    ],
+    close: async () => {
+      await manager.close();
+      await batchJobs?.close();
+    },
     register: async (app) => {
       if (clusterPool) await useClusterNodes(flavors, clusterPool, kubeTarget(deps.config).kc, deps.log);
       await app.register(servicesRoutes, { manager, reader, pool: clusterPool ?? pool, gateway });
     },
   };
+}
+
+/** The Job of a batch run no longer under way (its service deleted, stopped or ended while no server followed it) goes. */
+async function removeBatchOrphans(kube: KubeBatch, store: ServiceStore, log: Logger): Promise<void> {
+  const removed = await kube.removeOrphans(async (id) => {
+    const row = await store.byId(id);
+    return row !== undefined && row.infer_type === 'batch' && row.desired === 'running' && (row.status === 'running' || row.status === 'deploying');
+  });
+  if (removed.length > 0) log.info({ services: removed }, 'removed the Kubernetes Jobs of batch runs no longer under way');
 }

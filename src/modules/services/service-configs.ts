@@ -44,7 +44,7 @@ export class ServiceConfigs {
     private readonly buckets: BucketAccess,
     private readonly pools: PoolRegistry,
     private readonly flavors: ServiceFlavors,
-    /** Real-time services run on the cluster (the kubernetes executor); batch services always run on this host. */
+    /** Services run on the cluster (the kubernetes executor): real-time ones as Deployments, batch ones as a Job per run. */
     private readonly realTimeOnCluster = false,
   ) {}
 
@@ -88,7 +88,7 @@ export class ServiceConfigs {
       seen.add(versionKey);
       if (model.status === 'publishing') throw serviceErrors.modelPublishing(model.id);
       if (model.status !== 'published') throw serviceErrors.modelNotDeployable(model.id, inferType, `model status ${model.status}`);
-      const why = unservable(model, this.realTimeOnCluster && !batch ? 'cluster' : 'host');
+      const why = unservable(model, this.realTimeOnCluster ? 'cluster' : 'host');
       if (why) throw serviceErrors.modelNotDeployable(model.id, inferType, why);
       if (runsUserCode(model)) await this.sandbox.admitProject(projectId);
       if (batch && model.config.apis.length === 0) throw serviceErrors.noInputParams();

@@ -11,6 +11,7 @@ import type { LocalPool } from '#src/runtime/local/local-pool.ts';
 import type { PoolRegistry } from '#src/runtime/local/pool-registry.ts';
 import type { Sandbox } from '#src/runtime/sandbox/sandbox.ts';
 import { BatchRunner } from './batch-runner.ts';
+import type { KubeBatch } from './kube-batch.ts';
 import { serviceErrors } from './errors.ts';
 import { InferenceStats } from './inference-stats.ts';
 import type { DeployableModels } from './ports.ts';
@@ -68,6 +69,8 @@ export class ServiceManager {
     readonly flavors: ServiceFlavors = new ServiceFlavors(),
     /** On the kubernetes executor: the cluster's nodes, which services of no pool take their share of instead of this host. */
     private readonly clusterPool?: LocalPool,
+    /** On the kubernetes executor: where batch services run (a Job per run). */
+    kubeBatch?: KubeBatch,
   ) {
     this.events = new ServiceEvents(store, clock);
     this.cluster = clusterOf?.({
@@ -89,6 +92,7 @@ export class ServiceManager {
       predictTimeoutMs: serving.predictTimeoutMs,
       event: (id, type, info) => this.event(id, type, info),
       flush: () => this.flushEvents(),
+      kube: kubeBatch,
     });
     this.host = new ServingHost(
       {

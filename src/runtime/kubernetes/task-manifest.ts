@@ -10,7 +10,7 @@ import { CONTAINER_SECURITY, flavorResources, podSecurity, workloadNetworkPolicy
 
 /** Which of the two task families a Job runs. */
 export const LABEL_TASK_TYPE = 'atelier.io/task-type';
-export type TaskType = 'intelligent' | 'processing';
+export type TaskType = 'intelligent' | 'processing' | 'batch';
 export const TASK_CONTAINER = 'task';
 export const TASK_DIR = '/task';
 

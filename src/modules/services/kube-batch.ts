@@ -1,0 +1,308 @@
+// A batch service's run on the Kubernetes executor: a Job of one pod (batch-manifest.ts) where Atelier's own command
+// (`atelier batch run`) feeds the staged input files to the model server beside it, as runBatch feeds local instances.
+// The server lists the inputs, writes the job file to the run's staging folder and makes the Job with its staging
+// Secret: stage.py downloads the job file, the input files and the model's files, the command runs, and stage.py
+// uploads the results straight to dest_path and the counts to the staging folder, only when the command exited 0. The
+// end comes from the informer watch; the server then reads the counts back. A stop deletes the Job; a server that
+// stops leaves it, and the service's next run (after the restart) finds the Job by its name and follows it.
+import { posix } from 'node:path';
+import type { V1Container, V1Pod } from '@kubernetes/client-node';
+import { parseSourceLocation, type DeployableModel } from '#src/modules/models/index.ts';
+import { batchObjects } from '#src/runtime/kubernetes/batch-manifest.ts';
+import type { MappedStatus } from '#src/runtime/kubernetes/job-status.ts';
+import { imageVersionObjects } from '#src/runtime/kubernetes/image-service-manifest.ts';
+import { MODEL_DIR, MODEL_SERVER_PORT, serviceVersionObjects } from '#src/runtime/kubernetes/service-manifest.ts';
+import { TASK_CONTAINER, TASK_DIR, taskObjectName } from '#src/runtime/kubernetes/task-manifest.ts';
+import { taskStagingSecretName, type TaskJobClient } from '#src/runtime/kubernetes/task-objects.ts';
+import { stagingSecretOf, type StagingPlan, type StoreCredential } from '#src/runtime/kubernetes/training-job-staging.ts';
+import type { TrainingJobWatch } from '#src/runtime/kubernetes/training-job-watch.ts';
+import type { Logger } from '#src/runtime/logger.ts';
+import type { ObjectPath } from '#src/storage/obs-path.ts';
+import type { ObjectStore } from '#src/storage/object-store.ts';
+import { batchPaths, type BatchConfig, type BatchCounts } from './batch-service.ts';
+import {
+  BATCH_COUNTS_FILE,
+  BATCH_FILES_DIR,
+  BATCH_JOB_FILE,
+  BATCH_OUT_DIR,
+  BATCH_RESULTS_DIR,
+  batchPlaceDir,
+  batchPlaces,
+  type StagedBatch,
+  type StagedCounts,
+} from './batch-staged.ts';
+import { flavorAmount } from './flavors.ts';
+import { imageServerOf, isImageModel } from './image-models.ts';
+import type { StoredConfig } from './views.ts';
+
+/** Where Atelier's image holds its command line (deploy/atelier.Dockerfile: WORKDIR /app). */
+const IMAGE_ATELIER_BIN = '/app/bin/atelier.mjs';
+/** What the batch command itself asks for besides the model server: it only reads files and makes requests. */
+export const BATCH_DRIVER_SHARE = { cpu: 0.5, memoryMb: 512 };
+const MAX_JSON_BYTES = 64 * 1024 * 1024;
+
+export interface KubeBatchParts {
+  namespace: string;
+  /** Atelier's own image (--kube-atelier-image): the batch command and stage.py. */
+  atelierImage: string;
+  /** The runtime image (--kube-image): Atelier's model server for models that are not of type Image. */
+  runtimeImage: string;
+  /** The object store's bucket behind an API bucket name, as the pod addresses it. */
+  realBucket: (bucket: string) => string;
+  /** How the pod reaches the object store; undefined for a local fs store, which no pod can reach. */
+  credential: StoreCredential | undefined;
+  client: TaskJobClient;
+  /** Made with the status callback; follows the Jobs of tasks. */
+  watch: (onStatus: (id: string, status: MappedStatus) => void) => TrainingJobWatch;
+}
+
+export interface KubeBatchRun {
+  serviceId: string;
+  projectId: string;
+  model: DeployableModel;
+  config: StoredConfig & BatchConfig;
+  /** The input files, listed only when no Job of an earlier run exists. */
+  files(): AsyncIterable<ObjectPath>;
+  /** Whether the service's account may read a bucket. */
+  readable(bucket: string): Promise<boolean>;
+  predictTimeoutMs: number | undefined;
+  /** The pod's place in a dedicated pool (its nodes and PriorityClass); none in the cluster at large. */
+  placement?: { nodeSelector: Record<string, string>; priorityClassName: string };
+  /** Called once, when the pod runs (or, at the latest, when it has ended). */
+  running(): Promise<void>;
+  event(type: 'normal' | 'abnormal', info: string): void;
+  /** Aborted on a stop or when the server stops; `detached` tells the second (the Job is kept for the next server). */
+  signal: AbortSignal;
+  detached(): boolean;
+}
+
+interface Waiter {
+  seen: boolean;
+  settled: boolean;
+  /** The run's start as recorded once its pod runs. */
+  started: Promise<void> | undefined;
+  start: () => Promise<void>;
+  resolve: () => void;
+  reject: (err: Error) => void;
+}
+
+/** The folder a run's job file and counts pass through: in the output bucket, apart from the results. */
+export const batchStagingFolder = (serviceId: string, dest: ObjectPath): ObjectPath => ({ bucket: dest.bucket, key: `.atelier-staging/batch/${serviceId}/` });
+
+export class KubeBatch {
+  private readonly waiters = new Map<string, Waiter>();
+  private readonly watch: TrainingJobWatch;
+  private watching: Promise<void> | undefined;
+
+  constructor(
+    private readonly kube: KubeBatchParts,
+    private readonly objects: ObjectStore,
+    private readonly log: Logger,
+  ) {
+    this.watch = kube.watch((id, status) => this.onStatus(id, status));
+  }
+
+  /** Runs the batch on the cluster; its counts, or undefined when it was stopped or left to the next server. */
+  async run(r: KubeBatchRun): Promise<BatchCounts | undefined> {
+    if (!this.kube.credential) throw new Error('the kubernetes executor needs an S3-compatible object store its pods can reach (--object-store s3)');
+    this.watching ??= this.watch.start();
+    await this.watching;
+    const id = r.serviceId;
+    const { dest } = batchPaths(r.config);
+    const at = batchStagingFolder(id, dest);
+    let job: StagedBatch;
+    if (await this.kube.client.jobExists(id)) {
+      job = JSON.parse(await this.objects.readText(at.bucket, `${at.key}${BATCH_JOB_FILE}`, MAX_JSON_BYTES)) as StagedBatch;
+      r.event('normal', `following the Job ${taskObjectName(id)} of the run under way before Atelier restarted`);
+    } else {
+      job = await this.jobOf(r);
+      await this.objects.deletePrefix(at.bucket, at.key);
+      await this.objects.put(at.bucket, `${at.key}${BATCH_JOB_FILE}`, JSON.stringify(job));
+    }
+    let waiter: Waiter | undefined;
+    const ended = new Promise<void>((resolve, reject) =>
+      this.waiters.set(id, (waiter = { seen: false, settled: false, started: undefined, start: () => r.running(), resolve, reject })),
+    );
+    const onAbort = (): void => void this.aborted(r, at);
+    r.signal.addEventListener('abort', onAbort, { once: true });
+    if (r.signal.aborted) onAbort();
+    try {
+      const server = await this.serverOf(r);
+      const objects = batchObjects({
+        taskId: id,
+        projectId: r.projectId,
+        namespace: this.kube.namespace,
+        image: this.kube.atelierImage,
+        command: ['node', IMAGE_ATELIER_BIN, 'batch', 'run', TASK_DIR, String(MODEL_SERVER_PORT)],
+        stagingSecret: taskStagingSecretName(id),
+        env: {},
+        share: BATCH_DRIVER_SHARE,
+        ...(r.placement ?? {}),
+        server: server.container,
+      });
+      const secret = stagingSecretOf(
+        taskStagingSecretName(id),
+        this.kube.namespace,
+        objects.job.metadata?.labels ?? {},
+        this.planOf(at, job, server.modelFolder),
+        this.kube.credential,
+      );
+      const made = await this.kube.client.apply({ ...objects, secret });
+      if (made === 'created')
+        r.event(
+          'normal',
+          `[${r.model.name} ${r.model.version}] created Job ${taskObjectName(id)} (model server image ${server.container.image ?? ''}) in namespace ${this.kube.namespace}`,
+        );
+      if (this.waiters.get(id)?.settled === false) this.watch.follow(id, 1);
+      await ended;
+      // a pod that ended before the watch saw it run still started the run
+      await (waiter!.started ??= waiter!.start());
+    } catch (e) {
+      this.settle(id, e instanceof Error ? e : new Error(String(e)));
+      if (r.signal.aborted) return undefined;
+      await this.kube.client.remove(id).catch(() => false);
+      await this.objects.deletePrefix(at.bucket, at.key).catch(() => 0);
+      throw e;
+    } finally {
+      r.signal.removeEventListener('abort', onAbort);
+    }
+    const counts = (JSON.parse(await this.objects.readText(at.bucket, `${at.key}${BATCH_RESULTS_DIR}/${BATCH_COUNTS_FILE}`, MAX_JSON_BYTES)) as StagedCounts)
+      .counts;
+    await this.kube.client.remove(id);
+    await this.objects.deletePrefix(at.bucket, at.key);
+    return counts;
+  }
+
+  /** Deletes the Jobs of batch runs no longer under way (their service gone, stopped or ended); returns their ids. */
+  async removeOrphans(isActive: (serviceId: string) => Promise<boolean>): Promise<string[]> {
+    return this.kube.client.removeOrphans('batch', async (id) => this.waiters.has(id) || (await isActive(id)));
+  }
+
+  /** Stops watching; runs still waiting end when the runner aborts them, which keeps their Jobs. */
+  async close(): Promise<void> {
+    if (this.watching) await this.watch.stop().catch(() => undefined);
+  }
+
+  private async jobOf(r: KubeBatchRun): Promise<StagedBatch> {
+    const files: ObjectPath[] = [];
+    const readable = new Set<string>();
+    const refused = new Set<string>();
+    for await (const f of r.files()) {
+      files.push(f);
+      if (readable.has(f.bucket) || refused.has(f.bucket)) continue;
+      ((await r.readable(f.bucket)) ? readable : refused).add(f.bucket);
+    }
+    const api = r.model.config.apis[0];
+    const image = isImageModel(r.model);
+    return {
+      config: r.config,
+      api,
+      files,
+      readable: [...readable],
+      workers: r.config.instance_count,
+      ...(r.predictTimeoutMs !== undefined ? { predictTimeoutMs: r.predictTimeoutMs } : {}),
+      // An Image model's image answers its api at the api's own path; Atelier's model server answers at any path.
+      target: image && api ? { path: api.url, tls: api.protocol === 'https' } : {},
+    };
+  }
+
+  /** The model server container as a real-time version's pod runs it, and the model folder it needs staged. */
+  private async serverOf(r: KubeBatchRun): Promise<{ container: V1Container; modelFolder: ObjectPath | undefined }> {
+    const share = flavorAmount(r.config.specification, r.config.custom_spec);
+    if (typeof share === 'string') throw new Error(share);
+    const version = {
+      serviceId: r.serviceId,
+      projectId: r.projectId,
+      namespace: this.kube.namespace,
+      modelId: r.model.id,
+      instanceCount: 1,
+      env: r.config.envs,
+      perInstance: share,
+    };
+    if (isImageModel(r.model)) {
+      const server = imageServerOf(r.model);
+      if (typeof server === 'string') throw new Error(`model ${r.model.id}: ${server}`);
+      const objects = imageVersionObjects({ ...version, image: server.image, ...(server.health ? { health: server.health } : {}) });
+      return { container: objects.deployment.spec!.template.spec!.containers[0]!, modelFolder: undefined };
+    }
+    if (!this.kube.runtimeImage) throw new Error('the kubernetes executor has no runtime image: set --kube-image');
+    const folder = parseSourceLocation(r.model.sourceLocation, `model ${r.model.id} source_location`);
+    const objects = serviceVersionObjects({
+      ...version,
+      image: this.kube.runtimeImage,
+      modelType: r.model.config.model_type,
+      modelName: r.model.name,
+      stagingSecret: taskStagingSecretName(r.serviceId),
+    });
+    return { container: objects.deployment.spec!.template.spec!.containers[0]!, modelFolder: { bucket: folder.bucket, key: `${folder.key}model/` } };
+  }
+
+  private planOf(stage: ObjectPath, job: StagedBatch, modelFolder: ObjectPath | undefined): StagingPlan {
+    const real = this.kube.realBucket;
+    const files = posix.join(TASK_DIR, BATCH_FILES_DIR);
+    const allowed = new Set(job.readable);
+    const places = batchPlaces(job.files.filter((f) => allowed.has(f.bucket))).map((p, i) => ({
+      name: `files-${i}`,
+      bucket: real(p.bucket),
+      key: p.key,
+      dir: batchPlaceDir(files, p),
+    }));
+    const { dest } = batchPaths(job.config);
+    return {
+      ...(modelFolder ? { code: { bucket: real(modelFolder.bucket), key: modelFolder.key, dir: MODEL_DIR } } : {}),
+      inputs: [
+        { name: 'job', bucket: real(stage.bucket), key: `${stage.key}${BATCH_JOB_FILE}`, dir: posix.join(TASK_DIR, posix.dirname(BATCH_JOB_FILE)) },
+        ...places,
+      ],
+      outputs: [
+        { name: 'output', bucket: real(dest.bucket), key: dest.key, dir: batchPlaceDir(posix.join(TASK_DIR, BATCH_OUT_DIR), dest) },
+        { name: 'results', bucket: real(stage.bucket), key: `${stage.key}${BATCH_RESULTS_DIR}/`, dir: posix.join(TASK_DIR, BATCH_RESULTS_DIR) },
+      ],
+    };
+  }
+
+  /** A stop deletes the Job at once; a server that stops leaves it to be adopted. */
+  private async aborted(r: KubeBatchRun, at: ObjectPath): Promise<void> {
+    this.settle(r.serviceId, new Error('stopped'));
+    if (r.detached()) return;
+    await this.kube.client.remove(r.serviceId).catch((err: unknown) => this.log.error({ err, service: r.serviceId }, "removing a batch run's Job failed"));
+    await this.objects.deletePrefix(at.bucket, at.key).catch(() => 0);
+  }
+
+  private settle(id: string, err?: Error): void {
+    const w = this.waiters.get(id);
+    if (!w || w.settled) return;
+    w.settled = true;
+    this.waiters.delete(id);
+    this.watch.unfollow(id);
+    if (err) w.reject(err);
+    else w.resolve();
+  }
+
+  private onStatus(id: string, status: MappedStatus): void {
+    const w = this.waiters.get(id);
+    if (!w) return;
+    if (this.watch.hasJob(id)) w.seen = true;
+    else if (w.seen) return this.settle(id, new Error(`the batch Job ${taskObjectName(id)} was deleted from the cluster`));
+    if (w.started === undefined && status.phase === 'Running')
+      w.started = w.start().catch((err: unknown) => this.log.warn({ err, service: id }, 'recording a batch run as running failed'));
+    if (status.phase === 'Completed') this.settle(id);
+    else if (status.phase === 'Failed') {
+      const reason = status.reason ?? 'its Job failed';
+      void this.logTail(id).then((tail) => this.settle(id, new Error(`the batch pod failed: ${reason}${tail ? `: ${tail}` : ''}`)));
+    }
+  }
+
+  /** The last lines of the batch command's log, where the cluster serves it. */
+  private async logTail(id: string): Promise<string> {
+    const time = (p: V1Pod) => new Date(p.metadata?.creationTimestamp ?? 0).getTime();
+    const pod = this.watch.podsOf(id).sort((a, b) => time(b) - time(a))[0]?.metadata?.name;
+    if (!pod) return '';
+    try {
+      const text = await this.kube.client.podLog(pod, TASK_CONTAINER, 4096);
+      return text.split('\n').filter(Boolean).slice(-3).join(' | ');
+    } catch {
+      return '';
+    }
+  }
+}
