@@ -81,12 +81,34 @@ describe('web console in Chromium', { skip: missing }, () => {
     await page.waitForURL(/\/datasets\/(?!new$)[^/]+$/);
     datasetUrl = page.url();
     await page.getByTestId('dataset-status').getByText('Ready').waitFor({ timeout: 20_000 });
-    await page.locator('.sample-cell img').nth(2).waitFor();
-    // Three thumbnails, each a loaded image (signed preview URLs the server renders).
+    await page.locator('.sample-cell .thumb-sheet').nth(2).waitFor();
+    // Three thumbnails, each a tile of the page's thumbnail sheet (one image the server composes of
+    // the previews), put in the page once the sheet is decoded; no single preview was asked for.
     await page.waitForFunction(() => {
-      const imgs = [...document.querySelectorAll('.sample-cell img')] as HTMLImageElement[];
-      return imgs.length === 3 && imgs.every((i) => i.complete && i.naturalWidth > 0);
+      const tiles = [...document.querySelectorAll<HTMLElement>('.sample-cell .thumb-sheet')];
+      return tiles.length === 3 && tiles.every((e) => e.style.backgroundImage.startsWith('url("blob:'));
     });
+    assert.equal(await page.locator('.sample-cell img').count(), 0);
+    assert.deepEqual((await page.locator('.sample-cell .thumb-sheet').evaluateAll((es) => es.map((e) => e.getAttribute('aria-label')))).sort(), [
+      '1.png',
+      '2.png',
+      '3.png',
+    ]);
+    // Each cell shows its own tile: the middle of what Chromium paints is that sample's colour.
+    for (const [name, rgb] of [
+      ['1.png', [200, 40, 40]],
+      ['2.png', [40, 160, 60]],
+      ['3.png', [40, 80, 200]],
+    ] as const) {
+      const shot = await page.getByRole('img', { name, exact: true }).screenshot();
+      const { data, info } = await sharp(shot).raw().toBuffer({ resolveWithObject: true });
+      const at = (Math.floor(info.height / 2) * info.width + Math.floor(info.width / 2)) * info.channels;
+      const got = [data[at]!, data[at + 1]!, data[at + 2]!];
+      assert.ok(
+        got.every((v, k) => Math.abs(v - rgb[k]!) <= 24),
+        `${name}: painted ${got.join(',')}, want ${rgb.join(',')}`,
+      );
+    }
     await record('dataset-samples');
     // The charts count the samples; a state filter goes into the URL and narrows the grid.
     await page.getByRole('img', { name: /Samples by state: Labeled 0, Not labeled 3, To confirm 0/ }).waitFor();
@@ -96,12 +118,13 @@ describe('web console in Chromium', { skip: missing }, () => {
     await page.reload();
     await page.getByText('No samples match.').waitFor();
     await page.getByLabel('State', { exact: true }).selectOption('__NONE__');
-    await page.locator('.sample-cell img').nth(2).waitFor();
+    await page.locator('.sample-cell .thumb-sheet').nth(2).waitFor();
     await page.getByLabel('File name (exact)').fill('2.png');
     await page.getByRole('button', { name: 'Search' }).click();
     await page.waitForURL(/[?&]name=2\.png/);
     await page.waitForFunction(() => document.querySelectorAll('.sample-cell').length === 1);
-    assert.equal(await page.locator('.sample-cell img').getAttribute('alt'), '2.png');
+    await page.locator('.sample-cell .thumb-sheet').waitFor();
+    assert.equal(await page.locator('.sample-cell .thumb-sheet').getAttribute('aria-label'), '2.png');
     await page.goto(datasetUrl);
 
     await page.getByRole('link', { name: '← Datasets' }).click();

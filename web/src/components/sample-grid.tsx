@@ -11,12 +11,15 @@ import { useQueries, useQuery } from '@tanstack/react-query';
 import { api, unwrap } from '../api/client.ts';
 import type { operations, paths } from '../api/schema.ts';
 import { ErrorNote } from './error-note.tsx';
+import { hasPreview, tileStyle, usePageSheets, useSheetUrlsFreed, type PageSheet } from './sample-sheet.ts';
 import './sample-grid.css';
 
 export const GRID_PAGE = 100;
 const CELL_WIDTH = 160;
 const GAP = 12;
 const ROW_HEIGHT = 176;
+/** The height of a cell's image (the CSS's .sample-cell img). */
+const THUMB_HEIGHT = 120;
 /** Left and right padding of the rows in the scroller (the CSS's .sample-row inset). */
 const INSET = 8;
 /** Rows rendered above and below the view. */
@@ -81,6 +84,9 @@ const GridRow = memo(function GridRow(props: {
   images: boolean;
   a?: SamplePage;
   b?: SamplePage;
+  /** The sheets of pages a and b: undefined while asked for, null when there is none (failed, or not asked yet). */
+  sheetA?: PageSheet | null;
+  sheetB?: PageSheet | null;
 }) {
   const { row, cols, total } = props;
   const firstPage = Math.floor((row * cols) / GRID_PAGE);
@@ -94,14 +100,21 @@ const GridRow = memo(function GridRow(props: {
       {Array.from({ length: cols }, (_, c) => row * cols + c)
         .filter((i) => i < total)
         .map((i) => {
-          const s = (Math.floor(i / GRID_PAGE) === firstPage ? props.a : props.b)?.samples?.[i % GRID_PAGE];
+          const onFirst = Math.floor(i / GRID_PAGE) === firstPage;
+          const s = (onFirst ? props.a : props.b)?.samples?.[i % GRID_PAGE];
+          const sheet = onFirst ? props.sheetA : props.sheetB;
+          const tile = sheet && s?.sample_id !== undefined ? sheet.tiles.get(s.sample_id) : undefined;
+          let thumb = <div className="thumb-slot" />;
+          if (hasPreview(s) && sheet && tile !== undefined) {
+            thumb = <div className="thumb-sheet" role="img" aria-label={s?.sample_name ?? ''} style={tileStyle(sheet, tile)} />;
+          } else if (hasPreview(s) && sheet === undefined) {
+            thumb = <div className="thumb-slot" data-pending="" />;
+          } else if (hasPreview(s) && props.images) {
+            thumb = <img src={s?.source} alt={s?.sample_name ?? ''} decoding="async" />;
+          }
           return (
             <div role="listitem" key={i} className="sample-cell" aria-busy={s ? undefined : true}>
-              {s?.sample_type === 0 && s.source && props.images ? (
-                <img src={s.source} alt={s.sample_name ?? ''} decoding="async" />
-              ) : (
-                <div className="thumb-slot" />
-              )}
+              {thumb}
               <div className="caption">
                 {s ? s.sample_name : '…'}
                 {s?.labels && s.labels.length > 0 ? <div className="muted">{s.labels.map((l) => l.name).join(', ')}</div> : null}
@@ -184,6 +197,10 @@ function useInViewFirst(slide: RefObject<HTMLDivElement | null>, scrolling: bool
     const el = slide.current;
     if (scrolling || !el) return;
     const cells = [...el.querySelectorAll<HTMLElement>('.sample-row[data-in-view] .sample-cell')];
+    if (el.querySelector('.sample-row[data-in-view] .thumb-slot[data-pending]')) {
+      setReady(false);
+      return;
+    }
     const pending = [...el.querySelectorAll<HTMLImageElement>('.sample-row[data-in-view] img')].filter((img) => !img.complete);
     if (cells.some((c) => c.getAttribute('aria-busy') === 'true') || pending.length > 0) setReady(false);
     if (cells.some((c) => c.getAttribute('aria-busy') === 'true')) return;
@@ -236,16 +253,42 @@ export function SampleGrid(props: { projectId: string; datasetId: string; filter
   const aroundList = pageNumbers.filter((p) => !seen(p));
   const inView = useQueries({ queries: viewList.map((p) => ({ ...pageQuery(projectId, datasetId, filter, p), enabled: p > 0 && !scrolling })) });
   const viewReady = viewList.every((p, i) => (p === 0 ? head.data : inView[i]?.data) !== undefined);
+  // The sheets of the view's pages are asked for with their pages; those of the pages around, once these are in.
+  useSheetUrlsFreed();
+  const cellWidth = (box.width - 2 * INSET - (cols - 1) * GAP) / cols;
+  /** A cell's image box: the cell's width less its 1px borders, THUMB_HEIGHT high. */
+  const tile = { width: Math.max(16, Math.ceil(cellWidth - 2)), height: THUMB_HEIGHT };
+  const viewSheets = usePageSheets(
+    projectId,
+    datasetId,
+    viewList.map((page, i) => ({ page, data: page === 0 ? head.data : inView[i]?.data })),
+    tile,
+    !scrolling,
+  );
   const aroundImages = useInViewFirst(
     slide,
     scrolling,
-    `${range.viewFirst}:${range.viewLast}:${head.dataUpdatedAt}:${inView.map((p) => p.dataUpdatedAt).join()}`,
+    `${range.viewFirst}:${range.viewLast}:${head.dataUpdatedAt}:${inView.map((p) => p.dataUpdatedAt).join()}:${[...viewSheets.values()].map((v) => `${v.updated}${v.failed ? 'x' : ''}`).join()}`,
   );
   const around = useQueries({
     queries: aroundList.map((p) => ({ ...pageQuery(projectId, datasetId, filter, p), enabled: p > 0 && !scrolling && viewReady && aroundImages })),
   });
   const pages = [...inView, ...around];
   const pageData = (p: number) => (p === 0 ? head.data : seen(p) ? inView[viewList.indexOf(p)]?.data : around[aroundList.indexOf(p)]?.data);
+  const aroundSheets = usePageSheets(
+    projectId,
+    datasetId,
+    aroundList.map((page) => ({ page, data: pageData(page) })),
+    tile,
+    !scrolling,
+  );
+  /** A page's sheet; undefined while it is (or will be) asked for, null when the cells show their own previews. */
+  const sheetOf = (p: number): PageSheet | null | undefined => {
+    const got = viewSheets.get(p) ?? aroundSheets.get(p);
+    if (got?.sheet) return got.sheet;
+    if (got?.failed || !pageData(p)?.samples?.some(hasPreview)) return null;
+    return undefined;
+  };
   const failed = head.error ?? pages.find((p) => p.error)?.error;
 
   if (head.isPending) return <p className="muted">Loading samples…</p>;
@@ -271,6 +314,8 @@ export function SampleGrid(props: { projectId: string; datasetId: string; filter
                   images={aroundImages || (row >= range.viewFirst && row <= range.viewLast)}
                   a={pageData(Math.floor((row * cols) / GRID_PAGE))}
                   b={pageData(Math.floor((row * cols + cols - 1) / GRID_PAGE))}
+                  sheetA={sheetOf(Math.floor((row * cols) / GRID_PAGE))}
+                  sheetB={sheetOf(Math.floor((row * cols + cols - 1) / GRID_PAGE))}
                 />
               ))}
             </div>

@@ -5,9 +5,6 @@ import { routeOf } from '#src/http/operation-route.ts';
 import { sampleOperations as ops } from '../operations.ts';
 import type { SampleSheets } from '../sample-sheet.ts';
 
-/** How long a browser may keep a sheet without asking again (then it revalidates with its ETag). */
-const SHEET_MAX_AGE_SECONDS = 300;
-
 export const sheetRoutes: FastifyPluginAsyncTypebox<{ sheets: SampleSheets }> = async (app, { sheets }) => {
   app.route({
     ...routeOf(ops.GetSampleSheet),
@@ -15,7 +12,11 @@ export const sheetRoutes: FastifyPluginAsyncTypebox<{ sheets: SampleSheets }> = 
       const ifNoneMatch = req.headers['if-none-match'];
       const sheet = await sheets.sheet(principal(req).projectId, req.params.dataset_id, req.query, ifNoneMatch);
       // The body is a JPEG, not a JSON document of the response schemas (those are the errors').
-      const raw = (reply as FastifyReply).headers({ etag: sheet.etag, 'cache-control': `private, max-age=${SHEET_MAX_AGE_SECONDS}` });
+      const raw = (reply as FastifyReply).headers({
+        etag: sheet.etag,
+        // Kept by the browser and asked again with its ETag each time: composed again only when an object changed.
+        'cache-control': 'private, no-cache',
+      });
       if (!sheet.data) return raw.code(304).send();
       return raw
         .code(200)
