@@ -19,7 +19,7 @@ import type { ObjectStore } from '#src/storage/object-store.ts';
 import type { JobExecutor } from './job-executor.ts';
 import { taskNames, type JobLayout } from './job-layout.ts';
 import { KubeJobMetrics, type KubeJobUsage } from './kube-job-metrics.ts';
-import { kubeJobWorkload, type KubeJobSettings } from './kube-job-workload.ts';
+import { KUBE_SEARCH_UNAVAILABLE, kubeJobWorkload, type KubeJobSettings } from './kube-job-workload.ts';
 import { exportJobLogs } from './log-export.ts';
 import { ACTIVE_PHASES, type TrainingJobStore } from './store.ts';
 import type { TrainingJobRow } from './tables.ts';
@@ -184,6 +184,8 @@ export class KubeJobRunner implements JobExecutor {
 
   private async launch(row: TrainingJobRow): Promise<void> {
     await this.startWatch();
+    // A search queued before (created on the local executor): one run with the base parameters would be no search.
+    if (row.search) throw new Error(KUBE_SEARCH_UNAVAILABLE);
     const { workload, plan } = await kubeJobWorkload(row, this.kube, this.buckets);
     if (!this.kube.credential) throw new Error('the kubernetes executor needs an S3-compatible object store its pods can reach (--object-store s3)');
     const objects = trainingJobObjects(workload);

@@ -46,6 +46,18 @@ export function checkKubeLocalDirs(algorithm: { inputs?: { local_dir?: string }[
   }
 }
 
+/** Why a hyperparameter search cannot run here: its trial loop exists on the local executor only. */
+export const KUBE_SEARCH_UNAVAILABLE =
+  'hyperparameter search is not available on the kubernetes executor (its trials run on the local executor only); create the job without auto_search';
+
+/**
+ * Refuses (400) a search on this executor rather than running the job once with its base parameters and calling that a
+ * search: nothing is stored.
+ */
+export function checkKubeAutoSearch(algorithm: { policies?: { auto_search?: unknown } } | undefined): void {
+  if (algorithm?.policies?.auto_search !== undefined) throw errors.badParam(`body.algorithm.policies.auto_search: ${KUBE_SEARCH_UNAVAILABLE}`);
+}
+
 /** A channel's folder in the pod: its local_dir, else its folder under JOB_DIR. */
 function channelDir(kind: 'inputs' | 'outputs', name: string, localDir: string | undefined, extra: string[]): string {
   const dir = localDir?.replace(/\/+$/, '') || kubeChannelDir(kind, name);
