@@ -11,7 +11,7 @@ import { useQueries, useQuery } from '@tanstack/react-query';
 import { api, unwrap } from '../api/client.ts';
 import type { operations, paths } from '../api/schema.ts';
 import { ErrorNote } from './error-note.tsx';
-import { hasPreview, tileStyle, usePageSheets, useSheetUrlsFreed, type PageSheet } from './sample-sheet.ts';
+import { hasPreview, SHEET_CELLS, tileStyle, useBlockSheets, useSheetUrlsFreed, type PageSheet, type Sample } from './sample-sheet.ts';
 import './sample-grid.css';
 
 export const GRID_PAGE = 100;
@@ -84,9 +84,8 @@ const GridRow = memo(function GridRow(props: {
   images: boolean;
   a?: SamplePage;
   b?: SamplePage;
-  /** The sheets of pages a and b: undefined while asked for, null when there is none (failed, or not asked yet). */
-  sheetA?: PageSheet | null;
-  sheetB?: PageSheet | null;
+  /** The sheet of the row's block: undefined while it is (or will be) asked for, null when the cells show their own previews. */
+  sheet?: PageSheet | null;
 }) {
   const { row, cols, total } = props;
   const firstPage = Math.floor((row * cols) / GRID_PAGE);
@@ -100,9 +99,8 @@ const GridRow = memo(function GridRow(props: {
       {Array.from({ length: cols }, (_, c) => row * cols + c)
         .filter((i) => i < total)
         .map((i) => {
-          const onFirst = Math.floor(i / GRID_PAGE) === firstPage;
-          const s = (onFirst ? props.a : props.b)?.samples?.[i % GRID_PAGE];
-          const sheet = onFirst ? props.sheetA : props.sheetB;
+          const s = (Math.floor(i / GRID_PAGE) === firstPage ? props.a : props.b)?.samples?.[i % GRID_PAGE];
+          const sheet = props.sheet;
           const tile = sheet && s?.sample_id !== undefined ? sheet.tiles.get(s.sample_id) : undefined;
           let thumb = <div className="thumb-slot" />;
           if (hasPreview(s) && sheet && tile !== undefined) {
@@ -253,17 +251,29 @@ export function SampleGrid(props: { projectId: string; datasetId: string; filter
   const aroundList = pageNumbers.filter((p) => !seen(p));
   const inView = useQueries({ queries: viewList.map((p) => ({ ...pageQuery(projectId, datasetId, filter, p), enabled: p > 0 && !scrolling })) });
   const viewReady = viewList.every((p, i) => (p === 0 ? head.data : inView[i]?.data) !== undefined);
-  // The sheets of the view's pages are asked for with their pages; those of the pages around, once these are in.
+  // The thumbnails come in sheets of a block of rows each: those of the blocks holding rows in view
+  // once their pages are in, the others once the view's have loaded.
   useSheetUrlsFreed();
   const cellWidth = (box.width - 2 * INSET - (cols - 1) * GAP) / cols;
   /** A cell's image box: the cell's width less its 1px borders, THUMB_HEIGHT high. */
   const tile = { width: Math.max(16, Math.ceil(cellWidth - 2)), height: THUMB_HEIGHT };
-  const viewSheets = usePageSheets(
+  const blockRows = Math.max(1, Math.floor(SHEET_CELLS / cols));
+  const firstBlock = Math.floor(range.first / blockRows);
+  const blockNumbers = Array.from({ length: Math.max(0, Math.floor(range.last / blockRows) - firstBlock + 1) }, (_, i) => firstBlock + i);
+  const viewBlocks = blockNumbers.filter((b) => (b + 1) * blockRows - 1 >= range.viewFirst && b * blockRows <= range.viewLast);
+  const aroundBlocks = blockNumbers.filter((b) => !viewBlocks.includes(b));
+  const viewPageData = (p: number) => (p === 0 ? head.data : inView[viewList.indexOf(p)]?.data);
+  /** The samples of a block's cells, from the pages `pageOf` has (undefined for a cell whose page is not in). */
+  const blockSamples = (b: number, pageOf: (p: number) => SamplePage | undefined): Array<Sample | undefined> => {
+    const from = b * blockRows * cols;
+    const to = Math.min(total, (b + 1) * blockRows * cols);
+    return Array.from({ length: Math.max(0, to - from) }, (_, k) => pageOf(Math.floor((from + k) / GRID_PAGE))?.samples?.[(from + k) % GRID_PAGE]);
+  };
+  const viewSheets = useBlockSheets(
     projectId,
     datasetId,
-    viewList.map((page, i) => ({ page, data: page === 0 ? head.data : inView[i]?.data })),
+    viewBlocks.map((block) => ({ block, samples: blockSamples(block, viewPageData), enabled: !scrolling && viewReady })),
     tile,
-    !scrolling,
   );
   const aroundImages = useInViewFirst(
     slide,
@@ -275,19 +285,20 @@ export function SampleGrid(props: { projectId: string; datasetId: string; filter
   });
   const pages = [...inView, ...around];
   const pageData = (p: number) => (p === 0 ? head.data : seen(p) ? inView[viewList.indexOf(p)]?.data : around[aroundList.indexOf(p)]?.data);
-  const aroundSheets = usePageSheets(
+  const aroundSheets = useBlockSheets(
     projectId,
     datasetId,
-    aroundList.map((page) => ({ page, data: pageData(page) })),
+    aroundBlocks.map((block) => ({ block, samples: blockSamples(block, pageData), enabled: !scrolling && viewReady && aroundImages })),
     tile,
-    !scrolling,
   );
-  /** A page's sheet; undefined while it is (or will be) asked for, null when the cells show their own previews. */
-  const sheetOf = (p: number): PageSheet | null | undefined => {
-    const got = viewSheets.get(p) ?? aroundSheets.get(p);
+  /** A row's sheet; undefined while it is (or will be) asked for, null when its cells show their own previews. */
+  const sheetOf = (row: number): PageSheet | null | undefined => {
+    const block = Math.floor(row / blockRows);
+    const got = viewSheets.get(block) ?? aroundSheets.get(block);
     if (got?.sheet) return got.sheet;
-    if (got?.failed || !pageData(p)?.samples?.some(hasPreview)) return null;
-    return undefined;
+    if (got?.failed) return null;
+    const cells = blockSamples(block, pageData);
+    return cells.some(hasPreview) ? undefined : null;
   };
   const failed = head.error ?? pages.find((p) => p.error)?.error;
 
@@ -314,8 +325,7 @@ export function SampleGrid(props: { projectId: string; datasetId: string; filter
                   images={aroundImages || (row >= range.viewFirst && row <= range.viewLast)}
                   a={pageData(Math.floor((row * cols) / GRID_PAGE))}
                   b={pageData(Math.floor((row * cols + cols - 1) / GRID_PAGE))}
-                  sheetA={sheetOf(Math.floor((row * cols) / GRID_PAGE))}
-                  sheetB={sheetOf(Math.floor((row * cols + cols - 1) / GRID_PAGE))}
+                  sheet={sheetOf(row)}
                 />
               ))}
             </div>

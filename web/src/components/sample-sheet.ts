@@ -1,15 +1,18 @@
-// The thumbnails of a page of samples as one image (GetSampleSheet): one request and one decode for
-// up to 100 cells, where single previews cost one each and browsers load only 6 at a time from one
-// host. A cell shows its tile of the sheet; a sample the sheet left blank (or a sheet that failed)
-// falls back to the sample's own preview URL.
+// The thumbnails of a block of the grid's rows as one image (GetSampleSheet): one request and one
+// decode for a few rows of cells, where single previews cost one each and browsers load only 6 at a
+// time from one host. Blocks are small (SHEET_CELLS) so the blocks a view touches cover little more
+// than the view: a sheet's previews not made yet are made before it answers. A cell shows its tile
+// of the sheet; a sample the sheet left blank (or a sheet that failed) falls back to its own preview URL.
 import { useEffect } from 'react';
 import { useQueries, useQueryClient } from '@tanstack/react-query';
 import { api } from '../api/client.ts';
 import type { operations } from '../api/schema.ts';
 
 type SamplePage = operations['ListSamples']['responses'][200]['content']['application/json'];
-type Sample = NonNullable<SamplePage['samples']>[number];
+export type Sample = NonNullable<SamplePage['samples']>[number];
 
+/** About how many cells a block's sheet holds (whole rows of them). */
+export const SHEET_CELLS = 18;
 /** The sheet's tiles are cut at most this many pixels a side (the server's bound). */
 const MAX_TILE_PIXELS = 320;
 
@@ -27,8 +30,8 @@ export interface PageSheet {
 /** Samples shown as images: those a preview is made for. */
 export const hasPreview = (s: Sample | undefined): boolean => s?.sample_type === 0 && Boolean(s.source);
 
-function sheetQuery(projectId: string, datasetId: string, page: SamplePage | undefined, width: number, height: number, enabled: boolean) {
-  const ids = (page?.samples ?? []).filter(hasPreview).map((s) => s.sample_id ?? '');
+function sheetQuery(projectId: string, datasetId: string, samples: ReadonlyArray<Sample | undefined>, width: number, height: number, enabled: boolean) {
+  const ids = samples.filter(hasPreview).map((s) => s?.sample_id ?? '');
   const scale = Math.min(window.devicePixelRatio || 1, MAX_TILE_PIXELS / width, MAX_TILE_PIXELS / height);
   return {
     queryKey: ['sample-sheet', projectId, datasetId, ids.join(','), width, height, scale],
@@ -84,16 +87,15 @@ export interface SheetState {
   updated: number;
 }
 
-/** The sheets of `pages` (by page number), asked for once `enabled`. */
-export function usePageSheets(
+/** The sheets of `blocks` (by block number): each of the samples of its cells that are loaded, asked for once `enabled`. */
+export function useBlockSheets(
   projectId: string,
   datasetId: string,
-  pages: Array<{ page: number; data: SamplePage | undefined }>,
+  blocks: Array<{ block: number; samples: ReadonlyArray<Sample | undefined>; enabled: boolean }>,
   tile: { width: number; height: number },
-  enabled: boolean,
 ): Map<number, SheetState> {
-  const results = useQueries({ queries: pages.map((p) => sheetQuery(projectId, datasetId, p.data, tile.width, tile.height, enabled && p.data !== undefined)) });
-  return new Map(pages.map((p, i) => [p.page, { sheet: results[i]?.data, failed: results[i]?.isError ?? false, updated: results[i]?.dataUpdatedAt ?? 0 }]));
+  const results = useQueries({ queries: blocks.map((b) => sheetQuery(projectId, datasetId, b.samples, tile.width, tile.height, b.enabled)) });
+  return new Map(blocks.map((b, i) => [b.block, { sheet: results[i]?.data, failed: results[i]?.isError ?? false, updated: results[i]?.dataUpdatedAt ?? 0 }]));
 }
 
 /** The style that shows tile `i` of a sheet in a box of the tile's size. */
