@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { resolve, join } from 'node:path';
 import type { ObjectStoreConfig } from '#src/storage/config.ts';
 
@@ -60,7 +61,14 @@ export interface Config {
   /** Where training jobs' nodes run: processes on this host, or pods of a Kubernetes cluster. */
   executor: 'local' | 'kubernetes';
   /** The Kubernetes executor's cluster: its kubeconfig (empty: in-cluster, then $KUBECONFIG), namespace (empty: the context's) and default image. */
-  kube: { configPath: string; namespace: string; image: string; atelierImage: string };
+  kube: {
+    configPath: string;
+    namespace: string;
+    image: string;
+    atelierImage: string;
+    /** CIDRs the workloads' NetworkPolicies close (the database's address among them when its URL has one). */
+    closedNetworks: string[];
+  };
   /** The port Jupyter listens on in a notebook's pod on the kubernetes executor. */
   kubeNotebookPort: number;
 }
@@ -192,6 +200,13 @@ export const settings = [
     default: 'atelier:latest',
   },
   { flag: 'kube-notebook-port', env: 'ATELIER_KUBE_NOTEBOOK_PORT', about: "port of Jupyter in a notebook's pod (kubernetes executor)", default: '8888' },
+  {
+    flag: 'kube-closed-networks',
+    env: 'ATELIER_KUBE_CLOSED_NETWORKS',
+    about:
+      "CIDRs the workloads' pods may not reach, comma separated (kubernetes executor): the database's network when its URL names a host, the cluster's pod network; a database URL with an IP address closes that address by itself",
+    default: '',
+  },
 ] as const;
 
 export type SettingName = (typeof settings)[number]['flag'];
@@ -237,6 +252,25 @@ function mailSetting(name: string, raw: string, shape: RegExp): string {
   // The value is not echoed: an SMTP URL may hold a password.
   if (/[\r\n]/.test(raw) || !shape.test(raw)) throw new ConfigError(`${name} is malformed (want ${shape.source})`);
   return raw;
+}
+
+/** The CIDRs given (each checked), and the database's address when its URL names one. */
+function closedNetworks(cidrs: string[], databaseUrl: string): string[] {
+  for (const c of cidrs) {
+    const [address = '', prefix = '', ...rest] = c.split('/');
+    const family = isIP(address);
+    const bits = Number(prefix);
+    if (!family || rest.length > 0 || !/^\d{1,3}$/.test(prefix) || bits > (family === 4 ? 32 : 128))
+      throw new ConfigError(`kube closed networks: ${c} is not an address/prefix CIDR`);
+  }
+  let host = '';
+  try {
+    if (/^postgres(ql)?:/.test(databaseUrl)) host = new URL(databaseUrl).hostname.replace(/^\[(.*)\]$/, '$1');
+  } catch {
+    // a malformed URL is refused where the database is opened
+  }
+  const family = isIP(host);
+  return family ? [...cidrs, `${host}/${family === 4 ? 32 : 128}`] : cidrs;
 }
 
 function list(raw: string): string[] {
@@ -328,7 +362,13 @@ export function loadConfig(env: Env = process.env, flags: Partial<Record<Setting
     },
     learner: { python: get('learning-python'), pauseSeconds: integer('learner pause', get('learner-pause'), 0, 3600) },
     executor: oneOf('executor', get('executor'), ['local', 'kubernetes'] as const),
-    kube: { configPath: get('kube-config'), namespace: get('kube-namespace'), image: get('kube-image'), atelierImage: get('kube-atelier-image') },
+    kube: {
+      configPath: get('kube-config'),
+      namespace: get('kube-namespace'),
+      image: get('kube-image'),
+      atelierImage: get('kube-atelier-image'),
+      closedNetworks: closedNetworks(list(get('kube-closed-networks')), databaseUrl),
+    },
     kubeNotebookPort: integer('kube notebook port', get('kube-notebook-port'), 1, 65535),
   };
 }

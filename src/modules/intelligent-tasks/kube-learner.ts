@@ -41,6 +41,8 @@ export interface KubeLearnerParts {
   watch: (onStatus: (taskId: string, status: MappedStatus) => void) => TrainingJobWatch;
   /** The learner's time limit (activeDeadlineSeconds); none when undefined. */
   deadlineSeconds?: number;
+  /** CIDRs the pods' NetworkPolicy closes (--kube-closed-networks, the database's address). */
+  closedNetworks: string[];
 }
 
 interface Waiter {
@@ -101,6 +103,7 @@ export class KubeLearner implements Learner {
       taskId: task.taskId,
       projectId: task.projectId,
       namespace: this.kube.namespace,
+      closedNetworks: this.kube.closedNetworks,
       type: 'intelligent',
       image: this.kube.image,
       command: ['python3', IMAGE_LEARNER, LEARNER_IN, LEARNER_OUT],

@@ -32,6 +32,7 @@ function kubeLearner(deps: IntelligentTaskDeps, log: Logger): KubeLearner {
   return new KubeLearner(
     {
       namespace: target.namespace,
+      closedNetworks: deps.config.kube.closedNetworks,
       image: deps.config.kube.image,
       realBucket: realBucketOf(deps.config),
       credential: storeCredential(deps.config),

@@ -25,6 +25,8 @@ export interface KubeNotebookSettings {
   image: string;
   /** The port Jupyter listens on in the pod. */
   port: number;
+  /** CIDRs the pods' NetworkPolicy closes (--kube-closed-networks, the database's address). */
+  closedNetworks: string[];
 }
 
 type EngineArgs = ConstructorParameters<typeof NotebookEngine>;
@@ -135,6 +137,7 @@ export class KubeNotebookEngine extends NotebookEngine {
       env: {},
       share: { cpu: row.cpu, memoryMb: row.memory_mb },
       port: this.kube.port,
+      closedNetworks: this.kube.closedNetworks,
       // a notebook of a dedicated pool runs on the pool's nodes, counted by the pool's quota
       ...(row.pool_name ? poolPlacement(row.pool_name) : {}),
     });

@@ -38,7 +38,15 @@ export function notebooksModule(deps: NotebooksDeps): FamilyModule & { notebooks
   // The executor setting says where instances run: Jupyter processes on this host, or StatefulSets of the cluster.
   const engine =
     deps.config.executor === 'kubernetes'
-      ? new KubeNotebookEngine({ target: kubeTarget(deps.config), image: deps.config.kube.image, port: deps.config.kubeNotebookPort }, ...args)
+      ? new KubeNotebookEngine(
+          {
+            target: kubeTarget(deps.config),
+            image: deps.config.kube.image,
+            port: deps.config.kubeNotebookPort,
+            closedNetworks: deps.config.kube.closedNetworks,
+          },
+          ...args,
+        )
       : new NotebookEngine(...args);
   // On the cluster, flavors and the public pool follow the cluster's nodes once they are listed (register).
   const flavors = notebookFlavors(deps.localPool);

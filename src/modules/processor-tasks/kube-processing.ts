@@ -39,6 +39,8 @@ export interface KubeProcessingParts {
   client: TaskJobClient;
   /** Made with the status callback; follows the Jobs of tasks. */
   watch: (onStatus: (id: string, status: MappedStatus) => void) => TrainingJobWatch;
+  /** CIDRs the pods' NetworkPolicy closes (--kube-closed-networks, the database's address). */
+  closedNetworks: string[];
 }
 
 export interface KubeVersionRun {
@@ -116,6 +118,7 @@ export class KubeProcessing {
         taskId: id,
         projectId: v.projectId,
         namespace: this.kube.namespace,
+        closedNetworks: this.kube.closedNetworks,
         type: 'processing',
         image: this.kube.image,
         command: ['node', IMAGE_ATELIER_BIN, 'process', 'run', TASK_DIR],

@@ -28,6 +28,7 @@ function kubeProcessing(deps: ProcessorTasksDeps, log: Logger): KubeProcessing {
   return new KubeProcessing(
     {
       namespace: target.namespace,
+      closedNetworks: deps.config.kube.closedNetworks,
       image: deps.config.kube.atelierImage,
       realBucket: realBucketOf(deps.config),
       credential: storeCredential(deps.config),

@@ -6,9 +6,9 @@
 // the instance by its labels and deletes orphans, and an OOM-killed pod makes it ERROR; delete removes everything; another project sees nothing.
 import assert from 'node:assert/strict';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { isIP, type AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { AppsV1Api, CoreV1Api, type V1Pod } from '@kubernetes/client-node';
+import { AppsV1Api, CoreV1Api, NetworkingV1Api, type V1Pod } from '@kubernetes/client-node';
 import type { AtelierClient } from '#src/client/index.ts';
 import type { AtelierApp } from '#src/app.ts';
 import { resourceSelector } from '#src/runtime/kubernetes/labels.ts';
@@ -22,6 +22,8 @@ import { registerNode, settlePod, type PodOutcome } from './test-kubelet.ts';
 const NS = 'atelier-notebooks';
 const IMAGE = 'registry.example/atelier-notebook:1';
 const ORPHAN = 'bbbbbbbb-0000-4000-8000-000000000002';
+/** The cluster's pod network, closed to the workloads (--kube-closed-networks). */
+const POD_NETWORK = '10.244.0.0/16';
 
 type Notebook = Awaited<ReturnType<AtelierClient['notebooks']['get']>>;
 
@@ -56,6 +58,7 @@ describe('notebooks on the kubernetes executor', { skip: kubeTestServerSkip() },
       ATELIER_KUBE_NAMESPACE: NS,
       ATELIER_KUBE_IMAGE: IMAGE,
       ATELIER_KUBE_NOTEBOOK_PORT: String((jupyter.address() as AddressInfo).port),
+      ATELIER_KUBE_CLOSED_NETWORKS: POD_NETWORK,
     });
     app = t.atelier;
     client = t.client;
@@ -125,6 +128,11 @@ describe('notebooks on the kubernetes executor', { skip: kubeTestServerSkip() },
     assert.equal(set.spec?.template.spec?.containers[0]?.image, IMAGE, 'the --kube-image runs');
     const service = await core.readNamespacedService({ name: name(id), namespace: NS });
     assert.equal(service.spec?.clusterIP, 'None');
+    // The pods reach neither the closed networks nor the database, whose URL names its address.
+    const policy = await kube.kc.makeApiClient(NetworkingV1Api).readNamespacedNetworkPolicy({ name: name(id), namespace: NS });
+    const closed = policy.spec?.egress?.flatMap((e) => e.to ?? []).flatMap((to) => to.ipBlock?.except ?? []);
+    const db = /^postgres/.test(t.config.databaseUrl) ? new URL(t.config.databaseUrl).hostname : '';
+    assert.deepEqual(closed, [POD_NETWORK, ...(isIP(db) === 4 ? [`${db}/32`] : [])]);
     const claim = await until('the claim', () => claimOf(id));
     assert.equal(claim.spec?.resources?.requests?.storage, '7Gi');
     assert.equal((await client.notebooks.get(id)).status, 'STARTING');
