@@ -11,7 +11,7 @@ import { parseSourceLocation, type DeployableModel } from '#src/modules/models/i
 import { batchObjects } from '#src/runtime/kubernetes/batch-manifest.ts';
 import type { MappedStatus } from '#src/runtime/kubernetes/job-status.ts';
 import { imageVersionObjects } from '#src/runtime/kubernetes/image-service-manifest.ts';
-import { MODEL_DIR, MODEL_SERVER_PORT, serviceVersionObjects } from '#src/runtime/kubernetes/service-manifest.ts';
+import { MODEL_CONTAINER, MODEL_DIR, MODEL_SERVER_PORT, serviceVersionObjects } from '#src/runtime/kubernetes/service-manifest.ts';
 import { TASK_CONTAINER, TASK_DIR, taskObjectName } from '#src/runtime/kubernetes/task-manifest.ts';
 import { taskStagingSecretName, type TaskJobClient } from '#src/runtime/kubernetes/task-objects.ts';
 import { stagingSecretOf, type StagingPlan, type StoreCredential } from '#src/runtime/kubernetes/training-job-staging.ts';
@@ -40,6 +40,31 @@ const IMAGE_ATELIER_BIN = '/app/bin/atelier.mjs';
 /** What the batch command itself asks for besides the model server: it only reads files and makes requests. */
 export const BATCH_DRIVER_SHARE = { cpu: 0.5, memoryMb: 512 };
 const MAX_JSON_BYTES = 64 * 1024 * 1024;
+/** How often a waiting run looks at its pod in the watch's cache for a model server that cannot run. */
+const SERVER_CHECK_MS = 2000;
+/** Waiting reasons of the model server after which it never runs without a change to the model. */
+const SERVER_FAILURES = new Set([
+  'ErrImagePull',
+  'ImagePullBackOff',
+  'InvalidImageName',
+  'ErrImageNeverPull',
+  'CreateContainerConfigError',
+  'CreateContainerError',
+  'RunContainerError',
+  'CrashLoopBackOff',
+]);
+
+/** Why the model server sidecar of a batch pod cannot run, or undefined while it can (or has not tried). */
+export function serverFailure(pod: V1Pod): string | undefined {
+  const s = pod.status?.initContainerStatuses?.find((c) => c.name === MODEL_CONTAINER);
+  const waiting = s?.state?.waiting;
+  if (!s || !waiting?.reason || !SERVER_FAILURES.has(waiting.reason)) return undefined;
+  if (waiting.reason === 'CrashLoopBackOff') {
+    const code = s.lastState?.terminated?.exitCode;
+    return `the model server keeps exiting (CrashLoopBackOff${code !== undefined ? `, last exit code ${code}` : ''})`;
+  }
+  return `the model server's image ${s.image ?? ''} cannot run (${waiting.reason}): ${waiting.message ?? ''}`.trim();
+}
 
 export interface KubeBatchParts {
   namespace: string;
@@ -154,7 +179,9 @@ export class KubeBatch {
           `[${r.model.name} ${r.model.version}] created Job ${taskObjectName(id)} (model server image ${server.container.image ?? ''}) in namespace ${this.kube.namespace}`,
         );
       if (this.waiters.get(id)?.settled === false) this.watch.follow(id, 1);
-      await ended;
+      // A sidecar that cannot start leaves the Job's own status as it was: its pod is looked at in the watch's cache.
+      const checker = setInterval(() => this.checkServer(id), SERVER_CHECK_MS);
+      await ended.finally(() => clearInterval(checker));
       // a pod that ended before the watch saw it run still started the run
       await (waiter!.started ??= waiter!.start());
     } catch (e) {
@@ -289,17 +316,28 @@ export class KubeBatch {
     if (status.phase === 'Completed') this.settle(id);
     else if (status.phase === 'Failed') {
       const reason = status.reason ?? 'its Job failed';
-      void this.logTail(id).then((tail) => this.settle(id, new Error(`the batch pod failed: ${reason}${tail ? `: ${tail}` : ''}`)));
+      void this.logTail(id, TASK_CONTAINER).then((tail) => this.settle(id, new Error(`the batch pod failed: ${reason}${tail ? `: ${tail}` : ''}`)));
     }
   }
 
-  /** The last lines of the batch command's log, where the cluster serves it. */
-  private async logTail(id: string): Promise<string> {
+  private checkServer(id: string): void {
+    const w = this.waiters.get(id);
+    if (!w || w.settled) return;
+    const why = this.watch
+      .podsOf(id)
+      .map(serverFailure)
+      .find((x) => x !== undefined);
+    if (!why) return;
+    void this.logTail(id, MODEL_CONTAINER).then((tail) => this.settle(id, new Error(`the batch pod failed: ${why}${tail ? `: ${tail}` : ''}`)));
+  }
+
+  /** The last lines of a container's log (the batch command's, or the model server's), where the cluster serves it. */
+  private async logTail(id: string, container: string): Promise<string> {
     const time = (p: V1Pod) => new Date(p.metadata?.creationTimestamp ?? 0).getTime();
     const pod = this.watch.podsOf(id).sort((a, b) => time(b) - time(a))[0]?.metadata?.name;
     if (!pod) return '';
     try {
-      const text = await this.kube.client.podLog(pod, TASK_CONTAINER, 4096);
+      const text = await this.kube.client.podLog(pod, container, 4096);
       return text.split('\n').filter(Boolean).slice(-3).join(' | ');
     } catch {
       return '';

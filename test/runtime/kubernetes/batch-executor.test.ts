@@ -340,6 +340,43 @@ describe('batch services on the kubernetes executor', { skip: kubeTestServerSkip
     assert.deepEqual(await keysUnder('oom-out/'), [], 'nothing uploaded');
   });
 
+  it("fails the run when the model server cannot start (an Image model's image that cannot be pulled), saying so", async () => {
+    const { service_id: id } = await client.services.create({
+      service_name: 'kbatch-pull',
+      infer_type: 'batch',
+      config: [
+        {
+          model_id: imageModel,
+          instance_count: 1,
+          ...small,
+          src_path: `/${BUCKET}/img/in/`,
+          dest_path: `/${BUCKET}/pull-out/`,
+          req_uri: '/v1/greet',
+          mapping_type: 'file',
+        },
+      ],
+    });
+    await theJob(id);
+    const running = await settle(id, { kind: 'running' });
+    // the kubelet's view: the command waits for its sidecar, whose image cannot be pulled
+    running.status!.initContainerStatuses = [
+      {
+        name: MODEL_CONTAINER,
+        image: GREETER,
+        imageID: '',
+        ready: false,
+        restartCount: 0,
+        started: false,
+        state: { waiting: { reason: 'ImagePullBackOff', message: `Back-off pulling image "${GREETER}"` } },
+      },
+    ];
+    await core.replaceNamespacedPodStatus({ name: running.metadata!.name!, namespace: NS, body: running });
+    const failed = await statusOf(client, id, 'failed');
+    assert.match(failed.error_msg ?? '', /model server's image swr\.example\.com\/team\/greeter:1 cannot run \(ImagePullBackOff\)/);
+    await gone(id);
+    assert.deepEqual(await keysUnder('pull-out/'), [], 'nothing uploaded');
+  });
+
   it('a stop deletes the Job and the service ends stopped', async () => {
     const { service_id: id } = await client.services.create({ service_name: 'kbatch-stop', infer_type: 'batch', config: [pyConfig(pyModel, 'stop-out')] });
     await theJob(id);
