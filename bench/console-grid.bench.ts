@@ -5,7 +5,9 @@
 //    the rAF deltas seen in the page). Target: 60 fps,
 //    i.e. >= 95% of frames within 16.7 ms.
 // 2. Thumbnails: the grid jumps to a deep position and stops; the time until every cell in view
-//    shows a loaded image, cold (previews not yet made) and warm. Target: <= 500 ms.
+//    shows a loaded image (a decoded tile of its thumbnail sheet, or a loaded single preview), cold
+//    (previews not yet made) and warm. Target: <= 500 ms. GRID_BENCH_JUMP_TRACE=1 adds where the
+//    browser's time went (a trace of each fresh-page jump).
 // 3. ListSamples at deep pages (offset 5000 and 9999, limit 100), timed from outside the server.
 // Only the samples in the windows the bench stops at have real files (one small JPEG hard-linked
 // under each name); the others are rows without files. The 1-minute load average is printed.
@@ -256,6 +258,9 @@ interface JumpTime {
   images: number;
   /** From the stop: the last thumbnail's response received. */
   lastImage: number;
+  /** The images' time queued in the browser before their request was sent (requestStart - startTime): max and mean. */
+  queuedMax: number;
+  queuedMean: number;
 }
 
 async function jumpAndTime(position: number, cols: number): Promise<JumpTime> {
@@ -297,6 +302,8 @@ async function jumpAndTime(position: number, cols: number): Promise<JumpTime> {
               firstImage: images.length ? Math.min(...images) : NaN,
               images: images.length,
               lastImage: Math.max(0, ...objects.map((e) => e.responseEnd - stopped)),
+              queuedMax: Math.max(0, ...objects.map((e) => e.requestStart - e.startTime)),
+              queuedMean: objects.reduce((n, e) => n + e.requestStart - e.startTime, 0) / Math.max(1, objects.length),
             });
           } else if (ms > 20_000) reject(new Error(`cells at ${top}px not loaded after 20 s`));
           else requestAnimationFrame(check);
@@ -318,7 +325,7 @@ ObjectUrls.prototype.open = async function (this: ObjectUrls, ...args: Parameter
     served.push(performance.now() - started);
   }
 };
-// And each thumbnail sheet (a page of previews in one image).
+// And each thumbnail sheet (a block of rows' previews in one image).
 const sheet = ObjectUrls.prototype.sheet;
 ObjectUrls.prototype.sheet = async function (this: ObjectUrls, ...args: Parameters<ObjectUrls['sheet']>) {
   const started = performance.now();
@@ -368,6 +375,23 @@ line('main-thread tasks over 50 ms while scrolling', String(longTasks), '0', lon
 const busyMean = busy.reduce((a, b) => a + b, 0) / Math.max(1, busy.length);
 line('main-thread busy time per frame shown (mean of rounds)', `${busyMean.toFixed(1)} ms`, '<= 8 ms', busyMean <= 8);
 
+/**
+ * Where a jump's time went in the browser (GRID_BENCH_JUMP_TRACE=1; tracing slows it a little): the
+ * summed durations of the trace's image decodes, style and layout, paint and raster, and script.
+ */
+const JUMP_TRACE = process.env.GRID_BENCH_JUMP_TRACE === '1';
+function jumpBreakdown(traced: string): string {
+  const events = (JSON.parse(traced) as { traceEvents: TraceEvent[] }).traceEvents.filter((e) => e.ph === 'X');
+  const sum = (names: string[]) => events.filter((e) => names.includes(e.name)).reduce((n, e) => n + (e.dur ?? 0), 0) / 1000;
+  const parts: Array<[string, string[]]> = [
+    ['image decode', ['Decode Image', 'ImageDecodeTask', 'Decode LazyPixelRef']],
+    ['style+layout', ['UpdateLayoutTree', 'Layout']],
+    ['paint+raster', ['Paint', 'RasterTask', 'PrePaint']],
+    ['script', ['FunctionCall', 'EvaluateScript']],
+  ];
+  return parts.map(([what, names]) => `${what} ${sum(names).toFixed(0)} ms`).join(', ');
+}
+
 console.log(`\nThumbnails after a jump (cells in view all showing a loaded image; ${load()}):`);
 // Cold means never listed before: the check of the list's end above showed (and listed) the last
 // ~200 positions, so the second jump stops clear of them.
@@ -382,13 +406,17 @@ for (let r = 0; r < ROUNDS; r++) {
     await page.waitForTimeout(300);
     const cold = r === 0;
     served.length = 0;
+    if (JUMP_TRACE) await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'toplevel'] });
     const first = await jumpAndTime(position, cols);
     const answers = [...served];
+    const breakdown = JUMP_TRACE ? jumpBreakdown((await browser.stopTracing()).toString('utf8')) : undefined;
     line(`${what}, ${cold ? 'cold previews' : 'previews made'}, fresh page (${first.cells} cells)`, `${first.ms.toFixed(0)} ms`, '<= 500 ms', first.ms <= 500);
     console.log(
       `        (sample pages answered at ${first.listed.toFixed(0)} ms, first image asked at ${first.firstImage.toFixed(0)} ms, ${first.images} images (sheets and single previews) asked for by then, the last received at ${first.lastImage.toFixed(0)} ms;`,
+      `queued in the browser before sending max ${first.queuedMax.toFixed(0)} / mean ${first.queuedMean.toFixed(0)} ms;`,
       `server answered ${answers.length}, each in p50 ${percentile(answers, 50).toFixed(1)} / p95 ${percentile(answers, 95).toFixed(1)} ms)`,
     );
+    if (breakdown) console.log(`        (trace of the jump: ${breakdown})`);
     await jumpAndTime(0, cols);
     const back = await jumpAndTime(position, cols);
     line(`${what}, again in the same page (${back.cells} cells)`, `${back.ms.toFixed(0)} ms`, '<= 500 ms', back.ms <= 500);

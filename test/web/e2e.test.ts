@@ -112,10 +112,8 @@ describe('console end to end in Chromium', { skip: missing }, () => {
     await page.waitForURL(/\/datasets\/(?!new$)[^/]+$/);
     await page.getByTestId('dataset-status').getByText('Ready').waitFor({ timeout: 20_000 });
     if (thumbnails)
-      await page.waitForFunction(() => {
-        const imgs = [...document.querySelectorAll('.sample-cell img')] as HTMLImageElement[];
-        return imgs.length === 3 && imgs.every((i) => i.complete && i.naturalWidth > 0);
-      });
+      // Each thumbnail a tile of the grid's thumbnail sheet, shown once the sheet is decoded.
+      await page.waitForFunction(() => document.querySelectorAll('.sample-cell .thumb-sheet').length === 3);
     return new URL(page.url()).pathname.split('/').pop()!;
   };
 
