@@ -68,6 +68,8 @@ export interface Config {
     atelierImage: string;
     /** CIDRs the workloads' NetworkPolicies close (the database's address among them when its URL has one). */
     closedNetworks: string[];
+    /** Secrets the workloads' pods pull images with. */
+    imagePullSecrets: string[];
   };
   /** The port Jupyter listens on in a notebook's pod on the kubernetes executor. */
   kubeNotebookPort: number;
@@ -205,6 +207,12 @@ export const settings = [
     env: 'ATELIER_KUBE_CLOSED_NETWORKS',
     about:
       "CIDRs the workloads' pods may not reach, comma separated (kubernetes executor): the database's network when its URL names a host, the cluster's pod network; a database URL with an IP address closes that address by itself",
+    default: '',
+  },
+  {
+    flag: 'kube-image-pull-secrets',
+    env: 'ATELIER_KUBE_IMAGE_PULL_SECRETS',
+    about: "Secrets of the executor's namespace every workload's pod pulls its images with, comma separated (kubernetes executor)",
     default: '',
   },
 ] as const;
@@ -368,6 +376,10 @@ export function loadConfig(env: Env = process.env, flags: Partial<Record<Setting
       image: get('kube-image'),
       atelierImage: get('kube-atelier-image'),
       closedNetworks: closedNetworks(list(get('kube-closed-networks')), databaseUrl),
+      imagePullSecrets: list(get('kube-image-pull-secrets')).map((name) => {
+        if (!/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/.test(name)) throw new ConfigError(`kube image pull secrets: ${name} is not a Secret name`);
+        return name;
+      }),
     },
     kubeNotebookPort: integer('kube notebook port', get('kube-notebook-port'), 1, 65535),
   };

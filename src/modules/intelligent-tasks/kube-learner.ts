@@ -6,6 +6,7 @@
 // Evicted, DeadlineExceeded). While the pod runs, the learner's progress lines are read from its log through the API
 // (the kubelet serves it; a cluster that cannot leaves the progress where it was). A stop deletes the Job; a server that stops leaves it running, and the task's next run
 // (the queue hands it to this or another replica) finds the Job by its name and follows it instead of making another.
+import type { WorkloadDefaults } from '#src/runtime/kubernetes/workload-isolation.ts';
 import { posix } from 'node:path';
 import type { V1Pod } from '@kubernetes/client-node';
 import type { MappedStatus } from '#src/runtime/kubernetes/job-status.ts';
@@ -41,8 +42,8 @@ export interface KubeLearnerParts {
   watch: (onStatus: (taskId: string, status: MappedStatus) => void) => TrainingJobWatch;
   /** The learner's time limit (activeDeadlineSeconds); none when undefined. */
   deadlineSeconds?: number;
-  /** CIDRs the pods' NetworkPolicy closes (--kube-closed-networks, the database's address). */
-  closedNetworks: string[];
+  /** The installation's closed networks and pull secrets, for every pod. */
+  defaults: WorkloadDefaults;
 }
 
 interface Waiter {
@@ -103,7 +104,7 @@ export class KubeLearner implements Learner {
       taskId: task.taskId,
       projectId: task.projectId,
       namespace: this.kube.namespace,
-      closedNetworks: this.kube.closedNetworks,
+      ...this.kube.defaults,
       type: 'intelligent',
       image: this.kube.image,
       command: ['python3', IMAGE_LEARNER, LEARNER_IN, LEARNER_OUT],

@@ -1,6 +1,6 @@
 import type { AppContext, FamilyModule } from '#src/context.ts';
 import type { AutoLabels, SampleQueries } from '#src/modules/samples/index.ts';
-import { kubeTarget, realBucketOf, storeCredential } from '#src/modules/training-jobs/index.ts';
+import { kubeTarget, realBucketOf, storeCredential, workloadDefaults } from '#src/modules/training-jobs/index.ts';
 import { TaskJobClient } from '#src/runtime/kubernetes/task-objects.ts';
 import { TrainingJobWatch } from '#src/runtime/kubernetes/training-job-watch.ts';
 import { silentLogger, type Logger } from '#src/runtime/logger.ts';
@@ -32,7 +32,7 @@ function kubeLearner(deps: IntelligentTaskDeps, log: Logger): KubeLearner {
   return new KubeLearner(
     {
       namespace: target.namespace,
-      closedNetworks: deps.config.kube.closedNetworks,
+      defaults: workloadDefaults(deps.config),
       image: deps.config.kube.image,
       realBucket: realBucketOf(deps.config),
       credential: storeCredential(deps.config),

@@ -3,6 +3,7 @@
 // the claim, a delete removes every object and the claim. The status follows the pod from a watch: RUNNING once the
 // pod is Ready, CREATE_FAILED / START_FAILED / ERROR with the kubelet's reason. The proxy reaches the pod at its IP.
 // Pool shares, events, the reconciler's rules and the service are the local engine's; what runs where is this file's.
+import type { WorkloadDefaults } from '#src/runtime/kubernetes/workload-isolation.ts';
 import { randomBytes } from 'node:crypto';
 import type { KubeTarget } from '#src/runtime/kubernetes/kube-config.ts';
 import { largestNode, listNodeCapacity } from '#src/runtime/kubernetes/node-capacity.ts';
@@ -25,8 +26,8 @@ export interface KubeNotebookSettings {
   image: string;
   /** The port Jupyter listens on in the pod. */
   port: number;
-  /** CIDRs the pods' NetworkPolicy closes (--kube-closed-networks, the database's address). */
-  closedNetworks: string[];
+  /** The installation's closed networks and pull secrets, for every pod. */
+  defaults: WorkloadDefaults;
 }
 
 type EngineArgs = ConstructorParameters<typeof NotebookEngine>;
@@ -137,7 +138,7 @@ export class KubeNotebookEngine extends NotebookEngine {
       env: {},
       share: { cpu: row.cpu, memoryMb: row.memory_mb },
       port: this.kube.port,
-      closedNetworks: this.kube.closedNetworks,
+      ...this.kube.defaults,
       // a notebook of a dedicated pool runs on the pool's nodes, counted by the pool's quota
       ...(row.pool_name ? poolPlacement(row.pool_name) : {}),
     });

@@ -1,7 +1,7 @@
 import type { AppContext, FamilyModule } from '#src/context.ts';
 import type { Logger } from '#src/runtime/logger.ts';
 import { NotebookImageSaver } from './create-image.ts';
-import { kubeTarget } from '#src/modules/training-jobs/index.ts';
+import { kubeTarget, workloadDefaults } from '#src/modules/training-jobs/index.ts';
 import { NotebookEngine } from './engine.ts';
 import { KubeNotebookEngine } from './kube-engine.ts';
 import { notebookFlavors } from './flavors.ts';
@@ -43,7 +43,7 @@ export function notebooksModule(deps: NotebooksDeps): FamilyModule & { notebooks
             target: kubeTarget(deps.config),
             image: deps.config.kube.image,
             port: deps.config.kubeNotebookPort,
-            closedNetworks: deps.config.kube.closedNetworks,
+            defaults: workloadDefaults(deps.config),
           },
           ...args,
         )

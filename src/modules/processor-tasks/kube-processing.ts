@@ -5,6 +5,7 @@
 // version's output path and the results to the staging folder, only when the command exited 0. The end comes from the
 // informer watch; the server then reads the results back. A stop deletes the Job; a server that stops leaves it, and
 // the version's next run (the queue hands it to this or another replica) finds the Job by its name and follows it.
+import type { WorkloadDefaults } from '#src/runtime/kubernetes/workload-isolation.ts';
 import { createInterface } from 'node:readline';
 import { posix } from 'node:path';
 import type { V1Pod } from '@kubernetes/client-node';
@@ -39,8 +40,8 @@ export interface KubeProcessingParts {
   client: TaskJobClient;
   /** Made with the status callback; follows the Jobs of tasks. */
   watch: (onStatus: (id: string, status: MappedStatus) => void) => TrainingJobWatch;
-  /** CIDRs the pods' NetworkPolicy closes (--kube-closed-networks, the database's address). */
-  closedNetworks: string[];
+  /** The installation's closed networks and pull secrets, for every pod. */
+  defaults: WorkloadDefaults;
 }
 
 export interface KubeVersionRun {
@@ -118,7 +119,7 @@ export class KubeProcessing {
         taskId: id,
         projectId: v.projectId,
         namespace: this.kube.namespace,
-        closedNetworks: this.kube.closedNetworks,
+        ...this.kube.defaults,
         type: 'processing',
         image: this.kube.image,
         command: ['node', IMAGE_ATELIER_BIN, 'process', 'run', TASK_DIR],

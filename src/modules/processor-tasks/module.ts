@@ -1,5 +1,5 @@
 import type { AppContext, FamilyModule } from '#src/context.ts';
-import { kubeTarget, realBucketOf, storeCredential } from '#src/modules/training-jobs/index.ts';
+import { kubeTarget, realBucketOf, storeCredential, workloadDefaults } from '#src/modules/training-jobs/index.ts';
 import { TaskJobClient } from '#src/runtime/kubernetes/task-objects.ts';
 import { TrainingJobWatch } from '#src/runtime/kubernetes/training-job-watch.ts';
 import { silentLogger, type Logger } from '#src/runtime/logger.ts';
@@ -28,7 +28,7 @@ function kubeProcessing(deps: ProcessorTasksDeps, log: Logger): KubeProcessing {
   return new KubeProcessing(
     {
       namespace: target.namespace,
-      closedNetworks: deps.config.kube.closedNetworks,
+      defaults: workloadDefaults(deps.config),
       image: deps.config.kube.atelierImage,
       realBucket: realBucketOf(deps.config),
       credential: storeCredential(deps.config),

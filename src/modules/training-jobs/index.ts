@@ -4,4 +4,4 @@ export type { AlgorithmSource } from './job-builder.ts';
 export type { DatasetManifestSource } from './dataset-inputs.ts';
 export { trainingJobNotFound } from './errors.ts';
 export { trainingImageUsage } from './job-images.ts';
-export { kubeTarget, realBucketOf, storeCredential } from './kube-executor.ts';
+export { kubeTarget, realBucketOf, storeCredential, workloadDefaults } from './kube-executor.ts';

@@ -7,6 +7,7 @@ import { largestNode, listNodeCapacity } from '#src/runtime/kubernetes/node-capa
 import { TrainingJobClient } from '#src/runtime/kubernetes/training-job-objects.ts';
 import type { StoreCredential } from '#src/runtime/kubernetes/training-job-staging.ts';
 import { TrainingJobWatch } from '#src/runtime/kubernetes/training-job-watch.ts';
+import type { WorkloadDefaults } from '#src/runtime/kubernetes/workload-isolation.ts';
 import type { LocalPool } from '#src/runtime/local/local-pool.ts';
 import type { Logger } from '#src/runtime/logger.ts';
 import { hostFlavors } from './flavors.ts';
@@ -24,6 +25,11 @@ export function kubeTarget(config: Config): KubeTarget {
     if (!(e instanceof KubeConfigError) || !fallback) throw e;
     return loadKubeTarget({ ...opts, kubeconfigPath: fallback });
   }
+}
+
+/** What every workload's pods get from the settings: the closed networks and the image pull secrets. */
+export function workloadDefaults(config: Config): WorkloadDefaults {
+  return { closedNetworks: config.kube.closedNetworks, imagePullSecrets: config.kube.imagePullSecrets };
 }
 
 /** The S3 endpoint and key the pods use; undefined for a local fs store, which no pod can reach. */

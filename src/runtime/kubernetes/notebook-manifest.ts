@@ -4,7 +4,15 @@
 // base_url as the proxy's path, so the proxy forwards paths unchanged.
 import type { V1NetworkPolicy, V1Secret, V1Service, V1ServiceAccount, V1StatefulSet } from '@kubernetes/client-node';
 import { LABEL_ID, resourceLabels } from './labels.ts';
-import { CONTAINER_SECURITY, flavorResources, podSecurity, workloadNetworkPolicy, workloadServiceAccount, type WorkloadBase } from './workload-isolation.ts';
+import {
+  CONTAINER_SECURITY,
+  flavorResources,
+  imagePullSecretsOf,
+  podSecurity,
+  workloadNetworkPolicy,
+  workloadServiceAccount,
+  type WorkloadBase,
+} from './workload-isolation.ts';
 
 export const JUPYTER_PORT = 8888;
 export const NOTEBOOK_CONTAINER = 'notebook';
@@ -92,6 +100,7 @@ export function notebookObjects(w: NotebookWorkload): NotebookObjects {
         spec: {
           serviceAccountName: name,
           automountServiceAccountToken: false,
+          ...imagePullSecretsOf(w),
           enableServiceLinks: false,
           ...(w.nodeSelector ? { nodeSelector: w.nodeSelector } : {}),
           ...(w.priorityClassName ? { priorityClassName: w.priorityClassName } : {}),

@@ -9,7 +9,15 @@ import { createHash } from 'node:crypto';
 import type { V1Container, V1Deployment, V1NetworkPolicy, V1Service, V1ServiceAccount, V1Volume } from '@kubernetes/client-node';
 import { LABEL_ID, resourceLabels, resourceSelector } from './labels.ts';
 import { stagingParts, workloadEnv } from './staging-parts.ts';
-import { CONTAINER_SECURITY, flavorResources, podSecurity, workloadNetworkPolicy, workloadServiceAccount, type WorkloadBase } from './workload-isolation.ts';
+import {
+  CONTAINER_SECURITY,
+  flavorResources,
+  imagePullSecretsOf,
+  podSecurity,
+  workloadNetworkPolicy,
+  workloadServiceAccount,
+  type WorkloadBase,
+} from './workload-isolation.ts';
 
 /** The label naming the model version a pod of a service serves. */
 export const LABEL_MODEL = 'atelier.io/model-id';
@@ -114,6 +122,7 @@ export function versionObjects(w: VersionWorkload, pod: VersionPod): ServiceVers
         spec: {
           serviceAccountName: serviceObjectName(w.serviceId),
           automountServiceAccountToken: false,
+          ...imagePullSecretsOf(w),
           enableServiceLinks: false,
           ...(w.nodeSelector ? { nodeSelector: w.nodeSelector } : {}),
           ...(w.priorityClassName ? { priorityClassName: w.priorityClassName } : {}),

@@ -6,7 +6,15 @@
 import type { V1Job, V1NetworkPolicy, V1ServiceAccount } from '@kubernetes/client-node';
 import { resourceLabels } from './labels.ts';
 import { stagingParts, workloadEnv } from './staging-parts.ts';
-import { CONTAINER_SECURITY, flavorResources, podSecurity, workloadNetworkPolicy, workloadServiceAccount, type WorkloadBase } from './workload-isolation.ts';
+import {
+  CONTAINER_SECURITY,
+  flavorResources,
+  imagePullSecretsOf,
+  podSecurity,
+  workloadNetworkPolicy,
+  workloadServiceAccount,
+  type WorkloadBase,
+} from './workload-isolation.ts';
 
 /** Which of the two task families a Job runs. */
 export const LABEL_TASK_TYPE = 'atelier.io/task-type';
@@ -66,6 +74,7 @@ export function taskObjects(w: TaskWorkload): TaskObjects {
         spec: {
           serviceAccountName: name,
           automountServiceAccountToken: false,
+          ...imagePullSecretsOf(w),
           enableServiceLinks: false,
           restartPolicy: 'Never',
           ...(w.nodeSelector ? { nodeSelector: w.nodeSelector } : {}),

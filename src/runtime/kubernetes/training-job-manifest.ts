@@ -6,7 +6,15 @@
 // one node as requests and limits, and runs as a non-root user with no privilege escalation and a read-only root.
 import type { V1EnvVar, V1Job, V1NetworkPolicy, V1Service, V1ServiceAccount } from '@kubernetes/client-node';
 import { LABEL_ID, resourceLabels } from './labels.ts';
-import { CONTAINER_SECURITY, flavorResources, openEgress, podSecurity, workloadServiceAccount, type WorkloadBase } from './workload-isolation.ts';
+import {
+  CONTAINER_SECURITY,
+  flavorResources,
+  imagePullSecretsOf,
+  openEgress,
+  podSecurity,
+  workloadServiceAccount,
+  type WorkloadBase,
+} from './workload-isolation.ts';
 
 /** The pod annotation the Job controller writes the completion index into. */
 export const COMPLETION_INDEX_ANNOTATION = 'batch.kubernetes.io/job-completion-index';
@@ -85,6 +93,7 @@ export function trainingJobObjects(w: TrainingJobWorkload): TrainingJobObjects {
         spec: {
           serviceAccountName: name,
           automountServiceAccountToken: false,
+          ...imagePullSecretsOf(w),
           enableServiceLinks: false,
           restartPolicy: 'Never',
           subdomain: name,

@@ -18,6 +18,16 @@ export interface WorkloadBase {
   closedNetworks?: string[];
   /** The non-root user the pods run as. */
   runAsUser?: number;
+  /** Secrets the pods pull their images with (a private registry). */
+  imagePullSecrets?: string[];
+}
+
+/** What every workload of an installation gets from its settings (--kube-closed-networks, --kube-image-pull-secrets). */
+export type WorkloadDefaults = Pick<WorkloadBase, 'closedNetworks' | 'imagePullSecrets'>;
+
+/** The pod spec's pull secrets: the per-workload ServiceAccount has none, so the pod names them itself. */
+export function imagePullSecretsOf(w: Pick<WorkloadBase, 'imagePullSecrets'>): { imagePullSecrets?: { name: string }[] } {
+  return w.imagePullSecrets?.length ? { imagePullSecrets: w.imagePullSecrets.map((name) => ({ name })) } : {};
 }
 
 /** CPU as the API writes quantities: whole cores, else millicores. */

@@ -1,4 +1,5 @@
 // --kube-closed-networks: each entry must be a CIDR; a PostgreSQL URL that names an IP address closes that address too.
+// --kube-image-pull-secrets: Secret names.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ConfigError, loadConfig } from '#src/config.ts';
@@ -19,6 +20,18 @@ test('closed networks: anything but address/prefix is refused at start', () => {
   for (const bad of ['10.244.0.0', '10.244.0.0/33', 'fd00::/129', 'db.internal/32', '10.0.0.0/8/1', '10.0.0.0/x'])
     assert.throws(
       () => closed(bad),
+      (e: unknown) => e instanceof ConfigError && e.message.includes(bad),
+      bad,
+    );
+});
+
+test('image pull secrets: Secret names, comma separated; anything else is refused at start', () => {
+  const secrets = (raw: string) => loadConfig({ ATELIER_KUBE_IMAGE_PULL_SECRETS: raw }).kube.imagePullSecrets;
+  assert.deepEqual(secrets(''), []);
+  assert.deepEqual(secrets('regcred, team.registry-2'), ['regcred', 'team.registry-2']);
+  for (const bad of ['Regcred', 'reg cred', '-regcred', 'reg/cred'])
+    assert.throws(
+      () => secrets(bad),
       (e: unknown) => e instanceof ConfigError && e.message.includes(bad),
       bad,
     );

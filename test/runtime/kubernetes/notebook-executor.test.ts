@@ -59,6 +59,7 @@ describe('notebooks on the kubernetes executor', { skip: kubeTestServerSkip() },
       ATELIER_KUBE_IMAGE: IMAGE,
       ATELIER_KUBE_NOTEBOOK_PORT: String((jupyter.address() as AddressInfo).port),
       ATELIER_KUBE_CLOSED_NETWORKS: POD_NETWORK,
+      ATELIER_KUBE_IMAGE_PULL_SECRETS: 'registry-a,registry-b',
     });
     app = t.atelier;
     client = t.client;
@@ -126,6 +127,11 @@ describe('notebooks on the kubernetes executor', { skip: kubeTestServerSkip() },
     const set = await until('the StatefulSet', () => apps.readNamespacedStatefulSet({ name: name(id), namespace: NS }).catch(() => undefined));
     assert.equal(set.spec?.replicas, 1);
     assert.equal(set.spec?.template.spec?.containers[0]?.image, IMAGE, 'the --kube-image runs');
+    assert.deepEqual(
+      set.spec?.template.spec?.imagePullSecrets?.map((s) => s.name),
+      ['registry-a', 'registry-b'],
+      'pulled with the configured Secrets',
+    );
     const service = await core.readNamespacedService({ name: name(id), namespace: NS });
     assert.equal(service.spec?.clusterIP, 'None');
     // The pods reach neither the closed networks nor the database, whose URL names its address.
