@@ -67,6 +67,7 @@ describe('thumbnail sheets (GetSampleSheet)', () => {
     near(await tileColour(sheet.data!, 0, 10), RED, 'tile 0');
     near(await tileColour(sheet.data!, 1, 10), GREEN, 'tile 1 (a portrait image, covering its tile)');
     near(await tileColour(sheet.data!, 2, 10), BLUE, 'tile 2');
+    near(await tileColour(sheet.data!, 3, 10), [238, 240, 243], 'the blank tile, of the background colour');
     // Another order is another sheet.
     const reversed = await t.client.samples.sheet(ds.id, { sample_ids: [ids['blue.jpg']!, ids['red.jpg']!].join(','), ...TILE });
     near(await tileColour(reversed.data!, 0, 10), BLUE, 'reversed tile 0');

@@ -79,22 +79,18 @@ export class SheetMaker {
         }
       }),
     );
+    // The tiles are copied row by row into one raw canvas, encoded once (no composite of one input per tile).
     const rows = Math.max(1, Math.ceil(tiles.length / columns));
-    const data = await sharp({ create: { width: columns * tile.width, height: rows * tile.height, channels: 3, background: BACKGROUND } })
-      .composite(
-        made.flatMap((m, i) =>
-          m
-            ? [
-                {
-                  input: m.pixels,
-                  raw: { width: tile.width, height: tile.height, channels: 3 as const },
-                  left: (i % columns) * tile.width,
-                  top: Math.floor(i / columns) * tile.height,
-                },
-              ]
-            : [],
-        ),
-      )
+    const stride = columns * tile.width * 3;
+    const canvas = Buffer.alloc(stride * rows * tile.height, Buffer.from([BACKGROUND.r, BACKGROUND.g, BACKGROUND.b]));
+    const line = tile.width * 3;
+    made.forEach((m, i) => {
+      if (!m) return;
+      const x = (i % columns) * line;
+      const y = Math.floor(i / columns) * tile.height;
+      for (let r = 0; r < tile.height; r++) m.pixels.copy(canvas, (y + r) * stride + x, r * line, (r + 1) * line);
+    });
+    const data = await sharp(canvas, { raw: { width: columns * tile.width, height: rows * tile.height, channels: 3 } })
       .jpeg({ quality: 80 })
       .toBuffer();
     return {
