@@ -59,6 +59,10 @@ export async function runCli(argv: string[]): Promise<void> {
       const { batchCommand } = await import('./batch-command.ts');
       return print(await batchCommand(rest));
     }
+    case 'prelabel': {
+      const { prelabelCommand } = await import('./batch-command.ts');
+      return print(await prelabelCommand(rest));
+    }
     case 'bucket':
       return admin(command, rest, values);
     default:

@@ -1,2 +1,3 @@
-// The intelligent tasks family's public face: nothing is used by other families yet.
+// The intelligent tasks family's public face: the command a pre-labeling pod runs (src/cli).
 export type { TaskType } from './schemas.ts';
+export { runStagedPrelabel } from './prelabel-staged.ts';

@@ -10,10 +10,11 @@ import { KubeLearner } from './kube-learner.ts';
 import { KubeTaskReconciler } from './kube-reconciler.ts';
 import { intelligentTaskRoutes } from './routes.ts';
 import { Prelabeler, type PrelabelModels } from './prelabel.ts';
-import type { ServiceFlavors } from '#src/modules/services/index.ts';
+import { KubeBatch, type ServiceFlavors } from '#src/modules/services/index.ts';
 import { IntelligentTasks, type TaskDatasets } from './service.ts';
 import { intelligentTaskWorkloads } from './pool-workloads.ts';
 import { IntelligentTaskStore } from './store.ts';
+import { TaskStatus } from './tables.ts';
 
 export type IntelligentTaskDeps = Pick<AppContext, 'database' | 'clock' | 'objectStore' | 'tasks' | 'config' | 'pools' | 'sandbox' | 'poolWorkloads'> & {
   datasets: TaskDatasets;
@@ -44,6 +45,34 @@ function kubeLearner(deps: IntelligentTaskDeps, log: Logger): KubeLearner {
   );
 }
 
+/** Pre-labeling on the Kubernetes executor: a Job per run, the model server beside Atelier's command. */
+function kubePrelabel(deps: IntelligentTaskDeps, log: Logger): KubeBatch {
+  const target = kubeTarget(deps.config);
+  return new KubeBatch(
+    {
+      namespace: target.namespace,
+      atelierImage: deps.config.kube.atelierImage,
+      runtimeImage: deps.config.kube.image,
+      realBucket: realBucketOf(deps.config),
+      credential: storeCredential(deps.config),
+      client: new TaskJobClient(target.kc, target.namespace),
+      watch: (onStatus) => new TrainingJobWatch(target.kc, target.namespace, (e) => onStatus(e.jobId, e.status), { kind: 'task' }),
+    },
+    deps.objectStore,
+    log,
+  );
+}
+
+/** The Job of a pre-labeling run whose task no longer runs (deleted, stopped or ended while no server followed it) goes. */
+async function removePrelabelOrphans(jobs: KubeBatch, store: IntelligentTaskStore, log: Logger): Promise<void> {
+  const active: readonly number[] = [TaskStatus.queued, TaskStatus.init, TaskStatus.running];
+  const removed = await jobs.removeOrphans(async (id) => {
+    const row = await store.byId(id);
+    return row !== undefined && active.includes(row.status);
+  }, 'prelabel');
+  if (removed.length > 0) log.info({ tasks: removed }, 'removed the Kubernetes Jobs of pre-labeling runs that no longer run');
+}
+
 /** Auto labeling and auto grouping tasks, and the samples they label (#62-67). */
 export function intelligentTasksModule(deps: IntelligentTaskDeps): FamilyModule {
   const store = new IntelligentTaskStore(deps.database.db);
@@ -51,6 +80,7 @@ export function intelligentTasksModule(deps: IntelligentTaskDeps): FamilyModule 
   const log = deps.log ?? silentLogger;
   const kube = deps.config.executor === 'kubernetes' ? kubeLearner(deps, log) : undefined;
   const engine: Learner = kube ?? new LearningEngine(deps);
+  const prelabelJobs = kube ? kubePrelabel(deps, log) : undefined;
   const tasks = new IntelligentTasks(
     store,
     deps.datasets,
@@ -59,14 +89,22 @@ export function intelligentTasksModule(deps: IntelligentTaskDeps): FamilyModule 
     engine,
     deps.tasks,
     deps.clock,
-    new Prelabeler({ ...deps, dataDir: deps.config.dataDir, predictTimeoutMs: deps.config.inferTimeoutSeconds * 1000 }),
+    new Prelabeler({ ...deps, dataDir: deps.config.dataDir, predictTimeoutMs: deps.config.inferTimeoutSeconds * 1000, kube: prelabelJobs }),
     deps.models,
     deps.pools,
     deps.flavors,
   );
   return {
     tasks: [tasks.definition],
-    ...(kube ? { reconcilers: [new KubeTaskReconciler(kube, store, log)], close: () => kube.close() } : {}),
+    ...(kube && prelabelJobs
+      ? {
+          reconcilers: [new KubeTaskReconciler(kube, store, log), { name: 'prelabel-jobs', reconcile: () => removePrelabelOrphans(prelabelJobs, store, log) }],
+          close: async () => {
+            await kube.close();
+            await prelabelJobs.close();
+          },
+        }
+      : {}),
     register: async (app) => void (await app.register(intelligentTaskRoutes, { tasks, queries: deps.queries })),
   };
 }

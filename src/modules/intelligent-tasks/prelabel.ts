@@ -6,10 +6,11 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { AppContext } from '#src/context.ts';
 import { apiError } from '#src/core/errors.ts';
-import type { ConfigApi, DeployableModel } from '#src/modules/models/index.ts';
+import { parseSourceLocation, type ConfigApi, type DeployableModel } from '#src/modules/models/index.ts';
 import type { LearningSample } from '#src/modules/samples/index.ts';
-import { amountOf, instanceFactory, unservable, type InstanceConfig } from '#src/modules/services/index.ts';
+import { amountOf, instanceFactory, unservable, type InstanceConfig, type KubeBatch, type ServerTarget } from '#src/modules/services/index.ts';
 import type { PoolAmount } from '#src/runtime/local/host-resources.ts';
+import type { ObjectStore } from '#src/storage/object-store.ts';
 import { processStartTicks } from '#src/runtime/local/proc-stats.ts';
 import { PredictTimeoutError, untilAborted, type PredictRequest, type ServingInstance } from '#src/runtime/serving/instance.ts';
 import { taskErrors } from './errors.ts';
@@ -21,6 +22,22 @@ const MAX_INPUT_BYTES = 12 * 1024 * 1024;
 /** What the instance gets when the request names no flavor: one core and 1 GiB, like the learner. */
 const DEFAULT_INSTANCE: InstanceConfig = { envs: {}, specification: 'custom', custom_spec: { cpu: 1, memory: 1024 } };
 
+/** What a pre-labeling pod is given (DIR/job/job.json) and leaves (DIR/results/outcome.json): prelabel-staged.ts. */
+export const PRELABEL_RESULT_FILE = 'outcome.json';
+
+export interface StagedPrelabel {
+  modelId: string;
+  api: ConfigApi;
+  samples: PrelabelSample[];
+  labels: string[];
+  detection: boolean;
+  predictTimeoutMs: number;
+  target: ServerTarget;
+}
+
+/** The outcome, or why the model does not fit the dataset. */
+export type StagedPrelabelResult = { outcome: PrelabelOutcome } | { unfit: string };
+
 /** The project's models, as the services family deploys them. */
 export interface PrelabelModels {
   deployable(projectId: string, modelId: string): Promise<DeployableModel | undefined>;
@@ -30,6 +47,8 @@ export type PrelabelDeps = Pick<AppContext, 'sandbox' | 'objectStore'> & {
   models: PrelabelModels;
   dataDir: string;
   predictTimeoutMs: number;
+  /** On the kubernetes executor: the run is a Job of the cluster (the model server beside Atelier's command). */
+  kube?: KubeBatch | undefined;
 };
 
 /** Where a pre-label run's instance takes its share, and how it tells the pool about it. */
@@ -95,7 +114,7 @@ function textField(api: ConfigApi): string {
 }
 
 /** The request for one sample: a file goes as the form's file field, text as a JSON string field. */
-async function requestFor(deps: PrelabelDeps, api: ConfigApi, sample: LearningSample): Promise<PredictRequest> {
+async function requestFor(objects: ObjectStore, api: ConfigApi, sample: PrelabelSample): Promise<PredictRequest> {
   const text = inlineText(sample.source);
   const multipart = api.request['Content-type'].startsWith('multipart/form-data');
   if (text !== undefined && !multipart) {
@@ -105,7 +124,7 @@ async function requestFor(deps: PrelabelDeps, api: ConfigApi, sample: LearningSa
   if (!multipart) throw new Error(`the model takes ${api.request['Content-type']}, and the dataset's samples are files: it needs multipart/form-data`);
   const { bucket, key } = objectOf(sample.source);
   const name = (key.split('/').pop() ?? 'sample').replace(/"/g, '');
-  const body = text !== undefined ? Buffer.from(text) : await deps.objectStore.readBuffer(bucket, key, MAX_INPUT_BYTES);
+  const body = text !== undefined ? Buffer.from(text) : await objects.readBuffer(bucket, key, MAX_INPUT_BYTES);
   const boundary = `atelier-${randomUUID()}`;
   const head = `--${boundary}\r\nContent-Disposition: form-data; name="${fileField(api)}"; filename="${name}"\r\nContent-Type: application/octet-stream\r\n\r\n`;
   return { contentType: `multipart/form-data; boundary=${boundary}`, raw: Buffer.concat([Buffer.from(head), body, Buffer.from(`\r\n--${boundary}--\r\n`)]) };
@@ -119,6 +138,7 @@ export class Prelabeler {
     const model = await checkPrelabel(this.deps.models, r.projectId, r.modelId, r.config);
     const api = model.config.apis[0]!;
     const instanceConfig = instanceConfigOf(r.config);
+    if (this.deps.kube) return this.runOnCluster(this.deps.kube, r, model, api, instanceConfig);
     const amount = amountOf(instanceConfig.specification, instanceConfig.custom_spec) as PoolAmount;
     const key = `intelligent-task-${r.taskId}`;
     if (!r.place.reserve(key, amount)) throw new Error(`the pool has no room for the model's instance (${amount.cpu} cores, ${amount.memoryMb} MB) now`);
@@ -136,7 +156,7 @@ export class Prelabeler {
           r.place.track(key, instance.pid);
           await r.onStarted(instance.pid, processStartTicks(instance.pid) ?? 0);
         }
-        return await this.predictAll(r, api, instance);
+        return await unfitFails(predictSamples({ objects: this.deps.objectStore, predictTimeoutMs: this.deps.predictTimeoutMs }, r, api, instance));
       } finally {
         r.signal.removeEventListener('abort', stop);
       }
@@ -146,31 +166,97 @@ export class Prelabeler {
     }
   }
 
-  private async predictAll(r: PrelabelRun, api: ConfigApi, instance: ServingInstance): Promise<PrelabelOutcome> {
-    const out: PrelabelOutcome = { guesses: [], failed: 0 };
-    for (const [i, sample] of r.samples.entries()) {
-      r.signal.throwIfAborted();
-      if (i % 5 === 0 && !(await r.stillRunning())) return out;
-      let answer: unknown;
-      try {
-        const drop = new AbortController();
-        const timer = setTimeout(() => drop.abort(new PredictTimeoutError(this.deps.predictTimeoutMs)), this.deps.predictTimeoutMs);
-        const res = await untilAborted(instance.predict({ ...(await requestFor(this.deps, api, sample)), signal: drop.signal }), drop.signal).finally(() =>
-          clearTimeout(timer),
-        );
-        if (res.status >= 400) throw new Error(`the model answered ${res.status}: ${JSON.stringify(res.body)?.slice(0, 300)}`);
-        answer = res.jsonText !== undefined ? (JSON.parse(res.jsonText) as unknown) : res.body;
-      } catch (e) {
-        r.signal.throwIfAborted();
-        out.failed++;
-        out.firstError ??= `sample ${sample.id}: ${e instanceof Error ? e.message : String(e)}`;
-        continue;
-      }
-      const guess = r.detection ? readDetection(answer, r.labels) : readAnswer(answer, r.labels);
-      if (guess && 'reason' in guess) throw taskErrors.unsupported(`model ${r.modelId} does not fit the dataset: ${guess.reason}`);
-      if (guess) out.guesses.push({ sampleId: sample.id, guess });
-      await r.onProgress(i + 1, r.samples.length);
-    }
-    return out;
+  /**
+   * The run as a Job of one pod: the samples' files and a job file are staged from the model's bucket
+   * (.atelier-staging/prelabel/<task_id>/), `atelier prelabel run` asks the model server beside it, and the outcome
+   * comes back to be recorded as a local run's. A stop deletes the Job; a server that stops leaves it to the next run.
+   */
+  private async runOnCluster(kube: KubeBatch, r: PrelabelRun, model: DeployableModel, api: ConfigApi, instance: InstanceConfig): Promise<PrelabelOutcome> {
+    const home = parseSourceLocation(model.sourceLocation, `model ${model.id} source_location`);
+    const job: StagedPrelabel = {
+      modelId: r.modelId,
+      api,
+      samples: r.samples.map((x) => ({ id: x.id, source: x.source })),
+      labels: [...r.labels],
+      detection: r.detection,
+      predictTimeoutMs: this.deps.predictTimeoutMs,
+      target: {},
+    };
+    const text = await kube.runJob({
+      id: r.taskId,
+      type: 'prelabel',
+      projectId: r.projectId,
+      model,
+      instance,
+      stage: { bucket: home.bucket, key: `.atelier-staging/prelabel/${r.taskId}/` },
+      prepare: async () => ({ job, files: r.samples.filter((x) => inlineText(x.source) === undefined).map((x) => objectOf(x.source)) }),
+      outputs: [],
+      resultFile: PRELABEL_RESULT_FILE,
+      running: () => r.onProgress(0, Math.max(1, r.samples.length)),
+      event: () => undefined,
+      signal: r.signal,
+      // a task that is still meant to run was cut short by this server stopping: its Job goes on for the next one
+      detached: () => r.stillRunning(),
+    });
+    r.signal.throwIfAborted();
+    if (text === undefined) return { guesses: [], failed: 0 };
+    const result = JSON.parse(text) as StagedPrelabelResult;
+    if ('unfit' in result) throw taskErrors.unsupported(result.unfit);
+    await r.onProgress(r.samples.length, Math.max(1, r.samples.length));
+    return result.outcome;
   }
+}
+
+/** A sample as the model is asked about it. */
+export type PrelabelSample = Pick<LearningSample, 'id' | 'source'>;
+
+/** What the prediction loop needs of a run, here or in a pod. */
+export type PredictedRun = Pick<PrelabelRun, 'modelId' | 'labels' | 'detection' | 'signal' | 'onProgress' | 'stillRunning'> & {
+  samples: readonly PrelabelSample[];
+};
+
+/** The model's answers do not fit the dataset: the task fails saying why (ModelArts.4820). */
+export class ModelUnfit extends Error {}
+
+export async function unfitFails<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (e) {
+    if (e instanceof ModelUnfit) throw taskErrors.unsupported(e.message);
+    throw e;
+  }
+}
+
+/** Asks the instance about each sample in turn and reads its answers in the dataset's labels. */
+export async function predictSamples(
+  ctx: { objects: ObjectStore; predictTimeoutMs: number },
+  r: PredictedRun,
+  api: ConfigApi,
+  instance: ServingInstance,
+): Promise<PrelabelOutcome> {
+  const out: PrelabelOutcome = { guesses: [], failed: 0 };
+  for (const [i, sample] of r.samples.entries()) {
+    r.signal.throwIfAborted();
+    if (i % 5 === 0 && !(await r.stillRunning())) return out;
+    let answer: unknown;
+    try {
+      const drop = new AbortController();
+      const timer = setTimeout(() => drop.abort(new PredictTimeoutError(ctx.predictTimeoutMs)), ctx.predictTimeoutMs);
+      const res = await untilAborted(instance.predict({ ...(await requestFor(ctx.objects, api, sample)), signal: drop.signal }), drop.signal).finally(() =>
+        clearTimeout(timer),
+      );
+      if (res.status >= 400) throw new Error(`the model answered ${res.status}: ${JSON.stringify(res.body)?.slice(0, 300)}`);
+      answer = res.jsonText !== undefined ? (JSON.parse(res.jsonText) as unknown) : res.body;
+    } catch (e) {
+      r.signal.throwIfAborted();
+      out.failed++;
+      out.firstError ??= `sample ${sample.id}: ${e instanceof Error ? e.message : String(e)}`;
+      continue;
+    }
+    const guess = r.detection ? readDetection(answer, r.labels) : readAnswer(answer, r.labels);
+    if (guess && 'reason' in guess) throw new ModelUnfit(`model ${r.modelId} does not fit the dataset: ${guess.reason}`);
+    if (guess) out.guesses.push({ sampleId: sample.id, guess });
+    await r.onProgress(i + 1, r.samples.length);
+  }
+  return out;
 }

@@ -33,6 +33,7 @@ import {
 } from './batch-staged.ts';
 import { flavorAmount } from './flavors.ts';
 import { imageServerOf, isImageModel } from './image-models.ts';
+import type { CustomSpec } from './schemas.ts';
 import type { StoredConfig } from './views.ts';
 
 /** Where Atelier's image holds its command line (deploy/atelier.Dockerfile: WORKDIR /app). */
@@ -40,6 +41,8 @@ const IMAGE_ATELIER_BIN = '/app/bin/atelier.mjs';
 /** What the batch command itself asks for besides the model server: it only reads files and makes requests. */
 export const BATCH_DRIVER_SHARE = { cpu: 0.5, memoryMb: 512 };
 const MAX_JSON_BYTES = 64 * 1024 * 1024;
+/** The staged files of a run, kept beside its job file so a restarted server makes the same plan. */
+const FILES_LIST = 'job/files.json';
 /** How often a waiting run looks at its pod in the watch's cache for a model server that cannot run. */
 const SERVER_CHECK_MS = 2000;
 /** Waiting reasons of the model server after which it never runs without a change to the model. */
@@ -101,6 +104,34 @@ export interface KubeBatchRun {
   detached(): boolean;
 }
 
+/** A run of Atelier's command beside the model server in a Job of one pod: a batch run, or a pre-labeling run. */
+export interface ModelJob {
+  /** The service's or task's id: the Job's name and labels. */
+  id: string;
+  /** The command's name (`atelier <type> run DIR PORT`) and the Job's task type. */
+  type: 'batch' | 'prelabel';
+  projectId: string;
+  model: DeployableModel;
+  /** The model server's flavor and environment variables. */
+  instance: { specification: string; custom_spec?: CustomSpec; envs: Record<string, string> };
+  /** Where the job file, the list of staged files and the result file pass through. */
+  stage: ObjectPath;
+  /** The job file and the files the pod needs; made only when no Job of an earlier run exists. */
+  prepare(): Promise<{ job: unknown; files: ObjectPath[] }>;
+  /** Folders the command writes below DIR/out/<bucket>/<key>, uploaded to the same place once it succeeded. */
+  outputs: ObjectPath[];
+  /** The file the command leaves in DIR/results/. */
+  resultFile: string;
+  /** The pod's place in a dedicated pool (its nodes and PriorityClass); none in the cluster at large. */
+  placement?: { nodeSelector: Record<string, string>; priorityClassName: string };
+  /** Called once, when the pod runs (or, at the latest, when it has ended). */
+  running(): Promise<void>;
+  event(type: 'normal' | 'abnormal', info: string): void;
+  /** Aborted on a stop or when the server stops; `detached` tells the second (the Job is kept for the next server). */
+  signal: AbortSignal;
+  detached(): boolean | Promise<boolean>;
+}
+
 interface Waiter {
   seen: boolean;
   settled: boolean;
@@ -129,54 +160,84 @@ export class KubeBatch {
 
   /** Runs the batch on the cluster; its counts, or undefined when it was stopped or left to the next server. */
   async run(r: KubeBatchRun): Promise<BatchCounts | undefined> {
+    const { dest } = batchPaths(r.config);
+    const text = await this.runJob({
+      id: r.serviceId,
+      type: 'batch',
+      projectId: r.projectId,
+      model: r.model,
+      instance: r.config,
+      stage: batchStagingFolder(r.serviceId, dest),
+      prepare: async () => {
+        const job = await this.jobOf(r);
+        const allowed = new Set(job.readable);
+        return { job, files: job.files.filter((f) => allowed.has(f.bucket)) };
+      },
+      outputs: [dest],
+      resultFile: BATCH_COUNTS_FILE,
+      ...(r.placement ? { placement: r.placement } : {}),
+      running: r.running,
+      event: r.event,
+      signal: r.signal,
+      detached: r.detached,
+    });
+    return text === undefined ? undefined : (JSON.parse(text) as StagedCounts).counts;
+  }
+
+  /**
+   * Runs Atelier's command `<type> run /task 8080` in a Job of one pod beside the model server, over the job file and
+   * the files staged for it; the text of the result file it wrote, or undefined when stopped or left to the next server.
+   */
+  async runJob(j: ModelJob): Promise<string | undefined> {
     if (!this.kube.credential) throw new Error('the kubernetes executor needs an S3-compatible object store its pods can reach (--object-store s3)');
     this.watching ??= this.watch.start();
     await this.watching;
-    const id = r.serviceId;
-    const { dest } = batchPaths(r.config);
-    const at = batchStagingFolder(id, dest);
-    let job: StagedBatch;
+    const { id, stage: at } = j;
+    let files: ObjectPath[];
     if (await this.kube.client.jobExists(id)) {
-      job = JSON.parse(await this.objects.readText(at.bucket, `${at.key}${BATCH_JOB_FILE}`, MAX_JSON_BYTES)) as StagedBatch;
-      r.event('normal', `following the Job ${taskObjectName(id)} of the run under way before Atelier restarted`);
+      files = JSON.parse(await this.objects.readText(at.bucket, `${at.key}${FILES_LIST}`, MAX_JSON_BYTES)) as ObjectPath[];
+      j.event('normal', `following the Job ${taskObjectName(id)} of the run under way before Atelier restarted`);
     } else {
-      job = await this.jobOf(r);
+      const prepared = await j.prepare();
+      files = prepared.files;
       await this.objects.deletePrefix(at.bucket, at.key);
-      await this.objects.put(at.bucket, `${at.key}${BATCH_JOB_FILE}`, JSON.stringify(job));
+      await this.objects.put(at.bucket, `${at.key}${BATCH_JOB_FILE}`, JSON.stringify(prepared.job));
+      await this.objects.put(at.bucket, `${at.key}${FILES_LIST}`, JSON.stringify(files));
     }
     let waiter: Waiter | undefined;
     const ended = new Promise<void>((resolve, reject) =>
-      this.waiters.set(id, (waiter = { seen: false, settled: false, started: undefined, start: () => r.running(), resolve, reject })),
+      this.waiters.set(id, (waiter = { seen: false, settled: false, started: undefined, start: () => j.running(), resolve, reject })),
     );
-    const onAbort = (): void => void this.aborted(r, at);
-    r.signal.addEventListener('abort', onAbort, { once: true });
-    if (r.signal.aborted) onAbort();
+    const onAbort = (): void => void this.aborted(j);
+    j.signal.addEventListener('abort', onAbort, { once: true });
+    if (j.signal.aborted) onAbort();
     try {
-      const server = await this.serverOf(r);
+      const server = await this.serverOf(j);
       const objects = batchObjects({
         taskId: id,
-        projectId: r.projectId,
+        type: j.type,
+        projectId: j.projectId,
         namespace: this.kube.namespace,
         image: this.kube.atelierImage,
-        command: ['node', IMAGE_ATELIER_BIN, 'batch', 'run', TASK_DIR, String(MODEL_SERVER_PORT)],
+        command: ['node', IMAGE_ATELIER_BIN, j.type, 'run', TASK_DIR, String(MODEL_SERVER_PORT)],
         stagingSecret: taskStagingSecretName(id),
         env: {},
         share: BATCH_DRIVER_SHARE,
-        ...(r.placement ?? {}),
+        ...(j.placement ?? {}),
         server: server.container,
       });
       const secret = stagingSecretOf(
         taskStagingSecretName(id),
         this.kube.namespace,
         objects.job.metadata?.labels ?? {},
-        this.planOf(at, job, server.modelFolder),
+        this.planOf(j, files, server.modelFolder),
         this.kube.credential,
       );
       const made = await this.kube.client.apply({ ...objects, secret });
       if (made === 'created')
-        r.event(
+        j.event(
           'normal',
-          `[${r.model.name} ${r.model.version}] created Job ${taskObjectName(id)} (model server image ${server.container.image ?? ''}) in namespace ${this.kube.namespace}`,
+          `[${j.model.name} ${j.model.version}] created Job ${taskObjectName(id)} (model server image ${server.container.image ?? ''}) in namespace ${this.kube.namespace}`,
         );
       if (this.waiters.get(id)?.settled === false) this.watch.follow(id, 1);
       // A sidecar that cannot start leaves the Job's own status as it was: its pod is looked at in the watch's cache.
@@ -186,23 +247,22 @@ export class KubeBatch {
       await (waiter!.started ??= waiter!.start());
     } catch (e) {
       this.settle(id, e instanceof Error ? e : new Error(String(e)));
-      if (r.signal.aborted) return undefined;
+      if (j.signal.aborted) return undefined;
       await this.kube.client.remove(id).catch(() => false);
       await this.objects.deletePrefix(at.bucket, at.key).catch(() => 0);
       throw e;
     } finally {
-      r.signal.removeEventListener('abort', onAbort);
+      j.signal.removeEventListener('abort', onAbort);
     }
-    const counts = (JSON.parse(await this.objects.readText(at.bucket, `${at.key}${BATCH_RESULTS_DIR}/${BATCH_COUNTS_FILE}`, MAX_JSON_BYTES)) as StagedCounts)
-      .counts;
+    const text = await this.objects.readText(at.bucket, `${at.key}${BATCH_RESULTS_DIR}/${j.resultFile}`, MAX_JSON_BYTES);
     await this.kube.client.remove(id);
     await this.objects.deletePrefix(at.bucket, at.key);
-    return counts;
+    return text;
   }
 
   /** Deletes the Jobs of batch runs no longer under way (their service gone, stopped or ended); returns their ids. */
-  async removeOrphans(isActive: (serviceId: string) => Promise<boolean>): Promise<string[]> {
-    return this.kube.client.removeOrphans('batch', async (id) => this.waiters.has(id) || (await isActive(id)));
+  async removeOrphans(isActive: (serviceId: string) => Promise<boolean>, type: ModelJob['type'] = 'batch'): Promise<string[]> {
+    return this.kube.client.removeOrphans(type, async (id) => this.waiters.has(id) || (await isActive(id)));
   }
 
   /** Stops watching; runs still waiting end when the runner aborts them, which keeps their Jobs. */
@@ -234,16 +294,18 @@ export class KubeBatch {
   }
 
   /** The model server container as a real-time version's pod runs it, and the model folder it needs staged. */
-  private async serverOf(r: KubeBatchRun): Promise<{ container: V1Container; modelFolder: ObjectPath | undefined }> {
-    const share = flavorAmount(r.config.specification, r.config.custom_spec);
+  private async serverOf(
+    r: Pick<ModelJob, 'id' | 'projectId' | 'model' | 'instance'>,
+  ): Promise<{ container: V1Container; modelFolder: ObjectPath | undefined }> {
+    const share = flavorAmount(r.instance.specification, r.instance.custom_spec);
     if (typeof share === 'string') throw new Error(share);
     const version = {
-      serviceId: r.serviceId,
+      serviceId: r.id,
       projectId: r.projectId,
       namespace: this.kube.namespace,
       modelId: r.model.id,
       instanceCount: 1,
-      env: r.config.envs,
+      env: r.instance.envs,
       perInstance: share,
     };
     if (isImageModel(r.model)) {
@@ -259,22 +321,17 @@ export class KubeBatch {
       image: this.kube.runtimeImage,
       modelType: r.model.config.model_type,
       modelName: r.model.name,
-      stagingSecret: taskStagingSecretName(r.serviceId),
+      stagingSecret: taskStagingSecretName(r.id),
     });
     return { container: objects.deployment.spec!.template.spec!.containers[0]!, modelFolder: { bucket: folder.bucket, key: `${folder.key}model/` } };
   }
 
-  private planOf(stage: ObjectPath, job: StagedBatch, modelFolder: ObjectPath | undefined): StagingPlan {
+  private planOf(j: ModelJob, staged: ObjectPath[], modelFolder: ObjectPath | undefined): StagingPlan {
     const real = this.kube.realBucket;
+    const stage = j.stage;
     const files = posix.join(TASK_DIR, BATCH_FILES_DIR);
-    const allowed = new Set(job.readable);
-    const places = batchPlaces(job.files.filter((f) => allowed.has(f.bucket))).map((p, i) => ({
-      name: `files-${i}`,
-      bucket: real(p.bucket),
-      key: p.key,
-      dir: batchPlaceDir(files, p),
-    }));
-    const { dest } = batchPaths(job.config);
+    const places = batchPlaces(staged).map((p, i) => ({ name: `files-${i}`, bucket: real(p.bucket), key: p.key, dir: batchPlaceDir(files, p) }));
+    const out = posix.join(TASK_DIR, BATCH_OUT_DIR);
     return {
       ...(modelFolder ? { code: { bucket: real(modelFolder.bucket), key: modelFolder.key, dir: MODEL_DIR } } : {}),
       inputs: [
@@ -282,18 +339,18 @@ export class KubeBatch {
         ...places,
       ],
       outputs: [
-        { name: 'output', bucket: real(dest.bucket), key: dest.key, dir: batchPlaceDir(posix.join(TASK_DIR, BATCH_OUT_DIR), dest) },
+        ...j.outputs.map((o, i) => ({ name: i === 0 ? 'output' : `output-${i}`, bucket: real(o.bucket), key: o.key, dir: batchPlaceDir(out, o) })),
         { name: 'results', bucket: real(stage.bucket), key: `${stage.key}${BATCH_RESULTS_DIR}/`, dir: posix.join(TASK_DIR, BATCH_RESULTS_DIR) },
       ],
     };
   }
 
   /** A stop deletes the Job at once; a server that stops leaves it to be adopted. */
-  private async aborted(r: KubeBatchRun, at: ObjectPath): Promise<void> {
-    this.settle(r.serviceId, new Error('stopped'));
-    if (r.detached()) return;
-    await this.kube.client.remove(r.serviceId).catch((err: unknown) => this.log.error({ err, service: r.serviceId }, "removing a batch run's Job failed"));
-    await this.objects.deletePrefix(at.bucket, at.key).catch(() => 0);
+  private async aborted(j: ModelJob): Promise<void> {
+    this.settle(j.id, new Error('stopped'));
+    if (await Promise.resolve(j.detached()).catch(() => true)) return;
+    await this.kube.client.remove(j.id).catch((err: unknown) => this.log.error({ err, job: j.id }, "removing a model run's Job failed"));
+    await this.objects.deletePrefix(j.stage.bucket, j.stage.key).catch(() => 0);
   }
 
   private settle(id: string, err?: Error): void {

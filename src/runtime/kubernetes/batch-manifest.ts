@@ -1,5 +1,5 @@
-// What one run of a batch service becomes on Kubernetes: a task Job of one pod (task-manifest.ts) whose command is
-// Atelier's own (`atelier batch run`), with the model server beside it as a native sidecar (an init container that
+// What one run of a batch service (or of pre-labeling) becomes on Kubernetes: a task Job of one pod (task-manifest.ts)
+// whose command is Atelier's own (`atelier batch run`, `atelier prelabel run`), with the model server beside it as a native sidecar (an init container that
 // keeps running, Kubernetes 1.29+): the server container exactly as a real-time version's pod runs it (Atelier's model
 // server on the model's staged files, or an Image model's own image), given a startup probe so the command starts only
 // once the server answers. The stage-in container also downloads the model's files for the server; the server mounts
@@ -9,6 +9,7 @@ import { MODEL_CONTAINER, MODEL_DIR } from './service-manifest.ts';
 import { taskObjects, type TaskObjects, type TaskWorkload } from './task-manifest.ts';
 
 export interface BatchWorkload extends Omit<TaskWorkload, 'type'> {
+  type: 'batch' | 'prelabel';
   /** The model server container of a real-time version's pod (service-manifest.ts or image-service-manifest.ts). */
   server: V1Container;
 }
@@ -33,7 +34,7 @@ function startupProbe(readiness: V1Probe | undefined): V1Probe | undefined {
 export function batchObjects(w: BatchWorkload): TaskObjects {
   const { server, ...task } = w;
   if (server.name !== MODEL_CONTAINER) throw new Error(`the model server container is named ${server.name ?? ''}, not ${MODEL_CONTAINER}`);
-  const objects = taskObjects({ ...task, type: 'batch' });
+  const objects = taskObjects(task);
   const pod = objects.job.spec!.template.spec!;
   const stagesModel = server.volumeMounts?.some((m) => m.name === 'model') ?? false;
   const stageIn = pod.initContainers![0]!;

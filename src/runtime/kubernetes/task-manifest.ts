@@ -18,7 +18,7 @@ import {
 
 /** Which of the two task families a Job runs. */
 export const LABEL_TASK_TYPE = 'atelier.io/task-type';
-export type TaskType = 'intelligent' | 'processing' | 'batch';
+export type TaskType = 'intelligent' | 'processing' | 'batch' | 'prelabel';
 export const TASK_CONTAINER = 'task';
 export const TASK_DIR = '/task';
 

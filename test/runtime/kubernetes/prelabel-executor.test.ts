@@ -1,0 +1,232 @@
+// Pre-labeling through the unchanged API on an Atelier started with --executor kubernetes, against a real API server
+// with the real Job controller (test-kubelet stands in for the kubelet). A pre-label run becomes a Job of one pod:
+// Atelier's own image runs `atelier prelabel run`, the model server runs beside it as a native sidecar. No pod runs
+// here, so the test does what its containers would do: stage.py downloads the job file, the sample files and the
+// model, the real model server (images/runtime/serve.py) listens on a loopback port, the real command (bin/atelier.mjs)
+// asks it about every sample, stage.py uploads the outcome. The task then leaves the labels a local-executor Atelier
+// leaves for the same samples; a model that does not fit fails the task saying why; a stop deletes the Job; an orphan
+// Job is deleted.
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { BatchV1Api, CoreV1Api, type V1Container, type V1Job, type V1Pod } from '@kubernetes/client-node';
+import type { AtelierClient } from '#src/client/index.ts';
+import { resourceSelector } from '#src/runtime/kubernetes/labels.ts';
+import { MODEL_CONTAINER, MODEL_DIR, MODEL_SERVER_PORT } from '#src/runtime/kubernetes/service-manifest.ts';
+import { LABEL_TASK_TYPE, TASK_DIR, taskObjects } from '#src/runtime/kubernetes/task-manifest.ts';
+import { TaskJobClient, taskStagingSecretName } from '#src/runtime/kubernetes/task-objects.ts';
+import type { StagingPlan } from '#src/runtime/kubernetes/training-job-staging.ts';
+import { startTestApp, type TestApp } from '../../helpers/app.ts';
+import { kubeTestServerSkip, startKubeTestServer, until, type KubeTestServer } from '../../helpers/kube.ts';
+import { createBody, datasetReady } from '../../datasets/fixtures.ts';
+import { COLOURS, generator, taskDone } from '../../intelligent-tasks/fixtures.ts';
+import { colourBmp, colourModel, zebraModel } from '../../intelligent-tasks/prelabel-fixtures.ts';
+import { importModel, putPackage } from '../../models/fixtures.ts';
+import { startAtelierOnCluster, type AtelierOnCluster } from './atelier-on-cluster.ts';
+import { registerNode, settlePod, type PodOutcome } from './test-kubelet.ts';
+
+const NS = 'atelier-prelabel-exec';
+const IMAGE = 'registry.example/atelier-runtime:1';
+const ROOT = join(import.meta.dirname, '../../..');
+const BIN = join(ROOT, 'bin/atelier.mjs');
+const SERVE = join(ROOT, 'images/runtime/serve.py');
+const SERVING_DIR = join(ROOT, 'src/runtime/serving/python');
+const BUCKET = 'kplab';
+const classes = Object.keys(COLOURS);
+
+function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ status: number | null; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'], env });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stderr }));
+  });
+}
+
+/** Starts the sidecar's command (Atelier's model server) with the pod's paths mapped to `model`, on a free port. */
+function startModelServer(sidecar: V1Container, model: string): Promise<{ port: number; child: ChildProcess }> {
+  const argv = [...(sidecar.command ?? []), ...(sidecar.args ?? [])].map((a) =>
+    a === MODEL_DIR ? model : a === String(MODEL_SERVER_PORT) ? '0' : a.replace('/opt/atelier/bin/serve.py', SERVE),
+  );
+  const child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ATELIER_SERVING_DIR: SERVING_DIR } });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /ATELIER_READY (\d+)/.exec(out);
+      if (m) resolve({ port: Number(m[1]), child });
+    });
+    child.on('close', (code) => reject(new Error(`the model server exited with ${code}: ${err}`)));
+  });
+}
+
+describe('pre-labeling on the kubernetes executor', { skip: kubeTestServerSkip() }, () => {
+  let kube: KubeTestServer;
+  let core: CoreV1Api;
+  let batch: BatchV1Api;
+  let onCluster: AtelierOnCluster;
+  let t: TestApp;
+  let client: AtelierClient;
+  /** The same Atelier on the local executor, for the labels to compare with. */
+  let local: TestApp;
+  const datasets = new Map<TestApp, string>();
+  const colour = new Map<TestApp, string>();
+  let zebra: string;
+
+  before(async () => {
+    kube = await startKubeTestServer({ controllers: true });
+    core = kube.kc.makeApiClient(CoreV1Api);
+    batch = kube.kc.makeApiClient(BatchV1Api);
+    await registerNode(core, 'node-a', {}, { cpu: '4', memory: '16Gi' });
+    onCluster = await startAtelierOnCluster(kube, NS, IMAGE);
+    t = onCluster.t;
+    client = t.client;
+    local = await startTestApp();
+    local.atelier.startBackground();
+    for (const a of [t, local]) {
+      const rand = generator(7);
+      await a.atelier.context.objectStore.ensureBucket(BUCKET);
+      for (let i = 0; i < 6; i++) await a.atelier.context.objectStore.put(BUCKET, `img/u-${i}.bmp`, colourBmp(classes[i % 3]!, rand));
+      const id = (await a.client.datasets.create(createBody('kplab', `/${BUCKET}/img/`, `/${BUCKET}/work/`, { labels: classes.map((name) => ({ name })) })))
+        .dataset_id;
+      await datasetReady(a.client, id);
+      datasets.set(a, id);
+      colour.set(a, await importModel(a.client, await putPackage(a, BUCKET, 'models/colour', colourModel()), 'colour', '1.0.0', 'Scikit_Learn'));
+    }
+    zebra = await importModel(client, await putPackage(t, BUCKET, 'models/zebra', zebraModel()), 'zebra', '1.0.0', 'Scikit_Learn');
+  });
+  after(async () => {
+    await local?.close();
+    await onCluster?.close();
+    await kube?.stop();
+  });
+
+  const jobsOf = async (id: string): Promise<V1Job[]> => (await batch.listNamespacedJob({ namespace: NS, labelSelector: resourceSelector('task', id) })).items;
+  const theJob = (id: string) => until(`the Job of task ${id}`, async () => (await jobsOf(id))[0]);
+  const gone = (id: string) => until(`the Job of task ${id} to go`, async () => ((await jobsOf(id)).length === 0 ? true : undefined));
+  const podsOf = async (id: string): Promise<V1Pod[]> => (await core.listNamespacedPod({ namespace: NS, labelSelector: resourceSelector('task', id) })).items;
+  const settle = async (id: string, outcome: PodOutcome) =>
+    settlePod(core, NS, (await until(`a pod of task ${id}`, async () => (await podsOf(id))[0])).metadata!.name!, outcome);
+
+  /** The samples' labels as a task left them: name and score by sample name. */
+  async function labelsOf(a: TestApp): Promise<Record<string, [string, number] | undefined>> {
+    const r = await a.client.intelligentTasks.samples(datasets.get(a)!, { limit: 100, offset: 0 });
+    return Object.fromEntries(r.samples.map((s) => [s.sample_name!, s.labels?.[0] ? [s.labels[0].name!, Number(s.labels[0].score?.toFixed(6))] : undefined]));
+  }
+
+  async function planOf(id: string): Promise<StagingPlan> {
+    const secret = await core.readNamespacedSecret({ name: taskStagingSecretName(id), namespace: NS });
+    return JSON.parse(Buffer.from(secret.data!['plan.json']!, 'base64').toString('utf8')) as StagingPlan;
+  }
+
+  /** What the pod's containers do: stage-in, the model server, the command (stage.py run). */
+  async function playPod(id: string): Promise<void> {
+    const pod = (await theJob(id)).spec!.template.spec!;
+    const sidecar = pod.initContainers!.find((c) => c.name === MODEL_CONTAINER)!;
+    const secret = await core.readNamespacedSecret({ name: taskStagingSecretName(id), namespace: NS });
+    const data = (k: string) => Buffer.from(secret.data![k]!, 'base64').toString('utf8');
+    const dir = mkdtempSync(join(tmpdir(), 'kplab-pod-'));
+    let server: ChildProcess | undefined;
+    try {
+      const task = join(dir, 'task');
+      const model = join(dir, 'model');
+      mkdirSync(model);
+      writeFileSync(join(dir, 'plan.json'), data('plan.json').replaceAll(`"${TASK_DIR}`, `"${task}`).replaceAll(`"${MODEL_DIR}`, `"${model}`));
+      writeFileSync(join(dir, 'store.json'), data('store.json'));
+      writeFileSync(join(dir, 'stage.py'), data('stage.py'));
+      const staged = await run('python3', [join(dir, 'stage.py'), 'in', join(dir, 'plan.json')]);
+      assert.equal(staged.status, 0, staged.stderr);
+      const started = await startModelServer(sidecar, model);
+      server = started.child;
+      const command = pod.containers[0]!.command!;
+      const program = command.slice(command.indexOf('--') + 1).map((a) => (a === TASK_DIR ? task : a === String(MODEL_SERVER_PORT) ? String(started.port) : a));
+      const ran = await run('python3', [join(dir, 'stage.py'), 'run', join(dir, 'plan.json'), '--', 'node', BIN, ...program.slice(2)]);
+      assert.equal(ran.status, 0, ran.stderr);
+    } finally {
+      server?.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  it("runs as a Job of Atelier's image beside the model server, and leaves the labels the local executor leaves", async () => {
+    const l = await local.client.intelligentTasks.create(datasets.get(local)!, { task_type: 'pre-label', model_id: colour.get(local)! });
+    assert.equal((await taskDone(local.client, datasets.get(local)!, l.task_id)).status, 3);
+    const dataset = datasets.get(t)!;
+    const { task_id: id } = await client.intelligentTasks.create(dataset, { task_type: 'pre-label', model_id: colour.get(t)! });
+    const job = await theJob(id);
+    assert.equal(job.metadata?.labels?.[LABEL_TASK_TYPE], 'prelabel');
+    const spec = job.spec!.template.spec!;
+    assert.equal(spec.containers[0]!.image, t.atelier.context.config.kube.atelierImage);
+    assert.deepEqual(spec.containers[0]!.command?.slice(-6), ['node', '/app/bin/atelier.mjs', 'prelabel', 'run', TASK_DIR, String(MODEL_SERVER_PORT)]);
+    const sidecar = spec.initContainers!.find((c) => c.name === MODEL_CONTAINER)!;
+    assert.equal(sidecar.restartPolicy, 'Always');
+    assert.equal(sidecar.image, IMAGE);
+    const plan = await planOf(id);
+    assert.deepEqual(plan.code, { bucket: BUCKET, key: 'models/colour/model/', dir: MODEL_DIR });
+    assert.deepEqual(
+      plan.inputs.map((i) => [i.name, i.key]),
+      [
+        ['job', `.atelier-staging/prelabel/${id}/job/job.json`],
+        ['files-0', 'img/'],
+      ],
+    );
+    assert.deepEqual(
+      plan.outputs.map((o) => o.name),
+      ['results'],
+    );
+    await settle(id, { kind: 'running' });
+    await playPod(id);
+    await settle(id, { kind: 'exited', code: 0 });
+    const done = await taskDone(client, dataset, id);
+    assert.equal(done.status, 3, JSON.stringify(done));
+    assert.deepEqual([done.result.total_sample_count, done.result.unconfirmed_sample_count], [6, 6]);
+    const labels = await labelsOf(t);
+    assert.equal(Object.keys(labels).length, 6);
+    assert.deepEqual(labels, await labelsOf(local));
+    await gone(id);
+  });
+
+  it('a model whose answers are not labels of the dataset fails the task with the reason, as on the local executor', async () => {
+    const dataset = datasets.get(t)!;
+    const { task_id: id } = await client.intelligentTasks.create(dataset, { task_type: 'pre-label', model_id: zebra });
+    await theJob(id);
+    await settle(id, { kind: 'running' });
+    await playPod(id);
+    await settle(id, { kind: 'exited', code: 0 });
+    const done = await taskDone(client, dataset, id);
+    assert.equal(done.status, 2, JSON.stringify(done));
+    assert.match(done.error_msg ?? '', /zebra/);
+    await gone(id);
+  });
+
+  it('a stop deletes the Job; an orphan Job is deleted', async () => {
+    const dataset = datasets.get(t)!;
+    const { task_id: id } = await client.intelligentTasks.create(dataset, { task_type: 'pre-label', model_id: colour.get(t)! });
+    await theJob(id);
+    await settle(id, { kind: 'running' });
+    await client.intelligentTasks.stop(dataset, id);
+    await gone(id);
+    assert.equal((await taskDone(client, dataset, id)).status, 5);
+    const orphanId = 'orphanxprelabel00001';
+    const orphan = taskObjects({
+      taskId: orphanId,
+      projectId: t.creds.project_id,
+      namespace: NS,
+      type: 'prelabel',
+      image: IMAGE,
+      command: ['node', 'x.mjs'],
+      stagingSecret: taskStagingSecretName(orphanId),
+      env: {},
+      share: { cpu: 1, memoryMb: 512 },
+    });
+    const secret = { metadata: { name: taskStagingSecretName(orphanId), namespace: NS, labels: orphan.job.metadata!.labels! } };
+    await new TaskJobClient(kube.kc, NS).apply({ ...orphan, secret });
+    await gone(orphanId);
+  });
+});
