@@ -26,6 +26,27 @@ export interface TrialResult {
   exit_code: number;
 }
 
+/** A search as its job's row keeps it: the plan and the results of the trials run so far. */
+export interface SearchState {
+  plan: SearchPlan;
+  results: TrialResult[];
+}
+
+const shownParameters = (parameters: Record<string, string>) =>
+  Object.entries(parameters)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
+
+/** The service-log line that starts a trial. */
+export const trialStartLine = (plan: SearchPlan, trial: number) =>
+  `${plan.algorithm} trial ${trial + 1}/${plan.trials.length}: ${shownParameters(plan.trials[trial] ?? {})}`;
+
+/** What a search's first task says at its end: the best trial, or that none reported the reward. */
+export const searchSummary = (plan: SearchPlan, best: TrialResult | undefined) =>
+  best
+    ? `best trial ${best.trial + 1} of ${plan.trials.length}: ${shownParameters(best.parameters)} ${plan.reward.name}=${best.reward}`
+    : `no trial of ${plan.trials.length} reported ${plan.reward.name}`;
+
 type Param = NonNullable<AutoSearch['search_params']>[number];
 
 function points(p: Param, i: number, integer: boolean): number[] | string[] {

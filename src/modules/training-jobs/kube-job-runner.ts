@@ -4,6 +4,10 @@
 // ends Completed or Failed with the pods' reason (ImagePullBackOff, OOMKilled, Evicted...). Stop and delete remove the
 // Job; the end is recorded once it is gone. After a restart every Running or Terminating job is matched with its Job by
 // labels (applying again creates nothing twice), and Jobs with no active row are deleted as orphans.
+// A hyperparameter search runs its trials one after the other under the same Job name: each trial's Job (its parameters,
+// its outputs below the trial's own prefix) is deleted once it ended and its reward was read from worker-0's pod log,
+// and the next one is made once the cache shows no Job or pod of the previous one. The trial loop lives in the replica
+// that holds the job's lease; a restart fails the search, as on the local executor.
 import { appendFile, mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Clock } from '#src/core/time.ts';
@@ -16,13 +20,18 @@ import type { TrainingJobWatch } from '#src/runtime/kubernetes/training-job-watc
 import type { Logger } from '#src/runtime/logger.ts';
 import type { BucketAccess } from '#src/storage/bucket-access.ts';
 import type { ObjectStore } from '#src/storage/object-store.ts';
+import type { ReplicaLeases } from '#src/runtime/leases.ts';
+import { bestTrial, readReward, searchSummary, trialStartLine, type SearchPlan, type SearchState, type TrialResult } from './auto-search.ts';
 import type { JobExecutor } from './job-executor.ts';
+import { JobOwnership } from './job-ownership.ts';
+import { dropTrials, keepBestTrial, trialPlan } from './kube-job-search.ts';
 import { taskNames, type JobLayout } from './job-layout.ts';
 import { KubeJobMetrics, type KubeJobUsage } from './kube-job-metrics.ts';
-import { KUBE_SEARCH_UNAVAILABLE, kubeJobWorkload, type KubeJobSettings } from './kube-job-workload.ts';
+import { kubeJobWorkload, type KubeJobSettings } from './kube-job-workload.ts';
 import { exportJobLogs } from './log-export.ts';
 import { ACTIVE_PHASES, type TrainingJobStore } from './store.ts';
 import type { TrainingJobRow } from './tables.ts';
+import type { MappedTask } from '#src/runtime/kubernetes/job-status.ts';
 
 export interface KubeExecutorParts extends KubeJobSettings {
   client: TrainingJobClient;
@@ -42,6 +51,16 @@ interface Followed {
   seen: boolean;
   /** Its objects are being removed (stop, delete, or the end was recorded). */
   removing: boolean;
+  search?: SearchRun;
+}
+
+/** A search being run: the trial whose Job runs (or is being made), the results so far. */
+interface SearchRun {
+  plan: SearchPlan;
+  results: TrialResult[];
+  trial: number;
+  /** The tasks as the last trial ended, reported at the end. */
+  lastTasks: MappedTask[];
 }
 
 const SERVICE = '[ModelArts Service Log]';
@@ -49,6 +68,10 @@ const SERVICE = '[ModelArts Service Log]';
 const POD_LOG_LIMIT = 16 * 1024 * 1024;
 /** The most of each container's log a preview reads live. */
 const LIVE_LOG_LIMIT = 1024 * 1024;
+/** A trial's reward is read from at most this much of the end of worker-0's log. */
+const REWARD_WINDOW = 1024 * 1024;
+/** How long a trial's Job and pods may take to go before the next trial is made. */
+const RUN_GONE_MS = 120_000;
 
 export class KubeJobRunner implements JobExecutor {
   /** Running/Running is said only once the watch sees a pod run. */
@@ -62,6 +85,8 @@ export class KubeJobRunner implements JobExecutor {
   private readonly sampler: KubeJobMetrics | undefined;
   private watching: Promise<void> | undefined;
   private closed = false;
+  /** Searches only: their trial loop runs in one replica, which holds the job's lease. */
+  private readonly ownership: JobOwnership;
 
   constructor(
     private readonly kube: KubeExecutorParts,
@@ -71,7 +96,9 @@ export class KubeJobRunner implements JobExecutor {
     private readonly log: Logger,
     private readonly buckets: BucketAccess,
     private readonly objects: ObjectStore,
+    replica?: ReplicaLeases,
   ) {
+    this.ownership = new JobOwnership(replica, () => [...this.followed].flatMap(([id, f]) => (f.search ? [id] : [])));
     this.watch = kube.watch((jobId, status) => this.enqueue(jobId, () => this.record(jobId, status)));
     this.sampler = kube.usage && new KubeJobMetrics(kube.usage, layout, (id) => this.watch.podsOf(id), clock);
   }
@@ -132,6 +159,15 @@ export class KubeJobRunner implements JobExecutor {
       if (this.followed.has(listed.id) || this.closed) continue;
       const row = await this.store.getById(listed.id);
       if (!row || !ACTIVE_PHASES.includes(row.phase) || this.followed.has(row.id)) continue;
+      if (row.search) {
+        // Just admitted by another replica that has not taken its lease yet, or run by a live one.
+        if (this.clock.now() - Number(row.update_time) < this.ownership.graceMs || !(await this.ownership.take(row.id))) continue;
+        // The trial loop lived in the server that stopped; its results so far are in the row and the log.
+        this.followed.set(row.id, { nodeCount: row.node_count, seen: true, removing: true });
+        await this.fail(row, new Error('the server stopped during the hyperparameter search'));
+        await this.ownership.release(row.id);
+        continue;
+      }
       if (this.watch.hasJob(row.id)) {
         this.followed.set(row.id, { nodeCount: row.node_count, seen: true, removing: row.terminate_requested === 1 });
         await this.serviceLog(row, 'server restarted; job adopted').catch(() => undefined);
@@ -159,6 +195,9 @@ export class KubeJobRunner implements JobExecutor {
     await this.sampler?.close();
     await Promise.allSettled([...this.chains]);
     await Promise.allSettled([...this.queues.values()]);
+    // A search stops with this server: the next reconciler (this one restarted, or another replica) fails it at once.
+    this.ownership.close();
+    await Promise.all([...this.followed].flatMap(([id, f]) => (f.search ? [this.ownership.release(id)] : [])));
     if (this.watching) await this.watch.stop().catch(() => undefined);
   }
 
@@ -184,25 +223,42 @@ export class KubeJobRunner implements JobExecutor {
 
   private async launch(row: TrainingJobRow): Promise<void> {
     await this.startWatch();
-    // A search queued before (created on the local executor): one run with the base parameters would be no search.
-    if (row.search) throw new Error(KUBE_SEARCH_UNAVAILABLE);
-    const { workload, plan } = await kubeJobWorkload(row, this.kube, this.buckets);
+    if (row.search) {
+      const f = this.followed.get(row.id);
+      if (!f) return;
+      await this.ownership.take(row.id);
+      const { plan } = JSON.parse(row.search) as SearchState;
+      f.search = { plan, results: [], trial: 0, lastTasks: [] };
+      await this.serviceLog(row, trialStartLine(plan, 0));
+    }
+    if (await this.makeRun(row)) this.sampler?.follow(row);
+  }
+
+  /** Makes the job's Job (a search's current trial) and follows it; false when a stop came meanwhile. */
+  private async makeRun(row: TrainingJobRow): Promise<boolean> {
+    const search = this.followed.get(row.id)?.search;
+    const { workload, plan } = await kubeJobWorkload(row, this.kube, this.buckets, search?.plan.trials[search.trial]);
     if (!this.kube.credential) throw new Error('the kubernetes executor needs an S3-compatible object store its pods can reach (--object-store s3)');
     const objects = trainingJobObjects(workload);
-    const secret = stagingSecret(row.id, row.project_id, this.kube.namespace, plan, this.kube.credential);
+    const secret = stagingSecret(row.id, row.project_id, this.kube.namespace, search ? trialPlan(plan, search.trial) : plan, this.kube.credential);
     await this.serviceLog(row, `creating Job ${trainingJobObjectName(row.id)} in namespace ${this.kube.namespace} with image ${workload.image}`);
     const made = await this.kube.client.apply({ ...objects, job: withStaging(objects.job, row.id, this.kube.stagingImage), secret });
     if (made === 'existed') await this.serviceLog(row, 'its Job already existed; following it');
     const current = await this.store.getById(row.id);
-    if (!current || current.terminate_requested === 1) return this.stop(row);
+    if (!current || current.terminate_requested === 1) {
+      this.stop(row);
+      return false;
+    }
     this.watch.follow(row.id, row.node_count);
-    this.sampler?.follow(row);
+    return true;
   }
 
   /** What the watch reports about a followed job, written to its row. */
-  private async record(jobId: string, status: MappedStatus): Promise<void> {
+  private async record(jobId: string, reported: MappedStatus): Promise<void> {
     const f = this.followed.get(jobId);
     if (!f) return;
+    // A search's Job is made again for each trial: what was reported before the current trial's Job is stale.
+    const status = f.search ? this.watch.status(jobId, f.nodeCount) : reported;
     const exists = this.watch.hasJob(jobId);
     if (exists) f.seen = true;
     const row = await this.store.getById(jobId);
@@ -218,7 +274,10 @@ export class KubeJobRunner implements JobExecutor {
       if (f.seen) await this.finish(row, 'Failed', status, 'its Job was deleted from the cluster outside Atelier');
       return;
     }
-    if (status.phase === 'Completed' || status.phase === 'Failed') return this.finish(row, status.phase, status, status.reason);
+    if (status.phase === 'Completed' || status.phase === 'Failed') {
+      if (!f.search) return this.finish(row, status.phase, status, status.reason);
+      return this.trialEnded(row, f, f.search, status).catch((err: unknown) => this.fail(row, err));
+    }
     const secondary = status.phase === 'Pending' ? 'Queuing' : status.phase === 'Running' ? 'Running' : 'Creating';
     const statuses = JSON.stringify(status.tasks);
     if (row.secondary_phase === secondary && row.task_statuses === statuses) return;
@@ -228,6 +287,91 @@ export class KubeJobRunner implements JobExecutor {
         row,
         `${secondary.toLowerCase()}${status.tasks.find((t) => t.message)?.message ? `: ${status.tasks.find((t) => t.message)?.message}` : ''}`,
       );
+  }
+
+  /**
+   * A trial's Job ended: its reward is read from worker-0's pod log, its result stored, its logs kept, and its Job and
+   * Secret deleted; then the next trial's Job is made, or the search ends.
+   */
+  private async trialEnded(row: TrainingJobRow, f: Followed, search: SearchRun, status: MappedStatus): Promise<void> {
+    const { plan } = search;
+    const trial = search.trial;
+    const exitCode = status.phase === 'Completed' ? 0 : (status.tasks.map((t) => t.exit_code).find((c) => c !== 0) ?? -1);
+    const reward = exitCode === 0 ? readReward(await this.workerLog(row), plan.reward.regex) : null;
+    search.results.push({ trial, parameters: plan.trials[trial] ?? {}, reward, exit_code: exitCode });
+    search.lastTasks = status.tasks;
+    await this.store.update(row.id, { search: JSON.stringify({ plan, results: search.results }), update_time: this.clock.now() }, ['Running']);
+    await this.collectLogs(row);
+    await this.serviceLog(
+      row,
+      `trial ${trial + 1}: exit ${exitCode}, ${plan.reward.name}=${reward ?? 'not reported'}${status.reason ? ` (${status.reason})` : ''}`,
+    );
+    await this.kube.client.removeRun(row.id);
+    await this.runGone(row.id);
+    const current = await this.store.getById(row.id);
+    if (this.followed.get(row.id) !== f || this.closed) return;
+    if (!current || f.removing || current.terminate_requested === 1) return this.ended(row.id);
+    if (trial + 1 < plan.trials.length) {
+      search.trial = trial + 1;
+      // Until the watch shows the next trial's Job, its absence from the cache is no deletion.
+      f.seen = false;
+      await this.serviceLog(row, trialStartLine(plan, search.trial));
+      await this.makeRun(row);
+      return;
+    }
+    await this.finishSearch(current, f, search);
+  }
+
+  /** The end of worker-0's worker log in the cluster ('' when it cannot be read, which the task's log then says). */
+  private async workerLog(row: TrainingJobRow): Promise<string> {
+    const name = podOfTask(this.watch.podsOf(row.id), 0)?.metadata?.name;
+    if (!name) return '';
+    return this.kube.client.podLog(name, WORKER_CONTAINER, REWARD_WINDOW).catch(() => '');
+  }
+
+  /** Waits until the cache holds neither the job's Job nor its pods (the next trial's must not be mistaken for them). */
+  private async runGone(jobId: string): Promise<void> {
+    const deadline = Date.now() + RUN_GONE_MS;
+    while (this.watch.hasJob(jobId) || this.watch.podsOf(jobId).length > 0) {
+      if (Date.now() > deadline) throw new Error(`the Job of the previous trial did not go within ${RUN_GONE_MS / 1000} s`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  /** Every trial ran: the best one's outputs are kept (Completed), or none reported the reward (Failed). */
+  private async finishSearch(row: TrainingJobRow, f: Followed, search: SearchRun): Promise<void> {
+    const { plan, results } = search;
+    const best = bestTrial(results, plan.reward.mode);
+    let phase: 'Completed' | 'Failed' = best ? 'Completed' : 'Failed';
+    const tasks = search.lastTasks.length > 0 ? [...search.lastTasks] : taskNames(row.node_count).map((task) => ({ task, exit_code: -1, message: '' }));
+    tasks[0] = { ...tasks[0]!, message: searchSummary(plan, best) };
+    if (best) {
+      await this.serviceLog(row, searchSummary(plan, best).replace(/ of \d+:/, ':'));
+      try {
+        for (const o of await keepBestTrial(this.objects, this.buckets, row, { plan, results, best }))
+          await this.serviceLog(row, `kept ${o.copied} file(s) of trial ${best.trial + 1} in output ${o.name}`);
+      } catch (err) {
+        phase = 'Failed';
+        tasks[0] = { ...tasks[0], message: `keeping the best trial's outputs failed: ${err instanceof Error ? err.message : String(err)}` };
+      }
+    }
+    if (phase === 'Failed') await this.dropTrialOutputs(row);
+    const now = this.clock.now();
+    const done = await this.store.update(row.id, { phase, secondary_phase: phase, end_time: now, update_time: now, task_statuses: JSON.stringify(tasks) }, [
+      'Running',
+    ]);
+    if (done) {
+      await this.serviceLog(row, `job ${phase.toLowerCase()}`);
+      await exportJobLogs(this.objects, this.buckets, this.layout, row).catch((err: unknown) => this.log.warn({ err, job: row.id }, 'log export failed'));
+    }
+    f.removing = true;
+    await this.kube.client.remove(row.id);
+    this.forget(row.id);
+  }
+
+  /** A search that does not end Completed leaves no trial's objects behind. */
+  private async dropTrialOutputs(row: TrainingJobRow): Promise<void> {
+    await dropTrials(this.objects, row).catch((err: unknown) => this.log.warn({ err, job: row.id }, "deleting a search's trial outputs failed"));
   }
 
   /** Records the end the pods reached and removes the job's objects. */
@@ -274,6 +418,7 @@ export class KubeJobRunner implements JobExecutor {
     const row = await this.store.getById(jobId);
     if (!row) await this.removeFiles(jobId);
     else if (row.phase === 'Terminating' || (row.terminate_requested === 1 && row.phase === 'Running')) {
+      if (row.search) await this.dropTrialOutputs(row);
       const now = this.clock.now();
       await this.store.update(jobId, { phase: 'Terminated', secondary_phase: 'Terminated', end_time: now, update_time: now }, ACTIVE_PHASES);
       await this.serviceLog(row, 'terminated; its Job was removed from the cluster').catch(() => undefined);
@@ -282,7 +427,9 @@ export class KubeJobRunner implements JobExecutor {
   }
 
   private forget(jobId: string): void {
-    if (!this.followed.delete(jobId)) return;
+    const f = this.followed.get(jobId);
+    if (!f || !this.followed.delete(jobId)) return;
+    if (f.search) void this.ownership.release(jobId);
     this.watch.unfollow(jobId);
     this.sampler?.unfollow(jobId);
     for (const listener of this.releaseListeners) listener();
@@ -295,6 +442,7 @@ export class KubeJobRunner implements JobExecutor {
     const now = this.clock.now();
     const current = await this.store.getById(row.id);
     const terminated = current?.terminate_requested === 1;
+    if (current?.search) await this.dropTrialOutputs(current);
     await this.store.update(
       row.id,
       {

@@ -46,18 +46,6 @@ export function checkKubeLocalDirs(algorithm: { inputs?: { local_dir?: string }[
   }
 }
 
-/** Why a hyperparameter search cannot run here: its trial loop exists on the local executor only. */
-export const KUBE_SEARCH_UNAVAILABLE =
-  'hyperparameter search is not available on the kubernetes executor (its trials run on the local executor only); create the job without auto_search';
-
-/**
- * Refuses (400) a search on this executor rather than running the job once with its base parameters and calling that a
- * search: nothing is stored.
- */
-export function checkKubeAutoSearch(algorithm: { policies?: { auto_search?: unknown } } | undefined): void {
-  if (algorithm?.policies?.auto_search !== undefined) throw errors.badParam(`body.algorithm.policies.auto_search: ${KUBE_SEARCH_UNAVAILABLE}`);
-}
-
 /** A channel's folder in the pod: its local_dir, else its folder under JOB_DIR. */
 function channelDir(kind: 'inputs' | 'outputs', name: string, localDir: string | undefined, extra: string[]): string {
   const dir = localDir?.replace(/\/+$/, '') || kubeChannelDir(kind, name);
@@ -81,6 +69,8 @@ export async function kubeJobWorkload(
   row: TrainingJobRow,
   s: KubeJobSettings,
   buckets: Pick<BucketAccess, 'check'>,
+  /** Parameter values that replace the job's own (a search trial's). */
+  overrides: Record<string, string> = {},
 ): Promise<{ workload: TrainingJobWorkload; plan: StagingPlan }> {
   const user = { projectId: row.project_id };
   const algorithm = JSON.parse(row.algorithm) as JobAlgorithmResponse;
@@ -91,6 +81,7 @@ export async function kubeJobWorkload(
   const loc = (p: { bucket: string; key: string }) => ({ bucket: s.realBucket(p.bucket), key: p.key });
   const plan: StagingPlan = { code: { ...loc(codeDir), dir: code }, inputs: [], outputs: [] };
   const values = new Map((algorithm.parameters ?? []).map((p) => [p.name ?? '', p.value ?? '']));
+  for (const [k, v] of Object.entries(overrides)) values.set(k, v);
   const args = [...values].filter(([k, v]) => k !== '' && v !== '').map(([k, v]) => `--${k}=${v}`);
   const channelEnv: Record<string, string> = {};
   const channelVolumes: string[] = [];

@@ -64,6 +64,7 @@ export function trainingJobsModule(deps: TrainingJobsDeps): FamilyModule & { job
         deps.log,
         deps.buckets,
         deps.objectStore,
+        deps.replica,
       )
     : new JobRunner(runtime, store, deps.objectStore, deps.clock, deps.log, deps.buckets, deps.replica);
   // On the cluster, jobs that name no pool are admitted against its nodes (this host's size until they are listed).

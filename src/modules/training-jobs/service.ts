@@ -6,7 +6,7 @@ import { readTail, type LogTail } from '#src/runtime/local/log-tail.ts';
 import { jobErrors } from './errors.ts';
 import type { JobBuilder } from './job-builder.ts';
 import { checkLocalDirs } from './job-launch.ts';
-import { checkKubeAutoSearch, checkKubeLocalDirs } from './kube-job-workload.ts';
+import { checkKubeLocalDirs } from './kube-job-workload.ts';
 import { taskNames } from './job-layout.ts';
 import type { JobExecutor } from './job-executor.ts';
 import type { TaskStatus } from './job-runner.ts';
@@ -56,10 +56,7 @@ export class TrainingJobService implements TrainingJobs {
     if (this.runtime.kind === 'local') {
       await this.runtime.sandbox.admit(caller.domainId);
       checkLocalDirs(this.runtime, req.algorithm);
-    } else {
-      checkKubeAutoSearch(req.algorithm);
-      checkKubeLocalDirs(req.algorithm);
-    }
+    } else checkKubeLocalDirs(req.algorithm);
     const row = await this.builder.build(caller, req);
     await this.store.insert(row);
     this.scheduler.kick();

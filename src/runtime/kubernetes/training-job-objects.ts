@@ -39,6 +39,18 @@ export class TrainingJobClient extends NamespacedApis {
     return gone.some(Boolean);
   }
 
+  /**
+   * Deletes one run's Job (with its pods) and staging Secret and keeps the job's Service, ServiceAccount and
+   * NetworkPolicy: a hyperparameter search makes the next trial's Job under the same name once these are gone.
+   */
+  async removeRun(jobId: string): Promise<void> {
+    const namespace = this.namespace;
+    await Promise.all([
+      deleteIfThere(() => this.batch.deleteNamespacedJob({ name: trainingJobObjectName(jobId), namespace, propagationPolicy: 'Background' })),
+      deleteIfThere(() => this.core.deleteNamespacedSecret({ name: stagingSecretName(jobId), namespace })),
+    ]);
+  }
+
   /** The end of a container's log (at most `limitBytes`), as the kubelet keeps it. */
   async podLog(pod: string, container: string, limitBytes: number): Promise<string> {
     return this.core.readNamespacedPodLog({ name: pod, namespace: this.namespace, container, limitBytes });
