@@ -19,7 +19,7 @@ import { MODEL_CONTAINER, MODEL_DIR, MODEL_SERVER_PORT } from '#src/runtime/kube
 import { LABEL_TASK_TYPE, TASK_DIR, taskObjects } from '#src/runtime/kubernetes/task-manifest.ts';
 import { TaskJobClient, taskStagingSecretName } from '#src/runtime/kubernetes/task-objects.ts';
 import type { StagingPlan } from '#src/runtime/kubernetes/training-job-staging.ts';
-import { startTestApp, type TestApp } from '../../helpers/app.ts';
+import { restartedApp, startTestApp, type TestApp } from '../../helpers/app.ts';
 import { kubeTestServerSkip, startKubeTestServer, until, type KubeTestServer } from '../../helpers/kube.ts';
 import { createBody, datasetReady } from '../../datasets/fixtures.ts';
 import { COLOURS, generator, taskDone } from '../../intelligent-tasks/fixtures.ts';
@@ -228,5 +228,28 @@ describe('pre-labeling on the kubernetes executor', { skip: kubeTestServerSkip()
     const secret = { metadata: { name: taskStagingSecretName(orphanId), namespace: NS, labels: orphan.job.metadata!.labels! } };
     await new TaskJobClient(kube.kc, NS).apply({ ...orphan, secret });
     await gone(orphanId);
+  });
+
+  it('after a restart mid-run follows the same Job, and the task ends with its labels', async () => {
+    const dataset = datasets.get(t)!;
+    const { task_id: id } = await client.intelligentTasks.create(dataset, { task_type: 'pre-label', model_id: colour.get(t)! });
+    const first = await theJob(id);
+    await settle(id, { kind: 'running' });
+    await t.atelier.close();
+    const restarted = await restartedApp(t);
+    client = restarted.client;
+    try {
+      await playPod(id);
+      const jobs = await jobsOf(id);
+      assert.equal(jobs.length, 1);
+      assert.equal(jobs[0]!.metadata!.uid, first.metadata!.uid, 'the same Job, not made again');
+      await settle(id, { kind: 'exited', code: 0 });
+      const done = await taskDone(client, dataset, id);
+      assert.equal(done.status, 3, JSON.stringify(done));
+      assert.equal(done.result.unconfirmed_sample_count, 6);
+      await gone(id);
+    } finally {
+      await restarted.atelier.close();
+    }
   });
 });
