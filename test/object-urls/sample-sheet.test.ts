@@ -75,24 +75,29 @@ describe('thumbnail sheets (GetSampleSheet)', () => {
     assert.notEqual(reversed.etag, sheet.etag);
   });
 
-  test('a sheet seen before is answered 304 to its ETag; the previews it used are the per-object cache entries, made once', async () => {
+  test('a sheet seen before is answered 304 to its ETag; its tiles are thumbnails of the cache, made once per size', async () => {
     const q = { sample_ids: order().slice(0, 3).join(','), ...TILE };
-    const first = await t.client.samples.sheet(ds.id, q);
     const cache = join(t.config.dataDir, 'cache', 'thumbnails');
-    const entries = readdirSync(cache).filter((f) => !f.startsWith('.')).length;
+    const count = () => readdirSync(cache).filter((f) => !f.startsWith('.')).length;
+    const first = await t.client.samples.sheet(ds.id, q);
+    const entries = count();
     const again = await t.client.samples.sheet(ds.id, q, first.etag!);
     assert.equal(again.status, 304);
     assert.equal(again.etag, first.etag);
     assert.equal(again.data, undefined);
-    // Another tile size cuts the same previews: no new cache entry.
+    // Composed again without the ETag: from the same entries.
+    assert.equal((await t.client.samples.sheet(ds.id, q)).status, 200);
+    assert.equal(count(), entries, 'no thumbnail made twice');
+    // Another tile size is another thumbnail size: one entry per object.
     const bigger = await t.client.samples.sheet(ds.id, { ...q, tile_width: 40, tile_height: 40 });
     assert.equal(bigger.status, 200);
     assert.notEqual(bigger.etag, first.etag);
-    // The single preview URL of a sample serves the entry the sheet made.
+    assert.equal(count(), entries + 3);
+    // The single preview URL of a sample (the grid's fallback) is a size of its own too.
     const listed = await t.client.samples.list(ds.id, { limit: 100, preview: true });
     const red = listed.samples.find((s) => s.sample_name === 'red.jpg')!;
     assert.equal((await fetch(red.source!)).status, 200);
-    assert.equal(readdirSync(cache).filter((f) => !f.startsWith('.')).length, entries);
+    assert.equal(count(), entries + 4);
   });
 
   test('a sample whose object was replaced gets a new sheet (the old ETag no longer holds)', async () => {

@@ -9,7 +9,7 @@ import { ObjectChangedError, ObjectNotFoundError, type ByteRange, type ObjectInf
 import type { Resize } from './image-process.ts';
 import { checkObjectKey, parseObsPath, type ObjectPath } from '#src/storage/obs-path.ts';
 import { objectUrlErrors } from './errors.ts';
-import { parseImageProcess, PREVIEW_PROCESS } from './image-process.ts';
+import { parseImageProcess } from './image-process.ts';
 import { SheetMaker, type Sheet, type TileSize } from './sheets.ts';
 import type { Thumbnail, ThumbnailCache } from './thumbnails.ts';
 import { expiryOf, type UrlSigner } from './url-signer.ts';
@@ -63,11 +63,12 @@ export class ObjectUrls {
   }
 
   /**
-   * One image of the previews of `tiles` (as a preview URL shows them), each cut to `tile`; a tile is
-   * left blank for an undefined path. The caller has checked that every path may be read.
+   * One image of the objects of `tiles`, each scaled to cover `tile` and cropped to it (x-image-process
+   * m_fill, a thumbnail of its own size, cached as any); a tile is left blank for an undefined path.
+   * The caller has checked that every path may be read.
    */
   sheet(tiles: ReadonlyArray<ObjectPath | undefined>, tile: TileSize, ifNoneMatch?: string): Promise<Sheet> {
-    return this.sheets.make(tiles, tile, parseImageProcess(PREVIEW_PROCESS, 'preview'), ifNoneMatch);
+    return this.sheets.make(tiles, tile, { mode: 'fill', width: tile.width, height: tile.height }, ifNoneMatch);
   }
 
   /** The signed URL of an object, resized by `process` when given (a checked x-image-process). */

@@ -1,8 +1,8 @@
-// Thumbnail sheets: the previews of up to MAX_SHEET_TILES objects laid out in one image, so a page of
-// the console's grid costs one request and one decode instead of one per cell. Each tile is cut from
-// the object's preview of the thumbnail cache (the same entry a single preview URL serves, made at
-// most once), scaled to cover the tile; the sheet itself is composed on each request the browser's
-// cache does not answer (its ETag names every object's version, so a replaced object changes it).
+// Thumbnail sheets: the thumbnails of up to MAX_SHEET_TILES objects laid out in one image, so a page of
+// the console's grid costs one request and one decode instead of one per cell. Each tile is the
+// object's thumbnail of the tile's size from the thumbnail cache (made at most once per size, in one
+// pass from the source); the sheet itself is composed on each request the browser's cache does not
+// answer (its ETag names every object's version, so a replaced object changes it).
 import { createHash } from 'node:crypto';
 import sharp from 'sharp';
 import type { ObjectInfo, ObjectStore } from '#src/storage/object-store.ts';
@@ -66,6 +66,7 @@ export class SheetMaker {
         if (!info) return undefined;
         try {
           const { thumb, shown } = await this.previewOf(tiles[i]!.bucket, info, resize);
+          // The thumbnail has the tile's size already (m_fill); a PNG's transparency goes on the background.
           const pixels = await sharp(thumb.data)
             .flatten({ background: BACKGROUND })
             .resize(tile.width, tile.height, { fit: 'cover' })
