@@ -25,7 +25,7 @@ const INSET = 8;
 /** Rows rendered above and below the view. */
 const OVERSCAN = 2;
 /** Scrolling is taken to have stopped after this long without a scroll event. */
-const SCROLL_IDLE_MS = 100;
+const SCROLL_IDLE_MS = 60;
 /** Rows are placed from a base row that moves in steps of this many, so most rows keep their place (and skip rendering) as the range moves. */
 const BASE_STEP = 64;
 /** Below every browser's cap on an element's height. */
