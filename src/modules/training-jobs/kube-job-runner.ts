@@ -383,6 +383,8 @@ export class KubeJobRunner implements JobExecutor {
       ['Running'],
     );
     if (done) {
+      // A search's trial Job deleted outside Atelier: none of its trials' outputs stays.
+      if (row.search) await this.dropTrialOutputs(row);
       await this.collectLogs(row);
       await this.serviceLog(row, phase === 'Completed' ? 'every node exited 0; outputs uploaded by the pods' : `failed: ${reason ?? 'a node failed'}`);
       await exportJobLogs(this.objects, this.buckets, this.layout, row).catch((err: unknown) => this.log.warn({ err, job: row.id }, 'log export failed'));
