@@ -8,7 +8,7 @@ import type { AppContext } from '#src/context.ts';
 import { apiError } from '#src/core/errors.ts';
 import { parseSourceLocation, type ConfigApi, type DeployableModel } from '#src/modules/models/index.ts';
 import type { LearningSample } from '#src/modules/samples/index.ts';
-import { amountOf, instanceFactory, unservable, type InstanceConfig, type KubeBatch, type ServerTarget } from '#src/modules/services/index.ts';
+import { amountOf, instanceFactory, isImageModel, unservable, type InstanceConfig, type KubeBatch, type ServerTarget } from '#src/modules/services/index.ts';
 import type { PoolAmount } from '#src/runtime/local/host-resources.ts';
 import type { ObjectStore } from '#src/storage/object-store.ts';
 import { processStartTicks } from '#src/runtime/local/proc-stats.ts';
@@ -90,12 +90,19 @@ export function instanceConfigOf(config: SmartTaskConfig): InstanceConfig {
 }
 
 /** The documented refusals of a pre-label request, before anything is stored. */
-export async function checkPrelabel(models: PrelabelModels, projectId: string, modelId: string | undefined, config: SmartTaskConfig): Promise<DeployableModel> {
+export async function checkPrelabel(
+  models: PrelabelModels,
+  projectId: string,
+  modelId: string | undefined,
+  config: SmartTaskConfig,
+  /** The run is a Job of the cluster (kubernetes executor), where an Image model's own image runs. */
+  onCluster = false,
+): Promise<DeployableModel> {
   if (!modelId) throw taskErrors.badParam('body.config.model_id: required for pre-label');
   const model = await models.deployable(projectId, modelId);
   if (!model) throw apiError(404, 'ModelArts.3001', modelId);
   if (model.status !== 'published') throw taskErrors.badParam(`body.config.model_id: model ${modelId} is ${model.status}, not published`);
-  const why = unservable(model);
+  const why = unservable(model, onCluster ? 'cluster' : 'host');
   if (why) throw taskErrors.badParam(`body.config.model_id: model ${modelId} cannot run here: ${why}`);
   if (!model.config.apis[0]) throw taskErrors.badParam(`body.config.model_id: model ${modelId} declares no api to predict with`);
   const amount = amountOf(instanceConfigOf(config).specification, instanceConfigOf(config).custom_spec);
@@ -131,11 +138,16 @@ async function requestFor(objects: ObjectStore, api: ConfigApi, sample: Prelabel
 }
 
 export class Prelabeler {
-  constructor(private readonly deps: PrelabelDeps) {}
+  /** Runs are Jobs of the cluster (kubernetes executor) rather than instances on this host. */
+  readonly onCluster: boolean;
+
+  constructor(private readonly deps: PrelabelDeps) {
+    this.onCluster = deps.kube !== undefined;
+  }
 
   /** Runs the model over the samples; throws (the task fails) when the model does not fit the dataset. */
   async run(r: PrelabelRun): Promise<PrelabelOutcome> {
-    const model = await checkPrelabel(this.deps.models, r.projectId, r.modelId, r.config);
+    const model = await checkPrelabel(this.deps.models, r.projectId, r.modelId, r.config, this.onCluster);
     const api = model.config.apis[0]!;
     const instanceConfig = instanceConfigOf(r.config);
     if (this.deps.kube) return this.runOnCluster(this.deps.kube, r, model, api, instanceConfig);
@@ -180,7 +192,8 @@ export class Prelabeler {
       labels: [...r.labels],
       detection: r.detection,
       predictTimeoutMs: this.deps.predictTimeoutMs,
-      target: {},
+      // An Image model's image answers its api at the api's own path; Atelier's model server answers at any path.
+      target: isImageModel(model) ? { path: api.url, tls: api.protocol === 'https' } : {},
     };
     const text = await kube.runJob({
       id: r.taskId,

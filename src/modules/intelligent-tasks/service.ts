@@ -106,7 +106,7 @@ export class IntelligentTasks {
         throw taskErrors.unsupported(
           `${datasetType}: pre-labeling serves image classification (0), object detection (1) and text classification (100) datasets`,
         );
-      await checkPrelabel(this.models, projectId, modelId, config);
+      await checkPrelabel(this.models, projectId, modelId, config, this.prelabeler.onCluster);
       if (modelId) config.model_id = modelId;
       const set = await this.samples.learningSet(dataset.id);
       if ((await this.samples.labelNames(dataset.id)).length === 0)

@@ -6,3 +6,4 @@ export { runStagedBatch } from './batch-staged.ts';
 export { BATCH_FILES_DIR, BATCH_JOB_FILE, BATCH_RESULTS_DIR } from './batch-staged.ts';
 export { LocalServerInstance, waitForServer, type ServerTarget } from './local-server-instance.ts';
 export { KubeBatch, type ModelJob } from './kube-batch.ts';
+export { isImageModel } from './image-models.ts';

@@ -9,6 +9,8 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -35,6 +37,7 @@ const BIN = join(ROOT, 'bin/atelier.mjs');
 const SERVE = join(ROOT, 'images/runtime/serve.py');
 const SERVING_DIR = join(ROOT, 'src/runtime/serving/python');
 const BUCKET = 'kplab';
+const CLASSIFIER = 'swr.example.com/team/classifier:1';
 const classes = Object.keys(COLOURS);
 
 function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ status: number | null; stderr: string }> {
@@ -126,7 +129,7 @@ describe('pre-labeling on the kubernetes executor', { skip: kubeTestServerSkip()
   }
 
   /** What the pod's containers do: stage-in, the model server, the command (stage.py run). */
-  async function playPod(id: string): Promise<void> {
+  async function playPod(id: string, imageServer?: number): Promise<void> {
     const pod = (await theJob(id)).spec!.template.spec!;
     const sidecar = pod.initContainers!.find((c) => c.name === MODEL_CONTAINER)!;
     const secret = await core.readNamespacedSecret({ name: taskStagingSecretName(id), namespace: NS });
@@ -142,7 +145,7 @@ describe('pre-labeling on the kubernetes executor', { skip: kubeTestServerSkip()
       writeFileSync(join(dir, 'stage.py'), data('stage.py'));
       const staged = await run('python3', [join(dir, 'stage.py'), 'in', join(dir, 'plan.json')]);
       assert.equal(staged.status, 0, staged.stderr);
-      const started = await startModelServer(sidecar, model);
+      const started = imageServer === undefined ? await startModelServer(sidecar, model) : { port: imageServer, child: undefined };
       server = started.child;
       const command = pod.containers[0]!.command!;
       const program = command.slice(command.indexOf('--') + 1).map((a) => (a === TASK_DIR ? task : a === String(MODEL_SERVER_PORT) ? String(started.port) : a));
@@ -202,6 +205,66 @@ describe('pre-labeling on the kubernetes executor', { skip: kubeTestServerSkip()
     const done = await taskDone(client, dataset, id);
     assert.equal(done.status, 2, JSON.stringify(done));
     assert.match(done.error_msg ?? '', /zebra/);
+    await gone(id);
+  });
+
+  it("an Image model's own image is the sidecar, called at its api path with each sample's file", async () => {
+    const config = {
+      model_type: 'Image',
+      model_algorithm: 'image_classification',
+      swr_location: CLASSIFIER,
+      apis: [
+        {
+          protocol: 'http',
+          url: '/v1/classify',
+          method: 'post',
+          request: { 'Content-type': 'multipart/form-data', data: { type: 'object', properties: { images: { type: 'file' } } } },
+          response: { 'Content-type': 'application/json', data: { type: 'object' } },
+        },
+      ],
+    };
+    const source = await putPackage(t, BUCKET, 'models/classifier', { 'model/config.json': JSON.stringify(config) });
+    const model = (await client.models.create({ model_name: 'classifier', model_version: '1.0.0', source_location: source, model_type: 'Image' })).model_id;
+    await until('the Image model published', async () => ((await client.models.show(model)).model_status === 'published' ? true : undefined));
+    const dataset = datasets.get(t)!;
+    const { task_id: id } = await client.intelligentTasks.create(dataset, { task_type: 'pre-label', model_id: model });
+    const sidecar = (await theJob(id)).spec!.template.spec!.initContainers!.find((c) => c.name === MODEL_CONTAINER)!;
+    assert.equal(sidecar.image, CLASSIFIER, "the model's own image");
+    assert.equal((await planOf(id)).code, undefined, 'nothing staged for the image');
+    // the image: every file is "green", and it says which paths and files it was sent
+    const calls: string[] = [];
+    const server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        calls.push(`${req.method} ${req.url} ${/filename="([^"]+)"/.exec(Buffer.concat(chunks).toString('latin1'))?.[1] ?? ''}`);
+        res.writeHead(200, { 'content-type': 'application/json' }).end(
+          JSON.stringify({
+            predicted_label: 'green',
+            scores: [
+              ['green', 0.75],
+              ['red', 0.25],
+            ],
+          }),
+        );
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      await settle(id, { kind: 'running' });
+      await playPod(id, (server.address() as AddressInfo).port);
+    } finally {
+      server.close();
+    }
+    assert.deepEqual(
+      calls.sort(),
+      [0, 1, 2, 3, 4, 5].map((i) => `POST /v1/classify u-${i}.bmp`),
+    );
+    await settle(id, { kind: 'exited', code: 0 });
+    const done = await taskDone(client, dataset, id);
+    assert.equal(done.status, 3, JSON.stringify(done));
+    assert.equal(done.result.unconfirmed_sample_count, 6);
+    assert.ok(Object.values(await labelsOf(t)).every((l) => l?.[0] === 'green' && l[1] === 0.75));
     await gone(id);
   });
 
