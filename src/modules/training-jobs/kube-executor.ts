@@ -56,6 +56,7 @@ export function kubeExecutorParts(config: Config, target: KubeTarget): KubeExecu
     namespace: target.namespace,
     image: config.kube.image,
     stagingImage: config.kube.image || config.kube.atelierImage,
+    defaults: workloadDefaults(config),
     realBucket: realBucketOf(config),
     client: new TrainingJobClient(target.kc, target.namespace),
     watch: (onStatus) => new TrainingJobWatch(target.kc, target.namespace, (e) => onStatus(e.jobId, e.status)),

@@ -8,6 +8,7 @@ import { mountTargetProblem } from '#src/runtime/sandbox/bwrap-plan.ts';
 import { errors } from '#src/core/errors.ts';
 import { poolPlacement } from '#src/runtime/kubernetes/pool-placement.ts';
 import type { TrainingJobWorkload } from '#src/runtime/kubernetes/training-job-manifest.ts';
+import type { WorkloadDefaults } from '#src/runtime/kubernetes/workload-isolation.ts';
 import type { StagingPlan } from '#src/runtime/kubernetes/training-job-staging.ts';
 import type { BucketAccess } from '#src/storage/bucket-access.ts';
 import { parseObsPath } from '#src/storage/obs-path.ts';
@@ -59,6 +60,8 @@ export interface KubeJobSettings {
   image: string;
   /** The object store's bucket behind an API bucket name (its bucket map). */
   realBucket: (bucket: string) => string;
+  /** The installation's closed networks and pull secrets, for every pod. */
+  defaults: WorkloadDefaults;
 }
 
 /**
@@ -109,6 +112,7 @@ export async function kubeJobWorkload(
     jobId: row.id,
     projectId: row.project_id,
     namespace: s.namespace,
+    ...s.defaults,
     nodeCount: row.node_count,
     image: customImageOf(row.engine_id) ?? s.image,
     command: ['python3', '-u', join(code, bootFile.key.slice(codeDir.key.length)), ...args],

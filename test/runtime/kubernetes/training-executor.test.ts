@@ -10,7 +10,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { BatchV1Api, CoreV1Api, type V1Job, type V1Pod } from '@kubernetes/client-node';
+import { BatchV1Api, CoreV1Api, NetworkingV1Api, type V1Job, type V1Pod } from '@kubernetes/client-node';
 import S3rver from 's3rver';
 import type { AtelierClient } from '#src/client/index.ts';
 import { JOB_DIR } from '#src/modules/training-jobs/kube-job-workload.ts';
@@ -76,6 +76,8 @@ describe('training jobs on the kubernetes executor', { skip: kubeTestServerSkip(
       ATELIER_S3_ENDPOINT: s3url,
       ATELIER_S3_ACCESS_KEY: 'S3RVER',
       ATELIER_S3_SECRET_KEY: 'S3RVER',
+      ATELIER_KUBE_CLOSED_NETWORKS: '10.244.0.0/16',
+      ATELIER_KUBE_IMAGE_PULL_SECRETS: 'team-registry',
     });
     app = t.atelier;
     client = t.client;
@@ -163,6 +165,13 @@ describe('training jobs on the kubernetes executor', { skip: kubeTestServerSkip(
     assert.equal(pod.securityContext?.runAsNonRoot, true);
     const worker = pod.containers[0]!;
     assert.equal(worker.image, IMAGE);
+    assert.deepEqual(
+      pod.imagePullSecrets?.map((s) => s.name),
+      ['team-registry'],
+    );
+    const policy = await kube.kc.makeApiClient(NetworkingV1Api).readNamespacedNetworkPolicy({ name: job.metadata!.name!, namespace: NS });
+    const closed = policy.spec?.egress?.flatMap((e) => e.to ?? []).flatMap((to) => to.ipBlock?.except ?? []);
+    assert.ok(closed?.includes('10.244.0.0/16'), JSON.stringify(closed));
     assert.equal(worker.securityContext?.readOnlyRootFilesystem, true);
     // The flavor's share, less the uploader's.
     assert.deepEqual(worker.resources?.limits, { cpu: '950m', memory: '4032Mi' });
