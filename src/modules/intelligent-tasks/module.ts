@@ -51,6 +51,7 @@ function kubePrelabel(deps: IntelligentTaskDeps, log: Logger): KubeBatch {
   return new KubeBatch(
     {
       namespace: target.namespace,
+      defaults: workloadDefaults(deps.config),
       atelierImage: deps.config.kube.atelierImage,
       runtimeImage: deps.config.kube.image,
       realBucket: realBucketOf(deps.config),

@@ -16,6 +16,7 @@ import { TASK_CONTAINER, TASK_DIR, taskObjectName } from '#src/runtime/kubernete
 import { taskStagingSecretName, type TaskJobClient } from '#src/runtime/kubernetes/task-objects.ts';
 import { stagingSecretOf, type StagingPlan, type StoreCredential } from '#src/runtime/kubernetes/training-job-staging.ts';
 import type { TrainingJobWatch } from '#src/runtime/kubernetes/training-job-watch.ts';
+import type { WorkloadDefaults } from '#src/runtime/kubernetes/workload-isolation.ts';
 import type { Logger } from '#src/runtime/logger.ts';
 import type { ObjectPath } from '#src/storage/obs-path.ts';
 import type { ObjectStore } from '#src/storage/object-store.ts';
@@ -71,6 +72,8 @@ export function serverFailure(pod: V1Pod): string | undefined {
 
 export interface KubeBatchParts {
   namespace: string;
+  /** What every workload's pods get: the networks closed to them, the registries' pull Secrets. */
+  defaults: WorkloadDefaults;
   /** Atelier's own image (--kube-atelier-image): the batch command and stage.py. */
   atelierImage: string;
   /** The runtime image (--kube-image): Atelier's model server for models that are not of type Image. */
@@ -218,6 +221,7 @@ export class KubeBatch {
         type: j.type,
         projectId: j.projectId,
         namespace: this.kube.namespace,
+        ...this.kube.defaults,
         image: this.kube.atelierImage,
         command: ['node', IMAGE_ATELIER_BIN, j.type, 'run', TASK_DIR, String(MODEL_SERVER_PORT)],
         stagingSecret: taskStagingSecretName(id),

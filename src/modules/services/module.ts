@@ -1,5 +1,5 @@
 import type { AppContext, FamilyModule } from '#src/context.ts';
-import { kubeTarget, realBucketOf, storeCredential } from '#src/modules/training-jobs/index.ts';
+import { kubeTarget, realBucketOf, storeCredential, workloadDefaults } from '#src/modules/training-jobs/index.ts';
 import { ClusterMetrics } from '#src/runtime/kubernetes/cluster-metrics.ts';
 import { TaskJobClient } from '#src/runtime/kubernetes/task-objects.ts';
 import { TrainingJobWatch } from '#src/runtime/kubernetes/training-job-watch.ts';
@@ -37,6 +37,7 @@ function kubeBatch(deps: ServicesDeps): KubeBatch {
   return new KubeBatch(
     {
       namespace: target.namespace,
+      defaults: workloadDefaults(deps.config),
       atelierImage: deps.config.kube.atelierImage,
       runtimeImage: deps.config.kube.image,
       realBucket: realBucketOf(deps.config),

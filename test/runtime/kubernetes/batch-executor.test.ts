@@ -15,9 +15,10 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { BatchV1Api, CoreV1Api, type V1Container, type V1Job, type V1Pod } from '@kubernetes/client-node';
+import { BatchV1Api, CoreV1Api, NetworkingV1Api, type V1Container, type V1Job, type V1Pod } from '@kubernetes/client-node';
 import type { AtelierApp } from '#src/app.ts';
 import type { AtelierClient } from '#src/client/index.ts';
+import { workloadDefaults } from '#src/modules/training-jobs/index.ts';
 import { resourceSelector } from '#src/runtime/kubernetes/labels.ts';
 import { MODEL_CONTAINER, MODEL_DIR, MODEL_SERVER_PORT } from '#src/runtime/kubernetes/service-manifest.ts';
 import { LABEL_TASK_TYPE, TASK_CONTAINER, TASK_DIR, taskObjects } from '#src/runtime/kubernetes/task-manifest.ts';
@@ -250,6 +251,10 @@ describe('batch services on the kubernetes executor', { skip: kubeTestServerSkip
     assert.ok(!sidecar.volumeMounts?.some((m) => m.name === 'staging'), 'the model server never mounts the staging Secret');
     assert.deepEqual(plain(sidecar.resources?.limits), { cpu: '100m', memory: '128Mi' });
     assert.equal(spec.automountServiceAccountToken, false);
+    // the pod's NetworkPolicy closes the networks every workload's does (the database's address on PostgreSQL)
+    const policy = await kube.kc.makeApiClient(NetworkingV1Api).readNamespacedNetworkPolicy({ name: job.metadata!.name!, namespace: NS });
+    const closed = (workloadDefaults(app.context.config).closedNetworks ?? []).filter((c) => !c.includes(':'));
+    assert.deepEqual(plain(policy.spec?.egress?.[1]?.to?.[0]?.ipBlock?.except ?? []), closed);
     const plan = await planOf(id);
     assert.deepEqual(plan.code, { bucket: BUCKET, key: 'models/py/model/', dir: MODEL_DIR });
     assert.deepEqual(
