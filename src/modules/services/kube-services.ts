@@ -28,6 +28,7 @@ import {
   serviceVersionObjects,
 } from '#src/runtime/kubernetes/service-manifest.ts';
 import { imageVersionObjects } from '#src/runtime/kubernetes/image-service-manifest.ts';
+import type { WorkloadDefaults } from '#src/runtime/kubernetes/workload-isolation.ts';
 import { ServiceObjectsClient, serviceStagingName } from '#src/runtime/kubernetes/service-objects.ts';
 import { servicePodState, ServiceWatch } from '#src/runtime/kubernetes/service-watch.ts';
 import { stagingSecretOf, type StagingPlan, type StoreCredential } from '#src/runtime/kubernetes/training-job-staging.ts';
@@ -56,6 +57,8 @@ export interface KubeServiceSettings {
   realBucket: (bucket: string) => string;
   /** How long a prediction may take. */
   predictTimeoutMs: number;
+  /** The installation's closed networks and pull secrets, for every pod. */
+  defaults: WorkloadDefaults;
 }
 
 interface Followed {
@@ -135,6 +138,7 @@ export class KubeServiceRunner implements ServiceCluster {
         serviceId: row.id,
         projectId: row.project_id,
         namespace,
+        ...this.kube.defaults,
         modelId: c.model_id,
         instanceCount: c.instance_count,
         env: c.envs,
@@ -169,7 +173,7 @@ export class KubeServiceRunner implements ServiceCluster {
     const wasServing = configs.some((c) => this.watch.readyAddresses(row.id, c.model_id).length > 0);
     this.followed.set(row.id, { logId, update: previous !== undefined || wasServing, said: previous?.said ?? new Set() });
     await this.take(row.id);
-    await this.client.applyShared(serviceSharedObjects({ serviceId: row.id, projectId: row.project_id, namespace }));
+    await this.client.applyShared(serviceSharedObjects({ serviceId: row.id, projectId: row.project_id, namespace, ...this.kube.defaults }));
     for (const { c, image, objects } of versions) {
       const made = await this.client.applyVersion(objects);
       const name = objects.deployment.metadata!.name!;

@@ -65,6 +65,7 @@ export function servicesModule(deps: ServicesDeps): FamilyModule & { flavors: Se
               credential: storeCredential(deps.config),
               realBucket: realBucketOf(deps.config),
               predictTimeoutMs,
+              defaults: workloadDefaults(deps.config),
             },
             store,
             deps.clock,

@@ -13,7 +13,12 @@ export interface AtelierOnCluster {
   close(): Promise<void>;
 }
 
-export async function startAtelierOnCluster(kube: KubeTestServer, namespace: string, image: string): Promise<AtelierOnCluster> {
+export async function startAtelierOnCluster(
+  kube: KubeTestServer,
+  namespace: string,
+  image: string,
+  env: Record<string, string> = {},
+): Promise<AtelierOnCluster> {
   const dir = mkdtempSync(join(tmpdir(), 'atelier-on-cluster-'));
   const identity = join(dir, 'kubeconfig');
   writeFileSync(identity, (await executorIdentity(kube, namespace)).exportConfig(), { mode: 0o600 });
@@ -35,6 +40,7 @@ export async function startAtelierOnCluster(kube: KubeTestServer, namespace: str
       ATELIER_S3_ENDPOINT: `http://127.0.0.1:${port}`,
       ATELIER_S3_ACCESS_KEY: 'S3RVER',
       ATELIER_S3_SECRET_KEY: 'S3RVER',
+      ...env,
     });
     await t.atelier.recover();
     t.atelier.startBackground();

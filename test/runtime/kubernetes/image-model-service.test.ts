@@ -3,8 +3,8 @@
 // model's own image (config.json swr_location) with nothing staged, probes the health check its config declares, keeps
 // every workload's isolation but a writable root filesystem (and a /tmp emptyDir), and the gateway sends each
 // prediction to the path of the image's api the caller names, over HTTP or HTTPS as the api declares. A small HTTP(S)
-// server per pod, at the pod's loopback address and port 8080, stands in for the image. The local executor and batch
-// services (which run their model on the Atelier host) still refuse Image models, saying why.
+// server per pod, at the pod's loopback address and port 8080, stands in for the image. The local executor (which has
+// no container runtime) still refuses Image models, saying why; batch runs of them are in batch-executor.test.ts.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -312,19 +312,6 @@ describe('Image models as real-time services on the kubernetes executor', { skip
         config: [{ model_id: bad, weight: 100, instance_count: 1, ...small }],
       }),
       apiFailure(400, 'ModelArts.3589', 'initial_delay_seconds'),
-    );
-  });
-
-  it('a batch service of an Image model is refused: it would run the model on the Atelier host, which has no container runtime', async () => {
-    await assert.rejects(
-      client.services.create({
-        service_name: 'kube-image-batch',
-        infer_type: 'batch',
-        config: [
-          { model_id: greeterModel, instance_count: 1, ...small, src_path: `/${BUCKET}/in/`, dest_path: `/${BUCKET}/out/`, req_uri: '/', mapping_type: 'file' },
-        ],
-      }),
-      apiFailure(400, 'ModelArts.3589', 'real-time services only'),
     );
   });
 

@@ -67,7 +67,10 @@ describe('real-time services on the kubernetes executor', { skip: kubeTestServer
     net = kube.kc.makeApiClient(NetworkingV1Api);
     await registerNode(core, 'node-a', {}, { cpu: '8', memory: '32Gi' });
     // Atelier runs as its own ServiceAccount with the executor's Role: the Role is shown to be enough for services.
-    onCluster = await startAtelierOnCluster(kube, NS, IMAGE);
+    onCluster = await startAtelierOnCluster(kube, NS, IMAGE, {
+      ATELIER_KUBE_CLOSED_NETWORKS: '10.244.0.0/16',
+      ATELIER_KUBE_IMAGE_PULL_SECRETS: 'team-registry',
+    });
     t = onCluster.t;
     app = t.atelier;
     client = t.client;
@@ -152,6 +155,10 @@ describe('real-time services on the kubernetes executor', { skip: kubeTestServer
     assert.equal(container?.image, IMAGE, 'the --kube-image runs');
     assert.ok(container?.env?.some((e) => e.name === 'GREETING' && e.value === 'hi'));
     assert.equal(container?.resources?.limits?.cpu, '100m');
+    assert.deepEqual(
+      deployA.spec?.template.spec?.imagePullSecrets?.map((s) => s.name),
+      ['team-registry'],
+    );
     const deployB = await until('the Deployment of version B', () =>
       apps.readNamespacedDeployment({ name: serviceVersionName(id, modelB), namespace: NS }).catch(() => undefined),
     );
@@ -167,7 +174,9 @@ describe('real-time services on the kubernetes executor', { skip: kubeTestServer
     assert.deepEqual(plan.code, { bucket: BUCKET, key: 'a/model/', dir: '/model' });
     assert.ok(secret.data!['stage.py'], 'stage.py is in the Secret');
     await core.readNamespacedServiceAccount({ name: serviceObjectName(id), namespace: NS });
-    await net.readNamespacedNetworkPolicy({ name: serviceObjectName(id), namespace: NS });
+    const policy = await net.readNamespacedNetworkPolicy({ name: serviceObjectName(id), namespace: NS });
+    const closed = policy.spec?.egress?.flatMap((e) => e.to ?? []).flatMap((to) => to.ipBlock?.except ?? []);
+    assert.ok(closed?.includes('10.244.0.0/16'), JSON.stringify(closed));
     assert.equal((await client.services.show(id)).status, 'deploying');
 
     const [a1, a2] = await freshPods(id, modelA, 2);
