@@ -1,4 +1,6 @@
 import type { AppContext, FamilyModule } from '#src/context.ts';
+import { KubeConfigError, loadKubeTarget } from '#src/runtime/kubernetes/kube-config.ts';
+import { clusterArch } from './container-image.ts';
 import { BuiltInImages, type HostInterpreter } from './built-in.ts';
 import type { ImageUsage, Images } from './ports.ts';
 import { imageRoutes } from './routes.ts';
@@ -26,6 +28,7 @@ export function imagesModule(deps: ImagesDeps): FamilyModule & { images: Images 
     usage: deps.usage,
     clock: deps.clock,
     dataDir: deps.config.dataDir,
+    ...(deps.config.executor === 'kubernetes' ? { cluster: { arch: () => clusterArch(() => clusterConfig(deps.config.kube.configPath)) } } : {}),
   });
   return {
     images: service,
@@ -33,4 +36,16 @@ export function imagesModule(deps: ImagesDeps): FamilyModule & { images: Images 
     reconcilers: [new SnapshotResumer(store, deps.tasks, snapshotTask)],
     register: async (app) => void (await app.register(imageRoutes, { service })),
   };
+}
+
+/** The cluster as the executor finds it: the kubeconfig setting, else the pod's service account, else $KUBECONFIG. */
+function clusterConfig(configPath: string) {
+  if (configPath) return loadKubeTarget({ kubeconfigPath: configPath }).kc;
+  try {
+    return loadKubeTarget().kc;
+  } catch (e) {
+    const fallback = process.env.KUBECONFIG?.split(':')[0];
+    if (!(e instanceof KubeConfigError) || !fallback) throw e;
+    return loadKubeTarget({ kubeconfigPath: fallback }).kc;
+  }
 }

@@ -16,6 +16,8 @@ export interface ImageEnvironment {
   python: string;
   /** The venv/conda prefix that holds its packages, when it is not a bare host interpreter. */
   prefix?: string;
+  /** A registered container image (kubernetes executor): the reference its pods run; python is then the image's python3 on PATH. */
+  container?: string;
 }
 
 /** What a saved notebook environment becomes: a DEDICATED image of origin IMAGE_SAVE. */

@@ -8,6 +8,7 @@ import type { TaskQueue } from '#src/runtime/index.ts';
 import type { Sandbox } from '#src/runtime/sandbox/index.ts';
 import { hostArch, type BuiltInImages } from './built-in.ts';
 import { folderSizeKb, probeSandboxed, summary } from './environment-probe.ts';
+import { parseContainerReference } from './container-image.ts';
 import { localEnvironment, imageName } from './environment-path.ts';
 import { imageErrors } from './errors.ts';
 import { groupPage, imagePage } from './image-listing.ts';
@@ -30,7 +31,12 @@ export interface ImageServiceDeps {
   usage: ImageUsage;
   clock: Clock;
   dataDir: string;
+  /** On the kubernetes executor: registered images are container images, and the cluster's architecture is theirs by default. */
+  cluster?: { arch(): Promise<string | undefined> };
 }
+
+/** A registered container image: its swr_path is a reference the cluster pulls, with no folder on this host. */
+const isContainer = (row: ImageRow) => !row.swr_path.startsWith('/');
 
 export class ImageService implements Images {
   constructor(private readonly deps: ImageServiceDeps) {}
@@ -60,6 +66,7 @@ export class ImageService implements Images {
   async register(caller: Principal, body: RegisterImageRequest): Promise<ImageDetail> {
     if (body.swr_path === undefined || body.swr_path === '') throw imageErrors.required('swr_path');
     if (body.visibility === 'PUBLIC') throw imageErrors.badValue('visibility', 'a registered environment stays with its project: use PRIVATE');
+    if (this.deps.cluster) return this.registerContainer(caller, body, this.deps.cluster);
     if (body.arch !== undefined && body.arch !== hostArch()) throw imageErrors.badValue('arch', `this host runs ${hostArch()}`);
     const env = localEnvironment(body.swr_path, this.deps.dataDir);
     const projectId = caller.projectId;
@@ -106,6 +113,52 @@ export class ImageService implements Images {
     return detailOf(row);
   }
 
+  private async registerContainer(caller: Principal, body: RegisterImageRequest, cluster: { arch(): Promise<string | undefined> }): Promise<ImageDetail> {
+    const swrPath = body.swr_path ?? '';
+    if (swrPath.startsWith('/')) {
+      throw imageErrors.badValue(
+        'swr_path',
+        'on the kubernetes executor workloads run in pods, which cannot use a Python environment on the Atelier host: give a container image reference (registry/organization/name:tag)',
+      );
+    }
+    const ref = parseContainerReference(swrPath);
+    const projectId = caller.projectId;
+    const same = (await this.deps.store.ofProject(projectId)).find((r) => r.swr_path === ref.reference);
+    if (same) throw imageErrors.badValue('swr_path', `${ref.reference} is already registered as image ${same.id}`);
+    if ((await this.deps.store.countOfProject(projectId)) >= MAX_IMAGES_PER_PROJECT) {
+      throw imageErrors.badValue('swr_path', `a project holds at most ${MAX_IMAGES_PER_PROJECT} images; delete one first`);
+    }
+    const now = this.deps.clock.now();
+    const row: ImageRow = {
+      id: uuid(),
+      project_id: projectId,
+      name: ref.name,
+      tag: ref.tag,
+      namespace: ref.namespace,
+      description: body.description ?? '',
+      arch: body.arch ?? (await cluster.arch()) ?? hostArch(),
+      origin: body.origin ?? 'CUSTOMIZE',
+      service_type: body.service_type ?? 'UNKNOWN',
+      dev_services: JSON.stringify([...new Set(body.services ?? ['NOTEBOOK'])]),
+      resource_categories: JSON.stringify([...new Set(body.resource_category ?? ['CPU'])]),
+      visibility: 'PRIVATE',
+      workspace_id: body.workspace_id ?? '0',
+      swr_path: ref.reference,
+      prefix: '',
+      python: '',
+      python_version: '',
+      packages: '[]',
+      size_kb: 0,
+      status: 'ACTIVE',
+      status_message: 'a container image the cluster pulls when a notebook or training job starts from it; Atelier has not read its contents',
+      source_prefix: null,
+      create_at: now,
+      update_at: now,
+    };
+    await this.deps.store.insert(row);
+    return detailOf(row);
+  }
+
   async delete(caller: Principal, id: string): Promise<ImageDetail> {
     if (await this.deps.builtIn.byId(id)) throw imageErrors.builtIn(id);
     const row = await this.deps.store.get(caller.projectId, id);
@@ -125,6 +178,7 @@ export class ImageService implements Images {
     if (builtIn) return { id: builtIn.detail.id, name: builtIn.detail.name, swr_path: builtIn.detail.swr_path, type: 'BUILD_IN', python: builtIn.python };
     const row = await this.deps.store.get(projectId, imageId);
     if (!row || row.status !== 'ACTIVE') return undefined;
+    if (isContainer(row)) return { id: row.id, name: row.name, swr_path: row.swr_path, type: 'DEDICATED', python: 'python3', container: row.swr_path };
     return { id: row.id, name: row.name, swr_path: row.swr_path, type: 'DEDICATED', python: row.python, prefix: row.prefix };
   }
 

@@ -22,7 +22,7 @@ const LEASE_EVERY_MS = 1000;
 
 export interface KubeNotebookSettings {
   target: KubeTarget;
-  /** The container image every instance runs (--kube-image): it must hold jupyter-server. */
+  /** The container image instances of a built-in image run (--kube-image): it must hold jupyter-server. */
   image: string;
   /** The port Jupyter listens on in the pod. */
   port: number;
@@ -126,11 +126,13 @@ export class KubeNotebookEngine extends NotebookEngine {
     if (!row) return;
     const jupyterToken = row.jupyter_token || randomBytes(24).toString('hex');
     const name = notebookObjectName(id);
+    // A registered container image runs as it is (it must serve Jupyter); built-in images are --kube-image's interpreter.
+    const image = (await this.images.image(row.project_id, row.image_id))?.container ?? this.kube.image;
     const objects = notebookObjects({
       notebookId: id,
       projectId: row.project_id,
       namespace: this.kube.target.namespace,
-      image: this.kube.image,
+      image,
       baseUrl: proxyBase(row.project_id, id),
       token: jupyterToken,
       volumeGb: (JSON.parse(row.volume) as { capacity: number }).capacity,
@@ -156,7 +158,7 @@ export class KubeNotebookEngine extends NotebookEngine {
     await this.event(
       id,
       'STARTING',
-      `${made === 'created' ? 'created' : 'scaled to 1'} the StatefulSet ${name} in namespace ${this.kube.target.namespace} (image ${this.kube.image})`,
+      `${made === 'created' ? 'created' : 'scaled to 1'} the StatefulSet ${name} in namespace ${this.kube.target.namespace} (image ${image})`,
     );
     await this.store.update(id, { action_progress: JSON.stringify(progress(id, 3)), update_at: this.clock.now() });
     await this.check(id);

@@ -27,7 +27,7 @@ import type { DatasetManifestSource } from './dataset-inputs.ts';
 import type { TrainingEngine } from './engines.ts';
 import { jobErrors } from './errors.ts';
 import { imageEngine } from './job-images.ts';
-import { checkImageReference, customImageEngine } from './kube-images.ts';
+import { clusterImageOf, customImageEngine } from './kube-images.ts';
 import type { CreateTrainingJobRequest, JobAlgorithmResponse, JobInput, JobSpecResponse } from './schemas.ts';
 import { jobFlavorInfo } from './resource-schemas.ts';
 import type { TrainingJobRow } from './tables.ts';
@@ -83,8 +83,8 @@ export class JobBuilder {
     const imageField = algo ? `${F}.id (its engine.image_url)` : `${F}.engine.image_url`;
     // On the Kubernetes executor an image_url that is no catalogue image is a container image the cluster pulls.
     const custom =
-      imageUrl && this.runtime.kind === 'kubernetes' && !(await this.runtime.images.image(caller.projectId, imageUrl))
-        ? checkImageReference(imageUrl, imageField)
+      imageUrl && this.runtime.kind === 'kubernetes'
+        ? clusterImageOf(await this.runtime.images.image(caller.projectId, imageUrl), imageUrl, imageField)
         : undefined;
     const image = imageUrl && !custom ? await resolveImage(this.runtime.images, caller.projectId, imageUrl, imageField) : undefined;
     const engine: TrainingEngine = custom

@@ -14,6 +14,15 @@ export const customImageEngineId = (reference: string) => `${CUSTOM_IMAGE}${refe
 /** The image reference a job's engine_id names, or undefined. */
 export const customImageOf = (engineId: string) => (engineId.startsWith(CUSTOM_IMAGE) ? engineId.slice(CUSTOM_IMAGE.length) : undefined);
 
+/**
+ * The image a job's image_url runs on the Kubernetes executor: a registered container image's reference when the url
+ * names one (by ID or swr_path), the url itself when it names no catalogue image (checked), and undefined for a built-in
+ * image (whose python runs in --kube-image).
+ */
+export function clusterImageOf(catalogued: { container?: string } | undefined, imageUrl: string, field: string): string | undefined {
+  return catalogued ? catalogued.container : checkImageReference(imageUrl, field);
+}
+
 /** Refuses (400, naming the field) what is not an image reference. */
 export function checkImageReference(reference: string, field: string): string {
   if (reference.length > MAX_IMAGE_REFERENCE || !REFERENCE.test(reference))
