@@ -67,15 +67,19 @@ function codeArray<const T extends readonly string[]>(values: T, meanings: Recor
   });
 }
 
-const ImageName = Type.String({ description: 'Image name: for a built-in image the engine ID (e.g. python3.11), for a registered one the folder name' });
+const ImageName = Type.String({
+  description:
+    "Image name: for a built-in image the engine ID (e.g. python3.11), for a registered one the folder name (the reference's last path component for a container image)",
+});
 const Namespace = Type.String({
-  description: 'Organization of the image: atelier for built-in images, local for registered environments, as sent for saved ones',
+  description:
+    "Organization of the image: atelier for built-in images, local for registered environments, the reference's path between registry and name for a container image (library when none), as sent for saved ones",
 });
 const Timestamp = (what: string) => Type.Integer({ description: `Time (UTC, ms since the epoch) the image was ${what}` });
 
 /** The answer's image, as ListImage shows it. */
 export const ImageResponse = Type.Object({
-  arch: StringCodes(ARCHES, ARCH_MEANINGS, "Processor architecture the image runs on: this host's"),
+  arch: StringCodes(ARCHES, ARCH_MEANINGS, "Processor architecture the image runs on: this host's, or for a container image as registered"),
   create_at: Timestamp('created'),
   description: Type.String({ description: 'Image description; for a built-in image, the interpreter and its key packages' }),
   dev_services: codeArray(DEV_SERVICES, DEV_SERVICE_MEANINGS, 'Services a notebook of this image offers'),
@@ -85,13 +89,22 @@ export const ImageResponse = Type.Object({
   origin: StringCodes(ORIGINS, ORIGIN_MEANINGS, 'Where the image comes from'),
   resource_categories: codeArray(RESOURCE_CATEGORIES, RESOURCE_CATEGORY_MEANINGS, 'Flavors the image is meant for'),
   service_type: StringCodes(SERVICE_TYPES, SERVICE_TYPE_MEANINGS, 'What the image is for'),
-  size: Type.Integer({ description: "Size of the environment's folder in KB (0 for a built-in interpreter)" }),
-  status: StringCodes(IMAGE_STATUSES, IMAGE_STATUS_MEANINGS, 'Image status'),
-  status_message: Type.String({ description: 'What Atelier read from the interpreter (Python version and key packages), or why saving failed' }),
-  swr_path: Type.String({
-    description: "Where the environment lives on this host: a built-in image's interpreter, a registered environment's folder, or a saved image's copy",
+  size: Type.Integer({
+    description: "Size of the environment's folder in KB (0 for a built-in interpreter, and for a container image, which Atelier does not pull)",
   }),
-  tag: Type.String({ description: 'Image tag: the Python version as py<version>, or as sent for a saved image' }),
+  status: StringCodes(IMAGE_STATUSES, IMAGE_STATUS_MEANINGS, 'Image status'),
+  status_message: Type.String({
+    description:
+      'What Atelier read from the interpreter (Python version and key packages), or why saving failed; a container image says that its contents were not read',
+  }),
+  swr_path: Type.String({
+    description:
+      "Where the environment lives: a built-in image's interpreter, a registered environment's folder, a saved image's copy, or (kubernetes executor) the container image reference the cluster pulls",
+  }),
+  tag: Type.String({
+    description:
+      "Image tag: the Python version as py<version>, as sent for a saved image, or the reference's tag for a container image (the digest's first 12 hex digits, else latest)",
+  }),
   type: StringCodes(IMAGE_TYPES, IMAGE_TYPE_MEANINGS, 'Image type'),
   update_at: Timestamp('last updated'),
   visibility: StringCodes(VISIBILITIES, VISIBILITY_MEANINGS, 'Who sees the image'),
@@ -107,7 +120,13 @@ export const ImageDetail = Type.Object({
 export type ImageDetail = Static<typeof ImageDetail>;
 
 export const RegisterImageRequest = Closed({
-  arch: Type.Optional(StringCodes(ARCHES, ARCH_MEANINGS, "Processor architecture; when given it must be this host's")),
+  arch: Type.Optional(
+    StringCodes(
+      ARCHES,
+      ARCH_MEANINGS,
+      "Processor architecture; when given it must be this host's. On the kubernetes executor any value is taken; the default is the architecture of the cluster's largest node",
+    ),
+  ),
   description: Type.Optional(Text(512, 'Image description, at most 512 characters')),
   origin: Type.Optional(StringCodes(ORIGINS, ORIGIN_MEANINGS, 'Where the image comes from, default CUSTOMIZE')),
   resource_category: Type.Optional(codeArray(RESOURCE_CATEGORIES, RESOURCE_CATEGORY_MEANINGS, 'Flavors the image is meant for, default ["CPU"]', 2)),
@@ -119,7 +138,9 @@ export const RegisterImageRequest = Closed({
       'Required. The absolute path of a local Python environment on the Atelier host: a virtualenv folder (holding pyvenv.cfg and bin/python) or a ' +
         'conda prefix (holding bin/python). Atelier runs that bin/python in the workload sandbox to check that it starts and reads its Python version ' +
         "and installed packages (importlib.metadata); the folder must not be inside Atelier's data directory. A container image reference " +
-        '(registry/repo:tag) is refused: this installation has no container runtime',
+        '(registry/repo:tag) is refused on the local executor, which has no container runtime. On the kubernetes executor it is the other way ' +
+        'round: swr_path must be a container image reference (registry/organization/name:tag or @sha256:digest), recorded ACTIVE without being ' +
+        'pulled (notebooks and training jobs of it run that image; a notebook image must serve Jupyter), and a local path is refused',
     ),
   ),
   visibility: Type.Optional(StringCodes(VISIBILITIES, VISIBILITY_MEANINGS, 'Who sees the image, default PRIVATE; PUBLIC is refused')),

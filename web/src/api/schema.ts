@@ -37827,7 +37827,10 @@ export interface operations {
                 sort_dir?: "ASC" | "DESC";
                 /** @description Fields to sort by, separated by commas, the first one first: create_at, update_at, name, tag, type, status, size, namespace, version_count (version_count for groups only); default create_at for images, update_at for groups; another field is a 400 ModelArts.6303 */
                 sort_key?: string;
-                /** @description Images of this type; ListImage gives both when absent, ListImageGroup the project's own (DEDICATED). BUILD_IN: a Python interpreter found on this host, offered to every project; DEDICATED: an image of the project's own: a registered environment or a saved notebook environment */
+                /**
+                 * @description Images of this type; ListImage gives both when absent, ListImageGroup the project's own (DEDICATED). BUILD_IN: a Python interpreter found on this host, offered to every project; DEDICATED: an image of the project's own: a registered environment or a saved notebook environment
+                 * @example DEDICATED
+                 */
                 type?: "BUILD_IN" | "DEDICATED";
                 /** @description Images of this workspace */
                 workspace_id?: string;
@@ -37836,7 +37839,7 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example 7220badce07148ec87919b11f542c634
+                 * @example 53679665e72d4e48a84d9ff41c875ef9
                  */
                 project_id: string;
             };
@@ -37854,18 +37857,43 @@ export interface operations {
                      * @example {
                      *       "current": 1,
                      *       "pages": 1,
-                     *       "size": 3,
-                     *       "total": 3,
+                     *       "size": 2,
+                     *       "total": 2,
                      *       "data": [
                      *         {
                      *           "arch": "X86_64",
-                     *           "create_at": 1796490852338,
-                     *           "description": "made by the test harness",
+                     *           "create_at": 1796572161743,
+                     *           "description": "",
                      *           "dev_services": [
                      *             "NOTEBOOK"
                      *           ],
-                     *           "id": "fc84c37d-dfb5-4e90-8f15-4ba96aabd245",
-                     *           "name": "harness-env",
+                     *           "id": "a35a0908-4d01-4af5-a0d3-1753e9f28966",
+                     *           "name": "other-env",
+                     *           "namespace": "local",
+                     *           "origin": "CUSTOMIZE",
+                     *           "resource_categories": [
+                     *             "CPU"
+                     *           ],
+                     *           "service_type": "DEV",
+                     *           "size": 14,
+                     *           "status": "ACTIVE",
+                     *           "status_message": "Python 3.11.7; 1 packages: atelier-demo 1.2.3",
+                     *           "swr_path": "/tmp/atelier-images-V1ehF2/other-env",
+                     *           "tag": "py3.11.7",
+                     *           "type": "DEDICATED",
+                     *           "update_at": 1796572161743,
+                     *           "visibility": "PRIVATE",
+                     *           "workspace_id": "0"
+                     *         },
+                     *         {
+                     *           "arch": "X86_64",
+                     *           "create_at": 1796572161269,
+                     *           "description": "my env",
+                     *           "dev_services": [
+                     *             "NOTEBOOK"
+                     *           ],
+                     *           "id": "778a15d9-3745-482c-be95-c910a46d50fc",
+                     *           "name": "torch-env",
                      *           "namespace": "local",
                      *           "origin": "CUSTOMIZE",
                      *           "resource_categories": [
@@ -37874,62 +37902,12 @@ export interface operations {
                      *           "service_type": "UNKNOWN",
                      *           "size": 14,
                      *           "status": "ACTIVE",
-                     *           "status_message": "Python 3.11.7; 0 packages",
-                     *           "swr_path": "/tmp/atelier-harness-sDO0g2/harness-env",
+                     *           "status_message": "Python 3.11.7; 1 packages: atelier-demo 1.2.3",
+                     *           "swr_path": "/tmp/atelier-images-V1ehF2/torch-env",
                      *           "tag": "py3.11.7",
                      *           "type": "DEDICATED",
-                     *           "update_at": 1796490852338,
+                     *           "update_at": 1796572161269,
                      *           "visibility": "PRIVATE",
-                     *           "workspace_id": "0"
-                     *         },
-                     *         {
-                     *           "arch": "X86_64",
-                     *           "create_at": 1778312132000,
-                     *           "description": "Python 3.11.7 found on this host at /root/.pyenv/versions/3.11.7/bin/python3 (training engine python3.11)",
-                     *           "dev_services": [
-                     *             "NOTEBOOK"
-                     *           ],
-                     *           "id": "aa5fe1a5-86b5-50cf-a484-c69ca1ece2a3",
-                     *           "name": "python3.11",
-                     *           "namespace": "atelier",
-                     *           "origin": "CUSTOMIZE",
-                     *           "resource_categories": [
-                     *             "CPU"
-                     *           ],
-                     *           "service_type": "COMMON",
-                     *           "size": 0,
-                     *           "status": "ACTIVE",
-                     *           "status_message": "Python 3.11.7; 98 packages: annotated-types 0.7.0, antlr4-python3-runtime 4.13.2, asttokens 3.0.1, attrs 26.1.0, aws-sam-translator 1.110.0, aws-xray-sdk 2.15.0, awscli 1.45.11, backcall 0.2.0, blinker 1.9.0, boto3 1.43.11, botocore 1.43.11, certifi 2026.5.20, cffi 2.0.0, cfn-lint 1.51.0, charset-normalizer 3.4.7, click 8.4.0, cloudpickle 2.1.0, colorama 0.4.6, cryptography 48.0.0, decorator 5.2.1, docker 7.1.0, docutils 0.19, executing 2.2.1, Flask 3.1.3, flask-cors 6.0.2, graphql-core 3.2.8, ...",
-                     *           "swr_path": "/root/.pyenv/versions/3.11.7/bin/python3",
-                     *           "tag": "py3.11.7",
-                     *           "type": "BUILD_IN",
-                     *           "update_at": 1778312132000,
-                     *           "visibility": "PUBLIC",
-                     *           "workspace_id": "0"
-                     *         },
-                     *         {
-                     *           "arch": "X86_64",
-                     *           "create_at": 1745849508000,
-                     *           "description": "Python 3.11.2 found on this host at /usr/bin/python3 (training engine python3.11-system)",
-                     *           "dev_services": [
-                     *             "NOTEBOOK"
-                     *           ],
-                     *           "id": "4ac095b4-5de4-5b5e-aafc-8646fcc66f4b",
-                     *           "name": "python3.11-system",
-                     *           "namespace": "atelier",
-                     *           "origin": "CUSTOMIZE",
-                     *           "resource_categories": [
-                     *             "CPU"
-                     *           ],
-                     *           "service_type": "COMMON",
-                     *           "size": 0,
-                     *           "status": "ACTIVE",
-                     *           "status_message": "Python 3.11.2; 85 packages: jupyter-server 1.23.3, ipykernel 6.17.0, anyio 3.6.2, argcomplete 2.0.0, argon2-cffi 21.1.0, asttokens 2.2.1, attrs 22.2.0, backcall 0.2.0, beautifulsoup4 4.11.2, bleach 5.0.1, blinker 1.5, bytecode 0.14.0, coverage 6.5.0, crcmod 1.7, cryptography 38.0.4, dbus-python 1.3.2, debugpy 1.6.3+git20221103.a2a3328, decorator 5.1.1, defusedxml 0.7.1, distro 1.8.0, entrypoints 0.4, executing 1.2.0, fastjsonschema 2.16.3, html5lib 1.1, httplib2 0.20.4, idna 3.3, ipython 8.5.0, ...",
-                     *           "swr_path": "/usr/bin/python3",
-                     *           "tag": "py3.11.2",
-                     *           "type": "BUILD_IN",
-                     *           "update_at": 1745849508000,
-                     *           "visibility": "PUBLIC",
                      *           "workspace_id": "0"
                      *         }
                      *       ]
@@ -37947,7 +37925,7 @@ export interface operations {
                         /** @description The images of this page */
                         data: {
                             /**
-                             * @description Processor architecture the image runs on: this host's. X86_64: x86 processors; AARCH64: Arm processors
+                             * @description Processor architecture the image runs on: this host's, or for a container image as registered. X86_64: x86 processors; AARCH64: Arm processors
                              * @enum {string}
                              */
                             arch: "X86_64" | "AARCH64";
@@ -37959,9 +37937,9 @@ export interface operations {
                             dev_services: ("NOTEBOOK" | "SSH")[];
                             /** @description Image ID (UUID); a built-in image keeps its ID as long as its interpreter stays where it is */
                             id: string;
-                            /** @description Image name: for a built-in image the engine ID (e.g. python3.11), for a registered one the folder name */
+                            /** @description Image name: for a built-in image the engine ID (e.g. python3.11), for a registered one the folder name (the reference's last path component for a container image) */
                             name: string;
-                            /** @description Organization of the image: atelier for built-in images, local for registered environments, as sent for saved ones */
+                            /** @description Organization of the image: atelier for built-in images, local for registered environments, the reference's path between registry and name for a container image (library when none), as sent for saved ones */
                             namespace: string;
                             /**
                              * @description Where the image comes from. CUSTOMIZE: registered by the user (RegisterImage); IMAGE_SAVE: saved from a notebook instance's environment (CreateImage)
@@ -37975,18 +37953,18 @@ export interface operations {
                              * @enum {string}
                              */
                             service_type: "COMMON" | "INFERENCE" | "TRAIN" | "DEV" | "UNKNOWN";
-                            /** @description Size of the environment's folder in KB (0 for a built-in interpreter) */
+                            /** @description Size of the environment's folder in KB (0 for a built-in interpreter, and for a container image, which Atelier does not pull) */
                             size: number;
                             /**
                              * @description Image status. INIT: being initialized (not used by Atelier); CREATING: a saved image whose environment is still being copied; CREATE_FAILED: saving failed; status_message says why; ERROR: unusable (not used by Atelier); DELETED: deleted: only the answer of DeleteImage shows it; ACTIVE: ready: notebooks and training jobs can start from it
                              * @enum {string}
                              */
                             status: "INIT" | "CREATING" | "CREATE_FAILED" | "ERROR" | "DELETED" | "ACTIVE";
-                            /** @description What Atelier read from the interpreter (Python version and key packages), or why saving failed */
+                            /** @description What Atelier read from the interpreter (Python version and key packages), or why saving failed; a container image says that its contents were not read */
                             status_message: string;
-                            /** @description Where the environment lives on this host: a built-in image's interpreter, a registered environment's folder, or a saved image's copy */
+                            /** @description Where the environment lives: a built-in image's interpreter, a registered environment's folder, a saved image's copy, or (kubernetes executor) the container image reference the cluster pulls */
                             swr_path: string;
-                            /** @description Image tag: the Python version as py<version>, or as sent for a saved image */
+                            /** @description Image tag: the Python version as py<version>, as sent for a saved image, or the reference's tag for a container image (the digest's first 12 hex digits, else latest) */
                             tag: string;
                             /**
                              * @description Image type. BUILD_IN: a Python interpreter found on this host, offered to every project; DEDICATED: an image of the project's own: a registered environment or a saved notebook environment
@@ -38085,7 +38063,7 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example b559ad00d1974abeafef9d281034b91a
+                 * @example 53679665e72d4e48a84d9ff41c875ef9
                  */
                 project_id: string;
             };
@@ -38095,19 +38073,19 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "description": "made by the SDK test",
+                 *       "swr_path": "/tmp/atelier-images-V1ehF2/torch-env",
+                 *       "description": "my env",
                  *       "resource_category": [
                  *         "CPU"
                  *       ],
                  *       "services": [
                  *         "NOTEBOOK"
-                 *       ],
-                 *       "swr_path": "/tmp/atelier-harness-a42Ezj/harness-env"
+                 *       ]
                  *     }
                  */
                 "application/json": {
                     /**
-                     * @description Processor architecture; when given it must be this host's. X86_64: x86 processors; AARCH64: Arm processors
+                     * @description Processor architecture; when given it must be this host's. On the kubernetes executor any value is taken; the default is the architecture of the cluster's largest node. X86_64: x86 processors; AARCH64: Arm processors
                      * @enum {string}
                      */
                     arch?: "X86_64" | "AARCH64";
@@ -38127,7 +38105,7 @@ export interface operations {
                     service_type?: "COMMON" | "INFERENCE" | "TRAIN" | "DEV" | "UNKNOWN";
                     /** @description Services a notebook of this image offers, default ["NOTEBOOK"]. At most 2 items. NOTEBOOK: JupyterLab in the browser, through Atelier's authenticated proxy; SSH: remote access from a local IDE over SSH (refused by notebooks unless an SSH gateway is configured) */
                     services?: ("NOTEBOOK" | "SSH")[];
-                    /** @description Required. The absolute path of a local Python environment on the Atelier host: a virtualenv folder (holding pyvenv.cfg and bin/python) or a conda prefix (holding bin/python). Atelier runs that bin/python in the workload sandbox to check that it starts and reads its Python version and installed packages (importlib.metadata); the folder must not be inside Atelier's data directory. A container image reference (registry/repo:tag) is refused: this installation has no container runtime */
+                    /** @description Required. The absolute path of a local Python environment on the Atelier host: a virtualenv folder (holding pyvenv.cfg and bin/python) or a conda prefix (holding bin/python). Atelier runs that bin/python in the workload sandbox to check that it starts and reads its Python version and installed packages (importlib.metadata); the folder must not be inside Atelier's data directory. A container image reference (registry/repo:tag) is refused on the local executor, which has no container runtime. On the kubernetes executor it is the other way round: swr_path must be a container image reference (registry/organization/name:tag or @sha256:digest), recorded ACTIVE without being pulled (notebooks and training jobs of it run that image; a notebook image must serve Jupyter), and a local path is refused */
                     swr_path?: string;
                     /**
                      * @description Who sees the image, default PRIVATE; PUBLIC is refused. PRIVATE: only the owning project sees it; PUBLIC: readable by other users by its ID; not offered here (a registered folder stays with its project), so a request for it is refused
@@ -38149,13 +38127,13 @@ export interface operations {
                     /**
                      * @example {
                      *       "arch": "X86_64",
-                     *       "create_at": 1796490865576,
-                     *       "description": "made by the SDK test",
+                     *       "create_at": 1796572161269,
+                     *       "description": "my env",
                      *       "dev_services": [
                      *         "NOTEBOOK"
                      *       ],
-                     *       "id": "e1c42023-1efd-483f-8cd1-5798ee85d893",
-                     *       "name": "harness-env",
+                     *       "id": "778a15d9-3745-482c-be95-c910a46d50fc",
+                     *       "name": "torch-env",
                      *       "namespace": "local",
                      *       "origin": "CUSTOMIZE",
                      *       "resource_categories": [
@@ -38164,11 +38142,11 @@ export interface operations {
                      *       "service_type": "UNKNOWN",
                      *       "size": 14,
                      *       "status": "ACTIVE",
-                     *       "status_message": "Python 3.11.7; 0 packages",
-                     *       "swr_path": "/tmp/atelier-harness-a42Ezj/harness-env",
+                     *       "status_message": "Python 3.11.7; 1 packages: atelier-demo 1.2.3",
+                     *       "swr_path": "/tmp/atelier-images-V1ehF2/torch-env",
                      *       "tag": "py3.11.7",
                      *       "type": "DEDICATED",
-                     *       "update_at": 1796490865576,
+                     *       "update_at": 1796572161269,
                      *       "visibility": "PRIVATE",
                      *       "workspace_id": "0",
                      *       "support_res_categories": [
@@ -38178,7 +38156,7 @@ export interface operations {
                      */
                     "application/json": {
                         /**
-                         * @description Processor architecture the image runs on: this host's. X86_64: x86 processors; AARCH64: Arm processors
+                         * @description Processor architecture the image runs on: this host's, or for a container image as registered. X86_64: x86 processors; AARCH64: Arm processors
                          * @enum {string}
                          */
                         arch: "X86_64" | "AARCH64";
@@ -38190,9 +38168,9 @@ export interface operations {
                         dev_services: ("NOTEBOOK" | "SSH")[];
                         /** @description Image ID (UUID); a built-in image keeps its ID as long as its interpreter stays where it is */
                         id: string;
-                        /** @description Image name: for a built-in image the engine ID (e.g. python3.11), for a registered one the folder name */
+                        /** @description Image name: for a built-in image the engine ID (e.g. python3.11), for a registered one the folder name (the reference's last path component for a container image) */
                         name: string;
-                        /** @description Organization of the image: atelier for built-in images, local for registered environments, as sent for saved ones */
+                        /** @description Organization of the image: atelier for built-in images, local for registered environments, the reference's path between registry and name for a container image (library when none), as sent for saved ones */
                         namespace: string;
                         /**
                          * @description Where the image comes from. CUSTOMIZE: registered by the user (RegisterImage); IMAGE_SAVE: saved from a notebook instance's environment (CreateImage)
@@ -38206,18 +38184,18 @@ export interface operations {
                          * @enum {string}
                          */
                         service_type: "COMMON" | "INFERENCE" | "TRAIN" | "DEV" | "UNKNOWN";
-                        /** @description Size of the environment's folder in KB (0 for a built-in interpreter) */
+                        /** @description Size of the environment's folder in KB (0 for a built-in interpreter, and for a container image, which Atelier does not pull) */
                         size: number;
                         /**
                          * @description Image status. INIT: being initialized (not used by Atelier); CREATING: a saved image whose environment is still being copied; CREATE_FAILED: saving failed; status_message says why; ERROR: unusable (not used by Atelier); DELETED: deleted: only the answer of DeleteImage shows it; ACTIVE: ready: notebooks and training jobs can start from it
                          * @enum {string}
                          */
                         status: "INIT" | "CREATING" | "CREATE_FAILED" | "ERROR" | "DELETED" | "ACTIVE";
-                        /** @description What Atelier read from the interpreter (Python version and key packages), or why saving failed */
+                        /** @description What Atelier read from the interpreter (Python version and key packages), or why saving failed; a container image says that its contents were not read */
                         status_message: string;
-                        /** @description Where the environment lives on this host: a built-in image's interpreter, a registered environment's folder, or a saved image's copy */
+                        /** @description Where the environment lives: a built-in image's interpreter, a registered environment's folder, a saved image's copy, or (kubernetes executor) the container image reference the cluster pulls */
                         swr_path: string;
-                        /** @description Image tag: the Python version as py<version>, or as sent for a saved image */
+                        /** @description Image tag: the Python version as py<version>, as sent for a saved image, or the reference's tag for a container image (the digest's first 12 hex digits, else latest) */
                         tag: string;
                         /**
                          * @description Image type. BUILD_IN: a Python interpreter found on this host, offered to every project; DEDICATED: an image of the project's own: a registered environment or a saved notebook environment
@@ -38338,7 +38316,7 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example 40dbba0893ce40a1a5f81618f5f7e79a
+                 * @example 53679665e72d4e48a84d9ff41c875ef9
                  */
                 project_id: string;
             };
@@ -38361,16 +38339,16 @@ export interface operations {
                      *       "data": [
                      *         {
                      *           "name": "other-env",
-                     *           "create_at": 1796490904952,
+                     *           "create_at": 1796572161743,
                      *           "namespace": "local",
-                     *           "update_at": 1796490904952,
+                     *           "update_at": 1796572161743,
                      *           "version_count": 1
                      *         },
                      *         {
                      *           "name": "torch-env",
-                     *           "create_at": 1796490904691,
+                     *           "create_at": 1796572161269,
                      *           "namespace": "local",
-                     *           "update_at": 1796490904691,
+                     *           "update_at": 1796572161269,
                      *           "version_count": 1
                      *         }
                      *       ]
@@ -38387,11 +38365,11 @@ export interface operations {
                         total: number;
                         /** @description The groups of this page */
                         data: {
-                            /** @description Image name: for a built-in image the engine ID (e.g. python3.11), for a registered one the folder name */
+                            /** @description Image name: for a built-in image the engine ID (e.g. python3.11), for a registered one the folder name (the reference's last path component for a container image) */
                             name: string;
                             /** @description Time (UTC, ms) the oldest image of this name was created */
                             create_at: number;
-                            /** @description Organization of the image: atelier for built-in images, local for registered environments, as sent for saved ones */
+                            /** @description Organization of the image: atelier for built-in images, local for registered environments, the reference's path between registry and name for a container image (library when none), as sent for saved ones */
                             namespace: string;
                             /** @description Time (UTC, ms) an image of this name was last updated */
                             update_at: number;
@@ -38480,12 +38458,12 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example 40dbba0893ce40a1a5f81618f5f7e79a
+                 * @example 53679665e72d4e48a84d9ff41c875ef9
                  */
                 project_id: string;
                 /**
                  * @description Image ID
-                 * @example 1fa867aa-ea0b-4c37-90f3-ba4ce80ece78
+                 * @example 779c6095-5a8c-4ba5-93cc-37a58de3a525
                  */
                 id: string;
             };
@@ -38502,12 +38480,12 @@ export interface operations {
                     /**
                      * @example {
                      *       "arch": "X86_64",
-                     *       "create_at": 1796490905451,
+                     *       "create_at": 1796572162982,
                      *       "description": "",
                      *       "dev_services": [
                      *         "NOTEBOOK"
                      *       ],
-                     *       "id": "1fa867aa-ea0b-4c37-90f3-ba4ce80ece78",
+                     *       "id": "779c6095-5a8c-4ba5-93cc-37a58de3a525",
                      *       "name": "private-env",
                      *       "namespace": "local",
                      *       "origin": "CUSTOMIZE",
@@ -38518,10 +38496,10 @@ export interface operations {
                      *       "size": 14,
                      *       "status": "ACTIVE",
                      *       "status_message": "Python 3.11.7; 1 packages: atelier-demo 1.2.3",
-                     *       "swr_path": "/tmp/atelier-images-0PvhWg/private-env",
+                     *       "swr_path": "/tmp/atelier-images-V1ehF2/private-env",
                      *       "tag": "py3.11.7",
                      *       "type": "DEDICATED",
-                     *       "update_at": 1796490905451,
+                     *       "update_at": 1796572162982,
                      *       "visibility": "PRIVATE",
                      *       "workspace_id": "0",
                      *       "support_res_categories": [
@@ -38531,7 +38509,7 @@ export interface operations {
                      */
                     "application/json": {
                         /**
-                         * @description Processor architecture the image runs on: this host's. X86_64: x86 processors; AARCH64: Arm processors
+                         * @description Processor architecture the image runs on: this host's, or for a container image as registered. X86_64: x86 processors; AARCH64: Arm processors
                          * @enum {string}
                          */
                         arch: "X86_64" | "AARCH64";
@@ -38543,9 +38521,9 @@ export interface operations {
                         dev_services: ("NOTEBOOK" | "SSH")[];
                         /** @description Image ID (UUID); a built-in image keeps its ID as long as its interpreter stays where it is */
                         id: string;
-                        /** @description Image name: for a built-in image the engine ID (e.g. python3.11), for a registered one the folder name */
+                        /** @description Image name: for a built-in image the engine ID (e.g. python3.11), for a registered one the folder name (the reference's last path component for a container image) */
                         name: string;
-                        /** @description Organization of the image: atelier for built-in images, local for registered environments, as sent for saved ones */
+                        /** @description Organization of the image: atelier for built-in images, local for registered environments, the reference's path between registry and name for a container image (library when none), as sent for saved ones */
                         namespace: string;
                         /**
                          * @description Where the image comes from. CUSTOMIZE: registered by the user (RegisterImage); IMAGE_SAVE: saved from a notebook instance's environment (CreateImage)
@@ -38559,18 +38537,18 @@ export interface operations {
                          * @enum {string}
                          */
                         service_type: "COMMON" | "INFERENCE" | "TRAIN" | "DEV" | "UNKNOWN";
-                        /** @description Size of the environment's folder in KB (0 for a built-in interpreter) */
+                        /** @description Size of the environment's folder in KB (0 for a built-in interpreter, and for a container image, which Atelier does not pull) */
                         size: number;
                         /**
                          * @description Image status. INIT: being initialized (not used by Atelier); CREATING: a saved image whose environment is still being copied; CREATE_FAILED: saving failed; status_message says why; ERROR: unusable (not used by Atelier); DELETED: deleted: only the answer of DeleteImage shows it; ACTIVE: ready: notebooks and training jobs can start from it
                          * @enum {string}
                          */
                         status: "INIT" | "CREATING" | "CREATE_FAILED" | "ERROR" | "DELETED" | "ACTIVE";
-                        /** @description What Atelier read from the interpreter (Python version and key packages), or why saving failed */
+                        /** @description What Atelier read from the interpreter (Python version and key packages), or why saving failed; a container image says that its contents were not read */
                         status_message: string;
-                        /** @description Where the environment lives on this host: a built-in image's interpreter, a registered environment's folder, or a saved image's copy */
+                        /** @description Where the environment lives: a built-in image's interpreter, a registered environment's folder, a saved image's copy, or (kubernetes executor) the container image reference the cluster pulls */
                         swr_path: string;
-                        /** @description Image tag: the Python version as py<version>, or as sent for a saved image */
+                        /** @description Image tag: the Python version as py<version>, as sent for a saved image, or the reference's tag for a container image (the digest's first 12 hex digits, else latest) */
                         tag: string;
                         /**
                          * @description Image type. BUILD_IN: a Python interpreter found on this host, offered to every project; DEDICATED: an image of the project's own: a registered environment or a saved notebook environment
@@ -38673,12 +38651,12 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example 46e784d0df8a44ffa848534b9df96be1
+                 * @example 53679665e72d4e48a84d9ff41c875ef9
                  */
                 project_id: string;
                 /**
                  * @description Image ID
-                 * @example e09b7632-5296-4a36-bedf-6fc35c4184d1
+                 * @example 778a15d9-3745-482c-be95-c910a46d50fc
                  */
                 id: string;
             };
@@ -38695,13 +38673,13 @@ export interface operations {
                     /**
                      * @example {
                      *       "arch": "X86_64",
-                     *       "create_at": 1796491084651,
-                     *       "description": "",
+                     *       "create_at": 1796572161269,
+                     *       "description": "my env",
                      *       "dev_services": [
                      *         "NOTEBOOK"
                      *       ],
-                     *       "id": "e09b7632-5296-4a36-bedf-6fc35c4184d1",
-                     *       "name": "short-env",
+                     *       "id": "778a15d9-3745-482c-be95-c910a46d50fc",
+                     *       "name": "torch-env",
                      *       "namespace": "local",
                      *       "origin": "CUSTOMIZE",
                      *       "resource_categories": [
@@ -38710,11 +38688,11 @@ export interface operations {
                      *       "service_type": "UNKNOWN",
                      *       "size": 14,
                      *       "status": "DELETED",
-                     *       "status_message": "Python 3.11.7; 0 packages",
-                     *       "swr_path": "/tmp/atelier-image-jobs-nrOJhI/short-env",
+                     *       "status_message": "Python 3.11.7; 1 packages: atelier-demo 1.2.3",
+                     *       "swr_path": "/tmp/atelier-images-V1ehF2/torch-env",
                      *       "tag": "py3.11.7",
                      *       "type": "DEDICATED",
-                     *       "update_at": 1796491084782,
+                     *       "update_at": 1796572161773,
                      *       "visibility": "PRIVATE",
                      *       "workspace_id": "0",
                      *       "support_res_categories": [
@@ -38724,7 +38702,7 @@ export interface operations {
                      */
                     "application/json": {
                         /**
-                         * @description Processor architecture the image runs on: this host's. X86_64: x86 processors; AARCH64: Arm processors
+                         * @description Processor architecture the image runs on: this host's, or for a container image as registered. X86_64: x86 processors; AARCH64: Arm processors
                          * @enum {string}
                          */
                         arch: "X86_64" | "AARCH64";
@@ -38736,9 +38714,9 @@ export interface operations {
                         dev_services: ("NOTEBOOK" | "SSH")[];
                         /** @description Image ID (UUID); a built-in image keeps its ID as long as its interpreter stays where it is */
                         id: string;
-                        /** @description Image name: for a built-in image the engine ID (e.g. python3.11), for a registered one the folder name */
+                        /** @description Image name: for a built-in image the engine ID (e.g. python3.11), for a registered one the folder name (the reference's last path component for a container image) */
                         name: string;
-                        /** @description Organization of the image: atelier for built-in images, local for registered environments, as sent for saved ones */
+                        /** @description Organization of the image: atelier for built-in images, local for registered environments, the reference's path between registry and name for a container image (library when none), as sent for saved ones */
                         namespace: string;
                         /**
                          * @description Where the image comes from. CUSTOMIZE: registered by the user (RegisterImage); IMAGE_SAVE: saved from a notebook instance's environment (CreateImage)
@@ -38752,18 +38730,18 @@ export interface operations {
                          * @enum {string}
                          */
                         service_type: "COMMON" | "INFERENCE" | "TRAIN" | "DEV" | "UNKNOWN";
-                        /** @description Size of the environment's folder in KB (0 for a built-in interpreter) */
+                        /** @description Size of the environment's folder in KB (0 for a built-in interpreter, and for a container image, which Atelier does not pull) */
                         size: number;
                         /**
                          * @description Image status. INIT: being initialized (not used by Atelier); CREATING: a saved image whose environment is still being copied; CREATE_FAILED: saving failed; status_message says why; ERROR: unusable (not used by Atelier); DELETED: deleted: only the answer of DeleteImage shows it; ACTIVE: ready: notebooks and training jobs can start from it
                          * @enum {string}
                          */
                         status: "INIT" | "CREATING" | "CREATE_FAILED" | "ERROR" | "DELETED" | "ACTIVE";
-                        /** @description What Atelier read from the interpreter (Python version and key packages), or why saving failed */
+                        /** @description What Atelier read from the interpreter (Python version and key packages), or why saving failed; a container image says that its contents were not read */
                         status_message: string;
-                        /** @description Where the environment lives on this host: a built-in image's interpreter, a registered environment's folder, or a saved image's copy */
+                        /** @description Where the environment lives: a built-in image's interpreter, a registered environment's folder, a saved image's copy, or (kubernetes executor) the container image reference the cluster pulls */
                         swr_path: string;
-                        /** @description Image tag: the Python version as py<version>, or as sent for a saved image */
+                        /** @description Image tag: the Python version as py<version>, as sent for a saved image, or the reference's tag for a container image (the digest's first 12 hex digits, else latest) */
                         tag: string;
                         /**
                          * @description Image type. BUILD_IN: a Python interpreter found on this host, offered to every project; DEDICATED: an image of the project's own: a registered environment or a saved notebook environment
@@ -42013,7 +41991,7 @@ export interface operations {
                      */
                     "application/json": {
                         /**
-                         * @description Processor architecture the image runs on: this host's. X86_64: x86 processors; AARCH64: Arm processors
+                         * @description Processor architecture the image runs on: this host's, or for a container image as registered. X86_64: x86 processors; AARCH64: Arm processors
                          * @enum {string}
                          */
                         arch: "X86_64" | "AARCH64";
@@ -42025,9 +42003,9 @@ export interface operations {
                         dev_services: ("NOTEBOOK" | "SSH")[];
                         /** @description Image ID (UUID); a built-in image keeps its ID as long as its interpreter stays where it is */
                         id: string;
-                        /** @description Image name: for a built-in image the engine ID (e.g. python3.11), for a registered one the folder name */
+                        /** @description Image name: for a built-in image the engine ID (e.g. python3.11), for a registered one the folder name (the reference's last path component for a container image) */
                         name: string;
-                        /** @description Organization of the image: atelier for built-in images, local for registered environments, as sent for saved ones */
+                        /** @description Organization of the image: atelier for built-in images, local for registered environments, the reference's path between registry and name for a container image (library when none), as sent for saved ones */
                         namespace: string;
                         /**
                          * @description Where the image comes from. CUSTOMIZE: registered by the user (RegisterImage); IMAGE_SAVE: saved from a notebook instance's environment (CreateImage)
@@ -42041,18 +42019,18 @@ export interface operations {
                          * @enum {string}
                          */
                         service_type: "COMMON" | "INFERENCE" | "TRAIN" | "DEV" | "UNKNOWN";
-                        /** @description Size of the environment's folder in KB (0 for a built-in interpreter) */
+                        /** @description Size of the environment's folder in KB (0 for a built-in interpreter, and for a container image, which Atelier does not pull) */
                         size: number;
                         /**
                          * @description Image status. INIT: being initialized (not used by Atelier); CREATING: a saved image whose environment is still being copied; CREATE_FAILED: saving failed; status_message says why; ERROR: unusable (not used by Atelier); DELETED: deleted: only the answer of DeleteImage shows it; ACTIVE: ready: notebooks and training jobs can start from it
                          * @enum {string}
                          */
                         status: "INIT" | "CREATING" | "CREATE_FAILED" | "ERROR" | "DELETED" | "ACTIVE";
-                        /** @description What Atelier read from the interpreter (Python version and key packages), or why saving failed */
+                        /** @description What Atelier read from the interpreter (Python version and key packages), or why saving failed; a container image says that its contents were not read */
                         status_message: string;
-                        /** @description Where the environment lives on this host: a built-in image's interpreter, a registered environment's folder, or a saved image's copy */
+                        /** @description Where the environment lives: a built-in image's interpreter, a registered environment's folder, a saved image's copy, or (kubernetes executor) the container image reference the cluster pulls */
                         swr_path: string;
-                        /** @description Image tag: the Python version as py<version>, or as sent for a saved image */
+                        /** @description Image tag: the Python version as py<version>, as sent for a saved image, or the reference's tag for a container image (the digest's first 12 hex digits, else latest) */
                         tag: string;
                         /**
                          * @description Image type. BUILD_IN: a Python interpreter found on this host, offered to every project; DEDICATED: an image of the project's own: a registered environment or a saved notebook environment
