@@ -178,7 +178,11 @@ export class ImageService implements Images {
     if (builtIn) return { id: builtIn.detail.id, name: builtIn.detail.name, swr_path: builtIn.detail.swr_path, type: 'BUILD_IN', python: builtIn.python };
     const row = await this.deps.store.get(projectId, imageId);
     if (!row || row.status !== 'ACTIVE') return undefined;
-    if (isContainer(row)) return { id: row.id, name: row.name, swr_path: row.swr_path, type: 'DEDICATED', python: 'python3', container: row.swr_path };
+    // A container image registered on the kubernetes executor cannot run on this host: the local executor has none.
+    if (isContainer(row))
+      return this.deps.cluster
+        ? { id: row.id, name: row.name, swr_path: row.swr_path, type: 'DEDICATED', python: 'python3', container: row.swr_path }
+        : undefined;
     return { id: row.id, name: row.name, swr_path: row.swr_path, type: 'DEDICATED', python: row.python, prefix: row.prefix };
   }
 

@@ -2,6 +2,7 @@
 // reference is registered as an ACTIVE DEDICATED image (architecture from the cluster's nodes unless the request gives
 // one), listed and shown with the spec's fields; a notebook created from it runs that image in its StatefulSet while a
 // built-in image keeps --kube-image; a training job naming it (by ID or swr_path) runs it; a local path is refused.
+// An Atelier on the local executor over the same database starts nothing from it.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,7 +14,7 @@ import type { AtelierApp } from '#src/app.ts';
 import type { AtelierClient } from '#src/client/index.ts';
 import { resourceSelector } from '#src/runtime/kubernetes/labels.ts';
 import { notebookObjectName } from '#src/runtime/kubernetes/notebook-manifest.ts';
-import { apiFailure, startTestApp, type TestApp } from '../../helpers/app.ts';
+import { apiFailure, restartedApp, startTestApp, type TestApp } from '../../helpers/app.ts';
 import { kubeTestServerSkip, startKubeTestServer, until, type KubeTestServer } from '../../helpers/kube.ts';
 import { builtInImage, FLAVOR } from '../../notebooks/helpers.ts';
 import { registerNode, settlePod } from './test-kubelet.ts';
@@ -167,5 +168,30 @@ describe('RegisterImage on the kubernetes executor', { skip: kubeTestServerSkip(
     const byPath = await trainingJob('by-path', DIGEST);
     assert.ok((await jobOf(byPath)).spec?.template.spec?.containers.some((c) => c.image === DIGEST));
     for (const id of [byId, byPath]) await client.training.deleteJob(id);
+  });
+
+  it('an Atelier on the local executor over the same database shows the image but starts nothing from it', async () => {
+    await app.close();
+    const local = await restartedApp({ ...t, config: { ...t.config, executor: 'local' } });
+    try {
+      assert.equal((await local.client.images.show(imageId)).swr_path, CUSTOM);
+      const volume = { category: 'EVS' as const, ownership: 'MANAGED' as const, capacity: 5 };
+      await assert.rejects(
+        local.client.notebooks.create({ name: 'nb-local', flavor: FLAVOR, image_id: imageId, volume }),
+        apiFailure(400, 'ModelArts.0104', `no image ${imageId} is available`),
+      );
+      await assert.rejects(
+        local.client.training.createJob({
+          kind: 'job',
+          metadata: { name: 'local-job' },
+          algorithm: { code_dir: `/${BUCKET}/code/`, boot_file: `/${BUCKET}/code/train.py`, engine: { image_url: imageId } },
+          spec: { resource: { flavor_id: FLAVOR, node_count: 1 } },
+        }),
+        apiFailure(400, 'ModelArts.0104', 'image_url'),
+      );
+      await assert.rejects(local.client.images.register({ swr_path: 'swr.example.com/team/other:1' }), apiFailure(400, 'ModelArts.6361'));
+    } finally {
+      await local.atelier.close();
+    }
   });
 });
