@@ -1,5 +1,5 @@
 import type { AppContext, FamilyModule } from '#src/context.ts';
-import { KubeConfigError, loadKubeTarget } from '#src/runtime/kubernetes/kube-config.ts';
+import { findKubeTarget } from '#src/runtime/kubernetes/kube-config.ts';
 import { clusterArch } from './container-image.ts';
 import { BuiltInImages, type HostInterpreter } from './built-in.ts';
 import type { ImageUsage, Images } from './ports.ts';
@@ -28,7 +28,9 @@ export function imagesModule(deps: ImagesDeps): FamilyModule & { images: Images 
     usage: deps.usage,
     clock: deps.clock,
     dataDir: deps.config.dataDir,
-    ...(deps.config.executor === 'kubernetes' ? { cluster: { arch: () => clusterArch(() => clusterConfig(deps.config.kube.configPath)) } } : {}),
+    ...(deps.config.executor === 'kubernetes'
+      ? { cluster: { arch: () => clusterArch(() => findKubeTarget(deps.config.kube.configPath, deps.config.kube.namespace).kc) } }
+      : {}),
   });
   return {
     images: service,
@@ -36,16 +38,4 @@ export function imagesModule(deps: ImagesDeps): FamilyModule & { images: Images 
     reconcilers: [new SnapshotResumer(store, deps.tasks, snapshotTask)],
     register: async (app) => void (await app.register(imageRoutes, { service })),
   };
-}
-
-/** The cluster as the executor finds it: the kubeconfig setting, else the pod's service account, else $KUBECONFIG. */
-function clusterConfig(configPath: string) {
-  if (configPath) return loadKubeTarget({ kubeconfigPath: configPath }).kc;
-  try {
-    return loadKubeTarget().kc;
-  } catch (e) {
-    const fallback = process.env.KUBECONFIG?.split(':')[0];
-    if (!(e instanceof KubeConfigError) || !fallback) throw e;
-    return loadKubeTarget({ kubeconfigPath: fallback }).kc;
-  }
 }

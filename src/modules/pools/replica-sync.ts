@@ -23,15 +23,31 @@ const nodeNames = (names: readonly { name: string }[]) => names.map((n) => n.nam
 export class PoolReplicaSync {
   /** Pools known to have a record: only those are dropped when it goes (tests place pools in the registry alone). */
   readonly recorded = new Set<string>();
+  /** Moves whenever this replica starts or ends changing a pool: a read of the table that began before is stale. */
+  private epoch = 0;
 
   constructor(private readonly deps: PoolSyncDeps) {}
 
+  /** Runs a change of pools (registry and table together); the syncs reading meanwhile apply nothing. */
+  async changing<T>(change: () => Promise<T>): Promise<T> {
+    this.epoch++;
+    try {
+      return await change();
+    } finally {
+      this.epoch++;
+    }
+  }
+
   async sync(poolId: string): Promise<void> {
-    this.apply(poolId, await this.deps.store.byId(poolId));
+    const at = this.epoch;
+    const row = await this.deps.store.byId(poolId);
+    if (at === this.epoch) this.apply(poolId, row);
   }
 
   async syncAll(): Promise<void> {
+    const at = this.epoch;
     const rows = new Map((await this.deps.store.all()).map((r) => [r.id, r]));
+    if (at !== this.epoch) return;
     for (const id of new Set([...rows.keys(), ...this.deps.registry.list().map((p) => p.name)])) this.apply(id, rows.get(id));
   }
 

@@ -79,7 +79,7 @@ export class PoolService {
   }
 
   async create(projectId: string, body: Static<typeof CreatePoolRequest>): Promise<Static<typeof Pool>> {
-    return this.creating.run(projectId, () => this.createNow(projectId, body));
+    return this.creating.run(projectId, () => this.replicas.changing(() => this.createNow(projectId, body)));
   }
 
   private async createNow(projectId: string, body: Static<typeof CreatePoolRequest>): Promise<Static<typeof Pool>> {
@@ -153,7 +153,11 @@ export class PoolService {
   }
 
   /** Activates the pools a restart left Creating (not those a create is making now). */
-  async finishCreating(): Promise<void> {
+  finishCreating(): Promise<void> {
+    return this.replicas.changing(() => this.finishCreatingNow());
+  }
+
+  private async finishCreatingNow(): Promise<void> {
     for (const row of await this.deps.store.inPhase('Creating')) {
       if (this.making.has(row.id)) continue;
       await (this.onCluster ? this.onCluster.claimNodes(row) : this.activate(row));
@@ -229,7 +233,11 @@ export class PoolService {
   }
 
   /** A JSON merge patch of what the spec lets change: the description, the scope and the resources. Nothing changes on a refusal. */
-  async patch(projectId: string, name: string, body: Static<typeof PatchPoolRequest>): Promise<Static<typeof Pool>> {
+  patch(projectId: string, name: string, body: Static<typeof PatchPoolRequest>): Promise<Static<typeof Pool>> {
+    return this.replicas.changing(() => this.patchNow(projectId, name, body));
+  }
+
+  private async patchNow(projectId: string, name: string, body: Static<typeof PatchPoolRequest>): Promise<Static<typeof Pool>> {
     let row = await this.row(projectId, name);
     const resources = body.spec?.resources;
     if (resources) {
@@ -252,7 +260,11 @@ export class PoolService {
   }
 
   /** Gives the pool `nodes` instead of its own: more needs free capacity, fewer needs the dropped nodes idle. */
-  async resize(row: PoolRow, nodes: StoredNode[]): Promise<PoolRow> {
+  resize(row: PoolRow, nodes: StoredNode[]): Promise<PoolRow> {
+    return this.replicas.changing(() => this.resizeNow(row, nodes));
+  }
+
+  private async resizeNow(row: PoolRow, nodes: StoredNode[]): Promise<PoolRow> {
     if (this.onCluster) return this.onCluster.resize(row, nodes);
     const before = parseNodes(row.nodes);
     this.checkHost(nodes);
@@ -287,7 +299,11 @@ export class PoolService {
   }
 
   /** Refused while workloads run in the pool; otherwise its slices go back to the public pool and its record goes. */
-  async delete(projectId: string, name: string): Promise<Static<typeof Pool>> {
+  delete(projectId: string, name: string): Promise<Static<typeof Pool>> {
+    return this.replicas.changing(() => this.deleteNow(projectId, name));
+  }
+
+  private async deleteNow(projectId: string, name: string): Promise<Static<typeof Pool>> {
     const row = await this.row(projectId, name);
     await this.refuseBusy(row);
     await this.deps.store.update(row.id, { phase: 'Deleting' });

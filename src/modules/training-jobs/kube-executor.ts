@@ -2,7 +2,7 @@
 // service account, else $KUBECONFIG), its namespace, the default image, the object store credential its pods stage with,
 // and the flavors the cluster's nodes can hold.
 import type { Config } from '#src/config.ts';
-import { KubeConfigError, loadKubeTarget, type KubeTarget } from '#src/runtime/kubernetes/kube-config.ts';
+import { findKubeTarget, type KubeTarget } from '#src/runtime/kubernetes/kube-config.ts';
 import { largestNode, listNodeCapacity } from '#src/runtime/kubernetes/node-capacity.ts';
 import { TrainingJobClient } from '#src/runtime/kubernetes/training-job-objects.ts';
 import type { StoreCredential } from '#src/runtime/kubernetes/training-job-staging.ts';
@@ -15,16 +15,7 @@ import type { KubeExecutorParts } from './kube-job-runner.ts';
 import type { TrainingRuntime } from './training-runtime.ts';
 
 export function kubeTarget(config: Config): KubeTarget {
-  const namespace = config.kube.namespace || undefined;
-  const opts = namespace ? { namespace } : {};
-  if (config.kube.configPath) return loadKubeTarget({ ...opts, kubeconfigPath: config.kube.configPath });
-  try {
-    return loadKubeTarget(opts);
-  } catch (e) {
-    const fallback = process.env.KUBECONFIG?.split(':')[0];
-    if (!(e instanceof KubeConfigError) || !fallback) throw e;
-    return loadKubeTarget({ ...opts, kubeconfigPath: fallback });
-  }
+  return findKubeTarget(config.kube.configPath, config.kube.namespace);
 }
 
 /** What every workload's pods get from the settings: the closed networks and the image pull secrets. */

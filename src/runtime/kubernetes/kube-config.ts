@@ -79,3 +79,19 @@ function restore(name: string, value: string | undefined): void {
   if (value === undefined) delete process.env[name];
   else process.env[name] = value;
 }
+
+/**
+ * The cluster of the executor's settings: the kubeconfig named (`configPath`), else the pod's service account, else
+ * the first file of $KUBECONFIG.
+ */
+export function findKubeTarget(configPath: string, namespace: string): KubeTarget {
+  const opts = namespace ? { namespace } : {};
+  if (configPath) return loadKubeTarget({ ...opts, kubeconfigPath: configPath });
+  try {
+    return loadKubeTarget(opts);
+  } catch (e) {
+    const fallback = process.env.KUBECONFIG?.split(':')[0];
+    if (!(e instanceof KubeConfigError) || !fallback) throw e;
+    return loadKubeTarget({ ...opts, kubeconfigPath: fallback });
+  }
+}

@@ -51,7 +51,9 @@ const UPLOADER = { cpu: 0.05, memoryMb: 64 };
 
 export const stagingSecretName = (jobId: string) => `${trainingJobObjectName(jobId)}-staging`;
 
-const STAGE_SCRIPT = readFileSync(new URL('./stage.py', import.meta.url), 'utf8');
+/** stage.py, read when a Secret is first made (the CLI bundle imports this file but has no stage.py beside it). */
+let stageScript: string | undefined;
+const STAGE_SCRIPT = () => (stageScript ??= readFileSync(new URL('./stage.py', import.meta.url), 'utf8'));
 
 export function stagingSecret(jobId: string, projectId: string, namespace: string, plan: StagingPlan, credential: StoreCredential): V1Secret {
   return stagingSecretOf(stagingSecretName(jobId), namespace, resourceLabels('training-job', jobId, projectId), plan, credential);
@@ -67,7 +69,7 @@ export function stagingSecretOf(name: string, namespace: string, labels: Record<
     stringData: {
       'plan.json': JSON.stringify(plan),
       'store.json': JSON.stringify(credential),
-      'stage.py': STAGE_SCRIPT,
+      'stage.py': STAGE_SCRIPT(),
     },
   };
 }
