@@ -285,7 +285,7 @@ export async function seedAccount(acct: Account, route: Finder, full: boolean): 
     (n) => !starting.includes(n.status),
     120_000,
   );
-  assert.equal(nb.status, 'RUNNING', `${acct.label}'s notebook: ${JSON.stringify(nb).slice(0, 400)}`);
+  assert.equal(nb.status, 'RUNNING', `${acct.label}'s notebook: ${nb.status}, ${nb.fail_reason ?? 'no fail_reason'}`);
   ids.storage_id = ((await ok('AttachObs', first('AttachObs'))).json as { id: string }).id;
   const old = await eventually(
     `${acct.label}'s old-API instance started`,

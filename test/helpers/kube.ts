@@ -68,16 +68,29 @@ function exited(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve())));
 }
 
-/** Starts the server on a free loopback port and waits for /readyz; builds the binary first when it is missing. */
-export async function startKubeTestServer(
-  opts: {
-    readyTimeoutMs?: number;
-    controllers?: boolean;
-    scheduler?: boolean;
-    /** Controllers run besides the default ones (e.g. statefulset-controller). */
-    moreControllers?: string[];
-  } = {},
-): Promise<KubeTestServer> {
+type StartOptions = {
+  readyTimeoutMs?: number;
+  controllers?: boolean;
+  scheduler?: boolean;
+  /** Controllers run besides the default ones (e.g. statefulset-controller). */
+  moreControllers?: string[];
+};
+
+/**
+ * Starts the server on a free loopback port and waits for /readyz; builds the binary first when it is missing. A port
+ * another process took between being found free and being bound (test files start servers side by side) is a new try.
+ */
+export async function startKubeTestServer(opts: StartOptions = {}): Promise<KubeTestServer> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(opts);
+    } catch (e) {
+      if (attempt >= 3 || !(e instanceof Error) || !e.message.includes('address already in use')) throw e;
+    }
+  }
+}
+
+async function startOnce(opts: StartOptions): Promise<KubeTestServer> {
   // Executor objects made straight from a test (watches, object clients) take the client's classes from k8s().
   await loadK8s();
   let binary: string;

@@ -112,6 +112,11 @@ export class NotebookEngine {
   private readonly running = new Map<string, Running>();
   protected readonly stopping = new Map<string, Promise<void>>();
   protected readonly starting = new Set<string>();
+  /**
+   * Instances whose share is held for a start the caller has not launched yet (it records the row and an event
+   * first): busy, so a reconciler pass in between does not take them for a start a restart cut short.
+   */
+  private readonly launching = new Set<string>();
   /** When the proxy last passed a request to each instance, ms. */
   protected readonly touched = new Map<string, number>();
   protected timer: NodeJS.Timeout | undefined;
@@ -261,6 +266,7 @@ export class NotebookEngine {
     const key = poolKey(row.id);
     if (!pool?.reserve(key, { cpu: row.cpu, memoryMb: row.memory_mb }, { kind: 'notebook', id: row.id, name: row.name, projectId: row.project_id }))
       return false;
+    this.launching.add(row.id);
     const nodes = [
       ...new Set(
         pool
@@ -275,6 +281,7 @@ export class NotebookEngine {
 
   /** Gives back the instance's share, in whichever pool holds it. */
   release(id: string): void {
+    this.launching.delete(id);
     this.waiting.delete(id);
     const key = poolKey(id);
     this.pools.publicPool.release(key);
@@ -337,12 +344,14 @@ export class NotebookEngine {
   }
 
   startInBackground(id: string, first: boolean): void {
-    void this.start(id, first).catch((err: unknown) => this.log.error({ err, notebook: id }, 'notebook start failed'));
+    void this.start(id, first)
+      .catch((err: unknown) => this.log.error({ err, notebook: id }, 'notebook start failed'))
+      .finally(() => this.launching.delete(id));
   }
 
   /** Whether a start or a stop of the instance is under way in this process. */
   busy(id: string): boolean {
-    return this.starting.has(id) || this.stopping.has(id);
+    return this.launching.has(id) || this.starting.has(id) || this.stopping.has(id);
   }
 
   private async startSteps(id: string, first: boolean): Promise<void> {
