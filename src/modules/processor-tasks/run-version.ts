@@ -70,7 +70,10 @@ async function runHere(deps: RunDeps, r: Run): Promise<unknown> {
       output: r.output,
       signal,
       concurrency: deps.concurrency ?? Math.max(1, availableParallelism()),
-      record: (result) => r.tally.record(result),
+      // Files under way when a stop came finish, but the stopped version's counts stay as they were at the stop.
+      record: async (result) => {
+        if (!signal.aborted) await r.tally.record(result);
+      },
     },
   );
 }
