@@ -27,6 +27,7 @@ import * as workforceTasks from './0025_workforce_tasks.ts';
 import * as leases from './0027_leases.ts';
 import * as taskCopyAcceptedTime from './0028_task_copy_accepted_time.ts';
 import * as serviceEndpoints from './0029_service_endpoints.ts';
+import * as trainingJobLogs from './0030_training_job_logs.ts';
 
 export const migrations = {
   '0001_identity': identity,
@@ -57,4 +58,5 @@ export const migrations = {
   '0027_leases': leases,
   '0028_task_copy_accepted_time': taskCopyAcceptedTime,
   '0029_service_endpoints': serviceEndpoints,
+  '0030_training_job_logs': trainingJobLogs,
 };

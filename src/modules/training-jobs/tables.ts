@@ -43,6 +43,19 @@ export interface TrainingJobRow {
   search: string | null;
 }
 
+/** A chunk of a task's log or metric samples kept in the database (the kubernetes executor's, db-job-logs.ts). */
+export interface TrainingJobLogRow {
+  job_id: string;
+  task: string;
+  stream: 'log' | 'metrics';
+  /** 0, 1, 2... in the order appended. */
+  seq: number;
+  /** Where the chunk starts in its stream, in bytes. */
+  start_offset: number;
+  data: Buffer;
+}
+
 export interface TrainingTables {
   training_jobs: TrainingJobRow;
+  training_job_logs: TrainingJobLogRow;
 }
