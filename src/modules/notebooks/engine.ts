@@ -126,8 +126,6 @@ export class NotebookEngine {
   protected closed = false;
   /** Whether an instance's volume is a folder of this host (OBS mounts copy into it). */
   readonly volumeOnHost: boolean = true;
-  /** Whether the hooks of container_hooks run before and after Jupyter starts. */
-  readonly runsHooks: boolean = true;
   /** Instances waiting for room in their dedicated pool, first in line first: whether it is their first start. */
   private readonly waiting = new Map<string, boolean>();
   private readonly admission = new CoalescedPasses(
@@ -379,11 +377,11 @@ export class NotebookEngine {
       await this.store.update(id, { status: 'STARTING', update_at: this.clock.now() });
       await this.event(id, 'STARTING', `Jupyter Server (${runtime.kind === 'pypi' ? 'JupyterLab' : "Debian's jupyter-server"}) is starting`);
       const limits = { cpu: row.cpu, memoryMb: row.memory_mb };
-      const hooks = JSON.parse(row.hooks) as { container_hooks?: { pre_start?: HookSpec; post_start?: HookSpec } };
+      const hooks = hooksOf(row);
       const confined = this.sandbox.confined;
       const inside = confined ? MOUNT_PATH : L.work;
       const mounts = confined ? [{ source: L.work, target: MOUNT_PATH }] : [];
-      const pre = hooks.container_hooks?.pre_start;
+      const pre = hooks.pre_start;
       if (pre?.script) await this.runHook(id, 'pre_start', pre, { domainId, limits, mounts, inside, env: env.readable });
       const port = await freePort();
       const jupyterToken = randomBytes(24).toString('hex');
@@ -422,7 +420,7 @@ export class NotebookEngine {
       }
       this.running.set(id, { handle, port, jupyterToken, projectId: row.project_id, token: row.token });
       this.watchExit(id, handle);
-      const post = hooks.container_hooks?.post_start;
+      const post = hooks.post_start;
       if (post?.script) await this.runHook(id, 'post_start', post, { domainId, limits, mounts, inside, env: env.readable }).catch(() => undefined);
       step = 4;
       const now = this.clock.now();
@@ -458,9 +456,7 @@ export class NotebookEngine {
     o: { domainId: string; limits: { cpu: number; memoryMb: number }; mounts: { source: string; target: string }[]; inside: string; env: string[] },
   ): Promise<void> {
     const L = this.layout(id);
-    let command: string[];
-    if ((hook.type ?? 'SCRIPT') === 'COMMAND') command = ['/bin/sh', '-c', Buffer.from(hook.script ?? '', 'base64').toString('utf8')];
-    else command = ['/bin/sh', hook.script ?? ''];
+    const command = hookCommand(hook);
     this.note(id, `${which} hook starts`);
     const launch = this.sandbox.launch({
       name: `notebook-${id}-${which}`,
@@ -631,6 +627,16 @@ export interface HookSpec {
   script?: string;
   type?: 'COMMAND' | 'SCRIPT';
 }
+
+/** What a start hook runs: a COMMAND is a base64 shell command line, a SCRIPT the path of a script in the volume. */
+export function hookCommand(hook: HookSpec): string[] {
+  if ((hook.type ?? 'SCRIPT') === 'COMMAND') return ['/bin/sh', '-c', Buffer.from(hook.script ?? '', 'base64').toString('utf8')];
+  return ['/bin/sh', hook.script ?? ''];
+}
+
+/** The start hooks of an instance's row. */
+export const hooksOf = (row: Pick<NotebookRow, 'hooks'>) =>
+  (JSON.parse(row.hooks) as { container_hooks?: { pre_start?: HookSpec; post_start?: HookSpec } }).container_hooks ?? {};
 
 /** The path the proxy serves an instance's Jupyter at (also Jupyter's base_url). */
 export const proxyBase = (projectId: string, id: string) => `/v1/${projectId}/notebooks/${id}/lab/`;

@@ -13,7 +13,7 @@ import { NotebookWatch, notebookPodState, type NotebookPodState } from '#src/run
 import { poolPlacement } from '#src/runtime/kubernetes/pool-placement.ts';
 import { cpuSlices } from '#src/runtime/local/cpu-slices.ts';
 import { LocalPool } from '#src/runtime/local/local-pool.ts';
-import { NotebookEngine, poolKey, progress, proxyBase, type Upstream } from './engine.ts';
+import { hookCommand, hooksOf, NotebookEngine, poolKey, progress, proxyBase, type Upstream } from './engine.ts';
 import type { NotebookFlavorSpec } from './flavors.ts';
 import type { NotebookRow, NotebookStatus } from './tables.ts';
 
@@ -49,7 +49,6 @@ export class KubeNotebookEngine extends NotebookEngine {
   private readonly checks = new Map<string, Promise<void>>();
   private leaseTimer: NodeJS.Timeout | undefined;
   override readonly volumeOnHost = false;
-  override readonly runsHooks = false;
   /** What instances of no pool are admitted against: the cluster's nodes (this host's size until they are listed). */
   readonly clusterPool: LocalPool;
 
@@ -138,6 +137,7 @@ export class KubeNotebookEngine extends NotebookEngine {
       volumeGb: (JSON.parse(row.volume) as { capacity: number }).capacity,
       running: true,
       env: {},
+      hooks: kubeHooks(row),
       share: { cpu: row.cpu, memoryMb: row.memory_mb },
       port: this.kube.port,
       ...this.kube.defaults,
@@ -301,4 +301,10 @@ export class KubeNotebookEngine extends NotebookEngine {
     await Promise.allSettled([...this.checks.values()]);
     await this.podWatch.stop().catch(() => undefined);
   }
+}
+
+/** The instance's start hooks as its pod runs them: pre_start before Jupyter (an init container), post_start after. */
+function kubeHooks(row: Pick<NotebookRow, 'hooks'>): { preStart?: string[]; postStart?: string[] } {
+  const { pre_start: pre, post_start: post } = hooksOf(row);
+  return { ...(pre?.script ? { preStart: hookCommand(pre) } : {}), ...(post?.script ? { postStart: hookCommand(post) } : {}) };
 }

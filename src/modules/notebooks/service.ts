@@ -85,7 +85,6 @@ export class NotebookService {
     if (req.volume.ownership.toUpperCase() === 'DEDICATED') throw E.storage('volume.ownership: DEDICATED file systems are not available here; use MANAGED');
     if (req.endpoints?.some((e) => e.dev_service === 'SSH'))
       throw E.badParam('endpoints.dev_service: SSH is not available (no SSH gateway is configured); use NOTEBOOK, the JupyterLab proxy');
-    this.checkHooks(req.hooks);
     const refusal = await this.engine.runtimeProblem();
     if (refusal) throw E.noRuntime(refusal);
     const lease = this.lease(req.duration, req.lease);
@@ -140,13 +139,6 @@ export class NotebookService {
     if (placed) this.launch(id, true);
     else await this.engine.waitForPool(row, true);
     return this.view(row, origin);
-  }
-
-  /** Hooks with a script are refused where the engine cannot run them (a pod on the kubernetes executor). */
-  private checkHooks(hooks: { container_hooks?: { pre_start?: { script?: string }; post_start?: { script?: string } } } | undefined): void {
-    const h = hooks?.container_hooks;
-    if (!this.engine.runsHooks && (h?.pre_start?.script || h?.post_start?.script))
-      throw E.badParam('hooks.container_hooks: start hooks are not run on the kubernetes executor; leave them out');
   }
 
   /** The dedicated pool named by pool_id: the project's, admitting notebooks, with a node the flavor fits on. */
@@ -222,7 +214,6 @@ export class NotebookService {
     }
     if (req.endpoints?.some((e) => e.dev_service === 'SSH')) throw E.badParam('endpoints.dev_service: SSH is not available (no SSH gateway is configured)');
     if (req.endpoints !== undefined) patch.endpoints = JSON.stringify(req.endpoints);
-    this.checkHooks(req.hooks);
     if (req.hooks !== undefined) patch.hooks = JSON.stringify(req.hooks);
     if (req.name !== undefined) patch.name = req.name;
     if (req.description !== undefined) patch.description = req.description;

@@ -22,6 +22,20 @@ export const NOTEBOOK_HOME = '/home/ma-user';
 /** The claim template's name: the PVC is <template>-<statefulset>-0. */
 export const VOLUME_TEMPLATE = 'work';
 export const TOKEN_KEY = 'jupyter-token';
+/** The init container that runs the pre_start hook: a failure there fails the start. */
+export const PRE_START_CONTAINER = 'pre-start-hook';
+/** A hook may run this long, as on the local executor. */
+const HOOK_TIMEOUT_S = 300;
+
+/**
+ * The post_start hook as a postStart handler: bounded in time, and its failure ignored as on the local executor (a
+ * failing handler would kill the container). `timeout` is used where the image has it.
+ */
+const postStartHandler = (command: string[]) => ({
+  exec: {
+    command: ['/bin/sh', '-c', `if command -v timeout >/dev/null 2>&1; then timeout ${HOOK_TIMEOUT_S} "$@"; else "$@"; fi; exit 0`, 'post_start', ...command],
+  },
+});
 
 export interface NotebookWorkload extends WorkloadBase {
   notebookId: string;
@@ -40,6 +54,8 @@ export interface NotebookWorkload extends WorkloadBase {
   port?: number;
   /** The pool's PriorityClass, which its ResourceQuota counts (pool-quota.ts). */
   priorityClassName?: string;
+  /** The start hooks' commands (hookCommand): run in the notebook's image, with its volume, share and identity. */
+  hooks?: { preStart?: string[]; postStart?: string[] };
 }
 
 export interface NotebookObjects {
@@ -84,6 +100,20 @@ export function notebookObjects(w: NotebookWorkload): NotebookObjects {
     { name: 'JUPYTER_TOKEN', valueFrom: { secretKeyRef: { name, key: TOKEN_KEY } } },
   ];
   const probe = { httpGet: { path: `${w.baseUrl}api`, port } };
+  // What the notebook's container and its pre_start hook share: image, volume, environment, share and identity.
+  const inPod = {
+    image: w.image,
+    imagePullPolicy: w.imagePullPolicy ?? 'IfNotPresent',
+    workingDir: NOTEBOOK_WORK,
+    env,
+    resources: { requests: resources, limits: resources },
+    securityContext: CONTAINER_SECURITY,
+    volumeMounts: [
+      { name: 'home', mountPath: NOTEBOOK_HOME },
+      { name: VOLUME_TEMPLATE, mountPath: NOTEBOOK_WORK },
+      { name: 'tmp', mountPath: '/tmp' },
+    ],
+  };
   const statefulSet: V1StatefulSet = {
     apiVersion: 'apps/v1',
     kind: 'StatefulSet',
@@ -105,11 +135,11 @@ export function notebookObjects(w: NotebookWorkload): NotebookObjects {
           ...(w.nodeSelector ? { nodeSelector: w.nodeSelector } : {}),
           ...(w.priorityClassName ? { priorityClassName: w.priorityClassName } : {}),
           securityContext: { ...podSecurity(uid), fsGroupChangePolicy: 'OnRootMismatch' },
+          ...(w.hooks?.preStart ? { initContainers: [{ ...inPod, name: PRE_START_CONTAINER, command: w.hooks.preStart }] } : {}),
           containers: [
             {
+              ...inPod,
               name: NOTEBOOK_CONTAINER,
-              image: w.image,
-              imagePullPolicy: w.imagePullPolicy ?? 'IfNotPresent',
               command: [
                 'jupyter-server',
                 '--ServerApp.ip=0.0.0.0',
@@ -121,19 +151,11 @@ export function notebookObjects(w: NotebookWorkload): NotebookObjects {
                 `--ServerApp.root_dir=${NOTEBOOK_WORK}`,
                 '--ServerApp.allow_remote_access=True',
               ],
-              workingDir: NOTEBOOK_WORK,
-              env,
               ports: [{ name: 'jupyter', containerPort: port, protocol: 'TCP' }],
               // GET <base_url>api answers without the token once the server listens.
               readinessProbe: { ...probe, periodSeconds: 5, failureThreshold: 3, timeoutSeconds: 2 },
               startupProbe: { ...probe, periodSeconds: 5, failureThreshold: 24, timeoutSeconds: 2 },
-              resources: { requests: resources, limits: resources },
-              securityContext: CONTAINER_SECURITY,
-              volumeMounts: [
-                { name: 'home', mountPath: NOTEBOOK_HOME },
-                { name: VOLUME_TEMPLATE, mountPath: NOTEBOOK_WORK },
-                { name: 'tmp', mountPath: '/tmp' },
-              ],
+              ...(w.hooks?.postStart ? { lifecycle: { postStart: postStartHandler(w.hooks.postStart) } } : {}),
             },
           ],
           volumes: [

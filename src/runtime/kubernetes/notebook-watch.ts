@@ -2,6 +2,7 @@
 // `podState` reads the instance's pod from the cache.
 import type { KubeConfig, V1Pod, V1StatefulSet } from '@kubernetes/client-node';
 import { k8s } from './k8s.ts';
+import { PRE_START_CONTAINER } from './notebook-manifest.ts';
 import { NOTEBOOK_SELECTOR } from './notebook-objects.ts';
 import { FATAL_WAITING, WorkloadWatch } from './workload-watch.ts';
 
@@ -11,6 +12,14 @@ export type NotebookPodState = { kind: 'absent' } | { kind: 'pending'; reason: s
 export function notebookPodState(pod: V1Pod | undefined): NotebookPodState {
   if (!pod || pod.metadata?.deletionTimestamp) return { kind: 'absent' };
   const status = pod.status ?? {};
+  const hook = status.initContainerStatuses?.find((c) => c.name === PRE_START_CONTAINER);
+  const hookWaiting = hook?.state?.waiting;
+  if (hookWaiting?.reason && FATAL_WAITING.has(hookWaiting.reason) && hookWaiting.reason !== 'CrashLoopBackOff')
+    return { kind: 'failed', reason: `${hookWaiting.reason}: ${hookWaiting.message ?? ''}`.trim() };
+  // Under the StatefulSet's restart policy a failed hook is run again: its first failure ends the start.
+  const hookEnded = hook?.state?.terminated ?? hook?.lastState?.terminated;
+  if (hookEnded && hookEnded.exitCode !== 0)
+    return { kind: 'failed', reason: `the pre_start hook failed (exit ${hookEnded.exitCode}); its output is the log of container ${PRE_START_CONTAINER}` };
   const container = status.containerStatuses?.[0];
   const waiting = container?.state?.waiting;
   if (waiting?.reason && FATAL_WAITING.has(waiting.reason)) return { kind: 'failed', reason: `${waiting.reason}: ${waiting.message ?? ''}`.trim() };

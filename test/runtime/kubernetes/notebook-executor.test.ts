@@ -2,7 +2,7 @@
 // server with the real StatefulSet controller (test-kubelet stands in for the kubelet): create makes the StatefulSet,
 // its claim, the headless Service and the token Secret; the instance is RUNNING once its pod is Ready, and the proxy
 // reaches the pod's address (127.0.0.1 here, where an HTTP server stands in for Jupyter) with the Secret's token; stop
-// scales to 0 and keeps the claim; a pod that cannot pull its image fails the start with that reason; a restart adopts
+// scales to 0 and keeps the claim; start hooks run in the pod; a pod that cannot pull its image fails the start with that reason; a restart adopts
 // the instance by its labels and deletes orphans, and an OOM-killed pod makes it ERROR; delete removes everything; another project sees nothing.
 import assert from 'node:assert/strict';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
@@ -163,17 +163,58 @@ describe('notebooks on the kubernetes executor', { skip: kubeTestServerSkip() },
     assert.ok(foreign.status === 403 || foreign.status === 404, `another project's credential: ${foreign.status}`);
   });
 
-  it('OBS mounts, saving as an image and start hooks, which need this host, are refused and store nothing', async () => {
-    const hooks = { container_hooks: { pre_start: { type: 'COMMAND' as const, script: Buffer.from('echo hi').toString('base64') } } };
-    const body = { name: 'kube-hooks', flavor: FLAVOR, image_id: imageId, volume: { category: 'EVS' as const, ownership: 'MANAGED' as const }, hooks };
-    await assert.rejects(client.notebooks.create(body), apiFailure(400, 'ModelArts.0104', 'hooks'));
-    assert.equal((await client.notebooks.list({ name: 'kube-hooks' })).total, 0);
-    await assert.rejects(client.notebooks.update(id, { hooks }), apiFailure(400, 'ModelArts.0104', 'hooks'));
+  it('OBS mounts and saving as an image, which need this host, are refused and store nothing', async () => {
     await app.context.objectStore.ensureBucket('kube-nb-bucket');
     await assert.rejects(client.notebooks.storage.attach(id, { uri: 'obs://kube-nb-bucket/data/' }), apiFailure(400, 'ModelArts.6324', 'kubernetes'));
     assert.equal((await client.notebooks.storage.list(id)).total, 0);
     await assert.rejects(client.notebooks.createImage(id, { name: 'from-pod' }), apiFailure(400, 'ModelArts.6361', 'Kubernetes pod'));
     assert.equal((await client.notebooks.get(id)).status, 'RUNNING');
+  });
+
+  it("start hooks run in the pod: pre_start as an init container with the notebook's image, volume, share and identity, post_start after Jupyter; a failed pre_start fails the start", async () => {
+    const pre = 'pip install --user -r requirements.txt';
+    const hooks = {
+      container_hooks: { pre_start: { type: 'COMMAND' as const, script: Buffer.from(pre).toString('base64') }, post_start: { script: 'post.sh' } },
+    };
+    const body = { name: 'kube-hooks', flavor: FLAVOR, image_id: imageId, volume: { category: 'EVS' as const, ownership: 'MANAGED' as const }, hooks };
+    const nb = await client.notebooks.create(body);
+    const set = await until('the StatefulSet', () => apps.readNamespacedStatefulSet({ name: name(nb.id), namespace: NS }).catch(() => undefined));
+    const spec = set.spec!.template.spec!;
+    const [hook] = spec.initContainers ?? [];
+    const notebook = spec.containers[0]!;
+    assert.deepEqual(hook?.command, ['/bin/sh', '-c', pre]);
+    assert.equal(hook?.image, notebook.image);
+    assert.equal(hook?.workingDir, '/home/ma-user/work');
+    assert.deepEqual(hook?.volumeMounts, notebook.volumeMounts, 'the same volume, home and /tmp');
+    assert.deepEqual(hook?.resources, notebook.resources, "the notebook's share");
+    assert.deepEqual(hook?.securityContext, notebook.securityContext);
+    assert.deepEqual(hook?.env, notebook.env);
+    const post = notebook.lifecycle?.postStart?.exec?.command ?? [];
+    assert.deepEqual(post.slice(-2), ['/bin/sh', 'post.sh'], 'post_start runs the script in the volume');
+    assert.match(post[2] ?? '', /exit 0$/, 'a failing post_start does not kill Jupyter, as on this host it does not fail the start');
+    // The hook exits 1 (the kubelet runs it again under the StatefulSet's policy): the start ends there.
+    await until(`the pod of ${nb.id}`, async () => (await podsOf(nb.id))[0]);
+    const pod = await settlePod(core, NS, podName(nb.id), { kind: 'running' });
+    pod.status = {
+      phase: 'Pending',
+      initContainerStatuses: [
+        {
+          name: 'pre-start-hook',
+          image: IMAGE,
+          imageID: '',
+          ready: false,
+          restartCount: 1,
+          state: { waiting: { reason: 'CrashLoopBackOff', message: 'back-off 10s restarting failed container' } },
+          lastState: { terminated: { exitCode: 1, reason: 'Error' } },
+        },
+      ],
+      containerStatuses: [{ name: 'notebook', image: IMAGE, imageID: '', ready: false, restartCount: 0, state: { waiting: { reason: 'PodInitializing' } } }],
+    };
+    await core.replaceNamespacedPodStatus({ name: podName(nb.id), namespace: NS, body: pod });
+    const failed = await waitStatus(nb.id, 'CREATE_FAILED');
+    assert.match(failed.fail_reason ?? '', /pre_start hook failed \(exit 1\).*pre-start-hook/);
+    assert.equal(await replicas(nb.id), 0, 'the failed start is scaled down');
+    await client.notebooks.delete(nb.id);
   });
 
   it('stop scales the StatefulSet to 0 and keeps the claim; start scales it to 1 again', async () => {
