@@ -3,13 +3,20 @@
 // as -1 (a local job has none), and the metrics a script prints as `name=number` lines (`log_metrics`).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Value } from 'typebox/value';
 import { LogMetrics, LogMetricsReader, MAX_SERIES, MAX_VALUES, parseMetricLine } from '#src/modules/training-jobs/log-metrics.ts';
 import { MetricsResponse } from '#src/modules/training-jobs/schemas.ts';
 import { MAX_STEPS, taskMetrics, type MetricSample } from '#src/modules/training-jobs/task-metrics.ts';
+import { DbJobLogs } from '#src/modules/training-jobs/db-job-logs.ts';
+import { FileJobLogs } from '#src/modules/training-jobs/file-job-logs.ts';
+import { JobLayout } from '#src/modules/training-jobs/job-layout.ts';
+import { parseSamples, type JobLogs } from '#src/modules/training-jobs/job-logs.ts';
+import { openDatabase } from '#src/db/database.ts';
+import { migrateToLatest } from '#src/db/migrate.ts';
+import { createTestDatabase } from '../helpers/database.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { CPU1, PY_ENGINE, ended, putCode, waitForJob } from './helpers.ts';
 
@@ -53,79 +60,85 @@ describe('metric lines in a log', () => {
     assert.equal(rest.length, MAX_SERIES - 1);
   });
 
-  test('the log is read incrementally: a partial line waits for its end, a very long line is skipped', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'atelier-logmetrics-'));
-    try {
-      const file = join(dir, 'worker-0.log');
-      const reader = new LogMetricsReader();
-      assert.deepEqual(await reader.read(join(dir, 'missing.log')), []);
-      writeFileSync(file, 'loss=1\r\nnoise here\n[ModelArts Service Log] x=1\nloss=2\npartial=');
-      assert.deepEqual(await reader.read(file), [{ metric: 'loss', every: 1, value: [1, 2] }]);
-      appendFileSync(file, `3\n${'z'.repeat(3000)}`);
-      appendFileSync(file, `${'z'.repeat(3000)} x=1\nx=2\n`);
-      assert.deepEqual(await reader.read(file), [
-        { metric: 'loss', every: 1, value: [1, 2] },
-        { metric: 'partial', every: 1, value: [3] },
-        { metric: 'x', every: 1, value: [2] },
-      ]);
-      // Two reads at once consume the new bytes once.
-      appendFileSync(file, 'loss=3\n');
-      const [a, b] = await Promise.all([reader.read(file), reader.read(file)]);
-      assert.deepEqual(a![0]!.value, [1, 2, 3]);
-      assert.deepEqual(b![0]!.value, [1, 2, 3]);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+  for (const backend of ['files', 'database'] as const)
+    test(`the log is read incrementally: a partial line waits for its end, a very long line is skipped (${backend})`, async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'atelier-logmetrics-'));
+      const database = backend === 'database' ? await createTestDatabase() : undefined;
+      const opened = database && openDatabase(database.url);
+      try {
+        if (opened) await migrateToLatest(opened.db);
+        const logs: JobLogs = opened ? new DbJobLogs(opened.db) : new FileJobLogs(new JobLayout(dir));
+        const reader = new LogMetricsReader(logs);
+        assert.deepEqual(await reader.read('missing', 'worker-0'), []);
+        const append = (text: string) => logs.append('job', 'worker-0', text);
+        await append('loss=1\r\nnoise here\n[ModelArts Service Log] x=1\nloss=2\npartial=');
+        assert.deepEqual(await reader.read('job', 'worker-0'), [{ metric: 'loss', every: 1, value: [1, 2] }]);
+        await append(`3\n${'z'.repeat(3000)}`);
+        await append(`${'z'.repeat(3000)} x=1\nx=2\n`);
+        assert.deepEqual(await reader.read('job', 'worker-0'), [
+          { metric: 'loss', every: 1, value: [1, 2] },
+          { metric: 'partial', every: 1, value: [3] },
+          { metric: 'x', every: 1, value: [2] },
+        ]);
+        // Two reads at once consume the new bytes once.
+        await append('loss=3\n');
+        const [a, b] = await Promise.all([reader.read('job', 'worker-0'), reader.read('job', 'worker-0')]);
+        assert.deepEqual(a![0]!.value, [1, 2, 3]);
+        assert.deepEqual(b![0]!.value, [1, 2, 3]);
+      } finally {
+        await opened?.close();
+        await database?.drop();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
 });
 
 describe('the time series of samples', () => {
-  test('samples fall into steps of the sampling interval: averages for percents, sums for bytes, -1 where none', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'atelier-series-'));
-    try {
-      const file = join(dir, 'metrics.jsonl');
-      const samples: MetricSample[] = [
-        { at: 1000, cpu: 10, mem: 5, rd: 100, wr: 10 },
-        { at: 1500, cpu: 20, mem: 7, rd: 50, wr: 0 },
-        { at: 3500, cpu: 40, mem: 6 },
-      ];
-      writeFileSync(file, `${samples.map((s) => JSON.stringify(s)).join('\n')}\n{"cut`);
-      const r = await taskMetrics(file, 1000, 1000);
-      assert.deepEqual(
-        r.metrics.map((m) => [m.metric, m.value]),
-        [
-          ['cpuUsage', [23.333]],
-          ['memUsage', [6]],
-          ['gpuUtil', [-1]],
-          ['gpuMemUsage', [-1]],
-          ['npuUtil', [-1]],
-          ['npuMemUsage', [-1]],
-        ],
-      );
-      assert.equal(r.time_series.start_time, 1000);
-      assert.equal(r.time_series.step_seconds, 1);
-      assert.deepEqual(
-        r.time_series.items.map((i) => [i.metric, i.unit, i.value]),
-        [
-          ['cpuUsage', 'Percent', [15, -1, 40]],
-          ['memUsage', 'Percent', [6, -1, 6]],
-          ['ioReadBytes', 'Bytes', [150, -1, -1]],
-          ['ioWriteBytes', 'Bytes', [10, -1, -1]],
-        ],
-      );
-      // A long job: the step grows by whole sampling intervals so a series stays within MAX_STEPS.
-      writeFileSync(file, `${JSON.stringify({ at: 0, cpu: 1, mem: 1 })}\n${JSON.stringify({ at: 2000 * 1000, cpu: 3, mem: 1 })}\n`);
-      const long = await taskMetrics(file, 0, 1000);
-      assert.equal(long.time_series.step_seconds, 3);
-      assert.ok(long.time_series.items[0]!.value.length <= MAX_STEPS);
-      assert.equal(long.time_series.items[0]!.value.at(-1), 3);
-      // No samples yet (a queued job): empty series.
-      const none = await taskMetrics(join(dir, 'none.jsonl'), 5, 1000);
-      assert.deepEqual(none.metrics[0]!.value, []);
-      assert.deepEqual(none.time_series.items[0]!.value, []);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+  test('samples fall into steps of the sampling interval: averages for percents, sums for bytes, -1 where none', () => {
+    const samples: MetricSample[] = [
+      { at: 1000, cpu: 10, mem: 5, rd: 100, wr: 10 },
+      { at: 1500, cpu: 20, mem: 7, rd: 50, wr: 0 },
+      { at: 3500, cpu: 40, mem: 6 },
+    ];
+    const r = taskMetrics(parseSamples(`${samples.map((s) => JSON.stringify(s)).join('\n')}\n{"cut`), 1000, 1000);
+    assert.deepEqual(
+      r.metrics.map((m) => [m.metric, m.value]),
+      [
+        ['cpuUsage', [23.333]],
+        ['memUsage', [6]],
+        ['gpuUtil', [-1]],
+        ['gpuMemUsage', [-1]],
+        ['npuUtil', [-1]],
+        ['npuMemUsage', [-1]],
+      ],
+    );
+    assert.equal(r.time_series.start_time, 1000);
+    assert.equal(r.time_series.step_seconds, 1);
+    assert.deepEqual(
+      r.time_series.items.map((i) => [i.metric, i.unit, i.value]),
+      [
+        ['cpuUsage', 'Percent', [15, -1, 40]],
+        ['memUsage', 'Percent', [6, -1, 6]],
+        ['ioReadBytes', 'Bytes', [150, -1, -1]],
+        ['ioWriteBytes', 'Bytes', [10, -1, -1]],
+      ],
+    );
+    // A long job: the step grows by whole sampling intervals so a series stays within MAX_STEPS.
+    const long = taskMetrics(
+      [
+        { at: 0, cpu: 1, mem: 1 },
+        { at: 2000 * 1000, cpu: 3, mem: 1 },
+      ],
+      0,
+      1000,
+    );
+    assert.equal(long.time_series.step_seconds, 3);
+    assert.ok(long.time_series.items[0]!.value.length <= MAX_STEPS);
+    assert.equal(long.time_series.items[0]!.value.at(-1), 3);
+    // No samples yet (a queued job): empty series.
+    const none = taskMetrics([], 5, 1000);
+    assert.deepEqual(none.metrics[0]!.value, []);
+    assert.deepEqual(none.time_series.items[0]!.value, []);
   });
 });
 

@@ -14,6 +14,7 @@ import type { BucketAccess } from '#src/storage/bucket-access.ts';
 import type { ObjectStore } from '#src/storage/object-store.ts';
 import { joinKey, parseObsPath } from '#src/storage/obs-path.ts';
 import { bestTrial, readReward, type SearchPlan, type TrialResult } from './auto-search.ts';
+import { FileJobLogs } from './file-job-logs.ts';
 import { exportJobLogs } from './log-export.ts';
 import { launchTasks, outputDirs, stageJob, type ChannelDir, type ProcessRecord, type StagedJob } from './job-launch.ts';
 import { taskNames } from './job-layout.ts';
@@ -275,7 +276,9 @@ export class JobRunner implements JobExecutor {
       }
     }
     await this.serviceLog(row, `job ${phase.toLowerCase()}`).catch(() => undefined);
-    await exportJobLogs(this.objects, this.buckets, this.runtime.layout, row).catch((err: unknown) => this.log.warn({ err, job: row.id }, 'log export failed'));
+    await exportJobLogs(this.objects, this.buckets, new FileJobLogs(this.runtime.layout), row).catch((err: unknown) =>
+      this.log.warn({ err, job: row.id }, 'log export failed'),
+    );
     const now = this.clock.now();
     await this.store.update(row.id, { phase, secondary_phase: phase, end_time: now, update_time: now, task_statuses: JSON.stringify(statuses) }, ACTIVE_PHASES);
     // Tracked until recorded, so the reconciler never takes it for a job to adopt.

@@ -1,15 +1,14 @@
 // Task metrics of training jobs on the kubernetes executor: while a job's pods run, each task's pod is read from the
-// metrics API every sampling interval and written to the task's metrics file in the local runner's format (percent of
+// metrics API every sampling interval and kept (job-logs.ts) in the local runner's format (percent of
 // the node's share of the flavor), so ShowTrainingJobMetrics answers the same way on both executors. The pods come
 // from the job watch (matched by the labels that carry the job id, a task by its completion index). Without a
 // readable metrics API nothing is written, and the metrics say "not measured" (-1) as before.
-import { appendFile, mkdir } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import type { V1Pod } from '@kubernetes/client-node';
 import type { Clock } from '#src/core/time.ts';
 import type { ClusterMetrics } from '#src/runtime/kubernetes/cluster-metrics.ts';
 import { podOfTask } from '#src/runtime/kubernetes/pod-logs.ts';
-import { taskNames, type JobLayout } from './job-layout.ts';
+import { taskNames } from './job-layout.ts';
+import type { JobLogs } from './job-logs.ts';
 import type { TrainingJobRow } from './tables.ts';
 import type { MetricSample } from './task-metrics.ts';
 
@@ -33,7 +32,7 @@ export class KubeJobMetrics {
 
   constructor(
     private readonly usage: KubeJobUsage,
-    private readonly layout: JobLayout,
+    private readonly logs: Pick<JobLogs, 'addSamples'>,
     private readonly podsOf: (jobId: string) => readonly V1Pod[],
     private readonly clock: Clock,
   ) {}
@@ -67,6 +66,7 @@ export class KubeJobMetrics {
     const at = this.clock.now();
     const writes: Promise<void>[] = [];
     for (const [jobId, job] of this.jobs) {
+      const samples: { task: string; sample: MetricSample }[] = [];
       const pods = this.podsOf(jobId);
       for (const [index, task] of job.tasks.entries()) {
         const pod = podOfTask(pods, index);
@@ -77,13 +77,9 @@ export class KubeJobMetrics {
           cpu: job.perNode.cpu > 0 ? round((u.cpuCores / job.perNode.cpu) * 100) : 0,
           mem: job.perNode.memoryMb > 0 ? round((u.memoryBytes / (job.perNode.memoryMb * 1024 * 1024)) * 100) : 0,
         };
-        const file = this.layout.metricsFile(jobId, task);
-        writes.push(
-          mkdir(dirname(file), { recursive: true })
-            .then(() => appendFile(file, `${JSON.stringify(sample)}\n`))
-            .catch(() => undefined),
-        );
+        samples.push({ task, sample });
       }
+      if (samples.length > 0) writes.push(this.logs.addSamples(jobId, samples).catch(() => undefined));
     }
     await Promise.all(writes);
   }

@@ -8,8 +8,6 @@
 // its outputs below the trial's own prefix) is deleted once it ended and its reward was read from worker-0's pod log,
 // and the next one is made once the cache shows no Job or pod of the previous one. The trial loop lives in the replica
 // that holds the job's lease; a restart fails the search, as on the local executor.
-import { appendFile, mkdir, rm } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { Clock } from '#src/core/time.ts';
 import type { MappedStatus } from '#src/runtime/kubernetes/job-status.ts';
 import { trainingJobObjectName, trainingJobObjects, WORKER_CONTAINER } from '#src/runtime/kubernetes/training-job-manifest.ts';
@@ -25,7 +23,8 @@ import { bestTrial, readReward, searchSummary, trialStartLine, type SearchPlan, 
 import type { JobExecutor } from './job-executor.ts';
 import { JobOwnership } from './job-ownership.ts';
 import { dropTrials, keepBestTrial, trialPlan } from './kube-job-search.ts';
-import { taskNames, type JobLayout } from './job-layout.ts';
+import { taskNames } from './job-layout.ts';
+import type { JobLogs } from './job-logs.ts';
 import { KubeJobMetrics, type KubeJobUsage } from './kube-job-metrics.ts';
 import { kubeJobWorkload, type KubeJobSettings } from './kube-job-workload.ts';
 import { exportJobLogs } from './log-export.ts';
@@ -90,7 +89,7 @@ export class KubeJobRunner implements JobExecutor {
 
   constructor(
     private readonly kube: KubeExecutorParts,
-    private readonly layout: JobLayout,
+    private readonly logs: JobLogs,
     private readonly store: TrainingJobStore,
     private readonly clock: Clock,
     private readonly log: Logger,
@@ -100,7 +99,7 @@ export class KubeJobRunner implements JobExecutor {
   ) {
     this.ownership = new JobOwnership(replica, () => [...this.followed].flatMap(([id, f]) => (f.search ? [id] : [])));
     this.watch = kube.watch((jobId, status) => this.enqueue(jobId, () => this.record(jobId, status)));
-    this.sampler = kube.usage && new KubeJobMetrics(kube.usage, layout, (id) => this.watch.podsOf(id), clock);
+    this.sampler = kube.usage && new KubeJobMetrics(kube.usage, logs, (id) => this.watch.podsOf(id), clock);
   }
 
   onRelease(listener: () => void): void {
@@ -111,15 +110,18 @@ export class KubeJobRunner implements JobExecutor {
   onProcess(): void {}
 
   async serviceLog(row: Pick<TrainingJobRow, 'id' | 'node_count'>, line: string): Promise<void> {
-    await mkdir(join(this.layout.jobDir(row.id), 'logs'), { recursive: true });
     const text = `${SERVICE} ${new Date(this.clock.now()).toISOString()} ${line}\n`;
-    await Promise.all(taskNames(row.node_count).map((t) => appendFile(this.layout.logFile(row.id, t), text)));
+    await Promise.all(taskNames(row.node_count).map((t) => this.logs.append(row.id, t, text)));
   }
 
-  /** A running task's pod log (staging, then worker), read live through the API; a log it cannot read is said in a line. */
+  /**
+   * A running task's pod log (staging, then worker), read live through the API; a log it cannot read is said in a line.
+   * Any replica reads it: the watch caches the pods of every training job, whichever replica follows it.
+   */
   async liveLog(row: TrainingJobRow, task: string): Promise<string | undefined> {
     const index = taskNames(row.node_count).indexOf(task);
-    if (index < 0 || !this.followed.has(row.id)) return undefined;
+    if (index < 0 || this.closed) return undefined;
+    await this.startWatch();
     const read = (pod: string, container: string, limit: number) => this.kube.client.podLog(pod, container, limit);
     return readTaskPodLog(this.watch.podsOf(row.id), index, [STAGING_INIT_CONTAINER, WORKER_CONTAINER], read, LIVE_LOG_LIMIT, SERVICE);
   }
@@ -149,7 +151,7 @@ export class KubeJobRunner implements JobExecutor {
   }
 
   async removeFiles(jobId: string): Promise<void> {
-    await rm(this.layout.jobDir(jobId), { recursive: true, force: true });
+    await this.logs.remove(jobId);
   }
 
   async reconcile(): Promise<void> {
@@ -362,7 +364,7 @@ export class KubeJobRunner implements JobExecutor {
     ]);
     if (done) {
       await this.serviceLog(row, `job ${phase.toLowerCase()}`);
-      await exportJobLogs(this.objects, this.buckets, this.layout, row).catch((err: unknown) => this.log.warn({ err, job: row.id }, 'log export failed'));
+      await exportJobLogs(this.objects, this.buckets, this.logs, row).catch((err: unknown) => this.log.warn({ err, job: row.id }, 'log export failed'));
     }
     f.removing = true;
     await this.kube.client.remove(row.id);
@@ -387,7 +389,7 @@ export class KubeJobRunner implements JobExecutor {
       if (row.search) await this.dropTrialOutputs(row);
       await this.collectLogs(row);
       await this.serviceLog(row, phase === 'Completed' ? 'every node exited 0; outputs uploaded by the pods' : `failed: ${reason ?? 'a node failed'}`);
-      await exportJobLogs(this.objects, this.buckets, this.layout, row).catch((err: unknown) => this.log.warn({ err, job: row.id }, 'log export failed'));
+      await exportJobLogs(this.objects, this.buckets, this.logs, row).catch((err: unknown) => this.log.warn({ err, job: row.id }, 'log export failed'));
     }
     const f = this.followed.get(row.id);
     if (f) f.removing = true;
@@ -407,7 +409,7 @@ export class KubeJobRunner implements JobExecutor {
       for (const container of [STAGING_INIT_CONTAINER, WORKER_CONTAINER]) {
         try {
           const text = await this.kube.client.podLog(name, container, POD_LOG_LIMIT);
-          await appendFile(this.layout.logFile(row.id, task), text.endsWith('\n') || text === '' ? text : `${text}\n`);
+          await this.logs.append(row.id, task, text.endsWith('\n') || text === '' ? text : `${text}\n`);
         } catch (err) {
           await this.serviceLog(row, `the log of ${task} (${container} of pod ${name}) cannot be read: ${podLogFailure(err)}`).catch(() => undefined);
         }

@@ -2,7 +2,7 @@
 // spaces, tabs or commas), e.g. `epoch=3 loss=0.31 accuracy=0.9`, adds one value to the series of
 // each name, in the order printed. Any other line is ignored. The log is read incrementally: each
 // read goes on from where the previous one stopped.
-import { open, stat } from 'node:fs/promises';
+import type { JobLogs } from './job-logs.ts';
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_.\-/]{0,63}$/;
 const NUMBER = /^[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?$/;
@@ -14,7 +14,6 @@ export const MAX_SERIES = 32;
 export const MAX_VALUES = 2000;
 /** Tasks whose parsing state is kept (the most recently read). */
 const CACHED_TASKS = 16;
-const CHUNK = 1024 * 1024;
 
 /** The pairs of a metric line; undefined for any other line. */
 export function parseMetricLine(line: string): [string, number][] | undefined {
@@ -89,68 +88,60 @@ interface TaskState {
 /** Reads the metric lines of task logs, keeping where it stopped for the tasks read last. */
 export class LogMetricsReader {
   private readonly tasks = new Map<string, TaskState>();
-  /** One read at a time per file, so two requests never consume the same bytes. */
+  /** One read at a time per task, so two requests never consume the same bytes. */
   private readonly reading = new Map<string, Promise<LogSeries[]>>();
 
-  read(file: string): Promise<LogSeries[]> {
-    const before: Promise<unknown> = this.reading.get(file) ?? Promise.resolve();
-    const next = before.catch(() => undefined).then(() => this.readMore(file));
+  constructor(private readonly logs: Pick<JobLogs, 'size' | 'read'>) {}
+
+  read(jobId: string, task: string): Promise<LogSeries[]> {
+    const key = `${jobId}/${task}`;
+    const before: Promise<unknown> = this.reading.get(key) ?? Promise.resolve();
+    const next = before.catch(() => undefined).then(() => this.readMore(key, jobId, task));
     const tracked = next.finally(() => {
-      if (this.reading.get(file) === tracked) this.reading.delete(file);
+      if (this.reading.get(key) === tracked) this.reading.delete(key);
     });
-    this.reading.set(file, tracked);
+    this.reading.set(key, tracked);
     return tracked;
   }
 
-  /** Forgets a file (its job was deleted). */
-  forget(file: string): void {
-    this.tasks.delete(file);
+  /** Forgets a task (its job was deleted). */
+  forget(jobId: string, task: string): void {
+    this.tasks.delete(`${jobId}/${task}`);
   }
 
-  private async readMore(file: string): Promise<LogSeries[]> {
-    let size: number;
-    try {
-      size = (await stat(file)).size;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
-      throw e;
-    }
-    let state = this.tasks.get(file);
+  private async readMore(key: string, jobId: string, task: string): Promise<LogSeries[]> {
+    const size = await this.logs.size(jobId, task);
+    let state = this.tasks.get(key);
     if (!state || size < state.offset) state = { offset: 0, skipping: false, metrics: new LogMetrics() };
     // Most recently read last: the first entry is the one to drop.
-    this.tasks.delete(file);
-    this.tasks.set(file, state);
+    this.tasks.delete(key);
+    this.tasks.set(key, state);
     if (this.tasks.size > CACHED_TASKS) this.tasks.delete(this.tasks.keys().next().value!);
     if (size > state.offset) {
-      const fh = await open(file, 'r');
-      try {
-        const buf = Buffer.alloc(CHUNK);
-        let carry = Buffer.alloc(0);
-        let pos = state.offset;
-        while (pos < size) {
-          const { bytesRead } = await fh.read(buf, 0, Math.min(CHUNK, size - pos), pos);
-          if (bytesRead === 0) break;
-          pos += bytesRead;
-          const data = Buffer.concat([carry, buf.subarray(0, bytesRead)]);
-          let start = 0;
-          for (let nl = data.indexOf(10); nl !== -1; nl = data.indexOf(10, start)) {
-            const end = nl > start && data[nl - 1] === 13 ? nl - 1 : nl;
-            // A line longer than MAX_LINE is no metric line: it is not decoded.
-            if (!state.skipping && end - start <= MAX_LINE) state.metrics.addLine(data.toString('utf8', start, end));
-            state.skipping = false;
-            state.offset += nl + 1 - start;
-            start = nl + 1;
-          }
-          const rest = data.subarray(start);
-          // A partial line waits for its end, unless it is already too long: then it is skipped up to its end.
-          if (state.skipping || rest.length > MAX_LINE) {
-            state.skipping = true;
-            state.offset += rest.length;
-            carry = Buffer.alloc(0);
-          } else carry = Buffer.from(rest);
+      let carry = Buffer.alloc(0);
+      let pos = state.offset;
+      for await (const piece of this.logs.read(jobId, task, state.offset)) {
+        // What was appended after the size was read waits for the next read.
+        const part = piece.subarray(0, Math.max(0, size - pos));
+        pos += part.length;
+        const data = Buffer.concat([carry, part]);
+        let start = 0;
+        for (let nl = data.indexOf(10); nl !== -1; nl = data.indexOf(10, start)) {
+          const end = nl > start && data[nl - 1] === 13 ? nl - 1 : nl;
+          // A line longer than MAX_LINE is no metric line: it is not decoded.
+          if (!state.skipping && end - start <= MAX_LINE) state.metrics.addLine(data.toString('utf8', start, end));
+          state.skipping = false;
+          state.offset += nl + 1 - start;
+          start = nl + 1;
         }
-      } finally {
-        await fh.close();
+        const rest = data.subarray(start);
+        // A partial line waits for its end, unless it is already too long: then it is skipped up to its end.
+        if (state.skipping || rest.length > MAX_LINE) {
+          state.skipping = true;
+          state.offset += rest.length;
+          carry = Buffer.alloc(0);
+        } else carry = Buffer.from(rest);
+        if (pos >= size) break;
       }
     }
     return state.metrics.list();

@@ -1,7 +1,6 @@
-// Time-limited download links for task logs, signed with a key kept in the data directory.
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+// Time-limited download links for task logs, signed with a key derived from the installation's master key, so a link
+// one replica issued downloads through any other.
+import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 
 export const LOG_URL_TTL_SECONDS = 3600;
 export type Disposition = 'inline' | 'attachment';
@@ -9,17 +8,8 @@ export type Disposition = 'inline' | 'attachment';
 export class LogUrlSigner {
   private readonly key: Buffer;
 
-  constructor(dataDir: string) {
-    const file = join(dataDir, 'training', 'log-url.key');
-    if (!existsSync(file)) {
-      mkdirSync(dirname(file), { recursive: true });
-      try {
-        writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600, flag: 'wx' });
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-      }
-    }
-    this.key = Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
+  constructor(masterKey: Buffer) {
+    this.key = Buffer.from(hkdfSync('sha256', masterKey, Buffer.alloc(0), 'atelier/training-logs/v1', 32));
   }
 
   sign(jobId: string, task: string, expires: number, disposition: Disposition): string {

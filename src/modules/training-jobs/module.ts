@@ -1,3 +1,4 @@
+import { loadMasterKey } from '#src/auth/secret-box.ts';
 import type { AppContext, FamilyModule } from '#src/context.ts';
 import type { ImageCatalogue } from '#src/modules/algorithms/index.ts';
 import { ClusterMetrics } from '#src/runtime/kubernetes/cluster-metrics.ts';
@@ -8,7 +9,10 @@ import { detectEngines, parseEngineSpecs, type TrainingEngine } from './engines.
 import { JobBuilder, type AlgorithmSource } from './job-builder.ts';
 import { TrainingJobReconciler } from './job-reconciler.ts';
 import type { JobExecutor } from './job-executor.ts';
+import { DbJobLogs } from './db-job-logs.ts';
+import { FileJobLogs } from './file-job-logs.ts';
 import { JobLayout } from './job-layout.ts';
+import type { JobLogs } from './job-logs.ts';
 import { JobRunner } from './job-runner.ts';
 import { kubeExecutorParts, kubeTarget, useClusterFlavors } from './kube-executor.ts';
 import { KubeJobRunner } from './kube-job-runner.ts';
@@ -52,13 +56,15 @@ export function trainingJobsModule(deps: TrainingJobsDeps): FamilyModule & { job
   });
   const store = new TrainingJobStore(deps.database.db);
   const target = deps.config.executor === 'kubernetes' ? kubeTarget(deps.config) : undefined;
+  // A local job's processes write their logs on this host; a cluster job's may be served by any replica.
+  const logs: JobLogs = target ? new DbJobLogs(deps.database.db) : new FileJobLogs(new JobLayout(deps.config.dataDir));
   const runner: JobExecutor = target
     ? new KubeJobRunner(
         {
           ...kubeExecutorParts(deps.config, target),
           usage: { metrics: new ClusterMetrics(target.kc, target.namespace, deps.log), sampleMs: runtime.executor.sampleMs },
         },
-        new JobLayout(deps.config.dataDir),
+        logs,
         store,
         deps.clock,
         deps.log,
@@ -72,7 +78,16 @@ export function trainingJobsModule(deps: TrainingJobsDeps): FamilyModule & { job
   const scheduler = new JobScheduler(deps.pools, store, runner, deps.clock, deps.log, clusterPool);
   const builder = new JobBuilder(runtime, deps.algorithms, deps.objectStore, deps.datasets, deps.clock, deps.buckets, deps.pools);
   deps.poolWorkloads.register('train', (projectId, poolName) => trainingWorkloads(store, projectId, poolName));
-  const jobs = new TrainingJobService(runtime, store, builder, runner, scheduler, new LogUrlSigner(deps.config.dataDir), deps.clock);
+  const jobs = new TrainingJobService(
+    runtime,
+    store,
+    builder,
+    runner,
+    scheduler,
+    new LogUrlSigner(loadMasterKey(deps.config.dataDir, deps.config.masterKey)),
+    deps.clock,
+    logs,
+  );
   return {
     jobs,
     reconcilers: [new TrainingJobReconciler(runner, scheduler)],

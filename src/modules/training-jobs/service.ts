@@ -1,14 +1,16 @@
+import { Readable } from 'node:stream';
 import type { Principal } from '#src/auth/principal.ts';
 import { errors } from '#src/core/errors.ts';
 import type { Clock } from '#src/core/time.ts';
 import { tailText } from '#src/runtime/kubernetes/pod-logs.ts';
-import { readTail, type LogTail } from '#src/runtime/local/log-tail.ts';
+import type { LogTail } from '#src/runtime/local/log-tail.ts';
 import { jobErrors } from './errors.ts';
 import type { JobBuilder } from './job-builder.ts';
 import { checkLocalDirs } from './job-launch.ts';
 import { checkKubeLocalDirs } from './kube-job-workload.ts';
 import { taskNames } from './job-layout.ts';
 import type { JobExecutor } from './job-executor.ts';
+import type { JobLogs } from './job-logs.ts';
 import type { TaskStatus } from './job-runner.ts';
 import { LogMetricsReader } from './log-metrics.ts';
 import type { Disposition, LogUrlSigner } from './log-url.ts';
@@ -39,7 +41,7 @@ export interface TrainingJobs {
 }
 
 export class TrainingJobService implements TrainingJobs {
-  private readonly logMetrics = new LogMetricsReader();
+  private readonly logMetrics: LogMetricsReader;
 
   constructor(
     private readonly runtime: TrainingRuntime,
@@ -49,7 +51,10 @@ export class TrainingJobService implements TrainingJobs {
     private readonly scheduler: JobScheduler,
     private readonly signer: LogUrlSigner,
     private readonly clock: Clock,
-  ) {}
+    private readonly logs: JobLogs,
+  ) {
+    this.logMetrics = new LogMetricsReader(logs);
+  }
 
   async create(caller: Principal, req: CreateTrainingJobRequest): Promise<TrainingJobResponse> {
     // Without a sandbox only the owner account runs user code; local_dir needs the sandbox.
@@ -91,7 +96,7 @@ export class TrainingJobService implements TrainingJobs {
   async delete(caller: Principal, id: string): Promise<void> {
     const row = await this.require(caller, id);
     await this.store.delete(row.id);
-    for (const task of taskNames(row.node_count)) this.logMetrics.forget(this.runtime.layout.logFile(row.id, task));
+    for (const task of taskNames(row.node_count)) this.logMetrics.forget(row.id, task);
     if (this.runner.isTracked(row.id)) {
       // The runner removes the folder once the nodes have ended.
       this.runner.stop(row);
@@ -167,7 +172,7 @@ export class TrainingJobService implements TrainingJobs {
 
   async logPreview(caller: Principal, id: string, task: string): Promise<LogTail> {
     const row = await this.requireTask(caller, id, task);
-    const local = await readTail(this.runtime.layout.logFile(row.id, task), PREVIEW_BYTES);
+    const local = await this.logs.tail(row.id, task, PREVIEW_BYTES);
     const live = row.phase === 'Running' ? await this.runner.liveLog?.(row, task) : undefined;
     if (live === undefined) return local;
     const content = tailText(local.content + live, PREVIEW_BYTES);
@@ -179,24 +184,23 @@ export class TrainingJobService implements TrainingJobs {
     return `${baseUrl}${this.signer.link(row.id, task, this.clock.now(), disposition)}`;
   }
 
-  /** The log file a signed link names, once the signature checks out. */
-  async signedLogFile(id: string, task: string, expires: number, disposition: Disposition, signature: string): Promise<string> {
+  /** The log a signed link names (its size and its bytes), once the signature checks out. */
+  async signedLog(id: string, task: string, expires: number, disposition: Disposition, signature: string): Promise<{ size: number; body: Readable }> {
     const verdict = this.signer.verify(id, task, expires, disposition, signature, this.clock.now());
     if (verdict !== 'ok') throw errors.forbidden(verdict === 'expired' ? 'download of an expired log link' : 'download with a bad log link signature');
     const row = await this.store.getById(id);
     if (!row) throw jobErrors.notFound(id);
-    return this.runtime.layout.logFile(row.id, task);
+    // The size is read first: bytes appended after it are left for the next download.
+    const size = await this.logs.size(row.id, task);
+    return { size, body: Readable.from(upTo(this.logs.read(row.id, task), size)) };
   }
 
   /** The spec's per-minute metrics, with the finer time series and the metrics the script printed (Atelier extensions). */
   async metrics(caller: Principal, id: string, task: string) {
     const row = await this.requireTask(caller, id, task);
     const since = Number(row.start_time ?? row.create_time);
-    const [samples, printed] = await Promise.all([
-      taskMetrics(this.runtime.layout.metricsFile(row.id, task), since, this.runtime.executor.sampleMs),
-      this.logMetrics.read(this.runtime.layout.logFile(row.id, task)),
-    ]);
-    return { ...samples, log_metrics: printed };
+    const [samples, printed] = await Promise.all([this.logs.samples(row.id, task), this.logMetrics.read(row.id, task)]);
+    return { ...taskMetrics(samples, since, this.runtime.executor.sampleMs), log_metrics: printed };
   }
 
   toResponse(row: TrainingJobRow): TrainingJobResponse {
@@ -230,6 +234,17 @@ export class TrainingJobService implements TrainingJobs {
       algorithm: JSON.parse(row.algorithm) as JobAlgorithmResponse,
       spec: specOf(row.spec),
     };
+  }
+}
+
+/** The first `size` bytes of a log's pieces. */
+async function* upTo(pieces: AsyncIterable<Buffer>, size: number): AsyncIterable<Buffer> {
+  let left = size;
+  for await (const piece of pieces) {
+    if (left <= 0) return;
+    const part = piece.length > left ? piece.subarray(0, left) : piece;
+    left -= part.length;
+    yield part;
   }
 }
 

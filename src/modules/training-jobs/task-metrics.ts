@@ -2,10 +2,8 @@
 // minute's samples), CPU and memory as percentages of the flavor's share of one node, -1 where
 // nothing was measured (a minute without a sample; GPU and NPU, which the local executor never
 // gives a job). Atelier adds the same samples at a finer step, with I/O, as `time_series`.
-import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
 
-/** One line of a task's metrics file (written by the runner at each sample). */
+/** One sample of a task (written by the runner at each sampling, job-logs.ts keeps them). */
 export interface MetricSample {
   /** Epoch ms. */
   at: number;
@@ -34,24 +32,6 @@ const MINUTE = 60_000;
 /** The time series never has more steps than this: a longer job gets a longer step. */
 export const MAX_STEPS = 720;
 
-async function readSamples(file: string): Promise<MetricSample[]> {
-  const out: MetricSample[] = [];
-  try {
-    const lines = createInterface({ input: createReadStream(file), crlfDelay: Infinity });
-    for await (const line of lines) {
-      if (line === '') continue;
-      try {
-        out.push(JSON.parse(line) as MetricSample);
-      } catch {
-        continue; // a line cut by a crash
-      }
-    }
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-  }
-  return out;
-}
-
 const round = (n: number) => Math.round(n * 1000) / 1000;
 
 /** Samples put in slots of `stepMs` from `since`. */
@@ -75,8 +55,7 @@ const total = (slotted: MetricSample[][], pick: (s: MetricSample) => number | un
  * The task's metrics from its samples: the spec's per-minute series and the time series, whose step
  * is the sampling interval (`sampleMs`), or a multiple of it that keeps it within MAX_STEPS.
  */
-export async function taskMetrics(file: string, since: number, sampleMs: number): Promise<{ metrics: MetricSeries[]; time_series: TimeSeries }> {
-  const samples = await readSamples(file);
+export function taskMetrics(samples: MetricSample[], since: number, sampleMs: number): { metrics: MetricSeries[]; time_series: TimeSeries } {
   const perMinute = slots(samples, since, MINUTE);
   const none = () => perMinute.map(() => -1);
   const last = samples.reduce((m, s) => Math.max(m, s.at), since);

@@ -25,16 +25,21 @@ export async function readTail(path: string, maxBytes: number): Promise<LogTail>
     const length = Math.min(size, maxBytes);
     const buf = Buffer.alloc(length);
     if (length > 0) await fh.read(buf, 0, length, size - length);
-    let start = 0;
-    if (length < size) {
-      const nl = buf.indexOf(0x0a);
-      start = nl >= 0 ? nl + 1 : 0;
-      // Without a newline, at least skip UTF-8 continuation bytes.
-      while (nl < 0 && start < buf.length && (buf[start]! & 0xc0) === 0x80) start++;
-    }
-    const part = buf.subarray(start);
-    return { content: part.toString('utf8'), currentSize: part.length, fullSize: size };
+    return tailOf(buf, size);
   } finally {
     await fh.close();
   }
+}
+
+/** The tail of a log of `fullSize` bytes whose last bytes are `end`: cut forward to a line start when `end` is not all of it. */
+export function tailOf(end: Buffer, fullSize: number): LogTail {
+  let start = 0;
+  if (end.length < fullSize) {
+    const nl = end.indexOf(0x0a);
+    start = nl >= 0 ? nl + 1 : 0;
+    // Without a newline, at least skip UTF-8 continuation bytes.
+    while (nl < 0 && start < end.length && (end[start]! & 0xc0) === 0x80) start++;
+  }
+  const part = end.subarray(start);
+  return { content: part.toString('utf8'), currentSize: part.length, fullSize };
 }

@@ -1,5 +1,3 @@
-import { createReadStream } from 'node:fs';
-import { access } from 'node:fs/promises';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { principal } from '#src/auth/auth-hook.ts';
 import { routeOf } from '#src/http/operation-route.ts';
@@ -36,14 +34,11 @@ export const logRoutes: FastifyPluginAsyncTypebox<{ jobs: TrainingJobService }> 
     handler: async (req, reply) => {
       const { training_job_id: id, task_id: task } = req.params;
       const disposition = req.query.disposition ?? 'inline';
-      const file = await jobs.signedLogFile(id, task, req.query.expires, disposition, req.query.signature);
-      const exists = await access(file).then(
-        () => true,
-        () => false,
-      );
+      const log = await jobs.signedLog(id, task, req.query.expires, disposition, req.query.signature);
       reply.header('Content-Type', disposition === 'attachment' ? 'application/octet-stream' : 'text/plain; charset=utf-8');
       if (disposition === 'attachment') reply.header('Content-Disposition', `attachment; filename="${id}-${task}.log"`);
-      return reply.send(exists ? createReadStream(file) : '');
+      reply.header('Content-Length', log.size);
+      return reply.send(log.body);
     },
   });
 
