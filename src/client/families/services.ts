@@ -4,6 +4,14 @@ import type { HttpClient, RequestOptions } from '../http-client.ts';
 
 const one = (serviceId: string) => ({ params: { service_id: serviceId } });
 
+/** The gateway's operations by method: at the service's address, and at a path below it. */
+const inferOperations = {
+  POST: [ops.InferService, ops.InferServicePath],
+  GET: [ops.InferServiceGet, ops.InferServicePathGet],
+  PUT: [ops.InferServicePut, ops.InferServicePathPut],
+  DELETE: [ops.InferServiceDelete, ops.InferServicePathDelete],
+} as const;
+
 export const servicesClient = (http: HttpClient) => ({
   create: (body: OperationBody<typeof ops.CreateService>) => http.op(ops.CreateService, { body }),
   list: (query: OperationQuery<typeof ops.ListServices> = {}) => http.op(ops.ListServices, { query }),
@@ -22,17 +30,27 @@ export const servicesClient = (http: HttpClient) => ({
   clusters: (query: OperationQuery<typeof ops.ListClusters> = {}) => http.op(ops.ListClusters, { query }),
   /**
    * A prediction through the service's access address (JSON body, or rawBody with its content-type header); the answer
-   * is the model's. `path`: the model's api below the address (an Image model's image answers several).
+   * is the model's. `path`: the model's api below the address (an Image model's image answers several); `method`: the
+   * api's method, POST unless an Image model declares it get, put or delete (an Atelier extension); `query`: the query
+   * string the api receives.
    */
   predict: <T = unknown>(
     serviceId: string,
-    { body, rawBody, headers, path }: Pick<RequestOptions, 'body' | 'rawBody' | 'headers'> & { path?: string } = {},
+    {
+      body,
+      rawBody,
+      headers,
+      path,
+      method = 'POST',
+      query,
+    }: Pick<RequestOptions, 'body' | 'rawBody' | 'headers' | 'query'> & { path?: string; method?: 'GET' | 'POST' | 'PUT' | 'DELETE' } = {},
   ) => {
-    const options = { rawBody: rawBody ?? (body === undefined ? undefined : JSON.stringify(body)), headers };
-    const below = path?.replace(/^\/+/, '');
-    if (!below) return http.op(ops.InferService, { ...one(serviceId), ...options }) as Promise<T>;
+    const options = { rawBody: rawBody ?? (body === undefined ? undefined : JSON.stringify(body)), headers, ...(query ? { query } : {}) };
+    const [root, below] = inferOperations[method];
+    const rest = path?.replace(/^\/+/, '');
+    if (!rest) return http.op(root, { ...one(serviceId), ...options }) as Promise<T>;
     // The operation's path ends in a wildcard the template cannot fill: the api's path is written in, segment by segment.
-    const segments = below.split('/').map(encodeURIComponent).join('/');
-    return http.call<T>(ops.InferServicePath.method, `/v1/infers/{service_id}/${segments}`, { ...one(serviceId), ...options });
+    const segments = rest.split('/').map(encodeURIComponent).join('/');
+    return http.call<T>(below.method, `/v1/infers/{service_id}/${segments}`, { ...one(serviceId), ...options });
   },
 });

@@ -2,14 +2,10 @@
 // starts. Nothing is pulled or read here, so the record says only what the reference and the request say: no Python
 // version, no package list, size 0.
 import type { KubeConfig } from '@kubernetes/client-node';
+import { CONTAINER_REFERENCE_FORM, isContainerReference } from '#src/core/container-reference.ts';
 import { largestNode, listNodeCapacity } from '#src/runtime/kubernetes/node-capacity.ts';
 import { imageErrors } from './errors.ts';
 import { imageName } from './environment-path.ts';
-
-/** registry[:port]/path[:tag][@sha256:digest] with lower-case path components, as the distribution spec allows. */
-const REFERENCE =
-  /^(?:[a-zA-Z0-9.-]+(?::\d{1,5})?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
-const MAX_REFERENCE = 255;
 
 export interface ContainerReference {
   reference: string;
@@ -24,12 +20,7 @@ export interface ContainerReference {
 const isRegistry = (component: string) => component.includes('.') || component.includes(':') || component === 'localhost';
 
 export function parseContainerReference(swrPath: string): ContainerReference {
-  if (swrPath.length > MAX_REFERENCE || !REFERENCE.test(swrPath)) {
-    throw imageErrors.badValue(
-      'swr_path',
-      `must be a container image reference (registry/organization/name:tag or @sha256:digest, at most ${MAX_REFERENCE} characters)`,
-    );
-  }
+  if (!isContainerReference(swrPath)) throw imageErrors.badValue('swr_path', `must be a container image reference (${CONTAINER_REFERENCE_FORM})`);
   const [named = '', digest] = swrPath.split('@');
   const parts = named.split('/');
   const last = parts.pop() ?? '';

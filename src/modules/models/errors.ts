@@ -8,7 +8,8 @@ export const modelErrors = {
   /** The package at the source location cannot be published; the reason is in parentheses. */
   badPackage: (reason: string) => apiError(400, 'ModelArts.3017', `(${reason})`),
   tooLarge: (location: string) => apiError(500, 'ModelArts.3044', location),
-  badConfig: (detail: string): ApiError => apiError(400, 'ModelArts.3015', `config.json: ${detail}`),
+  /** `origin`: where the config came from, config.json of the package or the request's initial_config. */
+  badConfig: (origin: string, detail: string): ApiError => apiError(400, 'ModelArts.3015', `${origin}: ${detail}`),
   unsupportedConfig: (field: string, detail: string): ApiError => apiError(400, 'ModelArts.3016', field, detail),
   /** Parameter (field:value) is invalid, with the reason after it. */
   invalidParam: (field: string, value: string, ...why: string[]) => apiError(400, 'ModelArts.3037', field, value, ...why),

@@ -27,6 +27,7 @@ export function modelsModule(deps: ModelsDeps): FamilyModule & { service: ModelS
     publish,
     jobs: deps.trainingJobs,
     usage: deps.usage,
+    runsImages: deps.config.executor === 'kubernetes',
   });
   return {
     service,

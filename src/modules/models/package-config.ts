@@ -57,8 +57,18 @@ const EXTRA_TYPES = new Set(['file', 'box']);
 
 const schemaChecker = new Ajv({ strict: false, allErrors: false, validateSchema: true });
 
-const bad = modelErrors.badConfig;
-const unsupported = modelErrors.unsupportedConfig;
+/** A rule the config breaks; parsePackageConfig turns it into the ModelArts error naming where the text came from. */
+class ConfigProblem extends Error {
+  constructor(
+    readonly field: string | undefined,
+    readonly detail: string,
+  ) {
+    super(detail);
+  }
+}
+
+const bad = (detail: string) => new ConfigProblem(undefined, detail);
+const unsupported = (field: string, detail: string) => new ConfigProblem(field, detail);
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -94,7 +104,7 @@ function checkApi(raw: unknown, i: number, modelType: PackageModelType): ConfigA
   if (modelType !== 'Image' && url !== '/') throw bad(`${at}.url must be "/" for model_type ${modelType}`);
   if (!url.startsWith('/')) throw bad(`${at}.url must start with "/"`);
   const method = (text(raw.method, `${at}.method`) ?? 'post').toLowerCase();
-  if (!['post', 'get', 'put', 'delete'].includes(method)) throw bad(`${at}.method must be post or get`);
+  if (!['post', 'get', 'put', 'delete'].includes(method)) throw bad(`${at}.method must be post, get, put or delete`);
   const part = (name: 'request' | 'response') => {
     const p = raw[name];
     if (p === undefined) return { 'Content-type': 'application/json', data: {} };
@@ -138,8 +148,24 @@ function checkDependencies(raw: unknown): PackageConfig['dependencies'] {
   });
 }
 
+export interface ConfigSource {
+  /** Names the text in errors: config.json, or initial_config when the request gave it. */
+  origin?: string;
+  /** The image the model was imported from (an image reference as source_location): it stands for swr_location. */
+  image?: string;
+}
+
 /** Parses and checks config.json; the result carries defaults filled in. */
-export function parsePackageConfig(source: string): PackageConfig {
+export function parsePackageConfig(source: string, { origin = 'config.json', image }: ConfigSource = {}): PackageConfig {
+  try {
+    return parseConfig(source, image);
+  } catch (e) {
+    if (!(e instanceof ConfigProblem)) throw e;
+    throw e.field === undefined ? modelErrors.badConfig(origin, e.detail) : modelErrors.unsupportedConfig(`${origin} ${e.field}`, e.detail);
+  }
+}
+
+function parseConfig(source: string, image: string | undefined): PackageConfig {
   let raw: unknown;
   try {
     raw = JSON.parse(source);
@@ -158,7 +184,10 @@ export function parsePackageConfig(source: string): PackageConfig {
   if (!modelType) throw bad(`model_type ${type} is not one of ${PACKAGE_MODEL_TYPES.join(', ')}`);
 
   const runtime = text(raw.runtime, 'runtime', { max: 64 });
-  const swr = text(raw.swr_location, 'swr_location');
+  const named = text(raw.swr_location, 'swr_location');
+  // The guide: a model imported from an image needs no swr_location; one that names another image is a mistake.
+  if (image !== undefined && named !== undefined && named !== image) throw bad(`swr_location ${named} is not the image of source_location ${image}`);
+  const swr = image ?? named;
   if (modelType === 'Image' && !swr) throw bad('swr_location is required when model_type is Image');
 
   let metrics: Record<string, number> | undefined;

@@ -14,7 +14,7 @@ const MODEL_TYPE_MEANINGS: Record<(typeof ModelTypes)[number], string> = {
   Scikit_Learn: 'a .m, .pkl or .joblib file',
   XGBoost: 'a .m, .pkl or .joblib file',
   Image:
-    'nothing: a custom image named by config.json swr_location, serving its apis on port 8080; deployed as a real-time service on the kubernetes executor only (the local executor has no container runtime)',
+    'nothing: a custom image named by config.json swr_location (or source_location itself when it is an image reference), serving its apis on port 8080; deployed as a service on the kubernetes executor only (the local executor has no container runtime)',
   PyTorch: 'a .pth or .pt file and customize_service.py',
   MindSpore: 'a .ckpt, .mindir or .om file',
   Template: 'refused: no templates are offered here',
@@ -23,14 +23,14 @@ const MODEL_TYPE_MEANINGS: Record<(typeof ModelTypes)[number], string> = {
 /** The statuses Atelier gives a model; building and building_failed (image builds) never occur here. */
 const MODEL_STATUS_MEANINGS: Record<(typeof ModelStatuses)[number], string> = {
   publishing: 'the package is being copied from OBS to the server',
-  published: 'copied to the server, ready to deploy',
+  published: 'copied to the server (a model imported from an image reference at once: nothing is copied), ready to deploy',
   failed: 'the copy failed, error_msg says why',
   building: 'never occurs here (no image builds), so it matches nothing',
   building_failed: 'never occurs here, so it matches nothing',
 };
 
 const MODEL_STATUS_TEXT =
-  'Model status: publishing (the package is being copied from OBS to the server), published (copied to the server, ready to deploy) or failed (the copy failed, error_msg says why); building and building_failed never occur here';
+  'Model status: publishing (the package is being copied from OBS to the server), published (copied to the server, or imported from an image reference, which copies nothing; ready to deploy) or failed (the copy failed, error_msg says why); building and building_failed never occur here';
 
 const NoSpecial = '^[^&!\'"<>=]*$';
 
@@ -98,20 +98,36 @@ export const CreateModelRequest = Type.Object({
     minLength: 1,
     maxLength: 1024,
     description:
-      'OBS folder holding the package folder model/ (with config.json): /bucket/dir/, obs://bucket/dir/ or https://bucket.obs.<region>.../dir; a bucket of the account. SWR image locations are not taken',
+      'OBS folder holding the package folder model/ (with config.json): /bucket/dir/, obs://bucket/dir/ or https://bucket.obs.<region>.../dir; a bucket of the account. ' +
+      'For model_type Image, a container image reference instead (registry/organization/name:tag or @sha256:digest, at most 255 characters, e.g. swr.<region>.example.com/org/name:1.0): ' +
+      'the model is that image, initial_config gives its config.json (apis required), and it is published at once; only the kubernetes executor takes one',
   }),
   model_type: StringCodes(
     ModelTypes,
     MODEL_TYPE_MEANINGS,
     'Model type; must equal config.json model_type unless runtime is onnxruntime. What model/ must hold',
   ),
-  source_copy: Type.Optional(Text(8, 'Image replication, true or false (images only); accepted and ignored')),
+  source_copy: Type.Optional(
+    StringCodes(
+      ['true', 'false'] as const,
+      {
+        true: 'asks for a copy of the image; accepted, but no copy is made',
+        false: 'no copy: what Atelier always does',
+      },
+      'Image replication (model_type Image from an image reference). Atelier copies no image: the cluster pulls the reference when a pod starts, so a change to the image in its registry reaches pods started later; ShowModel answers false',
+    ),
+  ),
   source_job_id: Type.Optional(
     Text(64, 'Training job the model comes from: a Completed job of the project, one of whose outputs holds source_location; blank or absent for none'),
   ),
   source_job_version: Type.Optional(Text(64, 'Version of that training job, kept as sent; only with source_job_id')),
   source_type: Type.Optional(Text(16, 'Kept as sent; auto marks an ExeML model (model_source auto)')),
-  initial_config: Type.Optional(Text(1024 * 1024, 'The text of config.json, read instead of model/config.json of the package; at most 1 MiB')),
+  initial_config: Type.Optional(
+    Text(
+      1024 * 1024,
+      'The text of config.json, read instead of model/config.json of the package; at most 1 MiB. Required when source_location is an image reference, with at least one api; its swr_location may be left out (source_location is the image)',
+    ),
+  ),
   execution_code: Type.Optional(
     Text(1024, 'OBS path of the inference code, kept as sent; when model/customize_service.py exists, its path is recorded instead'),
   ),
@@ -209,7 +225,7 @@ const SourceType = Type.Optional(Type.String({ description: 'Source type as sent
 const ModelId = Type.String({ description: 'Model ID (UUID)' });
 const ModelSource = Type.String({ description: 'Model source: auto (ExeML, source_type auto) or custom (any other model); algos never occurs here' });
 const InstallType = Type.Array(Type.String(), { description: 'Service types the model is meant for, as sent at import; default ["real-time", "batch"]' });
-const ModelSize = Type.Integer({ description: 'Bytes of the files under model/ at import' });
+const ModelSize = Type.Integer({ description: 'Bytes of the files under model/ at import; 0 for a model imported from an image reference' });
 const WorkspaceId = Type.String({ description: 'Workspace ID, "0" for the default workspace' });
 const ModelStatus = Type.String({ description: MODEL_STATUS_TEXT });
 const MarketFlag = Type.Boolean({ description: 'Whether the model comes from AI Gallery; always false here' });
@@ -237,7 +253,9 @@ export const ModelListItem = Type.Object({
   model_name: ModelName,
   create_at: CreateAt,
   publishable_flag: PublishableFlag,
-  source_copy: Type.Optional(Type.String({ description: 'Image replication; never returned here (source_copy is ignored at import)' })),
+  source_copy: Type.Optional(
+    Type.String({ description: 'Image replication: false for an Image model imported from an image reference (no image is copied); absent for other models' }),
+  ),
   tenant: Tenant,
   subscription_id: Type.Optional(Type.String({ description: 'AI Gallery subscription ID; never returned here' })),
   extra: Type.Optional(Type.String({ description: 'Extension field; never returned here' })),
@@ -275,11 +293,15 @@ export const ModelDetail = Type.Object({
   tenant: Tenant,
   project: Project,
   owner: Owner,
-  source_location: Type.String({ description: 'OBS folder of the package, as sent at import' }),
+  source_location: Type.String({
+    description: 'OBS folder of the package, or the container image reference an Image model was imported from, as sent at import',
+  }),
   source_job_id: Type.Optional(Type.String({ description: 'Training job the model comes from; absent when none' })),
   source_job_version: Type.Optional(Type.String({ description: 'Version of that training job, as sent; absent when none' })),
   source_type: SourceType,
-  source_copy: Type.Optional(Type.String({ description: 'Image replication; never returned here (source_copy is ignored at import)' })),
+  source_copy: Type.Optional(
+    Type.String({ description: 'Image replication: false for an Image model imported from an image reference (no image is copied); absent for other models' }),
+  ),
   description: ModelDescription,
   workspace_id: WorkspaceId,
   model_algorithm: Type.String({ description: 'Algorithm from config.json model_algorithm, e.g. image_classification' }),

@@ -13,6 +13,7 @@ import { modelErrors } from './errors.ts';
 import { listPackage, modelDir, parseSourceLocation, readPackageConfig } from './model-package.ts';
 import { inferParamsOf, ONNX_RUNTIME, parsePackageConfig, weightsProblem, type PackageConfig } from './package-config.ts';
 import type { ModelUsage, SourceJobs } from './ports.ts';
+import { checkImageReference, imageModelConfig, isImageLocation } from './image-source.ts';
 import { PublishModelTask } from './publish-model-task.ts';
 import type { CreateModelRequest, DeleteModelResponse, ListModelsQuery, ModelDetail, ModelListItem } from './schemas.ts';
 import type { ModelStore } from './store.ts';
@@ -28,12 +29,18 @@ export interface DeployableModel {
   status: string;
   /** Local folder holding model/ (the package copy). */
   dir: string;
-  /** The object store folder the package was imported from (it holds model/): where a cluster's pods stage it from. */
+  /**
+   * The object store folder the package was imported from (it holds model/): where a cluster's pods stage it from. For
+   * an Image model imported from a container image reference, that reference (there is no folder).
+   */
   sourceLocation: string;
   config: PackageConfig;
 }
 
 const MAX_CASCADE = 20;
+
+/** What an import decides apart from the request and config.json: where the model comes from and its status. */
+type ImportedFields = Pick<ModelRow, 'model_type' | 'runtime' | 'source_job_id' | 'source_job_version' | 'execution_code' | 'model_status' | 'model_size'>;
 
 export interface ModelServiceDeps {
   store: ModelStore;
@@ -43,6 +50,8 @@ export interface ModelServiceDeps {
   dataDir: string;
   tasks: TaskQueue;
   publish: PublishModelTask;
+  /** The executor runs container images (kubernetes), so an Image model may be imported from an image reference. */
+  runsImages: boolean;
   jobs: SourceJobs;
   usage: ModelUsage;
 }
@@ -68,12 +77,16 @@ export class ModelService {
       if (!req.template) throw modelErrors.templateRequired();
       throw modelErrors.templateNotFound(req.template.template_id);
     }
+    if (req.model_type === 'Image' && isImageLocation(req.source_location)) return this.createFromImage(caller, req);
     const folder = parseSourceLocation(req.source_location);
     await this.buckets.check(caller, folder, 'body.source_location');
     const sourceJob = await this.sourceJob(caller, req, folder);
     const listing = await listPackage(this.objects, folder);
     // initial_config, when given, stands for model/config.json (the spec: the configuration file as a string).
-    const config = parsePackageConfig(req.initial_config ?? (await readPackageConfig(this.objects, listing)));
+    const config =
+      req.initial_config !== undefined
+        ? parsePackageConfig(req.initial_config, { origin: 'initial_config' })
+        : parsePackageConfig(await readPackageConfig(this.objects, listing));
     const runtime = req.runtime ?? config.runtime ?? (config.model_type === 'Image' ? '' : 'python3.6');
     const onnx = runtime === ONNX_RUNTIME;
     if (!onnx && config.model_type !== req.model_type) {
@@ -82,28 +95,70 @@ export class ModelService {
     const hasCode = listing.files.includes('customize_service.py');
     const problem = weightsProblem(config.model_type, runtime, listing.files, hasCode);
     if (problem) throw modelErrors.badPackage(problem);
+    const id = await this.insert(caller, req, config, {
+      model_type: onnx ? req.model_type : config.model_type,
+      runtime,
+      source_job_id: sourceJob?.id ?? null,
+      source_job_version: sourceJob?.version ?? null,
+      execution_code: hasCode ? `/${folder.bucket}/${folder.key}model/customize_service.py` : (req.execution_code ?? null),
+      model_status: 'publishing',
+      model_size: listing.size,
+    });
+    await this.deps.tasks.enqueue(this.deps.publish, { modelId: id }, { projectId: caller.projectId, dedupeKey: PublishModelTask.dedupeKey(id) });
+    return id;
+  }
+
+  /**
+   * An Image model whose source_location is a container image reference: published at once, as nothing is copied. Only
+   * an executor that runs containers (kubernetes) takes one.
+   */
+  private async createFromImage(caller: Principal, req: CreateModelRequest): Promise<string> {
+    const image = checkImageReference(req.source_location);
+    if (req.source_job_id)
+      throw modelErrors.invalidParam('source_job_id', req.source_job_id, '(a model imported from an image does not come from a training job output)');
+    const config = imageModelConfig(image, req.initial_config);
+    if (config.model_type !== 'Image') throw modelErrors.invalidParam('model_type', `Image (initial_config says ${config.model_type})`);
+    const runtime = req.runtime ?? config.runtime ?? '';
+    if (runtime === ONNX_RUNTIME)
+      throw modelErrors.invalidParam('runtime', runtime, '(an image runs its own server; onnxruntime serves a .onnx file of a package)');
+    // The request is checked whole first, so the answer says everything wrong with it before where it cannot run.
+    if (!this.deps.runsImages) {
+      throw modelErrors.invalidParam(
+        'source_location',
+        image,
+        '(a container image needs a container runtime, and this Atelier runs workloads on its own host, which has none: import a model package from OBS, or run Atelier with --executor kubernetes)',
+      );
+    }
+    return this.insert(caller, req, config, {
+      model_type: 'Image',
+      runtime,
+      source_job_id: null,
+      source_job_version: null,
+      execution_code: req.execution_code ?? null,
+      model_status: 'published',
+      model_size: 0,
+    });
+  }
+
+  /** Stores the new model (a 409 when its name and version are taken) and returns its id. */
+  private async insert(caller: Principal, req: CreateModelRequest, config: PackageConfig, own: ImportedFields): Promise<string> {
     if (await this.store.exists(caller.projectId, req.model_name, req.model_version)) {
       throw modelErrors.exists(req.model_name, req.model_version);
     }
-
     const id = uuid();
     const apis = config.apis;
     const row: ModelRow = {
+      ...own,
       id,
       project_id: caller.projectId,
       tenant: caller.domainId,
       owner: caller.userId,
       model_name: req.model_name,
       model_version: req.model_version,
-      model_type: onnx ? req.model_type : config.model_type,
-      runtime,
       description: req.description ?? '',
       workspace_id: req.workspace_id ?? '0',
       source_location: req.source_location,
-      source_job_id: sourceJob?.id ?? null,
-      source_job_version: sourceJob?.version ?? null,
       source_type: req.source_type ?? null,
-      execution_code: hasCode ? `/${folder.bucket}/${folder.key}model/customize_service.py` : (req.execution_code ?? null),
       model_algorithm: config.model_algorithm,
       model_metrics: req.model_metrics ?? (config.metrics ? JSON.stringify(config.metrics) : null),
       apis: JSON.stringify(apis),
@@ -115,9 +170,7 @@ export class ModelService {
       model_docs: JSON.stringify(req.model_docs ?? []),
       health: config.health ? JSON.stringify(config.health) : null,
       swr_location: config.swr_location ?? null,
-      model_status: 'publishing',
       error_msg: null,
-      model_size: listing.size,
       create_at: this.deps.clock.now(),
     };
     try {
@@ -126,7 +179,6 @@ export class ModelService {
       if (isUniqueViolation(e)) throw modelErrors.exists(req.model_name, req.model_version);
       throw e;
     }
-    await this.deps.tasks.enqueue(this.deps.publish, { modelId: id }, { projectId: caller.projectId, dedupeKey: PublishModelTask.dedupeKey(id) });
     return id;
   }
 
@@ -205,7 +257,8 @@ export class ModelService {
         continue;
       }
       await this.store.delete(t.id);
-      await rm(this.dirOf(t.id), { recursive: true, force: true });
+      // A model imported from an image has no package copy.
+      if (!isImageLocation(t.source_location)) await rm(this.dirOf(t.id), { recursive: true, force: true });
       out.delete_success_list.push(t.id);
     }
     return out;
@@ -213,6 +266,9 @@ export class ModelService {
 }
 
 const parse = <T>(text: string | null, fallback: T): T => (text ? (JSON.parse(text) as T) : fallback);
+
+/** An Image model imported from an image reference: its image is never copied (source_copy false, whatever was sent). */
+const sourceCopy = (r: ModelRow) => (r.model_type === 'Image' && isImageLocation(r.source_location) ? { source_copy: 'false' } : {});
 
 function listItem(r: ModelRow): ModelListItem {
   return {
@@ -233,6 +289,7 @@ function listItem(r: ModelRow): ModelListItem {
     model_name: r.model_name,
     create_at: Number(r.create_at),
     publishable_flag: false,
+    ...sourceCopy(r),
     tenant: r.tenant,
     specification: {},
   };
@@ -249,6 +306,7 @@ function detail(r: ModelRow): ModelDetail {
     project: r.project_id,
     owner: r.owner,
     source_location: r.source_location,
+    ...sourceCopy(r),
     ...(r.source_job_id ? { source_job_id: r.source_job_id } : {}),
     ...(r.source_job_version ? { source_job_version: r.source_job_version } : {}),
     ...(r.source_type ? { source_type: r.source_type } : {}),

@@ -1,4 +1,5 @@
 import { ErrorBody, ProjectParams } from '#src/core/schemas.ts';
+import type { TSchema } from 'typebox';
 import { operation } from '#src/core/operation.ts';
 import {
   ClustersQuery,
@@ -26,6 +27,25 @@ import {
 import { InstanceLogsQuery, InstanceLogsResponse } from './instance-log-schemas.ts';
 
 const tags = ['Service Management'];
+
+/** A call of an Image model's api declared with another method than POST, at the service's address. */
+function imageApiOperation<const Id extends string, const M extends 'GET' | 'PUT' | 'DELETE', const Path extends string, const P extends TSchema>(
+  id: Id,
+  method: M,
+  path: Path,
+  params: P,
+) {
+  const body = method === 'PUT' ? "with its body checked as a POST api's" : 'without a body';
+  return operation({
+    id,
+    method,
+    path,
+    tags,
+    summary: `Calling a real-time service's ${method} api (an Atelier extension: an Image model's config.json api of method ${method.toLowerCase()}, ${body}; other models answer POST only)`,
+    params,
+    responses: { 200: InferAnswer, 504: ErrorBody },
+  });
+}
 
 export const serviceOperations = {
   CreateService: operation({
@@ -157,4 +177,11 @@ export const serviceOperations = {
     params: InferPathParams,
     responses: { 200: InferAnswer, 504: ErrorBody },
   }),
+  // An Image model's config.json may declare get, put and delete apis too; the spec's address takes only POST.
+  InferServiceGet: imageApiOperation('InferServiceGet', 'GET', '/v1/infers/:service_id', InferParams),
+  InferServicePathGet: imageApiOperation('InferServicePathGet', 'GET', '/v1/infers/:service_id/*', InferPathParams),
+  InferServicePut: imageApiOperation('InferServicePut', 'PUT', '/v1/infers/:service_id', InferParams),
+  InferServicePathPut: imageApiOperation('InferServicePathPut', 'PUT', '/v1/infers/:service_id/*', InferPathParams),
+  InferServiceDelete: imageApiOperation('InferServiceDelete', 'DELETE', '/v1/infers/:service_id', InferParams),
+  InferServicePathDelete: imageApiOperation('InferServicePathDelete', 'DELETE', '/v1/infers/:service_id/*', InferPathParams),
 };

@@ -483,7 +483,7 @@ export const InferPathParams = Type.Object({
     Type.String({
       maxLength: 2048,
       description:
-        "The path after the service ID: the url of one of the model's config.json APIs. For a model of type Image (served on the kubernetes executor) the request goes to that path of its image and must name one of its POST APIs; other models answer one API whatever the path, and a JSON body is checked against the request schema of their first config.json API",
+        "The path after the service ID: the url of one of the model's config.json APIs. For a model of type Image (served on the kubernetes executor) the request goes to that path of its image, with the caller's query string, and must name one of its APIs declared with the request's method (post, get, put or delete); other models answer one POST API whatever the path, and a JSON body is checked against the request schema of their first config.json API",
     }),
   ),
 });

@@ -13,6 +13,8 @@ export interface PredictRequest {
   path?: string;
   /** The model's server speaks HTTPS on that path (an Image model's api of protocol https). */
   tls?: boolean;
+  /** The HTTP method of that api (an Image model's api may be get, put or delete); POST when absent. */
+  method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
 }
 
 export interface PredictResponse {

@@ -239,10 +239,11 @@ export function postPrediction(port: number, agent: Agent, req: PredictRequest, 
         host,
         port,
         path: req.path ?? '/',
-        method: 'POST',
+        method: req.method ?? 'POST',
         agent,
         signal,
-        headers: { 'content-type': req.contentType, 'content-length': req.raw.length },
+        // A GET or DELETE carries no body, so it says no content type.
+        headers: req.method === 'GET' || req.method === 'DELETE' ? {} : { 'content-type': req.contentType, 'content-length': req.raw.length },
       },
       (res) => {
         const chunks: Buffer[] = [];

@@ -1,11 +1,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { principal } from '#src/auth/auth-hook.ts';
 import { routeOf } from '#src/http/operation-route.ts';
+import type { InferMethod } from '../inference-gateway.ts';
 import { serviceOperations as ops } from '../operations.ts';
 import type { ServiceRouteDeps } from './deps.ts';
 
 /**
- * The inference gateway: /v1/infers/{service_id}[/...] with the same authentication as every API.
+ * The inference gateway: /v1/infers/{service_id}[/...] with the same authentication as every API. POST is the
+ * spec's; GET, PUT and DELETE reach the apis an Image model's config declares with those methods.
  * The body reaches the model as it was sent (streamBody), and the model's answer goes back as it
  * came, outside the response check (passThrough).
  */
@@ -18,8 +20,17 @@ export function gatewayRoutes(app: FastifyInstance, { gateway }: Pick<ServiceRou
   const handler = async (req: FastifyRequest<{ Params: { service_id: string; '*'?: string } }>, reply: FastifyReply) => {
     const contentType = String(req.headers['content-type'] ?? 'application/json');
     const q = req.url.indexOf('?');
-    const call = await gateway.admit(principal(req), req.params.service_id, contentType, req.body, req.params['*'], q < 0 ? '' : req.url.slice(q));
     const raw = req.rawBody ?? Buffer.alloc(0);
+    const method = req.method as InferMethod;
+    const path = req.params['*'];
+    const call = await gateway.admit(principal(req), req.params.service_id, {
+      method,
+      contentType,
+      body: req.body,
+      size: raw.length,
+      ...(path !== undefined ? { path } : {}),
+      query: q < 0 ? '' : req.url.slice(q),
+    });
     const isJson = contentType.startsWith('application/json');
     // A client that goes away before its answer drops the request to the instance too.
     const client: { aborted: boolean; reason?: Error } = { aborted: false };
@@ -44,6 +55,13 @@ export function gatewayRoutes(app: FastifyInstance, { gateway }: Pick<ServiceRou
     return reply.send(res.body);
   };
 
-  app.route({ ...routeOf(ops.InferService), config: { streamBody: true, passThrough: true }, handler });
-  app.route({ ...routeOf(ops.InferServicePath), config: { streamBody: true, passThrough: true }, handler });
+  const config = { streamBody: true, passThrough: true };
+  app.route({ ...routeOf(ops.InferService), config, handler });
+  app.route({ ...routeOf(ops.InferServicePath), config, handler });
+  app.route({ ...routeOf(ops.InferServiceGet), config, handler });
+  app.route({ ...routeOf(ops.InferServicePathGet), config, handler });
+  app.route({ ...routeOf(ops.InferServicePut), config, handler });
+  app.route({ ...routeOf(ops.InferServicePathPut), config, handler });
+  app.route({ ...routeOf(ops.InferServiceDelete), config, handler });
+  app.route({ ...routeOf(ops.InferServicePathDelete), config, handler });
 }
