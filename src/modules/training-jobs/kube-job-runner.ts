@@ -121,7 +121,8 @@ export class KubeJobRunner implements JobExecutor {
   async liveLog(row: TrainingJobRow, task: string): Promise<string | undefined> {
     const index = taskNames(row.node_count).indexOf(task);
     if (index < 0 || this.closed) return undefined;
-    await this.startWatch();
+    // A watch that cannot start leaves the cache empty: the answer then says no pod can be seen.
+    await this.startWatch().catch(() => undefined);
     const read = (pod: string, container: string, limit: number) => this.kube.client.podLog(pod, container, limit);
     return readTaskPodLog(this.watch.podsOf(row.id), index, [STAGING_INIT_CONTAINER, WORKER_CONTAINER], read, LIVE_LOG_LIMIT, SERVICE);
   }

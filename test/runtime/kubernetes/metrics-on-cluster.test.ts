@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ApiextensionsV1Api, CoreV1Api, CustomObjectsApi, KubeConfig, RbacAuthorizationV1Api, type V1Pod } from '@kubernetes/client-node';
+import { CoreV1Api, CustomObjectsApi, KubeConfig, RbacAuthorizationV1Api, type V1Pod } from '@kubernetes/client-node';
 import type { AtelierClient } from '#src/client/index.ts';
 import type { AtelierApp } from '#src/app.ts';
 import { ClusterMetrics } from '#src/runtime/kubernetes/cluster-metrics.ts';
@@ -23,12 +23,12 @@ import { importModel, onnxPackage, putPackage } from '../../models/fixtures.ts';
 import { PY_ENGINE } from '../../training-jobs/helpers.ts';
 import { startAtelierOnCluster, type AtelierOnCluster } from './atelier-on-cluster.ts';
 import { executorIdentity } from './executor-identity.ts';
+import { METRICS_GROUP as GROUP, registerMetricsApi, writePodMetrics as writeMetrics } from './metrics-api.ts';
 import { registerNode, settlePod } from './test-kubelet.ts';
 
 const NS = 'atelier-metrics';
 const IMAGE = 'registry.example/atelier-runtime:1';
 const BUCKET = 'kube-metrics';
-const GROUP = 'metrics.k8s.io';
 const small = { specification: 'custom', custom_spec: { cpu: 0.5, memory: 256 } };
 
 /** A logger that keeps its warnings. */
@@ -80,22 +80,7 @@ describe("workloads' CPU and memory from the metrics API on the kubernetes execu
       },
       timeoutMs,
     );
-  /** Writes the pod's PodMetrics as metrics-server does: the pod's name, namespace and labels, one entry per container. */
-  const writePodMetrics = (pod: V1Pod, usage: { cpu: string; memory: string }[]) =>
-    custom.createNamespacedCustomObject({
-      group: GROUP,
-      version: 'v1beta1',
-      namespace: NS,
-      plural: 'pods',
-      body: {
-        apiVersion: `${GROUP}/v1beta1`,
-        kind: 'PodMetrics',
-        metadata: { name: pod.metadata!.name!, namespace: NS, labels: pod.metadata!.labels ?? {} },
-        timestamp: new Date().toISOString(),
-        window: '15s',
-        containers: usage.map((u, i) => ({ name: pod.spec!.containers[i]?.name ?? `c${i}`, usage: u })),
-      },
-    });
+  const writePodMetrics = (pod: V1Pod, usage: { cpu: string; memory: string }[]) => writeMetrics(custom, pod, usage);
   const monitorOf = async () => (await client.services.monitor(serviceId)).monitors.find((m) => m.model_id === model)!;
 
   it('without the metrics API a service monitor answers as before, and the reason is logged once', async () => {
@@ -120,29 +105,7 @@ describe("workloads' CPU and memory from the metrics API on the kubernetes execu
   });
 
   it('registers the metrics API the way an aggregated metrics-server would serve it', async () => {
-    const ext = kube.kc.makeApiClient(ApiextensionsV1Api);
-    for (const [plural, kind, scope] of [
-      ['pods', 'PodMetrics', 'Namespaced'],
-      ['nodes', 'NodeMetrics', 'Cluster'],
-    ] as const) {
-      await ext.createCustomResourceDefinition({
-        body: {
-          metadata: { name: `${plural}.${GROUP}`, annotations: { 'api-approved.kubernetes.io': 'unapproved, test stand-in for metrics-server' } },
-          spec: {
-            group: GROUP,
-            scope,
-            names: { plural, kind, listKind: `${kind}List`, singular: kind.toLowerCase() },
-            versions: [
-              // timestamp, window and containers (or usage) sit at the top level of these objects, as in metrics-server's.
-              { name: 'v1beta1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', x_kubernetes_preserve_unknown_fields: true } } },
-            ],
-          },
-        },
-      });
-    }
-    await until('the metrics API served', () =>
-      custom.listNamespacedCustomObject({ group: GROUP, version: 'v1beta1', namespace: NS, plural: 'pods' }).catch(() => undefined),
-    );
+    await registerMetricsApi(kube.kc, NS);
   });
 
   it("a service's monitor shows what its pods use, summed per model version, with its running instances", async (ctx) => {
