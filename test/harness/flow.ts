@@ -488,6 +488,13 @@ export const FLOW: Record<string, FlowStep> = {
   ListClusters: { phase: 'read', calls: () => one() },
   InferService: { phase: 'update', calls: () => one({ body: { x: [[3, 1]] } }) },
   InferServicePath: { phase: 'update', calls: () => one({ body: { x: [[3, 1]] } }) },
+  // An Image model's get, put and delete apis: the seeded service's ONNX model answers POST only (a 400 naming it).
+  InferServiceGet: { phase: 'update', calls: () => one({ query: { top: 1 } }) },
+  InferServicePathGet: { phase: 'update', calls: () => one({ query: { top: 1 } }) },
+  InferServicePut: { phase: 'update', calls: () => one({ body: { x: [[3, 1]] } }) },
+  InferServicePathPut: { phase: 'update', calls: () => one({ body: { x: [[3, 1]] } }) },
+  InferServiceDelete: { phase: 'update', calls: () => one() },
+  InferServicePathDelete: { phase: 'update', calls: () => one() },
   UpdateService: { phase: 'update', calls: () => one({ body: { description: 'changed by the test harness' } }) },
 
   // Images (#96-100): the project's registered virtualenv, and a built-in image every account sees.

@@ -262,6 +262,14 @@ test('another project sees neither the services nor the models, and cannot call 
   await assert.rejects(other.services.events(service_id), apiFailure(404, 'ModelArts.3502'));
   await assert.rejects(other.services.updateLogs(service_id), apiFailure(404, 'ModelArts.3502'));
   await assert.rejects(other.services.predict(service_id, { body: { x: [[1, 2]] } }), apiFailure(404, 'ModelArts.3502'));
+  await assert.rejects(other.services.predict(service_id, { method: 'GET', path: '/status' }), apiFailure(404, 'ModelArts.3502'));
+  // The owner's model is no Image model: it answers POST only, whatever the method its caller tries.
+  for (const method of ['GET', 'PUT', 'DELETE'] as const) {
+    await assert.rejects(
+      t.client.services.predict(service_id, { method, ...(method === 'PUT' ? { body: { x: [[1, 2]] } } : {}) }),
+      apiFailure(400, 'ModelArts.0104', 'POST only'),
+    );
+  }
   await assert.rejects(
     other.services.create({ service_name: 'steal', infer_type: 'real-time', config: [{ model_id: modelA, weight: 100, instance_count: 1, ...small }] }),
     apiFailure(404, 'ModelArts.3507'),

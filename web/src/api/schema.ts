@@ -1914,11 +1914,14 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
-        put?: never;
+        /** Calling a real-time service's GET api (an Atelier extension: an Image model's config.json api of method get, without a body; other models answer POST only) */
+        get: operations["InferServiceGet"];
+        /** Calling a real-time service's PUT api (an Atelier extension: an Image model's config.json api of method put, with its body checked as a POST api's; other models answer POST only) */
+        put: operations["InferServicePut"];
         /** Calling a real-time service */
         post: operations["InferService"];
-        delete?: never;
+        /** Calling a real-time service's DELETE api (an Atelier extension: an Image model's config.json api of method delete, without a body; other models answer POST only) */
+        delete: operations["InferServiceDelete"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1931,11 +1934,14 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
-        put?: never;
+        /** Calling a real-time service's GET api (an Atelier extension: an Image model's config.json api of method get, without a body; other models answer POST only) */
+        get: operations["InferServicePathGet"];
+        /** Calling a real-time service's PUT api (an Atelier extension: an Image model's config.json api of method put, with its body checked as a POST api's; other models answer POST only) */
+        put: operations["InferServicePathPut"];
         /** Calling a real-time service */
         post: operations["InferServicePath"];
-        delete?: never;
+        /** Calling a real-time service's DELETE api (an Atelier extension: an Image model's config.json api of method delete, without a body; other models answer POST only) */
+        delete: operations["InferServicePathDelete"];
         options?: never;
         head?: never;
         patch?: never;
@@ -34268,7 +34274,7 @@ export interface operations {
                 exact_match?: "true" | "false";
                 /** @description Models of exactly this version */
                 model_version?: string;
-                /** @description Models in this status. publishing: the package is being copied from OBS to the server; published: copied to the server, ready to deploy; failed: the copy failed, error_msg says why; building: never occurs here (no image builds), so it matches nothing; building_failed: never occurs here, so it matches nothing */
+                /** @description Models in this status. publishing: the package is being copied from OBS to the server; published: copied to the server (a model imported from an image reference at once: nothing is copied), ready to deploy; failed: the copy failed, error_msg says why; building: never occurs here (no image builds), so it matches nothing; building_failed: never occurs here, so it matches nothing */
                 model_status?: "publishing" | "published" | "failed" | "building" | "building_failed";
                 /** @description Models whose description contains this text */
                 description?: string;
@@ -34291,7 +34297,7 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example 88b05a9aeb794db1a7172992263ccce0
+                 * @example 8fcbd321e7004f879d4ae62aa5071e42
                  */
                 project_id: string;
             };
@@ -34309,12 +34315,12 @@ export interface operations {
                      * @example {
                      *       "models": [
                      *         {
-                     *           "owner": "e07af414b18a491d8456bba55d38dcf8",
+                     *           "owner": "c276895b190e41fba2296694b28a5149",
                      *           "model_version": "1.0.0",
                      *           "model_type": "PyTorch",
                      *           "description": "",
-                     *           "project": "88b05a9aeb794db1a7172992263ccce0",
-                     *           "model_id": "b428a1f1-1918-4fb7-8578-f4722dbc3781",
+                     *           "project": "8fcbd321e7004f879d4ae62aa5071e42",
+                     *           "model_id": "d1650642-14bb-4b80-8426-0f41ab855e60",
                      *           "model_source": "custom",
                      *           "install_type": [
                      *             "real-time",
@@ -34326,18 +34332,18 @@ export interface operations {
                      *           "market_flag": false,
                      *           "tunable": false,
                      *           "model_name": "dup",
-                     *           "create_at": 1796490917419,
+                     *           "create_at": 1796579312525,
                      *           "publishable_flag": false,
-                     *           "tenant": "c8859dc8af1548e0bdcc354b6962c154",
+                     *           "tenant": "99dafe24415d43b7836be5a98bf3709e",
                      *           "specification": {}
                      *         },
                      *         {
-                     *           "owner": "e07af414b18a491d8456bba55d38dcf8",
+                     *           "owner": "c276895b190e41fba2296694b28a5149",
                      *           "model_version": "1.0.0",
                      *           "model_type": "PyTorch",
                      *           "description": "",
-                     *           "project": "88b05a9aeb794db1a7172992263ccce0",
-                     *           "model_id": "966d6461-4794-475b-a7d1-46ba57af00ca",
+                     *           "project": "8fcbd321e7004f879d4ae62aa5071e42",
+                     *           "model_id": "e3f27b28-15a0-4e97-b2f3-02a943fb987b",
                      *           "model_source": "custom",
                      *           "install_type": [
                      *             "real-time",
@@ -34349,18 +34355,18 @@ export interface operations {
                      *           "market_flag": false,
                      *           "tunable": false,
                      *           "model_name": "axb",
-                     *           "create_at": 1796490917402,
+                     *           "create_at": 1796579312481,
                      *           "publishable_flag": false,
-                     *           "tenant": "c8859dc8af1548e0bdcc354b6962c154",
+                     *           "tenant": "99dafe24415d43b7836be5a98bf3709e",
                      *           "specification": {}
                      *         },
                      *         {
-                     *           "owner": "e07af414b18a491d8456bba55d38dcf8",
+                     *           "owner": "c276895b190e41fba2296694b28a5149",
                      *           "model_version": "1.0.0",
                      *           "model_type": "PyTorch",
                      *           "description": "",
-                     *           "project": "88b05a9aeb794db1a7172992263ccce0",
-                     *           "model_id": "08c9164d-c8c9-4821-8bbc-b9b887bfa9a5",
+                     *           "project": "8fcbd321e7004f879d4ae62aa5071e42",
+                     *           "model_id": "26b1d50a-b808-410a-a9b7-7f4cdaa7640e",
                      *           "model_source": "custom",
                      *           "install_type": [
                      *             "real-time",
@@ -34372,18 +34378,18 @@ export interface operations {
                      *           "market_flag": false,
                      *           "tunable": false,
                      *           "model_name": "a_b",
-                     *           "create_at": 1796490917392,
+                     *           "create_at": 1796579312464,
                      *           "publishable_flag": false,
-                     *           "tenant": "c8859dc8af1548e0bdcc354b6962c154",
+                     *           "tenant": "99dafe24415d43b7836be5a98bf3709e",
                      *           "specification": {}
                      *         },
                      *         {
-                     *           "owner": "e07af414b18a491d8456bba55d38dcf8",
+                     *           "owner": "c276895b190e41fba2296694b28a5149",
                      *           "model_version": "1.0.1",
                      *           "model_type": "PyTorch",
                      *           "description": "",
-                     *           "project": "88b05a9aeb794db1a7172992263ccce0",
-                     *           "model_id": "beaf0684-0f80-4f04-a0e3-c88be1a2c577",
+                     *           "project": "8fcbd321e7004f879d4ae62aa5071e42",
+                     *           "model_id": "81f1ef5d-21ca-4cbe-bc1c-2610a79cb7ec",
                      *           "model_source": "custom",
                      *           "install_type": [
                      *             "real-time",
@@ -34395,18 +34401,18 @@ export interface operations {
                      *           "market_flag": false,
                      *           "tunable": false,
                      *           "model_name": "linear",
-                     *           "create_at": 1796490917183,
+                     *           "create_at": 1796579311951,
                      *           "publishable_flag": false,
-                     *           "tenant": "c8859dc8af1548e0bdcc354b6962c154",
+                     *           "tenant": "99dafe24415d43b7836be5a98bf3709e",
                      *           "specification": {}
                      *         },
                      *         {
-                     *           "owner": "e07af414b18a491d8456bba55d38dcf8",
+                     *           "owner": "c276895b190e41fba2296694b28a5149",
                      *           "model_version": "1.0.0",
                      *           "model_type": "PyTorch",
                      *           "description": "two classes",
-                     *           "project": "88b05a9aeb794db1a7172992263ccce0",
-                     *           "model_id": "611cf264-b5d2-46e2-a91e-0fc88ae8c0c9",
+                     *           "project": "8fcbd321e7004f879d4ae62aa5071e42",
+                     *           "model_id": "b1cfdefd-5b4f-4ab1-9d3c-d929650ee01c",
                      *           "model_source": "custom",
                      *           "install_type": [
                      *             "real-time",
@@ -34418,9 +34424,9 @@ export interface operations {
                      *           "market_flag": false,
                      *           "tunable": false,
                      *           "model_name": "linear",
-                     *           "create_at": 1796490917130,
+                     *           "create_at": 1796579311628,
                      *           "publishable_flag": false,
-                     *           "tenant": "c8859dc8af1548e0bdcc354b6962c154",
+                     *           "tenant": "99dafe24415d43b7836be5a98bf3709e",
                      *           "specification": {}
                      *         }
                      *       ],
@@ -34449,11 +34455,11 @@ export interface operations {
                             model_source: string;
                             /** @description Service types the model is meant for, as sent at import; default ["real-time", "batch"] */
                             install_type: string[];
-                            /** @description Bytes of the files under model/ at import */
+                            /** @description Bytes of the files under model/ at import; 0 for a model imported from an image reference */
                             model_size: number;
                             /** @description Workspace ID, "0" for the default workspace */
                             workspace_id: string;
-                            /** @description Model status: publishing (the package is being copied from OBS to the server), published (copied to the server, ready to deploy) or failed (the copy failed, error_msg says why); building and building_failed never occur here */
+                            /** @description Model status: publishing (the package is being copied from OBS to the server), published (copied to the server, or imported from an image reference, which copies nothing; ready to deploy) or failed (the copy failed, error_msg says why); building and building_failed never occur here */
                             model_status: string;
                             /** @description Whether the model comes from AI Gallery; always false here */
                             market_flag: boolean;
@@ -34465,7 +34471,7 @@ export interface operations {
                             create_at: number;
                             /** @description Whether the model can be published to AI Gallery; always false here */
                             publishable_flag: boolean;
-                            /** @description Image replication; never returned here (source_copy is ignored at import) */
+                            /** @description Image replication: false for an Image model imported from an image reference (no image is copied); absent for other models */
                             source_copy?: string;
                             /** @description Account (domain) ID of the importer */
                             tenant: string;
@@ -34571,7 +34577,7 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example aeea90c284f24f87b4485cd79594ebce
+                 * @example f4c153128f6f47d39a7d0ec9e5aafee3
                  */
                 project_id: string;
             };
@@ -34581,10 +34587,15 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "model_name": "boxes",
+                 *       "model_name": "shelf",
                  *       "model_version": "1.0.0",
-                 *       "source_location": "/plab-models/boxes/",
-                 *       "model_type": "Scikit_Learn"
+                 *       "model_type": "Image",
+                 *       "source_location": "swr.cn-north-4.myhuaweicloud.com/team/shelf:1.0",
+                 *       "source_copy": "true",
+                 *       "initial_config": "{\"model_type\":\"Image\",\"model_algorithm\":\"shelf\",\"apis\":[{\"protocol\":\"http\",\"url\":\"/items\",\"method\":\"get\",\"request\":{\"Content-type\":\"application/json\",\"data\":{}},\"response\":{\"Content-type\":\"application/json\",\"data\":{}}},{\"protocol\":\"http\",\"url\":\"/items\",\"method\":\"put\",\"request\":{\"Content-type\":\"application/json\",\"data\":{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\"}},\"required\":[\"name\"]}},\"response\":{\"Content-type\":\"application/json\",\"data\":{}}},{\"protocol\":\"http\",\"url\":\"/items\",\"method\":\"delete\",\"request\":{\"Content-type\":\"application/json\",\"data\":{}},\"response\":{\"Content-type\":\"application/json\",\"data\":{}}},{\"protocol\":\"http\",\"url\":\"/greet\",\"method\":\"post\",\"request\":{\"Content-type\":\"application/json\",\"data\":{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\"}},\"required\":[\"name\"]}},\"response\":{\"Content-type\":\"application/json\",\"data\":{}}},{\"protocol\":\"http\",\"url\":\"/\",\"method\":\"get\",\"request\":{\"Content-type\":\"application/json\",\"data\":{}},\"response\":{\"Content-type\":\"application/json\",\"data\":{}}}],\"health\":{\"url\":\"/healthz\",\"protocol\":\"http\"}}",
+                 *       "install_type": [
+                 *         "real-time"
+                 *       ]
                  *     }
                  */
                 "application/json": {
@@ -34592,22 +34603,25 @@ export interface operations {
                     model_name: string;
                     /** @description Version as three numbers 0 to 99 without leading zeros, e.g. 1.0.0 */
                     model_version: string;
-                    /** @description OBS folder holding the package folder model/ (with config.json): /bucket/dir/, obs://bucket/dir/ or https://bucket.obs.<region>.../dir; a bucket of the account. SWR image locations are not taken */
+                    /** @description OBS folder holding the package folder model/ (with config.json): /bucket/dir/, obs://bucket/dir/ or https://bucket.obs.<region>.../dir; a bucket of the account. For model_type Image, a container image reference instead (registry/organization/name:tag or @sha256:digest, at most 255 characters, e.g. swr.<region>.example.com/org/name:1.0): the model is that image, initial_config gives its config.json (apis required), and it is published at once; only the kubernetes executor takes one */
                     source_location: string;
                     /**
-                     * @description Model type; must equal config.json model_type unless runtime is onnxruntime. What model/ must hold. TensorFlow: a SavedModel (saved_model.pb) or a .pb, .h5 or .keras file; MXNet: a .params file; Caffe: a .prototxt and a .caffemodel file; Spark_MLlib: a spark_model/ folder; Scikit_Learn: a .m, .pkl or .joblib file; XGBoost: a .m, .pkl or .joblib file; Image: nothing: a custom image named by config.json swr_location, serving its apis on port 8080; deployed as a real-time service on the kubernetes executor only (the local executor has no container runtime); PyTorch: a .pth or .pt file and customize_service.py; MindSpore: a .ckpt, .mindir or .om file; Template: refused: no templates are offered here
+                     * @description Model type; must equal config.json model_type unless runtime is onnxruntime. What model/ must hold. TensorFlow: a SavedModel (saved_model.pb) or a .pb, .h5 or .keras file; MXNet: a .params file; Caffe: a .prototxt and a .caffemodel file; Spark_MLlib: a spark_model/ folder; Scikit_Learn: a .m, .pkl or .joblib file; XGBoost: a .m, .pkl or .joblib file; Image: nothing: a custom image named by config.json swr_location (or source_location itself when it is an image reference), serving its apis on port 8080; deployed as a service on the kubernetes executor only (the local executor has no container runtime); PyTorch: a .pth or .pt file and customize_service.py; MindSpore: a .ckpt, .mindir or .om file; Template: refused: no templates are offered here
                      * @enum {string}
                      */
                     model_type: "TensorFlow" | "MXNet" | "Caffe" | "Spark_MLlib" | "Scikit_Learn" | "XGBoost" | "Image" | "PyTorch" | "MindSpore" | "Template";
-                    /** @description Image replication, true or false (images only); accepted and ignored */
-                    source_copy?: string;
+                    /**
+                     * @description Image replication (model_type Image from an image reference). Atelier copies no image: the cluster pulls the reference when a pod starts, so a change to the image in its registry reaches pods started later; ShowModel answers false. true: asks for a copy of the image; accepted, but no copy is made; false: no copy: what Atelier always does
+                     * @enum {string}
+                     */
+                    source_copy?: "true" | "false";
                     /** @description Training job the model comes from: a Completed job of the project, one of whose outputs holds source_location; blank or absent for none */
                     source_job_id?: string;
                     /** @description Version of that training job, kept as sent; only with source_job_id */
                     source_job_version?: string;
                     /** @description Kept as sent; auto marks an ExeML model (model_source auto) */
                     source_type?: string;
-                    /** @description The text of config.json, read instead of model/config.json of the package; at most 1 MiB */
+                    /** @description The text of config.json, read instead of model/config.json of the package; at most 1 MiB. Required when source_location is an image reference, with at least one api; its swr_location may be left out (source_location is the image) */
                     initial_config?: string;
                     /** @description OBS path of the inference code, kept as sent; when model/customize_service.py exists, its path is recorded instead */
                     execution_code?: string;
@@ -34735,7 +34749,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "model_id": "48d43e4e-e37f-4140-ae90-e3fb94571cb4"
+                     *       "model_id": "d8108725-d64e-41e3-9453-b9359da43600"
                      *     }
                      */
                     "application/json": {
@@ -34823,12 +34837,12 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example aeea90c284f24f87b4485cd79594ebce
+                 * @example f4c153128f6f47d39a7d0ec9e5aafee3
                  */
                 project_id: string;
                 /**
                  * @description Model ID
-                 * @example 8cf6ede7-35f0-4158-b434-78ee40b2d0f0
+                 * @example d8108725-d64e-41e3-9453-b9359da43600
                  */
                 model_id: string;
             };
@@ -34844,43 +34858,107 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "model_id": "8cf6ede7-35f0-4158-b434-78ee40b2d0f0",
-                     *       "model_name": "topics",
+                     *       "model_id": "d8108725-d64e-41e3-9453-b9359da43600",
+                     *       "model_name": "shelf",
                      *       "model_version": "1.0.0",
-                     *       "runtime": "python3.6",
-                     *       "tenant": "c8554c4f3c7c448284745d44f0fdb280",
-                     *       "project": "aeea90c284f24f87b4485cd79594ebce",
-                     *       "owner": "fa6ff5ddd10f4910bbd93882d979c82a",
-                     *       "source_location": "/plab-models/topics/",
+                     *       "runtime": "",
+                     *       "tenant": "d156b3f83d89473484762e0889049aad",
+                     *       "project": "f4c153128f6f47d39a7d0ec9e5aafee3",
+                     *       "owner": "2bc8e1adaf2644999d3a26b934198381",
+                     *       "source_location": "swr.cn-north-4.myhuaweicloud.com/team/shelf:1.0",
                      *       "description": "",
                      *       "workspace_id": "0",
-                     *       "model_algorithm": "text_classification",
+                     *       "model_algorithm": "shelf",
                      *       "model_docs": [],
                      *       "input_params": [
                      *         {
-                     *           "protocol": "https",
+                     *           "protocol": "http",
+                     *           "method": "get",
+                     *           "url": "/items",
+                     *           "param_name": "data",
+                     *           "param_type": "object",
+                     *           "param_desc": "{}"
+                     *         },
+                     *         {
+                     *           "protocol": "http",
+                     *           "method": "put",
+                     *           "url": "/items",
+                     *           "param_name": "data",
+                     *           "param_type": "object",
+                     *           "param_desc": "{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\"}},\"required\":[\"name\"]}"
+                     *         },
+                     *         {
+                     *           "protocol": "http",
+                     *           "method": "delete",
+                     *           "url": "/items",
+                     *           "param_name": "data",
+                     *           "param_type": "object",
+                     *           "param_desc": "{}"
+                     *         },
+                     *         {
+                     *           "protocol": "http",
                      *           "method": "post",
+                     *           "url": "/greet",
+                     *           "param_name": "data",
+                     *           "param_type": "object",
+                     *           "param_desc": "{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\"}},\"required\":[\"name\"]}"
+                     *         },
+                     *         {
+                     *           "protocol": "http",
+                     *           "method": "get",
                      *           "url": "/",
                      *           "param_name": "data",
                      *           "param_type": "object",
-                     *           "param_desc": "{\"type\":\"object\",\"properties\":{\"text\":{\"type\":\"string\"}}}"
+                     *           "param_desc": "{}"
                      *         }
                      *       ],
                      *       "output_params": [
                      *         {
-                     *           "protocol": "https",
+                     *           "protocol": "http",
+                     *           "method": "get",
+                     *           "url": "/items",
+                     *           "param_name": "data",
+                     *           "param_type": "object",
+                     *           "param_desc": "{}"
+                     *         },
+                     *         {
+                     *           "protocol": "http",
+                     *           "method": "put",
+                     *           "url": "/items",
+                     *           "param_name": "data",
+                     *           "param_type": "object",
+                     *           "param_desc": "{}"
+                     *         },
+                     *         {
+                     *           "protocol": "http",
+                     *           "method": "delete",
+                     *           "url": "/items",
+                     *           "param_name": "data",
+                     *           "param_type": "object",
+                     *           "param_desc": "{}"
+                     *         },
+                     *         {
+                     *           "protocol": "http",
                      *           "method": "post",
+                     *           "url": "/greet",
+                     *           "param_name": "data",
+                     *           "param_type": "object",
+                     *           "param_desc": "{}"
+                     *         },
+                     *         {
+                     *           "protocol": "http",
+                     *           "method": "get",
                      *           "url": "/",
                      *           "param_name": "data",
                      *           "param_type": "object",
-                     *           "param_desc": "{\"type\":\"object\",\"properties\":{\"predicted_label\":{\"type\":\"string\"}}}"
+                     *           "param_desc": "{}"
                      *         }
                      *       ],
-                     *       "model_type": "Scikit_Learn",
+                     *       "model_type": "Image",
                      *       "dependencies": [],
-                     *       "model_size": 1448,
+                     *       "model_size": 0,
                      *       "model_status": "published",
-                     *       "apis": "[{\"protocol\":\"https\",\"url\":\"/\",\"method\":\"post\",\"request\":{\"Content-type\":\"application/json\",\"data\":{\"type\":\"object\",\"properties\":{\"text\":{\"type\":\"string\"}}}},\"response\":{\"Content-type\":\"application/json\",\"data\":{\"type\":\"object\",\"properties\":{\"predicted_label\":{\"type\":\"string\"}}}}}]",
+                     *       "apis": "[{\"protocol\":\"http\",\"url\":\"/items\",\"method\":\"get\",\"request\":{\"Content-type\":\"application/json\",\"data\":{}},\"response\":{\"Content-type\":\"application/json\",\"data\":{}}},{\"protocol\":\"http\",\"url\":\"/items\",\"method\":\"put\",\"request\":{\"Content-type\":\"application/json\",\"data\":{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\"}},\"required\":[\"name\"]}},\"response\":{\"Content-type\":\"application/json\",\"data\":{}}},{\"protocol\":\"http\",\"url\":\"/items\",\"method\":\"delete\",\"request\":{\"Content-type\":\"application/json\",\"data\":{}},\"response\":{\"Content-type\":\"application/json\",\"data\":{}}},{\"protocol\":\"http\",\"url\":\"/greet\",\"method\":\"post\",\"request\":{\"Content-type\":\"application/json\",\"data\":{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\"}},\"required\":[\"name\"]}},\"response\":{\"Content-type\":\"application/json\",\"data\":{}}},{\"protocol\":\"http\",\"url\":\"/\",\"method\":\"get\",\"request\":{\"Content-type\":\"application/json\",\"data\":{}},\"response\":{\"Content-type\":\"application/json\",\"data\":{}}}]",
                      *       "model_source": "custom",
                      *       "tunable": false,
                      *       "market_flag": false,
@@ -34890,13 +34968,16 @@ export interface operations {
                      *         "labels": []
                      *       },
                      *       "install_type": [
-                     *         "real-time",
-                     *         "batch"
+                     *         "real-time"
                      *       ],
-                     *       "config": "{\"model_algorithm\":\"text_classification\",\"model_type\":\"Scikit_Learn\",\"apis\":[{\"protocol\":\"https\",\"url\":\"/\",\"method\":\"post\",\"request\":{\"Content-type\":\"application/json\",\"data\":{\"type\":\"object\",\"properties\":{\"text\":{\"type\":\"string\"}}}},\"response\":{\"Content-type\":\"application/json\",\"data\":{\"type\":\"object\",\"properties\":{\"predicted_label\":{\"type\":\"string\"}}}}}],\"dependencies\":[]}",
+                     *       "config": "{\"model_algorithm\":\"shelf\",\"model_type\":\"Image\",\"swr_location\":\"swr.cn-north-4.myhuaweicloud.com/team/shelf:1.0\",\"apis\":[{\"protocol\":\"http\",\"url\":\"/items\",\"method\":\"get\",\"request\":{\"Content-type\":\"application/json\",\"data\":{}},\"response\":{\"Content-type\":\"application/json\",\"data\":{}}},{\"protocol\":\"http\",\"url\":\"/items\",\"method\":\"put\",\"request\":{\"Content-type\":\"application/json\",\"data\":{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\"}},\"required\":[\"name\"]}},\"response\":{\"Content-type\":\"application/json\",\"data\":{}}},{\"protocol\":\"http\",\"url\":\"/items\",\"method\":\"delete\",\"request\":{\"Content-type\":\"application/json\",\"data\":{}},\"response\":{\"Content-type\":\"application/json\",\"data\":{}}},{\"protocol\":\"http\",\"url\":\"/greet\",\"method\":\"post\",\"request\":{\"Content-type\":\"application/json\",\"data\":{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\"}},\"required\":[\"name\"]}},\"response\":{\"Content-type\":\"application/json\",\"data\":{}}},{\"protocol\":\"http\",\"url\":\"/\",\"method\":\"get\",\"request\":{\"Content-type\":\"application/json\",\"data\":{}},\"response\":{\"Content-type\":\"application/json\",\"data\":{}}}],\"dependencies\":[],\"health\":{\"url\":\"/healthz\",\"protocol\":\"http\"}}",
                      *       "specification": {},
-                     *       "create_at": 1796515039946,
-                     *       "execution_code": "/plab-models/topics/model/customize_service.py"
+                     *       "create_at": 1796579317378,
+                     *       "source_copy": "false",
+                     *       "health": {
+                     *         "protocol": "http",
+                     *         "url": "/healthz"
+                     *       }
                      *     }
                      */
                     "application/json": {
@@ -34914,7 +34995,7 @@ export interface operations {
                         project: string;
                         /** @description User ID of the importer */
                         owner: string;
-                        /** @description OBS folder of the package, as sent at import */
+                        /** @description OBS folder of the package, or the container image reference an Image model was imported from, as sent at import */
                         source_location: string;
                         /** @description Training job the model comes from; absent when none */
                         source_job_id?: string;
@@ -34922,7 +35003,7 @@ export interface operations {
                         source_job_version?: string;
                         /** @description Source type as sent at import (auto: ExeML); absent when none was sent */
                         source_type?: string;
-                        /** @description Image replication; never returned here (source_copy is ignored at import) */
+                        /** @description Image replication: false for an Image model imported from an image reference (no image is copied); absent for other models */
                         source_copy?: string;
                         /** @description Model description, "" when none was given */
                         description: string;
@@ -35010,9 +35091,9 @@ export interface operations {
                                 restraint?: string;
                             }[];
                         }[];
-                        /** @description Bytes of the files under model/ at import */
+                        /** @description Bytes of the files under model/ at import; 0 for a model imported from an image reference */
                         model_size: number;
-                        /** @description Model status: publishing (the package is being copied from OBS to the server), published (copied to the server, ready to deploy) or failed (the copy failed, error_msg says why); building and building_failed never occur here */
+                        /** @description Model status: publishing (the package is being copied from OBS to the server), published (copied to the server, or imported from an image reference, which copies nothing; ready to deploy) or failed (the copy failed, error_msg says why); building and building_failed never occur here */
                         model_status: string;
                         /** @description Why publishing failed, when model_status is failed (an Atelier addition) */
                         error_msg?: string;
@@ -35135,12 +35216,12 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example 8024f99ae86e44dbb225f763ab0fc048
+                 * @example abc4596289d94319bd496e58b40d42f7
                  */
                 project_id: string;
                 /**
                  * @description Model ID
-                 * @example e18014de-5e42-47c3-8c7c-8307ec9c9cc2
+                 * @example 3e749af7-506b-41bc-a6f3-b873b6ef197f
                  */
                 model_id: string;
             };
@@ -35159,9 +35240,9 @@ export interface operations {
                      *       "delete_success_list": [],
                      *       "delete_failed_list": [
                      *         {
-                     *           "error_msg": "Failed to delete model, model (e18014de-5e42-47c3-8c7c-8307ec9c9cc2) already deploy service.",
+                     *           "error_msg": "Failed to delete model, model (3e749af7-506b-41bc-a6f3-b873b6ef197f) already deploy service.",
                      *           "error_code": "ModelArts.3009",
-                     *           "model_id": "e18014de-5e42-47c3-8c7c-8307ec9c9cc2"
+                     *           "model_id": "3e749af7-506b-41bc-a6f3-b873b6ef197f"
                      *         }
                      *       ]
                      *     }
@@ -35258,16 +35339,16 @@ export interface operations {
             query: {
                 /** @description The service of this ID */
                 service_id?: string;
-                /** @description The service of exactly this name */
+                /**
+                 * @description The service of exactly this name
+                 * @example bad
+                 */
                 service_name?: string;
                 /** @description Services one of whose models is this one */
                 model_id?: string;
                 /** @description Workspace whose services are listed, default "0" */
                 workspace_id?: string;
-                /**
-                 * @description Services of this inference mode. real-time: instances keep running and answer predictions at access_address; batch: one run over the input files of src_path, results written to dest_path, then finished; edge: edge nodes; refused here (400 ModelArts.3518), so no service has it
-                 * @example batch
-                 */
+                /** @description Services of this inference mode. real-time: instances keep running and answer predictions at access_address; batch: one run over the input files of src_path, results written to dest_path, then finished; edge: edge nodes; refused here (400 ModelArts.3518), so no service has it */
                 infer_type?: "real-time" | "batch" | "edge";
                 /** @description Services in this status. running: every instance answers; for a batch service, the run is under way; deploying: instances are starting (after creation, a start, a config change or a restart of Atelier); during a config change the old instances still serve; concerning: an instance of a real-time service crashed or stopped answering its health checks and is being replaced; failed: the deployment or the batch run failed, or after a restart of Atelier the pool had no room; error_msg says why; stopped: stopped by UpdateService or by its schedule; no instance runs; finished: a batch service whose run went through all its inputs */
                 status?: "running" | "deploying" | "concerning" | "failed" | "stopped" | "finished";
@@ -35284,7 +35365,7 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example 50bf4756c8ea4b1180c82b4619139962
+                 * @example abc4596289d94319bd496e58b40d42f7
                  */
                 project_id: string;
             };
@@ -35300,76 +35381,30 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "total_count": 3,
-                     *       "count": 3,
+                     *       "total_count": 1,
+                     *       "count": 1,
                      *       "services": [
                      *         {
-                     *           "service_id": "d5aea9b7-d809-4eb4-82cb-23b42a907cfb",
-                     *           "service_name": "batch-slow",
+                     *           "service_id": "4eee157a-454b-4138-a0c2-744d4fadc23a",
+                     *           "service_name": "bad",
                      *           "description": "",
-                     *           "tenant": "5f75aaa06a4c4c89933d8c91c301ff2b",
-                     *           "project": "50bf4756c8ea4b1180c82b4619139962",
-                     *           "owner": "625a5f8b5aa54f328e742eb2b903bda4",
-                     *           "publish_at": 1796491018544,
-                     *           "infer_type": "batch",
+                     *           "tenant": "135ccc881f994f2584ae519b7b1f16b6",
+                     *           "project": "abc4596289d94319bd496e58b40d42f7",
+                     *           "owner": "4fd389af101d45ddad1950e134ac46a1",
+                     *           "publish_at": 1796579317333,
+                     *           "infer_type": "real-time",
                      *           "workspace_id": "0",
-                     *           "status": "stopped",
-                     *           "invocation_times": 1,
+                     *           "status": "deploying",
+                     *           "invocation_times": 0,
                      *           "failed_times": 0,
                      *           "is_shared": false,
                      *           "shared_count": 0,
-                     *           "operation_time": 1796491020353,
-                     *           "transition_at": 1796491019632,
+                     *           "operation_time": 1796579317362,
+                     *           "transition_at": 1796579317333,
                      *           "is_free": false,
                      *           "additional_properties": {},
                      *           "is_opened_sample_collection": "false",
-                     *           "start_time": 1796491019290
-                     *         },
-                     *         {
-                     *           "service_id": "39f73740-0071-4d87-bb61-3be0dcb76142",
-                     *           "service_name": "batch-csv",
-                     *           "description": "",
-                     *           "tenant": "5f75aaa06a4c4c89933d8c91c301ff2b",
-                     *           "project": "50bf4756c8ea4b1180c82b4619139962",
-                     *           "owner": "625a5f8b5aa54f328e742eb2b903bda4",
-                     *           "publish_at": 1796491017620,
-                     *           "infer_type": "batch",
-                     *           "workspace_id": "0",
-                     *           "status": "finished",
-                     *           "invocation_times": 1,
-                     *           "failed_times": 0,
-                     *           "is_shared": false,
-                     *           "shared_count": 0,
-                     *           "operation_time": 1796491020353,
-                     *           "transition_at": 1796491018419,
-                     *           "is_free": false,
-                     *           "additional_properties": {},
-                     *           "is_opened_sample_collection": "false",
-                     *           "start_time": 1796491018367,
-                     *           "finished_time": 1796491018419
-                     *         },
-                     *         {
-                     *           "service_id": "f5da7b12-f48b-40f8-8fd0-4837fb3a8992",
-                     *           "service_name": "batch-files",
-                     *           "description": "",
-                     *           "tenant": "5f75aaa06a4c4c89933d8c91c301ff2b",
-                     *           "project": "50bf4756c8ea4b1180c82b4619139962",
-                     *           "owner": "625a5f8b5aa54f328e742eb2b903bda4",
-                     *           "publish_at": 1796491017067,
-                     *           "infer_type": "batch",
-                     *           "workspace_id": "0",
-                     *           "status": "finished",
-                     *           "invocation_times": 3,
-                     *           "failed_times": 1,
-                     *           "is_shared": false,
-                     *           "shared_count": 0,
-                     *           "operation_time": 1796491020353,
-                     *           "transition_at": 1796491017558,
-                     *           "is_free": false,
-                     *           "additional_properties": {},
-                     *           "is_opened_sample_collection": "false",
-                     *           "start_time": 1796491017533,
-                     *           "finished_time": 1796491017558
+                     *           "progress": 0
                      *         }
                      *       ]
                      *     }
@@ -35527,7 +35562,7 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example 50bf4756c8ea4b1180c82b4619139962
+                 * @example abc4596289d94319bd496e58b40d42f7
                  */
                 project_id: string;
             };
@@ -35537,49 +35572,18 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "service_name": "batch-csv",
-                 *       "infer_type": "batch",
+                 *       "service_name": "linear-svc",
+                 *       "infer_type": "real-time",
+                 *       "description": "linear",
                  *       "config": [
                  *         {
-                 *           "model_id": "0b7c4950-04aa-430e-b599-670aaf744e46",
-                 *           "instance_count": 1,
+                 *           "model_id": "771d3ab0-f137-4402-840f-30b7a11ad38c",
+                 *           "weight": 100,
+                 *           "instance_count": 2,
                  *           "specification": "custom",
                  *           "custom_spec": {
                  *             "cpu": 0.1,
                  *             "memory": 128
-                 *           },
-                 *           "src_path": "/batch-csv/list.manifest",
-                 *           "src_type": "ManifestFile",
-                 *           "dest_path": "/batch-csv/out/",
-                 *           "req_uri": "/",
-                 *           "mapping_type": "csv",
-                 *           "mapping_rule": {
-                 *             "type": "object",
-                 *             "properties": {
-                 *               "data": {
-                 *                 "type": "object",
-                 *                 "properties": {
-                 *                   "req_data": {
-                 *                     "type": "array",
-                 *                     "items": [
-                 *                       {
-                 *                         "type": "object",
-                 *                         "properties": {
-                 *                           "petal_length": {
-                 *                             "type": "number",
-                 *                             "index": 0
-                 *                           },
-                 *                           "other": {
-                 *                             "type": "string",
-                 *                             "index": -1
-                 *                           }
-                 *                         }
-                 *                       }
-                 *                     ]
-                 *                   }
-                 *                 }
-                 *               }
-                 *             }
                  *           }
                  *         }
                  *       ]
@@ -35691,9 +35695,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "service_id": "39f73740-0071-4d87-bb61-3be0dcb76142",
+                     *       "service_id": "c9082221-ca19-4af9-b1dd-2c6ecf216377",
                      *       "resource_ids": [
-                     *         "INF-39f73740-0071-4d87-bb61-3be0dcb76142"
+                     *         "INF-c9082221-ca19-4af9-b1dd-2c6ecf216377"
                      *       ]
                      *     }
                      */
@@ -35784,12 +35788,12 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example fe0e23e4b552400281f0420cdca66380
+                 * @example f4c153128f6f47d39a7d0ec9e5aafee3
                  */
                 project_id: string;
                 /**
                  * @description Service ID
-                 * @example a9d1f6c9-2ec9-4150-9e81-d8ede2d85531
+                 * @example 6605017f-26c9-4499-adf3-a2cc087d2610
                  */
                 service_id: string;
             };
@@ -35805,13 +35809,13 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "service_id": "a9d1f6c9-2ec9-4150-9e81-d8ede2d85531",
-                     *       "service_name": "weights-as-text",
-                     *       "description": "mnist service",
-                     *       "tenant": "3b3d60d4760e4d42b16ce4dba80eefef",
-                     *       "project": "fe0e23e4b552400281f0420cdca66380",
-                     *       "owner": "9f198669c9234819adef96744cbe1527",
-                     *       "publish_at": 1796491068584,
+                     *       "service_id": "6605017f-26c9-4499-adf3-a2cc087d2610",
+                     *       "service_name": "shelf",
+                     *       "description": "",
+                     *       "tenant": "d156b3f83d89473484762e0889049aad",
+                     *       "project": "f4c153128f6f47d39a7d0ec9e5aafee3",
+                     *       "owner": "2bc8e1adaf2644999d3a26b934198381",
+                     *       "publish_at": 1796579317740,
                      *       "infer_type": "real-time",
                      *       "workspace_id": "0",
                      *       "status": "running",
@@ -35819,35 +35823,15 @@ export interface operations {
                      *       "failed_times": 0,
                      *       "is_shared": false,
                      *       "shared_count": 0,
-                     *       "operation_time": 1796491069136,
-                     *       "transition_at": 1796491069092,
+                     *       "operation_time": 1796579318065,
+                     *       "transition_at": 1796579318056,
                      *       "is_free": false,
                      *       "additional_properties": {},
                      *       "config": [
                      *         {
-                     *           "model_id": "0f5601dd-d485-4fc8-8d95-5c054782d26f",
-                     *           "model_name": "wire-linear",
+                     *           "model_id": "d8108725-d64e-41e3-9453-b9359da43600",
+                     *           "model_name": "shelf",
                      *           "model_version": "1.0.0",
-                     *           "specification": "custom",
-                     *           "instance_count": 1,
-                     *           "envs": {
-                     *             "model_name": "mxnet-model-1",
-                     *             "load_epoch": "0"
-                     *           },
-                     *           "status": "running",
-                     *           "scaling": false,
-                     *           "support_debug": false,
-                     *           "additional_properties": {},
-                     *           "custom_spec": {
-                     *             "memory": 128,
-                     *             "cpu": 0.1
-                     *           },
-                     *           "weight": 70
-                     *         },
-                     *         {
-                     *           "model_id": "33466e92-2a35-4d24-aed7-b529d3758345",
-                     *           "model_name": "wire-linear",
-                     *           "model_version": "2.0.0",
                      *           "specification": "custom",
                      *           "instance_count": 1,
                      *           "envs": {},
@@ -35859,12 +35843,12 @@ export interface operations {
                      *             "memory": 128,
                      *             "cpu": 0.1
                      *           },
-                     *           "weight": 30
+                     *           "weight": 100
                      *         }
                      *       ],
-                     *       "update_time": 1796491068584,
+                     *       "update_time": 1796579317740,
                      *       "progress": 100,
-                     *       "access_address": "http://127.0.0.1:39291/v1/infers/a9d1f6c9-2ec9-4150-9e81-d8ede2d85531"
+                     *       "access_address": "http://127.0.0.1:40411/v1/infers/6605017f-26c9-4499-adf3-a2cc087d2610"
                      *     }
                      */
                     "application/json": {
@@ -36079,12 +36063,12 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example 8024f99ae86e44dbb225f763ab0fc048
+                 * @example abc4596289d94319bd496e58b40d42f7
                  */
                 project_id: string;
                 /**
                  * @description Service ID
-                 * @example c8ae59e5-c14f-4072-9216-181441f476af
+                 * @example a9f9d9db-c405-43af-828c-3ae5488a4830
                  */
                 service_id: string;
             };
@@ -36094,34 +36078,26 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "¥x": null,
-                 *       "\u0012;󼉪Äâ": {
-                 *         "\u000e\u0003/񠃋Æ􇢻Q\u001d1«\u0004:񘩲½-Æ\u0001򔞒ÉGLÝ": null,
-                 *         "J󾭧򥷞": -17503,
-                 *         "[©òÙe<tqÜ0Ù\u0006ËÕkâ": false
-                 *       },
-                 *       "": {
-                 *         "\u0005p񤯳Z": "ü󐩐¨p;É²r",
-                 *         "\u001c#\u001e³󿿟𻔵þå\u000bÆ\u0016\u0013򣢻4򋵈󊩇\u0005𐠕eö\u0004Á򛖃©L𘮻􌯅": {
-                 *           "6": 67557653640980856,
-                 *           "": "False"
-                 *         }
-                 *       },
-                 *       "ÆY񥾎·򢯴": {
-                 *         "񂯈¨\u0004O񙺭û": null,
-                 *         "": true,
-                 *         "5򲮋": true
-                 *       },
-                 *       "H񥪖Öì": [
-                 *         null,
-                 *         [],
-                 *         []
-                 *       ],
-                 *       "schedule": [
+                 *       "config": [
                  *         {
-                 *           "time_unit": "HOURS",
-                 *           "type": "stop",
-                 *           "duration": 314333
+                 *           "model_id": "771d3ab0-f137-4402-840f-30b7a11ad38c",
+                 *           "weight": 50,
+                 *           "instance_count": 1,
+                 *           "specification": "custom",
+                 *           "custom_spec": {
+                 *             "cpu": 0.1,
+                 *             "memory": 128
+                 *           }
+                 *         },
+                 *         {
+                 *           "model_id": "3e749af7-506b-41bc-a6f3-b873b6ef197f",
+                 *           "weight": 50,
+                 *           "instance_count": 1,
+                 *           "specification": "custom",
+                 *           "custom_spec": {
+                 *             "cpu": 0.1,
+                 *             "memory": 128
+                 *           }
                  *         }
                  *       ]
                  *     }
@@ -36299,12 +36275,12 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example 07b823bd0f174605a8af7fa597abfa82
+                 * @example abc4596289d94319bd496e58b40d42f7
                  */
                 project_id: string;
                 /**
                  * @description Service ID, or several separated by commas; when one is not found the answer is 404 and none is deleted
-                 * @example 12f5074d-b9f5-49f4-9c6a-7556f4728666
+                 * @example 4eee157a-454b-4138-a0c2-744d4fadc23a
                  */
                 service_id: string;
             };
@@ -36410,7 +36386,7 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example 7220badce07148ec87919b11f542c634
+                 * @example abc4596289d94319bd496e58b40d42f7
                  */
                 project_id: string;
             };
@@ -36571,7 +36547,7 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example 7220badce07148ec87919b11f542c634
+                 * @example abc4596289d94319bd496e58b40d42f7
                  */
                 project_id: string;
             };
@@ -36594,18 +36570,18 @@ export interface operations {
                      *           "cluster_id": "local",
                      *           "cluster_name": "local-pool",
                      *           "description": "This host: 2 cores, 24105 MB",
-                     *           "tenant": "72eeb242974c49528290cfe6fffc1f60",
-                     *           "project": "7220badce07148ec87919b11f542c634",
-                     *           "owner": "a8f10006408d483199f194b368d629f5",
-                     *           "created_at": 1796490850644,
+                     *           "tenant": "135ccc881f994f2584ae519b7b1f16b6",
+                     *           "project": "abc4596289d94319bd496e58b40d42f7",
+                     *           "owner": "4fd389af101d45ddad1950e134ac46a1",
+                     *           "created_at": 1796579307016,
                      *           "status": "running",
                      *           "nodes": {
                      *             "specification": "local.x86",
                      *             "count": 1,
                      *             "available_count": 1
                      *           },
-                     *           "allocatable_cpu_cores": 0,
-                     *           "allocatable_memory": 11689,
+                     *           "allocatable_cpu_cores": 2,
+                     *           "allocatable_memory": 24105,
                      *           "allocatable_gpus": 0
                      *         }
                      *       ]
@@ -36732,12 +36708,12 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example ba862c208fa54af28e9b9b6d4b5e2df4
+                 * @example abc4596289d94319bd496e58b40d42f7
                  */
                 project_id: string;
                 /**
                  * @description Service ID
-                 * @example d17d9629-8b3a-4e49-af7b-4932a129494d
+                 * @example c9082221-ca19-4af9-b1dd-2c6ecf216377
                  */
                 service_id: string;
             };
@@ -36753,36 +36729,22 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "service_name": "example-linear",
-                     *       "service_id": "d17d9629-8b3a-4e49-af7b-4932a129494d",
+                     *       "service_name": "linear-svc",
+                     *       "service_id": "c9082221-ca19-4af9-b1dd-2c6ecf216377",
                      *       "monitors": [
                      *         {
-                     *           "failed_times": 0,
+                     *           "failed_times": 3,
                      *           "model_version": "1.0.0",
-                     *           "cpu_memory_total": 128,
+                     *           "cpu_memory_total": 256,
                      *           "gpu_usage": 0,
                      *           "gpu_total": 0,
-                     *           "model_id": "a34173ac-2d19-4051-a32f-ae2e44cbdfba",
-                     *           "invocation_times": 136,
-                     *           "cpu_core_usage": 0.023,
-                     *           "cpu_core_total": 0.1,
-                     *           "model_name": "example-linear",
-                     *           "cpu_memory_usage": 10,
-                     *           "latency_ms": 0.319
-                     *         },
-                     *         {
-                     *           "failed_times": 0,
-                     *           "model_version": "1.1.0",
-                     *           "cpu_memory_total": 128,
-                     *           "gpu_usage": 0,
-                     *           "gpu_total": 0,
-                     *           "model_id": "9eaee3dd-b322-4dae-9e18-12a9b80ad69c",
-                     *           "invocation_times": 65,
-                     *           "cpu_core_usage": 0.016,
-                     *           "cpu_core_total": 0.1,
-                     *           "model_name": "example-linear",
-                     *           "cpu_memory_usage": 9,
-                     *           "latency_ms": 0.393
+                     *           "model_id": "771d3ab0-f137-4402-840f-30b7a11ad38c",
+                     *           "invocation_times": 4,
+                     *           "cpu_core_usage": 0.001,
+                     *           "cpu_core_total": 0.2,
+                     *           "model_name": "linear",
+                     *           "cpu_memory_usage": 17,
+                     *           "latency_ms": 1.463
                      *         }
                      *       ]
                      *     }
@@ -36897,22 +36859,19 @@ export interface operations {
     ShowServiceUpdateLogs: {
         parameters: {
             query?: {
-                /**
-                 * @description Logs at or after this time, epoch ms
-                 * @example 0
-                 */
+                /** @description Logs at or after this time, epoch ms */
                 update_time?: number;
             };
             header?: never;
             path: {
                 /**
                  * @description Project ID
-                 * @example 8024f99ae86e44dbb225f763ab0fc048
+                 * @example abc4596289d94319bd496e58b40d42f7
                  */
                 project_id: string;
                 /**
                  * @description Service ID
-                 * @example c8ae59e5-c14f-4072-9216-181441f476af
+                 * @example 525e8edf-868c-4d66-b38b-8fb2177485df
                  */
                 service_id: string;
             };
@@ -36928,16 +36887,16 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "service_name": "hxa8024f9-service-13-409a",
-                     *       "service_id": "c8ae59e5-c14f-4072-9216-181441f476af",
+                     *       "service_name": "stopper",
+                     *       "service_id": "525e8edf-868c-4d66-b38b-8fb2177485df",
                      *       "logs": [
                      *         {
-                     *           "update_time": 1796490882667,
+                     *           "update_time": 1796579317198,
                      *           "result": "SUCCESS",
                      *           "config": [
                      *             {
-                     *               "model_id": "e18014de-5e42-47c3-8c7c-8307ec9c9cc2",
-                     *               "model_name": "hxa8024f9-model-7-1c09",
+                     *               "model_id": "771d3ab0-f137-4402-840f-30b7a11ad38c",
+                     *               "model_name": "linear",
                      *               "model_version": "1.0.0",
                      *               "specification": "custom",
                      *               "instance_count": 1,
@@ -36951,12 +36910,12 @@ export interface operations {
                      *           ]
                      *         },
                      *         {
-                     *           "update_time": 1796490882661,
+                     *           "update_time": 1796579316570,
                      *           "result": "SUCCESS",
                      *           "config": [
                      *             {
-                     *               "model_id": "e18014de-5e42-47c3-8c7c-8307ec9c9cc2",
-                     *               "model_name": "hxa8024f9-model-7-1c09",
+                     *               "model_id": "771d3ab0-f137-4402-840f-30b7a11ad38c",
+                     *               "model_name": "linear",
                      *               "model_version": "1.0.0",
                      *               "specification": "custom",
                      *               "instance_count": 1,
@@ -36970,12 +36929,12 @@ export interface operations {
                      *           ]
                      *         },
                      *         {
-                     *           "update_time": 1796490882260,
+                     *           "update_time": 1796579316556,
                      *           "result": "SUCCESS",
                      *           "config": [
                      *             {
-                     *               "model_id": "e18014de-5e42-47c3-8c7c-8307ec9c9cc2",
-                     *               "model_name": "hxa8024f9-model-7-1c09",
+                     *               "model_id": "771d3ab0-f137-4402-840f-30b7a11ad38c",
+                     *               "model_name": "linear",
                      *               "model_version": "1.0.0",
                      *               "specification": "custom",
                      *               "instance_count": 1,
@@ -36989,50 +36948,12 @@ export interface operations {
                      *           ]
                      *         },
                      *         {
-                     *           "update_time": 1796490882256,
+                     *           "update_time": 1796579315909,
                      *           "result": "SUCCESS",
                      *           "config": [
                      *             {
-                     *               "model_id": "e18014de-5e42-47c3-8c7c-8307ec9c9cc2",
-                     *               "model_name": "hxa8024f9-model-7-1c09",
-                     *               "model_version": "1.0.0",
-                     *               "specification": "custom",
-                     *               "instance_count": 1,
-                     *               "weight": 100,
-                     *               "custom_spec": {
-                     *                 "memory": 128,
-                     *                 "cpu": 0.1
-                     *               },
-                     *               "envs": {}
-                     *             }
-                     *           ]
-                     *         },
-                     *         {
-                     *           "update_time": 1796490881682,
-                     *           "result": "SUCCESS",
-                     *           "config": [
-                     *             {
-                     *               "model_id": "e18014de-5e42-47c3-8c7c-8307ec9c9cc2",
-                     *               "model_name": "hxa8024f9-model-7-1c09",
-                     *               "model_version": "1.0.0",
-                     *               "specification": "custom",
-                     *               "instance_count": 1,
-                     *               "weight": 100,
-                     *               "custom_spec": {
-                     *                 "memory": 128,
-                     *                 "cpu": 0.1
-                     *               },
-                     *               "envs": {}
-                     *             }
-                     *           ]
-                     *         },
-                     *         {
-                     *           "update_time": 1796490850028,
-                     *           "result": "SUCCESS",
-                     *           "config": [
-                     *             {
-                     *               "model_id": "e18014de-5e42-47c3-8c7c-8307ec9c9cc2",
-                     *               "model_name": "hxa8024f9-model-7-1c09",
+                     *               "model_id": "771d3ab0-f137-4402-840f-30b7a11ad38c",
+                     *               "model_name": "linear",
                      *               "model_version": "1.0.0",
                      *               "specification": "custom",
                      *               "instance_count": 1,
@@ -37192,12 +37113,12 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example dba17771a5e449889c3d2c7e21771a02
+                 * @example abc4596289d94319bd496e58b40d42f7
                  */
                 project_id: string;
                 /**
                  * @description Service ID
-                 * @example ddbcbb61-8702-4a5e-87cf-c75e4c7a4150
+                 * @example 525e8edf-868c-4d66-b38b-8fb2177485df
                  */
                 service_id: string;
             };
@@ -37214,64 +37135,64 @@ export interface operations {
                     /**
                      * @example {
                      *       "service_name": "stopper",
-                     *       "service_id": "ddbcbb61-8702-4a5e-87cf-c75e4c7a4150",
+                     *       "service_id": "525e8edf-868c-4d66-b38b-8fb2177485df",
                      *       "total_count": 11,
                      *       "count": 11,
                      *       "events": [
                      *         {
                      *           "event_type": "normal",
                      *           "event_info": "start to deploy service",
-                     *           "occur_time": 1796491066600
+                     *           "occur_time": 1796579315911
                      *         },
                      *         {
                      *           "event_type": "normal",
                      *           "event_info": "[linear 1.0.0] preparing 1 instance(s) of custom",
-                     *           "occur_time": 1796491066600
+                     *           "occur_time": 1796579315919
                      *         },
                      *         {
                      *           "event_type": "normal",
-                     *           "event_info": "[10b68abd-47a0-4400-b14b-1bbf0c5dde1b] starting instance 85d9a739-5f0b-459e-a68b-334fa7f01c89",
-                     *           "occur_time": 1796491066605
+                     *           "event_info": "[771d3ab0-f137-4402-840f-30b7a11ad38c] starting instance 78173022-dfa7-41d3-9cc0-92813a0eb4d6",
+                     *           "occur_time": 1796579315925
                      *         },
                      *         {
                      *           "event_type": "normal",
-                     *           "event_info": "[10b68abd-47a0-4400-b14b-1bbf0c5dde1b] instance 85d9a739-5f0b-459e-a68b-334fa7f01c89 is running",
-                     *           "occur_time": 1796491066830
+                     *           "event_info": "[771d3ab0-f137-4402-840f-30b7a11ad38c] instance 78173022-dfa7-41d3-9cc0-92813a0eb4d6 is running",
+                     *           "occur_time": 1796579316509
                      *         },
                      *         {
                      *           "event_type": "normal",
                      *           "event_info": "service is running",
-                     *           "occur_time": 1796491066830
+                     *           "occur_time": 1796579316509
                      *         },
                      *         {
                      *           "event_type": "normal",
                      *           "event_info": "service stopped",
-                     *           "occur_time": 1796491066880
+                     *           "occur_time": 1796579316559
                      *         },
                      *         {
                      *           "event_type": "normal",
                      *           "event_info": "start to run service",
-                     *           "occur_time": 1796491066895
+                     *           "occur_time": 1796579316571
                      *         },
                      *         {
                      *           "event_type": "normal",
                      *           "event_info": "[linear 1.0.0] preparing 1 instance(s) of custom",
-                     *           "occur_time": 1796491066895
+                     *           "occur_time": 1796579316571
                      *         },
                      *         {
                      *           "event_type": "normal",
-                     *           "event_info": "[10b68abd-47a0-4400-b14b-1bbf0c5dde1b] starting instance 74406030-b1df-4684-a802-c5f1357e86cc",
-                     *           "occur_time": 1796491066896
+                     *           "event_info": "[771d3ab0-f137-4402-840f-30b7a11ad38c] starting instance 9aecbc91-a0ca-4a42-b6b4-b6948eaaf681",
+                     *           "occur_time": 1796579316580
                      *         },
                      *         {
                      *           "event_type": "normal",
-                     *           "event_info": "[10b68abd-47a0-4400-b14b-1bbf0c5dde1b] instance 74406030-b1df-4684-a802-c5f1357e86cc is running",
-                     *           "occur_time": 1796491067130
+                     *           "event_info": "[771d3ab0-f137-4402-840f-30b7a11ad38c] instance 9aecbc91-a0ca-4a42-b6b4-b6948eaaf681 is running",
+                     *           "occur_time": 1796579317169
                      *         },
                      *         {
                      *           "event_type": "normal",
                      *           "event_info": "service is running",
-                     *           "occur_time": 1796491067130
+                     *           "occur_time": 1796579317170
                      *         }
                      *       ]
                      *     }
@@ -37530,14 +37451,14 @@ export interface operations {
             };
         };
     };
-    InferService: {
+    InferServiceGet: {
         parameters: {
             query?: never;
             header?: never;
             path: {
                 /**
                  * @description A running real-time service of the caller's project
-                 * @example 82359f10-43a0-4f7a-b7ca-01c4eb592fd9
+                 * @example 6605017f-26c9-4499-adf3-a2cc087d2610
                  */
                 service_id: string;
             };
@@ -37552,44 +37473,600 @@ export interface operations {
                 };
                 content: {
                     /**
-                     * @example [
-                     *       {
-                     *         "predictresult": "Iris-setosa"
-                     *       },
-                     *       {
-                     *         "predictresult": "Iris-setosa"
-                     *       },
-                     *       {
-                     *         "predictresult": "Iris-setosa"
-                     *       },
-                     *       {
-                     *         "predictresult": "Iris-setosa"
-                     *       },
-                     *       {
-                     *         "predictresult": "Iris-versicolor"
-                     *       },
-                     *       {
-                     *         "predictresult": "Iris-versicolor"
-                     *       },
-                     *       {
-                     *         "predictresult": "Iris-versicolor"
-                     *       },
-                     *       {
-                     *         "predictresult": "Iris-versicolor"
-                     *       },
-                     *       {
-                     *         "predictresult": "Iris-virginica"
-                     *       },
-                     *       {
-                     *         "predictresult": "Iris-virginica"
-                     *       },
-                     *       {
-                     *         "predictresult": "Iris-virginica"
-                     *       },
-                     *       {
-                     *         "predictresult": "Iris-virginica"
-                     *       }
-                     *     ]
+                     * @example {
+                     *       "method": "GET",
+                     *       "url": "/",
+                     *       "contentType": null,
+                     *       "body": ""
+                     *     }
+                     */
+                    "application/json": unknown;
+                };
+            };
+            /** @description ModelArts error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+        };
+    };
+    InferServicePut: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A running real-time service of the caller's project */
+                service_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The model's answer as its server gave it: JSON (e.g. predicted_label and scores) when the model answers JSON, its bytes otherwise */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description ModelArts error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+        };
+    };
+    InferService: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description A running real-time service of the caller's project
+                 * @example c9082221-ca19-4af9-b1dd-2c6ecf216377
+                 */
+                service_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The model's answer as its server gave it: JSON (e.g. predicted_label and scores) when the model answers JSON, its bytes otherwise */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "scores": [
+                     *         [
+                     *           -2,
+                     *           2
+                     *         ],
+                     *         [
+                     *           2,
+                     *           -2
+                     *         ]
+                     *       ],
+                     *       "label": [
+                     *         1,
+                     *         0
+                     *       ]
+                     *     }
+                     */
+                    "application/json": unknown;
+                };
+            };
+            /** @description ModelArts error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+        };
+    };
+    InferServiceDelete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A running real-time service of the caller's project */
+                service_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The model's answer as its server gave it: JSON (e.g. predicted_label and scores) when the model answers JSON, its bytes otherwise */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description ModelArts error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+        };
+    };
+    InferServicePathGet: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description A running real-time service of the caller's project
+                 * @example 6605017f-26c9-4499-adf3-a2cc087d2610
+                 */
+                service_id: string;
+                /**
+                 * @description The path after the service ID: the url of one of the model's config.json APIs. For a model of type Image (served on the kubernetes executor) the request goes to that path of its image, with the caller's query string, and must name one of its APIs declared with the request's method (post, get, put or delete); other models answer one POST API whatever the path, and a JSON body is checked against the request schema of their first config.json API
+                 * @example items
+                 */
+                "*": string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The model's answer as its server gave it: JSON (e.g. predicted_label and scores) when the model answers JSON, its bytes otherwise */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "method": "GET",
+                     *       "url": "/items?n=2&shelf=top",
+                     *       "contentType": null,
+                     *       "body": ""
+                     *     }
+                     */
+                    "application/json": unknown;
+                };
+            };
+            /** @description ModelArts error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+        };
+    };
+    InferServicePathPut: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description A running real-time service of the caller's project
+                 * @example 6605017f-26c9-4499-adf3-a2cc087d2610
+                 */
+                service_id: string;
+                /**
+                 * @description The path after the service ID: the url of one of the model's config.json APIs. For a model of type Image (served on the kubernetes executor) the request goes to that path of its image, with the caller's query string, and must name one of its APIs declared with the request's method (post, get, put or delete); other models answer one POST API whatever the path, and a JSON body is checked against the request schema of their first config.json API
+                 * @example items
+                 */
+                "*": string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The model's answer as its server gave it: JSON (e.g. predicted_label and scores) when the model answers JSON, its bytes otherwise */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "method": "PUT",
+                     *       "url": "/items",
+                     *       "contentType": "application/json",
+                     *       "body": "{\"name\":\"jar\"}"
+                     *     }
                      */
                     "application/json": unknown;
                 };
@@ -37687,12 +38164,12 @@ export interface operations {
             path: {
                 /**
                  * @description A running real-time service of the caller's project
-                 * @example cab0a79b-1739-4d98-9cf4-75d6a578b5f5
+                 * @example 6605017f-26c9-4499-adf3-a2cc087d2610
                  */
                 service_id: string;
                 /**
-                 * @description The path after the service ID: the url of one of the model's config.json APIs. For a model of type Image (served on the kubernetes executor) the request goes to that path of its image and must name one of its POST APIs; other models answer one API whatever the path, and a JSON body is checked against the request schema of their first config.json API
-                 * @example predict
+                 * @description The path after the service ID: the url of one of the model's config.json APIs. For a model of type Image (served on the kubernetes executor) the request goes to that path of its image, with the caller's query string, and must name one of its APIs declared with the request's method (post, get, put or delete); other models answer one POST API whatever the path, and a JSON body is checked against the request schema of their first config.json API
+                 * @example greet
                  */
                 "*": string;
             };
@@ -37708,15 +38185,133 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "scores": [
-                     *         [
-                     *           -2,
-                     *           2
-                     *         ]
-                     *       ],
-                     *       "label": [
-                     *         1
-                     *       ]
+                     *       "method": "POST",
+                     *       "url": "/greet",
+                     *       "contentType": "application/json",
+                     *       "body": "{\"name\":\"Ann\"}"
+                     *     }
+                     */
+                    "application/json": unknown;
+                };
+            };
+            /** @description ModelArts error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+            /** @description ModelArts error */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable code of the failure, ModelArts.NNNN or APIG.NNNN; match on this, not on the message */
+                        error_code: string;
+                        /** @description What went wrong, for a person: names the field or resource concerned */
+                        error_msg: string;
+                    };
+                };
+            };
+        };
+    };
+    InferServicePathDelete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description A running real-time service of the caller's project
+                 * @example 6605017f-26c9-4499-adf3-a2cc087d2610
+                 */
+                service_id: string;
+                /**
+                 * @description The path after the service ID: the url of one of the model's config.json APIs. For a model of type Image (served on the kubernetes executor) the request goes to that path of its image, with the caller's query string, and must name one of its APIs declared with the request's method (post, get, put or delete); other models answer one POST API whatever the path, and a JSON body is checked against the request schema of their first config.json API
+                 * @example items
+                 */
+                "*": string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The model's answer as its server gave it: JSON (e.g. predicted_label and scores) when the model answers JSON, its bytes otherwise */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "method": "DELETE",
+                     *       "url": "/items?id=7",
+                     *       "contentType": null,
+                     *       "body": ""
                      *     }
                      */
                     "application/json": unknown;
