@@ -195,7 +195,7 @@ export class Prelabeler {
       // An Image model's image answers its api at the api's own path; Atelier's model server answers at any path.
       target: isImageModel(model) ? { path: api.url, tls: api.protocol === 'https' } : {},
     };
-    const text = await kube.runJob({
+    const texts = await kube.runJob({
       id: r.taskId,
       type: 'prelabel',
       projectId: r.projectId,
@@ -204,7 +204,7 @@ export class Prelabeler {
       stage: { bucket: home.bucket, key: `.atelier-staging/prelabel/${r.taskId}/` },
       prepare: async () => ({ job, files: r.samples.filter((x) => inlineText(x.source) === undefined).map((x) => objectOf(x.source)) }),
       outputs: [],
-      resultFile: PRELABEL_RESULT_FILE,
+      resultFile: () => PRELABEL_RESULT_FILE,
       running: () => r.onProgress(0, Math.max(1, r.samples.length)),
       event: () => undefined,
       signal: r.signal,
@@ -212,8 +212,8 @@ export class Prelabeler {
       detached: () => r.stillRunning(),
     });
     r.signal.throwIfAborted();
-    if (text === undefined) return { guesses: [], failed: 0 };
-    const result = JSON.parse(text) as StagedPrelabelResult;
+    if (texts?.[0] === undefined) return { guesses: [], failed: 0 };
+    const result = JSON.parse(texts[0]) as StagedPrelabelResult;
     if ('unfit' in result) throw taskErrors.unsupported(result.unfit);
     await r.onProgress(r.samples.length, Math.max(1, r.samples.length));
     return result.outcome;

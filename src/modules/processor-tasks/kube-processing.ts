@@ -8,8 +8,8 @@
 import type { WorkloadDefaults } from '#src/runtime/kubernetes/workload-isolation.ts';
 import { createInterface } from 'node:readline';
 import { posix } from 'node:path';
-import type { V1Pod } from '@kubernetes/client-node';
 import type { MappedStatus } from '#src/runtime/kubernetes/job-status.ts';
+import { JobWaiter } from '#src/runtime/kubernetes/job-waiter.ts';
 import { TASK_CONTAINER, TASK_DIR, taskObjectName, taskObjects } from '#src/runtime/kubernetes/task-manifest.ts';
 import { taskStagingSecretName, type TaskJobClient } from '#src/runtime/kubernetes/task-objects.ts';
 import { stagingSecretOf, type StagingPlan, type StoreCredential } from '#src/runtime/kubernetes/training-job-staging.ts';
@@ -67,13 +67,6 @@ export interface KubeVersionResult {
   finish(): Promise<void>;
 }
 
-interface Waiter {
-  seen: boolean;
-  settled: boolean;
-  resolve: () => void;
-  reject: (err: Error) => void;
-}
-
 /** The folder a version's job file and results pass through: inside its output folder, else in its first input's bucket. */
 export function stagingFolder(versionId: string, output: { bucket: string; key: string }, inputBucket: string | undefined): ObjectPath | undefined {
   if (output.bucket !== '') return { bucket: output.bucket, key: `${output.key}.staging/` };
@@ -81,22 +74,19 @@ export function stagingFolder(versionId: string, output: { bucket: string; key: 
 }
 
 export class KubeProcessing {
-  private readonly waiters = new Map<string, Waiter>();
-  private readonly watch: TrainingJobWatch;
-  private watching: Promise<void> | undefined;
+  private readonly jobs: JobWaiter;
 
   constructor(
     private readonly kube: KubeProcessingParts,
     private readonly objects: ObjectStore,
     private readonly log: Logger,
   ) {
-    this.watch = kube.watch((id, status) => this.onStatus(id, status));
+    this.jobs = new JobWaiter(kube.watch, kube.client, 'processing', TASK_CONTAINER);
   }
 
   async run(v: KubeVersionRun): Promise<KubeVersionResult> {
     if (!this.kube.credential) throw new Error('the kubernetes executor needs an S3-compatible object store its pods can reach (--object-store s3)');
-    this.watching ??= this.watch.start();
-    await this.watching;
+    await this.jobs.start();
     const id = v.versionId;
     const at = v.stage;
     if (!at) throw new Error('the version has no output folder and no input bucket to stage its files in');
@@ -110,7 +100,7 @@ export class KubeProcessing {
       await this.objects.deletePrefix(at.bucket, at.key);
       await this.objects.put(at.bucket, `${at.key}${JOB_FILE}`, JSON.stringify(job));
     }
-    const ended = new Promise<void>((resolve, reject) => this.waiters.set(id, { seen: false, settled: false, resolve, reject }));
+    const { ended } = this.jobs.wait(id);
     const onAbort = (): void => void this.aborted(v);
     v.signal.addEventListener('abort', onAbort, { once: true });
     if (v.signal.aborted) onAbort();
@@ -136,12 +126,15 @@ export class KubeProcessing {
       );
       const made = await this.kube.client.apply({ ...objects, secret });
       if (made === 'existed') this.log.info({ version: id }, `the Job ${taskObjectName(id)} of an earlier run exists: following it`);
-      if (this.waiters.get(id)?.settled === false) this.watch.follow(id, 1);
+      this.jobs.follow(id);
       await ended;
     } catch (e) {
-      this.settle(id, e instanceof Error ? e : new Error(String(e)));
+      this.jobs.settle(id, e instanceof Error ? e : new Error(String(e)));
       // a failed run leaves nothing behind; a stopped one is cleaned by aborted(), a detached one keeps its files
-      if (!v.signal.aborted) await this.objects.deletePrefix(at.bucket, at.key).catch(() => 0);
+      if (!v.signal.aborted) {
+        await this.kube.client.remove(id).catch((err: unknown) => this.log.warn({ err, version: id }, "removing a version's Job failed"));
+        await this.objects.deletePrefix(at.bucket, at.key).catch(() => 0);
+      }
       throw e;
     } finally {
       v.signal.removeEventListener('abort', onAbort);
@@ -161,12 +154,12 @@ export class KubeProcessing {
 
   /** Deletes the Jobs of processing versions that no longer run (their row gone or ended); returns their ids. */
   async removeOrphans(isActive: (versionId: string) => Promise<boolean>): Promise<string[]> {
-    return this.kube.client.removeOrphans('processing', async (id) => this.waiters.has(id) || (await isActive(id)));
+    return this.kube.client.removeOrphans('processing', async (id) => this.jobs.has(id) || (await isActive(id)));
   }
 
   /** Stops watching; runs still waiting end when the task queue aborts them, which keeps their Jobs. */
   async close(): Promise<void> {
-    if (this.watching) await this.watch.stop().catch(() => undefined);
+    await this.jobs.close();
   }
 
   private planOf(stage: ObjectPath, job: StagedJob): StagingPlan {
@@ -191,47 +184,9 @@ export class KubeProcessing {
   /** A stop deletes the Job at once; a server that stops leaves it to be adopted. */
   private async aborted(v: KubeVersionRun): Promise<void> {
     const stop = await v.stopped().catch(() => false);
-    this.settle(v.versionId, v.signal.reason instanceof Error ? v.signal.reason : new Error('stopped'));
+    this.jobs.settle(v.versionId, v.signal.reason instanceof Error ? v.signal.reason : new Error('stopped'));
     if (!stop) return;
     await this.kube.client.remove(v.versionId).catch((err: unknown) => this.log.error({ err, version: v.versionId }, "removing a version's Job failed"));
     if (v.stage) await this.objects.deletePrefix(v.stage.bucket, v.stage.key).catch(() => 0);
-  }
-
-  private settle(id: string, err?: Error): void {
-    const w = this.waiters.get(id);
-    if (!w || w.settled) return;
-    w.settled = true;
-    this.waiters.delete(id);
-    this.watch.unfollow(id);
-    if (err) w.reject(err);
-    else w.resolve();
-  }
-
-  private onStatus(id: string, status: MappedStatus): void {
-    const w = this.waiters.get(id);
-    if (!w) return;
-    if (this.watch.hasJob(id)) w.seen = true;
-    else if (w.seen) return this.settle(id, new Error(`the processing Job ${taskObjectName(id)} was deleted from the cluster`));
-    if (status.phase === 'Completed') this.settle(id);
-    else if (status.phase === 'Failed') {
-      const reason = status.reason ?? 'its Job failed';
-      void this.logTail(id).then(async (tail) => {
-        this.settle(id, new Error(`the processing pod failed: ${reason}${tail ? `: ${tail}` : ''}`));
-        await this.kube.client.remove(id).catch((err: unknown) => this.log.warn({ err, version: id }, "removing a version's Job failed"));
-      });
-    }
-  }
-
-  /** The last lines of the failed command's log, where the cluster serves it. */
-  private async logTail(id: string): Promise<string> {
-    const time = (p: V1Pod) => new Date(p.metadata?.creationTimestamp ?? 0).getTime();
-    const pod = this.watch.podsOf(id).sort((a, b) => time(b) - time(a))[0]?.metadata?.name;
-    if (!pod) return '';
-    try {
-      const text = await this.kube.client.podLog(pod, TASK_CONTAINER, 4096);
-      return text.split('\n').filter(Boolean).slice(-3).join(' | ');
-    } catch {
-      return '';
-    }
   }
 }

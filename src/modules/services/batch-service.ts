@@ -144,6 +144,8 @@ export interface BatchIo {
   source?: AsyncIterable<ObjectPath>;
   readable: BucketReadable;
   predictTimeoutMs?: number | undefined;
+  /** The service's instance number of the first of `instances` (a pod of a run on the cluster is one instance of it). */
+  firstInstance?: number;
 }
 
 /** Runs the batch over the instances (one worker per instance); stops early when the signal aborts. */
@@ -233,9 +235,14 @@ export async function runBatch(
         if (next.done) break;
         manifest.push(await handle(instance, next.value));
       }
-      await output.put(dest.bucket, `${dest.key}infer-result-${index}.manifest`, manifest.length > 0 ? `${manifest.join('\n')}\n` : '', {
-        contentType: 'text/plain',
-      });
+      await output.put(
+        dest.bucket,
+        `${dest.key}infer-result-${(io.firstInstance ?? 0) + index}.manifest`,
+        manifest.length > 0 ? `${manifest.join('\n')}\n` : '',
+        {
+          contentType: 'text/plain',
+        },
+      );
     }),
   );
   return counts;

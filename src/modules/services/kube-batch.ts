@@ -10,9 +10,11 @@ import type { V1Container, V1Pod } from '@kubernetes/client-node';
 import { parseSourceLocation, type DeployableModel } from '#src/modules/models/index.ts';
 import { batchObjects } from '#src/runtime/kubernetes/batch-manifest.ts';
 import type { MappedStatus } from '#src/runtime/kubernetes/job-status.ts';
+import { JobWaiter } from '#src/runtime/kubernetes/job-waiter.ts';
 import { imageVersionObjects } from '#src/runtime/kubernetes/image-service-manifest.ts';
 import { MODEL_CONTAINER, MODEL_DIR, MODEL_SERVER_PORT, serviceVersionObjects } from '#src/runtime/kubernetes/service-manifest.ts';
 import { TASK_CONTAINER, TASK_DIR, taskObjectName } from '#src/runtime/kubernetes/task-manifest.ts';
+import { COMPLETION_INDEX_ANNOTATION } from '#src/runtime/kubernetes/training-job-manifest.ts';
 import { taskStagingSecretName, type TaskJobClient } from '#src/runtime/kubernetes/task-objects.ts';
 import { stagingSecretOf, type StagingPlan, type StoreCredential } from '#src/runtime/kubernetes/training-job-staging.ts';
 import type { TrainingJobWatch } from '#src/runtime/kubernetes/training-job-watch.ts';
@@ -22,13 +24,14 @@ import type { ObjectPath } from '#src/storage/obs-path.ts';
 import type { ObjectStore } from '#src/storage/object-store.ts';
 import { batchPaths, type BatchConfig, type BatchCounts } from './batch-service.ts';
 import {
-  BATCH_COUNTS_FILE,
+  batchCountsFile,
   BATCH_FILES_DIR,
   BATCH_JOB_FILE,
   BATCH_OUT_DIR,
   BATCH_RESULTS_DIR,
   batchPlaceDir,
   batchPlaces,
+  batchShard,
   type StagedBatch,
   type StagedCounts,
 } from './batch-staged.ts';
@@ -107,7 +110,10 @@ export interface KubeBatchRun {
   detached(): boolean;
 }
 
-/** A run of Atelier's command beside the model server in a Job of one pod: a batch run, or a pre-labeling run. */
+/**
+ * A run of Atelier's command beside the model server in a Job: a batch run (one pod per instance, each over its shard
+ * of the files), or a pre-labeling run (one pod).
+ */
 export interface ModelJob {
   /** The service's or task's id: the Job's name and labels. */
   id: string;
@@ -119,12 +125,14 @@ export interface ModelJob {
   instance: { specification: string; custom_spec?: CustomSpec; envs: Record<string, string> };
   /** Where the job file, the list of staged files and the result file pass through. */
   stage: ObjectPath;
-  /** The job file and the files the pod needs; made only when no Job of an earlier run exists. */
+  /** Pods, each with its own model server and its shard of `files` (by its completion index); 1 when absent. */
+  shards?: number;
+  /** The job file and the files the pods need; made only when no Job of an earlier run exists. */
   prepare(): Promise<{ job: unknown; files: ObjectPath[] }>;
   /** Folders the command writes below DIR/out/<bucket>/<key>, uploaded to the same place once it succeeded. */
   outputs: ObjectPath[];
-  /** The file the command leaves in DIR/results/. */
-  resultFile: string;
+  /** The file each pod's command leaves in DIR/results/, by its shard. */
+  resultFile: (shard: number) => string;
   /** The pod's place in a dedicated pool (its nodes and PriorityClass); none in the cluster at large. */
   placement?: { nodeSelector: Record<string, string>; priorityClassName: string };
   /** Called once, when the pod runs (or, at the latest, when it has ended). */
@@ -135,38 +143,35 @@ export interface ModelJob {
   detached(): boolean | Promise<boolean>;
 }
 
-interface Waiter {
-  seen: boolean;
-  settled: boolean;
-  /** The run's start as recorded once its pod runs. */
-  started: Promise<void> | undefined;
-  start: () => Promise<void>;
-  resolve: () => void;
-  reject: (err: Error) => void;
+/** What a run's files list keeps beside its job file, for a restarted server to stage the same plan. */
+interface StagedList {
+  files: ObjectPath[];
+  shards: number;
 }
 
 /** The folder a run's job file and counts pass through: in the output bucket, apart from the results. */
 export const batchStagingFolder = (serviceId: string, dest: ObjectPath): ObjectPath => ({ bucket: dest.bucket, key: `.atelier-staging/batch/${serviceId}/` });
 
 export class KubeBatch {
-  private readonly waiters = new Map<string, Waiter>();
-  private readonly watch: TrainingJobWatch;
-  private watching: Promise<void> | undefined;
+  private readonly jobs: JobWaiter;
 
   constructor(
     private readonly kube: KubeBatchParts,
     private readonly objects: ObjectStore,
     private readonly log: Logger,
   ) {
-    this.watch = kube.watch((id, status) => this.onStatus(id, status));
+    this.jobs = new JobWaiter(kube.watch, kube.client, 'batch', TASK_CONTAINER, (id, err) =>
+      this.log.warn({ err, job: id }, 'recording a model run as running failed'),
+    );
   }
 
   /** Runs the batch on the cluster; its counts, or undefined when it was stopped or left to the next server. */
   async run(r: KubeBatchRun): Promise<BatchCounts | undefined> {
     const { dest } = batchPaths(r.config);
-    const text = await this.runJob({
+    const texts = await this.runJob({
       id: r.serviceId,
       type: 'batch',
+      shards: r.config.instance_count,
       projectId: r.projectId,
       model: r.model,
       instance: r.config,
@@ -177,40 +182,44 @@ export class KubeBatch {
         return { job, files: job.files.filter((f) => allowed.has(f.bucket)) };
       },
       outputs: [dest],
-      resultFile: BATCH_COUNTS_FILE,
+      resultFile: batchCountsFile,
       ...(r.placement ? { placement: r.placement } : {}),
       running: r.running,
       event: r.event,
       signal: r.signal,
       detached: r.detached,
     });
-    return text === undefined ? undefined : (JSON.parse(text) as StagedCounts).counts;
+    if (texts === undefined) return undefined;
+    const sum: BatchCounts = { total: 0, succeeded: 0, failed: 0, forbidden: 0 };
+    for (const { counts: c } of texts.map((t) => JSON.parse(t) as StagedCounts))
+      for (const k of ['total', 'succeeded', 'failed', 'forbidden'] as const) sum[k] += c[k];
+    return sum;
   }
 
   /**
-   * Runs Atelier's command `<type> run /task 8080` in a Job of one pod beside the model server, over the job file and
-   * the files staged for it; the text of the result file it wrote, or undefined when stopped or left to the next server.
+   * Runs Atelier's command `<type> run /task 8080` in a Job beside the model server, in each of its pods over the job
+   * file and the files staged for that pod; the texts of the result files they wrote (by shard), or undefined when
+   * stopped or left to the next server.
    */
-  async runJob(j: ModelJob): Promise<string | undefined> {
+  async runJob(j: ModelJob): Promise<string[] | undefined> {
     if (!this.kube.credential) throw new Error('the kubernetes executor needs an S3-compatible object store its pods can reach (--object-store s3)');
-    this.watching ??= this.watch.start();
-    await this.watching;
+    await this.jobs.start();
     const { id, stage: at } = j;
-    let files: ObjectPath[];
+    let staged: StagedList;
     if (await this.kube.client.jobExists(id)) {
-      files = JSON.parse(await this.objects.readText(at.bucket, `${at.key}${FILES_LIST}`, MAX_JSON_BYTES)) as ObjectPath[];
+      // the run goes on as it was made: its files and its number of pods
+      const kept = JSON.parse(await this.objects.readText(at.bucket, `${at.key}${FILES_LIST}`, MAX_JSON_BYTES)) as StagedList | ObjectPath[];
+      staged = Array.isArray(kept) ? { files: kept, shards: 1 } : kept;
       j.event('normal', `following the Job ${taskObjectName(id)} of the run under way before Atelier restarted`);
     } else {
       const prepared = await j.prepare();
-      files = prepared.files;
+      staged = { files: prepared.files, shards: Math.max(1, j.shards ?? 1) };
       await this.objects.deletePrefix(at.bucket, at.key);
       await this.objects.put(at.bucket, `${at.key}${BATCH_JOB_FILE}`, JSON.stringify(prepared.job));
-      await this.objects.put(at.bucket, `${at.key}${FILES_LIST}`, JSON.stringify(files));
+      await this.objects.put(at.bucket, `${at.key}${FILES_LIST}`, JSON.stringify(staged));
     }
-    let waiter: Waiter | undefined;
-    const ended = new Promise<void>((resolve, reject) =>
-      this.waiters.set(id, (waiter = { seen: false, settled: false, started: undefined, start: () => j.running(), resolve, reject })),
-    );
+    const { shards } = staged;
+    const { ended, ranOnce } = this.jobs.wait(id, { pods: shards, onRunning: () => j.running() });
     const onAbort = (): void => void this.aborted(j);
     j.signal.addEventListener('abort', onAbort, { once: true });
     if (j.signal.aborted) onAbort();
@@ -229,28 +238,29 @@ export class KubeBatch {
         share: BATCH_DRIVER_SHARE,
         ...(j.placement ?? {}),
         server: server.container,
+        ...(j.shards !== undefined ? { shards } : {}),
       });
       const secret = stagingSecretOf(
         taskStagingSecretName(id),
         this.kube.namespace,
         objects.job.metadata?.labels ?? {},
-        this.planOf(j, files, server.modelFolder),
+        this.planOf(j, staged, server.modelFolder),
         this.kube.credential,
       );
       const made = await this.kube.client.apply({ ...objects, secret });
       if (made === 'created')
         j.event(
           'normal',
-          `[${j.model.name} ${j.model.version}] created Job ${taskObjectName(id)} (model server image ${server.container.image ?? ''}) in namespace ${this.kube.namespace}`,
+          `[${j.model.name} ${j.model.version}] created Job ${taskObjectName(id)} of ${shards} pod(s), each with a model server (image ${server.container.image ?? ''}), in namespace ${this.kube.namespace}`,
         );
-      if (this.waiters.get(id)?.settled === false) this.watch.follow(id, 1);
-      // A sidecar that cannot start leaves the Job's own status as it was: its pod is looked at in the watch's cache.
+      this.jobs.follow(id);
+      // A sidecar that cannot start leaves the Job's own status as it was: its pods are looked at in the watch's cache.
       const checker = setInterval(() => this.checkServer(id), SERVER_CHECK_MS);
       await ended.finally(() => clearInterval(checker));
       // a pod that ended before the watch saw it run still started the run
-      await (waiter!.started ??= waiter!.start());
+      await ranOnce();
     } catch (e) {
-      this.settle(id, e instanceof Error ? e : new Error(String(e)));
+      this.jobs.settle(id, e instanceof Error ? e : new Error(String(e)));
       if (j.signal.aborted) return undefined;
       await this.kube.client.remove(id).catch(() => false);
       await this.objects.deletePrefix(at.bucket, at.key).catch(() => 0);
@@ -258,20 +268,22 @@ export class KubeBatch {
     } finally {
       j.signal.removeEventListener('abort', onAbort);
     }
-    const text = await this.objects.readText(at.bucket, `${at.key}${BATCH_RESULTS_DIR}/${j.resultFile}`, MAX_JSON_BYTES);
+    const texts: string[] = [];
+    for (let shard = 0; shard < shards; shard++)
+      texts.push(await this.objects.readText(at.bucket, `${at.key}${BATCH_RESULTS_DIR}/${j.resultFile(shard)}`, MAX_JSON_BYTES));
     await this.kube.client.remove(id);
     await this.objects.deletePrefix(at.bucket, at.key);
-    return text;
+    return texts;
   }
 
   /** Deletes the Jobs of batch runs no longer under way (their service gone, stopped or ended); returns their ids. */
   async removeOrphans(isActive: (serviceId: string) => Promise<boolean>, type: ModelJob['type'] = 'batch'): Promise<string[]> {
-    return this.kube.client.removeOrphans(type, async (id) => this.waiters.has(id) || (await isActive(id)));
+    return this.kube.client.removeOrphans(type, async (id) => this.jobs.has(id) || (await isActive(id)));
   }
 
   /** Stops watching; runs still waiting end when the runner aborts them, which keeps their Jobs. */
   async close(): Promise<void> {
-    if (this.watching) await this.watch.stop().catch(() => undefined);
+    await this.jobs.close();
   }
 
   private async jobOf(r: KubeBatchRun): Promise<StagedBatch> {
@@ -290,7 +302,7 @@ export class KubeBatch {
       api,
       files,
       readable: [...readable],
-      workers: r.config.instance_count,
+      shards: r.config.instance_count,
       ...(r.predictTimeoutMs !== undefined ? { predictTimeoutMs: r.predictTimeoutMs } : {}),
       // An Image model's image answers its api at the api's own path; Atelier's model server answers at any path.
       target: image && api ? { path: api.url, tls: api.protocol === 'https' } : {},
@@ -330,11 +342,18 @@ export class KubeBatch {
     return { container: objects.deployment.spec!.template.spec!.containers[0]!, modelFolder: { bucket: folder.bucket, key: `${folder.key}model/` } };
   }
 
-  private planOf(j: ModelJob, staged: ObjectPath[], modelFolder: ObjectPath | undefined): StagingPlan {
+  /** The staging plan every pod of the run shares: each downloads the places of its own shard's files. */
+  private planOf(j: ModelJob, staged: StagedList, modelFolder: ObjectPath | undefined): StagingPlan {
     const real = this.kube.realBucket;
     const stage = j.stage;
     const files = posix.join(TASK_DIR, BATCH_FILES_DIR);
-    const places = batchPlaces(staged).map((p, i) => ({ name: `files-${i}`, bucket: real(p.bucket), key: p.key, dir: batchPlaceDir(files, p) }));
+    const place = (p: ObjectPath, name: string) => ({ name, bucket: real(p.bucket), key: p.key, dir: batchPlaceDir(files, p) });
+    const places =
+      staged.shards === 1
+        ? batchPlaces(staged.files).map((p, i) => place(p, `files-${i}`))
+        : Array.from({ length: staged.shards }, (_, shard) =>
+            batchPlaces(batchShard(staged.files, staged.shards, shard)).map((p, i) => ({ ...place(p, `shard-${shard}-files-${i}`), shard })),
+          ).flat();
     const out = posix.join(TASK_DIR, BATCH_OUT_DIR);
     return {
       ...(modelFolder ? { code: { bucket: real(modelFolder.bucket), key: modelFolder.key, dir: MODEL_DIR } } : {}),
@@ -351,57 +370,17 @@ export class KubeBatch {
 
   /** A stop deletes the Job at once; a server that stops leaves it to be adopted. */
   private async aborted(j: ModelJob): Promise<void> {
-    this.settle(j.id, new Error('stopped'));
+    this.jobs.settle(j.id, new Error('stopped'));
     if (await Promise.resolve(j.detached()).catch(() => true)) return;
     await this.kube.client.remove(j.id).catch((err: unknown) => this.log.error({ err, job: j.id }, "removing a model run's Job failed"));
     await this.objects.deletePrefix(j.stage.bucket, j.stage.key).catch(() => 0);
   }
 
-  private settle(id: string, err?: Error): void {
-    const w = this.waiters.get(id);
-    if (!w || w.settled) return;
-    w.settled = true;
-    this.waiters.delete(id);
-    this.watch.unfollow(id);
-    if (err) w.reject(err);
-    else w.resolve();
-  }
-
-  private onStatus(id: string, status: MappedStatus): void {
-    const w = this.waiters.get(id);
-    if (!w) return;
-    if (this.watch.hasJob(id)) w.seen = true;
-    else if (w.seen) return this.settle(id, new Error(`the batch Job ${taskObjectName(id)} was deleted from the cluster`));
-    if (w.started === undefined && status.phase === 'Running')
-      w.started = w.start().catch((err: unknown) => this.log.warn({ err, service: id }, 'recording a batch run as running failed'));
-    if (status.phase === 'Completed') this.settle(id);
-    else if (status.phase === 'Failed') {
-      const reason = status.reason ?? 'its Job failed';
-      void this.logTail(id, TASK_CONTAINER).then((tail) => this.settle(id, new Error(`the batch pod failed: ${reason}${tail ? `: ${tail}` : ''}`)));
-    }
-  }
-
   private checkServer(id: string): void {
-    const w = this.waiters.get(id);
-    if (!w || w.settled) return;
-    const why = this.watch
-      .podsOf(id)
-      .map(serverFailure)
-      .find((x) => x !== undefined);
-    if (!why) return;
-    void this.logTail(id, MODEL_CONTAINER).then((tail) => this.settle(id, new Error(`the batch pod failed: ${why}${tail ? `: ${tail}` : ''}`)));
-  }
-
-  /** The last lines of a container's log (the batch command's, or the model server's), where the cluster serves it. */
-  private async logTail(id: string, container: string): Promise<string> {
-    const time = (p: V1Pod) => new Date(p.metadata?.creationTimestamp ?? 0).getTime();
-    const pod = this.watch.podsOf(id).sort((a, b) => time(b) - time(a))[0]?.metadata?.name;
-    if (!pod) return '';
-    try {
-      const text = await this.kube.client.podLog(pod, container, 4096);
-      return text.split('\n').filter(Boolean).slice(-3).join(' | ');
-    } catch {
-      return '';
-    }
+    const pods = this.jobs.podsOf(id);
+    const failing = pods.findIndex((p) => serverFailure(p) !== undefined);
+    if (failing < 0 || !this.jobs.has(id)) return;
+    const index = Number(pods[failing]!.metadata?.annotations?.[COMPLETION_INDEX_ANNOTATION] ?? 0);
+    this.jobs.fail(id, `the batch pod failed: ${serverFailure(pods[failing]!)!}`, MODEL_CONTAINER, index);
   }
 }

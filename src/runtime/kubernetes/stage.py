@@ -107,7 +107,11 @@ def stage_in(plan_path):
     if plan.get("code"):
         n = _download(store, plan["code"], plan["code"]["dir"])
         print(f"[ModelArts Service Log] staged {n} code file(s) into {plan['code']['dir']}", flush=True)
+    # an input of one shard is for the pod of that completion index alone (a batch run's pods split its files)
+    shard = os.environ.get("JOB_COMPLETION_INDEX", "")
     for i in plan["inputs"]:
+        if "shard" in i and str(i["shard"]) != shard:
+            continue
         os.makedirs(i["dir"], exist_ok=True)
         n = _download(store, i, i["dir"])
         print(f"[ModelArts Service Log] staged {n} file(s) of input {i['name']} into {i['dir']}", flush=True)

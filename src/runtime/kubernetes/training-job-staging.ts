@@ -22,8 +22,8 @@ export interface StoreLocation {
 export interface StagingPlan {
   /** The code folder, downloaded to `dir`; none where the program is in the image (a task's learner). */
   code?: StoreLocation & { dir: string };
-  /** Each input: a folder (key ending in /, or empty) or one object, downloaded into `dir`. */
-  inputs: (StoreLocation & { name: string; dir: string })[];
+  /** Each input: a folder (key ending in /, or empty) or one object, downloaded into `dir`; by the pod of completion index `shard` alone when set. */
+  inputs: (StoreLocation & { name: string; dir: string; shard?: number })[];
   /** Each output folder, uploaded below `key` when the command succeeds. */
   outputs: (StoreLocation & { name: string; dir: string })[];
 }

@@ -1,7 +1,7 @@
 // Batch services through the unchanged API on an Atelier started with --executor kubernetes, against a real API server
-// with the real Job controller (test-kubelet stands in for the kubelet). A run becomes a Job of one pod: Atelier's own
-// image runs `atelier batch run`, the model server runs beside it as a native sidecar. No pod runs here, so the test
-// does what the pod's containers would do, with the plan its Secret holds and against the same object store: stage.py
+// with the real Job controller (test-kubelet stands in for the kubelet). A run becomes an indexed Job of one pod per
+// instance: in each, Atelier's own image runs `atelier batch run` over the pod's shard of the files, and a model server
+// of its own runs beside it as a native sidecar. No pod runs here, so the test does what each pod's containers would do, with the plan its Secret holds and against the same object store: stage.py
 // downloads the job file, the inputs and the model's files, the real model server (images/runtime/serve.py) or a
 // stand-in for an Image model's image listens on a loopback port, the real command (bin/atelier.mjs) runs, stage.py
 // uploads. The run then finishes with the counts Atelier reads back and the result files a local-executor Atelier
@@ -22,6 +22,7 @@ import { workloadDefaults } from '#src/modules/training-jobs/index.ts';
 import { resourceSelector } from '#src/runtime/kubernetes/labels.ts';
 import { MODEL_CONTAINER, MODEL_DIR, MODEL_SERVER_PORT } from '#src/runtime/kubernetes/service-manifest.ts';
 import { LABEL_TASK_TYPE, TASK_CONTAINER, TASK_DIR, taskObjects } from '#src/runtime/kubernetes/task-manifest.ts';
+import { COMPLETION_INDEX_ANNOTATION } from '#src/runtime/kubernetes/training-job-manifest.ts';
 import { TaskJobClient, taskStagingSecretName } from '#src/runtime/kubernetes/task-objects.ts';
 import type { StagingPlan } from '#src/runtime/kubernetes/training-job-staging.ts';
 import { restartedApp, startTestApp, type TestApp } from '../../helpers/app.ts';
@@ -167,6 +168,16 @@ describe('batch services on the kubernetes executor', { skip: kubeTestServerSkip
   const podsOf = async (id: string): Promise<V1Pod[]> => (await core.listNamespacedPod({ namespace: NS, labelSelector: resourceSelector('task', id) })).items;
   const settle = async (id: string, outcome: PodOutcome) =>
     settlePod(core, NS, (await until(`a pod of batch ${id}`, async () => (await podsOf(id))[0])).metadata!.name!, outcome);
+  /** The pod of one shard (completion index) of the run. */
+  const podOf = (id: string, shard: number) =>
+    until(`the pod of shard ${shard} of batch ${id}`, async () =>
+      (await podsOf(id)).find((p) => p.metadata?.annotations?.[COMPLETION_INDEX_ANNOTATION] === String(shard)),
+    );
+  /** Every pod of the run, settled alike. */
+  const settleAll = async (id: string, outcome: PodOutcome) => {
+    const shards = (await theJob(id)).spec!.completions ?? 1;
+    for (let shard = 0; shard < shards; shard++) await settlePod(core, NS, (await podOf(id, shard)).metadata!.name!, outcome);
+  };
   /** Keys and files of the kube Atelier's store (`on` undefined) or the local one's. */
   const keysUnder = async (prefix: string, on?: TestApp) =>
     (await (on?.atelier ?? app).context.objectStore.list(BUCKET, { prefix })).objects.map((o) => o.key).sort();
@@ -189,10 +200,20 @@ describe('batch services on the kubernetes executor', { skip: kubeTestServerSkip
     return JSON.parse(Buffer.from(secret.data!['plan.json']!, 'base64').toString('utf8')) as StagingPlan;
   }
 
-  /** What the pod's containers do: stage-in, the model server (or `server`, standing in for an image), the command. */
-  async function playPod(id: string, imageServer?: number): Promise<void> {
+  /** What each pod's containers do, one pod after the other; the model servers started (one per pod, unless `imageServer`). */
+  async function playPod(id: string, imageServer?: number): Promise<number> {
     const job = await theJob(id);
+    const shards = job.spec!.completions ?? 1;
+    let servers = 0;
+    for (let shard = 0; shard < shards; shard++) if (await playShard(id, job, shard, imageServer)) servers++;
+    return servers;
+  }
+
+  /** What a pod's containers do: stage-in, the model server (or `imageServer`, standing in for an image), the command. */
+  async function playShard(id: string, job: V1Job, shard: number, imageServer?: number): Promise<boolean> {
     const pod = job.spec!.template.spec!;
+    // what the Job controller gives each pod of an indexed Job
+    const env = { ...process.env, JOB_COMPLETION_INDEX: String(shard) };
     const sidecar = pod.initContainers!.find((c) => c.name === MODEL_CONTAINER)!;
     const secret = await core.readNamespacedSecret({ name: taskStagingSecretName(id), namespace: NS });
     const data = (k: string) => Buffer.from(secret.data![k]!, 'base64').toString('utf8');
@@ -205,7 +226,7 @@ describe('batch services on the kubernetes executor', { skip: kubeTestServerSkip
       writeFileSync(join(dir, 'plan.json'), data('plan.json').replaceAll(`"${TASK_DIR}`, `"${task}`).replaceAll(`"${MODEL_DIR}`, `"${model}`));
       writeFileSync(join(dir, 'store.json'), data('store.json'));
       writeFileSync(join(dir, 'stage.py'), data('stage.py'));
-      const staged = await run('python3', [join(dir, 'stage.py'), 'in', join(dir, 'plan.json')]);
+      const staged = await run('python3', [join(dir, 'stage.py'), 'in', join(dir, 'plan.json')], env);
       assert.equal(staged.status, 0, staged.stderr);
       let port = imageServer;
       if (port === undefined) {
@@ -215,8 +236,9 @@ describe('batch services on the kubernetes executor', { skip: kubeTestServerSkip
       }
       const command = pod.containers[0]!.command!;
       const program = command.slice(command.indexOf('--') + 1).map((a) => (a === TASK_DIR ? task : a === String(MODEL_SERVER_PORT) ? String(port) : a));
-      const ran = await run('python3', [join(dir, 'stage.py'), 'run', join(dir, 'plan.json'), '--', 'node', BIN, ...program.slice(2)]);
+      const ran = await run('python3', [join(dir, 'stage.py'), 'run', join(dir, 'plan.json'), '--', 'node', BIN, ...program.slice(2)], env);
       assert.equal(ran.status, 0, ran.stderr);
+      return server !== undefined;
     } finally {
       server?.kill('SIGKILL');
       rmSync(dir, { recursive: true, force: true });
@@ -233,12 +255,14 @@ describe('batch services on the kubernetes executor', { skip: kubeTestServerSkip
     mapping_type: 'file' as const,
   });
 
-  it("runs a batch as a Job of Atelier's image beside the model server, with the results and counts the local executor gives", async () => {
+  it("runs a batch as a Job of a pod per instance, Atelier's image beside a model server of its own, with the results and counts the local executor gives", async () => {
     const l = await local.client.services.create({ service_name: 'kbatch-py', infer_type: 'batch', config: [pyConfig(localPyModel, 'py-out')] });
     const localDone = await statusOf(local.client, l.service_id, 'finished');
     const { service_id: id } = await client.services.create({ service_name: 'kbatch-py', infer_type: 'batch', config: [pyConfig(pyModel, 'py-out')] });
     const job = await theJob(id);
     assert.equal(job.metadata?.labels?.[LABEL_TASK_TYPE], 'batch');
+    assert.deepEqual([job.spec?.completionMode, job.spec?.completions, job.spec?.parallelism], ['Indexed', 2, 2], 'instance_count pods, all at once');
+    assert.equal(job.spec?.backoffLimit, 0, 'a pod that fails fails the run');
     const spec = job.spec!.template.spec!;
     const driver = spec.containers[0]!;
     assert.equal(driver.name, TASK_CONTAINER);
@@ -257,11 +281,14 @@ describe('batch services on the kubernetes executor', { skip: kubeTestServerSkip
     assert.deepEqual(plain(policy.spec?.egress?.[1]?.to?.[0]?.ipBlock?.except ?? []), closed);
     const plan = await planOf(id);
     assert.deepEqual(plan.code, { bucket: BUCKET, key: 'models/py/model/', dir: MODEL_DIR });
+    // each pod downloads its shard of the files alone
     assert.deepEqual(
-      plan.inputs.map((i) => [i.name, i.key]),
+      plan.inputs.map((i) => [i.name, i.key, i.shard]),
       [
-        ['job', `.atelier-staging/batch/${id}/job/job.json`],
-        ['files-0', 'py/in/'],
+        ['job', `.atelier-staging/batch/${id}/job/job.json`, undefined],
+        ['shard-0-files-0', 'py/in/long.json', 0],
+        ['shard-1-files-0', 'py/in/short.json', 1],
+        ['shard-1-files-1', 'py/in/sub/notes.txt', 1],
       ],
     );
     assert.deepEqual(
@@ -272,10 +299,15 @@ describe('batch services on the kubernetes executor', { skip: kubeTestServerSkip
       ],
     );
     assert.equal((await client.services.show(id)).status, 'deploying', 'not running before its pod runs');
-    await settle(id, { kind: 'running' });
+    await until('a pod per instance', async () => ((await podsOf(id)).length === 2 ? true : undefined));
+    await settleAll(id, { kind: 'running' });
     await statusOf(client, id, 'running');
-    await playPod(id);
-    await settle(id, { kind: 'exited', code: 0 });
+    assert.equal(await playPod(id), 2, 'a model server per pod');
+    // one pod done is not the run done
+    await settlePod(core, NS, (await podOf(id, 0)).metadata!.name!, { kind: 'exited', code: 0 });
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal((await client.services.show(id)).status, 'running');
+    await settlePod(core, NS, (await podOf(id, 1)).metadata!.name!, { kind: 'exited', code: 0 });
     const done = await statusOf(client, id, 'finished');
     assert.deepEqual([done.invocation_times, done.failed_times], [localDone.invocation_times, localDone.failed_times]);
     assert.deepEqual([done.invocation_times, done.failed_times], [3, 1]);
@@ -286,6 +318,15 @@ describe('batch services on the kubernetes executor', { skip: kubeTestServerSkip
     const sources = async (on?: TestApp) =>
       (await Promise.all(keys.filter((k) => k.endsWith('.manifest')).map((k) => read(k, on)))).join('').split('\n').filter(Boolean).sort();
     assert.deepEqual(await sources(), await sources(local));
+    assert.equal(new Set(await sources()).size, 3, 'each file predicted once');
+    // instance i's manifest lists its shard's files, as local instance i lists those it took
+    const listed = async (key: string) =>
+      (await read(key))
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => (JSON.parse(l) as { source: string }).source);
+    assert.deepEqual(await listed('py-out/infer-result-0.manifest'), [`/${BUCKET}/py/in/long.json`]);
+    assert.deepEqual(await listed('py-out/infer-result-1.manifest'), [`/${BUCKET}/py/in/short.json`, `/${BUCKET}/py/in/sub/notes.txt`]);
     const events = (await client.services.events(id)).events.map((e) => e.event_info);
     assert.ok(
       events.some((e) => e.includes('3 file(s), 2 succeeded, 1 failed')),
@@ -334,13 +375,14 @@ describe('batch services on the kubernetes executor', { skip: kubeTestServerSkip
     await gone(id);
   });
 
-  it('fails the run with the reason the pod gives and removes the Job', async () => {
+  it("fails the run with the reason one shard's pod gives, though the other pod succeeded, and removes the Job", async () => {
     const { service_id: id } = await client.services.create({ service_name: 'kbatch-oom', infer_type: 'batch', config: [pyConfig(pyModel, 'oom-out')] });
     await theJob(id);
-    await settle(id, { kind: 'running' });
-    await settle(id, { kind: 'oom-killed' });
+    await settleAll(id, { kind: 'running' });
+    await settlePod(core, NS, (await podOf(id, 0)).metadata!.name!, { kind: 'exited', code: 0 });
+    await settlePod(core, NS, (await podOf(id, 1)).metadata!.name!, { kind: 'oom-killed' });
     const failed = await statusOf(client, id, 'failed');
-    assert.match(failed.error_msg ?? '', /OOMKilled/);
+    assert.match(failed.error_msg ?? '', /the batch pod worker-1 failed: .*OOMKilled/);
     await gone(id);
     assert.deepEqual(await keysUnder('oom-out/'), [], 'nothing uploaded');
   });
@@ -385,7 +427,7 @@ describe('batch services on the kubernetes executor', { skip: kubeTestServerSkip
   it('a stop deletes the Job and the service ends stopped', async () => {
     const { service_id: id } = await client.services.create({ service_name: 'kbatch-stop', infer_type: 'batch', config: [pyConfig(pyModel, 'stop-out')] });
     await theJob(id);
-    await settle(id, { kind: 'running' });
+    await settleAll(id, { kind: 'running' });
     await statusOf(client, id, 'running');
     await client.services.update(id, { status: 'stopped' });
     await gone(id);
@@ -400,7 +442,7 @@ describe('batch services on the kubernetes executor', { skip: kubeTestServerSkip
       config: [pyConfig(pyModel, 'restart-out')],
     });
     const first = await theJob(id);
-    await settle(id, { kind: 'running' });
+    await settleAll(id, { kind: 'running' });
     await statusOf(client, id, 'running');
     const orphanId = 'orphanxbatch00000001';
     const orphan = taskObjects({
@@ -424,8 +466,8 @@ describe('batch services on the kubernetes executor', { skip: kubeTestServerSkip
     const jobs = await jobsOf(id);
     assert.equal(jobs.length, 1);
     assert.equal(jobs[0]!.metadata!.uid, first.metadata!.uid, 'the same Job, not made again');
-    await playPod(id);
-    await settle(id, { kind: 'exited', code: 0 });
+    assert.equal(await playPod(id), 2);
+    await settleAll(id, { kind: 'exited', code: 0 });
     const done = await statusOf(client, id, 'finished');
     assert.deepEqual([done.invocation_times, done.failed_times], [3, 1]);
     assert.deepEqual(
