@@ -79,8 +79,13 @@ describe('thumbnail sheets (GetSampleSheet)', () => {
     const q = { sample_ids: order().slice(0, 3).join(','), ...TILE };
     const cache = join(t.config.dataDir, 'cache', 'thumbnails');
     const count = () => readdirSync(cache).filter((f) => !f.startsWith('.')).length;
+    // A sheet answers with the previews it made as pixels; their entries are written right after.
+    const settled = async (want: number) => {
+      for (const deadline = Date.now() + 5000; count() < want && Date.now() < deadline;) await new Promise((res) => setTimeout(res, 10));
+      return count();
+    };
     const first = await t.client.samples.sheet(ds.id, q);
-    const entries = count();
+    const entries = await settled(3);
     const again = await t.client.samples.sheet(ds.id, q, first.etag!);
     assert.equal(again.status, 304);
     assert.equal(again.etag, first.etag);
@@ -92,7 +97,7 @@ describe('thumbnail sheets (GetSampleSheet)', () => {
     const bigger = await t.client.samples.sheet(ds.id, { ...q, tile_width: 40, tile_height: 40 });
     assert.equal(bigger.status, 200);
     assert.notEqual(bigger.etag, first.etag);
-    assert.equal(count(), entries + 3);
+    assert.equal(await settled(entries + 3), entries + 3);
     // The single preview URL of a sample (the grid's fallback) is a size of its own too.
     const listed = await t.client.samples.list(ds.id, { limit: 100, preview: true });
     const red = listed.samples.find((s) => s.sample_name === 'red.jpg')!;

@@ -114,6 +114,49 @@ describe('thumbnail cache', () => {
     assert.equal(seen.reads, 2);
   });
 
+  test('a preview made for a sheet comes as its pixels; its entry is written after, and a request meanwhile shares the making', async () => {
+    const { store, seen } = countingStore(image);
+    const folder = join(dir, 'tile');
+    const cache = new ThumbnailCache(folder, store);
+    const resize = { mode: 'fill' as const, width: 24, height: 16 };
+    const version = info('t.jpg', image.length);
+    const tiles = await Promise.all(Array.from({ length: 5 }, () => cache.tile('b', version, resize)));
+    assert.equal(seen.reads, 1);
+    const first = tiles[0]!;
+    assert.ok('pixels' in first, 'a preview made now is handed over as pixels');
+    assert.deepEqual([first.pixels.width, first.pixels.height, first.pixels.data.length], [24, 16, 24 * 16 * 3]);
+    const centre = (8 * 24 + 12) * 3;
+    assert.ok(
+      [10, 120, 200].every((v, k) => Math.abs(first.pixels.data[centre + k]! - v) <= 8),
+      `centre pixel ${[...first.pixels.data.subarray(centre, centre + 3)].join(',')}`,
+    );
+    // The image of the same preview, asked for while its entry may still be encoding: no second making.
+    const jpeg = await cache.get('b', version, resize);
+    assert.equal(seen.reads, 1);
+    assert.equal(jpeg.contentType, 'image/jpeg');
+    assert.deepEqual([(await sharp(jpeg.data).metadata()).width, (await sharp(jpeg.data).metadata()).height], [24, 16]);
+    assert.deepEqual(
+      readdirSync(folder),
+      readdirSync(folder).filter((f) => !f.startsWith('.')),
+    );
+    assert.equal(readdirSync(folder).length, 1);
+    // From then on the cache's image, read from disk.
+    const again = await cache.tile('b', version, resize);
+    assert.ok('thumb' in again && again.thumb.data.equals(jpeg.data));
+    assert.equal(seen.reads, 1);
+  });
+
+  test('a preview with transparency is kept as a PNG, and a sheet is handed that image', async () => {
+    const png = await sharp({ create: { width: 40, height: 30, channels: 4, background: { r: 200, g: 10, b: 10, alpha: 0.5 } } })
+      .png()
+      .toBuffer();
+    const { store } = countingStore(png);
+    const cache = new ThumbnailCache(join(dir, 'alpha'), store);
+    const tile = await cache.tile('b', info('a.png', png.length), { mode: 'fill', width: 20, height: 15 });
+    assert.ok('thumb' in tile && tile.thumb.contentType === 'image/png');
+    assert.equal((await sharp(tile.thumb.data).metadata()).hasAlpha, true);
+  });
+
   test('the source is read as the version head answered', async () => {
     const asked: Array<ObjectInfo | undefined> = [];
     const store = {

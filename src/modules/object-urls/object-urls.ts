@@ -6,12 +6,11 @@ import type { Readable } from 'node:stream';
 import { errors } from '#src/core/errors.ts';
 import type { Clock } from '#src/core/time.ts';
 import { ObjectChangedError, ObjectNotFoundError, type ByteRange, type ObjectInfo, type ObjectStore } from '#src/storage/object-store.ts';
-import type { Resize } from './image-process.ts';
 import { checkObjectKey, parseObsPath, type ObjectPath } from '#src/storage/obs-path.ts';
 import { objectUrlErrors } from './errors.ts';
 import { parseImageProcess } from './image-process.ts';
 import { SheetMaker, type Sheet, type TileSize } from './sheets.ts';
-import type { Thumbnail, ThumbnailCache } from './thumbnails.ts';
+import type { ThumbnailCache } from './thumbnails.ts';
 import { expiryOf, type UrlSigner } from './url-signer.ts';
 
 /** The path every object URL starts with. */
@@ -59,7 +58,7 @@ export class ObjectUrls {
     private readonly store: ObjectStore,
     private readonly thumbnails: ThumbnailCache,
   ) {
-    this.sheets = new SheetMaker(store, (bucket, info, resize) => this.thumbnailOf(bucket, info, resize));
+    this.sheets = new SheetMaker(store, (bucket, info, resize) => this.newest(bucket, info, (v) => this.thumbnails.tile(bucket, v, resize)));
   }
 
   /**
@@ -88,15 +87,15 @@ export class ObjectUrls {
     return this.url(origin, parseObsPath(source, 'source'), process);
   }
 
-  /** The thumbnail of the object head answered; when it was replaced before its source was read, of the new one. */
-  private async thumbnailOf(bucket: string, info: ObjectInfo, resize: Resize): Promise<{ thumb: Thumbnail; shown: ObjectInfo }> {
+  /** `take` of the object version head answered; when it was replaced before its source was read, of the new one. */
+  private async newest<T>(bucket: string, info: ObjectInfo, take: (version: ObjectInfo) => Promise<T>): Promise<{ thumb: T; shown: ObjectInfo }> {
     try {
-      return { thumb: await this.thumbnails.get(bucket, info, resize), shown: info };
+      return { thumb: await take(info), shown: info };
     } catch (e) {
       if (!(e instanceof ObjectChangedError)) throw e;
       const now = await this.store.head(bucket, info.key);
       if (!now) throw new ObjectNotFoundError(bucket, info.key);
-      return { thumb: await this.thumbnails.get(bucket, now, resize), shown: now };
+      return { thumb: await take(now), shown: now };
     }
   }
 
@@ -120,7 +119,8 @@ export class ObjectUrls {
     };
 
     if (process) {
-      const { thumb, shown } = await this.thumbnailOf(req.bucket, info, parseImageProcess(process, 'query.x-image-process'));
+      const resize = parseImageProcess(process, 'query.x-image-process');
+      const { thumb, shown } = await this.newest(req.bucket, info, (v) => this.thumbnails.get(req.bucket, v, resize));
       const etag = `"${shown.etag}-${Buffer.from(process).toString('base64url')}"`;
       if (req.ifNoneMatch === etag) return { status: 304, headers: { ...common, etag } };
       return { status: 200, headers: { ...common, etag, 'content-type': thumb.contentType, 'content-length': String(thumb.data.length) }, body: thumb.data };

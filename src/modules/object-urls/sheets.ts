@@ -1,14 +1,15 @@
 // Thumbnail sheets: the thumbnails of up to MAX_SHEET_TILES objects laid out in one image, so a page of
 // the console's grid costs one request and one decode instead of one per cell. Each tile is the
 // object's thumbnail of the tile's size from the thumbnail cache (made at most once per size, in one
-// pass from the source); the sheet itself is composed on each request the browser's cache does not
-// answer (its ETag names every object's version, so a replaced object changes it).
+// pass from the source; one made for this sheet comes as pixels, so it is not decoded again); the
+// sheet itself is composed on each request the browser's cache does not answer (its ETag names every
+// object's version, so a replaced object changes it).
 import { createHash } from 'node:crypto';
 import sharp from 'sharp';
 import type { ObjectInfo, ObjectStore } from '#src/storage/object-store.ts';
 import type { ObjectPath } from '#src/storage/obs-path.ts';
 import type { Resize } from './image-process.ts';
-import type { Thumbnail } from './thumbnails.ts';
+import type { PreviewTile } from './thumbnails.ts';
 
 export const MAX_SHEET_TILES = 100;
 /** Tiles per row of a sheet. */
@@ -31,7 +32,7 @@ export interface Sheet {
 }
 
 /** What the sheets need of ObjectUrls: the preview of an object version (of the newer one when it was replaced). */
-export type PreviewOf = (bucket: string, info: ObjectInfo, resize: Resize) => Promise<{ thumb: Thumbnail; shown: ObjectInfo }>;
+export type PreviewOf = (bucket: string, info: ObjectInfo, resize: Resize) => Promise<{ thumb: PreviewTile; shown: ObjectInfo }>;
 
 const versionOf = (p: ObjectPath, info: ObjectInfo): string => [p.bucket, p.key, info.etag, info.size, info.lastModified.getTime()].join('\n');
 
@@ -66,14 +67,22 @@ export class SheetMaker {
         if (!info) return undefined;
         try {
           const { thumb, shown } = await this.previewOf(tiles[i]!.bucket, info, resize);
-          // The thumbnail has the tile's size already (m_fill); a PNG's transparency goes on the background.
-          const pixels = await sharp(thumb.data)
+          const version = versionOf(tiles[i]!, shown);
+          // A preview just made has the tile's size already (m_fill).
+          if ('pixels' in thumb && thumb.pixels.width === tile.width && thumb.pixels.height === tile.height) return { pixels: thumb.pixels.data, version };
+          // From the cache, or another size: decoded; a PNG's transparency goes on the background.
+          const image =
+            'pixels' in thumb
+              ? sharp(thumb.pixels.data, { raw: { width: thumb.pixels.width, height: thumb.pixels.height, channels: 3 } })
+              : sharp(thumb.thumb.data);
+          const pixels = await image
             .flatten({ background: BACKGROUND })
             .resize(tile.width, tile.height, { fit: 'cover' })
             .removeAlpha()
+            .toColourspace('srgb')
             .raw()
             .toBuffer();
-          return { pixels, version: versionOf(tiles[i]!, shown) };
+          return { pixels, version };
         } catch {
           // Not an image, gone since its head, unreadable: the cell shows its single preview URL instead.
           return undefined;

@@ -7,6 +7,9 @@
 // 2 x MAX_JOBS makings are under way, which bounds the sources held in memory. The source is read as
 // the version head answered (no second head), and small entries are looked up and written without
 // libuv's thread pool, whose trips each wait for a turn of a busy event loop (see storage/fs-io.ts).
+// An opaque preview is resized to pixels first: a thumbnail sheet takes them as they are, and when
+// only sheets asked for it the JPEG of its entry is encoded once no resize waits for the CPU, so a
+// sheet's answer waits on resizes only. Until its entry is written, later requests share the making.
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
@@ -34,29 +37,51 @@ export interface Thumbnail {
   contentType: 'image/jpeg' | 'image/png';
 }
 
+/** A preview's decoded pixels: 8-bit sRGB, 3 channels a pixel, row after row. */
+export interface Pixels {
+  data: Buffer;
+  width: number;
+  height: number;
+}
+
+/** A preview as a sheet takes it: the pixels of one just made, or the image of the cache. */
+export type PreviewTile = { pixels: Pixels } | { thumb: Thumbnail };
+
+interface Making {
+  /** Absent for a preview with transparency (kept as a PNG). */
+  pixels?: Pixels;
+  /** The entry's image; it is on disk (or could not be written) once this settles. */
+  thumb: Promise<Thumbnail>;
+}
+
+/** Encodes of entries that wait for an idle CPU at most; past this, one waits its turn as a resize does (bounds the pixels held). */
+const MAX_DEFERRED = 256;
+
 const typeOf = (data: Buffer): Thumbnail['contentType'] => (data[0] === 0x89 && data[1] === 0x50 ? 'image/png' : 'image/jpeg');
 
-/** At most `size` tasks run at once; the others wait their turn, in order. */
+/** At most `size` tasks run at once; the others wait their turn, in order, the idle ones after all the others. */
 class Gate {
   private readonly waiting: Array<() => void> = [];
+  private readonly idle: Array<() => void> = [];
   private running = 0;
 
   constructor(private readonly size: number) {}
 
-  async run<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.running >= this.size) await new Promise<void>((resolve) => this.waiting.push(resolve));
+  async run<T>(fn: () => Promise<T>, idle = false): Promise<T> {
+    if (this.running >= this.size) await new Promise<void>((resolve) => (idle ? this.idle : this.waiting).push(resolve));
     else this.running++;
     try {
       return await fn();
     } finally {
-      const next = this.waiting.shift();
+      const next = this.waiting.shift() ?? this.idle.shift();
       if (next) next();
       else this.running--;
     }
   }
 }
 
-async function resized(source: Buffer, resize: Resize): Promise<Thumbnail> {
+/** The resized image: an opaque one as pixels (encoded by `encoded`), one with transparency as its PNG. */
+async function resized(source: Buffer, resize: Resize): Promise<{ pixels: Pixels } | { thumb: Thumbnail }> {
   const image = sharp(source, { limitInputPixels: MAX_SOURCE_PIXELS, failOn: 'error' });
   // A JPEG has no alpha channel: no need to read its header before resizing (one pass less per preview).
   const jpeg = source[0] === 0xff && source[1] === 0xd8 && source[2] === 0xff;
@@ -68,17 +93,27 @@ async function resized(source: Buffer, resize: Resize): Promise<Thumbnail> {
     fit: fit[resize.mode],
     withoutEnlargement: resize.mode === 'lfit' || resize.mode === 'mfit',
   });
-  return alpha
-    ? { data: await out.png({ compressionLevel: 6 }).toBuffer(), contentType: 'image/png' }
-    : { data: await out.jpeg({ quality: 80 }).toBuffer(), contentType: 'image/jpeg' };
+  if (alpha) return { thumb: { data: await out.png({ compressionLevel: 6 }).toBuffer(), contentType: 'image/png' } };
+  const { data, info } = await out.toColourspace('srgb').removeAlpha().raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+  if (info.channels !== 3) throw new Error(`${info.channels} channels after conversion to sRGB`);
+  return { pixels: { data, width: info.width, height: info.height } };
 }
 
+const encoded = async (p: Pixels): Promise<Thumbnail> => ({
+  data: await sharp(p.data, { raw: { width: p.width, height: p.height, channels: 3 } })
+    .jpeg({ quality: 80 })
+    .toBuffer(),
+  contentType: 'image/jpeg',
+});
+
 export class ThumbnailCache {
-  private readonly making = new Map<string, Promise<Thumbnail>>();
-  /** Makings in progress (a source read, resized and written); bounds the sources held in memory. */
+  private readonly making = new Map<string, Promise<Making>>();
+  /** Makings in progress (a source read and resized); bounds the sources held in memory. */
   private readonly jobs = new Gate(2 * MAX_JOBS);
-  /** Resizes running: the CPU-bound part. */
+  /** Resizes and encodes running: the CPU-bound part. */
   private readonly cpu = new Gate(MAX_JOBS);
+  /** Entry encodes waiting for an idle CPU. */
+  private deferred = 0;
   /** Bytes in the cache folder, once counted (lazily, on the first write). */
   private bytes: number | undefined;
   /** The budget's bookkeeping after writes, one at a time. */
@@ -92,20 +127,38 @@ export class ThumbnailCache {
 
   /** The resized image of the object `info` (head's answer) in `bucket`. */
   async get(bucket: string, info: ObjectInfo, resize: Resize): Promise<Thumbnail> {
+    const found = await this.lookup(bucket, info, resize, false);
+    return 'cached' in found ? found.cached : found.making.thumb;
+  }
+
+  /** The same preview for a sheet: the pixels when it is made now, without waiting for its entry's encode. */
+  async tile(bucket: string, info: ObjectInfo, resize: Resize): Promise<PreviewTile> {
+    const found = await this.lookup(bucket, info, resize, true);
+    if ('cached' in found) return { thumb: found.cached };
+    return found.making.pixels ? { pixels: found.making.pixels } : { thumb: await found.making.thumb };
+  }
+
+  private async lookup(bucket: string, info: ObjectInfo, resize: Resize, forSheet: boolean): Promise<{ cached: Thumbnail } | { making: Making }> {
     const name = createHash('sha256')
       .update([bucket, info.key, info.etag, info.size, info.lastModified.getTime(), resizeKey(resize)].join('\n'))
       .digest('hex');
     const file = join(this.dir, name);
     const inFlight = this.making.get(name);
-    if (inFlight) return inFlight;
+    if (inFlight) return { making: await inFlight };
     const cached = await this.read(file);
-    if (cached) return cached;
+    if (cached) return { cached };
     let job = this.making.get(name);
     if (!job) {
-      job = this.jobs.run(() => this.make(bucket, info, resize, file)).finally(() => this.making.delete(name));
+      job = this.jobs.run(() => this.make(bucket, info, resize, file, forSheet));
       this.making.set(name, job);
+      // Shared until the entry is written (or failed), so no request meanwhile makes it again.
+      void job
+        .then((m) => m.thumb)
+        .catch(() => undefined)
+        .finally(() => this.making.delete(name))
+        .catch(() => undefined);
     }
-    return job;
+    return { making: await job };
   }
 
   /** A cache entry, when there is one: whole (written by rename), usually small enough to read without the thread pool. */
@@ -120,19 +173,37 @@ export class ThumbnailCache {
     }
   }
 
-  private async make(bucket: string, info: ObjectInfo, resize: Resize, file: string): Promise<Thumbnail> {
+  private async make(bucket: string, info: ObjectInfo, resize: Resize, file: string, forSheet: boolean): Promise<Making> {
     if (info.size > MAX_SOURCE_BYTES) throw objectUrlErrors.unreadableSample(`/${bucket}/${info.key}: ${info.size} bytes is too large to make a preview of`);
     // The version head answered, read without heading it again (ObjectChangedError when it was replaced since).
     const source = await this.store.readBuffer(bucket, info.key, MAX_SOURCE_BYTES, info);
-    let thumb: Thumbnail;
+    let made: Awaited<ReturnType<typeof resized>>;
     try {
-      thumb = await this.cpu.run(() => resized(source, resize));
+      made = await this.cpu.run(() => resized(source, resize));
     } catch (e) {
       throw objectUrlErrors.unreadableSample(`/${bucket}/${info.key} is not an image a preview can be made of: ${e instanceof Error ? e.message : String(e)}`);
     }
     // A failed write only means the next request makes it again.
-    await this.keep(file, thumb.data).catch(() => undefined);
-    return thumb;
+    if ('thumb' in made) {
+      await this.keep(file, made.thumb.data).catch(() => undefined);
+      return { thumb: Promise.resolve(made.thumb) };
+    }
+    const { pixels } = made;
+    const idle = forSheet && this.deferred < MAX_DEFERRED;
+    if (idle) this.deferred++;
+    const thumb = this.cpu
+      .run(() => encoded(pixels), idle)
+      .finally(() => {
+        if (idle) this.deferred--;
+      })
+      .then(async (t) => {
+        await this.keep(file, t.data).catch(() => undefined);
+        return t;
+      });
+    // A sheet does not wait for it: a failure here is only the next request's making again.
+    void thumb.catch(() => undefined);
+    if (!forSheet) await thumb;
+    return { pixels, thumb };
   }
 
   /**
