@@ -200,14 +200,12 @@ describe('an Image model from an image reference, its apis called with their own
 
   it('once the service is gone the model is deleted: there is no package to remove', async () => {
     await client.services.delete(id);
-    await until('the Deployment gone', async () =>
-      (await apps.readNamespacedDeployment({ name: serviceVersionName(id, modelId), namespace: NS }).then(
-        () => false,
+    const gone = () =>
+      apps.readNamespacedDeployment({ name: serviceVersionName(id, modelId), namespace: NS }).then(
+        () => undefined,
         () => true,
-      ))
-        ? true
-        : undefined,
-    );
+      );
+    await until('the Deployment gone', gone);
     const out = await client.models.delete(modelId);
     assert.deepEqual(out, { delete_success_list: [modelId], delete_failed_list: [] });
     await assert.rejects(client.models.show(modelId), apiFailure(404, 'ModelArts.3001'));
