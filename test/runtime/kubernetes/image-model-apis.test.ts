@@ -162,6 +162,9 @@ describe('an Image model from an image reference, its apis called with their own
     const got = await client.services.predict<Echo>(id, { method: 'GET', path: '/items', query: { shelf: 'top', n: 2 } });
     // The client sends the query in the signature's (sorted) order; it reaches the image as sent.
     assert.deepEqual(got, { method: 'GET', url: '/items?n=2&shelf=top', contentType: null, body: '' });
+    // HEAD is the GET api's answer without its body.
+    const head = await client.http.raw('HEAD', '/v1/infers/{service_id}/items', { params: { service_id: id } });
+    assert.deepEqual([head.status, head.text], [200, '']);
     const root = await client.services.predict<Echo>(id, { method: 'GET' });
     assert.deepEqual([root.method, root.url], ['GET', '/']);
     const deleted = await client.services.predict<Echo>(id, { method: 'DELETE', path: 'items', query: { id: '7' } });

@@ -21,7 +21,8 @@ export function gatewayRoutes(app: FastifyInstance, { gateway }: Pick<ServiceRou
     const contentType = String(req.headers['content-type'] ?? 'application/json');
     const q = req.url.indexOf('?');
     const raw = req.rawBody ?? Buffer.alloc(0);
-    const method = req.method as InferMethod;
+    // Fastify answers HEAD with the GET route's handler, and drops the body it sends.
+    const method = (req.method === 'HEAD' ? 'GET' : req.method) as InferMethod;
     const path = req.params['*'];
     const call = await gateway.admit(principal(req), req.params.service_id, {
       method,
