@@ -67,7 +67,7 @@ describe('metric lines in a log', () => {
       const opened = database && openDatabase(database.url);
       try {
         if (opened) await migrateToLatest(opened.db);
-        const logs: JobLogs = opened ? new DbJobLogs(opened.db) : new FileJobLogs(new JobLayout(dir));
+        const logs: JobLogs = opened ? new DbJobLogs(opened) : new FileJobLogs(new JobLayout(dir));
         const reader = new LogMetricsReader(logs);
         assert.deepEqual(await reader.read('missing', 'worker-0'), []);
         const append = (text: string) => logs.append('job', 'worker-0', text);

@@ -1,8 +1,10 @@
 // The kubernetes executor's task logs and metric samples, kept in the shared database so that every replica serves
 // them, whichever one followed the job and whether or not it still runs. Each stream (a task's log, its samples) is a
-// sequence of chunks of at most CHUNK_BYTES, appended in order; a stream stops growing at its cap.
+// sequence of chunks of at most CHUNK_BYTES, appended in order; a small append (a service line, a second's samples) is
+// added to the last chunk while that stays under SMALL_CHUNK_BYTES, so a long job's samples are not a row each. A stream
+// stops growing at its cap.
 import { sql } from 'kysely';
-import type { Db } from '#src/db/database.ts';
+import type { Database, Db } from '#src/db/database.ts';
 import { isUniqueViolation } from '#src/db/driver-errors.ts';
 import { tailOf, type LogTail } from '#src/runtime/local/log-tail.ts';
 import { parseSamples, type JobLogs } from './job-logs.ts';
@@ -12,6 +14,8 @@ import type { MetricSample } from './task-metrics.ts';
 type Stream = TrainingJobLogRow['stream'];
 
 export const CHUNK_BYTES = 256 * 1024;
+/** Appends join the last chunk up to this size (rewriting it); a bigger one is followed by a new chunk. */
+const SMALL_CHUNK_BYTES = 16 * 1024;
 /** A task's log holds at most this much: both its containers' copied logs (16 MiB each) and its service lines. */
 export const LOG_CAP_BYTES = 40 * 1024 * 1024;
 /** A task's samples: about a week of one sample a second. */
@@ -25,7 +29,11 @@ export class DbJobLogs implements JobLogs {
   /** One append at a time per stream in this process; other replicas are told apart by the key on (stream, seq). */
   private readonly appending = new Map<string, Promise<void>>();
 
-  constructor(private readonly db: Db) {}
+  private readonly db: Db;
+
+  constructor(private readonly database: Pick<Database, 'db' | 'dialect'>) {
+    this.db = database.db;
+  }
 
   append(jobId: string, task: string, text: string): Promise<void> {
     return this.appendTo(jobId, task, 'log', Buffer.from(text, 'utf8'), LOG_CAP_BYTES);
@@ -39,12 +47,21 @@ export class DbJobLogs implements JobLogs {
 
   async samples(jobId: string, task: string): Promise<MetricSample[]> {
     const pieces: Buffer[] = [];
-    for await (const piece of this.chunks(jobId, task, 'metrics', 0)) pieces.push(piece);
+    for await (const piece of this.chunks(jobId, task, 'metrics', 0, Number.MAX_SAFE_INTEGER)) pieces.push(piece);
     return parseSamples(Buffer.concat(pieces).toString('utf8'));
   }
 
   async size(jobId: string, task: string): Promise<number> {
-    return (await this.last(jobId, task, 'log'))?.end ?? 0;
+    const row = await this.db
+      .selectFrom('training_job_logs')
+      .select(sql<number>`start_offset + length(data)`.as('end'))
+      .where('job_id', '=', jobId)
+      .where('task', '=', task)
+      .where('stream', '=', 'log')
+      .orderBy('seq', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return row ? Number(row.end) : 0;
   }
 
   async tail(jobId: string, task: string, maxBytes: number): Promise<LogTail> {
@@ -64,8 +81,8 @@ export class DbJobLogs implements JobLogs {
     await this.db.deleteFrom('training_job_logs').where('job_id', '=', jobId).execute();
   }
 
-  /** The stream's bytes from `offset` on, a page of chunks per query. */
-  private async *chunks(jobId: string, task: string, stream: Stream, offset: number): AsyncIterable<Buffer> {
+  /** The stream's bytes from `offset` on, `page` chunks per query. */
+  private async *chunks(jobId: string, task: string, stream: Stream, offset: number, page = PAGE): AsyncIterable<Buffer> {
     let seq = -1;
     for (;;) {
       const rows = await this.db
@@ -77,28 +94,40 @@ export class DbJobLogs implements JobLogs {
         .where('seq', '>', seq)
         .where(sql<number>`start_offset + length(data)`, '>', offset)
         .orderBy('seq')
-        .limit(PAGE)
+        .limit(page)
         .execute();
       for (const row of rows) {
         const data = Buffer.from(row.data);
         yield Number(row.start_offset) < offset ? data.subarray(offset - Number(row.start_offset)) : data;
         seq = row.seq;
       }
-      if (rows.length < PAGE) return;
+      if (rows.length < page) return;
     }
   }
 
-  private async last(jobId: string, task: string, stream: Stream): Promise<{ seq: number; end: number } | undefined> {
-    const row = await this.db
+  /**
+   * The stream's last chunk: where it ends, and its bytes when it is small enough to be added to. On PostgreSQL the row
+   * stays locked until the append's transaction ends (SQLite runs one writing transaction at a time anyway).
+   */
+  private async last(db: Db, jobId: string, task: string, stream: Stream): Promise<{ seq: number; end: number; length: number; small?: Buffer } | undefined> {
+    const row = await db
       .selectFrom('training_job_logs')
-      .select(['seq', sql<number>`start_offset + length(data)`.as('end')])
+      .select([
+        'seq',
+        'start_offset',
+        sql<number>`length(data)`.as('length'),
+        sql<Buffer | null>`case when length(data) < ${SMALL_CHUNK_BYTES} then data end`.as('small'),
+      ])
       .where('job_id', '=', jobId)
       .where('task', '=', task)
       .where('stream', '=', stream)
       .orderBy('seq', 'desc')
       .limit(1)
+      .$if(this.database.dialect === 'postgres', (q) => q.forUpdate())
       .executeTakeFirst();
-    return row && { seq: row.seq, end: Number(row.end) };
+    if (!row) return undefined;
+    const length = Number(row.length);
+    return { seq: row.seq, end: Number(row.start_offset) + length, length, ...(row.small ? { small: Buffer.from(row.small) } : {}) };
   }
 
   private appendTo(jobId: string, task: string, stream: Stream, bytes: Buffer, cap: number): Promise<void> {
@@ -115,30 +144,48 @@ export class DbJobLogs implements JobLogs {
 
   private async insert(jobId: string, task: string, stream: Stream, bytes: Buffer, cap: number): Promise<void> {
     for (let attempt = 1; ; attempt++) {
-      const last = await this.last(jobId, task, stream);
-      const size = last?.end ?? 0;
-      const kept = capped(bytes, size, cap, stream);
-      if (kept.length === 0) return;
-      const rows: TrainingJobLogRow[] = [];
-      for (let at = 0, seq = (last?.seq ?? -1) + 1; at < kept.length; at += CHUNK_BYTES, seq++)
-        rows.push({ job_id: jobId, task, stream, seq, start_offset: size + at, data: kept.subarray(at, at + CHUNK_BYTES) });
       try {
-        await this.db.insertInto('training_job_logs').values(rows).execute();
+        await this.db.transaction().execute((trx) => this.appendOnce(trx, jobId, task, stream, bytes, cap));
         return;
       } catch (e) {
-        // Another replica appended meanwhile: append after it.
+        // Another replica began the stream meanwhile (both made chunk 0, or both read the same last chunk before it
+        // locked it): append after it.
         if (!isUniqueViolation(e) || attempt >= APPEND_TRIES) throw e;
       }
     }
+  }
+
+  private async appendOnce(db: Db, jobId: string, task: string, stream: Stream, bytes: Buffer, cap: number): Promise<void> {
+    const last = await this.last(db, jobId, task, stream);
+    const size = last?.end ?? 0;
+    const kept = capped(bytes, size, cap, stream);
+    if (kept.length === 0) return;
+    if (last?.small && last.length + kept.length <= SMALL_CHUNK_BYTES) {
+      await db
+        .updateTable('training_job_logs')
+        .set({ data: Buffer.concat([last.small, kept]) })
+        .where('job_id', '=', jobId)
+        .where('task', '=', task)
+        .where('stream', '=', stream)
+        .where('seq', '=', last.seq)
+        .execute();
+      return;
+    }
+    const rows: TrainingJobLogRow[] = [];
+    for (let at = 0, seq = (last?.seq ?? -1) + 1; at < kept.length; at += CHUNK_BYTES, seq++)
+      rows.push({ job_id: jobId, task, stream, seq, start_offset: size + at, data: kept.subarray(at, at + CHUNK_BYTES) });
+    await db.insertInto('training_job_logs').values(rows).execute();
   }
 }
 
 /** What of `bytes` fits a stream of `size` bytes under `cap`; a log that reaches its cap ends with a line saying so. */
 function capped(bytes: Buffer, size: number, cap: number, stream: Stream): Buffer {
-  if (size + bytes.length <= cap) return bytes;
-  if (size >= cap) return Buffer.alloc(0);
-  if (stream === 'metrics') return bytes.subarray(0, Math.max(0, bytes.lastIndexOf(10, cap - size - 1) + 1));
+  if (stream === 'metrics') {
+    if (size + bytes.length <= cap) return bytes;
+    return size >= cap ? Buffer.alloc(0) : bytes.subarray(0, bytes.lastIndexOf(10, cap - size - 1) + 1);
+  }
   const note = Buffer.from(`\n[ModelArts Service Log] this log reached its cap of ${cap / 1024 / 1024} MiB: what follows was dropped\n`);
-  const room = cap - size - note.length;
-  return room <= 0 ? Buffer.alloc(0) : Buffer.concat([bytes.subarray(0, room), note]);
+  if (size + bytes.length <= cap - note.length) return bytes;
+  const room = cap - note.length - size;
+  return room < 0 ? Buffer.alloc(0) : Buffer.concat([bytes.subarray(0, room), note]);
 }

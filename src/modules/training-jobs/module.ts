@@ -57,7 +57,7 @@ export function trainingJobsModule(deps: TrainingJobsDeps): FamilyModule & { job
   const store = new TrainingJobStore(deps.database.db);
   const target = deps.config.executor === 'kubernetes' ? kubeTarget(deps.config) : undefined;
   // A local job's processes write their logs on this host; a cluster job's may be served by any replica.
-  const logs: JobLogs = target ? new DbJobLogs(deps.database.db) : new FileJobLogs(new JobLayout(deps.config.dataDir));
+  const logs: JobLogs = target ? new DbJobLogs(deps.database) : new FileJobLogs(new JobLayout(deps.config.dataDir));
   const runner: JobExecutor = target
     ? new KubeJobRunner(
         {
