@@ -11,17 +11,9 @@ import { routeKey, routeTable, send, UnfilledPath, type Route } from './routes.t
 import { assertNoProcessesLeft, deleteNotebooks, harnessEnv, seedAccount, stopRunningJob, type Seeded } from './seed.ts';
 
 // Known findings, each with why, until the fix lands (the lead empties this list).
-const IMAGE_APIS =
-  'only an Image model declares get, put or delete apis, and the harness runs on the local executor, which serves none; test/runtime/kubernetes/image-model-apis.test.ts calls them';
 const KNOWN_SHAPES: Record<string, string> = {};
 const KNOWN_UNCOVERED: Record<string, string> = {
   'BatchDeletePoolNodes uncovered': 'the seeded pool has one slice, which it keeps, and a 2-core host has no room for a second; test/pools releases nodes',
-  'InferServiceGet uncovered': IMAGE_APIS,
-  'InferServicePathGet uncovered': IMAGE_APIS,
-  'InferServicePut uncovered': IMAGE_APIS,
-  'InferServicePathPut uncovered': IMAGE_APIS,
-  'InferServiceDelete uncovered': IMAGE_APIS,
-  'InferServicePathDelete uncovered': IMAGE_APIS,
 };
 
 describe('wire shape: every 2xx answer of every route, as its schema says', () => {
