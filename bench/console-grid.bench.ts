@@ -3,11 +3,13 @@
 //    while Chromium traces; between two console.timeStamp marks, the trace's BeginFrame events (one per
 //    vsync) less its DroppedFrame ones give the frames shown and the time between them (beside them,
 //    the rAF deltas seen in the page). Target: 60 fps,
-//    i.e. >= 95% of frames within 16.7 ms.
+//    i.e. >= 95% of frames within 16.7 ms. The CPU time of the page's main thread and of the display
+//    compositor per frame are printed too: unlike frame times, other processes inflate them little.
 // 2. Thumbnails: the grid jumps to a deep position and stops; the time until every cell in view
 //    shows a loaded image (a decoded tile of its thumbnail sheet, or a loaded single preview), cold
 //    (previews not yet made) and warm. Target: <= 500 ms. GRID_BENCH_JUMP_TRACE=1 adds where the
-//    browser's time went (a trace of each fresh-page jump).
+//    browser's time went (a trace of each fresh-page jump); GRID_BENCH_ALL_COLD=1 makes every round
+//    cold (the preview cache emptied first). The server's sheets and CPU time are printed beside.
 // 3. ListSamples at deep pages (offset 5000 and 9999, limit 100), timed from outside the server.
 // Only the samples in the windows the bench stops at have real files (one small JPEG hard-linked
 // under each name); the others are rows without files. The 1-minute load average is printed.
@@ -188,13 +190,17 @@ interface TraceEvent {
   ph: string;
   ts: number;
   dur?: number;
+  /** The thread's CPU time in the event (dur less the time the thread waited for a core). */
+  tdur?: number;
   pid?: number;
   tid?: number;
-  args?: { data?: { message?: string }; frameSeqId?: number };
+  args?: { data?: { message?: string }; frameSeqId?: number; name?: string };
 }
 
 /** Scrolls the grid for SCROLL_MS from `fromTop`; the frame intervals from the trace and from rAF. */
-async function scrollRun(fromTop: number): Promise<{ trace: number[]; raf: number[]; longTasks: number; busyPerFrame: number; distance: number }> {
+async function scrollRun(
+  fromTop: number,
+): Promise<{ trace: number[]; raf: number[]; longTasks: number; busyPerFrame: number; cpuPerFrame: number; compositorPerFrame: number; distance: number }> {
   await page.evaluate((top) => {
     document.querySelector<HTMLElement>('.sample-scroller')!.scrollTop = top;
   }, fromTop);
@@ -245,7 +251,24 @@ async function scrollRun(fromTop: number): Promise<{ trace: number[]; raf: numbe
   const tasks = events.filter((e) => e.name === 'ThreadControllerImpl::RunTask' && e.ph === 'X' && e.pid === main?.pid && e.tid === main?.tid && inside(e));
   const longTasks = tasks.filter((e) => (e.dur ?? 0) > 50_000).length;
   const busyMs = tasks.reduce((sum, e) => sum + (e.dur ?? 0), 0) / 1000;
-  return { trace, raf: r.raf, longTasks, busyPerFrame: busyMs / Math.max(1, shown.length), distance: r.distance };
+  // The same in CPU time, which the other processes on the machine inflate far less; and the display
+  // compositor's (software compositing: it draws every frame of the view).
+  const cpuMs = tasks.reduce((sum, e) => sum + (e.tdur ?? 0), 0) / 1000;
+  const compositor = events.find((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'VizCompositorThread');
+  const compositorMs =
+    events
+      .filter((e) => e.name === 'ThreadControllerImpl::RunTask' && e.ph === 'X' && e.pid === compositor?.pid && e.tid === compositor?.tid && inside(e))
+      .reduce((sum, e) => sum + (e.tdur ?? 0), 0) / 1000;
+  const frames = Math.max(1, shown.length);
+  return {
+    trace,
+    raf: r.raf,
+    longTasks,
+    busyPerFrame: busyMs / frames,
+    cpuPerFrame: cpuMs / frames,
+    compositorPerFrame: compositorMs / frames,
+    distance: r.distance,
+  };
 }
 
 /** Jumps to grid position `position`; ms from the stop until every cell in view shows a loaded image. */
@@ -316,6 +339,8 @@ async function jumpAndTime(position: number, cols: number): Promise<JumpTime> {
 
 // The server's side of a jump: how long each object URL took to answer inside ObjectUrls.open.
 const served: number[] = [];
+/** When each sheet was composed (start and end, performance.now() of this process). */
+const sheetTimes: Array<[number, number]> = [];
 const open = ObjectUrls.prototype.open;
 ObjectUrls.prototype.open = async function (this: ObjectUrls, ...args: Parameters<ObjectUrls['open']>) {
   const started = performance.now();
@@ -333,8 +358,19 @@ ObjectUrls.prototype.sheet = async function (this: ObjectUrls, ...args: Paramete
     return await sheet.apply(this, args);
   } finally {
     served.push(performance.now() - started);
+    sheetTimes.push([started, performance.now()]);
   }
 };
+
+/** The sheets of a jump on the server: the span from the first one asked to the last answered, and how many were in the making at once. */
+function sheetSpan(): string {
+  if (sheetTimes.length === 0) return 'no sheets';
+  const from = Math.min(...sheetTimes.map(([a]) => a));
+  const to = Math.max(...sheetTimes.map(([, b]) => b));
+  const most = Math.max(...sheetTimes.map(([a]) => sheetTimes.filter(([x, y]) => x <= a && y > a).length));
+  const ends = sheetTimes.map(([, b]) => (b - from).toFixed(0)).join(' ');
+  return `${sheetTimes.length} sheets made in ${(to - from).toFixed(0)} ms from the first asked, at most ${most} at once, answered at ${ends} ms`;
+}
 
 const { cols, height } = await openGrid(page);
 const rows = Math.ceil(BIG / cols);
@@ -355,12 +391,16 @@ const traceAll: number[] = [];
 const rafAll: number[] = [];
 let longTasks = 0;
 const busy: number[] = [];
+const cpu: number[] = [];
+const compositorCpu: number[] = [];
 for (let r = 0; r < ROUNDS; r++) {
   const run = await scrollRun(r === 0 ? 0 : Math.floor((height * r) / ROUNDS / 2));
   traceAll.push(...run.trace);
   rafAll.push(...run.raf);
   longTasks += run.longTasks;
   busy.push(run.busyPerFrame);
+  cpu.push(run.cpuPerFrame);
+  compositorCpu.push(run.compositorPerFrame);
   console.log(
     `  round ${r + 1}: ${fmt(run.distance)} px, ${run.trace.length} frames shown in the trace (p95 ${percentile(run.trace, 95).toFixed(1)} ms), ${run.raf.length} rAF (p95 ${percentile(run.raf, 95).toFixed(1)} ms); ${load()}`,
   );
@@ -374,12 +414,17 @@ line('frame time p95 (rAF)', `${percentile(rafAll, 95).toFixed(1)} ms`, '(refere
 line('main-thread tasks over 50 ms while scrolling', String(longTasks), '0', longTasks === 0);
 const busyMean = busy.reduce((a, b) => a + b, 0) / Math.max(1, busy.length);
 line('main-thread busy time per frame shown (mean of rounds)', `${busyMean.toFixed(1)} ms`, '<= 8 ms', busyMean <= 8);
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+line('main-thread CPU time per frame shown (mean of rounds)', `${mean(cpu).toFixed(1)} ms`, '(reference)', true);
+line('display compositor CPU time per frame shown (mean of rounds)', `${mean(compositorCpu).toFixed(1)} ms`, '(reference)', true);
 
 /**
  * Where a jump's time went in the browser (GRID_BENCH_JUMP_TRACE=1; tracing slows it a little): the
  * summed durations of the trace's image decodes, style and layout, paint and raster, and script.
  */
 const JUMP_TRACE = process.env.GRID_BENCH_JUMP_TRACE === '1';
+/** GRID_BENCH_ALL_COLD=1: every round's first jump to a position is cold (the preview cache is emptied before it). */
+const ALL_COLD = process.env.GRID_BENCH_ALL_COLD === '1';
 function jumpBreakdown(traced: string): string {
   const events = (JSON.parse(traced) as { traceEvents: TraceEvent[] }).traceEvents.filter((e) => e.ph === 'X');
   const sum = (names: string[]) => events.filter((e) => names.includes(e.name)).reduce((n, e) => n + (e.dur ?? 0), 0) / 1000;
@@ -404,11 +449,22 @@ for (let r = 0; r < ROUNDS; r++) {
     // Cold only on the first round; a reload empties the page's cache but not the server's previews.
     await openGrid(page);
     await page.waitForTimeout(300);
-    const cold = r === 0;
+    const cold = r === 0 || ALL_COLD;
+    if (cold && r > 0) {
+      // The browser would otherwise ask for the sheets with their ETags, answered 304 without a preview made.
+      rmSync(join(dataDir, 'cache', 'thumbnails'), { recursive: true, force: true });
+      const cdp = await context.newCDPSession(page);
+      await cdp.send('Network.clearBrowserCache');
+      await cdp.detach();
+    }
     served.length = 0;
+    sheetTimes.length = 0;
+    const cpu0 = process.cpuUsage();
     if (JUMP_TRACE) await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'toplevel'] });
     const first = await jumpAndTime(position, cols);
     const answers = [...served];
+    const serverCpu = process.cpuUsage(cpu0);
+    const span = sheetSpan();
     const breakdown = JUMP_TRACE ? jumpBreakdown((await browser.stopTracing()).toString('utf8')) : undefined;
     line(`${what}, ${cold ? 'cold previews' : 'previews made'}, fresh page (${first.cells} cells)`, `${first.ms.toFixed(0)} ms`, '<= 500 ms', first.ms <= 500);
     console.log(
@@ -416,6 +472,7 @@ for (let r = 0; r < ROUNDS; r++) {
       `queued in the browser before sending max ${first.queuedMax.toFixed(0)} / mean ${first.queuedMean.toFixed(0)} ms;`,
       `server answered ${answers.length}, each in p50 ${percentile(answers, 50).toFixed(1)} / p95 ${percentile(answers, 95).toFixed(1)} ms)`,
     );
+    console.log(`        (server: ${span}; its process used ${((serverCpu.user + serverCpu.system) / 1000).toFixed(0)} ms of CPU from the stop)`);
     if (breakdown) console.log(`        (trace of the jump: ${breakdown})`);
     await jumpAndTime(0, cols);
     const back = await jumpAndTime(position, cols);

@@ -24,6 +24,8 @@ const THUMB_HEIGHT = 120;
 const INSET = 8;
 /** Rows rendered above and below the view. */
 const OVERSCAN = 2;
+/** The rendered rows start and end on multiples of this, so a scroll renders again every few rows rather than every row. */
+const ROW_STEP = 4;
 /** Scrolling is taken to have stopped after this long without a scroll event. */
 const SCROLL_IDLE_MS = 60;
 /** Rows are placed from a base row that moves in steps of this many, so most rows keep their place (and skip rendering) as the range moves. */
@@ -64,9 +66,10 @@ function useBox(node: HTMLDivElement | null): { width: number; height: number } 
 }
 
 interface RowRange {
+  /** The rows rendered: those in view, OVERSCAN more each side, widened to ROW_STEP boundaries. */
   first: number;
   last: number;
-  /** The rows actually in view (first..last adds the overscan). */
+  /** The rows actually in view (while scrolling, as of the last render). */
   viewFirst: number;
   viewLast: number;
 }
@@ -129,7 +132,8 @@ const GridRow = memo(function GridRow(props: {
  * (Chromium near 33.5M px, Firefox near 17.9M px), so past MAX_SCROLL_HEIGHT the scroll range stands
  * for the whole content, scaled: a pixel scrolled moves `scale` pixels of rows. The rows sit in a
  * sticky layer the height of the view and are moved by a transform written on each scroll event;
- * React renders again only when the range of rows changes (or scrolling starts and stops).
+ * while scrolling React renders again only when the rendered rows change (every ROW_STEP rows), and
+ * once when it stops (the rows in view then ask for their data).
  */
 function useRowWindow(scroller: HTMLDivElement | null, slide: RefObject<HTMLDivElement | null>, rows: number, viewHeight: number) {
   const contentHeight = rows * ROW_HEIGHT;
@@ -138,7 +142,9 @@ function useRowWindow(scroller: HTMLDivElement | null, slide: RefObject<HTMLDivE
   const rangeAt = (offset: number): RowRange => {
     const viewFirst = Math.floor(offset / ROW_HEIGHT);
     const viewLast = Math.min(rows - 1, Math.floor((offset + viewHeight) / ROW_HEIGHT));
-    return { first: Math.max(0, viewFirst - OVERSCAN), last: Math.max(-1, Math.min(rows - 1, viewLast + OVERSCAN)), viewFirst, viewLast };
+    const first = Math.max(0, viewFirst - OVERSCAN);
+    const last = Math.max(-1, viewLast + OVERSCAN);
+    return { first: first - (first % ROW_STEP), last: Math.min(rows - 1, last - (last % ROW_STEP) + ROW_STEP - 1), viewFirst, viewLast };
   };
   const [range, setRange] = useState<RowRange>(() => rangeAt(0));
   const [scrolling, setScrolling] = useState(false);
@@ -156,11 +162,10 @@ function useRowWindow(scroller: HTMLDivElement | null, slide: RefObject<HTMLDivE
     offset.current = Math.min(Math.max(0, contentHeight - viewHeight), el.scrollTop * scale);
     const next = rangeAt(offset.current);
     const now = shown.current;
-    if (next.first !== now.first || next.last !== now.last || next.viewFirst !== now.viewFirst || next.viewLast !== now.viewLast) {
-      // At once, so no frame shows the view without its rows.
-      if (scrolled) flushSync(() => setRange(next));
-      else setRange(next);
-    }
+    const rendered = next.first !== now.first || next.last !== now.last;
+    // At once, so no frame shows the view without its rows.
+    if (rendered && scrolled) flushSync(() => setRange(next));
+    else if (rendered || (!scrolled && (next.viewFirst !== now.viewFirst || next.viewLast !== now.viewLast))) setRange(next);
     place();
   };
   useLayoutEffect(place);
@@ -168,12 +173,29 @@ function useRowWindow(scroller: HTMLDivElement | null, slide: RefObject<HTMLDivE
   useEffect(() => {
     const el = scroller;
     if (!el) return;
+    // One timer per scroll, not one per scroll event: it looks again when events came since it was set.
     let idle: ReturnType<typeof setTimeout> | undefined;
+    let lastEvent = 0;
+    let moving = false;
+    const settle = () => {
+      const left = SCROLL_IDLE_MS - (performance.now() - lastEvent);
+      if (left > 1) {
+        idle = setTimeout(settle, left);
+        return;
+      }
+      idle = undefined;
+      moving = false;
+      sync.current(false);
+      setScrolling(false);
+    };
     const onScroll = () => {
+      lastEvent = performance.now();
       sync.current(true);
-      setScrolling(true);
-      clearTimeout(idle);
-      idle = setTimeout(() => setScrolling(false), SCROLL_IDLE_MS);
+      if (!moving) {
+        moving = true;
+        setScrolling(true);
+      }
+      idle ??= setTimeout(settle, SCROLL_IDLE_MS);
     };
     el.addEventListener('scroll', onScroll, { passive: true });
     return () => {
@@ -262,6 +284,8 @@ export function SampleGrid(props: { projectId: string; datasetId: string; filter
   const blockNumbers = Array.from({ length: Math.max(0, Math.floor(range.last / blockRows) - firstBlock + 1) }, (_, i) => firstBlock + i);
   const viewBlocks = blockNumbers.filter((b) => (b + 1) * blockRows - 1 >= range.viewFirst && b * blockRows <= range.viewLast);
   const aroundBlocks = blockNumbers.filter((b) => !viewBlocks.includes(b));
+  /** Blocks of rows rendered only to round the range to ROW_STEP are not asked for (a cached sheet still shows). */
+  const nearView = (b: number) => (b + 1) * blockRows - 1 >= range.viewFirst - OVERSCAN && b * blockRows <= range.viewLast + OVERSCAN;
   const viewPageData = (p: number) => (p === 0 ? head.data : inView[viewList.indexOf(p)]?.data);
   /** The samples of a block's cells, from the pages `pageOf` has (undefined for a cell whose page is not in). */
   const blockSamples = (b: number, pageOf: (p: number) => SamplePage | undefined): Array<Sample | undefined> => {
@@ -288,7 +312,7 @@ export function SampleGrid(props: { projectId: string; datasetId: string; filter
   const aroundSheets = useBlockSheets(
     projectId,
     datasetId,
-    aroundBlocks.map((block) => ({ block, samples: blockSamples(block, pageData), enabled: !scrolling && viewReady && aroundImages })),
+    aroundBlocks.map((block) => ({ block, samples: blockSamples(block, pageData), enabled: !scrolling && viewReady && aroundImages && nearView(block) })),
     tile,
   );
   /** A row's sheet; undefined while it is (or will be) asked for, null when its cells show their own previews. */
