@@ -152,7 +152,14 @@ export async function registerModules(app: FastifyInstance, ctx: AppContext): Pr
   await install(
     app,
     ctx,
-    processorTasksModule({ ...ctx, datasets: datasetDirectory, samples: samples.service, versions: datasets.versions, log: app.log }),
+    processorTasksModule({
+      ...ctx,
+      datasets: datasetDirectory,
+      samples: samples.service,
+      versions: datasets.versions,
+      ...(services.clusterPool ? { clusterPool: services.clusterPool } : {}),
+      log: app.log,
+    }),
     starters,
   );
   await install(
@@ -165,6 +172,7 @@ export async function registerModules(app: FastifyInstance, ctx: AppContext): Pr
       queries: samples.queries,
       models: models.service,
       flavors: services.flavors,
+      ...(services.clusterPool ? { clusterPool: services.clusterPool } : {}),
       log: app.log,
     }),
     starters,

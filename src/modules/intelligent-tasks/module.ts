@@ -3,6 +3,7 @@ import type { AutoLabels, SampleQueries } from '#src/modules/samples/index.ts';
 import { kubeTarget, realBucketOf, storeCredential, workloadDefaults } from '#src/modules/training-jobs/index.ts';
 import { TaskJobClient } from '#src/runtime/kubernetes/task-objects.ts';
 import { TrainingJobWatch } from '#src/runtime/kubernetes/training-job-watch.ts';
+import type { LocalPool } from '#src/runtime/local/local-pool.ts';
 import { silentLogger, type Logger } from '#src/runtime/logger.ts';
 import { LearningEngine, type Learner } from './engine.ts';
 import { FeatureExtractor } from './feature-extractor.ts';
@@ -24,6 +25,8 @@ export type IntelligentTaskDeps = Pick<AppContext, 'database' | 'clock' | 'objec
   models: PrelabelModels;
   /** The flavors a learner's flavor.code may name (the services family's: this host's, or the cluster's nodes'). */
   flavors?: ServiceFlavors;
+  /** On the kubernetes executor: the cluster's nodes as the pool of work that names none (the services family's). */
+  clusterPool?: LocalPool;
   log?: Logger;
 };
 
@@ -94,6 +97,7 @@ export function intelligentTasksModule(deps: IntelligentTaskDeps): FamilyModule 
     deps.models,
     deps.pools,
     deps.flavors,
+    deps.clusterPool,
   );
   return {
     tasks: [tasks.definition],

@@ -8,7 +8,17 @@ import type { AppContext } from '#src/context.ts';
 import { apiError } from '#src/core/errors.ts';
 import { parseSourceLocation, type ConfigApi, type DeployableModel } from '#src/modules/models/index.ts';
 import type { LearningSample } from '#src/modules/samples/index.ts';
-import { amountOf, instanceFactory, isImageModel, unservable, type InstanceConfig, type KubeBatch, type ServerTarget } from '#src/modules/services/index.ts';
+import {
+  amountOf,
+  BATCH_DRIVER_SHARE,
+  instanceFactory,
+  isImageModel,
+  unservable,
+  type InstanceConfig,
+  type KubeBatch,
+  type ServerTarget,
+} from '#src/modules/services/index.ts';
+import { poolPlacement } from '#src/runtime/kubernetes/pool-placement.ts';
 import type { PoolAmount } from '#src/runtime/local/host-resources.ts';
 import type { ObjectStore } from '#src/storage/object-store.ts';
 import { processStartTicks } from '#src/runtime/local/proc-stats.ts';
@@ -54,8 +64,12 @@ export type PrelabelDeps = Pick<AppContext, 'sandbox' | 'objectStore'> & {
 /** Where a pre-label run's instance takes its share, and how it tells the pool about it. */
 export interface PrelabelPlace {
   reserve(key: string, amount: PoolAmount): boolean;
+  /** Records a share that is already in use (the pod of a run adopted after a restart), room or not. */
+  set(key: string, amount: PoolAmount): void;
   track(key: string, pid: number): void;
   release(key: string): void;
+  /** The dedicated pool the task names (config.pool_id): on the cluster its pod goes on that pool's nodes. */
+  poolName?: string;
 }
 
 export interface PrelabelRun {
@@ -152,8 +166,8 @@ export class Prelabeler {
     const instanceConfig = instanceConfigOf(r.config);
     if (this.deps.kube) return this.runOnCluster(this.deps.kube, r, model, api, instanceConfig);
     const amount = amountOf(instanceConfig.specification, instanceConfig.custom_spec) as PoolAmount;
-    const key = `intelligent-task-${r.taskId}`;
-    if (!r.place.reserve(key, amount)) throw new Error(`the pool has no room for the model's instance (${amount.cpu} cores, ${amount.memoryMb} MB) now`);
+    const key = poolKey(r.taskId);
+    if (!r.place.reserve(key, amount)) throw noRoom(amount);
     let instance: ServingInstance | undefined;
     try {
       const domainId = await this.deps.sandbox.admitProject(r.projectId);
@@ -195,6 +209,10 @@ export class Prelabeler {
       // An Image model's image answers its api at the api's own path; Atelier's model server answers at any path.
       target: isImageModel(model) ? { path: api.url, tls: api.protocol === 'https' } : {},
     };
+    // the pod asks for the model server's flavor and the command's share beside it
+    const flavor = amountOf(instance.specification, instance.custom_spec) as PoolAmount;
+    const amount = { cpu: flavor.cpu + BATCH_DRIVER_SHARE.cpu, memoryMb: flavor.memoryMb + BATCH_DRIVER_SHARE.memoryMb };
+    const key = poolKey(r.taskId);
     const texts = await kube.runJob({
       id: r.taskId,
       type: 'prelabel',
@@ -205,6 +223,14 @@ export class Prelabeler {
       prepare: async () => ({ job, files: r.samples.filter((x) => inlineText(x.source) === undefined).map((x) => objectOf(x.source)) }),
       outputs: [],
       resultFile: () => PRELABEL_RESULT_FILE,
+      ...(r.place.poolName ? { placement: poolPlacement(r.place.poolName) } : {}),
+      share: {
+        take: (adopted) => {
+          if (adopted) r.place.set(key, amount);
+          else if (!r.place.reserve(key, amount)) throw noRoom(amount);
+        },
+        release: () => r.place.release(key),
+      },
       running: () => r.onProgress(0, Math.max(1, r.samples.length)),
       event: () => undefined,
       signal: r.signal,
@@ -219,6 +245,11 @@ export class Prelabeler {
     return result.outcome;
   }
 }
+
+/** The key of a task's share in its pool. */
+const poolKey = (taskId: string) => `intelligent-task-${taskId}`;
+
+const noRoom = (amount: PoolAmount) => new Error(`the pool has no room for the model's instance (${amount.cpu} cores, ${amount.memoryMb} MB) now`);
 
 /** A sample as the model is asked about it. */
 export type PrelabelSample = Pick<LearningSample, 'id' | 'source'>;

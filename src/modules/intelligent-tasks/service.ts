@@ -74,6 +74,8 @@ export class IntelligentTasks {
     private readonly pools: Pick<PoolRegistry, 'resolve'>,
     /** The flavors a learner may ask for: this host's, or on the kubernetes executor the cluster's nodes'. */
     private readonly flavors: ServiceFlavors = new ServiceFlavors(),
+    /** On the kubernetes executor: the cluster's nodes, where work of no pool runs (instead of this host's pool). */
+    private readonly clusterPool?: LocalPool,
   ) {}
 
   /** The tasks this process runs, ended by a stop. */
@@ -83,7 +85,7 @@ export class IntelligentTasks {
   private async poolOf(projectId: string, config: SmartTaskConfig, scope: PoolScope): Promise<LocalPool> {
     const p = await this.pools.resolve(projectId, config.pool_id, scope);
     if (!p.ok) throw taskErrors.badParam(`body.config.pool_id: ${p.message}`);
-    return p.pool;
+    return !config.pool_id && this.clusterPool ? this.clusterPool : p.pool;
   }
 
   /** The learner's share: flavor.code's cores and memory, else one core and 1 GiB. */
@@ -380,6 +382,7 @@ export class IntelligentTasks {
     stillRunning: () => Promise<boolean>,
   ): Promise<TaskResultRecord> {
     const pool = await this.poolOf(row.project_id, config, 'Infer');
+    const holder = { kind: 'labeling task' as const, id: row.id, name: row.name, projectId: row.project_id };
     if (!(await stillRunning())) return { annotated: 0, total: 0, unconfirmed: 0 };
     const labels = new Set(await this.samples.labelNames(row.dataset_id));
     const out = await this.prelabeler.run({
@@ -392,9 +395,11 @@ export class IntelligentTasks {
       detection: (await this.datasets.require(row.project_id, row.dataset_id)).info.type === OBJECT_DETECTION,
       signal,
       place: {
-        reserve: (key, amount) => pool.reserve(key, amount, { kind: 'labeling task', id: row.id, name: row.name, projectId: row.project_id }),
+        reserve: (key, amount) => pool.reserve(key, amount, holder),
+        set: (key, amount) => pool.set(key, amount, holder),
         track: (key, pid) => pool.track(key, pid),
         release: (key) => pool.release(key),
+        ...(config.pool_id ? { poolName: config.pool_id } : {}),
       },
       onStarted: async (pid, startTicks) => void (await this.store.update(row.id, { pid, start_ticks: startTicks, message: 'predicting' })),
       onProgress: (done, total) => this.progress(row.id, 5 + (90 * done) / total, 'predicting'),

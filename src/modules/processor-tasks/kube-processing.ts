@@ -14,6 +14,7 @@ import { TASK_CONTAINER, TASK_DIR, taskObjectName, taskObjects } from '#src/runt
 import { taskStagingSecretName, type TaskJobClient } from '#src/runtime/kubernetes/task-objects.ts';
 import { stagingSecretOf, type StagingPlan, type StoreCredential } from '#src/runtime/kubernetes/training-job-staging.ts';
 import type { TrainingJobWatch } from '#src/runtime/kubernetes/training-job-watch.ts';
+import type { LocalPool } from '#src/runtime/local/local-pool.ts';
 import type { Logger } from '#src/runtime/logger.ts';
 import type { ObjectPath } from '#src/storage/obs-path.ts';
 import type { ObjectStore } from '#src/storage/object-store.ts';
@@ -42,11 +43,15 @@ export interface KubeProcessingParts {
   watch: (onStatus: (id: string, status: MappedStatus) => void) => TrainingJobWatch;
   /** The installation's closed networks and pull secrets, for every pod. */
   defaults: WorkloadDefaults;
+  /** Where a version's pod holds its share while it runs: the cluster's nodes. */
+  pool: Pick<LocalPool, 'reserve' | 'set' | 'release' | 'free'>;
 }
 
 export interface KubeVersionRun {
   versionId: string;
   projectId: string;
+  /** The version's name, as the pool shows who holds it. */
+  taskName: string;
   template: StoredTemplate;
   /** The run's output folder (an empty bucket when the template writes nothing). */
   output: { bucket: string; key: string };
@@ -85,13 +90,35 @@ export class KubeProcessing {
   }
 
   async run(v: KubeVersionRun): Promise<KubeVersionResult> {
-    if (!this.kube.credential) throw new Error('the kubernetes executor needs an S3-compatible object store its pods can reach (--object-store s3)');
+    const credential = this.kube.credential;
+    if (!credential) throw new Error('the kubernetes executor needs an S3-compatible object store its pods can reach (--object-store s3)');
     await this.jobs.start();
     const id = v.versionId;
     const at = v.stage;
     if (!at) throw new Error('the version has no output folder and no input bucket to stage its files in');
+    const adopted = await this.kube.client.jobExists(id);
+    // the pod's share is taken before its Job is made; a Job under way before a restart has it already
+    const key = `processing-${id}`;
+    const holder = { kind: 'processing task' as const, id, name: v.taskName, projectId: v.projectId };
+    if (adopted) this.kube.pool.set(key, PROCESSING_SHARE, holder);
+    else if (!this.kube.pool.reserve(key, PROCESSING_SHARE, holder)) {
+      const free = this.kube.pool.free(key);
+      throw new Error(
+        `the cluster has no room for the processing pod (${PROCESSING_SHARE.cpu} core, ${PROCESSING_SHARE.memoryMb} MB) now: ${free.cpu} cores and ${free.memoryMb} MB free`,
+      );
+    }
+    try {
+      return await this.follow(v, at, adopted, credential);
+    } finally {
+      this.kube.pool.release(key);
+    }
+  }
+
+  /** Makes the version's Job (or adopts it) and follows it to its end; its results once it completed. */
+  private async follow(v: KubeVersionRun, at: ObjectPath, adopted: boolean, credential: StoreCredential): Promise<KubeVersionResult> {
+    const id = v.versionId;
     let job: StagedJob;
-    if (await this.kube.client.jobExists(id)) {
+    if (adopted) {
       // the Job of an earlier run (before a restart) is followed as it is, with the job file it was given
       job = JSON.parse(await this.objects.readText(at.bucket, `${at.key}${JOB_FILE}`, MAX_JSON_BYTES)) as StagedJob;
     } else {
@@ -117,13 +144,7 @@ export class KubeProcessing {
         env: { UV_THREADPOOL_SIZE: String(Math.max(4, job.concurrency)) },
         share: PROCESSING_SHARE,
       });
-      const secret = stagingSecretOf(
-        taskStagingSecretName(id),
-        this.kube.namespace,
-        objects.job.metadata?.labels ?? {},
-        this.planOf(at, job),
-        this.kube.credential,
-      );
+      const secret = stagingSecretOf(taskStagingSecretName(id), this.kube.namespace, objects.job.metadata?.labels ?? {}, this.planOf(at, job), credential);
       const made = await this.kube.client.apply({ ...objects, secret });
       if (made === 'existed') this.log.info({ version: id }, `the Job ${taskObjectName(id)} of an earlier run exists: following it`);
       this.jobs.follow(id);

@@ -1,3 +1,4 @@
+import { LocalPool } from '#src/runtime/local/local-pool.ts';
 import type { AppContext, FamilyModule } from '#src/context.ts';
 import { kubeTarget, realBucketOf, storeCredential, workloadDefaults } from '#src/modules/training-jobs/index.ts';
 import { TaskJobClient } from '#src/runtime/kubernetes/task-objects.ts';
@@ -12,13 +13,15 @@ import { RunningVersions, runVersionTask } from './run-version.ts';
 import { ProcessorService } from './service.ts';
 import { ProcessorStore } from './store.ts';
 
-export type ProcessorTasksDeps = Pick<AppContext, 'database' | 'clock' | 'objectStore' | 'buckets' | 'tasks' | 'config'> & {
+export type ProcessorTasksDeps = Pick<AppContext, 'database' | 'clock' | 'objectStore' | 'buckets' | 'tasks' | 'config' | 'localPool'> & {
   /** The datasets family's directory: datasets named as inputs or work paths. */
   datasets: ProcessorDatasets;
   /** The samples family: a dataset's samples as inputs, and the run's files added as samples. */
   samples: ProcessorSamples;
   /** The datasets family's version publishing, for runs whose work path is a dataset. */
   versions: ProcessorVersions;
+  /** On the kubernetes executor: the cluster's nodes as the pool of work that names none, where a version's pod holds its share. */
+  clusterPool?: LocalPool;
   log?: Logger;
 };
 
@@ -34,6 +37,8 @@ function kubeProcessing(deps: ProcessorTasksDeps, log: Logger): KubeProcessing {
       credential: storeCredential(deps.config),
       client: new TaskJobClient(target.kc, target.namespace),
       watch: (onStatus) => new TrainingJobWatch(target.kc, target.namespace, (e) => onStatus(e.jobId, e.status), { kind: 'task' }),
+      // processing names no pool: its pods share the cluster's nodes (this host's size until they are listed)
+      pool: deps.clusterPool ?? LocalPool.dedicated([...deps.localPool.nodes()]),
     },
     deps.objectStore,
     log,

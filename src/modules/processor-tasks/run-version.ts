@@ -92,6 +92,7 @@ async function runInJob(deps: RunDeps, kube: KubeProcessing, r: Run): Promise<un
   const done = await kube.run({
     versionId: version.id,
     projectId,
+    taskName: version.version_name,
     template: r.template,
     output: r.output,
     stage: stagingFolder(version.id, r.output, await firstInputBucket(deps, projectId, inputs)),

@@ -127,6 +127,11 @@ export interface ModelJob {
   stage: ObjectPath;
   /** Pods, each with its own model server and its shard of `files` (by its completion index); 1 when absent. */
   shards?: number;
+  /**
+   * The run's share of its pool, where the run holds it itself: taken before the Job is made (throws when the pool
+   * has no room) or, for the Job of a run under way before a restart, recorded as taken; given back when the run ends.
+   */
+  share?: { take(adopted: boolean): void; release(): void };
   /** The job file and the files the pods need; made only when no Job of an earlier run exists. */
   prepare(): Promise<{ job: unknown; files: ObjectPath[] }>;
   /** Folders the command writes below DIR/out/<bucket>/<key>, uploaded to the same place once it succeeded. */
@@ -202,11 +207,23 @@ export class KubeBatch {
    * stopped or left to the next server.
    */
   async runJob(j: ModelJob): Promise<string[] | undefined> {
-    if (!this.kube.credential) throw new Error('the kubernetes executor needs an S3-compatible object store its pods can reach (--object-store s3)');
+    const credential = this.kube.credential;
+    if (!credential) throw new Error('the kubernetes executor needs an S3-compatible object store its pods can reach (--object-store s3)');
     await this.jobs.start();
+    const adopted = await this.kube.client.jobExists(j.id);
+    j.share?.take(adopted);
+    try {
+      return await this.follow(j, adopted, credential);
+    } finally {
+      j.share?.release();
+    }
+  }
+
+  /** Makes the run's Job (or adopts it) and follows it to its end. */
+  private async follow(j: ModelJob, adopted: boolean, credential: StoreCredential): Promise<string[] | undefined> {
     const { id, stage: at } = j;
     let staged: StagedList;
-    if (await this.kube.client.jobExists(id)) {
+    if (adopted) {
       // the run goes on as it was made: its files and its number of pods
       const kept = JSON.parse(await this.objects.readText(at.bucket, `${at.key}${FILES_LIST}`, MAX_JSON_BYTES)) as StagedList | ObjectPath[];
       staged = Array.isArray(kept) ? { files: kept, shards: 1 } : kept;
@@ -245,7 +262,7 @@ export class KubeBatch {
         this.kube.namespace,
         objects.job.metadata?.labels ?? {},
         this.planOf(j, staged, server.modelFolder),
-        this.kube.credential,
+        credential,
       );
       const made = await this.kube.client.apply({ ...objects, secret });
       if (made === 'created')

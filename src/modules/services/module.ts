@@ -50,7 +50,11 @@ function kubeBatch(deps: ServicesDeps): KubeBatch {
   );
 }
 
-export function servicesModule(deps: ServicesDeps): FamilyModule & { flavors: ServiceFlavors } {
+/**
+ * `clusterPool`, on the kubernetes executor: the cluster's nodes as the pool of work that names none, which services,
+ * batch runs, pre-labeling runs and processing versions hold their shares of.
+ */
+export function servicesModule(deps: ServicesDeps): FamilyModule & { flavors: ServiceFlavors; clusterPool?: LocalPool } {
   const store = new ServiceStore(deps.database.db);
   const pool = deps.localPool;
   const predictTimeoutMs = deps.config.inferTimeoutSeconds * 1000;
@@ -101,6 +105,7 @@ export function servicesModule(deps: ServicesDeps): FamilyModule & { flavors: Se
   const gateway = new InferenceGateway(manager, store, deps.models, deps.identity);
   return {
     flavors,
+    ...(clusterPool ? { clusterPool } : {}),
     reconcilers: [
       { name: 'services', reconcile: () => manager.reconcile() },
       ...(batchJobs ? [{ name: 'batch-service-jobs', reconcile: () => removeBatchOrphans(batchJobs, store, deps.log) }] : []),

@@ -3,7 +3,7 @@ import { hostResources, type PoolAmount } from './host-resources.ts';
 
 /** Who holds a share of the pool: what a queued workload's explanation may name (within its project). */
 export interface PoolHolder {
-  kind: 'training job' | 'service' | 'notebook' | 'labeling task';
+  kind: 'training job' | 'service' | 'notebook' | 'labeling task' | 'processing task';
   id: string;
   name: string;
   projectId: string;

@@ -5,7 +5,8 @@
 // model, the real model server (images/runtime/serve.py) listens on a loopback port, the real command (bin/atelier.mjs)
 // asks it about every sample, stage.py uploads the outcome. The task then leaves the labels a local-executor Atelier
 // leaves for the same samples; a model that does not fit fails the task saying why; a stop deletes the Job; an orphan
-// Job is deleted.
+// Job is deleted. While it runs, the run holds its share of the cluster's nodes (the pool of work that names none, which
+// ListClusters shows): the model server's flavor and the command's share; a run they have no room for fails.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -117,6 +118,16 @@ describe('pre-labeling on the kubernetes executor', { skip: kubeTestServerSkip()
   const settle = async (id: string, outcome: PodOutcome) =>
     settlePod(core, NS, (await until(`a pod of task ${id}`, async () => (await podsOf(id))[0])).metadata!.name!, outcome);
 
+  /** The cores and MB the cluster's nodes have left for work that names no pool (ListClusters). */
+  const allocatable = async (c: AtelierClient = client): Promise<[number, number]> => {
+    const cluster = (await c.services.clusters()).clusters[0]!;
+    return [cluster.allocatable_cpu_cores, cluster.allocatable_memory];
+  };
+  const allocatableIs = (want: [number, number], what: string, c?: AtelierClient) =>
+    until(what, async () => (JSON.stringify(await allocatable(c)) === JSON.stringify(want) ? true : undefined));
+  /** The default instance (1 core, 1024 MB) and the command beside it (0.5 core, 512 MB). */
+  const held = (free: [number, number]): [number, number] => [free[0] - 1.5, free[1] - 1536];
+
   /** The samples' labels as a task left them: name and score by sample name. */
   async function labelsOf(a: TestApp): Promise<Record<string, [string, number] | undefined>> {
     const r = await a.client.intelligentTasks.samples(datasets.get(a)!, { limit: 100, offset: 0 });
@@ -161,8 +172,10 @@ describe('pre-labeling on the kubernetes executor', { skip: kubeTestServerSkip()
     const l = await local.client.intelligentTasks.create(datasets.get(local)!, { task_type: 'pre-label', model_id: colour.get(local)! });
     assert.equal((await taskDone(local.client, datasets.get(local)!, l.task_id)).status, 3);
     const dataset = datasets.get(t)!;
+    const free = await allocatable();
     const { task_id: id } = await client.intelligentTasks.create(dataset, { task_type: 'pre-label', model_id: colour.get(t)! });
     const job = await theJob(id);
+    assert.deepEqual(await allocatable(), held(free), "the run holds the model server's flavor and the command's share before its Job is made");
     assert.equal(job.metadata?.labels?.[LABEL_TASK_TYPE], 'prelabel');
     const spec = job.spec!.template.spec!;
     assert.equal(spec.containers[0]!.image, t.atelier.context.config.kube.atelierImage);
@@ -193,6 +206,26 @@ describe('pre-labeling on the kubernetes executor', { skip: kubeTestServerSkip()
     assert.equal(Object.keys(labels).length, 6);
     assert.deepEqual(labels, await labelsOf(local));
     await gone(id);
+    await allocatableIs(free, 'the share given back once the run ended');
+  });
+
+  it("a run the cluster's nodes have no room for fails saying so, as on the local executor, and makes no Job", async () => {
+    const dataset = datasets.get(t)!;
+    const free = await allocatable();
+    // a real-time service holds all but one core of the nodes
+    const { service_id: hog } = await client.services.create({
+      service_name: 'kplab-hog',
+      infer_type: 'real-time',
+      config: [{ model_id: colour.get(t)!, weight: 100, instance_count: 1, specification: 'custom', custom_spec: { cpu: free[0] - 1, memory: 1024 } }],
+    });
+    await allocatableIs([1, free[1] - 1024], 'the service holding its share');
+    const { task_id: id } = await client.intelligentTasks.create(dataset, { task_type: 'pre-label', model_id: colour.get(t)! });
+    const done = await taskDone(client, dataset, id);
+    assert.equal(done.status, 2, JSON.stringify(done));
+    assert.match(done.error_msg ?? '', /the pool has no room for the model's instance \(1\.5 cores, 1536 MB\) now/);
+    assert.deepEqual(await jobsOf(id), []);
+    await client.services.delete(hog);
+    await allocatableIs(free, 'the service gone, the nodes free again');
   });
 
   it('a model whose answers are not labels of the dataset fails the task with the reason, as on the local executor', async () => {
@@ -268,14 +301,16 @@ describe('pre-labeling on the kubernetes executor', { skip: kubeTestServerSkip()
     await gone(id);
   });
 
-  it('a stop deletes the Job; an orphan Job is deleted', async () => {
+  it('a stop deletes the Job and gives the share back; an orphan Job is deleted', async () => {
     const dataset = datasets.get(t)!;
+    const free = await allocatable();
     const { task_id: id } = await client.intelligentTasks.create(dataset, { task_type: 'pre-label', model_id: colour.get(t)! });
     await theJob(id);
     await settle(id, { kind: 'running' });
     await client.intelligentTasks.stop(dataset, id);
     await gone(id);
     assert.equal((await taskDone(client, dataset, id)).status, 5);
+    await allocatableIs(free, 'the share given back at the stop');
     const orphanId = 'orphanxprelabel00001';
     const orphan = taskObjects({
       taskId: orphanId,
@@ -296,12 +331,14 @@ describe('pre-labeling on the kubernetes executor', { skip: kubeTestServerSkip()
   it('after a restart mid-run follows the same Job, and the task ends with its labels', async () => {
     const dataset = datasets.get(t)!;
     const { task_id: id } = await client.intelligentTasks.create(dataset, { task_type: 'pre-label', model_id: colour.get(t)! });
+    const free = await allocatable();
     const first = await theJob(id);
     await settle(id, { kind: 'running' });
     await t.atelier.close();
     const restarted = await restartedApp(t);
     client = restarted.client;
     try {
+      await allocatableIs(held(free), 'the adopted run holding its share on the restarted server');
       await playPod(id);
       const jobs = await jobsOf(id);
       assert.equal(jobs.length, 1);
@@ -311,6 +348,7 @@ describe('pre-labeling on the kubernetes executor', { skip: kubeTestServerSkip()
       assert.equal(done.status, 3, JSON.stringify(done));
       assert.equal(done.result.unconfirmed_sample_count, 6);
       await gone(id);
+      await allocatableIs(free, 'the share given back once the adopted run ended');
     } finally {
       await restarted.atelier.close();
     }

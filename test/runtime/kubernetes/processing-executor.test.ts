@@ -5,7 +5,8 @@
 // `atelier process run` (this repository's bin/atelier.mjs, as the image has it) runs the operators, stage.py uploads.
 // The version then finishes with what Atelier reads back, and its results are those a local-executor Atelier gives
 // for the same files. A failed pod fails the version with its reason, a stop deletes the Job, a restart adopts the
-// Job, and an orphan Job is deleted.
+// Job, and an orphan Job is deleted. While its pod runs, a version holds its share of the cluster's nodes (the pool of
+// work that names none, which ListClusters shows); a version they have no room for fails saying so.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -24,6 +25,7 @@ import type { StagingPlan } from '#src/runtime/kubernetes/training-job-staging.t
 import { restartedApp, startTestApp, type TestApp } from '../../helpers/app.ts';
 import { kubeTestServerSkip, startKubeTestServer, until, type KubeTestServer } from '../../helpers/kube.ts';
 import { createBody, datasetReady, versionDone } from '../../datasets/fixtures.ts';
+import { examplePackage, importModel, putPackage } from '../../models/fixtures.ts';
 import { allResults, latestVersion, patternImage, versionFinished } from '../../processor-tasks/fixtures.ts';
 import { startAtelierOnCluster, type AtelierOnCluster } from './atelier-on-cluster.ts';
 import { registerNode, settlePod, startLogKubelet, type LogKubelet, type PodOutcome } from './test-kubelet.ts';
@@ -121,6 +123,15 @@ describe('processing tasks on the kubernetes executor', { skip: kubeTestServerSk
   const podsOf = async (id: string): Promise<V1Pod[]> => (await core.listNamespacedPod({ namespace: NS, labelSelector: resourceSelector('task', id) })).items;
   const settle = async (id: string, outcome: PodOutcome) =>
     settlePod(core, NS, (await until(`a pod of version ${id}`, async () => (await podsOf(id))[0])).metadata!.name!, outcome);
+  /** The cores and MB the cluster's nodes have left for work that names no pool (ListClusters). */
+  const allocatable = async (): Promise<[number, number]> => {
+    const cluster = (await client.services.clusters()).clusters[0]!;
+    return [cluster.allocatable_cpu_cores, cluster.allocatable_memory];
+  };
+  const allocatableIs = (want: [number, number], what: string) =>
+    until(what, async () => (JSON.stringify(await allocatable()) === JSON.stringify(want) ? true : undefined));
+  /** A processing pod's share: one core and 2 GiB. */
+  const held = (free: [number, number]): [number, number] => [free[0] - 1, free[1] - 2048];
   const keysUnder = async (bucket: string, prefix: string) => (await app.context.objectStore.list(bucket, { prefix })).objects.map((o) => o.key);
 
   async function planOf(id: string): Promise<StagingPlan> {
@@ -171,9 +182,11 @@ describe('processing tasks on the kubernetes executor', { skip: kubeTestServerSk
         ],
       },
     };
+    const free = await allocatable();
     const both = await createBoth(body);
     const id = both.versionId;
     const job = await theJob(id);
+    assert.deepEqual(await allocatable(), held(free), 'the version holds its share of the nodes while its Job runs');
     assert.equal(job.metadata?.labels?.[LABEL_TASK_TYPE], 'processing');
     const spec = job.spec!.template.spec!;
     assert.equal(spec.containers[0]!.image, app.context.config.kube.atelierImage, "Atelier's own image, not the runtime image");
@@ -221,6 +234,33 @@ describe('processing tasks on the kubernetes executor', { skip: kubeTestServerSk
     const scaled = await app.context.objectStore.readBuffer('kproc', `aug/out/${id}/Data/car_Scale.png`, 1 << 20);
     assert.equal((await sharp(scaled).metadata()).width, 50);
     await gone(id);
+    await allocatableIs(free, 'the share given back once the version ended');
+  });
+
+  it("fails a version the cluster's nodes have no room for, saying so, and makes no Job", async () => {
+    const free = await allocatable();
+    const model = await importModel(client, await putPackage(t, 'kproc', 'models/py', examplePackage('py-threshold')), 'iris', '1.0.0', 'Scikit_Learn');
+    // a real-time service holds all but half a core of the nodes
+    const { service_id: hog } = await client.services.create({
+      service_name: 'kproc-hog',
+      infer_type: 'real-time',
+      config: [{ model_id: model, weight: 100, instance_count: 1, specification: 'custom', custom_spec: { cpu: free[0] - 0.5, memory: 1024 } }],
+    });
+    await allocatableIs([0.5, free[1] - 1024], 'the service holding its share');
+    const { task_id } = await client.processorTasks.create({
+      name: 'kube-full',
+      inputs: [{ type: 'OBS', source: '/kproc/an/in/' }],
+      work_path: { type: 'OBS', path: '/kproc/full-out/' },
+      create_version: true,
+      template: { id: 'sys_data_validation', operator_params: [{ name: 'MetaValidation', params: {} }] },
+    });
+    const id = await latestVersion(client, task_id);
+    const v = await versionFinished(client, task_id, id);
+    assert.equal(v.status, 3);
+    assert.match(v.error_msg ?? '', /the cluster has no room for the processing pod \(1 core, 2048 MB\) now: 0\.5 cores and \d+ MB free/);
+    assert.deepEqual(await jobsOf(id), []);
+    await client.services.delete(hog);
+    await allocatableIs(free, 'the service gone, the nodes free again');
   });
 
   it('an analyse version without an output folder stages in its input bucket and reads the histograms back', async () => {
@@ -320,7 +360,8 @@ describe('processing tasks on the kubernetes executor', { skip: kubeTestServerSk
     assert.deepEqual(await keysUnder('kproc', `one-out/${brokenVersion}/`), [], 'nothing uploaded, staging removed');
   });
 
-  it('a stop deletes the Job and the version ends stopped', async () => {
+  it('a stop deletes the Job, the version ends stopped and its share is given back', async () => {
+    const free = await allocatable();
     const { task_id } = await client.processorTasks.create({
       name: 'kube-stop',
       inputs: [{ type: 'OBS', source: '/kproc/an/in/' }],
@@ -335,6 +376,7 @@ describe('processing tasks on the kubernetes executor', { skip: kubeTestServerSk
     await gone(id);
     const stopped = await versionFinished(client, task_id, id);
     assert.equal(stopped.status, 4);
+    await allocatableIs(free, 'the share given back at the stop');
     await until('the staging folder to be removed', async () => ((await keysUnder('kproc', `stop-out/${id}/`)).length === 0 ? true : undefined));
   });
 
@@ -362,7 +404,8 @@ describe('processing tasks on the kubernetes executor', { skip: kubeTestServerSk
     }
   });
 
-  it('after a restart mid-version adopts the Job without making a second one, and deletes an orphan', async () => {
+  it('after a restart mid-version adopts the Job without making a second one, holding its share again, and deletes an orphan', async () => {
+    const free = await allocatable();
     const { task_id } = await client.processorTasks.create({
       name: 'kube-restart',
       inputs: [{ type: 'OBS', source: '/kproc/an/in/' }],
@@ -395,6 +438,7 @@ describe('processing tasks on the kubernetes executor', { skip: kubeTestServerSk
     const jobs = await jobsOf(id);
     assert.equal(jobs.length, 1);
     assert.equal(jobs[0]!.metadata!.uid, first.metadata!.uid, 'the same Job, not made again');
+    await allocatableIs(held(free), 'the adopted version holding its share on the restarted server');
     await playPod(id);
     await settle(id, { kind: 'exited', code: 0 });
     const done = await versionFinished(client, task_id, id);
@@ -402,5 +446,6 @@ describe('processing tasks on the kubernetes executor', { skip: kubeTestServerSk
     assert.equal(done.origin_sample_count, 4);
     assert.equal((await allResults(client, task_id, id)).filter((r) => r.result_property === 0).length, 4);
     await gone(id);
+    await allocatableIs(free, 'the share given back once the adopted version ended');
   });
 });
