@@ -35,7 +35,15 @@ const api = (method: string, url: string, data: object = {}) => ({
 const shelfConfig = {
   model_type: 'Image',
   model_algorithm: 'shelf',
-  apis: [api('get', '/items'), api('put', '/items', named), api('delete', '/items'), api('post', '/greet', named), api('get', '/')],
+  apis: [
+    api('get', '/items'),
+    api('put', '/items', named),
+    api('delete', '/items'),
+    api('post', '/greet', named),
+    api('get', '/'),
+    api('put', '/'),
+    api('delete', '/'),
+  ],
   health: { url: '/healthz', protocol: 'http' },
 };
 
@@ -107,9 +115,9 @@ describe('an Image model from an image reference, its apis called with their own
     assert.equal(config.swr_location, SHELF, 'the reference stands for swr_location');
     assert.deepEqual(
       config.apis.map((a) => `${a.method} ${a.url}`),
-      ['get /items', 'put /items', 'delete /items', 'post /greet', 'get /'],
+      ['get /items', 'put /items', 'delete /items', 'post /greet', 'get /', 'put /', 'delete /'],
     );
-    assert.equal(m.input_params.length, 5);
+    assert.equal(m.input_params.length, 7);
     const list = await client.models.list({ model_type: 'Image' });
     assert.ok(Value.Check(ListModelsResponse, list));
     assert.deepEqual(
@@ -165,8 +173,13 @@ describe('an Image model from an image reference, its apis called with their own
     // HEAD is the GET api's answer without its body.
     const head = await client.http.raw('HEAD', '/v1/infers/{service_id}/items', { params: { service_id: id } });
     assert.deepEqual([head.status, head.text], [200, '']);
+    // At the service's own address: the apis at "/".
     const root = await client.services.predict<Echo>(id, { method: 'GET' });
     assert.deepEqual([root.method, root.url], ['GET', '/']);
+    const rootPut = await client.services.predict<Echo>(id, { method: 'PUT', body: { shelves: 3 } });
+    assert.deepEqual([rootPut.method, rootPut.url, JSON.parse(rootPut.body)], ['PUT', '/', { shelves: 3 }]);
+    const rootDelete = await client.services.predict<Echo>(id, { method: 'DELETE' });
+    assert.deepEqual([rootDelete.method, rootDelete.url, rootDelete.body], ['DELETE', '/', '']);
     const deleted = await client.services.predict<Echo>(id, { method: 'DELETE', path: 'items', query: { id: '7' } });
     assert.deepEqual(deleted, { method: 'DELETE', url: '/items?id=7', contentType: null, body: '' });
     const put = await client.services.predict<Echo>(id, { method: 'PUT', path: '/items', body: { name: 'jar' } });
@@ -178,10 +191,10 @@ describe('an Image model from an image reference, its apis called with their own
   });
 
   it('a method or path the model does not declare is refused naming the apis it declares', async () => {
-    const declared = 'GET /items, PUT /items, DELETE /items, POST /greet, GET /';
+    const declared = 'GET /items, PUT /items, DELETE /items, POST /greet, GET /, PUT /, DELETE /';
     await assert.rejects(client.services.predict(id, { method: 'GET', path: '/greet' }), apiFailure(400, 'ModelArts.0104', declared));
     await assert.rejects(client.services.predict(id, { path: '/items', body: { name: 'x' } }), apiFailure(400, 'ModelArts.0104', 'POST /items is not an api'));
-    await assert.rejects(client.services.predict(id, { method: 'DELETE', path: '/' }), apiFailure(400, 'ModelArts.0104', declared));
+    await assert.rejects(client.services.predict(id, { method: 'DELETE', path: '/greet' }), apiFailure(400, 'ModelArts.0104', declared));
     await assert.rejects(client.services.predict(id, { method: 'PUT', path: '/elsewhere', body: { name: 'x' } }), apiFailure(400, 'ModelArts.0104', declared));
     // A DELETE carries no body.
     await assert.rejects(

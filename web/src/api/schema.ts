@@ -34297,7 +34297,7 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example 8fcbd321e7004f879d4ae62aa5071e42
+                 * @example 8d7e425d971e4b798fd449346ea5f5f2
                  */
                 project_id: string;
             };
@@ -34315,12 +34315,12 @@ export interface operations {
                      * @example {
                      *       "models": [
                      *         {
-                     *           "owner": "c276895b190e41fba2296694b28a5149",
+                     *           "owner": "338fcf54ccdf4e2bb3d25d4ffd3626e1",
                      *           "model_version": "1.0.0",
                      *           "model_type": "PyTorch",
                      *           "description": "",
-                     *           "project": "8fcbd321e7004f879d4ae62aa5071e42",
-                     *           "model_id": "d1650642-14bb-4b80-8426-0f41ab855e60",
+                     *           "project": "8d7e425d971e4b798fd449346ea5f5f2",
+                     *           "model_id": "c271956c-9261-49da-a2cc-00ada54c1e0a",
                      *           "model_source": "custom",
                      *           "install_type": [
                      *             "real-time",
@@ -34332,18 +34332,18 @@ export interface operations {
                      *           "market_flag": false,
                      *           "tunable": false,
                      *           "model_name": "dup",
-                     *           "create_at": 1796579312525,
+                     *           "create_at": 1796580345219,
                      *           "publishable_flag": false,
-                     *           "tenant": "99dafe24415d43b7836be5a98bf3709e",
+                     *           "tenant": "b0d054c577ce44b699bccb0e035a1f60",
                      *           "specification": {}
                      *         },
                      *         {
-                     *           "owner": "c276895b190e41fba2296694b28a5149",
+                     *           "owner": "338fcf54ccdf4e2bb3d25d4ffd3626e1",
                      *           "model_version": "1.0.0",
                      *           "model_type": "PyTorch",
                      *           "description": "",
-                     *           "project": "8fcbd321e7004f879d4ae62aa5071e42",
-                     *           "model_id": "e3f27b28-15a0-4e97-b2f3-02a943fb987b",
+                     *           "project": "8d7e425d971e4b798fd449346ea5f5f2",
+                     *           "model_id": "c53e3d14-d98f-46c1-acc1-9abeb0241fde",
                      *           "model_source": "custom",
                      *           "install_type": [
                      *             "real-time",
@@ -34355,18 +34355,18 @@ export interface operations {
                      *           "market_flag": false,
                      *           "tunable": false,
                      *           "model_name": "axb",
-                     *           "create_at": 1796579312481,
+                     *           "create_at": 1796580345128,
                      *           "publishable_flag": false,
-                     *           "tenant": "99dafe24415d43b7836be5a98bf3709e",
+                     *           "tenant": "b0d054c577ce44b699bccb0e035a1f60",
                      *           "specification": {}
                      *         },
                      *         {
-                     *           "owner": "c276895b190e41fba2296694b28a5149",
+                     *           "owner": "338fcf54ccdf4e2bb3d25d4ffd3626e1",
                      *           "model_version": "1.0.0",
                      *           "model_type": "PyTorch",
                      *           "description": "",
-                     *           "project": "8fcbd321e7004f879d4ae62aa5071e42",
-                     *           "model_id": "26b1d50a-b808-410a-a9b7-7f4cdaa7640e",
+                     *           "project": "8d7e425d971e4b798fd449346ea5f5f2",
+                     *           "model_id": "3124cde9-761f-409c-a1d9-5810d6b76add",
                      *           "model_source": "custom",
                      *           "install_type": [
                      *             "real-time",
@@ -34378,18 +34378,18 @@ export interface operations {
                      *           "market_flag": false,
                      *           "tunable": false,
                      *           "model_name": "a_b",
-                     *           "create_at": 1796579312464,
+                     *           "create_at": 1796580345057,
                      *           "publishable_flag": false,
-                     *           "tenant": "99dafe24415d43b7836be5a98bf3709e",
+                     *           "tenant": "b0d054c577ce44b699bccb0e035a1f60",
                      *           "specification": {}
                      *         },
                      *         {
-                     *           "owner": "c276895b190e41fba2296694b28a5149",
+                     *           "owner": "338fcf54ccdf4e2bb3d25d4ffd3626e1",
                      *           "model_version": "1.0.1",
                      *           "model_type": "PyTorch",
                      *           "description": "",
-                     *           "project": "8fcbd321e7004f879d4ae62aa5071e42",
-                     *           "model_id": "81f1ef5d-21ca-4cbe-bc1c-2610a79cb7ec",
+                     *           "project": "8d7e425d971e4b798fd449346ea5f5f2",
+                     *           "model_id": "8487fab5-0ef0-4379-ba9d-9f946f11f09e",
                      *           "model_source": "custom",
                      *           "install_type": [
                      *             "real-time",
@@ -34401,18 +34401,18 @@ export interface operations {
                      *           "market_flag": false,
                      *           "tunable": false,
                      *           "model_name": "linear",
-                     *           "create_at": 1796579311951,
+                     *           "create_at": 1796580343441,
                      *           "publishable_flag": false,
-                     *           "tenant": "99dafe24415d43b7836be5a98bf3709e",
+                     *           "tenant": "b0d054c577ce44b699bccb0e035a1f60",
                      *           "specification": {}
                      *         },
                      *         {
-                     *           "owner": "c276895b190e41fba2296694b28a5149",
+                     *           "owner": "338fcf54ccdf4e2bb3d25d4ffd3626e1",
                      *           "model_version": "1.0.0",
                      *           "model_type": "PyTorch",
                      *           "description": "two classes",
-                     *           "project": "8fcbd321e7004f879d4ae62aa5071e42",
-                     *           "model_id": "b1cfdefd-5b4f-4ab1-9d3c-d929650ee01c",
+                     *           "project": "8d7e425d971e4b798fd449346ea5f5f2",
+                     *           "model_id": "eb8851be-f850-421d-8f40-dd1ee646fa1c",
                      *           "model_source": "custom",
                      *           "install_type": [
                      *             "real-time",
@@ -34424,9 +34424,9 @@ export interface operations {
                      *           "market_flag": false,
                      *           "tunable": false,
                      *           "model_name": "linear",
-                     *           "create_at": 1796579311628,
+                     *           "create_at": 1796580343039,
                      *           "publishable_flag": false,
-                     *           "tenant": "99dafe24415d43b7836be5a98bf3709e",
+                     *           "tenant": "b0d054c577ce44b699bccb0e035a1f60",
                      *           "specification": {}
                      *         }
                      *       ],
@@ -34577,7 +34577,7 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example f4c153128f6f47d39a7d0ec9e5aafee3
+                 * @example aaf0470040bf4406ba8fcdd9dc6af424
                  */
                 project_id: string;
             };
@@ -34592,7 +34592,7 @@ export interface operations {
                  *       "model_type": "Image",
                  *       "source_location": "swr.cn-north-4.myhuaweicloud.com/team/shelf:1.0",
                  *       "source_copy": "true",
-                 *       "initial_config": "{\"model_type\":\"Image\",\"model_algorithm\":\"shelf\",\"apis\":[{\"protocol\":\"http\",\"url\":\"/items\",\"method\":\"get\",\"request\":{\"Content-type\":\"application/json\",\"data\":{}},\"response\":{\"Content-type\":\"application/json\",\"data\":{}}},{\"protocol\":\"http\",\"url\":\"/items\",\"method\":\"put\",\"request\":{\"Content-type\":\"application/json\",\"data\":{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\"}},\"required\":[\"name\"]}},\"response\":{\"Content-type\":\"application/json\",\"data\":{}}},{\"protocol\":\"http\",\"url\":\"/items\",\"method\":\"delete\",\"request\":{\"Content-type\":\"application/json\",\"data\":{}},\"response\":{\"Content-type\":\"application/json\",\"data\":{}}},{\"protocol\":\"http\",\"url\":\"/greet\",\"method\":\"post\",\"request\":{\"Content-type\":\"application/json\",\"data\":{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\"}},\"required\":[\"name\"]}},\"response\":{\"Content-type\":\"application/json\",\"data\":{}}},{\"protocol\":\"http\",\"url\":\"/\",\"method\":\"get\",\"request\":{\"Content-type\":\"application/json\",\"data\":{}},\"response\":{\"Content-type\":\"application/json\",\"data\":{}}}],\"health\":{\"url\":\"/healthz\",\"protocol\":\"http\"}}",
+                 *       "initial_config": "{\"model_type\":\"Image\",\"model_algorithm\":\"shelf\",\"apis\":[{\"protocol\":\"http\",\"url\":\"/items\",\"method\":\"get\",\"request\":{\"Content-type\":\"application/json\",\"data\":{}},\"response\":{\"Content-type\":\"application/json\",\"data\":{}}},{\"protocol\":\"http\",\"url\":\"/items\",\"method\":\"put\",\"request\":{\"Content-type\":\"application/json\",\"data\":{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\"}},\"required\":[\"name\"]}},\"response\":{\"Content-type\":\"application/json\",\"data\":{}}},{\"protocol\":\"http\",\"url\":\"/items\",\"method\":\"delete\",\"request\":{\"Content-type\":\"application/json\",\"data\":{}},\"response\":{\"Content-type\":\"application/json\",\"data\":{}}},{\"protocol\":\"http\",\"url\":\"/greet\",\"method\":\"post\",\"request\":{\"Content-type\":\"application/json\",\"data\":{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\"}},\"required\":[\"name\"]}},\"response\":{\"Content-type\":\"application/json\",\"data\":{}}},{\"protocol\":\"http\",\"url\":\"/\",\"method\":\"get\",\"request\":{\"Content-type\":\"application/json\",\"data\":{}},\"response\":{\"Content-type\":\"application/json\",\"data\":{}}},{\"protocol\":\"http\",\"url\":\"/\",\"method\":\"put\",\"request\":{\"Content-type\":\"application/json\",\"data\":{}},\"response\":{\"Content-type\":\"application/json\",\"data\":{}}},{\"protocol\":\"http\",\"url\":\"/\",\"method\":\"delete\",\"request\":{\"Content-type\":\"application/json\",\"data\":{}},\"response\":{\"Content-type\":\"application/json\",\"data\":{}}}],\"health\":{\"url\":\"/healthz\",\"protocol\":\"http\"}}",
                  *       "install_type": [
                  *         "real-time"
                  *       ]
@@ -34749,7 +34749,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "model_id": "d8108725-d64e-41e3-9453-b9359da43600"
+                     *       "model_id": "800f645b-14dc-48c0-b7ed-070df7b03eab"
                      *     }
                      */
                     "application/json": {
@@ -34837,12 +34837,12 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example f4c153128f6f47d39a7d0ec9e5aafee3
+                 * @example aaf0470040bf4406ba8fcdd9dc6af424
                  */
                 project_id: string;
                 /**
                  * @description Model ID
-                 * @example d8108725-d64e-41e3-9453-b9359da43600
+                 * @example 800f645b-14dc-48c0-b7ed-070df7b03eab
                  */
                 model_id: string;
             };
@@ -34858,13 +34858,13 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "model_id": "d8108725-d64e-41e3-9453-b9359da43600",
+                     *       "model_id": "800f645b-14dc-48c0-b7ed-070df7b03eab",
                      *       "model_name": "shelf",
                      *       "model_version": "1.0.0",
                      *       "runtime": "",
-                     *       "tenant": "d156b3f83d89473484762e0889049aad",
-                     *       "project": "f4c153128f6f47d39a7d0ec9e5aafee3",
-                     *       "owner": "2bc8e1adaf2644999d3a26b934198381",
+                     *       "tenant": "cfc6b59d6d2c4f87a945097333ca7be1",
+                     *       "project": "aaf0470040bf4406ba8fcdd9dc6af424",
+                     *       "owner": "a23abe92c3f34aa4b1bd25d2d8744158",
                      *       "source_location": "swr.cn-north-4.myhuaweicloud.com/team/shelf:1.0",
                      *       "description": "",
                      *       "workspace_id": "0",
@@ -34906,6 +34906,22 @@ export interface operations {
                      *         {
                      *           "protocol": "http",
                      *           "method": "get",
+                     *           "url": "/",
+                     *           "param_name": "data",
+                     *           "param_type": "object",
+                     *           "param_desc": "{}"
+                     *         },
+                     *         {
+                     *           "protocol": "http",
+                     *           "method": "put",
+                     *           "url": "/",
+                     *           "param_name": "data",
+                     *           "param_type": "object",
+                     *           "param_desc": "{}"
+                     *         },
+                     *         {
+                     *           "protocol": "http",
+                     *           "method": "delete",
                      *           "url": "/",
                      *           "param_name": "data",
                      *           "param_type": "object",
@@ -34952,13 +34968,29 @@ export interface operations {
                      *           "param_name": "data",
                      *           "param_type": "object",
                      *           "param_desc": "{}"
+                     *         },
+                     *         {
+                     *           "protocol": "http",
+                     *           "method": "put",
+                     *           "url": "/",
+                     *           "param_name": "data",
+                     *           "param_type": "object",
+                     *           "param_desc": "{}"
+                     *         },
+                     *         {
+                     *           "protocol": "http",
+                     *           "method": "delete",
+                     *           "url": "/",
+                     *           "param_name": "data",
+                     *           "param_type": "object",
+                     *           "param_desc": "{}"
                      *         }
                      *       ],
                      *       "model_type": "Image",
                      *       "dependencies": [],
                      *       "model_size": 0,
                      *       "model_status": "published",
-                     *       "apis": "[{\"protocol\":\"http\",\"url\":\"/items\",\"method\":\"get\",\"request\":{\"Content-type\":\"application/json\",\"data\":{}},\"response\":{\"Content-type\":\"application/json\",\"data\":{}}},{\"protocol\":\"http\",\"url\":\"/items\",\"method\":\"put\",\"request\":{\"Content-type\":\"application/json\",\"data\":{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\"}},\"required\":[\"name\"]}},\"response\":{\"Content-type\":\"application/json\",\"data\":{}}},{\"protocol\":\"http\",\"url\":\"/items\",\"method\":\"delete\",\"request\":{\"Content-type\":\"application/json\",\"data\":{}},\"response\":{\"Content-type\":\"application/json\",\"data\":{}}},{\"protocol\":\"http\",\"url\":\"/greet\",\"method\":\"post\",\"request\":{\"Content-type\":\"application/json\",\"data\":{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\"}},\"required\":[\"name\"]}},\"response\":{\"Content-type\":\"application/json\",\"data\":{}}},{\"protocol\":\"http\",\"url\":\"/\",\"method\":\"get\",\"request\":{\"Content-type\":\"application/json\",\"data\":{}},\"response\":{\"Content-type\":\"application/json\",\"data\":{}}}]",
+                     *       "apis": "[{\"protocol\":\"http\",\"url\":\"/items\",\"method\":\"get\",\"request\":{\"Content-type\":\"application/json\",\"data\":{}},\"response\":{\"Content-type\":\"application/json\",\"data\":{}}},{\"protocol\":\"http\",\"url\":\"/items\",\"method\":\"put\",\"request\":{\"Content-type\":\"application/json\",\"data\":{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\"}},\"required\":[\"name\"]}},\"response\":{\"Content-type\":\"application/json\",\"data\":{}}},{\"protocol\":\"http\",\"url\":\"/items\",\"method\":\"delete\",\"request\":{\"Content-type\":\"application/json\",\"data\":{}},\"response\":{\"Content-type\":\"application/json\",\"data\":{}}},{\"protocol\":\"http\",\"url\":\"/greet\",\"method\":\"post\",\"request\":{\"Content-type\":\"application/json\",\"data\":{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\"}},\"required\":[\"name\"]}},\"response\":{\"Content-type\":\"application/json\",\"data\":{}}},{\"protocol\":\"http\",\"url\":\"/\",\"method\":\"get\",\"request\":{\"Content-type\":\"application/json\",\"data\":{}},\"response\":{\"Content-type\":\"application/json\",\"data\":{}}},{\"protocol\":\"http\",\"url\":\"/\",\"method\":\"put\",\"request\":{\"Content-type\":\"application/json\",\"data\":{}},\"response\":{\"Content-type\":\"application/json\",\"data\":{}}},{\"protocol\":\"http\",\"url\":\"/\",\"method\":\"delete\",\"request\":{\"Content-type\":\"application/json\",\"data\":{}},\"response\":{\"Content-type\":\"application/json\",\"data\":{}}}]",
                      *       "model_source": "custom",
                      *       "tunable": false,
                      *       "market_flag": false,
@@ -34970,9 +35002,9 @@ export interface operations {
                      *       "install_type": [
                      *         "real-time"
                      *       ],
-                     *       "config": "{\"model_algorithm\":\"shelf\",\"model_type\":\"Image\",\"swr_location\":\"swr.cn-north-4.myhuaweicloud.com/team/shelf:1.0\",\"apis\":[{\"protocol\":\"http\",\"url\":\"/items\",\"method\":\"get\",\"request\":{\"Content-type\":\"application/json\",\"data\":{}},\"response\":{\"Content-type\":\"application/json\",\"data\":{}}},{\"protocol\":\"http\",\"url\":\"/items\",\"method\":\"put\",\"request\":{\"Content-type\":\"application/json\",\"data\":{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\"}},\"required\":[\"name\"]}},\"response\":{\"Content-type\":\"application/json\",\"data\":{}}},{\"protocol\":\"http\",\"url\":\"/items\",\"method\":\"delete\",\"request\":{\"Content-type\":\"application/json\",\"data\":{}},\"response\":{\"Content-type\":\"application/json\",\"data\":{}}},{\"protocol\":\"http\",\"url\":\"/greet\",\"method\":\"post\",\"request\":{\"Content-type\":\"application/json\",\"data\":{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\"}},\"required\":[\"name\"]}},\"response\":{\"Content-type\":\"application/json\",\"data\":{}}},{\"protocol\":\"http\",\"url\":\"/\",\"method\":\"get\",\"request\":{\"Content-type\":\"application/json\",\"data\":{}},\"response\":{\"Content-type\":\"application/json\",\"data\":{}}}],\"dependencies\":[],\"health\":{\"url\":\"/healthz\",\"protocol\":\"http\"}}",
+                     *       "config": "{\"model_algorithm\":\"shelf\",\"model_type\":\"Image\",\"swr_location\":\"swr.cn-north-4.myhuaweicloud.com/team/shelf:1.0\",\"apis\":[{\"protocol\":\"http\",\"url\":\"/items\",\"method\":\"get\",\"request\":{\"Content-type\":\"application/json\",\"data\":{}},\"response\":{\"Content-type\":\"application/json\",\"data\":{}}},{\"protocol\":\"http\",\"url\":\"/items\",\"method\":\"put\",\"request\":{\"Content-type\":\"application/json\",\"data\":{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\"}},\"required\":[\"name\"]}},\"response\":{\"Content-type\":\"application/json\",\"data\":{}}},{\"protocol\":\"http\",\"url\":\"/items\",\"method\":\"delete\",\"request\":{\"Content-type\":\"application/json\",\"data\":{}},\"response\":{\"Content-type\":\"application/json\",\"data\":{}}},{\"protocol\":\"http\",\"url\":\"/greet\",\"method\":\"post\",\"request\":{\"Content-type\":\"application/json\",\"data\":{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\"}},\"required\":[\"name\"]}},\"response\":{\"Content-type\":\"application/json\",\"data\":{}}},{\"protocol\":\"http\",\"url\":\"/\",\"method\":\"get\",\"request\":{\"Content-type\":\"application/json\",\"data\":{}},\"response\":{\"Content-type\":\"application/json\",\"data\":{}}},{\"protocol\":\"http\",\"url\":\"/\",\"method\":\"put\",\"request\":{\"Content-type\":\"application/json\",\"data\":{}},\"response\":{\"Content-type\":\"application/json\",\"data\":{}}},{\"protocol\":\"http\",\"url\":\"/\",\"method\":\"delete\",\"request\":{\"Content-type\":\"application/json\",\"data\":{}},\"response\":{\"Content-type\":\"application/json\",\"data\":{}}}],\"dependencies\":[],\"health\":{\"url\":\"/healthz\",\"protocol\":\"http\"}}",
                      *       "specification": {},
-                     *       "create_at": 1796579317378,
+                     *       "create_at": 1796580352417,
                      *       "source_copy": "false",
                      *       "health": {
                      *         "protocol": "http",
@@ -35216,12 +35248,12 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example abc4596289d94319bd496e58b40d42f7
+                 * @example b4dfb85cdd73481aac157ed9d4af73c5
                  */
                 project_id: string;
                 /**
                  * @description Model ID
-                 * @example 3e749af7-506b-41bc-a6f3-b873b6ef197f
+                 * @example 7a817271-bc45-4acb-8e62-81ce959dbd2d
                  */
                 model_id: string;
             };
@@ -35240,9 +35272,9 @@ export interface operations {
                      *       "delete_success_list": [],
                      *       "delete_failed_list": [
                      *         {
-                     *           "error_msg": "Failed to delete model, model (3e749af7-506b-41bc-a6f3-b873b6ef197f) already deploy service.",
+                     *           "error_msg": "Failed to delete model, model (7a817271-bc45-4acb-8e62-81ce959dbd2d) already deploy service.",
                      *           "error_code": "ModelArts.3009",
-                     *           "model_id": "3e749af7-506b-41bc-a6f3-b873b6ef197f"
+                     *           "model_id": "7a817271-bc45-4acb-8e62-81ce959dbd2d"
                      *         }
                      *       ]
                      *     }
@@ -35365,7 +35397,7 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example abc4596289d94319bd496e58b40d42f7
+                 * @example b4dfb85cdd73481aac157ed9d4af73c5
                  */
                 project_id: string;
             };
@@ -35385,13 +35417,13 @@ export interface operations {
                      *       "count": 1,
                      *       "services": [
                      *         {
-                     *           "service_id": "4eee157a-454b-4138-a0c2-744d4fadc23a",
+                     *           "service_id": "61ba08d4-161c-4e17-ba90-db4c46930586",
                      *           "service_name": "bad",
                      *           "description": "",
-                     *           "tenant": "135ccc881f994f2584ae519b7b1f16b6",
-                     *           "project": "abc4596289d94319bd496e58b40d42f7",
-                     *           "owner": "4fd389af101d45ddad1950e134ac46a1",
-                     *           "publish_at": 1796579317333,
+                     *           "tenant": "98cc597235514c6aad8eb5bcce2e429b",
+                     *           "project": "b4dfb85cdd73481aac157ed9d4af73c5",
+                     *           "owner": "bbe73dab810a47e7a3ea50f454f54f36",
+                     *           "publish_at": 1796580351266,
                      *           "infer_type": "real-time",
                      *           "workspace_id": "0",
                      *           "status": "deploying",
@@ -35399,8 +35431,8 @@ export interface operations {
                      *           "failed_times": 0,
                      *           "is_shared": false,
                      *           "shared_count": 0,
-                     *           "operation_time": 1796579317362,
-                     *           "transition_at": 1796579317333,
+                     *           "operation_time": 1796580351302,
+                     *           "transition_at": 1796580351266,
                      *           "is_free": false,
                      *           "additional_properties": {},
                      *           "is_opened_sample_collection": "false",
@@ -35562,7 +35594,7 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example abc4596289d94319bd496e58b40d42f7
+                 * @example b4dfb85cdd73481aac157ed9d4af73c5
                  */
                 project_id: string;
             };
@@ -35577,7 +35609,7 @@ export interface operations {
                  *       "description": "linear",
                  *       "config": [
                  *         {
-                 *           "model_id": "771d3ab0-f137-4402-840f-30b7a11ad38c",
+                 *           "model_id": "942ad4c1-73b6-4c61-8bf3-c303151ee3be",
                  *           "weight": 100,
                  *           "instance_count": 2,
                  *           "specification": "custom",
@@ -35695,9 +35727,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "service_id": "c9082221-ca19-4af9-b1dd-2c6ecf216377",
+                     *       "service_id": "e9ec7892-8fa5-427a-9ebd-3408f7271fca",
                      *       "resource_ids": [
-                     *         "INF-c9082221-ca19-4af9-b1dd-2c6ecf216377"
+                     *         "INF-e9ec7892-8fa5-427a-9ebd-3408f7271fca"
                      *       ]
                      *     }
                      */
@@ -35788,12 +35820,12 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example f4c153128f6f47d39a7d0ec9e5aafee3
+                 * @example aaf0470040bf4406ba8fcdd9dc6af424
                  */
                 project_id: string;
                 /**
                  * @description Service ID
-                 * @example 6605017f-26c9-4499-adf3-a2cc087d2610
+                 * @example c9f65b23-9451-41ba-817b-8d29b917e675
                  */
                 service_id: string;
             };
@@ -35809,13 +35841,13 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "service_id": "6605017f-26c9-4499-adf3-a2cc087d2610",
+                     *       "service_id": "c9f65b23-9451-41ba-817b-8d29b917e675",
                      *       "service_name": "shelf",
                      *       "description": "",
-                     *       "tenant": "d156b3f83d89473484762e0889049aad",
-                     *       "project": "f4c153128f6f47d39a7d0ec9e5aafee3",
-                     *       "owner": "2bc8e1adaf2644999d3a26b934198381",
-                     *       "publish_at": 1796579317740,
+                     *       "tenant": "cfc6b59d6d2c4f87a945097333ca7be1",
+                     *       "project": "aaf0470040bf4406ba8fcdd9dc6af424",
+                     *       "owner": "a23abe92c3f34aa4b1bd25d2d8744158",
+                     *       "publish_at": 1796580352753,
                      *       "infer_type": "real-time",
                      *       "workspace_id": "0",
                      *       "status": "running",
@@ -35823,13 +35855,13 @@ export interface operations {
                      *       "failed_times": 0,
                      *       "is_shared": false,
                      *       "shared_count": 0,
-                     *       "operation_time": 1796579318065,
-                     *       "transition_at": 1796579318056,
+                     *       "operation_time": 1796580353247,
+                     *       "transition_at": 1796580353144,
                      *       "is_free": false,
                      *       "additional_properties": {},
                      *       "config": [
                      *         {
-                     *           "model_id": "d8108725-d64e-41e3-9453-b9359da43600",
+                     *           "model_id": "800f645b-14dc-48c0-b7ed-070df7b03eab",
                      *           "model_name": "shelf",
                      *           "model_version": "1.0.0",
                      *           "specification": "custom",
@@ -35846,9 +35878,9 @@ export interface operations {
                      *           "weight": 100
                      *         }
                      *       ],
-                     *       "update_time": 1796579317740,
+                     *       "update_time": 1796580352753,
                      *       "progress": 100,
-                     *       "access_address": "http://127.0.0.1:40411/v1/infers/6605017f-26c9-4499-adf3-a2cc087d2610"
+                     *       "access_address": "http://127.0.0.1:35333/v1/infers/c9f65b23-9451-41ba-817b-8d29b917e675"
                      *     }
                      */
                     "application/json": {
@@ -36063,12 +36095,12 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example abc4596289d94319bd496e58b40d42f7
+                 * @example b4dfb85cdd73481aac157ed9d4af73c5
                  */
                 project_id: string;
                 /**
                  * @description Service ID
-                 * @example a9f9d9db-c405-43af-828c-3ae5488a4830
+                 * @example ef7c5042-5d5e-4f79-90a4-11c2c8b83338
                  */
                 service_id: string;
             };
@@ -36080,7 +36112,7 @@ export interface operations {
                  * @example {
                  *       "config": [
                  *         {
-                 *           "model_id": "771d3ab0-f137-4402-840f-30b7a11ad38c",
+                 *           "model_id": "942ad4c1-73b6-4c61-8bf3-c303151ee3be",
                  *           "weight": 50,
                  *           "instance_count": 1,
                  *           "specification": "custom",
@@ -36090,7 +36122,7 @@ export interface operations {
                  *           }
                  *         },
                  *         {
-                 *           "model_id": "3e749af7-506b-41bc-a6f3-b873b6ef197f",
+                 *           "model_id": "7a817271-bc45-4acb-8e62-81ce959dbd2d",
                  *           "weight": 50,
                  *           "instance_count": 1,
                  *           "specification": "custom",
@@ -36275,12 +36307,12 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example abc4596289d94319bd496e58b40d42f7
+                 * @example aaf0470040bf4406ba8fcdd9dc6af424
                  */
                 project_id: string;
                 /**
                  * @description Service ID, or several separated by commas; when one is not found the answer is 404 and none is deleted
-                 * @example 4eee157a-454b-4138-a0c2-744d4fadc23a
+                 * @example c9f65b23-9451-41ba-817b-8d29b917e675
                  */
                 service_id: string;
             };
@@ -36386,7 +36418,7 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example abc4596289d94319bd496e58b40d42f7
+                 * @example b4dfb85cdd73481aac157ed9d4af73c5
                  */
                 project_id: string;
             };
@@ -36547,7 +36579,7 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example abc4596289d94319bd496e58b40d42f7
+                 * @example b4dfb85cdd73481aac157ed9d4af73c5
                  */
                 project_id: string;
             };
@@ -36570,10 +36602,10 @@ export interface operations {
                      *           "cluster_id": "local",
                      *           "cluster_name": "local-pool",
                      *           "description": "This host: 2 cores, 24105 MB",
-                     *           "tenant": "135ccc881f994f2584ae519b7b1f16b6",
-                     *           "project": "abc4596289d94319bd496e58b40d42f7",
-                     *           "owner": "4fd389af101d45ddad1950e134ac46a1",
-                     *           "created_at": 1796579307016,
+                     *           "tenant": "98cc597235514c6aad8eb5bcce2e429b",
+                     *           "project": "b4dfb85cdd73481aac157ed9d4af73c5",
+                     *           "owner": "bbe73dab810a47e7a3ea50f454f54f36",
+                     *           "created_at": 1796580329149,
                      *           "status": "running",
                      *           "nodes": {
                      *             "specification": "local.x86",
@@ -36708,12 +36740,12 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example abc4596289d94319bd496e58b40d42f7
+                 * @example b4dfb85cdd73481aac157ed9d4af73c5
                  */
                 project_id: string;
                 /**
                  * @description Service ID
-                 * @example c9082221-ca19-4af9-b1dd-2c6ecf216377
+                 * @example e9ec7892-8fa5-427a-9ebd-3408f7271fca
                  */
                 service_id: string;
             };
@@ -36730,7 +36762,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "service_name": "linear-svc",
-                     *       "service_id": "c9082221-ca19-4af9-b1dd-2c6ecf216377",
+                     *       "service_id": "e9ec7892-8fa5-427a-9ebd-3408f7271fca",
                      *       "monitors": [
                      *         {
                      *           "failed_times": 3,
@@ -36738,13 +36770,13 @@ export interface operations {
                      *           "cpu_memory_total": 256,
                      *           "gpu_usage": 0,
                      *           "gpu_total": 0,
-                     *           "model_id": "771d3ab0-f137-4402-840f-30b7a11ad38c",
+                     *           "model_id": "942ad4c1-73b6-4c61-8bf3-c303151ee3be",
                      *           "invocation_times": 4,
                      *           "cpu_core_usage": 0.001,
                      *           "cpu_core_total": 0.2,
                      *           "model_name": "linear",
-                     *           "cpu_memory_usage": 17,
-                     *           "latency_ms": 1.463
+                     *           "cpu_memory_usage": 16,
+                     *           "latency_ms": 1.187
                      *         }
                      *       ]
                      *     }
@@ -36866,12 +36898,12 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example abc4596289d94319bd496e58b40d42f7
+                 * @example b4dfb85cdd73481aac157ed9d4af73c5
                  */
                 project_id: string;
                 /**
                  * @description Service ID
-                 * @example 525e8edf-868c-4d66-b38b-8fb2177485df
+                 * @example 9c44621b-a211-407f-b641-19d22b1a7ab6
                  */
                 service_id: string;
             };
@@ -36888,14 +36920,14 @@ export interface operations {
                     /**
                      * @example {
                      *       "service_name": "stopper",
-                     *       "service_id": "525e8edf-868c-4d66-b38b-8fb2177485df",
+                     *       "service_id": "9c44621b-a211-407f-b641-19d22b1a7ab6",
                      *       "logs": [
                      *         {
-                     *           "update_time": 1796579317198,
+                     *           "update_time": 1796580351123,
                      *           "result": "SUCCESS",
                      *           "config": [
                      *             {
-                     *               "model_id": "771d3ab0-f137-4402-840f-30b7a11ad38c",
+                     *               "model_id": "942ad4c1-73b6-4c61-8bf3-c303151ee3be",
                      *               "model_name": "linear",
                      *               "model_version": "1.0.0",
                      *               "specification": "custom",
@@ -36910,11 +36942,11 @@ export interface operations {
                      *           ]
                      *         },
                      *         {
-                     *           "update_time": 1796579316570,
+                     *           "update_time": 1796580350003,
                      *           "result": "SUCCESS",
                      *           "config": [
                      *             {
-                     *               "model_id": "771d3ab0-f137-4402-840f-30b7a11ad38c",
+                     *               "model_id": "942ad4c1-73b6-4c61-8bf3-c303151ee3be",
                      *               "model_name": "linear",
                      *               "model_version": "1.0.0",
                      *               "specification": "custom",
@@ -36929,11 +36961,11 @@ export interface operations {
                      *           ]
                      *         },
                      *         {
-                     *           "update_time": 1796579316556,
+                     *           "update_time": 1796580349992,
                      *           "result": "SUCCESS",
                      *           "config": [
                      *             {
-                     *               "model_id": "771d3ab0-f137-4402-840f-30b7a11ad38c",
+                     *               "model_id": "942ad4c1-73b6-4c61-8bf3-c303151ee3be",
                      *               "model_name": "linear",
                      *               "model_version": "1.0.0",
                      *               "specification": "custom",
@@ -36948,11 +36980,11 @@ export interface operations {
                      *           ]
                      *         },
                      *         {
-                     *           "update_time": 1796579315909,
+                     *           "update_time": 1796580348887,
                      *           "result": "SUCCESS",
                      *           "config": [
                      *             {
-                     *               "model_id": "771d3ab0-f137-4402-840f-30b7a11ad38c",
+                     *               "model_id": "942ad4c1-73b6-4c61-8bf3-c303151ee3be",
                      *               "model_name": "linear",
                      *               "model_version": "1.0.0",
                      *               "specification": "custom",
@@ -37113,12 +37145,12 @@ export interface operations {
             path: {
                 /**
                  * @description Project ID
-                 * @example abc4596289d94319bd496e58b40d42f7
+                 * @example b4dfb85cdd73481aac157ed9d4af73c5
                  */
                 project_id: string;
                 /**
                  * @description Service ID
-                 * @example 525e8edf-868c-4d66-b38b-8fb2177485df
+                 * @example 9c44621b-a211-407f-b641-19d22b1a7ab6
                  */
                 service_id: string;
             };
@@ -37135,64 +37167,64 @@ export interface operations {
                     /**
                      * @example {
                      *       "service_name": "stopper",
-                     *       "service_id": "525e8edf-868c-4d66-b38b-8fb2177485df",
+                     *       "service_id": "9c44621b-a211-407f-b641-19d22b1a7ab6",
                      *       "total_count": 11,
                      *       "count": 11,
                      *       "events": [
                      *         {
                      *           "event_type": "normal",
                      *           "event_info": "start to deploy service",
-                     *           "occur_time": 1796579315911
+                     *           "occur_time": 1796580348888
                      *         },
                      *         {
                      *           "event_type": "normal",
                      *           "event_info": "[linear 1.0.0] preparing 1 instance(s) of custom",
-                     *           "occur_time": 1796579315919
+                     *           "occur_time": 1796580348888
                      *         },
                      *         {
                      *           "event_type": "normal",
-                     *           "event_info": "[771d3ab0-f137-4402-840f-30b7a11ad38c] starting instance 78173022-dfa7-41d3-9cc0-92813a0eb4d6",
-                     *           "occur_time": 1796579315925
+                     *           "event_info": "[942ad4c1-73b6-4c61-8bf3-c303151ee3be] starting instance b5d220c3-334e-44d3-980d-22dc6fed63f4",
+                     *           "occur_time": 1796580348889
                      *         },
                      *         {
                      *           "event_type": "normal",
-                     *           "event_info": "[771d3ab0-f137-4402-840f-30b7a11ad38c] instance 78173022-dfa7-41d3-9cc0-92813a0eb4d6 is running",
-                     *           "occur_time": 1796579316509
+                     *           "event_info": "[942ad4c1-73b6-4c61-8bf3-c303151ee3be] instance b5d220c3-334e-44d3-980d-22dc6fed63f4 is running",
+                     *           "occur_time": 1796580349968
                      *         },
                      *         {
                      *           "event_type": "normal",
                      *           "event_info": "service is running",
-                     *           "occur_time": 1796579316509
+                     *           "occur_time": 1796580349969
                      *         },
                      *         {
                      *           "event_type": "normal",
                      *           "event_info": "service stopped",
-                     *           "occur_time": 1796579316559
+                     *           "occur_time": 1796580349993
                      *         },
                      *         {
                      *           "event_type": "normal",
                      *           "event_info": "start to run service",
-                     *           "occur_time": 1796579316571
+                     *           "occur_time": 1796580350024
                      *         },
                      *         {
                      *           "event_type": "normal",
                      *           "event_info": "[linear 1.0.0] preparing 1 instance(s) of custom",
-                     *           "occur_time": 1796579316571
+                     *           "occur_time": 1796580350025
                      *         },
                      *         {
                      *           "event_type": "normal",
-                     *           "event_info": "[771d3ab0-f137-4402-840f-30b7a11ad38c] starting instance 9aecbc91-a0ca-4a42-b6b4-b6948eaaf681",
-                     *           "occur_time": 1796579316580
+                     *           "event_info": "[942ad4c1-73b6-4c61-8bf3-c303151ee3be] starting instance a059cc9e-2735-4037-9eda-2088408e3905",
+                     *           "occur_time": 1796580350162
                      *         },
                      *         {
                      *           "event_type": "normal",
-                     *           "event_info": "[771d3ab0-f137-4402-840f-30b7a11ad38c] instance 9aecbc91-a0ca-4a42-b6b4-b6948eaaf681 is running",
-                     *           "occur_time": 1796579317169
+                     *           "event_info": "[942ad4c1-73b6-4c61-8bf3-c303151ee3be] instance a059cc9e-2735-4037-9eda-2088408e3905 is running",
+                     *           "occur_time": 1796580350983
                      *         },
                      *         {
                      *           "event_type": "normal",
                      *           "event_info": "service is running",
-                     *           "occur_time": 1796579317170
+                     *           "occur_time": 1796580350983
                      *         }
                      *       ]
                      *     }
@@ -37458,7 +37490,7 @@ export interface operations {
             path: {
                 /**
                  * @description A running real-time service of the caller's project
-                 * @example 6605017f-26c9-4499-adf3-a2cc087d2610
+                 * @example c9f65b23-9451-41ba-817b-8d29b917e675
                  */
                 service_id: string;
             };
@@ -37574,7 +37606,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description A running real-time service of the caller's project */
+                /**
+                 * @description A running real-time service of the caller's project
+                 * @example c9f65b23-9451-41ba-817b-8d29b917e675
+                 */
                 service_id: string;
             };
             cookie?: never;
@@ -37587,6 +37622,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "method": "PUT",
+                     *       "url": "/",
+                     *       "contentType": "application/json",
+                     *       "body": "{\"shelves\":3}"
+                     *     }
+                     */
                     "application/json": unknown;
                 };
             };
@@ -37683,7 +37726,7 @@ export interface operations {
             path: {
                 /**
                  * @description A running real-time service of the caller's project
-                 * @example c9082221-ca19-4af9-b1dd-2c6ecf216377
+                 * @example e9ec7892-8fa5-427a-9ebd-3408f7271fca
                  */
                 service_id: string;
             };
@@ -37809,7 +37852,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description A running real-time service of the caller's project */
+                /**
+                 * @description A running real-time service of the caller's project
+                 * @example c9f65b23-9451-41ba-817b-8d29b917e675
+                 */
                 service_id: string;
             };
             cookie?: never;
@@ -37822,6 +37868,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "method": "DELETE",
+                     *       "url": "/",
+                     *       "contentType": null,
+                     *       "body": ""
+                     *     }
+                     */
                     "application/json": unknown;
                 };
             };
@@ -37918,7 +37972,7 @@ export interface operations {
             path: {
                 /**
                  * @description A running real-time service of the caller's project
-                 * @example 6605017f-26c9-4499-adf3-a2cc087d2610
+                 * @example c9f65b23-9451-41ba-817b-8d29b917e675
                  */
                 service_id: string;
                 /**
@@ -37940,7 +37994,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "method": "GET",
-                     *       "url": "/items?n=2&shelf=top",
+                     *       "url": "/items",
                      *       "contentType": null,
                      *       "body": ""
                      *     }
@@ -38041,7 +38095,7 @@ export interface operations {
             path: {
                 /**
                  * @description A running real-time service of the caller's project
-                 * @example 6605017f-26c9-4499-adf3-a2cc087d2610
+                 * @example c9f65b23-9451-41ba-817b-8d29b917e675
                  */
                 service_id: string;
                 /**
@@ -38164,7 +38218,7 @@ export interface operations {
             path: {
                 /**
                  * @description A running real-time service of the caller's project
-                 * @example 6605017f-26c9-4499-adf3-a2cc087d2610
+                 * @example c9f65b23-9451-41ba-817b-8d29b917e675
                  */
                 service_id: string;
                 /**
@@ -38287,7 +38341,7 @@ export interface operations {
             path: {
                 /**
                  * @description A running real-time service of the caller's project
-                 * @example 6605017f-26c9-4499-adf3-a2cc087d2610
+                 * @example c9f65b23-9451-41ba-817b-8d29b917e675
                  */
                 service_id: string;
                 /**
