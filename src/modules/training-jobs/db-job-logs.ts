@@ -26,7 +26,7 @@ const PAGE = 16;
 const APPEND_TRIES = 5;
 
 export class DbJobLogs implements JobLogs {
-  /** One append at a time per stream in this process; other replicas are told apart by the key on (stream, seq). */
+  /** Appends to one stream from this process go in the order made; other replicas' are ordered by the append's transaction. */
   private readonly appending = new Map<string, Promise<void>>();
 
   private readonly db: Db;

@@ -19,15 +19,15 @@ export interface JobExecutor {
    */
   readonly admittedPhase?: 'Running' | 'Creating';
   /**
-   * What a running task has logged that is not in its local log yet (its pod's log on a cluster), read now; undefined
-   * where the local log is the whole log.
+   * What a running task has logged that is not in its kept log yet (its pod's log on a cluster), read now; undefined
+   * where the kept log is the whole log.
    */
   liveLog?(row: TrainingJobRow, task: string): Promise<string | undefined>;
   /** Runs a job the scheduler has just admitted (its row is already Running). */
   start(row: TrainingJobRow): void;
   /** Stops the job's nodes (terminate or delete); the job's end is recorded when they are gone. */
   stop(row: TrainingJobRow): void;
-  /** Removes a job's local files (logs, metrics). */
+  /** Removes what is kept of a job: its files on this host, its logs and samples (job-logs.ts). */
   removeFiles(jobId: string): Promise<void>;
   /** Start-up and periodic pass: adopts the running jobs this server does not follow, ends the ones with nothing left. */
   reconcile(): Promise<void>;

@@ -4,6 +4,8 @@
 // ends Completed or Failed with the pods' reason (ImagePullBackOff, OOMKilled, Evicted...). Stop and delete remove the
 // Job; the end is recorded once it is gone. After a restart every Running or Terminating job is matched with its Job by
 // labels (applying again creates nothing twice), and Jobs with no active row are deleted as orphans.
+// The job's service lines, the pods' logs copied at its end and its samples go to the job logs kept in the database, which
+// every replica serves; any replica reads a running job's pod logs live.
 // A hyperparameter search runs its trials one after the other under the same Job name: each trial's Job (its parameters,
 // its outputs below the trial's own prefix) is deleted once it ended and its reward was read from worker-0's pod log,
 // and the next one is made once the cache shows no Job or pod of the previous one. The trial loop lives in the replica
