@@ -159,6 +159,15 @@ describe('processing tasks on the kubernetes executor', { skip: kubeTestServerSk
     }
   }
 
+  /** A task validating the four images of an/in/, with its output below kproc/`out`/. */
+  const validation = (name: string, out: string): CreateBody => ({
+    name,
+    inputs: [{ type: 'OBS', source: '/kproc/an/in/' }],
+    work_path: { type: 'OBS', path: `/kproc/${out}/` },
+    create_version: true,
+    template: { id: 'sys_data_validation', operator_params: [{ name: 'MetaValidation', params: {} }] },
+  });
+
   /** Creates the same task on both Ateliers and waits for the local one's version; the kube version's ids. */
   async function createBoth(body: CreateBody): Promise<{ taskId: string; versionId: string; local: Result[]; localVersion: string }> {
     const l = await local.client.processorTasks.create(body);
@@ -247,13 +256,7 @@ describe('processing tasks on the kubernetes executor', { skip: kubeTestServerSk
       config: [{ model_id: model, weight: 100, instance_count: 1, specification: 'custom', custom_spec: { cpu: free[0] - 0.5, memory: 1024 } }],
     });
     await allocatableIs([0.5, free[1] - 1024], 'the service holding its share');
-    const { task_id } = await client.processorTasks.create({
-      name: 'kube-full',
-      inputs: [{ type: 'OBS', source: '/kproc/an/in/' }],
-      work_path: { type: 'OBS', path: '/kproc/full-out/' },
-      create_version: true,
-      template: { id: 'sys_data_validation', operator_params: [{ name: 'MetaValidation', params: {} }] },
-    });
+    const { task_id } = await client.processorTasks.create(validation('kube-full', 'full-out'));
     const id = await latestVersion(client, task_id);
     const v = await versionFinished(client, task_id, id);
     assert.equal(v.status, 3);
@@ -362,13 +365,7 @@ describe('processing tasks on the kubernetes executor', { skip: kubeTestServerSk
 
   it('a stop deletes the Job, the version ends stopped and its share is given back', async () => {
     const free = await allocatable();
-    const { task_id } = await client.processorTasks.create({
-      name: 'kube-stop',
-      inputs: [{ type: 'OBS', source: '/kproc/an/in/' }],
-      work_path: { type: 'OBS', path: '/kproc/stop-out/' },
-      create_version: true,
-      template: { id: 'sys_data_validation', operator_params: [{ name: 'MetaValidation', params: {} }] },
-    });
+    const { task_id } = await client.processorTasks.create(validation('kube-stop', 'stop-out'));
     const id = await latestVersion(client, task_id);
     await theJob(id);
     await settle(id, { kind: 'running' });
@@ -406,13 +403,7 @@ describe('processing tasks on the kubernetes executor', { skip: kubeTestServerSk
 
   it('after a restart mid-version adopts the Job without making a second one, holding its share again, and deletes an orphan', async () => {
     const free = await allocatable();
-    const { task_id } = await client.processorTasks.create({
-      name: 'kube-restart',
-      inputs: [{ type: 'OBS', source: '/kproc/an/in/' }],
-      work_path: { type: 'OBS', path: '/kproc/restart-out/' },
-      create_version: true,
-      template: { id: 'sys_data_validation', operator_params: [{ name: 'MetaValidation', params: {} }] },
-    });
+    const { task_id } = await client.processorTasks.create(validation('kube-restart', 'restart-out'));
     const id = await latestVersion(client, task_id);
     const first = await theJob(id);
     await settle(id, { kind: 'running' });
