@@ -8,14 +8,14 @@
 // writes for the same inputs. A failed pod fails the run with its reason, a stop deletes the Job, a restart follows
 // the Job, and an orphan Job is deleted.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { BatchV1Api, CoreV1Api, NetworkingV1Api, type V1Container, type V1Job, type V1Pod } from '@kubernetes/client-node';
+import { BatchV1Api, CoreV1Api, NetworkingV1Api, type V1Job, type V1Pod } from '@kubernetes/client-node';
 import type { AtelierApp } from '#src/app.ts';
 import type { AtelierClient } from '#src/client/index.ts';
 import { workloadDefaults } from '#src/modules/training-jobs/index.ts';
@@ -29,6 +29,7 @@ import { restartedApp, startTestApp, type TestApp } from '../../helpers/app.ts';
 import { kubeTestServerSkip, startKubeTestServer, until, type KubeTestServer } from '../../helpers/kube.ts';
 import { eventually, examplePackage, importModel, putPackage } from '../../models/fixtures.ts';
 import { startAtelierOnCluster, type AtelierOnCluster } from './atelier-on-cluster.ts';
+import { run, startModelServer } from './pod-commands.ts';
 import { registerNode, settlePod, startLogKubelet, type LogKubelet, type PodOutcome } from './test-kubelet.ts';
 
 const NS = 'atelier-batch-exec';
@@ -36,41 +37,10 @@ const IMAGE = 'registry.example/atelier-runtime:1';
 const GREETER = 'swr.example.com/team/greeter:1';
 const ROOT = join(import.meta.dirname, '../../..');
 const BIN = join(ROOT, 'bin/atelier.mjs');
-const SERVE = join(ROOT, 'images/runtime/serve.py');
-const SERVING_DIR = join(ROOT, 'src/runtime/serving/python');
 const BUCKET = 'kbatch';
 /** An object as JSON has it (the client's classes compare unequal to plain objects). */
 const plain = (v: unknown): unknown => JSON.parse(JSON.stringify(v ?? null));
 const small = { specification: 'custom', custom_spec: { cpu: 0.1, memory: 128 } };
-
-function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ status: number | null; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'], env });
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stderr }));
-  });
-}
-
-/** Starts the sidecar's command (Atelier's model server) with the pod's paths mapped to `model`, on a free port. */
-function startModelServer(sidecar: V1Container, model: string): Promise<{ port: number; child: ChildProcess }> {
-  const argv = [...(sidecar.command ?? []), ...(sidecar.args ?? [])].map((a) =>
-    a === MODEL_DIR ? model : a === String(MODEL_SERVER_PORT) ? '0' : a.replace('/opt/atelier/bin/serve.py', SERVE),
-  );
-  const child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ATELIER_SERVING_DIR: SERVING_DIR } });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    let err = '';
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /ATELIER_READY (\d+)/.exec(out);
-      if (m) resolve({ port: Number(m[1]), child });
-    });
-    child.on('close', (code) => reject(new Error(`the model server exited with ${code}: ${err}`)));
-  });
-}
 
 /** An Image model's image as the pod would run it: it answers its api at /v1/greet and says which paths it was called at. */
 async function startGreeter(): Promise<{ port: number; paths: string[]; server: Server }> {

@@ -8,16 +8,17 @@
 // Job is deleted. While it runs, the run holds its share of the cluster's nodes (the pool of work that names none, which
 // ListClusters shows): the model server's flavor and the command's share; a run they have no room for fails.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { BatchV1Api, CoreV1Api, type V1Container, type V1Job, type V1Pod } from '@kubernetes/client-node';
+import { BatchV1Api, CoreV1Api, SchedulingV1Api, type V1Job, type V1Pod } from '@kubernetes/client-node';
 import type { AtelierClient } from '#src/client/index.ts';
 import { resourceSelector } from '#src/runtime/kubernetes/labels.ts';
+import { POOL_LABEL, poolPriorityClass } from '#src/runtime/kubernetes/pool-placement.ts';
 import { MODEL_CONTAINER, MODEL_DIR, MODEL_SERVER_PORT } from '#src/runtime/kubernetes/service-manifest.ts';
 import { LABEL_TASK_TYPE, TASK_DIR, taskObjects } from '#src/runtime/kubernetes/task-manifest.ts';
 import { TaskJobClient, taskStagingSecretName } from '#src/runtime/kubernetes/task-objects.ts';
@@ -29,46 +30,16 @@ import { COLOURS, generator, taskDone } from '../../intelligent-tasks/fixtures.t
 import { colourBmp, colourModel, zebraModel } from '../../intelligent-tasks/prelabel-fixtures.ts';
 import { importModel, putPackage } from '../../models/fixtures.ts';
 import { startAtelierOnCluster, type AtelierOnCluster } from './atelier-on-cluster.ts';
+import { run, startModelServer } from './pod-commands.ts';
 import { registerNode, settlePod, type PodOutcome } from './test-kubelet.ts';
 
 const NS = 'atelier-prelabel-exec';
 const IMAGE = 'registry.example/atelier-runtime:1';
 const ROOT = join(import.meta.dirname, '../../..');
 const BIN = join(ROOT, 'bin/atelier.mjs');
-const SERVE = join(ROOT, 'images/runtime/serve.py');
-const SERVING_DIR = join(ROOT, 'src/runtime/serving/python');
 const BUCKET = 'kplab';
 const CLASSIFIER = 'swr.example.com/team/classifier:1';
 const classes = Object.keys(COLOURS);
-
-function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ status: number | null; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'], env });
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stderr }));
-  });
-}
-
-/** Starts the sidecar's command (Atelier's model server) with the pod's paths mapped to `model`, on a free port. */
-function startModelServer(sidecar: V1Container, model: string): Promise<{ port: number; child: ChildProcess }> {
-  const argv = [...(sidecar.command ?? []), ...(sidecar.args ?? [])].map((a) =>
-    a === MODEL_DIR ? model : a === String(MODEL_SERVER_PORT) ? '0' : a.replace('/opt/atelier/bin/serve.py', SERVE),
-  );
-  const child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ATELIER_SERVING_DIR: SERVING_DIR } });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    let err = '';
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /ATELIER_READY (\d+)/.exec(out);
-      if (m) resolve({ port: Number(m[1]), child });
-    });
-    child.on('close', (code) => reject(new Error(`the model server exited with ${code}: ${err}`)));
-  });
-}
 
 describe('pre-labeling on the kubernetes executor', { skip: kubeTestServerSkip() }, () => {
   let kube: KubeTestServer;
@@ -299,6 +270,30 @@ describe('pre-labeling on the kubernetes executor', { skip: kubeTestServerSkip()
     assert.equal(done.result.unconfirmed_sample_count, 6);
     assert.ok(Object.values(await labelsOf(t)).every((l) => l?.[0] === 'green' && l[1] === 0.75));
     await gone(id);
+  });
+
+  it("a run naming a pool holds that pool's share, not the nodes at large, and its pod goes on the pool's nodes", async () => {
+    const dataset = datasets.get(t)!;
+    const pool = `pool-${'0'.repeat(31)}8`;
+    assert.ok(
+      t.atelier.context.pools.add({ name: pool, projectId: t.creds.project_id, displayName: 'kplab-pool', scope: ['Infer'] }, [
+        { name: 'node-a', capacity: { cpu: 2, memoryMb: 4096 } },
+      ]),
+    );
+    // The pool's PriorityClass, which Atelier makes when a pool is created through the API (pool-quota.ts).
+    await kube.kc.makeApiClient(SchedulingV1Api).createPriorityClass({ body: { metadata: { name: poolPriorityClass(pool) }, value: 1000 } });
+    const dedicated = t.atelier.context.pools.get(pool)!.pool;
+    const free = await allocatable();
+    const { task_id: id } = await client.intelligentTasks.create(dataset, { task_type: 'pre-label', model_id: colour.get(t)!, config: { pool_id: pool } });
+    const spec = (await theJob(id)).spec!.template.spec!;
+    assert.deepEqual(spec.nodeSelector, { [POOL_LABEL]: pool });
+    assert.equal(spec.priorityClassName, poolPriorityClass(pool), "counted by the pool's ResourceQuota");
+    assert.deepEqual(dedicated.used(), { cpu: 1.5, memoryMb: 1536 });
+    assert.deepEqual(await allocatable(), free, 'nothing of the nodes at large');
+    await settle(id, { kind: 'running' });
+    await client.intelligentTasks.stop(dataset, id);
+    await gone(id);
+    await until('the pool given back its share', async () => (dedicated.used().cpu === 0 ? true : undefined));
   });
 
   it('a stop deletes the Job and gives the share back; an orphan Job is deleted', async () => {

@@ -8,7 +8,6 @@
 // Job, and an orphan Job is deleted. While its pod runs, a version holds its share of the cluster's nodes (the pool of
 // work that names none, which ListClusters shows); a version they have no room for fails saying so.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,6 +27,7 @@ import { createBody, datasetReady, versionDone } from '../../datasets/fixtures.t
 import { examplePackage, importModel, putPackage } from '../../models/fixtures.ts';
 import { allResults, latestVersion, patternImage, versionFinished } from '../../processor-tasks/fixtures.ts';
 import { startAtelierOnCluster, type AtelierOnCluster } from './atelier-on-cluster.ts';
+import { run } from './pod-commands.ts';
 import { registerNode, settlePod, startLogKubelet, type LogKubelet, type PodOutcome } from './test-kubelet.ts';
 
 const NS = 'atelier-processing-exec';
@@ -36,16 +36,6 @@ const BIN = join(import.meta.dirname, '../../../bin/atelier.mjs');
 
 type CreateBody = Parameters<AtelierClient['processorTasks']['create']>[0];
 type Result = Awaited<ReturnType<typeof allResults>>[number];
-
-function run(command: string, args: string[]): Promise<{ status: number | null; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stderr }));
-  });
-}
 
 function voc(file: string, w: number, h: number, boxes: number[][]): string {
   const objects = boxes
