@@ -1,5 +1,6 @@
 // An Atelier on the kubernetes executor for a test file: it runs as its own ServiceAccount with the executor's Role
-// (so the Role is shown to be enough), on an s3rver object store the pods' staging can reach, with its reconcilers.
+// (so the Role is shown to be enough), on an s3rver object store the pods' staging can reach, with its reconcilers
+// (unless `background` is false: a replica that only answers the API).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +19,7 @@ export async function startAtelierOnCluster(
   namespace: string,
   image: string,
   env: Record<string, string> = {},
+  opts: { background?: boolean } = {},
 ): Promise<AtelierOnCluster> {
   const dir = mkdtempSync(join(tmpdir(), 'atelier-on-cluster-'));
   const identity = join(dir, 'kubeconfig');
@@ -42,8 +44,10 @@ export async function startAtelierOnCluster(
       ATELIER_S3_SECRET_KEY: 'S3RVER',
       ...env,
     });
-    await t.atelier.recover();
-    t.atelier.startBackground();
+    if (opts.background !== false) {
+      await t.atelier.recover();
+      t.atelier.startBackground();
+    }
     return { t, close };
   } catch (e) {
     await close();

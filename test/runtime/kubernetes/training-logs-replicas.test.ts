@@ -11,15 +11,15 @@ import { join } from 'node:path';
 import { text } from 'node:stream/consumers';
 import { after, before, describe, it } from 'node:test';
 import { CoreV1Api, CustomObjectsApi, type V1Pod } from '@kubernetes/client-node';
-import S3rver from 's3rver';
 import { buildApp, type AtelierApp } from '#src/app.ts';
 import { AtelierClient } from '#src/client/index.ts';
 import { resourceSelector } from '#src/runtime/kubernetes/labels.ts';
 import { WORKER_CONTAINER } from '#src/runtime/kubernetes/training-job-manifest.ts';
 import { STAGING_INIT_CONTAINER } from '#src/runtime/kubernetes/training-job-staging.ts';
-import { startTestApp, type TestApp } from '../../helpers/app.ts';
+import type { TestApp } from '../../helpers/app.ts';
 import { kubeTestServerSkip, startKubeTestServer, until, type KubeTestServer } from '../../helpers/kube.ts';
 import { PY_ENGINE } from '../../training-jobs/helpers.ts';
+import { startAtelierOnCluster, type AtelierOnCluster } from './atelier-on-cluster.ts';
 import { registerMetricsApi, writePodMetrics } from './metrics-api.ts';
 import { registerNode, settlePod, startLogKubelet, type LogKubelet } from './test-kubelet.ts';
 
@@ -33,8 +33,7 @@ describe('a kube training job’s logs and metrics through any replica', { skip:
   let kube: KubeTestServer;
   let kubelet: LogKubelet;
   let core: CoreV1Api;
-  let s3: S3rver;
-  let s3dir: string;
+  let onCluster: AtelierOnCluster;
   /** Replica B: answers the API, runs no background work. */
   let b: TestApp;
   /** Replica A: its own data directory, admits and follows the job. */
@@ -45,24 +44,11 @@ describe('a kube training job’s logs and metrics through any replica', { skip:
   before(async () => {
     kube = await startKubeTestServer({ controllers: true });
     core = kube.kc.makeApiClient(CoreV1Api);
-    await core.createNamespace({ body: { metadata: { name: NS } } });
     kubelet = await startLogKubelet(kube.dir);
+    // Replicas share the master key (deploy/kubernetes passes it by Secret).
+    onCluster = await startAtelierOnCluster(kube, NS, 'registry.example/atelier-runtime:1', { ATELIER_MASTER_KEY: MASTER_KEY }, { background: false });
+    b = onCluster.t;
     await registerNode(core, 'node-a', {}, { cpu: '4', memory: '16Gi' }, kubelet.port);
-    s3dir = mkdtempSync(join(tmpdir(), 'replica-logs-s3rver-'));
-    s3 = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory: s3dir });
-    const { port } = (await s3.run()) as { port: number };
-    b = await startTestApp({
-      ATELIER_EXECUTOR: 'kubernetes',
-      ATELIER_KUBE_CONFIG: kube.kubeconfigPath,
-      ATELIER_KUBE_NAMESPACE: NS,
-      ATELIER_KUBE_IMAGE: 'registry.example/atelier-runtime:1',
-      ATELIER_OBJECT_STORE: 's3',
-      ATELIER_S3_ENDPOINT: `http://127.0.0.1:${port}`,
-      ATELIER_S3_ACCESS_KEY: 'S3RVER',
-      ATELIER_S3_SECRET_KEY: 'S3RVER',
-      // Replicas share the master key (deploy/kubernetes passes it by Secret).
-      ATELIER_MASTER_KEY: MASTER_KEY,
-    });
     aDir = mkdtempSync(join(tmpdir(), 'replica-logs-a-'));
     a = await buildApp({ ...b.config, dataDir: aDir });
     await a.recover();
@@ -81,9 +67,7 @@ describe('a kube training job’s logs and metrics through any replica', { skip:
   after(async () => {
     await a?.close();
     if (aDir) rmSync(aDir, { recursive: true, force: true });
-    await b?.close();
-    await s3?.close();
-    if (s3dir) rmSync(s3dir, { recursive: true, force: true });
+    await onCluster?.close();
     await kubelet?.close();
     await kube?.stop();
   });
