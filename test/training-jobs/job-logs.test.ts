@@ -94,29 +94,21 @@ describe('job logs', () => {
       got.filter((l) => l.startsWith('b ')),
       lines('b').map((l) => l.trim()),
     );
-    const rows = await opened.db
-      .selectFrom('training_job_logs')
-      .select(['seq', 'start_offset', 'data'])
-      .where('job_id', '=', 'shared')
-      .orderBy('seq')
-      .execute();
-    assert.equal(rows.length, 1, 'eighty short lines in one chunk');
+    /** Each chunk of a job's log as [seq, start, bytes]. */
+    const chunksOf = async (job: string) =>
+      (await opened.db.selectFrom('training_job_logs').select(['seq', 'start_offset', 'data']).where('job_id', '=', job).orderBy('seq').execute()).map((r) => [
+        r.seq,
+        Number(r.start_offset),
+        Buffer.from(r.data).length,
+      ]);
+    assert.equal((await chunksOf('shared')).length, 1, 'eighty short lines in one chunk');
 
     await a.append('split', 'worker-0', 'x'.repeat(CHUNK_BYTES * 2 + 10));
-    const split = await opened.db
-      .selectFrom('training_job_logs')
-      .select(['seq', 'start_offset', 'data'])
-      .where('job_id', '=', 'split')
-      .orderBy('seq')
-      .execute();
-    assert.deepEqual(
-      split.map((r) => [r.seq, Number(r.start_offset), Buffer.from(r.data).length]),
-      [
-        [0, 0, CHUNK_BYTES],
-        [1, CHUNK_BYTES, CHUNK_BYTES],
-        [2, CHUNK_BYTES * 2, 10],
-      ],
-    );
+    assert.deepEqual(await chunksOf('split'), [
+      [0, 0, CHUNK_BYTES],
+      [1, CHUNK_BYTES, CHUNK_BYTES],
+      [2, CHUNK_BYTES * 2, 10],
+    ]);
   });
 
   test('a log stops at its cap, saying so once', async () => {
