@@ -73,7 +73,7 @@ describe('job logs', () => {
       assert.deepEqual(await logs.samples(job, 'worker-0'), []);
     });
 
-  test('two replicas appending to one log at once lose nothing; small appends share a chunk, big ones are split', async () => {
+  test('two replicas appending to one log at once lose nothing and keep the chunks in order; small appends share a chunk, big ones are split', async () => {
     const a = new DbJobLogs(opened);
     const b = new DbJobLogs(opened);
     const lines = (who: string) => Array.from({ length: 40 }, (_, i) => `${who} ${i}\n`);
@@ -102,6 +102,31 @@ describe('job logs', () => {
         Buffer.from(r.data).length,
       ]);
     assert.equal((await chunksOf('shared')).length, 1, 'eighty short lines in one chunk');
+
+    // Short lines and blocks too big to join a chunk, at once: the chunks still follow each other without gap or overlap.
+    const block = (i: number) => `${String(i).repeat(20 * 1024 - 1)}\n`;
+    await Promise.all([
+      (async () => {
+        for (const l of lines('a')) await a.append('mixed', 'worker-0', l);
+      })(),
+      (async () => {
+        for (let i = 0; i < 10; i++) await b.append('mixed', 'worker-0', block(i));
+      })(),
+    ]);
+    const mixed = await chunksOf('mixed');
+    mixed.forEach(([seq, start], i) => {
+      assert.equal(seq, i);
+      assert.equal(start, i === 0 ? 0 : mixed[i - 1]![1]! + mixed[i - 1]![2]!, JSON.stringify(mixed));
+    });
+    const mixedLines = (await readAll(a, 'mixed', 'worker-0')).split('\n').filter(Boolean);
+    assert.deepEqual(
+      mixedLines.filter((l) => l.startsWith('a ')),
+      lines('a').map((l) => l.trim()),
+    );
+    assert.deepEqual(
+      mixedLines.filter((l) => !l.startsWith('a ')),
+      Array.from({ length: 10 }, (_, i) => block(i).trim()),
+    );
 
     await a.append('split', 'worker-0', 'x'.repeat(CHUNK_BYTES * 2 + 10));
     assert.deepEqual(await chunksOf('split'), [

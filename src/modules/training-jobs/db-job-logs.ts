@@ -23,7 +23,7 @@ const SAMPLES_CAP_BYTES = 32 * 1024 * 1024;
 /** Chunks read per query while streaming. */
 const PAGE = 16;
 /** Tries of an append that another replica's append to the same stream got ahead of. */
-const APPEND_TRIES = 5;
+const APPEND_TRIES = 10;
 
 export class DbJobLogs implements JobLogs {
   /** Appends to one stream from this process go in the order made; other replicas' are ordered by the append's transaction. */
@@ -130,6 +130,17 @@ export class DbJobLogs implements JobLogs {
     return { seq: row.seq, end: Number(row.start_offset) + length, length, ...(row.small ? { small: Buffer.from(row.small) } : {}) };
   }
 
+  private async lastSeq(db: Db, jobId: string, task: string, stream: Stream): Promise<number> {
+    const row = await db
+      .selectFrom('training_job_logs')
+      .select((eb) => eb.fn.max('seq').as('seq'))
+      .where('job_id', '=', jobId)
+      .where('task', '=', task)
+      .where('stream', '=', stream)
+      .executeTakeFirst();
+    return row?.seq ?? -1;
+  }
+
   private appendTo(jobId: string, task: string, stream: Stream, bytes: Buffer, cap: number): Promise<void> {
     const key = `${jobId}\n${task}\n${stream}`;
     const next = (this.appending.get(key) ?? Promise.resolve()).catch(() => undefined).then(() => this.insert(jobId, task, stream, bytes, cap));
@@ -148,15 +159,18 @@ export class DbJobLogs implements JobLogs {
         await this.db.transaction().execute((trx) => this.appendOnce(trx, jobId, task, stream, bytes, cap));
         return;
       } catch (e) {
-        // Another replica began the stream meanwhile (both made chunk 0, or both read the same last chunk before it
-        // locked it): append after it.
-        if (!isUniqueViolation(e) || attempt >= APPEND_TRIES) throw e;
+        // Another replica began the stream meanwhile (both made chunk 0), or added a chunk while this append waited
+        // for the lock: append after it.
+        if (!(e instanceof LastMoved || isUniqueViolation(e)) || attempt >= APPEND_TRIES) throw e;
       }
     }
   }
 
   private async appendOnce(db: Db, jobId: string, task: string, stream: Stream, bytes: Buffer, cap: number): Promise<void> {
     const last = await this.last(db, jobId, task, stream);
+    // On PostgreSQL the lock was taken on the row that was last when the query began: a chunk added after it while
+    // this append waited is seen by the next statement.
+    if (this.database.dialect === 'postgres' && (await this.lastSeq(db, jobId, task, stream)) !== (last?.seq ?? -1)) throw new LastMoved();
     const size = last?.end ?? 0;
     const kept = capped(bytes, size, cap, stream);
     if (kept.length === 0) return;
@@ -177,6 +191,9 @@ export class DbJobLogs implements JobLogs {
     await db.insertInto('training_job_logs').values(rows).execute();
   }
 }
+
+/** The stream's last chunk changed between locking it and appending. */
+class LastMoved extends Error {}
 
 /** What of `bytes` fits a stream of `size` bytes under `cap`; a log that reaches its cap ends with a line saying so. */
 function capped(bytes: Buffer, size: number, cap: number, stream: Stream): Buffer {
