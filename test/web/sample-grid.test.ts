@@ -1,0 +1,118 @@
+// The sample grid's scrolling in Chromium, over a dataset of 1,200 samples: scrolled a row at a time,
+// it covers the view at every step but adds and drops rows only every few rows (each time it does,
+// React renders the grid again), and the layer the rows scroll in is opaque (Chromium's compositor
+// then draws nothing under it).
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import type { NewSample } from '#src/formats/sample-records.ts';
+import { startTestApp, type TestApp } from '../helpers/app.ts';
+import { createDataManagement } from '../helpers/data-management.ts';
+import { browserMissing, buildConsole, fillSignIn, openBrowser, type Browser } from './browser.ts';
+
+const missing = browserMissing();
+if (missing) console.log(`# ${missing}`);
+
+const SAMPLES = 1200;
+const ROW_HEIGHT = 176;
+
+/** The grid rows' places in the view, and the view's top and bottom. */
+function rowsInPage(page: Page) {
+  return page.evaluate(() => {
+    const view = document.querySelector<HTMLElement>('.sample-scroller')!.getBoundingClientRect();
+    const rows = [...document.querySelectorAll<HTMLElement>('.sample-slide > .sample-row')].map((r) => {
+      const box = r.getBoundingClientRect();
+      return [box.top, box.bottom] as [number, number];
+    });
+    return { top: view.top, bottom: view.bottom, rows };
+  });
+}
+
+describe('sample grid scrolling in Chromium', { skip: missing }, () => {
+  let t: TestApp;
+  let browser: Browser;
+  let page: Page;
+
+  before(async () => {
+    buildConsole();
+    t = await startTestApp();
+    t.atelier.startBackground();
+    mkdirSync(join(t.config.dataDir, 'obs', 'grid-bucket', 'empty'), { recursive: true });
+    const created = await t.client.http.call<{ dataset_id: string }>('POST', '/v2/{project_id}/datasets', {
+      body: {
+        dataset_name: 'grid',
+        dataset_type: 1,
+        data_sources: [{ data_type: 0, data_path: '/grid-bucket/empty/' }],
+        work_path: '/grid-bucket/out/',
+        work_path_type: 0,
+      },
+    });
+    for (;;) {
+      const d = await t.client.http.call<{ status: number }>('GET', '/v2/{project_id}/datasets/{dataset_id}', { params: { dataset_id: created.dataset_id } });
+      if (d.status === 1) break;
+      await new Promise((res) => setTimeout(res, 20));
+    }
+    // Rows without files: the grid is measured, not its thumbnails.
+    const data = createDataManagement(t.atelier.context);
+    const record = await data.directory.require(t.creds.project_id, created.dataset_id);
+    const samples: NewSample[] = Array.from({ length: SAMPLES }, (_, i) => ({
+      source: `/grid-bucket/none/img-${i}.jpg`,
+      name: `img-${i}.jpg`,
+      size: 1000,
+      sampleTime: 1_700_000_000_000 + i * 1000,
+      labels: [],
+    }));
+    await data.samples.importSamples(record, samples);
+    browser = await openBrowser();
+    page = browser.page;
+    await page.goto(`${t.url}/sign-in`);
+    await fillSignIn(page, t.creds, t.creds.password);
+    await page.waitForURL(/\/datasets$/);
+    await page.goto(`${t.url}/projects/${t.creds.project_id}/datasets/${created.dataset_id}`);
+    await page.locator('.sample-scroller .sample-cell').first().waitFor();
+  });
+  after(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  test('scrolled a row at a time, the rows cover the view at every step and change only every few rows', async () => {
+    // Counts the rows added to or dropped from the grid (each such change is a render of the grid).
+    await page.evaluate(() => {
+      const w = window as unknown as { rowChanges: number };
+      w.rowChanges = 0;
+      new MutationObserver((records) => {
+        if (records.some((r) => r.addedNodes.length > 0 || r.removedNodes.length > 0)) w.rowChanges++;
+      }).observe(document.querySelector('.sample-slide')!, { childList: true });
+    });
+    const steps = 12;
+    for (let i = 1; i <= steps; i++) {
+      await page.evaluate((top) => {
+        document.querySelector<HTMLElement>('.sample-scroller')!.scrollTop = top;
+      }, i * ROW_HEIGHT);
+      // Two frames: the scroll event, and the frame that shows its rows.
+      await page.evaluate(() => new Promise((res) => requestAnimationFrame(() => requestAnimationFrame(res))));
+      const { top, bottom, rows } = await rowsInPage(page);
+      // Every pixel of the view lies in a row or in the gap between two (rows are 164 px tall, 176 apart).
+      const sorted = rows.sort((a, b) => a[0] - b[0]);
+      assert.ok(sorted.length > 0 && sorted[0]![0] <= top + 8, `step ${i}: the first row starts at ${sorted[0]?.[0]}, the view at ${top}`);
+      assert.ok(sorted[sorted.length - 1]![1] >= bottom - 12, `step ${i}: the last row ends at ${sorted[sorted.length - 1]?.[1]}, the view at ${bottom}`);
+      for (let k = 1; k < sorted.length; k++) assert.ok(sorted[k]![0] - sorted[k - 1]![1] <= 13, `step ${i}: a hole between rows ${k - 1} and ${k}`);
+    }
+    const changes = await page.evaluate(() => (window as unknown as { rowChanges: number }).rowChanges);
+    // A row at a time would change them at every step; the first and the last rendered row each move
+    // on their own multiples of 4, so at most at half the steps.
+    assert.ok(changes >= 2 && changes <= steps / 2, `the rows changed at ${changes} of ${steps} steps`);
+  });
+
+  test('the layer the rows scroll in is opaque, of the page colour', async () => {
+    const colours = await page.evaluate(() => ({
+      layer: getComputedStyle(document.querySelector('.sample-layer')!).backgroundColor,
+      page: getComputedStyle(document.body).backgroundColor,
+    }));
+    assert.match(colours.layer, /^rgb\(\d+, \d+, \d+\)$/, `layer background ${colours.layer}`);
+    assert.equal(colours.layer, colours.page);
+  });
+});
