@@ -57,6 +57,8 @@ interface Waiter {
   onState: (message: string) => void;
   /** Reads the running learner's progress from its log; stopped when the run settles. */
   progress?: NodeJS.Timeout;
+  /** Gives the learner's share of its pool back; when the run settles. */
+  release: () => void;
   resolve: () => void;
   reject: (err: Error) => void;
 }
@@ -91,8 +93,9 @@ export class KubeLearner implements Learner {
     await this.startWatch();
     const keys = learnerKeys(task.stage);
     const bucket = this.kube.realBucket(task.stage.bucket);
+    const adopted = await this.stillThere(task.taskId);
     // The Job of an earlier run (before a restart) is adopted as it is: its input staged, maybe its output uploaded.
-    if (!(await this.stillThere(task.taskId))) {
+    if (!adopted) {
       await this.objects.deletePrefix(task.stage.bucket, keys.output);
       await this.objects.put(task.stage.bucket, keys.input, JSON.stringify(input));
     }
@@ -115,14 +118,22 @@ export class KubeLearner implements Learner {
       ...(place.poolName ? poolPlacement(place.poolName) : {}),
     });
     const secret = stagingSecretOf(taskStagingSecretName(task.taskId), this.kube.namespace, objects.job.metadata?.labels ?? {}, plan, this.kube.credential);
+    // The pod's share of its pool is taken before its Job is made, as the local learner's; a Job of an earlier run has it already.
+    const key = `intelligent-task-${task.taskId}`;
+    const holder = { kind: 'labeling task' as const, id: task.taskId, name: place.name, projectId: task.projectId };
+    if (adopted) place.pool.set(key, place.amount, holder);
+    else if (!place.pool.reserve(key, place.amount, holder))
+      throw new Error(`the pool has no room for the learner (${place.amount.cpu} cores, ${place.amount.memoryMb} MB) now`);
+    const release = () => place.pool.release(key);
     const ended = new Promise<void>((resolve, reject) => {
-      this.waiters.set(task.taskId, { seen: false, settled: false, ending: false, state: '', onState, resolve, reject });
+      this.waiters.set(task.taskId, { seen: false, settled: false, ending: false, state: '', onState, release, resolve, reject });
     });
     try {
       const made = await this.kube.client.apply({ ...objects, secret });
       if (made === 'existed') this.log.info({ task: task.taskId }, `the Job ${taskObjectName(task.taskId)} of an earlier run exists: following it`);
     } catch (err) {
       this.waiters.delete(task.taskId);
+      release();
       throw err;
     }
     // A stop or a server stop that came while the objects were being made: the waiter has been settled already.
@@ -176,6 +187,7 @@ export class KubeLearner implements Learner {
     if (!w || w.settled) return;
     w.settled = true;
     clearInterval(w.progress);
+    w.release();
     this.waiters.delete(taskId);
     this.watch.unfollow(taskId);
     if (err) w.reject(err);

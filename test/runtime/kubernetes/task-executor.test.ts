@@ -156,6 +156,8 @@ describe('intelligent tasks on the kubernetes executor', { skip: kubeTestServerS
     assert.deepEqual(spec.containers[0]!.resources?.limits, { cpu: '1', memory: '1Gi' });
     assert.deepEqual(spec.containers[0]!.command?.slice(-4), ['python3', '/opt/atelier/tasks/learner.py', LEARNER_IN, LEARNER_OUT]);
     assert.equal(spec.volumes?.find((v) => v.secret)?.secret?.secretName, taskStagingSecretName(id));
+    const dedicated = app.context.pools.get(pool)!.pool;
+    assert.deepEqual(dedicated.used(), { cpu: 1, memoryMb: 1024 }, 'the learner holds its share of the pool, as the local learner does');
     // The pod's state shows in the task's message: made, then waiting for a node, then learning.
     assert.equal((await waitTask(id, (x) => x.message.startsWith('learner'))).status, 1);
     await settle(id, { kind: 'unschedulable' });
@@ -181,6 +183,7 @@ describe('intelligent tasks on the kubernetes executor', { skip: kubeTestServerS
     for (const s of samples) if (s.labels?.[0]?.name === truth.get(s.source!.replace(/^content:\/\//, ''))) right++;
     assert.ok(right / truth.size >= 0.7, `the learner's answers, read back: ${right}/${truth.size} right`);
     await gone(id);
+    assert.deepEqual(dedicated.used(), { cpu: 0, memoryMb: 0 }, 'its share given back');
     await until("the learner's staged files to be removed", async () => ((await stagedKeys()).length === 0 ? true : undefined));
   });
 
