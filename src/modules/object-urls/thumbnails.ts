@@ -54,8 +54,8 @@ interface Making {
   thumb: Promise<Thumbnail>;
 }
 
-/** Encodes of entries that wait for an idle CPU at most; past this, one waits its turn as a resize does (bounds the pixels held). */
-const MAX_DEFERRED = 256;
+/** Pixels held by entry encodes waiting for an idle CPU, at most; past this, an encode waits its turn as a resize does. */
+const MAX_DEFERRED_BYTES = 32 * 1024 * 1024;
 
 const typeOf = (data: Buffer): Thumbnail['contentType'] => (data[0] === 0x89 && data[1] === 0x50 ? 'image/png' : 'image/jpeg');
 
@@ -112,7 +112,7 @@ export class ThumbnailCache {
   private readonly jobs = new Gate(2 * MAX_JOBS);
   /** Resizes and encodes running: the CPU-bound part. */
   private readonly cpu = new Gate(MAX_JOBS);
-  /** Entry encodes waiting for an idle CPU. */
+  /** Bytes of the pixels of entry encodes waiting for an idle CPU. */
   private deferred = 0;
   /** Bytes in the cache folder, once counted (lazily, on the first write). */
   private bytes: number | undefined;
@@ -189,12 +189,13 @@ export class ThumbnailCache {
       return { thumb: Promise.resolve(made.thumb) };
     }
     const { pixels } = made;
-    const idle = forSheet && this.deferred < MAX_DEFERRED;
-    if (idle) this.deferred++;
+    const held = pixels.data.length;
+    const idle = forSheet && this.deferred + held <= MAX_DEFERRED_BYTES;
+    if (idle) this.deferred += held;
     const thumb = this.cpu
       .run(() => encoded(pixels), idle)
       .finally(() => {
-        if (idle) this.deferred--;
+        if (idle) this.deferred -= held;
       })
       .then(async (t) => {
         await this.keep(file, t.data).catch(() => undefined);
