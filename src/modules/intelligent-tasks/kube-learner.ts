@@ -8,8 +8,8 @@
 // (the queue hands it to this or another replica) finds the Job by its name and follows it instead of making another.
 import type { WorkloadDefaults } from '#src/runtime/kubernetes/workload-isolation.ts';
 import { posix } from 'node:path';
-import type { V1Pod } from '@kubernetes/client-node';
 import type { MappedStatus } from '#src/runtime/kubernetes/job-status.ts';
+import { JobWaiter } from '#src/runtime/kubernetes/job-waiter.ts';
 import { poolPlacement } from '#src/runtime/kubernetes/pool-placement.ts';
 import { TASK_CONTAINER, TASK_DIR, taskObjectName, taskObjects } from '#src/runtime/kubernetes/task-manifest.ts';
 import { taskStagingSecretName, type TaskJobClient } from '#src/runtime/kubernetes/task-objects.ts';
@@ -46,39 +46,20 @@ export interface KubeLearnerParts {
   defaults: WorkloadDefaults;
 }
 
-interface Waiter {
-  /** The Job has been seen in the watch: from then on its absence means it was deleted. */
-  seen: boolean;
-  settled: boolean;
-  /** Its end has been seen and is being recorded. */
-  ending: boolean;
-  /** The last state said (the task's message). */
-  state: string;
-  onState: (message: string) => void;
-  /** Reads the running learner's progress from its log; stopped when the run settles. */
-  progress?: NodeJS.Timeout;
-  /** Gives the learner's share of its pool back; when the run settles. */
-  release: () => void;
-  resolve: () => void;
-  reject: (err: Error) => void;
-}
-
 /** The input and output keys of a task's folder. */
 export function learnerKeys(stage: ObjectPath): { input: string; output: string } {
   return { input: `${stage.key}in/input.json`, output: `${stage.key}out/` };
 }
 
 export class KubeLearner implements Learner {
-  private readonly waiters = new Map<string, Waiter>();
-  private readonly watch: TrainingJobWatch;
-  private watching: Promise<void> | undefined;
+  private readonly jobs: JobWaiter;
 
   constructor(
     private readonly kube: KubeLearnerParts,
     private readonly objects: ObjectStore,
     private readonly log: Logger,
   ) {
-    this.watch = kube.watch((taskId, status) => this.onStatus(taskId, status));
+    this.jobs = new JobWaiter(kube.watch, kube.client, "learner's", TASK_CONTAINER);
   }
 
   async start(
@@ -90,7 +71,7 @@ export class KubeLearner implements Learner {
   ): Promise<LearnerRun> {
     if (!this.kube.credential) throw new Error('the kubernetes executor needs an S3-compatible object store its pods can reach (--object-store s3)');
     if (task.stage.bucket === '') throw new Error("the task's dataset has no work folder to stage the learner's input in");
-    await this.startWatch();
+    await this.jobs.start();
     const keys = learnerKeys(task.stage);
     const bucket = this.kube.realBucket(task.stage.bucket);
     const adopted = await this.stillThere(task.taskId);
@@ -124,33 +105,41 @@ export class KubeLearner implements Learner {
     if (adopted) place.pool.set(key, place.amount, holder);
     else if (!place.pool.reserve(key, place.amount, holder))
       throw new Error(`the pool has no room for the learner (${place.amount.cpu} cores, ${place.amount.memoryMb} MB) now`);
-    const release = () => place.pool.release(key);
-    const ended = new Promise<void>((resolve, reject) => {
-      this.waiters.set(task.taskId, { seen: false, settled: false, ending: false, state: '', onState, release, resolve, reject });
+    let said = '';
+    const { ended } = this.jobs.wait(task.taskId, {
+      onStatus: (status) => {
+        const state = stateOf(status);
+        if (state && state !== said) onState((said = state));
+      },
+      // its end seen, the Job goes (stage.py uploaded the output of one that completed before its pod ended)
+      onEnd: () => this.removeJob(task.taskId),
     });
+    // the run's share goes back however it ends
+    const settled = ended.catch(() => undefined);
+    void settled.finally(() => place.pool.release(key));
     try {
       const made = await this.kube.client.apply({ ...objects, secret });
       if (made === 'existed') this.log.info({ task: task.taskId }, `the Job ${taskObjectName(task.taskId)} of an earlier run exists: following it`);
     } catch (err) {
-      this.waiters.delete(task.taskId);
-      release();
+      this.jobs.settle(task.taskId, err instanceof Error ? err : new Error(String(err)));
       throw err;
     }
-    // A stop or a server stop that came while the objects were being made: the waiter has been settled already.
-    if (this.waiters.get(task.taskId)?.settled !== false) return { pid: 0, startTicks: 0, done: ended };
-    this.watch.follow(task.taskId, 1);
-    this.followProgress(task.taskId, onProgress);
+    // A stop or a server stop that came while the objects were being made: the run has been settled already.
+    if (!this.jobs.has(task.taskId)) return { pid: 0, startTicks: 0, done: ended };
+    this.jobs.follow(task.taskId);
+    const progress = this.followProgress(task.taskId, onProgress);
+    void settled.finally(() => clearInterval(progress));
     const done = ended.then(async () => JSON.parse(await this.objects.readText(task.stage.bucket, `${keys.output}output.json`, MAX_OUTPUT_BYTES)) as unknown);
     return { pid: 0, startTicks: 0, done };
   }
 
   kill(task: LearnerHandle): void {
-    this.settle(task.id, new Error('stopped'));
+    this.jobs.settle(task.id, new Error('stopped'));
     void this.kube.client.remove(task.id).catch((err: unknown) => this.log.error({ err, task: task.id }, "removing a task's Job failed"));
   }
 
   detach(task: LearnerHandle): void {
-    this.settle(task.id, new Error('the server stops; the Job is left to be adopted'));
+    this.jobs.settle(task.id, new Error('the server stops; the Job is left to be adopted'));
   }
 
   /** The Job of an earlier run is adopted by start(), which finds it by its name. */
@@ -169,61 +158,20 @@ export class KubeLearner implements Learner {
 
   /** Deletes the Jobs of intelligent tasks that no longer run (their row gone or ended); returns their ids. */
   async removeOrphans(isActive: (taskId: string) => Promise<boolean>): Promise<string[]> {
-    return this.kube.client.removeOrphans('intelligent', async (id) => this.waiters.has(id) || (await isActive(id)));
+    return this.kube.client.removeOrphans('intelligent', async (id) => this.jobs.has(id) || (await isActive(id)));
   }
 
   /** Stops watching; the runs still waiting end when the task queue aborts them (detach), which keeps their Jobs. */
   async close(): Promise<void> {
-    if (this.watching) await this.watch.stop().catch(() => undefined);
-  }
-
-  private startWatch(): Promise<void> {
-    this.watching ??= this.watch.start();
-    return this.watching;
-  }
-
-  private settle(taskId: string, err?: Error): void {
-    const w = this.waiters.get(taskId);
-    if (!w || w.settled) return;
-    w.settled = true;
-    clearInterval(w.progress);
-    w.release();
-    this.waiters.delete(taskId);
-    this.watch.unfollow(taskId);
-    if (err) w.reject(err);
-    else w.resolve();
-  }
-
-  /** What the watch says of a followed task's Job: its end settles the learner's run, and the Job goes. */
-  private onStatus(taskId: string, status: MappedStatus): void {
-    const w = this.waiters.get(taskId);
-    if (!w || w.ending) return;
-    const exists = this.watch.hasJob(taskId);
-    if (exists) w.seen = true;
-    else if (w.seen) return this.settle(taskId, new Error(`the learner's Job ${taskObjectName(taskId)} was deleted from the cluster`));
-    const state = stateOf(status);
-    if (state && state !== w.state) w.onState((w.state = state));
-    if (status.phase === 'Completed') {
-      // stage.py uploaded the output before the pod ended.
-      this.settle(taskId);
-      this.removeJob(taskId);
-    } else if (status.phase === 'Failed') {
-      w.ending = true;
-      void this.logTail(taskId).then((tail) => {
-        this.settle(taskId, new Error(`the learner's pod failed: ${status.reason ?? 'its Job failed'}${tail ? `: ${tail}` : ''}`));
-        this.removeJob(taskId);
-      });
-    }
+    await this.jobs.close();
   }
 
   /** Every PROGRESS_EVERY_MS while the learner's pod runs: the last "progress <percent>" line of its log. */
-  private followProgress(taskId: string, onProgress: (p: number) => void): void {
-    const w = this.waiters.get(taskId);
-    if (!w) return;
+  private followProgress(taskId: string, onProgress: (p: number) => void): NodeJS.Timeout {
     let said = -1;
     let reading = false;
-    w.progress = setInterval(() => {
-      const pod = this.newestPod(taskId);
+    const timer = setInterval(() => {
+      const pod = this.jobs.newestPod(taskId);
       if (reading || !pod?.metadata?.name || pod.status?.phase !== 'Running') return;
       reading = true;
       void this.kube.client
@@ -231,33 +179,17 @@ export class KubeLearner implements Learner {
         .then((log) => {
           const last = [...log.matchAll(/^progress (\d+)$/gm)].pop();
           const p = last ? Math.min(100, Number(last[1])) : -1;
-          if (p > said && !w.settled) onProgress((said = p));
+          if (p > said && this.jobs.has(taskId)) onProgress((said = p));
         })
         .catch(() => undefined) // no kubelet serves the log: the progress stays where it was
         .finally(() => (reading = false));
     }, PROGRESS_EVERY_MS);
-    w.progress.unref();
-  }
-
-  private newestPod(taskId: string): V1Pod | undefined {
-    const time = (p: V1Pod) => new Date(p.metadata?.creationTimestamp ?? 0).getTime();
-    return this.watch.podsOf(taskId).sort((a, b) => time(b) - time(a))[0];
+    timer.unref();
+    return timer;
   }
 
   private removeJob(taskId: string): void {
     void this.kube.client.remove(taskId).catch((err: unknown) => this.log.warn({ err, task: taskId }, "removing a task's Job failed"));
-  }
-
-  /** The last lines of the failed learner's log, where the cluster serves it (a kubelet answers). */
-  private async logTail(taskId: string): Promise<string> {
-    const pod = this.newestPod(taskId)?.metadata?.name;
-    if (!pod) return '';
-    try {
-      const text = await this.kube.client.podLog(pod, TASK_CONTAINER, 4096);
-      return text.split('\n').filter(Boolean).slice(-3).join(' | ');
-    } catch {
-      return '';
-    }
   }
 }
 

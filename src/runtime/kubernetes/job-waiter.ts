@@ -1,4 +1,4 @@
-// Runs waiting for their task Job's end (a batch run, a pre-labeling run, a processing version): one promise per run,
+// Runs waiting for their task Job's end (a batch run, a pre-labeling run, a processing version, a learner): one promise per run,
 // settled by what the informer watch reports of the Job (completed, failed with its pod's reason and log tail, or
 // deleted from the cluster) or by the run itself (a stop, a server that stops).
 import type { V1Pod } from '@kubernetes/client-node';
@@ -8,6 +8,8 @@ import type { TaskJobClient } from './task-objects.ts';
 import { COMPLETION_INDEX_ANNOTATION } from './training-job-manifest.ts';
 import type { TrainingJobWatch } from './training-job-watch.ts';
 
+const podTime = (p: V1Pod) => new Date(p.metadata?.creationTimestamp ?? 0).getTime();
+
 interface Waiting {
   /** The Job has been in the watch's cache: from then on its absence means it was deleted. */
   seen: boolean;
@@ -16,6 +18,8 @@ interface Waiting {
   /** The run's onRunning call, once made. */
   started: Promise<void> | undefined;
   onRunning: (() => Promise<void>) | undefined;
+  onStatus: ((status: MappedStatus) => void) | undefined;
+  onEnd: (() => void) | undefined;
   resolve: () => void;
   reject: (err: Error) => void;
 }
@@ -32,6 +36,10 @@ export interface WaitOptions {
   pods?: number;
   /** Called once, when the Job's pods run. */
   onRunning?: () => Promise<void>;
+  /** Told every status the watch reports of the Job while the run waits. */
+  onStatus?: (status: MappedStatus) => void;
+  /** Called once the watch saw the Job end (completed or failed), after the run settled; not when the run settled it itself. */
+  onEnd?: () => void;
 }
 
 export class JobWaiter {
@@ -64,7 +72,17 @@ export class JobWaiter {
   wait(id: string, opts: WaitOptions = {}): JobWait {
     let w: Waiting | undefined;
     const ended = new Promise<void>((resolve, reject) => {
-      w = { seen: false, settled: false, pods: opts.pods ?? 1, started: undefined, onRunning: opts.onRunning, resolve, reject };
+      w = {
+        seen: false,
+        settled: false,
+        pods: opts.pods ?? 1,
+        started: undefined,
+        onRunning: opts.onRunning,
+        onStatus: opts.onStatus,
+        onEnd: opts.onEnd,
+        resolve,
+        reject,
+      };
       this.waiting.set(id, w);
     });
     const waiting = w!;
@@ -81,19 +99,24 @@ export class JobWaiter {
     return this.waiting.has(id);
   }
 
-  settle(id: string, err?: Error): void {
+  /** Ends the run's wait (rejected with `err` when given); false when it had ended already. */
+  settle(id: string, err?: Error): boolean {
     const w = this.waiting.get(id);
-    if (!w || w.settled) return;
+    if (!w || w.settled) return false;
     w.settled = true;
     this.waiting.delete(id);
     this.watch.unfollow(id);
     if (err) w.reject(err);
     else w.resolve();
+    return true;
   }
 
   /** Fails the run saying why, with the last lines of `container`'s log in the pod concerned (of completion `index`). */
   fail(id: string, why: string, container = this.container, index?: number): void {
-    void this.logTail(id, container, index).then((tail) => this.settle(id, new Error(`${why}${tail ? `: ${tail}` : ''}`)));
+    const onEnd = this.waiting.get(id)?.onEnd;
+    void this.logTail(id, container, index).then((tail) => {
+      if (this.settle(id, new Error(`${why}${tail ? `: ${tail}` : ''}`))) onEnd?.();
+    });
   }
 
   /** The Job's pods in the watch's cache. */
@@ -105,20 +128,29 @@ export class JobWaiter {
     const w = this.waiting.get(id);
     if (!w || w.settled) return;
     if (this.watch.hasJob(id)) w.seen = true;
-    else if (w.seen) return this.settle(id, new Error(`the ${this.what} Job ${taskObjectName(id)} was deleted from the cluster`));
+    else if (w.seen) {
+      this.settle(id, new Error(`the ${this.what} Job ${taskObjectName(id)} was deleted from the cluster`));
+      return;
+    }
+    w.onStatus?.(status);
     if (w.started === undefined && w.onRunning && status.phase === 'Running') w.started = w.onRunning().catch((err: unknown) => this.onRunningError(id, err));
-    if (status.phase === 'Completed') this.settle(id);
-    else if (status.phase === 'Failed') {
+    if (status.phase === 'Completed') {
+      if (this.settle(id)) w.onEnd?.();
+    } else if (status.phase === 'Failed') {
       const failed = status.tasks.findIndex((t) => t.message !== '' && t.message === status.reason);
       const which = w.pods > 1 && failed >= 0 ? ` ${status.tasks[failed]!.task}` : '';
       this.fail(id, `the ${this.what} pod${which} failed: ${status.reason ?? 'its Job failed'}`, this.container, failed >= 0 ? failed : undefined);
     }
   }
 
+  /** The Job's newest pod in the watch's cache. */
+  newestPod(id: string): V1Pod | undefined {
+    return this.watch.podsOf(id).sort((a, b) => podTime(b) - podTime(a))[0];
+  }
+
   /** The last lines of a container's log, where the cluster serves it: the pod of `index`, else the newest pod. */
   private async logTail(id: string, container: string, index: number | undefined): Promise<string> {
-    const time = (p: V1Pod) => new Date(p.metadata?.creationTimestamp ?? 0).getTime();
-    const pods = this.watch.podsOf(id).sort((a, b) => time(b) - time(a));
+    const pods = this.watch.podsOf(id).sort((a, b) => podTime(b) - podTime(a));
     const ofIndex = index === undefined ? undefined : pods.find((p) => p.metadata?.annotations?.[COMPLETION_INDEX_ANNOTATION] === String(index));
     const pod = (ofIndex ?? pods[0])?.metadata?.name;
     if (!pod) return '';
