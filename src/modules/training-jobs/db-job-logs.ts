@@ -22,11 +22,11 @@ export const LOG_CAP_BYTES = 40 * 1024 * 1024;
 const SAMPLES_CAP_BYTES = 32 * 1024 * 1024;
 /** Chunks read per query while streaming. */
 const PAGE = 16;
-/** Tries of an append that another replica's append to the same stream got ahead of. */
-const APPEND_TRIES = 10;
+/** Tries of an append that another writer of the same stream got ahead of. */
+const APPEND_TRIES = 5;
 
 export class DbJobLogs implements JobLogs {
-  /** Appends to one stream from this process go in the order made; other replicas' are ordered by the append's transaction. */
+  /** Appends to one stream from this process go in the order made; other replicas' wait for the stream's lock. */
   private readonly appending = new Map<string, Promise<void>>();
 
   private readonly db: Db;
@@ -105,10 +105,7 @@ export class DbJobLogs implements JobLogs {
     }
   }
 
-  /**
-   * The stream's last chunk: where it ends, and its bytes when it is small enough to be added to. On PostgreSQL the row
-   * stays locked until the append's transaction ends (SQLite runs one writing transaction at a time anyway).
-   */
+  /** The stream's last chunk: where it ends, and its bytes when it is small enough to be added to. */
   private async last(db: Db, jobId: string, task: string, stream: Stream): Promise<{ seq: number; end: number; length: number; small?: Buffer } | undefined> {
     const row = await db
       .selectFrom('training_job_logs')
@@ -123,22 +120,10 @@ export class DbJobLogs implements JobLogs {
       .where('stream', '=', stream)
       .orderBy('seq', 'desc')
       .limit(1)
-      .$if(this.database.dialect === 'postgres', (q) => q.forUpdate())
       .executeTakeFirst();
     if (!row) return undefined;
     const length = Number(row.length);
     return { seq: row.seq, end: Number(row.start_offset) + length, length, ...(row.small ? { small: Buffer.from(row.small) } : {}) };
-  }
-
-  private async lastSeq(db: Db, jobId: string, task: string, stream: Stream): Promise<number> {
-    const row = await db
-      .selectFrom('training_job_logs')
-      .select((eb) => eb.fn.max('seq').as('seq'))
-      .where('job_id', '=', jobId)
-      .where('task', '=', task)
-      .where('stream', '=', stream)
-      .executeTakeFirst();
-    return row?.seq ?? -1;
   }
 
   private appendTo(jobId: string, task: string, stream: Stream, bytes: Buffer, cap: number): Promise<void> {
@@ -159,18 +144,18 @@ export class DbJobLogs implements JobLogs {
         await this.db.transaction().execute((trx) => this.appendOnce(trx, jobId, task, stream, bytes, cap));
         return;
       } catch (e) {
-        // Another replica began the stream meanwhile (both made chunk 0), or added a chunk while this append waited
-        // for the lock: append after it.
-        if (!(e instanceof LastMoved || isUniqueViolation(e)) || attempt >= APPEND_TRIES) throw e;
+        // Another writer of the stream (a process on the same SQLite file) got ahead: append after it.
+        if (!isUniqueViolation(e) || attempt >= APPEND_TRIES) throw e;
       }
     }
   }
 
   private async appendOnce(db: Db, jobId: string, task: string, stream: Stream, bytes: Buffer, cap: number): Promise<void> {
+    // Appends to one stream wait for each other: on PostgreSQL by a lock on the stream held until the transaction ends
+    // (SQLite runs one writing transaction at a time anyway).
+    if (this.database.dialect === 'postgres')
+      await sql`select pg_advisory_xact_lock(hashtextextended(${`training-log\n${jobId}\n${task}\n${stream}`}, 0))`.execute(db);
     const last = await this.last(db, jobId, task, stream);
-    // On PostgreSQL the lock was taken on the row that was last when the query began: a chunk added after it while
-    // this append waited is seen by the next statement.
-    if (this.database.dialect === 'postgres' && (await this.lastSeq(db, jobId, task, stream)) !== (last?.seq ?? -1)) throw new LastMoved();
     const size = last?.end ?? 0;
     const kept = capped(bytes, size, cap, stream);
     if (kept.length === 0) return;
@@ -191,9 +176,6 @@ export class DbJobLogs implements JobLogs {
     await db.insertInto('training_job_logs').values(rows).execute();
   }
 }
-
-/** The stream's last chunk changed between locking it and appending. */
-class LastMoved extends Error {}
 
 /** What of `bytes` fits a stream of `size` bytes under `cap`; a log that reaches its cap ends with a line saying so. */
 function capped(bytes: Buffer, size: number, cap: number, stream: Stream): Buffer {
