@@ -1,14 +1,17 @@
-// The sample grid's scrolling in Chromium, over a dataset of 1,200 samples: scrolled a row at a time,
-// it covers the view at every step but adds and drops rows only every few rows (each time it does,
-// React renders the grid again), and the layer the rows scroll in is opaque (Chromium's compositor
-// then draws nothing under it).
+// The sample grid in Chromium. Over a dataset of 1,200 samples: scrolled a row at a time, it covers
+// the view at every step but adds and drops rows only every few rows (each time it does, React renders
+// the grid again), and the layer the rows scroll in is opaque (Chromium's compositor then draws nothing
+// under it). Over 60 images: a block of rows at the view's edge is first asked for with its rows in
+// view only, and whole once the view has loaded.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import type { NewSample } from '#src/formats/sample-records.ts';
+import sharp from 'sharp';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
+import { createDataset } from '../samples/fixtures.ts';
 import { createDataManagement } from '../helpers/data-management.ts';
 import { browserMissing, buildConsole, fillSignIn, openBrowser, type Browser } from './browser.ts';
 
@@ -105,6 +108,43 @@ describe('sample grid scrolling in Chromium', { skip: missing }, () => {
     // A row at a time would change them at every step; the first and the last rendered row each move
     // on their own multiples of 4, so at most at half the steps.
     assert.ok(changes >= 2 && changes <= steps / 2, `the rows changed at ${changes} of ${steps} steps`);
+  });
+
+  test("a block at the view's edge is asked for with its rows in view first, then whole; every cell in view shows its tile", async () => {
+    const files: Record<string, Buffer> = {};
+    for (let i = 0; i < 60; i++) {
+      files[`img-${String(i).padStart(2, '0')}.png`] = await sharp({ create: { width: 32, height: 24, channels: 3, background: { r: 4 * i, g: 100, b: 200 } } })
+        .png()
+        .toBuffer();
+    }
+    const ds = await createDataset(t, { files });
+    const asked: string[][] = [];
+    const onRequest = (r: { url(): string }) => {
+      const url = new URL(r.url());
+      if (url.pathname.endsWith('/sample-sheet')) asked.push(url.searchParams.get('sample_ids')!.split(','));
+    };
+    page.on('request', onRequest);
+    try {
+      await page.goto(`${t.url}/projects/${t.creds.project_id}/datasets/${ds.id}`);
+      // 6 columns; the view holds rows 0-3 (the fourth in part): blocks of 3 rows, the second at the edge.
+      await page.waitForFunction(() => {
+        const view = document.querySelector('.sample-scroller')?.getBoundingClientRect();
+        if (!view) return false;
+        const cells = [...document.querySelectorAll<HTMLElement>('.sample-cell')].filter((c) => c.getBoundingClientRect().top < view.bottom);
+        return cells.length === 24 && cells.every((c) => c.querySelector('.thumb-sheet') !== null);
+      });
+      await page.waitForFunction(() => document.querySelectorAll('.sample-row .thumb-sheet').length >= 36);
+    } finally {
+      page.off('request', onRequest);
+    }
+    assert.deepEqual(
+      asked.slice(0, 2).map((ids) => ids.length),
+      [18, 6],
+      `first sheets asked: ${asked.map((ids) => ids.length).join(', ')}`,
+    );
+    const whole = asked.slice(2).find((ids) => ids.length === 18 && asked[1]!.every((id) => ids.includes(id)));
+    assert.ok(whole, `the edge block asked for whole after the view: ${asked.map((ids) => ids.length).join(', ')}`);
+    assert.deepEqual(whole.slice(0, 6), asked[1], 'its first row is the row that was in view');
   });
 
   test('the layer the rows scroll in is opaque, of the page colour', async () => {

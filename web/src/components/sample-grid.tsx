@@ -293,10 +293,24 @@ export function SampleGrid(props: { projectId: string; datasetId: string; filter
     const to = Math.min(total, (b + 1) * blockRows * cols);
     return Array.from({ length: Math.max(0, to - from) }, (_, k) => pageOf(Math.floor((from + k) / GRID_PAGE))?.samples?.[(from + k) % GRID_PAGE]);
   };
+  /** A block of the view's edge, with rows out of view. */
+  const edge = (b: number) => b * blockRows < range.viewFirst || Math.min(rows - 1, (b + 1) * blockRows - 1) > range.viewLast;
+  // An edge block's sheet is first asked for with its rows in view only, so no preview out of view is
+  // made before one in view; the whole block's follows with the blocks around.
+  const inViewOnly = (b: number, samples: Array<Sample | undefined>) =>
+    samples.map((s, k) => {
+      const row = b * blockRows + Math.floor(k / cols);
+      return row >= range.viewFirst && row <= range.viewLast ? s : undefined;
+    });
   const viewSheets = useBlockSheets(
     projectId,
     datasetId,
-    viewBlocks.map((block) => ({ block, samples: blockSamples(block, viewPageData), enabled: !scrolling && viewReady })),
+    viewBlocks.map((block) => {
+      const samples = blockSamples(block, viewPageData);
+      return edge(block)
+        ? { block, samples: inViewOnly(block, samples), whole: samples, enabled: !scrolling && viewReady }
+        : { block, samples, enabled: !scrolling && viewReady };
+    }),
     tile,
   );
   const aroundImages = useInViewFirst(
@@ -312,16 +326,23 @@ export function SampleGrid(props: { projectId: string; datasetId: string; filter
   const aroundSheets = useBlockSheets(
     projectId,
     datasetId,
-    aroundBlocks.map((block) => ({ block, samples: blockSamples(block, pageData), enabled: !scrolling && viewReady && aroundImages && nearView(block) })),
+    [...aroundBlocks, ...viewBlocks.filter(edge)].map((block) => ({
+      block,
+      samples: blockSamples(block, pageData),
+      enabled: !scrolling && viewReady && aroundImages && nearView(block),
+    })),
     tile,
   );
   /** A row's sheet; undefined while it is (or will be) asked for, null when its cells show their own previews. */
   const sheetOf = (row: number): PageSheet | null | undefined => {
     const block = Math.floor(row / blockRows);
-    const got = viewSheets.get(block) ?? aroundSheets.get(block);
-    if (got?.sheet) return got.sheet;
-    if (got?.failed) return null;
-    const cells = blockSamples(block, pageData);
+    const cells = blockSamples(block, pageData).slice((row - block * blockRows) * cols, (row - block * blockRows + 1) * cols);
+    const got = [viewSheets.get(block), aroundSheets.get(block)];
+    const covering = got
+      .map((g) => g?.sheet)
+      .find((sheet): sheet is PageSheet => sheet !== undefined && cells.every((s) => !hasPreview(s) || sheet.ids.has(s?.sample_id ?? '')));
+    if (covering) return covering;
+    if (got.some((g) => g?.failed)) return null;
     return cells.some(hasPreview) ? undefined : null;
   };
   const failed = head.error ?? pages.find((p) => p.error)?.error;

@@ -22,6 +22,8 @@ export interface PageSheet {
   columns: number;
   /** The tile of each sample id that has one; the tile's size in CSS pixels; the sheet's rows. */
   tiles: Map<string, number>;
+  /** Every sample id asked for (a sample the server left blank is in `ids`, not in `tiles`). */
+  ids: Set<string>;
   width: number;
   height: number;
   rows: number;
@@ -62,7 +64,7 @@ function sheetQuery(projectId: string, datasetId: string, samples: ReadonlyArray
         throw e;
       }
       const tiles = new Map(ids.flatMap((id, i) => (missing.has(i) ? [] : [[id, i] as const])));
-      return { url, columns, tiles, width, height, rows: Math.ceil(ids.length / columns) };
+      return { url, columns, tiles, ids: new Set(ids), width, height, rows: Math.ceil(ids.length / columns) };
     },
   };
 }
@@ -87,14 +89,25 @@ export interface SheetState {
   updated: number;
 }
 
-/** The sheets of `blocks` (by block number): each of the samples of its cells that are loaded, asked for once `enabled`. */
+/**
+ * The sheets of `blocks` (by block number): each of the samples of its cells that are loaded, asked for
+ * once `enabled`. A block given `whole` (its samples when `samples` are only some of them) shows the
+ * whole block's sheet instead when that one is in the cache already.
+ */
 export function useBlockSheets(
   projectId: string,
   datasetId: string,
-  blocks: Array<{ block: number; samples: ReadonlyArray<Sample | undefined>; enabled: boolean }>,
+  blocks: Array<{ block: number; samples: ReadonlyArray<Sample | undefined>; whole?: ReadonlyArray<Sample | undefined>; enabled: boolean }>,
   tile: { width: number; height: number },
 ): Map<number, SheetState> {
-  const results = useQueries({ queries: blocks.map((b) => sheetQuery(projectId, datasetId, b.samples, tile.width, tile.height, b.enabled)) });
+  const client = useQueryClient();
+  const results = useQueries({
+    queries: blocks.map((b) => {
+      const whole = b.whole && sheetQuery(projectId, datasetId, b.whole, tile.width, tile.height, b.enabled);
+      if (whole && client.getQueryData(whole.queryKey) !== undefined) return whole;
+      return sheetQuery(projectId, datasetId, b.samples, tile.width, tile.height, b.enabled);
+    }),
+  });
   return new Map(blocks.map((b, i) => [b.block, { sheet: results[i]?.data, failed: results[i]?.isError ?? false, updated: results[i]?.dataUpdatedAt ?? 0 }]));
 }
 
