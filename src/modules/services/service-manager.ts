@@ -11,7 +11,7 @@ import type { LocalPool } from '#src/runtime/local/local-pool.ts';
 import type { PoolRegistry } from '#src/runtime/local/pool-registry.ts';
 import type { Sandbox } from '#src/runtime/sandbox/sandbox.ts';
 import { BatchRunner } from './batch-runner.ts';
-import type { KubeBatch } from './kube-batch.ts';
+import { BATCH_DRIVER_SHARE, type KubeBatch } from './kube-batch.ts';
 import { serviceErrors } from './errors.ts';
 import { InferenceStats } from './inference-stats.ts';
 import type { DeployableModels } from './ports.ts';
@@ -44,6 +44,8 @@ export class ServiceManager {
   private readonly events: ServiceEvents;
   private readonly configs: ServiceConfigs;
   private readonly batch: BatchRunner;
+  /** Batch runs are Jobs of the cluster (kube-batch.ts). */
+  private readonly batchOnCluster: boolean;
   private closing = false;
   private sweeper: NodeJS.Timeout | undefined;
   /** Services waiting for room in their dedicated pool, in arrival order, with the update log entry their start completes. */
@@ -72,6 +74,7 @@ export class ServiceManager {
     /** On the kubernetes executor: where batch services run (a Job per run). */
     kubeBatch?: KubeBatch,
   ) {
+    this.batchOnCluster = kubeBatch !== undefined;
     this.events = new ServiceEvents(store, clock);
     this.cluster = clusterOf?.({
       event: (id, type, info) => this.event(id, type, info),
@@ -159,7 +162,8 @@ export class ServiceManager {
    * names it), each instance on one node. The public pool answers at once (a 400 when it has no
    * room); a dedicated pool that has no room now gives false: the service waits for it.
    */
-  private place(row: Pick<ServiceRow, 'id' | 'service_name' | 'project_id' | 'cluster_id'>, amount: PoolAmount, instances: number): boolean {
+  private place(row: Pick<ServiceRow, 'id' | 'service_name' | 'project_id' | 'cluster_id' | 'infer_type'>, flavors: PoolAmount, instances: number): boolean {
+    const amount = this.shareOf(row, flavors, instances);
     const pool = this.poolOf(row);
     const holder = { kind: 'service' as const, id: row.id, name: row.service_name, projectId: row.project_id };
     if (pool?.reserve(row.id, amount, holder, instances)) {
@@ -175,11 +179,21 @@ export class ServiceManager {
   }
 
   /** As place, but a dedicated pool without room is a 400 too (a running service's new config). */
-  private reserve(row: Pick<ServiceRow, 'id' | 'service_name' | 'project_id' | 'cluster_id'>, amount: PoolAmount, instances: number): void {
-    if (this.place(row, amount, instances)) return;
+  private reserve(row: Pick<ServiceRow, 'id' | 'service_name' | 'project_id' | 'cluster_id' | 'infer_type'>, flavors: PoolAmount, instances: number): void {
+    if (this.place(row, flavors, instances)) return;
+    const amount = this.shareOf(row, flavors, instances);
     throw serviceErrors.insufficientResources(
       `asked ${amount.cpu} cores and ${amount.memoryMb} MB; resource pool ${row.cluster_id ?? ''} has no room for them now`,
     );
+  }
+
+  /**
+   * What the service's instances hold of their pool: their flavors; on the kubernetes executor a batch run's pods add
+   * the batch command's share beside each instance's model server, so that what is held is what the pods ask for.
+   */
+  private shareOf(row: Pick<ServiceRow, 'infer_type'>, flavors: PoolAmount, instances: number): PoolAmount {
+    if (row.infer_type !== 'batch' || !this.batchOnCluster) return flavors;
+    return { cpu: flavors.cpu + instances * BATCH_DRIVER_SHARE.cpu, memoryMb: flavors.memoryMb + instances * BATCH_DRIVER_SHARE.memoryMb };
   }
 
   /** Gives back the service's share, in whichever pool holds it. */
@@ -194,7 +208,13 @@ export class ServiceManager {
   }
 
   /** The service waits (status deploying) until its dedicated pool has room; says so once, in its events and the pool's. */
-  private wait(row: Pick<ServiceRow, 'id' | 'service_name' | 'cluster_id'>, amount: PoolAmount, instances: number, logId: string | undefined): void {
+  private wait(
+    row: Pick<ServiceRow, 'id' | 'service_name' | 'cluster_id' | 'infer_type'>,
+    flavors: PoolAmount,
+    instances: number,
+    logId: string | undefined,
+  ): void {
+    const amount = this.shareOf(row, flavors, instances);
     const pool = this.poolOf(row);
     const short = pool?.shortage(row.id, amount, instances);
     const why = !pool
@@ -442,7 +462,7 @@ export class ServiceManager {
     return logs.some((l) => l.id === logId && l.result === 'FAIL');
   }
 
-  private reserveStored(row: Pick<ServiceRow, 'id' | 'service_name' | 'project_id' | 'cluster_id'>, configs: StoredConfig[]): void {
+  private reserveStored(row: Pick<ServiceRow, 'id' | 'service_name' | 'project_id' | 'cluster_id' | 'infer_type'>, configs: StoredConfig[]): void {
     this.reserve(row, storedAmount(configs), instanceCount(configs));
   }
 

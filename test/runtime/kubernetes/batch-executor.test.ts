@@ -148,6 +148,11 @@ describe('batch services on the kubernetes executor', { skip: kubeTestServerSkip
     const shards = (await theJob(id)).spec!.completions ?? 1;
     for (let shard = 0; shard < shards; shard++) await settlePod(core, NS, (await podOf(id, shard)).metadata!.name!, outcome);
   };
+  /** The cores and MB the cluster's nodes have left for work that names no pool (ListClusters). */
+  const allocatable = async (): Promise<[number, number]> => {
+    const cluster = (await client.services.clusters()).clusters[0]!;
+    return [cluster.allocatable_cpu_cores, cluster.allocatable_memory];
+  };
   /** Keys and files of the kube Atelier's store (`on` undefined) or the local one's. */
   const keysUnder = async (prefix: string, on?: TestApp) =>
     (await (on?.atelier ?? app).context.objectStore.list(BUCKET, { prefix })).objects.map((o) => o.key).sort();
@@ -228,8 +233,11 @@ describe('batch services on the kubernetes executor', { skip: kubeTestServerSkip
   it("runs a batch as a Job of a pod per instance, Atelier's image beside a model server of its own, with the results and counts the local executor gives", async () => {
     const l = await local.client.services.create({ service_name: 'kbatch-py', infer_type: 'batch', config: [pyConfig(localPyModel, 'py-out')] });
     const localDone = await statusOf(local.client, l.service_id, 'finished');
+    const free = await allocatable();
     const { service_id: id } = await client.services.create({ service_name: 'kbatch-py', infer_type: 'batch', config: [pyConfig(pyModel, 'py-out')] });
     const job = await theJob(id);
+    // what the two pods ask for: each its model server's flavor (0.1 core, 128 MiB) and the command's 0.5 core and 512 MiB
+    assert.deepEqual(await allocatable(), [Math.round((free[0] - 1.2) * 100) / 100, free[1] - 1280], 'the service holds what its pods ask for');
     assert.equal(job.metadata?.labels?.[LABEL_TASK_TYPE], 'batch');
     assert.deepEqual([job.spec?.completionMode, job.spec?.completions, job.spec?.parallelism], ['Indexed', 2, 2], 'instance_count pods, all at once');
     assert.equal(job.spec?.backoffLimit, 0, 'a pod that fails fails the run');
@@ -244,6 +252,7 @@ describe('batch services on the kubernetes executor', { skip: kubeTestServerSkip
     assert.deepEqual(plain(sidecar.startupProbe?.httpGet), { path: '/health', port: MODEL_SERVER_PORT, scheme: 'HTTP' });
     assert.ok(!sidecar.volumeMounts?.some((m) => m.name === 'staging'), 'the model server never mounts the staging Secret');
     assert.deepEqual(plain(sidecar.resources?.limits), { cpu: '100m', memory: '128Mi' });
+    assert.deepEqual(plain(driver.resources?.limits), { cpu: '500m', memory: '512Mi' });
     assert.equal(spec.automountServiceAccountToken, false);
     // the pod's NetworkPolicy closes the networks every workload's does (the database's address on PostgreSQL)
     const policy = await kube.kc.makeApiClient(NetworkingV1Api).readNamespacedNetworkPolicy({ name: job.metadata!.name!, namespace: NS });
@@ -304,6 +313,7 @@ describe('batch services on the kubernetes executor', { skip: kubeTestServerSkip
     );
     await gone(id);
     await until('the staging folder to be removed', async () => ((await keysUnder('.atelier-staging/')).length === 0 ? true : undefined));
+    assert.deepEqual(await allocatable(), free, 'its share given back');
   });
 
   it("runs an Image model's own image as the sidecar and calls it at its api path", async () => {
