@@ -41,7 +41,8 @@ export const processUsage = `  process run DIR                         run a pro
 
 export const batchUsage = `  batch run DIR PORT                      run a batch service's run staged in DIR (job/job.json, files/) against the
                                           model server on localhost:PORT, writing out/ and results/ there: what a
-                                          batch service's pod runs (kubernetes executor)
+                                          batch service's pod runs (kubernetes executor), over the shard of the
+                                          files of its JOB_COMPLETION_INDEX (0 when unset)
   prelabel run DIR PORT                   the same for a pre-labeling task's samples staged in DIR: writes the
                                           model's guesses to results/outcome.json`;
 
