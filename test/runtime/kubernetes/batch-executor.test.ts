@@ -9,7 +9,7 @@
 // the Job, and an orphan Job is deleted.
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -175,6 +175,9 @@ describe('batch services on the kubernetes executor', { skip: kubeTestServerSkip
     return JSON.parse(Buffer.from(secret.data!['plan.json']!, 'base64').toString('utf8')) as StagingPlan;
   }
 
+  /** The input files each shard's pod staged (by name), as the last playPod left them. */
+  const stagedFiles = new Map<number, string[]>();
+
   /** What each pod's containers do, one pod after the other; the model servers started (one per pod, unless `imageServer`). */
   async function playPod(id: string, imageServer?: number): Promise<number> {
     const job = await theJob(id);
@@ -203,6 +206,13 @@ describe('batch services on the kubernetes executor', { skip: kubeTestServerSkip
       writeFileSync(join(dir, 'stage.py'), data('stage.py'));
       const staged = await run('python3', [join(dir, 'stage.py'), 'in', join(dir, 'plan.json')], env);
       assert.equal(staged.status, 0, staged.stderr);
+      stagedFiles.set(
+        shard,
+        readdirSync(join(task, 'files'), { recursive: true, withFileTypes: true })
+          .filter((e) => e.isFile())
+          .map((e) => e.name)
+          .sort(),
+      );
       let port = imageServer;
       if (port === undefined) {
         const started = await startModelServer(sidecar, model);
@@ -282,6 +292,7 @@ describe('batch services on the kubernetes executor', { skip: kubeTestServerSkip
     await settleAll(id, { kind: 'running' });
     await statusOf(client, id, 'running');
     assert.equal(await playPod(id), 2, 'a model server per pod');
+    assert.deepEqual([stagedFiles.get(0), stagedFiles.get(1)], [['long.json'], ['notes.txt', 'short.json']], 'each pod stages its own shard alone');
     // one pod done is not the run done
     await settlePod(core, NS, (await podOf(id, 0)).metadata!.name!, { kind: 'exited', code: 0 });
     await new Promise((r) => setTimeout(r, 500));
