@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { AppContext } from '#src/context.ts';
 import { apiError } from '#src/core/errors.ts';
-import { parseSourceLocation, type ConfigApi, type DeployableModel } from '#src/modules/models/index.ts';
+import { isImageLocation, parseSourceLocation, type ConfigApi, type DeployableModel } from '#src/modules/models/index.ts';
 import type { LearningSample } from '#src/modules/samples/index.ts';
 import {
   amountOf,
@@ -21,6 +21,7 @@ import {
 import { poolPlacement } from '#src/runtime/kubernetes/pool-placement.ts';
 import type { PoolAmount } from '#src/runtime/local/host-resources.ts';
 import type { ObjectStore } from '#src/storage/object-store.ts';
+import type { ObjectPath } from '#src/storage/obs-path.ts';
 import { processStartTicks } from '#src/runtime/local/proc-stats.ts';
 import { PredictTimeoutError, untilAborted, type PredictRequest, type ServingInstance } from '#src/runtime/serving/instance.ts';
 import { taskErrors } from './errors.ts';
@@ -88,6 +89,8 @@ export interface PrelabelRun {
   onProgress(done: number, total: number): Promise<void>;
   /** Whether the task is still meant to run (a stop turns it false). */
   stillRunning(): Promise<boolean>;
+  /** The task's folder in its dataset's work folder: a cluster run stages there when its model has no bucket (an image). */
+  stage: ObjectPath;
 }
 
 export interface PrelabelOutcome {
@@ -198,7 +201,10 @@ export class Prelabeler {
    * comes back to be recorded as a local run's. A stop deletes the Job; a server that stops leaves it to the next run.
    */
   private async runOnCluster(kube: KubeBatch, r: PrelabelRun, model: DeployableModel, api: ConfigApi, instance: InstanceConfig): Promise<PrelabelOutcome> {
-    const home = parseSourceLocation(model.sourceLocation, `model ${model.id} source_location`);
+    // A model imported from an image reference has no folder of its own to stage in.
+    const stage = isImageLocation(model.sourceLocation)
+      ? { bucket: r.stage.bucket, key: `${r.stage.key}prelabel/` }
+      : { bucket: parseSourceLocation(model.sourceLocation, `model ${model.id} source_location`).bucket, key: `.atelier-staging/prelabel/${r.taskId}/` };
     const job: StagedPrelabel = {
       modelId: r.modelId,
       api,
@@ -219,7 +225,7 @@ export class Prelabeler {
       projectId: r.projectId,
       model,
       instance,
-      stage: { bucket: home.bucket, key: `.atelier-staging/prelabel/${r.taskId}/` },
+      stage,
       prepare: async () => ({ job, files: r.samples.filter((x) => inlineText(x.source) === undefined).map((x) => objectOf(x.source)) }),
       outputs: [],
       resultFile: () => PRELABEL_RESULT_FILE,

@@ -404,6 +404,7 @@ export class IntelligentTasks {
       onStarted: async (pid, startTicks) => void (await this.store.update(row.id, { pid, start_ticks: startTicks, message: 'predicting' })),
       onProgress: (done, total) => this.progress(row.id, 5 + (90 * done) / total, 'predicting'),
       stillRunning,
+      stage: await this.stageOf(row),
     });
     await this.store.update(row.id, { pid: 0, start_ticks: 0 });
     if (!(await stillRunning())) return { annotated: 0, total: 0, unconfirmed: 0 };

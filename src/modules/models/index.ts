@@ -4,3 +4,4 @@ export type { DeployableModel } from './service.ts';
 export type { ConfigApi, PackageConfig } from './package-config.ts';
 export { ONNX_RUNTIME, jsonSchemaOf } from './package-config.ts';
 export { parseSourceLocation } from './model-package.ts';
+export { isImageLocation } from './image-source.ts';

@@ -212,65 +212,80 @@ describe('pre-labeling on the kubernetes executor', { skip: kubeTestServerSkip()
     await gone(id);
   });
 
-  it("an Image model's own image is the sidecar, called at its api path with each sample's file", async () => {
-    const config = {
-      model_type: 'Image',
-      model_algorithm: 'image_classification',
-      swr_location: CLASSIFIER,
-      apis: [
-        {
-          protocol: 'http',
-          url: '/v1/classify',
-          method: 'post',
-          request: { 'Content-type': 'multipart/form-data', data: { type: 'object', properties: { images: { type: 'file' } } } },
-          response: { 'Content-type': 'application/json', data: { type: 'object' } },
-        },
-      ],
-    };
-    const source = await putPackage(t, BUCKET, 'models/classifier', { 'model/config.json': JSON.stringify(config) });
-    const model = (await client.models.create({ model_name: 'classifier', model_version: '1.0.0', source_location: source, model_type: 'Image' })).model_id;
-    await until('the Image model published', async () => ((await client.models.show(model)).model_status === 'published' ? true : undefined));
-    const dataset = datasets.get(t)!;
-    const { task_id: id } = await client.intelligentTasks.create(dataset, { task_type: 'pre-label', model_id: model });
-    const sidecar = (await theJob(id)).spec!.template.spec!.initContainers!.find((c) => c.name === MODEL_CONTAINER)!;
-    assert.equal(sidecar.image, CLASSIFIER, "the model's own image");
-    assert.equal((await planOf(id)).code, undefined, 'nothing staged for the image');
-    // the image: every file is "green", and it says which paths and files it was sent
-    const calls: string[] = [];
-    const server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        calls.push(`${req.method} ${req.url} ${/filename="([^"]+)"/.exec(Buffer.concat(chunks).toString('latin1'))?.[1] ?? ''}`);
-        res.writeHead(200, { 'content-type': 'application/json' }).end(
-          JSON.stringify({
-            predicted_label: 'green',
-            scores: [
-              ['green', 0.75],
-              ['red', 0.25],
-            ],
-          }),
+  const imageConfig = {
+    model_type: 'Image',
+    model_algorithm: 'image_classification',
+    swr_location: CLASSIFIER,
+    apis: [
+      {
+        protocol: 'http',
+        url: '/v1/classify',
+        method: 'post',
+        request: { 'Content-type': 'multipart/form-data', data: { type: 'object', properties: { images: { type: 'file' } } } },
+        response: { 'Content-type': 'application/json', data: { type: 'object' } },
+      },
+    ],
+  };
+  /** An Image model imported from a package folder (its config.json) or from its image reference (initial_config). */
+  const imageModels: [string, () => Promise<{ source_location: string; initial_config?: string }>][] = [
+    [
+      'a package folder',
+      async () => ({ source_location: await putPackage(t, BUCKET, 'models/classifier', { 'model/config.json': JSON.stringify(imageConfig) }) }),
+    ],
+    ['its image reference, staging in the dataset work folder', async () => ({ source_location: CLASSIFIER, initial_config: JSON.stringify(imageConfig) })],
+  ];
+  for (const [from, source] of imageModels)
+    it(`an Image model (imported from ${from}): its own image is the sidecar, called at its api path with each sample's file`, async () => {
+      const version = from.startsWith('its image') ? '2.0.0' : '1.0.0';
+      const model = (await client.models.create({ model_name: 'classifier', model_version: version, model_type: 'Image', ...(await source()) })).model_id;
+      await until('the Image model published', async () => ((await client.models.show(model)).model_status === 'published' ? true : undefined));
+      const dataset = datasets.get(t)!;
+      const { task_id: id } = await client.intelligentTasks.create(dataset, { task_type: 'pre-label', model_id: model });
+      const sidecar = (await theJob(id)).spec!.template.spec!.initContainers!.find((c) => c.name === MODEL_CONTAINER)!;
+      assert.equal(sidecar.image, CLASSIFIER, "the model's own image");
+      const plan = await planOf(id);
+      assert.equal(plan.code, undefined, 'nothing staged for the image');
+      if (version === '2.0.0')
+        assert.ok(
+          plan.inputs.some((i) => i.bucket === BUCKET && i.key.startsWith('work/') && i.key.includes(`/intelligent-tasks/${id}/prelabel/`)),
+          JSON.stringify(plan.inputs),
         );
+      // the image: every file is "green", and it says which paths and files it was sent
+      const calls: string[] = [];
+      const server = createServer((req, res) => {
+        const chunks: Buffer[] = [];
+        req.on('data', (c: Buffer) => chunks.push(c));
+        req.on('end', () => {
+          calls.push(`${req.method} ${req.url} ${/filename="([^"]+)"/.exec(Buffer.concat(chunks).toString('latin1'))?.[1] ?? ''}`);
+          res.writeHead(200, { 'content-type': 'application/json' }).end(
+            JSON.stringify({
+              predicted_label: 'green',
+              scores: [
+                ['green', 0.75],
+                ['red', 0.25],
+              ],
+            }),
+          );
+        });
       });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      try {
+        await settle(id, { kind: 'running' });
+        await playPod(id, (server.address() as AddressInfo).port);
+      } finally {
+        server.close();
+      }
+      assert.deepEqual(
+        calls.sort(),
+        [0, 1, 2, 3, 4, 5].map((i) => `POST /v1/classify u-${i}.bmp`),
+      );
+      await settle(id, { kind: 'exited', code: 0 });
+      const done = await taskDone(client, dataset, id);
+      assert.equal(done.status, 3, JSON.stringify(done));
+      assert.equal(done.result.unconfirmed_sample_count, 6);
+      assert.ok(Object.values(await labelsOf(t)).every((l) => l?.[0] === 'green' && l[1] === 0.75));
+      await gone(id);
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    try {
-      await settle(id, { kind: 'running' });
-      await playPod(id, (server.address() as AddressInfo).port);
-    } finally {
-      server.close();
-    }
-    assert.deepEqual(
-      calls.sort(),
-      [0, 1, 2, 3, 4, 5].map((i) => `POST /v1/classify u-${i}.bmp`),
-    );
-    await settle(id, { kind: 'exited', code: 0 });
-    const done = await taskDone(client, dataset, id);
-    assert.equal(done.status, 3, JSON.stringify(done));
-    assert.equal(done.result.unconfirmed_sample_count, 6);
-    assert.ok(Object.values(await labelsOf(t)).every((l) => l?.[0] === 'green' && l[1] === 0.75));
-    await gone(id);
-  });
 
   it("a run naming a pool holds that pool's share, not the nodes at large, and its pod goes on the pool's nodes", async () => {
     const dataset = datasets.get(t)!;
