@@ -38,6 +38,17 @@ export interface ImageServiceDeps {
 /** A registered container image: its swr_path is a reference the cluster pulls, with no folder on this host. */
 const isContainer = (row: ImageRow) => !row.swr_path.startsWith('/');
 
+/** What a registered image's row takes from the RegisterImage request, whatever the image is. */
+const registeredFields = (body: RegisterImageRequest) => ({
+  description: body.description ?? '',
+  origin: body.origin ?? 'CUSTOMIZE',
+  service_type: body.service_type ?? 'UNKNOWN',
+  dev_services: JSON.stringify([...new Set(body.services ?? ['NOTEBOOK'])]),
+  resource_categories: JSON.stringify([...new Set(body.resource_category ?? ['CPU'])]),
+  visibility: 'PRIVATE' as const,
+  workspace_id: body.workspace_id ?? '0',
+});
+
 export class ImageService implements Images {
   constructor(private readonly deps: ImageServiceDeps) {}
 
@@ -89,14 +100,8 @@ export class ImageService implements Images {
       name: env.name,
       tag: `py${facts.version}`,
       namespace: 'local',
-      description: body.description ?? '',
+      ...registeredFields(body),
       arch: hostArch(),
-      origin: body.origin ?? 'CUSTOMIZE',
-      service_type: body.service_type ?? 'UNKNOWN',
-      dev_services: JSON.stringify([...new Set(body.services ?? ['NOTEBOOK'])]),
-      resource_categories: JSON.stringify([...new Set(body.resource_category ?? ['CPU'])]),
-      visibility: 'PRIVATE',
-      workspace_id: body.workspace_id ?? '0',
       swr_path: env.given,
       prefix: env.prefix,
       python: env.python,
@@ -135,14 +140,8 @@ export class ImageService implements Images {
       name: ref.name,
       tag: ref.tag,
       namespace: ref.namespace,
-      description: body.description ?? '',
+      ...registeredFields(body),
       arch: body.arch ?? (await cluster.arch()) ?? hostArch(),
-      origin: body.origin ?? 'CUSTOMIZE',
-      service_type: body.service_type ?? 'UNKNOWN',
-      dev_services: JSON.stringify([...new Set(body.services ?? ['NOTEBOOK'])]),
-      resource_categories: JSON.stringify([...new Set(body.resource_category ?? ['CPU'])]),
-      visibility: 'PRIVATE',
-      workspace_id: body.workspace_id ?? '0',
       swr_path: ref.reference,
       prefix: '',
       python: '',

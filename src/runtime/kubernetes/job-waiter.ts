@@ -3,9 +3,9 @@
 // deleted from the cluster) or by the run itself (a stop, a server that stops).
 import type { V1Pod } from '@kubernetes/client-node';
 import type { MappedStatus } from './job-status.ts';
+import { podOfTask } from './pod-logs.ts';
 import { taskObjectName } from './task-manifest.ts';
 import type { TaskJobClient } from './task-objects.ts';
-import { COMPLETION_INDEX_ANNOTATION } from './training-job-manifest.ts';
 import type { TrainingJobWatch } from './training-job-watch.ts';
 
 const podTime = (p: V1Pod) => new Date(p.metadata?.creationTimestamp ?? 0).getTime();
@@ -150,9 +150,8 @@ export class JobWaiter {
 
   /** The last lines of a container's log, where the cluster serves it: the pod of `index`, else the newest pod. */
   private async logTail(id: string, container: string, index: number | undefined): Promise<string> {
-    const pods = this.watch.podsOf(id).sort((a, b) => podTime(b) - podTime(a));
-    const ofIndex = index === undefined ? undefined : pods.find((p) => p.metadata?.annotations?.[COMPLETION_INDEX_ANNOTATION] === String(index));
-    const pod = (ofIndex ?? pods[0])?.metadata?.name;
+    const ofIndex = index === undefined ? undefined : podOfTask(this.watch.podsOf(id), index);
+    const pod = (ofIndex ?? this.newestPod(id))?.metadata?.name;
     if (!pod) return '';
     try {
       const text = await this.client.podLog(pod, container, 4096);

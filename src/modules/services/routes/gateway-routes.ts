@@ -57,12 +57,15 @@ export function gatewayRoutes(app: FastifyInstance, { gateway }: Pick<ServiceRou
   };
 
   const config = { streamBody: true, passThrough: true };
-  app.route({ ...routeOf(ops.InferService), config, handler });
-  app.route({ ...routeOf(ops.InferServicePath), config, handler });
-  app.route({ ...routeOf(ops.InferServiceGet), config, handler });
-  app.route({ ...routeOf(ops.InferServicePathGet), config, handler });
-  app.route({ ...routeOf(ops.InferServicePut), config, handler });
-  app.route({ ...routeOf(ops.InferServicePathPut), config, handler });
-  app.route({ ...routeOf(ops.InferServiceDelete), config, handler });
-  app.route({ ...routeOf(ops.InferServicePathDelete), config, handler });
+  for (const op of [
+    ops.InferService,
+    ops.InferServicePath,
+    ops.InferServiceGet,
+    ops.InferServicePathGet,
+    ops.InferServicePut,
+    ops.InferServicePathPut,
+    ops.InferServiceDelete,
+    ops.InferServicePathDelete,
+  ])
+    app.route({ ...routeOf(op), config, handler });
 }
