@@ -286,6 +286,8 @@ export class NotebookService {
     // Refused until the image is saved (6357, another operation under way): a stop ends what the save was asked of a running instance.
     if (row.status === 'SNAPSHOTTING') throw E.busy(row.status);
     if (row.status !== 'RUNNING' && row.status !== 'ERROR') throw E.alreadyStopped();
+    // Recorded before the answer, which says STOPPING: a read right after must not still see RUNNING.
+    await this.store.update(id, { status: 'STOPPING', update_at: this.clock.now() }, ['RUNNING', 'ERROR']);
     void this.engine.stop(id, 'stopped by request').catch((err: unknown) => this.log.error({ err, notebook: id }, 'notebook stop failed'));
     return this.view({ ...row, status: 'STOPPING' }, origin);
   }
