@@ -157,6 +157,9 @@ test('a model whose code cannot start leaves the service failed, with events say
     assert.ok(abnormal.events.some((e) => e.event_info.includes('weights are corrupt')));
     assert.equal((await t.client.services.updateLogs(service_id)).logs[0]?.result, 'FAIL');
     await assert.rejects(t.client.services.predict(service_id, { body: {} }), apiFailure(400, 'ModelArts.6327'));
+    // The reconciler leaves a failed service failed: it is not redeployed in a loop.
+    await t.atelier.recover();
+    assert.equal((await t.client.services.show(service_id)).status, 'failed');
     assert.deepEqual(modelServerPids(t.config.dataDir), []);
   } finally {
     await t.close();

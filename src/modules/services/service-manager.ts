@@ -512,11 +512,12 @@ export class ServiceManager {
         await this.serialize(row.id, () => this.bringDown(row.id, 'service stopped by its schedule'));
         continue;
       }
+      // A failed deployment was taken down; it is tried again when it is started or updated again, not in a loop.
+      if (row.status === 'failed') continue;
       const configs = JSON.parse(row.config) as StoredConfig[];
       if (this.cluster) {
-        // A failed deployment was removed from the cluster; it is tried again when it is started again, not in a loop.
         // Its Deployments found by their labels are followed as they are (another replica may follow them already).
-        if (row.status === 'failed' || this.cluster.follows(row.id)) continue;
+        if (this.cluster.follows(row.id)) continue;
         const found = await this.cluster.adopt(row);
         if (found === 'elsewhere') continue;
         if (found === 'adopted') {
