@@ -70,6 +70,8 @@ export interface Config {
     closedNetworks: string[];
     /** Secrets the workloads' pods pull images with. */
     imagePullSecrets: string[];
+    /** Seconds a batch run's pod may wait for a node before the run fails. */
+    scheduleTimeoutSeconds: number;
   };
   /** The port Jupyter listens on in a notebook's pod on the kubernetes executor. */
   kubeNotebookPort: number;
@@ -214,6 +216,12 @@ export const settings = [
     env: 'ATELIER_KUBE_IMAGE_PULL_SECRETS',
     about: "Secrets of the executor's namespace every workload's pod pulls its images with, comma separated (kubernetes executor)",
     default: '',
+  },
+  {
+    flag: 'kube-schedule-timeout',
+    env: 'ATELIER_KUBE_SCHEDULE_TIMEOUT',
+    about: "seconds a batch service run's pod may wait for a node before the run fails (kubernetes executor)",
+    default: '600',
   },
 ] as const;
 
@@ -380,6 +388,7 @@ export function loadConfig(env: Env = process.env, flags: Partial<Record<Setting
         if (!/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/.test(name)) throw new ConfigError(`kube image pull secrets: ${name} is not a Secret name`);
         return name;
       }),
+      scheduleTimeoutSeconds: integer('kube schedule timeout', get('kube-schedule-timeout'), 1, 86400),
     },
     kubeNotebookPort: integer('kube notebook port', get('kube-notebook-port'), 1, 65535),
   };

@@ -5,6 +5,9 @@
 // uploads the results straight to dest_path and the counts to the staging folder, only when the command exited 0. The
 // end comes from the informer watch; the server then reads the counts back. A stop deletes the Job; a server that
 // stops leaves it, and the service's next run (after the restart) finds the Job by its name and follows it.
+// A pod the scheduler cannot place is said in the events once, and fails the run after a bounded wait (the run holds
+// its pool's share meanwhile). Before the Job goes (the run ended, failed or was stopped), its pods' logs are copied
+// into the database (batch-pod-logs.ts).
 import { posix } from 'node:path';
 import type { V1Container, V1Pod } from '@kubernetes/client-node';
 import { parseSourceLocation, type DeployableModel } from '#src/modules/models/index.ts';
@@ -35,7 +38,9 @@ import {
   type StagedBatch,
   type StagedCounts,
 } from './batch-staged.ts';
+import type { BatchModel, BatchPodLogs } from './batch-pod-logs.ts';
 import { flavorAmount } from './flavors.ts';
+import type { InstanceLog, InstanceLogsQuery } from './instance-log-schemas.ts';
 import { imageServerOf, isImageModel } from './image-models.ts';
 import type { CustomSpec } from './schemas.ts';
 import type { StoredConfig } from './views.ts';
@@ -73,6 +78,17 @@ export function serverFailure(pod: V1Pod): string | undefined {
   return `the model server's image ${s.image ?? ''} cannot run (${waiting.reason}): ${waiting.message ?? ''}`.trim();
 }
 
+/** Why the scheduler has not placed a pod and since when, or undefined once it is placed (or not looked at yet). */
+export function unscheduled(pod: V1Pod): { reason: string; since: number | undefined } | undefined {
+  const c = pod.status?.conditions?.find((x) => x.type === 'PodScheduled' && x.status === 'False');
+  if (!c || pod.spec?.nodeName) return undefined;
+  const since = c.lastTransitionTime ? new Date(c.lastTransitionTime).getTime() : undefined;
+  return { reason: `${c.reason ?? 'Unschedulable'}${c.message ? `: ${c.message}` : ''}`, since };
+}
+
+/** How long a run's pod may wait for a node by default before the run fails. */
+export const DEFAULT_SCHEDULE_WAIT_MS = 10 * 60 * 1000;
+
 export interface KubeBatchParts {
   namespace: string;
   /** What every workload's pods get: the networks closed to them, the registries' pull Secrets. */
@@ -88,6 +104,10 @@ export interface KubeBatchParts {
   client: TaskJobClient;
   /** Made with the status callback; follows the Jobs of tasks. */
   watch: (onStatus: (id: string, status: MappedStatus) => void) => TrainingJobWatch;
+  /** Where batch runs' pod logs are read live and kept; none for pre-labeling runs. */
+  podLogs?: BatchPodLogs;
+  /** How long a pod may wait for a node before its run fails (DEFAULT_SCHEDULE_WAIT_MS when absent). */
+  scheduleWaitMs?: number;
 }
 
 export interface KubeBatchRun {
@@ -146,6 +166,8 @@ export interface ModelJob {
   /** Aborted on a stop or when the server stops; `detached` tells the second (the Job is kept for the next server). */
   signal: AbortSignal;
   detached(): boolean | Promise<boolean>;
+  /** Copies the logs of the run's pods before its Job is deleted; none when they are not kept. */
+  keepLogs?: (pods: V1Pod[]) => Promise<void>;
 }
 
 /** What a run's files list keeps beside its job file, for a restarted server to stage the same plan. */
@@ -153,6 +175,8 @@ interface StagedList {
   files: ObjectPath[];
   shards: number;
 }
+
+const modelOf = (r: KubeBatchRun): BatchModel => ({ model_id: r.model.id, model_name: r.model.name, model_version: r.model.version });
 
 /** The folder a run's job file and counts pass through: in the output bucket, apart from the results. */
 export const batchStagingFolder = (serviceId: string, dest: ObjectPath): ObjectPath => ({ bucket: dest.bucket, key: `.atelier-staging/batch/${serviceId}/` });
@@ -193,6 +217,7 @@ export class KubeBatch {
       event: r.event,
       signal: r.signal,
       detached: r.detached,
+      ...(this.kube.podLogs ? { keepLogs: (pods: V1Pod[]) => this.kube.podLogs!.keep(r.serviceId, modelOf(r), pods) } : {}),
     });
     if (texts === undefined) return undefined;
     const sum: BatchCounts = { total: 0, succeeded: 0, failed: 0, forbidden: 0 };
@@ -271,14 +296,17 @@ export class KubeBatch {
           `[${j.model.name} ${j.model.version}] created Job ${taskObjectName(id)} of ${shards} pod(s), each with a model server (image ${server.container.image ?? ''}), in namespace ${this.kube.namespace}`,
         );
       this.jobs.follow(id);
-      // A sidecar that cannot start leaves the Job's own status as it was: its pods are looked at in the watch's cache.
-      const checker = setInterval(() => this.checkServer(id), SERVER_CHECK_MS);
+      // A sidecar that cannot start, or a pod no node takes, leaves the Job's own status as it was: its pods are looked
+      // at in the watch's cache.
+      const said = new Set<string>();
+      const checker = setInterval(() => this.checkPods(j, said), SERVER_CHECK_MS);
       await ended.finally(() => clearInterval(checker));
       // a pod that ended before the watch saw it run still started the run
       await ranOnce();
     } catch (e) {
       this.jobs.settle(id, e instanceof Error ? e : new Error(String(e)));
       if (j.signal.aborted) return undefined;
+      await this.keepLogs(j);
       await this.kube.client.remove(id).catch(() => false);
       await this.objects.deletePrefix(at.bucket, at.key).catch(() => 0);
       throw e;
@@ -288,6 +316,7 @@ export class KubeBatch {
     const texts: string[] = [];
     for (let shard = 0; shard < shards; shard++)
       texts.push(await this.objects.readText(at.bucket, `${at.key}${BATCH_RESULTS_DIR}/${j.resultFile(shard)}`, MAX_JSON_BYTES));
+    await this.keepLogs(j);
     await this.kube.client.remove(id);
     await this.objects.deletePrefix(at.bucket, at.key);
     return texts;
@@ -296,6 +325,16 @@ export class KubeBatch {
   /** Deletes the Jobs of batch runs no longer under way (their service gone, stopped or ended); returns their ids. */
   async removeOrphans(isActive: (serviceId: string) => Promise<boolean>, type: ModelJob['type'] = 'batch'): Promise<string[]> {
     return this.kube.client.removeOrphans(type, async (id) => this.jobs.has(id) || (await isActive(id)));
+  }
+
+  /**
+   * A batch service's instance logs: its pods' while they exist (on any replica: the watch lists every task pod),
+   * else what was kept of its last run.
+   */
+  async instanceLogs(serviceId: string, model: BatchModel, q: InstanceLogsQuery): Promise<{ total: number; instances: InstanceLog[] }> {
+    if (!this.kube.podLogs) return { total: 0, instances: [] };
+    await this.jobs.start();
+    return this.kube.podLogs.instances(serviceId, model, this.jobs.podsOf(serviceId), q);
   }
 
   /** Stops watching; runs still waiting end when the runner aborts them, which keeps their Jobs. */
@@ -389,15 +428,41 @@ export class KubeBatch {
   private async aborted(j: ModelJob): Promise<void> {
     this.jobs.settle(j.id, new Error('stopped'));
     if (await Promise.resolve(j.detached()).catch(() => true)) return;
+    await this.keepLogs(j);
     await this.kube.client.remove(j.id).catch((err: unknown) => this.log.error({ err, job: j.id }, "removing a model run's Job failed"));
     await this.objects.deletePrefix(j.stage.bucket, j.stage.key).catch(() => 0);
   }
 
-  private checkServer(id: string): void {
+  /** Copies the run's pod logs (where they are kept); a failure to is logged, never the run's. */
+  private async keepLogs(j: ModelJob): Promise<void> {
+    await j.keepLogs?.(this.jobs.podsOf(j.id)).catch((err: unknown) => this.log.warn({ err, job: j.id }, "keeping a batch run's pod logs failed"));
+  }
+
+  private checkPods(j: ModelJob, said: Set<string>): void {
+    const id = j.id;
+    if (!this.jobs.has(id)) return;
     const pods = this.jobs.podsOf(id);
     const failing = pods.findIndex((p) => serverFailure(p) !== undefined);
-    if (failing < 0 || !this.jobs.has(id)) return;
-    const index = Number(pods[failing]!.metadata?.annotations?.[COMPLETION_INDEX_ANNOTATION] ?? 0);
-    this.jobs.fail(id, `the batch pod failed: ${serverFailure(pods[failing]!)!}`, MODEL_CONTAINER, index);
+    if (failing >= 0) {
+      const index = Number(pods[failing]!.metadata?.annotations?.[COMPLETION_INDEX_ANNOTATION] ?? 0);
+      this.jobs.fail(id, `the batch pod failed: ${serverFailure(pods[failing]!)!}`, MODEL_CONTAINER, index);
+      return;
+    }
+    const limit = this.kube.scheduleWaitMs ?? DEFAULT_SCHEDULE_WAIT_MS;
+    for (const pod of pods) {
+      const waiting = unscheduled(pod);
+      if (!waiting) continue;
+      const name = pod.metadata?.name ?? '';
+      const key = `${name} ${waiting.reason}`;
+      if (!said.has(key)) {
+        said.add(key);
+        j.event('normal', `[${j.model.name} ${j.model.version}] pod ${name} waits for a node: ${waiting.reason}`);
+      }
+      if (Date.now() - (waiting.since ?? Date.now()) < limit) continue;
+      const task = `worker-${pod.metadata?.annotations?.[COMPLETION_INDEX_ANNOTATION] ?? 0}`;
+      const waited = limit >= 60_000 ? `${Math.round(limit / 60_000)} min` : `${Math.round(limit / 1000)} s`;
+      this.jobs.settle(id, new Error(`the batch pod ${task} (${name}) found no node within ${waited}: ${waiting.reason}`));
+      return;
+    }
   }
 }

@@ -8,6 +8,7 @@ import type { Logger } from '#src/runtime/logger.ts';
 import { InferenceGateway } from './inference-gateway.ts';
 import { ServiceFlavors } from './flavors.ts';
 import { ClusterServiceUsage } from './cluster-usage.ts';
+import { BatchPodLogs } from './batch-pod-logs.ts';
 import { KubeBatch } from './kube-batch.ts';
 import { KubeServiceRunner } from './kube-services.ts';
 import { useClusterNodes } from './kube-flavors.ts';
@@ -34,6 +35,7 @@ export type ServicesDeps = Pick<
 /** Batch services on the Kubernetes executor: a Job per run, followed by an informer watch of the task Jobs. */
 function kubeBatch(deps: ServicesDeps): KubeBatch {
   const target = kubeTarget(deps.config);
+  const client = new TaskJobClient(target.kc, target.namespace);
   return new KubeBatch(
     {
       namespace: target.namespace,
@@ -42,8 +44,10 @@ function kubeBatch(deps: ServicesDeps): KubeBatch {
       runtimeImage: deps.config.kube.image,
       realBucket: realBucketOf(deps.config),
       credential: storeCredential(deps.config),
-      client: new TaskJobClient(target.kc, target.namespace),
+      client,
       watch: (onStatus) => new TrainingJobWatch(target.kc, target.namespace, (e) => onStatus(e.jobId, e.status), { kind: 'task' }),
+      podLogs: new BatchPodLogs(deps.database.db, (pod, container, lines, limit) => client.podLogTail(pod, container, lines, limit)),
+      scheduleWaitMs: deps.config.kube.scheduleTimeoutSeconds * 1000,
     },
     deps.objectStore,
     deps.log,
@@ -101,7 +105,14 @@ export function servicesModule(deps: ServicesDeps): FamilyModule & { flavors: Se
   deps.poolWorkloads.register('infer', (projectId, poolName) => serviceWorkloads(store, manager, projectId, poolName));
   const target = cluster ? kubeTarget(deps.config) : undefined;
   const podUsage = target ? new ClusterServiceUsage(target.kc, target.namespace, new ClusterMetrics(target.kc, target.namespace, deps.log)) : undefined;
-  const reader = new ServiceReader(store, manager, deps.clock, deps.config.dataDir, podUsage && ((id) => podUsage.usage(id)));
+  const reader = new ServiceReader(
+    store,
+    manager,
+    deps.clock,
+    deps.config.dataDir,
+    podUsage && ((id) => podUsage.usage(id)),
+    batchJobs && ((id, model, q) => batchJobs.instanceLogs(id, model, q)),
+  );
   const gateway = new InferenceGateway(manager, store, deps.models, deps.identity);
   return {
     flavors,

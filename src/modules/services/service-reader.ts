@@ -2,8 +2,9 @@
 import { join } from 'node:path';
 import type { Principal } from '#src/auth/principal.ts';
 import type { Clock } from '#src/core/time.ts';
+import type { BatchModel } from './batch-pod-logs.ts';
 import { flavorAmount } from './flavors.ts';
-import type { InstanceLogsQuery, InstanceLogsResponse } from './instance-log-schemas.ts';
+import type { InstanceLog, InstanceLogsQuery, InstanceLogsResponse } from './instance-log-schemas.ts';
 import { readInstanceLogs } from './instance-logs.ts';
 import type { EventsQuery, ListServicesQuery } from './schemas.ts';
 import type { ModelUsage } from './cluster-usage.ts';
@@ -20,6 +21,8 @@ export class ServiceReader {
     private readonly dataDir: string,
     /** On the kubernetes executor: what a real-time service's pods use, from the metrics API (undefined when unreadable). */
     private readonly clusterUsage?: (serviceId: string) => Promise<ModelUsage | undefined>,
+    /** On the kubernetes executor: a batch service's pods' logs, live or as kept from its last run. */
+    private readonly batchLogs?: (serviceId: string, model: BatchModel, q: InstanceLogsQuery) => Promise<{ total: number; instances: InstanceLog[] }>,
   ) {}
 
   async list(caller: Principal, q: ListServicesQuery) {
@@ -83,9 +86,13 @@ export class ServiceReader {
   async instanceLogs(caller: Principal, id: string, q: InstanceLogsQuery): Promise<InstanceLogsResponse> {
     const row = await this.manager.requireService(caller.projectId, id);
     const cluster = row.infer_type === 'real-time' ? this.manager.cluster : undefined;
+    const batch = row.infer_type === 'batch' ? this.batchLogs : undefined;
+    const config = (JSON.parse(row.config) as StoredConfig[])[0];
     const { total, instances } = cluster
       ? await cluster.instanceLogs(row, q)
-      : await readInstanceLogs(join(this.dataDir, 'services', row.id), q, this.manager.host.servingIds(row.id));
+      : batch && config
+        ? await batch(row.id, { model_id: config.model_id, model_name: config.model_name, model_version: config.model_version }, q)
+        : await readInstanceLogs(join(this.dataDir, 'services', row.id), q, this.manager.host.servingIds(row.id));
     return { service_id: row.id, service_name: row.service_name, total_count: total, count: instances.length, instances };
   }
 

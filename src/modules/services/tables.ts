@@ -48,8 +48,23 @@ export interface ServiceUpdateLogRow {
   config: string;
 }
 
+/** A batch pod's log as copied from the cluster at the end of its run (kubernetes executor). */
+export interface BatchInstanceLogRow {
+  service_id: string;
+  /** The pod's name. */
+  instance_id: string;
+  model_id: string;
+  model_name: string;
+  model_version: string;
+  started_at: number;
+  content: string;
+  /** Bytes of the log as the cluster gave it, before it was cut to what is kept. */
+  full_size: number;
+}
+
 export interface ServiceTables {
   services: ServiceRow;
   service_events: ServiceEventRow;
   service_update_logs: ServiceUpdateLogRow;
+  batch_instance_logs: BatchInstanceLogRow;
 }

@@ -50,6 +50,11 @@ export class TaskJobClient extends NamespacedApis {
     return this.core.readNamespacedPodLog({ name: pod, namespace: this.namespace, container, limitBytes });
   }
 
+  /** The last `lines` lines of a container's log (at most `limitBytes` of them), as the kubelet keeps it. */
+  async podLogTail(pod: string, container: string, lines: number, limitBytes: number): Promise<string> {
+    return this.core.readNamespacedPodLog({ name: pod, namespace: this.namespace, container, tailLines: lines, limitBytes });
+  }
+
   /** The Jobs Atelier manages for tasks of one type. */
   async listJobs(type: TaskType): Promise<V1Job[]> {
     const labelSelector = `${kindSelector('task')},${LABEL_TASK_TYPE}=${type}`;
