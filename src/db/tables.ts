@@ -7,10 +7,12 @@ import type { DataTransferTables } from '#src/modules/data-transfer/tables.ts';
 import type { SampleTables } from '#src/modules/samples/tables.ts';
 import type { TaskTables } from '#src/runtime/task-tables.ts';
 import type { LeaseTables } from '#src/runtime/lease-tables.ts';
+import type { MetricTables } from '#src/runtime/metrics/metric-tables.ts';
 import type { AlgorithmTables } from '#src/modules/algorithms/tables.ts';
 import type { TrainingTables } from '#src/modules/training-jobs/tables.ts';
 import type { ModelTables } from '#src/modules/models/tables.ts';
 import type { ServiceTables } from '#src/modules/services/tables.ts';
+import type { ServiceModelStatsTables } from '#src/modules/services/model-stats-tables.ts';
 import type { BucketTables } from '#src/storage/bucket-tables.ts';
 import type { NotebookTables } from '#src/modules/notebooks/tables.ts';
 import type { ImageTables } from '#src/modules/images/tables.ts';
@@ -32,10 +34,12 @@ export interface Tables
     SampleTables,
     TaskTables,
     LeaseTables,
+    MetricTables,
     AlgorithmTables,
     TrainingTables,
     ModelTables,
     ServiceTables,
+    ServiceModelStatsTables,
     BucketTables,
     DataTransferTables,
     ImageTables,

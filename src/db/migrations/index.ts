@@ -29,6 +29,7 @@ import * as taskCopyAcceptedTime from './0028_task_copy_accepted_time.ts';
 import * as serviceEndpoints from './0029_service_endpoints.ts';
 import * as trainingJobLogs from './0030_training_job_logs.ts';
 import * as batchInstanceLogs from './0031_batch_instance_logs.ts';
+import * as sharedMetrics from './0032_shared_metrics.ts';
 
 export const migrations = {
   '0001_identity': identity,
@@ -61,4 +62,5 @@ export const migrations = {
   '0029_service_endpoints': serviceEndpoints,
   '0030_training_job_logs': trainingJobLogs,
   '0031_batch_instance_logs': batchInstanceLogs,
+  '0032_shared_metrics': sharedMetrics,
 };

@@ -50,7 +50,8 @@ export class PoolMetricsService {
   ) {}
 
   /** The latest sample of each of the project's pools (a pool not sampled yet is read now). */
-  runtime(projectId: string): Static<typeof PoolMetricsList> {
+  async runtime(projectId: string): Promise<Static<typeof PoolMetricsList>> {
+    await this.sampler.refresh();
     const window = windowOf(this.sampler.intervalMs);
     const items = this.pools
       .list()
@@ -75,9 +76,10 @@ export class PoolMetricsService {
   }
 
   /** The pool's metrics over the asked time span, one point per step holding samples. */
-  monitor(projectId: string, poolName: string, query: Static<typeof PoolMonitorQuery>): Static<typeof PoolMonitor> {
+  async monitor(projectId: string, poolName: string, query: Static<typeof PoolMonitorQuery>): Promise<Static<typeof PoolMonitor>> {
     const pool = this.pools.get(poolName);
     if (!pool || pool.projectId !== projectId) throw poolMetricsErrors.poolNotFound(poolName);
+    await this.sampler.refresh();
     const period = Number(query.period ?? '60');
     const statistic = query.statistics ?? 'maximum';
     const { from, to } = parseTimeRange(query.time_range ?? '-1.-1.60', period, this.clock.now());

@@ -13,6 +13,13 @@ export interface FieldStats {
   max: number;
 }
 
+/** A bucket as written to the database: its start, sample count and, per field, sum, min and max. */
+export interface StoredBucket {
+  start: number;
+  count: number;
+  stats: number[];
+}
+
 /** A fixed ring of buckets `widthMs` wide; the oldest bucket is overwritten when a new one starts. */
 export class BucketRing {
   private readonly starts: Float64Array;
@@ -55,6 +62,30 @@ export class BucketRing {
       this.stats[i + 1] = first ? v : Math.min(this.stats[i + 1]!, v);
       this.stats[i + 2] = first ? v : Math.max(this.stats[i + 2]!, v);
     }
+  }
+
+  /** The newest bucket as stored (shared-history.ts); undefined when empty. */
+  newest(): StoredBucket | undefined {
+    if (this.size === 0) return undefined;
+    const slot = this.head;
+    const from = slot * this.fields * 3;
+    return { start: this.starts[slot]!, count: this.counts[slot]!, stats: Array.from(this.stats.subarray(from, from + this.fields * 3)) };
+  }
+
+  /**
+   * Puts a stored bucket back: it replaces the newest bucket when it starts at the same time, comes after it when
+   * newer, and is dropped when older (a history is restored oldest first).
+   */
+  put(b: StoredBucket): void {
+    if (b.stats.length !== this.fields * 3 || b.count <= 0) return;
+    if (this.size > 0 && b.start < this.starts[this.head]!) return;
+    if (this.size === 0 || b.start > this.starts[this.head]!) {
+      this.head = (this.head + 1) % this.slots;
+      this.size = Math.min(this.slots, this.size + 1);
+    }
+    this.starts[this.head] = b.start;
+    this.counts[this.head] = b.count;
+    this.stats.set(b.stats, this.head * this.fields * 3);
   }
 
   /** Start of the oldest bucket kept; Infinity when empty. */

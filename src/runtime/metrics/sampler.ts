@@ -2,12 +2,15 @@
 // and of each pool (capacity, what its holdings reserve, and what their process groups really use),
 // kept in bounded histories (history.ts) for the monitor and the runtime metrics. On the kubernetes executor a
 // dedicated pool holds whole nodes of the cluster, and what they use is read from the cluster's metrics API instead.
+// With a SharedHistory, one replica samples and writes what it read to the database, and the others read it from there
+// (shared-history.ts).
 import type { Clock } from '#src/core/time.ts';
 import type { PoolAmount } from '../local/host-resources.ts';
 import type { LocalPool } from '../local/local-pool.ts';
 import { groupUsage } from '../local/proc-stats.ts';
 import { History } from './history.ts';
 import { cpuPercent, readCpuTimes, readDisk, readMemory, type CpuTimes } from './host-readings.ts';
+import type { SeriesChanges, SharedHistory } from './shared-history.ts';
 
 /** What each node of the cluster uses now, by node name (undefined when it cannot be read). */
 export type NodeMeasure = () => Promise<ReadonlyMap<string, { cpuCores: number; memoryBytes: number }> | undefined>;
@@ -43,6 +46,9 @@ interface PoolState {
 /** The public pool's key in the sampler (dedicated pools are keyed by their id). */
 export const PUBLIC_POOL = '';
 
+const HOST_SERIES = 'host';
+const POOL_SERIES = 'pool:';
+
 export class MetricsSampler {
   readonly host: History;
   private readonly pools = new Map<string, PoolState>();
@@ -52,6 +58,9 @@ export class MetricsSampler {
   private lastTime: number | undefined;
   private timer: NodeJS.Timeout | undefined;
   private passing: Promise<void> | undefined;
+  /** Whether this replica holds the sampler's lease (always, without a shared history). */
+  private sampling = false;
+  private reading: Promise<void> | undefined;
 
   constructor(
     private readonly source: SampledPools,
@@ -60,6 +69,8 @@ export class MetricsSampler {
     private readonly clock: Clock,
     /** On the kubernetes executor: the nodes' use, which a dedicated pool's nodes are measured by. */
     private readonly measureNodes?: NodeMeasure,
+    /** Among replicas on one database: who samples, and where every replica reads the samples. */
+    private readonly shared?: SharedHistory,
   ) {
     this.host = new History(Object.keys(HOST_FIELDS).length, intervalMs);
   }
@@ -77,14 +88,72 @@ export class MetricsSampler {
     this.timer = undefined;
   }
 
-  /** A pass of the loop: the nodes' use first when they are measured (one pass at a time), then the sample. */
+  /** A pass of the loop, one at a time. */
   private pass(): void {
-    // Only dedicated pools are measured by their nodes: without one, the cluster is not asked.
-    if (!this.measureNodes || this.source.list().length === 0) return this.sample();
-    this.passing ??= this.measureNodes()
+    this.passing ??= this.takeTurn()
       .catch(() => undefined)
-      .then((nodes) => this.sample(nodes))
       .finally(() => (this.passing = undefined));
+  }
+
+  /**
+   * With a shared history, the lease first: another replica's turn leaves this one idle; taking it over reads the
+   * stored history first. Then the nodes' use when they are measured, the sample, and its writing.
+   */
+  private async takeTurn(): Promise<void> {
+    if (this.shared) {
+      const before = this.sampling;
+      this.sampling = await this.shared.claim();
+      if (!this.sampling) {
+        // The next turn measures its own interval again.
+        this.lastTime = undefined;
+        this.hostCpu = undefined;
+        this.groupCpu = new Map();
+        return;
+      }
+      if (!before) this.apply(await this.shared.changes());
+    }
+    // Only dedicated pools are measured by their nodes: without one, the cluster is not asked.
+    const nodes = this.measureNodes && this.source.list().length > 0 ? await this.measureNodes().catch(() => undefined) : undefined;
+    this.sample(nodes);
+    await this.shared?.save(this.writes());
+  }
+
+  /** What this pass writes: each series' newest buckets, and each pool's latest reading. */
+  private writes() {
+    const of = (h: History) => ({ tiers: h.tiers.map((t) => t.newest()), spans: h.tiers.map((t) => t.slots * t.widthMs) });
+    return [
+      { series: HOST_SERIES, ...of(this.host) },
+      ...[...this.pools].map(([name, s]) => ({ series: POOL_SERIES + name, ...of(s.history), ...(s.latest ? { latest: s.latest } : {}) })),
+    ];
+  }
+
+  /** Brings a replica that does not sample up to what the sampling one wrote (nothing to do on that one, or alone). */
+  async refresh(): Promise<void> {
+    const shared = this.shared;
+    if (!shared || this.sampling) return;
+    this.reading ??= shared
+      .changes()
+      .then((c) => this.apply(c))
+      .finally(() => (this.reading = undefined));
+    await this.reading;
+  }
+
+  private apply(changes: SeriesChanges): void {
+    for (const { series, tier, bucket } of changes.buckets) {
+      const history = series === HOST_SERIES ? this.host : series.startsWith(POOL_SERIES) ? this.state(series.slice(POOL_SERIES.length)).history : undefined;
+      history?.tiers[tier]?.put(bucket);
+    }
+    for (const { series, reading } of changes.latest)
+      if (series.startsWith(POOL_SERIES)) this.state(series.slice(POOL_SERIES.length)).latest = reading as PoolReading;
+  }
+
+  private state(name: string): PoolState {
+    let state = this.pools.get(name);
+    if (!state) {
+      state = { history: new History(Object.keys(POOL_FIELDS).length, this.intervalMs) };
+      this.pools.set(name, state);
+    }
+    return state;
   }
 
   /**
@@ -134,11 +203,7 @@ export class MetricsSampler {
         cpuUsed: measured ? measured.cpuCores : elapsedSeconds > 0 ? cpuSeconds / elapsedSeconds : 0,
         memoryUsedMb: (measured ? measured.memoryBytes : rssBytes) / 1024 / 1024,
       };
-      let state = this.pools.get(name);
-      if (!state) {
-        state = { history: new History(Object.keys(POOL_FIELDS).length, this.intervalMs) };
-        this.pools.set(name, state);
-      }
+      const state = this.state(name);
       state.latest = reading;
       state.history.add(now, [
         capacity.cpu > 0 ? (reading.cpuUsed / capacity.cpu) * 100 : 0,
@@ -163,6 +228,13 @@ export class MetricsSampler {
   /** Lets a pass under way finish. */
   async settled(): Promise<void> {
     await this.passing;
+  }
+
+  /** Hands the sampling over to another replica at once (at close). */
+  async release(): Promise<void> {
+    if (!this.shared || !this.sampling) return;
+    this.sampling = false;
+    await this.shared.release();
   }
 }
 
