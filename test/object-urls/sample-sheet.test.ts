@@ -4,7 +4,7 @@
 // another account's dataset is not seen.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { apiFailure, startTestApp, type TestApp } from '../helpers/app.ts';
@@ -78,8 +78,8 @@ describe('thumbnail sheets (GetSampleSheet)', () => {
   test('a sheet seen before is answered 304 to its ETag; its tiles are thumbnails of the cache, made once per size', async () => {
     const q = { sample_ids: order().slice(0, 3).join(','), ...TILE };
     const cache = join(t.config.dataDir, 'cache', 'thumbnails');
-    const count = () => readdirSync(cache).filter((f) => !f.startsWith('.')).length;
-    // A sheet answers with the previews it made as pixels; their entries are written right after.
+    const count = () => (existsSync(cache) ? readdirSync(cache).filter((f) => !f.startsWith('.')).length : 0);
+    // A sheet answers with the previews it made as pixels; their entries are written once no resize has started for a moment.
     const settled = async (want: number) => {
       for (const deadline = Date.now() + 5000; count() < want && Date.now() < deadline;) await new Promise((res) => setTimeout(res, 10));
       return count();

@@ -2,7 +2,7 @@
 // bounded number of makings (sources held) at a time, hits served from disk, and the size budget.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -143,6 +143,43 @@ describe('thumbnail cache', () => {
     // From then on the cache's image, read from disk.
     const again = await cache.tile('b', version, resize);
     assert.ok('thumb' in again && again.thumb.data.equals(jpeg.data));
+    assert.equal(seen.reads, 1);
+  });
+
+  test("a sheet's previews get their entries only once no resize has started for a while", async () => {
+    const { store } = countingStore(image);
+    const folder = join(dir, 'quiet');
+    const quietMs = 400;
+    const cache = new ThumbnailCache(folder, store, undefined, quietMs);
+    const resize = { mode: 'fill' as const, width: 32, height: 24 };
+    const entries = () => readdirSync(folder, { withFileTypes: true }).filter((e) => e.isFile() && !e.name.startsWith('.')).length;
+    mkdirSync(folder, { recursive: true });
+    // A view's worth of sheets, in waves: each wave's resizes keep the entries waiting.
+    for (let wave = 0; wave < 3; wave++) {
+      const tiles = await Promise.all(Array.from({ length: 6 }, (_, i) => cache.tile('b', info(`q${wave}-${i}.jpg`, image.length), resize)));
+      assert.ok(tiles.every((t) => 'pixels' in t));
+      await new Promise((res) => setTimeout(res, 50));
+      assert.equal(entries(), 0, `wave ${wave}: no entry is encoded while resizes are still starting`);
+    }
+    const started = Date.now();
+    for (const deadline = started + 10_000; entries() < 18 && Date.now() < deadline;) await new Promise((res) => setTimeout(res, 20));
+    assert.equal(entries(), 18, 'every entry is written once the resizes have stopped');
+    assert.ok(Date.now() - started >= quietMs - 150 - 20, `written ${Date.now() - started} ms after the last wave`);
+  });
+
+  test('a request for the image of a preview whose entry waits for a quiet CPU has it encoded at once', async () => {
+    const { store, seen } = countingStore(image);
+    // A quiet period far longer than the test's wait: only the request starts the encode.
+    const cache = new ThumbnailCache(join(dir, 'urged'), store, undefined, 600_000);
+    const resize = { mode: 'fill' as const, width: 20, height: 20 };
+    const version = info('u.jpg', image.length);
+    assert.ok('pixels' in (await cache.tile('b', version, resize)));
+    const jpeg = await Promise.race([
+      cache.get('b', version, resize),
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error('the image waited for the quiet period')), 10_000).unref()),
+    ]);
+    assert.equal(jpeg.contentType, 'image/jpeg');
+    assert.equal((await sharp(jpeg.data).metadata()).width, 20);
     assert.equal(seen.reads, 1);
   });
 

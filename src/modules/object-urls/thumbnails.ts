@@ -8,14 +8,17 @@
 // the version head answered (no second head), and small entries are looked up and written without
 // libuv's thread pool, whose trips each wait for a turn of a busy event loop (see storage/fs-io.ts).
 // An opaque preview is resized to pixels first: a thumbnail sheet takes them as they are, and when
-// only sheets asked for it the JPEG of its entry is encoded once no resize waits for the CPU, so a
-// sheet's answer waits on resizes only. Until its entry is written, later requests share the making.
+// only sheets asked for it the JPEG of its entry is encoded later, once no resize has started for
+// QUIET_MS (cpu-turns.ts), so neither a sheet's answer nor the browser drawing it shares the cores
+// with entry encodes. Until its entry is written, later requests share the making (one that needs
+// the entry's image has its encode started at once).
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
+import { Gate, QuietQueue, type Later } from './cpu-turns.ts';
 import { objectUrlErrors } from './errors.ts';
 import type { ObjectInfo, ObjectStore } from '#src/storage/object-store.ts';
 import type { Resize } from './image-process.ts';
@@ -52,33 +55,16 @@ interface Making {
   pixels?: Pixels;
   /** The entry's image; it is on disk (or could not be written) once this settles. */
   thumb: Promise<Thumbnail>;
+  /** Starts a deferred entry encode now (someone waits for the image). */
+  urge?: () => void;
 }
 
-/** Pixels held by entry encodes waiting for an idle CPU, at most; past this, an encode waits its turn as a resize does. */
+/** Pixels held by deferred entry encodes, at most; past this, an encode waits its turn as a resize does. */
 const MAX_DEFERRED_BYTES = 32 * 1024 * 1024;
+/** Deferred entry encodes start once no resize has started for this long (a view's sheets, and the browser drawing them, come first). */
+const QUIET_MS = 300;
 
 const typeOf = (data: Buffer): Thumbnail['contentType'] => (data[0] === 0x89 && data[1] === 0x50 ? 'image/png' : 'image/jpeg');
-
-/** At most `size` tasks run at once; the others wait their turn, in order, the idle ones after all the others. */
-class Gate {
-  private readonly waiting: Array<() => void> = [];
-  private readonly idle: Array<() => void> = [];
-  private running = 0;
-
-  constructor(private readonly size: number) {}
-
-  async run<T>(fn: () => Promise<T>, idle = false): Promise<T> {
-    if (this.running >= this.size) await new Promise<void>((resolve) => (idle ? this.idle : this.waiting).push(resolve));
-    else this.running++;
-    try {
-      return await fn();
-    } finally {
-      const next = this.waiting.shift() ?? this.idle.shift();
-      if (next) next();
-      else this.running--;
-    }
-  }
-}
 
 /** The resized image: an opaque one as pixels (encoded by `encoded`), one with transparency as its PNG. */
 async function resized(source: Buffer, resize: Resize): Promise<{ pixels: Pixels } | { thumb: Thumbnail }> {
@@ -112,7 +98,8 @@ export class ThumbnailCache {
   private readonly jobs = new Gate(2 * MAX_JOBS);
   /** Resizes and encodes running: the CPU-bound part. */
   private readonly cpu = new Gate(MAX_JOBS);
-  /** Bytes of the pixels of entry encodes waiting for an idle CPU. */
+  /** Entry encodes of previews only sheets asked for, and the bytes of pixels they hold. */
+  private readonly later: QuietQueue;
   private deferred = 0;
   /** Bytes in the cache folder, once counted (lazily, on the first write). */
   private bytes: number | undefined;
@@ -123,12 +110,17 @@ export class ThumbnailCache {
     private readonly dir: string,
     private readonly store: ObjectStore,
     private readonly budget = CACHE_BUDGET_BYTES,
-  ) {}
+    quietMs = QUIET_MS,
+  ) {
+    this.later = new QuietQueue(quietMs);
+  }
 
   /** The resized image of the object `info` (head's answer) in `bucket`. */
   async get(bucket: string, info: ObjectInfo, resize: Resize): Promise<Thumbnail> {
     const found = await this.lookup(bucket, info, resize, false);
-    return 'cached' in found ? found.cached : found.making.thumb;
+    if ('cached' in found) return found.cached;
+    found.making.urge?.();
+    return found.making.thumb;
   }
 
   /** The same preview for a sheet: the pixels when it is made now, without waiting for its entry's encode. */
@@ -179,7 +171,10 @@ export class ThumbnailCache {
     const source = await this.store.readBuffer(bucket, info.key, MAX_SOURCE_BYTES, info);
     let made: Awaited<ReturnType<typeof resized>>;
     try {
-      made = await this.cpu.run(() => resized(source, resize));
+      made = await this.cpu.run(() => {
+        this.later.busy();
+        return resized(source, resize);
+      });
     } catch (e) {
       throw objectUrlErrors.unreadableSample(`/${bucket}/${info.key} is not an image a preview can be made of: ${e instanceof Error ? e.message : String(e)}`);
     }
@@ -190,21 +185,22 @@ export class ThumbnailCache {
     }
     const { pixels } = made;
     const held = pixels.data.length;
-    const idle = forSheet && this.deferred + held <= MAX_DEFERRED_BYTES;
-    if (idle) this.deferred += held;
-    const thumb = this.cpu
-      .run(() => encoded(pixels), idle)
-      .finally(() => {
-        if (idle) this.deferred -= held;
-      })
-      .then(async (t) => {
-        await this.keep(file, t.data).catch(() => undefined);
-        return t;
-      });
-    // A sheet does not wait for it: a failure here is only the next request's making again.
+    const write = async (t: Thumbnail) => {
+      await this.keep(file, t.data).catch(() => undefined);
+      return t;
+    };
+    if (!forSheet || this.deferred + held > MAX_DEFERRED_BYTES) {
+      const thumb = this.cpu.run(() => encoded(pixels)).then(write);
+      if (!forSheet) await thumb;
+      // A sheet does not wait for it: a failure here is only the next request's making again.
+      else void thumb.catch(() => undefined);
+      return { pixels, thumb };
+    }
+    this.deferred += held;
+    const later: Later<Thumbnail> = this.later.add(() => this.cpu.run(() => encoded(pixels)));
+    const thumb = later.result.finally(() => (this.deferred -= held)).then(write);
     void thumb.catch(() => undefined);
-    if (!forSheet) await thumb;
-    return { pixels, thumb };
+    return { pixels, thumb, urge: later.urge };
   }
 
   /**
