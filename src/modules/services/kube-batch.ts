@@ -298,7 +298,7 @@ export class KubeBatch {
       this.jobs.follow(id);
       // A sidecar that cannot start, or a pod no node takes, leaves the Job's own status as it was: its pods are looked
       // at in the watch's cache.
-      const said = new Set<string>();
+      const said = new Map<string, number>();
       const checker = setInterval(() => this.checkPods(j, said), SERVER_CHECK_MS);
       await ended.finally(() => clearInterval(checker));
       // a pod that ended before the watch saw it run still started the run
@@ -438,7 +438,8 @@ export class KubeBatch {
     await j.keepLogs?.(this.jobs.podsOf(j.id)).catch((err: unknown) => this.log.warn({ err, job: j.id }, "keeping a batch run's pod logs failed"));
   }
 
-  private checkPods(j: ModelJob, said: Set<string>): void {
+  /** `said`: the waits already said in the events (pod and reason), each with when it was first seen. */
+  private checkPods(j: ModelJob, said: Map<string, number>): void {
     const id = j.id;
     if (!this.jobs.has(id)) return;
     const pods = this.jobs.podsOf(id);
@@ -455,10 +456,10 @@ export class KubeBatch {
       const name = pod.metadata?.name ?? '';
       const key = `${name} ${waiting.reason}`;
       if (!said.has(key)) {
-        said.add(key);
+        said.set(key, Date.now());
         j.event('normal', `[${j.model.name} ${j.model.version}] pod ${name} waits for a node: ${waiting.reason}`);
       }
-      if (Date.now() - (waiting.since ?? Date.now()) < limit) continue;
+      if (Date.now() - (waiting.since ?? said.get(key)!) < limit) continue;
       const task = `worker-${pod.metadata?.annotations?.[COMPLETION_INDEX_ANNOTATION] ?? 0}`;
       const waited = limit >= 60_000 ? `${Math.round(limit / 60_000)} min` : `${Math.round(limit / 1000)} s`;
       this.jobs.settle(id, new Error(`the batch pod ${task} (${name}) found no node within ${waited}: ${waiting.reason}`));
