@@ -48,6 +48,10 @@ export async function runCli(argv: string[]): Promise<void> {
       return print(await serviceCommand(rest, values, configFrom(values)));
     }
     case 'notebook': {
+      if (rest[0] === 'sync') {
+        const { notebookSyncCommand } = await import('./notebook-sync-command.ts');
+        return notebookSyncCommand(rest.slice(1));
+      }
       const { notebookCommand } = await import('./notebook-commands.ts');
       return print(await notebookCommand(rest, configFrom(values)));
     }

@@ -34,7 +34,9 @@ export const serviceUsage = `  service list                            the proje
                                           N instances of each model (or of model MODEL_ID); 0 stops the service`;
 
 export const notebookUsage = `  notebook prepare                        install the notebooks' Jupyter runtime (JupyterLab from PyPI, pinned)
-                                          into --notebook-runtime-dir, ahead of the first notebook`;
+                                          into --notebook-runtime-dir, ahead of the first notebook
+  notebook sync CONFIG WORK STATE         the OBS mounts' sync sidecar of a notebook pod (kubernetes executor):
+                                          keeps the mounts CONFIG/mounts.json lists in step with the volume WORK`;
 
 export const processUsage = `  process run DIR                         run a processing version staged in DIR (job/job.json, files/) and write
                                           results/ there: what a processing task's pod runs (kubernetes executor)`;

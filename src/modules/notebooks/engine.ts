@@ -108,7 +108,7 @@ export interface NotebookLifecycle {
 
 export class NotebookEngine {
   private readonly executor: LocalExecutor;
-  private readonly lifecycle: NotebookLifecycle[] = [];
+  protected readonly lifecycle: NotebookLifecycle[] = [];
   private readonly running = new Map<string, Running>();
   protected readonly stopping = new Map<string, Promise<void>>();
   protected readonly starting = new Set<string>();

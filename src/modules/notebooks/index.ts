@@ -4,3 +4,4 @@ export type { ImageEnvironment, NotebookImages, SaveEnvironment } from './ports.
 export type { NotebookService } from './service.ts';
 export { notebookImageUsage } from './image-usage.ts';
 export { copyBack, copyIn, type CopyScope, type Manifest } from './storage/copier.ts';
+export { PodSync, REPORT_PREFIX, type PodMount } from './storage/pod-sync.ts';

@@ -9,6 +9,7 @@ import type { KubeTarget } from '#src/runtime/kubernetes/kube-config.ts';
 import { largestNode, listNodeCapacity } from '#src/runtime/kubernetes/node-capacity.ts';
 import { notebookObjectName, notebookObjects } from '#src/runtime/kubernetes/notebook-manifest.ts';
 import { NotebookClient } from '#src/runtime/kubernetes/notebook-objects.ts';
+import { withStorageSync } from '#src/runtime/kubernetes/notebook-sync-manifest.ts';
 import { NotebookWatch, notebookPodState, type NotebookPodState } from '#src/runtime/kubernetes/notebook-watch.ts';
 import { poolPlacement } from '#src/runtime/kubernetes/pool-placement.ts';
 import { cpuSlices } from '#src/runtime/local/cpu-slices.ts';
@@ -28,12 +29,14 @@ export interface KubeNotebookSettings {
   port: number;
   /** The installation's closed networks and pull secrets, for every pod. */
   defaults: WorkloadDefaults;
+  /** The OBS mounts' sync sidecar (Atelier's own image), when the pods can reach the store. */
+  storageSync?: { image: string };
 }
 
 type EngineArgs = ConstructorParameters<typeof NotebookEngine>;
 
 export class KubeNotebookEngine extends NotebookEngine {
-  private readonly client: NotebookClient;
+  readonly client: NotebookClient;
   private readonly podWatch: NotebookWatch;
   private readonly watching: Promise<void>;
   /** The instances this server follows, and whether the current start is their first (a failure is CREATE_FAILED). */
@@ -127,7 +130,7 @@ export class KubeNotebookEngine extends NotebookEngine {
     const name = notebookObjectName(id);
     // A registered container image runs as it is (it must serve Jupyter); built-in images are --kube-image's interpreter.
     const image = (await this.images.image(row.project_id, row.image_id))?.container ?? this.kube.image;
-    const objects = notebookObjects({
+    const made = notebookObjects({
       notebookId: id,
       projectId: row.project_id,
       namespace: this.kube.target.namespace,
@@ -144,6 +147,10 @@ export class KubeNotebookEngine extends NotebookEngine {
       // a notebook of a dedicated pool runs on the pool's nodes, counted by the pool's quota
       ...(row.pool_name ? poolPlacement(row.pool_name) : {}),
     });
+    const sync = this.kube.storageSync;
+    const objects = sync ? { ...made, statefulSet: withStorageSync(made.statefulSet, id, sync) } : made;
+    // the OBS mounts' list is in the storage Secret before the pod reads it
+    for (const l of this.lifecycle) await l.beforeStart(id);
     await this.store.update(id, {
       status: 'STARTING',
       jupyter_token: jupyterToken,
@@ -152,13 +159,13 @@ export class KubeNotebookEngine extends NotebookEngine {
       update_at: this.clock.now(),
     });
     this.failures.delete(id);
-    const made = await this.client.apply(objects);
+    const applied = await this.client.apply(objects);
     this.followed.set(id, { first });
     this.lastReason.delete(id);
     await this.event(
       id,
       'STARTING',
-      `${made === 'created' ? 'created' : 'scaled to 1'} the StatefulSet ${name} in namespace ${this.kube.target.namespace} (image ${image})`,
+      `${applied === 'created' ? 'created' : 'scaled to 1'} the StatefulSet ${name} in namespace ${this.kube.target.namespace} (image ${image})`,
     );
     await this.store.update(id, { action_progress: JSON.stringify(progress(id, 3)), update_at: this.clock.now() });
     await this.check(id);

@@ -1,7 +1,7 @@
 import type { AppContext, FamilyModule } from '#src/context.ts';
 import type { Logger } from '#src/runtime/logger.ts';
 import { NotebookImageSaver } from './create-image.ts';
-import { kubeTarget, workloadDefaults } from '#src/modules/training-jobs/index.ts';
+import { kubeTarget, realBucketOf, storeCredential, workloadDefaults } from '#src/modules/training-jobs/index.ts';
 import { NotebookEngine } from './engine.ts';
 import { KubeNotebookEngine } from './kube-engine.ts';
 import { notebookFlavors } from './flavors.ts';
@@ -36,6 +36,7 @@ export function notebooksModule(deps: NotebooksDeps): FamilyModule & { notebooks
     deps.log,
   ] as const;
   // The executor setting says where instances run: Jupyter processes on this host, or StatefulSets of the cluster.
+  const kubeStore = deps.config.executor === 'kubernetes' ? { credential: storeCredential(deps.config), realBucket: realBucketOf(deps.config) } : undefined;
   const engine =
     deps.config.executor === 'kubernetes'
       ? new KubeNotebookEngine(
@@ -44,6 +45,8 @@ export function notebooksModule(deps: NotebooksDeps): FamilyModule & { notebooks
             image: deps.config.kube.image,
             port: deps.config.kubeNotebookPort,
             defaults: workloadDefaults(deps.config),
+            // OBS mounts need a store the pods reach: a sync sidecar of Atelier's image copies in the pod
+            ...(kubeStore?.credential ? { storageSync: { image: deps.config.kube.atelierImage } } : {}),
           },
           ...args,
         )
@@ -63,7 +66,7 @@ export function notebooksModule(deps: NotebooksDeps): FamilyModule & { notebooks
   );
   deps.poolWorkloads.register('notebook', (projectId, poolName) => notebookWorkloads(store, engine, projectId, poolName));
   const proxy = new NotebookProxy({ engine, store, credentials: deps.credentials });
-  const storage = notebookStorage(deps, engine, store);
+  const storage = notebookStorage(deps, engine, store, kubeStore);
   return {
     notebooks,
     engine,

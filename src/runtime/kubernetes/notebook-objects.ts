@@ -1,11 +1,12 @@
 // Creating, scaling and removing a notebook instance's objects. Creating keeps what already exists (a retry or a second
 // replica makes nothing twice) and then sets the StatefulSet's replicas; a stop scales to 0, which keeps the volume's
 // claim; removing deletes every object of the instance (the claim goes with the StatefulSet) and tolerates objects gone.
-import type { V1StatefulSet } from '@kubernetes/client-node';
+import type { V1Secret, V1StatefulSet } from '@kubernetes/client-node';
 import { NamespacedApis } from './namespaced-apis.ts';
-import { createOrKeep, deleteIfThere } from './api-calls.ts';
+import { createOrKeep, deleteIfThere, isCode } from './api-calls.ts';
 import { kindSelector, LABEL_ID } from './labels.ts';
 import { notebookObjectName, type NotebookObjects } from './notebook-manifest.ts';
+import { notebookStorageSecretName, SYNC_CONTAINER } from './notebook-sync-manifest.ts';
 
 export const NOTEBOOK_SELECTOR = kindSelector('notebook');
 
@@ -46,8 +47,28 @@ export class NotebookClient extends NamespacedApis {
       deleteIfThere(() => this.core.deleteNamespacedSecret({ name, namespace })),
       deleteIfThere(() => this.core.deleteNamespacedServiceAccount({ name, namespace })),
       deleteIfThere(() => this.net.deleteNamespacedNetworkPolicy({ name, namespace })),
+      deleteIfThere(() => this.core.deleteNamespacedSecret({ name: notebookStorageSecretName(notebookId), namespace })),
     ]);
     return gone.some(Boolean);
+  }
+
+  /** Creates the instance's storage Secret, or writes its list of mounts when it exists (the sidecar reads it again). */
+  async publishStorage(secret: V1Secret): Promise<void> {
+    const namespace = this.namespace;
+    if ((await createOrKeep(() => this.core.createNamespacedSecret({ namespace, body: secret }))) === 'created') return;
+    const mounts = Buffer.from(secret.stringData?.['mounts.json'] ?? '[]').toString('base64');
+    const body = [{ op: 'add', path: '/data/mounts.json', value: mounts }];
+    await this.core.patchNamespacedSecret({ name: secret.metadata!.name!, namespace, body });
+  }
+
+  /** The log of the instance's sync sidecar (its reports); undefined when there is no such pod or container (yet). */
+  async syncLog(notebookId: string): Promise<string | undefined> {
+    try {
+      return await this.core.readNamespacedPodLog({ name: `${notebookObjectName(notebookId)}-0`, namespace: this.namespace, container: SYNC_CONTAINER });
+    } catch (e) {
+      if (isCode(e, 404) || isCode(e, 400)) return undefined;
+      throw e;
+    }
   }
 
   /** The notebook StatefulSets Atelier manages in the namespace. */

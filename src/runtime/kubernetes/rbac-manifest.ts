@@ -13,7 +13,8 @@ export const EXECUTOR_RULES: { apiGroup: string; resource: string; verbs: string
   { apiGroup: '', resource: 'events', verbs: ['list', 'watch'] },
   { apiGroup: '', resource: 'services', verbs: ['create', 'get', 'list', 'delete'] },
   { apiGroup: '', resource: 'serviceaccounts', verbs: ['create', 'delete'] },
-  { apiGroup: '', resource: 'secrets', verbs: ['create', 'delete'] },
+  // A notebook's storage Secret is patched with the list of OBS mounts its sync sidecar reads.
+  { apiGroup: '', resource: 'secrets', verbs: ['create', 'patch', 'delete'] },
   { apiGroup: 'networking.k8s.io', resource: 'networkpolicies', verbs: ['create', 'delete'] },
   // A service's versions (scaled by patch when instance_count changes) and a notebook (scaled to 0 when stopped).
   { apiGroup: 'apps', resource: 'deployments', verbs: ['create', 'get', 'list', 'watch', 'patch', 'delete'] },

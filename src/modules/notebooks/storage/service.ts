@@ -23,11 +23,11 @@ export class StorageService {
   constructor(
     private readonly store: StorageStore,
     private readonly notebooks: Pick<NotebookStore, 'get'>,
-    private readonly mounts: MountManager,
+    private readonly mounts: Pick<MountManager, 'mode' | 'attach' | 'detach'> & { readonly problem?: string | undefined },
     private readonly buckets: BucketAccess,
     private readonly workDir: (notebookId: string) => string,
     private readonly clock: Clock,
-    /** false: the instance's volume is not a folder of this host (a claim in the cluster), so nothing can be mounted in it. */
+    /** false: the instance's volume is not a folder of this host (a claim in the cluster): its pod checks the folder. */
     private readonly hostVolume = true,
   ) {}
 
@@ -64,7 +64,7 @@ export class StorageService {
     const nb = await this.notebook(projectId, notebookId);
     // A SNAPSHOTTING instance runs; a mount in its volume does not touch the venv being saved.
     if (nb.status !== 'RUNNING' && nb.status !== 'SNAPSHOTTING') throw E.notRunning();
-    if (!this.hostVolume) throw E.storage('uri: OBS mounts are not available on the kubernetes executor; the volume is a claim in the cluster');
+    if (this.mounts.problem) throw E.storage(this.mounts.problem);
     const others = await this.store.ofNotebook(notebookId);
     if (others.length >= MAX_MOUNTS) throw errors.badParam(`uri: the instance has ${MAX_MOUNTS} mounts, the most it may have; detach one first`);
     for (const o of others) {
@@ -75,22 +75,7 @@ export class StorageService {
       if (nested(o.folder, folder))
         throw errors.badParam(`mount_path: ${MOUNT_PATH}/${folder}/ is inside or around ${MOUNT_PATH}/${o.folder}/, where ${o.uri} is mounted`);
     }
-    const work = this.workDir(notebookId);
-    const parent = folder.split('/').slice(0, -1).join('/');
-    const at = `${MOUNT_PATH}/${folder}/`;
-    if (lstatOrUndefined(`${work}/${folder}`)) {
-      const dir = folderIn(work, folder);
-      if (!dir) throw errors.badParam(`mount_path: ${at} is a file or a link in the volume`);
-      if (readdirSync(dir).length > 0) throw errors.badParam(`mount_path: ${at} already holds files in the volume; choose a new or empty folder`);
-    } else if (parent) {
-      let p = '';
-      for (const part of parent.split('/')) {
-        p = p ? `${p}/${part}` : part;
-        const st = lstatOrUndefined(`${work}/${p}`);
-        if (!st) break;
-        if (!st.isDirectory()) throw errors.badParam(`mount_path: ${MOUNT_PATH}/${p} is a file or a link in the volume`);
-      }
-    }
+    if (this.hostVolume) this.checkFolder(notebookId, folder);
     await this.buckets.check({ projectId }, bucket, 'uri', 'write');
     const now = this.clock.now();
     const row: NotebookStorageRow = {
@@ -113,6 +98,26 @@ export class StorageService {
     await this.store.insert(row);
     this.mounts.attach(row);
     return view(row);
+  }
+
+  /** The mount path in the volume on this host: a new folder, or an empty one, with no file or link on the way. */
+  private checkFolder(notebookId: string, folder: string): void {
+    const work = this.workDir(notebookId);
+    const parent = folder.split('/').slice(0, -1).join('/');
+    const at = `${MOUNT_PATH}/${folder}/`;
+    if (lstatOrUndefined(`${work}/${folder}`)) {
+      const dir = folderIn(work, folder);
+      if (!dir) throw errors.badParam(`mount_path: ${at} is a file or a link in the volume`);
+      if (readdirSync(dir).length > 0) throw errors.badParam(`mount_path: ${at} already holds files in the volume; choose a new or empty folder`);
+    } else if (parent) {
+      let p = '';
+      for (const part of parent.split('/')) {
+        p = p ? `${p}/${part}` : part;
+        const st = lstatOrUndefined(`${work}/${p}`);
+        if (!st) break;
+        if (!st.isDirectory()) throw errors.badParam(`mount_path: ${MOUNT_PATH}/${p} is a file or a link in the volume`);
+      }
+    }
   }
 
   async detach(projectId: string, notebookId: string, id: string): Promise<DataVolumeRes> {

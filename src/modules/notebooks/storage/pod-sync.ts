@@ -1,0 +1,226 @@
+// The OBS mounts of a notebook pod on the kubernetes executor, run by the pod's sync sidecar (`atelier notebook sync`):
+// the same copy in, live sync and copy back as the local executor's LIVE mounts, on the volume the sidecar shares with
+// Jupyter. The list of mounts is a file of the pod's storage Secret, which Atelier rewrites on attach and detach (the
+// kubelet refreshes it in the pod); the sidecar reads it every poll and mounts what is new, unmounts what is marked
+// detached (or gone), and copies everything back and removes it when the pod ends (SIGTERM). The sidecar has no way to reach Atelier: it says
+// what it did in one line per step on its standard output, which Atelier reads through the pods/log API.
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Logger } from '#src/runtime/logger.ts';
+import type { ObjectStore } from '#src/storage/index.ts';
+import { copyBack, copyIn, folderIn, lstatOrUndefined, makeFolder, type CopyScope, type Manifest } from './copier.ts';
+import { LiveSync } from './live-sync.ts';
+import type { MountStatus } from './tables.ts';
+
+/** One mount as Atelier lists it in the Secret: the object store's real bucket, and the folder inside the volume. */
+export interface PodMount {
+  id: string;
+  bucket: string;
+  prefix: string;
+  folder: string;
+  /** Being detached: copied back and removed (or said gone when this sidecar never had it). */
+  detach?: boolean;
+}
+
+/** The prefix of the sidecar's report lines; the rest of the line is a PodReport as JSON. */
+export const REPORT_PREFIX = 'ATELIER_MOUNT ';
+
+/** What the sidecar reports of one mount: a status it reached, or (no status) a file it could not write to OBS. */
+export interface PodReport {
+  id: string;
+  status?: Extract<MountStatus, 'MOUNTED' | 'MOUNT_FAILED' | 'UNMOUNTED' | 'UNMOUNT_FAILED'>;
+  reason: string;
+}
+
+/** Each mount's last status in a sidecar's log, with the reason of the last line about it (lines not reports are skipped). */
+export function parseReports(log: string): Map<string, { status: PodReport['status'] | undefined; reason: string }> {
+  const out = new Map<string, { status: PodReport['status'] | undefined; reason: string }>();
+  for (const line of log.split('\n')) {
+    if (!line.startsWith(REPORT_PREFIX)) continue;
+    let r: Partial<PodReport>;
+    try {
+      r = JSON.parse(line.slice(REPORT_PREFIX.length)) as Partial<PodReport>;
+    } catch {
+      continue;
+    }
+    if (typeof r.id !== 'string') continue;
+    out.set(r.id, { status: r.status ?? out.get(r.id)?.status, reason: typeof r.reason === 'string' ? r.reason : '' });
+  }
+  return out;
+}
+
+interface Held {
+  mount: PodMount;
+  manifest: Manifest;
+  failed: boolean;
+  live?: LiveSync;
+  /** The last UNMOUNT_FAILED reason said, so a retry that fails the same way is not said again. */
+  unmountFailure?: string;
+}
+
+export interface PodSyncPaths {
+  /** The Secret's folder: mounts.json (and store.json, read by the caller). */
+  config: string;
+  /** The notebook's volume, as the sidecar mounts it. */
+  work: string;
+  /** A folder of the sidecar's own (an emptyDir): what it holds survives a restart of the sidecar, not of the pod. */
+  state: string;
+}
+
+export class PodSync {
+  private readonly held = new Map<string, Held>();
+  /** Mounts said UNMOUNTED, so a detached one still listed is not said gone again. */
+  private readonly gone = new Set<string>();
+  private timer: NodeJS.Timeout | undefined;
+  private passing: Promise<void> = Promise.resolve();
+  private ending = false;
+
+  constructor(
+    private readonly paths: PodSyncPaths,
+    private readonly objects: ObjectStore,
+    private readonly report: (r: PodReport) => void,
+    private readonly log: Logger,
+  ) {}
+
+  private scope(m: PodMount): CopyScope {
+    return { objects: this.objects, bucket: m.bucket, prefix: m.prefix, work: this.paths.work, base: m.folder };
+  }
+
+  /** Picks up the mounts of before a restart of the sidecar (their folders copied back and watched again), then polls. */
+  async start(pollMs: number): Promise<void> {
+    for (const h of this.loadState()) {
+      this.held.set(h.mount.id, h);
+      if (h.failed) continue;
+      try {
+        const { manifest } = await copyBack(this.scope(h.mount), h.manifest, true);
+        h.manifest = manifest;
+        await this.watch(h);
+        this.say({ id: h.mount.id, status: 'MOUNTED', reason: '' });
+      } catch (e) {
+        h.failed = true;
+        this.say({ id: h.mount.id, status: 'MOUNT_FAILED', reason: `syncing with obs://${h.mount.bucket}/${h.mount.prefix} again failed: ${message(e)}` });
+      }
+    }
+    this.saveState();
+    await this.pass();
+    const tick = () => {
+      if (this.ending) return;
+      this.passing = this.passing.then(() => this.pass()).catch((err: unknown) => this.log.error({ err }, 'a sync pass failed'));
+      this.timer = setTimeout(tick, pollMs);
+    };
+    this.timer = setTimeout(tick, pollMs);
+  }
+
+  /** The mounts Atelier lists now; undefined when the file cannot be read (the pass is skipped). */
+  private wanted(): PodMount[] | undefined {
+    try {
+      const list = JSON.parse(readFileSync(join(this.paths.config, 'mounts.json'), 'utf8')) as PodMount[];
+      return Array.isArray(list) ? list : undefined;
+    } catch (err) {
+      this.log.warn({ err }, 'the list of mounts cannot be read');
+      return undefined;
+    }
+  }
+
+  /** Unmounts what is no longer listed, then mounts what is new. */
+  async pass(): Promise<void> {
+    const wanted = this.wanted();
+    if (!wanted || this.ending) return;
+    const kept = new Set(wanted.filter((m) => !m.detach).map((m) => m.id));
+    for (const id of [...this.held.keys()]) if (!kept.has(id)) await this.unmount(id);
+    for (const m of wanted) {
+      if (this.ending || this.held.has(m.id)) continue;
+      if (!m.detach) await this.mount(m);
+      else if (!this.gone.has(m.id)) this.say({ id: m.id, status: 'UNMOUNTED', reason: '' });
+    }
+  }
+
+  private async mount(m: PodMount): Promise<void> {
+    const h: Held = { mount: m, manifest: {}, failed: false };
+    this.held.set(m.id, h);
+    const at = `the mount path ${m.folder}/`;
+    try {
+      const st = lstatOrUndefined(join(this.paths.work, m.folder));
+      if (st && !st.isDirectory()) throw new Error(`${at} is a file or a link in the volume`);
+      const there = folderIn(this.paths.work, m.folder);
+      if (st && !there) throw new Error(`a part of ${at} is a link in the volume`);
+      if (there && readdirSync(there).length > 0) throw new Error(`${at} already holds files in the volume; detach and choose a new or empty folder`);
+      if (!makeFolder(this.paths.work, m.folder)) throw new Error(`a part of ${at} in the volume is a file or a link`);
+      const { manifest, copied } = await copyIn(this.scope(m));
+      h.manifest = manifest;
+      this.saveState();
+      await this.watch(h);
+      this.say({ id: m.id, status: 'MOUNTED', reason: `${copied} files copied in` });
+    } catch (e) {
+      h.failed = true;
+      this.saveState();
+      this.say({ id: m.id, status: 'MOUNT_FAILED', reason: `copying obs://${m.bucket}/${m.prefix} in failed: ${message(e)}` });
+    }
+  }
+
+  /** Stops watching, copies what changed back (deleting the objects of deleted files) and removes the folder. */
+  private async unmount(id: string): Promise<void> {
+    const h = this.held.get(id);
+    if (!h) return;
+    if (h.failed) {
+      // nothing was copied in by this mount: the folder is left as it was
+      this.held.delete(id);
+      this.saveState();
+      return this.say({ id, status: 'UNMOUNTED', reason: '' });
+    }
+    await h.live?.close();
+    delete h.live;
+    const root = folderIn(this.paths.work, h.mount.folder);
+    try {
+      let note = '';
+      if (root) {
+        const { skipped } = await copyBack(this.scope(h.mount), h.manifest, true);
+        note = skipped.length ? `not copied back (names OBS does not take): ${skipped.slice(0, 5).join(', ')}` : '';
+        rmSync(root, { recursive: true, force: true });
+      }
+      this.held.delete(id);
+      this.saveState();
+      this.say({ id, status: 'UNMOUNTED', reason: note });
+    } catch (e) {
+      const reason = `copying back to obs://${h.mount.bucket}/${h.mount.prefix} failed: ${message(e)}`;
+      if (h.unmountFailure !== reason) this.say({ id, status: 'UNMOUNT_FAILED', reason });
+      h.unmountFailure = reason;
+    }
+  }
+
+  private async watch(h: Held): Promise<void> {
+    const root = folderIn(this.paths.work, h.mount.folder);
+    if (!root) return;
+    h.live = new LiveSync(this.scope(h.mount), root, (reason) => this.say({ id: h.mount.id, reason }), this.log);
+    await h.live.start();
+  }
+
+  /** The pod is ending: every mount is copied back and removed, then the sidecar may exit. */
+  async end(): Promise<void> {
+    this.ending = true;
+    clearTimeout(this.timer);
+    await this.passing;
+    for (const id of [...this.held.keys()]) await this.unmount(id);
+  }
+
+  private say(r: PodReport): void {
+    if (r.status === 'UNMOUNTED') this.gone.add(r.id);
+    this.report(r);
+  }
+
+  private loadState(): Held[] {
+    try {
+      const saved = JSON.parse(readFileSync(join(this.paths.state, 'mounts-state.json'), 'utf8')) as { mount: PodMount; manifest: Manifest; failed: boolean }[];
+      return saved.map((s) => ({ mount: s.mount, manifest: s.manifest, failed: s.failed }));
+    } catch {
+      return [];
+    }
+  }
+
+  private saveState(): void {
+    const saved = [...this.held.values()].map((h) => ({ mount: h.mount, manifest: h.manifest, failed: h.failed }));
+    writeFileSync(join(this.paths.state, 'mounts-state.json'), JSON.stringify(saved));
+  }
+}
+
+const message = (e: unknown) => (e instanceof Error ? e.message : String(e));

@@ -1,0 +1,108 @@
+// The OBS mounts of a notebook pod (notebooks/storage/pod-sync.ts): a sync sidecar of Atelier's own image beside
+// Jupyter, sharing the volume, and a Secret of the instance with the object store's key and the list of mounts. Only
+// the sidecar mounts that Secret (whole, so the kubelet refreshes it when Atelier rewrites the list): Jupyter and the
+// start hooks run the user's code and never see the key. The sidecar's share is taken from the flavor's, so the pod
+// asks for what the flavor gives.
+import type { V1Container, V1Secret, V1StatefulSet } from '@kubernetes/client-node';
+import { cpuCores, memoryMb } from './node-capacity.ts';
+import { NOTEBOOK_CONTAINER, NOTEBOOK_WORK, notebookObjectName, PRE_START_CONTAINER, VOLUME_TEMPLATE } from './notebook-manifest.ts';
+import type { StoreCredential } from './training-job-staging.ts';
+import { CONTAINER_SECURITY, flavorResources } from './workload-isolation.ts';
+
+export const SYNC_CONTAINER = 'storage-sync';
+/** Where Atelier's image holds its command line (deploy/atelier.Dockerfile: WORKDIR /app). */
+const IMAGE_ATELIER_BIN = '/app/bin/atelier.mjs';
+/** Where the sidecar sees the Secret (store.json, mounts.json), read-only. */
+export const SYNC_CONFIG_DIR = '/atelier/storage';
+/** The sidecar's own folder (an emptyDir): what it copied in, across its own restarts. */
+export const SYNC_STATE_DIR = '/atelier/sync-state';
+const CONFIG_VOLUME = 'storage-sync';
+const STATE_VOLUME = 'sync-state';
+const TMP_VOLUME = 'sync-tmp';
+/** The sidecar's share: it streams files and watches a folder. */
+export const SYNC_SHARE = { cpu: 0.1, memoryMb: 256 };
+/** Time for the sidecar to copy every mount back when the pod ends. */
+const END_GRACE_SECONDS = 120;
+
+/** One mount as the sidecar reads it (pod-sync.ts PodMount): the store's real bucket, the folder inside the volume. */
+export interface SyncMount {
+  id: string;
+  bucket: string;
+  prefix: string;
+  folder: string;
+  detach?: boolean;
+}
+
+export const notebookStorageSecretName = (notebookId: string) => `${notebookObjectName(notebookId)}-storage`;
+
+export function notebookStorageSecret(
+  notebookId: string,
+  namespace: string,
+  labels: Record<string, string>,
+  credential: StoreCredential,
+  mounts: SyncMount[],
+): V1Secret {
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: notebookStorageSecretName(notebookId), namespace, labels },
+    type: 'Opaque',
+    stringData: { 'store.json': JSON.stringify(credential), 'mounts.json': JSON.stringify(mounts) },
+  };
+}
+
+/** The StatefulSet with the sync sidecar (a native sidecar: it starts first and ends after Jupyter). */
+export function withStorageSync(set: V1StatefulSet, notebookId: string, sidecar: { image: string }): V1StatefulSet {
+  const pod = set.spec!.template.spec!;
+  const jupyter = pod.containers.find((c) => c.name === NOTEBOOK_CONTAINER);
+  if (!jupyter) throw new Error(`the pod has no ${NOTEBOOK_CONTAINER} container`);
+  const limits = jupyter.resources?.limits ?? {};
+  const left = limits.cpu && limits.memory ? lessSidecar(limits) : undefined;
+  const share = flavorResources(SYNC_SHARE);
+  const sync: V1Container = {
+    name: SYNC_CONTAINER,
+    image: sidecar.image,
+    imagePullPolicy: jupyter.imagePullPolicy ?? 'IfNotPresent',
+    restartPolicy: 'Always',
+    command: ['node', IMAGE_ATELIER_BIN, 'notebook', 'sync', SYNC_CONFIG_DIR, NOTEBOOK_WORK, SYNC_STATE_DIR],
+    env: [{ name: 'HOME', value: '/tmp' }],
+    resources: { requests: share, limits: share },
+    securityContext: CONTAINER_SECURITY,
+    volumeMounts: [
+      { name: VOLUME_TEMPLATE, mountPath: NOTEBOOK_WORK },
+      { name: CONFIG_VOLUME, mountPath: SYNC_CONFIG_DIR, readOnly: true },
+      { name: STATE_VOLUME, mountPath: SYNC_STATE_DIR },
+      { name: TMP_VOLUME, mountPath: '/tmp' },
+    ],
+  };
+  const shrink = (c: V1Container): V1Container => (left && (c.name === NOTEBOOK_CONTAINER || c.name === PRE_START_CONTAINER) ? { ...c, resources: left } : c);
+  return {
+    ...set,
+    spec: {
+      ...set.spec!,
+      template: {
+        ...set.spec!.template,
+        spec: {
+          ...pod,
+          terminationGracePeriodSeconds: END_GRACE_SECONDS,
+          initContainers: [sync, ...(pod.initContainers ?? []).map(shrink)],
+          containers: pod.containers.map(shrink),
+          volumes: [
+            ...(pod.volumes ?? []),
+            { name: CONFIG_VOLUME, secret: { secretName: notebookStorageSecretName(notebookId), defaultMode: 0o440 } },
+            { name: STATE_VOLUME, emptyDir: {} },
+            { name: TMP_VOLUME, emptyDir: {} },
+          ],
+        },
+      },
+    },
+  };
+}
+
+/** Jupyter's share less the sidecar's (requests equal limits, as for every workload). */
+function lessSidecar(limits: Record<string, string>) {
+  const cpu = Math.max(0.05, cpuCores(limits.cpu!) - SYNC_SHARE.cpu);
+  const mem = Math.max(SYNC_SHARE.memoryMb, memoryMb(limits.memory!) - SYNC_SHARE.memoryMb);
+  const share = { ...limits, ...flavorResources({ cpu, memoryMb: mem }) };
+  return { requests: share, limits: share };
+}
