@@ -37,7 +37,7 @@ const SWEEP_MS = 3_000;
 export class ServiceManager {
   readonly host: ServingHost;
   readonly cluster: ServiceCluster | undefined;
-  readonly stats = new InferenceStats();
+  readonly stats: InferenceStats;
   /** Names this manager's ServingHost in the endpoints it records (replicas may share a process in tests). */
   private readonly hostId = uuid();
   private readonly ops = new Map<string, Promise<void>>();
@@ -75,6 +75,7 @@ export class ServiceManager {
     kubeBatch?: KubeBatch,
   ) {
     this.batchOnCluster = kubeBatch !== undefined;
+    this.stats = new InferenceStats(store.modelStats, (id, invocations, failures) => store.addCounts(id, invocations, failures));
     this.events = new ServiceEvents(store, clock);
     this.cluster = clusterOf?.({
       event: (id, type, info) => this.event(id, type, info),
@@ -481,6 +482,8 @@ export class ServiceManager {
         if (this.cluster && row.infer_type === 'real-time') await this.cluster.remove(row);
         await this.flushEvents();
         await this.store.delete(row.id);
+        // After the row: a flush of another replica adds no numbers to a service that is gone.
+        await this.store.modelStats.remove(row.id);
       });
     }
   }
@@ -490,7 +493,7 @@ export class ServiceManager {
    * services that should run but have no instances here (after a restart of Atelier).
    */
   async reconcile(): Promise<void> {
-    for (const [id, c] of this.stats.drain()) await this.store.addCounts(id, c.invocations, c.failures);
+    await this.stats.flush();
     const now = this.clock.now();
     for (const row of await this.store.wantRunning()) {
       if (this.ops.has(row.id) || this.waiting.has(row.id)) continue;
@@ -580,7 +583,8 @@ export class ServiceManager {
     await this.host.close();
     await Promise.all([...this.ops.values()]);
     await this.cluster?.close();
-    for (const [id, c] of this.stats.drain()) await this.store.addCounts(id, c.invocations, c.failures).catch(() => undefined);
+    this.stats.close();
+    await this.stats.flush().catch(() => undefined);
     await this.flushEvents();
   }
 }

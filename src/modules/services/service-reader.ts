@@ -45,12 +45,13 @@ export class ServiceReader {
     const measured = row.infer_type === 'real-time' ? await this.clusterUsage?.(id) : undefined;
     const usage = measured ?? (await this.manager.host.usage(id));
     const configs = JSON.parse(row.config) as StoredConfig[];
+    const stats = await Promise.all(configs.map((c) => this.manager.stats.ofModel(row.id, c.model_id)));
     return {
       service_name: row.service_name,
       service_id: row.id,
-      monitors: configs.map((c) => {
+      monitors: configs.map((c, i) => {
         const u = usage.get(c.model_id);
-        const s = this.manager.stats.ofModel(row.id, c.model_id);
+        const s = stats[i]!;
         const a = flavorAmount(c.specification, c.custom_spec);
         const per = typeof a === 'string' ? { cpu: 0, memoryMb: 0 } : a;
         const running = u?.instances ?? 0;

@@ -1,12 +1,18 @@
 import { sql } from 'kysely';
 import type { Db } from '#src/db/database.ts';
 import { pageLiterals } from '#src/db/paging.ts';
+import { ModelStatsStore } from './model-stats.ts';
 import type { EventsQuery, ListServicesQuery } from './schemas.ts';
 import type { ServiceEventRow, ServiceRow, ServiceUpdateLogRow } from './tables.ts';
 
 /** SQL over the services, service_events and service_update_logs tables. */
 export class ServiceStore {
-  constructor(private readonly db: Db) {}
+  /** Each deployed model's requests through every replica (service_model_stats). */
+  readonly modelStats: ModelStatsStore;
+
+  constructor(private readonly db: Db) {
+    this.modelStats = new ModelStatsStore(db);
+  }
 
   async insert(row: ServiceRow, log: ServiceUpdateLogRow): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
