@@ -163,9 +163,12 @@ describe('notebooks on the kubernetes executor', { skip: kubeTestServerSkip() },
     assert.ok(foreign.status === 403 || foreign.status === 404, `another project's credential: ${foreign.status}`);
   });
 
-  it('OBS mounts and saving as an image, which need this host, are refused and store nothing', async () => {
+  it('OBS mounts (the fs store is a folder no pod reaches) and saving as an image (no image build here) are refused and store nothing', async () => {
     await app.context.objectStore.ensureBucket('kube-nb-bucket');
-    await assert.rejects(client.notebooks.storage.attach(id, { uri: 'obs://kube-nb-bucket/data/' }), apiFailure(400, 'ModelArts.6324', 'kubernetes'));
+    await assert.rejects(
+      client.notebooks.storage.attach(id, { uri: 'obs://kube-nb-bucket/data/' }),
+      apiFailure(400, 'ModelArts.6324', 'need an S3-compatible object store'),
+    );
     assert.equal((await client.notebooks.storage.list(id)).total, 0);
     await assert.rejects(client.notebooks.createImage(id, { name: 'from-pod' }), apiFailure(400, 'ModelArts.6361', 'Kubernetes pod'));
     assert.equal((await client.notebooks.get(id)).status, 'RUNNING');

@@ -1,9 +1,10 @@
 // A notebook instance on a real API server, created as Atelier's ServiceAccount: the StatefulSet with its volume's
 // claim template, the headless Service and the token Secret pass strict validation and read back as built; stopping
-// scales it to 0 and keeps the volume's claim; a label selector finds it by the notebook's id.
+// scales it to 0 and keeps the volume's claim; a label selector finds it by the notebook's id. The pod with the OBS
+// mounts' sync sidecar passes too, and Atelier may write the storage Secret's list of mounts.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { AppsV1Api, CoreV1Api, NetworkingV1Api, PatchStrategy, setHeaderOptions, type V1Pod } from '@kubernetes/client-node';
+import { AppsV1Api, CoreV1Api, NetworkingV1Api, PatchStrategy, setHeaderOptions, type KubeConfig, type V1Pod } from '@kubernetes/client-node';
 import { resourceSelector } from '#src/runtime/kubernetes/labels.ts';
 import {
   JUPYTER_PORT,
@@ -14,6 +15,8 @@ import {
   notebookObjects,
   type NotebookWorkload,
 } from '#src/runtime/kubernetes/notebook-manifest.ts';
+import { NotebookClient } from '#src/runtime/kubernetes/notebook-objects.ts';
+import { notebookStorageSecret, notebookStorageSecretName, SYNC_CONTAINER, withStorageSync } from '#src/runtime/kubernetes/notebook-sync-manifest.ts';
 import { kubeTestServerSkip, startKubeTestServer, type KubeTestServer } from '../../helpers/kube.ts';
 import { executorIdentity } from './executor-identity.ts';
 
@@ -41,10 +44,11 @@ describe('notebook manifests', { skip: kubeTestServerSkip() }, () => {
   let apps: AppsV1Api;
   let core: CoreV1Api;
   let net: NetworkingV1Api;
+  let atelier: KubeConfig;
 
   before(async () => {
     kube = await startKubeTestServer();
-    const atelier = await executorIdentity(kube, namespace);
+    atelier = await executorIdentity(kube, namespace);
     apps = atelier.makeApiClient(AppsV1Api);
     core = atelier.makeApiClient(CoreV1Api);
     net = atelier.makeApiClient(NetworkingV1Api);
@@ -118,6 +122,33 @@ describe('notebook manifests', { skip: kubeTestServerSkip() }, () => {
     await core.deleteNamespacedService({ namespace, name });
     await core.deleteNamespacedSecret({ namespace, name });
     assert.equal((await apps.listNamespacedStatefulSet({ namespace, labelSelector: resourceSelector('notebook', NOTEBOOK) })).items.length, 0);
+  });
+
+  it('the pod with its OBS sync sidecar, and the storage Secret created then patched with the mounts as Atelier, pass strict validation', async () => {
+    const id = 'd1000000-0000-4000-8000-000000000002';
+    const o = notebookObjects(workload({ notebookId: id, hooks: { preStart: ['/bin/sh', '-c', 'true'] } }));
+    const set = withStorageSync(o.statefulSet, id, { image: 'registry.example/atelier:1' });
+    await apps.createNamespacedStatefulSet({ namespace, body: set, fieldValidation: 'Strict', dryRun: 'All' });
+    const pod = set.spec!.template.spec!;
+    assert.deepEqual(
+      pod.initContainers?.map((c) => [c.name, c.restartPolicy]),
+      [
+        [SYNC_CONTAINER, 'Always'],
+        ['pre-start-hook', undefined],
+      ],
+    );
+    // the flavor's 2 cores and 8 GiB are shared with the sidecar, the hook runs with Jupyter's part
+    assert.deepEqual(pod.containers[0]!.resources?.limits, { cpu: '1900m', memory: '7936Mi' });
+    assert.deepEqual(pod.initContainers![1]!.resources, pod.containers[0]!.resources);
+    const credential = { endpoint: 'http://s3.example', region: 'r', accessKeyId: 'AK', secretAccessKey: 'SK', pathStyle: true };
+    const client = new NotebookClient(atelier, namespace);
+    const mount = { id: 'm1', bucket: 'b', prefix: 'data/', folder: 'data/data' };
+    await client.publishStorage(notebookStorageSecret(id, namespace, {}, credential, []));
+    await client.publishStorage(notebookStorageSecret(id, namespace, {}, credential, [mount]));
+    const secret = await kube.kc.makeApiClient(CoreV1Api).readNamespacedSecret({ namespace, name: notebookStorageSecretName(id) });
+    assert.deepEqual(JSON.parse(Buffer.from(secret.data!['mounts.json']!, 'base64').toString()), [mount]);
+    assert.deepEqual(JSON.parse(Buffer.from(secret.data!['store.json']!, 'base64').toString()), credential);
+    assert.equal(await client.remove(id), true, 'the storage Secret goes with the instance');
   });
 
   it('refuses a workload it cannot express', () => {
