@@ -231,7 +231,11 @@ export class KubeJobRunner implements JobExecutor {
     if (row.search) {
       const f = this.followed.get(row.id);
       if (!f) return;
-      await this.ownership.take(row.id);
+      if (!(await this.ownership.take(row.id))) {
+        // Too slow to take it: another replica's reconciler holds the search and ends it, as after a restart.
+        await this.serviceLog(row, 'another replica holds this hyperparameter search: this one does not run it').catch(() => undefined);
+        return this.forget(row.id);
+      }
       const { plan } = JSON.parse(row.search) as SearchState;
       f.search = { plan, results: [], trial: 0, lastTasks: [] };
       await this.serviceLog(row, trialStartLine(plan, 0));
@@ -316,6 +320,12 @@ export class KubeJobRunner implements JobExecutor {
     const current = await this.store.getById(row.id);
     if (this.followed.get(row.id) !== f || this.closed) return;
     if (!current || f.removing || current.terminate_requested === 1) return this.ended(row.id);
+    // A replica that could not renew the search's lease in time (stalled, or cut off from the database) has lost it to
+    // another, which ends the search: it makes no trial more.
+    if (current.phase !== 'Running' || !(await this.ownership.take(row.id))) {
+      await this.serviceLog(row, 'no further trial runs here: another replica holds the hyperparameter search now').catch(() => undefined);
+      return this.forget(row.id);
+    }
     if (trial + 1 < plan.trials.length) {
       search.trial = trial + 1;
       // Until the watch shows the next trial's Job, its absence from the cache is no deletion.

@@ -3,7 +3,8 @@
 // each trial's start said once in the job's log), the other leaves it alone while that lease is live. Killed with
 // SIGKILL, the driver cannot hand over; once its lease expired the other replica takes the job and ends it failed, as a
 // restart does (the trial loop lived in the dead process), deleting the trial's Job and making no trial again. A third
-// Atelier in this process answers the API only and reads the database.
+// Atelier in this process answers the API only and reads the database. A driver that lost the lease while it was alive
+// (it could not renew it in time) makes no further trial: the lease's new holder ends the search.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -53,6 +54,8 @@ describe('two replicas contending for a hyperparameter search’s lease', { skip
   /** Answers the API only; its database is the replicas'. */
   let c: TestApp;
   const replicas: Replica[] = [];
+  /** The replica left after the first test. */
+  let survivor: Replica | undefined;
   const dirs: string[] = [];
 
   async function startReplica(): Promise<Replica> {
@@ -139,33 +142,40 @@ describe('two replicas contending for a hyperparameter search’s lease', { skip
   const trialPod = (id: string, lr: string) =>
     until(`the pod of the trial lr=${lr}`, async () => (await podsOf(id)).find((p) => !p.metadata?.deletionTimestamp && trialOf(p) === lr));
 
-  it('one replica drives the search; after it is killed and its lease expired, the other fails it and runs no trial again', async () => {
-    const [first] = replicas;
-    const { metadata } = await first!.client.training.createJob({
-      kind: 'job',
-      metadata: { name: 'contended' },
-      algorithm: {
-        code_dir: `/${BUCKET}/code/`,
-        boot_file: `/${BUCKET}/code/train.py`,
-        engine: { engine_id: PY_ENGINE },
-        parameters: [{ name: 'lr', value: '0.1', constraint: { type: 'Float' } }],
-        policies: {
-          auto_search: {
-            reward_attrs: [{ name: 'accuracy', mode: 'max', regex: 'accuracy=([0-9.]+)' }],
-            search_params: [{ name: 'lr', param_type: 'discrete', discrete_values: ['0.1', '0.5', '0.9'] }],
-            algo_configs: [{ name: 'grid_search' }],
+  const create = async (via: Replica, name: string) =>
+    (
+      await via.client.training.createJob({
+        kind: 'job',
+        metadata: { name },
+        algorithm: {
+          code_dir: `/${BUCKET}/code/`,
+          boot_file: `/${BUCKET}/code/train.py`,
+          engine: { engine_id: PY_ENGINE },
+          parameters: [{ name: 'lr', value: '0.1', constraint: { type: 'Float' } }],
+          policies: {
+            auto_search: {
+              reward_attrs: [{ name: 'accuracy', mode: 'max', regex: 'accuracy=([0-9.]+)' }],
+              search_params: [{ name: 'lr', param_type: 'discrete', discrete_values: ['0.1', '0.5', '0.9'] }],
+              algo_configs: [{ name: 'grid_search' }],
+            },
           },
+          outputs: [{ name: 'train_url', remote: { obs: { obs_url: `/${BUCKET}/out/${name}/` } } }],
         },
-        outputs: [{ name: 'train_url', remote: { obs: { obs_url: `/${BUCKET}/out/` } } }],
-      },
-      spec: { resource: { flavor_id: CPU1, node_count: 1 } },
-    });
-    const id = metadata.id;
-    // Every trial Job the cluster ever had, by uid, with its parameter.
+        spec: { resource: { flavor_id: CPU1, node_count: 1 } },
+      })
+    ).metadata.id;
+  /** Every trial Job the cluster had of a job, by uid, with its parameter. */
+  const recorder = (id: string) => {
     const made = new Map<string, string | undefined>();
     const record = async () => {
       for (const j of await jobsOf(id)) made.set(j.metadata!.uid!, /--lr=([0-9.]+)/.exec(j.spec?.template.spec?.containers[0]?.command?.join(' ') ?? '')?.[1]);
     };
+    return { made, record };
+  };
+
+  it('one replica drives the search; after it is killed and its lease expired, the other fails it and runs no trial again', async () => {
+    const id = await create(replicas[0]!, 'contended');
+    const { made, record } = recorder(id);
     const held = await until('the lease of the search', async () => (await lease(id))?.owner);
     const driver = replicas.find((r) => held.endsWith(`:${r.port}`))!;
     const other = replicas.find((r) => r !== driver)!;
@@ -213,5 +223,43 @@ describe('two replicas contending for a hyperparameter search’s lease', { skip
     assert.equal(after.split('trial 3/3').length - 1, 0, 'trial 3 never started');
     assert.equal(after.split('trial 2/3: lr=0.5').length - 1, 1);
     assert.notEqual((await lease(id))?.owner, held, 'the dead replica no longer holds it');
+    survivor = other;
+  });
+
+  it('a driver that lost the lease (it could not renew it in time) makes no further trial; the new holder ends the search', async () => {
+    assert.ok(survivor, 'the first test left a replica');
+    const id = await create(survivor, 'lost-lease');
+    const { made, record } = recorder(id);
+    const held = await until('the lease of the search', async () => (await lease(id))?.owner);
+    assert.ok(held.endsWith(`:${survivor.port}`));
+    const pod1 = await trialPod(id, '0.1');
+    await settlePod(core, NS, pod1.metadata!.name!, { kind: 'running' });
+    await record();
+    // What a replica stalled past its lease's time finds: another holds the lease, for some seconds more.
+    const now = Date.now();
+    await c.atelier.context.database.db
+      .updateTable('leases')
+      .set({ owner: 'elsewhere:1', expires_at: now + 12_000, updated_at: now })
+      .where('name', '=', `training-job:${id}`)
+      .execute();
+    kubelet.logs.set(`${NS}/${pod1.metadata!.name!}/worker`, 'accuracy=0.84\n');
+    await settlePod(core, NS, pod1.metadata!.name!, { kind: 'exited', code: 0 });
+    await until('the lost lease said in the log', async () =>
+      (await c.client.training.logPreview(id, 'worker-0')).content.includes('another replica holds the hyperparameter search now') ? true : undefined,
+    );
+    // Once that lease expired, a reconciler takes the search and ends it, as after a restart.
+    const failed = await until(
+      'the search failed',
+      async () => {
+        await record();
+        const j = await c.client.training.getJob(id);
+        return j.status.phase === 'Failed' ? j : undefined;
+      },
+      60_000,
+    );
+    assert.match(JSON.stringify(failed.status), /the server stopped during the hyperparameter search/);
+    assert.ok(Date.now() >= now + 12_000, 'not before the lease expired');
+    assert.deepEqual([...made.values()], ['0.1'], 'no second trial was made');
+    assert.equal((await c.client.training.logPreview(id, 'worker-0')).content.split('trial 2/3').length - 1, 0);
   });
 });
