@@ -5,7 +5,8 @@
 // a mounted Secret, a folder of this host as the volume, and its stdout served as the container's log. A mount is
 // MOUNTED once the sidecar says so, its objects are in the volume, and what is written there reaches the store at once;
 // a detach copies back and removes the folder, and nothing written after it reaches the store; a stop copies back
-// (the sidecar's SIGTERM) and a start mounts again. Bad input, a foreign bucket, a folder already holding files and
+// (the sidecar's SIGTERM) and a start mounts again. A restarted Atelier reads what the sidecar did while it was down,
+// and a restarted sidecar writes back what changed while it was. Bad input, a foreign bucket, a folder already holding files and
 // another project are refused; Jupyter's container sees neither the storage Secret nor the store's key.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -19,7 +20,7 @@ import type { AtelierClient } from '#src/client/index.ts';
 import { resourceSelector } from '#src/runtime/kubernetes/labels.ts';
 import { NOTEBOOK_CONTAINER, NOTEBOOK_WORK, notebookObjectName } from '#src/runtime/kubernetes/notebook-manifest.ts';
 import { notebookStorageSecretName, SYNC_CONFIG_DIR, SYNC_CONTAINER, SYNC_STATE_DIR } from '#src/runtime/kubernetes/notebook-sync-manifest.ts';
-import { apiFailure, type TestApp } from '../../helpers/app.ts';
+import { apiFailure, restartedApp, type TestApp } from '../../helpers/app.ts';
 import { kubeTestServerSkip, startKubeTestServer, until, type KubeTestServer } from '../../helpers/kube.ts';
 import { builtInImage, FLAVOR } from '../../notebooks/helpers.ts';
 import { startAtelierOnCluster, type AtelierOnCluster } from './atelier-on-cluster.ts';
@@ -56,6 +57,8 @@ describe('OBS mounts of notebooks on the kubernetes executor', { skip: kubeTestS
   let work: string;
   let id = '';
   let sidecar: Sidecar | undefined;
+  /** The sidecar's own folder (its emptyDir), kept across a restart of the container. */
+  let sidecarState = '';
   let refresh: NodeJS.Timeout | undefined;
 
   before(async () => {
@@ -82,6 +85,7 @@ describe('OBS mounts of notebooks on the kubernetes executor', { skip: kubeTestS
   after(async () => {
     clearInterval(refresh);
     sidecar?.child.kill('SIGKILL');
+    if (app !== t?.atelier) await app?.close();
     await onCluster?.close();
     await kubelet?.close();
     await kube?.stop();
@@ -120,9 +124,9 @@ describe('OBS mounts of notebooks on the kubernetes executor', { skip: kubeTestS
   }
 
   /** Starts the pod's sidecar as its spec says, with the pod's paths mapped to this host's; its stdout is its log. */
-  async function startSidecar(spec: V1Container): Promise<Sidecar> {
+  async function startSidecar(spec: V1Container, state = mkdtempSync(join(dir, 'state-'))): Promise<Sidecar> {
+    sidecarState = state;
     const config = mkdtempSync(join(dir, 'config-'));
-    const state = mkdtempSync(join(dir, 'state-'));
     mirrorSecret(config);
     await until('the Secret in the sidecar', () => (existsSync(join(config, 'mounts.json')) ? true : undefined));
     const paths: Record<string, string> = { '/app/bin/atelier.mjs': BIN, [SYNC_CONFIG_DIR]: config, [NOTEBOOK_WORK]: work, [SYNC_STATE_DIR]: state };
@@ -248,6 +252,36 @@ describe('OBS mounts of notebooks on the kubernetes executor', { skip: kubeTestS
     assert.equal(readFileSync(join(work, 'taken/mine.txt'), 'utf8'), 'the user made this');
     assert.equal(await object('elsewhere/mine.txt'), undefined, 'nothing of it reached the store');
     assert.equal((await client.notebooks.storage.list(id)).total, 1);
+  });
+
+  it('a mount the sidecar makes while Atelier is down is MOUNTED once the restarted Atelier reads its log; a restarted sidecar writes back what changed meanwhile', async () => {
+    sidecar!.child.kill('SIGSTOP');
+    const m = await client.notebooks.storage.attach(id, { uri: `obs://${BUCKET}/elsewhere/`, mount_path: `${NOTEBOOK_WORK}/other/` });
+    await until('the mount in the Secret', async () => {
+      const secret = await core.readNamespacedSecret({ name: notebookStorageSecretName(id), namespace: NS });
+      return Buffer.from(secret.data!['mounts.json']!, 'base64').toString().includes(m.id) ? true : undefined;
+    });
+    await app.close();
+    sidecar!.child.kill('SIGCONT');
+    const said = new RegExp(`"id":"${m.id}","status":"MOUNTED"`);
+    await until('the sidecar saying MOUNTED', () => (said.test(kubelet.logs.get(`${NS}/${podName()}/${SYNC_CONTAINER}`) ?? '') ? true : undefined));
+    const restarted = await restartedApp(t);
+    app = restarted.atelier;
+    client = restarted.client;
+    await mountIs(m.id, 'MOUNTED');
+    assert.equal(readFileSync(join(work, 'other/keep.txt'), 'utf8'), 'not mounted');
+    // the sidecar's container restarts (its own folder kept, as an emptyDir is); a file written while it was down reaches the store
+    const spec = (await livePods())[0]!.spec!.initContainers!.find((c) => c.name === SYNC_CONTAINER)!;
+    sidecar!.child.kill('SIGKILL');
+    await sidecar!.exited;
+    writeFileSync(join(work, 'other/while-down.txt'), 'the sidecar was down');
+    sidecar = await startSidecar(spec, sidecarState);
+    assert.equal(await until('while-down.txt in the store', () => object('elsewhere/while-down.txt'), 10_000), 'the sidecar was down');
+    writeFileSync(join(work, 'other/after.txt'), 'watched again');
+    assert.equal(await until('after.txt in the store', () => object('elsewhere/after.txt'), 10_000), 'watched again');
+    await client.notebooks.storage.detach(id, m.id);
+    await mountGone(m.id);
+    assert.equal(existsSync(join(work, 'other')), false);
   });
 
   it('stop: the sidecar copies back as the pod ends, the mount is UNMOUNTED; start mounts it again', async () => {
