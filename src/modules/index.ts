@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { loadK8s } from '#src/runtime/kubernetes/k8s.ts';
+import { LocalPool } from '#src/runtime/local/local-pool.ts';
 import type { AppContext, FamilyModule } from '#src/context.ts';
 import { algorithmsModule } from './algorithms/module.ts';
 import { authorizationsModule } from './authorizations/module.ts';
@@ -54,6 +55,11 @@ export async function registerModules(app: FastifyInstance, ctx: AppContext): Pr
   // -- resource pools: registering them reserves the stored pools again, before any scheduler starts
   const pools = poolsModule({ ...ctx, networks: networkLookup(networks.networks), log: app.log });
 
+  // -- on the kubernetes executor, one ledger of the cluster's nodes for the work that names no pool: training jobs,
+  // services, batch runs, pre-labeling, processing and notebooks reserve against it, so together they never promise
+  // more than the nodes have (this host's size until a family lists the nodes, at register).
+  const cluster = ctx.config.executor === 'kubernetes' ? { clusterPool: LocalPool.dedicated([...ctx.localPool.nodes()]) } : {};
+
   // -- data management: the dataset directory first (samples, import tasks and training find
   // datasets through it), then samples and import tasks, then datasets with them as its ports
   const objectUrls = objectUrlsModule(ctx);
@@ -90,15 +96,16 @@ export async function registerModules(app: FastifyInstance, ctx: AppContext): Pr
     algorithms: algorithms.service,
     datasets: datasetDirectory,
     images: runtimeImages,
+    ...cluster,
     log: app.log,
   });
 
   // -- models and services: models learn from the services table which models are in use
   const models = modelsModule({ ...ctx, trainingJobs: trainingJobs.jobs, usage: modelUsage(ctx.database) });
-  const services = servicesModule({ ...ctx, models: models.service, log: app.log });
+  const services = servicesModule({ ...ctx, ...cluster, models: models.service, log: app.log });
 
   // -- DevEnviron notebooks, over the image catalogue above
-  const notebooks = notebooksModule({ ...ctx, images: images.images, log: app.log });
+  const notebooks = notebooksModule({ ...ctx, ...cluster, images: images.images, log: app.log });
   // -- the old DevEnviron API: old instances are notebooks, and its profiles are the same images.
   const devenv = devenvModule({
     ...ctx,
@@ -157,7 +164,7 @@ export async function registerModules(app: FastifyInstance, ctx: AppContext): Pr
       datasets: datasetDirectory,
       samples: samples.service,
       versions: datasets.versions,
-      ...(services.clusterPool ? { clusterPool: services.clusterPool } : {}),
+      ...cluster,
       log: app.log,
     }),
     starters,
@@ -172,7 +179,7 @@ export async function registerModules(app: FastifyInstance, ctx: AppContext): Pr
       queries: samples.queries,
       models: models.service,
       flavors: services.flavors,
-      ...(services.clusterPool ? { clusterPool: services.clusterPool } : {}),
+      ...cluster,
       log: app.log,
     }),
     starters,

@@ -29,6 +29,8 @@ export interface KubeNotebookSettings {
   port: number;
   /** The installation's closed networks and pull secrets, for every pod. */
   defaults: WorkloadDefaults;
+  /** The ledger of the cluster's nodes the other families reserve against too (its own one without). */
+  clusterPool?: LocalPool;
   /** The OBS mounts' sync sidecar (Atelier's own image), when the pods can reach the store. */
   storageSync?: { image: string };
 }
@@ -60,7 +62,7 @@ export class KubeNotebookEngine extends NotebookEngine {
     ...args: EngineArgs
   ) {
     super(...args);
-    this.clusterPool = LocalPool.dedicated([...this.pools.publicPool.nodes()]);
+    this.clusterPool = kube.clusterPool ?? LocalPool.dedicated([...this.pools.publicPool.nodes()]);
     this.client = new NotebookClient(kube.target.kc, kube.target.namespace);
     this.podWatch = new NotebookWatch(kube.target.kc, kube.target.namespace, (id, pod) => {
       const state = pod ? notebookPodState(pod) : undefined;

@@ -1,4 +1,5 @@
 import type { AppContext, FamilyModule } from '#src/context.ts';
+import type { LocalPool } from '#src/runtime/local/local-pool.ts';
 import type { Logger } from '#src/runtime/logger.ts';
 import { NotebookImageSaver } from './create-image.ts';
 import { kubeTarget, realBucketOf, storeCredential, workloadDefaults } from '#src/modules/training-jobs/index.ts';
@@ -19,6 +20,8 @@ export type NotebooksDeps = Pick<
   'config' | 'database' | 'objectStore' | 'buckets' | 'clock' | 'credentials' | 'localPool' | 'pools' | 'poolWorkloads' | 'sandbox'
 > & {
   images: NotebookImages;
+  /** On the kubernetes executor: the ledger of the cluster's nodes every family shares (modules/index.ts). */
+  clusterPool?: LocalPool;
   log: Logger;
 };
 
@@ -45,6 +48,7 @@ export function notebooksModule(deps: NotebooksDeps): FamilyModule & { notebooks
             image: deps.config.kube.image,
             port: deps.config.kubeNotebookPort,
             defaults: workloadDefaults(deps.config),
+            ...(deps.clusterPool ? { clusterPool: deps.clusterPool } : {}),
             // OBS mounts need a store the pods reach: a sync sidecar of Atelier's image copies in the pod
             ...(kubeStore?.credential ? { storageSync: { image: deps.config.kube.atelierImage } } : {}),
           },

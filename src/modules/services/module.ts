@@ -29,6 +29,8 @@ export type ServicesDeps = Pick<
 > & {
   /** The models services deploy. */
   models: DeployableModels;
+  /** On the kubernetes executor: the ledger of the cluster's nodes every family shares (modules/index.ts). */
+  clusterPool?: LocalPool;
   log: Logger;
 };
 
@@ -54,11 +56,8 @@ function kubeBatch(deps: ServicesDeps): KubeBatch {
   );
 }
 
-/**
- * `clusterPool`, on the kubernetes executor: the cluster's nodes as the pool of work that names none, which services,
- * batch runs, pre-labeling runs and processing versions hold their shares of.
- */
-export function servicesModule(deps: ServicesDeps): FamilyModule & { flavors: ServiceFlavors; clusterPool?: LocalPool } {
+/** Real-time and batch services; on the kubernetes executor, those of no pool hold their shares of `deps.clusterPool`. */
+export function servicesModule(deps: ServicesDeps): FamilyModule & { flavors: ServiceFlavors } {
   const store = new ServiceStore(deps.database.db);
   const pool = deps.localPool;
   const predictTimeoutMs = deps.config.inferTimeoutSeconds * 1000;
@@ -86,7 +85,7 @@ export function servicesModule(deps: ServicesDeps): FamilyModule & { flavors: Se
   const batchJobs = cluster ? kubeBatch(deps) : undefined;
   const flavors = new ServiceFlavors();
   // Services of no pool are admitted against the cluster's nodes once they are listed (register); until then, this host's size.
-  const clusterPool = cluster ? LocalPool.dedicated([...deps.localPool.nodes()]) : undefined;
+  const clusterPool = cluster ? (deps.clusterPool ?? LocalPool.dedicated([...deps.localPool.nodes()])) : undefined;
   const manager = new ServiceManager(
     store,
     deps.models,
@@ -116,7 +115,6 @@ export function servicesModule(deps: ServicesDeps): FamilyModule & { flavors: Se
   const gateway = new InferenceGateway(manager, store, deps.models, deps.identity);
   return {
     flavors,
-    ...(clusterPool ? { clusterPool } : {}),
     reconcilers: [
       { name: 'services', reconcile: () => manager.reconcile() },
       ...(batchJobs ? [{ name: 'batch-service-jobs', reconcile: () => removeBatchOrphans(batchJobs, store, deps.log) }] : []),

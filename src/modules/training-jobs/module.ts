@@ -37,6 +37,8 @@ export type TrainingJobsDeps = Pick<
   datasets: DatasetManifestSource;
   /** The DevEnviron images a job may start from (engine.image_url). */
   images: ImageCatalogue;
+  /** On the kubernetes executor: the ledger of the cluster's nodes every family shares (modules/index.ts). */
+  clusterPool?: LocalPool;
   log: Logger;
 };
 
@@ -74,7 +76,7 @@ export function trainingJobsModule(deps: TrainingJobsDeps): FamilyModule & { job
       )
     : new JobRunner(runtime, store, deps.objectStore, deps.clock, deps.log, deps.buckets, deps.replica);
   // On the cluster, jobs that name no pool are admitted against its nodes (this host's size until they are listed).
-  const clusterPool = target ? LocalPool.dedicated([...deps.localPool.nodes()]) : undefined;
+  const clusterPool = target ? (deps.clusterPool ?? LocalPool.dedicated([...deps.localPool.nodes()])) : undefined;
   const scheduler = new JobScheduler(deps.pools, store, runner, deps.clock, deps.log, clusterPool);
   const builder = new JobBuilder(runtime, deps.algorithms, deps.objectStore, deps.datasets, deps.clock, deps.buckets, deps.pools);
   deps.poolWorkloads.register('train', (projectId, poolName) => trainingWorkloads(store, projectId, poolName));
