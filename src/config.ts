@@ -70,7 +70,7 @@ export interface Config {
     closedNetworks: string[];
     /** Secrets the workloads' pods pull images with. */
     imagePullSecrets: string[];
-    /** Seconds a batch run's pod may wait for a node before the run fails. */
+    /** Seconds a pod of a batch service run or a pre-labeling run may wait for a node before the run fails. */
     scheduleTimeoutSeconds: number;
   };
   /** The port Jupyter listens on in a notebook's pod on the kubernetes executor. */
@@ -220,7 +220,7 @@ export const settings = [
   {
     flag: 'kube-schedule-timeout',
     env: 'ATELIER_KUBE_SCHEDULE_TIMEOUT',
-    about: "seconds a batch service run's pod may wait for a node before the run fails (kubernetes executor)",
+    about: 'seconds a pod of a batch service run or a pre-labeling run may wait for a node before the run fails (kubernetes executor)',
     default: '600',
   },
 ] as const;

@@ -61,6 +61,7 @@ function kubePrelabel(deps: IntelligentTaskDeps, log: Logger): KubeBatch {
       credential: storeCredential(deps.config),
       client: new TaskJobClient(target.kc, target.namespace),
       watch: (onStatus) => new TrainingJobWatch(target.kc, target.namespace, (e) => onStatus(e.jobId, e.status), { kind: 'task' }),
+      scheduleWaitMs: deps.config.kube.scheduleTimeoutSeconds * 1000,
     },
     deps.objectStore,
     log,
