@@ -61,6 +61,17 @@ export class NotebookClient extends NamespacedApis {
     await this.core.patchNamespacedSecret({ name: secret.metadata!.name!, namespace, body });
   }
 
+  /** Whether the instance's StatefulSet runs the sync sidecar; undefined when there is no StatefulSet. */
+  async runsSyncSidecar(notebookId: string): Promise<boolean | undefined> {
+    try {
+      const set = await this.apps.readNamespacedStatefulSet({ name: notebookObjectName(notebookId), namespace: this.namespace });
+      return (set.spec?.template.spec?.initContainers ?? []).some((c) => c.name === SYNC_CONTAINER);
+    } catch (e) {
+      if (isCode(e, 404)) return undefined;
+      throw e;
+    }
+  }
+
   /** The log of the instance's sync sidecar (its reports); undefined when there is no such pod or container (yet). */
   async syncLog(notebookId: string): Promise<string | undefined> {
     try {

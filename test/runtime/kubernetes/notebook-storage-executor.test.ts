@@ -334,6 +334,25 @@ describe('OBS mounts of notebooks on the kubernetes executor', { skip: kubeTestS
     assert.equal((await client.notebooks.storage.list(id)).total, 0);
   });
 
+  it("a stopped instance's mount, copied back when its pod ended, is detached at once", async () => {
+    const m = await client.notebooks.storage.attach(id, { uri: `obs://${BUCKET}/data/`, mount_path: `${NOTEBOOK_WORK}/again/` });
+    await mountIs(m.id, 'MOUNTED');
+    await client.notebooks.stop(id);
+    const ending = await until('the pod ending', async () => {
+      const pods = (await core.listNamespacedPod({ namespace: NS, labelSelector: resourceSelector('notebook', id) })).items;
+      return pods.find((p) => p.metadata?.deletionTimestamp);
+    });
+    sidecar!.child.kill('SIGTERM');
+    assert.equal(await sidecar!.exited, 0);
+    await statusIs('STOPPED');
+    await core.deleteNamespacedPod({ name: ending.metadata!.name!, namespace: NS, gracePeriodSeconds: 0 });
+    assert.equal((await client.notebooks.storage.get(id, m.id)).status, 'UNMOUNTED');
+    await assert.rejects(client.notebooks.storage.attach(id, { uri: `obs://${BUCKET}/elsewhere/` }), apiFailure(400, 'ModelArts.6327'));
+    await client.notebooks.storage.detach(id, m.id);
+    await mountGone(m.id);
+    assert.equal(existsSync(join(work, 'again')), false);
+  });
+
   it('delete removes the storage Secret with the instance', async () => {
     await client.notebooks.delete(id);
     await until('the storage Secret gone', () =>

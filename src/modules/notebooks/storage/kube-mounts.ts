@@ -24,7 +24,7 @@ const POLL_MS = 500;
 const END_WAIT_MS = 130_000;
 
 export interface KubeMountParts {
-  client: Pick<NotebookClient, 'namespace' | 'publishStorage' | 'syncLog'>;
+  client: Pick<NotebookClient, 'namespace' | 'publishStorage' | 'syncLog' | 'runsSyncSidecar'>;
   /** The store's key the sidecar uses; undefined for a store no pod reaches (the fs store): then nothing mounts. */
   credential: StoreCredential | undefined;
   /** The object store's bucket behind an API bucket name, as the sidecar addresses it. */
@@ -79,7 +79,12 @@ export class KubeMounts implements NotebookLifecycle, Reconciler {
 
   detach(row: NotebookStorageRow): void {
     this.follow(row.notebook_id);
-    void this.serial(row.notebook_id, () => this.publish(row.notebook_id));
+    void this.serial(row.notebook_id, async () => {
+      const nb = await this.notebooks.getById(row.notebook_id);
+      // a stopped instance's sidecar copied every mount back and removed it when its pod ended
+      if (nb?.status === 'STOPPED' && row.status !== 'UNMOUNT_FAILED') return void (await this.store.delete(row.id));
+      await this.publish(row.notebook_id);
+    });
   }
 
   /**
@@ -111,6 +116,11 @@ export class KubeMounts implements NotebookLifecycle, Reconciler {
     const labels = resourceLabels('notebook', notebookId, nb.project_id);
     try {
       await this.kube.client.publishStorage(notebookStorageSecret(notebookId, this.kube.client.namespace, labels, credential, mounts));
+      // a StatefulSet made without the sidecar (by an Atelier without it) keeps its pod template at every start
+      if ((await this.kube.client.runsSyncSidecar(notebookId)) === false)
+        for (const row of listed)
+          if (row.status === 'MOUNTING')
+            await this.failed(row, "the instance's StatefulSet was made without the OBS sync sidecar (by an earlier Atelier): mounts need a new instance");
     } catch (e) {
       for (const row of listed)
         if (row.status === 'MOUNTING') await this.failed(row, `the list of mounts could not be given to the pod: ${(e as Error).message}`);
