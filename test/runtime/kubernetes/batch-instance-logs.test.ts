@@ -6,14 +6,9 @@
 // scheduler cannot place is said in the events and fails the run after --kube-schedule-timeout (3 s here), its Job
 // deleted and its share of the cluster given back.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { BatchV1Api, CoreV1Api, type V1Pod } from '@kubernetes/client-node';
-import { buildApp, type AtelierApp } from '#src/app.ts';
-import { AtelierClient } from '#src/client/index.ts';
+import type { AtelierClient } from '#src/client/index.ts';
 import { batchCountsFile, BATCH_RESULTS_DIR, type StagedCounts } from '#src/modules/services/batch-staged.ts';
 import { resourceSelector } from '#src/runtime/kubernetes/labels.ts';
 import { MODEL_CONTAINER } from '#src/runtime/kubernetes/service-manifest.ts';
@@ -23,7 +18,7 @@ import { STAGING_INIT_CONTAINER } from '#src/runtime/kubernetes/training-job-sta
 import { apiFailure, type TestApp } from '../../helpers/app.ts';
 import { kubeTestServerSkip, startKubeTestServer, until, type KubeTestServer } from '../../helpers/kube.ts';
 import { examplePackage, importModel, putPackage } from '../../models/fixtures.ts';
-import { startAtelierOnCluster, type AtelierOnCluster } from './atelier-on-cluster.ts';
+import { startAtelierOnCluster, startSecondReplica, type AtelierOnCluster, type ReplicaOnCluster } from './atelier-on-cluster.ts';
 import { registerNode, settlePod, startLogKubelet, type LogKubelet } from './test-kubelet.ts';
 
 const NS = 'atelier-batch-logs';
@@ -41,8 +36,7 @@ describe("a kube batch service's instance logs through any replica, and a pod no
   let b: TestApp;
   let viaB: AtelierClient;
   /** Replica A: its own data directory, runs the batch (its reconcilers and runs). */
-  let a: AtelierApp | undefined;
-  let aDir: string;
+  let a: ReplicaOnCluster | undefined;
   let viaA: AtelierClient;
   let model: string;
 
@@ -62,17 +56,8 @@ describe("a kube batch service's instance logs through any replica, and a pod no
     );
     b = onCluster.t;
     viaB = b.client;
-    aDir = mkdtempSync(join(tmpdir(), 'batch-logs-a-'));
-    a = await buildApp({ ...b.config, dataDir: aDir });
-    await a.recover();
-    await a.app.listen({ host: '127.0.0.1', port: 0 });
-    a.startBackground();
-    viaA = new AtelierClient(`http://127.0.0.1:${(a.app.server.address() as AddressInfo).port}`, {
-      kind: 'aksk',
-      ak: b.creds.ak,
-      sk: b.creds.sk,
-      projectId: b.creds.project_id,
-    });
+    a = await startSecondReplica(b, 'batch-logs-a-');
+    viaA = a.client;
     model = await importModel(viaA, await putPackage(b, BUCKET, 'models/py', examplePackage('py-threshold')), 'iris', '1.0.0', 'Scikit_Learn');
     const objects = b.atelier.context.objectStore;
     await objects.put(BUCKET, 'in/one.json', JSON.stringify({ data: { req_data: [{ petal_length: 1.2 }] } }));
@@ -80,7 +65,6 @@ describe("a kube batch service's instance logs through any replica, and a pod no
   });
   after(async () => {
     await a?.close();
-    if (aDir) rmSync(aDir, { recursive: true, force: true });
     await onCluster?.close();
     await kubelet?.close();
     await kube?.stop();
@@ -211,7 +195,6 @@ describe("a kube batch service's instance logs through any replica, and a pod no
       'what was kept is what the pods logged',
     );
     await a!.close();
-    a = undefined;
     const afterA = await viaB.services.instanceLogs(id, { instance_id: names[1]!, lines: 2 });
     assert.deepEqual([afterA.total_count, afterA.instances[0]!.content], [1, `${longLines.at(-2)}\n${longLines.at(-1)}\n`]);
     assert.equal((await viaB.services.instanceLogs(id, { limit: 1, lines: 1 })).total_count, 2);

@@ -4,22 +4,17 @@
 // the metrics (the samples A took from the metrics API and the metrics the script printed) and the exported log as A
 // did. Deleting the job through B removes what was kept of it.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { text } from 'node:stream/consumers';
 import { after, before, describe, it } from 'node:test';
 import { CoreV1Api, CustomObjectsApi, type V1Pod } from '@kubernetes/client-node';
-import { buildApp, type AtelierApp } from '#src/app.ts';
-import { AtelierClient } from '#src/client/index.ts';
+import type { AtelierClient } from '#src/client/index.ts';
 import { resourceSelector } from '#src/runtime/kubernetes/labels.ts';
 import { WORKER_CONTAINER } from '#src/runtime/kubernetes/training-job-manifest.ts';
 import { STAGING_INIT_CONTAINER } from '#src/runtime/kubernetes/training-job-staging.ts';
 import type { TestApp } from '../../helpers/app.ts';
 import { kubeTestServerSkip, startKubeTestServer, until, type KubeTestServer } from '../../helpers/kube.ts';
 import { PY_ENGINE } from '../../training-jobs/helpers.ts';
-import { startAtelierOnCluster, type AtelierOnCluster } from './atelier-on-cluster.ts';
+import { startAtelierOnCluster, startSecondReplica, type AtelierOnCluster, type ReplicaOnCluster } from './atelier-on-cluster.ts';
 import { registerMetricsApi, writePodMetrics } from './metrics-api.ts';
 import { registerNode, settlePod, startLogKubelet, type LogKubelet } from './test-kubelet.ts';
 
@@ -37,8 +32,7 @@ describe('a kube training job’s logs and metrics through any replica', { skip:
   /** Replica B: answers the API, runs no background work. */
   let b: TestApp;
   /** Replica A: its own data directory, admits and follows the job. */
-  let a: AtelierApp | undefined;
-  let aDir: string;
+  let a: ReplicaOnCluster | undefined;
   let viaA: AtelierClient;
 
   before(async () => {
@@ -49,24 +43,14 @@ describe('a kube training job’s logs and metrics through any replica', { skip:
     onCluster = await startAtelierOnCluster(kube, NS, 'registry.example/atelier-runtime:1', { ATELIER_MASTER_KEY: MASTER_KEY }, { background: false });
     b = onCluster.t;
     await registerNode(core, 'node-a', {}, { cpu: '4', memory: '16Gi' }, kubelet.port);
-    aDir = mkdtempSync(join(tmpdir(), 'replica-logs-a-'));
-    a = await buildApp({ ...b.config, dataDir: aDir });
-    await a.recover();
-    await a.app.listen({ host: '127.0.0.1', port: 0 });
-    a.startBackground();
-    viaA = new AtelierClient(`http://127.0.0.1:${(a.app.server.address() as AddressInfo).port}`, {
-      kind: 'aksk',
-      ak: b.creds.ak,
-      sk: b.creds.sk,
-      projectId: b.creds.project_id,
-    });
+    a = await startSecondReplica(b, 'replica-logs-a-');
+    viaA = a.client;
     const objects = b.atelier.context.objectStore;
     await objects.ensureBucket(BUCKET);
     await objects.put(BUCKET, 'code/train.py', 'print("training")\n');
   });
   after(async () => {
     await a?.close();
-    if (aDir) rmSync(aDir, { recursive: true, force: true });
     await onCluster?.close();
     await kubelet?.close();
     await kube?.stop();
@@ -170,8 +154,6 @@ describe('a kube training job’s logs and metrics through any replica', { skip:
 
     // A goes, with its data directory.
     await a!.close();
-    a = undefined;
-    rmSync(aDir, { recursive: true, force: true });
 
     const preview = await b.client.training.logPreview(id, 'worker-0');
     assert.deepEqual(preview, seenByA.preview);
