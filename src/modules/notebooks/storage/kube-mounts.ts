@@ -15,6 +15,7 @@ import type { BucketAccess } from '#src/storage/bucket-access.ts';
 import type { NotebookLifecycle } from '../engine.ts';
 import type { NotebookStore } from '../store.ts';
 import { parseReports, type PodReport } from './pod-sync.ts';
+import { SerialSteps } from './serial-steps.ts';
 import type { StorageStore } from './store.ts';
 import type { MountMode, NotebookStorageRow } from './tables.ts';
 
@@ -40,7 +41,7 @@ export class KubeMounts implements NotebookLifecycle, Reconciler {
   private readonly active = new Set<string>();
   /** The last reports read from each instance's sidecar: what a stop goes by when the pod's log is gone. */
   private readonly lastReports = new Map<string, Reports>();
-  private readonly chains = new Map<string, Promise<void>>();
+  private readonly steps = new SerialSteps((err, notebook) => this.log.error({ err, notebook }, 'mount step failed'));
   private timer: NodeJS.Timeout | undefined;
   private polling: Promise<void> = Promise.resolve();
   private closed = false;
@@ -61,15 +62,9 @@ export class KubeMounts implements NotebookLifecycle, Reconciler {
       : 'uri: OBS mounts on the kubernetes executor need an S3-compatible object store the pods reach (--object-store s3); the fs store is a folder of this host';
   }
 
+  /** Runs the steps on one instance's mounts in turn; the promise of this one. */
   private serial(notebookId: string, step: () => Promise<void>): Promise<void> {
-    const next = (this.chains.get(notebookId) ?? Promise.resolve())
-      .then(step)
-      .catch((err: unknown) => this.log.error({ err, notebook: notebookId }, 'mount step failed'));
-    this.chains.set(notebookId, next);
-    void next.finally(() => {
-      if (this.chains.get(notebookId) === next) this.chains.delete(notebookId);
-    });
-    return next;
+    return this.steps.run(notebookId, step);
   }
 
   attach(row: NotebookStorageRow): void {
@@ -144,7 +139,7 @@ export class KubeMounts implements NotebookLifecycle, Reconciler {
     for (const id of [...this.active]) {
       if (this.closed) return;
       // a step under way (a stop waiting for the copy back) reads the sidecar itself
-      if (this.chains.has(id)) continue;
+      if (this.steps.has(id)) continue;
       const busy = await this.serial(id, () => this.readSidecar(id, false)).then(
         () => this.stillActive(id),
         () => true,
@@ -280,6 +275,6 @@ export class KubeMounts implements NotebookLifecycle, Reconciler {
     clearInterval(this.timer);
     this.timer = undefined;
     await this.polling;
-    await Promise.allSettled([...this.chains.values()]);
+    await this.steps.settled();
   }
 }

@@ -14,6 +14,7 @@ import type { NotebookEngine, NotebookLifecycle } from '../engine.ts';
 import type { NotebookStore } from '../store.ts';
 import { copyBack, copyIn, folderIn, makeFolder, type CopyScope, type Manifest } from './copier.ts';
 import { LiveSync } from './live-sync.ts';
+import { SerialSteps } from './serial-steps.ts';
 import type { StorageStore } from './store.ts';
 import type { MountMode, NotebookStorageRow } from './tables.ts';
 
@@ -21,7 +22,7 @@ export class MountManager implements NotebookLifecycle, Reconciler {
   readonly name = 'notebook-storage';
   readonly mode: MountMode;
   private readonly live = new Map<string, { sync: LiveSync; notebookId: string }>();
-  private readonly chains = new Map<string, Promise<void>>();
+  private readonly steps = new SerialSteps((err, notebook) => this.log.error({ err, notebook }, 'mount step failed'));
   private closed = false;
 
   constructor(
@@ -39,14 +40,7 @@ export class MountManager implements NotebookLifecycle, Reconciler {
 
   /** Runs the steps on one instance's mounts in turn; the promise of this one. */
   private serial(notebookId: string, step: () => Promise<void>): Promise<void> {
-    const next = (this.chains.get(notebookId) ?? Promise.resolve())
-      .then(step)
-      .catch((err: unknown) => this.log.error({ err, notebook: notebookId }, 'mount step failed'));
-    this.chains.set(notebookId, next);
-    void next.finally(() => {
-      if (this.chains.get(notebookId) === next) this.chains.delete(notebookId);
-    });
-    return next;
+    return this.steps.run(notebookId, step);
   }
 
   private scope(row: NotebookStorageRow): CopyScope {
@@ -178,7 +172,7 @@ export class MountManager implements NotebookLifecycle, Reconciler {
         await this.store.delete(row.id);
         continue;
       }
-      if (this.engine.busy(nb.id) || this.chains.has(nb.id)) continue;
+      if (this.engine.busy(nb.id) || this.steps.has(nb.id)) continue;
       const running = (nb.status === 'RUNNING' || nb.status === 'SNAPSHOTTING') && this.engine.isRunning(nb.id);
       if (row.detaching) this.detach(row);
       else if (running && row.status === 'MOUNTING') this.attach(row);
@@ -196,7 +190,7 @@ export class MountManager implements NotebookLifecycle, Reconciler {
   /** Stops watching (no copy back): the next start of Atelier watches again. */
   async close(): Promise<void> {
     this.closed = true;
-    await Promise.allSettled([...this.chains.values()]);
+    await this.steps.settled();
     await Promise.allSettled([...this.live.values()].map((e) => e.sync.close()));
     this.live.clear();
   }

@@ -3,7 +3,7 @@
 /** Status of a mount, as the API names it. */
 export type MountStatus = 'MOUNTING' | 'MOUNT_FAILED' | 'MOUNTED' | 'UNMOUNTING' | 'UNMOUNT_FAILED' | 'UNMOUNTED';
 
-/** LIVE: each change in the folder is written to OBS at once (fs store); COPY: copied back at detach and stop (s3 store). */
+/** LIVE: each change in the folder is written to OBS at once (fs store; on the kubernetes executor, by the pod's sync sidecar); COPY: copied back at detach and stop (s3 store on this host). */
 export type MountMode = 'LIVE' | 'COPY';
 
 export interface NotebookStorageRow {
