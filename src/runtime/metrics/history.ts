@@ -64,12 +64,21 @@ export class BucketRing {
     }
   }
 
-  /** The newest bucket as stored (shared-history.ts); undefined when empty. */
-  newest(): StoredBucket | undefined {
-    if (this.size === 0) return undefined;
-    const slot = this.head;
-    const from = slot * this.fields * 3;
-    return { start: this.starts[slot]!, count: this.counts[slot]!, stats: Array.from(this.stats.subarray(from, from + this.fields * 3)) };
+  /** Start of the newest bucket; -Infinity when empty. */
+  newest(): number {
+    return this.size === 0 ? -Infinity : this.starts[this.head]!;
+  }
+
+  /** The buckets starting at `from` or later, oldest first, as stored (shared-history.ts). */
+  since(from: number): StoredBucket[] {
+    const out: StoredBucket[] = [];
+    for (let k = this.size - 1; k >= 0; k--) {
+      const slot = (this.head - k + this.slots) % this.slots;
+      if (this.starts[slot]! < from) continue;
+      const i = slot * this.fields * 3;
+      out.push({ start: this.starts[slot]!, count: this.counts[slot]!, stats: Array.from(this.stats.subarray(i, i + this.fields * 3)) });
+    }
+    return out;
   }
 
   /**

@@ -61,6 +61,10 @@ export class MetricsSampler {
   /** Whether this replica holds the sampler's lease (always, without a shared history). */
   private sampling = false;
   private reading: Promise<void> | undefined;
+  private leasing: Promise<void> | undefined;
+  private saving: Promise<void> | undefined;
+  /** Per series, the start of each tier's newest bucket at the last write: the next write starts there. */
+  private saved = new Map<string, number[]>();
 
   constructor(
     private readonly source: SampledPools,
@@ -88,43 +92,78 @@ export class MetricsSampler {
     this.timer = undefined;
   }
 
-  /** A pass of the loop, one at a time. */
+  /**
+   * A pass of the loop. Alone, the sample (after the nodes' use, when they are measured; one pass at a time). With a
+   * shared history the lease is renewed beside it, and only its holder samples: on time, whatever the database's
+   * latency, its writes following behind (a write still under way when the next pass ends is left to the one after).
+   */
   private pass(): void {
-    this.passing ??= this.takeTurn()
+    if (this.shared) {
+      this.leasing ??= this.renew(this.shared)
+        .catch(() => undefined)
+        .finally(() => (this.leasing = undefined));
+      if (!this.sampling) return;
+    }
+    // Only dedicated pools are measured by their nodes: without one, the cluster is not asked.
+    if (!this.measureNodes || this.source.list().length === 0) return this.sampled();
+    this.passing ??= this.measureNodes()
       .catch(() => undefined)
+      .then((nodes) => this.sampled(nodes))
       .finally(() => (this.passing = undefined));
   }
 
-  /**
-   * With a shared history, the lease first: another replica's turn leaves this one idle; taking it over reads the
-   * stored history first. Then the nodes' use when they are measured, the sample, and its writing.
-   */
-  private async takeTurn(): Promise<void> {
-    if (this.shared) {
-      const before = this.sampling;
-      this.sampling = await this.shared.claim();
-      if (!this.sampling) {
-        // The next turn measures its own interval again.
-        this.lastTime = undefined;
-        this.hostCpu = undefined;
-        this.groupCpu = new Map();
-        return;
-      }
-      if (!before) this.apply(await this.shared.changes());
-    }
-    // Only dedicated pools are measured by their nodes: without one, the cluster is not asked.
-    const nodes = this.measureNodes && this.source.list().length > 0 ? await this.measureNodes().catch(() => undefined) : undefined;
+  private sampled(nodes?: Awaited<ReturnType<NodeMeasure>>): void {
     this.sample(nodes);
-    await this.shared?.save(this.writes());
+    if (this.shared) this.saving ??= this.save(this.shared).finally(() => (this.saving = undefined));
   }
 
-  /** What this pass writes: each series' newest buckets, and each pool's latest reading. */
-  private writes() {
-    const of = (h: History) => ({ tiers: h.tiers.map((t) => t.newest()), spans: h.tiers.map((t) => t.slots * t.widthMs) });
+  /** Takes or keeps the lease; on taking it over, reads the stored history first and samples at once. */
+  private async renew(shared: SharedHistory): Promise<void> {
+    const held = await shared.claim();
+    if (held && !this.sampling) {
+      this.apply(await shared.changes());
+      // What is restored is stored already: the first write starts from each tier's newest bucket.
+      this.saved = new Map(this.series().map(({ series, history }) => [series, history.tiers.map((t) => t.newest())]));
+      this.sampling = true;
+      this.pass();
+    } else if (!held && this.sampling) {
+      this.sampling = false;
+      // The next turn measures its own interval again.
+      this.lastTime = undefined;
+      this.hostCpu = undefined;
+      this.groupCpu = new Map();
+    }
+  }
+
+  private series(): { series: string; history: History; latest?: PoolReading }[] {
     return [
-      { series: HOST_SERIES, ...of(this.host) },
-      ...[...this.pools].map(([name, s]) => ({ series: POOL_SERIES + name, ...of(s.history), ...(s.latest ? { latest: s.latest } : {}) })),
+      { series: HOST_SERIES, history: this.host },
+      ...[...this.pools].map(([name, s]) => ({ series: POOL_SERIES + name, history: s.history, ...(s.latest ? { latest: s.latest } : {}) })),
     ];
+  }
+
+  /** Writes the buckets changed since the last write (from each tier's newest bucket written then), and the readings. */
+  private async save(shared: SharedHistory): Promise<void> {
+    const marks = new Map<string, number[]>();
+    const writes = this.series().map(({ series, history, latest }) => {
+      const from = this.saved.get(series);
+      marks.set(
+        series,
+        history.tiers.map((t) => t.newest()),
+      );
+      return {
+        series,
+        tiers: history.tiers.map((t, i) => t.since(from?.[i] ?? -Infinity)),
+        spans: history.tiers.map((t) => t.slots * t.widthMs),
+        ...(latest ? { latest } : {}),
+      };
+    });
+    try {
+      await shared.save(writes);
+      this.saved = marks;
+    } catch {
+      // Written again, with what follows, by the next save.
+    }
   }
 
   /** Brings a replica that does not sample up to what the sampling one wrote (nothing to do on that one, or alone). */
@@ -225,14 +264,18 @@ export class MetricsSampler {
     this.pools.delete(name);
   }
 
-  /** Lets a pass under way finish. */
+  /** Lets a pass under way finish, and what it writes. */
   async settled(): Promise<void> {
     await this.passing;
+    await this.leasing;
+    await this.saving;
   }
 
   /** Hands the sampling over to another replica at once (at close). */
   async release(): Promise<void> {
     if (!this.shared || !this.sampling) return;
+    // The last samples first, then the lease.
+    await this.save(this.shared);
     this.sampling = false;
     await this.shared.release();
   }

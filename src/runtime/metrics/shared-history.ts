@@ -1,6 +1,6 @@
 // The sampler's histories shared by replicas through the database. One replica at a time samples (the one holding
-// the sampler's lease) and writes, after each pass, the newest bucket of each tier of each series and each pool's
-// latest reading; every other replica reads what changed since it last looked before it answers. A replica that takes
+// the sampler's lease) and writes, after its passes, the buckets they changed and each pool's latest reading; every
+// other replica reads what changed since it last looked before it answers. A replica that takes
 // the lease (or starts again) reads the stored history first, so it goes on filling the buckets where they stood.
 //
 // Retention is the histories' own (history.ts): raw samples for an hour, 1-minute buckets for a day and 10-minute
@@ -16,10 +16,10 @@ import type { MetricBucketRow, MetricLatestRow } from './metric-tables.ts';
 const LEASE = 'metrics-sampler';
 const PRUNE_EVERY_MS = 60_000;
 
-/** What a pass writes of one series: the newest bucket of each tier, and for a pool its latest reading. */
+/** What a save writes of one series: per tier, the buckets changed since the last save; for a pool its latest reading. */
 export interface SeriesWrite {
   series: string;
-  tiers: readonly (StoredBucket | undefined)[];
+  tiers: readonly (readonly StoredBucket[])[];
   /** How far back each tier reaches (its slots × width), ms. */
   spans: readonly number[];
   latest?: object;
@@ -77,7 +77,9 @@ export class SharedHistory {
   async save(writes: readonly SeriesWrite[]): Promise<void> {
     const now = this.clock.now();
     const buckets: MetricBucketRow[] = writes.flatMap((w) =>
-      w.tiers.flatMap((b, tier) => (b ? [{ series: w.series, tier, start: b.start, count: b.count, stats: JSON.stringify(b.stats), updated_at: now }] : [])),
+      w.tiers.flatMap((bs, tier) =>
+        bs.map((b) => ({ series: w.series, tier, start: b.start, count: b.count, stats: JSON.stringify(b.stats), updated_at: now })),
+      ),
     );
     const latest: MetricLatestRow[] = writes.flatMap((w) => (w.latest ? [{ series: w.series, reading: JSON.stringify(w.latest), updated_at: now }] : []));
     if (buckets.length > 0)
