@@ -419,7 +419,8 @@ line('main-thread CPU time per frame shown (mean of rounds)', `${mean(cpu).toFix
 line('display compositor CPU time per frame shown (mean of rounds)', `${mean(compositorCpu).toFixed(1)} ms`, '(reference)', true);
 
 /**
- * Where a jump's time went in the browser (GRID_BENCH_JUMP_TRACE=1; tracing slows it a little): the
+ * Where a jump's time went in the browser (GRID_BENCH_JUMP_TRACE=1, each trace kept in the folder
+ * GRID_BENCH_JUMP_TRACE_DIR when set; tracing slows it a little): the
  * summed durations of the trace's image decodes, style and layout, paint and raster, and script.
  */
 const JUMP_TRACE = process.env.GRID_BENCH_JUMP_TRACE === '1';
@@ -465,7 +466,9 @@ for (let r = 0; r < ROUNDS; r++) {
     const answers = [...served];
     const serverCpu = process.cpuUsage(cpu0);
     const span = sheetSpan();
-    const breakdown = JUMP_TRACE ? jumpBreakdown((await browser.stopTracing()).toString('utf8')) : undefined;
+    const traced = JUMP_TRACE ? (await browser.stopTracing()).toString('utf8') : undefined;
+    if (traced && process.env.GRID_BENCH_JUMP_TRACE_DIR) writeFileSync(join(process.env.GRID_BENCH_JUMP_TRACE_DIR, `jump-${r}-${position}.json`), traced);
+    const breakdown = traced ? jumpBreakdown(traced) : undefined;
     line(`${what}, ${cold ? 'cold previews' : 'previews made'}, fresh page (${first.cells} cells)`, `${first.ms.toFixed(0)} ms`, '<= 500 ms', first.ms <= 500);
     console.log(
       `        (sample pages answered at ${first.listed.toFixed(0)} ms, first image asked at ${first.firstImage.toFixed(0)} ms, ${first.images} images (sheets and single previews) asked for by then, the last received at ${first.lastImage.toFixed(0)} ms;`,
