@@ -70,3 +70,27 @@ export const phaseIs =
 /** The first Python engine this host offers (python3 on PATH). */
 export const PY_ENGINE = detectEngines().find((e) => e.response.engine_name === 'Python')!.response.engine_id;
 export const CPU1 = 'modelarts.vm.cpu.1u';
+
+/**
+ * A grid search over `lr` (one trial per value) of <bucket>/code/train.py, its reward `accuracy=` in worker-0's log,
+ * its outputs in <bucket>/out/<name>/.
+ */
+export const gridSearchJob = (bucket: string, name: string, values: string[]): Parameters<AtelierClient['training']['createJob']>[0] => ({
+  kind: 'job',
+  metadata: { name },
+  algorithm: {
+    code_dir: `/${bucket}/code/`,
+    boot_file: `/${bucket}/code/train.py`,
+    engine: { engine_id: PY_ENGINE },
+    parameters: [{ name: 'lr', value: '0.1', constraint: { type: 'Float' } }],
+    policies: {
+      auto_search: {
+        reward_attrs: [{ name: 'accuracy', mode: 'max', regex: 'accuracy=([0-9.]+)' }],
+        search_params: [{ name: 'lr', param_type: 'discrete', discrete_values: values }],
+        algo_configs: [{ name: 'grid_search' }],
+      },
+    },
+    outputs: [{ name: 'train_url', remote: { obs: { obs_url: `/${bucket}/out/${name}/` } } }],
+  },
+  spec: { resource: { flavor_id: CPU1, node_count: 1 } },
+});

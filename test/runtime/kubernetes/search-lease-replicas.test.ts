@@ -17,7 +17,7 @@ import { AtelierClient } from '#src/client/index.ts';
 import { resourceSelector } from '#src/runtime/kubernetes/labels.ts';
 import type { TestApp } from '../../helpers/app.ts';
 import { kubeTestServerSkip, startKubeTestServer, until, type KubeTestServer } from '../../helpers/kube.ts';
-import { CPU1, PY_ENGINE } from '../../training-jobs/helpers.ts';
+import { gridSearchJob } from '../../training-jobs/helpers.ts';
 import { startAtelierOnCluster, type AtelierOnCluster } from './atelier-on-cluster.ts';
 import { registerNode, settlePod, startLogKubelet, type LogKubelet } from './test-kubelet.ts';
 
@@ -142,28 +142,7 @@ describe('two replicas contending for a hyperparameter search’s lease', { skip
   const trialPod = (id: string, lr: string) =>
     until(`the pod of the trial lr=${lr}`, async () => (await podsOf(id)).find((p) => !p.metadata?.deletionTimestamp && trialOf(p) === lr));
 
-  const create = async (via: Replica, name: string) =>
-    (
-      await via.client.training.createJob({
-        kind: 'job',
-        metadata: { name },
-        algorithm: {
-          code_dir: `/${BUCKET}/code/`,
-          boot_file: `/${BUCKET}/code/train.py`,
-          engine: { engine_id: PY_ENGINE },
-          parameters: [{ name: 'lr', value: '0.1', constraint: { type: 'Float' } }],
-          policies: {
-            auto_search: {
-              reward_attrs: [{ name: 'accuracy', mode: 'max', regex: 'accuracy=([0-9.]+)' }],
-              search_params: [{ name: 'lr', param_type: 'discrete', discrete_values: ['0.1', '0.5', '0.9'] }],
-              algo_configs: [{ name: 'grid_search' }],
-            },
-          },
-          outputs: [{ name: 'train_url', remote: { obs: { obs_url: `/${BUCKET}/out/${name}/` } } }],
-        },
-        spec: { resource: { flavor_id: CPU1, node_count: 1 } },
-      })
-    ).metadata.id;
+  const create = async (via: Replica, name: string) => (await via.client.training.createJob(gridSearchJob(BUCKET, name, ['0.1', '0.5', '0.9']))).metadata.id;
   /** Every trial Job the cluster had of a job, by uid, with its parameter. */
   const recorder = (id: string) => {
     const made = new Map<string, string | undefined>();

@@ -19,12 +19,11 @@ import { resourceSelector } from '#src/runtime/kubernetes/labels.ts';
 import { stagingSecretName } from '#src/runtime/kubernetes/training-job-staging.ts';
 import { restartedApp, startTestApp, type TestApp } from '../../helpers/app.ts';
 import { kubeTestServerSkip, startKubeTestServer, until, type KubeTestServer } from '../../helpers/kube.ts';
-import { PY_ENGINE } from '../../training-jobs/helpers.ts';
+import { gridSearchJob } from '../../training-jobs/helpers.ts';
 import { registerNode, settlePod, startLogKubelet, type LogKubelet } from './test-kubelet.ts';
 
 const NS = 'atelier-search';
 const BUCKET = 'kube-search';
-const CPU1 = 'modelarts.vm.cpu.1u';
 
 type Job = Awaited<ReturnType<AtelierClient['training']['getJob']>>;
 
@@ -88,28 +87,7 @@ describe('hyperparameter search on the kubernetes executor', { skip: kubeTestSer
     await kube?.stop();
   });
 
-  const create = async (name: string, values: string[]) =>
-    (
-      await client.training.createJob({
-        kind: 'job',
-        metadata: { name },
-        algorithm: {
-          code_dir: `/${BUCKET}/code/`,
-          boot_file: `/${BUCKET}/code/train.py`,
-          engine: { engine_id: PY_ENGINE },
-          parameters: [{ name: 'lr', value: '0.1', constraint: { type: 'Float' } }],
-          policies: {
-            auto_search: {
-              reward_attrs: [{ name: 'accuracy', mode: 'max', regex: 'accuracy=([0-9.]+)' }],
-              search_params: [{ name: 'lr', param_type: 'discrete', discrete_values: values }],
-              algo_configs: [{ name: 'grid_search' }],
-            },
-          },
-          outputs: [{ name: 'train_url', remote: { obs: { obs_url: `/${BUCKET}/out/${name}/` } } }],
-        },
-        spec: { resource: { flavor_id: CPU1, node_count: 1 } },
-      })
-    ).metadata.id;
+  const create = async (name: string, values: string[]) => (await client.training.createJob(gridSearchJob(BUCKET, name, values))).metadata.id;
   const podsOf = async (id: string): Promise<V1Pod[]> =>
     (await core.listNamespacedPod({ namespace: NS, labelSelector: resourceSelector('training-job', id) })).items;
   const jobsOf = async (id: string) => (await batch.listNamespacedJob({ namespace: NS, labelSelector: resourceSelector('training-job', id) })).items;
