@@ -1,6 +1,6 @@
 // `atelier notebook sync CONFIG WORK STATE`: the sync sidecar of a notebook pod on the kubernetes executor (its image is
 // Atelier's own). It keeps the OBS mounts Atelier lists in CONFIG/mounts.json in step with the volume at WORK, using the
-// object store key of CONFIG/store.json, and reports each step on stdout (pod-sync.ts); it opens no database and never
+// object store key of $ATELIER_SYNC_STORE (or CONFIG/store.json), and reports each step on stdout (pod-sync.ts); it opens no database and never
 // calls Atelier. It runs until SIGTERM, then copies every mount back and exits.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -34,7 +34,8 @@ export async function notebookSyncCommand(args: readonly string[]): Promise<void
   const [config, work, state, ...extra] = args;
   if (config === undefined || work === undefined || state === undefined || extra.length > 0) throw new ConfigError(`usage:\n${notebookUsage}`);
   const [{ S3ObjectStore }, { PodSync, REPORT_PREFIX }] = await Promise.all([import('#src/storage/index.ts'), import('#src/modules/notebooks/index.ts')]);
-  const store = JSON.parse(readFileSync(join(config, 'store.json'), 'utf8')) as StoreFile;
+  // the pod gives the key as a variable (notebook-sync-manifest.ts); a file beside the list otherwise
+  const store = JSON.parse(process.env.ATELIER_SYNC_STORE ?? readFileSync(join(config, 'store.json'), 'utf8')) as StoreFile;
   const objects = new S3ObjectStore({
     kind: 's3',
     endpoint: store.endpoint,

@@ -1,7 +1,7 @@
 // The OBS mounts of a notebook pod (notebooks/storage/pod-sync.ts): a sync sidecar of Atelier's own image beside
 // Jupyter, sharing the volume, and a Secret of the instance with the object store's key and the list of mounts. Only
-// the sidecar mounts that Secret (whole, so the kubelet refreshes it when Atelier rewrites the list): Jupyter and the
-// start hooks run the user's code and never see the key. The sidecar's share is taken from the flavor's, so the pod
+// the sidecar uses that Secret: the key as a variable, the list as a file (no subPath, so the kubelet refreshes it when
+// Atelier rewrites the list). Jupyter and the start hooks run the user's code and never see the key. The sidecar's share is taken from the flavor's, so the pod
 // asks for what the flavor gives.
 import type { V1Container, V1Secret, V1StatefulSet } from '@kubernetes/client-node';
 import { cpuCores, memoryMb } from './node-capacity.ts';
@@ -12,8 +12,10 @@ import { CONTAINER_SECURITY, flavorResources } from './workload-isolation.ts';
 export const SYNC_CONTAINER = 'storage-sync';
 /** Where Atelier's image holds its command line (deploy/atelier.Dockerfile: WORKDIR /app). */
 const IMAGE_ATELIER_BIN = '/app/bin/atelier.mjs';
-/** Where the sidecar sees the Secret (store.json, mounts.json), read-only. */
+/** Where the sidecar sees the Secret's list of mounts (mounts.json), read-only. */
 export const SYNC_CONFIG_DIR = '/atelier/storage';
+/** The sidecar's variable holding the Secret's store.json (the store's endpoint and key). */
+export const SYNC_STORE_ENV = 'ATELIER_SYNC_STORE';
 /** The sidecar's own folder (an emptyDir): what it copied in, across its own restarts. */
 export const SYNC_STATE_DIR = '/atelier/sync-state';
 const CONFIG_VOLUME = 'storage-sync';
@@ -65,7 +67,11 @@ export function withStorageSync(set: V1StatefulSet, notebookId: string, sidecar:
     imagePullPolicy: jupyter.imagePullPolicy ?? 'IfNotPresent',
     restartPolicy: 'Always',
     command: ['node', IMAGE_ATELIER_BIN, 'notebook', 'sync', SYNC_CONFIG_DIR, NOTEBOOK_WORK, SYNC_STATE_DIR],
-    env: [{ name: 'HOME', value: '/tmp' }],
+    env: [
+      { name: 'HOME', value: '/tmp' },
+      // the key is in the sidecar's environment, not a file of it: no link left in the volume can lead to it
+      { name: SYNC_STORE_ENV, valueFrom: { secretKeyRef: { name: notebookStorageSecretName(notebookId), key: 'store.json' } } },
+    ],
     resources: { requests: share, limits: share },
     securityContext: CONTAINER_SECURITY,
     volumeMounts: [
@@ -89,7 +95,10 @@ export function withStorageSync(set: V1StatefulSet, notebookId: string, sidecar:
           containers: pod.containers.map(shrink),
           volumes: [
             ...(pod.volumes ?? []),
-            { name: CONFIG_VOLUME, secret: { secretName: notebookStorageSecretName(notebookId), defaultMode: 0o440 } },
+            {
+              name: CONFIG_VOLUME,
+              secret: { secretName: notebookStorageSecretName(notebookId), defaultMode: 0o440, items: [{ key: 'mounts.json', path: 'mounts.json' }] },
+            },
             { name: STATE_VOLUME, emptyDir: {} },
             { name: TMP_VOLUME, emptyDir: {} },
           ],

@@ -14,12 +14,12 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, w
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { AppsV1Api, CoreV1Api, type V1Container, type V1Pod } from '@kubernetes/client-node';
+import { AppsV1Api, CoreV1Api, type V1Pod, type V1PodSpec } from '@kubernetes/client-node';
 import type { AtelierApp } from '#src/app.ts';
 import type { AtelierClient } from '#src/client/index.ts';
 import { resourceSelector } from '#src/runtime/kubernetes/labels.ts';
 import { NOTEBOOK_CONTAINER, NOTEBOOK_WORK, notebookObjectName } from '#src/runtime/kubernetes/notebook-manifest.ts';
-import { notebookStorageSecretName, SYNC_CONFIG_DIR, SYNC_CONTAINER, SYNC_STATE_DIR } from '#src/runtime/kubernetes/notebook-sync-manifest.ts';
+import { notebookStorageSecretName, SYNC_CONFIG_DIR, SYNC_CONTAINER, SYNC_STATE_DIR, SYNC_STORE_ENV } from '#src/runtime/kubernetes/notebook-sync-manifest.ts';
 import { apiFailure, restartedApp, type TestApp } from '../../helpers/app.ts';
 import { kubeTestServerSkip, startKubeTestServer, until, type KubeTestServer } from '../../helpers/kube.ts';
 import { builtInImage, FLAVOR } from '../../notebooks/helpers.ts';
@@ -110,12 +110,12 @@ describe('OBS mounts of notebooks on the kubernetes executor', { skip: kubeTestS
       ),
     );
 
-  /** The Secret's files as the kubelet writes them into the sidecar's mount, again every 100 ms (a refresh). */
-  function mirrorSecret(config: string): void {
+  /** The Secret's items of the sidecar's volume as the kubelet writes them into its mount, again every 100 ms (a refresh). */
+  function mirrorSecret(config: string, items: string[]): void {
     clearInterval(refresh);
     const copy = async () => {
       const secret = await core.readNamespacedSecret({ name: notebookStorageSecretName(id), namespace: NS }).catch(() => undefined);
-      for (const [k, v] of Object.entries(secret?.data ?? {})) {
+      for (const [k, v] of Object.entries(secret?.data ?? {}).filter(([key]) => items.includes(key))) {
         writeFileSync(join(config, `.${k}.new`), Buffer.from(v, 'base64'));
         renameSync(join(config, `.${k}.new`), join(config, k));
       }
@@ -124,14 +124,26 @@ describe('OBS mounts of notebooks on the kubernetes executor', { skip: kubeTestS
   }
 
   /** Starts the pod's sidecar as its spec says, with the pod's paths mapped to this host's; its stdout is its log. */
-  async function startSidecar(spec: V1Container, state = mkdtempSync(join(dir, 'state-'))): Promise<Sidecar> {
+  async function startSidecar(pod: V1PodSpec, state = mkdtempSync(join(dir, 'state-'))): Promise<Sidecar> {
     sidecarState = state;
+    const spec = pod.initContainers!.find((c) => c.name === SYNC_CONTAINER)!;
     const config = mkdtempSync(join(dir, 'config-'));
-    mirrorSecret(config);
+    const configVolume = spec.volumeMounts!.find((m) => m.mountPath === SYNC_CONFIG_DIR)!.name;
+    mirrorSecret(
+      config,
+      pod.volumes!.find((v) => v.name === configVolume)!.secret!.items!.map((i) => i.key),
+    );
+    // the variables as the kubelet sets them, a Secret's key read from the Secret
+    const secret = await core.readNamespacedSecret({ name: notebookStorageSecretName(id), namespace: NS });
+    const env: Record<string, string> = {};
+    for (const e of spec.env ?? []) {
+      const ref = e.valueFrom?.secretKeyRef;
+      env[e.name] = ref ? Buffer.from(secret.data![ref.key]!, 'base64').toString() : (e.value ?? '');
+    }
     await until('the Secret in the sidecar', () => (existsSync(join(config, 'mounts.json')) ? true : undefined));
     const paths: Record<string, string> = { '/app/bin/atelier.mjs': BIN, [SYNC_CONFIG_DIR]: config, [NOTEBOOK_WORK]: work, [SYNC_STATE_DIR]: state };
     const [cmd, ...args] = (spec.command ?? []).map((a) => paths[a] ?? a);
-    const child = spawn(cmd!, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ATELIER_SYNC_POLL_MS: '100' } });
+    const child = spawn(cmd!, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env, HOME: state, ATELIER_SYNC_POLL_MS: '100' } });
     const key = `${NS}/${podName()}/${SYNC_CONTAINER}`;
     let out = '';
     kubelet.logs.set(key, '');
@@ -150,11 +162,10 @@ describe('OBS mounts of notebooks on the kubernetes executor', { skip: kubeTestS
   /** Binds the pod, makes it Running and Ready, and starts its sidecar. */
   async function podRuns(): Promise<void> {
     const pod = await until('the pod', async () => (await livePods())[0]);
-    const spec = pod.spec!.initContainers!.find((c) => c.name === SYNC_CONTAINER)!;
     const settled = await settlePod(core, NS, podName(), { kind: 'running' });
     settled.status = { ...settled.status, podIP: '127.0.0.1', podIPs: [{ ip: '127.0.0.1' }] };
     await core.replaceNamespacedPodStatus({ name: podName(), namespace: NS, body: settled });
-    sidecar = await startSidecar(spec);
+    sidecar = await startSidecar(pod.spec!);
   }
 
   it("runs a sync sidecar of Atelier's image beside Jupyter; only the sidecar mounts the storage Secret, which holds the store's key", async () => {
@@ -177,8 +188,14 @@ describe('OBS mounts of notebooks on the kubernetes executor', { skip: kubeTestS
     assert.deepEqual(spec.volumes?.find((v) => v.secret)?.secret?.secretName, notebookStorageSecretName(id), 'one Secret volume: the storage Secret');
     assert.ok(
       sync.volumeMounts?.some((m) => secretVolumes.has(m.name) && m.readOnly && !m.subPath),
-      'mounted whole (refreshed), read-only',
+      'mounted without subPath (refreshed), read-only',
     );
+    assert.deepEqual(
+      spec.volumes?.find((v) => v.secret)?.secret?.items?.map((i) => i.key),
+      ['mounts.json'],
+      'the key is no file of the sidecar: no link in the volume leads to it',
+    );
+    assert.equal(sync.env?.find((e) => e.name === SYNC_STORE_ENV)?.valueFrom?.secretKeyRef?.key, 'store.json');
     const jupyter = spec.containers.find((c) => c.name === NOTEBOOK_CONTAINER)!;
     assert.equal(spec.containers.length, 1);
     assert.deepEqual(
@@ -271,7 +288,7 @@ describe('OBS mounts of notebooks on the kubernetes executor', { skip: kubeTestS
     await mountIs(m.id, 'MOUNTED');
     assert.equal(readFileSync(join(work, 'other/keep.txt'), 'utf8'), 'not mounted');
     // the sidecar's container restarts (its own folder kept, as an emptyDir is); a file written while it was down reaches the store
-    const spec = (await livePods())[0]!.spec!.initContainers!.find((c) => c.name === SYNC_CONTAINER)!;
+    const spec = (await livePods())[0]!.spec!;
     sidecar!.child.kill('SIGKILL');
     await sidecar!.exited;
     writeFileSync(join(work, 'other/while-down.txt'), 'the sidecar was down');

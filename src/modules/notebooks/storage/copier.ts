@@ -77,6 +77,11 @@ export async function copyBack(
     now[rel] = [size, mtimeMs];
     const old = before[rel];
     if (old && old[0] === size && old[1] === mtimeMs) continue;
+    // a folder on the way swapped for a link since the walk read it: the file is not read through it
+    if (!folderIn(scope.work, [scope.base, ...rel.split('/').slice(0, -1)].filter((p) => p !== '').join('/'))) {
+      refused.push(rel);
+      continue;
+    }
     await scope.objects.put(scope.bucket, scope.prefix + rel, createReadStream(path));
     uploaded++;
   }
