@@ -3,21 +3,16 @@
 // service monitor (and the same totals in ShowService), once each replica has flushed. Runs on SQLite and PostgreSQL.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { AddressInfo } from 'node:net';
-import { buildApp } from '#src/app.ts';
-import { AtelierClient } from '#src/client/index.ts';
+import type { AtelierClient } from '#src/client/index.ts';
 import { apiFailure, startTestApp } from '../helpers/app.ts';
 import { eventually, examplePackage, importModel, putPackage } from '../models/fixtures.ts';
 import { running, small } from '../services/gateway-fixtures.ts';
+import { secondReplica } from './second-replica.ts';
 
 test('predictions through two replicas: both monitors show every one of them, with one median latency', async () => {
   const t = await startTestApp();
-  const other = await buildApp(t.config);
+  const { app: other, client: viaOther } = await secondReplica(t);
   try {
-    await other.app.listen({ host: '127.0.0.1', port: 0 });
-    other.startBackground();
-    const otherUrl = `http://127.0.0.1:${(other.app.server.address() as AddressInfo).port}`;
-    const viaOther = new AtelierClient(otherUrl, { kind: 'aksk', ak: t.creds.ak, sk: t.creds.sk, projectId: t.creds.project_id });
     const source = await putPackage(t, 'replica-stats', 'threshold', examplePackage('py-threshold'));
     const modelId = await importModel(t.client, source, 'threshold', '1.0.0', 'Scikit_Learn');
     const { service_id } = await t.client.services.create({

@@ -3,12 +3,12 @@
 // Runs on SQLite and PostgreSQL.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { buildApp, type AtelierApp } from '#src/app.ts';
-import { AtelierClient } from '#src/client/index.ts';
+import type { AtelierApp } from '#src/app.ts';
+import type { AtelierClient } from '#src/client/index.ts';
 import { restartedApp, startTestApp, type TestApp } from '../helpers/app.ts';
 import { eventually } from '../models/fixtures.ts';
+import { secondReplica } from './second-replica.ts';
 
 const MINUTE = 60_000;
 
@@ -21,14 +21,7 @@ describe('pool monitor history across replicas', () => {
 
   before(async () => {
     t = await startTestApp({ ATELIER_METRICS_INTERVAL: '200' });
-    other = await buildApp(t.config);
-    await other.app.listen({ host: '127.0.0.1', port: 0 });
-    viaOther = new AtelierClient(`http://127.0.0.1:${(other.app.server.address() as AddressInfo).port}`, {
-      kind: 'aksk',
-      ak: t.creds.ak,
-      sk: t.creds.sk,
-      projectId: t.creds.project_id,
-    });
+    ({ app: other, client: viaOther } = await secondReplica(t, false));
     const net = await t.client.networks.create({
       apiVersion: 'v1',
       kind: 'Network',

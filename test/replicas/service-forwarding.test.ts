@@ -5,24 +5,18 @@
 // PostgreSQL: two servers on one database and one data directory, only the first deploying.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { AddressInfo } from 'node:net';
-import { buildApp } from '#src/app.ts';
-import { AtelierClient } from '#src/client/index.ts';
 import { apiFailure, startTestApp } from '../helpers/app.ts';
 import { eventually, examplePackage, importModel, putPackage } from '../models/fixtures.ts';
 import { modelServerPids, running, small } from '../services/gateway-fixtures.ts';
+import { secondReplica } from './second-replica.ts';
 
 type Answer = { data: { resp_data: { predict_result: string }[] } };
 
 test('a service deployed through one replica is predicted through another, which does not start a copy of it; a stop through either reaches it', async () => {
   const t = await startTestApp();
-  const other = await buildApp(t.config);
+  // The other replica runs the background work (the model import, the reconcilers); the first only serves requests.
+  const { app: other, client: viaOther } = await secondReplica(t);
   try {
-    await other.app.listen({ host: '127.0.0.1', port: 0 });
-    // The other replica runs the background work (the model import, the reconcilers); the first only serves requests.
-    other.startBackground();
-    const otherUrl = `http://127.0.0.1:${(other.app.server.address() as AddressInfo).port}`;
-    const viaOther = new AtelierClient(otherUrl, { kind: 'aksk', ak: t.creds.ak, sk: t.creds.sk, projectId: t.creds.project_id });
     const source = await putPackage(t, 'replica-models', 'threshold', examplePackage('py-threshold'));
     const modelId = await importModel(t.client, source, 'threshold', '1.0.0', 'Scikit_Learn');
     const { service_id } = await t.client.services.create({
