@@ -48,6 +48,13 @@ test('predictions through two replicas: both monitors show every one of them, wi
     assert.equal(shown.failed_times, 1);
     assert.equal(shownOther.failed_times, 1);
 
+    // A burst through both at once: their flushes meet on the model's row, and none of the requests is lost.
+    await Promise.all(Array.from({ length: 8 }, () => [t.client, viaOther].map((c) => c.services.predict(service_id, { body }))).flat());
+    await eventually('both replicas count the burst', async () => {
+      const [a, b] = [await numbers(t.client), await numbers(viaOther)];
+      return a.invocation_times === 22 && JSON.stringify(a) === JSON.stringify(b) ? a : undefined;
+    });
+
     // Deleted, its numbers go with it: a service made again of the same model starts from none.
     await t.client.services.delete(service_id);
     const rows = await t.atelier.context.database.db.selectFrom('service_model_stats').selectAll().where('service_id', '=', service_id).execute();
