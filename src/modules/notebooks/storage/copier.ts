@@ -78,7 +78,7 @@ export async function copyBack(
     const old = before[rel];
     if (old && old[0] === size && old[1] === mtimeMs) continue;
     // a folder on the way swapped for a link since the walk read it: the file is not read through it
-    if (!folderIn(scope.work, [scope.base, ...rel.split('/').slice(0, -1)].filter((p) => p !== '').join('/'))) {
+    if (!foldersOnWayReal(scope, rel)) {
       refused.push(rel);
       continue;
     }
@@ -117,6 +117,11 @@ export function safeTarget(work: string, rel: string): string | undefined {
   if (st?.isSymbolicLink()) unlinkSync(target);
   else if (st && !st.isFile()) return undefined;
   return target;
+}
+
+/** Whether every folder from the volume to the file `rel` of the scope's folder is a real folder (no link). */
+export function foldersOnWayReal(scope: Pick<CopyScope, 'work' | 'base'>, rel: string): boolean {
+  return folderIn(scope.work, [scope.base, ...rel.split('/').slice(0, -1)].filter((p) => p !== '').join('/')) !== undefined;
 }
 
 /** The folder `rel` of the volume when it and every folder on the way is a real folder (no link); undefined otherwise. */

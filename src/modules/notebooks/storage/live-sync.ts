@@ -7,7 +7,7 @@ import { join, relative, sep } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import type { Logger } from '#src/runtime/logger.ts';
 import { keyProblem } from '#src/storage/index.ts';
-import { CHECKPOINTS, deleteObject, folderIn, type CopyScope } from './copier.ts';
+import { CHECKPOINTS, deleteObject, foldersOnWayReal, type CopyScope } from './copier.ts';
 
 /** How long a file is left to settle after its last change before it is uploaded, ms. */
 const SETTLE_MS = 50;
@@ -70,8 +70,7 @@ export class LiveSync {
           st = undefined;
         }
         // a folder on the way swapped for a link (by the user's code) would make this read a file outside the mount
-        const dir = [this.scope.base, ...rel.split('/').slice(0, -1)].filter((p) => p !== '').join('/');
-        if (st?.isFile() && !folderIn(this.scope.work, dir)) this.onError(`${rel}: not written to OBS (a folder on its way is a link)`);
+        if (st?.isFile() && !foldersOnWayReal(this.scope, rel)) this.onError(`${rel}: not written to OBS (a folder on its way is a link)`);
         else if (st?.isFile()) await this.scope.objects.put(this.scope.bucket, key, createReadStream(join(this.root, rel)));
         else if (!st) await deleteObject(this.scope.objects, this.scope.bucket, key);
       } catch (err) {
