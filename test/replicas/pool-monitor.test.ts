@@ -94,5 +94,10 @@ describe('pool monitor history across replicas', () => {
       const m = await again.client.poolMetrics.monitor(pool, { statistics: 'sampleCount', period: '60', time_range: `${now}.-1.2` });
       return sampleCount(m, 'cpuUsage') >= 2 ? true : undefined;
     });
+
+    // A deleted pool's stored history goes with it.
+    await again.client.pools.delete(pool);
+    const stored = () => again.atelier.context.database.db.selectFrom('metric_buckets').select('start').where('series', '=', `pool:${pool}`).execute();
+    await eventually("the deleted pool's rows gone", async () => ((await stored()).length === 0 ? true : undefined));
   });
 });

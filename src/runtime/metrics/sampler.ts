@@ -135,17 +135,21 @@ export class MetricsSampler {
     }
   }
 
-  private series(): { series: string; history: History; latest?: PoolReading }[] {
+  /** The series held here; `sampledOnly`: the host and the pools sampled now (not those only read). */
+  private series(sampledOnly = false): { series: string; history: History; latest?: PoolReading }[] {
+    const sampled = new Set([PUBLIC_POOL, ...this.source.list().map((p) => p.name)]);
     return [
       { series: HOST_SERIES, history: this.host },
-      ...[...this.pools].map(([name, s]) => ({ series: POOL_SERIES + name, history: s.history, ...(s.latest ? { latest: s.latest } : {}) })),
+      ...[...this.pools]
+        .filter(([name]) => !sampledOnly || sampled.has(name))
+        .map(([name, s]) => ({ series: POOL_SERIES + name, history: s.history, ...(s.latest ? { latest: s.latest } : {}) })),
     ];
   }
 
   /** Writes the buckets changed since the last write (from each tier's newest bucket written then), and the readings. */
   private async save(shared: SharedHistory): Promise<void> {
     const marks = new Map<string, number[]>();
-    const writes = this.series().map(({ series, history, latest }) => {
+    const writes = this.series(true).map(({ series, history, latest }) => {
       const from = this.saved.get(series);
       marks.set(
         series,
@@ -160,7 +164,7 @@ export class MetricsSampler {
     });
     try {
       await shared.save(writes);
-      this.saved = marks;
+      for (const [series, m] of marks) this.saved.set(series, m);
     } catch {
       // Written again, with what follows, by the next save.
     }
@@ -250,8 +254,9 @@ export class MetricsSampler {
       ]);
     }
     this.groupCpu = groupCpu;
-    // A pool that is gone takes its history with it.
-    for (const name of this.pools.keys()) if (!live.has(name)) this.pools.delete(name);
+    // A pool that is gone takes its history with it. Shared, a pool this replica does not know yet (made through
+    // another one) keeps what was read of it until it is registered here; a deleted pool is forgotten (forget).
+    if (!this.shared) for (const name of this.pools.keys()) if (!live.has(name)) this.pools.delete(name);
   }
 
   /** The history and latest reading of a pool (`PUBLIC_POOL` for the public one). */
@@ -259,9 +264,11 @@ export class MetricsSampler {
     return this.pools.get(name);
   }
 
-  /** Forgets a removed pool at once (the next pass would anyway). */
+  /** Forgets a removed pool at once (alone, the next pass would anyway), and its stored history. */
   forget(name: string): void {
     this.pools.delete(name);
+    this.saved.delete(POOL_SERIES + name);
+    void this.shared?.remove(POOL_SERIES + name).catch(() => undefined);
   }
 
   /** Lets a pass under way finish, and what it writes. */

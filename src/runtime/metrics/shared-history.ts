@@ -34,7 +34,6 @@ export interface SeriesChanges {
 export class SharedHistory {
   /** The newest `updated_at` read or written: the next read asks for rows from there on. */
   private seen = 0;
-  private series = '';
   private prunedAt = 0;
 
   constructor(
@@ -55,6 +54,12 @@ export class SharedHistory {
     await this.replica.leases.release(LEASE, this.replica.id).catch(() => undefined);
   }
 
+  /** Deletes a series (a pool that was deleted). */
+  async remove(series: string): Promise<void> {
+    await this.db.deleteFrom('metric_buckets').where('series', '=', series).execute();
+    await this.db.deleteFrom('metric_latest').where('series', '=', series).execute();
+  }
+
   /** The buckets and readings written since the last read (everything, the first time), oldest first per tier. */
   async changes(): Promise<SeriesChanges> {
     const since = this.seen;
@@ -73,7 +78,7 @@ export class SharedHistory {
     };
   }
 
-  /** Writes a pass; deletes the rows of series no longer sampled and, once a minute, those past their tier's span. */
+  /** Writes a pass; once a minute, deletes the rows past their tier's span. */
   async save(writes: readonly SeriesWrite[]): Promise<void> {
     const now = this.clock.now();
     const buckets: MetricBucketRow[] = writes.flatMap((w) =>
@@ -102,15 +107,13 @@ export class SharedHistory {
         .execute();
     this.seen = Math.max(this.seen, now);
 
-    const names = writes.map((w) => w.series);
-    const key = JSON.stringify(names);
-    if (key !== this.series && names.length > 0) {
-      await this.db.deleteFrom('metric_buckets').where('series', 'not in', names).execute();
-      await this.db.deleteFrom('metric_latest').where('series', 'not in', names).execute();
-      this.series = key;
-    }
     if (now - this.prunedAt >= PRUNE_EVERY_MS && writes[0]) {
       this.prunedAt = now;
+      // A pool deleted while no replica ran: its last reading goes once its history has.
+      await this.db
+        .deleteFrom('metric_latest')
+        .where('updated_at', '<', now - Math.max(...writes[0].spans))
+        .execute();
       for (const [tier, span] of writes[0].spans.entries())
         await this.db
           .deleteFrom('metric_buckets')
