@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } 
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { ThumbnailCache } from '#src/modules/object-urls/thumbnails.ts';
+import { PreviewUnwanted, ThumbnailCache } from '#src/modules/object-urls/thumbnails.ts';
 import type { ObjectInfo, ObjectStore } from '#src/storage/object-store.ts';
 import { poolTrips } from '../helpers/pool-trips.ts';
 
@@ -181,6 +181,33 @@ describe('thumbnail cache', () => {
     assert.equal(jpeg.contentType, 'image/jpeg');
     assert.equal((await sharp(jpeg.data).metadata()).width, 20);
     assert.equal(seen.reads, 1);
+  });
+
+  test('a preview for sheets whose requests are all gone is not made before its turn; one a live request waits for is', async () => {
+    const { store, seen } = countingStore(image);
+    const cache = new ThumbnailCache(join(dir, 'unwanted'), store);
+    const resize = { mode: 'fill' as const, width: 16, height: 16 };
+    const version = (key: string) => info(key, image.length);
+    // As many makings as may run at once, so the next ones wait their turn.
+    const slots = 2 * Math.max(2, availableParallelism());
+    const busy = Array.from({ length: slots }, (_, i) => cache.tile('b', version(`busy-${i}.jpg`), resize));
+    const gone = new AbortController();
+    const dropped = cache.tile('b', version('dropped.jpg'), resize, gone.signal).then(
+      () => 'made',
+      (e: unknown) => e,
+    );
+    const left = new AbortController();
+    const kept = cache.tile('b', version('kept.jpg'), resize, left.signal);
+    const stayed = cache.tile('b', version('kept.jpg'), resize, new AbortController().signal);
+    gone.abort();
+    left.abort();
+    await Promise.all(busy);
+    assert.ok((await dropped) instanceof PreviewUnwanted, `dropped.jpg: ${String(await dropped)}`);
+    assert.ok('pixels' in (await kept) && 'pixels' in (await stayed), 'kept.jpg is made for the request still waiting');
+    assert.equal(seen.reads, slots + 1, 'dropped.jpg was never read');
+    // Asked for again, it is made.
+    assert.ok('pixels' in (await cache.tile('b', version('dropped.jpg'), resize)));
+    assert.equal(seen.reads, slots + 2);
   });
 
   test('a preview with transparency is kept as a PNG, and a sheet is handed that image', async () => {

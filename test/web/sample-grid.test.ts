@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Page, Request, Route } from 'playwright-core';
 import type { NewSample } from '#src/formats/sample-records.ts';
 import sharp from 'sharp';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
@@ -108,6 +108,39 @@ describe('sample grid scrolling in Chromium', { skip: missing }, () => {
     // A row at a time would change them at every step; the first and the last rendered row each move
     // on their own multiples of 4, so at most at half the steps.
     assert.ok(changes >= 2 && changes <= steps / 2, `the rows changed at ${changes} of ${steps} steps`);
+  });
+
+  test('a sheet still on its way when the grid is scrolled far from its rows is aborted', async () => {
+    const held: Array<{ url: string; route: Route }> = [];
+    const failed: string[] = [];
+    const onFailed = (r: Request) => {
+      if (new URL(r.url()).pathname.endsWith('/sample-sheet')) failed.push(r.url());
+    };
+    await page.route('**/sample-sheet?*', (route) => void held.push({ url: route.request().url(), route }));
+    page.on('requestfailed', onFailed);
+    const jump = (row: number) =>
+      page.evaluate((top) => {
+        document.querySelector<HTMLElement>('.sample-scroller')!.scrollTop = top;
+      }, row * ROW_HEIGHT);
+    try {
+      // Rows far from the top: their sheets are asked for once their pages are in, and held.
+      await jump(100);
+      for (const deadline = Date.now() + 10_000; held.length === 0 && Date.now() < deadline;) await page.waitForTimeout(20);
+      assert.ok(held.length > 0, 'the sheets of rows 100 on were asked for');
+      const asked = held.map((h) => h.url);
+      // Far away again before they are answered: no cell waits for them any more.
+      await jump(180);
+      for (const deadline = Date.now() + 10_000; !asked.every((u) => failed.includes(u)) && Date.now() < deadline;) await page.waitForTimeout(20);
+      assert.deepEqual(
+        asked.filter((u) => !failed.includes(u)),
+        [],
+        `${failed.length} of ${asked.length} sheets of the rows left behind aborted`,
+      );
+    } finally {
+      page.off('requestfailed', onFailed);
+      await page.unroute('**/sample-sheet?*');
+      for (const h of held) await h.route.continue().catch(() => undefined);
+    }
   });
 
   test("a block at the view's edge is asked for with its rows in view first, then whole; every cell in view shows its tile", async () => {

@@ -58,16 +58,17 @@ export class ObjectUrls {
     private readonly store: ObjectStore,
     private readonly thumbnails: ThumbnailCache,
   ) {
-    this.sheets = new SheetMaker(store, (bucket, info, resize) => this.newest(bucket, info, (v) => this.thumbnails.tile(bucket, v, resize)));
+    this.sheets = new SheetMaker(store, (bucket, info, resize, signal) => this.newest(bucket, info, (v) => this.thumbnails.tile(bucket, v, resize, signal)));
   }
 
   /**
    * One image of the objects of `tiles`, each scaled to cover `tile` and cropped to it (x-image-process
    * m_fill, a thumbnail of its own size, cached as any); a tile is left blank for an undefined path.
-   * The caller has checked that every path may be read.
+   * The caller has checked that every path may be read. Once `signal` is aborted, previews not
+   * started yet are not made for this sheet (their tiles are left blank).
    */
-  sheet(tiles: ReadonlyArray<ObjectPath | undefined>, tile: TileSize, ifNoneMatch?: string): Promise<Sheet> {
-    return this.sheets.make(tiles, tile, { mode: 'fill', width: tile.width, height: tile.height }, ifNoneMatch);
+  sheet(tiles: ReadonlyArray<ObjectPath | undefined>, tile: TileSize, ifNoneMatch?: string, signal?: AbortSignal): Promise<Sheet> {
+    return this.sheets.make(tiles, tile, { mode: 'fill', width: tile.width, height: tile.height }, ifNoneMatch, signal);
   }
 
   /** The signed URL of an object, resized by `process` when given (a checked x-image-process). */

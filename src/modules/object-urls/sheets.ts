@@ -32,7 +32,7 @@ export interface Sheet {
 }
 
 /** What the sheets need of ObjectUrls: the preview of an object version (of the newer one when it was replaced). */
-export type PreviewOf = (bucket: string, info: ObjectInfo, resize: Resize) => Promise<{ thumb: PreviewTile; shown: ObjectInfo }>;
+export type PreviewOf = (bucket: string, info: ObjectInfo, resize: Resize, signal?: AbortSignal) => Promise<{ thumb: PreviewTile; shown: ObjectInfo }>;
 
 const versionOf = (p: ObjectPath, info: ObjectInfo): string => [p.bucket, p.key, info.etag, info.size, info.lastModified.getTime()].join('\n');
 
@@ -51,8 +51,9 @@ export class SheetMaker {
   /**
    * The sheet of `tiles` (undefined: a tile left blank), each tile `tile` pixels, cut from previews of
    * `resize`. When `ifNoneMatch` is the ETag of the objects as they are now, nothing is composed.
+   * `signal` is the request's: once it is aborted, previews not started yet are left out.
    */
-  async make(tiles: ReadonlyArray<ObjectPath | undefined>, tile: TileSize, resize: Resize, ifNoneMatch?: string): Promise<Sheet> {
+  async make(tiles: ReadonlyArray<ObjectPath | undefined>, tile: TileSize, resize: Resize, ifNoneMatch?: string, signal?: AbortSignal): Promise<Sheet> {
     const heads = await Promise.all(tiles.map((p) => (p ? this.store.head(p.bucket, p.key).catch(() => null) : null)));
     const seen = etagOf(
       tile,
@@ -66,7 +67,7 @@ export class SheetMaker {
       heads.map(async (info, i) => {
         if (!info) return undefined;
         try {
-          const { thumb, shown } = await this.previewOf(tiles[i]!.bucket, info, resize);
+          const { thumb, shown } = await this.previewOf(tiles[i]!.bucket, info, resize, signal);
           const version = versionOf(tiles[i]!, shown);
           // A preview just made has the tile's size already (m_fill).
           if ('pixels' in thumb && thumb.pixels.width === tile.width && thumb.pixels.height === tile.height) return { pixels: thumb.pixels.data, version };

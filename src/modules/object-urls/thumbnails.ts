@@ -64,6 +64,9 @@ const MAX_DEFERRED_BYTES = 32 * 1024 * 1024;
 /** Deferred entry encodes start once no resize has started for this long (a view's sheets, and the browser drawing them, come first). */
 const QUIET_MS = 300;
 
+/** A making not started because every request that waited for it was aborted. */
+export class PreviewUnwanted extends Error {}
+
 const typeOf = (data: Buffer): Thumbnail['contentType'] => (data[0] === 0x89 && data[1] === 0x50 ? 'image/png' : 'image/jpeg');
 
 /** The resized image: an opaque one as pixels (encoded by `encoded`), one with transparency as its PNG. */
@@ -101,6 +104,8 @@ export class ThumbnailCache {
   /** Entry encodes of previews only sheets asked for, and the bytes of pixels they hold. */
   private readonly later: QuietQueue;
   private deferred = 0;
+  /** The signals of the requests waiting for each making not started yet; null when one of them has none. */
+  private readonly wanted = new Map<string, AbortSignal[] | null>();
   /** Bytes in the cache folder, once counted (lazily, on the first write). */
   private bytes: number | undefined;
   /** The budget's bookkeeping after writes, one at a time. */
@@ -123,25 +128,45 @@ export class ThumbnailCache {
     return found.making.thumb;
   }
 
-  /** The same preview for a sheet: the pixels when it is made now, without waiting for its entry's encode. */
-  async tile(bucket: string, info: ObjectInfo, resize: Resize): Promise<PreviewTile> {
-    const found = await this.lookup(bucket, info, resize, true);
+  /**
+   * The same preview for a sheet: the pixels when it is made now, without waiting for its entry's
+   * encode. Once `signal` is aborted (the sheet's request is gone) a making not started yet that no
+   * other request waits for is not started at all: it fails with PreviewUnwanted.
+   */
+  async tile(bucket: string, info: ObjectInfo, resize: Resize, signal?: AbortSignal): Promise<PreviewTile> {
+    const found = await this.lookup(bucket, info, resize, true, signal);
     if ('cached' in found) return { thumb: found.cached };
     return found.making.pixels ? { pixels: found.making.pixels } : { thumb: await found.making.thumb };
   }
 
-  private async lookup(bucket: string, info: ObjectInfo, resize: Resize, forSheet: boolean): Promise<{ cached: Thumbnail } | { making: Making }> {
+  private async lookup(
+    bucket: string,
+    info: ObjectInfo,
+    resize: Resize,
+    forSheet: boolean,
+    signal?: AbortSignal,
+  ): Promise<{ cached: Thumbnail } | { making: Making }> {
     const name = createHash('sha256')
       .update([bucket, info.key, info.etag, info.size, info.lastModified.getTime(), resizeKey(resize)].join('\n'))
       .digest('hex');
     const file = join(this.dir, name);
     const inFlight = this.making.get(name);
-    if (inFlight) return { making: await inFlight };
+    if (inFlight) {
+      this.join(name, signal);
+      return { making: await inFlight };
+    }
     const cached = await this.read(file);
     if (cached) return { cached };
     let job = this.making.get(name);
-    if (!job) {
-      job = this.jobs.run(() => this.make(bucket, info, resize, file, forSheet));
+    if (job) this.join(name, signal);
+    else {
+      this.wanted.set(name, signal ? [signal] : null);
+      job = this.jobs.run(() => {
+        const wanted = this.wanted.get(name);
+        this.wanted.delete(name);
+        if (wanted?.every((s) => s.aborted)) throw new PreviewUnwanted(`/${bucket}/${info.key}: every request for this preview is gone`);
+        return this.make(bucket, info, resize, file, forSheet);
+      });
       this.making.set(name, job);
       // Shared until the entry is written (or failed), so no request meanwhile makes it again.
       void job
@@ -151,6 +176,14 @@ export class ThumbnailCache {
         .catch(() => undefined);
     }
     return { making: await job };
+  }
+
+  /** Adds a request to those waiting for a making not started yet (one without a signal waits whatever happens). */
+  private join(name: string, signal: AbortSignal | undefined): void {
+    const wanted = this.wanted.get(name);
+    if (!wanted) return;
+    if (signal) wanted.push(signal);
+    else this.wanted.set(name, null);
   }
 
   /** A cache entry, when there is one: whole (written by rename), usually small enough to read without the thread pool. */

@@ -30,7 +30,8 @@ export class SampleSheets {
     private readonly urls: ObjectUrls,
   ) {}
 
-  async sheet(projectId: string, datasetId: string, q: SampleSheetQuery, ifNoneMatch?: string): Promise<Sheet> {
+  /** `signal`: the request's, aborted when its client is gone (the previews not started yet are then not made). */
+  async sheet(projectId: string, datasetId: string, q: SampleSheetQuery, ifNoneMatch?: string, signal?: AbortSignal): Promise<Sheet> {
     const ids = idsOf(q.sample_ids);
     const dataset = await this.directory.require(projectId, datasetId);
     const rows = new Map((await this.store.samplesByIds(dataset.id, [...new Set(ids)])).map((r) => [r.id, r]));
@@ -55,6 +56,6 @@ export class SampleSheets {
       }
       tiles.push(path);
     }
-    return this.urls.sheet(tiles, { width: q.tile_width, height: q.tile_height }, ifNoneMatch);
+    return this.urls.sheet(tiles, { width: q.tile_width, height: q.tile_height }, ifNoneMatch, signal);
   }
 }

@@ -42,8 +42,11 @@ function sheetQuery(projectId: string, datasetId: string, samples: ReadonlyArray
     // query is asked again after it was dropped, as a preview URL does when the browser asks again.
     staleTime: Infinity,
     retry: false,
-    queryFn: async (): Promise<PageSheet> => {
+    // With the query's signal: a sheet no cell waits for any more (the grid scrolled on) is aborted, which
+    // frees its connection and tells the server not to make its previews not started yet.
+    queryFn: async ({ signal }: { signal: AbortSignal }): Promise<PageSheet> => {
       const { response, data } = await api.GET('/v2/{project_id}/datasets/{dataset_id}/data-annotations/sample-sheet', {
+        signal,
         params: {
           path: { project_id: projectId, dataset_id: datasetId },
           query: { sample_ids: ids.join(','), tile_width: Math.round(width * scale), tile_height: Math.round(height * scale) },

@@ -10,7 +10,12 @@ export const sheetRoutes: FastifyPluginAsyncTypebox<{ sheets: SampleSheets }> = 
     ...routeOf(ops.GetSampleSheet),
     handler: async (req, reply) => {
       const ifNoneMatch = req.headers['if-none-match'];
-      const sheet = await sheets.sheet(principal(req).projectId, req.params.dataset_id, req.query, ifNoneMatch);
+      // A client gone before the answer (the grid scrolled on) needs none of the previews not made yet.
+      const gone = new AbortController();
+      reply.raw.once('close', () => {
+        if (!reply.raw.writableEnded) gone.abort();
+      });
+      const sheet = await sheets.sheet(principal(req).projectId, req.params.dataset_id, req.query, ifNoneMatch, gone.signal);
       // The body is a JPEG, not a JSON document of the response schemas (those are the errors').
       const raw = (reply as FastifyReply).headers({
         etag: sheet.etag,
