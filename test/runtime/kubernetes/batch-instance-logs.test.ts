@@ -7,19 +7,19 @@
 // deleted and its share of the cluster given back.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { BatchV1Api, CoreV1Api, type V1Pod } from '@kubernetes/client-node';
+import type { CoreV1Api, V1Pod } from '@kubernetes/client-node';
 import type { AtelierClient } from '#src/client/index.ts';
 import { batchCountsFile, BATCH_RESULTS_DIR, type StagedCounts } from '#src/modules/services/batch-staged.ts';
-import { resourceSelector } from '#src/runtime/kubernetes/labels.ts';
 import { MODEL_CONTAINER } from '#src/runtime/kubernetes/service-manifest.ts';
 import { TASK_CONTAINER } from '#src/runtime/kubernetes/task-manifest.ts';
 import { COMPLETION_INDEX_ANNOTATION } from '#src/runtime/kubernetes/training-job-manifest.ts';
 import { STAGING_INIT_CONTAINER } from '#src/runtime/kubernetes/training-job-staging.ts';
 import { apiFailure, type TestApp } from '../../helpers/app.ts';
-import { kubeTestServerSkip, startKubeTestServer, until, type KubeTestServer } from '../../helpers/kube.ts';
+import { kubeTestServerSkip, until, type KubeTestServer } from '../../helpers/kube.ts';
 import { examplePackage, importModel, putPackage } from '../../models/fixtures.ts';
 import { startAtelierOnCluster, startSecondReplica, type AtelierOnCluster, type ReplicaOnCluster } from './atelier-on-cluster.ts';
-import { registerNode, settlePod, startLogKubelet, type LogKubelet } from './test-kubelet.ts';
+import { startTestCluster, type TestCluster } from './test-cluster.ts';
+import { settlePod, type LogKubelet } from './test-kubelet.ts';
 
 const NS = 'atelier-batch-logs';
 const BUCKET = 'kbatch-logs';
@@ -27,10 +27,10 @@ const MASTER_KEY = Buffer.alloc(32, 9).toString('base64');
 const small = { specification: 'custom', custom_spec: { cpu: 0.1, memory: 128 } };
 
 describe("a kube batch service's instance logs through any replica, and a pod no node takes", { skip: kubeTestServerSkip() }, () => {
+  let cluster: TestCluster | undefined;
   let kube: KubeTestServer;
   let kubelet: LogKubelet;
   let core: CoreV1Api;
-  let batch: BatchV1Api;
   /** Replica B: answers the API only. */
   let onCluster: AtelierOnCluster;
   let b: TestApp;
@@ -41,11 +41,8 @@ describe("a kube batch service's instance logs through any replica, and a pod no
   let model: string;
 
   before(async () => {
-    kube = await startKubeTestServer({ controllers: true });
-    core = kube.kc.makeApiClient(CoreV1Api);
-    batch = kube.kc.makeApiClient(BatchV1Api);
-    kubelet = await startLogKubelet(kube.dir);
-    await registerNode(core, 'node-a', {}, { cpu: '4', memory: '16Gi' }, kubelet.port);
+    cluster = await startTestCluster();
+    ({ kube, kubelet, core } = cluster);
     // Replicas share the master key (deploy/kubernetes passes it by Secret).
     onCluster = await startAtelierOnCluster(
       kube,
@@ -66,12 +63,11 @@ describe("a kube batch service's instance logs through any replica, and a pod no
   after(async () => {
     await a?.close();
     await onCluster?.close();
-    await kubelet?.close();
-    await kube?.stop();
+    await cluster?.stop();
   });
 
-  const podsOf = async (id: string): Promise<V1Pod[]> => (await core.listNamespacedPod({ namespace: NS, labelSelector: resourceSelector('task', id) })).items;
-  const jobsOf = async (id: string) => (await batch.listNamespacedJob({ namespace: NS, labelSelector: resourceSelector('task', id) })).items;
+  const podsOf = (id: string) => cluster!.podsOf(NS, 'task', id);
+  const jobsOf = (id: string) => cluster!.jobsOf(NS, 'task', id);
   const gone = (id: string) => until(`the Job of batch ${id} to go`, async () => ((await jobsOf(id)).length === 0 ? true : undefined));
   const shardOf = (p: V1Pod) => Number(p.metadata?.annotations?.[COMPLETION_INDEX_ANNOTATION]);
   const statusOf = (id: string, status: string) =>

@@ -12,14 +12,14 @@ import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { BatchV1Api, CoreV1Api, type V1Pod } from '@kubernetes/client-node';
+import type { CoreV1Api, V1Pod } from '@kubernetes/client-node';
 import { AtelierClient } from '#src/client/index.ts';
-import { resourceSelector } from '#src/runtime/kubernetes/labels.ts';
 import type { TestApp } from '../../helpers/app.ts';
-import { kubeTestServerSkip, startKubeTestServer, until, type KubeTestServer } from '../../helpers/kube.ts';
+import { kubeTestServerSkip, until, type KubeTestServer } from '../../helpers/kube.ts';
 import { gridSearchJob } from '../../training-jobs/helpers.ts';
 import { startAtelierOnCluster, type AtelierOnCluster } from './atelier-on-cluster.ts';
-import { registerNode, settlePod, startLogKubelet, type LogKubelet } from './test-kubelet.ts';
+import { startTestCluster, type TestCluster } from './test-cluster.ts';
+import { settlePod, type LogKubelet } from './test-kubelet.ts';
 
 const NS = 'atelier-search-lease';
 const BUCKET = 'search-lease';
@@ -46,10 +46,10 @@ function freePort(): Promise<number> {
 }
 
 describe('two replicas contending for a hyperparameter search’s lease', { skip: kubeTestServerSkip() }, () => {
+  let cluster: TestCluster | undefined;
   let kube: KubeTestServer;
   let kubelet: LogKubelet;
   let core: CoreV1Api;
-  let batch: BatchV1Api;
   let onCluster: AtelierOnCluster;
   /** Answers the API only; its database is the replicas'. */
   let c: TestApp;
@@ -108,11 +108,8 @@ describe('two replicas contending for a hyperparameter search’s lease', { skip
   }
 
   before(async () => {
-    kube = await startKubeTestServer({ controllers: true });
-    core = kube.kc.makeApiClient(CoreV1Api);
-    batch = kube.kc.makeApiClient(BatchV1Api);
-    kubelet = await startLogKubelet(kube.dir);
-    await registerNode(core, 'node-a', {}, { cpu: '4', memory: '16Gi' }, kubelet.port);
+    cluster = await startTestCluster();
+    ({ kube, kubelet, core } = cluster);
     onCluster = await startAtelierOnCluster(
       kube,
       NS,
@@ -130,13 +127,11 @@ describe('two replicas contending for a hyperparameter search’s lease', { skip
     for (const r of replicas) if (r.child.exitCode === null && r.child.signalCode === null) r.child.kill('SIGKILL');
     await onCluster?.close();
     for (const d of dirs) rmSync(d, { recursive: true, force: true });
-    await kubelet?.close();
-    await kube?.stop();
+    await cluster?.stop();
   });
 
-  const jobsOf = async (id: string) => (await batch.listNamespacedJob({ namespace: NS, labelSelector: resourceSelector('training-job', id) })).items;
-  const podsOf = async (id: string): Promise<V1Pod[]> =>
-    (await core.listNamespacedPod({ namespace: NS, labelSelector: resourceSelector('training-job', id) })).items;
+  const jobsOf = (id: string) => cluster!.jobsOf(NS, 'training-job', id);
+  const podsOf = (id: string) => cluster!.podsOf(NS, 'training-job', id);
   const lease = (id: string) => c.atelier.context.database.db.selectFrom('leases').selectAll().where('name', '=', `training-job:${id}`).executeTakeFirst();
   const trialOf = (p: V1Pod) => /--lr=([0-9.]+)/.exec(p.spec?.containers[0]?.command?.join(' ') ?? '')?.[1];
   const trialPod = (id: string, lr: string) =>
