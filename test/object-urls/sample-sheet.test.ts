@@ -116,6 +116,34 @@ describe('thumbnail sheets (GetSampleSheet)', () => {
     near(await tileColour(after.data!, 1, 10), GREEN, 'the others as they were');
   });
 
+  test('a sheet whose client goes away makes no more previews than it had started', async () => {
+    // Sources that take a while to resize (a few ms each), so the sheet is far from done when its client leaves.
+    const photo = await sharp({
+      create: { width: 1600, height: 1200, channels: 3, background: { r: 0, g: 0, b: 0 }, noise: { type: 'gaussian', mean: 128, sigma: 30 } },
+    })
+      .jpeg()
+      .toBuffer();
+    const files = Object.fromEntries(Array.from({ length: 60 }, (_, i) => [`p${i}.jpg`, photo]));
+    const big = await createDataset(t, { files });
+    const all = (await t.client.samples.list(big.id, { limit: 100 })).samples.map((s) => s.sample_id!);
+    const cache = join(t.config.dataDir, 'cache', 'thumbnails');
+    const entries = () => (existsSync(cache) ? readdirSync(cache).filter((f) => !f.startsWith('.')).length : 0);
+    const before = entries();
+    const query = { sample_ids: all.slice(0, 50).join(','), tile_width: 30, tile_height: 30 };
+    const req = t.client.http.prepare('GET', '/v2/{project_id}/datasets/{dataset_id}/data-annotations/sample-sheet', { params: { dataset_id: big.id }, query });
+    const leave = new AbortController();
+    const asked = fetch(req.url, { headers: req.headers, signal: leave.signal }).catch((e: unknown) => e);
+    setTimeout(() => leave.abort(), 30);
+    assert.ok((await asked) instanceof Error, 'the request was aborted before its answer');
+    // The previews already under way are finished and kept (entries are written once the server is quiet).
+    await new Promise((res) => setTimeout(res, 1500));
+    const made = entries() - before;
+    assert.ok(made < 25, `${made} of the 50 previews were made after the client left`);
+    // Asked for again, the sheet is whole.
+    const again = await t.client.samples.sheet(big.id, query);
+    assert.deepEqual(again.missing, []);
+  });
+
   test('bad input: a 400 naming the field', async () => {
     const one = ids['red.jpg']!;
     await assert.rejects(
