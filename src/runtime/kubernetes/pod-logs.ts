@@ -62,6 +62,44 @@ export async function readTaskPodLog(
   return parts.join('');
 }
 
+/** One read of a container's log with the API's selection options. */
+export type PodLogQuery = (select: { tailLines?: number; limitBytes: number }) => Promise<string>;
+
+/** Reads of a log longer than it is asked for, narrowing its tail, before the best one is kept. */
+const TAIL_TRIES = 8;
+
+/**
+ * The last `maxBytes` of a container's log, from a line start. The API's limitBytes keeps the start of what it
+ * selects, so a log longer than `maxBytes` is read again as its last tailLines lines, a count narrowed until that
+ * tail fits in twice `maxBytes`, and cut here.
+ */
+export async function readLogEnd(query: PodLogQuery, maxBytes: number): Promise<string> {
+  const whole = await query({ limitBytes: maxBytes + 1 });
+  if (Buffer.byteLength(whole) <= maxBytes) return whole;
+  const limitBytes = 2 * maxBytes;
+  let lines = Math.max(1, Math.ceil(maxBytes / 100));
+  let fits = 0; // the most lines known to fit in limitBytes
+  let over = Infinity; // the fewest lines known not to
+  let best = '';
+  let last = whole;
+  for (let i = 0; i < TAIL_TRIES; i++) {
+    const text = await query({ tailLines: lines, limitBytes });
+    last = text;
+    const size = Buffer.byteLength(text);
+    if (size >= limitBytes) over = lines;
+    else {
+      best = text;
+      fits = lines;
+      if (size >= maxBytes) break;
+    }
+    const next = over === Infinity ? lines * 4 : Math.floor((fits + over) / 2);
+    if (next === lines || next <= fits || next >= over) break;
+    lines = next;
+  }
+  // Even one line overflows: its start is all the API gives.
+  return tailText(best || last, maxBytes);
+}
+
 /** The last `maxBytes` of `text`, cut forward to a line start (never inside a character). */
 export function tailText(text: string, maxBytes: number): string {
   const buf = Buffer.from(text, 'utf8');

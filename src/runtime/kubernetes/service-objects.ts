@@ -8,6 +8,7 @@ import { NamespacedApis } from './namespaced-apis.ts';
 import { createOrKeep, deleteIfThere } from './api-calls.ts';
 import { kindSelector, LABEL_ID } from './labels.ts';
 import { LABEL_MODEL, serviceObjectName, serviceVersionName, type ServiceSharedObjects, type ServiceVersionObjects } from './service-manifest.ts';
+import { readLogEnd } from './pod-logs.ts';
 
 export const SERVICE_SELECTOR = kindSelector('service');
 
@@ -82,9 +83,9 @@ export class ServiceObjectsClient extends NamespacedApis {
     return gone.some(Boolean);
   }
 
-  /** The end of a container's log (at most `limitBytes`). */
+  /** The last `limitBytes` of a container's log. */
   podLog(pod: string, container: string, limitBytes: number): Promise<string> {
-    return this.core.readNamespacedPodLog({ name: pod, namespace: this.namespace, container, limitBytes });
+    return readLogEnd((select) => this.core.readNamespacedPodLog({ name: pod, namespace: this.namespace, container, ...select }), limitBytes);
   }
 
   /** Deletes the objects of every managed service `isKnown` does not recognise; the ids removed. */

@@ -6,6 +6,7 @@ import { NamespacedApis } from './namespaced-apis.ts';
 import { createOrKeep, deleteIfThere, isCode } from './api-calls.ts';
 import { kindSelector, LABEL_ID } from './labels.ts';
 import { LABEL_TASK_TYPE, taskObjectName, type TaskObjects, type TaskType } from './task-manifest.ts';
+import { readLogEnd } from './pod-logs.ts';
 
 export const taskStagingSecretName = (taskId: string) => `${taskObjectName(taskId)}-staging`;
 
@@ -45,9 +46,9 @@ export class TaskJobClient extends NamespacedApis {
     }
   }
 
-  /** The end of a container's log (at most `limitBytes`), as the kubelet keeps it. */
+  /** The last `limitBytes` of a container's log, as the kubelet keeps it. */
   async podLog(pod: string, container: string, limitBytes: number): Promise<string> {
-    return this.core.readNamespacedPodLog({ name: pod, namespace: this.namespace, container, limitBytes });
+    return readLogEnd((select) => this.core.readNamespacedPodLog({ name: pod, namespace: this.namespace, container, ...select }), limitBytes);
   }
 
   /** The last `lines` lines of a container's log (at most `limitBytes` of them), as the kubelet keeps it. */

@@ -7,6 +7,7 @@ import { createOrKeep, deleteIfThere } from './api-calls.ts';
 import { kindSelector, LABEL_ID } from './labels.ts';
 import { trainingJobObjectName, type TrainingJobObjects } from './training-job-manifest.ts';
 import { stagingSecretName } from './training-job-staging.ts';
+import { readLogEnd } from './pod-logs.ts';
 
 export class TrainingJobClient extends NamespacedApis {
   /**
@@ -51,9 +52,9 @@ export class TrainingJobClient extends NamespacedApis {
     ]);
   }
 
-  /** The end of a container's log (at most `limitBytes`), as the kubelet keeps it. */
+  /** The last `limitBytes` of a container's log, as the kubelet keeps it. */
   async podLog(pod: string, container: string, limitBytes: number): Promise<string> {
-    return this.core.readNamespacedPodLog({ name: pod, namespace: this.namespace, container, limitBytes });
+    return readLogEnd((select) => this.core.readNamespacedPodLog({ name: pod, namespace: this.namespace, container, ...select }), limitBytes);
   }
 
   /** The training-job Jobs Atelier manages in the namespace. */

@@ -11,13 +11,13 @@ import { ApiException, CoreV1Api, type V1Pod } from '@kubernetes/client-node';
 import S3rver from 's3rver';
 import { loadK8s } from '#src/runtime/kubernetes/k8s.ts';
 import { resourceSelector } from '#src/runtime/kubernetes/labels.ts';
-import { podOfTask, readTaskPodLog, tailText, type PodLogReader } from '#src/runtime/kubernetes/pod-logs.ts';
+import { podOfTask, readLogEnd, readTaskPodLog, tailText, type PodLogReader } from '#src/runtime/kubernetes/pod-logs.ts';
 import { COMPLETION_INDEX_ANNOTATION, WORKER_CONTAINER } from '#src/runtime/kubernetes/training-job-manifest.ts';
 import { STAGING_INIT_CONTAINER } from '#src/runtime/kubernetes/training-job-staging.ts';
 import { apiFailure, startTestApp, type TestApp } from '../../helpers/app.ts';
 import { kubeTestServerSkip, startKubeTestServer, until, type KubeTestServer } from '../../helpers/kube.ts';
 import { PY_ENGINE } from '../../training-jobs/helpers.ts';
-import { registerNode, settlePod, startLogKubelet, type LogKubelet } from './test-kubelet.ts';
+import { registerNode, selectLog, settlePod, startLogKubelet, type LogKubelet } from './test-kubelet.ts';
 
 const pod = (name: string, index: number, created: string): V1Pod => ({
   metadata: { name, creationTimestamp: new Date(created), annotations: { [COMPLETION_INDEX_ANNOTATION]: String(index) } },
@@ -55,6 +55,27 @@ describe('reading a task’s pod logs', () => {
   it('says when the task has no pod yet', async () => {
     const text = await readTaskPodLog(pods, 2, ['worker'], () => Promise.reject(new Error('not called')), 1000, '[svc]');
     assert.match(text, /^\[svc\] no pod of this task exists yet/);
+  });
+
+  it('reads the end of a log longer than asked, though the API keeps the start of what it selects', async () => {
+    const log = Array.from({ length: 5000 }, (_, i) => `line ${i} ${'x'.repeat(i % 97)}\n`).join('');
+    const asked: string[] = [];
+    const query = async (select: { tailLines?: number; limitBytes: number }) => {
+      asked.push(`${select.tailLines ?? '-'}/${select.limitBytes}`);
+      return selectLog(log, new URLSearchParams(Object.entries(select).map(([k, v]) => [k, String(v)])));
+    };
+    const end = await readLogEnd(query, 4096);
+    assert.ok(end.endsWith('line 4999 ' + 'x'.repeat(4999 % 97) + '\n'));
+    assert.ok(end.startsWith('line '), 'from a line start');
+    assert.ok(Buffer.byteLength(end) <= 4096 && Buffer.byteLength(end) > 2048, `${Buffer.byteLength(end)} bytes`);
+    assert.ok(asked.length <= 9, asked.join(' '));
+    // A short log is one read; one line longer than the limit gives its start, cut.
+    asked.length = 0;
+    assert.equal(await readLogEnd(query, 1 << 20), log);
+    assert.equal(asked.length, 1);
+    const one = 'y'.repeat(10_000);
+    const single = await readLogEnd(async (select) => selectLog(one, new URLSearchParams(Object.entries(select).map(([k, v]) => [k, String(v)]))), 100);
+    assert.equal(single, 'y'.repeat(100));
   });
 
   it('keeps the last bytes of a merged log from a line start', () => {
@@ -132,6 +153,12 @@ describe('a running job’s log preview on the kubernetes executor', { skip: kub
     const live = (await t.client.training.logPreview(metadata.id, 'worker-0')).content;
     assert.match(live, /\[ModelArts Service Log\][^]*staged code\/train\.py\ntraining\nepoch 1 loss 0\.5\n$/);
     assert.doesNotMatch(live, /cannot be read/);
+    // A worker log longer than the preview keeps its end.
+    const long = Array.from({ length: 40_000 }, (_, i) => `step ${i} ${'.'.repeat(40)}\n`).join('');
+    kubelet.logs.set(`${NS}/${name}/${WORKER_CONTAINER}`, `${long}the last line\n`);
+    const tail = (await t.client.training.logPreview(metadata.id, 'worker-0')).content;
+    assert.match(tail, /step 39999 \.+\nthe last line\n$/);
+    assert.doesNotMatch(tail, /step 0 /);
 
     const other = await t.newTenant('logs-other');
     await assert.rejects(other.training.logPreview(metadata.id, 'worker-0'), apiFailure(404, 'ModelArts.2755'));

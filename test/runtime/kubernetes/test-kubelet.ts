@@ -108,6 +108,18 @@ export interface LogKubelet {
   close(): Promise<void>;
 }
 
+/** What a kubelet answers of a log: its last tailLines lines, then at most the first limitBytes of those. */
+export function selectLog(log: string, q: URLSearchParams): string {
+  let text = Buffer.from(log, 'utf8');
+  const tail = q.get('tailLines');
+  if (tail !== null) {
+    const lines = log.split(/(?<=\n)/);
+    text = Buffer.from(lines.slice(Math.max(0, lines.length - Number(tail))).join(''), 'utf8');
+  }
+  const limit = q.get('limitBytes');
+  return (limit === null ? text : text.subarray(0, Number(limit))).toString('utf8');
+}
+
 /** Serves container logs over HTTPS with the test API server's serving certificate (for 127.0.0.1). */
 export async function startLogKubelet(kubeDir: string): Promise<LogKubelet> {
   const logs = new Map<string, string>();
@@ -116,7 +128,7 @@ export async function startLogKubelet(kubeDir: string): Promise<LogKubelet> {
     const m = /^\/containerLogs\/([^/]+)\/([^/]+)\/([^/?]+)/.exec(req.url ?? '');
     const log = m ? logs.get(`${m[1]}/${m[2]}/${m[3]}`) : undefined;
     if (log === undefined) res.writeHead(404).end('no such container log');
-    else res.writeHead(200, { 'content-type': 'text/plain' }).end(log);
+    else res.writeHead(200, { 'content-type': 'text/plain' }).end(selectLog(log, new URL(req.url ?? '/', 'https://kubelet').searchParams));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
