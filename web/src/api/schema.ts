@@ -42835,7 +42835,7 @@ export interface operations {
                             /** @description The mounted OBS folder, obs://bucket/folder/ */
                             uri: string;
                             /**
-                             * @description How changes reach OBS (an Atelier extension). LIVE: the fs object store: each file written or deleted in the folder is written to or deleted from OBS at once (and all is checked again at detach and stop); COPY: the s3 object store: the folder is copied in at attach and at each start; what changed (deleted files too) is copied back at detach and stop
+                             * @description How changes reach OBS (an Atelier extension). LIVE: the fs object store, or any store on the kubernetes executor (a sync sidecar): each file written or deleted in the folder is written to or deleted from OBS at once (and all is checked again at detach and stop); COPY: the s3 object store on the local executor: the folder is copied in at attach and at each start; what changed (deleted files too) is copied back at detach and stop
                              * @enum {string}
                              */
                             sync_mode: "LIVE" | "COPY";
@@ -42995,7 +42995,7 @@ export interface operations {
                         /** @description The mounted OBS folder, obs://bucket/folder/ */
                         uri: string;
                         /**
-                         * @description How changes reach OBS (an Atelier extension). LIVE: the fs object store: each file written or deleted in the folder is written to or deleted from OBS at once (and all is checked again at detach and stop); COPY: the s3 object store: the folder is copied in at attach and at each start; what changed (deleted files too) is copied back at detach and stop
+                         * @description How changes reach OBS (an Atelier extension). LIVE: the fs object store, or any store on the kubernetes executor (a sync sidecar): each file written or deleted in the folder is written to or deleted from OBS at once (and all is checked again at detach and stop); COPY: the s3 object store on the local executor: the folder is copied in at attach and at each start; what changed (deleted files too) is copied back at detach and stop
                          * @enum {string}
                          */
                         sync_mode: "LIVE" | "COPY";
@@ -43132,7 +43132,7 @@ export interface operations {
                         /** @description The mounted OBS folder, obs://bucket/folder/ */
                         uri: string;
                         /**
-                         * @description How changes reach OBS (an Atelier extension). LIVE: the fs object store: each file written or deleted in the folder is written to or deleted from OBS at once (and all is checked again at detach and stop); COPY: the s3 object store: the folder is copied in at attach and at each start; what changed (deleted files too) is copied back at detach and stop
+                         * @description How changes reach OBS (an Atelier extension). LIVE: the fs object store, or any store on the kubernetes executor (a sync sidecar): each file written or deleted in the folder is written to or deleted from OBS at once (and all is checked again at detach and stop); COPY: the s3 object store on the local executor: the folder is copied in at attach and at each start; what changed (deleted files too) is copied back at detach and stop
                          * @enum {string}
                          */
                         sync_mode: "LIVE" | "COPY";
@@ -43269,7 +43269,7 @@ export interface operations {
                         /** @description The mounted OBS folder, obs://bucket/folder/ */
                         uri: string;
                         /**
-                         * @description How changes reach OBS (an Atelier extension). LIVE: the fs object store: each file written or deleted in the folder is written to or deleted from OBS at once (and all is checked again at detach and stop); COPY: the s3 object store: the folder is copied in at attach and at each start; what changed (deleted files too) is copied back at detach and stop
+                         * @description How changes reach OBS (an Atelier extension). LIVE: the fs object store, or any store on the kubernetes executor (a sync sidecar): each file written or deleted in the folder is written to or deleted from OBS at once (and all is checked again at detach and stop); COPY: the s3 object store on the local executor: the folder is copied in at attach and at each start; what changed (deleted files too) is copied back at detach and stop
                          * @enum {string}
                          */
                         sync_mode: "LIVE" | "COPY";

@@ -58,8 +58,8 @@ export const MountStatusField = StringCodes(
 export const SyncMode = StringCodes(
   ['LIVE', 'COPY'] as const,
   {
-    LIVE: 'the fs object store: each file written or deleted in the folder is written to or deleted from OBS at once (and all is checked again at detach and stop)',
-    COPY: 'the s3 object store: the folder is copied in at attach and at each start; what changed (deleted files too) is copied back at detach and stop',
+    LIVE: 'the fs object store, or any store on the kubernetes executor (a sync sidecar): each file written or deleted in the folder is written to or deleted from OBS at once (and all is checked again at detach and stop)',
+    COPY: 'the s3 object store on the local executor: the folder is copied in at attach and at each start; what changed (deleted files too) is copied back at detach and stop',
   },
   'How changes reach OBS (an Atelier extension)',
 );
