@@ -227,7 +227,7 @@ export class KubeServiceRunner implements ServiceCluster {
     return this.client.removeOrphans(async (id) => {
       if (this.followed.has(id)) return true;
       const row = await this.store.byId(id);
-      return row !== undefined && row.desired === 'running' && row.infer_type === 'real-time';
+      return row !== undefined && row.desired === 'running' && row.status !== 'failed' && row.infer_type === 'real-time';
     });
   }
 
@@ -361,16 +361,19 @@ export class KubeServiceRunner implements ServiceCluster {
     }
     if (row.status === 'deploying' && !anyReady) {
       // A first deployment whose pods cannot run: failed, and its objects removed (nothing of it answers).
+      // Failed is written before the service is let go: a reconciler pass meanwhile would find a deploying service
+      // nobody follows, without its Deployment, and deploy it again.
       const reason = failures[0]!;
       this.listener.event(serviceId, 'abnormal', `deployment failed: ${reason}`);
       await this.settleLog(f, 'FAIL');
+      await this.store.update(serviceId, { status: 'failed', error_msg: reason.slice(0, 1000), transition_at: this.clock.now() });
       await this.unfollow(serviceId);
+      this.listener.release(serviceId);
+      // Objects a failed removal leaves are orphans to the next reconciler pass.
       await this.client.remove(
         serviceId,
         configs.map((c) => c.model_id),
       );
-      this.listener.release(serviceId);
-      await this.store.update(serviceId, { status: 'failed', error_msg: reason.slice(0, 1000), transition_at: this.clock.now() });
       return this.listener.flush();
     }
     // Some instances answer: the service serves, short of the failed ones.
