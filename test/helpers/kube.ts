@@ -41,7 +41,8 @@ export function kubeTestServerSkip(): string | false {
   return reason ? `no kube-test-server binary and it cannot be built here: ${reason}` : false;
 }
 
-function freePort(): Promise<number> {
+/** A TCP port free on 127.0.0.1 now. */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = createServer();
     s.once('error', reject);

@@ -86,9 +86,6 @@ export function unscheduled(pod: V1Pod): { reason: string; since: number | undef
   return { reason: `${c.reason ?? 'Unschedulable'}${c.message ? `: ${c.message}` : ''}`, since };
 }
 
-/** How long a run's pod may wait for a node by default before the run fails. */
-export const DEFAULT_SCHEDULE_WAIT_MS = 10 * 60 * 1000;
-
 export interface KubeBatchParts {
   namespace: string;
   /** What every workload's pods get: the networks closed to them, the registries' pull Secrets. */
@@ -106,8 +103,8 @@ export interface KubeBatchParts {
   watch: (onStatus: (id: string, status: MappedStatus) => void) => TrainingJobWatch;
   /** Where batch runs' pod logs are read live and kept; none for pre-labeling runs. */
   podLogs?: BatchPodLogs;
-  /** How long a pod may wait for a node before its run fails (DEFAULT_SCHEDULE_WAIT_MS when absent). */
-  scheduleWaitMs?: number;
+  /** How long a pod may wait for a node before its run fails (--kube-schedule-timeout). */
+  scheduleWaitMs: number;
 }
 
 export interface KubeBatchRun {
@@ -449,7 +446,7 @@ export class KubeBatch {
       this.jobs.fail(id, `the batch pod failed: ${serverFailure(pods[failing]!)!}`, MODEL_CONTAINER, index);
       return;
     }
-    const limit = this.kube.scheduleWaitMs ?? DEFAULT_SCHEDULE_WAIT_MS;
+    const limit = this.kube.scheduleWaitMs;
     for (const pod of pods) {
       const waiting = unscheduled(pod);
       if (!waiting) continue;

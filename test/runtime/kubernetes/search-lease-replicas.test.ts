@@ -8,14 +8,13 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { CoreV1Api, V1Pod } from '@kubernetes/client-node';
 import { AtelierClient } from '#src/client/index.ts';
 import type { TestApp } from '../../helpers/app.ts';
-import { kubeTestServerSkip, until, type KubeTestServer } from '../../helpers/kube.ts';
+import { freePort, kubeTestServerSkip, until, type KubeTestServer } from '../../helpers/kube.ts';
 import { gridSearchJob } from '../../training-jobs/helpers.ts';
 import { startAtelierOnCluster, type AtelierOnCluster } from './atelier-on-cluster.ts';
 import { startTestCluster, type TestCluster } from './test-cluster.ts';
@@ -34,15 +33,6 @@ interface Replica {
   child: ChildProcess;
   output: string;
   client: AtelierClient;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 describe('two replicas contending for a hyperparameter search’s lease', { skip: kubeTestServerSkip() }, () => {
