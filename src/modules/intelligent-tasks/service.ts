@@ -444,6 +444,8 @@ export class IntelligentTasks {
       place,
       (message) => void this.store.updateIf(row.id, [TaskStatus.running], { message }).catch(() => undefined),
     );
+    // A stop can end the run while the rows below are written, before its end is awaited: that rejection is not unhandled.
+    run.done.catch(() => undefined);
     await this.store.update(row.id, { pid: run.pid, start_ticks: run.startTicks });
     const handle = { id: row.id, pid: run.pid, start_ticks: run.startTicks };
     // A stop ends the learner; the server stopping leaves a learner that can outlive it (a Job) to be adopted.
