@@ -7,6 +7,7 @@ import type { DataTransferTables } from '#src/modules/data-transfer/tables.ts';
 import type { SampleTables } from '#src/modules/samples/tables.ts';
 import type { TaskTables } from '#src/runtime/task-tables.ts';
 import type { LeaseTables } from '#src/runtime/lease-tables.ts';
+import type { PoolLedgerTables } from '#src/runtime/pool-ledger/tables.ts';
 import type { MetricTables } from '#src/runtime/metrics/metric-tables.ts';
 import type { AlgorithmTables } from '#src/modules/algorithms/tables.ts';
 import type { TrainingTables } from '#src/modules/training-jobs/tables.ts';
@@ -34,6 +35,7 @@ export interface Tables
     SampleTables,
     TaskTables,
     LeaseTables,
+    PoolLedgerTables,
     MetricTables,
     AlgorithmTables,
     TrainingTables,

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { loadK8s } from '#src/runtime/kubernetes/k8s.ts';
 import { LocalPool } from '#src/runtime/local/local-pool.ts';
+import { PoolLedger } from '#src/runtime/pool-ledger/pool-ledger.ts';
 import type { AppContext, FamilyModule } from '#src/context.ts';
 import { algorithmsModule } from './algorithms/module.ts';
 import { authorizationsModule } from './authorizations/module.ts';
@@ -59,6 +60,18 @@ export async function registerModules(app: FastifyInstance, ctx: AppContext): Pr
   // services, batch runs, pre-labeling, processing and notebooks reserve against it, so together they never promise
   // more than the nodes have (this host's size until a family lists the nodes, at register).
   const cluster = ctx.config.executor === 'kubernetes' ? { clusterPool: LocalPool.dedicated([...ctx.localPool.nodes()]) } : {};
+  // Replicas on one cluster share their holdings of its pools through the database (the local executor's pool is this
+  // host's alone): what one admitted counts against admission on the others.
+  const clusterPool = cluster.clusterPool;
+  const poolLedger = clusterPool
+    ? new PoolLedger({
+        db: ctx.database.db,
+        clock: ctx.clock,
+        replica: ctx.replica,
+        log: app.log,
+        pools: () => [{ name: '', pool: clusterPool }, ...ctx.pools.list().map((d) => ({ name: d.name, pool: d.pool }))],
+      })
+    : undefined;
 
   // -- data management: the dataset directory first (samples, import tasks and training find
   // datasets through it), then samples and import tasks, then datasets with them as its ports
@@ -97,6 +110,7 @@ export async function registerModules(app: FastifyInstance, ctx: AppContext): Pr
     datasets: datasetDirectory,
     images: runtimeImages,
     ...cluster,
+    ...(poolLedger ? { poolLedger } : {}),
     log: app.log,
   });
 
@@ -116,6 +130,10 @@ export async function registerModules(app: FastifyInstance, ctx: AppContext): Pr
   });
 
   const starters: (() => void)[] = [];
+  if (poolLedger) {
+    starters.push(() => poolLedger.start());
+    app.addHook('onClose', () => poolLedger.stop());
+  }
   await install(app, ctx, authorizations, starters);
   await install(app, ctx, objectUrls, starters);
   await install(app, ctx, resourceConfig, starters);

@@ -30,6 +30,7 @@ import * as serviceEndpoints from './0029_service_endpoints.ts';
 import * as trainingJobLogs from './0030_training_job_logs.ts';
 import * as batchInstanceLogs from './0031_batch_instance_logs.ts';
 import * as sharedMetrics from './0032_shared_metrics.ts';
+import * as poolHoldings from './0033_pool_holdings.ts';
 
 export const migrations = {
   '0001_identity': identity,
@@ -63,4 +64,5 @@ export const migrations = {
   '0030_training_job_logs': trainingJobLogs,
   '0031_batch_instance_logs': batchInstanceLogs,
   '0032_shared_metrics': sharedMetrics,
+  '0033_pool_holdings': poolHoldings,
 };

@@ -39,6 +39,8 @@ export type TrainingJobsDeps = Pick<
   images: ImageCatalogue;
   /** On the kubernetes executor: the ledger of the cluster's nodes every family shares (modules/index.ts). */
   clusterPool?: LocalPool;
+  /** On the kubernetes executor: how the replicas' ledgers are brought in line before a scheduling pass. */
+  poolLedger?: { refresh(): Promise<void> };
   log: Logger;
 };
 
@@ -77,7 +79,8 @@ export function trainingJobsModule(deps: TrainingJobsDeps): FamilyModule & { job
     : new JobRunner(runtime, store, deps.objectStore, deps.clock, deps.log, deps.buckets, deps.replica);
   // On the cluster, jobs that name no pool are admitted against its nodes (this host's size until they are listed).
   const clusterPool = target ? (deps.clusterPool ?? LocalPool.dedicated([...deps.localPool.nodes()])) : undefined;
-  const scheduler = new JobScheduler(deps.pools, store, runner, deps.clock, deps.log, clusterPool);
+  const shared = deps.poolLedger ? { refresh: () => deps.poolLedger?.refresh() ?? Promise.resolve(), replica: deps.replica } : undefined;
+  const scheduler = new JobScheduler(deps.pools, store, runner, deps.clock, deps.log, clusterPool, shared);
   const builder = new JobBuilder(runtime, deps.algorithms, deps.objectStore, deps.datasets, deps.clock, deps.buckets, deps.pools);
   deps.poolWorkloads.register('train', (projectId, poolName) => trainingWorkloads(store, projectId, poolName));
   const jobs = new TrainingJobService(

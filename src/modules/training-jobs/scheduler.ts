@@ -11,12 +11,26 @@ import type { PoolAmount } from '#src/runtime/local/host-resources.ts';
 import type { LocalPool, PoolHolder } from '#src/runtime/local/local-pool.ts';
 import type { PoolRegistry } from '#src/runtime/local/pool-registry.ts';
 import type { Logger } from '#src/runtime/logger.ts';
+import type { ReplicaLeases } from '#src/runtime/leases.ts';
 import type { ProcessRecord } from './job-launch.ts';
 import { taskNames } from './job-layout.ts';
 import type { JobExecutor } from './job-executor.ts';
 import { behindReason, queueReason } from './queue-reasons.ts';
 import { ACTIVE_PHASES, WAITING_PHASES, type TrainingJobStore } from './store.ts';
 import type { TrainingJobRow } from './tables.ts';
+
+/**
+ * Where replicas share the cluster's pools (pool-ledger.ts): the other replicas' holdings are read right before a pass,
+ * and passes take turns among replicas (a lease), so two replicas never admit two jobs into the same free room.
+ */
+export interface SharedAdmission {
+  refresh(): Promise<void>;
+  replica: ReplicaLeases;
+}
+
+const PASS_LEASE = 'training-scheduler';
+/** How long a pass waits for another replica's pass; past it the reconciler's next pass tries again. */
+const TURN_WAIT_MS = 3000;
 
 export class JobScheduler {
   private readonly passes = new CoalescedPasses(
@@ -34,6 +48,7 @@ export class JobScheduler {
     private readonly log: Logger,
     /** Where jobs that name no pool run, when not on this host's public pool (the Kubernetes cluster's nodes). */
     private readonly sharedPool?: LocalPool,
+    private readonly shared?: SharedAdmission,
   ) {
     // Capacity freed by a job's end, or by another workload of any pool (a service instance, a
     // notebook), or a pool that grew, may admit the next waiting job.
@@ -70,6 +85,22 @@ export class JobScheduler {
   }
 
   private async pass(): Promise<void> {
+    if (!this.shared) return this.admit();
+    const { replica } = this.shared;
+    const until = Date.now() + TURN_WAIT_MS;
+    while (!(await replica.leases.acquire(PASS_LEASE, replica.id, replica.ttlMs))) {
+      if (Date.now() >= until) return;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    try {
+      await this.shared.refresh();
+      await this.admit();
+    } finally {
+      await replica.leases.release(PASS_LEASE, replica.id);
+    }
+  }
+
+  private async admit(): Promise<void> {
     await this.bookRunning();
     // Each pool's queue is separate: the first job that does not fit holds back only its own pool's later jobs.
     const heads = new Map<string, TrainingJobRow>();
@@ -136,7 +167,7 @@ export class JobScheduler {
       ...this.pools.list().map((d) => ({ name: d.name, pool: d.pool })),
     ];
     for (const { name, pool } of pools)
-      for (const h of pool.holdings()) {
+      for (const h of pool.ownHoldings()) {
         if (!h.key.startsWith(KEY_PREFIX) || running.has(h.key)) continue;
         pool.release(h.key);
         const nodes = [...new Set(h.placement.map((p) => p.node))].join(', ');

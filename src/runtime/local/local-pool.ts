@@ -18,6 +18,17 @@ export interface Holding {
   placement: NodeShare[];
   /** The process groups its processes run in (what the metrics sampler measures). */
   processGroups: number[];
+  /** Set when another replica sharing the database holds it (pool-ledger.ts): this one never releases it. */
+  replica?: string;
+}
+
+/** What another replica holds, as its ledger rows say. */
+export interface ForeignHolding {
+  key: string;
+  replica: string;
+  amount: PoolAmount;
+  holder?: PoolHolder;
+  placement: NodeShare[];
 }
 
 export interface NodeShare {
@@ -88,6 +99,9 @@ export class LocalPool {
   readonly cpuOvercommit: number;
   private nodeList: PoolNode[];
   private readonly held = new Map<string, Held>();
+  /** Other replicas' holdings; a key this replica holds too counts once, as its own. */
+  private foreign = new Map<string, ForeignHolding>();
+  private readonly changeListeners: (() => void)[] = [];
   private readonly lent = new Map<string, PoolAmount>();
   private readonly releaseListeners: (() => void)[] = [];
 
@@ -125,7 +139,7 @@ export class LocalPool {
   /** What every holder but `except` holds. */
   used(except?: string): PoolAmount {
     let sum = ZERO;
-    for (const [k, h] of this.held) if (k !== except) sum = add(sum, h.amount);
+    for (const [k, h] of this.entries()) if (k !== except) sum = add(sum, h.amount);
     return sum;
   }
 
@@ -147,17 +161,42 @@ export class LocalPool {
   /** Records what `key` holds when its owner has already decided it runs (a scheduler's own pass, a restart). */
   set(key: string, amount: PoolAmount, holder?: PoolHolder, replicas = 1): void {
     const before = this.held.get(key)?.amount;
-    if (amount.cpu === 0 && amount.memoryMb === 0) this.held.delete(key);
-    else this.store(key, amount, holder, this.place(key, amount, replicas) ?? this.placeAnyway(key, amount, replicas));
+    if (amount.cpu === 0 && amount.memoryMb === 0) {
+      if (this.held.delete(key)) this.notifyChange();
+    } else this.store(key, amount, holder, this.place(key, amount, replicas) ?? this.placeAnyway(key, amount, replicas));
     if (before && (amount.cpu < before.cpu || amount.memoryMb < before.memoryMb)) this.notifyRelease();
   }
 
   release(key: string): void {
-    if (this.held.delete(key)) this.notifyRelease();
+    if (!this.held.delete(key)) return;
+    this.notifyChange();
+    this.notifyRelease();
   }
 
+  /** Whether this replica holds `key` (another replica's holding does not count). */
   has(key: string): boolean {
     return this.held.has(key);
+  }
+
+  /** Replaces what other replicas hold; what they gave back may admit waiting work. */
+  setForeign(holdings: readonly ForeignHolding[]): void {
+    const before = this.foreign;
+    this.foreign = new Map(holdings.map((h) => [h.key, h]));
+    const gaveBack = [...before.values()].some((b) => {
+      const now = this.foreign.get(b.key)?.amount;
+      return !now || now.cpu < b.amount.cpu || now.memoryMb < b.amount.memoryMb;
+    });
+    if (gaveBack) this.notifyRelease();
+  }
+
+  /** This replica's own holdings (what its ledger writes), without other replicas'. */
+  ownHoldings(): Holding[] {
+    return this.holdings().filter((h) => h.replica === undefined);
+  }
+
+  /** Called after this replica's own holdings changed (reserved, set or released). */
+  onChange(listener: () => void): void {
+    this.changeListeners.push(listener);
   }
 
   /** Notes a process group of `key`'s workload, for the metrics sampler; forgotten with the holding. */
@@ -187,6 +226,9 @@ export class LocalPool {
           placement: h.placement,
           processGroups: [...h.processGroups, ...(h.source?.() ?? [])],
         });
+    for (const [key, f] of this.foreign)
+      if (key !== except && !this.held.has(key))
+        out.push({ key, amount: f.amount, ...(f.holder ? { holder: f.holder } : {}), placement: f.placement, processGroups: [], replica: f.replica });
     return out.sort((a, b) => b.amount.cpu - a.amount.cpu || b.amount.memoryMb - a.amount.memoryMb || a.key.localeCompare(b.key));
   }
 
@@ -218,7 +260,7 @@ export class LocalPool {
   usage(except?: string): NodeUsage[] {
     const out = this.nodeList.map((n) => ({ name: n.name, capacity: n.capacity, used: ZERO, holders: [] as string[] }));
     const byName = new Map(out.map((n) => [n.name, n]));
-    for (const [key, h] of this.held) {
+    for (const [key, h] of this.entries()) {
       if (key === except) continue;
       for (const share of h.placement) {
         const n = byName.get(share.node);
@@ -277,6 +319,16 @@ export class LocalPool {
     for (const l of this.releaseListeners) l();
   }
 
+  private notifyChange(): void {
+    for (const l of this.changeListeners) l();
+  }
+
+  /** Every holding that counts: this replica's, then other replicas' that this one does not hold too. */
+  private *entries(): Generator<[string, { amount: PoolAmount; placement: NodeShare[] }]> {
+    yield* this.held;
+    for (const [key, f] of this.foreign) if (!this.held.has(key)) yield [key, f];
+  }
+
   private store(key: string, amount: PoolAmount, holder: PoolHolder | undefined, placement: NodeShare[]): void {
     const before = this.held.get(key);
     this.held.set(key, {
@@ -286,6 +338,7 @@ export class LocalPool {
       processGroups: before?.processGroups ?? new Set<number>(),
       ...(before?.source ? { source: before.source } : {}),
     });
+    this.notifyChange();
   }
 
   private nodeSchedulable(n: PoolNode): PoolAmount {
