@@ -35,6 +35,9 @@ export interface BatchModel {
   model_version: string;
 }
 
+/** The model a batch service's config names. */
+export const batchModelOf = (c: BatchModel): BatchModel => ({ model_id: c.model_id, model_name: c.model_name, model_version: c.model_version });
+
 const withNewline = (text: string) => (text === '' || text.endsWith('\n') ? text : `${text}\n`);
 
 /** One pod's log as kept and shown: each container's end under its own line; `full_size`: the bytes the cluster gave. */

@@ -10,6 +10,7 @@ import type { Clock } from '#src/core/time.ts';
 import { poolPlacement } from '#src/runtime/kubernetes/pool-placement.ts';
 import { batchInputs, batchPaths, runBatch, type BatchConfig, type BatchCounts } from './batch-service.ts';
 import { LOCAL_CLUSTER_ID } from './flavors.ts';
+import { batchModelOf } from './batch-pod-logs.ts';
 import type { KubeBatch } from './kube-batch.ts';
 import type { LocalPool } from '#src/runtime/local/local-pool.ts';
 import { instanceFactory } from './instances.ts';
@@ -56,10 +57,19 @@ export class BatchRunner {
     this.runs.set(serviceId, { abort, done });
   }
 
-  /** Stops a run (its current files finish first) and waits for it. */
+  /**
+   * Stops a run (its current files finish first) and waits for it. On the kubernetes executor a run that another
+   * replica follows is ended through its Job: its logs are copied and the Job deleted here.
+   */
   async stop(serviceId: string): Promise<void> {
     const r = this.runs.get(serviceId);
-    if (!r) return;
+    if (!r) {
+      if (!this.deps.kube || this.closing) return;
+      const row = await this.deps.store.byId(serviceId);
+      const config = row?.infer_type === 'batch' ? (JSON.parse(row.config) as (StoredConfig & BatchConfig)[])[0] : undefined;
+      if (config) await this.deps.kube.removeRun(serviceId, batchModelOf(config), batchPaths(config).dest);
+      return;
+    }
     r.abort.abort();
     await r.done;
   }
@@ -152,6 +162,11 @@ export class BatchRunner {
       await store.update(serviceId, { status: 'finished', desired: 'stopped', transition_at: now });
     } catch (e) {
       const reason = e instanceof Error ? e.message : String(e);
+      // Stopped or deleted through another replica, which deleted the Job: that operation records the outcome.
+      if (!signal.aborted && this.deps.kube && (await store.byId(serviceId))?.desired !== 'running') {
+        event(serviceId, 'normal', `batch inference stopped: ${reason}`);
+        return;
+      }
       event(serviceId, 'abnormal', `batch inference failed: ${reason}`);
       if (logId) await store.setLogResult(logId, 'FAIL');
       if (!signal.aborted) await store.update(serviceId, { status: 'failed', desired: 'stopped', error_msg: reason, transition_at: clock.now() });

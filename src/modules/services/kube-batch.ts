@@ -3,11 +3,12 @@
 // The server lists the inputs, writes the job file to the run's staging folder and makes the Job with its staging
 // Secret: stage.py downloads the job file, the input files and the model's files, the command runs, and stage.py
 // uploads the results straight to dest_path and the counts to the staging folder, only when the command exited 0. The
-// end comes from the informer watch; the server then reads the counts back. A stop deletes the Job; a server that
+// end comes from the informer watch; the server then reads the counts back. A stop deletes the Job (a stop through
+// a replica that does not follow the run deletes it there, and the run that follows it ends as stopped); a server that
 // stops leaves it, and the service's next run (after the restart) finds the Job by its name and follows it.
 // A pod the scheduler cannot place is said in the events once, and fails the run after a bounded wait (the run holds
-// its pool's share meanwhile). Before the Job goes (the run ended, failed or was stopped), its pods' logs are copied
-// into the database (batch-pod-logs.ts).
+// its pool's share meanwhile). Before the Job goes (the run ended, failed or was stopped, or the Job was found an
+// orphan while its service remains), its pods' logs are copied into the database (batch-pod-logs.ts).
 import { posix } from 'node:path';
 import type { V1Container, V1Pod } from '@kubernetes/client-node';
 import { parseSourceLocation, type DeployableModel } from '#src/modules/models/index.ts';
@@ -259,7 +260,8 @@ export class KubeBatch {
     }
     const { shards } = staged;
     const { ended, ranOnce } = this.jobs.wait(id, { pods: shards, onRunning: () => j.running() });
-    const onAbort = (): void => void this.aborted(j);
+    // A stop ends the wait at once; the Job is removed below, once what was under way (its creation) is done.
+    const onAbort = (): void => void this.jobs.settle(id, new Error('stopped'));
     j.signal.addEventListener('abort', onAbort, { once: true });
     if (j.signal.aborted) onAbort();
     try {
@@ -286,6 +288,7 @@ export class KubeBatch {
         this.planOf(j, staged, server.modelFolder),
         credential,
       );
+      if (j.signal.aborted) throw new Error('stopped');
       const made = await this.kube.client.apply({ ...objects, secret });
       if (made === 'created')
         j.event(
@@ -302,8 +305,12 @@ export class KubeBatch {
       await ranOnce();
     } catch (e) {
       this.jobs.settle(id, e instanceof Error ? e : new Error(String(e)));
-      if (j.signal.aborted) return undefined;
-      await this.keepLogs(j);
+      if (j.signal.aborted) {
+        await this.stopped(j);
+        return undefined;
+      }
+      // A Job deleted by someone else (a stop through another replica, an orphan pass) had its logs copied by them.
+      if (await this.kube.client.jobExists(id).catch(() => true)) await this.keepLogs(j);
       await this.kube.client.remove(id).catch(() => false);
       await this.objects.deletePrefix(at.bucket, at.key).catch(() => 0);
       throw e;
@@ -319,9 +326,35 @@ export class KubeBatch {
     return texts;
   }
 
-  /** Deletes the Jobs of batch runs no longer under way (their service gone, stopped or ended); returns their ids. */
-  async removeOrphans(isActive: (serviceId: string) => Promise<boolean>, type: ModelJob['type'] = 'batch'): Promise<string[]> {
-    return this.kube.client.removeOrphans(type, async (id) => this.jobs.has(id) || (await isActive(id)));
+  /**
+   * Deletes the Jobs of batch runs no longer under way (their service gone, stopped or ended); returns their ids. The
+   * pods' logs of a run whose service still answers (`modelOf` gives its model) are copied first.
+   */
+  async removeOrphans(
+    isActive: (serviceId: string) => Promise<boolean>,
+    type: ModelJob['type'] = 'batch',
+    modelOf?: (serviceId: string) => Promise<BatchModel | undefined>,
+  ): Promise<string[]> {
+    return this.kube.client.removeOrphans(type, async (id) => {
+      if (this.jobs.has(id) || (await isActive(id))) return true;
+      // decided an orphan: its logs are copied before the removal that follows
+      const model = await modelOf?.(id);
+      if (model) await this.keepPodLogs(id, model);
+      return false;
+    });
+  }
+
+  /**
+   * Ends a batch service's run that another replica follows (a stop or delete through this one): its pods' logs are
+   * copied, then its Job and staging folder go; the other replica's run then sees its Job deleted. Nothing when no Job
+   * of the service exists.
+   */
+  async removeRun(serviceId: string, model: BatchModel, dest: ObjectPath): Promise<void> {
+    if (!(await this.kube.client.jobExists(serviceId))) return;
+    await this.keepPodLogs(serviceId, model);
+    await this.kube.client.remove(serviceId);
+    const at = batchStagingFolder(serviceId, dest);
+    await this.objects.deletePrefix(at.bucket, at.key).catch(() => 0);
   }
 
   /**
@@ -421,9 +454,8 @@ export class KubeBatch {
     };
   }
 
-  /** A stop deletes the Job at once; a server that stops leaves it to be adopted. */
-  private async aborted(j: ModelJob): Promise<void> {
-    this.jobs.settle(j.id, new Error('stopped'));
+  /** A stop copies the pods' logs and deletes the Job before the run ends; a server that stops leaves it to be adopted. */
+  private async stopped(j: ModelJob): Promise<void> {
     if (await Promise.resolve(j.detached()).catch(() => true)) return;
     await this.keepLogs(j);
     await this.kube.client.remove(j.id).catch((err: unknown) => this.log.error({ err, job: j.id }, "removing a model run's Job failed"));
@@ -433,6 +465,17 @@ export class KubeBatch {
   /** Copies the run's pod logs (where they are kept); a failure to is logged, never the run's. */
   private async keepLogs(j: ModelJob): Promise<void> {
     await j.keepLogs?.(this.jobs.podsOf(j.id)).catch((err: unknown) => this.log.warn({ err, job: j.id }, "keeping a batch run's pod logs failed"));
+  }
+
+  /** Copies the pod logs of a batch run this replica does not follow, from the watch's cache (started if need be). */
+  private async keepPodLogs(serviceId: string, model: BatchModel): Promise<void> {
+    const podLogs = this.kube.podLogs;
+    if (!podLogs) return;
+    await this.jobs.start();
+    const pods = this.jobs.podsOf(serviceId);
+    // no pods left to read: what an earlier copy kept stays
+    if (pods.length === 0) return;
+    await podLogs.keep(serviceId, model, pods).catch((err: unknown) => this.log.warn({ err, job: serviceId }, "keeping a batch run's pod logs failed"));
   }
 
   /** `said`: the waits already said in the events (pod and reason), each with when it was first seen. */

@@ -8,7 +8,7 @@ import type { Logger } from '#src/runtime/logger.ts';
 import { InferenceGateway } from './inference-gateway.ts';
 import { ServiceFlavors } from './flavors.ts';
 import { ClusterServiceUsage } from './cluster-usage.ts';
-import { BatchPodLogs } from './batch-pod-logs.ts';
+import { batchModelOf, BatchPodLogs } from './batch-pod-logs.ts';
 import { KubeBatch } from './kube-batch.ts';
 import { KubeServiceRunner } from './kube-services.ts';
 import { useClusterNodes } from './kube-flavors.ts';
@@ -19,6 +19,7 @@ import type { ServiceClusterListener } from './service-cluster.ts';
 import { ServiceManager } from './service-manager.ts';
 import { ServiceReader } from './service-reader.ts';
 import { ServiceStore } from './store.ts';
+import type { StoredConfig } from './views.ts';
 
 /** Which models services use: the wiring gives it to the models family, which is built first. */
 export { modelUsage } from './model-usage.ts';
@@ -130,11 +131,20 @@ export function servicesModule(deps: ServicesDeps): FamilyModule & { flavors: Se
   };
 }
 
-/** The Job of a batch run no longer under way (its service deleted, stopped or ended while no server followed it) goes. */
+/**
+ * The Job of a batch run no longer under way (its service deleted, stopped or ended while no server followed it) goes;
+ * its pods' logs are copied first when the service remains.
+ */
 async function removeBatchOrphans(kube: KubeBatch, store: ServiceStore, log: Logger): Promise<void> {
-  const removed = await kube.removeOrphans(async (id) => {
+  const isActive = async (id: string) => {
     const row = await store.byId(id);
     return row !== undefined && row.infer_type === 'batch' && row.desired === 'running' && (row.status === 'running' || row.status === 'deploying');
-  });
+  };
+  const modelOf = async (id: string) => {
+    const row = await store.byId(id);
+    const config = row?.infer_type === 'batch' ? (JSON.parse(row.config) as StoredConfig[])[0] : undefined;
+    return config && batchModelOf(config);
+  };
+  const removed = await kube.removeOrphans(isActive, 'batch', modelOf);
   if (removed.length > 0) log.info({ services: removed }, 'removed the Kubernetes Jobs of batch runs no longer under way');
 }

@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import type { Principal } from '#src/auth/principal.ts';
 import type { Clock } from '#src/core/time.ts';
-import type { BatchModel } from './batch-pod-logs.ts';
+import { batchModelOf, type BatchModel } from './batch-pod-logs.ts';
 import { flavorAmount } from './flavors.ts';
 import type { InstanceLog, InstanceLogsQuery, InstanceLogsResponse } from './instance-log-schemas.ts';
 import { readInstanceLogs } from './instance-logs.ts';
@@ -92,7 +92,7 @@ export class ServiceReader {
     const { total, instances } = cluster
       ? await cluster.instanceLogs(row, q)
       : batch && config
-        ? await batch(row.id, { model_id: config.model_id, model_name: config.model_name, model_version: config.model_version }, q)
+        ? await batch(row.id, batchModelOf(config), q)
         : await readInstanceLogs(join(this.dataDir, 'services', row.id), q, this.manager.host.servingIds(row.id));
     return { service_id: row.id, service_name: row.service_name, total_count: total, count: instances.length, instances };
   }

@@ -2,16 +2,18 @@
 // Job of one pod per instance), replica B only answers the API. While the pods run, B's ShowServiceInstanceLogs reads
 // their containers' logs live from the cluster (a stand-in kubelet serves them); when the run has finished and its Job
 // is gone, B answers from what A copied into the database, also after A is closed and the kubelet forgot the logs.
-// The filters, the per-pod cap, another project's 404 and the removal with the service are checked. A pod the
-// scheduler cannot place is said in the events and fails the run after --kube-schedule-timeout (3 s here), its Job
-// deleted and its share of the cluster given back.
+// The filters, the per-pod cap, another project's 404 and the removal with the service are checked. A stop, through
+// the replica that runs the batch or through the other one, copies the pods' logs before their Job goes; so does the
+// removal of an orphan Job whose service remains (none is kept for a deleted service). A pod the scheduler cannot
+// place is said in the events and fails the run after --kube-schedule-timeout (3 s here), its Job deleted and its
+// share of the cluster given back.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { CoreV1Api, V1Pod } from '@kubernetes/client-node';
 import type { AtelierClient } from '#src/client/index.ts';
 import { batchCountsFile, BATCH_RESULTS_DIR, type StagedCounts } from '#src/modules/services/batch-staged.ts';
 import { MODEL_CONTAINER } from '#src/runtime/kubernetes/service-manifest.ts';
-import { TASK_CONTAINER } from '#src/runtime/kubernetes/task-manifest.ts';
+import { TASK_CONTAINER, taskObjectName } from '#src/runtime/kubernetes/task-manifest.ts';
 import { COMPLETION_INDEX_ANNOTATION } from '#src/runtime/kubernetes/training-job-manifest.ts';
 import { STAGING_INIT_CONTAINER } from '#src/runtime/kubernetes/training-job-staging.ts';
 import { apiFailure, type TestApp } from '../../helpers/app.ts';
@@ -74,7 +76,7 @@ describe("a kube batch service's instance logs through any replica, and a pod no
     until(
       `batch ${id} ${status}`,
       async () => {
-        const s = await viaA.services.show(id);
+        const s = await viaB.services.show(id);
         if (s.status === 'failed' && status !== 'failed') throw new Error(`batch failed: ${s.error_msg}`);
         return s.status === status ? s : undefined;
       },
@@ -89,6 +91,16 @@ describe("a kube batch service's instance logs through any replica, and a pod no
     req_uri: '/',
     mapping_type: 'file' as const,
   });
+  const keptRows = async (id: string) =>
+    Number(
+      (
+        await b.atelier.context.database.db
+          .selectFrom('batch_instance_logs')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .where('service_id', '=', id)
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
   const allocatable = async () => {
     const cluster = (await viaA.services.clusters()).clusters[0]!;
     return [cluster.allocatable_cpu_cores, cluster.allocatable_memory];
@@ -101,6 +113,45 @@ describe("a kube batch service's instance logs through any replica, and a pod no
     [TASK_CONTAINER]: `batch shard ${shard}: 1 file(s), 1 succeeded\n`,
     [MODEL_CONTAINER]: shard === 1 ? `${longLines.join('\n')}\n` : `model server ${shard} listening\npredicted one.json\n`,
   });
+
+  /** A batch of one pod per instance made through `via` (whose replica runs it), each pod logging logsOf(shard), running. */
+  const runningBatch = async (via: AtelierClient, name: string, instances: number) => {
+    const { service_id: id } = await via.services.create({ service_name: name, infer_type: 'batch', config: [config(name, instances)] });
+    const pods = await until('a pod per instance', async () => {
+      const found = await podsOf(id);
+      return found.length === instances ? found.sort((x, y) => shardOf(x) - shardOf(y)) : undefined;
+    });
+    const names = pods.map((p) => p.metadata!.name!);
+    for (const [shard, name] of names.entries()) {
+      for (const [container, text] of Object.entries(logsOf(shard))) kubelet.logs.set(`${NS}/${name}/${container}`, text);
+      await settlePod(core, NS, name, { kind: 'running' });
+    }
+    await statusOf(id, 'running');
+    return { id, names };
+  };
+  /** What an instance of shard 0 shows: each container's log under its own line. */
+  const shardZeroLog = () =>
+    (
+      [
+        [STAGING_INIT_CONTAINER, 'downloading the inputs and the model'],
+        [TASK_CONTAINER, 'the batch command'],
+        [MODEL_CONTAINER, 'the model server'],
+      ] as const
+    )
+      .map(([c, what]) => `[ModelArts Service Log] ==== ${c} (${what}) ====\n${logsOf(0)[c]}`)
+      .join('');
+  /** Once the pods are gone and the kubelet has nothing left to give: what B answers, by pod. */
+  const keptLogs = async (id: string) => {
+    // Running pods of a deleted Job wait for their kubelet to confirm the end: the stand-in does it.
+    const ending = await until('the pods to be deleted', async () => {
+      const pods = await podsOf(id);
+      return pods.every((p) => p.metadata?.deletionTimestamp) ? pods : undefined;
+    });
+    for (const p of ending) await core.deleteNamespacedPod({ name: p.metadata!.name!, namespace: NS, gracePeriodSeconds: 0 }).catch(() => undefined);
+    await until('the pods to go', async () => ((await podsOf(id)).length === 0 ? true : undefined));
+    kubelet.logs.clear();
+    return (await viaB.services.instanceLogs(id, { lines: 2000 })).instances.map((i) => [i.instance_id, i.content]);
+  };
 
   it('a pod no node takes is said in the events and fails the run after the schedule timeout, its share given back', async () => {
     const free = await allocatable();
@@ -127,6 +178,31 @@ describe("a kube batch service's instance logs through any replica, and a pod no
     assert.equal(events.filter((e) => e.event_info.endsWith(waiting)).length, 1, 'said once');
     await gone(id);
     assert.deepEqual(await allocatable(), free, 'its share given back');
+  });
+
+  it('a stop through the replica that runs the batch copies the logs before the Job goes, and the stop waits for both', async () => {
+    const { id, names } = await runningBatch(viaA, 'kbatch-stop-a', 1);
+    await viaA.services.update(id, { status: 'stopped' });
+    // the stop answered once the logs were copied and the Job deleted
+    assert.equal(await keptRows(id), 1);
+    assert.deepEqual(await jobsOf(id), []);
+    assert.deepEqual(await keptLogs(id), [[names[0], shardZeroLog()]]);
+    assert.equal((await statusOf(id, 'stopped')).error_msg ?? '', '');
+  });
+
+  it('a stop through the other replica ends the run: the logs are copied, the Job goes, the service stays stopped', async () => {
+    const { id, names } = await runningBatch(viaA, 'kbatch-stop-b', 1);
+    await viaB.services.update(id, { status: 'stopped' });
+    assert.equal(await keptRows(id), 1);
+    assert.deepEqual(await jobsOf(id), []);
+    // A's run sees its Job deleted and ends as stopped, not failed
+    const said = `batch inference stopped: the batch Job ${taskObjectName(id)} was deleted from the cluster`;
+    await until('A to see the stop', async () => ((await viaB.services.events(id)).events.some((e) => e.event_info === said) ? true : undefined));
+    const events = (await viaB.services.events(id)).events;
+    assert.ok(!events.some((e) => e.event_info.startsWith('batch inference failed')), JSON.stringify(events));
+    const stopped = await viaB.services.show(id);
+    assert.deepEqual([stopped.status, stopped.error_msg ?? ''], ['stopped', '']);
+    assert.deepEqual(await keptLogs(id), [[names[0], shardZeroLog()]]);
   });
 
   it('B reads the running pods’ logs live, then what A kept after the run, also with A closed; filters, 404 and delete', async () => {
@@ -197,18 +273,26 @@ describe("a kube batch service's instance logs through any replica, and a pod no
     await assert.rejects(other.services.instanceLogs(id), apiFailure(404, 'ModelArts.3502'));
 
     // The kept logs go with the service.
-    const keptRows = async () =>
-      Number(
-        (
-          await b.atelier.context.database.db
-            .selectFrom('batch_instance_logs')
-            .select((eb) => eb.fn.countAll().as('n'))
-            .where('service_id', '=', id)
-            .executeTakeFirstOrThrow()
-        ).n,
-      );
-    assert.equal(await keptRows(), 2);
+    assert.equal(await keptRows(id), 2);
     await viaB.services.delete(id);
-    assert.equal(await keptRows(), 0);
+    assert.equal(await keptRows(id), 0);
+  });
+
+  it("an orphan Job's logs are copied before it goes when its service remains, none for a deleted service", async () => {
+    const c = await startSecondReplica(b, 'batch-logs-c-');
+    const ended = await runningBatch(c.client, 'kbatch-orphan-ended', 1);
+    const deleted = await runningBatch(c.client, 'kbatch-orphan-deleted', 1);
+    // C stops with the runs under way: their Jobs stay for the next server
+    await c.close();
+    assert.equal((await jobsOf(ended.id)).length, 1);
+    // meanwhile one service ended and the other was deleted, with no server following their Jobs
+    const db = b.atelier.context.database.db;
+    await db.updateTable('services').set({ status: 'stopped', desired: 'stopped' }).where('id', '=', ended.id).execute();
+    await db.deleteFrom('services').where('id', '=', deleted.id).execute();
+    // B's reconciler pass removes both as orphans
+    await b.atelier.recover();
+    assert.deepEqual([await jobsOf(ended.id), await jobsOf(deleted.id)], [[], []]);
+    assert.deepEqual(await keptLogs(ended.id), [[ended.names[0], shardZeroLog()]]);
+    assert.equal(await keptRows(deleted.id), 0);
   });
 });
