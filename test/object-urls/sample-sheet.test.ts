@@ -116,6 +116,18 @@ describe('thumbnail sheets (GetSampleSheet)', () => {
     near(await tileColour(after.data!, 1, 10), GREEN, 'the others as they were');
   });
 
+  test('small sources of one size, made together, each show in their own tile', async () => {
+    const colours: Rgb[] = [RED, GREEN, BLUE, YELLOW, [250, 250, 250], [5, 5, 5]];
+    // 40x40 sources for 24x16 tiles: less than twice the tile, so they are decoded in one pipeline.
+    const files = Object.fromEntries(colours.map((c, i) => [`small-${i}.jpg`, solid(c, 40, 40)]));
+    const small = await createDataset(t, { files: Object.fromEntries(await Promise.all(Object.entries(files).map(async ([k, v]) => [k, await v] as const))) });
+    const list = (await t.client.samples.list(small.id, { limit: 100 })).samples;
+    const byName = new Map(list.map((s) => [s.sample_name!, s.sample_id!]));
+    const sheet = await t.client.samples.sheet(small.id, { sample_ids: colours.map((_, i) => byName.get(`small-${i}.jpg`)!).join(','), ...TILE });
+    assert.deepEqual(sheet.missing, []);
+    for (const [i, c] of colours.entries()) near(await tileColour(sheet.data!, i, 10), c, `tile ${i}`);
+  });
+
   test('a sheet whose client goes away makes no more previews than it had started', async () => {
     // Sources that take a while to resize (a few ms each), so the sheet is far from done when its client leaves.
     const photo = await sharp({

@@ -8,8 +8,8 @@ import type { Clock } from '#src/core/time.ts';
 import { ObjectChangedError, ObjectNotFoundError, type ByteRange, type ObjectInfo, type ObjectStore } from '#src/storage/object-store.ts';
 import { checkObjectKey, parseObsPath, type ObjectPath } from '#src/storage/obs-path.ts';
 import { objectUrlErrors } from './errors.ts';
-import { parseImageProcess } from './image-process.ts';
-import { SheetMaker, type Sheet, type TileSize } from './sheets.ts';
+import { parseImageProcess, type Resize } from './image-process.ts';
+import { SheetMaker, type Sheet, type SheetPreview, type TileSize } from './sheets.ts';
 import type { ThumbnailCache } from './thumbnails.ts';
 import { expiryOf, type UrlSigner } from './url-signer.ts';
 
@@ -58,7 +58,7 @@ export class ObjectUrls {
     private readonly store: ObjectStore,
     private readonly thumbnails: ThumbnailCache,
   ) {
-    this.sheets = new SheetMaker(store, (bucket, info, resize, signal) => this.newest(bucket, info, (v) => this.thumbnails.tile(bucket, v, resize, signal)));
+    this.sheets = new SheetMaker(store, (items, resize, signal) => this.previews(items, resize, signal));
   }
 
   /**
@@ -94,10 +94,31 @@ export class ObjectUrls {
       return { thumb: await take(info), shown: info };
     } catch (e) {
       if (!(e instanceof ObjectChangedError)) throw e;
-      const now = await this.store.head(bucket, info.key);
-      if (!now) throw new ObjectNotFoundError(bucket, info.key);
-      return { thumb: await take(now), shown: now };
+      return this.ofNewVersion(bucket, info.key, take);
     }
+  }
+
+  private async ofNewVersion<T>(bucket: string, key: string, take: (version: ObjectInfo) => Promise<T>): Promise<{ thumb: T; shown: ObjectInfo }> {
+    const now = await this.store.head(bucket, key);
+    if (!now) throw new ObjectNotFoundError(bucket, key);
+    return { thumb: await take(now), shown: now };
+  }
+
+  /** A sheet's previews, made together where the cache can (as `newest` each: one replaced since its head shows its new version). */
+  private async previews(
+    items: ReadonlyArray<{ bucket: string; info: ObjectInfo }>,
+    resize: Resize,
+    signal?: AbortSignal,
+  ): Promise<Array<PromiseSettledResult<SheetPreview>>> {
+    const got = await this.thumbnails.tiles(items, resize, signal);
+    return Promise.allSettled(
+      got.map((g, i) => {
+        const { bucket, info } = items[i]!;
+        if (g.status === 'fulfilled') return Promise.resolve({ thumb: g.value, shown: info });
+        if (!(g.reason instanceof ObjectChangedError)) return Promise.reject(g.reason as Error);
+        return this.ofNewVersion(bucket, info.key, (v) => this.thumbnails.tile(bucket, v, resize, signal));
+      }),
+    );
   }
 
   /** Answers a request for a URL: the object (or its resized image) when the signature names it and has not expired. */

@@ -31,8 +31,18 @@ export interface Sheet {
   data?: Buffer;
 }
 
-/** What the sheets need of ObjectUrls: the preview of an object version (of the newer one when it was replaced). */
-export type PreviewOf = (bucket: string, info: ObjectInfo, resize: Resize, signal?: AbortSignal) => Promise<{ thumb: PreviewTile; shown: ObjectInfo }>;
+/** A tile's preview, and the object version it shows. */
+export interface SheetPreview {
+  thumb: PreviewTile;
+  shown: ObjectInfo;
+}
+
+/** What the sheets need of ObjectUrls: the previews of object versions (of the newer one when one was replaced), each settled on its own. */
+export type PreviewsOf = (
+  items: ReadonlyArray<{ bucket: string; info: ObjectInfo }>,
+  resize: Resize,
+  signal?: AbortSignal,
+) => Promise<Array<PromiseSettledResult<SheetPreview>>>;
 
 const versionOf = (p: ObjectPath, info: ObjectInfo): string => [p.bucket, p.key, info.etag, info.size, info.lastModified.getTime()].join('\n');
 
@@ -45,7 +55,7 @@ function etagOf(tile: TileSize, resize: Resize, versions: Array<string | undefin
 export class SheetMaker {
   constructor(
     private readonly store: ObjectStore,
-    private readonly previewOf: PreviewOf,
+    private readonly previewsOf: PreviewsOf,
   ) {}
 
   /**
@@ -63,11 +73,16 @@ export class SheetMaker {
     const columns = SHEET_COLUMNS;
     if (ifNoneMatch === seen) return { etag: seen, columns, missing: [] };
 
+    const asked = heads.flatMap((info, i) => (info ? [{ at: i, bucket: tiles[i]!.bucket, info }] : []));
+    const previews = await this.previewsOf(asked, resize, signal);
+    const previewAt = new Map(asked.map((a, k) => [a.at, previews[k]!]));
     const made = await Promise.all(
       heads.map(async (info, i) => {
-        if (!info) return undefined;
+        const preview = previewAt.get(i);
+        // Not an image, gone since its head, unreadable: the cell shows its single preview URL instead.
+        if (!info || preview?.status !== 'fulfilled') return undefined;
         try {
-          const { thumb, shown } = await this.previewOf(tiles[i]!.bucket, info, resize, signal);
+          const { thumb, shown } = preview.value;
           const version = versionOf(tiles[i]!, shown);
           // A preview just made has the tile's size already (m_fill).
           if ('pixels' in thumb && thumb.pixels.width === tile.width && thumb.pixels.height === tile.height) return { pixels: thumb.pixels.data, version };
@@ -85,7 +100,7 @@ export class SheetMaker {
             .toBuffer();
           return { pixels, version };
         } catch {
-          // Not an image, gone since its head, unreadable: the cell shows its single preview URL instead.
+          // A cached preview that would not decode: left blank as well.
           return undefined;
         }
       }),

@@ -20,6 +20,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { Gate, QuietQueue, type Later } from './cpu-turns.ts';
 import { objectUrlErrors } from './errors.ts';
+import { joinedResize, joinKey, MAX_JOINED } from './joined-resize.ts';
 import type { ObjectInfo, ObjectStore } from '#src/storage/object-store.ts';
 import type { Resize } from './image-process.ts';
 import { resizeKey } from './image-process.ts';
@@ -63,6 +64,20 @@ interface Making {
 const MAX_DEFERRED_BYTES = 32 * 1024 * 1024;
 /** Deferred entry encodes start once no resize has started for this long (a view's sheets, and the browser drawing them, come first). */
 const QUIET_MS = 300;
+
+/** Sources up to this size are read in a sheet's batch (a larger one is no small image a join would take). */
+const JOIN_SOURCE_BYTES = 512 * 1024;
+
+/** A making in a sheet's batch, settled by makeTogether. */
+interface Batched {
+  bucket: string;
+  info: ObjectInfo;
+  name: string;
+  file: string;
+  job: Promise<Making>;
+  resolve: (m: Making | Promise<Making>) => void;
+  reject: (e: unknown) => void;
+}
 
 /** A making not started because every request that waited for it was aborted. */
 export class PreviewUnwanted extends Error {}
@@ -146,10 +161,7 @@ export class ThumbnailCache {
     forSheet: boolean,
     signal?: AbortSignal,
   ): Promise<{ cached: Thumbnail } | { making: Making }> {
-    const name = createHash('sha256')
-      .update([bucket, info.key, info.etag, info.size, info.lastModified.getTime(), resizeKey(resize)].join('\n'))
-      .digest('hex');
-    const file = join(this.dir, name);
+    const { name, file } = this.entryOf(bucket, info, resize);
     const inFlight = this.making.get(name);
     if (inFlight) {
       this.join(name, signal);
@@ -160,22 +172,150 @@ export class ThumbnailCache {
     let job = this.making.get(name);
     if (job) this.join(name, signal);
     else {
-      this.wanted.set(name, signal ? [signal] : null);
       job = this.jobs.run(() => {
-        const wanted = this.wanted.get(name);
-        this.wanted.delete(name);
-        if (wanted?.every((s) => s.aborted)) throw new PreviewUnwanted(`/${bucket}/${info.key}: every request for this preview is gone`);
+        this.stillWanted(name, bucket, info);
         return this.make(bucket, info, resize, file, forSheet);
       });
-      this.making.set(name, job);
-      // Shared until the entry is written (or failed), so no request meanwhile makes it again.
-      void job
-        .then((m) => m.thumb)
-        .catch(() => undefined)
-        .finally(() => this.making.delete(name))
-        .catch(() => undefined);
+      this.register(name, job, signal);
     }
     return { making: await job };
+  }
+
+  /**
+   * The previews of several objects for one sheet, as `tile` gives each (each settles on its own).
+   * Small sources not in the cache are read in one turn and those of one size made together
+   * (joined-resize.ts); the others are made as `tile` makes them.
+   */
+  async tiles(
+    items: ReadonlyArray<{ bucket: string; info: ObjectInfo }>,
+    resize: Resize,
+    signal?: AbortSignal,
+  ): Promise<Array<PromiseSettledResult<PreviewTile>>> {
+    const batch: Batched[] = [];
+    const found = await Promise.allSettled(
+      items.map(async ({ bucket, info }): Promise<{ cached: Thumbnail } | { making: Promise<Making> }> => {
+        const { name, file } = this.entryOf(bucket, info, resize);
+        const inFlight = this.making.get(name);
+        if (inFlight) {
+          this.join(name, signal);
+          return { making: inFlight };
+        }
+        const cached = await this.read(file);
+        if (cached) return { cached };
+        const again = this.making.get(name);
+        if (again) {
+          this.join(name, signal);
+          return { making: again };
+        }
+        if (
+          process.env.GRID_OLD === '1' ||
+          resize.mode !== 'fill' ||
+          resize.width === undefined ||
+          resize.height === undefined ||
+          info.size > JOIN_SOURCE_BYTES
+        ) {
+          const job = this.jobs.run(() => {
+            this.stillWanted(name, bucket, info);
+            return this.make(bucket, info, resize, file, true);
+          });
+          this.register(name, job, signal);
+          return { making: job };
+        }
+        const item = { bucket, info, name, file } as Batched;
+        item.job = new Promise<Making>((resolve, reject) => Object.assign(item, { resolve, reject }));
+        this.register(name, item.job, signal);
+        batch.push(item);
+        return { making: item.job };
+      }),
+    );
+    if (batch.length > 0) {
+      const tile = { width: resize.width!, height: resize.height! };
+      void this.jobs.run(() => this.makeTogether(batch, resize, tile)).catch((e: unknown) => batch.forEach((b) => b.reject(e)));
+    }
+    return Promise.allSettled(
+      found.map(async (f) => {
+        if (f.status === 'rejected') throw f.reason;
+        if ('cached' in f.value) return { thumb: f.value.cached };
+        const m = await f.value.making;
+        return m.pixels ? { pixels: m.pixels } : { thumb: await m.thumb };
+      }),
+    );
+  }
+
+  /** Makes a batch of `tiles`: sources read, those of one size resized together, the rest one by one. */
+  private async makeTogether(batch: Batched[], resize: Resize, tile: { width: number; height: number }): Promise<void> {
+    const read: Array<Batched & { source: Buffer }> = [];
+    for (const b of batch) {
+      try {
+        this.stillWanted(b.name, b.bucket, b.info);
+        // The version head answered (ObjectChangedError when it was replaced since).
+        read.push({ ...b, source: await this.store.readBuffer(b.bucket, b.info.key, MAX_SOURCE_BYTES, b.info) });
+      } catch (e) {
+        b.reject(e);
+      }
+    }
+    const keys = await Promise.all(read.map((r) => joinKey(r.source, tile, MAX_SOURCE_PIXELS).catch(() => undefined)));
+    const groups = new Map<string, Array<Batched & { source: Buffer }>>();
+    const alone: Array<Batched & { source: Buffer }> = [];
+    read.forEach((r, i) => {
+      const key = keys[i];
+      if (key === undefined) alone.push(r);
+      else groups.set(key, [...(groups.get(key) ?? []), r]);
+    });
+    const runs: Array<Promise<unknown>> = [];
+    for (const [key, members] of groups) {
+      const [width, height] = key.split('x').map(Number) as [number, number];
+      for (let at = 0; at < members.length; at += MAX_JOINED) {
+        const part = members.slice(at, at + MAX_JOINED);
+        if (part.length < 2) {
+          alone.push(...part);
+          continue;
+        }
+        const made = this.cpu.run(() => {
+          this.later.busy();
+          return joinedResize(
+            part.map((p) => p.source),
+            width,
+            height,
+            tile,
+          );
+        });
+        runs.push(
+          made.then(
+            (pixels) => part.forEach((p, k) => p.resolve(this.settle(p.file, { pixels: pixels[k]! }, true))),
+            // One source the join refuses (a damaged JPEG): each made alone, so only that one fails.
+            () => Promise.all(part.map((p) => this.fromSource(p.bucket, p.info, resize, p.file, true, p.source).then(p.resolve, p.reject))),
+          ),
+        );
+      }
+    }
+    for (const p of alone) runs.push(this.fromSource(p.bucket, p.info, resize, p.file, true, p.source).then(p.resolve, p.reject));
+    await Promise.all(runs);
+  }
+
+  private entryOf(bucket: string, info: ObjectInfo, resize: Resize): { name: string; file: string } {
+    const name = createHash('sha256')
+      .update([bucket, info.key, info.etag, info.size, info.lastModified.getTime(), resizeKey(resize)].join('\n'))
+      .digest('hex');
+    return { name, file: join(this.dir, name) };
+  }
+
+  /** A making shared until its entry is written (or failed), so no request meanwhile makes it again. */
+  private register(name: string, job: Promise<Making>, signal: AbortSignal | undefined): void {
+    this.wanted.set(name, signal ? [signal] : null);
+    this.making.set(name, job);
+    void job
+      .then((m) => m.thumb)
+      .catch(() => undefined)
+      .finally(() => this.making.delete(name))
+      .catch(() => undefined);
+  }
+
+  /** At a making's start: PreviewUnwanted when every request that waited for it is gone. */
+  private stillWanted(name: string, bucket: string, info: ObjectInfo): void {
+    const wanted = this.wanted.get(name);
+    this.wanted.delete(name);
+    if (wanted?.every((s) => s.aborted)) throw new PreviewUnwanted(`/${bucket}/${info.key}: every request for this preview is gone`);
   }
 
   /** Adds a request to those waiting for a making not started yet (one without a signal waits whatever happens). */
@@ -202,6 +342,10 @@ export class ThumbnailCache {
     if (info.size > MAX_SOURCE_BYTES) throw objectUrlErrors.unreadableSample(`/${bucket}/${info.key}: ${info.size} bytes is too large to make a preview of`);
     // The version head answered, read without heading it again (ObjectChangedError when it was replaced since).
     const source = await this.store.readBuffer(bucket, info.key, MAX_SOURCE_BYTES, info);
+    return this.fromSource(bucket, info, resize, file, forSheet, source);
+  }
+
+  private async fromSource(bucket: string, info: ObjectInfo, resize: Resize, file: string, forSheet: boolean, source: Buffer): Promise<Making> {
     let made: Awaited<ReturnType<typeof resized>>;
     try {
       made = await this.cpu.run(() => {
@@ -211,6 +355,11 @@ export class ThumbnailCache {
     } catch (e) {
       throw objectUrlErrors.unreadableSample(`/${bucket}/${info.key} is not an image a preview can be made of: ${e instanceof Error ? e.message : String(e)}`);
     }
+    return this.settle(file, made, forSheet);
+  }
+
+  /** A made preview's entry: written now, or (for a sheet's pixels) encoded once the CPU is quiet. */
+  private async settle(file: string, made: Awaited<ReturnType<typeof resized>>, forSheet: boolean): Promise<Making> {
     // A failed write only means the next request makes it again.
     if ('thumb' in made) {
       await this.keep(file, made.thumb.data).catch(() => undefined);
