@@ -106,8 +106,9 @@ describe('pool holdings shared by replicas', () => {
       await b.ledger.refresh();
       assert.deepEqual(b.pool.holdings(), []);
       assert.equal(b.pool.reserve('svc-2', { cpu: 1, memoryMb: 128 }), true);
+      b.pool.release('svc-2');
     } finally {
-      await b.ledger.stop();
+      await b.ledger.stop(); // writes what it holds last: nothing
     }
   });
 

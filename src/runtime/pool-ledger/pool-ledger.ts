@@ -77,6 +77,8 @@ export class PoolLedger {
     clearInterval(this.timer);
     clearTimeout(this.writeSoon);
     await this.passes.settled();
+    // What was given back just before (within the write's debounce) must not count on the others.
+    await this.write(this.o.pools()).catch((err: unknown) => this.o.log.warn({ err }, 'writing the last pool holdings failed'));
   }
 
   private async sync(): Promise<void> {
