@@ -173,7 +173,7 @@ export class KubeNotebookEngine extends NotebookEngine {
     await this.check(id);
   }
 
-  /** The start failed: the StatefulSet goes to 0 (the claim stays), the share is given back, the reason recorded. */
+  /** The start or the pod failed: the StatefulSet goes to 0 (the claim stays), the share is given back, the reason recorded. */
   private async fail(id: string, first: boolean, reason: string, from: NotebookStatus[] = ['INIT', 'CREATING', 'STARTING']): Promise<void> {
     this.followed.delete(id);
     this.failures.delete(id);
@@ -182,7 +182,10 @@ export class KubeNotebookEngine extends NotebookEngine {
     const status: NotebookStatus = from.includes('RUNNING') ? 'ERROR' : first ? 'CREATE_FAILED' : 'START_FAILED';
     const patch = { status, fail_reason: reason.slice(0, 1000), port: null, update_at: this.clock.now() };
     const failedProgress = status === 'ERROR' ? {} : { action_progress: JSON.stringify(progress(id, 3, true)) };
-    if (await this.store.update(id, { ...patch, ...failedProgress }, from)) await this.event(id, status, reason);
+    if (!(await this.store.update(id, { ...patch, ...failedProgress }, from))) return;
+    await this.event(id, status, reason);
+    // the mounts end with the pod, as at a stop (their sidecar copies back as the pod goes), without holding up the status
+    for (const l of this.lifecycle) void l.stopped(id).catch((err: unknown) => this.log.error({ err, notebook: id }, 'after-failure step failed'));
   }
 
   /** Moves the instance's status after a change to its pod. */

@@ -7,6 +7,7 @@ import { createOrKeep, deleteIfThere, isCode } from './api-calls.ts';
 import { kindSelector, LABEL_ID } from './labels.ts';
 import { notebookObjectName, type NotebookObjects } from './notebook-manifest.ts';
 import { notebookStorageSecretName, SYNC_CONTAINER } from './notebook-sync-manifest.ts';
+import { readLogEnd } from './pod-logs.ts';
 
 export const NOTEBOOK_SELECTOR = kindSelector('notebook');
 
@@ -72,14 +73,33 @@ export class NotebookClient extends NamespacedApis {
     }
   }
 
-  /** The log of the instance's sync sidecar (its reports); undefined when there is no such pod or container (yet). */
-  async syncLog(notebookId: string): Promise<string | undefined> {
+  /**
+   * The end of the log of the instance's sync sidecar (its reports: the last `maxBytes`, which hold every mount's state,
+   * pod-reports.ts); undefined when there is no such pod or container (yet).
+   */
+  async syncLog(notebookId: string, maxBytes: number): Promise<string | undefined> {
+    const select = { name: `${notebookObjectName(notebookId)}-0`, namespace: this.namespace, container: SYNC_CONTAINER };
     try {
-      return await this.core.readNamespacedPodLog({ name: `${notebookObjectName(notebookId)}-0`, namespace: this.namespace, container: SYNC_CONTAINER });
+      return await readLogEnd((q) => this.core.readNamespacedPodLog({ ...select, ...q }), maxBytes);
     } catch (e) {
       if (isCode(e, 404) || isCode(e, 400)) return undefined;
       throw e;
     }
+  }
+
+  /** Whether the instance's sync sidecar will say nothing more: its pod is gone or has ended, or it ended in an ending pod. */
+  async syncEnded(notebookId: string): Promise<boolean> {
+    let pod;
+    try {
+      pod = await this.core.readNamespacedPod({ name: `${notebookObjectName(notebookId)}-0`, namespace: this.namespace });
+    } catch (e) {
+      if (isCode(e, 404)) return true;
+      throw e;
+    }
+    const phase = pod.status?.phase;
+    if (phase === 'Failed' || phase === 'Succeeded') return true;
+    const sidecar = pod.status?.initContainerStatuses?.find((c) => c.name === SYNC_CONTAINER);
+    return !!pod.metadata?.deletionTimestamp && !!sidecar?.state?.terminated;
   }
 
   /** The notebook StatefulSets Atelier manages in the namespace. */

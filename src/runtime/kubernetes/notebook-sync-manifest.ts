@@ -18,6 +18,19 @@ export const SYNC_CONFIG_DIR = '/atelier/storage';
 export const SYNC_STORE_ENV = 'ATELIER_SYNC_STORE';
 /** The sidecar's own folder (an emptyDir): what it copied in, across its own restarts. */
 export const SYNC_STATE_DIR = '/atelier/sync-state';
+/** The file of SYNC_STATE_DIR the sidecar writes once its first copy in of every mount has ended. */
+export const SYNC_READY_FILE = 'initial-copy-done';
+/**
+ * The sidecar's startup probe: the kubelet starts the pod's next containers (the pre_start hook, then Jupyter) only once
+ * a native sidecar's startup probe succeeds, so the user's code never sees a mount half copied in. A large folder may
+ * take a while: the probe allows 30 minutes before the kubelet restarts the sidecar.
+ */
+const READY_PROBE = {
+  exec: { command: ['test', '-f', `${SYNC_STATE_DIR}/${SYNC_READY_FILE}`] },
+  periodSeconds: 1,
+  failureThreshold: 1800,
+  timeoutSeconds: 5,
+};
 const CONFIG_VOLUME = 'storage-sync';
 const STATE_VOLUME = 'sync-state';
 const TMP_VOLUME = 'sync-tmp';
@@ -53,7 +66,7 @@ export function notebookStorageSecret(
   };
 }
 
-/** The StatefulSet with the sync sidecar (a native sidecar: it starts first and ends after Jupyter). */
+/** The StatefulSet with the sync sidecar (a native sidecar: it starts first, gates the others, and ends after Jupyter). */
 export function withStorageSync(set: V1StatefulSet, notebookId: string, sidecar: { image: string }): V1StatefulSet {
   const pod = set.spec!.template.spec!;
   const jupyter = pod.containers.find((c) => c.name === NOTEBOOK_CONTAINER);
@@ -73,6 +86,7 @@ export function withStorageSync(set: V1StatefulSet, notebookId: string, sidecar:
       { name: SYNC_STORE_ENV, valueFrom: { secretKeyRef: { name: notebookStorageSecretName(notebookId), key: 'store.json' } } },
     ],
     resources: { requests: share, limits: share },
+    startupProbe: READY_PROBE,
     securityContext: CONTAINER_SECURITY,
     volumeMounts: [
       { name: VOLUME_TEMPLATE, mountPath: NOTEBOOK_WORK },

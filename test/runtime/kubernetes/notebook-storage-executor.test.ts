@@ -10,21 +10,29 @@
 // another project are refused; Jupyter's container sees neither the storage Secret nor the store's key.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { AppsV1Api, CoreV1Api, type V1Pod, type V1PodSpec } from '@kubernetes/client-node';
 import type { AtelierApp } from '#src/app.ts';
 import type { AtelierClient } from '#src/client/index.ts';
+import { SYNC_LOG_BYTES } from '#src/modules/notebooks/storage/pod-reports.ts';
 import { resourceSelector } from '#src/runtime/kubernetes/labels.ts';
 import { NOTEBOOK_CONTAINER, NOTEBOOK_WORK, notebookObjectName } from '#src/runtime/kubernetes/notebook-manifest.ts';
-import { notebookStorageSecretName, SYNC_CONFIG_DIR, SYNC_CONTAINER, SYNC_STATE_DIR, SYNC_STORE_ENV } from '#src/runtime/kubernetes/notebook-sync-manifest.ts';
+import {
+  notebookStorageSecretName,
+  SYNC_CONFIG_DIR,
+  SYNC_CONTAINER,
+  SYNC_READY_FILE,
+  SYNC_STATE_DIR,
+  SYNC_STORE_ENV,
+} from '#src/runtime/kubernetes/notebook-sync-manifest.ts';
 import { apiFailure, restartedApp, type TestApp } from '../../helpers/app.ts';
 import { kubeTestServerSkip, startKubeTestServer, until, type KubeTestServer } from '../../helpers/kube.ts';
 import { builtInImage, FLAVOR } from '../../notebooks/helpers.ts';
 import { startAtelierOnCluster, type AtelierOnCluster } from './atelier-on-cluster.ts';
-import { registerNode, settlePod, startLogKubelet, type LogKubelet } from './test-kubelet.ts';
+import { registerNode, settlePod, sidecarStarted, startLogKubelet, type LogKubelet } from './test-kubelet.ts';
 
 const NS = 'atelier-nb-storage';
 const IMAGE = 'registry.example/atelier-notebook:1';
@@ -40,6 +48,8 @@ interface Sidecar {
   child: ChildProcess;
   /** Resolves with the exit code. */
   exited: Promise<number | null>;
+  /** Runs a command in the sidecar's container (its probe), with the pod's paths mapped to this host's; its exit code. */
+  exec(command: string[]): Promise<number | null>;
 }
 
 describe('OBS mounts of notebooks on the kubernetes executor', { skip: kubeTestServerSkip() }, () => {
@@ -144,7 +154,11 @@ describe('OBS mounts of notebooks on the kubernetes executor', { skip: kubeTestS
     }
     await until('the Secret in the sidecar', () => (existsSync(join(config, 'mounts.json')) ? true : undefined));
     const paths: Record<string, string> = { '/app/bin/atelier.mjs': BIN, [SYNC_CONFIG_DIR]: config, [NOTEBOOK_WORK]: work, [SYNC_STATE_DIR]: state };
-    const [cmd, ...args] = (spec.command ?? []).map((a) => paths[a] ?? a);
+    const onHost = (a: string) => {
+      const from = Object.keys(paths).find((p) => a === p || a.startsWith(`${p}/`));
+      return from ? paths[from]! + a.slice(from.length) : a;
+    };
+    const [cmd, ...args] = (spec.command ?? []).map(onHost);
     const child = spawn(cmd!, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env, HOME: state, ATELIER_SYNC_POLL_MS: '100' } });
     const key = `${NS}/${podName()}/${SYNC_CONTAINER}`;
     let out = '';
@@ -158,16 +172,28 @@ describe('OBS mounts of notebooks on the kubernetes executor', { skip: kubeTestS
         resolve(code);
       }),
     );
-    return { child, exited };
+    const exec = (command: string[]) =>
+      new Promise<number | null>((resolve) => {
+        const [c, ...a] = command.map(onHost);
+        spawn(c!, a, { stdio: 'ignore' })
+          .on('close', resolve)
+          .on('error', () => resolve(127));
+      });
+    return { child, exited, exec };
   }
 
-  /** Binds the pod, makes it Running and Ready, and starts its sidecar. */
-  async function podRuns(): Promise<void> {
+  /**
+   * Starts the pod's sidecar, and, as a kubelet does, the next containers only once its startup probe succeeds: then the
+   * pod is Running and Ready. The probe's failed tries.
+   */
+  async function podRuns(): Promise<number> {
     const pod = await until('the pod', async () => (await livePods())[0]);
+    sidecar = await startSidecar(pod.spec!);
+    const failedTries = await sidecarStarted(pod.spec!.initContainers!.find((c) => c.name === SYNC_CONTAINER)!.startupProbe, sidecar.exec);
     const settled = await settlePod(core, NS, podName(), { kind: 'running' });
     settled.status = { ...settled.status, podIP: '127.0.0.1', podIPs: [{ ip: '127.0.0.1' }] };
     await core.replaceNamespacedPodStatus({ name: podName(), namespace: NS, body: settled });
-    sidecar = await startSidecar(pod.spec!);
+    return failedTries;
   }
 
   it("runs a sync sidecar of Atelier's image beside Jupyter; only the sidecar mounts the storage Secret, which holds the store's key", async () => {
@@ -185,6 +211,11 @@ describe('OBS mounts of notebooks on the kubernetes executor', { skip: kubeTestS
     assert.equal(sync.image, ATELIER_IMAGE);
     assert.equal(sync.restartPolicy, 'Always');
     assert.deepEqual(sync.command?.slice(-5), ['notebook', 'sync', SYNC_CONFIG_DIR, NOTEBOOK_WORK, SYNC_STATE_DIR]);
+    assert.deepEqual(
+      sync.startupProbe?.exec?.command,
+      ['test', '-f', `${SYNC_STATE_DIR}/${SYNC_READY_FILE}`],
+      'the next containers wait for the first copy in',
+    );
     assert.deepEqual(sync.securityContext, spec.containers[0]!.securityContext);
     const secretVolumes = new Set((spec.volumes ?? []).filter((v) => v.secret).map((v) => v.name));
     assert.deepEqual(spec.volumes?.find((v) => v.secret)?.secret?.secretName, notebookStorageSecretName(id), 'one Secret volume: the storage Secret');
@@ -283,11 +314,22 @@ describe('OBS mounts of notebooks on the kubernetes executor', { skip: kubeTestS
     await app.close();
     sidecar!.child.kill('SIGCONT');
     const said = new RegExp(`"id":"${m.id}","status":"MOUNTED"`);
-    await until('the sidecar saying MOUNTED', () => (said.test(kubelet.logs.get(`${NS}/${podName()}/${SYNC_CONTAINER}`) ?? '') ? true : undefined));
+    const logKey = `${NS}/${podName()}/${SYNC_CONTAINER}`;
+    await until('the sidecar saying MOUNTED', () => (said.test(kubelet.logs.get(logKey) ?? '') ? true : undefined));
+    // then a burst of files OBS does not take, a line each: the log grows far past the end Atelier reads of it
+    for (let i = 0; i < 2500; i++) writeFileSync(join(work, `other/bad\\${i}.txt`), 'x');
+    await until('the burst in the log', () => ((kubelet.logs.get(logKey)?.length ?? 0) > 3 * SYNC_LOG_BYTES ? true : undefined), 30_000);
+    const readsBefore = kubelet.served.length;
     const restarted = await restartedApp(t);
     app = restarted.atelier;
     client = restarted.client;
     await mountIs(m.id, 'MOUNTED');
+    const reads = kubelet.served.slice(readsBefore).filter((r) => r.key === logKey);
+    assert.ok(reads.length > 0);
+    assert.ok(
+      reads.every((r) => r.bytes <= 2 * SYNC_LOG_BYTES && r.query.has('limitBytes')),
+      `every read of the sidecar's log is bounded: ${reads.map((r) => r.bytes).join(', ')}`,
+    );
     assert.equal(readFileSync(join(work, 'other/keep.txt'), 'utf8'), 'not mounted');
     // the sidecar's container restarts (its own folder kept, as an emptyDir is); a file written while it was down reaches the store
     const spec = (await livePods())[0]!.spec!;
@@ -296,6 +338,8 @@ describe('OBS mounts of notebooks on the kubernetes executor', { skip: kubeTestS
     writeFileSync(join(work, 'other/while-down.txt'), 'the sidecar was down');
     sidecar = await startSidecar(spec, sidecarState);
     await objectIs('elsewhere/while-down.txt', 'the sidecar was down');
+    // the folder is watched again once the sidecar says it is mounted again
+    await until('the restarted sidecar saying MOUNTED', () => (said.test(kubelet.logs.get(logKey) ?? '') ? true : undefined), 30_000);
     writeFileSync(join(work, 'other/after.txt'), 'watched again');
     await objectIs('elsewhere/after.txt', 'watched again');
     await client.notebooks.storage.detach(id, m.id);
@@ -325,13 +369,43 @@ describe('OBS mounts of notebooks on the kubernetes executor', { skip: kubeTestS
     assert.equal(stopped.status, 'UNMOUNTED');
     assert.equal(stopped.fail_reason, undefined, 'the sidecar said it copied back');
     await app.context.objectStore.put(BUCKET, 'data/while-stopped.txt', 'put while stopped');
+    for (let i = 0; i < 150; i++) await app.context.objectStore.put(BUCKET, `data/many/f${i}.txt`, `file ${i}`);
     await client.notebooks.start(id);
     await until('MOUNTING again', async () => ((await client.notebooks.storage.get(id, mountId)).status === 'MOUNTING' ? true : undefined));
-    await podRuns();
+    const failedTries = await podRuns();
+    // the kubelet started the next containers once the sidecar's probe passed: by then the whole folder was copied in
+    assert.ok(failedTries > 0, 'the probe failed while the copy in was under way');
+    assert.equal(readdirSync(join(folder, 'many')).length, 150);
+    assert.equal(readFileSync(join(folder, 'while-stopped.txt'), 'utf8'), 'put while stopped');
     await statusIs('RUNNING');
     await mountIs(mountId, 'MOUNTED');
-    assert.equal(readFileSync(join(folder, 'while-stopped.txt'), 'utf8'), 'put while stopped');
     assert.equal(readFileSync(join(folder, 'last.txt'), 'utf8'), 'written at the end');
+  });
+
+  it('a failed pod ends its mounts as a stop does (UNMOUNTED while the instance is ERROR); the next start writes back what a killed sidecar left, then mounts again', async () => {
+    const folder = join(work, 'data/data');
+    // the sidecar dies without copying back: what was written as it stopped never reached the store
+    sidecar!.child.kill('SIGSTOP');
+    writeFileSync(join(folder, 'at-failure.txt'), 'written as the pod failed');
+    sidecar!.child.kill('SIGKILL');
+    await sidecar!.exited;
+    await settlePod(core, NS, podName(), { kind: 'evicted' });
+    await statusIs('ERROR');
+    const ended = await mountIs(mountId, 'UNMOUNTED');
+    assert.match(ended.fail_reason ?? '', /next start writes what the volume still holds back to OBS/);
+    assert.equal(await object('data/at-failure.txt'), undefined);
+    assert.equal(readFileSync(join(folder, 'at-failure.txt'), 'utf8'), 'written as the pod failed', 'the copy stays in the volume');
+    // no kubelet confirms the failed pod's end: it is removed as the node would
+    for (const p of (await core.listNamespacedPod({ namespace: NS, labelSelector: resourceSelector('notebook', id) })).items)
+      await core.deleteNamespacedPod({ name: p.metadata!.name!, namespace: NS, gracePeriodSeconds: 0 }).catch(() => undefined);
+    await client.notebooks.start(id);
+    await podRuns();
+    // written back before the folder was copied in again, instead of failing for a folder that holds files
+    assert.equal(await object('data/at-failure.txt'), 'written as the pod failed');
+    assert.equal(readFileSync(join(folder, 'at-failure.txt'), 'utf8'), 'written as the pod failed');
+    await statusIs('RUNNING');
+    const again = await mountIs(mountId, 'MOUNTED');
+    assert.match(again.fail_reason ?? '', /written back to OBS first \(files new or changed: 1\)/);
   });
 
   it('detach: UNMOUNTING until the sidecar has copied back and removed the folder; then the mount is gone and nothing more reaches the store', async () => {
@@ -344,7 +418,7 @@ describe('OBS mounts of notebooks on the kubernetes executor', { skip: kubeTestS
     const listed = JSON.parse(Buffer.from(secret.data!['mounts.json']!, 'base64').toString()) as { id: string; detach?: boolean }[];
     assert.ok(
       listed.every((m) => m.detach),
-      'nothing left to mount',
+      `nothing left to mount: ${JSON.stringify(listed)}`,
     );
     mkdirSync(folder, { recursive: true });
     writeFileSync(join(folder, 'late.txt'), 'after the detach');

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { ApiException, type CoreV1Api, type V1Pod, type V1PodStatus } from '@kubernetes/client-node';
+import { ApiException, type CoreV1Api, type V1Pod, type V1PodStatus, type V1Probe } from '@kubernetes/client-node';
 
 export type PodOutcome =
   | { kind: 'running' }
@@ -105,6 +105,8 @@ export async function settlePod(core: CoreV1Api, namespace: string, name: string
 export interface LogKubelet {
   port: number;
   logs: Map<string, string>;
+  /** Each log request served, by `namespace/pod/container`: its query and the bytes answered. */
+  served: { key: string; query: URLSearchParams; bytes: number }[];
   close(): Promise<void>;
 }
 
@@ -123,17 +125,23 @@ export function selectLog(log: string, q: URLSearchParams): string {
 /** Serves container logs over HTTPS with the test API server's serving certificate (for 127.0.0.1). */
 export async function startLogKubelet(kubeDir: string): Promise<LogKubelet> {
   const logs = new Map<string, string>();
+  const served: LogKubelet['served'] = [];
   const pki = (f: string) => readFileSync(join(kubeDir, 'pki', f));
   const server = createServer({ cert: pki('serving.crt'), key: pki('serving.key') }, (req, res) => {
     const m = /^\/containerLogs\/([^/]+)\/([^/]+)\/([^/?]+)/.exec(req.url ?? '');
-    const log = m ? logs.get(`${m[1]}/${m[2]}/${m[3]}`) : undefined;
-    if (log === undefined) res.writeHead(404).end('no such container log');
-    else res.writeHead(200, { 'content-type': 'text/plain' }).end(selectLog(log, new URL(req.url ?? '/', 'https://kubelet').searchParams));
+    const key = m ? `${m[1]}/${m[2]}/${m[3]}` : '';
+    const log = m ? logs.get(key) : undefined;
+    if (log === undefined) return void res.writeHead(404).end('no such container log');
+    const query = new URL(req.url ?? '/', 'https://kubelet').searchParams;
+    const text = selectLog(log, query);
+    served.push({ key, query, bytes: Buffer.byteLength(text) });
+    res.writeHead(200, { 'content-type': 'text/plain' }).end(text);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     port: (server.address() as AddressInfo).port,
     logs,
+    served,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
@@ -160,4 +168,20 @@ export async function registerNode(
   // kubelet sends heartbeats) would lift it once the node reports Ready.
   ready.spec = { ...ready.spec, taints: (ready.spec?.taints ?? []).filter((t) => t.key !== 'node.kubernetes.io/not-ready') };
   await core.replaceNode({ name, body: ready });
+}
+
+/**
+ * What the kubelet does with a native sidecar (an init container with restartPolicy Always) before it starts the pod's
+ * next container: runs its startup probe's command (`exec`, the command as the container would run it) until it
+ * succeeds, every `everyMs` instead of periodSeconds. The number of failed tries; throws past the probe's failureThreshold.
+ */
+export async function sidecarStarted(probe: V1Probe | undefined, exec: (command: string[]) => Promise<number | null>, everyMs = 50): Promise<number> {
+  const command = probe?.exec?.command;
+  if (!command) throw new Error('the sidecar has no exec startup probe');
+  const threshold = probe.failureThreshold ?? 3;
+  for (let failed = 0; failed < threshold; failed++) {
+    if ((await exec(command)) === 0) return failed;
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+  throw new Error(`the startup probe failed ${threshold} times`);
 }

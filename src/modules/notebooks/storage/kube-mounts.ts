@@ -14,7 +14,8 @@ import type { Reconciler } from '#src/runtime/reconciler.ts';
 import type { BucketAccess } from '#src/storage/bucket-access.ts';
 import type { NotebookLifecycle } from '../engine.ts';
 import type { NotebookStore } from '../store.ts';
-import { parseReports, type PodReport } from './pod-sync.ts';
+import type { NotebookStatus } from '../tables.ts';
+import { parseReports, SYNC_LOG_BYTES, type PodReport } from './pod-reports.ts';
 import { SerialSteps } from './serial-steps.ts';
 import type { StorageStore } from './store.ts';
 import type { MountMode, NotebookStorageRow } from './tables.ts';
@@ -23,9 +24,11 @@ import type { MountMode, NotebookStorageRow } from './tables.ts';
 const POLL_MS = 500;
 /** How long a stop waits for the sidecar to copy back (the pod's grace period, and a little more). */
 const END_WAIT_MS = 130_000;
+/** The statuses of an instance whose pod has ended or is ending for good: its mounts are not mounted. */
+const ENDED: NotebookStatus[] = ['STOPPED', 'ERROR', 'START_FAILED', 'CREATE_FAILED'];
 
 export interface KubeMountParts {
-  client: Pick<NotebookClient, 'namespace' | 'publishStorage' | 'syncLog' | 'runsSyncSidecar'>;
+  client: Pick<NotebookClient, 'namespace' | 'publishStorage' | 'syncLog' | 'syncEnded' | 'runsSyncSidecar'>;
   /** The store's key the sidecar uses; undefined for a store no pod reaches (the fs store): then nothing mounts. */
   credential: StoreCredential | undefined;
   /** The object store's bucket behind an API bucket name, as the sidecar addresses it. */
@@ -162,7 +165,7 @@ export class KubeMounts implements NotebookLifecycle, Reconciler {
   private async readSidecar(notebookId: string, all: boolean): Promise<void> {
     const nb = await this.notebooks.getById(notebookId);
     if (!nb || (nb.status !== 'RUNNING' && nb.status !== 'SNAPSHOTTING')) return;
-    const log = await this.kube.client.syncLog(notebookId);
+    const log = await this.kube.client.syncLog(notebookId, SYNC_LOG_BYTES);
     if (log === undefined) return;
     const reports = parseReports(log);
     this.lastReports.set(notebookId, reports);
@@ -189,15 +192,15 @@ export class KubeMounts implements NotebookLifecycle, Reconciler {
 
   // The instance's life (the engine calls these).
 
-  /** Before the pod is made: mounts detached while stopped go, the others are MOUNTING again, and the list is written. */
+  /**
+   * Before the pod is made: the mounts are MOUNTING again, and the list is written. Mounts detached meanwhile stay listed
+   * as detached: the new sidecar writes back a copy the last pod left of them (or says at once they are gone).
+   */
   async beforeStart(notebookId: string): Promise<void> {
     if (!this.kube.credential) return;
     await this.serial(notebookId, async () => {
-      for (const row of await this.store.ofNotebook(notebookId)) {
-        // the sidecar copied every mount back when the last pod ended
-        if (row.detaching) await this.store.delete(row.id);
-        else await this.store.update(row.id, { status: 'MOUNTING', fail_reason: '', update_at: this.clock.now() });
-      }
+      for (const row of await this.store.ofNotebook(notebookId))
+        if (!row.detaching) await this.store.update(row.id, { status: 'MOUNTING', fail_reason: '', update_at: this.clock.now() });
       this.lastReports.delete(notebookId);
       await this.publish(notebookId);
     });
@@ -205,28 +208,34 @@ export class KubeMounts implements NotebookLifecycle, Reconciler {
   }
 
   /**
-   * The pod is ending (Jupyter has ended): its sidecar copies every mount back before it exits. The stop waits for it to
-   * say so (or for the pod to be gone), then each mount is UNMOUNTED (a detached one goes) as the sidecar's last reports say.
+   * The pod is ending (a stop, or it failed and the instance is ERROR or START_FAILED): its sidecar copies every mount
+   * back before it exits. This waits for it to say so (or for the pod or its sidecar to be gone), then each mount is
+   * UNMOUNTED (a detached one goes) as the sidecar's last reports say, ready for the next start.
    */
   async stopped(notebookId: string): Promise<void> {
-    await this.serial(notebookId, async () => {
-      const rows = await this.store.ofNotebook(notebookId);
-      const reports = await this.finalReports(notebookId, rows);
-      this.lastReports.delete(notebookId);
-      for (const row of rows) {
-        const r = reports?.get(row.id);
-        const now = this.clock.now();
-        if (r?.status === 'UNMOUNT_FAILED') await this.store.update(row.id, { status: 'UNMOUNT_FAILED', fail_reason: r.reason.slice(0, 1000), update_at: now });
-        else if (row.detaching) await this.store.delete(row.id);
-        else {
-          const unsaid =
-            row.status === 'MOUNTED' && r?.status !== 'UNMOUNTED'
-              ? 'the pod ended before its sidecar said it had copied the folder back: changes of its last moments may not be in OBS (the sidecar writes each change as it happens)'
-              : (r?.reason ?? '');
-          await this.store.update(row.id, { status: 'UNMOUNTED', fail_reason: unsaid, update_at: now });
-        }
+    await this.serial(notebookId, () => this.finish(notebookId));
+  }
+
+  private async finish(notebookId: string): Promise<void> {
+    const rows = await this.store.ofNotebook(notebookId);
+    const reports = await this.finalReports(notebookId, rows);
+    this.lastReports.delete(notebookId);
+    for (const row of rows) {
+      const r = reports?.get(row.id);
+      const now = this.clock.now();
+      // a copy the sidecar was not heard writing back may be left in the volume: the next start's sidecar writes it back
+      const unconfirmed = r?.status === 'MOUNTED' || (row.status === 'MOUNTED' && r?.status !== 'UNMOUNTED');
+      if (r?.status === 'UNMOUNT_FAILED') await this.store.update(row.id, { status: 'UNMOUNT_FAILED', fail_reason: r.reason.slice(0, 1000), update_at: now });
+      else if (row.detaching) {
+        // kept listed, to be detached: the next start's sidecar writes back what the volume still holds of it
+        if (!unconfirmed) await this.store.delete(row.id);
+      } else {
+        const unsaid = unconfirmed
+          ? 'the pod ended before its sidecar said it had copied the folder back: changes of its last moments may not be in OBS yet (the sidecar writes each change as it happens); the next start writes what the volume still holds back to OBS before copying the folder in'
+          : (r?.reason ?? '');
+        await this.store.update(row.id, { status: 'UNMOUNTED', fail_reason: unsaid, update_at: now });
       }
-    });
+    }
   }
 
   /** The sidecar's reports once it has said where each mount it had ended, or the pod is gone, or END_WAIT_MS passed. */
@@ -237,7 +246,7 @@ export class KubeMounts implements NotebookLifecycle, Reconciler {
     while (waited.length && Date.now() < deadline && !this.closed) {
       let log: string | undefined;
       try {
-        log = await this.kube.client.syncLog(notebookId);
+        log = await this.kube.client.syncLog(notebookId, SYNC_LOG_BYTES);
       } catch (err) {
         this.log.warn({ err, notebook: notebookId }, "reading the ending pod's sync sidecar failed");
         log = '';
@@ -246,9 +255,19 @@ export class KubeMounts implements NotebookLifecycle, Reconciler {
       if (log !== '') last = parseReports(log);
       const said = last;
       if (said && waited.every((r) => ['UNMOUNTED', 'UNMOUNT_FAILED'].includes(said.get(r.id)?.status ?? ''))) break;
+      // a sidecar that has ended (killed, or its pod failed) says nothing more: its log was read once more above
+      if (await this.kube.client.syncEnded(notebookId).catch(() => false)) break;
       await new Promise((r) => setTimeout(r, POLL_MS));
     }
     return last;
+  }
+
+  /** Finishes the mounts of an instance whose pod has ended, when any is still said mounted (checked again in turn). */
+  private async finishEnded(notebookId: string): Promise<void> {
+    const nb = await this.notebooks.getById(notebookId);
+    if (!nb || !ENDED.includes(nb.status)) return;
+    if ((await this.store.ofNotebook(notebookId)).some((r) => !r.detaching && (r.status === 'MOUNTED' || r.status === 'MOUNTING')))
+      await this.finish(notebookId);
   }
 
   removing(notebookId: string): void {
@@ -256,13 +275,21 @@ export class KubeMounts implements NotebookLifecycle, Reconciler {
     this.lastReports.delete(notebookId);
   }
 
-  /** Every instance with mounts: its sidecar's reports are read again (another replica's attach, a restart of Atelier). */
+  /**
+   * Every instance with mounts: its sidecar's reports are read again (another replica's attach, a restart of Atelier);
+   * the mounts of an instance whose pod has ended (a failure or a stop a restart cut short) are finished as at a stop.
+   */
   async reconcile(): Promise<void> {
     const ids = new Set((await this.store.all()).map((r) => r.notebook_id));
     for (const id of ids) {
       if (this.closed) return;
-      if (!(await this.notebooks.getById(id))) {
+      const nb = await this.notebooks.getById(id);
+      if (!nb) {
         for (const row of await this.store.ofNotebook(id)) await this.store.delete(row.id);
+        continue;
+      }
+      if (ENDED.includes(nb.status)) {
+        if (!this.steps.has(id)) await this.serial(id, () => this.finishEnded(id));
         continue;
       }
       await this.serial(id, () => this.readSidecar(id, true));

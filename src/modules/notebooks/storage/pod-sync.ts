@@ -4,13 +4,16 @@
 // kubelet refreshes it in the pod); the sidecar reads it every poll and mounts what is new, unmounts what is marked
 // detached (or gone), and copies everything back and removes it when the pod ends (SIGTERM). The sidecar has no way to reach Atelier: it says
 // what it did in one line per step on its standard output, which Atelier reads through the pods/log API.
-import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '#src/runtime/logger.ts';
 import type { ObjectStore } from '#src/storage/index.ts';
 import { copyBack, copyIn, folderIn, lstatOrUndefined, makeFolder, type CopyScope, type Manifest } from './copier.ts';
 import { LiveSync } from './live-sync.ts';
-import type { MountStatus } from './tables.ts';
+import { ReportLog, type PodReport } from './pod-reports.ts';
+import { copyLeft, forgetCopy, noteCopy } from './volume-copies.ts';
+
+export { REPORT_PREFIX } from './pod-reports.ts';
 
 /** One mount as Atelier lists it in the Secret: the object store's real bucket, and the folder inside the volume. */
 export interface PodMount {
@@ -20,33 +23,6 @@ export interface PodMount {
   folder: string;
   /** Being detached: copied back and removed (or said gone when this sidecar never had it). */
   detach?: boolean;
-}
-
-/** The prefix of the sidecar's report lines; the rest of the line is a PodReport as JSON. */
-export const REPORT_PREFIX = 'ATELIER_MOUNT ';
-
-/** What the sidecar reports of one mount: a status it reached, or (no status) a file it could not write to OBS. */
-export interface PodReport {
-  id: string;
-  status?: Extract<MountStatus, 'MOUNTED' | 'MOUNT_FAILED' | 'UNMOUNTED' | 'UNMOUNT_FAILED'>;
-  reason: string;
-}
-
-/** Each mount's last status in a sidecar's log, with the reason of the last line about it (lines not reports are skipped). */
-export function parseReports(log: string): Map<string, { status: PodReport['status'] | undefined; reason: string }> {
-  const out = new Map<string, { status: PodReport['status'] | undefined; reason: string }>();
-  for (const line of log.split('\n')) {
-    if (!line.startsWith(REPORT_PREFIX)) continue;
-    let r: Partial<PodReport>;
-    try {
-      r = JSON.parse(line.slice(REPORT_PREFIX.length)) as Partial<PodReport>;
-    } catch {
-      continue;
-    }
-    if (typeof r.id !== 'string') continue;
-    out.set(r.id, { status: r.status ?? out.get(r.id)?.status, reason: typeof r.reason === 'string' ? r.reason : '' });
-  }
-  return out;
 }
 
 interface Held {
@@ -65,6 +41,8 @@ export interface PodSyncPaths {
   work: string;
   /** A folder of the sidecar's own (an emptyDir): what it holds survives a restart of the sidecar, not of the pod. */
   state: string;
+  /** The file written once the first pass has copied in every mount listed (the startup probe's; Jupyter waits for it). */
+  ready: string;
 }
 
 export class PodSync {
@@ -74,13 +52,17 @@ export class PodSync {
   private timer: NodeJS.Timeout | undefined;
   private passing: Promise<void> = Promise.resolve();
   private ending = false;
+  private readonly reports: ReportLog;
 
   constructor(
     private readonly paths: PodSyncPaths,
     private readonly objects: ObjectStore,
-    private readonly report: (r: PodReport) => void,
+    /** Writes one report line (stdout). */
+    write: (line: string) => void,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.reports = new ReportLog(write);
+  }
 
   private scope(m: PodMount): CopyScope {
     return { objects: this.objects, bucket: m.bucket, prefix: m.prefix, work: this.paths.work, base: m.folder };
@@ -88,6 +70,7 @@ export class PodSync {
 
   /** Picks up the mounts of before a restart of the sidecar (their folders copied back and watched again), then polls. */
   async start(pollMs: number): Promise<void> {
+    rmSync(this.paths.ready, { force: true });
     for (const h of this.loadState()) {
       this.held.set(h.mount.id, h);
       if (h.failed) continue;
@@ -102,10 +85,10 @@ export class PodSync {
       }
     }
     this.saveState();
-    await this.pass();
+    await this.firstPass();
     const tick = () => {
       if (this.ending) return;
-      this.passing = this.passing.then(() => this.pass()).catch((err: unknown) => this.log.error({ err }, 'a sync pass failed'));
+      this.passing = this.passing.then(() => this.firstPass()).catch((err: unknown) => this.log.error({ err }, 'a sync pass failed'));
       this.timer = setTimeout(tick, pollMs);
     };
     this.timer = setTimeout(tick, pollMs);
@@ -122,16 +105,40 @@ export class PodSync {
     }
   }
 
-  /** Unmounts what is no longer listed, then mounts what is new. */
-  async pass(): Promise<void> {
+  /** A pass; the first one that reads the list writes the ready file once every mount listed was copied in (or failed). */
+  private async firstPass(): Promise<void> {
+    if (!(await this.pass()) || existsSync(this.paths.ready)) return;
+    writeFileSync(this.paths.ready, `${new Date().toISOString()}\n`);
+  }
+
+  /** Unmounts what is no longer listed, then mounts what is new; false when the list could not be read. */
+  async pass(): Promise<boolean> {
     const wanted = this.wanted();
-    if (!wanted || this.ending) return;
+    if (!wanted || this.ending) return false;
     const kept = new Set(wanted.filter((m) => !m.detach).map((m) => m.id));
     for (const id of [...this.held.keys()]) if (!kept.has(id)) await this.unmount(id);
     for (const m of wanted) {
       if (this.ending || this.held.has(m.id)) continue;
       if (!m.detach) await this.mount(m);
-      else if (!this.gone.has(m.id)) this.say({ id: m.id, status: 'UNMOUNTED', reason: '' });
+      else if (!this.gone.has(m.id)) await this.dropLeft(m);
+    }
+    this.reports.keepOnly(new Set([...wanted.map((m) => m.id), ...this.held.keys()]));
+    return true;
+  }
+
+  /** A detached mount this sidecar never held: a copy an earlier pod left of it is written back and removed first. */
+  private async dropLeft(m: PodMount): Promise<void> {
+    const left = copyLeft(this.paths.work, m.id);
+    const root = left && folderIn(this.paths.work, m.folder);
+    try {
+      if (left && root) {
+        await copyBack(this.scope(m), left, true);
+        rmSync(root, { recursive: true, force: true });
+      }
+      forgetCopy(this.paths.work, m.id);
+      this.say({ id: m.id, status: 'UNMOUNTED', reason: '' });
+    } catch (e) {
+      this.say({ id: m.id, status: 'UNMOUNT_FAILED', reason: `copying back to obs://${m.bucket}/${m.prefix} failed: ${message(e)}` });
     }
   }
 
@@ -144,13 +151,22 @@ export class PodSync {
       if (st && !st.isDirectory()) throw new Error(`${at} is a file or a link in the volume`);
       const there = folderIn(this.paths.work, m.folder);
       if (st && !there) throw new Error(`a part of ${at} is a link in the volume`);
-      if (there && readdirSync(there).length > 0) throw new Error(`${at} already holds files in the volume; detach and choose a new or empty folder`);
+      const left = copyLeft(this.paths.work, m.id);
+      let note = '';
+      if (there && left) {
+        // the copy a pod that ended without copying back left: written back first, as at a detach
+        const { uploaded } = await copyBack(this.scope(m), left, true);
+        rmSync(there, { recursive: true, force: true });
+        note = `; the copy an earlier pod left in the volume was written back to OBS first (files new or changed: ${uploaded})`;
+      } else if (there && readdirSync(there).length > 0) throw new Error(`${at} already holds files in the volume; detach and choose a new or empty folder`);
       if (!makeFolder(this.paths.work, m.folder)) throw new Error(`a part of ${at} in the volume is a file or a link`);
+      // from here the folder is the mount's: a pod ending mid-copy leaves a copy the next one writes back
+      noteCopy(this.paths.work, m.id, {});
       const { manifest, copied } = await copyIn(this.scope(m));
       h.manifest = manifest;
       this.saveState();
       await this.watch(h);
-      this.say({ id: m.id, status: 'MOUNTED', reason: `${copied} files copied in` });
+      this.say({ id: m.id, status: 'MOUNTED', reason: `${copied} files copied in${note}` });
     } catch (e) {
       h.failed = true;
       this.saveState();
@@ -180,6 +196,7 @@ export class PodSync {
       }
       this.held.delete(id);
       this.saveState();
+      forgetCopy(this.paths.work, id);
       this.say({ id, status: 'UNMOUNTED', reason: note });
     } catch (e) {
       const reason = `copying back to obs://${h.mount.bucket}/${h.mount.prefix} failed: ${message(e)}`;
@@ -201,11 +218,12 @@ export class PodSync {
     clearTimeout(this.timer);
     await this.passing;
     for (const id of [...this.held.keys()]) await this.unmount(id);
+    this.reports.reprint();
   }
 
   private say(r: PodReport): void {
     if (r.status === 'UNMOUNTED') this.gone.add(r.id);
-    this.report(r);
+    this.reports.say(r);
   }
 
   private loadState(): Held[] {
@@ -220,6 +238,7 @@ export class PodSync {
   private saveState(): void {
     const saved = [...this.held.values()].map((h) => ({ mount: h.mount, manifest: h.manifest, failed: h.failed }));
     writeFileSync(join(this.paths.state, 'mounts-state.json'), JSON.stringify(saved));
+    for (const h of this.held.values()) if (!h.failed) noteCopy(this.paths.work, h.mount.id, h.manifest);
   }
 }
 

@@ -12,10 +12,11 @@ import type { MountManager } from './mounts.ts';
 import { MAX_MOUNTS, type AttachObsRequest, type DataVolumeRes } from './schemas.ts';
 import type { StorageStore } from './store.ts';
 import type { NotebookStorageRow } from './tables.ts';
+import { COPIES_DIR } from './volume-copies.ts';
 import { readdirSync } from 'node:fs';
 
-/** Top-level folders of the volume Atelier keeps for itself (the old API's handshake). */
-const RESERVED = new Set(['.atelier-storage']);
+/** Top-level folders of the volume Atelier keeps for itself (the old API's handshake, the sync sidecar's notes). */
+const RESERVED = new Set(['.atelier-storage', COPIES_DIR]);
 
 const mountNotFound = (id: string) => new ApiError(404, 'ModelArts.6624', `No OBS storage ${id} is mounted on this instance.`);
 
