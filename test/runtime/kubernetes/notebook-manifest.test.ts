@@ -16,7 +16,14 @@ import {
   type NotebookWorkload,
 } from '#src/runtime/kubernetes/notebook-manifest.ts';
 import { NotebookClient } from '#src/runtime/kubernetes/notebook-objects.ts';
-import { notebookStorageSecret, notebookStorageSecretName, SYNC_CONTAINER, withStorageSync } from '#src/runtime/kubernetes/notebook-sync-manifest.ts';
+import {
+  notebookStorageSecret,
+  notebookStorageSecretName,
+  SYNC_CONTAINER,
+  SYNC_READY_FILE,
+  SYNC_STATE_DIR,
+  withStorageSync,
+} from '#src/runtime/kubernetes/notebook-sync-manifest.ts';
 import { kubeTestServerSkip, startKubeTestServer, type KubeTestServer } from '../../helpers/kube.ts';
 import { executorIdentity } from './executor-identity.ts';
 
@@ -137,6 +144,9 @@ describe('notebook manifests', { skip: kubeTestServerSkip() }, () => {
         ['pre-start-hook', undefined],
       ],
     );
+    // the hook and Jupyter start once the sidecar's startup probe finds its first copy in done (a probe only a native sidecar may have)
+    assert.deepEqual(pod.initContainers![0]!.startupProbe?.exec?.command, ['test', '-f', `${SYNC_STATE_DIR}/${SYNC_READY_FILE}`]);
+    assert.equal(pod.initContainers![1]!.startupProbe, undefined);
     // the flavor's 2 cores and 8 GiB are shared with the sidecar, the hook runs with Jupyter's part
     assert.deepEqual(pod.containers[0]!.resources?.limits, { cpu: '1900m', memory: '7936Mi' });
     assert.deepEqual(pod.initContainers![1]!.resources, pod.containers[0]!.resources);

@@ -6,7 +6,11 @@
 // MOUNTED once the sidecar says so, its objects are in the volume, and what is written there reaches the store at once;
 // a detach copies back and removes the folder, and nothing written after it reaches the store; a stop copies back
 // (the sidecar's SIGTERM) and a start mounts again. A restarted Atelier reads what the sidecar did while it was down,
-// and a restarted sidecar writes back what changed while it was. Bad input, a foreign bucket, a folder already holding files and
+// though a burst of lines has pushed that report far back in the log (Atelier reads only the log's end; the sidecar
+// says each mount's state again), and a restarted sidecar writes back what changed while it was. The pod's next
+// containers start only once the sidecar's startup probe passes, after its first copy in. A pod that fails ends its
+// mounts (UNMOUNTED while the instance is ERROR), and the next start writes back what a killed sidecar left in the
+// volume. Bad input, a foreign bucket, a folder already holding files and
 // another project are refused; Jupyter's container sees neither the storage Secret nor the store's key.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
