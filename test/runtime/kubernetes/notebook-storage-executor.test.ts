@@ -388,9 +388,14 @@ describe('OBS mounts of notebooks on the kubernetes executor', { skip: kubeTestS
 
   it('a failed pod ends its mounts as a stop does (UNMOUNTED while the instance is ERROR); the next start writes back what a killed sidecar left, then mounts again', async () => {
     const folder = join(work, 'data/data');
-    // the sidecar dies without copying back: what was written as it stopped never reached the store
+    const second = await client.notebooks.storage.attach(id, { uri: `obs://${BUCKET}/elsewhere/`, mount_path: `${NOTEBOOK_WORK}/second/` });
+    await mountIs(second.id, 'MOUNTED');
+    // the sidecar dies without copying back: what was written as it stopped never reached the store, and a detach
+    // asked meanwhile was not done
     sidecar!.child.kill('SIGSTOP');
     writeFileSync(join(folder, 'at-failure.txt'), 'written as the pod failed');
+    writeFileSync(join(work, 'second/detached.txt'), 'in a mount being detached');
+    await client.notebooks.storage.detach(id, second.id);
     sidecar!.child.kill('SIGKILL');
     await sidecar!.exited;
     await settlePod(core, NS, podName(), { kind: 'evicted' });
@@ -399,6 +404,7 @@ describe('OBS mounts of notebooks on the kubernetes executor', { skip: kubeTestS
     assert.match(ended.fail_reason ?? '', /next start writes what the volume still holds back to OBS/);
     assert.equal(await object('data/at-failure.txt'), undefined);
     assert.equal(readFileSync(join(folder, 'at-failure.txt'), 'utf8'), 'written as the pod failed', 'the copy stays in the volume');
+    assert.equal((await client.notebooks.storage.get(id, second.id)).status, 'UNMOUNTING', 'to be detached by the next pod');
     // no kubelet confirms the failed pod's end: it is removed as the node would
     for (const p of (await core.listNamespacedPod({ namespace: NS, labelSelector: resourceSelector('notebook', id) })).items)
       await core.deleteNamespacedPod({ name: p.metadata!.name!, namespace: NS, gracePeriodSeconds: 0 }).catch(() => undefined);
@@ -410,6 +416,10 @@ describe('OBS mounts of notebooks on the kubernetes executor', { skip: kubeTestS
     await statusIs('RUNNING');
     const again = await mountIs(mountId, 'MOUNTED');
     assert.match(again.fail_reason ?? '', /written back to OBS first \(files new or changed: 1\)/);
+    // the detached mount's copy is written back and taken out of the volume by the new sidecar, then the mount goes
+    await mountGone(second.id);
+    assert.equal(await object('elsewhere/detached.txt'), 'in a mount being detached');
+    assert.equal(existsSync(join(work, 'second')), false);
   });
 
   it('detach: UNMOUNTING until the sidecar has copied back and removed the folder; then the mount is gone and nothing more reaches the store', async () => {
