@@ -2,7 +2,8 @@
 // (metrics.k8s.io/v1beta1). The test API server has no metrics-server, so the group is made real here the way an
 // aggregated API would serve it: CustomResourceDefinitions pods.metrics.k8s.io and nodes.metrics.k8s.io (v1beta1,
 // PodMetrics/NodeMetrics), with PodMetrics objects written for the workloads' pods as metrics-server would write them.
-// Before the group exists, every figure is what it was without a cluster.
+// Before the group exists, every figure is what it was without a cluster. A second replica on the same database answers
+// a service's monitor with the same figures: both read the metrics API and the shared request counts.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,7 +22,7 @@ import { startTestApp, type TestApp } from '../../helpers/app.ts';
 import { kubeTestServerSkip, startKubeTestServer, until, type KubeTestServer } from '../../helpers/kube.ts';
 import { importModel, onnxPackage, putPackage } from '../../models/fixtures.ts';
 import { PY_ENGINE } from '../../training-jobs/helpers.ts';
-import { startAtelierOnCluster, type AtelierOnCluster } from './atelier-on-cluster.ts';
+import { startAtelierOnCluster, startSecondReplica, type AtelierOnCluster } from './atelier-on-cluster.ts';
 import { executorIdentity } from './executor-identity.ts';
 import { METRICS_GROUP as GROUP, registerMetricsApi, writePodMetrics as writeMetrics } from './metrics-api.ts';
 import { registerNode, settlePod } from './test-kubelet.ts';
@@ -54,7 +55,8 @@ describe("workloads' CPU and memory from the metrics API on the kubernetes execu
     custom = kube.kc.makeApiClient(CustomObjectsApi);
     await registerNode(core, 'node-a', {}, { cpu: '8', memory: '32Gi' });
     // Atelier runs as its own ServiceAccount with the executor's Role: the Role is shown to be enough to read pod metrics.
-    onCluster = await startAtelierOnCluster(kube, NS, IMAGE);
+    // A second replica shares the master key (deploy/kubernetes passes it by Secret).
+    onCluster = await startAtelierOnCluster(kube, NS, IMAGE, { ATELIER_MASTER_KEY: Buffer.alloc(32, 5).toString('base64') });
     t = onCluster.t;
     app = t.atelier;
     client = t.client;
@@ -131,6 +133,32 @@ describe("workloads' CPU and memory from the metrics API on the kubernetes execu
     ctx.diagnostic(
       `ShowServiceMonitorInfo with the pods' metrics (pod list + PodMetrics, cached 2 s): ${((performance.now() - started) / 20).toFixed(1)} ms each`,
     );
+  });
+
+  it("a second replica's monitor of the service answers the same numbers: both read the metrics API, neither its own memory", async () => {
+    const second = await startSecondReplica(t, 'kube-metrics-second-');
+    try {
+      const monitors = async () => Promise.all([client, second.client].map(async (c) => (await c.services.monitor(serviceId)).monitors));
+      const [one, two] = await monitors();
+      assert.deepEqual(two, one);
+      assert.deepEqual([two![0]!.cpu_core_usage, two![0]!.cpu_memory_usage, two![0]!.cpu_core_total], [0.4, 151, 1]);
+      // A new reading of one pod reaches both replicas (each shares a reading for 2 s at most).
+      const [a] = await podsOf('service', serviceId);
+      await custom.deleteNamespacedCustomObject({ group: GROUP, version: 'v1beta1', namespace: NS, plural: 'pods', name: a!.metadata!.name! });
+      await writePodMetrics(a!, [{ cpu: '500m', memory: '200Mi' }]);
+      const after = await until(
+        'both monitors to show the new reading',
+        async () => {
+          const both = await monitors();
+          return both.every((m) => m[0]!.cpu_core_usage !== 0.4) ? both : undefined;
+        },
+        15_000,
+      );
+      assert.deepEqual(after[1], after[0]);
+      assert.deepEqual([after[0]![0]!.cpu_core_usage, after[0]![0]!.cpu_memory_usage], [0.65, 251]);
+    } finally {
+      await second.close();
+    }
   });
 
   it("a training job's task metrics follow its pod's CPU and memory", async (ctx) => {
