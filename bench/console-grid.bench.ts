@@ -284,6 +284,8 @@ interface JumpTime {
   /** The images' time queued in the browser before their request was sent (requestStart - startTime): max and mean. */
   queuedMax: number;
   queuedMean: number;
+  /** The tile size the sheets were asked for ("WxH"). */
+  tile: string;
 }
 
 async function jumpAndTime(position: number, cols: number): Promise<JumpTime> {
@@ -327,6 +329,9 @@ async function jumpAndTime(position: number, cols: number): Promise<JumpTime> {
               lastImage: Math.max(0, ...objects.map((e) => e.responseEnd - stopped)),
               queuedMax: Math.max(0, ...objects.map((e) => e.requestStart - e.startTime)),
               queuedMean: objects.reduce((n, e) => n + e.requestStart - e.startTime, 0) / Math.max(1, objects.length),
+              tile: ((q) => (q ? `${q.get('tile_width')}x${q.get('tile_height')}` : 'no sheet'))(
+                objects.filter((e) => e.name.includes('/sample-sheet')).map((e) => new URL(e.name).searchParams)[0],
+              ),
             });
           } else if (ms > 20_000) reject(new Error(`cells at ${top}px not loaded after 20 s`));
           else requestAnimationFrame(check);
@@ -473,7 +478,7 @@ for (let r = 0; r < ROUNDS; r++) {
     console.log(
       `        (sample pages answered at ${first.listed.toFixed(0)} ms, first image asked at ${first.firstImage.toFixed(0)} ms, ${first.images} images (sheets and single previews) asked for by then, the last received at ${first.lastImage.toFixed(0)} ms;`,
       `queued in the browser before sending max ${first.queuedMax.toFixed(0)} / mean ${first.queuedMean.toFixed(0)} ms;`,
-      `server answered ${answers.length}, each in p50 ${percentile(answers, 50).toFixed(1)} / p95 ${percentile(answers, 95).toFixed(1)} ms)`,
+      `tiles of ${first.tile} px; server answered ${answers.length}, each in p50 ${percentile(answers, 50).toFixed(1)} / p95 ${percentile(answers, 95).toFixed(1)} ms)`,
     );
     console.log(`        (server: ${span}; its process used ${((serverCpu.user + serverCpu.system) / 1000).toFixed(0)} ms of CPU from the stop)`);
     if (breakdown) console.log(`        (trace of the jump: ${breakdown})`);

@@ -72,7 +72,9 @@ describe('previews of a sheet made together', () => {
     assert.deepEqual(joinPlan(320, 240, { width: 190, height: 120 }), { scaledWidth: 190, scaledHeight: 143, axis: 'down' });
     assert.deepEqual(joinPlan(180, 60, { width: 100, height: 40 }), { scaledWidth: 120, scaledHeight: 40, axis: 'across' });
     assert.equal(joinPlan(640, 480, { width: 190, height: 120 }), undefined, 'decoded at a reduced scale on its own');
-    assert.equal(joinPlan(200, 150, { width: 160, height: 120 }), undefined, 'same shape: no margin to cut the seams away');
+    assert.deepEqual(joinPlan(300, 240, { width: 150, height: 100 }), { scaledWidth: 150, scaledHeight: 120, axis: 'down' }, 'at half scale');
+    assert.deepEqual(joinPlan(320, 240, { width: 163, height: 120 }), { scaledWidth: 163, scaledHeight: 122, axis: 'down' }, 'a pixel cut at each seam');
+    assert.equal(joinPlan(200, 150, { width: 160, height: 120 }), undefined, 'same shape: nothing to cut the seams away');
   });
 
   test('only plain small JPEGs are joined', async () => {
@@ -91,6 +93,7 @@ describe('previews of a sheet made together', () => {
     for (const [width, height, tile] of [
       [40, 40, { width: 30, height: 20 }],
       [60, 30, { width: 24, height: 20 }],
+      [320, 240, { width: 163, height: 120 }],
     ] as const) {
       const sources = await Promise.all(COLOURS.map((c) => solid(c, width, height)));
       const joined = await joinedResize(sources, width, height, tile);

@@ -11,7 +11,8 @@
 // only sheets asked for it the JPEG of its entry is encoded later, once no resize has started for
 // QUIET_MS (cpu-turns.ts), so neither a sheet's answer nor the browser drawing it shares the cores
 // with entry encodes. Until its entry is written, later requests share the making (one that needs
-// the entry's image has its encode started at once).
+// the entry's image has its encode started at once). A sheet asks for its previews together: the
+// small sources among them are read in one turn, and those of one size made in one pipeline.
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
@@ -74,7 +75,6 @@ interface Batched {
   info: ObjectInfo;
   name: string;
   file: string;
-  job: Promise<Making>;
   resolve: (m: Making | Promise<Making>) => void;
   reject: (e: unknown) => void;
 }
@@ -161,24 +161,54 @@ export class ThumbnailCache {
     forSheet: boolean,
     signal?: AbortSignal,
   ): Promise<{ cached: Thumbnail } | { making: Making }> {
+    const found = await this.find(bucket, info, resize, signal, (name, file) => this.start(bucket, info, resize, name, file, forSheet, signal));
+    return 'cached' in found ? found : { making: await found.making };
+  }
+
+  /**
+   * The cache entry, or the making under way (which the request joins), or the one `start` begins:
+   * called in the same turn as the check that none is under way, so no two requests both begin one.
+   */
+  private async find(
+    bucket: string,
+    info: ObjectInfo,
+    resize: Resize,
+    signal: AbortSignal | undefined,
+    start: (name: string, file: string) => Promise<Making>,
+  ): Promise<{ cached: Thumbnail } | { making: Promise<Making> }> {
     const { name, file } = this.entryOf(bucket, info, resize);
     const inFlight = this.making.get(name);
     if (inFlight) {
       this.join(name, signal);
-      return { making: await inFlight };
+      return { making: inFlight };
     }
     const cached = await this.read(file);
     if (cached) return { cached };
-    let job = this.making.get(name);
-    if (job) this.join(name, signal);
-    else {
-      job = this.jobs.run(() => {
-        this.stillWanted(name, bucket, info);
-        return this.make(bucket, info, resize, file, forSheet);
-      });
-      this.register(name, job, signal);
+    // Another request may have started it while the entry was looked for.
+    const started = this.making.get(name);
+    if (started) {
+      this.join(name, signal);
+      return { making: started };
     }
-    return { making: await job };
+    return { making: start(name, file) };
+  }
+
+  /** A making on its own, in its turn. */
+  private start(
+    bucket: string,
+    info: ObjectInfo,
+    resize: Resize,
+    name: string,
+    file: string,
+    forSheet: boolean,
+    signal: AbortSignal | undefined,
+  ): Promise<Making> {
+    const job = this.jobs.run(() => {
+      this.stillWanted(name, bucket, info);
+      return this.make(bucket, info, resize, file, forSheet);
+    });
+    this.register(name, job, signal);
+    return job;
   }
 
   /**
@@ -194,38 +224,15 @@ export class ThumbnailCache {
     const batch: Batched[] = [];
     const found = await Promise.allSettled(
       items.map(async ({ bucket, info }): Promise<{ cached: Thumbnail } | { making: Promise<Making> }> => {
-        const { name, file } = this.entryOf(bucket, info, resize);
-        const inFlight = this.making.get(name);
-        if (inFlight) {
-          this.join(name, signal);
-          return { making: inFlight };
-        }
-        const cached = await this.read(file);
-        if (cached) return { cached };
-        const again = this.making.get(name);
-        if (again) {
-          this.join(name, signal);
-          return { making: again };
-        }
-        if (
-          process.env.GRID_OLD === '1' ||
-          resize.mode !== 'fill' ||
-          resize.width === undefined ||
-          resize.height === undefined ||
-          info.size > JOIN_SOURCE_BYTES
-        ) {
-          const job = this.jobs.run(() => {
-            this.stillWanted(name, bucket, info);
-            return this.make(bucket, info, resize, file, true);
-          });
+        const alone = process.env.GRID_OLD === '1' || resize.mode !== 'fill' || !resize.width || !resize.height || info.size > JOIN_SOURCE_BYTES;
+        return this.find(bucket, info, resize, signal, (name, file) => {
+          if (alone) return this.start(bucket, info, resize, name, file, true, signal);
+          const item = { bucket, info, name, file } as Batched;
+          const job = new Promise<Making>((resolve, reject) => Object.assign(item, { resolve, reject }));
           this.register(name, job, signal);
-          return { making: job };
-        }
-        const item = { bucket, info, name, file } as Batched;
-        item.job = new Promise<Making>((resolve, reject) => Object.assign(item, { resolve, reject }));
-        this.register(name, item.job, signal);
-        batch.push(item);
-        return { making: item.job };
+          batch.push(item);
+          return job;
+        });
       }),
     );
     if (batch.length > 0) {
