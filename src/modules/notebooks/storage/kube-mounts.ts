@@ -3,7 +3,8 @@
 // each attach, detach and start, and follows what the sidecar did by reading the reports in its log (pods/log), since
 // the pod has no way to reach Atelier. A mount is MOUNTED or MOUNT_FAILED, and a detached one goes, only once the
 // sidecar has said so. The sidecar keeps each mount in step as the local executor's LIVE mounts are (every change
-// written to OBS moments after), and copies everything back when the pod ends at a stop.
+// written to OBS moments after), and copies everything back when the pod ends, at a stop or a failure; either way the
+// mounts are UNMOUNTED then, and MOUNTING again at the next start.
 import type { Clock } from '#src/core/time.ts';
 import type { NotebookClient } from '#src/runtime/kubernetes/notebook-objects.ts';
 import { notebookStorageSecret, type SyncMount } from '#src/runtime/kubernetes/notebook-sync-manifest.ts';

@@ -2,8 +2,11 @@
 // the same copy in, live sync and copy back as the local executor's LIVE mounts, on the volume the sidecar shares with
 // Jupyter. The list of mounts is a file of the pod's storage Secret, which Atelier rewrites on attach and detach (the
 // kubelet refreshes it in the pod); the sidecar reads it every poll and mounts what is new, unmounts what is marked
-// detached (or gone), and copies everything back and removes it when the pod ends (SIGTERM). The sidecar has no way to reach Atelier: it says
-// what it did in one line per step on its standard output, which Atelier reads through the pods/log API.
+// detached (or gone), and copies everything back and removes it when the pod ends (SIGTERM). Once its first pass has
+// copied in every mount listed it writes its ready file, which its startup probe waits for before the pod's next
+// containers start. What each mount copied into the volume is also noted in the volume (volume-copies.ts), so a copy a
+// pod left without copying back is written back by the next one. The sidecar has no way to reach Atelier: it says
+// what it did in one line per step on its standard output (pod-reports.ts), which Atelier reads through pods/log.
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '#src/runtime/logger.ts';
@@ -85,10 +88,10 @@ export class PodSync {
       }
     }
     this.saveState();
-    await this.firstPass();
+    await this.passThenReady();
     const tick = () => {
       if (this.ending) return;
-      this.passing = this.passing.then(() => this.firstPass()).catch((err: unknown) => this.log.error({ err }, 'a sync pass failed'));
+      this.passing = this.passing.then(() => this.passThenReady()).catch((err: unknown) => this.log.error({ err }, 'a sync pass failed'));
       this.timer = setTimeout(tick, pollMs);
     };
     this.timer = setTimeout(tick, pollMs);
@@ -105,8 +108,8 @@ export class PodSync {
     }
   }
 
-  /** A pass; the first one that reads the list writes the ready file once every mount listed was copied in (or failed). */
-  private async firstPass(): Promise<void> {
+  /** A pass; after the first one that read the list (every mount listed copied in, or failed), the ready file. */
+  private async passThenReady(): Promise<void> {
     if (!(await this.pass()) || existsSync(this.paths.ready)) return;
     writeFileSync(this.paths.ready, `${new Date().toISOString()}\n`);
   }
