@@ -79,7 +79,13 @@ export class BatchPodLogs {
     );
     await this.db.transaction().execute(async (trx) => {
       await trx.deleteFrom('batch_instance_logs').where('service_id', '=', serviceId).execute();
-      if (rows.length > 0) await trx.insertInto('batch_instance_logs').values(rows).execute();
+      // Two copies of the same pods at once (a stop and an orphan pass) keep the first.
+      if (rows.length > 0)
+        await trx
+          .insertInto('batch_instance_logs')
+          .values(rows)
+          .onConflict((oc) => oc.columns(['service_id', 'instance_id']).doNothing())
+          .execute();
     });
   }
 
