@@ -24,8 +24,8 @@ export interface Tile {
 
 /** Pixels cut away at each seam, at least. */
 const SEAM_CUT = 1;
-/** Sources joined in one pipeline, at most (a larger group is split, so the cores share it). */
-export const MAX_JOINED = 20;
+/** Sources joined in one pipeline, at most: a sheet of the console (18 tiles) is made in two, which the cores share. */
+export const MAX_JOINED = 10;
 
 /** How a group of sources of `width` x `height` is scaled and laid out; undefined when they are not joined. */
 export interface JoinPlan {

@@ -224,7 +224,7 @@ export class ThumbnailCache {
     const batch: Batched[] = [];
     const found = await Promise.allSettled(
       items.map(async ({ bucket, info }): Promise<{ cached: Thumbnail } | { making: Promise<Making> }> => {
-        const alone = process.env.GRID_OLD === '1' || resize.mode !== 'fill' || !resize.width || !resize.height || info.size > JOIN_SOURCE_BYTES;
+        const alone = resize.mode !== 'fill' || !resize.width || !resize.height || info.size > JOIN_SOURCE_BYTES;
         return this.find(bucket, info, resize, signal, (name, file) => {
           if (alone) return this.start(bucket, info, resize, name, file, true, signal);
           const item = { bucket, info, name, file } as Batched;
@@ -272,8 +272,10 @@ export class ThumbnailCache {
     const runs: Array<Promise<unknown>> = [];
     for (const [key, members] of groups) {
       const [width, height] = key.split('x').map(Number) as [number, number];
-      for (let at = 0; at < members.length; at += MAX_JOINED) {
-        const part = members.slice(at, at + MAX_JOINED);
+      // In parts of about equal size.
+      const size = Math.ceil(members.length / Math.ceil(members.length / MAX_JOINED));
+      for (let at = 0; at < members.length; at += size) {
+        const part = members.slice(at, at + size);
         if (part.length < 2) {
           alone.push(...part);
           continue;
