@@ -17,7 +17,13 @@ import { instanceFactory } from './instances.ts';
 import type { Sandbox } from '#src/runtime/sandbox/sandbox.ts';
 import type { DeployableModels } from './ports.ts';
 import type { ServiceStore } from './store.ts';
+import type { ServiceRow } from './tables.ts';
 import type { StoredConfig } from './views.ts';
+
+/** The batch config of a batch service's row; undefined for another service or none. */
+export function batchConfigOf(row: Pick<ServiceRow, 'infer_type' | 'config'> | undefined): (StoredConfig & BatchConfig) | undefined {
+  return row?.infer_type === 'batch' ? (JSON.parse(row.config) as (StoredConfig & BatchConfig)[])[0] : undefined;
+}
 
 interface Deps {
   store: ServiceStore;
@@ -65,8 +71,7 @@ export class BatchRunner {
     const r = this.runs.get(serviceId);
     if (!r) {
       if (!this.deps.kube || this.closing) return;
-      const row = await this.deps.store.byId(serviceId);
-      const config = row?.infer_type === 'batch' ? (JSON.parse(row.config) as (StoredConfig & BatchConfig)[])[0] : undefined;
+      const config = batchConfigOf(await this.deps.store.byId(serviceId));
       if (config) await this.deps.kube.removeRun(serviceId, batchModelOf(config), batchPaths(config).dest);
       return;
     }

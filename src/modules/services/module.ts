@@ -9,6 +9,7 @@ import { InferenceGateway } from './inference-gateway.ts';
 import { ServiceFlavors } from './flavors.ts';
 import { ClusterServiceUsage } from './cluster-usage.ts';
 import { batchModelOf, BatchPodLogs } from './batch-pod-logs.ts';
+import { batchConfigOf } from './batch-runner.ts';
 import { KubeBatch } from './kube-batch.ts';
 import { KubeServiceRunner } from './kube-services.ts';
 import { useClusterNodes } from './kube-flavors.ts';
@@ -19,7 +20,6 @@ import type { ServiceClusterListener } from './service-cluster.ts';
 import { ServiceManager } from './service-manager.ts';
 import { ServiceReader } from './service-reader.ts';
 import { ServiceStore } from './store.ts';
-import type { StoredConfig } from './views.ts';
 
 /** Which models services use: the wiring gives it to the models family, which is built first. */
 export { modelUsage } from './model-usage.ts';
@@ -141,8 +141,7 @@ async function removeBatchOrphans(kube: KubeBatch, store: ServiceStore, log: Log
     return row !== undefined && row.infer_type === 'batch' && row.desired === 'running' && (row.status === 'running' || row.status === 'deploying');
   };
   const modelOf = async (id: string) => {
-    const row = await store.byId(id);
-    const config = row?.infer_type === 'batch' ? (JSON.parse(row.config) as StoredConfig[])[0] : undefined;
+    const config = batchConfigOf(await store.byId(id));
     return config && batchModelOf(config);
   };
   const removed = await kube.removeOrphans(isActive, 'batch', modelOf);
