@@ -188,4 +188,57 @@ describe('sample grid scrolling in Chromium', { skip: missing }, () => {
     assert.match(colours.layer, /^rgb\(\d+, \d+, \d+\)$/, `layer background ${colours.layer}`);
     assert.equal(colours.layer, colours.page);
   });
+
+  test('samples a scan wrote after the grid last polled show once the dataset turns Ready', async () => {
+    const files: Record<string, Buffer> = {};
+    for (const [name, g] of [
+      ['a.png', 40],
+      ['b.png', 120],
+      ['c.png', 200],
+    ] as const) {
+      files[name] = await sharp({ create: { width: 32, height: 24, channels: 3, background: { r: 10, g, b: 90 } } })
+        .png()
+        .toBuffer();
+    }
+    const ds = await createDataset(t, { files });
+    const datasetPath = `/v2/${t.creds.project_id}/datasets/${ds.id}`;
+    // The browser sees a scan under way (the dataset scanning, no samples yet), then the dataset Ready
+    // just after a sample page without them: the order a loaded server can answer the two polls in.
+    // Ready comes 100 ms after such a page, so the grid's own next poll (a second apart) is not due yet.
+    let scanOver = false;
+    let readyServed = false;
+    let emptyPolls = 0;
+    let emptyAnswered = () => {};
+    const isDataset = (url: URL) => url.pathname === datasetPath;
+    const isSamples = (url: URL) => url.pathname === `${datasetPath}/data-annotations/samples`;
+    await page.route(isDataset, async (route) => {
+      const response = await route.fetch();
+      const body = (await response.json()) as { status: number };
+      if (scanOver && !readyServed) {
+        await new Promise<void>((res) => (emptyAnswered = res));
+        await page.waitForTimeout(100);
+        readyServed = true;
+      }
+      await route.fulfill({ response, json: readyServed ? body : { ...body, status: 0 } });
+    });
+    await page.route(isSamples, async (route) => {
+      const response = await route.fetch();
+      if (readyServed) return route.fulfill({ response });
+      emptyPolls++;
+      await route.fulfill({ response, json: { ...((await response.json()) as object), sample_count: 0, samples: [] } });
+      emptyAnswered();
+    });
+    try {
+      await page.goto(`${t.url}/projects/${t.creds.project_id}/datasets/${ds.id}`);
+      await page.getByTestId('dataset-status').getByText('Scanning', { exact: false }).waitFor();
+      for (const deadline = Date.now() + 10_000; emptyPolls < 2 && Date.now() < deadline;) await page.waitForTimeout(20);
+      assert.ok(emptyPolls >= 2, `the grid polled ${emptyPolls} times while scanning`);
+      scanOver = true;
+      await page.getByTestId('dataset-status').getByText('Ready').waitFor();
+      await page.waitForFunction(() => document.querySelectorAll('.sample-cell .thumb-sheet').length === 3, undefined, { timeout: 10_000 });
+    } finally {
+      await page.unroute(isDataset);
+      await page.unroute(isSamples);
+    }
+  });
 });

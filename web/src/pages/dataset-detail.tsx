@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, ApiError, unwrap } from '../api/client.ts';
 import { Link, navigate, useLocation, withQuery } from '../router.ts';
@@ -115,6 +115,17 @@ function Samples(props: { projectId: string; datasetId: string; pathname: string
       ),
     refetchInterval: props.scanning ? 2000 : 30_000,
   });
+  // The grid and the counts follow a scan by polling: samples it wrote after their last poll but
+  // before the dataset turned Ready would never show, so both are asked for once more at its end.
+  const client = useQueryClient();
+  const wasScanning = useRef(props.scanning);
+  useEffect(() => {
+    if (wasScanning.current && !props.scanning) {
+      void client.invalidateQueries({ queryKey: ['sample-page', projectId, datasetId] });
+      void client.invalidateQueries({ queryKey: ['dataset-stats', projectId, datasetId] });
+    }
+    wasScanning.current = props.scanning;
+  }, [client, projectId, datasetId, props.scanning]);
   const [name, setName] = useState(query.get('name') ?? '');
   const set = (changes: Record<string, string | undefined>) => navigate(pathname + withQuery(query, changes), { replace: true });
   const search = (e: FormEvent) => {
