@@ -63,6 +63,13 @@ export async function startKernel(url: string, token: string): Promise<string> {
   return ((await r.json()) as { id: string }).id;
 }
 
+/** The kernel's connection closed before its answer (the instance stopped under it). */
+export class KernelGone extends Error {
+  constructor() {
+    super("the kernel's connection closed before its answer");
+  }
+}
+
 /** Runs `code` in the kernel over the proxied WebSocket; the text/plain of its result (or the error). */
 export async function execute(url: string, token: string, kernelId: string, code: string): Promise<string> {
   const wsUrl = `${url.replace(/^http/, 'ws')}api/kernels/${kernelId}/channels?token=${token}`;
@@ -77,6 +84,10 @@ export async function execute(url: string, token: string, kernelId: string, code
     return await new Promise<string>((res, rej) => {
       let result: string | undefined;
       const timer = setTimeout(() => rej(new Error('no answer from the kernel')), 60_000);
+      ws.once('close', () => {
+        clearTimeout(timer);
+        rej(new KernelGone());
+      });
       ws.on('message', (data: Buffer) => {
         const m = JSON.parse(data.toString('utf8')) as { msg_type: string; parent_header: { msg_id?: string }; content: Record<string, unknown> };
         if (m.parent_header.msg_id !== msgId) return;
