@@ -1,15 +1,18 @@
 // Runs every test/**/*.test.ts with node's test runner (tsx as loader).
 // Extra arguments are passed through as file filters: `npm test -- auth` runs files whose path contains "auth".
 //
-// Files run in groups, one process per group: a process spends about 3 s of CPU loading tsx and the app's modules
-// before its first test, which across some 200 files was most of the suite's CPU time. A group is up to GROUP_SIZE
-// files of one folder, run one after another in one process (each file cleans up after itself, as it must anyway);
-// groups run side by side, the slow ones first. ATELIER_TEST_ISOLATE=1 runs each file in its own process again.
+// Files run in groups, one process per group: a process spends about 3.5 s of CPU loading tsx and the app's modules
+// before its first test, which across some 200 files was most of the suite's CPU time. A group's files run one after
+// another in one process (each file cleans up after itself, as it must anyway); groups run side by side, the slow ones
+// first. The slow folders' groups are up to SLOW_GROUP_SIZE files of one folder, so they spread over the runner's
+// slots; the other files are packed in path order, FAST_GROUP_SIZE to a process. ATELIER_TEST_ISOLATE=1 runs each file
+// in its own process again.
 import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { spawnSync } from 'node:child_process';
 
-const GROUP_SIZE = 4;
+const SLOW_GROUP_SIZE = 4;
+const FAST_GROUP_SIZE = 8;
 const CONCURRENCY = process.env.ATELIER_TEST_CONCURRENCY ?? '4';
 /** Folders whose files take longest (browsers, a cluster, the fuzzer): their groups start first. */
 const SLOW_FIRST = ['test/harness', 'test/web', 'test/runtime/kubernetes', 'test/replicas', 'test/cli', 'test/services', 'test/training-jobs'];
@@ -21,18 +24,22 @@ function walk(dir) {
   });
 }
 
-/** The files in groups of at most GROUP_SIZE per folder, the slow folders' groups first. */
+const chunks = (list, size) => Array.from({ length: Math.ceil(list.length / size) }, (_, i) => list.slice(i * size, (i + 1) * size));
+const groupName = (folder) => folder.replace(/^test\/?/, '').replaceAll('/', '-') || 'test';
+
+/** The slow folders' groups first (SLOW_FIRST's order), then the other files in groups of FAST_GROUP_SIZE. */
 function groups(files) {
-  const byFolder = new Map();
-  for (const f of files) byFolder.set(dirname(f), [...(byFolder.get(dirname(f)) ?? []), f]);
-  const rank = (folder) => (SLOW_FIRST.includes(folder) ? SLOW_FIRST.indexOf(folder) : SLOW_FIRST.length);
-  const folders = [...byFolder.keys()].sort((a, b) => rank(a) - rank(b) || byFolder.get(b).length - byFolder.get(a).length);
-  return folders.flatMap((folder) => {
-    const list = byFolder.get(folder);
-    const chunks = [];
-    for (let i = 0; i < list.length; i += GROUP_SIZE) chunks.push(list.slice(i, i + GROUP_SIZE));
-    return chunks.map((chunk, i) => ({ name: `${folder.replace(/^test\/?/, '').replaceAll('/', '-') || 'test'}-${i + 1}`, files: chunk }));
-  });
+  const slow = SLOW_FIRST.flatMap((folder) =>
+    chunks(
+      files.filter((f) => dirname(f) === folder),
+      SLOW_GROUP_SIZE,
+    ).map((chunk, i) => ({ name: `${groupName(folder)}-${i + 1}`, files: chunk })),
+  );
+  const fast = chunks(
+    files.filter((f) => !SLOW_FIRST.includes(dirname(f))),
+    FAST_GROUP_SIZE,
+  ).map((chunk, i) => ({ name: `${groupName(dirname(chunk[0]))}-${i + 1}`, files: chunk }));
+  return [...slow, ...fast];
 }
 
 /** One entry file per group, importing its files in order; node's test runner runs each entry in a process. */

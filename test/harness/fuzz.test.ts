@@ -95,7 +95,7 @@ describe('fuzz: every route of /openapi.json, schema-driven (schemathesis)', () 
 
   test(`schemathesis finds no 5xx, no malformed error, no hang (profile and seed in the diagnostics)`, { timeout: 45 * 60_000 }, async (tt) => {
     tt.diagnostic(
-      `profile ${profile.name}: ${profile.maxExamples} examples per operation, seed ${profile.seed} (ATELIER_FUZZ_SEED=${profile.seed} replays it)`,
+      `profile ${profile.name}: ${profile.maxExamples} examples per operation, phases ${profile.phases}, seed ${profile.seed} (ATELIER_FUZZ_SEED=${profile.seed} replays it)`,
     );
     for (const [op, why] of Object.entries(EXCLUDED)) tt.diagnostic(`left out: ${op}: ${why}`);
     const { ids } = a;

@@ -21,7 +21,8 @@ export interface FuzzProfile {
  * `ci` (the default) keeps `npm test` within its time; `long` (ATELIER_FUZZ_PROFILE=long) tries many
  * more cases per operation. ATELIER_FUZZ_SEED replays a run; without it a run uses a fixed seed in
  * CI and a fresh one in the long profile. ATELIER_FUZZ_MAX_EXAMPLES overrides the examples count,
- * ATELIER_FUZZ_CHECKS the checks (see CHECKS).
+ * ATELIER_FUZZ_PHASES the phases (.ci/run's SQLite pass runs only the examples and the coverage
+ * phase: the generated ones cost most and run on PostgreSQL), ATELIER_FUZZ_CHECKS the checks (see CHECKS).
  */
 export function fuzzProfile(env: NodeJS.ProcessEnv = process.env): FuzzProfile & { seed: number } {
   const long = env.ATELIER_FUZZ_PROFILE === 'long';
@@ -29,6 +30,7 @@ export function fuzzProfile(env: NodeJS.ProcessEnv = process.env): FuzzProfile &
     ? { name: 'long', maxExamples: 200, requestTimeout: 30, phases: 'examples,coverage,fuzzing,stateful' }
     : { name: 'ci', maxExamples: 20, requestTimeout: 20, phases: 'examples,coverage,fuzzing,stateful' };
   if (env.ATELIER_FUZZ_MAX_EXAMPLES) base.maxExamples = Number(env.ATELIER_FUZZ_MAX_EXAMPLES);
+  if (env.ATELIER_FUZZ_PHASES) base.phases = env.ATELIER_FUZZ_PHASES;
   const seed = env.ATELIER_FUZZ_SEED ? Number(env.ATELIER_FUZZ_SEED) : long ? Math.floor(Math.random() * 2 ** 31) : 20261205;
   return { ...base, seed };
 }
