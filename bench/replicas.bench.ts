@@ -83,7 +83,7 @@ async function startServer(site: { dataDir: string; dbUrl: string }): Promise<{ 
   children.push(child);
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 600; i++) {
-    if (child.exitCode !== null) throw new Error('a replica exited');
+    if (child.exitCode !== null) throw new Error('a server exited');
     if (
       await fetch(`${url}/health`).then(
         (r) => r.ok,
@@ -93,7 +93,7 @@ async function startServer(site: { dataDir: string; dbUrl: string }): Promise<{ 
       return { url, pid: child.pid! };
     await sleep(100);
   }
-  throw new Error('a replica did not start');
+  throw new Error('a server did not start');
 }
 
 /** Transactions committed in the bench's databases so far (the statistics lag by up to a second, hence the pause after a round). */
